@@ -1,0 +1,89 @@
+# kcal — one plain GNU Makefile. Objects go to $(BUILD) so a sanitizer build
+# (make test-asan, BUILD=build-asan) never mixes with the normal one.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+CC        ?= cc
+PKGS      := libical libevent jansson sqlite3
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+             -Wshadow -Wformat=2 -Wno-format-nonliteral
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 -D_GNU_SOURCE -DKCAL_VERSION='"$(VERSION)"' -Iinclude -Idaemon \
+             $(WARN) $(PKG_CFLAGS) $(SAN)
+LDFLAGS   += $(SAN)
+
+COMMON_SRC := include/kcal-protocol.c include/xmalloc.c include/when.c
+DAEMON_LIB := daemon/log.c daemon/store.c daemon/ical.c daemon/tz.c daemon/event.c \
+              daemon/cmd.c $(wildcard daemon/cmd-*.c) daemon/server.c daemon/server-client.c \
+              daemon/config.c
+DAEMON_SRC := daemon/kcald.c
+CLIENT_LIB := client/conn.c client/output.c
+CLIENT_SRC := client/kcal.c
+UNIT_SRC   := $(wildcard tests/unit/test-*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+COMMON_OBJ := $(call obj,$(COMMON_SRC))
+DLIB_OBJ   := $(call obj,$(DAEMON_LIB))
+CLIB_OBJ   := $(call obj,$(CLIENT_LIB))
+UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+all: $(BUILD)/kcald $(BUILD)/kcal
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kcald: $(call obj,$(DAEMON_SRC)) $(DLIB_OBJ) $(COMMON_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/kcal: $(call obj,$(CLIENT_SRC)) $(CLIB_OBJ) $(COMMON_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson 2>/dev/null)
+
+# Unit tests link every library object of both sides; each test-*.c has a main.
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(DLIB_OBJ) $(CLIB_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+deps:
+	@sh contrib/deps.sh
+
+tests: all $(UNIT_BIN)
+
+test: deps
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) sh tests/run.sh
+
+# AddressSanitizer + UndefinedBehaviorSanitizer, leak checking on.
+test-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' tests
+	@BUILD=build-asan KCAL_SANITIZED=1 sh tests/run.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@sh contrib/run-demo.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/user
+	install -m 755 $(BUILD)/kcald $(BUILD)/kcal $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 contrib/man/kcal.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 contrib/man/kcald.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 contrib/man/kcal-protocol.7 $(DESTDIR)$(PREFIX)/share/man/man7/
+	install -m 644 contrib/man/kcald.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 contrib/completion/kcal.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcal
+	sed 's|@BINDIR@|$(PREFIX)/bin|' contrib/systemd/kcald.service > $(DESTDIR)$(PREFIX)/lib/systemd/user/kcald.service
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all deps tests test test-asan run install clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

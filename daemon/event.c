@@ -1,0 +1,193 @@
+/* event.c — the event model's vocabulary and its JSON form on the wire. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "event.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+const char *event_kinds[] = {
+	"state-visit", "official-visit", "working-visit", "summit",
+	"bilateral", "multilateral", "meeting", "ceremony", "signing",
+	"banquet", "forum", "press", "travel", "visit", "exercise", "congress",
+	"anniversary", "other", NULL
+};
+
+static int
+in_list(const char *s, const char **list)
+{
+	for (; s != NULL && *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+int
+event_kind_valid(const char *s)
+{
+	return in_list(s, event_kinds);
+}
+
+int
+event_status_valid(const char *s)
+{
+	static const char *l[] = { "tentative", "confirmed", "cancelled", NULL };
+	return in_list(s, l);
+}
+
+int
+event_class_valid(const char *s)
+{
+	static const char *l[] = { "public", "private", "confidential", NULL };
+	return in_list(s, l);
+}
+
+void
+event_init(struct event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+}
+
+void
+event_clear(struct event *ev)
+{
+	free(ev->uid); free(ev->summary); free(ev->kind); free(ev->status);
+	free(ev->class); free(ev->tz); free(ev->end_tz); free(ev->location);
+	free(ev->description); free(ev->url); free(ev->parent); free(ev->rrule);
+	for (size_t i = 0; i < ev->nparts; i++) {
+		free(ev->parts[i].name);
+		free(ev->parts[i].role);
+		free(ev->parts[i].country);
+	}
+	free(ev->parts);
+	free(ev->remind);
+	event_init(ev);
+}
+
+void
+event_change_init(struct event_change *c)
+{
+	memset(c, 0, sizeof *c);
+	c->all_day = -1;
+}
+
+/* The change borrows its strings from the request, but owns its arrays. */
+void
+event_change_clear(struct event_change *c)
+{
+	free(c->parts);
+	free(c->remind);
+	event_change_init(c);
+}
+
+/* A new RFC 5545 UID: 128 random bits as a UUID, @kcal. */
+char *
+event_new_uid(void)
+{
+	unsigned char	 b[16];
+	char		*s;
+
+	if (getrandom(b, sizeof b, 0) != sizeof b) {
+		for (size_t i = 0; i < sizeof b; i++)
+			b[i] = (unsigned char)random();
+	}
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	xasprintf(&s, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x@kcal", b[0], b[1], b[2], b[3], b[4], b[5],
+	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	return s;
+}
+
+static void
+set_time(json_t *o, const char *key, const char *tz, int64_t t, int all_day)
+{
+	char		buf[64];
+	struct when	w;
+
+	if (all_day) {
+		tz_local(tz, t, &w);
+		snprintf(buf, sizeof buf, "%04d-%02d-%02d", w.year, w.mon, w.day);
+	} else
+		tz_iso(tz, t, buf, sizeof buf);
+	json_object_set_new(o, key, json_string(buf));
+}
+
+static void
+set_str(json_t *o, const char *key, const char *v)
+{
+	json_object_set_new(o, key, v ? json_string(v) : json_null());
+}
+
+static json_t *
+parts_to_json(const struct event *ev)
+{
+	json_t	*a = json_array();
+
+	for (size_t i = 0; i < ev->nparts; i++) {
+		json_t	*p = json_object();
+		set_str(p, "name", ev->parts[i].name);
+		set_str(p, "role", ev->parts[i].role);
+		set_str(p, "country", ev->parts[i].country);
+		json_object_set_new(p, "precedence",
+		    json_integer(ev->parts[i].precedence));
+		json_array_append_new(a, p);
+	}
+	return a;
+}
+
+/*
+ * The event as the protocol shows it: every field, times both in the
+ * event's own zone (start, end) and in the home zone (start_home, end_home),
+ * with zone abbreviations, plus UTC instants as integers for scripts.
+ */
+json_t *
+event_to_json(const struct event *ev, const char *home)
+{
+	json_t		*o = json_object(), *r = json_array();
+	const char	*etz = ev->end_tz ? ev->end_tz : ev->tz;
+	char		 ab[16];
+	char		 iso[64];
+
+	set_str(o, "uid", ev->uid);
+	set_str(o, "summary", ev->summary);
+	set_str(o, "kind", ev->kind);
+	set_str(o, "status", ev->status);
+	set_str(o, "class", ev->class);
+	json_object_set_new(o, "all_day", json_boolean(ev->all_day));
+	set_str(o, "tz", ev->tz);
+	set_str(o, "end_tz", ev->end_tz);
+	set_time(o, "start", ev->tz, ev->start, ev->all_day);
+	set_time(o, "end", etz, ev->end, ev->all_day);
+	tz_abbr(ev->tz, ev->start, ab, sizeof ab);
+	set_str(o, "start_abbr", ab);
+	tz_abbr(etz, ev->end, ab, sizeof ab);
+	set_str(o, "end_abbr", ab);
+	set_str(o, "home_tz", home);
+	set_time(o, "start_home", home, ev->start, ev->all_day);
+	set_time(o, "end_home", home, ev->end, ev->all_day);
+	tz_abbr(home, ev->start, ab, sizeof ab);
+	set_str(o, "home_abbr", ab);
+	json_object_set_new(o, "start_utc", json_integer(ev->start));
+	json_object_set_new(o, "end_utc", json_integer(ev->end));
+	set_str(o, "location", ev->location);
+	set_str(o, "description", ev->description);
+	set_str(o, "url", ev->url);
+	set_str(o, "parent", ev->parent);
+	set_str(o, "rrule", ev->rrule);
+	json_object_set_new(o, "participants", parts_to_json(ev));
+	for (size_t i = 0; i < ev->nremind; i++)
+		json_array_append_new(r, json_integer(ev->remind[i]));
+	json_object_set_new(o, "remind", r);
+	json_object_set_new(o, "sequence", json_integer(ev->sequence));
+	tz_iso("UTC", ev->created, iso, sizeof iso);
+	set_str(o, "created", iso);
+	tz_iso("UTC", ev->last_modified, iso, sizeof iso);
+	set_str(o, "last_modified", iso);
+	return o;
+}

@@ -1,0 +1,62 @@
+/*
+ * event.h — the event model.  The canonical record of an event is its VEVENT
+ * text (ical.c); struct event is what the daemon indexes and answers with,
+ * always derived from that text by ical_extract(), never edited on its own.
+ * struct event_change is a partial edit: NULL / unset fields stay as they are.
+ */
+#ifndef KCAL_EVENT_H
+#define KCAL_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "when.h"
+
+struct participant {
+	char	*name;
+	char	*role;		/* host, guest, chair, delegate, ... */
+	char	*country;	/* ISO 3166 code or delegation name */
+	int	 precedence;	/* order within the delegation, 0 = unset */
+};
+
+struct event {
+	char			*uid, *summary, *kind, *status, *class;
+	char			*tz, *end_tz;	/* IANA zones; end_tz may be NULL */
+	char			*location, *description, *url, *parent, *rrule;
+	int64_t			 start, end;	/* UTC; end exclusive */
+	int			 all_day;
+	int			 sequence;
+	int64_t			 created, last_modified;
+	struct participant	*parts;
+	size_t			 nparts;
+	int64_t			*remind;	/* seconds before start */
+	size_t			 nremind;
+};
+
+struct event_change {
+	const char		*summary, *kind, *status, *class, *tz, *end_tz;
+	const char		*location, *description, *url, *parent, *rrule;
+	struct when		 start, end;	/* kind WHEN_NONE: unchanged */
+	int64_t			 duration;	/* 0: unchanged */
+	int			 all_day;	/* -1 unchanged, 0 timed, 1 all-day */
+	int			 set_parts, set_remind;
+	struct participant	*parts;
+	size_t			 nparts;
+	int64_t			*remind;
+	size_t			 nremind;
+};
+
+extern const char *event_kinds[];
+
+void	 event_init(struct event *);
+void	 event_clear(struct event *);
+void	 event_change_init(struct event_change *);
+void	 event_change_clear(struct event_change *);
+int	 event_kind_valid(const char *);
+int	 event_status_valid(const char *);
+int	 event_class_valid(const char *);
+json_t	*event_to_json(const struct event *, const char *);
+char	*event_new_uid(void);
+
+#endif

@@ -1,0 +1,584 @@
+/*
+ * store.c — SQLite persistence; the only includer of sqlite3.h.
+ *
+ * Durability: WAL with synchronous=FULL.  In WAL mode, NORMAL already
+ * survives a killed process, but FULL also syncs the WAL on every commit so
+ * an acknowledged write survives a power cut or a kernel crash too; the
+ * cost (one fsync per write) is what `make bench` measures.
+ *
+ * Window queries: an event overlaps [from, to) when start < to and end >
+ * from.  An index on start alone would scan every past event, so the query
+ * also bounds start from below by from minus the longest duration stored,
+ * which an expression index answers in O(log n).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "xmalloc.h"
+
+enum stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK, S_PUT, S_DEL_PARTS, S_PUT_PART, S_GET,
+	S_RESOLVE, S_DELETE, S_MAXDUR, S_QUERY, S_PARTS, S_COUNT_ALL,
+	S_COUNT_CANCELLED, S_COUNT_PARTS, S__MAX
+};
+
+static const char *stmt_sql[S__MAX] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_PUT] = "INSERT INTO events (uid, summary, kind, status, class, tz, "
+	    "end_tz, start_utc, end_utc, all_day, location, description, url, "
+	    "parent_uid, rrule, sequence, created, last_modified, reminders, "
+	    "ical) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	    "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) ON CONFLICT(uid) DO UPDATE "
+	    "SET summary=?2, kind=?3, status=?4, class=?5, tz=?6, end_tz=?7, "
+	    "start_utc=?8, end_utc=?9, all_day=?10, location=?11, "
+	    "description=?12, url=?13, parent_uid=?14, rrule=?15, sequence=?16, "
+	    "created=?17, last_modified=?18, reminders=?19, ical=?20",
+	[S_DEL_PARTS] = "DELETE FROM participants WHERE event_uid = ?1",
+	[S_PUT_PART] = "INSERT INTO participants (event_uid, pos, name, role, "
+	    "country, precedence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_GET] = "SELECT ical FROM events WHERE uid = ?1",
+	[S_RESOLVE] = "SELECT uid FROM events WHERE uid >= ?1 AND uid < ?2 "
+	    "ORDER BY uid LIMIT 2",
+	[S_DELETE] = "DELETE FROM events WHERE uid = ?1",
+	[S_MAXDUR] = "SELECT max(end_utc - start_utc) FROM events",
+	[S_QUERY] = "SELECT uid, summary, kind, status, class, tz, end_tz, "
+	    "start_utc, end_utc, all_day, location, description, url, "
+	    "parent_uid, rrule, sequence, created, last_modified, reminders, "
+	    "CASE WHEN rrule IS NULL THEN NULL ELSE ical END FROM events "
+	    "WHERE ((start_utc < ?2 AND end_utc > ?1 AND start_utc >= ?3) "
+	    "    OR (rrule IS NOT NULL AND start_utc < ?2)) "
+	    "AND (?4 IS NULL OR kind = ?4) "
+	    "AND (?5 IS NULL OR status = ?5) "
+	    "AND (?6 OR status <> 'cancelled') "
+	    "AND (?7 IS NULL OR parent_uid = ?7) "
+	    "AND (?8 IS NULL OR instr(lower(summary), lower(?8)) "
+	    "    OR instr(lower(location), lower(?8)) "
+	    "    OR instr(lower(description), lower(?8))) "
+	    "AND (?9 IS NULL OR EXISTS (SELECT 1 FROM participants p WHERE "
+	    "    p.event_uid = events.uid AND instr(lower(p.name), lower(?9)))) "
+	    "ORDER BY start_utc, uid",
+	[S_PARTS] = "SELECT name, role, country, precedence FROM participants "
+	    "WHERE event_uid = ?1 ORDER BY pos",
+	[S_COUNT_ALL] = "SELECT count(*) FROM events",
+	[S_COUNT_CANCELLED] = "SELECT count(*) FROM events WHERE status = "
+	    "'cancelled'",
+	[S_COUNT_PARTS] = "SELECT count(DISTINCT name) FROM participants",
+};
+
+/* Forward migrations: migrations[v] takes a store from version v to v+1. */
+static const char *migrations[] = {
+	"CREATE TABLE events ("
+	"  uid TEXT PRIMARY KEY,"
+	"  summary TEXT, kind TEXT NOT NULL, status TEXT NOT NULL,"
+	"  class TEXT NOT NULL, tz TEXT NOT NULL, end_tz TEXT,"
+	"  start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,"
+	"  all_day INTEGER NOT NULL, location TEXT, description TEXT, url TEXT,"
+	"  parent_uid TEXT, rrule TEXT, sequence INTEGER NOT NULL,"
+	"  created INTEGER, last_modified INTEGER, reminders TEXT,"
+	"  next_alarm INTEGER, ical TEXT NOT NULL);"
+	"CREATE INDEX events_start ON events(start_utc);"
+	"CREATE INDEX events_duration ON events(end_utc - start_utc);"
+	"CREATE INDEX events_parent ON events(parent_uid);"
+	"CREATE INDEX events_next_alarm ON events(next_alarm)"
+	"  WHERE next_alarm IS NOT NULL;"
+	"CREATE TABLE participants ("
+	"  event_uid TEXT NOT NULL REFERENCES events(uid) ON DELETE CASCADE,"
+	"  pos INTEGER NOT NULL, name TEXT NOT NULL, role TEXT, country TEXT,"
+	"  precedence INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (event_uid, pos));"
+	"CREATE INDEX participants_name ON participants(name COLLATE NOCASE);",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmt[S__MAX];
+	int		 depth;		/* store_begin nesting */
+};
+
+static void
+db_cause(struct store *st, char **cause, const char *what)
+{
+	if (cause != NULL)
+		xasprintf(cause, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int
+exec(struct store *st, const char *sql, char **cause)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		if (cause != NULL)
+			xasprintf(cause, "store: %s", err ? err : "error");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pragma_int(struct store *st, const char *sql, int *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*out = sqlite3_column_int(s, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Bring the schema up to date, or refuse a store from a newer kcald. */
+static int
+migrate(struct store *st, char **cause)
+{
+	int	 v;
+	char	*sql;
+
+	if (pragma_int(st, "PRAGMA user_version", &v) != 0) {
+		db_cause(st, cause, "cannot read the store (corrupt or not a "
+		    "kcal store?)");
+		return -1;
+	}
+	if (v > NMIGRATIONS) {
+		xasprintf(cause, "the store has schema version %d, newer than "
+		    "this kcald understands (%d); refusing to touch it", v,
+		    NMIGRATIONS);
+		return -1;
+	}
+	for (; v < NMIGRATIONS; v++) {
+		xasprintf(&sql, "BEGIN IMMEDIATE; %s; PRAGMA user_version = %d;"
+		    " COMMIT;", migrations[v], v + 1);
+		if (exec(st, sql, cause) != 0) {
+			free(sql);
+			exec(st, "ROLLBACK", NULL);
+			return -1;
+		}
+		free(sql);
+	}
+	return 0;
+}
+
+static int
+configure(struct store *st, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 ok = 0;
+
+	sqlite3_busy_timeout(st->db, 5000);
+	if (exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
+		return -1;
+	if (strcmp(st->path, ":memory:") != 0 &&
+	    exec(st, "PRAGMA journal_mode = WAL", cause) != 0)
+		return -1;
+	if (exec(st, "PRAGMA synchronous = FULL", cause) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s,
+	    NULL) == SQLITE_OK) {
+		ok = sqlite3_step(s) == SQLITE_ROW && strcmp((const char *)
+		    sqlite3_column_text(s, 0), "ok") == 0;
+		sqlite3_finalize(s);
+	}
+	if (!ok) {
+		db_cause(st, cause, "the store failed its integrity check");
+		return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, char **cause)
+{
+	struct store	*st = xcalloc(1, sizeof *st);
+
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		xasprintf(cause, "cannot open store %s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return NULL;
+	}
+	if (configure(st, cause) != 0 || migrate(st, cause) != 0)
+		goto fail;
+	for (int i = 0; i < S__MAX; i++) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
+			db_cause(st, cause, "cannot prepare a statement");
+			goto fail;
+		}
+	}
+	return st;
+fail:
+	if (cause != NULL && *cause != NULL) {
+		char *c = *cause;
+		xasprintf(cause, "%s: %s", path, c);
+		free(c);
+	}
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < S__MAX; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+/* Run a statement that returns no rows, then reset it. */
+static int
+step_done(struct store *st, sqlite3_stmt *s, char **cause, const char *what)
+{
+	int	 rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE) {
+		db_cause(st, cause, what);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_begin(struct store *st, char **cause)
+{
+	if (st->depth++ > 0)
+		return 0;
+	if (step_done(st, st->stmt[S_BEGIN], cause, "cannot begin a write") != 0) {
+		st->depth = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_commit(struct store *st, char **cause)
+{
+	if (st->depth == 0 || --st->depth > 0)
+		return 0;
+	if (step_done(st, st->stmt[S_COMMIT], cause, "cannot commit") != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_rollback(struct store *st)
+{
+	st->depth = 0;
+	if (!sqlite3_get_autocommit(st->db))
+		step_done(st, st->stmt[S_ROLLBACK], NULL, NULL);
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+reminders_text(const struct event *ev)
+{
+	char	*s = NULL, *t;
+
+	for (size_t i = 0; i < ev->nremind; i++) {
+		xasprintf(&t, "%s%s%lld", s ? s : "", s ? "," : "",
+		    (long long)ev->remind[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static int
+put_parts(struct store *st, const struct event *ev, char **cause)
+{
+	sqlite3_stmt	*s = st->stmt[S_PUT_PART];
+
+	bind_text(st->stmt[S_DEL_PARTS], 1, ev->uid);
+	if (step_done(st, st->stmt[S_DEL_PARTS], cause, "cannot write") != 0)
+		return -1;
+	for (size_t i = 0; i < ev->nparts; i++) {
+		bind_text(s, 1, ev->uid);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+		bind_text(s, 3, ev->parts[i].name);
+		bind_text(s, 4, ev->parts[i].role);
+		bind_text(s, 5, ev->parts[i].country);
+		sqlite3_bind_int(s, 6, ev->parts[i].precedence);
+		if (step_done(st, s, cause, "cannot write a participant") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Insert or replace an event (and its participants) in one transaction. */
+int
+store_put(struct store *st, const struct event *ev, const char *ical,
+    char **cause)
+{
+	sqlite3_stmt	*s = st->stmt[S_PUT];
+	char		*rem = reminders_text(ev);
+	int		 rc;
+
+	if (store_begin(st, cause) != 0) {
+		free(rem);
+		return -1;
+	}
+	bind_text(s, 1, ev->uid);	bind_text(s, 2, ev->summary);
+	bind_text(s, 3, ev->kind);	bind_text(s, 4, ev->status);
+	bind_text(s, 5, ev->class);	bind_text(s, 6, ev->tz);
+	bind_text(s, 7, ev->end_tz);
+	sqlite3_bind_int64(s, 8, ev->start);
+	sqlite3_bind_int64(s, 9, ev->end);
+	sqlite3_bind_int(s, 10, ev->all_day);
+	bind_text(s, 11, ev->location);	bind_text(s, 12, ev->description);
+	bind_text(s, 13, ev->url);	bind_text(s, 14, ev->parent);
+	bind_text(s, 15, ev->rrule);
+	sqlite3_bind_int(s, 16, ev->sequence);
+	sqlite3_bind_int64(s, 17, ev->created);
+	sqlite3_bind_int64(s, 18, ev->last_modified);
+	bind_text(s, 19, rem);		bind_text(s, 20, ical);
+	free(rem);
+	rc = step_done(st, s, cause, "cannot write the event");
+	if (rc == 0)
+		rc = put_parts(st, ev, cause);
+	if (rc != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, cause);
+}
+
+/* The VEVENT text of uid: 0, STORE_NOT_FOUND, or -1. */
+int
+store_get(struct store *st, const char *uid, char **ical, char **cause)
+{
+	sqlite3_stmt	*s = st->stmt[S_GET];
+	int		 rc;
+
+	bind_text(s, 1, uid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*ical = xstrdup((const char *)sqlite3_column_text(s, 0));
+	else if (rc != SQLITE_DONE)
+		db_cause(st, cause, "cannot read the store");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
+}
+
+/*
+ * The full UID that a UID or unique prefix names: 0, STORE_NOT_FOUND,
+ * STORE_AMBIGUOUS, or -1.  An exact match wins over longer UIDs.
+ */
+int
+store_resolve(struct store *st, const char *prefix, char **uid, char **cause)
+{
+	sqlite3_stmt	*s = st->stmt[S_RESOLVE];
+	size_t		 n = strlen(prefix);
+	char		*hi, *found = NULL;
+	int		 rows = 0, rc;
+
+	if (n == 0)
+		return STORE_NOT_FOUND;
+	hi = xstrdup(prefix);		/* the least string above the prefix */
+	hi[n - 1]++;
+	bind_text(s, 1, prefix);
+	bind_text(s, 2, hi);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *u = (const char *)sqlite3_column_text(s, 0);
+		if (rows++ == 0 || strcmp(u, prefix) == 0) {
+			free(found);
+			found = xstrdup(u);
+		}
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	free(hi);
+	if (rc != SQLITE_DONE) {
+		free(found);
+		db_cause(st, cause, "cannot read the store");
+		return -1;
+	}
+	if (rows == 2 && strcmp(found, prefix) != 0) {
+		free(found);
+		return STORE_AMBIGUOUS;
+	}
+	*uid = found;
+	return found ? 0 : STORE_NOT_FOUND;
+}
+
+int
+store_delete(struct store *st, const char *uid, char **cause)
+{
+	if (store_begin(st, cause) != 0)
+		return -1;
+	bind_text(st->stmt[S_DELETE], 1, uid);
+	if (step_done(st, st->stmt[S_DELETE], cause, "cannot delete") != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, cause);
+}
+
+static char *
+col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	return v ? xstrdup((const char *)v) : NULL;
+}
+
+static void
+load_parts(struct store *st, struct event *ev)
+{
+	sqlite3_stmt	*s = st->stmt[S_PARTS];
+
+	bind_text(s, 1, ev->uid);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct participant *p;
+
+		ev->parts = xreallocarray(ev->parts, ev->nparts + 1,
+		    sizeof *ev->parts);
+		p = &ev->parts[ev->nparts++];
+		p->name = col_dup(s, 0);
+		p->role = col_dup(s, 1);
+		p->country = col_dup(s, 2);
+		p->precedence = sqlite3_column_int(s, 3);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+static void
+load_reminders(struct event *ev, const char *text)
+{
+	char	*end;
+
+	while (text != NULL && *text != '\0') {
+		ev->remind = xreallocarray(ev->remind, ev->nremind + 1,
+		    sizeof *ev->remind);
+		ev->remind[ev->nremind++] = strtoll(text, &end, 10);
+		text = *end == ',' ? end + 1 : NULL;
+	}
+}
+
+static void
+load_row(struct store *st, sqlite3_stmt *s, struct event *ev)
+{
+	event_init(ev);
+	ev->uid = col_dup(s, 0);	ev->summary = col_dup(s, 1);
+	ev->kind = col_dup(s, 2);	ev->status = col_dup(s, 3);
+	ev->class = col_dup(s, 4);	ev->tz = col_dup(s, 5);
+	ev->end_tz = col_dup(s, 6);
+	ev->start = sqlite3_column_int64(s, 7);
+	ev->end = sqlite3_column_int64(s, 8);
+	ev->all_day = sqlite3_column_int(s, 9);
+	ev->location = col_dup(s, 10);	ev->description = col_dup(s, 11);
+	ev->url = col_dup(s, 12);	ev->parent = col_dup(s, 13);
+	ev->rrule = col_dup(s, 14);
+	ev->sequence = sqlite3_column_int(s, 15);
+	ev->created = sqlite3_column_int64(s, 16);
+	ev->last_modified = sqlite3_column_int64(s, 17);
+	load_reminders(ev, (const char *)sqlite3_column_text(s, 18));
+	load_parts(st, ev);
+}
+
+static int64_t
+max_duration(struct store *st)
+{
+	sqlite3_stmt	*s = st->stmt[S_MAXDUR];
+	int64_t		 d = 0;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		d = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return d;
+}
+
+/*
+ * Every event matching q, in start order: single events that overlap the
+ * window, and every recurring event that starts before its end (with its
+ * VEVENT text, for the caller to expand).  cb returning non-zero stops.
+ */
+int
+store_query(struct store *st, const struct store_query *q, store_row_cb cb,
+    void *arg, char **cause)
+{
+	sqlite3_stmt	*s = st->stmt[S_QUERY];
+	struct event	 ev;
+	int64_t		 lo = q->from;
+	int		 rc, stop = 0;
+
+	if (lo != INT64_MIN)
+		lo -= max_duration(st);
+	sqlite3_bind_int64(s, 1, q->from);
+	sqlite3_bind_int64(s, 2, q->to);
+	sqlite3_bind_int64(s, 3, lo);
+	bind_text(s, 4, q->kind);
+	bind_text(s, 5, q->status);
+	sqlite3_bind_int(s, 6, q->include_cancelled ||
+	    (q->status && strcmp(q->status, "cancelled") == 0));
+	bind_text(s, 7, q->parent);
+	bind_text(s, 8, q->search);
+	bind_text(s, 9, q->participant);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		load_row(st, s, &ev);
+		stop = cb(arg, &ev, (const char *)sqlite3_column_text(s, 19));
+		event_clear(&ev);
+	}
+	if (stop)
+		rc = SQLITE_DONE;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE) {
+		db_cause(st, cause, "cannot read the store");
+		return -1;
+	}
+	return 0;
+}
+
+/* Counts for status: "events", "cancelled" or "participants". */
+int
+store_count(struct store *st, const char *what, int64_t *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = st->stmt[strcmp(what, "cancelled") == 0 ? S_COUNT_CANCELLED :
+	    strcmp(what, "participants") == 0 ? S_COUNT_PARTS : S_COUNT_ALL];
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}

@@ -1,0 +1,47 @@
+/*
+ * store.h — the SQLite store (store.c is the only file that includes
+ * sqlite3.h).  Events are kept as their canonical VEVENT text plus indexed
+ * columns derived from it; participants in their own table.  Each write is
+ * one transaction unless the caller wraps several in store_begin/commit
+ * (an import).
+ */
+#ifndef KCAL_STORE_H
+#define KCAL_STORE_H
+
+#include <stdint.h>
+
+#include "event.h"
+
+#define STORE_SCHEMA_VERSION	1
+
+struct store;
+
+struct store_query {
+	int64_t		 from, to;	/* window [from, to); INT64_MIN/MAX: open */
+	const char	*kind, *status, *participant, *parent, *search;
+	int		 include_cancelled;
+};
+
+/* Called per matching row; ical is set for recurring events only. */
+typedef int (*store_row_cb)(void *, const struct event *, const char *);
+
+struct store	*store_open(const char *, char **);
+void		 store_close(struct store *);
+const char	*store_path(const struct store *);
+int		 store_begin(struct store *, char **);
+int		 store_commit(struct store *, char **);
+void		 store_rollback(struct store *);
+int		 store_put(struct store *, const struct event *, const char *,
+		     char **);
+int		 store_get(struct store *, const char *, char **, char **);
+int		 store_resolve(struct store *, const char *, char **, char **);
+int		 store_delete(struct store *, const char *, char **);
+int		 store_query(struct store *, const struct store_query *,
+		     store_row_cb, void *, char **);
+int		 store_count(struct store *, const char *, int64_t *);
+
+/* store_get / store_resolve results besides 0 and -1. */
+#define STORE_NOT_FOUND		1
+#define STORE_AMBIGUOUS		2
+
+#endif

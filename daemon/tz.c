@@ -1,0 +1,210 @@
+/*
+ * tz.c — time zone arithmetic on libical's built-in (system zoneinfo)
+ * zones.  Like ical.c it is a libical boundary: nothing outside these two
+ * files sees an icaltimezone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libical/ical.h>
+
+#include "tz.h"
+#include "xmalloc.h"
+
+static icaltimezone *
+tz_get(const char *name)
+{
+	if (name == NULL || *name == '\0')
+		return NULL;
+	if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0)
+		return icaltimezone_get_utc_timezone();
+	return icaltimezone_get_builtin_timezone(name);
+}
+
+int
+tz_valid(const char *name)
+{
+	return tz_get(name) != NULL;
+}
+
+static struct icaltimetype
+utc_tt(int64_t t)
+{
+	return icaltime_from_timet_with_zone((time_t)t, 0,
+	    icaltimezone_get_utc_timezone());
+}
+
+/* Offset from UTC (seconds east) in force at instant t. */
+int
+tz_offset(const char *name, int64_t t, int *off)
+{
+	icaltimezone		*z = tz_get(name);
+	struct icaltimetype	 tt;
+	int			 dst;
+
+	if (z == NULL)
+		return -1;
+	tt = utc_tt(t);
+	*off = icaltimezone_get_utc_offset_of_utc_time(z, &tt, &dst);
+	return 0;
+}
+
+/*
+ * Resolve a WHEN in zone name.  Wall-clock seconds L map to instants L - o
+ * for each offset o that is really in force at L - o; a day either side
+ * gives every offset that can apply (zones change at most once a day).
+ */
+int
+tz_to_utc(const char *name, const struct when *w, int strict, int64_t *out,
+    char **cause)
+{
+	int64_t		 local, cand[2];
+	int		 offs[2], n = 0, o;
+
+	if (w->kind == WHEN_UTC) {
+		*out = w->utc;
+		return 0;
+	}
+	if (tz_get(name) == NULL) {
+		xasprintf(cause, "unknown time zone \"%s\" (use an IANA name "
+		    "such as Asia/Seoul)", name ? name : "");
+		return -1;
+	}
+	local = days_from_civil(w->year, w->mon, w->day) * 86400;
+	if (w->kind == WHEN_LOCAL)
+		local += w->hour * 3600 + w->min * 60 + w->sec;
+	tz_offset(name, local - 86400, &offs[0]);
+	tz_offset(name, local + 86400, &offs[1]);
+	for (int i = 0; i < 2; i++) {
+		if (i == 1 && offs[1] == offs[0])
+			break;
+		tz_offset(name, local - offs[i], &o);
+		if (o == offs[i])
+			cand[n++] = local - offs[i];
+	}
+	if (n == 0) {
+		if (strict) {
+			xasprintf(cause, "%04d-%02d-%02d %02d:%02d does not exist "
+			    "in %s (the clocks skip it for daylight saving "
+			    "time)", w->year, w->mon, w->day, w->hour, w->min,
+			    name);
+			return -1;
+		}
+		/* RFC 5545: use the offset before the gap. */
+		*out = local - offs[0];
+		return 0;
+	}
+	*out = (n == 2 && cand[1] < cand[0]) ? cand[1] : cand[0];
+	return 0;
+}
+
+/* Wall-clock time of instant t in zone name. */
+void
+tz_local(const char *name, int64_t t, struct when *w)
+{
+	int	 off = 0;
+	int64_t	 l, days;
+
+	tz_offset(name, t, &off);
+	l = t + off;
+	days = l / 86400 - (l % 86400 < 0);
+	l -= days * 86400;
+	memset(w, 0, sizeof *w);
+	w->kind = WHEN_LOCAL;
+	civil_from_days(days, &w->year, &w->mon, &w->day);
+	w->hour = (int)(l / 3600);
+	w->min = (int)(l / 60 % 60);
+	w->sec = (int)(l % 60);
+}
+
+/* ISO 8601 with offset: 2026-01-05T19:00:00+08:00. */
+void
+tz_iso(const char *name, int64_t t, char *buf, size_t len)
+{
+	struct when	 w;
+	int		 off = 0;
+
+	tz_offset(name, t, &off);
+	tz_local(name, t, &w);
+	if (off == 0 && (name == NULL || strcmp(name, "UTC") == 0)) {
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", w.year,
+		    w.mon, w.day, w.hour, w.min, w.sec);
+		return;
+	}
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", w.year,
+	    w.mon, w.day, w.hour, w.min, w.sec, off < 0 ? '-' : '+',
+	    abs(off) / 3600, abs(off) / 60 % 60);
+}
+
+/* The zone's abbreviation at t (KST, CET, CEST), or a numeric +08. */
+void
+tz_abbr(const char *name, int64_t t, char *buf, size_t len)
+{
+	icaltimezone		*z = tz_get(name);
+	struct icaltimetype	 tt = utc_tt(t);
+	const char		*names, *slash;
+	int			 dst = 0, off = 0;
+
+	if (z == icaltimezone_get_utc_timezone()) {
+		snprintf(buf, len, "UTC");
+		return;
+	}
+	if (z != NULL)
+		off = icaltimezone_get_utc_offset_of_utc_time(z, &tt, &dst);
+	names = z ? icaltimezone_get_tznames(z) : NULL;
+	if (names != NULL && *names != '\0' && (names[0] < '0' ||
+	    names[0] > '9') && names[0] != '+' && names[0] != '-') {
+		slash = strchr(names, '/');
+		if (slash == NULL)
+			snprintf(buf, len, "%s", names);
+		else if (dst)
+			snprintf(buf, len, "%s", slash + 1);
+		else
+			snprintf(buf, len, "%.*s", (int)(slash - names), names);
+		return;
+	}
+	if (off % 3600 == 0)
+		snprintf(buf, len, "%c%02d", off < 0 ? '-' : '+', abs(off) / 3600);
+	else
+		snprintf(buf, len, "%c%02d%02d", off < 0 ? '-' : '+',
+		    abs(off) / 3600, abs(off) / 60 % 60);
+}
+
+/*
+ * The system's zone: $TZ if it names a zone, else the target of
+ * /etc/localtime, else /etc/timezone, else UTC.
+ */
+const char *
+tz_system(void)
+{
+	static char	 name[128];
+	const char	*env = getenv("TZ"), *p;
+	char		 link[256];
+	ssize_t		 n;
+	FILE		*fp;
+
+	if (env != NULL && *env == ':')
+		env++;
+	if (env != NULL && tz_valid(env))
+		return env;
+	n = readlink("/etc/localtime", link, sizeof link - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		if ((p = strstr(link, "zoneinfo/")) != NULL && tz_valid(p + 9)) {
+			snprintf(name, sizeof name, "%s", p + 9);
+			return name;
+		}
+	}
+	if ((fp = fopen("/etc/timezone", "r")) != NULL) {
+		if (fgets(name, sizeof name, fp) != NULL) {
+			name[strcspn(name, "\n")] = '\0';
+			fclose(fp);
+			if (tz_valid(name))
+				return name;
+		} else
+			fclose(fp);
+	}
+	return "UTC";
+}

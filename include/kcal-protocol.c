@@ -1,0 +1,147 @@
+/*
+ * kcal-protocol.c — framing, request validation and reply construction for
+ * the kcal wire protocol.  Pure functions: no I/O, no daemon state, so the
+ * same code is unit-tested, fuzzed, and shared by kcald and kcal.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kcal-protocol.h"
+#include "xmalloc.h"
+
+/*
+ * Return the length of the first complete line in buf (not counting the
+ * '\n'), PROTO_NEED_MORE if there is none yet, or PROTO_TOO_LONG if more than
+ * max bytes arrived without a newline: such a stream cannot be framed again.
+ */
+ssize_t
+proto_frame(const char *buf, size_t len, size_t max)
+{
+	const char	*nl;
+	size_t		 scan = len < max + 1 ? len : max + 1;
+
+	nl = memchr(buf, '\n', scan);
+	if (nl != NULL)
+		return nl - buf;
+	if (len > max)
+		return PROTO_TOO_LONG;
+	return PROTO_NEED_MORE;
+}
+
+/* The request's id if it is a valid one (integer or string), else NULL. */
+json_t *
+proto_request_id(const json_t *req)
+{
+	json_t	*id = json_object_get(req, "id");
+
+	if (json_is_integer(id) || json_is_string(id))
+		return id;
+	return NULL;
+}
+
+/*
+ * Parse and validate one request line.  Return 0 and set *req (caller frees)
+ * on success.  On failure return -1, set *code to a KCAL_E_* string and
+ * *cause to an allocated message; *req is still set when the line was a JSON
+ * object, so that the error reply can echo its id.
+ */
+int
+proto_parse_request(const char *line, size_t len, json_t **req,
+    const char **code, char **cause)
+{
+	json_error_t	 jerr;
+	json_t		*r, *jcmd, *id;
+
+	*req = NULL;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	r = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (r == NULL) {
+		*code = KCAL_E_BAD_JSON;
+		xasprintf(cause, "invalid JSON at column %d: %s", jerr.column,
+		    jerr.text);
+		return -1;
+	}
+	if (!json_is_object(r)) {
+		json_decref(r);
+		*code = KCAL_E_BAD_REQUEST;
+		*cause = xstrdup("a request must be a JSON object");
+		return -1;
+	}
+	*req = r;
+	id = json_object_get(r, "id");
+	if (id != NULL && proto_request_id(r) == NULL) {
+		*code = KCAL_E_BAD_REQUEST;
+		*cause = xstrdup("\"id\" must be an integer or a string");
+		return -1;
+	}
+	jcmd = json_object_get(r, "cmd");
+	if (!json_is_string(jcmd) || json_string_length(jcmd) == 0) {
+		*code = KCAL_E_BAD_REQUEST;
+		*cause = xstrdup("missing \"cmd\" (a string naming the command)");
+		return -1;
+	}
+	return 0;
+}
+
+json_t *
+proto_ok(json_t *id, json_t *result)
+{
+	json_t	*reply = json_object();
+
+	if (id != NULL)
+		json_object_set(reply, "id", id);
+	json_object_set_new(reply, "ok", json_true());
+	json_object_set_new(reply, "result", result ? result : json_object());
+	return reply;
+}
+
+json_t *
+proto_err(json_t *id, const char *code, const char *fmt, ...)
+{
+	json_t	*reply = json_object();
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (id != NULL)
+		json_object_set(reply, "id", id);
+	json_object_set_new(reply, "ok", json_false());
+	json_object_set_new(reply, "error", json_pack("{s:s, s:s}",
+	    "code", code, "message", msg ? msg : "out of memory"));
+	free(msg);
+	return reply;
+}
+
+json_t *
+proto_greeting(void)
+{
+	return json_pack("{s:s, s:s, s:i}", "hello", KCAL_PROTOCOL_NAME,
+	    "version", KCAL_VERSION, "protocol", KCAL_PROTOCOL_VERSION);
+}
+
+/* Encode a message as one compact line ending in '\n'. */
+char *
+proto_encode(const json_t *msg, size_t *len)
+{
+	char	*s, *line;
+	size_t	 n;
+
+	s = json_dumps(msg, JSON_COMPACT);
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	line = xmalloc(n + 2);
+	memcpy(line, s, n);
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	free(s);
+	if (len != NULL)
+		*len = n + 1;
+	return line;
+}

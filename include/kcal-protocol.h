@@ -1,0 +1,56 @@
+/*
+ * kcal-protocol.h — the wire protocol between kcald and its clients, defined
+ * once.  Newline-delimited JSON over a Unix socket: the daemon greets, each
+ * request is {"id": ..., "cmd": "...", ...arguments} and each reply echoes the
+ * id with "ok": true and a "result", or "ok": false and an "error" object
+ * whose "code" is one of the KCAL_E_* strings below.  Pushed notifications
+ * (after "watch") carry "event" and no "id".  Documented in kcal-protocol(7).
+ *
+ * The framing and request validation here are pure functions over bytes so
+ * that they can be unit-tested and fuzzed without a daemon.
+ */
+#ifndef KCAL_PROTOCOL_H
+#define KCAL_PROTOCOL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#ifndef KCAL_VERSION
+#define KCAL_VERSION		"0.0.0"
+#endif
+#define KCAL_PROTOCOL_VERSION	1
+#define KCAL_PROTOCOL_NAME	"kcald"
+
+/* Default hard limits (the daemon may be configured lower or higher). */
+#define KCAL_MAX_LINE		(8 * 1024 * 1024)	/* one request line */
+#define KCAL_MAX_CLIENTS	256
+#define KCAL_IDLE_TIMEOUT	3600			/* seconds */
+
+/* Stable error codes a script can branch on. */
+#define KCAL_E_BAD_JSON		"bad_json"
+#define KCAL_E_BAD_REQUEST	"bad_request"
+#define KCAL_E_UNKNOWN_COMMAND	"unknown_command"
+#define KCAL_E_BAD_ARGUMENT	"bad_argument"
+#define KCAL_E_NOT_FOUND	"not_found"
+#define KCAL_E_AMBIGUOUS	"ambiguous"
+#define KCAL_E_EXISTS		"exists"
+#define KCAL_E_TOO_LONG		"too_long"
+#define KCAL_E_STORE		"store_error"
+#define KCAL_E_INTERNAL		"internal"
+
+/* Result of framing a buffer. */
+#define PROTO_NEED_MORE		(-1)	/* no complete line yet */
+#define PROTO_TOO_LONG		(-2)	/* no newline within the limit */
+
+ssize_t	 proto_frame(const char *, size_t, size_t);
+int	 proto_parse_request(const char *, size_t, json_t **,
+	     const char **, char **);
+json_t	*proto_request_id(const json_t *);
+json_t	*proto_ok(json_t *, json_t *);
+json_t	*proto_err(json_t *, const char *, const char *, ...)
+	     __attribute__((format(printf, 3, 4)));
+json_t	*proto_greeting(void);
+char	*proto_encode(const json_t *, size_t *);
+
+#endif
