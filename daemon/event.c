@@ -82,6 +82,7 @@ event_change_clear(struct event_change *c)
 {
 	free(c->parts);
 	free(c->remind);
+	free(c->owned_parent);
 	event_change_init(c);
 }
 

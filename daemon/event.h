@@ -45,6 +45,7 @@ struct event_change {
 	size_t			 nparts;
 	int64_t			*remind;
 	size_t			 nremind;
+	char			*owned_parent;	/* resolved parent UID */
 };
 
 extern const char *event_kinds[];

@@ -827,3 +827,157 @@ out:
 		icalcomponent_free(root);
 	return rc;
 }
+
+/* Instants excluded by the EXDATEs of c (dates: midnight in tz). */
+static size_t
+collect_dates(icalcomponent *c, icalproperty_kind kind, const char *tz,
+    int64_t **out)
+{
+	icalproperty		*p;
+	struct icaltimetype	 tt;
+	size_t			 n = 0;
+	char			*ptz, *why = NULL;
+	int64_t			 t;
+	int			 d;
+
+	*out = NULL;
+	for (p = icalcomponent_get_first_property(c, kind); p;
+	    p = icalcomponent_get_next_property(c, kind)) {
+		if (kind == ICAL_EXDATE_PROPERTY)
+			tt = icalproperty_get_exdate(p);
+		else {
+			struct icaldatetimeperiodtype r = icalproperty_get_rdate(p);
+			tt = r.time;
+		}
+		if (icaltime_is_null_time(tt) ||
+		    read_time(p, tt, tz, tz, &ptz, &t, &d, &why) != 0) {
+			free(why);
+			why = NULL;
+			continue;
+		}
+		free(ptz);
+		*out = xreallocarray(*out, n + 1, sizeof **out);
+		(*out)[n++] = t;
+	}
+	return n;
+}
+
+static int
+in_set(const int64_t *set, size_t n, int64_t t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == t)
+			return 1;
+	return 0;
+}
+
+struct expand {
+	const struct event	*ev;
+	int64_t			 from, to, *ex;
+	size_t			 nex, left;
+	ical_occ_cb		 cb;
+	void			*arg;
+};
+
+/* Emit the occurrence starting at t if it overlaps the window; 1 = stop. */
+static int
+emit(struct expand *x, int64_t t)
+{
+	const struct event	*ev = x->ev;
+	int64_t			 end;
+
+	end = ev->all_day ? add_days(ev->tz, t, day_diff(ev->tz, ev->start,
+	    ev->end)) : t + (ev->end - ev->start);
+	if (in_set(x->ex, x->nex, t) || !(end > x->from ||
+	    (end == t && t >= x->from)) || t >= x->to)
+		return 0;
+	if (x->left == 0)
+		return 1;
+	x->left--;
+	return x->cb(x->arg, t, end);
+}
+
+/* Walk one RRULE in the event's own zone (wall-clock times, then instants). */
+static int
+walk_rrule(struct expand *x, struct icalrecurrencetype r)
+{
+	const struct event	*ev = x->ev;
+	struct icaltimetype	 dt, next;
+	icalrecur_iterator	*it;
+	struct when		 w;
+	int64_t			 t;
+	int			 stop = 0;
+	unsigned		 guard = 0;
+
+	tz_local(ev->tz, ev->start, &w);
+	dt = ev->all_day ? icaltime_null_date() : icaltime_null_time();
+	dt.year = w.year; dt.month = w.mon; dt.day = w.day;
+	if (!ev->all_day) {
+		dt.hour = w.hour; dt.minute = w.min; dt.second = w.sec;
+	}
+	if (!icaltime_is_null_time(r.until) && icaltime_is_utc(r.until) &&
+	    !ev->all_day) {
+		tz_local(ev->tz, icaltime_as_timet(r.until), &w);
+		r.until = icaltime_null_time();
+		r.until.year = w.year; r.until.month = w.mon; r.until.day = w.day;
+		r.until.hour = w.hour; r.until.minute = w.min;
+		r.until.second = w.sec;
+	}
+	if ((it = icalrecur_iterator_new(r, dt)) == NULL)
+		return 0;
+	while (!stop && guard++ < 1000000) {
+		next = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(next))
+			break;
+		w.kind = next.is_date ? WHEN_DATE : WHEN_LOCAL;
+		w.year = next.year; w.mon = next.month; w.day = next.day;
+		w.hour = next.hour; w.min = next.minute; w.sec = next.second;
+		if (tz_to_utc(ev->tz, &w, 0, &t, NULL) != 0)
+			continue;
+		if (t >= x->to)
+			break;
+		stop = emit(x, t);
+	}
+	icalrecur_iterator_free(it);
+	return stop;
+}
+
+/*
+ * Call cb for each occurrence of a recurring event (RRULE, RDATE, minus
+ * EXDATE) that overlaps [from, to), at most max of them, expanded in the
+ * event's own zone so a 09:00 meeting stays at 09:00 across DST.  Returns
+ * 0, 1 when max (or cb) cut the expansion short, or -1.
+ */
+int
+ical_expand(const char *text, const char *home, int64_t from, int64_t to,
+    size_t max, ical_occ_cb cb, void *arg, char **cause)
+{
+	icalcomponent	*root, *c;
+	icalproperty	*p;
+	struct event	 ev;
+	struct expand	 x = { &ev, from, to, NULL, 0, max, cb, arg };
+	int64_t		*rd = NULL;
+	size_t		 nrd;
+	int		 stop = 0;
+
+	if ((c = parse_vevent(text, &root, cause)) == NULL)
+		return -1;
+	if (extract_from(c, home, &ev, cause) != 0) {
+		icalcomponent_free(root);
+		return -1;
+	}
+	x.nex = collect_dates(c, ICAL_EXDATE_PROPERTY, ev.tz, &x.ex);
+	nrd = collect_dates(c, ICAL_RDATE_PROPERTY, ev.tz, &rd);
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
+	    p && !stop; p = icalcomponent_get_next_property(c,
+	    ICAL_RRULE_PROPERTY))
+		stop = walk_rrule(&x, icalproperty_get_rrule(p));
+	for (size_t i = 0; i < nrd && !stop; i++)
+		if (!in_set(rd, i, rd[i]) && rd[i] != ev.start)
+			stop = emit(&x, rd[i]);
+	free(rd);
+	free(x.ex);
+	event_clear(&ev);
+	icalcomponent_free(root);
+	return stop ? 1 : 0;
+}

@@ -7,6 +7,7 @@
 #ifndef KCAL_ICAL_H
 #define KCAL_ICAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "event.h"
@@ -15,5 +16,10 @@ int	ical_apply(const char *, const struct event_change *, const char *,
 	    int64_t, const char *, char **, struct event *, char **);
 int	ical_extract(const char *, const char *, struct event *, char **);
 int	ical_rrule_valid(const char *, char **);
+
+/* One occurrence of a recurring event: its start and end instants. */
+typedef int (*ical_occ_cb)(void *, int64_t, int64_t);
+int	ical_expand(const char *, const char *, int64_t, int64_t, size_t,
+	    ical_occ_cb, void *, char **);
 
 #endif

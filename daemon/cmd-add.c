@@ -1,0 +1,69 @@
+/* cmd-add.c — "add": create an event; the reply carries it with its UID. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "kcal-protocol.h"
+#include "server.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* A caller-chosen UID: printable, no spaces, at most 255 octets. */
+static int
+uid_ok(const char *u)
+{
+	size_t	n = strlen(u);
+
+	if (n == 0 || n > 255)
+		return 0;
+	for (; *u; u++)
+		if ((unsigned char)*u <= ' ' || *u == 0x7f)
+			return 0;
+	return 1;
+}
+
+static json_t *
+cmd_add_exec(struct cmd_ctx *ctx)
+{
+	struct event_change	 ch;
+	const char		*want;
+	char			*uid, *old = NULL;
+	json_t			*res = NULL;
+
+	event_change_init(&ch);
+	if (cmd_arg_str(ctx, "uid", 0, &want) != 0 ||
+	    cmd_arg_change(ctx, &ch) != 0)
+		goto out;
+	if (ch.summary == NULL || *ch.summary == '\0') {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "missing argument \"summary\"");
+		goto out;
+	}
+	if (ch.start.kind == WHEN_NONE) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "missing argument \"start\"");
+		goto out;
+	}
+	if (want != NULL && !uid_ok(want)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"uid\" must be 1 to 255 "
+		    "printable characters without spaces");
+		goto out;
+	}
+	if (want != NULL && store_get(ctx->srv->store, want, &old, NULL) == 0) {
+		free(old);
+		cmd_error(ctx, KCAL_E_EXISTS, "an event with UID %s exists", want);
+		goto out;
+	}
+	uid = want ? xstrdup(want) : event_new_uid();
+	if (ch.kind == NULL)
+		ch.kind = "other";
+	res = cmd_write_event(ctx, NULL, uid, &ch);
+	free(uid);
+out:
+	event_change_clear(&ch);
+	return res;
+}
+
+const struct cmd_entry cmd_add_entry = {
+	"add", "uid summary start end duration tz end_tz all_day kind location "
+	"description url participants parent status class remind rrule",
+	CMD_WRITE, cmd_add_exec
+};

@@ -1,0 +1,158 @@
+/*
+ * cmd-list.c — "list": events overlapping a window, filtered, in start
+ * order.  Recurring events are expanded into their occurrences inside the
+ * window; the total is capped (max_occurrences) and the reply says so.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "ical.h"
+#include "kcal-protocol.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "tz.h"
+
+struct list_state {
+	struct cmd_ctx		*ctx;
+	json_t			*events;
+	const struct event	*ev;		/* the recurring event expanded */
+	int64_t			 from, to;
+	size_t			 max;
+	int			 truncated;
+	char			*why;
+};
+
+static int
+add_occurrence(void *arg, int64_t start, int64_t end)
+{
+	struct list_state	*ls = arg;
+	struct event		 occ = *ls->ev;
+	json_t			*o;
+	char			 rid[64];
+
+	occ.start = start;
+	occ.end = end;
+	o = cmd_event_json(ls->ctx, &occ);
+	tz_iso("UTC", start, rid, sizeof rid);
+	json_object_set_new(o, "recurrence_id", json_string(rid));
+	json_array_append_new(ls->events, o);
+	return 0;
+}
+
+static int
+add_row(void *arg, const struct event *ev, const char *ical)
+{
+	struct list_state	*ls = arg;
+	size_t			 have = json_array_size(ls->events);
+	int			 rc;
+
+	if (have >= ls->max) {
+		ls->truncated = 1;
+		return 1;
+	}
+	if (ical == NULL) {
+		json_array_append_new(ls->events, cmd_event_json(ls->ctx, ev));
+		return 0;
+	}
+	ls->ev = ev;
+	rc = ical_expand(ical, ls->ctx->srv->cfg->home_tz, ls->from, ls->to,
+	    ls->max - have, add_occurrence, ls, &ls->why);
+	if (rc == 1)
+		ls->truncated = 1;
+	if (rc < 0) {
+		/* One unreadable event must not hide all the others. */
+		log_warnx("list: cannot expand %s: %s", ev->uid, ls->why);
+		free(ls->why);
+		ls->why = NULL;
+	}
+	return 0;
+}
+
+static int
+by_start(const void *a, const void *b)
+{
+	json_t		*x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t	 sx = json_integer_value(json_object_get(x, "start_utc"));
+	json_int_t	 sy = json_integer_value(json_object_get(y, "start_utc"));
+
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return strcmp(json_string_value(json_object_get(x, "uid")),
+	    json_string_value(json_object_get(y, "uid")));
+}
+
+/* Occurrences arrive per event; put the whole answer in start order. */
+static json_t *
+sorted(json_t *a)
+{
+	size_t	 n = json_array_size(a), i;
+	json_t	**v = calloc(n ? n : 1, sizeof *v), *out = json_array();
+
+	for (i = 0; i < n; i++)
+		v[i] = json_array_get(a, i);
+	qsort(v, n, sizeof *v, by_start);
+	for (i = 0; i < n; i++)
+		json_array_append(out, v[i]);
+	free(v);
+	json_decref(a);
+	return out;
+}
+
+static json_t *
+cmd_list_exec(struct cmd_ctx *ctx)
+{
+	struct list_state	 ls = { ctx, NULL, NULL, 0, 0, 0, 0, NULL };
+	struct store_query	 q;
+	char			*why = NULL;
+
+	memset(&q, 0, sizeof q);
+	if (cmd_arg_time(ctx, "from", INT64_MIN, &q.from) ||
+	    cmd_arg_time(ctx, "to", INT64_MAX, &q.to) ||
+	    cmd_arg_str(ctx, "kind", 0, &q.kind) ||
+	    cmd_arg_str(ctx, "status", 0, &q.status) ||
+	    cmd_arg_str(ctx, "participant", 0, &q.participant) ||
+	    cmd_arg_str(ctx, "search", 0, &q.search) ||
+	    cmd_arg_bool(ctx, "include_cancelled", &q.include_cancelled))
+		return NULL;
+	if (json_object_get(ctx->req, "parent") != NULL) {
+		if (cmd_arg_uid(ctx, "parent", &why) != 0)
+			return NULL;
+		q.parent = why;
+	}
+	if (q.kind && !event_kind_valid(q.kind)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "unknown kind \"%s\"", q.kind);
+		free(why);
+		return NULL;
+	}
+	if (q.from >= q.to) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"from\" must be before "
+		    "\"to\"");
+		free(why);
+		return NULL;
+	}
+	ls.events = json_array();
+	ls.from = q.from;
+	ls.to = q.to;
+	ls.max = ctx->srv->cfg->max_occurrences;
+	if (store_query(ctx->srv->store, &q, add_row, &ls, &ls.why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s", ls.why ? ls.why : "query failed");
+		json_decref(ls.events);
+		free(ls.why);
+		free(why);
+		return NULL;
+	}
+	free(ls.why);
+	free(why);
+	ls.events = sorted(ls.events);
+	return json_pack("{s:o, s:I, s:b, s:I}", "events", ls.events,
+	    "count", (json_int_t)json_array_size(ls.events), "truncated",
+	    ls.truncated, "limit", (json_int_t)ls.max);
+}
+
+const struct cmd_entry cmd_list_entry = {
+	"list", "from to kind status participant parent search "
+	"include_cancelled", 0, cmd_list_exec
+};

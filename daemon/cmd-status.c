@@ -1,0 +1,32 @@
+/* cmd-status.c — "status": versions, uptime, store and counts. */
+#include <unistd.h>
+
+#include "cmd.h"
+#include "kcal-protocol.h"
+#include "server.h"
+#include "store.h"
+
+static json_t *
+cmd_status_exec(struct cmd_ctx *ctx)
+{
+	struct server	*srv = ctx->srv;
+	int64_t		 events = 0, cancelled = 0, people = 0;
+
+	store_count(srv->store, "events", &events);
+	store_count(srv->store, "cancelled", &cancelled);
+	store_count(srv->store, "participants", &people);
+	return json_pack("{s:s, s:i, s:I, s:I, s:s, s:s, s:s, s:s*, s:I, s:I, "
+	    "s:I, s:i, s:I}",
+	    "version", KCAL_VERSION, "protocol", KCAL_PROTOCOL_VERSION,
+	    "pid", (json_int_t)getpid(),
+	    "uptime", (json_int_t)(server_now(srv) - srv->started),
+	    "store", store_path(srv->store), "socket", srv->cfg->socket_path,
+	    "home_tz", srv->cfg->home_tz, "http", srv->cfg->http,
+	    "events", (json_int_t)events, "cancelled", (json_int_t)cancelled,
+	    "participants", (json_int_t)people, "clients", (int)srv->nclients,
+	    "generation", (json_int_t)srv->generation);
+}
+
+const struct cmd_entry cmd_status_entry = {
+	"status", "", 0, cmd_status_exec
+};

@@ -1,0 +1,400 @@
+/*
+ * cmd.c — the command table, dispatch, and argument validation shared by
+ * the commands.  A bad request only ever produces an error reply.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "ical.h"
+#include "kcal-protocol.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+static const struct cmd_entry *cmd_table[] = {
+	&cmd_hello_entry, &cmd_add_entry, &cmd_get_entry, &cmd_list_entry,
+	&cmd_update_entry, &cmd_cancel_entry, &cmd_delete_entry,
+	&cmd_status_entry, NULL
+};
+
+/* A UID prefix must be at least this long, unless it is a whole UID. */
+#define MIN_PREFIX	6
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	for (const struct cmd_entry **e = cmd_table; *e != NULL; e++)
+		if (strcmp((*e)->name, name) == 0)
+			return *e;
+	return NULL;
+}
+
+void
+cmd_error(struct cmd_ctx *ctx, const char *code, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	if (ctx->error != NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	ctx->error = proto_err(proto_request_id(ctx->req), code, "%s",
+	    msg ? msg : "out of memory");
+	free(msg);
+}
+
+/* Refuse arguments the command does not take (a typo must not be ignored). */
+static int
+check_args(struct cmd_ctx *ctx, const struct cmd_entry *ce)
+{
+	const char	*key;
+	json_t		*v;
+	size_t		 n;
+	const char	*p;
+
+	json_object_foreach(ctx->req, key, v) {
+		if (strcmp(key, "id") == 0 || strcmp(key, "cmd") == 0)
+			continue;
+		n = strlen(key);
+		for (p = strstr(ce->args, key); p != NULL; p = strstr(p + 1, key))
+			if ((p == ce->args || p[-1] == ' ') &&
+			    (p[n] == ' ' || p[n] == '\0'))
+				break;
+		if (p == NULL) {
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "%s does not take "
+			    "an argument \"%s\"", ce->name, key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Run one parsed request; return the reply (ok or error). */
+json_t *
+cmd_dispatch(struct server *srv, struct client *c, json_t *req)
+{
+	struct cmd_ctx		 ctx = { srv, c, req, NULL };
+	const char		*name = json_string_value(json_object_get(req, "cmd"));
+	const struct cmd_entry	*ce = cmd_find(name);
+	json_t			*result;
+
+	if (ce == NULL)
+		return proto_err(proto_request_id(req), KCAL_E_UNKNOWN_COMMAND,
+		    "unknown command \"%s\"", name);
+	if (check_args(&ctx, ce) != 0)
+		return ctx.error;
+	result = ce->exec(&ctx);
+	if (result == NULL) {
+		if (ctx.error == NULL)
+			cmd_error(&ctx, KCAL_E_INTERNAL, "%s failed", name);
+		return ctx.error;
+	}
+	json_decref(ctx.error);
+	if (ce->flags & CMD_WRITE)
+		server_changed(srv);
+	return proto_ok(proto_request_id(req), result);
+}
+
+/* A string argument; *out is NULL when absent and not required. */
+int
+cmd_arg_str(struct cmd_ctx *ctx, const char *key, int required,
+    const char **out)
+{
+	json_t	*v = json_object_get(ctx->req, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
+			return 0;
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "missing argument \"%s\"",
+		    key);
+		return -1;
+	}
+	if (!json_is_string(v)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"%s\" must be a string",
+		    key);
+		return -1;
+	}
+	if (strlen(json_string_value(v)) != json_string_length(v)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"%s\" contains a NUL "
+		    "character", key);
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* A boolean argument; *out keeps its value when absent. */
+int
+cmd_arg_bool(struct cmd_ctx *ctx, const char *key, int *out)
+{
+	json_t	*v = json_object_get(ctx->req, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"%s\" must be true or "
+		    "false", key);
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* A date/time argument in wire form (when.h); kind NONE when absent. */
+int
+cmd_arg_when(struct cmd_ctx *ctx, const char *key, struct when *w)
+{
+	const char	*s;
+
+	memset(w, 0, sizeof *w);
+	if (cmd_arg_str(ctx, key, 0, &s) != 0)
+		return -1;
+	if (s == NULL)
+		return 0;
+	if (when_parse_abs(s, w) != 0) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"%s\": cannot read \"%s\" "
+		    "as a date or time (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], "
+		    "or YYYY-MM-DDTHH:MM:SSZ)", key, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* A window bound: a WHEN read in the home zone; dflt when absent. */
+int
+cmd_arg_time(struct cmd_ctx *ctx, const char *key, int64_t dflt, int64_t *out)
+{
+	struct when	 w;
+	char		*why = NULL;
+
+	if (cmd_arg_when(ctx, key, &w) != 0)
+		return -1;
+	if (w.kind == WHEN_NONE) {
+		*out = dflt;
+		return 0;
+	}
+	if (tz_to_utc(ctx->srv->cfg->home_tz, &w, 0, out, &why) != 0) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"%s\": %s", key, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/* An event named by its UID or a unique prefix of it; *uid is allocated. */
+int
+cmd_arg_uid(struct cmd_ctx *ctx, const char *key, char **uid)
+{
+	const char	*p;
+	char		*why = NULL;
+	int		 rc;
+
+	if (cmd_arg_str(ctx, key, 1, &p) != 0)
+		return -1;
+	rc = store_resolve(ctx->srv->store, p, uid, &why);
+	if (rc == 0 && strlen(p) < MIN_PREFIX && strcmp(*uid, p) != 0) {
+		free(*uid);
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"%s\" is too short: give "
+		    "at least %d characters of the UID", p, MIN_PREFIX);
+		return -1;
+	}
+	if (rc == STORE_NOT_FOUND)
+		cmd_error(ctx, KCAL_E_NOT_FOUND, "no event %s", p);
+	else if (rc == STORE_AMBIGUOUS)
+		cmd_error(ctx, KCAL_E_AMBIGUOUS, "\"%s\" matches more than one "
+		    "event; give more of the UID", p);
+	else if (rc != 0)
+		cmd_error(ctx, KCAL_E_STORE, "%s", why);
+	free(why);
+	return rc == 0 ? 0 : -1;
+}
+
+json_t *
+cmd_event_json(struct cmd_ctx *ctx, const struct event *ev)
+{
+	return event_to_json(ev, ctx->srv->cfg->home_tz);
+}
+
+static int
+arg_participants(struct cmd_ctx *ctx, struct event_change *ch)
+{
+	json_t		*a = json_object_get(ctx->req, "participants"), *p;
+	size_t		 i;
+
+	if (a == NULL)
+		return 0;
+	if (!json_is_array(a)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"participants\" must be "
+		    "an array of {name, role, country, precedence}");
+		return -1;
+	}
+	ch->set_parts = 1;
+	ch->parts = xcalloc(json_array_size(a), sizeof *ch->parts);
+	json_array_foreach(a, i, p) {
+		struct participant	*pt = &ch->parts[ch->nparts++];
+		json_t			*name = json_object_get(p, "name");
+		json_t			*prec = json_object_get(p, "precedence");
+
+		if (!json_is_string(name) || json_string_length(name) == 0 ||
+		    (prec != NULL && !json_is_integer(prec))) {
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "participant %zu "
+			    "needs a \"name\" string (and an integer "
+			    "\"precedence\", if any)", i + 1);
+			return -1;
+		}
+		pt->name = (char *)json_string_value(name);
+		pt->role = (char *)json_string_value(json_object_get(p, "role"));
+		pt->country = (char *)json_string_value(json_object_get(p,
+		    "country"));
+		pt->precedence = prec ? (int)json_integer_value(prec) : 0;
+	}
+	return 0;
+}
+
+static int
+arg_reminders(struct cmd_ctx *ctx, struct event_change *ch)
+{
+	json_t	*a = json_object_get(ctx->req, "remind"), *v;
+	size_t	 i;
+
+	if (a == NULL)
+		return 0;
+	if (!json_is_array(a)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"remind\" must be an array "
+		    "of seconds before the start");
+		return -1;
+	}
+	ch->set_remind = 1;
+	ch->remind = xcalloc(json_array_size(a), sizeof *ch->remind);
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 366 * 86400) {
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"remind\" entry %zu "
+			    "must be 0 to 31622400 seconds before the start",
+			    i + 1);
+			return -1;
+		}
+		ch->remind[ch->nremind++] = json_integer_value(v);
+	}
+	return 0;
+}
+
+static int
+arg_enum(struct cmd_ctx *ctx, const char *key, int (*valid)(const char *),
+    const char *accepted, const char **out)
+{
+	if (cmd_arg_str(ctx, key, 0, out) != 0)
+		return -1;
+	if (*out != NULL && !valid(*out)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "unknown %s \"%s\" (one of: "
+		    "%s)", key, *out, accepted);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+arg_parent(struct cmd_ctx *ctx, struct event_change *ch)
+{
+	const char	*p;
+
+	if (cmd_arg_str(ctx, "parent", 0, &p) != 0)
+		return -1;
+	if (p == NULL || *p == '\0') {
+		ch->parent = p;
+		return 0;
+	}
+	if (cmd_arg_uid(ctx, "parent", &ch->owned_parent) != 0)
+		return -1;
+	ch->parent = ch->owned_parent;
+	return 0;
+}
+
+/* The event fields of an add or update request. */
+int
+cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
+{
+	json_t	*d = json_object_get(ctx->req, "duration");
+	int	 all_day = -1;
+
+	if (cmd_arg_str(ctx, "summary", 0, &ch->summary) ||
+	    cmd_arg_str(ctx, "tz", 0, &ch->tz) ||
+	    cmd_arg_str(ctx, "end_tz", 0, &ch->end_tz) ||
+	    cmd_arg_str(ctx, "location", 0, &ch->location) ||
+	    cmd_arg_str(ctx, "description", 0, &ch->description) ||
+	    cmd_arg_str(ctx, "url", 0, &ch->url) ||
+	    cmd_arg_str(ctx, "rrule", 0, &ch->rrule) ||
+	    arg_enum(ctx, "kind", event_kind_valid, "state-visit, "
+	    "official-visit, working-visit, summit, bilateral, multilateral, "
+	    "meeting, ceremony, signing, banquet, forum, press, travel, visit, "
+	    "exercise, congress, anniversary, other", &ch->kind) ||
+	    arg_enum(ctx, "status", event_status_valid, "tentative, confirmed, "
+	    "cancelled", &ch->status) ||
+	    arg_enum(ctx, "class", event_class_valid, "public, private, "
+	    "confidential", &ch->class) ||
+	    cmd_arg_when(ctx, "start", &ch->start) ||
+	    cmd_arg_when(ctx, "end", &ch->end) ||
+	    cmd_arg_bool(ctx, "all_day", &all_day) ||
+	    arg_parent(ctx, ch) || arg_participants(ctx, ch) ||
+	    arg_reminders(ctx, ch))
+		return -1;
+	ch->all_day = all_day;
+	if (d != NULL && (!json_is_integer(d) || json_integer_value(d) <= 0 ||
+	    json_integer_value(d) > 3650LL * 86400)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"duration\" must be a "
+		    "positive number of seconds");
+		return -1;
+	}
+	ch->duration = d ? json_integer_value(d) : 0;
+	if (ch->end.kind != WHEN_NONE && ch->duration > 0) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "give \"end\" or "
+		    "\"duration\", not both");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Apply a change to event uid (NULL: create new_uid) and store it in one
+ * transaction.  Returns the event's JSON, or NULL with the error set.
+ */
+json_t *
+cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
+    const struct event_change *ch)
+{
+	struct server	*srv = ctx->srv;
+	struct event	 ev;
+	char		*old = NULL, *text = NULL, *why = NULL;
+	json_t		*res = NULL;
+
+	if (uid != NULL && store_get(srv->store, uid, &old, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s", why ? why : "event vanished");
+		free(why);
+		return NULL;
+	}
+	if (ical_apply(old, ch, new_uid, server_now(srv), srv->cfg->home_tz,
+	    &text, &ev, &why) != 0) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "%s", why);
+		goto out;
+	}
+	if (store_put(srv->store, &ev, text, &why) != 0)
+		cmd_error(ctx, KCAL_E_STORE, "%s", why);
+	else
+		res = cmd_event_json(ctx, &ev);
+	event_clear(&ev);
+out:
+	free(why);
+	free(old);
+	free(text);
+	return res;
+}

@@ -1,0 +1,60 @@
+/*
+ * cmd.h — protocol commands: one file per command (cmd-<verb>.c), gathered
+ * in a static table in cmd.c (tmux style).  A command gets the validated
+ * request and returns a result object, or NULL after cmd_error() has set the
+ * error reply.  Helpers here validate arguments so every command refuses bad
+ * input the same way, naming the argument.
+ */
+#ifndef KCAL_CMD_H
+#define KCAL_CMD_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "event.h"
+
+struct server;
+struct client;
+
+#define CMD_WRITE	0x1	/* changes the store */
+
+struct cmd_ctx {
+	struct server	*srv;
+	struct client	*client;
+	json_t		*req;
+	json_t		*error;		/* the error reply, once set */
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*args;		/* accepted arguments, space-separated */
+	int		 flags;
+	json_t		*(*exec)(struct cmd_ctx *);
+};
+
+json_t	*cmd_dispatch(struct server *, struct client *, json_t *);
+const struct cmd_entry *cmd_find(const char *);
+
+void	 cmd_error(struct cmd_ctx *, const char *, const char *, ...)
+	     __attribute__((format(printf, 3, 4)));
+int	 cmd_arg_str(struct cmd_ctx *, const char *, int, const char **);
+int	 cmd_arg_bool(struct cmd_ctx *, const char *, int *);
+int	 cmd_arg_when(struct cmd_ctx *, const char *, struct when *);
+int	 cmd_arg_time(struct cmd_ctx *, const char *, int64_t, int64_t *);
+int	 cmd_arg_uid(struct cmd_ctx *, const char *, char **);
+int	 cmd_arg_change(struct cmd_ctx *, struct event_change *);
+json_t	*cmd_event_json(struct cmd_ctx *, const struct event *);
+json_t	*cmd_write_event(struct cmd_ctx *, const char *, const char *,
+	     const struct event_change *);
+
+#define CMD_DECL(n) extern const struct cmd_entry cmd_##n##_entry
+CMD_DECL(hello);
+CMD_DECL(add);
+CMD_DECL(get);
+CMD_DECL(list);
+CMD_DECL(update);
+CMD_DECL(cancel);
+CMD_DECL(delete);
+CMD_DECL(status);
+
+#endif

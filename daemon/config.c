@@ -1,0 +1,220 @@
+/* config.c — kcald's settings and the key = value config file. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+struct config *
+config_new(void)
+{
+	struct config	*cfg = xcalloc(1, sizeof *cfg);
+
+	cfg->max_line = 8 * 1024 * 1024;
+	cfg->max_clients = 256;
+	cfg->idle_timeout = 3600;
+	cfg->max_occurrences = 5000;
+	cfg->log_level = xstrdup("info");
+	return cfg;
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->config_file); free(cfg->socket_path); free(cfg->data_dir);
+	free(cfg->db_path); free(cfg->home_tz); free(cfg->http);
+	free(cfg->log_file); free(cfg->log_level);
+	free(cfg);
+}
+
+static int
+set_str(char **slot, const char *v)
+{
+	free(*slot);
+	*slot = *v ? xstrdup(v) : NULL;
+	return 0;
+}
+
+static int
+set_num(const char *key, const char *v, unsigned long long max,
+    unsigned long long *out, char **cause)
+{
+	char			*end;
+	unsigned long long	 n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || *v == '-' || end == v || *end != '\0' || n > max) {
+		xasprintf(cause, "%s must be a whole number up to %llu, not "
+		    "\"%s\"", key, max, v);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/* One setting by name (the config file's keys; options map onto them). */
+int
+config_set(struct config *cfg, const char *key, const char *v, char **cause)
+{
+	unsigned long long	n;
+
+	if (strcmp(key, "socket") == 0)
+		return set_str(&cfg->socket_path, v);
+	if (strcmp(key, "data_dir") == 0)
+		return set_str(&cfg->data_dir, v);
+	if (strcmp(key, "db") == 0)
+		return set_str(&cfg->db_path, v);
+	if (strcmp(key, "http") == 0)
+		return set_str(&cfg->http, v);
+	if (strcmp(key, "log_file") == 0)
+		return set_str(&cfg->log_file, v);
+	if (strcmp(key, "home_tz") == 0) {
+		if (!tz_valid(v)) {
+			xasprintf(cause, "home_tz: unknown time zone \"%s\"", v);
+			return -1;
+		}
+		return set_str(&cfg->home_tz, v);
+	}
+	if (strcmp(key, "log_level") == 0) {
+		if (log_parse_level(v) < 0) {
+			xasprintf(cause, "log_level must be error, warn, info or "
+			    "debug, not \"%s\"", v);
+			return -1;
+		}
+		return set_str(&cfg->log_level, v);
+	}
+	if (strcmp(key, "max_line") == 0) {
+		if (set_num(key, v, 1ULL << 30, &n, cause) != 0)
+			return -1;
+		cfg->max_line = n < 1024 ? 1024 : (size_t)n;
+		return 0;
+	}
+	if (strcmp(key, "max_clients") == 0) {
+		if (set_num(key, v, 100000, &n, cause) != 0)
+			return -1;
+		cfg->max_clients = n ? (unsigned)n : 1;
+		return 0;
+	}
+	if (strcmp(key, "idle_timeout") == 0) {
+		if (set_num(key, v, 86400 * 30, &n, cause) != 0)
+			return -1;
+		cfg->idle_timeout = (unsigned)n;
+		return 0;
+	}
+	if (strcmp(key, "max_occurrences") == 0) {
+		if (set_num(key, v, 1000000, &n, cause) != 0)
+			return -1;
+		cfg->max_occurrences = n ? (size_t)n : 1;
+		return 0;
+	}
+	xasprintf(cause, "unknown setting \"%s\"", key);
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Read key = value lines; '#' starts a comment.  Errors name file:line. */
+int
+config_load(struct config *cfg, const char *path, int must_exist, char **cause)
+{
+	FILE	*fp;
+	char	 line[4096], *key, *val, *eq, *why = NULL;
+	int	 lineno = 0, rc = 0;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && fgets(line, sizeof line, fp) != NULL) {
+		lineno++;
+		line[strcspn(line, "#\n")] = '\0';
+		key = trim(line);
+		if (*key == '\0')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			xasprintf(cause, "%s:%d: expected \"key = value\"",
+			    path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		key = trim(key);
+		val = trim(eq + 1);
+		if (config_set(cfg, key, val, &why) != 0) {
+			xasprintf(cause, "%s:%d: %s", path, lineno, why);
+			free(why);
+			rc = -1;
+		}
+	}
+	fclose(fp);
+	return rc;
+}
+
+/* $KCAL_SOCKET, else $XDG_RUNTIME_DIR/kcal/kcald.sock, else /tmp/kcal-UID/. */
+char *
+config_default_socket(void)
+{
+	const char	*env = getenv("KCAL_SOCKET"), *run;
+	char		*s;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if ((run = getenv("XDG_RUNTIME_DIR")) != NULL && *run == '/')
+		xasprintf(&s, "%s/kcal/kcald.sock", run);
+	else
+		xasprintf(&s, "/tmp/kcal-%u/kcald.sock", (unsigned)getuid());
+	return s;
+}
+
+/* $XDG_DATA_HOME/kcal, else ~/.local/share/kcal. */
+char *
+config_default_data_dir(void)
+{
+	const char	*env = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char		*s;
+
+	if (env != NULL && *env == '/')
+		xasprintf(&s, "%s/kcal", env);
+	else
+		xasprintf(&s, "%s/.local/share/kcal", home ? home : ".");
+	return s;
+}
+
+/* Fill in what was not set. */
+int
+config_finish(struct config *cfg, char **cause)
+{
+	(void)cause;
+	if (cfg->socket_path == NULL)
+		cfg->socket_path = config_default_socket();
+	if (cfg->data_dir == NULL)
+		cfg->data_dir = config_default_data_dir();
+	if (cfg->db_path == NULL)
+		xasprintf(&cfg->db_path, "%s/kcal.db", cfg->data_dir);
+	if (cfg->home_tz == NULL)
+		cfg->home_tz = xstrdup(tz_system());
+	return 0;
+}

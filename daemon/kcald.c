@@ -1,0 +1,209 @@
+/*
+ * kcald.c — the daemon's entry point: options, configuration, start-up and
+ * shutdown.  Settings come from built-in defaults, then the config file,
+ * then the command line (which wins, also after a SIGHUP reload).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libical/ical.h>
+
+#include "config.h"
+#include "kcal-protocol.h"
+#include "log.h"
+#include "server.h"
+#include "xmalloc.h"
+
+/* Command-line settings, kept to be re-applied on SIGHUP. */
+static struct {
+	const char	*key, *value;
+} overrides[32];
+static int		 noverrides;
+static const char	*config_path;
+static int		 config_explicit;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: kcald [options]\n"
+"The kcal calendar daemon: keeps events in SQLite, serves the kcal protocol\n"
+"on a Unix socket and iCalendar feeds over HTTP.\n\n"
+"  -s, --socket PATH      Unix socket (default $KCAL_SOCKET, else\n"
+"                         $XDG_RUNTIME_DIR/kcal/kcald.sock)\n"
+"  -d, --data-dir DIR     store directory (default $XDG_DATA_HOME/kcal)\n"
+"  -c, --config FILE      config file (default $XDG_CONFIG_HOME/kcal/kcald.conf)\n"
+"  -z, --home-tz ZONE     home time zone (default: the system zone)\n"
+"      --http ADDR:PORT   serve feeds over HTTP (e.g. 127.0.0.1:8765)\n"
+"  -l, --log-level LEVEL  error, warn, info (default) or debug\n"
+"      --log-file FILE    log to FILE instead of stderr\n"
+"  -D, --daemon           detach and run in the background\n"
+"  -h, --help             show this help\n"
+"  -V, --version          show the version\n\n"
+"See kcald(8) and kcald.conf(5).\n");
+}
+
+static void
+add_override(const char *key, const char *value)
+{
+	if (noverrides == (int)(sizeof overrides / sizeof *overrides)) {
+		fprintf(stderr, "kcald: too many options\n");
+		exit(2);
+	}
+	overrides[noverrides].key = key;
+	overrides[noverrides++].value = value;
+}
+
+static char *
+default_config_path(void)
+{
+	const char	*x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char		*s;
+
+	if (x != NULL && *x == '/')
+		xasprintf(&s, "%s/kcal/kcald.conf", x);
+	else
+		xasprintf(&s, "%s/.config/kcal/kcald.conf", home ? home : ".");
+	return s;
+}
+
+/* Defaults, then the file, then the command line. */
+static struct config *
+load_config(char **cause)
+{
+	struct config	*cfg = config_new();
+	char		*why = NULL;
+
+	cfg->config_file = config_path ? xstrdup(config_path) :
+	    default_config_path();
+	if (config_load(cfg, cfg->config_file, config_explicit, cause) != 0)
+		goto fail;
+	for (int i = 0; i < noverrides; i++) {
+		if (config_set(cfg, overrides[i].key, overrides[i].value,
+		    &why) != 0) {
+			xasprintf(cause, "--%s: %s", overrides[i].key, why);
+			free(why);
+			goto fail;
+		}
+	}
+	if (config_finish(cfg, cause) != 0)
+		goto fail;
+	return cfg;
+fail:
+	config_free(cfg);
+	return NULL;
+}
+
+/* SIGHUP: re-read the file; keep what needs a restart; reopen the log. */
+void
+server_reload(struct server *srv)
+{
+	struct config	*cfg, *old = srv->cfg;
+	char		*cause = NULL;
+
+	if ((cfg = load_config(&cause)) == NULL) {
+		log_warnx("reload: %s; keeping the old configuration", cause);
+		free(cause);
+		return;
+	}
+	free(cfg->socket_path); cfg->socket_path = xstrdup(old->socket_path);
+	free(cfg->data_dir); cfg->data_dir = xstrdup(old->data_dir);
+	free(cfg->db_path); cfg->db_path = xstrdup(old->db_path);
+	free(cfg->http);
+	cfg->http = old->http ? xstrdup(old->http) : NULL;
+	srv->cfg = cfg;
+	config_free(old);
+	if (log_init(cfg->log_file, cfg->log_level) != 0)
+		log_warn("reload: cannot open log %s", cfg->log_file);
+	log_info("configuration reloaded (home zone %s)", cfg->home_tz);
+}
+
+static void
+parse_options(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "home-tz", required_argument, NULL, 'z' },
+		{ "http", required_argument, NULL, 'H' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "log-file", required_argument, NULL, 'L' },
+		{ "daemon", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "s:d:c:z:l:DhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 's': add_override("socket", optarg); break;
+		case 'd': add_override("data_dir", optarg); break;
+		case 'c': config_path = optarg; config_explicit = 1; break;
+		case 'z': add_override("home_tz", optarg); break;
+		case 'H': add_override("http", optarg); break;
+		case 'l': add_override("log_level", optarg); break;
+		case 'L': add_override("log_file", optarg); break;
+		case 'D': add_override("daemonize", "1"); break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("kcald %s (protocol %d)\n", KCAL_VERSION,
+		    KCAL_PROTOCOL_VERSION); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kcald: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		exit(2);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct server	 srv;
+	struct config	*cfg;
+	char		*cause = NULL;
+	int		 daemonize = 0;
+
+	parse_options(argc, argv);
+	for (int i = 0; i < noverrides; i++)
+		if (strcmp(overrides[i].key, "daemonize") == 0) {
+			daemonize = 1;
+			overrides[i] = overrides[--noverrides];
+		}
+	if ((cfg = load_config(&cause)) == NULL) {
+		fprintf(stderr, "kcald: %s\n", cause);
+		return 1;
+	}
+	if (log_init(cfg->log_file, cfg->log_level) != 0) {
+		fprintf(stderr, "kcald: cannot open log %s: %s\n", cfg->log_file,
+		    strerror(errno));
+		return 1;
+	}
+	if (server_init(&srv, cfg, &cause) != 0) {
+		fprintf(stderr, "kcald: %s\n", cause);
+		server_free(&srv);
+		config_free(cfg);
+		return 1;
+	}
+	if (daemonize && daemon(1, 0) != 0)
+		fatal("daemon");
+	if (daemonize)
+		event_reinit(srv.base);
+	log_info("kcald %s listening on %s (store %s, home zone %s)",
+	    KCAL_VERSION, cfg->socket_path, cfg->db_path, cfg->home_tz);
+	server_loop(&srv);
+	server_free(&srv);
+	log_info("stopped");
+	config_free(srv.cfg);
+	log_close();
+	icaltimezone_free_builtin_timezones();
+	return 0;
+}

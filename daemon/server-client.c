@@ -1,0 +1,204 @@
+/*
+ * server-client.c — one connection: read newline-framed requests, answer
+ * each in order, push notifications to watchers.  A client that breaks the
+ * framing gets an error and is closed; a client that fails inside one of its
+ * own callbacks is only marked, and freed later from the loop (redis style),
+ * so no callback ever runs on freed memory.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+
+#include "cmd.h"
+#include "kcal-protocol.h"
+#include "log.h"
+#include "server.h"
+#include "xmalloc.h"
+
+/* Output buffered for a reader that does not read, before it is dropped. */
+#define MAX_OUTPUT	(64 * 1024 * 1024)
+
+void
+server_client_send(struct client *c, json_t *msg)
+{
+	size_t	 len;
+	char	*line;
+
+	if (c->closing) {
+		json_decref(msg);
+		return;
+	}
+	line = proto_encode(msg, &len);
+	json_decref(msg);
+	if (line == NULL)
+		return;
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) + len >
+	    MAX_OUTPUT) {
+		log_warnx("client %llu: not reading its replies; dropped",
+		    (unsigned long long)c->id);
+		free(line);
+		server_client_close(c);
+		return;
+	}
+	bufferevent_write(c->bev, line, len);
+	free(line);
+}
+
+/* Mark for freeing from the loop; never free inside a callback. */
+void
+server_client_close(struct client *c)
+{
+	struct server	*srv = c->srv;
+
+	if (c->closing == 2)
+		return;
+	c->closing = 2;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	TAILQ_REMOVE(&srv->clients, c, entry);
+	TAILQ_INSERT_TAIL(&srv->dead, c, entry);
+	srv->nclients--;
+	event_active(srv->ev_reap, 0, 0);
+}
+
+void
+server_client_reap(struct server *srv)
+{
+	struct client	*c;
+
+	while ((c = TAILQ_FIRST(&srv->dead)) != NULL) {
+		TAILQ_REMOVE(&srv->dead, c, entry);
+		log_debug("client %llu: closed", (unsigned long long)c->id);
+		bufferevent_free(c->bev);
+		free(c);
+	}
+}
+
+/* Send an error, then close once it has been written. */
+static void
+fail_and_close(struct client *c, json_t *err)
+{
+	server_client_send(c, err);
+	if (c->closing == 0)
+		c->closing = 1;
+	bufferevent_disable(c->bev, EV_READ);
+}
+
+static void
+handle_line(struct client *c, const char *line, size_t len)
+{
+	json_t		*req, *reply;
+	const char	*code;
+	char		*cause = NULL;
+
+	if (len == 0)
+		return;
+	if (proto_parse_request(line, len, &req, &code, &cause) != 0) {
+		reply = proto_err(req ? proto_request_id(req) : NULL, code, "%s",
+		    cause);
+		free(cause);
+	} else
+		reply = cmd_dispatch(c->srv, c, req);
+	json_decref(req);
+	server_client_send(c, reply);
+}
+
+static void
+read_cb(struct bufferevent *bev, void *arg)
+{
+	struct client	*c = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	size_t		 max = c->srv->cfg->max_line;
+	char		*line;
+	size_t		 len;
+	struct evbuffer_ptr p;
+
+	while (c->closing == 0) {
+		p = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+		if (p.pos < 0 || (size_t)p.pos > max) {
+			if (evbuffer_get_length(in) > max || p.pos >= 0)
+				fail_and_close(c, proto_err(NULL, KCAL_E_TOO_LONG,
+				    "request line longer than %zu bytes", max));
+			return;
+		}
+		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+		if (line == NULL)
+			return;
+		handle_line(c, line, len);
+		free(line);
+	}
+}
+
+static void
+write_cb(struct bufferevent *bev, void *arg)
+{
+	struct client	*c = arg;
+
+	if (c->closing == 1 &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		server_client_close(c);
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct client	*c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_TIMEOUT)
+		log_debug("client %llu: idle, closing",
+		    (unsigned long long)c->id);
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		server_client_close(c);
+}
+
+/* Only the daemon's own user (or root) may talk to it. */
+static int
+peer_allowed(int fd, uid_t *uid)
+{
+	struct ucred	cred;
+	socklen_t	len = sizeof cred;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return 0;
+	*uid = cred.uid;
+	return cred.uid == getuid() || cred.uid == 0;
+}
+
+void
+server_client_accept(struct server *srv, int fd)
+{
+	struct client	*c;
+	struct timeval	 tv = { srv->cfg->idle_timeout, 0 };
+	uid_t		 uid = (uid_t)-1;
+
+	if (!peer_allowed(fd, &uid)) {
+		log_warnx("refused a connection from uid %ld", (long)uid);
+		close(fd);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->srv = srv;
+	c->id = ++srv->next_client_id;
+	c->peer_uid = uid;
+	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
+	TAILQ_INSERT_TAIL(&srv->clients, c, entry);
+	srv->nclients++;
+	if (srv->nclients > srv->cfg->max_clients) {
+		fail_and_close(c, proto_err(NULL, KCAL_E_LIMIT, "too many "
+		    "clients (max_clients is %u)", srv->cfg->max_clients));
+		bufferevent_enable(c->bev, EV_WRITE);
+		return;
+	}
+	if (srv->cfg->idle_timeout > 0)
+		bufferevent_set_timeouts(c->bev, &tv, NULL);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	server_client_send(c, proto_greeting());
+	log_debug("client %llu: connected (uid %ld)", (unsigned long long)c->id,
+	    (long)uid);
+}

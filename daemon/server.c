@@ -1,0 +1,263 @@
+/*
+ * server.c — the event loop: the listening socket, signals, and the
+ * subsystems' shared state.
+ *
+ * Socket hygiene (after OpenSMTPD's control.c): refuse to start when a daemon
+ * already answers on the socket, remove a stale one, create the directory
+ * 0700 and bind under a tight umask so the socket is 0600 from birth, and
+ * pause accepting (rather than spin) when out of file descriptors.
+ * Signals are handled in the loop (libevent evsignal), never in a handler.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* mkdir -p with mode for each created component. */
+int
+mkdir_p(const char *path, mode_t mode)
+{
+	char	*p = xstrdup(path), *s;
+	int	 rc = 0;
+
+	for (s = p + 1; rc == 0 && *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, mode) != 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+static int
+socket_dir(const char *path, char **cause)
+{
+	char		*dir = xstrdup(path), *slash = strrchr(dir, '/');
+	struct stat	 sb;
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir_p(dir, 0700) != 0 || stat(dir, &sb) != 0) {
+			xasprintf(cause, "cannot create %s: %s", dir,
+			    strerror(errno));
+			free(dir);
+			return -1;
+		}
+		if (sb.st_uid != getuid() || (sb.st_mode & 077) != 0)
+			log_warnx("%s is not private to this user (mode %o)",
+			    dir, (unsigned)(sb.st_mode & 0777));
+	}
+	free(dir);
+	return 0;
+}
+
+static int
+server_bind(const char *path, char **cause)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+	mode_t			 old;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		xasprintf(cause, "socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if (socket_dir(path, cause) != 0)
+		return -1;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		fatal("socket");
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+		xasprintf(cause, "a kcald is already running on %s", path);
+		close(fd);
+		return -1;
+	}
+	if (errno == ECONNREFUSED)
+		unlink(path);		/* stale: its daemon is gone */
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1 ||
+	    listen(fd, 64) == -1) {
+		umask(old);
+		xasprintf(cause, "cannot listen on %s: %s", path,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	evutil_make_socket_nonblocking(fd);
+	return fd;
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int len, void *arg)
+{
+	(void)l; (void)sa; (void)len;
+	server_client_accept(arg, fd);
+}
+
+static void
+accept_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)fd; (void)what;
+	evconnlistener_enable(srv->listener);
+}
+
+/* Out of descriptors: stop accepting for a second instead of spinning. */
+static void
+accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct server	*srv = arg;
+	struct timeval	 tv = { 1, 0 };
+	int		 err = EVUTIL_SOCKET_ERROR();
+
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+		log_warnx("accept: %s; pausing for a second", strerror(err));
+		evconnlistener_disable(l);
+		evtimer_add(srv->ev_accept_retry, &tv);
+	} else
+		log_warnx("accept: %s", strerror(err));
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		log_info("signal %d: shutting down", (int)sig);
+		event_base_loopexit(srv->base, NULL);
+		break;
+	case SIGHUP:
+		log_info("SIGHUP: reloading configuration");
+		server_reload(srv);
+		break;
+	}
+}
+
+static void
+reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what;
+	server_client_reap(arg);
+}
+
+int
+server_init(struct server *srv, struct config *cfg, char **cause)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+
+	memset(srv, 0, sizeof *srv);
+	srv->cfg = cfg;
+	srv->started = time(NULL);
+	srv->socket_fd = -1;
+	TAILQ_INIT(&srv->clients);
+	TAILQ_INIT(&srv->dead);
+	signal(SIGPIPE, SIG_IGN);
+	if ((srv->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if (mkdir_p(cfg->data_dir, 0700) != 0) {
+		xasprintf(cause, "cannot create %s: %s", cfg->data_dir,
+		    strerror(errno));
+		return -1;
+	}
+	if ((srv->store = store_open(cfg->db_path, cause)) == NULL)
+		return -1;
+	if ((srv->socket_fd = server_bind(cfg->socket_path, cause)) == -1)
+		return -1;
+	srv->listener = evconnlistener_new(srv->base, accept_cb, srv,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, srv->socket_fd);
+	if (srv->listener == NULL)
+		fatalx("evconnlistener_new failed");
+	evconnlistener_set_error_cb(srv->listener, accept_error_cb);
+	srv->ev_accept_retry = evtimer_new(srv->base, accept_retry_cb, srv);
+	srv->ev_reap = event_new(srv->base, -1, 0, reap_cb, srv);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		srv->ev_signals[i] = evsignal_new(srv->base, sigs[i], signal_cb,
+		    srv);
+		evsignal_add(srv->ev_signals[i], NULL);
+	}
+	return 0;
+}
+
+int
+server_loop(struct server *srv)
+{
+	return event_base_dispatch(srv->base);
+}
+
+void
+server_free(struct server *srv)
+{
+	struct client	*c;
+
+	while ((c = TAILQ_FIRST(&srv->clients)) != NULL)
+		server_client_close(c);
+	server_client_reap(srv);
+	if (srv->listener != NULL) {
+		evconnlistener_free(srv->listener);
+		unlink(srv->cfg->socket_path);
+	}
+	for (size_t i = 0; i < sizeof srv->ev_signals / sizeof *srv->ev_signals;
+	    i++)
+		if (srv->ev_signals[i] != NULL)
+			event_free(srv->ev_signals[i]);
+	if (srv->ev_accept_retry != NULL)
+		event_free(srv->ev_accept_retry);
+	if (srv->ev_reap != NULL)
+		event_free(srv->ev_reap);
+	store_close(srv->store);
+	if (srv->base != NULL)
+		event_base_free(srv->base);
+}
+
+/* Every write ends here: subscribers of the store's state learn of it. */
+void
+server_changed(struct server *srv)
+{
+	srv->generation++;
+}
+
+int64_t
+server_now(struct server *srv)
+{
+	(void)srv;
+	return (int64_t)time(NULL);
+}
+
+void
+server_broadcast(struct server *srv, json_t *msg)
+{
+	struct client	*c, *next;
+
+	for (c = TAILQ_FIRST(&srv->clients); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->watching)
+			server_client_send(c, json_incref(msg));
+	}
+	json_decref(msg);
+}

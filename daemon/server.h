@@ -1,0 +1,65 @@
+/*
+ * server.h — the one small struct that ties the daemon's subsystems
+ * together, and the connection object.  Each subsystem owns its own state;
+ * struct server only points at them.
+ */
+#ifndef KCAL_SERVER_H
+#define KCAL_SERVER_H
+
+#include <sys/queue.h>
+#include <sys/types.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+#include <jansson.h>
+
+#include "config.h"
+
+struct store;
+
+struct client {
+	struct server		*srv;
+	struct bufferevent	*bev;
+	uint64_t		 id;
+	uid_t			 peer_uid;
+	int			 watching;	/* receives pushed reminders */
+	int			 closing;	/* free once output drains */
+	TAILQ_ENTRY(client)	 entry;
+};
+TAILQ_HEAD(clients, client);
+
+struct server {
+	struct event_base	*base;
+	struct config		*cfg;
+	struct store		*store;
+	struct evconnlistener	*listener;
+	struct event		*ev_accept_retry;
+	struct event		*ev_signals[4];
+	struct event		*ev_reap;	/* frees closed clients later */
+	struct clients		 clients, dead;
+	unsigned		 nclients;
+	uint64_t		 next_client_id;
+	uint64_t		 generation;	/* bumped by every write */
+	time_t			 started;
+	int			 socket_fd;
+};
+
+int	 server_init(struct server *, struct config *, char **);
+int	 server_loop(struct server *);
+void	 server_free(struct server *);
+void	 server_changed(struct server *);
+int64_t	 server_now(struct server *);
+void	 server_broadcast(struct server *, json_t *);
+void	 server_reload(struct server *);	/* kcald.c */
+int	 mkdir_p(const char *, mode_t);
+
+/* server-client.c */
+void	 server_client_accept(struct server *, int);
+void	 server_client_send(struct client *, json_t *);
+void	 server_client_close(struct client *);
+void	 server_client_reap(struct server *);
+
+#endif
