@@ -22,7 +22,7 @@ DAEMON_LIB := daemon/log.c daemon/store.c daemon/ical.c daemon/tz.c daemon/event
               daemon/cmd.c $(wildcard daemon/cmd-*.c) daemon/server.c daemon/server-client.c \
               daemon/config.c
 DAEMON_SRC := daemon/kcald.c
-CLIENT_LIB := client/conn.c client/output.c
+CLIENT_LIB := $(filter-out client/kcal.c,$(wildcard client/*.c))
 CLIENT_SRC := client/kcal.c
 UNIT_SRC   := $(wildcard tests/unit/test-*.c)
 
@@ -36,18 +36,22 @@ all: $(BUILD)/kcald $(BUILD)/kcal
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/kcald: $(call obj,$(DAEMON_SRC)) $(DLIB_OBJ) $(COMMON_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/kcal: $(call obj,$(CLIENT_SRC)) $(CLIB_OBJ) $(COMMON_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson 2>/dev/null)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson 2>/dev/null)
 
 # Unit tests link every library object of both sides; each test-*.c has a main.
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(DLIB_OBJ) $(CLIB_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 deps:
 	@sh contrib/deps.sh

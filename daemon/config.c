@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "kcal-protocol.h"
 #include "log.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -173,22 +174,6 @@ config_load(struct config *cfg, const char *path, int must_exist, char **cause)
 	return rc;
 }
 
-/* $KCAL_SOCKET, else $XDG_RUNTIME_DIR/kcal/kcald.sock, else /tmp/kcal-UID/. */
-char *
-config_default_socket(void)
-{
-	const char	*env = getenv("KCAL_SOCKET"), *run;
-	char		*s;
-
-	if (env != NULL && *env != '\0')
-		return xstrdup(env);
-	if ((run = getenv("XDG_RUNTIME_DIR")) != NULL && *run == '/')
-		xasprintf(&s, "%s/kcal/kcald.sock", run);
-	else
-		xasprintf(&s, "/tmp/kcal-%u/kcald.sock", (unsigned)getuid());
-	return s;
-}
-
 /* $XDG_DATA_HOME/kcal, else ~/.local/share/kcal. */
 char *
 config_default_data_dir(void)
@@ -209,7 +194,7 @@ config_finish(struct config *cfg, char **cause)
 {
 	(void)cause;
 	if (cfg->socket_path == NULL)
-		cfg->socket_path = config_default_socket();
+		cfg->socket_path = proto_default_socket();
 	if (cfg->data_dir == NULL)
 		cfg->data_dir = config_default_data_dir();
 	if (cfg->db_path == NULL)

@@ -30,7 +30,6 @@ void		 config_free(struct config *);
 int		 config_set(struct config *, const char *, const char *, char **);
 int		 config_load(struct config *, const char *, int, char **);
 int		 config_finish(struct config *, char **);
-char		*config_default_socket(void);
 char		*config_default_data_dir(void);
 
 #endif

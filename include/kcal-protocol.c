@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kcal-protocol.h"
 #include "xmalloc.h"
@@ -144,4 +145,23 @@ proto_encode(const json_t *msg, size_t *len)
 	if (len != NULL)
 		*len = n + 1;
 	return line;
+}
+
+/*
+ * Where kcal and kcald meet by default: $KCAL_SOCKET, else
+ * $XDG_RUNTIME_DIR/kcal/kcald.sock, else /tmp/kcal-UID/kcald.sock.
+ */
+char *
+proto_default_socket(void)
+{
+	const char	*env = getenv("KCAL_SOCKET"), *run;
+	char		*s;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if ((run = getenv("XDG_RUNTIME_DIR")) != NULL && *run == '/')
+		xasprintf(&s, "%s/kcal/kcald.sock", run);
+	else
+		xasprintf(&s, "/tmp/kcal-%u/kcald.sock", (unsigned)getuid());
+	return s;
 }

@@ -53,5 +53,6 @@ json_t	*proto_err(json_t *, const char *, const char *, ...)
 	     __attribute__((format(printf, 3, 4)));
 json_t	*proto_greeting(void);
 char	*proto_encode(const json_t *, size_t *);
+char	*proto_default_socket(void);
 
 #endif

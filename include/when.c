@@ -203,3 +203,30 @@ when_format_wire(const struct when *w)
 		return NULL;
 	}
 }
+
+/* The DUR form of a number of seconds: 1h30m, 1d, 90s; 0 is "0s". */
+void
+dur_format(int64_t secs, char *buf, size_t len)
+{
+	static const struct { int64_t n; char u; } units[] = {
+		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' }
+	};
+	size_t	 off = 0;
+
+	if (secs < 0 && len > 1) {
+		buf[off++] = '-';
+		secs = -secs;
+	}
+	buf[off] = '\0';
+	if (secs == 0) {
+		snprintf(buf + off, len - off, "0s");
+		return;
+	}
+	for (size_t i = 0; i < 4 && off < len; i++) {
+		if (secs >= units[i].n) {
+			off += (size_t)snprintf(buf + off, len - off, "%lld%c",
+			    (long long)(secs / units[i].n), units[i].u);
+			secs %= units[i].n;
+		}
+	}
+}

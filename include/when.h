@@ -13,6 +13,7 @@
 #ifndef KCAL_WHEN_H
 #define KCAL_WHEN_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -33,6 +34,7 @@ int	 when_parse_abs(const char *, struct when *);
 int	 when_parse(const char *, int64_t, struct when *);
 int	 dur_parse(const char *, int64_t *);
 char	*when_format_wire(const struct when *);
+void	 dur_format(int64_t, char *, size_t);
 int	 when_valid_date(int, int, int);
 int64_t	 days_from_civil(int, int, int);
 void	 civil_from_days(int64_t, int *, int *, int *);

@@ -1,0 +1,154 @@
+/*
+ * conn.c — the client side of the protocol: connect, read the greeting,
+ * send a request with a fresh id, read lines until the reply with that id
+ * (pushed notifications in between are skipped here; `kcal watch` reads
+ * them with conn_read).
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "kcal-protocol.h"
+#include "xmalloc.h"
+
+struct conn {
+	int		 fd;
+	char		*buf;
+	size_t		 len, cap;
+	json_int_t	 next_id;
+};
+
+struct conn *
+conn_open(const char *path, char **cause)
+{
+	struct sockaddr_un	 sun;
+	struct conn		*c;
+	json_t			*hello;
+	int			 fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		xasprintf(cause, "socket path too long: %s", path);
+		return NULL;
+	}
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		xasprintf(cause, "kcald is not running at %s (%s)", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	c->next_id = 1;
+	if ((hello = conn_read(c, cause)) == NULL ||
+	    json_object_get(hello, "hello") == NULL) {
+		json_decref(hello);
+		if (*cause == NULL)
+			xasprintf(cause, "%s does not speak the kcal protocol",
+			    path);
+		conn_close(c);
+		return NULL;
+	}
+	json_decref(hello);
+	return c;
+}
+
+void
+conn_close(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	close(c->fd);
+	free(c->buf);
+	free(c);
+}
+
+/* Read one line and decode it; NULL with *cause on EOF or error. */
+json_t *
+conn_read(struct conn *c, char **cause)
+{
+	char		*nl;
+	ssize_t		 n;
+	json_t		*msg;
+	json_error_t	 err;
+	size_t		 linelen;
+
+	*cause = NULL;
+	while ((nl = c->len ? memchr(c->buf, '\n', c->len) : NULL) == NULL) {
+		if (c->cap - c->len < 65536) {
+			c->cap = c->cap ? c->cap * 2 : 131072;
+			c->buf = xreallocarray(c->buf, 1, c->cap);
+		}
+		n = read(c->fd, c->buf + c->len, c->cap - c->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*cause = xstrdup(n == 0 ? "kcald closed the connection" :
+			    strerror(errno));
+			return NULL;
+		}
+		c->len += (size_t)n;
+	}
+	linelen = (size_t)(nl - c->buf);
+	msg = json_loadb(c->buf, linelen, 0, &err);
+	memmove(c->buf, nl + 1, c->len - linelen - 1);
+	c->len -= linelen + 1;
+	if (msg == NULL)
+		xasprintf(cause, "bad reply from kcald: %s", err.text);
+	return msg;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Send req (stolen) and return the reply object with the same id. */
+json_t *
+conn_call(struct conn *c, json_t *req, char **cause)
+{
+	json_int_t	 id = c->next_id++;
+	json_t		*msg;
+	char		*line;
+	size_t		 len;
+
+	json_object_set_new(req, "id", json_integer(id));
+	line = proto_encode(req, &len);
+	json_decref(req);
+	if (line == NULL || write_all(c->fd, line, len) != 0) {
+		free(line);
+		xasprintf(cause, "cannot send to kcald: %s", strerror(errno));
+		return NULL;
+	}
+	free(line);
+	while ((msg = conn_read(c, cause)) != NULL) {
+		if (json_integer_value(json_object_get(msg, "id")) == id)
+			return msg;
+		if (json_object_get(msg, "id") == NULL &&
+		    json_object_get(msg, "ok") != NULL)
+			return msg;	/* an error the daemon could not tie to us */
+		json_decref(msg);
+	}
+	return NULL;
+}

@@ -1,0 +1,211 @@
+/*
+ * kcal.c — the command-line client: global options, the subcommand table,
+ * and the helpers every subcommand uses (talking to kcald, reading WHEN and
+ * DUR arguments, exiting with the documented statuses).  It is blocking and
+ * simple on purpose; it needs no event loop.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conn.h"
+#include "kcal.h"
+#include "kcal-protocol.h"
+#include "when.h"
+#include "xmalloc.h"
+
+static int cmd_help(int, char **);
+
+static const struct subcmd subcmds[] = {
+	{ "add", cmd_add, "add SUMMARY --start WHEN [options]",
+	  "add an event; prints its UID" },
+	{ "list", cmd_list, "list [--from WHEN] [--to WHEN] [filters] "
+	  "[--format table|json|tsv]", "list events (default: the next 7 days)" },
+	{ "show", cmd_show, "show UID [--format text|json|ics]",
+	  "show one event (UID or a unique prefix of 6+ characters)" },
+	{ "edit", cmd_edit, "edit UID [options]",
+	  "change only the fields given" },
+	{ "cancel", cmd_cancel, "cancel UID",
+	  "cancel an event (kept as a cancelled tombstone)" },
+	{ "rm", cmd_rm, "rm UID --yes", "delete an event for good" },
+	{ "status", cmd_status, "status [--format text|json]",
+	  "show the daemon's version, store and counts" },
+	{ "help", cmd_help, "help [COMMAND]", "show help" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+const char	*socket_path;
+static struct conn *conn;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: kcal [--socket PATH] COMMAND [options]\n\n"
+	    "The kcal client: query and edit the calendar kept by kcald.\n"
+	    "Without a command, shows the next 7 days.\n\nCommands:\n");
+	for (const struct subcmd *s = subcmds; s->name; s++)
+		fprintf(fp, "  %-8s %s\n", s->name, s->help);
+	fprintf(fp, "\nOptions:\n"
+	    "  -s, --socket PATH  kcald's socket (default $KCAL_SOCKET, else\n"
+	    "                     $XDG_RUNTIME_DIR/kcal/kcald.sock)\n"
+	    "  -h, --help         show this help\n"
+	    "  -V, --version      show the version\n\n"
+	    "WHEN: %s\nDUR:  %s\n"
+	    "Run 'kcal COMMAND --help' for a command's options; see kcal(1).\n",
+	    WHEN_FORMS, DUR_FORMS);
+}
+
+void
+die(int status, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("kcal: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	finish();
+	exit(status);
+}
+
+void
+usage_error(const struct subcmd *sc, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "kcal %s: ", sc->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (usage: kcal %s)\n", sc->usage);
+	finish();
+	exit(EXIT_USAGE);
+}
+
+/* Send a request (stolen); return the result, or exit with the error. */
+json_t *
+call(json_t *req)
+{
+	json_t		*reply, *result, *err;
+	char		*cause = NULL;
+
+	if (conn == NULL && (conn = conn_open(socket_path, &cause)) == NULL)
+		die(EXIT_NOSERVER, "%s", cause);
+	if ((reply = conn_call(conn, req, &cause)) == NULL)
+		die(EXIT_NOSERVER, "%s", cause);
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		err = json_object_get(reply, "error");
+		fprintf(stderr, "kcal: %s (%s)\n",
+		    json_string_value(json_object_get(err, "message")),
+		    json_string_value(json_object_get(err, "code")));
+		json_decref(reply);
+		finish();
+		exit(EXIT_REFUSED);
+	}
+	result = json_incref(json_object_get(reply, "result"));
+	json_decref(reply);
+	return result;
+}
+
+void
+finish(void)
+{
+	conn_close(conn);
+	conn = NULL;
+}
+
+/* A WHEN option's wire form, or a usage error naming the accepted forms. */
+char *
+parse_when_arg(const struct subcmd *sc, const char *opt, const char *s)
+{
+	struct when	w;
+
+	if (when_parse(s, (int64_t)time(NULL), &w) != 0)
+		usage_error(sc, "%s: cannot read \"%s\"; use %s", opt, s,
+		    WHEN_FORMS);
+	return when_format_wire(&w);
+}
+
+long long
+parse_dur_arg(const struct subcmd *sc, const char *opt, const char *s)
+{
+	int64_t	secs;
+
+	if (dur_parse(s, &secs) != 0)
+		usage_error(sc, "%s: cannot read \"%s\" as a duration; use %s",
+		    opt, s, DUR_FORMS);
+	return (long long)secs;
+}
+
+const struct subcmd *
+subcmd_find(const char *name)
+{
+	for (const struct subcmd *s = subcmds; s->name; s++)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	return NULL;
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	const struct subcmd	*sc;
+	char			*args[] = { NULL, "--help", NULL };
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if ((sc = subcmd_find(argv[1])) == NULL || sc->run == cmd_help)
+		die(EXIT_USAGE, "unknown command \"%s\"", argv[1]);
+	args[0] = (char *)sc->name;
+	return sc->run(2, args);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct subcmd	*sc;
+	char			*list_args[] = { "list", NULL };
+	char			*def = proto_default_socket();
+	int			 i = 1, rc;
+
+	socket_path = def;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "-V") == 0 ||
+		    strcmp(argv[i], "--version") == 0) {
+			printf("kcal %s (protocol %d)\n", KCAL_VERSION,
+			    KCAL_PROTOCOL_VERSION);
+			return 0;
+		}
+		if ((strcmp(argv[i], "-s") == 0 ||
+		    strcmp(argv[i], "--socket") == 0) && i + 1 < argc)
+			socket_path = argv[++i];
+		else if (strncmp(argv[i], "--socket=", 9) == 0)
+			socket_path = argv[i] + 9;
+		else {
+			fprintf(stderr, "kcal: unknown option \"%s\" (see kcal "
+			    "--help)\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (i == argc)
+		rc = cmd_list(1, list_args);
+	else if ((sc = subcmd_find(argv[i])) == NULL) {
+		fprintf(stderr, "kcal: unknown command \"%s\" (see kcal "
+		    "--help)\n", argv[i]);
+		rc = EXIT_USAGE;
+	} else
+		rc = sc->run(argc - i, argv + i);
+	finish();
+	free(def);
+	return rc;
+}
+

@@ -1,0 +1,41 @@
+/* kcal.h — what the client's subcommand modules share. */
+#ifndef KCAL_CLIENT_H
+#define KCAL_CLIENT_H
+
+#include <jansson.h>
+
+/* Exit statuses (kcal(1)). */
+#define EXIT_REFUSED	1	/* the daemon refused; its message on stderr */
+#define EXIT_USAGE	2
+#define EXIT_NOSERVER	3	/* cannot reach the daemon */
+
+struct subcmd {
+	const char	*name;
+	int		(*run)(int, char **);
+	const char	*usage;
+	const char	*help;
+};
+
+extern const char *socket_path;
+
+/* Subcommands (events.c). */
+int	 cmd_add(int, char **);
+int	 cmd_edit(int, char **);
+int	 cmd_list(int, char **);
+int	 cmd_show(int, char **);
+int	 cmd_cancel(int, char **);
+int	 cmd_rm(int, char **);
+int	 cmd_status(int, char **);
+
+void	 usage_error(const struct subcmd *, const char *, ...)
+	     __attribute__((format(printf, 2, 3), noreturn));
+void	 die(int, const char *, ...)
+	     __attribute__((format(printf, 2, 3), noreturn));
+json_t	*call(json_t *);
+void	 finish(void);
+int	 want_help(int, char **, const struct subcmd *);
+char	*parse_when_arg(const struct subcmd *, const char *, const char *);
+const struct subcmd *subcmd_find(const char *);
+long long parse_dur_arg(const struct subcmd *, const char *, const char *);
+
+#endif
