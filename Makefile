@@ -18,9 +18,7 @@ CFLAGS    += -std=c11 -D_GNU_SOURCE -DKCAL_VERSION='"$(VERSION)"' -Iinclude -Ida
 LDFLAGS   += $(SAN)
 
 COMMON_SRC := include/kcal-protocol.c include/xmalloc.c include/when.c
-DAEMON_LIB := daemon/log.c daemon/store.c daemon/ical.c daemon/tz.c daemon/event.c \
-              daemon/cmd.c $(wildcard daemon/cmd-*.c) daemon/server.c daemon/server-client.c \
-              daemon/config.c
+DAEMON_LIB := $(filter-out daemon/kcald.c,$(wildcard daemon/*.c))
 DAEMON_SRC := daemon/kcald.c
 CLIENT_LIB := $(filter-out client/kcal.c,$(wildcard client/*.c))
 CLIENT_SRC := client/kcal.c
@@ -54,7 +52,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(DLIB_OBJ) $(CLIB_OBJ) $(COMMON_OBJ)
 	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 deps:
-	@sh contrib/deps.sh
+	@sh contrib/deps.sh test
+
+build-deps:
+	@sh contrib/deps.sh build
 
 tests: all $(UNIT_BIN)
 
@@ -68,7 +69,7 @@ test-asan: deps
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' tests
 	@BUILD=build-asan KCAL_SANITIZED=1 sh tests/run.sh
 
-run: deps
+run: build-deps
 	@$(MAKE) --no-print-directory all
 	@sh contrib/run-demo.sh $(BUILD)
 
@@ -88,6 +89,6 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps tests test test-asan run install clean
+.PHONY: all deps build-deps tests test test-asan run install clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -86,6 +86,24 @@ add_xparam(icalproperty *p, const char *name, const char *value)
 	icalproperty_add_parameter(p, q);
 }
 
+/*
+ * A floating date or date-time.  Built through icaltime_from_string:
+ * icaltime_null_date() leaves fields that make libical's recurrence
+ * iterator skip a day.
+ */
+static struct icaltimetype
+local_tt(const struct when *w, int is_date)
+{
+	char	buf[32];
+
+	if (is_date)
+		snprintf(buf, sizeof buf, "%04d%02d%02d", w->year, w->mon, w->day);
+	else
+		snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02d", w->year,
+		    w->mon, w->day, w->hour, w->min, w->sec);
+	return icaltime_from_string(buf);
+}
+
 static struct icaltimetype
 utc_time(int64_t t)
 {
@@ -106,11 +124,7 @@ time_prop(icalproperty_kind kind, const char *tz, int64_t t, int all_day)
 		tt = utc_time(t);
 	else {
 		tz_local(tz, t, &w);
-		tt = all_day ? icaltime_null_date() : icaltime_null_time();
-		tt.year = w.year; tt.month = w.mon; tt.day = w.day;
-		if (!all_day) {
-			tt.hour = w.hour; tt.minute = w.min; tt.second = w.sec;
-		}
+		tt = local_tt(&w, all_day);
 	}
 	p = kind == ICAL_DTSTART_PROPERTY ? icalproperty_new_dtstart(tt) :
 	    icalproperty_new_dtend(tt);
@@ -910,18 +924,11 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 	unsigned		 guard = 0;
 
 	tz_local(ev->tz, ev->start, &w);
-	dt = ev->all_day ? icaltime_null_date() : icaltime_null_time();
-	dt.year = w.year; dt.month = w.mon; dt.day = w.day;
-	if (!ev->all_day) {
-		dt.hour = w.hour; dt.minute = w.min; dt.second = w.sec;
-	}
+	dt = local_tt(&w, ev->all_day);
 	if (!icaltime_is_null_time(r.until) && icaltime_is_utc(r.until) &&
 	    !ev->all_day) {
 		tz_local(ev->tz, icaltime_as_timet(r.until), &w);
-		r.until = icaltime_null_time();
-		r.until.year = w.year; r.until.month = w.mon; r.until.day = w.day;
-		r.until.hour = w.hour; r.until.minute = w.min;
-		r.until.second = w.sec;
+		r.until = local_tt(&w, 0);
 	}
 	if ((it = icalrecur_iterator_new(r, dt)) == NULL)
 		return 0;

@@ -19,13 +19,9 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store-int.h"
+#include "log.h"
 #include "xmalloc.h"
-
-enum stmt_id {
-	S_BEGIN, S_COMMIT, S_ROLLBACK, S_PUT, S_DEL_PARTS, S_PUT_PART, S_GET,
-	S_RESOLVE, S_DELETE, S_MAXDUR, S_QUERY, S_PARTS, S_COUNT_ALL,
-	S_COUNT_CANCELLED, S_COUNT_PARTS, S__MAX
-};
 
 static const char *stmt_sql[S__MAX] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -97,22 +93,15 @@ static const char *migrations[] = {
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
-struct store {
-	sqlite3		*db;
-	char		*path;
-	sqlite3_stmt	*stmt[S__MAX];
-	int		 depth;		/* store_begin nesting */
-};
-
-static void
-db_cause(struct store *st, char **cause, const char *what)
+void
+store_db_cause(struct store *st, char **cause, const char *what)
 {
 	if (cause != NULL)
 		xasprintf(cause, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
-static int
-exec(struct store *st, const char *sql, char **cause)
+int
+store_exec(struct store *st, const char *sql, char **cause)
 {
 	char	*err = NULL;
 
@@ -149,7 +138,7 @@ migrate(struct store *st, char **cause)
 	char	*sql;
 
 	if (pragma_int(st, "PRAGMA user_version", &v) != 0) {
-		db_cause(st, cause, "cannot read the store (corrupt or not a "
+		store_db_cause(st, cause, "cannot read the store (corrupt or not a "
 		    "kcal store?)");
 		return -1;
 	}
@@ -162,9 +151,9 @@ migrate(struct store *st, char **cause)
 	for (; v < NMIGRATIONS; v++) {
 		xasprintf(&sql, "BEGIN IMMEDIATE; %s; PRAGMA user_version = %d;"
 		    " COMMIT;", migrations[v], v + 1);
-		if (exec(st, sql, cause) != 0) {
+		if (store_exec(st, sql, cause) != 0) {
 			free(sql);
-			exec(st, "ROLLBACK", NULL);
+			store_exec(st, "ROLLBACK", NULL);
 			return -1;
 		}
 		free(sql);
@@ -179,12 +168,12 @@ configure(struct store *st, char **cause)
 	int		 ok = 0;
 
 	sqlite3_busy_timeout(st->db, 5000);
-	if (exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
+	if (store_exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
 		return -1;
 	if (strcmp(st->path, ":memory:") != 0 &&
-	    exec(st, "PRAGMA journal_mode = WAL", cause) != 0)
+	    store_exec(st, "PRAGMA journal_mode = WAL", cause) != 0)
 		return -1;
-	if (exec(st, "PRAGMA synchronous = FULL", cause) != 0)
+	if (store_exec(st, "PRAGMA synchronous = FULL", cause) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s,
 	    NULL) == SQLITE_OK) {
@@ -193,7 +182,7 @@ configure(struct store *st, char **cause)
 		sqlite3_finalize(s);
 	}
 	if (!ok) {
-		db_cause(st, cause, "the store failed its integrity check");
+		store_db_cause(st, cause, "the store failed its integrity check");
 		return -1;
 	}
 	return 0;
@@ -217,7 +206,7 @@ store_open(const char *path, char **cause)
 	for (int i = 0; i < S__MAX; i++) {
 		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
-			db_cause(st, cause, "cannot prepare a statement");
+			store_db_cause(st, cause, "cannot prepare a statement");
 			goto fail;
 		}
 	}
@@ -232,6 +221,31 @@ fail:
 	return NULL;
 }
 
+/*
+ * A statement prepared on first use and kept until the store closes, for
+ * the feature modules (store-*.c).  sql must be a string constant: its
+ * address is the cache key.
+ */
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql, char **cause)
+{
+	size_t	i;
+
+	for (i = 0; i < st->ncached; i++)
+		if (st->cached[i].sql == sql)
+			return st->cached[i].stmt;
+	if (st->ncached == sizeof st->cached / sizeof *st->cached)
+		fatalx("store: statement cache full");
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st->cached[i].stmt, NULL) != SQLITE_OK) {
+		store_db_cause(st, cause, "cannot prepare a statement");
+		return NULL;
+	}
+	st->cached[i].sql = sql;
+	st->ncached++;
+	return st->cached[i].stmt;
+}
+
 void
 store_close(struct store *st)
 {
@@ -239,6 +253,8 @@ store_close(struct store *st)
 		return;
 	for (int i = 0; i < S__MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (size_t i = 0; i < st->ncached; i++)
+		sqlite3_finalize(st->cached[i].stmt);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -251,15 +267,15 @@ store_path(const struct store *st)
 }
 
 /* Run a statement that returns no rows, then reset it. */
-static int
-step_done(struct store *st, sqlite3_stmt *s, char **cause, const char *what)
+int
+store_step_done(struct store *st, sqlite3_stmt *s, char **cause, const char *what)
 {
 	int	 rc = sqlite3_step(s);
 
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE) {
-		db_cause(st, cause, what);
+		store_db_cause(st, cause, what);
 		return -1;
 	}
 	return 0;
@@ -270,7 +286,7 @@ store_begin(struct store *st, char **cause)
 {
 	if (st->depth++ > 0)
 		return 0;
-	if (step_done(st, st->stmt[S_BEGIN], cause, "cannot begin a write") != 0) {
+	if (store_step_done(st, st->stmt[S_BEGIN], cause, "cannot begin a write") != 0) {
 		st->depth = 0;
 		return -1;
 	}
@@ -282,7 +298,7 @@ store_commit(struct store *st, char **cause)
 {
 	if (st->depth == 0 || --st->depth > 0)
 		return 0;
-	if (step_done(st, st->stmt[S_COMMIT], cause, "cannot commit") != 0) {
+	if (store_step_done(st, st->stmt[S_COMMIT], cause, "cannot commit") != 0) {
 		store_rollback(st);
 		return -1;
 	}
@@ -294,11 +310,11 @@ store_rollback(struct store *st)
 {
 	st->depth = 0;
 	if (!sqlite3_get_autocommit(st->db))
-		step_done(st, st->stmt[S_ROLLBACK], NULL, NULL);
+		store_step_done(st, st->stmt[S_ROLLBACK], NULL, NULL);
 }
 
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
+void
+store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(s, i);
@@ -325,17 +341,17 @@ put_parts(struct store *st, const struct event *ev, char **cause)
 {
 	sqlite3_stmt	*s = st->stmt[S_PUT_PART];
 
-	bind_text(st->stmt[S_DEL_PARTS], 1, ev->uid);
-	if (step_done(st, st->stmt[S_DEL_PARTS], cause, "cannot write") != 0)
+	store_bind_text(st->stmt[S_DEL_PARTS], 1, ev->uid);
+	if (store_step_done(st, st->stmt[S_DEL_PARTS], cause, "cannot write") != 0)
 		return -1;
 	for (size_t i = 0; i < ev->nparts; i++) {
-		bind_text(s, 1, ev->uid);
+		store_bind_text(s, 1, ev->uid);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
-		bind_text(s, 3, ev->parts[i].name);
-		bind_text(s, 4, ev->parts[i].role);
-		bind_text(s, 5, ev->parts[i].country);
+		store_bind_text(s, 3, ev->parts[i].name);
+		store_bind_text(s, 4, ev->parts[i].role);
+		store_bind_text(s, 5, ev->parts[i].country);
 		sqlite3_bind_int(s, 6, ev->parts[i].precedence);
-		if (step_done(st, s, cause, "cannot write a participant") != 0)
+		if (store_step_done(st, s, cause, "cannot write a participant") != 0)
 			return -1;
 	}
 	return 0;
@@ -354,22 +370,22 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 		free(rem);
 		return -1;
 	}
-	bind_text(s, 1, ev->uid);	bind_text(s, 2, ev->summary);
-	bind_text(s, 3, ev->kind);	bind_text(s, 4, ev->status);
-	bind_text(s, 5, ev->class);	bind_text(s, 6, ev->tz);
-	bind_text(s, 7, ev->end_tz);
+	store_bind_text(s, 1, ev->uid);	store_bind_text(s, 2, ev->summary);
+	store_bind_text(s, 3, ev->kind);	store_bind_text(s, 4, ev->status);
+	store_bind_text(s, 5, ev->class);	store_bind_text(s, 6, ev->tz);
+	store_bind_text(s, 7, ev->end_tz);
 	sqlite3_bind_int64(s, 8, ev->start);
 	sqlite3_bind_int64(s, 9, ev->end);
 	sqlite3_bind_int(s, 10, ev->all_day);
-	bind_text(s, 11, ev->location);	bind_text(s, 12, ev->description);
-	bind_text(s, 13, ev->url);	bind_text(s, 14, ev->parent);
-	bind_text(s, 15, ev->rrule);
+	store_bind_text(s, 11, ev->location);	store_bind_text(s, 12, ev->description);
+	store_bind_text(s, 13, ev->url);	store_bind_text(s, 14, ev->parent);
+	store_bind_text(s, 15, ev->rrule);
 	sqlite3_bind_int(s, 16, ev->sequence);
 	sqlite3_bind_int64(s, 17, ev->created);
 	sqlite3_bind_int64(s, 18, ev->last_modified);
-	bind_text(s, 19, rem);		bind_text(s, 20, ical);
+	store_bind_text(s, 19, rem);		store_bind_text(s, 20, ical);
 	free(rem);
-	rc = step_done(st, s, cause, "cannot write the event");
+	rc = store_step_done(st, s, cause, "cannot write the event");
 	if (rc == 0)
 		rc = put_parts(st, ev, cause);
 	if (rc != 0) {
@@ -386,12 +402,12 @@ store_get(struct store *st, const char *uid, char **ical, char **cause)
 	sqlite3_stmt	*s = st->stmt[S_GET];
 	int		 rc;
 
-	bind_text(s, 1, uid);
+	store_bind_text(s, 1, uid);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*ical = xstrdup((const char *)sqlite3_column_text(s, 0));
 	else if (rc != SQLITE_DONE)
-		db_cause(st, cause, "cannot read the store");
+		store_db_cause(st, cause, "cannot read the store");
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
@@ -413,8 +429,8 @@ store_resolve(struct store *st, const char *prefix, char **uid, char **cause)
 		return STORE_NOT_FOUND;
 	hi = xstrdup(prefix);		/* the least string above the prefix */
 	hi[n - 1]++;
-	bind_text(s, 1, prefix);
-	bind_text(s, 2, hi);
+	store_bind_text(s, 1, prefix);
+	store_bind_text(s, 2, hi);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *u = (const char *)sqlite3_column_text(s, 0);
 		if (rows++ == 0 || strcmp(u, prefix) == 0) {
@@ -427,7 +443,7 @@ store_resolve(struct store *st, const char *prefix, char **uid, char **cause)
 	free(hi);
 	if (rc != SQLITE_DONE) {
 		free(found);
-		db_cause(st, cause, "cannot read the store");
+		store_db_cause(st, cause, "cannot read the store");
 		return -1;
 	}
 	if (rows == 2 && strcmp(found, prefix) != 0) {
@@ -443,16 +459,16 @@ store_delete(struct store *st, const char *uid, char **cause)
 {
 	if (store_begin(st, cause) != 0)
 		return -1;
-	bind_text(st->stmt[S_DELETE], 1, uid);
-	if (step_done(st, st->stmt[S_DELETE], cause, "cannot delete") != 0) {
+	store_bind_text(st->stmt[S_DELETE], 1, uid);
+	if (store_step_done(st, st->stmt[S_DELETE], cause, "cannot delete") != 0) {
 		store_rollback(st);
 		return -1;
 	}
 	return store_commit(st, cause);
 }
 
-static char *
-col_dup(sqlite3_stmt *s, int i)
+char *
+store_col_dup(sqlite3_stmt *s, int i)
 {
 	const unsigned char *v = sqlite3_column_text(s, i);
 
@@ -464,16 +480,16 @@ load_parts(struct store *st, struct event *ev)
 {
 	sqlite3_stmt	*s = st->stmt[S_PARTS];
 
-	bind_text(s, 1, ev->uid);
+	store_bind_text(s, 1, ev->uid);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct participant *p;
 
 		ev->parts = xreallocarray(ev->parts, ev->nparts + 1,
 		    sizeof *ev->parts);
 		p = &ev->parts[ev->nparts++];
-		p->name = col_dup(s, 0);
-		p->role = col_dup(s, 1);
-		p->country = col_dup(s, 2);
+		p->name = store_col_dup(s, 0);
+		p->role = store_col_dup(s, 1);
+		p->country = store_col_dup(s, 2);
 		p->precedence = sqlite3_column_int(s, 3);
 	}
 	sqlite3_reset(s);
@@ -497,16 +513,16 @@ static void
 load_row(struct store *st, sqlite3_stmt *s, struct event *ev)
 {
 	event_init(ev);
-	ev->uid = col_dup(s, 0);	ev->summary = col_dup(s, 1);
-	ev->kind = col_dup(s, 2);	ev->status = col_dup(s, 3);
-	ev->class = col_dup(s, 4);	ev->tz = col_dup(s, 5);
-	ev->end_tz = col_dup(s, 6);
+	ev->uid = store_col_dup(s, 0);	ev->summary = store_col_dup(s, 1);
+	ev->kind = store_col_dup(s, 2);	ev->status = store_col_dup(s, 3);
+	ev->class = store_col_dup(s, 4);	ev->tz = store_col_dup(s, 5);
+	ev->end_tz = store_col_dup(s, 6);
 	ev->start = sqlite3_column_int64(s, 7);
 	ev->end = sqlite3_column_int64(s, 8);
 	ev->all_day = sqlite3_column_int(s, 9);
-	ev->location = col_dup(s, 10);	ev->description = col_dup(s, 11);
-	ev->url = col_dup(s, 12);	ev->parent = col_dup(s, 13);
-	ev->rrule = col_dup(s, 14);
+	ev->location = store_col_dup(s, 10);	ev->description = store_col_dup(s, 11);
+	ev->url = store_col_dup(s, 12);	ev->parent = store_col_dup(s, 13);
+	ev->rrule = store_col_dup(s, 14);
 	ev->sequence = sqlite3_column_int(s, 15);
 	ev->created = sqlite3_column_int64(s, 16);
 	ev->last_modified = sqlite3_column_int64(s, 17);
@@ -545,13 +561,13 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 	sqlite3_bind_int64(s, 1, q->from);
 	sqlite3_bind_int64(s, 2, q->to);
 	sqlite3_bind_int64(s, 3, lo);
-	bind_text(s, 4, q->kind);
-	bind_text(s, 5, q->status);
+	store_bind_text(s, 4, q->kind);
+	store_bind_text(s, 5, q->status);
 	sqlite3_bind_int(s, 6, q->include_cancelled ||
 	    (q->status && strcmp(q->status, "cancelled") == 0));
-	bind_text(s, 7, q->parent);
-	bind_text(s, 8, q->search);
-	bind_text(s, 9, q->participant);
+	store_bind_text(s, 7, q->parent);
+	store_bind_text(s, 8, q->search);
+	store_bind_text(s, 9, q->participant);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		load_row(st, s, &ev);
 		stop = cb(arg, &ev, (const char *)sqlite3_column_text(s, 19));
@@ -562,7 +578,7 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE) {
-		db_cause(st, cause, "cannot read the store");
+		store_db_cause(st, cause, "cannot read the store");
 		return -1;
 	}
 	return 0;

@@ -1,0 +1,39 @@
+#!/bin/sh
+# contrib/deps.sh [build|test] — make sure the Debian packages kcal needs
+# are installed.  As root, installs what is missing with apt-get; otherwise
+# prints the exact command to run and fails.
+what=${1:-test}
+build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev tzdata"
+test_pkgs="python3 python3-icalendar curl jq socat"
+
+missing=""
+need() {	# package, test command
+	pkg=$1; shift
+	"$@" >/dev/null 2>&1 || missing="$missing $pkg"
+}
+need gcc command -v cc
+need make command -v make
+need pkg-config command -v pkg-config
+need libical-dev pkg-config --exists libical
+need libevent-dev pkg-config --exists libevent
+need libjansson-dev pkg-config --exists jansson
+need libsqlite3-dev pkg-config --exists sqlite3
+need tzdata test -e /usr/share/zoneinfo/Asia/Seoul
+if [ "$what" = test ]; then
+	need python3 test -x /usr/bin/python3
+	need python3-icalendar /usr/bin/python3 -c 'import icalendar'
+	need curl command -v curl
+	need jq command -v jq
+	need socat command -v socat
+fi
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq $missing >/dev/null || {
+		echo "apt-get install failed for:$missing" >&2; exit 1; }
+	exit 0
+fi
+echo "missing packages:$missing" >&2
+echo "install them with:  sudo apt-get install -y$missing" >&2
+exit 1

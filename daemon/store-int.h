@@ -1,0 +1,40 @@
+/*
+ * store-int.h — private to the store modules (store.c and store-*.c, the
+ * only files that include sqlite3.h).  Feature modules keep their SQL next
+ * to their code and use store_stmt() for cached prepared statements; every
+ * schema change is a new entry in store.c's migrations array.
+ */
+#ifndef KCAL_STORE_INT_H
+#define KCAL_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+enum store_stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK, S_PUT, S_DEL_PARTS, S_PUT_PART, S_GET,
+	S_RESOLVE, S_DELETE, S_MAXDUR, S_QUERY, S_PARTS, S_COUNT_ALL,
+	S_COUNT_CANCELLED, S_COUNT_PARTS, S__MAX
+};
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmt[S__MAX];
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*stmt;
+	}		 cached[128];
+	size_t		 ncached;
+	int		 depth;		/* store_begin nesting */
+};
+
+sqlite3_stmt	*store_stmt(struct store *, const char *, char **);
+int		 store_exec(struct store *, const char *, char **);
+int		 store_step_done(struct store *, sqlite3_stmt *, char **,
+		     const char *);
+void		 store_db_cause(struct store *, char **, const char *);
+void		 store_bind_text(sqlite3_stmt *, int, const char *);
+char		*store_col_dup(sqlite3_stmt *, int);
+
+#endif

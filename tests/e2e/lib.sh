@@ -1,0 +1,120 @@
+# tests/e2e/lib.sh — shared by the end-to-end scripts (sourced, POSIX sh).
+#
+# Each script starts the real kcald on a private socket, data dir and (when
+# it needs one) HTTP port under a fresh temporary directory, drives it with
+# the real kcal, and prints "N passed, N failed, N skipped" at the end.
+# HOME and the XDG variables point into the temporary directory, so a test
+# can never touch the user's real socket or data.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$top/$BUILD" ;; esac
+KCAL="$BUILD/kcal"
+KCALD="$BUILD/kcald"
+DATA="$top/tests/data"
+SHARED="$top/../shared"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/kcal-test.XXXXXX")
+export HOME="$T/home" XDG_RUNTIME_DIR="$T/run" XDG_DATA_HOME="$T/data" \
+	XDG_CONFIG_HOME="$T/config" XDG_CACHE_HOME="$T/cache"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME/kcal"
+chmod 700 "$XDG_RUNTIME_DIR"
+export KCAL_SOCKET="$T/run/kcald.sock"
+export TZ=Asia/Seoul NO_COLOR=1 LC_ALL=C.UTF-8
+unset KCAL_HOME_TZ
+KCALD_PID=
+_passed=0 _failed=0 _skipped=0
+
+_cleanup() {
+	[ -n "$KCALD_PID" ] && kill -9 "$KCALD_PID" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap _cleanup EXIT
+trap 'exit 1' INT TERM
+
+pass() { _passed=$((_passed + 1)); echo "ok   $1"; }
+fail() { _failed=$((_failed + 1)); echo "FAIL $1"; [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/     /'; return 0; }
+skip() { _skipped=$((_skipped + 1)); echo "SKIP $1"; }
+
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	_d=$1; shift
+	if _o=$("$@" 2>&1); then pass "$_d"; else fail "$_d" "$_o"; fi
+}
+
+# check_rc DESC RC CMD...: passes when CMD exits with status RC.
+check_rc() {
+	_d=$1 _want=$2; shift 2
+	_o=$("$@" 2>&1); _rc=$?
+	if [ "$_rc" -eq "$_want" ]; then pass "$_d"; else
+		fail "$_d" "exit $_rc, want $_want: $_o"; fi
+}
+
+# check_eq DESC WANT GOT
+check_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else
+		fail "$1" "want: $2
+got:  $3"; fi
+}
+
+# check_match DESC REGEX TEXT (grep -E)
+check_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then pass "$1"; else
+		fail "$1" "no match for /$2/ in:
+$3"; fi
+}
+
+kcal() { "$KCAL" "$@"; }
+
+# start_daemon [kcald options...]: start and wait until it answers.
+start_daemon() {
+	"$KCALD" --socket "$KCAL_SOCKET" --data-dir "$T/data" \
+		--home-tz Asia/Seoul --log-level debug "$@" \
+		>>"$T/kcald.out" 2>&1 &
+	KCALD_PID=$!
+	_i=0
+	while [ $_i -lt 100 ]; do
+		"$KCAL" status >/dev/null 2>&1 && return 0
+		kill -0 "$KCALD_PID" 2>/dev/null || break
+		sleep 0.1; _i=$((_i + 1))
+	done
+	echo "kcald did not start:"; cat "$T/kcald.out"
+	return 1
+}
+
+# stop_daemon: SIGTERM and wait; fails the test if it crashed or a
+# sanitizer reported anything.
+stop_daemon() {
+	[ -n "$KCALD_PID" ] || return 0
+	kill -TERM "$KCALD_PID" 2>/dev/null
+	wait "$KCALD_PID"; _rc=$?
+	KCALD_PID=
+	if [ "$_rc" -ne 0 ] || grep -Eq 'Sanitizer|runtime error' "$T/kcald.out"; then
+		fail "kcald exited cleanly (status $_rc)" "$(tail -n 40 "$T/kcald.out")"
+	fi
+}
+
+# kill9_daemon: simulate a crash.
+kill9_daemon() {
+	[ -n "$KCALD_PID" ] && kill -9 "$KCALD_PID" 2>/dev/null
+	wait "$KCALD_PID" 2>/dev/null
+	KCALD_PID=
+}
+
+# free_port: an unused TCP port on 127.0.0.1.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# have TOOL: is it installed?  (Use skip, never pass, when it is not.)
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# jget JSON FILTER: a field with jq (jq is a test dependency).
+jget() { printf '%s\n' "$1" | jq -r "$2"; }
+
+done_testing() {
+	stop_daemon
+	echo "$_passed passed, $_failed failed, $_skipped skipped"
+	[ "$_failed" -eq 0 ]
+}
