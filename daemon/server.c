@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
+
 #include "config.h"
 #include "log.h"
 #include "server.h"
@@ -215,6 +217,10 @@ server_free(struct server *srv)
 {
 	struct client	*c;
 
+	/* Replies already queued still reach their clients (best effort). */
+	TAILQ_FOREACH(c, &srv->clients, entry)
+		evbuffer_write(bufferevent_get_output(c->bev),
+		    bufferevent_getfd(c->bev));
 	while ((c = TAILQ_FIRST(&srv->clients)) != NULL)
 		server_client_close(c);
 	server_client_reap(srv);
