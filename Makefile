@@ -45,8 +45,20 @@ $(BUILD)/kcal: $(call obj,$(CLIENT_SRC)) $(CLIB_OBJ) $(COMMON_OBJ)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson 2>/dev/null)
 
-# Unit tests link every library object of both sides; each test-*.c has a main.
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(DLIB_OBJ) $(CLIB_OBJ) $(COMMON_OBJ)
+# Unit tests link the library objects of both sides from archives, so only
+# the objects a test uses are pulled in (client/events.o needs kcal.c's
+# helpers, daemon/server.o needs kcald.c's server_reload: a test that uses
+# them defines its own).  Each test-*.c has a main.
+$(BUILD)/libkcald.a: $(DLIB_OBJ)
+	@rm -f $@
+	@$(AR) rcs $@ $^
+
+$(BUILD)/libkcal.a: $(CLIB_OBJ)
+	@rm -f $@
+	@$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libkcald.a \
+    $(BUILD)/libkcal.a $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
