@@ -58,7 +58,9 @@ proto_parse_request(const char *line, size_t len, json_t **req,
 	*req = NULL;
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
-	r = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	/* DECODE_ANY: a bare scalar is valid JSON, refused as a non-object. */
+	r = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+	    &jerr);
 	if (r == NULL) {
 		*code = KCAL_E_BAD_JSON;
 		xasprintf(cause, "invalid JSON at column %d: %s", jerr.column,
