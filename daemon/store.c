@@ -7,7 +7,7 @@
  * cost (one fsync per write) is what `make bench` measures.
  *
  * Window queries: an event overlaps [from, to) when start < to and end >
- * from.  An index on start alone would scan every past event, so the query
+ * from (a zero-length event when from <= start < to).  An index on start alone would scan every past event, so the query
  * also bounds start from below by from minus the longest duration stored,
  * which an expression index answers in O(log n).
  */
@@ -48,7 +48,8 @@ static const char *stmt_sql[S__MAX] = {
 	    "start_utc, end_utc, all_day, location, description, url, "
 	    "parent_uid, rrule, sequence, created, last_modified, reminders, "
 	    "CASE WHEN rrule IS NULL THEN NULL ELSE ical END FROM events "
-	    "WHERE ((start_utc < ?2 AND end_utc > ?1 AND start_utc >= ?3) "
+	    "WHERE ((start_utc < ?2 AND (end_utc > ?1 OR start_utc = ?1) "
+	    "    AND start_utc >= ?3) "
 	    "    OR (rrule IS NOT NULL AND start_utc < ?2)) "
 	    "AND (?4 IS NULL OR kind = ?4) "
 	    "AND (?5 IS NULL OR status = ?5) "
