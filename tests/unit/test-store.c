@@ -1,0 +1,517 @@
+/*
+ * test-store.c — the SQLite store (daemon/store.c) on ":memory:": put, get,
+ * resolving UID prefixes, delete, window and filter queries, recurring
+ * rows, counts, transactions; and, on a temporary file, reopening and the
+ * refusal of a store written by a newer kcald.  Events are made with
+ * ical_apply() so rows hold real VEVENT text; every time is explicit.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "event.h"
+#include "ical.h"
+#include "store.h"
+#include "test.h"
+#include "when.h"
+
+/* From store-int.h, without pulling sqlite3.h into a test. */
+int	store_exec(struct store *, const char *, char **);
+void	icaltimezone_free_builtin_timezones(void);
+
+#define HOME	"Asia/Seoul"
+#define NOW	((int64_t)1767225600)	/* 2026-01-01T00:00:00Z */
+
+struct spec {
+	const char	*uid, *summary, *start, *end, *tz, *kind, *status;
+	const char	*location, *description, *parent, *rrule;
+	const char	*who[3];
+};
+
+static int64_t
+utc(int y, int mo, int d, int h, int mi)
+{
+	return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
+}
+
+/* Make an event from sp with ical_apply() and store it. */
+static int
+put(struct store *st, const struct spec *sp)
+{
+	struct event_change	 ch;
+	struct participant	 parts[3];
+	struct event		 ev;
+	char			*text = NULL, *cause = NULL;
+	int			 rc;
+
+	event_change_init(&ch);
+	ch.summary = sp->summary;
+	ch.tz = sp->tz ? sp->tz : "Asia/Shanghai";
+	ch.kind = sp->kind ? sp->kind : "meeting";
+	ch.status = sp->status;
+	ch.location = sp->location;
+	ch.description = sp->description;
+	ch.parent = sp->parent;
+	ch.rrule = sp->rrule;
+	if (when_parse_abs(sp->start, &ch.start) != 0 ||
+	    (sp->end != NULL && when_parse_abs(sp->end, &ch.end) != 0)) {
+		fprintf(stderr, "bad time in spec %s\n", sp->uid);
+		return -1;
+	}
+	memset(parts, 0, sizeof parts);
+	for (size_t i = 0; i < 3 && sp->who[i] != NULL; i++) {
+		parts[i].name = (char *)sp->who[i];
+		ch.nparts++;
+	}
+	ch.parts = ch.nparts ? parts : NULL;
+	ch.set_parts = ch.nparts > 0;
+	if (ical_apply(NULL, &ch, sp->uid, NOW, HOME, &text, &ev,
+	    &cause) != 0) {
+		fprintf(stderr, "ical_apply %s: %s\n", sp->uid, cause);
+		free(cause);
+		return -1;
+	}
+	rc = store_put(st, &ev, text, &cause);
+	if (rc != 0) {
+		fprintf(stderr, "store_put %s: %s\n", sp->uid, cause);
+		free(cause);
+	}
+	event_clear(&ev);
+	free(text);
+	return rc;
+}
+
+static const struct spec events[] = {
+	{ "visit-0001@kcal", "State visit to China", "2026-01-04",
+	  "2026-01-08", NULL, "state-visit", NULL, "Beijing and Shanghai",
+	  NULL, NULL, NULL, { NULL } },
+	{ "forum-0002@kcal", "Korea-China Business Forum", "2026-01-05T09:00",
+	  "2026-01-05T10:30", NULL, "forum", NULL, "Beijing",
+	  "Economy and industry", "visit-0001@kcal", NULL,
+	  { "Lee Jae-myung", "Li Qiang", NULL } },
+	{ "summit-0003@kcal", "Summit", "2026-01-05T16:00",
+	  "2026-01-05T18:00", NULL, "summit", NULL,
+	  "Great Hall of the People", NULL, "visit-0001@kcal", NULL,
+	  { "Lee Jae-myung", "Xi Jinping", NULL } },
+	{ "dinner-0004@kcal", "State dinner", "2026-01-05T19:00",
+	  "2026-01-05T21:00", NULL, "banquet", "tentative",
+	  "Great Hall of the People", NULL, "visit-0001@kcal", NULL,
+	  { "Xi Jinping", NULL } },
+	{ "lunch-0005@kcal", "Luncheon with Premier Li", "2026-01-06T12:00",
+	  "2026-01-06T13:30", NULL, "meeting", "cancelled", "Beijing",
+	  NULL, "visit-0001@kcal", NULL, { "Li Qiang", NULL } },
+	{ "flight-0006@kcal", "Flight to Shanghai", "2026-01-06T15:00",
+	  "2026-01-06T17:00", NULL, "travel", NULL, NULL, NULL,
+	  "visit-0001@kcal", NULL, { NULL } },
+	/* Yearly, from long before the window. */
+	{ "kimgu-0007@kcal", "Kim Gu's birthday", "2020-08-29", NULL,
+	  "Asia/Seoul", "anniversary", NULL, NULL, NULL, NULL, "FREQ=YEARLY",
+	  { NULL } },
+	/* Zero-length, at midnight Seoul on 7 January. */
+	{ "mark-0008@kcal", "Deadline", "2026-01-07T00:00",
+	  "2026-01-07T00:00", "Asia/Seoul", "other", NULL, NULL, NULL,
+	  NULL, NULL, { NULL } },
+};
+#define NEVENTS (sizeof events / sizeof *events)
+
+static void
+test_put_get(struct store *st)
+{
+	char	*text = NULL, *cause = NULL;
+
+	for (size_t i = 0; i < NEVENTS; i++)
+		CHECK_INT(put(st, &events[i]), 0);
+	CHECK_INT(store_get(st, "summit-0003@kcal", &text, &cause), 0);
+	CHECK(text != NULL && strstr(text, "UID:summit-0003@kcal") != NULL);
+	CHECK(text != NULL && strstr(text, "SUMMARY:Summit") != NULL);
+	free(text);
+	text = NULL;
+	CHECK_INT(store_get(st, "nope@kcal", &text, &cause), STORE_NOT_FOUND);
+	CHECK(text == NULL && cause == NULL);
+	CHECK_INT(store_get(st, "summit", &text, &cause), STORE_NOT_FOUND);
+	CHECK_STR(store_path(st), ":memory:");
+}
+
+static void
+check_resolve(struct store *st, const char *prefix, int want_rc,
+    const char *want_uid)
+{
+	char	*uid = NULL, *cause = NULL;
+	int	 rc = store_resolve(st, prefix, &uid, &cause);
+
+	if (rc != want_rc)
+		fprintf(stderr, "resolve \"%s\": %d\n", prefix, rc);
+	CHECK_INT(rc, want_rc);
+	if (want_uid != NULL)
+		CHECK_STR(uid, want_uid);
+	else if (rc != 0)
+		CHECK(uid == NULL);
+	free(uid);
+	free(cause);
+}
+
+static void
+test_resolve(struct store *st)
+{
+	static const struct spec more[] = {
+		{ .uid = "abcdef01-x@kcal", .summary = "A",
+		  .start = "2026-02-01T10:00" },
+		{ .uid = "abcdef02-y@kcal", .summary = "B",
+		  .start = "2026-02-01T11:00" },
+		{ .uid = "abc", .summary = "C",
+		  .start = "2026-02-01T12:00" },
+		{ .uid = "abcz", .summary = "D",
+		  .start = "2026-02-01T13:00" },
+		{ .uid = "x%_y", .summary = "E",
+		  .start = "2026-02-01T14:00" },
+		{ .uid = "한국-1@kcal", .summary = "F",
+		  .start = "2026-02-01T15:00" },
+	};
+
+	for (size_t i = 0; i < sizeof more / sizeof *more; i++)
+		CHECK_INT(put(st, &more[i]), 0);
+	check_resolve(st, "summit-0003@kcal", 0, "summit-0003@kcal");
+	check_resolve(st, "summit", 0, "summit-0003@kcal");
+	check_resolve(st, "s", 0, "summit-0003@kcal");
+	check_resolve(st, "abcdef01", 0, "abcdef01-x@kcal");
+	check_resolve(st, "abcdef02-y@kcal", 0, "abcdef02-y@kcal");
+	/* Two UIDs share the prefix. */
+	check_resolve(st, "abcdef", STORE_AMBIGUOUS, NULL);
+	check_resolve(st, "abcdef0", STORE_AMBIGUOUS, NULL);
+	/* An exact match wins over longer UIDs it prefixes. */
+	check_resolve(st, "abc", 0, "abc");
+	check_resolve(st, "ab", STORE_AMBIGUOUS, NULL);
+	check_resolve(st, "abcz", 0, "abcz");
+	/* LIKE's wildcards are plain characters here. */
+	check_resolve(st, "x%", 0, "x%_y");
+	check_resolve(st, "x_", STORE_NOT_FOUND, NULL);
+	check_resolve(st, "한국", 0, "한국-1@kcal");
+	check_resolve(st, "\xed", 0, "한국-1@kcal");
+	check_resolve(st, "zzz", STORE_NOT_FOUND, NULL);
+	check_resolve(st, "", STORE_NOT_FOUND, NULL);
+	check_resolve(st, "SUMMIT", STORE_NOT_FOUND, NULL);
+	for (size_t i = 0; i < sizeof more / sizeof *more; i++)
+		CHECK_INT(store_delete(st, more[i].uid, NULL), 0);
+}
+
+struct collect {
+	char	 uids[32][64];
+	int	 recurring[32];
+	size_t	 n, stop_after;
+};
+
+static int
+collect_cb(void *arg, const struct event *ev, const char *ical)
+{
+	struct collect	*c = arg;
+
+	if (c->n < 32) {
+		snprintf(c->uids[c->n], sizeof c->uids[c->n], "%s", ev->uid);
+		c->recurring[c->n] = ical != NULL;
+		c->n++;
+	}
+	return c->stop_after != 0 && c->n >= c->stop_after;
+}
+
+/* Run q and compare the UIDs (in order) with want, space-separated. */
+static void
+check_query(struct store *st, const struct store_query *q, const char *want,
+    int line)
+{
+	struct collect	 c;
+	char		 got[1024] = "", *cause = NULL;
+
+	memset(&c, 0, sizeof c);
+	CHECK_INT(store_query(st, q, collect_cb, &c, &cause), 0);
+	free(cause);
+	for (size_t i = 0; i < c.n; i++) {
+		if (i > 0)
+			strcat(got, " ");
+		strcat(got, c.uids[i]);
+	}
+	if (strcmp(got, want) != 0)
+		fprintf(stderr, "query at line %d:\n  got  %s\n  want %s\n",
+		    line, got, want);
+	CHECK_STR(got, want);
+}
+#define QUERY(q, want) check_query(st, q, want, __LINE__)
+
+static void
+query_init(struct store_query *q, int64_t from, int64_t to)
+{
+	memset(q, 0, sizeof *q);
+	q->from = from;
+	q->to = to;
+}
+
+static void
+test_window(struct store *st)
+{
+	struct store_query	q;
+
+	/* Everything not cancelled, in start order. */
+	query_init(&q, INT64_MIN, INT64_MAX);
+	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal forum-0002@kcal "
+	    "summit-0003@kcal dinner-0004@kcal flight-0006@kcal "
+	    "mark-0008@kcal");
+	/* 5 January in Shanghai: the visit (it spans the day), the forum,
+	 * summit and dinner; the yearly row comes for expansion. */
+	query_init(&q, utc(2026, 1, 4, 16, 0), utc(2026, 1, 5, 16, 0));
+	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal forum-0002@kcal "
+	    "summit-0003@kcal dinner-0004@kcal");
+	/* Half-open: an event ending exactly at from or starting exactly
+	 * at to is outside; one that ends just after from is inside. */
+	query_init(&q, utc(2026, 1, 5, 2, 30), utc(2026, 1, 5, 8, 0));
+	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal");
+	query_init(&q, utc(2026, 1, 5, 2, 29), utc(2026, 1, 5, 8, 1));
+	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal forum-0002@kcal "
+	    "summit-0003@kcal");
+	/* A long event that began well before the window still overlaps. */
+	query_init(&q, utc(2026, 1, 7, 3, 0), utc(2026, 1, 7, 4, 0));
+	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal");
+	/* After everything: only the recurring row. */
+	query_init(&q, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0));
+	QUERY(&q, "kimgu-0007@kcal");
+	/* Before the recurring event began: nothing. */
+	query_init(&q, utc(2019, 1, 1, 0, 0), utc(2019, 2, 1, 0, 0));
+	QUERY(&q, "");
+	/* A zero-length event at the start of the window is in it (as a
+	 * zero-length occurrence of a recurring event is). */
+	query_init(&q, utc(2026, 1, 6, 15, 0), utc(2026, 1, 6, 16, 0));
+	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal mark-0008@kcal");
+	query_init(&q, utc(2026, 1, 6, 14, 0), utc(2026, 1, 6, 15, 0));
+	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal");
+}
+
+static void
+test_filters(struct store *st)
+{
+	struct store_query	q;
+	struct collect		c;
+	char			*cause = NULL;
+
+	query_init(&q, INT64_MIN, INT64_MAX);
+	q.kind = "summit";
+	QUERY(&q, "summit-0003@kcal");
+	q.kind = "press";
+	QUERY(&q, "");
+	query_init(&q, INT64_MIN, INT64_MAX);
+	q.status = "tentative";
+	QUERY(&q, "dinner-0004@kcal");
+	/* Cancelled events: hidden, unless asked for. */
+	q.status = "cancelled";
+	QUERY(&q, "lunch-0005@kcal");
+	query_init(&q, utc(2026, 1, 6, 0, 0), utc(2026, 1, 7, 0, 0));
+	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal flight-0006@kcal "
+	    "mark-0008@kcal");
+	q.include_cancelled = 1;
+	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal lunch-0005@kcal "
+	    "flight-0006@kcal mark-0008@kcal");
+	/* Participants: a case-insensitive substring of a name. */
+	query_init(&q, INT64_MIN, INT64_MAX);
+	q.participant = "xi jin";
+	QUERY(&q, "summit-0003@kcal dinner-0004@kcal");
+	q.participant = "Li Qiang";
+	QUERY(&q, "forum-0002@kcal");
+	q.include_cancelled = 1;
+	QUERY(&q, "forum-0002@kcal lunch-0005@kcal");
+	q.participant = "Nobody";
+	QUERY(&q, "");
+	/* Search: summary, location or description, any case. */
+	query_init(&q, INT64_MIN, INT64_MAX);
+	q.search = "great hall";
+	QUERY(&q, "summit-0003@kcal dinner-0004@kcal");
+	q.search = "INDUSTRY";
+	QUERY(&q, "forum-0002@kcal");
+	q.search = "state";
+	QUERY(&q, "visit-0001@kcal dinner-0004@kcal");
+	/* The programme of a visit. */
+	query_init(&q, INT64_MIN, INT64_MAX);
+	q.parent = "visit-0001@kcal";
+	QUERY(&q, "forum-0002@kcal summit-0003@kcal dinner-0004@kcal "
+	    "flight-0006@kcal");
+	q.parent = "visit-0001";	/* an exact UID, not a prefix */
+	QUERY(&q, "");
+	/* Filters combine. */
+	query_init(&q, utc(2026, 1, 5, 0, 0), utc(2026, 1, 6, 0, 0));
+	q.parent = "visit-0001@kcal";
+	q.participant = "lee";
+	q.kind = "summit";
+	QUERY(&q, "summit-0003@kcal");
+
+	/* Recurring rows carry their VEVENT; single rows do not. */
+	memset(&c, 0, sizeof c);
+	query_init(&q, INT64_MIN, INT64_MAX);
+	CHECK_INT(store_query(st, &q, collect_cb, &c, &cause), 0);
+	CHECK(c.n > 2 && strcmp(c.uids[0], "kimgu-0007@kcal") == 0);
+	CHECK(c.recurring[0] == 1 && c.recurring[1] == 0);
+	/* The callback stops the walk. */
+	memset(&c, 0, sizeof c);
+	c.stop_after = 2;
+	CHECK_INT(store_query(st, &q, collect_cb, &c, &cause), 0);
+	CHECK_INT(c.n, 2);
+}
+
+/* What the store keeps matches what ical_extract derives. */
+static void
+test_row_fields(struct store *st)
+{
+	struct store_query	 q;
+	struct collect		 c;
+	struct event		 ev;
+	char			*text = NULL, *cause = NULL;
+
+	CHECK_INT(store_get(st, "summit-0003@kcal", &text, &cause), 0);
+	CHECK_INT(ical_extract(text, HOME, &ev, &cause), 0);
+	CHECK_STR(ev.summary, "Summit");
+	CHECK_STR(ev.kind, "summit");
+	CHECK_STR(ev.tz, "Asia/Shanghai");
+	CHECK_STR(ev.parent, "visit-0001@kcal");
+	CHECK_INT(ev.start, utc(2026, 1, 5, 8, 0));
+	CHECK_INT(ev.end, utc(2026, 1, 5, 10, 0));
+	CHECK_INT(ev.nparts, 2);
+	event_clear(&ev);
+	free(text);
+	memset(&c, 0, sizeof c);
+	query_init(&q, INT64_MIN, INT64_MAX);
+	q.kind = "summit";
+	CHECK_INT(store_query(st, &q, collect_cb, &c, &cause), 0);
+	CHECK_INT(c.n, 1);
+}
+
+static void
+check_count(struct store *st, const char *what, int64_t want)
+{
+	int64_t	n = -1;
+
+	CHECK_INT(store_count(st, what, &n), 0);
+	CHECK_INT(n, want);
+}
+
+static void
+test_counts_delete(struct store *st)
+{
+	char	*text = NULL, *cause = NULL;
+
+	check_count(st, "events", NEVENTS);
+	check_count(st, "cancelled", 1);
+	check_count(st, "participants", 3);	/* Lee, Li, Xi */
+	CHECK_INT(store_delete(st, "dinner-0004@kcal", &cause), 0);
+	CHECK_INT(store_get(st, "dinner-0004@kcal", &text, &cause),
+	    STORE_NOT_FOUND);
+	check_count(st, "events", NEVENTS - 1);
+	CHECK_INT(store_delete(st, "summit-0003@kcal", &cause), 0);
+	check_count(st, "participants", 2);	/* Xi's rows went with them */
+	/* Deleting what is not there is not an error. */
+	CHECK_INT(store_delete(st, "summit-0003@kcal", &cause), 0);
+	CHECK(cause == NULL);
+}
+
+/* Several writes in one transaction; a rollback keeps none of them. */
+static void
+test_transactions(struct store *st)
+{
+	static const struct spec a = {
+	    .uid = "tx-a", .summary = "A", .start = "2026-03-01T10:00" };
+	static const struct spec b = {
+	    .uid = "tx-b", .summary = "B", .start = "2026-03-01T11:00" };
+	char	*text = NULL, *cause = NULL;
+
+	CHECK_INT(store_begin(st, &cause), 0);
+	CHECK_INT(put(st, &a), 0);
+	CHECK_INT(put(st, &b), 0);
+	store_rollback(st);
+	CHECK_INT(store_get(st, "tx-a", &text, &cause), STORE_NOT_FOUND);
+	CHECK_INT(store_get(st, "tx-b", &text, &cause), STORE_NOT_FOUND);
+	CHECK_INT(store_begin(st, &cause), 0);
+	CHECK_INT(put(st, &a), 0);
+	CHECK_INT(put(st, &b), 0);
+	CHECK_INT(store_commit(st, &cause), 0);
+	CHECK_INT(store_get(st, "tx-b", &text, &cause), 0);
+	free(text);
+	/* A put replaces the row with the same UID. */
+	CHECK_INT(put(st, &a), 0);
+	check_count(st, "events", NEVENTS - 2 + 2);
+}
+
+static void
+test_file(void)
+{
+	static const struct spec a = {
+	    .uid = "file-a", .summary = "Kept", .start = "2026-03-01T10:00" };
+	char		 dir[] = "/tmp/kcal-store-XXXXXX", path[64], junk[64];
+	char		*text = NULL, *cause = NULL;
+	struct store	*st;
+	FILE		*fp;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/kcal.db", dir);
+	snprintf(junk, sizeof junk, "%s/junk.db", dir);
+	/* Written, closed, reopened: still there. */
+	st = store_open(path, &cause);
+	CHECK(st != NULL);
+	if (st == NULL)
+		goto out;
+	CHECK_INT(put(st, &a), 0);
+	store_close(st);
+	st = store_open(path, &cause);
+	CHECK(st != NULL && store_get(st, "file-a", &text, &cause) == 0);
+	free(text);
+	/* A store from a newer kcald is refused, and left alone. */
+	CHECK_INT(store_exec(st, "PRAGMA user_version = 99", &cause), 0);
+	store_close(st);
+	st = store_open(path, &cause);
+	CHECK(st == NULL);
+	CHECK(cause != NULL && strstr(cause, "newer") != NULL &&
+	    strstr(cause, "99") != NULL && strstr(cause, path) != NULL);
+	free(cause);
+	cause = NULL;
+	store_close(st);
+	/* Not a database at all. */
+	if ((fp = fopen(junk, "w")) != NULL) {
+		for (int i = 0; i < 200; i++)
+			fputs("this is not an SQLite database\n", fp);
+		fclose(fp);
+	}
+	st = store_open(junk, &cause);
+	CHECK(st == NULL && cause != NULL);
+	free(cause);
+	cause = NULL;
+	store_close(st);
+	/* A directory that does not exist. */
+	st = store_open("/nonexistent/dir/kcal.db", &cause);
+	CHECK(st == NULL && cause != NULL);
+	free(cause);
+out:
+	snprintf(path, sizeof path, "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+int
+main(void)
+{
+	struct store	*st;
+	char		*cause = NULL;
+
+	st = store_open(":memory:", &cause);
+	if (st == NULL) {
+		fprintf(stderr, "store_open: %s\n", cause);
+		return 1;
+	}
+	test_put_get(st);
+	test_resolve(st);
+	test_window(st);
+	test_filters(st);
+	test_row_fields(st);
+	test_counts_delete(st);
+	test_transactions(st);
+	store_close(st);
+	test_file();
+	icaltimezone_free_builtin_timezones();
+	TEST_DONE();
+}
