@@ -28,7 +28,7 @@ conn_open(const char *path, char **cause)
 {
 	struct sockaddr_un	 sun;
 	struct conn		*c;
-	json_t			*hello;
+	json_t			*hello, *err;
 	int			 fd;
 
 	memset(&sun, 0, sizeof sun);
@@ -51,6 +51,13 @@ conn_open(const char *path, char **cause)
 	c->next_id = 1;
 	if ((hello = conn_read(c, cause)) == NULL ||
 	    json_object_get(hello, "hello") == NULL) {
+		err = json_object_get(hello, "error");
+		if (*cause == NULL && json_is_string(json_object_get(err,
+		    "message")) && json_is_string(json_object_get(err, "code")))
+			xasprintf(cause, "kcald at %s refused the connection: "
+			    "%s (%s)", path, json_string_value(json_object_get(
+			    err, "message")), json_string_value(
+			    json_object_get(err, "code")));
 		json_decref(hello);
 		if (*cause == NULL)
 			xasprintf(cause, "%s does not speak the kcal protocol",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "cmd.h"
 #include "ical.h"
 #include "kcal-protocol.h"
@@ -93,6 +94,12 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 	if (check_args(&ctx, ce) != 0)
 		return ctx.error;
 	result = ce->exec(&ctx);
+	if ((ce->flags & CMD_WRITE) && c != NULL &&
+	    server_client_access(c) != ACCESS_WRITE)
+		return proto_err(proto_request_id(req), KCAL_E_FORBIDDEN,
+		    "%s changes the calendar and uid %ld may only read "
+		    "(kcald.conf: readwrite_users, readwrite_groups)", name,
+		    (long)c->peer_uid);
 	if (result == NULL) {
 		if (ctx.error == NULL)
 			cmd_error(&ctx, KCAL_E_INTERNAL, "%s failed", name);

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "remind.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -23,6 +24,12 @@ config_new(void)
 	cfg->idle_timeout = 3600;
 	cfg->max_occurrences = 5000;
 	cfg->log_level = xstrdup("info");
+	cfg->max_output = 16 * 1024 * 1024;
+	cfg->max_import_size = 4 * 1024 * 1024;
+	cfg->max_import_events = 10000;
+	cfg->http_max_header_size = 8192;
+	cfg->http_max_body_size = 64 * 1024;
+	cfg->http_max_headers = 64;
 	return cfg;
 }
 
@@ -34,6 +41,9 @@ config_free(struct config *cfg)
 	free(cfg->config_file); free(cfg->socket_path); free(cfg->data_dir);
 	free(cfg->db_path); free(cfg->home_tz); free(cfg->http);
 	free(cfg->log_file); free(cfg->log_level);
+	remind_config_free(cfg->remind);
+	free(cfg->socket_group);
+	access_clear(&cfg->access);
 	free(cfg);
 }
 
@@ -63,12 +73,83 @@ set_num(const char *key, const char *v, unsigned long long max,
 	return 0;
 }
 
+/* A byte count: a whole number, optionally followed by K, M or G (KiB...). */
+static int
+set_size(const char *key, const char *v, unsigned long long min,
+    unsigned long long max, size_t *out, char **cause)
+{
+	char			*end;
+	unsigned long long	 n, mult = 1;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		mult = 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1024 * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		mult = 1024 * 1024 * 1024, end++;
+	if (errno != 0 || *v == '-' || end == v || *end != '\0' ||
+	    n > max / mult || n * mult < min || n * mult > max) {
+		xasprintf(cause, "%s must be a size from %llu to %llu bytes "
+		    "(a number, optionally with K, M or G), not \"%s\"", key,
+		    min, max, v);
+		return -1;
+	}
+	*out = (size_t)(n * mult);
+	return 0;
+}
+
+/* Access and limit settings; 1 when key is not one of them. */
+static int
+set_hardening(struct config *cfg, const char *key, const char *v, char **cause)
+{
+	struct access_config	*ac = &cfg->access;
+	unsigned long long	 n;
+
+	if (strcmp(key, "socket_group") == 0)
+		return set_str(&cfg->socket_group, v);
+	if (strcmp(key, "readonly_users") == 0)
+		return access_parse_users(key, v, &ac->ro_users, cause);
+	if (strcmp(key, "readwrite_users") == 0)
+		return access_parse_users(key, v, &ac->rw_users, cause);
+	if (strcmp(key, "readonly_groups") == 0)
+		return access_parse_groups(key, v, &ac->ro_groups, cause);
+	if (strcmp(key, "readwrite_groups") == 0)
+		return access_parse_groups(key, v, &ac->rw_groups, cause);
+	if (strcmp(key, "max_output") == 0)
+		return set_size(key, v, 65536, 1ULL << 32, &cfg->max_output,
+		    cause);
+	if (strcmp(key, "max_import_size") == 0)
+		return set_size(key, v, 1024, 1ULL << 30, &cfg->max_import_size,
+		    cause);
+	if (strcmp(key, "max_import_events") == 0)
+		return set_size(key, v, 1, 10000000, &cfg->max_import_events,
+		    cause);
+	if (strcmp(key, "http_max_header_size") == 0)
+		return set_size(key, v, 1024, 1024 * 1024,
+		    &cfg->http_max_header_size, cause);
+	if (strcmp(key, "http_max_body_size") == 0)
+		return set_size(key, v, 0, 64 * 1024 * 1024,
+		    &cfg->http_max_body_size, cause);
+	if (strcmp(key, "http_max_headers") == 0) {
+		if (set_num(key, v, 10000, &n, cause) != 0)
+			return -1;
+		cfg->http_max_headers = n ? (unsigned)n : 1;
+		return 0;
+	}
+	return 1;
+}
+
 /* One setting by name (the config file's keys; options map onto them). */
 int
 config_set(struct config *cfg, const char *key, const char *v, char **cause)
 {
 	unsigned long long	n;
+	int			rc;
 
+	if ((rc = set_hardening(cfg, key, v, cause)) != 1)
+		return rc;
 	if (strcmp(key, "socket") == 0)
 		return set_str(&cfg->socket_path, v);
 	if (strcmp(key, "data_dir") == 0)
@@ -118,6 +199,8 @@ config_set(struct config *cfg, const char *key, const char *v, char **cause)
 		cfg->max_occurrences = n ? (size_t)n : 1;
 		return 0;
 	}
+	if (strncmp(key, "remind_", 7) == 0 || strncmp(key, "notify_", 7) == 0)
+		return remind_config_set(cfg, key, v, cause);
 	xasprintf(cause, "unknown setting \"%s\"", key);
 	return -1;
 }
@@ -192,7 +275,6 @@ config_default_data_dir(void)
 int
 config_finish(struct config *cfg, char **cause)
 {
-	(void)cause;
 	if (cfg->socket_path == NULL)
 		cfg->socket_path = proto_default_socket();
 	if (cfg->data_dir == NULL)
@@ -201,5 +283,9 @@ config_finish(struct config *cfg, char **cause)
 		xasprintf(&cfg->db_path, "%s/kcal.db", cfg->data_dir);
 	if (cfg->home_tz == NULL)
 		cfg->home_tz = xstrdup(tz_system());
-	return 0;
+	cfg->access.has_socket_group = cfg->socket_group != NULL;
+	if (cfg->socket_group != NULL && access_parse_group(cfg->socket_group,
+	    &cfg->access.socket_gid, cause) != 0)
+		return -1;
+	return access_validate(&cfg->access, cause);
 }

@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+#include "access.h"
+
+struct remind_config;
+
 struct config {
 	char	*config_file;
 	char	*socket_path;
@@ -23,6 +27,16 @@ struct config {
 	unsigned idle_timeout;	/* seconds, 0 = none */
 	size_t	 max_occurrences;
 	int	 daemonize;
+	struct remind_config *remind;	/* remind-config.c: reminders, hook */
+	/* Hardening (kcald.conf(5), "ACCESS" and "LIMITS"). */
+	char	*socket_group;	/* group name or number, NULL: 0600 socket */
+	struct access_config access;
+	size_t	 max_output;	/* bytes queued for a client that does not read */
+	size_t	 max_import_size;	/* bytes of iCalendar in one import */
+	size_t	 max_import_events;	/* events in one import */
+	size_t	 http_max_header_size;	/* bytes of request line and headers */
+	size_t	 http_max_body_size;	/* bytes of request body */
+	unsigned http_max_headers;	/* header fields in one request */
 };
 
 struct config	*config_new(void);

@@ -39,6 +39,9 @@ usage(FILE *fp)
 "  -c, --config FILE      config file (default $XDG_CONFIG_HOME/kcal/kcald.conf)\n"
 "  -z, --home-tz ZONE     home time zone (default: the system zone)\n"
 "      --http ADDR:PORT   serve feeds over HTTP (e.g. 127.0.0.1:8765)\n"
+"  -g, --socket-group GROUP  make the socket 0660 and owned by GROUP, whose\n"
+"                         members may then read (see kcald.conf(5) for who\n"
+"                         may write)\n"
 "  -l, --log-level LEVEL  error, warn, info (default) or debug\n"
 "      --log-file FILE    log to FILE instead of stderr\n"
 "  -D, --daemon           detach and run in the background\n"
@@ -115,6 +118,11 @@ server_reload(struct server *srv)
 	free(cfg->db_path); cfg->db_path = xstrdup(old->db_path);
 	free(cfg->http);
 	cfg->http = old->http ? xstrdup(old->http) : NULL;
+	free(cfg->socket_group);	/* the bound socket keeps its group */
+	cfg->socket_group = old->socket_group ? xstrdup(old->socket_group) :
+	    NULL;
+	cfg->access.has_socket_group = old->access.has_socket_group;
+	cfg->access.socket_gid = old->access.socket_gid;
 	srv->cfg = cfg;
 	config_free(old);
 	if (log_init(cfg->log_file, cfg->log_level) != 0)
@@ -131,6 +139,7 @@ parse_options(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "home-tz", required_argument, NULL, 'z' },
 		{ "http", required_argument, NULL, 'H' },
+		{ "socket-group", required_argument, NULL, 'g' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "log-file", required_argument, NULL, 'L' },
 		{ "daemon", no_argument, NULL, 'D' },
@@ -140,7 +149,7 @@ parse_options(int argc, char **argv)
 	};
 	int	ch;
 
-	while ((ch = getopt_long(argc, argv, "s:d:c:z:l:DhV", longopts,
+	while ((ch = getopt_long(argc, argv, "s:d:c:z:g:l:DhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 's': add_override("socket", optarg); break;
@@ -148,6 +157,7 @@ parse_options(int argc, char **argv)
 		case 'c': config_path = optarg; config_explicit = 1; break;
 		case 'z': add_override("home_tz", optarg); break;
 		case 'H': add_override("http", optarg); break;
+		case 'g': add_override("socket_group", optarg); break;
 		case 'l': add_override("log_level", optarg); break;
 		case 'L': add_override("log_file", optarg); break;
 		case 'D': add_override("daemonize", "1"); break;

@@ -14,19 +14,23 @@
 
 #include <event2/buffer.h>
 
+#include "access.h"
 #include "cmd.h"
 #include "kcal-protocol.h"
 #include "log.h"
 #include "server.h"
 #include "xmalloc.h"
 
-/* Output buffered for a reader that does not read, before it is dropped. */
-#define MAX_OUTPUT	(64 * 1024 * 1024)
-
+/*
+ * Queue a message.  Output waiting for a client that does not read is
+ * bounded by max_output: past it the client is dropped rather than let it
+ * grow the daemon's memory.  One reply is always accepted into an empty
+ * buffer, so a reader that keeps up can receive a reply larger than that.
+ */
 void
 server_client_send(struct client *c, json_t *msg)
 {
-	size_t	 len;
+	size_t	 len, queued;
 	char	*line;
 
 	if (c->closing) {
@@ -37,10 +41,11 @@ server_client_send(struct client *c, json_t *msg)
 	json_decref(msg);
 	if (line == NULL)
 		return;
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) + len >
-	    MAX_OUTPUT) {
-		log_warnx("client %llu: not reading its replies; dropped",
-		    (unsigned long long)c->id);
+	queued = evbuffer_get_length(bufferevent_get_output(c->bev));
+	if (queued > 0 && queued + len > c->srv->cfg->max_output) {
+		log_warnx("client %llu: not reading its replies (%zu bytes "
+		    "queued, max_output is %zu); dropped",
+		    (unsigned long long)c->id, queued, c->srv->cfg->max_output);
 		free(line);
 		server_client_close(c);
 		return;
@@ -74,18 +79,25 @@ server_client_reap(struct server *srv)
 		TAILQ_REMOVE(&srv->dead, c, entry);
 		log_debug("client %llu: closed", (unsigned long long)c->id);
 		bufferevent_free(c->bev);
+		free(c->peer_gids);
 		free(c);
 	}
 }
 
-/* Send an error, then close once it has been written. */
+/*
+ * Send an error, then close once it has been written (or after ten
+ * seconds, if the peer does not read it).
+ */
 static void
 fail_and_close(struct client *c, json_t *err)
 {
+	struct timeval	tv = { 10, 0 };
+
 	server_client_send(c, err);
 	if (c->closing == 0)
 		c->closing = 1;
 	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_set_timeouts(c->bev, NULL, &tv);
 }
 
 static void
@@ -122,7 +134,8 @@ read_cb(struct bufferevent *bev, void *arg)
 		if (p.pos < 0 || (size_t)p.pos > max) {
 			if (evbuffer_get_length(in) > max || p.pos >= 0)
 				fail_and_close(c, proto_err(NULL, KCAL_E_TOO_LONG,
-				    "request line longer than %zu bytes", max));
+				    "request line longer than %zu bytes "
+				    "(max_line)", max));
 			return;
 		}
 		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
@@ -148,25 +161,50 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct client	*c = arg;
 
-	(void)bev;
-	if (what & BEV_EVENT_TIMEOUT)
+	if ((what & BEV_EVENT_TIMEOUT) && c->closing == 0 && c->watching) {
+		/* A watcher waits for reminders: silence is its job. */
+		bufferevent_enable(bev, EV_READ);
+		return;
+	}
+	if ((what & BEV_EVENT_TIMEOUT) && c->closing == 0) {
 		log_debug("client %llu: idle, closing",
 		    (unsigned long long)c->id);
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
-		server_client_close(c);
+		fail_and_close(c, proto_err(NULL, KCAL_E_LIMIT, "idle for %u "
+		    "seconds (idle_timeout); closing",
+		    c->srv->cfg->idle_timeout));
+		return;
+	}
+	server_client_close(c);	/* EOF, error, or a timeout while closing */
 }
 
-/* Only the daemon's own user (or root) may talk to it. */
+/*
+ * The peer's credentials as the kernel recorded them at connect(): they
+ * cannot be forged by the peer and do not change afterwards.  The access
+ * level is computed from them on every write (server_client_access), so a
+ * SIGHUP that changes the lists applies to connected clients too.
+ */
 static int
-peer_allowed(int fd, uid_t *uid)
+peer_credentials(struct client *c, int fd)
 {
 	struct ucred	cred;
 	socklen_t	len = sizeof cred;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
-		return 0;
-	*uid = cred.uid;
-	return cred.uid == getuid() || cred.uid == 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+		log_warn("client %llu: SO_PEERCRED", (unsigned long long)c->id);
+		return -1;
+	}
+	c->peer_uid = cred.uid;
+	return access_peer_groups(fd, cred.gid, &c->peer_gids,
+	    &c->npeer_gids);
+}
+
+int
+server_client_access(struct client *c)
+{
+	if (c->peer_gids == NULL)
+		return ACCESS_NONE;
+	return access_check(&c->srv->cfg->access, getuid(), c->peer_uid,
+	    c->peer_gids, c->npeer_gids);
 }
 
 void
@@ -174,21 +212,25 @@ server_client_accept(struct server *srv, int fd)
 {
 	struct client	*c;
 	struct timeval	 tv = { srv->cfg->idle_timeout, 0 };
-	uid_t		 uid = (uid_t)-1;
 
-	if (!peer_allowed(fd, &uid)) {
-		log_warnx("refused a connection from uid %ld", (long)uid);
-		close(fd);
-		return;
-	}
 	c = xcalloc(1, sizeof *c);
 	c->srv = srv;
 	c->id = ++srv->next_client_id;
-	c->peer_uid = uid;
+	c->peer_uid = (uid_t)-1;
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
 	TAILQ_INSERT_TAIL(&srv->clients, c, entry);
 	srv->nclients++;
+	if (peer_credentials(c, fd) != 0 ||
+	    server_client_access(c) == ACCESS_NONE) {
+		log_warnx("client %llu: refused uid %ld (not in kcald.conf's "
+		    "access lists)", (unsigned long long)c->id,
+		    (long)c->peer_uid);
+		fail_and_close(c, proto_err(NULL, KCAL_E_FORBIDDEN, "uid %ld "
+		    "may not use this calendar", (long)c->peer_uid));
+		bufferevent_enable(c->bev, EV_WRITE);
+		return;
+	}
 	if (srv->nclients > srv->cfg->max_clients) {
 		fail_and_close(c, proto_err(NULL, KCAL_E_LIMIT, "too many "
 		    "clients (max_clients is %u)", srv->cfg->max_clients));
@@ -199,6 +241,7 @@ server_client_accept(struct server *srv, int fd)
 		bufferevent_set_timeouts(c->bev, &tv, NULL);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	server_client_send(c, proto_greeting());
-	log_debug("client %llu: connected (uid %ld)", (unsigned long long)c->id,
-	    (long)uid);
+	log_debug("client %llu: connected (uid %ld, %s)",
+	    (unsigned long long)c->id, (long)c->peer_uid,
+	    access_level_name(server_client_access(c)));
 }

@@ -4,8 +4,10 @@
  *
  * Socket hygiene (after OpenSMTPD's control.c): refuse to start when a daemon
  * already answers on the socket, remove a stale one, create the directory
- * 0700 and bind under a tight umask so the socket is 0600 from birth, and
- * pause accepting (rather than spin) when out of file descriptors.
+ * 0700 and bind under a tight umask so the socket is 0600 from birth (with
+ * socket_group: then given to the group and made 0660, its new directory
+ * 0710), and pause accepting (rather than spin) when out of file
+ * descriptors.
  * Signals are handled in the loop (libevent evsignal), never in a handler.
  */
 #include <sys/socket.h>
@@ -48,31 +50,80 @@ mkdir_p(const char *path, mode_t mode)
 	return rc;
 }
 
+/*
+ * With socket_group, the socket's directory must let the group through: a
+ * directory kcald creates is made 0710 and given to the group; one that
+ * already existed is left alone, with a warning if the group cannot pass.
+ */
 static int
-socket_dir(const char *path, char **cause)
+socket_dir_group(const char *dir, int created, const struct config *cfg,
+    char **cause)
+{
+	struct stat	sb;
+
+	if (created && (chown(dir, (uid_t)-1, cfg->access.socket_gid) != 0 ||
+	    chmod(dir, 0710) != 0)) {
+		xasprintf(cause, "cannot give %s to group %s: %s", dir,
+		    cfg->socket_group, strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &sb) == 0 && (sb.st_mode & 001) == 0 &&
+	    ((sb.st_mode & 010) == 0 || sb.st_gid != cfg->access.socket_gid))
+		log_warnx("members of group %s cannot reach the socket: %s is "
+		    "mode %o, group %ld (make it 0710 and group %s)",
+		    cfg->socket_group, dir, (unsigned)(sb.st_mode & 0777),
+		    (long)sb.st_gid, cfg->socket_group);
+	return 0;
+}
+
+static int
+socket_dir(const char *path, const struct config *cfg, char **cause)
 {
 	char		*dir = xstrdup(path), *slash = strrchr(dir, '/');
 	struct stat	 sb;
+	int		 created, rc = 0;
 
 	if (slash != NULL && slash != dir) {
 		*slash = '\0';
+		created = stat(dir, &sb) != 0;
 		if (mkdir_p(dir, 0700) != 0 || stat(dir, &sb) != 0) {
 			xasprintf(cause, "cannot create %s: %s", dir,
 			    strerror(errno));
 			free(dir);
 			return -1;
 		}
-		if (sb.st_uid != getuid() || (sb.st_mode & 077) != 0)
+		if (cfg->access.has_socket_group)
+			rc = socket_dir_group(dir, created, cfg, cause);
+		else if (sb.st_uid != getuid() || (sb.st_mode & 077) != 0)
 			log_warnx("%s is not private to this user (mode %o)",
 			    dir, (unsigned)(sb.st_mode & 0777));
 	}
 	free(dir);
+	return rc;
+}
+
+/* Born 0600 (umask); with socket_group, given to the group, then 0660. */
+static int
+socket_perms(int fd, const char *path, const struct config *cfg,
+    char **cause)
+{
+	if (!cfg->access.has_socket_group)
+		return 0;
+	if (chown(path, (uid_t)-1, cfg->access.socket_gid) != 0 ||
+	    chmod(path, 0660) != 0) {
+		xasprintf(cause, "cannot give %s to group %s: %s", path,
+		    cfg->socket_group, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
 	return 0;
 }
 
 static int
-server_bind(const char *path, char **cause)
+server_bind(const struct config *cfg, char **cause)
 {
+	const char		*path = cfg->socket_path;
 	struct sockaddr_un	 sun;
 	int			 fd;
 	mode_t			 old;
@@ -84,7 +135,7 @@ server_bind(const char *path, char **cause)
 		return -1;
 	}
 	strcpy(sun.sun_path, path);
-	if (socket_dir(path, cause) != 0)
+	if (socket_dir(path, cfg, cause) != 0)
 		return -1;
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		fatal("socket");
@@ -105,6 +156,8 @@ server_bind(const char *path, char **cause)
 		return -1;
 	}
 	umask(old);
+	if (socket_perms(fd, path, cfg, cause) != 0)
+		return -1;
 	evutil_make_socket_nonblocking(fd);
 	return fd;
 }
@@ -189,7 +242,7 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	}
 	if ((srv->store = store_open(cfg->db_path, cause)) == NULL)
 		return -1;
-	if ((srv->socket_fd = server_bind(cfg->socket_path, cause)) == -1)
+	if ((srv->socket_fd = server_bind(cfg, cause)) == -1)
 		return -1;
 	srv->listener = evconnlistener_new(srv->base, accept_cb, srv,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, srv->socket_fd);

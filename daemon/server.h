@@ -25,6 +25,8 @@ struct client {
 	struct bufferevent	*bev;
 	uint64_t		 id;
 	uid_t			 peer_uid;
+	gid_t			*peer_gids;	/* primary, then supplementary */
+	size_t			 npeer_gids;
 	int			 watching;	/* receives pushed reminders */
 	int			 closing;	/* free once output drains */
 	TAILQ_ENTRY(client)	 entry;
@@ -61,5 +63,6 @@ void	 server_client_accept(struct server *, int);
 void	 server_client_send(struct client *, json_t *);
 void	 server_client_close(struct client *);
 void	 server_client_reap(struct server *);
+int	 server_client_access(struct client *);	/* enum access_level */
 
 #endif

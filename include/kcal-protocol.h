@@ -37,6 +37,7 @@
 #define KCAL_E_EXISTS		"exists"
 #define KCAL_E_TOO_LONG		"too_long"
 #define KCAL_E_LIMIT		"limit"
+#define KCAL_E_FORBIDDEN	"forbidden"	/* the peer may not do this */
 #define KCAL_E_STORE		"store_error"
 #define KCAL_E_INTERNAL		"internal"
 

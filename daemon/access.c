@@ -1,0 +1,230 @@
+/*
+ * access.c — the socket's access policy: which peers may read and which
+ * may also write.  The decision (access_check) is a pure function of the
+ * peer's credentials and the configured lists; the rest parses the lists
+ * from kcald.conf and collects a peer's groups from the kernel.
+ *
+ * Order of the rules, most specific first (kcald.conf(5) says the same):
+ *   1. root and the user kcald runs as: write;
+ *   2. a user in readwrite_users: write; in readonly_users: read;
+ *   3. a member of a group in readwrite_groups: write; of a group in
+ *      readonly_groups: read;
+ *   4. a member of socket_group: read;
+ *   5. anyone else: nothing (the connection is refused).
+ * A user entry beats the user's groups, so "readonly_users = bob" keeps
+ * bob read-only even when he belongs to a readwrite group.
+ */
+#include <sys/socket.h>
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "xmalloc.h"
+
+static int
+has_id(const struct access_ids *l, unsigned id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->ids[i] == id)
+			return 1;
+	return 0;
+}
+
+static int
+has_any(const struct access_ids *l, const gid_t *gids, size_t ngids)
+{
+	for (size_t i = 0; i < ngids; i++)
+		if (has_id(l, gids[i]))
+			return 1;
+	return 0;
+}
+
+/* The level of a peer with uid and groups gids, for a daemon running as self. */
+enum access_level
+access_check(const struct access_config *ac, uid_t self, uid_t uid,
+    const gid_t *gids, size_t ngids)
+{
+	if (uid == 0 || uid == self)
+		return ACCESS_WRITE;
+	if (has_id(&ac->rw_users, uid))
+		return ACCESS_WRITE;
+	if (has_id(&ac->ro_users, uid))
+		return ACCESS_READ;
+	if (has_any(&ac->rw_groups, gids, ngids))
+		return ACCESS_WRITE;
+	if (has_any(&ac->ro_groups, gids, ngids))
+		return ACCESS_READ;
+	if (ac->has_socket_group) {
+		for (size_t i = 0; i < ngids; i++)
+			if (gids[i] == ac->socket_gid)
+				return ACCESS_READ;
+	}
+	return ACCESS_NONE;
+}
+
+const char *
+access_level_name(enum access_level l)
+{
+	return l == ACCESS_WRITE ? "write" : l == ACCESS_READ ? "read" : "none";
+}
+
+/* A decimal id, or -1. */
+static long long
+parse_id(const char *s)
+{
+	char		*end;
+	long long	 n;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 0 || n >= UINT_MAX)
+		return -1;
+	return n;
+}
+
+static long long
+user_id(const char *name)
+{
+	struct passwd	*pw;
+	long long	 n;
+
+	if ((n = parse_id(name)) >= 0)
+		return n;
+	pw = getpwnam(name);
+	return pw != NULL ? (long long)pw->pw_uid : -1;
+}
+
+static long long
+group_id(const char *name)
+{
+	struct group	*gr;
+	long long	 n;
+
+	if ((n = parse_id(name)) >= 0)
+		return n;
+	gr = getgrnam(name);
+	return gr != NULL ? (long long)gr->gr_gid : -1;
+}
+
+/* A list of names or numbers, separated by spaces or commas. */
+static int
+parse_list(const char *key, const char *v, struct access_ids *out,
+    long long (*lookup)(const char *), const char *what, char **cause)
+{
+	char		*copy = xstrdup(v), *tok, *save = NULL;
+	long long	 id;
+
+	free(out->ids);
+	out->ids = NULL;
+	out->n = 0;
+	for (tok = strtok_r(copy, " \t,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,", &save)) {
+		if ((id = lookup(tok)) < 0) {
+			xasprintf(cause, "%s: no %s \"%s\"", key, what, tok);
+			free(copy);
+			return -1;
+		}
+		out->ids = xreallocarray(out->ids, out->n + 1, sizeof *out->ids);
+		out->ids[out->n++] = (unsigned)id;
+	}
+	free(copy);
+	return 0;
+}
+
+int
+access_parse_users(const char *key, const char *v, struct access_ids *out,
+    char **cause)
+{
+	return parse_list(key, v, out, user_id, "such user", cause);
+}
+
+int
+access_parse_groups(const char *key, const char *v, struct access_ids *out,
+    char **cause)
+{
+	return parse_list(key, v, out, group_id, "such group", cause);
+}
+
+int
+access_parse_group(const char *v, gid_t *gid, char **cause)
+{
+	long long	id = group_id(v);
+
+	if (id < 0) {
+		xasprintf(cause, "socket_group: no such group \"%s\"", v);
+		return -1;
+	}
+	*gid = (gid_t)id;
+	return 0;
+}
+
+/* A user or group may not be both read-only and read-write. */
+int
+access_validate(const struct access_config *ac, char **cause)
+{
+	for (size_t i = 0; i < ac->ro_users.n; i++)
+		if (has_id(&ac->rw_users, ac->ro_users.ids[i])) {
+			xasprintf(cause, "uid %u is in both readonly_users and "
+			    "readwrite_users", ac->ro_users.ids[i]);
+			return -1;
+		}
+	for (size_t i = 0; i < ac->ro_groups.n; i++)
+		if (has_id(&ac->rw_groups, ac->ro_groups.ids[i])) {
+			xasprintf(cause, "gid %u is in both readonly_groups and "
+			    "readwrite_groups", ac->ro_groups.ids[i]);
+			return -1;
+		}
+	return 0;
+}
+
+void
+access_clear(struct access_config *ac)
+{
+	free(ac->ro_users.ids);
+	free(ac->rw_users.ids);
+	free(ac->ro_groups.ids);
+	free(ac->rw_groups.ids);
+	memset(ac, 0, sizeof *ac);
+}
+
+/*
+ * The peer's groups as the kernel saw them when it connected: its primary
+ * group plus its supplementary groups (SO_PEERGROUPS, Linux 4.13 and
+ * later; without it, only the primary group counts).  *gids is allocated.
+ */
+int
+access_peer_groups(int fd, gid_t primary, gid_t **gids, size_t *n)
+{
+	gid_t		*g = xcalloc(1, sizeof *g);
+	size_t		 ng = 1;
+#ifdef SO_PEERGROUPS
+	socklen_t	 len = 64 * sizeof *g;
+	gid_t		*sup = xmalloc(len);
+	int		 rc;
+
+	rc = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, sup, &len);
+	if (rc != 0 && errno == ERANGE) {	/* len is now the size needed */
+		sup = xreallocarray(sup, 1, len);
+		rc = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, sup, &len);
+	}
+	if (rc != 0)
+		len = 0;
+	g = xreallocarray(g, 1 + len / sizeof *g, sizeof *g);
+	memcpy(g + 1, sup, len);
+	ng += len / sizeof *g;
+	free(sup);
+#else
+	(void)fd;
+#endif
+	g[0] = primary;
+	*gids = g;
+	*n = ng;
+	return 0;
+}

@@ -1,0 +1,42 @@
+/*
+ * access.h — who may read and who may write through the Unix socket.
+ *
+ * The socket's file mode decides who can connect at all (0600 by default;
+ * 0660 with socket_group).  Once connected, the peer's credentials, taken
+ * from the kernel (SO_PEERCRED, SO_PEERGROUPS) when it connects, are
+ * checked against the lists in kcald.conf on every request that writes.
+ * access_check() is a pure function so the policy is unit-tested alone.
+ */
+#ifndef KCAL_ACCESS_H
+#define KCAL_ACCESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+enum access_level { ACCESS_NONE, ACCESS_READ, ACCESS_WRITE };
+
+struct access_ids {
+	unsigned	*ids;
+	size_t		 n;
+};
+
+struct access_config {
+	struct access_ids	 ro_users, rw_users;	/* uids */
+	struct access_ids	 ro_groups, rw_groups;	/* gids */
+	int			 has_socket_group;
+	gid_t			 socket_gid;
+};
+
+enum access_level access_check(const struct access_config *, uid_t, uid_t,
+		     const gid_t *, size_t);
+const char	*access_level_name(enum access_level);
+int		 access_parse_users(const char *, const char *,
+		     struct access_ids *, char **);
+int		 access_parse_groups(const char *, const char *,
+		     struct access_ids *, char **);
+int		 access_parse_group(const char *, gid_t *, char **);
+int		 access_validate(const struct access_config *, char **);
+void		 access_clear(struct access_config *);
+int		 access_peer_groups(int, gid_t, gid_t **, size_t *);
+
+#endif
