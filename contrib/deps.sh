@@ -4,7 +4,7 @@
 # prints the exact command to run and fails.
 what=${1:-test}
 build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev tzdata"
-test_pkgs="python3 python3-icalendar curl jq socat"
+test_pkgs="python3 python3-icalendar curl jq socat groff-base"
 
 missing=""
 need() {	# package, test command
@@ -25,6 +25,7 @@ if [ "$what" = test ]; then
 	need curl command -v curl
 	need jq command -v jq
 	need socat command -v socat
+	need groff-base command -v groff
 fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
