@@ -13,7 +13,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
              -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 -D_GNU_SOURCE -DKCAL_VERSION='"$(VERSION)"' -Iinclude -Idaemon \
+# override: what kcal needs is added even to CFLAGS given on the command
+# line (test-asan does that).
+override CFLAGS += -std=c11 -D_GNU_SOURCE -DKCAL_VERSION='"$(VERSION)"' -Iinclude -Idaemon \
              $(WARN) $(PKG_CFLAGS) $(SAN)
 LDFLAGS   += $(SAN)
 
