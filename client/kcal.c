@@ -32,6 +32,12 @@ static const struct subcmd subcmds[] = {
 	{ "rm", cmd_rm, "rm UID --yes", "delete an event for good" },
 	{ "status", cmd_status, "status [--format text|json]",
 	  "show the daemon's version, store and counts" },
+	{ "import", cmd_import, "import [--dry-run] [--tz ZONE] FILE...",
+	  "import .ics files (- for standard input), one transaction each" },
+	{ "export", cmd_export, "export [--from WHEN] [--to WHEN] [filters] "
+	  "[-o FILE]", "write events as one iCalendar file" },
+	{ "feed", cmd_feed, "feed add|list|rotate|rm [NAME] [options]",
+	  "manage the iCalendar feeds served over HTTP" },
 	{ "help", cmd_help, "help [COMMAND]", "show help" },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -27,6 +27,11 @@ int	 cmd_cancel(int, char **);
 int	 cmd_rm(int, char **);
 int	 cmd_status(int, char **);
 
+/* transfer.c */
+int	 cmd_import(int, char **);
+int	 cmd_export(int, char **);
+int	 cmd_feed(int, char **);
+
 void	 usage_error(const struct subcmd *, const char *, ...)
 	     __attribute__((format(printf, 2, 3), noreturn));
 void	 die(int, const char *, ...)

@@ -56,5 +56,6 @@ CMD_DECL(update);
 CMD_DECL(cancel);
 CMD_DECL(delete);
 CMD_DECL(status);
+CMD_DECL(export);
 
 #endif
