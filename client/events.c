@@ -332,8 +332,9 @@ cmd_list(int argc, char **argv)
 		out_table(stdout, json_object_get(res, "events"),
 		    out_color(stdout));
 		if (json_is_true(json_object_get(res, "truncated")))
-			fprintf(stderr, "kcal: only the first %lld shown; "
-			    "narrow the window\n", (long long)json_integer_value(
+			fprintf(stderr, "kcal: only the first %lld shown "
+			    "(kcald's max_occurrences); narrow the window\n",
+			    (long long)json_integer_value(
 			    json_object_get(res, "limit")));
 	}
 	json_decref(res);

@@ -1,0 +1,86 @@
+#!/bin/sh
+# test-limits.sh — every configurable limit, hit on one connection while
+# another client keeps being served, with an error that names the setting:
+# max_line, max_clients, max_output (a client that never reads), idle_timeout,
+# max_occurrences, max_import_size and max_import_events, the HTTP request
+# limits, and running out of file descriptors (accepting pauses, no spin).
+# The raw-socket scenarios live in wire.py.
+. "$(dirname "$0")/lib.sh"
+
+# py SCENARIO ARGS...: run a wire.py scenario and count its ok/FAIL lines.
+py() {
+	python3 "$top/tests/e2e/wire.py" "$KCAL_SOCKET" "$@" >"$T/py.out" 2>&1
+	_prc=$?
+	while IFS= read -r _l; do
+		case $_l in
+		"ok   "*) pass "${_l#ok   }" ;;
+		"FAIL "*) fail "${_l#FAIL }" ;;
+		esac
+	done <"$T/py.out"
+	grep -q '^Traceback' "$T/py.out" &&
+		fail "wire.py $1 crashed" "$(tail -n 15 "$T/py.out")"
+	[ $_prc -eq 0 ] || grep -q '^FAIL' "$T/py.out" ||
+		fail "wire.py $1: exit $_prc" "$(tail -n 15 "$T/py.out")"
+}
+
+cat >"$T/kcald.conf" <<EOF
+max_line = 4096
+max_clients = 6
+max_output = 256K
+max_occurrences = 50
+max_import_size = 64K
+max_import_events = 20
+EOF
+start_daemon --config "$T/kcald.conf" || exit 1
+
+# Events enough that a year's list is a few tens of kilobytes.
+i=10
+while [ $i -lt 70 ]; do
+	kcal add "Consultations round $i with a long enough title to weigh" \
+		--start "$(printf '2026-%02d-%02dT10:00' $((i % 12 + 1)) $((i % 28 + 1)))" \
+		--location "Room $i, Ministry" \
+		>/dev/null 2>&1 || true
+	i=$((i + 1))
+done
+kcal add "Filler A" --start 2026-02-01T10:00 >/dev/null
+n=$(kcal list --from 2026-01-01 --to 2027-01-01 --format tsv | wc -l)
+[ "$n" -ge 20 ] || fail "setting up events ($n)"
+
+py longline 4096
+py clients 6
+py output "$KCALD_PID" $((256 * 1024))
+check_match "the daemon logged the drop, naming max_output" \
+	"not reading its replies.*max_output is 262144" "$(cat "$T/kcald.out")"
+
+# max_occurrences: the expansion stops there and the reply says so.
+kcal add "Daily security briefing" --start 2026-01-01T08:00 \
+	--rrule FREQ=DAILY >/dev/null
+out=$(kcal list --from 2026-01-01 --to 2027-01-01 --format json)
+check_eq "max_occurrences caps a list" "50 true 50" \
+	"$(jget "$out" '"\(.count) \(.truncated) \(.limit)"')"
+err=$(kcal list --from 2026-01-01 --to 2027-01-01 2>&1 >/dev/null)
+check_match "... and kcal says so, naming max_occurrences" \
+	"only the first 50 shown \(kcald's max_occurrences\)" "$err"
+check "the owner is still served" kcal status
+stop_daemon
+
+# idle_timeout: a silent client is told and closed; a busy one is not.
+printf 'idle_timeout = 2\n' >"$T/idle.conf"
+start_daemon --config "$T/idle.conf" || exit 1
+py idle 2
+stop_daemon
+
+# Out of file descriptors: the daemon pauses accepting instead of spinning,
+# keeps serving who it has, and resumes when descriptors free up.
+if have prlimit; then
+	start_daemon || exit 1
+	prlimit --pid "$KCALD_PID" --nofile=40:40
+	py fds "$KCALD_PID" 60
+	check_match "the daemon logged the pause" \
+		"accept: Too many open files; pausing" "$(cat "$T/kcald.out")"
+	stop_daemon
+else
+	skip "file descriptor exhaustion: prlimit not installed"
+fi
+
+done_testing

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""wire.py -- raw protocol clients for the limit tests (test-limits.sh).
+
+Each scenario talks to a running kcald over its socket, hits one limit on
+one connection while a "bystander" connection keeps working, and prints
+"ok DESC" or "FAIL DESC: detail" lines that the shell script counts.
+
+    python3 wire.py SOCKET SCENARIO [ARGS...]
+"""
+import json
+import os
+import socket
+import sys
+import time
+
+failures = 0
+
+
+def check(desc, cond, detail=""):
+    global failures
+    if cond:
+        print("ok   " + desc)
+    else:
+        failures += 1
+        print("FAIL " + desc + (": " + str(detail) if detail else ""))
+    sys.stdout.flush()
+
+
+class Conn:
+    """One protocol connection; reads whole lines."""
+
+    def __init__(self, path, greet=True, timeout=10.0):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(timeout)
+        self.s.connect(path)
+        self.buf = b""
+        self.next_id = 1
+        self.greeting = self.recv() if greet else None
+
+    def recv(self, timeout=10.0):
+        """The next message, None at EOF, or raise socket.timeout."""
+        self.s.settimeout(timeout)
+        while b"\n" not in self.buf:
+            data = self.s.recv(65536)
+            if not data:
+                return None
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def send(self, obj):
+        self.s.sendall(json.dumps(obj).encode() + b"\n")
+
+    def call(self, cmd, **args):
+        req = dict(args, id=self.next_id, cmd=cmd)
+        self.next_id += 1
+        self.send(req)
+        while True:
+            msg = self.recv()
+            if msg is None or msg.get("id") == req["id"]:
+                return msg
+
+    def close(self):
+        self.s.close()
+
+
+def ok_reply(msg):
+    return msg is not None and msg.get("ok") is True
+
+
+def err_of(msg):
+    if msg is None or "error" not in msg:
+        return (None, str(msg))
+    return (msg["error"].get("code"), msg["error"].get("message", ""))
+
+
+def at_eof(c, timeout=5.0):
+    try:
+        while True:
+            if c.recv(timeout) is None:
+                return True
+    except (socket.timeout, OSError):
+        return False
+    except ValueError:
+        return False
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
+
+
+def cpu_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])   # utime + stime
+
+
+def bystander_ok(b, what):
+    check("bystander still served " + what, ok_reply(b.call("status")))
+
+
+def sc_longline(path, maxline):
+    maxline = int(maxline)
+    b = Conn(path)
+    # No newline within the limit: answered, then closed.
+    o = Conn(path)
+    o.s.sendall(b'{"cmd":"status","pad":"' + b"a" * (maxline + 100))
+    code, msg = err_of(o.recv())
+    check("a line past max_line: error too_long", code == "too_long",
+          (code, msg))
+    check("... naming max_line", "max_line" in msg and str(maxline) in msg,
+          msg)
+    check("... then the connection is closed", at_eof(o))
+    # A complete line that is too long.
+    o = Conn(path)
+    o.s.sendall(b'{"cmd":"status","pad":"' + b"b" * (maxline + 10) +
+                b'"}\n')
+    code, msg = err_of(o.recv())
+    check("a complete over-long line: too_long too", code == "too_long",
+          (code, msg))
+    # Just under the limit is still served.
+    o = Conn(path)
+    pad = "c" * (maxline - 100)
+    code, msg = err_of(o.call("status", pad=pad))
+    check("a line just under max_line is parsed (bad_argument for pad)",
+          code == "bad_argument", (code, msg))
+    bystander_ok(b, "after too_long")
+
+
+def sc_clients(path, maxc):
+    maxc = int(maxc)
+    b = Conn(path)
+    conns = [Conn(path) for _ in range(maxc - 1)]
+    check("max_clients connections are greeted",
+          all(c.greeting and "hello" in c.greeting for c in conns),
+          [c.greeting for c in conns])
+    extra = Conn(path)
+    code, msg = err_of(extra.greeting)
+    check("one more: error limit", code == "limit", (code, msg))
+    check("... naming max_clients", "max_clients" in msg and
+          str(maxc) in msg, msg)
+    check("... and it is closed", at_eof(extra))
+    bystander_ok(b, "at max_clients")
+    conns.pop().close()
+    time.sleep(0.3)
+    again = Conn(path)
+    check("after one leaves, a new client is greeted",
+          again.greeting is not None and "hello" in again.greeting,
+          again.greeting)
+    again.close()
+    for c in conns:
+        c.close()
+
+
+def sc_idle(path, secs):
+    secs = float(secs)
+    b = Conn(path)
+    o = Conn(path)
+    t0 = time.time()
+    served = True
+    while time.time() - t0 < secs + 1.5:
+        served = served and ok_reply(b.call("status"))
+        time.sleep(0.3)
+    check("a busy bystander is never timed out", served)
+    try:
+        msg = o.recv(5)
+    except socket.timeout:
+        msg = "timeout"
+    code, text = err_of(msg)
+    check("an idle client gets error limit", code == "limit", (code, text))
+    check("... naming idle_timeout", "idle_timeout" in text, text)
+    check("... and is closed", at_eof(o))
+
+
+def sc_output(path, pid, max_output):
+    pid, max_output = int(pid), int(max_output)
+    b = Conn(path)
+    rss0 = rss_kb(pid)
+    o = Conn(path)
+    o.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    req = (json.dumps({"cmd": "list", "from": "2026-01-01",
+                       "to": "2027-01-01"}) + "\n").encode() * 50
+    sent, dropped, peak = 0, False, rss0
+    t0 = time.time()
+    o.s.settimeout(2)
+    while time.time() - t0 < 30:
+        try:
+            o.s.sendall(req)
+            sent += 50
+        except (BrokenPipeError, ConnectionResetError):
+            dropped = True
+            break
+        except socket.timeout:
+            # The daemon stopped reading us: it must have dropped us.
+            pass
+        peak = max(peak, rss_kb(pid))
+    check("a client that never reads is dropped", dropped,
+          "sent %d requests" % sent)
+    grew = peak - rss0
+    check("... before the daemon grew by much more than max_output "
+          "(grew %d KiB)" % grew, grew < max_output // 1024 + 24 * 1024,
+          "rss %d -> %d KiB" % (rss0, peak))
+    bystander_ok(b, "after dropping the non-reader")
+    st = b.call("status")
+    check("the dropped client is gone from status",
+          ok_reply(st) and st["result"].get("clients") == 1, st)
+
+
+def sc_fds(path, pid, nconn):
+    pid, nconn = int(pid), int(nconn)
+    b = Conn(path)
+    conns = []
+    for _ in range(nconn):
+        c = Conn(path, greet=False)
+        conns.append(c)
+    time.sleep(2)
+    greeted = 0
+    for c in conns:
+        try:
+            m = c.recv(0.05)
+            if m is not None and "hello" in m:
+                greeted += 1
+        except socket.timeout:
+            break           # accepted in order: the rest wait too
+    check("the kernel queued %d connections, the daemon took %d"
+          % (nconn, greeted), 0 < greeted < nconn, greeted)
+    t0 = cpu_ticks(pid)
+    time.sleep(3)
+    used = cpu_ticks(pid) - t0
+    hz = os.sysconf("SC_CLK_TCK")
+    check("out of descriptors, the daemon does not spin "
+          "(%.2f s CPU in 3 s)" % (used / hz), used < hz * 0.5, used)
+    bystander_ok(b, "out of descriptors")
+    # Free descriptors: the daemon resumes and greets the queued ones.
+    for c in conns[:greeted]:
+        c.close()
+    late = 0
+    for c in conns[greeted:greeted + 5]:
+        try:
+            m = c.recv(5)
+            late += m is not None and "hello" in m
+        except socket.timeout:
+            pass
+    check("with descriptors free again, queued clients are greeted",
+          late == min(5, nconn - greeted), late)
+    for c in conns[greeted:]:
+        c.close()
+    time.sleep(0.3)
+    n = Conn(path)
+    check("and a new client is served", ok_reply(n.call("status")))
+    bystander_ok(b, "after the shortage")
+
+
+def main():
+    path, scenario, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    globals()["sc_" + scenario](path, *args)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
