@@ -213,6 +213,7 @@ cmd_arg_uid(struct cmd_ctx *ctx, const char *key, char **uid)
 	rc = store_resolve(ctx->srv->store, p, uid, &why);
 	if (rc == 0 && strlen(p) < MIN_PREFIX && strcmp(*uid, p) != 0) {
 		free(*uid);
+		*uid = NULL;	/* the caller may free it again */
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"%s\" is too short: give "
 		    "at least %d characters of the UID", p, MIN_PREFIX);
 		return -1;
