@@ -161,7 +161,8 @@ cmd_help(int argc, char **argv)
 	const struct subcmd	*sc;
 	char			*args[] = { NULL, "--help", NULL };
 
-	if (argc < 2) {
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return 0;
 	}

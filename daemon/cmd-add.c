@@ -55,6 +55,11 @@ cmd_add_exec(struct cmd_ctx *ctx)
 	uid = want ? xstrdup(want) : event_new_uid();
 	if (ch.kind == NULL)
 		ch.kind = "other";
+	/* Written out, so that a later "confirm" is a real change. */
+	if (ch.status == NULL)
+		ch.status = "confirmed";
+	if (ch.class == NULL)
+		ch.class = "public";
 	res = cmd_write_event(ctx, NULL, uid, &ch);
 	free(uid);
 out:

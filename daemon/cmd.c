@@ -386,18 +386,22 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 	struct event	 ev;
 	char		*old = NULL, *text = NULL, *why = NULL;
 	json_t		*res = NULL;
+	int		 rc;
 
 	if (uid != NULL && store_get(srv->store, uid, &old, &why) != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", why ? why : "event vanished");
 		free(why);
 		return NULL;
 	}
-	if (ical_apply(old, ch, new_uid, server_now(srv), srv->cfg->home_tz,
-	    &text, &ev, &why) != 0) {
+	rc = ical_apply(old, ch, new_uid, server_now(srv), srv->cfg->home_tz,
+	    &text, &ev, &why);
+	if (rc < 0) {
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "%s", why);
 		goto out;
 	}
-	if (store_put(srv->store, &ev, text, &why) != 0)
+	if (rc == ICAL_UNCHANGED)
+		res = cmd_event_json(ctx, &ev);
+	else if (store_put(srv->store, &ev, text, &why) != 0)
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 	else
 		res = cmd_event_json(ctx, &ev);

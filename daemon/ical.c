@@ -111,14 +111,33 @@ utc_time(int64_t t)
 	    icaltimezone_get_utc_timezone());
 }
 
-/* A DTSTART/DTEND property for instant t shown in zone tz. */
+/*
+ * Does instant t survive being written as wall-clock time in tz?  Not when
+ * it is the second pass through a repeated hour (01:30 EST on a fall-back
+ * night reads back as the first, 01:30 EDT).
+ */
+static int
+round_trips(const char *tz, int64_t t)
+{
+	struct when	w;
+	int64_t		back;
+
+	tz_local(tz, t, &w);
+	return tz_to_utc(tz, &w, 0, &back, NULL) == 0 && back == t;
+}
+
+/*
+ * A DTSTART/DTEND property for instant t shown in zone tz; in UTC when the
+ * wall-clock form would be misread (see round_trips).
+ */
 static icalproperty *
 time_prop(icalproperty_kind kind, const char *tz, int64_t t, int all_day)
 {
 	struct icaltimetype	 tt;
 	struct when		 w;
 	icalproperty		*p;
-	int			 utc = strcmp(tz, "UTC") == 0;
+	int			 utc = strcmp(tz, "UTC") == 0 ||
+				    (!all_day && !round_trips(tz, t));
 
 	if (utc && !all_day)
 		tt = utc_time(t);
@@ -469,9 +488,16 @@ write_times(icalcomponent *c, const struct event *nt)
 	remove_all(c, ICAL_DURATION_PROPERTY);
 	icalcomponent_add_property(c, time_prop(ICAL_DTSTART_PROPERTY,
 	    nt->tz, nt->start, nt->all_day));
-	icalcomponent_add_property(c, time_prop(ICAL_DTEND_PROPERTY,
-	    nt->end_tz ? nt->end_tz : nt->tz, nt->end, nt->all_day));
-	set_x(c, X_TZ, nt->all_day ? nt->tz : NULL);
+	/* An end in a repeated hour is kept exact as a duration. */
+	if (!nt->all_day && nt->end_tz == NULL && !round_trips(nt->tz, nt->end))
+		icalcomponent_add_property(c, icalproperty_new_duration(
+		    icaldurationtype_from_int((int)(nt->end - nt->start))));
+	else
+		icalcomponent_add_property(c, time_prop(ICAL_DTEND_PROPERTY,
+		    nt->end_tz ? nt->end_tz : nt->tz, nt->end, nt->all_day));
+	/* The zone travels separately when DTSTART cannot carry it. */
+	set_x(c, X_TZ, nt->all_day || (strcmp(nt->tz, "UTC") != 0 &&
+	    !round_trips(nt->tz, nt->start)) ? nt->tz : NULL);
 }
 
 /* Parse text into its VEVENT (a bare VEVENT or the first in a VCALENDAR). */
@@ -507,9 +533,13 @@ read_time(icalproperty *p, struct icaltimetype tt, const char *datetz,
 	struct when	 w;
 
 	*is_date = tt.is_date;
-	if (icaltime_is_utc(tt) && !tt.is_date)
-		tz = "UTC";
-	else if (tt.is_date)
+	if (icaltime_is_utc(tt) && !tt.is_date) {
+		/* A UTC time; its event's zone may be given by X-KCAL-TZ. */
+		tz = datetz ? datetz : "UTC";
+		*t = (int64_t)icaltime_as_timet(tt);
+		*tzout = xstrdup(tz);
+		return 0;
+	} else if (tt.is_date)
 		tz = datetz ? datetz : home;
 	else if (tzid != NULL)
 		tz = icalparameter_get_tzid(tzid);
@@ -783,14 +813,63 @@ apply_fields(icalcomponent *c, const struct event_change *ch)
 	set_parent(c, ch->parent);
 	set_rrule(c, ch->rrule);
 	set_participants(c, ch);
+	set_itinerary(c, ch);
 	set_reminders(c, ch, ch->summary ? ch->summary :
 	    icalcomponent_get_summary(c));
+}
+
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of text, sorted: the same properties in any order compare equal. */
+static char **
+sorted_lines(const char *text, size_t *n)
+{
+	char	*copy = xstrdup(text), *line, *save = NULL, **v = NULL;
+
+	*n = 0;
+	for (line = strtok_r(copy, "\r\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\r\n", &save)) {
+		v = xreallocarray(v, *n + 2, sizeof *v);
+		v[(*n)++] = xstrdup(line);
+	}
+	free(copy);
+	if (v != NULL)
+		qsort(v, *n, sizeof *v, cmp_line);
+	return v;
+}
+
+/* Does component c say the same as the stored text old (order aside)? */
+static int
+same_content(const char *old, icalcomponent *c)
+{
+	char	*now = icalcomponent_as_ical_string_r(c), **a, **b;
+	size_t	 na, nb, i;
+	int	 same;
+
+	a = sorted_lines(old, &na);
+	b = sorted_lines(now, &nb);
+	icalmemory_free_buffer(now);
+	same = na == nb;
+	for (i = 0; same && i < na; i++)
+		same = strcmp(a[i], b[i]) == 0;
+	for (i = 0; i < na; i++)
+		free(a[i]);
+	for (i = 0; i < nb; i++)
+		free(b[i]);
+	free(a);
+	free(b);
+	return same;
 }
 
 /*
  * Apply a change to an event's VEVENT text (old NULL: a new event with UID
  * uid).  On success return 0 with the new text in *text and its fields in
- * *out; an edit bumps SEQUENCE and LAST-MODIFIED.
+ * *out; an edit bumps SEQUENCE and LAST-MODIFIED.  An edit that changes
+ * nothing returns ICAL_UNCHANGED with the old text, to be left as it is.
  */
 int
 ical_apply(const char *old, const struct event_change *ch, const char *uid,
@@ -821,6 +900,12 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 		write_times(c, &nt);
 	}
 	apply_fields(c, ch);
+	if (old != NULL && same_content(old, c)) {
+		/* Nothing really changed: no new SEQUENCE for subscribers. */
+		*text = xstrdup(old);
+		rc = extract_from(c, home, out, cause) == 0 ? ICAL_UNCHANGED : -1;
+		goto out;
+	}
 	remove_all(c, ICAL_SEQUENCE_PROPERTY);
 	icalcomponent_add_property(c, icalproperty_new_sequence(
 	    old ? cur.sequence + 1 : 0));

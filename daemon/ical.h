@@ -12,6 +12,8 @@
 
 #include "event.h"
 
+#define ICAL_UNCHANGED	1	/* ical_apply: an edit that changes nothing */
+
 int	ical_apply(const char *, const struct event_change *, const char *,
 	    int64_t, const char *, char **, struct event *, char **);
 int	ical_extract(const char *, const char *, struct event *, char **);
