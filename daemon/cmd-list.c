@@ -127,6 +127,12 @@ cmd_list_exec(struct cmd_ctx *ctx)
 		free(why);
 		return NULL;
 	}
+	if (q.status && !event_status_valid(q.status)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "unknown status \"%s\" (one "
+		    "of: tentative, confirmed, cancelled)", q.status);
+		free(why);
+		return NULL;
+	}
 	if (q.from >= q.to) {
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"from\" must be before "
 		    "\"to\"");
