@@ -31,6 +31,7 @@ COMMON_OBJ := $(call obj,$(COMMON_SRC))
 DLIB_OBJ   := $(call obj,$(DAEMON_LIB))
 CLIB_OBJ   := $(call obj,$(CLIENT_LIB))
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+BENCH_BIN  := $(BUILD)/bench/floor $(BUILD)/bench/kbench
 
 all: $(BUILD)/kcald $(BUILD)/kcal
 
@@ -71,7 +72,7 @@ deps:
 build-deps:
 	@sh contrib/deps.sh build
 
-tests: all $(UNIT_BIN)
+tests: all $(UNIT_BIN) $(BENCH_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory tests
@@ -82,6 +83,18 @@ test-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' tests
 	@BUILD=build-asan KCAL_SANITIZED=1 sh tests/run.sh
+
+# Benchmarks (tests/bench/): never part of `make test`.  BENCH_N="1000 10000
+# 100000" chooses the sizes; the table and $(BUILD)/bench/results.json are
+# described in README.md, "Performance".  The bench tools are built by
+# `make tests` too, for the harness's smoke test (tests/e2e/test-bench-smoke.sh).
+$(BUILD)/bench/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(PKG_LIBS)
+
+bench: all $(BENCH_BIN)
+	@BUILD=$(BUILD) python3 tests/bench/bench.py
 
 run: build-deps
 	@$(MAKE) --no-print-directory all
@@ -103,6 +116,6 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps build-deps tests test test-asan run install clean
+.PHONY: all deps build-deps tests test test-asan bench run install clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

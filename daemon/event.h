@@ -32,6 +32,9 @@ struct event {
 	size_t			 nparts;
 	int64_t			*remind;	/* seconds before start */
 	size_t			 nremind;
+	char			*city, *end_city; /* X-KCAL-CITY, X-KCAL-END-CITY */
+	char			*anchor;	/* X-KCAL-ANCHOR: UID it follows */
+	int64_t			 anchor_offset;	/* seconds after the anchor's start */
 };
 
 struct event_change {
@@ -46,6 +49,12 @@ struct event_change {
 	int64_t			*remind;
 	size_t			 nremind;
 	char			*owned_parent;	/* resolved parent UID */
+	const char		*city, *end_city; /* "" removes */
+	const char		*anchor;	/* "" removes the anchor */
+	int64_t			 anchor_offset;
+	int			 set_anchor_offset;
+	char			*owned_anchor;	/* resolved anchor UID */
+	int			 strict;	/* refuse on conflicts */
 };
 
 extern const char *event_kinds[];

@@ -20,6 +20,7 @@
 
 #include "store.h"
 #include "store-int.h"
+#include "store-itinerary.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -91,6 +92,13 @@ static const char *migrations[] = {
 	"  precedence INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (event_uid, pos));"
 	"CREATE INDEX participants_name ON participants(name COLLATE NOCASE);",
+	/* Itineraries (store-itinerary.c): cities and anchors. */
+	"ALTER TABLE events ADD COLUMN city TEXT;"
+	"ALTER TABLE events ADD COLUMN end_city TEXT;"
+	"ALTER TABLE events ADD COLUMN anchor_uid TEXT;"
+	"ALTER TABLE events ADD COLUMN anchor_offset INTEGER;"
+	"CREATE INDEX events_anchor ON events(anchor_uid)"
+	"  WHERE anchor_uid IS NOT NULL;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -389,6 +397,8 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 	rc = store_step_done(st, s, cause, "cannot write the event");
 	if (rc == 0)
 		rc = put_parts(st, ev, cause);
+	if (rc == 0)
+		rc = store_put_itinerary(st, ev, cause);
 	if (rc != 0) {
 		store_rollback(st);
 		return -1;
@@ -529,6 +539,7 @@ load_row(struct store *st, sqlite3_stmt *s, struct event *ev)
 	ev->last_modified = sqlite3_column_int64(s, 17);
 	load_reminders(ev, (const char *)sqlite3_column_text(s, 18));
 	load_parts(st, ev);
+	store_load_itinerary(st, ev);
 }
 
 static int64_t

@@ -1,0 +1,498 @@
+#!/usr/bin/env python3
+"""bench.py -- `make bench`: kcald measured against the libraries under it.
+
+For each N in BENCH_N (default "1000 10000 100000") it generates the same
+deterministic calendar (gen-events.py), measures the floors on it (floor.c:
+libical parse and serialise, SQLite inserts and window queries), then starts
+a private kcald (temporary socket, data dir, HTTP port, HOME and XDG
+directories: never the user's) and measures import, single adds, list
+windows, memory; then feeds and reminders.  It prints a table and writes
+$BENCH_OUT/results.json (default build/bench/results.json).
+
+Every timed figure is taken BENCH_REPEAT times (default 3) and the median
+is reported with its spread, (max - min) / median; a spread above 25% or a
+load average above 0.5 per core at the start marks the figure "noisy".
+
+Environment: BUILD (default build), BENCH_N, BENCH_REPEAT, BENCH_ADDS
+(single adds per run, default 1000), BENCH_SECS (seconds per HTTP load run,
+default 3), BENCH_OUT, BENCH_KEEP=1 (keep the temporary directory).
+"""
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zoneinfo
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+BENCH = os.path.join(TOP, "tests", "bench")
+BUILD = os.environ.get("BUILD", "build")
+if not os.path.isabs(BUILD):
+    BUILD = os.path.join(TOP, BUILD)
+KCALD = os.path.join(BUILD, "kcald")
+KCAL = os.path.join(BUILD, "kcal")
+FLOOR = os.path.join(BUILD, "bench", "floor")
+KBENCH = os.path.join(BUILD, "bench", "kbench")
+OUT = os.environ.get("BENCH_OUT", os.path.join(BUILD, "bench"))
+SIZES = [int(x) for x in os.environ.get(
+    "BENCH_N", "1000 10000 100000").replace(",", " ").split()]
+REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
+ADDS = int(os.environ.get("BENCH_ADDS", "1000"))
+SECS = float(os.environ.get("BENCH_SECS", "3"))
+HOME_TZ = "Asia/Seoul"
+# The list windows: a week and a month in the middle of the data.
+WEEK = ("2027-03-01", "2027-03-08")
+MONTH = ("2027-03-01", "2027-04-01")
+NOISY = 0.25
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def epoch(day):
+    return int(dt.datetime.strptime(day, "%Y-%m-%d").replace(
+        tzinfo=zoneinfo.ZoneInfo(HOME_TZ)).timestamp())
+
+
+def median(v):
+    return statistics.median(v) if v else None
+
+
+def spread(v):
+    m = median(v)
+    return (max(v) - min(v)) / m if v and m else 0.0
+
+
+# The bench tools are not the product: under a sanitizer build their
+# deliberate end-of-run leaks must not count (kcald's and kcal's still do).
+TOOL_ENV = dict(os.environ, ASAN_OPTIONS=os.environ.get(
+    "ASAN_OPTIONS", "") + ":detect_leaks=0")
+
+
+def run(cmd, **kw):
+    if cmd[0] in (FLOOR, KBENCH) and "env" not in kw:
+        kw["env"] = TOOL_ENV
+    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if r.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (
+            " ".join(map(str, cmd)), r.returncode,
+            (r.stderr or r.stdout)[-2000:]))
+    return r
+
+
+def run_json(cmd, **kw):
+    return json.loads(run(cmd, **kw).stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- data
+
+def gen_hash():
+    with open(os.path.join(BENCH, "gen-events.py"), "rb") as f:
+        return hashlib.sha1(f.read()).hexdigest()[:8]
+
+
+def dataset(n, fmt="ics", *extra, cache=True):
+    """A generated file (cached under OUT/data when it is deterministic)."""
+    d = os.path.join(OUT, "data")
+    os.makedirs(d, exist_ok=True)
+    tag = "-".join([str(n)] + [a.strip("-").replace("=", "") for a in extra])
+    path = os.path.join(d, "events-%s-%s.%s" % (tag, gen_hash(), fmt))
+    if cache and os.path.exists(path):
+        return path
+    log("  generating %s" % os.path.basename(path))
+    run([sys.executable, os.path.join(BENCH, "gen-events.py"), str(n),
+         "--format", fmt, "-o", path + ".tmp"] + list(extra))
+    os.replace(path + ".tmp", path)
+    return path
+
+
+# -------------------------------------------------------------- daemon
+
+class Sandbox:
+    """A temporary HOME, XDG dirs and socket: nothing of the user's."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="kcal-bench.")
+        self.env = dict(os.environ)
+        for k, sub in (("HOME", "home"), ("XDG_RUNTIME_DIR", "run"),
+                       ("XDG_DATA_HOME", "data"),
+                       ("XDG_CONFIG_HOME", "config"),
+                       ("XDG_CACHE_HOME", "cache")):
+            p = os.path.join(self.dir, sub)
+            os.makedirs(p, mode=0o700, exist_ok=True)
+            self.env[k] = p
+        self.sock = os.path.join(self.dir, "run", "kcald.sock")
+        self.env.update(KCAL_SOCKET=self.sock, TZ=HOME_TZ, NO_COLOR="1",
+                        LC_ALL="C.UTF-8")
+        self.env.pop("KCAL_HOME_TZ", None)
+
+    def kcal(self, *args, **kw):
+        return run([KCAL] + list(args), env=self.env, **kw)
+
+    def close(self):
+        if os.environ.get("BENCH_KEEP") == "1":
+            log("kept %s" % self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Daemon:
+    def __init__(self, sb, store, http=False):
+        self.sb, self.store = sb, store
+        self.port = free_port() if http else None
+        self.proc = None
+        self.logpath = os.path.join(sb.dir, "kcald-%d.log" % time.time_ns())
+
+    def start(self):
+        cmd = [KCALD, "--socket", self.sb.sock, "--data-dir", self.store,
+               "--home-tz", HOME_TZ, "--log-level", "info"]
+        if self.port:
+            cmd += ["--http", "127.0.0.1:%d" % self.port]
+        self.log = open(self.logpath, "ab")
+        self.proc = subprocess.Popen(cmd, env=self.sb.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        for _ in range(300):
+            if self.proc.poll() is not None:
+                break
+            try:
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(self.sb.sock)
+                s.recv(4096)
+                s.close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("kcald did not start: " + self.tail())
+
+    def tail(self):
+        with open(self.logpath, errors="replace") as f:
+            return f.read()[-3000:]
+
+    def mem(self):
+        """VmRSS and VmHWM in kB."""
+        out = {}
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                if k in ("VmRSS", "VmHWM"):
+                    out[k] = int(v.split()[0])
+        return out
+
+    def stop(self):
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.proc = None
+        self.log.close()
+        if rc != 0:
+            raise RuntimeError("kcald exited with %d: %s" % (rc, self.tail()))
+
+
+def supports(sb, sub):
+    """Does this kcal have subcommand sub?"""
+    r = subprocess.run([KCAL, sub, "--help"], env=sb.env,
+                       capture_output=True, text=True)
+    return r.returncode == 0 and "unknown command" not in r.stderr
+
+
+# ------------------------------------------------------------ results
+
+class Results:
+    def __init__(self):
+        self.rows = []
+        self.notes = []
+
+    def add(self, section, name, n, runs, unit, floor=None, kind="time",
+            target=None, passed=None, floor_name=None, extra=None):
+        """runs: the measured values; kind 'time' (lower is better) or
+        'rate' (higher is better); the ratio is always kcald's cost over
+        the floor's, so 1.00x means as fast as the library alone."""
+        runs = [r for r in runs if r is not None]
+        value = median(runs)
+        ratio = None
+        if floor and value:
+            ratio = value / floor if kind == "time" else floor / value
+        self.rows.append({
+            "section": section, "metric": name, "n": n, "unit": unit,
+            "value": value, "runs": runs, "spread": round(spread(runs), 3),
+            "noisy": spread(runs) > NOISY, "floor": floor,
+            "floor_name": floor_name, "ratio": ratio, "target": target,
+            "met": passed, "extra": extra or {}})
+        return value
+
+
+def fmt_num(v, unit):
+    if v is None:
+        return "-"
+    if unit in ("ms", "s") or (isinstance(v, float) and v < 100):
+        return "%.2f" % v if v < 10 else "%.1f" % v
+    return "{:,.0f}".format(v)
+
+
+def table_lines(res, meta):
+    """The table as text lines (also what README.md's section shows)."""
+    L = ["kcal benchmark: %s, %d cores, load %s at start, commit %s, "
+         "median of %d runs" % (meta["when"], meta["cores"],
+                                meta["loadavg_start"], meta["commit"],
+                                meta["repeat"])]
+    fmt = "%-46s %8s %11s %11s %7s  %-18s %s"
+    for sec in sorted(set(r["section"] for r in res.rows)):
+        L += ["", sec, fmt % ("metric", "N", "kcald", "floor", "ratio",
+                              "target", "")]
+        for r in (r for r in res.rows if r["section"] == sec):
+            verdict = "" if r["met"] is None else \
+                ("ok" if r["met"] else "MISSED")
+            if r["noisy"]:
+                verdict += " noisy(%.0f%%)" % (100 * r["spread"])
+            L.append((fmt % (
+                "%s, %s" % (r["metric"], r["unit"]),
+                "{:,}".format(r["n"]) if r["n"] else "",
+                fmt_num(r["value"], r["unit"]),
+                fmt_num(r["floor"], r["unit"]),
+                "%.2fx" % r["ratio"] if r["ratio"] else "",
+                r["target"] or "", verdict)).rstrip())
+    if res.notes:
+        L.append("")
+    L += ["note: " + n for n in res.notes]
+    return L
+
+
+def print_table(res, meta):
+    print()
+    print("\n".join(table_lines(res, meta)))
+    print()
+
+
+# ------------------------------------------------------------ measures
+
+def floors(n, ics, sb):
+    """floor.c on the same file: parse, serialise, inserts, queries."""
+    d = os.path.join(sb.dir, "floor-%d" % n)
+    os.makedirs(d, exist_ok=True)
+    win = [str(epoch(x)) for x in WEEK + MONTH]
+    log("  floor: libical and SQLite alone")
+    f = run_json([FLOOR, ics, d, str(REPEAT), "0", "100"] + win)
+    shutil.rmtree(d, ignore_errors=True)
+    return f
+
+
+def import_file(sb, d, ics, jsonl):
+    """Import (or, without kcal import, load through add); seconds."""
+    t0 = time.monotonic()
+    if jsonl is None:
+        sb.kcal("import", ics)
+    else:
+        run([KBENCH, "load", sb.sock, jsonl])
+    return time.monotonic() - t0
+
+
+def bench_import(res, n, ics, fl, sb, have_import):
+    jsonl = None if have_import else dataset(n, "jsonl")
+    how = "kcal import" if have_import else \
+        "pipelined add (kcal import not available yet)"
+    secs, hwm, idle0 = [], [], []
+    for rep in range(REPEAT):
+        store = os.path.join(sb.dir, "store-%d-%d" % (n, rep))
+        d = Daemon(sb, store).start()
+        time.sleep(0.3)
+        idle0.append(d.mem()["VmRSS"])
+        log("  import %d events (%s), run %d" % (n, how, rep + 1))
+        secs.append(import_file(sb, d, ics, jsonl))
+        hwm.append(d.mem()["VmHWM"])
+        if rep < REPEAT - 1:
+            d.stop()
+            shutil.rmtree(store, ignore_errors=True)
+    sec = "1. import"
+    floor_s = median(fl["parse_s"]) + median(fl["insert_s"])
+    big = n >= 100000
+    rate = res.add(sec, "import" if have_import else
+                   "fill through pipelined add", n, [n / s for s in secs],
+                   "events/s", n / floor_s if have_import else None, "rate",
+                   "<=1.5x floor" if have_import else None,
+                   floor_name="libical parse + one-transaction insert")
+    r = res.rows[-1]
+    if have_import and big:
+        r["met"] = r["ratio"] <= 1.5
+    res.add(sec, "  libical parse alone", n, fl["parse_s"], "s")
+    res.add(sec, "  SQLite insert alone, one transaction", n,
+            [n / s for s in fl["insert_s"]], "rows/s")
+    size_kb = os.path.getsize(ics) // 1024
+    limit = 2 * median(idle0) + size_kb
+    res.add(sec, "kcald peak RSS in import (VmHWM)", n,
+            [h / 1024 for h in hwm], "MB", None, "time",
+            "<=2x idle + file (%.0f MB)" % (limit / 1024),
+            median(hwm) <= limit if have_import and big else None,
+            extra={"idle_before_kb": idle0, "file_kb": size_kb,
+                   "floor_parse_maxrss_kb": fl["parse_maxrss_kb"]})
+    res.add(sec, "  libical parse alone, peak RSS", n,
+            [fl["parse_maxrss_kb"] / 1024], "MB")
+    return d, rate
+
+
+def bench_list(res, n, d, fl, sb):
+    sec = "3. list"
+    for (name, w, reps, fw) in (("one-week", WEEK, 200, fl["windows"][0]),
+                                ("one-month", MONTH, 50, fl["windows"][1])):
+        p50, p99, info = [], [], None
+        for rep in range(REPEAT):
+            info = run_json([KBENCH, "list", sb.sock, w[0], w[1],
+                             str(reps)])
+            p50.append(info["p50_us"] / 1000)
+            p99.append(info["p99_us"] / 1000)
+        big = n >= 100000
+        res.add(sec, "list %s p50" % name, n, p50, "ms",
+                fw["p50_us"] / 1000, "time",
+                "<5 ms" if name == "one-week" else None,
+                median(p50) < 5 if big and name == "one-week" else None,
+                floor_name="the same window straight on SQLite",
+                extra={"events": info["events"], "reply_bytes":
+                       info["bytes"], "floor_rows": fw["rows"]})
+        res.add(sec, "list %s p99" % name, n, p99, "ms",
+                fw["p99_us"] / 1000)
+
+
+def bench_add(res, n, d, fl, sb):
+    """Single adds, each run beside the floor's durable inserts of the same
+    events (so both see the same machine)."""
+    sec = "2. single add (durable)"
+    p50, p99, rate, f50, f99, frate = [], [], [], [], [], []
+    for rep in range(REPEAT):
+        ex = ("--uid-prefix", "add%d" % rep, "--seed", str(1000 + rep))
+        ics = dataset(ADDS, "ics", *ex)
+        fdir = os.path.join(sb.dir, "floor-add")
+        os.makedirs(fdir, exist_ok=True)
+        du = run_json([FLOOR, ics, fdir, "0", str(ADDS), "1"])["durable"]
+        shutil.rmtree(fdir, ignore_errors=True)
+        r = run_json([KBENCH, "add", sb.sock, dataset(ADDS, "jsonl", *ex),
+                      str(ADDS)])
+        if r["errors"]:
+            raise RuntimeError("adds failed: %r" % r)
+        p50.append(r["p50_us"] / 1000)
+        p99.append(r["p99_us"] / 1000)
+        rate.append(r["per_s"])
+        f50.append(du["p50_us"] / 1000)
+        f99.append(du["p99_us"] / 1000)
+        frate.append(du["rows_per_s"])
+    big = n >= 100000
+    res.add(sec, "add p50", n, p50, "ms", median(f50), "time",
+            "<=1.3x floor", median(p50) <= 1.3 * median(f50)
+            if big else None,
+            floor_name="one durable SQLite transaction (WAL, FULL)",
+            extra={"floor_runs": f50})
+    res.add(sec, "add p99", n, p99, "ms", median(f99), "time",
+            "<5 ms", median(p99) < 5 if big else None,
+            extra={"floor_runs": f99})
+    res.add(sec, "adds/s, one client", n, rate, "adds/s", median(frate),
+            "rate", extra={"floor_runs": frate})
+
+
+def bench_idle(res, n, d, sb, after_import_kb):
+    sec = "6. memory"
+    d.stop()
+    d.start()
+    sb.kcal("status")
+    time.sleep(1)
+    idle = d.mem()["VmRSS"]
+    res.add(sec, "kcald RSS idle after a restart", n, [idle / 1024], "MB",
+            None, "time", "<30 MB" if n >= 100000 else None,
+            idle / 1024 < 30 if n >= 100000 else None)
+    res.add(sec, "kcald RSS after import, lists, adds", n,
+            [after_import_kb / 1024], "MB")
+
+
+def bench_size(res, n, sb, have_import):
+    ics = dataset(n)
+    log("N=%d (%s, %.1f MB)" % (n, os.path.basename(ics),
+                                os.path.getsize(ics) / 1e6))
+    fl = floors(n, ics, sb)
+    d, _ = bench_import(res, n, ics, fl, sb, have_import)
+    try:
+        time.sleep(1)
+        after = d.mem()["VmRSS"]
+        log("  list")
+        bench_list(res, n, d, fl, sb)
+        log("  add")
+        bench_add(res, n, d, fl, sb)
+        after = max(after, d.mem()["VmRSS"])
+        bench_idle(res, n, d, sb, after)
+    finally:
+        d.stop()
+
+
+def machine():
+    def ver(pkg):
+        r = subprocess.run(["pkg-config", "--modversion", pkg],
+                           capture_output=True, text=True)
+        return r.stdout.strip()
+    with open("/proc/loadavg") as f:
+        load = f.read().split()[:3]
+    git = subprocess.run(["git", "-C", TOP, "describe", "--always",
+                          "--dirty"], capture_output=True, text=True)
+    return {"when": dt.datetime.now(dt.timezone.utc).strftime(
+                "%Y-%m-%d %H:%M UTC"),
+            "cores": os.cpu_count(), "loadavg_start": " ".join(load),
+            "kernel": platform.release(), "commit": git.stdout.strip(),
+            "libical": ver("libical"), "sqlite": ver("sqlite3"),
+            "libevent": ver("libevent"), "jansson": ver("jansson"),
+            "sizes": SIZES, "repeat": REPEAT, "adds": ADDS,
+            "http_secs": SECS}
+
+
+def main():
+    for b in (KCALD, KCAL, FLOOR, KBENCH):
+        if not os.access(b, os.X_OK):
+            sys.exit("bench: %s is missing (run make bench)" % b)
+    os.makedirs(OUT, exist_ok=True)
+    meta = machine()
+    busy = float(meta["loadavg_start"].split()[0]) > 0.5 * meta["cores"]
+    res = Results()
+    if busy:
+        res.notes.append("the machine was busy at the start (load %s): "
+                         "figures are noisy" % meta["loadavg_start"])
+    sb = Sandbox()
+    try:
+        have_import = supports(sb, "import")
+        if not have_import:
+            res.notes.append("kcal import is not available: stores were "
+                             "filled through pipelined protocol adds")
+        for n in SIZES:
+            bench_size(res, n, sb, have_import)
+    finally:
+        sb.close()
+    with open("/proc/loadavg") as f:
+        meta["loadavg_end"] = " ".join(f.read().split()[:3])
+    out = os.path.join(OUT, "results.json")
+    with open(out + ".tmp", "w") as f:
+        json.dump({"machine": meta, "results": res.rows,
+                   "notes": res.notes}, f, indent=1, ensure_ascii=False)
+    os.replace(out + ".tmp", out)
+    print_table(res, meta)
+    print("results: %s" % os.path.relpath(out, os.getcwd()))
+
+
+if __name__ == "__main__":
+    main()

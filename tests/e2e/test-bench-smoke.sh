@@ -1,0 +1,43 @@
+#!/bin/sh
+# test-bench-smoke.sh — the benchmark harness itself must not rot: a tiny
+# `make bench` run (200 events, one repeat) against the real kcald, checked
+# for a complete results file.  The figures are not judged here (this is a
+# shared, noisy machine); README.md "Performance" has the real run.
+. "$(dirname "$0")/lib.sh"
+
+have python3 || { skip "python3 is not installed"; done_testing; exit; }
+for b in floor kbench; do
+	[ -x "$BUILD/bench/$b" ] || fail "$BUILD/bench/$b is built (make tests)"
+done
+
+out=$(BENCH_N=200 BENCH_REPEAT=1 BENCH_ADDS=50 BENCH_SECS=0.5 \
+	BENCH_OUT="$T/bench" python3 "$top/tests/bench/bench.py" 2>&1)
+rc=$?
+check_eq "bench.py exits 0" 0 "$rc"
+[ "$rc" -eq 0 ] || printf '%s\n' "$out" | tail -n 30
+res="$T/bench/results.json"
+check "results.json is written and is JSON" jq -e . "$res"
+check_match "the table is printed" '^list one-week p50, ms +200 ' "$out"
+
+# Every figure the harness measured is a positive number.
+metric() { jq -r --arg m "$1" \
+	'[.results[] | select(.metric == $m) | .value][0] // "missing"' "$res"; }
+for m in "add p50" "add p99" "adds/s, one client" "list one-week p50" \
+    "list one-month p50" "kcald RSS idle after a restart"; do
+	v=$(metric "$m")
+	check "\"$m\" is measured ($v)" awk -v v="$v" \
+		'BEGIN { exit !(v + 0 > 0) }'
+done
+v=$(jq -r '[.results[] | select(.section == "1. import") |
+	select(.metric == "import" or .metric == "fill through pipelined add") |
+	.value][0] // "missing"' "$res")
+check "import throughput is measured ($v)" awk -v v="$v" \
+	'BEGIN { exit !(v + 0 > 0) }'
+check "each kcald figure has its floor where one applies" jq -e \
+	'[.results[] | select(.metric == "add p50" or
+	    .metric == "list one-week p50") | .floor > 0] | all' "$res"
+check "the generator is deterministic" sh -c \
+	"python3 '$top/tests/bench/gen-events.py' 50 | cksum >'$T/a' &&
+	 python3 '$top/tests/bench/gen-events.py' 50 | cksum >'$T/b' &&
+	 cmp -s '$T/a' '$T/b'"
+done_testing
