@@ -38,6 +38,8 @@ static const struct subcmd subcmds[] = {
 	  "[-o FILE]", "write events as one iCalendar file" },
 	{ "feed", cmd_feed, "feed add|list|rotate|rm [NAME] [options]",
 	  "manage the iCalendar feeds served over HTTP" },
+	{ "itinerary", cmd_itinerary, "itinerary UID [--format text|markdown|"
+	  "html|ics|json]", "a visit's programme day by day, for a briefing" },
 	{ "help", cmd_help, "help [COMMAND]", "show help" },
 	{ NULL, NULL, NULL, NULL }
 };

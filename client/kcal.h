@@ -27,6 +27,9 @@ int	 cmd_cancel(int, char **);
 int	 cmd_rm(int, char **);
 int	 cmd_status(int, char **);
 
+/* Itineraries (itinerary.c). */
+int	 cmd_itinerary(int, char **);
+
 /* transfer.c */
 int	 cmd_import(int, char **);
 int	 cmd_export(int, char **);

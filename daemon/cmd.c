@@ -22,6 +22,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_hello_entry, &cmd_add_entry, &cmd_get_entry, &cmd_list_entry,
 	&cmd_update_entry, &cmd_cancel_entry, &cmd_delete_entry,
 	&cmd_status_entry,
+	&cmd_itinerary_entry,	/* itineraries */
 	&cmd_export_entry,	/* import/export and feeds */
 	NULL
 };
@@ -344,6 +345,8 @@ cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
 	    cmd_arg_str(ctx, "description", 0, &ch->description) ||
 	    cmd_arg_str(ctx, "url", 0, &ch->url) ||
 	    cmd_arg_str(ctx, "rrule", 0, &ch->rrule) ||
+	    cmd_arg_str(ctx, "city", 0, &ch->city) ||
+	    cmd_arg_str(ctx, "end_city", 0, &ch->end_city) ||
 	    arg_enum(ctx, "kind", event_kind_valid, "state-visit, "
 	    "official-visit, working-visit, summit, bilateral, multilateral, "
 	    "meeting, ceremony, signing, banquet, forum, press, travel, visit, "

@@ -56,6 +56,7 @@ CMD_DECL(update);
 CMD_DECL(cancel);
 CMD_DECL(delete);
 CMD_DECL(status);
+CMD_DECL(itinerary);
 CMD_DECL(export);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "city.h"
 #include "event.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -59,6 +60,7 @@ event_clear(struct event *ev)
 	free(ev->uid); free(ev->summary); free(ev->kind); free(ev->status);
 	free(ev->class); free(ev->tz); free(ev->end_tz); free(ev->location);
 	free(ev->description); free(ev->url); free(ev->parent); free(ev->rrule);
+	free(ev->city); free(ev->end_city); free(ev->anchor);
 	for (size_t i = 0; i < ev->nparts; i++) {
 		free(ev->parts[i].name);
 		free(ev->parts[i].role);
@@ -83,6 +85,7 @@ event_change_clear(struct event_change *c)
 	free(c->parts);
 	free(c->remind);
 	free(c->owned_parent);
+	free(c->owned_anchor);
 	event_change_init(c);
 }
 
@@ -142,6 +145,21 @@ parts_to_json(const struct event *ev)
 	return a;
 }
 
+/* Its cities (explicit or from the location) and its anchor, if any. */
+static void
+set_cities(json_t *o, const struct event *ev)
+{
+	char	*c = city_of(ev, 0), *e = city_of(ev, 1);
+
+	set_str(o, "city", c);
+	set_str(o, "end_city", e);
+	free(c);
+	free(e);
+	set_str(o, "anchor", ev->anchor);
+	json_object_set_new(o, "anchor_offset", ev->anchor ?
+	    json_integer(ev->anchor_offset) : json_null());
+}
+
 /*
  * The event as the protocol shows it: every field, times both in the
  * event's own zone (start, end) and in the home zone (start_home, end_home),
@@ -182,6 +200,7 @@ event_to_json(const struct event *ev, const char *home)
 	set_str(o, "parent", ev->parent);
 	set_str(o, "rrule", ev->rrule);
 	json_object_set_new(o, "participants", parts_to_json(ev));
+	set_cities(o, ev);
 	for (size_t i = 0; i < ev->nremind; i++)
 		json_array_append_new(r, json_integer(ev->remind[i]));
 	json_object_set_new(o, "remind", r);

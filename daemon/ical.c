@@ -22,6 +22,10 @@
 #define X_ROLE		"X-KCAL-ROLE"
 #define X_COUNTRY	"X-KCAL-COUNTRY"
 #define X_PRECEDENCE	"X-KCAL-PRECEDENCE"
+#define X_CITY		"X-KCAL-CITY"		/* itineraries: city.h */
+#define X_END_CITY	"X-KCAL-END-CITY"
+#define X_ANCHOR	"X-KCAL-ANCHOR"		/* anchor.h */
+#define X_ANCHOR_OFFSET	"X-KCAL-ANCHOR-OFFSET"	/* a DURATION, e.g. -PT15M */
 
 static void
 remove_all(icalcomponent *c, icalproperty_kind kind)
@@ -753,6 +757,50 @@ extract_misc(icalcomponent *c, struct event *ev)
 		ev->last_modified = ev->created;
 }
 
+/* The itinerary's X- properties: cities and the anchor (anchor.c). */
+static void
+set_itinerary(icalcomponent *c, const struct event_change *ch)
+{
+	char	*d;
+
+	if (ch->city != NULL)
+		set_x(c, X_CITY, *ch->city ? ch->city : NULL);
+	if (ch->end_city != NULL)
+		set_x(c, X_END_CITY, *ch->end_city ? ch->end_city : NULL);
+	if (ch->anchor != NULL)
+		set_x(c, X_ANCHOR, *ch->anchor ? ch->anchor : NULL);
+	if (ch->anchor != NULL && *ch->anchor == '\0')
+		set_x(c, X_ANCHOR_OFFSET, NULL);
+	else if (ch->set_anchor_offset) {
+		d = icaldurationtype_as_ical_string_r(icaldurationtype_from_int(
+		    (int)ch->anchor_offset));
+		set_x(c, X_ANCHOR_OFFSET, d);
+		icalmemory_free_buffer(d);
+	}
+}
+
+static void
+extract_itinerary(icalcomponent *c, struct event *ev)
+{
+	icalproperty		*p;
+	struct icaldurationtype	 d;
+	const char		*v;
+
+	if ((p = find_x(c, X_CITY)) != NULL && *(v = icalproperty_get_x(p)))
+		ev->city = xstrdup(v);
+	if ((p = find_x(c, X_END_CITY)) != NULL && *(v = icalproperty_get_x(p)))
+		ev->end_city = xstrdup(v);
+	if ((p = find_x(c, X_ANCHOR)) == NULL || !*(v = icalproperty_get_x(p)))
+		return;
+	ev->anchor = xstrdup(v);
+	if ((p = find_x(c, X_ANCHOR_OFFSET)) != NULL) {
+		d = icaldurationtype_from_string(icalproperty_get_x(p));
+		icalerror_clear_errno();
+		if (!icaldurationtype_is_bad_duration(d))
+			ev->anchor_offset = icaldurationtype_as_int(d);
+	}
+}
+
 static int
 extract_from(icalcomponent *c, const char *home, struct event *ev,
     char **cause)
@@ -773,6 +821,7 @@ extract_from(icalcomponent *c, const char *home, struct event *ev,
 	extract_misc(c, ev);
 	extract_participants(c, ev);
 	extract_reminders(c, ev);
+	extract_itinerary(c, ev);
 	return 0;
 }
 

@@ -25,7 +25,7 @@ _kcal_zones()
 _kcal()
 {
 	local cur prev cmd i opts
-	local cmds="add list show edit cancel rm status help"
+	local cmds="add list show edit cancel rm status itinerary help"
 	local event_opts="--start --end --duration --tz --end-tz --all-day --kind
 		--location --description --url --participant --parent --status
 		--class --remind --rrule --help"
@@ -61,6 +61,7 @@ _kcal()
 		list) opts="table json tsv" ;;
 		show) opts="text json ics" ;;
 		edit|status) opts="text json" ;;
+		itinerary) opts="text markdown html ics json" ;;
 		*) opts="" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur")); return ;;
@@ -88,6 +89,7 @@ _kcal()
 	cancel)	opts="--help" ;;
 	rm)	opts="-y --yes --help" ;;
 	status)	opts="--format --help" ;;
+	itinerary) opts="--format --help" ;;
 	help)	opts="$cmds" ;;
 	*)	opts="" ;;
 	esac

@@ -55,11 +55,11 @@ add "State dinner" --kind banquet --start "2026-01-05 19:00" --duration 2h \
 add "Meeting with Zhao Leji, Chairman of the NPC Standing Committee" \
 	--kind meeting --start "2026-01-06 10:00" --duration 1h --tz $SH \
 	--status tentative --location "Great Hall of the People, Beijing" \
-	--participant "$LEE" --participant "Zhao Leji;host;CN;2" --remind 30m
+	--participant "$LEE" --participant "Zhao Leji;host;CN;3" --remind 30m
 add "Luncheon with Premier Li Qiang" --kind banquet \
 	--start "2026-01-06 12:00" --duration 1h30m --tz $SH --status tentative \
 	--location "Beijing" --participant "$LEE" \
-	--participant "Li Qiang;host;CN;3" --remind 30m
+	--participant "Li Qiang;host;CN;2" --remind 30m
 add "Transfer Beijing - Shanghai" --kind travel --start "2026-01-06 15:00" \
 	--duration 2h15m --tz $SH --status tentative \
 	--location "Beijing -> Shanghai" --participant "$LEE"

@@ -1,0 +1,241 @@
+/*
+ * itinerary-html.c — the itinerary as a printable briefing page: title,
+ * dates, delegation list, then one table per day; in print every day
+ * starts a new page.  One self-contained file (inline CSS, no scripts).
+ * Every piece of text from the calendar is escaped, and the markup is
+ * also well-formed XML, so any HTML or XML parser reads it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itinerary.h"
+#include "xmalloc.h"
+
+static const char css[] =
+"body{font-family:\"Noto Sans\",\"Helvetica Neue\",Arial,sans-serif;"
+"margin:2em;color:#111;line-height:1.35}\n"
+"h1{font-size:1.6em;margin:0 0 .3em}\n"
+"h2{font-size:1.2em;border-bottom:2px solid #333;margin-top:1.6em}\n"
+"p.meta{margin:.15em 0;color:#333}\n"
+"table{border-collapse:collapse;width:100%;margin:.5em 0 1em}\n"
+"th,td{border:1px solid #999;padding:.3em .5em;text-align:left;"
+"vertical-align:top}\n"
+"thead th{background:#e8e8e8}\n"
+"tr.place th{background:#f4f4f4;font-weight:bold}\n"
+"tr.tentative td{font-style:italic;color:#6b4e00}\n"
+".mark{font-size:.8em;font-weight:bold;text-transform:uppercase}\n"
+"td.time{white-space:nowrap}\n"
+"@media print{body{margin:0;font-size:10pt}"
+"section.day{break-before:page;page-break-before:always}"
+"tr{break-inside:avoid;page-break-inside:avoid}}\n";
+
+/* Text as HTML (and XML): the five special characters escaped. */
+static void
+esc(FILE *fp, const char *s)
+{
+	for (; s != NULL && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", fp); break;
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		case '\'': fputs("&#39;", fp); break;
+		default: fputc(*s, fp);
+		}
+	}
+}
+
+/* <tag class="cls">text</tag> with the text escaped. */
+static void
+elem(FILE *fp, const char *tag, const char *cls, const char *text)
+{
+	fprintf(fp, "<%s", tag);
+	if (cls != NULL)
+		fprintf(fp, " class=\"%s\"", cls);
+	fputc('>', fp);
+	esc(fp, text);
+	fprintf(fp, "</%s>", tag);
+}
+
+static void
+header(FILE *fp, json_t *res)
+{
+	json_t	*v = json_object_get(res, "visit");
+	char	*dates = itin_dates(res);
+
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\"/>\n<title>", fp);
+	esc(fp, itin_str(v, "summary"));
+	fprintf(fp, " - itinerary</title>\n<style>\n%s</style>\n</head>\n"
+	    "<body>\n<header>\n", css);
+	elem(fp, "h1", NULL, itin_str(v, "summary"));
+	fputs("\n<p class=\"meta\">", fp);
+	esc(fp, dates);
+	fputs(" (", fp);
+	esc(fp, itin_str(v, "tz"));
+	fputs(")</p>\n", fp);
+	free(dates);
+	if (*itin_str(v, "location")) {
+		elem(fp, "p", "meta", itin_str(v, "location"));
+		fputc('\n', fp);
+	}
+	fputs("<p class=\"meta\">", fp);
+	esc(fp, itin_str(v, "kind"));
+	fputs(", ", fp);
+	esc(fp, itin_str(v, "status"));
+	fputs(". Times are in the venue's zone; home is ", fp);
+	esc(fp, itin_str(res, "home_tz"));
+	fputs(".</p>\n</header>\n", fp);
+}
+
+static void
+delegations(FILE *fp, json_t *res)
+{
+	json_t	*d, *m;
+	size_t	 i, j;
+
+	if (json_array_size(json_object_get(res, "delegations")) == 0)
+		return;
+	fputs("<section class=\"delegations\">\n<h2>Delegations</h2>\n"
+	    "<table>\n<thead><tr><th>Country</th><th>Precedence</th>"
+	    "<th>Name</th><th>Role</th></tr></thead>\n<tbody>\n", fp);
+	json_array_foreach(json_object_get(res, "delegations"), i, d) {
+		json_array_foreach(json_object_get(d, "members"), j, m) {
+			json_int_t p = json_integer_value(json_object_get(m,
+			    "precedence"));
+			char num[32] = "";
+
+			if (p > 0)
+				snprintf(num, sizeof num, "%lld", (long long)p);
+			fputs("<tr>", fp);
+			elem(fp, "td", NULL, j == 0 ? (*itin_str(d, "country") ?
+			    itin_str(d, "country") : "(no country)") : "");
+			elem(fp, "td", NULL, num);
+			elem(fp, "td", NULL, itin_str(m, "name"));
+			elem(fp, "td", NULL, itin_str(m, "role"));
+			fputs("</tr>\n", fp);
+		}
+	}
+	fputs("</tbody>\n</table>\n</section>\n", fp);
+}
+
+static void
+people(FILE *fp, json_t *parts)
+{
+	json_t	*p;
+	size_t	 i;
+	char	*s;
+
+	fputs("<td>", fp);
+	json_array_foreach(parts, i, p) {
+		s = itin_person(p, 1);
+		if (i > 0)
+			fputs("<br/>", fp);
+		esc(fp, s);
+		free(s);
+	}
+	fputs("</td>", fp);
+}
+
+static void
+item(FILE *fp, json_t *res, json_t *it)
+{
+	char	*loc = itin_local_span(it), *home = itin_home_span(it);
+	char	*a = itin_anchor_note(res, it);
+	int	 tent = json_is_true(json_object_get(it, "tentative"));
+
+	fprintf(fp, "<tr%s>", tent ? " class=\"tentative\"" : "");
+	elem(fp, "td", "time", loc);
+	elem(fp, "td", "time", home);
+	elem(fp, "td", NULL, itin_str(it, "kind"));
+	fputs("<td>", fp);
+	esc(fp, itin_str(it, "summary"));
+	if (tent)
+		fputs(" <span class=\"mark\">tentative</span>", fp);
+	if (a != NULL) {
+		fputs("<br/><small>", fp);
+		esc(fp, a);
+		fputs("</small>", fp);
+	}
+	fputs("</td>", fp);
+	elem(fp, "td", NULL, itin_str(it, "location"));
+	people(fp, json_object_get(it, "participants"));
+	fputs("</tr>\n", fp);
+	free(loc);
+	free(home);
+	free(a);
+}
+
+static void
+day(FILE *fp, json_t *res, json_t *d)
+{
+	json_t	*g, *it;
+	size_t	 j, k;
+	char	*title;
+
+	xasprintf(&title, "%s %s", itin_str(d, "weekday"), itin_str(d, "date"));
+	fputs("<section class=\"day\">\n", fp);
+	elem(fp, "h2", NULL, title);
+	free(title);
+	fprintf(fp, "\n<table>\n<thead><tr><th>Time</th><th>Home (");
+	esc(fp, itin_str(res, "home_tz"));
+	fputs(")</th><th>Kind</th><th>Item</th><th>Venue</th>"
+	    "<th>Principals</th></tr></thead>\n<tbody>\n", fp);
+	json_array_foreach(json_object_get(d, "groups"), j, g) {
+		fputs("<tr class=\"place\"><th colspan=\"6\">", fp);
+		esc(fp, *itin_str(g, "place") ? itin_str(g, "place") :
+		    "(place not given)");
+		fputs("</th></tr>\n", fp);
+		json_array_foreach(json_object_get(g, "items"), k, it)
+			item(fp, res, it);
+	}
+	fputs("</tbody>\n</table>\n</section>\n", fp);
+}
+
+static void
+context(FILE *fp, json_t *res)
+{
+	json_t	*c;
+	size_t	 i;
+	char	*loc;
+
+	if (json_array_size(json_object_get(res, "context")) == 0)
+		return;
+	fputs("<section class=\"context\">\n<h2>Context</h2>\n"
+	    "<p>Tracked events during the visit:</p>\n<ul>\n", fp);
+	json_array_foreach(json_object_get(res, "context"), i, c) {
+		loc = itin_local_span(c);
+		fputs("<li>", fp);
+		esc(fp, itin_str(c, "weekday"));
+		fputc(' ', fp);
+		esc(fp, itin_str(c, "date"));
+		fputs(", ", fp);
+		esc(fp, loc);
+		fputs(": ", fp);
+		esc(fp, itin_str(c, "summary"));
+		fputs(" (", fp);
+		esc(fp, itin_str(c, "kind"));
+		fputs(json_is_true(json_object_get(c, "tentative")) ?
+		    ", tentative)</li>\n" : ")</li>\n", fp);
+		free(loc);
+	}
+	fputs("</ul>\n</section>\n", fp);
+}
+
+void
+itin_html(FILE *fp, json_t *res)
+{
+	json_t	*d;
+	size_t	 i;
+
+	header(fp, res);
+	delegations(fp, res);
+	json_array_foreach(json_object_get(res, "days"), i, d)
+		day(fp, res, d);
+	if (json_array_size(json_object_get(res, "days")) == 0)
+		fputs("<p>No programme yet.</p>\n", fp);
+	context(fp, res);
+	fputs("</body>\n</html>\n", fp);
+}

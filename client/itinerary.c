@@ -1,0 +1,521 @@
+/*
+ * itinerary.c — `kcal itinerary UID`: a visit's programme day by day, as
+ * terminal text (default), Markdown, a printable HTML briefing
+ * (itinerary-html.c), iCalendar (the visit and its programme) or the
+ * daemon's JSON.  The daemon does the grouping (days, cities, delegations
+ * in precedence order, context); this file only prints.  Nothing printed
+ * depends on the clock, so the same calendar prints the same bytes.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itinerary.h"
+#include "kcal.h"
+#include "output.h"
+#include "when.h"
+#include "xmalloc.h"
+
+const char *
+itin_str(json_t *o, const char *k)
+{
+	const char	*v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}
+
+/* Days from the date of ISO a to the date of ISO b. */
+static long
+day_diff(const char *a, const char *b)
+{
+	struct when	wa, wb;
+	char		da[11], db[11];
+
+	snprintf(da, sizeof da, "%.10s", a);
+	snprintf(db, sizeof db, "%.10s", b);
+	if (when_parse_abs(da, &wa) != 0 || when_parse_abs(db, &wb) != 0)
+		return 0;
+	return (long)(days_from_civil(wb.year, wb.mon, wb.day) -
+	    days_from_civil(wa.year, wa.mon, wa.day));
+}
+
+/* "18:30-20:30 CST", "10:00 KST -> 11:30 CST", "+1d" when it ends later. */
+static char *
+span(const char *s, const char *e, const char *sa, const char *ea, int cross)
+{
+	long	 dd = day_diff(s, e);
+	char	*out, more[32] = "";
+
+	if (strlen(s) < 16 || strlen(e) < 16)
+		return xstrdup("");
+	if (dd > 0)
+		snprintf(more, sizeof more, " (+%ldd)", dd);
+	if (strcmp(s, e) == 0)
+		xasprintf(&out, "%.5s %s", s + 11, sa);
+	else if (cross)
+		xasprintf(&out, "%.5s %s -> %.5s %s%s", s + 11, sa, e + 11, ea,
+		    more);
+	else
+		xasprintf(&out, "%.5s-%.5s %s%s", s + 11, e + 11, sa, more);
+	return out;
+}
+
+/* The item's times in its own zone(s): departure and arrival for a leg. */
+char *
+itin_local_span(json_t *it)
+{
+	long	 n;
+	char	*s;
+
+	if (json_is_true(json_object_get(it, "all_day"))) {
+		n = day_diff(itin_str(it, "start"), itin_str(it, "end"));
+		if (n <= 1)
+			return xstrdup("all day");
+		xasprintf(&s, "all day, %ld days", n);
+		return s;
+	}
+	return span(itin_str(it, "start"), itin_str(it, "end"),
+	    itin_str(it, "start_abbr"), itin_str(it, "end_abbr"),
+	    json_string_value(json_object_get(it, "end_tz")) != NULL);
+}
+
+/* The item's times on the home clock, dated when the home date differs. */
+char *
+itin_home_span(json_t *it)
+{
+	const char	*sh = itin_str(it, "start_home");
+	char		*sp, *out;
+
+	if (json_is_true(json_object_get(it, "all_day")))
+		return xstrdup("");
+	sp = span(sh, itin_str(it, "end_home"), itin_str(it, "home_abbr"),
+	    itin_str(it, "home_abbr"), 0);
+	if (day_diff(itin_str(it, "start"), sh) == 0)
+		return sp;
+	xasprintf(&out, "%.5s %s", sh + 5, sp);
+	free(sp);
+	return out;
+}
+
+/* "Sun 2026-01-04 to Wed 2026-01-07" from the visit's first and last day. */
+char *
+itin_dates(json_t *res)
+{
+	static const char *wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue",
+	    "Wed" };
+	const char	*f = itin_str(res, "first_day"), *l = itin_str(res,
+			    "last_day");
+	struct when	 a, b;
+	char		*s;
+	int64_t		 da, db;
+
+	if (when_parse_abs(f, &a) != 0 || when_parse_abs(l, &b) != 0)
+		return xstrdup("");
+	da = days_from_civil(a.year, a.mon, a.day);
+	db = days_from_civil(b.year, b.mon, b.day);
+	if (da == db)
+		xasprintf(&s, "%s %s", wd[((da % 7) + 7) % 7], f);
+	else
+		xasprintf(&s, "%s %s to %s %s", wd[((da % 7) + 7) % 7], f,
+		    wd[((db % 7) + 7) % 7], l);
+	return s;
+}
+
+/* "Lee Jae-myung (guest, KR)"; without the country when with_country 0. */
+char *
+itin_person(json_t *p, int with_country)
+{
+	const char	*r = itin_str(p, "role"), *c = itin_str(p, "country");
+	char		*s;
+
+	if (!with_country)
+		c = "";
+	if (*r && *c)
+		xasprintf(&s, "%s (%s, %s)", itin_str(p, "name"), r, c);
+	else if (*r || *c)
+		xasprintf(&s, "%s (%s)", itin_str(p, "name"), *r ? r : c);
+	else
+		s = xstrdup(itin_str(p, "name"));
+	return s;
+}
+
+/* The programme item with this UID, or NULL. */
+static json_t *
+find_item(json_t *res, const char *uid)
+{
+	json_t	*d, *g, *it;
+	size_t	 i, j, k;
+
+	json_array_foreach(json_object_get(res, "days"), i, d)
+		json_array_foreach(json_object_get(d, "groups"), j, g)
+			json_array_foreach(json_object_get(g, "items"), k, it)
+				if (strcmp(itin_str(it, "uid"), uid) == 0)
+					return it;
+	return NULL;
+}
+
+/* "15m before Official welcome ceremony", or NULL when not anchored. */
+char *
+itin_anchor_note(json_t *res, json_t *it)
+{
+	const char	*a = json_string_value(json_object_get(it, "anchor"));
+	json_int_t	 off = json_integer_value(json_object_get(it,
+			    "anchor_offset"));
+	json_t		*to;
+	char		 d[32], *s;
+	const char	*what;
+
+	if (a == NULL)
+		return NULL;
+	to = find_item(res, a);
+	what = to ? itin_str(to, "summary") : a;
+	dur_format(off < 0 ? -off : off, d, sizeof d);
+	if (off == 0)
+		xasprintf(&s, "at the start of %s", what);
+	else
+		xasprintf(&s, "%s %s %s", d, off < 0 ? "before" : "after", what);
+	return s;
+}
+
+/* Terminal text. */
+
+static void
+text_people(FILE *fp, json_t *parts, const char *label)
+{
+	json_t	*p;
+	size_t	 i;
+	char	*s;
+
+	json_array_foreach(parts, i, p) {
+		s = itin_person(p, 1);
+		fprintf(fp, "%s%s%s", i == 0 ? label : "", i ? ", " : "", s);
+		free(s);
+	}
+	if (json_array_size(parts) > 0)
+		fputc('\n', fp);
+}
+
+static void
+text_item(FILE *fp, json_t *res, json_t *it)
+{
+	char	*loc = itin_local_span(it), *home = itin_home_span(it), *a;
+
+	fprintf(fp, "    %s", loc);
+	if (*home)
+		fprintf(fp, "  (home %s)", home);
+	fprintf(fp, "  %s%s\n", itin_str(it, "kind"),
+	    json_is_true(json_object_get(it, "tentative")) ? "  TENTATIVE" : "");
+	fprintf(fp, "      %s\n", itin_str(it, "summary"));
+	if (*itin_str(it, "location"))
+		fprintf(fp, "      at:   %s\n", itin_str(it, "location"));
+	text_people(fp, json_object_get(it, "participants"), "      with: ");
+	if ((a = itin_anchor_note(res, it)) != NULL)
+		fprintf(fp, "      anchored: %s\n", a);
+	free(a);
+	free(loc);
+	free(home);
+}
+
+static void
+text_delegations(FILE *fp, json_t *res)
+{
+	json_t	*d, *m;
+	size_t	 i, j, w;
+
+	if (json_array_size(json_object_get(res, "delegations")) == 0)
+		return;
+	fprintf(fp, "\nDelegations (in order of precedence)\n");
+	json_array_foreach(json_object_get(res, "delegations"), i, d) {
+		fprintf(fp, "  %s\n", *itin_str(d, "country") ?
+		    itin_str(d, "country") : "(no country)");
+		json_array_foreach(json_object_get(d, "members"), j, m) {
+			json_int_t p = json_integer_value(json_object_get(m,
+			    "precedence"));
+			if (p > 0)
+				fprintf(fp, "    %2lld  ", (long long)p);
+			else
+				fprintf(fp, "     -  ");
+			w = out_width(itin_str(m, "name"));
+			fprintf(fp, "%s", itin_str(m, "name"));
+			if (*itin_str(m, "role"))
+				fprintf(fp, "%*s%s", w < 28 ? (int)(30 - w) : 2,
+				    "", itin_str(m, "role"));
+			fputc('\n', fp);
+		}
+	}
+}
+
+static void
+text_context(FILE *fp, json_t *res)
+{
+	json_t	*c;
+	size_t	 i;
+	char	*loc;
+
+	if (json_array_size(json_object_get(res, "context")) == 0)
+		return;
+	fprintf(fp, "\nContext: tracked events during the visit\n");
+	json_array_foreach(json_object_get(res, "context"), i, c) {
+		loc = itin_local_span(c);
+		fprintf(fp, "  %s %s  %s  %s  %s%s\n", itin_str(c, "weekday"),
+		    itin_str(c, "date"), loc, itin_str(c, "kind"),
+		    itin_str(c, "summary"), json_is_true(json_object_get(c,
+		    "tentative")) ? "  TENTATIVE" : "");
+		free(loc);
+	}
+}
+
+static void
+out_text(FILE *fp, json_t *res)
+{
+	json_t	*v = json_object_get(res, "visit"), *d, *g, *it;
+	size_t	 i, j, k;
+	char	*dates = itin_dates(res);
+
+	fprintf(fp, "%s\n", itin_str(v, "summary"));
+	fprintf(fp, "  %s, %s (%s)\n", itin_str(v, "kind"), dates,
+	    itin_str(v, "tz"));
+	free(dates);
+	if (*itin_str(v, "location"))
+		fprintf(fp, "  %s\n", itin_str(v, "location"));
+	if (json_is_true(json_object_get(v, "tentative")) ||
+	    strcmp(itin_str(v, "status"), "tentative") == 0)
+		fprintf(fp, "  TENTATIVE\n");
+	fprintf(fp, "  Times in the venue's zone; home is %s.\n",
+	    itin_str(res, "home_tz"));
+	text_delegations(fp, res);
+	json_array_foreach(json_object_get(res, "days"), i, d) {
+		fprintf(fp, "\n%s %s\n", itin_str(d, "weekday"),
+		    itin_str(d, "date"));
+		json_array_foreach(json_object_get(d, "groups"), j, g) {
+			fprintf(fp, "  %s\n", *itin_str(g, "place") ?
+			    itin_str(g, "place") : "(place not given)");
+			json_array_foreach(json_object_get(g, "items"), k, it)
+				text_item(fp, res, it);
+		}
+	}
+	if (json_array_size(json_object_get(res, "days")) == 0)
+		fprintf(fp, "\nNo programme yet (add events with --parent).\n");
+	text_context(fp, res);
+}
+
+/* Markdown. */
+
+/* Backslash-escape what Markdown would read as markup; a cell is one line. */
+static void
+md(FILE *fp, const char *s)
+{
+	for (; s != NULL && *s; s++) {
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			fputc(' ', fp);
+		else {
+			if (strchr("\\`*_[]<|#&!~", *s) != NULL)
+				fputc('\\', fp);
+			fputc(*s, fp);
+		}
+	}
+}
+
+static void
+md_people(FILE *fp, json_t *parts)
+{
+	json_t	*p;
+	size_t	 i;
+	char	*s;
+
+	json_array_foreach(parts, i, p) {
+		s = itin_person(p, 1);
+		if (i > 0)
+			fputs(", ", fp);
+		md(fp, s);
+		free(s);
+	}
+}
+
+static void
+md_item(FILE *fp, json_t *res, json_t *it)
+{
+	char	*loc = itin_local_span(it), *home = itin_home_span(it);
+	char	*a = itin_anchor_note(res, it);
+
+	fputs("| ", fp);
+	md(fp, loc);
+	fputs(" | ", fp);
+	md(fp, home);
+	fputs(" | ", fp);
+	md(fp, itin_str(it, "kind"));
+	fputs(" | ", fp);
+	md(fp, itin_str(it, "summary"));
+	if (json_is_true(json_object_get(it, "tentative")))
+		fputs(" *(tentative)*", fp);
+	if (a != NULL) {
+		fputs(" *(", fp);
+		md(fp, a);
+		fputs(")*", fp);
+	}
+	fputs(" | ", fp);
+	md(fp, itin_str(it, "location"));
+	fputs(" | ", fp);
+	md_people(fp, json_object_get(it, "participants"));
+	fputs(" |\n", fp);
+	free(loc);
+	free(home);
+	free(a);
+}
+
+static void
+md_delegations(FILE *fp, json_t *res)
+{
+	json_t	*d, *m;
+	size_t	 i, j;
+
+	if (json_array_size(json_object_get(res, "delegations")) == 0)
+		return;
+	fputs("\n## Delegations\n\n| Country | Precedence | Name | Role |\n"
+	    "| --- | --- | --- | --- |\n", fp);
+	json_array_foreach(json_object_get(res, "delegations"), i, d) {
+		json_array_foreach(json_object_get(d, "members"), j, m) {
+			json_int_t p = json_integer_value(json_object_get(m,
+			    "precedence"));
+			fputs("| ", fp);
+			md(fp, j == 0 ? itin_str(d, "country") : "");
+			if (p > 0)
+				fprintf(fp, " | %lld | ", (long long)p);
+			else
+				fputs(" |  | ", fp);
+			md(fp, itin_str(m, "name"));
+			fputs(" | ", fp);
+			md(fp, itin_str(m, "role"));
+			fputs(" |\n", fp);
+		}
+	}
+}
+
+static void
+md_context(FILE *fp, json_t *res)
+{
+	json_t	*c;
+	size_t	 i;
+	char	*loc;
+
+	if (json_array_size(json_object_get(res, "context")) == 0)
+		return;
+	fputs("\n## Context\n\nTracked events during the visit:\n\n", fp);
+	json_array_foreach(json_object_get(res, "context"), i, c) {
+		loc = itin_local_span(c);
+		fprintf(fp, "- %s %s, ", itin_str(c, "weekday"),
+		    itin_str(c, "date"));
+		md(fp, loc);
+		fputs(": ", fp);
+		md(fp, itin_str(c, "summary"));
+		fputs(" (", fp);
+		md(fp, itin_str(c, "kind"));
+		fputs(json_is_true(json_object_get(c, "tentative")) ?
+		    ", tentative)\n" : ")\n", fp);
+		free(loc);
+	}
+}
+
+static void
+out_markdown(FILE *fp, json_t *res)
+{
+	json_t	*v = json_object_get(res, "visit"), *d, *g, *it;
+	size_t	 i, j, k;
+	char	*dates = itin_dates(res);
+
+	fputs("# ", fp);
+	md(fp, itin_str(v, "summary"));
+	fputs("\n\n- **Kind:** ", fp);
+	md(fp, itin_str(v, "kind"));
+	fputs("\n- **Dates:** ", fp);
+	md(fp, dates);
+	fputs(" (", fp);
+	md(fp, itin_str(v, "tz"));
+	fputs(")\n", fp);
+	free(dates);
+	if (*itin_str(v, "location")) {
+		fputs("- **Where:** ", fp);
+		md(fp, itin_str(v, "location"));
+		fputc('\n', fp);
+	}
+	fputs("- **Status:** ", fp);
+	md(fp, itin_str(v, "status"));
+	fputs("\n- **Times:** in the venue's zone; home is ", fp);
+	md(fp, itin_str(res, "home_tz"));
+	fputc('\n', fp);
+	md_delegations(fp, res);
+	json_array_foreach(json_object_get(res, "days"), i, d) {
+		fprintf(fp, "\n## %s %s\n", itin_str(d, "weekday"),
+		    itin_str(d, "date"));
+		json_array_foreach(json_object_get(d, "groups"), j, g) {
+			fputs("\n### ", fp);
+			md(fp, *itin_str(g, "place") ? itin_str(g, "place") :
+			    "(place not given)");
+			fputs("\n\n| Time | Home (", fp);
+			md(fp, itin_str(res, "home_tz"));
+			fputs(") | Kind | Item | Venue | Principals |\n"
+			    "| --- | --- | --- | --- | --- | --- |\n", fp);
+			json_array_foreach(json_object_get(g, "items"), k, it)
+				md_item(fp, res, it);
+		}
+	}
+	md_context(fp, res);
+}
+
+static const char itinerary_help[] =
+"\nThe visit's programme (the events whose parent it is) day by day,\n"
+"grouped by date and city, with times in the venue's zone and at home,\n"
+"the delegations in order of precedence, and tracked outside events\n"
+"(exercises, congresses, anniversaries) that fall within its dates.\n\n"
+"  --format FORMAT  text (default), markdown, html (a printable\n"
+"                   briefing), ics (the visit and its programme) or json\n";
+
+int
+cmd_itinerary(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *formats[] = { "text", "markdown", "html", "ics",
+	    "json", NULL };
+	const struct subcmd	*sc = subcmd_find("itinerary");
+	const char		*format = "text";
+	json_t			*res;
+	int			 ch, ok = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'h') {
+			printf("usage: kcal %s\n%s.\n%s", sc->usage, sc->help,
+			    itinerary_help);
+			return 0;
+		}
+		if (ch != 'f')
+			usage_error(sc, "unknown option");
+		format = optarg;
+	}
+	for (size_t i = 0; formats[i] != NULL; i++)
+		ok |= strcmp(format, formats[i]) == 0;
+	if (!ok)
+		usage_error(sc, "--format must be text, markdown, html, ics or "
+		    "json");
+	if (optind != argc - 1)
+		usage_error(sc, "give the visit's UID (or a unique prefix)");
+	res = call(json_pack("{s:s, s:s, s:b}", "cmd", "itinerary", "uid",
+	    argv[optind], "ics", strcmp(format, "ics") == 0));
+	if (strcmp(format, "json") == 0)
+		out_json(stdout, res);
+	else if (strcmp(format, "ics") == 0)
+		fputs(itin_str(res, "ical"), stdout);
+	else if (strcmp(format, "html") == 0)
+		itin_html(stdout, res);
+	else if (strcmp(format, "markdown") == 0)
+		out_markdown(stdout, res);
+	else
+		out_text(stdout, res);
+	json_decref(res);
+	return 0;
+}

@@ -1,0 +1,217 @@
+/*
+ * store-itinerary.c — the itinerary's SQL.  The columns city, end_city,
+ * anchor_uid and anchor_offset mirror the X-KCAL-CITY, X-KCAL-END-CITY,
+ * X-KCAL-ANCHOR and X-KCAL-ANCHOR-OFFSET properties of the event's VEVENT
+ * (the canonical record); store_put keeps them in step through
+ * store_put_itinerary, in its own transaction.  anchor_uid is indexed so
+ * that moving an event finds the events anchored to it in O(log n).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store-int.h"
+#include "store-itinerary.h"
+#include "xmalloc.h"
+
+static const char sql_put[] = "UPDATE events SET city = ?2, end_city = ?3, "
+    "anchor_uid = ?4, anchor_offset = ?5 WHERE uid = ?1";
+static const char sql_load[] = "SELECT city, end_city, anchor_uid, "
+    "anchor_offset FROM events WHERE uid = ?1";
+static const char sql_anchored[] = "SELECT uid FROM events WHERE "
+    "anchor_uid = ?1 AND status <> 'cancelled' ORDER BY start_utc, uid";
+static const char sql_anchor_of[] = "SELECT anchor_uid FROM events WHERE "
+    "uid = ?1";
+static const char sql_people[] = "SELECT min(p.name), "
+    "group_concat(DISTINCT p.role), group_concat(DISTINCT p.country), "
+    "min(CASE WHEN p.precedence > 0 THEN p.precedence END), "
+    "count(DISTINCT p.event_uid) FROM participants p JOIN events e ON "
+    "e.uid = p.event_uid WHERE e.status <> 'cancelled' AND (?1 IS NULL OR "
+    "instr(lower(p.name), lower(?1))) GROUP BY p.name COLLATE NOCASE "
+    "ORDER BY min(p.country) IS NULL, min(p.country), "
+    "min(CASE WHEN p.precedence > 0 THEN p.precedence END) IS NULL, "
+    "min(CASE WHEN p.precedence > 0 THEN p.precedence END), "
+    "min(p.name) COLLATE NOCASE";
+static const char sql_person_events[] = "SELECT e.uid, p.role, e.start_utc, "
+    "e.rrule IS NOT NULL FROM participants p JOIN events e ON "
+    "e.uid = p.event_uid WHERE p.name = ?1 COLLATE NOCASE AND "
+    "e.status <> 'cancelled' AND (e.end_utc > ?2 OR e.rrule IS NOT NULL) "
+    "GROUP BY e.uid ORDER BY e.start_utc, e.uid";
+
+static void
+done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+int
+store_put_itinerary(struct store *st, const struct event *ev, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, sql_put, cause)) == NULL)
+		return -1;
+	store_bind_text(s, 1, ev->uid);
+	store_bind_text(s, 2, ev->city);
+	store_bind_text(s, 3, ev->end_city);
+	store_bind_text(s, 4, ev->anchor);
+	if (ev->anchor != NULL)
+		sqlite3_bind_int64(s, 5, ev->anchor_offset);
+	return store_step_done(st, s, cause, "cannot write the event's city "
+	    "and anchor");
+}
+
+/* Fill a row's city and anchor fields (store_query's rows). */
+void
+store_load_itinerary(struct store *st, struct event *ev)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, sql_load, NULL)) == NULL)
+		return;
+	store_bind_text(s, 1, ev->uid);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		ev->city = store_col_dup(s, 0);
+		ev->end_city = store_col_dup(s, 1);
+		ev->anchor = store_col_dup(s, 2);
+		ev->anchor_offset = sqlite3_column_int64(s, 3);
+	}
+	done(s);
+}
+
+/* The UIDs of the live events anchored to uid. */
+int
+store_anchored(struct store *st, const char *uid, char ***uids, size_t *n,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*uids = NULL;
+	*n = 0;
+	if ((s = store_stmt(st, sql_anchored, cause)) == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*uids = xreallocarray(*uids, *n + 1, sizeof **uids);
+		(*uids)[(*n)++] = store_col_dup(s, 0);
+	}
+	done(s);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(st, cause, "cannot read the anchors");
+		return -1;
+	}
+	return 0;
+}
+
+/* The anchor of uid (*anchor NULL if none): 0, STORE_NOT_FOUND or -1. */
+int
+store_anchor_of(struct store *st, const char *uid, char **anchor,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*anchor = NULL;
+	if ((s = store_stmt(st, sql_anchor_of, cause)) == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*anchor = store_col_dup(s, 0);
+	else if (rc != SQLITE_DONE)
+		store_db_cause(st, cause, "cannot read the anchors");
+	done(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
+}
+
+/*
+ * Everyone who takes part in a live event (names compared without case),
+ * ordered by country, precedence and name; search filters by a substring.
+ */
+int
+store_people(struct store *st, const char *search, struct store_person **out,
+    size_t *n, char **cause)
+{
+	sqlite3_stmt		*s;
+	struct store_person	*p;
+	int			 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((s = store_stmt(st, sql_people, cause)) == NULL)
+		return -1;
+	store_bind_text(s, 1, search);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		p = &(*out)[(*n)++];
+		p->name = store_col_dup(s, 0);
+		p->role = store_col_dup(s, 1);
+		p->country = store_col_dup(s, 2);
+		p->precedence = sqlite3_column_int(s, 3);
+		p->nevents = sqlite3_column_int64(s, 4);
+	}
+	done(s);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(st, cause, "cannot read the participants");
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_people_free(struct store_person *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(p[i].name);
+		free(p[i].role);
+		free(p[i].country);
+	}
+	free(p);
+}
+
+/*
+ * The live events of one person that end after from (and every recurring
+ * one, for the caller to expand), in start order.
+ */
+int
+store_person_events(struct store *st, const char *name, int64_t from,
+    struct store_person_event **out, size_t *n, char **cause)
+{
+	sqlite3_stmt			*s;
+	struct store_person_event	*e;
+	int				 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((s = store_stmt(st, sql_person_events, cause)) == NULL)
+		return -1;
+	store_bind_text(s, 1, name);
+	sqlite3_bind_int64(s, 2, from);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		e = &(*out)[(*n)++];
+		e->uid = store_col_dup(s, 0);
+		e->role = store_col_dup(s, 1);
+		e->start = sqlite3_column_int64(s, 2);
+		e->recurring = sqlite3_column_int(s, 3);
+	}
+	done(s);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(st, cause, "cannot read the participants");
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_person_events_free(struct store_person_event *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].uid);
+		free(e[i].role);
+	}
+	free(e);
+}
