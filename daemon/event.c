@@ -68,6 +68,7 @@ event_clear(struct event *ev)
 	}
 	free(ev->parts);
 	free(ev->remind);
+	free(ev->remind_at);
 	event_init(ev);
 }
 
@@ -84,6 +85,7 @@ event_change_clear(struct event_change *c)
 {
 	free(c->parts);
 	free(c->remind);
+	free(c->remind_at);
 	free(c->owned_parent);
 	free(c->owned_anchor);
 	event_change_init(c);

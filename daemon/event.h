@@ -32,6 +32,8 @@ struct event {
 	size_t			 nparts;
 	int64_t			*remind;	/* seconds before start */
 	size_t			 nremind;
+	int64_t			*remind_at;	/* absolute triggers (UTC) */
+	size_t			 nremind_at;
 	char			*city, *end_city; /* X-KCAL-CITY, X-KCAL-END-CITY */
 	char			*anchor;	/* X-KCAL-ANCHOR: UID it follows */
 	int64_t			 anchor_offset;	/* seconds after the anchor's start */
@@ -43,11 +45,13 @@ struct event_change {
 	struct when		 start, end;	/* kind WHEN_NONE: unchanged */
 	int64_t			 duration;	/* 0: unchanged */
 	int			 all_day;	/* -1 unchanged, 0 timed, 1 all-day */
-	int			 set_parts, set_remind;
+	int			 set_parts, set_remind, set_remind_at;
 	struct participant	*parts;
 	size_t			 nparts;
 	int64_t			*remind;
 	size_t			 nremind;
+	int64_t			*remind_at;
+	size_t			 nremind_at;
 	char			*owned_parent;	/* resolved parent UID */
 	const char		*city, *end_city; /* "" removes */
 	const char		*anchor;	/* "" removes the anchor */

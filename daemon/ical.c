@@ -315,29 +315,71 @@ set_participants(icalcomponent *c, const struct event_change *ch)
 	}
 }
 
-/* Reminders are DISPLAY VALARMs with a trigger relative to the start. */
+/* Is the VALARM's trigger an absolute instant (TRIGGER;VALUE=DATE-TIME)? */
+static int
+alarm_absolute(icalcomponent *a)
+{
+	icalproperty	*t = icalcomponent_get_first_property(a,
+			    ICAL_TRIGGER_PROPERTY);
+
+	return t != NULL &&
+	    !icaltime_is_null_time(icalproperty_get_trigger(t).time);
+}
+
+/* Remove the VALARMs with absolute (or else relative) triggers. */
+static void
+remove_alarms(icalcomponent *c, int absolute)
+{
+	icalcomponent	*a, *next;
+
+	for (a = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT);
+	    a != NULL; a = next) {
+		next = icalcomponent_get_next_component(c,
+		    ICAL_VALARM_COMPONENT);
+		if (alarm_absolute(a) == absolute) {
+			icalcomponent_remove_component(c, a);
+			icalcomponent_free(a);
+		}
+	}
+}
+
+static void
+add_alarm(icalcomponent *c, struct icaltriggertype tr, const char *summary)
+{
+	icalcomponent	*a = icalcomponent_new_valarm();
+
+	icalcomponent_add_property(a,
+	    icalproperty_new_action(ICAL_ACTION_DISPLAY));
+	icalcomponent_add_property(a, icalproperty_new_trigger(tr));
+	icalcomponent_add_property(a, icalproperty_new_description(
+	    summary ? summary : "Reminder"));
+	icalcomponent_add_component(c, a);
+}
+
+/*
+ * Reminders are DISPLAY VALARMs with a trigger relative to the start
+ * (remind) or at an absolute instant (remind_at, TRIGGER;VALUE=DATE-TIME
+ * in UTC).  Setting one kind replaces only the alarms of that kind.
+ */
 static void
 set_reminders(icalcomponent *c, const struct event_change *ch,
     const char *summary)
 {
-	icalcomponent	*a;
+	struct icaltriggertype	tr;
 
-	if (!ch->set_remind)
-		return;
-	while ((a = icalcomponent_get_first_component(c,
-	    ICAL_VALARM_COMPONENT)) != NULL) {
-		icalcomponent_remove_component(c, a);
-		icalcomponent_free(a);
+	if (ch->set_remind) {
+		remove_alarms(c, 0);
+		for (size_t i = 0; i < ch->nremind; i++)
+			add_alarm(c, icaltriggertype_from_int(
+			    (int)-ch->remind[i]), summary);
 	}
-	for (size_t i = 0; i < ch->nremind; i++) {
-		a = icalcomponent_new_valarm();
-		icalcomponent_add_property(a,
-		    icalproperty_new_action(ICAL_ACTION_DISPLAY));
-		icalcomponent_add_property(a, icalproperty_new_trigger(
-		    icaltriggertype_from_int((int)-ch->remind[i])));
-		icalcomponent_add_property(a, icalproperty_new_description(
-		    summary ? summary : "Reminder"));
-		icalcomponent_add_component(c, a);
+	if (ch->set_remind_at) {
+		remove_alarms(c, 1);
+		for (size_t i = 0; i < ch->nremind_at; i++) {
+			memset(&tr, 0, sizeof tr);
+			tr.time = utc_time(ch->remind_at[i]);
+			add_alarm(c, tr, summary);
+		}
 	}
 }
 
@@ -670,16 +712,19 @@ extract_reminders(icalcomponent *c, struct event *ev)
 		    ICAL_TRIGGER_PROPERTY)) == NULL)
 			continue;
 		tr = icalproperty_get_trigger(t);
-		if (!icaltime_is_null_time(tr.time))
-			before = ev->start - (int64_t)icaltime_as_timet(tr.time);
-		else {
-			before = -icaldurationtype_as_int(tr.duration);
-			rel = icalproperty_get_first_parameter(t,
-			    ICAL_RELATED_PARAMETER);
-			if (rel && icalparameter_get_related(rel) ==
-			    ICAL_RELATED_END)
-				before -= ev->end - ev->start;
+		if (!icaltime_is_null_time(tr.time)) {
+			ev->remind_at = xreallocarray(ev->remind_at,
+			    ev->nremind_at + 1, sizeof *ev->remind_at);
+			ev->remind_at[ev->nremind_at++] =
+			    (int64_t)icaltime_as_timet_with_zone(tr.time,
+			    tr.time.zone ? tr.time.zone :
+			    icaltimezone_get_utc_timezone());
+			continue;
 		}
+		before = -icaldurationtype_as_int(tr.duration);
+		rel = icalproperty_get_first_parameter(t, ICAL_RELATED_PARAMETER);
+		if (rel && icalparameter_get_related(rel) == ICAL_RELATED_END)
+			before -= ev->end - ev->start;
 		ev->remind = xreallocarray(ev->remind, ev->nremind + 1,
 		    sizeof *ev->remind);
 		ev->remind[ev->nremind++] = before;

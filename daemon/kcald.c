@@ -15,6 +15,7 @@
 #include "config.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "remind.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -44,6 +45,8 @@ usage(FILE *fp)
 "                         may write)\n"
 "  -l, --log-level LEVEL  error, warn, info (default) or debug\n"
 "      --log-file FILE    log to FILE instead of stderr\n"
+"      --notify-cmd CMD   run CMD for every reminder (no shell; split on\n"
+"                         spaces; details in KCAL_* variables, see kcald(8))\n"
 "  -D, --daemon           detach and run in the background\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n\n"
@@ -128,6 +131,7 @@ server_reload(struct server *srv)
 	if (log_init(cfg->log_file, cfg->log_level) != 0)
 		log_warn("reload: cannot open log %s", cfg->log_file);
 	log_info("configuration reloaded (home zone %s)", cfg->home_tz);
+	remind_reconfigure(srv->remind);
 }
 
 static void
@@ -142,6 +146,7 @@ parse_options(int argc, char **argv)
 		{ "socket-group", required_argument, NULL, 'g' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "log-file", required_argument, NULL, 'L' },
+		{ "notify-cmd", required_argument, NULL, 'N' },
 		{ "daemon", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -160,6 +165,7 @@ parse_options(int argc, char **argv)
 		case 'g': add_override("socket_group", optarg); break;
 		case 'l': add_override("log_level", optarg); break;
 		case 'L': add_override("log_file", optarg); break;
+		case 'N': add_override("notify_cmd", optarg); break;
 		case 'D': add_override("daemonize", "1"); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("kcald %s (protocol %d)\n", KCAL_VERSION,

@@ -107,8 +107,8 @@ handle_line(struct client *c, const char *line, size_t len)
 	const char	*code;
 	char		*cause = NULL;
 
-	if (len == 0)
-		return;
+	if (len == 0 || (len == 1 && line[0] == '\r'))
+		return;		/* a blank line, LF or CR LF */
 	if (proto_parse_request(line, len, &req, &code, &cause) != 0) {
 		reply = proto_err(req ? proto_request_id(req) : NULL, code, "%s",
 		    cause);

@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "remind.h"
 #include "server.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -256,6 +257,8 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 		    srv);
 		evsignal_add(srv->ev_signals[i], NULL);
 	}
+	if ((srv->remind = remind_create(srv, cause)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -289,6 +292,7 @@ server_free(struct server *srv)
 		event_free(srv->ev_accept_retry);
 	if (srv->ev_reap != NULL)
 		event_free(srv->ev_reap);
+	remind_free(srv->remind);
 	store_close(srv->store);
 	if (srv->base != NULL)
 		event_base_free(srv->base);
@@ -299,6 +303,7 @@ void
 server_changed(struct server *srv)
 {
 	srv->generation++;
+	remind_changed(srv->remind);
 }
 
 int64_t

@@ -18,6 +18,7 @@
 
 #include "config.h"
 
+struct remind;
 struct store;
 
 struct client {
@@ -37,6 +38,7 @@ struct server {
 	struct event_base	*base;
 	struct config		*cfg;
 	struct store		*store;
+	struct remind		*remind;	/* remind.c: the reminder timer */
 	struct evconnlistener	*listener;
 	struct event		*ev_accept_retry;
 	struct event		*ev_signals[4];

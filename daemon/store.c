@@ -99,6 +99,28 @@ static const char *migrations[] = {
 	"ALTER TABLE events ADD COLUMN anchor_offset INTEGER;"
 	"CREATE INDEX events_anchor ON events(anchor_uid)"
 	"  WHERE anchor_uid IS NOT NULL;",
+	/* Reminders (store-remind.c): state per reminder, "plan again" marks. */
+	"CREATE TABLE reminder_state ("
+	"  uid TEXT NOT NULL REFERENCES events(uid) ON DELETE CASCADE,"
+	"  occ INTEGER NOT NULL, due INTEGER NOT NULL, state TEXT NOT NULL,"
+	"  snooze_until INTEGER, fired_at INTEGER,"
+	"  late INTEGER NOT NULL DEFAULT 0,"
+	"  deliveries INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL,"
+	"  seq INTEGER,"
+	"  PRIMARY KEY (uid, occ, due)) WITHOUT ROWID;"
+	"CREATE INDEX reminder_state_missed ON reminder_state(due)"
+	"  WHERE state = 'missed';"
+	"CREATE INDEX reminder_state_seq ON reminder_state(seq)"
+	"  WHERE seq IS NOT NULL;"
+	"CREATE TABLE remind_meta (key TEXT PRIMARY KEY, value TEXT);"
+	"CREATE TRIGGER events_remind_insert AFTER INSERT ON events BEGIN"
+	"  UPDATE events SET next_alarm = -1 WHERE uid = NEW.uid; END;"
+	"CREATE TRIGGER events_remind_update AFTER UPDATE OF ical, start_utc,"
+	"  end_utc, status, kind, reminders ON events BEGIN"
+	"  UPDATE events SET next_alarm = CASE WHEN OLD.next_alarm IS NULL"
+	"  THEN -1 WHEN OLD.next_alarm < 0 THEN OLD.next_alarm"
+	"  ELSE -1 - OLD.next_alarm END WHERE uid = NEW.uid; END;"
+	"UPDATE events SET next_alarm = -1",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
