@@ -56,24 +56,37 @@ cmd_error(struct cmd_ctx *ctx, const char *code, const char *fmt, ...)
 	free(msg);
 }
 
+/*
+ * Is key one of the space-separated words of args?  Word by word: a key
+ * that is empty or holds a space must match no word (a substring search
+ * accepted both, and read past the end of args for an empty key).
+ */
+static int
+arg_known(const char *args, const char *key)
+{
+	size_t	n = strlen(key), w;
+
+	while (*args != '\0') {
+		w = strcspn(args, " ");
+		if (w == n && n > 0 && strncmp(args, key, n) == 0)
+			return 1;
+		args += w;
+		args += strspn(args, " ");
+	}
+	return 0;
+}
+
 /* Refuse arguments the command does not take (a typo must not be ignored). */
 static int
 check_args(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 {
 	const char	*key;
 	json_t		*v;
-	size_t		 n;
-	const char	*p;
 
 	json_object_foreach(ctx->req, key, v) {
 		if (strcmp(key, "id") == 0 || strcmp(key, "cmd") == 0)
 			continue;
-		n = strlen(key);
-		for (p = strstr(ce->args, key); p != NULL; p = strstr(p + 1, key))
-			if ((p == ce->args || p[-1] == ' ') &&
-			    (p[n] == ' ' || p[n] == '\0'))
-				break;
-		if (p == NULL) {
+		if (!arg_known(ce->args, key)) {
 			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "%s does not take "
 			    "an argument \"%s\"", ce->name, key);
 			return -1;
