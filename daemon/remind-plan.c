@@ -1,0 +1,365 @@
+/*
+ * remind-plan.c — reminder planning as pure functions: given an event (its
+ * fields and, when it recurs, its VEVENT text), the triggers in force, the
+ * reminder state the store remembers and an instant supplied by the caller,
+ * which reminders fall in a window and which one comes next.  No clock is
+ * read here, so the unit tests drive it with any "now" they like.
+ *
+ * Occurrences of a recurring event are expanded in the event's own zone
+ * (ical_expand), so a reminder 30 minutes before a 09:00 meeting stays at
+ * 08:30 local time across a DST change.  A relative trigger gives one
+ * reminder per occurrence; an absolute one (--remind-at) fires once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ical.h"
+#include "remind.h"
+#include "xmalloc.h"
+
+struct collect {
+	const struct remind_input *in;
+	int64_t			 from, to;
+	struct remind_due	*v;
+	size_t			 n, cap;
+};
+
+static int64_t
+sat_add(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
+/* The relative triggers in force: the event's own, else the defaults. */
+void
+remind_offsets(const struct event *ev, const struct remind_list *kind,
+    const struct remind_list *dflt, const int64_t **offs, size_t *n)
+{
+	*offs = NULL;
+	*n = 0;
+	if (ev->nremind > 0 || ev->nremind_at > 0) {
+		*offs = ev->remind;
+		*n = ev->nremind;
+	} else if (kind != NULL && kind->set) {
+		*offs = kind->off;
+		*n = kind->n;
+	} else if (dflt != NULL && dflt->set) {
+		*offs = dflt->off;
+		*n = dflt->n;
+	}
+}
+
+static const struct remind_mark *
+find_mark(const struct remind_input *in, int64_t occ, int64_t due)
+{
+	for (size_t i = 0; i < in->nmarks; i++)
+		if (in->marks[i].occ == occ && in->marks[i].due == due)
+			return &in->marks[i];
+	return NULL;
+}
+
+static void
+push(struct collect *c, int64_t occ, int64_t due, int64_t at,
+    int64_t before, int snoozed)
+{
+	struct remind_due	*d;
+
+	for (size_t i = 0; i < c->n; i++)	/* two triggers, one instant */
+		if (c->v[i].occ == occ && c->v[i].due == due)
+			return;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 8;
+		c->v = xreallocarray(c->v, c->cap, sizeof *c->v);
+	}
+	d = &c->v[c->n++];
+	d->occ = occ;
+	d->due = due;
+	d->at = at;
+	d->before = before;
+	d->snoozed = snoozed;
+}
+
+/* A trigger: pending unless the store remembers it (snoozes come later). */
+static void
+consider(struct collect *c, int64_t occ, int64_t due, int64_t before)
+{
+	if (due < c->from || due > c->to || find_mark(c->in, occ, due) != NULL)
+		return;
+	push(c, occ, due, due, before, 0);
+}
+
+static int
+occurrence_cb(void *arg, int64_t start, int64_t end)
+{
+	struct collect	*c = arg;
+
+	(void)end;
+	for (size_t i = 0; i < c->in->noffs; i++)
+		consider(c, start, start - c->in->offs[i], c->in->offs[i]);
+	return 0;
+}
+
+static int
+recurs(const struct remind_input *in)
+{
+	return in->ev->rrule != NULL && in->ical != NULL;
+}
+
+static int
+cmp_due(const void *a, const void *b)
+{
+	const struct remind_due	*x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->occ != y->occ)
+		return x->occ < y->occ ? -1 : 1;
+	return x->due < y->due ? -1 : x->due > y->due;
+}
+
+/* Relative triggers: every occurrence whose reminders can fall in range. */
+static int
+collect_relative(struct collect *c, char **cause)
+{
+	const struct remind_input	*in = c->in;
+	int64_t				 lo = INT64_MAX, hi = INT64_MIN;
+
+	if (in->noffs == 0)
+		return 0;
+	for (size_t i = 0; i < in->noffs; i++) {
+		if (in->offs[i] < lo)
+			lo = in->offs[i];
+		if (in->offs[i] > hi)
+			hi = in->offs[i];
+	}
+	if (!recurs(in))
+		return occurrence_cb(c, in->ev->start, in->ev->end);
+	/* due = start - off in [from, to]: start in [from + lo, to + hi]. */
+	if (ical_expand(in->ical, in->home, sat_add(c->from, lo),
+	    sat_add(sat_add(c->to, hi), 1), in->max_occ, occurrence_cb, c,
+	    cause) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Every reminder of the event that fires in [from, to] and is still
+ * pending, in firing order: triggers the store has no record of, and
+ * snoozed ones at the end of their snooze.  A cancelled event has none.
+ */
+int
+remind_collect(const struct remind_input *in, int64_t from, int64_t to,
+    struct remind_due **out, size_t *n, char **cause)
+{
+	struct collect		 c = { in, from, to, NULL, 0, 0 };
+	const struct remind_mark *m;
+
+	*out = NULL;
+	*n = 0;
+	if (in->ev->status != NULL && strcmp(in->ev->status, "cancelled") == 0)
+		return 0;
+	if (collect_relative(&c, cause) != 0) {
+		free(c.v);
+		return -1;
+	}
+	for (size_t i = 0; i < in->ev->nremind_at; i++)
+		consider(&c, 0, in->ev->remind_at[i], REMIND_ABSOLUTE);
+	for (size_t i = 0; i < in->nmarks; i++) {
+		m = &in->marks[i];
+		if (m->state == REMIND_SNOOZED && m->until >= from &&
+		    m->until <= to)
+			push(&c, m->occ, m->due, m->until, m->occ == 0 ?
+			    REMIND_ABSOLUTE : m->occ - m->due, 1);
+	}
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof *c.v, cmp_due);
+	*out = c.v;
+	*n = c.n;
+	return 0;
+}
+
+static int
+any_cb(void *arg, int64_t start, int64_t end)
+{
+	(void)start; (void)end;
+	*(int *)arg = 1;
+	return 1;
+}
+
+/* The earliest pending reminder in [from, to], or REMIND_NEVER. */
+static int
+first_in(const struct remind_input *in, int64_t from, int64_t to,
+    int64_t *first, char **cause)
+{
+	struct remind_due	*v;
+	size_t			 n;
+
+	*first = REMIND_NEVER;
+	if (remind_collect(in, from, to, &v, &n, cause) != 0)
+		return -1;
+	if (n > 0)
+		*first = v[0].at;
+	free(v);
+	return 0;
+}
+
+/*
+ * The instant the event next needs attention after `after`: its earliest
+ * pending reminder, REMIND_NEVER, or, for a recurrence with nothing within
+ * REMIND_HORIZON but occurrences beyond, the horizon itself (a checkpoint
+ * at which planning looks further).  Windows widen step by step so a daily
+ * meeting does not expand a year of occurrences.
+ */
+int
+remind_next(const struct remind_input *in, int64_t after, int64_t *next,
+    char **cause)
+{
+	static const int64_t	 steps[] = { 2 * 86400, 40 * 86400,
+				     REMIND_HORIZON };
+	struct remind_input	 fixed = *in;
+	int64_t			 hi = after, t;
+	int			 more = 0;
+
+	*next = REMIND_NEVER;
+	if (!recurs(in))
+		return first_in(in, sat_add(after, 1), INT64_MAX, next, cause);
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+		if (in->noffs == 0)
+			break;
+		hi = sat_add(after, steps[i]);
+		if (first_in(in, sat_add(after, 1), hi, next, cause) != 0)
+			return -1;
+		if (*next != REMIND_NEVER)
+			return 0;
+	}
+	/* Absolute triggers and snoozes beyond the windows, then a checkpoint. */
+	fixed.noffs = 0;
+	if (first_in(&fixed, sat_add(hi, 1), INT64_MAX, next, cause) != 0)
+		return -1;
+	if (in->noffs == 0 || (in->ev->status != NULL &&
+	    strcmp(in->ev->status, "cancelled") == 0))
+		return 0;
+	if (ical_expand(in->ical, in->home, hi, INT64_MAX, 1, any_cb, &more,
+	    cause) < 0)
+		return -1;
+	t = sat_add(hi, 1);
+	if (more && t < *next)
+		*next = t;
+	return 0;
+}
+
+static int
+first_cb(void *arg, int64_t start, int64_t end)
+{
+	(void)end;
+	*(int64_t *)arg = start;
+	return 1;
+}
+
+/*
+ * The occurrence an absolute trigger at `due` reminds of: the first that
+ * has not started by then, else the event's start.
+ */
+int64_t
+remind_occurrence(const struct remind_input *in, int64_t due)
+{
+	int64_t	 occ = in->ev->start;
+	char	*why = NULL;
+
+	if (recurs(in) && due > in->ev->start) {
+		if (ical_expand(in->ical, in->home, due, INT64_MAX, 1,
+		    first_cb, &occ, &why) < 0)
+			free(why);
+	}
+	return occ;
+}
+
+/*
+ * A reminder that fires at `at`, looked at `now` by a daemon started at
+ * `started`: on time; late (it fell due while the daemon was down or the
+ * machine slept); or too old to deliver (beyond the grace period): missed.
+ */
+int
+remind_classify(int64_t at, int64_t now, int64_t started, int64_t grace)
+{
+	if (now - at > grace)
+		return REMIND_TOO_OLD;
+	if (at < started || now - at > REMIND_LATE_SLACK)
+		return REMIND_LATE;
+	return REMIND_ON_TIME;
+}
+
+/* "30m, 1h" (DUR before the start, "0" at the start) or "none". */
+int
+remind_parse_list(const char *s, struct remind_list *l, char **cause)
+{
+	char	*copy = xstrdup(s), *p = copy, *item;
+	int64_t	 secs;
+
+	memset(l, 0, sizeof *l);
+	l->set = 1;
+	if (strcmp(s, "none") == 0 || *s == '\0') {
+		free(copy);
+		return 0;
+	}
+	while ((item = strsep(&p, ",")) != NULL) {
+		item += strspn(item, " \t");
+		item[strcspn(item, " \t")] = '\0';
+		if (strcmp(item, "0") == 0)
+			secs = 0;
+		else if (dur_parse(item, &secs) != 0) {
+			xasprintf(cause, "cannot read \"%s\" as a duration (%s)",
+			    item, DUR_FORMS);
+			break;
+		}
+		if (l->n == REMIND_MAX_DEFAULTS) {
+			xasprintf(cause, "at most %d reminders",
+			    REMIND_MAX_DEFAULTS);
+			break;
+		}
+		l->off[l->n++] = secs;
+	}
+	free(copy);
+	return item == NULL ? 0 : -1;
+}
+
+char *
+remind_format_list(const struct remind_list *l)
+{
+	char	 d[32], *s = NULL, *t;
+
+	if (!l->set)
+		return xstrdup("unset");
+	if (l->n == 0)
+		return xstrdup("none");
+	for (size_t i = 0; i < l->n; i++) {
+		dur_format(l->off[i], d, sizeof d);
+		xasprintf(&t, "%s%s%s", s ? s : "", s ? "," : "", d);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static const char *state_names[] = { "fired", "acked", "snoozed", "missed" };
+
+const char *
+remind_state_name(int st)
+{
+	if (st < 0 || st > REMIND_MISSED)
+		return "unknown";
+	return state_names[st];
+}
+
+int
+remind_state_parse(const char *s)
+{
+	for (int i = 0; i <= REMIND_MISSED; i++)
+		if (s != NULL && strcmp(s, state_names[i]) == 0)
+			return i;
+	return -1;
+}

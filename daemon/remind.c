@@ -1,0 +1,592 @@
+/*
+ * remind.c — reminders at run time: one timer for the earliest pending
+ * reminder, the walk that fires what is due, and delivery to every
+ * `kcal watch` client, the hook (notify.c) and the log.
+ *
+ * Scheduling.  The store keeps each event's next reminder instant in
+ * events.next_alarm under an index (store-remind.c); the daemon holds no
+ * per-reminder memory.  The single timer is armed for min(next_alarm).
+ * When it fires, the walk takes the events whose next_alarm has passed
+ * (through the index, a batch at a time so the loop stays responsive),
+ * fires their due reminders, plans each one's next, and re-arms.  Every
+ * write marks the events it touched "plan again" in SQL (a trigger), and
+ * server_changed() schedules the walk, so no write path can forget to
+ * re-plan.
+ *
+ * Wall-clock deadlines.  A reminder is due at a wall-clock instant, but
+ * libevent's timers run on the monotonic clock, which stops while the
+ * machine sleeps and ignores changes to the wall clock.  On Linux the timer
+ * is therefore a timerfd on CLOCK_REALTIME armed with TFD_TIMER_ABSTIME:
+ * the kernel fires it at the wall-clock instant, also straight after a
+ * resume from suspend, and TFD_TIMER_CANCEL_ON_SET makes a change of the
+ * clock (settimeofday, NTP stepping it) wake us so that the walk runs
+ * against the new time.  Elsewhere a libevent timer capped at
+ * REMIND_FALLBACK_CAP seconds is used, and the walk compares the wall clock
+ * on each wake-up, so a jump or a suspend is noticed within that cap.
+ *
+ * Exactly once.  A reminder's state is committed before it is delivered,
+ * so a crash between the two loses it rather than repeating it; every
+ * delivery also takes a sequence number so that `kcal watch`, when it
+ * reconnects to a restarted daemon, is sent what it missed and nothing
+ * twice.  Reminders that fell due while the daemon was down (or the
+ * machine asleep) are delivered marked late within remind_grace, and
+ * recorded as missed beyond it.
+ */
+#include <sys/types.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/timerfd.h>
+#endif
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "ical.h"
+#include "log.h"
+#include "notify.h"
+#include "remind.h"
+#include "server.h"
+#include "store.h"
+#include "store-remind.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+#define WALK_BATCH		256	/* events per turn of the loop */
+#define REMIND_FALLBACK_CAP	30	/* seconds, without timerfd */
+#define RETRY_AFTER		60	/* seconds, after a store error */
+
+struct remind {
+	struct server	*srv;
+	struct event	*ev_timer;
+	struct event	*ev_work;
+	int		 tfd;		/* timerfd, or -1 */
+	int64_t		 started;
+	int64_t		 seq;		/* the last delivery's number */
+	struct notify	*notify;
+};
+
+static void	remind_arm(struct remind *);
+
+/*
+ * The wall clock, read precisely: time() may use a coarse clock that lags
+ * the timerfd's expiry by a tick, which would see nothing due yet and
+ * re-arm for the same instant.
+ */
+static int64_t
+wall_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static struct store *
+store_of(struct remind *rm)
+{
+	return rm->srv->store;
+}
+
+void
+remind_plan_clear(struct remind_plan *p)
+{
+	event_clear(&p->ev);
+	free(p->ical);
+	free(p->marks);
+	memset(p, 0, sizeof *p);
+}
+
+/*
+ * Load the event uid for planning: its fields, its text, the triggers in
+ * force, and its next_alarm.  0, 1 (no such event) or -1.
+ */
+int
+remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
+    char **cause)
+{
+	const struct config	*cfg = rm->srv->cfg;
+	int			 rc;
+
+	memset(p, 0, sizeof *p);
+	rc = store_remind_event(store_of(rm), uid, &p->ical, &p->next_alarm,
+	    cause);
+	if (rc != 0)
+		return rc == STORE_NOT_FOUND ? 1 : -1;
+	if (ical_extract(p->ical, cfg->home_tz, &p->ev, cause) != 0) {
+		free(p->ical);
+		p->ical = NULL;
+		return -1;
+	}
+	p->in.ev = &p->ev;
+	p->in.ical = p->ical;
+	p->in.home = cfg->home_tz;
+	p->in.max_occ = cfg->max_occurrences;
+	remind_offsets(&p->ev, remind_config_kind(cfg, p->ev.kind),
+	    remind_config_default(cfg), &p->in.offs, &p->in.noffs);
+	return 0;
+}
+
+/* Then the reminder state due at or after lo (and every snooze). */
+int
+remind_plan_marks(struct remind *rm, struct remind_plan *p, int64_t lo,
+    char **cause)
+{
+	free(p->marks);
+	p->marks = NULL;
+	p->nmarks = 0;
+	if (store_remind_marks(store_of(rm), p->ev.uid, lo, &p->marks,
+	    &p->nmarks, cause) != 0)
+		return -1;
+	p->in.marks = p->marks;
+	p->in.nmarks = p->nmarks;
+	return 0;
+}
+
+/* Add one "KEY=value" for each scalar of the reminder object. */
+static char **
+hook_env(json_t *msg)
+{
+	const char	*key;
+	json_t		*v;
+	char		**env = NULL, *s, *k;
+	size_t		 n = 0;
+
+	json_object_foreach(msg, key, v) {
+		if (json_is_string(v))
+			s = xstrdup(json_string_value(v));
+		else if (json_is_integer(v))
+			xasprintf(&s, "%lld", (long long)json_integer_value(v));
+		else if (json_is_boolean(v))
+			s = xstrdup(json_is_true(v) ? "1" : "0");
+		else if (json_is_null(v))
+			s = xstrdup("");
+		else
+			continue;
+		k = xstrdup(key);
+		for (char *c = k; *c != '\0'; c++)
+			*c = *c == '-' ? '_' : (char)toupper((unsigned char)*c);
+		env = xreallocarray(env, n + 3, sizeof *env);
+		xasprintf(&env[n++], "KCAL_%s=%s", k, s);
+		free(k);
+		free(s);
+	}
+	env = xreallocarray(env, n + 2, sizeof *env);
+	s = json_dumps(msg, JSON_COMPACT);
+	xasprintf(&env[n++], "KCAL_JSON=%s", s ? s : "{}");
+	free(s);
+	env[n] = NULL;
+	return env;
+}
+
+static void
+run_hook(struct remind *rm, json_t *msg)
+{
+	const struct config	*cfg = rm->srv->cfg;
+	const char		*cmd = remind_config_notify_cmd(cfg);
+	char			**env, *why = NULL;
+
+	if (cmd == NULL)
+		return;
+	env = hook_env(msg);
+	if (notify_run(rm->notify, cmd, remind_config_notify_timeout(cfg), env,
+	    &why) != 0) {
+		log_warnx("notify: %s", why);
+		free(why);
+	}
+	for (size_t i = 0; env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
+}
+
+/* Deliver one reminder: the log, every watcher, the hook. */
+static void
+deliver(struct remind *rm, json_t *msg)
+{
+	const char	*late = json_is_true(json_object_get(msg, "late")) ?
+			    " (late)" : "";
+
+	log_info("reminder%s: \"%s\" starts %s %s, due %s; uid %s", late,
+	    json_string_value(json_object_get(msg, "summary")),
+	    json_string_value(json_object_get(msg, "start")),
+	    json_string_value(json_object_get(msg, "tz")),
+	    json_string_value(json_object_get(msg, "due")),
+	    json_string_value(json_object_get(msg, "uid")));
+	run_hook(rm, msg);
+	server_broadcast(rm->srv, msg);
+}
+
+static void
+set_iso(json_t *o, const char *key, const char *tz, int64_t t)
+{
+	char	buf[64];
+
+	tz_iso(tz, t, buf, sizeof buf);
+	json_object_set_new(o, key, json_string(buf));
+}
+
+/*
+ * The pushed object for a reminder of ev: the event as the protocol shows
+ * it (its start and end moved to the occurrence reminded of), then what
+ * is particular to the reminder.
+ */
+json_t *
+remind_describe(struct remind *rm, const struct remind_plan *p,
+    const struct remind_due *d, int64_t now, int64_t seq)
+{
+	const char	*home = rm->srv->cfg->home_tz;
+	struct event	 occ = p->ev;
+	int64_t		 start = d->occ, late = now - d->at;
+	json_t		*o;
+
+	if (d->before == REMIND_ABSOLUTE)
+		start = remind_occurrence(&p->in, d->due);
+	occ.end = start + (p->ev.end - p->ev.start);
+	occ.start = start;
+	o = event_to_json(&occ, home);
+	json_object_del(o, "remind");
+	json_object_del(o, "remind_at");
+	json_object_set_new(o, "event", json_string("reminder"));
+	json_object_set_new(o, "seq", json_integer(seq));
+	set_iso(o, "due", home, d->due);
+	json_object_set_new(o, "due_utc", json_integer(d->due));
+	json_object_set_new(o, "before", d->before == REMIND_ABSOLUTE ?
+	    json_null() : json_integer(d->before));
+	json_object_set_new(o, "snoozed", json_boolean(d->snoozed));
+	json_object_set_new(o, "late", json_boolean(remind_classify(d->at, now,
+	    rm->started, INT64_MAX) == REMIND_LATE));
+	json_object_set_new(o, "late_by", json_integer(late > 0 ? late : 0));
+	return o;
+}
+
+/*
+ * The window of reminders to fire for an event whose next_alarm is na:
+ * from na (or, for a changed event, from the instant that was pending
+ * before the change, if it has passed) up to now.
+ */
+static int64_t
+walk_from(int64_t na, int64_t now)
+{
+	int64_t	b;
+
+	if (!REMIND_DIRTY(na))
+		return na;
+	b = REMIND_BASELINE(na);
+	return b > 0 && b <= now ? b : now;
+}
+
+/* Record what is due in one transaction; the messages to deliver after. */
+static int
+fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
+    const struct remind_due *due, size_t ndue, json_t *out, char **cause)
+{
+	int64_t			 grace = remind_config_grace(rm->srv->cfg);
+	struct remind_mark	 m;
+	int			 cls;
+
+	for (size_t i = 0; i < ndue; i++) {
+		cls = remind_classify(due[i].at, now, rm->started, grace);
+		m.occ = due[i].occ;
+		m.due = due[i].due;
+		m.until = 0;
+		m.state = cls == REMIND_TOO_OLD ? REMIND_MISSED : REMIND_FIRED;
+		if (cls == REMIND_TOO_OLD) {
+			log_info("reminder missed: \"%s\" was due %lld, %llds "
+			    "ago (remind_grace %llds); uid %s", p->ev.summary,
+			    (long long)due[i].at, (long long)(now - due[i].at),
+			    (long long)grace, p->ev.uid);
+			if (store_remind_mark(store_of(rm), p->ev.uid, &m, 0,
+			    now - due[i].at, 0, now, cause) != 0)
+				return -1;
+			continue;
+		}
+		if (store_remind_mark(store_of(rm), p->ev.uid, &m, now,
+		    now - due[i].at, rm->seq + 1, now, cause) != 0)
+			return -1;
+		rm->seq++;
+		json_array_append_new(out, remind_describe(rm, p, &due[i], now,
+		    rm->seq));
+	}
+	return 0;
+}
+
+/* Fire what is due for one event and plan its next reminder. */
+static int
+walk_event(struct remind *rm, const char *uid, int64_t now, json_t *out,
+    char **cause)
+{
+	struct remind_plan	 p;
+	struct remind_due	*due = NULL;
+	size_t			 ndue = 0;
+	int64_t			 from, next, seq = rm->seq;
+	int			 rc;
+
+	if ((rc = remind_plan_load(rm, uid, &p, cause)) != 0)
+		return rc > 0 ? 0 : -1;
+	from = walk_from(p.next_alarm, now);
+	rc = -1;
+	if (remind_plan_marks(rm, &p, from, cause) != 0 ||
+	    remind_collect(&p.in, from, now, &due, &ndue, cause) != 0 ||
+	    remind_next(&p.in, now, &next, cause) != 0 ||
+	    store_begin(store_of(rm), cause) != 0)
+		goto out;
+	if (fire_due(rm, &p, now, due, ndue, out, cause) != 0 ||
+	    store_remind_set_next(store_of(rm), uid, next, cause) != 0 ||
+	    store_commit(store_of(rm), cause) != 0) {
+		store_rollback(store_of(rm));
+		rm->seq = seq;
+		json_array_clear(out);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(due);
+	remind_plan_clear(&p);
+	return rc;
+}
+
+/* An event that cannot be planned must not stall the walk. */
+static void
+give_up(struct remind *rm, const char *uid, const char *why)
+{
+	char	*again = NULL;
+
+	log_warnx("reminders of %s: %s; not planned", uid, why);
+	if (store_remind_set_next(store_of(rm), uid, REMIND_NEVER,
+	    &again) != 0) {
+		log_warnx("reminders of %s: %s", uid, again);
+		free(again);
+	}
+}
+
+/*
+ * The walk: fire what is due now, a batch of events at a time.  Returns 1
+ * when there may be more, 0 when done, -1 on a store error.
+ */
+static int
+walk(struct remind *rm)
+{
+	int64_t	 now = wall_now();
+	char	**uids, *why = NULL;
+	size_t	 n, i, j;
+	json_t	*msgs = json_array(), *m;
+
+	if (store_remind_due(store_of(rm), now, WALK_BATCH, &uids, &n,
+	    &why) != 0) {
+		log_warnx("reminders: %s", why);
+		free(why);
+		json_decref(msgs);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (walk_event(rm, uids[i], now, msgs, &why) != 0) {
+			give_up(rm, uids[i], why ? why : "unknown error");
+			free(why);
+			why = NULL;
+		}
+		json_array_foreach(msgs, j, m)
+			deliver(rm, json_incref(m));
+		json_array_clear(msgs);
+	}
+	store_remind_uids_free(uids, n);
+	json_decref(msgs);
+	return n == WALK_BATCH;
+}
+
+/* Walk, then either continue next turn or arm the timer. */
+void
+remind_run(struct remind *rm)
+{
+	struct timeval	 retry = { RETRY_AFTER, 0 };
+	int		 rc = walk(rm);
+
+	if (rc > 0)
+		event_active(rm->ev_work, EV_TIMEOUT, 0);
+	else if (rc == 0)
+		remind_arm(rm);
+	else
+		event_add(rm->ev_work, &retry);
+}
+
+static void
+work_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what;
+	remind_run(arg);
+}
+
+#ifdef __linux__
+static void
+timerfd_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct remind	*rm = arg;
+	uint64_t	 n;
+
+	(void)what;
+	if (read(fd, &n, sizeof n) < 0 && errno == ECANCELED)
+		log_info("reminders: the wall clock was set; planning again");
+	remind_run(rm);
+}
+
+static int
+timer_set(struct remind *rm, int64_t at)
+{
+	struct itimerspec	its;
+
+	memset(&its, 0, sizeof its);
+	if (at != REMIND_NEVER)
+		its.it_value.tv_sec = (time_t)(at > 253402300799LL ?
+		    253402300799LL : at);
+	return timerfd_settime(rm->tfd, TFD_TIMER_ABSTIME |
+	    TFD_TIMER_CANCEL_ON_SET, &its, NULL);
+}
+#endif
+
+/*
+ * Arm the one timer for the earliest next_alarm: the timerfd, or (without
+ * one) ev_work as a libevent timer capped at REMIND_FALLBACK_CAP seconds.
+ */
+static void
+remind_arm(struct remind *rm)
+{
+	struct timeval	 tv = { REMIND_FALLBACK_CAP, 0 };
+	int64_t		 at, now = wall_now();
+	char		*why = NULL;
+
+	if (store_remind_min(store_of(rm), &at, &why) != 0) {
+		log_warnx("reminders: %s", why);
+		free(why);
+		at = now + RETRY_AFTER;
+	}
+	if (at <= now) {
+		event_active(rm->ev_work, EV_TIMEOUT, 0);
+		return;
+	}
+#ifdef __linux__
+	if (rm->tfd != -1) {
+		if (timer_set(rm, at) == 0) {
+			if (at != REMIND_NEVER)
+				log_debug("reminders: next at %lld",
+				    (long long)at);
+			return;
+		}
+		log_warn("timerfd_settime");
+	}
+#endif
+	if (at - now < REMIND_FALLBACK_CAP)
+		tv.tv_sec = (time_t)(at - now);
+	event_add(rm->ev_work, &tv);
+}
+
+/* A write happened: plan the events it touched (marked in SQL), soon. */
+void
+remind_changed(struct remind *rm)
+{
+	if (rm != NULL)
+		event_active(rm->ev_work, EV_TIMEOUT, 0);
+}
+
+/* Plan one event again now (after a snooze or an acknowledgement). */
+int
+remind_replan(struct remind *rm, const char *uid, char **cause)
+{
+	if (store_remind_touch(store_of(rm), uid, cause) != 0)
+		return -1;
+	remind_changed(rm);
+	return 0;
+}
+
+/*
+ * The default triggers changed (or this is the first start): every event
+ * is planned again.  This is the one full pass, and it only happens when
+ * remind_default or a remind_<kind> setting changes.
+ */
+void
+remind_reconfigure(struct remind *rm)
+{
+	char	*fp = remind_config_fingerprint(rm->srv->cfg), *old = NULL;
+	char	*why = NULL;
+
+	if (store_remind_meta_get(store_of(rm), "defaults", &old, &why) != 0 ||
+	    (old != NULL && strcmp(old, fp) == 0))
+		goto out;
+	log_info("reminders: default triggers are now %s; planning every "
+	    "event again", fp);
+	if (store_begin(store_of(rm), &why) != 0)
+		goto out;
+	if (store_remind_touch(store_of(rm), NULL, &why) != 0 ||
+	    store_remind_meta_set(store_of(rm), "defaults", fp, &why) != 0 ||
+	    store_commit(store_of(rm), &why) != 0)
+		store_rollback(store_of(rm));
+	remind_changed(rm);
+out:
+	if (why != NULL) {
+		log_warnx("reminders: %s", why);
+		free(why);
+	}
+	free(old);
+	free(fp);
+}
+
+struct remind *
+remind_create(struct server *srv, char **cause)
+{
+	struct remind	*rm = xcalloc(1, sizeof *rm);
+
+	rm->srv = srv;
+	rm->started = wall_now();
+	rm->tfd = -1;
+	if (store_remind_seq(srv->store, &rm->seq, cause) != 0) {
+		free(rm);
+		return NULL;
+	}
+	rm->ev_work = event_new(srv->base, -1, 0, work_cb, rm);
+	rm->notify = notify_create(srv->base);
+#ifdef __linux__
+	rm->tfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (rm->tfd != -1) {
+		rm->ev_timer = event_new(srv->base, rm->tfd, EV_READ |
+		    EV_PERSIST, timerfd_cb, rm);
+		event_add(rm->ev_timer, NULL);
+	} else
+		log_warn("timerfd_create; checking the clock every %ds",
+		    REMIND_FALLBACK_CAP);
+#endif
+	/* What fell due while we were down, on the old plan; then re-plan. */
+	while (walk(rm) > 0)
+		;
+	remind_reconfigure(rm);
+	remind_run(rm);
+	return rm;
+}
+
+void
+remind_free(struct remind *rm)
+{
+	if (rm == NULL)
+		return;
+	if (rm->ev_timer != NULL)
+		event_free(rm->ev_timer);
+	if (rm->tfd != -1)
+		close(rm->tfd);
+	event_free(rm->ev_work);
+	notify_free(rm->notify);
+	free(rm);
+}
+
+int64_t
+remind_started(const struct remind *rm)
+{
+	return rm->started;
+}
+
+int64_t
+remind_seq(const struct remind *rm)
+{
+	return rm->seq;
+}

@@ -1,0 +1,469 @@
+/*
+ * store-remind.c — the reminder SQL (the schema is the reminders entry of
+ * store.c's migrations array).
+ *
+ * events.next_alarm holds, per event, the instant of its earliest pending
+ * reminder, under a partial index: arming the one timer is min(next_alarm)
+ * and firing walks the index up to now, so 100,000 pending reminders cost
+ * the daemon no memory and no scan.  NULL means nothing is pending.
+ *
+ * A negative next_alarm means "the event changed: plan it again".  Two
+ * triggers set it inside the writing transaction itself, so every write
+ * path (add, update, cancel, import, anything later) is covered without
+ * calling into the reminder code.  The negative value keeps the instant
+ * that was pending, as -1 - instant (plain -1: none), so a reminder that
+ * was due but not yet fired when the edit came (the machine was asleep)
+ * is still delivered, late, rather than lost.  Negative values sort first,
+ * so the walk picks changed events up before anything else.
+ *
+ * reminder_state has one row per (event, occurrence start, due instant)
+ * that was delivered (fired), dismissed (acked), snoozed or missed; a row
+ * is what makes delivery exactly once across restarts.  Rows go with
+ * their event (ON DELETE CASCADE).
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store-int.h"
+#include "store-remind.h"
+#include "xmalloc.h"
+
+/* The dirty encoding applied to next_alarm (see above). */
+#define DIRTY_EXPR \
+	"CASE WHEN next_alarm IS NULL THEN -1 WHEN next_alarm < 0 THEN " \
+	"next_alarm ELSE -1 - next_alarm END"
+
+static const char sql_min[] =
+    "SELECT min(next_alarm) FROM events WHERE next_alarm IS NOT NULL";
+static const char sql_due[] =
+    "SELECT uid FROM events WHERE next_alarm IS NOT NULL AND "
+    "next_alarm <= ?1 ORDER BY next_alarm LIMIT ?2";
+static const char sql_load[] =
+    "SELECT ical, next_alarm FROM events WHERE uid = ?1";
+static const char sql_marks[] =
+    "SELECT occ, due, state, snooze_until FROM reminder_state "
+    "WHERE uid = ?1 AND (due >= ?2 OR state = 'snoozed')";
+static const char sql_set_next[] =
+    "UPDATE events SET next_alarm = ?2 WHERE uid = ?1";
+static const char sql_mark[] =
+    "INSERT INTO reminder_state (uid, occ, due, state, snooze_until, "
+    "fired_at, late, deliveries, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, "
+    "?6, ?7, ?8 IS NOT NULL, ?9, ?8) ON CONFLICT (uid, occ, due) DO UPDATE "
+    "SET state = ?4, snooze_until = ?5, fired_at = coalesce(?6, fired_at), "
+    "late = ?7, deliveries = deliveries + (?8 IS NOT NULL), updated = ?9, "
+    "seq = coalesce(?8, seq)";
+static const char sql_seq[] =
+    "SELECT max(seq) FROM reminder_state WHERE seq IS NOT NULL";
+static const char sql_since[] =
+    "SELECT uid, occ, due, state, snooze_until, fired_at, late, "
+    "deliveries, updated, seq FROM reminder_state WHERE seq > ?1 "
+    "ORDER BY seq LIMIT ?2";
+static const char sql_touch[] =
+    "UPDATE events SET next_alarm = " DIRTY_EXPR " WHERE uid = ?1";
+static const char sql_touch_all[] =
+    "UPDATE events SET next_alarm = " DIRTY_EXPR;
+static const char sql_current[] =
+    "SELECT uid, occ, due, state, snooze_until, fired_at, late, "
+    "deliveries, updated, seq FROM reminder_state WHERE uid = ?1 AND state IN "
+    "('fired', 'snoozed', 'missed') ORDER BY updated DESC, due DESC LIMIT 1";
+static const char sql_missed[] =
+    "SELECT uid, occ, due, state, snooze_until, fired_at, late, "
+    "deliveries, updated, seq FROM reminder_state WHERE state = 'missed' AND "
+    "due >= ?1 AND due < ?2 ORDER BY due, uid LIMIT ?3";
+static const char sql_upcoming[] =
+    "SELECT uid FROM events WHERE next_alarm IS NOT NULL AND "
+    "next_alarm < ?1 ORDER BY next_alarm LIMIT ?2";
+static const char sql_meta_get[] =
+    "SELECT value FROM remind_meta WHERE key = ?1";
+static const char sql_meta_set[] =
+    "INSERT INTO remind_meta (key, value) VALUES (?1, ?2) "
+    "ON CONFLICT (key) DO UPDATE SET value = ?2";
+
+static sqlite3_stmt *
+stmt(struct store *st, const char *sql, char **cause)
+{
+	return store_stmt(st, sql, cause);
+}
+
+static void
+done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+/* The earliest next_alarm (REMIND_NEVER: none), from the index. */
+int
+store_remind_min(struct store *st, int64_t *out, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_min, cause);
+	int		 rc;
+
+	if (s == NULL)
+		return -1;
+	*out = REMIND_NEVER;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		*out = sqlite3_column_int64(s, 0);
+	done(s);
+	if (rc != SQLITE_ROW) {
+		store_db_cause(st, cause, "cannot read the store");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+uid_list(struct store *st, sqlite3_stmt *s, char ***uids, size_t *n,
+    char **cause)
+{
+	int	rc;
+
+	*uids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*uids = xreallocarray(*uids, *n + 1, sizeof **uids);
+		(*uids)[(*n)++] = store_col_dup(s, 0);
+	}
+	done(s);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(st, cause, "cannot read the store");
+		store_remind_uids_free(*uids, *n);
+		*uids = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Events whose next_alarm is at or before now (changed ones first). */
+int
+store_remind_due(struct store *st, int64_t now, size_t limit, char ***uids,
+    size_t *n, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_due, cause);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	return uid_list(st, s, uids, n, cause);
+}
+
+/* Events that may have a reminder before `to` (changed ones included). */
+int
+store_remind_upcoming(struct store *st, int64_t to, size_t limit,
+    char ***uids, size_t *n, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_upcoming, cause);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, to);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	return uid_list(st, s, uids, n, cause);
+}
+
+/*
+ * The event's reminder rows due at or after lo, and every snoozed one.
+ */
+int
+store_remind_marks(struct store *st, const char *uid, int64_t lo,
+    struct remind_mark **marks, size_t *n, char **cause)
+{
+	sqlite3_stmt		*s = stmt(st, sql_marks, cause);
+	struct remind_mark	*m;
+	int			 rc;
+
+	*marks = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	sqlite3_bind_int64(s, 2, lo);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*marks = xreallocarray(*marks, *n + 1, sizeof **marks);
+		m = &(*marks)[(*n)++];
+		m->occ = sqlite3_column_int64(s, 0);
+		m->due = sqlite3_column_int64(s, 1);
+		m->state = remind_state_parse((const char *)
+		    sqlite3_column_text(s, 2));
+		m->until = sqlite3_column_int64(s, 3);
+	}
+	done(s);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(st, cause, "cannot read the reminder state");
+		free(*marks);
+		*marks = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* An event's VEVENT and next_alarm (REMIND_NEVER for NULL): 0,
+ * STORE_NOT_FOUND or -1. */
+int
+store_remind_event(struct store *st, const char *uid, char **ical,
+    int64_t *next, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_load, cause);
+	int		 rc;
+
+	*ical = NULL;
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*ical = store_col_dup(s, 0);
+		*next = sqlite3_column_type(s, 1) == SQLITE_NULL ?
+		    REMIND_NEVER : sqlite3_column_int64(s, 1);
+	}
+	done(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOT_FOUND;
+	if (rc != SQLITE_ROW) {
+		store_db_cause(st, cause, "cannot read the store");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_remind_set_next(struct store *st, const char *uid, int64_t next,
+    char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_set_next, cause);
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	if (next == REMIND_NEVER)
+		sqlite3_bind_null(s, 2);
+	else
+		sqlite3_bind_int64(s, 2, next);
+	return store_step_done(st, s, cause, "cannot plan a reminder");
+}
+
+/*
+ * Record a reminder's state.  A delivery (fired_at non-zero) takes the
+ * delivery sequence number seq, which watchers use to catch up after a
+ * reconnection; fired_at 0 keeps the last delivery's time and number.
+ */
+int
+store_remind_mark(struct store *st, const char *uid,
+    const struct remind_mark *m, int64_t fired_at, int64_t late,
+    int64_t seq, int64_t now, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_mark, cause);
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	sqlite3_bind_int64(s, 2, m->occ);
+	sqlite3_bind_int64(s, 3, m->due);
+	store_bind_text(s, 4, remind_state_name(m->state));
+	if (m->state == REMIND_SNOOZED)
+		sqlite3_bind_int64(s, 5, m->until);
+	else
+		sqlite3_bind_null(s, 5);
+	if (fired_at != 0)
+		sqlite3_bind_int64(s, 6, fired_at);
+	else
+		sqlite3_bind_null(s, 6);
+	sqlite3_bind_int64(s, 7, late);
+	if (fired_at != 0)
+		sqlite3_bind_int64(s, 8, seq);
+	else
+		sqlite3_bind_null(s, 8);
+	sqlite3_bind_int64(s, 9, now);
+	return store_step_done(st, s, cause, "cannot record a reminder");
+}
+
+/* Mark one event (uid NULL: every event) to be planned again. */
+int
+store_remind_touch(struct store *st, const char *uid, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, uid ? sql_touch : sql_touch_all, cause);
+
+	if (s == NULL)
+		return -1;
+	if (uid != NULL)
+		store_bind_text(s, 1, uid);
+	return store_step_done(st, s, cause, "cannot plan reminders");
+}
+
+static void
+read_row(sqlite3_stmt *s, struct remind_row *r)
+{
+	r->uid = store_col_dup(s, 0);
+	r->mark.occ = sqlite3_column_int64(s, 1);
+	r->mark.due = sqlite3_column_int64(s, 2);
+	r->mark.state = remind_state_parse((const char *)
+	    sqlite3_column_text(s, 3));
+	r->mark.until = sqlite3_column_int64(s, 4);
+	r->fired_at = sqlite3_column_int64(s, 5);
+	r->late = sqlite3_column_int64(s, 6);
+	r->deliveries = sqlite3_column_int(s, 7);
+	r->updated = sqlite3_column_int64(s, 8);
+	r->seq = sqlite3_column_int64(s, 9);
+}
+
+/*
+ * The event's current reminder: the one last delivered, snoozed or missed
+ * and not yet acknowledged.  0, STORE_NOT_FOUND or -1.
+ */
+int
+store_remind_current(struct store *st, const char *uid, struct remind_row *r,
+    char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_current, cause);
+	int		 rc;
+
+	memset(r, 0, sizeof *r);
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_row(s, r);
+	done(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return STORE_NOT_FOUND;
+	store_db_cause(st, cause, "cannot read the reminder state");
+	return -1;
+}
+
+/* The last delivery sequence number (0: none yet). */
+int
+store_remind_seq(struct store *st, int64_t *seq, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_seq, cause);
+	int		 rc;
+
+	*seq = 0;
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*seq = sqlite3_column_int64(s, 0);
+	done(s);
+	if (rc != SQLITE_ROW) {
+		store_db_cause(st, cause, "cannot read the reminder state");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+row_list(struct store *st, sqlite3_stmt *s, struct remind_row **rows,
+    size_t *n, char **cause)
+{
+	int	rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*rows = xreallocarray(*rows, *n + 1, sizeof **rows);
+		read_row(s, &(*rows)[(*n)++]);
+	}
+	done(s);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(st, cause, "cannot read the reminder state");
+		store_remind_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Deliveries numbered after seq, oldest first, at most limit. */
+int
+store_remind_since(struct store *st, int64_t seq, size_t limit,
+    struct remind_row **rows, size_t *n, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_since, cause);
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	return row_list(st, s, rows, n, cause);
+}
+
+/* Missed reminders due in [from, to), at most limit, oldest first. */
+int
+store_remind_missed(struct store *st, int64_t from, int64_t to, size_t limit,
+    struct remind_row **rows, size_t *n, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_missed, cause);
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
+	return row_list(st, s, rows, n, cause);
+}
+
+/* A remembered value (NULL in *value when unset). */
+int
+store_remind_meta_get(struct store *st, const char *key, char **value,
+    char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_meta_get, cause);
+	int		 rc;
+
+	*value = NULL;
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*value = store_col_dup(s, 0);
+	done(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_db_cause(st, cause, "cannot read the store");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_remind_meta_set(struct store *st, const char *key, const char *value,
+    char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_meta_set, cause);
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, key);
+	store_bind_text(s, 2, value);
+	return store_step_done(st, s, cause, "cannot write the store");
+}
+
+void
+store_remind_rows_free(struct remind_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].uid);
+	free(rows);
+}
+
+void
+store_remind_uids_free(char **uids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(uids[i]);
+	free(uids);
+}

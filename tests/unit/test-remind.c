@@ -1,0 +1,608 @@
+/*
+ * test-remind.c — reminder planning (daemon/remind-plan.c) on an injected
+ * clock: one-off and recurring events, DST, edits, snoozes, absolute
+ * triggers, defaults per kind, the grace window; and the reminder tables
+ * (daemon/store-remind.c) on an in-memory store: the "plan again" marks
+ * set by every write, the index walk, state rows and their cascade.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "ical.h"
+#include "remind.h"
+#include "store.h"
+#include "store-remind.h"
+#include "test.h"
+#include "when.h"
+#include "xmalloc.h"
+
+void	icaltimezone_free_builtin_timezones(void);
+
+#define HOME	"Asia/Seoul"
+#define NOW0	((int64_t)1767225600)	/* 2026-01-01T00:00:00Z */
+
+struct fixture {
+	struct event	 ev;
+	char		*text;
+};
+
+static int64_t
+utc(int y, int mo, int d, int h, int mi)
+{
+	return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
+}
+
+/* A new event: start is a wire time read in tz. */
+static void
+make(struct fixture *f, const char *uid, const char *start, const char *tz,
+    const int64_t *offs, size_t noffs, const char *rrule)
+{
+	struct event_change	 ch;
+	char			*why = NULL;
+
+	event_change_init(&ch);
+	ch.summary = "Motorcade";
+	ch.kind = "summit";
+	ch.tz = tz;
+	when_parse_abs(start, &ch.start);
+	ch.duration = 3600;
+	ch.rrule = rrule;
+	if (noffs > 0) {
+		ch.set_remind = 1;
+		ch.remind = xcalloc(noffs, sizeof *ch.remind);
+		memcpy(ch.remind, offs, noffs * sizeof *offs);
+		ch.nremind = noffs;
+	}
+	f->text = NULL;
+	if (ical_apply(NULL, &ch, uid, NOW0, HOME, &f->text, &f->ev,
+	    &why) != 0) {
+		fprintf(stderr, "ical_apply: %s\n", why);
+		free(why);
+		CHECK(!"ical_apply failed");
+	}
+	event_change_clear(&ch);
+}
+
+/* Edit f with ch (replacing it). */
+static void
+edit(struct fixture *f, const struct event_change *ch)
+{
+	struct event	 ev;
+	char		*text = NULL, *why = NULL;
+	int		 rc;
+
+	rc = ical_apply(f->text, ch, NULL, NOW0 + 60, HOME, &text, &ev, &why);
+	if (rc != 0 && rc != ICAL_UNCHANGED) {
+		fprintf(stderr, "ical_apply: %s\n", why);
+		free(why);
+		CHECK(!"edit failed");
+		return;
+	}
+	event_clear(&f->ev);
+	free(f->text);
+	f->ev = ev;
+	f->text = text;
+}
+
+static void
+fixture_clear(struct fixture *f)
+{
+	event_clear(&f->ev);
+	free(f->text);
+}
+
+static void
+input(struct remind_input *in, const struct fixture *f,
+    const struct remind_mark *marks, size_t nmarks)
+{
+	memset(in, 0, sizeof *in);
+	in->ev = &f->ev;
+	in->ical = f->text;
+	in->home = HOME;
+	in->offs = f->ev.remind;
+	in->noffs = f->ev.nremind;
+	in->marks = marks;
+	in->nmarks = nmarks;
+	in->max_occ = 5000;
+}
+
+static int64_t
+next_after(const struct remind_input *in, int64_t after)
+{
+	int64_t	 t = 0;
+	char	*why = NULL;
+
+	if (remind_next(in, after, &t, &why) != 0) {
+		fprintf(stderr, "remind_next: %s\n", why);
+		free(why);
+		CHECK(!"remind_next failed");
+	}
+	return t;
+}
+
+static size_t
+collect(const struct remind_input *in, int64_t from, int64_t to,
+    struct remind_due **v)
+{
+	size_t	 n = 0;
+	char	*why = NULL;
+
+	if (remind_collect(in, from, to, v, &n, &why) != 0) {
+		fprintf(stderr, "remind_collect: %s\n", why);
+		free(why);
+		CHECK(!"remind_collect failed");
+	}
+	return n;
+}
+
+static void
+test_one_off(void)
+{
+	static const int64_t	 offs[] = { 1800, 600 };
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_mark	 m[2];
+	struct remind_due	*v;
+	int64_t			 start = utc(2026, 1, 5, 2, 0);
+
+	make(&f, "one@test", "2026-01-05T10:00:00", "Asia/Shanghai", offs, 2,
+	    NULL);
+	CHECK_INT(f.ev.start, start);
+	input(&in, &f, NULL, 0);
+	CHECK_INT(next_after(&in, NOW0), start - 1800);
+	CHECK_INT(next_after(&in, start - 1800), start - 600);
+	CHECK_INT(next_after(&in, start - 600), REMIND_NEVER);
+
+	/* Both due in the window, in order, each once. */
+	CHECK_INT(collect(&in, start - 1800, start, &v), 2);
+	CHECK_INT(v[0].due, start - 1800);
+	CHECK_INT(v[0].before, 1800);
+	CHECK_INT(v[0].occ, start);
+	CHECK_INT(v[1].due, start - 600);
+	CHECK(!v[0].snoozed);
+	free(v);
+
+	/* Fired (and missed) reminders are not pending any more. */
+	m[0] = (struct remind_mark){ start, start - 1800, REMIND_FIRED, 0 };
+	m[1] = (struct remind_mark){ start, start - 600, REMIND_MISSED, 0 };
+	input(&in, &f, m, 1);
+	CHECK_INT(next_after(&in, NOW0), start - 600);
+	input(&in, &f, m, 2);
+	CHECK_INT(next_after(&in, NOW0), REMIND_NEVER);
+	CHECK_INT(collect(&in, NOW0, start, &v), 0);
+	free(v);
+	fixture_clear(&f);
+}
+
+static void
+test_cancelled(void)
+{
+	static const int64_t	 offs[] = { 1800 };
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_due	*v;
+	struct event_change	 ch;
+
+	make(&f, "gone@test", "2026-01-05T10:00:00", "Asia/Seoul", offs, 1,
+	    NULL);
+	event_change_init(&ch);
+	ch.status = "cancelled";
+	edit(&f, &ch);
+	CHECK_STR(f.ev.status, "cancelled");
+	input(&in, &f, NULL, 0);
+	CHECK_INT(next_after(&in, NOW0), REMIND_NEVER);
+	CHECK_INT(collect(&in, NOW0, NOW0 + 86400 * 30, &v), 0);
+	free(v);
+	fixture_clear(&f);
+}
+
+/* A daily 09:00 meeting in Berlin across the spring DST change. */
+static void
+test_recurring_dst(void)
+{
+	static const int64_t	 offs[] = { 1800 };
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_mark	 m;
+	struct remind_due	*v;
+	size_t			 n;
+
+	make(&f, "daily@test", "2026-03-20T09:00:00", "Europe/Berlin", offs, 1,
+	    "FREQ=DAILY");
+	input(&in, &f, NULL, 0);
+	/* 08:30 CET is 07:30Z; 08:30 CEST (from 29 March) is 06:30Z. */
+	CHECK_INT(next_after(&in, utc(2026, 3, 20, 0, 0)),
+	    utc(2026, 3, 20, 7, 30));
+	CHECK_INT(next_after(&in, utc(2026, 3, 28, 7, 30)),
+	    utc(2026, 3, 29, 6, 30));
+	/* One reminder per occurrence; the one fired is not repeated. */
+	m = (struct remind_mark){ utc(2026, 3, 29, 7, 0), utc(2026, 3, 29, 6,
+	    30), REMIND_FIRED, 0 };
+	input(&in, &f, &m, 1);
+	CHECK_INT(next_after(&in, utc(2026, 3, 28, 7, 30)),
+	    utc(2026, 3, 30, 6, 30));
+	/* Three days of downtime: three due, the fired one skipped. */
+	n = collect(&in, utc(2026, 3, 28, 0, 0), utc(2026, 3, 31, 0, 0), &v);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_INT(v[0].due, utc(2026, 3, 28, 7, 30));
+		CHECK_INT(v[0].occ, utc(2026, 3, 28, 8, 0));
+		CHECK_INT(v[1].due, utc(2026, 3, 30, 6, 30));
+	}
+	free(v);
+	fixture_clear(&f);
+}
+
+/* Moving an event re-plans it; an edit that keeps the time does not. */
+static void
+test_edits(void)
+{
+	static const int64_t	 offs[] = { 1800 };
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_mark	 m;
+	struct event_change	 ch;
+	int64_t			 start;
+
+	make(&f, "edit@test", "2026-01-05T10:00:00", "Asia/Seoul", offs, 1,
+	    NULL);
+	start = f.ev.start;
+	m = (struct remind_mark){ start, start - 1800, REMIND_FIRED, 0 };
+	input(&in, &f, &m, 1);
+	CHECK_INT(next_after(&in, NOW0), REMIND_NEVER);
+
+	event_change_init(&ch);
+	ch.summary = "Motorcade (new route)";
+	edit(&f, &ch);
+	input(&in, &f, &m, 1);
+	CHECK_INT(next_after(&in, NOW0), REMIND_NEVER);	/* unchanged */
+
+	event_change_init(&ch);
+	when_parse_abs("2026-01-05T11:00:00", &ch.start);
+	edit(&f, &ch);
+	CHECK_INT(f.ev.start, start + 3600);
+	input(&in, &f, &m, 1);
+	CHECK_INT(next_after(&in, NOW0), start + 3600 - 1800);	/* changed */
+
+	/* A changed trigger on the same start is a new reminder too. */
+	event_change_init(&ch);
+	when_parse_abs("2026-01-05T10:00:00", &ch.start);
+	ch.set_remind = 1;
+	ch.remind = xcalloc(1, sizeof *ch.remind);
+	ch.remind[0] = 900;
+	ch.nremind = 1;
+	edit(&f, &ch);
+	event_change_clear(&ch);
+	input(&in, &f, &m, 1);
+	CHECK_INT(next_after(&in, NOW0), start - 900);
+	fixture_clear(&f);
+}
+
+static void
+test_snooze(void)
+{
+	static const int64_t	 offs[] = { 1800 };
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_mark	 m;
+	struct remind_due	*v;
+	int64_t			 start, until;
+
+	make(&f, "snooze@test", "2026-01-05T10:00:00", "Asia/Seoul", offs, 1,
+	    NULL);
+	start = f.ev.start;
+	until = start - 1800 + 600;
+	m = (struct remind_mark){ start, start - 1800, REMIND_SNOOZED, until };
+	input(&in, &f, &m, 1);
+	CHECK_INT(next_after(&in, start - 1800), until);
+	CHECK_INT(collect(&in, until, until, &v), 1);
+	CHECK_INT(v[0].at, until);
+	CHECK_INT(v[0].due, start - 1800);
+	CHECK_INT(v[0].before, 1800);
+	CHECK(v[0].snoozed);
+	free(v);
+	/* Once it fired again, it is done; acknowledged ones never fire. */
+	m.state = REMIND_FIRED;
+	CHECK_INT(next_after(&in, start - 1800), REMIND_NEVER);
+	m.state = REMIND_ACKED;
+	CHECK_INT(next_after(&in, NOW0), REMIND_NEVER);
+	fixture_clear(&f);
+}
+
+static void
+test_absolute(void)
+{
+	static const int64_t	 offs[] = { 3600 };
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_due	*v;
+	struct remind_mark	 m;
+	struct event_change	 ch;
+	int64_t			 at = utc(2026, 3, 21, 12, 0);
+	size_t			 n;
+
+	make(&f, "abs@test", "2026-03-20T09:00:00", "Europe/Berlin", offs, 1,
+	    "FREQ=DAILY");
+	event_change_init(&ch);
+	ch.set_remind_at = 1;
+	ch.remind_at = xcalloc(1, sizeof *ch.remind_at);
+	ch.remind_at[0] = at;
+	ch.nremind_at = 1;
+	edit(&f, &ch);
+	event_change_clear(&ch);
+	CHECK_INT(f.ev.nremind_at, 1);
+	CHECK_INT(f.ev.nremind, 1);		/* the relative one kept */
+	CHECK(strstr(f.text, "TRIGGER;VALUE=DATE-TIME:20260321T120000Z") !=
+	    NULL);
+	input(&in, &f, NULL, 0);
+	n = collect(&in, at, at, &v);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_INT(v[0].occ, 0);
+		CHECK_INT(v[0].before, REMIND_ABSOLUTE);
+		/* It reminds of the next occurrence: 22 March, 08:00Z. */
+		CHECK_INT(remind_occurrence(&in, v[0].due),
+		    utc(2026, 3, 22, 8, 0));
+	}
+	free(v);
+	/* Fired once, it stays fired whatever the event's start becomes. */
+	m = (struct remind_mark){ 0, at, REMIND_FIRED, 0 };
+	input(&in, &f, &m, 1);
+	CHECK_INT(collect(&in, at, at, &v), 0);
+	free(v);
+	fixture_clear(&f);
+}
+
+static void
+test_defaults(void)
+{
+	static const int64_t	 own[] = { 300 };
+	struct remind_list	 kind, dflt;
+	struct fixture		 f;
+	const int64_t		*offs;
+	size_t			 n;
+	char			*why = NULL, *s;
+
+	CHECK_INT(remind_parse_list("1d, 1h", &kind, &why), 0);
+	CHECK_INT(kind.n, 2);
+	CHECK_INT(kind.off[0], 86400);
+	CHECK_INT(kind.off[1], 3600);
+	CHECK_INT(remind_parse_list("30m", &dflt, &why), 0);
+	s = remind_format_list(&kind);
+	CHECK_STR(s, "1d,1h");
+	free(s);
+	CHECK_INT(remind_parse_list("none", &dflt, &why), 0);
+	CHECK(dflt.set && dflt.n == 0);
+	CHECK_INT(remind_parse_list("0", &dflt, &why), 0);
+	CHECK_INT(dflt.off[0], 0);
+	CHECK_INT(remind_parse_list("soon", &dflt, &why), -1);
+	CHECK(why != NULL && strstr(why, "soon") != NULL);
+	free(why);
+	CHECK_INT(remind_parse_list("30m", &dflt, &why), 0);
+
+	make(&f, "dflt@test", "2026-01-05T10:00:00", "Asia/Seoul", NULL, 0,
+	    NULL);
+	remind_offsets(&f.ev, &kind, &dflt, &offs, &n);	/* per kind wins */
+	CHECK_INT(n, 2);
+	CHECK_INT(offs[0], 86400);
+	kind.set = 0;
+	remind_offsets(&f.ev, &kind, &dflt, &offs, &n);	/* then the default */
+	CHECK_INT(n, 1);
+	CHECK_INT(offs[0], 1800);
+	remind_offsets(&f.ev, NULL, NULL, &offs, &n);
+	CHECK_INT(n, 0);
+	fixture_clear(&f);
+
+	make(&f, "own@test", "2026-01-05T10:00:00", "Asia/Seoul", own, 1, NULL);
+	kind.set = 1;
+	remind_offsets(&f.ev, &kind, &dflt, &offs, &n);	/* its own win */
+	CHECK_INT(n, 1);
+	CHECK_INT(offs[0], 300);
+	fixture_clear(&f);
+}
+
+static void
+test_grace(void)
+{
+	int64_t	 due = NOW0, started = NOW0 - 100, grace = 3600;
+
+	CHECK_INT(remind_classify(due, due, started, grace), REMIND_ON_TIME);
+	CHECK_INT(remind_classify(due, due + 1, started, grace),
+	    REMIND_ON_TIME);
+	/* The machine slept or the clock jumped: late beyond the slack. */
+	CHECK_INT(remind_classify(due, due + REMIND_LATE_SLACK + 1, started,
+	    grace), REMIND_LATE);
+	/* Due while the daemon was down: late, however little. */
+	CHECK_INT(remind_classify(due, due + 3, due + 2, grace), REMIND_LATE);
+	CHECK_INT(remind_classify(due, due + grace, due + 2, grace),
+	    REMIND_LATE);
+	CHECK_INT(remind_classify(due, due + grace + 1, due + 2, grace),
+	    REMIND_TOO_OLD);
+}
+
+/* Every other year: nothing within the horizon, so a checkpoint. */
+static void
+test_horizon(void)
+{
+	static const int64_t	 offs[] = { 3600 };
+	struct fixture		 f;
+	struct remind_input	 in;
+	int64_t			 after = utc(2026, 6, 1, 0, 0), t;
+
+	make(&f, "rare@test", "2026-01-05T10:00:00", "Asia/Seoul", offs, 1,
+	    "FREQ=YEARLY;INTERVAL=2");
+	input(&in, &f, NULL, 0);
+	t = next_after(&in, after);
+	CHECK_INT(t, after + REMIND_HORIZON + 1);
+	/* Looking again from the checkpoint finds the occurrence. */
+	CHECK_INT(next_after(&in, t), utc(2028, 1, 5, 0, 0));
+	fixture_clear(&f);
+
+	make(&f, "ended@test", "2026-01-05T10:00:00", "Asia/Seoul", offs, 1,
+	    "FREQ=DAILY;COUNT=2");
+	input(&in, &f, NULL, 0);
+	CHECK_INT(next_after(&in, after), REMIND_NEVER);
+	fixture_clear(&f);
+}
+
+static struct store *
+open_store(void)
+{
+	char		*why = NULL;
+	struct store	*st = store_open(":memory:", &why);
+
+	if (st == NULL) {
+		fprintf(stderr, "store_open: %s\n", why);
+		free(why);
+	}
+	return st;
+}
+
+static int64_t
+next_alarm(struct store *st, const char *uid)
+{
+	char	*ical = NULL, *why = NULL;
+	int64_t	 t = 0;
+
+	CHECK_INT(store_remind_event(st, uid, &ical, &t, &why), 0);
+	free(ical);
+	free(why);
+	return t;
+}
+
+static void
+test_store(void)
+{
+	static const int64_t	 offs[] = { 1800 };
+	struct store		*st = open_store();
+	struct fixture		 a, b;
+	struct remind_mark	*marks, m;
+	struct remind_row	 row, *rows;
+	char			**uids, *why = NULL, *v;
+	size_t			 n;
+	int64_t			 t, start;
+
+	CHECK(st != NULL);
+	if (st == NULL)
+		return;
+	make(&a, "a@test", "2026-01-05T10:00:00", "Asia/Seoul", offs, 1, NULL);
+	make(&b, "b@test", "2026-01-06T10:00:00", "Asia/Seoul", offs, 1, NULL);
+	start = a.ev.start;
+	CHECK_INT(store_put(st, &a.ev, a.text, &why), 0);
+	CHECK_INT(store_put(st, &b.ev, b.text, &why), 0);
+	/* Every write marks the event "plan again" (the trigger). */
+	CHECK_INT(next_alarm(st, "a@test"), -1);
+	CHECK_INT(store_remind_min(st, &t, &why), 0);
+	CHECK_INT(t, -1);
+	CHECK_INT(store_remind_set_next(st, "a@test", start - 1800, &why), 0);
+	CHECK_INT(store_remind_set_next(st, "b@test", REMIND_NEVER, &why), 0);
+	CHECK_INT(store_remind_min(st, &t, &why), 0);
+	CHECK_INT(t, start - 1800);
+	/* An edit keeps the instant that was pending as its baseline. */
+	CHECK_INT(store_put(st, &a.ev, a.text, &why), 0);
+	t = next_alarm(st, "a@test");
+	CHECK(REMIND_DIRTY(t));
+	CHECK_INT(REMIND_BASELINE(t), start - 1800);
+	CHECK_INT(store_put(st, &b.ev, b.text, &why), 0);
+	CHECK_INT(next_alarm(st, "b@test"), -1);
+
+	/* The walk: changed events first, then those due. */
+	CHECK_INT(store_remind_due(st, NOW0, 10, &uids, &n, &why), 0);
+	CHECK_INT(n, 2);
+	store_remind_uids_free(uids, n);
+	CHECK_INT(store_remind_set_next(st, "a@test", start - 1800, &why), 0);
+	CHECK_INT(store_remind_set_next(st, "b@test", REMIND_NEVER, &why), 0);
+	CHECK_INT(store_remind_due(st, start - 1801, 10, &uids, &n, &why), 0);
+	CHECK_INT(n, 0);
+	store_remind_uids_free(uids, n);
+	CHECK_INT(store_remind_due(st, start - 1800, 10, &uids, &n, &why), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_STR(uids[0], "a@test");
+	store_remind_uids_free(uids, n);
+
+	/* State rows: a delivery takes a sequence number. */
+	m = (struct remind_mark){ start, start - 1800, REMIND_FIRED, 0 };
+	CHECK_INT(store_remind_mark(st, "a@test", &m, start - 1800, 0, 1,
+	    start - 1800, &why), 0);
+	CHECK_INT(store_remind_seq(st, &t, &why), 0);
+	CHECK_INT(t, 1);
+	CHECK_INT(store_remind_marks(st, "a@test", NOW0, &marks, &n, &why), 0);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_INT(marks[0].state, REMIND_FIRED);
+		CHECK_INT(marks[0].due, start - 1800);
+	}
+	free(marks);
+	CHECK_INT(store_remind_current(st, "a@test", &row, &why), 0);
+	CHECK_INT(row.seq, 1);
+	CHECK_INT(row.deliveries, 1);
+	free(row.uid);
+	m.state = REMIND_SNOOZED;
+	m.until = start - 600;
+	CHECK_INT(store_remind_mark(st, "a@test", &m, 0, 0, 0, start - 1700,
+	    &why), 0);
+	CHECK_INT(store_remind_marks(st, "a@test", start, &marks, &n, &why), 0);
+	CHECK_INT(n, 1);		/* snoozed rows whatever their due */
+	if (n == 1)
+		CHECK_INT(marks[0].until, start - 600);
+	free(marks);
+	CHECK_INT(store_remind_since(st, 0, 10, &rows, &n, &why), 0);
+	CHECK_INT(n, 1);
+	store_remind_rows_free(rows, n);
+	CHECK_INT(store_remind_current(st, "b@test", &row, &why),
+	    STORE_NOT_FOUND);
+
+	/* Missed rows are listed; all rows go with their event. */
+	m = (struct remind_mark){ b.ev.start, b.ev.start - 1800, REMIND_MISSED,
+	    0 };
+	CHECK_INT(store_remind_mark(st, "b@test", &m, 0, 7200, 0, NOW0, &why),
+	    0);
+	CHECK_INT(store_remind_missed(st, INT64_MIN, INT64_MAX, 10, &rows, &n,
+	    &why), 0);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_STR(rows[0].uid, "b@test");
+		CHECK_INT(rows[0].late, 7200);
+	}
+	store_remind_rows_free(rows, n);
+	CHECK_INT(store_delete(st, "b@test", &why), 0);
+	CHECK_INT(store_remind_missed(st, INT64_MIN, INT64_MAX, 10, &rows, &n,
+	    &why), 0);
+	CHECK_INT(n, 0);
+	store_remind_rows_free(rows, n);
+
+	/* "Plan everything again" and the remembered defaults. */
+	CHECK_INT(store_remind_touch(st, NULL, &why), 0);
+	CHECK(REMIND_DIRTY(next_alarm(st, "a@test")));
+	CHECK_INT(store_remind_meta_get(st, "defaults", &v, &why), 0);
+	CHECK(v == NULL);
+	CHECK_INT(store_remind_meta_set(st, "defaults", "default=30m", &why),
+	    0);
+	CHECK_INT(store_remind_meta_get(st, "defaults", &v, &why), 0);
+	CHECK_STR(v, "default=30m");
+	free(v);
+	CHECK(why == NULL);
+	free(why);
+	fixture_clear(&a);
+	fixture_clear(&b);
+	store_close(st);
+}
+
+int
+main(void)
+{
+	test_one_off();
+	test_cancelled();
+	test_recurring_dst();
+	test_edits();
+	test_snooze();
+	test_absolute();
+	test_defaults();
+	test_grace();
+	test_horizon();
+	test_store();
+	icaltimezone_free_builtin_timezones();
+	TEST_DONE();
+}
