@@ -276,11 +276,11 @@ show_participants(FILE *fp, json_t *ev, int color)
 	char	*line;
 
 	json_array_foreach(json_object_get(ev, "participants"), i, p) {
-		xasprintf(&line, "%s%s%s%s%s", str(p, "name"),
+		/* The ")" is part of the format: the line has no room after. */
+		xasprintf(&line, "%s%s%s%s%s%s", str(p, "name"),
 		    *str(p, "role") ? " (" : "", str(p, "role"),
-		    *str(p, "country") ? ", " : "", str(p, "country"));
-		if (*str(p, "role"))
-			strcat(line, ")");
+		    *str(p, "country") ? ", " : "", str(p, "country"),
+		    *str(p, "role") ? ")" : "");
 		field(fp, i == 0 ? "participants" : "", line, color);
 		free(line);
 	}
