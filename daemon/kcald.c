@@ -196,15 +196,18 @@ main(int argc, char **argv)
 		}
 	if ((cfg = load_config(&cause)) == NULL) {
 		fprintf(stderr, "kcald: %s\n", cause);
+		free(cause);
 		return 1;
 	}
 	if (log_init(cfg->log_file, cfg->log_level) != 0) {
 		fprintf(stderr, "kcald: cannot open log %s: %s\n", cfg->log_file,
 		    strerror(errno));
+		config_free(cfg);
 		return 1;
 	}
 	if (server_init(&srv, cfg, &cause) != 0) {
 		fprintf(stderr, "kcald: %s\n", cause);
+		free(cause);
 		server_free(&srv);
 		config_free(cfg);
 		return 1;
