@@ -40,6 +40,10 @@ static const struct subcmd subcmds[] = {
 	  "manage the iCalendar feeds served over HTTP" },
 	{ "itinerary", cmd_itinerary, "itinerary UID [--format text|markdown|"
 	  "html|ics|json]", "a visit's programme day by day, for a briefing" },
+	{ "people", cmd_people, "people [NAME] [--from WHEN] [--next N] "
+	  "[--format text|json]", "participants with their next events" },
+	{ "confirm", cmd_confirm, "confirm UID...",
+	  "confirm tentative events" },
 	{ "help", cmd_help, "help [COMMAND]", "show help" },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -29,6 +29,8 @@ int	 cmd_status(int, char **);
 
 /* Itineraries (itinerary.c). */
 int	 cmd_itinerary(int, char **);
+int	 cmd_people(int, char **);
+int	 cmd_confirm(int, char **);
 
 /* transfer.c */
 int	 cmd_import(int, char **);

@@ -57,6 +57,7 @@ CMD_DECL(cancel);
 CMD_DECL(delete);
 CMD_DECL(status);
 CMD_DECL(itinerary);
+CMD_DECL(people);
 CMD_DECL(export);
 
 #endif

@@ -25,7 +25,7 @@ _kcal_zones()
 _kcal()
 {
 	local cur prev cmd i opts
-	local cmds="add list show edit cancel rm status itinerary help"
+	local cmds="add list show edit cancel rm status itinerary people confirm help"
 	local event_opts="--start --end --duration --tz --end-tz --all-day --kind
 		--location --description --url --participant --parent --status
 		--class --remind --rrule --help"
@@ -62,6 +62,7 @@ _kcal()
 		show) opts="text json ics" ;;
 		edit|status) opts="text json" ;;
 		itinerary) opts="text markdown html ics json" ;;
+		people) opts="text json" ;;
 		*) opts="" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur")); return ;;
@@ -90,6 +91,8 @@ _kcal()
 	rm)	opts="-y --yes --help" ;;
 	status)	opts="--format --help" ;;
 	itinerary) opts="--format --help" ;;
+	people)	opts="--from --next --format --help" ;;
+	confirm) opts="--help" ;;
 	help)	opts="$cmds" ;;
 	*)	opts="" ;;
 	esac
