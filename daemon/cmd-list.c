@@ -1,7 +1,8 @@
 /*
  * cmd-list.c — "list": events overlapping a window, filtered, in start
  * order.  Recurring events are expanded into their occurrences inside the
- * window; the total is capped (max_occurrences) and the reply says so.
+ * window (RECURRENCE-ID overrides in place of the occurrences they
+ * replace); the total is capped (max_occurrences) and the reply says so.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -22,21 +23,27 @@ struct list_state {
 	int64_t			 from, to;
 	size_t			 max;
 	int			 truncated;
+	int			 include_cancelled;
 	char			*why;
 };
 
+/* An occurrence, as its override (if any) says it now is. */
 static int
-add_occurrence(void *arg, int64_t start, int64_t end)
+add_occurrence(void *arg, const struct ical_occ *oc)
 {
 	struct list_state	*ls = arg;
-	struct event		 occ = *ls->ev;
+	struct event		 occ = oc->override ? *oc->override : *ls->ev;
 	json_t			*o;
 	char			 rid[64];
 
-	occ.start = start;
-	occ.end = end;
+	if (oc->override != NULL && !ls->include_cancelled &&
+	    strcmp(oc->override->status, "cancelled") == 0)
+		return 0;
+	occ.start = oc->start;
+	occ.end = oc->end;
+	occ.rrule = ls->ev->rrule;
 	o = cmd_event_json(ls->ctx, &occ);
-	tz_iso("UTC", start, rid, sizeof rid);
+	tz_iso("UTC", oc->rid, rid, sizeof rid);
 	json_object_set_new(o, "recurrence_id", json_string(rid));
 	json_array_append_new(ls->events, o);
 	return 0;
@@ -58,8 +65,8 @@ add_row(void *arg, const struct event *ev, const char *ical)
 		return 0;
 	}
 	ls->ev = ev;
-	rc = ical_expand(ical, ls->ctx->srv->cfg->home_tz, ls->from, ls->to,
-	    ls->max - have, add_occurrence, ls, &ls->why);
+	rc = ical_expand_full(ical, ls->ctx->srv->cfg->home_tz, ls->from,
+	    ls->to, ls->max - have, add_occurrence, ls, &ls->why);
 	if (rc == 1)
 		ls->truncated = 1;
 	if (rc < 0) {
@@ -104,7 +111,7 @@ sorted(json_t *a)
 static json_t *
 cmd_list_exec(struct cmd_ctx *ctx)
 {
-	struct list_state	 ls = { ctx, NULL, NULL, 0, 0, 0, 0, NULL };
+	struct list_state	 ls = { ctx, NULL, NULL, 0, 0, 0, 0, 0, NULL };
 	struct store_query	 q;
 	char			*why = NULL;
 
@@ -143,6 +150,7 @@ cmd_list_exec(struct cmd_ctx *ctx)
 	ls.from = q.from;
 	ls.to = q.to;
 	ls.max = ctx->srv->cfg->max_occurrences;
+	ls.include_cancelled = q.include_cancelled;
 	if (store_query(ctx->srv->store, &q, add_row, &ls, &ls.why) != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", ls.why ? ls.why : "query failed");
 		json_decref(ls.events);

@@ -23,7 +23,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_update_entry, &cmd_cancel_entry, &cmd_delete_entry,
 	&cmd_status_entry,
 	&cmd_itinerary_entry, &cmd_people_entry,	/* itineraries */
-	&cmd_export_entry,	/* import/export and feeds */
+	&cmd_import_entry, &cmd_export_entry,	/* import/export and feeds */
 	NULL
 };
 

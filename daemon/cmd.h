@@ -58,6 +58,7 @@ CMD_DECL(delete);
 CMD_DECL(status);
 CMD_DECL(itinerary);
 CMD_DECL(people);
+CMD_DECL(import);
 CMD_DECL(export);
 
 #endif

@@ -14,7 +14,8 @@
  * and X-PUBLISHED twins; no VALARM unless asked (apps ignore or misuse
  * them; the daemon reminds); RDATE periods become plain RDATEs and an
  * event with several RRULEs (deprecated, and read differently by each
- * client) is flattened into RDATEs inside the feed's window; redaction
+ * client) or an RSCALE rule is flattened into RDATEs inside the feed's
+ * window; redaction
  * keeps only a whitelist of properties, so nothing unforeseen leaks.
  *
  * Nothing here depends on the time of the request: the same records give
@@ -29,6 +30,7 @@
 
 #include "ical.h"
 #include "ical-export.h"
+#include "ical-serialize.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -244,8 +246,9 @@ struct flatten {
 	int64_t		 start;
 };
 
+/* An occurrence as an RDATE: where the rule put it (its RECURRENCE-ID). */
 static int
-add_rdate(void *arg, int64_t start, int64_t end)
+add_rdate(void *arg, const struct ical_occ *occ)
 {
 	struct flatten			*f = arg;
 	struct icaldatetimeperiodtype	 r;
@@ -253,8 +256,8 @@ add_rdate(void *arg, int64_t start, int64_t end)
 	struct when			 w;
 	char				 buf[32];
 	int				 utc = strcmp(f->tz, "UTC") == 0;
+	int64_t				 start = occ->rid;
 
-	(void)end;
 	if (start == f->start)
 		return 0;
 	memset(&r, 0, sizeof r);
@@ -279,10 +282,28 @@ add_rdate(void *arg, int64_t start, int64_t end)
 	return 0;
 }
 
+/* An RFC 7529 rule (RSCALE): few subscribers read one. */
+static int
+rscale(icalcomponent *c)
+{
+	icalproperty			*p;
+	struct icalrecurrencetype	 r;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+		r = icalproperty_get_rrule(p);
+		if (r.rscale != NULL && *r.rscale != '\0')
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Several RRULEs in one VEVENT (RFC 2445 allowed it, RFC 5545 deprecates
- * it, clients disagree): replace the rules with the occurrences inside
- * the feed's window, which every client reads the same way.
+ * it, clients disagree) or an RFC 7529 RSCALE rule (a Hebrew or Chinese
+ * calendar, which few clients read): replace the rules with the
+ * occurrences inside the feed's window, which every client reads the same
+ * way.
  */
 static void
 flatten_rrules(struct ical_out *out, icalcomponent *c)
@@ -291,7 +312,8 @@ flatten_rrules(struct ical_out *out, icalcomponent *c)
 	struct flatten	 f;
 	char		*text, *why = NULL;
 
-	if (icalcomponent_count_properties(c, ICAL_RRULE_PROPERTY) < 2)
+	if (icalcomponent_count_properties(c, ICAL_RRULE_PROPERTY) < 2 &&
+	    !rscale(c))
 		return;
 	text = icalcomponent_as_ical_string_r(c);
 	if (ical_extract(text, out->o.home, &ev, &why) != 0) {
@@ -306,7 +328,7 @@ flatten_rrules(struct ical_out *out, icalcomponent *c)
 	f.tz = ev.tz;
 	f.all_day = ev.all_day;
 	f.start = ev.start;
-	ical_expand(text, out->o.home, out->o.from, out->o.to,
+	ical_expand_full(text, out->o.home, out->o.from, out->o.to,
 	    out->o.max_rdates, add_rdate, &f, &why);
 	free(why);
 	event_clear(&ev);
@@ -413,7 +435,7 @@ char *
 ical_out_finish(struct ical_out *out, size_t *len)
 {
 	icalcomponent	*cal = icalcomponent_new_vcalendar(), *z;
-	char		*s, *text;
+	char		*text;
 
 	calendar_props(out, cal);
 	qsort(out->tzid, out->ntzid, sizeof *out->tzid, by_name);
@@ -423,12 +445,194 @@ ical_out_finish(struct ical_out *out, size_t *len)
 	for (size_t i = 0; i < out->nev; i++)
 		icalcomponent_add_component(cal, out->ev[i]);
 	out->nev = 0;
-	s = icalcomponent_as_ical_string_r(cal);
-	text = xstrdup(s);
-	icalmemory_free_buffer(s);
+	text = ical_serialize(cal);
 	icalcomponent_free(cal);
 	ical_out_free(out);
 	if (len != NULL)
 		*len = strlen(text);
+	return text;
+}
+
+/*
+ * libical 3.0 reads "CATEGORIES:Meeting\, John,Work" as two categories,
+ * "Meeting, John" and "Work", but writes the first back without escaping
+ * its comma, so the next reader finds three.  ical_serialize() writes such
+ * values through placeholders: libical serialises the component, then each
+ * line holding a placeholder is unfolded, given the escaped value, and
+ * folded again (75 octets, never inside a UTF-8 character).
+ */
+#define PH_PREFIX	"KCALPLACEHOLDER"
+
+struct placeholders {
+	icalproperty	**prop;
+	char		**orig;		/* the value, to put back */
+	char		**value;	/* escaped, by index */
+	size_t		  n;
+};
+
+static int
+multi_text(icalproperty_kind k)
+{
+	return k == ICAL_CATEGORIES_PROPERTY || k == ICAL_RESOURCES_PROPERTY;
+}
+
+static char *
+escape_text(const char *s)
+{
+	char	*out = xmalloc(strlen(s) * 2 + 1), *o = out;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == ';' || *s == ',')
+			*o++ = '\\';
+		if (*s == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+			continue;
+		}
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+static void
+hide_values(icalcomponent *c, struct placeholders *ph)
+{
+	icalproperty	*p;
+	icalcomponent	*k;
+	const char	*v;
+	char		 token[64];
+
+	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+		if (!multi_text(icalproperty_isa(p)) ||
+		    icalproperty_get_value(p) == NULL ||
+		    icalvalue_isa(icalproperty_get_value(p)) != ICAL_TEXT_VALUE)
+			continue;
+		v = icalvalue_get_text(icalproperty_get_value(p));
+		if (v == NULL || strpbrk(v, ",;") == NULL)
+			continue;
+		ph->value = xreallocarray(ph->value, ph->n + 1,
+		    sizeof *ph->value);
+		ph->orig = xreallocarray(ph->orig, ph->n + 1, sizeof *ph->orig);
+		ph->prop = xreallocarray(ph->prop, ph->n + 1, sizeof *ph->prop);
+		ph->value[ph->n] = escape_text(v);
+		ph->orig[ph->n] = xstrdup(v);
+		ph->prop[ph->n] = p;
+		snprintf(token, sizeof token, PH_PREFIX "%zuX", ph->n++);
+		icalvalue_set_text(icalproperty_get_value(p), token);
+	}
+	for (k = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); k;
+	    k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
+		hide_values(k, ph);
+}
+
+/* Append line (unfolded, no CRLF) to out, folded at 75 octets. */
+static void
+fold_line(char **out, size_t *len, const char *line)
+{
+	size_t	n = strlen(line), take, room = 75;
+
+	*out = xreallocarray(*out, 1, *len + n + 3 * (n / 74 + 2) + 1);
+	while (n > 0) {
+		take = n < room ? n : room;
+		while (take < n && take > 1 &&
+		    ((unsigned char)line[take] & 0xc0) == 0x80)
+			take--;		/* not inside a UTF-8 character */
+		memcpy(*out + *len, line, take);
+		*len += take;
+		memcpy(*out + *len, "\r\n", 2);
+		*len += 2;
+		line += take;
+		n -= take;
+		if (n > 0) {
+			(*out)[(*len)++] = ' ';
+			room = 74;
+		}
+	}
+}
+
+/* Replace each placeholder in line with its value. */
+static char *
+fill(const char *line, const struct placeholders *ph)
+{
+	char		*out = xstrdup(line), *at, *t;
+	size_t		 i;
+
+	while ((at = strstr(out, PH_PREFIX)) != NULL) {
+		i = strtoul(at + strlen(PH_PREFIX), &t, 10);
+		if (i >= ph->n || *t != 'X')
+			break;
+		*at = '\0';
+		xasprintf(&t, "%s%s%s", out, ph->value[i], t + 1);
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
+/* Copy s, putting the values back into the lines that hold placeholders. */
+static char *
+restore_values(const char *s, const struct placeholders *ph)
+{
+	char		*out = NULL, *line;
+	size_t		 len = 0, n;
+	const char	*end, *next;
+
+	while (*s != '\0') {
+		/* One logical line: s up to a CRLF not followed by a space. */
+		for (end = s; (next = strstr(end, "\r\n")) != NULL &&
+		    next[2] == ' '; end = next + 2)
+			;
+		next = next ? next + 2 : s + strlen(s);
+		n = (size_t)(next - s);
+		line = xstrndup(s, n);
+		if (strstr(line, PH_PREFIX) == NULL) {
+			out = xreallocarray(out, 1, len + n + 1);
+			memcpy(out + len, line, n);
+			len += n;
+		} else {
+			char *u = line, *w = line, *f;
+
+			for (; *u != '\0'; u++) {	/* unfold */
+				if (u[0] == '\r' && u[1] == '\n') {
+					u += u[2] == ' ' ? 2 : 1;
+					continue;
+				}
+				*w++ = *u;
+			}
+			*w = '\0';
+			f = fill(line, ph);
+			fold_line(&out, &len, f);
+			free(f);
+		}
+		free(line);
+		s = next;
+	}
+	out = xreallocarray(out, 1, len + 1);
+	out[len] = '\0';
+	return out;
+}
+
+/* c as iCalendar text (CRLF, folded), with list values kept intact. */
+char *
+ical_serialize(icalcomponent *c)
+{
+	struct placeholders	 ph = { NULL, NULL, NULL, 0 };
+	char			*s, *text;
+
+	hide_values(c, &ph);
+	s = icalcomponent_as_ical_string_r(c);
+	text = ph.n > 0 ? restore_values(s, &ph) : xstrdup(s);
+	icalmemory_free_buffer(s);
+	for (size_t i = 0; i < ph.n; i++) {
+		icalvalue_set_text(icalproperty_get_value(ph.prop[i]),
+		    ph.orig[i]);
+		free(ph.orig[i]);
+		free(ph.value[i]);
+	}
+	free(ph.prop);
+	free(ph.orig);
+	free(ph.value);
 	return text;
 }

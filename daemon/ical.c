@@ -15,6 +15,7 @@
 #include <libical/ical.h>
 
 #include "ical.h"
+#include "ical-serialize.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -789,7 +790,8 @@ extract_misc(icalcomponent *c, struct event *ev)
 		char *s = icalrecurrencetype_as_string_r(&r);
 		ev->rrule = xstrdup(s ? s : "");
 		icalmemory_free_buffer(s);
-	}
+	} else if (icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY))
+		ev->rrule = xstrdup("");	/* RDATEs alone recur too */
 	if ((p = icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY)))
 		ev->sequence = icalproperty_get_sequence(p);
 	if ((p = icalcomponent_get_first_property(c, ICAL_CREATED_PROPERTY)))
@@ -940,13 +942,13 @@ sorted_lines(const char *text, size_t *n)
 static int
 same_content(const char *old, icalcomponent *c)
 {
-	char	*now = icalcomponent_as_ical_string_r(c), **a, **b;
+	char	*now = ical_serialize(c), **a, **b;
 	size_t	 na, nb, i;
 	int	 same;
 
 	a = sorted_lines(old, &na);
 	b = sorted_lines(now, &nb);
-	icalmemory_free_buffer(now);
+	free(now);
 	same = na == nb;
 	for (i = 0; same && i < na; i++)
 		same = strcmp(a[i], b[i]) == 0;
@@ -972,7 +974,6 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 {
 	icalcomponent	*root = NULL, *c;
 	struct event	 cur, nt;
-	char		*s;
 	int		 rc = -1;
 
 	event_init(&cur);
@@ -994,7 +995,8 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 		write_times(c, &nt);
 	}
 	apply_fields(c, ch);
-	if (old != NULL && same_content(old, c)) {
+	/* root is c, or the VCALENDAR of c and its overrides (ical-import.c) */
+	if (old != NULL && same_content(old, root)) {
 		/* Nothing really changed: no new SEQUENCE for subscribers. */
 		*text = xstrdup(old);
 		rc = extract_from(c, home, out, cause) == 0 ? ICAL_UNCHANGED : -1;
@@ -1005,9 +1007,7 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 	    old ? cur.sequence + 1 : 0));
 	stamp(c, ICAL_DTSTAMP_PROPERTY, now);
 	stamp(c, ICAL_LASTMODIFIED_PROPERTY, now);
-	s = icalcomponent_as_ical_string_r(c);
-	*text = xstrdup(s);
-	icalmemory_free_buffer(s);
+	*text = ical_serialize(root);
 	rc = extract_from(c, home, out, cause);
 	if (rc != 0) {
 		free(*text);
@@ -1021,7 +1021,10 @@ out:
 	return rc;
 }
 
-/* Instants excluded by the EXDATEs of c (dates: midnight in tz). */
+/*
+ * The instants of the EXDATEs or RDATEs of c (dates: midnight in tz; an
+ * RDATE period counts by its start, the event keeping its own length).
+ */
 static size_t
 collect_dates(icalcomponent *c, icalproperty_kind kind, const char *tz,
     int64_t **out)
@@ -1040,7 +1043,8 @@ collect_dates(icalcomponent *c, icalproperty_kind kind, const char *tz,
 			tt = icalproperty_get_exdate(p);
 		else {
 			struct icaldatetimeperiodtype r = icalproperty_get_rdate(p);
-			tt = r.time;
+			tt = icaltime_is_null_time(r.time) ? r.period.start :
+			    r.time;
 		}
 		if (icaltime_is_null_time(tt) ||
 		    read_time(p, tt, tz, tz, &ptz, &t, &d, &why) != 0) {
@@ -1064,30 +1068,57 @@ in_set(const int64_t *set, size_t n, int64_t t)
 	return 0;
 }
 
+/* A RECURRENCE-ID override: the occurrence it replaces, and itself. */
+struct override {
+	int64_t		rid;
+	struct event	ev;
+	int		used;
+};
+
 struct expand {
 	const struct event	*ev;
 	int64_t			 from, to, *ex;
 	size_t			 nex, left;
-	ical_occ_cb		 cb;
+	struct override		*ovr;
+	size_t			 novr;
+	ical_occ_full_cb	 cb;
 	void			*arg;
 };
 
-/* Emit the occurrence starting at t if it overlaps the window; 1 = stop. */
+/* Report one occurrence if it overlaps the window; 1 = stop. */
+static int
+emit_occ(struct expand *x, int64_t start, int64_t end, int64_t rid,
+    const struct event *ovr)
+{
+	struct ical_occ	occ = { start, end, rid, ovr };
+
+	if (!(end > x->from || (end == start && start >= x->from)) ||
+	    start >= x->to)
+		return 0;
+	if (x->left == 0)
+		return 1;
+	x->left--;
+	return x->cb(x->arg, &occ);
+}
+
+/* The occurrence the rule puts at t: excluded, overridden, or itself. */
 static int
 emit(struct expand *x, int64_t t)
 {
 	const struct event	*ev = x->ev;
 	int64_t			 end;
 
+	if (in_set(x->ex, x->nex, t))
+		return 0;
+	for (size_t i = 0; i < x->novr; i++)
+		if (x->ovr[i].rid == t && !x->ovr[i].used) {
+			x->ovr[i].used = 1;
+			return emit_occ(x, x->ovr[i].ev.start, x->ovr[i].ev.end,
+			    t, &x->ovr[i].ev);
+		}
 	end = ev->all_day ? add_days(ev->tz, t, day_diff(ev->tz, ev->start,
 	    ev->end)) : t + (ev->end - ev->start);
-	if (in_set(x->ex, x->nex, t) || !(end > x->from ||
-	    (end == t && t >= x->from)) || t >= x->to)
-		return 0;
-	if (x->left == 0)
-		return 1;
-	x->left--;
-	return x->cb(x->arg, t, end);
+	return emit_occ(x, t, end, t, NULL);
 }
 
 /* Walk one RRULE in the event's own zone (wall-clock times, then instants). */
@@ -1128,22 +1159,58 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 	return stop;
 }
 
+/* The overrides that follow the master in a record (ical-import.c). */
+static void
+load_overrides(struct expand *x, icalcomponent *root, icalcomponent *master,
+    const char *home)
+{
+	icalcomponent	*k;
+	icalproperty	*p;
+	struct override	*o;
+	char		*ptz, *why = NULL;
+	int		 d;
+
+	if (root == master)
+		return;
+	for (k = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	    k != NULL; k = icalcomponent_get_next_component(root,
+	    ICAL_VEVENT_COMPONENT)) {
+		if (k == master || (p = icalcomponent_get_first_property(k,
+		    ICAL_RECURRENCEID_PROPERTY)) == NULL)
+			continue;
+		x->ovr = xreallocarray(x->ovr, x->novr + 1, sizeof *x->ovr);
+		o = &x->ovr[x->novr];
+		memset(o, 0, sizeof *o);
+		if (read_time(p, icalproperty_get_recurrenceid(p), x->ev->tz,
+		    x->ev->tz, &ptz, &o->rid, &d, &why) != 0 ||
+		    extract_from(k, home, &o->ev, &why) != 0) {
+			free(why);
+			why = NULL;
+			continue;
+		}
+		free(ptz);
+		x->novr++;
+	}
+}
+
 /*
  * Call cb for each occurrence of a recurring event (RRULE, RDATE, minus
- * EXDATE) that overlaps [from, to), at most max of them, expanded in the
- * event's own zone so a 09:00 meeting stays at 09:00 across DST.  Returns
+ * EXDATE, with its RECURRENCE-ID overrides in place of the occurrences they
+ * replace) that overlaps [from, to), at most max of them, expanded in the
+ * event's own zone so a 09:00 meeting stays at 09:00 across DST.  An
+ * override with RANGE=THISANDFUTURE replaces its one occurrence.  Returns
  * 0, 1 when max (or cb) cut the expansion short, or -1.
  */
 int
-ical_expand(const char *text, const char *home, int64_t from, int64_t to,
-    size_t max, ical_occ_cb cb, void *arg, char **cause)
+ical_expand_full(const char *text, const char *home, int64_t from,
+    int64_t to, size_t max, ical_occ_full_cb cb, void *arg, char **cause)
 {
 	icalcomponent	*root, *c;
 	icalproperty	*p;
 	struct event	 ev;
-	struct expand	 x = { &ev, from, to, NULL, 0, max, cb, arg };
+	struct expand	 x = { &ev, from, to, NULL, 0, max, NULL, 0, cb, arg };
 	int64_t		*rd = NULL;
-	size_t		 nrd;
+	size_t		 nrd, i;
 	int		 stop = 0;
 
 	if ((c = parse_vevent(text, &root, cause)) == NULL)
@@ -1152,18 +1219,59 @@ ical_expand(const char *text, const char *home, int64_t from, int64_t to,
 		icalcomponent_free(root);
 		return -1;
 	}
+	load_overrides(&x, root, c, home);
 	x.nex = collect_dates(c, ICAL_EXDATE_PROPERTY, ev.tz, &x.ex);
 	nrd = collect_dates(c, ICAL_RDATE_PROPERTY, ev.tz, &rd);
+	if (icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY) == NULL)
+		stop = emit(&x, ev.start);	/* DTSTART is an occurrence */
 	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
 	    p && !stop; p = icalcomponent_get_next_property(c,
 	    ICAL_RRULE_PROPERTY))
 		stop = walk_rrule(&x, icalproperty_get_rrule(p));
-	for (size_t i = 0; i < nrd && !stop; i++)
+	for (i = 0; i < nrd && !stop; i++)
 		if (!in_set(rd, i, rd[i]) && rd[i] != ev.start)
 			stop = emit(&x, rd[i]);
+	/* Overrides moved here from occurrences the walk did not reach. */
+	for (i = 0; i < x.novr && !stop; i++)
+		if (!x.ovr[i].used && !in_set(x.ex, x.nex, x.ovr[i].rid))
+			stop = emit_occ(&x, x.ovr[i].ev.start, x.ovr[i].ev.end,
+			    x.ovr[i].rid, &x.ovr[i].ev);
+	for (i = 0; i < x.novr; i++)
+		event_clear(&x.ovr[i].ev);
+	free(x.ovr);
 	free(rd);
 	free(x.ex);
 	event_clear(&ev);
 	icalcomponent_free(root);
 	return stop ? 1 : 0;
+}
+
+struct expand_simple {
+	ical_occ_cb	 cb;
+	void		*arg;
+};
+
+static int
+simple_cb(void *arg, const struct ical_occ *occ)
+{
+	struct expand_simple	*es = arg;
+
+	if (occ->override != NULL && occ->override->status != NULL &&
+	    strcmp(occ->override->status, "cancelled") == 0)
+		return 0;
+	return es->cb(es->arg, occ->start, occ->end);
+}
+
+/*
+ * ical_expand_full() for callers that want only when each occurrence is:
+ * occurrences cancelled by their override are left out.
+ */
+int
+ical_expand(const char *text, const char *home, int64_t from, int64_t to,
+    size_t max, ical_occ_cb cb, void *arg, char **cause)
+{
+	struct expand_simple	es = { cb, arg };
+
+	return ical_expand_full(text, home, from, to, max, simple_cb, &es,
+	    cause);
 }

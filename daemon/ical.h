@@ -24,4 +24,16 @@ typedef int (*ical_occ_cb)(void *, int64_t, int64_t);
 int	ical_expand(const char *, const char *, int64_t, int64_t, size_t,
 	    ical_occ_cb, void *, char **);
 
+/*
+ * One occurrence in full: the instant it was due (its RECURRENCE-ID) and
+ * the override that moved or changed it (NULL: as the master says).
+ */
+struct ical_occ {
+	int64_t			 start, end, rid;
+	const struct event	*override;
+};
+typedef int (*ical_occ_full_cb)(void *, const struct ical_occ *);
+int	ical_expand_full(const char *, const char *, int64_t, int64_t, size_t,
+	    ical_occ_full_cb, void *, char **);
+
 #endif

@@ -38,6 +38,7 @@
 #define KCAL_E_TOO_LONG		"too_long"
 #define KCAL_E_LIMIT		"limit"
 #define KCAL_E_FORBIDDEN	"forbidden"	/* the peer may not do this */
+#define KCAL_E_BAD_ICAL		"bad_ical"	/* an import refused; names the line */
 #define KCAL_E_STORE		"store_error"
 #define KCAL_E_INTERNAL		"internal"
 

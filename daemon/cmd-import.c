@@ -1,0 +1,193 @@
+/*
+ * cmd-import.c — "import": one .ics file (its text in "ical") in one
+ * transaction.  ical-import.c checks and groups it; here each record is
+ * compared with the store:
+ *   added      its UID is new;
+ *   updated    its UID exists and the file's SEQUENCE is not lower;
+ *   unchanged  the same as stored (DTSTAMP aside);
+ *   skipped    the file's SEQUENCE is lower than the stored one.
+ * A record of overrides only (no master) joins the stored series.  Any
+ * error rolls the whole file back; dry_run reports without writing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "ical.h"
+#include "ical-import.h"
+#include "kcal-protocol.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+#define MAX_LISTED	1000	/* events named in the reply */
+
+enum action { ADDED, UPDATED, UNCHANGED, SKIPPED };
+static const char *action_names[] = { "added", "updated", "unchanged",
+    "skipped" };
+
+struct import_run {
+	struct cmd_ctx	*ctx;
+	int		 dry_run;
+	size_t		 count[4];
+	json_t		*events;
+	char		*why;
+};
+
+/* What record r does to the store; *merged: a new text to store instead. */
+static int
+decide(struct import_run *ir, struct ical_record *r, enum action *act,
+    char **merged)
+{
+	struct server	*srv = ir->ctx->srv;
+	struct event	 cur;
+	char		*old = NULL;
+	int		 rc;
+
+	*merged = NULL;
+	rc = store_get(srv->store, r->ev.uid, &old, &ir->why);
+	if (rc == STORE_NOT_FOUND) {
+		*act = ADDED;
+		return 0;
+	}
+	if (rc != 0)
+		return -1;
+	if (!r->has_master && (*merged = ical_merge_overrides(old, r->text)))
+		*act = ical_same_record(old, *merged) ? UNCHANGED : UPDATED;
+	else if (ical_extract(old, srv->cfg->home_tz, &cur, &ir->why) == 0) {
+		*act = r->ev.sequence < cur.sequence ? SKIPPED :
+		    ical_same_record(old, r->text) ? UNCHANGED : UPDATED;
+		event_clear(&cur);
+	} else {
+		/* An unreadable stored event is replaced. */
+		free(ir->why);
+		ir->why = NULL;
+		*act = UPDATED;
+	}
+	free(old);
+	return 0;
+}
+
+static int
+put_merged(struct import_run *ir, const char *text)
+{
+	struct server	*srv = ir->ctx->srv;
+	struct event	 ev;
+	int		 rc;
+
+	if (ical_extract(text, srv->cfg->home_tz, &ev, &ir->why) != 0)
+		return -1;
+	rc = store_put(srv->store, &ev, text, &ir->why);
+	event_clear(&ev);
+	return rc;
+}
+
+static int
+import_record(struct import_run *ir, struct ical_record *r)
+{
+	enum action	 act;
+	char		*merged;
+	int		 rc = 0;
+
+	if (decide(ir, r, &act, &merged) != 0)
+		return -1;
+	if (!ir->dry_run && (act == ADDED || act == UPDATED))
+		rc = merged ? put_merged(ir, merged) :
+		    store_put(ir->ctx->srv->store, &r->ev, r->text, &ir->why);
+	free(merged);
+	ir->count[act]++;
+	if (json_array_size(ir->events) < MAX_LISTED)
+		json_array_append_new(ir->events, json_pack("{s:s, s:s?, s:s}",
+		    "uid", r->ev.uid, "summary", r->ev.summary, "action",
+		    action_names[act]));
+	return rc;
+}
+
+static int
+import_all(struct import_run *ir, struct ical_import *imp)
+{
+	struct store	*st = ir->ctx->srv->store;
+
+	if (store_begin(st, &ir->why) != 0)
+		return -1;
+	for (size_t i = 0; i < imp->nrecs; i++)
+		if (import_record(ir, &imp->recs[i]) != 0) {
+			store_rollback(st);
+			return -1;
+		}
+	if (ir->dry_run) {
+		store_rollback(st);
+		return 0;
+	}
+	return store_commit(st, &ir->why);
+}
+
+static json_t *
+result(struct import_run *ir, const char *name, struct ical_import *imp)
+{
+	json_t	*w = json_array();
+
+	for (size_t i = 0; i < imp->nwarnings; i++)
+		json_array_append_new(w, json_string(imp->warnings[i]));
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}",
+	    "name", name,
+	    "added", (json_int_t)ir->count[ADDED],
+	    "updated", (json_int_t)ir->count[UPDATED],
+	    "unchanged", (json_int_t)ir->count[UNCHANGED],
+	    "skipped", (json_int_t)ir->count[SKIPPED],
+	    "ignored", (json_int_t)imp->ignored,
+	    "dry_run", ir->dry_run, "warnings", w, "events", ir->events);
+}
+
+static json_t *
+cmd_import_exec(struct cmd_ctx *ctx)
+{
+	struct import_run	 ir = { ctx, 0, { 0, 0, 0, 0 }, NULL, NULL };
+	struct ical_import_opts	 o;
+	struct ical_import	 imp;
+	const char		*text, *name, *tz;
+	char			*why = NULL;
+	json_t			*res = NULL;
+
+	if (cmd_arg_str(ctx, "ical", 1, &text) != 0 ||
+	    cmd_arg_str(ctx, "name", 0, &name) != 0 ||
+	    cmd_arg_str(ctx, "tz", 0, &tz) != 0 ||
+	    cmd_arg_bool(ctx, "dry_run", &ir.dry_run) != 0)
+		return NULL;
+	if (tz != NULL && !tz_valid(tz)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "unknown time zone \"%s\" "
+		    "(use an IANA name such as Europe/Brussels)", tz);
+		return NULL;
+	}
+	memset(&o, 0, sizeof o);
+	o.name = name ? name : "import";
+	o.home = ctx->srv->cfg->home_tz;
+	o.float_tz = tz ? tz : o.home;
+	o.now = server_now(ctx->srv);
+	if (ical_import_parse(text, strlen(text), &o, &imp, &why) != 0) {
+		cmd_error(ctx, KCAL_E_BAD_ICAL, "%s; nothing imported", why);
+		free(why);
+		return NULL;
+	}
+	ir.events = json_array();
+	if (import_all(&ir, &imp) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s: %s; nothing imported", o.name,
+		    ir.why ? ir.why : "cannot write");
+		json_decref(ir.events);
+	} else {
+		res = result(&ir, o.name, &imp);
+		log_info("import %s: %zu added, %zu updated, %zu unchanged, "
+		    "%zu skipped%s", o.name, ir.count[ADDED], ir.count[UPDATED],
+		    ir.count[UNCHANGED], ir.count[SKIPPED],
+		    ir.dry_run ? " (dry run)" : "");
+	}
+	free(ir.why);
+	ical_import_clear(&imp);
+	return res;
+}
+
+const struct cmd_entry cmd_import_entry = {
+	"import", "ical name tz dry_run", CMD_WRITE, cmd_import_exec
+};

@@ -1,0 +1,44 @@
+/*
+ * ical-import.h — an .ics file in, as records ready for the store
+ * (ical-import.c).  Parsing, checking and repair happen here, with no store
+ * involved; cmd-import.c decides what each record does to the store.
+ */
+#ifndef KCAL_ICAL_IMPORT_H
+#define KCAL_ICAL_IMPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+struct ical_import_opts {
+	const char	*name;		/* the file, for messages */
+	const char	*home;		/* the home zone (dates) */
+	const char	*float_tz;	/* where floating times are read */
+	size_t		 max_events;	/* 0: no limit */
+	int64_t		 now;		/* for a missing DTSTAMP */
+};
+
+/* One event to store: a VEVENT, or a master with its overrides. */
+struct ical_record {
+	char		*text;
+	struct event	 ev;
+	int		 line;		/* its first BEGIN:VEVENT */
+	int		 has_master;	/* 0: only RECURRENCE-ID overrides */
+};
+
+struct ical_import {
+	struct ical_record	*recs;
+	size_t			 nrecs;
+	char			**warnings;
+	size_t			 nwarnings;
+	size_t			 ignored;	/* VTODOs, VJOURNALs, ... */
+};
+
+int	 ical_import_parse(const char *, size_t, const struct ical_import_opts *,
+	     struct ical_import *, char **);
+void	 ical_import_clear(struct ical_import *);
+int	 ical_same_record(const char *, const char *);
+char	*ical_merge_overrides(const char *, const char *);
+
+#endif

@@ -1,0 +1,420 @@
+/*
+ * ical-lint.c — the line layer of an .ics file, before libical parses it.
+ *
+ * libical's parser reports no line numbers, and it quietly accepts some
+ * damage (an empty parameter, a stray blank line) or drops what it cannot
+ * read; an import must refuse a broken file and say where.  So this pass
+ * unfolds lines (RFC 5545 3.1), checks each content line against the
+ * grammar NAME *(";" PARAM "=" VALUE) ":" VALUE, checks that BEGIN and END
+ * nest and name known components, that property names are known, and records for every logical line its
+ * physical line and its component, so that a problem libical or the import
+ * finds later in a component or property can be traced to its line.  It
+ * does not interpret values: libical does.
+ *
+ * Repairs of common real-world damage, each counted for a warning: a
+ * UTF-8 byte-order mark, lines folded with a TAB, bare LF line ends, and
+ * lines outside any component (such as an X- property after
+ * END:VCALENDAR), which are dropped.  Blank lines are allowed only before
+ * the first and after the last component.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libical/ical.h>
+
+#include "ical-lint.h"
+#include "xmalloc.h"
+
+#define MAX_DEPTH	16
+
+static const char *known_comps[] = {
+	"VCALENDAR", "VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE",
+	"STANDARD", "DAYLIGHT", "VALARM", "VAVAILABILITY", "AVAILABLE",
+	"VPOLL", "VVOTER", "VLOCATION", "VRESOURCE", "PARTICIPANT", NULL
+};
+
+static int
+lint_fail(struct lint *l, int line, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (l->err != NULL)
+		return -1;
+	l->err_line = line;
+	va_start(ap, fmt);
+	if (vasprintf(&l->err, fmt, ap) < 0)
+		l->err = NULL;
+	va_end(ap);
+	if (l->err == NULL)
+		l->err = xstrdup("out of memory");
+	return -1;
+}
+
+void
+lint_free(struct lint *l)
+{
+	free(l->text);
+	free(l->lines);
+	free(l->comps);
+	free(l->err);
+	memset(l, 0, sizeof *l);
+}
+
+static int
+name_char(int c)
+{
+	return isalnum((unsigned char)c) || c == '-';
+}
+
+static int
+comp_known(const char *name)
+{
+	if (strncmp(name, "X-", 2) == 0)
+		return 1;
+	for (const char **k = known_comps; *k != NULL; k++)
+		if (strcmp(*k, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* May a component named child be inside one named parent ("" at the top)? */
+static int
+comp_nests(const char *parent, const char *child)
+{
+	if (strncmp(child, "X-", 2) == 0 || strncmp(parent, "X-", 2) == 0)
+		return 1;
+	if (strcmp(child, "VCALENDAR") == 0)
+		return *parent == '\0';
+	if (strcmp(child, "VALARM") == 0)
+		return strcmp(parent, "VEVENT") == 0 ||
+		    strcmp(parent, "VTODO") == 0;
+	if (strcmp(child, "STANDARD") == 0 || strcmp(child, "DAYLIGHT") == 0)
+		return strcmp(parent, "VTIMEZONE") == 0;
+	if (strcmp(child, "AVAILABLE") == 0)
+		return strcmp(parent, "VAVAILABILITY") == 0;
+	if (strcmp(child, "VLOCATION") == 0 || strcmp(child, "PARTICIPANT") == 0)
+		return *parent != '\0' && strcmp(parent, "VCALENDAR") != 0;
+	/* A bare VEVENT (no VCALENDAR) is a common export: allowed. */
+	return *parent == '\0' || strcmp(parent, "VCALENDAR") == 0 ||
+	    strcmp(parent, "VPOLL") == 0;
+}
+
+/* libical drops a property it does not know; refuse it instead. */
+static int
+check_name(struct lint *l, const struct lint_line *ln)
+{
+	const char	*s = l->text + ln->off;
+	char		 name[64];
+
+	if (ln->namelen >= 2 && strncasecmp(s, "X-", 2) == 0)
+		return 0;
+	if (ln->namelen < sizeof name) {
+		memcpy(name, s, ln->namelen);
+		name[ln->namelen] = '\0';
+		if (icalproperty_string_to_kind(name) != ICAL_NO_PROPERTY)
+			return 0;
+	}
+	return lint_fail(l, ln->phys, "unknown property %.*s (misspelt? "
+	    "properties of your own start with X-)", (int)ln->namelen, s);
+}
+
+/* A parameter value: a quoted string or text up to ; , or :. */
+static const char *
+param_value(const char *p, const char *end)
+{
+	if (p < end && *p == '"') {
+		for (p++; p < end && *p != '"'; p++)
+			;
+		return p < end ? p + 1 : NULL;
+	}
+	while (p < end && *p != ';' && *p != ',' && *p != ':' && *p != '"')
+		p++;
+	return p;
+}
+
+/* Check one logical line's grammar; fill namelen and voff. */
+static int
+check_grammar(struct lint *l, struct lint_line *ln)
+{
+	const char	*s = l->text + ln->off, *end = s + ln->len, *p = s, *q;
+	int		 qn;
+
+	while (p < end && name_char(*p))
+		p++;
+	if (p == s)
+		return lint_fail(l, ln->phys, "a content line must start with "
+		    "a property name (NAME:VALUE), not \"%.20s\"", s);
+	ln->namelen = (size_t)(p - s);
+	while (p < end && *p == ';') {
+		for (q = ++p; p < end && name_char(*p); p++)
+			;
+		qn = (int)(p - q);
+		if (p == q)
+			return lint_fail(l, ln->phys, "an empty parameter in "
+			    "%.*s (\";;\" or \";=\")", (int)ln->namelen, s);
+		if (p >= end || *p != '=')
+			return lint_fail(l, ln->phys, "parameter %.*s of %.*s "
+			    "has no value (PARAM=VALUE)", (int)(p - q), q,
+			    (int)ln->namelen, s);
+		do {
+			if ((p = param_value(p + 1, end)) == NULL)
+				return lint_fail(l, ln->phys, "an unterminated "
+				    "quoted parameter value in %.*s",
+				    (int)ln->namelen, s);
+			if (p < end && *p == '"')
+				return lint_fail(l, ln->phys, "a double quote "
+				    "inside the value of parameter %.*s of %.*s "
+				    "(a space before the quote, from a bad fold?)",
+				    qn, q, (int)ln->namelen, s);
+		} while (p < end && *p == ',');
+	}
+	if (p >= end || *p != ':')
+		return lint_fail(l, ln->phys, "no colon after the name and "
+		    "parameters of %.*s (a content line is NAME[;PARAM=VALUE]:"
+		    "VALUE)", (int)ln->namelen, s);
+	ln->voff = (size_t)(p + 1 - s);
+	return 0;
+}
+
+static int
+check_chars(struct lint *l, const struct lint_line *ln)
+{
+	const unsigned char	*s = (const unsigned char *)l->text + ln->off;
+
+	for (size_t i = 0; i < ln->len; i++)
+		if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+			return lint_fail(l, ln->phys, "a control character "
+			    "(byte 0x%02x) in a content line", s[i]);
+	return 0;
+}
+
+struct scan {
+	struct lint	*l;
+	int		 stack[MAX_DEPTH];
+	int		 depth;
+	int		 seen_comp;	/* a component has started */
+};
+
+static int
+begin_comp(struct scan *sc, struct lint_line *ln, const char *v, size_t vlen)
+{
+	struct lint		*l = sc->l;
+	struct lint_comp	*c;
+	const char		*parent = sc->depth ? l->comps[sc->stack[sc->depth -
+				    1]].name : "";
+	char			 name[32];
+
+	if (vlen == 0 || vlen >= sizeof name)
+		return lint_fail(l, ln->phys, "BEGIN needs a component name");
+	for (size_t i = 0; i < vlen; i++)
+		name[i] = (char)toupper((unsigned char)v[i]);
+	name[vlen] = '\0';
+	if (!comp_known(name))
+		return lint_fail(l, ln->phys, "unknown component %s", name);
+	if (!comp_nests(parent, name))
+		return lint_fail(l, ln->phys, "%s cannot be inside %s", name,
+		    *parent ? parent : "nothing (the top of the file)");
+	if (sc->depth == MAX_DEPTH)
+		return lint_fail(l, ln->phys, "components nested too deeply");
+	l->comps = xreallocarray(l->comps, l->ncomps + 1, sizeof *l->comps);
+	c = &l->comps[l->ncomps];
+	memcpy(c->name, name, vlen + 1);
+	c->line = ln->phys;
+	c->parent = sc->depth ? sc->stack[sc->depth - 1] : -1;
+	sc->stack[sc->depth++] = (int)l->ncomps++;
+	sc->seen_comp = 1;
+	return 0;
+}
+
+static int
+end_comp(struct scan *sc, struct lint_line *ln, const char *v, size_t vlen)
+{
+	struct lint		*l = sc->l;
+	struct lint_comp	*c;
+
+	if (sc->depth == 0)
+		return lint_fail(l, ln->phys, "END:%.*s without a BEGIN",
+		    (int)vlen, v);
+	c = &l->comps[sc->stack[sc->depth - 1]];
+	if (strlen(c->name) != vlen || strncasecmp(c->name, v, vlen) != 0)
+		return lint_fail(l, ln->phys, "END:%.*s, but the open component "
+		    "is %s (BEGIN at line %d)", (int)vlen, v, c->name, c->line);
+	sc->depth--;
+	return 0;
+}
+
+/* Check a complete logical line and place it in its component. */
+static int
+take_line(struct scan *sc, struct lint_line *ln)
+{
+	struct lint	*l = sc->l;
+	const char	*s = l->text + ln->off, *v;
+	size_t		 vlen;
+
+	if (check_chars(l, ln) != 0 || check_grammar(l, ln) != 0)
+		return -1;
+	v = s + ln->voff;
+	vlen = ln->len - ln->voff;
+	if (ln->namelen == 5 && strncasecmp(s, "BEGIN", 5) == 0) {
+		if (begin_comp(sc, ln, v, vlen) != 0)
+			return -1;
+		ln->comp = sc->stack[sc->depth - 1];
+		return 1;
+	}
+	ln->comp = sc->depth ? sc->stack[sc->depth - 1] : -1;
+	if (ln->namelen == 3 && strncasecmp(s, "END", 3) == 0)
+		return end_comp(sc, ln, v, vlen) == 0 ? 1 : -1;
+	if (sc->depth == 0) {
+		l->stray++;	/* outside every component: dropped */
+		return 0;
+	}
+	return check_name(l, ln) == 0 ? 1 : -1;
+}
+
+/* Append physical line [p, p+n) as a new logical line or a continuation. */
+static int
+add_physical(struct scan *sc, const char *p, size_t n, int phys, int *open)
+{
+	struct lint		*l = sc->l;
+	struct lint_line	*ln;
+
+	if (n > 0 && (*p == ' ' || *p == '\t')) {
+		if (!*open)
+			return lint_fail(l, phys, "a folded continuation line "
+			    "with no line before it to continue");
+		if (*p == '\t')
+			l->tabs++;
+		memcpy(l->text + l->textlen, p + 1, n - 1);
+		l->textlen += n - 1;
+		l->lines[l->nlines - 1].len += n - 1;
+		return 0;
+	}
+	if (*open) {
+		*open = 0;
+		ln = &l->lines[l->nlines - 1];
+		switch (take_line(sc, ln)) {
+		case -1:
+			return -1;
+		case 0:
+			l->textlen = ln->off;	/* drop it */
+			l->nlines--;
+			break;
+		default:
+			l->text[l->textlen++] = '\n';
+		}
+	}
+	if (n == 0) {
+		if (sc->depth > 0)
+			return lint_fail(l, phys, "an empty line inside %s (BEGIN "
+			    "at line %d)", l->comps[sc->stack[sc->depth - 1]].name,
+			    l->comps[sc->stack[sc->depth - 1]].line);
+		return 0;
+	}
+	l->lines = xreallocarray(l->lines, l->nlines + 1, sizeof *l->lines);
+	ln = &l->lines[l->nlines++];
+	memset(ln, 0, sizeof *ln);
+	ln->off = l->textlen;
+	ln->len = n;
+	ln->phys = phys;
+	memcpy(l->text + l->textlen, p, n);
+	l->textlen += n;
+	*open = 1;
+	return 0;
+}
+
+/*
+ * Scan data into l.  On error return -1 with l->err and l->err_line set;
+ * the caller still calls lint_free().
+ */
+int
+lint_scan(const char *data, size_t len, struct lint *l)
+{
+	struct scan	 sc;
+	const char	*p = data, *end = data + len, *nl;
+	size_t		 n;
+	int		 phys = 0, open = 0;
+
+	memset(l, 0, sizeof *l);
+	memset(&sc, 0, sizeof sc);
+	sc.l = l;
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		p += 3;
+		l->bom = 1;
+	}
+	l->text = xmalloc(len + 3);
+	while (p < end) {
+		phys++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		else if (nl != NULL)
+			l->bare_lf++;
+		if (add_physical(&sc, p, n, phys, &open) != 0)
+			return -1;
+		p = nl ? nl + 1 : end;
+	}
+	if (add_physical(&sc, "", 0, phys + 1, &open) != 0)
+		return -1;
+	if (sc.depth > 0)
+		return lint_fail(l, phys, "BEGIN:%s at line %d is never closed "
+		    "(END:%s missing: is the file cut short?)",
+		    l->comps[sc.stack[sc.depth - 1]].name,
+		    l->comps[sc.stack[sc.depth - 1]].line,
+		    l->comps[sc.stack[sc.depth - 1]].name);
+	if (!sc.seen_comp)
+		return lint_fail(l, 1, "no iCalendar data (no BEGIN:VCALENDAR)");
+	l->text[l->textlen] = '\0';
+	return 0;
+}
+
+/*
+ * The physical line of the nth (from 0) property name in component comp;
+ * the last one if there are fewer (libical splits EXDATE:a,b into two), or
+ * the component's BEGIN line if there is none.
+ */
+int
+lint_prop_line(const struct lint *l, int comp, const char *name, int nth)
+{
+	size_t	n = strlen(name);
+	int	last = 0;
+
+	for (size_t i = 0; i < l->nlines; i++) {
+		const struct lint_line *ln = &l->lines[i];
+
+		if (ln->comp == comp && ln->namelen == n &&
+		    strncasecmp(l->text + ln->off, name, n) == 0) {
+			last = ln->phys;
+			if (nth-- == 0)
+				return last;
+		}
+	}
+	if (last != 0)
+		return last;
+	return comp >= 0 && (size_t)comp < l->ncomps ? l->comps[comp].line : 0;
+}
+
+/* The raw value text of that property: its line, or 0 if absent. */
+int
+lint_value(const struct lint *l, int comp, const char *name, int nth,
+    const char **v, size_t *vlen)
+{
+	size_t	n = strlen(name);
+
+	for (size_t i = 0; i < l->nlines; i++) {
+		const struct lint_line *ln = &l->lines[i];
+
+		if (ln->comp == comp && ln->namelen == n &&
+		    strncasecmp(l->text + ln->off, name, n) == 0 &&
+		    nth-- == 0) {
+			*v = l->text + ln->off + ln->voff;
+			*vlen = ln->len - ln->voff;
+			return ln->phys;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * ical-lint.h — the line layer of an .ics file (ical-lint.c): unfolding,
+ * the content-line grammar and the nesting of BEGIN/END, with the line
+ * number of everything, because libical's parser reports no positions and
+ * an import error must name the line.
+ */
+#ifndef KCAL_ICAL_LINT_H
+#define KCAL_ICAL_LINT_H
+
+#include <stddef.h>
+
+/* One logical (unfolded) content line. */
+struct lint_line {
+	size_t	off, len;	/* in text */
+	size_t	namelen;	/* the property name is text[off, off+namelen) */
+	size_t	voff;		/* the value starts at text[off+voff] */
+	int	phys;		/* physical line (from 1) where it starts */
+	int	comp;		/* innermost component (index), -1: none */
+};
+
+/* One component, in the order of its BEGIN (a pre-order walk). */
+struct lint_comp {
+	char	name[32];	/* upper case */
+	int	line;		/* physical line of BEGIN */
+	int	parent;		/* index, -1 at the top */
+};
+
+struct lint {
+	char			*text;	/* logical lines joined by LF */
+	size_t			 textlen;
+	struct lint_line	*lines;
+	size_t			 nlines;
+	struct lint_comp	*comps;
+	size_t			 ncomps;
+	int			 bom, tabs, bare_lf, stray;	/* repairs made */
+	int			 err_line;
+	char			*err;
+};
+
+int	 lint_scan(const char *, size_t, struct lint *);
+void	 lint_free(struct lint *);
+int	 lint_prop_line(const struct lint *, int, const char *, int);
+int	 lint_value(const struct lint *, int, const char *, int, const char **,
+	     size_t *);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * ical-tz.c — an imported TZID to an IANA zone.
+ *
+ * In order:
+ *  1. an IANA name (Asia/Seoul) is itself; UTC, GMT and Etc/UTC are UTC.
+ *     The file's VTIMEZONE for it, if any, is not needed: the system's zone
+ *     database knows the zone's whole history, which exported VTIMEZONEs
+ *     often cut short.
+ *  2. a name with a prefix ("/freeassociation.sourceforge.net/Tzfile/
+ *     Europe/Berlin", "/mozilla.org/20050126_1/Asia/Tokyo",
+ *     "custom_America/New_York") is the IANA zone its tail names.
+ *  3. a Windows name ("China Standard Time", "W. Europe Standard Time") is
+ *     the zone CLDR's windowsZones maps it to (tz-windows.c).
+ *  4. any other name with a VTIMEZONE in the file is resolved by its rules:
+ *     the IANA zone whose UTC offsets agree with the VTIMEZONE's at every
+ *     sample (each 6 hours) over the time the file's events use it (a
+ *     year at least, so that daylight saving time must agree).  Among
+ *     several, a zone whose city the TZID names wins, then a zone CLDR
+ *     gives as a Windows default (the usual zone of its region), then the
+ *     first by name.  None: the import fails, naming the TZID.
+ *  5. a name with no VTIMEZONE that none of the above knows fails.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libical/ical.h>
+
+#include "ical-tz.h"
+#include "tz.h"
+#include "tz-windows.h"
+#include "xmalloc.h"
+
+#define STEP		(6 * 3600)
+#define MAX_SPAN	(5 * 366 * 86400LL)
+
+static int
+is_utc_name(const char *s)
+{
+	return strcasecmp(s, "UTC") == 0 || strcasecmp(s, "GMT") == 0 ||
+	    strcasecmp(s, "Z") == 0 || strcasecmp(s, "Etc/UTC") == 0 ||
+	    strcasecmp(s, "Etc/GMT") == 0 || strcasecmp(s, "Etc/Zulu") == 0 ||
+	    strcasecmp(s, "Universal") == 0 || strcasecmp(s, "Zulu") == 0;
+}
+
+/* The longest tail of tzid after a '/', '_' or ' ' that is an IANA name. */
+static char *
+prefixed(const char *tzid)
+{
+	const char	*p;
+
+	for (p = tzid; *p != '\0'; p++) {
+		if (*p != '/' && *p != '_' && *p != ' ')
+			continue;
+		if (strchr(p + 1, '/') != NULL && tz_valid(p + 1))
+			return xstrdup(p + 1);
+	}
+	return NULL;
+}
+
+static int
+offset_at(icaltimezone *z, int64_t t)
+{
+	struct icaltimetype	tt = icaltime_from_timet_with_zone((time_t)t, 0,
+				    icaltimezone_get_utc_timezone());
+
+	return icaltimezone_get_utc_offset_of_utc_time(z, &tt, NULL);
+}
+
+/* Do z and the custom zone agree on the offset at each sample? */
+static int
+agrees(icaltimezone *z, const int *want, int64_t from, size_t n, size_t step)
+{
+	for (size_t i = 0; i < n; i += step)
+		if (offset_at(z, from + (int64_t)i * STEP) != want[i])
+			return 0;
+	return 1;
+}
+
+/* How well a matching zone's name fits the TZID: lower is better. */
+static size_t
+rank(const char *tzid, const char *zone)
+{
+	const char	*city = strrchr(zone, '/');
+	char		 buf[64], id[256], *p;
+	const char	*at;
+
+	snprintf(buf, sizeof buf, "%s", city ? city + 1 : zone);
+	snprintf(id, sizeof id, "%s", tzid);
+	for (p = buf; *p != '\0'; p++)
+		if (*p == '_')
+			*p = ' ';
+	for (p = id; *p != '\0'; p++)
+		if (*p == '_')
+			*p = ' ';
+	if (strlen(buf) >= 3 && (at = strcasestr(id, buf)) != NULL)
+		return (size_t)(at - id);
+	return 1000;
+}
+
+/* The IANA zone whose offsets match custom's over [from, to), or NULL. */
+static char *
+by_rules(const char *tzid, icaltimezone *custom, int64_t from, int64_t to)
+{
+	icalarray	*all = icaltimezone_get_builtin_timezones();
+	size_t		 n, best_rank = (size_t)-1;
+	int		*want;
+	char		*best = NULL;
+
+	if (to - from > MAX_SPAN)
+		to = from + MAX_SPAN;
+	n = (size_t)((to - from) / STEP) + 1;
+	want = xcalloc(n, sizeof *want);
+	for (size_t i = 0; i < n; i++)
+		want[i] = offset_at(custom, from + (int64_t)i * STEP);
+	for (size_t i = 0; i < all->num_elements; i++) {
+		icaltimezone	*z = icalarray_element_at(all, i);
+		const char	*loc = icaltimezone_get_location(z);
+		size_t		 r;
+
+		if (loc == NULL || strchr(loc, '/') == NULL ||
+		    !agrees(z, want, from, n, n / 8 + 1) ||
+		    !agrees(z, want, from, n, 1))
+			continue;
+		r = rank(tzid, loc) * 2 + !tz_windows_target(loc);
+		if (best == NULL || r < best_rank ||
+		    (r == best_rank && strcmp(loc, best) < 0)) {
+			free(best);
+			best = xstrdup(loc);
+			best_rank = r;
+		}
+	}
+	free(want);
+	return best;
+}
+
+static char *
+resolve_rules(const char *tzid, icalcomponent *vtz, int64_t from, int64_t to,
+    char **cause)
+{
+	icaltimezone	*custom = icaltimezone_new();
+	char		*zone = NULL;
+
+	if (!icaltimezone_set_component(custom, icalcomponent_new_clone(vtz))) {
+		xasprintf(cause, "the VTIMEZONE \"%s\" cannot be read", tzid);
+		icaltimezone_free(custom, 1);
+		return NULL;
+	}
+	/* A year at least, so that the daylight saving rules must agree. */
+	if (to - from < 366 * 86400)
+		to = from + 366 * 86400;
+	zone = by_rules(tzid, custom, from - 86400, to + 86400);
+	icaltimezone_free(custom, 1);
+	if (zone == NULL)
+		xasprintf(cause, "the VTIMEZONE \"%s\" matches no IANA time "
+		    "zone over the dates its events use (use an IANA TZID such "
+		    "as Europe/Brussels)", tzid);
+	return zone;
+}
+
+/*
+ * The IANA zone (or "UTC") for tzid.  vtz is the file's VTIMEZONE for it
+ * (or NULL); [from, to) the instants its events fall in, roughly.
+ */
+char *
+ical_tz_resolve(const char *tzid, icalcomponent *vtz, int64_t from,
+    int64_t to, enum tz_how *how, char **cause)
+{
+	const char	*w;
+	char		*z;
+
+	if (is_utc_name(tzid)) {
+		*how = TZ_UTC;
+		return xstrdup("UTC");
+	}
+	if (tz_valid(tzid)) {
+		*how = TZ_IANA;
+		return xstrdup(tzid);
+	}
+	if ((z = prefixed(tzid)) != NULL) {
+		*how = TZ_PREFIX;
+		return z;
+	}
+	if ((w = tz_windows(tzid)) != NULL) {
+		*how = TZ_WINDOWS;
+		return xstrdup(is_utc_name(w) ? "UTC" : w);
+	}
+	if (vtz == NULL) {
+		xasprintf(cause, "unknown time zone \"%s\": not an IANA or "
+		    "Windows zone name, and the file has no VTIMEZONE for it",
+		    tzid);
+		return NULL;
+	}
+	*how = TZ_RULES;
+	return resolve_rules(tzid, vtz, from, to, cause);
+}
