@@ -32,6 +32,14 @@ static const struct subcmd subcmds[] = {
 	{ "rm", cmd_rm, "rm UID --yes", "delete an event for good" },
 	{ "status", cmd_status, "status [--format text|json]",
 	  "show the daemon's version, store and counts" },
+	{ "watch", cmd_watch, "watch [--format text|json] [--no-reconnect]",
+	  "print each reminder as it goes off" },
+	{ "reminders", cmd_reminders, "reminders [--from WHEN] [--to WHEN] "
+	  "[--missed] [--format text|json]",
+	  "list upcoming reminders (or those missed while kcald was down)" },
+	{ "snooze", cmd_snooze, "snooze UID DUR",
+	  "have the reminder that went off go off again after DUR" },
+	{ "ack", cmd_ack, "ack UID", "dismiss an event's current reminder" },
 	{ "import", cmd_import, "import [--dry-run] [--tz ZONE] FILE...",
 	  "import .ics files (- for standard input), one transaction each" },
 	{ "export", cmd_export, "export [--from WHEN] [--to WHEN] [filters] "

@@ -27,6 +27,12 @@ int	 cmd_cancel(int, char **);
 int	 cmd_rm(int, char **);
 int	 cmd_status(int, char **);
 
+/* Reminders (reminders.c). */
+int	 cmd_watch(int, char **);
+int	 cmd_reminders(int, char **);
+int	 cmd_snooze(int, char **);
+int	 cmd_ack(int, char **);
+
 /* Itineraries (itinerary.c). */
 int	 cmd_itinerary(int, char **);
 int	 cmd_people(int, char **);

@@ -22,6 +22,8 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_hello_entry, &cmd_add_entry, &cmd_get_entry, &cmd_list_entry,
 	&cmd_update_entry, &cmd_cancel_entry, &cmd_delete_entry,
 	&cmd_status_entry,
+	&cmd_watch_entry, &cmd_reminders_entry, &cmd_snooze_entry,
+	&cmd_ack_entry,	/* reminders */
 	&cmd_itinerary_entry, &cmd_people_entry,	/* itineraries */
 	&cmd_import_entry, &cmd_export_entry,	/* import/export and feeds */
 	NULL

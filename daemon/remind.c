@@ -237,30 +237,34 @@ set_iso(json_t *o, const char *key, const char *tz, int64_t t)
  */
 json_t *
 remind_describe(struct remind *rm, const struct remind_plan *p,
-    const struct remind_due *d, int64_t now, int64_t seq)
+    const struct remind_due *d, int64_t late_by, int64_t seq)
 {
 	const char	*home = rm->srv->cfg->home_tz;
 	struct event	 occ = p->ev;
-	int64_t		 start = d->occ, late = now - d->at;
-	json_t		*o;
+	int64_t		 start = d->occ;
+	json_t		*o, *ej;
+	char		 ab[16];
 
 	if (d->before == REMIND_ABSOLUTE)
 		start = remind_occurrence(&p->in, d->due);
 	occ.end = start + (p->ev.end - p->ev.start);
 	occ.start = start;
-	o = event_to_json(&occ, home);
-	json_object_del(o, "remind");
-	json_object_del(o, "remind_at");
-	json_object_set_new(o, "event", json_string("reminder"));
-	json_object_set_new(o, "seq", json_integer(seq));
+	o = json_pack("{s:s, s:I}", "event", "reminder", "seq",
+	    (json_int_t)seq);
+	ej = event_to_json(&occ, home);
+	json_object_del(ej, "remind");
+	json_object_del(ej, "remind_at");
+	json_object_update(o, ej);
+	json_decref(ej);
 	set_iso(o, "due", home, d->due);
+	tz_abbr(home, d->due, ab, sizeof ab);
+	json_object_set_new(o, "due_abbr", json_string(ab));
 	json_object_set_new(o, "due_utc", json_integer(d->due));
 	json_object_set_new(o, "before", d->before == REMIND_ABSOLUTE ?
 	    json_null() : json_integer(d->before));
 	json_object_set_new(o, "snoozed", json_boolean(d->snoozed));
-	json_object_set_new(o, "late", json_boolean(remind_classify(d->at, now,
-	    rm->started, INT64_MAX) == REMIND_LATE));
-	json_object_set_new(o, "late_by", json_integer(late > 0 ? late : 0));
+	json_object_set_new(o, "late", json_boolean(late_by > 0));
+	json_object_set_new(o, "late_by", json_integer(late_by));
 	return o;
 }
 
@@ -287,6 +291,7 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 {
 	int64_t			 grace = remind_config_grace(rm->srv->cfg);
 	struct remind_mark	 m;
+	int64_t			 late;
 	int			 cls;
 
 	for (size_t i = 0; i < ndue; i++) {
@@ -305,11 +310,12 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 				return -1;
 			continue;
 		}
-		if (store_remind_mark(store_of(rm), p->ev.uid, &m, now,
-		    now - due[i].at, rm->seq + 1, now, cause) != 0)
+		late = cls == REMIND_LATE ? now - due[i].at : 0;
+		if (store_remind_mark(store_of(rm), p->ev.uid, &m, now, late,
+		    rm->seq + 1, now, cause) != 0)
 			return -1;
 		rm->seq++;
-		json_array_append_new(out, remind_describe(rm, p, &due[i], now,
+		json_array_append_new(out, remind_describe(rm, p, &due[i], late,
 		    rm->seq));
 	}
 	return 0;
@@ -583,6 +589,52 @@ int64_t
 remind_started(const struct remind *rm)
 {
 	return rm->started;
+}
+
+/* One delivery again, as it was pushed (for a watcher catching up). */
+static json_t *
+replay_one(struct remind *rm, const struct remind_row *r)
+{
+	struct remind_plan	 p;
+	struct remind_due	 d;
+	json_t			*o;
+	char			*why = NULL;
+
+	if (remind_plan_load(rm, r->uid, &p, &why) != 0) {
+		free(why);
+		return NULL;
+	}
+	d.occ = r->mark.occ;
+	d.due = r->mark.due;
+	d.at = r->fired_at;
+	d.before = d.occ == 0 ? REMIND_ABSOLUTE : d.occ - d.due;
+	d.snoozed = r->deliveries > 1;
+	o = remind_describe(rm, &p, &d, r->late, r->seq);
+	json_object_set_new(o, "replay", json_true());
+	remind_plan_clear(&p);
+	return o;
+}
+
+/*
+ * The deliveries after sequence number since, oldest first (at most
+ * limit): what a watcher that lost its connection missed.
+ */
+json_t *
+remind_replay(struct remind *rm, int64_t since, size_t limit, char **cause)
+{
+	struct remind_row	*rows;
+	size_t			 n;
+	json_t			*a, *o;
+
+	if (store_remind_since(store_of(rm), since, limit, &rows, &n,
+	    cause) != 0)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; i < n; i++)
+		if ((o = replay_one(rm, &rows[i])) != NULL)
+			json_array_append_new(a, o);
+	store_remind_rows_free(rows, n);
+	return a;
 }
 
 int64_t

@@ -13,14 +13,40 @@
 #include "tz.h"
 #include "xmalloc.h"
 
+/*
+ * libical finds a built-in zone by a linear search of some 600 names, and
+ * every conversion asks for its zone several times, so the last zones asked
+ * for are remembered (calendars use a handful).  Built-in zones live until
+ * icaltimezone_free_builtin_timezones() at exit, so the pointers stay good.
+ */
+#define TZ_CACHE	16
+
+static struct {
+	char		 name[64];
+	icaltimezone	*z;
+}			 tz_cache[TZ_CACHE];
+static unsigned		 tz_cache_next;
+
 static icaltimezone *
 tz_get(const char *name)
 {
+	icaltimezone	*z;
+	unsigned	 i;
+
 	if (name == NULL || *name == '\0')
 		return NULL;
 	if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0)
 		return icaltimezone_get_utc_timezone();
-	return icaltimezone_get_builtin_timezone(name);
+	for (i = 0; i < TZ_CACHE && tz_cache[i].z != NULL; i++)
+		if (strcmp(tz_cache[i].name, name) == 0)
+			return tz_cache[i].z;
+	z = icaltimezone_get_builtin_timezone(name);
+	if (z != NULL && strlen(name) < sizeof tz_cache[0].name) {
+		i = tz_cache_next++ % TZ_CACHE;
+		strcpy(tz_cache[i].name, name);
+		tz_cache[i].z = z;
+	}
+	return z;
 }
 
 int

@@ -1,0 +1,56 @@
+/*
+ * cmd-watch.c — "watch": from now on this connection is pushed every
+ * reminder as it fires, as {"event": "reminder", ...} lines without an id
+ * (kcal-protocol(7)).  The reply carries "seq", the number of the last
+ * delivery; a watcher that reconnects (after kcald restarted) passes the
+ * last number it saw as "since" and the reply's "replay" array holds the
+ * deliveries it missed, so it sees each reminder exactly once.  A
+ * watching connection is exempt from idle_timeout: it only listens.
+ */
+#include <stdlib.h>
+
+#include <event2/bufferevent.h>
+
+#include "cmd.h"
+#include "kcal-protocol.h"
+#include "log.h"
+#include "remind.h"
+#include "server.h"
+
+#define REPLAY_MAX	1000
+
+static json_t *
+cmd_watch_exec(struct cmd_ctx *ctx)
+{
+	struct server	*srv = ctx->srv;
+	json_t		*since = json_object_get(ctx->req, "since"), *replay;
+	char		*why = NULL;
+
+	if (since != NULL && (!json_is_integer(since) ||
+	    json_integer_value(since) < 0)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"since\" must be a "
+		    "delivery number (0 or more)");
+		return NULL;
+	}
+	replay = json_array();
+	if (since != NULL) {
+		json_decref(replay);
+		replay = remind_replay(srv->remind, json_integer_value(since),
+		    REPLAY_MAX, &why);
+		if (replay == NULL) {
+			cmd_error(ctx, KCAL_E_STORE, "%s", why);
+			free(why);
+			return NULL;
+		}
+	}
+	ctx->client->watching = 1;
+	bufferevent_set_timeouts(ctx->client->bev, NULL, NULL);
+	log_debug("client %llu: watching (%zu replayed)", (unsigned long long)
+	    ctx->client->id, json_array_size(replay));
+	return json_pack("{s:b, s:I, s:o}", "watching", 1, "seq",
+	    (json_int_t)remind_seq(srv->remind), "replay", replay);
+}
+
+const struct cmd_entry cmd_watch_entry = {
+	"watch", "since", 0, cmd_watch_exec
+};

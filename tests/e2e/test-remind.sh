@@ -1,0 +1,92 @@
+#!/bin/sh
+# test-remind.sh — reminders end to end with the real kcald: delivery to two
+# `kcal watch` clients, the hook and the log exactly once; restarts before
+# and after a reminder is due; a reminder due while kcald was down arrives
+# late once, an older one is recorded missed; edits and cancellations
+# re-plan; a hook that hangs is killed and one that fails blocks nothing;
+# kcal reminders / snooze / ack; the notify-send hook with a stand-in.
+#
+# Reminders are set a few seconds ahead (--start +63s --remind 60s) and
+# waited for with generous bounds (15 s); nothing depends on finer timing.
+. "$(dirname "$0")/lib.sh"
+
+W1= W2=
+trap 'kill $W1 $W2 2>/dev/null; _cleanup' EXIT
+
+# The hook: records each reminder; hangs or fails on request.
+mkdir -p "$T/bin"
+cat >"$T/hook.sh" <<EOF
+#!/bin/sh
+case "\$KCAL_SUMMARY" in
+Hang*)	sleep 1000 & echo \$! >"$T/hang.pid"; wait; exit 0 ;;
+Fail*)	echo "failing on purpose" >&2; exit 3 ;;
+esac
+echo "\$KCAL_UID late=\$KCAL_LATE kind=\$KCAL_KIND tz=\$KCAL_TZ start=\$KCAL_START loc=\$KCAL_LOCATION summary=\$KCAL_SUMMARY" >>"$T/hook.log"
+EOF
+chmod +x "$T/hook.sh"
+: >"$T/hook.log"
+cat >"$T/kcald.conf" <<EOF
+notify_cmd = $T/hook.sh
+notify_timeout = 2s
+EOF
+
+# wait_for SECONDS CMD...: poll (0.2 s) until CMD succeeds.
+wait_for() {
+	_n=$(($1 * 5)); shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2; _n=$((_n - 1))
+	done
+	return 1
+}
+# lines PATTERN FILE: how many lines match (grep -F).
+lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
+has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
+watchers=0
+# start_watchers: two `kcal watch` clients, text and JSON.
+start_watchers() {
+	"$KCAL" watch >>"$T/w1" 2>>"$T/w1.err" & W1=$!
+	"$KCAL" watch --format json >>"$T/w2" 2>>"$T/w2.err" & W2=$!
+	watchers=$((watchers + 2))
+	wait_for 10 has "$watchers" "watching (" "$T/kcald.out"
+}
+# restarted: the daemon is back and both watchers have reconnected.
+restart() {
+	stop_daemon
+	start_daemon -c "$T/kcald.conf" "$@"
+	watchers=$((watchers + 2))
+	wait_for 10 has "$watchers" "watching (" "$T/kcald.out"
+}
+# once WHAT UID: exactly one line about UID in each watcher and the hook.
+once() {
+	check_eq "$1: watcher 1 printed it once" 1 "$(lines "$2" "$T/w1")"
+	check_eq "$1: watcher 2 printed it once" 1 "$(lines "$2" "$T/w2")"
+	check_eq "$1: the hook ran once" 1 "$(lines "$2" "$T/hook.log")"
+}
+delivered() {	# UID: in both watchers and the hook
+	has 1 "$1" "$T/w1" && has 1 "$1" "$T/w2" && has 1 "$1" "$T/hook.log"
+}
+
+start_daemon -c "$T/kcald.conf" || exit 1
+start_watchers || fail "two watchers connect"
+
+# --- 1. On time, to both watchers, the hook and the log, exactly once. ---
+u1=$(kcal add "Motorcade to the Great Hall" --start +63s --remind 60s \
+	--tz Asia/Shanghai --location "Great Hall of the People" --kind ceremony)
+check "a reminder due in 3 s is delivered within 15 s" \
+	wait_for 15 delivered "$u1"
+sleep 2
+once "on time" "$u1"
+line=$(grep -F "$u1" "$T/w1")
+check_match "the watch line has the summary, the start in the event's zone, home and the location" \
+	'Motorcade to the Great Hall +starts [0-9-]+ [0-9:]+ CST \(Asia/Shanghai\), [0-9:]+ KST home +at Great Hall of the People' "$line"
+json=$(grep -F "$u1" "$T/w2")
+check_eq "the JSON line is a pushed reminder (no id)" "reminder null false" \
+	"$(jget "$json" '"\(.event) \(.id) \(.late)"')"
+check_eq "the JSON line carries the trigger" 60 "$(jget "$json" .before)"
+check_match "the hook got the details in its environment" \
+	"^$u1 late=0 kind=ceremony tz=Asia/Shanghai start=20[0-9-]+T[0-9:]+\+08:00 loc=Great Hall of the People summary=Motorcade" \
+	"$(grep -F "$u1" "$T/hook.log")"
+check_eq "the log has it once" 1 "$(grep -F "$u1" "$T/kcald.out" | grep -c 'reminder: ')"
+
+done_testing
