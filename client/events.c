@@ -18,7 +18,8 @@ enum {
 	O_START = 256, O_END, O_DURATION, O_TZ, O_END_TZ, O_ALL_DAY, O_KIND,
 	O_LOCATION, O_DESCRIPTION, O_URL, O_PARTICIPANT, O_PARENT, O_STATUS,
 	O_CLASS, O_REMIND, O_NO_REMIND, O_RRULE, O_SUMMARY, O_UID, O_FROM,
-	O_TO, O_SEARCH, O_ALL, O_FORMAT, O_YES, O_HELP
+	O_TO, O_SEARCH, O_ALL, O_FORMAT, O_YES, O_HELP,
+	O_ANCHOR, O_OFFSET, O_NO_ANCHOR, O_CITY, O_END_CITY, O_STRICT
 };
 
 #define EVENT_OPTS \
@@ -38,6 +39,11 @@ enum {
 	{ "class", required_argument, NULL, O_CLASS }, \
 	{ "remind", required_argument, NULL, O_REMIND }, \
 	{ "rrule", required_argument, NULL, O_RRULE }, \
+	{ "anchor", required_argument, NULL, O_ANCHOR }, \
+	{ "offset", required_argument, NULL, O_OFFSET }, \
+	{ "city", required_argument, NULL, O_CITY }, \
+	{ "end-city", required_argument, NULL, O_END_CITY }, \
+	{ "strict", no_argument, NULL, O_STRICT }, \
 	{ "help", no_argument, NULL, O_HELP }
 
 static const char event_help[] =
@@ -57,7 +63,13 @@ static const char event_help[] =
 "  --status STATUS       tentative, confirmed or cancelled\n"
 "  --class CLASS         public, private or confidential\n"
 "  --remind DUR          remind DUR before the start (repeatable)\n"
-"  --rrule RULE          RFC 5545 recurrence, e.g. FREQ=YEARLY\n";
+"  --rrule RULE          RFC 5545 recurrence, e.g. FREQ=YEARLY\n"
+"  --city CITY           the city it is in (default: from the location)\n"
+"  --end-city CITY       the city a travel leg arrives in\n"
+"  --anchor UID          follow another event: start at its start plus\n"
+"                        --offset, and move whenever it moves\n"
+"  --offset [-]DUR       from the anchor's start, e.g. -15m (default 0)\n"
+"  --strict              refuse instead of warning when it conflicts\n";
 
 static void
 help(const struct subcmd *sc, const char *extra)
@@ -147,6 +159,12 @@ event_opt(const struct subcmd *sc, json_t *req, int ch, const char *arg)
 	case O_STATUS: set_str(req, "status", arg); break;
 	case O_CLASS: set_str(req, "class", arg); break;
 	case O_RRULE: set_str(req, "rrule", arg); break;
+	case O_CITY: set_str(req, "city", arg); break;
+	case O_END_CITY: set_str(req, "end_city", arg); break;
+	case O_ANCHOR: set_str(req, "anchor", arg); break;
+	case O_OFFSET: json_object_set_new(req, "anchor_offset",
+	    json_integer(parse_offset_arg(sc, "--offset", arg))); break;
+	case O_STRICT: json_object_set_new(req, "strict", json_true()); break;
 	case O_PARTICIPANT: append(req, "participants", participant(sc, arg));
 	    break;
 	case O_REMIND: append(req, "remind", json_integer(parse_dur_arg(sc,
@@ -184,10 +202,12 @@ cmd_add(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		usage_error(sc, "give the summary as one argument");
-	if (json_object_get(req, "start") == NULL)
-		usage_error(sc, "--start is required");
+	if (json_object_get(req, "start") == NULL &&
+	    json_object_get(req, "anchor") == NULL)
+		usage_error(sc, "--start (or --anchor) is required");
 	set_str(req, "summary", argv[optind]);
 	res = call(req);
+	write_report(res);
 	printf("%s\n", json_string_value(json_object_get(res, "uid")));
 	json_decref(res);
 	return 0;
@@ -200,6 +220,7 @@ cmd_edit(int argc, char **argv)
 		EVENT_OPTS,
 		{ "summary", required_argument, NULL, O_SUMMARY },
 		{ "no-remind", no_argument, NULL, O_NO_REMIND },
+		{ "no-anchor", no_argument, NULL, O_NO_ANCHOR },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -214,8 +235,9 @@ cmd_edit(int argc, char **argv)
 			help(sc, "Only the fields given change; moving the start "
 			    "keeps the duration.\n\n  --summary TEXT        "
 			    "rename\n  --no-remind           remove every "
-			    "reminder\n  --format text|json    what to print "
-			    "afterwards\n");
+			    "reminder\n  --no-anchor           stop following "
+			    "the anchor (stay put)\n  --format text|json    "
+			    "what to print afterwards\n");
 			printf("%s", event_help);
 			json_decref(req);
 			return 0;
@@ -224,6 +246,8 @@ cmd_edit(int argc, char **argv)
 			set_str(req, "summary", optarg);
 		else if (ch == O_NO_REMIND)
 			json_object_set_new(req, "remind", json_array());
+		else if (ch == O_NO_ANCHOR)
+			set_str(req, "anchor", "");
 		else if (ch == O_FORMAT)
 			format = optarg;
 		else if (!event_opt(sc, req, ch, optarg))
@@ -237,6 +261,7 @@ cmd_edit(int argc, char **argv)
 		usage_error(sc, "--format must be text or json");
 	set_str(req, "uid", argv[optind]);
 	res = call(req);
+	write_report(res);
 	if (strcmp(format, "json") == 0)
 		out_json(stdout, res);
 	else

@@ -664,3 +664,33 @@ cmd_confirm(int argc, char **argv)
 	}
 	return 0;
 }
+
+/* A signed DUR for --offset: -15m, +1h, 30m, or 0. */
+long long
+parse_offset_arg(const struct subcmd *sc, const char *opt, const char *s)
+{
+	int	neg = *s == '-';
+
+	if (strcmp(s, "0") == 0)
+		return 0;
+	return (neg ? -1 : 1) * parse_dur_arg(sc, opt, s + (*s == '-' ||
+	    *s == '+'));
+}
+
+/*
+ * After add or edit: the conflicts the write created, as warnings on
+ * standard error (the write succeeded), and the events that moved with it.
+ */
+void
+write_report(json_t *res)
+{
+	json_t	*c, *u;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(res, "conflicts"), i, c)
+		fprintf(stderr, "kcal: warning: %s conflict: %s\n",
+		    itin_str(c, "type"), itin_str(c, "message"));
+	json_array_foreach(json_object_get(res, "moved"), i, u)
+		fprintf(stderr, "kcal: moved with it: %s\n",
+		    json_string_value(u));
+}

@@ -38,7 +38,8 @@ cmd_add_exec(struct cmd_ctx *ctx)
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "missing argument \"summary\"");
 		goto out;
 	}
-	if (ch.start.kind == WHEN_NONE) {
+	if (ch.start.kind == WHEN_NONE && (ch.anchor == NULL ||
+	    *ch.anchor == '\0')) {
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "missing argument \"start\"");
 		goto out;
 	}

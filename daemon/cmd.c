@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "anchor.h"
 #include "cmd.h"
 #include "ical.h"
 #include "kcal-protocol.h"
@@ -101,7 +102,7 @@ check_args(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 json_t *
 cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 {
-	struct cmd_ctx		 ctx = { srv, c, req, NULL };
+	struct cmd_ctx		 ctx = { srv, c, req, NULL, 0, NULL };
 	const char		*name = json_string_value(json_object_get(req, "cmd"));
 	const struct cmd_entry	*ce = cmd_find(name);
 	json_t			*result;
@@ -362,6 +363,7 @@ cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
 	    cmd_arg_str(ctx, "rrule", 0, &ch->rrule) ||
 	    cmd_arg_str(ctx, "city", 0, &ch->city) ||
 	    cmd_arg_str(ctx, "end_city", 0, &ch->end_city) ||
+	    cmd_arg_bool(ctx, "strict", &ch->strict) || anchor_args(ctx, ch) ||
 	    arg_enum(ctx, "kind", event_kind_valid, "state-visit, "
 	    "official-visit, working-visit, summit, bilateral, multilateral, "
 	    "meeting, ceremony, signing, banquet, forum, press, travel, visit, "
@@ -393,25 +395,62 @@ cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
 }
 
 /*
+ * End the write's transaction: commit when it succeeded, else roll back
+ * everything (the anchored events moved with it too).  The outermost
+ * write's result lists the events that moved with it.
+ */
+static json_t *
+write_end(struct cmd_ctx *ctx, json_t *res)
+{
+	char	*why = NULL;
+
+	if (res == NULL)
+		store_rollback(ctx->srv->store);
+	else if (store_commit(ctx->srv->store, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s", why);
+		free(why);
+		json_decref(res);
+		res = NULL;
+	}
+	if (ctx->depth > 0)
+		return res;
+	if (res != NULL)
+		json_object_set_new(res, "moved", ctx->moved ? ctx->moved :
+		    json_array());
+	else
+		json_decref(ctx->moved);
+	ctx->moved = NULL;
+	return res;
+}
+
+/*
  * Apply a change to event uid (NULL: create new_uid) and store it in one
- * transaction.  Returns the event's JSON, or NULL with the error set.
+ * transaction, with the events anchored to it (anchor.c).  Returns the
+ * event's JSON, or NULL with the error set.
  */
 json_t *
 cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
-    const struct event_change *ch)
+    const struct event_change *change)
 {
-	struct server	*srv = ctx->srv;
-	struct event	 ev;
-	char		*old = NULL, *text = NULL, *why = NULL;
-	json_t		*res = NULL;
-	int		 rc;
+	struct server		*srv = ctx->srv;
+	struct event_change	 ch = *change;	/* anchor_prepare sets start */
+	struct event		 ev;
+	char			*old = NULL, *text = NULL, *why = NULL;
+	json_t			*res = NULL;
+	int			 rc;
 
-	if (uid != NULL && store_get(srv->store, uid, &old, &why) != 0) {
-		cmd_error(ctx, KCAL_E_STORE, "%s", why ? why : "event vanished");
+	if (anchor_prepare(ctx, uid, new_uid, &ch) != 0)
+		return NULL;
+	if (store_begin(srv->store, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 		free(why);
 		return NULL;
 	}
-	rc = ical_apply(old, ch, new_uid, server_now(srv), srv->cfg->home_tz,
+	if (uid != NULL && store_get(srv->store, uid, &old, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s", why ? why : "event vanished");
+		goto out;
+	}
+	rc = ical_apply(old, &ch, new_uid, server_now(srv), srv->cfg->home_tz,
 	    &text, &ev, &why);
 	if (rc < 0) {
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "%s", why);
@@ -421,10 +460,11 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		res = cmd_event_json(ctx, &ev);
 	else if (store_put(srv->store, &ev, text, &why) != 0)
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
-	else
+	else if (anchor_propagate(ctx, &ev) == 0)
 		res = cmd_event_json(ctx, &ev);
 	event_clear(&ev);
 out:
+	res = write_end(ctx, res);
 	free(why);
 	free(old);
 	free(text);

@@ -23,6 +23,8 @@ struct cmd_ctx {
 	struct client	*client;
 	json_t		*req;
 	json_t		*error;		/* the error reply, once set */
+	int		 depth;		/* nested writes (anchor.c) */
+	json_t		*moved;		/* UIDs moved with the write */
 };
 
 struct cmd_entry {

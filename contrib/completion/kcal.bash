@@ -28,7 +28,8 @@ _kcal()
 	local cmds="add list show edit cancel rm status itinerary people confirm help"
 	local event_opts="--start --end --duration --tz --end-tz --all-day --kind
 		--location --description --url --participant --parent --status
-		--class --remind --rrule --help"
+		--class --remind --rrule --city --end-city --anchor --offset
+		--strict --help"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -68,10 +69,12 @@ _kcal()
 		COMPREPLY=($(compgen -W "$opts" -- "$cur")); return ;;
 	--start|--end|--from|--to)
 		COMPREPLY=($(compgen -W "now today tomorrow" -- "$cur")); return ;;
+	--offset)
+		COMPREPLY=($(compgen -W "-15m -30m -1h 15m 30m 1h" -- "$cur")); return ;;
 	--duration|--remind)
 		COMPREPLY=($(compgen -W "15m 30m 1h 2h 1d" -- "$cur")); return ;;
 	--summary|--location|--description|--url|--participant|--parent|\
-	--rrule|--search|--uid)
+	--rrule|--search|--uid|--city|--end-city|--anchor)
 		return ;;
 	esac
 
@@ -83,7 +86,7 @@ _kcal()
 
 	case $cmd in
 	add)	opts="$event_opts --uid" ;;
-	edit)	opts="$event_opts --summary --no-remind --format" ;;
+	edit)	opts="$event_opts --summary --no-remind --no-anchor --format" ;;
 	list)	opts="--from --to --kind --participant --parent --search --status
 		    --all --format --help" ;;
 	show)	opts="--format --help" ;;

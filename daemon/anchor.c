@@ -1,0 +1,239 @@
+/*
+ * anchor.c — anchored logistics (anchor.h).  An anchored event's start is
+ * always its anchor's start plus its offset: the anchor is where the time
+ * comes from, so a start given for an anchored event is refused rather
+ * than silently overwritten the next time the anchor moves.
+ *
+ * A cycle (A follows B follows A) would move forever; it is refused when
+ * an anchor is set, by walking the chain up from the new anchor.  Stored
+ * data that holds a cycle anyway (an import) is cut off by the depth
+ * bound when moving.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "anchor.h"
+#include "ical.h"
+#include "kcal-protocol.h"
+#include "server.h"
+#include "store.h"
+#include "store-itinerary.h"
+#include "xmalloc.h"
+
+/* Offsets beyond a year are surely a mistake. */
+#define ANCHOR_MAX_OFFSET	(366LL * 86400)
+
+/* The "anchor" and "anchor_offset" arguments of add and update. */
+int
+anchor_args(struct cmd_ctx *ctx, struct event_change *ch)
+{
+	json_t	*off = json_object_get(ctx->req, "anchor_offset");
+
+	if (cmd_arg_str(ctx, "anchor", 0, &ch->anchor) != 0)
+		return -1;
+	if (ch->anchor != NULL && *ch->anchor != '\0') {
+		if (cmd_arg_uid(ctx, "anchor", &ch->owned_anchor) != 0)
+			return -1;
+		ch->anchor = ch->owned_anchor;
+	}
+	if (off == NULL || json_is_null(off))
+		return 0;
+	if (!json_is_integer(off) || json_integer_value(off) < -ANCHOR_MAX_OFFSET ||
+	    json_integer_value(off) > ANCHOR_MAX_OFFSET) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"anchor_offset\" must be "
+		    "seconds from the anchor's start, within a year either way");
+		return -1;
+	}
+	ch->anchor_offset = json_integer_value(off);
+	ch->set_anchor_offset = 1;
+	return 0;
+}
+
+/* The stored event uid, extracted; 0 or -1 with the error set. */
+static int
+load(struct cmd_ctx *ctx, const char *uid, struct event *ev)
+{
+	char	*text = NULL, *why = NULL;
+	int	 rc = 0;
+
+	if (store_get(ctx->srv->store, uid, &text, &why) != 0 ||
+	    ical_extract(text, ctx->srv->cfg->home_tz, ev, &why) != 0) {
+		cmd_error(ctx, KCAL_E_NOT_FOUND, "anchor %s: %s", uid,
+		    why ? why : "no such event");
+		rc = -1;
+	}
+	free(text);
+	free(why);
+	return rc;
+}
+
+/*
+ * Refuse anchoring uid to anchor when anchor follows uid already (directly
+ * or through a chain), naming the chain.
+ */
+static int
+check_cycle(struct cmd_ctx *ctx, const char *uid, const char *anchor)
+{
+	char	*cur = xstrdup(anchor), *next = NULL, *chain, *t, *why = NULL;
+	int	 depth = 0, rc = 0;
+
+	xasprintf(&chain, "%s -> %s", uid, anchor);
+	while (cur != NULL) {
+		if (strcmp(cur, uid) == 0) {
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "anchoring %s to %s "
+			    "would make a cycle (%s); an event cannot follow "
+			    "itself", uid, anchor, chain);
+			rc = -1;
+			break;
+		}
+		if (++depth > ANCHOR_MAX_DEPTH) {
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "the anchors above "
+			    "%s go more than %d deep", anchor, ANCHOR_MAX_DEPTH);
+			rc = -1;
+			break;
+		}
+		if (store_anchor_of(ctx->srv->store, cur, &next, &why) < 0) {
+			cmd_error(ctx, KCAL_E_STORE, "%s", why);
+			rc = -1;
+			break;
+		}
+		if (next != NULL) {
+			xasprintf(&t, "%s -> %s", chain, next);
+			free(chain);
+			chain = t;
+		}
+		free(cur);
+		cur = next;
+		next = NULL;
+	}
+	free(cur);
+	free(chain);
+	free(why);
+	return rc;
+}
+
+/*
+ * Before a write of event uid (NULL: a new event, new_uid): work out the
+ * anchor the event will have, refuse what cannot be, and when the anchor
+ * or the offset is set, set the start from them.  A move made by
+ * anchor_propagate (ctx->depth > 0) is taken as it is.
+ */
+int
+anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
+    struct event_change *ch)
+{
+	struct event	 cur, a;
+	const char	*anchor;
+	int64_t		 off;
+	int		 rc = -1;
+
+	if (ctx->depth > 0)
+		return 0;
+	event_init(&cur);
+	event_init(&a);
+	if (uid != NULL && load(ctx, uid, &cur) != 0)
+		return -1;
+	anchor = ch->anchor ? (*ch->anchor ? ch->anchor : NULL) : cur.anchor;
+	if (anchor == NULL) {
+		if (ch->set_anchor_offset)
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"anchor_offset\" "
+			    "needs an anchor");
+		else
+			rc = 0;
+		goto out;
+	}
+	if (ch->start.kind != WHEN_NONE) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "the event is anchored to "
+		    "%s, which sets its start: change the offset, or remove the "
+		    "anchor first", anchor);
+		goto out;
+	}
+	if (ch->all_day == 1 || (uid != NULL && cur.all_day && ch->all_day != 0)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "an all-day event cannot be "
+		    "anchored");
+		goto out;
+	}
+	if (ch->anchor == NULL && !ch->set_anchor_offset) {
+		rc = 0;		/* it stays where its anchor put it */
+		goto out;
+	}
+	if (check_cycle(ctx, uid ? uid : new_uid, anchor) != 0 ||
+	    load(ctx, anchor, &a) != 0)
+		goto out;
+	off = ch->set_anchor_offset ? ch->anchor_offset :
+	    cur.anchor != NULL ? cur.anchor_offset : 0;
+	ch->start.kind = WHEN_UTC;
+	ch->start.utc = a.start + off;
+	ch->anchor_offset = off;
+	ch->set_anchor_offset = 1;
+	rc = 0;
+out:
+	event_clear(&cur);
+	event_clear(&a);
+	return rc;
+}
+
+/* Move one follower of ev to ev's start plus its offset, if it is not. */
+static int
+follow(struct cmd_ctx *ctx, const struct event *ev, const char *uid)
+{
+	struct event_change	 ch;
+	struct event		 d;
+	json_t			*res;
+	int64_t			 want;
+
+	event_init(&d);
+	if (load(ctx, uid, &d) != 0)
+		return -1;
+	want = ev->start + d.anchor_offset;
+	if (d.anchor == NULL || strcmp(d.anchor, ev->uid) != 0 ||
+	    d.start == want || d.all_day) {
+		event_clear(&d);
+		return 0;
+	}
+	event_change_init(&ch);
+	ch.start.kind = WHEN_UTC;
+	ch.start.utc = want;
+	if (ctx->moved == NULL)		/* in the order they move */
+		ctx->moved = json_array();
+	json_array_append_new(ctx->moved, json_string(uid));
+	ctx->depth++;
+	res = cmd_write_event(ctx, uid, NULL, &ch);
+	ctx->depth--;
+	json_decref(res);
+	event_change_clear(&ch);
+	event_clear(&d);
+	return res != NULL ? 0 : -1;
+}
+
+/*
+ * After ev was written, in the same transaction: move the events anchored
+ * to it.  Each goes through cmd_write_event (SEQUENCE, reminders) and
+ * moves its own followers in turn.
+ */
+int
+anchor_propagate(struct cmd_ctx *ctx, const struct event *ev)
+{
+	char	**uids, *why = NULL;
+	size_t	  n, i;
+	int	  rc = 0;
+
+	if (ctx->depth >= ANCHOR_MAX_DEPTH) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "anchors more than %d deep "
+		    "below %s (a cycle in the stored data?)", ANCHOR_MAX_DEPTH,
+		    ev->uid);
+		return -1;
+	}
+	if (store_anchored(ctx->srv->store, ev->uid, &uids, &n, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s", why);
+		free(why);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && strcmp(uids[i], ev->uid) != 0)
+			rc = follow(ctx, ev, uids[i]);
+		free(uids[i]);
+	}
+	free(uids);
+	return rc;
+}

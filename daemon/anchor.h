@@ -1,0 +1,29 @@
+/*
+ * anchor.h — anchored logistics: an event can follow another at an offset
+ * ("the motorcade leaves 15 minutes before the welcome ceremony").  The
+ * anchor is the X-KCAL-ANCHOR property (the anchor's UID) and
+ * X-KCAL-ANCHOR-OFFSET (a DURATION, e.g. -PT15M, from the anchor's start),
+ * mirrored in indexed columns (store-itinerary.c).
+ *
+ * anchor_prepare() runs before a write: it resolves the anchor, refuses a
+ * cycle, and turns the anchor and offset into the event's start.
+ * anchor_propagate() runs after the write, in the same transaction: every
+ * event anchored to the one written moves with it through
+ * cmd_write_event() — the same path as an edit, so SEQUENCE bumps, the
+ * reminders are re-planned, and its own followers move in turn.
+ */
+#ifndef KCAL_ANCHOR_H
+#define KCAL_ANCHOR_H
+
+#include "cmd.h"
+#include "event.h"
+
+/* How far an anchor chain may go before it is taken for a cycle. */
+#define ANCHOR_MAX_DEPTH	64
+
+int	anchor_args(struct cmd_ctx *, struct event_change *);
+int	anchor_prepare(struct cmd_ctx *, const char *, const char *,
+	    struct event_change *);
+int	anchor_propagate(struct cmd_ctx *, const struct event *);
+
+#endif
