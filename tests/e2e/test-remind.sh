@@ -89,4 +89,60 @@ check_match "the hook got the details in its environment" \
 	"$(grep -F "$u1" "$T/hook.log")"
 check_eq "the log has it once" 1 "$(grep -F "$u1" "$T/kcald.out" | grep -c 'reminder: ')"
 
+# --- 2. A restart before it is due neither loses nor repeats it. ---
+u2=$(kcal add "Wreath laying" --start +66s --remind 60s)
+restart || fail "restarted before the reminder was due; watchers back"
+check "after a restart before it was due it is delivered" \
+	wait_for 15 delivered "$u2"
+sleep 1
+once "restart before due" "$u2"
+check_eq "... on time, not late" false \
+	"$(jget "$(grep -F "$u2" "$T/w2")" .late)"
+
+# --- 3. A restart after it was delivered does not repeat it. ---
+restart || fail "restarted after delivery; watchers back"
+sleep 2
+once "restart after delivery" "$u2"
+once "restart after delivery (the first one)" "$u1"
+
+# --- 4. Due while kcald was down: delivered once, late, on start. ---
+u4=$(kcal add "Talks with the Premier" --start +63s --remind 60s)
+stop_daemon
+sleep 5
+start_daemon -c "$T/kcald.conf" || fail "restart after downtime"
+watchers=$((watchers + 2))
+check "a reminder due while kcald was down arrives after the restart" \
+	wait_for 15 delivered "$u4"
+sleep 1
+once "due during downtime" "$u4"
+check_eq "... marked late (JSON)" true "$(jget "$(grep -F "$u4" "$T/w2")" .late)"
+check_match "... marked late (text)" "\(late by [0-9]+s\)" "$(grep -F "$u4" "$T/w1")"
+check_match "... marked late (hook)" "^$u4 late=1 " "$(grep -F "$u4" "$T/hook.log")"
+check_match "... marked late (log)" "reminder \(late\): .*$u4" "$(cat "$T/kcald.out")"
+
+# --- 5. Older than remind_grace: recorded missed, not delivered. ---
+wait_for 10 has "$watchers" "watching (" "$T/kcald.out"
+u5=$(kcal add "Signing ceremony" --start +62s --remind 60s)
+stop_daemon
+sleep 5
+cp "$T/kcald.conf" "$T/grace.conf"
+echo "remind_grace = 1s" >>"$T/grace.conf"
+start_daemon -c "$T/grace.conf" || fail "restart with remind_grace = 1s"
+watchers=$((watchers + 2))
+wait_for 10 has "$watchers" "watching (" "$T/kcald.out"
+sleep 2
+check_eq "a reminder older than the grace period is not delivered" "0 0 0" \
+	"$(lines "$u5" "$T/w1") $(lines "$u5" "$T/w2") $(lines "$u5" "$T/hook.log")"
+check_match "... the log says it was missed" "reminder missed: \"Signing ceremony\"" \
+	"$(cat "$T/kcald.out")"
+missed=$(kcal reminders --missed --format json)
+check_eq "... kcal reminders --missed lists it" "$u5 missed" \
+	"$(jget "$missed" '.reminders[] | "\(.uid) \(.state)"')"
+check_match "... in text too" "Signing ceremony +starts .*$u5 +\(missed by [0-9]+s\)" \
+	"$(kcal reminders --missed)"
+restart || fail "restart with the default grace"
+sleep 1
+check_eq "... and is not delivered by a later restart either" "0 0 0" \
+	"$(lines "$u5" "$T/w1") $(lines "$u5" "$T/w2") $(lines "$u5" "$T/hook.log")"
+
 done_testing
