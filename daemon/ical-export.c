@@ -438,7 +438,8 @@ ical_out_finish(struct ical_out *out, size_t *len)
 	char		*text;
 
 	calendar_props(out, cal);
-	qsort(out->tzid, out->ntzid, sizeof *out->tzid, by_name);
+	if (out->ntzid > 0)
+		qsort(out->tzid, out->ntzid, sizeof *out->tzid, by_name);
 	for (size_t i = 0; i < out->ntzid; i++)
 		if ((z = vtimezone(out->tzid[i])) != NULL)
 			icalcomponent_add_component(cal, z);

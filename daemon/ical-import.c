@@ -832,7 +832,8 @@ make_records(struct imp *im)
 {
 	size_t	lo, hi;
 
-	qsort(im->evs, im->nevs, sizeof *im->evs, by_uid);
+	if (im->nevs > 0)
+		qsort(im->evs, im->nevs, sizeof *im->evs, by_uid);
 	for (lo = 0; lo < im->nevs; lo = hi) {
 		for (hi = lo + 1; hi < im->nevs &&
 		    strcmp(im->evs[hi].uid, im->evs[lo].uid) == 0; hi++)

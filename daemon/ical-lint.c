@@ -308,7 +308,7 @@ add_physical(struct scan *sc, const char *p, size_t n, int phys, int *open)
 		}
 	}
 	if (n == 0) {
-		if (sc->depth > 0)
+		if (sc->depth > 0 && phys > 0)
 			return lint_fail(l, phys, "an empty line inside %s (BEGIN "
 			    "at line %d)", l->comps[sc->stack[sc->depth - 1]].name,
 			    l->comps[sc->stack[sc->depth - 1]].line);
@@ -358,7 +358,7 @@ lint_scan(const char *data, size_t len, struct lint *l)
 			return -1;
 		p = nl ? nl + 1 : end;
 	}
-	if (add_physical(&sc, "", 0, phys + 1, &open) != 0)
+	if (add_physical(&sc, "", 0, 0, &open) != 0)	/* the end */
 		return -1;
 	if (sc.depth > 0)
 		return lint_fail(l, phys, "BEGIN:%s at line %d is never closed "

@@ -117,12 +117,15 @@ by_rules(const char *tzid, icaltimezone *custom, int64_t from, int64_t to)
 		want[i] = offset_at(custom, from + (int64_t)i * STEP);
 	for (size_t i = 0; i < all->num_elements; i++) {
 		icaltimezone	*z = icalarray_element_at(all, i);
-		const char	*loc = icaltimezone_get_location(z);
+		const char	*loc;
 		size_t		 r;
 
-		if (loc == NULL || strchr(loc, '/') == NULL ||
-		    !agrees(z, want, from, n, n / 8 + 1) ||
+		/* Loading a zone replaces its strings: ask for them after. */
+		if (!agrees(z, want, from, n, n / 8 + 1) ||
 		    !agrees(z, want, from, n, 1))
+			continue;
+		loc = icaltimezone_get_location(z);
+		if (loc == NULL || strchr(loc, '/') == NULL)
 			continue;
 		r = rank(tzid, loc) * 2 + !tz_windows_target(loc);
 		if (best == NULL || r < best_rank ||
