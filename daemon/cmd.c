@@ -26,6 +26,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_watch_entry, &cmd_reminders_entry, &cmd_snooze_entry,
 	&cmd_ack_entry,	/* reminders */
 	&cmd_itinerary_entry, &cmd_people_entry,	/* itineraries */
+	&cmd_conflicts_entry,
 	&cmd_import_entry, &cmd_export_entry,	/* import/export and feeds */
 	NULL
 };
@@ -110,15 +111,20 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 	if (ce == NULL)
 		return proto_err(proto_request_id(req), KCAL_E_UNKNOWN_COMMAND,
 		    "unknown command \"%s\"", name);
-	if (check_args(&ctx, ce) != 0)
-		return ctx.error;
-	result = ce->exec(&ctx);
 	if ((ce->flags & CMD_WRITE) && c != NULL &&
 	    server_client_access(c) != ACCESS_WRITE)
 		return proto_err(proto_request_id(req), KCAL_E_FORBIDDEN,
 		    "%s changes the calendar and uid %ld may only read "
 		    "(kcald.conf: readwrite_users, readwrite_groups)", name,
 		    (long)c->peer_uid);
+	if ((ce->flags & CMD_WRITE) && store_readonly(srv->store))
+		return proto_err(proto_request_id(req), KCAL_E_STORE,
+		    "the store is read-only (%s); %s is refused until kcald "
+		    "is restarted with a writable store",
+		    store_readonly_reason(srv->store), name);
+	if (check_args(&ctx, ce) != 0)
+		return ctx.error;
+	result = ce->exec(&ctx);
 	if (result == NULL) {
 		if (ctx.error == NULL)
 			cmd_error(&ctx, KCAL_E_INTERNAL, "%s failed", name);
@@ -462,6 +468,10 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 	else if (anchor_propagate(ctx, &ev) == 0)
 		res = cmd_event_json(ctx, &ev);
+	if (res != NULL && conflicts_after_write(ctx, &ev, &ch, res) != 0) {
+		json_decref(res);	/* strict: roll the write back */
+		res = NULL;
+	}
 	event_clear(&ev);
 out:
 	res = write_end(ctx, res);

@@ -243,6 +243,10 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	}
 	if ((srv->store = store_open(cfg->db_path, cause)) == NULL)
 		return -1;
+	if (store_readonly(srv->store))
+		log_warnx("the store is read-only (%s): starting in read-only "
+		    "mode, writes will be refused",
+		    store_readonly_reason(srv->store));
 	if ((srv->socket_fd = server_bind(cfg, cause)) == -1)
 		return -1;
 	srv->listener = evconnlistener_new(srv->base, accept_cb, srv,

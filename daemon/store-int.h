@@ -27,9 +27,13 @@ struct store {
 	}		 cached[128];
 	size_t		 ncached;
 	int		 depth;		/* store_begin nesting */
+	int		 readonly;	/* opened read-only (store-ro.c) */
+	char		*ro_reason;	/* why */
 };
 
 sqlite3_stmt	*store_stmt(struct store *, const char *, char **);
+int		 store_ro_detect(const char *, char **);
+int		 store_ro_open(struct store *, char **);
 int		 store_exec(struct store *, const char *, char **);
 int		 store_step_done(struct store *, sqlite3_stmt *, char **,
 		     const char *);

@@ -127,7 +127,17 @@ static const char *migrations[] = {
 void
 store_db_cause(struct store *st, char **cause, const char *what)
 {
-	if (cause != NULL)
+	int	code = sqlite3_extended_errcode(st->db) & 0xff;
+
+	if (cause == NULL)
+		return;
+	if (code == SQLITE_FULL)	/* say it plainly: an operator acts on it */
+		xasprintf(cause, "%s: the disk is full (%s)", what,
+		    sqlite3_errmsg(st->db));
+	else if (code == SQLITE_READONLY)
+		xasprintf(cause, "%s: the store is read-only (%s)", what,
+		    sqlite3_errmsg(st->db));
+	else
 		xasprintf(cause, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
@@ -179,6 +189,12 @@ migrate(struct store *st, char **cause)
 		    NMIGRATIONS);
 		return -1;
 	}
+	if (st->readonly && v < NMIGRATIONS) {
+		xasprintf(cause, "the store has schema version %d and needs "
+		    "upgrading to %d, but it is read-only (%s)", v, NMIGRATIONS,
+		    st->ro_reason);
+		return -1;
+	}
 	for (; v < NMIGRATIONS; v++) {
 		xasprintf(&sql, "BEGIN IMMEDIATE; %s; PRAGMA user_version = %d;"
 		    " COMMIT;", migrations[v], v + 1);
@@ -201,10 +217,11 @@ configure(struct store *st, char **cause)
 	sqlite3_busy_timeout(st->db, 5000);
 	if (store_exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
 		return -1;
-	if (strcmp(st->path, ":memory:") != 0 &&
+	if (!st->readonly && strcmp(st->path, ":memory:") != 0 &&
 	    store_exec(st, "PRAGMA journal_mode = WAL", cause) != 0)
 		return -1;
-	if (store_exec(st, "PRAGMA synchronous = FULL", cause) != 0)
+	if (!st->readonly &&
+	    store_exec(st, "PRAGMA synchronous = FULL", cause) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s,
 	    NULL) == SQLITE_OK) {
@@ -225,7 +242,11 @@ store_open(const char *path, char **cause)
 	struct store	*st = xcalloc(1, sizeof *st);
 
 	st->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	st->readonly = store_ro_detect(path, &st->ro_reason);
+	if (st->readonly) {
+		if (store_ro_open(st, cause) != 0)
+			goto fail;
+	} else if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		xasprintf(cause, "cannot open store %s: %s", path,
 		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -288,6 +309,7 @@ store_close(struct store *st)
 		sqlite3_finalize(st->cached[i].stmt);
 	sqlite3_close(st->db);
 	free(st->path);
+	free(st->ro_reason);
 	free(st);
 }
 
@@ -315,6 +337,13 @@ store_step_done(struct store *st, sqlite3_stmt *s, char **cause, const char *wha
 int
 store_begin(struct store *st, char **cause)
 {
+	if (st->readonly) {
+		if (cause != NULL)
+			xasprintf(cause, "the store is read-only (%s); kcald "
+			    "refuses writes until it is restarted with a "
+			    "writable store", st->ro_reason);
+		return -1;
+	}
 	if (st->depth++ > 0)
 		return 0;
 	if (store_step_done(st, st->stmt[S_BEGIN], cause, "cannot begin a write") != 0) {

@@ -39,6 +39,8 @@ int		 store_delete(struct store *, const char *, char **);
 int		 store_query(struct store *, const struct store_query *,
 		     store_row_cb, void *, char **);
 int		 store_count(struct store *, const char *, int64_t *);
+int		 store_readonly(const struct store *);
+const char	*store_readonly_reason(const struct store *);
 
 /* store_get / store_resolve results besides 0 and -1. */
 #define STORE_NOT_FOUND		1
