@@ -121,6 +121,14 @@ static const char *migrations[] = {
 	"  THEN -1 WHEN OLD.next_alarm < 0 THEN OLD.next_alarm"
 	"  ELSE -1 - OLD.next_alarm END WHERE uid = NEW.uid; END;"
 	"UPDATE events SET next_alarm = -1",
+	/* Feeds (store-feed.c): definitions, and when each feed last changed. */
+	"CREATE TABLE feeds ("
+	"  name TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE,"
+	"  kind TEXT, status TEXT, participant TEXT, parent TEXT, search TEXT,"
+	"  redact TEXT, classes INTEGER NOT NULL, past INTEGER, future INTEGER,"
+	"  alarms INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+	"CREATE TABLE feed_state (name TEXT PRIMARY KEY, hash TEXT NOT NULL,"
+	"  changed INTEGER NOT NULL)",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
