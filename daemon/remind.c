@@ -521,8 +521,9 @@ remind_reconfigure(struct remind *rm)
 	if (store_remind_meta_get(store_of(rm), "defaults", &old, &why) != 0 ||
 	    (old != NULL && strcmp(old, fp) == 0))
 		goto out;
-	log_info("reminders: default triggers are now %s; planning every "
-	    "event again", fp);
+	if (old != NULL)
+		log_info("reminders: default triggers are now %s; planning "
+		    "every event again", fp);
 	if (store_begin(store_of(rm), &why) != 0)
 		goto out;
 	if (store_remind_touch(store_of(rm), NULL, &why) != 0 ||

@@ -10,7 +10,7 @@
 # waited for with generous bounds (15 s); nothing depends on finer timing.
 . "$(dirname "$0")/lib.sh"
 
-W1= W2=
+W1='' W2=''
 trap 'kill $W1 $W2 2>/dev/null; _cleanup' EXIT
 
 # The hook: records each reminder; hangs or fails on request.
@@ -53,7 +53,7 @@ start_watchers() {
 # restarted: the daemon is back and both watchers have reconnected.
 restart() {
 	stop_daemon
-	start_daemon -c "$T/kcald.conf" "$@"
+	start_daemon -c "$T/kcald.conf"
 	watchers=$((watchers + 2))
 	wait_for 10 has "$watchers" "watching (" "$T/kcald.out"
 }
