@@ -52,6 +52,9 @@ static const struct subcmd subcmds[] = {
 	  "[--format text|json]", "participants with their next events" },
 	{ "confirm", cmd_confirm, "confirm UID...",
 	  "confirm tentative events" },
+	{ "conflicts", cmd_conflicts, "conflicts [--from WHEN] [--to WHEN] "
+	  "[--format text|json]", "overlaps, tight transfers, items outside "
+	  "their visit" },
 	{ "help", cmd_help, "help [COMMAND]", "show help" },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -37,6 +37,7 @@ int	 cmd_ack(int, char **);
 int	 cmd_itinerary(int, char **);
 int	 cmd_people(int, char **);
 int	 cmd_confirm(int, char **);
+int	 cmd_conflicts(int, char **);
 void	 write_report(json_t *);
 long long parse_offset_arg(const struct subcmd *, const char *, const char *);
 

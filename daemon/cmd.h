@@ -48,6 +48,8 @@ int	 cmd_arg_change(struct cmd_ctx *, struct event_change *);
 json_t	*cmd_event_json(struct cmd_ctx *, const struct event *);
 json_t	*cmd_write_event(struct cmd_ctx *, const char *, const char *,
 	     const struct event_change *);
+int	 conflicts_after_write(struct cmd_ctx *, const struct event *,
+	     const struct event_change *, json_t *);	/* cmd-conflicts.c */
 
 #define CMD_DECL(n) extern const struct cmd_entry cmd_##n##_entry
 CMD_DECL(hello);
@@ -64,6 +66,7 @@ CMD_DECL(snooze);
 CMD_DECL(ack);
 CMD_DECL(itinerary);
 CMD_DECL(people);
+CMD_DECL(conflicts);
 CMD_DECL(import);
 CMD_DECL(export);
 

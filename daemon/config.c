@@ -11,6 +11,7 @@
 #include "kcal-protocol.h"
 #include "log.h"
 #include "remind.h"
+#include "transfer.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -42,6 +43,7 @@ config_free(struct config *cfg)
 	free(cfg->db_path); free(cfg->home_tz); free(cfg->http);
 	free(cfg->log_file); free(cfg->log_level);
 	remind_config_free(cfg->remind);
+	transfer_config_free(cfg->transfer);
 	free(cfg->socket_group);
 	access_clear(&cfg->access);
 	free(cfg);
@@ -199,6 +201,9 @@ config_set(struct config *cfg, const char *key, const char *v, char **cause)
 		cfg->max_occurrences = n ? (size_t)n : 1;
 		return 0;
 	}
+	if (strcmp(key, "transfer_default") == 0 ||
+	    strncmp(key, "transfer ", 9) == 0)
+		return transfer_config_set(cfg, key, v, cause);
 	if (strncmp(key, "remind_", 7) == 0 || strncmp(key, "notify_", 7) == 0)
 		return remind_config_set(cfg, key, v, cause);
 	xasprintf(cause, "unknown setting \"%s\"", key);

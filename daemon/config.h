@@ -12,6 +12,7 @@
 #include "access.h"
 
 struct remind_config;
+struct transfer_config;
 
 struct config {
 	char	*config_file;
@@ -28,6 +29,7 @@ struct config {
 	size_t	 max_occurrences;
 	int	 daemonize;
 	struct remind_config *remind;	/* remind-config.c: reminders, hook */
+	struct transfer_config *transfer; /* transfer.c: between cities */
 	/* Hardening (kcald.conf(5), "ACCESS" and "LIMITS"). */
 	char	*socket_group;	/* group name or number, NULL: 0600 socket */
 	struct access_config access;

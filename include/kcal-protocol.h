@@ -35,6 +35,7 @@
 #define KCAL_E_NOT_FOUND	"not_found"
 #define KCAL_E_AMBIGUOUS	"ambiguous"
 #define KCAL_E_EXISTS		"exists"
+#define KCAL_E_CONFLICT		"conflict"	/* strict: the write would clash */
 #define KCAL_E_TOO_LONG		"too_long"
 #define KCAL_E_LIMIT		"limit"
 #define KCAL_E_FORBIDDEN	"forbidden"	/* the peer may not do this */

@@ -25,7 +25,7 @@ _kcal_zones()
 _kcal()
 {
 	local cur prev cmd i opts
-	local cmds="add list show edit cancel rm status itinerary people confirm help"
+	local cmds="add list show edit cancel rm status itinerary people confirm conflicts help"
 	local event_opts="--start --end --duration --tz --end-tz --all-day --kind
 		--location --description --url --participant --parent --status
 		--class --remind --rrule --city --end-city --anchor --offset
@@ -63,7 +63,7 @@ _kcal()
 		show) opts="text json ics" ;;
 		edit|status) opts="text json" ;;
 		itinerary) opts="text markdown html ics json" ;;
-		people) opts="text json" ;;
+		people|conflicts) opts="text json" ;;
 		*) opts="" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur")); return ;;
@@ -96,6 +96,7 @@ _kcal()
 	itinerary) opts="--format --help" ;;
 	people)	opts="--from --next --format --help" ;;
 	confirm) opts="--help" ;;
+	conflicts) opts="--from --to --format --help" ;;
 	help)	opts="$cmds" ;;
 	*)	opts="" ;;
 	esac

@@ -1,0 +1,430 @@
+/*
+ * cmd-conflicts.c — "conflicts": the clashes in a window (conflict.h:
+ * overlaps, transfer gaps between cities, events outside their visit's
+ * dates), each with a sentence saying what clashes; and the check after
+ * every add and update (conflicts_after_write, called by cmd_write_event
+ * inside the write's transaction): the clashes that involve the events
+ * written go into the reply as warnings, or with "strict" refuse the
+ * write (error "conflict", the clashes in the error object) so that it is
+ * rolled back.
+ *
+ * The events are loaded from the store (recurring ones with participants
+ * expanded in the window), the visits they belong to looked up by UID,
+ * and the transfer times come from kcald.conf (transfer.c).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "conflict.h"
+#include "ical.h"
+#include "kcal-protocol.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "transfer.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+struct gather {
+	struct cmd_ctx		*ctx;
+	struct event		*ev, *visits;
+	size_t			 n, nv, max;
+	json_t			*seen;		/* uid@start already loaded */
+	const struct event	*cur;		/* the series being expanded */
+	int64_t			 from, to;
+	int			 truncated;
+};
+
+static char *
+dup(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* A deep copy of src, at [start, end). */
+static void
+copy(struct event *d, const struct event *s, int64_t start, int64_t end)
+{
+	*d = *s;
+	d->uid = dup(s->uid); d->summary = dup(s->summary);
+	d->kind = dup(s->kind); d->status = dup(s->status);
+	d->class = dup(s->class); d->tz = dup(s->tz);
+	d->end_tz = dup(s->end_tz); d->location = dup(s->location);
+	d->description = dup(s->description); d->url = dup(s->url);
+	d->parent = dup(s->parent); d->rrule = dup(s->rrule);
+	d->city = dup(s->city); d->end_city = dup(s->end_city);
+	d->anchor = dup(s->anchor);
+	d->parts = xcalloc(s->nparts + 1, sizeof *d->parts);
+	for (size_t i = 0; i < s->nparts; i++) {
+		d->parts[i].name = dup(s->parts[i].name);
+		d->parts[i].role = dup(s->parts[i].role);
+		d->parts[i].country = dup(s->parts[i].country);
+		d->parts[i].precedence = s->parts[i].precedence;
+	}
+	/* Not needed here; event_clear must not free the source's. */
+	d->remind = NULL;
+	d->nremind = 0;
+	d->remind_at = NULL;
+	d->nremind_at = 0;
+	d->start = start;
+	d->end = end;
+}
+
+static void
+push(struct gather *g, const struct event *ev, int64_t start, int64_t end)
+{
+	char	key[320];
+
+	snprintf(key, sizeof key, "%.255s@%lld", ev->uid, (long long)start);
+	if (json_object_get(g->seen, key) != NULL)
+		return;
+	json_object_set_new(g->seen, key, json_true());
+	g->ev = xreallocarray(g->ev, g->n + 1, sizeof *g->ev);
+	copy(&g->ev[g->n++], ev, start, end);
+}
+
+static int
+occurrence(void *arg, int64_t start, int64_t end)
+{
+	struct gather	*g = arg;
+
+	push(g, g->cur, start, end);
+	return 0;
+}
+
+static int
+row(void *arg, const struct event *ev, const char *ical)
+{
+	struct gather	*g = arg;
+	char		*why = NULL;
+
+	if (g->n >= g->max) {
+		g->truncated = 1;
+		return 1;
+	}
+	if (ical == NULL) {
+		push(g, ev, ev->start, ev->end);
+		return 0;
+	}
+	if (ev->nparts == 0 && ev->parent == NULL)
+		return 0;	/* a series with nobody in it clashes with none */
+	g->cur = ev;
+	if (ical_expand(ical, g->ctx->srv->cfg->home_tz, g->from, g->to,
+	    g->max - g->n, occurrence, g, &why) == 1)
+		g->truncated = 1;
+	if (why != NULL)
+		log_warnx("conflicts: cannot expand %s: %s", ev->uid, why);
+	free(why);
+	return 0;
+}
+
+/* The live events overlapping [from, to), or the children of parent. */
+static int
+load_window(struct gather *g, int64_t from, int64_t to, const char *parent)
+{
+	struct store_query	 q;
+	char			*why = NULL;
+
+	memset(&q, 0, sizeof q);
+	q.from = g->from = from;
+	q.to = g->to = to;
+	q.parent = parent;
+	if (store_query(g->ctx->srv->store, &q, row, g, &why) != 0) {
+		cmd_error(g->ctx, KCAL_E_STORE, "%s", why ? why : "query failed");
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/* The visits (parents) of the events loaded, each once. */
+static void
+load_visits(struct gather *g)
+{
+	struct event	 v;
+	char		*text, *why;
+	size_t		 i, k;
+
+	for (i = 0; i < g->n; i++) {
+		if (g->ev[i].parent == NULL)
+			continue;
+		for (k = 0; k < g->nv; k++)
+			if (strcmp(g->visits[k].uid, g->ev[i].parent) == 0)
+				break;
+		if (k < g->nv)
+			continue;
+		text = why = NULL;
+		if (store_get(g->ctx->srv->store, g->ev[i].parent, &text,
+		    &why) == 0 && ical_extract(text, g->ctx->srv->cfg->home_tz,
+		    &v, &why) == 0) {
+			g->visits = xreallocarray(g->visits, g->nv + 1,
+			    sizeof *g->visits);
+			g->visits[g->nv++] = v;
+		}
+		free(text);
+		free(why);
+	}
+}
+
+static void
+gather_free(struct gather *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		event_clear(&g->ev[i]);
+	for (size_t i = 0; i < g->nv; i++)
+		event_clear(&g->visits[i]);
+	free(g->ev);
+	free(g->visits);
+	json_decref(g->seen);
+}
+
+static int64_t
+transfer_cb(void *arg, const char *a, const char *b)
+{
+	return transfer_time(arg, a, b);
+}
+
+/* "Mon 2026-01-05 16:00 CST" (time 0: "16:00 CST"; all-day: the date). */
+static void
+when(const struct event *ev, int64_t t, int end, int with_date, char *buf,
+    size_t len)
+{
+	static const char *wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue",
+	    "Wed" };
+	const char	*tz = end && ev->end_tz ? ev->end_tz : ev->tz;
+	struct when	 w;
+	char		 ab[16];
+	int64_t		 d;
+
+	tz_local(tz, t, &w);
+	tz_abbr(tz, t, ab, sizeof ab);
+	d = days_from_civil(w.year, w.mon, w.day);
+	if (ev->all_day)
+		snprintf(buf, len, "%s %04d-%02d-%02d", wd[((d % 7) + 7) % 7],
+		    w.year, w.mon, w.day);
+	else if (with_date)
+		snprintf(buf, len, "%s %04d-%02d-%02d %02d:%02d %s",
+		    wd[((d % 7) + 7) % 7], w.year, w.mon, w.day, w.hour, w.min,
+		    ab);
+	else
+		snprintf(buf, len, "%02d:%02d %s", w.hour, w.min, ab);
+}
+
+static char *
+message(const struct conflict *k)
+{
+	char	a0[64], a1[64], b0[64], b1[64], gap[32], need[32], *s;
+
+	when(k->a, k->a->start, 0, 1, a0, sizeof a0);
+	when(k->a, k->a->end, 1, 0, a1, sizeof a1);
+	when(k->b, k->b->start, 0, 1, b0, sizeof b0);
+	when(k->b, k->b->end, 1, 0, b1, sizeof b1);
+	switch (k->type) {
+	case CONFLICT_OVERLAP:
+		xasprintf(&s, "%s: \"%s\" (%s to %s) overlaps \"%s\" (%s to %s)",
+		    k->who, k->a->summary, a0, a1, k->b->summary, b0, b1);
+		break;
+	case CONFLICT_TRANSFER:
+		dur_format(k->gap, gap, sizeof gap);
+		dur_format(k->need, need, sizeof need);
+		xasprintf(&s, "%s: only %s from \"%s\" in %s (ends %s) to \"%s\" "
+		    "in %s (%s); the transfer %s - %s takes %s", k->who, gap,
+		    k->a->summary, k->from, a1, k->b->summary, k->to, b0,
+		    k->from, k->to, need);
+		break;
+	default:
+		when(k->b, k->b->end > k->b->start ? k->b->end - 1 :
+		    k->b->start, 1, 1, b1, sizeof b1);
+		xasprintf(&s, "\"%s\" (%s to %s) is outside the dates of its "
+		    "visit \"%s\" (%s to %s)", k->a->summary, a0, a1,
+		    k->b->summary, b0, b1);
+	}
+	return s;
+}
+
+static json_t *
+conflict_json(struct cmd_ctx *ctx, const struct conflict *k)
+{
+	json_t	*o, *who = json_array();
+	char	*msg = message(k), *names, *p, *n;
+
+	if (k->who != NULL) {
+		p = names = xstrdup(k->who);
+		while ((n = strsep(&p, ",")) != NULL)
+			json_array_append_new(who, json_string(n + (*n == ' ')));
+		free(names);
+	}
+	o = json_pack("{s:s, s:s, s:o, s:[o, o]}", "type",
+	    conflict_type_name(k->type), "message", msg, "participants", who,
+	    "events", cmd_event_json(ctx, k->a), cmd_event_json(ctx, k->b));
+	if (k->type == CONFLICT_TRANSFER) {
+		json_object_set_new(o, "from_city", json_string(k->from));
+		json_object_set_new(o, "to_city", json_string(k->to));
+		json_object_set_new(o, "gap", json_integer(k->gap));
+		json_object_set_new(o, "transfer", json_integer(k->need));
+	}
+	free(msg);
+	return o;
+}
+
+static void
+gather_init(struct gather *g, struct cmd_ctx *ctx)
+{
+	memset(g, 0, sizeof *g);
+	g->ctx = ctx;
+	g->max = ctx->srv->cfg->max_occurrences;
+	g->seen = json_object();
+}
+
+static json_t *
+cmd_conflicts_exec(struct cmd_ctx *ctx)
+{
+	struct gather		 g;
+	struct conflicts	 cs = { NULL, 0 };
+	int64_t			 from, to;
+	json_t			*a;
+
+	if (cmd_arg_time(ctx, "from", INT64_MIN, &from) != 0 ||
+	    cmd_arg_time(ctx, "to", INT64_MAX, &to) != 0)
+		return NULL;
+	if (from >= to) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"from\" must be before "
+		    "\"to\"");
+		return NULL;
+	}
+	gather_init(&g, ctx);
+	if (load_window(&g, from, to, NULL) != 0) {
+		gather_free(&g);
+		return NULL;
+	}
+	load_visits(&g);
+	conflict_find(g.ev, g.n, g.visits, g.nv, transfer_cb, ctx->srv->cfg,
+	    &cs);
+	a = json_array();
+	for (size_t i = 0; i < cs.n; i++)
+		json_array_append_new(a, conflict_json(ctx, &cs.v[i]));
+	conflicts_clear(&cs);
+	gather_free(&g);
+	return json_pack("{s:o, s:I, s:b}", "conflicts", a, "count",
+	    (json_int_t)json_array_size(a), "truncated", g.truncated);
+}
+
+const struct cmd_entry cmd_conflicts_entry = {
+	"conflicts", "from to", 0, cmd_conflicts_exec
+};
+
+/* Is uid one of the events this request wrote? */
+static int
+written(const struct event *ev, json_t *moved, const char *uid)
+{
+	json_t	*u;
+	size_t	 i;
+
+	if (strcmp(ev->uid, uid) == 0)
+		return 1;
+	json_array_foreach(moved, i, u)
+		if (strcmp(json_string_value(u), uid) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Load what can clash with the events written: everything within the
+ * longest transfer time of each, and the programme of each (a visit that
+ * moves can leave its programme outside its dates).
+ */
+static int
+gather_written(struct gather *g, const struct event *ev, json_t *moved)
+{
+	int64_t		 pad = transfer_max(g->ctx->srv->cfg) + 1;
+	struct event	 m;
+	json_t		*u;
+	char		*text, *why;
+	size_t		 i;
+	int		 rc;
+
+	rc = load_window(g, ev->start - pad, ev->end + pad, NULL);
+	if (rc == 0)
+		rc = load_window(g, INT64_MIN, INT64_MAX, ev->uid);
+	json_array_foreach(moved, i, u) {
+		text = why = NULL;
+		if (rc == 0 && store_get(g->ctx->srv->store,
+		    json_string_value(u), &text, &why) == 0 &&
+		    ical_extract(text, g->ctx->srv->cfg->home_tz, &m,
+		    &why) == 0) {
+			rc = load_window(g, m.start - pad, m.end + pad, NULL);
+			event_clear(&m);
+		}
+		free(text);
+		free(why);
+	}
+	return rc;
+}
+
+/* "\n  - message" for each conflict of a. */
+static char *
+messages(json_t *a)
+{
+	json_t	*c;
+	size_t	 i;
+	char	*s = xstrdup(""), *t;
+
+	json_array_foreach(a, i, c) {
+		xasprintf(&t, "%s\n  - %s", s, json_string_value(
+		    json_object_get(c, "message")));
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/*
+ * After a write (cmd_write_event, still in its transaction): put the
+ * conflicts that involve the events written into res; with "strict" and
+ * any conflict, set the error "conflict" (carrying them) and return -1
+ * so that the write is rolled back.
+ */
+int
+conflicts_after_write(struct cmd_ctx *ctx, const struct event *ev,
+    const struct event_change *ch, json_t *res)
+{
+	struct gather		 g;
+	struct conflicts	 cs = { NULL, 0 };
+	json_t			*a = json_array(), *err;
+	size_t			 i;
+	char			*msgs;
+
+	if (ctx->depth > 0)
+		return 0;
+	if (strcmp(ev->status, "cancelled") == 0) {
+		json_object_set_new(res, "conflicts", a);
+		return 0;
+	}
+	gather_init(&g, ctx);
+	if (gather_written(&g, ev, ctx->moved) == 0) {
+		load_visits(&g);
+		conflict_find(g.ev, g.n, g.visits, g.nv, transfer_cb,
+		    ctx->srv->cfg, &cs);
+	}
+	for (i = 0; i < cs.n; i++)
+		if (written(ev, ctx->moved, cs.v[i].a->uid) ||
+		    written(ev, ctx->moved, cs.v[i].b->uid))
+			json_array_append_new(a, conflict_json(ctx, &cs.v[i]));
+	conflicts_clear(&cs);
+	gather_free(&g);
+	json_object_set(res, "conflicts", a);
+	if (!ch->strict || json_array_size(a) == 0) {
+		json_decref(a);
+		return 0;
+	}
+	cmd_error(ctx, KCAL_E_CONFLICT, "refused (strict), %zu conflict%s:%s",
+	    json_array_size(a), json_array_size(a) == 1 ? "" : "s",
+	    (msgs = messages(a)));
+	free(msgs);
+	err = json_object_get(ctx->error, "error");
+	json_object_set_new(err, "conflicts", a);
+	return -1;
+}
