@@ -4,6 +4,17 @@
 # it): President Lee Jae-myung's state visit to China, 4-7 January 2026
 # (Beijing, then Shanghai), its programme, and outside events worth tracking.
 # Times the public record does not give are marked tentative.
+#
+# It shows the itinerary features: the visit is the parent of its programme
+# (--parent); the delegations carry role, country and precedence (Li Qiang,
+# the Premier, ranks second in China, Zhao Leji third); the travel legs
+# Seoul -> Beijing -> Shanghai -> Seoul start and end in their own zones
+# (--tz, --end-tz) and cities (--city, --end-city, or "A -> B" locations);
+# the motorcade is anchored 15 minutes before the welcome ceremony (--anchor,
+# --offset), so it moves when the ceremony does.  Try:
+#   kcal itinerary UID [--format markdown|html|ics|json]
+#   kcal conflicts --from 2026-01-01 --to 2026-02-01
+#   kcal people --from 2026-01-01
 set -e
 K=${1:-kcal}
 SH=Asia/Shanghai
@@ -19,11 +30,13 @@ visit=$($K add "State visit of President Lee Jae-myung to China" \
 	--description "First state visit by a Korean president to China since 2017, at the invitation of President Xi Jinping." \
 	--url "https://www.president.go.kr/")
 
-add() { $K add "$@" --parent "$visit" >/dev/null; }
+addu() { $K add "$@" --parent "$visit"; }
+add() { addu "$@" >/dev/null; }
 
 # 4 January: Seoul -> Beijing
 add "Flight Seoul - Beijing" --kind travel --start "2026-01-04 10:00" \
 	--tz $SEOUL --end "2026-01-04 11:30" --end-tz $SH --status tentative \
+	--city Seoul --end-city Beijing \
 	--location "Seoul Air Base -> Beijing Capital International Airport" \
 	--participant "$LEE" --remind 2h
 add "Dinner with Korean expatriates in China" --kind banquet \
@@ -34,10 +47,13 @@ add "Dinner with Korean expatriates in China" --kind banquet \
 add "Korea-China Business Forum" --kind forum --start "2026-01-05 09:30" \
 	--duration 1h30m --tz $SH --status tentative --location "Beijing" \
 	--participant "$LEE" --remind 30m
-add "Official welcome ceremony" --kind ceremony --start "2026-01-05 15:30" \
-	--duration 30m --tz $SH --status tentative \
+ceremony=$(addu "Official welcome ceremony" --kind ceremony \
+	--start "2026-01-05 15:30" --duration 30m --tz $SH --status tentative \
 	--location "Great Hall of the People, Beijing" \
-	--participant "$LEE" --participant "$XI" --remind 1h --remind 15m
+	--participant "$LEE" --participant "$XI" --remind 1h --remind 15m)
+add "Motorcade departs for the Great Hall of the People" --kind travel \
+	--anchor "$ceremony" --offset -15m --duration 15m --tz $SH \
+	--status tentative --city Beijing --participant "$LEE" --remind 10m
 add "Korea-China summit" --kind summit --start "2026-01-05 16:00" \
 	--duration 1h30m --tz $SH --status tentative \
 	--location "Great Hall of the People, Beijing" \
@@ -79,6 +95,7 @@ add "Visit to the former Provisional Government building (Kim Gu, 150th annivers
 	--participant "$LEE" --remind 30m
 add "Flight Shanghai - Seoul" --kind travel --start "2026-01-07 17:00" \
 	--tz $SH --end "2026-01-07 20:00" --end-tz $SEOUL --status tentative \
+	--city Shanghai --end-city Seoul \
 	--location "Shanghai Pudong International Airport -> Seoul Air Base" \
 	--participant "$LEE" --remind 2h
 

@@ -55,6 +55,17 @@ check_eq "the visit's dates in its own zone" "2026-01-04 2026-01-07" \
 check_eq "6 January in runs of one city" \
     "Beijing|Beijing -> Shanghai|Shanghai" \
     "$(jget "$j" '[.days[2].groups[].place] | join("|")')"
+check_eq "4 January: the leg from Seoul, then Beijing" "Seoul -> Beijing|Beijing" \
+    "$(jget "$j" '[.days[0].groups[].place] | join("|")')"
+check_eq "7 January: Shanghai, then the leg home" "Shanghai|Shanghai -> Seoul" \
+    "$(jget "$j" '[.days[3].groups[].place] | join("|")')"
+cer=$(jget "$j" '.days[1].groups[0].items[] | select(.kind == "ceremony") | .uid')
+check_eq "the motorcade is anchored 15 minutes before the welcome ceremony" \
+    "$cer -900 2026-01-05T15:15:00+08:00" \
+    "$(jget "$j" '.days[1].groups[0].items[] | select(.summary | startswith("Motorcade")) |
+	"\(.anchor) \(.anchor_offset) \(.start)"')"
+check_match "the text says what the motorcade follows" \
+    'anchored: 15m before Official welcome ceremony' "$(cat "$T/out.text")"
 check_eq "items of one day in start order" "true" \
     "$(jget "$j" '[.days[].groups[].items[].start_utc] | . == sort')"
 check_eq "KR delegation in precedence order" \
