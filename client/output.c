@@ -312,6 +312,24 @@ out_event(FILE *fp, json_t *ev, int color)
 	field(fp, "home", s, color);
 	free(s);
 	field(fp, "location", str(ev, "location"), color);
+	if (*str(ev, "end_city") && strcmp(str(ev, "city"), str(ev,
+	    "end_city")) != 0)
+		xasprintf(&s, "%s -> %s", str(ev, "city"), str(ev, "end_city"));
+	else
+		s = xstrdup(str(ev, "city"));
+	field(fp, "city", s, color);
+	free(s);
+	if (*str(ev, "anchor")) {
+		char d[32];
+		json_int_t off = json_integer_value(json_object_get(ev,
+		    "anchor_offset"));
+
+		dur_format(off < 0 ? -off : off, d, sizeof d);
+		xasprintf(&s, "%s %s %s", d, off < 0 ? "before" : "after",
+		    str(ev, "anchor"));
+		field(fp, "anchor", s, color);
+		free(s);
+	}
 	field(fp, "rrule", str(ev, "rrule"), color);
 	field(fp, "parent", str(ev, "parent"), color);
 	field(fp, "url", str(ev, "url"), color);
@@ -326,6 +344,8 @@ out_event(FILE *fp, json_t *ev, int color)
 	}
 	field(fp, "remind", rem, color);
 	free(rem);
+	json_array_foreach(json_object_get(ev, "remind_at"), i, r)
+		field(fp, i == 0 ? "remind at" : "", json_string_value(r), color);
 	xasprintf(&s, "%lld", (long long)json_integer_value(
 	    json_object_get(ev, "sequence")));
 	field(fp, "sequence", s, color);
