@@ -17,8 +17,8 @@
 enum {
 	O_START = 256, O_END, O_DURATION, O_TZ, O_END_TZ, O_ALL_DAY, O_KIND,
 	O_LOCATION, O_DESCRIPTION, O_URL, O_PARTICIPANT, O_PARENT, O_STATUS,
-	O_CLASS, O_REMIND, O_NO_REMIND, O_RRULE, O_SUMMARY, O_UID, O_FROM,
-	O_TO, O_SEARCH, O_ALL, O_FORMAT, O_YES, O_HELP,
+	O_CLASS, O_REMIND, O_REMIND_AT, O_NO_REMIND, O_RRULE, O_SUMMARY, O_UID,
+	O_FROM, O_TO, O_SEARCH, O_ALL, O_FORMAT, O_YES, O_HELP,
 	O_ANCHOR, O_OFFSET, O_NO_ANCHOR, O_CITY, O_END_CITY, O_STRICT
 };
 
@@ -38,6 +38,7 @@ enum {
 	{ "status", required_argument, NULL, O_STATUS }, \
 	{ "class", required_argument, NULL, O_CLASS }, \
 	{ "remind", required_argument, NULL, O_REMIND }, \
+	{ "remind-at", required_argument, NULL, O_REMIND_AT }, \
 	{ "rrule", required_argument, NULL, O_RRULE }, \
 	{ "anchor", required_argument, NULL, O_ANCHOR }, \
 	{ "offset", required_argument, NULL, O_OFFSET }, \
@@ -63,6 +64,7 @@ static const char event_help[] =
 "  --status STATUS       tentative, confirmed or cancelled\n"
 "  --class CLASS         public, private or confidential\n"
 "  --remind DUR          remind DUR before the start (repeatable)\n"
+"  --remind-at WHEN      remind at WHEN, read in the home zone (repeatable)\n"
 "  --rrule RULE          RFC 5545 recurrence, e.g. FREQ=YEARLY\n"
 "  --city CITY           the city it is in (default: from the location)\n"
 "  --end-city CITY       the city a travel leg arrives in\n"
@@ -169,6 +171,13 @@ event_opt(const struct subcmd *sc, json_t *req, int ch, const char *arg)
 	    break;
 	case O_REMIND: append(req, "remind", json_integer(parse_dur_arg(sc,
 	    "--remind", arg))); break;
+	case O_REMIND_AT: {
+		char *w = parse_when_arg(sc, "--remind-at", arg);
+
+		append(req, "remind_at", json_string(w));
+		free(w);
+		break;
+	}
 	default: return 0;
 	}
 	return 1;
@@ -244,8 +253,10 @@ cmd_edit(int argc, char **argv)
 		}
 		if (ch == O_SUMMARY)
 			set_str(req, "summary", optarg);
-		else if (ch == O_NO_REMIND)
+		else if (ch == O_NO_REMIND) {
 			json_object_set_new(req, "remind", json_array());
+			json_object_set_new(req, "remind_at", json_array());
+		}
 		else if (ch == O_NO_ANCHOR)
 			set_str(req, "anchor", "");
 		else if (ch == O_FORMAT)

@@ -32,7 +32,8 @@ out:
 
 const struct cmd_entry cmd_update_entry = {
 	"update", "uid summary start end duration tz end_tz all_day kind "
-	"location description url participants parent status class remind rrule "
+	"location description url participants parent status class remind remind_at "
+	"rrule "
 	"city end_city anchor anchor_offset strict",
 	CMD_WRITE, cmd_update_exec
 };

@@ -353,6 +353,39 @@ arg_parent(struct cmd_ctx *ctx, struct event_change *ch)
 	return 0;
 }
 
+/* Absolute reminders: WHENs, a local time read in the home zone. */
+static int
+arg_remind_at(struct cmd_ctx *ctx, struct event_change *ch)
+{
+	json_t		*a = json_object_get(ctx->req, "remind_at"), *v;
+	struct when	 w;
+	char		*why = NULL;
+	size_t		 i;
+
+	if (a == NULL)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > 64) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"remind_at\" must be an "
+		    "array of at most 64 dates or times");
+		return -1;
+	}
+	ch->set_remind_at = 1;
+	ch->remind_at = xcalloc(json_array_size(a) + 1, sizeof *ch->remind_at);
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v) || when_parse_abs(json_string_value(v),
+		    &w) != 0 || tz_to_utc(ctx->srv->cfg->home_tz, &w, 0,
+		    &ch->remind_at[ch->nremind_at], &why) != 0) {
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"remind_at\" entry "
+			    "%zu: %s", i + 1, why ? why : "use YYYY-MM-DD, "
+			    "YYYY-MM-DDTHH:MM[:SS] or YYYY-MM-DDTHH:MM:SSZ");
+			free(why);
+			return -1;
+		}
+		ch->nremind_at++;
+	}
+	return 0;
+}
+
 /* The event fields of an add or update request. */
 int
 cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
@@ -382,7 +415,7 @@ cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
 	    cmd_arg_when(ctx, "end", &ch->end) ||
 	    cmd_arg_bool(ctx, "all_day", &all_day) ||
 	    arg_parent(ctx, ch) || arg_participants(ctx, ch) ||
-	    arg_reminders(ctx, ch))
+	    arg_reminders(ctx, ch) || arg_remind_at(ctx, ch))
 		return -1;
 	ch->all_day = all_day;
 	if (d != NULL && (!json_is_integer(d) || json_integer_value(d) <= 0 ||

@@ -206,6 +206,12 @@ event_to_json(const struct event *ev, const char *home)
 	for (size_t i = 0; i < ev->nremind; i++)
 		json_array_append_new(r, json_integer(ev->remind[i]));
 	json_object_set_new(o, "remind", r);
+	r = json_array();
+	for (size_t i = 0; i < ev->nremind_at; i++) {
+		tz_iso(home, ev->remind_at[i], iso, sizeof iso);
+		json_array_append_new(r, json_string(iso));
+	}
+	json_object_set_new(o, "remind_at", r);
 	json_object_set_new(o, "sequence", json_integer(ev->sequence));
 	tz_iso("UTC", ev->created, iso, sizeof iso);
 	set_str(o, "created", iso);

@@ -145,4 +145,37 @@ sleep 1
 check_eq "... and is not delivered by a later restart either" "0 0 0" \
 	"$(lines "$u5" "$T/w1") $(lines "$u5" "$T/w2") $(lines "$u5" "$T/hook.log")"
 
+# --- 6. Edits re-plan; cancelled and deleted events never remind. ---
+u9=$(kcal add "Forum plenary" --start +75s --remind 72s)
+u6=$(kcal add "Bilateral talks" --start +64s --remind 60s)
+kcal edit "$u6" --start +1h >/dev/null
+u7=$(kcal add "Cancelled dinner" --start +63s --remind 60s)
+kcal cancel "$u7" >/dev/null
+u8=$(kcal add "Deleted lunch" --start +63s --remind 60s)
+kcal rm --yes "$u8" >/dev/null
+check "a reminder is delivered" wait_for 15 delivered "$u9"
+kcal edit "$u9" --summary "Forum plenary (Hall B)" >/dev/null
+kcal edit "$u9" --location "Hall B" >/dev/null
+sleep 1
+once "an edit that keeps the time does not re-fire" "$u9"
+kcal edit "$u9" --remind 65s >/dev/null
+check "a changed trigger fires again" wait_for 15 has 2 "$u9" "$T/hook.log"
+check_eq "... once more in each watcher" "2 2" \
+	"$(lines "$u9" "$T/w1") $(lines "$u9" "$T/w2")"
+check_match "... with the new summary" "Forum plenary \(Hall B\)" \
+	"$(grep -F "$u9" "$T/w1" | tail -n 1)"
+check_eq "a moved event does not fire at its old time" "0 0 0" \
+	"$(lines "$u6" "$T/w1") $(lines "$u6" "$T/w2") $(lines "$u6" "$T/hook.log")"
+check_eq "a cancelled event never reminds" "0 0 0" \
+	"$(lines "$u7" "$T/w1") $(lines "$u7" "$T/w2") $(lines "$u7" "$T/hook.log")"
+check_eq "a deleted event never reminds" "0 0 0" \
+	"$(lines "$u8" "$T/w1") $(lines "$u8" "$T/w2") $(lines "$u8" "$T/hook.log")"
+up=$(kcal reminders --format json)
+check_eq "kcal reminders shows the moved event's new reminder" 1 \
+	"$(jget "$up" "[.reminders[] | select(.uid == \"$u6\")] | length")"
+kcal edit "$u6" --start +63s >/dev/null
+check "moved back, it fires at its new time" wait_for 15 delivered "$u6"
+sleep 1
+once "moved back" "$u6"
+
 done_testing

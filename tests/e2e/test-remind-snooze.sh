@@ -1,0 +1,114 @@
+#!/bin/sh
+# test-remind-snooze.sh — kcal reminders (upcoming, in order, in a window),
+# kcal snooze and kcal ack with the real kcald; default triggers from
+# kcald.conf for all events and per kind, re-planned on SIGHUP; absolute
+# reminders (--remind-at).
+#
+# Reminders are set a few seconds ahead and waited for with generous
+# bounds (15 s); nothing depends on finer timing.
+. "$(dirname "$0")/lib.sh"
+
+W1=''
+trap 'kill $W1 2>/dev/null; _cleanup' EXIT
+
+wait_for() {
+	_n=$(($1 * 5)); shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2; _n=$((_n - 1))
+	done
+	return 1
+}
+lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
+has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
+# befores UID: the "before" of each upcoming reminder of UID, in order.
+befores() {
+	kcal reminders --to +3d --format json |
+	    jq -r "[.reminders[] | select(.uid == \"$1\") | .before] | join(\",\")"
+}
+
+cat >"$T/kcald.conf" <<EOF
+remind_default = 30m
+remind_summit = 1d, 1h
+EOF
+start_daemon -c "$T/kcald.conf" || exit 1
+"$KCAL" watch --format json >>"$T/w1" 2>>"$T/w1.err" & W1=$!
+wait_for 10 has 1 "watching (" "$T/kcald.out" || fail "the watcher connects"
+
+# --- 1. Upcoming reminders, in the order they go off. ---
+a=$(kcal add "Summit plenary" --start +2h --remind 1h --remind 30m --kind summit)
+b=$(kcal add "State banquet" --start +90m --remind 15m --kind banquet)
+up=$(kcal reminders --format json)
+check_eq "kcal reminders lists them in the order they go off" \
+	"$a 3600 pending
+$b 900 pending
+$a 1800 pending" \
+	"$(jget "$up" '.reminders[] | "\(.uid) \(.before) \(.state)"')"
+check_eq "--to narrows the window" 2 \
+	"$(kcal reminders --to +80m --format json | jq '.reminders | length')"
+check_match "the text form names the summary, the trigger and the UID" \
+	"1h +Summit plenary +starts .* $a" "$(kcal reminders)"
+
+# --- 2. Defaults: per kind, else remind_default; an event's own win. ---
+s=$(kcal add "Leaders' summit" --start +2d --kind summit)
+m=$(kcal add "Working lunch" --start +2d --kind meeting)
+o=$(kcal add "Summit side event" --start +2d --kind summit --remind 5m)
+check_eq "a summit gets remind_summit (1d, 1h)" "86400,3600" "$(befores "$s")"
+check_eq "a meeting gets remind_default (30m)" 1800 "$(befores "$m")"
+check_eq "an event's own reminders replace the defaults" 300 "$(befores "$o")"
+echo "remind_default = 45m" >>"$T/kcald.conf"
+kill -HUP "$KCALD_PID"
+check "after SIGHUP every event is planned again" \
+	wait_for 10 has 1 "default triggers are now" "$T/kcald.out"
+check_eq "... with the new default" 2700 "$(befores "$m")"
+check_eq "... and the per-kind ones kept" "86400,3600" "$(befores "$s")"
+
+# --- 3. Snooze: the reminder goes off again, once, after DUR. ---
+c=$(kcal add "Motorcade" --start +63s --remind 60s)
+check "the reminder goes off" wait_for 15 has 1 "$c" "$T/w1"
+check_match "kcal snooze says until when" "^snoozed $c until 20" \
+	"$(kcal snooze "$c" 3s)"
+check_eq "kcal reminders shows it snoozed" snoozed \
+	"$(kcal reminders --format json | jq -r ".reminders[] | select(.uid == \"$c\") | .state")"
+check "the snoozed reminder goes off again" wait_for 15 has 2 "$c" "$T/w1"
+check_eq "... marked snoozed" true \
+	"$(grep -F "$c" "$T/w1" | tail -n 1 | jq .snoozed)"
+sleep 2
+check_eq "... and only once more" 2 "$(lines "$c" "$T/w1")"
+check_rc "snoozing an event whose reminder never went off is refused" 1 \
+	kcal snooze "$b" 5m
+check_match "... as not_found" "not_found" "$(kcal snooze "$b" 5m 2>&1)"
+
+# --- 4. Ack: a snoozed reminder dismissed does not go off again. ---
+d=$(kcal add "Press conference" --start +63s --remind 60s)
+check "the reminder goes off" wait_for 15 has 1 "$d" "$T/w1"
+kcal snooze "$d" 4s >/dev/null
+check_match "kcal ack dismisses the snoozed reminder" \
+	"^acknowledged $d .*snoozed" "$(kcal ack "$d")"
+sleep 6
+check_eq "... which does not go off again" 1 "$(lines "$d" "$T/w1")"
+check_rc "nothing left to acknowledge" 1 kcal ack "$d"
+
+# Acknowledged in advance, the next reminder never goes off.
+e=$(kcal add "Wreath laying" --start +63s --remind 60s)
+check_match "kcal ack before it goes off dismisses the next one" \
+	"^acknowledged $e .*pending" "$(kcal ack "$e")"
+sleep 6
+check_eq "... which never goes off" 0 "$(lines "$e" "$T/w1")"
+
+# --- 5. Absolute reminders (--remind-at). ---
+f=$(kcal add "Departure for the airport" --start +2d --remind-at +3s)
+check_match "kcal show lists the absolute reminder" "remind at +20" \
+	"$(kcal show "$f")"
+check "an absolute reminder goes off at its time" wait_for 15 has 1 "$f" "$T/w1"
+check_eq "... with no relative trigger" null \
+	"$(grep -F "$f" "$T/w1" | jq .before)"
+check_eq "... and no default added to it" "" "$(befores "$f")"
+g=$(kcal add "Airport" --start +2d --remind-at +1h --remind 2h)
+kcal edit "$g" --no-remind >/dev/null
+check_eq "--no-remind removes absolute and relative reminders" \
+	"[] []" "$(kcal show "$g" --format json | jq -c '.remind, .remind_at' | tr '\n' ' ' | sed 's/ $//')"
+check_rc "--remind-at refuses what is not a time" 2 \
+	kcal add "Bad" --start +1d --remind-at soonish
+
+done_testing
