@@ -3,7 +3,7 @@
 # are installed.  As root, installs what is missing with apt-get; otherwise
 # prints the exact command to run and fails.
 what=${1:-test}
-build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev tzdata"
+build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev tzdata"
 test_pkgs="python3 python3-icalendar curl jq socat groff-base"
 
 missing=""
@@ -18,6 +18,7 @@ need libical-dev pkg-config --exists libical
 need libevent-dev pkg-config --exists libevent
 need libjansson-dev pkg-config --exists jansson
 need libsqlite3-dev pkg-config --exists sqlite3
+need zlib1g-dev pkg-config --exists zlib
 need tzdata test -e /usr/share/zoneinfo/Asia/Seoul
 if [ "$what" = test ]; then
 	need python3 test -x /usr/bin/python3

@@ -28,6 +28,8 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_itinerary_entry, &cmd_people_entry,	/* itineraries */
 	&cmd_conflicts_entry,
 	&cmd_import_entry, &cmd_export_entry,	/* import/export and feeds */
+	&cmd_feed_add_entry, &cmd_feed_list_entry, &cmd_feed_rotate_entry,
+	&cmd_feed_delete_entry,
 	NULL
 };
 

@@ -69,5 +69,9 @@ CMD_DECL(people);
 CMD_DECL(conflicts);
 CMD_DECL(import);
 CMD_DECL(export);
+CMD_DECL(feed_add);
+CMD_DECL(feed_list);
+CMD_DECL(feed_rotate);
+CMD_DECL(feed_delete);
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "feed.h"
 #include "kcal-protocol.h"
 #include "log.h"
 #include "remind.h"
@@ -43,6 +44,7 @@ config_free(struct config *cfg)
 	free(cfg->db_path); free(cfg->home_tz); free(cfg->http);
 	free(cfg->log_file); free(cfg->log_level);
 	remind_config_free(cfg->remind);
+	feed_config_free(cfg->feed);
 	transfer_config_free(cfg->transfer);
 	free(cfg->socket_group);
 	access_clear(&cfg->access);
@@ -204,6 +206,8 @@ config_set(struct config *cfg, const char *key, const char *v, char **cause)
 	if (strcmp(key, "transfer_default") == 0 ||
 	    strncmp(key, "transfer ", 9) == 0)
 		return transfer_config_set(cfg, key, v, cause);
+	if (strncmp(key, "feed_", 5) == 0)
+		return feed_config_set(cfg, key, v, cause);
 	if (strncmp(key, "remind_", 7) == 0 || strncmp(key, "notify_", 7) == 0)
 		return remind_config_set(cfg, key, v, cause);
 	xasprintf(cause, "unknown setting \"%s\"", key);

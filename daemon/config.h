@@ -12,6 +12,7 @@
 #include "access.h"
 
 struct remind_config;
+struct feed_config;
 struct transfer_config;
 
 struct config {
@@ -29,6 +30,7 @@ struct config {
 	size_t	 max_occurrences;
 	int	 daemonize;
 	struct remind_config *remind;	/* remind-config.c: reminders, hook */
+	struct feed_config *feed;	/* feed-config.c: the HTTP feeds */
 	struct transfer_config *transfer; /* transfer.c: between cities */
 	/* Hardening (kcald.conf(5), "ACCESS" and "LIMITS"). */
 	char	*socket_group;	/* group name or number, NULL: 0600 socket */

@@ -9,10 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "ical-export.h"
 #include "store.h"
+#include "store-feed.h"
 
 struct server;
+struct config;
 
 #define FEED_PUBLIC		0x1
 #define FEED_PRIVATE		0x2
@@ -28,5 +32,40 @@ struct feed_sel {
 int	 feed_select(struct server *, const struct feed_sel *,
 	     struct ical_out *, char **);
 int	 feed_class_bit(const char *);
+
+/* A feed's body, built once per change of the store, served from memory. */
+struct feed_body {
+	const char	*name;
+	const char	*body, *gz;	/* gz: the body gzipped */
+	size_t		 len, gzlen;
+	char		 etag[40], etag_gz[44];	/* strong, quoted */
+	int64_t		 modified;	/* Last-Modified */
+	int		 public;	/* "all": Cache-Control public */
+};
+
+struct feeds;
+
+struct feeds	*feeds_new(void);
+void		 feeds_free(struct feeds *);
+int		 feed_get(struct server *, const char *,
+		     const struct feed_body **, char **);
+char		*feed_new_token(void);
+char		*feed_url(const struct config *, const char *, int);
+json_t		*feed_to_json(const struct config *, const struct feed_def *);
+int		 feed_name_valid(const char *);
+
+/* feed-config.c */
+struct feed_config;
+int		 feed_config_set(struct config *, const char *, const char *,
+		     char **);
+void		 feed_config_free(struct feed_config *);
+int		 feed_parse_span(const char *, int64_t *);
+const char	*feed_config_url(const struct config *);
+const char	*feed_config_name(const struct config *);
+int64_t		 feed_config_refresh(const struct config *);
+int64_t		 feed_config_max_age(const struct config *);
+int64_t		 feed_config_tombstones(const struct config *);
+int64_t		 feed_config_past(const struct config *);
+int64_t		 feed_config_future(const struct config *);
 
 #endif

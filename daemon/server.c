@@ -24,6 +24,8 @@
 #include <event2/buffer.h>
 
 #include "config.h"
+#include "feed.h"
+#include "http.h"
 #include "log.h"
 #include "remind.h"
 #include "server.h"
@@ -263,6 +265,9 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	}
 	if ((srv->remind = remind_create(srv, cause)) == NULL)
 		return -1;
+	srv->feeds = feeds_new();
+	if (cfg->http != NULL && (srv->http = http_start(srv, cause)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -297,6 +302,8 @@ server_free(struct server *srv)
 	if (srv->ev_reap != NULL)
 		event_free(srv->ev_reap);
 	remind_free(srv->remind);
+	http_free(srv->http);
+	feeds_free(srv->feeds);
 	store_close(srv->store);
 	if (srv->base != NULL)
 		event_base_free(srv->base);

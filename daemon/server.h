@@ -20,6 +20,8 @@
 
 struct remind;
 struct store;
+struct feeds;
+struct http;
 
 struct client {
 	struct server		*srv;
@@ -39,6 +41,8 @@ struct server {
 	struct config		*cfg;
 	struct store		*store;
 	struct remind		*remind;	/* remind.c: the reminder timer */
+	struct feeds		*feeds;		/* feed.c: the feeds' bodies */
+	struct http		*http;		/* http.c: NULL without --http */
 	struct evconnlistener	*listener;
 	struct event		*ev_accept_retry;
 	struct event		*ev_signals[4];
