@@ -129,15 +129,25 @@ read_cb(struct bufferevent *bev, void *arg)
 	size_t		 len;
 	struct evbuffer_ptr p;
 
+	/*
+	 * A long request (an import) arrives in many reads: search for its
+	 * newline only in what is new, or a 200 MB line costs thousands of
+	 * scans from its start.
+	 */
 	while (c->closing == 0) {
-		p = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+		if (c->scanned > evbuffer_get_length(in))
+			c->scanned = 0;
+		evbuffer_ptr_set(in, &p, c->scanned, EVBUFFER_PTR_SET);
+		p = evbuffer_search_eol(in, &p, NULL, EVBUFFER_EOL_LF);
 		if (p.pos < 0 || (size_t)p.pos > max) {
+			c->scanned = evbuffer_get_length(in);
 			if (evbuffer_get_length(in) > max || p.pos >= 0)
 				fail_and_close(c, proto_err(NULL, KCAL_E_TOO_LONG,
 				    "request line longer than %zu bytes "
 				    "(max_line)", max));
 			return;
 		}
+		c->scanned = 0;
 		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
 		if (line == NULL)
 			return;

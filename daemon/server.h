@@ -32,6 +32,7 @@ struct client {
 	size_t			 npeer_gids;
 	int			 watching;	/* receives pushed reminders */
 	int			 closing;	/* free once output drains */
+	size_t			 scanned;	/* input bytes known to hold no LF */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clients, client);
