@@ -74,6 +74,20 @@ struct remind {
 static void	remind_arm(struct remind *);
 
 /*
+ * Run the walk on the next turn of the loop, after pending I/O.  A zero
+ * timeout, not event_active: an event activated from a callback runs again
+ * in the same pass, so a long walk (after an import) would hold every
+ * reply, the import's own included, until all of it was planned.
+ */
+static void
+remind_soon(struct remind *rm)
+{
+	struct timeval	tv = { 0, 0 };
+
+	event_add(rm->ev_work, &tv);
+}
+
+/*
  * The wall clock, read precisely: time() may use a coarse clock that lags
  * the timerfd's expiry by a tick, which would see nothing due yet and
  * re-arm for the same instant.
@@ -356,8 +370,12 @@ out:
 	return rc;
 }
 
-/* An event that cannot be planned must not stall the walk. */
-static void
+/*
+ * An event that cannot be planned must not stall the walk.  -1 when even
+ * that cannot be written (a full disk, a read-only store): the walk then
+ * waits RETRY_AFTER instead of taking the same events again at once.
+ */
+static int
 give_up(struct remind *rm, const char *uid, const char *why)
 {
 	char	*again = NULL;
@@ -367,7 +385,43 @@ give_up(struct remind *rm, const char *uid, const char *why)
 	    &again) != 0) {
 		log_warnx("reminders of %s: %s", uid, again);
 		free(again);
+		return -1;
 	}
+	return 0;
+}
+
+/*
+ * A batch in one transaction: one durable commit for up to WALK_BATCH
+ * events, not one each (an import of 10,000 events cost 10,000 fsyncs here,
+ * and a burst of 1,000 reminders due together 1,000).  The state is still
+ * committed before anything is delivered.  -1 when one event failed: all of
+ * the batch is rolled back, for the caller to walk it one event at a time.
+ */
+static int
+walk_batch(struct remind *rm, char **uids, size_t n, int64_t now)
+{
+	int64_t	 seq = rm->seq;
+	json_t	*msgs = json_array(), *m;
+	char	*why = NULL;
+	size_t	 i;
+
+	if (store_begin(store_of(rm), &why) != 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (walk_event(rm, uids[i], now, msgs, &why) != 0)
+			goto fail;
+	if (store_commit(store_of(rm), &why) != 0)
+		goto fail;
+	json_array_foreach(msgs, i, m)
+		deliver(rm, json_incref(m));
+	json_decref(msgs);
+	return 0;
+fail:
+	store_rollback(store_of(rm));
+	rm->seq = seq;
+	free(why);
+	json_decref(msgs);
+	return -1;
 }
 
 /*
@@ -381,6 +435,7 @@ walk(struct remind *rm)
 	char	**uids, *why = NULL;
 	size_t	 n, i, j;
 	json_t	*msgs = json_array(), *m;
+	int	 stuck = 0;
 
 	if (store_remind_due(store_of(rm), now, WALK_BATCH, &uids, &n,
 	    &why) != 0) {
@@ -389,9 +444,10 @@ walk(struct remind *rm)
 		json_decref(msgs);
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = walk_batch(rm, uids, n, now) == 0 ? n : 0; i < n; i++) {
 		if (walk_event(rm, uids[i], now, msgs, &why) != 0) {
-			give_up(rm, uids[i], why ? why : "unknown error");
+			if (give_up(rm, uids[i], why ? why : "unknown error"))
+				stuck = 1;
 			free(why);
 			why = NULL;
 		}
@@ -401,6 +457,8 @@ walk(struct remind *rm)
 	}
 	store_remind_uids_free(uids, n);
 	json_decref(msgs);
+	if (stuck)
+		return -1;
 	return n == WALK_BATCH;
 }
 
@@ -412,7 +470,7 @@ remind_run(struct remind *rm)
 	int		 rc = walk(rm);
 
 	if (rc > 0)
-		event_active(rm->ev_work, EV_TIMEOUT, 0);
+		remind_soon(rm);
 	else if (rc == 0)
 		remind_arm(rm);
 	else
@@ -470,7 +528,7 @@ remind_arm(struct remind *rm)
 		at = now + RETRY_AFTER;
 	}
 	if (at <= now) {
-		event_active(rm->ev_work, EV_TIMEOUT, 0);
+		remind_soon(rm);
 		return;
 	}
 #ifdef __linux__
@@ -494,7 +552,7 @@ void
 remind_changed(struct remind *rm)
 {
 	if (rm != NULL)
-		event_active(rm->ev_work, EV_TIMEOUT, 0);
+		remind_soon(rm);
 }
 
 /* Plan one event again now (after a snooze or an acknowledgement). */
