@@ -372,6 +372,45 @@ lint_scan(const char *data, size_t len, struct lint *l)
 	return 0;
 }
 
+/* The first line at or after physical line phys (lines are in order). */
+static size_t
+line_at(const struct lint *l, int phys)
+{
+	size_t	lo = 0, hi = l->nlines, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (l->lines[mid].phys < phys)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The lines [*lo, *hi) that can belong to component comp: from its BEGIN
+ * to the BEGIN of the next component not inside it (pre-order puts a
+ * component's descendants right after it).  Looking a property up in
+ * these only keeps an import of 100,000 events from being quadratic.
+ */
+static void
+comp_lines(const struct lint *l, int comp, size_t *lo, size_t *hi)
+{
+	size_t	j;
+
+	*lo = 0;
+	*hi = l->nlines;
+	if (comp < 0 || (size_t)comp >= l->ncomps)
+		return;
+	*lo = line_at(l, l->comps[comp].line);
+	for (j = (size_t)comp + 1; j < l->ncomps; j++)
+		if (l->comps[j].parent < comp) {
+			*hi = line_at(l, l->comps[j].line);
+			break;
+		}
+}
+
 /*
  * The physical line of the nth (from 0) property name in component comp;
  * the last one if there are fewer (libical splits EXDATE:a,b into two), or
@@ -380,10 +419,11 @@ lint_scan(const char *data, size_t len, struct lint *l)
 int
 lint_prop_line(const struct lint *l, int comp, const char *name, int nth)
 {
-	size_t	n = strlen(name);
+	size_t	n = strlen(name), lo, hi;
 	int	last = 0;
 
-	for (size_t i = 0; i < l->nlines; i++) {
+	comp_lines(l, comp, &lo, &hi);
+	for (size_t i = lo; i < hi; i++) {
 		const struct lint_line *ln = &l->lines[i];
 
 		if (ln->comp == comp && ln->namelen == n &&
@@ -403,9 +443,10 @@ int
 lint_value(const struct lint *l, int comp, const char *name, int nth,
     const char **v, size_t *vlen)
 {
-	size_t	n = strlen(name);
+	size_t	n = strlen(name), lo, hi;
 
-	for (size_t i = 0; i < l->nlines; i++) {
+	comp_lines(l, comp, &lo, &hi);
+	for (size_t i = lo; i < hi; i++) {
 		const struct lint_line *ln = &l->lines[i];
 
 		if (ln->comp == comp && ln->namelen == n &&
