@@ -208,7 +208,11 @@ config_set(struct config *cfg, const char *key, const char *v, char **cause)
 		return transfer_config_set(cfg, key, v, cause);
 	if (strncmp(key, "feed_", 5) == 0)
 		return feed_config_set(cfg, key, v, cause);
-	if (strncmp(key, "remind_", 7) == 0 || strncmp(key, "notify_", 7) == 0)
+	if (strcmp(key, "remind_default") == 0 ||
+	    strcmp(key, "remind_grace") == 0 ||
+	    strcmp(key, "notify_cmd") == 0 ||
+	    strcmp(key, "notify_timeout") == 0 ||
+	    strncmp(key, "remind_", 7) == 0)	/* and remind_KIND */
 		return remind_config_set(cfg, key, v, cause);
 	xasprintf(cause, "unknown setting \"%s\"", key);
 	return -1;

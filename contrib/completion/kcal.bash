@@ -25,10 +25,10 @@ _kcal_zones()
 _kcal()
 {
 	local cur prev cmd i opts
-	local cmds="add list show edit cancel rm status itinerary people confirm conflicts help"
+	local cmds="add list show edit cancel rm status itinerary people confirm conflicts watch reminders snooze ack help"
 	local event_opts="--start --end --duration --tz --end-tz --all-day --kind
 		--location --description --url --participant --parent --status
-		--class --remind --rrule --city --end-city --anchor --offset
+		--class --remind --remind-at --rrule --city --end-city --anchor --offset
 		--strict --help"
 
 	COMPREPLY=()
@@ -62,12 +62,13 @@ _kcal()
 		list) opts="table json tsv" ;;
 		show) opts="text json ics" ;;
 		edit|status) opts="text json" ;;
+		watch|reminders) opts="text json" ;;
 		itinerary) opts="text markdown html ics json" ;;
 		people|conflicts) opts="text json" ;;
 		*) opts="" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur")); return ;;
-	--start|--end|--from|--to)
+	--start|--end|--from|--to|--remind-at)
 		COMPREPLY=($(compgen -W "now today tomorrow" -- "$cur")); return ;;
 	--offset)
 		COMPREPLY=($(compgen -W "-15m -30m -1h 15m 30m 1h" -- "$cur")); return ;;
@@ -97,6 +98,9 @@ _kcal()
 	people)	opts="--from --next --format --help" ;;
 	confirm) opts="--help" ;;
 	conflicts) opts="--from --to --format --help" ;;
+	watch)	opts="--format --no-reconnect --help" ;;
+	reminders) opts="--from --to --missed --format --help" ;;
+	snooze|ack) opts="--help" ;;
 	help)	opts="$cmds" ;;
 	*)	opts="" ;;
 	esac
