@@ -1121,6 +1121,31 @@ emit(struct expand *x, int64_t t)
 	return emit_occ(x, t, end, t, NULL);
 }
 
+/*
+ * A rule without COUNT can start at the window instead of at DTSTART
+ * (less a day and the event's length, so that an occurrence under way is
+ * not missed): a minutely rule from 2020 then costs nothing in 2026.
+ */
+static void
+skip_ahead(struct expand *x, icalrecur_iterator *it,
+    const struct icalrecurrencetype *r)
+{
+	const struct event	*ev = x->ev;
+	int64_t			 at;
+	struct when		 w;
+
+	if (r->count != 0 || x->from == INT64_MIN)
+		return;
+	at = x->from - (ev->end - ev->start) - 86400;
+	if (at <= ev->start)
+		return;
+	tz_local(ev->tz, at, &w);
+	if (!icaltime_is_null_time(r->until) &&
+	    icaltime_compare(local_tt(&w, ev->all_day), r->until) >= 0)
+		return;		/* past UNTIL: the walk ends soon anyway */
+	icalrecur_iterator_set_start(it, local_tt(&w, ev->all_day));
+}
+
 /* Walk one RRULE in the event's own zone (wall-clock times, then instants). */
 static int
 walk_rrule(struct expand *x, struct icalrecurrencetype r)
@@ -1142,6 +1167,7 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 	}
 	if ((it = icalrecur_iterator_new(r, dt)) == NULL)
 		return 0;
+	skip_ahead(x, it, &r);
 	while (!stop && guard++ < 1000000) {
 		next = icalrecur_iterator_next(it);
 		if (icaltime_is_null_time(next))

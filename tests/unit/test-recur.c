@@ -1,0 +1,335 @@
+/*
+ * test-recur.c — recurrence expansion (ical_expand, ical_expand_full in
+ * daemon/ical.c): in the event's own zone across DST in Europe/Brussels
+ * and America/New_York, in Asia/Seoul and Asia/Shanghai (no DST); yearly
+ * rules on 29 February (RFC 5545: no occurrence in common years unless the
+ * rule says otherwise); RECURRENCE-ID overrides (moved, changed,
+ * cancelled, moved into the window from outside it); RDATE alone and as a
+ * period; all-day and multi-day occurrences overlapping the window; the
+ * cap; a time in a DST gap.  Times are passed explicitly.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "ical.h"
+#include "test.h"
+#include "when.h"
+
+void	icaltimezone_free_builtin_timezones(void);
+
+#define HOME	"Asia/Seoul"
+#define MAXO	64
+
+static int64_t
+utc(int y, int mo, int d, int h, int mi)
+{
+	return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
+}
+
+struct occs {
+	int64_t		start[MAXO], end[MAXO], rid[MAXO];
+	char		summary[MAXO][64], status[MAXO][16];
+	size_t		n;
+};
+
+static int
+full_cb(void *arg, const struct ical_occ *oc)
+{
+	struct occs	*o = arg;
+
+	if (o->n < MAXO) {
+		o->start[o->n] = oc->start;
+		o->end[o->n] = oc->end;
+		o->rid[o->n] = oc->rid;
+		snprintf(o->summary[o->n], sizeof o->summary[0], "%s",
+		    oc->override && oc->override->summary ?
+		    oc->override->summary : "");
+		snprintf(o->status[o->n], sizeof o->status[0], "%s",
+		    oc->override ? oc->override->status : "");
+		o->n++;
+	}
+	return 0;
+}
+
+static int
+simple_cb(void *arg, int64_t s, int64_t e)
+{
+	struct occs	*o = arg;
+
+	if (o->n < MAXO) {
+		o->start[o->n] = s;
+		o->end[o->n] = e;
+		o->n++;
+	}
+	return 0;
+}
+
+static int
+expand(const char *text, int64_t from, int64_t to, size_t max, int full,
+    struct occs *o)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	memset(o, 0, sizeof *o);
+	rc = full ? ical_expand_full(text, HOME, from, to, max, full_cb, o,
+	    &cause) : ical_expand(text, HOME, from, to, max, simple_cb, o,
+	    &cause);
+	if (rc < 0)
+		fprintf(stderr, "expand: %s\n", cause);
+	free(cause);
+	return rc;
+}
+
+#define EV(uid, body) "BEGIN:VEVENT\r\nUID:" uid "\r\n" \
+	"DTSTAMP:20260101T000000Z\r\n" body "END:VEVENT\r\n"
+#define CAL(body) "BEGIN:VCALENDAR\r\n" body "END:VCALENDAR\r\n"
+
+static void
+test_new_york(void)
+{
+	static const char weekly[] = CAL(EV("ny@t",
+	    "DTSTART;TZID=America/New_York:20260302T093000\r\n"
+	    "DTEND;TZID=America/New_York:20260302T103000\r\n"
+	    "RRULE:FREQ=WEEKLY;BYDAY=MO\r\n"));
+	struct occs	o;
+
+	/* 09:30 in New York: 14:30Z in EST; 13:30Z from 8 March (EDT). */
+	CHECK_INT(expand(weekly, utc(2026, 3, 1, 0, 0), utc(2026, 3, 17, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 3);
+	CHECK_INT(o.start[0], utc(2026, 3, 2, 14, 30));
+	CHECK_INT(o.start[1], utc(2026, 3, 9, 13, 30));
+	CHECK_INT(o.start[2], utc(2026, 3, 16, 13, 30));
+	/* And back on 1 November. */
+	CHECK_INT(expand(weekly, utc(2026, 10, 25, 0, 0), utc(2026, 11, 10, 0,
+	    0), 100, 0, &o), 0);
+	CHECK_INT(o.n, 3);
+	CHECK_INT(o.start[0], utc(2026, 10, 26, 13, 30));
+	CHECK_INT(o.start[1], utc(2026, 11, 2, 14, 30));
+	CHECK_INT(o.start[2], utc(2026, 11, 9, 14, 30));
+	CHECK_INT(o.end[1] - o.start[1], 3600);
+}
+
+static void
+test_brussels_gap(void)
+{
+	static const char daily[] = CAL(EV("gap@t",
+	    "DTSTART;TZID=Europe/Brussels:20260327T023000\r\n"
+	    "DURATION:PT30M\r\n"
+	    "RRULE:FREQ=DAILY;COUNT=4\r\n"));
+	struct occs	o;
+
+	CHECK_INT(expand(daily, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 4);
+	CHECK_INT(o.start[0], utc(2026, 3, 27, 1, 30));	/* 02:30 CET */
+	CHECK_INT(o.start[1], utc(2026, 3, 28, 1, 30));
+	/* 02:30 on the 29th does not exist: the offset before the gap
+	 * (RFC 5545 3.3.5), which is 03:30 CEST. */
+	CHECK_INT(o.start[2], utc(2026, 3, 29, 1, 30));
+	CHECK_INT(o.start[3], utc(2026, 3, 30, 0, 30));	/* 02:30 CEST */
+}
+
+static void
+test_seoul_shanghai(void)
+{
+	static const char seoul[] = CAL(EV("seoul@t",
+	    "DTSTART;TZID=Asia/Seoul:20260301T090000\r\n"
+	    "DTEND;TZID=Asia/Seoul:20260301T100000\r\n"
+	    "RRULE:FREQ=MONTHLY;COUNT=12\r\n"));
+	static const char shanghai[] = CAL(EV("sh@t",
+	    "DTSTART;TZID=Asia/Shanghai:20260105T190000\r\n"
+	    "DTEND;TZID=Asia/Shanghai:20260105T210000\r\n"
+	    "RRULE:FREQ=DAILY;UNTIL=20260107T235959Z\r\n"));
+	struct occs	o;
+
+	/* No DST: the same UTC time all year. */
+	CHECK_INT(expand(seoul, utc(2026, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 10);
+	CHECK_INT(o.start[0], utc(2026, 3, 1, 0, 0));
+	CHECK_INT(o.start[6], utc(2026, 9, 1, 0, 0));
+	CHECK_INT(o.start[9], utc(2026, 12, 1, 0, 0));
+	CHECK_INT(expand(shanghai, utc(2026, 1, 1, 0, 0), utc(2026, 2, 1, 0,
+	    0), 100, 0, &o), 0);
+	CHECK_INT(o.n, 3);
+	CHECK_INT(o.start[0], utc(2026, 1, 5, 11, 0));
+	CHECK_INT(o.start[2], utc(2026, 1, 7, 11, 0));
+	CHECK_INT(o.end[2], utc(2026, 1, 7, 13, 0));
+}
+
+static void
+test_leap_day(void)
+{
+	static const char plain[] = CAL(EV("leap@t",
+	    "DTSTART;VALUE=DATE:20240229\r\n"
+	    "X-KCAL-TZ:Asia/Seoul\r\n"
+	    "RRULE:FREQ=YEARLY\r\n"));
+	static const char last[] = CAL(EV("last@t",
+	    "DTSTART;VALUE=DATE:20240229\r\n"
+	    "X-KCAL-TZ:Asia/Seoul\r\n"
+	    "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1\r\n"));
+	static const char forward[] = CAL(EV("fwd@t",
+	    "DTSTART;VALUE=DATE:20240229\r\n"
+	    "X-KCAL-TZ:Asia/Seoul\r\n"
+	    "RRULE:RSCALE=GREGORIAN;FREQ=YEARLY;SKIP=FORWARD\r\n"));
+	static const char timed[] = CAL(EV("leapt@t",
+	    "DTSTART;TZID=Europe/Brussels:20240229T120000\r\n"
+	    "DURATION:PT1H\r\n"
+	    "RRULE:FREQ=YEARLY;COUNT=3\r\n"));
+	struct occs	o;
+
+	/* RFC 5545 3.3.10: 29 February does not exist in a common year and
+	 * such an occurrence is ignored, not moved. */
+	CHECK_INT(expand(plain, utc(2024, 1, 1, 0, 0), utc(2033, 1, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 3);
+	CHECK_INT(o.start[0], utc(2024, 2, 28, 15, 0));
+	CHECK_INT(o.start[1], utc(2028, 2, 28, 15, 0));
+	CHECK_INT(o.start[2], utc(2032, 2, 28, 15, 0));
+	/* ... unless the rule says otherwise: the last day of February. */
+	CHECK_INT(expand(last, utc(2025, 1, 1, 0, 0), utc(2029, 1, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 4);
+	CHECK_INT(o.start[0], utc(2025, 2, 27, 15, 0));	/* 28 Feb KST */
+	CHECK_INT(o.start[3], utc(2028, 2, 28, 15, 0));	/* 29 Feb KST */
+	/* ... or RFC 7529 SKIP=FORWARD: 1 March in common years. */
+	CHECK_INT(expand(forward, utc(2025, 1, 1, 0, 0), utc(2029, 1, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 4);
+	CHECK_INT(o.start[0], utc(2025, 2, 28, 15, 0));	/* 1 Mar KST */
+	CHECK_INT(o.start[3], utc(2028, 2, 28, 15, 0));	/* 29 Feb KST */
+	/* COUNT counts only real occurrences. */
+	CHECK_INT(expand(timed, utc(2024, 1, 1, 0, 0), utc(2040, 1, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 3);
+	CHECK_INT(o.start[2], utc(2032, 2, 29, 11, 0));
+}
+
+static const char series[] = CAL(
+    EV("series@t",
+    "SUMMARY:Weekly briefing\r\n"
+    "DTSTART;TZID=Europe/Brussels:20260302T090000\r\n"
+    "DTEND;TZID=Europe/Brussels:20260302T100000\r\n"
+    "RRULE:FREQ=WEEKLY;COUNT=6\r\n")
+    EV("series@t",
+    "RECURRENCE-ID;TZID=Europe/Brussels:20260309T090000\r\n"
+    "SUMMARY:Weekly briefing, in the afternoon\r\n"
+    "DTSTART;TZID=Europe/Brussels:20260309T150000\r\n"
+    "DTEND;TZID=Europe/Brussels:20260309T160000\r\n")
+    EV("series@t",
+    "RECURRENCE-ID:20260316T080000Z\r\n"
+    "SUMMARY:Weekly briefing\r\n"
+    "STATUS:CANCELLED\r\n"
+    "DTSTART;TZID=Europe/Brussels:20260316T090000\r\n"
+    "DTEND;TZID=Europe/Brussels:20260316T100000\r\n")
+    EV("series@t",
+    "RECURRENCE-ID;TZID=Europe/Brussels:20260406T090000\r\n"
+    "SUMMARY:Weekly briefing, brought forward\r\n"
+    "DTSTART;TZID=Europe/Brussels:20260320T090000\r\n"
+    "DTEND;TZID=Europe/Brussels:20260320T100000\r\n"));
+
+static void
+test_overrides(void)
+{
+	struct occs	o;
+
+	/* Full: 2 Mar; 9 Mar moved to 15:00; 16 Mar cancelled (reported,
+	 * with its status); 23 and 30 Mar; 6 Apr moved to 20 Mar. */
+	CHECK_INT(expand(series, utc(2026, 3, 1, 0, 0), utc(2026, 3, 31, 0, 0),
+	    100, 1, &o), 0);
+	CHECK_INT(o.n, 6);
+	CHECK_INT(o.start[0], utc(2026, 3, 2, 8, 0));
+	CHECK_STR(o.summary[0], "");
+	CHECK_INT(o.start[1], utc(2026, 3, 9, 14, 0));
+	CHECK_INT(o.rid[1], utc(2026, 3, 9, 8, 0));
+	CHECK_STR(o.summary[1], "Weekly briefing, in the afternoon");
+	CHECK_STR(o.status[2], "cancelled");
+	CHECK_INT(o.rid[2], utc(2026, 3, 16, 8, 0));
+	CHECK_INT(o.start[4], utc(2026, 3, 30, 7, 0));	/* CEST now */
+	/* The 6 April occurrence, moved into this window from outside it. */
+	CHECK_INT(o.start[5], utc(2026, 3, 20, 8, 0));
+	CHECK_INT(o.rid[5], utc(2026, 4, 6, 7, 0));
+	/* The simple form leaves out the cancelled one. */
+	CHECK_INT(expand(series, utc(2026, 3, 1, 0, 0), utc(2026, 3, 31, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 5);
+	/* A window after the moved one's new time: the old slot is empty. */
+	CHECK_INT(expand(series, utc(2026, 4, 1, 0, 0), utc(2026, 5, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 0);
+}
+
+static void
+test_rdates_and_days(void)
+{
+	static const char rdates[] = CAL(EV("rd@t",
+	    "DTSTART;TZID=Asia/Seoul:20260601T100000\r\n"
+	    "DURATION:PT2H\r\n"
+	    "RDATE;TZID=Asia/Seoul:20260603T100000,20260605T140000\r\n"
+	    "RDATE;VALUE=PERIOD:20260610T010000Z/20260610T020000Z\r\n"));
+	static const char days[] = CAL(EV("days@t",
+	    "DTSTART;VALUE=DATE:20260104\r\n"
+	    "DTEND;VALUE=DATE:20260108\r\n"
+	    "X-KCAL-TZ:Asia/Shanghai\r\n"
+	    "RRULE:FREQ=MONTHLY;COUNT=3\r\n"));
+	struct occs	o;
+	struct event	ev;
+	char		*cause = NULL;
+
+	/* RDATE alone recurs: the store must treat it as recurring. */
+	CHECK_INT(ical_extract(rdates, HOME, &ev, &cause), 0);
+	CHECK(ev.rrule != NULL);
+	event_clear(&ev);
+	/* DTSTART is the first occurrence; a period counts by its start. */
+	CHECK_INT(expand(rdates, utc(2026, 5, 1, 0, 0), utc(2026, 7, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 4);
+	CHECK_INT(o.start[0], utc(2026, 6, 1, 1, 0));
+	CHECK_INT(o.start[1], utc(2026, 6, 3, 1, 0));
+	CHECK_INT(o.start[2], utc(2026, 6, 5, 5, 0));
+	CHECK_INT(o.start[3], utc(2026, 6, 10, 1, 0));
+	CHECK_INT(o.end[3] - o.start[3], 7200);
+	/* A four-day occurrence that began before the window is in it. */
+	CHECK_INT(expand(days, utc(2026, 2, 6, 0, 0), utc(2026, 2, 7, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 1);
+	CHECK_INT(o.start[0], utc(2026, 2, 3, 16, 0));	/* 4 Feb, Shanghai */
+	CHECK_INT(o.end[0], utc(2026, 2, 7, 16, 0));
+}
+
+static void
+test_cap(void)
+{
+	static const char endless[] = CAL(EV("inf@t",
+	    "DTSTART:20200101T000000Z\r\n"
+	    "DURATION:PT1M\r\n"
+	    "RRULE:FREQ=MINUTELY\r\n"));
+	struct occs	o;
+
+	/* An endless rule over an endless window stops at the cap. */
+	CHECK_INT(expand(endless, INT64_MIN, INT64_MAX, 50, 0, &o), 1);
+	CHECK_INT(o.n, 50);
+	CHECK_INT(o.start[49], utc(2020, 1, 1, 0, 49));
+	/* Within a bounded window it ends by itself. */
+	CHECK_INT(expand(endless, utc(2026, 1, 1, 0, 0), utc(2026, 1, 1, 0,
+	    10), 50, 0, &o), 0);
+	CHECK_INT(o.n, 10);
+}
+
+int
+main(void)
+{
+	test_new_york();
+	test_brussels_gap();
+	test_seoul_shanghai();
+	test_leap_day();
+	test_overrides();
+	test_rdates_and_days();
+	test_cap();
+	icaltimezone_free_builtin_timezones();
+	TEST_DONE();
+}
