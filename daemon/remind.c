@@ -51,6 +51,7 @@
 #include "log.h"
 #include "notify.h"
 #include "remind.h"
+#include "remind-held.h"
 #include "server.h"
 #include "store.h"
 #include "store-remind.h"
@@ -60,6 +61,8 @@
 #define WALK_BATCH		256	/* events per turn of the loop */
 #define REMIND_FALLBACK_CAP	30	/* seconds, without timerfd */
 #define RETRY_AFTER		60	/* seconds, after a store error */
+#define RETRY_HELD		5	/* seconds, while the store cannot record */
+#define WALK_HELD		2	/* walk_event: delivered, not recorded */
 
 struct remind {
 	struct server	*srv;
@@ -69,6 +72,9 @@ struct remind {
 	int64_t		 started;
 	int64_t		 seq;		/* the last delivery's number */
 	struct notify	*notify;
+	struct remind_held *held;	/* delivered, not yet recorded */
+	int		 degraded;	/* the store cannot record reminders */
+	int		 batching;	/* inside walk_batch's transaction */
 };
 
 static void	remind_arm(struct remind *);
@@ -306,7 +312,7 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 	int64_t			 grace = remind_config_grace(rm->srv->cfg);
 	struct remind_mark	 m;
 	int64_t			 late;
-	int			 cls;
+	int			 cls, held;
 
 	for (size_t i = 0; i < ndue; i++) {
 		cls = remind_classify(due[i].at, now, rm->started, grace);
@@ -325,9 +331,12 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 			continue;
 		}
 		late = cls == REMIND_LATE ? now - due[i].at : 0;
+		held = remind_held_has(rm->held, p->ev.uid, m.occ, m.due);
 		if (store_remind_mark(store_of(rm), p->ev.uid, &m, now, late,
-		    rm->seq + 1, now, cause) != 0)
+		    held ? 0 : rm->seq + 1, now, cause) != 0)
 			return -1;
+		if (held)	/* delivered while the store was unwritable */
+			continue;
 		rm->seq++;
 		json_array_append_new(out, remind_describe(rm, p, &due[i], late,
 		    rm->seq));
@@ -335,7 +344,34 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 	return 0;
 }
 
-/* Fire what is due for one event and plan its next reminder. */
+/*
+ * The store cannot record what is due (a full disk, a read-only store):
+ * deliver it all the same, once, and remember that in memory until the
+ * store can record it (remind-held.h).
+ */
+static void
+deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
+    const struct remind_due *due, size_t ndue, json_t *out)
+{
+	int64_t	grace = remind_config_grace(rm->srv->cfg), late;
+	int	cls;
+
+	for (size_t i = 0; i < ndue; i++) {
+		cls = remind_classify(due[i].at, now, rm->started, grace);
+		if (cls == REMIND_TOO_OLD || remind_held_has(rm->held,
+		    p->ev.uid, due[i].occ, due[i].due))
+			continue;
+		late = cls == REMIND_LATE ? now - due[i].at : 0;
+		remind_held_add(rm->held, p->ev.uid, due[i].occ, due[i].due);
+		json_array_append_new(out, remind_describe(rm, p, &due[i], late,
+		    ++rm->seq));
+	}
+}
+
+/*
+ * Fire what is due for one event and plan its next reminder: 0, -1, or
+ * WALK_HELD when the store could not record it (delivered from memory).
+ */
 static int
 walk_event(struct remind *rm, const char *uid, int64_t now, json_t *out,
     char **cause)
@@ -352,17 +388,22 @@ walk_event(struct remind *rm, const char *uid, int64_t now, json_t *out,
 	rc = -1;
 	if (remind_plan_marks(rm, &p, from, cause) != 0 ||
 	    remind_collect(&p.in, from, now, &due, &ndue, cause) != 0 ||
-	    remind_next(&p.in, now, &next, cause) != 0 ||
-	    store_begin(store_of(rm), cause) != 0)
+	    remind_next(&p.in, now, &next, cause) != 0)
 		goto out;
-	if (fire_due(rm, &p, now, due, ndue, out, cause) != 0 ||
+	if (store_begin(store_of(rm), cause) != 0 ||
+	    fire_due(rm, &p, now, due, ndue, out, cause) != 0 ||
 	    store_remind_set_next(store_of(rm), uid, next, cause) != 0 ||
 	    store_commit(store_of(rm), cause) != 0) {
 		store_rollback(store_of(rm));
 		rm->seq = seq;
 		json_array_clear(out);
+		if (rm->batching)	/* the batch is walked again alone */
+			goto out;
+		deliver_held(rm, &p, now, due, ndue, out);
+		rc = WALK_HELD;
 		goto out;
 	}
+	remind_held_forget(rm->held, uid);
 	rc = 0;
 out:
 	free(due);
@@ -407,9 +448,11 @@ walk_batch(struct remind *rm, char **uids, size_t n, int64_t now)
 
 	if (store_begin(store_of(rm), &why) != 0)
 		goto fail;
+	rm->batching = 1;
 	for (i = 0; i < n; i++)
 		if (walk_event(rm, uids[i], now, msgs, &why) != 0)
 			goto fail;
+	rm->batching = 0;
 	if (store_commit(store_of(rm), &why) != 0)
 		goto fail;
 	json_array_foreach(msgs, i, m)
@@ -417,6 +460,7 @@ walk_batch(struct remind *rm, char **uids, size_t n, int64_t now)
 	json_decref(msgs);
 	return 0;
 fail:
+	rm->batching = 0;
 	store_rollback(store_of(rm));
 	rm->seq = seq;
 	free(why);
@@ -426,7 +470,8 @@ fail:
 
 /*
  * The walk: fire what is due now, a batch of events at a time.  Returns 1
- * when there may be more, 0 when done, -1 on a store error.
+ * when there may be more, 0 when done, -1 on a store error, -2 when the
+ * store could not record what was delivered (walk again in RETRY_HELD).
  */
 static int
 walk(struct remind *rm)
@@ -435,7 +480,7 @@ walk(struct remind *rm)
 	char	**uids, *why = NULL;
 	size_t	 n, i, j;
 	json_t	*msgs = json_array(), *m;
-	int	 stuck = 0;
+	int	 stuck = 0, held = 0, rc;
 
 	if (store_remind_due(store_of(rm), now, WALK_BATCH, &uids, &n,
 	    &why) != 0) {
@@ -445,20 +490,31 @@ walk(struct remind *rm)
 		return -1;
 	}
 	for (i = walk_batch(rm, uids, n, now) == 0 ? n : 0; i < n; i++) {
-		if (walk_event(rm, uids[i], now, msgs, &why) != 0) {
-			if (give_up(rm, uids[i], why ? why : "unknown error"))
-				stuck = 1;
-			free(why);
-			why = NULL;
-		}
+		rc = walk_event(rm, uids[i], now, msgs, &why);
+		if (rc == WALK_HELD) {
+			if (!rm->degraded && !held)
+				log_warnx("reminders: the store cannot record "
+				    "them (%s); delivering from memory, every "
+				    "%d s", why, RETRY_HELD);
+			held = 1;
+		} else if (rc != 0 && give_up(rm, uids[i], why ? why :
+		    "unknown error"))
+			stuck = 1;
+		free(why);
+		why = NULL;
 		json_array_foreach(msgs, j, m)
 			deliver(rm, json_incref(m));
 		json_array_clear(msgs);
 	}
 	store_remind_uids_free(uids, n);
 	json_decref(msgs);
+	if (rm->degraded && !held && !stuck)
+		log_info("reminders: the store records them again");
+	rm->degraded = held;
 	if (stuck)
 		return -1;
+	if (held)
+		return -2;
 	return n == WALK_BATCH;
 }
 
@@ -466,7 +522,7 @@ walk(struct remind *rm)
 void
 remind_run(struct remind *rm)
 {
-	struct timeval	 retry = { RETRY_AFTER, 0 };
+	struct timeval	 retry = { RETRY_AFTER, 0 }, held = { RETRY_HELD, 0 };
 	int		 rc = walk(rm);
 
 	if (rc > 0)
@@ -474,7 +530,7 @@ remind_run(struct remind *rm)
 	else if (rc == 0)
 		remind_arm(rm);
 	else
-		event_add(rm->ev_work, &retry);
+		event_add(rm->ev_work, rc == -2 ? &held : &retry);
 }
 
 static void
@@ -606,7 +662,9 @@ remind_create(struct server *srv, char **cause)
 	rm->srv = srv;
 	rm->started = wall_now();
 	rm->tfd = -1;
+	rm->held = remind_held_create();
 	if (store_remind_seq(srv->store, &rm->seq, cause) != 0) {
+		remind_held_free(rm->held);
 		free(rm);
 		return NULL;
 	}
@@ -622,11 +680,15 @@ remind_create(struct server *srv, char **cause)
 		log_warn("timerfd_create; checking the clock every %ds",
 		    REMIND_FALLBACK_CAP);
 #endif
-	/* What fell due while we were down, on the old plan; then re-plan. */
-	while (walk(rm) > 0)
-		;
+	/*
+	 * The first walk runs from the loop, in batches, so clients are served
+	 * meanwhile: it fires what fell due while kcald was down (late, or
+	 * missed beyond remind_grace) and plans what changed.  Planning every
+	 * event again for new defaults keeps each pending instant as a
+	 * baseline (store-remind.c), so nothing that fell due is lost.
+	 */
 	remind_reconfigure(rm);
-	remind_run(rm);
+	remind_soon(rm);
 	return rm;
 }
 
@@ -641,6 +703,7 @@ remind_free(struct remind *rm)
 		close(rm->tfd);
 	event_free(rm->ev_work);
 	notify_free(rm->notify);
+	remind_held_free(rm->held);
 	free(rm);
 }
 
