@@ -161,13 +161,23 @@ cmd_import_exec(struct cmd_ctx *ctx)
 		    "(use an IANA name such as Europe/Brussels)", tz);
 		return NULL;
 	}
+	if (strlen(text) > ctx->srv->cfg->max_import_size) {
+		cmd_error(ctx, KCAL_E_LIMIT, "%s is %zu bytes, more than one "
+		    "import may hold (%zu; kcald.conf max_import_size); nothing "
+		    "imported", name ? name : "the file", strlen(text),
+		    ctx->srv->cfg->max_import_size);
+		return NULL;
+	}
 	memset(&o, 0, sizeof o);
 	o.name = name ? name : "import";
 	o.home = ctx->srv->cfg->home_tz;
 	o.float_tz = tz ? tz : o.home;
 	o.now = server_now(ctx->srv);
+	o.max_events = ctx->srv->cfg->max_import_events;
 	if (ical_import_parse(text, strlen(text), &o, &imp, &why) != 0) {
-		cmd_error(ctx, KCAL_E_BAD_ICAL, "%s; nothing imported", why);
+		/* Too many events is a limit, not a broken file. */
+		cmd_error(ctx, strstr(why, "max_import_events") ? KCAL_E_LIMIT :
+		    KCAL_E_BAD_ICAL, "%s; nothing imported", why);
 		free(why);
 		return NULL;
 	}

@@ -8,9 +8,12 @@
 #   KCAL_KILL_LOOPS=200 sh tests/run.sh e2e/test-killloop.sh   (make
 #   test-killloop-long); the default is 5 kills, for make test.
 . "$(dirname "$0")/lib.sh"
+# Debian's python3 starts fast; a version manager's shim may not.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 
 LOOPS=${KCAL_KILL_LOOPS:-5}
-NIMPORT=${KCAL_KILL_IMPORT_EVENTS:-3000}
+NIMPORT=${KCAL_KILL_IMPORT_EVENTS:-2000}
 KL="$top/tests/e2e/killloop.py"
 DB="$T/data/kcal.db"
 
@@ -29,14 +32,29 @@ if printf '%s' "$r" | grep -q unknown_command; then
 	skip "kill during a large import: this kcald has no import command"
 else
 	can_import=1
-	python3 "$KL" - genics "$T/big.ics" "$NIMPORT" imp-probe
+	"$PY" "$KL" - genics "$T/big.ics" "$NIMPORT" imp-probe
+	# How long an import takes here decides when to kill.
+	t0=$(date +%s.%N)
+	"$PY" "$KL" "$KCAL_SOCKET" importer "$T/big.ics" "$T/imp.result"
+	t1=$(date +%s.%N)
+	check_eq "a $NIMPORT-event import is acknowledged" acked "$(cat "$T/imp.result")"
+	took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	echo "an import of $NIMPORT events took $took s"
 fi
 stop_daemon
 
-# A random delay in [0.1, 1.6) seconds, reproducible from KCAL_KILL_SEED.
+# A random delay, reproducible from KCAL_KILL_SEED: up to 1.5 s for adds;
+# with an import, up to 1.3 times as long as one took, so kills land
+# before, during and after it.
 seed=${KCAL_KILL_SEED:-$$}
+span=1.5
+[ $can_import -eq 1 ] &&
+	span=${KCAL_KILL_SPAN:-$(awk -v t="$took" 'BEGIN { print t * 1.3 + 0.3 }')}
 echo "seed $seed (KCAL_KILL_SEED=$seed repeats this run)"
-delay() { awk -v s="$seed" -v n="$1" 'BEGIN { srand(s + n); printf "%.2f", 0.1 + rand() * 1.5 }'; }
+delay() {
+	awk -v s="$seed" -v n="$1" -v span="$span" \
+	    'BEGIN { srand(s + n); printf "%.2f", 0.1 + rand() * span }'
+}
 
 : >"$T/acked"
 bad=0 imports_whole=0 imports_none=0 imports_acked=0
@@ -44,15 +62,17 @@ n=1
 while [ "$n" -le "$LOOPS" ]; do
 	start_daemon --config "$T/kcald.conf" >"$T/start.out" 2>&1 ||
 		{ fail "kill $n: the daemon did not start after a kill" "$(cat "$T/start.out")"; bad=1; break; }
-	python3 "$KL" "$KCAL_SOCKET" writer "add-$n" "$T/acked" 2>/dev/null &
+	"$PY" "$KL" "$KCAL_SOCKET" writer "add-$n" "$T/acked" 2>/dev/null &
 	wpid=$!
 	if [ $can_import -eq 1 ]; then
+		sleep 0.2	# let some adds through first
 		sed "s/imp-probe/imp-$n/g" "$T/big.ics" >"$T/imp.ics"
 		rm -f "$T/imp.result"
-		python3 "$KL" "$KCAL_SOCKET" importer "$T/imp.ics" "$T/imp.result" 2>/dev/null &
+		"$PY" "$KL" "$KCAL_SOCKET" importer "$T/imp.ics" "$T/imp.result" 2>/dev/null &
 		ipid=$!
 	fi
-	sleep "$(delay "$n")"
+	d=$(delay "$n")
+	sleep "$d"
 	kill9_daemon
 	wait "$wpid"
 	[ $can_import -eq 1 ] && wait "$ipid"
@@ -64,16 +84,20 @@ while [ "$n" -le "$LOOPS" ]; do
 	fi
 	start_daemon --config "$T/kcald.conf" >"$T/start.out" 2>&1 ||
 		{ fail "kill $n: the daemon did not start after a kill" "$(cat "$T/start.out")"; bad=1; break; }
-	if ! out=$(python3 "$KL" "$KCAL_SOCKET" verify "$T/acked"); then
+	if ! out=$("$PY" "$KL" "$KCAL_SOCKET" verify "$T/acked"); then
 		fail "kill $n: acknowledged adds lost" "$out"; bad=1
 	fi
 	if [ $can_import -eq 1 ]; then
-		got=$(python3 "$KL" "$KCAL_SOCKET" count "imp-$n-")
+		got=$("$PY" "$KL" "$KCAL_SOCKET" count "imp-$n-")
 		res=$(cat "$T/imp.result" 2>/dev/null)
+		echo "kill $n after $d s: import ${res:-unanswered}, $got events stored"
 		case "$got" in
 		0) imports_none=$((imports_none + 1)) ;;
 		"$NIMPORT") imports_whole=$((imports_whole + 1)) ;;
 		*) fail "kill $n: a partial import ($got of $NIMPORT events)"; bad=1 ;;
+		esac
+		case "$res" in *'"ok": false'*)
+			fail "kill $n: the import was refused" "$res"; bad=1 ;;
 		esac
 		if [ "$res" = acked ]; then
 			imports_acked=$((imports_acked + 1))

@@ -6,10 +6,13 @@
 # limits, and running out of file descriptors (accepting pauses, no spin).
 # The raw-socket scenarios live in wire.py.
 . "$(dirname "$0")/lib.sh"
+# Debian's python3 starts fast; a version manager's shim may not.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 
 # py SCENARIO ARGS...: run a wire.py scenario and count its ok/FAIL lines.
 py() {
-	python3 "$top/tests/e2e/wire.py" "$KCAL_SOCKET" "$@" >"$T/py.out" 2>&1
+	"$PY" "$top/tests/e2e/wire.py" "$KCAL_SOCKET" "$@" >"$T/py.out" 2>&1
 	_prc=$?
 	while IFS= read -r _l; do
 		case $_l in
@@ -28,8 +31,6 @@ max_line = 4096
 max_clients = 6
 max_output = 256K
 max_occurrences = 50
-max_import_size = 64K
-max_import_events = 20
 EOF
 start_daemon --config "$T/kcald.conf" || exit 1
 
@@ -62,6 +63,28 @@ err=$(kcal list --from 2026-01-01 --to 2027-01-01 2>&1 >/dev/null)
 check_match "... and kcal says so, naming max_occurrences" \
 	"only the first 50 shown \(kcald's max_occurrences\)" "$err"
 check "the owner is still served" kcal status
+stop_daemon
+
+# Imports: too many bytes, too many events; nothing is imported.
+printf 'max_import_size = 64K\nmax_import_events = 20\n' >"$T/import.conf"
+start_daemon --config "$T/import.conf" || exit 1
+KL="$top/tests/e2e/killloop.py"
+"$PY" "$KL" - genics "$T/many.ics" 21 many
+jq -Rs '{cmd: "import", name: "many.ics", ical: .}' "$T/many.ics" >"$T/many.json"
+py request "$T/many.json" limit max_import_events
+out=$(kcal import "$T/many.ics" 2>&1)
+check_match "kcal import: max_import_events refused, named" \
+	"21 events.*max_import_events.*nothing imported \(limit\)" "$out"
+check_eq "... nothing of it imported" 0 "$("$PY" "$KL" "$KCAL_SOCKET" count many-)"
+"$PY" "$KL" - genics "$T/ok.ics" 20 fits
+check "20 events (max_import_events) import" kcal import "$T/ok.ics"
+check_eq "... all of them" 20 "$("$PY" "$KL" "$KCAL_SOCKET" count fits-)"
+"$PY" "$KL" - genics "$T/big.ics" 400 big
+jq -Rs '{cmd: "import", ical: .}' "$T/big.ics" >"$T/big.json"
+py request "$T/big.json" limit max_import_size
+out=$(kcal import "$T/big.ics" 2>&1)
+check_match "kcal import: max_import_size refused, named" \
+	"bytes, more than one import may hold \(65536; kcald.conf max_import_size\)" "$out"
 stop_daemon
 
 # idle_timeout: a silent client is told and closed; a busy one is not.

@@ -255,6 +255,20 @@ def sc_fds(path, pid, nconn):
     bystander_ok(b, "after the shortage")
 
 
+def sc_request(path, reqfile, code, setting):
+    """Send the request in reqfile; expect error code naming setting."""
+    b = Conn(path)
+    o = Conn(path)
+    with open(reqfile) as f:
+        req = json.load(f)
+    r = o.call(req.pop("cmd"), **req)
+    got, msg = err_of(r)
+    check("%s: error %s" % (setting, code), got == code, (got, msg))
+    check("... naming %s" % setting, setting in msg, msg)
+    check("... and the connection stays usable", ok_reply(o.call("status")))
+    bystander_ok(b, "after " + setting)
+
+
 def main():
     path, scenario, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     globals()["sc_" + scenario](path, *args)

@@ -1,0 +1,29 @@
+/*
+ * remind-held.h — reminders delivered while the store could not record
+ * them (a full disk, a read-only store).  Normally a reminder's state is
+ * committed before it is delivered; when that commit fails, remind.c still
+ * delivers it and remembers its key here, so that later walks do not
+ * deliver it again, and records it as fired (without delivering it) once
+ * the store can be written.  Memory only: a restart during the outage may
+ * deliver such a reminder once more, which beats not delivering it.
+ */
+#ifndef KCAL_REMIND_HELD_H
+#define KCAL_REMIND_HELD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* At most this many keys; past it the oldest are forgotten. */
+#define REMIND_HELD_MAX	4096
+
+struct remind_held;
+
+struct remind_held *remind_held_create(void);
+void	remind_held_free(struct remind_held *);
+int	remind_held_has(const struct remind_held *, const char *, int64_t,
+	    int64_t);
+void	remind_held_add(struct remind_held *, const char *, int64_t, int64_t);
+void	remind_held_forget(struct remind_held *, const char *);
+size_t	remind_held_count(const struct remind_held *);
+
+#endif
