@@ -44,12 +44,12 @@ fi
 stop_daemon
 
 # A random delay, reproducible from KCAL_KILL_SEED: up to 1.5 s for adds;
-# with an import, up to 1.3 times as long as one took, so kills land
-# before, during and after it.
+# with an import, up to 2.5 times as long as one took alone (the adds slow
+# it down), so kills land before, during and after it.
 seed=${KCAL_KILL_SEED:-$$}
 span=1.5
 [ $can_import -eq 1 ] &&
-	span=${KCAL_KILL_SPAN:-$(awk -v t="$took" 'BEGIN { print t * 1.3 + 0.3 }')}
+	span=${KCAL_KILL_SPAN:-$(awk -v t="$took" 'BEGIN { print t * 2.5 + 0.5 }')}
 echo "seed $seed (KCAL_KILL_SEED=$seed repeats this run)"
 delay() {
 	awk -v s="$seed" -v n="$1" -v span="$span" \
