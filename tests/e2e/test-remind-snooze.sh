@@ -32,7 +32,8 @@ remind_default = 30m
 remind_summit = 1d, 1h
 EOF
 start_daemon -c "$T/kcald.conf" || exit 1
-"$KCAL" watch --format json >>"$T/w1" 2>>"$T/w1.err" & W1=$!
+W1_OUT="$T/w1"
+"$KCAL" watch --format json >>"$W1_OUT" 2>>"$T/w1.err" & W1=$!
 wait_for 10 has 1 "watching (" "$T/kcald.out" || fail "the watcher connects"
 
 # --- 1. Upcoming reminders, in the order they go off. ---
@@ -110,5 +111,26 @@ check_eq "--no-remind removes absolute and relative reminders" \
 	"[] []" "$(kcal show "$g" --format json | jq -c '.remind, .remind_at' | tr '\n' ' ' | sed 's/ $//')"
 check_rc "--remind-at refuses what is not a time" 2 \
 	kcal add "Bad" --start +1d --remind-at soonish
+
+# --- 6. A recurring event reminds for each occurrence. ---
+r=$(kcal add "Shuttle" --start +63s --remind 60s --rrule "FREQ=SECONDLY;INTERVAL=3;COUNT=3")
+check "each of three occurrences reminds" wait_for 15 has 3 "$r" "$W1_OUT"
+sleep 1
+check_eq "... once each, for each occurrence's start" 3 \
+	"$(grep -F "$r" "$W1_OUT" | jq -r .start_utc | sort -u | wc -l)"
+
+# --- 7. The VALARMs of an imported event are its reminders. ---
+now=$(date -u +%s)
+dt() { date -u -d "@$1" +%Y%m%dT%H%M%SZ; }
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:imported-alarm@test\r\nDTSTAMP:%s\r\nDTSTART:%s\r\nDTEND:%s\r\nSUMMARY:Imported with an alarm\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:soon\r\nTRIGGER:-PT60S\r\nEND:VALARM\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:abs\r\nTRIGGER;VALUE=DATE-TIME:%s\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	"$(dt "$now")" "$(dt $((now + 63)))" "$(dt $((now + 3663)))" \
+	"$(dt $((now + 5)))" >"$T/alarm.ics"
+check "kcal import of an event with VALARMs" kcal import "$T/alarm.ics"
+check "its relative alarm goes off" \
+	wait_for 15 sh -c "grep -F imported-alarm@test '$W1_OUT' | grep -q '\"before\":60'"
+check "its absolute alarm goes off" \
+	wait_for 15 sh -c "grep -F imported-alarm@test '$W1_OUT' | grep -q '\"before\":null'"
+sleep 1
+check_eq "... each once" 2 "$(lines imported-alarm@test "$W1_OUT")"
 
 done_testing
