@@ -377,7 +377,7 @@ check_match "a stale socket was replaced, not refused" "listening on $KCAL_SOCKE
 python3 "$T/raw.py" "$KCAL_SOCKET" writer "$T/acked" >/dev/null 2>&1 &
 wpid=$!
 _i=0
-while [ "$(wc -l <"$T/acked")" -lt 20 ] && [ $_i -lt 100 ]; do
+while [ "$(wc -l <"$T/acked")" -lt 20 ] && [ $_i -lt 300 ]; do
 	sleep 0.1; _i=$((_i + 1))
 done
 kill -9 "$KCALD_PID"
@@ -387,7 +387,7 @@ wait "$wpid" 2>/dev/null
 n=$(wc -l <"$T/acked" | tr -d ' ')
 start_kcald
 have_n=$(kcal list --from 2026-05-01 --to 2026-05-02 --format tsv | wc -l | tr -d ' ')
-check_match "the burst writer got acknowledgements ($n)" '^[1-9][0-9]+$' "$n"
+check_match "the burst writer got acknowledgements ($n)" '^[1-9][0-9]*$' "$n"
 missing=$(kcal list --from 2026-05-01 --to 2026-05-02 --format tsv | cut -f1 |
 	sort >"$T/stored"; sort "$T/acked" | comm -23 - "$T/stored" | wc -l | tr -d ' ')
 check_eq "every acknowledged add survived kill -9 ($n acked, $have_n stored)" \
@@ -401,7 +401,7 @@ sed 's|^home_tz = .*|home_tz = Europe/Brussels|' "$T/kcald.conf" >"$T/new.conf"
 mv "$T/new.conf" "$T/kcald.conf"
 kill -HUP "$KCALD_PID"
 _i=0
-while [ $_i -lt 50 ]; do
+while [ $_i -lt 100 ]; do
 	[ "$(kcal status --format json | jq -r .home_tz)" = Europe/Brussels ] && break
 	sleep 0.1; _i=$((_i + 1))
 done
@@ -415,7 +415,7 @@ check "SIGHUP: same process" kill -0 "$KCALD_PID"
 echo "home_tz = Mars/Olympus_Mons" >>"$T/kcald.conf"
 kill -HUP "$KCALD_PID"
 _i=0
-while [ $_i -lt 50 ]; do
+while [ $_i -lt 100 ]; do
 	grep -q "keeping the old configuration" "$T/kcald.out" && break
 	sleep 0.1; _i=$((_i + 1))
 done
