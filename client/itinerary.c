@@ -647,10 +647,12 @@ cmd_confirm(int argc, char **argv)
 		res = call(json_pack("{s:s, s:s}", "cmd", "get", "uid",
 		    argv[optind]));
 		ev = json_object_get(res, "event");
-		if (strcmp(itin_str(ev, "status"), "cancelled") == 0)
+		if (strcmp(itin_str(ev, "status"), "cancelled") == 0) {
+			json_decref(res);
 			die(EXIT_REFUSED, "%s is cancelled; restore it with "
-			    "kcal edit %s --status confirmed", itin_str(ev, "uid"),
+			    "kcal edit %s --status confirmed", argv[optind],
 			    argv[optind]);
+		}
 		if (strcmp(itin_str(ev, "status"), "confirmed") == 0)
 			printf("already confirmed %s\n", itin_str(ev, "uid"));
 		else {

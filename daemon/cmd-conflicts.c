@@ -393,12 +393,13 @@ conflicts_after_write(struct cmd_ctx *ctx, const struct event *ev,
 {
 	struct gather		 g;
 	struct conflicts	 cs = { NULL, 0 };
-	json_t			*a = json_array(), *err;
+	json_t			*a, *err;
 	size_t			 i;
 	char			*msgs;
 
 	if (ctx->depth > 0)
 		return 0;
+	a = json_array();
 	if (strcmp(ev->status, "cancelled") == 0) {
 		json_object_set_new(res, "conflicts", a);
 		return 0;

@@ -216,7 +216,8 @@ conflict_find(const struct event *evs, size_t n, const struct event *visits,
 			e[ne++].ev = i;
 		}
 	}
-	qsort_r(e, ne, sizeof *e, by_name_start, (void *)evs);
+	if (ne > 1)
+		qsort_r(e, ne, sizeof *e, by_name_start, (void *)evs);
 	for (i = 0; i < ne; i = j) {
 		for (j = i + 1; j < ne && strcasecmp(e[i].name, e[j].name) == 0;
 		    j++)
