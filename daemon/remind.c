@@ -224,6 +224,14 @@ run_hook(struct remind *rm, json_t *msg)
 	free(env);
 }
 
+static const char *
+field(json_t *msg, const char *key)
+{
+	const char	*v = json_string_value(json_object_get(msg, key));
+
+	return v != NULL ? v : "";
+}
+
 /* Deliver one reminder: the log, every watcher, the hook. */
 static void
 deliver(struct remind *rm, json_t *msg)
@@ -232,11 +240,8 @@ deliver(struct remind *rm, json_t *msg)
 			    " (late)" : "";
 
 	log_info("reminder%s: \"%s\" starts %s %s, due %s; uid %s", late,
-	    json_string_value(json_object_get(msg, "summary")),
-	    json_string_value(json_object_get(msg, "start")),
-	    json_string_value(json_object_get(msg, "tz")),
-	    json_string_value(json_object_get(msg, "due")),
-	    json_string_value(json_object_get(msg, "uid")));
+	    field(msg, "summary"), field(msg, "start"), field(msg, "tz"),
+	    field(msg, "due"), field(msg, "uid"));
 	run_hook(rm, msg);
 	server_broadcast(rm->srv, msg);
 }
@@ -322,7 +327,8 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 		m.state = cls == REMIND_TOO_OLD ? REMIND_MISSED : REMIND_FIRED;
 		if (cls == REMIND_TOO_OLD) {
 			log_info("reminder missed: \"%s\" was due %lld, %llds "
-			    "ago (remind_grace %llds); uid %s", p->ev.summary,
+			    "ago (remind_grace %llds); uid %s",
+			    p->ev.summary ? p->ev.summary : "",
 			    (long long)due[i].at, (long long)(now - due[i].at),
 			    (long long)grace, p->ev.uid);
 			if (store_remind_mark(store_of(rm), p->ev.uid, &m, 0,
