@@ -32,6 +32,11 @@ DLIB_OBJ   := $(call obj,$(DAEMON_LIB))
 CLIB_OBJ   := $(call obj,$(CLIENT_LIB))
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_BIN  := $(BUILD)/bench/floor $(BUILD)/bench/kbench
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
+FUZZ_REG   := $(patsubst %,$(BUILD)/tests/%,$(FUZZ_NAMES))
+FUZZ_SECONDS ?= 60
+FUZZ_OBJ   := $(call obj,$(FUZZ_SRC) tests/fuzz/driver.c)
 
 all: $(BUILD)/kcald $(BUILD)/kcal
 
@@ -72,7 +77,17 @@ deps:
 build-deps:
 	@sh contrib/deps.sh build
 
-tests: all $(UNIT_BIN) $(BENCH_BIN)
+# A fuzz target's saved inputs (corpus and regressions) as a test: the
+# target with tests/fuzz/driver.c's main, built by the normal compiler.
+$(BUILD)/tests/fuzz-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/tests/fuzz/driver.o \
+    $(BUILD)/libkcald.a $(BUILD)/libkcal.a $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+tests: all $(UNIT_BIN) $(BENCH_BIN) $(FUZZ_REG)
+
+.SECONDARY: $(FUZZ_OBJ)
 
 test: deps
 	@$(MAKE) --no-print-directory tests
@@ -83,6 +98,44 @@ test-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' tests
 	@BUILD=build-asan KCAL_SANITIZED=1 sh tests/run.sh
+
+# Hardening (README.md, "Hardening and limits").  make fuzz: each libFuzzer
+# target for FUZZ_SECONDS, built by clang with ASan and UBSan in build-fuzz;
+# a crash leaves its input in build-fuzz/fuzz/ and fails the target.
+fuzz: build-deps
+	@command -v clang >/dev/null || { echo "make fuzz needs clang"; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' \
+	    fuzz-targets
+	@BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run-fuzz.sh $(FUZZ_NAMES)
+
+fuzz-targets: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_NAMES))
+
+$(BUILD)/fuzz/fuzz-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/libkcald.a \
+    $(BUILD)/libkcal.a $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+
+# The end-to-end suite with kcald under valgrind memcheck (KCALD_WRAPPER,
+# honoured by tests/e2e/lib.sh): any error or definite leak fails the test.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite --track-fds=no
+test-valgrind: deps
+	@command -v valgrind >/dev/null || { echo "make test-valgrind needs valgrind"; exit 1; }
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) KCALD_WRAPPER='$(VALGRIND)' \
+	    sh tests/run.sh $$(cd tests && ls e2e/test-*.sh)
+
+# The kill loop's long run (make test runs 5 kills).
+test-killloop-long: all
+	@BUILD=$(BUILD) KCAL_KILL_LOOPS=$${KCAL_KILL_LOOPS:-200} \
+	    sh tests/run.sh e2e/test-killloop.sh
+
+# 200 concurrent clients against a private kcald (tests/load/, LOAD_SECONDS).
+load: all
+	@BUILD=$(BUILD) sh tests/load/run.sh
 
 # Benchmarks (tests/bench/): never part of `make test`.  BENCH_N="1000 10000
 # 100000" chooses the sizes; the table and $(BUILD)/bench/results.json are
@@ -116,8 +169,9 @@ install: all
 	sed 's|@BINDIR@|$(PREFIX)/bin|' contrib/systemd/kcald.service > $(DESTDIR)$(PREFIX)/lib/systemd/user/kcald.service
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps build-deps tests test test-asan bench run install clean
+.PHONY: all deps build-deps tests test test-asan bench run install clean \
+	fuzz fuzz-targets test-valgrind test-killloop-long load
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -147,7 +147,8 @@ check_grammar(struct lint *l, struct lint_line *ln)
 		p++;
 	if (p == s)
 		return lint_fail(l, ln->phys, "a content line must start with "
-		    "a property name (NAME:VALUE), not \"%.20s\"", s);
+		    "a property name (NAME:VALUE), not \"%.*s\"",
+		    (int)(ln->len < 20 ? ln->len : 20), s);	/* not NUL-ended */
 	ln->namelen = (size_t)(p - s);
 	while (p < end && *p == ';') {
 		for (q = ++p; p < end && name_char(*p); p++)

@@ -48,13 +48,17 @@ run_one() {	# name, command...
 if [ $# -gt 0 ]; then
 	set -- "$@"
 else
-	set -- $(cd "$top/tests" && ls unit/test-*.c e2e/test-*.sh 2>/dev/null)
+	set -- $(cd "$top/tests" && ls unit/test-*.c fuzz/fuzz-*.c e2e/test-*.sh 2>/dev/null)
 fi
 for t in "$@"; do
 	case "$t" in
 	unit/*.c)
 		bin="$BUILD/tests/$(basename "$t" .c)"
 		run_one "$t" "$bin" ;;
+	fuzz/*.c)	# a fuzz target's saved inputs (tests/fuzz/driver.c)
+		n=$(basename "$t" .c)
+		run_one "$t" "$BUILD/tests/$n" "$top/tests/fuzz/corpus-${n#fuzz-}" \
+		    "$top/tests/fuzz/regress-${n#fuzz-}" ;;
 	*.sh)
 		run_one "$t" sh "$top/tests/$t" ;;
 	esac

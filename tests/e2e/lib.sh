@@ -68,13 +68,15 @@ $3"; fi
 kcal() { "$KCAL" "$@"; }
 
 # start_daemon [kcald options...]: start and wait until it answers.
+# $KCALD_WRAPPER, if set, runs kcald under a tool (make test-valgrind).
 start_daemon() {
-	"$KCALD" --socket "$KCAL_SOCKET" --data-dir "$T/data" \
+	$KCALD_WRAPPER "$KCALD" --socket "$KCAL_SOCKET" --data-dir "$T/data" \
 		--home-tz Asia/Seoul --log-level debug "$@" \
 		>>"$T/kcald.out" 2>&1 &
 	KCALD_PID=$!
-	_i=0
-	while [ $_i -lt 100 ]; do
+	_i=0 _max=100
+	[ -n "$KCALD_WRAPPER" ] && _max=600	# valgrind starts slowly
+	while [ $_i -lt $_max ]; do
 		"$KCAL" status >/dev/null 2>&1 && return 0
 		kill -0 "$KCALD_PID" 2>/dev/null || break
 		sleep 0.1; _i=$((_i + 1))
