@@ -256,6 +256,38 @@ server_error(struct evhttp_request *req, const char *why)
 	    sizeof msg - 1);
 }
 
+/*
+ * More header fields than http_max_headers: 431.  (evhttp itself bounds
+ * their total size, http_max_header_size, and the body, http_max_body_size,
+ * answering 413 or closing before we are called.)
+ */
+static int
+too_many_headers(struct http *h, struct evhttp_request *req)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct evkeyval		*kv;
+	unsigned		 n = 0, max = h->srv->cfg->http_max_headers;
+	char			*msg;
+	int			 len;
+
+	TAILQ_FOREACH(kv, in, next)
+		n++;
+	if (n <= max)
+		return 0;
+	log_warnx("http: a request with %u header fields refused "
+	    "(http_max_headers is %u)", n, max);
+	len = asprintf(&msg, "Request Header Fields Too Large: %u fields, more "
+	    "than http_max_headers (%u)\n", n, max);
+	evhttp_add_header(out, "Content-Type", "text/plain; charset=utf-8");
+	evhttp_add_header(out, "Connection", "close");
+	send_body(req, 431, "Request Header Fields Too Large", len > 0 ? msg :
+	    "", len > 0 ? (size_t)len : 0);
+	if (len > 0)
+		free(msg);
+	return 1;
+}
+
 static int
 not_modified(struct evhttp_request *req, const struct feed_body *fb)
 {
@@ -393,6 +425,8 @@ request_cb(struct evhttp_request *req, void *arg)
 		path = "/";
 	log_debug("http: %s %s", evhttp_request_get_command(req) ==
 	    EVHTTP_REQ_HEAD ? "HEAD" : "GET", path);
+	if (too_many_headers(h, req))
+		return;
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0) {
 		send_index(h, req);
 		return;

@@ -269,6 +269,52 @@ def sc_request(path, reqfile, code, setting):
     bystander_ok(b, "after " + setting)
 
 
+def http_raw(port, raw):
+    """Send raw bytes to 127.0.0.1:port; the status code and the body."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    data = b""
+    try:
+        s.sendall(raw)
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            data += d
+    except OSError:
+        pass
+    s.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    parts = head.split(b" ", 2)
+    code = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    return code, body.decode("utf-8", "replace")
+
+
+def sc_http(path, port, max_headers, max_header_size, max_body):
+    port, max_headers = int(port), int(max_headers)
+    max_header_size, max_body = int(max_header_size), int(max_body)
+    b = Conn(path)
+    get = b"GET /feeds/all.ics HTTP/1.1\r\nHost: localhost\r\n"
+    end = b"Connection: close\r\n\r\n"
+    code, _ = http_raw(port, get + end)
+    check("http: a plain feed request is served", code == 200, code)
+    many = b"".join(b"X-Field-%d: v\r\n" % i for i in range(max_headers + 5))
+    code, body = http_raw(port, get + many + end)
+    check("http: more header fields than http_max_headers: 431",
+          code == 431, code)
+    check("... naming http_max_headers", "http_max_headers (%d)" %
+          max_headers in body, body)
+    big = b"X-Big: " + b"a" * (max_header_size + 100) + b"\r\n"
+    code, _ = http_raw(port, get + big + end)
+    check("http: headers past http_max_header_size: refused (400)",
+          code == 400, code)
+    code, _ = http_raw(port, get + b"Content-Length: %d\r\n" %
+                       (max_body + 1) + end + b"x" * (max_body + 1))
+    check("http: a body past http_max_body_size: 413", code == 413, code)
+    code, _ = http_raw(port, get + end)
+    check("http: the next plain request is served", code == 200, code)
+    bystander_ok(b, "after the HTTP limits")
+
+
 def main():
     path, scenario, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     globals()["sc_" + scenario](path, *args)
