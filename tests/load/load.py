@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""load.py -- many concurrent clients against one kcald, for a bounded time.
+
+    load.py --socket PATH [--http HOST:PORT] [--clients 200] [--seconds 20]
+
+Each protocol client keeps one connection and sends, one request at a time
+and as fast as it is answered, a mix of reads (list of a month, get, status)
+and writes (add, with a UID of its own).  With --http, a tenth of the
+clients poll the public feed instead (GET /feeds/all.ics, with
+If-None-Match once they have an ETag, so both 200 and 304 are exercised).
+
+At the end every acknowledged add is looked up again (get), and the run
+fails (exit 1) if any request failed or any acknowledged write is missing.
+Prints requests per second and latency percentiles, overall and per kind.
+"""
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time
+
+MIX = [("list", 45), ("get", 20), ("status", 10), ("add", 25)]
+
+
+class Stats:
+    def __init__(self):
+        self.lat = {}           # kind -> [seconds]
+        self.failures = []      # (kind, detail)
+        self.acked = []         # UIDs of acknowledged adds
+
+    def record(self, kind, secs):
+        self.lat.setdefault(kind, []).append(secs)
+
+    def fail(self, kind, detail):
+        if len(self.failures) < 20:
+            self.failures.append((kind, str(detail)[:200]))
+        else:
+            self.failures.append(None)
+
+
+def pct(values, p):
+    if not values:
+        return 0.0
+    v = sorted(values)
+    k = min(len(v) - 1, max(0, int(round(p / 100.0 * len(v) + 0.5)) - 1))
+    return v[k]
+
+
+def pick(rng):
+    total = sum(w for _, w in MIX)
+    x = rng.uniform(0, total)
+    for kind, w in MIX:
+        x -= w
+        if x <= 0:
+            return kind
+    return MIX[-1][0]
+
+
+async def call(reader, writer, req):
+    writer.write(json.dumps(req).encode() + b"\n")
+    await writer.drain()
+    while True:
+        line = await reader.readline()
+        if not line:
+            raise ConnectionError("the daemon closed the connection")
+        msg = json.loads(line)
+        if msg.get("id") == req["id"]:
+            return msg
+
+
+async def proto_client(n, args, stats, deadline):
+    rng = random.Random(args.seed * 1000 + n)
+    try:
+        reader, writer = await asyncio.open_unix_connection(
+            args.socket, limit=64 * 1024 * 1024)
+        hello = json.loads(await reader.readline())
+        if "hello" not in hello:
+            stats.fail("connect", hello)
+            return
+    except (OSError, ValueError) as e:
+        stats.fail("connect", e)
+        return
+    mine, seq, rid = [], 0, 0
+    while time.monotonic() < deadline:
+        kind = pick(rng)
+        rid += 1
+        if kind == "add":
+            seq += 1
+            uid = "load-%d-%d-%d@kcal" % (args.seed, n, seq)
+            month = rng.randint(1, 12)
+            req = {"id": rid, "cmd": "add", "uid": uid,
+                   "summary": "Load %d/%d" % (n, seq),
+                   "start": "2027-%02d-%02dT%02d:00" % (
+                       month, rng.randint(1, 28), rng.randint(7, 20)),
+                   "duration": 3600, "kind": "meeting",
+                   "location": "Room %d" % rng.randint(1, 40)}
+        elif kind == "list":
+            month = rng.randint(1, 12)
+            req = {"id": rid, "cmd": "list",
+                   "from": "2027-%02d-01" % month,
+                   "to": "2027-%02d-08" % month}
+        elif kind == "get" and mine:
+            req = {"id": rid, "cmd": "get", "uid": rng.choice(mine)}
+        else:
+            kind = "status"
+            req = {"id": rid, "cmd": "status"}
+        t0 = time.monotonic()
+        try:
+            r = await call(reader, writer, req)
+        except (OSError, ValueError, ConnectionError) as e:
+            stats.fail(kind, e)
+            return
+        stats.record(kind, time.monotonic() - t0)
+        if not r.get("ok"):
+            stats.fail(kind, r)
+        elif kind == "add":
+            mine.append(req["uid"])
+            stats.acked.append(req["uid"])
+    writer.close()
+
+
+async def http_get(host, port, etag):
+    reader, writer = await asyncio.open_connection(host, port)
+    head = "GET /feeds/all.ics HTTP/1.1\r\nHost: %s\r\n" % host
+    if etag:
+        head += "If-None-Match: %s\r\n" % etag
+    writer.write((head + "Connection: close\r\n\r\n").encode())
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    status = data.split(b"\r\n", 1)[0].split(b" ")
+    code = int(status[1]) if len(status) > 1 else 0
+    new_etag = etag
+    for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+        k, _, v = line.partition(b":")
+        if k.strip().lower() == b"etag":
+            new_etag = v.strip().decode()
+    return code, new_etag
+
+
+async def feed_poller(n, args, stats, deadline):
+    host, port = args.http.rsplit(":", 1)
+    etag = None
+    rng = random.Random(args.seed * 7 + n)
+    while time.monotonic() < deadline:
+        t0 = time.monotonic()
+        try:
+            code, etag2 = await http_get(host, int(port),
+                                         etag if rng.random() < 0.5 else None)
+        except OSError as e:
+            stats.fail("feed", e)
+            await asyncio.sleep(0.1)
+            continue
+        stats.record("feed", time.monotonic() - t0)
+        if code not in (200, 304):
+            stats.fail("feed", "HTTP %d" % code)
+        etag = etag2
+        await asyncio.sleep(rng.uniform(0.05, 0.2))
+
+
+async def verify(args, stats):
+    """Every acknowledged add must be in the store."""
+    reader, writer = await asyncio.open_unix_connection(
+        args.socket, limit=64 * 1024 * 1024)
+    await reader.readline()
+    missing = []
+    for i, uid in enumerate(stats.acked):
+        r = await call(reader, writer, {"id": i + 1, "cmd": "get",
+                                        "uid": uid})
+        if not r.get("ok"):
+            missing.append(uid)
+    writer.close()
+    return missing
+
+
+async def run(args):
+    stats = Stats()
+    deadline = time.monotonic() + args.seconds
+    npoll = args.clients // 10 if args.http else 0
+    tasks = [proto_client(i, args, stats, deadline)
+             for i in range(args.clients - npoll)]
+    tasks += [feed_poller(i, args, stats, deadline) for i in range(npoll)]
+    t0 = time.monotonic()
+    await asyncio.gather(*tasks)
+    elapsed = time.monotonic() - t0
+    missing = await verify(args, stats)
+    return stats, elapsed, missing, npoll
+
+
+def report(args, stats, elapsed, missing, npoll):
+    total = sum(len(v) for v in stats.lat.values())
+    allv = [x for v in stats.lat.values() for x in v]
+    print("load: %d clients (%d polling the feed) for %.1f s"
+          % (args.clients, npoll, elapsed))
+    print("%-8s %9s %9s %9s %9s %9s" % ("kind", "requests", "p50 ms",
+                                        "p95 ms", "p99 ms", "max ms"))
+    for kind in sorted(stats.lat):
+        v = stats.lat[kind]
+        print("%-8s %9d %9.1f %9.1f %9.1f %9.1f" % (
+            kind, len(v), pct(v, 50) * 1e3, pct(v, 95) * 1e3,
+            pct(v, 99) * 1e3, max(v) * 1e3))
+    print("%-8s %9d %9.1f %9.1f %9.1f %9.1f" % (
+        "all", total, pct(allv, 50) * 1e3, pct(allv, 95) * 1e3,
+        pct(allv, 99) * 1e3, (max(allv) if allv else 0) * 1e3))
+    print("throughput: %.0f requests/s" % (total / elapsed if elapsed else 0))
+    nfail = len(stats.failures)
+    print("failed requests: %d" % nfail)
+    for f in stats.failures[:10]:
+        if f:
+            print("  %s: %s" % f)
+    print("acknowledged writes: %d, missing from the store: %d"
+          % (len(stats.acked), len(missing)))
+    for uid in missing[:10]:
+        print("  missing " + uid)
+    ok = nfail == 0 and not missing and total > 0
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"clients": args.clients, "seconds": elapsed,
+                       "requests": total, "rps": total / elapsed,
+                       "failed": nfail, "acked": len(stats.acked),
+                       "missing": len(missing),
+                       "latency_ms": {k: {"p50": pct(v, 50) * 1e3,
+                                          "p95": pct(v, 95) * 1e3,
+                                          "p99": pct(v, 99) * 1e3}
+                                      for k, v in stats.lat.items()}},
+                      f, indent=2)
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--socket", required=True)
+    ap.add_argument("--http", help="HOST:PORT of the feeds")
+    ap.add_argument("--clients", type=int, default=200)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--seed", type=int, default=int(time.time()) % 100000)
+    ap.add_argument("--json", help="also write the figures here")
+    args = ap.parse_args()
+    stats, elapsed, missing, npoll = asyncio.run(run(args))
+    sys.exit(0 if report(args, stats, elapsed, missing, npoll) else 1)
+
+
+if __name__ == "__main__":
+    main()
