@@ -206,7 +206,13 @@ config_set(struct config *cfg, const char *key, const char *v, char **cause)
 	if (strcmp(key, "transfer_default") == 0 ||
 	    strncmp(key, "transfer ", 9) == 0)
 		return transfer_config_set(cfg, key, v, cause);
-	if (strncmp(key, "feed_", 5) == 0)
+	if (strcmp(key, "feed_url") == 0 ||
+	    strcmp(key, "feed_name") == 0 ||
+	    strcmp(key, "feed_refresh") == 0 ||
+	    strcmp(key, "feed_max_age") == 0 ||
+	    strcmp(key, "feed_tombstones") == 0 ||
+	    strcmp(key, "feed_past") == 0 ||
+	    strcmp(key, "feed_future") == 0)
 		return feed_config_set(cfg, key, v, cause);
 	if (strcmp(key, "remind_default") == 0 ||
 	    strcmp(key, "remind_grace") == 0 ||

@@ -25,7 +25,7 @@ _kcal_zones()
 _kcal()
 {
 	local cur prev cmd i opts
-	local cmds="add list show edit cancel rm status itinerary people confirm conflicts watch reminders snooze ack help"
+	local cmds="add list show edit cancel rm status itinerary people confirm conflicts watch reminders snooze ack import export feed help"
 	local event_opts="--start --end --duration --tz --end-tz --all-day --kind
 		--location --description --url --participant --parent --status
 		--class --remind --remind-at --rrule --city --end-city --anchor --offset
@@ -65,9 +65,18 @@ _kcal()
 		watch|reminders) opts="text json" ;;
 		itinerary) opts="text markdown html ics json" ;;
 		people|conflicts) opts="text json" ;;
+		import|feed) opts="text json" ;;
 		*) opts="" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur")); return ;;
+	--include)
+		COMPREPLY=($(compgen -W "private confidential" -- "$cur")); return ;;
+	--redact)
+		COMPREPLY=($(compgen -W "busy title" -- "$cur")); return ;;
+	--past|--future)
+		COMPREPLY=($(compgen -W "30d 90d 365d 1y 2y" -- "$cur")); return ;;
+	-o|--output)
+		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--start|--end|--from|--to|--remind-at)
 		COMPREPLY=($(compgen -W "now today tomorrow" -- "$cur")); return ;;
 	--offset)
@@ -101,6 +110,13 @@ _kcal()
 	watch)	opts="--format --no-reconnect --help" ;;
 	reminders) opts="--from --to --missed --format --help" ;;
 	snooze|ack) opts="--help" ;;
+	import)	opts="-n --dry-run --tz --format --help"
+		[[ $cur == -* ]] || { COMPREPLY=($(compgen -f -- "$cur")); return; } ;;
+	export)	opts="--from --to --kind --status --participant --parent --search
+		    --all -o --output --help" ;;
+	feed)	opts="add list rotate rm --kind --status --participant --parent
+		    --search --include --redact --past --future --alarms --format
+		    --help" ;;
 	help)	opts="$cmds" ;;
 	*)	opts="" ;;
 	esac
