@@ -1,0 +1,248 @@
+/*
+ * test-transfer.c — the pure parts of import, export and the feeds:
+ * ical_import_parse() (errors naming the line, repairs, grouping of
+ * overrides, TZIDs), ical_same_record(), ical-export's VCALENDAR (zones,
+ * redaction, alarms), the --http setting (http_parse, http_base_url),
+ * feed URLs, tokens and spans.  No daemon, no store.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "feed.h"
+#include "http.h"
+#include "ical-export.h"
+#include "ical-import.h"
+#include "test.h"
+
+void	icaltimezone_free_builtin_timezones(void);
+
+/* kcald.c's, which a unit test does not link; feed.c pulls in server.c. */
+struct server;
+void	server_reload(struct server *);
+void
+server_reload(struct server *s)
+{
+	(void)s;
+}
+
+#define HOME	"Asia/Seoul"
+
+static int
+parse(const char *text, struct ical_import *imp, char **cause)
+{
+	struct ical_import_opts	o;
+
+	memset(&o, 0, sizeof o);
+	o.name = "t.ics";
+	o.home = HOME;
+	o.float_tz = HOME;
+	o.now = 1767225600;	/* 2026-01-01 */
+	*cause = NULL;
+	return ical_import_parse(text, strlen(text), &o, imp, cause);
+}
+
+/* The error for text, which must start with want. */
+static void
+refused(const char *text, const char *want)
+{
+	struct ical_import	 imp;
+	char			*cause;
+
+	CHECK_INT(parse(text, &imp, &cause), -1);
+	if (cause == NULL || strncmp(cause, want, strlen(want)) != 0)
+		fprintf(stderr, "want \"%s...\", got \"%s\"\n", want,
+		    cause ? cause : "(null)");
+	CHECK(cause != NULL && strncmp(cause, want, strlen(want)) == 0);
+	CHECK_INT(imp.nrecs, 0);
+	free(cause);
+}
+
+#define CAL(body) "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" \
+	body "END:VCALENDAR\r\n"
+
+static void
+test_refusals(void)
+{
+	refused(CAL("BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:x\r\nEND:VEVENT\r\n"),
+	    "t.ics:4: the event has no DTSTART");
+	refused(CAL("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260230T100000Z\r\n"
+	    "END:VEVENT\r\n"), "t.ics:6: DTSTART: \"20260230T100000Z\" is not");
+	refused(CAL("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\n"
+	    "DTSTAMP:1997\r\nEND:VEVENT\r\n"), "t.ics:7: ");
+	refused(CAL("BEGIN:VEVENT\r\nUID:a\r\nDTSTART;;X=1:20260101T100000Z\r\n"
+	    "END:VEVENT\r\n"), "t.ics:6: an empty parameter");
+	refused(CAL("BEGIN:VEVENT\r\nUID:a\r\nDTSTAR:20260101T100000Z\r\n"
+	    "END:VEVENT\r\n"), "t.ics:6: unknown property DTSTAR");
+	refused(CAL("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\n"
+	    "END:VTODO\r\n"), "t.ics:7: END:VTODO, but the open component is "
+	    "VEVENT (BEGIN at line 4)");
+	refused(CAL("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\n"
+	    "DTSTART:20260101T110000Z\r\nEND:VEVENT\r\n"),
+	    "t.ics:7: DTSTART appears twice");
+	refused(CAL("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\n"
+	    "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+	    "DTSTART:20260102T100000Z\r\nEND:VEVENT\r\n"),
+	    "t.ics:8: UID a is used by two events");
+	refused(CAL("BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Nowhere:"
+	    "20260101T100000\r\nEND:VEVENT\r\n"),
+	    "t.ics:6: unknown time zone \"Nowhere\"");
+	refused("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", "t.ics:");
+	refused("", "t.ics:1: no iCalendar data");
+}
+
+static void
+test_repairs(void)
+{
+	static const char text[] = "\xef\xbb\xbf" CAL(
+	    "BEGIN:VEVENT\r\nDTSTART:20260105T100000\r\nSUMMARY:no uid,\r\n"
+	    "\t folded with a tab\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:s@t\r\nDTSTART;TZID=China Standard Time:"
+	    "20260105T190000\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:s@t\r\nRECURRENCE-ID;TZID=China Standard Time:"
+	    "20260106T190000\r\nDTSTART;TZID=China Standard Time:"
+	    "20260106T200000\r\nEND:VEVENT\r\n");
+	struct ical_import	 a, b;
+	char			*cause;
+
+	CHECK_INT(parse(text, &a, &cause), 0);
+	CHECK_INT(a.nrecs, 2);
+	CHECK(a.nwarnings >= 4);
+	/* Sorted by UID: the derived one first ("0..9a..f" < "s"). */
+	CHECK(strstr(a.recs[0].ev.uid, "@kcal-import") != NULL);
+	CHECK_STR(a.recs[0].ev.tz, HOME);	/* floating: home */
+	CHECK_STR(a.recs[0].ev.summary, "no uid, folded with a tab");
+	CHECK(strstr(a.recs[0].text, "DTSTART;TZID=Asia/Seoul:") != NULL);
+	CHECK(strstr(a.recs[0].text, "DTSTAMP:20260101T000000Z") != NULL);
+	/* The master and its override, one record, the master first. */
+	CHECK_STR(a.recs[1].ev.uid, "s@t");
+	CHECK_STR(a.recs[1].ev.tz, "Asia/Shanghai");
+	CHECK(a.recs[1].has_master);
+	CHECK(strncmp(a.recs[1].text, "BEGIN:VCALENDAR", 15) == 0);
+	CHECK(strstr(a.recs[1].text, "RRULE") <
+	    strstr(a.recs[1].text, "RECURRENCE-ID"));
+	/* The same file gives the same records (and UIDs). */
+	CHECK_INT(parse(text, &b, &cause), 0);
+	CHECK_STR(a.recs[0].ev.uid, b.recs[0].ev.uid);
+	CHECK(ical_same_record(a.recs[0].text, b.recs[0].text));
+	CHECK(ical_same_record(a.recs[1].text, b.recs[1].text));
+	CHECK(!ical_same_record(a.recs[0].text, a.recs[1].text));
+	ical_import_clear(&a);
+	ical_import_clear(&b);
+}
+
+static void
+test_export(void)
+{
+	static const char ev[] = "BEGIN:VEVENT\r\nUID:e@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\n"
+	    "DTSTART;TZID=Europe/Brussels:20260301T090000\r\n"
+	    "DURATION:PT1H\r\nSUMMARY:Secret talks\r\nLOCATION:Egmont\r\n"
+	    "DESCRIPTION:Agenda\r\nCATEGORIES:Talks\\, private,bilateral\r\n"
+	    "X-NOTE:kept\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n"
+	    "TRIGGER:-PT1H\r\nDESCRIPTION:Secret talks soon\r\nEND:VALARM\r\n"
+	    "END:VEVENT\r\n";
+	struct ical_out_opts	 o;
+	struct ical_out		*out;
+	char			*text, *cause = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.home = HOME;
+	out = ical_out_new(&o);
+	CHECK_INT(ical_out_add(out, ev, &cause), 0);
+	text = ical_out_finish(out, NULL);
+	CHECK(strstr(text, "BEGIN:VTIMEZONE\r\nTZID:Europe/Brussels\r\n") != NULL);
+	CHECK(strstr(text, "X-NOTE:kept") != NULL);
+	CHECK(strstr(text, "BEGIN:VALARM") != NULL);
+	CHECK(strstr(text, "CATEGORIES:Talks\\, private\r\n") != NULL);
+	free(text);
+
+	o.feed = 1;
+	o.redact = REDACT_BUSY;
+	o.calname = "embassy";
+	o.refresh = 3600;
+	out = ical_out_new(&o);
+	CHECK_INT(ical_out_add(out, ev, &cause), 0);
+	text = ical_out_finish(out, NULL);
+	CHECK(strstr(text, "SUMMARY:Busy") != NULL);
+	CHECK(strstr(text, "Secret") == NULL);
+	CHECK(strstr(text, "Egmont") == NULL && strstr(text, "Agenda") == NULL);
+	CHECK(strstr(text, "X-NOTE") == NULL);
+	CHECK(strstr(text, "VALARM") == NULL);
+	CHECK(strstr(text, "X-WR-CALNAME:embassy") != NULL);
+	CHECK(strstr(text, "REFRESH-INTERVAL;VALUE=DURATION:PT1H") != NULL);
+	free(text);
+}
+
+static void
+test_http_and_urls(void)
+{
+	struct config	*cfg = config_new();
+	char		*addr, *cause = NULL, *s, *t;
+	unsigned	 port;
+	int64_t		 n;
+
+	CHECK_INT(http_parse("127.0.0.1:9000", &addr, &port, &cause), 0);
+	CHECK_STR(addr, "127.0.0.1");
+	CHECK_INT(port, 9000);
+	free(addr);
+	CHECK_INT(http_parse("9001", &addr, &port, &cause), 0);
+	CHECK_STR(addr, "127.0.0.1");		/* a port alone: loopback */
+	CHECK_INT(port, 9001);
+	free(addr);
+	CHECK_INT(http_parse("0.0.0.0", &addr, &port, &cause), 0);
+	CHECK_INT(port, 8765);			/* the default port */
+	free(addr);
+	CHECK_INT(http_parse("[::1]:9002", &addr, &port, &cause), 0);
+	CHECK_STR(addr, "::1");
+	free(addr);
+	CHECK_INT(http_parse("localhost:0", &addr, &port, &cause), -1);
+	free(cause);
+	cause = NULL;
+	CHECK_INT(http_parse("a:b", &addr, &port, &cause), -1);
+	free(cause);
+	s = http_base_url("[::1]:9002");
+	CHECK_STR(s, "http://[::1]:9002");
+	free(s);
+
+	s = feed_url(cfg, NULL, 0);
+	CHECK_STR(s, "http://127.0.0.1:8765/feeds/all.ics");
+	free(s);
+	CHECK_INT(config_set(cfg, "feed_url", "https://cal.example.org/", &cause),
+	    0);
+	s = feed_url(cfg, "abc", 1);
+	CHECK_STR(s, "webcal://cal.example.org/feeds/abc.ics");
+	free(s);
+	CHECK_INT(config_set(cfg, "feed_url", "ftp://x", &cause), -1);
+	free(cause);
+	cause = NULL;
+	CHECK_INT(config_set(cfg, "feed_tombstones", "2w", &cause), 0);
+	CHECK_INT(feed_config_tombstones(cfg), 14 * 86400);
+	CHECK_INT(feed_parse_span("2y", &n), 0);
+	CHECK_INT(n, 2 * 365 * 86400);
+	CHECK_INT(feed_parse_span("y", &n), -1);
+
+	s = feed_new_token();
+	t = feed_new_token();
+	CHECK_INT(strlen(s), 32);
+	CHECK_INT(strspn(s, "abcdefghijklmnopqrstuvwxyz234567"), 32);
+	CHECK(strcmp(s, t) != 0);
+	free(s);
+	free(t);
+	CHECK(feed_name_valid("embassy-seoul.2026"));
+	CHECK(!feed_name_valid("all"));
+	CHECK(!feed_name_valid("a/b"));
+	CHECK(!feed_name_valid(""));
+	config_free(cfg);
+}
+
+int
+main(void)
+{
+	test_refusals();
+	test_repairs();
+	test_export();
+	test_http_and_urls();
+	icaltimezone_free_builtin_timezones();
+	TEST_DONE();
+}
