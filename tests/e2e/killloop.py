@@ -56,7 +56,7 @@ def importer(path, ics, result):
         text = f.read()
     try:
         c = Conn(path)
-        r = c.call("import", ical=text, name="killloop.ics")
+        r = c.call("import", timeout=300, ical=text, name="killloop.ics")
     except (OSError, ValueError) as e:
         r = {"error": {"message": str(e)}}
     with open(result, "w") as out:

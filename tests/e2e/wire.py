@@ -51,12 +51,12 @@ class Conn:
     def send(self, obj):
         self.s.sendall(json.dumps(obj).encode() + b"\n")
 
-    def call(self, cmd, **args):
+    def call(self, cmd, timeout=10.0, **args):
         req = dict(args, id=self.next_id, cmd=cmd)
         self.next_id += 1
         self.send(req)
         while True:
-            msg = self.recv()
+            msg = self.recv(timeout)
             if msg is None or msg.get("id") == req["id"]:
                 return msg
 
