@@ -336,11 +336,13 @@ flatten_rrules(struct ical_out *out, icalcomponent *c)
 }
 
 static void
-add_vevent(struct ical_out *out, icalcomponent *src)
+add_vevent(struct ical_out *out, icalcomponent *src, int cancelled)
 {
 	icalcomponent	*c = icalcomponent_new_clone(src);
 
 	ensure_dtstamp(c);
+	if (cancelled && icalcomponent_get_status(c) != ICAL_STATUS_CANCELLED)
+		icalcomponent_set_status(c, ICAL_STATUS_CANCELLED);
 	if (out->o.feed) {
 		if (!out->o.alarms)
 			drop_alarms(c);
@@ -359,19 +361,24 @@ int
 ical_out_add(struct ical_out *out, const char *text, char **cause)
 {
 	icalcomponent	*root, *c;
+	int		 cancelled;
 
 	if ((root = icalparser_parse_string(text)) == NULL) {
 		*cause = xstrdup("a stored event is not iCalendar data");
 		return -1;
 	}
 	if (icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT)
-		add_vevent(out, root);
-	else
-		for (c = icalcomponent_get_first_component(root,
-		    ICAL_VEVENT_COMPONENT); c != NULL;
-		    c = icalcomponent_get_next_component(root,
+		add_vevent(out, root, 0);
+	else {
+		/* A cancelled series takes its overrides with it. */
+		c = icalcomponent_get_first_component(root,
+		    ICAL_VEVENT_COMPONENT);
+		cancelled = out->o.feed && c != NULL &&
+		    icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED;
+		for (; c != NULL; c = icalcomponent_get_next_component(root,
 		    ICAL_VEVENT_COMPONENT))
-			add_vevent(out, c);
+			add_vevent(out, c, cancelled);
+	}
 	icalcomponent_free(root);
 	out->nrec++;
 	return 0;

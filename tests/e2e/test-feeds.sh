@@ -182,6 +182,39 @@ check_eq "... one 30 days ahead is not" 0 "$(printf '%s\n' "$b" | grep -c "UID:$
 check_match "... a series with an occurrence in the window is there" \
 	'SUMMARY:Weekly briefing' "$b"
 
+# --- a cancelled series takes its overrides with it ---------------------------------
+d2=$(date -u -d '+2 days' +%Y%m%d) d3=$(date -u -d '+3 days' +%Y%m%d)
+cat > "$T/series.ics" <<EOF
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:series@test
+DTSTAMP:20260101T000000Z
+DTSTART;TZID=Europe/Brussels:${d2}T090000
+DURATION:PT1H
+RRULE:FREQ=DAILY;COUNT=3
+SUMMARY:Daily briefing
+END:VEVENT
+BEGIN:VEVENT
+UID:series@test
+DTSTAMP:20260101T000000Z
+RECURRENCE-ID;TZID=Europe/Brussels:${d3}T090000
+DTSTART;TZID=Europe/Brussels:${d3}T150000
+DURATION:PT1H
+SUMMARY:Daily briefing, afternoon
+END:VEVENT
+END:VCALENDAR
+EOF
+kcal import "$T/series.ics" >/dev/null
+get "$BASE/feeds/all.ics" >/dev/null
+check_eq "a series goes out with its override, one UID" 2 \
+	"$(body | grep -c '^UID:series@test')"
+kcal cancel series@test >/dev/null
+get "$BASE/feeds/all.ics" >/dev/null
+check_eq "cancelling the series cancels its overrides in the feed" "2 2" \
+	"$(body | grep -c '^UID:series@test') $(body | tr '\n' ' ' | sed 's/END:VEVENT/\n/g' | grep 'UID:series@test' | grep -c 'STATUS:CANCELLED')"
+
 # --- refusal, rotation, removal ---------------------------------------------------
 get "$BASE/feeds/nosuchthing.ics" >/dev/null; cp "$T/body" "$T/404a"
 sed 's/^Date: .*//' "$T/hdr" > "$T/404ah"
