@@ -5,6 +5,7 @@
  * last, the transfer gaps to the next event that does not overlap.  A pair
  * that clashes for several participants is one conflict naming them all.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -67,24 +68,14 @@ related(const struct event *a, const struct event *b)
 	    (b->parent != NULL && strcmp(b->parent, a->uid) == 0);
 }
 
-/* Record a clash, or add the participant to the same clash found before. */
+/* Record a clash (merge() then joins the same clash for several people). */
 static void
 add(struct ctx *c, enum conflict_type t, size_t a, size_t b,
     const char *who, int64_t gap, int64_t need)
 {
 	struct conflicts	*o = c->out;
 	struct conflict		*k;
-	char			*s;
 
-	for (size_t i = 0; i < o->n; i++) {
-		k = &o->v[i];
-		if (k->type != t || k->a != &c->evs[a] || k->b != &c->evs[b])
-			continue;
-		xasprintf(&s, "%s, %s", k->who, who);
-		free(k->who);
-		k->who = s;
-		return;
-	}
 	o->v = xreallocarray(o->v, o->n + 1, sizeof *o->v);
 	k = &o->v[o->n++];
 	memset(k, 0, sizeof *k);
@@ -98,6 +89,72 @@ add(struct ctx *c, enum conflict_type t, size_t a, size_t b,
 		k->from = xstrdup(c->to[a]);
 		k->to = xstrdup(c->from[b]);
 	}
+}
+
+struct pair {
+	enum conflict_type	 t;
+	uintptr_t		 a, b;
+	size_t			 i;		/* position in the list */
+};
+
+static int
+by_pair(const void *x, const void *y)
+{
+	const struct pair	*p = x, *q = y;
+
+	if (p->t != q->t)
+		return p->t < q->t ? -1 : 1;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	return p->i < q->i ? -1 : p->i > q->i;
+}
+
+/*
+ * One conflict per pair of events and type, naming each participant it
+ * clashes for in the order found.  Sorted, not searched for on every find:
+ * that was quadratic in the clashes, and a crowded hour (1,000 events
+ * sharing names, in make bench) held an add for minutes.
+ */
+static void
+merge(struct conflicts *o)
+{
+	struct pair	*p;
+	struct conflict	*k, *d;
+	size_t		 i, j, n = 0;
+	char		*s;
+
+	if (o->n < 2)
+		return;
+	p = xcalloc(o->n, sizeof *p);
+	for (i = 0; i < o->n; i++) {
+		p[i].t = o->v[i].type;
+		p[i].a = (uintptr_t)o->v[i].a;
+		p[i].b = (uintptr_t)o->v[i].b;
+		p[i].i = i;
+	}
+	qsort(p, o->n, sizeof *p, by_pair);
+	for (i = 0; i < o->n; i = j) {
+		k = &o->v[p[i].i];
+		for (j = i + 1; j < o->n && p[i].t != CONFLICT_OUTSIDE &&
+		    p[j].t == p[i].t && p[j].a == p[i].a && p[j].b == p[i].b;
+		    j++) {
+			d = &o->v[p[j].i];
+			xasprintf(&s, "%s, %s", k->who, d->who);
+			free(k->who);
+			k->who = s;
+			free(d->who);
+			free(d->from);
+			free(d->to);
+			d->a = NULL;		/* merged away */
+		}
+	}
+	for (i = 0; i < o->n; i++)
+		if (o->v[i].a != NULL)
+			o->v[n++] = o->v[i];
+	o->n = n;
+	free(p);
 }
 
 static int
@@ -224,6 +281,7 @@ conflict_find(const struct event *evs, size_t n, const struct event *visits,
 			;
 		sweep(&c, e + i, j - i);
 	}
+	merge(out);
 	outside(&c, n, visits, nv);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, by_time);
