@@ -184,6 +184,14 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		    c->srv->cfg->idle_timeout));
 		return;
 	}
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    c->closing == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
+		/* A client that half-closed after its request still gets the reply. */
+		c->closing = 1;
+		bufferevent_disable(bev, EV_READ);
+		return;
+	}
 	server_client_close(c);	/* EOF, error, or a timeout while closing */
 }
 
