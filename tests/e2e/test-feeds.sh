@@ -181,6 +181,7 @@ check_match "--past/--future: an event inside the window is there" "UID:$pub" "$
 check_eq "... one 30 days ahead is not" 0 "$(printf '%s\n' "$b" | grep -c "UID:$far")"
 check_match "... a series with an occurrence in the window is there" \
 	'SUMMARY:Weekly briefing' "$b"
+validate "a feed with a window" "$wurl"
 
 # --- a cancelled series takes its overrides with it ---------------------------------
 d2=$(date -u -d '+2 days' +%Y%m%d) d3=$(date -u -d '+3 days' +%Y%m%d)
