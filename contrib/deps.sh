@@ -4,7 +4,7 @@
 # prints the exact command to run and fails.
 what=${1:-test}
 build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev tzdata"
-test_pkgs="python3 python3-icalendar curl jq socat groff-base"
+test_pkgs="python3 python3-icalendar curl jq socat groff-base vdirsyncer khal nodejs npm sqlite3"
 
 missing=""
 need() {	# package, test command
@@ -27,6 +27,13 @@ if [ "$what" = test ]; then
 	need jq command -v jq
 	need socat command -v socat
 	need groff-base command -v groff
+	# The feed tests hand every feed to five independent consumers
+	# (../shared/tools/validate-feed): these two plus node for ical.js.
+	need vdirsyncer command -v vdirsyncer
+	need khal command -v khal
+	need nodejs command -v node
+	command -v npm >/dev/null 2>&1 || missing="$missing npm"
+	need sqlite3 command -v sqlite3
 fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
