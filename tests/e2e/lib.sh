@@ -13,6 +13,8 @@ KCAL="$BUILD/kcal"
 KCALD="$BUILD/kcald"
 DATA="$top/tests/data"
 SHARED="$top/../shared"
+# validate-feed builds its node consumer once, outside the throw-away HOME.
+export VALIDATE_FEED_CACHE="${VALIDATE_FEED_CACHE:-$BUILD/validate-feed-cache}"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/kcal-test.XXXXXX")
 export HOME="$T/home" XDG_RUNTIME_DIR="$T/run" XDG_DATA_HOME="$T/data" \
