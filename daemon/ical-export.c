@@ -535,16 +535,22 @@ hide_values(icalcomponent *c, struct placeholders *ph)
 		hide_values(k, ph);
 }
 
-/* Append line (unfolded, no CRLF) to out, folded at 75 octets. */
+/*
+ * Append line (unfolded, no CRLF) to out, folded at 75 octets.  A fold
+ * backs off at most 3 octets so as not to split a UTF-8 character (which
+ * has at most 4); so every piece holds at least 71 octets, whatever the
+ * bytes, and the buffer below is big enough.
+ */
 static void
 fold_line(char **out, size_t *len, const char *line)
 {
-	size_t	n = strlen(line), take, room = 75;
+	size_t	n = strlen(line), take, room = 75, min;
 
-	*out = xreallocarray(*out, 1, *len + n + 3 * (n / 74 + 2) + 1);
+	*out = xreallocarray(*out, 1, *len + n + 3 * (n / 71 + 2) + 1);
 	while (n > 0) {
 		take = n < room ? n : room;
-		while (take < n && take > 1 &&
+		min = take > 3 ? take - 3 : 1;
+		while (take < n && take > min &&
 		    ((unsigned char)line[take] & 0xc0) == 0x80)
 			take--;		/* not inside a UTF-8 character */
 		memcpy(*out + *len, line, take);
