@@ -32,6 +32,22 @@ str(json_t *o, const char *k)
 	return v ? v : "";
 }
 
+/* A field on one line: control characters (a newline) become spaces. */
+static const char *
+flat(json_t *o, const char *k)
+{
+	static char	*buf;
+	const char	*v = str(o, k);
+	size_t		 i;
+
+	free(buf);
+	buf = xstrdup(v);
+	for (i = 0; buf[i] != '\0'; i++)
+		if ((unsigned char)buf[i] < ' ' || buf[i] == 0x7f)
+			buf[i] = ' ';
+	return buf;
+}
+
 /* "2026-01-05 10:00" from an ISO date-time; a date stays a date. */
 static void
 clock_text(const char *iso, char *buf, size_t len)
@@ -91,10 +107,10 @@ print_reminder(json_t *r, int json)
 	}
 	clock_text(str(r, "due"), due, sizeof due);
 	start = start_text(r);
-	printf("%s %s  %s  starts %s", due, str(r, "due_abbr"),
-	    str(r, "summary"), start);
+	printf("%s %s  %s", due, str(r, "due_abbr"), flat(r, "summary"));
+	printf("  starts %s", start);
 	if (*str(r, "location"))
-		printf("  at %s", str(r, "location"));
+		printf("  at %s", flat(r, "location"));
 	printf("  %s", str(r, "uid"));
 	if (json_is_true(json_object_get(r, "late"))) {
 		dur_format(json_integer_value(json_object_get(r, "late_by")),
@@ -248,8 +264,9 @@ print_row(json_t *r, int missed)
 	clock_text(str(r, missed ? "due" : "at"), at, sizeof at);
 	dur_text(json_object_get(r, "before"), before, sizeof before);
 	start = start_text(r);
-	printf("%s %s  %-6s  %s  starts %s  %s", at, str(r, "due_abbr"),
-	    before, str(r, "summary"), start, str(r, "uid"));
+	printf("%s %s  %-6s  %s", at, str(r, "due_abbr"), before,
+	    flat(r, "summary"));
+	printf("  starts %s  %s", start, str(r, "uid"));
 	if (missed) {
 		dur_format(json_integer_value(json_object_get(r, "late_by")),
 		    late, sizeof late);
