@@ -20,7 +20,7 @@ years.
 --format jsonl writes the same events as protocol "add" requests, one per
 line (EXDATEs and X- properties have no add argument and are left out).
 --due EPOCH makes every event a single timed event with one reminder due at
-that instant (the reminder-burst benchmark).
+that instant (the reminder-burst benchmark), the events a minute apart.
 """
 
 import argparse
@@ -298,7 +298,7 @@ class Gen:
         if day is None:
             day = r.randrange(a.days)
         if a.due is not None:
-            self.due_times(ev, zone)
+            self.due_times(ev, zone, i)
         elif visit:
             ev["all_day"] = True
             ev["start"], ev["end"] = self.when(zone, day, r.randint(2, 4),
@@ -324,12 +324,16 @@ class Gen:
                                                r.choice((1, 1, 2))))
         return ev
 
-    def due_times(self, ev, zone):
+    def due_times(self, ev, zone, i):
+        """Event i starts 10 + i minutes after the due instant, with a
+        reminder as long before it: all are due together, but the events
+        do not all pile up in one hour."""
+        lead = dt.timedelta(minutes=10 + i)
         due = EPOCH + dt.timedelta(seconds=self.a.due)
-        start = (due + dt.timedelta(minutes=10)).astimezone(
+        start = (due + lead).astimezone(
             zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
         ev["start"], ev["end"] = start, start + dt.timedelta(minutes=45)
-        ev["remind"] = [600]
+        ev["remind"] = [int(lead.total_seconds())]
         ev["status"] = "confirmed"
 
     def recurrence(self, ev):

@@ -10,7 +10,8 @@
  *   kbench get HOST PORT PATH          one HTTP GET, timed
  *   kbench http HOST PORT PATH CONC SECS [ETAG]
  *                                       CONC keep-alive pollers for SECS
- *                                       seconds (If-None-Match: ETAG)
+ *                                       seconds (If-None-Match: ETAG);
+ *                                       SECS 0: one request each, at once
  *   kbench stamp                        copy stdin to stdout, each line
  *                                       prefixed with the wall-clock time
  *                                       (ns) it arrived
@@ -226,7 +227,7 @@ do_add(const char *sock, const char *file, size_t count)
 	printf("{\"n\": %zu, \"errors\": %zu, \"per_s\": %.1f, \"p50_us\": "
 	    "%.1f, \"p99_us\": %.1f, \"max_us\": %.1f}\n", count, bad,
 	    count / total, quantile(&s, 0.5) * 1e6, quantile(&s, 0.99) * 1e6,
-	    s.n ? s.v[s.n - 1] * 1e6 : 0);
+	    quantile(&s, 1.0) * 1e6);
 	return bad != 0;
 }
 
@@ -341,7 +342,8 @@ parse_head(struct hconn *h)
 	char	*p, *e, *v;
 
 	h->status = atoi(h->head + 9);
-	h->close = h->chunked = 0;
+	h->close = strncmp(h->head, "HTTP/1.0", 8) == 0;	/* unless keep-alive */
+	h->chunked = 0;
 	h->left = -1;
 	for (p = strstr(h->head, "\r\n") + 2; *p != '\r'; p = e + 2) {
 		e = strstr(p, "\r\n");
@@ -355,7 +357,7 @@ parse_head(struct hconn *h)
 		else if (strcasecmp(p, "Transfer-Encoding") == 0)
 			h->chunked = strcasecmp(v, "chunked") == 0;
 		else if (strcasecmp(p, "Connection") == 0)
-			h->close = strcasecmp(v, "close") == 0;
+			h->close = strcasecmp(v, "keep-alive") != 0;
 		else if (strcasecmp(p, "ETag") == 0)
 			snprintf(h->etag, sizeof h->etag, "%s", v);
 	}
@@ -491,6 +493,11 @@ do_get(const char *host, const char *port, const char *path)
 	return h.status != 200;
 }
 
+/*
+ * CONC pollers for secs seconds, each sending its next request as soon as
+ * its last answer is in; secs 0: one request each, all sent at once (how
+ * many rebuilds does a crowd after a change cause?).
+ */
 static int
 do_http(const char *host, const char *port, const char *path, int conc,
     double secs, const char *etag)
@@ -508,10 +515,10 @@ do_http(const char *host, const char *port, const char *path, int conc,
 		pf[i].events = POLLIN;
 	}
 	t0 = now();
-	end = t0 + secs;
+	end = secs > 0 ? t0 + secs : t0 + 600;
 	for (int i = 0; i < conc; i++)
 		hconn_send(&h[i]);
-	while (now() < end) {
+	while (now() < end && (secs > 0 || done < (size_t)conc)) {
 		if (poll(pf, conc, 100) < 0 && errno != EINTR)
 			err(1, "poll");
 		for (int i = 0; i < conc; i++) {
@@ -523,6 +530,10 @@ do_http(const char *host, const char *port, const char *path, int conc,
 			st[h[i].status / 100 < 6 ? h[i].status / 100 : 0]++;
 			bytes += h[i].body;
 			done++;
+			if (secs <= 0) {
+				pf[i].fd = -1;	/* one each: this one is done */
+				continue;
+			}
 			if (h[i].close) {
 				close(h[i].fd);
 				hconn_connect(&h[i]);
@@ -534,9 +545,10 @@ do_http(const char *host, const char *port, const char *path, int conc,
 	secs = now() - t0;
 	printf("{\"conc\": %d, \"secs\": %.3f, \"requests\": %zu, \"per_s\": "
 	    "%.1f, \"2xx\": %zu, \"3xx\": %zu, \"4xx\": %zu, \"5xx\": %zu, "
-	    "\"body_bytes\": %zu, \"p50_us\": %.1f, \"p99_us\": %.1f}\n", conc,
-	    secs, done, done / secs, st[2], st[3], st[4], st[5], bytes,
-	    quantile(&s, 0.5) * 1e6, quantile(&s, 0.99) * 1e6);
+	    "\"body_bytes\": %zu, \"p50_us\": %.1f, \"p99_us\": %.1f, "
+	    "\"max_us\": %.1f}\n", conc, secs, done, done / secs, st[2], st[3],
+	    st[4], st[5], bytes, quantile(&s, 0.5) * 1e6,
+	    quantile(&s, 0.99) * 1e6, quantile(&s, 1.0) * 1e6);
 	return 0;
 }
 
