@@ -117,7 +117,7 @@ _kcal()
 	feed)	opts="add list rotate rm --kind --status --participant --parent
 		    --search --include --redact --past --future --alarms --format
 		    --help" ;;
-	help)	opts="$cmds" ;;
+	help)	opts="$cmds --socket --help --version" ;;
 	*)	opts="" ;;
 	esac
 	COMPREPLY=($(compgen -W "$opts" -- "$cur"))
