@@ -16,6 +16,9 @@
  * goes through a TLS reverse proxy (contrib/nginx/kcal-feeds.conf).
  */
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +28,7 @@
 #include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
@@ -411,6 +415,26 @@ feed_path(const char *path, char **token)
 	return 0;
 }
 
+/*
+ * Answers go out at once (TCP_NODELAY): with Nagle's algorithm the last
+ * small segment of a large body waited for the poller's delayed ACK, up to
+ * 40 ms on Linux, on a keep-alive connection (make bench: 1 poller of a
+ * 1,000-event feed, p99 49 ms, 78 GETs/s).
+ */
+static void
+no_delay(struct evhttp_request *req)
+{
+	struct evhttp_connection	*conn = evhttp_request_get_connection(req);
+	struct bufferevent		*bev;
+	int				 one = 1;
+
+	if (conn != NULL &&
+	    (bev = evhttp_connection_get_bufferevent(conn)) != NULL &&
+	    bufferevent_getfd(bev) != -1)
+		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
+		    &one, sizeof one);
+}
+
 static void
 request_cb(struct evhttp_request *req, void *arg)
 {
@@ -421,6 +445,7 @@ request_cb(struct evhttp_request *req, void *arg)
 	char				*token, *why = NULL;
 	int				 rc;
 
+	no_delay(req);
 	if (path == NULL || *path == '\0')
 		path = "/";
 	log_debug("http: %s %s", evhttp_request_get_command(req) ==
