@@ -82,19 +82,22 @@ static int
 set_size(const char *key, const char *v, unsigned long long min,
     unsigned long long max, size_t *out, char **cause)
 {
+	static const char	 units[] = "KMG";
+	const char		*u;
 	char			*end;
 	unsigned long long	 n, mult = 1;
+	int			 bad;
 
 	errno = 0;
 	n = strtoull(v, &end, 10);
-	if (*end == 'K' || *end == 'k')
-		mult = 1024, end++;
-	else if (*end == 'M' || *end == 'm')
-		mult = 1024 * 1024, end++;
-	else if (*end == 'G' || *end == 'g')
-		mult = 1024 * 1024 * 1024, end++;
-	if (errno != 0 || *v == '-' || end == v || *end != '\0' ||
-	    n > max / mult || n * mult < min || n * mult > max) {
+	bad = errno != 0 || *v == '-' || end == v;
+	if (!bad && *end != '\0' && (u = strchr(units,
+	    toupper((unsigned char)*end))) != NULL) {
+		mult = 1ULL << (10 * (u - units + 1));
+		end++;
+	}
+	if (bad || *end != '\0' || n > max / mult || n * mult < min ||
+	    n * mult > max) {
 		xasprintf(cause, "%s must be a size from %llu to %llu bytes "
 		    "(a number, optionally with K, M or G), not \"%s\"", key,
 		    min, max, v);

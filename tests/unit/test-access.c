@@ -146,6 +146,29 @@ test_config(void)
 	CHECK(config_set(cfg, "max_import_events", "0", &cause) == -1);
 	free(cause);
 	cause = NULL;
+	/* Sizes: a number with an optional K, M or G, nothing else. */
+	CHECK(config_set(cfg, "http_max_body_size", "2k", &cause) == 0);
+	CHECK_INT(cfg->http_max_body_size, 2048);
+	CHECK(config_set(cfg, "http_max_body_size", "0", &cause) == 0);
+	CHECK_INT(cfg->http_max_body_size, 0);
+	CHECK(config_set(cfg, "max_output", "4G", &cause) == 0);
+	CHECK(config_set(cfg, "max_output", "5G", &cause) == -1);
+	free(cause);
+	cause = NULL;
+	CHECK(config_set(cfg, "http_max_body_size", "K", &cause) == -1);
+	free(cause);
+	cause = NULL;
+	CHECK(config_set(cfg, "http_max_body_size", "5X", &cause) == -1);
+	CHECK_STR(cause, "http_max_body_size must be a size from 0 to 67108864 "
+	    "bytes (a number, optionally with K, M or G), not \"5X\"");
+	free(cause);
+	cause = NULL;
+	CHECK(config_set(cfg, "max_import_size", "-1", &cause) == -1);
+	free(cause);
+	cause = NULL;
+	CHECK(config_set(cfg, "max_import_size", "", &cause) == -1);
+	free(cause);
+	cause = NULL;
 	CHECK(config_set(cfg, "socket", "/nonexistent/kcald.sock", &cause) == 0);
 	CHECK(config_set(cfg, "data_dir", "/nonexistent", &cause) == 0);
 	CHECK(config_set(cfg, "home_tz", "UTC", &cause) == 0);
