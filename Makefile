@@ -103,7 +103,7 @@ test-asan: deps
 # target for FUZZ_SECONDS, built by clang with ASan and UBSan in build-fuzz;
 # a crash leaves its input in build-fuzz/fuzz/ and fails the target.
 fuzz: build-deps
-	@command -v clang >/dev/null || { echo "make fuzz needs clang"; exit 1; }
+	@sh contrib/deps.sh fuzz
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
 	    CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' \
@@ -123,7 +123,7 @@ $(BUILD)/fuzz/fuzz-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/libkcald.a \
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite --track-fds=no
 test-valgrind: deps
-	@command -v valgrind >/dev/null || { echo "make test-valgrind needs valgrind"; exit 1; }
+	@sh contrib/deps.sh valgrind
 	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) KCALD_WRAPPER='$(VALGRIND)' \
 	    sh tests/run.sh $$(cd tests && ls e2e/test-*.sh)

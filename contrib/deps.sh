@@ -1,5 +1,7 @@
 #!/bin/sh
-# contrib/deps.sh [build|test] — make sure the Debian packages kcal needs
+# contrib/deps.sh [build|test|fuzz|valgrind] — make sure the Debian
+# packages kcal needs (to build; to test; for make fuzz; for make
+# test-valgrind)
 # are installed.  As root, installs what is missing with apt-get; otherwise
 # prints the exact command to run and fails.
 what=${1:-test}
@@ -35,6 +37,12 @@ if [ "$what" = test ]; then
 	command -v npm >/dev/null 2>&1 || missing="$missing npm"
 	need sqlite3 command -v sqlite3
 fi
+if [ "$what" = fuzz ]; then	# clang and its libFuzzer runtime
+	need clang command -v clang
+	need libclang-rt-14-dev sh -c 'printf "int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n" |
+	    clang -x c -fsanitize=fuzzer -o /dev/null -'
+fi
+[ "$what" = valgrind ] && need valgrind command -v valgrind
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "installing:$missing"
