@@ -123,8 +123,11 @@ if [ $has_http -eq 1 ]; then
 	check_match "... with the event" "Kept while writable" "$(cat "$T/body")"
 fi
 check "reminders go off from a read-only store" watch_for "Wreath laying" 12
-cpu=$(awk '{ print $14 + $15 }' "/proc/$KCALD_PID/stat")
-check "no busy loop on the read-only store (CPU ticks $cpu)" test "$cpu" -lt 100
+t0=$(awk '{ print $14 + $15 }' "/proc/$KCALD_PID/stat")
+sleep 3
+cpu=$(($(awk '{ print $14 + $15 }' "/proc/$KCALD_PID/stat") - t0))
+check "no busy loop on the read-only store ($cpu CPU ticks in 3 s)" \
+	test "$cpu" -lt "$(($(getconf CLK_TCK) / 2))"
 lines=$(wc -l <"$T/kcald.out")
 check "no flood of log lines ($lines)" test "$lines" -lt 200
 stop_daemon
