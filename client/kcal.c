@@ -115,8 +115,10 @@ call(json_t *req)
 	json_t		*reply, *result, *err;
 	char		*cause = NULL;
 
-	if (conn == NULL && (conn = conn_open(socket_path, &cause)) == NULL)
+	if (conn == NULL && (conn = conn_open(socket_path, &cause)) == NULL) {
+		json_decref(req);
 		die(EXIT_NOSERVER, "%s", cause);
+	}
 	if ((reply = conn_call(conn, req, &cause)) == NULL)
 		die(EXIT_NOSERVER, "%s", cause);
 	if (!json_is_true(json_object_get(reply, "ok"))) {
