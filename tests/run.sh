@@ -18,8 +18,10 @@ trap 'rm -f "$out"' EXIT
 
 run_one() {	# name, command...
 	name=$1; shift
-	"$@" >"$out" 2>&1
+	# A hung test fails on its own instead of hanging the whole run.
+	timeout -k 10 "${KCAL_TEST_TIMEOUT:-900}" "$@" >"$out" 2>&1
 	rc=$?
+	[ "$rc" -eq 124 ] && echo "FAIL $name: timed out after ${KCAL_TEST_TIMEOUT:-900} s"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "FAIL $name: crashed or printed no result (exit $rc)"
