@@ -617,9 +617,11 @@ def bench_reminders(res, n, sb, have_import):
         # hours (and the conflict check of every add in them).
         rearm(res, sec, n, sb, d)
         delays, got = [], []
+        watchers = []
         for rep in range(REPEAT):
             stamps = os.path.join(sb.dir, "watch-%d.txt" % rep)
             w, s, out = stamped_watch(sb, stamps)
+            watchers.append((w, s, out))
             time.sleep(1)
             due = int(time.time()) + 20
             burst = os.path.join(sb.dir, "burst-%d" % rep)
@@ -661,6 +663,13 @@ def bench_reminders(res, n, sb, have_import):
                 and min(got) >= 1000 if n >= 100000 else None,
                 extra={"delivered": got})
     finally:
+        # A failed repetition must not leave kcal watch reconnecting forever.
+        for w, s, out in locals().get("watchers", []):
+            if w.poll() is None:
+                w.kill()
+            w.wait()
+            s.wait()
+            out.close()
         d.stop()
         shutil.rmtree(store, ignore_errors=True)
 
