@@ -31,6 +31,7 @@
 #include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 
 #include "config.h"
 #include "feed.h"
@@ -471,13 +472,44 @@ request_cb(struct evhttp_request *req, void *arg)
 		send_feed(h, req, fb);
 }
 
+static void
+accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what;
+	evconnlistener_enable(arg);
+}
+
+/*
+ * evhttp's listener has no error callback of its own: out of descriptors,
+ * accept() fails at once on every turn of the loop and libevent only warns,
+ * so kcald would spin at full CPU.  Pause for a second instead, as the
+ * socket's listener does (server.c).
+ */
+static void
+accept_error(struct evconnlistener *l, void *arg)
+{
+	struct timeval	 tv = { 1, 0 };
+	int		 err = EVUTIL_SOCKET_ERROR();
+
+	(void)arg;
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
+		log_warnx("http: accept: %s", strerror(err));
+		return;
+	}
+	log_warnx("http: accept: %s; pausing for a second", strerror(err));
+	evconnlistener_disable(l);
+	event_base_once(evconnlistener_get_base(l), -1, EV_TIMEOUT,
+	    accept_resume, l, &tv);
+}
+
 struct http *
 http_start(struct server *srv, char **cause)
 {
-	const struct config	*cfg = srv->cfg;
-	struct http		*h;
-	char			*addr;
-	unsigned		 port;
+	const struct config		*cfg = srv->cfg;
+	struct http			*h;
+	struct evhttp_bound_socket	*bound;
+	char				*addr;
+	unsigned			 port;
 
 	if (http_parse(cfg->http, &addr, &port, cause) != 0)
 		return NULL;
@@ -490,14 +522,16 @@ http_start(struct server *srv, char **cause)
 	evhttp_set_max_headers_size(h->eh, (ev_ssize_t)cfg->http_max_header_size);
 	evhttp_set_max_body_size(h->eh, (ev_ssize_t)cfg->http_max_body_size);
 	evhttp_set_gencb(h->eh, request_cb, h);
-	if (evhttp_bind_socket_with_handle(h->eh, addr, (ev_uint16_t)port) ==
-	    NULL) {
+	if ((bound = evhttp_bind_socket_with_handle(h->eh, addr,
+	    (ev_uint16_t)port)) == NULL) {
 		xasprintf(cause, "cannot serve HTTP on %s port %u: %s", addr,
 		    port, strerror(errno));
 		free(addr);
 		http_free(h);
 		return NULL;
 	}
+	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(bound),
+	    accept_error);
 	if (!loopback(addr))
 		log_warnx("http: serving feeds on %s, not only on loopback; "
 		    "put a TLS reverse proxy in front (kcald(8))", addr);

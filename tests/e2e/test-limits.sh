@@ -111,9 +111,10 @@ stop_daemon
 # Out of file descriptors: the daemon pauses accepting instead of spinning,
 # keeps serving who it has, and resumes when descriptors free up.
 if have prlimit; then
-	start_daemon || exit 1
+	PORT=$(free_port)
+	start_daemon --http "127.0.0.1:$PORT" || exit 1
 	prlimit --pid "$KCALD_PID" --nofile=40:40
-	py fds "$KCALD_PID" 60
+	py fds "$KCALD_PID" 60 "$PORT"
 	check "the daemon logged the pause" grep -q \
 		"accept: Too many open files; pausing" "$T/kcald.out"
 	stop_daemon

@@ -210,7 +210,7 @@ def sc_output(path, pid, max_output):
           ok_reply(st) and st["result"].get("clients") == 1, st)
 
 
-def sc_fds(path, pid, nconn):
+def sc_fds(path, pid, nconn, port=None):
     pid, nconn = int(pid), int(nconn)
     b = Conn(path)
     conns = []
@@ -228,12 +228,18 @@ def sc_fds(path, pid, nconn):
             break           # accepted in order: the rest wait too
     check("the kernel queued %d connections, the daemon took %d"
           % (nconn, greeted), 0 < greeted < nconn, greeted)
+    h = None
+    if port is not None:    # a feed request waits on the HTTP listener
+        h = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+        h.sendall(b"GET /feeds/all.ics HTTP/1.1\r\nHost: localhost\r\n"
+                  b"Connection: close\r\n\r\n")
     t0 = cpu_ticks(pid)
     time.sleep(3)
     used = cpu_ticks(pid) - t0
     hz = os.sysconf("SC_CLK_TCK")
     check("out of descriptors, the daemon does not spin "
-          "(%.2f s CPU in 3 s)" % (used / hz), used < hz * 0.5, used)
+          "(%.2f s CPU in 3 s%s)" % (used / hz, ", an HTTP client waiting"
+                                     if h else ""), used < hz * 0.5, used)
     bystander_ok(b, "out of descriptors")
     # Free descriptors: the daemon resumes and greets the queued ones.
     for c in conns[:greeted]:
@@ -252,6 +258,18 @@ def sc_fds(path, pid, nconn):
     time.sleep(0.3)
     n = Conn(path)
     check("and a new client is served", ok_reply(n.call("status")))
+    if h is not None:
+        data = b""
+        try:
+            while True:
+                d = h.recv(65536)
+                if not d:
+                    break
+                data += d
+        except OSError:
+            pass
+        check("and the waiting feed request is answered",
+              data.startswith(b"HTTP/1.1 200"), data[:60])
     bystander_ok(b, "after the shortage")
 
 
