@@ -92,7 +92,7 @@ load_config(char **cause)
 	for (int i = 0; i < noverrides; i++) {
 		if (config_set(cfg, overrides[i].key, overrides[i].value,
 		    &why) != 0) {
-			xasprintf(cause, "--%s: %s", overrides[i].key, why);
+			xasprintf(cause, "command line: %s", why);
 			free(why);
 			goto fail;
 		}

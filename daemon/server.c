@@ -128,7 +128,8 @@ server_bind(const struct config *cfg, char **cause)
 {
 	const char		*path = cfg->socket_path;
 	struct sockaddr_un	 sun;
-	int			 fd;
+	struct stat		 sb;
+	int			 fd, err;
 	mode_t			 old;
 
 	memset(&sun, 0, sizeof sun);
@@ -147,7 +148,14 @@ server_bind(const struct config *cfg, char **cause)
 		close(fd);
 		return -1;
 	}
-	if (errno == ECONNREFUSED)
+	err = errno;
+	if (lstat(path, &sb) == 0 && !S_ISSOCK(sb.st_mode)) {
+		xasprintf(cause, "%s exists and is not a socket; not replacing "
+		    "it", path);
+		close(fd);
+		return -1;
+	}
+	if (err == ECONNREFUSED)
 		unlink(path);		/* stale: its daemon is gone */
 	old = umask(0177);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1 ||

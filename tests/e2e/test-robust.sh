@@ -471,4 +471,30 @@ check_match "... naming it" 'unknown time zone "Mars/Olympus_Mons"' \
 check_rc "kcald with a missing --config file: exit 1" 1 timeout 20 "$KCALD" \
 	--socket "$T/run/z.sock" --data-dir "$T/data-z" --config "$T/nonexistent.conf"
 
+# A regular file where the socket should be is not "stale": never deleted.
+echo "keep me" >"$T/run/file.sock"
+check_rc "kcald refuses a --socket that is a regular file" 1 timeout 20 \
+	"$KCALD" --socket "$T/run/file.sock" --data-dir "$T/data-f"
+check_eq "... and leaves the file alone" "keep me" "$(cat "$T/run/file.sock")"
+
+# A client that half-closes its side after a request still gets the whole
+# (large) reply.
+start_daemon || exit 1
+for i in 1 2 3 4 5 6; do
+	sh "$top/contrib/examples/state-visit.sh" "$KCAL" >/dev/null 2>&1
+done
+n=$(printf '{"id":1,"cmd":"list","from":"2025-01-01","to":"2027-01-01"}\n' | python3 -c '
+import socket, sys, json
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(sys.stdin.buffer.read()); s.shutdown(socket.SHUT_WR)
+buf = b""
+while True:
+	d = s.recv(65536)
+	if not d: break
+	buf += d
+lines = buf.split(b"\n")
+print(json.loads(lines[1])["result"]["count"])' "$KCAL_SOCKET" 2>&1)
+check_eq "a half-closed client gets its whole reply" \
+	"$(kcal list --from 2025-01-01 --to 2027-01-01 --format json | jq .count)" "$n"
+
 done_testing
