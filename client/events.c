@@ -112,24 +112,6 @@ participant(const struct subcmd *sc, const char *spec)
 }
 
 static void
-set_str(json_t *req, const char *key, const char *v)
-{
-	json_object_set_new(req, key, json_string(v));
-}
-
-static void
-set_when(const struct subcmd *sc, json_t *req, const char *key,
-    const char *arg)
-{
-	char	opt[32], *wire;
-
-	snprintf(opt, sizeof opt, "--%s", key);
-	wire = parse_when_arg(sc, opt, arg);
-	set_str(req, key, wire);
-	free(wire);
-}
-
-static void
 append(json_t *req, const char *key, json_t *v)
 {
 	json_t	*a = json_object_get(req, key);
@@ -146,24 +128,24 @@ static int
 event_opt(const struct subcmd *sc, json_t *req, int ch, const char *arg)
 {
 	switch (ch) {
-	case O_START: set_when(sc, req, "start", arg); break;
-	case O_END: set_when(sc, req, "end", arg); break;
+	case O_START: req_set_when(sc, req, "start", arg); break;
+	case O_END: req_set_when(sc, req, "end", arg); break;
 	case O_DURATION: json_object_set_new(req, "duration",
 	    json_integer(parse_dur_arg(sc, "--duration", arg))); break;
-	case O_TZ: set_str(req, "tz", arg); break;
-	case O_END_TZ: set_str(req, "end_tz", arg); break;
+	case O_TZ: req_set_str(req, "tz", arg); break;
+	case O_END_TZ: req_set_str(req, "end_tz", arg); break;
 	case O_ALL_DAY: json_object_set_new(req, "all_day", json_true()); break;
-	case O_KIND: set_str(req, "kind", arg); break;
-	case O_LOCATION: set_str(req, "location", arg); break;
-	case O_DESCRIPTION: set_str(req, "description", arg); break;
-	case O_URL: set_str(req, "url", arg); break;
-	case O_PARENT: set_str(req, "parent", arg); break;
-	case O_STATUS: set_str(req, "status", arg); break;
-	case O_CLASS: set_str(req, "class", arg); break;
-	case O_RRULE: set_str(req, "rrule", arg); break;
-	case O_CITY: set_str(req, "city", arg); break;
-	case O_END_CITY: set_str(req, "end_city", arg); break;
-	case O_ANCHOR: set_str(req, "anchor", arg); break;
+	case O_KIND: req_set_str(req, "kind", arg); break;
+	case O_LOCATION: req_set_str(req, "location", arg); break;
+	case O_DESCRIPTION: req_set_str(req, "description", arg); break;
+	case O_URL: req_set_str(req, "url", arg); break;
+	case O_PARENT: req_set_str(req, "parent", arg); break;
+	case O_STATUS: req_set_str(req, "status", arg); break;
+	case O_CLASS: req_set_str(req, "class", arg); break;
+	case O_RRULE: req_set_str(req, "rrule", arg); break;
+	case O_CITY: req_set_str(req, "city", arg); break;
+	case O_END_CITY: req_set_str(req, "end_city", arg); break;
+	case O_ANCHOR: req_set_str(req, "anchor", arg); break;
 	case O_OFFSET: json_object_set_new(req, "anchor_offset",
 	    json_integer(parse_offset_arg(sc, "--offset", arg))); break;
 	case O_STRICT: json_object_set_new(req, "strict", json_true()); break;
@@ -205,7 +187,7 @@ cmd_add(int argc, char **argv)
 			return 0;
 		}
 		if (ch == O_UID)
-			set_str(req, "uid", optarg);
+			req_set_str(req, "uid", optarg);
 		else if (!event_opt(sc, req, ch, optarg))
 			usage_error(sc, "unknown option");
 	}
@@ -214,7 +196,7 @@ cmd_add(int argc, char **argv)
 	if (json_object_get(req, "start") == NULL &&
 	    json_object_get(req, "anchor") == NULL)
 		usage_error(sc, "--start (or --anchor) is required");
-	set_str(req, "summary", argv[optind]);
+	req_set_str(req, "summary", argv[optind]);
 	res = call(req);
 	write_report(res);
 	printf("%s\n", json_string_value(json_object_get(res, "uid")));
@@ -252,13 +234,13 @@ cmd_edit(int argc, char **argv)
 			return 0;
 		}
 		if (ch == O_SUMMARY)
-			set_str(req, "summary", optarg);
+			req_set_str(req, "summary", optarg);
 		else if (ch == O_NO_REMIND) {
 			json_object_set_new(req, "remind", json_array());
 			json_object_set_new(req, "remind_at", json_array());
 		}
 		else if (ch == O_NO_ANCHOR)
-			set_str(req, "anchor", "");
+			req_set_str(req, "anchor", "");
 		else if (ch == O_FORMAT)
 			format = optarg;
 		else if (!event_opt(sc, req, ch, optarg))
@@ -270,7 +252,7 @@ cmd_edit(int argc, char **argv)
 		usage_error(sc, "nothing to change");
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
 		usage_error(sc, "--format must be text or json");
-	set_str(req, "uid", argv[optind]);
+	req_set_str(req, "uid", argv[optind]);
 	res = call(req);
 	write_report(res);
 	if (strcmp(format, "json") == 0)
@@ -290,12 +272,12 @@ default_window(json_t *req)
 
 	when_parse("today", (int64_t)time(NULL), &w);
 	s = when_format_wire(&w);
-	set_str(req, "from", s);
+	req_set_str(req, "from", s);
 	free(s);
 	civil_from_days(days_from_civil(w.year, w.mon, w.day) + 7, &w.year,
 	    &w.mon, &w.day);
 	s = when_format_wire(&w);
-	set_str(req, "to", s);
+	req_set_str(req, "to", s);
 	free(s);
 }
 
@@ -339,13 +321,13 @@ cmd_list(int argc, char **argv)
 			help(sc, list_help);
 			json_decref(req);
 			return 0;
-		case O_FROM: set_when(sc, req, "from", optarg); break;
-		case O_TO: set_when(sc, req, "to", optarg); break;
-		case O_KIND: set_str(req, "kind", optarg); break;
-		case O_PARTICIPANT: set_str(req, "participant", optarg); break;
-		case O_PARENT: set_str(req, "parent", optarg); break;
-		case O_SEARCH: set_str(req, "search", optarg); break;
-		case O_STATUS: set_str(req, "status", optarg); break;
+		case O_FROM: req_set_when(sc, req, "from", optarg); break;
+		case O_TO: req_set_when(sc, req, "to", optarg); break;
+		case O_KIND: req_set_str(req, "kind", optarg); break;
+		case O_PARTICIPANT: req_set_str(req, "participant", optarg); break;
+		case O_PARENT: req_set_str(req, "parent", optarg); break;
+		case O_SEARCH: req_set_str(req, "search", optarg); break;
+		case O_STATUS: req_set_str(req, "status", optarg); break;
 		case O_ALL: json_object_set_new(req, "include_cancelled",
 		    json_true()); break;
 		case O_FORMAT: format = optarg; break;

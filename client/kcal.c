@@ -154,6 +154,26 @@ parse_when_arg(const struct subcmd *sc, const char *opt, const char *s)
 	return when_format_wire(&w);
 }
 
+/* Request builders shared by the subcommand modules. */
+void
+req_set_str(json_t *req, const char *key, const char *v)
+{
+	json_object_set_new(req, key, json_string(v));
+}
+
+/* A WHEN option (--KEY) into the request in its wire form. */
+void
+req_set_when(const struct subcmd *sc, json_t *req, const char *key,
+    const char *arg)
+{
+	char	opt[32], *wire;
+
+	snprintf(opt, sizeof opt, "--%s", key);
+	wire = parse_when_arg(sc, opt, arg);
+	req_set_str(req, key, wire);
+	free(wire);
+}
+
 long long
 parse_dur_arg(const struct subcmd *sc, const char *opt, const char *s)
 {

@@ -38,21 +38,15 @@ static const char filter_help[] =
 "  --parent UID          only the programme of this visit\n"
 "  --search TEXT         text in the summary, location or description\n";
 
-static void
-set_str(json_t *req, const char *key, const char *v)
-{
-	json_object_set_new(req, key, json_string(v));
-}
-
 static int
 filter_opt(json_t *req, int ch, const char *arg)
 {
 	switch (ch) {
-	case O_KIND: set_str(req, "kind", arg); break;
-	case O_STATUS: set_str(req, "status", arg); break;
-	case O_PARTICIPANT: set_str(req, "participant", arg); break;
-	case O_PARENT: set_str(req, "parent", arg); break;
-	case O_SEARCH: set_str(req, "search", arg); break;
+	case O_KIND: req_set_str(req, "kind", arg); break;
+	case O_STATUS: req_set_str(req, "status", arg); break;
+	case O_PARTICIPANT: req_set_str(req, "participant", arg); break;
+	case O_PARENT: req_set_str(req, "parent", arg); break;
+	case O_SEARCH: req_set_str(req, "search", arg); break;
 	default: return 0;
 	}
 	return 1;
@@ -177,7 +171,7 @@ import_one(struct conn **c, const char *path, int dry_run, const char *tz,
 	    "ical", text, len, "dry_run", dry_run);
 	free(text);
 	if (tz != NULL)
-		set_str(req, "tz", tz);
+		req_set_str(req, "tz", tz);
 	if (*c == NULL && (*c = conn_open(socket_path, &cause)) == NULL)
 		die(EXIT_NOSERVER, "%s", cause);
 	if ((reply = conn_call(*c, req, &cause)) == NULL)
@@ -243,18 +237,6 @@ cmd_import(int argc, char **argv)
 }
 
 static void
-set_when(const struct subcmd *sc, json_t *req, const char *key,
-    const char *arg)
-{
-	char	opt[32], *wire;
-
-	snprintf(opt, sizeof opt, "--%s", key);
-	wire = parse_when_arg(sc, opt, arg);
-	set_str(req, key, wire);
-	free(wire);
-}
-
-static void
 write_out(const char *path, const char *text, long long n)
 {
 	FILE	*fp;
@@ -301,8 +283,8 @@ cmd_export(int argc, char **argv)
 			    sc->usage, sc->help, filter_help);
 			json_decref(req);
 			return 0;
-		case O_FROM: set_when(sc, req, "from", optarg); break;
-		case O_TO: set_when(sc, req, "to", optarg); break;
+		case O_FROM: req_set_when(sc, req, "from", optarg); break;
+		case O_TO: req_set_when(sc, req, "to", optarg); break;
 		case O_ALL: json_object_set_new(req, "include_cancelled",
 		    json_true()); break;
 		case 'o':
@@ -405,7 +387,7 @@ feed_add(const struct subcmd *sc, int argc, char **argv)
 		    return 0;
 		case O_INCLUDE: json_array_append_new(json_object_get(req,
 		    "include"), json_string(optarg)); break;
-		case O_REDACT: set_str(req, "redact", optarg); break;
+		case O_REDACT: req_set_str(req, "redact", optarg); break;
 		case O_PAST: json_object_set_new(req, "past", json_integer(
 		    window_arg(sc, "--past", optarg))); break;
 		case O_FUTURE: json_object_set_new(req, "future", json_integer(
@@ -420,7 +402,7 @@ feed_add(const struct subcmd *sc, int argc, char **argv)
 	if (optind != argc - 1)
 		usage_error(sc, "give the feed's name (e.g. kcal feed add "
 		    "embassy --include private --redact busy)");
-	set_str(req, "name", argv[optind]);
+	req_set_str(req, "name", argv[optind]);
 	res = call(req);
 	print_feed(res);
 	json_decref(res);
