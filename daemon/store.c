@@ -21,6 +21,7 @@
 #include "store.h"
 #include "store-int.h"
 #include "store-itinerary.h"
+#include "store-occur.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -51,7 +52,15 @@ static const char *stmt_sql[S__MAX] = {
 	    "CASE WHEN rrule IS NULL THEN NULL ELSE ical END FROM events "
 	    "WHERE ((start_utc < ?2 AND (end_utc > ?1 OR start_utc = ?1) "
 	    "    AND start_utc >= ?3) "
-	    "    OR (rrule IS NOT NULL AND start_utc < ?2)) "
+	    /* recurring: expanded beyond the window (store-occur.c) and
+	     * recurring inside it, or not expanded that far */
+	    "    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) >= ?2 AND "
+	    "        uid IN (SELECT event_uid FROM occurrences WHERE "
+	    "        start_utc < ?2 AND (end_utc > ?1 OR start_utc >= ?1) AND "
+	    "        start_utc >= ?1 - (SELECT coalesce(max(end_utc - "
+	    "        start_utc), 0) FROM occurrences))) "
+	    "    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) < ?2 AND "
+	    "        start_utc < ?2)) "
 	    "AND (?4 IS NULL OR kind = ?4) "
 	    "AND (?5 IS NULL OR status = ?5) "
 	    "AND (?6 OR status <> 'cancelled') "
@@ -129,6 +138,19 @@ static const char *migrations[] = {
 	"  alarms INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
 	"CREATE TABLE feed_state (name TEXT PRIMARY KEY, hash TEXT NOT NULL,"
 	"  changed INTEGER NOT NULL)",
+	/* Occurrences of recurring events (store-occur.c), for S_QUERY. */
+	"CREATE TABLE occurrences ("
+	"  event_uid TEXT NOT NULL REFERENCES events(uid) ON DELETE CASCADE,"
+	"  start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_uid, start_utc)) WITHOUT ROWID;"
+	"CREATE INDEX occurrences_start ON occurrences(start_utc);"
+	"CREATE INDEX occurrences_duration ON occurrences(end_utc - start_utc);"
+	"ALTER TABLE events ADD COLUMN occ_until INTEGER;"
+	"CREATE INDEX events_unexpanded ON events(coalesce(occ_until, 0))"
+	"  WHERE rrule IS NOT NULL;"
+	"CREATE TRIGGER events_occ_stale AFTER UPDATE OF ical, start_utc,"
+	"  end_utc, rrule, tz ON events WHEN NEW.occ_until IS NOT NULL BEGIN"
+	"  UPDATE events SET occ_until = NULL WHERE uid = NEW.uid; END",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -458,6 +480,8 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 		rc = put_parts(st, ev, cause);
 	if (rc == 0)
 		rc = store_put_itinerary(st, ev, cause);
+	if (rc == 0)
+		rc = store_put_occurrences(st, ev, ical, cause);
 	if (rc != 0) {
 		store_rollback(st);
 		return -1;

@@ -256,22 +256,33 @@ test_window(struct store *st)
 	    "summit-0003@kcal dinner-0004@kcal flight-0006@kcal "
 	    "mark-0008@kcal");
 	/* 5 January in Shanghai: the visit (it spans the day), the forum,
-	 * summit and dinner; the yearly row comes for expansion. */
+	 * summit and dinner; not the yearly row, which does not recur in
+	 * the window (its occurrences are indexed: store-occur.c). */
 	query_init(&q, utc(2026, 1, 4, 16, 0), utc(2026, 1, 5, 16, 0));
-	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal forum-0002@kcal "
+	QUERY(&q, "visit-0001@kcal forum-0002@kcal "
 	    "summit-0003@kcal dinner-0004@kcal");
 	/* Half-open: an event ending exactly at from or starting exactly
 	 * at to is outside; one that ends just after from is inside. */
 	query_init(&q, utc(2026, 1, 5, 2, 30), utc(2026, 1, 5, 8, 0));
-	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal");
+	QUERY(&q, "visit-0001@kcal");
 	query_init(&q, utc(2026, 1, 5, 2, 29), utc(2026, 1, 5, 8, 1));
-	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal forum-0002@kcal "
+	QUERY(&q, "visit-0001@kcal forum-0002@kcal "
 	    "summit-0003@kcal");
 	/* A long event that began well before the window still overlaps. */
 	query_init(&q, utc(2026, 1, 7, 3, 0), utc(2026, 1, 7, 4, 0));
-	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal");
-	/* After everything: only the recurring row. */
+	QUERY(&q, "visit-0001@kcal");
+	/* After everything: nothing in March; the recurring row in the
+	 * window of its next occurrence (29 August, Seoul), ten years on,
+	 * and far beyond the indexed occurrences (expanded when read). */
 	query_init(&q, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0));
+	QUERY(&q, "");
+	query_init(&q, utc(2026, 8, 28, 15, 0), utc(2026, 8, 28, 16, 0));
+	QUERY(&q, "kimgu-0007@kcal");
+	query_init(&q, utc(2026, 8, 28, 14, 0), utc(2026, 8, 28, 15, 0));
+	QUERY(&q, "");
+	query_init(&q, utc(2036, 8, 28, 0, 0), utc(2036, 8, 30, 0, 0));
+	QUERY(&q, "kimgu-0007@kcal");
+	query_init(&q, utc(2200, 1, 1, 0, 0), utc(2200, 2, 1, 0, 0));
 	QUERY(&q, "kimgu-0007@kcal");
 	/* Before the recurring event began: nothing. */
 	query_init(&q, utc(2019, 1, 1, 0, 0), utc(2019, 2, 1, 0, 0));
@@ -279,9 +290,9 @@ test_window(struct store *st)
 	/* A zero-length event at the start of the window is in it (as a
 	 * zero-length occurrence of a recurring event is). */
 	query_init(&q, utc(2026, 1, 6, 15, 0), utc(2026, 1, 6, 16, 0));
-	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal mark-0008@kcal");
+	QUERY(&q, "visit-0001@kcal mark-0008@kcal");
 	query_init(&q, utc(2026, 1, 6, 14, 0), utc(2026, 1, 6, 15, 0));
-	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal");
+	QUERY(&q, "visit-0001@kcal");
 }
 
 static void
@@ -303,10 +314,10 @@ test_filters(struct store *st)
 	q.status = "cancelled";
 	QUERY(&q, "lunch-0005@kcal");
 	query_init(&q, utc(2026, 1, 6, 0, 0), utc(2026, 1, 7, 0, 0));
-	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal flight-0006@kcal "
+	QUERY(&q, "visit-0001@kcal flight-0006@kcal "
 	    "mark-0008@kcal");
 	q.include_cancelled = 1;
-	QUERY(&q, "kimgu-0007@kcal visit-0001@kcal lunch-0005@kcal "
+	QUERY(&q, "visit-0001@kcal lunch-0005@kcal "
 	    "flight-0006@kcal mark-0008@kcal");
 	/* Participants: a case-insensitive substring of a name. */
 	query_init(&q, INT64_MIN, INT64_MAX);

@@ -1,0 +1,16 @@
+/*
+ * store-occur.h — the occurrences of recurring events, kept in the store
+ * (store-occur.c) so that a window query finds the series that recur
+ * inside it through an index instead of expanding every series there is.
+ */
+#ifndef KCAL_STORE_OCCUR_H
+#define KCAL_STORE_OCCUR_H
+
+#include "event.h"
+#include "store.h"
+
+/* Hook called by store_put, inside its transaction. */
+int	store_put_occurrences(struct store *, const struct event *,
+	    const char *, char **);
+
+#endif
