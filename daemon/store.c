@@ -25,6 +25,44 @@
 #include "log.h"
 #include "xmalloc.h"
 
+/*
+ * The window query (store_query), in two forms: S_QUERY, and
+ * S_QUERY_PARENT for the events of one parent (a visit's programme), led
+ * by "parent_uid = ?7" so that the index on parent_uid answers it instead
+ * of a walk over every event in the window -- the conflict check of every
+ * add asks for the programme of the event written, over all time.
+ */
+#define QUERY_COLUMNS							\
+	"SELECT uid, summary, kind, status, class, tz, end_tz, "	\
+	"start_utc, end_utc, all_day, location, description, url, "	\
+	"parent_uid, rrule, sequence, created, last_modified, reminders, " \
+	"CASE WHEN rrule IS NULL THEN NULL ELSE ical END FROM events WHERE "
+/*
+ * Single events overlapping the window; recurring ones that recur inside
+ * it (their occurrences are indexed up to occ_until: store-occur.c), or
+ * that are not indexed that far.
+ */
+#define QUERY_WINDOW							\
+	"((start_utc < ?2 AND (end_utc > ?1 OR start_utc = ?1) "	\
+	"    AND start_utc >= ?3) "					\
+	"    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) >= ?2 AND " \
+	"        uid IN (SELECT event_uid FROM occurrences WHERE "	\
+	"        start_utc < ?2 AND (end_utc > ?1 OR start_utc >= ?1) AND " \
+	"        start_utc >= ?1 - (SELECT coalesce(max(end_utc - "	\
+	"        start_utc), 0) FROM occurrences))) "			\
+	"    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) < ?2 AND " \
+	"        start_utc < ?2)) "
+#define QUERY_FILTERS							\
+	"AND (?4 IS NULL OR kind = ?4) "				\
+	"AND (?5 IS NULL OR status = ?5) "				\
+	"AND (?6 OR status <> 'cancelled') "				\
+	"AND (?8 IS NULL OR instr(lower(summary), lower(?8)) "		\
+	"    OR instr(lower(location), lower(?8)) "			\
+	"    OR instr(lower(description), lower(?8))) "			\
+	"AND (?9 IS NULL OR EXISTS (SELECT 1 FROM participants p WHERE " \
+	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9)))) " \
+	"ORDER BY start_utc, uid"
+
 static const char *stmt_sql[S__MAX] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
@@ -46,31 +84,10 @@ static const char *stmt_sql[S__MAX] = {
 	    "ORDER BY uid LIMIT 2",
 	[S_DELETE] = "DELETE FROM events WHERE uid = ?1",
 	[S_MAXDUR] = "SELECT max(end_utc - start_utc) FROM events",
-	[S_QUERY] = "SELECT uid, summary, kind, status, class, tz, end_tz, "
-	    "start_utc, end_utc, all_day, location, description, url, "
-	    "parent_uid, rrule, sequence, created, last_modified, reminders, "
-	    "CASE WHEN rrule IS NULL THEN NULL ELSE ical END FROM events "
-	    "WHERE ((start_utc < ?2 AND (end_utc > ?1 OR start_utc = ?1) "
-	    "    AND start_utc >= ?3) "
-	    /* recurring: expanded beyond the window (store-occur.c) and
-	     * recurring inside it, or not expanded that far */
-	    "    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) >= ?2 AND "
-	    "        uid IN (SELECT event_uid FROM occurrences WHERE "
-	    "        start_utc < ?2 AND (end_utc > ?1 OR start_utc >= ?1) AND "
-	    "        start_utc >= ?1 - (SELECT coalesce(max(end_utc - "
-	    "        start_utc), 0) FROM occurrences))) "
-	    "    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) < ?2 AND "
-	    "        start_utc < ?2)) "
-	    "AND (?4 IS NULL OR kind = ?4) "
-	    "AND (?5 IS NULL OR status = ?5) "
-	    "AND (?6 OR status <> 'cancelled') "
-	    "AND (?7 IS NULL OR parent_uid = ?7) "
-	    "AND (?8 IS NULL OR instr(lower(summary), lower(?8)) "
-	    "    OR instr(lower(location), lower(?8)) "
-	    "    OR instr(lower(description), lower(?8))) "
-	    "AND (?9 IS NULL OR EXISTS (SELECT 1 FROM participants p WHERE "
-	    "    p.event_uid = events.uid AND instr(lower(p.name), lower(?9)))) "
-	    "ORDER BY start_utc, uid",
+	[S_QUERY] = QUERY_COLUMNS QUERY_WINDOW
+	    "AND (?7 IS NULL OR parent_uid = ?7) " QUERY_FILTERS,
+	[S_QUERY_PARENT] = QUERY_COLUMNS "parent_uid = ?7 AND " QUERY_WINDOW
+	    QUERY_FILTERS,
 	[S_PARTS] = "SELECT name, role, country, precedence FROM participants "
 	    "WHERE event_uid = ?1 ORDER BY pos",
 	[S_COUNT_ALL] = "SELECT count(*) FROM events",
@@ -646,7 +663,7 @@ int
 store_query(struct store *st, const struct store_query *q, store_row_cb cb,
     void *arg, char **cause)
 {
-	sqlite3_stmt	*s = st->stmt[S_QUERY];
+	sqlite3_stmt	*s = st->stmt[q->parent ? S_QUERY_PARENT : S_QUERY];
 	struct event	 ev;
 	int64_t		 lo = q->from;
 	int		 rc, stop = 0;
