@@ -11,7 +11,9 @@
  *   kbench http HOST PORT PATH CONC SECS [ETAG]
  *                                       CONC keep-alive pollers for SECS
  *                                       seconds (If-None-Match: ETAG);
- *                                       SECS 0: one request each, at once
+ *                                       SECS 0: one request each, at once;
+ *                                       KBENCH_GZIP set: Accept-Encoding:
+ *                                       gzip, as calendar apps send
  *   kbench stamp                        copy stdin to stdout, each line
  *                                       prefixed with the wall-clock time
  *                                       (ns) it arrived
@@ -440,8 +442,9 @@ http_setup(const char *host, const char *port, const char *path,
 	if (inet_pton(AF_INET, host, &http_addr.sin_addr) != 1)
 		errx(1, "%s: not an IPv4 address", host);
 	if (asprintf(&http_req, "%s %s HTTP/1.1\r\nHost: %s:%s\r\n"
-	    "User-Agent: kbench\r\nAccept: text/calendar\r\n%s%s%s\r\n",
-	    "GET", path, host, port,
+	    "User-Agent: kbench\r\nAccept: text/calendar\r\n%s%s%s%s\r\n",
+	    "GET", path, host, port, getenv("KBENCH_GZIP") != NULL ?
+	    "Accept-Encoding: gzip\r\n" : "",
 	    etag ? "If-None-Match: " : "", etag ? etag : "",
 	    etag ? "\r\n" : "") < 0)
 		err(1, "asprintf");
