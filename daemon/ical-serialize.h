@@ -1,13 +1,19 @@
 /*
  * ical-serialize.h — a libical component as iCalendar text, working around
  * libical 3.0's unescaped commas in CATEGORIES and RESOURCES values
- * (ical-export.c).  Included only by the libical boundary (ical*.c).
+ * (ical-export.c); and a parsed VEVENT's indexed fields (ical.c), so that
+ * an import need not parse again the text it has just written.  Included
+ * only by the libical boundary (ical*.c).
  */
 #ifndef KCAL_ICAL_SERIALIZE_H
 #define KCAL_ICAL_SERIALIZE_H
 
 #include <libical/ical.h>
 
+#include "event.h"
+
 char	*ical_serialize(icalcomponent *);
+int	 ical_extract_component(icalcomponent *, const char *, struct event *,
+	     char **);
 
 #endif

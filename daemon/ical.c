@@ -872,6 +872,14 @@ extract_from(icalcomponent *c, const char *home, struct event *ev,
 	return 0;
 }
 
+/* The same from a VEVENT already parsed (ical-serialize.h). */
+int
+ical_extract_component(icalcomponent *c, const char *home, struct event *ev,
+    char **cause)
+{
+	return extract_from(c, home, ev, cause);
+}
+
 /* Derive the indexed fields of an event from its VEVENT text. */
 int
 ical_extract(const char *text, const char *home, struct event *ev,
