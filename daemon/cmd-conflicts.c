@@ -24,6 +24,7 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "store-occur.h"
 #include "transfer.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -86,12 +87,16 @@ push(struct gather *g, const struct event *ev, int64_t start, int64_t end)
 	copy(&g->ev[g->n++], ev, start, end);
 }
 
+/* An occurrence of g->cur; one cancelled by its override clashes with none. */
 static int
-occurrence(void *arg, int64_t start, int64_t end)
+occurrence(void *arg, const struct ical_occ *oc)
 {
 	struct gather	*g = arg;
 
-	push(g, g->cur, start, end);
+	if (oc->override != NULL && oc->override->status != NULL &&
+	    strcmp(oc->override->status, "cancelled") == 0)
+		return 0;
+	push(g, g->cur, oc->start, oc->end);
 	return 0;
 }
 
@@ -112,8 +117,9 @@ row(void *arg, const struct event *ev, const char *ical)
 	if (ev->nparts == 0 && ev->parent == NULL)
 		return 0;	/* a series with nobody in it clashes with none */
 	g->cur = ev;
-	if (ical_expand(ical, g->ctx->srv->cfg->home_tz, g->from, g->to,
-	    g->max - g->n, occurrence, g, &why) == 1)
+	if (store_expand(g->ctx->srv->store, ev, ical,
+	    g->ctx->srv->cfg->home_tz, g->from, g->to, g->max - g->n,
+	    occurrence, g, &why) == 1)
 		g->truncated = 1;
 	if (why != NULL)
 		log_warnx("conflicts: cannot expand %s: %s", ev->uid, why);

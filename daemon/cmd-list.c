@@ -14,6 +14,7 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "store-occur.h"
 #include "tz.h"
 
 struct list_state {
@@ -65,8 +66,9 @@ add_row(void *arg, const struct event *ev, const char *ical)
 		return 0;
 	}
 	ls->ev = ev;
-	rc = ical_expand_full(ical, ls->ctx->srv->cfg->home_tz, ls->from,
-	    ls->to, ls->max - have, add_occurrence, ls, &ls->why);
+	rc = store_expand(ls->ctx->srv->store, ev, ical,
+	    ls->ctx->srv->cfg->home_tz, ls->from, ls->to, ls->max - have,
+	    add_occurrence, ls, &ls->why);
 	if (rc == 1)
 		ls->truncated = 1;
 	if (rc < 0) {

@@ -1,7 +1,8 @@
 /*
  * test-store.c — the SQLite store (daemon/store.c) on ":memory:": put, get,
  * resolving UID prefixes, delete, window and filter queries, recurring
- * rows, counts, transactions; and, on a temporary file, reopening and the
+ * rows, counts, transactions; the expansion of recurring rows from the
+ * occurrences index against their text; and, on a temporary file, reopening and the
  * refusal of a store written by a newer kcald.  Events are made with
  * ical_apply() so rows hold real VEVENT text; every time is explicit.
  */
@@ -13,6 +14,7 @@
 #include "event.h"
 #include "ical.h"
 #include "store.h"
+#include "store-occur.h"
 #include "test.h"
 #include "when.h"
 
@@ -295,6 +297,134 @@ test_window(struct store *st)
 	QUERY(&q, "visit-0001@kcal");
 }
 
+/*
+ * Recurring rows expanded by store_expand (from the occurrences index) and
+ * by ical_expand_full (from their text) give the same occurrences.
+ */
+static const char *const series[] = {
+	/* Weekly in New York across the March change, one week excluded. */
+	"BEGIN:VEVENT\r\nUID:weekly-ny@kcal\r\nDTSTAMP:20260101T000000Z\r\n"
+	"DTSTART;TZID=America/New_York:20260105T090000\r\n"
+	"DTEND;TZID=America/New_York:20260105T103000\r\n"
+	"RRULE:FREQ=WEEKLY;COUNT=30\r\n"
+	"EXDATE;TZID=America/New_York:20260309T090000\r\n"
+	"SUMMARY:Weekly\r\nEND:VEVENT\r\n",
+	/* All-day, yearly, on 29 February. */
+	"BEGIN:VEVENT\r\nUID:leap@kcal\r\nDTSTAMP:20260101T000000Z\r\n"
+	"DTSTART;VALUE=DATE:20240229\r\nDTEND;VALUE=DATE:20240301\r\n"
+	"RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1\r\n"
+	"SUMMARY:Month's end\r\nEND:VEVENT\r\n",
+	/* Daily in London until the end of the October change, plus a date. */
+	"BEGIN:VEVENT\r\nUID:daily-ldn@kcal\r\nDTSTAMP:20260101T000000Z\r\n"
+	"DTSTART;TZID=Europe/London:20261020T013000\r\n"
+	"DTEND;TZID=Europe/London:20261020T020000\r\n"
+	"RRULE:FREQ=DAILY;UNTIL=20261105T000000Z\r\n"
+	"RDATE;TZID=Europe/London:20261201T120000\r\n"
+	"SUMMARY:Daily\r\nEND:VEVENT\r\n",
+	/* With an override that moves one occurrence: read from its text. */
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kcal//test//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:moved@kcal\r\nDTSTAMP:20260101T000000Z\r\n"
+	"DTSTART;TZID=Asia/Seoul:20260601T100000\r\n"
+	"DTEND;TZID=Asia/Seoul:20260601T110000\r\n"
+	"RRULE:FREQ=DAILY;COUNT=10\r\nSUMMARY:Moved\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:moved@kcal\r\nDTSTAMP:20260101T000000Z\r\n"
+	"RECURRENCE-ID;TZID=Asia/Seoul:20260603T100000\r\n"
+	"DTSTART;TZID=Asia/Seoul:20260603T150000\r\n"
+	"DTEND;TZID=Asia/Seoul:20260603T160000\r\n"
+	"SUMMARY:Moved later\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+};
+#define NSERIES (sizeof series / sizeof *series)
+
+struct occs {
+	char	text[4096];
+	size_t	n;
+};
+
+static int
+occs_cb(void *arg, const struct ical_occ *oc)
+{
+	struct occs	*o = arg;
+	size_t		 len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof o->text - len, "%lld-%lld@%lld%s ",
+	    (long long)oc->start, (long long)oc->end, (long long)oc->rid,
+	    oc->override ? "*" : "");
+	o->n++;
+	return 0;
+}
+
+/* Both ways over [from, to), at most max; 1 when they agree. */
+static int
+same_occs(struct store *st, const struct event *ev, const char *text,
+    int64_t from, int64_t to, size_t max, size_t *n)
+{
+	struct occs	 a, b;
+	char		*why = NULL;
+	int		 ra, rb;
+
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	ra = store_expand(st, ev, text, HOME, from, to, max, occs_cb, &a, &why);
+	free(why);
+	why = NULL;
+	rb = ical_expand_full(text, HOME, from, to, max, occs_cb, &b, &why);
+	free(why);
+	*n += a.n;
+	if (ra == rb && strcmp(a.text, b.text) == 0)
+		return 1;
+	fprintf(stderr, "%s [%lld, %lld) max %zu:\n  index %d %s\n  text  "
+	    "%d %s\n", ev->uid, (long long)from, (long long)to, max, ra,
+	    a.text, rb, b.text);
+	return 0;
+}
+
+static void
+test_expand(void)
+{
+	struct store	*st = store_open(":memory:", NULL);
+	struct event	 ev[NSERIES];
+	struct occs	 o;
+	size_t		 i, n = 0, bad = 0;
+	int64_t		 t;
+	char		*why = NULL;
+
+	CHECK(st != NULL);
+	if (st == NULL)
+		return;
+	for (i = 0; i < NSERIES; i++) {
+		CHECK_INT(ical_extract(series[i], HOME, &ev[i], &why), 0);
+		CHECK_INT(store_put(st, &ev[i], series[i], &why), 0);
+	}
+	/* Every series, windows of a day, a week and a month over 2024-27. */
+	for (i = 0; i < NSERIES; i++)
+		for (t = utc(2024, 1, 1, 0, 0); t < utc(2028, 1, 1, 0, 0);
+		    t += 86400) {
+			bad += !same_occs(st, &ev[i], series[i], t, t + 86400,
+			    100, &n);
+			if (t % (7 * 86400) == 0)
+				bad += !same_occs(st, &ev[i], series[i], t,
+				    t + 31 * 86400, 100, &n);
+		}
+	/* A cap cuts both short the same way. */
+	for (i = 0; i < NSERIES; i++)
+		bad += !same_occs(st, &ev[i], series[i], utc(2024, 1, 1, 0, 0),
+		    utc(2028, 1, 1, 0, 0), 3, &n);
+	fprintf(stderr, "expand: %zu occurrences compared\n", n);
+	CHECK_INT((int)bad, 0);
+	CHECK(n > 250);		/* the windows did find occurrences */
+	/* The index really is read: an occurrence changed there shows. */
+	CHECK_INT(store_exec(st, "UPDATE occurrences SET end_utc = end_utc + 60 "
+	    "WHERE event_uid = 'weekly-ny@kcal'", NULL), 0);
+	memset(&o, 0, sizeof o);
+	CHECK_INT(store_expand(st, &ev[0], series[0], HOME,
+	    utc(2026, 1, 5, 0, 0), utc(2026, 1, 6, 0, 0), 100, occs_cb, &o,
+	    &why), 0);
+	CHECK_STR(o.text, "1767621600-1767627060@1767621600 ");
+	for (i = 0; i < NSERIES; i++)
+		event_clear(&ev[i]);
+	store_close(st);
+}
+
 static void
 test_filters(struct store *st)
 {
@@ -523,6 +653,7 @@ main(void)
 	test_transactions(st);
 	store_close(st);
 	test_file();
+	test_expand();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }
