@@ -36,6 +36,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -438,10 +439,38 @@ give_up(struct remind *rm, const char *uid, const char *why)
 }
 
 /*
- * A batch in one transaction: one durable commit for up to WALK_BATCH
- * events, not one each (an import of 10,000 events cost 10,000 fsyncs here,
- * and a burst of 1,000 reminders due together 1,000).  The state is still
- * committed before anything is delivered.  -1 when one event failed: all of
+ * Make what a batch fired durable before it is delivered: the batch's
+ * commit did not wait for the disk (see walk_batch); a small commit that
+ * does (synchronous=FULL syncs the whole WAL) takes it to disk too.  Should
+ * that commit fail, the state is committed all the same (it survives a
+ * killed daemon) and is delivered: only a power cut before the next durable
+ * commit could then deliver it twice, where withholding it would lose it.
+ */
+static void
+fired_durable(struct remind *rm)
+{
+	char	 seq[32], *why = NULL;
+
+	snprintf(seq, sizeof seq, "%lld", (long long)rm->seq);
+	if (store_begin(store_of(rm), &why) != 0 ||
+	    store_remind_meta_set(store_of(rm), "fired_seq", seq, &why) != 0 ||
+	    store_commit(store_of(rm), &why) != 0) {
+		store_rollback(store_of(rm));
+		log_warnx("reminders: delivered before their state is on "
+		    "disk (%s)", why ? why : "store error");
+		free(why);
+	}
+}
+
+/*
+ * A batch in one transaction: one commit for up to WALK_BATCH events, not
+ * one each (an import of 10,000 events cost 10,000 fsyncs here, and a
+ * burst of 1,000 reminders due together 1,000).  Planning alone -- what
+ * every write causes -- is derived state: were a power cut to lose it, the
+ * event's "plan again" mark, committed durably with the write, would have
+ * it planned again at start-up.  So the batch commits without waiting for
+ * the disk (an add costs one fsync, not two), and what fired is made
+ * durable before anything is delivered.  -1 when one event failed: all of
  * the batch is rolled back, for the caller to walk it one event at a time.
  */
 static int
@@ -452,6 +481,7 @@ walk_batch(struct remind *rm, char **uids, size_t n, int64_t now)
 	char	*why = NULL;
 	size_t	 i;
 
+	store_lazy(store_of(rm), 1);
 	if (store_begin(store_of(rm), &why) != 0)
 		goto fail;
 	rm->batching = 1;
@@ -461,6 +491,9 @@ walk_batch(struct remind *rm, char **uids, size_t n, int64_t now)
 	rm->batching = 0;
 	if (store_commit(store_of(rm), &why) != 0)
 		goto fail;
+	store_lazy(store_of(rm), 0);
+	if (json_array_size(msgs) > 0)
+		fired_durable(rm);
 	json_array_foreach(msgs, i, m)
 		deliver(rm, json_incref(m));
 	json_decref(msgs);
@@ -468,6 +501,7 @@ walk_batch(struct remind *rm, char **uids, size_t n, int64_t now)
 fail:
 	rm->batching = 0;
 	store_rollback(store_of(rm));
+	store_lazy(store_of(rm), 0);
 	rm->seq = seq;
 	free(why);
 	json_decref(msgs);

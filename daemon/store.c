@@ -412,6 +412,21 @@ store_commit(struct store *st, char **cause)
 	return 0;
 }
 
+/*
+ * Commits from now on wait for the disk (lazy 0, synchronous=FULL, the
+ * default) or not (lazy 1, NORMAL: still atomic and ordered in WAL mode,
+ * made durable by the next FULL commit, lost to a power cut before it).
+ * For derived state that can be rebuilt, such as reminder plans.  Only
+ * between transactions: SQLite refuses the change inside one.
+ */
+void
+store_lazy(struct store *st, int lazy)
+{
+	if (st->depth == 0 && !st->readonly)
+		store_exec(st, lazy ? "PRAGMA synchronous = NORMAL" :
+		    "PRAGMA synchronous = FULL", NULL);
+}
+
 void
 store_rollback(struct store *st)
 {

@@ -31,6 +31,7 @@ const char	*store_path(const struct store *);
 int		 store_begin(struct store *, char **);
 int		 store_commit(struct store *, char **);
 void		 store_rollback(struct store *);
+void		 store_lazy(struct store *, int);
 int		 store_put(struct store *, const struct event *, const char *,
 		     char **);
 int		 store_get(struct store *, const char *, char **, char **);
