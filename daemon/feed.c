@@ -13,7 +13,9 @@
  * form, to every poller.  Its ETag is a hash of the bytes; its
  * Last-Modified the time those bytes first appeared (store-feed.c keeps
  * it across restarts).  The same data on the same day gives the same
- * bytes: nothing in a body depends on the request.
+ * bytes: nothing in a body depends on the request.  Each feed keeps what
+ * its last build wrote for each record (ical-export.c's cache), so a
+ * rebuild writes again only the records that changed.
  *
  * Tokens: 160 random bits from getrandom(2), base32; a request's token is
  * compared with every feed's in constant time, and an unknown one gets the
@@ -93,11 +95,13 @@ select_row(void *arg, const struct event *ev, const char *ical)
 		return 0;
 	if (ical != NULL && !occurs(ss, ical))
 		return 0;
-	if (store_get(ss->srv->store, ev->uid, &text, &ss->why) != 0) {
+	/* A recurring event's record came with the row. */
+	if (ical == NULL &&
+	    store_get(ss->srv->store, ev->uid, &text, &ss->why) != 0) {
 		ss->failed = 1;
 		return 1;
 	}
-	if (ical_out_add(ss->out, text, &ss->why) != 0)
+	if (ical_out_add(ss->out, ical ? ical : text, &ss->why) != 0)
 		ss->failed = 1;
 	free(text);
 	return ss->failed;
@@ -127,6 +131,7 @@ struct feed_entry {
 	const struct config	*cfg;
 	char			*body, *gz;
 	struct feed_body	 fb;
+	struct ical_cache	*cache;		/* its records, as last built */
 };
 
 struct feeds {
@@ -149,6 +154,7 @@ entries_free(struct feeds *fs)
 		feed_def_clear(&fs->e[i].def);
 		free(fs->e[i].body);
 		free(fs->e[i].gz);
+		ical_cache_free(fs->e[i].cache);
 	}
 	free(fs->e);
 	fs->e = NULL;
@@ -175,23 +181,55 @@ all_def(struct feed_def *f)
 	f->past = f->future = -1;
 }
 
+static int
+same(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/*
+ * A feed's records as its last build wrote them, for the same feed in the
+ * new list (ical-export.c drops them if the feed now writes them
+ * differently).
+ */
+static struct ical_cache *
+take_cache(struct feeds *fs, const struct feed_def *d)
+{
+	struct ical_cache	*c;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		if (fs->e[i].cache == NULL ||
+		    !same(fs->e[i].def.name, d->name) ||
+		    !same(fs->e[i].def.token, d->token))
+			continue;
+		c = fs->e[i].cache;
+		fs->e[i].cache = NULL;
+		return c;
+	}
+	return ical_cache_new();
+}
+
 /* Read the feed list again after a change of the store. */
 static int
 load(struct server *srv, struct feeds *fs, char **cause)
 {
-	struct feed_def	*defs;
-	size_t		 n;
+	struct feed_entry	*e;
+	struct feed_def		*defs;
+	size_t			 n;
 
 	if (fs->loaded && fs->generation == srv->generation)
 		return 0;
 	if (store_feed_list(srv->store, &defs, &n, cause) != 0)
 		return -1;
-	entries_free(fs);
-	fs->e = xcalloc(n + 1, sizeof *fs->e);
-	all_def(&fs->e[0].def);
+	e = xcalloc(n + 1, sizeof *e);
+	all_def(&e[0].def);
 	for (size_t i = 0; i < n; i++)
-		fs->e[i + 1].def = defs[i];
+		e[i + 1].def = defs[i];
 	free(defs);
+	for (size_t i = 0; i < n + 1; i++)
+		e[i].cache = take_cache(fs, &e[i].def);
+	entries_free(fs);
+	fs->e = e;
 	fs->n = n + 1;
 	fs->generation = srv->generation;
 	fs->loaded = 1;
@@ -288,8 +326,8 @@ feed_window(const struct config *cfg, const struct feed_def *d, int64_t day,
 }
 
 static char *
-render(struct server *srv, const struct feed_def *d, int64_t day,
-    size_t *len, char **cause)
+render(struct server *srv, const struct feed_def *d, struct ical_cache *c,
+    int64_t day, size_t *len, char **cause)
 {
 	const struct config	*cfg = srv->cfg;
 	struct ical_out_opts	 o;
@@ -308,6 +346,7 @@ render(struct server *srv, const struct feed_def *d, int64_t day,
 	o.from = sel.q.from;
 	o.to = sel.q.to;
 	o.home = cfg->home_tz;
+	o.cache = c;
 	out = ical_out_new(&o);
 	if (feed_select(srv, &sel, out, cause) != 0) {
 		ical_out_free(out);
@@ -325,7 +364,8 @@ build(struct server *srv, struct feed_entry *fe, int64_t now, int64_t day,
 	char			*body;
 	size_t			 len;
 
-	if ((body = render(srv, &fe->def, day, &len, cause)) == NULL)
+	if ((body = render(srv, &fe->def, fe->cache, day, &len,
+	    cause)) == NULL)
 		return -1;
 	free(fe->body);
 	free(fe->gz);

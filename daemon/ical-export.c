@@ -20,7 +20,15 @@
  *
  * Nothing here depends on the time of the request: the same records give
  * the same bytes (a missing DTSTAMP is taken from LAST-MODIFIED).
+ *
+ * Each record is written on its own (libical writes a VCALENDAR as its
+ * properties, then each component's text in turn, so the pieces joined
+ * are the bytes it would have written).  A feed hands in a cache: the
+ * text written for each stored record at its last build, found again by
+ * the record's exact text, so a rebuild after one change parses and
+ * writes one record, not ten thousand.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,27 +39,202 @@
 #include "ical.h"
 #include "ical-export.h"
 #include "ical-serialize.h"
+#include "log.h"
 #include "tz.h"
 #include "xmalloc.h"
 
 #define PRODID	"-//kcal//kcal " KCAL_VERSION "//EN"
 
+/*
+ * One record's output: its VEVENTs as text, and the TZIDs they use.  A
+ * feed keeps these between builds (struct ical_cache), keyed by the stored
+ * text, so that after a change only the records that changed are parsed
+ * and written again; an export makes them and drops them.
+ */
+struct ical_rec {
+	char		 *src;		/* the stored text: the key */
+	size_t		  srclen;
+	uint64_t	  hash;
+	char		 *text;		/* the VEVENTs, serialised */
+	size_t		  len;
+	char		**tzid;
+	size_t		  ntzid;
+	unsigned	  mark;		/* the last build that used it */
+	struct ical_rec	 *next;		/* hash chain */
+};
+
+struct ical_cache {
+	struct ical_out_opts	  o;	/* what the records were made for */
+	char			 *home;
+	int			  filled;
+	struct ical_rec		**tab;
+	size_t			  size, n;
+	unsigned		  mark;
+};
+
 struct ical_out {
 	struct ical_out_opts	  o;
-	icalcomponent		**ev;
-	size_t			  nev, nrec;
+	struct ical_cache	 *cache;
+	struct ical_rec		**rec;	/* in order; owned unless cached */
+	size_t			  nrec, bytes;	/* records, their text */
 	char			**tzid;
 	size_t			  ntzid;
 };
 
+static void
+rec_free(struct ical_rec *r)
+{
+	for (size_t i = 0; i < r->ntzid; i++)
+		free(r->tzid[i]);
+	free(r->tzid);
+	free(r->src);
+	free(r->text);
+	free(r);
+}
+
+struct ical_cache *
+ical_cache_new(void)
+{
+	return xcalloc(1, sizeof (struct ical_cache));
+}
+
+static void
+cache_clear(struct ical_cache *c)
+{
+	struct ical_rec	*r, *next;
+
+	for (size_t i = 0; i < c->size; i++)
+		for (r = c->tab[i]; r != NULL; r = next) {
+			next = r->next;
+			rec_free(r);
+		}
+	free(c->tab);
+	free(c->home);
+	c->tab = NULL;
+	c->home = NULL;
+	c->size = c->n = 0;
+	c->filled = 0;
+}
+
+void
+ical_cache_free(struct ical_cache *c)
+{
+	if (c == NULL)
+		return;
+	cache_clear(c);
+	free(c);
+}
+
+/* Were the cached records made with what o asks for? */
+static int
+cache_fits(const struct ical_cache *c, const struct ical_out_opts *o)
+{
+	if (!c->filled)
+		return 0;
+	if (c->o.feed != o->feed || c->o.alarms != o->alarms ||
+	    c->o.redact != o->redact || c->o.from != o->from ||
+	    c->o.to != o->to || c->o.max_rdates != o->max_rdates)
+		return 0;
+	if (c->home == NULL || o->home == NULL)
+		return c->home == NULL && o->home == NULL;
+	return strcmp(c->home, o->home) == 0;
+}
+
+/* Drop what the last build did not use. */
+static void
+cache_sweep(struct ical_cache *c)
+{
+	struct ical_rec	**rp, *r;
+
+	for (size_t i = 0; i < c->size; i++)
+		for (rp = &c->tab[i]; (r = *rp) != NULL;) {
+			if (r->mark == c->mark) {
+				rp = &r->next;
+				continue;
+			}
+			*rp = r->next;
+			rec_free(r);
+			c->n--;
+		}
+}
+
+static void
+cache_insert(struct ical_cache *c, struct ical_rec *r)
+{
+	struct ical_rec	**tab, *e, *next;
+	size_t		  size;
+
+	if (c->n >= c->size) {
+		size = c->size ? c->size * 2 : 1024;
+		tab = xcalloc(size, sizeof *tab);
+		for (size_t i = 0; i < c->size; i++)
+			for (e = c->tab[i]; e != NULL; e = next) {
+				next = e->next;
+				e->next = tab[e->hash & (size - 1)];
+				tab[e->hash & (size - 1)] = e;
+			}
+		free(c->tab);
+		c->tab = tab;
+		c->size = size;
+	}
+	r->next = c->tab[r->hash & (c->size - 1)];
+	c->tab[r->hash & (c->size - 1)] = r;
+	c->n++;
+}
+
+static struct ical_rec *
+cache_find(struct ical_cache *c, const char *src, size_t len, uint64_t hash)
+{
+	struct ical_rec	*r;
+
+	if (c->size == 0)
+		return NULL;
+	for (r = c->tab[hash & (c->size - 1)]; r != NULL; r = r->next)
+		if (r->hash == hash && r->srclen == len &&
+		    memcmp(r->src, src, len) == 0)
+			return r;
+	return NULL;
+}
+
+/* A quick 64-bit hash of a record's text, eight bytes at a time. */
+static uint64_t
+text_hash(const char *s, size_t n)
+{
+	uint64_t	h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t		i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s + i, n - i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
 struct ical_out *
 ical_out_new(const struct ical_out_opts *o)
 {
-	struct ical_out	*out = xcalloc(1, sizeof *out);
+	struct ical_out		*out = xcalloc(1, sizeof *out);
+	struct ical_cache	*c = o->cache;
 
 	out->o = *o;
 	if (out->o.max_rdates == 0)
 		out->o.max_rdates = 1000;
+	if (c != NULL) {
+		if (!cache_fits(c, &out->o)) {
+			cache_clear(c);
+			c->o = out->o;
+			c->o.calname = NULL;
+			c->home = out->o.home ? xstrdup(out->o.home) : NULL;
+			c->o.home = NULL;
+			c->filled = 1;
+		}
+		c->mark++;
+		out->cache = c;
+	}
 	return out;
 }
 
@@ -60,11 +243,12 @@ ical_out_free(struct ical_out *out)
 {
 	if (out == NULL)
 		return;
-	for (size_t i = 0; i < out->nev; i++)
-		icalcomponent_free(out->ev[i]);
+	if (out->cache == NULL)
+		for (size_t i = 0; i < out->nrec; i++)
+			rec_free(out->rec[i]);
 	for (size_t i = 0; i < out->ntzid; i++)
 		free(out->tzid[i]);
-	free(out->ev);
+	free(out->rec);
 	free(out->tzid);
 	free(out);
 }
@@ -76,21 +260,21 @@ ical_out_count(const struct ical_out *out)
 }
 
 static void
-note_tzid(struct ical_out *out, const char *tzid)
+note_tzid(char ***tzid, size_t *ntzid, const char *name)
 {
 	size_t	i;
 
-	if (tzid == NULL || strcmp(tzid, "UTC") == 0)
+	if (name == NULL || strcmp(name, "UTC") == 0)
 		return;
-	for (i = 0; i < out->ntzid; i++)
-		if (strcmp(out->tzid[i], tzid) == 0)
+	for (i = 0; i < *ntzid; i++)
+		if (strcmp((*tzid)[i], name) == 0)
 			return;
-	out->tzid = xreallocarray(out->tzid, out->ntzid + 1, sizeof *out->tzid);
-	out->tzid[out->ntzid++] = xstrdup(tzid);
+	*tzid = xreallocarray(*tzid, *ntzid + 1, sizeof **tzid);
+	(*tzid)[(*ntzid)++] = xstrdup(name);
 }
 
 static void
-note_tzids(struct ical_out *out, icalcomponent *c)
+note_tzids(struct ical_rec *r, icalcomponent *c)
 {
 	icalproperty	*p;
 	icalparameter	*q;
@@ -99,7 +283,8 @@ note_tzids(struct ical_out *out, icalcomponent *c)
 	    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY))
 		if ((q = icalproperty_get_first_parameter(p,
 		    ICAL_TZID_PARAMETER)) != NULL)
-			note_tzid(out, icalparameter_get_tzid(q));
+			note_tzid(&r->tzid, &r->ntzid,
+			    icalparameter_get_tzid(q));
 }
 
 static void
@@ -335,10 +520,13 @@ flatten_rrules(struct ical_out *out, icalcomponent *c)
 	icalmemory_free_buffer(text);
 }
 
+/* Append src's text to a record's, in the form it goes out. */
 static void
-add_vevent(struct ical_out *out, icalcomponent *src, int cancelled)
+add_vevent(struct ical_out *out, struct ical_rec *r, icalcomponent *c,
+    int cancelled)
 {
-	icalcomponent	*c = icalcomponent_new_clone(src);
+	char	*text;
+	size_t	 len;
 
 	ensure_dtstamp(c);
 	if (cancelled && icalcomponent_get_status(c) != ICAL_STATUS_CANCELLED)
@@ -351,24 +539,31 @@ add_vevent(struct ical_out *out, icalcomponent *src, int cancelled)
 		plain_rdates(c);
 		flatten_rrules(out, c);
 	}
-	note_tzids(out, c);
-	out->ev = xreallocarray(out->ev, out->nev + 1, sizeof *out->ev);
-	out->ev[out->nev++] = c;
+	note_tzids(r, c);
+	text = ical_serialize(c);
+	len = strlen(text);
+	r->text = xreallocarray(r->text, 1, r->len + len + 1);
+	memcpy(r->text + r->len, text, len + 1);
+	r->len += len;
+	free(text);
 }
 
-/* Add one stored record (a VEVENT, or a master and its overrides). */
-int
-ical_out_add(struct ical_out *out, const char *text, char **cause)
+/* A record's VEVENTs as they go out (a master and its overrides). */
+static struct ical_rec *
+make_rec(struct ical_out *out, const char *text, char **cause)
 {
 	icalcomponent	*root, *c;
+	struct ical_rec	*r;
 	int		 cancelled;
 
 	if ((root = icalparser_parse_string(text)) == NULL) {
 		*cause = xstrdup("a stored event is not iCalendar data");
-		return -1;
+		return NULL;
 	}
+	r = xcalloc(1, sizeof *r);
+	r->text = xstrdup("");
 	if (icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT)
-		add_vevent(out, root, 0);
+		add_vevent(out, r, root, 0);
 	else {
 		/* A cancelled series takes its overrides with it. */
 		c = icalcomponent_get_first_component(root,
@@ -377,10 +572,43 @@ ical_out_add(struct ical_out *out, const char *text, char **cause)
 		    icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED;
 		for (; c != NULL; c = icalcomponent_get_next_component(root,
 		    ICAL_VEVENT_COMPONENT))
-			add_vevent(out, c, cancelled);
+			add_vevent(out, r, c, cancelled);
 	}
 	icalcomponent_free(root);
-	out->nrec++;
+	return r;
+}
+
+/* Add one stored record (a VEVENT, or a master and its overrides). */
+int
+ical_out_add(struct ical_out *out, const char *text, char **cause)
+{
+	struct ical_cache	*c = out->cache;
+	struct ical_rec		*r = NULL;
+	size_t			 len = strlen(text);
+	uint64_t		 hash = 0;
+
+	if (c != NULL) {
+		hash = text_hash(text, len);
+		r = cache_find(c, text, len, hash);
+	}
+	if (r == NULL) {
+		if ((r = make_rec(out, text, cause)) == NULL)
+			return -1;
+		if (c != NULL) {
+			r->src = xmalloc(len + 1);
+			memcpy(r->src, text, len + 1);
+			r->srclen = len;
+			r->hash = hash;
+			cache_insert(c, r);
+		}
+	}
+	if (c != NULL)
+		r->mark = c->mark;
+	for (size_t i = 0; i < r->ntzid; i++)
+		note_tzid(&out->tzid, &out->ntzid, r->tzid[i]);
+	out->rec = xreallocarray(out->rec, out->nrec + 1, sizeof *out->rec);
+	out->rec[out->nrec++] = r;
+	out->bytes += r->len;
 	return 0;
 }
 
@@ -436,13 +664,16 @@ calendar_props(struct ical_out *out, icalcomponent *cal)
 
 /*
  * The VCALENDAR text (CRLF, folded), its length in *len.  The events go
- * in the order they were added; out is freed.
+ * in the order they were added, after the calendar's properties and
+ * VTIMEZONEs, just as libical would write them inside it; out is freed.
  */
 char *
 ical_out_finish(struct ical_out *out, size_t *len)
 {
-	icalcomponent	*cal = icalcomponent_new_vcalendar(), *z;
-	char		*text;
+	static const char	 end[] = "END:VCALENDAR\r\n";
+	icalcomponent		*cal = icalcomponent_new_vcalendar(), *z;
+	char			*head, *text, *p;
+	size_t			 hlen, elen = sizeof end - 1;
 
 	calendar_props(out, cal);
 	if (out->ntzid > 0)
@@ -450,14 +681,26 @@ ical_out_finish(struct ical_out *out, size_t *len)
 	for (size_t i = 0; i < out->ntzid; i++)
 		if ((z = vtimezone(out->tzid[i])) != NULL)
 			icalcomponent_add_component(cal, z);
-	for (size_t i = 0; i < out->nev; i++)
-		icalcomponent_add_component(cal, out->ev[i]);
-	out->nev = 0;
-	text = ical_serialize(cal);
+	head = ical_serialize(cal);
 	icalcomponent_free(cal);
-	ical_out_free(out);
+	hlen = strlen(head);
+	if (hlen < elen || memcmp(head + hlen - elen, end, elen) != 0)
+		fatalx("ical_out_finish: no END:VCALENDAR");
+	hlen -= elen;
+	text = p = xmalloc(hlen + out->bytes + elen + 1);
+	memcpy(p, head, hlen);
+	p += hlen;
+	for (size_t i = 0; i < out->nrec; i++) {
+		memcpy(p, out->rec[i]->text, out->rec[i]->len);
+		p += out->rec[i]->len;
+	}
+	memcpy(p, end, elen + 1);
+	free(head);
 	if (len != NULL)
-		*len = strlen(text);
+		*len = hlen + out->bytes + elen;
+	if (out->cache != NULL)
+		cache_sweep(out->cache);
+	ical_out_free(out);
 	return text;
 }
 

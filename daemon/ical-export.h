@@ -11,6 +11,8 @@
 
 enum ical_redact { REDACT_NONE, REDACT_TITLE, REDACT_BUSY };
 
+struct ical_cache;
+
 struct ical_out_opts {
 	const char		*calname;	/* X-WR-CALNAME and NAME, or NULL */
 	int			 feed;		/* a subscription: see ical-export.c */
@@ -20,6 +22,7 @@ struct ical_out_opts {
 	int64_t			 from, to;	/* the feed's window */
 	const char		*home;		/* home zone, for expansion */
 	size_t			 max_rdates;	/* flattening several RRULEs */
+	struct ical_cache	*cache;		/* a feed's records, or NULL */
 };
 
 struct ical_out;
@@ -29,5 +32,12 @@ int		 ical_out_add(struct ical_out *, const char *, char **);
 size_t		 ical_out_count(const struct ical_out *);
 char		*ical_out_finish(struct ical_out *, size_t *);
 void		 ical_out_free(struct ical_out *);
+
+/*
+ * What a feed's last build wrote for each record, so that the next one
+ * writes again only the records that changed (ical-export.c).
+ */
+struct ical_cache	*ical_cache_new(void);
+void			 ical_cache_free(struct ical_cache *);
 
 #endif
