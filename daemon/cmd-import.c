@@ -85,8 +85,9 @@ put_merged(struct import_run *ir, const char *text)
 }
 
 static int
-import_record(struct import_run *ir, struct ical_record *r)
+import_record(struct ical_record *r, void *arg)
 {
+	struct import_run	*ir = arg;
 	enum action	 act;
 	char		*merged;
 	int		 rc = 0;
@@ -105,23 +106,28 @@ import_record(struct import_run *ir, struct ical_record *r)
 	return rc;
 }
 
+/*
+ * Parse and store in one go: each record is written as soon as it is
+ * read and then freed, so the file is never held as records (or as one
+ * libical tree) on top of its text.  0; -1 the file is refused (*why);
+ * -2 the store failed (ir->why).
+ */
 static int
-import_all(struct import_run *ir, struct ical_import *imp)
+import_all(struct import_run *ir, const char *text,
+    const struct ical_import_opts *o, struct ical_import *imp, char **why)
 {
 	struct store	*st = ir->ctx->srv->store;
+	int		 rc;
 
 	if (store_begin(st, &ir->why) != 0)
-		return -1;
-	for (size_t i = 0; i < imp->nrecs; i++)
-		if (import_record(ir, &imp->recs[i]) != 0) {
-			store_rollback(st);
-			return -1;
-		}
-	if (ir->dry_run) {
+		return -2;
+	rc = ical_import_each(text, strlen(text), o, imp, import_record, ir,
+	    why);
+	if (rc != 0 || ir->dry_run) {
 		store_rollback(st);
-		return 0;
+		return rc;
 	}
-	return store_commit(st, &ir->why);
+	return store_commit(st, &ir->why) == 0 ? 0 : -2;
 }
 
 static json_t *
@@ -150,6 +156,7 @@ cmd_import_exec(struct cmd_ctx *ctx)
 	const char		*text, *name, *tz;
 	char			*why = NULL;
 	json_t			*res = NULL;
+	int			 rc;
 
 	if (cmd_arg_str(ctx, "ical", 1, &text) != 0 ||
 	    cmd_arg_str(ctx, "name", 0, &name) != 0 ||
@@ -174,15 +181,15 @@ cmd_import_exec(struct cmd_ctx *ctx)
 	o.float_tz = tz ? tz : o.home;
 	o.now = server_now(ctx->srv);
 	o.max_events = ctx->srv->cfg->max_import_events;
-	if (ical_import_parse(text, strlen(text), &o, &imp, &why) != 0) {
+	ir.events = json_array();
+	rc = import_all(&ir, text, &o, &imp, &why);
+	if (rc == -1) {
 		/* Too many events is a limit, not a broken file. */
 		cmd_error(ctx, strstr(why, "max_import_events") ? KCAL_E_LIMIT :
 		    KCAL_E_BAD_ICAL, "%s; nothing imported", why);
 		free(why);
-		return NULL;
-	}
-	ir.events = json_array();
-	if (import_all(&ir, &imp) != 0) {
+		json_decref(ir.events);
+	} else if (rc != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s: %s; nothing imported", o.name,
 		    ir.why ? ir.why : "cannot write");
 		json_decref(ir.events);

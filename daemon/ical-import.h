@@ -28,13 +28,18 @@ struct ical_record {
 };
 
 struct ical_import {
-	struct ical_record	*recs;
+	struct ical_record	*recs;		/* ical_import_parse only */
 	size_t			 nrecs;
 	char			**warnings;
 	size_t			 nwarnings;
 	size_t			 ignored;	/* VTODOs, VJOURNALs, ... */
 };
 
+/* Called with each record in turn; 0, or -1 to stop the import. */
+typedef int (*ical_record_cb)(struct ical_record *, void *);
+
+int	 ical_import_each(const char *, size_t, const struct ical_import_opts *,
+	     struct ical_import *, ical_record_cb, void *, char **);
 int	 ical_import_parse(const char *, size_t, const struct ical_import_opts *,
 	     struct ical_import *, char **);
 void	 ical_import_clear(struct ical_import *);
