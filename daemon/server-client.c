@@ -8,6 +8,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -100,16 +103,27 @@ fail_and_close(struct client *c, json_t *err)
 	bufferevent_set_timeouts(c->bev, NULL, &tv);
 }
 
+/*
+ * Answer one request line, and free it.  It is freed as soon as it is
+ * parsed: an import's line is the whole file, and the command makes its
+ * own copies of it (lines unfolded), so keeping the line too would add one
+ * more file-sized buffer to the peak.
+ */
 static void
-handle_line(struct client *c, const char *line, size_t len)
+handle_line(struct client *c, char *line, size_t len)
 {
 	json_t		*req, *reply;
 	const char	*code;
 	char		*cause = NULL;
+	int		 rc;
 
-	if (len == 0 || (len == 1 && line[0] == '\r'))
+	if (len == 0 || (len == 1 && line[0] == '\r')) {
+		free(line);
 		return;		/* a blank line, LF or CR LF */
-	if (proto_parse_request(line, len, &req, &code, &cause) != 0) {
+	}
+	rc = proto_parse_request(line, len, &req, &code, &cause);
+	free(line);
+	if (rc != 0) {
 		reply = proto_err(req ? proto_request_id(req) : NULL, code, "%s",
 		    cause);
 		free(cause);
@@ -117,6 +131,23 @@ handle_line(struct client *c, const char *line, size_t len)
 		reply = cmd_dispatch(c->srv, c, req);
 	json_decref(req);
 	server_client_send(c, reply);
+}
+
+/*
+ * After a big request (an import: the line, its JSON string, the unfolded
+ * copy), hand the freed heap back to the system.  glibc keeps it
+ * otherwise (its mmap threshold rises after the first big free, so later
+ * big buffers come from the heap): after a 10,000-event import kcald
+ * stayed at 44 MB instead of 15 MB (make bench's file).
+ */
+#define BIG_REQUEST	(1024 * 1024)
+
+static void
+heap_trim(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }
 
 static void
@@ -152,7 +183,8 @@ read_cb(struct bufferevent *bev, void *arg)
 		if (line == NULL)
 			return;
 		handle_line(c, line, len);
-		free(line);
+		if (len > BIG_REQUEST)
+			heap_trim();
 	}
 }
 
