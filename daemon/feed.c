@@ -93,7 +93,7 @@ select_row(void *arg, const struct event *ev, const char *ical)
 	if (strcmp(ev->status, "cancelled") == 0 &&
 	    ev->last_modified < ss->sel->tombstones_since)
 		return 0;
-	if (ical != NULL && !occurs(ss, ical))
+	if (ical != NULL && !ical_out_known(ss->out, ical) && !occurs(ss, ical))
 		return 0;
 	/* A recurring event's record came with the row. */
 	if (ical == NULL &&

@@ -75,6 +75,8 @@ struct ical_cache {
 struct ical_out {
 	struct ical_out_opts	  o;
 	struct ical_cache	 *cache;
+	const char		 *seen;		/* ical_out_known's last text */
+	struct ical_rec		 *seen_rec;
 	struct ical_rec		**rec;	/* in order; owned unless cached */
 	size_t			  nrec, bytes;	/* records, their text */
 	char			**tzid;
@@ -578,6 +580,23 @@ make_rec(struct ical_out *out, const char *text, char **cause)
 	return r;
 }
 
+/*
+ * Did the last build with this cache take this record?  With the same
+ * options, so the same window: a recurring event found here recurs in it.
+ */
+int
+ical_out_known(struct ical_out *out, const char *text)
+{
+	size_t	len;
+
+	if (out->cache == NULL)
+		return 0;
+	len = strlen(text);
+	out->seen = text;
+	out->seen_rec = cache_find(out->cache, text, len, text_hash(text, len));
+	return out->seen_rec != NULL;
+}
+
 /* Add one stored record (a VEVENT, or a master and its overrides). */
 int
 ical_out_add(struct ical_out *out, const char *text, char **cause)
@@ -587,10 +606,13 @@ ical_out_add(struct ical_out *out, const char *text, char **cause)
 	size_t			 len = strlen(text);
 	uint64_t		 hash = 0;
 
-	if (c != NULL) {
+	if (c != NULL && text == out->seen && out->seen_rec != NULL)
+		r = out->seen_rec;
+	else if (c != NULL) {
 		hash = text_hash(text, len);
 		r = cache_find(c, text, len, hash);
 	}
+	out->seen = NULL;
 	if (r == NULL) {
 		if ((r = make_rec(out, text, cause)) == NULL)
 			return -1;

@@ -29,6 +29,7 @@ struct ical_out;
 
 struct ical_out	*ical_out_new(const struct ical_out_opts *);
 int		 ical_out_add(struct ical_out *, const char *, char **);
+int		 ical_out_known(struct ical_out *, const char *);
 size_t		 ical_out_count(const struct ical_out *);
 char		*ical_out_finish(struct ical_out *, size_t *);
 void		 ical_out_free(struct ical_out *);
