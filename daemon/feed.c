@@ -344,13 +344,51 @@ gzip_body(const char *body, size_t len, struct gz_piece **pieces,
 	return (char *)out;
 }
 
+/*
+ * A body's bytes (or its gzip's): the replies still being sent hold them
+ * too (http.c adds them to a reply by reference, not by copy), so they go
+ * when neither the feed nor any reply needs them.  All on the one thread.
+ */
+struct feed_bytes {
+	char		*p;
+	unsigned	 refs;
+};
+
+static struct feed_bytes *
+bytes_new(char *p)
+{
+	struct feed_bytes	*b;
+
+	if (p == NULL)
+		return NULL;
+	b = xmalloc(sizeof *b);
+	b->p = p;
+	b->refs = 1;
+	return b;
+}
+
+void
+feed_bytes_hold(struct feed_bytes *b)
+{
+	b->refs++;
+}
+
+void
+feed_bytes_release(struct feed_bytes *b)
+{
+	if (b == NULL || --b->refs > 0)
+		return;
+	free(b->p);
+	free(b);
+}
+
 struct feed_entry {
 	struct feed_def		 def;
 	int			 built;
 	uint64_t		 generation;
 	int64_t			 day;
 	const struct config	*cfg;
-	char			*body, *gz;
+	struct feed_bytes	*body, *gz;
 	struct feed_body	 fb;
 	struct ical_cache	*cache;		/* its records, as last built */
 	struct gz_piece		*piece;		/* body's, gzipped */
@@ -375,8 +413,8 @@ entries_free(struct feeds *fs)
 {
 	for (size_t i = 0; i < fs->n; i++) {
 		feed_def_clear(&fs->e[i].def);
-		free(fs->e[i].body);
-		free(fs->e[i].gz);
+		feed_bytes_release(fs->e[i].body);
+		feed_bytes_release(fs->e[i].gz);
 		ical_cache_free(fs->e[i].cache);
 		pieces_free(fs->e[i].piece, fs->e[i].npiece);
 	}
@@ -572,20 +610,22 @@ build(struct server *srv, struct feed_entry *fe, int64_t now, int64_t day,
 	if ((body = render(srv, &fe->def, fe->cache, day, &len,
 	    cause)) == NULL)
 		return -1;
-	gz = gzip_body(body, len, &piece, &npiece, fe->body, fe->piece,
-	    fe->npiece, &fb->gzlen);
+	gz = gzip_body(body, len, &piece, &npiece, fe->body ? fe->body->p :
+	    NULL, fe->piece, fe->npiece, &fb->gzlen);
 	pieces_free(fe->piece, fe->npiece);
-	free(fe->body);
-	free(fe->gz);
-	fe->body = body;
-	fe->gz = gz;
+	feed_bytes_release(fe->body);
+	feed_bytes_release(fe->gz);
+	fe->body = bytes_new(body);
+	fe->gz = bytes_new(gz);
 	fe->piece = piece;
 	fe->npiece = npiece;
 	hash_hex(body, len, hash);
 	fb->name = fe->def.name;
-	fb->body = fe->body;
+	fb->body = body;
 	fb->len = len;
-	fb->gz = fe->gz;
+	fb->gz = gz;
+	fb->bytes = fe->body;
+	fb->gzbytes = fe->gz;
 	fb->public = fe->def.token == NULL;
 	snprintf(fb->etag, sizeof fb->etag, "\"%s\"", hash);
 	snprintf(fb->etag_gz, sizeof fb->etag_gz, "\"%s-gz\"", hash);

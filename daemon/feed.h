@@ -33,11 +33,14 @@ int	 feed_select(struct server *, const struct feed_sel *,
 	     struct ical_out *, char **);
 int	 feed_class_bit(const char *);
 
+struct feed_bytes;
+
 /* A feed's body, built once per change of the store, served from memory. */
 struct feed_body {
 	const char	*name;
 	const char	*body, *gz;	/* gz: the body gzipped */
 	size_t		 len, gzlen;
+	struct feed_bytes *bytes, *gzbytes;	/* held while a reply sends them */
 	char		 etag[40], etag_gz[44];	/* strong, quoted */
 	int64_t		 modified;	/* Last-Modified */
 	int		 public;	/* "all": Cache-Control public */
@@ -49,6 +52,8 @@ struct feeds	*feeds_new(void);
 void		 feeds_free(struct feeds *);
 int		 feed_get(struct server *, const char *,
 		     const struct feed_body **, char **);
+void		 feed_bytes_hold(struct feed_bytes *);
+void		 feed_bytes_release(struct feed_bytes *);
 char		*feed_new_token(void);
 char		*feed_url(const struct config *, const char *, int);
 json_t		*feed_to_json(const struct config *, const struct feed_def *);
