@@ -42,6 +42,7 @@
 #include "xmalloc.h"
 
 #define HTTP_TIMEOUT	30	/* seconds for a request to arrive */
+#define HTTP_MAX_WRITE	(1024 * 1024)	/* bytes per write(2) */
 
 struct http {
 	struct server		*srv;
@@ -504,6 +505,22 @@ request_cb(struct evhttp_request *req, void *arg)
 		send_feed(h, req, fb);
 }
 
+/*
+ * Each connection's bufferevent writes up to a megabyte per turn of the
+ * loop, not libevent's default 16 KB: a 20 MB body was 1,300 writev()s.
+ */
+static struct bufferevent *
+new_bev(struct event_base *base, void *arg)
+{
+	struct bufferevent	*bev;
+
+	(void)arg;
+	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev != NULL)
+		bufferevent_set_max_single_write(bev, HTTP_MAX_WRITE);
+	return bev;
+}
+
 static void
 accept_resume(evutil_socket_t fd, short what, void *arg)
 {
@@ -554,6 +571,7 @@ http_start(struct server *srv, char **cause)
 	evhttp_set_max_headers_size(h->eh, (ev_ssize_t)cfg->http_max_header_size);
 	evhttp_set_max_body_size(h->eh, (ev_ssize_t)cfg->http_max_body_size);
 	evhttp_set_gencb(h->eh, request_cb, h);
+	evhttp_set_bevcb(h->eh, new_bev, NULL);
 	if ((bound = evhttp_bind_socket_with_handle(h->eh, addr,
 	    (ev_uint16_t)port)) == NULL) {
 		xasprintf(cause, "cannot serve HTTP on %s port %u: %s", addr,
