@@ -532,19 +532,36 @@ find(struct feeds *fs, const char *token)
 	return found;
 }
 
-/* 128 bits of FNV-1a, as 32 hex digits: the body's identity for its ETag. */
+/*
+ * 128 bits, as 32 hex digits: the body's identity for its ETag.  Two
+ * multiply-xorshift lanes over eight bytes at a time (FNV-1a a byte at a
+ * time took ~40 ms of a 20 MB body's rebuild; this, ~5 ms).  Not a
+ * defence against a forger: a feed's bytes come from its owner's store.
+ */
 static void
 hash_hex(const char *s, size_t len, char out[33])
 {
-	uint64_t	a = 0xcbf29ce484222325ULL, b = 0x6c62272e07bb0142ULL;
+	uint64_t	a = 0xcbf29ce484222325ULL ^ len, b = 0x6c62272e07bb0142ULL;
+	uint64_t	w;
+	size_t		i;
 
-	for (size_t i = 0; i < len; i++) {
-		a = (a ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-		b = (b ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-		b ^= b >> 31;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		a = (a ^ w) * 0xff51afd7ed558ccdULL;
+		a ^= a >> 32;
+		b = (b + w) * 0x9e3779b97f4a7c15ULL;
+		b ^= b >> 29;
 	}
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)a,
-	    (unsigned long long)b);
+	w = 0;
+	memcpy(&w, s + i, len - i);
+	a = (a ^ w ^ len) * 0xc4ceb9fe1a85ec53ULL;
+	b = (b + w + len) * 0xff51afd7ed558ccdULL;
+	a ^= a >> 33;
+	b ^= b >> 31;
+	a = (a ^ b) * 0x9e3779b97f4a7c15ULL;
+	b = (b ^ (a >> 27)) * 0xc4ceb9fe1a85ec53ULL;
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)(a ^ (a >> 31)),
+	    (unsigned long long)(b ^ (b >> 29)));
 }
 
 static void
