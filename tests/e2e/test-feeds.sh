@@ -5,8 +5,10 @@
 # properties and line layout, public events only in all.ics, tombstones for
 # a configurable time, no VALARM unless asked; token feeds (refusal,
 # rotation, removal), redaction, the window; byte-identical bodies across
-# a restart; every body validated by python3-icalendar and libical (and by
-# all five consumers of validate-feed when they are installed).
+# a restart, and a rebuild after a change (from the records and gzip
+# pieces kept) equal to a fresh build; every body validated by
+# python3-icalendar and libical (and by all five consumers of
+# validate-feed when they are installed).
 . "$(dirname "$0")/lib.sh"
 
 have curl || { skip "curl is not installed"; done_testing; exit $?; }
@@ -289,5 +291,35 @@ if [ -f "$VALIDATE" ] && have node && have vdirsyncer && have khal; then
 else
 	skip "the five-consumer check: node, vdirsyncer or khal is not installed"
 fi
+
+# --- a rebuild writes again only what changed, and gives a fresh build's bytes -----------
+{
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n'
+	i=0
+	while [ $i -lt 1000 ]; do
+		printf 'BEGIN:VEVENT\r\nUID:bulk-%04d@test\r\nDTSTAMP:20260101T000000Z\r\n' $i
+		printf 'DTSTART;TZID=Europe/Paris:202612%02dT%02d0000\r\n' $((i % 28 + 1)) $((i % 10 + 8))
+		printf 'DURATION:PT1H\r\nCLASS:PUBLIC\r\nSUMMARY:Bulk meeting %d\r\n' $i
+		printf 'DESCRIPTION:Agenda item %d: a long enough text that the feed grows past' $i
+		printf ' a few pieces of its gzipped form\\, %d\r\nEND:VEVENT\r\n' $i
+		i=$((i + 1))
+	done
+	printf 'END:VCALENDAR\r\n'
+} > "$T/bulk.ics"
+kcal import "$T/bulk.ics" >/dev/null
+get "$BASE/feeds/all.ics" >/dev/null
+kcal edit bulk-0500@test --location "Salle de l'Horloge" >/dev/null
+get "$BASE/feeds/all.ics" >/dev/null; cp "$T/body" "$T/rebuilt.ics"
+check_match "after one edit the rebuilt body has it" "LOCATION:Salle de l'Horloge" "$(body)"
+get "$BASE/feeds/all.ics" -H 'Accept-Encoding: gzip' >/dev/null
+gzip -dc < "$T/body" > "$T/gunzipped" 2>/dev/null
+check "... its gzip, deflated in pieces, gives the same bytes" cmp "$T/rebuilt.ics" "$T/gunzipped"
+pieces=$(sed -n 's/.*feed gzip: \([0-9]*\) of \([0-9]*\) pieces.*/\1 \2/p' "$T/kcald.out" | tail -n 1)
+check "... of which only those around the change were deflated again ($pieces)" \
+	test "${pieces% *}" -lt "${pieces#* }"
+stop_daemon
+start_daemon --http "127.0.0.1:$PORT" || fail "kcald restarts after the bulk import"
+get "$BASE/feeds/all.ics" >/dev/null
+check "a fresh build after a restart: the same bytes as the rebuild" cmp "$T/rebuilt.ics" "$T/body"
 
 done_testing
