@@ -11,7 +11,10 @@
  * fires their due reminders, plans each one's next, and re-arms.  Every
  * write marks the events it touched "plan again" in SQL (a trigger), and
  * server_changed() schedules the walk, so no write path can forget to
- * re-plan.
+ * re-plan.  The one exception to "no per-reminder memory": PREP_LEAD
+ * seconds before the earliest instant, the events due then (at most
+ * PREP_MAX) are parsed ahead, so that a burst of reminders due together
+ * is recorded and delivered without parsing anything late (struct prep).
  *
  * Wall-clock deadlines.  A reminder is due at a wall-clock instant, but
  * libevent's timers run on the monotonic clock, which stops while the
@@ -45,6 +48,8 @@
 #include <sys/timerfd.h>
 #endif
 
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "config.h"
@@ -64,6 +69,27 @@
 #define RETRY_AFTER		60	/* seconds, after a store error */
 #define RETRY_HELD		5	/* seconds, while the store cannot record */
 #define WALK_HELD		2	/* walk_event: delivered, not recorded */
+#define PREP_LEAD		2	/* seconds: parse what falls due next */
+#define PREP_MAX		1024	/* events prepared for one instant */
+
+/*
+ * An event parsed ahead of its reminder, with the occurrence reminded of
+ * as the protocol shows it: what is due at one instant is prepared
+ * PREP_LEAD seconds before it (prep_some), so that the walk when it falls
+ * due does little more than record and deliver.  A burst of 1,000
+ * reminders due together otherwise spent most of its time parsing
+ * iCalendar text and building JSON while they were already late.  The walk
+ * takes an entry only if the event's text and the home time zone are
+ * unchanged; anything else is planned from the store as usual.
+ */
+struct prep {
+	char		*uid;
+	char		*ical;		/* the text parsed; NULL once taken */
+	char		*home;
+	struct event	 ev;
+	json_t		*ej;
+	int64_t		 ej_start;
+};
 
 struct remind {
 	struct server	*srv;
@@ -76,9 +102,17 @@ struct remind {
 	struct remind_held *held;	/* delivered, not yet recorded */
 	int		 degraded;	/* the store cannot record reminders */
 	int		 batching;	/* inside walk_batch's transaction */
+	size_t		 draining;	/* watchers' output after a batch */
+	int		 walking;	/* inside walk: take prepared events */
+	int64_t		 prep_at;	/* the instant prepared for */
+	int		 prep_done;
+	char		*prep_last;	/* the last uid looked at */
+	struct prep	*prep;		/* sorted by uid */
+	size_t		 nprep, prep_cap;
 };
 
 static void	remind_arm(struct remind *);
+static size_t	watch_queued(struct remind *);
 
 /*
  * Run the walk on the next turn of the loop, after pending I/O.  A zero
@@ -120,7 +154,55 @@ remind_plan_clear(struct remind_plan *p)
 	event_clear(&p->ev);
 	free(p->ical);
 	free(p->marks);
+	json_decref(p->ej);
 	memset(p, 0, sizeof *p);
+}
+
+static int
+prep_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct prep *)elem)->uid);
+}
+
+/* The walk takes uid's prepared event, if its text is unchanged. */
+static int
+prep_take(struct remind *rm, const char *uid, struct remind_plan *p)
+{
+	struct prep	*e;
+
+	if (!rm->walking || rm->nprep == 0)
+		return 0;
+	e = bsearch(uid, rm->prep, rm->nprep, sizeof *rm->prep, prep_cmp);
+	if (e == NULL || e->ical == NULL || strcmp(e->ical, p->ical) != 0 ||
+	    strcmp(e->home, rm->srv->cfg->home_tz) != 0)
+		return 0;
+	p->ev = e->ev;
+	memset(&e->ev, 0, sizeof e->ev);
+	p->ej = e->ej;
+	p->ej_start = e->ej_start;
+	e->ej = NULL;
+	free(e->ical);
+	e->ical = NULL;
+	return 1;
+}
+
+static void
+prep_reset(struct remind *rm, int64_t at)
+{
+	for (size_t i = 0; i < rm->nprep; i++) {
+		free(rm->prep[i].uid);
+		free(rm->prep[i].ical);
+		free(rm->prep[i].home);
+		event_clear(&rm->prep[i].ev);
+		json_decref(rm->prep[i].ej);
+	}
+	free(rm->prep);
+	rm->prep = NULL;
+	rm->nprep = rm->prep_cap = 0;
+	free(rm->prep_last);
+	rm->prep_last = NULL;
+	rm->prep_done = 0;
+	rm->prep_at = at;
 }
 
 /*
@@ -139,7 +221,8 @@ remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
 	    cause);
 	if (rc != 0)
 		return rc == STORE_NOT_FOUND ? 1 : -1;
-	if (ical_extract(p->ical, cfg->home_tz, &p->ev, cause) != 0) {
+	if (!prep_take(rm, uid, p) &&
+	    ical_extract(p->ical, cfg->home_tz, &p->ev, cause) != 0) {
 		free(p->ical);
 		p->ical = NULL;
 		return -1;
@@ -256,6 +339,29 @@ set_iso(json_t *o, const char *key, const char *tz, int64_t t)
 	json_object_set_new(o, key, json_string(buf));
 }
 
+static int64_t
+describe_start(const struct remind_plan *p, const struct remind_due *d)
+{
+	if (d->before == REMIND_ABSOLUTE)
+		return remind_occurrence(&p->in, d->due);
+	return d->occ;
+}
+
+/* The occurrence starting at start, as the protocol shows the event. */
+static json_t *
+describe_event(struct remind *rm, const struct remind_plan *p, int64_t start)
+{
+	struct event	 occ = p->ev;
+	json_t		*ej;
+
+	occ.end = start + (p->ev.end - p->ev.start);
+	occ.start = start;
+	ej = event_to_json(&occ, rm->srv->cfg->home_tz);
+	json_object_del(ej, "remind");
+	json_object_del(ej, "remind_at");
+	return ej;
+}
+
 /*
  * The pushed object for a reminder of ev: the event as the protocol shows
  * it (its start and end moved to the occurrence reminded of), then what
@@ -266,20 +372,16 @@ remind_describe(struct remind *rm, const struct remind_plan *p,
     const struct remind_due *d, int64_t late_by, int64_t seq)
 {
 	const char	*home = rm->srv->cfg->home_tz;
-	struct event	 occ = p->ev;
-	int64_t		 start = d->occ;
+	int64_t		 start = describe_start(p, d);
 	json_t		*o, *ej;
 	char		 ab[16];
 
-	if (d->before == REMIND_ABSOLUTE)
-		start = remind_occurrence(&p->in, d->due);
-	occ.end = start + (p->ev.end - p->ev.start);
-	occ.start = start;
 	o = json_pack("{s:s, s:I}", "event", "reminder", "seq",
 	    (json_int_t)seq);
-	ej = event_to_json(&occ, home);
-	json_object_del(ej, "remind");
-	json_object_del(ej, "remind_at");
+	if (p->ej != NULL && p->ej_start == start)
+		ej = json_incref(p->ej);	/* shared, never changed */
+	else
+		ej = describe_event(rm, p, start);
 	json_object_update(o, ej);
 	json_decref(ej);
 	set_iso(o, "due", home, d->due);
@@ -529,6 +631,7 @@ walk(struct remind *rm)
 		json_decref(msgs);
 		return -1;
 	}
+	rm->walking = 1;
 	for (i = walk_batch(rm, uids, n, now) == 0 ? n : 0; i < n; i++) {
 		rc = walk_event(rm, uids[i], now, msgs, &why);
 		if (rc == WALK_HELD) {
@@ -546,6 +649,7 @@ walk(struct remind *rm)
 			deliver(rm, json_incref(m));
 		json_array_clear(msgs);
 	}
+	rm->walking = 0;
 	store_remind_uids_free(uids, n);
 	json_decref(msgs);
 	if (rm->degraded && !held && !stuck)
@@ -565,19 +669,62 @@ remind_run(struct remind *rm)
 	struct timeval	 retry = { RETRY_AFTER, 0 }, held = { RETRY_HELD, 0 };
 	int		 rc = walk(rm);
 
-	if (rc > 0)
+	rm->draining = 0;
+	if (rc > 0) {
+		rm->draining = watch_queued(rm);
 		remind_soon(rm);
-	else if (rc == 0)
+	} else if (rc == 0)
 		remind_arm(rm);
 	else
 		event_add(rm->ev_work, rc == -2 ? &held : &retry);
 }
 
+/* What the watchers have yet to be sent, in bytes. */
+static size_t
+watch_queued(struct remind *rm)
+{
+	struct client	*c;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(c, &rm->srv->clients, entry)
+		if (c->watching && !c->closing)
+			n += evbuffer_get_length(bufferevent_get_output(c->bev));
+	return n;
+}
+
+/*
+ * Between two batches of a burst, let the watchers be sent what the last
+ * one delivered.  A bufferevent writes at most 16 KB a turn of the loop,
+ * about 8 reminders, so a burst of 1,000 walked a batch a turn reached
+ * `kcal watch` only after the whole walk.  The walk waits while what is
+ * queued for them shrinks (a watcher that stops reading does not stall it:
+ * it is dropped at max_output anyway).
+ */
+static int
+drain_first(struct remind *rm)
+{
+	size_t	n;
+
+	if (rm->draining == 0)
+		return 0;
+	n = watch_queued(rm);
+	if (n > 0 && n < rm->draining) {
+		rm->draining = n;
+		remind_soon(rm);
+		return 1;
+	}
+	rm->draining = 0;
+	return 0;
+}
+
 static void
 work_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct remind	*rm = arg;
+
 	(void)fd; (void)what;
-	remind_run(arg);
+	if (!drain_first(rm))
+		remind_run(rm);
 }
 
 #ifdef __linux__
@@ -607,15 +754,81 @@ timer_set(struct remind *rm, int64_t at)
 }
 #endif
 
+/* Prepare one event due at at (see struct prep). */
+static void
+prep_one(struct remind *rm, const char *uid, int64_t at)
+{
+	struct remind_plan	 p;
+	struct remind_due	*due = NULL;
+	size_t			 ndue = 0;
+	struct prep		*e;
+	char			*why = NULL;
+
+	if (remind_plan_load(rm, uid, &p, &why) != 0) {
+		free(why);	/* the walk will say why */
+		return;
+	}
+	if (remind_plan_marks(rm, &p, at, &why) == 0 &&
+	    remind_collect(&p.in, at, at, &due, &ndue, &why) == 0 &&
+	    ndue > 0) {
+		if (rm->nprep == rm->prep_cap) {
+			rm->prep_cap = rm->prep_cap ? rm->prep_cap * 2 : 256;
+			rm->prep = xreallocarray(rm->prep, rm->prep_cap,
+			    sizeof *rm->prep);
+		}
+		e = &rm->prep[rm->nprep++];
+		e->uid = xstrdup(uid);
+		e->home = xstrdup(rm->srv->cfg->home_tz);
+		e->ej_start = describe_start(&p, &due[0]);
+		e->ej = describe_event(rm, &p, e->ej_start);
+		e->ical = p.ical;
+		e->ev = p.ev;
+		p.ical = NULL;
+		memset(&p.ev, 0, sizeof p.ev);
+	}
+	free(why);
+	free(due);
+	remind_plan_clear(&p);
+}
+
+/*
+ * Prepare a batch of the events due at at, in uid order (the array stays
+ * sorted for bsearch); prep_done once all are, or PREP_MAX.
+ */
+static void
+prep_some(struct remind *rm, int64_t at)
+{
+	char	**uids, *why = NULL;
+	size_t	  n;
+
+	if (store_remind_at(store_of(rm), at, rm->prep_last ? rm->prep_last :
+	    "", WALK_BATCH, &uids, &n, &why) != 0) {
+		free(why);
+		rm->prep_done = 1;
+		return;
+	}
+	for (size_t i = 0; i < n && rm->nprep < PREP_MAX; i++)
+		prep_one(rm, uids[i], at);
+	if (n < WALK_BATCH || rm->nprep >= PREP_MAX)
+		rm->prep_done = 1;
+	else {
+		free(rm->prep_last);
+		rm->prep_last = xstrdup(uids[n - 1]);
+	}
+	store_remind_uids_free(uids, n);
+}
+
 /*
  * Arm the one timer for the earliest next_alarm: the timerfd, or (without
  * one) ev_work as a libevent timer capped at REMIND_FALLBACK_CAP seconds.
+ * PREP_LEAD seconds before it, the timer fires first to prepare what falls
+ * due then, a batch a turn of the loop.
  */
 static void
 remind_arm(struct remind *rm)
 {
 	struct timeval	 tv = { REMIND_FALLBACK_CAP, 0 };
-	int64_t		 at, now = wall_now();
+	int64_t		 at, wake, now = wall_now();
 	char		*why = NULL;
 
 	if (store_remind_min(store_of(rm), &at, &why) != 0) {
@@ -627,9 +840,23 @@ remind_arm(struct remind *rm)
 		remind_soon(rm);
 		return;
 	}
+	if (at != rm->prep_at)
+		prep_reset(rm, at);
+	wake = at;
+	if (at != REMIND_NEVER && !rm->prep_done) {
+		if (at - now > PREP_LEAD)
+			wake = at - PREP_LEAD;
+		else {
+			prep_some(rm, at);
+			if (!rm->prep_done) {
+				remind_soon(rm);
+				return;
+			}
+		}
+	}
 #ifdef __linux__
 	if (rm->tfd != -1) {
-		if (timer_set(rm, at) == 0) {
+		if (timer_set(rm, wake) == 0) {
 			if (at != REMIND_NEVER)
 				log_debug("reminders: next at %lld",
 				    (long long)at);
@@ -638,8 +865,8 @@ remind_arm(struct remind *rm)
 		log_warn("timerfd_settime");
 	}
 #endif
-	if (at - now < REMIND_FALLBACK_CAP)
-		tv.tv_sec = (time_t)(at - now);
+	if (wake - now < REMIND_FALLBACK_CAP)
+		tv.tv_sec = (time_t)(wake - now);
 	event_add(rm->ev_work, &tv);
 }
 
@@ -742,6 +969,7 @@ remind_free(struct remind *rm)
 	if (rm->tfd != -1)
 		close(rm->tfd);
 	event_free(rm->ev_work);
+	prep_reset(rm, 0);
 	notify_free(rm->notify);
 	remind_held_free(rm->held);
 	free(rm);

@@ -121,6 +121,8 @@ struct remind_plan {
 	struct remind_mark	*marks;
 	size_t			 nmarks;
 	struct remind_input	 in;
+	json_t			*ej;	/* prepared ahead: the occurrence */
+	int64_t			 ej_start; /* starting then, as shown */
 };
 
 struct remind	*remind_create(struct server *, char **);

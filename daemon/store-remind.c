@@ -77,6 +77,9 @@ static const char sql_missed[] =
 static const char sql_upcoming[] =
     "SELECT uid FROM events WHERE next_alarm IS NOT NULL AND "
     "next_alarm < ?1 ORDER BY next_alarm LIMIT ?2";
+static const char sql_at[] =
+    "SELECT uid FROM events WHERE next_alarm = ?1 AND uid > ?2 "
+    "ORDER BY uid LIMIT ?3";
 static const char sql_meta_get[] =
     "SELECT value FROM remind_meta WHERE key = ?1";
 static const char sql_meta_set[] =
@@ -121,12 +124,16 @@ static int
 uid_list(struct store *st, sqlite3_stmt *s, char ***uids, size_t *n,
     char **cause)
 {
+	size_t	cap = 0;
 	int	rc;
 
 	*uids = NULL;
 	*n = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*uids = xreallocarray(*uids, *n + 1, sizeof **uids);
+		if (*n == cap) {	/* doubling: a batch is 256 rows */
+			cap = cap == 0 ? 64 : cap * 2;
+			*uids = xreallocarray(*uids, cap, sizeof **uids);
+		}
 		(*uids)[(*n)++] = store_col_dup(s, 0);
 	}
 	done(s);
@@ -165,6 +172,24 @@ store_remind_upcoming(struct store *st, int64_t to, size_t limit,
 		return -1;
 	sqlite3_bind_int64(s, 1, to);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	return uid_list(st, s, uids, n, cause);
+}
+
+/*
+ * Events whose next_alarm is exactly at, by uid, after the uid `after`
+ * (a walk over them a batch at a time: remind.c prepares them ahead).
+ */
+int
+store_remind_at(struct store *st, int64_t at, const char *after,
+    size_t limit, char ***uids, size_t *n, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_at, cause);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, at);
+	store_bind_text(s, 2, after);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
 	return uid_list(st, s, uids, n, cause);
 }
 

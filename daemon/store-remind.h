@@ -47,6 +47,8 @@ int	 store_remind_missed(struct store *, int64_t, int64_t, size_t,
 	     struct remind_row **, size_t *, char **);
 int	 store_remind_upcoming(struct store *, int64_t, size_t, char ***,
 	     size_t *, char **);
+int	 store_remind_at(struct store *, int64_t, const char *, size_t,
+	     char ***, size_t *, char **);
 int	 store_remind_meta_get(struct store *, const char *, char **, char **);
 int	 store_remind_meta_set(struct store *, const char *, const char *,
 	     char **);

@@ -522,6 +522,26 @@ test_store(void)
 		CHECK_STR(uids[0], "a@test");
 	store_remind_uids_free(uids, n);
 
+	/* What falls due at one instant, by uid, a page at a time. */
+	CHECK_INT(store_remind_set_next(st, "b@test", start - 1800, &why), 0);
+	CHECK_INT(store_remind_at(st, start - 1800, "", 1, &uids, &n, &why),
+	    0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_STR(uids[0], "a@test");
+	store_remind_uids_free(uids, n);
+	CHECK_INT(store_remind_at(st, start - 1800, "a@test", 10, &uids, &n,
+	    &why), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_STR(uids[0], "b@test");
+	store_remind_uids_free(uids, n);
+	CHECK_INT(store_remind_at(st, start - 1801, "", 10, &uids, &n, &why),
+	    0);
+	CHECK_INT(n, 0);
+	store_remind_uids_free(uids, n);
+	CHECK_INT(store_remind_set_next(st, "b@test", REMIND_NEVER, &why), 0);
+
 	/* State rows: a delivery takes a sequence number. */
 	m = (struct remind_mark){ start, start - 1800, REMIND_FIRED, 0 };
 	CHECK_INT(store_remind_mark(st, "a@test", &m, start - 1800, 0, 1,
