@@ -684,11 +684,15 @@ static size_t
 watch_queued(struct remind *rm)
 {
 	struct client	*c;
+	struct evbuffer	*out;
 	size_t		 n = 0;
 
-	TAILQ_FOREACH(c, &rm->srv->clients, entry)
-		if (c->watching && !c->closing)
-			n += evbuffer_get_length(bufferevent_get_output(c->bev));
+	TAILQ_FOREACH(c, &rm->srv->clients, entry) {
+		if (!c->watching || c->closing)
+			continue;
+		out = bufferevent_get_output(c->bev);
+		n += evbuffer_get_length(out);
+	}
 	return n;
 }
 
