@@ -2,6 +2,7 @@
  * SIGHUP so logrotate works).  Each line: ISO time, level, message. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -70,25 +71,35 @@ log_close(void)
 	log_path = NULL;
 }
 
+/*
+ * One line, written at once: stderr is unbuffered, and a line written in
+ * pieces cost four write()s (a burst of 1,000 reminders logs 1,000 lines
+ * while the reminders wait), and could interleave with another writer's.
+ */
 static void
 vlog(int level, int with_errno, const char *fmt, va_list ap)
 {
 	FILE		*fp = log_fp ? log_fp : stderr;
-	char		 stamp[32];
+	char		 stamp[32], *msg = NULL, *line = NULL;
 	time_t		 now = time(NULL);
 	struct tm	 tm;
-	int		 saved = errno;
+	int		 saved = errno, n;
 
 	if (level > log_level)
 		return;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(fp, "%s kcald[%s]: ", stamp, level_names[level]);
-	vfprintf(fp, fmt, ap);
-	if (with_errno)
-		fprintf(fp, ": %s", strerror(saved));
-	fputc('\n', fp);
-	fflush(fp);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		return;
+	n = asprintf(&line, "%s kcald[%s]: %s%s%s\n", stamp,
+	    level_names[level], msg, with_errno ? ": " : "",
+	    with_errno ? strerror(saved) : "");
+	if (n != -1) {
+		fwrite(line, 1, (size_t)n, fp);
+		fflush(fp);
+		free(line);
+	}
+	free(msg);
 }
 
 #define LOGFN(name, level, err)					\

@@ -140,6 +140,7 @@ handle_line(struct client *c, char *line, size_t len)
  * big buffers come from the heap): after a 10,000-event import kcald
  * stayed at 44 MB instead of 15 MB (make bench's file).
  */
+#define CLIENT_MAX_WRITE	(1024 * 1024)	/* bytes a turn, per client */
 #define BIG_REQUEST	(1024 * 1024)
 
 static void
@@ -268,6 +269,12 @@ server_client_accept(struct server *srv, int fd)
 	c->id = ++srv->next_client_id;
 	c->peer_uid = (uid_t)-1;
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	/*
+	 * libevent writes at most 16 KB a turn by default: a 2 MB list took
+	 * 128 turns, and a burst of reminders reached `kcal watch` some
+	 * eight per turn while the walk went on.
+	 */
+	bufferevent_set_max_single_write(c->bev, CLIENT_MAX_WRITE);
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
 	TAILQ_INSERT_TAIL(&srv->clients, c, entry);
 	srv->nclients++;
