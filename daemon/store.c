@@ -168,6 +168,17 @@ static const char *migrations[] = {
 	"CREATE TRIGGER events_occ_stale AFTER UPDATE OF ical, start_utc,"
 	"  end_utc, rrule, tz ON events WHEN NEW.occ_until IS NOT NULL BEGIN"
 	"  UPDATE events SET occ_until = NULL WHERE uid = NEW.uid; END",
+	/*
+	 * Window queries: the end beside the start in the index, so that the
+	 * rows that start within the longest event's length before the window
+	 * but end before it are passed over in the index, without reading
+	 * their rows (the conflict check of an add at 100,000 events read
+	 * some 400 rows to keep 10: 80% of the add, make bench).
+	 */
+	"CREATE INDEX events_window ON events(start_utc, end_utc);"
+	"DROP INDEX events_start;"
+	"CREATE INDEX occurrences_window ON occurrences(start_utc, end_utc);"
+	"DROP INDEX occurrences_start",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
