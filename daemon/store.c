@@ -291,7 +291,14 @@ configure(struct store *st, char **cause)
 		store_db_cause(st, cause, "the store failed its integrity check");
 		return -1;
 	}
-	return 0;
+	/*
+	 * 16 MB of page cache, not SQLite's 2 MB: a one-week list at 100,000
+	 * events reads some 1,300 rows (5 MB of pages) and re-read each from
+	 * the kernel every time.  Set after the integrity check, which reads
+	 * every page: the cache fills only as queries read pages, so the idle
+	 * daemon stays small.
+	 */
+	return store_exec(st, "PRAGMA cache_size = -16384", cause);
 }
 
 struct store *
