@@ -61,6 +61,9 @@
 	"    OR instr(lower(description), lower(?8))) "			\
 	"AND (?9 IS NULL OR EXISTS (SELECT 1 FROM participants p WHERE " \
 	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9)))) " \
+	"AND (?10 IS NULL OR uid = ?11 OR EXISTS (SELECT 1 FROM "	\
+	"    participants p WHERE p.event_uid = events.uid AND "	\
+	"    p.name COLLATE NOCASE IN (SELECT value FROM json_each(?10)))) " \
 	"ORDER BY start_utc, uid"
 
 static const char *stmt_sql[S__MAX] = {
@@ -713,6 +716,8 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 	store_bind_text(s, 7, q->parent);
 	store_bind_text(s, 8, q->search);
 	store_bind_text(s, 9, q->participant);
+	store_bind_text(s, 10, q->shares);
+	store_bind_text(s, 11, q->shares_or_uid);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		load_row(st, s, &ev);
 		stop = cb(arg, &ev, (const char *)sqlite3_column_text(s, 19));

@@ -20,6 +20,12 @@ struct store_query {
 	int64_t		 from, to;	/* window [from, to); INT64_MIN/MAX: open */
 	const char	*kind, *status, *participant, *parent, *search;
 	int		 include_cancelled;
+	/*
+	 * shares: a JSON array of names; only events with a participant of
+	 * one of those names (ASCII case ignored, as conflict.c compares
+	 * them), and the event shares_or_uid.
+	 */
+	const char	*shares, *shares_or_uid;
 };
 
 /* Called per matching row; ical is set for recurring events only. */

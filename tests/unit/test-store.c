@@ -459,6 +459,19 @@ test_filters(struct store *st)
 	QUERY(&q, "forum-0002@kcal lunch-0005@kcal");
 	q.participant = "Nobody";
 	QUERY(&q, "");
+	/* Sharing a participant (whole names, ASCII case ignored), or the
+	 * event named (the conflict check of an add). */
+	query_init(&q, INT64_MIN, INT64_MAX);
+	q.shares = "[\"XI JINPING\", \"Nobody\"]";
+	QUERY(&q, "summit-0003@kcal dinner-0004@kcal");
+	q.shares = "[\"xi jin\"]";
+	QUERY(&q, "");
+	q.shares_or_uid = "flight-0006@kcal";
+	QUERY(&q, "flight-0006@kcal");
+	q.shares = "[]";
+	QUERY(&q, "flight-0006@kcal");
+	q.shares = "[\"Li Qiang\", \"Lee Jae-myung\"]";
+	QUERY(&q, "forum-0002@kcal summit-0003@kcal flight-0006@kcal");
 	/* Search: summary, location or description, any case. */
 	query_init(&q, INT64_MIN, INT64_MAX);
 	q.search = "great hall";
