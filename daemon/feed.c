@@ -31,6 +31,7 @@
 
 #include "config.h"
 #include "feed.h"
+#include "hash.h"
 #include "http.h"
 #include "ical.h"
 #include "log.h"
@@ -159,25 +160,6 @@ pieces_free(struct gz_piece *p, size_t n)
 	free(p);
 }
 
-/* A quick 64-bit hash, eight bytes at a time. */
-static uint64_t
-quick_hash(uint64_t h, const char *s, size_t n)
-{
-	uint64_t	w;
-	size_t		i;
-
-	h ^= n * 0x9e3779b97f4a7c15ULL;
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s + i, n - i);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
-}
-
 static void
 piece_add(struct gz_piece **p, size_t *n, size_t off, size_t len,
     uint64_t hash)
@@ -206,14 +188,14 @@ cut(const char *body, size_t len, struct gz_piece **p, size_t *n)
 	*n = 0;
 	if ((at = memmem(body, len, vev, vlen)) != NULL) {
 		start = (size_t)(at + 2 - body);
-		piece_add(p, n, 0, start, quick_hash(0, body, start));
+		piece_add(p, n, 0, start, hash64(0, body, start));
 	}
 	for (; at != NULL; at = next) {
 		at += 2;			/* an event starts here */
 		next = memmem(at, len - (size_t)(at - body), vev, vlen);
 		end = next != NULL ? (size_t)(next + 2 - body) : len;
-		eh = quick_hash(0, at, end - (size_t)(at - body));
-		h = quick_hash(h, (const char *)&eh, sizeof eh);
+		eh = hash64(0, at, end - (size_t)(at - body));
+		h = hash64(h, (const char *)&eh, sizeof eh);
 		if (end == len || end - start >= PIECE_MAX ||
 		    (end - start >= PIECE_MIN && eh % PIECE_EVERY == 0)) {
 			piece_add(p, n, start, end - start, h);
@@ -223,7 +205,7 @@ cut(const char *body, size_t len, struct gz_piece **p, size_t *n)
 	}
 	if (start < len)		/* no VEVENT */
 		piece_add(p, n, start, len - start,
-		    quick_hash(0, body + start, len - start));
+		    hash64(0, body + start, len - start));
 }
 
 /* What a piece is deflated after: the window's worth of bytes before it. */

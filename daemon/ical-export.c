@@ -39,6 +39,7 @@
 #include "ical.h"
 #include "ical-export.h"
 #include "ical-serialize.h"
+#include "hash.h"
 #include "log.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -196,24 +197,6 @@ cache_find(struct ical_cache *c, const char *src, size_t len, uint64_t hash)
 		    memcmp(r->src, src, len) == 0)
 			return r;
 	return NULL;
-}
-
-/* A quick 64-bit hash of a record's text, eight bytes at a time. */
-static uint64_t
-text_hash(const char *s, size_t n)
-{
-	uint64_t	h = 0x9e3779b97f4a7c15ULL ^ n, w;
-	size_t		i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s + i, n - i);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
 }
 
 struct ical_out *
@@ -593,7 +576,7 @@ ical_out_known(struct ical_out *out, const char *text)
 		return 0;
 	len = strlen(text);
 	out->seen = text;
-	out->seen_rec = cache_find(out->cache, text, len, text_hash(text, len));
+	out->seen_rec = cache_find(out->cache, text, len, hash64(0, text, len));
 	return out->seen_rec != NULL;
 }
 
@@ -609,7 +592,7 @@ ical_out_add(struct ical_out *out, const char *text, char **cause)
 	if (c != NULL && text == out->seen && out->seen_rec != NULL)
 		r = out->seen_rec;
 	else if (c != NULL) {
-		hash = text_hash(text, len);
+		hash = hash64(0, text, len);
 		r = cache_find(c, text, len, hash);
 	}
 	out->seen = NULL;
