@@ -42,12 +42,15 @@ static const char sql_add[] = "INSERT OR IGNORE INTO occurrences "
     "(event_uid, start_utc, end_utc) VALUES (?1, ?2, ?3)";
 static const char sql_until[] = "UPDATE events SET occ_until = ?2 "
     "WHERE uid = ?1";
-static const char sql_indexed[] = "SELECT occ_until FROM events "
-    "WHERE uid = ?1";
-/* A series' occurrences overlapping [?2, ?3) (?4: where to start looking). */
-static const char sql_window[] = "SELECT start_utc, end_utc FROM occurrences "
-    "WHERE event_uid = ?1 AND start_utc >= ?4 AND start_utc < ?3 AND "
-    "(end_utc > ?2 OR start_utc >= ?2) ORDER BY start_utc";
+/*
+ * A series' occ_until, then its occurrences overlapping [?2, ?3) (?4:
+ * where to start looking), in one query: every row carries occ_until, and
+ * a series without any there is one row with NULL times.
+ */
+static const char sql_window[] = "SELECT e.occ_until, o.start_utc, "
+    "o.end_utc FROM events e LEFT JOIN occurrences o ON o.event_uid = e.uid "
+    "AND o.start_utc >= ?4 AND o.start_utc < ?3 AND (o.end_utc > ?2 OR "
+    "o.start_utc >= ?2) WHERE e.uid = ?1 ORDER BY o.start_utc";
 
 struct occ_put {
 	struct store	*st;
@@ -126,28 +129,13 @@ store_put_occurrences(struct store *st, const struct event *ev,
 	return store_step_done(st, until, cause, "cannot write occurrences");
 }
 
-/* Is uid's series indexed up to at least to?  1, 0 or -1. */
-static int
-indexed_to(struct store *st, const char *uid, int64_t to, char **cause)
-{
-	sqlite3_stmt	*s;
-	int		 rc, yes = 0;
+#define NOT_INDEXED	2
 
-	if ((s = store_stmt(st, sql_indexed, cause)) == NULL)
-		return -1;
-	store_bind_text(s, 1, uid);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		yes = sqlite3_column_type(s, 0) != SQLITE_NULL &&
-		    sqlite3_column_int64(s, 0) >= to;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_db_cause(st, cause, "cannot read the store");
-		return -1;
-	}
-	return yes;
-}
-
-/* The occurrences of an indexed series inside [from, to), from the index. */
+/*
+ * The occurrences of a series inside [from, to), from the index: 0, 1 when
+ * max or cb cut them short, -1, or NOT_INDEXED when the series is not
+ * indexed as far as to (nothing was reported).
+ */
 static int
 from_index(struct store *st, const struct event *ev, int64_t from,
     int64_t to, size_t max, ical_occ_full_cb cb, void *arg, char **cause)
@@ -155,7 +143,7 @@ from_index(struct store *st, const struct event *ev, int64_t from,
 	sqlite3_stmt	*s;
 	struct ical_occ	 oc = { 0, 0, 0, NULL };
 	int64_t		 span = ev->end - ev->start + 2 * 86400;
-	int		 rc, stop = 0;
+	int		 rc, stop = NOT_INDEXED;	/* until a row says */
 
 	if ((s = store_stmt(st, sql_window, cause)) == NULL)
 		return -1;
@@ -164,16 +152,22 @@ from_index(struct store *st, const struct event *ev, int64_t from,
 	sqlite3_bind_int64(s, 3, to);
 	sqlite3_bind_int64(s, 4, from > INT64_MIN + span ? from - span :
 	    INT64_MIN);
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (stop != 1 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) == SQLITE_NULL ||
+		    sqlite3_column_int64(s, 0) < to)
+			break;
+		stop = 0;
+		if (sqlite3_column_type(s, 1) == SQLITE_NULL)
+			break;		/* indexed, nothing in the window */
 		if (max-- == 0) {
 			stop = 1;
 			break;
 		}
-		oc.start = oc.rid = sqlite3_column_int64(s, 0);
-		oc.end = sqlite3_column_int64(s, 1);
+		oc.start = oc.rid = sqlite3_column_int64(s, 1);
+		oc.end = sqlite3_column_int64(s, 2);
 		stop = cb(arg, &oc) != 0;
 	}
-	if (stop)
+	if (rc == SQLITE_ROW)
 		rc = SQLITE_DONE;
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
@@ -199,11 +193,9 @@ store_expand(struct store *st, const struct event *ev, const char *ical,
 {
 	int	rc;
 
-	if (to != INT64_MAX && strstr(ical, "RECURRENCE-ID") == NULL) {
-		if ((rc = indexed_to(st, ev->uid, to, cause)) < 0)
-			return -1;
-		if (rc == 1)
-			return from_index(st, ev, from, to, max, cb, arg, cause);
-	}
+	if (to != INT64_MAX && strstr(ical, "RECURRENCE-ID") == NULL &&
+	    (rc = from_index(st, ev, from, to, max, cb, arg, cause)) !=
+	    NOT_INDEXED)
+		return rc;
 	return ical_expand_full(ical, home, from, to, max, cb, arg, cause);
 }
