@@ -698,11 +698,12 @@ watch_queued(struct remind *rm)
 
 /*
  * Between two batches of a burst, let the watchers be sent what the last
- * one delivered.  A bufferevent writes at most 16 KB a turn of the loop,
- * about 8 reminders, so a burst of 1,000 walked a batch a turn reached
- * `kcal watch` only after the whole walk.  The walk waits while what is
- * queued for them shrinks (a watcher that stops reading does not stall it:
- * it is dropped at max_output anyway).
+ * one delivered.  A bufferevent writes a bounded amount a turn of the loop
+ * (server-client.c's CLIENT_MAX_WRITE; libevent's default 16 KB, about 8
+ * reminders, when this was written), so a burst of 1,000 walked a batch a
+ * turn reached `kcal watch` only after the whole walk.  The walk waits
+ * while what is queued for them shrinks (a watcher that stops reading does
+ * not stall it: it is dropped at max_output anyway).
  */
 static int
 drain_first(struct remind *rm)
