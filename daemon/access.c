@@ -22,6 +22,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "access.h"
 #include "xmalloc.h"
@@ -71,6 +72,37 @@ const char *
 access_level_name(enum access_level l)
 {
 	return l == ACCESS_WRITE ? "write" : l == ACCESS_READ ? "read" : "none";
+}
+
+/*
+ * A CLASS value (as stored, or as written in iCalendar) as a rank: no
+ * class, or an empty one, is PUBLIC (the RFC's default); PUBLIC, PRIVATE
+ * and CONFIDENTIAL in any case are themselves; anything else (X-TOP-SECRET,
+ * a misspelling) is PRIVATE, as RFC 5545 3.8.1.3 says.
+ */
+enum access_class
+access_class_of(const char *class)
+{
+	if (class == NULL || *class == '\0' ||
+	    strcasecmp(class, "public") == 0)
+		return ACCESS_CLASS_PUBLIC;
+	if (strcasecmp(class, "confidential") == 0)
+		return ACCESS_CLASS_CONFIDENTIAL;
+	return ACCESS_CLASS_PRIVATE;
+}
+
+const char *
+access_class_name(enum access_class c)
+{
+	return c == ACCESS_CLASS_CONFIDENTIAL ? "confidential" :
+	    c == ACCESS_CLASS_PRIVATE ? "private" : "public";
+}
+
+/* May a reader cleared up to clearance read an event of class c? */
+int
+access_may_read(enum access_class clearance, enum access_class c)
+{
+	return c <= clearance;
 }
 
 /* A decimal id, or -1. */

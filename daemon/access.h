@@ -15,6 +15,17 @@
 
 enum access_level { ACCESS_NONE, ACCESS_READ, ACCESS_WRITE };
 
+/*
+ * An event's CLASS as a rank, lowest first, so that "may this role read
+ * it" is one comparison with the role's clearance (the highest rank it may
+ * read).  RFC 5545 3.8.1.3: a CLASS the reader does not know is PRIVATE.
+ */
+enum access_class {
+	ACCESS_CLASS_PUBLIC,
+	ACCESS_CLASS_PRIVATE,
+	ACCESS_CLASS_CONFIDENTIAL
+};
+
 struct access_ids {
 	unsigned	*ids;
 	size_t		 n;
@@ -30,6 +41,9 @@ struct access_config {
 enum access_level access_check(const struct access_config *, uid_t, uid_t,
 		     const gid_t *, size_t);
 const char	*access_level_name(enum access_level);
+enum access_class access_class_of(const char *);
+const char	*access_class_name(enum access_class);
+int		 access_may_read(enum access_class, enum access_class);
 int		 access_parse_users(const char *, const char *,
 		     struct access_ids *, char **);
 int		 access_parse_groups(const char *, const char *,

@@ -184,9 +184,31 @@ test_config(void)
 	config_free(cfg);
 }
 
+/* Classes as ranks: an unknown CLASS is PRIVATE (RFC 5545 3.8.1.3). */
+static void
+test_classes(void)
+{
+	CHECK_INT(access_class_of(NULL), ACCESS_CLASS_PUBLIC);
+	CHECK_INT(access_class_of(""), ACCESS_CLASS_PUBLIC);
+	CHECK_INT(access_class_of("PUBLIC"), ACCESS_CLASS_PUBLIC);
+	CHECK_INT(access_class_of("private"), ACCESS_CLASS_PRIVATE);
+	CHECK_INT(access_class_of("Confidential"), ACCESS_CLASS_CONFIDENTIAL);
+	CHECK_INT(access_class_of("X-TOP-SECRET"), ACCESS_CLASS_PRIVATE);
+	CHECK_INT(access_class_of("x-eyes-only"), ACCESS_CLASS_PRIVATE);
+	CHECK_INT(access_class_of("publicx"), ACCESS_CLASS_PRIVATE);
+	CHECK_STR(access_class_name(access_class_of("X-EYES-ONLY")), "private");
+	CHECK(access_may_read(ACCESS_CLASS_PUBLIC, ACCESS_CLASS_PUBLIC));
+	CHECK(!access_may_read(ACCESS_CLASS_PUBLIC, ACCESS_CLASS_PRIVATE));
+	CHECK(access_may_read(ACCESS_CLASS_CONFIDENTIAL,
+	    ACCESS_CLASS_PRIVATE));
+	CHECK(!access_may_read(ACCESS_CLASS_PRIVATE,
+	    ACCESS_CLASS_CONFIDENTIAL));
+}
+
 int
 main(void)
 {
+	test_classes();
 	test_defaults();
 	test_lists();
 	test_errors();
