@@ -63,22 +63,24 @@ store_put_itinerary(struct store *st, const struct event *ev, char **cause)
 	    "and anchor");
 }
 
-/* Fill a row's city and anchor fields (store_query's rows). */
-void
+/* Fill a row's city and anchor fields (store_query's rows): 0 or -1. */
+int
 store_load_itinerary(struct store *st, struct event *ev)
 {
 	sqlite3_stmt	*s;
+	int		 rc;
 
 	if ((s = store_stmt(st, sql_load, NULL)) == NULL)
-		return;
+		return -1;
 	store_bind_text(s, 1, ev->uid);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		ev->city = store_col_dup(s, 0);
 		ev->end_city = store_col_dup(s, 1);
 		ev->anchor = store_col_dup(s, 2);
 		ev->anchor_offset = sqlite3_column_int64(s, 3);
 	}
 	done(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* The UIDs of the live events anchored to uid. */

@@ -27,7 +27,7 @@ struct store_person_event {
 
 /* Hooks called by store.c inside store_put and for every loaded row. */
 int	 store_put_itinerary(struct store *, const struct event *, char **);
-void	 store_load_itinerary(struct store *, struct event *);
+int	 store_load_itinerary(struct store *, struct event *);
 
 int	 store_anchored(struct store *, const char *, char ***, size_t *,
 	     char **);

@@ -402,6 +402,23 @@ store_step_done(struct store *st, sqlite3_stmt *s, char **cause, const char *wha
 	return 0;
 }
 
+/*
+ * Transactions nest: the outermost store_begin opens the transaction
+ * (BEGIN IMMEDIATE) and each inner one a savepoint, so that an inner
+ * rollback undoes only the inner work and leaves the caller's transaction
+ * open for the caller to commit or roll back.  A commit with no
+ * transaction open (the outer one was rolled back under it, or SQLite
+ * aborted it) is an error, never a silent success.
+ */
+static int
+store_savepoint(struct store *st, const char *verb, int level, char **cause)
+{
+	char	sql[64];
+
+	snprintf(sql, sizeof sql, "%s kcal_sp%d", verb, level);
+	return store_exec(st, sql, cause);
+}
+
 int
 store_begin(struct store *st, char **cause)
 {
@@ -412,21 +429,37 @@ store_begin(struct store *st, char **cause)
 			    "writable store", st->ro_reason);
 		return -1;
 	}
-	if (st->depth++ > 0)
+	if (st->depth > 0) {
+		if (store_savepoint(st, "SAVEPOINT", st->depth, cause) != 0)
+			return -1;
+		st->depth++;
 		return 0;
-	if (store_step_done(st, st->stmt[S_BEGIN], cause, "cannot begin a write") != 0) {
-		st->depth = 0;
-		return -1;
 	}
+	if (store_step_done(st, st->stmt[S_BEGIN], cause, "cannot begin a write") != 0)
+		return -1;
+	st->depth = 1;
 	return 0;
 }
 
 int
 store_commit(struct store *st, char **cause)
 {
-	if (st->depth == 0 || --st->depth > 0)
+	if (st->depth == 0 || sqlite3_get_autocommit(st->db)) {
+		st->depth = 0;
+		if (cause != NULL)
+			*cause = xstrdup("cannot commit: the transaction was "
+			    "already rolled back");
+		return -1;
+	}
+	if (--st->depth > 0) {
+		if (store_savepoint(st, "RELEASE", st->depth, cause) != 0) {
+			store_rollback(st);
+			return -1;
+		}
 		return 0;
+	}
 	if (store_step_done(st, st->stmt[S_COMMIT], cause, "cannot commit") != 0) {
+		st->depth = 1;
 		store_rollback(st);
 		return -1;
 	}
@@ -448,9 +481,16 @@ store_lazy(struct store *st, int lazy)
 		    "PRAGMA synchronous = FULL", NULL);
 }
 
+/* Undo the innermost level: its savepoint, or the whole transaction. */
 void
 store_rollback(struct store *st)
 {
+	if (st->depth > 1 && !sqlite3_get_autocommit(st->db)) {
+		st->depth--;
+		if (store_savepoint(st, "ROLLBACK TO", st->depth, NULL) == 0 &&
+		    store_savepoint(st, "RELEASE", st->depth, NULL) == 0)
+			return;
+	}
 	st->depth = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		store_step_done(st, st->stmt[S_ROLLBACK], NULL, NULL);
@@ -622,13 +662,15 @@ store_col_dup(sqlite3_stmt *s, int i)
 	return v ? xstrdup((const char *)v) : NULL;
 }
 
-static void
+/* An event's participants: 0, or -1 if the store failed part-way. */
+static int
 load_parts(struct store *st, struct event *ev)
 {
 	sqlite3_stmt	*s = st->stmt[S_PARTS];
+	int		 rc;
 
 	store_bind_text(s, 1, ev->uid);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct participant *p;
 
 		ev->parts = xreallocarray(ev->parts, ev->nparts + 1,
@@ -641,6 +683,7 @@ load_parts(struct store *st, struct event *ev)
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static void
@@ -656,7 +699,12 @@ load_reminders(struct event *ev, const char *text)
 	}
 }
 
-static void
+/*
+ * A row as an event, with its participants and itinerary fields: -1 if
+ * any of those reads failed, so that no caller (the conflict check least
+ * of all) takes an event without its people for a whole one.
+ */
+static int
 load_row(struct store *st, sqlite3_stmt *s, struct event *ev)
 {
 	event_init(ev);
@@ -674,8 +722,9 @@ load_row(struct store *st, sqlite3_stmt *s, struct event *ev)
 	ev->created = sqlite3_column_int64(s, 16);
 	ev->last_modified = sqlite3_column_int64(s, 17);
 	load_reminders(ev, (const char *)sqlite3_column_text(s, 18));
-	load_parts(st, ev);
-	store_load_itinerary(st, ev);
+	if (load_parts(st, ev) != 0 || store_load_itinerary(st, ev) != 0)
+		return -1;
+	return 0;
 }
 
 static int64_t
@@ -719,7 +768,10 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 	store_bind_text(s, 10, q->shares);
 	store_bind_text(s, 11, q->shares_or_uid);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		load_row(st, s, &ev);
+		if (load_row(st, s, &ev) != 0) {
+			event_clear(&ev);
+			break;
+		}
 		stop = cb(arg, &ev, (const char *)sqlite3_column_text(s, 19));
 		event_clear(&ev);
 	}

@@ -589,6 +589,85 @@ test_transactions(struct store *st)
 	check_count(st, "events", NEVENTS - 2 + 2);
 }
 
+/*
+ * Nested transactions are savepoints: an inner rollback undoes only the
+ * inner work, and the caller's commit keeps the rest.  A commit with no
+ * transaction open fails instead of pretending to have written.
+ */
+static void
+test_savepoints(void)
+{
+	static const struct spec a = {
+	    .uid = "sp-a", .summary = "A", .start = "2026-03-01T10:00" };
+	static const struct spec b = {
+	    .uid = "sp-b", .summary = "B", .start = "2026-03-01T11:00" };
+	struct store	*st = store_open(":memory:", NULL);
+	char		*text = NULL, *cause = NULL;
+
+	CHECK_INT(store_begin(st, &cause), 0);
+	CHECK_INT(put(st, &a), 0);
+	CHECK_INT(store_begin(st, &cause), 0);
+	CHECK_INT(put(st, &b), 0);
+	store_rollback(st);			/* the inner level only */
+	CHECK_INT(store_commit(st, &cause), 0);
+	CHECK(cause == NULL);
+	CHECK_INT(store_get(st, "sp-a", &text, &cause), 0);
+	free(text);
+	text = NULL;
+	CHECK_INT(store_get(st, "sp-b", &text, &cause), STORE_NOT_FOUND);
+	/* Inner commit, outer rollback: nothing. */
+	CHECK_INT(store_begin(st, &cause), 0);
+	CHECK_INT(store_begin(st, &cause), 0);
+	CHECK_INT(put(st, &b), 0);
+	CHECK_INT(store_commit(st, &cause), 0);
+	store_rollback(st);
+	CHECK_INT(store_get(st, "sp-b", &text, &cause), STORE_NOT_FOUND);
+	/* No transaction: a commit is an error, not a success. */
+	CHECK_INT(store_commit(st, &cause), -1);
+	CHECK(cause != NULL && strstr(cause, "rolled back") != NULL);
+	free(cause);
+	cause = NULL;
+	/* The whole transaction rolled back under a caller: its commit fails. */
+	CHECK_INT(store_begin(st, &cause), 0);
+	CHECK_INT(put(st, &b), 0);
+	CHECK_INT(store_exec(st, "ROLLBACK", NULL), 0);
+	CHECK_INT(store_commit(st, &cause), -1);
+	free(cause);
+	cause = NULL;
+	CHECK_INT(store_get(st, "sp-b", &text, &cause), STORE_NOT_FOUND);
+	store_close(st);
+}
+
+/* A read that fails part-way is an error, not an event without its people. */
+static int
+count_cb(void *arg, const struct event *ev, const char *ical)
+{
+	(void)ev; (void)ical;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_read_errors(void)
+{
+	static const struct spec a = {
+	    .uid = "rd-a", .summary = "A", .start = "2026-03-01T10:00",
+	    .who = { "Kim", "Li" } };
+	struct store		*st = store_open(":memory:", NULL);
+	struct store_query	 q;
+	char			*cause = NULL;
+	int			 n = 0;
+
+	CHECK_INT(put(st, &a), 0);
+	CHECK_INT(store_exec(st, "DROP TABLE participants", NULL), 0);
+	query_init(&q, INT64_MIN, INT64_MAX);
+	CHECK_INT(store_query(st, &q, count_cb, &n, &cause), -1);
+	CHECK_INT(n, 0);
+	CHECK(cause != NULL);
+	free(cause);
+	store_close(st);
+}
+
 static void
 test_file(void)
 {
@@ -665,6 +744,8 @@ main(void)
 	test_counts_delete(st);
 	test_transactions(st);
 	store_close(st);
+	test_savepoints();
+	test_read_errors();
 	test_file();
 	test_expand();
 	icaltimezone_free_builtin_timezones();
