@@ -53,7 +53,11 @@ cmd_add_exec(struct cmd_ctx *ctx)
 		cmd_error(ctx, KCAL_E_EXISTS, "an event with UID %s exists", want);
 		goto out;
 	}
-	uid = want ? xstrdup(want) : event_new_uid();
+	if ((uid = want ? xstrdup(want) : event_new_uid()) == NULL) {
+		cmd_error(ctx, KCAL_E_STORE, "cannot make a UID: no randomness "
+		    "from the kernel");
+		goto out;
+	}
 	if (ch.kind == NULL)
 		ch.kind = "other";
 	/* Written out, so that a later "confirm" is a real change. */

@@ -491,6 +491,12 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		cmd_error(ctx, KCAL_E_STORE, "%s", why ? why : "event vanished");
 		goto out;
 	}
+	/* A new event never replaces one (the store's write is an upsert). */
+	if (uid == NULL && store_get(srv->store, new_uid, &old, NULL) == 0) {
+		cmd_error(ctx, KCAL_E_EXISTS, "an event with UID %s exists",
+		    new_uid);
+		goto out;
+	}
 	rc = ical_apply(old, &ch, new_uid, server_now(srv), srv->cfg->home_tz,
 	    &text, &ev, &why);
 	if (rc < 0) {

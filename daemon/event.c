@@ -1,4 +1,5 @@
 /* event.c — the event model's vocabulary and its JSON form on the wire. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,17 +92,44 @@ event_change_clear(struct event_change *c)
 	event_change_init(c);
 }
 
-/* A new RFC 5545 UID: 128 random bits as a UUID, @kcal. */
+/* n random bytes from the kernel (getrandom, else /dev/urandom): 0 or -1. */
+static int
+random_bytes(unsigned char *b, size_t n)
+{
+	size_t	 got = 0;
+	ssize_t	 r;
+	FILE	*fp;
+
+	while (got < n) {
+		r = getrandom(b + got, n - got, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got == n)
+		return 0;
+	if ((fp = fopen("/dev/urandom", "re")) == NULL)
+		return -1;
+	got = fread(b, 1, n, fp);
+	fclose(fp);
+	return got == n ? 0 : -1;
+}
+
+/*
+ * A new RFC 5545 UID: 128 random bits as a UUID, @kcal; NULL when the
+ * kernel gives no randomness (never a predictable fallback, which would
+ * make the same UIDs after every start).
+ */
 char *
 event_new_uid(void)
 {
 	unsigned char	 b[16];
 	char		*s;
 
-	if (getrandom(b, sizeof b, 0) != sizeof b) {
-		for (size_t i = 0; i < sizeof b; i++)
-			b[i] = (unsigned char)random();
-	}
+	if (random_bytes(b, sizeof b) != 0)
+		return NULL;
 	b[6] = (b[6] & 0x0f) | 0x40;
 	b[8] = (b[8] & 0x3f) | 0x80;
 	xasprintf(&s, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
