@@ -8,14 +8,8 @@
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 PORT=$(free_port)
-if "$KCALD" --help | grep -q -- --http; then
-	start_daemon --http "127.0.0.1:$PORT" --log-level info || exit 1
-	http="--http 127.0.0.1:$PORT"
-else
-	start_daemon --log-level info || exit 1
-	http=
-	skip "feed polling under load: this kcald has no --http"
-fi
+start_daemon --http "127.0.0.1:$PORT" --log-level info || exit 1
+http="--http 127.0.0.1:$PORT"
 out=$("$PY" "$top/tests/load/load.py" --socket "$KCAL_SOCKET" $http \
 	--clients 200 --seconds "${KCAL_LOAD_SECONDS:-3}" --json "$T/load.json" 2>&1)
 rc=$?
