@@ -149,6 +149,22 @@ $(BUILD)/bench/%: tests/bench/%.c
 bench: all $(BENCH_BIN)
 	@BUILD=$(BUILD) python3 tests/bench/bench.py
 
+# The Debian package (contrib/debian, README.md "Debian package"): the
+# source is copied to $(BUILD)/deb/kcal-$(VERSION) with contrib/debian as
+# its debian/, then built there by dpkg-buildpackage; the .deb lands in
+# $(BUILD)/deb/ and lintian's verdict in $(BUILD)/deb/lintian.txt.
+DEB_DIR := $(BUILD)/deb/kcal-$(VERSION)
+deb:
+	@sh contrib/deps.sh deb
+	@rm -rf $(BUILD)/deb && mkdir -p $(DEB_DIR)
+	@cp -R Makefile README.md include daemon client contrib tests $(DEB_DIR)/
+	@cp -R contrib/debian $(DEB_DIR)/debian
+	@cd $(DEB_DIR) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+	    { tail -n 30 ../build.log; exit 1; }
+	@lintian --display-info --pedantic $(BUILD)/deb/kcal_*.deb >$(BUILD)/deb/lintian.txt 2>&1 || true
+	@ls $(BUILD)/deb/*.deb
+	@cat $(BUILD)/deb/lintian.txt
+
 run: build-deps
 	@$(MAKE) --no-print-directory all
 	@sh contrib/run-demo.sh $(BUILD)
@@ -171,7 +187,7 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps build-deps tests test test-asan bench run install clean \
+.PHONY: all deps build-deps tests test test-asan bench run install clean deb \
 	fuzz fuzz-targets test-valgrind test-killloop-long load
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

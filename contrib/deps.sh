@@ -1,5 +1,5 @@
 #!/bin/sh
-# contrib/deps.sh [build|test|fuzz|valgrind] — make sure the Debian
+# contrib/deps.sh [build|test|fuzz|valgrind|deb] — make sure the Debian
 # packages kcal needs (to build; to test; for make fuzz; for make
 # test-valgrind)
 # are installed.  As root, installs what is missing with apt-get; otherwise
@@ -43,6 +43,11 @@ if [ "$what" = fuzz ]; then	# clang and its libFuzzer runtime
 	    clang -x c -fsanitize=fuzzer -o /dev/null -'
 fi
 [ "$what" = valgrind ] && need valgrind command -v valgrind
+if [ "$what" = deb ]; then	# make deb
+	need dpkg-dev command -v dpkg-buildpackage
+	need debhelper command -v dh
+	need lintian command -v lintian
+fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "installing:$missing"
