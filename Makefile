@@ -181,7 +181,9 @@ install: all
 	install -m 644 contrib/man/kcald.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 contrib/completion/kcal.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcal
 	install -d $(DESTDIR)$(PREFIX)/share/kcal
-	install -m 755 contrib/notify/kcal-notify-send $(DESTDIR)$(PREFIX)/share/kcal/
+	install -m 755 contrib/notify/kcal-notify-send contrib/notify/kcal-notify-mail \
+	    contrib/notify/kcal-notify-push $(DESTDIR)$(PREFIX)/share/kcal/
+	install -m 644 contrib/notify/kcal-notify-lib.sh $(DESTDIR)$(PREFIX)/share/kcal/
 	sed 's|@BINDIR@|$(PREFIX)/bin|' contrib/systemd/kcald.service > $(DESTDIR)$(PREFIX)/lib/systemd/user/kcald.service
 
 clean:
