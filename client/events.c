@@ -281,6 +281,21 @@ default_window(json_t *req)
 	free(s);
 }
 
+/* An empty window says so, instead of printing a bare header. */
+static void
+no_events(json_t *req)
+{
+	const char	*from = json_string_value(json_object_get(req, "from"));
+	const char	*to = json_string_value(json_object_get(req, "to"));
+
+	if (from != NULL && to != NULL)
+		printf("No events from %s to %s.\n", from, to);
+	else if (from != NULL)
+		printf("No events from %s on.\n", from);
+	else
+		printf("No events before %s.\n", to ? to : "the end of time");
+}
+
 static const char list_help[] =
 "  --from WHEN           start of the window (dates are read in the home zone)\n"
 "  --to WHEN             end of the window (exclusive)\n"
@@ -341,11 +356,14 @@ cmd_list(int argc, char **argv)
 		usage_error(sc, "--format must be table, json or tsv");
 	if (!json_object_get(req, "from") && !json_object_get(req, "to"))
 		default_window(req);
+	json_incref(req);	/* kept for the empty window's message */
 	res = call(req);
 	if (strcmp(format, "json") == 0)
 		out_json(stdout, res);
 	else if (strcmp(format, "tsv") == 0)
 		out_tsv(stdout, json_object_get(res, "events"));
+	else if (json_array_size(json_object_get(res, "events")) == 0)
+		no_events(req);
 	else {
 		out_table(stdout, json_object_get(res, "events"),
 		    out_color(stdout));
@@ -356,6 +374,7 @@ cmd_list(int argc, char **argv)
 			    json_object_get(res, "limit")));
 	}
 	json_decref(res);
+	json_decref(req);
 	return 0;
 }
 

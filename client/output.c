@@ -159,6 +159,31 @@ time_cell(json_t *ev)
 	return s;
 }
 
+/*
+ * A leg across zones on the home clock: "09:00-11:15 KST", when either end
+ * is in another zone than home's.
+ */
+static char *
+home_leg(json_t *ev)
+{
+	const char	*st = str(ev, "start"), *en = str(ev, "end");
+	const char	*sh = str(ev, "start_home"), *eh = str(ev, "end_home");
+	char		*s;
+
+	if (strlen(st) < 19 || strlen(en) < 19 || strlen(sh) < 19 ||
+	    strlen(eh) < 19 ||
+	    (strcmp(st + 19, sh + 19) == 0 && strcmp(en + 19, eh + 19) == 0))
+		return xstrdup("");
+	/* The home date when it is not the row's; the end's, when later. */
+	xasprintf(&s, "%.*s%s%.5s-%.5s %s%s%.*s%s",
+	    strncmp(st, sh, 10) != 0 ? 5 : 0, sh + 5,
+	    strncmp(st, sh, 10) != 0 ? " " : "", sh + 11, eh + 11,
+	    str(ev, "home_abbr"), strncmp(sh, eh, 10) != 0 ? " (to " : "",
+	    strncmp(sh, eh, 10) != 0 ? 5 : 0, eh + 5,
+	    strncmp(sh, eh, 10) != 0 ? ")" : "");
+	return s;
+}
+
 /* The HOME cell: the start on the home clock, when it differs. */
 static char *
 home_cell(json_t *ev)
@@ -166,6 +191,9 @@ home_cell(json_t *ev)
 	const char	*st = str(ev, "start"), *sh = str(ev, "start_home");
 	char		*s;
 
+	if (!json_is_true(json_object_get(ev, "all_day")) &&
+	    json_string_value(json_object_get(ev, "end_tz")) != NULL)
+		return home_leg(ev);
 	if (json_is_true(json_object_get(ev, "all_day")) ||
 	    strlen(st) < 19 || strlen(sh) < 19 || strcmp(st + 19, sh + 19) == 0)
 		return xstrdup("");

@@ -241,9 +241,10 @@ event_to_json(const struct event *ev, const char *home)
 	}
 	json_object_set_new(o, "remind_at", r);
 	json_object_set_new(o, "sequence", json_integer(ev->sequence));
+	/* 0: not known (an imported event without CREATED/LAST-MODIFIED). */
 	tz_iso("UTC", ev->created, iso, sizeof iso);
-	set_str(o, "created", iso);
+	set_str(o, "created", ev->created != 0 ? iso : NULL);
 	tz_iso("UTC", ev->last_modified, iso, sizeof iso);
-	set_str(o, "last_modified", iso);
+	set_str(o, "last_modified", ev->last_modified != 0 ? iso : NULL);
 	return o;
 }
