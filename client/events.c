@@ -132,8 +132,8 @@ event_opt(const struct subcmd *sc, json_t *req, int ch, const char *arg)
 	case O_END: req_set_when(sc, req, "end", arg); break;
 	case O_DURATION: json_object_set_new(req, "duration",
 	    json_integer(parse_dur_arg(sc, "--duration", arg))); break;
-	case O_TZ: req_set_str(req, "tz", arg); break;
-	case O_END_TZ: req_set_str(req, "end_tz", arg); break;
+	case O_TZ: req_set_zone(sc, req, "tz", arg); break;
+	case O_END_TZ: req_set_zone(sc, req, "end_tz", arg); break;
 	case O_ALL_DAY: json_object_set_new(req, "all_day", json_true()); break;
 	case O_KIND: req_set_str(req, "kind", arg); break;
 	case O_LOCATION: req_set_str(req, "location", arg); break;

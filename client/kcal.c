@@ -142,16 +142,49 @@ finish(void)
 	conn = NULL;
 }
 
-/* A WHEN option's wire form, or a usage error naming the accepted forms. */
+/* Parse a WHEN option, or a usage error saying why or naming the forms. */
+static void
+when_or_die(const struct subcmd *sc, const char *opt, const char *s,
+    struct when *w)
+{
+	const char	*why = NULL;
+
+	if (when_parse_why(s, (int64_t)time(NULL), w, &why) != 0) {
+		if (why != NULL)
+			usage_error(sc, "%s: cannot read \"%s\": %s", opt, s,
+			    why);
+		usage_error(sc, "%s: cannot read \"%s\"; use %s", opt, s,
+		    WHEN_FORMS);
+	}
+}
+
+/* A WHEN option's wire form; a zone inside it is for --start/--end only. */
 char *
 parse_when_arg(const struct subcmd *sc, const char *opt, const char *s)
 {
 	struct when	w;
 
-	if (when_parse(s, (int64_t)time(NULL), &w) != 0)
-		usage_error(sc, "%s: cannot read \"%s\"; use %s", opt, s,
-		    WHEN_FORMS);
+	when_or_die(sc, opt, s, &w);
+	if (w.zone[0] != '\0')
+		usage_error(sc, "%s: a zone inside WHEN (\"%s\") is read only "
+		    "by --start and --end; give %s without it", opt, w.zone, opt);
 	return when_format_wire(&w);
+}
+
+/*
+ * The zone of --start (tz) or --end (end_tz), from --tz/--end-tz or from a
+ * zone inside WHEN; the two must agree.
+ */
+void
+req_set_zone(const struct subcmd *sc, json_t *req, const char *key,
+    const char *zone)
+{
+	const char	*had = json_string_value(json_object_get(req, key));
+
+	if (had != NULL && strcmp(had, zone) != 0)
+		usage_error(sc, "two zones for the %s: %s and %s",
+		    strcmp(key, "tz") == 0 ? "start" : "end", had, zone);
+	req_set_str(req, key, zone);
 }
 
 /* Request builders shared by the subcommand modules. */
@@ -168,8 +201,20 @@ req_set_when(const struct subcmd *sc, json_t *req, const char *key,
 {
 	char	opt[32], *wire;
 
+	struct when	w;
+
 	snprintf(opt, sizeof opt, "--%s", key);
-	wire = parse_when_arg(sc, opt, arg);
+	if (strcmp(key, "start") != 0 && strcmp(key, "end") != 0) {
+		wire = parse_when_arg(sc, opt, arg);
+		req_set_str(req, key, wire);
+		free(wire);
+		return;
+	}
+	when_or_die(sc, opt, arg, &w);
+	if (w.zone[0] != '\0')
+		req_set_zone(sc, req, strcmp(key, "start") == 0 ? "tz" :
+		    "end_tz", w.zone);
+	wire = when_format_wire(&w);
 	req_set_str(req, key, wire);
 	free(wire);
 }

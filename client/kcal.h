@@ -56,6 +56,8 @@ int	 want_help(int, char **, const struct subcmd *);
 char	*parse_when_arg(const struct subcmd *, const char *, const char *);
 const struct subcmd *subcmd_find(const char *);
 void	 req_set_str(json_t *, const char *, const char *);
+void	 req_set_zone(const struct subcmd *, json_t *, const char *,
+	     const char *);
 void	 req_set_when(const struct subcmd *, json_t *, const char *,
 	     const char *);
 long long parse_dur_arg(const struct subcmd *, const char *, const char *);

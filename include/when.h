@@ -24,14 +24,18 @@ struct when {
 	int		year, mon, day;		/* DATE and LOCAL */
 	int		hour, min, sec;		/* LOCAL */
 	int64_t		utc;			/* UTC: seconds since the epoch */
+	char		zone[64];		/* "... Asia/Shanghai": "" if none */
 };
 
 #define WHEN_FORMS "YYYY-MM-DD, \"YYYY-MM-DD HH:MM\", YYYY-MM-DDTHH:MM[:SS][Z], " \
-	"now, today, tomorrow, +90s, +30m, +2h, +3d"
+	"now, today, tomorrow, +90s, +30m, +2h, +3d, \"tomorrow 10:00\", " \
+	"\"fri 14:30\", \"next monday 9:00\", \"jan 5 19:00\", " \
+	"\"2026-01-05 19:00 Asia/Shanghai\""
 #define DUR_FORMS "90s, 30m, 2h, 1h30m, 1d, 1w (units s, m, h, d, w)"
 
 int	 when_parse_abs(const char *, struct when *);
 int	 when_parse(const char *, int64_t, struct when *);
+int	 when_parse_why(const char *, int64_t, struct when *, const char **);
 int	 dur_parse(const char *, int64_t *);
 char	*when_format_wire(const struct when *);
 void	 dur_format(int64_t, char *, size_t);

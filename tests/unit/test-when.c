@@ -99,7 +99,7 @@ test_rejects(void)
 		/* outside the years kcal accepts */
 		"1899-12-31", "3000-01-01", "0000-01-01",
 		/* words and relative forms it does not know */
-		"yesterday", "Today", "NOW", "next week", "+2", "+h", "+2x",
+		"yesterday", "next week", "+2", "+h", "+2x",
 		"+-2h", "+ 2h", "2h", "+0s", "+1.5h",
 		/* huge */
 		"+99999999999999999999999s", "+100000001s", "+36501d",
@@ -268,6 +268,107 @@ test_civil(void)
 	CHECK(when_valid_date(2026, 7, 31));
 }
 
+static void
+check_date(const char *s, int y, int mo, int d)
+{
+	struct when	w;
+
+	CHECK_INT(when_parse(s, NOW, &w), 0);
+	CHECK_INT(w.kind, WHEN_DATE);
+	if (w.year != y || w.mon != mo || w.day != d)
+		fprintf(stderr, "\"%s\" is %04d-%02d-%02d\n", s, w.year, w.mon,
+		    w.day);
+	CHECK(w.year == y && w.mon == mo && w.day == d);
+}
+
+/* A refusal that says why (why_part in its message). */
+static void
+check_refused(const char *s, const char *why_part)
+{
+	struct when	 w;
+	const char	*why = NULL;
+
+	CHECK_INT(when_parse_why(s, NOW, &w, &why), -1);
+	if (why_part != NULL) {
+		CHECK(why != NULL && strstr(why, why_part) != NULL);
+		if (why == NULL || strstr(why, why_part) == NULL)
+			fprintf(stderr, "\"%s\": why is \"%s\"\n", s,
+			    why ? why : "(null)");
+	}
+}
+
+/*
+ * Dates as people type them.  NOW is Monday 2026-01-05 01:00 in Seoul
+ * (TZ), so "today" is a Monday.
+ */
+static void
+test_words(void)
+{
+	struct when	w;
+
+	set_tz("Asia/Seoul");
+	check_local("tomorrow 10:00", 2026, 1, 6, 10, 0, 0);
+	check_local("Tomorrow 10:00", 2026, 1, 6, 10, 0, 0);
+	check_local("today 23:59:30", 2026, 1, 5, 23, 59, 30);
+	check_local("fri 14:30", 2026, 1, 9, 14, 30, 0);
+	check_local("Friday 2:30pm", 2026, 1, 9, 14, 30, 0);
+	check_local("wed 9:30 pm", 2026, 1, 7, 21, 30, 0);
+	check_local("next monday 9:00", 2026, 1, 12, 9, 0, 0);
+	check_local("next tue 9:00", 2026, 1, 6, 9, 0, 0);
+	check_local("jan 5 19:00", 2026, 1, 5, 19, 0, 0);
+	check_local("jan 4 19:00", 2027, 1, 4, 19, 0, 0);
+	check_local("5 jan 19:00", 2026, 1, 5, 19, 0, 0);
+	check_local("14:30", 2026, 1, 5, 14, 30, 0);
+	check_local("9am", 2026, 1, 5, 9, 0, 0);
+	check_local("12am", 2026, 1, 5, 0, 0, 0);
+	check_local("12pm", 2026, 1, 5, 12, 0, 0);
+	check_local("12:30 am", 2026, 1, 5, 0, 30, 0);
+	check_date("fri", 2026, 1, 9);
+	check_date("next fri", 2026, 1, 9);
+	check_date("next mon", 2026, 1, 12);
+	check_date("sept 3", 2026, 9, 3);
+	check_date("5 jan 2027", 2027, 1, 5);
+	check_date("jan 5, 2027", 2027, 1, 5);
+	check_date("feb 29 2028", 2028, 2, 29);
+	check_date("Dec 31", 2026, 12, 31);
+	/* A zone inside WHEN is carried, for the daemon to read the time in. */
+	check_local("2026-01-05 19:00 Asia/Shanghai", 2026, 1, 5, 19, 0, 0);
+	CHECK_INT(when_parse("2026-01-05 19:00 Asia/Shanghai", NOW, &w), 0);
+	CHECK_STR(w.zone, "Asia/Shanghai");
+	CHECK_INT(when_parse("2026-01-05T19:00 America/Argentina/Buenos_Aires",
+	    NOW, &w), 0);
+	CHECK_STR(w.zone, "America/Argentina/Buenos_Aires");
+	CHECK_INT(w.kind, WHEN_LOCAL);
+	CHECK_INT(when_parse("tomorrow 10:00 UTC", NOW, &w), 0);
+	CHECK_STR(w.zone, "UTC");
+	CHECK_INT(when_parse("tomorrow 10:00", NOW, &w), 0);
+	CHECK_STR(w.zone, "");
+	/* Each ambiguity refused, saying why. */
+	check_refused("monday 9:00", "today");
+	check_refused("mon", "today");
+	check_refused("next 5", "weekday");
+	check_refused("next week", "weekday");
+	check_refused("feb 30", "many days");
+	check_refused("apr 31 10:00", "many days");
+	check_refused("feb 29 19:00", "give the year");
+	/* And what is not WHEN at all. */
+	check_refused("13pm", NULL);
+	check_refused("0am", NULL);
+	check_refused("fri 25:00", NULL);
+	check_refused("fri 14:30 Mars", NULL);
+	check_refused("2026-01-05T10:00Z Asia/Shanghai", NULL);
+	check_refused("+2h Asia/Shanghai", NULL);
+	check_refused("now Asia/Shanghai", NULL);
+	check_refused("ju 5", NULL);
+	check_refused("jan", NULL);
+	check_refused("5", NULL);
+	check_refused("fri  14:30", NULL);
+	check_refused("fri 14:30 ", NULL);
+	check_refused("fri 14:30 Asia/../../etc/passwd", NULL);
+	check_refused("jan 5 19:00 2026", NULL);
+	check_refused("a b c d e f g", NULL);
+}
+
 int
 main(void)
 {
@@ -277,5 +378,6 @@ main(void)
 	test_dur();
 	test_dur_format();
 	test_civil();
+	test_words();
 	TEST_DONE();
 }
