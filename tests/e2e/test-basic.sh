@@ -234,7 +234,7 @@ check_rc "an unknown end zone: exit 1" 1 \
 	kcal add "X" --start "2026-01-05 10:00" --end-tz Nowhere/City \
 	--end "2026-01-05 12:00"
 for d in 2026-02-30 2026-13-01 "2026-01-05 25:00" "2026-01-05 12:60" \
-	"next tuesday" 1x "" + 2026-1-5 "+99999999999999999999h"; do
+	"next tuesdays" 1x "" + 2026-1-5 "+99999999999999999999h"; do
 	check_rc "bad date \"$d\": usage (exit 2)" 2 kcal add X --start "$d"
 done
 check_match "a bad date names the accepted forms" \
