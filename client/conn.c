@@ -14,6 +14,7 @@
 
 #include "conn.h"
 #include "kcal-protocol.h"
+#include "peer.h"
 #include "xmalloc.h"
 
 struct conn {
@@ -44,6 +45,10 @@ conn_open(const char *path, char **cause)
 		    strerror(errno));
 		if (fd != -1)
 			close(fd);
+		return NULL;
+	}
+	if (peer_check(fd, path, cause) != 0) {	/* before a byte is sent */
+		close(fd);
 		return NULL;
 	}
 	c = xcalloc(1, sizeof *c);

@@ -2,8 +2,25 @@
  * kcald.c — the daemon's entry point: options, configuration, start-up and
  * shutdown.  Settings come from built-in defaults, then the config file,
  * then the command line (which wins, also after a SIGHUP reload).
+ *
+ * Everything kcald creates is private: it runs under umask 077 (the store,
+ * its -wal and -shm, the lock and log files are 0600, directories 0700;
+ * the socket is made 0660 on purpose with socket_group).  Hooks inherit
+ * that umask, as they would under systemd's UMask=0077.
+ *
+ * -D forks first and opens everything in the child.  SQLite's locks are
+ * POSIX locks, which belong to a process and are not inherited: a store
+ * opened before the fork is held by no one once the parent exits, and the
+ * next sqlite3 shell or backup that opens and closes it takes itself for
+ * the last user, checkpoints and deletes the WAL under the daemon, whose
+ * later acknowledged writes then go to a deleted file.  The parent waits
+ * on a pipe until the child is ready (or has failed, having said why on
+ * the same stderr), so a failure to start still exits non-zero.
  */
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,14 +198,70 @@ parse_options(int argc, char **argv)
 	}
 }
 
+/*
+ * -D: fork and return in the child, in a session of its own; the parent
+ * exits 0 when the child says it is ready (detach_ready), else with the
+ * child's status.  The child's start-up messages reach the terminal.
+ */
+static int
+detach(void)
+{
+	int	 p[2], status;
+	pid_t	 pid;
+	char	 c;
+	ssize_t	 n;
+
+	if (pipe2(p, O_CLOEXEC) != 0 || (pid = fork()) == -1) {
+		fprintf(stderr, "kcald: cannot detach: %s\n", strerror(errno));
+		exit(1);
+	}
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		return p[1];
+	}
+	/* The parent leaves with _exit: the atexit work is the child's. */
+	close(p[1]);
+	while ((n = read(p[0], &c, 1)) == -1 && errno == EINTR)
+		;
+	if (n == 1)
+		_exit(0);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(status))
+		_exit(WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 1);
+	fprintf(stderr, "kcald: the daemon died while starting (signal %d)\n",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	_exit(1);
+}
+
+/* The child is ready: standard streams to /dev/null, the parent told. */
+static void
+detach_ready(int fd)
+{
+	int	null;
+
+	if ((null = open("/dev/null", O_RDWR)) != -1) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	if (write(fd, "r", 1) != 1)
+		log_warn("cannot tell the parent process kcald is ready");
+	close(fd);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct server	 srv;
 	struct config	*cfg;
 	char		*cause = NULL;
-	int		 daemonize = 0;
+	int		 daemonize = 0, ready_fd = -1;
 
+	umask(077);
 	parse_options(argc, argv);
 	for (int i = 0; i < noverrides; i++)
 		if (strcmp(overrides[i].key, "daemonize") == 0) {
@@ -206,6 +279,8 @@ main(int argc, char **argv)
 		config_free(cfg);
 		return 1;
 	}
+	if (daemonize)
+		ready_fd = detach();
 	if (server_init(&srv, cfg, &cause) != 0) {
 		fprintf(stderr, "kcald: %s\n", cause);
 		free(cause);
@@ -213,12 +288,10 @@ main(int argc, char **argv)
 		config_free(cfg);
 		return 1;
 	}
-	if (daemonize && daemon(1, 0) != 0)
-		fatal("daemon");
-	if (daemonize)
-		event_reinit(srv.base);
 	log_info("kcald %s listening on %s (store %s, home zone %s)",
 	    KCAL_VERSION, cfg->socket_path, cfg->db_path, cfg->home_tz);
+	if (ready_fd != -1)
+		detach_ready(ready_fd);
 	server_loop(&srv);
 	server_free(&srv);
 	log_info("stopped");

@@ -1,5 +1,14 @@
 /* log.c — the daemon's log: stderr by default, or a file (reopened on
- * SIGHUP so logrotate works).  Each line: ISO time, level, message. */
+ * SIGHUP so logrotate works).  Each line: ISO time, level, message.
+ *
+ * Messages carry text from clients (summaries, import names, request
+ * fields), so control characters are escaped here, in the one place every
+ * line passes through: a newline in a summary must not start a forged line
+ * ("kcald[warn]: store: integrity check FAILED"), nor an ESC drive the
+ * terminal of whoever reads the log.  \n, \r and \t are written as such,
+ * other C0 controls, DEL and the C1 controls (U+0080..U+009F, which some
+ * terminals obey) as \xNN per byte.  Backslashes are left alone: an escape
+ * may be ambiguous to read, but it can never end a line. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,6 +80,39 @@ log_close(void)
 	log_path = NULL;
 }
 
+/* msg with its control characters escaped (see the top of the file). */
+static char *
+log_escape(const char *msg)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p;
+	char			*out, *o;
+
+	out = o = xmalloc(strlen(msg) * 4 + 1);
+	for (p = (const unsigned char *)msg; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != 0x7f && !(p[0] == 0xc2 &&
+		    p[1] >= 0x80 && p[1] <= 0x9f)) {
+			*o++ = (char)*p;
+			continue;
+		}
+		*o++ = '\\';
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*o++ = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
+		else {
+			if (*p == 0xc2) {	/* a C1 control: both bytes */
+				memcpy(o, "xc2\\", 4);
+				o += 4;
+				p++;
+			}
+			*o++ = 'x';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 /*
  * One line, written at once: stderr is unbuffered, and a line written in
  * pieces cost four write()s (a burst of 1,000 reminders logs 1,000 lines
@@ -80,7 +122,7 @@ static void
 vlog(int level, int with_errno, const char *fmt, va_list ap)
 {
 	FILE		*fp = log_fp ? log_fp : stderr;
-	char		 stamp[32], *msg = NULL, *line = NULL;
+	char		 stamp[32], *msg = NULL, *safe, *line = NULL;
 	time_t		 now = time(NULL);
 	struct tm	 tm;
 	int		 saved = errno, n;
@@ -91,9 +133,11 @@ vlog(int level, int with_errno, const char *fmt, va_list ap)
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (vasprintf(&msg, fmt, ap) == -1)
 		return;
+	safe = log_escape(msg);
 	n = asprintf(&line, "%s kcald[%s]: %s%s%s\n", stamp,
-	    level_names[level], msg, with_errno ? ": " : "",
+	    level_names[level], safe, with_errno ? ": " : "",
 	    with_errno ? strerror(saved) : "");
+	free(safe);
 	if (n != -1) {
 		fwrite(line, 1, (size_t)n, fp);
 		fflush(fp);

@@ -6,8 +6,10 @@
  * already answers on the socket, remove a stale one, create the directory
  * 0700 and bind under a tight umask so the socket is 0600 from birth (with
  * socket_group: then given to the group and made 0660, its new directory
- * 0710), and pause accepting (rather than spin) when out of file
- * descriptors.
+ * 0710), refuse a directory that is not kcald's own (trust.c), and pause
+ * accepting (rather than spin) when out of file descriptors.
+ * The data directory is checked, locked and its store files made private
+ * (trust.c) before the store is opened.
  * Signals are handled in the loop (libevent evsignal), never in a handler.
  */
 #include <sys/socket.h>
@@ -30,6 +32,7 @@
 #include "remind.h"
 #include "server.h"
 #include "store.h"
+#include "trust.h"
 #include "xmalloc.h"
 
 /* mkdir -p with mode for each created component. */
@@ -95,11 +98,10 @@ socket_dir(const char *path, const struct config *cfg, char **cause)
 			free(dir);
 			return -1;
 		}
-		if (cfg->access.has_socket_group)
+		if (trust_dir(dir, "socket dir", cause) != 0)
+			rc = -1;
+		else if (cfg->access.has_socket_group)
 			rc = socket_dir_group(dir, created, cfg, cause);
-		else if (sb.st_uid != getuid() || (sb.st_mode & 077) != 0)
-			log_warnx("%s is not private to this user (mode %o)",
-			    dir, (unsigned)(sb.st_mode & 0777));
 	}
 	free(dir);
 	return rc;
@@ -254,6 +256,42 @@ base_new(void)
 	return base;
 }
 
+/*
+ * The data directory, kcald's own (trust.c), private and locked against a
+ * second kcald before the store in it is opened; a store elsewhere (the db
+ * setting) must be in a directory of kcald's own too.
+ */
+static int
+data_dir_open(struct server *srv, const struct config *cfg, char **cause)
+{
+	char	*dir, *slash;
+	int	 rc = 0;
+
+	if (mkdir_p(cfg->data_dir, 0700) != 0) {
+		xasprintf(cause, "cannot create %s: %s", cfg->data_dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (trust_dir(cfg->data_dir, "data dir", cause) != 0)
+		return -1;
+	trust_tighten_dir(cfg->data_dir);
+	if ((srv->lock_fd = trust_lock(cfg->data_dir, cause)) == -1)
+		return -1;
+	dir = xstrdup(cfg->db_path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (access(dir, F_OK) == 0)
+			rc = trust_dir(dir, "store dir", cause);
+	}
+	free(dir);
+	if (rc != 0)
+		return -1;
+	trust_tighten_store(cfg->db_path);
+	if ((srv->store = store_open(cfg->db_path, cause)) == NULL)
+		return -1;
+	return 0;
+}
+
 int
 server_init(struct server *srv, struct config *cfg, char **cause)
 {
@@ -263,17 +301,13 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	srv->cfg = cfg;
 	srv->started = time(NULL);
 	srv->socket_fd = -1;
+	srv->lock_fd = -1;
 	TAILQ_INIT(&srv->clients);
 	TAILQ_INIT(&srv->dead);
 	signal(SIGPIPE, SIG_IGN);
 	if ((srv->base = base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if (mkdir_p(cfg->data_dir, 0700) != 0) {
-		xasprintf(cause, "cannot create %s: %s", cfg->data_dir,
-		    strerror(errno));
-		return -1;
-	}
-	if ((srv->store = store_open(cfg->db_path, cause)) == NULL)
+	if (data_dir_open(srv, cfg, cause) != 0)
 		return -1;
 	if (store_readonly(srv->store))
 		log_warnx("the store is read-only (%s): starting in read-only "
@@ -335,6 +369,8 @@ server_free(struct server *srv)
 	http_free(srv->http);
 	feeds_free(srv->feeds);
 	store_close(srv->store);
+	if (srv->lock_fd >= 0)
+		close(srv->lock_fd);
 	if (srv->base != NULL)
 		event_base_free(srv->base);
 }

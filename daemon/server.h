@@ -54,6 +54,7 @@ struct server {
 	uint64_t		 generation;	/* bumped by every write */
 	time_t			 started;
 	int			 socket_fd;
+	int			 lock_fd;	/* trust.c: the data dir's lock */
 };
 
 int	 server_init(struct server *, struct config *, char **);

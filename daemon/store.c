@@ -11,6 +11,7 @@
  * also bounds start from below by from minus the longest duration stored,
  * which an expression index answers in O(log n).
  */
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,12 +270,54 @@ migrate(struct store *st, char **cause)
 	return 0;
 }
 
+/*
+ * PRAGMA quick_check: "ok", or the problems it found (the first few, on one
+ * line, and how many more), or the error that stopped it -- never SQLite's
+ * last error code, which a check that ran to the end leaves at "not an
+ * error".
+ */
+static int
+quick_check(struct store *st, char **cause)
+{
+	sqlite3_stmt	*s;
+	char		*found = NULL, *p;
+	const char	*row;
+	int		 rc, rows = 0;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s,
+	    NULL) != SQLITE_OK) {
+		store_db_cause(st, cause, "the store cannot be checked");
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((row = (const char *)sqlite3_column_text(s, 0)) == NULL)
+			row = "(null)";
+		if (rows++ < 3) {
+			p = found;
+			xasprintf(&found, "%s%s%s", p ? p : "", p ? "; " : "",
+			    row);
+			free(p);
+		}
+	}
+	sqlite3_finalize(s);
+	for (p = found; p != NULL && *p != '\0'; p++)
+		if (*p == '\n')
+			*p = ' ';	/* "*** in database main ***\nPage 5..." */
+	if (rc == SQLITE_DONE && rows == 1 && strcmp(found, "ok") == 0)
+		rc = 0;
+	else if (rc != SQLITE_DONE)
+		store_db_cause(st, cause, "the store failed its integrity check");
+	else
+		xasprintf(cause, "the store failed its integrity check: %s%s",
+		    found != NULL ? found : "no answer", rows > 3 ?
+		    " (and more)" : "");
+	free(found);
+	return rc == 0 ? 0 : -1;
+}
+
 static int
 configure(struct store *st, char **cause)
 {
-	sqlite3_stmt	*s;
-	int		 ok = 0;
-
 	sqlite3_busy_timeout(st->db, 5000);
 	if (store_exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
 		return -1;
@@ -284,16 +327,8 @@ configure(struct store *st, char **cause)
 	if (!st->readonly &&
 	    store_exec(st, "PRAGMA synchronous = FULL", cause) != 0)
 		return -1;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s,
-	    NULL) == SQLITE_OK) {
-		ok = sqlite3_step(s) == SQLITE_ROW && strcmp((const char *)
-		    sqlite3_column_text(s, 0), "ok") == 0;
-		sqlite3_finalize(s);
-	}
-	if (!ok) {
-		store_db_cause(st, cause, "the store failed its integrity check");
+	if (quick_check(st, cause) != 0)
 		return -1;
-	}
 	/*
 	 * 16 MB of page cache, not SQLite's 2 MB: a one-week list at 100,000
 	 * events reads some 1,300 rows (5 MB of pages) and re-read each from
@@ -304,12 +339,34 @@ configure(struct store *st, char **cause)
 	return store_exec(st, "PRAGMA cache_size = -16384", cause);
 }
 
+/*
+ * A store file of zero bytes is not a new store (that is a file that does
+ * not exist): it is one that was truncated or never finished, and SQLite
+ * would take it for an empty database -- feeds would then publish an empty
+ * calendar.  Refused, to be looked at.
+ */
+static int
+store_empty_file(const char *path, char **cause)
+{
+	struct stat	sb;
+
+	if (strcmp(path, ":memory:") == 0 || stat(path, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode) || sb.st_size != 0)
+		return 0;
+	xasprintf(cause, "the store file is empty (0 bytes): truncated or "
+	    "never written, not a new store; restore it from a backup, or "
+	    "remove it to start an empty store");
+	return 1;
+}
+
 struct store *
 store_open(const char *path, char **cause)
 {
 	struct store	*st = xcalloc(1, sizeof *st);
 
 	st->path = xstrdup(path);
+	if (store_empty_file(path, cause))
+		goto fail;
 	st->readonly = store_ro_detect(path, &st->ro_reason);
 	if (st->readonly) {
 		if (store_ro_open(st, cause) != 0)

@@ -345,7 +345,9 @@ check_eq "restart keeps the event" "Summit with Xi Jinping Xi Jinping" \
 	"$(kcal show "$u1" --format json | jq -r '"\(.summary) \(.participants[0].name)"')"
 
 # --- a second daemon on the same socket -------------------------------------
-timeout 20 "$KCALD" --socket "$KCAL_SOCKET" --data-dir "$T/data" \
+# (its own data dir: on the same one the data dir's lock refuses it first,
+# test-trust.sh)
+timeout 20 "$KCALD" --socket "$KCAL_SOCKET" --data-dir "$T/data-second" \
 	--home-tz UTC >"$T/second.out" 2>&1
 rc=$?
 check_eq "a second kcald on the same socket exits 1" 1 "$rc"
