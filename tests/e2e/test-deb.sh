@@ -63,14 +63,14 @@ else
 		--init-groups $(key ExecStart) >"$T/system-kcald.out" 2>&1 &)
 fi
 i=0
-while [ $i -lt 100 ] && ! KCAL_SOCKET=$SOCK kcal status >/dev/null 2>&1; do
+while [ $i -lt 100 ] && ! KCAL_SOCKET=$SOCK KCAL_SERVER_UID=kcal kcal status >/dev/null 2>&1; do
 	sleep 0.1; i=$((i + 1))
 done
-check "the system kcald answers on $SOCK" env KCAL_SOCKET=$SOCK kcal status
-check "root adds an event through it" env KCAL_SOCKET=$SOCK kcal add \
+check "the system kcald answers on $SOCK" env KCAL_SOCKET=$SOCK KCAL_SERVER_UID=kcal kcal status
+check "root adds an event through it" env KCAL_SOCKET=$SOCK KCAL_SERVER_UID=kcal kcal add \
 	"Package check" --start 2026-05-01T10:00 --tz Asia/Seoul
 check_match "... and lists it" "Package check" \
-	"$(KCAL_SOCKET=$SOCK kcal list --from 2026-05-01 --to 2026-05-02)"
+	"$(KCAL_SOCKET=$SOCK KCAL_SERVER_UID=kcal kcal list --from 2026-05-01 --to 2026-05-02)"
 check_eq "the store belongs to kcal, 0700" "kcal 700" \
 	"$(stat -c '%U %a' /var/lib/kcal)"
 check_eq "the socket is the group's, 0660" "kcal 660" "$(stat -c '%G %a' $SOCK)"
