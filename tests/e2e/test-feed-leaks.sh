@@ -34,6 +34,23 @@ vevent() {
 		grep -v RECURRENCE-ID; fi
 }
 url_of() { printf '%s\n' "$1" | sed -n 's/^ *url: *//p'; }
+# validate DESC URL: a feed with left-out overrides and references is still
+# one every consumer reads (validate-feed when ../shared has it, else
+# tests/e2e/check-feed.py).
+VALIDATE="$SHARED/tools/validate-feed/validate_feed.sh"
+validate() {
+	if ! /usr/bin/python3 -c 'import icalendar' 2>/dev/null; then
+		skip "$1: python3-icalendar is not installed"; return; fi
+	if [ -f "$VALIDATE" ]; then
+		_o=$(bash "$VALIDATE" --strict-http "$2" 2>&1)
+		check_match "$1: validate-feed's consumers accept it" \
+			'validators: [0-9]+ passed, 0 failed' "$_o"
+	else
+		_o=$(/usr/bin/python3 "$top/tests/e2e/check-feed.py" "$2" 2>&1)
+		check_match "$1: python3-icalendar accepts it, RFC 5545 layout" \
+			'feed-check: [0-9]+ passed, 0 failed' "$_o"
+	fi
+}
 
 d2=$(date -u -d '+2 days' +%Y%m%d) d3=$(date -u -d '+3 days' +%Y%m%d)
 d4=$(date -u -d '+4 days' +%Y%m%d)
@@ -174,6 +191,9 @@ t=$(feed "$(url_of "$out")" | vevent child@test)
 check_match "--redact title keeps the summary" 'SUMMARY:Motorcade' "$t"
 check_eq "... but not CATEGORIES or RELATED-TO" 0 \
 	"$(printf '%s\n' "$t" | grep -c -E 'CATEGORIES|travel|Escort|RELATED-TO')"
+
+validate "all.ics, overrides and references left out" "$BASE/feeds/all.ics"
+validate "a title feed" "$(url_of "$out")"
 
 # 4. A store from before: its class column said public for an X- class.
 # (Rewinding user_version by one runs the last migration again: the class
