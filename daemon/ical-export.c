@@ -16,7 +16,11 @@
  * event with several RRULEs (deprecated, and read differently by each
  * client) or an RSCALE rule is flattened into RDATEs inside the feed's
  * window; redaction
- * keeps only a whitelist of properties, so nothing unforeseen leaks.
+ * keeps only a whitelist of properties, so nothing unforeseen leaks.  A
+ * feed names the classes its audience may see (opts->classes): each
+ * VEVENT's own CLASS decides, so an override of a class it may not see is
+ * left out (add_series), and no property points at an event it may not
+ * see (drop_hidden_refs).
  *
  * Nothing here depends on the time of the request: the same records give
  * the same bytes (a missing DTSTAMP is taken from LAST-MODIFIED).
@@ -60,7 +64,7 @@ struct ical_rec {
 	size_t		  len;
 	char		**tzid;
 	size_t		  ntzid;
-	char		**ref;		/* the UIDs its VEVENTs point at */
+	char		**ref;		/* UIDs its VEVENTs point at */
 	unsigned char	 *refhid;	/* whether each was hidden then */
 	size_t		  nref;
 	unsigned	  mark;		/* the last build that used it */
@@ -580,7 +584,9 @@ ref_of(icalproperty *p)
 /*
  * A feed points at no event its audience may not see: a RELATED-TO or an
  * X-KCAL-ANCHOR naming one goes (with the anchor's X-KCAL-ANCHOR-OFFSET,
- * which with the event's own start would give the hidden one's).  The
+ * which with the event's own start would give the hidden one's).  kcal's
+ * other X-KCAL-* properties (TZ, CITY, END-CITY, and ROLE, COUNTRY and
+ * PRECEDENCE on ATTENDEE) describe the event itself, not another.  The
  * record notes what it pointed at, for its cache (cache_lookup).
  */
 static void

@@ -884,7 +884,8 @@ ical_class_of(icalcomponent *c)
 {
 	icalproperty	*p;
 
-	if ((p = icalcomponent_get_first_property(c, ICAL_CLASS_PROPERTY)) == NULL)
+	p = icalcomponent_get_first_property(c, ICAL_CLASS_PROPERTY);
+	if (p == NULL)
 		return ACCESS_CLASS_PUBLIC;
 	return access_class_of(icalproperty_get_value_as_string(p));
 }
