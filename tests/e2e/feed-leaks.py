@@ -5,7 +5,8 @@ Generates a random calendar from a seed (classes on masters and overrides:
 public, private, confidential, unknown X- and non-X classes, lowercase,
 none; RELATED-TO and X-KCAL-ANCHOR across classes; alarms), imports it
 into the running kcald with kcal, adds a feed for every --include set and
-redaction level (alarms at random), fetches /feeds/all.ics and every token
+redaction level (alarms at random) and two with filters (--parent,
+--participant), fetches /feeds/all.ics and every token
 feed with curl, and checks each body:
 
   - no text of an event or override the feed may not show appears in it
@@ -25,7 +26,6 @@ notice) and checks again.  Prints "ok"/"FAIL" lines and a last line
 
 usage: feed-leaks.py SEED ROUND WORKDIR KCAL BASEURL
 """
-import json
 import random
 import subprocess
 import sys
@@ -123,9 +123,12 @@ def build_calendar(n):
         # references go to earlier events only: no anchor cycles
         for it in [ev] + ev.overrides:
             if masters and rng.random() < 0.5:
-                it.refs.append(("RELATED-TO", rng.choice(masters).uid))
+                it.refs.append((rng.choice(["RELATED-TO:",
+                                            "RELATED-TO;RELTYPE=PARENT:",
+                                            "RELATED-TO;RELTYPE=SIBLING:"]),
+                                rng.choice(masters).uid))
         if masters and not ev.allday and rng.random() < 0.4:
-            ev.refs.append(("X-KCAL-ANCHOR", rng.choice(masters).uid))
+            ev.refs.append(("X-KCAL-ANCHOR:", rng.choice(masters).uid))
         masters.append(ev)
     return masters
 
@@ -166,11 +169,9 @@ def vevent(ev, it, seq):
           "CATEGORIES:meeting," + m["category"],
           "X-LEAK-NOTE:" + m["xprop"]]
     for prop, uid in it.refs:
-        if prop == "RELATED-TO":
-            L.append(rng.choice(["RELATED-TO:", "RELATED-TO;RELTYPE=PARENT:",
-                                 "RELATED-TO;RELTYPE=SIBLING:"]) + uid)
-        else:
-            L += ["X-KCAL-ANCHOR:" + uid, "X-KCAL-ANCHOR-OFFSET:-PT15M"]
+        L.append(prop + uid)
+        if prop == "X-KCAL-ANCHOR:":
+            L.append("X-KCAL-ANCHOR-OFFSET:-PT15M")
     L += ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT30M",
           "DESCRIPTION:Alarm " + m["alarm"], "END:VALARM", "END:VEVENT"]
     return L
@@ -259,7 +260,7 @@ def check_feed(label, body, feed, masters):
                          next(l for l in lines if mk in l))
                 else:
                     ok(label)
-            if vis and redact != "busy":
+            if vis and redact != "busy" and not feed.get("filtered"):
                 if it.m["summary"] in text:
                     ok(label)
                 else:
@@ -273,6 +274,8 @@ def check_feed(label, body, feed, masters):
             continue
         mine = [b for b in evs if ("UID", "UID:" + ev.uid, False) in b]
         want = 1 + sum(1 for o in ev.overrides if o.cls in classes)
+        if feed.get("filtered") and not mine:
+            continue
         if len(mine) != want:
             fail("%s: %s goes out as %d VEVENTs, not %d" % (
                 label, ev.uid, len(mine), want))
@@ -320,7 +323,7 @@ def note_rids(masters):
             o.rid_text = o.rid_value
 
 
-def all_feeds():
+def all_feeds(masters):
     feeds = [{"name": None, "classes": {"public"}, "redact": None,
               "alarms": False, "url": BASE + "/feeds/all.ics"}]
     n = 0
@@ -342,6 +345,33 @@ def all_feeds():
                    if ln.strip().startswith("url:")][0]
             feeds.append({"name": name, "classes": {"public"} | set(inc),
                           "redact": redact, "alarms": alarms, "url": url})
+    # Filters narrow a feed; what it may not show stays the same.
+    for k in range(2):
+        name = "r%d-x%d" % (ROUND, k)
+        inc = rng.choice([[], ["private"], ["confidential"],
+                          ["private", "confidential"]])
+        redact = rng.choice([None, "title", "busy"])
+        classes = {"public"} | set(inc)
+        ok = [ev for ev in masters if ev.cls in classes]
+        # a master has one RELATED-TO at most: its parent, unless SIBLING
+        kids = [(ev, uid) for ev in ok for p, uid in ev.refs
+                if p in ("RELATED-TO:", "RELATED-TO;RELTYPE=PARENT:")]
+        args = [KCAL, "feed", "add", name]
+        if k == 0 and kids:
+            args += ["--parent", rng.choice(kids)[1]]
+        else:
+            args += ["--participant",
+                     "Person " + rng.choice(ok or masters).m["attendee"]]
+        for c in inc:
+            args += ["--include", c]
+        if redact:
+            args += ["--redact", redact]
+        out = run(*args)
+        url = [ln.split("url:", 1)[1].strip() for ln in out.splitlines()
+               if ln.strip().startswith("url:")][0]
+        feeds.append({"name": name, "classes": classes,
+                      "redact": redact, "alarms": False, "url": url,
+                      "filtered": True})
     return feeds
 
 
@@ -350,7 +380,13 @@ def check_all(phase, feeds, masters):
         label = "round %d %s, feed %s (include %s, redact %s%s)" % (
             ROUND, phase, f["name"] or "all", "+".join(sorted(f["classes"])),
             f["redact"] or "none", ", alarms" if f["alarms"] else "")
-        check_feed(label, fetch(f["url"]), f, masters)
+        body = fetch(f["url"])
+        if f.get("filtered") and phase == "after import":
+            if "BEGIN:VEVENT" in body:
+                ok(label)
+            else:
+                fail("%s: the filter selects nothing" % label)
+        check_feed(label, body, f, masters)
 
 
 def main():
@@ -360,7 +396,7 @@ def main():
     path = "%s/leaks-%d.ics" % (WORK, ROUND)
     write_ics(path, masters, 0)
     run(KCAL, "import", path)
-    feeds = all_feeds()
+    feeds = all_feeds(masters)
     check_all("after import", feeds, masters)
 
     # New classes for some masters and overrides, imported again.
