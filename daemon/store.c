@@ -190,7 +190,7 @@ static const char *migrations[] = {
 	 * registered by store_open).
 	 */
 	"UPDATE events SET class = kcal_class(ical) WHERE class = 'public' "
-	"  AND ical LIKE '%CLASS%' AND kcal_class(ical) IS NOT NULL",
+	"  AND ical LIKE '%CLASS%' AND kcal_class(ical) <> 'public'",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
