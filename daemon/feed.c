@@ -4,7 +4,9 @@
  * feed_select() picks the events (filters, window, classes, how long a
  * cancelled event stays as a tombstone) and hands their stored records to
  * ical-export.c; `kcal export` and every HTTP feed go through it, so the
- * export and the feeds cannot disagree about what an event is.
+ * export and the feeds cannot disagree about what an event is.  A feed
+ * hands ical-export.c its classes, to judge each override by its own, and
+ * feed_hidden(), to leave out what points at an event it does not carry.
  *
  * The feeds' bodies: each feed's body is built when it is first asked for
  * after a change of the store (server.c bumps srv->generation on every
