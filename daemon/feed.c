@@ -4,7 +4,9 @@
  * feed_select() picks the events (filters, window, classes, how long a
  * cancelled event stays as a tombstone) and hands their stored records to
  * ical-export.c; `kcal export` and every HTTP feed go through it, so the
- * export and the feeds cannot disagree about what an event is.
+ * export and the feeds cannot disagree about what an event is.  A feed
+ * hands ical-export.c its classes, to judge each override by its own, and
+ * feed_hidden(), to leave out what points at an event it does not carry.
  *
  * The feeds' bodies: each feed's body is built when it is first asked for
  * after a change of the store (server.c bumps srv->generation on every
@@ -29,6 +31,7 @@
 
 #include <zlib.h>
 
+#include "access.h"
 #include "config.h"
 #include "feed.h"
 #include "hash.h"
@@ -50,14 +53,17 @@ struct select_state {
 	int			 failed;
 };
 
+/* The FEED_* bits are 1 << access_class: what ical-export.c filters by. */
+_Static_assert(FEED_PUBLIC == 1 << ACCESS_CLASS_PUBLIC &&
+    FEED_PRIVATE == 1 << ACCESS_CLASS_PRIVATE &&
+    FEED_CONFIDENTIAL == 1 << ACCESS_CLASS_CONFIDENTIAL,
+    "FEED_* bits are 1 << enum access_class");
+
+/* A class's bit; an unknown class is PRIVATE (access_class_of). */
 int
 feed_class_bit(const char *class)
 {
-	if (class != NULL && strcmp(class, "private") == 0)
-		return FEED_PRIVATE;
-	if (class != NULL && strcmp(class, "confidential") == 0)
-		return FEED_CONFIDENTIAL;
-	return FEED_PUBLIC;
+	return 1 << access_class_of(class);
 }
 
 static int
@@ -566,6 +572,86 @@ feed_window(const struct config *cfg, const struct feed_def *d, int64_t day,
 	sel->tombstones_since = day - feed_config_tombstones(cfg);
 }
 
+/*
+ * What a build has learnt of the events that others point at (RELATED-TO,
+ * X-KCAL-ANCHOR): may the feed show them?  One look-up per UID a build.
+ */
+struct refs_seen {
+	struct server	*srv;
+	int		 classes;
+	char		**uid;
+	unsigned char	*hidden;
+	size_t		 size, n;
+};
+
+static size_t
+refs_slot(const struct refs_seen *rs, const char *uid)
+{
+	size_t	i = (size_t)hash64(0, uid, strlen(uid)) & (rs->size - 1);
+
+	while (rs->uid[i] != NULL && strcmp(rs->uid[i], uid) != 0)
+		i = (i + 1) & (rs->size - 1);
+	return i;
+}
+
+static void
+refs_grow(struct refs_seen *rs)
+{
+	struct refs_seen	old = *rs;
+	size_t			i;
+
+	rs->size = old.size ? old.size * 2 : 64;
+	rs->uid = xcalloc(rs->size, sizeof *rs->uid);
+	rs->hidden = xcalloc(rs->size, sizeof *rs->hidden);
+	for (size_t k = 0; k < old.size; k++) {
+		if (old.uid[k] == NULL)
+			continue;
+		i = refs_slot(rs, old.uid[k]);
+		rs->uid[i] = old.uid[k];
+		rs->hidden[i] = old.hidden[k];
+	}
+	free(old.uid);
+	free(old.hidden);
+}
+
+/*
+ * Is uid an event the feed may not show (its class is not one the feed
+ * carries)?  A UID of no event in the store hides nothing; a store error
+ * hides (the feed then leaves the reference out).
+ */
+static int
+feed_hidden(void *arg, const char *uid)
+{
+	struct refs_seen	*rs = arg;
+	char			*class = NULL, *why = NULL;
+	size_t			 i;
+
+	if (rs->n * 2 >= rs->size)
+		refs_grow(rs);
+	if (rs->uid[i = refs_slot(rs, uid)] != NULL)
+		return rs->hidden[i];
+	if (store_event_class(rs->srv->store, uid, &class, &why) != 0) {
+		log_warnx("feed: %s", why);
+		free(why);
+		rs->hidden[i] = 1;
+	} else
+		rs->hidden[i] = class != NULL &&
+		    (feed_class_bit(class) & rs->classes) == 0;
+	rs->uid[i] = xstrdup(uid);
+	rs->n++;
+	free(class);
+	return rs->hidden[i];
+}
+
+static void
+refs_clear(struct refs_seen *rs)
+{
+	for (size_t i = 0; i < rs->size; i++)
+		free(rs->uid[i]);
+	free(rs->uid);
+	free(rs->hidden);
+}
+
 static char *
 render(struct server *srv, const struct feed_def *d, struct ical_cache *c,
     int64_t day, size_t *len, char **cause)
@@ -574,6 +660,8 @@ render(struct server *srv, const struct feed_def *d, struct ical_cache *c,
 	struct ical_out_opts	 o;
 	struct ical_out		*out;
 	struct feed_sel		 sel;
+	struct refs_seen	 rs;
+	char			*body;
 
 	feed_window(cfg, d, day, &sel);
 	memset(&o, 0, sizeof o);
@@ -588,12 +676,21 @@ render(struct server *srv, const struct feed_def *d, struct ical_cache *c,
 	o.to = sel.q.to;
 	o.home = cfg->home_tz;
 	o.cache = c;
+	o.classes = (unsigned)d->classes;
+	memset(&rs, 0, sizeof rs);
+	rs.srv = srv;
+	rs.classes = d->classes;
+	o.hidden = feed_hidden;
+	o.hidden_arg = &rs;
 	out = ical_out_new(&o);
 	if (feed_select(srv, &sel, out, cause) != 0) {
 		ical_out_free(out);
+		refs_clear(&rs);
 		return NULL;
 	}
-	return ical_out_finish(out, len);
+	body = ical_out_finish(out, len);
+	refs_clear(&rs);
+	return body;
 }
 
 static int

@@ -16,7 +16,11 @@
  * event with several RRULEs (deprecated, and read differently by each
  * client) or an RSCALE rule is flattened into RDATEs inside the feed's
  * window; redaction
- * keeps only a whitelist of properties, so nothing unforeseen leaks.
+ * keeps only a whitelist of properties, so nothing unforeseen leaks.  A
+ * feed names the classes its audience may see (opts->classes): each
+ * VEVENT's own CLASS decides, so an override of a class it may not see is
+ * left out (add_series), and no property points at an event it may not
+ * see (drop_hidden_refs).
  *
  * Nothing here depends on the time of the request: the same records give
  * the same bytes (a missing DTSTAMP is taken from LAST-MODIFIED).
@@ -60,6 +64,9 @@ struct ical_rec {
 	size_t		  len;
 	char		**tzid;
 	size_t		  ntzid;
+	char		**ref;		/* UIDs its VEVENTs point at */
+	unsigned char	 *refhid;	/* whether each was hidden then */
+	size_t		  nref;
 	unsigned	  mark;		/* the last build that used it */
 	struct ical_rec	 *next;		/* hash chain */
 };
@@ -90,6 +97,10 @@ rec_free(struct ical_rec *r)
 	for (size_t i = 0; i < r->ntzid; i++)
 		free(r->tzid[i]);
 	free(r->tzid);
+	for (size_t i = 0; i < r->nref; i++)
+		free(r->ref[i]);
+	free(r->ref);
+	free(r->refhid);
 	free(r->src);
 	free(r->text);
 	free(r);
@@ -136,7 +147,9 @@ cache_fits(const struct ical_cache *c, const struct ical_out_opts *o)
 		return 0;
 	if (c->o.feed != o->feed || c->o.alarms != o->alarms ||
 	    c->o.redact != o->redact || c->o.from != o->from ||
-	    c->o.to != o->to || c->o.max_rdates != o->max_rdates)
+	    c->o.to != o->to || c->o.max_rdates != o->max_rdates ||
+	    c->o.classes != o->classes ||
+	    (c->o.hidden == NULL) != (o->hidden == NULL))
 		return 0;
 	if (c->home == NULL || o->home == NULL)
 		return c->home == NULL && o->home == NULL;
@@ -199,6 +212,39 @@ cache_find(struct ical_cache *c, const char *src, size_t len, uint64_t hash)
 	return NULL;
 }
 
+static int
+is_hidden(const struct ical_out *out, const char *uid)
+{
+	return out->o.hidden != NULL && out->o.hidden(out->o.hidden_arg, uid);
+}
+
+/*
+ * A record found in the cache, if what it was written from still holds:
+ * its text is the key, but whether each event it points at is hidden can
+ * change without it (a parent made confidential); then it goes.
+ */
+static struct ical_rec *
+cache_lookup(struct ical_out *out, const char *src, size_t len, uint64_t hash)
+{
+	struct ical_cache	*c = out->cache;
+	struct ical_rec		*r, **rp;
+
+	if ((r = cache_find(c, src, len, hash)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < r->nref; i++) {
+		if (is_hidden(out, r->ref[i]) == r->refhid[i])
+			continue;
+		for (rp = &c->tab[hash & (c->size - 1)]; *rp != r;
+		    rp = &(*rp)->next)
+			;
+		*rp = r->next;
+		rec_free(r);
+		c->n--;
+		return NULL;
+	}
+	return r;
+}
+
 struct ical_out *
 ical_out_new(const struct ical_out_opts *o)
 {
@@ -213,6 +259,7 @@ ical_out_new(const struct ical_out_opts *o)
 			cache_clear(c);
 			c->o = out->o;
 			c->o.calname = NULL;
+			c->o.hidden_arg = NULL;
 			c->home = out->o.home ? xstrdup(out->o.home) : NULL;
 			c->o.home = NULL;
 			c->filled = 1;
@@ -315,8 +362,7 @@ redact_keeps(icalproperty_kind k, enum ical_redact r)
 	case ICAL_CREATED_PROPERTY: case ICAL_LASTMODIFIED_PROPERTY:
 	case ICAL_CLASS_PROPERTY:
 		return 1;
-	case ICAL_SUMMARY_PROPERTY: case ICAL_CATEGORIES_PROPERTY:
-	case ICAL_RELATEDTO_PROPERTY:
+	case ICAL_SUMMARY_PROPERTY:
 		return r == REDACT_TITLE;
 	default:
 		return 0;
@@ -324,8 +370,11 @@ redact_keeps(icalproperty_kind k, enum ical_redact r)
 }
 
 /*
- * Keep only what the audience may see; "busy" also hides the title.  An
- * alarm (kept with --alarms) says no more than its event.
+ * Keep only what places the event in time (and its identity, status and
+ * class); "title" keeps the SUMMARY too, "busy" shows "Busy" instead.
+ * Nothing else (CATEGORIES, RELATED-TO, LOCATION, X- properties...), so
+ * nothing unforeseen leaks.  An alarm (kept with --alarms) says no more
+ * than its event.
  */
 static void
 redact(icalcomponent *c, enum ical_redact r)
@@ -505,6 +554,73 @@ flatten_rrules(struct ical_out *out, icalcomponent *c)
 	icalmemory_free_buffer(text);
 }
 
+static void
+note_ref(struct ical_rec *r, const char *uid, int hidden)
+{
+	for (size_t i = 0; i < r->nref; i++)
+		if (strcmp(r->ref[i], uid) == 0)
+			return;
+	r->ref = xreallocarray(r->ref, r->nref + 1, sizeof *r->ref);
+	r->refhid = xreallocarray(r->refhid, r->nref + 1, sizeof *r->refhid);
+	r->ref[r->nref] = xstrdup(uid);
+	r->refhid[r->nref++] = (unsigned char)hidden;
+}
+
+/* The UID a property points at (RELATED-TO, X-KCAL-ANCHOR), or NULL. */
+static const char *
+ref_of(icalproperty *p)
+{
+	const char	*x;
+
+	if (icalproperty_isa(p) == ICAL_RELATEDTO_PROPERTY)
+		return icalproperty_get_relatedto(p);
+	if (icalproperty_isa(p) != ICAL_X_PROPERTY ||
+	    (x = icalproperty_get_x_name(p)) == NULL ||
+	    strcasecmp(x, "X-KCAL-ANCHOR") != 0)
+		return NULL;
+	return icalproperty_get_value_as_string(p);
+}
+
+/*
+ * A feed points at no event its audience may not see: a RELATED-TO or an
+ * X-KCAL-ANCHOR naming one goes (with the anchor's X-KCAL-ANCHOR-OFFSET,
+ * which with the event's own start would give the hidden one's).  kcal's
+ * other X-KCAL-* properties (TZ, CITY, END-CITY, and ROLE, COUNTRY and
+ * PRECEDENCE on ATTENDEE) describe the event itself, not another.  The
+ * record notes what it pointed at, for its cache (cache_lookup).
+ */
+static void
+drop_hidden_refs(struct ical_out *out, struct ical_rec *r, icalcomponent *c)
+{
+	icalproperty	*p, *next;
+	const char	*uid;
+	int		 anchor = 0, h;
+
+	if (out->o.hidden == NULL)
+		return;
+	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
+	    p = next) {
+		next = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY);
+		if ((uid = ref_of(p)) == NULL || *uid == '\0')
+			continue;
+		note_ref(r, uid, h = is_hidden(out, uid));
+		if (!h)
+			continue;
+		anchor |= icalproperty_isa(p) == ICAL_X_PROPERTY;
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
+	for (p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY);
+	    p && anchor; p = next) {
+		next = icalcomponent_get_next_property(c, ICAL_X_PROPERTY);
+		if (strcasecmp(icalproperty_get_x_name(p),
+		    "X-KCAL-ANCHOR-OFFSET") == 0) {
+			icalcomponent_remove_property(c, p);
+			icalproperty_free(p);
+		}
+	}
+}
+
 /* Append src's text to a record's, in the form it goes out. */
 static void
 add_vevent(struct ical_out *out, struct ical_rec *r, icalcomponent *c,
@@ -513,6 +629,7 @@ add_vevent(struct ical_out *out, struct ical_rec *r, icalcomponent *c,
 	char	*text;
 	size_t	 len;
 
+	drop_hidden_refs(out, r, c);
 	ensure_dtstamp(c);
 	if (cancelled && icalcomponent_get_status(c) != ICAL_STATUS_CANCELLED)
 		icalcomponent_set_status(c, ICAL_STATUS_CANCELLED);
@@ -533,13 +650,80 @@ add_vevent(struct ical_out *out, struct ical_rec *r, icalcomponent *c,
 	free(text);
 }
 
+/* May the audience see a VEVENT of this CLASS (its own, not its master's)? */
+static int
+shows(const struct ical_out *out, icalcomponent *c)
+{
+	return out->o.classes == 0 ||
+	    (out->o.classes & (1u << ical_class_of(c))) != 0;
+}
+
+static int
+is_override(icalcomponent *c)
+{
+	return icalcomponent_get_first_property(c,
+	    ICAL_RECURRENCEID_PROPERTY) != NULL;
+}
+
+/* Take the occurrence an override replaces out of its master's copy. */
+static void
+exclude(icalcomponent *master, icalcomponent *c)
+{
+	icalproperty	*rid, *p;
+	icalparameter	*tz;
+	struct icaltimetype t;
+
+	rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+	t = icalproperty_get_recurrenceid(rid);
+	p = icalproperty_new_exdate(t);
+	if ((tz = icalproperty_get_first_parameter(rid,
+	    ICAL_TZID_PARAMETER)) != NULL && !icaltime_is_utc(t))
+		icalproperty_add_parameter(p, icalparameter_new_clone(tz));
+	icalcomponent_add_property(master, p);
+}
+
+/*
+ * A series: the master, then each override the audience may see; one it
+ * may not see (its own CLASS decides) is left out, and its occurrence
+ * taken out of the master (an EXDATE), so that neither its text nor the
+ * master's in its place goes out.  A master the audience may not see
+ * takes the whole series with it (feed.c leaves such a record out; this
+ * holds even if its stored class were wrong).
+ */
+static void
+add_series(struct ical_out *out, struct ical_rec *r, icalcomponent *root)
+{
+	icalcomponent	*c, *master = NULL;
+	int		 cancelled;
+
+	for (c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	    c != NULL && master == NULL;
+	    c = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT))
+		if (!is_override(c))
+			master = c;
+	if (master != NULL && !shows(out, master))
+		return;
+	for (c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	    c != NULL && master != NULL;
+	    c = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT))
+		if (is_override(c) && !shows(out, c))
+			exclude(master, c);
+	/* A cancelled series takes its overrides with it. */
+	c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	cancelled = out->o.feed && c != NULL &&
+	    icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED;
+	for (; c != NULL; c = icalcomponent_get_next_component(root,
+	    ICAL_VEVENT_COMPONENT))
+		if (shows(out, c))
+			add_vevent(out, r, c, cancelled);
+}
+
 /* A record's VEVENTs as they go out (a master and its overrides). */
 static struct ical_rec *
 make_rec(struct ical_out *out, const char *text, char **cause)
 {
-	icalcomponent	*root, *c;
+	icalcomponent	*root;
 	struct ical_rec	*r;
-	int		 cancelled;
 
 	if ((root = icalparser_parse_string(text)) == NULL) {
 		*cause = xstrdup("a stored event is not iCalendar data");
@@ -547,18 +731,10 @@ make_rec(struct ical_out *out, const char *text, char **cause)
 	}
 	r = xcalloc(1, sizeof *r);
 	r->text = xstrdup("");
-	if (icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT)
+	if (icalcomponent_isa(root) != ICAL_VEVENT_COMPONENT)
+		add_series(out, r, root);
+	else if (shows(out, root))
 		add_vevent(out, r, root, 0);
-	else {
-		/* A cancelled series takes its overrides with it. */
-		c = icalcomponent_get_first_component(root,
-		    ICAL_VEVENT_COMPONENT);
-		cancelled = out->o.feed && c != NULL &&
-		    icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED;
-		for (; c != NULL; c = icalcomponent_get_next_component(root,
-		    ICAL_VEVENT_COMPONENT))
-			add_vevent(out, r, c, cancelled);
-	}
 	icalcomponent_free(root);
 	return r;
 }
@@ -576,7 +752,7 @@ ical_out_known(struct ical_out *out, const char *text)
 		return 0;
 	len = strlen(text);
 	out->seen = text;
-	out->seen_rec = cache_find(out->cache, text, len, hash64(0, text, len));
+	out->seen_rec = cache_lookup(out, text, len, hash64(0, text, len));
 	return out->seen_rec != NULL;
 }
 
@@ -593,7 +769,7 @@ ical_out_add(struct ical_out *out, const char *text, char **cause)
 		r = out->seen_rec;
 	else if (c != NULL) {
 		hash = hash64(0, text, len);
-		r = cache_find(c, text, len, hash);
+		r = cache_lookup(out, text, len, hash);
 	}
 	out->seen = NULL;
 	if (r == NULL) {

@@ -23,6 +23,10 @@ struct ical_out_opts {
 	const char		*home;		/* home zone, for expansion */
 	size_t			 max_rdates;	/* flattening several RRULEs */
 	struct ical_cache	*cache;		/* a feed's records, or NULL */
+	unsigned		 classes;	/* 1 << access_class; 0: all */
+	/* Is the event with this UID one the audience may not see? */
+	int			(*hidden)(void *, const char *);
+	void			*hidden_arg;
 };
 
 struct ical_out;

@@ -10,10 +10,12 @@
 
 #include <libical/ical.h>
 
+#include "access.h"
 #include "event.h"
 
 char	*ical_serialize(icalcomponent *);
 int	 ical_extract_component(icalcomponent *, const char *, struct event *,
 	     char **);
+enum access_class ical_class_of(icalcomponent *);
 
 #endif

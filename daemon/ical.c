@@ -14,6 +14,7 @@
 
 #include <libical/ical.h>
 
+#include "access.h"
 #include "ical.h"
 #include "ical-serialize.h"
 #include "tz.h"
@@ -753,15 +754,7 @@ extract_enums(icalcomponent *c, struct event *ev)
 			break;
 		}
 	}
-	ev->class = xstrdup("public");
-	if ((p = icalcomponent_get_first_property(c, ICAL_CLASS_PROPERTY))) {
-		enum icalproperty_class k = icalproperty_get_class(p);
-		if (k == ICAL_CLASS_PRIVATE || k == ICAL_CLASS_CONFIDENTIAL) {
-			free(ev->class);
-			ev->class = xstrdup(k == ICAL_CLASS_PRIVATE ? "private" :
-			    "confidential");
-		}
-	}
+	ev->class = xstrdup(access_class_name(ical_class_of(c)));
 	ev->kind = xstrdup(kind ? kind : "other");
 }
 
@@ -878,6 +871,40 @@ ical_extract_component(icalcomponent *c, const char *home, struct event *ev,
     char **cause)
 {
 	return extract_from(c, home, ev, cause);
+}
+
+/*
+ * A VEVENT's effective CLASS: none is PUBLIC; one kcal does not know
+ * (X-TOP-SECRET, a misspelling) is PRIVATE, as RFC 5545 3.8.1.3 says
+ * (access_class_of).  The stored class column holds this, so that every
+ * reader (feeds, roles) compares ranks, never the text.
+ */
+enum access_class
+ical_class_of(icalcomponent *c)
+{
+	icalproperty	*p;
+
+	p = icalcomponent_get_first_property(c, ICAL_CLASS_PROPERTY);
+	if (p == NULL)
+		return ACCESS_CLASS_PUBLIC;
+	return access_class_of(icalproperty_get_value_as_string(p));
+}
+
+/* The effective class of a stored record's event (its master), or NULL. */
+const char *
+ical_record_class(const char *text)
+{
+	icalcomponent		*root, *c;
+	enum access_class	 k;
+	char			*why = NULL;
+
+	if ((c = parse_vevent(text, &root, &why)) == NULL) {
+		free(why);
+		return NULL;
+	}
+	k = ical_class_of(c);
+	icalcomponent_free(root);
+	return access_class_name(k);
 }
 
 /* Derive the indexed fields of an event from its VEVENT text. */

@@ -18,6 +18,7 @@ int	ical_apply(const char *, const struct event_change *, const char *,
 	    int64_t, const char *, char **, struct event *, char **);
 int	ical_extract(const char *, const char *, struct event *, char **);
 int	ical_rrule_valid(const char *, char **);
+const char *ical_record_class(const char *);
 
 /* One occurrence of a recurring event: its start and end instants. */
 typedef int (*ical_occ_cb)(void *, int64_t, int64_t);

@@ -3,7 +3,8 @@
  * feed, the hash of the last body served and when it changed (table
  * feed_state), so that Last-Modified survives a restart: a feed whose
  * bytes did not change keeps its date, and one whose bytes changed gets a
- * new one even when an event vanished without a trace (kcal rm).
+ * new one even when an event vanished without a trace (kcal rm).  And an
+ * event's class, which a feed asks for the events that others point at.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ static const char sql_state_get[] = "SELECT hash, changed FROM feed_state "
 static const char sql_state_put[] = "INSERT INTO feed_state (name, hash, "
     "changed) VALUES (?1, ?2, ?3) ON CONFLICT(name) DO UPDATE SET hash = ?2, "
     "changed = ?3";
+static const char sql_class[] = "SELECT class FROM events WHERE uid = ?1";
 
 static void
 done(sqlite3_stmt *s)
@@ -195,4 +197,29 @@ store_feed_changed(struct store *st, const char *name, const char *hash,
 	store_bind_text(s, 2, hash);
 	sqlite3_bind_int64(s, 3, now);
 	return store_step_done(st, s, cause, "cannot record the feed");
+}
+
+/*
+ * The effective class of the event uid (*class NULL when there is none),
+ * for a feed deciding whether a reference to it may go out.
+ */
+int
+store_event_class(struct store *st, const char *uid, char **class,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*class = NULL;
+	if ((s = store_stmt(st, sql_class, cause)) == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*class = store_col_dup(s, 0);
+	done(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_db_cause(st, cause, "cannot read the store");
+		return -1;
+	}
+	return 0;
 }

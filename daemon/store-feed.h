@@ -29,5 +29,6 @@ int	 store_feed_token(struct store *, const char *, const char *, char **);
 int	 store_feed_delete(struct store *, const char *, char **);
 int	 store_feed_changed(struct store *, const char *, const char *, int64_t,
 	     int64_t *, char **);
+int	 store_event_class(struct store *, const char *, char **, char **);
 
 #endif

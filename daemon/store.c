@@ -19,6 +19,7 @@
 
 #include <sqlite3.h>
 
+#include "ical.h"
 #include "store.h"
 #include "store-int.h"
 #include "store-itinerary.h"
@@ -183,6 +184,14 @@ static const char *migrations[] = {
 	"DROP INDEX events_start;"
 	"CREATE INDEX occurrences_window ON occurrences(start_utc, end_utc);"
 	"DROP INDEX occurrences_start",
+	/*
+	 * An unknown CLASS (X-TOP-SECRET) is PRIVATE (RFC 5545 3.8.1.3), not
+	 * PUBLIC as kcald once stored it: the class column is the effective
+	 * class, read again from each record that names one (kcal_class(),
+	 * registered by store_open).
+	 */
+	"UPDATE events SET class = kcal_class(ical) WHERE class = 'public' "
+	"  AND ical LIKE '%CLASS%' AND kcal_class(ical) <> 'public'",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -233,6 +242,21 @@ pragma_int(struct store *st, const char *sql, int *out)
 	return rc;
 }
 
+/* kcal_class(ical): a record's effective class, for the migrations. */
+static void
+sql_kcal_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char	*text = sqlite3_value_text(argv[0]);
+	const char		*class;
+
+	(void)argc;
+	if (text == NULL ||
+	    (class = ical_record_class((const char *)text)) == NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_text(ctx, class, -1, SQLITE_STATIC);
+}
+
 /* Bring the schema up to date, or refuse a store from a newer kcald. */
 static int
 migrate(struct store *st, char **cause)
@@ -255,6 +279,12 @@ migrate(struct store *st, char **cause)
 		xasprintf(cause, "the store has schema version %d and needs "
 		    "upgrading to %d, but it is read-only (%s)", v, NMIGRATIONS,
 		    st->ro_reason);
+		return -1;
+	}
+	if (v < NMIGRATIONS && sqlite3_create_function(st->db, "kcal_class", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_kcal_class, NULL,
+	    NULL) != SQLITE_OK) {
+		store_db_cause(st, cause, "cannot upgrade the store");
 		return -1;
 	}
 	for (; v < NMIGRATIONS; v++) {

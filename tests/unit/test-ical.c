@@ -4,6 +4,7 @@
  * ical_expand() walks recurrences in the event's own zone.  Times are
  * explicit instants; zones are named, never the machine's.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -672,6 +673,41 @@ test_extract_errors(void)
 	event_clear(&ev);
 }
 
+/*
+ * CLASS as stored: none is public, any case of the three is itself, and
+ * one kcal does not know (X-TOP-SECRET, TOP-SECRET) is private (RFC 5545
+ * 3.8.1.3); a record's class is its master's, not an override's.
+ */
+static void
+test_class(void)
+{
+	static const char *const cases[][2] = {
+		{ NULL, "public" }, { "PUBLIC", "public" },
+		{ "confidential", "confidential" }, { "Private", "private" },
+		{ "X-TOP-SECRET", "private" }, { "x-eyes-only", "private" },
+		{ "TOP-SECRET", "private" },
+	};
+	struct event	 ev;
+	char		 text[512], *cause = NULL;
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		snprintf(text, sizeof text, "BEGIN:VEVENT\r\nUID:c@kcal\r\n"
+		    "DTSTART:20260301T090000Z\r\n%s%s%sEND:VEVENT\r\n",
+		    cases[i][0] ? "CLASS:" : "", cases[i][0] ? cases[i][0] : "",
+		    cases[i][0] ? "\r\n" : "");
+		CHECK_INT(ical_extract(text, HOME, &ev, &cause), 0);
+		CHECK_STR(ev.class, cases[i][1]);
+		event_clear(&ev);
+		CHECK_STR(ical_record_class(text), cases[i][1]);
+	}
+	CHECK_STR(ical_record_class("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
+	    "UID:s@kcal\r\nDTSTART:20260301T090000Z\r\nRRULE:FREQ=DAILY\r\n"
+	    "CLASS:X-SECRET\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:s@kcal\r\n"
+	    "RECURRENCE-ID:20260302T090000Z\r\nDTSTART:20260302T090000Z\r\n"
+	    "CLASS:PUBLIC\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"), "private");
+	CHECK(ical_record_class("not iCalendar") == NULL);
+}
+
 int
 main(void)
 {
@@ -684,6 +720,7 @@ main(void)
 	test_expand_weekly();
 	test_expand_yearly();
 	test_extract_errors();
+	test_class();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }
