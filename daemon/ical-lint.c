@@ -103,14 +103,20 @@ comp_nests(const char *parent, const char *child)
 	    strcmp(parent, "VPOLL") == 0;
 }
 
-/* libical drops a property it does not know; refuse it instead. */
+/*
+ * libical drops a property it does not know; refuse it instead.  Names are
+ * case-insensitive (RFC 5545 3.1) but libical's parser takes "x-foo" for a
+ * damaged name, so a known name is written in upper case here, in place.
+ */
 static int
 check_name(struct lint *l, const struct lint_line *ln)
 {
-	const char	*s = l->text + ln->off;
+	char		*s = l->text + ln->off;
 	char		 name[64];
 
-	if (ln->namelen >= 2 && strncasecmp(s, "X-", 2) == 0)
+	for (size_t i = 0; i < ln->namelen; i++)
+		s[i] = (char)toupper((unsigned char)s[i]);
+	if (ln->namelen >= 2 && strncmp(s, "X-", 2) == 0)
 		return 0;
 	if (ln->namelen < sizeof name) {
 		memcpy(name, s, ln->namelen);
