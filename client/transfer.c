@@ -177,6 +177,22 @@ print_import(const char *name, json_t *res, int json)
 		fprintf(stderr, "kcal: %s: %s\n", name, json_string_value(w));
 }
 
+/* A file name for messages: any bytes, so "?" for those not UTF-8. */
+static char *
+ascii_name(const char *name)
+{
+	json_t	*t = json_string(name);
+	char	*s = xstrdup(name);
+
+	if (t != NULL)
+		json_decref(t);
+	else
+		for (char *p = s; *p != '\0'; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+	return s;
+}
+
 /* Import one file in one request (one transaction); 0 or EXIT_REFUSED. */
 static int
 import_one(struct conn **c, const char *path, int dry_run, const char *tz,
@@ -184,7 +200,7 @@ import_one(struct conn **c, const char *path, int dry_run, const char *tz,
 {
 	const char	*name = strcmp(path, "-") == 0 ? "stdin" : path;
 	const char	*what;
-	char		*text, *cause = NULL;
+	char		*text, *cause = NULL, *shown;
 	size_t		 len, line;
 	json_t		*req, *reply, *err;
 	int		 rc = 0;
@@ -200,8 +216,9 @@ import_one(struct conn **c, const char *path, int dry_run, const char *tz,
 		free(text);
 		return EXIT_REFUSED;
 	}
-	req = json_pack("{s:s, s:s, s:s%, s:b}", "cmd", "import", "name", name,
-	    "ical", text, len, "dry_run", dry_run);
+	req = json_pack("{s:s, s:s, s:s%, s:b}", "cmd", "import", "name",
+	    shown = ascii_name(name), "ical", text, len, "dry_run", dry_run);
+	free(shown);
 	free(text);
 	if (tz != NULL)
 		req_set_str(req, "tz", tz);
