@@ -106,7 +106,8 @@ comp_nests(const char *parent, const char *child)
 /*
  * libical drops a property it does not know; refuse it instead.  Names are
  * case-insensitive (RFC 5545 3.1) but libical's parser takes "x-foo" for a
- * damaged name, so a known name is written in upper case here, in place.
+ * damaged name, so names are written in upper case here, in place (and
+ * parameter names by check_grammar).
  */
 static int
 check_name(struct lint *l, const struct lint_line *ln)
@@ -157,8 +158,9 @@ check_grammar(struct lint *l, struct lint_line *ln)
 		    (int)(ln->len < 20 ? ln->len : 20), s);	/* not NUL-ended */
 	ln->namelen = (size_t)(p - s);
 	while (p < end && *p == ';') {
+		/* Upper case, in place: libical drops "x-param=". */
 		for (q = ++p; p < end && name_char(*p); p++)
-			;
+			*(char *)p = (char)toupper((unsigned char)*p);
 		qn = (int)(p - q);
 		if (p == q)
 			return lint_fail(l, ln->phys, "an empty parameter in "
