@@ -448,12 +448,55 @@ change_text_ok(struct cmd_ctx *ctx, const struct event_change *ch)
 	return 0;
 }
 
+/*
+ * libical's parser drops spaces and TABs at either end of a value, so an
+ * event read back from its iCalendar text (show, export, a fresh store's
+ * import) would lose them while the indexed columns kept them: trim the
+ * text fields here, the same way.
+ */
+static void
+trim_json(json_t *v)
+{
+	const char	*s = json_string_value(v), *e;
+	char		*t;
+
+	if (s == NULL)
+		return;
+	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	if ((size_t)(e - s) == json_string_length(v))
+		return;
+	t = xstrndup(s, (size_t)(e - s));
+	json_string_set(v, t);
+	free(t);
+}
+
+static void
+trim_text_args(json_t *req)
+{
+	static const char	*keys[] = { "summary", "location", "description",
+				    NULL };
+	json_t			*p;
+	size_t			 i;
+
+	for (const char **k = keys; *k != NULL; k++)
+		trim_json(json_object_get(req, *k));
+	json_array_foreach(json_object_get(req, "participants"), i, p) {
+		trim_json(json_object_get(p, "name"));
+		trim_json(json_object_get(p, "role"));
+		trim_json(json_object_get(p, "country"));
+	}
+}
+
 int
 cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
 {
 	json_t	*d = json_object_get(ctx->req, "duration");
 	int	 all_day = -1;
 
+	trim_text_args(ctx->req);
 	if (cmd_arg_str(ctx, "summary", 0, &ch->summary) ||
 	    cmd_arg_str(ctx, "tz", 0, &ch->tz) ||
 	    cmd_arg_str(ctx, "end_tz", 0, &ch->end_tz) ||

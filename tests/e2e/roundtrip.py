@@ -42,7 +42,13 @@ RULES = ["FREQ=DAILY;COUNT=5", "FREQ=WEEKLY;COUNT=10",
 
 
 def text(lo, hi):
-    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(lo, hi)))
+    t = " ".join(rng.choice(WORDS) for _ in range(rng.randint(lo, hi)))
+    r = rng.random()
+    if r < 0.05:
+        t = " " + t + "  "      # spaces at the ends
+    elif r < 0.08:
+        t = (t + " ") * 120     # long
+    return t
 
 
 def long_text():
@@ -107,6 +113,10 @@ def event_args(i, visits, uids):
         a += ["--rrule", rng.choice(RULES)]
     if rng.random() < 0.3:
         a += ["--remind", rng.choice(["15m", "1h", "1d"])]
+    if rng.random() < 0.1:
+        a += ["--remind-at", when()]
+    if rng.random() < 0.1:
+        a += ["--city", rng.choice(["Beijing", "Paris", "Seoul", "São Paulo"])]
     if visits and rng.random() < 0.2:
         a += ["--parent", rng.choice(visits)]
     if uids and rng.random() < 0.05 and "--rrule" not in a and \
@@ -144,6 +154,73 @@ def override(uid, series_tz):
     os.unlink(f.name)
 
 
+def esc(t):
+    return (t.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n"))
+
+
+def ics_event(i):
+    """A VEVENT as other producers write one, through import."""
+    tz = rng.choice(ZONES[:-1])
+    y, mo, d = rng.randint(2026, 2029), rng.randint(1, 12), rng.randint(1, 28)
+    h = rng.randint(0, 22)
+    st = "%04d%02d%02dT%02d%02d00" % (y, mo, d, h, rng.choice([0, 30]))
+    lines = ["UID:ics-%d-%d@roundtrip" % (SEED, i),
+             "DTSTAMP:20260101T000000Z",
+             "SUMMARY:" + esc(text(1, 6) + " ics #%d" % i)]
+    if tz == "UTC":
+        lines += ["DTSTART:%sZ" % st]
+    elif rng.random() < 0.1:
+        lines += ["DTSTART:%s" % st]            # floating: read in home
+    else:
+        lines += ["DTSTART;TZID=%s:%s" % (tz, st)]
+    lines += [rng.choice(["DURATION:PT%dM" % rng.choice([15, 45, 90]),
+                          "DURATION:P1DT2H", "DURATION:PT0S"])]
+    if rng.random() < 0.5:
+        lines += ["RRULE:" + rng.choice(RULES)]
+        if rng.random() < 0.4:
+            lines += ["EXDATE;VALUE=DATE:%04d%02d%02d" % (y, mo, d + 1)]
+        if rng.random() < 0.4:
+            lines += ["RDATE;VALUE=PERIOD:%04d%02d%02dT120000Z/PT%dH" % (
+                y, mo, min(d + 2, 28), rng.randint(1, 5))]
+    if rng.random() < 0.4:
+        lines += ["DESCRIPTION:" + esc(long_text())]
+    if rng.random() < 0.3:
+        lines += ["LOCATION;LANGUAGE=fr:" + esc(text(1, 3))]
+    if rng.random() < 0.4:
+        lines += ["CATEGORIES:" + rng.choice(KINDS + ["Holiday", "Work"])]
+    if rng.random() < 0.3:
+        lines += ["x-custom;x-param=\"a;b\":" + esc(text(1, 2)),
+                  "X-ANOTHER:%d" % i]
+    if rng.random() < 0.3:
+        lines += ['ATTENDEE;CN="%s";ROLE=REQ-PARTICIPANT:mailto:p%d@example.org'
+                  % (text(1, 2).replace('"', "'").replace("\\", "/"), i)]
+    if rng.random() < 0.3:
+        lines += ["CLASS:" + rng.choice(["PUBLIC", "PRIVATE", "CONFIDENTIAL"])]
+    if rng.random() < 0.3:
+        lines += ["STATUS:" + rng.choice(["TENTATIVE", "CONFIRMED"])]
+    if rng.random() < 0.2:
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:r",
+                  "TRIGGER:-PT%dM" % rng.choice([5, 30, 60]), "END:VALARM"]
+    if rng.random() < 0.2:
+        lines += ["SEQUENCE:%d" % rng.randint(0, 5)]
+    return "BEGIN:VEVENT\r\n" + "\r\n".join(lines) + "\r\nEND:VEVENT\r\n"
+
+
+def import_ics(n):
+    body = "".join(ics_event(i) for i in range(n))
+    # one fold inside a character, as Outlook writes them
+    raw = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//roundtrip//EN\r\n" +
+           body + "END:VCALENDAR\r\n").encode()
+    k = raw.find("é".encode())
+    if k > 0:
+        raw = raw[:k + 1] + b"\r\n " + raw[k + 1:]
+    with tempfile.NamedTemporaryFile("wb", suffix=".ics", delete=False) as f:
+        f.write(raw)
+    run(["import", f.name])
+    os.unlink(f.name)
+
+
 def main():
     visits, uids, series = [], [], []
     for i in range(N):
@@ -169,6 +246,7 @@ def main():
             run(["cancel", uid])
     for uid, tz in series[:max(1, len(series) // 2)]:
         override(uid, tz)
+    import_ics(max(1, N // 3))
     print("generated: %d events, %d series, seed %d" % (len(uids),
           len(series), SEED))
     print("%d failures" % failures)

@@ -105,5 +105,6 @@ out=$(kb import "$T/a.ics" 2>&1)
 check_match "importing the export again changes nothing" \
 	' 0 added, 0 updated, [0-9]+ unchanged, 0 skipped' "$out"
 
+[ -n "$KCAL_ROUNDTRIP_KEEP" ] && cp "$T"/occ-a "$T"/occ-b "$T"/a.ics "$KCAL_ROUNDTRIP_KEEP"/
 kill "$bpid" 2>/dev/null; wait "$bpid" 2>/dev/null
 done_testing
