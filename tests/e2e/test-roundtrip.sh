@@ -107,4 +107,7 @@ check_match "importing the export again changes nothing" \
 
 [ -n "$KCAL_ROUNDTRIP_KEEP" ] && cp "$T"/occ-a "$T"/occ-b "$T"/a.ics "$KCAL_ROUNDTRIP_KEEP"/
 kill "$bpid" 2>/dev/null; wait "$bpid" 2>/dev/null
+if grep -Eq 'Sanitizer|runtime error' "$B/log"; then
+	fail "store B's kcald ran clean" "$(tail -n 30 "$B/log")"
+fi
 done_testing
