@@ -38,8 +38,7 @@ check_eq "store A: every fixture imports" "" "$bad"
 out=$(python3 "$top/tests/e2e/roundtrip.py" "$KCAL" "$SEED" "$NEV" 2>&1)
 check_match "store A: every generated command is accepted (seed $SEED)" \
 	'^0 failures$' "$out"
-printf '%s\n' "$out" | grep -E '^(FAIL|     |generated)' | head -n 20 |
-	sed 's/^/     /'
+printf '%s\n' "$out" | grep '^generated' | sed 's/^/     /'
 
 # --- export A, import into an empty store B ------------------------------
 kcal export --all -o "$T/a.ics"
