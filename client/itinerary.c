@@ -506,6 +506,8 @@ cmd_itinerary(int argc, char **argv)
 		usage_error(sc, "give the visit's UID (or a unique prefix)");
 	res = call(json_pack("{s:s, s:s, s:b}", "cmd", "itinerary", "uid",
 	    argv[optind], "ics", strcmp(format, "ics") == 0));
+	if (strcmp(format, "json") != 0 && strcmp(format, "ics") != 0)
+		out_sanitize(res);	/* no raw control characters */
 	if (strcmp(format, "json") == 0)
 		out_json(stdout, res);
 	else if (strcmp(format, "ics") == 0)
@@ -613,8 +615,10 @@ cmd_people(int argc, char **argv)
 	res = call(req);
 	if (strcmp(format, "json") == 0)
 		out_json(stdout, res);
-	else
+	else {
+		out_sanitize(res);
 		people_text(stdout, res);
+	}
 	json_decref(res);
 	return 0;
 }
@@ -759,6 +763,7 @@ cmd_conflicts(int argc, char **argv)
 	if (strcmp(format, "json") == 0)
 		out_json(stdout, res);
 	else {
+		out_sanitize(res);
 		json_array_foreach(json_object_get(res, "conflicts"), i, c)
 			printf("%-13s  %s\n", itin_str(c, "type"),
 			    itin_str(c, "message"));

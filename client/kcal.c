@@ -256,6 +256,43 @@ cmd_help(int argc, char **argv)
 	return sc->run(2, args);
 }
 
+/*
+ * Every argument travels in a JSON string, which must be UTF-8 (jansson
+ * refuses anything else, and the field would be lost): refuse one that is
+ * not, naming it, before anything is sent.  File names (import's operands,
+ * -o/--output) are not sent as text and may be any bytes.
+ */
+static void
+check_args(int argc, char **argv)
+{
+	json_t	*t;
+	char	 shown[256];
+	size_t	 o;
+	int	 files = strcmp(argv[0], "import") == 0;
+
+	for (int k = 1; k < argc; k++) {
+		if ((t = json_string(argv[k])) != NULL) {
+			json_decref(t);
+			continue;
+		}
+		if (strcmp(argv[k - 1], "-o") == 0 ||
+		    strcmp(argv[k - 1], "--output") == 0 ||
+		    strncmp(argv[k], "--output=", 9) == 0 ||
+		    (files && argv[k][0] != '-'))
+			continue;
+		o = 0;
+		for (const unsigned char *c = (unsigned char *)argv[k];
+		    *c != '\0' && o + 5 < sizeof shown; c++)
+			o += (size_t)snprintf(shown + o, sizeof shown - o,
+			    *c >= 0x20 && *c < 0x7f ? "%c" : "\\x%02x", *c);
+		die(EXIT_USAGE, "%s: argument %d (\"%s\"%s%s) is not UTF-8 (kcal "
+		    "sends text as UTF-8: check the locale, or convert with "
+		    "iconv); nothing sent", argv[0], k, shown, argv[k - 1][0] ==
+		    '-' ? ", after " : "", argv[k - 1][0] == '-' ? argv[k - 1] :
+		    "");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -293,8 +330,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "kcal: unknown command \"%s\" (see kcal "
 		    "--help)\n", argv[i]);
 		rc = EXIT_USAGE;
-	} else
+	} else {
+		check_args(argc - i, argv + i);
 		rc = sc->run(argc - i, argv + i);
+	}
 	finish();
 	free(def);
 	return rc;

@@ -73,6 +73,58 @@ out_width(const char *s)
 	return w;
 }
 
+/*
+ * s with its control characters written as escapes (\t, \n, \x1b,
+ * \u009b): a stored text must not drive the terminal (ESC sequences in a
+ * summary from an older store, or one imported before the rule).
+ * keep_lines keeps TAB and LF, for a detail view.
+ */
+char *
+out_safe(const char *s, int keep_lines)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*out = xmalloc(strlen(s) * 4 + 1), *o = out;
+
+	for (; *p != '\0'; p++) {
+		if (keep_lines && (*p == '\n' || *p == '\t'))
+			*o++ = (char)*p;
+		else if (*p == '\n' || *p == '\t' || *p == '\r')
+			o += sprintf(o, "\\%c", *p == '\n' ? 'n' : *p == '\t' ?
+			    't' : 'r');
+		else if (*p < 0x20 || *p == 0x7f)
+			o += sprintf(o, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			o += sprintf(o, "\\u%04x", *++p);	/* C1 */
+		else
+			*o++ = (char)*p;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* out_safe() on every string of v, in place, for the text formats. */
+void
+out_sanitize(json_t *v)
+{
+	const char	*k, *s;
+	json_t		*e;
+	size_t		 i;
+	char		*t;
+
+	if (json_is_object(v))
+		json_object_foreach(v, k, e)
+			out_sanitize(e);
+	else if (json_is_array(v))
+		json_array_foreach(v, i, e)
+			out_sanitize(e);
+	else if ((s = json_string_value(v)) != NULL) {
+		t = out_safe(s, 1);
+		if (strcmp(t, s) != 0)
+			json_string_set(v, t);
+		free(t);
+	}
+}
+
 /* Copy at most maxw columns of s, ending in "..." when cut. */
 static char *
 clip(const char *s, size_t maxw)
@@ -208,14 +260,19 @@ home_cell(json_t *ev)
 static void
 row_cells(json_t *ev, char **cell, int tty)
 {
+	char	*t;
+
 	cell[0] = day_label(str(ev, "start"));
 	cell[1] = time_cell(ev);
 	cell[2] = home_cell(ev);
-	cell[3] = xstrdup(str(ev, "kind"));
-	cell[4] = tty ? clip(str(ev, "summary"), 48) : xstrdup(str(ev, "summary"));
-	cell[5] = tty ? clip(str(ev, "location"), 36) :
-	    xstrdup(str(ev, "location"));
-	cell[6] = xstrdup(str(ev, "status"));
+	cell[3] = out_safe(str(ev, "kind"), 0);
+	t = out_safe(str(ev, "summary"), 0);
+	cell[4] = tty ? clip(t, 48) : xstrdup(t);
+	free(t);
+	t = out_safe(str(ev, "location"), 0);
+	cell[5] = tty ? clip(t, 36) : xstrdup(t);
+	free(t);
+	cell[6] = out_safe(str(ev, "status"), 0);
 }
 
 static void
@@ -258,13 +315,20 @@ out_table(FILE *fp, json_t *events, int color)
 	free(cells);
 }
 
-/* Tabs and newlines would break a TSV row. */
+/* Tabs and newlines would break a TSV row; other controls are escaped. */
 static void
 tsv_field(FILE *fp, const char *s, int last)
 {
-	for (; *s; s++)
-		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, fp);
+	char	*t = xstrdup(s), *u;
+
+	for (u = t; *u != '\0'; u++)
+		if (*u == '\t' || *u == '\n' || *u == '\r')
+			*u = ' ';
+	u = out_safe(t, 0);
+	fputs(u, fp);
 	fputc(last ? '\n' : '\t', fp);
+	free(u);
+	free(t);
 }
 
 /* uid, start, end, tz, kind, status, class, summary, location. */
@@ -290,10 +354,14 @@ out_tsv(FILE *fp, json_t *events)
 static void
 field(FILE *fp, const char *label, const char *v, int color)
 {
+	char	*t;
+
 	if (v == NULL || *v == '\0')
 		return;
+	t = out_safe(v, 1);
 	fprintf(fp, "%s%-12s%s %s\n", color ? C_BOLD : "", label,
-	    color ? C_OFF : "", v);
+	    color ? C_OFF : "", t);
+	free(t);
 }
 
 static void

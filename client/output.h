@@ -11,5 +11,7 @@ void	out_table(FILE *, json_t *, int);
 void	out_tsv(FILE *, json_t *);
 void	out_event(FILE *, json_t *, int);
 size_t	out_width(const char *);
+char	*out_safe(const char *, int);
+void	 out_sanitize(json_t *);
 
 #endif

@@ -123,6 +123,38 @@ text_problem(const unsigned char *s, size_t len, const char **what)
 	return 0;
 }
 
+/*
+ * RFC 5545 3.1 unfolds octets before it decodes UTF-8, and some producers
+ * (Outlook, older Google exports) fold inside a character.  A JSON string
+ * cannot carry half a character, so move the bytes of a character cut by
+ * a fold to after the fold: the unfolded text and the line numbers stay
+ * the same, and every line is UTF-8 again.
+ */
+static void
+mend_folds(unsigned char *s, size_t len)
+{
+	unsigned char	 part[4];
+	size_t		 i, j, k, f;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '\n')
+			continue;
+		f = i > 0 && s[i - 1] == '\r' ? 2 : 1;	/* the line end */
+		if (i + 1 >= len || (s[i + 1] != ' ' && s[i + 1] != '\t') ||
+		    i + 2 >= len || (s[i + 2] & 0xc0) != 0x80)
+			continue;
+		/* the start of the cut character before the line end */
+		for (k = 0, j = i + 1 - f; j > 0 && k < 3; k++)
+			if ((s[--j] & 0xc0) != 0x80)
+				break;
+		if (s[j] < 0xc0 || s[j] > 0xf4 || (k = i + 1 - f - j) == 0)
+			continue;
+		memcpy(part, s + j, k);
+		memmove(s + j, s + j + k, f + 1);
+		memcpy(s + j + f + 1, part, k);
+	}
+}
+
 static void
 print_import(const char *name, json_t *res, int json)
 {
@@ -145,6 +177,22 @@ print_import(const char *name, json_t *res, int json)
 		fprintf(stderr, "kcal: %s: %s\n", name, json_string_value(w));
 }
 
+/* A file name for messages: any bytes, so "?" for those not UTF-8. */
+static char *
+ascii_name(const char *name)
+{
+	json_t	*t = json_string(name);
+	char	*s = xstrdup(name);
+
+	if (t != NULL)
+		json_decref(t);
+	else
+		for (char *p = s; *p != '\0'; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+	return s;
+}
+
 /* Import one file in one request (one transaction); 0 or EXIT_REFUSED. */
 static int
 import_one(struct conn **c, const char *path, int dry_run, const char *tz,
@@ -152,7 +200,7 @@ import_one(struct conn **c, const char *path, int dry_run, const char *tz,
 {
 	const char	*name = strcmp(path, "-") == 0 ? "stdin" : path;
 	const char	*what;
-	char		*text, *cause = NULL;
+	char		*text, *cause = NULL, *shown;
 	size_t		 len, line;
 	json_t		*req, *reply, *err;
 	int		 rc = 0;
@@ -161,14 +209,16 @@ import_one(struct conn **c, const char *path, int dry_run, const char *tz,
 		fprintf(stderr, "kcal: %s: %s\n", name, strerror(errno));
 		return EXIT_REFUSED;
 	}
+	mend_folds((unsigned char *)text, len);
 	if ((line = text_problem((unsigned char *)text, len, &what)) != 0) {
 		fprintf(stderr, "kcal: %s:%zu: %s; nothing imported\n", name,
 		    line, what);
 		free(text);
 		return EXIT_REFUSED;
 	}
-	req = json_pack("{s:s, s:s, s:s%, s:b}", "cmd", "import", "name", name,
-	    "ical", text, len, "dry_run", dry_run);
+	req = json_pack("{s:s, s:s, s:s%, s:b}", "cmd", "import", "name",
+	    shown = ascii_name(name), "ical", text, len, "dry_run", dry_run);
+	free(shown);
 	free(text);
 	if (tz != NULL)
 		req_set_str(req, "tz", tz);

@@ -6,7 +6,9 @@
  *   updated    its UID exists and the file's SEQUENCE is not lower;
  *   unchanged  the same as stored (DTSTAMP aside);
  *   skipped    the file's SEQUENCE is lower than the stored one.
- * A record of overrides only (no master) joins the stored series.  Any
+ * A record of overrides only (no master) joins the stored series; with no
+ * stored series (none, or an event that does not recur) its overrides
+ * become standalone events, with a warning (ical_orphans).  Any
  * error rolls the whole file back; dry_run reports without writing.
  */
 #include <stdlib.h>
@@ -33,6 +35,7 @@ struct import_run {
 	int		 dry_run;
 	size_t		 count[4];
 	json_t		*events;
+	json_t		*warnings;	/* besides the file's own */
 	char		*why;
 };
 
@@ -106,6 +109,63 @@ import_record(struct ical_record *r, void *arg)
 	return rc;
 }
 
+/* Overrides only, and no stored series for them to join? */
+static int
+orphan(struct import_run *ir, const struct ical_record *r)
+{
+	struct server	*srv = ir->ctx->srv;
+	struct event	 cur;
+	char		*old = NULL, *why = NULL;
+	int		 rc, lone = 0;
+
+	if (r->has_master)
+		return 0;
+	rc = store_get(srv->store, r->ev.uid, &old, &why);
+	if (rc == STORE_NOT_FOUND)
+		lone = 1;
+	else if (rc == 0 && ical_extract(old, srv->cfg->home_tz, &cur,
+	    &why) == 0) {
+		lone = cur.rrule == NULL;
+		event_clear(&cur);
+	}
+	free(why);
+	free(old);
+	return lone;
+}
+
+static int
+import_orphans(struct import_run *ir, struct ical_record *r)
+{
+	struct ical_record	*recs;
+	char			**notes;
+	size_t			  n, i;
+	int			  rc;
+
+	rc = ical_orphans(r->text, ir->ctx->srv->cfg->home_tz, &recs, &notes,
+	    &n, &ir->why);
+	for (i = 0; i < n; i++) {
+		if (rc == 0)
+			rc = import_record(&recs[i], ir);
+		json_array_append_new(ir->warnings, json_string(notes[i]));
+		free(notes[i]);
+		free(recs[i].text);
+		event_clear(&recs[i].ev);
+	}
+	free(recs);
+	free(notes);
+	return rc;
+}
+
+static int
+import_file_record(struct ical_record *r, void *arg)
+{
+	struct import_run	*ir = arg;
+
+	if (orphan(ir, r))
+		return import_orphans(ir, r);
+	return import_record(r, ir);
+}
+
 /*
  * Parse and store in one go: each record is written as soon as it is
  * read and then freed, so the file is never held as records (or as one
@@ -121,8 +181,8 @@ import_all(struct import_run *ir, const char *text,
 
 	if (store_begin(st, &ir->why) != 0)
 		return -2;
-	rc = ical_import_each(text, strlen(text), o, imp, import_record, ir,
-	    why);
+	rc = ical_import_each(text, strlen(text), o, imp, import_file_record,
+	    ir, why);
 	if (rc != 0 || ir->dry_run) {
 		store_rollback(st);
 		return rc;
@@ -137,6 +197,7 @@ result(struct import_run *ir, const char *name, struct ical_import *imp)
 
 	for (size_t i = 0; i < imp->nwarnings; i++)
 		json_array_append_new(w, json_string(imp->warnings[i]));
+	json_array_extend(w, ir->warnings);
 	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}",
 	    "name", name,
 	    "added", (json_int_t)ir->count[ADDED],
@@ -150,7 +211,7 @@ result(struct import_run *ir, const char *name, struct ical_import *imp)
 static json_t *
 cmd_import_exec(struct cmd_ctx *ctx)
 {
-	struct import_run	 ir = { ctx, 0, { 0, 0, 0, 0 }, NULL, NULL };
+	struct import_run	 ir = { ctx, 0, { 0, 0, 0, 0 }, NULL, NULL, NULL };
 	struct ical_import_opts	 o;
 	struct ical_import	 imp;
 	const char		*text, *name, *tz;
@@ -182,6 +243,7 @@ cmd_import_exec(struct cmd_ctx *ctx)
 	o.now = server_now(ctx->srv);
 	o.max_events = ctx->srv->cfg->max_import_events;
 	ir.events = json_array();
+	ir.warnings = json_array();
 	rc = import_all(&ir, text, &o, &imp, &why);
 	if (rc == -1) {
 		/* Too many events is a limit, not a broken file. */
@@ -200,6 +262,7 @@ cmd_import_exec(struct cmd_ctx *ctx)
 		    ir.count[UNCHANGED], ir.count[SKIPPED],
 		    ir.dry_run ? " (dry run)" : "");
 	}
+	json_decref(ir.warnings);
 	free(ir.why);
 	ical_import_clear(&imp);
 	return res;

@@ -389,12 +389,114 @@ arg_remind_at(struct cmd_ctx *ctx, struct event_change *ch)
 }
 
 /* The event fields of an add or update request. */
+/*
+ * One rule for text with import (ical-lint.c refuses what RFC 5545 calls
+ * CONTROL in a content line): the decoded value of an imported TEXT can
+ * hold a TAB or a line break (written \n) and no other control character,
+ * so neither can a field given here.  Other fields (a URL, a zone, a rule)
+ * are written as they are and may hold none.  ESC or BEL would otherwise
+ * reach terminals through list and show, and a feed or an export that
+ * import then refuses.
+ */
+static int
+text_ok(struct cmd_ctx *ctx, const char *key, int n, const char *s, int text)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != 0x7f)
+			continue;
+		if (text && (*p == '\t' || *p == '\n'))
+			continue;
+		if (n > 0)
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "participant %d: "
+			    "\"%s\" contains a control character (byte 0x%02x; "
+			    "text may hold TAB and line breaks, no other)", n,
+			    key, *p);
+		else
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"%s\" contains a "
+			    "control character (byte 0x%02x; %s)", key, *p,
+			    text ? "text may hold TAB and line breaks, no other" :
+			    "none is allowed here");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+change_text_ok(struct cmd_ctx *ctx, const struct event_change *ch)
+{
+	const struct participant	*pt;
+
+	if (text_ok(ctx, "summary", 0, ch->summary, 1) ||
+	    text_ok(ctx, "location", 0, ch->location, 1) ||
+	    text_ok(ctx, "description", 0, ch->description, 1) ||
+	    text_ok(ctx, "url", 0, ch->url, 0) ||
+	    text_ok(ctx, "tz", 0, ch->tz, 0) ||
+	    text_ok(ctx, "end_tz", 0, ch->end_tz, 0) ||
+	    text_ok(ctx, "rrule", 0, ch->rrule, 0) ||
+	    text_ok(ctx, "city", 0, ch->city, 0) ||
+	    text_ok(ctx, "end_city", 0, ch->end_city, 0))
+		return -1;
+	for (size_t i = 0; i < ch->nparts; i++) {
+		pt = &ch->parts[i];
+		if (text_ok(ctx, "name", (int)i + 1, pt->name, 1) ||
+		    text_ok(ctx, "role", (int)i + 1, pt->role, 1) ||
+		    text_ok(ctx, "country", (int)i + 1, pt->country, 1))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * libical's parser drops spaces and TABs at either end of a value, so an
+ * event read back from its iCalendar text (show, export, a fresh store's
+ * import) would lose them while the indexed columns kept them: trim the
+ * text fields here, the same way.
+ */
+static void
+trim_json(json_t *v)
+{
+	const char	*s = json_string_value(v), *e;
+	char		*t;
+
+	if (s == NULL)
+		return;
+	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	if ((size_t)(e - s) == json_string_length(v))
+		return;
+	t = xstrndup(s, (size_t)(e - s));
+	json_string_set(v, t);
+	free(t);
+}
+
+static void
+trim_text_args(json_t *req)
+{
+	static const char	*keys[] = { "summary", "location", "description",
+				    NULL };
+	json_t			*p;
+	size_t			 i;
+
+	for (const char **k = keys; *k != NULL; k++)
+		trim_json(json_object_get(req, *k));
+	json_array_foreach(json_object_get(req, "participants"), i, p) {
+		trim_json(json_object_get(p, "name"));
+		trim_json(json_object_get(p, "role"));
+		trim_json(json_object_get(p, "country"));
+	}
+}
+
 int
 cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
 {
 	json_t	*d = json_object_get(ctx->req, "duration");
 	int	 all_day = -1;
 
+	trim_text_args(ctx->req);
 	if (cmd_arg_str(ctx, "summary", 0, &ch->summary) ||
 	    cmd_arg_str(ctx, "tz", 0, &ch->tz) ||
 	    cmd_arg_str(ctx, "end_tz", 0, &ch->end_tz) ||
@@ -417,7 +519,8 @@ cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
 	    cmd_arg_when(ctx, "end", &ch->end) ||
 	    cmd_arg_bool(ctx, "all_day", &all_day) ||
 	    arg_parent(ctx, ch) || arg_participants(ctx, ch) ||
-	    arg_reminders(ctx, ch) || arg_remind_at(ctx, ch))
+	    arg_reminders(ctx, ch) || arg_remind_at(ctx, ch) ||
+	    change_text_ok(ctx, ch))
 		return -1;
 	ch->all_day = all_day;
 	if (d != NULL && (!json_is_integer(d) || json_integer_value(d) <= 0 ||

@@ -12,7 +12,8 @@
  * A feed (opts->feed) is an export for subscribers, who differ from an
  * importer (DESIGN.md, "Feeds"): NAME and REFRESH-INTERVAL with their X-WR
  * and X-PUBLISHED twins; no VALARM unless asked (apps ignore or misuse
- * them; the daemon reminds); RDATE periods become plain RDATEs and an
+ * them; the daemon reminds); RDATE periods become plain RDATEs, each
+ * with an override that carries the period's end, and an
  * event with several RRULEs (deprecated, and read differently by each
  * client) or an RSCALE rule is flattened into RDATEs inside the feed's
  * window; redaction
@@ -432,12 +433,74 @@ drop_alarms(icalcomponent *c)
 	}
 }
 
-/* RDATE;VALUE=PERIOD makes some clients skip the event: keep the starts. */
+/* An RDATE's time (or period start) in a property of kind, zone and all. */
+static icalproperty *
+rdate_time(icalproperty_kind kind, icalproperty *rdate, struct icaltimetype t)
+{
+	icalproperty	*np = icalproperty_new(kind);
+	icalparameter	*tz;
+
+	icalproperty_set_value(np, icalvalue_new_datetime(t));
+	if ((tz = icalproperty_get_first_parameter(rdate,
+	    ICAL_TZID_PARAMETER)) != NULL && !icaltime_is_utc(t))
+		icalproperty_add_parameter(np, icalparameter_new_clone(tz));
+	return np;
+}
+
+/* Does root hold an override of the series at this RECURRENCE-ID? */
+static int
+has_override(icalcomponent *root, struct icaltimetype t)
+{
+	icalcomponent	*k;
+	icalproperty	*p;
+
+	if (icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT)
+		return 0;
+	for (k = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	    k != NULL; k = icalcomponent_get_next_component(root,
+	    ICAL_VEVENT_COMPONENT))
+		if ((p = icalcomponent_get_first_property(k,
+		    ICAL_RECURRENCEID_PROPERTY)) != NULL && icaltime_compare(
+		    icalproperty_get_recurrenceid(p), t) == 0)
+			return 1;
+	return 0;
+}
+
+/* The master c as an override of its RDATE period: its own start and end. */
+static icalcomponent *
+period_override(icalcomponent *c, icalproperty *rdate, struct icalperiodtype pd)
+{
+	icalcomponent		*o = icalcomponent_new_clone(c);
+	struct icaltimetype	 end = pd.end;
+
+	if (icaltime_is_null_time(end))
+		end = icaltime_add(pd.start, pd.duration);
+	drop_all(o, ICAL_RRULE_PROPERTY);
+	drop_all(o, ICAL_RDATE_PROPERTY);
+	drop_all(o, ICAL_EXDATE_PROPERTY);
+	drop_all(o, ICAL_DTSTART_PROPERTY);
+	drop_all(o, ICAL_DTEND_PROPERTY);
+	drop_all(o, ICAL_DURATION_PROPERTY);
+	icalcomponent_add_property(o, rdate_time(ICAL_RECURRENCEID_PROPERTY,
+	    rdate, pd.start));
+	icalcomponent_add_property(o, rdate_time(ICAL_DTSTART_PROPERTY, rdate,
+	    pd.start));
+	icalcomponent_add_property(o, rdate_time(ICAL_DTEND_PROPERTY, rdate,
+	    end));
+	return o;
+}
+
+/*
+ * RDATE;VALUE=PERIOD makes some clients skip the event: keep the starts as
+ * plain RDATEs, and give each period that no override replaces already an
+ * override of its own with the period's end (*ovr, *novr), which every
+ * client reads.
+ */
 static void
-plain_rdates(icalcomponent *c)
+plain_rdates(icalcomponent *root, icalcomponent *c, icalcomponent ***ovr,
+    size_t *novr)
 {
 	icalproperty			*p, *next, *np;
-	icalparameter			*tz;
 	struct icaldatetimeperiodtype	 r;
 
 	for (p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY); p;
@@ -446,12 +509,11 @@ plain_rdates(icalcomponent *c)
 		r = icalproperty_get_rdate(p);
 		if (icalperiodtype_is_null_period(r.period))
 			continue;
-		r.time = r.period.start;
-		r.period = icalperiodtype_null_period();
-		np = icalproperty_new_rdate(r);
-		if ((tz = icalproperty_get_first_parameter(p,
-		    ICAL_TZID_PARAMETER)) != NULL && !icaltime_is_utc(r.time))
-			icalproperty_add_parameter(np, icalparameter_new_clone(tz));
+		np = rdate_time(ICAL_RDATE_PROPERTY, p, r.period.start);
+		if (!has_override(root, r.period.start)) {
+			*ovr = xreallocarray(*ovr, *novr + 1, sizeof **ovr);
+			(*ovr)[(*novr)++] = period_override(c, p, r.period);
+		}
 		icalcomponent_remove_property(c, p);
 		icalproperty_free(p);
 		icalcomponent_add_property(c, np);
@@ -621,13 +683,29 @@ drop_hidden_refs(struct ical_out *out, struct ical_rec *r, icalcomponent *c)
 	}
 }
 
-/* Append src's text to a record's, in the form it goes out. */
+/* Append c's text to a record's. */
 static void
-add_vevent(struct ical_out *out, struct ical_rec *r, icalcomponent *c,
-    int cancelled)
+append_vevent(struct ical_rec *r, icalcomponent *c)
 {
 	char	*text;
 	size_t	 len;
+
+	note_tzids(r, c);
+	text = ical_serialize(c);
+	len = strlen(text);
+	r->text = xreallocarray(r->text, 1, r->len + len + 1);
+	memcpy(r->text + r->len, text, len + 1);
+	r->len += len;
+	free(text);
+}
+
+/* Append c (a VEVENT of root) to a record's text, in the form it goes out. */
+static void
+add_vevent(struct ical_out *out, struct ical_rec *r, icalcomponent *root,
+    icalcomponent *c, int cancelled)
+{
+	icalcomponent	**ovr = NULL;
+	size_t		  novr = 0, i;
 
 	drop_hidden_refs(out, r, c);
 	ensure_dtstamp(c);
@@ -638,16 +716,15 @@ add_vevent(struct ical_out *out, struct ical_rec *r, icalcomponent *c,
 			drop_alarms(c);
 		if (out->o.redact != REDACT_NONE)
 			redact(c, out->o.redact);
-		plain_rdates(c);
+		plain_rdates(root, c, &ovr, &novr);
 		flatten_rrules(out, c);
 	}
-	note_tzids(r, c);
-	text = ical_serialize(c);
-	len = strlen(text);
-	r->text = xreallocarray(r->text, 1, r->len + len + 1);
-	memcpy(r->text + r->len, text, len + 1);
-	r->len += len;
-	free(text);
+	append_vevent(r, c);
+	for (i = 0; i < novr; i++) {
+		append_vevent(r, ovr[i]);
+		icalcomponent_free(ovr[i]);
+	}
+	free(ovr);
 }
 
 /* May the audience see a VEVENT of this CLASS (its own, not its master's)? */
@@ -715,7 +792,7 @@ add_series(struct ical_out *out, struct ical_rec *r, icalcomponent *root)
 	for (; c != NULL; c = icalcomponent_get_next_component(root,
 	    ICAL_VEVENT_COMPONENT))
 		if (shows(out, c))
-			add_vevent(out, r, c, cancelled);
+			add_vevent(out, r, root, c, cancelled);
 }
 
 /* A record's VEVENTs as they go out (a master and its overrides). */
@@ -734,7 +811,7 @@ make_rec(struct ical_out *out, const char *text, char **cause)
 	if (icalcomponent_isa(root) != ICAL_VEVENT_COMPONENT)
 		add_series(out, r, root);
 	else if (shows(out, root))
-		add_vevent(out, r, root, 0);
+		add_vevent(out, r, root, root, 0);
 	icalcomponent_free(root);
 	return r;
 }

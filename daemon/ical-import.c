@@ -1184,6 +1184,53 @@ free_members(struct member *m, size_t n)
 	free(m);
 }
 
+/*
+ * EXDATE;VALUE=DATE on a series with a time of day matches no occurrence
+ * (RFC 5545 3.8.5.1 wants DTSTART's value type) and some clients drop the
+ * whole event for it: read each date as the series' start time on that
+ * day, in the series' zone, and say so.
+ */
+static void
+fix_exdates(struct imp *im, icalcomponent *c, const char *uid, int line)
+{
+	icalproperty		*ps, *p;
+	struct icaltimetype	 st, d, t;
+	const char		*tzid;
+	char			 first[16] = "";
+	int			 n = 0;
+
+	if ((ps = icalcomponent_get_first_property(c,
+	    ICAL_DTSTART_PROPERTY)) == NULL || is_date(ps))
+		return;
+	st = icalproperty_get_dtstart(ps);
+	tzid = tzid_of(ps);
+	for (p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
+		if (!is_date(p))
+			continue;
+		d = icalproperty_get_exdate(p);
+		if (n++ == 0)
+			snprintf(first, sizeof first, "%04d-%02d-%02d", d.year,
+			    d.month, d.day);
+		t = st;
+		t.year = d.year;
+		t.month = d.month;
+		t.day = d.day;
+		icalproperty_set_exdate(p, t);
+		icalproperty_remove_parameter_by_kind(p, ICAL_VALUE_PARAMETER);
+		icalproperty_remove_parameter_by_kind(p, ICAL_TZID_PARAMETER);
+		if (tzid != NULL)
+			icalproperty_add_parameter(p, icalparameter_new_tzid(tzid));
+	}
+	if (n > 0)
+		warn(im, "line %d: UID %s: %d EXDATE date%s (%s%s) on a series "
+		    "with a time of day read as its start time, "
+		    "%02d:%02d:%02d %s, on %s", line, uid, n, n == 1 ? "" : "s",
+		    first, n == 1 ? "" : ", ...", st.hour, st.minute, st.second,
+		    tzid ? tzid : icaltime_is_utc(st) ? "UTC" : "floating",
+		    n == 1 ? "that day" : "those days");
+}
+
 /* Read the events evs[lo, hi) (one UID), rewritten, the master first. */
 static struct member *
 read_members(struct imp *im, size_t lo, size_t hi)
@@ -1206,6 +1253,8 @@ read_members(struct imp *im, size_t lo, size_t hi)
 		m[i].uid = e->uid;
 		m[i].rid = rid_key(m[i].c);
 		m[i].line = e->line;
+		if (m[i].rid == NULL)
+			fix_exdates(im, m[i].c, e->uid, e->line);
 	}
 	qsort(m, hi - lo, sizeof *m, by_uid);
 	return m;
@@ -1478,6 +1527,75 @@ ical_same_record(const char *a, const char *b)
 		if (*a == '\n')
 			a++, b++;
 	}
+}
+
+/*
+ * A record of overrides only (text) whose series is neither in the file nor
+ * in the store shows in no client: each override as a standalone event,
+ * without its RECURRENCE-ID, under its UID (one override) or its UID and
+ * RECURRENCE-ID joined by "-" (several, which must not share a UID), with
+ * a warning saying so.  *recs and *notes (n of each) are the caller's to
+ * free; -1 if the text cannot be read.
+ */
+int
+ical_orphans(const char *text, const char *home, struct ical_record **recs,
+    char ***notes, size_t *n, char **cause)
+{
+	icalcomponent	*root, *c, *k;
+	icalproperty	*p;
+	struct ical_record *r;
+	size_t		 many;
+	char		*uid, *why = NULL;
+	const char	*rid;
+
+	*recs = NULL;
+	*notes = NULL;
+	*n = 0;
+	if ((root = icalparser_parse_string(text)) == NULL) {
+		*cause = xstrdup("cannot read an override");
+		return -1;
+	}
+	many = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT ?
+	    (size_t)icalcomponent_count_components(root, ICAL_VEVENT_COMPONENT) :
+	    1;
+	for (c = icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT ? root :
+	    icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	    c != NULL; c = c == root ? NULL :
+	    icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+		k = icalcomponent_new_clone(c);
+		p = icalcomponent_get_first_property(k,
+		    ICAL_RECURRENCEID_PROPERTY);
+		rid = p ? icalproperty_get_value_as_string(p) : "";
+		if (many > 1) {
+			xasprintf(&uid, "%s-%s", icalcomponent_get_uid(k), rid);
+			set_made_uid(k, uid);
+		} else
+			uid = xstrdup(icalcomponent_get_uid(k));
+		*recs = xreallocarray(*recs, *n + 1, sizeof **recs);
+		*notes = xreallocarray(*notes, *n + 1, sizeof **notes);
+		xasprintf(&(*notes)[*n], "UID %s: an override (RECURRENCE-ID "
+		    "%s) whose series is neither in the file nor in the store "
+		    "imported as a standalone event%s%s", icalcomponent_get_uid(c),
+		    rid, many > 1 ? " with UID " : "", many > 1 ? uid : "");
+		free(uid);
+		if (p != NULL) {
+			icalcomponent_remove_property(k, p);
+			icalproperty_free(p);
+		}
+		r = &(*recs)[(*n)++];
+		memset(r, 0, sizeof *r);
+		r->has_master = 1;
+		r->text = component_text(k);
+		if (ical_extract_component(k, home, &r->ev, &why) != 0) {
+			icalcomponent_free(k);
+			icalcomponent_free(root);
+			*cause = why;
+			return -1;
+		}
+		icalcomponent_free(k);
+	}
+	icalcomponent_free(root);
+	return 0;
 }
 
 /*

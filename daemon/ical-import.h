@@ -45,5 +45,7 @@ int	 ical_import_parse(const char *, size_t, const struct ical_import_opts *,
 void	 ical_import_clear(struct ical_import *);
 int	 ical_same_record(const char *, const char *);
 char	*ical_merge_overrides(const char *, const char *);
+int	 ical_orphans(const char *, const char *, struct ical_record **,
+	     char ***, size_t *, char **);
 
 #endif

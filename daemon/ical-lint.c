@@ -103,14 +103,21 @@ comp_nests(const char *parent, const char *child)
 	    strcmp(parent, "VPOLL") == 0;
 }
 
-/* libical drops a property it does not know; refuse it instead. */
+/*
+ * libical drops a property it does not know; refuse it instead.  Names are
+ * case-insensitive (RFC 5545 3.1) but libical's parser takes "x-foo" for a
+ * damaged name, so names are written in upper case here, in place (and
+ * parameter names by check_grammar).
+ */
 static int
 check_name(struct lint *l, const struct lint_line *ln)
 {
-	const char	*s = l->text + ln->off;
+	char		*s = l->text + ln->off;
 	char		 name[64];
 
-	if (ln->namelen >= 2 && strncasecmp(s, "X-", 2) == 0)
+	for (size_t i = 0; i < ln->namelen; i++)
+		s[i] = (char)toupper((unsigned char)s[i]);
+	if (ln->namelen >= 2 && strncmp(s, "X-", 2) == 0)
 		return 0;
 	if (ln->namelen < sizeof name) {
 		memcpy(name, s, ln->namelen);
@@ -151,8 +158,9 @@ check_grammar(struct lint *l, struct lint_line *ln)
 		    (int)(ln->len < 20 ? ln->len : 20), s);	/* not NUL-ended */
 	ln->namelen = (size_t)(p - s);
 	while (p < end && *p == ';') {
+		/* Upper case, in place: libical drops "x-param=". */
 		for (q = ++p; p < end && name_char(*p); p++)
-			;
+			*(char *)p = (char)toupper((unsigned char)*p);
 		qn = (int)(p - q);
 		if (p == q)
 			return lint_fail(l, ln->phys, "an empty parameter in "

@@ -1056,28 +1056,58 @@ out:
 	return rc;
 }
 
+/* The end of an RDATE period starting at t, or INT64_MIN if none. */
+static int64_t
+period_end(icalproperty *p, const struct icalperiodtype *pd, const char *tz,
+    int64_t t)
+{
+	char	*ptz, *why = NULL;
+	int64_t	 end;
+	int	 d, secs;
+
+	if (!icaltime_is_null_time(pd->end)) {
+		if (read_time(p, pd->end, tz, tz, &ptz, &end, &d, &why) != 0) {
+			free(why);
+			return INT64_MIN;
+		}
+		free(ptz);
+		return end > t ? end : INT64_MIN;
+	}
+	if (icaldurationtype_is_null_duration(pd->duration) ||
+	    pd->duration.is_neg || (secs = icaldurationtype_as_int(
+	    pd->duration)) <= 0)
+		return INT64_MIN;
+	return t + secs;
+}
+
 /*
- * The instants of the EXDATEs or RDATEs of c (dates: midnight in tz; an
- * RDATE period counts by its start, the event keeping its own length).
+ * The instants of the EXDATEs or RDATEs of c (dates: midnight in tz).  An
+ * RDATE period has a length of its own: its end goes in *ends (when ends
+ * is not NULL), INT64_MIN for an instant that takes the event's length.
  */
 static size_t
 collect_dates(icalcomponent *c, icalproperty_kind kind, const char *tz,
-    int64_t **out)
+    int64_t **out, int64_t **ends)
 {
-	icalproperty		*p;
-	struct icaltimetype	 tt;
-	size_t			 n = 0;
-	char			*ptz, *why = NULL;
-	int64_t			 t;
-	int			 d;
+	icalproperty			*p;
+	struct icaltimetype		 tt;
+	struct icaldatetimeperiodtype	 r;
+	size_t				 n = 0;
+	char				*ptz, *why = NULL;
+	int64_t				 t, end;
+	int				 d;
 
 	*out = NULL;
+	if (ends != NULL)
+		*ends = NULL;
 	for (p = icalcomponent_get_first_property(c, kind); p;
 	    p = icalcomponent_get_next_property(c, kind)) {
+		memset(&r, 0, sizeof r);
+		r.period = icalperiodtype_null_period();
 		if (kind == ICAL_EXDATE_PROPERTY)
 			tt = icalproperty_get_exdate(p);
 		else {
-			struct icaldatetimeperiodtype r = icalproperty_get_rdate(p);
+			r = icalproperty_get_rdate(p);
 			tt = icaltime_is_null_time(r.time) ? r.period.start :
 			    r.time;
 		}
@@ -1088,8 +1118,14 @@ collect_dates(icalcomponent *c, icalproperty_kind kind, const char *tz,
 			continue;
 		}
 		free(ptz);
+		end = period_end(p, &r.period, tz, t);
 		*out = xreallocarray(*out, n + 1, sizeof **out);
-		(*out)[n++] = t;
+		(*out)[n] = t;
+		if (ends != NULL) {
+			*ends = xreallocarray(*ends, n + 1, sizeof **ends);
+			(*ends)[n] = end;
+		}
+		n++;
 	}
 	return n;
 }
@@ -1136,12 +1172,14 @@ emit_occ(struct expand *x, int64_t start, int64_t end, int64_t rid,
 	return x->cb(x->arg, &occ);
 }
 
-/* The occurrence the rule puts at t: excluded, overridden, or itself. */
+/*
+ * The occurrence the rule puts at t: excluded, overridden, or itself,
+ * ending at end (an RDATE period) or, for INT64_MIN, as long as the event.
+ */
 static int
-emit(struct expand *x, int64_t t)
+emit_len(struct expand *x, int64_t t, int64_t end)
 {
 	const struct event	*ev = x->ev;
-	int64_t			 end;
 
 	if (in_set(x->ex, x->nex, t))
 		return 0;
@@ -1151,9 +1189,16 @@ emit(struct expand *x, int64_t t)
 			return emit_occ(x, x->ovr[i].ev.start, x->ovr[i].ev.end,
 			    t, &x->ovr[i].ev);
 		}
-	end = ev->all_day ? add_days(ev->tz, t, day_diff(ev->tz, ev->start,
-	    ev->end)) : t + (ev->end - ev->start);
+	if (end == INT64_MIN)
+		end = ev->all_day ? add_days(ev->tz, t, day_diff(ev->tz,
+		    ev->start, ev->end)) : t + (ev->end - ev->start);
 	return emit_occ(x, t, end, t, NULL);
+}
+
+static int
+emit(struct expand *x, int64_t t)
+{
+	return emit_len(x, t, INT64_MIN);
 }
 
 /*
@@ -1270,7 +1315,7 @@ ical_expand_full(const char *text, const char *home, int64_t from,
 	icalproperty	*p;
 	struct event	 ev;
 	struct expand	 x = { &ev, from, to, NULL, 0, max, NULL, 0, cb, arg };
-	int64_t		*rd = NULL;
+	int64_t		*rd = NULL, *rdend = NULL;
 	size_t		 nrd, i;
 	int		 stop = 0;
 
@@ -1281,8 +1326,8 @@ ical_expand_full(const char *text, const char *home, int64_t from,
 		return -1;
 	}
 	load_overrides(&x, root, c, home);
-	x.nex = collect_dates(c, ICAL_EXDATE_PROPERTY, ev.tz, &x.ex);
-	nrd = collect_dates(c, ICAL_RDATE_PROPERTY, ev.tz, &rd);
+	x.nex = collect_dates(c, ICAL_EXDATE_PROPERTY, ev.tz, &x.ex, NULL);
+	nrd = collect_dates(c, ICAL_RDATE_PROPERTY, ev.tz, &rd, &rdend);
 	if (icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY) == NULL)
 		stop = emit(&x, ev.start);	/* DTSTART is an occurrence */
 	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
@@ -1291,7 +1336,7 @@ ical_expand_full(const char *text, const char *home, int64_t from,
 		stop = walk_rrule(&x, icalproperty_get_rrule(p));
 	for (i = 0; i < nrd && !stop; i++)
 		if (!in_set(rd, i, rd[i]) && rd[i] != ev.start)
-			stop = emit(&x, rd[i]);
+			stop = emit_len(&x, rd[i], rdend[i]);
 	/* Overrides moved here from occurrences the walk did not reach. */
 	for (i = 0; i < x.novr && !stop; i++)
 		if (!x.ovr[i].used && !in_set(x.ex, x.nex, x.ovr[i].rid))
@@ -1301,6 +1346,7 @@ ical_expand_full(const char *text, const char *home, int64_t from,
 		event_clear(&x.ovr[i].ev);
 	free(x.ovr);
 	free(rd);
+	free(rdend);
 	free(x.ex);
 	event_clear(&ev);
 	icalcomponent_free(root);

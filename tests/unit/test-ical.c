@@ -590,6 +590,35 @@ test_expand_weekly(void)
 	CHECK_INT(o.start[3], utc(2026, 4, 1, 13, 0));
 }
 
+/* An RDATE period keeps its own end (as an end or as a duration). */
+static void
+test_expand_period(void)
+{
+	static const char period[] = VEV(
+	    "SUMMARY:Talks\r\n"
+	    "DTSTART;TZID=Asia/Shanghai:20260312T100000\r\n"
+	    "DTEND;TZID=Asia/Shanghai:20260312T110000\r\n"
+	    "RDATE;VALUE=PERIOD;TZID=Asia/Shanghai:20260314T140000/"
+	    "20260314T173000\r\n"
+	    "RDATE;VALUE=PERIOD:20260316T010000Z/PT45M\r\n"
+	    "RDATE;TZID=Asia/Shanghai:20260318T100000\r\n");
+	struct occs	o;
+
+	CHECK_INT(expand(period, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0),
+	    100, &o), 0);
+	CHECK_INT(o.n, 4);
+	CHECK_INT(o.end[0] - o.start[0], 3600);
+	CHECK_INT(o.start[1], utc(2026, 3, 14, 6, 0));
+	CHECK_INT(o.end[1], utc(2026, 3, 14, 9, 30));
+	CHECK_INT(o.start[2], utc(2026, 3, 16, 1, 0));
+	CHECK_INT(o.end[2], utc(2026, 3, 16, 1, 45));
+	CHECK_INT(o.end[3] - o.start[3], 3600);	/* a plain RDATE */
+	/* An occurrence is in a window that only its own end reaches. */
+	CHECK_INT(expand(period, utc(2026, 3, 14, 8, 0),
+	    utc(2026, 3, 14, 9, 0), 100, &o), 0);
+	CHECK_INT(o.n, 1);
+}
+
 static void
 test_expand_yearly(void)
 {
@@ -718,6 +747,7 @@ main(void)
 	test_travel();
 	test_rrule();
 	test_expand_weekly();
+	test_expand_period();
 	test_expand_yearly();
 	test_extract_errors();
 	test_class();

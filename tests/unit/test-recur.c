@@ -284,7 +284,7 @@ test_rdates_and_days(void)
 	CHECK_INT(ical_extract(rdates, HOME, &ev, &cause), 0);
 	CHECK(ev.rrule != NULL);
 	event_clear(&ev);
-	/* DTSTART is the first occurrence; a period counts by its start. */
+	/* DTSTART is the first occurrence; a period keeps its own end. */
 	CHECK_INT(expand(rdates, utc(2026, 5, 1, 0, 0), utc(2026, 7, 1, 0, 0),
 	    100, 0, &o), 0);
 	CHECK_INT(o.n, 4);
@@ -292,7 +292,8 @@ test_rdates_and_days(void)
 	CHECK_INT(o.start[1], utc(2026, 6, 3, 1, 0));
 	CHECK_INT(o.start[2], utc(2026, 6, 5, 5, 0));
 	CHECK_INT(o.start[3], utc(2026, 6, 10, 1, 0));
-	CHECK_INT(o.end[3] - o.start[3], 7200);
+	CHECK_INT(o.end[3] - o.start[3], 3600);
+	CHECK_INT(o.end[2] - o.start[2], 7200);	/* a plain RDATE */
 	/* A four-day occurrence that began before the window is in it. */
 	CHECK_INT(expand(days, utc(2026, 2, 6, 0, 0), utc(2026, 2, 7, 0, 0),
 	    100, 0, &o), 0);

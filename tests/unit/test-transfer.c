@@ -131,6 +131,125 @@ test_repairs(void)
 	ical_import_clear(&b);
 }
 
+/* Read as RFC 5545 says: case-insensitive names; EXDATE dates repaired. */
+static void
+test_rfc_repairs(void)
+{
+	static const char text[] = CAL(
+	    "BEGIN:VEVENT\r\nUID:x@t\r\nDTSTART:20260105T100000Z\r\n"
+	    "x-foo;x-param=1:bar\r\nsummary;language=en:lower\r\n"
+	    "END:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:y@t\r\n"
+	    "DTSTART;TZID=America/New_York:20260309T090000\r\n"
+	    "RRULE:FREQ=DAILY;COUNT=5\r\n"
+	    "EXDATE;VALUE=DATE:20260310,20260312\r\nEND:VEVENT\r\n");
+	struct ical_import	 a;
+	char			*cause;
+	size_t			 i, found = 0;
+
+	CHECK_INT(parse(text, &a, &cause), 0);
+	CHECK_INT(a.nrecs, 2);
+	CHECK(a.nrecs == 2 && strstr(a.recs[0].text,
+	    "X-FOO;X-PARAM=1:bar") != NULL);
+	CHECK(a.nrecs == 2 && strstr(a.recs[0].text,
+	    "SUMMARY;LANGUAGE=en:lower") != NULL);
+	CHECK(a.nrecs == 2 && strstr(a.recs[1].text, "VALUE=DATE") == NULL);
+	CHECK(a.nrecs == 2 && strstr(a.recs[1].text,
+	    "EXDATE;TZID=America/New_York:20260312T090000") != NULL);
+	for (i = 0; i < a.nwarnings; i++)
+		found += strstr(a.warnings[i], "UID y@t: 2 EXDATE dates "
+		    "(2026-03-10, ...) on a series with a time of day read as "
+		    "its start time, 09:00:00 America/New_York") != NULL;
+	CHECK_INT(found, 1);
+	ical_import_clear(&a);
+}
+
+/* Overrides with no series become standalone events (ical_orphans). */
+static void
+test_orphans(void)
+{
+	static const char one[] = CAL(
+	    "BEGIN:VEVENT\r\nUID:o@t\r\n"
+	    "RECURRENCE-ID:20260317T090000Z\r\n"
+	    "DTSTART:20260317T140000Z\r\nSUMMARY:moved\r\nEND:VEVENT\r\n");
+	static const char two[] = CAL(
+	    "BEGIN:VEVENT\r\nUID:o@t\r\nRECURRENCE-ID:20260317T090000Z\r\n"
+	    "DTSTART:20260317T140000Z\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:o@t\r\nRECURRENCE-ID:20260318T090000Z\r\n"
+	    "DTSTART:20260318T140000Z\r\nEND:VEVENT\r\n");
+	struct ical_record	*r;
+	char			**notes, *cause = NULL;
+	size_t			  n;
+
+	CHECK_INT(ical_orphans(one, HOME, &r, &notes, &n, &cause), 0);
+	CHECK_INT(n, 1);
+	CHECK(n == 1 && r[0].has_master);
+	CHECK(n == 1 && strstr(r[0].text, "RECURRENCE-ID") == NULL);
+	CHECK(n == 1 && strstr(r[0].text, "UID:o@t") != NULL);
+	CHECK(n == 1 && r[0].ev.start == 1773756000);	/* 14:00Z */
+	CHECK(n == 1 && strstr(notes[0], "imported as a standalone event") !=
+	    NULL);
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].text);
+		event_clear(&r[i].ev);
+		free(notes[i]);
+	}
+	free(r);
+	free(notes);
+	CHECK_INT(ical_orphans(two, HOME, &r, &notes, &n, &cause), 0);
+	CHECK_INT(n, 2);
+	CHECK(n == 2 && strcmp(r[0].ev.uid, "o@t-20260317T090000Z") == 0);
+	CHECK(n == 2 && strcmp(r[1].ev.uid, "o@t-20260318T090000Z") == 0);
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].text);
+		event_clear(&r[i].ev);
+		free(notes[i]);
+	}
+	free(r);
+	free(notes);
+}
+
+/* A feed writes an RDATE period as a plain RDATE and an override. */
+static void
+test_feed_period(void)
+{
+	static const char ev[] = "BEGIN:VEVENT\r\nUID:p@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\n"
+	    "DTSTART;TZID=Asia/Shanghai:20260312T100000\r\n"
+	    "DTEND;TZID=Asia/Shanghai:20260312T110000\r\nSUMMARY:Talks\r\n"
+	    "RDATE;VALUE=PERIOD;TZID=Asia/Shanghai:20260314T140000/"
+	    "20260314T173000\r\n"
+	    "RDATE;VALUE=PERIOD:20260316T010000Z/PT45M\r\nEND:VEVENT\r\n";
+	struct ical_out_opts	 o;
+	struct ical_out		*out;
+	char			*text, *cause = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.home = HOME;
+	o.feed = 1;
+	out = ical_out_new(&o);
+	CHECK_INT(ical_out_add(out, ev, &cause), 0);
+	text = ical_out_finish(out, NULL);
+	CHECK(strstr(text, "PERIOD") == NULL);
+	CHECK(strstr(text, "RDATE;TZID=Asia/Shanghai:20260314T140000\r\n") !=
+	    NULL);
+	CHECK(strstr(text, "RECURRENCE-ID;TZID=Asia/Shanghai:20260314T140000\r\n"
+	    "DTSTART;TZID=Asia/Shanghai:20260314T140000\r\n"
+	    "DTEND;TZID=Asia/Shanghai:20260314T173000\r\n") != NULL);
+	CHECK(strstr(text, "RECURRENCE-ID:20260316T010000Z\r\n"
+	    "DTSTART:20260316T010000Z\r\nDTEND:20260316T014500Z\r\n") != NULL);
+	free(text);
+	/* An export keeps the period as it came. */
+	o.feed = 0;
+	out = ical_out_new(&o);
+	CHECK_INT(ical_out_add(out, ev, &cause), 0);
+	text = ical_out_finish(out, NULL);
+	CHECK(strstr(text, "RDATE;VALUE=PERIOD;TZID=Asia/Shanghai:20260314T"
+	    "140000/20260314T173000") != NULL);
+	CHECK(strstr(text, "RECURRENCE-ID") == NULL);
+	free(text);
+}
+
 static void
 test_export(void)
 {
@@ -241,7 +360,10 @@ main(void)
 {
 	test_refusals();
 	test_repairs();
+	test_rfc_repairs();
+	test_orphans();
 	test_export();
+	test_feed_period();
 	test_http_and_urls();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
