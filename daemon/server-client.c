@@ -135,10 +135,6 @@ handle_line(struct client *c, char *line, size_t len)
 	char		*cause = NULL;
 	int		 rc;
 
-	if (len == 0 || (len == 1 && line[0] == '\r')) {
-		free(line);
-		return;		/* a blank line, LF or CR LF */
-	}
 	rc = proto_parse_request(line, len, &req, &code, &cause);
 	free(line);
 	if (rc != 0) {

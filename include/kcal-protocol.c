@@ -58,6 +58,12 @@ proto_parse_request(const char *line, size_t len, json_t **req,
 	*req = NULL;
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
+	if (len == 0) {
+		*code = KCAL_E_BAD_REQUEST;
+		*cause = xstrdup("empty request line (a request is one JSON "
+		    "object on one line)");
+		return -1;
+	}
 	/* DECODE_ANY: a bare scalar is valid JSON, refused as a non-object. */
 	r = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 	    &jerr);

@@ -72,8 +72,12 @@ test_parse(void)
 {
 	json_t	*req;
 
+	/* An empty line is refused with a reason, not ignored without one. */
+	parse("", KCAL_E_BAD_REQUEST, NULL);
+	parse("\r", KCAL_E_BAD_REQUEST, NULL);
+
 	/* Bad JSON. */
-	parse("", KCAL_E_BAD_JSON, NULL);
+	parse(" ", KCAL_E_BAD_JSON, NULL);
 	parse("{", KCAL_E_BAD_JSON, NULL);
 	parse("{\"cmd\": \"list\",}", KCAL_E_BAD_JSON, NULL);
 	parse("not json at all", KCAL_E_BAD_JSON, NULL);
