@@ -56,10 +56,12 @@
  * application nothing when it accepts: the only hook is the bufferevent
  * callback (new_bev), called before the connection object exists.  So the
  * hconn is created there and bound to its evhttp_connection just after,
- * from an event activated for the same turn of the loop (the connection's
- * socket has not been polled yet, so nothing can have closed it); from then
- * on evhttp's close callback tells when it goes.  The same event then
- * serves as the header deadline.
+ * from an event activated for the same turn of the loop; from then on
+ * evhttp's close callback tells when it goes.  Until bound, the hconn holds
+ * a reference to the bufferevent: if evhttp gave the connection up in
+ * between (it can only fail to allocate), the bufferevent is still there,
+ * with its callbacks cleared, and the hconn goes with it.  The same event
+ * then serves as the header deadline.
  */
 struct hconn {
 	struct http			*h;
@@ -555,22 +557,30 @@ hconn_arm(struct hconn *hc)
 	event_add(hc->ev, &tv);
 }
 
-/* evhttp closes a connection: forget it, and accept again under the cap. */
+/* Forget a connection, and accept again under the cap. */
 static void
-hconn_closed(struct evhttp_connection *evcon, void *arg)
+hconn_forget(struct hconn *hc)
 {
-	struct hconn	*hc = arg;
 	struct http	*h = hc->h;
 
-	(void)evcon;
 	TAILQ_REMOVE(&h->conns, hc, entry);
 	h->nconns--;
+	if (hc->evcon == NULL)	/* never bound: drop our reference */
+		bufferevent_decref(hc->bev);
 	event_free(hc->ev);
 	free(hc);
 	if (h->full && h->nconns < h->srv->cfg->http_max_connections) {
 		h->full = 0;
 		accept_maybe_resume(h);
 	}
+}
+
+/* evhttp closes a connection (its close callback). */
+static void
+hconn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	(void)evcon;
+	hconn_forget(arg);
 }
 
 /*
@@ -589,10 +599,14 @@ hconn_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd; (void)what;
 	if (hc->evcon == NULL) {
 		bufferevent_getcb(hc->bev, NULL, NULL, NULL, &cbarg);
-		if ((hc->evcon = cbarg) == NULL)
-			fatalx("http: a connection without its evhttp state");
+		if ((hc->evcon = cbarg) == NULL) {
+			log_warnx("http: a connection evhttp could not set up");
+			hconn_forget(hc);	/* and the bufferevent */
+			return;
+		}
 		evhttp_connection_set_closecb(hc->evcon, hconn_closed, hc);
 		hconn_arm(hc);
+		bufferevent_decref(hc->bev);	/* evhttp's from now on */
 		return;
 	}
 	if (hc->requests != hc->seen ||
@@ -628,6 +642,7 @@ new_bev(struct event_base *base, void *arg)
 	hc = xcalloc(1, sizeof *hc);
 	hc->h = h;
 	hc->bev = bev;
+	bufferevent_incref(bev);	/* until bound: hconn_timer */
 	if ((hc->ev = event_new(base, -1, 0, hconn_timer, hc)) == NULL)
 		fatalx("http: event_new failed");
 	event_active(hc->ev, EV_TIMEOUT, 0);
@@ -751,10 +766,7 @@ http_free(struct http *h)
 	h->listener = NULL;	/* evhttp_free frees it first */
 	if (h->eh != NULL)
 		evhttp_free(h->eh);	/* closes each bound connection */
-	while ((hc = TAILQ_FIRST(&h->conns)) != NULL) {	/* never bound */
-		TAILQ_REMOVE(&h->conns, hc, entry);
-		event_free(hc->ev);
-		free(hc);
-	}
+	while ((hc = TAILQ_FIRST(&h->conns)) != NULL)	/* never bound */
+		hconn_forget(hc);
 	free(h);
 }
