@@ -319,10 +319,30 @@ def scenario_never_read(a, w):
         s.connect(a.socket)
         s.sendall(req)
         held.append(s)
-        if i % 10 == 9:
-            time.sleep(0.4)	# spread, so one turn of the loop stays short
+        if i % 5 == 4:
+            time.sleep(0.2)	# spread, so one turn of the loop stays short
     time.sleep(4)
     during = rss_mb(a.pid)
+    # While they hold it: a big reply is refused with limit, naming the
+    # setting; a client that pipelines 300 small requests is held between
+    # them (its own replies drain first) and gets every answer, in order.
+    c = Conn(a.socket)
+    m = c.raw(req.replace(b'"id": 1', b'"id": 7'), timeout=30)
+    check("over max_output_total a big list gets limit, naming it",
+          m and m.get("id") == 7 and m.get("ok") is False and
+          m["error"]["code"] == "limit" and
+          "max_output_total" in m["error"]["message"], str(m)[:300])
+    c.s.sendall(b"".join(b'{"id":%d,"cmd":"status"}\n' % i
+                         for i in range(300)))
+    ids = []
+    try:
+        for _ in range(300):
+            ids.append(c.recv(20)["id"])
+    except (OSError, TypeError, socket.timeout) as e:
+        ids.append(repr(e))
+    check("300 pipelined requests meanwhile: all answered, in order",
+          ids == list(range(300)), ids[-3:])
+    c.close()
     note("%d clients asked for a %s list and read nothing: RSS %.0f MB "
          "(%.0f MB before)" % (a.readers, a.big_size, during or -1,
                                 base or -1))

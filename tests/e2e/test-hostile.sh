@@ -18,7 +18,7 @@ port=$(free_port)
 cat >"$T/kcald.conf" <<CONF
 http_header_timeout = 2
 http_max_connections = 64
-max_output_total = 32M
+max_output_total = 16M
 CONF
 max_wait=3 max_rss=200 idle_rss=120
 if [ -n "$KCAL_SANITIZED" ] || [ -n "$KCALD_WRAPPER" ]; then
