@@ -3,8 +3,15 @@
  * send a request with a fresh id, read lines until the reply with that id
  * (pushed notifications in between are skipped here; `kcal watch` reads
  * them with conn_read).
+ *
+ * Every wait has a bound (kcal --timeout): a kcald that stops answering,
+ * or that cannot accept because it is out of descriptors, makes kcal exit
+ * with a message instead of hanging.  The bound is the socket's own
+ * SO_RCVTIMEO and SO_SNDTIMEO, which Linux also applies to a connect()
+ * that waits on a full listen queue: no poll loop here.
  */
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <errno.h>
 #include <stdio.h>
@@ -19,10 +26,56 @@
 
 struct conn {
 	int		 fd;
+	char		*path;
+	unsigned	 timeout;	/* seconds each wait may take; 0: none */
 	char		*buf;
 	size_t		 len, cap;
 	json_int_t	 next_id;
 };
+
+static unsigned	conn_timeout = CONN_TIMEOUT;
+
+/* The bound for the connections opened from now on (0: none). */
+void
+conn_default_timeout(unsigned secs)
+{
+	conn_timeout = secs;
+}
+
+static int
+set_timeouts(int fd, unsigned secs)
+{
+	struct timeval	tv = { (time_t)secs, 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+		return -1;
+	return 0;
+}
+
+/* Change one connection's bound: kcal watch waits for pushes forever. */
+void
+conn_set_timeout(struct conn *c, unsigned secs)
+{
+	if (set_timeouts(c->fd, secs) == 0)
+		c->timeout = secs;
+}
+
+static int
+timed_out(int err)
+{
+	return err == EAGAIN || err == EWOULDBLOCK;
+}
+
+static char *
+timeout_cause(const char *path, unsigned secs)
+{
+	char	*cause;
+
+	xasprintf(&cause, "kcald did not answer within %u s (socket %s)",
+	    secs, path);
+	return cause;
+}
 
 struct conn *
 conn_open(const char *path, char **cause)
@@ -40,9 +93,13 @@ conn_open(const char *path, char **cause)
 	}
 	strcpy(sun.sun_path, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    set_timeouts(fd, conn_timeout) != 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
-		xasprintf(cause, "kcald is not running at %s (%s)", path,
-		    strerror(errno));
+		if (fd != -1 && timed_out(errno))
+			*cause = timeout_cause(path, conn_timeout);
+		else
+			xasprintf(cause, "kcald is not running at %s (%s)",
+			    path, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return NULL;
@@ -53,6 +110,8 @@ conn_open(const char *path, char **cause)
 	}
 	c = xcalloc(1, sizeof *c);
 	c->fd = fd;
+	c->path = xstrdup(path);
+	c->timeout = conn_timeout;
 	c->next_id = 1;
 	if ((hello = conn_read(c, cause)) == NULL ||
 	    json_object_get(hello, "hello") == NULL) {
@@ -80,6 +139,7 @@ conn_close(struct conn *c)
 	if (c == NULL)
 		return;
 	close(c->fd);
+	free(c->path);
 	free(c->buf);
 	free(c);
 }
@@ -103,6 +163,10 @@ conn_read(struct conn *c, char **cause)
 		n = read(c->fd, c->buf + c->len, c->cap - c->len);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && timed_out(errno)) {
+			*cause = timeout_cause(c->path, c->timeout);
+			return NULL;
+		}
 		if (n <= 0) {
 			*cause = xstrdup(n == 0 ? "kcald closed the connection" :
 			    strerror(errno));
@@ -150,7 +214,11 @@ conn_call(struct conn *c, json_t *req, char **cause)
 	json_decref(req);
 	if (line == NULL || write_all(c->fd, line, len) != 0) {
 		free(line);
-		xasprintf(cause, "cannot send to kcald: %s", strerror(errno));
+		if (line != NULL && timed_out(errno))
+			*cause = timeout_cause(c->path, c->timeout);
+		else
+			xasprintf(cause, "cannot send to kcald: %s",
+			    strerror(errno));
 		return NULL;
 	}
 	free(line);

@@ -4,8 +4,12 @@
 
 #include <jansson.h>
 
+#define CONN_TIMEOUT	10	/* seconds: kcal --timeout's default */
+
 struct conn;
 
+void		 conn_default_timeout(unsigned);
+void		 conn_set_timeout(struct conn *, unsigned);
 struct conn	*conn_open(const char *, char **);
 void		 conn_close(struct conn *);
 json_t		*conn_read(struct conn *, char **);

@@ -4,6 +4,7 @@
  * DUR arguments, exiting with the documented statuses).  It is blocking and
  * simple on purpose; it needs no event loop.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,7 @@ static const struct subcmd subcmds[] = {
 
 const char	*socket_path;
 static struct conn *conn;
+static int	 timeout_given;	/* --timeout was on the command line */
 
 static void
 usage(FILE *fp)
@@ -73,11 +75,13 @@ usage(FILE *fp)
 	fprintf(fp, "\nOptions:\n"
 	    "  -s, --socket PATH  kcald's socket (default $KCAL_SOCKET, else\n"
 	    "                     $XDG_RUNTIME_DIR/kcal/kcald.sock)\n"
+	    "  --timeout SECONDS  give up when kcald does not answer for that\n"
+	    "                     long (default %d; 0: wait forever)\n"
 	    "  -h, --help         show this help\n"
 	    "  -V, --version      show the version\n\n"
 	    "WHEN: %s\nDUR:  %s\n"
 	    "Run 'kcal COMMAND --help' for a command's options; see kcal(1).\n",
-	    WHEN_FORMS, DUR_FORMS);
+	    CONN_TIMEOUT, WHEN_FORMS, DUR_FORMS);
 }
 
 void
@@ -108,6 +112,39 @@ usage_error(const struct subcmd *sc, const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+/*
+ * Work that grows with the data (an import, an export) may keep kcald
+ * busy for longer than the default bound before the reply starts: wait for
+ * it as long as it takes, unless --timeout was given.  The connection and
+ * the greeting keep their bound.
+ */
+void
+patient(struct conn *c)
+{
+	if (!timeout_given)
+		conn_set_timeout(c, 0);
+}
+
+static void
+connect_or_die(json_t *req)
+{
+	char	*cause = NULL;
+
+	if (conn == NULL && (conn = conn_open(socket_path, &cause)) == NULL) {
+		json_decref(req);
+		die(EXIT_NOSERVER, "%s", cause);
+	}
+}
+
+/* call() for a request whose reply may take long (see patient()). */
+json_t *
+call_patient(json_t *req)
+{
+	connect_or_die(req);
+	patient(conn);
+	return call(req);
+}
+
 /* Send a request (stolen); return the result, or exit with the error. */
 json_t *
 call(json_t *req)
@@ -115,10 +152,7 @@ call(json_t *req)
 	json_t		*reply, *result, *err;
 	char		*cause = NULL;
 
-	if (conn == NULL && (conn = conn_open(socket_path, &cause)) == NULL) {
-		json_decref(req);
-		die(EXIT_NOSERVER, "%s", cause);
-	}
+	connect_or_die(req);
 	if ((reply = conn_call(conn, req, &cause)) == NULL)
 		die(EXIT_NOSERVER, "%s", cause);
 	if (!json_is_true(json_object_get(reply, "ok"))) {
@@ -293,6 +327,26 @@ check_args(int argc, char **argv)
 	}
 }
 
+/* --timeout SECONDS: a whole number, 0 for none. */
+static int
+parse_timeout(const char *s)
+{
+	char		*end;
+	unsigned long	 n;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || *s == '-' ||
+	    n > 86400) {
+		fprintf(stderr, "kcal: --timeout: \"%s\" is not a number of "
+		    "seconds from 0 (none) to 86400\n", s);
+		return -1;
+	}
+	conn_default_timeout((unsigned)n);
+	timeout_given = 1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -318,7 +372,13 @@ main(int argc, char **argv)
 			socket_path = argv[++i];
 		else if (strncmp(argv[i], "--socket=", 9) == 0)
 			socket_path = argv[i] + 9;
-		else {
+		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			if (parse_timeout(argv[++i]) != 0)
+				return EXIT_USAGE;
+		} else if (strncmp(argv[i], "--timeout=", 10) == 0) {
+			if (parse_timeout(argv[i] + 10) != 0)
+				return EXIT_USAGE;
+		} else {
 			fprintf(stderr, "kcal: unknown option \"%s\" (see kcal "
 			    "--help)\n", argv[i]);
 			return EXIT_USAGE;

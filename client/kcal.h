@@ -51,6 +51,9 @@ void	 usage_error(const struct subcmd *, const char *, ...)
 void	 die(int, const char *, ...)
 	     __attribute__((format(printf, 2, 3), noreturn));
 json_t	*call(json_t *);
+json_t	*call_patient(json_t *);
+struct conn;
+void	 patient(struct conn *);
 void	 finish(void);
 int	 want_help(int, char **, const struct subcmd *);
 char	*parse_when_arg(const struct subcmd *, const char *, const char *);

@@ -171,6 +171,7 @@ watch_open(json_int_t *seq, int json, char **cause)
 	}
 	replay(json_object_get(reply, "result"), json, seq);
 	json_decref(reply);
+	conn_set_timeout(c, 0);	/* reminders come when they are due */
 	return c;
 }
 

@@ -224,6 +224,7 @@ import_one(struct conn **c, const char *path, int dry_run, const char *tz,
 		req_set_str(req, "tz", tz);
 	if (*c == NULL && (*c = conn_open(socket_path, &cause)) == NULL)
 		die(EXIT_NOSERVER, "%s", cause);
+	patient(*c);
 	if ((reply = conn_call(*c, req, &cause)) == NULL)
 		die(EXIT_NOSERVER, "%s", cause);
 	if (json_is_true(json_object_get(reply, "ok")))
@@ -346,7 +347,7 @@ cmd_export(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error(sc, "unexpected argument \"%s\"", argv[optind]);
-	res = call(req);
+	res = call_patient(req);
 	write_out(output, json_string_value(json_object_get(res, "ical")),
 	    (long long)json_integer_value(json_object_get(res, "count")));
 	json_decref(res);

@@ -32,6 +32,9 @@ config_new(void)
 	cfg->http_max_header_size = 8192;
 	cfg->http_max_body_size = 64 * 1024;
 	cfg->http_max_headers = 64;
+	cfg->max_output_total = 256 * 1024 * 1024;
+	cfg->http_max_connections = 128;
+	cfg->http_header_timeout = 10;
 	return cfg;
 }
 
@@ -107,6 +110,28 @@ set_size(const char *key, const char *v, unsigned long long min,
 	return 0;
 }
 
+/* HTTP connection limits; 1 when key is not one of them. */
+static int
+set_http_limit(struct config *cfg, const char *key, const char *v,
+    char **cause)
+{
+	unsigned long long	n;
+
+	if (strcmp(key, "http_max_connections") == 0) {
+		if (set_num(key, v, 100000, &n, cause) != 0)
+			return -1;
+		cfg->http_max_connections = n ? (unsigned)n : 1;
+		return 0;
+	}
+	if (strcmp(key, "http_header_timeout") == 0) {
+		if (set_num(key, v, 3600, &n, cause) != 0)
+			return -1;
+		cfg->http_header_timeout = n ? (unsigned)n : 1;
+		return 0;
+	}
+	return 1;
+}
+
 /* Access and limit settings; 1 when key is not one of them. */
 static int
 set_hardening(struct config *cfg, const char *key, const char *v, char **cause)
@@ -127,6 +152,9 @@ set_hardening(struct config *cfg, const char *key, const char *v, char **cause)
 	if (strcmp(key, "max_output") == 0)
 		return set_size(key, v, 65536, 1ULL << 32, &cfg->max_output,
 		    cause);
+	if (strcmp(key, "max_output_total") == 0)
+		return set_size(key, v, 1024 * 1024, 1ULL << 40,
+		    &cfg->max_output_total, cause);
 	if (strcmp(key, "max_import_size") == 0)
 		return set_size(key, v, 1024, 1ULL << 30, &cfg->max_import_size,
 		    cause);
@@ -145,7 +173,7 @@ set_hardening(struct config *cfg, const char *key, const char *v, char **cause)
 		cfg->http_max_headers = n ? (unsigned)n : 1;
 		return 0;
 	}
-	return 1;
+	return set_http_limit(cfg, key, v, cause);
 }
 
 /* One setting by name (the config file's keys; options map onto them). */
@@ -183,9 +211,10 @@ config_set(struct config *cfg, const char *key, const char *v, char **cause)
 		return set_str(&cfg->log_level, v);
 	}
 	if (strcmp(key, "max_line") == 0) {
-		if (set_num(key, v, 1ULL << 30, &n, cause) != 0)
+		if (set_size(key, v, 0, 1ULL << 30, &cfg->max_line, cause) != 0)
 			return -1;
-		cfg->max_line = n < 1024 ? 1024 : (size_t)n;
+		if (cfg->max_line < 1024)
+			cfg->max_line = 1024;
 		return 0;
 	}
 	if (strcmp(key, "max_clients") == 0) {

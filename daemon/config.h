@@ -36,11 +36,14 @@ struct config {
 	char	*socket_group;	/* group name or number, NULL: 0600 socket */
 	struct access_config access;
 	size_t	 max_output;	/* bytes queued for a client that does not read */
+	size_t	 max_output_total; /* bytes queued for all clients together */
 	size_t	 max_import_size;	/* bytes of iCalendar in one import */
 	size_t	 max_import_events;	/* events in one import */
 	size_t	 http_max_header_size;	/* bytes of request line and headers */
 	size_t	 http_max_body_size;	/* bytes of request body */
 	unsigned http_max_headers;	/* header fields in one request */
+	unsigned http_max_connections;	/* open HTTP connections */
+	unsigned http_header_timeout;	/* seconds for a request's header */
 };
 
 struct config	*config_new(void);

@@ -17,8 +17,10 @@
  * on a pipe until the child is ready (or has failed, having said why on
  * the same stderr), so a failure to start still exits non-zero.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -253,6 +255,35 @@ detach_ready(int fd)
 	close(fd);
 }
 
+/*
+ * Descriptors: the soft limit (often 1024) up to the hard one, so that
+ * max_clients socket clients, http_max_connections HTTP connections and
+ * the store fit; warn when even the hard limit leaves too few.
+ */
+static void
+raise_nofile(const struct config *cfg)
+{
+	struct rlimit	rl;
+	rlim_t		want = (rlim_t)cfg->max_clients +
+			    (cfg->http != NULL ? cfg->http_max_connections : 0) +
+			    64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_warn("setrlimit RLIMIT_NOFILE");
+		else if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+			return;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+		log_warnx("only %llu file descriptors (RLIMIT_NOFILE) for "
+		    "max_clients %u and http_max_connections %u: some clients "
+		    "will wait", (unsigned long long)rl.rlim_cur,
+		    cfg->max_clients, cfg->http_max_connections);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -281,6 +312,7 @@ main(int argc, char **argv)
 	}
 	if (daemonize)
 		ready_fd = detach();
+	raise_nofile(cfg);
 	if (server_init(&srv, cfg, &cause) != 0) {
 		fprintf(stderr, "kcald: %s\n", cause);
 		free(cause);

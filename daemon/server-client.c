@@ -13,6 +13,7 @@
 #endif
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -24,11 +25,85 @@
 #include "server.h"
 #include "xmalloc.h"
 
+#define OUTPUT_SMALL	(64 * 1024)	/* always queued, whatever the total */
+#define BIG_REPLY	(1024 * 1024)	/* memory to give back once sent */
+#define OUTPUT_STALL	60	/* seconds a client may take none of its output */
+
 /* jansson hands the encoding over in pieces: append them to the buffer. */
 static int
 dump_cb(const char *buf, size_t size, void *arg)
 {
 	return evbuffer_add(arg, buf, size);
+}
+
+/* jansson's encoding of msg (not freed) and a newline; NULL on failure. */
+static struct evbuffer *
+encode(json_t *msg)
+{
+	struct evbuffer	*eb = evbuffer_new();
+
+	if (eb == NULL || json_dump_callback(msg, dump_cb, eb,
+	    JSON_COMPACT) != 0 || evbuffer_add(eb, "\n", 1) != 0) {
+		if (eb != NULL)
+			evbuffer_free(eb);
+		return NULL;
+	}
+	return eb;
+}
+
+/*
+ * One warning a second about max_output_total, with the count of those
+ * left out: a hundred refusals in a burst are one story, not a hundred.
+ */
+static int
+warn_now(struct server *srv)
+{
+	static time_t	 last;
+	static unsigned	 quiet;
+	time_t		 now = time(NULL);
+
+	(void)srv;
+	if (now == last) {
+		quiet++;
+		return 0;
+	}
+	if (quiet > 0)
+		log_warnx("%u more refusals for max_output_total not logged",
+		    quiet);
+	last = now;
+	quiet = 0;
+	return 1;
+}
+
+/*
+ * Past max_output_total (bytes waiting for all clients together), a big
+ * reply is not queued: the client gets a limit error for that request
+ * instead, and may ask again once the clients that do not read are gone.
+ * Small replies (status, errors, reminders) always pass, so the overshoot
+ * is at most max_clients small replies.
+ */
+static struct evbuffer *
+over_total(struct client *c, json_t *msg, struct evbuffer *eb)
+{
+	struct server	*srv = c->srv;
+	size_t		 len = evbuffer_get_length(eb), max;
+	json_t		*err;
+
+	max = srv->cfg->max_output_total;
+	if (len <= OUTPUT_SMALL || srv->queued + len <= max)
+		return eb;
+	if (warn_now(srv))
+		log_warnx("client %llu: a %zu-byte reply refused: %zu bytes "
+		    "already wait for clients (max_output_total is %zu)",
+		    (unsigned long long)c->id, len, srv->queued, max);
+	evbuffer_free(eb);
+	err = proto_err(proto_request_id(msg), KCAL_E_LIMIT, "the daemon "
+	    "holds %zu bytes of replies for clients that do not read them "
+	    "(max_output_total is %zu); this %zu-byte reply is not sent, try "
+	    "again later", srv->queued, max, len);
+	eb = encode(err);
+	json_decref(err);
+	return eb;
 }
 
 /*
@@ -38,7 +113,9 @@ dump_cb(const char *buf, size_t size, void *arg)
  * list, make bench).  Output waiting for a client that does not read is
  * bounded by max_output: past it the client is dropped rather than let it
  * grow the daemon's memory.  One reply is always accepted into an empty
- * buffer, so a reader that keeps up can receive a reply larger than that.
+ * buffer, so a reader that keeps up can receive a reply larger than that;
+ * all clients' output together is bounded by max_output_total
+ * (over_total).
  */
 void
 server_client_send(struct client *c, json_t *msg)
@@ -50,17 +127,14 @@ server_client_send(struct client *c, json_t *msg)
 		json_decref(msg);
 		return;
 	}
-	eb = evbuffer_new();
-	if (eb == NULL || json_dump_callback(msg, dump_cb, eb,
-	    JSON_COMPACT) != 0 || evbuffer_add(eb, "\n", 1) != 0) {
+	if ((eb = encode(msg)) != NULL)
+		eb = over_total(c, msg, eb);
+	json_decref(msg);
+	if (eb == NULL) {
 		log_warnx("client %llu: cannot encode a reply",
 		    (unsigned long long)c->id);
-		json_decref(msg);
-		if (eb != NULL)
-			evbuffer_free(eb);
 		return;
 	}
-	json_decref(msg);
 	len = evbuffer_get_length(eb);
 	queued = evbuffer_get_length(bufferevent_get_output(c->bev));
 	if (queued > 0 && queued + len > c->srv->cfg->max_output) {
@@ -71,6 +145,8 @@ server_client_send(struct client *c, json_t *msg)
 		server_client_close(c);
 		return;
 	}
+	if (len > BIG_REPLY)
+		c->big = 1;
 	bufferevent_write_buffer(c->bev, eb);
 	evbuffer_free(eb);
 }
@@ -91,6 +167,32 @@ server_client_close(struct client *c)
 	event_active(srv->ev_reap, 0, 0);
 }
 
+/* Every byte into or out of a client's output counts in srv->queued. */
+static void
+out_count(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct client	*c = arg;
+
+	(void)b;
+	c->srv->queued += info->n_added;
+	c->srv->queued -= info->n_deleted;
+}
+
+static void
+out_forget(struct client *c)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	size_t		 left = evbuffer_get_length(out);
+
+	if (c->out_cb == NULL)
+		return;
+	evbuffer_remove_cb_entry(out, c->out_cb);
+	c->out_cb = NULL;
+	c->srv->queued -= left;
+	if (c->big || left > BIG_REPLY)
+		server_trim_soon(c->srv);
+}
+
 void
 server_client_reap(struct server *srv)
 {
@@ -99,6 +201,7 @@ server_client_reap(struct server *srv)
 	while ((c = TAILQ_FIRST(&srv->dead)) != NULL) {
 		TAILQ_REMOVE(&srv->dead, c, entry);
 		log_debug("client %llu: closed", (unsigned long long)c->id);
+		out_forget(c);
 		bufferevent_free(c->bev);
 		free(c->peer_gids);
 		free(c);
@@ -122,6 +225,41 @@ fail_and_close(struct client *c, json_t *err)
 }
 
 /*
+ * Once three quarters of max_output_total wait, a request whose reply
+ * grows with the data is answered limit at once, without the work: a
+ * hundred clients that ask for a 3 MB list and never read would otherwise
+ * each cost the loop the whole list, only for it to be refused
+ * (over_total), while the other clients wait.  Everything else (status,
+ * writes, reminders) is served.
+ */
+static json_t *
+too_much_output(struct client *c, json_t *req)
+{
+	static const char	*big[] = { "list", "export", "get", "itinerary",
+				    "people", "conflicts", "reminders", NULL };
+	struct server		*srv = c->srv;
+	const char		*cmd;
+
+	if (srv->queued < srv->cfg->max_output_total / 4 * 3)
+		return NULL;
+	cmd = json_string_value(json_object_get(req, "cmd"));
+	for (size_t i = 0; big[i] != NULL; i++) {
+		if (strcmp(cmd, big[i]) != 0)
+			continue;
+		if (warn_now(srv))
+			log_warnx("client %llu: %s refused: %zu bytes already "
+			    "wait for clients (max_output_total is %zu)",
+			    (unsigned long long)c->id, cmd, srv->queued,
+			    srv->cfg->max_output_total);
+		return proto_err(proto_request_id(req), KCAL_E_LIMIT, "the "
+		    "daemon holds %zu bytes of replies for clients that do not "
+		    "read them (max_output_total is %zu); try again later",
+		    srv->queued, srv->cfg->max_output_total);
+	}
+	return NULL;
+}
+
+/*
  * Answer one request line, and free it.  It is freed as soon as it is
  * parsed: an import's line is the whole file, and the command makes its
  * own copies of it (lines unfolded), so keeping the line too would add one
@@ -135,17 +273,13 @@ handle_line(struct client *c, char *line, size_t len)
 	char		*cause = NULL;
 	int		 rc;
 
-	if (len == 0 || (len == 1 && line[0] == '\r')) {
-		free(line);
-		return;		/* a blank line, LF or CR LF */
-	}
 	rc = proto_parse_request(line, len, &req, &code, &cause);
 	free(line);
 	if (rc != 0) {
 		reply = proto_err(req ? proto_request_id(req) : NULL, code, "%s",
 		    cause);
 		free(cause);
-	} else
+	} else if ((reply = too_much_output(c, req)) == NULL)
 		reply = cmd_dispatch(c->srv, c, req);
 	json_decref(req);
 	server_client_send(c, reply);
@@ -167,6 +301,27 @@ heap_trim(void)
 #ifdef __GLIBC__
 	malloc_trim(0);
 #endif
+}
+
+/*
+ * A client that has replies waiting while all clients' output is past
+ * max_output_total is not read until its own output drains (write_cb):
+ * a client that pipelines requests and does not read cannot add more.
+ */
+static int
+hold(struct client *c)
+{
+	struct server	*srv = c->srv;
+
+	if (srv->queued < srv->cfg->max_output_total ||
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		return 0;
+	if (!c->held)
+		log_debug("client %llu: held until its replies drain "
+		    "(max_output_total)", (unsigned long long)c->id);
+	c->held = 1;
+	bufferevent_disable(c->bev, EV_READ);
+	return 1;
 }
 
 static void
@@ -197,6 +352,8 @@ read_cb(struct bufferevent *bev, void *arg)
 				    "(max_line)", max));
 			return;
 		}
+		if (hold(c))
+			return;
 		c->scanned = 0;
 		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
 		if (line == NULL)
@@ -207,14 +364,27 @@ read_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
+/* The output drained: close, or trim after a big reply, or read again. */
 static void
 write_cb(struct bufferevent *bev, void *arg)
 {
 	struct client	*c = arg;
 
-	if (c->closing == 1 &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+	if (evbuffer_get_length(bufferevent_get_output(bev)) != 0)
+		return;
+	if (c->closing == 1) {
 		server_client_close(c);
+		return;
+	}
+	if (c->big) {
+		c->big = 0;
+		server_trim_soon(c->srv);
+	}
+	if (c->held && c->closing == 0) {
+		c->held = 0;
+		bufferevent_enable(bev, EV_READ);
+		read_cb(bev, c);	/* requests already buffered */
+	}
 }
 
 static void
@@ -222,6 +392,15 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct client	*c = arg;
 
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING) &&
+	    c->closing == 0) {
+		log_warnx("client %llu: took none of its replies for %d s "
+		    "(%zu bytes waiting); dropped", (unsigned long long)c->id,
+		    OUTPUT_STALL, evbuffer_get_length(bufferevent_get_output(
+		    bev)));
+		server_client_close(c);
+		return;
+	}
 	if ((what & BEV_EVENT_TIMEOUT) && c->closing == 0 && c->watching) {
 		/* A watcher waits for reminders: silence is its job. */
 		bufferevent_enable(bev, EV_READ);
@@ -281,6 +460,7 @@ server_client_accept(struct server *srv, int fd)
 {
 	struct client	*c;
 	struct timeval	 tv = { srv->cfg->idle_timeout, 0 };
+	struct timeval	 stall = { OUTPUT_STALL, 0 };
 
 	c = xcalloc(1, sizeof *c);
 	c->srv = srv;
@@ -294,6 +474,8 @@ server_client_accept(struct server *srv, int fd)
 	 */
 	bufferevent_set_max_single_write(c->bev, CLIENT_MAX_WRITE);
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
+	c->out_cb = evbuffer_add_cb(bufferevent_get_output(c->bev), out_count,
+	    c);
 	TAILQ_INSERT_TAIL(&srv->clients, c, entry);
 	srv->nclients++;
 	if (peer_credentials(c, fd) != 0 ||
@@ -312,8 +494,8 @@ server_client_accept(struct server *srv, int fd)
 		bufferevent_enable(c->bev, EV_WRITE);
 		return;
 	}
-	if (srv->cfg->idle_timeout > 0)
-		bufferevent_set_timeouts(c->bev, &tv, NULL);
+	bufferevent_set_timeouts(c->bev, srv->cfg->idle_timeout > 0 ? &tv :
+	    NULL, &stall);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	server_client_send(c, proto_greeting());
 	log_debug("client %llu: connected (uid %ld, %s)",

@@ -17,6 +17,9 @@
 #include <sys/un.h>
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +230,30 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+/*
+ * Give the heap's free memory back to the system, a second after a big
+ * reply drained or a client holding one went (once for a burst of them).
+ * glibc keeps freed memory otherwise: 200 readers of a 3.6 MB list left
+ * kcald at 443-668 MB once they were done.
+ */
+static void
+trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
+void
+server_trim_soon(struct server *srv)
+{
+	struct timeval	tv = { 1, 0 };
+
+	if (srv->ev_trim != NULL && !evtimer_pending(srv->ev_trim, NULL))
+		evtimer_add(srv->ev_trim, &tv);
+}
+
 static void
 reap_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -322,6 +349,7 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	evconnlistener_set_error_cb(srv->listener, accept_error_cb);
 	srv->ev_accept_retry = evtimer_new(srv->base, accept_retry_cb, srv);
 	srv->ev_reap = event_new(srv->base, -1, 0, reap_cb, srv);
+	srv->ev_trim = evtimer_new(srv->base, trim_cb, srv);
 	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
 		srv->ev_signals[i] = evsignal_new(srv->base, sigs[i], signal_cb,
 		    srv);
@@ -365,6 +393,8 @@ server_free(struct server *srv)
 		event_free(srv->ev_accept_retry);
 	if (srv->ev_reap != NULL)
 		event_free(srv->ev_reap);
+	if (srv->ev_trim != NULL)
+		event_free(srv->ev_trim);
 	remind_free(srv->remind);
 	http_free(srv->http);
 	feeds_free(srv->feeds);

@@ -33,6 +33,9 @@ struct client {
 	int			 watching;	/* receives pushed reminders */
 	int			 closing;	/* free once output drains */
 	size_t			 scanned;	/* input bytes known to hold no LF */
+	int			 held;		/* not read until output drains */
+	int			 big;		/* a big reply went out: trim after */
+	struct evbuffer_cb_entry *out_cb;	/* counts into srv->queued */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clients, client);
@@ -48,6 +51,8 @@ struct server {
 	struct event		*ev_accept_retry;
 	struct event		*ev_signals[4];
 	struct event		*ev_reap;	/* frees closed clients later */
+	struct event		*ev_trim;	/* gives freed memory back */
+	size_t			 queued;	/* output bytes, all clients */
 	struct clients		 clients, dead;
 	unsigned		 nclients;
 	uint64_t		 next_client_id;
@@ -71,6 +76,7 @@ void	 server_client_accept(struct server *, int);
 void	 server_client_send(struct client *, json_t *);
 void	 server_client_close(struct client *);
 void	 server_client_reap(struct server *);
+void	 server_trim_soon(struct server *);
 int	 server_client_access(struct client *);	/* enum access_level */
 
 #endif

@@ -58,6 +58,12 @@ proto_parse_request(const char *line, size_t len, json_t **req,
 	*req = NULL;
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
+	if (len == 0) {
+		*code = KCAL_E_BAD_REQUEST;
+		*cause = xstrdup("empty request line (a request is one JSON "
+		    "object on one line)");
+		return -1;
+	}
 	/* DECODE_ANY: a bare scalar is valid JSON, refused as a non-object. */
 	r = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 	    &jerr);
@@ -101,6 +107,69 @@ proto_ok(json_t *id, json_t *result)
 	return reply;
 }
 
+/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	size_t		len, i;
+	unsigned	cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/*
+ * A message as a JSON string, each byte that is not part of valid UTF-8
+ * (a name cut in the middle of a character, bytes from a file) shown as
+ * '?': jansson refuses such a string, and an error without its message
+ * would reach the client as {"ok": false} alone.
+ */
+static json_t *
+message_string(const char *msg)
+{
+	const unsigned char	*p = (const unsigned char *)msg;
+	size_t			 n = strlen(msg), i = 0, k, o = 0;
+	char			*out;
+	json_t			*s;
+
+	if ((s = json_string(msg)) != NULL)
+		return s;
+	out = xmalloc(n + 1);
+	while (i < n) {
+		if ((k = utf8_len(p + i, n - i)) == 0 || p[i] == 0) {
+			out[o++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(out + o, p + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	s = json_string(out);
+	free(out);
+	return s != NULL ? s : json_string("(unprintable message)");
+}
+
 json_t *
 proto_err(json_t *id, const char *code, const char *fmt, ...)
 {
@@ -115,8 +184,9 @@ proto_err(json_t *id, const char *code, const char *fmt, ...)
 	if (id != NULL)
 		json_object_set(reply, "id", id);
 	json_object_set_new(reply, "ok", json_false());
-	json_object_set_new(reply, "error", json_pack("{s:s, s:s}",
-	    "code", code, "message", msg ? msg : "out of memory"));
+	json_object_set_new(reply, "error", json_pack("{s:s, s:o}",
+	    "code", code, "message", message_string(msg ? msg :
+	    "out of memory")));
 	free(msg);
 	return reply;
 }

@@ -39,7 +39,7 @@ _kcal()
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		-s|--socket) ((i++)) ;;
+		-s|--socket|--timeout) ((i++)) ;;
 		-*) ;;
 		*) cmd=${COMP_WORDS[i]}; break ;;
 		esac
@@ -49,6 +49,8 @@ _kcal()
 	case $prev in
 	-s|--socket)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--timeout)
+		COMPREPLY=($(compgen -W "0 5 10 30 60" -- "$cur")); return ;;
 	--kind)
 		COMPREPLY=($(compgen -W "$_kcal_kinds" -- "$cur")); return ;;
 	--status)
@@ -89,7 +91,7 @@ _kcal()
 	esac
 
 	if [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "$cmds -s --socket -h --help -V --version" \
+		COMPREPLY=($(compgen -W "$cmds -s --socket --timeout -h --help -V --version" \
 		    -- "$cur"))
 		return
 	fi
@@ -117,7 +119,7 @@ _kcal()
 	feed)	opts="add list rotate rm --kind --status --participant --parent
 		    --search --include --redact --past --future --alarms --format
 		    --help" ;;
-	help)	opts="$cmds --socket --help --version" ;;
+	help)	opts="$cmds --socket --timeout --help --version" ;;
 	*)	opts="" ;;
 	esac
 	COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -157,8 +157,12 @@ def sc_malformed():
     # Framing: CR LF, blank lines, pipelining, a line split across writes.
     msg = c.raw(b'{"id": 8, "cmd": "hello"}\r\n')
     check("CR LF is accepted", msg.get("ok") is True and msg["id"] == 8, msg)
-    msg = c.raw(b'\n\n\r\n{"id": 9, "cmd": "hello"}\n')
-    check("blank lines are skipped", msg.get("id") == 9, msg)
+    c.s.sendall(b'\n\r\n{"id": 9, "cmd": "hello"}\n')
+    msgs = [c.recv() for _ in range(3)]
+    check("each empty line gets bad_request, then the request is answered",
+          [code(m) for m in msgs[:2]] == ["bad_request"] * 2 and
+          "empty" in msgs[0]["error"]["message"] and
+          msgs[2].get("id") == 9 and msgs[2].get("ok") is True, msgs)
     c.s.sendall(b'{"id": 10, "cmd": "hello"}\n{"id": 11, "cmd": "bogus"}\n'
                 b'{"id": 12, "cmd": "status"}\n')
     ids = [c.recv().get("id") for _ in range(3)]

@@ -72,8 +72,12 @@ test_parse(void)
 {
 	json_t	*req;
 
+	/* An empty line is refused with a reason, not ignored without one. */
+	parse("", KCAL_E_BAD_REQUEST, NULL);
+	parse("\r", KCAL_E_BAD_REQUEST, NULL);
+
 	/* Bad JSON. */
-	parse("", KCAL_E_BAD_JSON, NULL);
+	parse(" ", KCAL_E_BAD_JSON, NULL);
 	parse("{", KCAL_E_BAD_JSON, NULL);
 	parse("{\"cmd\": \"list\",}", KCAL_E_BAD_JSON, NULL);
 	parse("not json at all", KCAL_E_BAD_JSON, NULL);
@@ -132,6 +136,22 @@ test_replies(void)
 	json_t	*id = json_integer(9), *r, *e;
 	char	*line;
 	size_t	 len;
+
+	/*
+	 * A message with bytes that are not UTF-8 (a quoted line cut inside a
+	 * character) still carries its error, with '?' for those bytes; it
+	 * came out as {"ok": false} alone.
+	 */
+	r = proto_err(NULL, KCAL_E_BAD_ICAL, "not \"%s\"", "\xe3\xb8\x81\xeb\xb4");
+	e = json_object_get(r, "error");
+	CHECK_STR(json_string_value(json_object_get(e, "code")), KCAL_E_BAD_ICAL);
+	CHECK_STR(json_string_value(json_object_get(e, "message")),
+	    "not \"\xe3\xb8\x81??\"");
+	json_decref(r);
+	r = proto_err(NULL, KCAL_E_BAD_ICAL, "%s", "\xed\xa0\x80 \xf8 \xc0\xaf ok");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(r, "error"),
+	    "message")), "??? ? ?? ok");
+	json_decref(r);
 
 	r = proto_ok(id, json_pack("{s:i}", "n", 1));
 	CHECK(json_is_true(json_object_get(r, "ok")));
