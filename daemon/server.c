@@ -390,14 +390,47 @@ server_now(struct server *srv)
 	return (int64_t)time(NULL);
 }
 
+/*
+ * May a peer cleared up to clearance see a pushed message about an event
+ * (a reminder)?  The store answers under that clearance, as it would for
+ * the peer's own request (store-access.c): the event must be readable and
+ * its occurrence not one cut out with an override above the clearance.
+ * A message that names no event is about none.
+ */
+int
+server_may_see(struct server *srv, json_t *msg, int clearance)
+{
+	const char	*uid = json_string_value(json_object_get(msg, "uid"));
+	json_int_t	 start = json_integer_value(json_object_get(msg,
+			    "start_utc"));
+	int		 old, ok;
+
+	if (clearance == ACCESS_CLASS_CONFIDENTIAL || (uid == NULL &&
+	    json_object_get(msg, "uid") == NULL))
+		return 1;
+	old = store_set_clearance(srv->store, clearance);
+	ok = store_occurrence_visible(srv->store, uid, start,
+	    srv->cfg->home_tz);
+	store_set_clearance(srv->store, old);
+	return ok;
+}
+
+/* Push msg to every watcher that may see it. */
 void
 server_broadcast(struct server *srv, json_t *msg)
 {
 	struct client	*c, *next;
+	int		 seen[ACCESS_CLASS_CONFIDENTIAL + 1] = { -1, -1, -1 };
+	int		 cl;
 
 	for (c = TAILQ_FIRST(&srv->clients); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
-		if (c->watching)
+		if (!c->watching)
+			continue;
+		cl = server_client_clearance(c);
+		if (seen[cl] < 0)	/* asked once per clearance */
+			seen[cl] = server_may_see(srv, msg, cl);
+		if (seen[cl])
 			server_client_send(c, json_incref(msg));
 	}
 	json_decref(msg);
