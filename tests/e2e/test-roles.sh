@@ -119,7 +119,8 @@ i=0; until [ "$(grep -c 'watching (' "$T/kcald.out")" -ge 2 ] || [ $i -ge 100 ];
 	sleep 0.1; i=$((i + 1)); done
 rem=$(add_hidden "MARK-rem summary" --class confidential --start +63s --remind 60s \
 	--location "MARK-rem place")
-prem=$(kcal add "PUB rem" --start +64s --remind 60s)
+# The public one follows the confidential one: its push must not name it.
+prem=$(kcal add "PUB rem" --anchor "$rem" --offset 1s --remind 60s)
 
 # --- The writer sees everything. ---
 W=$T/writer.out
@@ -180,6 +181,10 @@ check "the reader's watch gets the public reminder" \
 	sh -c "i=0; until grep -q '$prem' '$T/ro-watch'; do
 		i=\$((i+1)); [ \$i -gt 100 ] && exit 1; sleep 0.1; done"
 echo "## watch" >>"$R"; cat "$T/ro-watch" >>"$R"
+check_eq "... without its hidden anchor" "null null" \
+	"$(grep "$prem" "$T/ro-watch" | jq -r '"\(.anchor) \(.anchor_offset)"')"
+check_match "the writer's push names the anchor" "\"anchor\":\"$rem\"" \
+	"$(grep "$prem" "$T/rw-watch")"
 # A watcher that reconnects asks for what it missed: the replay too.
 echo "## watch since 0 (replay)" >>"$R"
 out=$(ro_req '{"id":1,"cmd":"watch","since":0}')
