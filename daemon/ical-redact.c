@@ -12,8 +12,11 @@
  *    it is.
  *
  * The master's own class is the store's business (store-access.c leaves
- * such events out altogether), but a master above the clearance is refused
- * here too, should a record and its indexed class ever disagree.
+ * such events out altogether by their indexed class); a record that is
+ * parsed here is refused too when its master is above the clearance, should
+ * the two ever disagree.  An override without CLASS is PUBLIC (RFC 5545's
+ * default); an occurrence shows only when both its series and its override
+ * may be read.
  */
 #include <stdlib.h>
 #include <string.h>
