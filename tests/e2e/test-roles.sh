@@ -194,6 +194,12 @@ printf '%s\n' "$out" >>"$R"
 check_match "the reader's replay has the public reminder" "$prem" "$out"
 run reminders --missed --format json
 
+# A member of the socket group alone is a reader too, with the same clearance.
+out=$(setpriv --reuid 12102 --regid $G_SOCK --clear-groups -- "$KCAL" list \
+	--from 2027-05-01 --to 2027-06-01 --format json 2>&1)
+check_match "a socket_group member reads public events" "PUB talks" "$out"
+check_eq "... and nothing hidden" 0 "$(printf '%s\n' "$out" | grep -c MARK)"
+
 check_match "the reader saw the public events" "PUB talks" "$(cat "$R")"
 check_match "... the public series" "PUB weekly briefing" "$(cat "$R")"
 check_match "... the visit's public programme" "PUB banquet" "$(cat "$R")"
