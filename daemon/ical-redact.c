@@ -31,18 +31,6 @@
 #define X_ANCHOR	"X-KCAL-ANCHOR"
 #define X_ANCHOR_OFFSET	"X-KCAL-ANCHOR-OFFSET"
 
-/* A component's CLASS as a rank; an unknown (X-) class is PRIVATE. */
-static enum access_class
-class_of(icalcomponent *c)
-{
-	icalproperty	*p;
-
-	p = icalcomponent_get_first_property(c, ICAL_CLASS_PROPERTY);
-	if (p == NULL)
-		return ACCESS_CLASS_PUBLIC;
-	return access_class_of(icalproperty_get_value_as_string(p));
-}
-
 static void
 drop(icalcomponent *c, icalproperty *p)
 {
@@ -129,7 +117,7 @@ drop_overrides(icalcomponent *root, icalcomponent *master,
 	    ICAL_VEVENT_COMPONENT)) {
 		if (k == master || icalcomponent_get_first_property(k,
 		    ICAL_RECURRENCEID_PROPERTY) == NULL ||
-		    access_may_read(clearance, class_of(k)))
+		    access_may_read(clearance, ical_class_of(k)))
 			continue;
 		gone = xreallocarray(gone, n + 1, sizeof *gone);
 		gone[n++] = k;
@@ -170,7 +158,8 @@ ical_redact(const char *text, enum access_class clearance,
 	if (icalcomponent_isa(root) != ICAL_VEVENT_COMPONENT)
 		master = icalcomponent_get_first_component(root,
 		    ICAL_VEVENT_COMPONENT);
-	if (master == NULL || !access_may_read(clearance, class_of(master))) {
+	if (master == NULL ||
+	    !access_may_read(clearance, ical_class_of(master))) {
 		icalcomponent_free(root);
 		return ICAL_REDACT_HIDDEN;
 	}
