@@ -454,7 +454,7 @@ void
 server_broadcast(struct server *srv, json_t *msg)
 {
 	struct client	*c, *next;
-	json_t		*v[ACCESS_CLASS_CONFIDENTIAL + 1] = { NULL, NULL, NULL };
+	json_t		*v[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0 };
 	int		 done[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0, 0, 0 };
 	int		 cl;
 

@@ -110,9 +110,9 @@ store_count_visible(struct store *st, const char *what, int64_t *out)
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	s = store_stmt(st, strcmp(what, "cancelled") == 0 ? sql_count_cancelled :
-	    strcmp(what, "participants") == 0 ? sql_count_parts :
-	    sql_count_all, NULL);
+	s = store_stmt(st, strcmp(what, "cancelled") == 0 ?
+	    sql_count_cancelled : strcmp(what, "participants") == 0 ?
+	    sql_count_parts : sql_count_all, NULL);
 	*out = 0;
 	if (s == NULL)
 		return -1;

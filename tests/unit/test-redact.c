@@ -22,8 +22,8 @@
 void	icaltimezone_free_builtin_timezones(void);
 
 #define HOME	"Asia/Seoul"
-#define MOVED	((int64_t)1810103580)	/* 2027-05-12T06:33Z, the override */
-#define REPLACED ((int64_t)1809907200)	/* 2027-05-10T00:00Z, its RECURRENCE-ID */
+#define MOVED	((int64_t)1810103580)	/* 2027-05-12T06:33Z: override */
+#define REPLACED ((int64_t)1809907200)	/* 2027-05-10T00:00Z: its RID */
 
 #define CAL_BEGIN "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
 #define CAL_END	"END:VCALENDAR\r\n"
@@ -266,7 +266,8 @@ test_store(void)
 	struct store		*st;
 	struct store_query	 q;
 	struct store_person	*pp;
-	char			 buf[2048], ovr[1024], seen[4096], *text, *why;
+	char			 buf[2048], ovr[1024], seen[4096];
+	char			*text, *why;
 	char			*uid;
 	size_t			 np;
 	int64_t			 n;
