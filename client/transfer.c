@@ -379,9 +379,15 @@ print_feed(json_t *f)
 	size_t	 i;
 
 	printf("%s\n", json_string_value(json_object_get(f, "name")));
-	printf("  url:     %s\n", json_string_value(json_object_get(f, "url")));
-	printf("  webcal:  %s\n",
-	    json_string_value(json_object_get(f, "webcal")));
+	if (json_is_true(json_object_get(f, "withheld")))
+		printf("  url:     (withheld: only a user who may write sees "
+		    "feed URLs)\n");
+	else {
+		printf("  url:     %s\n", json_string_value(json_object_get(f,
+		    "url")));
+		printf("  webcal:  %s\n",
+		    json_string_value(json_object_get(f, "webcal")));
+	}
 	printf("  events:  ");
 	json_array_foreach(json_object_get(f, "include"), i, v)
 		printf("%s%s", i ? ", " : "", json_string_value(v));

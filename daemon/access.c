@@ -105,6 +105,43 @@ access_may_read(enum access_class clearance, enum access_class c)
 	return c <= clearance;
 }
 
+/*
+ * The clearance of a role: the highest class its peers may read.  A peer
+ * that may write reads everything: it could publish any event in a feed
+ * of its own and fetch it (feed_add, feed_list's tokens), change an
+ * event's class, or export the store, so a lower clearance would only
+ * look like a limit.  A read-only peer reads up to readonly_clearance
+ * (public unless kcald.conf says otherwise).
+ */
+enum access_class
+access_clearance(const struct access_config *ac, enum access_level l)
+{
+	if (l == ACCESS_WRITE)
+		return ACCESS_CLASS_CONFIDENTIAL;
+	if (l == ACCESS_READ)
+		return ac->ro_clearance;
+	return ACCESS_CLASS_PUBLIC;
+}
+
+/* A clearance as kcald.conf names it: public, private or confidential. */
+int
+access_parse_class(const char *key, const char *v, enum access_class *out,
+    char **cause)
+{
+	if (strcasecmp(v, "public") == 0)
+		*out = ACCESS_CLASS_PUBLIC;
+	else if (strcasecmp(v, "private") == 0)
+		*out = ACCESS_CLASS_PRIVATE;
+	else if (strcasecmp(v, "confidential") == 0)
+		*out = ACCESS_CLASS_CONFIDENTIAL;
+	else {
+		xasprintf(cause, "%s is public, private or confidential, not "
+		    "\"%s\"", key, v);
+		return -1;
+	}
+	return 0;
+}
+
 /* A decimal id, or -1. */
 static long long
 parse_id(const char *s)

@@ -36,6 +36,8 @@ struct access_config {
 	struct access_ids	 ro_groups, rw_groups;	/* gids */
 	int			 has_socket_group;
 	gid_t			 socket_gid;
+	/* readonly_clearance; zero (the default) is PUBLIC */
+	enum access_class	 ro_clearance;
 };
 
 enum access_level access_check(const struct access_config *, uid_t, uid_t,
@@ -44,6 +46,10 @@ const char	*access_level_name(enum access_level);
 enum access_class access_class_of(const char *);
 const char	*access_class_name(enum access_class);
 int		 access_may_read(enum access_class, enum access_class);
+enum access_class access_clearance(const struct access_config *,
+		     enum access_level);
+int		 access_parse_class(const char *, const char *,
+		     enum access_class *, char **);
 int		 access_parse_users(const char *, const char *,
 		     struct access_ids *, char **);
 int		 access_parse_groups(const char *, const char *,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "cmd.h"
 #include "feed.h"
 #include "http.h"
@@ -156,6 +157,25 @@ out:
 	return res;
 }
 
+/*
+ * A feed's token is a password: whoever holds its URL reads the feed
+ * without asking anyone, confidential events and all.  Only a peer that
+ * may write (and so could make such a feed itself) is shown it; a
+ * read-only peer sees what each feed is, not how to reach it
+ * (kcald.conf(5), POLICY).
+ */
+static json_t *
+withheld(struct cmd_ctx *ctx, json_t *f)
+{
+	if (ctx->client == NULL ||
+	    server_client_access(ctx->client) == ACCESS_WRITE)
+		return f;
+	json_object_set_new(f, "url", json_null());
+	json_object_set_new(f, "webcal", json_null());
+	json_object_set_new(f, "withheld", json_true());
+	return f;
+}
+
 static json_t *
 cmd_feed_list_exec(struct cmd_ctx *ctx)
 {
@@ -172,7 +192,8 @@ cmd_feed_list_exec(struct cmd_ctx *ctx)
 	a = json_array();
 	json_array_append_new(a, feed_to_json(ctx->srv->cfg, NULL));
 	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(a, feed_to_json(ctx->srv->cfg, &defs[i]));
+		json_array_append_new(a, withheld(ctx,
+		    feed_to_json(ctx->srv->cfg, &defs[i])));
 		feed_def_clear(&defs[i]);
 	}
 	free(defs);

@@ -32,6 +32,13 @@ struct list {
 static int
 add(struct list *l, json_t *o, const char *state)
 {
+	struct server	*srv = l->ctx->srv;
+
+	/* A missed one names its occurrence: maybe one the peer may not see. */
+	if (!server_may_see(srv, o, store_clearance(srv->store))) {
+		json_decref(o);
+		return 0;
+	}
 	json_object_del(o, "event");
 	json_object_del(o, "seq");
 	json_object_set_new(o, "state", json_string(state));

@@ -16,8 +16,28 @@
 #include "log.h"
 #include "remind.h"
 #include "server.h"
+#include "store.h"
 
 #define REPLAY_MAX	1000
+
+/*
+ * The deliveries the peer may see (remind_replay planned them under its
+ * clearance, but a delivery names its occurrence, which may be one cut
+ * out of its series since): as a live push would be filtered.
+ */
+static json_t *
+visible(struct cmd_ctx *ctx, json_t *replay)
+{
+	json_t	*out = json_array(), *o;
+	size_t	 i;
+	int	 cl = store_clearance(ctx->srv->store);
+
+	json_array_foreach(replay, i, o)
+		if (server_may_see(ctx->srv, o, cl))
+			json_array_append(out, o);
+	json_decref(replay);
+	return out;
+}
 
 static json_t *
 cmd_watch_exec(struct cmd_ctx *ctx)
@@ -42,6 +62,7 @@ cmd_watch_exec(struct cmd_ctx *ctx)
 			free(why);
 			return NULL;
 		}
+		replay = visible(ctx, replay);
 	}
 	ctx->client->watching = 1;
 	bufferevent_set_timeouts(ctx->client->bev, NULL, NULL);

@@ -109,6 +109,7 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 	const char		*name = json_string_value(json_object_get(req, "cmd"));
 	const struct cmd_entry	*ce = cmd_find(name);
 	json_t			*result;
+	enum access_class	 clearance;
 
 	if (ce == NULL)
 		return proto_err(proto_request_id(req), KCAL_E_UNKNOWN_COMMAND,
@@ -126,7 +127,15 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 		    store_readonly_reason(srv->store), name);
 	if (check_args(&ctx, ce) != 0)
 		return ctx.error;
+	/*
+	 * The one place where a peer's clearance is applied to what it reads:
+	 * for the length of its request, the store hands out only what that
+	 * clearance may see (store-access.c).
+	 */
+	clearance = store_set_clearance(srv->store, c != NULL ?
+	    server_client_clearance(c) : ACCESS_CLASS_CONFIDENTIAL);
 	result = ce->exec(&ctx);
+	store_set_clearance(srv->store, clearance);
 	if (result == NULL) {
 		if (ctx.error == NULL)
 			cmd_error(&ctx, KCAL_E_INTERNAL, "%s failed", name);

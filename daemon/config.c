@@ -149,6 +149,8 @@ set_hardening(struct config *cfg, const char *key, const char *v, char **cause)
 		return access_parse_groups(key, v, &ac->ro_groups, cause);
 	if (strcmp(key, "readwrite_groups") == 0)
 		return access_parse_groups(key, v, &ac->rw_groups, cause);
+	if (strcmp(key, "readonly_clearance") == 0)
+		return access_parse_class(key, v, &ac->ro_clearance, cause);
 	if (strcmp(key, "max_output") == 0)
 		return set_size(key, v, 65536, 1ULL << 32, &cfg->max_output,
 		    cause);

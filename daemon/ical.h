@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "access.h"
 #include "event.h"
 
 #define ICAL_UNCHANGED	1	/* ical_apply: an edit that changes nothing */
@@ -36,5 +37,13 @@ struct ical_occ {
 typedef int (*ical_occ_full_cb)(void *, const struct ical_occ *);
 int	ical_expand_full(const char *, const char *, int64_t, int64_t, size_t,
 	    ical_occ_full_cb, void *, char **);
+
+/* ical-redact.c: a record as a reader of a limited clearance may see it. */
+#define ICAL_REDACT_SAME	0
+#define ICAL_REDACT_CHANGED	1
+#define ICAL_REDACT_HIDDEN	2
+typedef int (*ical_uid_cb)(void *, const char *);
+int	ical_redact(const char *, enum access_class, ical_uid_cb, void *,
+	    char **);
 
 #endif

@@ -455,6 +455,14 @@ server_client_access(struct client *c)
 	    c->peer_gids, c->npeer_gids);
 }
 
+/* The highest class the peer may read (kcald.conf(5), POLICY). */
+int
+server_client_clearance(struct client *c)
+{
+	return access_clearance(&c->srv->cfg->access,
+	    server_client_access(c));
+}
+
 void
 server_client_accept(struct server *srv, int fd)
 {
@@ -498,7 +506,8 @@ server_client_accept(struct server *srv, int fd)
 	    NULL, &stall);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	server_client_send(c, proto_greeting());
-	log_debug("client %llu: connected (uid %ld, %s)",
+	log_debug("client %llu: connected (uid %ld, %s, reads %s)",
 	    (unsigned long long)c->id, (long)c->peer_uid,
-	    access_level_name(server_client_access(c)));
+	    access_level_name(server_client_access(c)),
+	    access_class_name(server_client_clearance(c)));
 }

@@ -420,15 +420,87 @@ server_now(struct server *srv)
 	return (int64_t)time(NULL);
 }
 
+/*
+ * May a peer cleared up to clearance see a pushed message about an event
+ * (a reminder)?  The store answers under that clearance, as it would for
+ * the peer's own request (store-access.c): the event must be readable and
+ * its occurrence not one cut out with an override above the clearance.
+ * A message that names no event is about none.
+ */
+int
+server_may_see(struct server *srv, json_t *msg, int clearance)
+{
+	const char	*uid = json_string_value(json_object_get(msg, "uid"));
+	json_int_t	 start = json_integer_value(json_object_get(msg,
+			    "start_utc"));
+	int		 old, ok;
+
+	if (clearance == ACCESS_CLASS_CONFIDENTIAL ||
+	    json_object_get(msg, "uid") == NULL)
+		return 1;
+	old = store_set_clearance(srv->store, clearance);
+	ok = store_occurrence_visible(srv->store, uid, start,
+	    srv->cfg->home_tz);
+	store_set_clearance(srv->store, old);
+	return ok;
+}
+
+/*
+ * msg as a peer cleared up to clearance gets it: NULL if it may not see
+ * it; else msg, or a copy without the references (parent, anchor and its
+ * offset) to events it may not see, as its own requests get them.
+ */
+static json_t *
+push_for(struct server *srv, json_t *msg, int clearance)
+{
+	const char	*parent, *anchor;
+	json_t		*copy;
+	int		 old, hide_p, hide_a;
+
+	if (!server_may_see(srv, msg, clearance))
+		return NULL;
+	if (clearance == ACCESS_CLASS_CONFIDENTIAL)
+		return json_incref(msg);
+	parent = json_string_value(json_object_get(msg, "parent"));
+	anchor = json_string_value(json_object_get(msg, "anchor"));
+	old = store_set_clearance(srv->store, clearance);
+	hide_p = parent != NULL && !store_visible(srv->store, parent);
+	hide_a = anchor != NULL && !store_visible(srv->store, anchor);
+	store_set_clearance(srv->store, old);
+	if (!hide_p && !hide_a)
+		return json_incref(msg);
+	copy = json_deep_copy(msg);
+	if (hide_p)
+		json_object_set_new(copy, "parent", json_null());
+	if (hide_a) {
+		json_object_set_new(copy, "anchor", json_null());
+		json_object_set_new(copy, "anchor_offset", json_null());
+	}
+	return copy;
+}
+
+/* Push msg to every watcher, as its clearance may see it. */
 void
 server_broadcast(struct server *srv, json_t *msg)
 {
 	struct client	*c, *next;
+	json_t		*v[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0 };
+	int		 done[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0, 0, 0 };
+	int		 cl;
 
 	for (c = TAILQ_FIRST(&srv->clients); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
-		if (c->watching)
-			server_client_send(c, json_incref(msg));
+		if (!c->watching)
+			continue;
+		cl = server_client_clearance(c);
+		if (!done[cl]) {	/* worked out once per clearance */
+			v[cl] = push_for(srv, msg, cl);
+			done[cl] = 1;
+		}
+		if (v[cl] != NULL)
+			server_client_send(c, json_incref(v[cl]));
 	}
+	for (cl = 0; cl <= ACCESS_CLASS_CONFIDENTIAL; cl++)
+		json_decref(v[cl]);
 	json_decref(msg);
 }

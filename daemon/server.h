@@ -68,6 +68,7 @@ void	 server_free(struct server *);
 void	 server_changed(struct server *);
 int64_t	 server_now(struct server *);
 void	 server_broadcast(struct server *, json_t *);
+int	 server_may_see(struct server *, json_t *, int);
 void	 server_reload(struct server *);	/* kcald.c */
 int	 mkdir_p(const char *, mode_t);
 
@@ -78,5 +79,6 @@ void	 server_client_close(struct client *);
 void	 server_client_reap(struct server *);
 void	 server_trim_soon(struct server *);
 int	 server_client_access(struct client *);	/* enum access_level */
+int	 server_client_clearance(struct client *);	/* enum access_class */
 
 #endif

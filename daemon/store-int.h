@@ -28,9 +28,14 @@ struct store {
 	size_t		 ncached;
 	int		 depth;		/* store_begin nesting */
 	int		 readonly;	/* opened read-only (store-ro.c) */
+	enum access_class clearance;	/* of the reader (store-access.c) */
 	char		*ro_reason;	/* why */
 };
 
+int		 store_access_init(struct store *, char **);
+int		 store_redact(struct store *, const char *, char **);
+int		 store_count_visible(struct store *, const char *, int64_t *);
+void		 store_hide_refs(struct store *, struct event *);
 sqlite3_stmt	*store_stmt(struct store *, const char *, char **);
 int		 store_ro_detect(const char *, char **);
 int		 store_ro_open(struct store *, char **);

@@ -193,7 +193,12 @@ store_expand(struct store *st, const struct event *ev, const char *ical,
 {
 	int	rc;
 
+	/*
+	 * The index holds every occurrence, those of overrides a limited
+	 * clearance may not see too (store-access.c cut them out of ical).
+	 */
 	if (to != INT64_MAX && strstr(ical, "RECURRENCE-ID") == NULL &&
+	    st->clearance == ACCESS_CLASS_CONFIDENTIAL &&
 	    (rc = from_index(st, ev, from, to, max, cb, arg, cause)) !=
 	    NOT_INDEXED)
 		return rc;

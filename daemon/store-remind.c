@@ -43,7 +43,8 @@ static const char sql_due[] =
     "SELECT uid FROM events WHERE next_alarm IS NOT NULL AND "
     "next_alarm <= ?1 ORDER BY next_alarm LIMIT ?2";
 static const char sql_load[] =
-    "SELECT ical, next_alarm FROM events WHERE uid = ?1";
+    "SELECT ical, next_alarm FROM events WHERE uid = ?1 AND "
+    "kcal_may_read(class)";
 static const char sql_marks[] =
     "SELECT occ, due, state, snooze_until FROM reminder_state "
     "WHERE uid = ?1 AND (due >= ?2 OR state = 'snoozed')";
@@ -237,6 +238,7 @@ store_remind_event(struct store *st, const char *uid, char **ical,
     int64_t *next, char **cause)
 {
 	sqlite3_stmt	*s = stmt(st, sql_load, cause);
+	char		*text;
 	int		 rc;
 
 	*ical = NULL;
@@ -255,6 +257,16 @@ store_remind_event(struct store *st, const char *uid, char **ical,
 	if (rc != SQLITE_ROW) {
 		store_db_cause(st, cause, "cannot read the store");
 		return -1;
+	}
+	/* As the reader's clearance may see it (store-access.c). */
+	if (store_redact(st, *ical, &text) != 0) {
+		free(*ical);
+		*ical = NULL;
+		return STORE_NOT_FOUND;
+	}
+	if (text != NULL) {
+		free(*ical);
+		*ical = text;
 	}
 	return 0;
 }

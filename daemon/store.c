@@ -66,6 +66,7 @@
 	"AND (?10 IS NULL OR uid = ?11 OR EXISTS (SELECT 1 FROM "	\
 	"    participants p WHERE p.event_uid = events.uid AND "	\
 	"    p.name COLLATE NOCASE IN (SELECT value FROM json_each(?10)))) " \
+	"AND kcal_may_read(class) "					\
 	"ORDER BY start_utc, uid"
 
 static const char *stmt_sql[S__MAX] = {
@@ -84,9 +85,11 @@ static const char *stmt_sql[S__MAX] = {
 	[S_DEL_PARTS] = "DELETE FROM participants WHERE event_uid = ?1",
 	[S_PUT_PART] = "INSERT INTO participants (event_uid, pos, name, role, "
 	    "country, precedence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[S_GET] = "SELECT ical FROM events WHERE uid = ?1",
+	/* kcal_may_read: the reader's clearance (store-access.c) */
+	[S_GET] = "SELECT ical FROM events WHERE uid = ?1 AND "
+	    "kcal_may_read(class)",
 	[S_RESOLVE] = "SELECT uid FROM events WHERE uid >= ?1 AND uid < ?2 "
-	    "ORDER BY uid LIMIT 2",
+	    "AND kcal_may_read(class) ORDER BY uid LIMIT 2",
 	[S_DELETE] = "DELETE FROM events WHERE uid = ?1",
 	[S_MAXDUR] = "SELECT max(end_utc - start_utc) FROM events",
 	[S_QUERY] = QUERY_COLUMNS QUERY_WINDOW
@@ -408,7 +411,8 @@ store_open(const char *path, char **cause)
 		store_close(st);
 		return NULL;
 	}
-	if (configure(st, cause) != 0 || migrate(st, cause) != 0)
+	if (configure(st, cause) != 0 || store_access_init(st, cause) != 0 ||
+	    migrate(st, cause) != 0)
 		goto fail;
 	for (int i = 0; i < S__MAX; i++) {
 		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
@@ -669,6 +673,24 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 	return store_commit(st, cause);
 }
 
+/* *ical as the reader's clearance may see it (store-access.c). */
+static int
+redacted(struct store *st, char **ical)
+{
+	char	*text;
+
+	if (store_redact(st, *ical, &text) != 0) {
+		free(*ical);
+		*ical = NULL;
+		return STORE_NOT_FOUND;
+	}
+	if (text != NULL) {
+		free(*ical);
+		*ical = text;
+	}
+	return 0;
+}
+
 /* The VEVENT text of uid: 0, STORE_NOT_FOUND, or -1. */
 int
 store_get(struct store *st, const char *uid, char **ical, char **cause)
@@ -684,7 +706,9 @@ store_get(struct store *st, const char *uid, char **ical, char **cause)
 		store_db_cause(st, cause, "cannot read the store");
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
+	if (rc == SQLITE_ROW)
+		return redacted(st, ical);
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
 }
 
 /*
@@ -811,6 +835,7 @@ load_row(struct store *st, sqlite3_stmt *s, struct event *ev)
 	load_reminders(ev, (const char *)sqlite3_column_text(s, 18));
 	if (load_parts(st, ev) != 0 || store_load_itinerary(st, ev) != 0)
 		return -1;
+	store_hide_refs(st, ev);
 	return 0;
 }
 
@@ -837,6 +862,8 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 {
 	sqlite3_stmt	*s = st->stmt[q->parent ? S_QUERY_PARENT : S_QUERY];
 	struct event	 ev;
+	const char	*ical;
+	char		*text;
 	int64_t		 lo = q->from;
 	int		 rc, stop = 0;
 
@@ -855,12 +882,17 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 	store_bind_text(s, 10, q->shares);
 	store_bind_text(s, 11, q->shares_or_uid);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ical = (const char *)sqlite3_column_text(s, 19);
+		if (store_redact(st, ical, &text) != 0)
+			continue;	/* its record is above the clearance */
 		if (load_row(st, s, &ev) != 0) {
 			event_clear(&ev);
+			free(text);
 			break;
 		}
-		stop = cb(arg, &ev, (const char *)sqlite3_column_text(s, 19));
+		stop = cb(arg, &ev, text ? text : ical);
 		event_clear(&ev);
+		free(text);
 	}
 	if (stop)
 		rc = SQLITE_DONE;
@@ -880,6 +912,8 @@ store_count(struct store *st, const char *what, int64_t *out)
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->clearance != ACCESS_CLASS_CONFIDENTIAL)
+		return store_count_visible(st, what, out);
 	s = st->stmt[strcmp(what, "cancelled") == 0 ? S_COUNT_CANCELLED :
 	    strcmp(what, "participants") == 0 ? S_COUNT_PARTS : S_COUNT_ALL];
 	rc = sqlite3_step(s);

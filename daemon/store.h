@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "access.h"
 #include "event.h"
 
 #define STORE_SCHEMA_VERSION	1
@@ -48,6 +49,13 @@ int		 store_query(struct store *, const struct store_query *,
 int		 store_count(struct store *, const char *, int64_t *);
 int		 store_readonly(const struct store *);
 const char	*store_readonly_reason(const struct store *);
+
+/* store-access.c: what a reader of a limited clearance is handed. */
+enum access_class store_set_clearance(struct store *, enum access_class);
+enum access_class store_clearance(const struct store *);
+int		 store_visible(struct store *, const char *);
+int		 store_occurrence_visible(struct store *, const char *,
+		     int64_t, const char *);
 
 /* store_get / store_resolve results besides 0 and -1. */
 #define STORE_NOT_FOUND		1

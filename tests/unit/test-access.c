@@ -205,10 +205,63 @@ test_classes(void)
 	    ACCESS_CLASS_CONFIDENTIAL));
 }
 
+/*
+ * Each role's clearance (kcald.conf(5), POLICY): writers read everything,
+ * readers up to readonly_clearance (public unless set), a peer in no list
+ * nothing above public (it is refused anyway); and the whole table of who
+ * may read which class, for every setting.
+ */
+static void
+test_clearance(void)
+{
+	struct config		*cfg = config_new();
+	struct access_config	 ac = { 0 };
+	char			*cause = NULL;
+	const char		*names[] = { "public", "private", "confidential" };
+
+	CHECK_INT(access_clearance(&ac, ACCESS_WRITE),
+	    ACCESS_CLASS_CONFIDENTIAL);
+	CHECK_INT(access_clearance(&ac, ACCESS_READ), ACCESS_CLASS_PUBLIC);
+	CHECK_INT(access_clearance(&ac, ACCESS_NONE), ACCESS_CLASS_PUBLIC);
+	for (int set = 0; set < 3; set++) {
+		CHECK(config_set(cfg, "readonly_clearance", names[set],
+		    &cause) == 0);
+		CHECK_INT(access_clearance(&cfg->access, ACCESS_READ), set);
+		/* A writer's clearance is not lowered by the setting. */
+		CHECK_INT(access_clearance(&cfg->access, ACCESS_WRITE),
+		    ACCESS_CLASS_CONFIDENTIAL);
+		for (int c = 0; c < 3; c++) {
+			enum access_class k = access_class_of(names[c]);
+
+			CHECK_INT(access_may_read(access_clearance(
+			    &cfg->access, ACCESS_READ), k), c <= set);
+			CHECK(access_may_read(access_clearance(&cfg->access,
+			    ACCESS_WRITE), k));
+		}
+		/* An unknown class is read only from private up. */
+		CHECK_INT(access_may_read(access_clearance(&cfg->access,
+		    ACCESS_READ), access_class_of("X-TOP-SECRET")), set >= 1);
+	}
+	CHECK(config_set(cfg, "readonly_clearance", "Confidential",
+	    &cause) == 0);
+	CHECK_INT(cfg->access.ro_clearance, ACCESS_CLASS_CONFIDENTIAL);
+	CHECK(config_set(cfg, "readonly_clearance", "secret", &cause) == -1);
+	CHECK_STR(cause, "readonly_clearance is public, private or "
+	    "confidential, not \"secret\"");
+	free(cause);
+	cause = NULL;
+	CHECK(config_set(cfg, "readonly_clearance", "", &cause) == -1);
+	free(cause);
+	/* A failed setting leaves the last good one. */
+	CHECK_INT(cfg->access.ro_clearance, ACCESS_CLASS_CONFIDENTIAL);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
 	test_classes();
+	test_clearance();
 	test_defaults();
 	test_lists();
 	test_errors();
