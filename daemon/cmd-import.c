@@ -37,7 +37,24 @@ struct import_run {
 	json_t		*events;
 	json_t		*warnings;	/* besides the file's own */
 	char		*why;
+	int		 limit;		/* why is a limit, not the store */
 };
+
+/* Refuse an event with more participants than max_participants. */
+static int
+too_many(struct import_run *ir, const struct event *ev)
+{
+	size_t	max = ir->ctx->srv->cfg->max_participants;
+
+	if (ev->nparts <= max)
+		return 0;
+	free(ir->why);
+	xasprintf(&ir->why, "event %s has %zu participants, more than one "
+	    "event may have (%zu; kcald.conf max_participants)", ev->uid,
+	    ev->nparts, max);
+	ir->limit = 1;
+	return -1;
+}
 
 /* What record r does to the store; *merged: a new text to store instead. */
 static int
@@ -82,7 +99,8 @@ put_merged(struct import_run *ir, const char *text)
 
 	if (ical_extract(text, srv->cfg->home_tz, &ev, &ir->why) != 0)
 		return -1;
-	rc = store_put(srv->store, &ev, text, &ir->why);
+	rc = too_many(ir, &ev) == 0 ? store_put(srv->store, &ev, text,
+	    &ir->why) : -1;
 	event_clear(&ev);
 	return rc;
 }
@@ -95,7 +113,7 @@ import_record(struct ical_record *r, void *arg)
 	char		*merged;
 	int		 rc = 0;
 
-	if (decide(ir, r, &act, &merged) != 0)
+	if (too_many(ir, &r->ev) != 0 || decide(ir, r, &act, &merged) != 0)
 		return -1;
 	if (!ir->dry_run && (act == ADDED || act == UPDATED))
 		rc = merged ? put_merged(ir, merged) :
@@ -211,7 +229,8 @@ result(struct import_run *ir, const char *name, struct ical_import *imp)
 static json_t *
 cmd_import_exec(struct cmd_ctx *ctx)
 {
-	struct import_run	 ir = { ctx, 0, { 0, 0, 0, 0 }, NULL, NULL, NULL };
+	struct import_run	 ir = { ctx, 0, { 0, 0, 0, 0 }, NULL, NULL, NULL,
+				    0 };
 	struct ical_import_opts	 o;
 	struct ical_import	 imp;
 	const char		*text, *name, *tz;
@@ -250,6 +269,10 @@ cmd_import_exec(struct cmd_ctx *ctx)
 		cmd_error(ctx, strstr(why, "max_import_events") ? KCAL_E_LIMIT :
 		    KCAL_E_BAD_ICAL, "%s; nothing imported", why);
 		free(why);
+		json_decref(ir.events);
+	} else if (rc != 0 && ir.limit) {
+		cmd_error(ctx, KCAL_E_LIMIT, "%s: %s; nothing imported", o.name,
+		    ir.why);
 		json_decref(ir.events);
 	} else if (rc != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s: %s; nothing imported", o.name,

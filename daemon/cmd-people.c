@@ -19,8 +19,26 @@
 #define PEOPLE_NEXT_DEFAULT	3
 #define PEOPLE_NEXT_MAX		100
 
+/*
+ * Each event is read once per request, whoever takes part in it: its
+ * JSON (at its next occurrence, without its participants) is kept by UID
+ * in seen, and every person in it shares that.  Re-reading the event per
+ * person made a reply quadratic in its participants (each of n people
+ * carried all n), and took the daemon down for an event of thousands.
+ */
+struct people_run {
+	struct cmd_ctx	*ctx;
+	int64_t		 from;
+	json_t		*seen;	/* UID -> {"start", "event"}, or null */
+};
+
 struct next {
-	char	*uid, *role;
+	const char	*role;
+	int64_t		 start;
+	json_t		*event;		/* borrowed from seen */
+};
+
+struct occ {
 	int64_t	 start, end;
 	int	 found;
 };
@@ -28,36 +46,68 @@ struct next {
 static int
 first_occurrence(void *arg, int64_t start, int64_t end)
 {
-	struct next	*n = arg;
+	struct occ	*o = arg;
 
-	n->start = start;
-	n->end = end;
-	n->found = 1;
+	o->start = start;
+	o->end = end;
+	o->found = 1;
 	return 1;
 }
 
-/* The event JSON of one next event, at the occurrence found. */
+/*
+ * The event uid as the people reply shows it (a recurring one at its
+ * first occurrence ending after from), or NULL when there is none.
+ */
 static json_t *
-next_json(struct cmd_ctx *ctx, struct next *n)
+read_event(struct people_run *pr, const char *uid, int64_t *start)
 {
+	struct cmd_ctx	*ctx = pr->ctx;
 	struct event	 ev;
+	struct occ	 occ = { 0, 0, 0 };
 	char		*text = NULL, *why = NULL;
 	json_t		*o = NULL;
 
-	if (store_get(ctx->srv->store, n->uid, &text, &why) == 0 &&
-	    ical_extract(text, ctx->srv->cfg->home_tz, &ev, &why) == 0) {
-		if (n->found) {
-			ev.end = n->end;
-			ev.start = n->start;
-		}
-		o = cmd_event_json(ctx, &ev);
-		json_object_set_new(o, "role", n->role ?
-		    json_string(n->role) : json_null());
-		event_clear(&ev);
+	event_init(&ev);
+	if (store_get(ctx->srv->store, uid, &text, &why) != 0 ||
+	    ical_extract(text, ctx->srv->cfg->home_tz, &ev, &why) != 0)
+		goto out;
+	if (ev.rrule != NULL) {
+		ical_expand(text, ctx->srv->cfg->home_tz, pr->from, INT64_MAX,
+		    1, first_occurrence, &occ, &why);
+		if (!occ.found)
+			goto out;
+		ev.start = occ.start;
+		ev.end = occ.end;
 	}
+	*start = ev.start;
+	o = cmd_event_json(ctx, &ev);
+	json_object_del(o, "participants");
+out:
+	event_clear(&ev);
 	free(text);
 	free(why);
 	return o;
+}
+
+/* The entry of seen for uid, read on first use; NULL: none to show. */
+static json_t *
+seen_event(struct people_run *pr, const char *uid, int64_t *start)
+{
+	json_t	*e = json_object_get(pr->seen, uid), *o;
+	int64_t	 t = 0;
+
+	if (e == NULL) {
+		if ((o = read_event(pr, uid, &t)) == NULL)
+			e = json_null();
+		else
+			e = json_pack("{s:I, s:o}", "start", (json_int_t)t,
+			    "event", o);
+		json_object_set_new(pr->seen, uid, e);
+	}
+	if (json_is_null(e))
+		return NULL;
+	*start = json_integer_value(json_object_get(e, "start"));
+	return json_object_get(e, "event");
 }
 
 static int
@@ -67,48 +117,38 @@ by_start(const void *a, const void *b)
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	return strcmp(x->uid, y->uid);
+	return strcmp(json_string_value(json_object_get(x->event, "uid")),
+	    json_string_value(json_object_get(y->event, "uid")));
 }
 
 /* The person's next events: their start order, at most max. */
 static json_t *
-next_events(struct cmd_ctx *ctx, const char *name, int64_t from, size_t max)
+next_events(struct people_run *pr, const char *name, size_t max)
 {
 	struct store_person_event	*pe;
 	struct next			*v;
 	size_t				 n, i, k = 0;
-	char				*text, *why = NULL;
+	char				*why = NULL;
 	json_t				*a = json_array(), *o;
 
-	if (store_person_events(ctx->srv->store, name, from, &pe, &n,
+	if (store_person_events(pr->ctx->srv->store, name, pr->from, &pe, &n,
 	    &why) != 0) {
 		free(why);
 		return a;
 	}
 	v = xcalloc(n + 1, sizeof *v);
 	for (i = 0; i < n; i++) {
-		struct next	*x = &v[k];
-
-		x->uid = pe[i].uid;
-		x->role = pe[i].role;
-		x->start = pe[i].start;
-		if (pe[i].recurring) {
-			text = NULL;
-			if (store_get(ctx->srv->store, x->uid, &text, NULL) == 0)
-				ical_expand(text, ctx->srv->cfg->home_tz, from,
-				    INT64_MAX, 1, first_occurrence, x, &why);
-			free(text);
-			free(why);
-			why = NULL;
-			if (!x->found)
-				continue;
-		}
-		k++;
+		v[k].role = pe[i].role;
+		if ((v[k].event = seen_event(pr, pe[i].uid, &v[k].start)) != NULL)
+			k++;
 	}
 	qsort(v, k, sizeof *v, by_start);
-	for (i = 0; i < k && json_array_size(a) < max; i++)
-		if ((o = next_json(ctx, &v[i])) != NULL)
-			json_array_append_new(a, o);
+	for (i = 0; i < k && i < max; i++) {
+		o = json_copy(v[i].event);	/* shallow: shares the fields */
+		json_object_set_new(o, "role", v[i].role ?
+		    json_string(v[i].role) : json_null());
+		json_array_append_new(a, o);
+	}
 	free(v);
 	store_person_events_free(pe, n);
 	return a;
@@ -121,11 +161,11 @@ cmd_people_exec(struct cmd_ctx *ctx)
 	const char		*search;
 	json_t			*next = json_object_get(ctx->req, "next"), *a, *o;
 	size_t			 n, i, max = PEOPLE_NEXT_DEFAULT;
-	int64_t			 from;
+	struct people_run	 pr;
 	char			*why = NULL;
 
 	if (cmd_arg_str(ctx, "search", 0, &search) != 0 ||
-	    cmd_arg_time(ctx, "from", server_now(ctx->srv), &from) != 0)
+	    cmd_arg_time(ctx, "from", server_now(ctx->srv), &pr.from) != 0)
 		return NULL;
 	if (next != NULL && (!json_is_integer(next) ||
 	    json_integer_value(next) < 0 ||
@@ -141,16 +181,19 @@ cmd_people_exec(struct cmd_ctx *ctx)
 		free(why);
 		return NULL;
 	}
+	pr.ctx = ctx;
+	pr.seen = json_object();
 	a = json_array();
 	for (i = 0; i < n; i++) {
 		o = json_pack("{s:s, s:s?, s:s?, s:i, s:I}", "name", p[i].name,
 		    "roles", p[i].role, "countries", p[i].country, "precedence",
 		    p[i].precedence, "events", (json_int_t)p[i].nevents);
 		json_object_set_new(o, "next", max == 0 ? json_array() :
-		    next_events(ctx, p[i].name, from, max));
+		    next_events(&pr, p[i].name, max));
 		json_array_append_new(a, o);
 	}
 	store_people_free(p, n);
+	json_decref(pr.seen);
 	return json_pack("{s:o, s:I}", "people", a, "count", (json_int_t)n);
 }
 

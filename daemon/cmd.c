@@ -282,6 +282,12 @@ arg_participants(struct cmd_ctx *ctx, struct event_change *ch)
 		    "an array of {name, role, country, precedence}");
 		return -1;
 	}
+	if (json_array_size(a) > ctx->srv->cfg->max_participants) {
+		cmd_error(ctx, KCAL_E_LIMIT, "%zu participants, more than one "
+		    "event may have (%zu; kcald.conf max_participants)",
+		    json_array_size(a), ctx->srv->cfg->max_participants);
+		return -1;
+	}
 	ch->set_parts = 1;
 	ch->parts = xcalloc(json_array_size(a), sizeof *ch->parts);
 	json_array_foreach(a, i, p) {

@@ -29,6 +29,7 @@ config_new(void)
 	cfg->max_output = 16 * 1024 * 1024;
 	cfg->max_import_size = 4 * 1024 * 1024;
 	cfg->max_import_events = 10000;
+	cfg->max_participants = 500;
 	cfg->http_max_header_size = 8192;
 	cfg->http_max_body_size = 64 * 1024;
 	cfg->http_max_headers = 64;
@@ -163,6 +164,12 @@ set_hardening(struct config *cfg, const char *key, const char *v, char **cause)
 	if (strcmp(key, "max_import_events") == 0)
 		return set_size(key, v, 1, 10000000, &cfg->max_import_events,
 		    cause);
+	if (strcmp(key, "max_participants") == 0) {
+		if (set_num(key, v, 100000, &n, cause) != 0)
+			return -1;
+		cfg->max_participants = n ? (size_t)n : 1;
+		return 0;
+	}
 	if (strcmp(key, "http_max_header_size") == 0)
 		return set_size(key, v, 1024, 1024 * 1024,
 		    &cfg->http_max_header_size, cause);

@@ -39,6 +39,7 @@ struct config {
 	size_t	 max_output_total; /* bytes queued for all clients together */
 	size_t	 max_import_size;	/* bytes of iCalendar in one import */
 	size_t	 max_import_events;	/* events in one import */
+	size_t	 max_participants;	/* in one event (cmd-people.c) */
 	size_t	 http_max_header_size;	/* bytes of request line and headers */
 	size_t	 http_max_body_size;	/* bytes of request body */
 	unsigned http_max_headers;	/* header fields in one request */
