@@ -460,7 +460,8 @@ cmd_rm(int argc, char **argv)
 	const char		*uid = one_uid(sc, argc, argv, NULL, &yes,
 				    "\n  -y, --yes  really delete (kcal cancel "
 				    "keeps a tombstone instead)\n");
-	json_t			*res;
+	json_t			*res, *u;
+	size_t			 i;
 
 	if (uid == NULL)
 		return 0;
@@ -469,6 +470,10 @@ cmd_rm(int argc, char **argv)
 		    "cancel)");
 	res = call(json_pack("{s:s, s:s}", "cmd", "delete", "uid", uid));
 	printf("deleted %s\n", json_string_value(json_object_get(res, "uid")));
+	/* The events that followed it stay where they were. */
+	json_array_foreach(json_object_get(res, "detached"), i, u)
+		fprintf(stderr, "kcal: no longer anchored, kept at its time: "
+		    "%s\n", json_string_value(u));
 	json_decref(res);
 	return 0;
 }

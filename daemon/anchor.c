@@ -49,36 +49,49 @@ anchor_args(struct cmd_ctx *ctx, struct event_change *ch)
 	return 0;
 }
 
-/* The stored event uid, extracted; 0 or -1 with the error set. */
+/*
+ * The stored event uid (what it is to the write: "anchor", "event"),
+ * extracted; 0 or -1 with the error set.  A record that is there but
+ * cannot be read is damaged, not missing: a store error that says so.
+ */
 static int
-load(struct cmd_ctx *ctx, const char *uid, struct event *ev)
+load(struct cmd_ctx *ctx, const char *what, const char *uid, struct event *ev)
 {
 	char	*text = NULL, *why = NULL;
-	int	 rc = 0;
+	int	 rc;
 
-	if (store_get(ctx->srv->store, uid, &text, &why) != 0 ||
-	    ical_extract(text, ctx->srv->cfg->home_tz, ev, &why) != 0) {
-		cmd_error(ctx, KCAL_E_NOT_FOUND, "anchor %s: %s", uid,
-		    why ? why : "no such event");
+	rc = store_get(ctx->srv->store, uid, &text, &why);
+	if (rc == STORE_NOT_FOUND)
+		cmd_error(ctx, KCAL_E_NOT_FOUND, "%s %s: no such event", what,
+		    uid);
+	else if (rc != 0)
+		cmd_error(ctx, KCAL_E_STORE, "%s %s: %s", what, uid, why);
+	else if (ical_extract(text, ctx->srv->cfg->home_tz, ev, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s %s: the stored record is "
+		    "damaged (%s); import a good copy over it or delete it",
+		    what, uid, why);
 		rc = -1;
 	}
 	free(text);
 	free(why);
-	return rc;
+	return rc == 0 ? 0 : -1;
 }
 
 /*
- * Refuse anchoring uid to anchor when anchor follows uid already (directly
- * or through a chain), naming the chain.
+ * How deep uid will be once anchored to anchor: the anchors above it, 1
+ * and up.  Refuse a cycle (anchor follows uid already, directly or
+ * through a chain), naming the chain.  The walk stops past the limit.
  */
 static int
-check_cycle(struct cmd_ctx *ctx, const char *uid, const char *anchor)
+depth_above(struct cmd_ctx *ctx, const char *uid, const char *anchor,
+    int *depth)
 {
 	char	*cur = xstrdup(anchor), *next = NULL, *chain, *t, *why = NULL;
-	int	 depth = 0, rc = 0;
+	int	 rc = 0;
 
+	*depth = 0;
 	xasprintf(&chain, "%s -> %s", uid, anchor);
-	while (cur != NULL) {
+	while (cur != NULL && *depth <= ANCHOR_MAX_DEPTH) {
 		if (strcmp(cur, uid) == 0) {
 			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "anchoring %s to %s "
 			    "would make a cycle (%s); an event cannot follow "
@@ -86,18 +99,13 @@ check_cycle(struct cmd_ctx *ctx, const char *uid, const char *anchor)
 			rc = -1;
 			break;
 		}
-		if (++depth > ANCHOR_MAX_DEPTH) {
-			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "the anchors above "
-			    "%s go more than %d deep", anchor, ANCHOR_MAX_DEPTH);
-			rc = -1;
-			break;
-		}
+		(*depth)++;
 		if (store_anchor_of(ctx->srv->store, cur, &next, &why) < 0) {
 			cmd_error(ctx, KCAL_E_STORE, "%s", why);
 			rc = -1;
 			break;
 		}
-		if (next != NULL) {
+		if (next != NULL && *depth <= ANCHOR_MAX_DEPTH) {
 			xasprintf(&t, "%s -> %s", chain, next);
 			free(chain);
 			chain = t;
@@ -110,6 +118,77 @@ check_cycle(struct cmd_ctx *ctx, const char *uid, const char *anchor)
 	free(chain);
 	free(why);
 	return rc;
+}
+
+/*
+ * How many levels of followers hang below uid (0: none), cancelled ones
+ * too (they may be restored), level by level; it stops past the limit,
+ * which also ends a cycle in stored data.
+ */
+static int
+height_below(struct cmd_ctx *ctx, const char *uid, int *height)
+{
+	char	**level, **next, **f, *why = NULL;
+	size_t	  n, nn, nf, i, j;
+	int	  rc = 0;
+
+	level = xcalloc(1, sizeof *level);
+	level[0] = xstrdup(uid);
+	n = 1;
+	for (*height = 0; n > 0 && *height <= ANCHOR_MAX_DEPTH; (*height)++) {
+		next = NULL;
+		nn = 0;
+		for (i = 0; i < n && rc == 0; i++) {
+			if (store_anchored(ctx->srv->store, level[i], 1, &f,
+			    &nf, &why) != 0) {
+				cmd_error(ctx, KCAL_E_STORE, "%s", why);
+				rc = -1;
+				break;
+			}
+			next = xreallocarray(next, nn + nf + 1, sizeof *next);
+			for (j = 0; j < nf; j++)
+				next[nn++] = f[j];
+			free(f);
+		}
+		for (i = 0; i < n; i++)
+			free(level[i]);
+		free(level);
+		level = next;
+		n = nn;
+		if (rc != 0 || n == 0)
+			break;
+	}
+	for (i = 0; i < n; i++)
+		free(level[i]);
+	free(level);
+	free(why);
+	return rc;
+}
+
+/*
+ * Refuse anchoring uid to anchor when it would make a cycle or a chain
+ * deeper than ANCHOR_MAX_DEPTH, counting uid's own followers: what is
+ * accepted here can always be moved from its root (anchor_propagate).
+ */
+static int
+check_chain(struct cmd_ctx *ctx, const char *uid, const char *anchor)
+{
+	int	above, below;
+
+	if (depth_above(ctx, uid, anchor, &above) != 0 ||
+	    height_below(ctx, uid, &below) != 0)
+		return -1;
+	if (above + below > ANCHOR_MAX_DEPTH) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "anchoring %s to %s would "
+		    "make a chain of anchors %s%d deep%s; at most %d may follow "
+		    "one another", uid, anchor, above > ANCHOR_MAX_DEPTH ||
+		    below > ANCHOR_MAX_DEPTH ? "more than " : "",
+		    above > ANCHOR_MAX_DEPTH || below > ANCHOR_MAX_DEPTH ?
+		    ANCHOR_MAX_DEPTH : above + below, below > 0 ? " (with "
+		    "its own followers)" : "", ANCHOR_MAX_DEPTH);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -131,7 +210,7 @@ anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		return 0;
 	event_init(&cur);
 	event_init(&a);
-	if (uid != NULL && load(ctx, uid, &cur) != 0)
+	if (uid != NULL && load(ctx, "event", uid, &cur) != 0)
 		return -1;
 	anchor = ch->anchor ? (*ch->anchor ? ch->anchor : NULL) : cur.anchor;
 	if (anchor == NULL) {
@@ -157,11 +236,16 @@ anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		rc = 0;		/* it stays where its anchor put it */
 		goto out;
 	}
-	if (check_cycle(ctx, uid ? uid : new_uid, anchor) != 0 ||
-	    load(ctx, anchor, &a) != 0)
+	if (check_chain(ctx, uid ? uid : new_uid, anchor) != 0 ||
+	    load(ctx, "anchor", anchor, &a) != 0)
 		goto out;
 	off = ch->set_anchor_offset ? ch->anchor_offset :
 	    cur.anchor != NULL ? cur.anchor_offset : 0;
+	/* A new event happens where its anchor does, unless told. */
+	if (uid == NULL && ch->tz == NULL && a.tz != NULL) {
+		free(ch->owned_tz);
+		ch->tz = ch->owned_tz = xstrdup(a.tz);
+	}
 	ch->start.kind = WHEN_UTC;
 	ch->start.utc = a.start + off;
 	ch->anchor_offset = off;
@@ -183,7 +267,7 @@ follow(struct cmd_ctx *ctx, const struct event *ev, const char *uid)
 	int64_t			 want;
 
 	event_init(&d);
-	if (load(ctx, uid, &d) != 0)
+	if (load(ctx, "follower", uid, &d) != 0)
 		return -1;
 	want = ev->start + d.anchor_offset;
 	if (d.anchor == NULL || strcmp(d.anchor, ev->uid) != 0 ||
@@ -218,20 +302,64 @@ anchor_propagate(struct cmd_ctx *ctx, const struct event *ev)
 	size_t	  n, i;
 	int	  rc = 0;
 
-	if (ctx->depth >= ANCHOR_MAX_DEPTH) {
+	if (store_anchored(ctx->srv->store, ev->uid, 0, &uids, &n, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s", why);
+		free(why);
+		return -1;
+	}
+	/* Only stored data can go deeper (an import, a cycle). */
+	if (n > 0 && ctx->depth >= ANCHOR_MAX_DEPTH) {
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "anchors more than %d deep "
 		    "below %s (a cycle in the stored data?)", ANCHOR_MAX_DEPTH,
 		    ev->uid);
-		return -1;
+		rc = -1;
 	}
-	if (store_anchored(ctx->srv->store, ev->uid, &uids, &n, &why) != 0) {
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && strcmp(uids[i], ev->uid) != 0)
+			rc = follow(ctx, ev, uids[i]);
+		free(uids[i]);
+	}
+	free(uids);
+	return rc;
+}
+
+/*
+ * Before uid is deleted, in the delete's transaction: the events that
+ * follow it (cancelled ones too) stop following it where they are, their
+ * X-KCAL-ANCHOR removed and their times kept, each through
+ * cmd_write_event (SEQUENCE, reminders).  Left pointing at a UID that no
+ * longer exists, they could not be edited, and any event added later
+ * under that UID would have moved them.  Their UIDs go into detached.
+ */
+int
+anchor_detach(struct cmd_ctx *ctx, const char *uid, json_t *detached)
+{
+	struct event_change	 ch;
+	json_t			*res;
+	char			**uids, *why = NULL;
+	size_t			 n, i;
+	int			 rc = 0;
+
+	if (store_anchored(ctx->srv->store, uid, 1, &uids, &n, &why) != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 		free(why);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (rc == 0 && strcmp(uids[i], ev->uid) != 0)
-			rc = follow(ctx, ev, uids[i]);
+		if (rc == 0 && strcmp(uids[i], uid) != 0) {
+			event_change_init(&ch);
+			ch.anchor = "";
+			ctx->depth++;	/* part of the delete, as a move is */
+			res = cmd_write_event(ctx, uids[i], NULL, &ch);
+			ctx->depth--;
+			if (res == NULL)
+				rc = -1;
+			else
+				json_array_append_new(detached,
+				    json_string(uids[i]));
+			json_decref(res);
+			event_change_clear(&ch);
+		}
 		free(uids[i]);
 	}
 	free(uids);

@@ -11,6 +11,12 @@
  * event anchored to the one written moves with it through
  * cmd_write_event() — the same path as an edit, so SEQUENCE bumps, the
  * reminders are re-planned, and its own followers move in turn.
+ *
+ * A chain (an event following one that follows another...) may be at
+ * most ANCHOR_MAX_DEPTH deep; anchor_prepare() refuses the write that
+ * would make it deeper, so that every chain accepted can be moved from
+ * its root.  anchor_detach() runs before a delete: the events that follow
+ * the one deleted stay where they are and follow nothing.
  */
 #ifndef KCAL_ANCHOR_H
 #define KCAL_ANCHOR_H
@@ -18,12 +24,13 @@
 #include "cmd.h"
 #include "event.h"
 
-/* How far an anchor chain may go before it is taken for a cycle. */
+/* How many anchors may be above an event (a deeper chain is refused). */
 #define ANCHOR_MAX_DEPTH	64
 
 int	anchor_args(struct cmd_ctx *, struct event_change *);
 int	anchor_prepare(struct cmd_ctx *, const char *, const char *,
 	    struct event_change *);
 int	anchor_propagate(struct cmd_ctx *, const struct event *);
+int	anchor_detach(struct cmd_ctx *, const char *, json_t *);
 
 #endif

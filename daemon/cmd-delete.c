@@ -1,6 +1,11 @@
-/* cmd-delete.c — "delete": remove an event for good (cancel keeps it). */
+/*
+ * cmd-delete.c — "delete": remove an event for good (cancel keeps it).
+ * The events that followed it are detached first, in the same
+ * transaction (anchor.c), and the reply lists them.
+ */
 #include <stdlib.h>
 
+#include "anchor.h"
 #include "cmd.h"
 #include "kcal-protocol.h"
 #include "server.h"
@@ -9,15 +14,29 @@
 static json_t *
 cmd_delete_exec(struct cmd_ctx *ctx)
 {
-	char	*uid = NULL, *why = NULL;
-	json_t	*res = NULL;
+	struct store	*st = ctx->srv->store;
+	char		*uid = NULL, *why = NULL;
+	json_t		*res = NULL, *detached = json_array();
 
 	if (cmd_arg_uid(ctx, "uid", &uid) != 0)
-		return NULL;
-	if (store_delete(ctx->srv->store, uid, &why) != 0)
+		goto out;
+	if (store_begin(st, &why) != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
-	else
-		res = json_pack("{s:s, s:b}", "uid", uid, "deleted", 1);
+		goto out;
+	}
+	if (anchor_detach(ctx, uid, detached) != 0)
+		store_rollback(st);
+	else if (store_delete(st, uid, &why) != 0 ||
+	    store_commit(st, &why) != 0) {
+		store_rollback(st);
+		cmd_error(ctx, KCAL_E_STORE, "%s", why);
+	} else
+		res = json_pack("{s:s, s:b, s:O}", "uid", uid, "deleted", 1,
+		    "detached", detached);
+out:
+	json_decref(ctx->moved);	/* detaching moves nothing */
+	ctx->moved = NULL;
+	json_decref(detached);
 	free(why);
 	free(uid);
 	return res;

@@ -603,6 +603,8 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 	if (store_begin(srv->store, &why) != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 		free(why);
+		if (ch.owned_tz != change->owned_tz)
+			free(ch.owned_tz);
 		return NULL;
 	}
 	if (uid != NULL && store_get(srv->store, uid, &old, &why) != 0) {
@@ -634,6 +636,8 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 	event_clear(&ev);
 out:
 	res = write_end(ctx, res);
+	if (ch.owned_tz != change->owned_tz)	/* set by anchor_prepare */
+		free(ch.owned_tz);
 	free(why);
 	free(old);
 	free(text);

@@ -89,6 +89,7 @@ event_change_clear(struct event_change *c)
 	free(c->remind_at);
 	free(c->owned_parent);
 	free(c->owned_anchor);
+	free(c->owned_tz);
 	event_change_init(c);
 }
 

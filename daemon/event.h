@@ -58,6 +58,7 @@ struct event_change {
 	int64_t			 anchor_offset;
 	int			 set_anchor_offset;
 	char			*owned_anchor;	/* resolved anchor UID */
+	char			*owned_tz;	/* the anchor's zone (anchor.c) */
 	int			 strict;	/* refuse on conflicts */
 };
 

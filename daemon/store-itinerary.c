@@ -20,7 +20,8 @@ static const char sql_put[] = "UPDATE events SET city = ?2, end_city = ?3, "
 static const char sql_load[] = "SELECT city, end_city, anchor_uid, "
     "anchor_offset FROM events WHERE uid = ?1";
 static const char sql_anchored[] = "SELECT uid FROM events WHERE "
-    "anchor_uid = ?1 AND status <> 'cancelled' ORDER BY start_utc, uid";
+    "anchor_uid = ?1 AND (?2 OR status <> 'cancelled') "
+    "ORDER BY start_utc, uid";
 static const char sql_anchor_of[] = "SELECT anchor_uid FROM events WHERE "
     "uid = ?1";
 static const char sql_people[] = "SELECT min(p.name), "
@@ -85,10 +86,10 @@ store_load_itinerary(struct store *st, struct event *ev)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The UIDs of the live events anchored to uid. */
+/* The UIDs of the live events anchored to uid (all: cancelled ones too). */
 int
-store_anchored(struct store *st, const char *uid, char ***uids, size_t *n,
-    char **cause)
+store_anchored(struct store *st, const char *uid, int all, char ***uids,
+    size_t *n, char **cause)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -98,6 +99,7 @@ store_anchored(struct store *st, const char *uid, char ***uids, size_t *n,
 	if ((s = store_stmt(st, sql_anchored, cause)) == NULL)
 		return -1;
 	store_bind_text(s, 1, uid);
+	sqlite3_bind_int(s, 2, all);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*uids = xreallocarray(*uids, *n + 1, sizeof **uids);
 		(*uids)[(*n)++] = store_col_dup(s, 0);

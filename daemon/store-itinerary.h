@@ -29,7 +29,7 @@ struct store_person_event {
 int	 store_put_itinerary(struct store *, const struct event *, char **);
 int	 store_load_itinerary(struct store *, struct event *);
 
-int	 store_anchored(struct store *, const char *, char ***, size_t *,
+int	 store_anchored(struct store *, const char *, int, char ***, size_t *,
 	     char **);
 int	 store_anchor_of(struct store *, const char *, char **, char **);
 

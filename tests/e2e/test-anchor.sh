@@ -117,4 +117,100 @@ check_eq "the follower's reminder" "2027-03-10T09:35:00+09:00" "$(rem)"
 kcal edit "$fa" --start "2027-03-10 11:00" >/dev/null 2>&1
 check_eq "moves with the anchor" "2027-03-10T10:35:00+09:00" "$(rem)"
 
+# --- an anchored event happens in its anchor's zone ------------------------
+bj=$(kcal add "Beijing ceremony (zone)" --start "2026-02-10 10:00" --tz $SH)
+mc=$(kcal add "Motorcade (zone)" --anchor "$bj" --offset -15m --duration 15m)
+check_eq "a follower takes its anchor's zone, not the home zone" \
+    "Asia/Shanghai 2026-02-10T09:45:00+08:00" "$(field "$mc" '"\(.tz) \(.start)"')"
+check_match "... and is shown at 09:45 CST" '09:45.*CST' "$(kcal show "$mc")"
+mk=$(kcal add "Motorcade (home zone)" --anchor "$bj" --offset -15m \
+	--duration 15m --tz Asia/Seoul)
+check_eq "--tz still wins" "Asia/Seoul 2026-02-10T10:45:00+09:00" \
+    "$(field "$mk" '"\(.tz) \(.start)"')"
+
+# --- chains: what is accepted can be moved ---------------------------------
+# A root and 64 events following one another: the deepest allowed.
+prev=$(kcal add "Chain root" --start "2026-03-01 08:00" --duration 5m --uid chain-0)
+i=1
+while [ $i -le 64 ]; do
+	prev=$(kcal add "Chain $i" --anchor "$prev" --offset 1m --duration 1m \
+	    --uid "chain-$i") || break
+	i=$((i + 1))
+done
+check_eq "a chain 64 deep is accepted" chain-64 "$prev"
+out=$(kcal add "Chain 65" --anchor chain-64 --offset 1m 2>&1); rc=$?
+check_eq "the 65th link is refused (exit 1)" 1 "$rc"
+check_match "... naming the limit" 'more than 64 deep; at most 64 may follow' "$out"
+kcal edit chain-0 --start "2026-03-01 09:00" --format json >"$T/chain.json" \
+    2>"$T/chain.err"
+check_eq "the root of a 64-deep chain moves" 64 \
+    "$(jq '.moved | length' "$T/chain.json" 2>/dev/null)"
+check_eq "... and its deepest link with it" "2026-03-01T10:04:00+09:00" \
+    "$(field chain-64 .start)"
+# An event with followers of its own counts them: X (followed by Y)
+# under chain-63 would put Y 65 deep.
+kcal add "X" --start "2026-03-02 09:00" --uid chain-x >/dev/null
+kcal add "Y" --anchor chain-x --offset 5m --uid chain-y >/dev/null
+out=$(kcal edit chain-x --anchor chain-63 2>&1)
+check_match "an edit that would make a chain too deep below is refused" \
+    '65 deep \(with its own followers\); at most 64' "$out"
+check_eq "... and changes nothing" "null" "$(field chain-x .anchor)"
+check_rc "one level higher it fits" 0 kcal edit chain-x --anchor chain-62
+kcal edit chain-0 --start "2026-03-01 08:00" >/dev/null 2>&1
+check_eq "... and the root still moves all of it" "2026-03-01T09:07:00+09:00" \
+    "$(field chain-y .start)"
+rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$KCALD_PID/status" 2>/dev/null)
+check "kcald's peak memory stays small (${rss} kB)" test "${rss:-0}" -lt 300000
+
+# --- deleting an anchor detaches its followers ------------------------------
+ra=$(kcal add "Arrival (rm)" --start "2026-04-01 10:00" --tz $SH --uid rm-anchor)
+f1=$(kcal add "Motorcade (rm)" --anchor rm-anchor --offset -30m --uid rm-f1)
+f2=$(kcal add "Press (rm)" --anchor rm-anchor --offset 1h --uid rm-f2)
+kcal cancel rm-f2 >/dev/null
+g1=$(kcal add "Sweep (rm)" --anchor rm-f1 --offset -1h --uid rm-g1)
+s_f1=$(field rm-f1 .sequence)
+kcal rm rm-anchor --yes >"$T/rm.out" 2>"$T/rm.err"
+check_eq "rm says it deleted" "deleted rm-anchor" "$(cat "$T/rm.out")"
+check_match "... and which events no longer follow it" \
+    'no longer anchored, kept at its time: rm-f1' "$(cat "$T/rm.err")"
+check_match "... cancelled ones too" 'kept at its time: rm-f2' "$(cat "$T/rm.err")"
+check_eq "a follower keeps its time and follows nothing" \
+    "2026-04-01T09:30:00+08:00 null null" \
+    "$(field rm-f1 '"\(.start) \(.anchor) \(.anchor_offset)"')"
+check_eq "... its SEQUENCE bumped" $((s_f1 + 1)) "$(field rm-f1 .sequence)"
+check_eq "... X-KCAL-ANCHOR gone" "" \
+    "$(kcal show rm-f1 --format ics | grep X-KCAL-ANCHOR)"
+check_eq "its own follower still follows it" "rm-f1" "$(field rm-g1 .anchor)"
+check_rc "the detached follower can be edited" 0 \
+    kcal edit rm-f1 --start "2026-04-01 09:00"
+check_eq "... and its follower moves with it" "2026-04-01T08:00:00+08:00" \
+    "$(field rm-g1 .start)"
+kcal add "Someone else (rm)" --start "2026-05-01 10:00" --uid rm-anchor >/dev/null
+check_eq "an event added later under the UID moves nothing" \
+    "2026-04-01T09:00:00+08:00" "$(field rm-f1 .start)"
+r=$(printf '{"id":1,"cmd":"delete","uid":"rm-anchor"}\n' | python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+f = s.makefile("rwb"); f.readline()
+f.write(sys.stdin.buffer.read()); f.flush()
+sys.stdout.buffer.write(f.readline())' "$KCAL_SOCKET")
+check_eq "the delete reply lists what it detached (none here)" "true []" \
+    "$(jget "$r" '"\(.result.deleted) \(.result.detached | tojson)"')"
+
+# --- a damaged record is damaged, not missing -----------------------------
+da=$(kcal add "Damaged anchor" --start "2026-06-01 10:00" --uid dmg-anchor)
+df=$(kcal add "Its follower" --anchor dmg-anchor --offset -15m --uid dmg-f)
+python3 - "$T/data/kcal.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=10)
+(text,) = db.execute("SELECT ical FROM events WHERE uid = 'dmg-anchor'").fetchone()
+text = "\r\n".join(l for l in text.split("\r\n") if not l.startswith("DTSTART"))
+db.execute("UPDATE events SET ical = ? WHERE uid = 'dmg-anchor'", (text,))
+db.commit()
+PY
+out=$(kcal edit dmg-f --offset -20m 2>&1)
+check_match "a record without DTSTART: 'damaged', a store error" \
+    'anchor dmg-anchor: the stored record is damaged .*DTSTART.*\(store_error\)' "$out"
+check_eq "... not not_found" "" "$(printf '%s' "$out" | grep not_found)"
+
 done_testing
