@@ -671,16 +671,17 @@ cmd_confirm(int argc, char **argv)
 	return 0;
 }
 
-/* A signed DUR for --offset: -15m, +1h, 30m, or 0. */
+/* A signed DUR for --offset: -15m, +1h, 30m, or 0 (also -0s). */
 long long
 parse_offset_arg(const struct subcmd *sc, const char *opt, const char *s)
 {
-	int	neg = *s == '-';
+	int64_t	secs;
 
-	if (strcmp(s, "0") == 0)
-		return 0;
-	return (neg ? -1 : 1) * parse_dur_arg(sc, opt, s + (*s == '-' ||
-	    *s == '+'));
+	if (dur_parse_signed(s, &secs) != 0)
+		usage_error(sc, "%s: cannot read \"%s\" as an offset; use "
+		    "[-]DUR, e.g. -15m or 1h30m (units s, m, h, d, w, each "
+		    "once), or 0", opt, s);
+	return (long long)secs;
 }
 
 /*

@@ -390,12 +390,19 @@ when_parse(const char *s, int64_t now, struct when *w)
 	return when_parse_why(s, now, w, &why);
 }
 
-/* DUR: one or more <number><unit> groups, e.g. 1h30m; total must be > 0. */
-int
-dur_parse(const char *s, int64_t *out)
+/*
+ * DUR: one or more <number><unit> groups, e.g. 1h30m, each unit at most
+ * once ("1w1w" is a slip, not two weeks); the total may be 0 here.
+ */
+static int
+dur_scan(const char *s, int64_t *out)
 {
-	int64_t	 total = 0, n;
-	char	*end;
+	static const char	 units[] = "smhdw";
+	static const int64_t	 mult[] = { 1, 60, 3600, 86400, 7 * 86400 };
+	const char		*u;
+	int64_t			 total = 0, n;
+	char			*end;
+	unsigned		 seen = 0;
 
 	if (*s == '\0')
 		return -1;
@@ -403,24 +410,52 @@ dur_parse(const char *s, int64_t *out)
 		if (!isdigit((unsigned char)*s))
 			return -1;
 		n = strtoll(s, &end, 10);
-		if (n < 0 || n > 100000000)
+		if (n < 0 || n > 100000000 || *end == '\0' ||
+		    (u = strchr(units, *end)) == NULL)
 			return -1;
-		switch (*end) {
-		case 's': break;
-		case 'm': n *= 60; break;
-		case 'h': n *= 3600; break;
-		case 'd': n *= 86400; break;
-		case 'w': n *= 7 * 86400; break;
-		default: return -1;
-		}
-		total += n;
+		if (seen & (1U << (u - units)))
+			return -1;
+		seen |= 1U << (u - units);
+		total += n * mult[u - units];
 		if (total > (int64_t)100 * 365 * 86400)
 			return -1;
 		s = end + 1;
 	}
-	if (total == 0)
+	*out = total;
+	return 0;
+}
+
+/* DUR (dur_scan) whose total is more than 0. */
+int
+dur_parse(const char *s, int64_t *out)
+{
+	int64_t	total;
+
+	if (dur_scan(s, &total) != 0 || total == 0)
 		return -1;
 	*out = total;
+	return 0;
+}
+
+/*
+ * An offset: [+|-]DUR, or [+|-]0; zero is zero whatever its sign or unit
+ * ("-0s", "+0m").
+ */
+int
+dur_parse_signed(const char *s, int64_t *out)
+{
+	int64_t	total;
+	int	neg = *s == '-';
+
+	if (*s == '-' || *s == '+')
+		s++;
+	if (strcmp(s, "0") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (dur_scan(s, &total) != 0)
+		return -1;
+	*out = neg ? -total : total;
 	return 0;
 }
 

@@ -31,12 +31,13 @@ struct when {
 	"now, today, tomorrow, +90s, +30m, +2h, +3d, \"tomorrow 10:00\", " \
 	"\"fri 14:30\", \"next monday 9:00\", \"jan 5 19:00\", " \
 	"\"2026-01-05 19:00 Asia/Shanghai\""
-#define DUR_FORMS "90s, 30m, 2h, 1h30m, 1d, 1w (units s, m, h, d, w)"
+#define DUR_FORMS "90s, 30m, 2h, 1h30m, 1d, 1w (units s, m, h, d, w, each once)"
 
 int	 when_parse_abs(const char *, struct when *);
 int	 when_parse(const char *, int64_t, struct when *);
 int	 when_parse_why(const char *, int64_t, struct when *, const char **);
 int	 dur_parse(const char *, int64_t *);
+int	 dur_parse_signed(const char *, int64_t *);
 char	*when_format_wire(const struct when *);
 void	 dur_format(int64_t, char *, size_t);
 int	 when_valid_date(int, int, int);

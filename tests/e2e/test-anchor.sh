@@ -213,4 +213,13 @@ check_match "a record without DTSTART: 'damaged', a store error" \
     'anchor dmg-anchor: the stored record is damaged .*DTSTART.*\(store_error\)' "$out"
 check_eq "... not not_found" "" "$(printf '%s' "$out" | grep not_found)"
 
+# --- durations and offsets as typed ------------------------------------------
+out=$(kcal add "Twice a week" --start "2026-07-01 10:00" --duration 1w1w 2>&1); rc=$?
+check_eq "--duration 1w1w is refused (exit 2)" 2 "$rc"
+check_match "... saying each unit goes once" 'each once' "$out"
+z=$(kcal add "At the anchor" --anchor "$bj" --offset -0s --duration 10m)
+check_eq "--offset -0s is no offset" "2026-02-10T10:00:00+08:00 0" \
+    "$(field "$z" '"\(.start) \(.anchor_offset)"')"
+check_rc "--offset 15m15m is refused" 2 kcal edit "$z" --offset 15m15m
+
 done_testing

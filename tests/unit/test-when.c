@@ -185,7 +185,9 @@ test_dur(void)
 		"", "0s", "0m", "0h0m", "1x", "h", "1", "1h30", "-5m", "+5m",
 		"1.5h", "1H", " 1h", "1h ", "1 h", "1hh", "m30", "1y",
 		"100000001s", "99999999999999999999999s", "36501d", "5300w",
-		"9223372036854775807s", "36500d1s", NULL
+		"9223372036854775807s", "36500d1s",
+		/* a unit at most once: "1w1w" is a slip, not two weeks */
+		"1w1w", "1h1h", "30m1h30m", "1s2s", "1d2h1d", NULL
 	};
 	int64_t	v = 42;
 
@@ -206,6 +208,44 @@ test_dur(void)
 		CHECK_INT(rc, -1);
 	}
 	CHECK_INT(v, 42);	/* untouched on failure */
+}
+
+/* --offset: [+|-]DUR or 0, where zero is zero with any sign or unit. */
+static void
+test_dur_signed(void)
+{
+	static const struct {
+		const char	*s;
+		int64_t		 want;
+	} good[] = {
+		{ "0", 0 }, { "-0s", 0 }, { "+0m", 0 }, { "0h", 0 },
+		{ "-0h0m", 0 }, { "-0", 0 }, { "+0", 0 }, { "-15m", -900 }, { "+1h", 3600 },
+		{ "90s", 90 }, { "-1d2h", -93600 }, { "1w", 604800 },
+	};
+	static const char *bad[] = {
+		"", "-", "+", "--5m", "+-5m", "-5", "5", "1w1w", "-1h1h",
+		"- 5m", "-5m ", "0x", "-00x", NULL
+	};
+	int64_t	v;
+
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		v = 42;
+		if (dur_parse_signed(good[i].s, &v) != 0 || v != good[i].want)
+			fprintf(stderr, "offset \"%s\": %lld\n", good[i].s,
+			    (long long)v);
+		CHECK_INT(dur_parse_signed(good[i].s, &v), 0);
+		CHECK_INT(v, good[i].want);
+	}
+	for (int i = 0; bad[i] != NULL; i++) {
+		v = 42;
+		if (dur_parse_signed(bad[i], &v) != -1)
+			fprintf(stderr, "accepted offset \"%s\"\n", bad[i]);
+		CHECK_INT(dur_parse_signed(bad[i], &v), -1);
+		CHECK_INT(v, 42);
+	}
+	/* dur_parse itself still wants more than nothing. */
+	CHECK_INT(dur_parse("-0s", &v), -1);
+	CHECK_INT(dur_parse("0s", &v), -1);
 }
 
 static void
@@ -376,6 +416,7 @@ main(void)
 	test_rejects();
 	test_relative();
 	test_dur();
+	test_dur_signed();
 	test_dur_format();
 	test_civil();
 	test_words();
