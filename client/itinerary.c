@@ -697,6 +697,9 @@ write_report(json_t *res)
 	json_array_foreach(json_object_get(res, "conflicts"), i, c)
 		fprintf(stderr, "kcal: warning: %s conflict: %s\n",
 		    itin_str(c, "type"), itin_str(c, "message"));
+	if (json_is_true(json_object_get(res, "conflicts_truncated")))
+		fprintf(stderr, "kcal: warning: more conflicts than these; "
+		    "see kcal conflicts\n");
 	json_array_foreach(json_object_get(res, "moved"), i, u)
 		fprintf(stderr, "kcal: moved with it: %s\n",
 		    json_string_value(u));

@@ -29,6 +29,12 @@
 #include "tz.h"
 #include "xmalloc.h"
 
+/*
+ * The most clashes a write reports (per participant, before those of one
+ * pair are joined); past it the reply says "conflicts_truncated".
+ */
+#define WRITE_CONFLICTS_MAX	1000
+
 struct gather {
 	struct cmd_ctx		*ctx;
 	struct event		*ev, *visits;
@@ -305,7 +311,7 @@ static json_t *
 cmd_conflicts_exec(struct cmd_ctx *ctx)
 {
 	struct gather		 g;
-	struct conflicts	 cs = { NULL, 0 };
+	struct conflicts	 cs = { NULL, 0, NULL, 0, 0 };
 	int64_t			 from, to;
 	json_t			*a;
 
@@ -323,8 +329,10 @@ cmd_conflicts_exec(struct cmd_ctx *ctx)
 		return NULL;
 	}
 	load_visits(&g);
+	cs.max = ctx->srv->cfg->max_occurrences;
 	conflict_find(g.ev, g.n, g.visits, g.nv, transfer_cb, ctx->srv->cfg,
 	    &cs);
+	g.truncated |= cs.truncated;
 	a = json_array();
 	for (size_t i = 0; i < cs.n; i++)
 		json_array_append_new(a, conflict_json(ctx, &cs.v[i]));
@@ -338,19 +346,53 @@ const struct cmd_entry cmd_conflicts_entry = {
 	"conflicts", "from to", 0, cmd_conflicts_exec
 };
 
-/* Is uid one of the events this request wrote? */
-static int
-written(const struct event *ev, json_t *moved, const char *uid)
+/* The UIDs this request wrote: ev's and those that moved with it. */
+static json_t *
+written_set(const struct event *ev, json_t *moved)
 {
-	json_t	*u;
+	json_t	*set = json_object(), *u;
 	size_t	 i;
 
-	if (strcmp(ev->uid, uid) == 0)
-		return 1;
+	json_object_set_new(set, ev->uid, json_true());
 	json_array_foreach(moved, i, u)
-		if (strcmp(json_string_value(u), uid) == 0)
-			return 1;
-	return 0;
+		json_object_set_new(set, json_string_value(u), json_true());
+	return set;
+}
+
+struct span {
+	int64_t	from, to;
+};
+
+static int
+by_from(const void *x, const void *y)
+{
+	const struct span	*p = x, *q = y;
+
+	return p->from < q->from ? -1 : p->from > q->from;
+}
+
+/*
+ * Load each of the windows (sorted and merged where they overlap: the
+ * followers of one anchor usually share their hour, and loading it once
+ * per follower was quadratic).
+ */
+static int
+load_spans(struct gather *g, struct span *s, size_t n)
+{
+	size_t	i, k;
+	int	rc = 0;
+
+	if (n > 1)
+		qsort(s, n, sizeof *s, by_from);
+	for (i = 0; i < n && rc == 0; i = k) {
+		int64_t	to = s[i].to;
+
+		for (k = i + 1; k < n && s[k].from <= to; k++)
+			if (s[k].to > to)
+				to = s[k].to;
+		rc = load_window(g, s[i].from, to, NULL, NULL);
+	}
+	return rc;
 }
 
 /*
@@ -363,9 +405,10 @@ gather_written(struct gather *g, const struct event *ev, json_t *moved)
 {
 	int64_t		 pad = transfer_max(g->ctx->srv->cfg) + 1;
 	struct event	 m;
+	struct span	*s;
 	json_t		*u;
 	char		*text, *why;
-	size_t		 i;
+	size_t		 i, n = 0;
 	int		 rc;
 
 	/*
@@ -374,23 +417,31 @@ gather_written(struct gather *g, const struct event *ev, json_t *moved)
 	 * those are loaded (at 100,000 events, most of an add was loading
 	 * the others).  Not when ev moved others (anchors): theirs count too.
 	 */
-	rc = load_window(g, ev->start - pad, ev->end + pad, NULL,
-	    json_array_size(moved) == 0 ? ev : NULL);
+	if (json_array_size(moved) == 0)
+		rc = load_window(g, ev->start - pad, ev->end + pad, NULL, ev);
+	else
+		rc = 0;
 	if (rc == 0)
 		rc = load_window(g, INT64_MIN, INT64_MAX, ev->uid, NULL);
+	if (rc != 0 || json_array_size(moved) == 0)
+		return rc;
+	s = xcalloc(json_array_size(moved) + 1, sizeof *s);
+	s[n].from = ev->start - pad;
+	s[n++].to = ev->end + pad;
 	json_array_foreach(moved, i, u) {
 		text = why = NULL;
-		if (rc == 0 && store_get(g->ctx->srv->store,
-		    json_string_value(u), &text, &why) == 0 &&
-		    ical_extract(text, g->ctx->srv->cfg->home_tz, &m,
-		    &why) == 0) {
-			rc = load_window(g, m.start - pad, m.end + pad, NULL,
-			    NULL);
+		if (store_get(g->ctx->srv->store, json_string_value(u), &text,
+		    &why) == 0 && ical_extract(text, g->ctx->srv->cfg->home_tz,
+		    &m, &why) == 0) {
+			s[n].from = m.start - pad;
+			s[n++].to = m.end + pad;
 			event_clear(&m);
 		}
 		free(text);
 		free(why);
 	}
+	rc = load_spans(g, s, n);
+	free(s);
 	return rc;
 }
 
@@ -422,30 +473,43 @@ conflicts_after_write(struct cmd_ctx *ctx, const struct event *ev,
     const struct event_change *ch, json_t *res)
 {
 	struct gather		 g;
-	struct conflicts	 cs = { NULL, 0 };
-	json_t			*a, *err;
+	struct conflicts	 cs = { NULL, 0, NULL, WRITE_CONFLICTS_MAX, 0 };
+	unsigned char		*only = NULL;
+	json_t			*a, *err, *set;
 	size_t			 i;
 	char			*msgs;
 
 	if (ctx->depth > 0)
 		return 0;
 	a = json_array();
+	json_object_set_new(res, "conflicts_truncated", json_false());
 	if (strcmp(ev->status, "cancelled") == 0) {
 		json_object_set_new(res, "conflicts", a);
 		return 0;
 	}
+	set = written_set(ev, ctx->moved);
 	gather_init(&g, ctx);
 	if (gather_written(&g, ev, ctx->moved) == 0) {
 		load_visits(&g);
+		/* Only the clashes of what was written (or of its programme). */
+		cs.only = only = xcalloc(g.n + 1, 1);
+		for (i = 0; i < g.n; i++)
+			only[i] = json_object_get(set, g.ev[i].uid) != NULL ||
+			    (g.ev[i].parent != NULL &&
+			    json_object_get(set, g.ev[i].parent) != NULL);
 		conflict_find(g.ev, g.n, g.visits, g.nv, transfer_cb,
 		    ctx->srv->cfg, &cs);
 	}
 	for (i = 0; i < cs.n; i++)
-		if (written(ev, ctx->moved, cs.v[i].a->uid) ||
-		    written(ev, ctx->moved, cs.v[i].b->uid))
+		if (json_object_get(set, cs.v[i].a->uid) != NULL ||
+		    json_object_get(set, cs.v[i].b->uid) != NULL)
 			json_array_append_new(a, conflict_json(ctx, &cs.v[i]));
+	if (cs.truncated || g.truncated)
+		json_object_set_new(res, "conflicts_truncated", json_true());
 	conflicts_clear(&cs);
 	gather_free(&g);
+	free(only);
+	json_decref(set);
 	json_object_set(res, "conflicts", a);
 	if (!ch->strict || json_array_size(a) == 0) {
 		json_decref(a);

@@ -76,6 +76,12 @@ add(struct ctx *c, enum conflict_type t, size_t a, size_t b,
 	struct conflicts	*o = c->out;
 	struct conflict		*k;
 
+	if (o->only != NULL && !o->only[a] && !o->only[b])
+		return;
+	if (o->max > 0 && o->n >= o->max) {
+		o->truncated = 1;
+		return;
+	}
 	o->v = xreallocarray(o->v, o->n + 1, sizeof *o->v);
 	k = &o->v[o->n++];
 	memset(k, 0, sizeof *k);
@@ -220,6 +226,12 @@ outside(struct ctx *c, size_t n, const struct event *visits, size_t nv)
 			v = &visits[k];
 			if (strcmp(v->uid, ev->parent) != 0)
 				continue;
+			if (o->only != NULL && !o->only[i])
+				break;
+			if (o->max > 0 && o->n >= o->max) {
+				o->truncated = 1;
+				break;
+			}
 			if (live(v) && (ev->start < v->start || ev->end > v->end)) {
 				o->v = xreallocarray(o->v, o->n + 1,
 				    sizeof *o->v);
@@ -250,7 +262,9 @@ by_time(const void *x, const void *y)
 /*
  * Find the clashes among evs[0..n), with visits[0..nv) the parents known
  * (for the outside-the-visit check).  out is appended to, in time order;
- * its conflicts point into evs and visits.
+ * its conflicts point into evs and visits.  With out->only, only the
+ * clashes of the events marked there; with out->max, at most that many
+ * (then out->truncated).
  */
 void
 conflict_find(const struct event *evs, size_t n, const struct event *visits,

@@ -34,9 +34,18 @@ struct conflict {
 	int64_t			 gap, need;	/* TRANSFER: seconds */
 };
 
+/*
+ * The caller may set only and max before conflict_find (zero: neither).
+ * Clashes are quadratic in the events that overlap: a crowded hour of
+ * events that share a participant (an anchor with hundreds of followers
+ * that move together) made gigabytes of them.
+ */
 struct conflicts {
-	struct conflict	*v;
-	size_t		 n;
+	struct conflict		*v;
+	size_t			 n;
+	const unsigned char	*only;	/* per event: keep clashes with it */
+	size_t			 max;	/* keep at most this many clashes */
+	int			 truncated;	/* some were not kept (max) */
 };
 
 /* The transfer time from city a to city b, in seconds. */

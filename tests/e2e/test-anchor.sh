@@ -222,4 +222,41 @@ check_eq "--offset -0s is no offset" "2026-02-10T10:00:00+08:00 0" \
     "$(field "$z" '"\(.start) \(.anchor_offset)"')"
 check_rc "--offset 15m15m is refused" 2 kcal edit "$z" --offset 15m15m
 
+# --- an anchor with hundreds of followers moves in bounded memory ----------
+# 400 followers at the same hour, all with one participant: moving their
+# anchor made every pair of them a conflict to report (gigabytes).
+{
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n'
+	printf 'BEGIN:VEVENT\r\nUID:crowd-root\r\nDTSTAMP:20260101T000000Z\r\n'
+	printf 'DTSTART:20260901T010000Z\r\nDTEND:20260901T020000Z\r\n'
+	printf 'SUMMARY:Crowd root\r\nATTENDEE;CN=Kim:mailto:kim@example.org\r\n'
+	printf 'END:VEVENT\r\n'
+	i=1
+	while [ $i -le 400 ]; do
+		printf 'BEGIN:VEVENT\r\nUID:crowd-%s\r\nDTSTAMP:20260101T000000Z\r\n' $i
+		printf 'DTSTART:20260901T010000Z\r\nDTEND:20260901T020000Z\r\n'
+		printf 'SUMMARY:Follower %s\r\n' $i
+		printf 'ATTENDEE;CN=Kim:mailto:kim@example.org\r\n'
+		printf 'X-KCAL-ANCHOR:crowd-root\r\nX-KCAL-ANCHOR-OFFSET:PT0S\r\n'
+		printf 'END:VEVENT\r\n'
+		i=$((i + 1))
+	done
+	printf 'END:VCALENDAR\r\n'
+} >"$T/crowd.ics"
+check_rc "400 followers of one anchor imported" 0 kcal import "$T/crowd.ics"
+t0=$(date +%s)
+kcal edit crowd-root --start "2026-09-02T01:00:00Z" --format json \
+    >"$T/crowd.json" 2>/dev/null
+t1=$(date +%s)
+check_eq "moving their anchor moves all 400" 400 \
+    "$(jq '.moved | length' "$T/crowd.json" 2>/dev/null)"
+check "... within 20 s" test $((t1 - t0)) -le 20
+size=$(wc -c <"$T/crowd.json")
+check "... with a bounded reply ($size bytes)" test "$size" -lt 5000000
+check_eq "... that says its conflicts are cut" true \
+    "$(jq '.conflicts_truncated' "$T/crowd.json" 2>/dev/null)"
+rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$KCALD_PID/status" 2>/dev/null)
+check "... and kcald's peak memory stays small (${rss} kB)" \
+    test "${rss:-0}" -lt 300000
+
 done_testing

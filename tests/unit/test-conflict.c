@@ -336,6 +336,53 @@ test_transfer_config(void)
 	config_free(cfg);
 }
 
+/*
+ * A crowded hour: n events at once, all with one participant, are n(n-1)/2
+ * clashes.  only keeps those of the events marked; max bounds how many
+ * are kept at all and says so (this was gigabytes after a write that
+ * moved hundreds of followers of one anchor).
+ */
+static void
+test_bounded(void)
+{
+	enum { N = 300 };
+	struct event	*e = xcalloc(N, sizeof *e);
+	unsigned char	 only[N];
+	struct conflicts c;
+	char		 uid[16];
+	int		 ok = 1;
+
+	for (int i = 0; i < N; i++) {
+		snprintf(uid, sizeof uid, "ev%d", i);
+		mk(&e[i], uid, at(5, 9, 0), at(5, 10, 0), "Beijing", "Kim");
+	}
+	find(e, N, NULL, 0, &c);
+	CHECK_INT(c.n, N * (N - 1) / 2);
+	CHECK_INT(c.truncated, 0);
+	conflicts_clear(&c);
+
+	memset(&c, 0, sizeof c);
+	memset(only, 0, sizeof only);
+	only[7] = 1;
+	c.only = only;
+	conflict_find(e, N, NULL, 0, transfer, NULL, &c);
+	CHECK_INT(c.n, N - 1);		/* ev7 with each of the others */
+	for (size_t i = 0; i < c.n; i++)
+		ok &= conflict_involves(&c.v[i], "ev7");
+	CHECK(ok);
+	CHECK_INT(c.truncated, 0);
+	conflicts_clear(&c);
+
+	memset(&c, 0, sizeof c);
+	c.max = 50;
+	conflict_find(e, N, NULL, 0, transfer, NULL, &c);
+	CHECK_INT(c.n, 50);
+	CHECK_INT(c.truncated, 1);
+	conflicts_clear(&c);
+	clear(e, N);
+	free(e);
+}
+
 int
 main(void)
 {
@@ -346,5 +393,6 @@ main(void)
 	test_outside();
 	test_city();
 	test_transfer_config();
+	test_bounded();
 	TEST_DONE();
 }
