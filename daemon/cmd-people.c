@@ -102,7 +102,8 @@ seen_event(struct people_run *pr, const char *uid, int64_t *start)
 		else
 			e = json_pack("{s:I, s:o}", "start", (json_int_t)t,
 			    "event", o);
-		json_object_set_new(pr->seen, uid, e);
+		if (json_object_set_new(pr->seen, uid, e) != 0)
+			return NULL;	/* not UTF-8: e is freed */
 	}
 	if (json_is_null(e))
 		return NULL;
