@@ -311,7 +311,7 @@ static json_t *
 cmd_conflicts_exec(struct cmd_ctx *ctx)
 {
 	struct gather		 g;
-	struct conflicts	 cs = { NULL, 0, NULL, 0, 0 };
+	struct conflicts	 cs = { NULL, 0, NULL, 0, 0, 0 };
 	int64_t			 from, to;
 	json_t			*a;
 
@@ -473,7 +473,7 @@ conflicts_after_write(struct cmd_ctx *ctx, const struct event *ev,
     const struct event_change *ch, json_t *res)
 {
 	struct gather		 g;
-	struct conflicts	 cs = { NULL, 0, NULL, WRITE_CONFLICTS_MAX, 0 };
+	struct conflicts	 cs = { NULL, 0, NULL, WRITE_CONFLICTS_MAX, 0, 0 };
 	unsigned char		*only = NULL;
 	json_t			*a, *err, *set;
 	size_t			 i;

@@ -68,6 +68,18 @@ related(const struct event *a, const struct event *b)
 	    (b->parent != NULL && strcmp(b->parent, a->uid) == 0);
 }
 
+/* A new zeroed slot at the end of o->v, grown by half (not one by one). */
+static struct conflict *
+slot(struct conflicts *o)
+{
+	if (o->n == o->alloc) {
+		o->alloc = o->alloc < 16 ? 16 : o->alloc + o->alloc / 2;
+		o->v = xreallocarray(o->v, o->alloc, sizeof *o->v);
+	}
+	memset(&o->v[o->n], 0, sizeof *o->v);
+	return &o->v[o->n++];
+}
+
 /* Record a clash (merge() then joins the same clash for several people). */
 static void
 add(struct ctx *c, enum conflict_type t, size_t a, size_t b,
@@ -82,9 +94,7 @@ add(struct ctx *c, enum conflict_type t, size_t a, size_t b,
 		o->truncated = 1;
 		return;
 	}
-	o->v = xreallocarray(o->v, o->n + 1, sizeof *o->v);
-	k = &o->v[o->n++];
-	memset(k, 0, sizeof *k);
+	k = slot(o);
 	k->type = t;
 	k->a = &c->evs[a];
 	k->b = &c->evs[b];
@@ -217,6 +227,7 @@ outside(struct ctx *c, size_t n, const struct event *visits, size_t nv)
 {
 	const struct event	*ev, *v;
 	struct conflicts	*o = c->out;
+	struct conflict		*x;
 
 	for (size_t i = 0; i < n; i++) {
 		ev = &c->evs[i];
@@ -233,12 +244,10 @@ outside(struct ctx *c, size_t n, const struct event *visits, size_t nv)
 				break;
 			}
 			if (live(v) && (ev->start < v->start || ev->end > v->end)) {
-				o->v = xreallocarray(o->v, o->n + 1,
-				    sizeof *o->v);
-				memset(&o->v[o->n], 0, sizeof *o->v);
-				o->v[o->n].type = CONFLICT_OUTSIDE;
-				o->v[o->n].a = ev;
-				o->v[o->n++].b = v;
+				x = slot(o);
+				x->type = CONFLICT_OUTSIDE;
+				x->a = ev;
+				x->b = v;
 			}
 			break;
 		}
@@ -319,6 +328,7 @@ conflicts_clear(struct conflicts *cs)
 	free(cs->v);
 	cs->v = NULL;
 	cs->n = 0;
+	cs->alloc = 0;
 }
 
 /* Does the conflict involve the event with this UID? */

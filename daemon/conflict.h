@@ -46,6 +46,7 @@ struct conflicts {
 	const unsigned char	*only;	/* per event: keep clashes with it */
 	size_t			 max;	/* keep at most this many clashes */
 	int			 truncated;	/* some were not kept (max) */
+	size_t			 alloc;		/* slots in v */
 };
 
 /* The transfer time from city a to city b, in seconds. */

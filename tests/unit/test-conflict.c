@@ -345,7 +345,7 @@ test_transfer_config(void)
 static void
 test_bounded(void)
 {
-	enum { N = 300 };
+	enum { N = 120 };
 	struct event	*e = xcalloc(N, sizeof *e);
 	unsigned char	 only[N];
 	struct conflicts c;
