@@ -9,6 +9,12 @@
 
 start_daemon || exit 1
 SH=Asia/Shanghai
+# Peak memory bounds (kB), and seconds; ASan keeps freed memory in
+# quarantine, valgrind is slow.
+max_rss=300000 max_secs=20
+if [ -n "$KCAL_SANITIZED" ] || [ -n "$KCALD_WRAPPER" ]; then
+	max_rss=1500000 max_secs=120
+fi
 field() { kcal show "$1" --format json | jq -r "$2"; }
 
 visit=$(kcal add "Visit (test)" --kind state-visit --start 2026-01-04 \
@@ -160,7 +166,7 @@ kcal edit chain-0 --start "2026-03-01 08:00" >/dev/null 2>&1
 check_eq "... and the root still moves all of it" "2026-03-01T09:07:00+09:00" \
     "$(field chain-y .start)"
 rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$KCALD_PID/status" 2>/dev/null)
-check "kcald's peak memory stays small (${rss} kB)" test "${rss:-0}" -lt 300000
+check "kcald's peak memory stays small (${rss} kB)" test "${rss:-0}" -lt $max_rss
 
 # --- deleting an anchor detaches its followers ------------------------------
 ra=$(kcal add "Arrival (rm)" --start "2026-04-01 10:00" --tz $SH --uid rm-anchor)
@@ -250,13 +256,13 @@ kcal edit crowd-root --start "2026-09-02T01:00:00Z" --format json \
 t1=$(date +%s)
 check_eq "moving their anchor moves all 400" 400 \
     "$(jq '.moved | length' "$T/crowd.json" 2>/dev/null)"
-check "... within 20 s" test $((t1 - t0)) -le 20
+check "... within $max_secs s" test $((t1 - t0)) -le $max_secs
 size=$(wc -c <"$T/crowd.json")
 check "... with a bounded reply ($size bytes)" test "$size" -lt 5000000
 check_eq "... that says its conflicts are cut" true \
     "$(jq '.conflicts_truncated' "$T/crowd.json" 2>/dev/null)"
 rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$KCALD_PID/status" 2>/dev/null)
 check "... and kcald's peak memory stays small (${rss} kB)" \
-    test "${rss:-0}" -lt 300000
+    test "${rss:-0}" -lt $max_rss
 
 done_testing
