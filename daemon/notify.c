@@ -1,41 +1,71 @@
 /*
  * notify.c — the reminder hook (notify_cmd / kcald --notify-cmd).
  *
- * The command line is split on spaces and tabs (no quoting, no shell: a
- * summary full of quotes and semicolons can never become a command) and
- * started with posix_spawnp() in a process group of its own, stdin from
- * /dev/null, stdout and stderr into a pipe that the event loop reads line
- * by line into the log.  The reminder's details travel in the environment
- * (KCAL_UID, KCAL_SUMMARY, ...; remind.c builds them).
+ * The queue.  When a reminder fires, remind.c writes a run of the hook
+ * into hook_jobs (store-remind.c) in the same transaction that records the
+ * reminder fired, so what is recorded as delivered is owed to the hook
+ * too, in the store, not in memory.  This file takes the queued runs, the
+ * oldest first and only as many as there are free slots (at most
+ * NOTIFY_MAX_RUNNING run at once), and deletes each from the queue once
+ * it has finished -- whatever its exit status, killed after its timeout
+ * included, or when it could not be started: a failing hook is logged,
+ * not retried.  Nothing waits in memory and nothing is ever dropped: a
+ * burst of 1,000 reminders due together is 1,000 rows run 8 at a time.
  *
- * A hook that hangs is killed, with its whole process group, after the
- * timeout; one that fails is logged; neither delays the loop, other hooks
- * or other deliveries.  Children are reaped from a SIGCHLD evsignal, by
- * their own pids only, so other code that starts processes is not robbed
- * of its children.  At most NOTIFY_MAX_RUNNING run at once; the others
- * wait in a bounded queue.
+ * At least once.  A run is counted (tries) in the store before it starts.
+ * A run that kcald did not see finish -- it was stopped (SIGTERM kills
+ * the hooks still running) or killed while the hook ran -- is still in the
+ * queue at the next start and runs again, with KCAL_RETRY=1 in its
+ * environment: the hook may have done its work already.  Runs that were
+ * waiting run then too, with KCAL_RETRY=0.  These small writes (a run
+ * started, a run done, several folded into one transaction) commit
+ * without waiting for the disk: a killed kcald loses none of them, and a
+ * power cut could only repeat a run or miss its KCAL_RETRY=1.
+ *
+ * When the store cannot queue a run (a full disk, a read-only store;
+ * remind-held.h), remind.c hands it over in memory (notify_run): it waits
+ * in a list ahead of the store's queue and is lost to a restart, as the
+ * reminder's own state is.
+ *
+ * A run.  The command line is split on spaces and tabs (no quoting, no
+ * shell: a summary full of quotes and semicolons can never become a
+ * command) and started with posix_spawnp() in a process group of its own,
+ * stdin from /dev/null, stdout and stderr into a pipe that the event loop
+ * reads line by line into the log.  The reminder's details travel in the
+ * environment (KCAL_UID, KCAL_SUMMARY, ...: notify_env).  A hook that
+ * hangs is killed, with its whole process group, after the timeout; one
+ * that fails is logged; neither delays the loop, other hooks or other
+ * deliveries.  Children are reaped from a SIGCHLD evsignal, by their own
+ * pids only, so other code that starts processes is not robbed of its
+ * children.
  */
 #include <sys/queue.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 #include "log.h"
 #include "notify.h"
+#include "store.h"
+#include "store-remind.h"
 #include "xmalloc.h"
 
 extern char **environ;
 
 struct job {
 	struct notify		*nt;
+	int64_t			 id;		/* in hook_jobs; 0: memory only */
+	char			*uid;
 	char			**argv, **env;
 	int64_t			 timeout;
 	pid_t			 pid;
@@ -50,12 +80,19 @@ TAILQ_HEAD(jobs, job);
 
 struct notify {
 	struct event_base	*base;
+	struct store		*store;
+	notify_cmd_cb		 cmd_of;
+	void			*cmd_arg;
 	struct event		*ev_sigchld;
-	struct jobs		 running, queued;
+	struct event		*ev_pump;
+	struct jobs		 running, queued;	/* queued: memory only */
 	size_t			 nrunning, nqueued;
+	int64_t			 last;		/* the last id taken */
+	int64_t			*done;		/* finished, not yet recorded */
+	size_t			 ndone, done_cap;
+	int			 stalled;	/* the store cannot record */
+	int64_t			 stalled_at;	/* since this last try */
 };
-
-static void	job_start_queued(struct notify *);
 
 static void
 strv_free(char **v)
@@ -82,6 +119,47 @@ notify_split(const char *cmd, size_t *argc)
 	free(copy);
 	*argc = n;
 	return argv;
+}
+
+/*
+ * The reminder object's scalars as "KCAL_KEY=value" (NULL-terminated),
+ * KCAL_JSON with all of it, and KCAL_RETRY: 1 when an earlier run of this
+ * hook for this reminder was started and not seen to finish.
+ */
+char **
+notify_env(json_t *msg, int retry)
+{
+	const char	*key;
+	json_t		*v;
+	char		**env = NULL, *s, *k;
+	size_t		 n = 0;
+
+	json_object_foreach(msg, key, v) {
+		if (json_is_string(v))
+			s = xstrdup(json_string_value(v));
+		else if (json_is_integer(v))
+			xasprintf(&s, "%lld", (long long)json_integer_value(v));
+		else if (json_is_boolean(v))
+			s = xstrdup(json_is_true(v) ? "1" : "0");
+		else if (json_is_null(v))
+			s = xstrdup("");
+		else
+			continue;
+		k = xstrdup(key);
+		for (char *c = k; *c != '\0'; c++)
+			*c = *c == '-' ? '_' : (char)toupper((unsigned char)*c);
+		env = xreallocarray(env, n + 4, sizeof *env);
+		xasprintf(&env[n++], "KCAL_%s=%s", k, s);
+		free(k);
+		free(s);
+	}
+	env = xreallocarray(env, n + 3, sizeof *env);
+	s = json_dumps(msg, JSON_COMPACT);
+	xasprintf(&env[n++], "KCAL_JSON=%s", s ? s : "{}");
+	free(s);
+	env[n++] = xstrdup(retry ? "KCAL_RETRY=1" : "KCAL_RETRY=0");
+	env[n] = NULL;
+	return env;
 }
 
 /* The daemon's environment with the reminder's variables on top. */
@@ -111,6 +189,32 @@ make_env(char *const *add)
 	return env;
 }
 
+/* A run of cmd for the reminder msg (NULL when cmd is empty). */
+static struct job *
+job_new(struct notify *nt, int64_t id, const char *cmd, int64_t timeout,
+    json_t *msg, int retry)
+{
+	struct job	*j;
+	char		**add;
+	size_t		 argc;
+	const char	*uid = json_string_value(json_object_get(msg, "uid"));
+
+	j = xcalloc(1, sizeof *j);
+	if ((j->argv = notify_split(cmd, &argc)) == NULL) {
+		free(j);
+		return NULL;
+	}
+	j->nt = nt;
+	j->id = id;
+	j->uid = xstrdup(uid != NULL ? uid : "");
+	j->fd = -1;
+	j->timeout = timeout > 0 ? timeout : 1;
+	add = notify_env(msg, retry);
+	j->env = make_env(add);
+	strv_free(add);
+	return j;
+}
+
 static void
 job_free(struct job *j)
 {
@@ -120,9 +224,27 @@ job_free(struct job *j)
 		event_free(j->ev_timeout);
 	if (j->fd != -1)
 		close(j->fd);
+	free(j->uid);
 	strv_free(j->argv);
 	strv_free(j->env);
 	free(j);
+}
+
+/* The run of queue entry id is over: out of the queue at the next pump. */
+static void
+record_done(struct notify *nt, int64_t id)
+{
+	struct timeval	tv = { 0, 0 };
+
+	if (id == 0)
+		return;
+	if (nt->ndone == nt->done_cap) {
+		nt->done_cap = nt->done_cap ? nt->done_cap * 2 : 16;
+		nt->done = xreallocarray(nt->done, nt->done_cap,
+		    sizeof *nt->done);
+	}
+	nt->done[nt->ndone++] = id;
+	event_add(nt->ev_pump, &tv);
 }
 
 static void
@@ -138,8 +260,9 @@ job_finish(struct job *j)
 		    (long)j->pid, j->dropped);
 	TAILQ_REMOVE(&nt->running, j, entry);
 	nt->nrunning--;
+	record_done(nt, j->id);
 	job_free(j);
-	job_start_queued(nt);
+	notify_kick(nt);
 }
 
 static void
@@ -200,18 +323,21 @@ timeout_cb(evutil_socket_t fd, short what, void *arg)
 	job_finish(j);
 }
 
+/* Every run's end is logged, with the reminder's UID. */
 static void
 report_exit(struct job *j, int status)
 {
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		log_debug("notify[%ld]: %s done", (long)j->pid, j->argv[0]);
+		log_info("notify[%ld]: %s done (exit status 0); uid %s",
+		    (long)j->pid, j->argv[0], j->uid);
 	else if (WIFEXITED(status))
-		log_warnx("notify[%ld]: %s failed (exit status %d)",
-		    (long)j->pid, j->argv[0], WEXITSTATUS(status));
+		log_warnx("notify[%ld]: %s failed (exit status %d); uid %s",
+		    (long)j->pid, j->argv[0], WEXITSTATUS(status), j->uid);
 	else if (WIFSIGNALED(status))
-		log_warnx("notify[%ld]: %s %s (signal %d)", (long)j->pid,
-		    j->argv[0], j->killed ? "killed after its timeout" :
-		    "killed", WTERMSIG(status));
+		log_warnx("notify[%ld]: %s %s (signal %d); uid %s",
+		    (long)j->pid, j->argv[0], j->killed ?
+		    "killed after its timeout" : "killed", WTERMSIG(status),
+		    j->uid);
 }
 
 /* SIGCHLD: reap our hooks, by pid. */
@@ -279,6 +405,7 @@ spawn(struct job *j, char **cause)
 	return 0;
 }
 
+/* Start j, or log why it cannot start (its run is then over). */
 static void
 job_start(struct notify *nt, struct job *j)
 {
@@ -286,12 +413,14 @@ job_start(struct notify *nt, struct job *j)
 	char		*why = NULL;
 
 	if (spawn(j, &why) != 0) {
-		log_warnx("notify: %s", why);
+		log_warnx("notify: %s; uid %s", why, j->uid);
 		free(why);
+		record_done(nt, j->id);
 		job_free(j);
 		return;
 	}
-	log_debug("notify[%ld]: started %s", (long)j->pid, j->argv[0]);
+	log_debug("notify[%ld]: started %s; uid %s", (long)j->pid, j->argv[0],
+	    j->uid);
 	j->ev_read = event_new(nt->base, j->fd, EV_READ | EV_PERSIST, read_cb,
 	    j);
 	j->ev_timeout = evtimer_new(nt->base, timeout_cb, j);
@@ -301,10 +430,87 @@ job_start(struct notify *nt, struct job *j)
 	nt->nrunning++;
 }
 
+/* A run taken from the store: its command now, its reminder, its try. */
 static void
-job_start_queued(struct notify *nt)
+start_row(struct notify *nt, const struct hook_job *r)
 {
+	const char	*cmd;
+	int64_t		 timeout = 0;
+	json_t		*msg;
+	struct job	*j = NULL;
+
+	if ((cmd = nt->cmd_of(nt->cmd_arg, r->cmd, &timeout)) == NULL) {
+		log_warnx("notify: notify_cmd is no longer set; the hook run "
+		    "for uid %s is not made", r->uid);
+		record_done(nt, r->id);
+		return;
+	}
+	if ((msg = json_loads(r->msg, 0, NULL)) != NULL)
+		j = job_new(nt, r->id, cmd, timeout, msg, r->tries > 0);
+	json_decref(msg);
+	if (j == NULL) {
+		log_warnx("notify: the queued hook run for uid %s cannot be "
+		    "read; dropped", r->uid);
+		record_done(nt, r->id);
+		return;
+	}
+	if (r->tries > 0)
+		log_info("notify: running the hook again for uid %s "
+		    "(KCAL_RETRY=1: its last run did not finish)", r->uid);
+	job_start(nt, j);
+}
+
+/*
+ * One transaction: the runs that finished leave the queue, and the next
+ * ones, as many as there are free slots, are counted as started.  -1 when
+ * the store cannot record that (nothing is then started from it).
+ */
+static int
+pump_store(struct notify *nt, size_t want, struct hook_job **rows,
+    size_t *n, char **cause)
+{
+	struct store	*st = nt->store;
+	int64_t		 now = time(NULL);
+	size_t		 i;
+
+	*rows = NULL;
+	*n = 0;
+	store_lazy(st, 1);
+	if (store_begin(st, cause) != 0)
+		goto fail;
+	for (i = 0; i < nt->ndone; i++)
+		if (store_hook_done(st, nt->done[i], cause) != 0)
+			goto fail;
+	if (want > 0 && store_hook_next(st, nt->last, want, rows, n,
+	    cause) != 0)
+		goto fail;
+	for (i = 0; i < *n; i++)
+		if (store_hook_started(st, (*rows)[i].id, now, cause) != 0)
+			goto fail;
+	if (store_commit(st, cause) != 0)
+		goto fail;
+	store_lazy(st, 0);
+	nt->ndone = 0;
+	return 0;
+fail:
+	store_rollback(st);
+	store_lazy(st, 0);
+	store_hook_jobs_free(*rows, *n);
+	*rows = NULL;
+	*n = 0;
+	return -1;
+}
+
+/* Fill the free slots: the runs held in memory first, then the store's. */
+static void
+pump(struct notify *nt)
+{
+	struct timeval	 retry = { NOTIFY_RETRY_STORE, 0 };
+	struct hook_job	*rows;
 	struct job	*j;
+	size_t		 n, want;
+	int64_t		 left;
+	char		*why = NULL;
 
 	while (nt->nrunning < NOTIFY_MAX_RUNNING &&
 	    (j = TAILQ_FIRST(&nt->queued)) != NULL) {
@@ -312,38 +518,77 @@ job_start_queued(struct notify *nt)
 		nt->nqueued--;
 		job_start(nt, j);
 	}
+	want = NOTIFY_MAX_RUNNING - nt->nrunning;
+	if (nt->store == NULL || store_readonly(nt->store) ||
+	    (want == 0 && nt->ndone == 0))
+		return;
+	if (nt->stalled && (left = nt->stalled_at + NOTIFY_RETRY_STORE -
+	    time(NULL)) > 0) {
+		retry.tv_sec = (time_t)left;	/* a kick: the timer stands */
+		event_add(nt->ev_pump, &retry);
+		return;
+	}
+	if (pump_store(nt, want, &rows, &n, &why) != 0) {
+		if (!nt->stalled)
+			log_warnx("notify: %s; the hook's queue waits, trying "
+			    "every %d s", why, NOTIFY_RETRY_STORE);
+		free(why);
+		nt->stalled = 1;
+		nt->stalled_at = time(NULL);
+		event_add(nt->ev_pump, &retry);
+		return;
+	}
+	if (nt->stalled)
+		log_info("notify: the hook's queue is recorded again");
+	nt->stalled = 0;
+	for (size_t i = 0; i < n; i++) {
+		nt->last = rows[i].id;
+		start_row(nt, &rows[i]);
+	}
+	store_hook_jobs_free(rows, n);
+}
+
+static void
+pump_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what;
+	pump(arg);
 }
 
 /*
- * Run cmd (split on whitespace) with env added to the environment, killed
- * after timeout seconds.  Returns -1 only when cmd is empty or the queue
- * is full; a hook that cannot start is logged.
+ * Runs were queued in the store, or a slot came free: fill the slots on
+ * the next turn of the loop (never from inside a caller's transaction or
+ * a walk over the running list).  While the store cannot record, only
+ * the runs held in memory start; the store is tried again every
+ * NOTIFY_RETRY_STORE seconds.
+ */
+void
+notify_kick(struct notify *nt)
+{
+	struct timeval	tv = { 0, 0 };
+
+	if (nt != NULL)
+		event_add(nt->ev_pump, &tv);
+}
+
+/*
+ * A run the store could not queue (remind-held.h): cmd (split on
+ * whitespace) with msg in its environment, killed after timeout seconds,
+ * held in memory until a slot is free.  -1 only when cmd is empty.
  */
 int
-notify_run(struct notify *nt, const char *cmd, int64_t timeout,
-    char *const *env, char **cause)
+notify_run(struct notify *nt, const char *cmd, int64_t timeout, json_t *msg,
+    char **cause)
 {
 	struct job	*j;
-	size_t		 argc;
 
-	if (nt->nqueued >= NOTIFY_MAX_QUEUED) {
-		xasprintf(cause, "%zu hooks already waiting; this one is "
-		    "dropped", nt->nqueued);
-		return -1;
-	}
-	j = xcalloc(1, sizeof *j);
-	j->nt = nt;
-	j->fd = -1;
-	j->timeout = timeout > 0 ? timeout : 1;
-	if ((j->argv = notify_split(cmd, &argc)) == NULL) {
-		free(j);
+	if ((j = job_new(nt, 0, cmd, timeout, msg, 0)) == NULL) {
 		*cause = xstrdup("notify_cmd is empty");
 		return -1;
 	}
-	j->env = make_env(env);
 	TAILQ_INSERT_TAIL(&nt->queued, j, entry);
 	nt->nqueued++;
-	job_start_queued(nt);
+	notify_kick(nt);
 	return 0;
 }
 
@@ -353,25 +598,49 @@ notify_running(const struct notify *nt)
 	return nt->nrunning + nt->nqueued;
 }
 
+/*
+ * The runs the store holds are started on the first turn of the loop:
+ * what a previous kcald left queued or running goes first.
+ */
 struct notify *
-notify_create(struct event_base *base)
+notify_create(struct event_base *base, struct store *st, notify_cmd_cb cmd_of,
+    void *arg)
 {
 	struct notify	*nt = xcalloc(1, sizeof *nt);
+	int64_t		 queued, started;
+	char		*why = NULL;
 
 	nt->base = base;
+	nt->store = st;
+	nt->cmd_of = cmd_of;
+	nt->cmd_arg = arg;
 	TAILQ_INIT(&nt->running);
 	TAILQ_INIT(&nt->queued);
 	nt->ev_sigchld = evsignal_new(base, SIGCHLD, sigchld_cb, nt);
 	evsignal_add(nt->ev_sigchld, NULL);
+	nt->ev_pump = evtimer_new(base, pump_cb, nt);
+	if (st != NULL && store_hook_count(st, &queued, &started, &why) == 0 &&
+	    queued > 0)
+		log_info("notify: %lld hook runs queued by the last run of "
+		    "kcald, %lld of them interrupted (run again with "
+		    "KCAL_RETRY=1)", (long long)queued, (long long)started);
+	free(why);
+	notify_kick(nt);
 	return nt;
 }
 
-/* At shutdown: hooks still running are killed, queued ones dropped. */
+/*
+ * At shutdown: hooks still running are killed and stay queued in the
+ * store, to run again at the next start (KCAL_RETRY=1); the runs that
+ * finished leave the queue now.  Runs held in memory are lost.
+ */
 void
 notify_free(struct notify *nt)
 {
 	struct job	*j;
+	size_t		 killed = 0, lost = nt != NULL ? nt->nqueued : 0;
 	int		 status;
+	char		*why = NULL;
 
 	if (nt == NULL)
 		return;
@@ -384,9 +653,28 @@ notify_free(struct notify *nt)
 		if (!j->exited) {
 			kill(-j->pid, SIGKILL);
 			waitpid(j->pid, &status, 0);
-		}
+			killed++;
+		} else
+			record_done(nt, j->id);
 		job_free(j);
 	}
+	if (killed > 0)
+		log_info("notify: %zu hooks killed at shutdown; they run again "
+		    "at the next start", killed);
+	if (lost > 0)
+		log_warnx("notify: %zu hook runs the store could not queue are "
+		    "lost", lost);
+	if (nt->ndone > 0 && nt->store != NULL && !store_readonly(nt->store)) {
+		struct hook_job	*rows;
+		size_t		 n;
+
+		if (pump_store(nt, 0, &rows, &n, &why) != 0) {
+			log_warnx("notify: %s", why);
+			free(why);
+		}
+	}
+	event_free(nt->ev_pump);
 	event_free(nt->ev_sigchld);
+	free(nt->done);
 	free(nt);
 }

@@ -1,8 +1,10 @@
 /*
- * notify.h — the reminder hook runner (notify.c): runs notify_cmd for a
- * reminder without a shell, with the details in its environment, logs its
- * output, and kills it when it outlives its timeout.  Nothing it does ever
- * blocks the event loop.
+ * notify.h — the reminder hook (notify.c): runs of notify_cmd wait in the
+ * store (hook_jobs, store-remind.c) until a slot is free, at most
+ * NOTIFY_MAX_RUNNING at a time; each runs without a shell, with the
+ * reminder in its environment, its output logged, killed when it outlives
+ * its timeout, and leaves the queue when it has finished.  Nothing it does
+ * ever blocks the event loop.
  */
 #ifndef KCAL_NOTIFY_H
 #define KCAL_NOTIFY_H
@@ -10,20 +12,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct event_base;
 struct notify;
+struct store;
 
-/* At most this many hooks run at once; later ones wait in a queue. */
+/* At most this many hooks run at once; the others wait in the store. */
 #define NOTIFY_MAX_RUNNING	8
-#define NOTIFY_MAX_QUEUED	256
 /* Output of one hook logged at most (the rest is counted, not logged). */
 #define NOTIFY_MAX_OUTPUT	(16 * 1024)
+/* Seconds between tries while the store cannot record hook runs. */
+#define NOTIFY_RETRY_STORE	5
 
-struct notify	*notify_create(struct event_base *);
+/*
+ * The command line of notify_cmd number n (0: the first) and its timeout,
+ * or NULL when there is none (any more).
+ */
+typedef const char *(*notify_cmd_cb)(void *, int, int64_t *);
+
+struct notify	*notify_create(struct event_base *, struct store *,
+		     notify_cmd_cb, void *);
 void		 notify_free(struct notify *);
-int		 notify_run(struct notify *, const char *, int64_t,
-		     char *const *, char **);
+void		 notify_kick(struct notify *);
+int		 notify_run(struct notify *, const char *, int64_t, json_t *,
+		     char **);
 size_t		 notify_running(const struct notify *);
 char		**notify_split(const char *, size_t *);
+char		**notify_env(json_t *, int);
 
 #endif

@@ -27,11 +27,13 @@
  * REMIND_FALLBACK_CAP seconds is used, and the walk compares the wall clock
  * on each wake-up, so a jump or a suspend is noticed within that cap.
  *
- * Exactly once.  A reminder's state is committed before it is delivered,
- * so a crash between the two loses it rather than repeating it; every
- * delivery also takes a sequence number so that `kcal watch`, when it
- * reconnects to a restarted daemon, is sent what it missed and nothing
- * twice.  Reminders that fell due while the daemon was down (or the
+ * Exactly once to watchers, at least once to the hook.  A reminder's
+ * state is committed before it is delivered, and every delivery takes a
+ * sequence number so that `kcal watch`, when it reconnects to a restarted
+ * daemon, is sent what it missed and nothing twice.  The same commit
+ * queues the run of the hook it owes (hook_jobs, notify.c), which leaves
+ * the queue only when the hook has finished: a run that kcald did not see
+ * finish goes again after a restart (KCAL_RETRY=1).  Reminders that fell due while the daemon was down (or the
  * machine asleep) are delivered marked late within remind_grace, and
  * recorded as missed beyond it.
  */
@@ -252,60 +254,59 @@ remind_plan_marks(struct remind *rm, struct remind_plan *p, int64_t lo,
 	return 0;
 }
 
-/* Add one "KEY=value" for each scalar of the reminder object. */
-static char **
-hook_env(json_t *msg)
+/* notify.c's view of the settings: notify_cmd number n, its timeout. */
+static const char *
+hook_cmd(void *arg, int n, int64_t *timeout)
 {
-	const char	*key;
-	json_t		*v;
-	char		**env = NULL, *s, *k;
-	size_t		 n = 0;
+	struct remind	*rm = arg;
 
-	json_object_foreach(msg, key, v) {
-		if (json_is_string(v))
-			s = xstrdup(json_string_value(v));
-		else if (json_is_integer(v))
-			xasprintf(&s, "%lld", (long long)json_integer_value(v));
-		else if (json_is_boolean(v))
-			s = xstrdup(json_is_true(v) ? "1" : "0");
-		else if (json_is_null(v))
-			s = xstrdup("");
-		else
-			continue;
-		k = xstrdup(key);
-		for (char *c = k; *c != '\0'; c++)
-			*c = *c == '-' ? '_' : (char)toupper((unsigned char)*c);
-		env = xreallocarray(env, n + 3, sizeof *env);
-		xasprintf(&env[n++], "KCAL_%s=%s", k, s);
-		free(k);
-		free(s);
-	}
-	env = xreallocarray(env, n + 2, sizeof *env);
-	s = json_dumps(msg, JSON_COMPACT);
-	xasprintf(&env[n++], "KCAL_JSON=%s", s ? s : "{}");
-	free(s);
-	env[n] = NULL;
-	return env;
+	*timeout = remind_config_notify_timeout(rm->srv->cfg);
+	return n == 0 ? remind_config_notify_cmd(rm->srv->cfg) : NULL;
 }
 
+/*
+ * Queue a run of the hook for a reminder being recorded as fired, in the
+ * same transaction (notify.c runs the queue): the hook is owed what the
+ * store says was delivered.
+ */
+static int
+queue_hook(struct remind *rm, const char *uid, const struct remind_due *d,
+    json_t *msg, int64_t now, char **cause)
+{
+	struct hook_job	j;
+	int		rc;
+
+	if (remind_config_notify_cmd(rm->srv->cfg) == NULL)
+		return 0;
+	memset(&j, 0, sizeof j);
+	j.cmd = 0;
+	j.uid = xstrdup(uid);
+	j.occ = d->occ;
+	j.due = d->due;
+	j.seq = json_integer_value(json_object_get(msg, "seq"));
+	j.msg = json_dumps(msg, JSON_COMPACT);
+	j.queued = now;
+	rc = j.msg != NULL ? store_hook_add(store_of(rm), &j, cause) : -1;
+	if (j.msg == NULL)
+		*cause = xstrdup("cannot queue the hook");
+	free(j.uid);
+	free(j.msg);
+	return rc;
+}
+
+/* The store could not record a reminder: its hook runs from memory. */
 static void
-run_hook(struct remind *rm, json_t *msg)
+run_hook_held(struct remind *rm, json_t *msg)
 {
 	const struct config	*cfg = rm->srv->cfg;
 	const char		*cmd = remind_config_notify_cmd(cfg);
-	char			**env, *why = NULL;
+	char			*why = NULL;
 
-	if (cmd == NULL)
-		return;
-	env = hook_env(msg);
-	if (notify_run(rm->notify, cmd, remind_config_notify_timeout(cfg), env,
-	    &why) != 0) {
+	if (cmd != NULL && notify_run(rm->notify, cmd,
+	    remind_config_notify_timeout(cfg), msg, &why) != 0) {
 		log_warnx("notify: %s", why);
 		free(why);
 	}
-	for (size_t i = 0; env[i] != NULL; i++)
-		free(env[i]);
-	free(env);
 }
 
 static const char *
@@ -316,7 +317,10 @@ field(json_t *msg, const char *key)
 	return v != NULL ? v : "";
 }
 
-/* Deliver one reminder: the log, every watcher, the hook. */
+/*
+ * Deliver one reminder: the log and every watcher; the hook's run was
+ * queued with its state (queue_hook) or handed over (run_hook_held).
+ */
 static void
 deliver(struct remind *rm, json_t *msg)
 {
@@ -326,7 +330,7 @@ deliver(struct remind *rm, json_t *msg)
 	log_info("reminder%s: \"%s\" starts %s %s, due %s; uid %s", late,
 	    field(msg, "summary"), field(msg, "start"), field(msg, "tz"),
 	    field(msg, "due"), field(msg, "uid"));
-	run_hook(rm, msg);
+	notify_kick(rm->notify);	/* its hook run is queued */
 	server_broadcast(rm->srv, msg);
 }
 
@@ -421,6 +425,7 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 	struct remind_mark	 m;
 	int64_t			 late;
 	int			 cls, held;
+	json_t			*msg;
 
 	for (size_t i = 0; i < ndue; i++) {
 		cls = remind_classify(due[i].at, now, rm->started, grace);
@@ -447,8 +452,10 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 		if (held)	/* delivered while the store was unwritable */
 			continue;
 		rm->seq++;
-		json_array_append_new(out, remind_describe(rm, p, &due[i], late,
-		    rm->seq));
+		msg = remind_describe(rm, p, &due[i], late, rm->seq);
+		json_array_append_new(out, msg);
+		if (queue_hook(rm, p->ev.uid, &due[i], msg, now, cause) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -645,8 +652,11 @@ walk(struct remind *rm)
 			stuck = 1;
 		free(why);
 		why = NULL;
-		json_array_foreach(msgs, j, m)
+		json_array_foreach(msgs, j, m) {
+			if (rc == WALK_HELD)
+				run_hook_held(rm, m);
 			deliver(rm, json_incref(m));
+		}
 		json_array_clear(msgs);
 	}
 	rm->walking = 0;
@@ -941,7 +951,7 @@ remind_create(struct server *srv, char **cause)
 		return NULL;
 	}
 	rm->ev_work = event_new(srv->base, -1, 0, work_cb, rm);
-	rm->notify = notify_create(srv->base);
+	rm->notify = notify_create(srv->base, srv->store, hook_cmd, rm);
 #ifdef __linux__
 	rm->tfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (rm->tfd != -1) {

@@ -20,6 +20,14 @@
  * that was delivered (fired), dismissed (acked), snoozed or missed; a row
  * is what makes delivery exactly once across restarts.  Rows go with
  * their event (ON DELETE CASCADE).
+ *
+ * hook_jobs is the hook's queue: a row per run of notify_cmd still owed,
+ * inserted in the transaction that marks its reminder fired (remind.c)
+ * and deleted once the hook has finished (notify.c).  tries counts the
+ * runs that were started; a row with tries > 0 at start-up is a run that
+ * kcald stopped or lost (SIGTERM, kill -9), and goes again with
+ * KCAL_RETRY=1.  Ids only grow (AUTOINCREMENT), so the runner takes the
+ * rows past the last id it took, a few at a time, from the primary key.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -86,6 +94,19 @@ static const char sql_meta_get[] =
 static const char sql_meta_set[] =
     "INSERT INTO remind_meta (key, value) VALUES (?1, ?2) "
     "ON CONFLICT (key) DO UPDATE SET value = ?2";
+
+static const char sql_hook_add[] =
+    "INSERT INTO hook_jobs (cmd, uid, occ, due, seq, msg, queued) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char sql_hook_next[] =
+    "SELECT id, cmd, uid, occ, due, seq, msg, queued, tries FROM hook_jobs "
+    "WHERE id > ?1 ORDER BY id LIMIT ?2";
+static const char sql_hook_started[] =
+    "UPDATE hook_jobs SET tries = tries + 1, started = ?2 WHERE id = ?1";
+static const char sql_hook_done[] =
+    "DELETE FROM hook_jobs WHERE id = ?1";
+static const char sql_hook_count[] =
+    "SELECT count(*), count(started) FROM hook_jobs";
 
 static sqlite3_stmt *
 stmt(struct store *st, const char *sql, char **cause)
@@ -487,6 +508,122 @@ store_remind_meta_set(struct store *st, const char *key, const char *value,
 	store_bind_text(s, 1, key);
 	store_bind_text(s, 2, value);
 	return store_step_done(st, s, cause, "cannot write the store");
+}
+
+/* Queue a run of the hook (j->id, j->tries are not read). */
+int
+store_hook_add(struct store *st, const struct hook_job *j, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_hook_add, cause);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, j->cmd);
+	store_bind_text(s, 2, j->uid);
+	sqlite3_bind_int64(s, 3, j->occ);
+	sqlite3_bind_int64(s, 4, j->due);
+	sqlite3_bind_int64(s, 5, j->seq);
+	store_bind_text(s, 6, j->msg);
+	sqlite3_bind_int64(s, 7, j->queued);
+	return store_step_done(st, s, cause, "cannot queue the hook");
+}
+
+/* The runs queued after the id after, oldest first, at most limit. */
+int
+store_hook_next(struct store *st, int64_t after, size_t limit,
+    struct hook_job **jobs, size_t *n, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_hook_next, cause);
+	struct hook_job	*j;
+	int		 rc;
+
+	*jobs = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*jobs = xreallocarray(*jobs, *n + 1, sizeof **jobs);
+		j = &(*jobs)[(*n)++];
+		j->id = sqlite3_column_int64(s, 0);
+		j->cmd = sqlite3_column_int(s, 1);
+		j->uid = store_col_dup(s, 2);
+		j->occ = sqlite3_column_int64(s, 3);
+		j->due = sqlite3_column_int64(s, 4);
+		j->seq = sqlite3_column_int64(s, 5);
+		j->msg = store_col_dup(s, 6);
+		j->queued = sqlite3_column_int64(s, 7);
+		j->tries = sqlite3_column_int(s, 8);
+	}
+	done(s);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(st, cause, "cannot read the hook queue");
+		store_hook_jobs_free(*jobs, *n);
+		*jobs = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* A run of the job id is starting (at now). */
+int
+store_hook_started(struct store *st, int64_t id, int64_t now, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_hook_started, cause);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	return store_step_done(st, s, cause, "cannot record a hook run");
+}
+
+/* The job id has run to its end: out of the queue. */
+int
+store_hook_done(struct store *st, int64_t id, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_hook_done, cause);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	return store_step_done(st, s, cause, "cannot record a hook run");
+}
+
+/* How many runs are queued, and how many of those were started. */
+int
+store_hook_count(struct store *st, int64_t *queued, int64_t *started,
+    char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_hook_count, cause);
+	int		 rc;
+
+	*queued = *started = 0;
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*queued = sqlite3_column_int64(s, 0);
+		*started = sqlite3_column_int64(s, 1);
+	}
+	done(s);
+	if (rc != SQLITE_ROW) {
+		store_db_cause(st, cause, "cannot read the hook queue");
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_hook_jobs_free(struct hook_job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(jobs[i].uid);
+		free(jobs[i].msg);
+	}
+	free(jobs);
 }
 
 void

@@ -1,7 +1,8 @@
 /*
  * store-remind.h — the reminder tables (store-remind.c): each event's next
- * reminder instant (events.next_alarm) and the state of every reminder
- * that was delivered, missed, acknowledged or snoozed (reminder_state).
+ * reminder instant (events.next_alarm), the state of every reminder
+ * that was delivered, missed, acknowledged or snoozed (reminder_state),
+ * and the hook's queue (hook_jobs: notify.c runs it).
  */
 #ifndef KCAL_STORE_REMIND_H
 #define KCAL_STORE_REMIND_H
@@ -38,6 +39,17 @@ int	 store_remind_mark(struct store *, const char *,
 	     const struct remind_mark *, int64_t, int64_t, int64_t, int64_t,
 	     char **);
 int	 store_remind_seq(struct store *, int64_t *, char **);
+/* One run of the hook waiting in the queue (a row of hook_jobs). */
+struct hook_job {
+	int64_t		 id;		/* increasing, never reused */
+	int		 cmd;		/* which notify_cmd (0: the first) */
+	char		*uid;
+	int64_t		 occ, due, seq;	/* the reminder, as fired */
+	char		*msg;		/* its pushed object, JSON */
+	int64_t		 queued;
+	int		 tries;		/* runs started, none seen to finish */
+};
+
 int	 store_remind_since(struct store *, int64_t, size_t,
 	     struct remind_row **, size_t *, char **);
 int	 store_remind_touch(struct store *, const char *, char **);
@@ -52,6 +64,13 @@ int	 store_remind_at(struct store *, int64_t, const char *, size_t,
 int	 store_remind_meta_get(struct store *, const char *, char **, char **);
 int	 store_remind_meta_set(struct store *, const char *, const char *,
 	     char **);
+int	 store_hook_add(struct store *, const struct hook_job *, char **);
+int	 store_hook_next(struct store *, int64_t, size_t, struct hook_job **,
+	     size_t *, char **);
+int	 store_hook_started(struct store *, int64_t, int64_t, char **);
+int	 store_hook_done(struct store *, int64_t, char **);
+int	 store_hook_count(struct store *, int64_t *, int64_t *, char **);
+void	 store_hook_jobs_free(struct hook_job *, size_t);
 void	 store_remind_rows_free(struct remind_row *, size_t);
 void	 store_remind_uids_free(char **, size_t);
 

@@ -195,6 +195,22 @@ static const char *migrations[] = {
 	 */
 	"UPDATE events SET class = kcal_class(ical) WHERE class = 'public' "
 	"  AND ical LIKE '%CLASS%' AND kcal_class(ical) <> 'public'",
+	/*
+	 * The reminder hook's queue (store-remind.c, notify.c): a run of
+	 * notify_cmd per fired reminder, written in the transaction that
+	 * records it fired and deleted when the hook has finished.  Not tied
+	 * to the event (no foreign key): a reminder that fired still reaches
+	 * the hook if its event is deleted meanwhile.  AUTOINCREMENT so that
+	 * an id is never reused: notify.c reads the queue past the last id
+	 * it took.  IF NOT EXISTS: a test rewinds the schema to run the class
+	 * migration above again, and this one with it.
+	 */
+	"CREATE TABLE IF NOT EXISTS hook_jobs ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  cmd INTEGER NOT NULL DEFAULT 0,"
+	"  uid TEXT NOT NULL, occ INTEGER NOT NULL, due INTEGER NOT NULL,"
+	"  seq INTEGER, msg TEXT NOT NULL, queued INTEGER NOT NULL,"
+	"  tries INTEGER NOT NULL DEFAULT 0, started INTEGER)",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

@@ -610,6 +610,176 @@ test_store(void)
 	store_close(st);
 }
 
+static int64_t
+hook_add(struct store *st, const char *uid, int64_t due, int64_t seq)
+{
+	struct hook_job	 j = { 0 }, *rows;
+	char		*why = NULL, msg[128];
+	size_t		 n;
+	int64_t		 id = 0;
+
+	snprintf(msg, sizeof msg, "{\"uid\":\"%s\",\"seq\":%lld}", uid,
+	    (long long)seq);
+	j.uid = (char *)uid;
+	j.occ = due + 1800;
+	j.due = due;
+	j.seq = seq;
+	j.msg = msg;
+	j.queued = due;
+	CHECK_INT(store_hook_add(st, &j, &why), 0);
+	free(why);
+	/* Its id: the last row of the queue. */
+	CHECK_INT(store_hook_next(st, 0, 100000, &rows, &n, NULL), 0);
+	if (n > 0)
+		id = rows[n - 1].id;
+	store_hook_jobs_free(rows, n);
+	return id;
+}
+
+static int64_t
+hook_queued(struct store *st, int64_t *started)
+{
+	int64_t	 q = -1, s;
+
+	CHECK_INT(store_hook_count(st, &q, &s, NULL), 0);
+	if (started != NULL)
+		*started = s;
+	return q;
+}
+
+/*
+ * The hook's queue (hook_jobs): written with the reminder's state in one
+ * transaction, read past the last id taken a few at a time, a run counted
+ * before it starts and deleted when it ends; what a stopped daemon left
+ * is read again from the start, the started runs with tries > 0.
+ */
+static void
+test_hook_queue(void)
+{
+	static const int64_t	 offs[] = { 1800 };
+	struct store		*st = open_store();
+	struct fixture		 a;
+	struct remind_mark	 m, *marks;
+	struct hook_job		*rows;
+	char			*why = NULL;
+	size_t			 n, total;
+	int64_t			 id1, id2, id3, id4, last, started, due;
+
+	CHECK(st != NULL);
+	if (st == NULL)
+		return;
+	make(&a, "h@test", "2026-01-05T10:00:00", "Asia/Seoul", offs, 1, NULL);
+	CHECK_INT(store_put(st, &a.ev, a.text, &why), 0);
+	due = a.ev.start - 1800;
+	m = (struct remind_mark){ a.ev.start, due, REMIND_FIRED, 0 };
+
+	/* Rolled back with the reminder's state: neither is kept. */
+	CHECK_INT(store_begin(st, &why), 0);
+	CHECK_INT(store_remind_mark(st, "h@test", &m, due, 0, 1, due, &why), 0);
+	hook_add(st, "h@test", due, 1);
+	store_rollback(st);
+	CHECK_INT(hook_queued(st, NULL), 0);
+	CHECK_INT(store_remind_marks(st, "h@test", 0, &marks, &n, &why), 0);
+	CHECK_INT(n, 0);
+	free(marks);
+
+	/* Committed together: both are. */
+	CHECK_INT(store_begin(st, &why), 0);
+	CHECK_INT(store_remind_mark(st, "h@test", &m, due, 0, 1, due, &why), 0);
+	id1 = hook_add(st, "h@test", due, 1);
+	id2 = hook_add(st, "h@test", due + 1, 2);
+	id3 = hook_add(st, "h@test", due + 2, 3);
+	CHECK_INT(store_commit(st, &why), 0);
+	CHECK(id1 > 0 && id2 > id1 && id3 > id2);
+	CHECK_INT(hook_queued(st, &started), 3);
+	CHECK_INT(started, 0);
+
+	/* Taken oldest first, as many as asked for; fields round-trip. */
+	CHECK_INT(store_hook_next(st, 0, 2, &rows, &n, &why), 0);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_INT(rows[0].id, id1);
+		CHECK_INT(rows[1].id, id2);
+		CHECK_STR(rows[1].uid, "h@test");
+		CHECK_INT(rows[1].due, due + 1);
+		CHECK_INT(rows[1].occ, due + 1801);
+		CHECK_INT(rows[1].seq, 2);
+		CHECK_INT(rows[1].cmd, 0);
+		CHECK_INT(rows[1].tries, 0);
+		CHECK_STR(rows[1].msg, "{\"uid\":\"h@test\",\"seq\":2}");
+	}
+	store_hook_jobs_free(rows, n);
+	CHECK_INT(store_hook_started(st, id1, due, &why), 0);
+	CHECK_INT(store_hook_started(st, id2, due, &why), 0);
+	CHECK_INT(hook_queued(st, &started), 3);
+	CHECK_INT(started, 2);
+	/* The first run ends; the next page starts past the last id taken. */
+	CHECK_INT(store_hook_done(st, id1, &why), 0);
+	CHECK_INT(store_hook_next(st, id2, 8, &rows, &n, &why), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_INT(rows[0].id, id3);
+	store_hook_jobs_free(rows, n);
+
+	/* A restart reads from the start: the interrupted run, tries 1. */
+	CHECK_INT(store_hook_next(st, 0, 8, &rows, &n, &why), 0);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_INT(rows[0].id, id2);
+		CHECK_INT(rows[0].tries, 1);
+		CHECK_INT(rows[1].id, id3);
+		CHECK_INT(rows[1].tries, 0);
+	}
+	store_hook_jobs_free(rows, n);
+
+	/* Deleting the event does not take its owed runs with it. */
+	CHECK_INT(store_delete(st, "h@test", &why), 0);
+	CHECK_INT(hook_queued(st, NULL), 2);
+
+	/* An id is never reused, even the last one's after it is done. */
+	CHECK_INT(store_hook_done(st, id3, &why), 0);
+	id4 = hook_add(st, "h@test", due + 3, 4);
+	CHECK(id4 > id3);
+	CHECK_INT(store_hook_done(st, id2, &why), 0);
+	CHECK_INT(store_hook_done(st, id4, &why), 0);
+	CHECK_INT(hook_queued(st, NULL), 0);
+
+	/* Nothing is dropped: 1,000 queued at once are all taken, once. */
+	CHECK_INT(store_begin(st, &why), 0);
+	for (int i = 0; i < 1000; i++) {
+		struct hook_job	j = { 0 };
+		char		u[32];
+
+		snprintf(u, sizeof u, "burst-%d@test", i);
+		j.uid = u;
+		j.due = due;
+		j.msg = u;
+		if (store_hook_add(st, &j, &why) != 0)
+			break;
+	}
+	CHECK_INT(store_commit(st, &why), 0);
+	CHECK_INT(hook_queued(st, NULL), 1000);
+	total = 0;
+	last = 0;
+	for (;;) {
+		CHECK_INT(store_hook_next(st, last, 8, &rows, &n, &why), 0);
+		if (n == 0)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			CHECK(rows[i].id > last);
+			last = rows[i].id;
+			CHECK_INT(store_hook_done(st, rows[i].id, &why), 0);
+		}
+		total += n;
+		store_hook_jobs_free(rows, n);
+	}
+	CHECK_INT(total, 1000);
+	CHECK_INT(hook_queued(st, NULL), 0);
+	free(why);
+	fixture_clear(&a);
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -623,6 +793,7 @@ main(void)
 	test_grace();
 	test_horizon();
 	test_store();
+	test_hook_queue();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }
