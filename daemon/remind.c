@@ -38,7 +38,6 @@
  * recorded as missed beyond it.
  */
 #include <sys/types.h>
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

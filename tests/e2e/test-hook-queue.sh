@@ -62,31 +62,46 @@ watched_all() {
 	    grep "^$1-" | sort -u | wc -l)" -eq 1000 ]
 }
 
-# burst P: 1,000 events whose reminders are all due at one instant, a
-# few seconds ahead (imported in one request); prints the instant.
+# burst P: 1,000 events whose reminders are all due at one instant, LEAD
+# seconds ahead, imported in ten requests of 100 (an import's cost grows
+# faster than its size, a lot under the sanitizers).  A trigger already
+# past when its event is written never goes off, so the lead must cover
+# the import: the next burst's lead is three times this one's import.
+LEAD=10
+[ -n "$KCAL_SANITIZED" ] && LEAD=45
 burst() {
-	_due=$(($(date +%s) + 8))
-	python3 - "$1" "$_due" >"$T/$1.ics" <<'PY' || return 1
+	_t=$(date +%s)
+	_due=$((_t + LEAD))
+	python3 - "$1" "$_due" "$T" <<'PY' || return 1
 import sys, time
-p, due = sys.argv[1], int(sys.argv[2])
+p, due, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 ts = lambda t: time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(t))
-out = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//kcal test//EN"]
-for i in range(1000):
-    s = due + 3600 + 60 * i
-    out += ["BEGIN:VEVENT", "UID:%s-%04d@test" % (p, i),
-            "DTSTAMP:" + ts(due), "DTSTART:" + ts(s), "DTEND:" + ts(s + 30),
-            "SUMMARY:Burst %s %d" % (p, i), "BEGIN:VALARM",
-            "ACTION:DISPLAY", "DESCRIPTION:x",
-            "TRIGGER;VALUE=DATE-TIME:" + ts(due), "END:VALARM", "END:VEVENT"]
-out.append("END:VCALENDAR")
-sys.stdout.write("\r\n".join(out) + "\r\n")
+for k in range(10):
+    out = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//kcal test//EN"]
+    for i in range(100 * k, 100 * k + 100):
+        s = due + 3600 + 60 * i
+        out += ["BEGIN:VEVENT", "UID:%s-%04d@test" % (p, i),
+                "DTSTAMP:" + ts(due), "DTSTART:" + ts(s),
+                "DTEND:" + ts(s + 30), "SUMMARY:Burst %s %d" % (p, i),
+                "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:x",
+                "TRIGGER;VALUE=DATE-TIME:" + ts(due), "END:VALARM",
+                "END:VEVENT"]
+    out.append("END:VCALENDAR")
+    with open("%s/%s-%d.ics" % (d, p, k), "w") as f:
+        f.write("\r\n".join(out) + "\r\n")
 PY
-	kcal import "$T/$1.ics" >/dev/null || return 1
-	echo "# burst $1 loaded $((_due - $(date +%s))) s before it is due" >&2
-	if [ "$(date +%s)" -ge "$_due" ]; then
-		echo "# note: loading burst $1 took longer than its lead" >&2
+	for _k in 0 1 2 3 4 5 6 7 8 9; do
+		kcal import "$T/$1-$_k.ics" >/dev/null || return 1
+	done
+	_now=$(date +%s)
+	echo "# burst $1: loaded in $((_now - _t)) s, $((_due - _now)) s" \
+	    "before it is due" >&2
+	[ $((3 * (_now - _t))) -gt "$LEAD" ] && LEAD=$((3 * (_now - _t)))
+	if [ "$_now" -ge "$_due" ]; then
+		echo "# burst $1: loading it took longer than its lead" >&2
+		return 1
 	fi
-	echo "$_due"
+	due=$_due
 }
 
 # report P: the counts, in the test's output.
@@ -104,7 +119,7 @@ wait_for 10 grep -q "watching (" "$T/kcald.out" ||
 
 # --- a. 1,000 due in one second: 1,000 hook runs, none dropped. ---
 t0=$(date +%s)
-due=$(burst a) || fail "burst a is imported"
+burst a || fail "burst a is imported in time"
 check "1,000 reminders due in one second reach the hook, each once" \
 	wait_for 60 all_ran a
 sleep 1
@@ -125,7 +140,7 @@ check_eq "... and none twice" "1000 UIDs 1 times; " "$(watched a)"
 # kill -9 left behind are let go) and kcald starts again: every reminder
 # reaches the hook.
 interrupted() {
-	due=$(burst "$2") || fail "burst $2 is imported"
+	burst "$2" || fail "burst $2 is imported in time"
 	wait_for 60 at_least "$2" 100 || fail "burst $2: 100 hook runs started"
 	mkfifo "$T/gate"
 	sleep 2
