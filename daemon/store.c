@@ -195,6 +195,14 @@ static const char *migrations[] = {
 	 */
 	"UPDATE events SET class = kcal_class(ical) WHERE class = 'public' "
 	"  AND ical LIKE '%CLASS%' AND kcal_class(ical) <> 'public'",
+	/*
+	 * A feed's briefing page (briefing.c): the visit it shows.  Its own
+	 * table, made only if missing, so that running this again is
+	 * harmless (test-feed-leaks.sh runs the class migration again).
+	 */
+	"CREATE TABLE IF NOT EXISTS feed_briefings ("
+	"  name TEXT PRIMARY KEY REFERENCES feeds(name) ON DELETE CASCADE,"
+	"  visit TEXT NOT NULL)",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
