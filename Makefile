@@ -19,7 +19,8 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -DKCAL_VERSION='"$(VERSION)"' -Iinclud
              $(WARN) $(PKG_CFLAGS) $(SAN)
 LDFLAGS   += $(SAN)
 
-COMMON_SRC := include/kcal-protocol.c include/xmalloc.c include/when.c
+COMMON_SRC := include/kcal-protocol.c include/xmalloc.c include/when.c \
+              include/itinerary-fmt.c include/itinerary-html.c
 DAEMON_LIB := $(filter-out daemon/kcald.c,$(wildcard daemon/*.c))
 DAEMON_SRC := daemon/kcald.c
 CLIENT_LIB := $(filter-out client/kcal.c,$(wildcard client/*.c))

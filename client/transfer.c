@@ -21,7 +21,7 @@
 enum {
 	O_DRY_RUN = 256, O_TZ, O_FORMAT, O_OUTPUT, O_FROM, O_TO, O_KIND,
 	O_STATUS, O_PARTICIPANT, O_PARENT, O_SEARCH, O_ALL, O_INCLUDE,
-	O_REDACT, O_PAST, O_FUTURE, O_ALARMS, O_HELP
+	O_REDACT, O_PAST, O_FUTURE, O_ALARMS, O_BRIEFING, O_HELP
 };
 
 #define FILTER_OPTS \
@@ -400,11 +400,15 @@ print_feed(json_t *f)
 	if ((v = json_object_get(f, "filters")) != NULL &&
 	    json_is_string(v) && *json_string_value(v))
 		printf("  filters: %s\n", json_string_value(v));
+	if ((v = json_object_get(f, "briefing_url")) != NULL &&
+	    json_is_string(v))
+		printf("  briefing: %s\n", json_string_value(v));
 }
 
 static const char feed_help[] =
 "usage: kcal feed add NAME [filters] [--include private|confidential]\n"
 "                [--redact busy|title] [--past DUR] [--future DUR] [--alarms]\n"
+"                [--briefing VISIT]\n"
 "       kcal feed list [--format text|json]\n"
 "       kcal feed rotate NAME\n"
 "       kcal feed rm NAME\n\n"
@@ -420,7 +424,10 @@ static const char feed_help[] =
 "                        summary; busy: every summary \"Busy\")\n"
 "  --past DUR            from DUR ago (default 365d; units d, w, y)\n"
 "  --future DUR          to DUR ahead (default 3y)\n"
-"  --alarms              keep VALARMs (most apps ignore them in feeds)\n";
+"  --alarms              keep VALARMs (most apps ignore them in feeds)\n"
+"  --briefing VISIT      the visit's programme, and its token also opens\n"
+"                        the visit's printable briefing page in a browser\n"
+"                        (/briefing/TOKEN.html), redacted as the feed is\n";
 
 static int
 feed_add(const struct subcmd *sc, int argc, char **argv)
@@ -432,6 +439,7 @@ feed_add(const struct subcmd *sc, int argc, char **argv)
 		{ "past", required_argument, NULL, O_PAST },
 		{ "future", required_argument, NULL, O_FUTURE },
 		{ "alarms", no_argument, NULL, O_ALARMS },
+		{ "briefing", required_argument, NULL, O_BRIEFING },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -453,6 +461,7 @@ feed_add(const struct subcmd *sc, int argc, char **argv)
 		    window_arg(sc, "--future", optarg))); break;
 		case O_ALARMS: json_object_set_new(req, "alarms", json_true());
 		    break;
+		case O_BRIEFING: req_set_str(req, "briefing", optarg); break;
 		default:
 			if (!filter_opt(req, ch, optarg))
 				usage_error(sc, "unknown option");

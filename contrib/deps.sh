@@ -6,7 +6,7 @@
 # prints the exact command to run and fails.
 what=${1:-test}
 build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev tzdata"
-test_pkgs="python3 python3-icalendar curl jq socat groff-base vdirsyncer khal nodejs npm sqlite3"
+test_pkgs="python3 python3-icalendar curl jq socat groff-base vdirsyncer khal nodejs npm sqlite3 chromium libxml2-utils poppler-utils"
 
 missing=""
 need() {	# package, test command
@@ -36,6 +36,11 @@ if [ "$what" = test ]; then
 	need nodejs command -v node
 	command -v npm >/dev/null 2>&1 || missing="$missing npm"
 	need sqlite3 command -v sqlite3
+	# The briefing page (test-briefing.sh): rendered and printed by a real
+	# browser, validated as HTML, its PDF's pages counted.
+	need chromium command -v chromium
+	need libxml2-utils command -v xmllint
+	need poppler-utils command -v pdfinfo
 fi
 if [ "$what" = fuzz ]; then	# clang and its libFuzzer runtime
 	need clang command -v clang

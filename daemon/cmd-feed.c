@@ -4,6 +4,11 @@
  * its URLs (the built-in "all" first), "feed_rotate" gives a feed a new
  * token (the old URL answers 404 at once) and "feed_delete" removes it.
  * Each changes the store, so the feed cache (feed.c) reads the list again.
+ *
+ * A feed added with "briefing" (a visit) carries the visit's programme
+ * (its parent filter) and its token also opens the visit's briefing page
+ * (briefing.c), redacted as the feed is: one token, one audience, one
+ * revocation for both.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +103,26 @@ arg_filters(struct cmd_ctx *ctx, struct feed_def *f)
 	return 0;
 }
 
+/* "briefing": the visit, which is then the feed's parent filter too. */
+static int
+arg_briefing(struct cmd_ctx *ctx, struct feed_def *f)
+{
+	if (json_object_get(ctx->req, "briefing") == NULL ||
+	    json_is_null(json_object_get(ctx->req, "briefing")))
+		return 0;
+	if (cmd_arg_uid(ctx, "briefing", &f->briefing) != 0)
+		return -1;
+	if (f->parent != NULL && strcmp(f->parent, f->briefing) != 0) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "a briefing feed carries "
+		    "its visit's programme: give \"briefing\" or \"parent\", "
+		    "not two different events");
+		return -1;
+	}
+	if (f->parent == NULL)
+		f->parent = xstrdup(f->briefing);
+	return 0;
+}
+
 static int
 arg_name(struct cmd_ctx *ctx, const char **name)
 {
@@ -126,7 +151,7 @@ cmd_feed_add_exec(struct cmd_ctx *ctx)
 
 	memset(&f, 0, sizeof f);
 	if (arg_name(ctx, &name) || arg_filters(ctx, &f) ||
-	    arg_include(ctx, &f.classes) ||
+	    arg_briefing(ctx, &f) || arg_include(ctx, &f.classes) ||
 	    cmd_arg_str(ctx, "redact", 0, &redact) ||
 	    arg_span(ctx, "past", &f.past) || arg_span(ctx, "future", &f.future) ||
 	    cmd_arg_bool(ctx, "alarms", &f.alarms))
@@ -254,7 +279,7 @@ cmd_feed_delete_exec(struct cmd_ctx *ctx)
 
 const struct cmd_entry cmd_feed_add_entry = {
 	"feed_add", "name kind status participant parent search include "
-	"redact past future alarms", CMD_WRITE, cmd_feed_add_exec
+	"redact past future alarms briefing", CMD_WRITE, cmd_feed_add_exec
 };
 const struct cmd_entry cmd_feed_list_entry = {
 	"feed_list", "", 0, cmd_feed_list_exec

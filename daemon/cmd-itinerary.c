@@ -14,13 +14,22 @@
  *  - with "ics": the visit and its programme as one VCALENDAR.
  * Cancelled items are left out; recurring items are expanded within the
  * visit's dates.
+ *
+ * itinerary_build() is the same for a briefing page (briefing.c), seen by
+ * a feed's audience: then each event is read from its record as the feed
+ * writes it (feed_view_record: the feed's classes, each override's own,
+ * references to hidden events dropped, the feed's redaction), and an event
+ * the feed does not carry is left out, so the page shows what the feed
+ * shows.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "briefing.h"
 #include "cmd.h"
+#include "feed.h"
 #include "ical.h"
 #include "ical-export.h"
 #include "kcal-protocol.h"
@@ -35,7 +44,8 @@ static const char *context_kinds[] = { "exercise", "congress", "anniversary",
     NULL };
 
 struct itin {
-	struct cmd_ctx		*ctx;
+	struct server		*srv;
+	struct feed_view	*view;		/* NULL: everything */
 	const char		*visit_uid;
 	json_t			*out;		/* items or context */
 	const struct event	*ev;		/* the recurring event expanded */
@@ -68,7 +78,7 @@ item_json(struct itin *it, const struct event *ev, int64_t start,
 
 	occ.start = start;
 	occ.end = end;
-	o = cmd_event_json(it->ctx, &occ);
+	o = event_to_json(&occ, it->srv->cfg->home_tz);
 	tz_local(ev->tz, start, &w);
 	snprintf(date, sizeof date, "%04d-%02d-%02d", w.year, w.mon, w.day);
 	days = days_from_civil(w.year, w.mon, w.day);
@@ -97,34 +107,80 @@ add_occurrence(void *arg, int64_t start, int64_t end)
 	return 0;
 }
 
+/*
+ * What the audience sees of a record: it as it is (no view), or its text
+ * as the feed writes it, read back (*ev then points at *copy, and *ical,
+ * if set, at *text).  0: shown; 1: not (or it could not be read).
+ */
 static int
-add_row(void *arg, const struct event *ev, const char *ical)
+as_seen(struct itin *it, const struct event **ev, const char **ical,
+    struct event *copy, char **text)
 {
-	struct itin	*it = arg;
-	size_t		 have = json_array_size(it->out);
-	char		*why = NULL;
-	int		 rc;
+	char	*rec = NULL, *why = NULL;
+	int	 rc = 1;
 
-	if (strcmp(ev->uid, it->visit_uid) == 0 || (it->context &&
-	    ev->parent != NULL && strcmp(ev->parent, it->visit_uid) == 0))
+	*text = NULL;
+	if (it->view == NULL)
+		return 0;
+	if (*ical == NULL && store_get(it->srv->store, (*ev)->uid, &rec,
+	    &why) != 0)
+		goto out;
+	if ((*text = feed_view_record(it->view, *ical ? *ical : rec,
+	    &why)) == NULL ||
+	    ical_extract(*text, it->srv->cfg->home_tz, copy, &why) != 0)
+		goto out;
+	/* The row's start and end: a recurring one's are its occurrence's. */
+	copy->start = (*ev)->start;
+	copy->end = (*ev)->end;
+	*ev = copy;
+	if (*ical != NULL)
+		*ical = *text;
+	rc = 0;
+out:
+	if (why != NULL)
+		log_warnx("itinerary: cannot read %s for a feed: %s",
+		    (*ev)->uid, why);
+	free(why);
+	free(rec);
+	return rc;
+}
+
+static int
+add_row(void *arg, const struct event *row, const char *ical)
+{
+	struct itin		*it = arg;
+	size_t			 have = json_array_size(it->out);
+	const struct event	*ev = row;
+	struct event		 copy;
+	char			*why = NULL, *text;
+	int			 rc;
+
+	if (strcmp(row->uid, it->visit_uid) == 0 || (it->context &&
+	    row->parent != NULL && strcmp(row->parent, it->visit_uid) == 0))
 		return 0;
 	if (have >= it->max) {
 		it->truncated = 1;
 		return 1;
 	}
+	event_init(&copy);
+	if (as_seen(it, &ev, &ical, &copy, &text) != 0)
+		goto out;
 	if (ical == NULL) {
 		json_array_append_new(it->out, item_json(it, ev, ev->start,
 		    ev->end));
-		return 0;
+		goto out;
 	}
 	it->ev = ev;
-	rc = ical_expand(ical, it->ctx->srv->cfg->home_tz, it->from, it->to,
+	rc = ical_expand(ical, it->srv->cfg->home_tz, it->from, it->to,
 	    it->max - have, add_occurrence, it, &why);
 	if (rc == 1)
 		it->truncated = 1;
 	if (rc < 0)
 		log_warnx("itinerary: cannot expand %s: %s", ev->uid, why);
 	free(why);
+out:
+	event_clear(&copy);
+	free(text);
 	return 0;
 }
 
@@ -158,7 +214,7 @@ sorted(json_t *a)
 
 /* The programme (children of the visit) and the context events. */
 static int
-collect(struct itin *it, json_t **items, json_t **context)
+collect(struct itin *it, json_t **items, json_t **context, char **cause)
 {
 	struct store_query	 q;
 	char			*why = NULL;
@@ -169,7 +225,7 @@ collect(struct itin *it, json_t **items, json_t **context)
 	q.to = INT64_MAX;
 	q.parent = it->visit_uid;
 	it->out = *items = json_array();
-	rc = store_query(it->ctx->srv->store, &q, add_row, it, &why);
+	rc = store_query(it->srv->store, &q, add_row, it, &why);
 	it->context = 1;
 	it->out = *context = json_array();
 	q.parent = NULL;
@@ -177,11 +233,10 @@ collect(struct itin *it, json_t **items, json_t **context)
 	q.to = it->to;
 	for (size_t i = 0; rc == 0 && context_kinds[i] != NULL; i++) {
 		q.kind = context_kinds[i];
-		rc = store_query(it->ctx->srv->store, &q, add_row, it, &why);
+		rc = store_query(it->srv->store, &q, add_row, it, &why);
 	}
 	if (rc != 0) {
-		cmd_error(it->ctx, KCAL_E_STORE, "%s", why ? why : "query failed");
-		free(why);
+		*cause = why ? why : xstrdup("query failed");
 		return -1;
 	}
 	*items = sorted(*items);
@@ -359,7 +414,7 @@ set_dates(json_t *res, const struct event *v)
 
 /* Add uid's stored record to the calendar unless it is there already. */
 static void
-add_record(struct cmd_ctx *ctx, struct ical_out *out, json_t *seen,
+add_record(struct server *srv, struct ical_out *out, json_t *seen,
     const char *uid)
 {
 	char	*text = NULL, *why = NULL;
@@ -367,7 +422,7 @@ add_record(struct cmd_ctx *ctx, struct ical_out *out, json_t *seen,
 	if (json_object_get(seen, uid) != NULL)
 		return;
 	json_object_set_new(seen, uid, json_true());
-	if (store_get(ctx->srv->store, uid, &text, &why) != 0 ||
+	if (store_get(srv->store, uid, &text, &why) != 0 ||
 	    ical_out_add(out, text, &why) != 0)
 		log_warnx("itinerary: cannot export %s: %s", uid,
 		    why ? why : "vanished");
@@ -380,7 +435,7 @@ add_record(struct cmd_ctx *ctx, struct ical_out *out, json_t *seen,
  * (ical-export.c): each series once, with a VTIMEZONE per zone used.
  */
 static void
-add_ics(struct cmd_ctx *ctx, json_t *res, const char *visit_uid,
+add_ics(struct server *srv, json_t *res, const char *visit_uid,
     json_t *items)
 {
 	struct ical_out_opts	 o;
@@ -391,56 +446,109 @@ add_ics(struct cmd_ctx *ctx, json_t *res, const char *visit_uid,
 
 	memset(&o, 0, sizeof o);
 	o.calname = str(json_object_get(res, "visit"), "summary");
-	o.home = ctx->srv->cfg->home_tz;
+	o.home = srv->cfg->home_tz;
 	out = ical_out_new(&o);
-	add_record(ctx, out, seen, visit_uid);
+	add_record(srv, out, seen, visit_uid);
 	json_array_foreach(items, i, item)
-		add_record(ctx, out, seen, str(item, "uid"));
+		add_record(srv, out, seen, str(item, "uid"));
 	json_decref(seen);
 	text = ical_out_finish(out, NULL);
 	json_object_set_new(res, "ical", json_string(text));
 	free(text);
 }
 
-static json_t *
-cmd_itinerary_exec(struct cmd_ctx *ctx)
+/*
+ * The visit as its audience sees it (view NULL: as it is), into *visit;
+ * 1 when the audience may not see it.
+ */
+static int
+visit_seen(struct itin *it, char **text, struct event *visit, char **cause)
+{
+	const struct event	*ev = visit;
+	const char		*ical = *text;
+	struct event		 copy;
+	char			*red;
+
+	if (ical_extract(*text, it->srv->cfg->home_tz, visit, cause) != 0)
+		return -1;
+	event_init(&copy);
+	if (as_seen(it, &ev, &ical, &copy, &red) != 0) {
+		event_clear(&copy);
+		free(red);
+		return 1;
+	}
+	if (ev == &copy) {
+		event_clear(visit);
+		*visit = copy;
+		free(*text);
+		*text = red;
+	} else
+		free(red);
+	return 0;
+}
+
+/*
+ * The itinerary of the visit uid (a full UID) for view (NULL: the
+ * socket's, everything), with its iCalendar when ics: 0 with *res set, 1
+ * when there is no such event or the view may not see it, -1 on error.
+ */
+int
+itinerary_build(struct server *srv, const char *uid, struct feed_view *view,
+    int ics, json_t **res, char **cause)
 {
 	struct itin	 it;
 	struct event	 visit;
-	char		*uid = NULL, *text = NULL, *why = NULL;
-	json_t		*res = NULL, *items = NULL, *context = NULL, *vj;
-	int		 ics = 0;
+	char		*text = NULL;
+	json_t		*items = NULL, *context = NULL, *vj;
+	int		 rc;
+
+	*res = NULL;
+	memset(&it, 0, sizeof it);
+	it.srv = srv;
+	it.view = view;
+	it.visit_uid = uid;
+	event_init(&visit);
+	if ((rc = store_get(srv->store, uid, &text, cause)) != 0) {
+		rc = rc == STORE_NOT_FOUND ? 1 : -1;
+		goto out;
+	}
+	if ((rc = visit_seen(&it, &text, &visit, cause)) != 0)
+		goto out;
+	it.from = visit.start;
+	it.to = visit.end > visit.start ? visit.end : visit.start + 1;
+	it.max = srv->cfg->max_occurrences;
+	if ((rc = collect(&it, &items, &context, cause)) != 0)
+		goto out;
+	vj = event_to_json(&visit, srv->cfg->home_tz);
+	*res = json_pack("{s:o, s:s, s:o, s:o, s:O, s:b}", "visit", vj,
+	    "home_tz", srv->cfg->home_tz, "delegations",
+	    build_delegations(vj, items), "days", build_days(items),
+	    "context", context, "truncated", it.truncated);
+	set_dates(*res, &visit);
+	if (ics)
+		add_ics(srv, *res, uid, items);
+out:
+	json_decref(items);
+	json_decref(context);
+	event_clear(&visit);
+	free(text);
+	return rc;
+}
+
+static json_t *
+cmd_itinerary_exec(struct cmd_ctx *ctx)
+{
+	char	*uid = NULL, *why = NULL;
+	json_t	*res = NULL;
+	int	 ics = 0, rc;
 
 	if (cmd_arg_bool(ctx, "ics", &ics) != 0 ||
 	    cmd_arg_uid(ctx, "uid", &uid) != 0)
 		return NULL;
-	if (store_get(ctx->srv->store, uid, &text, &why) != 0 ||
-	    ical_extract(text, ctx->srv->cfg->home_tz, &visit, &why) != 0) {
+	rc = itinerary_build(ctx->srv, uid, NULL, ics, &res, &why);
+	if (rc != 0)
 		cmd_error(ctx, KCAL_E_STORE, "%s", why ? why : "event vanished");
-		goto out;
-	}
-	memset(&it, 0, sizeof it);
-	it.ctx = ctx;
-	it.visit_uid = uid;
-	it.from = visit.start;
-	it.to = visit.end > visit.start ? visit.end : visit.start + 1;
-	it.max = ctx->srv->cfg->max_occurrences;
-	if (collect(&it, &items, &context) == 0) {
-		vj = cmd_event_json(ctx, &visit);
-		res = json_pack("{s:o, s:s, s:o, s:o, s:O, s:b}", "visit", vj,
-		    "home_tz", ctx->srv->cfg->home_tz, "delegations",
-		    build_delegations(vj, items), "days", build_days(items),
-		    "context", context, "truncated", it.truncated);
-		set_dates(res, &visit);
-		if (ics)
-			add_ics(ctx, res, uid, items);
-	}
-	json_decref(items);
-	json_decref(context);
-	event_clear(&visit);
-out:
 	free(why);
-	free(text);
 	free(uid);
 	return res;
 }

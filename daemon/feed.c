@@ -19,6 +19,10 @@
  * its last build wrote for each record (ical-export.c's cache), so a
  * rebuild writes again only the records that changed.
  *
+ * A briefing feed's page (briefing.c) is built and kept the same way; it
+ * reads each record through feed_view_record(), the feed's own export, so
+ * it shows what the feed shows and no more.
+ *
  * Tokens: 160 random bits from getrandom(2), base32; a request's token is
  * compared with every feed's in constant time, and an unknown one gets the
  * same 404 as any other unknown path.
@@ -32,6 +36,7 @@
 #include <zlib.h>
 
 #include "access.h"
+#include "briefing.h"
 #include "config.h"
 #include "feed.h"
 #include "hash.h"
@@ -370,6 +375,17 @@ feed_bytes_release(struct feed_bytes *b)
 	free(b);
 }
 
+/* A briefing feed's page (briefing.c), built as the feed's body is. */
+struct feed_page {
+	int			 built;
+	uint64_t		 generation;
+	int64_t			 day;
+	const struct config	*cfg;
+	int			 hidden;	/* no visit the audience sees */
+	struct feed_bytes	*bytes;
+	struct feed_body	 fb;
+};
+
 struct feed_entry {
 	struct feed_def		 def;
 	int			 built;
@@ -381,6 +397,7 @@ struct feed_entry {
 	struct ical_cache	*cache;		/* its records, as last built */
 	struct gz_piece		*piece;		/* body's, gzipped */
 	size_t			 npiece;
+	struct feed_page	 page;		/* a briefing feed's page */
 };
 
 struct feeds {
@@ -403,6 +420,7 @@ entries_free(struct feeds *fs)
 		feed_def_clear(&fs->e[i].def);
 		feed_bytes_release(fs->e[i].body);
 		feed_bytes_release(fs->e[i].gz);
+		feed_bytes_release(fs->e[i].page.bytes);
 		ical_cache_free(fs->e[i].cache);
 		pieces_free(fs->e[i].piece, fs->e[i].npiece);
 	}
@@ -652,36 +670,53 @@ refs_clear(struct refs_seen *rs)
 	free(rs->hidden);
 }
 
+/* How a feed redacts its events (and its briefing page). */
+enum ical_redact
+feed_redaction(const struct feed_def *d)
+{
+	if (d->redact == NULL)
+		return REDACT_NONE;
+	return strcmp(d->redact, "busy") == 0 ? REDACT_BUSY : REDACT_TITLE;
+}
+
+/* The export options of feed d on day: what its audience sees. */
+static void
+feed_opts(struct server *srv, const struct feed_def *d, int64_t day,
+    struct feed_sel *sel, struct ical_out_opts *o, struct refs_seen *rs)
+{
+	const struct config	*cfg = srv->cfg;
+
+	feed_window(cfg, d, day, sel);
+	memset(o, 0, sizeof *o);
+	o->calname = strcmp(d->name, "all") == 0 && d->token == NULL ?
+	    feed_config_name(cfg) : d->name;
+	o->feed = 1;
+	o->alarms = d->alarms;
+	o->redact = feed_redaction(d);
+	o->refresh = feed_config_refresh(cfg);
+	o->from = sel->q.from;
+	o->to = sel->q.to;
+	o->home = cfg->home_tz;
+	o->classes = (unsigned)d->classes;
+	memset(rs, 0, sizeof *rs);
+	rs->srv = srv;
+	rs->classes = d->classes;
+	o->hidden = feed_hidden;
+	o->hidden_arg = rs;
+}
+
 static char *
 render(struct server *srv, const struct feed_def *d, struct ical_cache *c,
     int64_t day, size_t *len, char **cause)
 {
-	const struct config	*cfg = srv->cfg;
 	struct ical_out_opts	 o;
 	struct ical_out		*out;
 	struct feed_sel		 sel;
 	struct refs_seen	 rs;
 	char			*body;
 
-	feed_window(cfg, d, day, &sel);
-	memset(&o, 0, sizeof o);
-	o.calname = strcmp(d->name, "all") == 0 && d->token == NULL ?
-	    feed_config_name(cfg) : d->name;
-	o.feed = 1;
-	o.alarms = d->alarms;
-	o.redact = d->redact == NULL ? REDACT_NONE :
-	    strcmp(d->redact, "busy") == 0 ? REDACT_BUSY : REDACT_TITLE;
-	o.refresh = feed_config_refresh(cfg);
-	o.from = sel.q.from;
-	o.to = sel.q.to;
-	o.home = cfg->home_tz;
+	feed_opts(srv, d, day, &sel, &o, &rs);
 	o.cache = c;
-	o.classes = (unsigned)d->classes;
-	memset(&rs, 0, sizeof rs);
-	rs.srv = srv;
-	rs.classes = d->classes;
-	o.hidden = feed_hidden;
-	o.hidden_arg = &rs;
 	out = ical_out_new(&o);
 	if (feed_select(srv, &sel, out, cause) != 0) {
 		ical_out_free(out);
@@ -691,6 +726,49 @@ render(struct server *srv, const struct feed_def *d, struct ical_cache *c,
 	body = ical_out_finish(out, len);
 	refs_clear(&rs);
 	return body;
+}
+
+/*
+ * A feed's audience, for what else it reads (briefing.c): each stored
+ * record written as the feed writes it, by the feed's own options.
+ */
+struct feed_view {
+	struct ical_out		*out;
+	struct refs_seen	 rs;
+};
+
+struct feed_view *
+feed_view_new(struct server *srv, const struct feed_def *d)
+{
+	struct feed_view	*v = xcalloc(1, sizeof *v);
+	struct ical_out_opts	 o;
+	struct feed_sel		 sel;
+	int64_t			 now = server_now(srv);
+
+	feed_opts(srv, d, now - ((now % 86400) + 86400) % 86400, &sel, &o,
+	    &v->rs);
+	v->out = ical_out_new(&o);
+	return v;
+}
+
+/*
+ * One stored record as the feed's audience sees it, a VCALENDAR; NULL
+ * with *cause NULL when the feed shows none of it (its class).
+ */
+char *
+feed_view_record(struct feed_view *v, const char *text, char **cause)
+{
+	return ical_out_record(v->out, text, cause);
+}
+
+void
+feed_view_free(struct feed_view *v)
+{
+	if (v == NULL)
+		return;
+	ical_out_free(v->out);
+	refs_clear(&v->rs);
+	free(v);
 }
 
 static int
@@ -765,6 +843,76 @@ feed_get(struct server *srv, const char *token, const struct feed_body **out,
 	return 0;
 }
 
+static int
+build_page(struct server *srv, struct feed_entry *fe, int64_t now,
+    int64_t day, char **cause)
+{
+	struct feed_page	*pg = &fe->page;
+	struct feed_body	*fb = &pg->fb;
+	char			 hash[33], key[80], *body, *why = NULL;
+	size_t			 len;
+
+	body = briefing_render(srv, &fe->def, &len, cause);
+	if (body == NULL && *cause != NULL)
+		return -1;
+	feed_bytes_release(pg->bytes);
+	pg->bytes = bytes_new(body);
+	pg->hidden = body == NULL;
+	pg->built = 1;
+	pg->generation = srv->generation;
+	pg->day = day;
+	pg->cfg = srv->cfg;
+	if (body == NULL)
+		return 0;
+	hash_hex(body, len, hash);
+	memset(fb, 0, sizeof *fb);
+	fb->name = fe->def.name;
+	fb->body = body;
+	fb->len = len;
+	fb->bytes = pg->bytes;
+	snprintf(fb->etag, sizeof fb->etag, "\"%s\"", hash);
+	/* Feed names have no '/': the page's record cannot be a feed's. */
+	snprintf(key, sizeof key, "%s/briefing", fe->def.name);
+	if (store_feed_changed(srv->store, key, hash, now, &fb->modified,
+	    &why) != 0) {
+		log_warnx("feed %s: %s", key, why);
+		free(why);
+		fb->modified = now;
+	}
+	return 0;
+}
+
+/*
+ * The briefing page of the feed a token names: 0 with *out set, 1 when
+ * no briefing feed has that token or its audience may not see the visit
+ * (a 404 either way), -1 on error.
+ */
+int
+feed_briefing_get(struct server *srv, const char *token,
+    const struct feed_body **out, char **cause)
+{
+	struct feed_entry	*fe;
+	struct feed_page	*pg;
+	int64_t			 now = server_now(srv);
+	int64_t			 day = now - ((now % 86400) + 86400) % 86400;
+
+	*cause = NULL;
+	if (load(srv, srv->feeds, cause) != 0)
+		return -1;
+	if ((fe = find(srv->feeds, token)) == NULL || fe->def.briefing == NULL)
+		return 1;
+	pg = &fe->page;
+	if (!pg->built || pg->generation != srv->generation ||
+	    pg->day != day || pg->cfg != srv->cfg) {
+		if (build_page(srv, fe, now, day, cause) != 0)
+			return -1;
+	}
+	if (pg->hidden)
+		return 1;
+	*out = &pg->fb;
+	return 0;
+}
+
 /* A new feed token: TOKEN_BYTES random bytes in lower-case base32. */
 char *
 feed_new_token(void)
@@ -818,6 +966,20 @@ feed_url(const struct config *cfg, const char *token, int webcal)
 	rest = rest ? rest + 3 : base;
 	xasprintf(&url, "%s%s/feeds/%s.ics", webcal ? "webcal://" : "",
 	    webcal ? rest : base, token ? token : "all");
+	free(own);
+	return url;
+}
+
+/* A briefing feed's page: beside its feed, under the same base. */
+char *
+feed_briefing_url(const struct config *cfg, const char *token)
+{
+	const char	*base = feed_config_url(cfg);
+	char		*own = NULL, *url;
+
+	if (base == NULL)
+		base = own = http_base_url(cfg->http);
+	xasprintf(&url, "%s/briefing/%s.html", base, token);
 	free(own);
 	return url;
 }
@@ -893,6 +1055,12 @@ feed_to_json(const struct config *cfg, const struct feed_def *d)
 	free(s);
 	free(url);
 	free(webcal);
+	if (d->briefing != NULL && d->token != NULL) {
+		url = feed_briefing_url(cfg, d->token);
+		json_object_set_new(o, "briefing", json_string(d->briefing));
+		json_object_set_new(o, "briefing_url", json_string(url));
+		free(url);
+	}
 	if (d == &all)
 		feed_def_clear(&all);
 	return o;

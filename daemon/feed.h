@@ -52,10 +52,20 @@ struct feeds	*feeds_new(void);
 void		 feeds_free(struct feeds *);
 int		 feed_get(struct server *, const char *,
 		     const struct feed_body **, char **);
+int		 feed_briefing_get(struct server *, const char *,
+		     const struct feed_body **, char **);
+enum ical_redact feed_redaction(const struct feed_def *);
+
+/* A feed's audience, for its briefing page (briefing.c). */
+struct feed_view;
+struct feed_view *feed_view_new(struct server *, const struct feed_def *);
+char		*feed_view_record(struct feed_view *, const char *, char **);
+void		 feed_view_free(struct feed_view *);
 void		 feed_bytes_hold(struct feed_bytes *);
 void		 feed_bytes_release(struct feed_bytes *);
 char		*feed_new_token(void);
 char		*feed_url(const struct config *, const char *, int);
+char		*feed_briefing_url(const struct config *, const char *);
 json_t		*feed_to_json(const struct config *, const struct feed_def *);
 int		 feed_name_valid(const char *);
 

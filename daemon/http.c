@@ -5,6 +5,7 @@
  *   GET|HEAD /                  a small HTML page listing the public feeds
  *   GET|HEAD /feeds/all.ics     the built-in feed (public events)
  *   GET|HEAD /feeds/TOKEN.ics   a feed defined with kcal feed add
+ *   GET|HEAD /briefing/TOKEN.html  a briefing feed's page (briefing.c)
  *   anything else               404, the same for a wrong or revoked token
  *
  * Feeds are polled, often and by many: the body comes from feed.c's memory
@@ -43,6 +44,7 @@
 #include "config.h"
 #include "feed.h"
 #include "http.h"
+#include "itinerary-html.h"
 #include "log.h"
 #include "server.h"
 #include "when.h"
@@ -406,6 +408,36 @@ send_feed(struct http *h, struct evhttp_request *req,
 		send_feed_body(req, fb->body, fb->len, fb->bytes);
 }
 
+/*
+ * A briefing page: HTML that runs nothing.  The policy allows no script,
+ * no fetch, no frame, no form and no base, and the page's one style sheet
+ * by its hash (include/itinerary-html.c); no Referer leaks the token to
+ * a link followed from it.
+ */
+static void
+send_page(struct evhttp_request *req, const struct feed_body *fb)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	char			 buf[64];
+
+	evhttp_add_header(out, "Content-Type", "text/html; charset=utf-8");
+	evhttp_add_header(out, "Content-Security-Policy", "default-src 'none'; "
+	    "style-src '" ITIN_HTML_CSS_HASH "'; frame-ancestors 'none'; "
+	    "base-uri 'none'; form-action 'none'");
+	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(out, "Referrer-Policy", "no-referrer");
+	evhttp_add_header(out, "X-Frame-Options", "DENY");
+	evhttp_add_header(out, "Cache-Control", "private, no-cache");
+	evhttp_add_header(out, "ETag", fb->etag);
+	http_date(fb->modified, buf, sizeof buf);
+	evhttp_add_header(out, "Last-Modified", buf);
+	if (not_modified(req, fb)) {
+		evhttp_send_reply(req, HTTP_NOTMODIFIED, "Not Modified", NULL);
+		return;
+	}
+	send_feed_body(req, fb->body, fb->len, fb->bytes);
+}
+
 static void
 html_escaped(struct evbuffer *b, const char *s)
 {
@@ -496,6 +528,42 @@ hconn_request(struct http *h, struct evhttp_connection *evcon)
 	}
 }
 
+/* "/briefing/TOKEN.html": the token; -1: not a briefing path. */
+static int
+briefing_path(const char *path, char **token)
+{
+	size_t	n;
+
+	*token = NULL;
+	if (strncmp(path, "/briefing/", 10) != 0)
+		return -1;
+	path += 10;
+	n = strlen(path);
+	if (n <= 5 || strcmp(path + n - 5, ".html") != 0 ||
+	    memchr(path, '/', n) != NULL)
+		return -1;
+	*token = xstrndup(path, n - 5);
+	return 0;
+}
+
+static void
+serve_briefing(struct http *h, struct evhttp_request *req, char *token)
+{
+	const struct feed_body	*fb;
+	char			*why = NULL;
+	int			 rc;
+
+	rc = feed_briefing_get(h->srv, token, &fb, &why);
+	free(token);
+	if (rc < 0) {
+		server_error(req, why ? why : "cannot build the briefing");
+		free(why);
+	} else if (rc > 0)
+		not_found(req);
+	else
+		send_page(req, fb);
+}
+
 static void
 request_cb(struct evhttp_request *req, void *arg)
 {
@@ -515,6 +583,10 @@ request_cb(struct evhttp_request *req, void *arg)
 		return;
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0) {
 		send_index(h, req);
+		return;
+	}
+	if (briefing_path(path, &token) == 0) {
+		serve_briefing(h, req, token);
 		return;
 	}
 	if (feed_path(path, &token) != 0) {

@@ -817,6 +817,29 @@ make_rec(struct ical_out *out, const char *text, char **cause)
 }
 
 /*
+ * One stored record as this export writes it (a feed's classes, hidden
+ * references and redaction), as a VCALENDAR of its VEVENTs: what else a
+ * feed's audience reads, the briefing page (briefing.c), is built from
+ * these, so it shows no more than the feed.  NULL with *cause NULL when
+ * none of it goes out.  Not added to the export.
+ */
+char *
+ical_out_record(struct ical_out *out, const char *text, char **cause)
+{
+	struct ical_rec	*r;
+	char		*cal = NULL;
+
+	*cause = NULL;
+	if ((r = make_rec(out, text, cause)) == NULL)
+		return NULL;
+	if (r->len > 0)
+		xasprintf(&cal, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+		    "PRODID:" PRODID "\r\n%sEND:VCALENDAR\r\n", r->text);
+	rec_free(r);
+	return cal;
+}
+
+/*
  * Did the last build with this cache take this record?  With the same
  * options, so the same window: a recurring event found here recurs in it.
  */

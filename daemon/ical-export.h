@@ -37,6 +37,7 @@ int		 ical_out_known(struct ical_out *, const char *);
 size_t		 ical_out_count(const struct ical_out *);
 char		*ical_out_finish(struct ical_out *, size_t *);
 void		 ical_out_free(struct ical_out *);
+char		*ical_out_record(struct ical_out *, const char *, char **);
 
 /*
  * What a feed's last build wrote for each record, so that the next one

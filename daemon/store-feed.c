@@ -17,11 +17,16 @@
 
 #define COLS "name, token, kind, status, participant, parent, search, " \
 	"redact, classes, past, future, alarms, created"
+/* A briefing feed's visit is in its own table (store.c says why). */
+#define SEL "SELECT " COLS ", visit FROM feeds LEFT JOIN feed_briefings " \
+	"USING (name)"
 
 static const char sql_add[] = "INSERT INTO feeds (" COLS ") VALUES (?1, ?2, "
     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
-static const char sql_get[] = "SELECT " COLS " FROM feeds WHERE name = ?1";
-static const char sql_list[] = "SELECT " COLS " FROM feeds ORDER BY name";
+static const char sql_add_briefing[] = "INSERT INTO feed_briefings (name, "
+    "visit) VALUES (?1, ?2)";
+static const char sql_get[] = SEL " WHERE name = ?1";
+static const char sql_list[] = SEL " ORDER BY name";
 static const char sql_token[] = "UPDATE feeds SET token = ?2 WHERE name = ?1";
 static const char sql_delete[] = "DELETE FROM feeds WHERE name = ?1";
 static const char sql_state_get[] = "SELECT hash, changed FROM feed_state "
@@ -43,6 +48,7 @@ feed_def_clear(struct feed_def *f)
 {
 	free(f->name); free(f->token); free(f->kind); free(f->status);
 	free(f->participant); free(f->parent); free(f->search); free(f->redact);
+	free(f->briefing);
 	memset(f, 0, sizeof *f);
 }
 
@@ -61,6 +67,7 @@ load(sqlite3_stmt *s, struct feed_def *f)
 	    sqlite3_column_int64(s, 10);
 	f->alarms = sqlite3_column_int(s, 11);
 	f->created = sqlite3_column_int64(s, 12);
+	f->briefing = store_col_dup(s, 13);
 }
 
 static void
@@ -88,6 +95,14 @@ store_feed_add(struct store *st, const struct feed_def *f, char **cause)
 	bind_opt(s, 11, f->future);
 	sqlite3_bind_int(s, 12, f->alarms);
 	sqlite3_bind_int64(s, 13, f->created);
+	if (store_step_done(st, s, cause, "cannot add the feed") != 0)
+		return -1;
+	if (f->briefing == NULL)
+		return 0;
+	if ((s = store_stmt(st, sql_add_briefing, cause)) == NULL)
+		return -1;
+	store_bind_text(s, 1, f->name);
+	store_bind_text(s, 2, f->briefing);
 	return store_step_done(st, s, cause, "cannot add the feed");
 }
 

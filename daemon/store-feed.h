@@ -19,6 +19,7 @@ struct feed_def {
 	int64_t	 past, future;		/* seconds; -1: the default */
 	int	 alarms;
 	int64_t	 created;
+	char	*briefing;		/* a visit's UID: its briefing page */
 };
 
 void	 feed_def_clear(struct feed_def *);

@@ -211,6 +211,14 @@ static const char *migrations[] = {
 	"  uid TEXT NOT NULL, occ INTEGER NOT NULL, due INTEGER NOT NULL,"
 	"  seq INTEGER, msg TEXT NOT NULL, queued INTEGER NOT NULL,"
 	"  tries INTEGER NOT NULL DEFAULT 0, started INTEGER)",
+	/*
+	 * A feed's briefing page (briefing.c): the visit it shows.  Its own
+	 * table, made only if missing, so that running this again is
+	 * harmless (test-feed-leaks.sh runs the class migration again).
+	 */
+	"CREATE TABLE IF NOT EXISTS feed_briefings ("
+	"  name TEXT PRIMARY KEY REFERENCES feeds(name) ON DELETE CASCADE,"
+	"  visit TEXT NOT NULL)",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

@@ -117,7 +117,8 @@ _kcal()
 	export)	opts="--from --to --kind --status --participant --parent --search
 		    --all -o --output --help" ;;
 	feed)	opts="add list rotate rm --kind --status --participant --parent
-		    --search --include --redact --past --future --alarms --format
+		    --search --include --redact --past --future --alarms --briefing
+		    --format
 		    --help" ;;
 	help)	opts="$cmds --socket --timeout --help --version" ;;
 	*)	opts="" ;;

@@ -198,7 +198,7 @@ validate "a title feed" "$(url_of "$out")"
 # 4. A store from before: its class column said public for an X- class.
 # (Rewinding user_version to 6 runs the class migration, migrations[6],
 # again, and those after it, which must bear running twice: the hook's
-# queue is CREATE TABLE IF NOT EXISTS.)
+# queue and the briefing table are CREATE TABLE IF NOT EXISTS.)
 stop_daemon
 python3 - "$T/data/kcal.db" <<'EOF' || fail "rewind the store to schema 6"
 import sqlite3, sys

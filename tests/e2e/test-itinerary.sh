@@ -141,10 +141,10 @@ html=$(cat "$T/it.html")
 check_match "html: a title" '<title>State visit of President Lee' "$html"
 check_match "html: the dates" 'Sun 2026-01-04 to Wed 2026-01-07' "$html"
 check_match "html: a delegation table" '<h2>Delegations</h2>' "$html"
-check_eq "html: one section per day" 4 "$(grep -c '<section class="day">' \
+check_eq "html: one div per day" 4 "$(grep -c '<div class="day">' \
     "$T/it.html")"
 check_match "html: a page break per day in print" \
-    '@media print\{.*section\.day\{break-before:page;page-break-before:always\}' \
+    '@media print\{.*div\.day\{break-before:page;page-break-before:always\}' \
     "$html"
 check_match "html: text is escaped" \
     'Talks &lt;b&gt;&amp;&lt;/b&gt; &quot;quotes&quot; &#39;single&#39;' "$html"

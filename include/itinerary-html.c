@@ -4,15 +4,22 @@
  * starts a new page.  One self-contained file (inline CSS, no scripts).
  * Every piece of text from the calendar is escaped, and the markup is
  * also well-formed XML, so any HTML or XML parser reads it.
+ *
+ * Both binaries print it: `kcal itinerary --format html` and kcald's
+ * briefing page (briefing.c), which adds the links to subscribe to the
+ * matching feed.  kcald serves it with a Content-Security-Policy that
+ * allows no script and only this one style sheet, by its hash
+ * (ITIN_HTML_CSS_SHA256, checked by tests/e2e/test-briefing.sh): change
+ * the CSS and the hash goes with it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "itinerary.h"
+#include "itinerary-html.h"
 #include "xmalloc.h"
 
-static const char css[] =
+const char itin_html_css[] =
 "body{font-family:\"Noto Sans\",\"Helvetica Neue\",Arial,sans-serif;"
 "margin:2em;color:#111;line-height:1.35}\n"
 "h1{font-size:1.6em;margin:0 0 .3em}\n"
@@ -27,8 +34,9 @@ static const char css[] =
 ".mark{font-size:.8em;font-weight:bold;text-transform:uppercase}\n"
 "td.time{white-space:nowrap}\n"
 "@media print{body{margin:0;font-size:10pt}"
-"section.day{break-before:page;page-break-before:always}"
-"tr{break-inside:avoid;page-break-inside:avoid}}\n";
+"div.day{break-before:page;page-break-before:always}"
+"tr{break-inside:avoid;page-break-inside:avoid}"
+".subscribe{display:none}}\n";
 
 /* Text as HTML (and XML): the five special characters escaped. */
 static void
@@ -68,8 +76,8 @@ header(FILE *fp, json_t *res)
 	    "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\"/>\n<title>", fp);
 	esc(fp, itin_str(v, "summary"));
-	fprintf(fp, " - itinerary</title>\n<style>\n%s</style>\n</head>\n"
-	    "<body>\n<header>\n", css);
+	fprintf(fp, " - itinerary</title>\n<style>%s</style>\n</head>\n"
+	    "<body>\n<div class=\"head\">\n", itin_html_css);
 	elem(fp, "h1", NULL, itin_str(v, "summary"));
 	fputs("\n<p class=\"meta\">", fp);
 	esc(fp, dates);
@@ -87,7 +95,7 @@ header(FILE *fp, json_t *res)
 	esc(fp, itin_str(v, "status"));
 	fputs(". Times are in the venue's zone; home is ", fp);
 	esc(fp, itin_str(res, "home_tz"));
-	fputs(".</p>\n</header>\n", fp);
+	fputs(".</p>\n</div>\n", fp);
 }
 
 static void
@@ -98,7 +106,7 @@ delegations(FILE *fp, json_t *res)
 
 	if (json_array_size(json_object_get(res, "delegations")) == 0)
 		return;
-	fputs("<section class=\"delegations\">\n<h2>Delegations</h2>\n"
+	fputs("<div class=\"delegations\">\n<h2>Delegations</h2>\n"
 	    "<table>\n<thead><tr><th>Country</th><th>Precedence</th>"
 	    "<th>Name</th><th>Role</th></tr></thead>\n<tbody>\n", fp);
 	json_array_foreach(json_object_get(res, "delegations"), i, d) {
@@ -118,7 +126,7 @@ delegations(FILE *fp, json_t *res)
 			fputs("</tr>\n", fp);
 		}
 	}
-	fputs("</tbody>\n</table>\n</section>\n", fp);
+	fputs("</tbody>\n</table>\n</div>\n", fp);
 }
 
 static void
@@ -176,7 +184,7 @@ day(FILE *fp, json_t *res, json_t *d)
 	char	*title;
 
 	xasprintf(&title, "%s %s", itin_str(d, "weekday"), itin_str(d, "date"));
-	fputs("<section class=\"day\">\n", fp);
+	fputs("<div class=\"day\">\n", fp);
 	elem(fp, "h2", NULL, title);
 	free(title);
 	fprintf(fp, "\n<table>\n<thead><tr><th>Time</th><th>Home (");
@@ -191,7 +199,7 @@ day(FILE *fp, json_t *res, json_t *d)
 		json_array_foreach(json_object_get(g, "items"), k, it)
 			item(fp, res, it);
 	}
-	fputs("</tbody>\n</table>\n</section>\n", fp);
+	fputs("</tbody>\n</table>\n</div>\n", fp);
 }
 
 static void
@@ -203,7 +211,7 @@ context(FILE *fp, json_t *res)
 
 	if (json_array_size(json_object_get(res, "context")) == 0)
 		return;
-	fputs("<section class=\"context\">\n<h2>Context</h2>\n"
+	fputs("<div class=\"context\">\n<h2>Context</h2>\n"
 	    "<p>Tracked events during the visit:</p>\n<ul>\n", fp);
 	json_array_foreach(json_object_get(res, "context"), i, c) {
 		loc = itin_local_span(c);
@@ -221,16 +229,40 @@ context(FILE *fp, json_t *res)
 		    ", tentative)</li>\n" : ")</li>\n", fp);
 		free(loc);
 	}
-	fputs("</ul>\n</section>\n", fp);
+	fputs("</ul>\n</div>\n", fp);
+}
+
+/*
+ * The links to the matching feed.  Not printed (the URL is the audience's
+ * key; a paper briefing left on a table should not hand it on).
+ */
+static void
+subscribe(FILE *fp, const struct itin_html_links *l)
+{
+	fputs("<p class=\"subscribe\">Keep this programme in your calendar: "
+	    "<a href=\"", fp);
+	esc(fp, l->webcal);
+	fputs("\">subscribe</a> (or add <a href=\"", fp);
+	esc(fp, l->ics);
+	fputs("\">", fp);
+	esc(fp, l->ics);
+	fputs("</a> as a calendar by URL)", fp);
+	if (l->note != NULL) {
+		fputs("; ", fp);
+		esc(fp, l->note);
+	}
+	fputs(".</p>\n", fp);
 }
 
 void
-itin_html(FILE *fp, json_t *res)
+itin_html(FILE *fp, json_t *res, const struct itin_html_links *links)
 {
 	json_t	*d;
 	size_t	 i;
 
 	header(fp, res);
+	if (links != NULL)
+		subscribe(fp, links);
 	delegations(fp, res);
 	json_array_foreach(json_object_get(res, "days"), i, d)
 		day(fp, res, d);
