@@ -34,6 +34,7 @@ struct store {
 
 int		 store_access_init(struct store *, char **);
 int		 store_redact(struct store *, const char *, char **);
+int		 store_redact_in_place(struct store *, char **);
 int		 store_count_visible(struct store *, const char *, int64_t *);
 void		 store_hide_refs(struct store *, struct event *);
 sqlite3_stmt	*store_stmt(struct store *, const char *, char **);

@@ -259,7 +259,6 @@ store_remind_event(struct store *st, const char *uid, char **ical,
     int64_t *next, char **cause)
 {
 	sqlite3_stmt	*s = stmt(st, sql_load, cause);
-	char		*text;
 	int		 rc;
 
 	*ical = NULL;
@@ -280,16 +279,7 @@ store_remind_event(struct store *st, const char *uid, char **ical,
 		return -1;
 	}
 	/* As the reader's clearance may see it (store-access.c). */
-	if (store_redact(st, *ical, &text) != 0) {
-		free(*ical);
-		*ical = NULL;
-		return STORE_NOT_FOUND;
-	}
-	if (text != NULL) {
-		free(*ical);
-		*ical = text;
-	}
-	return 0;
+	return store_redact_in_place(st, ical);
 }
 
 int

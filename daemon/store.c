@@ -697,9 +697,12 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 	return store_commit(st, cause);
 }
 
-/* *ical as the reader's clearance may see it (store-access.c). */
-static int
-redacted(struct store *st, char **ical)
+/*
+ * *ical as the reader's clearance may see it (store-access.c), in place:
+ * 0, or STORE_NOT_FOUND (and *ical freed) when it may see none of it.
+ */
+int
+store_redact_in_place(struct store *st, char **ical)
 {
 	char	*text;
 
@@ -731,7 +734,7 @@ store_get(struct store *st, const char *uid, char **ical, char **cause)
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	if (rc == SQLITE_ROW)
-		return redacted(st, ical);
+		return store_redact_in_place(st, ical);
 	return rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
 }
 

@@ -114,6 +114,16 @@ free_port() {
 # have TOOL: is it installed?  (Use skip, never pass, when it is not.)
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# wait_for SECONDS CMD...: poll (0.2 s) until CMD succeeds.
+wait_for() {
+	_n=$(($1 * 5)); shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2; _n=$((_n - 1))
+	done
+	return 1
+}
+
 # jget JSON FILTER: a field with jq (jq is a test dependency).
 jget() { printf '%s\n' "$1" | jq -r "$2"; }
 

@@ -34,15 +34,6 @@ chmod +x "$T/hook.sh"
 : >"$T/hook.log"
 printf 'notify_cmd = %s\nnotify_timeout = 20s\n' "$T/hook.sh" >"$T/kcald.conf"
 
-# wait_for SECONDS CMD...: poll (0.2 s) until CMD succeeds.
-wait_for() {
-	_n=$(($1 * 5)); shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2; _n=$((_n - 1))
-	done
-	return 1
-}
 # runs P: hook runs for the burst P; unique P: its distinct UIDs;
 # retries P: its runs with KCAL_RETRY=1.
 runs() { grep -c "^$1-" "$T/hook.log"; }

@@ -14,14 +14,6 @@ PY=/usr/bin/python3
 SRV=''
 trap 'kill $SRV 2>/dev/null; _cleanup' EXIT
 
-wait_for() {
-	_n=$(($1 * 5)); shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2; _n=$((_n - 1))
-	done
-	return 1
-}
 count() { ls "$1" 2>/dev/null | wc -l | tr -d ' '; }
 spooled() { [ "$(count "$T/spool")" -ge 1 ]; }
 

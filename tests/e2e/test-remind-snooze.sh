@@ -11,14 +11,6 @@
 W1=''
 trap 'kill $W1 2>/dev/null; _cleanup' EXIT
 
-wait_for() {
-	_n=$(($1 * 5)); shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2; _n=$((_n - 1))
-	done
-	return 1
-}
 lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
 has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
 # befores UID: the "before" of each upcoming reminder of UID, in order.

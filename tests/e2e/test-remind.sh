@@ -30,15 +30,6 @@ notify_cmd = $T/hook.sh
 notify_timeout = 2s
 EOF
 
-# wait_for SECONDS CMD...: poll (0.2 s) until CMD succeeds.
-wait_for() {
-	_n=$(($1 * 5)); shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2; _n=$((_n - 1))
-	done
-	return 1
-}
 # lines PATTERN FILE: how many lines match (grep -F).
 lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
 has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
