@@ -134,6 +134,7 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 	 */
 	clearance = store_set_clearance(srv->store, c != NULL ?
 	    server_client_clearance(c) : ACCESS_CLASS_CONFIDENTIAL);
+	ical_budget_begin();	/* what its expansions may cost (ical.c) */
 	result = ce->exec(&ctx);
 	store_set_clearance(srv->store, clearance);
 	if (result == NULL) {

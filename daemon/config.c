@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "feed.h"
+#include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"
 #include "remind.h"
@@ -25,6 +26,7 @@ config_new(void)
 	cfg->max_clients = 256;
 	cfg->idle_timeout = 3600;
 	cfg->max_occurrences = 5000;
+	cfg->max_yearly_occurrences = ICAL_MAX_YEARLY;
 	cfg->log_level = xstrdup("info");
 	cfg->max_output = 16 * 1024 * 1024;
 	cfg->max_import_size = 4 * 1024 * 1024;
@@ -236,6 +238,12 @@ config_set(struct config *cfg, const char *key, const char *v, char **cause)
 		if (set_num(key, v, 86400 * 30, &n, cause) != 0)
 			return -1;
 		cfg->idle_timeout = (unsigned)n;
+		return 0;
+	}
+	if (strcmp(key, "max_yearly_occurrences") == 0) {
+		if (set_num(key, v, 100000000, &n, cause) != 0)
+			return -1;
+		cfg->max_yearly_occurrences = n ? (size_t)n : 1;
 		return 0;
 	}
 	if (strcmp(key, "max_occurrences") == 0) {

@@ -781,6 +781,7 @@ build(struct server *srv, struct feed_entry *fe, int64_t now, int64_t day,
 	char			*body, *gz;
 	size_t			 len, npiece;
 
+	ical_budget_begin();	/* one build, one budget (ical.c) */
 	if ((body = render(srv, &fe->def, fe->cache, day, &len,
 	    cause)) == NULL)
 		return -1;

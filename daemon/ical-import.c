@@ -1309,7 +1309,7 @@ one_record(struct imp *im, size_t lo, size_t hi)
 		}
 		r.text = component_text(cal);
 		icalcomponent_free(cal);
-		rc = ical_extract(r.text, im->o->home, &r.ev, &why);
+		rc = ical_extract_new(r.text, im->o->home, &r.ev, &why);
 	}
 	free_members(m, n);
 	if (rc != 0) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <libical/ical.h>
 
@@ -28,6 +29,8 @@
 #define X_END_CITY	"X-KCAL-END-CITY"
 #define X_ANCHOR	"X-KCAL-ANCHOR"		/* anchor.h */
 #define X_ANCHOR_OFFSET	"X-KCAL-ANCHOR-OFFSET"	/* a DURATION, e.g. -PT15M */
+
+static int	check_new(icalcomponent *, const struct event *, char **);
 
 static void
 remove_all(icalcomponent *c, icalproperty_kind kind)
@@ -108,6 +111,20 @@ local_tt(const struct when *w, int is_date)
 		snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02d", w->year,
 		    w->mon, w->day, w->hour, w->min, w->sec);
 	return icaltime_from_string(buf);
+}
+
+/*
+ * A date or date-time's fields as seconds since 1970-01-01T00:00 of its
+ * own clock (the instant, for a UTC time), in 64 bits: libical's
+ * icaltime_as_timet() answers -1 before 1902 and after 9999.
+ */
+static int64_t
+tt_secs(struct icaltimetype tt)
+{
+	int64_t	s = days_from_civil(tt.year, tt.month, tt.day) * 86400;
+
+	return tt.is_date ? s : s + tt.hour * 3600 + tt.minute * 60 +
+	    tt.second;
 }
 
 static struct icaltimetype
@@ -570,6 +587,19 @@ parse_vevent(const char *text, icalcomponent **root, char **cause)
 	return c;
 }
 
+/*
+ * A DURATION in seconds, in 64 bits (icaldurationtype_as_int() is an int:
+ * P99999999W wrapped round to a negative length).
+ */
+static int64_t
+dur_secs(struct icaldurationtype d)
+{
+	int64_t	s = ((((int64_t)d.weeks * 7 + d.days) * 24 + d.hours) * 60 +
+		    d.minutes) * 60 + d.seconds;
+
+	return d.is_neg ? -s : s;
+}
+
 /* Read a DTSTART/DTEND: its instant, its zone, whether it is a date. */
 static int
 read_time(icalproperty *p, struct icaltimetype tt, const char *datetz,
@@ -584,7 +614,7 @@ read_time(icalproperty *p, struct icaltimetype tt, const char *datetz,
 	if (icaltime_is_utc(tt) && !tt.is_date) {
 		/* A UTC time; its event's zone may be given by X-KCAL-TZ. */
 		tz = datetz ? datetz : "UTC";
-		*t = (int64_t)icaltime_as_timet(tt);
+		*t = tt_secs(tt);
 		*tzout = xstrdup(tz);
 		return 0;
 	} else if (tt.is_date)
@@ -635,7 +665,7 @@ extract_times(icalcomponent *c, const char *home, struct event *ev,
 		else
 			free(etz);
 	} else if (pd != NULL) {
-		int secs = icaldurationtype_as_int(icalproperty_get_duration(pd));
+		int64_t secs = dur_secs(icalproperty_get_duration(pd));
 		ev->end = ev->all_day && secs % 86400 == 0 ?
 		    add_days(ev->tz, ev->start, secs / 86400) : ev->start + secs;
 	} else
@@ -723,7 +753,7 @@ extract_reminders(icalcomponent *c, struct event *ev)
 			    icaltimezone_get_utc_timezone());
 			continue;
 		}
-		before = -icaldurationtype_as_int(tr.duration);
+		before = -dur_secs(tr.duration);
 		rel = icalproperty_get_first_parameter(t, ICAL_RELATED_PARAMETER);
 		if (rel && icalparameter_get_related(rel) == ICAL_RELATED_END)
 			before -= ev->end - ev->start;
@@ -788,11 +818,10 @@ extract_misc(icalcomponent *c, struct event *ev)
 	if ((p = icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY)))
 		ev->sequence = icalproperty_get_sequence(p);
 	if ((p = icalcomponent_get_first_property(c, ICAL_CREATED_PROPERTY)))
-		ev->created = icaltime_as_timet(icalproperty_get_created(p));
+		ev->created = tt_secs(icalproperty_get_created(p));
 	if ((p = icalcomponent_get_first_property(c,
 	    ICAL_LASTMODIFIED_PROPERTY)))
-		ev->last_modified = icaltime_as_timet(
-		    icalproperty_get_lastmodified(p));
+		ev->last_modified = tt_secs(icalproperty_get_lastmodified(p));
 	else
 		ev->last_modified = ev->created;
 }
@@ -865,12 +894,41 @@ extract_from(icalcomponent *c, const char *home, struct event *ev,
 	return 0;
 }
 
-/* The same from a VEVENT already parsed (ical-serialize.h). */
+/* extract_from() for a new or changed event: what add and import accept. */
+static int
+extract_new(icalcomponent *c, const char *home, struct event *ev,
+    char **cause)
+{
+	if (extract_from(c, home, ev, cause) != 0)
+		return -1;
+	if (check_new(c, ev, cause) != 0) {
+		event_clear(ev);
+		return -1;
+	}
+	return 0;
+}
+
+/* The same from a VEVENT already parsed (ical-serialize.h), to import. */
 int
 ical_extract_component(icalcomponent *c, const char *home, struct event *ev,
     char **cause)
 {
-	return extract_from(c, home, ev, cause);
+	return extract_new(c, home, ev, cause);
+}
+
+/* ical_extract() for a record to import: the same checks as add. */
+int
+ical_extract_new(const char *text, const char *home, struct event *ev,
+    char **cause)
+{
+	icalcomponent	*root, *c;
+	int		 rc;
+
+	if ((c = parse_vevent(text, &root, cause)) == NULL)
+		return -1;
+	rc = extract_new(c, home, ev, cause);
+	icalcomponent_free(root);
+	return rc;
 }
 
 /*
@@ -1043,7 +1101,7 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 	stamp(c, ICAL_DTSTAMP_PROPERTY, now);
 	stamp(c, ICAL_LASTMODIFIED_PROPERTY, now);
 	*text = ical_serialize(root);
-	rc = extract_from(c, home, out, cause);
+	rc = extract_new(c, home, out, cause);
 	if (rc != 0) {
 		free(*text);
 		*text = NULL;
@@ -1202,67 +1260,422 @@ emit(struct expand *x, int64_t t)
 }
 
 /*
- * A rule without COUNT can start at the window instead of at DTSTART
- * (less a day and the event's length, so that an occurrence under way is
- * not missed): a minutely rule from 2020 then costs nothing in 2026.
+ * The cost of expanding a rule.  libical's iterator walks candidate times
+ * at the rule's FREQ (every second of FREQ=SECONDLY, every day of a
+ * FREQ=DAILY) and filters them with the BY* parts coarser than FREQ, or
+ * builds each period's set from the BY* parts finer than FREQ (a YEARLY
+ * rule with BYHOUR, BYMINUTE and BYSECOND builds up to 31 million times a
+ * year), and one icalrecur_iterator_next() call walks as many candidates as
+ * it takes to find a match: a FREQ=HOURLY rule for 30 February walked
+ * 4.9 million of them (18 s) in one call.  So:
+ *
+ *  - rule_rate() bounds the candidates a rule walks in a year, from its
+ *    FREQ, INTERVAL and the sizes of its BY* lists; add and import refuse
+ *    a rule above max_yearly_occurrences (ical_rules_check);
+ *  - the walk (walk_rrule) hands libical one chunk of the series at a
+ *    time, its UNTIL set to the chunk's end, so that no call can walk past
+ *    it, and counts COUNT itself;
+ *  - every request has a budget of steps (candidates walked, occurrences
+ *    made) and of time, checked inside the walk between chunks and after
+ *    every occurrence: a walk that runs out stops and says it was cut
+ *    short, so the reply says "truncated".
  */
-static void
-skip_ahead(struct expand *x, icalrecur_iterator *it,
-    const struct icalrecurrencetype *r)
-{
-	const struct event	*ev = x->ev;
-	int64_t			 at;
-	struct when		 w;
+#define YEAR_SECS	(366 * 86400LL)
+#define CHUNK_STEPS	4000		/* candidates in one chunk, at most */
+#define OCC_STEPS	20		/* an occurrence costs what 20 candidates do */
 
-	if (r->count != 0 || x->from == INT64_MIN)
-		return;
-	at = x->from - (ev->end - ev->start) - 86400;
-	if (at <= ev->start)
-		return;
-	tz_local(ev->tz, at, &w);
-	if (!icaltime_is_null_time(r->until) &&
-	    icaltime_compare(local_tt(&w, ev->all_day), r->until) >= 0)
-		return;		/* past UNTIL: the walk ends soon anyway */
-	icalrecur_iterator_set_start(it, local_tt(&w, ev->all_day));
+static _Thread_local int64_t	budget_steps = ICAL_BUDGET_STEPS;
+static _Thread_local int64_t	budget_deadline;	/* ms, 0: none */
+static size_t			max_yearly = ICAL_MAX_YEARLY;
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Walk one RRULE in the event's own zone (wall-clock times, then instants). */
+/* A new request: a full budget (ICAL_BUDGET_STEPS, ICAL_BUDGET_MS). */
+void
+ical_budget_begin(void)
+{
+	budget_steps = ICAL_BUDGET_STEPS;
+	budget_deadline = now_ms() + ICAL_BUDGET_MS;
+}
+
+/* Has the current request's budget run out? */
+int
+ical_budget_spent(void)
+{
+	return budget_steps <= 0 ||
+	    (budget_deadline != 0 && now_ms() > budget_deadline);
+}
+
+static int
+spend(int64_t steps)
+{
+	budget_steps -= steps;
+	return ical_budget_spent();
+}
+
+void
+ical_set_max_yearly(size_t n)
+{
+	max_yearly = n ? n : 1;
+}
+
+static size_t
+by_len(const short *v, size_t size)
+{
+	size_t	n = 0;
+
+	while (n < size && v[n] != ICAL_RECURRENCE_ARRAY_MAX)
+		n++;
+	return n;
+}
+
+#define BY_LEN(r, f)	by_len((r)->f, sizeof (r)->f / sizeof (r)->f[0])
+
+/* Candidate days in one period of a WEEKLY, MONTHLY or YEARLY rule. */
+static double
+period_days(const struct icalrecurrencetype *r)
+{
+	double	nmon = (double)BY_LEN(r, by_month), nmd = (double)BY_LEN(r,
+		    by_month_day), nday = (double)BY_LEN(r, by_day), d;
+
+	if (r->freq == ICAL_WEEKLY_RECURRENCE)
+		return nday ? nday : 1;
+	if (r->freq == ICAL_MONTHLY_RECURRENCE)
+		return nmd ? nmd : nday ? nday * 5 : 1;
+	d = BY_LEN(r, by_year_day) + BY_LEN(r, by_week_no) * 7;
+	if (nmd)
+		d += nmd * (nmon ? nmon : 12);
+	else if (nday)
+		d += nday * (nmon ? 5 * nmon : 53);
+	else if (nmon)
+		d += nmon;
+	return d > 366 ? 366 : d ? d : 1;
+}
+
+/*
+ * An upper bound on the candidate times a rule walks in a year (libical's
+ * expand_map: the BY* parts finer than FREQ multiply, the coarser filter).
+ */
+static double
+rule_rate(const struct icalrecurrencetype *r)
+{
+	double	nh = (double)BY_LEN(r, by_hour), nm = (double)BY_LEN(r,
+		    by_minute), ns = (double)BY_LEN(r, by_second);
+	double	iv = r->interval > 1 ? r->interval : 1;
+
+	nh = nh ? nh : 1; nm = nm ? nm : 1; ns = ns ? ns : 1;
+	switch (r->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+		return YEAR_SECS / iv;
+	case ICAL_MINUTELY_RECURRENCE:
+		return YEAR_SECS / 60 / iv * ns;
+	case ICAL_HOURLY_RECURRENCE:
+		return YEAR_SECS / 3600 / iv * nm * ns;
+	case ICAL_DAILY_RECURRENCE:
+		return 366 / iv * nh * nm * ns;
+	case ICAL_WEEKLY_RECURRENCE:
+		return 53 / iv * period_days(r) * nh * nm * ns;
+	case ICAL_MONTHLY_RECURRENCE:
+		return 12 / iv * period_days(r) * nh * nm * ns;
+	default:
+		return (iv > 1 ? 1 / iv : 1) * period_days(r) * nh * nm * ns;
+	}
+}
+
+/* Does a BY* part coarser than FREQ filter the candidates? */
+static int
+rule_filters(const struct icalrecurrencetype *r)
+{
+	int	f = r->freq;
+
+	return BY_LEN(r, by_month) > 0 ||
+	    (f < ICAL_MONTHLY_RECURRENCE && BY_LEN(r, by_month_day) > 0) ||
+	    (f < ICAL_WEEKLY_RECURRENCE && BY_LEN(r, by_day) > 0) ||
+	    (f < ICAL_DAILY_RECURRENCE && BY_LEN(r, by_hour) > 0) ||
+	    (f < ICAL_HOURLY_RECURRENCE && BY_LEN(r, by_minute) > 0) ||
+	    (f < ICAL_MINUTELY_RECURRENCE && BY_LEN(r, by_second) > 0) ||
+	    BY_LEN(r, by_year_day) > 0 || BY_LEN(r, by_week_no) > 0;
+}
+
+/* A BYMONTHDAY that no month of the rule has (30 February): never. */
+static int
+rule_never(const struct icalrecurrencetype *r)
+{
+	static const int mdays[] = { 31,29,31,30,31,30,31,31,30,31,30,31 };
+	size_t	nmon = BY_LEN(r, by_month), nmd = BY_LEN(r, by_month_day);
+
+	if (nmd == 0 || BY_LEN(r, by_year_day) || BY_LEN(r, by_week_no) ||
+	    r->rscale != NULL)
+		return 0;
+	for (size_t i = 0; i < nmd; i++)
+		for (size_t j = 0; j < (nmon ? nmon : 12); j++) {
+			int m = nmon ? icalrecurrencetype_month_month(
+			    r->by_month[j]) : (int)j + 1;
+			if (m >= 1 && m <= 12 &&
+			    abs(r->by_month_day[i]) <= mdays[m - 1])
+				return 0;
+		}
+	return 1;
+}
+
+/* A rule as a message quotes it: its first 60 bytes. */
+static char *
+rule_text(const struct icalrecurrencetype *r)
+{
+	char	*s = icalrecurrencetype_as_string_r(
+		    (struct icalrecurrencetype *)r), *out;
+
+	if (s != NULL && strlen(s) > 60)
+		xasprintf(&out, "%.57s...", s);
+	else
+		out = xstrdup(s ? s : "");
+	icalmemory_free_buffer(s);
+	return out;
+}
+
+/*
+ * Is one RRULE (of an event starting at start) one kcald will expand?
+ * Not when it may walk more than max_yearly_occurrences candidates in a
+ * year: a COUNT or an UNTIL bounds that only when nothing filters.
+ */
+static int
+rule_check(const struct icalrecurrencetype *r, int64_t start, char **cause)
+{
+	double	 rate = rule_rate(r), n = rate;
+	char	*s;
+
+	if (rule_never(r)) {
+		s = rule_text(r);
+		xasprintf(cause, "the recurrence rule %s never occurs (no month "
+		    "it names has that day)", s);
+		free(s);
+		return -1;
+	}
+	if (!rule_filters(r) && r->count > 0 && r->count < n)
+		n = r->count;
+	if (!icaltime_is_null_time(r->until) && !rule_filters(r)) {
+		double span = (double)(tt_secs(r->until) - start) / YEAR_SECS;
+		if (span < 1 && rate * (span > 0 ? span : 0) + 1 < n)
+			n = rate * (span > 0 ? span : 0) + 1;
+	}
+	if (n <= (double)max_yearly)
+		return 0;
+	s = rule_text(r);
+	xasprintf(cause, "the recurrence rule %s is too dense to expand: it may "
+	    "walk %.0f times a year, and kcald walks at most %zu "
+	    "(max_yearly_occurrences); use a coarser FREQ (FREQ=DAILY;BYHOUR=9, "
+	    "not FREQ=MINUTELY;BYHOUR=9;BYMINUTE=0), fewer BY* values or a "
+	    "COUNT", s, rate, max_yearly);
+	free(s);
+	return -1;
+}
+
+/* A year of instant t in zone tz inside the years kcal keeps? */
+static int
+check_year(const char *what, const char *tz, int64_t t, char **cause)
+{
+	struct when	w;
+
+	tz_local(tz, t, &w);
+	if (w.year >= ICAL_YEAR_MIN && w.year <= ICAL_YEAR_MAX)
+		return 0;
+	xasprintf(cause, "the event %s in the year %d; kcal keeps events in "
+	    "the years %d to %d", what, w.year, ICAL_YEAR_MIN, ICAL_YEAR_MAX);
+	return -1;
+}
+
+/*
+ * What add, update and import check beyond reading an event: its times
+ * inside the years kcal keeps (ICAL_YEAR_MIN..MAX: the Gregorian calendar
+ * in full, to the last year libical's recurrence iterator reaches), and
+ * every RRULE one kcald will expand (rule_check).
+ */
+static int
+check_new(icalcomponent *c, const struct event *ev, char **cause)
+{
+	icalproperty			*p;
+	struct icalrecurrencetype	 r;
+
+	if (check_year("starts", ev->tz, ev->start, cause) != 0 ||
+	    check_year("ends", ev->end_tz ? ev->end_tz : ev->tz,
+	    ev->end > ev->start ? ev->end - 1 : ev->end, cause) != 0)
+		return -1;
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+		r = icalproperty_get_rrule(p);
+		if (rule_check(&r, ev->start, cause) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The start of the day of wall-clock seconds s. */
+static int64_t
+floor_day(int64_t s)
+{
+	return (s / 86400 - (s % 86400 < 0)) * 86400;
+}
+
+static struct icaltimetype
+wall_tt(int64_t secs, int is_date)
+{
+	struct when	w;
+	int64_t		days = secs / 86400 - (secs % 86400 < 0);
+
+	memset(&w, 0, sizeof w);
+	civil_from_days(days, &w.year, &w.mon, &w.day);
+	secs -= days * 86400;
+	w.hour = (int)(secs / 3600);
+	w.min = (int)(secs / 60 % 60);
+	w.sec = (int)(secs % 60);
+	return local_tt(&w, is_date);
+}
+
+/* How far ahead one chunk reaches: about CHUNK_STEPS candidates. */
+static int64_t
+chunk_secs(double rate, int is_date)
+{
+	double	s = CHUNK_STEPS / (rate > 1 ? rate : 1) * YEAR_SECS;
+
+	if (s > 100 * YEAR_SECS)
+		s = 100 * YEAR_SECS;
+	if (s < (is_date ? 86400 : 3600))
+		s = is_date ? 86400 : 3600;
+	return is_date ? (int64_t)s / 86400 * 86400 : (int64_t)s;
+}
+
+/* Report one instance of the rule at wall-clock time next: 1 = stop. */
+static int
+walk_one(struct expand *x, struct icaltimetype next)
+{
+	struct when	w;
+	int64_t		t;
+
+	memset(&w, 0, sizeof w);
+	w.kind = next.is_date ? WHEN_DATE : WHEN_LOCAL;
+	w.year = next.year; w.mon = next.month; w.day = next.day;
+	w.hour = next.hour; w.min = next.minute; w.sec = next.second;
+	if (tz_to_utc(x->ev->tz, &w, 0, &t, NULL) != 0)
+		return 0;
+	if (t >= x->to)
+		return 2;
+	return emit(x, t);
+}
+
+/*
+ * An iterator for rule r of DTSTART dt that starts at wall-clock second
+ * *pos.  libical's icalrecur_iterator_set_start() aligns an HOURLY,
+ * MINUTELY or SECONDLY INTERVAL by the hour (minute, second) of the day
+ * alone (INTERVAL=5 from 00:00 would start the next day at 00:00, not
+ * 01:00), so those start at the rule's next candidate as their own
+ * DTSTART: the same series from there on, as their BY* defaults come from
+ * the minute and second, which whole steps keep.
+ */
+static icalrecur_iterator *
+chunk_iterator(const struct icalrecurrencetype *r, struct icaltimetype dt,
+    int64_t *pos)
+{
+	icalrecur_iterator	*it;
+	int64_t			 ds = tt_secs(dt), unit, k;
+
+	if (*pos <= ds)
+		return icalrecur_iterator_new(*r, dt);
+	if (r->freq < ICAL_DAILY_RECURRENCE) {
+		unit = r->freq == ICAL_HOURLY_RECURRENCE ? 3600 :
+		    r->freq == ICAL_MINUTELY_RECURRENCE ? 60 : 1;
+		unit *= r->interval > 1 ? r->interval : 1;
+		k = (*pos - ds + unit - 1) / unit;
+		*pos = ds + k * unit;
+		return icalrecur_iterator_new(*r, wall_tt(*pos, 0));
+	}
+	if ((it = icalrecur_iterator_new(*r, dt)) != NULL)
+		icalrecur_iterator_set_start(it, wall_tt(*pos, dt.is_date));
+	return it;
+}
+
+/*
+ * Walk one RRULE in the event's own zone (wall-clock times, then
+ * instants), a chunk at a time (see above).  A rule without COUNT starts
+ * at the window instead of at DTSTART (less a day and the event's length,
+ * so that an occurrence under way is not missed): a minutely rule from
+ * 2020 then costs nothing in 2026.  1 = stop (cut short, or cb said so).
+ */
 static int
 walk_rrule(struct expand *x, struct icalrecurrencetype r)
 {
 	const struct event	*ev = x->ev;
+	struct icalrecurrencetype c = r;
 	struct icaltimetype	 dt, next;
 	icalrecur_iterator	*it;
 	struct when		 w;
-	int64_t			 t;
-	int			 stop = 0;
-	unsigned		 guard = 0;
+	int64_t			 pos, until, end, last, n = 0, step;
+	double			 rate = rule_rate(&r);
+	int			 stop = 0, is_date = ev->all_day;
 
 	tz_local(ev->tz, ev->start, &w);
-	dt = local_tt(&w, ev->all_day);
-	if (!icaltime_is_null_time(r.until) && icaltime_is_utc(r.until) &&
-	    !ev->all_day) {
-		tz_local(ev->tz, icaltime_as_timet(r.until), &w);
-		r.until = local_tt(&w, 0);
+	dt = local_tt(&w, is_date);
+	pos = tt_secs(dt);
+	until = days_from_civil(ICAL_YEAR_MAX + 1, 1, 1) * 86400 - 1;
+	if (!icaltime_is_null_time(r.until)) {
+		if (icaltime_is_utc(r.until) && !is_date) {
+			tz_local(ev->tz, tt_secs(r.until), &w);
+			r.until = local_tt(&w, 0);
+		}
+		if (tt_secs(r.until) + (r.until.is_date ? 86399 : 0) < until)
+			until = tt_secs(r.until) + (r.until.is_date ? 86399 : 0);
 	}
-	if ((it = icalrecur_iterator_new(r, dt)) == NULL)
-		return 0;
-	skip_ahead(x, it, &r);
-	while (!stop && guard++ < 1000000) {
-		next = icalrecur_iterator_next(it);
-		if (icaltime_is_null_time(next))
-			break;
-		w.kind = next.is_date ? WHEN_DATE : WHEN_LOCAL;
-		w.year = next.year; w.mon = next.month; w.day = next.day;
-		w.hour = next.hour; w.min = next.minute; w.sec = next.second;
-		if (tz_to_utc(ev->tz, &w, 0, &t, NULL) != 0)
-			continue;
-		if (t >= x->to)
-			break;
-		stop = emit(x, t);
+	if (r.count == 0 && x->from != INT64_MIN) {
+		int64_t at = x->from - (ev->end - ev->start) - 86400;
+		if (at > ev->start) {
+			tz_local(ev->tz, at, &w);
+			if (tt_secs(local_tt(&w, 0)) > pos)
+				pos = tt_secs(local_tt(&w, 0));
+		}
 	}
-	icalrecur_iterator_free(it);
-	return stop;
+	if (is_date)
+		pos = floor_day(pos);
+	c.count = 0;
+	step = chunk_secs(rate, is_date);
+	if (rate > (double)max_yearly)
+		return 1;	/* stored before the limit: never walked */
+	while (!stop && pos <= until) {
+		if (spend(1))
+			return 1;
+		end = pos + step - 1 < until ? pos + step - 1 : until;
+		c.until = wall_tt(is_date ? floor_day(end) : end, is_date);
+		if ((it = chunk_iterator(&c, dt, &pos)) == NULL)
+			return 0;
+		last = pos;
+		while (!stop) {
+			next = icalrecur_iterator_next(it);
+			if (icaltime_is_null_time(next))
+				break;
+			last = tt_secs(next);
+			if (r.count > 0 && ++n > r.count) {
+				stop = 2;
+				break;
+			}
+			stop = walk_one(x, next);
+			if (!stop && spend(OCC_STEPS))
+				stop = 1;
+		}
+		icalrecur_iterator_free(it);
+		/* the candidates walked, by the share of the chunk gone */
+		if (!stop || stop == 2)
+			last = end;
+		if (spend((int64_t)(rate * (double)(last - pos + 1) /
+		    YEAR_SECS)) && !stop)
+			stop = 1;
+		pos = end + 1;
+	}
+	return stop == 1;
 }
 
 /* The overrides that follow the master in a record (ical-import.c). */
@@ -1319,6 +1732,12 @@ ical_expand_full(const char *text, const char *home, int64_t from,
 	size_t		 nrd, i;
 	int		 stop = 0;
 
+	/*
+	 * Work outside any request (no ical_budget_begin) still has a bound:
+	 * a new budget once the last one is long gone.
+	 */
+	if (budget_deadline == 0 || now_ms() > budget_deadline + 5000)
+		ical_budget_begin();
 	if ((c = parse_vevent(text, &root, cause)) == NULL)
 		return -1;
 	if (extract_from(c, home, &ev, cause) != 0) {

@@ -18,8 +18,30 @@
 int	ical_apply(const char *, const struct event_change *, const char *,
 	    int64_t, const char *, char **, struct event *, char **);
 int	ical_extract(const char *, const char *, struct event *, char **);
+int	ical_extract_new(const char *, const char *, struct event *, char **);
 int	ical_rrule_valid(const char *, char **);
 const char *ical_record_class(const char *);
+
+/*
+ * The years an event's times may fall in: the Gregorian calendar in full
+ * (libical's iterator reckons earlier dates Julian) to the last year its
+ * recurrence iterator reaches.
+ */
+#define ICAL_YEAR_MIN		1583
+#define ICAL_YEAR_MAX		2582
+
+/*
+ * What one request may spend expanding recurrences (ical.c, "The cost of
+ * expanding a rule"): steps (a candidate time walked is 1, an occurrence
+ * made 20) and milliseconds; and the default max_yearly_occurrences.
+ */
+#define ICAL_BUDGET_STEPS	400000
+#define ICAL_BUDGET_MS		1000
+#define ICAL_MAX_YEARLY		10000
+
+void	ical_budget_begin(void);
+int	ical_budget_spent(void);
+void	ical_set_max_yearly(size_t);
 
 /* One occurrence of a recurring event: its start and end instants. */
 typedef int (*ical_occ_cb)(void *, int64_t, int64_t);

@@ -32,6 +32,7 @@
 #include <libical/ical.h>
 
 #include "config.h"
+#include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"
 #include "remind.h"
@@ -118,6 +119,7 @@ load_config(char **cause)
 	}
 	if (config_finish(cfg, cause) != 0)
 		goto fail;
+	ical_set_max_yearly(cfg->max_yearly_occurrences);
 	return cfg;
 fail:
 	config_free(cfg);

@@ -47,7 +47,7 @@ when_valid_date(int y, int m, int d)
 	static const int mdays[] = { 31,28,31,30,31,30,31,31,30,31,30,31 };
 	int	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
 		return 0;
 	return d <= mdays[m - 1] + (m == 2 && leap);
 }

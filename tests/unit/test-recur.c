@@ -311,6 +311,11 @@ test_cap(void)
 	    "RRULE:FREQ=MINUTELY\r\n"));
 	struct occs	o;
 
+	/* Denser than max_yearly_occurrences: never walked, said cut. */
+	CHECK_INT(expand(endless, utc(2026, 1, 1, 0, 0), utc(2026, 1, 1, 0,
+	    10), 50, 0, &o), 1);
+	CHECK_INT(o.n, 0);
+	ical_set_max_yearly(600000);
 	/* An endless rule over an endless window stops at the cap. */
 	CHECK_INT(expand(endless, INT64_MIN, INT64_MAX, 50, 0, &o), 1);
 	CHECK_INT(o.n, 50);
@@ -319,6 +324,7 @@ test_cap(void)
 	CHECK_INT(expand(endless, utc(2026, 1, 1, 0, 0), utc(2026, 1, 1, 0,
 	    10), 50, 0, &o), 0);
 	CHECK_INT(o.n, 10);
+	ical_set_max_yearly(ICAL_MAX_YEARLY);
 }
 
 int
