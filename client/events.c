@@ -308,6 +308,21 @@ static const char list_help[] =
 "  --all                 include cancelled events\n"
 "  --format FORMAT       table (default), json or tsv\n";
 
+/* A cut list: by max_occurrences, or by kcald's expansion budget. */
+static void
+say_truncated(json_t *res)
+{
+	json_int_t	limit = json_integer_value(json_object_get(res, "limit"));
+
+	if (json_integer_value(json_object_get(res, "count")) >= limit)
+		fprintf(stderr, "kcal: only the first %lld shown (kcald's "
+		    "max_occurrences); narrow the window\n", (long long)limit);
+	else
+		fprintf(stderr, "kcal: the list is incomplete: a recurring "
+		    "event costs more to expand than kcald spends on one "
+		    "request; narrow the window\n");
+}
+
 int
 cmd_list(int argc, char **argv)
 {
@@ -368,10 +383,7 @@ cmd_list(int argc, char **argv)
 		out_table(stdout, json_object_get(res, "events"),
 		    out_color(stdout));
 		if (json_is_true(json_object_get(res, "truncated")))
-			fprintf(stderr, "kcal: only the first %lld shown "
-			    "(kcald's max_occurrences); narrow the window\n",
-			    (long long)json_integer_value(
-			    json_object_get(res, "limit")));
+			say_truncated(res);
 	}
 	json_decref(res);
 	json_decref(req);
