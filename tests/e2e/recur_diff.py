@@ -92,7 +92,7 @@ def check_years(naive):
 def expected(master, home_tz, years):
     rules = master.get("RRULE")
     rules = rules if isinstance(rules, list) else [rules] if rules else []
-    if "RRULE" in master and (not rules or None in rules):
+    if "RRULE" in master and (not rules or any(r is None for r in rules)):
         raise Skip("python-icalendar cannot read its RRULE")
     if any(k.upper() in ("RSCALE", "SKIP") for r in rules for k in r):
         raise Skip("RSCALE (RFC 7529): dateutil has no other calendars")
