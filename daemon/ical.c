@@ -1305,6 +1305,26 @@ ical_budget_begin(void)
 	budget_deadline = now_ms() + ICAL_BUDGET_MS;
 }
 
+/*
+ * Put the current budget aside in *b and begin a new one (for work that
+ * is bounded on its own, such as one series' occurrences index), then put
+ * it back.
+ */
+void
+ical_budget_push(struct ical_budget *b)
+{
+	b->steps = budget_steps;
+	b->deadline = budget_deadline;
+	ical_budget_begin();
+}
+
+void
+ical_budget_pop(const struct ical_budget *b)
+{
+	budget_steps = b->steps;
+	budget_deadline = b->deadline;
+}
+
 /* Has the current request's budget run out? */
 int
 ical_budget_spent(void)

@@ -35,11 +35,16 @@ const char *ical_record_class(const char *);
  * expanding a rule"): steps (a candidate time walked is 1, an occurrence
  * made 20) and milliseconds; and the default max_yearly_occurrences.
  */
-#define ICAL_BUDGET_STEPS	400000
+#define ICAL_BUDGET_STEPS	1000000
 #define ICAL_BUDGET_MS		1000
 #define ICAL_MAX_YEARLY		10000
 
+struct ical_budget {
+	int64_t		steps, deadline;
+};
 void	ical_budget_begin(void);
+void	ical_budget_push(struct ical_budget *);
+void	ical_budget_pop(const struct ical_budget *);
 int	ical_budget_spent(void);
 void	ical_set_max_yearly(size_t);
 

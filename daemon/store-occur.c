@@ -98,6 +98,7 @@ store_put_occurrences(struct store *st, const struct event *ev,
     const char *ical, char **cause)
 {
 	struct occ_put	 x = { st, NULL, ev->uid, NULL, 0 };
+	struct ical_budget saved;
 	sqlite3_stmt	*del, *until;
 	int64_t		 to = horizon(ev->start), from;
 	int		 rc;
@@ -112,8 +113,15 @@ store_put_occurrences(struct store *st, const struct event *ev,
 		return 0;
 	/* Overrides may move an occurrence before DTSTART: a year's margin. */
 	from = ev->start > INT64_MIN / 2 ? ev->start - 366 * 86400 : ev->start;
+	/*
+	 * A series' index has a budget of its own (ical.c): bounded by
+	 * OCC_MAX and by the density add and import allow, it must not be cut
+	 * short because the import writing it is large.
+	 */
+	ical_budget_push(&saved);
 	rc = ical_expand_full(ical, ev->tz, from, to, OCC_MAX, occ_add, &x,
 	    &x.why);
+	ical_budget_pop(&saved);
 	if (x.failed) {
 		if (cause != NULL)
 			*cause = x.why;

@@ -364,6 +364,7 @@ same_occs(struct store *st, const struct event *ev, const char *text,
 
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
+	ical_budget_begin();	/* each comparison a request of its own */
 	ra = store_expand(st, ev, text, HOME, from, to, max, occs_cb, &a, &why);
 	free(why);
 	why = NULL;
