@@ -31,7 +31,9 @@ for f in $files; do
 		case "$line" in
 		MATCH*) pass "${line#MATCH }" ;;
 		SKIP*) skip "${line#SKIP }" ;;
-		MISMATCH*) fail "${line#MISMATCH }" "$(sed -n '/^  only/p' "$T/diff.out")" ;;
+		MISMATCH*) fail "${line#MISMATCH }" "$(awk -v l="$line" \
+			'$0 == l { on = 1; next } on && /^  only/ { print; next } { on = 0 }' \
+			"$T/diff.out")" ;;
 		Traceback*) fail "$name: recur_diff.py crashed" "$(tail -5 "$T/diff.out")" ;;
 		esac
 	done < "$T/diff.out"
