@@ -6,7 +6,7 @@
 # prints the exact command to run and fails.
 what=${1:-test}
 build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev tzdata"
-test_pkgs="python3 python3-icalendar curl jq socat groff-base vdirsyncer khal nodejs npm sqlite3 chromium libxml2-utils poppler-utils"
+test_pkgs="python3 python3-icalendar python3-dateutil curl jq socat groff-base vdirsyncer khal nodejs npm sqlite3 chromium libxml2-utils poppler-utils"
 
 missing=""
 need() {	# package, test command
@@ -25,6 +25,8 @@ need tzdata test -e /usr/share/zoneinfo/Asia/Seoul
 if [ "$what" = test ]; then
 	need python3 test -x /usr/bin/python3
 	need python3-icalendar /usr/bin/python3 -c 'import icalendar'
+	# test-recur-diff.sh: expansion against dateutil's rrule
+	need python3-dateutil /usr/bin/python3 -c 'import dateutil.rrule'
 	need curl command -v curl
 	need jq command -v jq
 	need socat command -v socat

@@ -3,8 +3,10 @@
  * (line checks, libical parsing, validation and repair, grouping into
  * records, exactly what the import command runs), then for every record
  * the store's view of it (ical_extract) and an edit of it (ical_apply), as
- * a later "kcal edit" would do.  Anything may be refused; nothing may
- * crash, leak or read out of bounds.
+ * a later "kcal edit" would do, and its occurrences over four years as a
+ * list would expand them (within one request's budget, ical.c).  Anything
+ * may be refused; nothing may crash, leak or read out of bounds, and no
+ * expansion may run past its budget.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +20,29 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+static int
+occ_cb(void *arg, const struct ical_occ *oc)
+{
+	(void)oc;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* Expand a record as a list would: bounded by the budget, not by luck. */
+static void
+expand_record(const struct ical_record *r)
+{
+	size_t	 n = 0;
+	char	*why = NULL;
+
+	if (r->ev.rrule == NULL)
+		return;
+	ical_budget_begin();
+	ical_expand_full(r->text, "Asia/Seoul", NOW - 366 * 86400LL,
+	    NOW + 3 * 366 * 86400LL, 2000, occ_cb, &n, &why);
+	free(why);
+}
+
 static void
 each_record(const struct ical_record *r)
 {
@@ -29,6 +54,7 @@ each_record(const struct ical_record *r)
 		event_clear(&ev);
 	free(why);
 	why = NULL;
+	expand_record(r);
 	event_change_init(&ch);
 	ch.summary = "Renamed by the fuzzer";
 	ch.location = "Great Hall of the People, Beijing";
