@@ -1463,12 +1463,28 @@ rule_text(const struct icalrecurrencetype *r)
 /*
  * Is one RRULE (of an event starting at start) one kcald will expand?
  * Not when it may walk more than max_yearly_occurrences candidates in a
- * year: a COUNT or an UNTIL bounds that only when nothing filters.
+ * year (rule_density: a COUNT or an UNTIL bounds that only when nothing
+ * filters).
  */
+static double
+rule_density(const struct icalrecurrencetype *r, int64_t start)
+{
+	double	rate = rule_rate(r), n = rate, span;
+
+	if (!rule_filters(r) && r->count > 0 && r->count < n)
+		n = r->count;
+	if (!icaltime_is_null_time(r->until) && !rule_filters(r)) {
+		span = (double)(tt_secs(r->until) - start) / YEAR_SECS;
+		if (span < 1 && rate * (span > 0 ? span : 0) + 1 < n)
+			n = rate * (span > 0 ? span : 0) + 1;
+	}
+	return n;
+}
+
 static int
 rule_check(const struct icalrecurrencetype *r, int64_t start, char **cause)
 {
-	double	 rate = rule_rate(r), n = rate;
+	double	 rate = rule_rate(r);
 	char	*s;
 
 	if (rule_never(r)) {
@@ -1478,14 +1494,7 @@ rule_check(const struct icalrecurrencetype *r, int64_t start, char **cause)
 		free(s);
 		return -1;
 	}
-	if (!rule_filters(r) && r->count > 0 && r->count < n)
-		n = r->count;
-	if (!icaltime_is_null_time(r->until) && !rule_filters(r)) {
-		double span = (double)(tt_secs(r->until) - start) / YEAR_SECS;
-		if (span < 1 && rate * (span > 0 ? span : 0) + 1 < n)
-			n = rate * (span > 0 ? span : 0) + 1;
-	}
-	if (n <= (double)max_yearly)
+	if (rule_density(r, start) <= (double)max_yearly)
 		return 0;
 	s = rule_text(r);
 	xasprintf(cause, "the recurrence rule %s is too dense to expand: it may "
@@ -1571,7 +1580,10 @@ chunk_secs(double rate, int is_date)
 	return is_date ? (int64_t)s / 86400 * 86400 : (int64_t)s;
 }
 
-/* Report one instance of the rule at wall-clock time next: 1 = stop. */
+/*
+ * Report one instance of the rule at wall-clock time next: 0, 1 = stop
+ * (cut short), 2 = past the window.
+ */
 static int
 walk_one(struct expand *x, struct icaltimetype next)
 {
@@ -1586,7 +1598,7 @@ walk_one(struct expand *x, struct icaltimetype next)
 		return 0;
 	if (t >= x->to)
 		return 2;
-	return emit(x, t);
+	return emit(x, t) ? 1 : 0;
 }
 
 /*
@@ -1639,6 +1651,8 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 	double			 rate = rule_rate(&r);
 	int			 stop = 0, is_date = ev->all_day;
 
+	if (rule_density(&r, ev->start) > (double)max_yearly)
+		return 1;	/* stored before the limit: never walked */
 	tz_local(ev->tz, ev->start, &w);
 	dt = local_tt(&w, is_date);
 	pos = tt_secs(dt);
@@ -1663,15 +1677,17 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 		pos = floor_day(pos);
 	c.count = 0;
 	step = chunk_secs(rate, is_date);
-	if (rate > (double)max_yearly)
-		return 1;	/* stored before the limit: never walked */
 	while (!stop && pos <= until) {
 		if (spend(1))
 			return 1;
 		end = pos + step - 1 < until ? pos + step - 1 : until;
 		c.until = wall_tt(is_date ? floor_day(end) : end, is_date);
-		if ((it = chunk_iterator(&c, dt, &pos)) == NULL)
-			return 0;
+		if ((it = chunk_iterator(&c, dt, &pos)) == NULL) {
+			if (pos <= end)
+				return 0;	/* past what libical reaches */
+			pos = end + 1;		/* aligned past this chunk */
+			continue;
+		}
 		last = pos;
 		while (!stop) {
 			next = icalrecur_iterator_next(it);
@@ -1688,7 +1704,7 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 		}
 		icalrecur_iterator_free(it);
 		/* the candidates walked, by the share of the chunk gone */
-		if (!stop || stop == 2)
+		if (!stop)
 			last = end;
 		if (spend((int64_t)(rate * (double)(last - pos + 1) /
 		    YEAR_SECS)) && !stop)

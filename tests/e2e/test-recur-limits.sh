@@ -58,7 +58,7 @@ took() {	# DESC MAX_SECONDS CMD...: runs CMD, fails if it took longer
 # 1. Stored before the limit (kcald started with it raised): never walked.
 printf 'max_yearly_occurrences = 100000000\n' > "$XDG_CONFIG_HOME/kcal/kcald.conf"
 start_daemon --http "127.0.0.1:$PORT" || { fail "kcald starts"; done_testing; exit 1; }
-kcal add "Hostile" --start "2020-01-01 00:00" --rrule "$HOSTILE" >/dev/null
+HUID=$(kcal add "Hostile" --start "2020-01-01 00:00" --rrule "$HOSTILE")
 kcal add "Seconds" --start "2026-01-01 00:00" --rrule "FREQ=SECONDLY;COUNT=100000000" >/dev/null
 kcal add "Never" --start "2026-01-01 00:00" --rrule "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29" >/dev/null
 stop_daemon
@@ -78,6 +78,7 @@ took "the first anonymous GET /feeds/all.ics" 5 \
 check_match "... is a calendar with the rules in it" "RRULE:FREQ=SECONDLY" "$(cat "$T/feed.ics")"
 took "export" 5 kcal export -o "$T/export.ics"
 bystander_stop "stored hostile rules"
+check "a stored hostile event can still be deleted" kcal rm "$HUID" --yes
 
 # 2. Add and import refuse them, with a message, and stay quick.
 bystander_start

@@ -311,6 +311,15 @@ test_cap(void)
 	    "RRULE:FREQ=MINUTELY\r\n"));
 	struct occs	o;
 
+	static const char ten[] = CAL(EV("ten@t",
+	    "DTSTART:20200101T000000Z\r\n"
+	    "DURATION:PT1M\r\n"
+	    "RRULE:FREQ=MINUTELY;COUNT=10\r\n"));
+
+	/* Minutely, but ten in all (nothing filters): expanded in full. */
+	CHECK_INT(expand(ten, INT64_MIN, INT64_MAX, 50, 0, &o), 0);
+	CHECK_INT(o.n, 10);
+	CHECK_INT(o.start[9], utc(2020, 1, 1, 0, 9));
 	/* Denser than max_yearly_occurrences: never walked, said cut. */
 	CHECK_INT(expand(endless, utc(2026, 1, 1, 0, 0), utc(2026, 1, 1, 0,
 	    10), 50, 0, &o), 1);
