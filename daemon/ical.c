@@ -1481,6 +1481,27 @@ rule_density(const struct icalrecurrencetype *r, int64_t start)
 	return n;
 }
 
+/*
+ * Can the rule's COUNT end it before the last year kcal keeps?  Not when
+ * it is more than every candidate until then (FREQ=HOURLY;COUNT=100000000):
+ * such a COUNT changes nothing, and the walk may then start at the window.
+ */
+static int
+count_reached(const struct icalrecurrencetype *r, int64_t start)
+{
+	double	years = (double)(days_from_civil(ICAL_YEAR_MAX + 1, 1, 1) *
+		    86400 - start) / YEAR_SECS + 1;
+
+	return r->count > 0 && (double)r->count <= rule_rate(r) * years + 1;
+}
+
+static int
+count_cb(void *arg, const struct ical_occ *oc)
+{
+	(void)arg; (void)oc;
+	return 0;
+}
+
 static int
 rule_check(const struct icalrecurrencetype *r, int64_t start, char **cause)
 {
@@ -1502,6 +1523,45 @@ rule_check(const struct icalrecurrencetype *r, int64_t start, char **cause)
 	    "(max_yearly_occurrences); use a coarser FREQ (FREQ=DAILY;BYHOUR=9, "
 	    "not FREQ=MINUTELY;BYHOUR=9;BYMINUTE=0), fewer BY* values or a "
 	    "COUNT", s, rate, max_yearly);
+	free(s);
+	return -1;
+}
+
+static int	walk_rrule(struct expand *, struct icalrecurrencetype);
+
+/*
+ * Does a COUNT that a walk takes into account (count_reached) fit in one
+ * request's budget?  A rule with COUNT is walked from its DTSTART, as
+ * occurrences before the window count too: walk it all once now, on a
+ * budget of steps alone (the clock must not decide what add accepts).
+ */
+static int
+count_check(const struct icalrecurrencetype *r, const struct event *ev,
+    char **cause)
+{
+	struct expand		x;
+	struct ical_budget	saved;
+	int			cut;
+	char			*s;
+
+	if (!count_reached(r, ev->start))
+		return 0;
+	memset(&x, 0, sizeof x);
+	x.ev = ev;
+	x.from = INT64_MIN;
+	x.to = INT64_MAX;
+	x.left = SIZE_MAX;
+	x.cb = count_cb;
+	ical_budget_push(&saved);
+	budget_deadline = now_ms() + 60000;
+	cut = walk_rrule(&x, *r) && budget_steps <= 0;
+	ical_budget_pop(&saved);
+	if (!cut)
+		return 0;
+	s = rule_text(r);
+	xasprintf(cause, "the recurrence rule %s is too long to expand: walking "
+	    "it from its start to its COUNT takes more than kcald spends on "
+	    "one request; use a smaller COUNT, an UNTIL, or a coarser FREQ", s);
 	free(s);
 	return -1;
 }
@@ -1539,7 +1599,8 @@ check_new(icalcomponent *c, const struct event *ev, char **cause)
 	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
 	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
 		r = icalproperty_get_rrule(p);
-		if (rule_check(&r, ev->start, cause) != 0)
+		if (rule_check(&r, ev->start, cause) != 0 ||
+		    count_check(&r, ev, cause) != 0)
 			return -1;
 	}
 	return 0;
@@ -1653,6 +1714,8 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 
 	if (rule_density(&r, ev->start) > (double)max_yearly)
 		return 1;	/* stored before the limit: never walked */
+	if (!count_reached(&r, ev->start))
+		r.count = 0;	/* it ends nothing kcal keeps */
 	tz_local(ev->tz, ev->start, &w);
 	dt = local_tt(&w, is_date);
 	pos = tt_secs(dt);

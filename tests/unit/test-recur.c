@@ -320,6 +320,20 @@ test_cap(void)
 	CHECK_INT(expand(ten, INT64_MIN, INT64_MAX, 50, 0, &o), 0);
 	CHECK_INT(o.n, 10);
 	CHECK_INT(o.start[9], utc(2020, 1, 1, 0, 9));
+	static const char rare[] = CAL(EV("rare@t",
+	    "DTSTART:16000101T000000Z\r\n"
+	    "DURATION:PT1M\r\n"
+	    "RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29;BYHOUR=3;COUNT=12000\r\n"));
+
+	/*
+	 * A COUNT walked from 1600, a match every four years among 8784
+	 * candidates a year: the request's budget cuts it, and it says so.
+	 */
+	ical_budget_begin();
+	CHECK_INT(expand(rare, utc(2026, 1, 1, 0, 0), utc(2029, 1, 1, 0, 0),
+	    50, 0, &o), 1);
+	CHECK(ical_budget_spent());
+	ical_budget_begin();
 	/* Denser than max_yearly_occurrences: never walked, said cut. */
 	CHECK_INT(expand(endless, utc(2026, 1, 1, 0, 0), utc(2026, 1, 1, 0,
 	    10), 50, 0, &o), 1);
