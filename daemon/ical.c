@@ -1533,7 +1533,8 @@ static int	walk_rrule(struct expand *, struct icalrecurrencetype);
  * Does a COUNT that a walk takes into account (count_reached) fit in one
  * request's budget?  A rule with COUNT is walked from its DTSTART, as
  * occurrences before the window count too: walk it all once now, on a
- * budget of steps alone (the clock must not decide what add accepts).
+ * tenth of a request's steps (so that every later read of it costs at most
+ * that) and no clock (which must not decide what add accepts).
  */
 static int
 count_check(const struct icalrecurrencetype *r, const struct event *ev,
@@ -1553,6 +1554,7 @@ count_check(const struct icalrecurrencetype *r, const struct event *ev,
 	x.left = SIZE_MAX;
 	x.cb = count_cb;
 	ical_budget_push(&saved);
+	budget_steps = ICAL_BUDGET_STEPS / 10;
 	budget_deadline = now_ms() + 60000;
 	cut = walk_rrule(&x, *r) && budget_steps <= 0;
 	ical_budget_pop(&saved);
