@@ -377,11 +377,13 @@ cmd_list(int argc, char **argv)
 		out_json(stdout, res);
 	else if (strcmp(format, "tsv") == 0)
 		out_tsv(stdout, json_object_get(res, "events"));
-	else if (json_array_size(json_object_get(res, "events")) == 0)
-		no_events(req);
 	else {
-		out_table(stdout, json_object_get(res, "events"),
-		    out_color(stdout));
+		if (json_array_size(json_object_get(res, "events")) == 0)
+			no_events(req);
+		else
+			out_table(stdout, json_object_get(res, "events"),
+			    out_color(stdout));
+		/* Empty and cut short is not "no events": say so too. */
 		if (json_is_true(json_object_get(res, "truncated")))
 			say_truncated(res);
 	}
