@@ -72,13 +72,15 @@ def wall(prop_value, params, series_tz, home_tz):
     return dt.datetime.combine(v, dt.time()), series_tz or home_tz
 
 
-def instants(comp, name, series_tz, home_tz):
+def instants(comp, name, series_tz, home_tz, timed=False):
     out = []
     v = comp.get(name)
     if v is None:
         return out
     for prop in (v if isinstance(v, list) else [v]):
         for d in prop.dts:
+            if timed and not isinstance(d.dt, (dt.datetime, tuple)):
+                continue        # a DATE in a DATE-TIME series: see expected()
             n, tz = wall(d.dt, prop.params, series_tz, home_tz)
             out.append(to_utc(n, tz))
     return out
@@ -130,8 +132,22 @@ def expected(master, home_tz, lo, hi):
     if not rules:
         rids.add(to_utc(naive, tz))
     rids.update(instants(master, "RDATE", tz, home_tz))
-    rids -= set(instants(master, "EXDATE", tz, home_tz))
+    rids -= set(instants(master, "EXDATE", tz, home_tz, not all_day))
+    if not all_day:
+        # An EXDATE;VALUE=DATE in a DATE-TIME series is invalid; kcal's
+        # import repairs it to mean that day's occurrences (with a warning).
+        days = {d for d in exdate_days(master)}
+        rids = {t for t in rids if dt.datetime.fromtimestamp(t, UTC).astimezone(
+            tz).date() not in days}
     return {t for t in rids if lo <= t < hi}
+
+
+def exdate_days(comp):
+    v = comp.get("EXDATE")
+    for prop in (v if isinstance(v, list) else [v] if v is not None else []):
+        for d in prop.dts:
+            if not isinstance(d.dt, dt.datetime) and isinstance(d.dt, dt.date):
+                yield d.dt
 
 
 def windows(master, home_tz, years):
