@@ -404,7 +404,6 @@ arg_remind_at(struct cmd_ctx *ctx, struct event_change *ch)
 	return 0;
 }
 
-/* The event fields of an add or update request. */
 /*
  * One rule for text with import (ical-lint.c refuses what RFC 5545 calls
  * CONTROL in a content line): the decoded value of an imported TEXT can
@@ -506,6 +505,7 @@ trim_text_args(json_t *req)
 	}
 }
 
+/* The event fields of an add or update request. */
 int
 cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
 {
