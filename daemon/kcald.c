@@ -67,7 +67,8 @@ usage(FILE *fp)
 "  -l, --log-level LEVEL  error, warn, info (default) or debug\n"
 "      --log-file FILE    log to FILE instead of stderr\n"
 "      --notify-cmd CMD   run CMD for every reminder (no shell; split on\n"
-"                         spaces; details in KCAL_* variables, see kcald(8))\n"
+"                         spaces; details in KCAL_* variables, see kcald(8));\n"
+"                         again for more hooks (replaces the file's notify_cmd)\n"
 "  -D, --daemon           detach and run in the background\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n\n"
@@ -109,6 +110,12 @@ load_config(char **cause)
 	    default_config_path();
 	if (config_load(cfg, cfg->config_file, config_explicit, cause) != 0)
 		goto fail;
+	/* --notify-cmd, once or more, replaces the file's list of hooks. */
+	for (int i = 0; i < noverrides; i++)
+		if (strcmp(overrides[i].key, "notify_cmd") == 0) {
+			config_set(cfg, "notify_cmd", "", &why);
+			break;
+		}
 	for (int i = 0; i < noverrides; i++) {
 		if (config_set(cfg, overrides[i].key, overrides[i].value,
 		    &why) != 0) {

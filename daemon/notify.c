@@ -5,12 +5,22 @@
  * into hook_jobs (store-remind.c) in the same transaction that records the
  * reminder fired, so what is recorded as delivered is owed to the hook
  * too, in the store, not in memory.  This file takes the queued runs, the
- * oldest first and only as many as there are free slots (at most
- * NOTIFY_MAX_RUNNING run at once), and deletes each from the queue once
+ * oldest first and only as many as there are free slots, and deletes each
+ * from the queue once
  * it has finished -- whatever its exit status, killed after its timeout
  * included, or when it could not be started: a failing hook is logged,
  * not retried.  Nothing waits in memory and nothing is ever dropped: a
  * burst of 1,000 reminders due together is 1,000 rows run 8 at a time.
+ *
+ * Several hooks.  notify_cmd may be given more than once; a reminder
+ * queues a run of each, the row's cmd saying which (its position in the
+ * list, 0 the first).  Each hook is a lane of its own: its own slots
+ * (NOTIFY_MAX_RUNNING each) and its own place in the queue (the last id
+ * it took), so a hook whose runs all hang until their timeout holds only
+ * its own slots and never delays another's.  Rows for a position that is
+ * no longer in the list (a reload removed it) are dropped with a warning,
+ * as all are when notify_cmd is removed: the sweep that finds them runs
+ * at start-up and whenever the number of hooks changes.
  *
  * At least once.  A run is counted (tries) in the store before it starts.
  * A run that kcald did not see finish -- it was stopped (SIGTERM kills
@@ -45,6 +55,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -65,6 +76,7 @@ extern char **environ;
 struct job {
 	struct notify		*nt;
 	int64_t			 id;		/* in hook_jobs; 0: memory only */
+	int			 cmd;		/* which notify_cmd: its lane */
 	char			*uid;
 	char			**argv, **env;
 	int64_t			 timeout;
@@ -78,6 +90,12 @@ struct job {
 };
 TAILQ_HEAD(jobs, job);
 
+/* One hook's share of the runner: its slots, its place in the queue. */
+struct lane {
+	int64_t			 last;		/* the last id taken */
+	size_t			 nrunning;
+};
+
 struct notify {
 	struct event_base	*base;
 	struct store		*store;
@@ -87,7 +105,10 @@ struct notify {
 	struct event		*ev_pump;
 	struct jobs		 running, queued;	/* queued: memory only */
 	size_t			 nrunning, nqueued;
-	int64_t			 last;		/* the last id taken */
+	struct lane		 lanes[NOTIFY_MAX_CMDS];
+	int			 ncmds;		/* hooks set at the last pump */
+	int			 sweep;		/* look for rows of no hook */
+	int64_t			 swept;		/* ... past this id */
 	int64_t			*done;		/* finished, not yet recorded */
 	size_t			 ndone, done_cap;
 	int			 stalled;	/* the store cannot record */
@@ -191,8 +212,8 @@ make_env(char *const *add)
 
 /* A run of cmd for the reminder msg (NULL when cmd is empty). */
 static struct job *
-job_new(struct notify *nt, int64_t id, const char *cmd, int64_t timeout,
-    json_t *msg, int retry)
+job_new(struct notify *nt, int64_t id, int n, const char *cmd,
+    int64_t timeout, json_t *msg, int retry)
 {
 	struct job	*j;
 	char		**add;
@@ -206,6 +227,7 @@ job_new(struct notify *nt, int64_t id, const char *cmd, int64_t timeout,
 	}
 	j->nt = nt;
 	j->id = id;
+	j->cmd = n;
 	j->uid = xstrdup(uid != NULL ? uid : "");
 	j->fd = -1;
 	j->timeout = timeout > 0 ? timeout : 1;
@@ -260,6 +282,7 @@ job_finish(struct job *j)
 		    (long)j->pid, j->dropped);
 	TAILQ_REMOVE(&nt->running, j, entry);
 	nt->nrunning--;
+	nt->lanes[j->cmd].nrunning--;
 	record_done(nt, j->id);
 	job_free(j);
 	notify_kick(nt);
@@ -428,6 +451,7 @@ job_start(struct notify *nt, struct job *j)
 	evtimer_add(j->ev_timeout, &tv);
 	TAILQ_INSERT_TAIL(&nt->running, j, entry);
 	nt->nrunning++;
+	nt->lanes[j->cmd].nrunning++;
 }
 
 /* A run taken from the store: its command now, its reminder, its try. */
@@ -439,14 +463,21 @@ start_row(struct notify *nt, const struct hook_job *r)
 	json_t		*msg;
 	struct job	*j = NULL;
 
-	if ((cmd = nt->cmd_of(nt->cmd_arg, r->cmd, &timeout)) == NULL) {
-		log_warnx("notify: notify_cmd is no longer set; the hook run "
-		    "for uid %s is not made", r->uid);
+	if (r->cmd < 0 || r->cmd >= nt->ncmds ||
+	    (cmd = nt->cmd_of(nt->cmd_arg, r->cmd, &timeout)) == NULL) {
+		if (nt->ncmds == 0)
+			log_warnx("notify: notify_cmd is no longer set; the "
+			    "hook run for uid %s is not made", r->uid);
+		else
+			log_warnx("notify: notify_cmd number %d is no longer "
+			    "set (there are %d); the hook run for uid %s is "
+			    "not made", r->cmd + 1, nt->ncmds, r->uid);
 		record_done(nt, r->id);
 		return;
 	}
 	if ((msg = json_loads(r->msg, 0, NULL)) != NULL)
-		j = job_new(nt, r->id, cmd, timeout, msg, r->tries > 0);
+		j = job_new(nt, r->id, r->cmd, cmd, timeout, msg,
+		    r->tries > 0);
 	json_decref(msg);
 	if (j == NULL) {
 		log_warnx("notify: the queued hook run for uid %s cannot be "
@@ -460,17 +491,64 @@ start_row(struct notify *nt, const struct hook_job *r)
 	job_start(nt, j);
 }
 
+/* Move the n rows of add (taken from the store) to the end of *rows. */
+static void
+rows_append(struct hook_job **rows, size_t *n, struct hook_job *add,
+    size_t nadd)
+{
+	if (nadd > 0) {
+		*rows = xreallocarray(*rows, *n + nadd, sizeof **rows);
+		memcpy(*rows + *n, add, nadd * sizeof *add);
+		*n += nadd;
+	}
+	free(add);
+}
+
 /*
- * One transaction: the runs that finished leave the queue, and the next
- * ones, as many as there are free slots, are counted as started.  -1 when
- * the store cannot record that (nothing is then started from it).
+ * The next runs of each hook, as many as its free slots, counted as
+ * started; then, when a sweep is due, rows of hooks no longer set.
  */
 static int
-pump_store(struct notify *nt, size_t want, struct hook_job **rows,
-    size_t *n, char **cause)
+take_rows(struct notify *nt, int64_t now, struct hook_job **rows, size_t *n,
+    char **cause)
+{
+	struct hook_job	*add;
+	size_t		 nadd, want;
+
+	for (int c = 0; c < nt->ncmds; c++) {
+		want = NOTIFY_MAX_RUNNING - nt->lanes[c].nrunning;
+		if (want == 0)
+			continue;
+		if (store_hook_next_cmds(nt->store, c, c, nt->lanes[c].last,
+		    want, &add, &nadd, cause) != 0)
+			return -1;
+		for (size_t i = 0; i < nadd; i++)
+			if (store_hook_started(nt->store, add[i].id, now,
+			    cause) != 0) {
+				store_hook_jobs_free(add, nadd);
+				return -1;
+			}
+		rows_append(rows, n, add, nadd);
+	}
+	if (!nt->sweep)
+		return 0;
+	if (store_hook_next_cmds(nt->store, nt->ncmds, INT_MAX, nt->swept,
+	    NOTIFY_SWEEP, &add, &nadd, cause) != 0)
+		return -1;
+	rows_append(rows, n, add, nadd);
+	return 0;
+}
+
+/*
+ * One transaction: the runs that finished leave the queue, and the next
+ * ones are taken (take_rows).  -1 when the store cannot record that
+ * (nothing is then started from it).
+ */
+static int
+pump_store(struct notify *nt, int take, struct hook_job **rows, size_t *n,
+    char **cause)
 {
 	struct store	*st = nt->store;
-	int64_t		 now = time(NULL);
 	size_t		 i;
 
 	*rows = NULL;
@@ -481,12 +559,8 @@ pump_store(struct notify *nt, size_t want, struct hook_job **rows,
 	for (i = 0; i < nt->ndone; i++)
 		if (store_hook_done(st, nt->done[i], cause) != 0)
 			goto fail;
-	if (want > 0 && store_hook_next(st, nt->last, want, rows, n,
-	    cause) != 0)
+	if (take && take_rows(nt, time(NULL), rows, n, cause) != 0)
 		goto fail;
-	for (i = 0; i < *n; i++)
-		if (store_hook_started(st, (*rows)[i].id, now, cause) != 0)
-			goto fail;
 	if (store_commit(st, cause) != 0)
 		goto fail;
 	store_lazy(st, 0);
@@ -501,26 +575,95 @@ fail:
 	return -1;
 }
 
+/* How many hooks are set now; a change calls for a sweep. */
+static void
+count_cmds(struct notify *nt)
+{
+	int64_t	timeout;
+	int	n = 0;
+
+	while (n < NOTIFY_MAX_CMDS && nt->cmd_of(nt->cmd_arg, n,
+	    &timeout) != NULL)
+		n++;
+	if (n != nt->ncmds) {
+		nt->ncmds = n;
+		nt->sweep = 1;
+		nt->swept = 0;
+	}
+}
+
+/* Whether the run of queue entry id is running now. */
+static int
+is_running(struct notify *nt, int64_t id)
+{
+	struct job	*j;
+
+	TAILQ_FOREACH(j, &nt->running, entry)
+		if (j->id == id)
+			return 1;
+	return 0;
+}
+
+/* Start the rows taken; a sweep's rows are dropped unless still running. */
+static void
+start_rows(struct notify *nt, struct hook_job *rows, size_t n)
+{
+	size_t	swept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].cmd >= 0 && rows[i].cmd < nt->ncmds) {
+			nt->lanes[rows[i].cmd].last = rows[i].id;
+			start_row(nt, &rows[i]);
+			continue;
+		}
+		swept++;
+		if (rows[i].id > nt->swept)
+			nt->swept = rows[i].id;
+		if (!is_running(nt, rows[i].id))
+			start_row(nt, &rows[i]);	/* drops it */
+	}
+	if (nt->sweep && swept < NOTIFY_SWEEP)
+		nt->sweep = 0;
+	else if (nt->sweep)
+		notify_kick(nt);
+}
+
+/* The free slots of each hook, from the runs held in memory. */
+static int
+pump_held(struct notify *nt)
+{
+	struct job	*j, *next;
+	int		 want = nt->sweep;
+
+	for (j = TAILQ_FIRST(&nt->queued); j != NULL; j = next) {
+		next = TAILQ_NEXT(j, entry);
+		if (nt->lanes[j->cmd].nrunning >= NOTIFY_MAX_RUNNING)
+			continue;
+		TAILQ_REMOVE(&nt->queued, j, entry);
+		nt->nqueued--;
+		job_start(nt, j);
+	}
+	for (int c = 0; c < nt->ncmds; c++)
+		if (nt->lanes[c].nrunning < NOTIFY_MAX_RUNNING)
+			want = 1;
+	return want;
+}
+
 /* Fill the free slots: the runs held in memory first, then the store's. */
 static void
 pump(struct notify *nt)
 {
 	struct timeval	 retry = { NOTIFY_RETRY_STORE, 0 };
 	struct hook_job	*rows;
-	struct job	*j;
-	size_t		 n, want;
+	size_t		 n;
 	int64_t		 left;
+	int		 want;
 	char		*why = NULL;
 
-	while (nt->nrunning < NOTIFY_MAX_RUNNING &&
-	    (j = TAILQ_FIRST(&nt->queued)) != NULL) {
-		TAILQ_REMOVE(&nt->queued, j, entry);
-		nt->nqueued--;
-		job_start(nt, j);
-	}
-	want = NOTIFY_MAX_RUNNING - nt->nrunning;
+	count_cmds(nt);
+	want = pump_held(nt);
 	if (nt->store == NULL || store_readonly(nt->store) ||
-	    (want == 0 && nt->ndone == 0))
+	    (!want && nt->ndone == 0))
 		return;
 	if (nt->stalled && (left = nt->stalled_at + NOTIFY_RETRY_STORE -
 	    time(NULL)) > 0) {
@@ -541,10 +684,7 @@ pump(struct notify *nt)
 	if (nt->stalled)
 		log_info("notify: the hook's queue is recorded again");
 	nt->stalled = 0;
-	for (size_t i = 0; i < n; i++) {
-		nt->last = rows[i].id;
-		start_row(nt, &rows[i]);
-	}
+	start_rows(nt, rows, n);
 	store_hook_jobs_free(rows, n);
 }
 
@@ -577,12 +717,16 @@ notify_kick(struct notify *nt)
  * held in memory until a slot is free.  -1 only when cmd is empty.
  */
 int
-notify_run(struct notify *nt, const char *cmd, int64_t timeout, json_t *msg,
-    char **cause)
+notify_run(struct notify *nt, int n, const char *cmd, int64_t timeout,
+    json_t *msg, char **cause)
 {
 	struct job	*j;
 
-	if ((j = job_new(nt, 0, cmd, timeout, msg, 0)) == NULL) {
+	if (n < 0 || n >= NOTIFY_MAX_CMDS) {
+		xasprintf(cause, "no notify_cmd number %d", n + 1);
+		return -1;
+	}
+	if ((j = job_new(nt, 0, n, cmd, timeout, msg, 0)) == NULL) {
 		*cause = xstrdup("notify_cmd is empty");
 		return -1;
 	}
@@ -614,6 +758,7 @@ notify_create(struct event_base *base, struct store *st, notify_cmd_cb cmd_of,
 	nt->store = st;
 	nt->cmd_of = cmd_of;
 	nt->cmd_arg = arg;
+	nt->ncmds = -1;		/* the first pump counts them, and sweeps */
 	TAILQ_INIT(&nt->running);
 	TAILQ_INIT(&nt->queued);
 	nt->ev_sigchld = evsignal_new(base, SIGCHLD, sigchld_cb, nt);

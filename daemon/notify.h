@@ -1,7 +1,7 @@
 /*
- * notify.h — the reminder hook (notify.c): runs of notify_cmd wait in the
- * store (hook_jobs, store-remind.c) until a slot is free, at most
- * NOTIFY_MAX_RUNNING at a time; each runs without a shell, with the
+ * notify.h — the reminder hooks (notify.c): runs of each notify_cmd wait
+ * in the store (hook_jobs, store-remind.c) until a slot of that hook is
+ * free, at most NOTIFY_MAX_RUNNING of each hook at a time; each runs without a shell, with the
  * reminder in its environment, its output logged, killed when it outlives
  * its timeout, and leaves the queue when it has finished.  Nothing it does
  * ever blocks the event loop.
@@ -18,8 +18,12 @@ struct event_base;
 struct notify;
 struct store;
 
-/* At most this many hooks run at once; the others wait in the store. */
+/* At most this many runs of one hook at once; the others wait in the store. */
 #define NOTIFY_MAX_RUNNING	8
+/* At most this many hooks (notify_cmd given as many times). */
+#define NOTIFY_MAX_CMDS		16
+/* Rows of hooks no longer set dropped per turn of the loop. */
+#define NOTIFY_SWEEP		64
 /* Output of one hook logged at most (the rest is counted, not logged). */
 #define NOTIFY_MAX_OUTPUT	(16 * 1024)
 /* Seconds between tries while the store cannot record hook runs. */
@@ -35,8 +39,8 @@ struct notify	*notify_create(struct event_base *, struct store *,
 		     notify_cmd_cb, void *);
 void		 notify_free(struct notify *);
 void		 notify_kick(struct notify *);
-int		 notify_run(struct notify *, const char *, int64_t, json_t *,
-		     char **);
+int		 notify_run(struct notify *, int, const char *, int64_t,
+		     json_t *, char **);
 size_t		 notify_running(const struct notify *);
 char		**notify_split(const char *, size_t *);
 char		**notify_env(json_t *, int);

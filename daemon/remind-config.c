@@ -5,13 +5,15 @@
  *   remind_default = 30m        triggers for events with none of their own
  *   remind_<kind>  = 1d, 1h     the same for one kind (summit, state-visit)
  *   remind_grace   = 1h         how late a missed reminder is still delivered
- *   notify_cmd     = PROG ARGS  the hook run for every reminder
+ *   notify_cmd     = PROG ARGS  a hook run for every reminder; given again,
+ *                               one more (empty: none so far)
  *   notify_timeout = 30s        after which a hook still running is killed
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "notify.h"
 #include "remind.h"
 #include "xmalloc.h"
 
@@ -22,7 +24,8 @@ struct remind_config {
 	struct remind_list	 kind[NKINDS];	/* by index in event_kinds */
 	int64_t			 grace;
 	int64_t			 notify_timeout;
-	char			*notify_cmd;
+	char			*notify_cmd[NOTIFY_MAX_CMDS];
+	int			 ncmds;
 };
 
 static const struct remind_config defaults = {
@@ -50,7 +53,8 @@ remind_config_free(struct remind_config *rc)
 {
 	if (rc == NULL)
 		return;
-	free(rc->notify_cmd);
+	for (int i = 0; i < rc->ncmds; i++)
+		free(rc->notify_cmd[i]);
 	free(rc);
 }
 
@@ -88,6 +92,28 @@ set_dur(const char *key, const char *v, int64_t max, int64_t *out,
 	return 0;
 }
 
+/*
+ * notify_cmd: each one given is one more hook, known by its position (0:
+ * the first; hook_jobs.cmd); an empty one removes those given so far.
+ */
+static int
+add_cmd(struct remind_config *rc, const char *v, char **cause)
+{
+	if (v[strspn(v, " \t")] == '\0') {
+		for (int i = 0; i < rc->ncmds; i++)
+			free(rc->notify_cmd[i]);
+		rc->ncmds = 0;
+		return 0;
+	}
+	if (rc->ncmds == NOTIFY_MAX_CMDS) {
+		xasprintf(cause, "notify_cmd: at most %d hooks",
+		    NOTIFY_MAX_CMDS);
+		return -1;
+	}
+	rc->notify_cmd[rc->ncmds++] = xstrdup(v);
+	return 0;
+}
+
 /* One reminder setting (a key starting remind_ or notify_). */
 int
 remind_config_set(struct config *cfg, const char *key, const char *v,
@@ -107,11 +133,8 @@ remind_config_set(struct config *cfg, const char *key, const char *v,
 			rc->notify_timeout = 1;
 		return 0;
 	}
-	if (strcmp(key, "notify_cmd") == 0) {
-		free(rc->notify_cmd);
-		rc->notify_cmd = v[strspn(v, " \t")] != '\0' ? xstrdup(v) : NULL;
-		return 0;
-	}
+	if (strcmp(key, "notify_cmd") == 0)
+		return add_cmd(rc, v, cause);
 	if (strncmp(key, "remind_", 7) != 0 || (strcmp(key + 7, "default") != 0 &&
 	    (k = kind_index(key + 7)) < 0)) {
 		xasprintf(cause, "unknown setting \"%s\"", key);
@@ -155,10 +178,19 @@ remind_config_notify_timeout(const struct config *cfg)
 	return peek(cfg)->notify_timeout;
 }
 
+/* notify_cmd number n (0: the first), or NULL past the last. */
 const char *
-remind_config_notify_cmd(const struct config *cfg)
+remind_config_notify_cmd(const struct config *cfg, int n)
 {
-	return peek(cfg)->notify_cmd;
+	const struct remind_config	*rc = peek(cfg);
+
+	return n >= 0 && n < rc->ncmds ? rc->notify_cmd[n] : NULL;
+}
+
+int
+remind_config_notify_ncmds(const struct config *cfg)
+{
+	return peek(cfg)->ncmds;
 }
 
 /*

@@ -261,34 +261,36 @@ hook_cmd(void *arg, int n, int64_t *timeout)
 	struct remind	*rm = arg;
 
 	*timeout = remind_config_notify_timeout(rm->srv->cfg);
-	return n == 0 ? remind_config_notify_cmd(rm->srv->cfg) : NULL;
+	return remind_config_notify_cmd(rm->srv->cfg, n);
 }
 
 /*
- * Queue a run of the hook for a reminder being recorded as fired, in the
- * same transaction (notify.c runs the queue): the hook is owed what the
- * store says was delivered.
+ * Queue a run of each hook (notify_cmd) for a reminder being recorded as
+ * fired, in the same transaction (notify.c runs the queue): the hooks are
+ * owed what the store says was delivered.
  */
 static int
 queue_hook(struct remind *rm, const char *uid, const struct remind_due *d,
     json_t *msg, int64_t now, char **cause)
 {
 	struct hook_job	j;
-	int		rc;
+	int		rc = 0, ncmds;
 
-	if (remind_config_notify_cmd(rm->srv->cfg) == NULL)
+	if ((ncmds = remind_config_notify_ncmds(rm->srv->cfg)) == 0)
 		return 0;
 	memset(&j, 0, sizeof j);
-	j.cmd = 0;
 	j.uid = xstrdup(uid);
 	j.occ = d->occ;
 	j.due = d->due;
 	j.seq = json_integer_value(json_object_get(msg, "seq"));
 	j.msg = json_dumps(msg, JSON_COMPACT);
 	j.queued = now;
-	rc = j.msg != NULL ? store_hook_add(store_of(rm), &j, cause) : -1;
-	if (j.msg == NULL)
+	if (j.msg == NULL) {
 		*cause = xstrdup("cannot queue the hook");
+		rc = -1;
+	}
+	for (j.cmd = 0; rc == 0 && j.cmd < ncmds; j.cmd++)
+		rc = store_hook_add(store_of(rm), &j, cause);
 	free(j.uid);
 	free(j.msg);
 	return rc;
@@ -299,13 +301,17 @@ static void
 run_hook_held(struct remind *rm, json_t *msg)
 {
 	const struct config	*cfg = rm->srv->cfg;
-	const char		*cmd = remind_config_notify_cmd(cfg);
+	const char		*cmd;
 	char			*why = NULL;
 
-	if (cmd != NULL && notify_run(rm->notify, cmd,
-	    remind_config_notify_timeout(cfg), msg, &why) != 0) {
-		log_warnx("notify: %s", why);
-		free(why);
+	for (int n = 0; n < remind_config_notify_ncmds(cfg); n++) {
+		cmd = remind_config_notify_cmd(cfg, n);
+		if (notify_run(rm->notify, n, cmd,
+		    remind_config_notify_timeout(cfg), msg, &why) != 0) {
+			log_warnx("notify: %s", why);
+			free(why);
+			why = NULL;
+		}
 	}
 }
 

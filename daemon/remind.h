@@ -108,7 +108,8 @@ const struct remind_list *remind_config_kind(const struct config *,
 	     const char *);
 int64_t	 remind_config_grace(const struct config *);
 int64_t	 remind_config_notify_timeout(const struct config *);
-const char *remind_config_notify_cmd(const struct config *);
+const char *remind_config_notify_cmd(const struct config *, int);
+int	 remind_config_notify_ncmds(const struct config *);
 
 /* remind.c: the running side. */
 struct remind;

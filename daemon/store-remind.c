@@ -27,7 +27,8 @@
  * runs that were started; a row with tries > 0 at start-up is a run that
  * kcald stopped or lost (SIGTERM, kill -9), and goes again with
  * KCAL_RETRY=1.  Ids only grow (AUTOINCREMENT), so the runner takes the
- * rows past the last id it took, a few at a time, from the primary key.
+ * rows past the last id it took, a few at a time: per hook (cmd, the
+ * position of its notify_cmd), from the index on (cmd, id).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -100,7 +101,7 @@ static const char sql_hook_add[] =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_hook_next[] =
     "SELECT id, cmd, uid, occ, due, seq, msg, queued, tries FROM hook_jobs "
-    "WHERE id > ?1 ORDER BY id LIMIT ?2";
+    "WHERE cmd BETWEEN ?3 AND ?4 AND id > ?1 ORDER BY id LIMIT ?2";
 static const char sql_hook_started[] =
     "UPDATE hook_jobs SET tries = tries + 1, started = ?2 WHERE id = ?1";
 static const char sql_hook_done[] =
@@ -523,6 +524,15 @@ int
 store_hook_next(struct store *st, int64_t after, size_t limit,
     struct hook_job **jobs, size_t *n, char **cause)
 {
+	return store_hook_next_cmds(st, 0, INT_MAX, after, limit, jobs, n,
+	    cause);
+}
+
+/* The same for the hooks numbered lo to hi only. */
+int
+store_hook_next_cmds(struct store *st, int lo, int hi, int64_t after,
+    size_t limit, struct hook_job **jobs, size_t *n, char **cause)
+{
 	sqlite3_stmt	*s = stmt(st, sql_hook_next, cause);
 	struct hook_job	*j;
 	int		 rc;
@@ -533,6 +543,8 @@ store_hook_next(struct store *st, int64_t after, size_t limit,
 		return -1;
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int(s, 3, lo);
+	sqlite3_bind_int(s, 4, hi);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*jobs = xreallocarray(*jobs, *n + 1, sizeof **jobs);
 		j = &(*jobs)[(*n)++];

@@ -219,6 +219,11 @@ static const char *migrations[] = {
 	"CREATE TABLE IF NOT EXISTS feed_briefings ("
 	"  name TEXT PRIMARY KEY REFERENCES feeds(name) ON DELETE CASCADE,"
 	"  visit TEXT NOT NULL)",
+	/*
+	 * Several hooks (notify_cmd given more than once): each takes its
+	 * own rows of the queue, in order, from this index (notify.c).
+	 */
+	"CREATE INDEX IF NOT EXISTS hook_jobs_cmd ON hook_jobs(cmd, id)",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
