@@ -920,6 +920,7 @@ remind_reconfigure(struct remind *rm)
 	char	*fp = remind_config_fingerprint(rm->srv->cfg), *old = NULL;
 	char	*why = NULL;
 
+	notify_kick(rm->notify);	/* the list of hooks may have changed */
 	if (store_remind_meta_get(store_of(rm), "defaults", &old, &why) != 0 ||
 	    (old != NULL && strcmp(old, fp) == 0))
 		goto out;

@@ -2,11 +2,15 @@
  * test-config.c — kcald.conf settings: sizes with K, M and G (every size
  * setting, max_line included, which once took only a plain number), the
  * refusals (an unknown unit, overflow, out of range), and the connection
- * and output limits' defaults.
+ * and output limits' defaults; notify_cmd given more than once is a list
+ * (in order, an empty one clears it, at most NOTIFY_MAX_CMDS).
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "config.h"
+#include "notify.h"
+#include "remind.h"
 #include "test.h"
 
 /* Set key = v on a fresh config; 0 or -1 (the cause is checked, then freed). */
@@ -89,10 +93,51 @@ test_limits(void)
 	config_free(cfg);
 }
 
+static void
+test_notify_cmds(void)
+{
+	struct config	*cfg = config_new();
+	char		 cmd[32];
+
+	CHECK_INT(remind_config_notify_ncmds(cfg), 0);
+	CHECK(remind_config_notify_cmd(cfg, 0) == NULL);
+	CHECK_INT(set(cfg, "notify_cmd", "/bin/hook-a --x"), 0);
+	CHECK_INT(set(cfg, "notify_cmd", "hook-b"), 0);
+	CHECK_INT(set(cfg, "notify_timeout", "5s"), 0);
+	CHECK_INT(set(cfg, "notify_cmd", "hook-c"), 0);
+	CHECK_INT(remind_config_notify_ncmds(cfg), 3);
+	CHECK_STR(remind_config_notify_cmd(cfg, 0), "/bin/hook-a --x");
+	CHECK_STR(remind_config_notify_cmd(cfg, 1), "hook-b");
+	CHECK_STR(remind_config_notify_cmd(cfg, 2), "hook-c");
+	CHECK(remind_config_notify_cmd(cfg, 3) == NULL);
+	CHECK(remind_config_notify_cmd(cfg, -1) == NULL);
+	CHECK_INT(remind_config_notify_timeout(cfg), 5);
+
+	/* An empty one clears the list so far (--notify-cmd replaces). */
+	CHECK_INT(set(cfg, "notify_cmd", " \t"), 0);
+	CHECK_INT(remind_config_notify_ncmds(cfg), 0);
+	CHECK(remind_config_notify_cmd(cfg, 0) == NULL);
+	CHECK_INT(set(cfg, "notify_cmd", "hook-d"), 0);
+	CHECK_INT(remind_config_notify_ncmds(cfg), 1);
+	CHECK_STR(remind_config_notify_cmd(cfg, 0), "hook-d");
+
+	/* At most NOTIFY_MAX_CMDS; one more is refused, the list kept. */
+	for (int i = 1; i < NOTIFY_MAX_CMDS; i++) {
+		snprintf(cmd, sizeof cmd, "hook-%d", i);
+		CHECK_INT(set(cfg, "notify_cmd", cmd), 0);
+	}
+	CHECK_INT(remind_config_notify_ncmds(cfg), NOTIFY_MAX_CMDS);
+	CHECK_INT(set(cfg, "notify_cmd", "one-too-many"), -1);
+	CHECK_INT(remind_config_notify_ncmds(cfg), NOTIFY_MAX_CMDS);
+	CHECK_STR(remind_config_notify_cmd(cfg, NOTIFY_MAX_CMDS - 1), "hook-15");
+	config_free(cfg);
+}
+
 int
 main(void)
 {
 	test_sizes();
 	test_limits();
+	test_notify_cmds();
 	TEST_DONE();
 }
