@@ -5,11 +5,11 @@
  * into hook_jobs (store-remind.c) in the same transaction that records the
  * reminder fired, so what is recorded as delivered is owed to the hook
  * too, in the store, not in memory.  This file takes the queued runs, the
- * oldest first and only as many as there are free slots, and deletes each
- * from the queue once
- * it has finished -- whatever its exit status, killed after its timeout
- * included, or when it could not be started: a failing hook is logged,
- * not retried.  Nothing waits in memory and nothing is ever dropped: a
+ * oldest first and only as many as there are free slots (at most
+ * NOTIFY_MAX_RUNNING of each hook at once), and deletes each from the
+ * queue once it has finished -- whatever its exit status, killed after
+ * its timeout included, or when it could not be started: a failing hook
+ * is logged, not retried.  Nothing waits in memory and nothing is ever dropped: a
  * burst of 1,000 reminders due together is 1,000 rows run 8 at a time.
  *
  * Several hooks.  notify_cmd may be given more than once; a reminder

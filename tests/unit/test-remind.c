@@ -5,6 +5,7 @@
  * (daemon/store-remind.c) on an in-memory store: the "plan again" marks
  * set by every write, the index walk, state rows and their cascade.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -775,6 +776,49 @@ test_hook_queue(void)
 	}
 	CHECK_INT(total, 1000);
 	CHECK_INT(hook_queued(st, NULL), 0);
+
+	/*
+	 * Several hooks: rows of cmd 0 and 1 interleaved; each hook's page
+	 * holds its own rows only, in order, whatever the other has waiting;
+	 * the rows of hooks past the list (cmd 1 and up) are found together.
+	 */
+	CHECK_INT(store_begin(st, &why), 0);
+	for (int i = 0; i < 20; i++) {
+		struct hook_job	j = { 0 };
+
+		j.cmd = i % 2 == 0 ? 0 : (i % 4 == 1 ? 1 : 3);
+		j.uid = "lane@test";
+		j.msg = "{}";
+		if (store_hook_add(st, &j, &why) != 0)
+			break;
+	}
+	CHECK_INT(store_commit(st, &why), 0);
+	CHECK_INT(store_hook_next_cmds(st, 0, 0, 0, 8, &rows, &n, &why), 0);
+	CHECK_INT(n, 8);
+	last = 0;
+	for (size_t i = 0; i < n; i++) {
+		CHECK_INT(rows[i].cmd, 0);
+		CHECK(rows[i].id > last);
+		last = rows[i].id;
+	}
+	store_hook_jobs_free(rows, n);
+	CHECK_INT(store_hook_next_cmds(st, 0, 0, last, 8, &rows, &n, &why), 0);
+	CHECK_INT(n, 2);
+	store_hook_jobs_free(rows, n);
+	CHECK_INT(store_hook_next_cmds(st, 1, 1, 0, 8, &rows, &n, &why), 0);
+	CHECK_INT(n, 5);
+	for (size_t i = 0; i < n; i++)
+		CHECK_INT(rows[i].cmd, 1);
+	store_hook_jobs_free(rows, n);
+	CHECK_INT(store_hook_next_cmds(st, 1, INT_MAX, 0, 100, &rows, &n,
+	    &why), 0);
+	CHECK_INT(n, 10);
+	for (size_t i = 0; i < n; i++) {
+		CHECK(rows[i].cmd == 1 || rows[i].cmd == 3);
+		CHECK_INT(store_hook_done(st, rows[i].id, &why), 0);
+	}
+	store_hook_jobs_free(rows, n);
+	CHECK_INT(hook_queued(st, NULL), 10);
 	free(why);
 	fixture_clear(&a);
 	store_close(st);
