@@ -38,14 +38,6 @@ mv "\$f.tmp" "\$f"
 SH
 chmod +x "$T/bin/hang" "$T/bin/logger" "$T/bin/never" "$T/bin/sendmail"
 
-wait_for() {
-	_n=$(($1 * 5)); shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2; _n=$((_n - 1))
-	done
-	return 1
-}
 nlines() { [ -f "$1" ] && wc -l <"$1" | tr -d ' ' || echo 0; }
 ndistinct() { [ -f "$1" ] && cut -d' ' -f1 "$1" | sort -u | wc -l | tr -d ' ' || echo 0; }
 at_least() { [ "$(nlines "$2")" -ge "$1" ]; }
