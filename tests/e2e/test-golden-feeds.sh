@@ -3,14 +3,14 @@
 # the bodies committed in tests/data/golden/ (and each gzipped body, once
 # gunzipped): the same store must give the same bytes whatever the code
 # that builds them.  The store: a fixed list of the fixtures in tests/data,
-# among them golden-events.ics (a visit and its programme, a series with moved, confidential and
-# cancelled overrides, EXDATE and RDATE, a private series with a public
-# override, an unknown class, all-day and yearly events, series and events
-# outside the window, an old tombstone) and a few `kcal add` (anchored, a
-# travel leg across zones, reminders, a fresh tombstone).  Feeds: all.ics,
-# --include private/confidential, --redact busy/title, --alarms, --past/
-# --future, --kind, --status, --participant, --search, --parent, and a
-# --briefing feed with its HTML page.
+# among them golden-events.ics (a visit and its programme, a series with
+# moved, confidential and cancelled overrides, EXDATE and RDATE, a private
+# series with a public override, an unknown class, all-day and yearly
+# events, series and events outside the window, an old tombstone), and a
+# few `kcal add` (anchored, a travel leg across zones, reminders, a fresh
+# tombstone).  Feeds: all.ics, --include private/confidential, --redact
+# busy/title, --alarms, --past/--future, --kind, --status, --participant,
+# --search, --parent, and --briefing feeds with their HTML pages.
 #
 # Nothing depends on today: every event is dated, the default window
 # (kcald.conf feed_past/feed_future 30y) and the feeds' own windows hold
