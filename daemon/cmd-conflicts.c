@@ -10,7 +10,7 @@
  *
  * The events are loaded from the store (recurring ones with participants
  * expanded in the window), the visits they belong to looked up by UID,
- * and the transfer times come from kcald.conf (transfer.c).
+ * and the transfer times come from kcald.conf (travel.c).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@
 #include "server.h"
 #include "store.h"
 #include "store-occur.h"
-#include "transfer.h"
+#include "travel.h"
 #include "tz.h"
 #include "xmalloc.h"
 

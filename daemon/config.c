@@ -13,7 +13,7 @@
 #include "kcal-protocol.h"
 #include "log.h"
 #include "remind.h"
-#include "transfer.h"
+#include "travel.h"
 #include "tz.h"
 #include "xmalloc.h"
 

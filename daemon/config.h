@@ -32,7 +32,7 @@ struct config {
 	int	 daemonize;
 	struct remind_config *remind;	/* remind-config.c: reminders, hook */
 	struct feed_config *feed;	/* feed-config.c: the HTTP feeds */
-	struct transfer_config *transfer; /* transfer.c: between cities */
+	struct transfer_config *transfer; /* travel.c: between cities */
 	/* Hardening (kcald.conf(5), "ACCESS" and "LIMITS"). */
 	char	*socket_group;	/* group name or number, NULL: 0600 socket */
 	struct access_config access;

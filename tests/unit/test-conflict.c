@@ -5,7 +5,7 @@
  * (travel legs bridge them, unknown cities never clash), children outside
  * their visit's dates, and what never clashes (all-day, visits, cancelled,
  * a visit's own programme); the cities of events (daemon/city.c) and the
- * transfer settings (daemon/transfer.c).
+ * transfer settings (daemon/travel.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@
 #include "conflict.h"
 #include "event.h"
 #include "test.h"
-#include "transfer.h"
+#include "travel.h"
 #include "when.h"
 #include "xmalloc.h"
 

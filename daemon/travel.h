@@ -1,13 +1,14 @@
 /*
- * transfer.h — how long it takes to get from one city to another, for the
- * transfer-time conflicts (conflict.c).  kcald.conf(5):
+ * travel.h — how long it takes to get from one city to another (the
+ * "transfer" settings), for the transfer-time conflicts (conflict.c).
+ * kcald.conf(5):
  *   transfer_default = 1h
  *   transfer Beijing Shanghai = 2h30m
  *   transfer "Hong Kong" Beijing = 3h
  * A pair holds both ways; cities compare without regard to case.
  */
-#ifndef KCAL_TRANSFER_H
-#define KCAL_TRANSFER_H
+#ifndef KCAL_TRAVEL_H
+#define KCAL_TRAVEL_H
 
 #include <stdint.h>
 

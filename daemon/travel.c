@@ -1,5 +1,5 @@
 /*
- * transfer.c — transfer times between cities (transfer.h): the settings
+ * travel.c — travel (transfer) times between cities (travel.h): the settings
  * transfer_default and "transfer CITY CITY = DUR", parsed here for
  * config.c, and the lookup the conflict check uses.
  */
@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "config.h"
-#include "transfer.h"
+#include "travel.h"
 #include "when.h"
 #include "xmalloc.h"
 
