@@ -8,7 +8,8 @@
  *   feed_tombstones = 30d      how long a cancelled event stays in feeds
  *   feed_past       = 365d     the default window of every feed
  *   feed_future     = 3y
- * Durations take kcal's units (s, m, h, d, w) and y for 365 days.
+ * Durations take kcal's units (s, m, h, d, w) and y for 365 days: spans,
+ * read by dur_parse_span() (when.c) as kcal feed add --past reads them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,31 +48,13 @@ feed_config_free(struct feed_config *fc)
 	free(fc);
 }
 
-/* DUR, or N years: "2y" is 730 days. */
-int
-feed_parse_span(const char *s, int64_t *out)
-{
-	char		*end;
-	long long	 n;
-	size_t		 len = strlen(s);
-
-	if (len > 1 && s[len - 1] == 'y') {
-		n = strtoll(s, &end, 10);
-		if (end != s + len - 1 || n < 0 || n > 100)
-			return -1;
-		*out = n * 365 * 86400;
-		return 0;
-	}
-	return dur_parse(s, out);
-}
-
 static int
 set_span(const char *key, const char *v, int64_t min, int64_t max,
     int64_t *out, char **cause)
 {
 	int64_t	n;
 
-	if (feed_parse_span(v, &n) != 0 || n < min || n > max) {
+	if (dur_parse_span(v, &n) != 0 || n < min || n > max) {
 		xasprintf(cause, "%s: \"%s\" is not a duration from %llds to "
 		    "%lld days (e.g. 1h, 30d, 2y)", key, v, (long long)min,
 		    (long long)(max / 86400));

@@ -74,7 +74,6 @@ struct feed_config;
 int		 feed_config_set(struct config *, const char *, const char *,
 		     char **);
 void		 feed_config_free(struct feed_config *);
-int		 feed_parse_span(const char *, int64_t *);
 const char	*feed_config_url(const struct config *);
 const char	*feed_config_name(const struct config *);
 int64_t		 feed_config_refresh(const struct config *);

@@ -459,6 +459,27 @@ dur_parse_signed(const char *s, int64_t *out)
 	return 0;
 }
 
+/*
+ * A span, such as a feed's window or kcald.conf's feed_* durations: DUR,
+ * or N years with N from 0 to 100, "2y" being 730 days (365 each).
+ */
+int
+dur_parse_span(const char *s, int64_t *out)
+{
+	char		*end;
+	long long	 n;
+	size_t		 len = strlen(s);
+
+	if (len > 1 && s[len - 1] == 'y') {
+		n = strtoll(s, &end, 10);
+		if (end != s + len - 1 || n < 0 || n > 100)
+			return -1;
+		*out = n * 365 * 86400;
+		return 0;
+	}
+	return dur_parse(s, out);
+}
+
 /* The wire form of a parsed WHEN (see when.h). */
 char *
 when_format_wire(const struct when *w)

@@ -1,8 +1,8 @@
 /*
- * test-when.c — the WHEN and DUR syntax (include/when.c): every accepted
- * form, the rejects, relative forms against an injected clock, and the
- * wire and DUR output.  today/tomorrow read the user's clock, so TZ is set
- * here and the machine's own zone never matters.
+ * test-when.c — the WHEN, DUR and span syntax (include/when.c): every
+ * accepted form, the rejects, relative forms against an injected clock,
+ * and the wire and DUR output.  today/tomorrow read the user's clock, so
+ * TZ is set here and the machine's own zone never matters.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +248,53 @@ test_dur_signed(void)
 	CHECK_INT(dur_parse("0s", &v), -1);
 }
 
+/*
+ * A span (kcal feed add --past/--future, kcald.conf's feed_* settings):
+ * DUR, or N years from 0 to 100 of 365 days each.
+ */
+static void
+test_dur_span(void)
+{
+	static const struct {
+		const char	*s;
+		int64_t		 want;
+	} good[] = {
+		{ "2y", 2 * 365 * 86400LL }, { "1y", 365 * 86400LL },
+		{ "0y", 0 }, { "100y", 100 * 365 * 86400LL },
+		{ "90d", 90 * 86400LL }, { "12w", 12 * 7 * 86400LL },
+		{ "365d", 365 * 86400LL }, { "1h30m", 5400 }, { "90s", 90 },
+		{ "36500d", 36500 * 86400LL },
+	};
+	static const char *bad[] = {
+		/* garbage */
+		"", "y", "yy", "2", "2yy", "y2", "2 y", "2Y", "1.5y", "two y",
+		"2y ", "1w2y", "2y1d", "2d y", "-1y", "-2y", "x", "1x",
+		/* units: DUR's, once each, and not zero */
+		"1h1h", "0d", "0s", "1M",
+		/* out of range and overflow */
+		"101y", "1000y", "9223372036854775807y",
+		"99999999999999999999y", "36501d", "99999999999999999999d",
+		"9223372036854775807s", NULL
+	};
+	int64_t	v;
+
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		v = 42;
+		if (dur_parse_span(good[i].s, &v) != 0 || v != good[i].want)
+			fprintf(stderr, "span \"%s\": %lld\n", good[i].s,
+			    (long long)v);
+		CHECK_INT(dur_parse_span(good[i].s, &v), 0);
+		CHECK_INT(v, good[i].want);
+	}
+	for (int i = 0; bad[i] != NULL; i++) {
+		v = 42;
+		if (dur_parse_span(bad[i], &v) != -1)
+			fprintf(stderr, "accepted span \"%s\"\n", bad[i]);
+		CHECK_INT(dur_parse_span(bad[i], &v), -1);
+		CHECK_INT(v, 42);	/* untouched on failure */
+	}
+}
+
 static void
 check_fmt(int64_t secs, const char *want)
 {
@@ -423,6 +470,7 @@ main(void)
 	test_relative();
 	test_dur();
 	test_dur_signed();
+	test_dur_span();
 	test_dur_format();
 	test_civil();
 	test_words();

@@ -1,9 +1,9 @@
 /*
- * test-transfer.c — the pure parts of import, export and the feeds:
+ * test-import-export.c — the pure parts of import, export and the feeds:
  * ical_import_parse() (errors naming the line, repairs, grouping of
  * overrides, TZIDs), ical_same_record(), ical-export's VCALENDAR (zones,
  * redaction, alarms), the --http setting (http_parse, http_base_url),
- * feed URLs, tokens and spans.  No daemon, no store.
+ * feed URLs and tokens.  No daemon, no store.  (Spans: test-when.c.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -299,7 +299,6 @@ test_http_and_urls(void)
 	struct config	*cfg = config_new();
 	char		*addr, *cause = NULL, *s, *t;
 	unsigned	 port;
-	int64_t		 n;
 
 	CHECK_INT(http_parse("127.0.0.1:9000", &addr, &port, &cause), 0);
 	CHECK_STR(addr, "127.0.0.1");
@@ -337,9 +336,6 @@ test_http_and_urls(void)
 	cause = NULL;
 	CHECK_INT(config_set(cfg, "feed_tombstones", "2w", &cause), 0);
 	CHECK_INT(feed_config_tombstones(cfg), 14 * 86400);
-	CHECK_INT(feed_parse_span("2y", &n), 0);
-	CHECK_INT(n, 2 * 365 * 86400);
-	CHECK_INT(feed_parse_span("y", &n), -1);
 
 	s = feed_new_token();
 	t = feed_new_token();
