@@ -55,9 +55,9 @@ $(BUILD)/kcal: $(call obj,$(CLIENT_SRC)) $(CLIB_OBJ) $(COMMON_OBJ)
 	@$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson 2>/dev/null)
 
 # Unit tests link the library objects of both sides from archives, so only
-# the objects a test uses are pulled in (client/events.o needs kcal.c's
-# helpers, daemon/server.o needs kcald.c's server_reload: a test that uses
-# them defines its own).  Each test-*.c has a main.
+# the objects a test uses are pulled in (daemon/server.o needs kcald.c's
+# server_reload: a test that uses it defines its own).  Each test-*.c has
+# a main.
 $(BUILD)/libkcald.a: $(DLIB_OBJ)
 	@rm -f $@
 	@$(AR) rcs $@ $^

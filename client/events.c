@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
+#include "itinerary-html.h"
 #include "kcal.h"
 #include "output.h"
 #include "when.h"
@@ -165,15 +167,35 @@ event_opt(const struct subcmd *sc, json_t *req, int ch, const char *arg)
 	return 1;
 }
 
+/*
+ * After add or edit: the conflicts the write created, as warnings on
+ * standard error (the write succeeded), and the events that moved with it.
+ */
+static void
+write_report(json_t *res)
+{
+	json_t	*c, *u;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(res, "conflicts"), i, c)
+		fprintf(stderr, "kcal: warning: %s conflict: %s\n",
+		    itin_str(c, "type"), itin_str(c, "message"));
+	if (json_is_true(json_object_get(res, "conflicts_truncated")))
+		fprintf(stderr, "kcal: warning: more conflicts than these; "
+		    "see kcal conflicts\n");
+	json_array_foreach(json_object_get(res, "moved"), i, u)
+		fprintf(stderr, "kcal: moved with it: %s\n",
+		    json_string_value(u));
+}
+
 int
-cmd_add(int argc, char **argv)
+cmd_add(const struct subcmd *sc, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		EVENT_OPTS,
 		{ "uid", required_argument, NULL, O_UID },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct subcmd	*sc = subcmd_find("add");
 	json_t			*req = json_pack("{s:s}", "cmd", "add"), *res;
 	int			 ch;
 
@@ -205,7 +227,7 @@ cmd_add(int argc, char **argv)
 }
 
 int
-cmd_edit(int argc, char **argv)
+cmd_edit(const struct subcmd *sc, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		EVENT_OPTS,
@@ -215,7 +237,6 @@ cmd_edit(int argc, char **argv)
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct subcmd	*sc = subcmd_find("edit");
 	json_t			*req = json_pack("{s:s}", "cmd", "update"), *res;
 	const char		*format = "text";
 	int			 ch;
@@ -324,7 +345,7 @@ say_truncated(json_t *res)
 }
 
 int
-cmd_list(int argc, char **argv)
+cmd_list(const struct subcmd *sc, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, O_FROM },
@@ -339,7 +360,6 @@ cmd_list(int argc, char **argv)
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct subcmd	*sc = subcmd_find("list");
 	json_t			*req = json_pack("{s:s}", "cmd", "list"), *res;
 	const char		*format = "table";
 	int			 ch;
@@ -424,9 +444,8 @@ one_uid(const struct subcmd *sc, int argc, char **argv, const char **format,
 }
 
 int
-cmd_show(int argc, char **argv)
+cmd_show(const struct subcmd *sc, int argc, char **argv)
 {
-	const struct subcmd	*sc = subcmd_find("show");
 	const char		*format = "text", *uid;
 	json_t			*res;
 
@@ -450,9 +469,8 @@ cmd_show(int argc, char **argv)
 }
 
 int
-cmd_cancel(int argc, char **argv)
+cmd_cancel(const struct subcmd *sc, int argc, char **argv)
 {
-	const struct subcmd	*sc = subcmd_find("cancel");
 	const char		*uid = one_uid(sc, argc, argv, NULL, NULL,
 				    "It stays as a STATUS:CANCELLED tombstone "
 				    "so that subscribers remove it.\n");
@@ -467,9 +485,8 @@ cmd_cancel(int argc, char **argv)
 }
 
 int
-cmd_rm(int argc, char **argv)
+cmd_rm(const struct subcmd *sc, int argc, char **argv)
 {
-	const struct subcmd	*sc = subcmd_find("rm");
 	int			 yes = 0;
 	const char		*uid = one_uid(sc, argc, argv, NULL, &yes,
 				    "\n  -y, --yes  really delete (kcal cancel "
@@ -493,9 +510,8 @@ cmd_rm(int argc, char **argv)
 }
 
 int
-cmd_status(int argc, char **argv)
+cmd_status(const struct subcmd *sc, int argc, char **argv)
 {
-	const struct subcmd	*sc = subcmd_find("status");
 	const char		*format = "text", *key;
 	json_t			*res, *v;
 	int			 ch;

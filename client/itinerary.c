@@ -11,11 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "itinerary.h"
 #include "kcal.h"
 #include "output.h"
-#include "when.h"
-#include "xmalloc.h"
 
 /* Terminal text. */
 
@@ -311,7 +310,7 @@ static const char itinerary_help[] =
 "                   briefing), ics (the visit and its programme) or json\n";
 
 int
-cmd_itinerary(int argc, char **argv)
+cmd_itinerary(const struct subcmd *sc, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -320,7 +319,6 @@ cmd_itinerary(int argc, char **argv)
 	};
 	static const char *formats[] = { "text", "markdown", "html", "ics",
 	    "json", NULL };
-	const struct subcmd	*sc = subcmd_find("itinerary");
 	const char		*format = "text";
 	json_t			*res;
 	int			 ch, ok = 0;
@@ -357,265 +355,6 @@ cmd_itinerary(int argc, char **argv)
 		out_markdown(stdout, res);
 	else
 		out_text(stdout, res);
-	json_decref(res);
-	return 0;
-}
-
-/* `kcal people`: everyone taking part, with their next events. */
-
-static void
-people_text(FILE *fp, json_t *res)
-{
-	json_t		*p, *e;
-	size_t		 i, j;
-	json_int_t	 prec, n;
-
-	json_array_foreach(json_object_get(res, "people"), i, p) {
-		prec = json_integer_value(json_object_get(p, "precedence"));
-		n = json_integer_value(json_object_get(p, "events"));
-		fprintf(fp, "%s%s", i ? "\n" : "", itin_str(p, "name"));
-		if (*itin_str(p, "roles") || *itin_str(p, "countries"))
-			fprintf(fp, " (%s%s%s)", itin_str(p, "roles"),
-			    *itin_str(p, "roles") && *itin_str(p, "countries") ?
-			    "; " : "", itin_str(p, "countries"));
-		if (prec > 0)
-			fprintf(fp, ", precedence %lld", (long long)prec);
-		fprintf(fp, ", %lld event%s\n", (long long)n, n == 1 ? "" : "s");
-		json_array_foreach(json_object_get(p, "next"), j, e) {
-			char *loc = itin_local_span(e);
-
-			fprintf(fp, "  %.10s %s  %s  %s%s\n", itin_str(e, "start"),
-			    loc, itin_str(e, "kind"), itin_str(e, "summary"),
-			    strcmp(itin_str(e, "status"), "tentative") == 0 ?
-			    "  TENTATIVE" : "");
-			free(loc);
-		}
-		if (json_array_size(json_object_get(p, "next")) == 0)
-			fprintf(fp, "  (no upcoming events)\n");
-	}
-	if (json_array_size(json_object_get(res, "people")) == 0)
-		fprintf(fp, "No participants.\n");
-}
-
-static const char people_help[] =
-"\nEveryone who takes part in an event (names compared without regard to\n"
-"case), by country and precedence, with their roles and their next events.\n"
-"NAME shows only the people whose name contains it.\n\n"
-"  --from WHEN      next events from WHEN (default now)\n"
-"  --next N         how many next events per person (default 3, 0-100)\n"
-"  --format FORMAT  text (default) or json\n";
-
-int
-cmd_people(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "next", required_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct subcmd	*sc = subcmd_find("people");
-	const char		*format = "text";
-	json_t			*req = json_pack("{s:s}", "cmd", "people"), *res;
-	char			*wire, *end;
-	long			 n;
-	int			 ch;
-
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			printf("usage: kcal %s\n%s.\n%s", sc->usage, sc->help,
-			    people_help);
-			json_decref(req);
-			return 0;
-		case 'f':
-			wire = parse_when_arg(sc, "--from", optarg);
-			json_object_set_new(req, "from", json_string(wire));
-			free(wire);
-			break;
-		case 'n':
-			n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || n < 0 || n > 100)
-				usage_error(sc, "--next must be 0 to 100");
-			json_object_set_new(req, "next", json_integer(n));
-			break;
-		case 'F': format = optarg; break;
-		default: usage_error(sc, "unknown option");
-		}
-	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
-	if (optind < argc - 1)
-		usage_error(sc, "give at most one NAME");
-	if (optind == argc - 1)
-		json_object_set_new(req, "search", json_string(argv[optind]));
-	res = call(req);
-	if (strcmp(format, "json") == 0)
-		out_json(stdout, res);
-	else {
-		out_sanitize(res);
-		people_text(stdout, res);
-	}
-	json_decref(res);
-	return 0;
-}
-
-/* `kcal confirm UID...`: set the status to confirmed. */
-int
-cmd_confirm(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct subcmd	*sc = subcmd_find("confirm");
-	json_t			*res, *ev;
-	int			 ch;
-
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'h')
-			usage_error(sc, "unknown option");
-		printf("usage: kcal %s\n%s.\n\nA tentative event becomes "
-		    "confirmed (STATUS:CONFIRMED; SEQUENCE is incremented).\n"
-		    "A cancelled event is refused: kcal edit can restore it "
-		    "(its status option).\n", sc->usage, sc->help);
-		return 0;
-	}
-	if (optind == argc)
-		usage_error(sc, "give one or more UIDs");
-	for (; optind < argc; optind++) {
-		res = call(json_pack("{s:s, s:s}", "cmd", "get", "uid",
-		    argv[optind]));
-		ev = json_object_get(res, "event");
-		if (strcmp(itin_str(ev, "status"), "cancelled") == 0) {
-			json_decref(res);
-			die(EXIT_REFUSED, "%s is cancelled; restore it with "
-			    "kcal edit %s --status confirmed", argv[optind],
-			    argv[optind]);
-		}
-		if (strcmp(itin_str(ev, "status"), "confirmed") == 0)
-			printf("already confirmed %s\n", itin_str(ev, "uid"));
-		else {
-			json_t *r = call(json_pack("{s:s, s:s, s:s}", "cmd",
-			    "update", "uid", itin_str(ev, "uid"), "status",
-			    "confirmed"));
-			printf("confirmed %s\n", itin_str(r, "uid"));
-			json_decref(r);
-		}
-		json_decref(res);
-	}
-	return 0;
-}
-
-/* A signed DUR for --offset: -15m, +1h, 30m, or 0 (also -0s). */
-long long
-parse_offset_arg(const struct subcmd *sc, const char *opt, const char *s)
-{
-	int64_t	secs;
-
-	if (dur_parse_signed(s, &secs) != 0)
-		usage_error(sc, "%s: cannot read \"%s\" as an offset; use "
-		    "[-]DUR, e.g. -15m or 1h30m (units s, m, h, d, w, each "
-		    "once), or 0", opt, s);
-	return (long long)secs;
-}
-
-/*
- * After add or edit: the conflicts the write created, as warnings on
- * standard error (the write succeeded), and the events that moved with it.
- */
-void
-write_report(json_t *res)
-{
-	json_t	*c, *u;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(res, "conflicts"), i, c)
-		fprintf(stderr, "kcal: warning: %s conflict: %s\n",
-		    itin_str(c, "type"), itin_str(c, "message"));
-	if (json_is_true(json_object_get(res, "conflicts_truncated")))
-		fprintf(stderr, "kcal: warning: more conflicts than these; "
-		    "see kcal conflicts\n");
-	json_array_foreach(json_object_get(res, "moved"), i, u)
-		fprintf(stderr, "kcal: moved with it: %s\n",
-		    json_string_value(u));
-}
-
-/* `kcal conflicts`: what clashes in a window. */
-
-static const char conflicts_help[] =
-"\nWhat clashes: a participant in two overlapping events (overlap), two\n"
-"consecutive events of a participant in different cities with less time\n"
-"between them than the transfer takes (transfer; kcald.conf sets the\n"
-"times), and events outside the dates of their visit (outside_visit).\n\n"
-"  --from WHEN      start of the window (default today)\n"
-"  --to WHEN        end of the window (default: open-ended)\n"
-"  --format FORMAT  text (default) or json\n";
-
-int
-cmd_conflicts(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct subcmd	*sc = subcmd_find("conflicts");
-	const char		*format = "text";
-	json_t			*req = json_pack("{s:s}", "cmd", "conflicts");
-	json_t			*res, *c;
-	char			*wire;
-	size_t			 i, n;
-	int			 ch;
-
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			printf("usage: kcal %s\n%s.\n%s", sc->usage, sc->help,
-			    conflicts_help);
-			json_decref(req);
-			return 0;
-		case 'f':
-		case 't':
-			wire = parse_when_arg(sc, ch == 'f' ? "--from" : "--to",
-			    optarg);
-			json_object_set_new(req, ch == 'f' ? "from" : "to",
-			    json_string(wire));
-			free(wire);
-			break;
-		case 'F': format = optarg; break;
-		default: usage_error(sc, "unknown option");
-		}
-	}
-	if (optind != argc)
-		usage_error(sc, "unexpected argument \"%s\"", argv[optind]);
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
-	if (!json_object_get(req, "from") && !json_object_get(req, "to")) {
-		wire = parse_when_arg(sc, "--from", "today");
-		json_object_set_new(req, "from", json_string(wire));
-		free(wire);
-	}
-	res = call(req);
-	if (strcmp(format, "json") == 0)
-		out_json(stdout, res);
-	else {
-		out_sanitize(res);
-		json_array_foreach(json_object_get(res, "conflicts"), i, c)
-			printf("%-13s  %s\n", itin_str(c, "type"),
-			    itin_str(c, "message"));
-		n = json_array_size(json_object_get(res, "conflicts"));
-		if (n == 0)
-			printf("No conflicts.\n");
-		else
-			printf("%zu conflict%s.\n", n, n == 1 ? "" : "s");
-	}
 	json_decref(res);
 	return 0;
 }

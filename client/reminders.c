@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "conn.h"
 #include "kcal.h"
 #include "output.h"
@@ -195,7 +196,7 @@ watch_loop(struct conn *c, int json, json_int_t *seq)
 }
 
 int
-cmd_watch(int argc, char **argv)
+cmd_watch(const struct subcmd *sc, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, O_FORMAT },
@@ -203,7 +204,6 @@ cmd_watch(int argc, char **argv)
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct subcmd	*sc = subcmd_find("watch");
 	const char		*format = "text";
 	struct conn		*c;
 	json_int_t		 seq = -1;
@@ -279,7 +279,7 @@ print_row(json_t *r, int missed)
 }
 
 int
-cmd_reminders(int argc, char **argv)
+cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, O_FROM },
@@ -289,7 +289,6 @@ cmd_reminders(int argc, char **argv)
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct subcmd	*sc = subcmd_find("reminders");
 	json_t			*req = json_pack("{s:s}", "cmd", "reminders");
 	json_t			*res, *r;
 	const char		*format = "text";
@@ -369,9 +368,8 @@ args(const struct subcmd *sc, int argc, char **argv, int want,
 }
 
 int
-cmd_snooze(int argc, char **argv)
+cmd_snooze(const struct subcmd *sc, int argc, char **argv)
 {
-	const struct subcmd	*sc = subcmd_find("snooze");
 	json_t			*res;
 	long long		 d;
 
@@ -387,9 +385,8 @@ cmd_snooze(int argc, char **argv)
 }
 
 int
-cmd_ack(int argc, char **argv)
+cmd_ack(const struct subcmd *sc, int argc, char **argv)
 {
-	const struct subcmd	*sc = subcmd_find("ack");
 	json_t			*res;
 
 	args(sc, argc, argv, 1, "\nDismisses the reminder of UID that last "

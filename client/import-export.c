@@ -1,9 +1,9 @@
 /*
- * transfer.c — iCalendar in and out, and the feeds: kcal import, kcal
- * export and kcal feed add|list|rotate|rm.  Parsing, repair and validation
+ * import-export.c — iCalendar in and out: kcal import and kcal export (the
+ * feeds, served over HTTP, are feeds.c's).  Parsing, repair and validation
  * of .ics data are the daemon's (libical) work; the client only reads
  * files, checks that they can travel in a JSON string (UTF-8 without NUL
- * bytes, naming the line if not), and prints what the daemon answers.
+ * bytes, naming the line if not), and writes what the daemon answers.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,45 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "conn.h"
 #include "kcal.h"
 #include "output.h"
-#include "when.h"
 #include "xmalloc.h"
 
 enum {
-	O_DRY_RUN = 256, O_TZ, O_FORMAT, O_OUTPUT, O_FROM, O_TO, O_KIND,
-	O_STATUS, O_PARTICIPANT, O_PARENT, O_SEARCH, O_ALL, O_INCLUDE,
-	O_REDACT, O_PAST, O_FUTURE, O_ALARMS, O_BRIEFING, O_HELP
+	O_DRY_RUN = 256, O_TZ, O_FORMAT, O_OUTPUT, O_FROM, O_TO, O_ALL, O_HELP
 };
-
-#define FILTER_OPTS \
-	{ "kind", required_argument, NULL, O_KIND }, \
-	{ "status", required_argument, NULL, O_STATUS }, \
-	{ "participant", required_argument, NULL, O_PARTICIPANT }, \
-	{ "parent", required_argument, NULL, O_PARENT }, \
-	{ "search", required_argument, NULL, O_SEARCH }
-
-static const char filter_help[] =
-"  --kind KIND           only this kind\n"
-"  --status STATUS       tentative, confirmed or cancelled\n"
-"  --participant NAME    only events with this participant (substring)\n"
-"  --parent UID          only the programme of this visit\n"
-"  --search TEXT         text in the summary, location or description\n";
-
-static int
-filter_opt(json_t *req, int ch, const char *arg)
-{
-	switch (ch) {
-	case O_KIND: req_set_str(req, "kind", arg); break;
-	case O_STATUS: req_set_str(req, "status", arg); break;
-	case O_PARTICIPANT: req_set_str(req, "participant", arg); break;
-	case O_PARENT: req_set_str(req, "parent", arg); break;
-	case O_SEARCH: req_set_str(req, "search", arg); break;
-	default: return 0;
-	}
-	return 1;
-}
 
 /* The whole of a file ("-": standard input); NULL with errno set. */
 static char *
@@ -241,7 +211,7 @@ import_one(struct conn **c, const char *path, int dry_run, const char *tz,
 }
 
 int
-cmd_import(int argc, char **argv)
+cmd_import(const struct subcmd *sc, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, O_DRY_RUN },
@@ -250,7 +220,6 @@ cmd_import(int argc, char **argv)
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct subcmd	*sc = subcmd_find("import");
 	const char		*tz = NULL, *format = "text";
 	struct conn		*c = NULL;
 	int			 ch, dry_run = 0, rc = 0;
@@ -305,7 +274,7 @@ write_out(const char *path, const char *text, long long n)
 }
 
 int
-cmd_export(int argc, char **argv)
+cmd_export(const struct subcmd *sc, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		FILTER_OPTS,
@@ -316,7 +285,6 @@ cmd_export(int argc, char **argv)
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct subcmd	*sc = subcmd_find("export");
 	json_t			*req = json_pack("{s:s}", "cmd", "export"), *res;
 	const char		*output = NULL;
 	int			 ch;
@@ -352,194 +320,4 @@ cmd_export(int argc, char **argv)
 	    (long long)json_integer_value(json_object_get(res, "count")));
 	json_decref(res);
 	return 0;
-}
-
-/* A feed window: DUR (kcal's units) or N years ("2y" = 730 days). */
-static long long
-window_arg(const struct subcmd *sc, const char *opt, const char *s)
-{
-	char		*end;
-	long long	 n;
-	size_t		 len = strlen(s);
-
-	if (len > 1 && s[len - 1] == 'y') {
-		n = strtoll(s, &end, 10);
-		if (end != s + len - 1 || n < 0 || n > 100)
-			usage_error(sc, "%s: cannot read \"%s\"; use e.g. 90d, "
-			    "12w or 2y", opt, s);
-		return n * 365 * 86400;
-	}
-	return parse_dur_arg(sc, opt, s);
-}
-
-static void
-print_feed(json_t *f)
-{
-	json_t	*v;
-	size_t	 i;
-
-	printf("%s\n", json_string_value(json_object_get(f, "name")));
-	if (json_is_true(json_object_get(f, "withheld")))
-		printf("  url:     (withheld: only a user who may write sees "
-		    "feed URLs)\n");
-	else {
-		printf("  url:     %s\n", json_string_value(json_object_get(f,
-		    "url")));
-		printf("  webcal:  %s\n",
-		    json_string_value(json_object_get(f, "webcal")));
-	}
-	printf("  events:  ");
-	json_array_foreach(json_object_get(f, "include"), i, v)
-		printf("%s%s", i ? ", " : "", json_string_value(v));
-	if ((v = json_object_get(f, "redact")) != NULL && json_is_string(v))
-		printf("; redacted (%s)", json_string_value(v));
-	if (json_is_true(json_object_get(f, "alarms")))
-		printf("; with alarms");
-	printf("\n  window:  %s\n",
-	    json_string_value(json_object_get(f, "window")));
-	if ((v = json_object_get(f, "filters")) != NULL &&
-	    json_is_string(v) && *json_string_value(v))
-		printf("  filters: %s\n", json_string_value(v));
-	if ((v = json_object_get(f, "briefing_url")) != NULL &&
-	    json_is_string(v))
-		printf("  briefing: %s\n", json_string_value(v));
-}
-
-static const char feed_help[] =
-"usage: kcal feed add NAME [filters] [--include private|confidential]\n"
-"                [--redact busy|title] [--past DUR] [--future DUR] [--alarms]\n"
-"                [--briefing VISIT]\n"
-"       kcal feed list [--format text|json]\n"
-"       kcal feed rotate NAME\n"
-"       kcal feed rm NAME\n\n"
-"Feeds are iCalendar subscriptions served by kcald over HTTP (kcald(8)).\n"
-"The built-in feed \"all\" (/feeds/all.ics) carries public events; each\n"
-"feed added here is reachable only through its own unguessable URL, which\n"
-"rotate replaces (the old URL stops working at once) and rm revokes.\n\n"
-"%s"
-"  --include CLASS       also private or confidential events (repeatable;\n"
-"                        an unknown CLASS is private, and each override's\n"
-"                        own CLASS decides whether it is carried)\n"
-"  --redact busy|title   keep only the times and status (title: and the\n"
-"                        summary; busy: every summary \"Busy\")\n"
-"  --past DUR            from DUR ago (default 365d; units d, w, y)\n"
-"  --future DUR          to DUR ahead (default 3y)\n"
-"  --alarms              keep VALARMs (most apps ignore them in feeds)\n"
-"  --briefing VISIT      the visit's programme, and its token also opens\n"
-"                        the visit's printable briefing page in a browser\n"
-"                        (/briefing/TOKEN.html), redacted as the feed is\n";
-
-static int
-feed_add(const struct subcmd *sc, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		FILTER_OPTS,
-		{ "include", required_argument, NULL, O_INCLUDE },
-		{ "redact", required_argument, NULL, O_REDACT },
-		{ "past", required_argument, NULL, O_PAST },
-		{ "future", required_argument, NULL, O_FUTURE },
-		{ "alarms", no_argument, NULL, O_ALARMS },
-		{ "briefing", required_argument, NULL, O_BRIEFING },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 }
-	};
-	json_t	*req = json_pack("{s:s, s:[]}", "cmd", "feed_add", "include"),
-		*res;
-	int	 ch;
-
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case O_HELP: printf(feed_help, filter_help); json_decref(req);
-		    return 0;
-		case O_INCLUDE: json_array_append_new(json_object_get(req,
-		    "include"), json_string(optarg)); break;
-		case O_REDACT: req_set_str(req, "redact", optarg); break;
-		case O_PAST: json_object_set_new(req, "past", json_integer(
-		    window_arg(sc, "--past", optarg))); break;
-		case O_FUTURE: json_object_set_new(req, "future", json_integer(
-		    window_arg(sc, "--future", optarg))); break;
-		case O_ALARMS: json_object_set_new(req, "alarms", json_true());
-		    break;
-		case O_BRIEFING: req_set_str(req, "briefing", optarg); break;
-		default:
-			if (!filter_opt(req, ch, optarg))
-				usage_error(sc, "unknown option");
-		}
-	}
-	if (optind != argc - 1)
-		usage_error(sc, "give the feed's name (e.g. kcal feed add "
-		    "embassy --include private --redact busy)");
-	req_set_str(req, "name", argv[optind]);
-	res = call(req);
-	print_feed(res);
-	json_decref(res);
-	return 0;
-}
-
-static int
-feed_list(const struct subcmd *sc, int argc, char **argv)
-{
-	json_t		*res, *f;
-	size_t		 i;
-	const char	*format = "text";
-
-	if (argc == 3 && strcmp(argv[1], "--format") == 0)
-		format = argv[2];
-	else if (argc != 1)
-		usage_error(sc, "feed list takes only --format text|json");
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
-	res = call(json_pack("{s:s}", "cmd", "feed_list"));
-	if (strcmp(format, "json") == 0)
-		out_json(stdout, res);
-	else
-		json_array_foreach(json_object_get(res, "feeds"), i, f)
-			print_feed(f);
-	if (json_is_string(json_object_get(res, "warning")))
-		fprintf(stderr, "kcal: %s\n",
-		    json_string_value(json_object_get(res, "warning")));
-	json_decref(res);
-	return 0;
-}
-
-static int
-feed_name_cmd(const struct subcmd *sc, int argc, char **argv,
-    const char *cmd)
-{
-	json_t	*res;
-
-	if (argc != 2 || argv[1][0] == '-')
-		usage_error(sc, "feed %s takes one feed name", argv[0]);
-	res = call(json_pack("{s:s, s:s}", "cmd", cmd, "name", argv[1]));
-	if (strcmp(cmd, "feed_rotate") == 0)
-		print_feed(res);
-	else
-		printf("removed feed %s; its URL no longer works\n", argv[1]);
-	json_decref(res);
-	return 0;
-}
-
-int
-cmd_feed(int argc, char **argv)
-{
-	const struct subcmd	*sc = subcmd_find("feed");
-
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-		if (argc < 2)
-			usage_error(sc, "give add, list, rotate or rm");
-		printf(feed_help, filter_help);
-		return 0;
-	}
-	if (strcmp(argv[1], "add") == 0)
-		return feed_add(sc, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return feed_list(sc, argc - 1, argv + 1);
-	if (strcmp(argv[1], "rotate") == 0)
-		return feed_name_cmd(sc, argc - 1, argv + 1, "feed_rotate");
-	if (strcmp(argv[1], "rm") == 0)
-		return feed_name_cmd(sc, argc - 1, argv + 1, "feed_delete");
-	usage_error(sc, "unknown feed command \"%s\" (add, list, rotate, rm)",
-	    argv[1]);
 }

@@ -1,0 +1,58 @@
+/*
+ * confirm.c — `kcal confirm UID...`: a tentative event becomes confirmed.
+ * Each UID is read first, so a cancelled event is refused with the way
+ * to restore it, and one already confirmed is left as it is.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "itinerary-html.h"
+#include "kcal.h"
+
+int
+cmd_confirm(const struct subcmd *sc, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	json_t	*res, *ev;
+	int	 ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'h')
+			usage_error(sc, "unknown option");
+		printf("usage: kcal %s\n%s.\n\nA tentative event becomes "
+		    "confirmed (STATUS:CONFIRMED; SEQUENCE is incremented).\n"
+		    "A cancelled event is refused: kcal edit can restore it "
+		    "(its status option).\n", sc->usage, sc->help);
+		return 0;
+	}
+	if (optind == argc)
+		usage_error(sc, "give one or more UIDs");
+	for (; optind < argc; optind++) {
+		res = call(json_pack("{s:s, s:s}", "cmd", "get", "uid",
+		    argv[optind]));
+		ev = json_object_get(res, "event");
+		if (strcmp(itin_str(ev, "status"), "cancelled") == 0) {
+			json_decref(res);
+			die(EXIT_REFUSED, "%s is cancelled; restore it with "
+			    "kcal edit %s --status confirmed", argv[optind],
+			    argv[optind]);
+		}
+		if (strcmp(itin_str(ev, "status"), "confirmed") == 0)
+			printf("already confirmed %s\n", itin_str(ev, "uid"));
+		else {
+			json_t *r = call(json_pack("{s:s, s:s, s:s}", "cmd",
+			    "update", "uid", itin_str(ev, "uid"), "status",
+			    "confirmed"));
+			printf("confirmed %s\n", itin_str(r, "uid"));
+			json_decref(r);
+		}
+		json_decref(res);
+	}
+	return 0;
+}
