@@ -147,6 +147,14 @@ $(BUILD)/bench/%: tests/bench/%.c
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(PKG_LIBS)
 
+# floor creates its databases with the store's own code (store_open, the
+# real migrations), so it links the daemon's objects as a unit test does.
+$(BUILD)/bench/floor: $(BUILD)/tests/bench/floor.o $(BUILD)/libkcald.a \
+    $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
 bench: all $(BENCH_BIN)
 	@BUILD=$(BUILD) python3 tests/bench/bench.py
 

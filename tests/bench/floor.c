@@ -9,11 +9,13 @@
  * back; SQLite inserting every row in one transaction, and DURABLE_ROWS
  * rows in one durable transaction each; the window queries [FROM, TO).
  *
- * The SQLite floors use kcald's own schema (events + participants, the
- * same indexes), WAL and synchronous=FULL, and insert the same rows kcald
- * would: one events row (indexed columns plus the VEVENT text) and one
- * participants row per ATTENDEE/ORGANIZER.  It prints one JSON object on
- * stdout.  Times are wall-clock (CLOCK_MONOTONIC).
+ * The SQLite floors run on kcald's own schema: each database is created
+ * by store_open(), so the real migrations make it (every table, index and
+ * trigger a write meets in kcald), never a copy that could drift from them.
+ * Then, straight on SQLite with WAL and synchronous=FULL, they insert the
+ * same rows kcald would: one events row (indexed columns plus the VEVENT
+ * text) and one participants row per ATTENDEE/ORGANIZER.  It prints one
+ * JSON object on stdout.  Times are wall-clock (CLOCK_MONOTONIC).
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -29,28 +31,7 @@
 #include <libical/ical.h>
 #include <sqlite3.h>
 
-/* kcald's schema (daemon/store.c, migration 1) as far as a write touches. */
-static const char *schema =
-	"CREATE TABLE events ("
-	"  uid TEXT PRIMARY KEY,"
-	"  summary TEXT, kind TEXT NOT NULL, status TEXT NOT NULL,"
-	"  class TEXT NOT NULL, tz TEXT NOT NULL, end_tz TEXT,"
-	"  start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,"
-	"  all_day INTEGER NOT NULL, location TEXT, description TEXT, url TEXT,"
-	"  parent_uid TEXT, rrule TEXT, sequence INTEGER NOT NULL,"
-	"  created INTEGER, last_modified INTEGER, reminders TEXT,"
-	"  next_alarm INTEGER, ical TEXT NOT NULL);"
-	"CREATE INDEX events_start ON events(start_utc);"
-	"CREATE INDEX events_duration ON events(end_utc - start_utc);"
-	"CREATE INDEX events_parent ON events(parent_uid);"
-	"CREATE INDEX events_next_alarm ON events(next_alarm)"
-	"  WHERE next_alarm IS NOT NULL;"
-	"CREATE TABLE participants ("
-	"  event_uid TEXT NOT NULL REFERENCES events(uid) ON DELETE CASCADE,"
-	"  pos INTEGER NOT NULL, name TEXT NOT NULL, role TEXT, country TEXT,"
-	"  precedence INTEGER NOT NULL DEFAULT 0,"
-	"  PRIMARY KEY (event_uid, pos));"
-	"CREATE INDEX participants_name ON participants(name COLLATE NOCASE);";
+#include "store.h"
 
 static const char *insert_event_sql =
 	"INSERT INTO events (uid, summary, kind, status, class, tz, end_tz, "
@@ -298,12 +279,16 @@ exec(sqlite3 *db, const char *sql)
 		errx(1, "%s: %s", sql, e);
 }
 
-/* A fresh store like kcald's: WAL, synchronous=FULL, the same schema. */
+/*
+ * A store created as kcald creates it (store_open: its migrations), then
+ * opened straight on SQLite with the same WAL and synchronous=FULL.
+ */
 static sqlite3 *
 open_db(const char *path, int create)
 {
-	sqlite3	*db;
-	char	 wal[4096];
+	struct store	*st;
+	sqlite3		*db;
+	char		 wal[4096], *cause = NULL;
 
 	if (create) {
 		unlink(path);
@@ -311,13 +296,14 @@ open_db(const char *path, int create)
 		unlink(wal);
 		snprintf(wal, sizeof wal, "%s-shm", path);
 		unlink(wal);
+		if ((st = store_open(path, &cause)) == NULL)
+			errx(1, "%s", cause);
+		store_close(st);
 	}
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		errx(1, "%s: cannot open", path);
 	exec(db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
 	    "PRAGMA synchronous = FULL");
-	if (create)
-		exec(db, schema);
 	return db;
 }
 
