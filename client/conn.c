@@ -148,14 +148,13 @@ conn_close(struct conn *c)
 json_t *
 conn_read(struct conn *c, char **cause)
 {
-	char		*nl;
-	ssize_t		 n;
+	ssize_t		 n, linelen;
 	json_t		*msg;
 	json_error_t	 err;
-	size_t		 linelen;
 
 	*cause = NULL;
-	while ((nl = c->len ? memchr(c->buf, '\n', c->len) : NULL) == NULL) {
+	/* No limit: a reply is as long as what was asked for (an export). */
+	while ((linelen = proto_frame(c->buf, c->len, PROTO_NO_LIMIT)) < 0) {
 		if (c->cap - c->len < 65536) {
 			c->cap = c->cap ? c->cap * 2 : 131072;
 			c->buf = xreallocarray(c->buf, 1, c->cap);
@@ -174,10 +173,9 @@ conn_read(struct conn *c, char **cause)
 		}
 		c->len += (size_t)n;
 	}
-	linelen = (size_t)(nl - c->buf);
-	msg = json_loadb(c->buf, linelen, 0, &err);
-	memmove(c->buf, nl + 1, c->len - linelen - 1);
-	c->len -= linelen + 1;
+	msg = json_loadb(c->buf, (size_t)linelen, 0, &err);
+	memmove(c->buf, c->buf + linelen + 1, c->len - (size_t)linelen - 1);
+	c->len -= (size_t)linelen + 1;
 	if (msg == NULL)
 		xasprintf(cause, "bad reply from kcald: %s", err.text);
 	return msg;

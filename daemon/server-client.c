@@ -20,6 +20,7 @@
 
 #include "access.h"
 #include "cmd.h"
+#include "frame.h"
 #include "kcal-protocol.h"
 #include "log.h"
 #include "server.h"
@@ -330,36 +331,21 @@ read_cb(struct bufferevent *bev, void *arg)
 	struct client	*c = arg;
 	struct evbuffer	*in = bufferevent_get_input(bev);
 	size_t		 max = c->srv->cfg->max_line;
-	char		*line;
-	size_t		 len;
-	struct evbuffer_ptr p;
+	ssize_t		 n;
 
-	/*
-	 * A long request (an import) arrives in many reads: search for its
-	 * newline only in what is new, or a 200 MB line costs thousands of
-	 * scans from its start.
-	 */
 	while (c->closing == 0) {
-		if (c->scanned > evbuffer_get_length(in))
-			c->scanned = 0;
-		evbuffer_ptr_set(in, &p, c->scanned, EVBUFFER_PTR_SET);
-		p = evbuffer_search_eol(in, &p, NULL, EVBUFFER_EOL_LF);
-		if (p.pos < 0 || (size_t)p.pos > max) {
-			c->scanned = evbuffer_get_length(in);
-			if (evbuffer_get_length(in) > max || p.pos >= 0)
-				fail_and_close(c, proto_err(NULL, KCAL_E_TOO_LONG,
-				    "request line longer than %zu bytes "
-				    "(max_line)", max));
+		if ((n = frame_next(in, &c->scanned, max)) == PROTO_NEED_MORE)
+			return;
+		if (n == PROTO_TOO_LONG) {
+			fail_and_close(c, proto_err(NULL, KCAL_E_TOO_LONG,
+			    "request line longer than %zu bytes (max_line)",
+			    max));
 			return;
 		}
 		if (hold(c))
 			return;
-		c->scanned = 0;
-		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
-		if (line == NULL)
-			return;
-		handle_line(c, line, len);
-		if (len > BIG_REQUEST)
+		handle_line(c, frame_take(in, (size_t)n), (size_t)n);
+		if ((size_t)n > BIG_REQUEST)
 			heap_trim();
 	}
 }

@@ -13,22 +13,35 @@
 #include "xmalloc.h"
 
 /*
- * Return the length of the first complete line in buf (not counting the
- * '\n'), PROTO_NEED_MORE if there is none yet, or PROTO_TOO_LONG if more than
- * max bytes arrived without a newline: such a stream cannot be framed again.
+ * The framing rule, given where the first '\n' of a buffer of len bytes is
+ * (eol: its offset, or -1 when there is none yet): the length of the
+ * first line (without the '\n'), PROTO_NEED_MORE, or PROTO_TOO_LONG when
+ * more than max bytes came without a newline -- such a stream cannot be
+ * framed again.  A line of exactly max bytes is accepted.
+ */
+ssize_t
+proto_frame_eol(ssize_t eol, size_t len, size_t max)
+{
+	if (eol >= 0 && (size_t)eol <= max)
+		return eol;
+	if (eol >= 0 || len > max)
+		return PROTO_TOO_LONG;
+	return PROTO_NEED_MORE;
+}
+
+/*
+ * proto_frame_eol() over a buffer in one piece: searched no further than
+ * the limit allows a line to reach.
  */
 ssize_t
 proto_frame(const char *buf, size_t len, size_t max)
 {
-	const char	*nl;
-	size_t		 scan = len < max + 1 ? len : max + 1;
+	const char	*nl = NULL;
+	size_t		 scan = len <= max ? len : max + 1;
 
-	nl = memchr(buf, '\n', scan);
-	if (nl != NULL)
-		return nl - buf;
-	if (len > max)
-		return PROTO_TOO_LONG;
-	return PROTO_NEED_MORE;
+	if (scan > 0)
+		nl = memchr(buf, '\n', scan);
+	return proto_frame_eol(nl != NULL ? nl - buf : -1, len, max);
 }
 
 /* The request's id if it is a valid one (integer or string), else NULL. */

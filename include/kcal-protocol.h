@@ -13,6 +13,7 @@
 #define KCAL_PROTOCOL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <jansson.h>
 
@@ -43,10 +44,17 @@
 #define KCAL_E_STORE		"store_error"
 #define KCAL_E_INTERNAL		"internal"
 
-/* Result of framing a buffer. */
+/*
+ * Framing: a line ends at '\n' (a CR before it stays in the line; the
+ * request parser drops it).  Both sides frame with proto_frame_eol(), the
+ * daemon over its libevent buffer (daemon/frame.c), kcal over its own
+ * (client/conn.c, with no limit).
+ */
 #define PROTO_NEED_MORE		(-1)	/* no complete line yet */
 #define PROTO_TOO_LONG		(-2)	/* no newline within the limit */
+#define PROTO_NO_LIMIT		SIZE_MAX
 
+ssize_t	 proto_frame_eol(ssize_t, size_t, size_t);
 ssize_t	 proto_frame(const char *, size_t, size_t);
 int	 proto_parse_request(const char *, size_t, json_t **,
 	     const char **, char **);

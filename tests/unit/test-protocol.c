@@ -1,10 +1,16 @@
 /*
  * test-protocol.c — the wire protocol's pure functions: framing a byte
- * stream into lines, validating a request line, and building replies.
+ * stream into lines (the rule, and kcald's use of it over its input
+ * buffer, daemon/frame.c), validating a request line, and building
+ * replies.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
+#include "frame.h"
 #include "kcal-protocol.h"
 #include "test.h"
 
@@ -39,6 +45,137 @@ test_frame(void)
 	big[11] = 'x';
 	big[40] = '\n';
 	CHECK_INT(proto_frame(big, sizeof big, 10), PROTO_TOO_LONG);
+}
+
+/* The rule itself, from where the first newline is. */
+static void
+test_frame_eol(void)
+{
+	CHECK_INT(proto_frame_eol(-1, 0, 10), PROTO_NEED_MORE);
+	CHECK_INT(proto_frame_eol(-1, 10, 10), PROTO_NEED_MORE);
+	CHECK_INT(proto_frame_eol(-1, 11, 10), PROTO_TOO_LONG);
+	CHECK_INT(proto_frame_eol(0, 1, 10), 0);
+	CHECK_INT(proto_frame_eol(10, 11, 10), 10);
+	CHECK_INT(proto_frame_eol(11, 12, 10), PROTO_TOO_LONG);
+	CHECK_INT(proto_frame_eol(0, 1, 0), 0);
+}
+
+/* kcal's replies have no limit: a buffer without a newline waits. */
+static void
+test_frame_client(void)
+{
+	static char	big[1 << 16];
+
+	CHECK_INT(proto_frame(NULL, 0, PROTO_NO_LIMIT), PROTO_NEED_MORE);
+	CHECK_INT(proto_frame("{\"ok\":", 6, PROTO_NO_LIMIT),
+	    PROTO_NEED_MORE);
+	memset(big, 'x', sizeof big);
+	CHECK_INT(proto_frame(big, sizeof big, PROTO_NO_LIMIT),
+	    PROTO_NEED_MORE);
+	big[sizeof big - 1] = '\n';
+	CHECK_INT(proto_frame(big, sizeof big, PROTO_NO_LIMIT),
+	    (long long)sizeof big - 1);
+	CHECK_INT(proto_frame("{}\n{}\n", 6, PROTO_NO_LIMIT), 2);
+}
+
+/* The next line kcald's framing hands out of in, or NULL; *n its length. */
+static char *
+next_line(struct evbuffer *in, size_t *scanned, size_t max, ssize_t *n)
+{
+	*n = frame_next(in, scanned, max);
+	return *n >= 0 ? frame_take(in, (size_t)*n) : NULL;
+}
+
+/* A request that arrives in several reads, and several in one read. */
+static void
+test_frame_daemon(void)
+{
+	struct evbuffer	*in = evbuffer_new();
+	size_t		 scanned = 0;
+	ssize_t		 n;
+	char		*line;
+
+	evbuffer_add(in, "{\"cmd\":", 7);
+	CHECK(next_line(in, &scanned, 100, &n) == NULL);
+	CHECK_INT(n, PROTO_NEED_MORE);
+	CHECK_INT(scanned, 7);		/* not searched again */
+	evbuffer_add(in, "\"a\"", 3);
+	CHECK(next_line(in, &scanned, 100, &n) == NULL);
+	CHECK_INT(scanned, 10);
+	evbuffer_add(in, "}\n{\"cmd\"", 8);
+	line = next_line(in, &scanned, 100, &n);
+	CHECK_STR(line, "{\"cmd\":\"a\"}");
+	CHECK_INT(n, 11);
+	free(line);
+	CHECK_INT(evbuffer_get_length(in), 6);	/* the next one's start */
+	CHECK(next_line(in, &scanned, 100, &n) == NULL);
+	evbuffer_drain(in, evbuffer_get_length(in));
+
+	/* Several lines, an empty one, a CR kept before LF (the parser drops
+	 * it), and a NUL handed on inside its line (the parser refuses it). */
+	scanned = 0;
+	evbuffer_add(in, "a\nbb\n\nc\r\nx\0y\n", 13);
+	line = next_line(in, &scanned, 100, &n);
+	CHECK_STR(line, "a");
+	free(line);
+	line = next_line(in, &scanned, 100, &n);
+	CHECK_STR(line, "bb");
+	free(line);
+	line = next_line(in, &scanned, 100, &n);
+	CHECK_STR(line, "");
+	CHECK_INT(n, 0);
+	free(line);
+	line = next_line(in, &scanned, 100, &n);
+	CHECK_STR(line, "c\r");
+	free(line);
+	line = next_line(in, &scanned, 100, &n);
+	CHECK_INT(n, 3);
+	CHECK(line != NULL && memcmp(line, "x\0y", 4) == 0);
+	free(line);
+	CHECK(next_line(in, &scanned, 100, &n) == NULL);
+	CHECK_INT(n, PROTO_NEED_MORE);
+	CHECK_INT(evbuffer_get_length(in), 0);
+	evbuffer_free(in);
+}
+
+/* Over the limit: whether the newline came or not, in one read or two. */
+static void
+test_frame_daemon_long(void)
+{
+	struct evbuffer	*in = evbuffer_new();
+	size_t		 scanned = 0;
+	ssize_t		 n;
+	char		*line;
+
+	evbuffer_add(in, "0123456789", 10);	/* exactly max: may end */
+	CHECK(next_line(in, &scanned, 10, &n) == NULL);
+	CHECK_INT(n, PROTO_NEED_MORE);
+	evbuffer_add(in, "\n", 1);
+	line = next_line(in, &scanned, 10, &n);
+	CHECK_STR(line, "0123456789");
+	free(line);
+
+	evbuffer_add(in, "012345", 6);
+	CHECK(next_line(in, &scanned, 10, &n) == NULL);
+	CHECK_INT(n, PROTO_NEED_MORE);
+	evbuffer_add(in, "6789A", 5);		/* max + 1, no newline */
+	CHECK(next_line(in, &scanned, 10, &n) == NULL);
+	CHECK_INT(n, PROTO_TOO_LONG);
+	evbuffer_drain(in, evbuffer_get_length(in));
+
+	scanned = 0;
+	evbuffer_add(in, "0123456789A\n", 12);	/* the newline comes late */
+	CHECK(next_line(in, &scanned, 10, &n) == NULL);
+	CHECK_INT(n, PROTO_TOO_LONG);
+	evbuffer_drain(in, evbuffer_get_length(in));
+
+	/* A stale mark past the buffer's end is forgotten, not trusted. */
+	scanned = 50;
+	evbuffer_add(in, "ok\n", 3);
+	line = next_line(in, &scanned, 10, &n);
+	CHECK_STR(line, "ok");
+	free(line);
+	evbuffer_free(in);
 }
 
 /* Parse s; return 0 or -1 and check the code on failure. */
@@ -214,6 +351,10 @@ int
 main(void)
 {
 	test_frame();
+	test_frame_eol();
+	test_frame_client();
+	test_frame_daemon();
+	test_frame_daemon_long();
 	test_parse();
 	test_replies();
 	test_socket_path();
