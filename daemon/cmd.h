@@ -1,9 +1,17 @@
 /*
- * cmd.h — protocol commands: one file per command (cmd-<verb>.c), gathered
- * in a static table in cmd.c (tmux style).  A command gets the validated
- * request and returns a result object, or NULL after cmd_error() has set the
- * error reply.  Helpers here validate arguments so every command refuses bad
+ * cmd.h — protocol commands: a file per command (cmd-<verb>.c; the four
+ * feed commands share cmd-feed.c), gathered in a static table in cmd.c
+ * (tmux style).  A command gets the validated request and returns a result
+ * object.  Helpers here validate arguments so every command refuses bad
  * input the same way, naming the argument.
+ *
+ * Conventions (store.h's, with the error reply in the place of cause):
+ *  - A command, and a helper here that returns json_t *, returns NULL once
+ *    cmd_error() has set the error reply (the first one set wins).
+ *  - A helper that returns int returns 0 (an optional argument that is
+ *    absent included), or -1 once cmd_error() has set the error reply.
+ *  - A message a callee hands back through char **cause (store.h) is the
+ *    command's: it goes into cmd_error() and the command frees it.
  */
 #ifndef KCAL_CMD_H
 #define KCAL_CMD_H

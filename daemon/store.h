@@ -1,9 +1,24 @@
 /*
- * store.h — the SQLite store (store.c is the only file that includes
- * sqlite3.h).  Events are kept as their canonical VEVENT text plus indexed
- * columns derived from it; participants in their own table.  Each write is
- * one transaction unless the caller wraps several in store_begin/commit
- * (an import).
+ * store.h — the SQLite store.  Events are kept as their canonical VEVENT
+ * text plus indexed columns derived from it; participants in their own
+ * table.  Each write is one transaction unless the caller wraps several in
+ * store_begin/commit (an import).  Only the store's own files (store.c,
+ * store-*.c, through store-int.h) include sqlite3.h; the rest of kcald
+ * sees the store through this header and store-*.h.
+ *
+ * Conventions (cmd.h keeps the same; every header of the daemon should):
+ *  - An int result is 0 for success and -1 for failure.  A positive one is
+ *    an answer, not a failure (STORE_NOT_FOUND, STORE_AMBIGUOUS below), and
+ *    the comment of each function that can give one names it.  A pointer
+ *    result is NULL for failure.
+ *  - A function that can fail takes char **cause last.  On failure it sets
+ *    *cause to a message that the caller frees (free(3)); on success or a
+ *    positive answer it leaves *cause as it was, so a caller starts with
+ *    NULL and frees once.
+ *  - cause may be NULL, to drop the message, only where the header says
+ *    so.  Every store function takes NULL (the store passes NULL itself for
+ *    a ROLLBACK after an error already told, and a caller for a test of
+ *    existence such as store_get's).
  */
 #ifndef KCAL_STORE_H
 #define KCAL_STORE_H

@@ -81,6 +81,7 @@ tz_offset(const char *name, int64_t t, int *off)
  * Resolve a WHEN in zone name.  Wall-clock seconds L map to instants L - o
  * for each offset o that is really in force at L - o; a day either side
  * gives every offset that can apply (zones change at most once a day).
+ * cause may be NULL: ical.c's expansions want only the answer.
  */
 int
 tz_to_utc(const char *name, const struct when *w, int strict, int64_t *out,
@@ -94,8 +95,9 @@ tz_to_utc(const char *name, const struct when *w, int strict, int64_t *out,
 		return 0;
 	}
 	if (tz_get(name) == NULL) {
-		xasprintf(cause, "unknown time zone \"%s\" (use an IANA name "
-		    "such as Asia/Seoul)", name ? name : "");
+		if (cause != NULL)
+			xasprintf(cause, "unknown time zone \"%s\" (use an "
+			    "IANA name such as Asia/Seoul)", name ? name : "");
 		return -1;
 	}
 	local = days_from_civil(w->year, w->mon, w->day) * 86400;
@@ -112,10 +114,11 @@ tz_to_utc(const char *name, const struct when *w, int strict, int64_t *out,
 	}
 	if (n == 0) {
 		if (strict) {
-			xasprintf(cause, "%04d-%02d-%02d %02d:%02d does not exist "
-			    "in %s (the clocks skip it for daylight saving "
-			    "time)", w->year, w->mon, w->day, w->hour, w->min,
-			    name);
+			if (cause != NULL)
+				xasprintf(cause, "%04d-%02d-%02d %02d:%02d does "
+				    "not exist in %s (the clocks skip it for "
+				    "daylight saving time)", w->year, w->mon,
+				    w->day, w->hour, w->min, name);
 			return -1;
 		}
 		/* RFC 5545: use the offset before the gap. */

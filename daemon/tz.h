@@ -18,7 +18,8 @@
 
 int	tz_valid(const char *);
 int	tz_offset(const char *, int64_t, int *);
-int	tz_to_utc(const char *, const struct when *, int, int64_t *, char **);
+int	tz_to_utc(const char *, const struct when *, int, int64_t *,
+	    char **);	/* cause may be NULL (store.h, conventions) */
 void	tz_local(const char *, int64_t, struct when *);
 void	tz_iso(const char *, int64_t, char *, size_t);
 void	tz_abbr(const char *, int64_t, char *, size_t);

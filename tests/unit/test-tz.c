@@ -229,6 +229,10 @@ test_unknown(void)
 	CHECK(!tz_valid(NULL));
 	CHECK_INT(tz_to_utc(NULL, &w, 0, &t, &cause), -1);
 	free(cause);
+	/* cause may be NULL: the answer alone, as ical.c asks for it. */
+	CHECK_INT(tz_to_utc("Mars/Olympus_Mons", &w, 0, &t, NULL), -1);
+	w = local(2026, 3, 8, 2, 30);		/* in New York's gap */
+	CHECK_INT(tz_to_utc("America/New_York", &w, 1, &t, NULL), -1);
 	CHECK(tz_valid("Asia/Seoul"));
 	CHECK(tz_valid("UTC"));
 }
