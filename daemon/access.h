@@ -4,7 +4,9 @@
  * The socket's file mode decides who can connect at all (0600 by default;
  * 0660 with socket_group).  Once connected, the peer's credentials, taken
  * from the kernel (SO_PEERCRED, SO_PEERGROUPS) when it connects, are
- * checked against the lists in kcald.conf on every request that writes.
+ * checked against the lists in kcald.conf: at once (a peer in no list is
+ * refused), on every request that writes, and for the clearance that
+ * bounds what each request and each push may read (access_clearance).
  * access_check() is a pure function so the policy is unit-tested alone.
  */
 #ifndef KCAL_ACCESS_H

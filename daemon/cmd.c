@@ -128,9 +128,10 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 	if (check_args(&ctx, ce) != 0)
 		return ctx.error;
 	/*
-	 * The one place where a peer's clearance is applied to what it reads:
-	 * for the length of its request, the store hands out only what that
-	 * clearance may see (store-access.c).
+	 * Where a peer's clearance is applied to what its requests read (the
+	 * pushes to watchers have theirs in server.c): for the length of the
+	 * request, the store hands out only what that clearance may see
+	 * (store-access.c).
 	 */
 	clearance = store_set_clearance(srv->store, c != NULL ?
 	    server_client_clearance(c) : ACCESS_CLASS_CONFIDENTIAL);

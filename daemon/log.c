@@ -115,7 +115,7 @@ log_escape(const char *msg)
 
 /*
  * One line, written at once: stderr is unbuffered, and a line written in
- * pieces cost four write()s (a burst of 1,000 reminders logs 1,000 lines
+ * pieces costs a write() a piece (a burst of reminders logs a line each
  * while the reminders wait), and could interleave with another writer's.
  */
 static void

@@ -109,9 +109,10 @@ over_total(struct client *c, json_t *msg, struct evbuffer *eb)
 
 /*
  * Queue a message, encoded straight into a buffer that is then handed to
- * the client's without a copy (a 2.4 MB list reply was dumped to a string,
- * copied into a line and copied again into the output: a fifth of the
- * list, make bench).  Output waiting for a client that does not read is
+ * the client's without a copy: a big reply (a list, an export) is not
+ * dumped to a string, copied into a line and copied again into the output,
+ * which cost a large share of the request.  Output waiting for a client
+ * that does not read is
  * bounded by max_output: past it the client is dropped rather than let it
  * grow the daemon's memory.  One reply is always accepted into an empty
  * buffer, so a reader that keeps up can receive a reply larger than that;
@@ -286,16 +287,16 @@ handle_line(struct client *c, char *line, size_t len)
 	server_client_send(c, reply);
 }
 
+#define CLIENT_MAX_WRITE	(1024 * 1024)	/* bytes a turn, per client */
+#define BIG_REQUEST	(1024 * 1024)
+
 /*
  * After a big request (an import: the line, its JSON string, the unfolded
  * copy), hand the freed heap back to the system.  glibc keeps it
  * otherwise (its mmap threshold rises after the first big free, so later
- * big buffers come from the heap): after a 10,000-event import kcald
- * stayed at 44 MB instead of 15 MB (make bench's file).
+ * big buffers come from the heap), and an idle kcald would stay at the
+ * size of its biggest import for good.
  */
-#define CLIENT_MAX_WRITE	(1024 * 1024)	/* bytes a turn, per client */
-#define BIG_REQUEST	(1024 * 1024)
-
 static void
 heap_trim(void)
 {
@@ -414,8 +415,9 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 /*
  * The peer's credentials as the kernel recorded them at connect(): they
  * cannot be forged by the peer and do not change afterwards.  The access
- * level is computed from them on every write (server_client_access), so a
- * SIGHUP that changes the lists applies to connected clients too.
+ * level and clearance are computed from them each time they are asked for
+ * (every write, every request's clearance, every push), so a SIGHUP that
+ * changes the lists applies to connected clients too.
  */
 static int
 peer_credentials(struct client *c, int fd)
@@ -462,9 +464,9 @@ server_client_accept(struct server *srv, int fd)
 	c->peer_uid = (uid_t)-1;
 	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	/*
-	 * libevent writes at most 16 KB a turn by default: a 2 MB list took
-	 * 128 turns, and a burst of reminders reached `kcal watch` some
-	 * eight per turn while the walk went on.
+	 * libevent writes at most 16 KB a turn by default: a big list would
+	 * take a turn of the loop per 16 KB, and a burst of reminders would
+	 * reach `kcal watch` a few per turn while the walk went on.
 	 */
 	bufferevent_set_max_single_write(c->bev, CLIENT_MAX_WRITE);
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);

@@ -233,8 +233,8 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 /*
  * Give the heap's free memory back to the system, a second after a big
  * reply drained or a client holding one went (once for a burst of them).
- * glibc keeps freed memory otherwise: 200 readers of a 3.6 MB list left
- * kcald at 443-668 MB once they were done.
+ * glibc keeps freed memory otherwise: once many readers of a big list are
+ * done, kcald would stay at the size of all their replies together.
  */
 static void
 trim_cb(evutil_socket_t fd, short what, void *arg)
@@ -264,10 +264,10 @@ reap_cb(evutil_socket_t fd, short what, void *arg)
 /*
  * The event base, with epoll's changelist: a reply to a feed poller (a
  * 304) changes the same socket's events several times in one turn, and the
- * changelist folds those changes before they reach the kernel (7 system
- * calls a 304 instead of 9; one poller 18,300 -> 20,700 304s/s).  libevent
- * warns that it misbehaves with dup()ed descriptors: kcald hands it none
- * (the hook's pipe is duplicated only in the child, notify.c).
+ * changelist folds those changes before they reach the kernel, so each
+ * 304 makes fewer system calls.  libevent warns that it misbehaves with
+ * dup()ed descriptors: kcald hands it none (the hook's pipe is duplicated
+ * only in the child, notify.c).
  */
 static struct event_base *
 base_new(void)
