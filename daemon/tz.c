@@ -1,7 +1,8 @@
 /*
  * tz.c — time zone arithmetic on libical's built-in (system zoneinfo)
- * zones.  Like ical.c it is a libical boundary: nothing outside these two
- * files sees an icaltimezone.
+ * zones.  Like the ical*.c files it is a libical boundary: no other file
+ * sees an icaltimezone, but for kcald.c, which frees libical's zones at
+ * exit.
  */
 #include <stdio.h>
 #include <stdlib.h>
