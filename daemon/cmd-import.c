@@ -1,7 +1,7 @@
 /*
  * cmd-import.c — "import": one .ics file (its text in "ical") in one
- * transaction.  ical-import.c checks and groups it; here each record is
- * compared with the store:
+ * transaction.  ical-import.c reads, checks and repairs it, handing over
+ * one record per UID; here each record is compared with the store:
  *   added      its UID is new;
  *   updated    its UID exists and the file's SEQUENCE is not lower;
  *   unchanged  the same as stored (DTSTAMP aside);
@@ -10,6 +10,13 @@
  * stored series (none, or an event that does not recur) its overrides
  * become standalone events, with a warning (ical_orphans).  Any
  * error rolls the whole file back; dry_run reports without writing.
+ *
+ * Limits (kcald.conf), each refusing the whole file with the error
+ * "limit": max_import_size, the file's bytes, checked here before it is
+ * read; max_import_events, counted by ical-import.c before any event is
+ * read; max_participants, each event's, checked here (too_many).  A
+ * recurrence rule denser than max_yearly_occurrences is refused as the
+ * record is made, like a broken file, naming the setting.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +233,37 @@ result(struct import_run *ir, const char *name, struct ical_import *imp)
 	    "dry_run", ir->dry_run, "warnings", w, "events", ir->events);
 }
 
+/* A file over max_import_size is refused before it is read. */
+static int
+too_big(struct cmd_ctx *ctx, const char *text, const char *name)
+{
+	size_t	max = ctx->srv->cfg->max_import_size;
+
+	if (strlen(text) <= max)
+		return 0;
+	cmd_error(ctx, KCAL_E_LIMIT, "%s is %zu bytes, more than one import "
+	    "may hold (%zu; kcald.conf max_import_size); nothing imported",
+	    name ? name : "the file", strlen(text), max);
+	return -1;
+}
+
+/* The error reply of a failed import_all (rc -1: the file, -2: else). */
+static void
+import_error(struct cmd_ctx *ctx, struct import_run *ir, int rc,
+    const char *name, const char *why)
+{
+	if (rc == -1)
+		/* Too many events is a limit, not a broken file. */
+		cmd_error(ctx, strstr(why, "max_import_events") ? KCAL_E_LIMIT :
+		    KCAL_E_BAD_ICAL, "%s; nothing imported", why);
+	else if (ir->limit)
+		cmd_error(ctx, KCAL_E_LIMIT, "%s: %s; nothing imported", name,
+		    ir->why);
+	else
+		cmd_error(ctx, KCAL_E_STORE, "%s: %s; nothing imported", name,
+		    ir->why ? ir->why : "cannot write");
+}
+
 static json_t *
 cmd_import_exec(struct cmd_ctx *ctx)
 {
@@ -248,13 +286,8 @@ cmd_import_exec(struct cmd_ctx *ctx)
 		    "(use an IANA name such as Europe/Brussels)", tz);
 		return NULL;
 	}
-	if (strlen(text) > ctx->srv->cfg->max_import_size) {
-		cmd_error(ctx, KCAL_E_LIMIT, "%s is %zu bytes, more than one "
-		    "import may hold (%zu; kcald.conf max_import_size); nothing "
-		    "imported", name ? name : "the file", strlen(text),
-		    ctx->srv->cfg->max_import_size);
+	if (too_big(ctx, text, name) != 0)
 		return NULL;
-	}
 	memset(&o, 0, sizeof o);
 	o.name = name ? name : "import";
 	o.home = ctx->srv->cfg->home_tz;
@@ -263,20 +296,9 @@ cmd_import_exec(struct cmd_ctx *ctx)
 	o.max_events = ctx->srv->cfg->max_import_events;
 	ir.events = json_array();
 	ir.warnings = json_array();
-	rc = import_all(&ir, text, &o, &imp, &why);
-	if (rc == -1) {
-		/* Too many events is a limit, not a broken file. */
-		cmd_error(ctx, strstr(why, "max_import_events") ? KCAL_E_LIMIT :
-		    KCAL_E_BAD_ICAL, "%s; nothing imported", why);
+	if ((rc = import_all(&ir, text, &o, &imp, &why)) != 0) {
+		import_error(ctx, &ir, rc, o.name, why);
 		free(why);
-		json_decref(ir.events);
-	} else if (rc != 0 && ir.limit) {
-		cmd_error(ctx, KCAL_E_LIMIT, "%s: %s; nothing imported", o.name,
-		    ir.why);
-		json_decref(ir.events);
-	} else if (rc != 0) {
-		cmd_error(ctx, KCAL_E_STORE, "%s: %s; nothing imported", o.name,
-		    ir.why ? ir.why : "cannot write");
 		json_decref(ir.events);
 	} else {
 		res = result(&ir, o.name, &imp);

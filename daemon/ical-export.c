@@ -2,7 +2,7 @@
  * ical-export.c — stored events out as one VCALENDAR, through libical.
  *
  * A stored record is a VEVENT, or a VCALENDAR holding a recurring master
- * and its RECURRENCE-ID overrides (see ical-import.c).  Each record's
+ * and its RECURRENCE-ID overrides (ical-import-record.c).  Each record's
  * VEVENTs are copied as they are, so whatever was imported goes out again;
  * then one complete VTIMEZONE per TZID used, built by libical from the
  * system zone database, goes in front of them, sorted by TZID.  libical

@@ -1,7 +1,9 @@
 /*
- * ical-import.h — an .ics file in, as records ready for the store
- * (ical-import.c).  Parsing, checking and repair happen here, with no store
- * involved; cmd-import.c decides what each record does to the store.
+ * ical-import.h — an .ics file in, as records ready for the store.
+ * Parsing, checking and repair happen in ical-import.c and its
+ * ical-import-*.c, with no store involved; cmd-import.c decides what each
+ * record does to the store, with the help of the record functions below
+ * (ical-import-record.c).
  */
 #ifndef KCAL_ICAL_IMPORT_H
 #define KCAL_ICAL_IMPORT_H
