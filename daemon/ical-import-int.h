@@ -77,6 +77,7 @@ void		 imp_warn(struct imp *, const char *, ...)
 int		 imp_is_piece(const struct imp *, int);
 icalcomponent	*imp_read_piece(struct imp *, int);
 icalcomponent	*imp_read_event(struct imp *, int);
+int		 imp_same_rid(icalcomponent *, icalcomponent *);
 void		 imp_free_members(struct member *, size_t);
 
 /* ical-import-check.c: what refuses a file */
@@ -100,7 +101,6 @@ void		 imp_fix_exdates(struct imp *, icalcomponent *, const char *,
 void		 imp_repair_warnings(struct imp *);
 
 /* ical-import-record.c: one UID's VEVENTs, one record */
-char		*imp_rid_key(icalcomponent *);
 int		 imp_record(struct imp *, struct member *, size_t,
 		    struct ical_record *);
 

@@ -33,23 +33,6 @@
 #include "ical-serialize.h"
 #include "xmalloc.h"
 
-/* An override's RECURRENCE-ID and its TZID; NULL: a master. */
-char *
-imp_rid_key(icalcomponent *c)
-{
-	icalproperty	*p = icalcomponent_get_first_property(c,
-			    ICAL_RECURRENCEID_PROPERTY);
-	const char	*tzid;
-	char		*key;
-
-	if (p == NULL)
-		return NULL;
-	tzid = imp_tzid_of(p);
-	xasprintf(&key, "%s %s", icalproperty_get_value_as_string(p),
-	    tzid ? tzid : "");
-	return key;
-}
-
 /* One UID's VEVENTs: the master first, then overrides by RECURRENCE-ID. */
 static int
 by_rid(const void *a, const void *b)
@@ -238,7 +221,7 @@ char *
 ical_merge_overrides(const char *stored, const char *incoming)
 {
 	icalcomponent	*s = icalparser_parse_string(stored), *in, *cal, *c, *k;
-	char		*rid, *krid, *text;
+	char		*text;
 
 	if (s == NULL)
 		return NULL;
@@ -256,21 +239,16 @@ ical_merge_overrides(const char *stored, const char *incoming)
 	for (c = in ? icalcomponent_get_first_component(in,
 	    ICAL_VEVENT_COMPONENT) : NULL; c != NULL;
 	    c = icalcomponent_get_next_component(in, ICAL_VEVENT_COMPONENT)) {
-		rid = imp_rid_key(c);
 		for (k = icalcomponent_get_first_component(cal,
-		    ICAL_VEVENT_COMPONENT); k != NULL && rid != NULL;
+		    ICAL_VEVENT_COMPONENT); k != NULL;
 		    k = icalcomponent_get_next_component(cal,
 		    ICAL_VEVENT_COMPONENT)) {
-			krid = imp_rid_key(k);
-			if (krid != NULL && strcmp(krid, rid) == 0) {
+			if (imp_same_rid(k, c)) {
 				icalcomponent_remove_component(cal, k);
 				icalcomponent_free(k);
-				free(krid);
 				break;
 			}
-			free(krid);
 		}
-		free(rid);
 		icalcomponent_add_component(cal, icalcomponent_new_clone(c));
 	}
 	text = ical_serialize(cal);

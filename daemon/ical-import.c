@@ -287,6 +287,37 @@ ensure_dtstamp(struct imp *im, icalcomponent *c)
 	icalcomponent_add_property(c, icalproperty_new_dtstamp(t));
 }
 
+static char *
+rid_key(icalcomponent *c)
+{
+	icalproperty	*p = icalcomponent_get_first_property(c,
+			    ICAL_RECURRENCEID_PROPERTY);
+	const char	*tzid;
+	char		*key;
+
+	if (p == NULL)
+		return NULL;
+	tzid = imp_tzid_of(p);
+	xasprintf(&key, "%s %s", icalproperty_get_value_as_string(p),
+	    tzid ? tzid : "");
+	return key;
+}
+
+/*
+ * Do a and b override the same occurrence?  rid_key() above is an
+ * override's key, its RECURRENCE-ID and TZID (NULL: a master).
+ */
+int
+imp_same_rid(icalcomponent *a, icalcomponent *b)
+{
+	char	*x = rid_key(a), *y = rid_key(b);
+	int	 same = x != NULL && y != NULL && strcmp(x, y) == 0;
+
+	free(x);
+	free(y);
+	return same;
+}
+
 static int
 other_kind(const char *name)
 {
@@ -381,7 +412,7 @@ read_members(struct imp *im, size_t lo, size_t hi)
 			set_made_uid(m[i].c, e->uid);
 		ensure_dtstamp(im, m[i].c);
 		m[i].uid = e->uid;
-		m[i].rid = imp_rid_key(m[i].c);
+		m[i].rid = rid_key(m[i].c);
 		m[i].line = e->line;
 		if (m[i].rid == NULL)
 			imp_fix_exdates(im, m[i].c, e->uid, e->line);
