@@ -143,23 +143,51 @@ ical_same_record(const char *a, const char *b)
 }
 
 /*
+ * Override c as a standalone event: a copy without its RECURRENCE-ID,
+ * under its UID or, if it is one of several, its UID and RECURRENCE-ID
+ * joined by "-"; *note says so.
+ */
+static icalcomponent *
+standalone(icalcomponent *c, int several, char **note)
+{
+	icalcomponent	*k = icalcomponent_new_clone(c);
+	icalproperty	*p;
+	const char	*rid;
+	char		*uid;
+
+	p = icalcomponent_get_first_property(k, ICAL_RECURRENCEID_PROPERTY);
+	rid = p ? icalproperty_get_value_as_string(p) : "";
+	if (several) {
+		xasprintf(&uid, "%s-%s", icalcomponent_get_uid(k), rid);
+		set_made_uid(k, uid);
+	} else
+		uid = xstrdup(icalcomponent_get_uid(k));
+	xasprintf(note, "UID %s: an override (RECURRENCE-ID %s) whose series "
+	    "is neither in the file nor in the store imported as a standalone "
+	    "event%s%s", icalcomponent_get_uid(c), rid,
+	    several ? " with UID " : "", several ? uid : "");
+	free(uid);
+	if (p != NULL) {
+		icalcomponent_remove_property(k, p);
+		icalproperty_free(p);
+	}
+	return k;
+}
+
+/*
  * A record of overrides only (text) whose series is neither in the file nor
- * in the store shows in no client: each override as a standalone event,
- * without its RECURRENCE-ID, under its UID (one override) or its UID and
- * RECURRENCE-ID joined by "-" (several, which must not share a UID), with
- * a warning saying so.  *recs and *notes (n of each) are the caller's to
- * free; -1 if the text cannot be read.
+ * in the store shows in no client: each override as a standalone event
+ * (standalone), with a warning saying so.  *recs and *notes (n of each)
+ * are the caller's to free; -1 if the text cannot be read.
  */
 int
 ical_orphans(const char *text, const char *home, struct ical_record **recs,
     char ***notes, size_t *n, char **cause)
 {
 	icalcomponent	*root, *c, *k;
-	icalproperty	*p;
 	struct ical_record *r;
 	size_t		 many;
-	char		*uid, *why = NULL;
-	const char	*rid;
+	char		*note, *why = NULL;
 
 	*recs = NULL;
 	*notes = NULL;
@@ -175,27 +203,10 @@ ical_orphans(const char *text, const char *home, struct ical_record **recs,
 	    icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
 	    c != NULL; c = c == root ? NULL :
 	    icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
-		k = icalcomponent_new_clone(c);
-		p = icalcomponent_get_first_property(k,
-		    ICAL_RECURRENCEID_PROPERTY);
-		rid = p ? icalproperty_get_value_as_string(p) : "";
-		if (many > 1) {
-			xasprintf(&uid, "%s-%s", icalcomponent_get_uid(k), rid);
-			set_made_uid(k, uid);
-		} else
-			uid = xstrdup(icalcomponent_get_uid(k));
+		k = standalone(c, many > 1, &note);
 		*recs = xreallocarray(*recs, *n + 1, sizeof **recs);
 		*notes = xreallocarray(*notes, *n + 1, sizeof **notes);
-		xasprintf(&(*notes)[*n], "UID %s: an override (RECURRENCE-ID "
-		    "%s) whose series is neither in the file nor in the store "
-		    "imported as a standalone event%s%s",
-		    icalcomponent_get_uid(c), rid, many > 1 ? " with UID " : "",
-		    many > 1 ? uid : "");
-		free(uid);
-		if (p != NULL) {
-			icalcomponent_remove_property(k, p);
-			icalproperty_free(p);
-		}
+		(*notes)[*n] = note;
 		r = &(*recs)[(*n)++];
 		memset(r, 0, sizeof *r);
 		r->has_master = 1;

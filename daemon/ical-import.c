@@ -74,6 +74,7 @@ imp_warn(struct imp *im, const char *fmt, ...)
 	out->warnings[out->nwarnings++] = msg;
 }
 
+/* c and its descendants into im->comp, in pre-order. */
 static void
 collect(struct imp *im, icalcomponent *c)
 {
@@ -326,6 +327,16 @@ other_kind(const char *name)
 	    strcmp(name, "VAVAILABILITY") == 0 || strcmp(name, "VPOLL") == 0;
 }
 
+/* A limit: n events, more than max_events (max_import_events)? */
+static int
+too_many_events(struct imp *im, size_t n)
+{
+	if (im->o->max_events == 0 || n <= im->o->max_events)
+		return 0;
+	return imp_fail(im, 0, "%zu events, more than one import may hold "
+	    "(%zu; kcald.conf max_import_events)", n, im->o->max_events);
+}
+
 /*
  * The first pass, over the lines: the events (UID, zones used), what is
  * not an event; every piece but the events checked by libical; the zones
@@ -369,10 +380,8 @@ scan(struct imp *im)
 		} else
 			icalcomponent_free(root);
 	}
-	if (im->o->max_events > 0 && n > im->o->max_events)
-		return imp_fail(im, 0, "%zu events, more than one import may "
-		    "hold (%zu; kcald.conf max_import_events)", n,
-		    im->o->max_events);
+	if (too_many_events(im, n) != 0)
+		return -1;
 	im->out->ignored = other;
 	if (other > 0)
 		imp_warn(im, "%zu to-do, journal or other non-event "
