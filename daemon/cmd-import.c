@@ -267,8 +267,7 @@ import_error(struct cmd_ctx *ctx, struct import_run *ir, int rc,
 static json_t *
 cmd_import_exec(struct cmd_ctx *ctx)
 {
-	struct import_run	 ir = { ctx, 0, { 0, 0, 0, 0 }, NULL, NULL, NULL,
-				    0 };
+	struct import_run	 ir = { .ctx = ctx };
 	struct ical_import_opts	 o;
 	struct ical_import	 imp;
 	const char		*text, *name, *tz;
