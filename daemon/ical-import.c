@@ -31,6 +31,7 @@
 #include <libical/ical.h>
 
 #include "ical-import-int.h"
+#include "ical-serialize.h"
 #include "xmalloc.h"
 
 /* The file's error, "NAME:LINE: what is wrong" (the first kept); -1. */
