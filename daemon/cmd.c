@@ -14,6 +14,7 @@
 #include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "recur.h"
 #include "server.h"
 #include "store.h"
 #include "tz.h"
@@ -135,7 +136,7 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 	 */
 	clearance = store_set_clearance(srv->store, c != NULL ?
 	    server_client_clearance(c) : ACCESS_CLASS_CONFIDENTIAL);
-	ical_budget_begin();	/* what its expansions may cost (ical.c) */
+	recur_budget_begin();	/* what its expansions may cost (recur.c) */
 	result = ce->exec(&ctx);
 	store_set_clearance(srv->store, clearance);
 	if (result == NULL) {

@@ -12,6 +12,7 @@
 #include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "recur.h"
 #include "remind.h"
 #include "travel.h"
 #include "tz.h"
@@ -26,7 +27,7 @@ config_new(void)
 	cfg->max_clients = 256;
 	cfg->idle_timeout = 3600;
 	cfg->max_occurrences = 5000;
-	cfg->max_yearly_occurrences = ICAL_MAX_YEARLY;
+	cfg->max_yearly_occurrences = RECUR_MAX_YEARLY;
 	cfg->log_level = xstrdup("info");
 	cfg->max_output = 16 * 1024 * 1024;
 	cfg->max_import_size = 4 * 1024 * 1024;

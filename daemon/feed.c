@@ -43,6 +43,7 @@
 #include "http.h"
 #include "ical.h"
 #include "log.h"
+#include "recur.h"
 #include "server.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -781,7 +782,7 @@ build(struct server *srv, struct feed_entry *fe, int64_t now, int64_t day,
 	char			*body, *gz;
 	size_t			 len, npiece;
 
-	ical_budget_begin();	/* one build, one budget (ical.c) */
+	recur_budget_begin();	/* one build, one budget (recur.c) */
 	if ((body = render(srv, &fe->def, fe->cache, day, &len,
 	    cause)) == NULL)
 		return -1;

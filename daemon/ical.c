@@ -17,6 +17,7 @@
 
 #include "access.h"
 #include "ical.h"
+#include "ical-int.h"
 #include "ical-serialize.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -100,8 +101,8 @@ add_xparam(icalproperty *p, const char *name, const char *value)
  * icaltime_null_date() leaves fields that make libical's recurrence
  * iterator skip a day.
  */
-static struct icaltimetype
-local_tt(const struct when *w, int is_date)
+struct icaltimetype
+ical_local_tt(const struct when *w, int is_date)
 {
 	char	buf[32];
 
@@ -118,8 +119,8 @@ local_tt(const struct when *w, int is_date)
  * own clock (the instant, for a UTC time), in 64 bits: libical's
  * icaltime_as_timet() answers -1 before 1902 and after 9999.
  */
-static int64_t
-tt_secs(struct icaltimetype tt)
+int64_t
+ical_tt_secs(struct icaltimetype tt)
 {
 	int64_t	s = days_from_civil(tt.year, tt.month, tt.day) * 86400;
 
@@ -166,7 +167,7 @@ time_prop(icalproperty_kind kind, const char *tz, int64_t t, int all_day)
 		tt = utc_time(t);
 	else {
 		tz_local(tz, t, &w);
-		tt = local_tt(&w, all_day);
+		tt = ical_local_tt(&w, all_day);
 	}
 	p = kind == ICAL_DTSTART_PROPERTY ? icalproperty_new_dtstart(tt) :
 	    icalproperty_new_dtend(tt);
@@ -403,8 +404,8 @@ set_reminders(icalcomponent *c, const struct event_change *ch,
 }
 
 /* Midnight starting the day ndays after the local date of t in tz. */
-static int64_t
-add_days(const char *tz, int64_t t, int64_t ndays)
+int64_t
+ical_add_days(const char *tz, int64_t t, int64_t ndays)
 {
 	struct when	w;
 	int64_t		out = t + ndays * 86400;
@@ -417,8 +418,8 @@ add_days(const char *tz, int64_t t, int64_t ndays)
 	return out;
 }
 
-static int
-day_diff(const char *tz, int64_t a, int64_t b)
+int
+ical_day_diff(const char *tz, int64_t a, int64_t b)
 {
 	struct when	wa, wb;
 
@@ -490,15 +491,15 @@ plan_end(const struct event_change *ch, const struct event *cur,
 			*cause = xstrdup("an all-day event lasts whole days");
 			return -1;
 		}
-		nt->end = nt->all_day ? add_days(nt->tz, nt->start,
+		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start,
 		    ch->duration / 86400) : nt->start + ch->duration;
 	} else if (cur != NULL) {
 		/* Moving the start keeps the duration. */
-		nt->end = nt->all_day ? add_days(nt->tz, nt->start,
-		    day_diff(cur->tz, cur->start, cur->end)) :
+		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start,
+		    ical_day_diff(cur->tz, cur->start, cur->end)) :
 		    nt->start + (cur->end - cur->start);
 	} else
-		nt->end = nt->all_day ? add_days(nt->tz, nt->start, 1) :
+		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start, 1) :
 		    nt->start + 3600;
 	if (nt->end < nt->start || (nt->all_day && nt->end == nt->start)) {
 		*cause = xstrdup("the end is before the start");
@@ -566,8 +567,8 @@ write_times(icalcomponent *c, const struct event *nt)
 }
 
 /* Parse text into its VEVENT (a bare VEVENT or the first in a VCALENDAR). */
-static icalcomponent *
-parse_vevent(const char *text, icalcomponent **root, char **cause)
+icalcomponent *
+ical_parse_vevent(const char *text, icalcomponent **root, char **cause)
 {
 	icalcomponent	*c;
 
@@ -601,8 +602,8 @@ dur_secs(struct icaldurationtype d)
 }
 
 /* Read a DTSTART/DTEND: its instant, its zone, whether it is a date. */
-static int
-read_time(icalproperty *p, struct icaltimetype tt, const char *datetz,
+int
+ical_read_time(icalproperty *p, struct icaltimetype tt, const char *datetz,
     const char *home, char **tzout, int64_t *t, int *is_date, char **cause)
 {
 	icalparameter	*tzid = icalproperty_get_first_parameter(p,
@@ -614,7 +615,7 @@ read_time(icalproperty *p, struct icaltimetype tt, const char *datetz,
 	if (icaltime_is_utc(tt) && !tt.is_date) {
 		/* A UTC time; its event's zone may be given by X-KCAL-TZ. */
 		tz = datetz ? datetz : "UTC";
-		*t = tt_secs(tt);
+		*t = ical_tt_secs(tt);
 		*tzout = xstrdup(tz);
 		return 0;
 	} else if (tt.is_date)
@@ -651,13 +652,13 @@ extract_times(icalcomponent *c, const char *home, struct event *ev,
 	}
 	if ((xtz = find_x(c, X_TZ)) != NULL && tz_valid(icalproperty_get_x(xtz)))
 		datetz = icalproperty_get_x(xtz);
-	if (read_time(ps, icalproperty_get_dtstart(ps), datetz, home, &ev->tz,
+	if (ical_read_time(ps, icalproperty_get_dtstart(ps), datetz, home, &ev->tz,
 	    &ev->start, &ev->all_day, cause) != 0)
 		return -1;
 	pe = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
 	pd = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY);
 	if (pe != NULL) {
-		if (read_time(pe, icalproperty_get_dtend(pe), datetz, home, &etz,
+		if (ical_read_time(pe, icalproperty_get_dtend(pe), datetz, home, &etz,
 		    &ev->end, &d, cause) != 0)
 			return -1;
 		if (strcmp(etz, ev->tz) != 0 && !ev->all_day)
@@ -667,9 +668,9 @@ extract_times(icalcomponent *c, const char *home, struct event *ev,
 	} else if (pd != NULL) {
 		int64_t secs = dur_secs(icalproperty_get_duration(pd));
 		ev->end = ev->all_day && secs % 86400 == 0 ?
-		    add_days(ev->tz, ev->start, secs / 86400) : ev->start + secs;
+		    ical_add_days(ev->tz, ev->start, secs / 86400) : ev->start + secs;
 	} else
-		ev->end = ev->all_day ? add_days(ev->tz, ev->start, 1) : ev->start;
+		ev->end = ev->all_day ? ical_add_days(ev->tz, ev->start, 1) : ev->start;
 	if (ev->end < ev->start) {
 		xasprintf(cause, "the event ends before it starts");
 		return -1;
@@ -818,10 +819,10 @@ extract_misc(icalcomponent *c, struct event *ev)
 	if ((p = icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY)))
 		ev->sequence = icalproperty_get_sequence(p);
 	if ((p = icalcomponent_get_first_property(c, ICAL_CREATED_PROPERTY)))
-		ev->created = tt_secs(icalproperty_get_created(p));
+		ev->created = ical_tt_secs(icalproperty_get_created(p));
 	if ((p = icalcomponent_get_first_property(c,
 	    ICAL_LASTMODIFIED_PROPERTY)))
-		ev->last_modified = tt_secs(icalproperty_get_lastmodified(p));
+		ev->last_modified = ical_tt_secs(icalproperty_get_lastmodified(p));
 	else
 		ev->last_modified = ev->created;
 }
@@ -870,8 +871,8 @@ extract_itinerary(icalcomponent *c, struct event *ev)
 	}
 }
 
-static int
-extract_from(icalcomponent *c, const char *home, struct event *ev,
+int
+ical_extract_from(icalcomponent *c, const char *home, struct event *ev,
     char **cause)
 {
 	const char	*uid = icalcomponent_get_uid(c);
@@ -894,12 +895,12 @@ extract_from(icalcomponent *c, const char *home, struct event *ev,
 	return 0;
 }
 
-/* extract_from() for a new or changed event: what add and import accept. */
+/* ical_extract_from() for a new or changed event: what add and import accept. */
 static int
 extract_new(icalcomponent *c, const char *home, struct event *ev,
     char **cause)
 {
-	if (extract_from(c, home, ev, cause) != 0)
+	if (ical_extract_from(c, home, ev, cause) != 0)
 		return -1;
 	if (check_new(c, ev, cause) != 0) {
 		event_clear(ev);
@@ -924,7 +925,7 @@ ical_extract_new(const char *text, const char *home, struct event *ev,
 	icalcomponent	*root, *c;
 	int		 rc;
 
-	if ((c = parse_vevent(text, &root, cause)) == NULL)
+	if ((c = ical_parse_vevent(text, &root, cause)) == NULL)
 		return -1;
 	rc = extract_new(c, home, ev, cause);
 	icalcomponent_free(root);
@@ -956,7 +957,7 @@ ical_record_class(const char *text)
 	enum access_class	 k;
 	char			*why = NULL;
 
-	if ((c = parse_vevent(text, &root, &why)) == NULL) {
+	if ((c = ical_parse_vevent(text, &root, &why)) == NULL) {
 		free(why);
 		return NULL;
 	}
@@ -973,9 +974,9 @@ ical_extract(const char *text, const char *home, struct event *ev,
 	icalcomponent	*root, *c;
 	int		 rc;
 
-	if ((c = parse_vevent(text, &root, cause)) == NULL)
+	if ((c = ical_parse_vevent(text, &root, cause)) == NULL)
 		return -1;
-	rc = extract_from(c, home, ev, cause);
+	rc = ical_extract_from(c, home, ev, cause);
 	icalcomponent_free(root);
 	return rc;
 }
@@ -1074,8 +1075,8 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 	if (ch->rrule && *ch->rrule && ical_rrule_valid(ch->rrule, cause) != 0)
 		return -1;
 	if (old != NULL) {
-		if ((c = parse_vevent(old, &root, cause)) == NULL ||
-		    extract_from(c, home, &cur, cause) != 0)
+		if ((c = ical_parse_vevent(old, &root, cause)) == NULL ||
+		    ical_extract_from(c, home, &cur, cause) != 0)
 			goto out;
 	} else {
 		root = c = icalcomponent_new_vevent();
@@ -1092,7 +1093,7 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 	if (old != NULL && same_content(old, root)) {
 		/* Nothing really changed: no new SEQUENCE for subscribers. */
 		*text = xstrdup(old);
-		rc = extract_from(c, home, out, cause) == 0 ? ICAL_UNCHANGED : -1;
+		rc = ical_extract_from(c, home, out, cause) == 0 ? ICAL_UNCHANGED : -1;
 		goto out;
 	}
 	remove_all(c, ICAL_SEQUENCE_PROPERTY);
@@ -1112,474 +1113,6 @@ out:
 	if (root != NULL)
 		icalcomponent_free(root);
 	return rc;
-}
-
-/* The end of an RDATE period starting at t, or INT64_MIN if none. */
-static int64_t
-period_end(icalproperty *p, const struct icalperiodtype *pd, const char *tz,
-    int64_t t)
-{
-	char	*ptz, *why = NULL;
-	int64_t	 end;
-	int	 d, secs;
-
-	if (!icaltime_is_null_time(pd->end)) {
-		if (read_time(p, pd->end, tz, tz, &ptz, &end, &d, &why) != 0) {
-			free(why);
-			return INT64_MIN;
-		}
-		free(ptz);
-		return end > t ? end : INT64_MIN;
-	}
-	if (icaldurationtype_is_null_duration(pd->duration) ||
-	    pd->duration.is_neg || (secs = icaldurationtype_as_int(
-	    pd->duration)) <= 0)
-		return INT64_MIN;
-	return t + secs;
-}
-
-/*
- * The instants of the EXDATEs or RDATEs of c (dates: midnight in tz).  An
- * RDATE period has a length of its own: its end goes in *ends (when ends
- * is not NULL), INT64_MIN for an instant that takes the event's length.
- */
-static size_t
-collect_dates(icalcomponent *c, icalproperty_kind kind, const char *tz,
-    int64_t **out, int64_t **ends)
-{
-	icalproperty			*p;
-	struct icaltimetype		 tt;
-	struct icaldatetimeperiodtype	 r;
-	size_t				 n = 0;
-	char				*ptz, *why = NULL;
-	int64_t				 t, end;
-	int				 d;
-
-	*out = NULL;
-	if (ends != NULL)
-		*ends = NULL;
-	for (p = icalcomponent_get_first_property(c, kind); p;
-	    p = icalcomponent_get_next_property(c, kind)) {
-		memset(&r, 0, sizeof r);
-		r.period = icalperiodtype_null_period();
-		if (kind == ICAL_EXDATE_PROPERTY)
-			tt = icalproperty_get_exdate(p);
-		else {
-			r = icalproperty_get_rdate(p);
-			tt = icaltime_is_null_time(r.time) ? r.period.start :
-			    r.time;
-		}
-		if (icaltime_is_null_time(tt) ||
-		    read_time(p, tt, tz, tz, &ptz, &t, &d, &why) != 0) {
-			free(why);
-			why = NULL;
-			continue;
-		}
-		free(ptz);
-		end = period_end(p, &r.period, tz, t);
-		*out = xreallocarray(*out, n + 1, sizeof **out);
-		(*out)[n] = t;
-		if (ends != NULL) {
-			*ends = xreallocarray(*ends, n + 1, sizeof **ends);
-			(*ends)[n] = end;
-		}
-		n++;
-	}
-	return n;
-}
-
-static int
-in_set(const int64_t *set, size_t n, int64_t t)
-{
-	for (size_t i = 0; i < n; i++)
-		if (set[i] == t)
-			return 1;
-	return 0;
-}
-
-/* A RECURRENCE-ID override: the occurrence it replaces, and itself. */
-struct override {
-	int64_t		rid;
-	struct event	ev;
-	int		used;
-};
-
-struct expand {
-	const struct event	*ev;
-	int64_t			 from, to, *ex;
-	size_t			 nex, left;
-	struct override		*ovr;
-	size_t			 novr;
-	ical_occ_full_cb	 cb;
-	void			*arg;
-	int			 probe;	/* count_check: walk, make nothing */
-};
-
-/* Report one occurrence if it overlaps the window; 1 = stop. */
-static int
-emit_occ(struct expand *x, int64_t start, int64_t end, int64_t rid,
-    const struct event *ovr)
-{
-	struct ical_occ	occ = { start, end, rid, ovr };
-
-	if (!(end > x->from || (end == start && start >= x->from)) ||
-	    start >= x->to)
-		return 0;
-	if (x->left == 0)
-		return 1;
-	x->left--;
-	return x->cb(x->arg, &occ);
-}
-
-/*
- * The occurrence the rule puts at t: excluded, overridden, or itself,
- * ending at end (an RDATE period) or, for INT64_MIN, as long as the event.
- */
-static int
-emit_len(struct expand *x, int64_t t, int64_t end)
-{
-	const struct event	*ev = x->ev;
-
-	if (in_set(x->ex, x->nex, t))
-		return 0;
-	for (size_t i = 0; i < x->novr; i++)
-		if (x->ovr[i].rid == t && !x->ovr[i].used) {
-			x->ovr[i].used = 1;
-			return emit_occ(x, x->ovr[i].ev.start, x->ovr[i].ev.end,
-			    t, &x->ovr[i].ev);
-		}
-	if (end == INT64_MIN)
-		end = ev->all_day ? add_days(ev->tz, t, day_diff(ev->tz,
-		    ev->start, ev->end)) : t + (ev->end - ev->start);
-	return emit_occ(x, t, end, t, NULL);
-}
-
-static int
-emit(struct expand *x, int64_t t)
-{
-	return emit_len(x, t, INT64_MIN);
-}
-
-/*
- * The cost of expanding a rule.  libical's iterator walks candidate times
- * at the rule's FREQ (every second of FREQ=SECONDLY, every day of a
- * FREQ=DAILY) and filters them with the BY* parts coarser than FREQ, or
- * builds each period's set from the BY* parts finer than FREQ (a YEARLY
- * rule with BYHOUR, BYMINUTE and BYSECOND builds up to 31 million times a
- * year), and one icalrecur_iterator_next() call walks as many candidates as
- * it takes to find a match: a FREQ=HOURLY rule for 30 February walked
- * 4.9 million of them (18 s) in one call.  So:
- *
- *  - rule_rate() bounds the candidates a rule walks in a year, from its
- *    FREQ, INTERVAL and the sizes of its BY* lists; add and import refuse
- *    a rule above max_yearly_occurrences (ical_rules_check);
- *  - the walk (walk_rrule) hands libical one chunk of the series at a
- *    time, its UNTIL set to the chunk's end, so that no call can walk past
- *    it, and counts COUNT itself;
- *  - every request has a budget of steps (candidates walked, occurrences
- *    made) and of time, checked inside the walk between chunks and after
- *    every occurrence: a walk that runs out stops and says it was cut
- *    short, so the reply says "truncated".
- */
-#define YEAR_SECS	(366 * 86400LL)
-#define CHUNK_STEPS	20000		/* candidates in one chunk, at most */
-#define OCC_STEPS	20		/* an occurrence costs what 20 candidates do */
-
-static _Thread_local int64_t	budget_steps = ICAL_BUDGET_STEPS;
-static _Thread_local int64_t	budget_deadline;	/* ms, 0: none */
-static size_t			max_yearly = ICAL_MAX_YEARLY;
-
-static int64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A new request: a full budget (ICAL_BUDGET_STEPS, ICAL_BUDGET_MS). */
-void
-ical_budget_begin(void)
-{
-	budget_steps = ICAL_BUDGET_STEPS;
-	budget_deadline = now_ms() + ICAL_BUDGET_MS;
-}
-
-/*
- * Put the current budget aside in *b and begin a new one (for work that
- * is bounded on its own, such as one series' occurrences index), then put
- * it back.
- */
-void
-ical_budget_push(struct ical_budget *b)
-{
-	b->steps = budget_steps;
-	b->deadline = budget_deadline;
-	ical_budget_begin();
-}
-
-void
-ical_budget_pop(const struct ical_budget *b)
-{
-	budget_steps = b->steps;
-	budget_deadline = b->deadline;
-}
-
-/* Has the current request's budget run out? */
-int
-ical_budget_spent(void)
-{
-	return budget_steps <= 0 ||
-	    (budget_deadline != 0 && now_ms() > budget_deadline);
-}
-
-/*
- * Spend steps; the clock is read once in 64 calls (a system call on some
- * virtual machines, where it was a third of an import's time).
- */
-static int
-spend(int64_t steps)
-{
-	static _Thread_local unsigned	calls;
-
-	budget_steps -= steps;
-	if (budget_steps <= 0)
-		return 1;
-	return ++calls % 64 == 0 && ical_budget_spent();
-}
-
-void
-ical_set_max_yearly(size_t n)
-{
-	max_yearly = n ? n : 1;
-}
-
-static size_t
-by_len(const short *v, size_t size)
-{
-	size_t	n = 0;
-
-	while (n < size && v[n] != ICAL_RECURRENCE_ARRAY_MAX)
-		n++;
-	return n;
-}
-
-#define BY_LEN(r, f)	by_len((r)->f, sizeof (r)->f / sizeof (r)->f[0])
-
-/* Candidate days in one period of a WEEKLY, MONTHLY or YEARLY rule. */
-static double
-period_days(const struct icalrecurrencetype *r)
-{
-	double	nmon = (double)BY_LEN(r, by_month), nmd = (double)BY_LEN(r,
-		    by_month_day), nday = (double)BY_LEN(r, by_day), d;
-
-	if (r->freq == ICAL_WEEKLY_RECURRENCE)
-		return nday ? nday : 1;
-	if (r->freq == ICAL_MONTHLY_RECURRENCE)
-		return nmd ? nmd : nday ? nday * 5 : 1;
-	d = BY_LEN(r, by_year_day) + BY_LEN(r, by_week_no) * 7;
-	if (nmd)
-		d += nmd * (nmon ? nmon : 12);
-	else if (nday)
-		d += nday * (nmon ? 5 * nmon : 53);
-	else if (nmon)
-		d += nmon;
-	return d > 366 ? 366 : d ? d : 1;
-}
-
-/*
- * An upper bound on the candidate times a rule walks in a year (libical's
- * expand_map: the BY* parts finer than FREQ multiply, the coarser filter).
- */
-static double
-rule_rate(const struct icalrecurrencetype *r)
-{
-	double	nh = (double)BY_LEN(r, by_hour), nm = (double)BY_LEN(r,
-		    by_minute), ns = (double)BY_LEN(r, by_second);
-	double	iv = r->interval > 1 ? r->interval : 1;
-
-	nh = nh ? nh : 1; nm = nm ? nm : 1; ns = ns ? ns : 1;
-	switch (r->freq) {
-	case ICAL_SECONDLY_RECURRENCE:
-		return YEAR_SECS / iv;
-	case ICAL_MINUTELY_RECURRENCE:
-		return YEAR_SECS / 60 / iv * ns;
-	case ICAL_HOURLY_RECURRENCE:
-		return YEAR_SECS / 3600 / iv * nm * ns;
-	case ICAL_DAILY_RECURRENCE:
-		return 366 / iv * nh * nm * ns;
-	case ICAL_WEEKLY_RECURRENCE:
-		return 53 / iv * period_days(r) * nh * nm * ns;
-	case ICAL_MONTHLY_RECURRENCE:
-		return 12 / iv * period_days(r) * nh * nm * ns;
-	default:
-		return (iv > 1 ? 1 / iv : 1) * period_days(r) * nh * nm * ns;
-	}
-}
-
-/* Does a BY* part coarser than FREQ filter the candidates? */
-static int
-rule_filters(const struct icalrecurrencetype *r)
-{
-	int	f = r->freq;
-
-	return BY_LEN(r, by_month) > 0 ||
-	    (f < ICAL_MONTHLY_RECURRENCE && BY_LEN(r, by_month_day) > 0) ||
-	    (f < ICAL_WEEKLY_RECURRENCE && BY_LEN(r, by_day) > 0) ||
-	    (f < ICAL_DAILY_RECURRENCE && BY_LEN(r, by_hour) > 0) ||
-	    (f < ICAL_HOURLY_RECURRENCE && BY_LEN(r, by_minute) > 0) ||
-	    (f < ICAL_MINUTELY_RECURRENCE && BY_LEN(r, by_second) > 0) ||
-	    BY_LEN(r, by_year_day) > 0 || BY_LEN(r, by_week_no) > 0;
-}
-
-/* A BYMONTHDAY that no month of the rule has (30 February): never. */
-static int
-rule_never(const struct icalrecurrencetype *r)
-{
-	static const int mdays[] = { 31,29,31,30,31,30,31,31,30,31,30,31 };
-	size_t	nmon = BY_LEN(r, by_month), nmd = BY_LEN(r, by_month_day);
-
-	if (nmd == 0 || BY_LEN(r, by_year_day) || BY_LEN(r, by_week_no) ||
-	    r->rscale != NULL)
-		return 0;
-	for (size_t i = 0; i < nmd; i++)
-		for (size_t j = 0; j < (nmon ? nmon : 12); j++) {
-			int m = nmon ? icalrecurrencetype_month_month(
-			    r->by_month[j]) : (int)j + 1;
-			if (m >= 1 && m <= 12 &&
-			    abs(r->by_month_day[i]) <= mdays[m - 1])
-				return 0;
-		}
-	return 1;
-}
-
-/* A rule as a message quotes it: its first 60 bytes. */
-static char *
-rule_text(const struct icalrecurrencetype *r)
-{
-	char	*s = icalrecurrencetype_as_string_r(
-		    (struct icalrecurrencetype *)r), *out;
-
-	if (s != NULL && strlen(s) > 60)
-		xasprintf(&out, "%.57s...", s);
-	else
-		out = xstrdup(s ? s : "");
-	icalmemory_free_buffer(s);
-	return out;
-}
-
-/*
- * Is one RRULE (of an event starting at start) one kcald will expand?
- * Not when it may walk more than max_yearly_occurrences candidates in a
- * year (rule_density: a COUNT or an UNTIL bounds that only when nothing
- * filters).
- */
-static double
-rule_density(const struct icalrecurrencetype *r, int64_t start)
-{
-	double	rate = rule_rate(r), n = rate, span;
-
-	if (!rule_filters(r) && r->count > 0 && r->count < n)
-		n = r->count;
-	if (!icaltime_is_null_time(r->until) && !rule_filters(r)) {
-		span = (double)(tt_secs(r->until) - start) / YEAR_SECS;
-		if (span < 1 && rate * (span > 0 ? span : 0) + 1 < n)
-			n = rate * (span > 0 ? span : 0) + 1;
-	}
-	return n;
-}
-
-/*
- * Can the rule's COUNT end it before the last year kcal keeps?  Not when
- * it is more than every candidate until then (FREQ=HOURLY;COUNT=100000000):
- * such a COUNT changes nothing, and the walk may then start at the window.
- */
-static int
-count_reached(const struct icalrecurrencetype *r, int64_t start)
-{
-	double	years = (double)(days_from_civil(ICAL_YEAR_MAX + 1, 1, 1) *
-		    86400 - start) / YEAR_SECS + 1;
-
-	return r->count > 0 && (double)r->count <= rule_rate(r) * years + 1;
-}
-
-static int
-count_cb(void *arg, const struct ical_occ *oc)
-{
-	(void)arg; (void)oc;
-	return 0;
-}
-
-static int
-rule_check(const struct icalrecurrencetype *r, int64_t start, char **cause)
-{
-	double	 rate = rule_rate(r);
-	char	*s;
-
-	if (rule_never(r)) {
-		s = rule_text(r);
-		xasprintf(cause, "the recurrence rule %s never occurs (no month "
-		    "it names has that day)", s);
-		free(s);
-		return -1;
-	}
-	if (rule_density(r, start) <= (double)max_yearly)
-		return 0;
-	s = rule_text(r);
-	xasprintf(cause, "the recurrence rule %s is too dense to expand: it may "
-	    "walk %.0f times a year, and kcald walks at most %zu "
-	    "(max_yearly_occurrences); use a coarser FREQ (FREQ=DAILY;BYHOUR=9, "
-	    "not FREQ=MINUTELY;BYHOUR=9;BYMINUTE=0), fewer BY* values or a "
-	    "COUNT", s, rate, max_yearly);
-	free(s);
-	return -1;
-}
-
-static int	walk_rrule(struct expand *, struct icalrecurrencetype);
-
-/*
- * Does a COUNT that a walk takes into account (count_reached) fit in one
- * request's budget?  A rule with COUNT is walked from its DTSTART, as
- * occurrences before the window count too: walk it all once now, on a
- * tenth of a request's steps (so that every later read of it costs at most
- * that) and no clock (which must not decide what add accepts).
- */
-static int
-count_check(const struct icalrecurrencetype *r, const struct event *ev,
-    char **cause)
-{
-	struct expand		x;
-	struct ical_budget	saved;
-	int			cut;
-	char			*s;
-
-	if (!count_reached(r, ev->start))
-		return 0;
-	/* Nothing filters: a candidate is an occurrence, the cost is known. */
-	if (!rule_filters(r) && (int64_t)r->count * (OCC_STEPS + 1) <
-	    ICAL_BUDGET_STEPS / 10)
-		return 0;
-	memset(&x, 0, sizeof x);
-	x.ev = ev;
-	x.from = INT64_MIN;
-	x.to = INT64_MAX;
-	x.left = SIZE_MAX;
-	x.cb = count_cb;
-	x.probe = 1;
-	ical_budget_push(&saved);
-	budget_steps = ICAL_BUDGET_STEPS / 10;
-	budget_deadline = now_ms() + 60000;
-	cut = walk_rrule(&x, *r) && budget_steps <= 0;
-	ical_budget_pop(&saved);
-	if (!cut)
-		return 0;
-	s = rule_text(r);
-	xasprintf(cause, "the recurrence rule %s is too long to expand: walking "
-	    "it from its start to its COUNT takes more than kcald spends on "
-	    "one request; use a smaller COUNT, an UNTIL, or a coarser FREQ", s);
-	free(s);
-	return -1;
 }
 
 /* A year of instant t in zone tz inside the years kcal keeps? */
@@ -1605,314 +1138,9 @@ check_year(const char *what, const char *tz, int64_t t, char **cause)
 static int
 check_new(icalcomponent *c, const struct event *ev, char **cause)
 {
-	icalproperty			*p;
-	struct icalrecurrencetype	 r;
-
 	if (check_year("starts", ev->tz, ev->start, cause) != 0 ||
 	    check_year("ends", ev->end_tz ? ev->end_tz : ev->tz,
 	    ev->end > ev->start ? ev->end - 1 : ev->end, cause) != 0)
 		return -1;
-	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
-	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
-		r = icalproperty_get_rrule(p);
-		if (rule_check(&r, ev->start, cause) != 0 ||
-		    count_check(&r, ev, cause) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* The start of the day of wall-clock seconds s. */
-static int64_t
-floor_day(int64_t s)
-{
-	return (s / 86400 - (s % 86400 < 0)) * 86400;
-}
-
-static struct icaltimetype
-wall_tt(int64_t secs, int is_date)
-{
-	struct when	w;
-	int64_t		days = secs / 86400 - (secs % 86400 < 0);
-
-	memset(&w, 0, sizeof w);
-	civil_from_days(days, &w.year, &w.mon, &w.day);
-	secs -= days * 86400;
-	w.hour = (int)(secs / 3600);
-	w.min = (int)(secs / 60 % 60);
-	w.sec = (int)(secs % 60);
-	return local_tt(&w, is_date);
-}
-
-/* How far ahead one chunk reaches: about CHUNK_STEPS candidates. */
-static int64_t
-chunk_secs(double rate, int is_date)
-{
-	double	s = CHUNK_STEPS / (rate > 1 ? rate : 1) * YEAR_SECS;
-
-	if (s > 100 * YEAR_SECS)
-		s = 100 * YEAR_SECS;
-	if (s < (is_date ? 86400 : 3600))
-		s = is_date ? 86400 : 3600;
-	return is_date ? (int64_t)s / 86400 * 86400 : (int64_t)s;
-}
-
-/*
- * Report one instance of the rule at wall-clock time next: 0, 1 = stop
- * (cut short), 2 = past the window.
- */
-static int
-walk_one(struct expand *x, struct icaltimetype next)
-{
-	struct when	w;
-	int64_t		t;
-
-	memset(&w, 0, sizeof w);
-	w.kind = next.is_date ? WHEN_DATE : WHEN_LOCAL;
-	w.year = next.year; w.mon = next.month; w.day = next.day;
-	w.hour = next.hour; w.min = next.minute; w.sec = next.second;
-	if (tz_to_utc(x->ev->tz, &w, 0, &t, NULL) != 0)
-		return 0;
-	if (t >= x->to)
-		return 2;
-	return emit(x, t) ? 1 : 0;
-}
-
-/*
- * An iterator for rule r of DTSTART dt that starts at wall-clock second
- * *pos.  libical's icalrecur_iterator_set_start() aligns an HOURLY,
- * MINUTELY or SECONDLY INTERVAL by the hour (minute, second) of the day
- * alone (INTERVAL=5 from 00:00 would start the next day at 00:00, not
- * 01:00), so those start at the rule's next candidate as their own
- * DTSTART: the same series from there on, as their BY* defaults come from
- * the minute and second, which whole steps keep.
- */
-static icalrecur_iterator *
-chunk_iterator(const struct icalrecurrencetype *r, struct icaltimetype dt,
-    int64_t *pos)
-{
-	icalrecur_iterator	*it;
-	int64_t			 ds = tt_secs(dt), unit, k;
-
-	if (*pos <= ds)
-		return icalrecur_iterator_new(*r, dt);
-	if (r->freq < ICAL_DAILY_RECURRENCE) {
-		unit = r->freq == ICAL_HOURLY_RECURRENCE ? 3600 :
-		    r->freq == ICAL_MINUTELY_RECURRENCE ? 60 : 1;
-		unit *= r->interval > 1 ? r->interval : 1;
-		k = (*pos - ds + unit - 1) / unit;
-		*pos = ds + k * unit;
-		return icalrecur_iterator_new(*r, wall_tt(*pos, 0));
-	}
-	if ((it = icalrecur_iterator_new(*r, dt)) != NULL)
-		icalrecur_iterator_set_start(it, wall_tt(*pos, dt.is_date));
-	return it;
-}
-
-/*
- * Walk one RRULE in the event's own zone (wall-clock times, then
- * instants), a chunk at a time (see above).  A rule without COUNT starts
- * at the window instead of at DTSTART (less a day and the event's length,
- * so that an occurrence under way is not missed): a minutely rule from
- * 2020 then costs nothing in 2026.  1 = stop (cut short, or cb said so).
- */
-static int
-walk_rrule(struct expand *x, struct icalrecurrencetype r)
-{
-	const struct event	*ev = x->ev;
-	struct icalrecurrencetype c = r;
-	struct icaltimetype	 dt, next;
-	icalrecur_iterator	*it;
-	struct when		 w;
-	int64_t			 pos, until, end, last, n = 0, step;
-	double			 rate = rule_rate(&r);
-	int			 stop = 0, is_date = ev->all_day;
-
-	if (rule_density(&r, ev->start) > (double)max_yearly)
-		return 1;	/* stored before the limit: never walked */
-	if (!count_reached(&r, ev->start))
-		r.count = 0;	/* it ends nothing kcal keeps */
-	tz_local(ev->tz, ev->start, &w);
-	dt = local_tt(&w, is_date);
-	pos = tt_secs(dt);
-	until = days_from_civil(ICAL_YEAR_MAX + 1, 1, 1) * 86400 - 1;
-	if (!icaltime_is_null_time(r.until)) {
-		if (icaltime_is_utc(r.until) && !is_date) {
-			tz_local(ev->tz, tt_secs(r.until), &w);
-			r.until = local_tt(&w, 0);
-		}
-		if (tt_secs(r.until) + (r.until.is_date ? 86399 : 0) < until)
-			until = tt_secs(r.until) + (r.until.is_date ? 86399 : 0);
-	}
-	if (r.count == 0 && x->from != INT64_MIN) {
-		int64_t at = x->from - (ev->end - ev->start) - 86400;
-		if (at > ev->start) {
-			tz_local(ev->tz, at, &w);
-			if (tt_secs(local_tt(&w, 0)) > pos)
-				pos = tt_secs(local_tt(&w, 0));
-		}
-	}
-	if (is_date)
-		pos = floor_day(pos);
-	c.count = 0;
-	step = chunk_secs(rate, is_date);
-	while (!stop && pos <= until) {
-		if (spend(1))
-			return 1;
-		end = pos + step - 1 < until ? pos + step - 1 : until;
-		c.until = wall_tt(is_date ? floor_day(end) : end, is_date);
-		if ((it = chunk_iterator(&c, dt, &pos)) == NULL) {
-			if (pos <= end)
-				return 0;	/* past what libical reaches */
-			pos = end + 1;		/* aligned past this chunk */
-			continue;
-		}
-		last = pos;
-		while (!stop) {
-			next = icalrecur_iterator_next(it);
-			if (icaltime_is_null_time(next))
-				break;
-			last = tt_secs(next);
-			if (r.count > 0 && ++n > r.count) {
-				stop = 2;
-				break;
-			}
-			stop = x->probe ? 0 : walk_one(x, next);
-			if (!stop && spend(OCC_STEPS))
-				stop = 1;
-		}
-		icalrecur_iterator_free(it);
-		/* the candidates walked, by the share of the chunk gone */
-		if (!stop)
-			last = end;
-		if (spend((int64_t)(rate * (double)(last - pos + 1) /
-		    YEAR_SECS)) && !stop)
-			stop = 1;
-		pos = end + 1;
-	}
-	return stop == 1;
-}
-
-/* The overrides that follow the master in a record (ical-import.c). */
-static void
-load_overrides(struct expand *x, icalcomponent *root, icalcomponent *master,
-    const char *home)
-{
-	icalcomponent	*k;
-	icalproperty	*p;
-	struct override	*o;
-	char		*ptz, *why = NULL;
-	int		 d;
-
-	if (root == master)
-		return;
-	for (k = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
-	    k != NULL; k = icalcomponent_get_next_component(root,
-	    ICAL_VEVENT_COMPONENT)) {
-		if (k == master || (p = icalcomponent_get_first_property(k,
-		    ICAL_RECURRENCEID_PROPERTY)) == NULL)
-			continue;
-		x->ovr = xreallocarray(x->ovr, x->novr + 1, sizeof *x->ovr);
-		o = &x->ovr[x->novr];
-		memset(o, 0, sizeof *o);
-		if (read_time(p, icalproperty_get_recurrenceid(p), x->ev->tz,
-		    x->ev->tz, &ptz, &o->rid, &d, &why) != 0 ||
-		    extract_from(k, home, &o->ev, &why) != 0) {
-			free(why);
-			why = NULL;
-			continue;
-		}
-		free(ptz);
-		x->novr++;
-	}
-}
-
-/*
- * Call cb for each occurrence of a recurring event (RRULE, RDATE, minus
- * EXDATE, with its RECURRENCE-ID overrides in place of the occurrences they
- * replace) that overlaps [from, to), at most max of them, expanded in the
- * event's own zone so a 09:00 meeting stays at 09:00 across DST.  An
- * override with RANGE=THISANDFUTURE replaces its one occurrence.  Returns
- * 0, 1 when max (or cb) cut the expansion short, or -1.
- */
-int
-ical_expand_full(const char *text, const char *home, int64_t from,
-    int64_t to, size_t max, ical_occ_full_cb cb, void *arg, char **cause)
-{
-	icalcomponent	*root, *c;
-	icalproperty	*p;
-	struct event	 ev;
-	struct expand	 x = { &ev, from, to, NULL, 0, max, NULL, 0, cb, arg, 0 };
-	int64_t		*rd = NULL, *rdend = NULL;
-	size_t		 nrd, i;
-	int		 stop = 0;
-
-	/*
-	 * Work outside any request (no ical_budget_begin) still has a bound:
-	 * a new budget once the last one is long gone.
-	 */
-	if (budget_deadline == 0 || now_ms() > budget_deadline + 5000)
-		ical_budget_begin();
-	if ((c = parse_vevent(text, &root, cause)) == NULL)
-		return -1;
-	if (extract_from(c, home, &ev, cause) != 0) {
-		icalcomponent_free(root);
-		return -1;
-	}
-	load_overrides(&x, root, c, home);
-	x.nex = collect_dates(c, ICAL_EXDATE_PROPERTY, ev.tz, &x.ex, NULL);
-	nrd = collect_dates(c, ICAL_RDATE_PROPERTY, ev.tz, &rd, &rdend);
-	if (icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY) == NULL)
-		stop = emit(&x, ev.start);	/* DTSTART is an occurrence */
-	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
-	    p && !stop; p = icalcomponent_get_next_property(c,
-	    ICAL_RRULE_PROPERTY))
-		stop = walk_rrule(&x, icalproperty_get_rrule(p));
-	for (i = 0; i < nrd && !stop; i++)
-		if (!in_set(rd, i, rd[i]) && rd[i] != ev.start)
-			stop = emit_len(&x, rd[i], rdend[i]);
-	/* Overrides moved here from occurrences the walk did not reach. */
-	for (i = 0; i < x.novr && !stop; i++)
-		if (!x.ovr[i].used && !in_set(x.ex, x.nex, x.ovr[i].rid))
-			stop = emit_occ(&x, x.ovr[i].ev.start, x.ovr[i].ev.end,
-			    x.ovr[i].rid, &x.ovr[i].ev);
-	for (i = 0; i < x.novr; i++)
-		event_clear(&x.ovr[i].ev);
-	free(x.ovr);
-	free(rd);
-	free(rdend);
-	free(x.ex);
-	event_clear(&ev);
-	icalcomponent_free(root);
-	return stop ? 1 : 0;
-}
-
-struct expand_simple {
-	ical_occ_cb	 cb;
-	void		*arg;
-};
-
-static int
-simple_cb(void *arg, const struct ical_occ *occ)
-{
-	struct expand_simple	*es = arg;
-
-	if (occ->override != NULL && occ->override->status != NULL &&
-	    strcmp(occ->override->status, "cancelled") == 0)
-		return 0;
-	return es->cb(es->arg, occ->start, occ->end);
-}
-
-/*
- * ical_expand_full() for callers that want only when each occurrence is:
- * occurrences cancelled by their override are left out.
- */
-int
-ical_expand(const char *text, const char *home, int64_t from, int64_t to,
-    size_t max, ical_occ_cb cb, void *arg, char **cause)
-{
-	struct expand_simple	es = { cb, arg };
-
-	return ical_expand_full(text, home, from, to, max, simple_cb, &es,
-	    cause);
+	return recur_rules_check(c, ev, cause);
 }

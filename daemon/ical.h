@@ -31,24 +31,12 @@ const char *ical_record_class(const char *);
 #define ICAL_YEAR_MAX		2582
 
 /*
- * What one request may spend expanding recurrences (ical.c, "The cost of
- * expanding a rule"): steps (a candidate time walked is 1, an occurrence
- * made 20) and milliseconds; and the default max_yearly_occurrences.
+ * The recurrence engine as its callers knew it before recur.h: each call
+ * parses the record again.  Thin wrappers over recur_open() and
+ * recur_each() (recur.c), kept until every caller has moved.
+ *
+ * One occurrence of a recurring event: its start and end instants.
  */
-#define ICAL_BUDGET_STEPS	1000000
-#define ICAL_BUDGET_MS		1000
-#define ICAL_MAX_YEARLY		10000
-
-struct ical_budget {
-	int64_t		steps, deadline;
-};
-void	ical_budget_begin(void);
-void	ical_budget_push(struct ical_budget *);
-void	ical_budget_pop(const struct ical_budget *);
-int	ical_budget_spent(void);
-void	ical_set_max_yearly(size_t);
-
-/* One occurrence of a recurring event: its start and end instants. */
 typedef int (*ical_occ_cb)(void *, int64_t, int64_t);
 int	ical_expand(const char *, const char *, int64_t, int64_t, size_t,
 	    ical_occ_cb, void *, char **);

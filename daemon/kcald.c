@@ -35,6 +35,7 @@
 #include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "recur.h"
 #include "remind.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -126,7 +127,7 @@ load_config(char **cause)
 	}
 	if (config_finish(cfg, cause) != 0)
 		goto fail;
-	ical_set_max_yearly(cfg->max_yearly_occurrences);
+	recur_set_max_yearly(cfg->max_yearly_occurrences);
 	return cfg;
 fail:
 	config_free(cfg);

@@ -57,6 +57,7 @@
 #include "ical.h"
 #include "log.h"
 #include "notify.h"
+#include "recur.h"
 #include "remind.h"
 #include "remind-held.h"
 #include "server.h"
@@ -218,7 +219,7 @@ remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
 	int			 rc;
 
 	memset(p, 0, sizeof *p);
-	ical_budget_begin();	/* one event's plan, one budget (ical.c) */
+	recur_budget_begin();	/* one event's plan, one budget (recur.c) */
 	rc = store_remind_event(store_of(rm), uid, &p->ical, &p->next_alarm,
 	    cause);
 	if (rc != 0)

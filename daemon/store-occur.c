@@ -31,6 +31,7 @@
 #include <sqlite3.h>
 
 #include "ical.h"
+#include "recur.h"
 #include "store-int.h"
 #include "store-occur.h"
 
@@ -98,7 +99,7 @@ store_put_occurrences(struct store *st, const struct event *ev,
     const char *ical, char **cause)
 {
 	struct occ_put	 x = { st, NULL, ev->uid, NULL, 0 };
-	struct ical_budget saved;
+	struct recur_budget saved;
 	sqlite3_stmt	*del, *until;
 	int64_t		 to = horizon(ev->start), from;
 	int		 rc;
@@ -118,10 +119,10 @@ store_put_occurrences(struct store *st, const struct event *ev,
 	 * OCC_MAX and by the density add and import allow, it must not be cut
 	 * short because the import writing it is large.
 	 */
-	ical_budget_push(&saved);
+	recur_budget_push(&saved);
 	rc = ical_expand_full(ical, ev->tz, from, to, OCC_MAX, occ_add, &x,
 	    &x.why);
-	ical_budget_pop(&saved);
+	recur_budget_pop(&saved);
 	if (x.failed) {
 		if (cause != NULL)
 			*cause = x.why;

@@ -15,6 +15,7 @@
 #include "event.h"
 #include "ical.h"
 #include "ical-import.h"
+#include "recur.h"
 
 #define NOW	1767225600	/* 2026-01-01T00:00:00Z */
 
@@ -37,7 +38,7 @@ expand_record(const struct ical_record *r)
 
 	if (r->ev.rrule == NULL)
 		return;
-	ical_budget_begin();
+	recur_budget_begin();
 	ical_expand_full(r->text, "Asia/Seoul", NOW - 366 * 86400LL,
 	    NOW + 3 * 366 * 86400LL, 2000, occ_cb, &n, &why);
 	free(why);

@@ -14,6 +14,7 @@
 
 #include "event.h"
 #include "ical.h"
+#include "recur.h"
 #include "test.h"
 #include "when.h"
 
@@ -329,16 +330,16 @@ test_cap(void)
 	 * A COUNT walked from 1600, a match every four years among 8784
 	 * candidates a year: the request's budget cuts it, and it says so.
 	 */
-	ical_budget_begin();
+	recur_budget_begin();
 	CHECK_INT(expand(rare, utc(2026, 1, 1, 0, 0), utc(2029, 1, 1, 0, 0),
 	    50, 0, &o), 1);
-	CHECK(ical_budget_spent());
-	ical_budget_begin();
+	CHECK(recur_budget_spent());
+	recur_budget_begin();
 	/* Denser than max_yearly_occurrences: never walked, said cut. */
 	CHECK_INT(expand(endless, utc(2026, 1, 1, 0, 0), utc(2026, 1, 1, 0,
 	    10), 50, 0, &o), 1);
 	CHECK_INT(o.n, 0);
-	ical_set_max_yearly(600000);
+	recur_set_max_yearly(600000);
 	/* An endless rule over an endless window stops at the cap. */
 	CHECK_INT(expand(endless, INT64_MIN, INT64_MAX, 50, 0, &o), 1);
 	CHECK_INT(o.n, 50);
@@ -347,7 +348,7 @@ test_cap(void)
 	CHECK_INT(expand(endless, utc(2026, 1, 1, 0, 0), utc(2026, 1, 1, 0,
 	    10), 50, 0, &o), 0);
 	CHECK_INT(o.n, 10);
-	ical_set_max_yearly(ICAL_MAX_YEARLY);
+	recur_set_max_yearly(RECUR_MAX_YEARLY);
 }
 
 int

@@ -13,6 +13,7 @@
 
 #include "event.h"
 #include "ical.h"
+#include "recur.h"
 #include "store.h"
 #include "store-occur.h"
 #include "test.h"
@@ -364,7 +365,7 @@ same_occs(struct store *st, const struct event *ev, const char *text,
 
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
-	ical_budget_begin();	/* each comparison a request of its own */
+	recur_budget_begin();	/* each comparison a request of its own */
 	ra = store_expand(st, ev, text, HOME, from, to, max, occs_cb, &a, &why);
 	free(why);
 	why = NULL;

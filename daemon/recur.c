@@ -1,0 +1,899 @@
+/*
+ * recur.c — the one recurrence engine: a series' occurrences, through
+ * libical's recurrence iterator.
+ *
+ * recur_open() parses a stored record once: its master VEVENT, the
+ * RECURRENCE-ID overrides that follow it, its EXDATEs, RDATEs and RRULEs,
+ * in the master's zone.  recur_each() walks that, as often as a caller
+ * likes, each walk with its own window and its own cap, and reports every
+ * occurrence with its effective fields (the override's, or the master's at
+ * that time).  The cost of a walk is bounded (see "The cost of expanding
+ * a rule"), and add and import refuse the rules it could not bound
+ * (recur_rules_check).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libical/ical.h>
+
+#include "ical.h"
+#include "ical-int.h"
+#include "recur.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+/* The end of an RDATE period starting at t, or INT64_MIN if none. */
+static int64_t
+period_end(icalproperty *p, const struct icalperiodtype *pd, const char *tz,
+    int64_t t)
+{
+	char	*ptz, *why = NULL;
+	int64_t	 end;
+	int	 d, secs;
+
+	if (!icaltime_is_null_time(pd->end)) {
+		if (ical_read_time(p, pd->end, tz, tz, &ptz, &end, &d, &why) != 0) {
+			free(why);
+			return INT64_MIN;
+		}
+		free(ptz);
+		return end > t ? end : INT64_MIN;
+	}
+	if (icaldurationtype_is_null_duration(pd->duration) ||
+	    pd->duration.is_neg || (secs = icaldurationtype_as_int(
+	    pd->duration)) <= 0)
+		return INT64_MIN;
+	return t + secs;
+}
+
+/*
+ * The instants of the EXDATEs or RDATEs of c (dates: midnight in tz).  An
+ * RDATE period has a length of its own: its end goes in *ends (when ends
+ * is not NULL), INT64_MIN for an instant that takes the event's length.
+ */
+static size_t
+collect_dates(icalcomponent *c, icalproperty_kind kind, const char *tz,
+    int64_t **out, int64_t **ends)
+{
+	icalproperty			*p;
+	struct icaltimetype		 tt;
+	struct icaldatetimeperiodtype	 r;
+	size_t				 n = 0;
+	char				*ptz, *why = NULL;
+	int64_t				 t, end;
+	int				 d;
+
+	*out = NULL;
+	if (ends != NULL)
+		*ends = NULL;
+	for (p = icalcomponent_get_first_property(c, kind); p;
+	    p = icalcomponent_get_next_property(c, kind)) {
+		memset(&r, 0, sizeof r);
+		r.period = icalperiodtype_null_period();
+		if (kind == ICAL_EXDATE_PROPERTY)
+			tt = icalproperty_get_exdate(p);
+		else {
+			r = icalproperty_get_rdate(p);
+			tt = icaltime_is_null_time(r.time) ? r.period.start :
+			    r.time;
+		}
+		if (icaltime_is_null_time(tt) ||
+		    ical_read_time(p, tt, tz, tz, &ptz, &t, &d, &why) != 0) {
+			free(why);
+			why = NULL;
+			continue;
+		}
+		free(ptz);
+		end = period_end(p, &r.period, tz, t);
+		*out = xreallocarray(*out, n + 1, sizeof **out);
+		(*out)[n] = t;
+		if (ends != NULL) {
+			*ends = xreallocarray(*ends, n + 1, sizeof **ends);
+			(*ends)[n] = end;
+		}
+		n++;
+	}
+	return n;
+}
+
+static int
+in_set(const int64_t *set, size_t n, int64_t t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == t)
+			return 1;
+	return 0;
+}
+
+/* A RECURRENCE-ID override: the occurrence it replaces, and itself. */
+struct override {
+	int64_t		rid;
+	struct event	ev;
+	int		used;	/* reported by this walk */
+};
+
+/* A series as recur_open() read it. */
+struct recur {
+	icalcomponent			*root;	/* the RRULEs point into it */
+	struct event			 master;
+	struct icalrecurrencetype	*rules;
+	size_t				 nrules;
+	int64_t				*ex, *rd, *rdend;
+	size_t				 nex, nrd;
+	struct override			*ovr;
+	size_t				 novr;
+};
+
+/* One walk of a series. */
+struct expand {
+	const struct event	*ev;
+	int64_t			 from, to;
+	const int64_t		*ex;
+	size_t			 nex, left;
+	struct override		*ovr;
+	size_t			 novr;
+	recur_cb		 cb;
+	void			*arg;
+	int			 probe;	/* count_check: walk, make nothing */
+};
+
+/*
+ * Report one occurrence if it overlaps the window; 1 = stop.  Its fields
+ * are the override's (ovr) or a shallow copy of the master's, at its own
+ * times.
+ */
+static int
+emit_occ(struct expand *x, int64_t start, int64_t end, int64_t rid,
+    const struct event *ovr)
+{
+	struct event	 ev = ovr != NULL ? *ovr : *x->ev;
+	struct recur_occ occ = { start, end, rid, &ev, ovr != NULL };
+
+	if (!(end > x->from || (end == start && start >= x->from)) ||
+	    start >= x->to)
+		return 0;
+	if (x->left == 0)
+		return 1;
+	x->left--;
+	ev.start = start;
+	ev.end = end;
+	return x->cb(x->arg, &occ);
+}
+
+/*
+ * The occurrence the rule puts at t: excluded, overridden, or itself,
+ * ending at end (an RDATE period) or, for INT64_MIN, as long as the event.
+ */
+static int
+emit_len(struct expand *x, int64_t t, int64_t end)
+{
+	const struct event	*ev = x->ev;
+
+	if (in_set(x->ex, x->nex, t))
+		return 0;
+	for (size_t i = 0; i < x->novr; i++)
+		if (x->ovr[i].rid == t && !x->ovr[i].used) {
+			x->ovr[i].used = 1;
+			return emit_occ(x, x->ovr[i].ev.start, x->ovr[i].ev.end,
+			    t, &x->ovr[i].ev);
+		}
+	if (end == INT64_MIN)
+		end = ev->all_day ? ical_add_days(ev->tz, t, ical_day_diff(ev->tz,
+		    ev->start, ev->end)) : t + (ev->end - ev->start);
+	return emit_occ(x, t, end, t, NULL);
+}
+
+static int
+emit(struct expand *x, int64_t t)
+{
+	return emit_len(x, t, INT64_MIN);
+}
+
+/*
+ * The cost of expanding a rule.  libical's iterator walks candidate times
+ * at the rule's FREQ (every second of FREQ=SECONDLY, every day of a
+ * FREQ=DAILY) and filters them with the BY* parts coarser than FREQ, or
+ * builds each period's set from the BY* parts finer than FREQ (a YEARLY
+ * rule with BYHOUR, BYMINUTE and BYSECOND builds up to 31 million times a
+ * year), and one icalrecur_iterator_next() call walks as many candidates as
+ * it takes to find a match: a FREQ=HOURLY rule for 30 February walked
+ * 4.9 million of them (18 s) in one call.  So:
+ *
+ *  - rule_rate() bounds the candidates a rule walks in a year, from its
+ *    FREQ, INTERVAL and the sizes of its BY* lists; add and import refuse
+ *    a rule above max_yearly_occurrences (ical_rules_check);
+ *  - the walk (walk_rrule) hands libical one chunk of the series at a
+ *    time, its UNTIL set to the chunk's end, so that no call can walk past
+ *    it, and counts COUNT itself;
+ *  - every request has a budget of steps (candidates walked, occurrences
+ *    made) and of time, checked inside the walk between chunks and after
+ *    every occurrence: a walk that runs out stops and says it was cut
+ *    short, so the reply says "truncated".
+ */
+#define YEAR_SECS	(366 * 86400LL)
+#define CHUNK_STEPS	20000		/* candidates in one chunk, at most */
+#define OCC_STEPS	20		/* an occurrence costs what 20 candidates do */
+
+static _Thread_local int64_t	budget_steps = RECUR_BUDGET_STEPS;
+static _Thread_local int64_t	budget_deadline;	/* ms, 0: none */
+static size_t			max_yearly = RECUR_MAX_YEARLY;
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A new request: a full budget (RECUR_BUDGET_STEPS, RECUR_BUDGET_MS). */
+void
+recur_budget_begin(void)
+{
+	budget_steps = RECUR_BUDGET_STEPS;
+	budget_deadline = now_ms() + RECUR_BUDGET_MS;
+}
+
+/*
+ * Put the current budget aside in *b and begin a new one (for work that
+ * is bounded on its own, such as one series' occurrences index), then put
+ * it back.
+ */
+void
+recur_budget_push(struct recur_budget *b)
+{
+	b->steps = budget_steps;
+	b->deadline = budget_deadline;
+	recur_budget_begin();
+}
+
+void
+recur_budget_pop(const struct recur_budget *b)
+{
+	budget_steps = b->steps;
+	budget_deadline = b->deadline;
+}
+
+/* Has the current request's budget run out? */
+int
+recur_budget_spent(void)
+{
+	return budget_steps <= 0 ||
+	    (budget_deadline != 0 && now_ms() > budget_deadline);
+}
+
+/*
+ * Spend steps; the clock is read once in 64 calls (a system call on some
+ * virtual machines, where it was a third of an import's time).
+ */
+static int
+spend(int64_t steps)
+{
+	static _Thread_local unsigned	calls;
+
+	budget_steps -= steps;
+	if (budget_steps <= 0)
+		return 1;
+	return ++calls % 64 == 0 && recur_budget_spent();
+}
+
+void
+recur_set_max_yearly(size_t n)
+{
+	max_yearly = n ? n : 1;
+}
+
+static size_t
+by_len(const short *v, size_t size)
+{
+	size_t	n = 0;
+
+	while (n < size && v[n] != ICAL_RECURRENCE_ARRAY_MAX)
+		n++;
+	return n;
+}
+
+#define BY_LEN(r, f)	by_len((r)->f, sizeof (r)->f / sizeof (r)->f[0])
+
+/* Candidate days in one period of a WEEKLY, MONTHLY or YEARLY rule. */
+static double
+period_days(const struct icalrecurrencetype *r)
+{
+	double	nmon = (double)BY_LEN(r, by_month), nmd = (double)BY_LEN(r,
+		    by_month_day), nday = (double)BY_LEN(r, by_day), d;
+
+	if (r->freq == ICAL_WEEKLY_RECURRENCE)
+		return nday ? nday : 1;
+	if (r->freq == ICAL_MONTHLY_RECURRENCE)
+		return nmd ? nmd : nday ? nday * 5 : 1;
+	d = BY_LEN(r, by_year_day) + BY_LEN(r, by_week_no) * 7;
+	if (nmd)
+		d += nmd * (nmon ? nmon : 12);
+	else if (nday)
+		d += nday * (nmon ? 5 * nmon : 53);
+	else if (nmon)
+		d += nmon;
+	return d > 366 ? 366 : d ? d : 1;
+}
+
+/*
+ * An upper bound on the candidate times a rule walks in a year (libical's
+ * expand_map: the BY* parts finer than FREQ multiply, the coarser filter).
+ */
+static double
+rule_rate(const struct icalrecurrencetype *r)
+{
+	double	nh = (double)BY_LEN(r, by_hour), nm = (double)BY_LEN(r,
+		    by_minute), ns = (double)BY_LEN(r, by_second);
+	double	iv = r->interval > 1 ? r->interval : 1;
+
+	nh = nh ? nh : 1; nm = nm ? nm : 1; ns = ns ? ns : 1;
+	switch (r->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+		return YEAR_SECS / iv;
+	case ICAL_MINUTELY_RECURRENCE:
+		return YEAR_SECS / 60 / iv * ns;
+	case ICAL_HOURLY_RECURRENCE:
+		return YEAR_SECS / 3600 / iv * nm * ns;
+	case ICAL_DAILY_RECURRENCE:
+		return 366 / iv * nh * nm * ns;
+	case ICAL_WEEKLY_RECURRENCE:
+		return 53 / iv * period_days(r) * nh * nm * ns;
+	case ICAL_MONTHLY_RECURRENCE:
+		return 12 / iv * period_days(r) * nh * nm * ns;
+	default:
+		return (iv > 1 ? 1 / iv : 1) * period_days(r) * nh * nm * ns;
+	}
+}
+
+/* Does a BY* part coarser than FREQ filter the candidates? */
+static int
+rule_filters(const struct icalrecurrencetype *r)
+{
+	int	f = r->freq;
+
+	return BY_LEN(r, by_month) > 0 ||
+	    (f < ICAL_MONTHLY_RECURRENCE && BY_LEN(r, by_month_day) > 0) ||
+	    (f < ICAL_WEEKLY_RECURRENCE && BY_LEN(r, by_day) > 0) ||
+	    (f < ICAL_DAILY_RECURRENCE && BY_LEN(r, by_hour) > 0) ||
+	    (f < ICAL_HOURLY_RECURRENCE && BY_LEN(r, by_minute) > 0) ||
+	    (f < ICAL_MINUTELY_RECURRENCE && BY_LEN(r, by_second) > 0) ||
+	    BY_LEN(r, by_year_day) > 0 || BY_LEN(r, by_week_no) > 0;
+}
+
+/* A BYMONTHDAY that no month of the rule has (30 February): never. */
+static int
+rule_never(const struct icalrecurrencetype *r)
+{
+	static const int mdays[] = { 31,29,31,30,31,30,31,31,30,31,30,31 };
+	size_t	nmon = BY_LEN(r, by_month), nmd = BY_LEN(r, by_month_day);
+
+	if (nmd == 0 || BY_LEN(r, by_year_day) || BY_LEN(r, by_week_no) ||
+	    r->rscale != NULL)
+		return 0;
+	for (size_t i = 0; i < nmd; i++)
+		for (size_t j = 0; j < (nmon ? nmon : 12); j++) {
+			int m = nmon ? icalrecurrencetype_month_month(
+			    r->by_month[j]) : (int)j + 1;
+			if (m >= 1 && m <= 12 &&
+			    abs(r->by_month_day[i]) <= mdays[m - 1])
+				return 0;
+		}
+	return 1;
+}
+
+/* A rule as a message quotes it: its first 60 bytes. */
+static char *
+rule_text(const struct icalrecurrencetype *r)
+{
+	char	*s = icalrecurrencetype_as_string_r(
+		    (struct icalrecurrencetype *)r), *out;
+
+	if (s != NULL && strlen(s) > 60)
+		xasprintf(&out, "%.57s...", s);
+	else
+		out = xstrdup(s ? s : "");
+	icalmemory_free_buffer(s);
+	return out;
+}
+
+/*
+ * Is one RRULE (of an event starting at start) one kcald will expand?
+ * Not when it may walk more than max_yearly_occurrences candidates in a
+ * year (rule_density: a COUNT or an UNTIL bounds that only when nothing
+ * filters).
+ */
+static double
+rule_density(const struct icalrecurrencetype *r, int64_t start)
+{
+	double	rate = rule_rate(r), n = rate, span;
+
+	if (!rule_filters(r) && r->count > 0 && r->count < n)
+		n = r->count;
+	if (!icaltime_is_null_time(r->until) && !rule_filters(r)) {
+		span = (double)(ical_tt_secs(r->until) - start) / YEAR_SECS;
+		if (span < 1 && rate * (span > 0 ? span : 0) + 1 < n)
+			n = rate * (span > 0 ? span : 0) + 1;
+	}
+	return n;
+}
+
+/*
+ * Can the rule's COUNT end it before the last year kcal keeps?  Not when
+ * it is more than every candidate until then (FREQ=HOURLY;COUNT=100000000):
+ * such a COUNT changes nothing, and the walk may then start at the window.
+ */
+static int
+count_reached(const struct icalrecurrencetype *r, int64_t start)
+{
+	double	years = (double)(days_from_civil(ICAL_YEAR_MAX + 1, 1, 1) *
+		    86400 - start) / YEAR_SECS + 1;
+
+	return r->count > 0 && (double)r->count <= rule_rate(r) * years + 1;
+}
+
+static int
+count_cb(void *arg, const struct recur_occ *oc)
+{
+	(void)arg; (void)oc;
+	return 0;
+}
+
+static int
+rule_check(const struct icalrecurrencetype *r, int64_t start, char **cause)
+{
+	double	 rate = rule_rate(r);
+	char	*s;
+
+	if (rule_never(r)) {
+		s = rule_text(r);
+		xasprintf(cause, "the recurrence rule %s never occurs (no month "
+		    "it names has that day)", s);
+		free(s);
+		return -1;
+	}
+	if (rule_density(r, start) <= (double)max_yearly)
+		return 0;
+	s = rule_text(r);
+	xasprintf(cause, "the recurrence rule %s is too dense to expand: it may "
+	    "walk %.0f times a year, and kcald walks at most %zu "
+	    "(max_yearly_occurrences); use a coarser FREQ (FREQ=DAILY;BYHOUR=9, "
+	    "not FREQ=MINUTELY;BYHOUR=9;BYMINUTE=0), fewer BY* values or a "
+	    "COUNT", s, rate, max_yearly);
+	free(s);
+	return -1;
+}
+
+static int	walk_rrule(struct expand *, struct icalrecurrencetype);
+
+/*
+ * Does a COUNT that a walk takes into account (count_reached) fit in one
+ * request's budget?  A rule with COUNT is walked from its DTSTART, as
+ * occurrences before the window count too: walk it all once now, on a
+ * tenth of a request's steps (so that every later read of it costs at most
+ * that) and no clock (which must not decide what add accepts).
+ */
+static int
+count_check(const struct icalrecurrencetype *r, const struct event *ev,
+    char **cause)
+{
+	struct expand		x;
+	struct recur_budget	saved;
+	int			cut;
+	char			*s;
+
+	if (!count_reached(r, ev->start))
+		return 0;
+	/* Nothing filters: a candidate is an occurrence, the cost is known. */
+	if (!rule_filters(r) && (int64_t)r->count * (OCC_STEPS + 1) <
+	    RECUR_BUDGET_STEPS / 10)
+		return 0;
+	memset(&x, 0, sizeof x);
+	x.ev = ev;
+	x.from = INT64_MIN;
+	x.to = INT64_MAX;
+	x.left = SIZE_MAX;
+	x.cb = count_cb;
+	x.probe = 1;
+	recur_budget_push(&saved);
+	budget_steps = RECUR_BUDGET_STEPS / 10;
+	budget_deadline = now_ms() + 60000;
+	cut = walk_rrule(&x, *r) && budget_steps <= 0;
+	recur_budget_pop(&saved);
+	if (!cut)
+		return 0;
+	s = rule_text(r);
+	xasprintf(cause, "the recurrence rule %s is too long to expand: walking "
+	    "it from its start to its COUNT takes more than kcald spends on "
+	    "one request; use a smaller COUNT, an UNTIL, or a coarser FREQ", s);
+	free(s);
+	return -1;
+}
+
+/*
+ * Is every RRULE of c, the VEVENT of ev, one kcald will expand (rule_check,
+ * count_check)?  What add, update and import ask of a new event.
+ */
+int
+recur_rules_check(icalcomponent *c, const struct event *ev, char **cause)
+{
+	icalproperty			*p;
+	struct icalrecurrencetype	 r;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+		r = icalproperty_get_rrule(p);
+		if (rule_check(&r, ev->start, cause) != 0 ||
+		    count_check(&r, ev, cause) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The start of the day of wall-clock seconds s. */
+static int64_t
+floor_day(int64_t s)
+{
+	return (s / 86400 - (s % 86400 < 0)) * 86400;
+}
+
+static struct icaltimetype
+wall_tt(int64_t secs, int is_date)
+{
+	struct when	w;
+	int64_t		days = secs / 86400 - (secs % 86400 < 0);
+
+	memset(&w, 0, sizeof w);
+	civil_from_days(days, &w.year, &w.mon, &w.day);
+	secs -= days * 86400;
+	w.hour = (int)(secs / 3600);
+	w.min = (int)(secs / 60 % 60);
+	w.sec = (int)(secs % 60);
+	return ical_local_tt(&w, is_date);
+}
+
+/* How far ahead one chunk reaches: about CHUNK_STEPS candidates. */
+static int64_t
+chunk_secs(double rate, int is_date)
+{
+	double	s = CHUNK_STEPS / (rate > 1 ? rate : 1) * YEAR_SECS;
+
+	if (s > 100 * YEAR_SECS)
+		s = 100 * YEAR_SECS;
+	if (s < (is_date ? 86400 : 3600))
+		s = is_date ? 86400 : 3600;
+	return is_date ? (int64_t)s / 86400 * 86400 : (int64_t)s;
+}
+
+/*
+ * Report one instance of the rule at wall-clock time next: 0, 1 = stop
+ * (cut short), 2 = past the window.
+ */
+static int
+walk_one(struct expand *x, struct icaltimetype next)
+{
+	struct when	w;
+	int64_t		t;
+
+	memset(&w, 0, sizeof w);
+	w.kind = next.is_date ? WHEN_DATE : WHEN_LOCAL;
+	w.year = next.year; w.mon = next.month; w.day = next.day;
+	w.hour = next.hour; w.min = next.minute; w.sec = next.second;
+	if (tz_to_utc(x->ev->tz, &w, 0, &t, NULL) != 0)
+		return 0;
+	if (t >= x->to)
+		return 2;
+	return emit(x, t) ? 1 : 0;
+}
+
+/*
+ * An iterator for rule r of DTSTART dt that starts at wall-clock second
+ * *pos.  libical's icalrecur_iterator_set_start() aligns an HOURLY,
+ * MINUTELY or SECONDLY INTERVAL by the hour (minute, second) of the day
+ * alone (INTERVAL=5 from 00:00 would start the next day at 00:00, not
+ * 01:00), so those start at the rule's next candidate as their own
+ * DTSTART: the same series from there on, as their BY* defaults come from
+ * the minute and second, which whole steps keep.
+ */
+static icalrecur_iterator *
+chunk_iterator(const struct icalrecurrencetype *r, struct icaltimetype dt,
+    int64_t *pos)
+{
+	icalrecur_iterator	*it;
+	int64_t			 ds = ical_tt_secs(dt), unit, k;
+
+	if (*pos <= ds)
+		return icalrecur_iterator_new(*r, dt);
+	if (r->freq < ICAL_DAILY_RECURRENCE) {
+		unit = r->freq == ICAL_HOURLY_RECURRENCE ? 3600 :
+		    r->freq == ICAL_MINUTELY_RECURRENCE ? 60 : 1;
+		unit *= r->interval > 1 ? r->interval : 1;
+		k = (*pos - ds + unit - 1) / unit;
+		*pos = ds + k * unit;
+		return icalrecur_iterator_new(*r, wall_tt(*pos, 0));
+	}
+	if ((it = icalrecur_iterator_new(*r, dt)) != NULL)
+		icalrecur_iterator_set_start(it, wall_tt(*pos, dt.is_date));
+	return it;
+}
+
+/*
+ * Walk one RRULE in the event's own zone (wall-clock times, then
+ * instants), a chunk at a time (see above).  A rule without COUNT starts
+ * at the window instead of at DTSTART (less a day and the event's length,
+ * so that an occurrence under way is not missed): a minutely rule from
+ * 2020 then costs nothing in 2026.  1 = stop (cut short, or cb said so).
+ */
+static int
+walk_rrule(struct expand *x, struct icalrecurrencetype r)
+{
+	const struct event	*ev = x->ev;
+	struct icalrecurrencetype c = r;
+	struct icaltimetype	 dt, next;
+	icalrecur_iterator	*it;
+	struct when		 w;
+	int64_t			 pos, until, end, last, n = 0, step;
+	double			 rate = rule_rate(&r);
+	int			 stop = 0, is_date = ev->all_day;
+
+	if (rule_density(&r, ev->start) > (double)max_yearly)
+		return 1;	/* stored before the limit: never walked */
+	if (!count_reached(&r, ev->start))
+		r.count = 0;	/* it ends nothing kcal keeps */
+	tz_local(ev->tz, ev->start, &w);
+	dt = ical_local_tt(&w, is_date);
+	pos = ical_tt_secs(dt);
+	until = days_from_civil(ICAL_YEAR_MAX + 1, 1, 1) * 86400 - 1;
+	if (!icaltime_is_null_time(r.until)) {
+		if (icaltime_is_utc(r.until) && !is_date) {
+			tz_local(ev->tz, ical_tt_secs(r.until), &w);
+			r.until = ical_local_tt(&w, 0);
+		}
+		if (ical_tt_secs(r.until) + (r.until.is_date ? 86399 : 0) < until)
+			until = ical_tt_secs(r.until) + (r.until.is_date ? 86399 : 0);
+	}
+	if (r.count == 0 && x->from != INT64_MIN) {
+		int64_t at = x->from - (ev->end - ev->start) - 86400;
+		if (at > ev->start) {
+			tz_local(ev->tz, at, &w);
+			if (ical_tt_secs(ical_local_tt(&w, 0)) > pos)
+				pos = ical_tt_secs(ical_local_tt(&w, 0));
+		}
+	}
+	if (is_date)
+		pos = floor_day(pos);
+	c.count = 0;
+	step = chunk_secs(rate, is_date);
+	while (!stop && pos <= until) {
+		if (spend(1))
+			return 1;
+		end = pos + step - 1 < until ? pos + step - 1 : until;
+		c.until = wall_tt(is_date ? floor_day(end) : end, is_date);
+		if ((it = chunk_iterator(&c, dt, &pos)) == NULL) {
+			if (pos <= end)
+				return 0;	/* past what libical reaches */
+			pos = end + 1;		/* aligned past this chunk */
+			continue;
+		}
+		last = pos;
+		while (!stop) {
+			next = icalrecur_iterator_next(it);
+			if (icaltime_is_null_time(next))
+				break;
+			last = ical_tt_secs(next);
+			if (r.count > 0 && ++n > r.count) {
+				stop = 2;
+				break;
+			}
+			stop = x->probe ? 0 : walk_one(x, next);
+			if (!stop && spend(OCC_STEPS))
+				stop = 1;
+		}
+		icalrecur_iterator_free(it);
+		/* the candidates walked, by the share of the chunk gone */
+		if (!stop)
+			last = end;
+		if (spend((int64_t)(rate * (double)(last - pos + 1) /
+		    YEAR_SECS)) && !stop)
+			stop = 1;
+		pos = end + 1;
+	}
+	return stop == 1;
+}
+
+/* The overrides that follow the master in a record (ical-import.c). */
+static void
+load_overrides(struct recur *rc, icalcomponent *master, const char *home)
+{
+	icalcomponent	*k;
+	icalproperty	*p;
+	struct override	*o;
+	char		*ptz, *why = NULL;
+	int		 d;
+
+	if (rc->root == master)
+		return;
+	for (k = icalcomponent_get_first_component(rc->root,
+	    ICAL_VEVENT_COMPONENT); k != NULL; k =
+	    icalcomponent_get_next_component(rc->root, ICAL_VEVENT_COMPONENT)) {
+		if (k == master || (p = icalcomponent_get_first_property(k,
+		    ICAL_RECURRENCEID_PROPERTY)) == NULL)
+			continue;
+		rc->ovr = xreallocarray(rc->ovr, rc->novr + 1, sizeof *rc->ovr);
+		o = &rc->ovr[rc->novr];
+		memset(o, 0, sizeof *o);
+		if (ical_read_time(p, icalproperty_get_recurrenceid(p),
+		    rc->master.tz, rc->master.tz, &ptz, &o->rid, &d, &why) != 0 ||
+		    ical_extract_from(k, home, &o->ev, &why) != 0) {
+			free(why);
+			why = NULL;
+			continue;
+		}
+		free(ptz);
+		rc->novr++;
+	}
+}
+
+/*
+ * Read a stored record (a bare VEVENT, or a VCALENDAR of a master and its
+ * overrides) for recur_each(): NULL and *cause when it has no event kcal
+ * can read.
+ */
+struct recur *
+recur_open(const char *text, const char *home, char **cause)
+{
+	struct recur	*rc = xcalloc(1, sizeof *rc);
+	icalcomponent	*c;
+	icalproperty	*p;
+
+	if ((c = ical_parse_vevent(text, &rc->root, cause)) == NULL) {
+		free(rc);
+		return NULL;
+	}
+	if (ical_extract_from(c, home, &rc->master, cause) != 0) {
+		icalcomponent_free(rc->root);
+		free(rc);
+		return NULL;
+	}
+	load_overrides(rc, c, home);
+	rc->nex = collect_dates(c, ICAL_EXDATE_PROPERTY, rc->master.tz,
+	    &rc->ex, NULL);
+	rc->nrd = collect_dates(c, ICAL_RDATE_PROPERTY, rc->master.tz,
+	    &rc->rd, &rc->rdend);
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+		rc->rules = xreallocarray(rc->rules, rc->nrules + 1,
+		    sizeof *rc->rules);
+		rc->rules[rc->nrules++] = icalproperty_get_rrule(p);
+	}
+	return rc;
+}
+
+void
+recur_close(struct recur *rc)
+{
+	if (rc == NULL)
+		return;
+	for (size_t i = 0; i < rc->novr; i++)
+		event_clear(&rc->ovr[i].ev);
+	free(rc->ovr);
+	free(rc->rules);
+	free(rc->ex);
+	free(rc->rd);
+	free(rc->rdend);
+	event_clear(&rc->master);
+	icalcomponent_free(rc->root);
+	free(rc);
+}
+
+/* The series' master event, as its record says (its first occurrence). */
+const struct event *
+recur_master(const struct recur *rc)
+{
+	return &rc->master;
+}
+
+/*
+ * Call cb for each occurrence of the series (RRULE, RDATE, minus EXDATE,
+ * with its RECURRENCE-ID overrides in place of the occurrences they
+ * replace) that overlaps [from, to), at most max of them, expanded in the
+ * event's own zone so a 09:00 meeting stays at 09:00 across DST.  An
+ * override with RANGE=THISANDFUTURE replaces its one occurrence; one that
+ * says STATUS:CANCELLED is reported all the same.  Returns 0, or 1 when
+ * max, cb or the budget cut the walk short.
+ */
+int
+recur_each(struct recur *rc, int64_t from, int64_t to, size_t max,
+    recur_cb cb, void *arg, char **cause)
+{
+	const struct event	*ev = &rc->master;
+	struct expand		 x = { ev, from, to, rc->ex, rc->nex, max,
+				    rc->ovr, rc->novr, cb, arg, 0 };
+	size_t			 i;
+	int			 stop = 0;
+
+	(void)cause;
+	/*
+	 * Work outside any request (no recur_budget_begin) still has a bound:
+	 * a new budget once the last one is long gone.
+	 */
+	if (budget_deadline == 0 || now_ms() > budget_deadline + 5000)
+		recur_budget_begin();
+	for (i = 0; i < rc->novr; i++)
+		rc->ovr[i].used = 0;
+	if (rc->nrules == 0)
+		stop = emit(&x, ev->start);	/* DTSTART is an occurrence */
+	for (i = 0; i < rc->nrules && !stop; i++)
+		stop = walk_rrule(&x, rc->rules[i]);
+	for (i = 0; i < rc->nrd && !stop; i++)
+		if (!in_set(rc->rd, i, rc->rd[i]) && rc->rd[i] != ev->start)
+			stop = emit_len(&x, rc->rd[i], rc->rdend[i]);
+	/* Overrides moved here from occurrences the walk did not reach. */
+	for (i = 0; i < rc->novr && !stop; i++)
+		if (!rc->ovr[i].used && !in_set(rc->ex, rc->nex, rc->ovr[i].rid))
+			stop = emit_occ(&x, rc->ovr[i].ev.start,
+			    rc->ovr[i].ev.end, rc->ovr[i].rid, &rc->ovr[i].ev);
+	return stop ? 1 : 0;
+}
+
+/*
+ * ical_expand_full() and ical_expand() (ical.h): the engine as its callers
+ * knew it before it had a series of its own, a parse for every walk.  They
+ * go once every caller opens a series itself.
+ */
+struct expand_compat {
+	ical_occ_full_cb	 full;
+	ical_occ_cb		 simple;
+	void			*arg;
+};
+
+static int
+compat_cb(void *arg, const struct recur_occ *o)
+{
+	struct expand_compat	*ec = arg;
+	struct ical_occ		 occ = { o->start, o->end, o->rid,
+				    o->overridden ? o->ev : NULL };
+
+	if (ec->full != NULL)
+		return ec->full(ec->arg, &occ);
+	if (o->overridden && o->ev->status != NULL &&
+	    strcmp(o->ev->status, "cancelled") == 0)
+		return 0;
+	return ec->simple(ec->arg, o->start, o->end);
+}
+
+static int
+expand_compat(const char *text, const char *home, int64_t from, int64_t to,
+    size_t max, struct expand_compat *ec, char **cause)
+{
+	struct recur	*rc;
+	int		 rv;
+
+	if ((rc = recur_open(text, home, cause)) == NULL)
+		return -1;
+	rv = recur_each(rc, from, to, max, compat_cb, ec, cause);
+	recur_close(rc);
+	return rv;
+}
+
+int
+ical_expand_full(const char *text, const char *home, int64_t from,
+    int64_t to, size_t max, ical_occ_full_cb cb, void *arg, char **cause)
+{
+	struct expand_compat	ec = { cb, NULL, arg };
+
+	return expand_compat(text, home, from, to, max, &ec, cause);
+}
+
+/* Occurrences cancelled by their override are left out. */
+int
+ical_expand(const char *text, const char *home, int64_t from, int64_t to,
+    size_t max, ical_occ_cb cb, void *arg, char **cause)
+{
+	struct expand_compat	ec = { NULL, cb, arg };
+
+	return expand_compat(text, home, from, to, max, &ec, cause);
+}
