@@ -1,12 +1,14 @@
 /*
- * test-recur.c — recurrence expansion (ical_expand, ical_expand_full in
- * daemon/ical.c): in the event's own zone across DST in Europe/Brussels
- * and America/New_York, in Asia/Seoul and Asia/Shanghai (no DST); yearly
+ * test-recur.c — recurrence expansion (daemon/recur.c, and its wrappers
+ * ical_expand and ical_expand_full): in the event's own zone across DST
+ * in Europe/Brussels and America/New_York, in Asia/Seoul and Asia/Shanghai (no DST); yearly
  * rules on 29 February (RFC 5545: no occurrence in common years unless the
  * rule says otherwise); RECURRENCE-ID overrides (moved, changed,
  * cancelled, moved into the window from outside it); RDATE alone and as a
  * period; all-day and multi-day occurrences overlapping the window; the
- * cap; a time in a DST gap.  Times are passed explicitly.
+ * cap; a time in a DST gap; a series (recur.c) opened once and walked
+ * with several windows, each occurrence with its effective fields.  Times
+ * are passed explicitly.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -351,6 +353,143 @@ test_cap(void)
 	recur_set_max_yearly(RECUR_MAX_YEARLY);
 }
 
+/* What one occurrence of recur_each() said, its ev copied out. */
+struct rocc {
+	int64_t		start, end, rid, evstart, evend;
+	int		overridden;
+	char		summary[64], location[64], class[16], status[16];
+	char		part[64];
+	size_t		nparts;
+};
+
+struct roccs {
+	struct rocc	o[MAXO];
+	size_t		n;
+};
+
+static void
+copy(char *dst, size_t size, const char *s)
+{
+	snprintf(dst, size, "%s", s ? s : "");
+}
+
+static int
+each_cb(void *arg, const struct recur_occ *oc)
+{
+	struct roccs	*r = arg;
+	struct rocc	*o;
+
+	if (r->n >= MAXO)
+		return 1;
+	o = &r->o[r->n++];
+	o->start = oc->start;
+	o->end = oc->end;
+	o->rid = oc->rid;
+	o->evstart = oc->ev->start;
+	o->evend = oc->ev->end;
+	o->overridden = oc->overridden;
+	copy(o->summary, sizeof o->summary, oc->ev->summary);
+	copy(o->location, sizeof o->location, oc->ev->location);
+	copy(o->class, sizeof o->class, oc->ev->class);
+	copy(o->status, sizeof o->status, oc->ev->status);
+	o->nparts = oc->ev->nparts;
+	copy(o->part, sizeof o->part, oc->ev->nparts ? oc->ev->parts[0].name :
+	    NULL);
+	return 0;
+}
+
+/*
+ * A series parsed once and walked twice, with different windows; each
+ * occurrence's ev carries its own fields and times: the override's
+ * (summary, location, class, status, participants) or the master's.
+ */
+static void
+test_series_walks(void)
+{
+	static const char text[] = CAL(
+	    EV("walk@t",
+	    "SUMMARY:Standup\r\n"
+	    "LOCATION:Room 1\r\n"
+	    "ATTENDEE;CN=Kim:mailto:kim@example.org\r\n"
+	    "DTSTART;TZID=Asia/Seoul:20260601T090000\r\n"
+	    "DTEND;TZID=Asia/Seoul:20260601T093000\r\n"
+	    "RRULE:FREQ=DAILY;COUNT=5\r\n")
+	    EV("walk@t",
+	    "RECURRENCE-ID;TZID=Asia/Seoul:20260603T090000\r\n"
+	    "SUMMARY:Standup, moved\r\n"
+	    "LOCATION:Room 2\r\n"
+	    "CLASS:PRIVATE\r\n"
+	    "STATUS:TENTATIVE\r\n"
+	    "ATTENDEE;CN=Lee:mailto:lee@example.org\r\n"
+	    "ATTENDEE;CN=Park:mailto:park@example.org\r\n"
+	    "DTSTART;TZID=Asia/Seoul:20260603T110000\r\n"
+	    "DTEND;TZID=Asia/Seoul:20260603T120000\r\n")
+	    EV("walk@t",
+	    "RECURRENCE-ID;TZID=Asia/Seoul:20260604T090000\r\n"
+	    "SUMMARY:Standup\r\n"
+	    "STATUS:CANCELLED\r\n"
+	    "DTSTART;TZID=Asia/Seoul:20260604T090000\r\n"
+	    "DTEND;TZID=Asia/Seoul:20260604T093000\r\n"));
+	struct recur	*rc;
+	struct roccs	 r;
+	char		*cause = NULL;
+	size_t		 i;
+
+	CHECK((rc = recur_open(text, HOME, &cause)) != NULL);
+	if (rc == NULL)
+		return;
+	CHECK_STR(recur_master(rc)->summary, "Standup");
+	CHECK_INT(recur_master(rc)->start, utc(2026, 6, 1, 0, 0));
+	/* All five. */
+	memset(&r, 0, sizeof r);
+	CHECK_INT(recur_each(rc, utc(2026, 5, 1, 0, 0), utc(2026, 7, 1, 0, 0),
+	    100, each_cb, &r, &cause), 0);
+	CHECK_INT(r.n, 5);
+	for (i = 0; i < r.n; i++) {
+		CHECK_INT(r.o[i].evstart, r.o[i].start);
+		CHECK_INT(r.o[i].evend, r.o[i].end);
+	}
+	CHECK_INT(r.o[0].start, utc(2026, 6, 1, 0, 0));
+	CHECK_INT(r.o[0].overridden, 0);
+	CHECK_STR(r.o[0].summary, "Standup");
+	CHECK_STR(r.o[0].location, "Room 1");
+	CHECK_STR(r.o[0].part, "Kim");
+	CHECK_INT(r.o[1].start, utc(2026, 6, 2, 0, 0));
+	CHECK_INT(r.o[1].end, utc(2026, 6, 2, 0, 30));
+	/* 3 June: the override's own fields. */
+	CHECK_INT(r.o[2].overridden, 1);
+	CHECK_INT(r.o[2].rid, utc(2026, 6, 3, 0, 0));
+	CHECK_INT(r.o[2].start, utc(2026, 6, 3, 2, 0));
+	CHECK_INT(r.o[2].end, utc(2026, 6, 3, 3, 0));
+	CHECK_STR(r.o[2].summary, "Standup, moved");
+	CHECK_STR(r.o[2].location, "Room 2");
+	CHECK_STR(r.o[2].class, "private");
+	CHECK_STR(r.o[2].status, "tentative");
+	CHECK_INT(r.o[2].nparts, 2);
+	CHECK_STR(r.o[2].part, "Lee");
+	/* 4 June: cancelled, reported all the same. */
+	CHECK_INT(r.o[3].overridden, 1);
+	CHECK_STR(r.o[3].status, "cancelled");
+	CHECK_INT(r.o[4].start, utc(2026, 6, 5, 0, 0));
+	CHECK_INT(r.o[4].rid, utc(2026, 6, 5, 0, 0));
+	/* The same series again, another window: only 3 June, overridden. */
+	memset(&r, 0, sizeof r);
+	CHECK_INT(recur_each(rc, utc(2026, 6, 3, 1, 0), utc(2026, 6, 3, 23, 0),
+	    100, each_cb, &r, &cause), 0);
+	CHECK_INT(r.n, 1);
+	CHECK_STR(r.o[0].summary, "Standup, moved");
+	CHECK_INT(r.o[0].evstart, utc(2026, 6, 3, 2, 0));
+	/* And a cap: two of them, cut short. */
+	memset(&r, 0, sizeof r);
+	CHECK_INT(recur_each(rc, utc(2026, 5, 1, 0, 0), utc(2026, 7, 1, 0, 0),
+	    2, each_cb, &r, &cause), 1);
+	CHECK_INT(r.n, 2);
+	recur_close(rc);
+	CHECK(recur_open("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", HOME,
+	    &cause) == NULL && cause != NULL);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -361,6 +500,7 @@ main(void)
 	test_overrides();
 	test_rdates_and_days();
 	test_cap();
+	test_series_walks();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }
