@@ -28,7 +28,7 @@ struct config {
 	unsigned max_clients;
 	unsigned idle_timeout;	/* seconds, 0 = none */
 	size_t	 max_occurrences;
-	size_t	 max_yearly_occurrences;	/* a rule's density (ical.c) */
+	size_t	 max_yearly_occurrences;	/* a rule's density (recur-rules.c) */
 	int	 daemonize;
 	struct remind_config *remind;	/* remind-config.c: reminders, hook */
 	struct feed_config *feed;	/* feed-config.c: the HTTP feeds */

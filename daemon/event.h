@@ -1,6 +1,6 @@
 /*
  * event.h — the event model.  The canonical record of an event is its VEVENT
- * text (ical.c); struct event is what the daemon indexes and answers with,
+ * text (ical-record.c, ical-edit.c); struct event is what the daemon indexes and answers with,
  * always derived from that text by ical_extract(), never edited on its own.
  * struct event_change is a partial edit: NULL / unset fields stay as they are.
  */

@@ -1,9 +1,10 @@
 /*
  * ical-int.h — what the libical boundary's files share among themselves:
- * the record code (ical.c) reads times and whole VEVENTs that the
- * recurrence engine (recur.c) reads too, and the record code checks a new
- * event's rules with the engine's own measure of them.  Included only by
- * ical*.c and recur.c; callers elsewhere use ical.h and recur.h.
+ * the X- properties kcal writes, the readers of times and whole VEVENTs
+ * (ical-record.c) that the editor (ical-edit.c) and the recurrence engine
+ * (recur.c) use too, and the engine's measure of a rule that the record
+ * checks a new event with.  Included only by ical*.c and recur*.c;
+ * callers elsewhere use ical.h and recur.h.
  */
 #ifndef KCAL_ICAL_INT_H
 #define KCAL_ICAL_INT_H
@@ -15,7 +16,16 @@
 #include "event.h"
 #include "when.h"
 
-/* ical.c: times */
+#define X_TZ		"X-KCAL-TZ"		/* zone of an all-day event */
+#define X_ROLE		"X-KCAL-ROLE"
+#define X_COUNTRY	"X-KCAL-COUNTRY"
+#define X_PRECEDENCE	"X-KCAL-PRECEDENCE"
+#define X_CITY		"X-KCAL-CITY"		/* itineraries: city.h */
+#define X_END_CITY	"X-KCAL-END-CITY"
+#define X_ANCHOR	"X-KCAL-ANCHOR"		/* anchor.h */
+#define X_ANCHOR_OFFSET	"X-KCAL-ANCHOR-OFFSET"	/* a DURATION, e.g. -PT15M */
+
+/* ical-record.c: times */
 int64_t		 ical_tt_secs(struct icaltimetype);
 struct icaltimetype ical_local_tt(const struct when *, int);
 int64_t		 ical_add_days(const char *, int64_t, int64_t);
@@ -23,13 +33,17 @@ int		 ical_day_diff(const char *, int64_t, int64_t);
 int		 ical_read_time(icalproperty *, struct icaltimetype,
 		     const char *, const char *, char **, int64_t *, int *,
 		     char **);
+int		 ical_check_zone(const char *, char **);
 
-/* ical.c: a record's VEVENT, and its fields as struct event */
+/* ical-record.c: a record's VEVENT, and its fields as struct event */
 icalcomponent	*ical_parse_vevent(const char *, icalcomponent **, char **);
+icalproperty	*ical_find_x(icalcomponent *, const char *);
 int		 ical_extract_from(icalcomponent *, const char *,
 		     struct event *, char **);
+int		 ical_extract_checked(icalcomponent *, const char *,
+		     struct event *, char **);
 
-/* recur.c: is every RRULE of c one kcald will expand? */
+/* recur-rules.c: is every RRULE of c one kcald will expand? */
 int		 recur_rules_check(icalcomponent *, const struct event *,
 		     char **);
 

@@ -1,7 +1,7 @@
 /*
  * ical-serialize.h — a libical component as iCalendar text, working around
  * libical 3.0's unescaped commas in CATEGORIES and RESOURCES values
- * (ical-export.c); and a parsed VEVENT's indexed fields (ical.c), so that
+ * (ical-export.c); and a parsed VEVENT's indexed fields (ical-record.c), so that
  * an import need not parse again the text it has just written.  Included
  * only by the libical boundary (ical*.c).
  */

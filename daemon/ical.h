@@ -1,8 +1,13 @@
 /*
- * ical.h — the boundary to libical for events.  An event's canonical record
- * is its VEVENT text; these functions edit that text and derive struct event
- * from it, so properties kcal does not model (X- properties included) are
- * never lost.
+ * ical.h — events as VEVENT text, for callers that never see libical.  An
+ * event's canonical record is its VEVENT text; these functions edit that
+ * text (ical-edit.c) and derive struct event from it (ical-record.c), so
+ * properties kcal does not model (X- properties included) are never lost.
+ *
+ * The files that include <libical/ical.h> are the ical-*.c (and their
+ * headers ical-int.h, ical-serialize.h, ical-tz.h), recur*.c (and
+ * recur-int.h), tz.c (zones), and kcald.c, only to free libical's zone
+ * cache at exit.  Everything else works on text and struct event.
  */
 #ifndef KCAL_ICAL_H
 #define KCAL_ICAL_H

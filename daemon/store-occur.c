@@ -115,7 +115,7 @@ store_put_occurrences(struct store *st, const struct event *ev,
 	/* Overrides may move an occurrence before DTSTART: a year's margin. */
 	from = ev->start > INT64_MIN / 2 ? ev->start - 366 * 86400 : ev->start;
 	/*
-	 * A series' index has a budget of its own (ical.c): bounded by
+	 * A series' index has a budget of its own (recur-rules.c): bounded by
 	 * OCC_MAX and by the density add and import allow, it must not be cut
 	 * short because the import writing it is large.
 	 */

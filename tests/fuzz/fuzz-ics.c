@@ -4,9 +4,9 @@
  * records, exactly what the import command runs), then for every record
  * the store's view of it (ical_extract) and an edit of it (ical_apply), as
  * a later "kcal edit" would do, and its occurrences over four years as a
- * list would expand them (within one request's budget, ical.c).  Anything
- * may be refused; nothing may crash, leak or read out of bounds, and no
- * expansion may run past its budget.
+ * list would expand them (within one request's budget, recur-rules.c).
+ * Anything may be refused; nothing may crash, leak or read out of bounds,
+ * and no expansion may run past its budget.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
- * test-ical.c — events as VEVENT text (daemon/ical.c): ical_apply() makes
- * and edits the canonical text, ical_extract() reads it back, and
+ * test-ical.c — events as VEVENT text (daemon/ical-edit.c,
+ * ical-record.c): ical_apply() makes and edits the canonical text, ical_extract() reads it back, and
  * ical_expand() walks recurrences in the event's own zone.  Times are
  * explicit instants; zones are named, never the machine's.
  */

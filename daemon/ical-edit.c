@@ -1,0 +1,598 @@
+/*
+ * ical-edit.c — an event's record changed: ical_apply() edits an event's
+ * canonical VEVENT (or makes a new one) and reads the result back
+ * (ical-record.c).  An edit touches only the properties it changes, so
+ * whatever else an imported event carried (X- properties, overrides)
+ * survives every edit; an edit that changes nothing leaves the text as it
+ * was (ICAL_UNCHANGED).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libical/ical.h>
+
+#include "access.h"
+#include "ical.h"
+#include "ical-int.h"
+#include "ical-serialize.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+static void
+remove_all(icalcomponent *c, icalproperty_kind kind)
+{
+	icalproperty	*p;
+
+	while ((p = icalcomponent_get_first_property(c, kind)) != NULL) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
+}
+
+static void
+set_x(icalcomponent *c, const char *name, const char *value)
+{
+	icalproperty	*p;
+
+	while ((p = ical_find_x(c, name)) != NULL) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
+	if (value != NULL) {
+		p = icalproperty_new_x(value);
+		icalproperty_set_x_name(p, name);
+		icalcomponent_add_property(c, p);
+	}
+}
+
+static void
+add_xparam(icalproperty *p, const char *name, const char *value)
+{
+	icalparameter	*q;
+
+	if (value == NULL || *value == '\0')
+		return;
+	q = icalparameter_new_x(value);
+	icalparameter_set_xname(q, name);
+	icalproperty_add_parameter(p, q);
+}
+
+static struct icaltimetype
+utc_time(int64_t t)
+{
+	return icaltime_from_timet_with_zone((time_t)t, 0,
+	    icaltimezone_get_utc_timezone());
+}
+
+/*
+ * Does instant t survive being written as wall-clock time in tz?  Not when
+ * it is the second pass through a repeated hour (01:30 EST on a fall-back
+ * night reads back as the first, 01:30 EDT).
+ */
+static int
+round_trips(const char *tz, int64_t t)
+{
+	struct when	w;
+	int64_t		back;
+
+	tz_local(tz, t, &w);
+	return tz_to_utc(tz, &w, 0, &back, NULL) == 0 && back == t;
+}
+
+/*
+ * A DTSTART/DTEND property for instant t shown in zone tz; in UTC when the
+ * wall-clock form would be misread (see round_trips).
+ */
+static icalproperty *
+time_prop(icalproperty_kind kind, const char *tz, int64_t t, int all_day)
+{
+	struct icaltimetype	 tt;
+	struct when		 w;
+	icalproperty		*p;
+	int			 utc = strcmp(tz, "UTC") == 0 ||
+				    (!all_day && !round_trips(tz, t));
+
+	if (utc && !all_day)
+		tt = utc_time(t);
+	else {
+		tz_local(tz, t, &w);
+		tt = ical_local_tt(&w, all_day);
+	}
+	p = kind == ICAL_DTSTART_PROPERTY ? icalproperty_new_dtstart(tt) :
+	    icalproperty_new_dtend(tt);
+	if (!utc && !all_day)
+		icalproperty_add_parameter(p, icalparameter_new_tzid(tz));
+	return p;
+}
+
+static void
+set_text(icalcomponent *c, icalproperty_kind kind, const char *v)
+{
+	icalproperty	*p;
+
+	if (v == NULL)
+		return;
+	remove_all(c, kind);
+	if (*v == '\0')
+		return;
+	p = icalproperty_new(kind);
+	icalproperty_set_value(p, kind == ICAL_URL_PROPERTY ?
+	    icalvalue_new_uri(v) : icalvalue_new_text(v));
+	icalcomponent_add_property(c, p);
+}
+
+static void
+set_status(icalcomponent *c, const char *s)
+{
+	if (s == NULL)
+		return;
+	remove_all(c, ICAL_STATUS_PROPERTY);
+	icalcomponent_add_property(c, icalproperty_new_status(
+	    strcmp(s, "tentative") == 0 ? ICAL_STATUS_TENTATIVE :
+	    strcmp(s, "cancelled") == 0 ? ICAL_STATUS_CANCELLED :
+	    ICAL_STATUS_CONFIRMED));
+}
+
+static void
+set_class(icalcomponent *c, const char *s)
+{
+	if (s == NULL)
+		return;
+	remove_all(c, ICAL_CLASS_PROPERTY);
+	icalcomponent_add_property(c, icalproperty_new_class(
+	    strcmp(s, "private") == 0 ? ICAL_CLASS_PRIVATE :
+	    strcmp(s, "confidential") == 0 ? ICAL_CLASS_CONFIDENTIAL :
+	    ICAL_CLASS_PUBLIC));
+}
+
+/* Replace the kind's CATEGORIES entry, keeping any other categories. */
+static void
+set_kind(icalcomponent *c, const char *kind)
+{
+	icalproperty	*p, *next;
+
+	if (kind == NULL)
+		return;
+	for (p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY);
+	    p; p = next) {
+		next = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY);
+		if (event_kind_valid(icalproperty_get_categories(p))) {
+			icalcomponent_remove_property(c, p);
+			icalproperty_free(p);
+		}
+	}
+	icalcomponent_add_property(c, icalproperty_new_categories(kind));
+}
+
+static void
+set_parent(icalcomponent *c, const char *uid)
+{
+	icalproperty	*p, *next;
+	icalparameter	*rt;
+
+	if (uid == NULL)
+		return;
+	for (p = icalcomponent_get_first_property(c, ICAL_RELATEDTO_PROPERTY);
+	    p; p = next) {
+		next = icalcomponent_get_next_property(c, ICAL_RELATEDTO_PROPERTY);
+		rt = icalproperty_get_first_parameter(p, ICAL_RELTYPE_PARAMETER);
+		if (rt == NULL ||
+		    icalparameter_get_reltype(rt) == ICAL_RELTYPE_PARENT) {
+			icalcomponent_remove_property(c, p);
+			icalproperty_free(p);
+		}
+	}
+	if (*uid == '\0')
+		return;
+	p = icalproperty_new_relatedto(uid);
+	icalproperty_add_parameter(p, icalparameter_new_reltype(
+	    ICAL_RELTYPE_PARENT));
+	icalcomponent_add_property(c, p);
+}
+
+int
+ical_rrule_valid(const char *s, char **cause)
+{
+	struct icalrecurrencetype r;
+
+	icalerror_clear_errno();
+	r = icalrecurrencetype_from_string(s);
+	if (r.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
+		icalerror_clear_errno();
+		xasprintf(cause, "invalid recurrence rule \"%s\" (RFC 5545 "
+		    "RRULE, e.g. FREQ=WEEKLY;BYDAY=MO or FREQ=YEARLY)", s);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+set_rrule(icalcomponent *c, const char *s)
+{
+	if (s == NULL)
+		return;
+	remove_all(c, ICAL_RRULE_PROPERTY);
+	if (*s != '\0')
+		icalcomponent_add_property(c, icalproperty_new_rrule(
+		    icalrecurrencetype_from_string(s)));
+}
+
+static void
+set_participants(icalcomponent *c, const struct event_change *ch)
+{
+	icalproperty	*p;
+	char		*uri, precedence[16];
+
+	if (!ch->set_parts)
+		return;
+	remove_all(c, ICAL_ATTENDEE_PROPERTY);
+	for (size_t i = 0; i < ch->nparts; i++) {
+		const struct participant *pt = &ch->parts[i];
+
+		xasprintf(&uri, "urn:x-kcal:participant:%zu", i + 1);
+		p = icalproperty_new_attendee(uri);
+		free(uri);
+		icalproperty_add_parameter(p, icalparameter_new_cn(pt->name));
+		add_xparam(p, X_ROLE, pt->role);
+		add_xparam(p, X_COUNTRY, pt->country);
+		if (pt->precedence > 0) {
+			snprintf(precedence, sizeof precedence, "%d",
+			    pt->precedence);
+			add_xparam(p, X_PRECEDENCE, precedence);
+		}
+		icalcomponent_add_property(c, p);
+	}
+}
+
+/* Is the VALARM's trigger an absolute instant (TRIGGER;VALUE=DATE-TIME)? */
+static int
+alarm_absolute(icalcomponent *a)
+{
+	icalproperty	*t = icalcomponent_get_first_property(a,
+			    ICAL_TRIGGER_PROPERTY);
+
+	return t != NULL &&
+	    !icaltime_is_null_time(icalproperty_get_trigger(t).time);
+}
+
+/* Remove the VALARMs with absolute (or else relative) triggers. */
+static void
+remove_alarms(icalcomponent *c, int absolute)
+{
+	icalcomponent	*a, *next;
+
+	for (a = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT);
+	    a != NULL; a = next) {
+		next = icalcomponent_get_next_component(c,
+		    ICAL_VALARM_COMPONENT);
+		if (alarm_absolute(a) == absolute) {
+			icalcomponent_remove_component(c, a);
+			icalcomponent_free(a);
+		}
+	}
+}
+
+static void
+add_alarm(icalcomponent *c, struct icaltriggertype tr, const char *summary)
+{
+	icalcomponent	*a = icalcomponent_new_valarm();
+
+	icalcomponent_add_property(a,
+	    icalproperty_new_action(ICAL_ACTION_DISPLAY));
+	icalcomponent_add_property(a, icalproperty_new_trigger(tr));
+	icalcomponent_add_property(a, icalproperty_new_description(
+	    summary ? summary : "Reminder"));
+	icalcomponent_add_component(c, a);
+}
+
+/*
+ * Reminders are DISPLAY VALARMs with a trigger relative to the start
+ * (remind) or at an absolute instant (remind_at, TRIGGER;VALUE=DATE-TIME
+ * in UTC).  Setting one kind replaces only the alarms of that kind.
+ */
+static void
+set_reminders(icalcomponent *c, const struct event_change *ch,
+    const char *summary)
+{
+	struct icaltriggertype	tr;
+
+	if (ch->set_remind) {
+		remove_alarms(c, 0);
+		for (size_t i = 0; i < ch->nremind; i++)
+			add_alarm(c, icaltriggertype_from_int(
+			    (int)-ch->remind[i]), summary);
+	}
+	if (ch->set_remind_at) {
+		remove_alarms(c, 1);
+		for (size_t i = 0; i < ch->nremind_at; i++) {
+			memset(&tr, 0, sizeof tr);
+			tr.time = utc_time(ch->remind_at[i]);
+			add_alarm(c, tr, summary);
+		}
+	}
+}
+
+/* The all-day flag and start instant of a change (see plan_times). */
+static int
+plan_start(const struct event_change *ch, const struct event *cur,
+    struct event *nt, char **cause)
+{
+	if (ch->start.kind == WHEN_NONE) {
+		if (cur == NULL) {
+			*cause = xstrdup("a start time is required");
+			return -1;
+		}
+		if (ch->all_day >= 0 && ch->all_day != cur->all_day) {
+			*cause = xstrdup("changing between all-day and timed "
+			    "needs a new start (a date, or a date and time)");
+			return -1;
+		}
+		nt->all_day = cur->all_day;
+		nt->start = cur->start;
+		return 0;
+	}
+	nt->all_day = ch->start.kind == WHEN_DATE;
+	if (ch->all_day == 1 && !nt->all_day) {
+		*cause = xstrdup("an all-day event starts on a date "
+		    "(YYYY-MM-DD), not at a time");
+		return -1;
+	}
+	if (ch->all_day == 0 && nt->all_day) {
+		*cause = xstrdup("a timed event needs a time as well as a date");
+		return -1;
+	}
+	return tz_to_utc(nt->tz, &ch->start, 1, &nt->start, cause);
+}
+
+static int
+plan_end(const struct event_change *ch, const struct event *cur,
+    struct event *nt, char **cause)
+{
+	const char	*etz = nt->end_tz ? nt->end_tz : nt->tz;
+
+	if (ch->end.kind != WHEN_NONE) {
+		if (nt->all_day != (ch->end.kind == WHEN_DATE)) {
+			*cause = xstrdup(nt->all_day ? "the end of an all-day "
+			    "event is a date (the day after its last day)" :
+			    "the end of a timed event needs a time");
+			return -1;
+		}
+		if (tz_to_utc(etz, &ch->end, 1, &nt->end, cause) != 0)
+			return -1;
+	} else if (ch->duration > 0) {
+		if (nt->all_day && ch->duration % 86400 != 0) {
+			*cause = xstrdup("an all-day event lasts whole days");
+			return -1;
+		}
+		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start,
+		    ch->duration / 86400) : nt->start + ch->duration;
+	} else if (cur != NULL) {
+		/* Moving the start keeps the duration. */
+		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start,
+		    ical_day_diff(cur->tz, cur->start, cur->end)) :
+		    nt->start + (cur->end - cur->start);
+	} else
+		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start, 1) :
+		    nt->start + 3600;
+	if (nt->end < nt->start || (nt->all_day && nt->end == nt->start)) {
+		*cause = xstrdup("the end is before the start");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * New zone, start and end for an add (cur NULL) or an edit.  A time is read
+ * in the event's zone (--tz, else its current zone, else home); an end in
+ * end_tz when the event ends elsewhere (a flight).  Moving the start keeps
+ * the duration; changing only the zone keeps the instant.
+ */
+static int
+plan_times(const struct event_change *ch, const struct event *cur,
+    const char *home, struct event *nt, char **cause)
+{
+	const char	*tz = ch->tz ? ch->tz : cur ? cur->tz : home;
+	const char	*etz = ch->end_tz ? ch->end_tz : cur ? cur->end_tz : NULL;
+
+	if (ical_check_zone(tz, cause) != 0)
+		return -1;
+	if (etz != NULL && (*etz == '\0' || strcmp(etz, tz) == 0))
+		etz = NULL;
+	if (etz != NULL && ical_check_zone(etz, cause) != 0)
+		return -1;
+	nt->tz = xstrdup(tz);
+	nt->end_tz = etz ? xstrdup(etz) : NULL;
+	if (plan_start(ch, cur, nt, cause) != 0)
+		return -1;
+	if (nt->all_day && nt->end_tz != NULL) {
+		*cause = xstrdup("an all-day event has one time zone");
+		return -1;
+	}
+	return plan_end(ch, cur, nt, cause);
+}
+
+static int
+times_changed(const struct event_change *ch)
+{
+	return ch->start.kind != WHEN_NONE || ch->end.kind != WHEN_NONE ||
+	    ch->duration > 0 || ch->tz != NULL || ch->end_tz != NULL ||
+	    ch->all_day >= 0;
+}
+
+static void
+write_times(icalcomponent *c, const struct event *nt)
+{
+	remove_all(c, ICAL_DTSTART_PROPERTY);
+	remove_all(c, ICAL_DTEND_PROPERTY);
+	remove_all(c, ICAL_DURATION_PROPERTY);
+	icalcomponent_add_property(c, time_prop(ICAL_DTSTART_PROPERTY,
+	    nt->tz, nt->start, nt->all_day));
+	/* An end in a repeated hour is kept exact as a duration. */
+	if (!nt->all_day && nt->end_tz == NULL && !round_trips(nt->tz, nt->end))
+		icalcomponent_add_property(c, icalproperty_new_duration(
+		    icaldurationtype_from_int((int)(nt->end - nt->start))));
+	else
+		icalcomponent_add_property(c, time_prop(ICAL_DTEND_PROPERTY,
+		    nt->end_tz ? nt->end_tz : nt->tz, nt->end, nt->all_day));
+	/* The zone travels separately when DTSTART cannot carry it. */
+	set_x(c, X_TZ, nt->all_day || (strcmp(nt->tz, "UTC") != 0 &&
+	    !round_trips(nt->tz, nt->start)) ? nt->tz : NULL);
+}
+
+/* The itinerary's X- properties: cities and the anchor (anchor.c). */
+static void
+set_itinerary(icalcomponent *c, const struct event_change *ch)
+{
+	char	*d;
+
+	if (ch->city != NULL)
+		set_x(c, X_CITY, *ch->city ? ch->city : NULL);
+	if (ch->end_city != NULL)
+		set_x(c, X_END_CITY, *ch->end_city ? ch->end_city : NULL);
+	if (ch->anchor != NULL)
+		set_x(c, X_ANCHOR, *ch->anchor ? ch->anchor : NULL);
+	if (ch->anchor != NULL && *ch->anchor == '\0')
+		set_x(c, X_ANCHOR_OFFSET, NULL);
+	else if (ch->set_anchor_offset) {
+		d = icaldurationtype_as_ical_string_r(icaldurationtype_from_int(
+		    (int)ch->anchor_offset));
+		set_x(c, X_ANCHOR_OFFSET, d);
+		icalmemory_free_buffer(d);
+	}
+}
+
+static void
+stamp(icalcomponent *c, icalproperty_kind kind, int64_t now)
+{
+	remove_all(c, kind);
+	icalcomponent_add_property(c, icalproperty_new(kind));
+	icalproperty_set_value(icalcomponent_get_first_property(c, kind),
+	    icalvalue_new_datetime(utc_time(now)));
+}
+
+static void
+apply_fields(icalcomponent *c, const struct event_change *ch)
+{
+	set_text(c, ICAL_SUMMARY_PROPERTY, ch->summary);
+	set_text(c, ICAL_LOCATION_PROPERTY, ch->location);
+	set_text(c, ICAL_DESCRIPTION_PROPERTY, ch->description);
+	set_text(c, ICAL_URL_PROPERTY, ch->url);
+	set_status(c, ch->status);
+	set_class(c, ch->class);
+	set_kind(c, ch->kind);
+	set_parent(c, ch->parent);
+	set_rrule(c, ch->rrule);
+	set_participants(c, ch);
+	set_itinerary(c, ch);
+	set_reminders(c, ch, ch->summary ? ch->summary :
+	    icalcomponent_get_summary(c));
+}
+
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of text, sorted: the same properties in any order compare equal. */
+static char **
+sorted_lines(const char *text, size_t *n)
+{
+	char	*copy = xstrdup(text), *line, *save = NULL, **v = NULL;
+
+	*n = 0;
+	for (line = strtok_r(copy, "\r\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\r\n", &save)) {
+		v = xreallocarray(v, *n + 2, sizeof *v);
+		v[(*n)++] = xstrdup(line);
+	}
+	free(copy);
+	if (v != NULL)
+		qsort(v, *n, sizeof *v, cmp_line);
+	return v;
+}
+
+/* Does component c say the same as the stored text old (order aside)? */
+static int
+same_content(const char *old, icalcomponent *c)
+{
+	char	*now = ical_serialize(c), **a, **b;
+	size_t	 na, nb, i;
+	int	 same;
+
+	a = sorted_lines(old, &na);
+	b = sorted_lines(now, &nb);
+	free(now);
+	same = na == nb;
+	for (i = 0; same && i < na; i++)
+		same = strcmp(a[i], b[i]) == 0;
+	for (i = 0; i < na; i++)
+		free(a[i]);
+	for (i = 0; i < nb; i++)
+		free(b[i]);
+	free(a);
+	free(b);
+	return same;
+}
+
+/*
+ * Apply a change to an event's VEVENT text (old NULL: a new event with UID
+ * uid).  On success return 0 with the new text in *text and its fields in
+ * *out; an edit bumps SEQUENCE and LAST-MODIFIED.  An edit that changes
+ * nothing returns ICAL_UNCHANGED with the old text, to be left as it is.
+ */
+int
+ical_apply(const char *old, const struct event_change *ch, const char *uid,
+    int64_t now, const char *home, char **text, struct event *out,
+    char **cause)
+{
+	icalcomponent	*root = NULL, *c;
+	struct event	 cur, nt;
+	int		 rc = -1;
+
+	event_init(&cur);
+	event_init(&nt);
+	if (ch->rrule && *ch->rrule && ical_rrule_valid(ch->rrule, cause) != 0)
+		return -1;
+	if (old != NULL) {
+		if ((c = ical_parse_vevent(old, &root, cause)) == NULL ||
+		    ical_extract_from(c, home, &cur, cause) != 0)
+			goto out;
+	} else {
+		root = c = icalcomponent_new_vevent();
+		icalcomponent_set_uid(c, uid);
+		stamp(c, ICAL_CREATED_PROPERTY, now);
+	}
+	if (old == NULL || times_changed(ch)) {
+		if (plan_times(ch, old ? &cur : NULL, home, &nt, cause) != 0)
+			goto out;
+		write_times(c, &nt);
+	}
+	apply_fields(c, ch);
+	/* root is c, or the VCALENDAR of c and its overrides (ical-import.c) */
+	if (old != NULL && same_content(old, root)) {
+		/* Nothing really changed: no new SEQUENCE for subscribers. */
+		*text = xstrdup(old);
+		rc = ical_extract_from(c, home, out, cause) == 0 ? ICAL_UNCHANGED : -1;
+		goto out;
+	}
+	remove_all(c, ICAL_SEQUENCE_PROPERTY);
+	icalcomponent_add_property(c, icalproperty_new_sequence(
+	    old ? cur.sequence + 1 : 0));
+	stamp(c, ICAL_DTSTAMP_PROPERTY, now);
+	stamp(c, ICAL_LASTMODIFIED_PROPERTY, now);
+	*text = ical_serialize(root);
+	rc = ical_extract_checked(c, home, out, cause);
+	if (rc != 0) {
+		free(*text);
+		*text = NULL;
+	}
+out:
+	event_clear(&cur);
+	event_clear(&nt);
+	if (root != NULL)
+		icalcomponent_free(root);
+	return rc;
+}

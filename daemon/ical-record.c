@@ -1,0 +1,557 @@
+/*
+ * ical-record.c — an event's record read: VEVENT text to the struct event
+ * kcald indexes and answers with (ical_extract), the checks a new or
+ * changed event must pass (the years kcal keeps, rules it can expand), and
+ * the time and property readers the rest of the libical boundary shares
+ * (ical-int.h).  The record is the text; struct event is only ever derived
+ * from it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libical/ical.h>
+
+#include "access.h"
+#include "ical.h"
+#include "ical-int.h"
+#include "ical-serialize.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+icalproperty *
+ical_find_x(icalcomponent *c, const char *name)
+{
+	icalproperty	*p;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
+		if (strcasecmp(icalproperty_get_x_name(p), name) == 0)
+			return p;
+	return NULL;
+}
+
+static const char *
+xparam(icalproperty *p, const char *name)
+{
+	icalparameter	*q;
+
+	for (q = icalproperty_get_first_parameter(p, ICAL_X_PARAMETER); q;
+	    q = icalproperty_get_next_parameter(p, ICAL_X_PARAMETER))
+		if (strcasecmp(icalparameter_get_xname(q), name) == 0)
+			return icalparameter_get_xvalue(q);
+	return NULL;
+}
+
+/*
+ * A floating date or date-time.  Built through icaltime_from_string:
+ * icaltime_null_date() leaves fields that make libical's recurrence
+ * iterator skip a day.
+ */
+struct icaltimetype
+ical_local_tt(const struct when *w, int is_date)
+{
+	char	buf[32];
+
+	if (is_date)
+		snprintf(buf, sizeof buf, "%04d%02d%02d", w->year, w->mon, w->day);
+	else
+		snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02d", w->year,
+		    w->mon, w->day, w->hour, w->min, w->sec);
+	return icaltime_from_string(buf);
+}
+
+/*
+ * A date or date-time's fields as seconds since 1970-01-01T00:00 of its
+ * own clock (the instant, for a UTC time), in 64 bits: libical's
+ * icaltime_as_timet() answers -1 before 1902 and after 9999.
+ */
+int64_t
+ical_tt_secs(struct icaltimetype tt)
+{
+	int64_t	s = days_from_civil(tt.year, tt.month, tt.day) * 86400;
+
+	return tt.is_date ? s : s + tt.hour * 3600 + tt.minute * 60 +
+	    tt.second;
+}
+
+/* Midnight starting the day ndays after the local date of t in tz. */
+int64_t
+ical_add_days(const char *tz, int64_t t, int64_t ndays)
+{
+	struct when	w;
+	int64_t		out = t + ndays * 86400;
+
+	tz_local(tz, t, &w);
+	civil_from_days(days_from_civil(w.year, w.mon, w.day) + ndays,
+	    &w.year, &w.mon, &w.day);
+	w.kind = WHEN_DATE;
+	tz_to_utc(tz, &w, 0, &out, NULL);
+	return out;
+}
+
+int
+ical_day_diff(const char *tz, int64_t a, int64_t b)
+{
+	struct when	wa, wb;
+
+	tz_local(tz, a, &wa);
+	tz_local(tz, b, &wb);
+	return (int)(days_from_civil(wb.year, wb.mon, wb.day) -
+	    days_from_civil(wa.year, wa.mon, wa.day));
+}
+
+int
+ical_check_zone(const char *tz, char **cause)
+{
+	if (tz_valid(tz))
+		return 0;
+	xasprintf(cause, "unknown time zone \"%s\" (use an IANA name such as "
+	    "Asia/Seoul or Europe/Brussels)", tz);
+	return -1;
+}
+
+/* Parse text into its VEVENT (a bare VEVENT or the first in a VCALENDAR). */
+icalcomponent *
+ical_parse_vevent(const char *text, icalcomponent **root, char **cause)
+{
+	icalcomponent	*c;
+
+	*root = icalparser_parse_string(text);
+	if (*root == NULL) {
+		*cause = xstrdup("not iCalendar data");
+		return NULL;
+	}
+	if (icalcomponent_isa(*root) == ICAL_VEVENT_COMPONENT)
+		return *root;
+	c = icalcomponent_get_first_component(*root, ICAL_VEVENT_COMPONENT);
+	if (c == NULL) {
+		*cause = xstrdup("no VEVENT");
+		icalcomponent_free(*root);
+		*root = NULL;
+	}
+	return c;
+}
+
+/*
+ * A DURATION in seconds, in 64 bits (icaldurationtype_as_int() is an int:
+ * P99999999W wrapped round to a negative length).
+ */
+static int64_t
+dur_secs(struct icaldurationtype d)
+{
+	int64_t	s = ((((int64_t)d.weeks * 7 + d.days) * 24 + d.hours) * 60 +
+		    d.minutes) * 60 + d.seconds;
+
+	return d.is_neg ? -s : s;
+}
+
+/* Read a DTSTART/DTEND: its instant, its zone, whether it is a date. */
+int
+ical_read_time(icalproperty *p, struct icaltimetype tt, const char *datetz,
+    const char *home, char **tzout, int64_t *t, int *is_date, char **cause)
+{
+	icalparameter	*tzid = icalproperty_get_first_parameter(p,
+			    ICAL_TZID_PARAMETER);
+	const char	*tz;
+	struct when	 w;
+
+	*is_date = tt.is_date;
+	if (icaltime_is_utc(tt) && !tt.is_date) {
+		/* A UTC time; its event's zone may be given by X-KCAL-TZ. */
+		tz = datetz ? datetz : "UTC";
+		*t = ical_tt_secs(tt);
+		*tzout = xstrdup(tz);
+		return 0;
+	} else if (tt.is_date)
+		tz = datetz ? datetz : home;
+	else if (tzid != NULL)
+		tz = icalparameter_get_tzid(tzid);
+	else
+		tz = home;
+	if (ical_check_zone(tz, cause) != 0)
+		return -1;
+	memset(&w, 0, sizeof w);
+	w.kind = tt.is_date ? WHEN_DATE : WHEN_LOCAL;
+	w.year = tt.year; w.mon = tt.month; w.day = tt.day;
+	w.hour = tt.hour; w.min = tt.minute; w.sec = tt.second;
+	if (tz_to_utc(tz, &w, 0, t, cause) != 0)
+		return -1;
+	*tzout = xstrdup(tz);
+	return 0;
+}
+
+static int
+extract_times(icalcomponent *c, const char *home, struct event *ev,
+    char **cause)
+{
+	icalproperty	*ps, *pe, *pd, *xtz;
+	const char	*datetz = NULL;
+	char		*etz = NULL;
+	int		 d;
+
+	if ((ps = icalcomponent_get_first_property(c,
+	    ICAL_DTSTART_PROPERTY)) == NULL) {
+		*cause = xstrdup("the event has no DTSTART");
+		return -1;
+	}
+	if ((xtz = ical_find_x(c, X_TZ)) != NULL && tz_valid(icalproperty_get_x(xtz)))
+		datetz = icalproperty_get_x(xtz);
+	if (ical_read_time(ps, icalproperty_get_dtstart(ps), datetz, home, &ev->tz,
+	    &ev->start, &ev->all_day, cause) != 0)
+		return -1;
+	pe = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
+	pd = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY);
+	if (pe != NULL) {
+		if (ical_read_time(pe, icalproperty_get_dtend(pe), datetz, home, &etz,
+		    &ev->end, &d, cause) != 0)
+			return -1;
+		if (strcmp(etz, ev->tz) != 0 && !ev->all_day)
+			ev->end_tz = etz;
+		else
+			free(etz);
+	} else if (pd != NULL) {
+		int64_t secs = dur_secs(icalproperty_get_duration(pd));
+		ev->end = ev->all_day && secs % 86400 == 0 ?
+		    ical_add_days(ev->tz, ev->start, secs / 86400) : ev->start + secs;
+	} else
+		ev->end = ev->all_day ? ical_add_days(ev->tz, ev->start, 1) : ev->start;
+	if (ev->end < ev->start) {
+		xasprintf(cause, "the event ends before it starts");
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+dup_str(icalcomponent *c, icalproperty_kind kind, const char *(*get)(const icalproperty *))
+{
+	icalproperty	*p = icalcomponent_get_first_property(c, kind);
+	const char	*v = p ? get(p) : NULL;
+
+	return v && *v ? xstrdup(v) : NULL;
+}
+
+static void
+extract_participants(icalcomponent *c, struct event *ev)
+{
+	icalproperty	*p;
+	icalparameter	*q;
+	const char	*v, *pr;
+	size_t		 n = icalcomponent_count_properties(c,
+			    ICAL_ATTENDEE_PROPERTY) + icalcomponent_count_properties(c,
+			    ICAL_ORGANIZER_PROPERTY);
+
+	ev->parts = xcalloc(n, sizeof *ev->parts);
+	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+		icalproperty_kind k = icalproperty_isa(p);
+		struct participant *pt;
+
+		if (k != ICAL_ATTENDEE_PROPERTY && k != ICAL_ORGANIZER_PROPERTY)
+			continue;
+		pt = &ev->parts[ev->nparts++];
+		q = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
+		v = icalproperty_get_value_as_string(p);
+		if (q != NULL)
+			pt->name = xstrdup(icalparameter_get_cn(q));
+		else
+			pt->name = xstrdup(v && strncasecmp(v, "mailto:", 7) == 0 ?
+			    v + 7 : v ? v : "");
+		if ((v = xparam(p, X_ROLE)) != NULL)
+			pt->role = xstrdup(v);
+		else if (k == ICAL_ORGANIZER_PROPERTY)
+			pt->role = xstrdup("organizer");
+		else if ((q = icalproperty_get_first_parameter(p,
+		    ICAL_ROLE_PARAMETER)) != NULL &&
+		    icalparameter_get_role(q) == ICAL_ROLE_CHAIR)
+			pt->role = xstrdup("chair");
+		else
+			pt->role = xstrdup("attendee");
+		if ((v = xparam(p, X_COUNTRY)) != NULL)
+			pt->country = xstrdup(v);
+		if ((pr = xparam(p, X_PRECEDENCE)) != NULL)
+			pt->precedence = atoi(pr);
+	}
+}
+
+static void
+extract_reminders(icalcomponent *c, struct event *ev)
+{
+	icalcomponent		*a;
+	icalproperty		*t;
+	icalparameter		*rel;
+	struct icaltriggertype	 tr;
+	int64_t			 before;
+
+	for (a = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT);
+	    a; a = icalcomponent_get_next_component(c, ICAL_VALARM_COMPONENT)) {
+		if ((t = icalcomponent_get_first_property(a,
+		    ICAL_TRIGGER_PROPERTY)) == NULL)
+			continue;
+		tr = icalproperty_get_trigger(t);
+		if (!icaltime_is_null_time(tr.time)) {
+			ev->remind_at = xreallocarray(ev->remind_at,
+			    ev->nremind_at + 1, sizeof *ev->remind_at);
+			ev->remind_at[ev->nremind_at++] =
+			    (int64_t)icaltime_as_timet_with_zone(tr.time,
+			    tr.time.zone ? tr.time.zone :
+			    icaltimezone_get_utc_timezone());
+			continue;
+		}
+		before = -dur_secs(tr.duration);
+		rel = icalproperty_get_first_parameter(t, ICAL_RELATED_PARAMETER);
+		if (rel && icalparameter_get_related(rel) == ICAL_RELATED_END)
+			before -= ev->end - ev->start;
+		ev->remind = xreallocarray(ev->remind, ev->nremind + 1,
+		    sizeof *ev->remind);
+		ev->remind[ev->nremind++] = before;
+	}
+}
+
+/* The first CATEGORIES value naming a known kind, or NULL. */
+static const char *
+find_kind(icalcomponent *c)
+{
+	icalproperty	*p;
+	const char	*v;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY);
+	    p; p = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY)) {
+		v = icalproperty_get_categories(p);
+		for (size_t i = 0; v && event_kinds[i]; i++) {
+			size_t n = strlen(event_kinds[i]);
+			if (strncasecmp(v, event_kinds[i], n) == 0 &&
+			    (v[n] == '\0' || v[n] == ','))
+				return event_kinds[i];
+		}
+	}
+	return NULL;
+}
+
+static void
+extract_enums(icalcomponent *c, struct event *ev)
+{
+	icalproperty	*p;
+	const char	*kind = find_kind(c);
+
+	ev->status = xstrdup("confirmed");
+	if ((p = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY))) {
+		switch (icalproperty_get_status(p)) {
+		case ICAL_STATUS_TENTATIVE:
+			free(ev->status);
+			ev->status = xstrdup("tentative");
+			break;
+		case ICAL_STATUS_CANCELLED:
+			free(ev->status);
+			ev->status = xstrdup("cancelled");
+			break;
+		default:
+			break;
+		}
+	}
+	ev->class = xstrdup(access_class_name(ical_class_of(c)));
+	ev->kind = xstrdup(kind ? kind : "other");
+}
+
+static void
+extract_misc(icalcomponent *c, struct event *ev)
+{
+	icalproperty	*p;
+	icalparameter	*rt;
+
+	ev->summary = dup_str(c, ICAL_SUMMARY_PROPERTY, icalproperty_get_summary);
+	ev->location = dup_str(c, ICAL_LOCATION_PROPERTY,
+	    icalproperty_get_location);
+	ev->description = dup_str(c, ICAL_DESCRIPTION_PROPERTY,
+	    icalproperty_get_description);
+	ev->url = dup_str(c, ICAL_URL_PROPERTY, icalproperty_get_url);
+	for (p = icalcomponent_get_first_property(c, ICAL_RELATEDTO_PROPERTY);
+	    p && ev->parent == NULL;
+	    p = icalcomponent_get_next_property(c, ICAL_RELATEDTO_PROPERTY)) {
+		rt = icalproperty_get_first_parameter(p, ICAL_RELTYPE_PARAMETER);
+		if (rt == NULL ||
+		    icalparameter_get_reltype(rt) == ICAL_RELTYPE_PARENT)
+			ev->parent = xstrdup(icalproperty_get_relatedto(p));
+	}
+	if ((p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY))) {
+		struct icalrecurrencetype r = icalproperty_get_rrule(p);
+		char *s = icalrecurrencetype_as_string_r(&r);
+		ev->rrule = xstrdup(s ? s : "");
+		icalmemory_free_buffer(s);
+	} else if (icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY))
+		ev->rrule = xstrdup("");	/* RDATEs alone recur too */
+	if ((p = icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY)))
+		ev->sequence = icalproperty_get_sequence(p);
+	if ((p = icalcomponent_get_first_property(c, ICAL_CREATED_PROPERTY)))
+		ev->created = ical_tt_secs(icalproperty_get_created(p));
+	if ((p = icalcomponent_get_first_property(c,
+	    ICAL_LASTMODIFIED_PROPERTY)))
+		ev->last_modified = ical_tt_secs(icalproperty_get_lastmodified(p));
+	else
+		ev->last_modified = ev->created;
+}
+
+static void
+extract_itinerary(icalcomponent *c, struct event *ev)
+{
+	icalproperty		*p;
+	struct icaldurationtype	 d;
+	const char		*v;
+
+	if ((p = ical_find_x(c, X_CITY)) != NULL && *(v = icalproperty_get_x(p)))
+		ev->city = xstrdup(v);
+	if ((p = ical_find_x(c, X_END_CITY)) != NULL && *(v = icalproperty_get_x(p)))
+		ev->end_city = xstrdup(v);
+	if ((p = ical_find_x(c, X_ANCHOR)) == NULL || !*(v = icalproperty_get_x(p)))
+		return;
+	ev->anchor = xstrdup(v);
+	if ((p = ical_find_x(c, X_ANCHOR_OFFSET)) != NULL) {
+		d = icaldurationtype_from_string(icalproperty_get_x(p));
+		icalerror_clear_errno();
+		if (!icaldurationtype_is_bad_duration(d))
+			ev->anchor_offset = icaldurationtype_as_int(d);
+	}
+}
+
+int
+ical_extract_from(icalcomponent *c, const char *home, struct event *ev,
+    char **cause)
+{
+	const char	*uid = icalcomponent_get_uid(c);
+
+	event_init(ev);
+	if (uid == NULL || *uid == '\0') {
+		*cause = xstrdup("the event has no UID");
+		return -1;
+	}
+	ev->uid = xstrdup(uid);
+	if (extract_times(c, home, ev, cause) != 0) {
+		event_clear(ev);
+		return -1;
+	}
+	extract_enums(c, ev);
+	extract_misc(c, ev);
+	extract_participants(c, ev);
+	extract_reminders(c, ev);
+	extract_itinerary(c, ev);
+	return 0;
+}
+
+/* A year of instant t in zone tz inside the years kcal keeps? */
+static int
+check_year(const char *what, const char *tz, int64_t t, char **cause)
+{
+	struct when	w;
+
+	tz_local(tz, t, &w);
+	if (w.year >= ICAL_YEAR_MIN && w.year <= ICAL_YEAR_MAX)
+		return 0;
+	xasprintf(cause, "the event %s in the year %d; kcal keeps events in "
+	    "the years %d to %d", what, w.year, ICAL_YEAR_MIN, ICAL_YEAR_MAX);
+	return -1;
+}
+
+/*
+ * What add, update and import check beyond reading an event: its times
+ * inside the years kcal keeps (ICAL_YEAR_MIN..MAX: the Gregorian calendar
+ * in full, to the last year libical's recurrence iterator reaches), and
+ * every RRULE one kcald will expand (rule_check).
+ */
+static int
+check_new(icalcomponent *c, const struct event *ev, char **cause)
+{
+	if (check_year("starts", ev->tz, ev->start, cause) != 0 ||
+	    check_year("ends", ev->end_tz ? ev->end_tz : ev->tz,
+	    ev->end > ev->start ? ev->end - 1 : ev->end, cause) != 0)
+		return -1;
+	return recur_rules_check(c, ev, cause);
+}
+
+
+/* ical_extract_from() for a new or changed event: what add and import accept. */
+int
+ical_extract_checked(icalcomponent *c, const char *home, struct event *ev,
+    char **cause)
+{
+	if (ical_extract_from(c, home, ev, cause) != 0)
+		return -1;
+	if (check_new(c, ev, cause) != 0) {
+		event_clear(ev);
+		return -1;
+	}
+	return 0;
+}
+
+/* The same from a VEVENT already parsed (ical-serialize.h), to import. */
+int
+ical_extract_component(icalcomponent *c, const char *home, struct event *ev,
+    char **cause)
+{
+	return ical_extract_checked(c, home, ev, cause);
+}
+
+/* ical_extract() for a record to import: the same checks as add. */
+int
+ical_extract_new(const char *text, const char *home, struct event *ev,
+    char **cause)
+{
+	icalcomponent	*root, *c;
+	int		 rc;
+
+	if ((c = ical_parse_vevent(text, &root, cause)) == NULL)
+		return -1;
+	rc = ical_extract_checked(c, home, ev, cause);
+	icalcomponent_free(root);
+	return rc;
+}
+
+/*
+ * A VEVENT's effective CLASS: none is PUBLIC; one kcal does not know
+ * (X-TOP-SECRET, a misspelling) is PRIVATE, as RFC 5545 3.8.1.3 says
+ * (access_class_of).  The stored class column holds this, so that every
+ * reader (feeds, roles) compares ranks, never the text.
+ */
+enum access_class
+ical_class_of(icalcomponent *c)
+{
+	icalproperty	*p;
+
+	p = icalcomponent_get_first_property(c, ICAL_CLASS_PROPERTY);
+	if (p == NULL)
+		return ACCESS_CLASS_PUBLIC;
+	return access_class_of(icalproperty_get_value_as_string(p));
+}
+
+/* The effective class of a stored record's event (its master), or NULL. */
+const char *
+ical_record_class(const char *text)
+{
+	icalcomponent		*root, *c;
+	enum access_class	 k;
+	char			*why = NULL;
+
+	if ((c = ical_parse_vevent(text, &root, &why)) == NULL) {
+		free(why);
+		return NULL;
+	}
+	k = ical_class_of(c);
+	icalcomponent_free(root);
+	return access_class_name(k);
+}
+
+/* Derive the indexed fields of an event from its VEVENT text. */
+int
+ical_extract(const char *text, const char *home, struct event *ev,
+    char **cause)
+{
+	icalcomponent	*root, *c;
+	int		 rc;
+
+	if ((c = ical_parse_vevent(text, &root, cause)) == NULL)
+		return -1;
+	rc = ical_extract_from(c, home, ev, cause);
+	icalcomponent_free(root);
+	return rc;
+}
