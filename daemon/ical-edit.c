@@ -463,6 +463,32 @@ set_itinerary(icalcomponent *c, const struct event_change *ch)
 	}
 }
 
+/*
+ * DTSTAMP is required: a VEVENT without one takes its LAST-MODIFIED, else
+ * its CREATED, else fallback.  The fallback is the caller's, as only it
+ * knows what the stamp means: an import stamps the time it imported
+ * (ical-import.c), an export 1970 so that the same record always exports
+ * as the same bytes (ical-export.c).
+ */
+void
+ical_ensure_dtstamp(icalcomponent *c, int64_t fallback)
+{
+	icalproperty		*p;
+	struct icaltimetype	 t;
+
+	if (icalcomponent_get_first_property(c, ICAL_DTSTAMP_PROPERTY))
+		return;
+	if ((p = icalcomponent_get_first_property(c,
+	    ICAL_LASTMODIFIED_PROPERTY)) != NULL)
+		t = icalproperty_get_lastmodified(p);
+	else if ((p = icalcomponent_get_first_property(c,
+	    ICAL_CREATED_PROPERTY)) != NULL)
+		t = icalproperty_get_created(p);
+	else
+		t = utc_time(fallback);
+	icalcomponent_add_property(c, icalproperty_new_dtstamp(t));
+}
+
 static void
 stamp(icalcomponent *c, icalproperty_kind kind, int64_t now)
 {

@@ -331,25 +331,6 @@ drop_all(icalcomponent *c, icalproperty_kind kind)
 	}
 }
 
-/* DTSTAMP is required; a record without one takes LAST-MODIFIED's. */
-static void
-ensure_dtstamp(icalcomponent *c)
-{
-	icalproperty		*p;
-	struct icaltimetype	 t = icaltime_from_timet_with_zone(0, 0,
-				    icaltimezone_get_utc_timezone());
-
-	if (icalcomponent_get_first_property(c, ICAL_DTSTAMP_PROPERTY))
-		return;
-	if ((p = icalcomponent_get_first_property(c,
-	    ICAL_LASTMODIFIED_PROPERTY)) != NULL)
-		t = icalproperty_get_lastmodified(p);
-	else if ((p = icalcomponent_get_first_property(c,
-	    ICAL_CREATED_PROPERTY)) != NULL)
-		t = icalproperty_get_created(p);
-	icalcomponent_add_property(c, icalproperty_new_dtstamp(t));
-}
-
 static int
 redact_keeps(icalproperty_kind k, enum ical_redact r)
 {
@@ -708,7 +689,7 @@ add_vevent(struct ical_out *out, struct ical_rec *r, icalcomponent *root,
 	size_t		  novr = 0, i;
 
 	drop_hidden_refs(out, r, c);
-	ensure_dtstamp(c);
+	ical_ensure_dtstamp(c, 0);	/* 1970: the same bytes every time */
 	if (cancelled && icalcomponent_get_status(c) != ICAL_STATUS_CANCELLED)
 		icalcomponent_set_status(c, ICAL_STATUS_CANCELLED);
 	if (out->o.feed) {

@@ -268,27 +268,6 @@ line_uid(struct imp *im, int j)
 	return NULL;
 }
 
-/* DTSTAMP is required: LAST-MODIFIED or CREATED stands in, else now. */
-static void
-ensure_dtstamp(struct imp *im, icalcomponent *c)
-{
-	icalproperty		*p;
-	struct icaltimetype	 t;
-
-	if (icalcomponent_get_first_property(c, ICAL_DTSTAMP_PROPERTY))
-		return;
-	if ((p = icalcomponent_get_first_property(c,
-	    ICAL_LASTMODIFIED_PROPERTY)) != NULL)
-		t = icalproperty_get_lastmodified(p);
-	else if ((p = icalcomponent_get_first_property(c,
-	    ICAL_CREATED_PROPERTY)) != NULL)
-		t = icalproperty_get_created(p);
-	else
-		t = icaltime_from_timet_with_zone((time_t)im->o->now, 0,
-		    icaltimezone_get_utc_timezone());
-	icalcomponent_add_property(c, icalproperty_new_dtstamp(t));
-}
-
 static char *
 rid_key(icalcomponent *c)
 {
@@ -420,7 +399,7 @@ read_members(struct imp *im, size_t lo, size_t hi)
 		im->count_floating = 0;
 		if (e->made)
 			set_made_uid(m[i].c, e->uid);
-		ensure_dtstamp(im, m[i].c);
+		ical_ensure_dtstamp(m[i].c, im->o->now);	/* when imported */
 		m[i].uid = e->uid;
 		m[i].rid = rid_key(m[i].c);
 		m[i].line = e->line;
