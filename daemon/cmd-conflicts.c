@@ -22,9 +22,9 @@
 #include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "occur.h"
 #include "server.h"
 #include "store.h"
-#include "store-occur.h"
 #include "travel.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -95,12 +95,12 @@ push(struct gather *g, const struct event *ev, int64_t start, int64_t end)
 
 /* An occurrence of g->cur; one cancelled by its override clashes with none. */
 static int
-occurrence(void *arg, const struct ical_occ *oc)
+occurrence(void *arg, const struct recur_occ *oc)
 {
 	struct gather	*g = arg;
 
-	if (oc->override != NULL && oc->override->status != NULL &&
-	    strcmp(oc->override->status, "cancelled") == 0)
+	if (oc->overridden && oc->ev->status != NULL &&
+	    strcmp(oc->ev->status, "cancelled") == 0)
 		return 0;
 	push(g, g->cur, oc->start, oc->end);
 	return 0;
@@ -123,7 +123,7 @@ row(void *arg, const struct event *ev, const char *ical)
 	if (ev->nparts == 0 && ev->parent == NULL)
 		return 0;	/* a series with nobody in it clashes with none */
 	g->cur = ev;
-	if (store_expand(g->ctx->srv->store, ev, ical,
+	if (occur_expand(g->ctx->srv->store, ev, ical,
 	    g->ctx->srv->cfg->home_tz, g->from, g->to, g->max - g->n,
 	    occurrence, g, &why) == 1)
 		g->truncated = 1;

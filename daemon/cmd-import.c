@@ -26,6 +26,7 @@
 #include "ical-import.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "occur.h"
 #include "server.h"
 #include "store.h"
 #include "tz.h"
@@ -106,7 +107,7 @@ put_merged(struct import_run *ir, const char *text)
 
 	if (ical_extract(text, srv->cfg->home_tz, &ev, &ir->why) != 0)
 		return -1;
-	rc = too_many(ir, &ev) == 0 ? store_put(srv->store, &ev, text,
+	rc = too_many(ir, &ev) == 0 ? occur_put(srv->store, &ev, text,
 	    &ir->why) : -1;
 	event_clear(&ev);
 	return rc;
@@ -124,7 +125,7 @@ import_record(struct ical_record *r, void *arg)
 		return -1;
 	if (!ir->dry_run && (act == ADDED || act == UPDATED))
 		rc = merged ? put_merged(ir, merged) :
-		    store_put(ir->ctx->srv->store, &r->ev, r->text, &ir->why);
+		    occur_put(ir->ctx->srv->store, &r->ev, r->text, &ir->why);
 	free(merged);
 	ir->count[act]++;
 	if (json_array_size(ir->events) < MAX_LISTED)

@@ -12,9 +12,9 @@
 #include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "occur.h"
 #include "server.h"
 #include "store.h"
-#include "store-occur.h"
 #include "tz.h"
 
 struct list_state {
@@ -30,15 +30,15 @@ struct list_state {
 
 /* An occurrence, as its override (if any) says it now is. */
 static int
-add_occurrence(void *arg, const struct ical_occ *oc)
+add_occurrence(void *arg, const struct recur_occ *oc)
 {
 	struct list_state	*ls = arg;
-	struct event		 occ = oc->override ? *oc->override : *ls->ev;
+	struct event		 occ = oc->overridden ? *oc->ev : *ls->ev;
 	json_t			*o;
 	char			 rid[64];
 
-	if (oc->override != NULL && !ls->include_cancelled &&
-	    strcmp(oc->override->status, "cancelled") == 0)
+	if (oc->overridden && !ls->include_cancelled &&
+	    strcmp(oc->ev->status, "cancelled") == 0)
 		return 0;
 	occ.start = oc->start;
 	occ.end = oc->end;
@@ -66,7 +66,7 @@ add_row(void *arg, const struct event *ev, const char *ical)
 		return 0;
 	}
 	ls->ev = ev;
-	rc = store_expand(ls->ctx->srv->store, ev, ical,
+	rc = occur_expand(ls->ctx->srv->store, ev, ical,
 	    ls->ctx->srv->cfg->home_tz, ls->from, ls->to, ls->max - have,
 	    add_occurrence, ls, &ls->why);
 	if (rc == 1)

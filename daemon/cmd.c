@@ -14,6 +14,7 @@
 #include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "occur.h"
 #include "recur.h"
 #include "server.h"
 #include "store.h"
@@ -628,7 +629,7 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 	}
 	if (rc == ICAL_UNCHANGED)
 		res = cmd_event_json(ctx, &ev);
-	else if (store_put(srv->store, &ev, text, &why) != 0)
+	else if (occur_put(srv->store, &ev, text, &why) != 0)
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 	else if (anchor_propagate(ctx, &ev) == 0)
 		res = cmd_event_json(ctx, &ev);

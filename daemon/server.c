@@ -32,6 +32,7 @@
 #include "feed.h"
 #include "http.h"
 #include "log.h"
+#include "occur.h"
 #include "remind.h"
 #include "server.h"
 #include "store.h"
@@ -314,6 +315,8 @@ data_dir_open(struct server *srv, const struct config *cfg, char **cause)
 	if (rc != 0)
 		return -1;
 	trust_tighten_store(cfg->db_path);
+	/* what the store reads from a record: the record code's (occur.c) */
+	store_set_record_ops(&occur_record_ops);
 	if ((srv->store = store_open(cfg->db_path, cause)) == NULL)
 		return -1;
 	return 0;
@@ -439,7 +442,7 @@ server_may_see(struct server *srv, json_t *msg, int clearance)
 	    json_object_get(msg, "uid") == NULL)
 		return 1;
 	old = store_set_clearance(srv->store, clearance);
-	ok = store_occurrence_visible(srv->store, uid, start,
+	ok = occur_visible(srv->store, uid, start,
 	    srv->cfg->home_tz);
 	store_set_clearance(srv->store, old);
 	return ok;

@@ -6,7 +6,7 @@
  * place where a peer's clearance is applied: cmd_dispatch() sets the
  * clearance of the peer whose request runs and puts it back after, and a
  * reminder is pushed to a watcher only if it can be seen under that
- * watcher's clearance (server_broadcast, store_occurrence_visible).  Under
+ * watcher's clearance (server_broadcast, occur_visible).  Under
  * a limited clearance:
  *   - every query of events carries "AND kcal_may_read(class)": an event
  *     above the clearance is simply not there (get answers not_found as for
@@ -14,9 +14,10 @@
  *     it, people and counts leave it out, list, itinerary, export,
  *     conflicts and reminders never meet it);
  *   - a record handed out (store_get, a series' text from store_query, the
- *     text reminders are planned from) goes through ical_redact: overrides
- *     above the clearance are cut out of their series (EXDATE), references
- *     to hidden events dropped.
+ *     text reminders are planned from) goes through the record code's
+ *     redaction (store_record_ops, set once by kcald: ical_redact):
+ *     overrides above the clearance are cut out of their series (EXDATE),
+ *     references to hidden events dropped.
  * Outside a request the clearance is confidential: the reminder walk and
  * the feeds (which apply their own audience, feed.c) see every event.
  */
@@ -26,10 +27,10 @@
 #include <sqlite3.h>
 
 #include "access.h"
-#include "ical.h"
 #include "store-int.h"
-#include "store-occur.h"
 #include "xmalloc.h"
+
+static const struct store_record_ops *record_ops;
 
 static const char sql_visible[] = "SELECT 1 FROM events WHERE uid = ?1 "
     "AND kcal_may_read(class)";
@@ -150,10 +151,30 @@ visible_cb(void *arg, const char *uid)
 	return store_visible(arg, uid);
 }
 
+void
+store_set_record_ops(const struct store_record_ops *ops)
+{
+	record_ops = ops;
+}
+
+/*
+ * A record's effective class name (store_record_ops) in *class, NULL when
+ * the record cannot be read: 0, or -1 when nothing can read it.
+ */
+int
+store_record_class(const char *text, const char **class)
+{
+	if (record_ops == NULL || record_ops->record_class == NULL)
+		return -1;
+	*class = record_ops->record_class(text);
+	return 0;
+}
+
 /*
  * A record about to be handed out, as the current clearance may see it:
  * 0 (*text is it, NULL when the stored text may go out as it is), or
- * STORE_NOT_FOUND when none of it may.
+ * STORE_NOT_FOUND when none of it may -- and when nothing can redact it
+ * (no store_record_ops): closed, not open.
  */
 int
 store_redact(struct store *st, const char *stored, char **text)
@@ -161,52 +182,7 @@ store_redact(struct store *st, const char *stored, char **text)
 	*text = NULL;
 	if (st->clearance == ACCESS_CLASS_CONFIDENTIAL || stored == NULL)
 		return 0;
-	if (ical_redact(stored, st->clearance, visible_cb, st,
-	    text) == ICAL_REDACT_HIDDEN)
+	if (record_ops == NULL || record_ops->redact == NULL)
 		return STORE_NOT_FOUND;
-	return 0;
-}
-
-struct occ_seek {
-	int64_t	start;
-	int	found;
-};
-
-static int
-occ_seek(void *arg, const struct ical_occ *oc)
-{
-	struct occ_seek	*s = arg;
-
-	if (oc->start == s->start)
-		s->found = 1;
-	return s->found;
-}
-
-/*
- * May the current clearance see event uid's occurrence that starts at
- * start (a reminder about to be pushed or replayed)?  The event must be
- * readable, and for a series the occurrence must still be there once the
- * overrides above the clearance are cut out.
- */
-int
-store_occurrence_visible(struct store *st, const char *uid, int64_t start,
-    const char *home)
-{
-	struct occ_seek	 s = { start, 0 };
-	char		*text = NULL, *why = NULL;
-
-	if (st->clearance == ACCESS_CLASS_CONFIDENTIAL)
-		return 1;
-	if (uid == NULL || store_get(st, uid, &text, &why) != 0) {
-		free(why);
-		return 0;
-	}
-	if (strcasestr(text, "RRULE") == NULL &&
-	    strcasestr(text, "RDATE") == NULL)
-		s.found = 1;
-	else if (ical_expand_full(text, home, start, start + 1, 64, occ_seek,
-	    &s, &why) < 0)
-		free(why);
-	free(text);
-	return s.found;
+	return record_ops->redact(stored, st->clearance, visible_cb, st, text);
 }

@@ -1,6 +1,6 @@
 /*
- * store-int.h — private to the store modules (store.c and store-*.c, the
- * only files that include sqlite3.h).  Feature modules keep their SQL next
+ * store-int.h — private to the store modules (store.c and store-*.c, all
+ * of which include sqlite3.h).  Feature modules keep their SQL next
  * to their code and use store_stmt() for cached prepared statements; every
  * schema change is a new entry in store.c's migrations array.
  */
@@ -34,6 +34,7 @@ struct store {
 
 int		 store_access_init(struct store *, char **);
 int		 store_redact(struct store *, const char *, char **);
+int		 store_record_class(const char *, const char **);
 int		 store_redact_in_place(struct store *, char **);
 int		 store_count_visible(struct store *, const char *, int64_t *);
 void		 store_hide_refs(struct store *, struct event *);

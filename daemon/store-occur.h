@@ -7,16 +7,15 @@
 #define KCAL_STORE_OCCUR_H
 
 #include "event.h"
-#include "ical.h"
 #include "store.h"
 
 /* Hook called by store_put, inside its transaction. */
 int	store_put_occurrences(struct store *, const struct event *,
-	    const char *, char **);
+	    const struct store_occs *, char **);
 
-/* A recurring row of a window query, expanded (ical_expand_full's answers). */
-int	store_expand(struct store *, const struct event *, const char *,
-	    const char *, int64_t, int64_t, size_t, ical_occ_full_cb, void *,
+/* A series' indexed occurrences in a window, or STORE_NOT_INDEXED. */
+int	store_occurrences(struct store *, const struct event *, int64_t,
+	    int64_t, size_t, int (*)(void *, int64_t, int64_t), void *,
 	    char **);
 
 #endif

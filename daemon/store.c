@@ -1,5 +1,12 @@
 /*
- * store.c — SQLite persistence; the only includer of sqlite3.h.
+ * store.c — SQLite persistence: opening a store, its schema and
+ * migrations, and events written, read and queried.  sqlite3.h is
+ * included by the store's files alone -- store.c, store-int.h and the
+ * feature modules store-*.c (access, feed, itinerary, occur, remind, ro),
+ * each of which keeps its own SQL next to its code -- so that no caller
+ * sees SQLite; they see store.h.  The store reads no record text: what it
+ * needs from a record comes from its writer (store_put's occurrences) or
+ * through store_record_ops.
  *
  * Durability: WAL with synchronous=FULL.  In WAL mode, NORMAL already
  * survives a killed process, but FULL also syncs the WAL on every commit so
@@ -7,9 +14,10 @@
  * cost (one fsync per write) is what `make bench` measures.
  *
  * Window queries: an event overlaps [from, to) when start < to and end >
- * from (a zero-length event when from <= start < to).  An index on start alone would scan every past event, so the query
- * also bounds start from below by from minus the longest duration stored,
- * which an expression index answers in O(log n).
+ * from (a zero-length event when from <= start < to).  An index on start
+ * alone would scan every past event, so the query also bounds start from
+ * below by from minus the longest duration stored, which an expression
+ * index answers in O(log n).
  */
 #include <sys/stat.h>
 #include <limits.h>
@@ -19,7 +27,6 @@
 
 #include <sqlite3.h>
 
-#include "ical.h"
 #include "store.h"
 #include "store-int.h"
 #include "store-itinerary.h"
@@ -274,16 +281,21 @@ pragma_int(struct store *st, const char *sql, int *out)
 	return rc;
 }
 
-/* kcal_class(ical): a record's effective class, for the migrations. */
+/*
+ * kcal_class(ical): a record's effective class, for the migrations; an
+ * error (the upgrade refused) when no store_record_ops can read it.
+ */
 static void
 sql_kcal_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const unsigned char	*text = sqlite3_value_text(argv[0]);
-	const char		*class;
+	const char		*class = NULL;
 
 	(void)argc;
-	if (text == NULL ||
-	    (class = ical_record_class((const char *)text)) == NULL)
+	if (text != NULL &&
+	    store_record_class((const char *)text, &class) != 0)
+		sqlite3_result_error(ctx, "no record reader to upgrade with", -1);
+	else if (class == NULL)
 		sqlite3_result_null(ctx);
 	else
 		sqlite3_result_text(ctx, class, -1, SQLITE_STATIC);
@@ -660,10 +672,13 @@ put_parts(struct store *st, const struct event *ev, char **cause)
 	return 0;
 }
 
-/* Insert or replace an event (and its participants) in one transaction. */
+/*
+ * Insert or replace an event (and its participants, and the occurrences
+ * of a series, computed by its writer: occur_put) in one transaction.
+ */
 int
 store_put(struct store *st, const struct event *ev, const char *ical,
-    char **cause)
+    const struct store_occs *occs, char **cause)
 {
 	sqlite3_stmt	*s = st->stmt[S_PUT];
 	char		*rem = reminders_text(ev);
@@ -694,7 +709,7 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 	if (rc == 0)
 		rc = store_put_itinerary(st, ev, cause);
 	if (rc == 0)
-		rc = store_put_occurrences(st, ev, ical, cause);
+		rc = store_put_occurrences(st, ev, occs, cause);
 	if (rc != 0) {
 		store_rollback(st);
 		return -1;

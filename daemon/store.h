@@ -1,10 +1,13 @@
 /*
  * store.h — the SQLite store.  Events are kept as their canonical VEVENT
  * text plus indexed columns derived from it; participants in their own
- * table.  Each write is one transaction unless the caller wraps several in
- * store_begin/commit (an import).  Only the store's own files (store.c,
- * store-*.c, through store-int.h) include sqlite3.h; the rest of kcald
- * sees the store through this header and store-*.h.
+ * table; the occurrences of a series as its writer computed them.  The
+ * store never parses the text: what it needs read from a record comes
+ * through store_record_ops.  Each write is one transaction unless the
+ * caller wraps several in store_begin/commit (an import).  Only the
+ * store's own files (store.c, store-*.c, through store-int.h) include
+ * sqlite3.h; the rest of kcald sees the store through this header and
+ * store-*.h.
  *
  * Conventions (cmd.h keeps the same; every header of the daemon should):
  *  - An int result is 0 for success and -1 for failure.  A positive one is
@@ -28,9 +31,37 @@
 #include "access.h"
 #include "event.h"
 
-#define STORE_SCHEMA_VERSION	1
-
 struct store;
+
+/*
+ * The occurrences of a series, for the index (store-occur.c): n of them,
+ * every one up to until (occur.c computes them).
+ */
+struct store_occs {
+	const int64_t	*start, *end;
+	size_t		 n;
+	int64_t		 until;
+};
+
+/*
+ * What the store reads from a record, set once before the first
+ * store_open (kcald: occur_record_ops, from the record code).  A function
+ * pointer and not the callers' job: every record leaves the store through
+ * a few reads (store_get, store_query, store_remind_event) that dozens of
+ * callers use, and redacting there keeps the clearance applied in one
+ * place (store-access.c), where a caller cannot forget it.  Without ops,
+ * the store hands out no record under a limited clearance.
+ *   redact: the record as clearance may see it; visible(arg, uid) says
+ *     whether another event is readable.  0 (*text the new text, or NULL
+ *     when it may go out as it is), or STORE_NOT_FOUND: none of it may.
+ *   record_class: a record's effective class name, or NULL (migrations).
+ */
+struct store_record_ops {
+	int		(*redact)(const char *, enum access_class,
+			    int (*)(void *, const char *), void *, char **);
+	const char	*(*record_class)(const char *);
+};
+void		 store_set_record_ops(const struct store_record_ops *);
 
 struct store_query {
 	int64_t		 from, to;	/* window [from, to); INT64_MIN/MAX: open */
@@ -55,7 +86,7 @@ int		 store_commit(struct store *, char **);
 void		 store_rollback(struct store *);
 void		 store_lazy(struct store *, int);
 int		 store_put(struct store *, const struct event *, const char *,
-		     char **);
+		     const struct store_occs *, char **);
 int		 store_get(struct store *, const char *, char **, char **);
 int		 store_resolve(struct store *, const char *, char **, char **);
 int		 store_delete(struct store *, const char *, char **);
@@ -69,11 +100,10 @@ const char	*store_readonly_reason(const struct store *);
 enum access_class store_set_clearance(struct store *, enum access_class);
 enum access_class store_clearance(const struct store *);
 int		 store_visible(struct store *, const char *);
-int		 store_occurrence_visible(struct store *, const char *,
-		     int64_t, const char *);
 
-/* store_get / store_resolve results besides 0 and -1. */
+/* Positive answers: store_get, store_resolve (and others that say so). */
 #define STORE_NOT_FOUND		1
 #define STORE_AMBIGUOUS		2
+#define STORE_NOT_INDEXED	3	/* store_occurrences */
 
 #endif

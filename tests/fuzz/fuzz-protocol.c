@@ -18,6 +18,7 @@
 #include "config.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "occur.h"
 #include "server.h"
 #include "store.h"
 
@@ -57,6 +58,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    config_set(srv.cfg, "max_occurrences", "200", &cause) != 0 ||
 	    config_finish(srv.cfg, &cause) != 0)
 		abort();
+	store_set_record_ops(&occur_record_ops);
 	if ((srv.store = store_open(":memory:", &cause)) == NULL)
 		abort();
 	srv.started = 1767225600;

@@ -15,6 +15,7 @@
 #include "access.h"
 #include "event.h"
 #include "ical.h"
+#include "occur.h"
 #include "store.h"
 #include "store-itinerary.h"
 #include "test.h"
@@ -226,7 +227,7 @@ put(struct store *st, const char *text)
 		free(why);
 		return -1;
 	}
-	rc = store_put(st, &ev, text, &why);
+	rc = occur_put(st, &ev, text, &why);
 	if (rc != 0) {
 		fprintf(stderr, "put: %s\n", why);
 		free(why);
@@ -272,6 +273,7 @@ test_store(void)
 	size_t			 np;
 	int64_t			 n;
 
+	store_set_record_ops(&occur_record_ops);
 	if ((st = store_open(":memory:", &why)) == NULL) {
 		fprintf(stderr, "store_open: %s\n", why);
 		CHECK(0);
@@ -330,9 +332,9 @@ test_store(void)
 		CHECK_STR(pp[0].name, "PUB person");
 	store_people_free(pp, np);
 	/* The occurrence cut out of s1 is not there for a reminder. */
-	CHECK(!store_occurrence_visible(st, "s1", MOVED, HOME));
-	CHECK(store_occurrence_visible(st, "s1", REPLACED + 7 * 86400, HOME));
-	CHECK(!store_occurrence_visible(st, "conf-visit", 0, HOME));
+	CHECK(!occur_visible(st, "s1", MOVED, HOME));
+	CHECK(occur_visible(st, "s1", REPLACED + 7 * 86400, HOME));
+	CHECK(!occur_visible(st, "conf-visit", 0, HOME));
 
 	CHECK_INT(store_set_clearance(st, ACCESS_CLASS_CONFIDENTIAL),
 	    ACCESS_CLASS_PUBLIC);
@@ -343,8 +345,37 @@ test_store(void)
 	CHECK(strstr(seen, "LEAK") != NULL);	/* s1 as stored */
 	CHECK(store_count(st, "events", &n) == 0);
 	CHECK_INT(n, 5);
-	CHECK(store_occurrence_visible(st, "s1", MOVED, HOME));
+	CHECK(occur_visible(st, "s1", MOVED, HOME));
 	store_close(st);
+}
+
+/*
+ * A store without store_record_ops cannot redact: under a limited
+ * clearance it hands out no record at all, never one unredacted.
+ */
+static void
+test_no_ops(void)
+{
+	struct store	*st;
+	char		 buf[2048];
+	char		*text = NULL, *why = NULL;
+
+	store_set_record_ops(NULL);
+	if ((st = store_open(":memory:", &why)) == NULL) {
+		CHECK(0);
+		free(why);
+		return;
+	}
+	event_text(buf, sizeof buf, "pub-1", "PUBLIC", "");
+	CHECK(put(st, buf) == 0);
+	CHECK_INT(store_get(st, "pub-1", &text, &why), 0);
+	free(text);
+	text = NULL;
+	store_set_clearance(st, ACCESS_CLASS_PUBLIC);
+	CHECK_INT(store_get(st, "pub-1", &text, &why), STORE_NOT_FOUND);
+	CHECK(text == NULL);
+	store_close(st);
+	store_set_record_ops(&occur_record_ops);
 }
 
 int
@@ -359,6 +390,7 @@ main(void)
 	test_master();
 	test_refs();
 	test_store();
+	test_no_ops();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }

@@ -11,6 +11,7 @@
 
 #include "event.h"
 #include "ical.h"
+#include "occur.h"
 #include "remind.h"
 #include "store.h"
 #include "store-remind.h"
@@ -451,9 +452,10 @@ static struct store *
 open_store(void)
 {
 	char		*why = NULL;
-	struct store	*st = store_open(":memory:", &why);
+	struct store	*st;
 
-	if (st == NULL) {
+	store_set_record_ops(&occur_record_ops);
+	if ((st = store_open(":memory:", &why)) == NULL) {
 		fprintf(stderr, "store_open: %s\n", why);
 		free(why);
 	}
@@ -490,8 +492,8 @@ test_store(void)
 	make(&a, "a@test", "2026-01-05T10:00:00", "Asia/Seoul", offs, 1, NULL);
 	make(&b, "b@test", "2026-01-06T10:00:00", "Asia/Seoul", offs, 1, NULL);
 	start = a.ev.start;
-	CHECK_INT(store_put(st, &a.ev, a.text, &why), 0);
-	CHECK_INT(store_put(st, &b.ev, b.text, &why), 0);
+	CHECK_INT(occur_put(st, &a.ev, a.text, &why), 0);
+	CHECK_INT(occur_put(st, &b.ev, b.text, &why), 0);
 	/* Every write marks the event "plan again" (the trigger). */
 	CHECK_INT(next_alarm(st, "a@test"), -1);
 	CHECK_INT(store_remind_min(st, &t, &why), 0);
@@ -501,11 +503,11 @@ test_store(void)
 	CHECK_INT(store_remind_min(st, &t, &why), 0);
 	CHECK_INT(t, start - 1800);
 	/* An edit keeps the instant that was pending as its baseline. */
-	CHECK_INT(store_put(st, &a.ev, a.text, &why), 0);
+	CHECK_INT(occur_put(st, &a.ev, a.text, &why), 0);
 	t = next_alarm(st, "a@test");
 	CHECK(REMIND_DIRTY(t));
 	CHECK_INT(REMIND_BASELINE(t), start - 1800);
-	CHECK_INT(store_put(st, &b.ev, b.text, &why), 0);
+	CHECK_INT(occur_put(st, &b.ev, b.text, &why), 0);
 	CHECK_INT(next_alarm(st, "b@test"), -1);
 
 	/* The walk: changed events first, then those due. */
@@ -670,7 +672,7 @@ test_hook_queue(void)
 	if (st == NULL)
 		return;
 	make(&a, "h@test", "2026-01-05T10:00:00", "Asia/Seoul", offs, 1, NULL);
-	CHECK_INT(store_put(st, &a.ev, a.text, &why), 0);
+	CHECK_INT(occur_put(st, &a.ev, a.text, &why), 0);
 	due = a.ev.start - 1800;
 	m = (struct remind_mark){ a.ev.start, due, REMIND_FIRED, 0 };
 

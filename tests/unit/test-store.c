@@ -13,6 +13,7 @@
 
 #include "event.h"
 #include "ical.h"
+#include "occur.h"
 #include "recur.h"
 #include "store.h"
 #include "store-occur.h"
@@ -75,7 +76,7 @@ put(struct store *st, const struct spec *sp)
 		free(cause);
 		return -1;
 	}
-	rc = store_put(st, &ev, text, &cause);
+	rc = occur_put(st, &ev, text, &cause);
 	if (rc != 0) {
 		fprintf(stderr, "store_put %s: %s\n", sp->uid, cause);
 		free(cause);
@@ -299,8 +300,8 @@ test_window(struct store *st)
 }
 
 /*
- * Recurring rows expanded by store_expand (from the occurrences index) and
- * by ical_expand_full (from their text) give the same occurrences.
+ * Recurring rows expanded by occur_expand (from the occurrences index) and
+ * by recur_each (from their text) give the same occurrences.
  */
 static const char *const series[] = {
 	/* Weekly in New York across the March change, one week excluded. */
@@ -342,14 +343,14 @@ struct occs {
 };
 
 static int
-occs_cb(void *arg, const struct ical_occ *oc)
+occs_cb(void *arg, const struct recur_occ *oc)
 {
 	struct occs	*o = arg;
 	size_t		 len = strlen(o->text);
 
 	snprintf(o->text + len, sizeof o->text - len, "%lld-%lld@%lld%s ",
 	    (long long)oc->start, (long long)oc->end, (long long)oc->rid,
-	    oc->override ? "*" : "");
+	    oc->overridden ? "*" : "");
 	o->n++;
 	return 0;
 }
@@ -360,16 +361,22 @@ same_occs(struct store *st, const struct event *ev, const char *text,
     int64_t from, int64_t to, size_t max, size_t *n)
 {
 	struct occs	 a, b;
+	struct recur	*rc;
 	char		*why = NULL;
 	int		 ra, rb;
 
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
 	recur_budget_begin();	/* each comparison a request of its own */
-	ra = store_expand(st, ev, text, HOME, from, to, max, occs_cb, &a, &why);
+	ra = occur_expand(st, ev, text, HOME, from, to, max, occs_cb, &a, &why);
 	free(why);
 	why = NULL;
-	rb = ical_expand_full(text, HOME, from, to, max, occs_cb, &b, &why);
+	if ((rc = recur_open(text, HOME, &why)) == NULL)
+		rb = -1;
+	else {
+		rb = recur_each(rc, from, to, max, occs_cb, &b, &why);
+		recur_close(rc);
+	}
 	free(why);
 	*n += a.n;
 	if (ra == rb && strcmp(a.text, b.text) == 0)
@@ -395,7 +402,7 @@ test_expand(void)
 		return;
 	for (i = 0; i < NSERIES; i++) {
 		CHECK_INT(ical_extract(series[i], HOME, &ev[i], &why), 0);
-		CHECK_INT(store_put(st, &ev[i], series[i], &why), 0);
+		CHECK_INT(occur_put(st, &ev[i], series[i], &why), 0);
 	}
 	/* Every series, windows of a day, a week and a month over 2024-27. */
 	for (i = 0; i < NSERIES; i++)
@@ -418,7 +425,7 @@ test_expand(void)
 	CHECK_INT(store_exec(st, "UPDATE occurrences SET end_utc = end_utc + 60 "
 	    "WHERE event_uid = 'weekly-ny@kcal'", NULL), 0);
 	memset(&o, 0, sizeof o);
-	CHECK_INT(store_expand(st, &ev[0], series[0], HOME,
+	CHECK_INT(occur_expand(st, &ev[0], series[0], HOME,
 	    utc(2026, 1, 5, 0, 0), utc(2026, 1, 6, 0, 0), 100, occs_cb, &o,
 	    &why), 0);
 	CHECK_STR(o.text, "1767621600-1767627060@1767621600 ");

@@ -1,0 +1,230 @@
+/*
+ * occur.c — a series' occurrences between the store and the recurrence
+ * engine.  The store (store*.c) is SQLite and nothing else: it neither
+ * parses records nor expands them.  So:
+ *
+ *  - occur_put() expands a series when it is written, exactly as a reader
+ *    would (recur.c: RRULE, RDATE, EXDATE, overrides that move an
+ *    occurrence), and hands its occurrences to store_put for the index
+ *    (store-occur.c says why there is one);
+ *  - occur_expand() answers a window from that index when it can (a
+ *    series without overrides, indexed past the window, read with full
+ *    clearance: each occurrence is then the master moved, and its text
+ *    need not be parsed), and else from the text;
+ *  - occur_visible() says whether a reminder's occurrence survives the
+ *    redaction of its series;
+ *  - occur_record_ops is what the store reads from a record: its class,
+ *    and its text as a reader of a limited clearance may see it.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "access.h"
+#include "ical.h"
+#include "occur.h"
+#include "recur.h"
+#include "store.h"
+#include "store-occur.h"
+#include "xmalloc.h"
+
+struct occ_list {
+	int64_t	*start, *end;
+	size_t	 n;
+};
+
+static int
+occ_add(void *arg, const struct recur_occ *oc)
+{
+	struct occ_list	*l = arg;
+
+	l->start = xreallocarray(l->start, l->n + 1, sizeof *l->start);
+	l->end = xreallocarray(l->end, l->n + 1, sizeof *l->end);
+	l->start[l->n] = oc->start;
+	l->end[l->n++] = oc->end;
+	return 0;
+}
+
+/* OCC_YEARS past the later of the start and now, without overflow. */
+static int64_t
+horizon(int64_t start)
+{
+	int64_t	now = (int64_t)time(NULL), from = start > now ? start : now;
+	int64_t	span = (int64_t)OCC_YEARS * 366 * 86400;
+
+	return from > INT64_MAX - span ? INT64_MAX - 1 : from + span;
+}
+
+/*
+ * The occurrences of series ev (its record ical) for the index: 0, or -1
+ * when it does not fit (OCC_MAX, the budget) or cannot be read, and is
+ * then expanded when read.
+ */
+static int
+index_occs(const struct event *ev, const char *ical, struct occ_list *l,
+    int64_t *until)
+{
+	struct recur_budget	 saved;
+	struct recur		*rc;
+	char			*why = NULL;
+	int64_t			 from;
+	int			 stop;
+
+	*until = horizon(ev->start);
+	/* Overrides may move an occurrence before DTSTART: a year's margin. */
+	from = ev->start > INT64_MIN / 2 ? ev->start - 366 * 86400 : ev->start;
+	if ((rc = recur_open(ical, ev->tz, &why)) == NULL) {
+		free(why);
+		return -1;
+	}
+	/*
+	 * A series' index has a budget of its own (recur-rules.c): bounded by
+	 * OCC_MAX and by the density add and import allow, it must not be cut
+	 * short because the import writing it is large.
+	 */
+	recur_budget_push(&saved);
+	stop = recur_each(rc, from, *until, OCC_MAX, occ_add, l, &why);
+	recur_budget_pop(&saved);
+	recur_close(rc);
+	free(why);
+	return stop == 0 ? 0 : -1;
+}
+
+/* Insert or replace an event, and the index of its occurrences. */
+int
+occur_put(struct store *st, const struct event *ev, const char *ical,
+    char **cause)
+{
+	struct occ_list		 l = { NULL, NULL, 0 };
+	struct store_occs	 occs;
+	int			 rc;
+
+	if (ev->rrule != NULL && index_occs(ev, ical, &l, &occs.until) == 0) {
+		occs.start = l.start;
+		occs.end = l.end;
+		occs.n = l.n;
+		rc = store_put(st, ev, ical, &occs, cause);
+	} else
+		rc = store_put(st, ev, ical, NULL, cause);
+	free(l.start);
+	free(l.end);
+	return rc;
+}
+
+struct from_index {
+	const struct event	*ev;
+	recur_cb		 cb;
+	void			*arg;
+};
+
+/* An indexed occurrence: the master moved, its RECURRENCE-ID its start. */
+static int
+index_cb(void *arg, int64_t start, int64_t end)
+{
+	struct from_index	*fi = arg;
+	struct event		 ev = *fi->ev;
+	struct recur_occ	 oc = { start, end, start, &ev, 0 };
+
+	ev.start = start;
+	ev.end = end;
+	return fi->cb(fi->arg, &oc);
+}
+
+/*
+ * Expand a recurring row of a window query (ev, and its text as
+ * store_query hands it over) inside [from, to): recur_each's answers, but
+ * read from the index when the series is indexed past the window and has
+ * no RECURRENCE-ID overrides.  Parsing and expanding every series in a
+ * window was half of a one-week list and of the conflict check of every
+ * add (make bench).  0, 1 = cut short, -1.
+ */
+int
+occur_expand(struct store *st, const struct event *ev, const char *ical,
+    const char *home, int64_t from, int64_t to, size_t max, recur_cb cb,
+    void *arg, char **cause)
+{
+	struct from_index	 fi = { ev, cb, arg };
+	struct recur		*rc;
+	int			 rv;
+
+	/*
+	 * The index holds every occurrence, those of overrides a limited
+	 * clearance may not see too (the store cut them out of ical).
+	 */
+	if (to != INT64_MAX && strstr(ical, "RECURRENCE-ID") == NULL &&
+	    store_clearance(st) == ACCESS_CLASS_CONFIDENTIAL &&
+	    (rv = store_occurrences(st, ev, from, to, max, index_cb, &fi,
+	    cause)) != STORE_NOT_INDEXED)
+		return rv;
+	if ((rc = recur_open(ical, home, cause)) == NULL)
+		return -1;
+	rv = recur_each(rc, from, to, max, cb, arg, cause);
+	recur_close(rc);
+	return rv;
+}
+
+struct occ_seek {
+	int64_t	start;
+	int	found;
+};
+
+static int
+occ_seek(void *arg, const struct recur_occ *oc)
+{
+	struct occ_seek	*s = arg;
+
+	if (oc->start == s->start)
+		s->found = 1;
+	return s->found;
+}
+
+/*
+ * May the store's current clearance see event uid's occurrence that
+ * starts at start (a reminder about to be pushed or replayed)?  The event
+ * must be readable, and for a series the occurrence must still be there
+ * once the overrides above the clearance are cut out (store_get hands the
+ * record out so).
+ */
+int
+occur_visible(struct store *st, const char *uid, int64_t start,
+    const char *home)
+{
+	struct occ_seek	 s = { start, 0 };
+	struct recur	*rc;
+	char		*text = NULL, *why = NULL;
+
+	if (store_clearance(st) == ACCESS_CLASS_CONFIDENTIAL)
+		return 1;
+	if (uid == NULL || store_get(st, uid, &text, &why) != 0) {
+		free(why);
+		return 0;
+	}
+	if (strcasestr(text, "RRULE") == NULL &&
+	    strcasestr(text, "RDATE") == NULL)
+		s.found = 1;
+	else if ((rc = recur_open(text, home, &why)) == NULL)
+		free(why);
+	else {
+		recur_each(rc, start, start + 1, 64, occ_seek, &s, &why);
+		recur_close(rc);
+	}
+	free(text);
+	return s.found;
+}
+
+/* store_record_ops.redact: ical_redact's answer as the store's. */
+static int
+redact(const char *stored, enum access_class clearance,
+    int (*visible)(void *, const char *), void *arg, char **text)
+{
+	if (ical_redact(stored, clearance, visible, arg, text) ==
+	    ICAL_REDACT_HIDDEN)
+		return STORE_NOT_FOUND;
+	return 0;
+}
+
+const struct store_record_ops occur_record_ops = {
+	redact,
+	ical_record_class
+};
