@@ -2,7 +2,7 @@
  * store-int.h — private to the store modules (store.c and store-*.c, all
  * of which include sqlite3.h).  Feature modules keep their SQL next
  * to their code and use store_stmt() for cached prepared statements; every
- * schema change is a new entry in store.c's migrations array.
+ * schema change is a new entry in store-schema.c's migrations array.
  */
 #ifndef KCAL_STORE_INT_H
 #define KCAL_STORE_INT_H
@@ -33,6 +33,9 @@ struct store {
 };
 
 int		 store_access_init(struct store *, char **);
+int		 store_empty_file(const char *, char **);	/* store-schema.c */
+int		 store_configure(struct store *, char **);
+int		 store_migrate(struct store *, char **);
 int		 store_redact(struct store *, const char *, char **);
 int		 store_record_class(const char *, const char **);
 int		 store_redact_in_place(struct store *, char **);

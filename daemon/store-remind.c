@@ -1,6 +1,6 @@
 /*
  * store-remind.c — the reminder SQL (the schema is the reminders entry of
- * store.c's migrations array).
+ * store-schema.c's migrations array).
  *
  * events.next_alarm holds, per event, the instant of its earliest pending
  * reminder, under a partial index: arming the one timer is min(next_alarm)

@@ -1,17 +1,12 @@
 /*
- * store.c — SQLite persistence: opening a store, its schema and
- * migrations, and events written, read and queried.  sqlite3.h is
- * included by the store's files alone -- store.c, store-int.h and the
- * feature modules store-*.c (access, feed, itinerary, occur, remind, ro),
- * each of which keeps its own SQL next to its code -- so that no caller
- * sees SQLite; they see store.h.  The store reads no record text: what it
- * needs from a record comes from its writer (store_put's occurrences) or
- * through store_record_ops.
- *
- * Durability: WAL with synchronous=FULL.  In WAL mode, NORMAL already
- * survives a killed process, but FULL also syncs the WAL on every commit so
- * an acknowledged write survives a power cut or a kernel crash too; the
- * cost (one fsync per write) is what `make bench` measures.
+ * store.c — SQLite persistence: a store opened (made ready by
+ * store-schema.c), transactions, and events written, read and queried.
+ * sqlite3.h is included by the store's files alone -- store.c,
+ * store-int.h and the modules store-*.c (access, feed, itinerary, occur,
+ * remind, ro, schema), each of which keeps its own SQL next to its code --
+ * so that no caller sees SQLite; they see store.h.  The store reads no
+ * record text: what it needs from a record comes from its writer
+ * (store_put's occurrences) or through store_record_ops.
  *
  * Window queries: an event overlaps [from, to) when start < to and end >
  * from (a zero-length event when from <= start < to).  An index on start
@@ -19,7 +14,6 @@
  * below by from minus the longest duration stored, which an expression
  * index answers in O(log n).
  */
-#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,129 +105,6 @@ static const char *stmt_sql[S__MAX] = {
 	[S_COUNT_PARTS] = "SELECT count(DISTINCT name) FROM participants",
 };
 
-/* Forward migrations: migrations[v] takes a store from version v to v+1. */
-static const char *migrations[] = {
-	"CREATE TABLE events ("
-	"  uid TEXT PRIMARY KEY,"
-	"  summary TEXT, kind TEXT NOT NULL, status TEXT NOT NULL,"
-	"  class TEXT NOT NULL, tz TEXT NOT NULL, end_tz TEXT,"
-	"  start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,"
-	"  all_day INTEGER NOT NULL, location TEXT, description TEXT, url TEXT,"
-	"  parent_uid TEXT, rrule TEXT, sequence INTEGER NOT NULL,"
-	"  created INTEGER, last_modified INTEGER, reminders TEXT,"
-	"  next_alarm INTEGER, ical TEXT NOT NULL);"
-	"CREATE INDEX events_start ON events(start_utc);"
-	"CREATE INDEX events_duration ON events(end_utc - start_utc);"
-	"CREATE INDEX events_parent ON events(parent_uid);"
-	"CREATE INDEX events_next_alarm ON events(next_alarm)"
-	"  WHERE next_alarm IS NOT NULL;"
-	"CREATE TABLE participants ("
-	"  event_uid TEXT NOT NULL REFERENCES events(uid) ON DELETE CASCADE,"
-	"  pos INTEGER NOT NULL, name TEXT NOT NULL, role TEXT, country TEXT,"
-	"  precedence INTEGER NOT NULL DEFAULT 0,"
-	"  PRIMARY KEY (event_uid, pos));"
-	"CREATE INDEX participants_name ON participants(name COLLATE NOCASE);",
-	/* Itineraries (store-itinerary.c): cities and anchors. */
-	"ALTER TABLE events ADD COLUMN city TEXT;"
-	"ALTER TABLE events ADD COLUMN end_city TEXT;"
-	"ALTER TABLE events ADD COLUMN anchor_uid TEXT;"
-	"ALTER TABLE events ADD COLUMN anchor_offset INTEGER;"
-	"CREATE INDEX events_anchor ON events(anchor_uid)"
-	"  WHERE anchor_uid IS NOT NULL;",
-	/* Reminders (store-remind.c): state per reminder, "plan again" marks. */
-	"CREATE TABLE reminder_state ("
-	"  uid TEXT NOT NULL REFERENCES events(uid) ON DELETE CASCADE,"
-	"  occ INTEGER NOT NULL, due INTEGER NOT NULL, state TEXT NOT NULL,"
-	"  snooze_until INTEGER, fired_at INTEGER,"
-	"  late INTEGER NOT NULL DEFAULT 0,"
-	"  deliveries INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL,"
-	"  seq INTEGER,"
-	"  PRIMARY KEY (uid, occ, due)) WITHOUT ROWID;"
-	"CREATE INDEX reminder_state_missed ON reminder_state(due)"
-	"  WHERE state = 'missed';"
-	"CREATE INDEX reminder_state_seq ON reminder_state(seq)"
-	"  WHERE seq IS NOT NULL;"
-	"CREATE TABLE remind_meta (key TEXT PRIMARY KEY, value TEXT);"
-	"CREATE TRIGGER events_remind_insert AFTER INSERT ON events BEGIN"
-	"  UPDATE events SET next_alarm = -1 WHERE uid = NEW.uid; END;"
-	"CREATE TRIGGER events_remind_update AFTER UPDATE OF ical, start_utc,"
-	"  end_utc, status, kind, reminders ON events BEGIN"
-	"  UPDATE events SET next_alarm = CASE WHEN OLD.next_alarm IS NULL"
-	"  THEN -1 WHEN OLD.next_alarm < 0 THEN OLD.next_alarm"
-	"  ELSE -1 - OLD.next_alarm END WHERE uid = NEW.uid; END;"
-	"UPDATE events SET next_alarm = -1",
-	/* Feeds (store-feed.c): definitions, and when each feed last changed. */
-	"CREATE TABLE feeds ("
-	"  name TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE,"
-	"  kind TEXT, status TEXT, participant TEXT, parent TEXT, search TEXT,"
-	"  redact TEXT, classes INTEGER NOT NULL, past INTEGER, future INTEGER,"
-	"  alarms INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
-	"CREATE TABLE feed_state (name TEXT PRIMARY KEY, hash TEXT NOT NULL,"
-	"  changed INTEGER NOT NULL)",
-	/* Occurrences of recurring events (store-occur.c), for S_QUERY. */
-	"CREATE TABLE occurrences ("
-	"  event_uid TEXT NOT NULL REFERENCES events(uid) ON DELETE CASCADE,"
-	"  start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL,"
-	"  PRIMARY KEY (event_uid, start_utc)) WITHOUT ROWID;"
-	"CREATE INDEX occurrences_start ON occurrences(start_utc);"
-	"CREATE INDEX occurrences_duration ON occurrences(end_utc - start_utc);"
-	"ALTER TABLE events ADD COLUMN occ_until INTEGER;"
-	"CREATE INDEX events_unexpanded ON events(coalesce(occ_until, 0))"
-	"  WHERE rrule IS NOT NULL;"
-	"CREATE TRIGGER events_occ_stale AFTER UPDATE OF ical, start_utc,"
-	"  end_utc, rrule, tz ON events WHEN NEW.occ_until IS NOT NULL BEGIN"
-	"  UPDATE events SET occ_until = NULL WHERE uid = NEW.uid; END",
-	/*
-	 * Window queries: the end beside the start in the index, so that the
-	 * rows that start within the longest event's length before the window
-	 * but end before it are passed over in the index, without reading
-	 * their rows (the conflict check of an add at 100,000 events read
-	 * some 400 rows to keep 10: 80% of the add, make bench).
-	 */
-	"CREATE INDEX events_window ON events(start_utc, end_utc);"
-	"DROP INDEX events_start;"
-	"CREATE INDEX occurrences_window ON occurrences(start_utc, end_utc);"
-	"DROP INDEX occurrences_start",
-	/*
-	 * An unknown CLASS (X-TOP-SECRET) is PRIVATE (RFC 5545 3.8.1.3), not
-	 * PUBLIC as kcald once stored it: the class column is the effective
-	 * class, read again from each record that names one (kcal_class(),
-	 * registered by store_open).
-	 */
-	"UPDATE events SET class = kcal_class(ical) WHERE class = 'public' "
-	"  AND ical LIKE '%CLASS%' AND kcal_class(ical) <> 'public'",
-	/*
-	 * The reminder hook's queue (store-remind.c, notify.c): a run of
-	 * notify_cmd per fired reminder, written in the transaction that
-	 * records it fired and deleted when the hook has finished.  Not tied
-	 * to the event (no foreign key): a reminder that fired still reaches
-	 * the hook if its event is deleted meanwhile.  AUTOINCREMENT so that
-	 * an id is never reused: notify.c reads the queue past the last id
-	 * it took.  IF NOT EXISTS: a test rewinds the schema to run the class
-	 * migration above again, and this one with it.
-	 */
-	"CREATE TABLE IF NOT EXISTS hook_jobs ("
-	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	"  cmd INTEGER NOT NULL DEFAULT 0,"
-	"  uid TEXT NOT NULL, occ INTEGER NOT NULL, due INTEGER NOT NULL,"
-	"  seq INTEGER, msg TEXT NOT NULL, queued INTEGER NOT NULL,"
-	"  tries INTEGER NOT NULL DEFAULT 0, started INTEGER)",
-	/*
-	 * A feed's briefing page (briefing.c): the visit it shows.  Its own
-	 * table, made only if missing, so that running this again is
-	 * harmless (test-feed-leaks.sh runs the class migration again).
-	 */
-	"CREATE TABLE IF NOT EXISTS feed_briefings ("
-	"  name TEXT PRIMARY KEY REFERENCES feeds(name) ON DELETE CASCADE,"
-	"  visit TEXT NOT NULL)",
-	/*
-	 * Several hooks (notify_cmd given more than once): each takes its
-	 * own rows of the queue, in order, from this index (notify.c).
-	 */
-	"CREATE INDEX IF NOT EXISTS hook_jobs_cmd ON hook_jobs(cmd, id)",
-};
-#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
-
 void
 store_db_cause(struct store *st, char **cause, const char *what)
 {
@@ -265,174 +136,6 @@ store_exec(struct store *st, const char *sql, char **cause)
 	return 0;
 }
 
-static int
-pragma_int(struct store *st, const char *sql, int *out)
-{
-	sqlite3_stmt	*s;
-	int		 rc = -1;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*out = sqlite3_column_int(s, 0);
-		rc = 0;
-	}
-	sqlite3_finalize(s);
-	return rc;
-}
-
-/*
- * kcal_class(ical): a record's effective class, for the migrations; an
- * error (the upgrade refused) when no store_record_ops can read it.
- */
-static void
-sql_kcal_class(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	const unsigned char	*text = sqlite3_value_text(argv[0]);
-	const char		*class = NULL;
-
-	(void)argc;
-	if (text != NULL &&
-	    store_record_class((const char *)text, &class) != 0)
-		sqlite3_result_error(ctx, "no record reader to upgrade with", -1);
-	else if (class == NULL)
-		sqlite3_result_null(ctx);
-	else
-		sqlite3_result_text(ctx, class, -1, SQLITE_STATIC);
-}
-
-/* Bring the schema up to date, or refuse a store from a newer kcald. */
-static int
-migrate(struct store *st, char **cause)
-{
-	int	 v;
-	char	*sql;
-
-	if (pragma_int(st, "PRAGMA user_version", &v) != 0) {
-		store_db_cause(st, cause, "cannot read the store (corrupt or not a "
-		    "kcal store?)");
-		return -1;
-	}
-	if (v > NMIGRATIONS) {
-		xasprintf(cause, "the store has schema version %d, newer than "
-		    "this kcald understands (%d); refusing to touch it", v,
-		    NMIGRATIONS);
-		return -1;
-	}
-	if (st->readonly && v < NMIGRATIONS) {
-		xasprintf(cause, "the store has schema version %d and needs "
-		    "upgrading to %d, but it is read-only (%s)", v, NMIGRATIONS,
-		    st->ro_reason);
-		return -1;
-	}
-	if (v < NMIGRATIONS && sqlite3_create_function(st->db, "kcal_class", 1,
-	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_kcal_class, NULL,
-	    NULL) != SQLITE_OK) {
-		store_db_cause(st, cause, "cannot upgrade the store");
-		return -1;
-	}
-	for (; v < NMIGRATIONS; v++) {
-		xasprintf(&sql, "BEGIN IMMEDIATE; %s; PRAGMA user_version = %d;"
-		    " COMMIT;", migrations[v], v + 1);
-		if (store_exec(st, sql, cause) != 0) {
-			free(sql);
-			store_exec(st, "ROLLBACK", NULL);
-			return -1;
-		}
-		free(sql);
-	}
-	return 0;
-}
-
-/*
- * PRAGMA quick_check: "ok", or the problems it found (the first few, on one
- * line, and how many more), or the error that stopped it -- never SQLite's
- * last error code, which a check that ran to the end leaves at "not an
- * error".
- */
-static int
-quick_check(struct store *st, char **cause)
-{
-	sqlite3_stmt	*s;
-	char		*found = NULL, *p;
-	const char	*row;
-	int		 rc, rows = 0;
-
-	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s,
-	    NULL) != SQLITE_OK) {
-		store_db_cause(st, cause, "the store cannot be checked");
-		return -1;
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((row = (const char *)sqlite3_column_text(s, 0)) == NULL)
-			row = "(null)";
-		if (rows++ < 3) {
-			p = found;
-			xasprintf(&found, "%s%s%s", p ? p : "", p ? "; " : "",
-			    row);
-			free(p);
-		}
-	}
-	sqlite3_finalize(s);
-	for (p = found; p != NULL && *p != '\0'; p++)
-		if (*p == '\n')
-			*p = ' ';	/* "*** in database main ***\nPage 5..." */
-	if (rc == SQLITE_DONE && rows == 1 && strcmp(found, "ok") == 0)
-		rc = 0;
-	else if (rc != SQLITE_DONE)
-		store_db_cause(st, cause, "the store failed its integrity check");
-	else
-		xasprintf(cause, "the store failed its integrity check: %s%s",
-		    found != NULL ? found : "no answer", rows > 3 ?
-		    " (and more)" : "");
-	free(found);
-	return rc == 0 ? 0 : -1;
-}
-
-static int
-configure(struct store *st, char **cause)
-{
-	sqlite3_busy_timeout(st->db, 5000);
-	if (store_exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
-		return -1;
-	if (!st->readonly && strcmp(st->path, ":memory:") != 0 &&
-	    store_exec(st, "PRAGMA journal_mode = WAL", cause) != 0)
-		return -1;
-	if (!st->readonly &&
-	    store_exec(st, "PRAGMA synchronous = FULL", cause) != 0)
-		return -1;
-	if (quick_check(st, cause) != 0)
-		return -1;
-	/*
-	 * 16 MB of page cache, not SQLite's 2 MB: a one-week list at 100,000
-	 * events reads some 1,300 rows (5 MB of pages) and re-read each from
-	 * the kernel every time.  Set after the integrity check, which reads
-	 * every page: the cache fills only as queries read pages, so the idle
-	 * daemon stays small.
-	 */
-	return store_exec(st, "PRAGMA cache_size = -16384", cause);
-}
-
-/*
- * A store file of zero bytes is not a new store (that is a file that does
- * not exist): it is one that was truncated or never finished, and SQLite
- * would take it for an empty database -- feeds would then publish an empty
- * calendar.  Refused, to be looked at.
- */
-static int
-store_empty_file(const char *path, char **cause)
-{
-	struct stat	sb;
-
-	if (strcmp(path, ":memory:") == 0 || stat(path, &sb) != 0 ||
-	    !S_ISREG(sb.st_mode) || sb.st_size != 0)
-		return 0;
-	xasprintf(cause, "the store file is empty (0 bytes): truncated or "
-	    "never written, not a new store; restore it from a backup, or "
-	    "remove it to start an empty store");
-	return 1;
-}
-
 struct store *
 store_open(const char *path, char **cause)
 {
@@ -452,8 +155,8 @@ store_open(const char *path, char **cause)
 		store_close(st);
 		return NULL;
 	}
-	if (configure(st, cause) != 0 || store_access_init(st, cause) != 0 ||
-	    migrate(st, cause) != 0)
+	if (store_configure(st, cause) != 0 || store_access_init(st, cause) != 0 ||
+	    store_migrate(st, cause) != 0)
 		goto fail;
 	for (int i = 0; i < S__MAX; i++) {
 		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
