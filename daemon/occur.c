@@ -145,7 +145,6 @@ occur_expand(struct store *st, const struct event *ev, const char *ical,
     void *arg, char **cause)
 {
 	struct from_index	 fi = { ev, cb, arg };
-	struct recur		*rc;
 	int			 rv;
 
 	/*
@@ -157,11 +156,7 @@ occur_expand(struct store *st, const struct event *ev, const char *ical,
 	    (rv = store_occurrences(st, ev, from, to, max, index_cb, &fi,
 	    cause)) != STORE_NOT_INDEXED)
 		return rv;
-	if ((rc = recur_open(ical, home, cause)) == NULL)
-		return -1;
-	rv = recur_each(rc, from, to, max, cb, arg, cause);
-	recur_close(rc);
-	return rv;
+	return recur_expand(ical, home, from, to, max, cb, arg, cause);
 }
 
 struct occ_seek {
@@ -191,7 +186,6 @@ occur_visible(struct store *st, const char *uid, int64_t start,
     const char *home)
 {
 	struct occ_seek	 s = { start, 0 };
-	struct recur	*rc;
 	char		*text = NULL, *why = NULL;
 
 	if (store_clearance(st) == ACCESS_CLASS_CONFIDENTIAL)
@@ -203,12 +197,9 @@ occur_visible(struct store *st, const char *uid, int64_t start,
 	if (strcasestr(text, "RRULE") == NULL &&
 	    strcasestr(text, "RDATE") == NULL)
 		s.found = 1;
-	else if ((rc = recur_open(text, home, &why)) == NULL)
+	else if (recur_expand(text, home, start, start + 1, 64, occ_seek, &s,
+	    &why) < 0)
 		free(why);
-	else {
-		recur_each(rc, start, start + 1, 64, occ_seek, &s, &why);
-		recur_close(rc);
-	}
 	free(text);
 	return s.found;
 }

@@ -522,6 +522,24 @@ recur_each(struct recur *rc, int64_t from, int64_t to, size_t max,
 }
 
 /*
+ * A series walked once: recur_open, recur_each, recur_close.  -1 when its
+ * record cannot be read.
+ */
+int
+recur_expand(const char *text, const char *home, int64_t from, int64_t to,
+    size_t max, recur_cb cb, void *arg, char **cause)
+{
+	struct recur	*rc;
+	int		 rv;
+
+	if ((rc = recur_open(text, home, cause)) == NULL)
+		return -1;
+	rv = recur_each(rc, from, to, max, cb, arg, cause);
+	recur_close(rc);
+	return rv;
+}
+
+/*
  * ical_expand_full() and ical_expand() (ical.h): the engine as its callers
  * knew it before it had a series of its own, a parse for every walk.  They
  * go once every caller opens a series itself.
@@ -551,14 +569,7 @@ static int
 expand_compat(const char *text, const char *home, int64_t from, int64_t to,
     size_t max, struct expand_compat *ec, char **cause)
 {
-	struct recur	*rc;
-	int		 rv;
-
-	if ((rc = recur_open(text, home, cause)) == NULL)
-		return -1;
-	rv = recur_each(rc, from, to, max, compat_cb, ec, cause);
-	recur_close(rc);
-	return rv;
+	return recur_expand(text, home, from, to, max, compat_cb, ec, cause);
 }
 
 int

@@ -34,6 +34,9 @@ const struct event *recur_master(const struct recur *);
 int		 recur_each(struct recur *, int64_t from, int64_t to, size_t max,
 		     recur_cb, void *, char **cause);	/* 0, 1 = cut short (max, cb or
 							   budget), -1 = error */
+/* recur_open, one recur_each, recur_close: for a caller that walks once. */
+int		 recur_expand(const char *ical, const char *home, int64_t from,
+		     int64_t to, size_t max, recur_cb, void *, char **cause);
 
 /*
  * What one request may spend expanding recurrences (recur.c, "The cost of

@@ -22,7 +22,7 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static int
-occ_cb(void *arg, const struct ical_occ *oc)
+occ_cb(void *arg, const struct recur_occ *oc)
 {
 	(void)oc;
 	(*(size_t *)arg)++;
@@ -39,7 +39,7 @@ expand_record(const struct ical_record *r)
 	if (r->ev.rrule == NULL)
 		return;
 	recur_budget_begin();
-	ical_expand_full(r->text, "Asia/Seoul", NOW - 366 * 86400LL,
+	recur_expand(r->text, "Asia/Seoul", NOW - 366 * 86400LL,
 	    NOW + 3 * 366 * 86400LL, 2000, occ_cb, &n, &why);
 	free(why);
 }

@@ -1,8 +1,9 @@
 /*
  * test-ical.c — events as VEVENT text (daemon/ical-edit.c,
- * ical-record.c): ical_apply() makes and edits the canonical text, ical_extract() reads it back, and
- * ical_expand() walks recurrences in the event's own zone.  Times are
- * explicit instants; zones are named, never the machine's.
+ * ical-record.c): ical_apply() makes and edits the canonical text,
+ * ical_extract() reads it back, and recur_expand() walks recurrences in
+ * the event's own zone.  Times are explicit instants; zones are named,
+ * never the machine's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "event.h"
 #include "ical.h"
+#include "recur.h"
 #include "test.h"
 #include "when.h"
 
@@ -507,13 +509,16 @@ struct occs {
 };
 
 static int
-occ_cb(void *arg, int64_t s, int64_t e)
+occ_cb(void *arg, const struct recur_occ *oc)
 {
 	struct occs	*o = arg;
 
+	if (oc->overridden && oc->ev->status != NULL &&
+	    strcmp(oc->ev->status, "cancelled") == 0)
+		return 0;
 	if (o->n < 64) {
-		o->start[o->n] = s;
-		o->end[o->n] = e;
+		o->start[o->n] = oc->start;
+		o->end[o->n] = oc->end;
 		o->n++;
 	}
 	return 0;
@@ -527,9 +532,9 @@ expand(const char *text, int64_t from, int64_t to, size_t max,
 	int	 rc;
 
 	memset(o, 0, sizeof *o);
-	rc = ical_expand(text, HOME, from, to, max, occ_cb, o, &cause);
+	rc = recur_expand(text, HOME, from, to, max, occ_cb, o, &cause);
 	if (rc < 0)
-		fprintf(stderr, "ical_expand: %s\n", cause);
+		fprintf(stderr, "recur_expand: %s\n", cause);
 	free(cause);
 	return rc;
 }

@@ -1,14 +1,13 @@
 /*
- * test-recur.c — recurrence expansion (daemon/recur.c, and its wrappers
- * ical_expand and ical_expand_full): in the event's own zone across DST
- * in Europe/Brussels and America/New_York, in Asia/Seoul and Asia/Shanghai (no DST); yearly
- * rules on 29 February (RFC 5545: no occurrence in common years unless the
- * rule says otherwise); RECURRENCE-ID overrides (moved, changed,
- * cancelled, moved into the window from outside it); RDATE alone and as a
- * period; all-day and multi-day occurrences overlapping the window; the
- * cap; a time in a DST gap; a series (recur.c) opened once and walked
- * with several windows, each occurrence with its effective fields.  Times
- * are passed explicitly.
+ * test-recur.c — recurrence expansion (daemon/recur.c): in the event's own
+ * zone across DST in Europe/Brussels and America/New_York, in Asia/Seoul
+ * and Asia/Shanghai (no DST); yearly rules on 29 February (RFC 5545: no
+ * occurrence in common years unless the rule says otherwise);
+ * RECURRENCE-ID overrides (moved, changed, cancelled, moved into the
+ * window from outside it); RDATE alone and as a period; all-day and
+ * multi-day occurrences overlapping the window; the cap; a time in a DST
+ * gap; a series opened once and walked with several windows, each
+ * occurrence with its effective fields.  Times are passed explicitly.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -38,7 +37,7 @@ struct occs {
 };
 
 static int
-full_cb(void *arg, const struct ical_occ *oc)
+full_cb(void *arg, const struct recur_occ *oc)
 {
 	struct occs	*o = arg;
 
@@ -47,26 +46,22 @@ full_cb(void *arg, const struct ical_occ *oc)
 		o->end[o->n] = oc->end;
 		o->rid[o->n] = oc->rid;
 		snprintf(o->summary[o->n], sizeof o->summary[0], "%s",
-		    oc->override && oc->override->summary ?
-		    oc->override->summary : "");
+		    oc->overridden && oc->ev->summary ? oc->ev->summary : "");
 		snprintf(o->status[o->n], sizeof o->status[0], "%s",
-		    oc->override ? oc->override->status : "");
+		    oc->overridden ? oc->ev->status : "");
 		o->n++;
 	}
 	return 0;
 }
 
+/* The same, leaving out the occurrences their override cancelled. */
 static int
-simple_cb(void *arg, int64_t s, int64_t e)
+simple_cb(void *arg, const struct recur_occ *oc)
 {
-	struct occs	*o = arg;
-
-	if (o->n < MAXO) {
-		o->start[o->n] = s;
-		o->end[o->n] = e;
-		o->n++;
-	}
-	return 0;
+	if (oc->overridden && oc->ev->status != NULL &&
+	    strcmp(oc->ev->status, "cancelled") == 0)
+		return 0;
+	return full_cb(arg, oc);
 }
 
 static int
@@ -77,9 +72,8 @@ expand(const char *text, int64_t from, int64_t to, size_t max, int full,
 	int	 rc;
 
 	memset(o, 0, sizeof *o);
-	rc = full ? ical_expand_full(text, HOME, from, to, max, full_cb, o,
-	    &cause) : ical_expand(text, HOME, from, to, max, simple_cb, o,
-	    &cause);
+	rc = recur_expand(text, HOME, from, to, max, full ? full_cb :
+	    simple_cb, o, &cause);
 	if (rc < 0)
 		fprintf(stderr, "expand: %s\n", cause);
 	free(cause);

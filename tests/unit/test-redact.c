@@ -16,6 +16,7 @@
 #include "event.h"
 #include "ical.h"
 #include "occur.h"
+#include "recur.h"
 #include "store.h"
 #include "store-itinerary.h"
 #include "test.h"
@@ -41,13 +42,15 @@ static const char override_fmt[] =
     "ATTENDEE;CN=MARK person:mailto:m@example.org\r\nEND:VEVENT\r\n";
 
 static int
-collect(void *arg, int64_t start, int64_t end)
+collect(void *arg, const struct recur_occ *oc)
 {
 	int64_t	*v = arg;
 
-	(void)end;
+	if (oc->overridden && oc->ev->status != NULL &&
+	    strcmp(oc->ev->status, "cancelled") == 0)
+		return 0;
 	if (v[0] < 30)
-		v[++v[0]] = start;
+		v[++v[0]] = oc->start;
 	return 0;
 }
 
@@ -58,7 +61,7 @@ occurrences(const char *text, int64_t *v)
 	char	*why = NULL;
 
 	v[0] = 0;
-	if (ical_expand(text, HOME, INT64_MIN, INT64_MAX, 30, collect, v,
+	if (recur_expand(text, HOME, INT64_MIN, INT64_MAX, 30, collect, v,
 	    &why) < 0) {
 		fprintf(stderr, "expand: %s\n", why);
 		free(why);
