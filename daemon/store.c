@@ -136,8 +136,8 @@ store_exec(struct store *st, const char *sql, char **cause)
 	return 0;
 }
 
-struct store *
-store_open(const char *path, char **cause)
+static struct store *
+open_store(const char *path, char **cause)
 {
 	struct store	*st = xcalloc(1, sizeof *st);
 
@@ -167,13 +167,29 @@ store_open(const char *path, char **cause)
 	}
 	return st;
 fail:
-	if (cause != NULL && *cause != NULL) {
+	if (*cause != NULL) {
 		char *c = *cause;
 		xasprintf(cause, "%s: %s", path, c);
 		free(c);
 	}
 	store_close(st);
 	return NULL;
+}
+
+/*
+ * Open (or create) the store at path, checked, configured and migrated:
+ * NULL and *cause on failure.  cause may be NULL (store.h): the modules
+ * that open it write through theirs, so the message is made and dropped.
+ */
+struct store *
+store_open(const char *path, char **cause)
+{
+	struct store	*st;
+	char		*why = NULL;
+
+	st = open_store(path, cause != NULL ? cause : &why);
+	free(why);
+	return st;
 }
 
 /*

@@ -728,6 +728,9 @@ test_file(void)
 	st = store_open("/nonexistent/dir/kcal.db", &cause);
 	CHECK(st == NULL && cause != NULL);
 	free(cause);
+	/* A NULL cause: the message is dropped, nothing written through it. */
+	CHECK(store_open("/nonexistent/dir/kcal.db", NULL) == NULL);
+	CHECK(store_open(junk, NULL) == NULL);
 out:
 	snprintf(path, sizeof path, "rm -rf '%s'", dir);
 	if (system(path) != 0)
