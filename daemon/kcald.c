@@ -161,7 +161,7 @@ server_reload(struct server *srv)
 	if (log_init(cfg->log_file, cfg->log_level) != 0)
 		log_warn("reload: cannot open log %s", cfg->log_file);
 	log_info("configuration reloaded (home zone %s)", cfg->home_tz);
-	remind_reconfigure(srv->remind);
+	remind_reconfigure(srv->remind, cfg);
 }
 
 static void

@@ -1,10 +1,11 @@
 /*
- * notify.h — the reminder hooks (notify.c): runs of each notify_cmd wait
- * in the store (hook_jobs, store-remind.c) until a slot of that hook is
- * free, at most NOTIFY_MAX_RUNNING of each hook at a time; each runs without a shell, with the
- * reminder in its environment, its output logged, killed when it outlives
- * its timeout, and leaves the queue when it has finished.  Nothing it does
- * ever blocks the event loop.
+ * notify.h — the reminder hooks: runs of each notify_cmd wait in the store
+ * (hook_jobs, store-remind.c) until a slot of that hook is free, at most
+ * NOTIFY_MAX_RUNNING of each hook at a time (the queue: notify.c); each
+ * runs without a shell, with the reminder in its environment, its output
+ * logged, killed when it outlives its timeout (notify-spawn.c), and leaves
+ * the queue when it has finished.  Nothing it does ever blocks the event
+ * loop.
  */
 #ifndef KCAL_NOTIFY_H
 #define KCAL_NOTIFY_H

@@ -1,11 +1,12 @@
 /*
  * remind-held.h — reminders delivered while the store could not record
  * them (a full disk, a read-only store).  Normally a reminder's state is
- * committed before it is delivered; when that commit fails, remind.c still
- * delivers it and remembers its key here, so that later walks do not
- * deliver it again, and records it as fired (without delivering it) once
- * the store can be written.  Memory only: a restart during the outage may
- * deliver such a reminder once more, which beats not delivering it.
+ * committed before it is delivered; when that commit fails, the walk
+ * (remind-walk.c) still delivers it and remembers its key here, so that
+ * later walks do not deliver it again, and records it as fired (without
+ * delivering it) once the store can be written.  Memory only: a restart
+ * during the outage may deliver such a reminder once more, which beats
+ * not delivering it.
  */
 #ifndef KCAL_REMIND_HELD_H
 #define KCAL_REMIND_HELD_H

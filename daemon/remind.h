@@ -1,8 +1,9 @@
 /*
  * remind.h — reminders: planning (remind-plan.c, pure functions of an
  * event, its reminder state and an injected "now") and the running side
- * (remind.c: one timer for the earliest due reminder, the walk that fires
- * what is due, and delivery to watchers, the hook and the log).
+ * (remind.c and the files beside it, remind-int.h: one timer for the
+ * earliest due reminder, the walk that fires what is due, and delivery to
+ * watchers, the hooks and the log).
  *
  * A reminder is identified by (event UID, occurrence start, due instant):
  * the occurrence start is 0 for an absolute trigger (--remind-at), so
@@ -26,7 +27,7 @@
 #include "event.h"
 
 struct config;
-struct server;
+struct event_base;
 struct store;
 
 /* No instant: "never" for next_alarm (stored as NULL). */
@@ -114,6 +115,21 @@ int	 remind_config_notify_ncmds(const struct config *);
 /* remind.c: the running side. */
 struct remind;
 
+/*
+ * What the running side needs of the daemon around it (server.c fills it
+ * in): the loop, the store, and a way to its watchers.  The reminders know
+ * nothing of the server or its clients.
+ */
+struct remind_host {
+	struct event_base	*base;
+	struct store		*store;
+	void			(*push)(void *, json_t *); /* to every watcher;
+							      takes the ref */
+	size_t			(*backlog)(void *);	/* bytes the watchers
+							   have yet to get */
+	void			*arg;
+};
+
 /* One event loaded for planning (remind_plan_load, remind_plan_marks). */
 struct remind_plan {
 	struct event		 ev;
@@ -126,10 +142,11 @@ struct remind_plan {
 	int64_t			 ej_start; /* starting then, as shown */
 };
 
-struct remind	*remind_create(struct server *, char **);
+struct remind	*remind_create(const struct remind_host *,
+		     const struct config *, char **);
 void		 remind_free(struct remind *);
 void		 remind_changed(struct remind *);
-void		 remind_reconfigure(struct remind *);
+void		 remind_reconfigure(struct remind *, const struct config *);
 void		 remind_run(struct remind *);
 int		 remind_replan(struct remind *, const char *, char **);
 int64_t		 remind_started(const struct remind *);

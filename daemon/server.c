@@ -322,6 +322,43 @@ data_dir_open(struct server *srv, const struct config *cfg, char **cause)
 	return 0;
 }
 
+/* The reminders' way to the watchers (struct remind_host). */
+static void
+watch_push(void *arg, json_t *msg)
+{
+	server_broadcast(arg, msg);
+}
+
+/* What the watchers have yet to be sent, in bytes. */
+static size_t
+watch_backlog(void *arg)
+{
+	struct server	*srv = arg;
+	struct client	*c;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(c, &srv->clients, entry) {
+		if (!c->watching || c->closing)
+			continue;
+		n += evbuffer_get_length(bufferevent_get_output(c->bev));
+	}
+	return n;
+}
+
+static int
+remind_start(struct server *srv, char **cause)
+{
+	struct remind_host	host;
+
+	host.base = srv->base;
+	host.store = srv->store;
+	host.push = watch_push;
+	host.backlog = watch_backlog;
+	host.arg = srv;
+	srv->remind = remind_create(&host, srv->cfg, cause);
+	return srv->remind != NULL ? 0 : -1;
+}
+
 int
 server_init(struct server *srv, struct config *cfg, char **cause)
 {
@@ -358,7 +395,7 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 		    srv);
 		evsignal_add(srv->ev_signals[i], NULL);
 	}
-	if ((srv->remind = remind_create(srv, cause)) == NULL)
+	if (remind_start(srv, cause) != 0)
 		return -1;
 	srv->feeds = feeds_new();
 	if (cfg->http != NULL && (srv->http = http_start(srv, cause)) == NULL)

@@ -22,13 +22,13 @@
  * their event (ON DELETE CASCADE).
  *
  * hook_jobs is the hook's queue: a row per run of notify_cmd still owed,
- * inserted in the transaction that marks its reminder fired (remind.c)
- * and deleted once the hook has finished (notify.c).  tries counts the
- * runs that were started; a row with tries > 0 at start-up is a run that
- * kcald stopped or lost (SIGTERM, kill -9), and goes again with
- * KCAL_RETRY=1.  Ids only grow (AUTOINCREMENT), so the runner takes the
- * rows past the last id it took, a few at a time: per hook (cmd, the
- * position of its notify_cmd), from the index on (cmd, id).
+ * inserted in the transaction that marks its reminder fired
+ * (remind-walk.c) and deleted once the hook has finished (notify.c).
+ * tries counts the runs that were started; a row with tries > 0 at
+ * start-up is a run that kcald stopped or lost (SIGTERM, kill -9), and
+ * goes again with KCAL_RETRY=1.  Ids only grow (AUTOINCREMENT), so the
+ * runner takes the rows past the last id it took, a few at a time: per
+ * hook (cmd, the position of its notify_cmd), from the index on (cmd, id).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -200,7 +200,7 @@ store_remind_upcoming(struct store *st, int64_t to, size_t limit,
 
 /*
  * Events whose next_alarm is exactly at, by uid, after the uid `after`
- * (a walk over them a batch at a time: remind.c prepares them ahead).
+ * (a walk over them a batch at a time: remind-prep.c prepares them ahead).
  */
 int
 store_remind_at(struct store *st, int64_t at, const char *after,

@@ -1,0 +1,227 @@
+/*
+ * remind-deliver.c — what a reminder says and where it goes.  The
+ * reminder object (remind_describe: the event as the protocol shows it,
+ * moved to the occurrence reminded of, then what is particular to the
+ * reminder) is what `kcal watch` is pushed, what `kcal reminders` lists
+ * and what each hook finds in its environment (notify_env).
+ *
+ * Exactly once to watchers, at least once to the hooks.  A reminder's
+ * state is committed before it is delivered (remind-walk.c), and every
+ * delivery takes a sequence number so that `kcal watch`, when it
+ * reconnects to a restarted daemon, is replayed what it missed
+ * (remind_replay) and nothing twice.  The same commit queues the run of
+ * each hook it owes (queue_hook: hook_jobs, run by notify.c), which leaves
+ * the queue only when the hook has finished.  When the store cannot
+ * record, the runs are handed to notify.c in memory (remind_hook_held).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "notify.h"
+#include "remind-int.h"
+#include "store-remind.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+/* notify.c's view of the settings: notify_cmd number n, its timeout. */
+const char *
+remind_hook_cmd(void *arg, int n, int64_t *timeout)
+{
+	struct remind	*rm = arg;
+
+	*timeout = remind_config_notify_timeout(rm->cfg);
+	return remind_config_notify_cmd(rm->cfg, n);
+}
+
+/*
+ * Queue a run of each hook (notify_cmd) for a reminder being recorded as
+ * fired, in the same transaction (notify.c runs the queue): the hooks are
+ * owed what the store says was delivered.
+ */
+int
+remind_queue_hook(struct remind *rm, const char *uid,
+    const struct remind_due *d, json_t *msg, int64_t now, char **cause)
+{
+	struct hook_job	j;
+	int		rc = 0, ncmds;
+
+	if ((ncmds = remind_config_notify_ncmds(rm->cfg)) == 0)
+		return 0;
+	memset(&j, 0, sizeof j);
+	j.uid = xstrdup(uid);
+	j.occ = d->occ;
+	j.due = d->due;
+	j.seq = json_integer_value(json_object_get(msg, "seq"));
+	j.msg = json_dumps(msg, JSON_COMPACT);
+	j.queued = now;
+	if (j.msg == NULL) {
+		*cause = xstrdup("cannot queue the hook");
+		rc = -1;
+	}
+	for (j.cmd = 0; rc == 0 && j.cmd < ncmds; j.cmd++)
+		rc = store_hook_add(rm->host.store, &j, cause);
+	free(j.uid);
+	free(j.msg);
+	return rc;
+}
+
+/* The store could not record a reminder: its hook runs from memory. */
+void
+remind_hook_held(struct remind *rm, json_t *msg)
+{
+	const struct config	*cfg = rm->cfg;
+	const char		*cmd;
+	char			*why = NULL;
+
+	for (int n = 0; n < remind_config_notify_ncmds(cfg); n++) {
+		cmd = remind_config_notify_cmd(cfg, n);
+		if (notify_run(rm->notify, n, cmd,
+		    remind_config_notify_timeout(cfg), msg, &why) != 0) {
+			log_warnx("notify: %s", why);
+			free(why);
+			why = NULL;
+		}
+	}
+}
+
+static const char *
+field(json_t *msg, const char *key)
+{
+	const char	*v = json_string_value(json_object_get(msg, key));
+
+	return v != NULL ? v : "";
+}
+
+/*
+ * Deliver one reminder (taking msg): the log and every watcher; the hook's
+ * run was queued with its state (remind_queue_hook) or handed over
+ * (remind_hook_held).
+ */
+void
+remind_deliver(struct remind *rm, json_t *msg)
+{
+	const char	*late = json_is_true(json_object_get(msg, "late")) ?
+			    " (late)" : "";
+
+	log_info("reminder%s: \"%s\" starts %s %s, due %s; uid %s", late,
+	    field(msg, "summary"), field(msg, "start"), field(msg, "tz"),
+	    field(msg, "due"), field(msg, "uid"));
+	notify_kick(rm->notify);	/* its hook run is queued */
+	rm->host.push(rm->host.arg, msg);
+}
+
+static void
+set_iso(json_t *o, const char *key, const char *tz, int64_t t)
+{
+	char	buf[64];
+
+	tz_iso(tz, t, buf, sizeof buf);
+	json_object_set_new(o, key, json_string(buf));
+}
+
+/* The start of the occurrence a reminder is about. */
+int64_t
+remind_describe_start(const struct remind_plan *p, const struct remind_due *d)
+{
+	if (d->before == REMIND_ABSOLUTE)
+		return remind_occurrence(&p->in, d->due);
+	return d->occ;
+}
+
+/* The occurrence starting at start, as the protocol shows the event. */
+json_t *
+remind_describe_event(struct remind *rm, const struct remind_plan *p,
+    int64_t start)
+{
+	struct event	 occ = p->ev;
+	json_t		*ej;
+
+	occ.end = start + (p->ev.end - p->ev.start);
+	occ.start = start;
+	ej = event_to_json(&occ, rm->cfg->home_tz);
+	json_object_del(ej, "remind");
+	json_object_del(ej, "remind_at");
+	return ej;
+}
+
+/*
+ * The pushed object for a reminder of ev: the event as the protocol shows
+ * it (its start and end moved to the occurrence reminded of), then what
+ * is particular to the reminder.
+ */
+json_t *
+remind_describe(struct remind *rm, const struct remind_plan *p,
+    const struct remind_due *d, int64_t late_by, int64_t seq)
+{
+	const char	*home = rm->cfg->home_tz;
+	int64_t		 start = remind_describe_start(p, d);
+	json_t		*o, *ej;
+	char		 ab[16];
+
+	o = json_pack("{s:s, s:I}", "event", "reminder", "seq",
+	    (json_int_t)seq);
+	if (p->ej != NULL && p->ej_start == start)
+		ej = json_incref(p->ej);	/* shared, never changed */
+	else
+		ej = remind_describe_event(rm, p, start);
+	json_object_update(o, ej);
+	json_decref(ej);
+	set_iso(o, "due", home, d->due);
+	tz_abbr(home, d->due, ab, sizeof ab);
+	json_object_set_new(o, "due_abbr", json_string(ab));
+	json_object_set_new(o, "due_utc", json_integer(d->due));
+	json_object_set_new(o, "before", d->before == REMIND_ABSOLUTE ?
+	    json_null() : json_integer(d->before));
+	json_object_set_new(o, "snoozed", json_boolean(d->snoozed));
+	json_object_set_new(o, "late", json_boolean(late_by > 0));
+	json_object_set_new(o, "late_by", json_integer(late_by));
+	return o;
+}
+
+/* One delivery again, as it was pushed (for a watcher catching up). */
+static json_t *
+replay_one(struct remind *rm, const struct remind_row *r)
+{
+	struct remind_plan	 p;
+	struct remind_due	 d;
+	json_t			*o;
+	char			*why = NULL;
+
+	if (remind_plan_load(rm, r->uid, &p, &why) != 0) {
+		free(why);
+		return NULL;
+	}
+	d.occ = r->mark.occ;
+	d.due = r->mark.due;
+	d.at = r->fired_at;
+	d.before = d.occ == 0 ? REMIND_ABSOLUTE : d.occ - d.due;
+	d.snoozed = r->deliveries > 1;
+	o = remind_describe(rm, &p, &d, r->late, r->seq);
+	json_object_set_new(o, "replay", json_true());
+	remind_plan_clear(&p);
+	return o;
+}
+
+/*
+ * The deliveries after sequence number since, oldest first (at most
+ * limit): what a watcher that lost its connection missed.
+ */
+json_t *
+remind_replay(struct remind *rm, int64_t since, size_t limit, char **cause)
+{
+	struct remind_row	*rows;
+	size_t			 n;
+	json_t			*a, *o;
+
+	if (store_remind_since(rm->host.store, since, limit, &rows, &n,
+	    cause) != 0)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; i < n; i++)
+		if ((o = replay_one(rm, &rows[i])) != NULL)
+			json_array_append_new(a, o);
+	store_remind_rows_free(rows, n);
+	return a;
+}

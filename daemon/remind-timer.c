@@ -1,0 +1,231 @@
+/*
+ * remind-timer.c — the one timer of the reminders: armed for the earliest
+ * pending reminder (min(events.next_alarm), under an index), it runs the
+ * walk (remind-walk.c) when that falls due, and the walk runs again on
+ * the next turn of the loop while there is more to fire.  There is no
+ * timer per reminder and no polling.
+ *
+ * Wall-clock deadlines.  A reminder is due at a wall-clock instant, but
+ * libevent's timers run on the monotonic clock, which stops while the
+ * machine sleeps and ignores changes to the wall clock.  On Linux the timer
+ * is therefore a timerfd on CLOCK_REALTIME armed with TFD_TIMER_ABSTIME:
+ * the kernel fires it at the wall-clock instant, also straight after a
+ * resume from suspend, and TFD_TIMER_CANCEL_ON_SET makes a change of the
+ * clock (settimeofday, NTP stepping it) wake us so that the walk runs
+ * against the new time.  Elsewhere a libevent timer capped at
+ * REMIND_FALLBACK_CAP seconds is used, and the walk compares the wall clock
+ * on each wake-up, so a jump or a suspend is noticed within that cap.
+ *
+ * PREP_LEAD seconds before the instant, the timer fires first so that
+ * what falls due then is parsed ahead (remind-prep.c), a batch a turn.
+ */
+#include <sys/types.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/timerfd.h>
+#endif
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "remind-int.h"
+#include "store-remind.h"
+
+#define REMIND_FALLBACK_CAP	30	/* seconds, without timerfd */
+#define PREP_LEAD		2	/* seconds: parse what falls due next */
+
+static void	remind_arm(struct remind *);
+
+/*
+ * Run the walk on the next turn of the loop, after pending I/O.  A zero
+ * timeout, not event_active: an event activated from a callback runs again
+ * in the same pass, so a long walk (after an import) would hold every
+ * reply, the import's own included, until all of it was planned.
+ */
+void
+remind_soon(struct remind *rm)
+{
+	struct timeval	tv = { 0, 0 };
+
+	event_add(rm->ev_work, &tv);
+}
+
+/*
+ * The wall clock, read precisely: time() may use a coarse clock that lags
+ * the timerfd's expiry by a tick, which would see nothing due yet and
+ * re-arm for the same instant.
+ */
+int64_t
+remind_wall_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/* Walk, then either continue next turn or arm the timer. */
+void
+remind_run(struct remind *rm)
+{
+	struct timeval	 retry = { RETRY_AFTER, 0 }, held = { RETRY_HELD, 0 };
+	int		 rc = remind_walk(rm);
+
+	rm->draining = 0;
+	if (rc > 0) {
+		rm->draining = rm->host.backlog(rm->host.arg);
+		remind_soon(rm);
+	} else if (rc == 0)
+		remind_arm(rm);
+	else
+		event_add(rm->ev_work, rc == -2 ? &held : &retry);
+}
+
+/*
+ * Between two batches of a burst, let the watchers be sent what the last
+ * one delivered.  A bufferevent writes a bounded amount a turn of the loop
+ * (server-client.c's CLIENT_MAX_WRITE; libevent's default 16 KB, about 8
+ * reminders, when this was written), so a burst of 1,000 walked a batch a
+ * turn reached `kcal watch` only after the whole walk.  The walk waits
+ * while what is queued for them shrinks (a watcher that stops reading does
+ * not stall it: it is dropped at max_output anyway).
+ */
+static int
+drain_first(struct remind *rm)
+{
+	size_t	n;
+
+	if (rm->draining == 0)
+		return 0;
+	n = rm->host.backlog(rm->host.arg);
+	if (n > 0 && n < rm->draining) {
+		rm->draining = n;
+		remind_soon(rm);
+		return 1;
+	}
+	rm->draining = 0;
+	return 0;
+}
+
+static void
+work_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct remind	*rm = arg;
+
+	(void)fd; (void)what;
+	if (!drain_first(rm))
+		remind_run(rm);
+}
+
+#ifdef __linux__
+static void
+timerfd_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct remind	*rm = arg;
+	uint64_t	 n;
+
+	(void)what;
+	if (read(fd, &n, sizeof n) < 0 && errno == ECANCELED)
+		log_info("reminders: the wall clock was set; planning again");
+	remind_run(rm);
+}
+
+static int
+timer_set(struct remind *rm, int64_t at)
+{
+	struct itimerspec	its;
+
+	memset(&its, 0, sizeof its);
+	if (at != REMIND_NEVER)
+		its.it_value.tv_sec = (time_t)(at > 253402300799LL ?
+		    253402300799LL : at);
+	return timerfd_settime(rm->tfd, TFD_TIMER_ABSTIME |
+	    TFD_TIMER_CANCEL_ON_SET, &its, NULL);
+}
+#endif
+
+/*
+ * Arm the one timer for the earliest next_alarm: the timerfd, or (without
+ * one) ev_work as a libevent timer capped at REMIND_FALLBACK_CAP seconds.
+ * PREP_LEAD seconds before it, the timer fires first to prepare what falls
+ * due then, a batch a turn of the loop.
+ */
+static void
+remind_arm(struct remind *rm)
+{
+	struct timeval	 tv = { REMIND_FALLBACK_CAP, 0 };
+	int64_t		 at, wake, now = remind_wall_now();
+	char		*why = NULL;
+
+	if (store_remind_min(rm->host.store, &at, &why) != 0) {
+		log_warnx("reminders: %s", why);
+		free(why);
+		at = now + RETRY_AFTER;
+	}
+	if (at <= now) {
+		remind_soon(rm);
+		return;
+	}
+	if (at != rm->prep_at)
+		remind_prep_reset(rm, at);
+	wake = at;
+	if (at != REMIND_NEVER && !rm->prep_done) {
+		if (at - now > PREP_LEAD)
+			wake = at - PREP_LEAD;
+		else {
+			remind_prep_some(rm, at);
+			if (!rm->prep_done) {
+				remind_soon(rm);
+				return;
+			}
+		}
+	}
+#ifdef __linux__
+	if (rm->tfd != -1) {
+		if (timer_set(rm, wake) == 0) {
+			if (at != REMIND_NEVER)
+				log_debug("reminders: next at %lld",
+				    (long long)at);
+			return;
+		}
+		log_warn("timerfd_settime");
+	}
+#endif
+	if (wake - now < REMIND_FALLBACK_CAP)
+		tv.tv_sec = (time_t)(wake - now);
+	event_add(rm->ev_work, &tv);
+}
+
+/* The work event (walks and the fallback timer), and the timerfd. */
+void
+remind_timer_init(struct remind *rm)
+{
+	struct event_base	*base = rm->host.base;
+
+	rm->ev_work = event_new(base, -1, 0, work_cb, rm);
+#ifdef __linux__
+	rm->tfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (rm->tfd != -1) {
+		rm->ev_timer = event_new(base, rm->tfd, EV_READ | EV_PERSIST,
+		    timerfd_cb, rm);
+		event_add(rm->ev_timer, NULL);
+	} else
+		log_warn("timerfd_create; checking the clock every %ds",
+		    REMIND_FALLBACK_CAP);
+#endif
+}
+
+void
+remind_timer_free(struct remind *rm)
+{
+	if (rm->ev_timer != NULL)
+		event_free(rm->ev_timer);
+	if (rm->tfd != -1)
+		close(rm->tfd);
+	if (rm->ev_work != NULL)
+		event_free(rm->ev_work);
+}
