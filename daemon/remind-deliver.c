@@ -130,20 +130,34 @@ remind_describe_start(const struct remind_plan *p, const struct remind_due *d)
 	return d->occ;
 }
 
-/* The occurrence starting at start, as the protocol shows the event. */
+struct shown {
+	const char	*home;
+	json_t		*ej;
+};
+
+static void
+show_cb(void *arg, const struct event *ev)
+{
+	struct shown	*sh = arg;
+
+	sh->ej = event_to_json(ev, sh->home);
+	json_object_del(sh->ej, "remind");
+	json_object_del(sh->ej, "remind_at");
+}
+
+/*
+ * The occurrence starting at start, as the protocol shows the event: an
+ * override's own fields (summary, place, start in its zone, class...),
+ * else the master's moved there.
+ */
 json_t *
 remind_describe_event(struct remind *rm, const struct remind_plan *p,
     int64_t start)
 {
-	struct event	 occ = p->ev;
-	json_t		*ej;
+	struct shown	sh = { rm->cfg->home_tz, NULL };
 
-	occ.end = start + (p->ev.end - p->ev.start);
-	occ.start = start;
-	ej = event_to_json(&occ, rm->cfg->home_tz);
-	json_object_del(ej, "remind");
-	json_object_del(ej, "remind_at");
-	return ej;
+	remind_occurrence_fields(&p->in, start, show_cb, &sh);
+	return sh.ej;
 }
 
 /*

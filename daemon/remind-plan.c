@@ -1,19 +1,23 @@
 /*
  * remind-plan.c — reminder planning as pure functions: given an event (its
- * fields and, when it recurs, its VEVENT text), the triggers in force, the
- * reminder state the store remembers and an instant supplied by the caller,
- * which reminders fall in a window and which one comes next.  No clock is
- * read here, so the unit tests drive it with any "now" they like.
+ * master's fields and its series, parsed once by the caller: recur.h), the
+ * triggers in force, the reminder state the store remembers and an
+ * instant supplied by the caller, which reminders fall in a window and
+ * which one comes next.  No clock is read here, so the unit tests drive it
+ * with any "now" they like.
  *
- * Occurrences of a recurring event are expanded in the event's own zone
- * (ical_expand), so a reminder 30 minutes before a 09:00 meeting stays at
- * 08:30 local time across a DST change.  A relative trigger gives one
- * reminder per occurrence; an absolute one (--remind-at) fires once.
+ * Occurrences of a recurring event come from the one recurrence engine
+ * (recur_each), expanded in the event's own zone, so a reminder 30 minutes
+ * before a 09:00 meeting stays at 08:30 local time across a DST change.
+ * An occurrence an override moved is reminded of at its own start, and
+ * one an override cancelled has none.  A relative trigger gives one
+ * reminder per occurrence; an absolute one (--remind-at) fires once.  The
+ * triggers are the master's.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "ical.h"
+#include "recur.h"
 #include "remind.h"
 #include "xmalloc.h"
 
@@ -93,20 +97,30 @@ consider(struct collect *c, int64_t occ, int64_t due, int64_t before)
 }
 
 static int
-occurrence_cb(void *arg, int64_t start, int64_t end)
+cancelled(const struct event *ev)
 {
-	struct collect	*c = arg;
+	return ev->status != NULL && strcmp(ev->status, "cancelled") == 0;
+}
 
-	(void)end;
+static void
+occurrence(struct collect *c, int64_t start)
+{
 	for (size_t i = 0; i < c->in->noffs; i++)
 		consider(c, start, start - c->in->offs[i], c->in->offs[i]);
+}
+
+static int
+occurrence_cb(void *arg, const struct recur_occ *o)
+{
+	if (!cancelled(o->ev))
+		occurrence(arg, o->start);
 	return 0;
 }
 
 static int
 recurs(const struct remind_input *in)
 {
-	return in->ev->rrule != NULL && in->ical != NULL;
+	return in->ev->rrule != NULL && in->series != NULL;
 }
 
 static int
@@ -136,10 +150,12 @@ collect_relative(struct collect *c, char **cause)
 		if (in->offs[i] > hi)
 			hi = in->offs[i];
 	}
-	if (!recurs(in))
-		return occurrence_cb(c, in->ev->start, in->ev->end);
+	if (!recurs(in)) {
+		occurrence(c, in->ev->start);
+		return 0;
+	}
 	/* due = start - off in [from, to]: start in [from + lo, to + hi]. */
-	if (ical_expand(in->ical, in->home, sat_add(c->from, lo),
+	if (recur_each(in->series, sat_add(c->from, lo),
 	    sat_add(sat_add(c->to, hi), 1), in->max_occ, occurrence_cb, c,
 	    cause) < 0)
 		return -1;
@@ -160,7 +176,7 @@ remind_collect(const struct remind_input *in, int64_t from, int64_t to,
 
 	*out = NULL;
 	*n = 0;
-	if (in->ev->status != NULL && strcmp(in->ev->status, "cancelled") == 0)
+	if (cancelled(in->ev))
 		return 0;
 	if (collect_relative(&c, cause) != 0) {
 		free(c.v);
@@ -182,11 +198,13 @@ remind_collect(const struct remind_input *in, int64_t from, int64_t to,
 	return 0;
 }
 
+/* The first occurrence an override did not cancel: its start. */
 static int
-any_cb(void *arg, int64_t start, int64_t end)
+first_cb(void *arg, const struct recur_occ *o)
 {
-	(void)start; (void)end;
-	*(int *)arg = 1;
+	if (cancelled(o->ev))
+		return 0;
+	*(int64_t *)arg = o->start;
 	return 1;
 }
 
@@ -221,8 +239,7 @@ remind_next(const struct remind_input *in, int64_t after, int64_t *next,
 	static const int64_t	 steps[] = { 2 * 86400, 40 * 86400,
 				     REMIND_HORIZON };
 	struct remind_input	 fixed = *in;
-	int64_t			 hi = after, t;
-	int			 more = 0;
+	int64_t			 hi = after, t, more = REMIND_NEVER;
 
 	*next = REMIND_NEVER;
 	if (!recurs(in))
@@ -240,24 +257,15 @@ remind_next(const struct remind_input *in, int64_t after, int64_t *next,
 	fixed.noffs = 0;
 	if (first_in(&fixed, sat_add(hi, 1), INT64_MAX, next, cause) != 0)
 		return -1;
-	if (in->noffs == 0 || (in->ev->status != NULL &&
-	    strcmp(in->ev->status, "cancelled") == 0))
+	if (in->noffs == 0 || cancelled(in->ev))
 		return 0;
-	if (ical_expand(in->ical, in->home, hi, INT64_MAX, 1, any_cb, &more,
-	    cause) < 0)
+	if (recur_each(in->series, hi, INT64_MAX, in->max_occ, first_cb,
+	    &more, cause) < 0)
 		return -1;
 	t = sat_add(hi, 1);
-	if (more && t < *next)
+	if (more != REMIND_NEVER && t < *next)
 		*next = t;
 	return 0;
-}
-
-static int
-first_cb(void *arg, int64_t start, int64_t end)
-{
-	(void)end;
-	*(int64_t *)arg = start;
-	return 1;
 }
 
 /*
@@ -271,11 +279,53 @@ remind_occurrence(const struct remind_input *in, int64_t due)
 	char	*why = NULL;
 
 	if (recurs(in) && due > in->ev->start) {
-		if (ical_expand(in->ical, in->home, due, INT64_MAX, 1,
+		if (recur_each(in->series, due, INT64_MAX, in->max_occ,
 		    first_cb, &occ, &why) < 0)
 			free(why);
 	}
 	return occ;
+}
+
+struct fields {
+	int64_t		 start;
+	void		(*cb)(void *, const struct event *);
+	void		*arg;
+	int		 found;
+};
+
+static int
+fields_cb(void *arg, const struct recur_occ *o)
+{
+	struct fields	*f = arg;
+
+	if (o->start != f->start)
+		return 0;
+	f->found = 1;
+	f->cb(f->arg, o->ev);
+	return 1;
+}
+
+/*
+ * Call cb with the fields of the occurrence that starts at start, as a
+ * reminder of it shows them: an override's own (its summary, place, zone,
+ * class...), else the master's moved to start.
+ */
+void
+remind_occurrence_fields(const struct remind_input *in, int64_t start,
+    void (*cb)(void *, const struct event *), void *arg)
+{
+	struct fields	 f = { start, cb, arg, 0 };
+	struct event	 ev = *in->ev;
+	char		*why = NULL;
+
+	if (recurs(in) && recur_each(in->series, start, sat_add(start, 1),
+	    in->max_occ, fields_cb, &f, &why) < 0)
+		free(why);
+	if (f.found)
+		return;
+	ev.end = sat_add(start, in->ev->end - in->ev->start);
+	ev.start = start;
+	cb(arg, &ev);
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "recur.h"
 #include "remind-int.h"
 #include "store-remind.h"
 #include "xmalloc.h"
@@ -27,7 +28,7 @@ struct prep {
 	char		*uid;
 	char		*ical;		/* the text parsed; NULL once taken */
 	char		*home;
-	struct event	 ev;
+	struct recur	*series;	/* it, parsed */
 	json_t		*ej;
 	int64_t		 ej_start;
 };
@@ -50,8 +51,8 @@ remind_prep_take(struct remind *rm, const char *uid, struct remind_plan *p)
 	if (e == NULL || e->ical == NULL || strcmp(e->ical, p->ical) != 0 ||
 	    strcmp(e->home, rm->cfg->home_tz) != 0)
 		return 0;
-	p->ev = e->ev;
-	memset(&e->ev, 0, sizeof e->ev);
+	p->series = e->series;
+	e->series = NULL;
 	p->ej = e->ej;
 	p->ej_start = e->ej_start;
 	e->ej = NULL;
@@ -68,7 +69,7 @@ remind_prep_reset(struct remind *rm, int64_t at)
 		free(rm->prep[i].uid);
 		free(rm->prep[i].ical);
 		free(rm->prep[i].home);
-		event_clear(&rm->prep[i].ev);
+		recur_close(rm->prep[i].series);
 		json_decref(rm->prep[i].ej);
 	}
 	free(rm->prep);
@@ -108,9 +109,9 @@ prep_one(struct remind *rm, const char *uid, int64_t at)
 		e->ej_start = remind_describe_start(&p, &due[0]);
 		e->ej = remind_describe_event(rm, &p, e->ej_start);
 		e->ical = p.ical;
-		e->ev = p.ev;
+		e->series = p.series;
 		p.ical = NULL;
-		memset(&p.ev, 0, sizeof p.ev);
+		p.series = NULL;
 	}
 	free(why);
 	free(due);

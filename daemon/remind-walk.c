@@ -66,17 +66,17 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 		if (cls == REMIND_TOO_OLD) {
 			log_info("reminder missed: \"%s\" was due %lld, %llds "
 			    "ago (remind_grace %llds); uid %s",
-			    p->ev.summary ? p->ev.summary : "",
+			    p->ev->summary ? p->ev->summary : "",
 			    (long long)due[i].at, (long long)(now - due[i].at),
-			    (long long)grace, p->ev.uid);
-			if (store_remind_mark(rm->host.store, p->ev.uid, &m, 0,
+			    (long long)grace, p->ev->uid);
+			if (store_remind_mark(rm->host.store, p->ev->uid, &m, 0,
 			    now - due[i].at, 0, now, cause) != 0)
 				return -1;
 			continue;
 		}
 		late = cls == REMIND_LATE ? now - due[i].at : 0;
-		held = remind_held_has(rm->held, p->ev.uid, m.occ, m.due);
-		if (store_remind_mark(rm->host.store, p->ev.uid, &m, now, late,
+		held = remind_held_has(rm->held, p->ev->uid, m.occ, m.due);
+		if (store_remind_mark(rm->host.store, p->ev->uid, &m, now, late,
 		    held ? 0 : rm->seq + 1, now, cause) != 0)
 			return -1;
 		if (held)	/* delivered while the store was unwritable */
@@ -84,7 +84,7 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 		rm->seq++;
 		msg = remind_describe(rm, p, &due[i], late, rm->seq);
 		json_array_append_new(out, msg);
-		if (remind_queue_hook(rm, p->ev.uid, &due[i], msg, now,
+		if (remind_queue_hook(rm, p->ev->uid, &due[i], msg, now,
 		    cause) != 0)
 			return -1;
 	}
@@ -106,10 +106,10 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 	for (size_t i = 0; i < ndue; i++) {
 		cls = remind_classify(due[i].at, now, rm->started, grace);
 		if (cls == REMIND_TOO_OLD || remind_held_has(rm->held,
-		    p->ev.uid, due[i].occ, due[i].due))
+		    p->ev->uid, due[i].occ, due[i].due))
 			continue;
 		late = cls == REMIND_LATE ? now - due[i].at : 0;
-		remind_held_add(rm->held, p->ev.uid, due[i].occ, due[i].due);
+		remind_held_add(rm->held, p->ev->uid, due[i].occ, due[i].due);
 		json_array_append_new(out, remind_describe(rm, p, &due[i], late,
 		    ++rm->seq));
 	}

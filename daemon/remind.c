@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include "config.h"
-#include "ical.h"
 #include "log.h"
 #include "notify.h"
 #include "recur.h"
@@ -38,7 +37,7 @@
 void
 remind_plan_clear(struct remind_plan *p)
 {
-	event_clear(&p->ev);
+	recur_close(p->series);
 	free(p->ical);
 	free(p->marks);
 	json_decref(p->ej);
@@ -46,8 +45,9 @@ remind_plan_clear(struct remind_plan *p)
 }
 
 /*
- * Load the event uid for planning: its fields, its text, the triggers in
- * force, and its next_alarm.  0, 1 (no such event) or -1.
+ * Load the event uid for planning: its text, parsed once into its series
+ * (recur.h) for everything that follows, the triggers in force, and its
+ * next_alarm.  0, 1 (no such event) or -1.
  */
 int
 remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
@@ -63,16 +63,16 @@ remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
 	if (rc != 0)
 		return rc == STORE_NOT_FOUND ? 1 : -1;
 	if (!remind_prep_take(rm, uid, p) &&
-	    ical_extract(p->ical, cfg->home_tz, &p->ev, cause) != 0) {
+	    (p->series = recur_open(p->ical, cfg->home_tz, cause)) == NULL) {
 		free(p->ical);
 		p->ical = NULL;
 		return -1;
 	}
-	p->in.ev = &p->ev;
-	p->in.ical = p->ical;
-	p->in.home = cfg->home_tz;
+	p->ev = recur_master(p->series);
+	p->in.ev = p->ev;
+	p->in.series = p->series;
 	p->in.max_occ = cfg->max_occurrences;
-	remind_offsets(&p->ev, remind_config_kind(cfg, p->ev.kind),
+	remind_offsets(p->ev, remind_config_kind(cfg, p->ev->kind),
 	    remind_config_default(cfg), &p->in.offs, &p->in.noffs);
 	return 0;
 }
@@ -85,7 +85,7 @@ remind_plan_marks(struct remind *rm, struct remind_plan *p, int64_t lo,
 	free(p->marks);
 	p->marks = NULL;
 	p->nmarks = 0;
-	if (store_remind_marks(rm->host.store, p->ev.uid, lo, &p->marks,
+	if (store_remind_marks(rm->host.store, p->ev->uid, lo, &p->marks,
 	    &p->nmarks, cause) != 0)
 		return -1;
 	p->in.marks = p->marks;

@@ -28,6 +28,7 @@
 
 struct config;
 struct event_base;
+struct recur;
 struct store;
 
 /* No instant: "never" for next_alarm (stored as NULL). */
@@ -70,9 +71,8 @@ struct remind_list {
 
 /* What the planner reads (nothing here is owned). */
 struct remind_input {
-	const struct event	*ev;
-	const char		*ical;	/* the VEVENT, for recurring events */
-	const char		*home;
+	const struct event	*ev;	/* the master: triggers, status */
+	struct recur		*series; /* its occurrences, parsed once */
 	const int64_t		*offs;	/* relative triggers in force */
 	size_t			 noffs;
 	const struct remind_mark *marks;
@@ -87,6 +87,8 @@ int	 remind_collect(const struct remind_input *, int64_t, int64_t,
 	     struct remind_due **, size_t *, char **);
 int	 remind_next(const struct remind_input *, int64_t, int64_t *, char **);
 int64_t	 remind_occurrence(const struct remind_input *, int64_t);
+void	 remind_occurrence_fields(const struct remind_input *, int64_t,
+	     void (*)(void *, const struct event *), void *);
 int	 remind_classify(int64_t, int64_t, int64_t, int64_t);
 int	 remind_parse_list(const char *, struct remind_list *, char **);
 char	*remind_format_list(const struct remind_list *);
@@ -132,7 +134,8 @@ struct remind_host {
 
 /* One event loaded for planning (remind_plan_load, remind_plan_marks). */
 struct remind_plan {
-	struct event		 ev;
+	struct recur		*series; /* the event's record, parsed once */
+	const struct event	*ev;	/* its master (recur_master) */
 	char			*ical;
 	int64_t			 next_alarm;
 	struct remind_mark	*marks;
