@@ -38,10 +38,11 @@ group=
 start_daemon -c "$T/kcald.conf" $group || exit 1
 
 # The series: daily at a whole minute about two hours ahead, since
-# yesterday; today's occurrence moved to 70 s from now, in another zone.
+# yesterday; today's occurrence moved to 80 s from now, in another zone
+# (its reminder, 60 s before, leaves time to list it first).
 now=$(date +%s)
 slot=$(( (now / 60 + 120) * 60 ))
-moved=$((now + 70))
+moved=$((now + 80))
 day=86400
 sh_t() { TZ=Asia/Shanghai date -d "@$1" +%Y%m%dT%H%M%S; }
 uid=remind-override-0001
@@ -107,7 +108,7 @@ fi
 
 # --- Delivered: once, with the override's fields, to whom may see it. ---
 check "the moved occurrence's reminder goes off" \
-	wait_for 20 grep -q "$uid" "$T/hook.log"
+	wait_for 40 grep -q "$uid" "$T/hook.log"
 sleep 2
 push=$(grep -F "\"$uid\"" "$T/rw-watch")
 check_eq "the writer's watch got it once" 1 "$(printf '%s\n' "$push" | grep -c .)"
