@@ -16,7 +16,6 @@
 #include "access.h"
 #include "cmd.h"
 #include "feed.h"
-#include "http.h"
 #include "kcal-protocol.h"
 #include "server.h"
 #include "store.h"

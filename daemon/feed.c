@@ -40,7 +40,7 @@
 #include "config.h"
 #include "feed.h"
 #include "hash.h"
-#include "http.h"
+#include "http-addr.h"
 #include "ical.h"
 #include "log.h"
 #include "recur.h"

@@ -10,7 +10,7 @@
 
 #include "config.h"
 #include "feed.h"
-#include "http.h"
+#include "http-addr.h"
 #include "ical-export.h"
 #include "ical-import.h"
 #include "test.h"

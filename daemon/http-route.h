@@ -1,0 +1,13 @@
+/*
+ * http-route.h — the answer to one HTTP request: a feed, a briefing page,
+ * the index or a 404 (http-route.c).  http.c owns the connections.
+ */
+#ifndef KCAL_HTTP_ROUTE_H
+#define KCAL_HTTP_ROUTE_H
+
+struct server;
+struct evhttp_request;
+
+void	 http_route(struct server *, struct evhttp_request *);
+
+#endif
