@@ -8,8 +8,8 @@
  * include/itinerary-html.c), with links to subscribe to the feed.  The
  * itinerary is built for the feed's audience (cmd-itinerary.c): every
  * event read as the feed itself writes it (feed_view_record), so the page
- * shows no more than the feed.  feed.c builds it once per change of the
- * store, as it does the feed's body, and http.c serves it with a
+ * shows no more than the feed.  feed-body.c builds it once per change of
+ * the store, as it does the feed's body, and http-route.c serves it with a
  * Content-Security-Policy that lets nothing run.
  */
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * through a new unguessable token URL, "feed_list" shows every feed with
  * its URLs (the built-in "all" first), "feed_rotate" gives a feed a new
  * token (the old URL answers 404 at once) and "feed_delete" removes it.
- * Each changes the store, so the feed cache (feed.c) reads the list again.
+ * Each changes the store, so the feed cache (feed-body.c) reads the list again.
  *
  * A feed added with "briefing" (a visit) carries the visit's programme
  * (its parent filter) and its token also opens the visit's briefing page

@@ -1,7 +1,8 @@
 /*
  * feed.h — calendars built from the store for an audience: `kcal export`
- * (everything the filters select) and the HTTP feeds (feed.c), whose bodies
- * are built once per change of the store and then served from memory.
+ * (everything the filters select) and the HTTP feeds, whose bodies are
+ * built once per change of the store and then served from memory.  One
+ * header for the feed files, each section naming the file that owns it.
  */
 #ifndef KCAL_FEED_H
 #define KCAL_FEED_H
@@ -22,7 +23,9 @@ struct config;
 #define FEED_PRIVATE		0x2
 #define FEED_CONFIDENTIAL	0x4
 
-/* Which events a calendar holds. */
+#define FEED_TOKEN_LEN		32	/* base32 of 160 random bits */
+
+/* feed-select.c: which events a calendar holds. */
 struct feed_sel {
 	struct store_query	 q;		/* filters and window */
 	int			 classes;	/* FEED_* bits */
@@ -33,9 +36,20 @@ int	 feed_select(struct server *, const struct feed_sel *,
 	     struct ical_out *, char **);
 int	 feed_class_bit(const char *);
 
+/* feed-audience.c: what a feed's audience sees. */
+enum ical_redact feed_redaction(const struct feed_def *);
+char		*feed_render(struct server *, const struct feed_def *,
+		     struct ical_cache *, int64_t, size_t *, char **);
+
+/* A feed's audience, for its briefing page (briefing.c). */
+struct feed_view;
+struct feed_view *feed_view_new(struct server *, const struct feed_def *);
+char		*feed_view_record(struct feed_view *, const char *, char **);
+void		 feed_view_free(struct feed_view *);
+
+/* feed-body.c: a feed's body, built once per change, served from memory. */
 struct feed_bytes;
 
-/* A feed's body, built once per change of the store, served from memory. */
 struct feed_body {
 	const char	*name;
 	const char	*body, *gz;	/* gz: the body gzipped */
@@ -54,20 +68,16 @@ int		 feed_get(struct server *, const char *,
 		     const struct feed_body **, char **);
 int		 feed_briefing_get(struct server *, const char *,
 		     const struct feed_body **, char **);
-enum ical_redact feed_redaction(const struct feed_def *);
-
-/* A feed's audience, for its briefing page (briefing.c). */
-struct feed_view;
-struct feed_view *feed_view_new(struct server *, const struct feed_def *);
-char		*feed_view_record(struct feed_view *, const char *, char **);
-void		 feed_view_free(struct feed_view *);
 void		 feed_bytes_hold(struct feed_bytes *);
 void		 feed_bytes_release(struct feed_bytes *);
+
+/* feed-def.c: a feed's token, name, URLs and JSON. */
+void		 feed_def_all(struct feed_def *);
 char		*feed_new_token(void);
+int		 feed_name_valid(const char *);
 char		*feed_url(const struct config *, const char *, int);
 char		*feed_briefing_url(const struct config *, const char *);
 json_t		*feed_to_json(const struct config *, const struct feed_def *);
-int		 feed_name_valid(const char *);
 
 /* feed-config.c */
 struct feed_config;

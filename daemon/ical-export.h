@@ -1,7 +1,7 @@
 /*
  * ical-export.h — stored events out as one VCALENDAR (ical-export.c): for
  * `kcal export` and for the HTTP feeds, which are exports with an audience
- * (feed.c).  The same records in the same order give the same bytes.
+ * (feed-audience.c).  The same records in the same order give the same bytes.
  */
 #ifndef KCAL_ICAL_EXPORT_H
 #define KCAL_ICAL_EXPORT_H

@@ -45,7 +45,7 @@ struct server {
 	struct config		*cfg;
 	struct store		*store;
 	struct remind		*remind;	/* remind.c: the reminder timer */
-	struct feeds		*feeds;		/* feed.c: the feeds' bodies */
+	struct feeds		*feeds;		/* feed-body.c: the feeds' bodies */
 	struct http		*http;		/* http.c: NULL without --http */
 	struct evconnlistener	*listener;
 	struct event		*ev_accept_retry;

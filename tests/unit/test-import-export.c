@@ -17,7 +17,7 @@
 
 void	icaltimezone_free_builtin_timezones(void);
 
-/* kcald.c's, which a unit test does not link; feed.c pulls in server.c. */
+/* kcald.c's, which a unit test does not link; feed-body.c pulls in server.c. */
 struct server;
 void	server_reload(struct server *);
 void

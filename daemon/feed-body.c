@@ -1,0 +1,399 @@
+/*
+ * feed-body.c — the feeds' bodies, built once and served from memory.
+ *
+ * Each feed's body is built when it is first asked for after a change of
+ * the store (server.c bumps srv->generation on every write; a feed is a
+ * write too), or when the UTC day turns (the window and the tombstones
+ * move), and is then served from memory, with its gzipped form
+ * (feed-gzip.c), to every poller.  Its ETag is a hash of the bytes; its
+ * Last-Modified the time those bytes first appeared (store-feed.c keeps
+ * it across restarts).  The same data on the same day gives the same
+ * bytes: nothing in a body depends on the request.  Each feed keeps what
+ * its last build wrote for each record (ical-export.c's cache), so a
+ * rebuild writes again only the records that changed.  What a body holds
+ * is feed-audience.c's to say.
+ *
+ * A briefing feed's page (briefing.c) is built and kept the same way.
+ *
+ * A request's token is compared with every feed's in constant time, and
+ * an unknown one gets the same 404 as any other unknown path.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "briefing.h"
+#include "feed.h"
+#include "feed-gzip.h"
+#include "log.h"
+#include "recur.h"
+#include "server.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/*
+ * A body's bytes (or its gzip's): the replies still being sent hold them
+ * too (http-route.c adds them to a reply by reference, not by copy), so they go
+ * when neither the feed nor any reply needs them.  All on the one thread.
+ */
+struct feed_bytes {
+	char		*p;
+	unsigned	 refs;
+};
+
+static struct feed_bytes *
+bytes_new(char *p)
+{
+	struct feed_bytes	*b;
+
+	if (p == NULL)
+		return NULL;
+	b = xmalloc(sizeof *b);
+	b->p = p;
+	b->refs = 1;
+	return b;
+}
+
+void
+feed_bytes_hold(struct feed_bytes *b)
+{
+	b->refs++;
+}
+
+void
+feed_bytes_release(struct feed_bytes *b)
+{
+	if (b == NULL || --b->refs > 0)
+		return;
+	free(b->p);
+	free(b);
+}
+
+/* A briefing feed's page (briefing.c), built as the feed's body is. */
+struct feed_page {
+	int			 built;
+	uint64_t		 generation;
+	int64_t			 day;
+	const struct config	*cfg;
+	int			 hidden;	/* no visit the audience sees */
+	struct feed_bytes	*bytes;
+	struct feed_body	 fb;
+};
+
+struct feed_entry {
+	struct feed_def		 def;
+	int			 built;
+	uint64_t		 generation;
+	int64_t			 day;
+	const struct config	*cfg;
+	struct feed_bytes	*body, *gz;
+	struct feed_body	 fb;
+	struct ical_cache	*cache;		/* its records, as last built */
+	struct gz_piece		*piece;		/* body's, gzipped */
+	size_t			 npiece;
+	struct feed_page	 page;		/* a briefing feed's page */
+};
+
+struct feeds {
+	struct feed_entry	*e;		/* e[0] is "all" */
+	size_t			 n;
+	uint64_t		 generation;	/* when the list was read */
+	int			 loaded;
+};
+
+struct feeds *
+feeds_new(void)
+{
+	return xcalloc(1, sizeof (struct feeds));
+}
+
+static void
+entries_free(struct feeds *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		feed_def_clear(&fs->e[i].def);
+		feed_bytes_release(fs->e[i].body);
+		feed_bytes_release(fs->e[i].gz);
+		feed_bytes_release(fs->e[i].page.bytes);
+		ical_cache_free(fs->e[i].cache);
+		feed_gzip_free(fs->e[i].piece, fs->e[i].npiece);
+	}
+	free(fs->e);
+	fs->e = NULL;
+	fs->n = 0;
+	fs->loaded = 0;
+}
+
+void
+feeds_free(struct feeds *fs)
+{
+	if (fs == NULL)
+		return;
+	entries_free(fs);
+	free(fs);
+}
+
+static int
+same(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/*
+ * What the same feed's last build left (its records as written, its body
+ * and that body's gzipped pieces) goes to the same feed in the new list:
+ * the next build starts from it (ical-export.c drops the records if the
+ * feed now writes them differently).  The new entry is not built.
+ */
+static void
+take_last(struct feeds *fs, struct feed_entry *to)
+{
+	struct feed_entry	*fe;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		fe = &fs->e[i];
+		if (fe->cache == NULL || !same(fe->def.name, to->def.name) ||
+		    !same(fe->def.token, to->def.token))
+			continue;
+		to->cache = fe->cache;
+		to->body = fe->body;
+		to->gz = fe->gz;
+		to->piece = fe->piece;
+		to->npiece = fe->npiece;
+		fe->cache = NULL;
+		fe->body = fe->gz = NULL;
+		fe->piece = NULL;
+		fe->npiece = 0;
+		return;
+	}
+	to->cache = ical_cache_new();
+}
+
+/* Read the feed list again after a change of the store. */
+static int
+load(struct server *srv, struct feeds *fs, char **cause)
+{
+	struct feed_entry	*e;
+	struct feed_def		*defs;
+	size_t			 n;
+
+	if (fs->loaded && fs->generation == srv->generation)
+		return 0;
+	if (store_feed_list(srv->store, &defs, &n, cause) != 0)
+		return -1;
+	e = xcalloc(n + 1, sizeof *e);
+	feed_def_all(&e[0].def);
+	for (size_t i = 0; i < n; i++)
+		e[i + 1].def = defs[i];
+	free(defs);
+	for (size_t i = 0; i < n + 1; i++)
+		take_last(fs, &e[i]);
+	entries_free(fs);
+	fs->e = e;
+	fs->n = n + 1;
+	fs->generation = srv->generation;
+	fs->loaded = 1;
+	return 0;
+}
+
+/* Equal strings, in time that does not depend on where they differ. */
+static int
+token_equal(const char *a, const char *b)
+{
+	unsigned char	diff = 0;
+
+	if (strlen(a) != FEED_TOKEN_LEN || strlen(b) != FEED_TOKEN_LEN)
+		return 0;
+	for (size_t i = 0; i < FEED_TOKEN_LEN; i++)
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	return diff == 0;
+}
+
+static struct feed_entry *
+find(struct feeds *fs, const char *token)
+{
+	struct feed_entry	*found = NULL;
+
+	if (token == NULL)
+		return &fs->e[0];
+	for (size_t i = 1; i < fs->n; i++)	/* no early exit */
+		if (token_equal(token, fs->e[i].def.token))
+			found = &fs->e[i];
+	return found;
+}
+
+/*
+ * 128 bits, as 32 hex digits: the body's identity for its ETag.  Two
+ * multiply-xorshift lanes over eight bytes at a time (FNV-1a a byte at a
+ * time took ~40 ms of a 20 MB body's rebuild; this, ~5 ms).  Not a
+ * defence against a forger: a feed's bytes come from its owner's store.
+ */
+static void
+hash_hex(const char *s, size_t len, char out[33])
+{
+	uint64_t	a = 0xcbf29ce484222325ULL ^ len, b = 0x6c62272e07bb0142ULL;
+	uint64_t	w;
+	size_t		i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		a = (a ^ w) * 0xff51afd7ed558ccdULL;
+		a ^= a >> 32;
+		b = (b + w) * 0x9e3779b97f4a7c15ULL;
+		b ^= b >> 29;
+	}
+	w = 0;
+	memcpy(&w, s + i, len - i);
+	a = (a ^ w ^ len) * 0xc4ceb9fe1a85ec53ULL;
+	b = (b + w + len) * 0xff51afd7ed558ccdULL;
+	a ^= a >> 33;
+	b ^= b >> 31;
+	a = (a ^ b) * 0x9e3779b97f4a7c15ULL;
+	b = (b ^ (a >> 27)) * 0xc4ceb9fe1a85ec53ULL;
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)(a ^ (a >> 31)),
+	    (unsigned long long)(b ^ (b >> 29)));
+}
+
+static int
+build(struct server *srv, struct feed_entry *fe, int64_t now, int64_t day,
+    char **cause)
+{
+	struct feed_body	*fb = &fe->fb;
+	struct gz_piece		*piece;
+	char			 hash[33], *why = NULL;
+	char			*body, *gz;
+	size_t			 len, npiece;
+
+	recur_budget_begin();	/* one build, one budget (recur.c) */
+	if ((body = feed_render(srv, &fe->def, fe->cache, day, &len,
+	    cause)) == NULL)
+		return -1;
+	gz = feed_gzip(body, len, &piece, &npiece, fe->body ? fe->body->p :
+	    NULL, fe->piece, fe->npiece, &fb->gzlen);
+	feed_gzip_free(fe->piece, fe->npiece);
+	feed_bytes_release(fe->body);
+	feed_bytes_release(fe->gz);
+	fe->body = bytes_new(body);
+	fe->gz = bytes_new(gz);
+	fe->piece = piece;
+	fe->npiece = npiece;
+	hash_hex(body, len, hash);
+	fb->name = fe->def.name;
+	fb->body = body;
+	fb->len = len;
+	fb->gz = gz;
+	fb->bytes = fe->body;
+	fb->gzbytes = fe->gz;
+	fb->public = fe->def.token == NULL;
+	snprintf(fb->etag, sizeof fb->etag, "\"%s\"", hash);
+	snprintf(fb->etag_gz, sizeof fb->etag_gz, "\"%s-gz\"", hash);
+	if (store_feed_changed(srv->store, fe->def.name, hash, now,
+	    &fb->modified, &why) != 0) {
+		log_warnx("feed %s: %s", fe->def.name, why);
+		free(why);
+		fb->modified = now;
+	}
+	fe->built = 1;
+	fe->generation = srv->generation;
+	fe->day = day;
+	fe->cfg = srv->cfg;
+	log_debug("feed %s built: %zu bytes, %zu gzipped", fe->def.name, len,
+	    fb->gzlen);
+	return 0;
+}
+
+/*
+ * The body of the feed a token names (NULL: the built-in "all").  Returns
+ * 0 with *out set, 1 when no feed has that token, -1 on error.
+ */
+int
+feed_get(struct server *srv, const char *token, const struct feed_body **out,
+    char **cause)
+{
+	struct feed_entry	*fe;
+	int64_t			 now = server_now(srv);
+	int64_t			 day = now - ((now % 86400) + 86400) % 86400;
+
+	if (load(srv, srv->feeds, cause) != 0)
+		return -1;
+	if ((fe = find(srv->feeds, token)) == NULL)
+		return 1;
+	if (!fe->built || fe->generation != srv->generation ||
+	    fe->day != day || fe->cfg != srv->cfg) {
+		if (build(srv, fe, now, day, cause) != 0)
+			return -1;
+	}
+	*out = &fe->fb;
+	return 0;
+}
+
+static int
+build_page(struct server *srv, struct feed_entry *fe, int64_t now,
+    int64_t day, char **cause)
+{
+	struct feed_page	*pg = &fe->page;
+	struct feed_body	*fb = &pg->fb;
+	char			 hash[33], key[80], *body, *why = NULL;
+	size_t			 len;
+
+	body = briefing_render(srv, &fe->def, &len, cause);
+	if (body == NULL && *cause != NULL)
+		return -1;
+	feed_bytes_release(pg->bytes);
+	pg->bytes = bytes_new(body);
+	pg->hidden = body == NULL;
+	pg->built = 1;
+	pg->generation = srv->generation;
+	pg->day = day;
+	pg->cfg = srv->cfg;
+	if (body == NULL)
+		return 0;
+	hash_hex(body, len, hash);
+	memset(fb, 0, sizeof *fb);
+	fb->name = fe->def.name;
+	fb->body = body;
+	fb->len = len;
+	fb->bytes = pg->bytes;
+	snprintf(fb->etag, sizeof fb->etag, "\"%s\"", hash);
+	/* Feed names have no '/': the page's record cannot be a feed's. */
+	snprintf(key, sizeof key, "%s/briefing", fe->def.name);
+	if (store_feed_changed(srv->store, key, hash, now, &fb->modified,
+	    &why) != 0) {
+		log_warnx("feed %s: %s", key, why);
+		free(why);
+		fb->modified = now;
+	}
+	return 0;
+}
+
+/*
+ * The briefing page of the feed a token names: 0 with *out set, 1 when
+ * no briefing feed has that token or its audience may not see the visit
+ * (a 404 either way), -1 on error.
+ */
+int
+feed_briefing_get(struct server *srv, const char *token,
+    const struct feed_body **out, char **cause)
+{
+	struct feed_entry	*fe;
+	struct feed_page	*pg;
+	int64_t			 now = server_now(srv);
+	int64_t			 day = now - ((now % 86400) + 86400) % 86400;
+
+	*cause = NULL;
+	if (load(srv, srv->feeds, cause) != 0)
+		return -1;
+	if ((fe = find(srv->feeds, token)) == NULL || fe->def.briefing == NULL)
+		return 1;
+	pg = &fe->page;
+	if (!pg->built || pg->generation != srv->generation ||
+	    pg->day != day || pg->cfg != srv->cfg) {
+		if (build_page(srv, fe, now, day, cause) != 0)
+			return -1;
+	}
+	if (pg->hidden)
+		return 1;
+	*out = &pg->fb;
+	return 0;
+}
