@@ -1,0 +1,213 @@
+/*
+ * ical-feed-recur.c — a feed's recurring events in the forms every
+ * subscribing client reads the same way.  RDATE;VALUE=PERIOD makes some
+ * clients skip the event: the periods become plain RDATEs, each with an
+ * override that carries the period's end.  An event with several RRULEs
+ * (deprecated, and read differently by each client) or an RSCALE rule is
+ * flattened into RDATEs inside the feed's window.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "ical.h"
+#include "ical-export-int.h"
+#include "tz.h"
+#include "xmalloc.h"
+
+static void
+drop_all(icalcomponent *c, icalproperty_kind kind)
+{
+	icalproperty	*p;
+
+	while ((p = icalcomponent_get_first_property(c, kind)) != NULL) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
+}
+
+/* An RDATE's time (or period start) in a property of kind, zone and all. */
+static icalproperty *
+rdate_time(icalproperty_kind kind, icalproperty *rdate, struct icaltimetype t)
+{
+	icalproperty	*np = icalproperty_new(kind);
+	icalparameter	*tz;
+
+	icalproperty_set_value(np, icalvalue_new_datetime(t));
+	if ((tz = icalproperty_get_first_parameter(rdate,
+	    ICAL_TZID_PARAMETER)) != NULL && !icaltime_is_utc(t))
+		icalproperty_add_parameter(np, icalparameter_new_clone(tz));
+	return np;
+}
+
+/* Does root hold an override of the series at this RECURRENCE-ID? */
+static int
+has_override(icalcomponent *root, struct icaltimetype t)
+{
+	icalcomponent	*k;
+	icalproperty	*p;
+
+	if (icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT)
+		return 0;
+	for (k = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	    k != NULL; k = icalcomponent_get_next_component(root,
+	    ICAL_VEVENT_COMPONENT))
+		if ((p = icalcomponent_get_first_property(k,
+		    ICAL_RECURRENCEID_PROPERTY)) != NULL && icaltime_compare(
+		    icalproperty_get_recurrenceid(p), t) == 0)
+			return 1;
+	return 0;
+}
+
+/* The master c as an override of its RDATE period: its own start and end. */
+static icalcomponent *
+period_override(icalcomponent *c, icalproperty *rdate, struct icalperiodtype pd)
+{
+	icalcomponent		*o = icalcomponent_new_clone(c);
+	struct icaltimetype	 end = pd.end;
+
+	if (icaltime_is_null_time(end))
+		end = icaltime_add(pd.start, pd.duration);
+	drop_all(o, ICAL_RRULE_PROPERTY);
+	drop_all(o, ICAL_RDATE_PROPERTY);
+	drop_all(o, ICAL_EXDATE_PROPERTY);
+	drop_all(o, ICAL_DTSTART_PROPERTY);
+	drop_all(o, ICAL_DTEND_PROPERTY);
+	drop_all(o, ICAL_DURATION_PROPERTY);
+	icalcomponent_add_property(o, rdate_time(ICAL_RECURRENCEID_PROPERTY,
+	    rdate, pd.start));
+	icalcomponent_add_property(o, rdate_time(ICAL_DTSTART_PROPERTY, rdate,
+	    pd.start));
+	icalcomponent_add_property(o, rdate_time(ICAL_DTEND_PROPERTY, rdate,
+	    end));
+	return o;
+}
+
+/*
+ * RDATE;VALUE=PERIOD makes some clients skip the event: keep the starts as
+ * plain RDATEs, and give each period that no override replaces already an
+ * override of its own with the period's end (*ovr, *novr), which every
+ * client reads.
+ */
+void
+ical_feed_plain_rdates(icalcomponent *root, icalcomponent *c,
+    icalcomponent ***ovr, size_t *novr)
+{
+	icalproperty			*p, *next, *np;
+	struct icaldatetimeperiodtype	 r;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY); p;
+	    p = next) {
+		next = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY);
+		r = icalproperty_get_rdate(p);
+		if (icalperiodtype_is_null_period(r.period))
+			continue;
+		np = rdate_time(ICAL_RDATE_PROPERTY, p, r.period.start);
+		if (!has_override(root, r.period.start)) {
+			*ovr = xreallocarray(*ovr, *novr + 1, sizeof **ovr);
+			(*ovr)[(*novr)++] = period_override(c, p, r.period);
+		}
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+		icalcomponent_add_property(c, np);
+	}
+}
+
+struct flatten {
+	icalcomponent	*c;
+	const char	*tz;
+	int		 all_day;
+	int64_t		 start;
+};
+
+/* An occurrence as an RDATE: where the rule put it (its RECURRENCE-ID). */
+static int
+add_rdate(void *arg, const struct ical_occ *occ)
+{
+	struct flatten			*f = arg;
+	struct icaldatetimeperiodtype	 r;
+	icalproperty			*p;
+	struct when			 w;
+	char				 buf[32];
+	int				 utc = strcmp(f->tz, "UTC") == 0;
+	int64_t				 start = occ->rid;
+
+	if (start == f->start)
+		return 0;
+	memset(&r, 0, sizeof r);
+	r.period = icalperiodtype_null_period();
+	if (utc && !f->all_day)
+		r.time = icaltime_from_timet_with_zone((time_t)start, 0,
+		    icaltimezone_get_utc_timezone());
+	else {
+		tz_local(f->tz, start, &w);
+		if (f->all_day)
+			snprintf(buf, sizeof buf, "%04d%02d%02d", w.year, w.mon,
+			    w.day);
+		else
+			snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02d",
+			    w.year, w.mon, w.day, w.hour, w.min, w.sec);
+		r.time = icaltime_from_string(buf);
+	}
+	p = icalproperty_new_rdate(r);
+	if (!utc && !f->all_day)
+		icalproperty_add_parameter(p, icalparameter_new_tzid(f->tz));
+	icalcomponent_add_property(f->c, p);
+	return 0;
+}
+
+/* An RFC 7529 rule (RSCALE): few subscribers read one. */
+static int
+rscale(icalcomponent *c)
+{
+	icalproperty			*p;
+	struct icalrecurrencetype	 r;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+		r = icalproperty_get_rrule(p);
+		if (r.rscale != NULL && *r.rscale != '\0')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Several RRULEs in one VEVENT (RFC 2445 allowed it, RFC 5545 deprecates
+ * it, clients disagree) or an RFC 7529 RSCALE rule (a Hebrew or Chinese
+ * calendar, which few clients read): replace the rules with the
+ * occurrences inside the feed's window, which every client reads the same
+ * way.
+ */
+void
+ical_feed_flatten(const struct ical_out_opts *o, icalcomponent *c)
+{
+	struct event	 ev;
+	struct flatten	 f;
+	char		*text, *why = NULL;
+
+	if (icalcomponent_count_properties(c, ICAL_RRULE_PROPERTY) < 2 &&
+	    !rscale(c))
+		return;
+	text = icalcomponent_as_ical_string_r(c);
+	if (ical_extract(text, o->home, &ev, &why) != 0) {
+		free(why);
+		icalmemory_free_buffer(text);
+		return;
+	}
+	drop_all(c, ICAL_RRULE_PROPERTY);
+	drop_all(c, ICAL_RDATE_PROPERTY);
+	drop_all(c, ICAL_EXDATE_PROPERTY);
+	f.c = c;
+	f.tz = ev.tz;
+	f.all_day = ev.all_day;
+	f.start = ev.start;
+	ical_expand_full(text, o->home, o->from, o->to,
+	    o->max_rdates, add_rdate, &f, &why);
+	free(why);
+	event_clear(&ev);
+	icalmemory_free_buffer(text);
+}

@@ -1,0 +1,201 @@
+/*
+ * ical-serialize.c — a libical component as iCalendar text (CRLF, folded
+ * at 75 octets), for every file that writes one.
+ *
+ * libical 3.0 reads "CATEGORIES:Meeting\, John,Work" as two categories,
+ * "Meeting, John" and "Work", but writes the first back without escaping
+ * its comma, so the next reader finds three.  ical_serialize() writes such
+ * values through placeholders: libical serialises the component, then each
+ * line holding a placeholder is unfolded, given the escaped value, and
+ * folded again (75 octets, never inside a UTF-8 character).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "ical-serialize.h"
+#include "xmalloc.h"
+
+#define PH_PREFIX	"KCALPLACEHOLDER"
+
+struct placeholders {
+	icalproperty	**prop;
+	char		**orig;		/* the value, to put back */
+	char		**value;	/* escaped, by index */
+	size_t		  n;
+};
+
+static int
+multi_text(icalproperty_kind k)
+{
+	return k == ICAL_CATEGORIES_PROPERTY || k == ICAL_RESOURCES_PROPERTY;
+}
+
+static char *
+escape_text(const char *s)
+{
+	char	*out = xmalloc(strlen(s) * 2 + 1), *o = out;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == ';' || *s == ',')
+			*o++ = '\\';
+		if (*s == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+			continue;
+		}
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+static void
+hide_values(icalcomponent *c, struct placeholders *ph)
+{
+	icalproperty	*p;
+	icalcomponent	*k;
+	const char	*v;
+	char		 token[64];
+
+	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+		if (!multi_text(icalproperty_isa(p)) ||
+		    icalproperty_get_value(p) == NULL ||
+		    icalvalue_isa(icalproperty_get_value(p)) != ICAL_TEXT_VALUE)
+			continue;
+		v = icalvalue_get_text(icalproperty_get_value(p));
+		if (v == NULL || strpbrk(v, ",;") == NULL)
+			continue;
+		ph->value = xreallocarray(ph->value, ph->n + 1,
+		    sizeof *ph->value);
+		ph->orig = xreallocarray(ph->orig, ph->n + 1, sizeof *ph->orig);
+		ph->prop = xreallocarray(ph->prop, ph->n + 1, sizeof *ph->prop);
+		ph->value[ph->n] = escape_text(v);
+		ph->orig[ph->n] = xstrdup(v);
+		ph->prop[ph->n] = p;
+		snprintf(token, sizeof token, PH_PREFIX "%zuX", ph->n++);
+		icalvalue_set_text(icalproperty_get_value(p), token);
+	}
+	for (k = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); k;
+	    k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
+		hide_values(k, ph);
+}
+
+/*
+ * Append line (unfolded, no CRLF) to out, folded at 75 octets.  A fold
+ * backs off at most 3 octets so as not to split a UTF-8 character (which
+ * has at most 4); so every piece holds at least 71 octets, whatever the
+ * bytes, and the buffer below is big enough.
+ */
+static void
+fold_line(char **out, size_t *len, const char *line)
+{
+	size_t	n = strlen(line), take, room = 75, min;
+
+	*out = xreallocarray(*out, 1, *len + n + 3 * (n / 71 + 2) + 1);
+	while (n > 0) {
+		take = n < room ? n : room;
+		min = take > 3 ? take - 3 : 1;
+		while (take < n && take > min &&
+		    ((unsigned char)line[take] & 0xc0) == 0x80)
+			take--;		/* not inside a UTF-8 character */
+		memcpy(*out + *len, line, take);
+		*len += take;
+		memcpy(*out + *len, "\r\n", 2);
+		*len += 2;
+		line += take;
+		n -= take;
+		if (n > 0) {
+			(*out)[(*len)++] = ' ';
+			room = 74;
+		}
+	}
+}
+
+/* Replace each placeholder in line with its value. */
+static char *
+fill(const char *line, const struct placeholders *ph)
+{
+	char		*out = xstrdup(line), *at, *t;
+	size_t		 i;
+
+	while ((at = strstr(out, PH_PREFIX)) != NULL) {
+		i = strtoul(at + strlen(PH_PREFIX), &t, 10);
+		if (i >= ph->n || *t != 'X')
+			break;
+		*at = '\0';
+		xasprintf(&t, "%s%s%s", out, ph->value[i], t + 1);
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
+/* Copy s, putting the values back into the lines that hold placeholders. */
+static char *
+restore_values(const char *s, const struct placeholders *ph)
+{
+	char		*out = NULL, *line;
+	size_t		 len = 0, n;
+	const char	*end, *next;
+
+	while (*s != '\0') {
+		/* One logical line: s up to a CRLF not followed by a space. */
+		for (end = s; (next = strstr(end, "\r\n")) != NULL &&
+		    next[2] == ' '; end = next + 2)
+			;
+		next = next ? next + 2 : s + strlen(s);
+		n = (size_t)(next - s);
+		line = xstrndup(s, n);
+		if (strstr(line, PH_PREFIX) == NULL) {
+			out = xreallocarray(out, 1, len + n + 1);
+			memcpy(out + len, line, n);
+			len += n;
+		} else {
+			char *u = line, *w = line, *f;
+
+			for (; *u != '\0'; u++) {	/* unfold */
+				if (u[0] == '\r' && u[1] == '\n') {
+					u += u[2] == ' ' ? 2 : 1;
+					continue;
+				}
+				*w++ = *u;
+			}
+			*w = '\0';
+			f = fill(line, ph);
+			fold_line(&out, &len, f);
+			free(f);
+		}
+		free(line);
+		s = next;
+	}
+	out = xreallocarray(out, 1, len + 1);
+	out[len] = '\0';
+	return out;
+}
+
+/* c as iCalendar text (CRLF, folded), with list values kept intact. */
+char *
+ical_serialize(icalcomponent *c)
+{
+	struct placeholders	 ph = { NULL, NULL, NULL, 0 };
+	char			*s, *text;
+
+	hide_values(c, &ph);
+	s = icalcomponent_as_ical_string_r(c);
+	text = ph.n > 0 ? restore_values(s, &ph) : xstrdup(s);
+	icalmemory_free_buffer(s);
+	for (size_t i = 0; i < ph.n; i++) {
+		icalvalue_set_text(icalproperty_get_value(ph.prop[i]),
+		    ph.orig[i]);
+		free(ph.orig[i]);
+		free(ph.value[i]);
+	}
+	free(ph.prop);
+	free(ph.orig);
+	free(ph.value);
+	return text;
+}
