@@ -14,7 +14,7 @@
 #include "access.h"
 #include "config.h"
 #include "feed.h"
-#include "ical.h"
+#include "recur.h"
 #include "server.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -40,25 +40,35 @@ feed_class_bit(const char *class)
 	return 1 << access_class_of(class);
 }
 
+/* An occurrence its override cancelled does not count. */
 static int
-found(void *arg, int64_t start, int64_t end)
+found(void *arg, const struct recur_occ *o)
 {
-	(void)arg; (void)start; (void)end;
-	return 1;
+	(void)arg;
+	return !(o->overridden && o->ev->status != NULL &&
+	    strcmp(o->ev->status, "cancelled") == 0);
 }
 
-/* Does a recurring event have an occurrence inside the window? */
+/*
+ * Does a recurring event have an occurrence inside the window?  One parse
+ * of the series, one walk that stops at the first occurrence that counts.
+ * A walk cut short otherwise says yes too: by the budget (better a feed
+ * with one event too many than one missing), or by a second occurrence
+ * after one its override cancelled.
+ */
 static int
 occurs(struct select_state *ss, const char *ical)
 {
 	const struct store_query	*q = &ss->sel->q;
+	struct recur			*r;
 	char				*why = NULL;
-	int				 rc;
+	int				 rc = -1;
 
 	if (q->from == INT64_MIN && q->to == INT64_MAX)
 		return 1;
-	rc = ical_expand(ical, ss->srv->cfg->home_tz, q->from, q->to, 1,
-	    found, NULL, &why);
+	if ((r = recur_open(ical, ss->srv->cfg->home_tz, &why)) != NULL)
+		rc = recur_each(r, q->from, q->to, 1, found, NULL, &why);
+	recur_close(r);
 	free(why);
 	return rc == 1;
 }

@@ -13,8 +13,8 @@
 
 #include <libical/ical.h>
 
-#include "ical.h"
 #include "ical-export-int.h"
+#include "recur.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -125,7 +125,7 @@ struct flatten {
 
 /* An occurrence as an RDATE: where the rule put it (its RECURRENCE-ID). */
 static int
-add_rdate(void *arg, const struct ical_occ *occ)
+add_rdate(void *arg, const struct recur_occ *occ)
 {
 	struct flatten			*f = arg;
 	struct icaldatetimeperiodtype	 r;
@@ -185,29 +185,31 @@ rscale(icalcomponent *c)
 void
 ical_feed_flatten(const struct ical_out_opts *o, icalcomponent *c)
 {
-	struct event	 ev;
-	struct flatten	 f;
-	char		*text, *why = NULL;
+	const struct event	*ev;
+	struct recur		*rc;
+	struct flatten		 f;
+	char			*text, *why = NULL;
 
 	if (icalcomponent_count_properties(c, ICAL_RRULE_PROPERTY) < 2 &&
 	    !rscale(c))
 		return;
+	/* The VEVENT as it goes out (an override left out is an EXDATE). */
 	text = icalcomponent_as_ical_string_r(c);
-	if (ical_extract(text, o->home, &ev, &why) != 0) {
+	rc = recur_open(text, o->home, &why);
+	icalmemory_free_buffer(text);
+	if (rc == NULL) {
 		free(why);
-		icalmemory_free_buffer(text);
 		return;
 	}
 	drop_all(c, ICAL_RRULE_PROPERTY);
 	drop_all(c, ICAL_RDATE_PROPERTY);
 	drop_all(c, ICAL_EXDATE_PROPERTY);
+	ev = recur_master(rc);
 	f.c = c;
-	f.tz = ev.tz;
-	f.all_day = ev.all_day;
-	f.start = ev.start;
-	ical_expand_full(text, o->home, o->from, o->to,
-	    o->max_rdates, add_rdate, &f, &why);
+	f.tz = ev->tz;
+	f.all_day = ev->all_day;
+	f.start = ev->start;
+	recur_each(rc, o->from, o->to, o->max_rdates, add_rdate, &f, &why);
 	free(why);
-	event_clear(&ev);
-	icalmemory_free_buffer(text);
+	recur_close(rc);
 }
