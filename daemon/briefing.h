@@ -2,7 +2,7 @@
  * briefing.h — a visit's briefing page for a feed's audience: the
  * itinerary (cmd-itinerary.c) as that feed shows its events, rendered as
  * the printable HTML page of `kcal itinerary --format html`
- * (include/itinerary-html.c) by briefing.c and served by http.c at
+ * (include/itinerary-html.c) by briefing.c and served by http-route.c at
  * /briefing/TOKEN.html beside the feed's /feeds/TOKEN.ics.
  */
 #ifndef KCAL_BRIEFING_H

@@ -13,7 +13,9 @@
  * rebuild writes again only the records that changed.  What a body holds
  * is feed-audience.c's to say.
  *
- * A briefing feed's page (briefing.c) is built and kept the same way.
+ * A briefing feed's page is built and kept the same way; what renders it
+ * (briefing.c) comes from the caller, so the feeds need nothing of the
+ * itinerary code that reads the feed.
  *
  * A request's token is compared with every feed's in constant time, and
  * an unknown one gets the same 404 as any other unknown path.
@@ -23,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "briefing.h"
 #include "feed.h"
 #include "feed-gzip.h"
 #include "log.h"
@@ -329,15 +330,15 @@ feed_get(struct server *srv, const char *token, const struct feed_body **out,
 }
 
 static int
-build_page(struct server *srv, struct feed_entry *fe, int64_t now,
-    int64_t day, char **cause)
+build_page(struct server *srv, struct feed_entry *fe, feed_page_fn render,
+    int64_t now, int64_t day, char **cause)
 {
 	struct feed_page	*pg = &fe->page;
 	struct feed_body	*fb = &pg->fb;
 	char			 hash[33], key[80], *body, *why = NULL;
 	size_t			 len;
 
-	body = briefing_render(srv, &fe->def, &len, cause);
+	body = render(srv, &fe->def, &len, cause);
 	if (body == NULL && *cause != NULL)
 		return -1;
 	feed_bytes_release(pg->bytes);
@@ -368,12 +369,13 @@ build_page(struct server *srv, struct feed_entry *fe, int64_t now,
 }
 
 /*
- * The briefing page of the feed a token names: 0 with *out set, 1 when
- * no briefing feed has that token or its audience may not see the visit
- * (a 404 either way), -1 on error.
+ * The briefing page of the feed a token names, written by render after a
+ * change of the store or of the day: 0 with *out set, 1 when no briefing
+ * feed has that token or its audience may not see the visit (a 404 either
+ * way), -1 on error.
  */
 int
-feed_briefing_get(struct server *srv, const char *token,
+feed_briefing_get(struct server *srv, const char *token, feed_page_fn render,
     const struct feed_body **out, char **cause)
 {
 	struct feed_entry	*fe;
@@ -389,7 +391,7 @@ feed_briefing_get(struct server *srv, const char *token,
 	pg = &fe->page;
 	if (!pg->built || pg->generation != srv->generation ||
 	    pg->day != day || pg->cfg != srv->cfg) {
-		if (build_page(srv, fe, now, day, cause) != 0)
+		if (build_page(srv, fe, render, now, day, cause) != 0)
 			return -1;
 	}
 	if (pg->hidden)

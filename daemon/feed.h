@@ -66,7 +66,10 @@ struct feeds	*feeds_new(void);
 void		 feeds_free(struct feeds *);
 int		 feed_get(struct server *, const char *,
 		     const struct feed_body **, char **);
-int		 feed_briefing_get(struct server *, const char *,
+/* A briefing feed's page, as briefing_render() writes it. */
+typedef char	*(*feed_page_fn)(struct server *, const struct feed_def *,
+		     size_t *, char **);
+int		 feed_briefing_get(struct server *, const char *, feed_page_fn,
 		     const struct feed_body **, char **);
 void		 feed_bytes_hold(struct feed_bytes *);
 void		 feed_bytes_release(struct feed_bytes *);

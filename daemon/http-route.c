@@ -29,6 +29,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "briefing.h"
 #include "config.h"
 #include "feed.h"
 #include "http-route.h"
@@ -416,7 +417,7 @@ serve_briefing(struct server *srv, struct evhttp_request *req,
 	char			*why = NULL;
 	int			 rc;
 
-	rc = feed_briefing_get(srv, token, &fb, &why);
+	rc = feed_briefing_get(srv, token, briefing_render, &fb, &why);
 	free(token);
 	if (rc < 0) {
 		server_error(req, why ? why : "cannot build the briefing");
