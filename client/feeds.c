@@ -1,8 +1,8 @@
 /*
  * feeds.c — kcal feed add|list|rotate|rm: the iCalendar subscriptions kcald
  * serves over HTTP, each behind its own unguessable URL.  The daemon keeps
- * and serves them (cmd-feed.c, feed.c); this file turns options into one
- * request and prints the feed it describes.
+ * and serves them (cmd-feed.c, feed-body.c); this file turns options into
+ * one request and prints the feed it describes.
  */
 #include <getopt.h>
 #include <stdio.h>

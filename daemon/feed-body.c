@@ -9,7 +9,7 @@
  * Last-Modified the time those bytes first appeared (store-feed.c keeps
  * it across restarts).  The same data on the same day gives the same
  * bytes: nothing in a body depends on the request.  Each feed keeps what
- * its last build wrote for each record (ical-export.c's cache), so a
+ * its last build wrote for each record (ical-export-cache.c), so a
  * rebuild writes again only the records that changed.  What a body holds
  * is feed-audience.c's to say.
  *
@@ -144,8 +144,8 @@ same(const char *a, const char *b)
 /*
  * What the same feed's last build left (its records as written, its body
  * and that body's gzipped pieces) goes to the same feed in the new list:
- * the next build starts from it (ical-export.c drops the records if the
- * feed now writes them differently).  The new entry is not built.
+ * the next build starts from it (ical-export-cache.c drops the records if
+ * the feed now writes them differently).  The new entry is not built.
  */
 static void
 take_last(struct feeds *fs, struct feed_entry *to)

@@ -1,7 +1,7 @@
 /*
  * hash.h — a quick 64-bit hash of bytes (hash.c), for finding text seen
  * before again in memory: a feed's gzip pieces (feed-gzip.c) and its records'
- * written text (ical-export.c).  Not kept anywhere, and not a defence
+ * written text (ical-export-cache.c).  Not kept anywhere, and not a defence
  * against a forger.
  */
 #ifndef KCAL_HASH_H

@@ -41,7 +41,7 @@ char		*ical_out_record(struct ical_out *, const char *, char **);
 
 /*
  * What a feed's last build wrote for each record, so that the next one
- * writes again only the records that changed (ical-export.c).
+ * writes again only the records that changed (ical-export-cache.c).
  */
 struct ical_cache	*ical_cache_new(void);
 void			 ical_cache_free(struct ical_cache *);

@@ -19,7 +19,8 @@
  *     overrides above the clearance are cut out of their series (EXDATE),
  *     references to hidden events dropped.
  * Outside a request the clearance is confidential: the reminder walk and
- * the feeds (which apply their own audience, feed.c) see every event.
+ * the feeds (which apply their own audience, feed-audience.c) see every
+ * event.
  */
 #include <stdlib.h>
 #include <string.h>
