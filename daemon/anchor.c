@@ -13,11 +13,13 @@
 #include <string.h>
 
 #include "anchor.h"
+#include "cmd.h"
 #include "ical.h"
 #include "kcal-protocol.h"
 #include "server.h"
 #include "store.h"
 #include "store-itinerary.h"
+#include "write.h"
 #include "xmalloc.h"
 
 /* Offsets beyond a year are surely a mistake. */

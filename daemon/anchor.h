@@ -21,8 +21,11 @@
 #ifndef KCAL_ANCHOR_H
 #define KCAL_ANCHOR_H
 
-#include "cmd.h"
+#include <jansson.h>
+
 #include "event.h"
+
+struct cmd_ctx;
 
 /* How many anchors may be above an event (a deeper chain is refused). */
 #define ANCHOR_MAX_DEPTH	64

@@ -6,6 +6,7 @@
 #include "kcal-protocol.h"
 #include "server.h"
 #include "store.h"
+#include "write.h"
 #include "xmalloc.h"
 
 /* A caller-chosen UID: printable, no spaces, at most 255 octets. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "write.h"
 
 static json_t *
 cmd_cancel_exec(struct cmd_ctx *ctx)

@@ -19,6 +19,7 @@
 
 #include "cmd.h"
 #include "conflict.h"
+#include "conflict-check.h"
 #include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"

@@ -184,34 +184,6 @@ out:
 	return 0;
 }
 
-static int
-by_start(const void *a, const void *b)
-{
-	json_t		*x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	json_int_t	 sx = json_integer_value(json_object_get(x, "start_utc"));
-	json_int_t	 sy = json_integer_value(json_object_get(y, "start_utc"));
-
-	if (sx != sy)
-		return sx < sy ? -1 : 1;
-	return strcmp(str(x, "uid"), str(y, "uid"));
-}
-
-static json_t *
-sorted(json_t *a)
-{
-	size_t	 n = json_array_size(a), i;
-	json_t	**v = xcalloc(n ? n : 1, sizeof *v), *out = json_array();
-
-	for (i = 0; i < n; i++)
-		v[i] = json_array_get(a, i);
-	qsort(v, n, sizeof *v, by_start);
-	for (i = 0; i < n; i++)
-		json_array_append(out, v[i]);
-	free(v);
-	json_decref(a);
-	return out;
-}
-
 /* The programme (children of the visit) and the context events. */
 static int
 collect(struct itin *it, json_t **items, json_t **context, char **cause)
@@ -239,8 +211,8 @@ collect(struct itin *it, json_t **items, json_t **context, char **cause)
 		*cause = why ? why : xstrdup("query failed");
 		return -1;
 	}
-	*items = sorted(*items);
-	*context = sorted(*context);
+	*items = cmd_events_sorted(*items);
+	*context = cmd_events_sorted(*context);
 	return 0;
 }
 

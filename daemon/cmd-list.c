@@ -80,36 +80,6 @@ add_row(void *arg, const struct event *ev, const char *ical)
 	return 0;
 }
 
-static int
-by_start(const void *a, const void *b)
-{
-	json_t		*x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	json_int_t	 sx = json_integer_value(json_object_get(x, "start_utc"));
-	json_int_t	 sy = json_integer_value(json_object_get(y, "start_utc"));
-
-	if (sx != sy)
-		return sx < sy ? -1 : 1;
-	return strcmp(json_string_value(json_object_get(x, "uid")),
-	    json_string_value(json_object_get(y, "uid")));
-}
-
-/* Occurrences arrive per event; put the whole answer in start order. */
-static json_t *
-sorted(json_t *a)
-{
-	size_t	 n = json_array_size(a), i;
-	json_t	**v = calloc(n ? n : 1, sizeof *v), *out = json_array();
-
-	for (i = 0; i < n; i++)
-		v[i] = json_array_get(a, i);
-	qsort(v, n, sizeof *v, by_start);
-	for (i = 0; i < n; i++)
-		json_array_append(out, v[i]);
-	free(v);
-	json_decref(a);
-	return out;
-}
-
 static json_t *
 cmd_list_exec(struct cmd_ctx *ctx)
 {
@@ -162,7 +132,7 @@ cmd_list_exec(struct cmd_ctx *ctx)
 	}
 	free(ls.why);
 	free(why);
-	ls.events = sorted(ls.events);
+	ls.events = cmd_events_sorted(ls.events);
 	return json_pack("{s:o, s:I, s:b, s:I}", "events", ls.events,
 	    "count", (json_int_t)json_array_size(ls.events), "truncated",
 	    ls.truncated, "limit", (json_int_t)ls.max);

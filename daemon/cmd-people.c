@@ -114,12 +114,8 @@ seen_event(struct people_run *pr, const char *uid, int64_t *start)
 static int
 by_start(const void *a, const void *b)
 {
-	const struct next	*x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return strcmp(json_string_value(json_object_get(x->event, "uid")),
-	    json_string_value(json_object_get(y->event, "uid")));
+	return cmd_event_cmp(((const struct next *)a)->event,
+	    ((const struct next *)b)->event);
 }
 
 /* The person's next events: their start order, at most max. */

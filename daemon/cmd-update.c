@@ -3,6 +3,7 @@
 
 #include "cmd.h"
 #include "kcal-protocol.h"
+#include "write.h"
 
 static json_t *
 cmd_update_exec(struct cmd_ctx *ctx)

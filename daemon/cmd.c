@@ -1,20 +1,19 @@
 /*
- * cmd.c — the command table, dispatch, and argument validation shared by
- * the commands.  A bad request only ever produces an error reply.
+ * cmd.c — the command table, dispatch, and what every command shares:
+ * argument validation (a bad request only ever produces an error reply),
+ * an event's JSON, and the one order events are shown in.  The write path
+ * (the fields of a change, the transaction, anchors, the conflict check)
+ * is write.c.
  */
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "access.h"
-#include "anchor.h"
 #include "cmd.h"
 #include "ical.h"
 #include "kcal-protocol.h"
-#include "log.h"
-#include "occur.h"
 #include "recur.h"
 #include "server.h"
 #include "store.h"
@@ -273,377 +272,54 @@ cmd_event_json(struct cmd_ctx *ctx, const struct event *ev)
 	return event_to_json(ev, ctx->srv->cfg->home_tz);
 }
 
-static int
-arg_participants(struct cmd_ctx *ctx, struct event_change *ch)
+static const char *
+str_of(const json_t *o, const char *key)
 {
-	json_t		*a = json_object_get(ctx->req, "participants"), *p;
-	size_t		 i;
+	const char	*v = json_string_value(json_object_get(o, key));
 
-	if (a == NULL)
-		return 0;
-	if (!json_is_array(a)) {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"participants\" must be "
-		    "an array of {name, role, country, precedence}");
-		return -1;
-	}
-	if (json_array_size(a) > ctx->srv->cfg->max_participants) {
-		cmd_error(ctx, KCAL_E_LIMIT, "%zu participants, more than one "
-		    "event may have (%zu; kcald.conf max_participants)",
-		    json_array_size(a), ctx->srv->cfg->max_participants);
-		return -1;
-	}
-	ch->set_parts = 1;
-	ch->parts = xcalloc(json_array_size(a), sizeof *ch->parts);
-	json_array_foreach(a, i, p) {
-		struct participant	*pt = &ch->parts[ch->nparts++];
-		json_t			*name = json_object_get(p, "name");
-		json_t			*prec = json_object_get(p, "precedence");
-
-		if (!json_is_string(name) || json_string_length(name) == 0 ||
-		    (prec != NULL && !json_is_integer(prec))) {
-			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "participant %zu "
-			    "needs a \"name\" string (and an integer "
-			    "\"precedence\", if any)", i + 1);
-			return -1;
-		}
-		pt->name = (char *)json_string_value(name);
-		pt->role = (char *)json_string_value(json_object_get(p, "role"));
-		pt->country = (char *)json_string_value(json_object_get(p,
-		    "country"));
-		pt->precedence = prec ? (int)json_integer_value(prec) : 0;
-	}
-	return 0;
-}
-
-static int
-arg_reminders(struct cmd_ctx *ctx, struct event_change *ch)
-{
-	json_t	*a = json_object_get(ctx->req, "remind"), *v;
-	size_t	 i;
-
-	if (a == NULL)
-		return 0;
-	if (!json_is_array(a)) {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"remind\" must be an array "
-		    "of seconds before the start");
-		return -1;
-	}
-	ch->set_remind = 1;
-	ch->remind = xcalloc(json_array_size(a), sizeof *ch->remind);
-	json_array_foreach(a, i, v) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > 366 * 86400) {
-			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"remind\" entry %zu "
-			    "must be 0 to 31622400 seconds before the start",
-			    i + 1);
-			return -1;
-		}
-		ch->remind[ch->nremind++] = json_integer_value(v);
-	}
-	return 0;
-}
-
-static int
-arg_enum(struct cmd_ctx *ctx, const char *key, int (*valid)(const char *),
-    const char *accepted, const char **out)
-{
-	if (cmd_arg_str(ctx, key, 0, out) != 0)
-		return -1;
-	if (*out != NULL && !valid(*out)) {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "unknown %s \"%s\" (one of: "
-		    "%s)", key, *out, accepted);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-arg_parent(struct cmd_ctx *ctx, struct event_change *ch)
-{
-	const char	*p;
-
-	if (cmd_arg_str(ctx, "parent", 0, &p) != 0)
-		return -1;
-	if (p == NULL || *p == '\0') {
-		ch->parent = p;
-		return 0;
-	}
-	if (cmd_arg_uid(ctx, "parent", &ch->owned_parent) != 0)
-		return -1;
-	ch->parent = ch->owned_parent;
-	return 0;
-}
-
-/* Absolute reminders: WHENs, a local time read in the home zone. */
-static int
-arg_remind_at(struct cmd_ctx *ctx, struct event_change *ch)
-{
-	json_t		*a = json_object_get(ctx->req, "remind_at"), *v;
-	struct when	 w;
-	char		*why = NULL;
-	size_t		 i;
-
-	if (a == NULL)
-		return 0;
-	if (!json_is_array(a) || json_array_size(a) > 64) {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"remind_at\" must be an "
-		    "array of at most 64 dates or times");
-		return -1;
-	}
-	ch->set_remind_at = 1;
-	ch->remind_at = xcalloc(json_array_size(a) + 1, sizeof *ch->remind_at);
-	json_array_foreach(a, i, v) {
-		if (!json_is_string(v) || when_parse_abs(json_string_value(v),
-		    &w) != 0 || tz_to_utc(ctx->srv->cfg->home_tz, &w, 0,
-		    &ch->remind_at[ch->nremind_at], &why) != 0) {
-			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"remind_at\" entry "
-			    "%zu: %s", i + 1, why ? why : "use YYYY-MM-DD, "
-			    "YYYY-MM-DDTHH:MM[:SS] or YYYY-MM-DDTHH:MM:SSZ");
-			free(why);
-			return -1;
-		}
-		ch->nremind_at++;
-	}
-	return 0;
+	return v ? v : "";
 }
 
 /*
- * One rule for text with import (ical-lint.c refuses what RFC 5545 calls
- * CONTROL in a content line): the decoded value of an imported TEXT can
- * hold a TAB or a line break (written \n) and no other control character,
- * so neither can a field given here.  Other fields (a URL, a zone, a rule)
- * are written as they are and may hold none.  ESC or BEL would otherwise
- * reach terminals through list and show, and a feed or an export that
- * import then refuses.
+ * The order in which list, itinerary and people show events: by start,
+ * then by UID, then (two occurrences of one series at one time: an
+ * override moved onto another occurrence) by RECURRENCE-ID, so that the
+ * answer does not depend on the order the store and the expansion found
+ * them in.
  */
-static int
-text_ok(struct cmd_ctx *ctx, const char *key, int n, const char *s, int text)
-{
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p++) {
-		if (*p >= 0x20 && *p != 0x7f)
-			continue;
-		if (text && (*p == '\t' || *p == '\n'))
-			continue;
-		if (n > 0)
-			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "participant %d: "
-			    "\"%s\" contains a control character (byte 0x%02x; "
-			    "text may hold TAB and line breaks, no other)", n,
-			    key, *p);
-		else
-			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"%s\" contains a "
-			    "control character (byte 0x%02x; %s)", key, *p,
-			    text ? "text may hold TAB and line breaks, no other" :
-			    "none is allowed here");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-change_text_ok(struct cmd_ctx *ctx, const struct event_change *ch)
-{
-	const struct participant	*pt;
-
-	if (text_ok(ctx, "summary", 0, ch->summary, 1) ||
-	    text_ok(ctx, "location", 0, ch->location, 1) ||
-	    text_ok(ctx, "description", 0, ch->description, 1) ||
-	    text_ok(ctx, "url", 0, ch->url, 0) ||
-	    text_ok(ctx, "tz", 0, ch->tz, 0) ||
-	    text_ok(ctx, "end_tz", 0, ch->end_tz, 0) ||
-	    text_ok(ctx, "rrule", 0, ch->rrule, 0) ||
-	    text_ok(ctx, "city", 0, ch->city, 0) ||
-	    text_ok(ctx, "end_city", 0, ch->end_city, 0))
-		return -1;
-	for (size_t i = 0; i < ch->nparts; i++) {
-		pt = &ch->parts[i];
-		if (text_ok(ctx, "name", (int)i + 1, pt->name, 1) ||
-		    text_ok(ctx, "role", (int)i + 1, pt->role, 1) ||
-		    text_ok(ctx, "country", (int)i + 1, pt->country, 1))
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * libical's parser drops spaces and TABs at either end of a value, so an
- * event read back from its iCalendar text (show, export, a fresh store's
- * import) would lose them while the indexed columns kept them: trim the
- * text fields here, the same way.
- */
-static void
-trim_json(json_t *v)
-{
-	const char	*s = json_string_value(v), *e;
-	char		*t;
-
-	if (s == NULL)
-		return;
-	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
-		;
-	while (s < e && (*s == ' ' || *s == '\t'))
-		s++;
-	if ((size_t)(e - s) == json_string_length(v))
-		return;
-	t = xstrndup(s, (size_t)(e - s));
-	json_string_set(v, t);
-	free(t);
-}
-
-static void
-trim_text_args(json_t *req)
-{
-	static const char	*keys[] = { "summary", "location", "description",
-				    NULL };
-	json_t			*p;
-	size_t			 i;
-
-	for (const char **k = keys; *k != NULL; k++)
-		trim_json(json_object_get(req, *k));
-	json_array_foreach(json_object_get(req, "participants"), i, p) {
-		trim_json(json_object_get(p, "name"));
-		trim_json(json_object_get(p, "role"));
-		trim_json(json_object_get(p, "country"));
-	}
-}
-
-/* The event fields of an add or update request. */
 int
-cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
+cmd_event_cmp(const json_t *x, const json_t *y)
 {
-	json_t	*d = json_object_get(ctx->req, "duration");
-	int	 all_day = -1;
+	json_int_t	 sx = json_integer_value(json_object_get(x, "start_utc"));
+	json_int_t	 sy = json_integer_value(json_object_get(y, "start_utc"));
+	int		 c;
 
-	trim_text_args(ctx->req);
-	if (cmd_arg_str(ctx, "summary", 0, &ch->summary) ||
-	    cmd_arg_str(ctx, "tz", 0, &ch->tz) ||
-	    cmd_arg_str(ctx, "end_tz", 0, &ch->end_tz) ||
-	    cmd_arg_str(ctx, "location", 0, &ch->location) ||
-	    cmd_arg_str(ctx, "description", 0, &ch->description) ||
-	    cmd_arg_str(ctx, "url", 0, &ch->url) ||
-	    cmd_arg_str(ctx, "rrule", 0, &ch->rrule) ||
-	    cmd_arg_str(ctx, "city", 0, &ch->city) ||
-	    cmd_arg_str(ctx, "end_city", 0, &ch->end_city) ||
-	    cmd_arg_bool(ctx, "strict", &ch->strict) || anchor_args(ctx, ch) ||
-	    arg_enum(ctx, "kind", event_kind_valid, "state-visit, "
-	    "official-visit, working-visit, summit, bilateral, multilateral, "
-	    "meeting, ceremony, signing, banquet, forum, press, travel, visit, "
-	    "exercise, congress, anniversary, other", &ch->kind) ||
-	    arg_enum(ctx, "status", event_status_valid, "tentative, confirmed, "
-	    "cancelled", &ch->status) ||
-	    arg_enum(ctx, "class", event_class_valid, "public, private, "
-	    "confidential", &ch->class) ||
-	    cmd_arg_when(ctx, "start", &ch->start) ||
-	    cmd_arg_when(ctx, "end", &ch->end) ||
-	    cmd_arg_bool(ctx, "all_day", &all_day) ||
-	    arg_parent(ctx, ch) || arg_participants(ctx, ch) ||
-	    arg_reminders(ctx, ch) || arg_remind_at(ctx, ch) ||
-	    change_text_ok(ctx, ch))
-		return -1;
-	ch->all_day = all_day;
-	if (d != NULL && (!json_is_integer(d) || json_integer_value(d) <= 0 ||
-	    json_integer_value(d) > 3650LL * 86400)) {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"duration\" must be a "
-		    "positive number of seconds");
-		return -1;
-	}
-	ch->duration = d ? json_integer_value(d) : 0;
-	if (ch->end.kind != WHEN_NONE && ch->duration > 0) {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "give \"end\" or "
-		    "\"duration\", not both");
-		return -1;
-	}
-	return 0;
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	if ((c = strcmp(str_of(x, "uid"), str_of(y, "uid"))) != 0)
+		return c;
+	return strcmp(str_of(x, "recurrence_id"), str_of(y, "recurrence_id"));
 }
 
-/*
- * End the write's transaction: commit when it succeeded, else roll back
- * everything (the anchored events moved with it too).  The outermost
- * write's result lists the events that moved with it.
- */
-static json_t *
-write_end(struct cmd_ctx *ctx, json_t *res)
+static int
+by_event(const void *a, const void *b)
 {
-	char	*why = NULL;
-
-	if (res == NULL)
-		store_rollback(ctx->srv->store);
-	else if (store_commit(ctx->srv->store, &why) != 0) {
-		cmd_error(ctx, KCAL_E_STORE, "%s", why);
-		free(why);
-		json_decref(res);
-		res = NULL;
-	}
-	if (ctx->depth > 0)
-		return res;
-	if (res != NULL)
-		json_object_set_new(res, "moved", ctx->moved ? ctx->moved :
-		    json_array());
-	else
-		json_decref(ctx->moved);
-	ctx->moved = NULL;
-	return res;
+	return cmd_event_cmp(*(json_t *const *)a, *(json_t *const *)b);
 }
 
-/*
- * Apply a change to event uid (NULL: create new_uid) and store it in one
- * transaction, with the events anchored to it (anchor.c).  Returns the
- * event's JSON, or NULL with the error set.
- */
+/* The events of a (which it consumes) in cmd_event_cmp order. */
 json_t *
-cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
-    const struct event_change *change)
+cmd_events_sorted(json_t *a)
 {
-	struct server		*srv = ctx->srv;
-	struct event_change	 ch = *change;	/* anchor_prepare sets start */
-	struct event		 ev;
-	char			*old = NULL, *text = NULL, *why = NULL;
-	json_t			*res = NULL;
-	int			 rc;
+	size_t	 n = json_array_size(a), i;
+	json_t	**v = xcalloc(n + 1, sizeof *v), *out = json_array();
 
-	if (anchor_prepare(ctx, uid, new_uid, &ch) != 0)
-		return NULL;
-	if (store_begin(srv->store, &why) != 0) {
-		cmd_error(ctx, KCAL_E_STORE, "%s", why);
-		free(why);
-		if (ch.owned_tz != change->owned_tz)
-			free(ch.owned_tz);
-		return NULL;
-	}
-	if (uid != NULL && store_get(srv->store, uid, &old, &why) != 0) {
-		cmd_error(ctx, KCAL_E_STORE, "%s", why ? why : "event vanished");
-		goto out;
-	}
-	/* A new event never replaces one (the store's write is an upsert). */
-	if (uid == NULL && store_get(srv->store, new_uid, &old, NULL) == 0) {
-		cmd_error(ctx, KCAL_E_EXISTS, "an event with UID %s exists",
-		    new_uid);
-		goto out;
-	}
-	rc = ical_apply(old, &ch, new_uid, server_now(srv), srv->cfg->home_tz,
-	    &text, &ev, &why);
-	if (rc < 0) {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "%s", why);
-		goto out;
-	}
-	if (rc == ICAL_UNCHANGED)
-		res = cmd_event_json(ctx, &ev);
-	else if (occur_put(srv->store, &ev, text, &why) != 0)
-		cmd_error(ctx, KCAL_E_STORE, "%s", why);
-	else if (anchor_propagate(ctx, &ev) == 0)
-		res = cmd_event_json(ctx, &ev);
-	if (res != NULL && conflicts_after_write(ctx, &ev, &ch, res) != 0) {
-		json_decref(res);	/* strict: roll the write back */
-		res = NULL;
-	}
-	event_clear(&ev);
-out:
-	res = write_end(ctx, res);
-	if (ch.owned_tz != change->owned_tz)	/* set by anchor_prepare */
-		free(ch.owned_tz);
-	free(why);
-	free(old);
-	free(text);
-	return res;
+	for (i = 0; i < n; i++)
+		v[i] = json_array_get(a, i);
+	qsort(v, n, sizeof *v, by_event);
+	for (i = 0; i < n; i++)
+		json_array_append(out, v[i]);
+	free(v);
+	json_decref(a);
+	return out;
 }

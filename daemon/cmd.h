@@ -52,12 +52,9 @@ int	 cmd_arg_bool(struct cmd_ctx *, const char *, int *);
 int	 cmd_arg_when(struct cmd_ctx *, const char *, struct when *);
 int	 cmd_arg_time(struct cmd_ctx *, const char *, int64_t, int64_t *);
 int	 cmd_arg_uid(struct cmd_ctx *, const char *, char **);
-int	 cmd_arg_change(struct cmd_ctx *, struct event_change *);
 json_t	*cmd_event_json(struct cmd_ctx *, const struct event *);
-json_t	*cmd_write_event(struct cmd_ctx *, const char *, const char *,
-	     const struct event_change *);
-int	 conflicts_after_write(struct cmd_ctx *, const struct event *,
-	     const struct event_change *, json_t *);	/* cmd-conflicts.c */
+int	 cmd_event_cmp(const json_t *, const json_t *);
+json_t	*cmd_events_sorted(json_t *);
 
 #define CMD_DECL(n) extern const struct cmd_entry cmd_##n##_entry
 CMD_DECL(hello);
