@@ -9,8 +9,10 @@
  * rolled back.
  *
  * The events are loaded from the store (recurring ones with participants
- * expanded in the window), the visits they belong to looked up by UID,
- * and the transfer times come from kcald.conf (travel.c).
+ * expanded in the window, each occurrence with its own fields: an
+ * override's people, city and times, series.h), the visits they belong
+ * to looked up by UID, and the transfer times come from kcald.conf
+ * (travel.c).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -23,7 +25,7 @@
 #include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"
-#include "occur.h"
+#include "series.h"
 #include "server.h"
 #include "store.h"
 #include "travel.h"
@@ -41,7 +43,7 @@ struct gather {
 	struct event		*ev, *visits;
 	size_t			 n, nv, max;
 	json_t			*seen;		/* uid@start already loaded */
-	const struct event	*cur;		/* the series being expanded */
+	struct series		*series;	/* each parsed once */
 	int64_t			 from, to;
 	int			 truncated;
 };
@@ -94,16 +96,17 @@ push(struct gather *g, const struct event *ev, int64_t start, int64_t end)
 	copy(&g->ev[g->n++], ev, start, end);
 }
 
-/* An occurrence of g->cur; one cancelled by its override clashes with none. */
+/*
+ * An occurrence with its own fields (an override's people, city and
+ * times); one cancelled by its override clashes with none.
+ */
 static int
 occurrence(void *arg, const struct recur_occ *oc)
 {
 	struct gather	*g = arg;
 
-	if (oc->overridden && oc->ev->status != NULL &&
-	    strcmp(oc->ev->status, "cancelled") == 0)
-		return 0;
-	push(g, g->cur, oc->start, oc->end);
+	if (!series_cancelled(oc))
+		push(g, oc->ev, oc->start, oc->end);
 	return 0;
 }
 
@@ -121,11 +124,11 @@ row(void *arg, const struct event *ev, const char *ical)
 		push(g, ev, ev->start, ev->end);
 		return 0;
 	}
-	if (ev->nparts == 0 && ev->parent == NULL)
-		return 0;	/* a series with nobody in it clashes with none */
-	g->cur = ev;
-	if (occur_expand(g->ctx->srv->store, ev, ical,
-	    g->ctx->srv->cfg->home_tz, g->from, g->to, g->max - g->n,
+	/* A series with nobody in it clashes with none (unless overridden). */
+	if (ev->nparts == 0 && ev->parent == NULL &&
+	    strstr(ical, "RECURRENCE-ID") == NULL)
+		return 0;
+	if (series_each(g->series, ev, ical, g->from, g->to, g->max - g->n,
 	    occurrence, g, &why) == 1)
 		g->truncated = 1;
 	if (why != NULL)
@@ -208,6 +211,7 @@ gather_free(struct gather *g)
 	free(g->ev);
 	free(g->visits);
 	json_decref(g->seen);
+	series_free(g->series);
 }
 
 static int64_t
@@ -306,6 +310,7 @@ gather_init(struct gather *g, struct cmd_ctx *ctx)
 	g->ctx = ctx;
 	g->max = ctx->srv->cfg->max_occurrences;
 	g->seen = json_object();
+	g->series = series_new(ctx->srv->store, ctx->srv->cfg->home_tz);
 }
 
 static json_t *

@@ -13,7 +13,8 @@
  *    that fall within the visit's dates, as context;
  *  - with "ics": the visit and its programme as one VCALENDAR.
  * Cancelled items are left out; recurring items are expanded within the
- * visit's dates.
+ * visit's dates, each occurrence with its own fields (an override's
+ * summary, place, city, status, people and times: series.h).
  *
  * itinerary_build() is the same for a briefing page (briefing.c), seen by
  * a feed's audience: then each event is read from its record as the feed
@@ -34,6 +35,7 @@
 #include "ical-export.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "series.h"
 #include "server.h"
 #include "store.h"
 #include "tz.h"
@@ -48,6 +50,7 @@ struct itin {
 	struct feed_view	*view;		/* NULL: everything */
 	const char		*visit_uid;
 	json_t			*out;		/* items or context */
+	struct series		*series;
 	const struct event	*ev;		/* the recurring event expanded */
 	int64_t			 from, to;	/* the visit's dates */
 	size_t			 max;
@@ -98,12 +101,17 @@ item_json(struct itin *it, const struct event *ev, int64_t start,
 	return o;
 }
 
+/* An occurrence with its own fields; one its override cancelled is not. */
 static int
-add_occurrence(void *arg, int64_t start, int64_t end)
+add_occurrence(void *arg, const struct recur_occ *oc)
 {
 	struct itin	*it = arg;
+	struct event	 occ = *oc->ev;
 
-	json_array_append_new(it->out, item_json(it, it->ev, start, end));
+	if (series_cancelled(oc))
+		return 0;
+	occ.rrule = it->ev->rrule;	/* an override is still of the series */
+	json_array_append_new(it->out, item_json(it, &occ, oc->start, oc->end));
 	return 0;
 }
 
@@ -171,7 +179,7 @@ add_row(void *arg, const struct event *row, const char *ical)
 		goto out;
 	}
 	it->ev = ev;
-	rc = ical_expand(ical, it->srv->cfg->home_tz, it->from, it->to,
+	rc = series_each(it->series, ev, ical, it->from, it->to,
 	    it->max - have, add_occurrence, it, &why);
 	if (rc == 1)
 		it->truncated = 1;
@@ -489,7 +497,10 @@ itinerary_build(struct server *srv, const char *uid, struct feed_view *view,
 	it.from = visit.start;
 	it.to = visit.end > visit.start ? visit.end : visit.start + 1;
 	it.max = srv->cfg->max_occurrences;
-	if ((rc = collect(&it, &items, &context, cause)) != 0)
+	it.series = series_new(view ? NULL : srv->store, srv->cfg->home_tz);
+	rc = collect(&it, &items, &context, cause);
+	series_free(it.series);
+	if (rc != 0)
 		goto out;
 	vj = event_to_json(&visit, srv->cfg->home_tz);
 	*res = json_pack("{s:o, s:s, s:o, s:o, s:O, s:b}", "visit", vj,

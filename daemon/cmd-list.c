@@ -1,18 +1,18 @@
 /*
  * cmd-list.c — "list": events overlapping a window, filtered, in start
  * order.  Recurring events are expanded into their occurrences inside the
- * window (RECURRENCE-ID overrides in place of the occurrences they
- * replace); the total is capped (max_occurrences) and the reply says so.
+ * window (series.h: RECURRENCE-ID overrides in place of the occurrences
+ * they replace, each with its own fields); the total is capped
+ * (max_occurrences) and the reply says so.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
-#include "ical.h"
 #include "kcal-protocol.h"
 #include "log.h"
-#include "occur.h"
+#include "series.h"
 #include "server.h"
 #include "store.h"
 #include "tz.h"
@@ -21,6 +21,7 @@ struct list_state {
 	struct cmd_ctx		*ctx;
 	json_t			*events;
 	const struct event	*ev;		/* the recurring event expanded */
+	struct series		*series;
 	int64_t			 from, to;
 	size_t			 max;
 	int			 truncated;
@@ -33,15 +34,12 @@ static int
 add_occurrence(void *arg, const struct recur_occ *oc)
 {
 	struct list_state	*ls = arg;
-	struct event		 occ = oc->overridden ? *oc->ev : *ls->ev;
+	struct event		 occ = *oc->ev;
 	json_t			*o;
 	char			 rid[64];
 
-	if (oc->overridden && !ls->include_cancelled &&
-	    strcmp(oc->ev->status, "cancelled") == 0)
+	if (!ls->include_cancelled && series_cancelled(oc))
 		return 0;
-	occ.start = oc->start;
-	occ.end = oc->end;
 	occ.rrule = ls->ev->rrule;
 	o = cmd_event_json(ls->ctx, &occ);
 	tz_iso("UTC", oc->rid, rid, sizeof rid);
@@ -66,9 +64,8 @@ add_row(void *arg, const struct event *ev, const char *ical)
 		return 0;
 	}
 	ls->ev = ev;
-	rc = occur_expand(ls->ctx->srv->store, ev, ical,
-	    ls->ctx->srv->cfg->home_tz, ls->from, ls->to, ls->max - have,
-	    add_occurrence, ls, &ls->why);
+	rc = series_each(ls->series, ev, ical, ls->from, ls->to,
+	    ls->max - have, add_occurrence, ls, &ls->why);
 	if (rc == 1)
 		ls->truncated = 1;
 	if (rc < 0) {
@@ -83,9 +80,10 @@ add_row(void *arg, const struct event *ev, const char *ical)
 static json_t *
 cmd_list_exec(struct cmd_ctx *ctx)
 {
-	struct list_state	 ls = { ctx, NULL, NULL, 0, 0, 0, 0, 0, NULL };
+	struct list_state	 ls = { ctx, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL };
 	struct store_query	 q;
 	char			*why = NULL;
+	int			 rc;
 
 	memset(&q, 0, sizeof q);
 	if (cmd_arg_time(ctx, "from", INT64_MIN, &q.from) ||
@@ -123,7 +121,10 @@ cmd_list_exec(struct cmd_ctx *ctx)
 	ls.to = q.to;
 	ls.max = ctx->srv->cfg->max_occurrences;
 	ls.include_cancelled = q.include_cancelled;
-	if (store_query(ctx->srv->store, &q, add_row, &ls, &ls.why) != 0) {
+	ls.series = series_new(ctx->srv->store, ctx->srv->cfg->home_tz);
+	rc = store_query(ctx->srv->store, &q, add_row, &ls, &ls.why);
+	series_free(ls.series);
+	if (rc != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", ls.why ? ls.why : "query failed");
 		json_decref(ls.events);
 		free(ls.why);

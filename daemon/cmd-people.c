@@ -2,15 +2,19 @@
  * cmd-people.c — "people": everyone who takes part in a live event, with
  * their country, role(s), precedence and their next events from a time
  * (default now).  Names are one person whatever their case.  A recurring
- * event counts with its first occurrence that ends after that time.
+ * event counts with its first occurrence that ends after that time (of
+ * those the person takes part in, when overrides change who does), shown
+ * with that occurrence's own fields.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 #include "ical.h"
 #include "kcal-protocol.h"
+#include "series.h"
 #include "server.h"
 #include "store.h"
 #include "store-itinerary.h"
@@ -25,11 +29,21 @@
  * in seen, and every person in it shares that.  Re-reading the event per
  * person made a reply quadratic in its participants (each of n people
  * carried all n), and took the daemon down for an event of thousands.
+ *
+ * A series with RECURRENCE-ID overrides is the exception: an override has
+ * people of its own, so each person's next occurrence is the first one
+ * they take part in, shown with its own fields.  Its record is kept
+ * (parsed once, series.h) and each occurrence's JSON by UID and start.
  */
 struct people_run {
-	struct cmd_ctx	*ctx;
-	int64_t		 from;
-	json_t		*seen;	/* UID -> {"start", "event"}, or null */
+	struct cmd_ctx		*ctx;
+	int64_t			 from;
+	json_t			*seen;	/* UID -> {"start", "event"},
+					   {"series": i}, or null */
+	struct series		*series;
+	struct event		*masters;	/* the series with overrides */
+	char			**texts;	/* ... and their records */
+	size_t			 nmasters;
 };
 
 struct next {
@@ -38,50 +52,111 @@ struct next {
 	json_t		*event;		/* borrowed from seen */
 };
 
-struct occ {
-	int64_t	 start, end;
-	int	 found;
+struct first {
+	struct people_run	*pr;
+	const char		*name;	/* NULL: anyone's */
+	const char		*rrule;	/* the series' */
+	const char		*role;	/* the override's for name */
+	int64_t			 start;
+	json_t			*event;
 };
 
+/* Is name (NULL: anyone) in ev?  *role: their role there. */
 static int
-first_occurrence(void *arg, int64_t start, int64_t end)
+takes_part(const struct event *ev, const char *name, const char **role)
 {
-	struct occ	*o = arg;
+	if (name == NULL)
+		return 1;
+	for (size_t i = 0; i < ev->nparts; i++)
+		if (strcasecmp(ev->parts[i].name, name) == 0) {
+			*role = ev->parts[i].role;
+			return 1;
+		}
+	return 0;
+}
 
-	o->start = start;
-	o->end = end;
-	o->found = 1;
+/* The first live occurrence name takes part in, as it is shown. */
+static int
+first_occurrence(void *arg, const struct recur_occ *oc)
+{
+	struct first	*f = arg;
+	struct event	 occ = *oc->ev;
+	const char	*role = NULL;
+
+	if (series_cancelled(oc) || !takes_part(oc->ev, f->name, &role))
+		return 0;
+	occ.rrule = (char *)f->rrule;
+	f->start = oc->start;
+	f->event = cmd_event_json(f->pr->ctx, &occ);
+	json_object_del(f->event, "participants");
+	if (oc->overridden && role != NULL)
+		f->role = role;
 	return 1;
 }
 
+/* Walk ev's series (its record text) for name's next occurrence. */
+static json_t *
+walk(struct people_run *pr, const struct event *ev, const char *text,
+    const char *name, int64_t *start, const char **role)
+{
+	struct first	 f = { pr, name, ev->rrule, NULL, 0, NULL };
+	char		*why = NULL;
+
+	series_each(pr->series, ev, text, pr->from, INT64_MAX,
+	    pr->ctx->srv->cfg->max_occurrences, first_occurrence, &f, &why);
+	free(why);
+	*start = f.start;
+	if (role != NULL && f.role != NULL)
+		*role = f.role;
+	return f.event;
+}
+
+/* Keep a series with overrides; its entry in seen. */
+static json_t *
+keep_series(struct people_run *pr, struct event *ev, char **text)
+{
+	size_t	i = pr->nmasters++;
+
+	pr->masters = xreallocarray(pr->masters, pr->nmasters,
+	    sizeof *pr->masters);
+	pr->texts = xreallocarray(pr->texts, pr->nmasters, sizeof *pr->texts);
+	pr->masters[i] = *ev;
+	pr->texts[i] = *text;
+	event_init(ev);
+	*text = NULL;
+	return json_pack("{s:I}", "series", (json_int_t)i);
+}
+
 /*
- * The event uid as the people reply shows it (a recurring one at its
- * first occurrence ending after from), or NULL when there is none.
+ * The entry of seen for event uid: the event as the people reply shows it
+ * (a recurring one at its first occurrence ending after from), a series
+ * with overrides kept for each person's walk, or NULL when there is none.
  */
 static json_t *
-read_event(struct people_run *pr, const char *uid, int64_t *start)
+read_event(struct people_run *pr, const char *uid)
 {
 	struct cmd_ctx	*ctx = pr->ctx;
 	struct event	 ev;
-	struct occ	 occ = { 0, 0, 0 };
 	char		*text = NULL, *why = NULL;
+	int64_t		 start;
 	json_t		*o = NULL;
 
 	event_init(&ev);
 	if (store_get(ctx->srv->store, uid, &text, &why) != 0 ||
 	    ical_extract(text, ctx->srv->cfg->home_tz, &ev, &why) != 0)
 		goto out;
-	if (ev.rrule != NULL) {
-		ical_expand(text, ctx->srv->cfg->home_tz, pr->from, INT64_MAX,
-		    1, first_occurrence, &occ, &why);
-		if (!occ.found)
-			goto out;
-		ev.start = occ.start;
-		ev.end = occ.end;
+	if (ev.rrule != NULL && strstr(text, "RECURRENCE-ID") != NULL)
+		o = keep_series(pr, &ev, &text);
+	else if (ev.rrule != NULL) {
+		if ((o = walk(pr, &ev, text, NULL, &start, NULL)) != NULL)
+			o = json_pack("{s:I, s:o}", "start", (json_int_t)start,
+			    "event", o);
+	} else {
+		o = cmd_event_json(ctx, &ev);
+		json_object_del(o, "participants");
+		o = json_pack("{s:I, s:o}", "start", (json_int_t)ev.start,
+		    "event", o);
 	}
-	*start = ev.start;
-	o = cmd_event_json(ctx, &ev);
-	json_object_del(o, "participants");
 out:
 	event_clear(&ev);
 	free(text);
@@ -89,24 +164,48 @@ out:
 	return o;
 }
 
-/* The entry of seen for uid, read on first use; NULL: none to show. */
+/* name's next occurrence of the series with overrides kept at i. */
 static json_t *
-seen_event(struct people_run *pr, const char *uid, int64_t *start)
+series_event(struct people_run *pr, size_t i, const char *name,
+    int64_t *start, const char **role)
 {
-	json_t	*e = json_object_get(pr->seen, uid), *o;
-	int64_t	 t = 0;
+	json_t	*o, *have;
+	char	*key;
+
+	if ((o = walk(pr, &pr->masters[i], pr->texts[i], name, start,
+	    role)) == NULL)
+		return NULL;
+	xasprintf(&key, "%s\n%lld", pr->masters[i].uid, (long long)*start);
+	if ((have = json_object_get(pr->seen, key)) != NULL) {
+		json_decref(o);
+		o = have;
+	} else if (json_object_set_new(pr->seen, key, o) != 0)
+		o = NULL;	/* not UTF-8: o is freed */
+	free(key);
+	return o;
+}
+
+/*
+ * The event uid as name sees it, read on first use (*role: their role
+ * there, when an override says); NULL: none to show.
+ */
+static json_t *
+seen_event(struct people_run *pr, const char *uid, const char *name,
+    int64_t *start, const char **role)
+{
+	json_t	*e = json_object_get(pr->seen, uid), *i;
 
 	if (e == NULL) {
-		if ((o = read_event(pr, uid, &t)) == NULL)
+		if ((e = read_event(pr, uid)) == NULL)
 			e = json_null();
-		else
-			e = json_pack("{s:I, s:o}", "start", (json_int_t)t,
-			    "event", o);
 		if (json_object_set_new(pr->seen, uid, e) != 0)
 			return NULL;	/* not UTF-8: e is freed */
 	}
 	if (json_is_null(e))
 		return NULL;
+	if ((i = json_object_get(e, "series")) != NULL)
+		return series_event(pr, (size_t)json_integer_value(i), name,
+		    start, role);
 	*start = json_integer_value(json_object_get(e, "start"));
 	return json_object_get(e, "event");
 }
@@ -136,7 +235,8 @@ next_events(struct people_run *pr, const char *name, size_t max)
 	v = xcalloc(n + 1, sizeof *v);
 	for (i = 0; i < n; i++) {
 		v[k].role = pe[i].role;
-		if ((v[k].event = seen_event(pr, pe[i].uid, &v[k].start)) != NULL)
+		if ((v[k].event = seen_event(pr, pe[i].uid, name, &v[k].start,
+		    &v[k].role)) != NULL)
 			k++;
 	}
 	qsort(v, k, sizeof *v, by_start);
@@ -151,6 +251,19 @@ next_events(struct people_run *pr, const char *name, size_t max)
 	return a;
 }
 
+static void
+run_free(struct people_run *pr)
+{
+	for (size_t i = 0; i < pr->nmasters; i++) {
+		event_clear(&pr->masters[i]);
+		free(pr->texts[i]);
+	}
+	free(pr->masters);
+	free(pr->texts);
+	series_free(pr->series);
+	json_decref(pr->seen);
+}
+
 static json_t *
 cmd_people_exec(struct cmd_ctx *ctx)
 {
@@ -161,6 +274,7 @@ cmd_people_exec(struct cmd_ctx *ctx)
 	struct people_run	 pr;
 	char			*why = NULL;
 
+	memset(&pr, 0, sizeof pr);
 	if (cmd_arg_str(ctx, "search", 0, &search) != 0 ||
 	    cmd_arg_time(ctx, "from", server_now(ctx->srv), &pr.from) != 0)
 		return NULL;
@@ -180,6 +294,7 @@ cmd_people_exec(struct cmd_ctx *ctx)
 	}
 	pr.ctx = ctx;
 	pr.seen = json_object();
+	pr.series = series_new(ctx->srv->store, ctx->srv->cfg->home_tz);
 	a = json_array();
 	for (i = 0; i < n; i++) {
 		o = json_pack("{s:s, s:s?, s:s?, s:i, s:I}", "name", p[i].name,
@@ -190,7 +305,7 @@ cmd_people_exec(struct cmd_ctx *ctx)
 		json_array_append_new(a, o);
 	}
 	store_people_free(p, n);
-	json_decref(pr.seen);
+	run_free(&pr);
 	return json_pack("{s:o, s:I}", "people", a, "count", (json_int_t)n);
 }
 

@@ -12,7 +12,6 @@
 
 #include "access.h"
 #include "cmd.h"
-#include "ical.h"
 #include "kcal-protocol.h"
 #include "recur.h"
 #include "server.h"

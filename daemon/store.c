@@ -66,7 +66,8 @@
 	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9)))) " \
 	"AND (?10 IS NULL OR uid = ?11 OR EXISTS (SELECT 1 FROM "	\
 	"    participants p WHERE p.event_uid = events.uid AND "	\
-	"    p.name COLLATE NOCASE IN (SELECT value FROM json_each(?10)))) " \
+	"    p.name COLLATE NOCASE IN (SELECT value FROM json_each(?10))) " \
+	"    OR (rrule IS NOT NULL AND instr(ical, 'RECURRENCE-ID'))) " \
 	"AND kcal_may_read(class) "					\
 	"ORDER BY start_utc, uid"
 

@@ -70,7 +70,9 @@ struct store_query {
 	/*
 	 * shares: a JSON array of names; only events with a participant of
 	 * one of those names (ASCII case ignored, as conflict.c compares
-	 * them), and the event shares_or_uid.
+	 * them), and the event shares_or_uid; and every series with
+	 * RECURRENCE-ID overrides (an override has people of its own, which
+	 * the participants table does not hold).
 	 */
 	const char	*shares, *shares_or_uid;
 };
