@@ -5,7 +5,8 @@
 # events, too little time between cities for the configured transfer, an
 # item outside its visit's dates); add and edit warn on stderr and succeed,
 # --strict refuses with the error "conflict" and changes nothing (an
-# anchored follower included); transfer times come from kcald.conf and are
+# anchored follower included); an occurrence overridden clashes with its
+# own time and people; transfer times come from kcald.conf and are
 # re-read on SIGHUP.
 . "$(dirname "$0")/lib.sh"
 
@@ -159,6 +160,38 @@ check_eq "... the anchor did not move" "2026-01-05T15:30:00+08:00" \
     "$(kcal show "$cer" --format json | jq -r .start)"
 check_eq "... nor the follower" "2026-01-05T15:15:00+08:00" \
     "$(kcal show "$mot" --format json | jq -r .start)"
+
+# --- an occurrence overridden (tests/data/override-series.ics) ----------
+# The talks of 3 March moved from 10:00 Seoul to 15:00 Beijing (16:00 in
+# Seoul), Park Ji-ho in for Lee Su-jin; those of 4 March cancelled.  Each
+# clashes as it now is, not as the series says.
+kcal import "$DATA/override-series.ics" >/dev/null
+M="--from 2026-03-01 --to 2026-03-08"
+check_eq "override: a clean series" "No conflicts." "$(kcal conflicts $M)"
+lunch=$(kcal add "Lunch with Park" --start "2026-03-03 16:30" --duration 30m \
+	--tz Asia/Seoul --participant "Park Ji-ho;guest;KR" 2>"$T/add.err")
+check_match "override: its new time and people clash on add" \
+    'overlap conflict: Park Ji-ho: "Talks moved to Beijing" \(Tue 2026-03-03 15:00 CST to 16:30 CST\) overlaps "Lunch with Park"' \
+    "$(cat "$T/add.err")"
+kcal add "Lee in the moved slot" --start "2026-03-03 16:00" --duration 1h \
+	--tz Asia/Seoul --participant "Lee Su-jin;aide;KR" 2>"$T/add.err" >/dev/null
+check_eq "override: one who left it does not clash with it" "" "$(cat "$T/add.err")"
+kcal add "Kim at the old slot" --start "2026-03-03 10:00" --duration 1h \
+	--tz Asia/Seoul --participant "Kim Min-ji;host;KR" 2>"$T/add.err" >/dev/null
+check_eq "override: the slot it left is free" "" "$(cat "$T/add.err")"
+kcal add "Kim on the 4th" --start "2026-03-04 10:00" --duration 1h \
+	--tz Asia/Seoul --participant "Kim Min-ji;host;KR" 2>"$T/add.err" >/dev/null
+check_eq "override: a cancelled occurrence clashes with none" "" "$(cat "$T/add.err")"
+j=$(kcal conflicts $M --format json)
+check_eq "override: conflicts finds the one clash, with the override's own fields" \
+    "overlap|Park Ji-ho|Talks moved to Beijing@2026-03-03T15:00:00+08:00 Beijing Diaoyutai,Lunch with Park@2026-03-03T16:30:00+09:00 null null" \
+    "$(jget "$j" '.conflicts[] | "\(.type)|\(.participants | join(","))|\([.events[] | "\(.summary)@\(.start) \(.city) \(.location)"] | join(","))"')"
+check_rc "override: --strict refuses a clash with its new time" 1 \
+    kcal add "Kim strict" --start "2026-03-03 15:30" --duration 30m --tz Asia/Shanghai \
+	--participant "Kim Min-ji;host;KR" --strict
+kcal edit "$lunch" --start "2026-03-03 18:00" >/dev/null 2>"$T/add.err"
+check_eq "override: moved away, the lunch clashes no more" "0" \
+    "$(kcal conflicts $M --format json | jq .count)"
 
 # --- errors -----------------------------------------------------------------
 check_rc "from after to is refused" 1 kcal conflicts --from 2026-02-01 --to 2026-01-01

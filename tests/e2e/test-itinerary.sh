@@ -4,7 +4,8 @@
 # Markdown (tests/data/itinerary.{txt,md}), well-formed and escaped HTML,
 # the ics read back by python3-icalendar, JSON grouping by day and city,
 # travel legs across zones, delegations in precedence order, tracked
-# outside events as context, and tentative marks.
+# outside events as context, and tentative marks; an overridden
+# occurrence briefed with its own fields in every format.
 #
 # The output depends on nothing but the calendar: TZ and the home zone are
 # pinned by lib.sh (Asia/Seoul) and no line shows the time of the run.
@@ -182,6 +183,42 @@ else
 fi
 check_eq "ics: no context events" "" "$(grep -F 'Combined exercise' "$T/it.ics")"
 check_match "ics: CRLF lines" "$(printf '\r')" "$(head -n 1 "$T/it.ics")"
+
+# --- an occurrence overridden (tests/data/override-series.ics) ----------
+# The talks of 3 March moved to Beijing, in its zone, with other people, a
+# place, class and status of their own; those of 4 March cancelled.
+kcal import "$DATA/override-series.ics" >/dev/null
+ov=override-visit@test
+j=$(kcal itinerary $ov --format json)
+check_eq "override: the cancelled occurrence is left out" \
+    "2026-03-02 2026-03-03 2026-03-05" "$(jget "$j" '[.days[].date] | join(" ")')"
+check_eq "override: briefed with its own fields, in its own city" \
+    "Beijing|Talks moved to Beijing|2026-03-03T15:00:00+08:00|2026-03-03T16:00:00+09:00|Diaoyutai|private|true|Kim Min-ji,Park Ji-ho" \
+    "$(jget "$j" '.days[1].groups[] | .place as $p | .items[] | "\($p)|\(.summary)|\(.start)|\(.start_home)|\(.location)|\(.class)|\(.tentative)|\([.participants[].name] | join(","))"')"
+check_eq "override: the other occurrences stay the series'" \
+    "Seoul Working talks Blue House|Seoul Working talks Blue House" \
+    "$(jget "$j" '[.days[0,2].groups[] | .place as $p | .items[] | "\($p) \(.summary) \(.location)"] | join("|")')"
+check_eq "override: its people in the delegations" \
+    "Kim Min-ji host|Lee Su-jin aide|Park Ji-ho interpreter" \
+    "$(jget "$j" '[.delegations[].members[] | "\(.name) \(.role)"] | join("|")')"
+t=$(kcal itinerary $ov --format text)
+check_eq "override: text" "Tue 2026-03-03
+  Beijing
+    15:00-16:30 CST  (home 16:00-17:30 KST)  meeting  TENTATIVE
+      Talks moved to Beijing
+      at:   Diaoyutai
+      with: Kim Min-ji (negotiator, KR), Park Ji-ho (interpreter, KR)" \
+    "$(printf '%s\n' "$t" | sed -n '/^Tue 2026-03-03/,/^$/p' | sed '/^$/d')"
+check_eq "override: markdown" \
+    "| 15:00-16:30 CST | 16:00-17:30 KST | meeting | Talks moved to Beijing *(tentative)* | Diaoyutai | Kim Min-ji (negotiator, KR), Park Ji-ho (interpreter, KR) |" \
+    "$(kcal itinerary $ov --format markdown | grep -F 'Talks moved')"
+h=$(kcal itinerary $ov --format html)
+check_eq "override: HTML, under its own city" \
+    '<tr class="place"><th colspan="6">Beijing</th></tr>
+<tr class="tentative"><td class="time">15:00-16:30 CST</td><td class="time">16:00-17:30 KST</td><td>meeting</td><td>Talks moved to Beijing <span class="mark">tentative</span></td><td>Diaoyutai</td><td>Kim Min-ji (negotiator, KR)<br/>Park Ji-ho (interpreter, KR)</td></tr>' \
+    "$(printf '%s\n' "$h" | grep -B1 -F 'Talks moved')"
+check_eq "override: no item of the series left in Seoul on 3 March" "" \
+    "$(printf '%s\n' "$t" | sed -n '/^Tue 2026-03-03/,/^$/p' | grep -F 'Working talks')"
 
 # --- errors ------------------------------------------------------------
 check_rc "an unknown format is a usage error" 2 \

@@ -2,7 +2,8 @@
 # tests/e2e/test-people.sh — participants and the status workflow on the
 # example state visit: `kcal people` (by country and precedence, names
 # without regard to case, next events from a given time, recurring events
-# at their next occurrence), `list --participant`, `kcal confirm`,
+# at their next occurrence, an overridden one with its own fields),
+# `list --participant`, `kcal confirm`,
 # `list --status tentative` and the itinerary's tentative marks.
 . "$(dirname "$0")/lib.sh"
 
@@ -76,5 +77,20 @@ check_eq "... and stays cancelled" cancelled \
     "$(kcal show "$sd" --format json | jq -r '.status')"
 check_rc "confirm needs a UID" 2 kcal confirm
 check_rc "an unknown UID" 1 kcal confirm nonesuch-uid
+
+# An occurrence overridden (tests/data/override-series.ics): Kim Min-ji's
+# next talks are those moved to Beijing, as the override says (her role
+# there too); Lee Su-jin left them, and the next day's were cancelled, so
+# hers are on 5 March.
+kcal import "$DATA/override-series.ics" >/dev/null
+j=$(kcal people --from "2026-03-02 12:00" --format json)
+check_eq "people: the next occurrence with its own fields" \
+    "Talks moved to Beijing|2026-03-03T15:00:00+08:00|Beijing|Diaoyutai|private|negotiator" \
+    "$(jget "$j" '.people[] | select(.name == "Kim Min-ji") | .next[0] | "\(.summary)|\(.start)|\(.city)|\(.location)|\(.class)|\(.role)"')"
+check_eq "people: not an occurrence an override took one out of" \
+    "Working talks|2026-03-05T10:00:00+09:00|Seoul|aide" \
+    "$(jget "$j" '.people[] | select(.name == "Lee Su-jin") | [.next[] | "\(.summary)|\(.start)|\(.city)|\(.role)"] | join(",")')"
+check_match "people: the text shows it" 'Talks moved to Beijing' \
+    "$(kcal people Kim --from "2026-03-02 12:00")"
 
 done_testing

@@ -3,7 +3,7 @@
 # list: a weekly 09:00 Brussels meeting stays 09:00 across DST (and shows
 # the Seoul time beside it), a New York one too, a Shanghai dinner series;
 # 29 February yearly (none in common years); an override moved and one
-# cancelled; multi-day all-day occurrences overlapping the window; and
+# cancelled; an override with fields of its own; multi-day all-day occurrences overlapping the window; and
 # the cap on occurrences per request, stated in the reply.
 . "$(dirname "$0")/lib.sh"
 
@@ -96,6 +96,20 @@ out=$(list --from 2026-06-01 --to 2026-07-01 --search Staff --all)
 check_match "--all shows the cancelled occurrence as cancelled" \
 	'2026-06-15T10:00:00\+09:00 cancelled' \
 	"$(jget "$out" '[.events[] | "\(.start) \(.status)"] | join("|")')"
+
+# An override with fields of its own (tests/data/override-series.ics):
+# moved to Beijing in that zone, another summary, place, class, status and
+# people; the occurrence its override cancelled is not listed.
+kcal import "$DATA/override-series.ics" >/dev/null
+out=$(list --from 2026-03-02 --to 2026-03-07 --search talks)
+check_eq "an overridden occurrence is listed with its own fields" \
+	"2026-03-02T10:00:00+09:00 Working talks|Blue House|Seoul|public|confirmed|Kim Min-ji,Lee Su-jin
+2026-03-03T15:00:00+08:00 Talks moved to Beijing|Diaoyutai|Beijing|private|tentative|Kim Min-ji,Park Ji-ho
+2026-03-05T10:00:00+09:00 Working talks|Blue House|Seoul|public|confirmed|Kim Min-ji,Lee Su-jin" \
+	"$(jget "$out" '.events[] | "\(.start) \(.summary)|\(.location)|\(.city)|\(.class)|\(.status)|\([.participants[].name] | join(","))"')"
+check_eq "... in its own zone, due when the series said, still of the series" \
+	"Asia/Shanghai 2026-03-03T16:30:00+08:00 2026-03-03T01:00:00Z FREQ=DAILY;COUNT=4" \
+	"$(jget "$out" '.events[1] | "\(.tz) \(.end) \(.recurrence_id) \(.rrule)"')"
 
 kcal add "Hourly check" --start "2026-01-01 00:00" --tz UTC --rrule FREQ=HOURLY \
 	>/dev/null
