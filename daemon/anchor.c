@@ -19,7 +19,6 @@
 #include "server.h"
 #include "store.h"
 #include "store-itinerary.h"
-#include "write.h"
 #include "xmalloc.h"
 
 /* Offsets beyond a year are surely a mistake. */
@@ -170,7 +169,7 @@ height_below(struct cmd_ctx *ctx, const char *uid, int *height)
 /*
  * Refuse anchoring uid to anchor when it would make a cycle or a chain
  * deeper than ANCHOR_MAX_DEPTH, counting uid's own followers: what is
- * accepted here can always be moved from its root (anchor_propagate).
+ * accepted here can always be moved from its root (write.c).
  */
 static int
 check_chain(struct cmd_ctx *ctx, const char *uid, const char *anchor)
@@ -197,7 +196,7 @@ check_chain(struct cmd_ctx *ctx, const char *uid, const char *anchor)
  * Before a write of event uid (NULL: a new event, new_uid): work out the
  * anchor the event will have, refuse what cannot be, and when the anchor
  * or the offset is set, set the start from them.  A move made by
- * anchor_propagate (ctx->depth > 0) is taken as it is.
+ * following its anchor (write.c, ctx->depth > 0) is taken as it is.
  */
 int
 anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
@@ -259,111 +258,24 @@ out:
 	return rc;
 }
 
-/* Move one follower of ev to ev's start plus its offset, if it is not. */
-static int
-follow(struct cmd_ctx *ctx, const struct event *ev, const char *uid)
+/*
+ * Must the follower uid of ev (just written) move, and where to: 1 with
+ * *want set, 0 when it is where it belongs (or no longer follows ev, or
+ * is all-day), -1 with the error set.
+ */
+int
+anchor_follower(struct cmd_ctx *ctx, const struct event *ev, const char *uid,
+    int64_t *want)
 {
-	struct event_change	 ch;
-	struct event		 d;
-	json_t			*res;
-	int64_t			 want;
+	struct event	d;
+	int		rc;
 
 	event_init(&d);
 	if (load(ctx, "follower", uid, &d) != 0)
 		return -1;
-	want = ev->start + d.anchor_offset;
-	if (d.anchor == NULL || strcmp(d.anchor, ev->uid) != 0 ||
-	    d.start == want || d.all_day) {
-		event_clear(&d);
-		return 0;
-	}
-	event_change_init(&ch);
-	ch.start.kind = WHEN_UTC;
-	ch.start.utc = want;
-	if (ctx->moved == NULL)		/* in the order they move */
-		ctx->moved = json_array();
-	json_array_append_new(ctx->moved, json_string(uid));
-	ctx->depth++;
-	res = cmd_write_event(ctx, uid, NULL, &ch);
-	ctx->depth--;
-	json_decref(res);
-	event_change_clear(&ch);
+	*want = ev->start + d.anchor_offset;
+	rc = d.anchor != NULL && strcmp(d.anchor, ev->uid) == 0 &&
+	    d.start != *want && !d.all_day;
 	event_clear(&d);
-	return res != NULL ? 0 : -1;
-}
-
-/*
- * After ev was written, in the same transaction: move the events anchored
- * to it.  Each goes through cmd_write_event (SEQUENCE, reminders) and
- * moves its own followers in turn.
- */
-int
-anchor_propagate(struct cmd_ctx *ctx, const struct event *ev)
-{
-	char	**uids, *why = NULL;
-	size_t	  n, i;
-	int	  rc = 0;
-
-	if (store_anchored(ctx->srv->store, ev->uid, 0, &uids, &n, &why) != 0) {
-		cmd_error(ctx, KCAL_E_STORE, "%s", why);
-		free(why);
-		return -1;
-	}
-	/* Only stored data can go deeper (an import, a cycle). */
-	if (n > 0 && ctx->depth >= ANCHOR_MAX_DEPTH) {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "anchors more than %d deep "
-		    "below %s (a cycle in the stored data?)", ANCHOR_MAX_DEPTH,
-		    ev->uid);
-		rc = -1;
-	}
-	for (i = 0; i < n; i++) {
-		if (rc == 0 && strcmp(uids[i], ev->uid) != 0)
-			rc = follow(ctx, ev, uids[i]);
-		free(uids[i]);
-	}
-	free(uids);
-	return rc;
-}
-
-/*
- * Before uid is deleted, in the delete's transaction: the events that
- * follow it (cancelled ones too) stop following it where they are, their
- * X-KCAL-ANCHOR removed and their times kept, each through
- * cmd_write_event (SEQUENCE, reminders).  Left pointing at a UID that no
- * longer exists, they could not be edited, and any event added later
- * under that UID would have moved them.  Their UIDs go into detached.
- */
-int
-anchor_detach(struct cmd_ctx *ctx, const char *uid, json_t *detached)
-{
-	struct event_change	 ch;
-	json_t			*res;
-	char			**uids, *why = NULL;
-	size_t			 n, i;
-	int			 rc = 0;
-
-	if (store_anchored(ctx->srv->store, uid, 1, &uids, &n, &why) != 0) {
-		cmd_error(ctx, KCAL_E_STORE, "%s", why);
-		free(why);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		if (rc == 0 && strcmp(uids[i], uid) != 0) {
-			event_change_init(&ch);
-			ch.anchor = "";
-			ctx->depth++;	/* part of the delete, as a move is */
-			res = cmd_write_event(ctx, uids[i], NULL, &ch);
-			ctx->depth--;
-			if (res == NULL)
-				rc = -1;
-			else
-				json_array_append_new(detached,
-				    json_string(uids[i]));
-			json_decref(res);
-			event_change_clear(&ch);
-		}
-		free(uids[i]);
-	}
-	free(uids);
 	return rc;
 }

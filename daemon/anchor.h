@@ -6,22 +6,26 @@
  * mirrored in indexed columns (store-itinerary.c).
  *
  * anchor_prepare() runs before a write: it resolves the anchor, refuses a
- * cycle, and turns the anchor and offset into the event's start.
- * anchor_propagate() runs after the write, in the same transaction: every
- * event anchored to the one written moves with it through
- * cmd_write_event() — the same path as an edit, so SEQUENCE bumps, the
- * reminders are re-planned, and its own followers move in turn.
+ * cycle, and turns the anchor and offset into the event's start.  After
+ * the write, in the same transaction, every event anchored to the one
+ * written moves with it (write.c, where anchor_follower() says where to)
+ * through cmd_write_event() — the same path as an edit, so SEQUENCE bumps,
+ * the reminders are re-planned, and its own followers move in turn.
  *
  * A chain (an event following one that follows another...) may be at
  * most ANCHOR_MAX_DEPTH deep; anchor_prepare() refuses the write that
  * would make it deeper, so that every chain accepted can be moved from
- * its root.  anchor_detach() runs before a delete: the events that follow
- * the one deleted stay where they are and follow nothing.
+ * its root.  Before a delete (write_detach), the events that follow the
+ * one deleted stay where they are and follow nothing.
+ *
+ * These are the anchor's rules only: the writes they lead to are
+ * write.c's, so that anchors and the write path do not depend on each
+ * other.
  */
 #ifndef KCAL_ANCHOR_H
 #define KCAL_ANCHOR_H
 
-#include <jansson.h>
+#include <stdint.h>
 
 #include "event.h"
 
@@ -33,7 +37,7 @@ struct cmd_ctx;
 int	anchor_args(struct cmd_ctx *, struct event_change *);
 int	anchor_prepare(struct cmd_ctx *, const char *, const char *,
 	    struct event_change *);
-int	anchor_propagate(struct cmd_ctx *, const struct event *);
-int	anchor_detach(struct cmd_ctx *, const char *, json_t *);
+int	anchor_follower(struct cmd_ctx *, const struct event *, const char *,
+	    int64_t *);
 
 #endif

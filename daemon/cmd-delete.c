@@ -1,15 +1,15 @@
 /*
  * cmd-delete.c — "delete": remove an event for good (cancel keeps it).
  * The events that followed it are detached first, in the same
- * transaction (anchor.c), and the reply lists them.
+ * transaction (write_detach), and the reply lists them.
  */
 #include <stdlib.h>
 
-#include "anchor.h"
 #include "cmd.h"
 #include "kcal-protocol.h"
 #include "server.h"
 #include "store.h"
+#include "write.h"
 
 static json_t *
 cmd_delete_exec(struct cmd_ctx *ctx)
@@ -24,7 +24,7 @@ cmd_delete_exec(struct cmd_ctx *ctx)
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 		goto out;
 	}
-	if (anchor_detach(ctx, uid, detached) != 0)
+	if (write_detach(ctx, uid, detached) != 0)
 		store_rollback(st);
 	else if (store_delete(st, uid, &why) != 0 ||
 	    store_commit(st, &why) != 0) {

@@ -31,7 +31,7 @@ struct cmd_ctx {
 	struct client	*client;
 	json_t		*req;
 	json_t		*error;		/* the error reply, once set */
-	int		 depth;		/* nested writes (anchor.c) */
+	int		 depth;		/* nested writes (write.c) */
 	json_t		*moved;		/* UIDs moved with the write */
 };
 

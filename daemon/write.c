@@ -2,10 +2,12 @@
  * write.c — the write path of add, update and cancel: the event fields of
  * a request (cmd_arg_change), and cmd_write_event, which applies a change
  * in one transaction with what follows from it: the events anchored to it
- * move (anchor.c) and the clashes it makes are reported or, with
- * "strict", refuse it (conflict-check.h).  Kept apart from cmd.c so that
- * the command table and the argument helpers every command uses do not
- * depend on anchors and conflicts, which use them.
+ * move (where anchor.c says) and the clashes it makes are reported or,
+ * with "strict", refuse it (conflict-check.h); and write_detach, the
+ * followers of an event deleted left where they are.  Kept apart from
+ * cmd.c so that the command table and the argument helpers every command
+ * uses do not depend on anchors and conflicts, which use them; and the
+ * anchor's rules (anchor.c) do not write, so they do not depend on this.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "occur.h"
 #include "server.h"
 #include "store.h"
+#include "store-itinerary.h"
 #include "tz.h"
 #include "write.h"
 #include "xmalloc.h"
@@ -305,6 +308,108 @@ cmd_arg_change(struct cmd_ctx *ctx, struct event_change *ch)
 	return 0;
 }
 
+/* Move one follower of ev to ev's start plus its offset, if it is not. */
+static int
+follow(struct cmd_ctx *ctx, const struct event *ev, const char *uid)
+{
+	struct event_change	 ch;
+	json_t			*res;
+	int64_t			 want;
+	int			 rc;
+
+	if ((rc = anchor_follower(ctx, ev, uid, &want)) <= 0)
+		return rc;
+	event_change_init(&ch);
+	ch.start.kind = WHEN_UTC;
+	ch.start.utc = want;
+	if (ctx->moved == NULL)		/* in the order they move */
+		ctx->moved = json_array();
+	json_array_append_new(ctx->moved, json_string(uid));
+	ctx->depth++;
+	res = cmd_write_event(ctx, uid, NULL, &ch);
+	ctx->depth--;
+	rc = res != NULL ? 0 : -1;
+	json_decref(res);
+	event_change_clear(&ch);
+	return rc;
+}
+
+/*
+ * After ev was written, in the same transaction: move the events anchored
+ * to it (anchor.h).  Each goes through cmd_write_event (SEQUENCE,
+ * reminders) and moves its own followers in turn.
+ */
+static int
+propagate(struct cmd_ctx *ctx, const struct event *ev)
+{
+	char	**uids, *why = NULL;
+	size_t	  n, i;
+	int	  rc = 0;
+
+	if (store_anchored(ctx->srv->store, ev->uid, 0, &uids, &n, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s", why);
+		free(why);
+		return -1;
+	}
+	/* Only stored data can go deeper (an import, a cycle). */
+	if (n > 0 && ctx->depth >= ANCHOR_MAX_DEPTH) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "anchors more than %d deep "
+		    "below %s (a cycle in the stored data?)", ANCHOR_MAX_DEPTH,
+		    ev->uid);
+		rc = -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && strcmp(uids[i], ev->uid) != 0)
+			rc = follow(ctx, ev, uids[i]);
+		free(uids[i]);
+	}
+	free(uids);
+	return rc;
+}
+
+/*
+ * Before uid is deleted, in the delete's transaction: the events that
+ * follow it (cancelled ones too) stop following it where they are, their
+ * X-KCAL-ANCHOR removed and their times kept, each through
+ * cmd_write_event (SEQUENCE, reminders).  Left pointing at a UID that no
+ * longer exists, they could not be edited, and any event added later
+ * under that UID would have moved them.  Their UIDs go into detached.
+ */
+int
+write_detach(struct cmd_ctx *ctx, const char *uid, json_t *detached)
+{
+	struct event_change	 ch;
+	json_t			*res;
+	char			**uids, *why = NULL;
+	size_t			 n, i;
+	int			 rc = 0;
+
+	if (store_anchored(ctx->srv->store, uid, 1, &uids, &n, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s", why);
+		free(why);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && strcmp(uids[i], uid) != 0) {
+			event_change_init(&ch);
+			ch.anchor = "";
+			ctx->depth++;	/* part of the delete, as a move is */
+			res = cmd_write_event(ctx, uids[i], NULL, &ch);
+			ctx->depth--;
+			if (res == NULL)
+				rc = -1;
+			else
+				json_array_append_new(detached,
+				    json_string(uids[i]));
+			json_decref(res);
+			event_change_clear(&ch);
+		}
+		free(uids[i]);
+	}
+	free(uids);
+	return rc;
+}
+
 /*
  * End the write's transaction: commit when it succeeded, else roll back
  * everything (the anchored events moved with it too).  The outermost
@@ -379,7 +484,7 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		res = cmd_event_json(ctx, &ev);
 	else if (occur_put(srv->store, &ev, text, &why) != 0)
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
-	else if (anchor_propagate(ctx, &ev) == 0)
+	else if (propagate(ctx, &ev) == 0)
 		res = cmd_event_json(ctx, &ev);
 	if (res != NULL && conflicts_after_write(ctx, &ev, &ch, res) != 0) {
 		json_decref(res);	/* strict: roll the write back */
