@@ -100,11 +100,19 @@ SUMMARY:MARK-ovr summary
 LOCATION:MARK-ovr place
 DESCRIPTION:MARK-ovr notes
 ATTENDEE;CN=MARK-ovr person:mailto:o@example.org
+ATTENDEE;CN=Shared Aide:mailto:aide@example.org
 END:VEVENT
 END:VCALENDAR
 EOF
 check "import an X- class and a series with a confidential override" \
 	kcal import "$T/in.ics"
+# The override takes the aide to a call at its time: a clash the writer
+# sees and the reader must not (conflicts walk each occurrence as it is).
+kcal add "PUB aide call" --start 2027-05-12T15:30 --duration 30m \
+	--participant "Shared Aide;aide;KR" >/dev/null 2>&1
+check_match "the writer's conflicts: the override clashes" \
+	'Shared Aide: .*overlaps "MARK-ovr summary"' \
+	"$(kcal conflicts --from 2027-05-01 --to 2027-06-01)"
 kcal feed add secret --include confidential >/dev/null || fail "feed add"
 token=$(kcal feed list --format json | jq -r '.feeds[] | select(.name == "secret") | .url' |
 	sed 's|.*/||; s|\.ics$||')
