@@ -110,7 +110,7 @@ add_occurrence(void *arg, const struct recur_occ *oc)
 
 	if (series_cancelled(oc))
 		return 0;
-	occ.rrule = it->ev->rrule;	/* an override is still of the series */
+	occ.rrule = it->ev->rrule;	/* an override is of the series */
 	json_array_append_new(it->out, item_json(it, &occ, oc->start, oc->end));
 	return 0;
 }

@@ -41,8 +41,8 @@ struct people_run {
 	json_t			*seen;	/* UID -> {"start", "event"},
 					   {"series": i}, or null */
 	struct series		*series;
-	struct event		*masters;	/* the series with overrides */
-	char			**texts;	/* ... and their records */
+	struct event		*masters;	/* series with overrides */
+	char			**texts;	/* ... their records */
 	size_t			 nmasters;
 };
 

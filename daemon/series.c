@@ -13,11 +13,12 @@
  *
  * A stored series without overrides goes through occur_expand(), which
  * reads its occurrences from the store's index when it can (occur.c) and
- * need not parse it at all; every occurrence is then its master's.
- * Not a record rewritten for a feed (series_new without a store): the
- * index knows the occurrences of overrides the feed cut out of it.  A series
- * with overrides is parsed once per request and kept, by UID, for the
- * other windows that walk it (the conflict check of a write walks several).
+ * need not parse it at all; every occurrence is then its master's.  Not a
+ * record rewritten for a feed (series_new without a store): the index
+ * knows the occurrences of the overrides the feed cut out of it.  A
+ * series with overrides is parsed once per request and kept, by UID, for
+ * the other windows that walk it (the conflict check of a write walks
+ * several).
  */
 #include <stdlib.h>
 #include <string.h>
