@@ -3,11 +3,13 @@
  * order.  Recurring events are expanded into their occurrences inside the
  * window (series.h: RECURRENCE-ID overrides in place of the occurrences
  * they replace, each with its own fields); the total is capped
- * (max_occurrences) and the reply says so.
+ * (max_occurrences) and the reply says so.  An override that no longer
+ * answers the filters (another status, kind, text or people) is left out.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 #include "kcal-protocol.h"
@@ -20,6 +22,7 @@
 struct list_state {
 	struct cmd_ctx		*ctx;
 	json_t			*events;
+	const struct store_query *q;
 	const struct event	*ev;		/* the recurring event expanded */
 	struct series		*series;
 	int64_t			 from, to;
@@ -28,6 +31,48 @@ struct list_state {
 	int			 include_cancelled;
 	char			*why;
 };
+
+/* Does s hold what, ASCII case ignored (as the store's instr(lower()))? */
+static int
+holds(const char *s, const char *what)
+{
+	size_t	n = strlen(what);
+
+	if (s == NULL)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, what, n) == 0)
+			return 1;
+	return n == 0;
+}
+
+/*
+ * Does an override answer the query's filters?  The store chose its series
+ * by the master's fields; an override with a kind, status, text or people
+ * of its own answers for itself.
+ */
+static int
+override_matches(const struct store_query *q, const struct event *ev)
+{
+	size_t	i;
+
+	if (q->kind != NULL && (ev->kind == NULL || strcmp(ev->kind,
+	    q->kind) != 0))
+		return 0;
+	if (q->status != NULL && (ev->status == NULL || strcmp(ev->status,
+	    q->status) != 0))
+		return 0;
+	if (q->search != NULL && !holds(ev->summary, q->search) &&
+	    !holds(ev->location, q->search) &&
+	    !holds(ev->description, q->search))
+		return 0;
+	if (q->participant == NULL)
+		return 1;
+	for (i = 0; i < ev->nparts; i++)
+		if (holds(ev->parts[i].name, q->participant))
+			return 1;
+	return 0;
+}
 
 /* An occurrence, as its override (if any) says it now is. */
 static int
@@ -39,6 +84,8 @@ add_occurrence(void *arg, const struct recur_occ *oc)
 	char			 rid[64];
 
 	if (!ls->include_cancelled && series_cancelled(oc))
+		return 0;
+	if (oc->overridden && !override_matches(ls->q, oc->ev))
 		return 0;
 	occ.rrule = ls->ev->rrule;
 	o = cmd_event_json(ls->ctx, &occ);
@@ -80,7 +127,7 @@ add_row(void *arg, const struct event *ev, const char *ical)
 static json_t *
 cmd_list_exec(struct cmd_ctx *ctx)
 {
-	struct list_state	 ls = { ctx, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL };
+	struct list_state	 ls = { ctx, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL };
 	struct store_query	 q;
 	char			*why = NULL;
 	int			 rc;
@@ -117,6 +164,7 @@ cmd_list_exec(struct cmd_ctx *ctx)
 		return NULL;
 	}
 	ls.events = json_array();
+	ls.q = &q;
 	ls.from = q.from;
 	ls.to = q.to;
 	ls.max = ctx->srv->cfg->max_occurrences;

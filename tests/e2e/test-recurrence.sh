@@ -110,6 +110,12 @@ check_eq "an overridden occurrence is listed with its own fields" \
 check_eq "... in its own zone, due when the series said, still of the series" \
 	"Asia/Shanghai 2026-03-03T16:30:00+08:00 2026-03-03T01:00:00Z FREQ=DAILY;COUNT=4" \
 	"$(jget "$out" '.events[1] | "\(.tz) \(.end) \(.recurrence_id) \(.rrule)"')"
+for f in "--search talks --status confirmed" "--search talks --participant lee" \
+    "--search working"; do
+	check_eq "an override that no longer answers $f is left out" \
+		"2026-03-02T10:00:00+09:00 2026-03-05T10:00:00+09:00" \
+		"$(starts "$(list --from 2026-03-02 --to 2026-03-07 $f)")"
+done
 
 kcal add "Hourly check" --start "2026-01-01 00:00" --tz UTC --rrule FREQ=HOURLY \
 	>/dev/null
