@@ -9,9 +9,9 @@
 # of kcald) and kcal reminders (remind_default gives every occurrence one;
 # only the part still to come, as reminders are listed ahead) — and must be
 # the same set.  tests/e2e/recur_same.py does the work, with the helpers of
-# recur_diff.py.  Every series of tests/data is checked, and of the corpus
-# a sample of 12 files (KCAL_RECUR_SAME_SAMPLE=N) drawn with a printed seed
-# (KCAL_PROP_SEED=N replays it; KCAL_RECUR_SAME_ALL=1 takes them all).
+# recur_diff.py.  Every series of tests/data and of the corpus is checked;
+# KCAL_RECUR_SAME_SAMPLE=N checks a sample of N corpus files drawn with a
+# printed seed, which KCAL_PROP_SEED=S replays.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -23,22 +23,25 @@ have curl || { skip "curl is not installed"; done_testing; exit $?; }
 printf 'max_occurrences = 100000\nremind_default = 10m\nfeed_past = 100y\nfeed_future = 100y\n' \
 	> "$XDG_CONFIG_HOME/kcal/kcald.conf"
 PORT=$(free_port)
-SAMPLE=${KCAL_RECUR_SAME_SAMPLE:-12}
 
 files=$(grep -l -E '^(RRULE|RDATE)' "$DATA"/*.ics)
 if [ -d "$SHARED/corpus" ]; then
 	corpus=$(find "$SHARED/corpus" -name '*.ics' | sort |
 	    xargs grep -l -E '^(RRULE|RDATE)' 2>/dev/null)
-	# A sample of the corpus keeps the run near two minutes; the seed
-	# replays it (KCAL_PROP_SEED=N), KCAL_RECUR_SAME_ALL=1 takes every file.
-	seed=${KCAL_PROP_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+	# Every file by default (about a minute and a half); a sample of N
+	# with KCAL_RECUR_SAME_SAMPLE=N, drawn with a printed seed that
+	# KCAL_PROP_SEED=S replays.
 	n=$(printf '%s\n' $corpus | wc -l)
-	[ -n "$KCAL_RECUR_SAME_ALL" ] || corpus=$(printf '%s\n' $corpus |
-	    $PY -c 'import random, sys
+	if [ -n "$KCAL_RECUR_SAME_SAMPLE$KCAL_PROP_SEED" ]; then
+		seed=${KCAL_PROP_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+		corpus=$(printf '%s\n' $corpus | $PY -c 'import random, sys
 l = sys.stdin.read().split()
 random.Random(int(sys.argv[1])).shuffle(l)
-print("\n".join(sorted(l[:int(sys.argv[2])])))' "$seed" "$SAMPLE")
-	echo "corpus: $(printf '%s\n' $corpus | wc -l) of $n files with a recurrence, seed $seed (KCAL_PROP_SEED=$seed replays it)"
+print("\n".join(sorted(l[:int(sys.argv[2])])))' "$seed" "${KCAL_RECUR_SAME_SAMPLE:-12}")
+		echo "corpus: a sample of $(printf '%s\n' $corpus | wc -l) of $n files, seed $seed (KCAL_PROP_SEED=$seed replays it)"
+	else
+		echo "corpus: all $n files with a recurrence (nothing random)"
+	fi
 	files="$files $corpus"
 else
 	skip "../shared/corpus is absent: only tests/data is checked"
