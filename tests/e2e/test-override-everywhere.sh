@@ -11,8 +11,9 @@
 # VEVENT with its own fields; a feed that may not carry a confidential
 # event leaves it out and takes its occurrence out of the series), and
 # kcal reminders (its reminder due before its moved start, with its own
-# summary).  The dates are in 2031 and the feeds' window is 30 years each
-# way, so nothing depends on today.
+# summary); the visit's briefing page shows it to a feed that may see it
+# and to no other.  The dates are in 2031 and the feeds' window is 30
+# years each way, so nothing depends on today.
 . "$(dirname "$0")/lib.sh"
 
 ICS="$DATA/override-everywhere.ics"
@@ -170,6 +171,21 @@ else
 			1 "$(jget "${ov:-{\}}" .alarms)"
 	done
 fi
+# The briefing pages: the confidential one shows the override as it is,
+# a public one shows neither it nor the master in its place.
+kcal feed add pubbrief --briefing visit@override.test >/dev/null
+kcal feed add confbrief --briefing visit@override.test \
+	--include confidential >/dev/null
+burl() { kcal feed list --format json |
+	jq -r ".feeds[] | select(.name == \"$1\") | .briefing_url"; }
+b=$(curl -sS --noproxy '*' "$(burl confbrief)" 2>&1)
+check_match "briefing page (confidential): the override's summary, place, people" \
+	"$SUM.*BEXCO, Busan.*Park Override" "$(printf '%s\n' "$b" | tr '\n' ' ')"
+b=$(curl -sS --noproxy '*' "$(burl pubbrief)" 2>&1)
+check_eq "briefing page (public): no trace of the confidential override" \
+	"0 0" "$(count_of "$b" OVERRIDE) $(count_of "$b" BEXCO)"
+check_eq "briefing page (public): the master's three occurrences, not four" \
+	3 "$(count_of "$b" "$MSUM")"
 
 # --- kcal reminders ----------------------------------------------------------------
 j=$(kcal reminders $W --format json)
