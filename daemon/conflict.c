@@ -130,8 +130,8 @@ by_pair(const void *x, const void *y)
 /*
  * One conflict per pair of events and type, naming each participant it
  * clashes for in the order found.  Sorted, not searched for on every find:
- * that was quadratic in the clashes, and a crowded hour (1,000 events
- * sharing names, in make bench) held an add for minutes.
+ * that is quadratic in the clashes, and a crowded hour (many events
+ * sharing names) would hold an add for minutes.
  */
 static void
 merge(struct conflicts *o)

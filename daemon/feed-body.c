@@ -226,8 +226,8 @@ find(struct feeds *fs, const char *token)
 
 /*
  * 128 bits, as 32 hex digits: the body's identity for its ETag.  Two
- * multiply-xorshift lanes over eight bytes at a time (FNV-1a a byte at a
- * time took ~40 ms of a 20 MB body's rebuild; this, ~5 ms).  Not a
+ * multiply-xorshift lanes over eight bytes at a time (a byte-at-a-time
+ * hash such as FNV-1a is a large part of a big body's rebuild).  Not a
  * defence against a forger: a feed's bytes come from its owner's store.
  */
 static void

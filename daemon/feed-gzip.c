@@ -9,9 +9,8 @@
  * stream, closed by an empty final block (as pigz joins its blocks); the
  * CRC is joined with crc32_combine().  A rebuild deflates only the pieces
  * whose bytes changed, or whose window did: each piece is deflated with
- * the 32 KB before it as its dictionary (without, the pieces were 19%
- * bigger), so a change costs its piece and the next, of some 160 in a
- * 10,000-event feed.  The same body gives the same gzip bytes.
+ * the 32 KB before it as its dictionary (without, the pieces compress
+ * worse), so a change costs its piece and the next, not the whole body.  The same body gives the same gzip bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -194,7 +194,8 @@ hconn_timer(evutil_socket_t fd, short what, void *arg)
  * once, even inside a burst of accepts).
  *
  * Each connection's bufferevent writes up to a megabyte per turn of the
- * loop, not libevent's default 16 KB: a 20 MB body was 1,300 writev()s.
+ * loop, not libevent's default 16 KB: a feed body is megabytes, and a
+ * writev() per 16 KB of it is a turn of the loop each.
  */
 static struct bufferevent *
 new_bev(struct event_base *base, void *arg)
@@ -227,10 +228,9 @@ new_bev(struct event_base *base, void *arg)
 /*
  * Answers go out at once (TCP_NODELAY): with Nagle's algorithm the last
  * small segment of a large body waited for the poller's delayed ACK, up to
- * 40 ms on Linux, on a keep-alive connection (make bench: 1 poller of a
- * 1,000-event feed, p99 49 ms, 78 GETs/s).  Set on the listening socket,
- * whose connections inherit it (Linux, the BSDs): once, not a system call
- * per request (a 304 took ten).
+ * 40 ms on Linux, on a keep-alive connection.  Set on the listening
+ * socket, whose connections inherit it (Linux, the BSDs): once, not a
+ * system call per request.
  */
 static void
 no_delay(evutil_socket_t fd)
