@@ -7,7 +7,7 @@
  * master VEVENT alone or, when the series has overrides, a VCALENDAR whose
  * first VEVENT is the master and whose other VEVENTs are its overrides —
  * the calendar object resource of CalDAV (RFC 4791 4.1).  Everything that
- * reads a record (ical_extract, ical_expand, export) takes the first VEVENT
+ * reads a record (ical_extract, recur_open, export) takes the first VEVENT
  * as the event and the others as its overrides, and an edit keeps them
  * (ical_apply).  A separate table keyed by (UID, RECURRENCE-ID) was the
  * other choice; one record keeps the series whole in every path that reads

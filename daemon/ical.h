@@ -35,29 +35,6 @@ const char *ical_record_class(const char *);
 #define ICAL_YEAR_MIN		1583
 #define ICAL_YEAR_MAX		2582
 
-/*
- * The recurrence engine as its callers knew it before recur.h: each call
- * parses the record again.  Thin wrappers over recur_open() and
- * recur_each() (recur.c), kept until every caller has moved.
- *
- * One occurrence of a recurring event: its start and end instants.
- */
-typedef int (*ical_occ_cb)(void *, int64_t, int64_t);
-int	ical_expand(const char *, const char *, int64_t, int64_t, size_t,
-	    ical_occ_cb, void *, char **);
-
-/*
- * One occurrence in full: the instant it was due (its RECURRENCE-ID) and
- * the override that moved or changed it (NULL: as the master says).
- */
-struct ical_occ {
-	int64_t			 start, end, rid;
-	const struct event	*override;
-};
-typedef int (*ical_occ_full_cb)(void *, const struct ical_occ *);
-int	ical_expand_full(const char *, const char *, int64_t, int64_t, size_t,
-	    ical_occ_full_cb, void *, char **);
-
 /* ical-redact.c: a record as a reader of a limited clearance may see it. */
 #define ICAL_REDACT_SAME	0
 #define ICAL_REDACT_CHANGED	1
