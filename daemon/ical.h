@@ -4,10 +4,10 @@
  * text (ical-edit.c) and derive struct event from it (ical-record.c), so
  * properties kcal does not model (X- properties included) are never lost.
  *
- * The files that include <libical/ical.h> are the ical-*.c (and their
- * headers ical-int.h, ical-serialize.h, ical-tz.h), recur*.c (and
- * recur-int.h), tz.c (zones), and kcald.c, only to free libical's zone
- * cache at exit.  Everything else works on text and struct event.
+ * The files that include <libical/ical.h> are the ical-*.c and the
+ * ical-*.h headers they share (not this one), recur*.c and recur-int.h,
+ * tz.c (zones), and kcald.c, only to free libical's zone cache at exit.
+ * Everything else works on text and struct event.
  */
 #ifndef KCAL_ICAL_H
 #define KCAL_ICAL_H
