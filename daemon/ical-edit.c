@@ -597,7 +597,7 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 		write_times(c, &nt);
 	}
 	apply_fields(c, ch);
-	/* root is c, or the VCALENDAR of c and its overrides (ical-import.c) */
+	/* root is c, or the VCALENDAR of c and its overrides (ical-import-record.c) */
 	if (old != NULL && same_content(old, root)) {
 		/* Nothing really changed: no new SEQUENCE for subscribers. */
 		*text = xstrdup(old);

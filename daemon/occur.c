@@ -136,8 +136,8 @@ index_cb(void *arg, int64_t start, int64_t end)
  * store_query hands it over) inside [from, to): recur_each's answers, but
  * read from the index when the series is indexed past the window and has
  * no RECURRENCE-ID overrides.  Parsing and expanding every series in a
- * window was half of a one-week list and of the conflict check of every
- * add (make bench).  0, 1 = cut short, -1.
+ * window was most of the cost of a one-week list and of the conflict
+ * check of every add.  0, 1 = cut short, -1.
  */
 int
 occur_expand(struct store *st, const struct event *ev, const char *ical,

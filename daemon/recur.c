@@ -391,7 +391,7 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 	return stop == 1;
 }
 
-/* The overrides that follow the master in a record (ical-import.c). */
+/* The overrides that follow the master in a record (ical-import-record.c). */
 static void
 load_overrides(struct recur *rc, icalcomponent *master, const char *home)
 {

@@ -7,8 +7,8 @@
  * hand its caller every recurring event that may recur inside the window,
  * and without an index that was every recurring event that starts before
  * the window ends -- each then parsed and expanded by the caller, most to
- * find nothing (make bench, 100,000 events, 10% recurring: ~10,000
- * expansions per one-week list).  Here the series is expanded once, when
+ * find nothing (thousands of expansions per one-week list of a large
+ * store).  Here the series is expanded once, when
  * it is written, exactly as a reader would expand it (recur.c: RRULE,
  * RDATE, EXDATE, overrides that move an occurrence), and each
  * occurrence's start and end go into the occurrences table, indexed by

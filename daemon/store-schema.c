@@ -98,8 +98,8 @@ static const char *migrations[] = {
 	 * Window queries: the end beside the start in the index, so that the
 	 * rows that start within the longest event's length before the window
 	 * but end before it are passed over in the index, without reading
-	 * their rows (the conflict check of an add at 100,000 events read
-	 * some 400 rows to keep 10: 80% of the add, make bench).
+	 * their rows (the conflict check of every add reads a short window,
+	 * and reading the rows it then drops was most of its cost).
 	 */
 	"CREATE INDEX events_window ON events(start_utc, end_utc);"
 	"DROP INDEX events_start;"
@@ -284,8 +284,8 @@ store_configure(struct store *st, char **cause)
 	if (quick_check(st, cause) != 0)
 		return -1;
 	/*
-	 * 16 MB of page cache, not SQLite's 2 MB: a one-week list at 100,000
-	 * events reads some 1,300 rows (5 MB of pages) and re-read each from
+	 * 16 MB of page cache, not SQLite's 2 MB: a one-week list of a large
+	 * store reads more pages than 2 MB holds and would re-read each from
 	 * the kernel every time.  Set after the integrity check, which reads
 	 * every page: the cache fills only as queries read pages, so the idle
 	 * daemon stays small.
