@@ -293,4 +293,18 @@ $(tail -n 5 "$T/kcald.out")"
 	KCALD_PID=
 fi
 
+
+# --- the README's layout names every source file ----------------------------
+# "Where is X decided?" is answered by file name only if every file is in
+# the map: a new file must be added to README.md's layout section (a
+# cmd-<verb>.c by the protocol command it serves, checked above).
+missing=
+for f in "$top"/daemon/*.c "$top"/client/*.c "$top"/include/*.c; do
+	b=${f##*/}
+	case $b in cmd-*.c) continue ;; esac
+	grep -Fq "\`$b\`" "$top/README.md" ||
+	    grep -Fq "\`${b%.c}.[ch]\`" "$top/README.md" || missing="$missing $b"
+done
+check_eq "README.md's layout names every source file" "" "$missing"
+
 done_testing
