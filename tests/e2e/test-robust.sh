@@ -33,18 +33,7 @@ start_kcald() {
 
 # py SCRIPT ARGS...: run a python3 scenario; count its ok/FAIL lines.
 py() {
-	python3 "$@" >"$T/py.out" 2>&1
-	_prc=$?
-	while IFS= read -r _l; do
-		case $_l in
-		"ok   "*) pass "${_l#ok   }" ;;
-		"FAIL "*) fail "${_l#FAIL }" ;;
-		esac
-	done <"$T/py.out"
-	grep -q '^Traceback' "$T/py.out" &&
-		fail "python scenario $2 crashed" "$(tail -n 15 "$T/py.out")"
-	[ $_prc -eq 0 ] || grep -q '^FAIL' "$T/py.out" ||
-		fail "python scenario $2: exit $_prc" "$(tail -n 15 "$T/py.out")"
+	py_scenario "python scenario $2" python3 "$@"
 }
 
 if ! have python3; then
