@@ -39,7 +39,7 @@ cmd_conflicts(const struct subcmd *sc, int argc, char **argv)
 	json_t			*res, *c;
 	char			*wire;
 	size_t			 i, n;
-	int			 ch;
+	int			 ch, json;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -63,15 +63,14 @@ cmd_conflicts(const struct subcmd *sc, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error(sc, "unexpected argument \"%s\"", argv[optind]);
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
+	json = format_is_json(sc, format);
 	if (!json_object_get(req, "from") && !json_object_get(req, "to")) {
 		wire = parse_when_arg(sc, "--from", "today");
 		json_object_set_new(req, "from", json_string(wire));
 		free(wire);
 	}
 	res = call(req);
-	if (strcmp(format, "json") == 0)
+	if (json)
 		out_json(stdout, res);
 	else {
 		out_sanitize(res);

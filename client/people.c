@@ -69,7 +69,7 @@ cmd_people(const struct subcmd *sc, int argc, char **argv)
 	json_t			*req = json_pack("{s:s}", "cmd", "people"), *res;
 	char			*wire, *end;
 	long			 n;
-	int			 ch;
+	int			 ch, json;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -94,14 +94,13 @@ cmd_people(const struct subcmd *sc, int argc, char **argv)
 		default: usage_error(sc, "unknown option");
 		}
 	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
+	json = format_is_json(sc, format);
 	if (optind < argc - 1)
 		usage_error(sc, "give at most one NAME");
 	if (optind == argc - 1)
 		json_object_set_new(req, "search", json_string(argv[optind]));
 	res = call(req);
-	if (strcmp(format, "json") == 0)
+	if (json)
 		out_json(stdout, res);
 	else {
 		out_sanitize(res);

@@ -232,9 +232,7 @@ cmd_watch(const struct subcmd *sc, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error(sc, "unexpected argument \"%s\"", argv[optind]);
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
-	json = strcmp(format, "json") == 0;
+	json = format_is_json(sc, format);
 	if ((c = watch_open(&seq, json, &cause)) == NULL)
 		die(EXIT_NOSERVER, "%s", cause);
 	for (;;) {
@@ -294,7 +292,7 @@ cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 	const char		*format = "text";
 	char			*w;
 	size_t			 i;
-	int			 ch, missed = 0;
+	int			 ch, missed = 0, json;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -326,12 +324,11 @@ cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error(sc, "unexpected argument \"%s\"", argv[optind]);
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
+	json = format_is_json(sc, format);
 	if (missed)
 		json_object_set_new(req, "missed", json_true());
 	res = call(req);
-	if (strcmp(format, "json") == 0)
+	if (json)
 		out_json(stdout, res);
 	else {
 		json_array_foreach(json_object_get(res, "reminders"), i, r)
