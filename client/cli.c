@@ -185,9 +185,8 @@ void
 req_set_when(const struct subcmd *sc, json_t *req, const char *key,
     const char *arg)
 {
-	char	opt[32], *wire;
-
-	struct when	w;
+	struct when	 w;
+	char		 opt[32], *wire;
 
 	snprintf(opt, sizeof opt, "--%s", key);
 	if (strcmp(key, "start") != 0 && strcmp(key, "end") != 0) {

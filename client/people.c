@@ -67,7 +67,7 @@ cmd_people(const struct subcmd *sc, int argc, char **argv)
 	};
 	const char		*format = "text";
 	json_t			*req = json_pack("{s:s}", "cmd", "people"), *res;
-	char			*wire, *end;
+	char			*end;
 	long			 n;
 	int			 ch, json;
 
@@ -80,9 +80,7 @@ cmd_people(const struct subcmd *sc, int argc, char **argv)
 			json_decref(req);
 			return 0;
 		case 'f':
-			wire = parse_when_arg(sc, "--from", optarg);
-			json_object_set_new(req, "from", json_string(wire));
-			free(wire);
+			req_set_when(sc, req, "from", optarg);
 			break;
 		case 'n':
 			n = strtol(optarg, &end, 10);

@@ -290,7 +290,6 @@ cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 	json_t			*req = json_pack("{s:s}", "cmd", "reminders");
 	json_t			*res, *r;
 	const char		*format = "text";
-	char			*w;
 	size_t			 i;
 	int			 ch, missed = 0, json;
 
@@ -311,11 +310,8 @@ cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 			return 0;
 		case O_FROM:
 		case O_TO:
-			w = parse_when_arg(sc, ch == O_FROM ? "--from" : "--to",
+			req_set_when(sc, req, ch == O_FROM ? "from" : "to",
 			    optarg);
-			json_object_set_new(req, ch == O_FROM ? "from" : "to",
-			    json_string(w));
-			free(w);
 			break;
 		case O_MISSED: missed = 1; break;
 		case O_FORMAT: format = optarg; break;
