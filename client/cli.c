@@ -164,6 +164,15 @@ req_set_zone(const struct subcmd *sc, json_t *req, const char *key,
 	req_set_str(req, key, zone);
 }
 
+/* Whether --format FORMAT asks for JSON; neither text nor json: usage. */
+int
+format_is_json(const struct subcmd *sc, const char *format)
+{
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		usage_error(sc, "--format must be text or json");
+	return strcmp(format, "json") == 0;
+}
+
 /* Request builders shared by the subcommand modules. */
 void
 req_set_str(json_t *req, const char *key, const char *v)
@@ -176,9 +185,8 @@ void
 req_set_when(const struct subcmd *sc, json_t *req, const char *key,
     const char *arg)
 {
-	char	opt[32], *wire;
-
-	struct when	w;
+	struct when	 w;
+	char		 opt[32], *wire;
 
 	snprintf(opt, sizeof opt, "--%s", key);
 	if (strcmp(key, "start") != 0 && strcmp(key, "end") != 0) {

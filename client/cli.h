@@ -40,6 +40,7 @@ void	 finish(void);
 char	*parse_when_arg(const struct subcmd *, const char *, const char *);
 long long parse_dur_arg(const struct subcmd *, const char *, const char *);
 long long parse_offset_arg(const struct subcmd *, const char *, const char *);
+int	 format_is_json(const struct subcmd *, const char *);
 void	 req_set_str(json_t *, const char *, const char *);
 void	 req_set_zone(const struct subcmd *, json_t *, const char *,
 	     const char *);

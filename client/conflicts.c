@@ -37,9 +37,8 @@ cmd_conflicts(const struct subcmd *sc, int argc, char **argv)
 	const char		*format = "text";
 	json_t			*req = json_pack("{s:s}", "cmd", "conflicts");
 	json_t			*res, *c;
-	char			*wire;
 	size_t			 i, n;
-	int			 ch;
+	int			 ch, json;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -51,11 +50,8 @@ cmd_conflicts(const struct subcmd *sc, int argc, char **argv)
 			return 0;
 		case 'f':
 		case 't':
-			wire = parse_when_arg(sc, ch == 'f' ? "--from" : "--to",
+			req_set_when(sc, req, ch == 'f' ? "from" : "to",
 			    optarg);
-			json_object_set_new(req, ch == 'f' ? "from" : "to",
-			    json_string(wire));
-			free(wire);
 			break;
 		case 'F': format = optarg; break;
 		default: usage_error(sc, "unknown option");
@@ -63,15 +59,11 @@ cmd_conflicts(const struct subcmd *sc, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error(sc, "unexpected argument \"%s\"", argv[optind]);
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
-	if (!json_object_get(req, "from") && !json_object_get(req, "to")) {
-		wire = parse_when_arg(sc, "--from", "today");
-		json_object_set_new(req, "from", json_string(wire));
-		free(wire);
-	}
+	json = format_is_json(sc, format);
+	if (!json_object_get(req, "from") && !json_object_get(req, "to"))
+		req_set_when(sc, req, "from", "today");
 	res = call(req);
-	if (strcmp(format, "json") == 0)
+	if (json)
 		out_json(stdout, res);
 	else {
 		out_sanitize(res);

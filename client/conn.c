@@ -181,8 +181,9 @@ conn_read(struct conn *c, char **cause)
 	return msg;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
+/* Write all n bytes (again after a signal): 0, or -1 with errno. */
+int
+conn_write_all(int fd, const char *p, size_t n)
 {
 	ssize_t	w;
 
@@ -210,7 +211,7 @@ conn_call(struct conn *c, json_t *req, char **cause)
 	json_object_set_new(req, "id", json_integer(id));
 	line = proto_encode(req, &len);
 	json_decref(req);
-	if (line == NULL || write_all(c->fd, line, len) != 0) {
+	if (line == NULL || conn_write_all(c->fd, line, len) != 0) {
 		free(line);
 		if (line != NULL && timed_out(errno))
 			*cause = timeout_cause(c->path, c->timeout);

@@ -14,5 +14,6 @@ struct conn	*conn_open(const char *, char **);
 void		 conn_close(struct conn *);
 json_t		*conn_read(struct conn *, char **);
 json_t		*conn_call(struct conn *, json_t *, char **);
+int		 conn_write_all(int, const char *, size_t);
 
 #endif

@@ -239,7 +239,7 @@ cmd_edit(const struct subcmd *sc, int argc, char **argv)
 	};
 	json_t			*req = json_pack("{s:s}", "cmd", "update"), *res;
 	const char		*format = "text";
-	int			 ch;
+	int			 ch, json;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -271,12 +271,11 @@ cmd_edit(const struct subcmd *sc, int argc, char **argv)
 		usage_error(sc, "give one UID");
 	if (json_object_size(req) == 1)
 		usage_error(sc, "nothing to change");
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
+	json = format_is_json(sc, format);
 	req_set_str(req, "uid", argv[optind]);
 	res = call(req);
 	write_report(res);
-	if (strcmp(format, "json") == 0)
+	if (json)
 		out_json(stdout, res);
 	else
 		out_event(stdout, res, out_color(stdout));

@@ -146,15 +146,15 @@ feed_list(const struct subcmd *sc, int argc, char **argv)
 	json_t		*res, *f;
 	size_t		 i;
 	const char	*format = "text";
+	int		 json;
 
 	if (argc == 3 && strcmp(argv[1], "--format") == 0)
 		format = argv[2];
 	else if (argc != 1)
 		usage_error(sc, "feed list takes only --format text|json");
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
+	json = format_is_json(sc, format);
 	res = call(json_pack("{s:s}", "cmd", "feed_list"));
-	if (strcmp(format, "json") == 0)
+	if (json)
 		out_json(stdout, res);
 	else
 		json_array_foreach(json_object_get(res, "feeds"), i, f)

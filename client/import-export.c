@@ -222,7 +222,7 @@ cmd_import(const struct subcmd *sc, int argc, char **argv)
 	};
 	const char		*tz = NULL, *format = "text";
 	struct conn		*c = NULL;
-	int			 ch, dry_run = 0, rc = 0;
+	int			 ch, dry_run = 0, rc = 0, json;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
@@ -246,11 +246,9 @@ cmd_import(const struct subcmd *sc, int argc, char **argv)
 	}
 	if (optind == argc)
 		usage_error(sc, "give one or more files (- for standard input)");
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
+	json = format_is_json(sc, format);
 	for (; optind < argc; optind++)
-		if (import_one(&c, argv[optind], dry_run, tz,
-		    strcmp(format, "json") == 0) != 0)
+		if (import_one(&c, argv[optind], dry_run, tz, json) != 0)
 			rc = EXIT_REFUSED;
 	conn_close(c);
 	return rc;

@@ -19,22 +19,6 @@
 /* Terminal text. */
 
 static void
-text_people(FILE *fp, json_t *parts, const char *label)
-{
-	json_t	*p;
-	size_t	 i;
-	char	*s;
-
-	json_array_foreach(parts, i, p) {
-		s = itin_person(p, 1);
-		fprintf(fp, "%s%s%s", i == 0 ? label : "", i ? ", " : "", s);
-		free(s);
-	}
-	if (json_array_size(parts) > 0)
-		fputc('\n', fp);
-}
-
-static void
 text_item(FILE *fp, json_t *res, json_t *it)
 {
 	char	*loc = itin_local_span(it), *home = itin_home_span(it), *a;
@@ -47,7 +31,12 @@ text_item(FILE *fp, json_t *res, json_t *it)
 	fprintf(fp, "      %s\n", itin_str(it, "summary"));
 	if (*itin_str(it, "location"))
 		fprintf(fp, "      at:   %s\n", itin_str(it, "location"));
-	text_people(fp, json_object_get(it, "participants"), "      with: ");
+	if (json_array_size(json_object_get(it, "participants")) > 0) {
+		fputs("      with: ", fp);
+		itin_people(fp, json_object_get(it, "participants"), ", ",
+		    itin_plain);
+		fputc('\n', fp);
+	}
 	if ((a = itin_anchor_note(res, it)) != NULL)
 		fprintf(fp, "      anchored: %s\n", a);
 	free(a);
@@ -156,22 +145,6 @@ md(FILE *fp, const char *s)
 }
 
 static void
-md_people(FILE *fp, json_t *parts)
-{
-	json_t	*p;
-	size_t	 i;
-	char	*s;
-
-	json_array_foreach(parts, i, p) {
-		s = itin_person(p, 1);
-		if (i > 0)
-			fputs(", ", fp);
-		md(fp, s);
-		free(s);
-	}
-}
-
-static void
 md_item(FILE *fp, json_t *res, json_t *it)
 {
 	char	*loc = itin_local_span(it), *home = itin_home_span(it);
@@ -195,7 +168,7 @@ md_item(FILE *fp, json_t *res, json_t *it)
 	fputs(" | ", fp);
 	md(fp, itin_str(it, "location"));
 	fputs(" | ", fp);
-	md_people(fp, json_object_get(it, "participants"));
+	itin_people(fp, json_object_get(it, "participants"), ", ", md);
 	fputs(" |\n", fp);
 	free(loc);
 	free(home);
@@ -203,31 +176,23 @@ md_item(FILE *fp, json_t *res, json_t *it)
 }
 
 static void
+md_member_row(FILE *fp, const char *cell[4], itin_put put)
+{
+	for (int i = 0; i < 4; i++) {
+		fputs(i == 0 ? "| " : " | ", fp);
+		put(fp, cell[i]);
+	}
+	fputs(" |\n", fp);
+}
+
+static void
 md_delegations(FILE *fp, json_t *res)
 {
-	json_t	*d, *m;
-	size_t	 i, j;
-
 	if (json_array_size(json_object_get(res, "delegations")) == 0)
 		return;
 	fputs("\n## Delegations\n\n| Country | Precedence | Name | Role |\n"
 	    "| --- | --- | --- | --- |\n", fp);
-	json_array_foreach(json_object_get(res, "delegations"), i, d) {
-		json_array_foreach(json_object_get(d, "members"), j, m) {
-			json_int_t p = json_integer_value(json_object_get(m,
-			    "precedence"));
-			fputs("| ", fp);
-			md(fp, j == 0 ? itin_str(d, "country") : "");
-			if (p > 0)
-				fprintf(fp, " | %lld | ", (long long)p);
-			else
-				fputs(" |  | ", fp);
-			md(fp, itin_str(m, "name"));
-			fputs(" | ", fp);
-			md(fp, itin_str(m, "role"));
-			fputs(" |\n", fp);
-		}
-	}
+	itin_member_rows(fp, res, "", md_member_row, md);
 }
 
 static void
@@ -235,23 +200,14 @@ md_context(FILE *fp, json_t *res)
 {
 	json_t	*c;
 	size_t	 i;
-	char	*loc;
 
 	if (json_array_size(json_object_get(res, "context")) == 0)
 		return;
 	fputs("\n## Context\n\nTracked events during the visit:\n\n", fp);
 	json_array_foreach(json_object_get(res, "context"), i, c) {
-		loc = itin_local_span(c);
-		fprintf(fp, "- %s %s, ", itin_str(c, "weekday"),
-		    itin_str(c, "date"));
-		md(fp, loc);
-		fputs(": ", fp);
-		md(fp, itin_str(c, "summary"));
-		fputs(" (", fp);
-		md(fp, itin_str(c, "kind"));
-		fputs(json_is_true(json_object_get(c, "tentative")) ?
-		    ", tentative)\n" : ")\n", fp);
-		free(loc);
+		fputs("- ", fp);
+		itin_context_line(fp, c, md);
+		fputc('\n', fp);
 	}
 }
 

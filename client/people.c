@@ -67,9 +67,9 @@ cmd_people(const struct subcmd *sc, int argc, char **argv)
 	};
 	const char		*format = "text";
 	json_t			*req = json_pack("{s:s}", "cmd", "people"), *res;
-	char			*wire, *end;
+	char			*end;
 	long			 n;
-	int			 ch;
+	int			 ch, json;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -80,9 +80,7 @@ cmd_people(const struct subcmd *sc, int argc, char **argv)
 			json_decref(req);
 			return 0;
 		case 'f':
-			wire = parse_when_arg(sc, "--from", optarg);
-			json_object_set_new(req, "from", json_string(wire));
-			free(wire);
+			req_set_when(sc, req, "from", optarg);
 			break;
 		case 'n':
 			n = strtol(optarg, &end, 10);
@@ -94,14 +92,13 @@ cmd_people(const struct subcmd *sc, int argc, char **argv)
 		default: usage_error(sc, "unknown option");
 		}
 	}
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
+	json = format_is_json(sc, format);
 	if (optind < argc - 1)
 		usage_error(sc, "give at most one NAME");
 	if (optind == argc - 1)
 		json_object_set_new(req, "search", json_string(argv[optind]));
 	res = call(req);
-	if (strcmp(format, "json") == 0)
+	if (json)
 		out_json(stdout, res);
 	else {
 		out_sanitize(res);

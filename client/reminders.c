@@ -232,9 +232,7 @@ cmd_watch(const struct subcmd *sc, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error(sc, "unexpected argument \"%s\"", argv[optind]);
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
-	json = strcmp(format, "json") == 0;
+	json = format_is_json(sc, format);
 	if ((c = watch_open(&seq, json, &cause)) == NULL)
 		die(EXIT_NOSERVER, "%s", cause);
 	for (;;) {
@@ -292,9 +290,8 @@ cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 	json_t			*req = json_pack("{s:s}", "cmd", "reminders");
 	json_t			*res, *r;
 	const char		*format = "text";
-	char			*w;
 	size_t			 i;
-	int			 ch, missed = 0;
+	int			 ch, missed = 0, json;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -313,11 +310,8 @@ cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 			return 0;
 		case O_FROM:
 		case O_TO:
-			w = parse_when_arg(sc, ch == O_FROM ? "--from" : "--to",
+			req_set_when(sc, req, ch == O_FROM ? "from" : "to",
 			    optarg);
-			json_object_set_new(req, ch == O_FROM ? "from" : "to",
-			    json_string(w));
-			free(w);
 			break;
 		case O_MISSED: missed = 1; break;
 		case O_FORMAT: format = optarg; break;
@@ -326,12 +320,11 @@ cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error(sc, "unexpected argument \"%s\"", argv[optind]);
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-		usage_error(sc, "--format must be text or json");
+	json = format_is_json(sc, format);
 	if (missed)
 		json_object_set_new(req, "missed", json_true());
 	res = call(req);
-	if (strcmp(format, "json") == 0)
+	if (json)
 		out_json(stdout, res);
 	else {
 		json_array_foreach(json_object_get(res, "reminders"), i, r)

@@ -158,34 +158,25 @@ parse_id(const char *s)
 	return n;
 }
 
+/* The id of a group (group 1) or user, given by number or name; or -1. */
 static long long
-user_id(const char *name)
+name_id(const char *name, int group)
 {
 	struct passwd	*pw;
-	long long	 n;
-
-	if ((n = parse_id(name)) >= 0)
-		return n;
-	pw = getpwnam(name);
-	return pw != NULL ? (long long)pw->pw_uid : -1;
-}
-
-static long long
-group_id(const char *name)
-{
 	struct group	*gr;
 	long long	 n;
 
 	if ((n = parse_id(name)) >= 0)
 		return n;
-	gr = getgrnam(name);
-	return gr != NULL ? (long long)gr->gr_gid : -1;
+	if (group)
+		return (gr = getgrnam(name)) != NULL ? (long long)gr->gr_gid : -1;
+	return (pw = getpwnam(name)) != NULL ? (long long)pw->pw_uid : -1;
 }
 
 /* A list of names or numbers, separated by spaces or commas. */
 static int
 parse_list(const char *key, const char *v, struct access_ids *out,
-    long long (*lookup)(const char *), const char *what, char **cause)
+    int group, const char *what, char **cause)
 {
 	char		*copy = xstrdup(v), *tok, *save = NULL;
 	long long	 id;
@@ -195,7 +186,7 @@ parse_list(const char *key, const char *v, struct access_ids *out,
 	out->n = 0;
 	for (tok = strtok_r(copy, " \t,", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t,", &save)) {
-		if ((id = lookup(tok)) < 0) {
+		if ((id = name_id(tok, group)) < 0) {
 			xasprintf(cause, "%s: no %s \"%s\"", key, what, tok);
 			free(copy);
 			return -1;
@@ -211,20 +202,20 @@ int
 access_parse_users(const char *key, const char *v, struct access_ids *out,
     char **cause)
 {
-	return parse_list(key, v, out, user_id, "such user", cause);
+	return parse_list(key, v, out, 0, "such user", cause);
 }
 
 int
 access_parse_groups(const char *key, const char *v, struct access_ids *out,
     char **cause)
 {
-	return parse_list(key, v, out, group_id, "such group", cause);
+	return parse_list(key, v, out, 1, "such group", cause);
 }
 
 int
 access_parse_group(const char *v, gid_t *gid, char **cause)
 {
-	long long	id = group_id(v);
+	long long	id = name_id(v, 1);
 
 	if (id < 0) {
 		xasprintf(cause, "socket_group: no such group \"%s\"", v);

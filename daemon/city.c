@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "city.h"
+#include "event.h"
 #include "xmalloc.h"
 
 /* Where a location "A -> B" (or "A → B") splits, or NULL. */

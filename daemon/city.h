@@ -9,7 +9,7 @@
 #ifndef KCAL_CITY_H
 #define KCAL_CITY_H
 
-#include "event.h"
+struct event;
 
 char	*city_from_location(const char *, int);
 char	*city_of(const struct event *, int);

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,26 +115,61 @@ set_size(const char *key, const char *v, unsigned long long min,
 	return 0;
 }
 
-/* HTTP connection limits; 1 when key is not one of them. */
-static int
-set_http_limit(struct config *cfg, const char *key, const char *v,
-    char **cause)
-{
-	unsigned long long	n;
+/*
+ * The limits: whole numbers up to max (0 read as 1 when zero_is_one), and
+ * byte counts from min to max.  The key is the field's name.
+ */
+#define NUMBER(f, max, one) { #f, offsetof(struct config, f),		\
+	sizeof(((struct config *)0)->f), 0, max, one }
+#define SIZE(f, min, max) { #f, offsetof(struct config, f), 0, min, max, 0 }
+static const struct limit {
+	const char		*key;
+	size_t			 off;
+	size_t			 width;		/* of a NUMBER's field; 0: SIZE */
+	unsigned long long	 min, max;
+	int			 zero_is_one;
+} limits[] = {
+	NUMBER(max_clients, 100000, 1),
+	NUMBER(idle_timeout, 86400 * 30, 0),
+	NUMBER(max_yearly_occurrences, 100000000, 1),
+	NUMBER(max_occurrences, 1000000, 1),
+	NUMBER(max_participants, 100000, 1),
+	NUMBER(http_max_headers, 10000, 1),
+	NUMBER(http_max_connections, 100000, 1),
+	NUMBER(http_header_timeout, 3600, 1),
+	SIZE(max_output, 65536, 1ULL << 32),
+	SIZE(max_output_total, 1024 * 1024, 1ULL << 40),
+	SIZE(max_import_size, 1024, 1ULL << 30),
+	SIZE(max_import_events, 1, 10000000),
+	SIZE(http_max_header_size, 1024, 1024 * 1024),
+	SIZE(http_max_body_size, 0, 64 * 1024 * 1024),
+};
 
-	if (strcmp(key, "http_max_connections") == 0) {
-		if (set_num(key, v, 100000, &n, cause) != 0)
-			return -1;
-		cfg->http_max_connections = n ? (unsigned)n : 1;
-		return 0;
-	}
-	if (strcmp(key, "http_header_timeout") == 0) {
-		if (set_num(key, v, 3600, &n, cause) != 0)
-			return -1;
-		cfg->http_header_timeout = n ? (unsigned)n : 1;
-		return 0;
-	}
-	return 1;
+/* One of the limits; 1 when key is not one of them. */
+static int
+set_limit(struct config *cfg, const char *key, const char *v, char **cause)
+{
+	const struct limit	*l;
+	char			*field;
+	unsigned long long	 n;
+
+	for (l = limits; l < limits + sizeof limits / sizeof *limits; l++)
+		if (strcmp(key, l->key) == 0)
+			break;
+	if (l == limits + sizeof limits / sizeof *limits)
+		return 1;
+	field = (char *)cfg + l->off;
+	if (l->width == 0)
+		return set_size(key, v, l->min, l->max, (size_t *)field, cause);
+	if (set_num(key, v, l->max, &n, cause) != 0)
+		return -1;
+	if (n == 0 && l->zero_is_one)
+		n = 1;
+	if (l->width == sizeof(size_t))
+		*(size_t *)field = (size_t)n;
+	else
+		*(unsigned *)field = (unsigned)n;
+	return 0;
 }
 
 /* Access and limit settings; 1 when key is not one of them. */
@@ -141,7 +177,6 @@ static int
 set_hardening(struct config *cfg, const char *key, const char *v, char **cause)
 {
 	struct access_config	*ac = &cfg->access;
-	unsigned long long	 n;
 
 	if (strcmp(key, "socket_group") == 0)
 		return set_str(&cfg->socket_group, v);
@@ -155,45 +190,14 @@ set_hardening(struct config *cfg, const char *key, const char *v, char **cause)
 		return access_parse_groups(key, v, &ac->rw_groups, cause);
 	if (strcmp(key, "readonly_clearance") == 0)
 		return access_parse_class(key, v, &ac->ro_clearance, cause);
-	if (strcmp(key, "max_output") == 0)
-		return set_size(key, v, 65536, 1ULL << 32, &cfg->max_output,
-		    cause);
-	if (strcmp(key, "max_output_total") == 0)
-		return set_size(key, v, 1024 * 1024, 1ULL << 40,
-		    &cfg->max_output_total, cause);
-	if (strcmp(key, "max_import_size") == 0)
-		return set_size(key, v, 1024, 1ULL << 30, &cfg->max_import_size,
-		    cause);
-	if (strcmp(key, "max_import_events") == 0)
-		return set_size(key, v, 1, 10000000, &cfg->max_import_events,
-		    cause);
-	if (strcmp(key, "max_participants") == 0) {
-		if (set_num(key, v, 100000, &n, cause) != 0)
-			return -1;
-		cfg->max_participants = n ? (size_t)n : 1;
-		return 0;
-	}
-	if (strcmp(key, "http_max_header_size") == 0)
-		return set_size(key, v, 1024, 1024 * 1024,
-		    &cfg->http_max_header_size, cause);
-	if (strcmp(key, "http_max_body_size") == 0)
-		return set_size(key, v, 0, 64 * 1024 * 1024,
-		    &cfg->http_max_body_size, cause);
-	if (strcmp(key, "http_max_headers") == 0) {
-		if (set_num(key, v, 10000, &n, cause) != 0)
-			return -1;
-		cfg->http_max_headers = n ? (unsigned)n : 1;
-		return 0;
-	}
-	return set_http_limit(cfg, key, v, cause);
+	return set_limit(cfg, key, v, cause);
 }
 
 /* One setting by name (the config file's keys; options map onto them). */
 int
 config_set(struct config *cfg, const char *key, const char *v, char **cause)
 {
-	unsigned long long	n;
-	int			rc;
+	int	rc;
 
 	if ((rc = set_hardening(cfg, key, v, cause)) != 1)
 		return rc;
@@ -227,30 +231,6 @@ config_set(struct config *cfg, const char *key, const char *v, char **cause)
 			return -1;
 		if (cfg->max_line < 1024)
 			cfg->max_line = 1024;
-		return 0;
-	}
-	if (strcmp(key, "max_clients") == 0) {
-		if (set_num(key, v, 100000, &n, cause) != 0)
-			return -1;
-		cfg->max_clients = n ? (unsigned)n : 1;
-		return 0;
-	}
-	if (strcmp(key, "idle_timeout") == 0) {
-		if (set_num(key, v, 86400 * 30, &n, cause) != 0)
-			return -1;
-		cfg->idle_timeout = (unsigned)n;
-		return 0;
-	}
-	if (strcmp(key, "max_yearly_occurrences") == 0) {
-		if (set_num(key, v, 100000000, &n, cause) != 0)
-			return -1;
-		cfg->max_yearly_occurrences = n ? (size_t)n : 1;
-		return 0;
-	}
-	if (strcmp(key, "max_occurrences") == 0) {
-		if (set_num(key, v, 1000000, &n, cause) != 0)
-			return -1;
-		cfg->max_occurrences = n ? (size_t)n : 1;
 		return 0;
 	}
 	if (strcmp(key, "transfer_default") == 0 ||

@@ -146,37 +146,19 @@ vlog(int level, int with_errno, const char *fmt, va_list ap)
 	free(msg);
 }
 
-#define LOGFN(name, level, err)					\
+/* Each entry point: log at its level, with strerror when err, then end. */
+#define LOGFN(name, level, err, end)				\
 void name(const char *fmt, ...)					\
 {								\
 	va_list ap;						\
 	va_start(ap, fmt);					\
 	vlog(level, err, fmt, ap);				\
 	va_end(ap);						\
+	end;							\
 }
-LOGFN(log_warn, LOG_LVL_WARN, 1)
-LOGFN(log_warnx, LOG_LVL_WARN, 0)
-LOGFN(log_info, LOG_LVL_INFO, 0)
-LOGFN(log_debug, LOG_LVL_DEBUG, 0)
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_LVL_ERROR, 1, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_LVL_ERROR, 0, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
+LOGFN(log_warn, LOG_LVL_WARN, 1, return)
+LOGFN(log_warnx, LOG_LVL_WARN, 0, return)
+LOGFN(log_info, LOG_LVL_INFO, 0, return)
+LOGFN(log_debug, LOG_LVL_DEBUG, 0, return)
+LOGFN(fatal, LOG_LVL_ERROR, 1, exit(1))
+LOGFN(fatalx, LOG_LVL_ERROR, 0, exit(1))

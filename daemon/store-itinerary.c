@@ -49,6 +49,29 @@ done(sqlite3_stmt *s)
 	sqlite3_clear_bindings(s);
 }
 
+/*
+ * Step s to the end, growing *out by one size-byte element a row and
+ * filling it with fill: 0, or -1 with a cause naming what was read.
+ */
+static int
+read_rows(struct store *st, sqlite3_stmt *s, void **out, size_t *n,
+    size_t size, void (*fill)(sqlite3_stmt *, void *), const char *what,
+    char **cause)
+{
+	int	 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, size);
+		fill(s, (char *)*out + (*n)++ * size);
+	}
+	done(s);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(st, cause, what);
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_put_itinerary(struct store *st, const struct event *ev, char **cause)
 {
@@ -86,13 +109,18 @@ store_load_itinerary(struct store *st, struct event *ev)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+static void
+fill_uid(sqlite3_stmt *s, void *row)
+{
+	*(char **)row = store_col_dup(s, 0);
+}
+
 /* The UIDs of the live events anchored to uid (all: cancelled ones too). */
 int
 store_anchored(struct store *st, const char *uid, int all, char ***uids,
     size_t *n, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	*uids = NULL;
 	*n = 0;
@@ -100,16 +128,8 @@ store_anchored(struct store *st, const char *uid, int all, char ***uids,
 		return -1;
 	store_bind_text(s, 1, uid);
 	sqlite3_bind_int(s, 2, all);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*uids = xreallocarray(*uids, *n + 1, sizeof **uids);
-		(*uids)[(*n)++] = store_col_dup(s, 0);
-	}
-	done(s);
-	if (rc != SQLITE_DONE) {
-		store_db_cause(st, cause, "cannot read the anchors");
-		return -1;
-	}
-	return 0;
+	return read_rows(st, s, (void **)uids, n, sizeof **uids, fill_uid,
+	    "cannot read the anchors", cause);
 }
 
 /* The anchor of uid (*anchor NULL if none): 0, STORE_NOT_FOUND or -1. */
@@ -133,6 +153,18 @@ store_anchor_of(struct store *st, const char *uid, char **anchor,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
 }
 
+static void
+fill_person(sqlite3_stmt *s, void *row)
+{
+	struct store_person	*p = row;
+
+	p->name = store_col_dup(s, 0);
+	p->role = store_col_dup(s, 1);
+	p->country = store_col_dup(s, 2);
+	p->precedence = sqlite3_column_int(s, 3);
+	p->nevents = sqlite3_column_int64(s, 4);
+}
+
 /*
  * Everyone who takes part in a live event (names compared without case),
  * ordered by country, precedence and name; search filters by a substring.
@@ -141,30 +173,15 @@ int
 store_people(struct store *st, const char *search, struct store_person **out,
     size_t *n, char **cause)
 {
-	sqlite3_stmt		*s;
-	struct store_person	*p;
-	int			 rc;
+	sqlite3_stmt	*s;
 
 	*out = NULL;
 	*n = 0;
 	if ((s = store_stmt(st, sql_people, cause)) == NULL)
 		return -1;
 	store_bind_text(s, 1, search);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		p = &(*out)[(*n)++];
-		p->name = store_col_dup(s, 0);
-		p->role = store_col_dup(s, 1);
-		p->country = store_col_dup(s, 2);
-		p->precedence = sqlite3_column_int(s, 3);
-		p->nevents = sqlite3_column_int64(s, 4);
-	}
-	done(s);
-	if (rc != SQLITE_DONE) {
-		store_db_cause(st, cause, "cannot read the participants");
-		return -1;
-	}
-	return 0;
+	return read_rows(st, s, (void **)out, n, sizeof **out, fill_person,
+	    "cannot read the participants", cause);
 }
 
 void
@@ -178,6 +195,17 @@ store_people_free(struct store_person *p, size_t n)
 	free(p);
 }
 
+static void
+fill_person_event(sqlite3_stmt *s, void *row)
+{
+	struct store_person_event	*e = row;
+
+	e->uid = store_col_dup(s, 0);
+	e->role = store_col_dup(s, 1);
+	e->start = sqlite3_column_int64(s, 2);
+	e->recurring = sqlite3_column_int(s, 3);
+}
+
 /*
  * The live events of one person that end after from (and every recurring
  * one, for the caller to expand), in start order.
@@ -186,9 +214,7 @@ int
 store_person_events(struct store *st, const char *name, int64_t from,
     struct store_person_event **out, size_t *n, char **cause)
 {
-	sqlite3_stmt			*s;
-	struct store_person_event	*e;
-	int				 rc;
+	sqlite3_stmt	*s;
 
 	*out = NULL;
 	*n = 0;
@@ -196,20 +222,8 @@ store_person_events(struct store *st, const char *name, int64_t from,
 		return -1;
 	store_bind_text(s, 1, name);
 	sqlite3_bind_int64(s, 2, from);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		e = &(*out)[(*n)++];
-		e->uid = store_col_dup(s, 0);
-		e->role = store_col_dup(s, 1);
-		e->start = sqlite3_column_int64(s, 2);
-		e->recurring = sqlite3_column_int(s, 3);
-	}
-	done(s);
-	if (rc != SQLITE_DONE) {
-		store_db_cause(st, cause, "cannot read the participants");
-		return -1;
-	}
-	return 0;
+	return read_rows(st, s, (void **)out, n, sizeof **out,
+	    fill_person_event, "cannot read the participants", cause);
 }
 
 void

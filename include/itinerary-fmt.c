@@ -2,7 +2,9 @@
  * itinerary-fmt.c — how an itinerary's pieces read, shared by kcal's
  * formatters (text, Markdown, HTML) and kcald's briefing page, which is
  * the same HTML (itinerary-html.c): the times of an item in its own zones
- * and at home, the visit's dates, a person, an anchor.  Each takes the
+ * and at home, the visit's dates, a person, an anchor, and the lists every
+ * format prints alike (the people of an item, the delegations' rows, a
+ * context line), each through the format's own escaping.  Each takes the
  * daemon's "itinerary" JSON as it is.
  */
 #include <stdio.h>
@@ -134,6 +136,81 @@ itin_person(json_t *p, int with_country)
 	else
 		s = xstrdup(itin_str(p, "name"));
 	return s;
+}
+
+/* Text as it is, for the formats that need no escaping. */
+void
+itin_plain(FILE *fp, const char *s)
+{
+	fputs(s, fp);
+}
+
+/* The participants, each as itin_person says, sep between them. */
+void
+itin_people(FILE *fp, json_t *parts, const char *sep, itin_put put)
+{
+	json_t	*p;
+	size_t	 i;
+	char	*s;
+
+	json_array_foreach(parts, i, p) {
+		s = itin_person(p, 1);
+		if (i > 0)
+			fputs(sep, fp);
+		put(fp, s);
+		free(s);
+	}
+}
+
+/*
+ * Every delegation member as a table row of four cells: the country (on
+ * its delegation's first row only; nocountry when it has none), the
+ * precedence ("" when unset), the name and the role.
+ */
+void
+itin_member_rows(FILE *fp, json_t *res, const char *nocountry,
+    void (*row)(FILE *, const char *[4], itin_put), itin_put put)
+{
+	json_t		*d, *m;
+	size_t		 i, j;
+	json_int_t	 p;
+	char		 num[32];
+	const char	*cell[4];
+
+	json_array_foreach(json_object_get(res, "delegations"), i, d) {
+		json_array_foreach(json_object_get(d, "members"), j, m) {
+			p = json_integer_value(json_object_get(m, "precedence"));
+			num[0] = '\0';
+			if (p > 0)
+				snprintf(num, sizeof num, "%lld", (long long)p);
+			cell[0] = j > 0 ? "" : *itin_str(d, "country") ?
+			    itin_str(d, "country") : nocountry;
+			cell[1] = num;
+			cell[2] = itin_str(m, "name");
+			cell[3] = itin_str(m, "role");
+			row(fp, cell, put);
+		}
+	}
+}
+
+/* "Sun 2026-01-04, 10:00-11:00 CET: Summit (exercise, tentative)". */
+void
+itin_context_line(FILE *fp, json_t *c, itin_put put)
+{
+	char	*loc = itin_local_span(c);
+
+	put(fp, itin_str(c, "weekday"));
+	fputc(' ', fp);
+	put(fp, itin_str(c, "date"));
+	fputs(", ", fp);
+	put(fp, loc);
+	fputs(": ", fp);
+	put(fp, itin_str(c, "summary"));
+	fputs(" (", fp);
+	put(fp, itin_str(c, "kind"));
+	fputs(json_is_true(json_object_get(c, "tentative")) ? ", tentative)" :
+	    ")", fp);
+	free(loc);
 }
 
 /* The programme item with this UID, or NULL. */

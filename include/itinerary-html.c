@@ -99,52 +99,27 @@ header(FILE *fp, json_t *res)
 }
 
 static void
+member_row(FILE *fp, const char *cell[4], itin_put put)
+{
+	fputs("<tr>", fp);
+	for (int i = 0; i < 4; i++) {
+		fputs("<td>", fp);
+		put(fp, cell[i]);
+		fputs("</td>", fp);
+	}
+	fputs("</tr>\n", fp);
+}
+
+static void
 delegations(FILE *fp, json_t *res)
 {
-	json_t	*d, *m;
-	size_t	 i, j;
-
 	if (json_array_size(json_object_get(res, "delegations")) == 0)
 		return;
 	fputs("<div class=\"delegations\">\n<h2>Delegations</h2>\n"
 	    "<table>\n<thead><tr><th>Country</th><th>Precedence</th>"
 	    "<th>Name</th><th>Role</th></tr></thead>\n<tbody>\n", fp);
-	json_array_foreach(json_object_get(res, "delegations"), i, d) {
-		json_array_foreach(json_object_get(d, "members"), j, m) {
-			json_int_t p = json_integer_value(json_object_get(m,
-			    "precedence"));
-			char num[32] = "";
-
-			if (p > 0)
-				snprintf(num, sizeof num, "%lld", (long long)p);
-			fputs("<tr>", fp);
-			elem(fp, "td", NULL, j == 0 ? (*itin_str(d, "country") ?
-			    itin_str(d, "country") : "(no country)") : "");
-			elem(fp, "td", NULL, num);
-			elem(fp, "td", NULL, itin_str(m, "name"));
-			elem(fp, "td", NULL, itin_str(m, "role"));
-			fputs("</tr>\n", fp);
-		}
-	}
+	itin_member_rows(fp, res, "(no country)", member_row, esc);
 	fputs("</tbody>\n</table>\n</div>\n", fp);
-}
-
-static void
-people(FILE *fp, json_t *parts)
-{
-	json_t	*p;
-	size_t	 i;
-	char	*s;
-
-	fputs("<td>", fp);
-	json_array_foreach(parts, i, p) {
-		s = itin_person(p, 1);
-		if (i > 0)
-			fputs("<br/>", fp);
-		esc(fp, s);
-		free(s);
-	}
-	fputs("</td>", fp);
 }
 
 static void
@@ -169,8 +144,9 @@ item(FILE *fp, json_t *res, json_t *it)
 	}
 	fputs("</td>", fp);
 	elem(fp, "td", NULL, itin_str(it, "location"));
-	people(fp, json_object_get(it, "participants"));
-	fputs("</tr>\n", fp);
+	fputs("<td>", fp);
+	itin_people(fp, json_object_get(it, "participants"), "<br/>", esc);
+	fputs("</td></tr>\n", fp);
 	free(loc);
 	free(home);
 	free(a);
@@ -207,27 +183,15 @@ context(FILE *fp, json_t *res)
 {
 	json_t	*c;
 	size_t	 i;
-	char	*loc;
 
 	if (json_array_size(json_object_get(res, "context")) == 0)
 		return;
 	fputs("<div class=\"context\">\n<h2>Context</h2>\n"
 	    "<p>Tracked events during the visit:</p>\n<ul>\n", fp);
 	json_array_foreach(json_object_get(res, "context"), i, c) {
-		loc = itin_local_span(c);
 		fputs("<li>", fp);
-		esc(fp, itin_str(c, "weekday"));
-		fputc(' ', fp);
-		esc(fp, itin_str(c, "date"));
-		fputs(", ", fp);
-		esc(fp, loc);
-		fputs(": ", fp);
-		esc(fp, itin_str(c, "summary"));
-		fputs(" (", fp);
-		esc(fp, itin_str(c, "kind"));
-		fputs(json_is_true(json_object_get(c, "tentative")) ?
-		    ", tentative)</li>\n" : ")</li>\n", fp);
-		free(loc);
+		itin_context_line(fp, c, esc);
+		fputs("</li>\n", fp);
 	}
 	fputs("</ul>\n</div>\n", fp);
 }

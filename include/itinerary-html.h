@@ -18,6 +18,14 @@ char		*itin_dates(json_t *);
 char		*itin_person(json_t *, int);
 char		*itin_anchor_note(json_t *, json_t *);
 
+/* How a formatter writes calendar text: escaped for its markup, or not. */
+typedef void	(*itin_put)(FILE *, const char *);
+void		 itin_plain(FILE *, const char *);
+void		 itin_people(FILE *, json_t *, const char *, itin_put);
+void		 itin_member_rows(FILE *, json_t *, const char *,
+		    void (*)(FILE *, const char *[4], itin_put), itin_put);
+void		 itin_context_line(FILE *, json_t *, itin_put);
+
 /* Where the page's "subscribe" links point (kcald's briefing), or none. */
 struct itin_html_links {
 	const char	*ics;		/* the feed's http(s) URL */

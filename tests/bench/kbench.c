@@ -20,7 +20,8 @@
  *
  * Each measuring subcommand prints one JSON object on stdout.  The socket
  * protocol is kcald's newline-delimited JSON (kcal-protocol(7)); replies
- * are checked with jansson outside the timed part.
+ * are checked with jansson outside the timed part.  Requests go out through
+ * kcal's own conn_write_all (it links client/conn.o).
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -40,6 +41,8 @@
 #include <unistd.h>
 
 #include <jansson.h>
+
+#include "conn.h"
 
 struct conn {
 	int	 fd;
@@ -96,17 +99,8 @@ quantile(struct samples *s, double q)
 static void
 write_all(int fd, const char *p, size_t n)
 {
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			err(1, "write");
-		}
-		p += w;
-		n -= w;
-	}
+	if (conn_write_all(fd, p, n) != 0)
+		err(1, "write");
 }
 
 /* The next line from c (without its newline), or NULL at EOF. */

@@ -111,6 +111,43 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# py_scenario LABEL CMD...: run a python scenario that prints "ok   DESC"
+# and "FAIL DESC" lines and count them; a traceback, or an exit status
+# that no FAIL line explains, fails too (LABEL names the scenario).
+py_scenario() {
+	_lbl=$1; shift
+	"$@" >"$T/py.out" 2>&1
+	_prc=$?
+	while IFS= read -r _l; do
+		case $_l in
+		"ok   "*) pass "${_l#ok   }" ;;
+		"FAIL "*) fail "${_l#FAIL }" ;;
+		esac
+	done <"$T/py.out"
+	grep -q '^Traceback' "$T/py.out" &&
+		fail "$_lbl crashed" "$(tail -n 15 "$T/py.out")"
+	[ $_prc -eq 0 ] || grep -q '^FAIL' "$T/py.out" ||
+		fail "$_lbl: exit $_prc" "$(tail -n 15 "$T/py.out")"
+}
+
+# reminder_hook LOGLINE: write $T/hook.sh, a notify_cmd that appends
+# LOGLINE (its own shell expands the $KCAL_* in it) to $T/hook.log, which
+# starts empty; a summary "Hang..." makes it hang (its sleep's pid in
+# $T/hang.pid), "Fail..." makes it fail.  $T/bin is made for stand-ins.
+reminder_hook() {
+	mkdir -p "$T/bin"
+	cat >"$T/hook.sh" <<EOF
+#!/bin/sh
+case "\$KCAL_SUMMARY" in
+Hang*)	sleep 1000 & echo \$! >"$T/hang.pid"; wait; exit 0 ;;
+Fail*)	echo "failing on purpose" >&2; exit 3 ;;
+esac
+echo "$1" >>"$T/hook.log"
+EOF
+	chmod +x "$T/hook.sh"
+	: >"$T/hook.log"
+}
+
 # have TOOL: is it installed?  (Use skip, never pass, when it is not.)
 have() { command -v "$1" >/dev/null 2>&1; }
 

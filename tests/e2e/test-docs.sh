@@ -163,8 +163,10 @@ check_eq "kcal-protocol.7 documents every error code" "" "$missing"
 
 # --- config settings -------------------------------------------------------
 
-keys=$(awk '/^(config_set|set_hardening|set_http_limit)\(/ { on = 1 } on && /^}/ { on = 0 } on' \
-    "$top/daemon/config.c" | sed -n 's/.*strcmp(key, "\([a-z_]*\)").*/\1/p')
+# The names config_set() and set_hardening() compare, and the limits table.
+keys=$(awk '/^(config_set|set_hardening)\(/ { on = 1 } on && /^}/ { on = 0 } on' \
+    "$top/daemon/config.c" | sed -n 's/.*strcmp(key, "\([a-z_]*\)").*/\1/p'
+    sed -En 's/^[[:space:]]+(NUMBER|SIZE)\(([a-z_]+),.*/\2/p' "$top/daemon/config.c")
 check "found the settings in config_set()" test -n "$keys"
 missing_man= missing_ex=
 for k in $keys; do

@@ -12,18 +12,7 @@ PY=/usr/bin/python3
 
 # py SCENARIO ARGS...: run a wire.py scenario and count its ok/FAIL lines.
 py() {
-	"$PY" "$top/tests/e2e/wire.py" "$KCAL_SOCKET" "$@" >"$T/py.out" 2>&1
-	_prc=$?
-	while IFS= read -r _l; do
-		case $_l in
-		"ok   "*) pass "${_l#ok   }" ;;
-		"FAIL "*) fail "${_l#FAIL }" ;;
-		esac
-	done <"$T/py.out"
-	grep -q '^Traceback' "$T/py.out" &&
-		fail "wire.py $1 crashed" "$(tail -n 15 "$T/py.out")"
-	[ $_prc -eq 0 ] || grep -q '^FAIL' "$T/py.out" ||
-		fail "wire.py $1: exit $_prc" "$(tail -n 15 "$T/py.out")"
+	py_scenario "wire.py $1" "$PY" "$top/tests/e2e/wire.py" "$KCAL_SOCKET" "$@"
 }
 
 cat >"$T/kcald.conf" <<EOF

@@ -12,17 +12,7 @@
 W1=''
 trap 'kill $W1 2>/dev/null; _cleanup' EXIT
 
-mkdir -p "$T/bin"
-cat >"$T/hook.sh" <<EOF
-#!/bin/sh
-case "\$KCAL_SUMMARY" in
-Hang*)	sleep 1000 & echo \$! >"$T/hang.pid"; wait; exit 0 ;;
-Fail*)	echo "failing on purpose" >&2; exit 3 ;;
-esac
-echo "\$KCAL_UID args=\$# \$1 summary=\$KCAL_SUMMARY" >>"$T/hook.log"
-EOF
-chmod +x "$T/hook.sh"
-: >"$T/hook.log"
+reminder_hook '$KCAL_UID args=$# $1 summary=$KCAL_SUMMARY'
 
 lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
 has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }

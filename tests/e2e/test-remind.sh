@@ -14,17 +14,7 @@ W1='' W2=''
 trap 'kill $W1 $W2 2>/dev/null; _cleanup' EXIT
 
 # The hook: records each reminder; hangs or fails on request.
-mkdir -p "$T/bin"
-cat >"$T/hook.sh" <<EOF
-#!/bin/sh
-case "\$KCAL_SUMMARY" in
-Hang*)	sleep 1000 & echo \$! >"$T/hang.pid"; wait; exit 0 ;;
-Fail*)	echo "failing on purpose" >&2; exit 3 ;;
-esac
-echo "\$KCAL_UID late=\$KCAL_LATE kind=\$KCAL_KIND tz=\$KCAL_TZ start=\$KCAL_START loc=\$KCAL_LOCATION summary=\$KCAL_SUMMARY" >>"$T/hook.log"
-EOF
-chmod +x "$T/hook.sh"
-: >"$T/hook.log"
+reminder_hook '$KCAL_UID late=$KCAL_LATE kind=$KCAL_KIND tz=$KCAL_TZ start=$KCAL_START loc=$KCAL_LOCATION summary=$KCAL_SUMMARY'
 cat >"$T/kcald.conf" <<EOF
 notify_cmd = $T/hook.sh
 notify_timeout = 2s

@@ -33,19 +33,11 @@ start_kcald() {
 
 # py SCRIPT ARGS...: run a python3 scenario; count its ok/FAIL lines.
 py() {
-	python3 "$@" >"$T/py.out" 2>&1
-	_prc=$?
-	while IFS= read -r _l; do
-		case $_l in
-		"ok   "*) pass "${_l#ok   }" ;;
-		"FAIL "*) fail "${_l#FAIL }" ;;
-		esac
-	done <"$T/py.out"
-	grep -q '^Traceback' "$T/py.out" &&
-		fail "python scenario $2 crashed" "$(tail -n 15 "$T/py.out")"
-	[ $_prc -eq 0 ] || grep -q '^FAIL' "$T/py.out" ||
-		fail "python scenario $2: exit $_prc" "$(tail -n 15 "$T/py.out")"
+	py_scenario "python scenario $2" python3 "$@"
 }
+
+# raw.py builds on wire.py's connection.
+export KCAL_E2E_DIR="$top/tests/e2e"
 
 if ! have python3; then
 	skip "raw protocol tests (python3 is missing)"
@@ -66,22 +58,16 @@ def check(desc, cond, detail=""):
           ("" if cond or detail == "" else ": " + repr(detail)))
     sys.stdout.flush()
 
-class Conn:
-    def __init__(self):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(15)
-        self.s.connect(path)
-        self.buf = b""
-        self.greeting = self.recv()
+sys.path.insert(0, os.environ["KCAL_E2E_DIR"])
+import wire
 
-    def recv(self):
-        while b"\n" not in self.buf:
-            data = self.s.recv(65536)
-            if not data:
-                return None
-            self.buf += data
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
+class Conn(wire.Conn):
+    """wire.py's connection to the daemon, waiting 15 s, plus raw writes."""
+    def __init__(self):
+        super().__init__(path, timeout=15)
+
+    def recv(self, timeout=15):
+        return super().recv(timeout)
 
     def raw(self, data):
         """Send bytes as they are; return the next message."""
