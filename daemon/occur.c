@@ -6,7 +6,8 @@
  *  - occur_put() expands a series when it is written, exactly as a reader
  *    would (recur.c: RRULE, RDATE, EXDATE, overrides that move an
  *    occurrence), and hands its occurrences to store_put for the index
- *    (store-occur.c says why there is one);
+ *    (store-occur.c says why there is one), with its overrides'
+ *    participants (store-itinerary.c);
  *  - occur_expand() answers a window from that index when it can (a
  *    series without overrides, indexed past the window, read with full
  *    clearance: each occurrence is then the master moved, and its text
@@ -57,16 +58,14 @@ horizon(int64_t start)
 }
 
 /*
- * The occurrences of series ev (its record ical) for the index: 0, or -1
- * when it does not fit (OCC_MAX, the budget) or cannot be read, and is
- * then expanded when read.
+ * The occurrences of series rc (ev) for the index: 0, or -1 when it does
+ * not fit (OCC_MAX, the budget), and is then expanded when read.
  */
 static int
-index_occs(const struct event *ev, const char *ical, struct occ_list *l,
+index_occs(struct recur *rc, const struct event *ev, struct occ_list *l,
     int64_t *until)
 {
 	struct recur_budget	 saved;
-	struct recur		*rc;
 	char			*why = NULL;
 	int64_t			 from;
 	int			 stop;
@@ -74,10 +73,6 @@ index_occs(const struct event *ev, const char *ical, struct occ_list *l,
 	*until = horizon(ev->start);
 	/* Overrides may move an occurrence before DTSTART: a year's margin. */
 	from = ev->start > INT64_MIN / 2 ? ev->start - 366 * 86400 : ev->start;
-	if ((rc = recur_open(ical, ev->tz, &why)) == NULL) {
-		free(why);
-		return -1;
-	}
 	/*
 	 * A series' index has a budget of its own (recur-rules.c): bounded by
 	 * OCC_MAX and by the density add and import allow, it must not be cut
@@ -86,30 +81,63 @@ index_occs(const struct event *ev, const char *ical, struct occ_list *l,
 	recur_budget_push(&saved);
 	stop = recur_each(rc, from, *until, OCC_MAX, occ_add, l, &why);
 	recur_budget_pop(&saved);
-	recur_close(rc);
 	free(why);
 	return stop == 0 ? 0 : -1;
 }
 
-/* Insert or replace an event, and the index of its occurrences. */
+/* Every override of series rc, with its own participants, into *ovr. */
+static struct store_override *
+overrides(const struct recur *rc, struct store_overrides *ovr)
+{
+	struct store_override	*v = NULL;
+	const struct event	*o;
+	int64_t			 rid;
+	size_t			 n = 0;
+
+	while ((o = recur_override(rc, n, &rid)) != NULL) {
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n].rid = rid;
+		v[n].class = o->class;
+		v[n].status = o->status;
+		v[n].parts = o->parts;
+		v[n++].nparts = o->nparts;
+	}
+	ovr->v = v;
+	ovr->n = n;
+	return v;
+}
+
+/*
+ * Insert or replace an event, and for a series the index of its
+ * occurrences and its overrides' participants (for people and list
+ * --participant: store-itinerary.c).
+ */
 int
 occur_put(struct store *st, const struct event *ev, const char *ical,
     char **cause)
 {
 	struct occ_list		 l = { NULL, NULL, 0 };
 	struct store_occs	 occs;
-	int			 rc;
+	struct store_overrides	 ovr = { NULL, 0 };
+	struct store_override	*v = NULL;
+	struct recur		*rc = NULL;
+	char			*why = NULL;
+	int			 rv, indexed = 0;
 
-	if (ev->rrule != NULL && index_occs(ev, ical, &l, &occs.until) == 0) {
-		occs.start = l.start;
-		occs.end = l.end;
-		occs.n = l.n;
-		rc = store_put(st, ev, ical, &occs, cause);
-	} else
-		rc = store_put(st, ev, ical, NULL, cause);
+	if (ev->rrule != NULL && (rc = recur_open(ical, ev->tz, &why)) != NULL) {
+		indexed = index_occs(rc, ev, &l, &occs.until) == 0;
+		v = overrides(rc, &ovr);
+	}
+	free(why);
+	occs.start = l.start;
+	occs.end = l.end;
+	occs.n = l.n;
+	rv = store_put(st, ev, ical, indexed ? &occs : NULL, &ovr, cause);
+	free(v);
+	recur_close(rc);
 	free(l.start);
 	free(l.end);
-	return rc;
+	return rv;
 }
 
 struct from_index {

@@ -484,6 +484,20 @@ recur_master(const struct recur *rc)
 }
 
 /*
+ * The series' i-th RECURRENCE-ID override as its record says (*rid: the
+ * occurrence it replaces), NULL past the last: what its writer stores of
+ * each override (occur.c), whatever window it falls in.
+ */
+const struct event *
+recur_override(const struct recur *rc, size_t i, int64_t *rid)
+{
+	if (i >= rc->novr)
+		return NULL;
+	*rid = rc->ovr[i].rid;
+	return &rc->ovr[i].ev;
+}
+
+/*
  * Call cb for each occurrence of the series (RRULE, RDATE, minus EXDATE,
  * with its RECURRENCE-ID overrides in place of the occurrences they
  * replace) that overlaps [from, to), at most max of them, expanded in the

@@ -31,6 +31,7 @@ typedef int (*recur_cb)(void *, const struct recur_occ *);	/* non-zero: stop */
 struct recur	*recur_open(const char *ical, const char *home, char **cause);
 void		 recur_close(struct recur *);
 const struct event *recur_master(const struct recur *);
+const struct event *recur_override(const struct recur *, size_t, int64_t *);
 int		 recur_each(struct recur *, int64_t from, int64_t to, size_t max,
 		     recur_cb, void *, char **cause);	/* 0, 1 = cut short (max, cb or
 							   budget), -1 = error */

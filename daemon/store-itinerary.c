@@ -24,23 +24,41 @@ static const char sql_anchored[] = "SELECT uid FROM events WHERE "
     "ORDER BY start_utc, uid";
 static const char sql_anchor_of[] = "SELECT anchor_uid FROM events WHERE "
     "uid = ?1";
+/*
+ * Who takes part in each event: its own participants (the master's, for a
+ * series; class and status NULL: the event's) and those of each of its
+ * overrides, with the override's class and status.
+ */
+#define EVERY_PART "(SELECT event_uid, name, role, country, precedence, " \
+    "NULL AS class, NULL AS status, 1 AS master FROM participants " \
+    "UNION ALL SELECT event_uid, name, role, country, precedence, class, " \
+    "status, 0 FROM override_participants)"
+/* ... and the rows a reader may see: live, and at or below its clearance */
+#define LIVE_PART "e.status <> 'cancelled' AND coalesce(p.status, '') <> " \
+    "'cancelled' AND kcal_may_read(e.class) AND " \
+    "kcal_may_read(coalesce(p.class, e.class))"
 static const char sql_people[] = "SELECT min(p.name), "
     "group_concat(DISTINCT p.role), group_concat(DISTINCT p.country), "
     "min(CASE WHEN p.precedence > 0 THEN p.precedence END), "
-    "count(DISTINCT p.event_uid) FROM participants p JOIN events e ON "
-    "e.uid = p.event_uid WHERE e.status <> 'cancelled' AND "
-    "kcal_may_read(e.class) AND (?1 IS NULL OR "
+    "count(DISTINCT p.event_uid) FROM " EVERY_PART " p JOIN events e ON "
+    "e.uid = p.event_uid WHERE " LIVE_PART " AND (?1 IS NULL OR "
     "instr(lower(p.name), lower(?1))) GROUP BY p.name COLLATE NOCASE "
     "ORDER BY min(p.country) IS NULL, min(p.country), "
     "min(CASE WHEN p.precedence > 0 THEN p.precedence END) IS NULL, "
     "min(CASE WHEN p.precedence > 0 THEN p.precedence END), "
     "min(p.name) COLLATE NOCASE";
-static const char sql_person_events[] = "SELECT e.uid, p.role, e.start_utc, "
-    "e.rrule IS NOT NULL FROM participants p JOIN events e ON "
-    "e.uid = p.event_uid WHERE p.name = ?1 COLLATE NOCASE AND "
-    "e.status <> 'cancelled' AND kcal_may_read(e.class) AND "
-    "(e.end_utc > ?2 OR e.rrule IS NOT NULL) "
+/* The role: the master's when they take part in it, else an override's. */
+static const char sql_person_events[] = "SELECT e.uid, CASE WHEN "
+    "max(p.master) THEN max(CASE WHEN p.master THEN p.role END) ELSE "
+    "max(p.role) END, e.start_utc, e.rrule IS NOT NULL FROM " EVERY_PART
+    " p JOIN events e ON e.uid = p.event_uid WHERE p.name = ?1 COLLATE "
+    "NOCASE AND " LIVE_PART " AND (e.end_utc > ?2 OR e.rrule IS NOT NULL) "
     "GROUP BY e.uid ORDER BY e.start_utc, e.uid";
+static const char sql_del_ovr[] = "DELETE FROM override_participants "
+    "WHERE event_uid = ?1";
+static const char sql_put_ovr[] = "INSERT OR REPLACE INTO "
+    "override_participants (event_uid, rid, pos, name, role, country, "
+    "precedence, class, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 static void
 done(sqlite3_stmt *s)
@@ -87,6 +105,54 @@ store_put_itinerary(struct store *st, const struct event *ev, char **cause)
 		sqlite3_bind_int64(s, 5, ev->anchor_offset);
 	return store_step_done(st, s, cause, "cannot write the event's city "
 	    "and anchor");
+}
+
+/* One override's participants (store_put_overrides). */
+static int
+put_override(struct store *st, sqlite3_stmt *s, const char *uid,
+    const struct store_override *o, char **cause)
+{
+	for (size_t i = 0; i < o->nparts; i++) {
+		store_bind_text(s, 1, uid);
+		sqlite3_bind_int64(s, 2, o->rid);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)i);
+		store_bind_text(s, 4, o->parts[i].name);
+		store_bind_text(s, 5, o->parts[i].role);
+		store_bind_text(s, 6, o->parts[i].country);
+		sqlite3_bind_int(s, 7, o->parts[i].precedence);
+		store_bind_text(s, 8, o->class ? o->class : "public");
+		store_bind_text(s, 9, o->status ? o->status : "confirmed");
+		if (store_step_done(st, s, cause, "cannot write a participant "
+		    "of an override") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The participants of the overrides of series ev (none: ovr NULL), in
+ * place of those it had: a hook called by store_put in its transaction.
+ */
+int
+store_put_overrides(struct store *st, const struct event *ev,
+    const struct store_overrides *ovr, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, sql_del_ovr, cause)) == NULL)
+		return -1;
+	store_bind_text(s, 1, ev->uid);
+	if (store_step_done(st, s, cause, "cannot write the participants "
+	    "of the overrides") != 0)
+		return -1;
+	if (ovr == NULL)
+		return 0;
+	if ((s = store_stmt(st, sql_put_ovr, cause)) == NULL)
+		return -1;
+	for (size_t i = 0; i < ovr->n; i++)
+		if (put_override(st, s, ev->uid, &ovr->v[i], cause) != 0)
+			return -1;
+	return 0;
 }
 
 /* Fill a row's city and anchor fields (store_query's rows): 0 or -1. */

@@ -28,6 +28,8 @@ struct store_person_event {
 /* Hooks called by store.c inside store_put and for every loaded row. */
 int	 store_put_itinerary(struct store *, const struct event *, char **);
 int	 store_load_itinerary(struct store *, struct event *);
+int	 store_put_overrides(struct store *, const struct event *,
+	     const struct store_overrides *, char **);
 
 int	 store_anchored(struct store *, const char *, int, char ***, size_t *,
 	     char **);

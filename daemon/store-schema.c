@@ -142,6 +142,25 @@ static const char *migrations[] = {
 	 * own rows of the queue, in order, from this index (notify.c).
 	 */
 	"CREATE INDEX IF NOT EXISTS hook_jobs_cmd ON hook_jobs(cmd, id)",
+	/*
+	 * The participants of each RECURRENCE-ID override of a series
+	 * (store-itinerary.c), with the override's own class and status, for
+	 * people and list --participant: participants keeps the master's
+	 * alone, which is what an event's participants are when it is read.
+	 * A table of its own (not columns of participants) so that running
+	 * this again is harmless (IF NOT EXISTS; ADD COLUMN fails when run
+	 * twice) and each row has a key: an override's RECURRENCE-ID, never
+	 * NULL.  Filled as each series is written: a store upgraded from an
+	 * older kcald has none for a series until it is written again.
+	 */
+	"CREATE TABLE IF NOT EXISTS override_participants ("
+	"  event_uid TEXT NOT NULL REFERENCES events(uid) ON DELETE CASCADE,"
+	"  rid INTEGER NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL,"
+	"  role TEXT, country TEXT, precedence INTEGER NOT NULL DEFAULT 0,"
+	"  class TEXT NOT NULL, status TEXT NOT NULL,"
+	"  PRIMARY KEY (event_uid, rid, pos)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS override_participants_name ON"
+	"  override_participants(name COLLATE NOCASE)",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

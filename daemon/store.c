@@ -63,6 +63,8 @@
 	"    OR instr(lower(location), lower(?8)) "			\
 	"    OR instr(lower(description), lower(?8))) "			\
 	"AND (?9 IS NULL OR EXISTS (SELECT 1 FROM participants p WHERE " \
+	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9))) " \
+	"    OR EXISTS (SELECT 1 FROM override_participants p WHERE "	\
 	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9)))) " \
 	"AND (?10 IS NULL OR uid = ?11 OR EXISTS (SELECT 1 FROM "	\
 	"    participants p WHERE p.event_uid = events.uid AND "	\
@@ -394,11 +396,13 @@ put_parts(struct store *st, const struct event *ev, char **cause)
 
 /*
  * Insert or replace an event (and its participants, and the occurrences
- * of a series, computed by its writer: occur_put) in one transaction.
+ * and the overrides' participants of a series, computed by its writer:
+ * occur_put) in one transaction.
  */
 int
 store_put(struct store *st, const struct event *ev, const char *ical,
-    const struct store_occs *occs, char **cause)
+    const struct store_occs *occs, const struct store_overrides *ovr,
+    char **cause)
 {
 	sqlite3_stmt	*s = st->stmt[S_PUT];
 	char		*rem = reminders_text(ev);
@@ -428,6 +432,8 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 		rc = put_parts(st, ev, cause);
 	if (rc == 0)
 		rc = store_put_itinerary(st, ev, cause);
+	if (rc == 0)
+		rc = store_put_overrides(st, ev, ovr, cause);
 	if (rc == 0)
 		rc = store_put_occurrences(st, ev, occs, cause);
 	if (rc != 0) {

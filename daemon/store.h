@@ -44,6 +44,22 @@ struct store_occs {
 };
 
 /*
+ * A series' RECURRENCE-ID overrides, each with its own participants, class
+ * and status (occur.c reads them), so that people and list --participant
+ * find someone who takes part in an override alone (store-itinerary.c).
+ */
+struct store_override {
+	int64_t			 rid;
+	const char		*class, *status;
+	const struct participant *parts;
+	size_t			 nparts;
+};
+struct store_overrides {
+	const struct store_override *v;
+	size_t			 n;
+};
+
+/*
  * What the store reads from a record, set once before the first
  * store_open (kcald: occur_record_ops, from the record code).  A function
  * pointer and not the callers' job: every record leaves the store through
@@ -88,7 +104,8 @@ int		 store_commit(struct store *, char **);
 void		 store_rollback(struct store *);
 void		 store_lazy(struct store *, int);
 int		 store_put(struct store *, const struct event *, const char *,
-		     const struct store_occs *, char **);
+		     const struct store_occs *, const struct store_overrides *,
+		     char **);
 int		 store_get(struct store *, const char *, char **, char **);
 int		 store_resolve(struct store *, const char *, char **, char **);
 int		 store_delete(struct store *, const char *, char **);
