@@ -47,9 +47,10 @@ holds(const char *s, const char *what)
 }
 
 /*
- * Does an override answer the query's filters?  The store chose its series
- * by the master's fields; an override with a kind, status, text or people
- * of its own answers for itself.
+ * Does an occurrence answer the query's filters?  The store chose its
+ * series by the master's fields, and by any override's people for
+ * participant; an override with a kind, status, text or people of its
+ * own answers for itself, and so does each occurrence for participant.
  */
 static int
 override_matches(const struct store_query *q, const struct event *ev)
@@ -85,7 +86,12 @@ add_occurrence(void *arg, const struct recur_occ *oc)
 
 	if (!ls->include_cancelled && series_cancelled(oc))
 		return 0;
-	if (oc->overridden && !override_matches(ls->q, oc->ev))
+	/*
+	 * The store handed over a series whose master or any override names
+	 * the participant (override_people): each occurrence is checked.
+	 */
+	if ((oc->overridden || ls->q->participant != NULL) &&
+	    !override_matches(ls->q, oc->ev))
 		return 0;
 	occ.rrule = ls->ev->rrule;
 	o = cmd_event_json(ls->ctx, &occ);
@@ -141,6 +147,7 @@ cmd_list_exec(struct cmd_ctx *ctx)
 	    cmd_arg_str(ctx, "search", 0, &q.search) ||
 	    cmd_arg_bool(ctx, "include_cancelled", &q.include_cancelled))
 		return NULL;
+	q.override_people = 1;
 	if (json_object_get(ctx->req, "parent") != NULL) {
 		if (cmd_arg_uid(ctx, "parent", &why) != 0)
 			return NULL;

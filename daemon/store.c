@@ -64,8 +64,9 @@
 	"    OR instr(lower(description), lower(?8))) "			\
 	"AND (?9 IS NULL OR EXISTS (SELECT 1 FROM participants p WHERE " \
 	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9))) " \
-	"    OR EXISTS (SELECT 1 FROM override_participants p WHERE "	\
-	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9)))) " \
+	"    OR (?12 AND EXISTS (SELECT 1 FROM override_participants p " \
+	"    WHERE p.event_uid = events.uid AND "			\
+	"    instr(lower(p.name), lower(?9))))) "			\
 	"AND (?10 IS NULL OR uid = ?11 OR EXISTS (SELECT 1 FROM "	\
 	"    participants p WHERE p.event_uid = events.uid AND "	\
 	"    p.name COLLATE NOCASE IN (SELECT value FROM json_each(?10))) " \
@@ -654,6 +655,7 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 	store_bind_text(s, 9, q->participant);
 	store_bind_text(s, 10, q->shares);
 	store_bind_text(s, 11, q->shares_or_uid);
+	sqlite3_bind_int(s, 12, q->override_people);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		ical = (const char *)sqlite3_column_text(s, 19);
 		if (store_redact(st, ical, &text) != 0)

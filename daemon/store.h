@@ -84,11 +84,19 @@ struct store_query {
 	const char	*kind, *status, *participant, *parent, *search;
 	int		 include_cancelled;
 	/*
+	 * override_people: participant also hands over a series when one of
+	 * its RECURRENCE-ID overrides alone names them; for a caller that
+	 * checks each occurrence's own participants (list).
+	 */
+	int		 override_people;
+	/*
 	 * shares: a JSON array of names; only events with a participant of
 	 * one of those names (ASCII case ignored, as conflict.c compares
 	 * them), and the event shares_or_uid; and every series with
 	 * RECURRENCE-ID overrides (an override has people of its own, which
-	 * the participants table does not hold).
+	 * the participants table does not hold, and a store from an older
+	 * kcald has in override_participants only once the series is
+	 * written again).
 	 */
 	const char	*shares, *shares_or_uid;
 };

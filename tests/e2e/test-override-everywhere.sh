@@ -45,6 +45,13 @@ check_eq "list: the override's participants" "Park Override,Tanaka Override" \
 	"$(jget "$o" '[.participants[].name] | join(",")')"
 check_eq "list: nothing of the series in the old slot" 0 \
 	"$(jget "$occ" '[.[] | select(.start | startswith("2031-03-17"))] | length')"
+j=$(kcal list $W --participant "Park Override" --format json)
+check_eq "list --participant: the override's person, in the override alone" \
+	"$S $NEW" "$(jget "$j" '.events[] | "\(.uid) \(.start)"')"
+j=$(kcal list $W --participant "Kim Master" --format json)
+check_eq "list --participant: the master's person, not in the override" \
+	"3 0" "$(jget "$j" "[.events[] | select(.uid == \"$S\")] |
+	    \"\(length) \([.[] | select(.recurrence_id == \"$RID\")] | length)\"")"
 
 # --- kcal itinerary -----------------------------------------------------------
 j=$(kcal itinerary visit@override.test --format json)
