@@ -2,7 +2,8 @@
  * ical-feed-recur.c — a feed's recurring events in the forms every
  * subscribing client reads the same way.  RDATE;VALUE=PERIOD makes some
  * clients skip the event: the periods become plain RDATEs, each with an
- * override that carries the period's end.  An event with several RRULEs
+ * override that carries the period's end (unless an override of the
+ * series or an EXDATE is there already).  An event with several RRULEs
  * (deprecated, and read differently by each client) or an RSCALE rule is
  * flattened into RDATEs inside the feed's window.
  */
@@ -43,21 +44,80 @@ rdate_time(icalproperty_kind kind, icalproperty *rdate, struct icaltimetype t)
 	return np;
 }
 
-/* Does root hold an override of the series at this RECURRENCE-ID? */
+/*
+ * The instant of t, a time of property p (its TZID says the zone); -1 for
+ * a floating time or a date without one, which only compares as written.
+ */
 static int
-has_override(icalcomponent *root, struct icaltimetype t)
+instant(icalproperty *p, struct icaltimetype t, int64_t *out)
 {
+	icalparameter	*tz;
+	struct when	 w;
+
+	memset(&w, 0, sizeof w);
+	if (icaltime_is_utc(t)) {
+		*out = (int64_t)icaltime_as_timet(t);
+		return 0;
+	}
+	if ((tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER)) ==
+	    NULL)
+		return -1;
+	w.kind = t.is_date ? WHEN_DATE : WHEN_LOCAL;
+	w.year = t.year;
+	w.mon = t.month;
+	w.day = t.day;
+	w.hour = t.hour;
+	w.min = t.minute;
+	w.sec = t.second;
+	return tz_to_utc(icalparameter_get_tzid(tz), &w, 0, out, NULL);
+}
+
+/* Are a (a time of property pa) and b (of pb) the same time? */
+static int
+same_time(icalproperty *pa, struct icaltimetype a, icalproperty *pb,
+    struct icaltimetype b)
+{
+	int64_t	ia, ib;
+
+	if (instant(pa, a, &ia) == 0 && instant(pb, b, &ib) == 0)
+		return ia == ib;
+	return icaltime_compare(a, b) == 0;
+}
+
+/*
+ * Does root hold an override of the series at t, the start of rdate's
+ * period?  Its VEVENTs are walked with an iterator of our own: the caller
+ * (add_series) is walking them with root's internal one, which a
+ * get_first_component here would run to the end, so that the series'
+ * overrides after the master never went out.
+ */
+static int
+has_override(icalcomponent *root, icalproperty *rdate, struct icaltimetype t)
+{
+	icalcompiter	 it;
 	icalcomponent	*k;
 	icalproperty	*p;
 
 	if (icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT)
 		return 0;
-	for (k = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
-	    k != NULL; k = icalcomponent_get_next_component(root,
-	    ICAL_VEVENT_COMPONENT))
+	for (it = icalcomponent_begin_component(root, ICAL_VEVENT_COMPONENT);
+	    (k = icalcompiter_deref(&it)) != NULL; icalcompiter_next(&it))
 		if ((p = icalcomponent_get_first_property(k,
-		    ICAL_RECURRENCEID_PROPERTY)) != NULL && icaltime_compare(
-		    icalproperty_get_recurrenceid(p), t) == 0)
+		    ICAL_RECURRENCEID_PROPERTY)) != NULL && same_time(p,
+		    icalproperty_get_recurrenceid(p), rdate, t))
+			return 1;
+	return 0;
+}
+
+/* Does an EXDATE of c take out t, the start of rdate's period? */
+static int
+excluded(icalcomponent *c, icalproperty *rdate, struct icaltimetype t)
+{
+	icalproperty	*p;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY))
+		if (same_time(p, icalproperty_get_exdate(p), rdate, t))
 			return 1;
 	return 0;
 }
@@ -86,27 +146,45 @@ period_override(icalcomponent *c, icalproperty *rdate, struct icalperiodtype pd)
 	return o;
 }
 
+/* c's RDATE;VALUE=PERIOD properties, gathered before any is changed. */
+static icalproperty **
+period_rdates(icalcomponent *c, size_t *n)
+{
+	icalproperty	**v = NULL, *p;
+
+	*n = 0;
+	for (p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY))
+		if (!icalperiodtype_is_null_period(
+		    icalproperty_get_rdate(p).period)) {
+			v = xreallocarray(v, *n + 1, sizeof *v);
+			v[(*n)++] = p;
+		}
+	return v;
+}
+
 /*
  * RDATE;VALUE=PERIOD makes some clients skip the event: keep the starts as
- * plain RDATEs, and give each period that no override replaces already an
- * override of its own with the period's end (*ovr, *novr), which every
- * client reads.
+ * plain RDATEs, and give each period that no override replaces already and
+ * no EXDATE takes out an override of its own with the period's end (*ovr,
+ * *novr), which every client reads.  The periods are gathered first:
+ * has_override() and excluded() move c's internal property iterator.
  */
 void
 ical_feed_plain_rdates(icalcomponent *root, icalcomponent *c,
     icalcomponent ***ovr, size_t *novr)
 {
-	icalproperty			*p, *next, *np;
-	struct icaldatetimeperiodtype	 r;
+	icalproperty			**v, *p, *np;
+	struct icaldatetimeperiodtype	  r;
+	size_t				  n, i;
 
-	for (p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY); p;
-	    p = next) {
-		next = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY);
+	v = period_rdates(c, &n);
+	for (i = 0; i < n; i++) {
+		p = v[i];
 		r = icalproperty_get_rdate(p);
-		if (icalperiodtype_is_null_period(r.period))
-			continue;
 		np = rdate_time(ICAL_RDATE_PROPERTY, p, r.period.start);
-		if (!has_override(root, r.period.start)) {
+		if (!has_override(root, p, r.period.start) &&
+		    !excluded(c, p, r.period.start)) {
 			*ovr = xreallocarray(*ovr, *novr + 1, sizeof **ovr);
 			(*ovr)[(*novr)++] = period_override(c, p, r.period);
 		}
@@ -114,6 +192,7 @@ ical_feed_plain_rdates(icalcomponent *root, icalcomponent *c,
 		icalproperty_free(p);
 		icalcomponent_add_property(c, np);
 	}
+	free(v);
 }
 
 struct flatten {

@@ -331,4 +331,47 @@ start_daemon --http "127.0.0.1:$PORT" || fail "kcald restarts after the bulk imp
 get "$BASE/feeds/all.ics" >/dev/null
 check "a fresh build after a restart: the same bytes as the rebuild" cmp "$T/rebuilt.ics" "$T/body"
 
+
+# --- RDATE periods of a series with overrides ----------------------------------------
+# A period goes out as a plain RDATE and an override with its end, unless
+# an override of the series replaces it already (its RECURRENCE-ID in
+# another zone) or an EXDATE takes it out; every override of the
+# series goes out with its own fields (the periods' rewriting once walked
+# the series' VEVENTs with the iterator add_series was using, and the
+# overrides after the master were lost).
+if /usr/bin/python3 -c 'import icalendar' 2>/dev/null; then
+	kcal import "$DATA/rdate-period-override.ics" >/dev/null
+	url=$(kcal feed add periods --past 100y --future 100y |
+		sed -n 's/^ *url: *//p')
+	get "$BASE/feeds/${url##*/}" >/dev/null	# feed_url is set above
+	got=$(/usr/bin/python3 -c '
+import sys, datetime, icalendar
+utc = datetime.timezone.utc
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+out = []
+for c in cal.walk("VEVENT"):
+    if str(c.get("UID")) != "rdate-period-override@kcal-test":
+        continue
+    if "RECURRENCE-ID" not in c:
+        rd = c.get("RDATE")
+        rd = rd if isinstance(rd, list) else [rd]
+        out.append("master rdates " + " ".join(sorted(
+            d.dt.astimezone(utc).strftime("%m%dT%H%M") for r in rd
+            for d in r.dts)))
+        continue
+    f = lambda k: c.decoded(k).astimezone(utc).strftime("%m%dT%H%M")
+    out.append("%s %s-%s %s" % (f("RECURRENCE-ID"), f("DTSTART"),
+        f("DTEND"), c.get("SUMMARY")))
+print("\n".join(sorted(out)))' "$T/body" 2>&1)
+	check_eq "periods and overrides of one series: each override its own" \
+"0305T1300 0305T1400-0305T1500 Consultations, shortened
+0309T0800 0310T1000-0310T1100 Consultations, moved
+0320T0800 0320T0800-0320T0845 Consultations
+master rdates 0305T1300 0320T0800 0325T0800" "$got"
+	check "... no RDATE;VALUE=PERIOD left" \
+		sh -c "! grep -q 'VALUE=PERIOD' '$T/body'"
+else
+	skip "periods and overrides: python3-icalendar is not installed"
+fi
+
 done_testing

@@ -250,6 +250,68 @@ test_feed_period(void)
 	free(text);
 }
 
+/* Count the occurrences of needle in hay. */
+static int
+count(const char *hay, const char *needle)
+{
+	int	n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * A series with a period and overrides: the overrides after the master go
+ * out too, each with its own fields; an override at a period's start (in
+ * another zone) is the only one there; a period an EXDATE takes out gets
+ * none.
+ */
+static void
+test_feed_period_override(void)
+{
+	static const char rec[] = CAL("BEGIN:VEVENT\r\nUID:q@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260302T080000Z\r\n"
+	    "DTEND:20260302T090000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+	    "RDATE;VALUE=PERIOD:20260305T130000Z/20260305T163000Z\r\n"
+	    "RDATE;VALUE=PERIOD:20260320T080000Z/PT45M\r\n"
+	    "RDATE;VALUE=PERIOD:20260325T080000Z/PT30M\r\n"
+	    "EXDATE:20260325T080000Z\r\n"
+	    "SUMMARY:Talks\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:q@t\r\nDTSTAMP:20260101T000000Z\r\n"
+	    "RECURRENCE-ID;TZID=Europe/Brussels:20260305T140000\r\n"
+	    "DTSTART:20260305T140000Z\r\n"
+	    "DTEND:20260305T150000Z\r\nSUMMARY:Talks, shortened\r\n"
+	    "END:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:q@t\r\nDTSTAMP:20260101T000000Z\r\n"
+	    "RECURRENCE-ID:20260309T080000Z\r\nDTSTART:20260310T100000Z\r\n"
+	    "DTEND:20260310T110000Z\r\nSUMMARY:Talks, moved\r\n"
+	    "END:VEVENT\r\n");
+	struct ical_out_opts	 o;
+	struct ical_out		*out;
+	char			*text, *cause = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.home = HOME;
+	o.feed = 1;
+	out = ical_out_new(&o);
+	CHECK_INT(ical_out_add(out, rec, &cause), 0);
+	text = ical_out_finish(out, NULL);
+	CHECK(strstr(text, "PERIOD") == NULL);
+	CHECK_INT(count(text, "BEGIN:VEVENT"), 4);
+	CHECK_INT(count(text, "RECURRENCE-ID"), 3);
+	CHECK(strstr(text, "RECURRENCE-ID;TZID=Europe/Brussels:20260305T140000"
+	    "\r\n"
+	    "DTSTART:20260305T140000Z\r\nDTEND:20260305T150000Z\r\n"
+	    "SUMMARY:Talks\\, shortened\r\n") != NULL);
+	CHECK(strstr(text, "RECURRENCE-ID:20260309T080000Z\r\n"
+	    "DTSTART:20260310T100000Z\r\nDTEND:20260310T110000Z\r\n"
+	    "SUMMARY:Talks\\, moved\r\n") != NULL);
+	CHECK(strstr(text, "RECURRENCE-ID:20260320T080000Z\r\n"
+	    "DTSTART:20260320T080000Z\r\nDTEND:20260320T084500Z\r\n") != NULL);
+	free(text);
+}
+
 static void
 test_export(void)
 {
@@ -360,6 +422,7 @@ main(void)
 	test_orphans();
 	test_export();
 	test_feed_period();
+	test_feed_period_override();
 	test_http_and_urls();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
