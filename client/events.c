@@ -3,6 +3,7 @@
  * status.  Each turns its options into one protocol request; the daemon
  * does all validation that needs the store or a time zone database.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@ enum {
 	O_LOCATION, O_DESCRIPTION, O_URL, O_PARTICIPANT, O_PARENT, O_STATUS,
 	O_CLASS, O_REMIND, O_REMIND_AT, O_NO_REMIND, O_RRULE, O_SUMMARY, O_UID,
 	O_FROM, O_TO, O_SEARCH, O_ALL, O_FORMAT, O_YES, O_HELP,
-	O_ANCHOR, O_OFFSET, O_NO_ANCHOR, O_CITY, O_END_CITY, O_STRICT
+	O_ANCHOR, O_OFFSET, O_NO_ANCHOR, O_CITY, O_END_CITY, O_STRICT,
+	O_LIMIT, O_CURSOR
 };
 
 #define EVENT_OPTS \
@@ -326,7 +328,35 @@ static const char list_help[] =
 "  --search TEXT         text in the summary, location or description\n"
 "  --status STATUS       tentative, confirmed or cancelled\n"
 "  --all                 include cancelled events\n"
-"  --format FORMAT       table (default), json or tsv\n";
+"  --format FORMAT       table (default), json or tsv\n"
+"  --limit N             only the first N (1 to 10000): one page\n"
+"  --cursor CURSOR       the page after the one that gave this next_cursor\n";
+
+/* "--limit N": a whole number, the daemon checks its range. */
+static void
+req_set_limit(const struct subcmd *sc, json_t *req, const char *arg)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(arg, &end, 10);
+	if (arg[0] == '\0' || *end != '\0' || errno != 0)
+		usage_error(sc, "--limit must be a whole number");
+	json_object_set_new(req, "limit", json_integer(n));
+}
+
+/* A page with more after it: how to get the next (the cursor itself). */
+static void
+say_next_page(json_t *res)
+{
+	const char	*next = json_string_value(json_object_get(res,
+	    "next_cursor"));
+
+	if (next != NULL)
+		fprintf(stderr, "kcal: more: the next page is "
+		    "--cursor %s\n", next);
+}
 
 /* A cut list: by max_occurrences, or by kcald's expansion budget. */
 static void
@@ -356,6 +386,8 @@ cmd_list(const struct subcmd *sc, int argc, char **argv)
 		{ "status", required_argument, NULL, O_STATUS },
 		{ "all", no_argument, NULL, O_ALL },
 		{ "format", required_argument, NULL, O_FORMAT },
+		{ "limit", required_argument, NULL, O_LIMIT },
+		{ "cursor", required_argument, NULL, O_CURSOR },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -380,6 +412,8 @@ cmd_list(const struct subcmd *sc, int argc, char **argv)
 		case O_ALL: json_object_set_new(req, "include_cancelled",
 		    json_true()); break;
 		case O_FORMAT: format = optarg; break;
+		case O_LIMIT: req_set_limit(sc, req, optarg); break;
+		case O_CURSOR: req_set_str(req, "cursor", optarg); break;
 		default: usage_error(sc, "unknown option");
 		}
 	}
@@ -394,9 +428,10 @@ cmd_list(const struct subcmd *sc, int argc, char **argv)
 	res = call(req);
 	if (strcmp(format, "json") == 0)
 		out_json(stdout, res);
-	else if (strcmp(format, "tsv") == 0)
+	else if (strcmp(format, "tsv") == 0) {
 		out_tsv(stdout, json_object_get(res, "events"));
-	else {
+		say_next_page(res);
+	} else {
 		if (json_array_size(json_object_get(res, "events")) == 0)
 			no_events(req);
 		else
@@ -405,6 +440,7 @@ cmd_list(const struct subcmd *sc, int argc, char **argv)
 		/* Empty and cut short is not "no events": say so too. */
 		if (json_is_true(json_object_get(res, "truncated")))
 			say_truncated(res);
+		say_next_page(res);
 	}
 	json_decref(res);
 	json_decref(req);

@@ -100,7 +100,7 @@ _kcal()
 	add)	opts="$event_opts --uid" ;;
 	edit)	opts="$event_opts --summary --no-remind --no-anchor --format" ;;
 	list)	opts="--from --to --kind --participant --parent --search --status
-		    --all --format --help" ;;
+		    --all --format --limit --cursor --help" ;;
 	show)	opts="--format --help" ;;
 	cancel)	opts="--help" ;;
 	rm)	opts="-y --yes --help" ;;

@@ -1,0 +1,119 @@
+#!/bin/sh
+# test-list-paging.sh — kcal list --limit/--cursor: 250 events (several at
+# one start, so the UID breaks ties; weekly series with an override moved
+# onto another occurrence's day and one cancelled) paged 1, 7 and 100 at a
+# time (and at random sizes, seed printed) concatenate to exactly the
+# unpaged list; a write between pages (an event added before the cursor,
+# one after, one deleted) neither repeats nor skips an unchanged item; a
+# bad cursor and a limit outside 1..10000 are refused; without --limit the
+# reply has no next_cursor.  Dates are in 2031: nothing depends on today.
+. "$(dirname "$0")/lib.sh"
+
+W="--from 2031-01-01 --to 2032-01-01"
+ICS="$TMPDIR/paging.ics"
+start_daemon || { fail "kcald starts"; done_testing; exit 1; }
+
+python3 - "$ICS" <<'PY'
+import sys
+out = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//kcal tests//paging//EN"]
+def ev(uid, start, extra=()):
+    out.extend(["BEGIN:VEVENT", "UID:%s" % uid, "DTSTAMP:20300101T000000Z",
+        "DTSTART:%s" % start, "DURATION:PT1H", "SUMMARY:item %s" % uid]
+        + list(extra) + ["END:VEVENT"])
+for i in range(240):
+    day, slot = 1 + i // 8 % 28, i % 4	# 2 events at each start
+    ev("e%03d@paging.test" % i, "20310%d%02dT%02d0000Z" %
+        (1 + i // 224, day, 8 + slot))
+for s in range(10):
+    uid = "r%d@paging.test" % s
+    ev(uid, "203103%02dT090000Z" % (1 + s), ["RRULE:FREQ=WEEKLY;COUNT=6"])
+    if s % 3 == 0:	# moved onto the next occurrence's day
+        ev(uid, "203103%02dT093000Z" % (8 + s),
+           ["RECURRENCE-ID:203103%02dT090000Z" % (1 + s)])
+    if s % 4 == 1:
+        ev(uid, "203103%02dT090000Z" % (15 + s),
+           ["RECURRENCE-ID:203103%02dT090000Z" % (15 + s), "STATUS:CANCELLED"])
+out.append("END:VCALENDAR")
+open(sys.argv[1], "w").write("\r\n".join(out) + "\r\n")
+PY
+check "250 events import" kcal import "$ICS"
+
+KEYS='.events[] | "\(.start_utc) \(.uid) \(.recurrence_id // "")"'
+all=$(kcal list $W --format json)
+full=$(jget "$all" "$KEYS")
+n=$(printf '%s\n' "$full" | wc -l)
+check_eq "the unpaged list has every item" yes \
+	"$([ "$n" -gt 250 ] && echo yes || echo "no: $n")"
+check_eq "no next_cursor without --limit" null "$(jget "$all" .next_cursor)"
+check_eq "no duplicate in the unpaged list" "$n" \
+	"$(printf '%s\n' "$full" | sort -u | wc -l)"
+
+# pages LIMIT: every page's keys, in order, one per line (cursor after cursor)
+pages() {
+	_c= _n=0
+	while :; do
+		_j=$(kcal list $W --format json --limit "$1" ${_c:+--cursor "$_c"}) ||
+			return 1
+		_k=$(jget "$_j" "$KEYS")
+		[ -n "$_k" ] && printf '%s\n' "$_k"
+		_c=$(jget "$_j" '.next_cursor // empty')
+		[ -z "$_c" ] && break
+		_n=$((_n + 1))
+		[ "$_n" -gt 2000 ] && return 1
+	done
+}
+for l in 1 7 100; do
+	check_eq "pages of $l make the unpaged list" "$full" "$(pages $l)"
+done
+seed=${PAGING_SEED:-$(date +%s)}
+echo "     random limits, seed $seed (PAGING_SEED=$seed to replay)"
+for l in $(awk -v s="$seed" 'BEGIN { srand(s); for (i = 0; i < 4; i++)
+    printf "%d ", 2 + int(rand() * 60) }'); do
+	check_eq "pages of $l (seed $seed) make the unpaged list" "$full" \
+		"$(pages $l)"
+done
+last=$(jget "$(kcal list $W --format json --limit "$n")" .next_cursor)
+check_eq "a page holding the rest has no next_cursor" null "$last"
+
+# A write between pages.
+p1=$(kcal list $W --format json --limit 100)
+c=$(jget "$p1" .next_cursor)
+k1=$(jget "$p1" "$KEYS")
+after=$(printf '%s\n' "$full" | sed -n '101,$p')
+gone=$(printf '%s\n' "$after" | grep ' e' | sed -n 20p)
+gone_uid=$(echo "$gone" | cut -d' ' -f2)
+early=$(kcal add early --start 2031-01-01T00:30Z)
+late=$(kcal add late --start 2031-12-30T10:00Z)
+check_eq "two events added, one before the cursor, one after" yes \
+	"$([ -n "$early" ] && [ -n "$late" ] && echo yes)"
+check "an event after the cursor deleted" kcal rm "$gone_uid" --yes
+rest=$(c2=$c; while :; do
+	j=$(kcal list $W --format json --limit 50 --cursor "$c2") || exit 1
+	jget "$j" "$KEYS" | sed '/^$/d'
+	c2=$(jget "$j" '.next_cursor // empty'); [ -z "$c2" ] && break
+done)
+check_eq "after the write: every unchanged item once, in order" \
+	"$(printf '%s\n' "$full" | grep -vxF "$gone")" \
+	"$(printf '%s\n%s\n' "$k1" "$rest" | grep '@paging.test')"
+check_eq "the event added after the cursor is on a later page" 1 \
+	"$(printf '%s\n' "$rest" | grep -c " $late ")"
+check_eq "the event added before it is not" 0 \
+	"$(printf '%s\n' "$rest" | grep -c " $early ")"
+
+# Refusals and the client's hints.
+check_rc "a cursor that is not one is refused" 1 \
+	kcal list $W --limit 5 --cursor garbage
+check_match "... saying so" 'cursor.*next_cursor' \
+	"$(kcal list $W --limit 5 --cursor c1.3030 2>&1)"
+check_rc "limit 0 is refused" 1 kcal list $W --limit 0
+check_rc "limit 10001 is refused" 1 kcal list $W --limit 10001
+check_rc "limit 10000 is taken" 0 kcal list $W --limit 10000
+check_match "... saying the range" 'limit.*1 to 10000' \
+	"$(kcal list $W --limit 10001 2>&1)"
+check_rc "--limit x is a usage error" 2 kcal list $W --limit x
+out=$(kcal list $W --limit 3 2>"$TMPDIR/err")
+check_eq "the table shows one page (a header and 3 rows)" 4 \
+	"$(printf '%s\n' "$out" | wc -l | tr -d ' ')"
+check_match "and says on stderr how to get the next" \
+	'next page is --cursor c1\.' "$(cat "$TMPDIR/err")"
+done_testing
