@@ -42,6 +42,7 @@ int		 store_redact_in_place(struct store *, char **);
 int		 store_count_visible(struct store *, const char *, int64_t *);
 void		 store_hide_refs(struct store *, struct event *);
 sqlite3_stmt	*store_stmt(struct store *, const char *, char **);
+int		 store_batch_load(struct store *, struct event *, size_t);
 int		 store_ro_detect(const char *, char **);
 int		 store_ro_open(struct store *, char **);
 int		 store_exec(struct store *, const char *, char **);

@@ -1,0 +1,211 @@
+/*
+ * store-query.c — store_query: the window query's rows as events, read a
+ * chunk at a time so that the participants and itinerary fields of a
+ * chunk come in one query each (store-batch.c), not two per row.  The
+ * statements (S_QUERY, S_QUERY_PARENT, S_PARTS) are store.c's.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "store-int.h"
+#include "store-itinerary.h"
+#include "xmalloc.h"
+
+/* An event's participants: 0, or -1 if the store failed part-way. */
+static int
+load_parts(struct store *st, struct event *ev)
+{
+	sqlite3_stmt	*s = st->stmt[S_PARTS];
+	int		 rc;
+
+	store_bind_text(s, 1, ev->uid);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct participant *p;
+
+		ev->parts = xreallocarray(ev->parts, ev->nparts + 1,
+		    sizeof *ev->parts);
+		p = &ev->parts[ev->nparts++];
+		p->name = store_col_dup(s, 0);
+		p->role = store_col_dup(s, 1);
+		p->country = store_col_dup(s, 2);
+		p->precedence = sqlite3_column_int(s, 3);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+load_reminders(struct event *ev, const char *text)
+{
+	char	*end;
+
+	while (text != NULL && *text != '\0') {
+		ev->remind = xreallocarray(ev->remind, ev->nremind + 1,
+		    sizeof *ev->remind);
+		ev->remind[ev->nremind++] = strtoll(text, &end, 10);
+		text = *end == ',' ? end + 1 : NULL;
+	}
+}
+
+/* A row's own columns as an event (its people and city come after). */
+static void
+load_columns(sqlite3_stmt *s, struct event *ev)
+{
+	event_init(ev);
+	ev->uid = store_col_dup(s, 0);	ev->summary = store_col_dup(s, 1);
+	ev->kind = store_col_dup(s, 2);	ev->status = store_col_dup(s, 3);
+	ev->class = store_col_dup(s, 4);	ev->tz = store_col_dup(s, 5);
+	ev->end_tz = store_col_dup(s, 6);
+	ev->start = sqlite3_column_int64(s, 7);
+	ev->end = sqlite3_column_int64(s, 8);
+	ev->all_day = sqlite3_column_int(s, 9);
+	ev->location = store_col_dup(s, 10);	ev->description = store_col_dup(s, 11);
+	ev->url = store_col_dup(s, 12);	ev->parent = store_col_dup(s, 13);
+	ev->rrule = store_col_dup(s, 14);
+	ev->sequence = sqlite3_column_int(s, 15);
+	ev->created = sqlite3_column_int64(s, 16);
+	ev->last_modified = sqlite3_column_int64(s, 17);
+	load_reminders(ev, (const char *)sqlite3_column_text(s, 18));
+}
+
+/*
+ * The participants and itinerary fields of a chunk of rows, in one batch
+ * (store-batch.c) or row by row: -1 if any read failed, so that no caller
+ * (the conflict check least of all) takes an event without its people
+ * for a whole one.
+ */
+static int
+load_rest(struct store *st, struct event *evs, size_t n)
+{
+	size_t	i;
+	int	rc = store_batch_load(st, evs, n);
+
+	for (i = 0; rc == 1 && i < n; i++)
+		if (load_parts(st, &evs[i]) != 0 ||
+		    store_load_itinerary(st, &evs[i]) != 0)
+			return -1;
+	if (rc < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		store_hide_refs(st, &evs[i]);
+	return 0;
+}
+
+static int64_t
+max_duration(struct store *st)
+{
+	sqlite3_stmt	*s = st->stmt[S_MAXDUR];
+	int64_t		 d = 0;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		d = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return d;
+}
+
+#define QUERY_CHUNK	256	/* rows read ahead, their people in one go */
+
+/*
+ * Step s for up to QUERY_CHUNK visible rows into evs and texts (each
+ * recurring row's VEVENT text, redacted for the reader): the sqlite3_step
+ * code that ended the chunk (SQLITE_ROW: there may be more).
+ */
+static int
+read_chunk(struct store *st, sqlite3_stmt *s, struct event *evs,
+    char **texts, size_t *n)
+{
+	const char	*ical;
+	char		*text;
+	int		 rc = SQLITE_ROW;
+
+	for (*n = 0; *n < QUERY_CHUNK && (rc = sqlite3_step(s)) ==
+	    SQLITE_ROW; ) {
+		ical = (const char *)sqlite3_column_text(s, 19);
+		if (store_redact(st, ical, &text) != 0)
+			continue;	/* its record is above the clearance */
+		load_columns(s, &evs[*n]);
+		texts[(*n)++] = text ? text : ical ? xstrdup(ical) : NULL;
+	}
+	return rc;
+}
+
+/* Hand a chunk to cb, then free it: non-zero when cb said stop. */
+static int
+hand_over(struct event *evs, char **texts, size_t n, store_row_cb cb,
+    void *arg)
+{
+	size_t	i;
+	int	stop = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!stop && cb != NULL)
+			stop = cb(arg, &evs[i], texts[i]);
+		event_clear(&evs[i]);
+		free(texts[i]);
+	}
+	return stop;
+}
+
+static void
+bind_query(sqlite3_stmt *s, const struct store_query *q, int64_t lo)
+{
+	sqlite3_bind_int64(s, 1, q->from);
+	sqlite3_bind_int64(s, 2, q->to);
+	sqlite3_bind_int64(s, 3, lo);
+	store_bind_text(s, 4, q->kind);
+	store_bind_text(s, 5, q->status);
+	sqlite3_bind_int(s, 6, q->include_cancelled ||
+	    (q->status && strcmp(q->status, "cancelled") == 0));
+	store_bind_text(s, 7, q->parent);
+	store_bind_text(s, 8, q->search);
+	store_bind_text(s, 9, q->participant);
+	store_bind_text(s, 10, q->shares);
+	store_bind_text(s, 11, q->shares_or_uid);
+	sqlite3_bind_int(s, 12, q->override_people);
+}
+
+/*
+ * Every event matching q, in start order: single events that overlap the
+ * window, and every recurring event that starts before its end (with its
+ * VEVENT text, for the caller to expand).  cb returning non-zero stops.
+ * Rows are read a chunk at a time so that their participants and
+ * itinerary fields come in one query per chunk, not two per row.
+ */
+int
+store_query(struct store *st, const struct store_query *q, store_row_cb cb,
+    void *arg, char **cause)
+{
+	sqlite3_stmt	*s = st->stmt[q->parent ? S_QUERY_PARENT : S_QUERY];
+	struct event	*evs = xcalloc(QUERY_CHUNK, sizeof *evs);
+	char		**texts = xcalloc(QUERY_CHUNK, sizeof *texts);
+	size_t		 n;
+	int64_t		 lo = q->from;
+	int		 rc, stop = 0;
+
+	if (lo != INT64_MIN)
+		lo -= max_duration(st);
+	bind_query(s, q, lo);
+	do {
+		rc = read_chunk(st, s, evs, texts, &n);
+		if (n > 0 && load_rest(st, evs, n) != 0) {
+			hand_over(evs, texts, n, NULL, NULL);
+			rc = SQLITE_ERROR;
+			break;
+		}
+		stop = hand_over(evs, texts, n, cb, arg);
+	} while (!stop && rc == SQLITE_ROW);
+	if (stop)
+		rc = SQLITE_DONE;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	free(evs);
+	free(texts);
+	if (rc != SQLITE_DONE) {
+		store_db_cause(st, cause, "cannot read the store");
+		return -1;
+	}
+	return 0;
+}
