@@ -188,7 +188,8 @@ conn_write_all(int fd, const char *p, size_t n)
 	ssize_t	w;
 
 	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
+		/* MSG_NOSIGNAL: a closed socket is EPIPE, not SIGPIPE. */
+		if ((w = send(fd, p, n, MSG_NOSIGNAL)) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
@@ -197,6 +198,30 @@ conn_write_all(int fd, const char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/*
+ * kcald stopped reading before the request was sent whole: it refuses a
+ * line over its max_line with an error and then closes.  That error is
+ * the answer (conn_write_all sends with MSG_NOSIGNAL, so the write failed
+ * with EPIPE instead of SIGPIPE killing kcal without a word).
+ */
+static json_t *
+refused_early(struct conn *c, char **cause)
+{
+	json_t	*msg;
+	char	*why = NULL;
+
+	if ((msg = conn_read(c, &why)) != NULL &&
+	    json_object_get(msg, "ok") != NULL) {
+		free(why);
+		return msg;
+	}
+	json_decref(msg);
+	free(why);
+	xasprintf(cause, "kcald closed the connection before the request "
+	    "was sent (a request larger than its max_line?)");
+	return NULL;
 }
 
 /* Send req (stolen) and return the reply object with the same id. */
@@ -213,6 +238,8 @@ conn_call(struct conn *c, json_t *req, char **cause)
 	json_decref(req);
 	if (line == NULL || conn_write_all(c->fd, line, len) != 0) {
 		free(line);
+		if (line != NULL && (errno == EPIPE || errno == ECONNRESET))
+			return refused_early(c, cause);
 		if (line != NULL && timed_out(errno))
 			*cause = timeout_cause(c->path, c->timeout);
 		else

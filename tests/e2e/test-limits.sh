@@ -52,6 +52,25 @@ err=$(kcal list --from 2026-01-01 --to 2027-01-01 2>&1 >/dev/null)
 check_match "... and kcal says so, naming max_occurrences" \
 	"only the first 50 shown \(kcald's max_occurrences\)" "$err"
 check "the owner is still served" kcal status
+
+# A request over max_line sent by kcal itself (an import far bigger than
+# the line): kcald refuses it and closes while kcal is still writing;
+# kcal must say why (too_long), not die of SIGPIPE without a word.
+{
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n'
+	i=0
+	while [ $i -lt 3000 ]; do
+		printf 'BEGIN:VEVENT\r\nUID:big%d@t\r\nDTSTAMP:20260101T000000Z\r\n' $i
+		printf 'DTSTART:20270101T100000Z\r\nSUMMARY:Line %d\r\nEND:VEVENT\r\n' $i
+		i=$((i + 1))
+	done
+	printf 'END:VCALENDAR\r\n'
+} >"$T/long.ics"
+err=$(kcal import "$T/long.ics" 2>&1); rc=$?
+check_eq "an import over max_line exits 1, not killed by SIGPIPE" 1 "$rc"
+check_match "... and says the line is over max_line" \
+	"longer than 4096 bytes \(max_line\).*too_long" "$err"
+check "... and the daemon still serves" kcal status
 stop_daemon
 
 # Imports: too many bytes, too many events; nothing is imported.
