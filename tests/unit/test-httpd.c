@@ -1,0 +1,383 @@
+/*
+ * test-httpd.c — daemon/httpd.c on a real event base and a free loopback
+ * port, with raw-socket clients on a thread of their own: any method
+ * (PROPFIND with a body, REPORT, MKCALENDAR) reaches the callback, a body
+ * over the limit is 413 (announced or chunked), a deferred answer given
+ * from another thread arrives, a silent client is timed out and the
+ * connection limit holds, while the loop keeps running its other events.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "httpd.h"
+#include "test.h"
+
+static struct httpd	*srv;
+static unsigned		 port;
+static volatile int	 ticks;		/* the loop's other work */
+static int		 done_pipe[2];
+
+/* --- the server side (the loop's thread) ----------------------------- */
+
+static void *
+late_reply(void *arg)
+{
+	struct httpd_req	*q = arg;
+	struct httpd_resp	*r;
+
+	usleep(200 * 1000);
+	r = httpd_resp(200, "deferred\n", 9);
+	httpd_resp_header(r, "X-Answered-By", "worker");
+	httpd_reply(q, r);
+	return NULL;
+}
+
+static void
+handler(void *arg, struct httpd_req *q)
+{
+	const char	*m = httpd_method(q), *url = httpd_url(q), *body, *d;
+	char		*out;
+	size_t		 len;
+	pthread_t	 t;
+	int		 n;
+
+	(void)arg;
+	if (strcmp(url, "/hello") == 0) {
+		httpd_reply_text(q, 200, "hello\n");
+		return;
+	}
+	if (strcmp(url, "/defer") == 0) {
+		httpd_defer(q);
+		pthread_create(&t, NULL, late_reply, q);
+		pthread_detach(t);
+		return;
+	}
+	if (strcmp(url, "/noanswer") == 0)
+		return;
+	body = httpd_body(q, &len);
+	d = httpd_header(q, "Depth");
+	n = asprintf(&out, "%s %s len=%zu depth=%s peer=%s\n%s", m, url, len,
+	    d != NULL ? d : "-", httpd_peer(q), body);
+	if (n == -1)
+		abort();
+	httpd_reply_text(q, 207, out);
+	free(out);
+}
+
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	ticks++;
+}
+
+static void
+done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	event_base_loopbreak(arg);
+}
+
+/* --- the clients (their own thread) ---------------------------------- */
+
+static int
+dial(void)
+{
+	struct sockaddr_in	sin;
+	struct timeval		tv = { 5, 0 };
+	int			fd;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read to EOF (or timeout): bytes read, -1 on a timeout. */
+static ssize_t
+slurp(int fd, char *out, size_t size)
+{
+	size_t	n = 0;
+	ssize_t	r;
+
+	while (n < size - 1) {
+		r = read(fd, out + n, size - 1 - n);
+		if (r == 0 || (r == -1 && errno == ECONNRESET))
+			break;
+		if (r == -1) {
+			out[n] = '\0';
+			return -1;
+		}
+		n += (size_t)r;
+	}
+	out[n] = '\0';
+	return (ssize_t)n;
+}
+
+/* Send a whole request, read the answer: its status, or -1. */
+static int
+roundtrip(const char *req, size_t len, char *out, size_t size)
+{
+	int	fd, status = -1;
+
+	out[0] = '\0';
+	if ((fd = dial()) == -1)
+		return -1;
+	if (write(fd, req, len) == (ssize_t)len && slurp(fd, out, size) > 0)
+		sscanf(out, "HTTP/1.%*d %d", &status);
+	close(fd);
+	return status;
+}
+
+static int
+send_str(const char *req, char *out, size_t size)
+{
+	return roundtrip(req, strlen(req), out, size);
+}
+
+static const char *
+body_of(const char *resp)
+{
+	const char	*p = strstr(resp, "\r\n\r\n");
+
+	return p != NULL ? p + 4 : "";
+}
+
+static const char propfind[] =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    "<D:propfind xmlns:D=\"DAV:\"><D:prop><D:displayname/>"
+    "</D:prop></D:propfind>\n";
+
+static void
+test_methods(void)
+{
+	char	 out[8192], req[1024];
+
+	CHECK_INT(send_str("GET /hello HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof out), 200);
+	CHECK_STR(body_of(out), "hello\n");
+	CHECK_INT(send_str("HEAD /hello HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof out), 200);
+	CHECK_STR(body_of(out), "");
+	CHECK(strstr(out, "Content-Length: 6\r\n") != NULL);
+
+	snprintf(req, sizeof req, "PROPFIND /cal/x%%20y/ HTTP/1.1\r\nHost: x\r\n"
+	    "Depth: 1\r\nContent-Type: application/xml\r\nContent-Length: %zu"
+	    "\r\nConnection: close\r\n\r\n%s", strlen(propfind), propfind);
+	CHECK_INT(send_str(req, out, sizeof out), 207);
+	snprintf(req, sizeof req, "PROPFIND /cal/x y/ len=%zu depth=1 "
+	    "peer=127.0.0.1\n%s", strlen(propfind), propfind);
+	CHECK_STR(body_of(out), req);
+
+	CHECK_INT(send_str("REPORT /cal/ HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+	    "5\r\n<a/>\n\r\n0\r\n\r\n", out, sizeof out), 207);
+	CHECK_STR(body_of(out), "REPORT /cal/ len=5 depth=- peer=127.0.0.1\n"
+	    "<a/>\n");
+	CHECK_INT(send_str("MKCALENDAR /cal/new/ HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof out), 207);
+	CHECK(strncmp(body_of(out), "MKCALENDAR /cal/new/ len=0", 26) == 0);
+	CHECK_INT(send_str("GET /noanswer HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof out), 500);
+}
+
+static void
+test_limits(void)
+{
+	char	 out[8192], *req, *big;
+	int	 n;
+
+	/* Announced too big: 413 at once, without sending the body. */
+	CHECK_INT(send_str("PUT /cal/a.ics HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 100000000\r\nConnection: close\r\n\r\n", out,
+	    sizeof out), 413);
+	/* Exactly the limit is fine; one byte more is not, chunked. */
+	big = malloc(4097);
+	memset(big, 'a', 4096);
+	big[4096] = '\0';
+	n = asprintf(&req, "PUT /cal/b.ics HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 4096\r\nConnection: close\r\n\r\n%s", big);
+	CHECK_INT(roundtrip(req, (size_t)n, out, sizeof out), 207);
+	CHECK(strstr(out, "len=4096") != NULL);
+	free(req);
+	n = asprintf(&req, "PUT /cal/c.ics HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+	    "1000\r\n%s\r\n1\r\nb\r\n0\r\n\r\n", big);
+	CHECK_INT(roundtrip(req, (size_t)n, out, sizeof out), 413);
+	free(req);
+	free(big);
+	/* A header over the connection's memory. */
+	big = malloc(20000);
+	memset(big, 'h', 19999);
+	big[19999] = '\0';
+	n = asprintf(&req, "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n"
+	    "Connection: close\r\n\r\n", big);
+	n = roundtrip(req, (size_t)n, out, sizeof out);
+	CHECK(n == 431 || n == -1);
+	free(req);
+	free(big);
+}
+
+static void
+test_defer(void)
+{
+	char	 out[8192];
+
+	CHECK_INT(send_str("GET /defer HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof out), 200);
+	CHECK_STR(body_of(out), "deferred\n");
+	CHECK(strstr(out, "X-Answered-By: worker\r\n") != NULL);
+}
+
+static double
+now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A client that stops mid-header is closed; others are served meanwhile. */
+static void
+test_slow(void)
+{
+	char	 out[8192];
+	int	 fd, t0;
+	double	 start;
+	ssize_t	 n;
+
+	if ((fd = dial()) == -1) {
+		CHECK(0);
+		return;
+	}
+	CHECK(write(fd, "GET /hello HTTP/1.1\r\nHost:", 26) == 26);
+	start = now();
+	t0 = ticks;
+	CHECK_INT(send_str("GET /hello HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof out), 200);
+	n = slurp(fd, out, sizeof out);
+	CHECK(n == 0 || (n > 0 && strncmp(out, "HTTP/1.1 408", 12) == 0));
+	CHECK(now() - start < 4.0);
+	CHECK(now() - start > 0.5);
+	CHECK(ticks - t0 >= 5);
+	close(fd);
+}
+
+/*
+ * max_conns open (and silent): the next waits in the kernel's queue,
+ * unanswered, until some close; then it is served.
+ */
+static void
+test_conn_limit(void)
+{
+	static const char	 get[] = "GET /hello HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n";
+	struct pollfd		 pfd;
+	char			 out[256];
+	int			 fds[8], fd, i, ok = 1;
+
+	for (i = 0; i < 8; i++)
+		ok &= (fds[i] = dial()) != -1;
+	CHECK(ok);
+	usleep(100 * 1000);
+	if ((fd = dial()) == -1) {
+		CHECK(0);
+		return;
+	}
+	CHECK(write(fd, get, sizeof get - 1) == sizeof get - 1);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	CHECK_INT(poll(&pfd, 1, 300), 0);
+	for (i = 0; i < 8; i++)
+		if (fds[i] != -1)
+			close(fds[i]);
+	CHECK(slurp(fd, out, sizeof out) > 0);
+	CHECK(strncmp(out, "HTTP/1.1 200", 12) == 0);
+	close(fd);
+	CHECK_INT(send_str(get, out, sizeof out), 200);
+}
+
+static void *
+clients(void *arg)
+{
+	(void)arg;
+	test_methods();
+	test_limits();
+	test_defer();
+	test_slow();
+	test_conn_limit();
+	if (write(done_pipe[1], "x", 1) != 1)
+		abort();
+	return NULL;
+}
+
+int
+main(void)
+{
+	struct event_base	*base;
+	struct event		*tick, *done;
+	struct httpd_limits	 lim;
+	struct timeval		 tv = { 0, 50 * 1000 };
+	pthread_t		 t;
+	char			*cause = NULL;
+
+	base = event_base_new();
+	httpd_limits_default(&lim);
+	lim.max_body = 4096;
+	lim.conn_memory = 16 * 1024;
+	lim.max_conns = 8;
+	lim.timeout = 1;
+	srv = httpd_start(base, NULL, 0, &lim, handler, NULL, &cause);
+	CHECK(srv != NULL);
+	if (srv == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		TEST_DONE();
+	}
+	port = httpd_port(srv);
+	CHECK(port != 0);
+	CHECK(httpd_start(base, "not-an-address", 0, &lim, handler, NULL,
+	    &cause) == NULL);
+	free(cause);
+
+	tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
+	event_add(tick, &tv);
+	if (pipe(done_pipe) == -1)
+		return 1;
+	done = event_new(base, done_pipe[0], EV_READ, done_cb, base);
+	event_add(done, NULL);
+	pthread_create(&t, NULL, clients, NULL);
+	event_base_dispatch(base);
+	pthread_join(t, NULL);
+
+	httpd_stop(srv);
+	event_free(tick);
+	event_free(done);
+	event_base_free(base);
+	close(done_pipe[0]);
+	close(done_pipe[1]);
+	TEST_DONE();
+}
