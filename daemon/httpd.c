@@ -20,6 +20,13 @@
  * on the loop's thread and gets the stored answer queued.  A mutex orders
  * the two threads' view of the request's state.
  *
+ * MHD times a connection out only after a silence: a client sending a byte
+ * now and then would hold it for ever.  So each connection also has a
+ * deadline for each request's header (header_timeout, as the feeds have had
+ * since evhttp): armed when MHD accepts it and after each request, cleared
+ * when MHD hands over a complete header; when it passes, the socket is shut
+ * down and MHD, seeing it end, closes the connection.
+ *
  * MHD (0.9.75) cannot queue an answer in the middle of a body: a body over
  * max_body announced by Content-Length is refused at once, a chunked one
  * is read to its end and discarded, then refused.
@@ -56,6 +63,7 @@ enum req_state {
 
 struct httpd {
 	struct MHD_Daemon	*mhd;
+	struct event_base	*base;
 	struct event		*ev_epoll;
 	struct event		*ev_timer;
 	struct event		*ev_wake;
@@ -80,6 +88,13 @@ struct httpd_req {
 	char			 peer[NI_MAXHOST];
 };
 
+/* One connection (MHD's socket context): its header deadline. */
+struct hconn {
+	struct httpd		*h;
+	struct event		*deadline;
+	int			 fd;
+};
+
 struct httpd_resp {
 	unsigned		 status;
 	struct MHD_Response	*mhd;
@@ -92,6 +107,7 @@ httpd_limits_default(struct httpd_limits *lim)
 	lim->conn_memory = 32 * 1024;
 	lim->max_conns = 256;
 	lim->timeout = 30;
+	lim->header_timeout = 10;
 }
 
 /* MHD's messages, into our log: most are about what a client sent. */
@@ -249,6 +265,73 @@ httpd_defer(struct httpd_req *q)
 	if (q->state == REQ_CALLED)
 		q->state = REQ_DEFERRED;
 	pthread_mutex_unlock(&q->h->mtx);
+}
+
+/* --- connections: the header deadline -------------------------------- */
+
+static void
+deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct hconn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	log_debug("httpd: no complete request header in %u s "
+	    "(header_timeout); connection closed", c->h->lim.header_timeout);
+	shutdown(c->fd, SHUT_RDWR);	/* MHD sees the end, and closes */
+}
+
+static struct hconn *
+hconn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Arm (on) or clear (off) the connection's header deadline. */
+static void
+deadline(struct MHD_Connection *conn, int on)
+{
+	struct hconn	*c = hconn_of(conn);
+	struct timeval	 tv;
+
+	if (c == NULL || c->h->lim.header_timeout == 0)
+		return;
+	if (!on) {
+		evtimer_del(c->deadline);
+		return;
+	}
+	tv.tv_sec = c->h->lim.header_timeout;
+	tv.tv_usec = 0;
+	evtimer_add(c->deadline, &tv);
+}
+
+static void
+notify_cb(void *arg, struct MHD_Connection *conn, void **sctx,
+    enum MHD_ConnectionNotificationCode what)
+{
+	struct httpd			*h = arg;
+	struct hconn			*c = *sctx;
+	const union MHD_ConnectionInfo	*ci;
+
+	if (what == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (c != NULL) {
+			event_free(c->deadline);
+			free(c);
+		}
+		*sctx = NULL;
+		return;
+	}
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	c = xcalloc(1, sizeof *c);
+	c->h = h;
+	c->fd = ci != NULL ? ci->connect_fd : -1;
+	if ((c->deadline = evtimer_new(h->base, deadline_cb, c)) == NULL)
+		fatalx("httpd: out of memory for a connection");
+	*sctx = c;
+	deadline(conn, 1);
 }
 
 /* --- the request ----------------------------------------------------- */
@@ -411,6 +494,7 @@ access_cb(void *arg, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	if (q == NULL) {
+		deadline(conn, 0);
 		*ctx = q = req_new(h, conn, url, method);
 		if (announced_too_big(h, conn))
 			return too_big(q);
@@ -446,8 +530,8 @@ completed_cb(void *arg, struct MHD_Connection *conn, void **ctx,
 	struct httpd_req	*q = *ctx;
 
 	(void)arg;
-	(void)conn;
 	(void)why;
+	deadline(conn, 1);		/* for the next request */
 	if (q == NULL)
 		return;
 	httpd_resp_free(q->resp);
@@ -492,6 +576,7 @@ mhd_start(struct httpd *h, const struct addrinfo *ai)
 	    MHD_OPTION_CONNECTION_TIMEOUT, h->lim.timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, h->lim.conn_memory,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify_cb, h,
 	    MHD_OPTION_END);
 }
 
@@ -513,6 +598,7 @@ httpd_start(struct event_base *base, const char *addr, unsigned port,
 	if ((ai = resolve(addr, port, cause)) == NULL)
 		return NULL;
 	h = xcalloc(1, sizeof *h);
+	h->base = base;
 	h->cb = cb;
 	h->arg = arg;
 	if (lim != NULL)

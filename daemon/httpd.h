@@ -19,6 +19,9 @@ struct httpd_limits {
 	size_t		 conn_memory;	/* per connection: bounds the header */
 	unsigned	 max_conns;	/* open connections at once */
 	unsigned	 timeout;	/* seconds of silence, then closed */
+	unsigned	 header_timeout; /* seconds for each request's header
+					   in all, not reset by each byte;
+					   0: none */
 };
 
 /*

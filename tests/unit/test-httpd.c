@@ -3,8 +3,9 @@
  * port, with raw-socket clients on a thread of their own: any method
  * (PROPFIND with a body, REPORT, MKCALENDAR) reaches the callback, a body
  * over the limit is 413 (announced or chunked), a deferred answer given
- * from another thread arrives, a silent client is timed out and the
- * connection limit holds, while the loop keeps running its other events.
+ * from another thread arrives, a client silent in its body is timed out,
+ * one dripping its header meets the header deadline, the connection
+ * limit holds, while the loop keeps running its other events.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -261,7 +262,11 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A client that stops mid-header is closed; others are served meanwhile. */
+/*
+ * A client that stops in the middle of its body is closed after the
+ * inactivity timeout; others are served meanwhile, and the loop's timer
+ * keeps ticking.
+ */
 static void
 test_slow(void)
 {
@@ -274,16 +279,49 @@ test_slow(void)
 		CHECK(0);
 		return;
 	}
-	CHECK(write(fd, "GET /hello HTTP/1.1\r\nHost:", 26) == 26);
+	n = write(fd, "PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n"
+	    "\r\nab", 51);
+	CHECK_INT(n, 51);
 	start = now();
 	t0 = ticks;
 	CHECK_INT(send_str("GET /hello HTTP/1.1\r\nHost: x\r\n"
 	    "Connection: close\r\n\r\n", out, sizeof out), 200);
 	n = slurp(fd, out, sizeof out);
 	CHECK(n == 0 || (n > 0 && strncmp(out, "HTTP/1.1 408", 12) == 0));
-	CHECK(now() - start < 4.0);
-	CHECK(now() - start > 0.5);
-	CHECK(ticks - t0 >= 5);
+	CHECK(now() - start < 4.5);
+	CHECK(now() - start > 1.5);
+	CHECK(ticks - t0 >= 10);
+	close(fd);
+}
+
+/*
+ * A client that sends its header a line now and then, never silent for
+ * the timeout, is closed at the header deadline.
+ */
+static void
+test_drip(void)
+{
+	struct pollfd	 pfd;
+	char		 buf[256];
+	int		 fd, i, closed = 0;
+	double		 start;
+
+	if ((fd = dial()) == -1) {
+		CHECK(0);
+		return;
+	}
+	start = now();
+	CHECK(write(fd, "GET /hello HTTP/1.1\r\n", 21) == 21);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (i = 0; i < 20 && !closed; i++) {
+		if (write(fd, "X-A: b\r\n", 8) != 8 ||
+		    (poll(&pfd, 1, 250) == 1 && read(fd, buf, sizeof buf) <= 0))
+			closed = 1;
+	}
+	CHECK(closed);
+	CHECK(now() - start > 0.9);
+	CHECK(now() - start < 2.5);
 	close(fd);
 }
 
@@ -329,6 +367,7 @@ clients(void *arg)
 	test_limits();
 	test_defer();
 	test_slow();
+	test_drip();
 	test_conn_limit();
 	if (write(done_pipe[1], "x", 1) != 1)
 		abort();
@@ -350,7 +389,8 @@ main(void)
 	lim.max_body = 4096;
 	lim.conn_memory = 16 * 1024;
 	lim.max_conns = 8;
-	lim.timeout = 1;
+	lim.timeout = 2;
+	lim.header_timeout = 1;
 	srv = httpd_start(base, NULL, 0, &lim, handler, NULL, &cause);
 	CHECK(srv != NULL);
 	if (srv == NULL) {
