@@ -100,7 +100,8 @@ read_xml(const char *body, size_t len, struct dav_err *err)
 	ctxt->_private = NULL;
 	opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	    XML_PARSE_NOCDATA;
-	doc = xmlCtxtReadMemory(ctxt, body, (int)len, "request.xml", NULL, opts);
+	doc = xmlCtxtReadMemory(ctxt, body, (int)len, "request.xml", NULL,
+	    opts);
 	if (ctxt->_private != NULL)
 		fail(err, 400, NULL, NULL, "a document type declaration "
 		    "(DOCTYPE, entities) is not accepted");
@@ -183,7 +184,8 @@ dav_parse_utc(const char *s, int64_t *out)
 	for (int i = 0; i < 15; i++)
 		if (i != 8 && !isdigit((unsigned char)s[i]))
 			return -1;
-	if (sscanf(s, "%4d%2d%2dT%2d%2d%2dZ", &y, &mo, &d, &h, &mi, &sec) != 6 ||
+	if (sscanf(s, "%4d%2d%2dT%2d%2d%2dZ", &y, &mo, &d, &h, &mi,
+	    &sec) != 6 ||
 	    !when_valid_date(y, mo, d) || h > 23 || mi > 59 || sec > 60)
 		return -1;
 	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
@@ -370,8 +372,8 @@ calendar_query(struct dav_req *q, const xmlNode *root, struct dav_err *err)
 	if (comp_filter(q->filter, cf, 0, &count, err) == -1)
 		return -1;
 	if (strcmp(q->filter->name, "VCALENDAR") != 0) {
-		fail(err, 403, CALDAV_NS, "valid-filter", "the filter is on %s, "
-		    "not VCALENDAR", q->filter->name);
+		fail(err, 403, CALDAV_NS, "valid-filter", "the filter is on "
+		    "%s, not VCALENDAR", q->filter->name);
 		return -1;
 	}
 	return 0;

@@ -106,6 +106,7 @@ httpd_limits_default(struct httpd_limits *lim)
 	lim->max_body = 1024 * 1024;
 	lim->conn_memory = 32 * 1024;
 	lim->max_conns = 256;
+	lim->max_headers = 64;
 	lim->timeout = 30;
 	lim->header_timeout = 10;
 }
@@ -140,7 +141,7 @@ run(struct httpd *h)
 	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 	h->full = di != NULL && di->num_connections >= h->lim.max_conns;
 	if (was_full && !h->full)
-		MHD_run(h->mhd);	/* it watches its listening socket again */
+		MHD_run(h->mhd);	/* to watch its listening socket */
 	if (MHD_get_timeout(h->mhd, &ms) != MHD_YES) {
 		evtimer_del(h->ev_timer);
 		return;
@@ -180,7 +181,8 @@ httpd_resp(unsigned status, const void *body, size_t len)
 	r = xmalloc(sizeof *r);
 	r->status = status;
 	r->mhd = MHD_create_response_from_buffer(len,
-	    (void *)(uintptr_t)(body != NULL ? body : ""), MHD_RESPMEM_MUST_COPY);
+	    (void *)(uintptr_t)(body != NULL ? body : ""),
+	    MHD_RESPMEM_MUST_COPY);
 	if (r->mhd == NULL)
 		fatalx("httpd: out of memory for a response");
 	return r;
@@ -410,6 +412,17 @@ announced_too_big(struct httpd *h, struct MHD_Connection *conn)
 	return end != cl && n > h->lim.max_body;
 }
 
+/* More header fields than max_headers (MHD bounds only their size)? */
+static int
+too_many_headers(struct httpd *h, struct MHD_Connection *conn)
+{
+	int	n;
+
+	n = MHD_get_connection_values(conn, MHD_HEADER_KIND, NULL, NULL);
+	return h->lim.max_headers != 0 && n > 0 &&
+	    (unsigned)n > h->lim.max_headers;
+}
+
 /* Append to the body: -1 past max_body. */
 static int
 body_add(struct httpd_req *q, const char *data, size_t n)
@@ -496,6 +509,10 @@ access_cb(void *arg, struct MHD_Connection *conn, const char *url,
 	if (q == NULL) {
 		deadline(conn, 0);
 		*ctx = q = req_new(h, conn, url, method);
+		if (too_many_headers(h, conn))
+			return queue_text(q,
+			    MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+			    "too many header fields\n");
 		if (announced_too_big(h, conn))
 			return too_big(q);
 		return MHD_YES;

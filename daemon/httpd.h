@@ -18,6 +18,7 @@ struct httpd_limits {
 	size_t		 max_body;	/* bytes of request body; more: 413 */
 	size_t		 conn_memory;	/* per connection: bounds the header */
 	unsigned	 max_conns;	/* open connections at once */
+	unsigned	 max_headers;	/* header fields; more: 431 */
 	unsigned	 timeout;	/* seconds of silence, then closed */
 	unsigned	 header_timeout; /* seconds for each request's header
 					   in all, not reset by each byte;

@@ -212,15 +212,18 @@ test_multiget_sync(void)
 	CHECK(q != NULL && !q->sync_infinite && q->limit == 100);
 	CHECK(q != NULL && q->nprops == 1 && prop_is(q, 0, DAV_NS, "getetag"));
 	dav_req_free(q);
-	q = parse("REPORT", "<D:sync-collection xmlns:D=\"DAV:\"><D:sync-token/>"
+	q = parse("REPORT", "<D:sync-collection xmlns:D=\"DAV:\">"
+	    "<D:sync-token/>"
 	    "<D:sync-level>infinite</D:sync-level><D:prop><D:getetag/>"
 	    "</D:prop></D:sync-collection>");
 	CHECK(q != NULL && q->sync_token[0] == '\0' && q->sync_infinite);
 	dav_req_free(q);
-	CHECK(parse("REPORT", "<D:sync-collection xmlns:D=\"DAV:\"><D:sync-token/>"
+	CHECK(parse("REPORT", "<D:sync-collection xmlns:D=\"DAV:\">"
+	    "<D:sync-token/>"
 	    "<D:prop><D:getetag/></D:prop></D:sync-collection>") == NULL);
 	CHECK_INT(err.status, 400);
-	CHECK(parse("REPORT", "<D:sync-collection xmlns:D=\"DAV:\"><D:sync-token/>"
+	CHECK(parse("REPORT", "<D:sync-collection xmlns:D=\"DAV:\">"
+	    "<D:sync-token/>"
 	    "<D:sync-level>2</D:sync-level><D:prop/></D:sync-collection>")
 	    == NULL);
 	CHECK_INT(err.status, 400);

@@ -185,9 +185,10 @@ test_methods(void)
 	CHECK_STR(body_of(out), "");
 	CHECK(strstr(out, "Content-Length: 6\r\n") != NULL);
 
-	snprintf(req, sizeof req, "PROPFIND /cal/x%%20y/ HTTP/1.1\r\nHost: x\r\n"
-	    "Depth: 1\r\nContent-Type: application/xml\r\nContent-Length: %zu"
-	    "\r\nConnection: close\r\n\r\n%s", strlen(propfind), propfind);
+	snprintf(req, sizeof req, "PROPFIND /cal/x%%20y/ HTTP/1.1\r\n"
+	    "Host: x\r\nDepth: 1\r\nContent-Type: application/xml\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	    strlen(propfind), propfind);
 	CHECK_INT(send_str(req, out, sizeof out), 207);
 	snprintf(req, sizeof req, "PROPFIND /cal/x y/ len=%zu depth=1 "
 	    "peer=127.0.0.1\n%s", strlen(propfind), propfind);
@@ -208,7 +209,7 @@ test_methods(void)
 static void
 test_limits(void)
 {
-	char	 out[8192], *req, *big;
+	char	 out[8192], *req, *big, *p;
 	int	 n;
 
 	/* Announced too big: 413 at once, without sending the body. */
@@ -230,6 +231,15 @@ test_limits(void)
 	CHECK_INT(roundtrip(req, (size_t)n, out, sizeof out), 413);
 	free(req);
 	free(big);
+	/* More header fields than max_headers. */
+	big = malloc(20000);
+	for (p = big, n = 0; n < 20; n++)
+		p += sprintf(p, "X-H%d: v\r\n", n);
+	n = asprintf(&req, "GET /hello HTTP/1.1\r\nHost: x\r\n%s"
+	    "Connection: close\r\n\r\n", big);
+	CHECK_INT(roundtrip(req, (size_t)n, out, sizeof out), 431);
+	free(req);
+	free(big);
 	/* A header over the connection's memory. */
 	big = malloc(20000);
 	memset(big, 'h', 19999);
@@ -240,6 +250,31 @@ test_limits(void)
 	CHECK(n == 431 || n == -1);
 	free(req);
 	free(big);
+}
+
+/* Two requests on one connection (the deadline is armed again between). */
+static void
+test_keepalive(void)
+{
+	static const char	 get[] = "GET /hello HTTP/1.1\r\n"
+	    "Host: x\r\n\r\n";
+	char			 out[512];
+	ssize_t			 n;
+	int			 fd;
+
+	if ((fd = dial()) == -1) {
+		CHECK(0);
+		return;
+	}
+	CHECK(write(fd, get, sizeof get - 1) == sizeof get - 1);
+	n = read(fd, out, sizeof out - 1);
+	CHECK(n > 0 && strncmp(out, "HTTP/1.1 200", 12) == 0);
+	CHECK(write(fd, get, sizeof get - 1) == sizeof get - 1);
+	n = read(fd, out, sizeof out - 1);
+	CHECK(n > 0 && strncmp(out, "HTTP/1.1 200", 12) == 0);
+	/* Then silent: closed at the header deadline. */
+	CHECK(slurp(fd, out, sizeof out) == 0);
+	close(fd);
 }
 
 static void
@@ -365,6 +400,7 @@ clients(void *arg)
 	(void)arg;
 	test_methods();
 	test_limits();
+	test_keepalive();
 	test_defer();
 	test_slow();
 	test_drip();
@@ -389,6 +425,7 @@ main(void)
 	lim.max_body = 4096;
 	lim.conn_memory = 16 * 1024;
 	lim.max_conns = 8;
+	lim.max_headers = 16;
 	lim.timeout = 2;
 	lim.header_timeout = 1;
 	srv = httpd_start(base, NULL, 0, &lim, handler, NULL, &cause);
