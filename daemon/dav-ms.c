@@ -96,7 +96,6 @@ new_doc(const char *ns, const char *name, xmlNode **root)
 	xmlDoc			*doc;
 	xmlNode			*r;
 
-	xmlInitParser();
 	if ((doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL ||
 	    (r = xmlNewDocNode(doc, NULL, (const xmlChar *)name, NULL)) == NULL)
 		fatalx("dav: out of memory");

@@ -486,6 +486,16 @@ dispatch(struct dav_req *q, const char *method, const xmlNode *root,
 }
 
 /*
+ * libxml2's global state, set up once on the main thread: after that any
+ * thread may parse (each document is its own).
+ */
+void
+dav_xml_init(void)
+{
+	xmlInitParser();
+}
+
+/*
  * Parse the body of a PROPFIND or REPORT.  NULL when refused, with err
  * filled (the caller frees err->cause with dav_err_clear).  An empty
  * PROPFIND body is allprop (RFC 4918 9.1).
@@ -508,7 +518,6 @@ dav_parse(const char *method, const char *body, size_t len,
 		q->mode = DAV_MODE_ALLPROP;
 		return q;
 	}
-	xmlInitParser();
 	if ((doc = read_xml(body, len, err)) != NULL) {
 		dispatch(q, method, xmlDocGetRootElement(doc), err);
 		xmlFreeDoc(doc);

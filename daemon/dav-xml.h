@@ -78,6 +78,7 @@ struct dav_err {
 	char		*cause;
 };
 
+void		 dav_xml_init(void);	/* once, before any thread parses */
 struct dav_req	*dav_parse(const char *, const char *, size_t, struct dav_err *);
 void		 dav_req_free(struct dav_req *);
 void		 dav_err_clear(struct dav_err *);

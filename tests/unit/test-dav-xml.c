@@ -433,6 +433,7 @@ main(void)
 {
 	int64_t	t;
 
+	dav_xml_init();
 	CHECK(dav_parse_utc("19700101T000000Z", &t) == 0 && t == 0);
 	CHECK(dav_parse_utc("20260105T010203Z", &t) == 0 && t == 1767574923);
 	CHECK(dav_parse_utc("20260105T010203", &t) == -1);
