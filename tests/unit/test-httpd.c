@@ -3,9 +3,10 @@
  * port, with raw-socket clients on a thread of their own: any method
  * (PROPFIND with a body, REPORT, MKCALENDAR) reaches the callback, a body
  * over the limit is 413 (announced or chunked), a deferred answer given
- * from another thread arrives, a client silent in its body is timed out,
- * one dripping its header meets the header deadline, the connection
- * limit holds, while the loop keeps running its other events.
+ * from another thread arrives (one, and many racing the loop), a client
+ * silent in its body is timed out, one dripping its header meets the
+ * header deadline, the connection limit holds, while the loop keeps
+ * running its other events.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -27,7 +28,7 @@
 
 static struct httpd	*srv;
 static unsigned		 port;
-static volatile int	 ticks;		/* the loop's other work */
+static int		 ticks;		/* the loop's other work */
 static int		 done_pipe[2];
 
 /* --- the server side (the loop's thread) ----------------------------- */
@@ -41,6 +42,20 @@ late_reply(void *arg)
 	usleep(200 * 1000);
 	r = httpd_resp(200, "deferred\n", 9);
 	httpd_resp_header(r, "X-Answered-By", "worker");
+	httpd_reply(q, r);
+	return NULL;
+}
+
+/* A worker answering at once or a little later, racing the loop. */
+static void *
+quick_reply(void *arg)
+{
+	struct httpd_req	*q = arg;
+	struct httpd_resp	*r;
+	static unsigned		 n;
+
+	usleep(__atomic_fetch_add(&n, 1, __ATOMIC_RELAXED) % 3 * 1000);
+	r = httpd_resp(200, "quick\n", 6);
 	httpd_reply(q, r);
 	return NULL;
 }
@@ -65,6 +80,12 @@ handler(void *arg, struct httpd_req *q)
 		pthread_detach(t);
 		return;
 	}
+	if (strcmp(url, "/quick") == 0) {
+		httpd_defer(q);
+		pthread_create(&t, NULL, quick_reply, q);
+		pthread_detach(t);
+		return;
+	}
 	if (strcmp(url, "/noanswer") == 0)
 		return;
 	body = httpd_body(q, &len);
@@ -83,7 +104,7 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	ticks++;
+	__atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED);
 }
 
 static void
@@ -288,6 +309,36 @@ test_defer(void)
 	CHECK(strstr(out, "X-Answered-By: worker\r\n") != NULL);
 }
 
+/* Many clients at once, each answered by its own worker thread. */
+static void *
+quick_client(void *arg)
+{
+	char	 out[512];
+	int	*ok = arg;
+
+	for (int i = 0; i < 25; i++)
+		if (send_str("GET /quick HTTP/1.1\r\nHost: x\r\n"
+		    "Connection: close\r\n\r\n", out, sizeof out) == 200 &&
+		    strcmp(body_of(out), "quick\n") == 0)
+			++*ok;
+	return NULL;
+}
+
+static void
+test_defer_many(void)
+{
+	pthread_t	t[6];
+	int		ok[6] = { 0 }, sum = 0;
+
+	for (int i = 0; i < 6; i++)
+		pthread_create(&t[i], NULL, quick_client, &ok[i]);
+	for (int i = 0; i < 6; i++) {
+		pthread_join(t[i], NULL);
+		sum += ok[i];
+	}
+	CHECK_INT(sum, 6 * 25);
+}
+
 static double
 now(void)
 {
@@ -318,14 +369,14 @@ test_slow(void)
 	    "\r\nab", 51);
 	CHECK_INT(n, 51);
 	start = now();
-	t0 = ticks;
+	t0 = __atomic_load_n(&ticks, __ATOMIC_RELAXED);
 	CHECK_INT(send_str("GET /hello HTTP/1.1\r\nHost: x\r\n"
 	    "Connection: close\r\n\r\n", out, sizeof out), 200);
 	n = slurp(fd, out, sizeof out);
 	CHECK(n == 0 || (n > 0 && strncmp(out, "HTTP/1.1 408", 12) == 0));
 	CHECK(now() - start < 4.5);
 	CHECK(now() - start > 1.5);
-	CHECK(ticks - t0 >= 10);
+	CHECK(__atomic_load_n(&ticks, __ATOMIC_RELAXED) - t0 >= 10);
 	close(fd);
 }
 
@@ -402,6 +453,7 @@ clients(void *arg)
 	test_limits();
 	test_keepalive();
 	test_defer();
+	test_defer_many();
 	test_slow();
 	test_drip();
 	test_conn_limit();
