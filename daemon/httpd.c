@@ -48,6 +48,7 @@
 #include <microhttpd.h>
 
 #include "httpd.h"
+#include "httpd-listen.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -73,7 +74,8 @@ struct httpd {
 	struct httpd_limits	 lim;
 	unsigned		 port;
 	unsigned		 deferred;	/* suspended connections */
-	int			 full;		/* at max_conns */
+	struct httpd_listen	*listen;	/* httpd-listen.c */
+	unsigned		 nconns;	/* open connections */
 	pthread_mutex_t		 mtx;
 };
 
@@ -105,6 +107,7 @@ httpd_limits_default(struct httpd_limits *lim)
 {
 	lim->max_body = 1024 * 1024;
 	lim->conn_memory = 32 * 1024;
+	lim->max_header = 0;
 	lim->max_conns = 256;
 	lim->max_headers = 64;
 	lim->timeout = 30;
@@ -123,25 +126,14 @@ mhd_log(void *arg, const char *fmt, va_list ap)
 	log_debug("httpd: %s", buf);
 }
 
-/*
- * Run MHD, then arm the timer for when it must run again.  At max_conns
- * MHD stops watching its listening socket (the kernel's queue holds the
- * rest) and starts again only at the beginning of a run: when a run has
- * closed connections, one more.
- */
+/* Run MHD, then arm the timer for when it must run again. */
 static void
 run(struct httpd *h)
 {
-	const union MHD_DaemonInfo	*di;
-	MHD_UNSIGNED_LONG_LONG		 ms;
-	struct timeval			 tv;
-	int				 was_full = h->full;
+	MHD_UNSIGNED_LONG_LONG	ms;
+	struct timeval		tv;
 
 	MHD_run(h->mhd);
-	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-	h->full = di != NULL && di->num_connections >= h->lim.max_conns;
-	if (was_full && !h->full)
-		MHD_run(h->mhd);	/* to watch its listening socket */
 	if (MHD_get_timeout(h->mhd, &ms) != MHD_YES) {
 		evtimer_del(h->ev_timer);
 		return;
@@ -183,6 +175,22 @@ httpd_resp(unsigned status, const void *body, size_t len)
 	r->mhd = MHD_create_response_from_buffer(len,
 	    (void *)(uintptr_t)(body != NULL ? body : ""),
 	    MHD_RESPMEM_MUST_COPY);
+	if (r->mhd == NULL)
+		fatalx("httpd: out of memory for a response");
+	return r;
+}
+
+/* The body by reference: release(arg) when MHD is done with it. */
+struct httpd_resp *
+httpd_resp_ref(unsigned status, const void *body, size_t len,
+    void (*release)(void *), void *arg)
+{
+	struct httpd_resp	*r;
+
+	r = xmalloc(sizeof *r);
+	r->status = status;
+	r->mhd = MHD_create_response_from_buffer_with_free_callback_cls(len,
+	    (void *)(uintptr_t)body, release, arg);
 	if (r->mhd == NULL)
 		fatalx("httpd: out of memory for a response");
 	return r;
@@ -319,6 +327,8 @@ notify_cb(void *arg, struct MHD_Connection *conn, void **sctx,
 	const union MHD_ConnectionInfo	*ci;
 
 	if (what == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (h->nconns-- == h->lim.max_conns)
+			httpd_listen_full(h->listen, 0);
 		if (c != NULL) {
 			event_free(c->deadline);
 			free(c);
@@ -334,6 +344,11 @@ notify_cb(void *arg, struct MHD_Connection *conn, void **sctx,
 		fatalx("httpd: out of memory for a connection");
 	*sctx = c;
 	deadline(conn, 1);
+	if (++h->nconns == h->lim.max_conns) {
+		log_warnx("http: %u connections open (http_max_connections); "
+		    "accepting paused", h->nconns);
+		httpd_listen_full(h->listen, 1);
+	}
 }
 
 /* --- the request ----------------------------------------------------- */
@@ -368,6 +383,15 @@ const char *
 httpd_peer(const struct httpd_req *q)
 {
 	return q->peer;
+}
+
+unsigned
+httpd_header_count(const struct httpd_req *q)
+{
+	int	n;
+
+	n = MHD_get_connection_values(q->conn, MHD_HEADER_KIND, NULL, NULL);
+	return n > 0 ? (unsigned)n : 0;
 }
 
 static struct httpd_req *
@@ -421,6 +445,31 @@ too_many_headers(struct httpd *h, struct MHD_Connection *conn)
 	n = MHD_get_connection_values(conn, MHD_HEADER_KIND, NULL, NULL);
 	return h->lim.max_headers != 0 && n > 0 &&
 	    (unsigned)n > h->lim.max_headers;
+}
+
+static enum MHD_Result
+add_len(void *arg, enum MHD_ValueKind kind, const char *name,
+    const char *value)
+{
+	size_t	*n = arg;
+
+	(void)kind;
+	*n += strlen(name) + (value != NULL ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* A header (line and fields) longer than max_header bytes? */
+static int
+header_too_long(struct httpd *h, struct MHD_Connection *conn,
+    const char *url, const char *method)
+{
+	size_t	n;
+
+	if (h->lim.max_header == 0)
+		return 0;
+	n = strlen(method) + strlen(url) + sizeof " HTTP/1.1\r\n";
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_len, &n);
+	return n > h->lim.max_header;
 }
 
 /* Append to the body: -1 past max_body. */
@@ -513,6 +562,10 @@ access_cb(void *arg, struct MHD_Connection *conn, const char *url,
 			return queue_text(q,
 			    MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
 			    "too many header fields\n");
+		if (header_too_long(h, conn, url, method))
+			return queue_text(q,
+			    MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+			    "request header too large\n");
 		if (announced_too_big(h, conn))
 			return too_big(q);
 		return MHD_YES;
@@ -559,36 +612,27 @@ completed_cb(void *arg, struct MHD_Connection *conn, void **ctx,
 
 /* --- the server ------------------------------------------------------ */
 
-static struct addrinfo *
-resolve(const char *addr, unsigned port, char **cause)
+/* httpd-listen.c accepted a connection: MHD's from now on. */
+static void
+accepted(void *arg, int fd, const struct sockaddr *sa, socklen_t salen)
 {
-	struct addrinfo	 hints, *ai;
-	char		 serv[16];
-	int		 e;
+	struct httpd	*h = arg;
 
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	snprintf(serv, sizeof serv, "%u", port);
-	if ((e = getaddrinfo(addr, serv, &hints, &ai)) != 0) {
-		xasprintf(cause, "%s: %s", addr, gai_strerror(e));
-		return NULL;
-	}
-	return ai;
+	if (MHD_add_connection(h->mhd, fd, sa, salen) != MHD_YES)
+		log_debug("httpd: a connection MHD could not take");
+	run(h);
 }
 
+/* MHD without a listening socket of its own: httpd-listen.c's. */
 static struct MHD_Daemon *
-mhd_start(struct httpd *h, const struct addrinfo *ai)
+mhd_start(struct httpd *h)
 {
 	unsigned	flags;
 
-	flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-	if (ai->ai_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
+	flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+	    MHD_USE_NO_LISTEN_SOCKET;
 	return MHD_start_daemon(flags, 0, NULL, NULL, access_cb, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
-	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_CONNECTION_LIMIT, h->lim.max_conns,
 	    MHD_OPTION_CONNECTION_TIMEOUT, h->lim.timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, h->lim.conn_memory,
@@ -603,8 +647,8 @@ httpd_start(struct event_base *base, const char *addr, unsigned port,
     const struct httpd_limits *lim, httpd_cb cb, void *arg, char **cause)
 {
 	struct httpd			*h;
-	struct addrinfo			*ai;
 	const union MHD_DaemonInfo	*di;
+	char				*why = NULL;
 
 	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) != MHD_YES) {
 		*cause = xstrdup("libmicrohttpd was built without epoll");
@@ -612,8 +656,6 @@ httpd_start(struct event_base *base, const char *addr, unsigned port,
 	}
 	if (addr == NULL)
 		addr = "127.0.0.1";
-	if ((ai = resolve(addr, port, cause)) == NULL)
-		return NULL;
 	h = xcalloc(1, sizeof *h);
 	h->base = base;
 	h->cb = cb;
@@ -624,15 +666,21 @@ httpd_start(struct event_base *base, const char *addr, unsigned port,
 		httpd_limits_default(&h->lim);
 	pthread_mutex_init(&h->mtx, NULL);
 	h->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	h->mhd = h->wake_fd != -1 ? mhd_start(h, ai) : NULL;
-	freeaddrinfo(ai);
+	h->mhd = h->wake_fd != -1 ? mhd_start(h) : NULL;
 	if (h->mhd == NULL) {
-		xasprintf(cause, "cannot listen on %s port %u", addr, port);
+		*cause = xstrdup("cannot start libmicrohttpd");
 		httpd_stop(h);
 		return NULL;
 	}
-	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	h->port = di != NULL ? di->port : port;
+	if ((h->listen = httpd_listen_new(base, addr, port, accepted, h,
+	    &why)) == NULL) {
+		xasprintf(cause, "cannot listen on %s port %u: %s", addr, port,
+		    why);
+		free(why);
+		httpd_stop(h);
+		return NULL;
+	}
+	h->port = httpd_listen_port(h->listen);
 	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	h->ev_epoll = event_new(base, di->epoll_fd, EV_READ | EV_PERSIST,
 	    epoll_cb, h);
@@ -667,6 +715,8 @@ httpd_stop(struct httpd *h)
 		event_free(h->ev_timer);
 	if (h->ev_wake != NULL)
 		event_free(h->ev_wake);
+	httpd_listen_free(h->listen);
+	h->listen = NULL;
 	if (h->deferred != 0)
 		log_warnx("httpd: stopping with %u requests unanswered",
 		    h->deferred);

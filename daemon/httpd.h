@@ -17,6 +17,9 @@ struct httpd_resp;
 struct httpd_limits {
 	size_t		 max_body;	/* bytes of request body; more: 413 */
 	size_t		 conn_memory;	/* per connection: bounds the header */
+	size_t		 max_header;	/* bytes of request line and header
+					   fields; more: 431 (0: only
+					   conn_memory's bound) */
 	unsigned	 max_conns;	/* open connections at once */
 	unsigned	 max_headers;	/* header fields; more: 431 */
 	unsigned	 timeout;	/* seconds of silence, then closed */
@@ -44,14 +47,19 @@ const char	*httpd_url(const struct httpd_req *);
 const char	*httpd_header(const struct httpd_req *, const char *);
 const char	*httpd_body(const struct httpd_req *, size_t *);
 const char	*httpd_peer(const struct httpd_req *);
+unsigned	 httpd_header_count(const struct httpd_req *);
 
 /*
- * The answer.  httpd_resp copies the body; httpd_reply consumes the
+ * The answer.  httpd_resp copies the body; httpd_resp_ref does not: the
+ * bytes must stay until release(arg) is called, on the loop's thread, when
+ * the last use of the response is over.  httpd_reply consumes the
  * response and may be called from any thread for a deferred request
  * (until then the request and its connection stay, not timed out).
  * Every deferred request must be answered before httpd_stop.
  */
 struct httpd_resp *httpd_resp(unsigned, const void *, size_t);
+struct httpd_resp *httpd_resp_ref(unsigned, const void *, size_t,
+		    void (*)(void *), void *);
 int		 httpd_resp_header(struct httpd_resp *, const char *,
 		    const char *);
 void		 httpd_resp_free(struct httpd_resp *);
