@@ -33,6 +33,7 @@
  */
 #include <sys/types.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -94,13 +95,19 @@ struct httpd_req {
 struct hconn {
 	struct httpd		*h;
 	struct event		*deadline;
+	struct event		*closed;	/* the peer's end of sending */
+	struct event		*recheck;	/* after MHD has read */
 	int			 fd;
+	int			 busy;		/* a request is being answered */
+	int			 peer_closed;
 };
 
 struct httpd_resp {
 	unsigned		 status;
 	struct MHD_Response	*mhd;
 };
+
+static void	busy(struct MHD_Connection *);
 
 void
 httpd_limits_default(struct httpd_limits *lim)
@@ -218,6 +225,7 @@ queue(struct httpd_req *q, struct httpd_resp *r)
 {
 	enum MHD_Result	ret;
 
+	busy(q->conn);
 	ret = MHD_queue_response(q->conn, r->status, r->mhd);
 	httpd_resp_free(r);
 	q->state = REQ_DONE;
@@ -318,6 +326,65 @@ deadline(struct MHD_Connection *conn, int on)
 	evtimer_add(c->deadline, &tv);
 }
 
+/*
+ * The peer has ended its side.  MHD, woken once by epoll (edge-triggered)
+ * for the last bytes and the end together, reads the bytes and never sees
+ * the end: a half-sent request would hold the connection until the
+ * inactivity timeout.  So, unless a request is being answered (a client
+ * may send its request and shut its side, then read), the socket is shut
+ * down and MHD, woken again, closes it; after an answer, likewise.  Bytes
+ * MHD has yet to read may be a whole request: look again on the next turn
+ * of the loop, once MHD has run.
+ */
+static void
+closed_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct hconn	*c = arg;
+	struct timeval	 tv = { 0, 0 };
+	int		 unread = 0;
+
+	(void)what;
+	c->peer_closed = 1;
+	if (c->busy)
+		return;
+	if (ioctl(fd, FIONREAD, &unread) == 0 && unread > 0)
+		evtimer_add(c->recheck, &tv);
+	else
+		shutdown(fd, SHUT_RDWR);
+}
+
+static void
+recheck_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct hconn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (!c->busy)
+		shutdown(c->fd, SHUT_RDWR);
+}
+
+static void
+busy(struct MHD_Connection *conn)
+{
+	struct hconn	*c = hconn_of(conn);
+
+	if (c != NULL)
+		c->busy = 1;
+}
+
+static void
+idle(struct MHD_Connection *conn)
+{
+	struct hconn	*c = hconn_of(conn);
+
+	if (c == NULL)
+		return;
+	c->busy = 0;
+	if (c->peer_closed)
+		shutdown(c->fd, SHUT_RDWR);
+}
+
 static void
 notify_cb(void *arg, struct MHD_Connection *conn, void **sctx,
     enum MHD_ConnectionNotificationCode what)
@@ -331,6 +398,9 @@ notify_cb(void *arg, struct MHD_Connection *conn, void **sctx,
 			httpd_listen_full(h->listen, 0);
 		if (c != NULL) {
 			event_free(c->deadline);
+			if (c->closed != NULL)
+				event_free(c->closed);
+			event_free(c->recheck);
 			free(c);
 		}
 		*sctx = NULL;
@@ -340,10 +410,14 @@ notify_cb(void *arg, struct MHD_Connection *conn, void **sctx,
 	c = xcalloc(1, sizeof *c);
 	c->h = h;
 	c->fd = ci != NULL ? ci->connect_fd : -1;
-	if ((c->deadline = evtimer_new(h->base, deadline_cb, c)) == NULL)
+	if ((c->deadline = evtimer_new(h->base, deadline_cb, c)) == NULL ||
+	    (c->recheck = evtimer_new(h->base, recheck_cb, c)) == NULL)
 		fatalx("httpd: out of memory for a connection");
 	*sctx = c;
 	deadline(conn, 1);
+	if (c->fd != -1 && (c->closed = event_new(h->base, c->fd, EV_CLOSED,
+	    closed_cb, c)) != NULL)
+		event_add(c->closed, NULL);
 	if (++h->nconns == h->lim.max_conns) {
 		log_warnx("http: %u connections open (http_max_connections); "
 		    "accepting paused", h->nconns);
@@ -509,6 +583,7 @@ dispatch(struct httpd *h, struct httpd_req *q)
 	struct httpd_resp	*r;
 
 	q->state = REQ_CALLED;
+	busy(q->conn);
 	h->cb(h->arg, q);
 	pthread_mutex_lock(&h->mtx);
 	if ((r = q->resp) != NULL) {
@@ -601,6 +676,7 @@ completed_cb(void *arg, struct MHD_Connection *conn, void **ctx,
 
 	(void)arg;
 	(void)why;
+	idle(conn);
 	deadline(conn, 1);		/* for the next request */
 	if (q == NULL)
 		return;
