@@ -20,12 +20,9 @@
  * on the loop's thread and gets the stored answer queued.  A mutex orders
  * the two threads' view of the request's state.
  *
- * MHD times a connection out only after a silence: a client sending a byte
- * now and then would hold it for ever.  So each connection also has a
- * deadline for each request's header (header_timeout, as the feeds have had
- * since evhttp): armed when MHD accepts it and after each request, cleared
- * when MHD hands over a complete header; when it passes, the socket is shut
- * down and MHD, seeing it end, closes the connection.
+ * The listening socket is the loop's (httpd-listen.c), each connection
+ * it accepts handed to MHD; the connections' header deadlines and their
+ * count against max_conns are httpd-conn.c's.
  *
  * MHD (0.9.75) cannot queue an answer in the middle of a body: a body over
  * max_body announced by Content-Length is refused at once, a chunked one
@@ -33,7 +30,6 @@
  */
 #include <sys/types.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -49,6 +45,7 @@
 #include <microhttpd.h>
 
 #include "httpd.h"
+#include "httpd-conn.h"
 #include "httpd-listen.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -63,22 +60,6 @@ enum req_state {
 	REQ_DONE		/* the answer is queued */
 };
 
-struct httpd {
-	struct MHD_Daemon	*mhd;
-	struct event_base	*base;
-	struct event		*ev_epoll;
-	struct event		*ev_timer;
-	struct event		*ev_wake;
-	int			 wake_fd;	/* eventfd: a reply came */
-	httpd_cb		 cb;
-	void			*arg;
-	struct httpd_limits	 lim;
-	unsigned		 port;
-	unsigned		 deferred;	/* suspended connections */
-	struct httpd_listen	*listen;	/* httpd-listen.c */
-	unsigned		 nconns;	/* open connections */
-	pthread_mutex_t		 mtx;
-};
 
 struct httpd_req {
 	struct httpd		*h;
@@ -91,23 +72,11 @@ struct httpd_req {
 	char			 peer[NI_MAXHOST];
 };
 
-/* One connection (MHD's socket context): its header deadline. */
-struct hconn {
-	struct httpd		*h;
-	struct event		*deadline;
-	struct event		*closed;	/* the peer's end of sending */
-	struct event		*recheck;	/* after MHD has read */
-	int			 fd;
-	int			 busy;		/* a request is being answered */
-	int			 peer_closed;
-};
 
 struct httpd_resp {
 	unsigned		 status;
 	struct MHD_Response	*mhd;
 };
-
-static void	busy(struct MHD_Connection *);
 
 void
 httpd_limits_default(struct httpd_limits *lim)
@@ -225,7 +194,7 @@ queue(struct httpd_req *q, struct httpd_resp *r)
 {
 	enum MHD_Result	ret;
 
-	busy(q->conn);
+	httpd_conn_busy(q->conn);
 	ret = MHD_queue_response(q->conn, r->status, r->mhd);
 	httpd_resp_free(r);
 	q->state = REQ_DONE;
@@ -283,146 +252,6 @@ httpd_defer(struct httpd_req *q)
 	if (q->state == REQ_CALLED)
 		q->state = REQ_DEFERRED;
 	pthread_mutex_unlock(&q->h->mtx);
-}
-
-/* --- connections: the header deadline -------------------------------- */
-
-static void
-deadline_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct hconn	*c = arg;
-
-	(void)fd;
-	(void)what;
-	log_debug("httpd: no complete request header in %u s "
-	    "(header_timeout); connection closed", c->h->lim.header_timeout);
-	shutdown(c->fd, SHUT_RDWR);	/* MHD sees the end, and closes */
-}
-
-static struct hconn *
-hconn_of(struct MHD_Connection *conn)
-{
-	const union MHD_ConnectionInfo	*ci;
-
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	return ci != NULL ? ci->socket_context : NULL;
-}
-
-/* Arm (on) or clear (off) the connection's header deadline. */
-static void
-deadline(struct MHD_Connection *conn, int on)
-{
-	struct hconn	*c = hconn_of(conn);
-	struct timeval	 tv;
-
-	if (c == NULL || c->h->lim.header_timeout == 0)
-		return;
-	if (!on) {
-		evtimer_del(c->deadline);
-		return;
-	}
-	tv.tv_sec = c->h->lim.header_timeout;
-	tv.tv_usec = 0;
-	evtimer_add(c->deadline, &tv);
-}
-
-/*
- * The peer has ended its side.  MHD, woken once by epoll (edge-triggered)
- * for the last bytes and the end together, reads the bytes and never sees
- * the end: a half-sent request would hold the connection until the
- * inactivity timeout.  So, unless a request is being answered (a client
- * may send its request and shut its side, then read), the socket is shut
- * down and MHD, woken again, closes it; after an answer, likewise.  Bytes
- * MHD has yet to read may be a whole request: look again on the next turn
- * of the loop, once MHD has run.
- */
-static void
-closed_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct hconn	*c = arg;
-	struct timeval	 tv = { 0, 0 };
-	int		 unread = 0;
-
-	(void)what;
-	c->peer_closed = 1;
-	if (c->busy)
-		return;
-	if (ioctl(fd, FIONREAD, &unread) == 0 && unread > 0)
-		evtimer_add(c->recheck, &tv);
-	else
-		shutdown(fd, SHUT_RDWR);
-}
-
-static void
-recheck_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct hconn	*c = arg;
-
-	(void)fd;
-	(void)what;
-	if (!c->busy)
-		shutdown(c->fd, SHUT_RDWR);
-}
-
-static void
-busy(struct MHD_Connection *conn)
-{
-	struct hconn	*c = hconn_of(conn);
-
-	if (c != NULL)
-		c->busy = 1;
-}
-
-static void
-idle(struct MHD_Connection *conn)
-{
-	struct hconn	*c = hconn_of(conn);
-
-	if (c == NULL)
-		return;
-	c->busy = 0;
-	if (c->peer_closed)
-		shutdown(c->fd, SHUT_RDWR);
-}
-
-static void
-notify_cb(void *arg, struct MHD_Connection *conn, void **sctx,
-    enum MHD_ConnectionNotificationCode what)
-{
-	struct httpd			*h = arg;
-	struct hconn			*c = *sctx;
-	const union MHD_ConnectionInfo	*ci;
-
-	if (what == MHD_CONNECTION_NOTIFY_CLOSED) {
-		if (h->nconns-- == h->lim.max_conns)
-			httpd_listen_full(h->listen, 0);
-		if (c != NULL) {
-			event_free(c->deadline);
-			if (c->closed != NULL)
-				event_free(c->closed);
-			event_free(c->recheck);
-			free(c);
-		}
-		*sctx = NULL;
-		return;
-	}
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	c = xcalloc(1, sizeof *c);
-	c->h = h;
-	c->fd = ci != NULL ? ci->connect_fd : -1;
-	if ((c->deadline = evtimer_new(h->base, deadline_cb, c)) == NULL ||
-	    (c->recheck = evtimer_new(h->base, recheck_cb, c)) == NULL)
-		fatalx("httpd: out of memory for a connection");
-	*sctx = c;
-	deadline(conn, 1);
-	if (c->fd != -1 && (c->closed = event_new(h->base, c->fd, EV_CLOSED,
-	    closed_cb, c)) != NULL)
-		event_add(c->closed, NULL);
-	if (++h->nconns == h->lim.max_conns) {
-		log_warnx("http: %u connections open (http_max_connections); "
-		    "accepting paused", h->nconns);
-		httpd_listen_full(h->listen, 1);
-	}
 }
 
 /* --- the request ----------------------------------------------------- */
@@ -583,7 +412,7 @@ dispatch(struct httpd *h, struct httpd_req *q)
 	struct httpd_resp	*r;
 
 	q->state = REQ_CALLED;
-	busy(q->conn);
+	httpd_conn_busy(q->conn);
 	h->cb(h->arg, q);
 	pthread_mutex_lock(&h->mtx);
 	if ((r = q->resp) != NULL) {
@@ -631,7 +460,7 @@ access_cb(void *arg, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	if (q == NULL) {
-		deadline(conn, 0);
+		httpd_conn_deadline(conn, 0);
 		*ctx = q = req_new(h, conn, url, method);
 		if (too_many_headers(h, conn))
 			return queue_text(q,
@@ -676,8 +505,8 @@ completed_cb(void *arg, struct MHD_Connection *conn, void **ctx,
 
 	(void)arg;
 	(void)why;
-	idle(conn);
-	deadline(conn, 1);		/* for the next request */
+	httpd_conn_idle(conn);
+	httpd_conn_deadline(conn, 1);		/* for the next request */
 	if (q == NULL)
 		return;
 	httpd_resp_free(q->resp);
@@ -713,7 +542,7 @@ mhd_start(struct httpd *h)
 	    MHD_OPTION_CONNECTION_TIMEOUT, h->lim.timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, h->lim.conn_memory,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
-	    MHD_OPTION_NOTIFY_CONNECTION, notify_cb, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, httpd_conn_notify, h,
 	    MHD_OPTION_END);
 }
 
