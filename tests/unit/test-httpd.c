@@ -5,8 +5,11 @@
  * over the limit is 413 (announced or chunked), a deferred answer given
  * from another thread arrives (one, and many racing the loop), a client
  * silent in its body is timed out, one dripping its header meets the
- * header deadline, the connection limit holds, while the loop keeps
- * running its other events.
+ * header deadline, the connection limit holds, a client that ends its side
+ * mid-request is closed at once (one ending it after a whole request is
+ * answered), a header over max_header bytes is 431, a body given by
+ * reference is released once per response, while the loop keeps running
+ * its other events.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -30,6 +33,8 @@ static struct httpd	*srv;
 static unsigned		 port;
 static int		 ticks;		/* the loop's other work */
 static int		 done_pipe[2];
+static int		 released;	/* httpd_resp_ref's bodies let go */
+static const char	 shared[] = "a body by reference\n";
 
 /* --- the server side (the loop's thread) ----------------------------- */
 
@@ -61,6 +66,13 @@ quick_reply(void *arg)
 }
 
 static void
+release(void *arg)
+{
+	(void)arg;
+	__atomic_add_fetch(&released, 1, __ATOMIC_RELAXED);
+}
+
+static void
 handler(void *arg, struct httpd_req *q)
 {
 	const char	*m = httpd_method(q), *url = httpd_url(q), *body, *d;
@@ -88,6 +100,11 @@ handler(void *arg, struct httpd_req *q)
 	}
 	if (strcmp(url, "/noanswer") == 0)
 		return;
+	if (strcmp(url, "/ref") == 0) {
+		httpd_reply(q, httpd_resp_ref(200, shared, sizeof shared - 1,
+		    release, NULL));
+		return;
+	}
 	body = httpd_body(q, &len);
 	d = httpd_header(q, "Depth");
 	n = asprintf(&out, "%s %s len=%zu depth=%s peer=%s\n%s", m, url, len,
@@ -445,6 +462,62 @@ test_conn_limit(void)
 	CHECK_INT(send_str(get, out, sizeof out), 200);
 }
 
+/*
+ * A client ending its side mid-request is closed at once, not at the
+ * timeout; one ending it after a whole request still gets its answer.
+ */
+static void
+test_half_close(void)
+{
+	static const char	 part[] = "POST /x HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 100\r\n\r\nabc";
+	static const char	 whole[] = "GET /hello HTTP/1.1\r\nHost: x\r\n"
+	    "\r\n";
+	char			 out[256];
+	int			 fd;
+	double			 start;
+
+	if ((fd = dial()) == -1) {
+		CHECK(0);
+		return;
+	}
+	start = now();
+	CHECK(write(fd, part, sizeof part - 1) == sizeof part - 1);
+	shutdown(fd, SHUT_WR);
+	CHECK(slurp(fd, out, sizeof out) == 0);
+	CHECK(now() - start < 0.5);
+	close(fd);
+	if ((fd = dial()) == -1) {
+		CHECK(0);
+		return;
+	}
+	CHECK(write(fd, whole, sizeof whole - 1) == sizeof whole - 1);
+	shutdown(fd, SHUT_WR);
+	CHECK(slurp(fd, out, sizeof out) > 0);
+	CHECK(strncmp(out, "HTTP/1.1 200", 12) == 0);
+	close(fd);
+}
+
+/* A header over max_header bytes: 431; a body by reference, released. */
+static void
+test_ref_and_header(void)
+{
+	char	 out[4096], req[4096];
+
+	snprintf(req, sizeof req, "GET /hello HTTP/1.1\r\nHost: x\r\n"
+	    "X-Big: %03000d\r\nConnection: close\r\n\r\n", 0);
+	CHECK_INT(send_str(req, out, sizeof out), 431);
+	CHECK_INT(send_str("GET /ref HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof out), 200);
+	CHECK(strcmp(body_of(out), shared) == 0);
+	CHECK_INT(send_str("HEAD /ref HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof out), 200);
+	CHECK(strstr(out, "Content-Length: 20\r\n") != NULL);
+	CHECK(strcmp(body_of(out), "") == 0);
+	usleep(50 * 1000);
+	CHECK_INT(__atomic_load_n(&released, __ATOMIC_RELAXED), 2);
+}
+
 static void *
 clients(void *arg)
 {
@@ -457,6 +530,8 @@ clients(void *arg)
 	test_slow();
 	test_drip();
 	test_conn_limit();
+	test_half_close();
+	test_ref_and_header();
 	if (write(done_pipe[1], "x", 1) != 1)
 		abort();
 	return NULL;
@@ -480,6 +555,7 @@ main(void)
 	lim.max_headers = 16;
 	lim.timeout = 2;
 	lim.header_timeout = 1;
+	lim.max_header = 2048;
 	srv = httpd_start(base, NULL, 0, &lim, handler, NULL, &cause);
 	CHECK(srv != NULL);
 	if (srv == NULL) {
