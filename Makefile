@@ -6,7 +6,8 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 BUILD     ?= build
 CC        ?= cc
-PKGS      := libical libevent jansson sqlite3 zlib
+PKGS      := libical libevent jansson sqlite3 zlib libmicrohttpd libxml-2.0 \
+             libcrypt
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

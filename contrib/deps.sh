@@ -5,7 +5,7 @@
 # are installed.  As root, installs what is missing with apt-get; otherwise
 # prints the exact command to run and fails.
 what=${1:-test}
-build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev tzdata"
+build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libxml2-dev libcrypt-dev tzdata"
 test_pkgs="python3 python3-icalendar python3-dateutil curl jq socat groff-base vdirsyncer khal nodejs npm sqlite3 chromium libxml2-utils poppler-utils"
 
 missing=""
@@ -21,6 +21,9 @@ need libevent-dev pkg-config --exists libevent
 need libjansson-dev pkg-config --exists jansson
 need libsqlite3-dev pkg-config --exists sqlite3
 need zlib1g-dev pkg-config --exists zlib
+need libmicrohttpd-dev pkg-config --exists libmicrohttpd
+need libxml2-dev pkg-config --exists libxml-2.0
+need libcrypt-dev pkg-config --exists libcrypt
 need tzdata test -e /usr/share/zoneinfo/Asia/Seoul
 if [ "$what" = test ]; then
 	need python3 test -x /usr/bin/python3

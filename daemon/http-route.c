@@ -1,6 +1,6 @@
 /*
  * http-route.c — what kcald answers to each HTTP request (http_route(),
- * called by http.c once a request's header is in):
+ * called by http.c once a request is in):
  *
  *   GET|HEAD /                  a small HTML page listing the public feeds
  *   GET|HEAD /feeds/all.ics     the built-in feed (public events)
@@ -14,7 +14,9 @@
  * or If-Modified-Since, the gzipped body when the client accepts it (a
  * different representation, so its own ETag), and a modest Cache-Control.
  * A request with more header fields than http_max_headers is refused here
- * (431); the limits on connections and time are http.c's.
+ * (431), a method other than GET and HEAD is 405; the limits on
+ * connections, sizes and time are http.c's.  HEAD gets the GET's header
+ * and no body (httpd.c, by libmicrohttpd).
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -25,14 +27,11 @@
 #include <strings.h>
 #include <time.h>
 
-#include <event2/buffer.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
-
 #include "briefing.h"
 #include "config.h"
 #include "feed.h"
 #include "http-route.h"
+#include "httpd.h"
 #include "itinerary-html.h"
 #include "log.h"
 #include "server.h"
@@ -128,123 +127,138 @@ accepts_gzip(const char *ae)
 	return ok;
 }
 
-static void
-send_body(struct evhttp_request *req, int code, const char *reason,
-    const char *body, size_t len)
-{
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
-	struct evbuffer		*b;
-	char			 n[32];
+/*
+ * An answer being built: its header fields, then its body (httpd.h wants
+ * the body first, so the fields wait here).
+ */
+#define MAX_FIELDS	12
 
-	/* HEAD: the headers of the GET, no body. */
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
-		snprintf(n, sizeof n, "%zu", len);
-		evhttp_add_header(out, "Content-Length", n);
-		evhttp_send_reply(req, code, reason, NULL);
-		return;
-	}
-	b = evbuffer_new();
-	evbuffer_add(b, body, len);
-	evhttp_send_reply(req, code, reason, b);
-	evbuffer_free(b);
+struct reply {
+	struct httpd_req	*req;
+	size_t			 n;
+	const char		*name[MAX_FIELDS];
+	char			*value[MAX_FIELDS];
+};
+
+static void
+add(struct reply *rp, const char *name, const char *value)
+{
+	if (rp->n == MAX_FIELDS)
+		fatalx("http: too many header fields in a reply");
+	rp->name[rp->n] = name;
+	rp->value[rp->n++] = xstrdup(value);
 }
 
 static void
-release(const void *data, size_t len, void *arg)
+finish(struct reply *rp, struct httpd_resp *r)
 {
-	(void)data; (void)len;
+	size_t	i;
+
+	for (i = 0; i < rp->n; i++) {
+		if (httpd_resp_header(r, rp->name[i], rp->value[i]) != 0)
+			log_warnx("http: header field %s refused", rp->name[i]);
+		free(rp->value[i]);
+	}
+	rp->n = 0;
+	httpd_reply(rp->req, r);
+}
+
+static void
+send_body(struct reply *rp, unsigned code, const char *body, size_t len)
+{
+	finish(rp, httpd_resp(code, body, len));
+}
+
+static void
+release(void *arg)
+{
 	feed_bytes_release(arg);
 }
 
 /*
  * A feed's body goes into the reply by reference: fifty pollers of a
  * 20 MB feed cost no copies, and the bytes stay until the last reply that
- * sends them is done (feed-body.c).
+ * sends them is done (feed-body.c), even if the feed is rebuilt meanwhile.
  */
 static void
-send_feed_body(struct evhttp_request *req, const char *body, size_t len,
+send_feed_body(struct reply *rp, const char *body, size_t len,
     struct feed_bytes *bytes)
 {
-	struct evbuffer	*b;
-
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD || bytes == NULL) {
-		send_body(req, HTTP_OK, "OK", body, len);
+	if (bytes == NULL) {
+		send_body(rp, 200, body, len);
 		return;
 	}
-	b = evbuffer_new();
 	feed_bytes_hold(bytes);
-	if (evbuffer_add_reference(b, body, len, release, bytes) != 0) {
-		feed_bytes_release(bytes);
-		evbuffer_add(b, body, len);
-	}
-	evhttp_send_reply(req, HTTP_OK, "OK", b);
-	evbuffer_free(b);
+	finish(rp, httpd_resp_ref(200, body, len, release, bytes));
 }
 
 /* The same answer for every unknown path and every wrong token. */
 static void
-not_found(struct evhttp_request *req)
+not_found(struct reply *rp)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
 	static const char	 msg[] = "Not Found\n";
 
-	evhttp_add_header(out, "Content-Type", "text/plain; charset=utf-8");
-	evhttp_add_header(out, "Cache-Control", "no-store");
-	send_body(req, HTTP_NOTFOUND, "Not Found", msg, sizeof msg - 1);
+	add(rp, "Content-Type", "text/plain; charset=utf-8");
+	add(rp, "Cache-Control", "no-store");
+	send_body(rp, 404, msg, sizeof msg - 1);
+}
+
+/* Only GET and HEAD, whatever the path (a token is not revealed). */
+static void
+not_allowed(struct reply *rp)
+{
+	static const char	 msg[] = "Method Not Allowed\n";
+
+	add(rp, "Content-Type", "text/plain; charset=utf-8");
+	add(rp, "Cache-Control", "no-store");
+	add(rp, "Allow", "GET, HEAD");
+	send_body(rp, 405, msg, sizeof msg - 1);
 }
 
 static void
-server_error(struct evhttp_request *req, const char *why)
+server_error(struct reply *rp, const char *why)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
 	static const char	 msg[] = "Internal Server Error\n";
 
 	log_warnx("http: %s", why);
-	evhttp_add_header(out, "Content-Type", "text/plain; charset=utf-8");
-	evhttp_add_header(out, "Cache-Control", "no-store");
-	send_body(req, HTTP_INTERNAL, "Internal Server Error", msg,
-	    sizeof msg - 1);
+	add(rp, "Content-Type", "text/plain; charset=utf-8");
+	add(rp, "Cache-Control", "no-store");
+	send_body(rp, 500, msg, sizeof msg - 1);
 }
 
 /*
- * More header fields than http_max_headers: 431.  (evhttp itself bounds
- * their total size, http_max_header_size, and the body, http_max_body_size,
- * answering 413 or closing before we are called.)
+ * More header fields than http_max_headers: 431.  (http.c bounds their
+ * total size, http_max_header_size, and the body, http_max_body_size:
+ * httpd.c answers 431 or 413 before we are called.)
  */
 static int
-too_many_headers(struct server *srv, struct evhttp_request *req)
+too_many_headers(struct server *srv, struct reply *rp)
 {
-	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
-	struct evkeyval		*kv;
-	unsigned		 n = 0, max = srv->cfg->http_max_headers;
-	char			*msg;
-	int			 len;
+	unsigned	 n = httpd_header_count(rp->req);
+	unsigned	 max = srv->cfg->http_max_headers;
+	char		*msg;
+	int		 len;
 
-	TAILQ_FOREACH(kv, in, next)
-		n++;
 	if (n <= max)
 		return 0;
 	log_warnx("http: a request with %u header fields refused "
 	    "(http_max_headers is %u)", n, max);
 	len = asprintf(&msg, "Request Header Fields Too Large: %u fields, more "
 	    "than http_max_headers (%u)\n", n, max);
-	evhttp_add_header(out, "Content-Type", "text/plain; charset=utf-8");
-	evhttp_add_header(out, "Connection", "close");
-	send_body(req, 431, "Request Header Fields Too Large", len > 0 ? msg :
-	    "", len > 0 ? (size_t)len : 0);
+	add(rp, "Content-Type", "text/plain; charset=utf-8");
+	add(rp, "Connection", "close");
+	send_body(rp, 431, len > 0 ? msg : "", len > 0 ? (size_t)len : 0);
 	if (len > 0)
 		free(msg);
 	return 1;
 }
 
 static int
-not_modified(struct evhttp_request *req, const struct feed_body *fb)
+not_modified(struct reply *rp, const struct feed_body *fb)
 {
-	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
-	const char		*inm = evhttp_find_header(in, "If-None-Match");
-	const char		*ims = evhttp_find_header(in, "If-Modified-Since");
-	int64_t			 t;
+	const char	*inm = httpd_header(rp->req, "If-None-Match");
+	const char	*ims = httpd_header(rp->req, "If-Modified-Since");
+	int64_t		 t;
 
 	if (inm != NULL)
 		return etag_matches(inm, fb);
@@ -253,36 +267,32 @@ not_modified(struct evhttp_request *req, const struct feed_body *fb)
 }
 
 static void
-send_feed(struct server *srv, struct evhttp_request *req,
-    const struct feed_body *fb)
+send_feed(struct server *srv, struct reply *rp, const struct feed_body *fb)
 {
-	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
-	int			 gz = fb->gz != NULL &&
-				    accepts_gzip(evhttp_find_header(in,
-				    "Accept-Encoding"));
-	char			 buf[64];
+	int	gz = fb->gz != NULL &&
+		    accepts_gzip(httpd_header(rp->req, "Accept-Encoding"));
+	char	buf[64];
 
-	evhttp_add_header(out, "Content-Type", "text/calendar; charset=utf-8");
-	evhttp_add_header(out, "ETag", gz ? fb->etag_gz : fb->etag);
+	add(rp, "Content-Type", "text/calendar; charset=utf-8");
+	add(rp, "ETag", gz ? fb->etag_gz : fb->etag);
 	http_date(fb->modified, buf, sizeof buf);
-	evhttp_add_header(out, "Last-Modified", buf);
+	add(rp, "Last-Modified", buf);
 	snprintf(buf, sizeof buf, "%s, max-age=%lld", fb->public ? "public" :
 	    "private", (long long)feed_config_max_age(srv->cfg));
-	evhttp_add_header(out, "Cache-Control", buf);
-	evhttp_add_header(out, "Vary", "Accept-Encoding");
-	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
-	if (not_modified(req, fb)) {
-		evhttp_send_reply(req, HTTP_NOTMODIFIED, "Not Modified", NULL);
+	add(rp, "Cache-Control", buf);
+	add(rp, "Vary", "Accept-Encoding");
+	add(rp, "X-Content-Type-Options", "nosniff");
+	if (not_modified(rp, fb)) {
+		send_body(rp, 304, NULL, 0);
 		return;
 	}
 	snprintf(buf, sizeof buf, "inline; filename=\"%s.ics\"", fb->name);
-	evhttp_add_header(out, "Content-Disposition", buf);
+	add(rp, "Content-Disposition", buf);
 	if (gz) {
-		evhttp_add_header(out, "Content-Encoding", "gzip");
-		send_feed_body(req, fb->gz, fb->gzlen, fb->gzbytes);
+		add(rp, "Content-Encoding", "gzip");
+		send_feed_body(rp, fb->gz, fb->gzlen, fb->gzbytes);
 	} else
-		send_feed_body(req, fb->body, fb->len, fb->bytes);
+		send_feed_body(rp, fb->body, fb->len, fb->bytes);
 }
 
 /*
@@ -292,82 +302,79 @@ send_feed(struct server *srv, struct evhttp_request *req,
  * a link followed from it.
  */
 static void
-send_page(struct evhttp_request *req, const struct feed_body *fb)
+send_page(struct reply *rp, const struct feed_body *fb)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
-	char			 buf[64];
+	char	buf[64];
 
-	evhttp_add_header(out, "Content-Type", "text/html; charset=utf-8");
-	evhttp_add_header(out, "Content-Security-Policy", "default-src 'none'; "
+	add(rp, "Content-Type", "text/html; charset=utf-8");
+	add(rp, "Content-Security-Policy", "default-src 'none'; "
 	    "style-src '" ITIN_HTML_CSS_HASH "'; frame-ancestors 'none'; "
 	    "base-uri 'none'; form-action 'none'");
-	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(out, "Referrer-Policy", "no-referrer");
-	evhttp_add_header(out, "X-Frame-Options", "DENY");
-	evhttp_add_header(out, "Cache-Control", "private, no-cache");
-	evhttp_add_header(out, "ETag", fb->etag);
+	add(rp, "X-Content-Type-Options", "nosniff");
+	add(rp, "Referrer-Policy", "no-referrer");
+	add(rp, "X-Frame-Options", "DENY");
+	add(rp, "Cache-Control", "private, no-cache");
+	add(rp, "ETag", fb->etag);
 	http_date(fb->modified, buf, sizeof buf);
-	evhttp_add_header(out, "Last-Modified", buf);
-	if (not_modified(req, fb)) {
-		evhttp_send_reply(req, HTTP_NOTMODIFIED, "Not Modified", NULL);
+	add(rp, "Last-Modified", buf);
+	if (not_modified(rp, fb)) {
+		send_body(rp, 304, NULL, 0);
 		return;
 	}
-	send_feed_body(req, fb->body, fb->len, fb->bytes);
+	send_feed_body(rp, fb->body, fb->len, fb->bytes);
 }
 
 static void
-html_escaped(struct evbuffer *b, const char *s)
+html_escaped(FILE *f, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		switch (*s) {
-		case '&': evbuffer_add_printf(b, "&amp;"); break;
-		case '<': evbuffer_add_printf(b, "&lt;"); break;
-		case '>': evbuffer_add_printf(b, "&gt;"); break;
-		case '"': evbuffer_add_printf(b, "&quot;"); break;
-		default: evbuffer_add(b, s, 1);
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
 		}
 	}
 }
 
 /* The index: the public feeds, with subscribe (webcal) and .ics links. */
 static void
-send_index(struct server *srv, struct evhttp_request *req)
+send_index(struct server *srv, struct reply *rp)
 {
 	const struct config	*cfg = srv->cfg;
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
-	struct evbuffer		*b = evbuffer_new();
 	char			*url = feed_url(cfg, NULL, 0);
 	char			*webcal = feed_url(cfg, NULL, 1);
 	const char		*name = feed_config_name(cfg);
+	char			*page = NULL;
+	size_t			 len = 0;
+	FILE			*f;
 
-	evbuffer_add_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<title>");
-	html_escaped(b, name);
-	evbuffer_add_printf(b, " — calendar feeds</title>\n</head>\n<body>\n"
-	    "<h1>");
-	html_escaped(b, name);
-	evbuffer_add_printf(b, "</h1>\n<p>Public calendar feeds. Subscribe in "
-	    "your calendar app (it keeps the calendar up to date).</p>\n<ul>\n"
-	    "<li><a href=\"");
-	html_escaped(b, webcal);
-	evbuffer_add_printf(b, "\">Subscribe to ");
-	html_escaped(b, name);
-	evbuffer_add_printf(b, "</a> — <a href=\"");
-	html_escaped(b, url);
-	evbuffer_add_printf(b, "\">");
-	html_escaped(b, url);
-	evbuffer_add_printf(b, "</a></li>\n</ul>\n</body>\n</html>\n");
-	evhttp_add_header(out, "Content-Type", "text/html; charset=utf-8");
-	evhttp_add_header(out, "Cache-Control", "public, max-age=300");
-	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
-		char n[32];
-		snprintf(n, sizeof n, "%zu", evbuffer_get_length(b));
-		evhttp_add_header(out, "Content-Length", n);
-		evhttp_send_reply(req, HTTP_OK, "OK", NULL);
-	} else
-		evhttp_send_reply(req, HTTP_OK, "OK", b);
-	evbuffer_free(b);
+	if ((f = open_memstream(&page, &len)) == NULL)
+		fatal("http: open_memstream");
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<title>", f);
+	html_escaped(f, name);
+	fputs(" — calendar feeds</title>\n</head>\n<body>\n<h1>", f);
+	html_escaped(f, name);
+	fputs("</h1>\n<p>Public calendar feeds. Subscribe in your calendar "
+	    "app (it keeps the calendar up to date).</p>\n<ul>\n"
+	    "<li><a href=\"", f);
+	html_escaped(f, webcal);
+	fputs("\">Subscribe to ", f);
+	html_escaped(f, name);
+	fputs("</a> — <a href=\"", f);
+	html_escaped(f, url);
+	fputs("\">", f);
+	html_escaped(f, url);
+	fputs("</a></li>\n</ul>\n</body>\n</html>\n", f);
+	if (fclose(f) != 0)
+		fatal("http: the index page");
+	add(rp, "Content-Type", "text/html; charset=utf-8");
+	add(rp, "Cache-Control", "public, max-age=300");
+	add(rp, "X-Content-Type-Options", "nosniff");
+	send_body(rp, 200, page, len);
+	free(page);
 	free(url);
 	free(webcal);
 }
@@ -410,8 +417,7 @@ briefing_path(const char *path, char **token)
 }
 
 static void
-serve_briefing(struct server *srv, struct evhttp_request *req,
-    char *token)
+serve_briefing(struct server *srv, struct reply *rp, char *token)
 {
 	const struct feed_body	*fb;
 	char			*why = NULL;
@@ -420,48 +426,52 @@ serve_briefing(struct server *srv, struct evhttp_request *req,
 	rc = feed_briefing_get(srv, token, briefing_render, &fb, &why);
 	free(token);
 	if (rc < 0) {
-		server_error(req, why ? why : "cannot build the briefing");
+		server_error(rp, why ? why : "cannot build the briefing");
 		free(why);
 	} else if (rc > 0)
-		not_found(req);
+		not_found(rp);
 	else
-		send_page(req, fb);
+		send_page(rp, fb);
 }
 
 void
-http_route(struct server *srv, struct evhttp_request *req)
+http_route(struct server *srv, struct httpd_req *req)
 {
-	const struct evhttp_uri		*u = evhttp_request_get_evhttp_uri(req);
-	const char			*path = u ? evhttp_uri_get_path(u) : NULL;
-	const struct feed_body		*fb;
-	char				*token, *why = NULL;
-	int				 rc;
+	struct reply		 rp = { .req = req };
+	const char		*path = httpd_url(req);
+	const char		*method = httpd_method(req);
+	const struct feed_body	*fb;
+	char			*token, *why = NULL;
+	int			 rc;
 
 	if (path == NULL || *path == '\0')
 		path = "/";
-	log_debug("http: %s %s", evhttp_request_get_command(req) ==
-	    EVHTTP_REQ_HEAD ? "HEAD" : "GET", path);
-	if (too_many_headers(srv, req))
+	log_debug("http: %s %s", method, path);
+	if (too_many_headers(srv, &rp))
 		return;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		not_allowed(&rp);
+		return;
+	}
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0) {
-		send_index(srv, req);
+		send_index(srv, &rp);
 		return;
 	}
 	if (briefing_path(path, &token) == 0) {
-		serve_briefing(srv, req, token);
+		serve_briefing(srv, &rp, token);
 		return;
 	}
 	if (feed_path(path, &token) != 0) {
-		not_found(req);
+		not_found(&rp);
 		return;
 	}
 	rc = feed_get(srv, token, &fb, &why);
 	free(token);
 	if (rc < 0) {
-		server_error(req, why ? why : "cannot build the feed");
+		server_error(&rp, why ? why : "cannot build the feed");
 		free(why);
 	} else if (rc > 0)
-		not_found(req);
+		not_found(&rp);
 	else
-		send_feed(srv, req, fb);
+		send_feed(srv, &rp, fb);
 }

@@ -6,8 +6,8 @@
 #define KCAL_HTTP_ROUTE_H
 
 struct server;
-struct evhttp_request;
+struct httpd_req;
 
-void	 http_route(struct server *, struct evhttp_request *);
+void	 http_route(struct server *, struct httpd_req *);
 
 #endif

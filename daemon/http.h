@@ -1,7 +1,7 @@
 /*
- * http.h — kcald's HTTP server for the iCalendar feeds (http.c, libevent's
- * evhttp on the daemon's event base; http-route.c answers each request,
- * http-addr.c reads the --http setting).
+ * http.h — kcald's HTTP server for the iCalendar feeds (http.c, on
+ * httpd.c's libmicrohttpd server in the daemon's event loop; http-route.c
+ * answers each request, http-addr.c reads the --http setting).
  */
 #ifndef KCAL_HTTP_H
 #define KCAL_HTTP_H

@@ -238,6 +238,8 @@ check_eq "other paths: 404" "404 404" \
 	"$(get "$BASE/feeds/") $(get "$BASE/etc/passwd")"
 check_eq "POST is not served" 1 \
 	"$([ "$(get "$BASE/feeds/all.ics" -X POST -d x)" -ge 400 ] && echo 1)"
+check_eq "... 405, allowing GET and HEAD" "405 GET, HEAD" \
+	"$(get "$BASE/feeds/all.ics" -X PROPFIND) $(hdr Allow)"
 out=$(kcal feed rotate embassy)
 nurl=$(printf '%s\n' "$out" | sed -n 's/^ *url: *//p')
 check_eq "rotate: the old URL answers 404" 404 "$(get "$url")"

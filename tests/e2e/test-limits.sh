@@ -95,8 +95,8 @@ check_match "kcal import: max_import_size refused, named" \
 	"bytes, more than one import may hold \(65536; kcald.conf max_import_size\)" "$out"
 stop_daemon
 
-# HTTP: header count (431 naming http_max_headers), header size (evhttp's
-# 400) and body size (evhttp's 413); the feed and the socket keep working.
+# HTTP: header count (431 naming http_max_headers), header size (431)
+# and body size (413); the feed and the socket keep working.
 {
 	PORT=$(free_port)
 	printf 'http_max_headers = 10\nhttp_max_header_size = 2K\nhttp_max_body_size = 1K\n' \

@@ -323,8 +323,8 @@ def sc_http(path, port, max_headers, max_header_size, max_body):
           max_headers in body, body)
     big = b"X-Big: " + b"a" * (max_header_size + 100) + b"\r\n"
     code, _ = http_raw(port, get + big + end)
-    check("http: headers past http_max_header_size: refused (400)",
-          code == 400, code)
+    check("http: headers past http_max_header_size: refused (431)",
+          code == 431, code)
     code, _ = http_raw(port, get + b"Content-Length: %d\r\n" %
                        (max_body + 1) + end + b"x" * (max_body + 1))
     check("http: a body past http_max_body_size: 413", code == 413, code)
