@@ -59,6 +59,8 @@ static const char sql_marks[] =
     "WHERE uid = ?1 AND (due >= ?2 OR state = 'snoozed')";
 static const char sql_set_next[] =
     "UPDATE events SET next_alarm = ?2 WHERE uid = ?1";
+static const char sql_plan_next[] =
+    "UPDATE events SET next_alarm = ?2 WHERE uid = ?1 AND next_alarm IS ?3";
 static const char sql_mark[] =
     "INSERT INTO reminder_state (uid, occ, due, state, snooze_until, "
     "fired_at, late, deliveries, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -296,6 +298,34 @@ store_remind_set_next(struct store *st, const char *uid, int64_t next,
 		sqlite3_bind_null(s, 2);
 	else
 		sqlite3_bind_int64(s, 2, next);
+	return store_step_done(st, s, cause, "cannot plan a reminder");
+}
+
+static void
+bind_next(sqlite3_stmt *s, int i, int64_t next)
+{
+	if (next == REMIND_NEVER)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, next);
+}
+
+/*
+ * Store a plan made from the next_alarm `was` read earlier, unless the
+ * event changed since (a write marked it "plan again" meanwhile: that mark
+ * stays, and the event is planned again).
+ */
+int
+store_remind_plan_next(struct store *st, const char *uid, int64_t was,
+    int64_t next, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_plan_next, cause);
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	bind_next(s, 2, next);
+	bind_next(s, 3, was);
 	return store_step_done(st, s, cause, "cannot plan a reminder");
 }
 

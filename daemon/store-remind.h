@@ -35,6 +35,8 @@ int	 store_remind_marks(struct store *, const char *, int64_t,
 	     struct remind_mark **, size_t *, char **);
 int	 store_remind_set_next(struct store *, const char *, int64_t,
 	     char **);
+int	 store_remind_plan_next(struct store *, const char *, int64_t,
+	     int64_t, char **);
 int	 store_remind_mark(struct store *, const char *,
 	     const struct remind_mark *, int64_t, int64_t, int64_t, int64_t,
 	     char **);
