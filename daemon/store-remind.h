@@ -1,6 +1,6 @@
 /*
  * store-remind.h — the reminder tables (store-remind.c): each event's next
- * reminder instant (events.next_alarm), the state of every reminder
+ * reminder instant (alarms.next_alarm), the state of every reminder
  * that was delivered, missed, acknowledged or snoozed (reminder_state),
  * and the hook's queue (hook_jobs: notify.c runs it).
  */

@@ -1,8 +1,8 @@
 #!/bin/sh
 # test-remind-burst.sh — a burst of reminders due at the same instant is
 # recorded in full before any of their next reminders is planned: the
-# store logs (with a trigger of its own) how many reminders were recorded
-# fired whenever a plan is written, and no plan may be written while only
+# store logs (with a trigger of its own on the alarms table) how many
+# reminders were recorded fired whenever a plan is written, and no plan may be written while only
 # part of the burst is recorded.  Every reminder of the burst reaches a
 # watcher once.
 . "$(dirname "$0")/lib.sh"
@@ -30,7 +30,7 @@ import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.executescript("""
 CREATE TABLE burst_log (fired INTEGER NOT NULL);
-CREATE TRIGGER burst_plan AFTER UPDATE OF next_alarm ON events
+CREATE TRIGGER burst_plan AFTER UPDATE OF next_alarm ON alarms
   WHEN NEW.next_alarm IS NULL OR NEW.next_alarm >= 0 BEGIN
   INSERT INTO burst_log SELECT count(*) FROM reminder_state
   WHERE state = 'fired'; END;
@@ -56,7 +56,7 @@ check "the burst's events were planned after it" wait_for 10 planned
 check_eq "no plan was written while the burst was half recorded" 0 \
 	"$(sql "SELECT count(*) FROM burst_log WHERE fired > 0 AND fired < $N")"
 check_eq "nothing is left to plan" 0 \
-	"$(sql "SELECT count(*) FROM events WHERE next_alarm < 0")"
+	"$(sql "SELECT count(*) FROM alarms WHERE next_alarm < 0")"
 seen() { [ "$(grep -c '"Burst ' "$T/w")" -ge "$N" ]; }
 check "every reminder reached the watcher" wait_for 10 seen
 check_eq "each one once" "$N" "$(grep -o '"Burst [0-9]*"' "$T/w" | sort -u | wc -l)"
