@@ -1,6 +1,6 @@
 /*
  * remind-timer.c — the one timer of the reminders: armed for the earliest
- * pending reminder (min(events.next_alarm), under an index), it runs the
+ * pending reminder (min(alarms.next_alarm), under an index), it runs the
  * walk (remind-walk.c) when that falls due, and the walk runs again on
  * the next turn of the loop while there is more to fire.  There is no
  * timer per reminder and no polling.

@@ -2,14 +2,14 @@
  * remind-walk.c — the walk: what is due now, fired.  The events whose
  * next_alarm has passed (through the index, WALK_BATCH at a time so the
  * loop stays responsive; the timer, remind-timer.c, runs the walk again
- * while there is more) are planned (remind-plan.c), what is due for each
- * is recorded, each one's next reminder instant is stored, and only then
- * is anything delivered (remind-deliver.c).  The same walk plans the
- * events a write marked "plan again".
+ * while there is more) are planned (remind-plan.c): what is due for the
+ * whole batch is recorded first, then delivered (remind-deliver.c), and
+ * only then is each one's next reminder instant stored.  The same walk
+ * plans the events a write marked "plan again".
  *
  * Recorded before delivered.  A reminder's state, and the runs of the
- * hooks it owes, are committed in the transaction that plans its event,
- * and made durable before it is delivered (fired_durable), so a restart
+ * hooks it owes, are committed in the batch's transaction, and made
+ * durable before it is delivered (fired_durable), so a restart
  * never delivers it twice.  Reminders that fell due while the daemon was
  * down (or the machine asleep) are delivered marked late within
  * remind_grace, and recorded as missed beyond it.  When the store cannot
@@ -26,6 +26,7 @@
 #include "remind-int.h"
 #include "store.h"
 #include "store-remind.h"
+#include "xmalloc.h"
 
 #define WALK_BATCH		256	/* events per turn of the loop */
 #define WALK_HELD		2	/* walk_event: delivered, not recorded */
@@ -115,13 +116,21 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 	}
 }
 
+/* An event's next reminder, to store once what fired was delivered. */
+struct walk_plan {
+	int64_t	was;	/* its next_alarm when it was read */
+	int64_t	next;
+	int	set;	/* 0: nothing to store */
+};
+
 /*
- * Fire what is due for one event and plan its next reminder: 0, -1, or
- * WALK_HELD when the store could not record it (delivered from memory).
+ * Fire what is due for one event, and work out its next reminder (*wp,
+ * stored by plan_write after the delivery): 0, -1, or WALK_HELD when the
+ * store could not record it (delivered from memory).
  */
 static int
 walk_event(struct remind *rm, const char *uid, int64_t now, json_t *out,
-    char **cause)
+    struct walk_plan *wp, char **cause)
 {
 	struct remind_plan	 p;
 	struct remind_due	*due = NULL;
@@ -129,6 +138,7 @@ walk_event(struct remind *rm, const char *uid, int64_t now, json_t *out,
 	int64_t			 from, next, seq = rm->seq;
 	int			 rc;
 
+	wp->set = 0;
 	if ((rc = remind_plan_load(rm, uid, &p, cause)) != 0)
 		return rc > 0 ? 0 : -1;
 	from = walk_from(p.next_alarm, now);
@@ -139,7 +149,6 @@ walk_event(struct remind *rm, const char *uid, int64_t now, json_t *out,
 		goto out;
 	if (store_begin(rm->host.store, cause) != 0 ||
 	    fire_due(rm, &p, now, due, ndue, out, cause) != 0 ||
-	    store_remind_set_next(rm->host.store, uid, next, cause) != 0 ||
 	    store_commit(rm->host.store, cause) != 0) {
 		store_rollback(rm->host.store);
 		rm->seq = seq;
@@ -151,11 +160,43 @@ walk_event(struct remind *rm, const char *uid, int64_t now, json_t *out,
 		goto out;
 	}
 	remind_held_forget(rm->held, uid);
+	wp->was = p.next_alarm;
+	wp->next = next;
+	wp->set = 1;
 	rc = 0;
 out:
 	free(due);
 	remind_plan_clear(&p);
 	return rc;
+}
+
+/*
+ * Store the next reminders of events whose due ones were recorded and
+ * delivered, in one transaction that does not wait for the disk: planning
+ * is derived state (an event whose plan is lost is walked again, and what
+ * it fired is recorded, so nothing fires twice).  -1 on a store error.
+ */
+static int
+plan_write(struct remind *rm, char **uids, const struct walk_plan *wp,
+    size_t n, char **cause)
+{
+	size_t	i;
+
+	store_lazy(rm->host.store, 1);
+	if (store_begin(rm->host.store, cause) != 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (wp[i].set && store_remind_plan_next(rm->host.store,
+		    uids[i], wp[i].was, wp[i].next, cause) != 0)
+			goto fail;
+	if (store_commit(rm->host.store, cause) != 0)
+		goto fail;
+	store_lazy(rm->host.store, 0);
+	return 0;
+fail:
+	store_rollback(rm->host.store);
+	store_lazy(rm->host.store, 0);
+	return -1;
 }
 
 /*
@@ -204,30 +245,34 @@ fired_durable(struct remind *rm)
 }
 
 /*
- * A batch in one transaction: one commit for up to WALK_BATCH events, not
- * one each (an import of 10,000 events cost 10,000 fsyncs here, and a
- * burst of 1,000 reminders due together 1,000).  Planning alone -- what
- * every write causes -- is derived state: were a power cut to lose it, the
- * event's "plan again" mark, committed durably with the write, would have
- * it planned again at start-up.  So the batch commits without waiting for
- * the disk (an add costs one fsync, not two), and what fired is made
- * durable before anything is delivered.  -1 when one event failed: all of
- * the batch is rolled back, for the caller to walk it one event at a time.
+ * A batch: what is due for up to WALK_BATCH events recorded in one
+ * transaction, not one each (an import of 10,000 events cost 10,000
+ * fsyncs here, and a burst of 1,000 reminders due together 1,000), made
+ * durable (fired_durable), delivered, and only then their next reminders
+ * stored (plan_write).  The record commit does not wait for the disk when
+ * nothing fired (planning alone, what every write causes, is derived
+ * state: the event's "plan again" mark, committed durably with the write,
+ * has it planned again at start-up).  -1 when one event failed: what the
+ * batch recorded is rolled back, for the caller to walk it one event at
+ * a time; -1 too when the plans could not be stored (what fired was
+ * delivered: the events, still due, are walked again one at a time).
  */
 static int
 walk_batch(struct remind *rm, char **uids, size_t n, int64_t now)
 {
+	struct walk_plan *wp = xcalloc(n ? n : 1, sizeof *wp);
 	int64_t	 seq = rm->seq;
 	json_t	*msgs = json_array(), *m;
 	char	*why = NULL;
 	size_t	 i;
+	int	 rc = 0;
 
 	store_lazy(rm->host.store, 1);
 	if (store_begin(rm->host.store, &why) != 0)
 		goto fail;
 	rm->batching = 1;
 	for (i = 0; i < n; i++)
-		if (walk_event(rm, uids[i], now, msgs, &why) != 0)
+		if (walk_event(rm, uids[i], now, msgs, &wp[i], &why) != 0)
 			goto fail;
 	rm->batching = 0;
 	if (store_commit(rm->host.store, &why) != 0)
@@ -237,16 +282,22 @@ walk_batch(struct remind *rm, char **uids, size_t n, int64_t now)
 		fired_durable(rm);
 	json_array_foreach(msgs, i, m)
 		remind_deliver(rm, json_incref(m));
-	json_decref(msgs);
-	return 0;
+	if (plan_write(rm, uids, wp, n, &why) != 0) {
+		log_warnx("reminders: cannot plan the next ones (%s)", why);
+		rc = -1;
+	}
+	goto out;
 fail:
 	rm->batching = 0;
 	store_rollback(rm->host.store);
 	store_lazy(rm->host.store, 0);
 	rm->seq = seq;
+	rc = -1;
+out:
 	free(why);
+	free(wp);
 	json_decref(msgs);
-	return -1;
+	return rc;
 }
 
 /*
@@ -261,6 +312,7 @@ remind_walk(struct remind *rm)
 	char	**uids, *why = NULL;
 	size_t	 n, i, j;
 	json_t	*msgs = json_array(), *m;
+	struct walk_plan wp;
 	int	 stuck = 0, held = 0, rc;
 
 	if (store_remind_due(rm->host.store, now, WALK_BATCH, &uids, &n,
@@ -272,24 +324,27 @@ remind_walk(struct remind *rm)
 	}
 	rm->walking = 1;
 	for (i = walk_batch(rm, uids, n, now) == 0 ? n : 0; i < n; i++) {
-		rc = walk_event(rm, uids[i], now, msgs, &why);
+		rc = walk_event(rm, uids[i], now, msgs, &wp, &why);
 		if (rc == WALK_HELD) {
 			if (!rm->degraded && !held)
 				log_warnx("reminders: the store cannot record "
 				    "them (%s); delivering from memory, every "
 				    "%d s", why, RETRY_HELD);
 			held = 1;
-		} else if (rc != 0 && give_up(rm, uids[i], why ? why :
-		    "unknown error"))
-			stuck = 1;
-		free(why);
-		why = NULL;
+		}
 		json_array_foreach(msgs, j, m) {
 			if (rc == WALK_HELD)
 				remind_hook_held(rm, m);
 			remind_deliver(rm, json_incref(m));
 		}
 		json_array_clear(msgs);
+		if (rc == 0 && plan_write(rm, &uids[i], &wp, 1, &why) != 0)
+			rc = -1;
+		if (rc != 0 && rc != WALK_HELD && give_up(rm, uids[i],
+		    why ? why : "unknown error"))
+			stuck = 1;
+		free(why);
+		why = NULL;
 	}
 	rm->walking = 0;
 	store_remind_uids_free(uids, n);

@@ -9,8 +9,8 @@
  *     trigger, store-remind.c) and server_changed() calls remind_changed,
  *     so no write path can forget to re-plan;
  *   - the walk (remind-walk.c) plans those events, fires what is due --
- *     recorded first, delivered after -- and stores each event's next
- *     reminder instant in events.next_alarm;
+ *     recorded first, delivered after -- and only then stores each
+ *     event's next reminder instant in alarms.next_alarm;
  *   - one wall-clock timer (remind-timer.c) is armed for the earliest
  *     next_alarm and runs the walk when it falls due; just before, the
  *     events due then are parsed ahead (remind-prep.c);

@@ -13,7 +13,7 @@
  * its key and does not fire again.
  *
  * The store keeps, per event, only the instant of its earliest pending
- * reminder (events.next_alarm, with a partial index), and one row per
+ * reminder (alarms.next_alarm, with a partial index), and one row per
  * reminder that has been delivered, missed, acknowledged or snoozed
  * (store-remind.c).  A negative next_alarm means "changed, plan again";
  * see store-remind.c for the encoding.

@@ -3,7 +3,8 @@
  * each in order, push notifications to watchers.  A client that breaks the
  * framing gets an error and is closed; a client that fails inside one of its
  * own callbacks is only marked, and freed later from the loop (redis style),
- * so no callback ever runs on freed memory.
+ * so no callback ever runs on freed memory.  A pushed message is encoded
+ * once for all the watchers that see it (struct shared_msg).
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -108,6 +109,28 @@ over_total(struct client *c, json_t *msg, struct evbuffer *eb)
 }
 
 /*
+ * Is there room in c's output for len more bytes?  0, or -1 when the
+ * client is dropped for not reading (max_output).
+ */
+static int
+room(struct client *c, size_t len)
+{
+	size_t	queued;
+
+	queued = evbuffer_get_length(bufferevent_get_output(c->bev));
+	if (queued > 0 && queued + len > c->srv->cfg->max_output) {
+		log_warnx("client %llu: not reading its replies (%zu bytes "
+		    "queued, max_output is %zu); dropped",
+		    (unsigned long long)c->id, queued, c->srv->cfg->max_output);
+		server_client_close(c);
+		return -1;
+	}
+	if (len > BIG_REPLY)
+		c->big = 1;
+	return 0;
+}
+
+/*
  * Queue a message, encoded straight into a buffer that is then handed to
  * the client's without a copy: a big reply (a list, an export) is not
  * dumped to a string, copied into a line and copied again into the output,
@@ -123,7 +146,6 @@ void
 server_client_send(struct client *c, json_t *msg)
 {
 	struct evbuffer	*eb;
-	size_t		 len, queued;
 
 	if (c->closing) {
 		json_decref(msg);
@@ -137,18 +159,84 @@ server_client_send(struct client *c, json_t *msg)
 		    (unsigned long long)c->id);
 		return;
 	}
-	len = evbuffer_get_length(eb);
-	queued = evbuffer_get_length(bufferevent_get_output(c->bev));
-	if (queued > 0 && queued + len > c->srv->cfg->max_output) {
-		log_warnx("client %llu: not reading its replies (%zu bytes "
-		    "queued, max_output is %zu); dropped",
-		    (unsigned long long)c->id, queued, c->srv->cfg->max_output);
-		evbuffer_free(eb);
-		server_client_close(c);
+	if (room(c, evbuffer_get_length(eb)) == 0)
+		bufferevent_write_buffer(c->bev, eb);
+	evbuffer_free(eb);
+}
+
+/*
+ * A message pushed to every watcher of one clearance (server_broadcast),
+ * encoded once: each watcher's output holds a reference to the same
+ * bytes, not a copy, and the last to send them frees them.
+ */
+struct shared_msg {
+	json_t	*msg;
+	char	*data;
+	size_t	 len, refs;
+};
+
+struct shared_msg *
+server_shared_new(json_t *msg)
+{
+	struct shared_msg	*sm;
+	struct evbuffer		*eb;
+
+	if ((eb = encode(msg)) == NULL) {
+		log_warnx("cannot encode a pushed message");
+		return NULL;
+	}
+	sm = xcalloc(1, sizeof *sm);
+	sm->msg = json_incref(msg);
+	sm->len = evbuffer_get_length(eb);
+	sm->data = xmalloc(sm->len);
+	evbuffer_remove(eb, sm->data, sm->len);
+	evbuffer_free(eb);
+	sm->refs = 1;
+	return sm;
+}
+
+void
+server_shared_unref(struct shared_msg *sm)
+{
+	if (sm == NULL || --sm->refs > 0)
+		return;
+	json_decref(sm->msg);
+	free(sm->data);
+	free(sm);
+}
+
+static void
+shared_sent(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	server_shared_unref(arg);
+}
+
+/* Queue a shared message, under the same limits as server_client_send. */
+void
+server_client_send_shared(struct client *c, struct shared_msg *sm)
+{
+	struct evbuffer	*eb;
+
+	if (c->closing)
+		return;
+	if (sm->len > OUTPUT_SMALL && c->srv->queued + sm->len >
+	    c->srv->cfg->max_output_total) {	/* refused: over_total says */
+		server_client_send(c, json_incref(sm->msg));
 		return;
 	}
-	if (len > BIG_REPLY)
-		c->big = 1;
+	if (room(c, sm->len) != 0)
+		return;
+	if ((eb = evbuffer_new()) == NULL)
+		return;
+	sm->refs++;
+	if (evbuffer_add_reference(eb, sm->data, sm->len, shared_sent,
+	    sm) != 0) {
+		sm->refs--;
+		evbuffer_free(eb);
+		return;
+	}
 	bufferevent_write_buffer(c->bev, eb);
 	evbuffer_free(eb);
 }

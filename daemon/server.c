@@ -519,28 +519,32 @@ push_for(struct server *srv, json_t *msg, int clearance)
 	return copy;
 }
 
-/* Push msg to every watcher, as its clearance may see it. */
+/* Push msg to every watcher, as its clearance may see it, encoded once
+ * per clearance. */
 void
 server_broadcast(struct server *srv, json_t *msg)
 {
 	struct client	*c, *next;
-	json_t		*v[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0 };
+	struct shared_msg *v[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0 };
 	int		 done[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0, 0, 0 };
 	int		 cl;
+	json_t		*m;
 
 	for (c = TAILQ_FIRST(&srv->clients); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		if (!c->watching)
 			continue;
 		cl = server_client_clearance(c);
-		if (!done[cl]) {	/* worked out once per clearance */
-			v[cl] = push_for(srv, msg, cl);
+		if (!done[cl]) {	/* worked out and encoded once */
+			if ((m = push_for(srv, msg, cl)) != NULL)
+				v[cl] = server_shared_new(m);
+			json_decref(m);
 			done[cl] = 1;
 		}
 		if (v[cl] != NULL)
-			server_client_send(c, json_incref(v[cl]));
+			server_client_send_shared(c, v[cl]);
 	}
 	for (cl = 0; cl <= ACCESS_CLASS_CONFIDENTIAL; cl++)
-		json_decref(v[cl]);
+		server_shared_unref(v[cl]);
 	json_decref(msg);
 }

@@ -75,6 +75,10 @@ int	 mkdir_p(const char *, mode_t);
 /* server-client.c */
 void	 server_client_accept(struct server *, int);
 void	 server_client_send(struct client *, json_t *);
+struct shared_msg;
+struct shared_msg *server_shared_new(json_t *);
+void	 server_shared_unref(struct shared_msg *);
+void	 server_client_send_shared(struct client *, struct shared_msg *);
 void	 server_client_close(struct client *);
 void	 server_client_reap(struct server *);
 void	 server_trim_soon(struct server *);

@@ -1,14 +1,16 @@
 /*
  * store-remind.c — the reminder SQL (the schema is the reminders entry of
- * store-schema.c's migrations array).
+ * store-schema.c's migrations array, and the alarms entry after it).
  *
- * events.next_alarm holds, per event, the instant of its earliest pending
- * reminder, under a partial index: arming the one timer is min(next_alarm)
+ * alarms.next_alarm holds, per event, the instant of its earliest pending
+ * reminder, under a partial index, in a narrow table of its own so that
+ * planning never rewrites the wide event rows: arming the one timer is min(next_alarm)
  * and firing walks the index up to now, so 100,000 pending reminders cost
- * the daemon no memory and no scan.  NULL means nothing is pending.
+ * the daemon no memory and no scan.  NULL (or no row) means nothing is
+ * pending.
  *
  * A negative next_alarm means "the event changed: plan it again".  Two
- * triggers set it inside the writing transaction itself, so every write
+ * triggers on events set it inside the writing transaction itself, so every write
  * path (add, update, cancel, import, anything later) is covered without
  * calling into the reminder code.  The negative value keeps the instant
  * that was pending, as -1 - instant (plain -1: none), so a reminder that
@@ -47,18 +49,20 @@
 	"next_alarm ELSE -1 - next_alarm END"
 
 static const char sql_min[] =
-    "SELECT min(next_alarm) FROM events WHERE next_alarm IS NOT NULL";
+    "SELECT min(next_alarm) FROM alarms WHERE next_alarm IS NOT NULL";
 static const char sql_due[] =
-    "SELECT uid FROM events WHERE next_alarm IS NOT NULL AND "
+    "SELECT uid FROM alarms WHERE next_alarm IS NOT NULL AND "
     "next_alarm <= ?1 ORDER BY next_alarm LIMIT ?2";
 static const char sql_load[] =
-    "SELECT ical, next_alarm FROM events WHERE uid = ?1 AND "
-    "kcal_may_read(class)";
+    "SELECT e.ical, a.next_alarm FROM events e LEFT JOIN alarms a "
+    "ON a.uid = e.uid WHERE e.uid = ?1 AND kcal_may_read(e.class)";
 static const char sql_marks[] =
     "SELECT occ, due, state, snooze_until FROM reminder_state "
     "WHERE uid = ?1 AND (due >= ?2 OR state = 'snoozed')";
 static const char sql_set_next[] =
-    "UPDATE events SET next_alarm = ?2 WHERE uid = ?1";
+    "UPDATE alarms SET next_alarm = ?2 WHERE uid = ?1";
+static const char sql_plan_next[] =
+    "UPDATE alarms SET next_alarm = ?2 WHERE uid = ?1 AND next_alarm IS ?3";
 static const char sql_mark[] =
     "INSERT INTO reminder_state (uid, occ, due, state, snooze_until, "
     "fired_at, late, deliveries, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -73,9 +77,12 @@ static const char sql_since[] =
     "deliveries, updated, seq FROM reminder_state WHERE seq > ?1 "
     "ORDER BY seq LIMIT ?2";
 static const char sql_touch[] =
-    "UPDATE events SET next_alarm = " DIRTY_EXPR " WHERE uid = ?1";
+    "INSERT INTO alarms (uid, next_alarm) SELECT uid, -1 FROM events "
+    "WHERE uid = ?1 ON CONFLICT (uid) DO UPDATE SET next_alarm = "
+    DIRTY_EXPR;
 static const char sql_touch_all[] =
-    "UPDATE events SET next_alarm = " DIRTY_EXPR;
+    "INSERT INTO alarms (uid, next_alarm) SELECT uid, -1 FROM events "
+    "WHERE true ON CONFLICT (uid) DO UPDATE SET next_alarm = " DIRTY_EXPR;
 static const char sql_current[] =
     "SELECT uid, occ, due, state, snooze_until, fired_at, late, "
     "deliveries, updated, seq FROM reminder_state WHERE uid = ?1 AND state IN "
@@ -85,10 +92,10 @@ static const char sql_missed[] =
     "deliveries, updated, seq FROM reminder_state WHERE state = 'missed' AND "
     "due >= ?1 AND due < ?2 ORDER BY due, uid LIMIT ?3";
 static const char sql_upcoming[] =
-    "SELECT uid FROM events WHERE next_alarm IS NOT NULL AND "
+    "SELECT uid FROM alarms WHERE next_alarm IS NOT NULL AND "
     "next_alarm < ?1 ORDER BY next_alarm LIMIT ?2";
 static const char sql_at[] =
-    "SELECT uid FROM events WHERE next_alarm = ?1 AND uid > ?2 "
+    "SELECT uid FROM alarms WHERE next_alarm = ?1 AND uid > ?2 "
     "ORDER BY uid LIMIT ?3";
 static const char sql_meta_get[] =
     "SELECT value FROM remind_meta WHERE key = ?1";
@@ -296,6 +303,34 @@ store_remind_set_next(struct store *st, const char *uid, int64_t next,
 		sqlite3_bind_null(s, 2);
 	else
 		sqlite3_bind_int64(s, 2, next);
+	return store_step_done(st, s, cause, "cannot plan a reminder");
+}
+
+static void
+bind_next(sqlite3_stmt *s, int i, int64_t next)
+{
+	if (next == REMIND_NEVER)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, next);
+}
+
+/*
+ * Store a plan made from the next_alarm `was` read earlier, unless the
+ * event changed since (a write marked it "plan again" meanwhile: that mark
+ * stays, and the event is planned again).
+ */
+int
+store_remind_plan_next(struct store *st, const char *uid, int64_t was,
+    int64_t next, char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_plan_next, cause);
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	bind_next(s, 2, next);
+	bind_next(s, 3, was);
 	return store_step_done(st, s, cause, "cannot plan a reminder");
 }
 

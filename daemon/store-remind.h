@@ -1,6 +1,6 @@
 /*
  * store-remind.h — the reminder tables (store-remind.c): each event's next
- * reminder instant (events.next_alarm), the state of every reminder
+ * reminder instant (alarms.next_alarm), the state of every reminder
  * that was delivered, missed, acknowledged or snoozed (reminder_state),
  * and the hook's queue (hook_jobs: notify.c runs it).
  */
@@ -35,6 +35,8 @@ int	 store_remind_marks(struct store *, const char *, int64_t,
 	     struct remind_mark **, size_t *, char **);
 int	 store_remind_set_next(struct store *, const char *, int64_t,
 	     char **);
+int	 store_remind_plan_next(struct store *, const char *, int64_t,
+	     int64_t, char **);
 int	 store_remind_mark(struct store *, const char *,
 	     const struct remind_mark *, int64_t, int64_t, int64_t, int64_t,
 	     char **);
