@@ -123,6 +123,18 @@ access_clearance(const struct access_config *ac, enum access_level l)
 	return ACCESS_CLASS_PUBLIC;
 }
 
+/*
+ * May who write an event of class c (change it, delete it, or create it
+ * with that class)?  Only a writer, and only up to its clearance: what it
+ * may not read it may not overwrite blindly either.
+ */
+int
+access_may_write(const struct access_who *who, enum access_class c)
+{
+	return who->level == ACCESS_WRITE &&
+	    access_may_read(who->clearance, c);
+}
+
 /* A clearance as kcald.conf names it: public, private or confidential. */
 int
 access_parse_class(const char *key, const char *v, enum access_class *out,

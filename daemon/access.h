@@ -42,6 +42,21 @@ struct access_config {
 	enum access_class	 ro_clearance;
 };
 
+/*
+ * Who a request runs as, whatever it came through: a Unix-socket peer
+ * (access_who_peer: its role from the uid/gid lists, its clearance from
+ * access_clearance) or a CalDAV account (its role and clearance from the
+ * users file).  Every command, store read and write checks this one pair:
+ * level says whether it may write at all, clearance the highest class it
+ * may read, and so also change (a write may not touch, or create, an event
+ * above it).  name is for messages and logs.
+ */
+struct access_who {
+	enum access_level	 level;
+	enum access_class	 clearance;
+	const char		*name;
+};
+
 enum access_level access_check(const struct access_config *, uid_t, uid_t,
 		     const gid_t *, size_t);
 const char	*access_level_name(enum access_level);
@@ -50,6 +65,7 @@ const char	*access_class_name(enum access_class);
 int		 access_may_read(enum access_class, enum access_class);
 enum access_class access_clearance(const struct access_config *,
 		     enum access_level);
+int		 access_may_write(const struct access_who *, enum access_class);
 int		 access_parse_class(const char *, const char *,
 		     enum access_class *, char **);
 int		 access_parse_users(const char *, const char *,

@@ -101,11 +101,32 @@ check_args(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 	return 0;
 }
 
-/* Run one parsed request; return the reply (ok or error). */
+/*
+ * Run one parsed request from a socket peer (c), or from kcald itself (c
+ * NULL: everything allowed); return the reply (ok or error).
+ */
 json_t *
 cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 {
-	struct cmd_ctx		 ctx = { srv, c, req, NULL, 0, NULL };
+	struct access_who	 who = { ACCESS_WRITE,
+				    ACCESS_CLASS_CONFIDENTIAL, "kcald" };
+
+	if (c != NULL)
+		server_client_who(c, &who);
+	return cmd_dispatch_who(srv, c, &who, req);
+}
+
+/*
+ * Run one request as who: a socket peer's role, or a CalDAV account's
+ * (dav.c, with c NULL).  The one place the role is checked for a write and
+ * the clearance applied to what the request reads (store-access.c); what a
+ * write may change is checked against the same pair (access_may_write).
+ */
+json_t *
+cmd_dispatch_who(struct server *srv, struct client *c,
+    const struct access_who *who, json_t *req)
+{
+	struct cmd_ctx		 ctx = { srv, c, *who, req, NULL, 0, NULL };
 	const char		*name = json_string_value(json_object_get(req, "cmd"));
 	const struct cmd_entry	*ce = cmd_find(name);
 	json_t			*result;
@@ -114,12 +135,11 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 	if (ce == NULL)
 		return proto_err(proto_request_id(req), KCAL_E_UNKNOWN_COMMAND,
 		    "unknown command \"%s\"", name);
-	if ((ce->flags & CMD_WRITE) && c != NULL &&
-	    server_client_access(c) != ACCESS_WRITE)
+	if ((ce->flags & CMD_WRITE) && who->level != ACCESS_WRITE)
 		return proto_err(proto_request_id(req), KCAL_E_FORBIDDEN,
-		    "%s changes the calendar and uid %ld may only read "
+		    "%s changes the calendar and %s may only read "
 		    "(kcald.conf: readwrite_users, readwrite_groups)", name,
-		    (long)c->peer_uid);
+		    who->name);
 	if ((ce->flags & CMD_WRITE) && store_readonly(srv->store))
 		return proto_err(proto_request_id(req), KCAL_E_STORE,
 		    "the store is read-only (%s); %s is refused until kcald "
@@ -128,13 +148,12 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 	if (check_args(&ctx, ce) != 0)
 		return ctx.error;
 	/*
-	 * Where a peer's clearance is applied to what its requests read (the
+	 * Where a request's clearance is applied to what it reads (the
 	 * pushes to watchers have theirs in server.c): for the length of the
 	 * request, the store hands out only what that clearance may see
 	 * (store-access.c).
 	 */
-	clearance = store_set_clearance(srv->store, c != NULL ?
-	    server_client_clearance(c) : ACCESS_CLASS_CONFIDENTIAL);
+	clearance = store_set_clearance(srv->store, who->clearance);
 	recur_budget_begin();	/* what its expansions may cost (recur.c) */
 	result = ce->exec(&ctx);
 	store_set_clearance(srv->store, clearance);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "access.h"
 #include "event.h"
 
 struct server;
@@ -28,7 +29,8 @@ struct client;
 
 struct cmd_ctx {
 	struct server	*srv;
-	struct client	*client;
+	struct client	*client;	/* NULL: not a socket peer */
+	struct access_who who;		/* what the request may do */
 	json_t		*req;
 	json_t		*error;		/* the error reply, once set */
 	int		 depth;		/* nested writes (write.c) */
@@ -43,6 +45,8 @@ struct cmd_entry {
 };
 
 json_t	*cmd_dispatch(struct server *, struct client *, json_t *);
+json_t	*cmd_dispatch_who(struct server *, struct client *,
+	     const struct access_who *, json_t *);
 const struct cmd_entry *cmd_find(const char *);
 
 void	 cmd_error(struct cmd_ctx *, const char *, const char *, ...)

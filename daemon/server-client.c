@@ -539,6 +539,17 @@ server_client_clearance(struct client *c)
 	    server_client_access(c));
 }
 
+/* Who the peer's requests run as (access.h): its role and clearance. */
+void
+server_client_who(struct client *c, struct access_who *who)
+{
+	snprintf(c->who_name, sizeof c->who_name, "uid %ld",
+	    (long)c->peer_uid);
+	who->level = server_client_access(c);
+	who->clearance = server_client_clearance(c);
+	who->name = c->who_name;
+}
+
 void
 server_client_accept(struct server *srv, int fd)
 {

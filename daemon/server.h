@@ -18,6 +18,8 @@
 
 #include "config.h"
 
+struct access_who;
+
 struct remind;
 struct store;
 struct feeds;
@@ -28,6 +30,7 @@ struct client {
 	struct bufferevent	*bev;
 	uint64_t		 id;
 	uid_t			 peer_uid;
+	char			 who_name[32];	/* "uid N", for messages */
 	gid_t			*peer_gids;	/* primary, then supplementary */
 	size_t			 npeer_gids;
 	int			 watching;	/* receives pushed reminders */
@@ -84,5 +87,6 @@ void	 server_client_reap(struct server *);
 void	 server_trim_soon(struct server *);
 int	 server_client_access(struct client *);	/* enum access_level */
 int	 server_client_clearance(struct client *);	/* enum access_class */
+void	 server_client_who(struct client *, struct access_who *);
 
 #endif

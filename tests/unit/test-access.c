@@ -257,9 +257,28 @@ test_clearance(void)
 	config_free(cfg);
 }
 
+/* A write needs the writer's role and a clearance up to the class. */
+static void
+test_may_write(void)
+{
+	struct access_who	 rw = { ACCESS_WRITE, ACCESS_CLASS_PUBLIC, "a" };
+	struct access_who	 ro = { ACCESS_READ, ACCESS_CLASS_CONFIDENTIAL,
+				    "b" };
+
+	CHECK(access_may_write(&rw, ACCESS_CLASS_PUBLIC));
+	CHECK(!access_may_write(&rw, ACCESS_CLASS_PRIVATE));
+	CHECK(!access_may_write(&rw, ACCESS_CLASS_CONFIDENTIAL));
+	CHECK(!access_may_write(&ro, ACCESS_CLASS_PUBLIC));
+	rw.clearance = ACCESS_CLASS_CONFIDENTIAL;
+	CHECK(access_may_write(&rw, ACCESS_CLASS_CONFIDENTIAL));
+	rw.level = ACCESS_NONE;
+	CHECK(!access_may_write(&rw, ACCESS_CLASS_PUBLIC));
+}
+
 int
 main(void)
 {
+	test_may_write();
 	test_classes();
 	test_clearance();
 	test_defaults();
