@@ -233,7 +233,7 @@ def reverse(cal):
     o = [x for x in coll if str(x.icalendar_component["UID"]) == uid]
     check(o and str(o[0].icalendar_component["SUMMARY"]) ==
           "Press conference (room 2)", "the client has the new summary")
-    kcal("rm", uid)
+    kcal("rm", uid, "--yes")
     updated, deleted = coll.sync()
     url = found[0].url if found else None
     check(not updated and [d.url for d in deleted] == [url],

@@ -32,12 +32,13 @@ dav_login_code() {
 }
 dav_login() { [ "$(dav_login_code "$1" "$2")" = 207 ]; }
 
-# dav_ready: does this kcald serve CalDAV at all?  (OPTIONS /dav/ carries a
-# DAV header.)  A kcald without it fails the test, it does not skip it: the
-# server is what is being tested, only a missing client tool is a SKIP.
+# dav_ready USER PASSWORD: does this kcald serve CalDAV at all?  (OPTIONS
+# /dav/ carries a DAV header.)  A kcald without it fails the test, it does
+# not skip it: the server is what is being tested, only a missing client
+# tool is a SKIP.
 dav_ready() {
-	curl -s --noproxy '*' -o /dev/null -D - -X OPTIONS "$BASE/dav/" |
-	    tr -d '\r' | grep -iq '^DAV:.*calendar-access'
+	curl -s --noproxy '*' -o /dev/null -D - -u "$1:$2" -X OPTIONS \
+	    "$BASE/dav/" | tr -d '\r' | grep -iq '^DAV:.*calendar-access'
 }
 
 # dav METHOD URL [curl options...]: body to $T/body, headers to $T/hdr,

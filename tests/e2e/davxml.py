@@ -77,7 +77,7 @@ def main(argv):
         r = response(root, argv[3])
         want = tag("c:calendar-data" if q == "data" else argv[4])
         for ps in (r.findall("d:propstat", NS) if r is not None else []):
-            el = ps.find("d:prop/" + want)
+            el = ps.find("d:prop/" + want, NS)
             if el is None:
                 continue
             st = code(ps.findtext("d:status", "", NS))

@@ -10,8 +10,8 @@
 
 need_client python3-caldav /usr/bin/python3 -c 'import caldav'
 dav_start || { fail "kcald starts with --http"; done_testing; exit 1; }
-dav_ready || fail "kcald serves CalDAV under /dav/ (OPTIONS has DAV: calendar-access)"
 dav_user attache 'caldav pass 1' || { done_testing; exit 1; }
+dav_ready attache 'caldav pass 1' || fail "kcald serves CalDAV under /dav/ (OPTIONS has DAV: calendar-access)"
 
 py_scenario "python3-caldav scenario" /usr/bin/python3 \
     "$top/tests/e2e/dav_caldav.py" "$BASE" attache 'caldav pass 1' "$KCAL"

@@ -15,8 +15,8 @@
 
 need_client litmus have litmus
 dav_start || { fail "kcald starts with --http"; done_testing; exit 1; }
-dav_ready || fail "kcald serves CalDAV under /dav/ (OPTIONS has DAV: calendar-access)"
 dav_user lit 'litmus pw 3' || { done_testing; exit 1; }
+dav_ready lit 'litmus pw 3' || fail "kcald serves CalDAV under /dav/ (OPTIONS has DAV: calendar-access)"
 CAL=/dav/calendars/lit/calendar/
 U='lit:litmus pw 3'
 

@@ -11,8 +11,8 @@
 
 need_client vdirsyncer have vdirsyncer
 dav_start || { fail "kcald starts with --http"; done_testing; exit 1; }
-dav_ready || fail "kcald serves CalDAV under /dav/ (OPTIONS has DAV: calendar-access)"
 dav_user protocol 'vds secret 7' || { done_testing; exit 1; }
+dav_ready protocol 'vds secret 7' || fail "kcald serves CalDAV under /dav/ (OPTIONS has DAV: calendar-access)"
 
 V="$T/vds"
 DIR="$V/cal/calendar"		# the filesystem side of the one collection
@@ -71,7 +71,7 @@ kcal edit "$reception" --summary "Embassy reception (garden)" >/dev/null
 check "sync after a kcal edit" sync
 check_match "the kcal edit arrived in the file" 'SUMMARY:Embassy reception \(garden\)' \
     "$(tr -d '\r' <"$(file_of "$reception")" 2>/dev/null)"
-kcal rm "$talks" >/dev/null
+kcal rm "$talks" --yes >/dev/null
 check "sync after a kcal delete" sync
 check_eq "the kcal delete removed the file" "" "$(file_of "$talks")"
 
