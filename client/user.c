@@ -38,8 +38,8 @@
 
 #define PASSWORD_MAX	1024
 
-enum { O_USERS_FILE = 256, O_CONFIG, O_READ_ONLY, O_READ_WRITE,
-	O_CLEARANCE, O_JSON, O_HELP };
+enum { O_USERS_FILE = 256, O_CONFIG, O_READ_ONLY, O_CLEARANCE, O_JSON,
+	O_HELP };
 
 static const char user_help[] =
 "usage: kcal user add NAME [--read-only] [--clearance public|private|\n"
@@ -48,7 +48,7 @@ static const char user_help[] =
 "       kcal user delete NAME\n"
 "       kcal user list [--json]\n"
 "options of each: [--users-file PATH] [--config FILE]\n\n"
-"Accounts for calendar apps (CalDAV over kcald's --http, HTTP Basic).\n"
+"Accounts for calendar apps (CalDAV on kcald's HTTP server, HTTP Basic).\n"
 "A user may read and write (the default) or, with --read-only, only read;\n"
 "it sees events up to its clearance (default public) and no others.  NAME\n"
 "is 1 to 63 of A-Z a-z 0-9 . _ -.  The password is asked twice on a\n"
@@ -312,7 +312,6 @@ parse_opts(const struct subcmd *sc, int argc, char **argv,
 		{ "users-file", required_argument, NULL, O_USERS_FILE },
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "read-only", no_argument, NULL, O_READ_ONLY },
-		{ "read-write", no_argument, NULL, O_READ_WRITE },
 		{ "clearance", required_argument, NULL, O_CLEARANCE },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, O_HELP },
@@ -327,7 +326,6 @@ parse_opts(const struct subcmd *sc, int argc, char **argv,
 		case O_USERS_FILE: o->users_file = optarg; break;
 		case O_CONFIG: o->config = optarg; break;
 		case O_READ_ONLY: o->read_only = 1; break;
-		case O_READ_WRITE: o->read_only = 0; break;
 		case O_CLEARANCE: o->clearance = optarg; break;
 		case O_JSON: o->json = 1; break;
 		case 'h': case O_HELP: fputs(user_help, stdout); exit(0);
