@@ -38,8 +38,8 @@
 
 #define PASSWORD_MAX	1024
 
-enum { O_USERS_FILE = 256, O_CONFIG, O_READ_ONLY, O_READ_WRITE,
-	O_CLEARANCE, O_JSON, O_HELP };
+enum { O_USERS_FILE = 256, O_CONFIG, O_READ_ONLY, O_CLEARANCE, O_JSON,
+	O_HELP };
 
 static const char user_help[] =
 "usage: kcal user add NAME [--read-only] [--clearance public|private|\n"
@@ -48,7 +48,7 @@ static const char user_help[] =
 "       kcal user delete NAME\n"
 "       kcal user list [--json]\n"
 "options of each: [--users-file PATH] [--config FILE]\n\n"
-"Accounts for calendar apps (CalDAV over kcald's --http, HTTP Basic).\n"
+"Accounts for calendar apps (CalDAV on kcald's HTTP server, HTTP Basic).\n"
 "A user may read and write (the default) or, with --read-only, only read;\n"
 "it sees events up to its clearance (default public) and no others.  NAME\n"
 "is 1 to 63 of A-Z a-z 0-9 . _ -.  The password is asked twice on a\n"
@@ -170,7 +170,27 @@ make_dir(const char *path)
 }
 
 /*
- * An exclusive lock on the users file, created 0600 if missing.  A file
+ * Create the users file, 0600.  Made by root, it belongs to the owner of
+ * its directory (a daemon's own state directory, such as /var/lib/kcal),
+ * and keeps its owner from then on (users_save).
+ */
+static int
+create_file(const char *path)
+{
+	struct stat	 d;
+	char		*copy = xstrdup(path);
+	int		 fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd != -1 && geteuid() == 0 && stat(dirname(copy), &d) == 0 &&
+	    fchown(fd, d.st_uid, d.st_gid) != 0)
+		die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
+	free(copy);
+	return fd;
+}
+
+/*
+ * An exclusive lock on the users file, created if missing.  A file
  * renamed over while we waited is not the file any more: lock again.
  */
 static int
@@ -181,7 +201,11 @@ lock_file(const char *path)
 
 	make_dir(path);
 	for (;;) {
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd == -1 && errno == ENOENT)
+			fd = create_file(path);
+		if (fd == -1 && errno == EEXIST)
+			continue;
 		if (fd == -1)
 			die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
 		if (flock(fd, LOCK_EX) != 0)
@@ -312,7 +336,6 @@ parse_opts(const struct subcmd *sc, int argc, char **argv,
 		{ "users-file", required_argument, NULL, O_USERS_FILE },
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "read-only", no_argument, NULL, O_READ_ONLY },
-		{ "read-write", no_argument, NULL, O_READ_WRITE },
 		{ "clearance", required_argument, NULL, O_CLEARANCE },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, O_HELP },
@@ -327,7 +350,6 @@ parse_opts(const struct subcmd *sc, int argc, char **argv,
 		case O_USERS_FILE: o->users_file = optarg; break;
 		case O_CONFIG: o->config = optarg; break;
 		case O_READ_ONLY: o->read_only = 1; break;
-		case O_READ_WRITE: o->read_only = 0; break;
 		case O_CLEARANCE: o->clearance = optarg; break;
 		case O_JSON: o->json = 1; break;
 		case 'h': case O_HELP: fputs(user_help, stdout); exit(0);
