@@ -33,6 +33,13 @@ struct dav_ctx {
 int		 dav_route(struct server *, struct httpd_req *);
 void		 dav_put(struct dav_ctx *);
 void		 dav_delete(struct dav_ctx *);
+/*
+ * The bytes GET serves for uid under the store's current clearance
+ * (dav-get.c): NULL with *cause NULL when it may not be seen or does not
+ * exist, NULL with *cause on an error.
+ */
+char		*dav_object_body(struct server *, const char *, size_t *,
+		    char **);
 /* A strong ETag of the bytes GET serves: "\"hex\"" (freed by the caller). */
 char		*dav_etag(const char *, size_t);
 

@@ -3,7 +3,8 @@
  * triggers on events: store-schema.c, migration 13) from which a sync
  * token or getctag is read, and the names clients gave their resources
  * (dav_names).  A name that is the UID plus ".ics" is never stored: it is
- * every event's name until a client gives it another.
+ * every event's name until a client gives it another.  A deleted event's
+ * name is kept in its row of the log, for sync-collection to report.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 
 static const char sql_by_name[] = "SELECT uid FROM dav_names WHERE name = ?1";
 static const char sql_name_of[] = "SELECT name FROM dav_names WHERE uid = ?1";
+static const char sql_gone_name[] = "SELECT name FROM dav_changes WHERE "
+    "uid = ?1 AND deleted AND name IS NOT NULL";
 static const char sql_exists[] = "SELECT 1 FROM events WHERE uid = ?1";
 static const char sql_set[] = "INSERT INTO dav_names (uid, name) VALUES "
     "(?1, ?2) ON CONFLICT(uid) DO UPDATE SET name = ?2";
@@ -105,6 +108,9 @@ int
 store_dav_name(struct store *st, const char *uid, char **name, char **cause)
 {
 	if (one_text(st, sql_name_of, uid, name, cause) != 0)
+		return -1;
+	if (*name == NULL &&
+	    one_text(st, sql_gone_name, uid, name, cause) != 0)
 		return -1;
 	if (*name == NULL)
 		xasprintf(name, "%s.ics", uid);

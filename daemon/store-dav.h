@@ -20,10 +20,13 @@ struct store;
  * STORE_NOT_FOUND when no event has that name.
  */
 int	store_dav_lookup(struct store *, const char *, char **, char **);
-/* uid's name (*name freed by the caller): its own, or "UID.ics". */
+/*
+ * uid's name (*name freed by the caller): its own, or "UID.ics"; for a
+ * deleted event, the name it had.
+ */
 int	store_dav_name(struct store *, const char *, char **, char **);
 /*
- * Name the event uid (which must exist) name; "UID.ics" removes its own
+ * Name the event uid name (in the transaction that writes it); "UID.ics" removes its own
  * name.  STORE_AMBIGUOUS when another event has that name.
  */
 int	store_dav_set_name(struct store *, const char *, const char *,

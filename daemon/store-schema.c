@@ -196,16 +196,18 @@ static const char *migrations[] = {
 	 * import, CalDAV) is seen; an update counts only when the record or
 	 * its class changed (planning reminders or expanding occurrences
 	 * rewrites other columns).  dav_names: the resource name a client
-	 * chose when it is not the UID, gone with its event.  Every statement
+	 * chose when it is not the UID; when its event is deleted the name
+	 * moves to the event's row of the log (a sync reports the name the
+	 * client knew gone).  No foreign key: the delete trigger moves it
+	 * first.  Every statement
 	 * may run twice (test-feed-leaks.sh rewinds the schema): the events
 	 * already there are logged only once.
 	 */
 	"CREATE TABLE IF NOT EXISTS dav_changes ("
 	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-	"  uid TEXT NOT NULL UNIQUE, deleted INTEGER NOT NULL);"
+	"  uid TEXT NOT NULL UNIQUE, deleted INTEGER NOT NULL, name TEXT);"
 	"CREATE TABLE IF NOT EXISTS dav_names ("
-	"  uid TEXT PRIMARY KEY REFERENCES events(uid) ON DELETE CASCADE,"
-	"  name TEXT NOT NULL UNIQUE);"
+	"  uid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
 	"INSERT OR IGNORE INTO dav_changes (uid, deleted) SELECT uid, 0"
 	"  FROM events ORDER BY uid;"
 	"DROP TRIGGER IF EXISTS events_dav_insert;"
@@ -220,7 +222,9 @@ static const char *migrations[] = {
 	"  INSERT INTO dav_changes (uid, deleted) VALUES (NEW.uid, 0); END;"
 	"CREATE TRIGGER events_dav_delete AFTER DELETE ON events BEGIN"
 	"  DELETE FROM dav_changes WHERE uid = OLD.uid;"
-	"  INSERT INTO dav_changes (uid, deleted) VALUES (OLD.uid, 1); END",
+	"  INSERT INTO dav_changes (uid, deleted, name) VALUES (OLD.uid, 1,"
+	"  (SELECT name FROM dav_names WHERE uid = OLD.uid));"
+	"  DELETE FROM dav_names WHERE uid = OLD.uid; END",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

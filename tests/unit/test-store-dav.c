@@ -130,6 +130,15 @@ test_names(struct store *st)
 	CHECK(store_delete(st, "c/1", NULL) == 0);
 	CHECK_INT(store_dav_lookup(st, "x.ics", &uid, &cause),
 	    STORE_NOT_FOUND);
+	/* the name it had, for a sync to report it gone */
+	CHECK_INT(store_dav_name(st, "c/1", &name, &cause), 0);
+	CHECK_STR(name, "x.ics");
+	free(name);
+	/* written again: a name of its own no more */
+	CHECK(store_exec(st, ROW("c/1", "public", "C2"), NULL) == 0);
+	CHECK_INT(store_dav_name(st, "c/1", &name, &cause), 0);
+	CHECK_STR(name, "c/1.ics");
+	free(name);
 	CHECK(cause == NULL);
 	free(cause);
 }
