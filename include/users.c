@@ -311,13 +311,23 @@ dir_of(const char *path)
 int
 users_save(const char *path, const struct users *u, char **cause)
 {
-	char	*tmp, *dir;
-	FILE	*fp;
-	int	 fd, dfd, bad;
+	struct stat	 old;
+	char		*tmp, *dir;
+	FILE		*fp;
+	int		 fd, dfd, bad;
 
 	xasprintf(&tmp, "%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1) {
 		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	/* root editing kcald's file: it stays kcald's. */
+	if (geteuid() == 0 && stat(path, &old) == 0 &&
+	    fchown(fd, old.st_uid, old.st_gid) != 0) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
 		free(tmp);
 		return -1;
 	}
