@@ -309,6 +309,7 @@ put_in(struct run *r, const struct put_req *rq, const char *body_text)
 	if ((rc = stored(r, uid, &full, &seen)) < 0)
 		return -1;
 	exists = rc == 0;
+	rc = 0;
 	if (rq->uid != NULL && strcmp(rq->uid, uid) != 0)
 		rc = fail(r, PUT_BAD_OBJECT, "%s holds the event %s; a PUT "
 		    "cannot change its UID to %s (DELETE it and PUT the new "
