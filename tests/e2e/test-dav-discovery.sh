@@ -176,4 +176,6 @@ st=$(sc "http://kcal.invalid/sync/nonesuch")
 check_match "an unknown token: 403 or 409 (DAVx5 then syncs from nothing)" \
     '^40[39]$' "$st"
 check_match "... valid-sync-token" 'valid-sync-token' "$(cat "$T/body")"
+check_eq "kcald logged no error" "" \
+    "$(grep -F 'kcald[error]' "$T/kcald.out" | head -n 5)"
 done_testing

@@ -115,4 +115,6 @@ check_eq "http/expect100: PUT with Expect: 100-continue: 201" 201 \
 check_eq "the calendar holds what was PUT and not deleted" "lit-1@test lit-4@test" \
     "$(kcal list --from 2027-06-01 --to 2027-06-02 --format json |
     jq -r '.events[].uid' | sort | tr '\n' ' ' | sed 's/ $//')"
+check_eq "kcald logged no error" "" \
+    "$(grep -F 'kcald[error]' "$T/kcald.out" | head -n 5)"
 done_testing

@@ -198,4 +198,6 @@ EOK
 else
 	skip "khal is not installed (apt-get install -y khal; contrib/deps.sh test)"
 fi
+check_eq "kcald logged no error" "" \
+    "$(grep -F 'kcald[error]' "$T/kcald.out" | head -n 5)"
 done_testing
