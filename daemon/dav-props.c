@@ -331,7 +331,7 @@ self_href(struct dav_call *d, enum dav_res res)
 {
 	switch (res) {
 	case DAV_RES_ROOT:
-		return xstrdup("/dav/");
+		return xstrdup(d->root_href);
 	case DAV_RES_PRINCIPALS:
 		return xstrdup("/dav/principals/");
 	case DAV_RES_PRINCIPAL:
