@@ -26,6 +26,7 @@
 #include "server.h"
 #include "store.h"
 #include "store-dav.h"
+#include "write-put.h"
 #include "xmalloc.h"
 
 #define R_ROOT	(1 << DAV_RES_ROOT)
@@ -157,7 +158,7 @@ text_value(struct prop_ctx *p, const char *name)
 	if (strcmp(name, "calendar-color") == 0)
 		return xstrdup("#1F5FA8FF");
 	if (strcmp(name, "max-resource-size") == 0) {
-		xasprintf(&out, "%zu", (size_t)srv->cfg->http_max_body_size);
+		xasprintf(&out, "%zu", write_put_max(srv));
 		return out;
 	}
 	if (strcmp(name, "getctag") == 0 || strcmp(name, "sync-token") == 0) {

@@ -330,9 +330,10 @@ write_method(struct dav_call *d, const char *m)
 		    "this account may only read the calendar");
 		return;
 	}
-	(void)m;
-	dav_reply_text(d, 501, "writing through CalDAV is not available "
-	    "in this kcald");
+	if (strcmp(m, "PUT") == 0)
+		dav_put(&d->c);
+	else
+		dav_delete(&d->c);
 }
 
 static void
