@@ -6,8 +6,10 @@
  * above it is never listed, and is 404 by href or in a sync.
  *
  * calendar-query filters VEVENTs, by a time-range or not; VTODO and
- * VJOURNAL filters match nothing (kcal keeps neither), prop-filters and
- * filters inside a VEVENT are refused (403 CALDAV:supported-filter).  A
+ * VJOURNAL filters match nothing (kcal keeps neither); of prop-filters
+ * only a UID text-match is understood (a client looking an event up by
+ * UID; contains, ASCII case ignored), any other, and filters inside a
+ * VEVENT, are refused (403 CALDAV:supported-filter).  A
  * recurring event is in when one of its occurrences is, found by the
  * daemon's own expansion (recur.h), each walk stopping at the first.
  *
@@ -151,6 +153,9 @@ query_row(void *arg, const struct event *ev, const char *ical)
 	struct rep			*r = arg;
 	const struct dav_comp_filter	*f = r->vevent;
 
+	if (f != NULL && f->uid_match != NULL &&
+	    strcasestr(ev->uid, f->uid_match) == NULL)
+		return 0;
 	if (ical != NULL && f != NULL && f->has_range &&
 	    !occurs(r, ical, f->range.start, f->range.end))
 		return recur_budget_spent();
@@ -181,7 +186,7 @@ query_filter(struct rep *r, int *none)
 		*none = 1;
 		return 0;
 	}
-	if (k->nprop_filters > 0 || k->nkids > 0)
+	if (k->nprop_filters > (k->uid_match != NULL) || k->nkids > 0)
 		goto refuse;
 	r->vevent = k;
 	return 0;
