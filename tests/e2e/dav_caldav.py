@@ -243,10 +243,35 @@ def reverse(cal):
           "the deleted event is gone from the collection")
 
 
+def refused(cal):
+    """What kcal refuses by design, as the library's calls meet it."""
+    before = listed()
+    try:
+        cal.save_todo("\r\n".join((
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//kcal tests//EN",
+            "BEGIN:VTODO", "UID:caldav-todo@test", "DTSTAMP:20270101T000000Z",
+            "SUMMARY:Buy flowers", "END:VTODO", "END:VCALENDAR", "")))
+        check(False, "a VTODO is refused (VEVENT only)")
+    except (error.PutError, error.AuthorizationError) as e:
+        check("Forbidden" in str(e) or "403" in str(e),
+              "a VTODO is refused, 403 (VEVENT only)", e)
+    try:
+        cal.client.principal().make_calendar(name="Second calendar")
+        check(False, "MKCALENDAR is refused (one calendar per account)")
+    except (error.MkcalendarError, error.AuthorizationError,
+            error.NotFoundError) as e:
+        check("Forbidden" in str(e) or "403" in str(e),
+              "MKCALENDAR is refused, 403 (one calendar per account)", e)
+    check(listed() == before and
+          len(cal.client.principal().calendars()) == 1,
+          "... and nothing changed")
+
+
 def main():
     cal = discover()
     if cal is None:
         return 1
+    refused(cal)
     create(cal)
     search(cal)
     edit_delete(cal)
