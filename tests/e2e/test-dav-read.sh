@@ -106,6 +106,8 @@ check_eq "GET: the ETag getetag gave" "$ETAG" "$(hdr ETag)"
 check "GET: the VALARM kept" grep -q "BEGIN:VALARM" "$T/body"
 check "GET: its VTIMEZONE" grep -q "BEGIN:VTIMEZONE" "$T/body"
 check "GET: its UID" grep -q "UID:$PUB" "$T/body"
+check "GET: no CALSCALE a client did not send" sh -c "! grep -q CALSCALE '$T/body'"
+check "GET: CRLF lines" sh -c "head -n 1 '$T/body' | grep -q \"\$(printf '\\r')\""
 check_eq "GET If-None-Match: 304" 304 "$(curl -sS --noproxy '*' -o /dev/null \
 	-w '%{http_code}' -u alice:alice-pw -H "If-None-Match: $ETAG" \
 	"$BASE$CAL$PUB.ics")"
