@@ -35,6 +35,25 @@ dav_etag(const char *body, size_t len)
 }
 
 /*
+ * Without the VCALENDAR's CALSCALE:GREGORIAN (the default, RFC 5545
+ * 3.7.1), which ical-export.c writes: a client that PUT an object without
+ * one would otherwise see it changed by the server (vdirsyncer compares
+ * the items' text) and report a conflict where there is none.
+ */
+static void
+no_calscale(char *body, size_t *len)
+{
+	static const char	 line[] = "\r\nCALSCALE:GREGORIAN\r\n";
+	char			*p = strstr(body, line), *first;
+
+	first = strstr(body, "\r\nBEGIN:V");
+	if (p == NULL || (first != NULL && p > first))
+		return;
+	memmove(p + 2, p + sizeof line - 1, strlen(p + sizeof line - 1) + 1);
+	*len -= sizeof line - 3;
+}
+
+/*
  * The body GET serves for uid under the current clearance: NULL and
  * STORE_NOT_FOUND's silence (*cause NULL) when it may not be seen.
  */
@@ -59,6 +78,7 @@ dav_object_body(struct server *srv, const char *uid, size_t *len,
 	}
 	free(text);
 	body = ical_out_finish(out, len);
+	no_calscale(body, len);
 	return body;
 }
 

@@ -289,7 +289,7 @@ allow(enum dav_res res)
 	case DAV_RES_OBJECT:
 		return "OPTIONS, GET, HEAD, PROPFIND, PUT, DELETE";
 	case DAV_RES_CALENDAR:
-		return "OPTIONS, PROPFIND, REPORT, PUT";
+		return "OPTIONS, PROPFIND, REPORT";
 	default:
 		return "OPTIONS, PROPFIND";
 	}
