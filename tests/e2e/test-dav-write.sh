@@ -310,6 +310,7 @@ check_eq "a read-only account's PUT: 403" 403 \
 	"$(put bob /dav/calendars/bob/calendar/ro.ics "$T/clash.ics")"
 check_eq "a read-only account's DELETE: 403" 403 \
 	"$(dav bob DELETE /dav/calendars/bob/calendar/one.ics)"
+same_store "... and changed nothing"
 kcal add "Confidential talks" --class confidential --start "2027-05-01 10:00" \
 	>"$T/conf.uid" 2>&1
 cuid=$(cat "$T/conf.uid")
