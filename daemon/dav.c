@@ -4,6 +4,7 @@
  * account.c), and which method goes where:
  *
  *   /.well-known/caldav              301 to /dav/, no account needed
+ *   / (PROPFIND, OPTIONS only)       the root, as /dav/
  *   /dav/                            the root (current-user-principal)
  *   /dav/principals/USER/            a principal
  *   /dav/calendars/USER/             its calendar home
@@ -16,7 +17,8 @@
  * store's clearance is set to the account's for the whole request, so
  * the modules (dav-props.c, dav-report.c, dav-get.c) never meet an event
  * above it, and the recurrence budget is begun for it (recur.h).
- * OPTIONS says DAV: 1, 3, calendar-access; what is refused says why:
+ * OPTIONS says DAV: 1, 3, calendar-access (without an account too: clients
+ * ask before they log in); what is refused says why:
  * 401 without a good account, 429 and Retry-After while one is locked out
  * by failed logins, 403 for what no one may do here (MKCALENDAR, MKCOL,
  * PROPPATCH, COPY, MOVE) or what the account may not (a read-only account
@@ -287,7 +289,7 @@ allow(enum dav_res res)
 	case DAV_RES_OBJECT:
 		return "OPTIONS, GET, HEAD, PROPFIND, PUT, DELETE";
 	case DAV_RES_CALENDAR:
-		return "OPTIONS, PROPFIND, REPORT, PUT";
+		return "OPTIONS, PROPFIND, REPORT";
 	default:
 		return "OPTIONS, PROPFIND";
 	}
@@ -328,9 +330,24 @@ write_method(struct dav_call *d, const char *m)
 		    "this account may only read the calendar");
 		return;
 	}
-	(void)m;
-	dav_reply_text(d, 501, "writing through CalDAV is not available "
-	    "in this kcald");
+	if (strcmp(m, "PUT") == 0)
+		dav_put(&d->c);
+	else
+		dav_delete(&d->c);
+}
+
+static int
+is_mk(const char *m)
+{
+	return strcmp(m, "MKCALENDAR") == 0 || strcmp(m, "MKCOL") == 0;
+}
+
+static void
+refuse_mk(struct dav_call *d)
+{
+	dav_reply_error(d, 403, CALDAV_NS, "calendar-collection-location-ok",
+	    "each account has one calendar, " DAV_CAL_NAME "; no other can be "
+	    "made");
 }
 
 static void
@@ -353,10 +370,8 @@ dispatch(struct dav_call *d, const char *m)
 			not_allowed(d);
 	} else if (strcmp(m, "PUT") == 0 || strcmp(m, "DELETE") == 0)
 		write_method(d, m);
-	else if (strcmp(m, "MKCALENDAR") == 0 || strcmp(m, "MKCOL") == 0)
-		dav_reply_error(d, 403, CALDAV_NS,
-		    "calendar-collection-location-ok", "each account has one "
-		    "calendar, " DAV_CAL_NAME "; no other can be made");
+	else if (is_mk(m))
+		refuse_mk(d);
 	else if (strcmp(m, "PROPPATCH") == 0 || strcmp(m, "COPY") == 0 ||
 	    strcmp(m, "MOVE") == 0)
 		dav_reply_error(d, 403, DAV_NS, "need-privileges",
@@ -393,7 +408,7 @@ refuse(struct httpd_req *q, enum account_result res, unsigned retry)
 /* The request, as its account. */
 static void
 serve_as(struct server *srv, struct httpd_req *q, const char *rest,
-    struct account *acct)
+    const char *root_href, struct account *acct)
 {
 	struct dav_call		 d;
 	enum access_class	 before;
@@ -401,10 +416,15 @@ serve_as(struct server *srv, struct httpd_req *q, const char *rest,
 	memset(&d, 0, sizeof d);
 	d.c.srv = srv;
 	d.c.q = q;
+	d.root_href = root_href;
 	d.c.acct = acct;
 	d.c.user = acct->name;
 	if (resolve(&d, rest, acct->name) != 0) {
-		dav_reply_text(&d, 404, "Not Found");
+		if (is_mk(httpd_method(q)))	/* a new collection's URL */
+			refuse_mk(&d);
+		else
+			dav_reply_text(&d, 404, "Not Found");
+		free((char *)d.c.name);
 		return;
 	}
 	before = store_set_clearance(srv->store, acct->who.clearance);
@@ -421,7 +441,8 @@ serve_as(struct server *srv, struct httpd_req *q, const char *rest,
 struct login {
 	struct server		*srv;
 	struct httpd_req	*q;
-	const char		*rest;	/* in q's URL */
+	const char		*rest;		/* in q's URL */
+	const char		*root_href;	/* static */
 };
 
 static void
@@ -433,7 +454,7 @@ login_done(void *arg, enum account_result res, const struct account *acct,
 
 	a.who.name = a.name;
 	if (res == ACCOUNT_OK)
-		serve_as(l->srv, l->q, l->rest, &a);
+		serve_as(l->srv, l->q, l->rest, l->root_href, &a);
 	else
 		refuse(l->q, res, retry);
 	free(l);
@@ -445,16 +466,31 @@ login_done(void *arg, enum account_result res, const struct account *acct,
  * (httpd_defer) and the loop goes on.
  */
 static void
-serve(struct server *srv, struct httpd_req *q, const char *rest)
+serve(struct server *srv, struct httpd_req *q, const char *rest,
+    const char *root_href)
 {
 	struct account		 acct;
-	struct login		*l = xcalloc(1, sizeof *l);
+	struct dav_call		 d;
+	struct login		*l;
 	enum account_result	 res;
 	unsigned		 retry = 0;
 
+	/* Clients ask what the server is before they log in (RFC 4918 10.1). */
+	if (strcmp(httpd_method(q), "OPTIONS") == 0 &&
+	    httpd_header(q, "Authorization") == NULL) {
+		memset(&d, 0, sizeof d);
+		d.c.srv = srv;
+		d.c.q = q;
+		d.root_href = root_href;
+		d.res = DAV_RES_ROOT;
+		options(&d);
+		return;
+	}
+	l = xcalloc(1, sizeof *l);
 	l->srv = srv;
 	l->q = q;
 	l->rest = rest;
+	l->root_href = root_href;
 	res = account_start(srv, httpd_header(q, "Authorization"),
 	    httpd_peer(q), &acct, &retry, login_done, l);
 	if (res == ACCOUNT_PENDING) {
@@ -463,7 +499,7 @@ serve(struct server *srv, struct httpd_req *q, const char *rest)
 	}
 	free(l);
 	if (res == ACCOUNT_OK)
-		serve_as(srv, q, rest, &acct);
+		serve_as(srv, q, rest, root_href, &acct);
 	else
 		refuse(q, res, retry);
 }
@@ -486,11 +522,21 @@ dav_route(struct server *srv, struct httpd_req *q)
 		httpd_reply(q, r);
 		return 1;
 	}
+	/*
+	 * The server's root: DAVx5 and Thunderbird try the URL typed in
+	 * (https://host/) before the well-known one.  GET there stays the
+	 * feeds' index.
+	 */
+	if (strcmp(path, "/") == 0 && (strcmp(httpd_method(q), "PROPFIND") == 0 ||
+	    strcmp(httpd_method(q), "OPTIONS") == 0)) {
+		serve(srv, q, "", "/");
+		return 1;
+	}
 	if (strcmp(path, "/dav") == 0)
 		path = "/dav/";
 	if (strncmp(path, "/dav/", 5) != 0)
 		return 0;
 	log_debug("dav: %s %s", httpd_method(q), path);
-	serve(srv, q, path + 5);
+	serve(srv, q, path + 5, "/dav/");
 	return 1;
 }

@@ -25,6 +25,7 @@ static const char sql_set[] = "INSERT INTO dav_names (uid, name) VALUES "
 static const char sql_unset[] = "DELETE FROM dav_names WHERE uid = ?1";
 static const char sql_token[] = "SELECT coalesce((SELECT seq FROM "
     "sqlite_sequence WHERE name = 'dav_changes'), 0)";
+static const char sql_seq[] = "SELECT seq FROM dav_changes WHERE uid = ?1";
 static const char sql_changes[] = "SELECT uid, deleted FROM dav_changes "
     "WHERE seq > ?1 ORDER BY seq";
 
@@ -179,4 +180,20 @@ store_dav_changes(struct store *st, int64_t since,
 	}
 	done(s);
 	return stop;
+}
+
+int
+store_dav_seq(struct store *st, const char *uid, int64_t *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*out = 0;
+	if ((s = store_stmt(st, sql_seq, NULL)) == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
