@@ -7,9 +7,10 @@
  *
  * calendar-query filters VEVENTs, by a time-range or not; VTODO and
  * VJOURNAL filters match nothing (kcal keeps neither); of prop-filters
- * only a UID text-match is understood (a client looking an event up by
- * UID; contains, ASCII case ignored), any other, and filters inside a
- * VEVENT, are refused (403 CALDAV:supported-filter).  A
+ * only one text-match on UID or SUMMARY is understood (a client looking
+ * an event up by UID; contains, ASCII case ignored, the series' own
+ * SUMMARY), any other, and filters inside a VEVENT, are refused (403
+ * CALDAV:supported-filter).  A
  * recurring event is in when one of its occurrences is, found by the
  * daemon's own expansion (recur.h), each walk stopping at the first.
  *
@@ -153,8 +154,9 @@ query_row(void *arg, const struct event *ev, const char *ical)
 	struct rep			*r = arg;
 	const struct dav_comp_filter	*f = r->vevent;
 
-	if (f != NULL && f->uid_match != NULL &&
-	    strcasestr(ev->uid, f->uid_match) == NULL)
+	if (f != NULL && f->match_prop != NULL && strcasestr(strcmp(
+	    f->match_prop, "UID") == 0 ? ev->uid : ev->summary ? ev->summary :
+	    "", f->match_text) == NULL)
 		return 0;
 	if (ical != NULL && f != NULL && f->has_range &&
 	    !occurs(r, ical, f->range.start, f->range.end))
@@ -186,7 +188,7 @@ query_filter(struct rep *r, int *none)
 		*none = 1;
 		return 0;
 	}
-	if (k->nprop_filters > (k->uid_match != NULL) || k->nkids > 0)
+	if (k->nprop_filters > (k->match_prop != NULL) || k->nkids > 0)
 		goto refuse;
 	r->vevent = k;
 	return 0;
