@@ -49,6 +49,7 @@ struct rep {
 	const struct dav_comp_filter	*vevent;	/* its time-range */
 	size_t				 expanded;	/* occurrences so far */
 	size_t				 n;
+	int				 cut;	/* a walk ran out of budget */
 	char				*why;
 	int				 status;	/* an error: 500, 507 */
 };
@@ -128,24 +129,32 @@ gone(struct rep *r, const char *href)
 static int
 counts(void *arg, const struct recur_occ *o)
 {
-	(void)arg;
-	return !(o->overridden && o->ev->status != NULL &&
+	int	*found = arg;
+
+	*found = !(o->overridden && o->ev->status != NULL &&
 	    strcmp(o->ev->status, "cancelled") == 0);
+	return *found;
 }
 
-/* Does the series have an occurrence that counts in [from, to)? */
+/*
+ * Does the series have an occurrence that counts in [from, to)?  Only
+ * the callback stops the walk; one stopped otherwise ran out of the
+ * request's budget (r->cut).
+ */
 static int
 occurs(struct rep *r, const char *ical, int64_t from, int64_t to)
 {
 	struct recur	*rc;
 	char		*why = NULL;
-	int		 n = -1;
+	int		 n = -1, found = 0;
 
 	if ((rc = recur_open(ical, r->d->c.srv->cfg->home_tz, &why)) != NULL)
-		n = recur_each(rc, from, to, 1, counts, NULL, &why);
+		n = recur_each(rc, from, to, SIZE_MAX, counts, &found, &why);
 	recur_close(rc);
 	free(why);
-	return n == 1;
+	if (n == 1 && !found)
+		r->cut = 1;
+	return found;
 }
 
 static int
@@ -160,8 +169,8 @@ query_row(void *arg, const struct event *ev, const char *ical)
 		return 0;
 	if (ical != NULL && f != NULL && f->has_range &&
 	    !occurs(r, ical, f->range.start, f->range.end))
-		return recur_budget_spent();
-	if (recur_budget_spent())
+		return r->cut;
+	if (r->cut)
 		return 1;
 	return object(r, ev->uid, NULL) != 0;
 }
@@ -394,7 +403,7 @@ dav_report(struct dav_call *d)
 		sync_collection(&r);
 	else
 		fail(&r, 403, xstrdup("not a REPORT kcald answers"));
-	if (recur_budget_spent())
+	if (r.cut)
 		fail(&r, 507, xstrdup("the report asks more recurrence "
 		    "expansion than kcald does for one request; ask a narrower "
 		    "time-range"));

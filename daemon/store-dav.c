@@ -17,8 +17,10 @@
 
 static const char sql_by_name[] = "SELECT uid FROM dav_names WHERE name = ?1";
 static const char sql_name_of[] = "SELECT name FROM dav_names WHERE uid = ?1";
-static const char sql_gone_name[] = "SELECT name FROM dav_changes WHERE "
-    "uid = ?1 AND deleted AND name IS NOT NULL";
+/* its own name, or the one it had when it was deleted */
+static const char sql_name_had[] = "SELECT coalesce((SELECT name FROM "
+    "dav_names WHERE uid = ?1), (SELECT name FROM dav_changes WHERE "
+    "uid = ?1 AND deleted))";
 static const char sql_exists[] = "SELECT 1 FROM events WHERE uid = ?1";
 static const char sql_set[] = "INSERT INTO dav_names (uid, name) VALUES "
     "(?1, ?2) ON CONFLICT(uid) DO UPDATE SET name = ?2";
@@ -108,10 +110,7 @@ store_dav_lookup(struct store *st, const char *name, char **uid, char **cause)
 int
 store_dav_name(struct store *st, const char *uid, char **name, char **cause)
 {
-	if (one_text(st, sql_name_of, uid, name, cause) != 0)
-		return -1;
-	if (*name == NULL &&
-	    one_text(st, sql_gone_name, uid, name, cause) != 0)
+	if (one_text(st, sql_name_had, uid, name, cause) != 0)
 		return -1;
 	if (*name == NULL)
 		xasprintf(name, "%s.ics", uid);
