@@ -103,7 +103,8 @@ for i in 1 2 3 4 5; do
 	[ "$r" = 401 ] || fail "failure $i from one address: 401" "got $r"
 done
 ra=$(barred 40 'x:y')
-check_match "then the address is refused: 429 with Retry-After" '^([3-9]|[1-9][0-9]+)$' "$ra"
+check_match "then the address is refused: 429 with Retry-After" \
+	'^([3-9]|[1-9][0-9]+)$' "$ra"
 check_eq "a good password from it too" 429 "$(dav 40 'dave:dave-pw')"
 check_eq "another address is served" 207 "$(dav 41 'dave:dave-pw')"
 check_eq "and now, logged in, from the barred address too" 207 \
@@ -118,7 +119,8 @@ for i in 1 2 3 4 5; do
 	[ "$r" = 401 ] || fail "failure $i for bob: 401" "got $r"
 done
 ra=$(barred '6+' 'bob:wrong')
-check_match "then bob is refused: 429 with Retry-After" '^([3-9]|[1-9][0-9]+)$' "$ra"
+check_match "then bob is refused: 429 with Retry-After" \
+	'^([3-9]|[1-9][0-9]+)$' "$ra"
 check_eq "also from a fresh address, with his password" 429 \
 	"$(dav 80 'bob:bob-pw')"
 check_eq "alice is not" 207 "$(dav 81 'alice:alice:pw one')"
