@@ -367,6 +367,7 @@ delete_in(struct dav_ctx *d)
 	if (begin(d) != 0)
 		return;
 	target(d, &t);
+	/* A hidden event is not there (404), as for GET. */
 	if (t.uid == NULL && t.status != 412)
 		t.status = 404;
 	if (t.status != 0) {

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "config.h"
 #include "dav-int.h"
 #include "dav-props.h"
@@ -312,17 +313,28 @@ collect(void *arg, const char *uid, int deleted)
 	return 0;
 }
 
-/* A change: the object as it is now, or 404 (deleted, or not visible). */
+/*
+ * A change: the object as it is now, or 404 (deleted, or not visible) --
+ * but only if the account may once have seen it: an event always above
+ * its clearance is not named, not even as gone.
+ */
 static void
 changed(struct rep *r, const struct change *ch)
 {
 	struct store	*st = r->d->c.srv->store;
 	char		*name = NULL, *href, *why = NULL;
+	int		 low;
 
 	if (!ch->deleted && store_visible(st, ch->uid)) {
 		object(r, ch->uid, NULL);
 		return;
 	}
+	if (store_dav_lowest(st, ch->uid, &low) != 0) {
+		fail(r, 500, xstrdup("cannot read the change log"));
+		return;
+	}
+	if (low > (int)r->d->c.acct->who.clearance)
+		return;
 	if (store_dav_name(st, ch->uid, &name, &why) != 0) {
 		fail(r, 500, why);
 		return;

@@ -28,6 +28,7 @@ static const char sql_unset[] = "DELETE FROM dav_names WHERE uid = ?1";
 static const char sql_token[] = "SELECT coalesce((SELECT seq FROM "
     "sqlite_sequence WHERE name = 'dav_changes'), 0)";
 static const char sql_seq[] = "SELECT seq FROM dav_changes WHERE uid = ?1";
+static const char sql_low[] = "SELECT low FROM dav_seen WHERE uid = ?1";
 static const char sql_changes[] = "SELECT uid, deleted FROM dav_changes "
     "WHERE seq > ?1 ORDER BY seq";
 
@@ -193,6 +194,23 @@ store_dav_seq(struct store *st, const char *uid, int64_t *out)
 	store_bind_text(s, 1, uid);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		*out = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The lowest class uid's event has had (dav_seen), confidential if unknown. */
+int
+store_dav_lowest(struct store *st, const char *uid, int *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*out = 2;
+	if ((s = store_stmt(st, sql_low, NULL)) == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*out = sqlite3_column_int(s, 0);
 	done(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }

@@ -33,6 +33,11 @@ int	store_dav_set_name(struct store *, const char *, const char *,
 	    char **);
 /* uid's last change's number (0: none logged), for caching what it gives. */
 int	store_dav_seq(struct store *, const char *, int64_t *);
+/*
+ * The lowest class (access.h's enum as an int) uid's event has ever had,
+ * deleted or not (migration 14); confidential when none is known.
+ */
+int	store_dav_lowest(struct store *, const char *, int *);
 /* The last change's number: the collection's sync token and ctag. */
 int	store_dav_token(struct store *, int64_t *);
 /*

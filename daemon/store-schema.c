@@ -33,6 +33,13 @@
 	"  INSERT INTO dav_changes (uid, deleted) SELECT uid, 0 FROM events" \
 	"  WHERE parent_uid = " e ".uid OR anchor_uid = " e ".uid;"
 
+/* A class's rank (access.h's order), and dav_seen's upsert (migration 14). */
+#define DAV_RANK(c)							\
+	" CASE " c " WHEN 'public' THEN 0 WHEN 'private' THEN 1 ELSE 2 END "
+#define DAV_SEEN							\
+	"  INSERT INTO dav_seen (uid, low) VALUES (NEW.uid," DAV_RANK("NEW.class") \
+	"  ) ON CONFLICT (uid) DO UPDATE SET low = min(low, excluded.low); "
+
 /* Forward migrations: migrations[v] takes a store from version v to v+1. */
 static const char *migrations[] = {
 	"CREATE TABLE events ("
@@ -240,6 +247,22 @@ static const char *migrations[] = {
 	"  INSERT INTO dav_changes (uid, deleted, name) VALUES (OLD.uid, 1,"
 	"  (SELECT name FROM dav_names WHERE uid = OLD.uid));"
 	"  DELETE FROM dav_names WHERE uid = OLD.uid; END",
+	/*
+	 * dav_seen: per UID the lowest class its event has had (0 public,
+	 * 1 private, 2 confidential), kept after it is deleted.  A sync
+	 * reports an event gone (404) only to a reader who may once have
+	 * seen it: one that was always above their clearance is not named.
+	 */
+	"CREATE TABLE IF NOT EXISTS dav_seen ("
+	"  uid TEXT PRIMARY KEY, low INTEGER NOT NULL);"
+	"INSERT OR IGNORE INTO dav_seen (uid, low) SELECT uid," DAV_RANK("class")
+	"  FROM events;"
+	"DROP TRIGGER IF EXISTS events_dav_seen_insert;"
+	"DROP TRIGGER IF EXISTS events_dav_seen_update;"
+	"CREATE TRIGGER events_dav_seen_insert AFTER INSERT ON events BEGIN"
+	DAV_SEEN "END;"
+	"CREATE TRIGGER events_dav_seen_update AFTER UPDATE OF class ON events"
+	"  BEGIN" DAV_SEEN "END",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
