@@ -136,6 +136,10 @@ cal two1@x 20260310T100000 One >"$T/two.ics"
 cal two2@x 20260311T100000 Two >>"$T/two.ics"
 check_match "PUT two VCALENDARs: refused" '^4' \
 	"$(put pub "$C/two.ics" "$T/two.ics")"; alive "two VCALENDARs"
+cal twin@x 20260310T100000 One >"$T/twin.ics"
+cal twin@x 20260311T100000 Two >>"$T/twin.ics"
+check_match "PUT one UID twice: refused" '^4' \
+	"$(put pub "$C/twin.ics" "$T/twin.ics")"; alive "one UID twice"
 cal slash@x 20260312T100000 Slash >"$T/sl.ics"
 check_eq "PUT a name with %2F: 201" 201 "$(put pub "$C/a%2Fb.ics" "$T/sl.ics")"
 check_eq "GET the %2F name back" 200 "$(as pub GET "$C/a%2Fb.ics")"
@@ -145,6 +149,21 @@ check_eq "PUT changing the UID at a name: 403" 403 \
 check_eq "DELETE with a stale If-Match: 412" 412 \
 	"$(as pub DELETE "$C/over.ics" -H 'If-Match: "0000"')"
 alive "stale If-Match"
+
+# Two PUTs racing with the same If-Match: one wins, the other is 412.
+as pub GET "$C/over.ics" >/dev/null
+TAG=$(dav_hdr ETag)
+for i in 1 2; do
+	cal over@x 2026030${i}T100000 "Race $i" >"$T/race$i.ics"
+	curl -s --noproxy '*' -o /dev/null -w '%{http_code}\n' -u pub:pw-pub \
+	    -X PUT -H "If-Match: $TAG" -H 'Content-Type: text/calendar' \
+	    --data-binary "@$T/race$i.ics" "$BASE$C/over.ics" >"$T/rc$i" &
+	eval "race$i=\$!"
+done
+wait "$race1" "$race2"
+check_eq "racing If-Match: one 204, one 412" "204 412" \
+	"$(cat "$T/rc1" "$T/rc2" | sort | tr '\n' ' ' | sed 's/ $//')"
+alive "racing PUTs"
 
 # --- logins
 for m in GET PROPFIND REPORT PUT DELETE; do
