@@ -4,7 +4,8 @@
  * class, a rewrite of other columns not counted, delete; the events that
  * refer to one whose class changed or that is deleted), tokens growing
  * and never reused, and resource names: the default "UID.ics", a chosen
- * name, a name taken by another event, names gone with their event.
+ * name, a name taken by another event, names gone with their event; the
+ * lowest class each event has had (dav_seen).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -112,6 +113,26 @@ test_refs(struct store *st)
 	CHECK_STR(changes(st, t), "talk visit-");
 }
 
+/* The lowest class an event has had, kept after it is deleted. */
+static void
+test_lowest(struct store *st)
+{
+	int	low;
+
+	CHECK_INT(store_dav_lowest(st, "never", &low), 0);
+	CHECK_INT(low, 2);
+	CHECK(store_exec(st, ROW("s", "confidential", "S"), NULL) == 0);
+	CHECK_INT(store_dav_lowest(st, "s", &low), 0);
+	CHECK_INT(low, 2);
+	CHECK(store_exec(st, ROW("s", "private", "S"), NULL) == 0);
+	CHECK(store_exec(st, ROW("s", "confidential", "S"), NULL) == 0);
+	CHECK_INT(store_dav_lowest(st, "s", &low), 0);
+	CHECK_INT(low, 1);
+	CHECK(store_delete(st, "s", NULL) == 0);
+	CHECK_INT(store_dav_lowest(st, "s", &low), 0);
+	CHECK_INT(low, 1);
+}
+
 static void
 test_names(struct store *st)
 {
@@ -177,6 +198,7 @@ main(void)
 	test_log(st);
 	test_refs(st);
 	test_names(st);
+	test_lowest(st);
 	store_close(st);
 	TEST_DONE();
 }
