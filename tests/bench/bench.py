@@ -13,9 +13,12 @@ Every timed figure is taken BENCH_REPEAT times (default 3) and the median
 is reported with its spread, (max - min) / median; a spread above 25% or a
 load average above 0.5 per core at the start marks the figure "noisy".
 
+Then CalDAV (davbench.py): kcald's /dav/ beside Radicale on the same data.
+
 Environment: BUILD (default build), BENCH_N, BENCH_REPEAT, BENCH_ADDS
 (single adds per run, default 1000), BENCH_SECS (seconds per HTTP load run,
-default 3), BENCH_OUT, BENCH_KEEP=1 (keep the temporary directory).
+default 3), BENCH_OUT, BENCH_KEEP=1 (keep the temporary directory),
+BENCH_ONLY=caldav (only the CalDAV section).
 """
 
 import datetime as dt
@@ -32,6 +35,8 @@ import sys
 import tempfile
 import time
 import zoneinfo
+
+import davbench
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -54,6 +59,9 @@ HOME_TZ = "Asia/Seoul"
 WEEK = ("2027-03-01", "2027-03-08")
 MONTH = ("2027-03-01", "2027-04-01")
 NOISY = 0.25
+# What a section's "floor" column holds when it is not a library alone.
+FLOOR_HEAD = {davbench.SEC: "radicale"}
+ONLY = os.environ.get("BENCH_ONLY", "")
 CONF = """# written by tests/bench/bench.py
 log_level = %s
 max_line = 1073741824
@@ -325,7 +333,8 @@ def table_lines(res, meta):
                                 meta["repeat"])]
     fmt = "%-46s %8s %11s %11s %7s  %-18s %s"
     for sec in sorted(set(r["section"] for r in res.rows)):
-        L += ["", sec, fmt % ("metric", "N", "kcald", "floor", "ratio",
+        L += ["", sec, fmt % ("metric", "N", "kcald",
+                              FLOOR_HEAD.get(sec, "floor"), "ratio",
                               "target", "")]
         for r in (r for r in res.rows if r["section"] == sec):
             verdict = "" if r["met"] is None else \
@@ -797,6 +806,18 @@ def bench_size(res, n, sb, have_import):
         d.stop()
 
 
+def bench_core(res, sb, have_import):
+    for n in SIZES:
+        bench_size(res, n, sb, have_import)
+    for n in [n for n in SIZES if n <= 10000] or SIZES[:1]:
+        bench_feed(res, n, sb, have_import)
+    if supports(sb, "watch"):
+        bench_reminders(res, max(SIZES), sb, have_import)
+    else:
+        res.notes.append("kcal watch is not available: reminders not "
+                         "measured")
+
+
 def machine():
     def ver(pkg):
         r = subprocess.run(["pkg-config", "--modversion", pkg],
@@ -834,15 +855,11 @@ def main():
         if not have_import:
             res.notes.append("kcal import is not available: stores were "
                              "filled through pipelined protocol adds")
-        for n in SIZES:
-            bench_size(res, n, sb, have_import)
-        for n in [n for n in SIZES if n <= 10000] or SIZES[:1]:
-            bench_feed(res, n, sb, have_import)
-        if supports(sb, "watch"):
-            bench_reminders(res, max(SIZES), sb, have_import)
-        else:
-            res.notes.append("kcal watch is not available: reminders not "
-                             "measured")
+        if ONLY in ("", "core"):
+            bench_core(res, sb, have_import)
+        if ONLY in ("", "caldav"):
+            davbench.bench_caldav(sys.modules[__name__], res, sb,
+                                  have_import)
     finally:
         Daemon.kill_all()
         sb.close()

@@ -14,6 +14,12 @@
  *                                       SECS 0: one request each, at once;
  *                                       KBENCH_GZIP set: Accept-Encoding:
  *                                       gzip, as calendar apps send
+ *   kbench dav HOST PORT FILE           the HTTP requests in FILE (each a
+ *                                       line with its length in bytes,
+ *                                       then the request as sent), one at
+ *                                       a time on one connection (a new
+ *                                       one when the server closes it):
+ *                                       latency of each, body bytes
  *   kbench stamp                        copy stdin to stdout, each line
  *                                       prefixed with the wall-clock time
  *                                       (ns) it arrived
@@ -323,13 +329,19 @@ hconn_connect(struct hconn *h)
 }
 
 static void
-hconn_send(struct hconn *h)
+hconn_send_raw(struct hconn *h, const char *req, size_t len)
 {
 	h->st = H_HEAD;
 	h->hlen = 0;
 	h->body = 0;
 	h->t0 = now();
-	write_all(h->fd, http_req, strlen(http_req));
+	write_all(h->fd, req, len);
+}
+
+static void
+hconn_send(struct hconn *h)
+{
+	hconn_send_raw(h, http_req, strlen(http_req));
 }
 
 static void
@@ -549,6 +561,64 @@ do_http(const char *host, const char *port, const char *path, int conc,
 	return 0;
 }
 
+/* FILE: "LEN\n" then LEN bytes of request, repeated. */
+static char *
+dav_next(FILE *f, size_t *len)
+{
+	char	*req;
+
+	if (fscanf(f, "%zu", len) != 1 || fgetc(f) != '\n')
+		return NULL;
+	if ((req = malloc(*len)) == NULL)
+		err(1, "malloc");
+	if (fread(req, 1, *len, f) != *len)
+		errx(1, "a request is shorter than its length");
+	return req;
+}
+
+/*
+ * Each request of FILE in turn, timed from its first byte sent to the
+ * last byte of its answer; a server that closes after each answer (HTTP
+ * 1.0) is reconnected to outside the timed part.
+ */
+static int
+do_dav(const char *host, const char *port, const char *file)
+{
+	FILE		*f = fopen(file, "r");
+	struct hconn	 h = { 0 };
+	struct samples	 s = { 0 };
+	size_t		 st[6] = { 0 }, bytes = 0, len;
+	char		*req;
+	double		 total = 0;
+
+	if (f == NULL)
+		err(1, "%s", file);
+	http_setup(host, port, "/", NULL);
+	hconn_connect(&h);
+	while ((req = dav_next(f, &len)) != NULL) {
+		hconn_send_raw(&h, req, len);
+		while (!hconn_read(&h))
+			;
+		sample_add(&s, now() - h.t0);
+		total += now() - h.t0;
+		st[h.status / 100 < 6 ? h.status / 100 : 0]++;
+		bytes += h.body;
+		free(req);
+		if (h.close) {
+			close(h.fd);
+			hconn_connect(&h);
+		}
+	}
+	fclose(f);
+	printf("{\"requests\": %zu, \"per_s\": %.1f, \"2xx\": %zu, "
+	    "\"3xx\": %zu, \"4xx\": %zu, \"5xx\": %zu, \"body_bytes\": %zu, "
+	    "\"p50_us\": %.1f, \"p99_us\": %.1f, \"max_us\": %.1f}\n", s.n,
+	    total > 0 ? s.n / total : 0, st[2], st[3], st[4], st[5], bytes,
+	    quantile(&s, 0.5) * 1e6, quantile(&s, 0.99) * 1e6,
+	    quantile(&s, 1.0) * 1e6);
+	return 0;
+}
+
 static int
 do_stamp(void)
 {
@@ -571,7 +641,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: kbench add SOCK FILE COUNT | load SOCK FILE | "
 	    "list SOCK FROM TO REPS | get HOST PORT PATH |\n"
-	    "       http HOST PORT PATH CONC SECS [ETAG] | stamp\n");
+	    "       http HOST PORT PATH CONC SECS [ETAG] | dav HOST PORT FILE |\n"
+	    "       stamp\n");
 	exit(2);
 }
 
@@ -591,6 +662,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "http") == 0 && (argc == 7 || argc == 8))
 		return do_http(argv[2], argv[3], argv[4], atoi(argv[5]),
 		    atof(argv[6]), argc == 8 ? argv[7] : NULL);
+	if (strcmp(argv[1], "dav") == 0 && argc == 5)
+		return do_dav(argv[2], argv[3], argv[4]);
 	if (strcmp(argv[1], "stamp") == 0)
 		return do_stamp();
 	usage();
