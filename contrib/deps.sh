@@ -5,7 +5,7 @@
 # are installed.  As root, installs what is missing with apt-get; otherwise
 # prints the exact command to run and fails.
 what=${1:-test}
-build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libxml2-dev libcrypt-dev tzdata"
+build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libxml2-dev libcrypt-dev nettle-dev tzdata"
 test_pkgs="python3 python3-icalendar python3-dateutil curl jq socat groff-base vdirsyncer khal nodejs npm sqlite3 chromium libxml2-utils poppler-utils radicale"
 
 missing=""
@@ -24,6 +24,7 @@ need zlib1g-dev pkg-config --exists zlib
 need libmicrohttpd-dev pkg-config --exists libmicrohttpd
 need libxml2-dev pkg-config --exists libxml-2.0
 need libcrypt-dev pkg-config --exists libcrypt
+need nettle-dev pkg-config --exists nettle
 need tzdata test -e /usr/share/zoneinfo/Asia/Seoul
 if [ "$what" = test ]; then
 	need python3 test -x /usr/bin/python3

@@ -85,6 +85,8 @@ void		 dav_err_clear(struct dav_err *);
 int		 dav_has_prop(const struct dav_req *, const char *, const char *);
 int		 dav_parse_utc(const char *, int64_t *);
 char		*dav_error_body(const char *, const char *, size_t *);
+char		*dav_error_detail(const char *, const char *, const char *,
+		    const char *, size_t *);
 
 /*
  * The multistatus: responses in order, each with its properties grouped
