@@ -28,6 +28,7 @@ struct dav_call {
 	struct dav_ctx		 c;	/* srv, q, acct, user, name */
 	enum dav_res		 res;
 	char			*uid;	/* an object's event, when it exists */
+	const char		*root_href;	/* "/dav/", or "/" */
 };
 
 /* The calendar's one collection name, under each user's home. */

@@ -248,12 +248,13 @@ one_prop(struct prop_ctx *p, struct dav_ms *ms, const struct prop *pr,
 
 /*
  * The response for one resource (href), as rq asks.  body: an object's
- * GET body when the caller has it already (a REPORT), or NULL.
+ * GET body when the caller has it already (a REPORT), or NULL; caldata:
+ * its calendar-data when not that body (expanded), or NULL.
  */
 void
 dav_props_response(struct dav_call *d, struct dav_ms *ms,
     const struct dav_req *rq, enum dav_res res, const char *href,
-    const char *uid, const char *body, size_t len)
+    const char *uid, const char *body, size_t len, const char *caldata)
 {
 	struct prop_ctx	 p = { d, res, uid, body, len, 0 };
 	const char	*keep = body;
@@ -271,7 +272,7 @@ dav_props_response(struct dav_call *d, struct dav_ms *ms,
 			    CALDAV_NS) == 0 && strcmp(rq->props[i].name,
 			    "calendar-data") == 0 && object_body(&p) == 0) {
 				dav_ms_prop(ms, 200, CALDAV_NS,
-				    "calendar-data", p.body);
+				    "calendar-data", caldata ? caldata : p.body);
 				continue;
 			}
 			one_prop(&p, ms, find_prop(rq->props[i].ns,
@@ -300,7 +301,7 @@ member(void *arg, const struct event *ev, const char *ical)
 		return 1;
 	href = dav_href_object(dav_user(m->d), name);
 	dav_props_response(m->d, m->ms, m->rq, DAV_RES_OBJECT, href, ev->uid,
-	    NULL, 0);
+	    NULL, 0, NULL);
 	free(href);
 	free(name);
 	return 0;
@@ -331,7 +332,7 @@ self_href(struct dav_call *d, enum dav_res res)
 {
 	switch (res) {
 	case DAV_RES_ROOT:
-		return xstrdup("/dav/");
+		return xstrdup(d->root_href);
 	case DAV_RES_PRINCIPALS:
 		return xstrdup("/dav/principals/");
 	case DAV_RES_PRINCIPAL:
@@ -352,7 +353,7 @@ walk(struct dav_call *d, struct dav_ms *ms, const struct dav_req *rq,
 {
 	char	*h = self_href(d, d->res);
 
-	dav_props_response(d, ms, rq, d->res, h, d->uid, NULL, 0);
+	dav_props_response(d, ms, rq, d->res, h, d->uid, NULL, 0, NULL);
 	free(h);
 	if (depth == 0)
 		return 0;
@@ -360,17 +361,17 @@ walk(struct dav_call *d, struct dav_ms *ms, const struct dav_req *rq,
 	case DAV_RES_ROOT:
 		h = xstrdup("/dav/principals/");
 		dav_props_response(d, ms, rq, DAV_RES_PRINCIPALS, h, NULL,
-		    NULL, 0);
+		    NULL, 0, NULL);
 		break;
 	case DAV_RES_PRINCIPALS:
 		h = dav_href_principal(dav_user(d));
 		dav_props_response(d, ms, rq, DAV_RES_PRINCIPAL, h, NULL,
-		    NULL, 0);
+		    NULL, 0, NULL);
 		break;
 	case DAV_RES_HOME:
 		h = dav_href_calendar(dav_user(d));
 		dav_props_response(d, ms, rq, DAV_RES_CALENDAR, h, NULL,
-		    NULL, 0);
+		    NULL, 0, NULL);
 		break;
 	case DAV_RES_CALENDAR:
 		return dav_props_members(d, ms, rq, cause);

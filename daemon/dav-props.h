@@ -13,7 +13,7 @@ struct dav_req;
 
 void	dav_props_response(struct dav_call *, struct dav_ms *,
 	    const struct dav_req *, enum dav_res, const char *, const char *,
-	    const char *, size_t);
+	    const char *, size_t, const char *);
 int	dav_props_members(struct dav_call *, struct dav_ms *,
 	    const struct dav_req *, char **);
 

@@ -44,7 +44,8 @@ struct dav_comp_filter {
 	int			 not_defined;	/* is-not-defined */
 	int			 has_range;
 	struct dav_range	 range;
-	size_t			 nprop_filters;	/* prop-filters (not parsed) */
+	size_t			 nprop_filters;	/* prop-filters (counted) */
+	char			*uid_match;	/* but a UID text-match's text */
 	struct dav_comp_filter	*kids;
 	size_t			 nkids;
 };

@@ -4,6 +4,7 @@
  * account.c), and which method goes where:
  *
  *   /.well-known/caldav              301 to /dav/, no account needed
+ *   / (PROPFIND, OPTIONS only)       the root, as /dav/
  *   /dav/                            the root (current-user-principal)
  *   /dav/principals/USER/            a principal
  *   /dav/calendars/USER/             its calendar home
@@ -16,7 +17,8 @@
  * store's clearance is set to the account's for the whole request, so
  * the modules (dav-props.c, dav-report.c, dav-get.c) never meet an event
  * above it, and the recurrence budget is begun for it (recur.h).
- * OPTIONS says DAV: 1, 3, calendar-access; what is refused says why:
+ * OPTIONS says DAV: 1, 3, calendar-access (without an account too: clients
+ * ask before they log in); what is refused says why:
  * 401 without a good account, 429 and Retry-After while one is locked out
  * by failed logins, 403 for what no one may do here (MKCALENDAR, MKCOL,
  * PROPPATCH, COPY, MOVE) or what the account may not (a read-only account
@@ -400,7 +402,8 @@ authenticate(struct dav_call *d, struct account *acct)
 }
 
 static void
-serve(struct server *srv, struct httpd_req *q, const char *rest)
+serve(struct server *srv, struct httpd_req *q, const char *rest,
+    const char *root_href)
 {
 	struct account		 acct;
 	struct dav_call		 d;
@@ -409,6 +412,14 @@ serve(struct server *srv, struct httpd_req *q, const char *rest)
 	memset(&d, 0, sizeof d);
 	d.c.srv = srv;
 	d.c.q = q;
+	d.root_href = root_href;
+	/* Clients ask what the server is before they log in (RFC 4918 10.1). */
+	if (strcmp(httpd_method(q), "OPTIONS") == 0 &&
+	    httpd_header(q, "Authorization") == NULL) {
+		d.res = DAV_RES_ROOT;
+		options(&d);
+		return;
+	}
 	if (authenticate(&d, &acct) != 0)
 		return;
 	d.c.acct = &acct;
@@ -445,11 +456,21 @@ dav_route(struct server *srv, struct httpd_req *q)
 		httpd_reply(q, r);
 		return 1;
 	}
+	/*
+	 * The server's root: DAVx5 and Thunderbird try the URL typed in
+	 * (https://host/) before the well-known one.  GET there stays the
+	 * feeds' index.
+	 */
+	if (strcmp(path, "/") == 0 && (strcmp(httpd_method(q), "PROPFIND") == 0 ||
+	    strcmp(httpd_method(q), "OPTIONS") == 0)) {
+		serve(srv, q, "", "/");
+		return 1;
+	}
 	if (strcmp(path, "/dav") == 0)
 		path = "/dav/";
 	if (strncmp(path, "/dav/", 5) != 0)
 		return 0;
 	log_debug("dav: %s %s", httpd_method(q), path);
-	serve(srv, q, path + 5);
+	serve(srv, q, path + 5, "/dav/");
 	return 1;
 }
