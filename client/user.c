@@ -170,7 +170,27 @@ make_dir(const char *path)
 }
 
 /*
- * An exclusive lock on the users file, created 0600 if missing.  A file
+ * Create the users file, 0600.  Made by root, it belongs to the owner of
+ * its directory (a daemon's own state directory, such as /var/lib/kcal),
+ * and keeps its owner from then on (users_save).
+ */
+static int
+create_file(const char *path)
+{
+	struct stat	 d;
+	char		*copy = xstrdup(path);
+	int		 fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd != -1 && geteuid() == 0 && stat(dirname(copy), &d) == 0 &&
+	    fchown(fd, d.st_uid, d.st_gid) != 0)
+		die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
+	free(copy);
+	return fd;
+}
+
+/*
+ * An exclusive lock on the users file, created if missing.  A file
  * renamed over while we waited is not the file any more: lock again.
  */
 static int
@@ -181,7 +201,11 @@ lock_file(const char *path)
 
 	make_dir(path);
 	for (;;) {
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd == -1 && errno == ENOENT)
+			fd = create_file(path);
+		if (fd == -1 && errno == EEXIST)
+			continue;
 		if (fd == -1)
 			die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
 		if (flock(fd, LOCK_EX) != 0)

@@ -13,7 +13,8 @@
  * header itself, which holds the password, is not kept).  The cache is
  * emptied whenever the file is read again.
  *
- * Failed logins are counted by peer address and by user name: after
+ * Failed logins are counted by peer address (an IPv6 peer by its /64, what
+ * one host is usually given) and by user name: after
  * LIMIT_FREE failures in a row each further failure bars that peer or
  * name for twice as long as the last (1, 2, 4 ... LIMIT_MAX seconds);
  * while barred, a login is refused without being checked (ACCOUNT_LIMITED,
@@ -29,7 +30,11 @@
  * logged once; at start it stops kcald (accounts_open).
  */
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <crypt.h>
 #include <errno.h>
@@ -437,6 +442,29 @@ password_ok(struct accounts *a, const char *pw, const char *hash)
 	return ok;
 }
 
+/*
+ * The key a peer's failures are counted under: "p:" and its IPv4 address
+ * (also when IPv4-mapped), or its IPv6 /64, or the text as it is.
+ */
+static void
+peer_key(const char *peer, char *key, size_t len)
+{
+	struct in6_addr	a6;
+	char		text[INET6_ADDRSTRLEN];
+
+	if (peer != NULL && inet_pton(AF_INET6, peer, &a6) == 1) {
+		if (IN6_IS_ADDR_V4MAPPED(&a6))
+			inet_ntop(AF_INET, &a6.s6_addr[12], text, sizeof text);
+		else {
+			memset(&a6.s6_addr[8], 0, 8);
+			inet_ntop(AF_INET6, &a6, text, sizeof text);
+			strcat(text, "/64");
+		}
+		snprintf(key, len, "p:%s", text);
+	} else
+		snprintf(key, len, "p:%s", peer != NULL ? peer : "?");
+}
+
 /* Refused while barred; else the password checked and the result counted. */
 static enum account_result
 verify(struct accounts *a, const char *user, const char *pw,
@@ -447,7 +475,7 @@ verify(struct accounts *a, const char *user, const char *pw,
 	unsigned			 w1, w2;
 	int				 ok;
 
-	snprintf(pkey, sizeof pkey, "p:%s", peer ? peer : "?");
+	peer_key(peer, pkey, sizeof pkey);
 	if (users_valid_name(user)) {
 		snprintf(ukey, sizeof ukey, "u:%s", user);
 		e = users_find(&a->u, user);

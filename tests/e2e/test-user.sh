@@ -64,6 +64,22 @@ check "--users-file" sh -c "echo pw | '$KCAL' user add --users-file '$T/x/u2' ev
 check_eq "--users-file made its directory 0700 and the file 0600" "700 600" \
 	"$(stat -c %a "$T/x") $(stat -c %a "$T/x/u2")"
 
+# root creating the file gives it to the owner of its directory (a
+# daemon's state directory), and keeps that owner on every rewrite.
+if [ "$(id -u)" -eq 0 ]; then
+	mkdir -p "$T/state" && chown 12345:12345 "$T/state"
+	check "root adds to a file in another user's directory" \
+		sh -c "echo pw | '$KCAL' user add --users-file '$T/state/users' fay"
+	check_eq "the new file is that user's" "12345 600" \
+		"$(stat -c '%u %a' "$T/state/users")"
+	check "root changes a password there" \
+		sh -c "echo pw2 | '$KCAL' user passwd --users-file '$T/state/users' fay"
+	check_eq "the file stays that user's" "12345 600" \
+		"$(stat -c '%u %a' "$T/state/users")"
+else
+	skip "root creating and rewriting another user's users file"
+fi
+
 start_daemon --config "$T/etc/kcald.conf" || exit 1
 check_match "kcald read the same file" "accounts: 1 from $T/etc/accounts.txt" \
 	"$(cat "$T/kcald.out")"

@@ -4,7 +4,8 @@
  * refused, good, wrong and unknown credentials (the last two costing one
  * yescrypt each), the cache of good credentials, the rate limit under an
  * injected clock, reloading when the file changes and keeping the old
- * accounts when the new file is bad, and the atomic rewrite.
+ * accounts when the new file is bad, the atomic rewrite, and where kcald
+ * and kcal find the file.
  */
 #include <sys/stat.h>
 
@@ -18,6 +19,7 @@
 #include <nettle/base64.h>
 
 #include "account.h"
+#include "config.h"
 #include "log.h"
 #include "server.h"
 #include "test.h"
@@ -330,6 +332,21 @@ test_limit(void)
 	    &wait), ACCOUNT_LIMITED);
 	CHECK_INT(wait, 4);
 
+	/* An IPv6 peer counts by its /64; an IPv4-mapped one as IPv4. */
+	for (int i = 0; i < 5; i++) {
+		char	peer[64];
+
+		snprintf(peer, sizeof peer, "2001:db8:1:2::%x", i + 1);
+		CHECK_INT(accounts_verify(a, basic("zed", "x"), peer, &acct,
+		    &wait), ACCOUNT_BAD);
+	}
+	CHECK_INT(accounts_verify(a, basic("alice", "pw-a"),
+	    "2001:db8:1:2:ffff::9", &acct, &wait), ACCOUNT_LIMITED);
+	CHECK_INT(accounts_verify(a, basic("eve", "x"), "2001:db8:1:3::1",
+	    &acct, &wait), ACCOUNT_BAD);
+	CHECK_INT(accounts_verify(a, basic("alice", "pw-a"),
+	    "::ffff:10.0.0.1", &acct, &wait), ACCOUNT_LIMITED);
+
 	/* By name, from many peers: alice barred, from a fresh peer too. */
 	for (int i = 0; i < 5; i++) {
 		char	peer[32];
@@ -402,6 +419,55 @@ test_reload(void)
 	accounts_free(a);
 }
 
+/* users_file: beside kcald.conf by default, relative to its directory. */
+static void
+test_config(void)
+{
+	struct config	*cfg;
+	char		*cause = NULL, *p;
+
+	cfg = config_new();
+	cfg->config_file = xstrdup("/etc/kcal/kcald.conf");
+	CHECK(config_finish(cfg, &cause) == 0);
+	CHECK_STR(cfg->users_file, "/etc/kcal/users");
+	config_free(cfg);
+	cfg = config_new();
+	cfg->config_file = xstrdup("/etc/kcal/kcald.conf");
+	CHECK(config_set(cfg, "users_file", "sub/accounts", &cause) == 0);
+	CHECK(config_finish(cfg, &cause) == 0);
+	CHECK_STR(cfg->users_file, "/etc/kcal/sub/accounts");
+	config_free(cfg);
+	cfg = config_new();
+	cfg->config_file = xstrdup("/etc/kcal/kcald.conf");
+	CHECK(config_set(cfg, "users_file", "/var/lib/kcal/users", &cause) == 0);
+	CHECK(config_finish(cfg, &cause) == 0);
+	CHECK_STR(cfg->users_file, "/var/lib/kcal/users");
+	config_free(cfg);
+
+	/* kcal finds the same: the config's users_file, comments ignored. */
+	snprintf(path, sizeof path, "%s/kcald.conf", dir);
+	write_file(path, "# users_file = no\n  users_file = x/u  # here\n",
+	    0600);
+	p = users_path_from_config(path, &cause);
+	xasprintf(&cause, "%s/x/u", dir);
+	CHECK_STR(p, cause);
+	free(p);
+	free(cause);
+	cause = NULL;
+	write_file(path, "http = 8765\n", 0600);
+	p = users_path_from_config(path, &cause);
+	xasprintf(&cause, "%s/users", dir);
+	CHECK_STR(p, cause);
+	free(p);
+	free(cause);
+	cause = NULL;
+	CHECK(users_path_from_config("/nonexistent/kcald.conf", &cause) ==
+	    NULL);
+	free(cause);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/users", dir);
+}
+
 int
 main(void)
 {
@@ -425,6 +491,7 @@ main(void)
 	test_verify();
 	test_limit();
 	test_reload();
+	test_config();
 	unlink(path);
 	rmdir(dir);
 	TEST_DONE();
