@@ -97,6 +97,38 @@ def objects(path):
                 cur = None
 
 
+def chunks(path, stem, size=5000):
+    """The calendar as files of at most size events each, in order (a
+    parent before its children), each with every VTIMEZONE: one import
+    of 100,000 events keeps kcald's loop busy for minutes on a loaded
+    machine, longer than kcald waits for a client to take its reply."""
+    head, out, k, i = [], None, 0, 0
+    with open(path, encoding="utf-8", newline="") as f:
+        for line in f:
+            if out is None and line == "BEGIN:VEVENT\r\n":
+                name = "%s-%d.ics" % (stem, i)
+                out = open(name, "w", encoding="utf-8", newline="")
+                out.writelines(head)
+            if out is None:
+                if line != "END:VCALENDAR\r\n":
+                    head.append(line)
+                continue
+            if line == "END:VCALENDAR\r\n":
+                break
+            out.write(line)
+            if line == "END:VEVENT\r\n":
+                k += 1
+                if k == size:
+                    out.write("END:VCALENDAR\r\n")
+                    out.close()
+                    yield name
+                    out, k, i = None, 0, i + 1
+    if out is not None:
+        out.write("END:VCALENDAR\r\n")
+        out.close()
+        yield name
+
+
 def href_name(uid):
     return urllib.parse.quote(uid, safe="") + ".ics"
 
@@ -129,8 +161,12 @@ class Kcal:
         self.d = B.Daemon(sb, self.store, http=True).start()
         self.port = self.d.port
         self.base = "/dav/calendars/%s/calendar/" % USER
-        jsonl = None if have_import else B.dataset(n, "jsonl")
-        B.import_file(sb, self.d, ics, jsonl)
+        if have_import:
+            for part in chunks(ics, os.path.join(sb.dir, "dav-part")):
+                B.import_file(sb, self.d, part, None)
+                os.unlink(part)
+        else:
+            B.import_file(sb, self.d, ics, B.dataset(n, "jsonl"))
         self.d.settle()
         r = subprocess.run([B.KCAL, "user", "add", USER, "--clearance",
                             "confidential"], input=PASSWORD + "\n",
@@ -258,6 +294,7 @@ class Ops:
         self.B, self.sb, self.srv, self.n = B, sb, srv, n
         self.fig = {}		# metric -> list of per-run values
         self.count = {}		# metric -> members in one answer
+        self.errors = []	# what was refused, so not measured
 
     def add(self, metric, value):
         self.fig.setdefault(metric, []).append(value)
@@ -270,6 +307,11 @@ class Ops:
         req = raw(self.srv, method, self.srv.base, body, headers)
         st, data = call(self.srv, method, self.srv.base, body,
                         **dict(h.split(": ", 1) for h in headers))
+        if st // 100 != 2:
+            self.errors.append("%s: HTTP %d %s" % (metric, st, re.sub(
+                rb"\s+", b" ", re.sub(rb"<[^>]*>", b" ", data)).decode(
+                    errors="replace").strip()[:200]))
+            return
         self.count[metric] = len(MEMBER.findall(data))
         per = 1
         for rep in range(self.B.REPEAT):
@@ -353,38 +395,43 @@ UNITS = {"PUTs/s, one client": ("PUTs/s", "rate")}
 
 
 def measure(B, sb, srv, n, small, big):
+    """Every operation for size n on one server; one that fails is a note
+    (Ops.errors), and the others are still measured."""
     o = Ops(B, sb, srv, n)
     B.log("  %s: first request %.1f s" % (srv.name, o.warm(n == small)))
+    steps = [("month REPORT", o.month)]
     if n == small:
-        B.log("  %s: PROPFIND, sync-collection" % srv.name)
-        o.reads()
-    B.log("  %s: month REPORT" % srv.name)
-    o.month()
-    if n == small:
-        B.log("  %s: PUT" % srv.name)
-        o.puts()
-        o.sync_after_change()
+        steps = [("PROPFIND, sync-collection", o.reads)] + steps + [
+            ("PUT", o.puts), ("sync after a change", o.sync_after_change)]
+    for what, fn in steps:
+        B.log("  %s: %s" % (srv.name, what))
+        try:
+            fn()
+        except RuntimeError as e:
+            o.errors.append("%s: %s" % (what, e))
     return o
 
 
 def rows(B, res, n, k, r, rv):
-    for metric, runs in k.fig.items() if k else r.fig.items():
+    for metric in dict.fromkeys([*(k.fig if k else []),
+                                 *(r.fig if r else [])]):
         unit, kind = UNITS.get(metric, ("ms", "time"))
         floor = B.median(r.fig[metric]) if r and metric in r.fig else None
         kruns = k.fig.get(metric, []) if k else []
         extra = {"radicale_runs": r.fig.get(metric) if r else None}
-        if metric in (k or r).count:
-            extra["members"] = {"kcald": k.count.get(metric) if k else None,
-                                "radicale": r.count.get(metric)
-                                if r else None}
+        got = [o.count.get(metric) if o else None for o in (k, r)]
+        if got != [None, None]:
+            extra["members"] = {"kcald": got[0], "radicale": got[1]}
         res.add(SEC, metric, n, kruns, unit, floor, kind,
                 floor_name="Radicale %s, same data" % rv if r else None,
                 extra=extra)
-        m = extra.get("members", {})
-        if k and r and m.get("kcald") != m.get("radicale"):
+        if None not in got and got[0] != got[1]:
             res.notes.append("caldav %s at %d: kcald answered %s members, "
-                             "Radicale %s" % (metric, n, m["kcald"],
-                                              m["radicale"]))
+                             "Radicale %s" % (metric, n, *got))
+    for o in (k, r):
+        for e in o.errors if o else []:
+            res.notes.append("caldav at %d, %s not measured: %s" % (
+                n, o.srv.name, e))
     first = [x.count["first"] if x else None for x in (k, r)]
     res.add(SEC, "  first request after loading (cold caches)", n,
             first[:1], "s", first[1])
