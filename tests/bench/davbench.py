@@ -16,7 +16,7 @@ Sizes follow BENCH_N: PROPFIND depth 1, sync-collection and PUT at the
 largest size up to 10,000 (none when every size is larger); the time-range
 REPORT of a month there and at the largest size.  Without Radicale the kcald
 figures are still taken, and a SKIP note says why the comparison is
-missing.
+missing; BENCH_RADICALE=0 leaves Radicale out on purpose.
 """
 
 import base64
@@ -470,6 +470,10 @@ def bench_caldav(B, res, sb, have_import):
         res.notes.append("SKIP caldav comparison: Radicale is not installed "
                          "(Debian package radicale): kcald figures alone")
         B.log("caldav: SKIP Radicale (not installed)")
+    elif os.environ.get("BENCH_RADICALE") == "0":
+        rv = None
+        res.notes.append("SKIP caldav comparison: BENCH_RADICALE=0: kcald "
+                         "figures alone")
     for n in sorted({small or big, big}):
         one_size(B, res, sb, n, small, big, have_import, rv)
 
