@@ -21,6 +21,7 @@
 #include "ical-export.h"
 #include "server.h"
 #include "store.h"
+#include "store-dav.h"
 #include "xmalloc.h"
 
 char *
@@ -31,6 +32,25 @@ dav_etag(const char *body, size_t len)
 	xasprintf(&out, "\"%016" PRIx64 "%08" PRIx64 "\"",
 	    hash64(0, body, len), hash64(0x6b63616c, body, len) >> 32);
 	return out;
+}
+
+/*
+ * Without the VCALENDAR's CALSCALE:GREGORIAN (the default, RFC 5545
+ * 3.7.1), which ical-export.c writes: a client that PUT an object without
+ * one would otherwise see it changed by the server (vdirsyncer compares
+ * the items' text) and report a conflict where there is none.
+ */
+static void
+no_calscale(char *body, size_t *len)
+{
+	static const char	 line[] = "\r\nCALSCALE:GREGORIAN\r\n";
+	char			*p = strstr(body, line), *first;
+
+	first = strstr(body, "\r\nBEGIN:V");
+	if (p == NULL || (first != NULL && p > first))
+		return;
+	memmove(p + 2, p + sizeof line - 1, strlen(p + sizeof line - 1) + 1);
+	*len -= sizeof line - 3;
 }
 
 /*
@@ -58,7 +78,98 @@ dav_object_body(struct server *srv, const char *uid, size_t *len,
 	}
 	free(text);
 	body = ical_out_finish(out, len);
+	no_calscale(body, len);
 	return body;
+}
+
+/*
+ * The ETags of objects, kept so that a PROPFIND or a sync of a large
+ * calendar does not write every event out again to hash it: by UID and
+ * clearance, valid while the event's last change in the log (store-dav.c)
+ * is the same -- a change to it, or to the class of an event it refers
+ * to, logs it again.  Dropped whole when it grows past ETAG_MAX.
+ */
+#define ETAG_BUCKETS	4096
+#define ETAG_MAX	100000
+
+struct etag_ent {
+	struct etag_ent	*next;
+	char		*uid;
+	int		 clearance;
+	int64_t		 seq;
+	char		*etag;
+};
+
+static struct etag_ent	*etags[ETAG_BUCKETS];
+static size_t		 netags;
+
+static void
+etags_clear(void)
+{
+	struct etag_ent	*e, *next;
+
+	for (size_t i = 0; i < ETAG_BUCKETS; i++) {
+		for (e = etags[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e->uid);
+			free(e->etag);
+			free(e);
+		}
+		etags[i] = NULL;
+	}
+	netags = 0;
+}
+
+static struct etag_ent **
+etag_slot(const char *uid, int clearance)
+{
+	struct etag_ent	**ep;
+
+	ep = &etags[(hash64((uint64_t)clearance, uid, strlen(uid))) %
+	    ETAG_BUCKETS];
+	for (; *ep != NULL; ep = &(*ep)->next)
+		if ((*ep)->clearance == clearance && strcmp((*ep)->uid,
+		    uid) == 0)
+			break;
+	return ep;
+}
+
+/* uid's ETag under the store's clearance (NULL: not visible, or *cause). */
+char *
+dav_object_etag(struct server *srv, const char *uid, char **cause)
+{
+	int		 c = (int)store_clearance(srv->store);
+	struct etag_ent	**ep, *e;
+	int64_t		 seq;
+	char		*body, *etag;
+	size_t		 len;
+
+	if (store_dav_seq(srv->store, uid, &seq) != 0)
+		seq = -1;
+	ep = etag_slot(uid, c);
+	/* The same seq: the same class, so visible to c as it was. */
+	if ((e = *ep) != NULL && seq > 0 && e->seq == seq)
+		return xstrdup(e->etag);
+	if ((body = dav_object_body(srv, uid, &len, cause)) == NULL)
+		return NULL;
+	etag = dav_etag(body, len);
+	free(body);
+	if (seq <= 0)
+		return etag;
+	if (e == NULL) {
+		if (netags >= ETAG_MAX) {
+			etags_clear();
+			ep = etag_slot(uid, c);
+		}
+		e = *ep = xcalloc(1, sizeof *e);
+		e->uid = xstrdup(uid);
+		e->clearance = c;
+		netags++;
+	}
+	free(e->etag);
+	e->etag = xstrdup(etag);
+	e->seq = seq;
+	return etag;
 }
 
 /* Does If-None-Match name etag (or "*")?  A weak tag compares weakly. */

@@ -146,7 +146,7 @@ text_value(struct prop_ctx *p, const char *name)
 {
 	struct server	*srv = p->d->c.srv;
 	int64_t		 tok = 0;
-	char		*out = NULL;
+	char		*out = NULL, *why = NULL;
 
 	if (strcmp(name, "displayname") == 0) {
 		if (p->res == DAV_RES_CALENDAR)
@@ -171,6 +171,11 @@ text_value(struct prop_ctx *p, const char *name)
 	}
 	if (strcmp(name, "getcontenttype") == 0)
 		return xstrdup("text/calendar; charset=utf-8; component=vevent");
+	if (strcmp(name, "getetag") == 0 && p->body == NULL) {
+		out = dav_object_etag(srv, p->uid, &why);
+		free(why);
+		return out;
+	}
 	if (object_body(p) != 0)
 		return NULL;
 	if (strcmp(name, "getetag") == 0)

@@ -7,9 +7,10 @@
  *
  * calendar-query filters VEVENTs, by a time-range or not; VTODO and
  * VJOURNAL filters match nothing (kcal keeps neither); of prop-filters
- * only a UID text-match is understood (a client looking an event up by
- * UID; contains, ASCII case ignored), any other, and filters inside a
- * VEVENT, are refused (403 CALDAV:supported-filter).  A
+ * only one text-match on UID or SUMMARY is understood (a client looking
+ * an event up by UID; contains, ASCII case ignored, the series' own
+ * SUMMARY), any other, and filters inside a VEVENT, are refused (403
+ * CALDAV:supported-filter).  A
  * recurring event is in when one of its occurrences is, found by the
  * daemon's own expansion (recur.h), each walk stopping at the first.
  *
@@ -48,6 +49,7 @@ struct rep {
 	const struct dav_comp_filter	*vevent;	/* its time-range */
 	size_t				 expanded;	/* occurrences so far */
 	size_t				 n;
+	int				 cut;	/* a walk ran out of budget */
 	char				*why;
 	int				 status;	/* an error: 500, 507 */
 };
@@ -127,24 +129,32 @@ gone(struct rep *r, const char *href)
 static int
 counts(void *arg, const struct recur_occ *o)
 {
-	(void)arg;
-	return !(o->overridden && o->ev->status != NULL &&
+	int	*found = arg;
+
+	*found = !(o->overridden && o->ev->status != NULL &&
 	    strcmp(o->ev->status, "cancelled") == 0);
+	return *found;
 }
 
-/* Does the series have an occurrence that counts in [from, to)? */
+/*
+ * Does the series have an occurrence that counts in [from, to)?  Only
+ * the callback stops the walk; one stopped otherwise ran out of the
+ * request's budget (r->cut).
+ */
 static int
 occurs(struct rep *r, const char *ical, int64_t from, int64_t to)
 {
 	struct recur	*rc;
 	char		*why = NULL;
-	int		 n = -1;
+	int		 n = -1, found = 0;
 
 	if ((rc = recur_open(ical, r->d->c.srv->cfg->home_tz, &why)) != NULL)
-		n = recur_each(rc, from, to, 1, counts, NULL, &why);
+		n = recur_each(rc, from, to, SIZE_MAX, counts, &found, &why);
 	recur_close(rc);
 	free(why);
-	return n == 1;
+	if (n == 1 && !found)
+		r->cut = 1;
+	return found;
 }
 
 static int
@@ -153,13 +163,14 @@ query_row(void *arg, const struct event *ev, const char *ical)
 	struct rep			*r = arg;
 	const struct dav_comp_filter	*f = r->vevent;
 
-	if (f != NULL && f->uid_match != NULL &&
-	    strcasestr(ev->uid, f->uid_match) == NULL)
+	if (f != NULL && f->match_prop != NULL && strcasestr(strcmp(
+	    f->match_prop, "UID") == 0 ? ev->uid : ev->summary ? ev->summary :
+	    "", f->match_text) == NULL)
 		return 0;
 	if (ical != NULL && f != NULL && f->has_range &&
 	    !occurs(r, ical, f->range.start, f->range.end))
-		return recur_budget_spent();
-	if (recur_budget_spent())
+		return r->cut;
+	if (r->cut)
 		return 1;
 	return object(r, ev->uid, NULL) != 0;
 }
@@ -186,7 +197,7 @@ query_filter(struct rep *r, int *none)
 		*none = 1;
 		return 0;
 	}
-	if (k->nprop_filters > (k->uid_match != NULL) || k->nkids > 0)
+	if (k->nprop_filters > (k->match_prop != NULL) || k->nkids > 0)
 		goto refuse;
 	r->vevent = k;
 	return 0;
@@ -392,7 +403,7 @@ dav_report(struct dav_call *d)
 		sync_collection(&r);
 	else
 		fail(&r, 403, xstrdup("not a REPORT kcald answers"));
-	if (recur_budget_spent())
+	if (r.cut)
 		fail(&r, 507, xstrdup("the report asks more recurrence "
 		    "expansion than kcald does for one request; ask a narrower "
 		    "time-range"));

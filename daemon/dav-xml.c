@@ -318,26 +318,31 @@ filter_free(struct dav_comp_filter *f)
 		filter_free(&f->kids[i]);
 	free(f->kids);
 	free(f->name);
-	free(f->uid_match);
+	free(f->match_prop);
+	free(f->match_text);
 }
 
 /*
- * A prop-filter on UID with a text-match (what a client looking an event
- * up by its UID sends): its text, in f->uid_match.  Any other is only
- * counted.
+ * A prop-filter on UID or SUMMARY with a text-match (what a client looking
+ * an event up by its UID sends): the property and the text, in
+ * f->match_prop and match_text.  Any other is only counted.
  */
 static void
-uid_filter(struct dav_comp_filter *f, const xmlNode *pf)
+text_filter(struct dav_comp_filter *f, const xmlNode *pf)
 {
 	const xmlNode	*tm;
 	char		*name = attr(pf, "name"), *neg;
 
-	if (name != NULL && strcmp(name, "UID") == 0 && f->uid_match == NULL &&
+	if (name != NULL && (strcmp(name, "UID") == 0 ||
+	    strcmp(name, "SUMMARY") == 0) && f->match_prop == NULL &&
 	    (tm = child(pf, CALDAV_NS, "text-match")) != NULL &&
 	    child(pf, CALDAV_NS, "param-filter") == NULL) {
 		neg = attr(tm, "negate-condition");
-		if (neg == NULL || strcmp(neg, "no") == 0)
-			f->uid_match = text(tm);
+		if (neg == NULL || strcmp(neg, "no") == 0) {
+			f->match_text = text(tm);
+			f->match_prop = name;
+			name = NULL;
+		}
 		free(neg);
 	}
 	free(name);
@@ -361,7 +366,7 @@ comp_filter(struct dav_comp_filter *f, const xmlNode *n, int depth,
 			f->not_defined = 1;
 		else if (is(c, CALDAV_NS, "prop-filter")) {
 			f->nprop_filters++;
-			uid_filter(f, c);
+			text_filter(f, c);
 		}
 		else if (is(c, CALDAV_NS, "time-range")) {
 			if (range(c, &f->range, err) == -1)

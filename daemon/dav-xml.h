@@ -45,7 +45,8 @@ struct dav_comp_filter {
 	int			 has_range;
 	struct dav_range	 range;
 	size_t			 nprop_filters;	/* prop-filters (counted) */
-	char			*uid_match;	/* but a UID text-match's text */
+	/* but a text-match on UID or SUMMARY: which, and its text */
+	char			*match_prop, *match_text;
 	struct dav_comp_filter	*kids;
 	size_t			 nkids;
 };

@@ -289,7 +289,7 @@ allow(enum dav_res res)
 	case DAV_RES_OBJECT:
 		return "OPTIONS, GET, HEAD, PROPFIND, PUT, DELETE";
 	case DAV_RES_CALENDAR:
-		return "OPTIONS, PROPFIND, REPORT, PUT";
+		return "OPTIONS, PROPFIND, REPORT";
 	default:
 		return "OPTIONS, PROPFIND";
 	}
@@ -336,6 +336,20 @@ write_method(struct dav_call *d, const char *m)
 		dav_delete(&d->c);
 }
 
+static int
+is_mk(const char *m)
+{
+	return strcmp(m, "MKCALENDAR") == 0 || strcmp(m, "MKCOL") == 0;
+}
+
+static void
+refuse_mk(struct dav_call *d)
+{
+	dav_reply_error(d, 403, CALDAV_NS, "calendar-collection-location-ok",
+	    "each account has one calendar, " DAV_CAL_NAME "; no other can be "
+	    "made");
+}
+
 static void
 dispatch(struct dav_call *d, const char *m)
 {
@@ -356,10 +370,8 @@ dispatch(struct dav_call *d, const char *m)
 			not_allowed(d);
 	} else if (strcmp(m, "PUT") == 0 || strcmp(m, "DELETE") == 0)
 		write_method(d, m);
-	else if (strcmp(m, "MKCALENDAR") == 0 || strcmp(m, "MKCOL") == 0)
-		dav_reply_error(d, 403, CALDAV_NS,
-		    "calendar-collection-location-ok", "each account has one "
-		    "calendar, " DAV_CAL_NAME "; no other can be made");
+	else if (is_mk(m))
+		refuse_mk(d);
 	else if (strcmp(m, "PROPPATCH") == 0 || strcmp(m, "COPY") == 0 ||
 	    strcmp(m, "MOVE") == 0)
 		dav_reply_error(d, 403, DAV_NS, "need-privileges",
@@ -425,7 +437,11 @@ serve(struct server *srv, struct httpd_req *q, const char *rest,
 	d.c.acct = &acct;
 	d.c.user = acct.name;
 	if (resolve(&d, rest, acct.name) != 0) {
-		dav_reply_text(&d, 404, "Not Found");
+		if (is_mk(httpd_method(q)))	/* a new collection's URL */
+			refuse_mk(&d);
+		else
+			dav_reply_text(&d, 404, "Not Found");
+		free((char *)d.c.name);
 		return;
 	}
 	before = store_set_clearance(srv->store, acct.who.clearance);

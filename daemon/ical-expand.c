@@ -5,8 +5,9 @@
  * written as a copy of its VEVENT (the master's, or its override's) with
  * DTSTART, DTEND and RECURRENCE-ID in UTC and no RRULE, RDATE or EXDATE,
  * in a VCALENDAR without VTIMEZONEs.  An event that does not recur goes
- * out as it is.  At most max occurrences: one more and the caller is told
- * (*over), so that a daily series over a century is refused, not written.
+ * out as it is.  At most max occurrences: one more, or a walk cut by the
+ * request's recurrence budget, and the caller is told (*over), so that a
+ * daily series over a century is refused, not written.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -158,8 +159,8 @@ ical_expand(struct store *st, const char *uid, const char *body,
 	    (r = recur_open(text, home, cause)) == NULL)
 		goto done;
 	x.out = new_out(x.src);
-	rc = recur_each(r, from, to, max + 1, one, &x, cause);
-	if (x.over)
+	rc = recur_each(r, from, to, SIZE_MAX, one, &x, cause);
+	if (x.over || rc == 1)		/* too many, or out of budget */
 		*over = 1;
 	else if (rc >= 0)
 		out = ical_serialize(x.out);

@@ -14,7 +14,8 @@ struct store;
 
 /*
  * uid's body (its GET body) expanded over [from, to): a new VCALENDAR, or
- * NULL: *over when more than max occurrences would be written, else
+ * NULL: *over when more than max occurrences would be written (or the
+ * request's recurrence budget ran out), else
  * *cause.  *count grows by the occurrences written.
  */
 char	*ical_expand(struct store *, const char *, const char *, const char *,

@@ -17,14 +17,17 @@
 
 static const char sql_by_name[] = "SELECT uid FROM dav_names WHERE name = ?1";
 static const char sql_name_of[] = "SELECT name FROM dav_names WHERE uid = ?1";
-static const char sql_gone_name[] = "SELECT name FROM dav_changes WHERE "
-    "uid = ?1 AND deleted AND name IS NOT NULL";
+/* its own name, or the one it had when it was deleted */
+static const char sql_name_had[] = "SELECT coalesce((SELECT name FROM "
+    "dav_names WHERE uid = ?1), (SELECT name FROM dav_changes WHERE "
+    "uid = ?1 AND deleted))";
 static const char sql_exists[] = "SELECT 1 FROM events WHERE uid = ?1";
 static const char sql_set[] = "INSERT INTO dav_names (uid, name) VALUES "
     "(?1, ?2) ON CONFLICT(uid) DO UPDATE SET name = ?2";
 static const char sql_unset[] = "DELETE FROM dav_names WHERE uid = ?1";
 static const char sql_token[] = "SELECT coalesce((SELECT seq FROM "
     "sqlite_sequence WHERE name = 'dav_changes'), 0)";
+static const char sql_seq[] = "SELECT seq FROM dav_changes WHERE uid = ?1";
 static const char sql_changes[] = "SELECT uid, deleted FROM dav_changes "
     "WHERE seq > ?1 ORDER BY seq";
 
@@ -107,10 +110,7 @@ store_dav_lookup(struct store *st, const char *name, char **uid, char **cause)
 int
 store_dav_name(struct store *st, const char *uid, char **name, char **cause)
 {
-	if (one_text(st, sql_name_of, uid, name, cause) != 0)
-		return -1;
-	if (*name == NULL &&
-	    one_text(st, sql_gone_name, uid, name, cause) != 0)
+	if (one_text(st, sql_name_had, uid, name, cause) != 0)
 		return -1;
 	if (*name == NULL)
 		xasprintf(name, "%s.ics", uid);
@@ -179,4 +179,20 @@ store_dav_changes(struct store *st, int64_t since,
 	}
 	done(s);
 	return stop;
+}
+
+int
+store_dav_seq(struct store *st, const char *uid, int64_t *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*out = 0;
+	if ((s = store_stmt(st, sql_seq, NULL)) == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }

@@ -31,6 +31,8 @@ int	store_dav_name(struct store *, const char *, char **, char **);
  */
 int	store_dav_set_name(struct store *, const char *, const char *,
 	    char **);
+/* uid's last change's number (0: none logged), for caching what it gives. */
+int	store_dav_seq(struct store *, const char *, int64_t *);
 /* The last change's number: the collection's sync token and ctag. */
 int	store_dav_token(struct store *, int64_t *);
 /*

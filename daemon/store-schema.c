@@ -22,6 +22,17 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
+/*
+ * CalDAV's change log (migration 13): the events that refer to e (its
+ * programme, those anchored to it) logged as changed, for a reader who
+ * may not see e gets them without the reference (ical-redact.c).
+ */
+#define DAV_RELOG(e)							\
+	"  DELETE FROM dav_changes WHERE uid IN (SELECT uid FROM events"	\
+	"  WHERE parent_uid = " e ".uid OR anchor_uid = " e ".uid);"	\
+	"  INSERT INTO dav_changes (uid, deleted) SELECT uid, 0 FROM events" \
+	"  WHERE parent_uid = " e ".uid OR anchor_uid = " e ".uid;"
+
 /* Forward migrations: migrations[v] takes a store from version v to v+1. */
 static const char *migrations[] = {
 	"CREATE TABLE events ("
@@ -220,7 +231,11 @@ static const char *migrations[] = {
 	"  WHEN OLD.ical IS NOT NEW.ical OR OLD.class IS NOT NEW.class BEGIN"
 	"  DELETE FROM dav_changes WHERE uid = NEW.uid;"
 	"  INSERT INTO dav_changes (uid, deleted) VALUES (NEW.uid, 0); END;"
+	"DROP TRIGGER IF EXISTS events_dav_refs;"
+	"CREATE TRIGGER events_dav_refs AFTER UPDATE OF class ON events"
+	"  WHEN OLD.class IS NOT NEW.class BEGIN" DAV_RELOG("NEW") "END;"
 	"CREATE TRIGGER events_dav_delete AFTER DELETE ON events BEGIN"
+	DAV_RELOG("OLD")
 	"  DELETE FROM dav_changes WHERE uid = OLD.uid;"
 	"  INSERT INTO dav_changes (uid, deleted, name) VALUES (OLD.uid, 1,"
 	"  (SELECT name FROM dav_names WHERE uid = OLD.uid));"

@@ -106,6 +106,8 @@ check_eq "GET: the ETag getetag gave" "$ETAG" "$(hdr ETag)"
 check "GET: the VALARM kept" grep -q "BEGIN:VALARM" "$T/body"
 check "GET: its VTIMEZONE" grep -q "BEGIN:VTIMEZONE" "$T/body"
 check "GET: its UID" grep -q "UID:$PUB" "$T/body"
+check "GET: no CALSCALE a client did not send" sh -c "! grep -q CALSCALE '$T/body'"
+check "GET: CRLF lines" sh -c "head -n 1 '$T/body' | grep -q \"\$(printf '\\r')\""
 check_eq "GET If-None-Match: 304" 304 "$(curl -sS --noproxy '*' -o /dev/null \
 	-w '%{http_code}' -u alice:alice-pw -H "If-None-Match: $ETAG" \
 	"$BASE$CAL$PUB.ics")"
@@ -143,6 +145,12 @@ check_eq "multiget: unknown href 404" 404 "$(prop "${CAL}gone" ics 2>/dev/null; 
 UQ="<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\"><C:prop-filter name=\"UID\"><C:text-match collation=\"i;octet\">$PUB</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>"
 check_eq "query by UID: 207" 207 "$(dav REPORT $CAL alice 1 "$UQ")"
 check_eq "query by UID: that event" "$CAL$PUB.ics" "$(cut -d'|' -f1 "$T/ms")"
+check_eq "query by SUMMARY: 207" 207 "$(dav REPORT $CAL alice 1 "$(printf '%s' "$UQ" |
+	sed "s/name=\"UID\"/name=\"SUMMARY\"/; s/>$PUB</>morning BRIEF</")")"
+check_eq "query by SUMMARY: that series" "$CAL$DAY.ics" "$(cut -d'|' -f1 "$T/ms")"
+check_eq "another prop-filter: 403" 403 "$(dav REPORT $CAL alice 1 "$(printf '%s' "$UQ" |
+	sed "s/name=\"UID\"/name=\"LOCATION\"/")")"
+check_match "another prop-filter: supported-filter" '^ERROR\|supported-filter' "$(ms)"
 
 # --- clearance: bob reads public events only --------------------------
 B=/dav/calendars/bob/calendar/

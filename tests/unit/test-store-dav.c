@@ -1,7 +1,8 @@
 /*
  * test-store-dav.c — daemon/store-dav.c on ":memory:": the change log
  * filled by the triggers on events (insert, update of the record or its
- * class, a rewrite of other columns not counted, delete), tokens growing
+ * class, a rewrite of other columns not counted, delete; the events that
+ * refer to one whose class changed or that is deleted), tokens growing
  * and never reused, and resource names: the default "UID.ics", a chosen
  * name, a name taken by another event, names gone with their event.
  */
@@ -91,6 +92,26 @@ test_log(struct store *st)
 	CHECK_STR(changes(st, t2), "a");
 }
 
+/* A reference to an event that becomes hidden is dropped: logged too. */
+static void
+test_refs(struct store *st)
+{
+	int64_t	t;
+
+	CHECK(store_exec(st, ROW("visit", "public", "V"), NULL) == 0);
+	CHECK(store_exec(st, ROW("talk", "public", "T"), NULL) == 0);
+	CHECK(store_exec(st, ROW("other", "public", "O"), NULL) == 0);
+	CHECK(store_exec(st, "UPDATE events SET parent_uid = 'visit' "
+	    "WHERE uid = 'talk'", NULL) == 0);
+	t = token(st);
+	CHECK_STR(changes(st, t), "");
+	CHECK(store_exec(st, ROW("visit", "confidential", "V"), NULL) == 0);
+	CHECK_STR(changes(st, t), "talk visit");
+	t = token(st);
+	CHECK(store_delete(st, "visit", NULL) == 0);
+	CHECK_STR(changes(st, t), "talk visit-");
+}
+
 static void
 test_names(struct store *st)
 {
@@ -154,6 +175,7 @@ main(void)
 	if (st == NULL)
 		TEST_DONE();
 	test_log(st);
+	test_refs(st);
 	test_names(st);
 	store_close(st);
 	TEST_DONE();
