@@ -418,3 +418,24 @@ dav_delete(struct dav_ctx *d)
 	delete_in(d);
 	store_set_clearance(d->srv->store, cl);
 }
+
+/*
+ * A PUT under /dav/ with a body over http_max_body_size, refused by the
+ * HTTP server before it is read (httpd_on_too_big): the 413 a smaller one
+ * over the limit gets, CALDAV:max-resource-size.  Other requests get the
+ * server's plain 413.
+ */
+void
+dav_too_big(struct server *srv, struct httpd_req *q)
+{
+	struct dav_ctx	 d = { srv, q, NULL, NULL, NULL };
+	char		*why;
+
+	if (strcmp(httpd_method(q), "PUT") != 0 ||
+	    strncmp(httpd_url(q), "/dav/", 5) != 0)
+		return;
+	xasprintf(&why, "more than a calendar object may hold (%zu bytes)",
+	    write_put_max(srv));
+	refuse(&d, 413, CALDAV_NS, "max-resource-size", NULL, why);
+	free(why);
+}

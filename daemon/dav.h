@@ -33,6 +33,7 @@ struct dav_ctx {
 int		 dav_route(struct server *, struct httpd_req *);
 void		 dav_put(struct dav_ctx *);
 void		 dav_delete(struct dav_ctx *);
+void		 dav_too_big(struct server *, struct httpd_req *);
 /*
  * The bytes GET serves for uid under the store's current clearance
  * (dav-get.c): NULL with *cause NULL when it may not be seen or does not

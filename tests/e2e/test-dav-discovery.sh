@@ -7,7 +7,8 @@
 # read-only account, a calendar-query by time range as iOS does,
 # sync-collection from nothing and then incremental (changes, a 404 for a
 # delete, nothing when nothing changed, tokens that survive a restart),
-# and calendar-multiget of what changed.
+# calendar-multiget of what changed, and an upload with If-Match that
+# loses to kcal's edit made meanwhile (412) and then wins.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/davlib.sh"
 
@@ -158,6 +159,24 @@ e1tag=$(xq prop "$h1" d:getetag)
 check "... the edited event with a new ETag" test -n "$e1tag" -a "$e1tag" != "$etag1"
 h3=$(xq hrefs | grep -vxF -e "$h1" -e "$h2")
 check_match "... the new event" "^$CAL" "$h3"
+# DAVx5 uploads an edit with If-Match: the ETag it last saw.  One from
+# before kcal's edit is refused and kcal's edit stays; the current one wins.
+dav GET "$h1" -u 'desk:desk pw 1' >/dev/null
+tr -d '\r' <"$T/body" | sed 's/^SUMMARY:.*/SUMMARY:Ceremony (from the phone)/' |
+    sed 's/$/\r/' >"$T/edit.ics"
+st=$(dav PUT "$h1" -u 'desk:desk pw 1' -H "If-Match: $etag1" \
+    -H 'Content-Type: text/calendar; charset=utf-8' --data-binary @"$T/edit.ics")
+check_eq "PUT with a stale If-Match (edited meanwhile with kcal): 412" 412 "$st"
+check_eq "... kcal's edit stays" "Credentials ceremony (Hall B)" \
+    "$(kcal show "$e1" --format json | jq -r .summary)"
+st=$(dav PUT "$h1" -u 'desk:desk pw 1' -H "If-Match: $e1tag" \
+    -H 'Content-Type: text/calendar; charset=utf-8' --data-binary @"$T/edit.ics")
+check_eq "PUT with the current If-Match: 204" 204 "$st"
+check_eq "... the phone's edit is in kcal" "Ceremony (from the phone)" \
+    "$(kcal show "$e1" --format json | jq -r .summary)"
+sc "$t2" >/dev/null
+check_eq "... and the next sync-collection lists it" "$h1" "$(xq hrefs)"
+t2=$(xq token)
 pf "$CAL" 0 '<cs:getctag/>' >/dev/null
 check "getctag changed" test "$(xq prop "$CAL" cs:getctag)" != "$ctag0"
 sc "$t2" >/dev/null

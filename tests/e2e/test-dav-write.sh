@@ -265,6 +265,15 @@ snapshot before
 head -c 100000000 /dev/zero | tr '\0' 'x' >"$T/big"
 code=$(put alice $CAL/big.ics "$T/big")
 check_eq "a 100 MB PUT: 413" 413 "$code"
+check_match "... CALDAV:max-resource-size" "max-resource-size" "$(cat "$T/body")"
+head -c 100000 "$T/big" >"$T/big100k"
+check_eq "a 100 kB PUT (over http_max_body_size): 413" 413 \
+	"$(put alice $CAL/big.ics "$T/big100k" -H 'Transfer-Encoding: chunked')"
+check_match "... CALDAV:max-resource-size" "max-resource-size" "$(cat "$T/body")"
+check_eq "a 100 kB feed request body is still the plain 413" \
+	"413 request body too large" \
+	"$(curl -s -o "$T/fb" -w '%{http_code}' --data-binary @"$T/big100k" \
+	"$BASE/feeds/all.ics"; printf ' '; cat "$T/fb")"
 check "kcald still serves another client" kcal status
 same_store "... and stored nothing"
 rm -f "$T/big"
@@ -310,6 +319,7 @@ check_eq "a read-only account's PUT: 403" 403 \
 	"$(put bob /dav/calendars/bob/calendar/ro.ics "$T/clash.ics")"
 check_eq "a read-only account's DELETE: 403" 403 \
 	"$(dav bob DELETE /dav/calendars/bob/calendar/one.ics)"
+same_store "... and changed nothing"
 kcal add "Confidential talks" --class confidential --start "2027-05-01 10:00" \
 	>"$T/conf.uid" 2>&1
 cuid=$(cat "$T/conf.uid")

@@ -105,6 +105,16 @@ test_refused(void)
 	    "RECURRENCE-ID:20260301T100000Z\r\n"))), PUT_BAD_OBJECT);
 	CHECK_INT(put1(&ro, NULL, CAL(EV("r", "20260301T100000Z", ""))),
 	    PUT_FORBIDDEN);
+	{
+		static const char nul[] = CAL(EV("n", "20260301T100000Z",
+		    "X-A:a\0b\r\n"));
+		struct put_req	rq = { nul, sizeof nul - 1, "n.ics", NULL };
+
+		write_put(&srv, &rw, &rq, &o);
+		CHECK_INT(o.res, PUT_BAD_DATA);
+		write_put_clear(&o);
+		CHECK(stored("n") == NULL);
+	}
 	CHECK(stored("r") == NULL);
 	/* the import's words, with the line */
 	put(&rw, NULL, CAL("BEGIN:VEVENT\r\nUID:bad\r\nDTSTART:nonsense\r\n"
