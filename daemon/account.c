@@ -24,6 +24,9 @@
  * protects each account, and apps already logged in are served from the
  * cache.
  *
+ * Only yescrypt runs elsewhere (account-work.c): a login that needs it is
+ * a job, prepared and finished here, on the loop.
+ *
  * The file is stat'ed on every check and read again when it changed
  * (kcal user rewrites it by rename), and on SIGHUP.  A file that cannot
  * be read, or is malformed, keeps the accounts already loaded and is
@@ -47,7 +50,7 @@
 #include <nettle/hmac.h>
 #include <nettle/memops.h>
 
-#include "account.h"
+#include "account-int.h"
 #include "log.h"
 #include "server.h"
 #include "users.h"
@@ -60,6 +63,7 @@
 #define LIMIT_FORGET	3600
 #define LIMIT_SLOTS	4096
 #define HEADER_MAX	4096
+#define INFLIGHT_MAX	2	/* checks at once per peer, per name */
 
 struct file_sig {
 	int		exists;
@@ -78,6 +82,7 @@ struct cache_ent {
 struct limit_ent {
 	char		key[USERS_NAME_MAX + 64];	/* "p:PEER", "u:NAME" */
 	unsigned	fails;
+	unsigned	inflight;	/* checks running for it */
 	int64_t		last, until;
 };
 
@@ -94,6 +99,8 @@ struct accounts {
 	int64_t			(*clock)(void *);
 	void			*clock_arg;
 	uint64_t		 hashed;
+	uint64_t		 gen;		/* bumped by every load */
+	struct account_work	*work;		/* account-work.c */
 };
 
 static int64_t
@@ -145,6 +152,7 @@ load(struct accounts *a, const char *path, const struct file_sig *sig,
 	users_clear(&a->u);
 	a->u = u;
 	a->sig = *sig;
+	a->gen++;
 	memset(&a->bad_sig, 0, sizeof a->bad_sig);
 	explicit_bzero(a->cache, sizeof a->cache);
 	if (a->path != path) {
@@ -194,6 +202,7 @@ accounts_free(struct accounts *a)
 {
 	if (a == NULL)
 		return;
+	account_work_stop(a);
 	users_clear(&a->u);
 	free(a->path);
 	free(a->limits);
@@ -259,6 +268,18 @@ uint64_t
 accounts_hashed(const struct accounts *a)
 {
 	return a->hashed;
+}
+
+struct account_work **
+account_work_slot(struct accounts *a)
+{
+	return &a->work;
+}
+
+struct crypt_data *
+account_crypt_data(struct accounts *a)
+{
+	return a->cd;
 }
 
 /* The account of a user line: its role and clearance as an access_who. */
@@ -335,10 +356,14 @@ limit_wait(struct accounts *a, const char *key, int64_t now)
 	return l != NULL && l->until > now ? (unsigned)(l->until - now) : 0;
 }
 
+/*
+ * key's entry, made if new (in place of the one failed longest ago when
+ * the table is full); NULL when every entry has a check running.
+ */
 static struct limit_ent *
-limit_slot(struct accounts *a, const char *key)
+limit_slot(struct accounts *a, const char *key, int64_t now)
 {
-	struct limit_ent	*l;
+	struct limit_ent	*l = NULL;
 
 	if ((l = limit_find(a, key)) != NULL)
 		return l;
@@ -346,23 +371,58 @@ limit_slot(struct accounts *a, const char *key)
 		a->limits = xreallocarray(a->limits, a->nlimits + 1,
 		    sizeof *a->limits);
 		l = &a->limits[a->nlimits++];
-	} else {			/* the one failed longest ago */
-		l = &a->limits[0];
-		for (size_t i = 1; i < a->nlimits; i++)
-			if (a->limits[i].last < l->last)
+	} else {
+		for (size_t i = 0; i < a->nlimits; i++)
+			if (a->limits[i].inflight == 0 && (l == NULL ||
+			    a->limits[i].last < l->last))
 				l = &a->limits[i];
+		if (l == NULL)
+			return NULL;
 	}
 	memset(l, 0, sizeof *l);
 	snprintf(l->key, sizeof l->key, "%s", key);
+	l->last = now;
 	return l;
+}
+
+/* One more check running for key; -1 when it has too many already. */
+static int
+limit_hold(struct accounts *a, const char *key, int64_t now)
+{
+	struct limit_ent	*l;
+
+	if ((l = limit_slot(a, key, now)) == NULL || l->inflight >= INFLIGHT_MAX)
+		return -1;
+	l->inflight++;
+	return 0;
+}
+
+/* A check for key is over; an entry with nothing to remember goes. */
+static void
+limit_release(struct accounts *a, const char *key, int forget)
+{
+	struct limit_ent	*l;
+
+	if (*key == '\0' || (l = limit_find(a, key)) == NULL)
+		return;
+	if (l->inflight > 0)
+		l->inflight--;
+	if (forget) {
+		l->fails = 0;
+		l->until = 0;
+	}
+	if (l->inflight == 0 && l->fails == 0)
+		*l = a->limits[--a->nlimits];
 }
 
 static void
 limit_fail(struct accounts *a, const char *key, int64_t now)
 {
-	struct limit_ent	*l = limit_slot(a, key);
+	struct limit_ent	*l;
 	unsigned		 shift;
 
+	if ((l = limit_slot(a, key, now)) == NULL)
+		return;
 	if (now - l->last > LIMIT_FORGET)
 		l->fails = 0;
 	l->fails++;
@@ -375,15 +435,6 @@ limit_fail(struct accounts *a, const char *key, int64_t now)
 	log_warnx("accounts: %u failed logins from %s; refused for %lld s",
 	    l->fails, key[0] == 'p' ? key + 2 : "user", (long long)(l->until -
 	    now));
-}
-
-static void
-limit_clear(struct accounts *a, const char *key)
-{
-	struct limit_ent	*l;
-
-	if ((l = limit_find(a, key)) != NULL)
-		*l = a->limits[--a->nlimits];
 }
 
 /* ---- the check ---- */
@@ -422,26 +473,6 @@ split_basic(const char *h, char *buf, size_t len, char **user, char **pw)
 	return 0;
 }
 
-/* Does pw match hash?  Always one yescrypt, compared in constant time. */
-static int
-password_ok(struct accounts *a, const char *pw, const char *hash)
-{
-	char		 got[USERS_HASH_MAX + 1], want[USERS_HASH_MAX + 1];
-	const char	*h;
-	int		 ok;
-
-	memset(got, 0, sizeof got);
-	memset(want, 0, sizeof want);
-	snprintf(want, sizeof want, "%s", hash);
-	a->hashed++;
-	h = crypt_r(pw, hash, a->cd);
-	if (h != NULL && *h == '$')
-		snprintf(got, sizeof got, "%s", h);
-	ok = memeql_sec(got, want, sizeof got) && got[0] == '$';
-	explicit_bzero(got, sizeof got);
-	return ok;
-}
-
 /*
  * The key a peer's failures are counted under: "p:" and its IPv4 address
  * (also when IPv4-mapped), or its IPv6 /64, or the text as it is.
@@ -465,59 +496,67 @@ peer_key(const char *peer, char *key, size_t len)
 		snprintf(key, len, "p:%s", peer != NULL ? peer : "?");
 }
 
-/* Refused while barred; else the password checked and the result counted. */
+/* A job for user's password, barred or busy peers and names refused. */
 static enum account_result
-verify(struct accounts *a, const char *user, const char *pw,
-    const char *peer, struct account *out, unsigned *retry_after, int64_t now)
+make_job(struct accounts *a, const char *user, const char *pw,
+    const char *peer, unsigned *retry_after, struct account_job *j)
 {
 	const struct users_entry	*e = NULL;
-	char				 pkey[128], ukey[USERS_NAME_MAX + 3];
+	int64_t				 now = a->clock(a->clock_arg);
 	unsigned			 w1, w2;
-	int				 ok;
 
-	peer_key(peer, pkey, sizeof pkey);
+	peer_key(peer, j->pkey, sizeof j->pkey);
 	if (users_valid_name(user)) {
-		snprintf(ukey, sizeof ukey, "u:%s", user);
+		snprintf(j->ukey, sizeof j->ukey, "u:%.*s", USERS_NAME_MAX,
+		    user);
 		e = users_find(&a->u, user);
-	} else
-		ukey[0] = '\0';
-	w1 = limit_wait(a, pkey, now);
-	w2 = ukey[0] ? limit_wait(a, ukey, now) : 0;
+	}
+	w1 = limit_wait(a, j->pkey, now);
+	w2 = j->ukey[0] ? limit_wait(a, j->ukey, now) : 0;
 	if (w1 > 0 || w2 > 0) {
 		*retry_after = w1 > w2 ? w1 : w2;
 		return ACCOUNT_LIMITED;
 	}
-	ok = password_ok(a, pw, e != NULL ? e->hash : a->dummy) && e != NULL;
-	if (!ok) {
-		log_info("accounts: failed login%s%s from %s", ukey[0] ?
-		    " as " : "", ukey[0] ? user : "", peer ? peer : "?");
-		limit_fail(a, pkey, now);
-		if (ukey[0])
-			limit_fail(a, ukey, now);
-		return ACCOUNT_BAD;
+	if (limit_hold(a, j->pkey, now) != 0) {
+		*retry_after = 1;
+		return ACCOUNT_LIMITED;
 	}
-	limit_clear(a, ukey);
-	fill_account(out, e);
-	return ACCOUNT_OK;
+	if (j->ukey[0] && limit_hold(a, j->ukey, now) != 0) {
+		limit_release(a, j->pkey, 0);
+		*retry_after = 1;
+		return ACCOUNT_LIMITED;
+	}
+	j->pw = xstrdup(pw);
+	snprintf(j->hash, sizeof j->hash, "%s", e != NULL ? e->hash : a->dummy);
+	j->known = e != NULL;
+	j->gen = a->gen;
+	return ACCOUNT_PENDING;
 }
 
+/*
+ * What can be answered without yescrypt is answered here; otherwise
+ * ACCOUNT_PENDING and a job (*jobp) for account_job_run, then
+ * account_finish (or account_cancel).
+ */
 enum account_result
-accounts_verify(struct accounts *a, const char *authorization,
-    const char *peer, struct account *out, unsigned *retry_after)
+account_prepare(struct accounts *a, const char *authorization,
+    const char *peer, struct account *out, unsigned *retry_after,
+    struct account_job **jobp)
 {
+	struct account_job	*j;
 	struct cache_ent	*c;
 	uint8_t			 mac[SHA256_DIGEST_SIZE];
-	char			 buf[HEADER_MAX], *user, *pw;
-	int64_t			 now = a->clock(a->clock_arg);
+	char			 buf[HEADER_MAX], *user = "", *pw = "";
 	enum account_result	 r;
 	int			 rc;
 
 	*retry_after = 0;
+	*jobp = NULL;
 	if (authorization == NULL)
 		return ACCOUNT_NONE;
 	maybe_reload(a);
 	header_mac(a, authorization, mac);
-	if ((c = cache_find(a, mac, now)) != NULL) {
+	if ((c = cache_find(a, mac, a->clock(a->clock_arg))) != NULL) {
 		*out = c->acct;
 		out->who.name = out->name;
 		return ACCOUNT_OK;
@@ -526,22 +565,89 @@ accounts_verify(struct accounts *a, const char *authorization,
 	    -1)
 		return ACCOUNT_NONE;
 	if (rc != 0)	/* malformed: checked like an unknown user */
-		r = verify(a, "", "", peer, out, retry_after, now);
+		user = pw = "";
+	j = xcalloc(1, sizeof *j);
+	memcpy(j->mac, mac, sizeof mac);
+	if ((r = make_job(a, user, pw, peer, retry_after, j)) == ACCOUNT_PENDING)
+		*jobp = j;
 	else
-		r = verify(a, user, pw, peer, out, retry_after, now);
-	if (r == ACCOUNT_OK)
-		cache_put(a, mac, out, now);
+		free(j);
 	explicit_bzero(buf, sizeof buf);
 	return r;
 }
 
-enum account_result
-account_check(struct server *srv, const char *authorization,
-    const char *peer, struct account *out, unsigned *retry_after)
+/* Does the job's password match its hash?  Touches nothing but the job. */
+int
+account_job_run(struct account_job *j, struct crypt_data *cd)
 {
+	char		 got[USERS_HASH_MAX + 1], want[USERS_HASH_MAX + 1];
+	const char	*h;
+
+	memset(got, 0, sizeof got);
+	memset(want, 0, sizeof want);
+	snprintf(want, sizeof want, "%s", j->hash);
+	h = crypt_r(j->pw, j->hash, cd);
+	if (h != NULL && *h == '$')
+		snprintf(got, sizeof got, "%s", h);
+	j->ok = memeql_sec(got, want, sizeof got) && got[0] == '$';
+	explicit_bzero(got, sizeof got);
+	explicit_bzero(j->pw, strlen(j->pw));
+	free(j->pw);
+	j->pw = NULL;
+	return j->ok;
+}
+
+static void
+job_free(struct account_job *j)
+{
+	if (j->pw != NULL) {
+		explicit_bzero(j->pw, strlen(j->pw));
+		free(j->pw);
+	}
+	free(j);
+}
+
+/* A job not run (kcald stops): its hold on the counts let go. */
+void
+account_cancel(struct accounts *a, struct account_job *j)
+{
+	limit_release(a, j->pkey, 0);
+	limit_release(a, j->ukey, 0);
+	job_free(j);
+}
+
+/*
+ * A job run: failures counted, a good login remembered.  A login checked
+ * against a file since replaced holds only if the user still has the same
+ * hash (and then gets the role and clearance the file now says).
+ */
+enum account_result
+account_finish(struct accounts *a, struct account_job *j,
+    struct account *out, unsigned *retry_after)
+{
+	const struct users_entry	*e = NULL;
+	int64_t				 now = a->clock(a->clock_arg);
+	const char			*user = j->ukey[0] ? j->ukey + 2 : "";
+	int				 ok = j->ok && j->known;
+
 	*retry_after = 0;
-	if (srv->accounts == NULL)
-		return authorization == NULL ? ACCOUNT_NONE : ACCOUNT_BAD;
-	return accounts_verify(srv->accounts, authorization, peer, out,
-	    retry_after);
+	a->hashed++;
+	if (ok && ((e = users_find(&a->u, user)) == NULL ||
+	    strcmp(e->hash, j->hash) != 0))
+		ok = 0;
+	if (!ok) {
+		log_info("accounts: failed login%s%s from %s", *user ?
+		    " as " : "", user, j->pkey + 2);
+		limit_fail(a, j->pkey, now);
+		if (j->ukey[0])
+			limit_fail(a, j->ukey, now);
+		account_cancel(a, j);
+		return ACCOUNT_BAD;
+	}
+	limit_release(a, j->pkey, 0);
+	limit_release(a, j->ukey, 1);
+	fill_account(out, e);
+	cache_put(a, j->mac, out, now);
+	job_free(j);
+	return ACCOUNT_OK;
 }

@@ -20,7 +20,8 @@ enum account_result {
 	ACCOUNT_OK,
 	ACCOUNT_NONE,		/* no Authorization header, or not Basic */
 	ACCOUNT_BAD,		/* unknown user or wrong password */
-	ACCOUNT_LIMITED		/* too many failures: retry_after seconds */
+	ACCOUNT_LIMITED,	/* too many failures: retry_after seconds */
+	ACCOUNT_PENDING		/* account_start: the answer comes later */
 };
 
 struct account {
@@ -28,8 +29,25 @@ struct account {
 	struct access_who	who;		/* who.name points at name */
 };
 
+/* The check, yescrypt (when needed) run inline: the loop waits for it. */
 enum account_result account_check(struct server *, const char *,
 		     const char *, struct account *, unsigned *);
+
+/*
+ * account_start: the same check, but yescrypt runs on a worker thread, so
+ * the event loop goes on meanwhile.  Any result but ACCOUNT_PENDING is the
+ * answer now, as account_check gives it (no yescrypt was needed: no or
+ * bad header, a remembered login, a barred peer or name).  On PENDING the
+ * callback gets the answer later, from the event loop (never from within
+ * account_start), with the account and retry_after; the caller keeps the
+ * request waiting (httpd_defer) until then.  When kcald stops, a check
+ * still waiting is answered ACCOUNT_LIMITED, 1 s.
+ */
+typedef void	(*account_done_cb)(void *, enum account_result,
+		     const struct account *, unsigned);
+enum account_result account_start(struct server *, const char *,
+		     const char *, struct account *, unsigned *,
+		     account_done_cb, void *);
 
 struct accounts	*accounts_open(const char *, char **);
 void		 accounts_free(struct accounts *);

@@ -384,40 +384,32 @@ dispatch(struct dav_call *d, const char *m)
 }
 
 /* No good account: 401 asking for one, or 429 while it is locked out. */
-static int
-authenticate(struct dav_call *d, struct account *acct)
+static void
+refuse(struct httpd_req *q, enum account_result res, unsigned retry)
 {
 	struct httpd_resp	*r;
-	unsigned		 retry = 0;
 	char			 buf[32];
 	static const char	 need[] = "Unauthorized\n";
 	static const char	 many[] = "Too many failed logins; try later\n";
 
-	switch (account_check(d->c.srv, httpd_header(d->c.q, "Authorization"),
-	    httpd_peer(d->c.q), acct, &retry)) {
-	case ACCOUNT_OK:
-		return 0;
-	case ACCOUNT_LIMITED:
+	if (res == ACCOUNT_LIMITED) {
 		r = httpd_resp(429, many, sizeof many - 1);
 		snprintf(buf, sizeof buf, "%u", retry > 0 ? retry : 1);
 		httpd_resp_header(r, "Retry-After", buf);
-		break;
-	default:
+	} else {
 		r = httpd_resp(401, need, sizeof need - 1);
 		httpd_resp_header(r, "WWW-Authenticate",
 		    "Basic realm=\"kcal\", charset=\"UTF-8\"");
-		break;
 	}
 	httpd_resp_header(r, "Content-Type", "text/plain; charset=utf-8");
-	httpd_reply(d->c.q, r);
-	return -1;
+	httpd_reply(q, r);
 }
 
+/* The request, as its account. */
 static void
-serve(struct server *srv, struct httpd_req *q, const char *rest,
-    const char *root_href)
+serve_as(struct server *srv, struct httpd_req *q, const char *rest,
+    const char *root_href, struct account *acct)
 {
-	struct account		 acct;
 	struct dav_call		 d;
 	enum access_class	 before;
 
@@ -425,18 +417,9 @@ serve(struct server *srv, struct httpd_req *q, const char *rest,
 	d.c.srv = srv;
 	d.c.q = q;
 	d.root_href = root_href;
-	/* Clients ask what the server is before they log in (RFC 4918 10.1). */
-	if (strcmp(httpd_method(q), "OPTIONS") == 0 &&
-	    httpd_header(q, "Authorization") == NULL) {
-		d.res = DAV_RES_ROOT;
-		options(&d);
-		return;
-	}
-	if (authenticate(&d, &acct) != 0)
-		return;
-	d.c.acct = &acct;
-	d.c.user = acct.name;
-	if (resolve(&d, rest, acct.name) != 0) {
+	d.c.acct = acct;
+	d.c.user = acct->name;
+	if (resolve(&d, rest, acct->name) != 0) {
 		if (is_mk(httpd_method(q)))	/* a new collection's URL */
 			refuse_mk(&d);
 		else
@@ -444,7 +427,7 @@ serve(struct server *srv, struct httpd_req *q, const char *rest,
 		free((char *)d.c.name);
 		return;
 	}
-	before = store_set_clearance(srv->store, acct.who.clearance);
+	before = store_set_clearance(srv->store, acct->who.clearance);
 	recur_budget_begin();
 	if (d.res == DAV_RES_OBJECT)
 		find_object(&d);
@@ -452,6 +435,73 @@ serve(struct server *srv, struct httpd_req *q, const char *rest,
 	store_set_clearance(srv->store, before);
 	free(d.uid);
 	free((char *)d.c.name);
+}
+
+/* A request waiting for its login to be checked (account_start). */
+struct login {
+	struct server		*srv;
+	struct httpd_req	*q;
+	const char		*rest;		/* in q's URL */
+	const char		*root_href;	/* static */
+};
+
+static void
+login_done(void *arg, enum account_result res, const struct account *acct,
+    unsigned retry)
+{
+	struct login	*l = arg;
+	struct account	 a = *acct;
+
+	a.who.name = a.name;
+	if (res == ACCOUNT_OK)
+		serve_as(l->srv, l->q, l->rest, l->root_href, &a);
+	else
+		refuse(l->q, res, retry);
+	free(l);
+}
+
+/*
+ * The login is checked first.  A password not remembered costs a
+ * yescrypt, which runs on account.c's threads: the request waits
+ * (httpd_defer) and the loop goes on.
+ */
+static void
+serve(struct server *srv, struct httpd_req *q, const char *rest,
+    const char *root_href)
+{
+	struct account		 acct;
+	struct dav_call		 d;
+	struct login		*l;
+	enum account_result	 res;
+	unsigned		 retry = 0;
+
+	/* Clients ask what the server is before they log in (RFC 4918 10.1). */
+	if (strcmp(httpd_method(q), "OPTIONS") == 0 &&
+	    httpd_header(q, "Authorization") == NULL) {
+		memset(&d, 0, sizeof d);
+		d.c.srv = srv;
+		d.c.q = q;
+		d.root_href = root_href;
+		d.res = DAV_RES_ROOT;
+		options(&d);
+		return;
+	}
+	l = xcalloc(1, sizeof *l);
+	l->srv = srv;
+	l->q = q;
+	l->rest = rest;
+	l->root_href = root_href;
+	res = account_start(srv, httpd_header(q, "Authorization"),
+	    httpd_peer(q), &acct, &retry, login_done, l);
+	if (res == ACCOUNT_PENDING) {
+		httpd_defer(q);
+		return;
+	}
+	free(l);
+	if (res == ACCOUNT_OK)
+		serve_as(srv, q, rest, root_href, &acct);
+	else
+		refuse(q, res, retry);
 }
 
 /*

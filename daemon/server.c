@@ -439,8 +439,8 @@ server_free(struct server *srv)
 	if (srv->ev_trim != NULL)
 		event_free(srv->ev_trim);
 	remind_free(srv->remind);
+	accounts_free(srv->accounts);	/* answers logins still waiting */
 	http_free(srv->http);
-	accounts_free(srv->accounts);
 	feeds_free(srv->feeds);
 	store_close(srv->store);
 	if (srv->lock_fd >= 0)

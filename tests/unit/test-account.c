@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <nettle/base64.h>
 
 #include "account.h"
@@ -419,6 +420,100 @@ test_reload(void)
 	accounts_free(a);
 }
 
+/* account_start: answers that need yescrypt come later, on the loop. */
+struct got {
+	struct event_base	*base;
+	int			 n, want;
+	enum account_result	 r[8];
+	char			 name[8][64];
+	unsigned		 retry[8];
+};
+
+static void
+got_cb(void *arg, enum account_result r, const struct account *acct,
+    unsigned retry)
+{
+	struct got	*g = arg;
+
+	if (g->n < 8) {
+		g->r[g->n] = r;
+		snprintf(g->name[g->n], sizeof g->name[0], "%s", acct->name);
+		g->retry[g->n] = retry;
+	}
+	if (++g->n == g->want)
+		event_base_loopbreak(g->base);
+}
+
+static void
+run_until(struct got *g, int want)
+{
+	struct timeval	tv = { 20, 0 };
+
+	g->want = want;
+	if (g->n < want) {
+		event_base_loopexit(g->base, &tv);
+		event_base_dispatch(g->base);
+	}
+	CHECK_INT(g->n, want);
+}
+
+static void
+test_async(void)
+{
+	struct server	 srv;
+	struct got	 g;
+	struct account	 acct;
+	unsigned	 wait;
+	char		*text;
+	int		 bad = -1, good = -1;
+
+	memset(&srv, 0, sizeof srv);
+	memset(&g, 0, sizeof g);
+	g.base = srv.base = event_base_new();
+	xasprintf(&text, "alice:read-write:private:%s\n"
+	    "bob:read-only:public:%s\n", hash_a, hash_b);
+	srv.accounts = open_with(text);
+	free(text);
+	CHECK_INT(account_start(&srv, NULL, "1.1.1.1", &acct, &wait, got_cb,
+	    &g), ACCOUNT_NONE);
+	CHECK_INT(account_start(&srv, basic("alice", "pw-a"), "1.1.1.1", &acct,
+	    &wait, got_cb, &g), ACCOUNT_PENDING);
+	CHECK_INT(account_start(&srv, basic("bob", "no"), "1.1.1.2", &acct,
+	    &wait, got_cb, &g), ACCOUNT_PENDING);
+	CHECK_INT(g.n, 0);		/* never from within account_start */
+	run_until(&g, 2);
+	for (int i = 0; i < 2; i++) {
+		if (strcmp(g.name[i], "alice") == 0)
+			good = i;
+		else
+			bad = i;
+	}
+	CHECK(good >= 0 && g.r[good] == ACCOUNT_OK);
+	CHECK(bad >= 0 && g.r[bad] == ACCOUNT_BAD);
+	/* Remembered: answered at once. */
+	CHECK_INT(account_start(&srv, basic("alice", "pw-a"), "1.1.1.3", &acct,
+	    &wait, got_cb, &g), ACCOUNT_OK);
+	CHECK_STR(acct.who.name, "alice");
+	/* Two checks at once per peer; a third waits a second. */
+	CHECK_INT(account_start(&srv, basic("u1", "x"), "1.1.1.4", &acct,
+	    &wait, got_cb, &g), ACCOUNT_PENDING);
+	CHECK_INT(account_start(&srv, basic("u2", "x"), "1.1.1.4", &acct,
+	    &wait, got_cb, &g), ACCOUNT_PENDING);
+	CHECK_INT(account_start(&srv, basic("u3", "x"), "1.1.1.4", &acct,
+	    &wait, got_cb, &g), ACCOUNT_LIMITED);
+	CHECK_INT(wait, 1);
+	run_until(&g, 4);
+	CHECK(g.r[2] == ACCOUNT_BAD && g.r[3] == ACCOUNT_BAD);
+	/* Stopping answers what still waits. */
+	CHECK_INT(account_start(&srv, basic("bob", "pw-b"), "1.1.1.5", &acct,
+	    &wait, got_cb, &g), ACCOUNT_PENDING);
+	CHECK_INT(account_start(&srv, basic("bob", "pw-b"), "1.1.1.6", &acct,
+	    &wait, got_cb, &g), ACCOUNT_PENDING);
+	accounts_free(srv.accounts);
+	CHECK_INT(g.n, 6);
+	event_base_free(srv.base);
+}
+
 /* users_file: beside kcald.conf by default, relative to its directory. */
 static void
 test_config(void)
@@ -491,6 +586,7 @@ main(void)
 	test_verify();
 	test_limit();
 	test_reload();
+	test_async();
 	test_config();
 	unlink(path);
 	rmdir(dir);
