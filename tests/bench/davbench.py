@@ -398,7 +398,11 @@ def measure(B, sb, srv, n, small, big):
     """Every operation for size n on one server; one that fails is a note
     (Ops.errors), and the others are still measured."""
     o = Ops(B, sb, srv, n)
-    B.log("  %s: first request %.1f s" % (srv.name, o.warm(n == small)))
+    try:
+        B.log("  %s: first request %.1f s" % (srv.name, o.warm(n == small)))
+    except RuntimeError as e:
+        o.errors.append("first request: %s" % e)
+        o.count["first"] = None
     steps = [("month REPORT", o.month)]
     if n == small:
         steps = [("PROPFIND, sync-collection", o.reads)] + steps + [
