@@ -26,6 +26,7 @@ struct server;
 struct client;
 
 #define CMD_WRITE	0x1	/* changes the store */
+#define CMD_GROUP	0x2	/* a write that may share a group commit */
 
 struct cmd_ctx {
 	struct server	*srv;

@@ -291,6 +291,7 @@ server_client_reap(struct server *srv)
 	while ((c = TAILQ_FIRST(&srv->dead)) != NULL) {
 		TAILQ_REMOVE(&srv->dead, c, entry);
 		log_debug("client %llu: closed", (unsigned long long)c->id);
+		group_forget(srv, c);
 		out_forget(c);
 		bufferevent_free(c->bev);
 		free(c->peer_gids);
@@ -369,10 +370,13 @@ handle_line(struct client *c, char *line, size_t len)
 		reply = proto_err(req ? proto_request_id(req) : NULL, code, "%s",
 		    cause);
 		free(cause);
-	} else if ((reply = too_much_output(c, req)) == NULL)
-		reply = cmd_dispatch(c->srv, c, req);
+	} else if ((reply = too_much_output(c, req)) == NULL) {
+		group_request(c, req);	/* answered there (server-group.c) */
+		json_decref(req);
+		return;
+	}
 	json_decref(req);
-	server_client_send(c, reply);
+	group_reply(c, reply);	/* after the replies held before it */
 }
 
 #define CLIENT_MAX_WRITE	(1024 * 1024)	/* bytes a turn, per client */

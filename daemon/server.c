@@ -281,6 +281,9 @@ base_new(void)
 	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 	base = event_base_new_with_config(ec);
 	event_config_free(ec);
+	if (base != NULL && event_base_priority_init(base,
+	    SERVER_PRIORITIES) != 0)
+		fatalx("event_base_priority_init failed");
 	return base;
 }
 
@@ -376,6 +379,7 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 		fatalx("event_base_new failed");
 	if (data_dir_open(srv, cfg, cause) != 0)
 		return -1;
+	group_init(srv);
 	if (store_readonly(srv->store))
 		log_warnx("the store is read-only (%s): starting in read-only "
 		    "mode, writes will be refused",
@@ -435,6 +439,7 @@ server_free(struct server *srv)
 		event_free(srv->ev_reap);
 	if (srv->ev_trim != NULL)
 		event_free(srv->ev_trim);
+	group_free(srv);
 	remind_free(srv->remind);
 	http_free(srv->http);
 	feeds_free(srv->feeds);
@@ -449,6 +454,8 @@ server_free(struct server *srv)
 void
 server_changed(struct server *srv)
 {
+	if (group_defer_changed(srv))	/* told once the group is durable */
+		return;
 	srv->generation++;
 	remind_changed(srv->remind);
 }

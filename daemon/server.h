@@ -24,6 +24,12 @@ struct remind;
 struct store;
 struct feeds;
 struct http;
+struct group;
+
+/* Event priorities: everything runs at the default (1); a group commit
+ * (server-group.c) only once nothing else is ready. */
+#define SERVER_PRIORITIES	3
+#define SERVER_PRI_LAST		2
 
 struct client {
 	struct server		*srv;
@@ -50,6 +56,7 @@ struct server {
 	struct remind		*remind;	/* remind.c: the reminder timer */
 	struct feeds		*feeds;		/* feed-body.c: the feeds' bodies */
 	struct http		*http;		/* http.c: NULL without --http */
+	struct group		*group;		/* server-group.c: group commit */
 	struct evconnlistener	*listener;
 	struct event		*ev_accept_retry;
 	struct event		*ev_signals[4];
@@ -86,6 +93,15 @@ void	 server_client_close(struct client *);
 void	 server_client_reap(struct server *);
 void	 server_trim_soon(struct server *);
 int	 server_client_access(struct client *);	/* enum access_level */
+/* server-group.c */
+void	 group_init(struct server *);
+void	 group_free(struct server *);
+void	 group_request(struct client *, json_t *);
+void	 group_reply(struct client *, json_t *);
+void	 group_forget(struct server *, struct client *);
+void	 group_flush(struct server *);
+int	 group_defer_changed(struct server *);
+json_t	*group_stats(struct server *);
 int	 server_client_clearance(struct client *);	/* enum access_class */
 void	 server_client_who(struct client *, struct access_who *);
 

@@ -277,6 +277,7 @@ store_savepoint(struct store *st, const char *verb, int level, char **cause)
 int
 store_begin(struct store *st, char **cause)
 {
+	store_group_check(st);
 	if (st->readonly) {
 		if (cause != NULL)
 			xasprintf(cause, "the store is read-only (%s); kcald "
@@ -301,6 +302,7 @@ store_commit(struct store *st, char **cause)
 {
 	if (st->depth == 0 || sqlite3_get_autocommit(st->db)) {
 		st->depth = 0;
+		st->group = 0;
 		if (cause != NULL)
 			*cause = xstrdup("cannot commit: the transaction was "
 			    "already rolled back");
@@ -313,11 +315,14 @@ store_commit(struct store *st, char **cause)
 		}
 		return 0;
 	}
+	st->group = 0;
 	if (store_step_done(st, st->stmt[S_COMMIT], cause, "cannot commit") != 0) {
 		st->depth = 1;
 		store_rollback(st);
 		return -1;
 	}
+	if (!st->lazy)
+		st->durable++;
 	return 0;
 }
 
@@ -331,9 +336,11 @@ store_commit(struct store *st, char **cause)
 void
 store_lazy(struct store *st, int lazy)
 {
-	if (st->depth == 0 && !st->readonly)
-		store_exec(st, lazy ? "PRAGMA synchronous = NORMAL" :
-		    "PRAGMA synchronous = FULL", NULL);
+	store_group_check(st);
+	if (st->depth == 0 && !st->readonly && store_exec(st, lazy ?
+	    "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
+	    NULL) == 0)
+		st->lazy = lazy;
 }
 
 /* Undo the innermost level: its savepoint, or the whole transaction. */
@@ -347,6 +354,7 @@ store_rollback(struct store *st)
 			return;
 	}
 	st->depth = 0;
+	st->group = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		store_step_done(st, st->stmt[S_ROLLBACK], NULL, NULL);
 }
