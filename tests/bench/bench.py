@@ -478,6 +478,74 @@ def bench_add(res, n, d, fl, sb):
             "rate", extra={"floor_runs": frate})
 
 
+def commits(sb):
+    """kcald's commit counters (status "commits"), or None."""
+    r = subprocess.run([KCAL, "status", "--format", "json"], env=sb.env,
+                       capture_output=True, text=True)
+    try:
+        return json.loads(r.stdout).get("commits")
+    except ValueError:
+        return None
+
+
+def flat_adds(src, dst):
+    """The adds of src without "parent": concurrent clients send them in
+    no set order, so an event may not name one another client adds."""
+    with open(src) as f, open(dst, "w") as out:
+        for line in f:
+            r = json.loads(line)
+            r.pop("parent", None)
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return dst
+
+
+def bench_concurrent(res, n, sb):
+    """Durable adds from 1, 10 and 50 clients at once (kbench adds), each
+    beside SQLite's per-row durable floor measured in the same repeat, and
+    the durable commits (fsyncs) kcald made for them: group commit
+    (server-group.c) shares one among the adds that arrive together."""
+    sec = "2b. concurrent durable adds"
+    fdir = os.path.join(sb.dir, "floor-conc")
+    for clients in (1, 10, 50):
+        rate, frate, per_group, syncs = [], [], [], []
+        for rep in range(REPEAT):
+            tag = "c%d-%d" % (clients, rep)
+            ex = ("--uid-prefix", tag, "--seed", str(2000 + rep))
+            os.makedirs(fdir, exist_ok=True)
+            du = run_json([FLOOR, dataset(ADDS, "ics", *ex), fdir, "0",
+                           str(ADDS), "1"])["durable"]
+            shutil.rmtree(fdir, ignore_errors=True)
+            f = flat_adds(dataset(ADDS, "jsonl", *ex),
+                          os.path.join(sb.dir, tag + ".jsonl"))
+            c0 = commits(sb)
+            r = run_json([KBENCH, "adds", sb.sock, f, str(ADDS),
+                          str(clients)])
+            c1 = commits(sb)
+            if r["errors"]:
+                raise RuntimeError("concurrent adds failed: %r" % r)
+            rate.append(r["per_s"])
+            frate.append(du["rows_per_s"])
+            if c0 and c1 and c1["groups"] > c0["groups"]:
+                g = c1["groups"] - c0["groups"]
+                per_group.append((c1["grouped_writes"] -
+                                  c0["grouped_writes"]) / g)
+                syncs.append((c1["durable"] - c0["durable"]) / g)
+        big = clients == 50
+        res.add(sec, "adds/s, %d client%s" % (clients, "s" if clients > 1
+                else ""), n, rate, "adds/s", median(frate), "rate",
+                ">=5x floor" if big else None,
+                median(rate) >= 5 * median(frate) if big else None,
+                floor_name="one durable SQLite transaction per row "
+                "(WAL, FULL)", extra={"floor_runs": frate,
+                "x_floor": median(rate) / median(frate)})
+        if per_group:
+            res.add(sec, "adds per group, %d clients" % clients, n,
+                    per_group, "adds")
+            res.add(sec, "fsyncs per group, %d clients" % clients, n,
+                    syncs, "calls", target="1",
+                    passed=median(syncs) <= 1.0001)
+
+
 def bench_idle(res, n, d, sb, after_import_kb):
     sec = "6. memory"
     d.stop()
@@ -791,6 +859,9 @@ def bench_size(res, n, sb, have_import):
         bench_list(res, n, d, fl, sb)
         log("  add")
         bench_add(res, n, d, fl, sb)
+        if n == max(SIZES):
+            log("  concurrent adds")
+            bench_concurrent(res, n, sb)
         after = max(after, d.mem()["VmRSS"])
         bench_idle(res, n, d, sb, after)
     finally:
