@@ -418,6 +418,7 @@ server_free(struct server *srv)
 {
 	struct client	*c;
 
+	group_flush(srv);	/* the writes it holds are acknowledged */
 	/* Replies already queued still reach their clients (best effort). */
 	TAILQ_FOREACH(c, &srv->clients, entry)
 		evbuffer_write(bufferevent_get_output(c->bev),
