@@ -104,13 +104,18 @@ group_free(struct server *srv)
 	srv->group = NULL;
 }
 
-/* A reply to c: held while a group is open, else sent. */
+/*
+ * A reply to c: held while a group is open, else sent.  NULL: none now
+ * (a command that answers later).
+ */
 void
 group_reply(struct client *c, json_t *reply)
 {
 	struct group	*g = c->srv->group;
 	struct held	*h;
 
+	if (reply == NULL)
+		return;
 	if (g == NULL || !store_group_open(c->srv->store)) {
 		server_client_send(c, reply);
 		return;
