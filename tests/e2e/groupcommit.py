@@ -2,8 +2,8 @@
 """groupcommit.py -- clients for the group commit test (test-group-commit.sh).
 
     groupcommit.py SOCKET pipelined N     N adds in one write on one
-        connection, two of them refused: one group, the refused ones alone
-        rolled back.
+        connection, two of them refused: a group or few, the refused ones
+        alone rolled back.
     groupcommit.py SOCKET concurrent N    N connections send an add each at
         once: all acknowledged, all stored, fewer commits than adds.
     groupcommit.py SOCKET anchor          make anchor event ga with three
@@ -11,6 +11,11 @@
     groupcommit.py SOCKET writer NAME LOG  add NAME-1, NAME-2, ... (three
         participants each), or move ga (NAME starting "mover"), until the
         daemon dies; log "sent UID" before and "acked UID" after.
+    groupcommit.py SOCKET heavy N OUT      on a full disk: N heavy adds in
+        one write; each refused with the full disk, or acknowledged; the
+        outcome goes to OUT.
+    groupcommit.py SOCKET heavycheck OUT  once space is freed: every
+        acknowledged one is stored, every refused one is not.
     groupcommit.py SOCKET verify LOG...   after a kill: every acked add is
         stored, every sent one is whole (three participants) or absent, and
         the followers of ga sit at their offsets.
@@ -67,8 +72,11 @@ def pipelined(path, n):
           "result"]["event"]["summary"] == "Taken")
     g = after["groups"] - before["groups"]
     w = after["grouped_writes"] - before["grouped_writes"]
-    check("one group commit for the pipelined batch (%d groups, %d writes)"
-          % (g, w), g == 1 and w == n - 2, (before, after))
+    # One group, unless the batch took longer than a group may stay open
+    # (20 ms: a slow or busy machine) or came in several reads.
+    check("the pipelined batch shares its commits (%d groups for %d "
+          "writes)" % (g, w), 1 <= g <= n // 10 and w == n - 2,
+          (before, after))
 
 
 def concurrent(path, n):
@@ -178,11 +186,42 @@ def verify(path, *logs):
           off == [3600, 7200, 10800], off)
 
 
+def heavy(path, n, out):
+    n = int(n)
+    c = Conn(path)
+    desc = "x" * 60000
+    reqs = [dict(add_req("gh-%d" % i, i, i + 1), description=desc)
+            for i in range(n)]
+    c.s.sendall(b"".join((json.dumps(r) + "\n").encode() for r in reqs))
+    got = {}
+    for _ in reqs:
+        r = c.recv(60)
+        got["gh-%d" % (r["id"] - 1)] = ok_reply(r) or r["error"]["code"]
+    with open(out, "w") as f:
+        json.dump(got, f)
+    codes = set(v for v in got.values() if v is not True)
+    check("a full disk during a group: the writes it refuses get "
+          "store_error (%d of %d)" % (sum(v is not True for v in
+                                          got.values()), n),
+          codes == {"store_error"}, got)
+
+
+def heavycheck(path, out):
+    c = Conn(path)
+    with open(out) as f:
+        got = json.load(f)
+    wrong = [u for u, v in got.items()
+             if ok_reply(c.call("get", uid=u)) != (v is True)]
+    check("after a full disk: acknowledged adds stored, refused ones not",
+          not wrong, wrong[:5])
+
+
 def main():
     path, what, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     try:
         {"pipelined": pipelined, "concurrent": concurrent, "anchor": anchor,
-         "writer": writer, "verify": verify}[what](path, *args)
+         "writer": writer, "verify": verify, "heavy": heavy,
+         "heavycheck": heavycheck}[what](path, *args)
     except (socket.timeout, ConnectionError) as e:
         check(what + ": kcald answered", False, e)
         sys.exit(1)

@@ -80,4 +80,30 @@ done
 
 start_daemon || exit 1
 check "kcald answers after the last kill" kcal status
+stop_daemon
+
+# A full disk (a 3 MB tmpfs, root only) under a group of pipelined adds.
+MNT=
+umount_all() { [ -n "$MNT" ] && umount "$MNT" 2>/dev/null; MNT=; }
+trap 'umount_all; _cleanup' EXIT
+mkdir -p "$T/full"
+if mount -t tmpfs -o size=3m,mode=0700 tmpfs "$T/full" 2>/dev/null; then
+	MNT="$T/full"
+	start_daemon --data-dir "$T/full/data" || exit 1
+	dd if=/dev/zero of="$T/full/fill" bs=64k 2>/dev/null
+	py_scenario "heavy" "$PY" "$GC" "$KCAL_SOCKET" heavy 20 "$T/heavy.json"
+	rm -f "$T/full/fill"
+	py_scenario "heavycheck" "$PY" "$GC" "$KCAL_SOCKET" heavycheck "$T/heavy.json"
+	check "space freed: writes work again" \
+		kcal add "After the disk was freed" --start 2026-06-03T10:00
+	stop_daemon
+	if have sqlite3; then
+		check_eq "the store is sound afterwards" ok \
+			"$(sqlite3 "$T/full/data/kcal.db" 'PRAGMA integrity_check')"
+	fi
+	umount_all
+else
+	skip "full disk during a group: needs root to mount a small tmpfs"
+fi
+start_daemon || exit 1
 done_testing
