@@ -7,16 +7,18 @@
  * commit on an event of the lowest priority, which libevent runs only once
  * no other event is ready: the requests already waiting on other sockets
  * join the group first.  Each request runs in a savepoint of its own, so a
- * refused write rolls back only itself.  While a group is open every reply
- * is held, in the order made, until the commit: a write is acknowledged
- * only once it is durable, and a read (it sees the group's writes: one
- * connection) is never answered with data a crash could still take back.
- * If the commit fails (a full disk), every held reply becomes that error.
- * Any other write (a reminder recorded, an import, CalDAV, feed commands)
- * commits the open group first (store_group_check), and so does an HTTP
- * request, which reads the store outside the socket's requests.  Once
- * committed, the store's subscribers (server_changed: reminders, feeds)
- * learn of the group once.
+ * refused write rolls back only itself.  While a group is open its
+ * replies are held, in the order made, until the commit: a write is
+ * acknowledged only once it is durable.  If the commit fails (a full
+ * disk), every held reply becomes that error.  Any other request commits
+ * the open group first: a read (status, get, list: on the same connection
+ * it would see the group's writes, which a crash could still take back) is
+ * then answered at once, after one fsync at most, instead of waiting for
+ * the group to fill; and any other write (a reminder recorded, an import,
+ * CalDAV, feed commands: store_group_check) and every HTTP request keep
+ * their own transactions and read committed data.  Once committed, the
+ * store's subscribers (server_changed: reminders, feeds) learn of the group
+ * once.
  */
 #include <stdlib.h>
 
@@ -294,8 +296,8 @@ group_write(struct client *c, json_t *req)
 
 /*
  * Run a socket request, and answer it (group_reply).  Writes that can
- * share a group (CMD_GROUP) join the open one; other writes commit it
- * first and run alone, as before.
+ * share a group (CMD_GROUP) join the open one; any other request commits
+ * it first and runs alone, as before groups.
  */
 void
 group_request(struct client *c, json_t *req)
@@ -305,10 +307,11 @@ group_request(struct client *c, json_t *req)
 	json_t			*reply;
 
 	ce = cmd_find(json_string_value(json_object_get(req, "cmd")));
-	if (ce == NULL || !(ce->flags & CMD_WRITE) || srv->group == NULL)
+	if (srv->group == NULL)
 		reply = cmd_dispatch(srv, c, req);
-	else if (!(ce->flags & CMD_GROUP) || store_readonly(srv->store)) {
-		group_flush(srv);	/* its reply is not held */
+	else if (ce == NULL || !(ce->flags & CMD_GROUP) ||
+	    store_readonly(srv->store)) {
+		group_flush(srv);	/* it sees, and waits for, no open group */
 		reply = cmd_dispatch(srv, c, req);
 	} else if (group_open(srv) != 0)
 		reply = cmd_dispatch(srv, c, req);
