@@ -203,6 +203,7 @@ group_end(struct server *srv, int direct)
 		failed = 1;
 	}
 	send_held(g, failed ? why : NULL);
+	server_trim_soon(srv);	/* what the writes freed, once idle */
 	if (failed)
 		g->changed = 0;
 	g->writes = 0;

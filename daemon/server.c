@@ -246,6 +246,26 @@ trim_cb(evutil_socket_t fd, short what, void *arg)
 #endif
 }
 
+/*
+ * glibc gives the top of the heap back at every free past 128 KB, and
+ * takes it again at the next request: a write allocates and frees that
+ * much, so each one paid a brk shrink (a TLB flush on every CPU) and the
+ * page faults to grow again.  The heap keeps up to HEAP_KEEP free at its
+ * top instead, and blocks below it come from the heap rather than mmap;
+ * trim_cb still hands it all back a second after the work (a group
+ * commit, a big reply), so an idle kcald is as small as before.
+ */
+#define HEAP_KEEP	(16 * 1024 * 1024)
+
+static void
+heap_tune(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_TRIM_THRESHOLD, HEAP_KEEP);
+	mallopt(M_MMAP_THRESHOLD, HEAP_KEEP / 4);
+#endif
+}
+
 void
 server_trim_soon(struct server *srv)
 {
@@ -375,6 +395,7 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	TAILQ_INIT(&srv->clients);
 	TAILQ_INIT(&srv->dead);
 	signal(SIGPIPE, SIG_IGN);
+	heap_tune();
 	if ((srv->base = base_new()) == NULL)
 		fatalx("event_base_new failed");
 	if (data_dir_open(srv, cfg, cause) != 0)
