@@ -118,7 +118,8 @@ group_reply(struct client *c, json_t *reply)
 
 	if (reply == NULL)
 		return;
-	if (g == NULL || !store_group_open(c->srv->store)) {
+	if (g == NULL || (!store_group_open(c->srv->store) &&
+	    TAILQ_EMPTY(&g->held))) {
 		server_client_send(c, reply);
 		return;
 	}
