@@ -20,6 +20,7 @@
 
 struct access_who;
 
+struct accounts;
 struct remind;
 struct store;
 struct feeds;
@@ -57,6 +58,7 @@ struct server {
 	struct feeds		*feeds;		/* feed-body.c: the feeds' bodies */
 	struct http		*http;		/* http.c: NULL without --http */
 	struct group		*group;		/* server-group.c: group commit */
+	struct accounts		*accounts;	/* account.c: the users file */
 	struct evconnlistener	*listener;
 	struct event		*ev_accept_retry;
 	struct event		*ev_signals[4];
