@@ -461,13 +461,113 @@ imp_free(struct imp *im)
 	lint_free(&im->l);
 }
 
+/* The error of a failed import: the one a reading of the whole file finds. */
+static char *
+take_error(struct imp *im, int diagnose)
+{
+	char	*err;
+
+	if (diagnose)
+		imp_diagnose(im);
+	err = im->err ? im->err : xstrdup("cannot import");
+	im->err = NULL;
+	return err;
+}
+
+/*
+ * The passes before the first record (ical-import.c's 1 and 2): lines,
+ * grammar, zones, UIDs.  The file is copied (unfolded) on the way, so
+ * data may be freed once this returns.  NULL with *cause on a problem in
+ * the file, out then empty.
+ */
+struct imp *
+ical_import_start(const char *data, size_t len,
+    const struct ical_import_opts *o, struct ical_import *out,
+    ical_record_cb cb, void *arg, char **cause)
+{
+	struct imp	*im = xcalloc(1, sizeof *im);
+
+	memset(out, 0, sizeof *out);
+	im->o = o;
+	im->out = out;
+	im->cb = cb;
+	im->arg = arg;
+	if (lint_scan(data, len, &im->l) != 0) {
+		imp_fail(im, im->l.err_line, "%s", im->l.err);
+		*cause = take_error(im, 0);
+		goto fail;
+	}
+	spans(im);
+	if (scan(im) != 0 || imp_name_uidless(im) != 0) {
+		*cause = take_error(im, 1);
+		goto fail;
+	}
+	if (im->nevs > 0)
+		qsort(im->evs, im->nevs, sizeof *im->evs, by_uid_line);
+	return im;
+fail:
+	ical_import_clear(out);
+	ical_import_end(im);
+	return NULL;
+}
+
+/*
+ * Hand over the records of at most max UIDs: 1 if more are left, 0 once
+ * the last was handed over (the repair warnings then in out), -1 with
+ * *cause on a problem in the file, -2 if the callback failed.  After -1
+ * or -2, out is emptied; only ical_import_end may follow.
+ */
+int
+ical_import_step(struct imp *im, size_t max, char **cause)
+{
+	size_t	hi;
+	int	rc;
+
+	for (; im->next < im->nevs && max > 0; im->next = hi, max--) {
+		for (hi = im->next + 1; hi < im->nevs &&
+		    strcmp(im->evs[hi].uid, im->evs[im->next].uid) == 0; hi++)
+			;
+		if ((rc = one_record(im, im->next, hi)) != 0) {
+			if (rc == -1)
+				*cause = take_error(im, 1);
+			ical_import_clear(im->out);
+			im->next = im->nevs;
+			return rc;
+		}
+	}
+	if (im->next < im->nevs)
+		return 1;
+	imp_repair_warnings(im);
+	return 0;
+}
+
+/* VEVENTs handed over so far, of *total in the file. */
+size_t
+ical_import_done(const struct imp *im, size_t *total)
+{
+	*total = im->nevs;
+	return im->next;
+}
+
+void
+ical_import_end(struct imp *im)
+{
+	if (im == NULL)
+		return;
+	free(im->err);
+	imp_free(im);
+	free(im);
+}
+
 /*
  * Parse, check and repair an .ics file, handing each record to cb in UID
  * order; the record's text and event are freed after cb returns unless cb
  * takes them (and zeroes them).  The file is read piece by piece (each
  * VTIMEZONE, each VEVENT on its own, from the unfolded text in place), so
  * libical never holds the whole file, and a record is freed once handed
- * over: a 100,000-event file needs little more than its own text.
+ * over: a 100,000-event file needs little more than its own text.  A
+ * caller that must not hold the loop that long calls the three parts
+ * itself (start, step by step, end; import-stream.c).
  *
  * On a problem in the file return -1 with *cause "NAME:LINE: what is
  * wrong", the same problem a reading of the whole file finds first; if cb
@@ -479,48 +579,14 @@ ical_import_each(const char *data, size_t len,
     const struct ical_import_opts *o, struct ical_import *out,
     ical_record_cb cb, void *arg, char **cause)
 {
-	struct imp	im;
-	size_t		lo, hi;
-	int		rc = -1;
+	struct imp	*im;
+	int		 rc;
 
-	memset(&im, 0, sizeof im);
-	memset(out, 0, sizeof *out);
-	im.o = o;
-	im.out = out;
-	im.cb = cb;
-	im.arg = arg;
-	if (lint_scan(data, len, &im.l) != 0) {
-		imp_fail(&im, im.l.err_line, "%s", im.l.err);
-		goto done;
-	}
-	spans(&im);
-	if (scan(&im) != 0 || imp_name_uidless(&im) != 0)
-		goto bad;
-	if (im.nevs > 0)
-		qsort(im.evs, im.nevs, sizeof *im.evs, by_uid_line);
-	for (lo = 0; lo < im.nevs; lo = hi) {
-		for (hi = lo + 1; hi < im.nevs &&
-		    strcmp(im.evs[hi].uid, im.evs[lo].uid) == 0; hi++)
-			;
-		if ((rc = one_record(&im, lo, hi)) == -2)
-			goto done;
-		if (rc != 0)
-			goto bad;
-	}
-	imp_repair_warnings(&im);
-	rc = 0;
-	goto done;
-bad:
-	imp_diagnose(&im);
-	rc = -1;
-done:
-	if (rc == -1)
-		*cause = im.err ? im.err : xstrdup("cannot import");
-	else
-		free(im.err);
-	if (rc != 0)
-		ical_import_clear(out);
-	imp_free(&im);
+	if ((im = ical_import_start(data, len, o, out, cb, arg, cause)) == NULL)
+		return -1;
+	while ((rc = ical_import_step(im, SIZE_MAX, cause)) == 1)
+		;
+	ical_import_end(im);
 	return rc;
 }
 

@@ -39,6 +39,8 @@ struct client {
 	int			 held;		/* not read until output drains */
 	int			 big;		/* a big reply went out: trim after */
 	struct evbuffer_cb_entry *out_cb;	/* counts into srv->queued */
+	struct import_job	*import;	/* import-stream.c: its import */
+	json_t			*parked;	/* a write waiting for an import */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clients, client);
@@ -63,6 +65,7 @@ struct server {
 	time_t			 started;
 	int			 socket_fd;
 	int			 lock_fd;	/* trust.c: the data dir's lock */
+	struct import_job	*importing;	/* holds the store (import-stream.c) */
 };
 
 int	 server_init(struct server *, struct config *, char **);
@@ -88,5 +91,6 @@ void	 server_trim_soon(struct server *);
 int	 server_client_access(struct client *);	/* enum access_level */
 int	 server_client_clearance(struct client *);	/* enum access_class */
 void	 server_client_who(struct client *, struct access_who *);
+void	 server_client_unpark(struct server *);
 
 #endif

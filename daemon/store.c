@@ -236,6 +236,18 @@ store_close(struct store *st)
 	free(st);
 }
 
+/*
+ * How long a write waits for another connection's transaction: 0 while an
+ * import holds the store on its own connection (import-stream.c), so that
+ * a write of the loop's fails at once instead of holding the loop.
+ */
+void
+store_busy_wait(struct store *st, int ms)
+{
+	if (st->db != NULL)
+		sqlite3_busy_timeout(st->db, ms);
+}
+
 const char *
 store_path(const struct store *st)
 {
