@@ -475,15 +475,14 @@ take_error(struct imp *im, int diagnose)
 }
 
 /*
- * The passes before the first record (ical-import.c's 1 and 2): lines,
- * grammar, zones, UIDs.  The file is copied (unfolded) on the way, so
- * data may be freed once this returns.  NULL with *cause on a problem in
- * the file, out then empty.
+ * The passes before the first record (ical-import.c's 1 and 2) on a file
+ * whose lines l are scanned (lint_scan or lint_feed; l is taken, and
+ * zeroed): grammar, zones, UIDs.  NULL with *cause on a problem in the
+ * file, out then empty.
  */
 struct imp *
-ical_import_start(const char *data, size_t len,
-    const struct ical_import_opts *o, struct ical_import *out,
-    ical_record_cb cb, void *arg, char **cause)
+ical_import_start_lint(struct lint *l, const struct ical_import_opts *o,
+    struct ical_import *out, ical_record_cb cb, void *arg, char **cause)
 {
 	struct imp	*im = xcalloc(1, sizeof *im);
 
@@ -492,23 +491,51 @@ ical_import_start(const char *data, size_t len,
 	im->out = out;
 	im->cb = cb;
 	im->arg = arg;
-	if (lint_scan(data, len, &im->l) != 0) {
-		imp_fail(im, im->l.err_line, "%s", im->l.err);
-		*cause = take_error(im, 0);
-		goto fail;
-	}
+	im->l = *l;
+	memset(l, 0, sizeof *l);
 	spans(im);
 	if (scan(im) != 0 || imp_name_uidless(im) != 0) {
 		*cause = take_error(im, 1);
-		goto fail;
+		ical_import_clear(out);
+		ical_import_end(im);
+		return NULL;
 	}
 	if (im->nevs > 0)
 		qsort(im->evs, im->nevs, sizeof *im->evs, by_uid_line);
 	return im;
-fail:
-	ical_import_clear(out);
-	ical_import_end(im);
-	return NULL;
+}
+
+/*
+ * The same on the file's text: the file is copied (unfolded) on the way,
+ * so data may be freed once this returns.
+ */
+struct imp *
+ical_import_start(const char *data, size_t len,
+    const struct ical_import_opts *o, struct ical_import *out,
+    ical_record_cb cb, void *arg, char **cause)
+{
+	struct lint	l;
+
+	if (lint_scan(data, len, &l) != 0) {
+		*cause = ical_import_lint_error(o, &l);
+		lint_free(&l);
+		memset(out, 0, sizeof *out);
+		return NULL;
+	}
+	return ical_import_start_lint(&l, o, out, cb, arg, cause);
+}
+
+/* The error of a file whose lines were refused: "NAME:LINE: what". */
+char *
+ical_import_lint_error(const struct ical_import_opts *o, const struct lint *l)
+{
+	char	*err;
+
+	if (l->err_line > 0)
+		xasprintf(&err, "%s:%d: %s", o->name, l->err_line, l->err);
+	else
+		xasprintf(&err, "%s: %s", o->name, l->err);
+	return err;
 }
 
 /*

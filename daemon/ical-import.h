@@ -43,6 +43,12 @@ typedef int (*ical_record_cb)(struct ical_record *, void *);
 int	 ical_import_each(const char *, size_t, const struct ical_import_opts *,
 	     struct ical_import *, ical_record_cb, void *, char **);
 struct imp;
+struct lint;
+struct imp *ical_import_start_lint(struct lint *,
+	     const struct ical_import_opts *, struct ical_import *,
+	     ical_record_cb, void *, char **);
+char	*ical_import_lint_error(const struct ical_import_opts *,
+	     const struct lint *);
 struct imp *ical_import_start(const char *, size_t,
 	     const struct ical_import_opts *, struct ical_import *,
 	     ical_record_cb, void *, char **);

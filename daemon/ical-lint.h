@@ -2,7 +2,8 @@
  * ical-lint.h — the line layer of an .ics file (ical-lint.c): unfolding,
  * the content-line grammar and the nesting of BEGIN/END, with the line
  * number of everything, because libical's parser reports no positions and
- * an import error must name the line.
+ * an import error must name the line.  The file is scanned whole
+ * (lint_scan) or fed in pieces cut anywhere, as they arrive (lint_feed).
  */
 #ifndef KCAL_ICAL_LINT_H
 #define KCAL_ICAL_LINT_H
@@ -38,6 +39,10 @@ struct lint {
 };
 
 int	 lint_scan(const char *, size_t, struct lint *);
+struct lint_feed;
+struct lint_feed *lint_feed_new(struct lint *);
+int	 lint_feed(struct lint_feed *, const char *, size_t);
+int	 lint_feed_end(struct lint_feed *);
 void	 lint_free(struct lint *);
 int	 lint_prop_line(const struct lint *, int, const char *, int);
 int	 lint_value(const struct lint *, int, const char *, int, const char **,

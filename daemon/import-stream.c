@@ -22,8 +22,10 @@
  * remind-walk.c redoes any failed write.  One import writes at a time: a
  * second one's import_end is such a waiting write.
  *
- * The text sent is held until import_end (kcal's own memory stays
- * bounded); max_import_size bounds only the one-request "import".
+ * Each piece is scanned into lines as it arrives (ical-lint.c, lint_feed):
+ * kcald holds the file's unfolded lines, never the text sent as well, and
+ * a broken line is refused at once.  max_import_size bounds only the
+ * one-request "import".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,7 @@
 #include "access.h"
 #include "cmd.h"
 #include "ical-import.h"
+#include "ical-lint.h"
 #include "import-run.h"
 #include "kcal-protocol.h"
 #include "log.h"
@@ -55,8 +58,9 @@ struct import_job {
 	struct imp		*im;
 	struct store		*st;		/* its own connection */
 	enum access_class	 clearance;
-	char			*buf;		/* the text received */
-	size_t			 len, cap;
+	struct lint		 l;		/* the lines received */
+	struct lint_feed	*feed;		/* until import_end */
+	size_t			 received;	/* bytes */
 	int64_t			 size;		/* announced, or -1 */
 	struct event		*ev_step;
 	int64_t			 last;		/* ms: last progress message */
@@ -115,7 +119,9 @@ job_free(struct import_job *job)
 	free(job->name);
 	free(job->tz);
 	free(job->home);
-	free(job->buf);
+	if (job->feed != NULL)
+		lint_feed_end(job->feed);
+	lint_free(&job->l);
 	free(job);
 }
 
@@ -178,6 +184,7 @@ cmd_import_begin_exec(struct cmd_ctx *ctx)
 	job->o.name = job->name = xstrdup(job->o.name);
 	job->o.float_tz = job->tz = xstrdup(job->o.float_tz);
 	job->o.home = job->home = xstrdup(job->o.home);
+	job->feed = lint_feed_new(&job->l);
 	job->client = c;
 	c->import = job;
 	return json_pack("{s:I}", "chunk", (json_int_t)chunk_size(ctx->srv));
@@ -189,11 +196,22 @@ sending(struct cmd_ctx *ctx)
 {
 	struct client	*c = ctx->client;
 
-	if (c != NULL && c->import != NULL && c->import->st == NULL)
+	if (c != NULL && c->import != NULL && c->import->feed != NULL)
 		return c->import;
 	cmd_error(ctx, KCAL_E_BAD_REQUEST, "no import under way on this "
 	    "connection (send import_begin first)");
 	return NULL;
+}
+
+/* The file's lines are refused: its error, and the import dropped. */
+static void
+refused(struct cmd_ctx *ctx, struct import_job *job)
+{
+	char	*why = ical_import_lint_error(&job->o, &job->l);
+
+	cmd_error(ctx, KCAL_E_BAD_ICAL, "%s; nothing imported", why);
+	free(why);
+	job_free(job);
 }
 
 static json_t *
@@ -207,14 +225,11 @@ cmd_import_chunk_exec(struct cmd_ctx *ctx)
 	    cmd_arg_str(ctx, "ical", 1, &text) != 0)
 		return NULL;
 	n = strlen(text);
-	if (job->cap - job->len < n + 1) {
-		job->cap = job->cap + n + 1 > job->cap * 2 ? job->cap + n + 1 :
-		    job->cap * 2;
-		job->buf = xreallocarray(job->buf, 1, job->cap);
+	job->received += n;
+	if (lint_feed(job->feed, text, n) != 0) {
+		refused(ctx, job);
+		return NULL;
 	}
-	memcpy(job->buf + job->len, text, n);
-	job->len += n;
-	job->buf[job->len] = '\0';
 	return json_object();
 }
 
@@ -241,8 +256,12 @@ finish(struct import_job *job, int rc, char *why)
 	char			*msg;
 	json_t			*reply;
 
+	int64_t			 t = now_ms();
+
 	if (rc == 0 && !ir->dry_run && store_commit(job->st, &ir->why) != 0)
 		rc = -2;
+	log_debug("import %s: %lld ms to commit", job->o.name,
+	    (long long)(now_ms() - t));
 	if (rc != 0) {
 		store_rollback(job->st);
 		code = import_error(ir, rc, job->o.name, why, &msg);
@@ -315,10 +334,18 @@ cmd_import_end_exec(struct cmd_ctx *ctx)
 	struct import_job	*job;
 	struct timeval		 zero = { 0, 0 };
 	char			*why = NULL;
+	int64_t			 t;
+	int			 rc;
 
 	if ((job = sending(ctx)) == NULL)
 		return NULL;
 	job->id = json_incref(proto_request_id(ctx->req));
+	rc = lint_feed_end(job->feed);
+	job->feed = NULL;
+	if (rc != 0) {
+		refused(ctx, job);
+		return NULL;
+	}
 	if (take_store(job, &why) != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s: %s; nothing imported",
 		    job->o.name, why);
@@ -326,11 +353,11 @@ cmd_import_end_exec(struct cmd_ctx *ctx)
 		job_free(job);
 		return NULL;
 	}
-	job->im = ical_import_start(job->buf, job->len, &job->o, &job->imp,
+	t = now_ms();
+	job->im = ical_import_start_lint(&job->l, &job->o, &job->imp,
 	    import_file_record, &job->ir, &why);
-	free(job->buf);		/* the import has its own (unfolded) copy */
-	job->buf = NULL;
-	job->cap = job->len = 0;
+	log_debug("import %s: %zu bytes; %lld ms to read its zones and UIDs",
+	    job->o.name, job->received, (long long)(now_ms() - t));
 	if (job->im == NULL) {
 		cmd_error(ctx, strstr(why, "max_import_events") ? KCAL_E_LIMIT :
 		    KCAL_E_BAD_ICAL, "%s; nothing imported", why);
