@@ -323,16 +323,16 @@ too_many_events(struct imp *im, size_t n)
  * resolved.  Too many events is refused here.
  */
 static int
-scan(struct imp *im)
+scan(struct imp *im, size_t max)
 {
 	struct lint	*l = &im->l;
 	icalcomponent	*root;
 	struct evref	*e;
-	size_t		 n = 0, other = 0;
+	int		 j;
 
-	for (int j = 0; j < (int)l->ncomps; j++) {
+	for (; im->scanned < l->ncomps && max > 0; im->scanned++, max--) {
+		j = (int)im->scanned;
 		if (strcmp(l->comps[j].name, "VEVENT") == 0) {
-			n++;
 			im->evs = xreallocarray(im->evs, im->nevs + 1,
 			    sizeof *im->evs);
 			e = &im->evs[im->nevs++];
@@ -344,7 +344,7 @@ scan(struct imp *im)
 			continue;
 		}
 		if (other_kind(l->comps[j].name))
-			other++;
+			im->out->ignored++;
 		if (!imp_is_piece(im, j))
 			continue;
 		if ((root = imp_read_piece(im, j)) == NULL)
@@ -360,14 +360,28 @@ scan(struct imp *im)
 		} else
 			icalcomponent_free(root);
 	}
-	if (too_many_events(im, n) != 0)
+	return im->scanned < l->ncomps ? 1 : 0;
+}
+
+static int	by_uid_line(const void *, const void *);
+
+/* After the scan: the limit, what was ignored, the zones, the UIDs. */
+static int
+scan_end(struct imp *im)
+{
+	size_t	other = im->out->ignored;
+
+	if (too_many_events(im, im->nevs) != 0)
 		return -1;
-	im->out->ignored = other;
 	if (other > 0)
 		imp_warn(im, "%zu to-do, journal or other non-event "
 		    "component%s ignored (kcal keeps events)", other,
 		    other == 1 ? "" : "s");
-	return imp_resolve_zones(im);
+	if (imp_resolve_zones(im) != 0 || imp_name_uidless(im) != 0)
+		return -1;
+	if (im->nevs > 0)
+		qsort(im->evs, im->nevs, sizeof *im->evs, by_uid_line);
+	return 0;
 }
 
 void
@@ -494,14 +508,7 @@ ical_import_start_lint(struct lint *l, const struct ical_import_opts *o,
 	im->l = *l;
 	memset(l, 0, sizeof *l);
 	spans(im);
-	if (scan(im) != 0 || imp_name_uidless(im) != 0) {
-		*cause = take_error(im, 1);
-		ical_import_clear(out);
-		ical_import_end(im);
-		return NULL;
-	}
-	if (im->nevs > 0)
-		qsort(im->evs, im->nevs, sizeof *im->evs, by_uid_line);
+	(void)cause;	/* the file's own errors come from the first step */
 	return im;
 }
 
@@ -548,19 +555,30 @@ int
 ical_import_step(struct imp *im, size_t max, char **cause)
 {
 	size_t	hi;
-	int	rc;
+	int	rc = 0;
 
-	for (; im->next < im->nevs && max > 0; im->next = hi, max--) {
+	if (!im->ready) {
+		/* Reading a component's lines is cheaper than a record. */
+		if ((rc = scan(im, max > SIZE_MAX / 16 ? SIZE_MAX : max * 16))
+		    == 0)
+			rc = scan_end(im);
+		if (rc == 1)
+			return 1;
+		im->ready = rc == 0;
+	}
+	for (; rc == 0 && im->next < im->nevs && max > 0; im->next = hi,
+	    max--) {
 		for (hi = im->next + 1; hi < im->nevs &&
 		    strcmp(im->evs[hi].uid, im->evs[im->next].uid) == 0; hi++)
 			;
-		if ((rc = one_record(im, im->next, hi)) != 0) {
-			if (rc == -1)
-				*cause = take_error(im, 1);
-			ical_import_clear(im->out);
-			im->next = im->nevs;
-			return rc;
-		}
+		rc = one_record(im, im->next, hi);
+	}
+	if (rc != 0) {
+		if (rc == -1)
+			*cause = take_error(im, 1);
+		ical_import_clear(im->out);
+		im->next = im->nevs;
+		return rc;
 	}
 	if (im->next < im->nevs)
 		return 1;

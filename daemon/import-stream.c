@@ -27,9 +27,12 @@
  * a broken line is refused at once.  max_import_size bounds only the
  * one-request "import".
  */
+#include <sys/time.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <unistd.h>
 
 #include "access.h"
 #include "cmd.h"
@@ -64,6 +67,12 @@ struct import_job {
 	int64_t			 size;		/* announced, or -1 */
 	struct event		*ev_step;
 	int64_t			 last;		/* ms: last progress message */
+	/* The commit, on a thread of its own (commit_start). */
+	pthread_t		 thread;
+	int			 committing;
+	int			 done[2];	/* the thread's "done" pipe */
+	struct event		*ev_done;
+	char			*commit_why;
 };
 
 static int64_t
@@ -106,6 +115,13 @@ job_free(struct import_job *job)
 	}
 	if (job->ev_step != NULL)
 		event_free(job->ev_step);
+	if (job->ev_done != NULL)
+		event_free(job->ev_done);
+	if (job->done[0] > 0) {
+		close(job->done[0]);
+		close(job->done[1]);
+	}
+	free(job->commit_why);
 	ical_import_end(job->im);
 	ical_import_clear(&job->imp);
 	if (job->st != NULL) {
@@ -131,6 +147,12 @@ import_client_gone(struct client *c)
 {
 	if (c->import == NULL)
 		return;
+	if (c->import->committing) {
+		/* Too late to leave: the commit ends without its client. */
+		c->import->client = NULL;
+		c->import = NULL;
+		return;
+	}
 	if (c->srv->importing == c->import)
 		log_warnx("import %s: the client left after %zu of its events; "
 		    "nothing imported", c->import->o.name,
@@ -247,7 +269,7 @@ progress(struct import_job *job)
 	    (json_int_t)total));
 }
 
-/* Commit (or roll back a dry run), reply, and free the job. */
+/* Reply (the commit or rollback done), and free the job. */
 static void
 finish(struct import_job *job, int rc, char *why)
 {
@@ -256,12 +278,6 @@ finish(struct import_job *job, int rc, char *why)
 	char			*msg;
 	json_t			*reply;
 
-	int64_t			 t = now_ms();
-
-	if (rc == 0 && !ir->dry_run && store_commit(job->st, &ir->why) != 0)
-		rc = -2;
-	log_debug("import %s: %lld ms to commit", job->o.name,
-	    (long long)(now_ms() - t));
 	if (rc != 0) {
 		store_rollback(job->st);
 		code = import_error(ir, rc, job->o.name, why, &msg);
@@ -281,6 +297,65 @@ finish(struct import_job *job, int rc, char *why)
 	if (rc == 0 && !ir->dry_run)
 		server_changed(job->srv);
 	job_free(job);
+}
+
+/*
+ * The commit's thread: its fsync of a whole file's worth of WAL takes
+ * seconds, and the loop does not wait for it.  Only this thread uses
+ * job->st meanwhile (kcald opens SQLite connections for one thread at a
+ * time, SQLITE_OPEN_NOMUTEX).
+ */
+static void *
+commit_main(void *arg)
+{
+	struct import_job	*job = arg;
+	char			 b = 1;
+
+	if (store_commit(job->st, &job->commit_why) != 0 &&
+	    job->commit_why == NULL)
+		job->commit_why = xstrdup("cannot commit");
+	while (write(job->done[1], &b, 1) < 0)
+		;
+	return NULL;
+}
+
+static void
+commit_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct import_job	*job = arg;
+	int64_t			 t = job->last;
+
+	(void)fd;
+	(void)what;
+	pthread_join(job->thread, NULL);
+	job->committing = 0;
+	log_debug("import %s: %lld ms to commit", job->o.name,
+	    (long long)(now_ms() - t));
+	if (job->commit_why != NULL) {
+		job->ir.why = job->commit_why;
+		job->commit_why = NULL;
+		finish(job, -2, NULL);
+	} else
+		finish(job, 0, NULL);
+}
+
+/* Commit off the loop; on failure to start a thread, on it. */
+static void
+commit_start(struct import_job *job)
+{
+	job->last = now_ms();
+	if (pipe2(job->done, O_CLOEXEC) == 0 &&
+	    (job->ev_done = event_new(job->srv->base, job->done[0], EV_READ,
+	    commit_done, job)) != NULL && event_add(job->ev_done, NULL) == 0 &&
+	    pthread_create(&job->thread, NULL, commit_main, job) == 0) {
+		job->committing = 1;
+		return;
+	}
+	log_warn("import %s: commit thread", job->o.name);
+	if (store_commit(job->st, &job->ir.why) != 0)
+		finish(job, -2, NULL);
+	else
+		finish(job, 0, NULL);
 }
 
 /* One slice: records until SLICE_MS is spent, then the loop's turn. */
@@ -306,7 +381,10 @@ step_cb(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(job->ev_step, &zero);
 		return;
 	}
-	finish(job, rc, why);
+	if (rc == 0 && !job->ir.dry_run)
+		commit_start(job);
+	else
+		finish(job, rc, why);	/* a dry run: rolled back */
 }
 
 /*
