@@ -121,7 +121,7 @@ subtree(const struct imp *im, int j)
 	return k - (size_t)j;
 }
 
-/* The lines of each component's BEGIN and END. */
+/* The lines of each component's BEGIN and END (the scan noted them). */
 static void
 spans(struct imp *im)
 {
@@ -129,17 +129,9 @@ spans(struct imp *im)
 
 	im->cbeg = xcalloc(l->ncomps + 1, sizeof *im->cbeg);
 	im->cend = xcalloc(l->ncomps + 1, sizeof *im->cend);
-	for (size_t k = 0; k < l->nlines; k++) {
-		struct lint_line *ln = &l->lines[k];
-
-		if (ln->comp < 0)
-			continue;
-		if (ln->namelen == 5 && strncasecmp(l->text + ln->off, "BEGIN",
-		    5) == 0)
-			im->cbeg[ln->comp] = k;
-		else if (ln->namelen == 3 && strncasecmp(l->text + ln->off,
-		    "END", 3) == 0)
-			im->cend[ln->comp] = k;
+	for (size_t j = 0; j < l->ncomps; j++) {
+		im->cbeg[j] = l->comps[j].beg;
+		im->cend[j] = l->comps[j].end;
 	}
 }
 

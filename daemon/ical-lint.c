@@ -233,6 +233,8 @@ begin_comp(struct scan *sc, struct lint_line *ln, const char *v, size_t vlen)
 	c = &l->comps[l->ncomps];
 	memcpy(c->name, name, vlen + 1);
 	c->line = ln->phys;
+	c->beg = (size_t)(ln - l->lines);
+	c->end = c->beg;
 	c->parent = sc->depth ? sc->stack[sc->depth - 1] : -1;
 	sc->stack[sc->depth++] = (int)l->ncomps++;
 	sc->seen_comp = 1;
@@ -252,6 +254,7 @@ end_comp(struct scan *sc, struct lint_line *ln, const char *v, size_t vlen)
 	if (strlen(c->name) != vlen || strncasecmp(c->name, v, vlen) != 0)
 		return lint_fail(l, ln->phys, "END:%.*s, but the open component "
 		    "is %s (BEGIN at line %d)", (int)vlen, v, c->name, c->line);
+	c->end = (size_t)(ln - l->lines);
 	sc->depth--;
 	return 0;
 }

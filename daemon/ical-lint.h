@@ -24,6 +24,7 @@ struct lint_comp {
 	char	name[32];	/* upper case */
 	int	line;		/* physical line of BEGIN */
 	int	parent;		/* index, -1 at the top */
+	size_t	beg, end;	/* the logical lines of its BEGIN and END */
 };
 
 struct lint {

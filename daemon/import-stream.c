@@ -434,7 +434,7 @@ cmd_import_end_exec(struct cmd_ctx *ctx)
 	t = now_ms();
 	job->im = ical_import_start_lint(&job->l, &job->o, &job->imp,
 	    import_file_record, &job->ir, &why);
-	log_debug("import %s: %zu bytes; %lld ms to read its zones and UIDs",
+	log_debug("import %s: %zu bytes received; writing (%lld ms to start)",
 	    job->o.name, job->received, (long long)(now_ms() - t));
 	if (job->im == NULL) {
 		cmd_error(ctx, strstr(why, "max_import_events") ? KCAL_E_LIMIT :
