@@ -229,7 +229,10 @@ begin_comp(struct scan *sc, struct lint_line *ln, const char *v, size_t vlen)
 		    *parent ? parent : "nothing (the top of the file)");
 	if (sc->depth == MAX_DEPTH)
 		return lint_fail(l, ln->phys, "components nested too deeply");
-	l->comps = xreallocarray(l->comps, l->ncomps + 1, sizeof *l->comps);
+	if (l->ncomps == l->compcap) {
+		l->compcap = l->compcap ? l->compcap * 2 : 64;
+		l->comps = xreallocarray(l->comps, l->compcap, sizeof *l->comps);
+	}
 	c = &l->comps[l->ncomps];
 	memcpy(c->name, name, vlen + 1);
 	c->line = ln->phys;
@@ -326,7 +329,10 @@ add_physical(struct scan *sc, const char *p, size_t n, int phys, int *open)
 			    l->comps[sc->stack[sc->depth - 1]].line);
 		return 0;
 	}
-	l->lines = xreallocarray(l->lines, l->nlines + 1, sizeof *l->lines);
+	if (l->nlines == l->linecap) {	/* doubled: not a realloc a line */
+		l->linecap = l->linecap ? l->linecap * 2 : 256;
+		l->lines = xreallocarray(l->lines, l->linecap, sizeof *l->lines);
+	}
 	ln = &l->lines[l->nlines++];
 	memset(ln, 0, sizeof *ln);
 	ln->off = l->textlen;

@@ -31,9 +31,9 @@ struct lint {
 	char			*text;	/* logical lines joined by LF */
 	size_t			 textlen;
 	struct lint_line	*lines;
-	size_t			 nlines;
+	size_t			 nlines, linecap;
 	struct lint_comp	*comps;
-	size_t			 ncomps;
+	size_t			 ncomps, compcap;
 	int			 bom, tabs, bare_lf, stray;	/* repairs made */
 	int			 err_line;
 	char			*err;
