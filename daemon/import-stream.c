@@ -73,6 +73,7 @@ struct import_job {
 	int			 done[2];	/* the thread's "done" pipe */
 	struct event		*ev_done;
 	char			*commit_why;
+	int64_t			 t_commit;	/* ms: the commit ended */
 };
 
 static int64_t
@@ -311,9 +312,13 @@ commit_main(void *arg)
 	struct import_job	*job = arg;
 	char			 b = 1;
 
+	store_autocheckpoint(job->st, 0);
 	if (store_commit(job->st, &job->commit_why) != 0 &&
 	    job->commit_why == NULL)
 		job->commit_why = xstrdup("cannot commit");
+	job->t_commit = now_ms();
+	if (job->commit_why == NULL)
+		store_checkpoint(job->st);
 	while (write(job->done[1], &b, 1) < 0)
 		;
 	return NULL;
@@ -329,8 +334,9 @@ commit_done(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	pthread_join(job->thread, NULL);
 	job->committing = 0;
-	log_debug("import %s: %lld ms to commit", job->o.name,
-	    (long long)(now_ms() - t));
+	log_debug("import %s: %lld ms to commit, %lld ms to checkpoint",
+	    job->o.name, (long long)(job->t_commit - t),
+	    (long long)(now_ms() - job->t_commit));
 	if (job->commit_why != NULL) {
 		job->ir.why = job->commit_why;
 		job->commit_why = NULL;

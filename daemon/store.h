@@ -108,6 +108,8 @@ struct store	*store_open(const char *, char **);
 void		 store_close(struct store *);
 const char	*store_path(const struct store *);
 void		 store_busy_wait(struct store *, int);
+void		 store_autocheckpoint(struct store *, int);
+void		 store_checkpoint(struct store *);
 int		 store_begin(struct store *, char **);
 int		 store_commit(struct store *, char **);
 void		 store_rollback(struct store *);
