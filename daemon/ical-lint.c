@@ -398,6 +398,43 @@ keep(struct lint_feed *f, const char *p, size_t n)
 	f->ncarry += n;
 }
 
+#define BOM	"\xef\xbb\xbf"
+
+/*
+ * The file's first bytes: a byte-order mark is dropped (counted), even
+ * one cut by the end of a piece (kept until its 3 bytes are in).
+ */
+static int
+first(struct lint_feed *f, const char *data, size_t len)
+{
+	char	*buf;
+	size_t	 n;
+	int	 rc;
+
+	if (f->ncarry == 0 && len >= 3) {
+		f->fed = 1;
+		if (memcmp(data, BOM, 3) != 0)
+			return lint_feed(f, data, len);
+		f->sc.l->bom = 1;
+		return lint_feed(f, data + 3, len - 3);
+	}
+	keep(f, data, len);
+	if (f->ncarry < 3 && memcmp(f->carry, BOM, f->ncarry) == 0)
+		return 0;
+	buf = f->carry;
+	n = f->ncarry;
+	f->carry = NULL;
+	f->ncarry = f->carrycap = 0;
+	f->fed = 1;
+	if (n >= 3 && memcmp(buf, BOM, 3) == 0) {
+		f->sc.l->bom = 1;
+		rc = lint_feed(f, buf + 3, n - 3);
+	} else
+		rc = lint_feed(f, buf, n);
+	free(buf);
+	return rc;
+}
+
 /*
  * The next piece of the file, cut anywhere: its whole lines scanned into
  * l, the rest kept for the next.  -1 once the file has an error (l->err).
@@ -411,10 +448,8 @@ lint_feed(struct lint_feed *f, const char *data, size_t len)
 
 	if (l->err != NULL)
 		return -1;
-	if (!f->fed++ && len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-		p += 3;
-		l->bom = 1;
-	}
+	if (!f->fed)
+		return first(f, data, len);
 	room(f, len + f->ncarry);
 	if (f->ncarry > 0) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
