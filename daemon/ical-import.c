@@ -575,6 +575,7 @@ ical_import_step(struct imp *im, size_t max, char **cause)
 	if (im->next < im->nevs)
 		return 1;
 	imp_repair_warnings(im);
+	im->out->made_uids = im->nuids;
 	return 0;
 }
 

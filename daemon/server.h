@@ -20,6 +20,7 @@
 
 struct access_who;
 
+struct accounts;
 struct remind;
 struct store;
 struct feeds;
@@ -52,6 +53,7 @@ struct server {
 	struct remind		*remind;	/* remind.c: the reminder timer */
 	struct feeds		*feeds;		/* feed-body.c: the feeds' bodies */
 	struct http		*http;		/* http.c: NULL without --http */
+	struct accounts		*accounts;	/* account.c: the users file */
 	struct evconnlistener	*listener;
 	struct event		*ev_accept_retry;
 	struct event		*ev_signals[4];
