@@ -46,6 +46,8 @@ struct client {
 	int			 held;		/* not read until output drains */
 	int			 big;		/* a big reply went out: trim after */
 	struct evbuffer_cb_entry *out_cb;	/* counts into srv->queued */
+	struct import_job	*import;	/* import-stream.c: its import */
+	json_t			*parked;	/* a write waiting for an import */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clients, client);
@@ -72,6 +74,7 @@ struct server {
 	time_t			 started;
 	int			 socket_fd;
 	int			 lock_fd;	/* trust.c: the data dir's lock */
+	struct import_job	*importing;	/* holds the store (import-stream.c) */
 };
 
 int	 server_init(struct server *, struct config *, char **);
@@ -106,5 +109,6 @@ int	 group_defer_changed(struct server *);
 json_t	*group_stats(struct server *);
 int	 server_client_clearance(struct client *);	/* enum access_class */
 void	 server_client_who(struct client *, struct access_who *);
+void	 server_client_unpark(struct server *);
 
 #endif

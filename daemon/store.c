@@ -236,6 +236,38 @@ store_close(struct store *st)
 	free(st);
 }
 
+/*
+ * How long a write waits for another connection's transaction: 0 while an
+ * import holds the store on its own connection (import-stream.c), so that
+ * a write of the loop's fails at once instead of holding the loop.
+ */
+void
+store_busy_wait(struct store *st, int ms)
+{
+	if (st->db != NULL)
+		sqlite3_busy_timeout(st->db, ms);
+}
+
+/*
+ * Checkpoints: n pages of WAL before a commit runs one (0: never, until
+ * store_checkpoint), so that a commit that writes a whole import's worth
+ * of WAL can be told apart from the copying of it into the database.
+ */
+void
+store_autocheckpoint(struct store *st, int n)
+{
+	if (st->db != NULL)
+		sqlite3_wal_autocheckpoint(st->db, n);
+}
+
+void
+store_checkpoint(struct store *st)
+{
+	if (st->db != NULL)
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+}
+
 const char *
 store_path(const struct store *st)
 {

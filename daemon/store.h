@@ -107,6 +107,9 @@ typedef int (*store_row_cb)(void *, const struct event *, const char *);
 struct store	*store_open(const char *, char **);
 void		 store_close(struct store *);
 const char	*store_path(const struct store *);
+void		 store_busy_wait(struct store *, int);
+void		 store_autocheckpoint(struct store *, int);
+void		 store_checkpoint(struct store *);
 int		 store_begin(struct store *, char **);
 int		 store_commit(struct store *, char **);
 void		 store_rollback(struct store *);
@@ -135,6 +138,8 @@ enum access_class store_clearance(const struct store *);
 int		 store_visible(struct store *, const char *);
 
 /* Positive answers: store_get, store_resolve (and others that say so). */
+#define STORE_BUSY_MS		5000	/* a write waits for another connection */
+
 #define STORE_NOT_FOUND		1
 #define STORE_AMBIGUOUS		2
 #define STORE_NOT_INDEXED	3	/* store_occurrences */

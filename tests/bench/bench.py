@@ -909,6 +909,10 @@ def main():
             bench_size(res, n, sb, have_import)
         for n in [n for n in SIZES if n <= 10000] or SIZES[:1]:
             bench_feed(res, n, sb, have_import)
+        if have_import:
+            import bench_import_stream
+            bench_import_stream.run(res, max(SIZES), sb, Daemon, dataset,
+                                    KCAL, log)
         if supports(sb, "watch"):
             bench_reminders(res, max(SIZES), sb, have_import)
         else:
