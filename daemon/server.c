@@ -37,6 +37,7 @@
 #include "server.h"
 #include "store.h"
 #include "trust.h"
+#include "worker.h"
 #include "xmalloc.h"
 
 /* mkdir -p with mode for each created component. */
@@ -436,6 +437,8 @@ server_free(struct server *srv)
 	if (srv->ev_trim != NULL)
 		event_free(srv->ev_trim);
 	remind_free(srv->remind);
+	worker_free(srv->worker);	/* answers whom it kept waiting */
+	srv->worker = NULL;
 	http_free(srv->http);
 	feeds_free(srv->feeds);
 	store_close(srv->store);
@@ -445,12 +448,37 @@ server_free(struct server *srv)
 		event_base_free(srv->base);
 }
 
-/* Every write ends here: subscribers of the store's state learn of it. */
+/*
+ * Every write ends here: subscribers of the store's state learn of it.
+ * Called after the write is committed, so that a reader's snapshot taken
+ * after it sees the write (feed-body.c counts on it: a body is built as
+ * of the generation it was asked at).
+ */
 void
 server_changed(struct server *srv)
 {
 	srv->generation++;
 	remind_changed(srv->remind);
+}
+
+/*
+ * The worker thread for long reads (worker.c), started on first use: NULL
+ * when there can be none (an in-memory store), and the work is then done
+ * on the loop.
+ */
+struct worker *
+server_worker(struct server *srv)
+{
+	char	*why = NULL;
+
+	if (srv->worker != NULL || srv->no_worker)
+		return srv->worker;
+	if ((srv->worker = worker_new(srv->base, srv->store, &why)) == NULL) {
+		log_info("long reads run on the loop: %s", why);
+		free(why);
+		srv->no_worker = 1;
+	}
+	return srv->worker;
 }
 
 int64_t

@@ -24,6 +24,7 @@ struct remind;
 struct store;
 struct feeds;
 struct http;
+struct worker;
 
 struct client {
 	struct server		*srv;
@@ -50,6 +51,8 @@ struct server {
 	struct remind		*remind;	/* remind.c: the reminder timer */
 	struct feeds		*feeds;		/* feed-body.c: the feeds' bodies */
 	struct http		*http;		/* http.c: NULL without --http */
+	struct worker		*worker;	/* worker.c: long reads */
+	int			 no_worker;	/* could not start one */
 	struct evconnlistener	*listener;
 	struct event		*ev_accept_retry;
 	struct event		*ev_signals[4];
@@ -70,6 +73,7 @@ int	 server_loop(struct server *);
 void	 server_free(struct server *);
 void	 server_changed(struct server *);
 int64_t	 server_now(struct server *);
+struct worker *server_worker(struct server *);
 void	 server_broadcast(struct server *, json_t *);
 int	 server_may_see(struct server *, json_t *, int);
 void	 server_reload(struct server *);	/* kcald.c */

@@ -107,6 +107,10 @@ typedef int (*store_row_cb)(void *, const struct event *, const char *);
 struct store	*store_open(const char *, char **);
 void		 store_close(struct store *);
 const char	*store_path(const struct store *);
+/* store-ro.c: a second, read-only connection, for a thread off the loop. */
+struct store	*store_open_reader(const struct store *, char **);
+int		 store_snapshot_begin(struct store *, char **);
+void		 store_snapshot_end(struct store *);
 int		 store_begin(struct store *, char **);
 int		 store_commit(struct store *, char **);
 void		 store_rollback(struct store *);
