@@ -1,0 +1,64 @@
+#!/bin/sh
+# test-feed-offloop.sh — a feed's body is built off kcald's loop (worker.c,
+# feed-body.c): while a large feed is rebuilt after an edit, `kcal status`
+# is answered (feed-offloop.py bystander: p99 < 500 ms while a build of
+# more than a second runs; a machine too fast to show it says so); eight
+# GETs of the stale feed wait for one build; an edit made during a build
+# is in the body a later GET gets; and the body built by the worker from
+# its record cache is byte for byte the one a restarted kcald builds from
+# nothing, and python3-icalendar reads a feed built so.
+#
+# KCAL_OFFLOOP_EVENTS (default 20000) sizes the store: the build must
+# take noticeably long for the bystander's check to mean anything.
+. "$(dirname "$0")/lib.sh"
+
+N=${KCAL_OFFLOOP_EVENTS:-20000}
+have curl || { skip "curl is not installed"; done_testing; exit $?; }
+have python3 || { skip "python3 is not installed"; done_testing; exit $?; }
+cat >"$XDG_CONFIG_HOME/kcal/kcald.conf" <<EOF
+max_line = 1073741824
+max_import_size = 1073741824
+max_import_events = 10000000
+EOF
+PORT=$(free_port)
+URL="http://127.0.0.1:$PORT/feeds/all.ics"
+start_daemon --http "127.0.0.1:$PORT" ||
+	{ fail "kcald starts with --http"; done_testing; exit 1; }
+
+python3 "$top/tests/bench/gen-events.py" "$N" --all-public \
+	--uid-prefix offloop -o "$T/big.ics"
+check "$N generated events imported" kcal import "$T/big.ics"
+curl -sS --noproxy '*' -o "$T/cold" "$URL"
+check_match "the first build serves the feed" '[0-9]{4,}' \
+	"$(grep -c BEGIN:VEVENT "$T/cold")"
+
+py_scenario "bystander" python3 "$top/tests/e2e/feed-offloop.py" "$KCAL" \
+	"$PORT" "$T/kcald.out" bystander
+sed -n 's/^     build/build/p' "$T/py.out"
+grep '^SKIP' "$T/py.out" | while IFS= read -r l; do echo "$l"; done
+grep -q '^SKIP' "$T/py.out" && skip "status during a long build (machine too fast)"
+py_scenario "crowd" python3 "$top/tests/e2e/feed-offloop.py" "$KCAL" \
+	"$PORT" "$T/kcald.out" crowd
+
+# A small feed of the edits, built by the worker, read by python3-icalendar.
+out=$(kcal feed add edits --search Offloop)
+small=$(printf '%s\n' "$out" | sed -n 's/^ *url: *//p' | head -n 1)
+if ! /usr/bin/python3 -c 'import icalendar' 2>/dev/null; then
+	skip "python3-icalendar is not installed"
+else
+	_o=$(/usr/bin/python3 "$top/tests/e2e/check-feed.py" "$small" 2>&1)
+	check_match "python3-icalendar reads a feed the worker built" \
+		'feed-check: [0-9]+ passed, 0 failed' "$_o"
+fi
+
+# The warm build (records reused) equals a cold one after a restart.
+curl -sS --noproxy '*' -o "$T/warm" "$URL"
+stop_daemon
+start_daemon --http "127.0.0.1:$PORT" || fail "kcald restarts"
+curl -sS --noproxy '*' -o "$T/restart" "$URL"
+check "a rebuilt body is byte for byte a cold build's" \
+	cmp "$T/warm" "$T/restart"
+check_rc "kcald never built a feed on its loop" 1 \
+	grep -q 'long reads run on the loop' "$T/kcald.out"
+stop_daemon
+done_testing
