@@ -107,7 +107,7 @@ test-asan: deps
 # TSAN_TESTS="$$(cd tests && ls unit/test-*.c e2e/test-*.sh)").
 TSAN_TESTS ?= e2e/test-feed-offloop.sh e2e/test-feeds.sh \
 	e2e/test-golden-feeds.sh e2e/test-briefing.sh e2e/test-feed-leaks.sh \
-	e2e/test-basic.sh unit/test-httpd.c unit/test-log.c
+	e2e/test-basic.sh unit/test-worker.c unit/test-httpd.c unit/test-log.c
 test-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=thread' tests
