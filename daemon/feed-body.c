@@ -13,6 +13,14 @@
  * rebuild writes again only the records that changed.  What a body holds
  * is feed-audience.c's to say.
  *
+ * A build runs off the loop, on the worker's thread (worker.c) and its
+ * own snapshot of the store: the request waits (feed_get returns 2 and
+ * calls back), and so do the requests for the same feed that come while
+ * it runs; the loop answers everyone else meanwhile.  The job gets a copy
+ * of the feed's definition and takes its record cache and gzip pieces,
+ * so nothing it touches is the loop's until it is back (build_done).
+ * Without a worker (an in-memory store) the build runs on the loop.
+ *
  * A briefing feed's page is built and kept the same way; what renders it
  * (briefing.c) comes from the caller, so the feeds need nothing of the
  * itinerary code that reads the feed.
@@ -37,7 +45,8 @@
 /*
  * A body's bytes (or its gzip's): the replies still being sent hold them
  * too (http-route.c adds them to a reply by reference, not by copy), so they go
- * when neither the feed nor any reply needs them.  All on the one thread.
+ * when neither the feed nor any reply needs them.  Counted on the loop
+ * only (a build job holds the last body from submission to build_done).
  */
 struct feed_bytes {
 	char		*p;
@@ -508,17 +517,22 @@ fresh(struct server *srv, const struct feed_entry *fe, int64_t day)
 
 /*
  * Submit a build of fe to the worker: 0, fe->job set.  Nonzero: fe is
- * fresh already (nothing to build), or there is no worker.
+ * fresh already (nothing to build), there is no worker, or it is stopping.
  */
 static int
 start(struct server *srv, struct feed_entry *fe, int64_t now, int64_t day)
 {
 	struct worker	*w;
+	struct feed_job	*job;
 
 	if (fresh(srv, fe, day) || (w = server_worker(srv)) == NULL)
 		return -1;
-	fe->job = job_new(srv, fe, now, day);
-	worker_submit(w, build_run, build_done, fe->job);
+	job = job_new(srv, fe, now, day);
+	if (worker_submit(w, build_run, build_done, job) != 0) {
+		job_finish(job, 0, NULL);	/* stopping: all back to fe */
+		return -1;
+	}
+	fe->job = job;
 	return 0;
 }
 

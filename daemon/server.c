@@ -439,6 +439,7 @@ server_free(struct server *srv)
 	remind_free(srv->remind);
 	worker_free(srv->worker);	/* answers whom it kept waiting */
 	srv->worker = NULL;
+	srv->no_worker = 1;
 	http_free(srv->http);
 	feeds_free(srv->feeds);
 	store_close(srv->store);

@@ -191,19 +191,17 @@ fail:
 }
 
 /*
- * Queue a job: run on the thread, then done on the loop.  Once the worker
- * is stopping (a done function asking again), done at once, not run.
+ * Queue a job: run on the thread, then done on the loop.  -1 once the
+ * worker is stopping (a done function asking again): not queued.
  */
-void
+int
 worker_submit(struct worker *w, worker_run_fn run, worker_done_fn done,
     void *arg)
 {
 	struct job	*j;
 
-	if (w->stopping) {	/* a done function asks again: too late */
-		done(arg, 0);
-		return;
-	}
+	if (w->stopping)
+		return -1;
 	j = xcalloc(1, sizeof *j);
 	j->run = run;
 	j->done = done;
@@ -213,6 +211,7 @@ worker_submit(struct worker *w, worker_run_fn run, worker_done_fn done,
 	TAILQ_INSERT_TAIL(&w->todo, j, entry);
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mtx);
+	return 0;
 }
 
 /*

@@ -21,7 +21,7 @@ typedef void	(*worker_done_fn)(void *, int);
 
 struct worker	*worker_new(struct event_base *, const struct store *,
 		    char **);
-void		 worker_submit(struct worker *, worker_run_fn, worker_done_fn,
+int		 worker_submit(struct worker *, worker_run_fn, worker_done_fn,
 		    void *);
 void		 worker_retire(struct worker *, void (*)(void *), void *);
 void		 worker_free(struct worker *);
