@@ -7,7 +7,7 @@ DESTDIR   ?=
 BUILD     ?= build
 CC        ?= cc
 PKGS      := libical libevent jansson sqlite3 zlib libmicrohttpd libxml-2.0 \
-             libcrypt
+             libcrypt nettle
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -21,7 +21,8 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -DKCAL_VERSION='"$(VERSION)"' -Iinclud
 LDFLAGS   += $(SAN)
 
 COMMON_SRC := include/kcal-protocol.c include/xmalloc.c include/when.c \
-              include/itinerary-fmt.c include/itinerary-html.c
+              include/itinerary-fmt.c include/itinerary-html.c \
+              include/users.c
 DAEMON_LIB := $(filter-out daemon/kcald.c,$(wildcard daemon/*.c))
 DAEMON_SRC := daemon/kcald.c
 CLIENT_LIB := $(filter-out client/kcal.c,$(wildcard client/*.c))
@@ -53,7 +54,7 @@ $(BUILD)/kcald: $(call obj,$(DAEMON_SRC)) $(DLIB_OBJ) $(COMMON_OBJ)
 
 $(BUILD)/kcal: $(call obj,$(CLIENT_SRC)) $(CLIB_OBJ) $(COMMON_OBJ)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson 2>/dev/null)
+	@$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson libcrypt 2>/dev/null)
 
 # Unit tests link the library objects of both sides from archives, so only
 # the objects a test uses are pulled in (daemon/server.o needs kcald.c's

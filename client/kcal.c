@@ -54,6 +54,8 @@ static const struct subcmd subcmds[] = {
 	{ "conflicts", cmd_conflicts, "conflicts [--from WHEN] [--to WHEN] "
 	  "[--format text|json]", "overlaps, tight transfers, items outside "
 	  "their visit" },
+	{ "user", cmd_user, "user add|passwd|delete|list [NAME] [options]",
+	  "manage the accounts calendar apps log in with (CalDAV)" },
 	{ "help", cmd_help, "help [COMMAND]", "show help" },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -36,4 +36,7 @@ int	 cmd_people(const struct subcmd *, int, char **);
 int	 cmd_confirm(const struct subcmd *, int, char **);
 int	 cmd_conflicts(const struct subcmd *, int, char **);
 
+/* user.c */
+int	 cmd_user(const struct subcmd *, int, char **);
+
 #endif

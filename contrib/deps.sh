@@ -5,8 +5,8 @@
 # are installed.  As root, installs what is missing with apt-get; otherwise
 # prints the exact command to run and fails.
 what=${1:-test}
-build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libxml2-dev libcrypt-dev tzdata"
-test_pkgs="python3 python3-icalendar python3-dateutil curl jq socat groff-base vdirsyncer khal nodejs npm sqlite3 chromium libxml2-utils poppler-utils"
+build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libxml2-dev libcrypt-dev nettle-dev tzdata"
+test_pkgs="python3 python3-icalendar python3-dateutil curl jq socat groff-base vdirsyncer khal python3-caldav litmus nginx-light openssl nodejs npm sqlite3 chromium libxml2-utils poppler-utils"
 
 missing=""
 need() {	# package, test command
@@ -24,6 +24,7 @@ need zlib1g-dev pkg-config --exists zlib
 need libmicrohttpd-dev pkg-config --exists libmicrohttpd
 need libxml2-dev pkg-config --exists libxml-2.0
 need libcrypt-dev pkg-config --exists libcrypt
+need nettle-dev pkg-config --exists nettle
 need tzdata test -e /usr/share/zoneinfo/Asia/Seoul
 if [ "$what" = test ]; then
 	need python3 test -x /usr/bin/python3
@@ -38,6 +39,14 @@ if [ "$what" = test ]; then
 	# (../shared/tools/validate-feed): these two plus node for ical.js.
 	need vdirsyncer command -v vdirsyncer
 	need khal command -v khal
+	# CalDAV with real clients (test-dav-caldav.sh, test-dav-litmus.sh;
+	# vdirsyncer and khal serve test-dav-vdirsyncer.sh too).
+	need python3-caldav /usr/bin/python3 -c 'import caldav'
+	need litmus command -v litmus
+	# contrib/nginx in front of kcald, with a throw-away certificate
+	# (test-dav-nginx.sh).
+	need nginx-light test -x /usr/sbin/nginx
+	need openssl command -v openssl
 	need nodejs command -v node
 	command -v npm >/dev/null 2>&1 || missing="$missing npm"
 	need sqlite3 command -v sqlite3

@@ -17,6 +17,7 @@
 #include "remind.h"
 #include "travel.h"
 #include "tz.h"
+#include "users.h"
 #include "xmalloc.h"
 
 struct config *
@@ -50,7 +51,7 @@ config_free(struct config *cfg)
 		return;
 	free(cfg->config_file); free(cfg->socket_path); free(cfg->data_dir);
 	free(cfg->db_path); free(cfg->home_tz); free(cfg->http);
-	free(cfg->log_file); free(cfg->log_level);
+	free(cfg->log_file); free(cfg->log_level); free(cfg->users_file);
 	remind_config_free(cfg->remind);
 	feed_config_free(cfg->feed);
 	transfer_config_free(cfg->transfer);
@@ -211,6 +212,8 @@ config_set(struct config *cfg, const char *key, const char *v, char **cause)
 		return set_str(&cfg->http, v);
 	if (strcmp(key, "log_file") == 0)
 		return set_str(&cfg->log_file, v);
+	if (strcmp(key, "users_file") == 0)
+		return set_str(&cfg->users_file, v);
 	if (strcmp(key, "home_tz") == 0) {
 		if (!tz_valid(v)) {
 			xasprintf(cause, "home_tz: unknown time zone \"%s\"", v);
@@ -324,6 +327,8 @@ config_default_data_dir(void)
 int
 config_finish(struct config *cfg, char **cause)
 {
+	char	*users, *conf;
+
 	if (cfg->socket_path == NULL)
 		cfg->socket_path = proto_default_socket();
 	if (cfg->data_dir == NULL)
@@ -332,6 +337,15 @@ config_finish(struct config *cfg, char **cause)
 		xasprintf(&cfg->db_path, "%s/kcal.db", cfg->data_dir);
 	if (cfg->home_tz == NULL)
 		cfg->home_tz = xstrdup(tz_system());
+	users = cfg->users_file;	/* relative: to the config file's directory */
+	if (cfg->config_file != NULL)
+		cfg->users_file = users_beside(cfg->config_file, users);
+	else {
+		conf = users_default_config();
+		cfg->users_file = users_beside(conf, users);
+		free(conf);
+	}
+	free(users);
 	cfg->access.has_socket_group = cfg->socket_group != NULL;
 	if (cfg->socket_group != NULL && access_parse_group(cfg->socket_group,
 	    &cfg->access.socket_gid, cause) != 0)

@@ -24,6 +24,7 @@ struct config {
 	char	*http;		/* ADDR:PORT or NULL */
 	char	*log_file;	/* NULL: stderr */
 	char	*log_level;
+	char	*users_file;	/* the accounts (account.c); beside the config */
 	size_t	 max_line;
 	unsigned max_clients;
 	unsigned idle_timeout;	/* seconds, 0 = none */

@@ -244,3 +244,30 @@ dav_error_body(const char *ns, const char *cond, size_t *len)
 	xmlFreeDoc(doc);
 	return out;
 }
+
+/*
+ * dav_error_body with more: an href inside the precondition (the other
+ * resource of a CALDAV:no-uid-conflict, RFC 4791 5.3.2.1) and what is
+ * wrong in words, as a DAV:responsedescription beside it; either NULL
+ * (cond NULL: the words alone).
+ */
+char *
+dav_error_detail(const char *ns, const char *cond, const char *href,
+    const char *cause, size_t *len)
+{
+	xmlDoc	*doc;
+	xmlNode	*root, *c;
+	char	*out;
+
+	doc = new_doc(DAV_NS, "error", &root);
+	if (cond != NULL) {
+		c = elem(root, ns, cond, NULL);
+		if (href != NULL)
+			elem(c, DAV_NS, "href", href);
+	}
+	if (cause != NULL)
+		elem(root, DAV_NS, "responsedescription", cause);
+	out = dump(doc, len);
+	xmlFreeDoc(doc);
+	return out;
+}

@@ -318,6 +318,34 @@ filter_free(struct dav_comp_filter *f)
 		filter_free(&f->kids[i]);
 	free(f->kids);
 	free(f->name);
+	free(f->match_prop);
+	free(f->match_text);
+}
+
+/*
+ * A prop-filter on UID or SUMMARY with a text-match (what a client looking
+ * an event up by its UID sends): the property and the text, in
+ * f->match_prop and match_text.  Any other is only counted.
+ */
+static void
+text_filter(struct dav_comp_filter *f, const xmlNode *pf)
+{
+	const xmlNode	*tm;
+	char		*name = attr(pf, "name"), *neg;
+
+	if (name != NULL && (strcmp(name, "UID") == 0 ||
+	    strcmp(name, "SUMMARY") == 0) && f->match_prop == NULL &&
+	    (tm = child(pf, CALDAV_NS, "text-match")) != NULL &&
+	    child(pf, CALDAV_NS, "param-filter") == NULL) {
+		neg = attr(tm, "negate-condition");
+		if (neg == NULL || strcmp(neg, "no") == 0) {
+			f->match_text = text(tm);
+			f->match_prop = name;
+			name = NULL;
+		}
+		free(neg);
+	}
+	free(name);
 }
 
 static int
@@ -336,8 +364,10 @@ comp_filter(struct dav_comp_filter *f, const xmlNode *n, int depth,
 	for (xmlNode *c = n->children; c != NULL; c = c->next) {
 		if (is(c, CALDAV_NS, "is-not-defined"))
 			f->not_defined = 1;
-		else if (is(c, CALDAV_NS, "prop-filter"))
+		else if (is(c, CALDAV_NS, "prop-filter")) {
 			f->nprop_filters++;
+			text_filter(f, c);
+		}
 		else if (is(c, CALDAV_NS, "time-range")) {
 			if (range(c, &f->range, err) == -1)
 				return -1;

@@ -44,7 +44,9 @@ struct dav_comp_filter {
 	int			 not_defined;	/* is-not-defined */
 	int			 has_range;
 	struct dav_range	 range;
-	size_t			 nprop_filters;	/* prop-filters (not parsed) */
+	size_t			 nprop_filters;	/* prop-filters (counted) */
+	/* but a text-match on UID or SUMMARY: which, and its text */
+	char			*match_prop, *match_text;
 	struct dav_comp_filter	*kids;
 	size_t			 nkids;
 };
@@ -85,6 +87,8 @@ void		 dav_err_clear(struct dav_err *);
 int		 dav_has_prop(const struct dav_req *, const char *, const char *);
 int		 dav_parse_utc(const char *, int64_t *);
 char		*dav_error_body(const char *, const char *, size_t *);
+char		*dav_error_detail(const char *, const char *, const char *,
+		    const char *, size_t *);
 
 /*
  * The multistatus: responses in order, each with its properties grouped

@@ -6,6 +6,7 @@
  *   GET|HEAD /feeds/all.ics     the built-in feed (public events)
  *   GET|HEAD /feeds/TOKEN.ics   a feed defined with kcal feed add
  *   GET|HEAD /briefing/TOKEN.html  a briefing feed's page (briefing.c)
+ *   /.well-known/caldav, /dav/...  CalDAV, any method (dav.c)
  *   anything else               404, the same for a wrong or revoked token
  *
  * Feeds are polled, often and by many: the body comes from memory
@@ -31,6 +32,7 @@
 
 #include "briefing.h"
 #include "config.h"
+#include "dav.h"
 #include "feed.h"
 #include "http-route.h"
 #include "httpd.h"
@@ -476,6 +478,8 @@ http_route(struct server *srv, struct httpd_req *req)
 		path = "/";
 	log_debug("http: %s %s", method, path);
 	if (too_many_headers(srv, &rp))
+		return;
+	if (dav_route(srv, req))	/* CalDAV: /.well-known/caldav, /dav/ */
 		return;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		not_allowed(&rp);

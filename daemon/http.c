@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "dav.h"
 #include "http.h"
 #include "http-addr.h"
 #include "http-route.h"
@@ -65,6 +66,13 @@ request_cb(void *arg, struct httpd_req *req)
 	http_route(arg, req);
 }
 
+/* A body over http_max_body_size: CalDAV's own 413 (dav-put.c). */
+static void
+too_big_cb(void *arg, struct httpd_req *req)
+{
+	dav_too_big(arg, req);
+}
+
 struct http *
 http_start(struct server *srv, char **cause)
 {
@@ -91,6 +99,7 @@ http_start(struct server *srv, char **cause)
 		free(h);
 		return NULL;
 	}
+	httpd_on_too_big(h->hd, too_big_cb);
 	if (!loopback(addr))
 		log_warnx("http: serving feeds on %s, not only on loopback; "
 		    "put a TLS reverse proxy in front (kcald(8))", addr);

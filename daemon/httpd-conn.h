@@ -23,6 +23,7 @@ struct httpd {
 	struct event		*ev_wake;
 	int			 wake_fd;	/* eventfd: a reply came */
 	httpd_cb		 cb;
+	httpd_cb		 too_big_cb;	/* httpd_on_too_big */
 	void			*arg;
 	struct httpd_limits	 lim;
 	unsigned		 port;

@@ -396,13 +396,37 @@ body_add(struct httpd_req *q, const char *data, size_t n)
 	return 0;
 }
 
+/* 413: httpd_on_too_big's answer, else the plain one. */
 static enum MHD_Result
 too_big(struct httpd_req *q)
 {
+	struct httpd		*h = q->h;
+	struct httpd_resp	*r = NULL;
+
 	log_debug("httpd: %s %s from %s: body over %zu bytes", q->method,
-	    q->url, q->peer, q->h->lim.max_body);
+	    q->url, q->peer, h->lim.max_body);
+	if (h->too_big_cb != NULL) {
+		h->too_big_cb(h->arg, q);
+		pthread_mutex_lock(&h->mtx);
+		r = q->resp;
+		q->resp = NULL;
+		pthread_mutex_unlock(&h->mtx);
+	}
+	if (r != NULL)
+		return queue(q, r);
 	return queue_text(q, MHD_HTTP_CONTENT_TOO_LARGE, "request body too "
 	    "large\n");
+}
+
+/*
+ * cb is called for a request whose body is over max_body (its body then
+ * empty), on the loop's thread: it may answer at once (httpd_reply, never
+ * httpd_defer) with a 413 of its own; without an answer the plain one goes.
+ */
+void
+httpd_on_too_big(struct httpd *h, httpd_cb cb)
+{
+	h->too_big_cb = cb;
 }
 
 /* The whole request is here: the callback's turn. */

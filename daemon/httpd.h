@@ -39,6 +39,7 @@ void		 httpd_limits_default(struct httpd_limits *);
 struct httpd	*httpd_start(struct event_base *, const char *, unsigned,
 		    const struct httpd_limits *, httpd_cb, void *, char **);
 unsigned	 httpd_port(const struct httpd *);
+void		 httpd_on_too_big(struct httpd *, httpd_cb);
 void		 httpd_stop(struct httpd *);
 
 /* The request: only on the loop's thread, only until it is answered. */

@@ -26,6 +26,7 @@
  * are the bytes it would have written).  A feed hands in a cache of what
  * it wrote for each record at its last build (ical-export-cache.c).
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,29 +386,103 @@ calendar_props(struct ical_out *out, icalcomponent *cal)
  * in the order they were added, after the calendar's properties and
  * VTIMEZONEs, just as libical would write them inside it; out is freed.
  */
+/*
+ * A zone's VTIMEZONE as text, written once per process and kept (under a
+ * lock: feeds may be built on another thread): the same zone database
+ * gives the same text, and writing it was most of the cost of a one-event
+ * calendar (a CalDAV GET or ETag).  "" for a zone libical does not know.
+ */
+static const char *
+vtimezone_text(const char *tzid)
+{
+	static pthread_mutex_t	 mtx = PTHREAD_MUTEX_INITIALIZER;
+	static struct { char *tzid, *text; } *zt;
+	static size_t		 nzt;
+	icalcomponent		*z;
+	const char		*t = NULL;
+
+	pthread_mutex_lock(&mtx);
+	for (size_t i = 0; i < nzt && t == NULL; i++)
+		if (strcmp(zt[i].tzid, tzid) == 0)
+			t = zt[i].text;
+	if (t == NULL) {
+		zt = xreallocarray(zt, nzt + 1, sizeof *zt);
+		zt[nzt].tzid = xstrdup(tzid);
+		if ((z = vtimezone(tzid)) != NULL) {
+			zt[nzt].text = ical_serialize(z);
+			icalcomponent_free(z);
+		} else
+			zt[nzt].text = xstrdup("");
+		t = zt[nzt++].text;
+	}
+	pthread_mutex_unlock(&mtx);
+	return t;
+}
+
+/*
+ * Does libical write a component's subcomponents in the order they were
+ * added?  (3.0 writes the last added first.)  Asked once, so that the
+ * zones written from vtimezone_text() come in the order they always came.
+ */
+static int	added_order;
+
+static void
+ask_added_order(void)
+{
+	icalcomponent	*cal, *a, *b;
+	char		*t;
+
+	cal = icalcomponent_new_vcalendar();
+	a = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
+	b = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
+	icalcomponent_add_property(a, icalproperty_new_tzid("A"));
+	icalcomponent_add_property(b, icalproperty_new_tzid("B"));
+	icalcomponent_add_component(cal, a);
+	icalcomponent_add_component(cal, b);
+	t = icalcomponent_as_ical_string_r(cal);
+	added_order = strstr(t, "TZID:A") < strstr(t, "TZID:B");
+	icalmemory_free_buffer(t);
+	icalcomponent_free(cal);
+}
+
+static int
+in_added_order(void)
+{
+	static pthread_once_t	once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, ask_added_order);
+	return added_order;
+}
+
 char *
 ical_out_finish(struct ical_out *out, size_t *len)
 {
 	static const char	 end[] = "END:VCALENDAR\r\n";
-	icalcomponent		*cal = icalcomponent_new_vcalendar(), *z;
+	icalcomponent		*cal = icalcomponent_new_vcalendar();
 	char			*head, *text, *p;
-	size_t			 hlen, elen = sizeof end - 1;
+	const char		*zones[out->ntzid > 0 ? out->ntzid : 1];
+	size_t			 hlen, zlen = 0, elen = sizeof end - 1;
 
 	calendar_props(out, cal);
 	if (out->ntzid > 0)
 		qsort(out->tzid, out->ntzid, sizeof *out->tzid, by_name);
 	for (size_t i = 0; i < out->ntzid; i++)
-		if ((z = vtimezone(out->tzid[i])) != NULL)
-			icalcomponent_add_component(cal, z);
+		zlen += strlen(zones[i] = vtimezone_text(out->tzid[
+		    in_added_order() ? i : out->ntzid - 1 - i]));
 	head = ical_serialize(cal);
 	icalcomponent_free(cal);
 	hlen = strlen(head);
 	if (hlen < elen || memcmp(head + hlen - elen, end, elen) != 0)
 		fatalx("ical_out_finish: no END:VCALENDAR");
 	hlen -= elen;
-	text = p = xmalloc(hlen + out->bytes + elen + 1);
+	text = p = xmalloc(hlen + zlen + out->bytes + elen + 1);
 	memcpy(p, head, hlen);
 	p += hlen;
+	for (size_t i = 0; i < out->ntzid; i++) {
+		memcpy(p, zones[i], strlen(zones[i]));
+		p += strlen(zones[i]);
+	}
+	hlen += zlen;
 	for (size_t i = 0; i < out->nrec; i++) {
 		memcpy(p, out->rec[i]->text, out->rec[i]->len);
 		p += out->rec[i]->len;

@@ -508,6 +508,7 @@ ical_import_each(const char *data, size_t len,
 			goto bad;
 	}
 	imp_repair_warnings(&im);
+	out->made_uids = im.nuids;
 	rc = 0;
 	goto done;
 bad:

@@ -35,6 +35,7 @@ struct ical_import {
 	char			**warnings;
 	size_t			 nwarnings;
 	size_t			 ignored;	/* VTODOs, VJOURNALs, ... */
+	size_t			 made_uids;	/* events given a UID */
 };
 
 /* Called with each record in turn; 0, or -1 to stop the import. */

@@ -27,6 +27,10 @@ int	ical_extract_new(const char *, const char *, struct event *, char **);
 int	ical_rrule_valid(const char *, char **);
 const char *ical_record_class(const char *);
 
+/* ical-put.c: a record written whole over the stored one (a PUT). */
+int	ical_put_sequence(const char *, const char *, char **, char **);
+char	*ical_put_anchor_offset(const char *, int64_t);
+
 /*
  * The years an event's times may fall in: the Gregorian calendar in full
  * (libical's iterator reckons earlier dates Julian) to the last year its

@@ -31,6 +31,7 @@
 
 #include <libical/ical.h>
 
+#include "account.h"
 #include "config.h"
 #include "ical.h"
 #include "kcal-protocol.h"
@@ -38,6 +39,7 @@
 #include "recur.h"
 #include "remind.h"
 #include "server.h"
+#include "users.h"
 #include "worker.h"
 #include "xmalloc.h"
 
@@ -88,19 +90,6 @@ add_override(const char *key, const char *value)
 	overrides[noverrides++].value = value;
 }
 
-static char *
-default_config_path(void)
-{
-	const char	*x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char		*s;
-
-	if (x != NULL && *x == '/')
-		xasprintf(&s, "%s/kcal/kcald.conf", x);
-	else
-		xasprintf(&s, "%s/.config/kcal/kcald.conf", home ? home : ".");
-	return s;
-}
-
 /* Defaults, then the file, then the command line. */
 static struct config *
 load_config(char **cause)
@@ -109,7 +98,7 @@ load_config(char **cause)
 	char		*why = NULL;
 
 	cfg->config_file = config_path ? xstrdup(config_path) :
-	    default_config_path();
+	    users_default_config();
 	if (config_load(cfg, cfg->config_file, config_explicit, cause) != 0)
 		goto fail;
 	/* --notify-cmd, once or more, replaces the file's list of hooks. */
@@ -170,6 +159,7 @@ server_reload(struct server *srv)
 		log_warn("reload: cannot open log %s", cfg->log_file);
 	log_info("configuration reloaded (home zone %s)", cfg->home_tz);
 	remind_reconfigure(srv->remind, cfg);
+	accounts_reload(srv->accounts, cfg->users_file);
 }
 
 static void

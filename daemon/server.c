@@ -34,6 +34,7 @@
 #include "log.h"
 #include "occur.h"
 #include "remind.h"
+#include "account.h"
 #include "server.h"
 #include "store.h"
 #include "trust.h"
@@ -398,6 +399,8 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	}
 	if (remind_start(srv, cause) != 0)
 		return -1;
+	if ((srv->accounts = accounts_open(cfg->users_file, cause)) == NULL)
+		return -1;
 	srv->feeds = feeds_new();
 	if (cfg->http != NULL && (srv->http = http_start(srv, cause)) == NULL)
 		return -1;
@@ -440,6 +443,7 @@ server_free(struct server *srv)
 	worker_free(srv->worker);	/* answers whom it kept waiting */
 	srv->worker = NULL;
 	srv->no_worker = 1;
+	accounts_free(srv->accounts);	/* answers logins still waiting */
 	http_free(srv->http);
 	feeds_free(srv->feeds);
 	store_close(srv->store);

@@ -20,6 +20,7 @@
 
 struct access_who;
 
+struct accounts;
 struct remind;
 struct store;
 struct feeds;
@@ -53,6 +54,7 @@ struct server {
 	struct http		*http;		/* http.c: NULL without --http */
 	struct worker		*worker;	/* worker.c: long reads */
 	int			 no_worker;	/* could not start one */
+	struct accounts		*accounts;	/* account.c: the users file */
 	struct evconnlistener	*listener;
 	struct event		*ev_accept_retry;
 	struct event		*ev_signals[4];

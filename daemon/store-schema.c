@@ -22,6 +22,17 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
+/*
+ * CalDAV's change log (migration 13): the events that refer to e (its
+ * programme, those anchored to it) logged as changed, for a reader who
+ * may not see e gets them without the reference (ical-redact.c).
+ */
+#define DAV_RELOG(e)							\
+	"  DELETE FROM dav_changes WHERE uid IN (SELECT uid FROM events"	\
+	"  WHERE parent_uid = " e ".uid OR anchor_uid = " e ".uid);"	\
+	"  INSERT INTO dav_changes (uid, deleted) SELECT uid, 0 FROM events" \
+	"  WHERE parent_uid = " e ".uid OR anchor_uid = " e ".uid;"
+
 /* Forward migrations: migrations[v] takes a store from version v to v+1. */
 static const char *migrations[] = {
 	"CREATE TABLE events ("
@@ -188,6 +199,47 @@ static const char *migrations[] = {
 	"  IS NULL THEN -1 WHEN next_alarm < 0 THEN next_alarm"
 	"  ELSE -1 - next_alarm END; END;"
 	"UPDATE events SET next_alarm = NULL WHERE next_alarm IS NOT NULL",
+	/*
+	 * CalDAV (store-dav.c).  dav_changes: one row per UID, its last
+	 * change (seq grows, never reused: AUTOINCREMENT), so a sync token
+	 * is a seq and survives a restart; a deleted event keeps a row,
+	 * deleted = 1.  Filled by triggers, so that every writer (kcal,
+	 * import, CalDAV) is seen; an update counts only when the record or
+	 * its class changed (planning reminders or expanding occurrences
+	 * rewrites other columns).  dav_names: the resource name a client
+	 * chose when it is not the UID; when its event is deleted the name
+	 * moves to the event's row of the log (a sync reports the name the
+	 * client knew gone).  No foreign key: the delete trigger moves it
+	 * first.  Every statement
+	 * may run twice (test-feed-leaks.sh rewinds the schema): the events
+	 * already there are logged only once.
+	 */
+	"CREATE TABLE IF NOT EXISTS dav_changes ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  uid TEXT NOT NULL UNIQUE, deleted INTEGER NOT NULL, name TEXT);"
+	"CREATE TABLE IF NOT EXISTS dav_names ("
+	"  uid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+	"INSERT OR IGNORE INTO dav_changes (uid, deleted) SELECT uid, 0"
+	"  FROM events ORDER BY uid;"
+	"DROP TRIGGER IF EXISTS events_dav_insert;"
+	"DROP TRIGGER IF EXISTS events_dav_update;"
+	"DROP TRIGGER IF EXISTS events_dav_delete;"
+	"CREATE TRIGGER events_dav_insert AFTER INSERT ON events BEGIN"
+	"  DELETE FROM dav_changes WHERE uid = NEW.uid;"
+	"  INSERT INTO dav_changes (uid, deleted) VALUES (NEW.uid, 0); END;"
+	"CREATE TRIGGER events_dav_update AFTER UPDATE OF ical, class ON events"
+	"  WHEN OLD.ical IS NOT NEW.ical OR OLD.class IS NOT NEW.class BEGIN"
+	"  DELETE FROM dav_changes WHERE uid = NEW.uid;"
+	"  INSERT INTO dav_changes (uid, deleted) VALUES (NEW.uid, 0); END;"
+	"DROP TRIGGER IF EXISTS events_dav_refs;"
+	"CREATE TRIGGER events_dav_refs AFTER UPDATE OF class ON events"
+	"  WHEN OLD.class IS NOT NEW.class BEGIN" DAV_RELOG("NEW") "END;"
+	"CREATE TRIGGER events_dav_delete AFTER DELETE ON events BEGIN"
+	DAV_RELOG("OLD")
+	"  DELETE FROM dav_changes WHERE uid = OLD.uid;"
+	"  INSERT INTO dav_changes (uid, deleted, name) VALUES (OLD.uid, 1,"
+	"  (SELECT name FROM dav_names WHERE uid = OLD.uid));"
+	"  DELETE FROM dav_names WHERE uid = OLD.uid; END",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

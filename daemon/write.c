@@ -336,11 +336,11 @@ follow(struct cmd_ctx *ctx, const struct event *ev, const char *uid)
 
 /*
  * After ev was written, in the same transaction: move the events anchored
- * to it (anchor.h).  Each goes through cmd_write_event (SEQUENCE,
+ * to it (anchor.h); also after a PUT (write-put.c).  Each goes through cmd_write_event (SEQUENCE,
  * reminders) and moves its own followers in turn.
  */
-static int
-propagate(struct cmd_ctx *ctx, const struct event *ev)
+int
+write_followers(struct cmd_ctx *ctx, const struct event *ev)
 {
 	char	**uids, *why = NULL;
 	size_t	  n, i;
@@ -484,7 +484,7 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		res = cmd_event_json(ctx, &ev);
 	else if (occur_put(srv->store, &ev, text, &why) != 0)
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
-	else if (propagate(ctx, &ev) == 0)
+	else if (write_followers(ctx, &ev) == 0)
 		res = cmd_event_json(ctx, &ev);
 	if (res != NULL && conflicts_after_write(ctx, &ev, &ch, res) != 0) {
 		json_decref(res);	/* strict: roll the write back */

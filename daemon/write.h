@@ -16,6 +16,7 @@ struct cmd_ctx;
 int	 cmd_arg_change(struct cmd_ctx *, struct event_change *);
 json_t	*cmd_write_event(struct cmd_ctx *, const char *, const char *,
 	     const struct event_change *);
+int	 write_followers(struct cmd_ctx *, const struct event *);
 int	 write_detach(struct cmd_ctx *, const char *, json_t *);
 
 #endif

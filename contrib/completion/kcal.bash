@@ -25,7 +25,7 @@ _kcal_zones()
 _kcal()
 {
 	local cur prev cmd i opts
-	local cmds="add list show edit cancel rm status itinerary people confirm conflicts watch reminders snooze ack import export feed help"
+	local cmds="add list show edit cancel rm status itinerary people confirm conflicts watch reminders snooze ack import export feed user help"
 	local event_opts="--start --end --duration --tz --end-tz --all-day --kind
 		--location --description --url --participant --parent --status
 		--class --remind --remind-at --rrule --city --end-city --anchor --offset
@@ -77,8 +77,10 @@ _kcal()
 		COMPREPLY=($(compgen -W "busy title" -- "$cur")); return ;;
 	--past|--future)
 		COMPREPLY=($(compgen -W "30d 90d 365d 1y 2y" -- "$cur")); return ;;
-	-o|--output)
+	-o|--output|--users-file|--config)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--clearance)
+		COMPREPLY=($(compgen -W "$_kcal_classes" -- "$cur")); return ;;
 	--start|--end|--from|--to|--remind-at)
 		COMPREPLY=($(compgen -W "now today tomorrow" -- "$cur")); return ;;
 	--offset)
@@ -120,6 +122,8 @@ _kcal()
 		    --search --include --redact --past --future --alarms --briefing
 		    --format
 		    --help" ;;
+	user)	opts="add passwd delete list --read-only --clearance --json
+		    --users-file --config --help" ;;
 	help)	opts="$cmds --socket --timeout --help --version" ;;
 	*)	opts="" ;;
 	esac

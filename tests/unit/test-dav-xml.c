@@ -135,8 +135,35 @@ test_query(void)
 	CHECK_INT(ev->range.start, 1767571200);		/* 2026-01-05 */
 	CHECK_INT(ev->range.end, 1768176000);
 	CHECK_INT(ev->nprop_filters, 1);
+	CHECK(ev->match_prop == NULL);
 	CHECK_STR(f->kids[1].name, "VTODO");
 	CHECK(f->kids[1].not_defined);
+	dav_req_free(q);
+
+	/* A UID text-match, as a client looking an event up sends. */
+	q = parse("REPORT", "<C:calendar-query xmlns:C=\"urn:ietf:params:xml:"
+	    "ns:caldav\"><C:filter><C:comp-filter name=\"VCALENDAR\">"
+	    "<C:comp-filter name=\"VEVENT\"><C:prop-filter name=\"UID\">"
+	    "<C:text-match collation=\"i;octet\"> abc@x </C:text-match>"
+	    "</C:prop-filter></C:comp-filter></C:comp-filter></C:filter>"
+	    "</C:calendar-query>");
+	CHECK(q != NULL);
+	if (q != NULL) {
+		ev = &q->filter->kids[0];
+		CHECK_INT(ev->nprop_filters, 1);
+		CHECK_STR(ev->match_prop, "UID");
+		CHECK_STR(ev->match_text, "abc@x");
+	}
+	dav_req_free(q);
+	/* negated: only counted */
+	q = parse("REPORT", "<C:calendar-query xmlns:C=\"urn:ietf:params:xml:"
+	    "ns:caldav\"><C:filter><C:comp-filter name=\"VCALENDAR\">"
+	    "<C:comp-filter name=\"VEVENT\"><C:prop-filter name=\"SUMMARY\">"
+	    "<C:text-match negate-condition=\"yes\">x</C:text-match>"
+	    "</C:prop-filter></C:comp-filter></C:comp-filter></C:filter>"
+	    "</C:calendar-query>");
+	CHECK(q != NULL && q->filter->kids[0].match_prop == NULL &&
+	    q->filter->kids[0].nprop_filters == 1);
 	dav_req_free(q);
 
 	/* An open end, as clients send for "from now on". */

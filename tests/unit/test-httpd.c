@@ -115,6 +115,15 @@ handler(void *arg, struct httpd_req *q)
 	free(out);
 }
 
+/* A body over max_body under /own/: an answer of its own. */
+static void
+too_big_handler(void *arg, struct httpd_req *q)
+{
+	(void)arg;
+	if (strncmp(httpd_url(q), "/own/", 5) == 0)
+		httpd_reply_text(q, 413, "own 413");
+}
+
 static void
 tick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -268,7 +277,22 @@ test_limits(void)
 	    "1000\r\n%s\r\n1\r\nb\r\n0\r\n\r\n", big);
 	CHECK_INT(roundtrip(req, (size_t)n, out, sizeof out), 413);
 	free(req);
+	/* httpd_on_too_big's own 413, announced and chunked; else plain. */
+	CHECK_INT(send_str("PUT /own/a.ics HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 100000000\r\nConnection: close\r\n\r\n", out,
+	    sizeof out), 413);
+	CHECK(strcmp(body_of(out), "own 413") == 0);
+	n = asprintf(&req, "PUT /own/c.ics HTTP/1.1\r\nHost: x\r\n"
+	    "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+	    "1000\r\n%s\r\n1\r\nb\r\n0\r\n\r\n", big);
+	CHECK_INT(roundtrip(req, (size_t)n, out, sizeof out), 413);
+	CHECK(strcmp(body_of(out), "own 413") == 0);
+	free(req);
 	free(big);
+	CHECK_INT(send_str("PUT /cal/a.ics HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 100000000\r\nConnection: close\r\n\r\n", out,
+	    sizeof out), 413);
+	CHECK(strcmp(body_of(out), "request body too large\n") == 0);
 	/* More header fields than max_headers. */
 	big = malloc(20000);
 	for (p = big, n = 0; n < 20; n++)
@@ -562,6 +586,7 @@ main(void)
 		fprintf(stderr, "%s\n", cause);
 		TEST_DONE();
 	}
+	httpd_on_too_big(srv, too_big_handler);
 	port = httpd_port(srv);
 	CHECK(port != 0);
 	CHECK(httpd_start(base, "not-an-address", 0, &lim, handler, NULL,

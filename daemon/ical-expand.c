@@ -1,0 +1,176 @@
+/*
+ * ical-expand.c — calendar-data expand (RFC 4791 9.6.5) for dav-report.c:
+ * the occurrences of a series inside a range, found by the one recurrence
+ * engine (recur.h) from the record the store hands this reader, each
+ * written as a copy of its VEVENT (the master's, or its override's) with
+ * DTSTART, DTEND and RECURRENCE-ID in UTC and no RRULE, RDATE or EXDATE,
+ * in a VCALENDAR without VTIMEZONEs.  An event that does not recur goes
+ * out as it is.  At most max occurrences: one more, or a walk cut by the
+ * request's recurrence budget, and the caller is told (*over), so that a
+ * daily series over a century is refused, not written.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "ical-expand.h"
+#include "ical-serialize.h"
+#include "recur.h"
+#include "store.h"
+#include "xmalloc.h"
+
+struct expand {
+	icalcomponent	*src, *out, *master;
+	const char	*home;
+	size_t		 max, n;
+	int		 over;
+};
+
+/* A VEVENT's RECURRENCE-ID as UTC seconds, or -1 without one. */
+static int64_t
+rid_of(icalcomponent *c, const char *home)
+{
+	icalproperty		*p;
+	struct icaltimetype	 t;
+	icaltimezone		*z;
+
+	p = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+	if (p == NULL)
+		return -1;
+	t = icalproperty_get_datetime_with_component(p, c);
+	z = (icaltimezone *)t.zone;
+	if (z == NULL && !icaltime_is_utc(t))
+		z = icaltimezone_get_builtin_timezone(home);
+	return (int64_t)icaltime_as_timet_with_zone(t, z != NULL ? z :
+	    icaltimezone_get_utc_timezone());
+}
+
+static void
+strip(icalcomponent *c, icalproperty_kind k)
+{
+	icalproperty	*p;
+
+	while ((p = icalcomponent_get_first_property(c, k)) != NULL) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
+}
+
+static icalproperty *
+utc_prop(icalproperty *(*make)(struct icaltimetype), int64_t t)
+{
+	return make(icaltime_from_timet_with_zone((time_t)t, 0,
+	    icaltimezone_get_utc_timezone()));
+}
+
+static icalcomponent *
+source(struct expand *x, const struct recur_occ *o)
+{
+	icalcomponent	*c;
+
+	if (o->overridden)
+		for (c = icalcomponent_get_first_component(x->src,
+		    ICAL_VEVENT_COMPONENT); c != NULL;
+		    c = icalcomponent_get_next_component(x->src,
+		    ICAL_VEVENT_COMPONENT))
+			if (rid_of(c, x->home) == o->rid)
+				return c;
+	return x->master;
+}
+
+static int
+one(void *arg, const struct recur_occ *o)
+{
+	struct expand	*x = arg;
+	icalcomponent	*c;
+	static const icalproperty_kind gone[] = { ICAL_RRULE_PROPERTY,
+	    ICAL_RDATE_PROPERTY, ICAL_EXDATE_PROPERTY, ICAL_EXRULE_PROPERTY,
+	    ICAL_DTSTART_PROPERTY, ICAL_DTEND_PROPERTY, ICAL_DURATION_PROPERTY,
+	    ICAL_RECURRENCEID_PROPERTY };
+
+	if (x->n++ == x->max) {
+		x->over = 1;
+		return 1;
+	}
+	c = icalcomponent_new_clone(source(x, o));
+	for (size_t i = 0; i < sizeof gone / sizeof *gone; i++)
+		strip(c, gone[i]);
+	icalcomponent_add_property(c, utc_prop(icalproperty_new_dtstart,
+	    o->start));
+	icalcomponent_add_property(c, utc_prop(icalproperty_new_dtend,
+	    o->end));
+	icalcomponent_add_property(c, utc_prop(icalproperty_new_recurrenceid,
+	    o->rid));
+	icalcomponent_add_component(x->out, c);
+	return 0;
+}
+
+static int
+recurs(icalcomponent *master, icalcomponent *cal)
+{
+	return icalcomponent_get_first_property(master,
+	    ICAL_RRULE_PROPERTY) != NULL ||
+	    icalcomponent_get_first_property(master,
+	    ICAL_RDATE_PROPERTY) != NULL ||
+	    icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT) > 1;
+}
+
+/* The VCALENDAR the occurrences go in: the source's own properties. */
+static icalcomponent *
+new_out(icalcomponent *src)
+{
+	icalcomponent	*out = icalcomponent_new_vcalendar();
+	icalproperty	*p;
+
+	for (p = icalcomponent_get_first_property(src, ICAL_ANY_PROPERTY);
+	    p != NULL; p = icalcomponent_get_next_property(src,
+	    ICAL_ANY_PROPERTY))
+		icalcomponent_add_property(out, icalproperty_new_clone(p));
+	return out;
+}
+
+char *
+ical_expand(struct store *st, const char *uid, const char *body,
+    const char *home, int64_t from, int64_t to, size_t max, size_t *count,
+    int *over, char **cause)
+{
+	struct expand	 x = { NULL, NULL, NULL, home, max, 0, 0 };
+	struct recur	*r = NULL;
+	char		*text = NULL, *out = NULL;
+	int		 rc;
+
+	*over = 0;
+	if ((x.src = icalparser_parse_string(body)) == NULL ||
+	    (x.master = icalcomponent_get_first_component(x.src,
+	    ICAL_VEVENT_COMPONENT)) == NULL) {
+		*cause = xstrdup("an event's text cannot be read again");
+		goto done;
+	}
+	while (x.master != NULL && rid_of(x.master, home) != -1)
+		x.master = icalcomponent_get_next_component(x.src,
+		    ICAL_VEVENT_COMPONENT);
+	if (x.master == NULL || !recurs(x.master, x.src)) {
+		out = xstrdup(body);
+		goto done;
+	}
+	if (store_get(st, uid, &text, cause) != 0 ||
+	    (r = recur_open(text, home, cause)) == NULL)
+		goto done;
+	x.out = new_out(x.src);
+	rc = recur_each(r, from, to, SIZE_MAX, one, &x, cause);
+	if (x.over || rc == 1)		/* too many, or out of budget */
+		*over = 1;
+	else if (rc >= 0)
+		out = ical_serialize(x.out);
+	*count += x.n;
+done:
+	recur_close(r);
+	free(text);
+	if (x.out != NULL)
+		icalcomponent_free(x.out);
+	if (x.src != NULL)
+		icalcomponent_free(x.src);
+	return out;
+}

@@ -1,0 +1,223 @@
+/*
+ * ical-put.c — the SEQUENCE of a record written whole over the stored one
+ * (a CalDAV PUT, write-put.c).  An import skips a file whose SEQUENCE is
+ * lower than the stored one; a PUT is the client's whole new object and
+ * is never skipped, so the number is kept right here instead:
+ *   - it never goes down: each VEVENT (the master, each override, matched
+ *     by RECURRENCE-ID) keeps at least the stored one's SEQUENCE;
+ *   - it goes up by one when the client changed a significant property
+ *     without raising it: the properties RFC 5545 3.8.7.4 says must raise
+ *     it (DTSTART, DTEND, DURATION, DUE, RDATE, RRULE, EXDATE, STATUS) and
+ *     LOCATION, RFC 5546 2.1.4's own example of a change that puts the
+ *     attendees' answers in doubt.  A new override is taken as it comes.
+ * And an anchored event's offset, when a client moved it (it then follows
+ * its anchor from there).
+ *
+ * Other changes (a summary, an alarm, a description) keep the client's
+ * number, as a client that manages SEQUENCE itself expects.  kcal edit
+ * raises it on every change; that is kcal's own client, not this rule.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "ical.h"
+#include "ical-int.h"
+#include "ical-serialize.h"
+#include "xmalloc.h"
+
+static const icalproperty_kind significant[] = {
+	ICAL_DTSTART_PROPERTY, ICAL_DTEND_PROPERTY, ICAL_DURATION_PROPERTY,
+	ICAL_DUE_PROPERTY, ICAL_RDATE_PROPERTY, ICAL_RRULE_PROPERTY,
+	ICAL_EXDATE_PROPERTY, ICAL_STATUS_PROPERTY, ICAL_LOCATION_PROPERTY,
+	ICAL_NO_PROPERTY
+};
+
+/* The VEVENTs of a record: a lone VEVENT, or a VCALENDAR's. */
+static icalcomponent *
+first_vevent(icalcomponent *root)
+{
+	if (icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT)
+		return root;
+	return icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+}
+
+static icalcomponent *
+next_vevent(icalcomponent *root, icalcomponent *c)
+{
+	if (c == root)
+		return NULL;
+	return icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT);
+}
+
+/* Each property of kind k in c, as text, one after another. */
+static char *
+props_text(icalcomponent *c, icalproperty_kind k)
+{
+	icalproperty	*p;
+	char		*s = xstrdup(""), *t, *u;
+
+	for (p = icalcomponent_get_first_property(c, k); p != NULL;
+	    p = icalcomponent_get_next_property(c, k)) {
+		t = icalproperty_as_ical_string_r(p);
+		xasprintf(&u, "%s%s", s, t);
+		free(t);
+		free(s);
+		s = u;
+	}
+	return s;
+}
+
+/* Did a property that must raise SEQUENCE change from old to new? */
+static int
+significant_change(icalcomponent *old, icalcomponent *new)
+{
+	char	*a, *b;
+	int	 diff = 0;
+
+	for (const icalproperty_kind *k = significant; !diff &&
+	    *k != ICAL_NO_PROPERTY; k++) {
+		a = props_text(old, *k);
+		b = props_text(new, *k);
+		diff = strcmp(a, b) != 0;
+		free(a);
+		free(b);
+	}
+	return diff;
+}
+
+/* An occurrence's key: RECURRENCE-ID and its TZID; "" for the master. */
+static char *
+rid_of(icalcomponent *c)
+{
+	icalproperty	*p;
+	icalparameter	*z;
+	char		*key;
+
+	p = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+	if (p == NULL)
+		return xstrdup("");
+	z = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	xasprintf(&key, "%s %s", icalproperty_get_value_as_string(p),
+	    z ? icalparameter_get_tzid(z) : "");
+	return key;
+}
+
+static icalcomponent *
+same_occurrence(icalcomponent *root, icalcomponent *c)
+{
+	icalcomponent	*o;
+	char		*want = rid_of(c), *k;
+	int		 same;
+
+	for (o = first_vevent(root); o != NULL; o = next_vevent(root, o)) {
+		k = rid_of(o);
+		same = strcmp(k, want) == 0;
+		free(k);
+		if (same)
+			break;
+	}
+	free(want);
+	return o;
+}
+
+static int
+seq_of(icalcomponent *c)
+{
+	icalproperty	*p;
+
+	p = icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY);
+	return p ? icalproperty_get_sequence(p) : 0;
+}
+
+/* c's SEQUENCE as the rule above wants it over old: 1 if it changed. */
+static int
+fix_one(icalcomponent *old, icalcomponent *c)
+{
+	icalproperty	*p;
+	int		 want = seq_of(c), was = seq_of(old);
+
+	if (want < was)
+		want = was;
+	if (want == was && significant_change(old, c))
+		want = was + 1;
+	if (want == seq_of(c))
+		return 0;
+	while ((p = icalcomponent_get_first_property(c,
+	    ICAL_SEQUENCE_PROPERTY)) != NULL) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
+	icalcomponent_add_property(c, icalproperty_new_sequence(want));
+	return 1;
+}
+
+/*
+ * The record text (a record of ical-import.h) as written over stored
+ * (NULL: nothing stored): *out the text with its SEQUENCEs set by the rule
+ * above, or NULL when text may be stored as it is.  0, or -1 (*cause).
+ */
+int
+ical_put_sequence(const char *stored, const char *text, char **out,
+    char **cause)
+{
+	icalcomponent	*old, *new, *c, *o;
+	int		 changed = 0;
+
+	*out = NULL;
+	if (stored == NULL)
+		return 0;
+	if ((old = icalparser_parse_string(stored)) == NULL)
+		return 0;	/* an unreadable stored event is replaced */
+	if ((new = icalparser_parse_string(text)) == NULL) {
+		icalcomponent_free(old);
+		*cause = xstrdup("cannot read the event back");
+		return -1;
+	}
+	for (c = first_vevent(new); c != NULL; c = next_vevent(new, c))
+		if ((o = same_occurrence(old, c)) != NULL)
+			changed |= fix_one(o, c);
+	if (changed)
+		*out = ical_serialize(new);
+	icalcomponent_free(old);
+	icalcomponent_free(new);
+	return 0;
+}
+
+/*
+ * The record text with its master's X-KCAL-ANCHOR-OFFSET set to off
+ * seconds: an anchored event moved by a client keeps following its anchor
+ * from where it was put (write-put.c).  NULL if the text cannot be read.
+ */
+char *
+ical_put_anchor_offset(const char *text, int64_t off)
+{
+	icalcomponent	*root, *c;
+	icalproperty	*p, *next;
+	char		*d, *out;
+
+	if ((root = icalparser_parse_string(text)) == NULL)
+		return NULL;
+	if ((c = first_vevent(root)) == NULL) {
+		icalcomponent_free(root);
+		return NULL;
+	}
+	for (p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY);
+	    p != NULL; p = next) {
+		next = icalcomponent_get_next_property(c, ICAL_X_PROPERTY);
+		if (strcmp(icalproperty_get_x_name(p), X_ANCHOR_OFFSET) == 0) {
+			icalcomponent_remove_property(c, p);
+			icalproperty_free(p);
+		}
+	}
+	d = icaldurationtype_as_ical_string_r(icaldurationtype_from_int(
+	    (int)off));
+	p = icalproperty_new_x(d);
+	icalproperty_set_x_name(p, X_ANCHOR_OFFSET);
+	icalcomponent_add_property(c, p);
+	icalmemory_free_buffer(d);
+	out = ical_serialize(root);
+	icalcomponent_free(root);
+	return out;
+}
