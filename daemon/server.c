@@ -38,6 +38,7 @@
 #include "server.h"
 #include "store.h"
 #include "trust.h"
+#include "worker.h"
 #include "xmalloc.h"
 
 /* mkdir -p with mode for each created component. */
@@ -466,6 +467,9 @@ server_free(struct server *srv)
 		event_free(srv->ev_trim);
 	group_free(srv);
 	remind_free(srv->remind);
+	worker_free(srv->worker);	/* answers whom it kept waiting */
+	srv->worker = NULL;
+	srv->no_worker = 1;
 	accounts_free(srv->accounts);	/* answers logins still waiting */
 	http_free(srv->http);
 	feeds_free(srv->feeds);
@@ -476,7 +480,12 @@ server_free(struct server *srv)
 		event_base_free(srv->base);
 }
 
-/* Every write ends here: subscribers of the store's state learn of it. */
+/*
+ * Every write ends here: subscribers of the store's state learn of it.
+ * Called after the write is committed, so that a reader's snapshot taken
+ * after it sees the write (feed-body.c counts on it: a body is built as
+ * of the generation it was asked at).
+ */
 void
 server_changed(struct server *srv)
 {
@@ -484,6 +493,26 @@ server_changed(struct server *srv)
 		return;
 	srv->generation++;
 	remind_changed(srv->remind);
+}
+
+/*
+ * The worker thread for long reads (worker.c), started on first use: NULL
+ * when there can be none (an in-memory store), and the work is then done
+ * on the loop.
+ */
+struct worker *
+server_worker(struct server *srv)
+{
+	char	*why = NULL;
+
+	if (srv->worker != NULL || srv->no_worker)
+		return srv->worker;
+	if ((srv->worker = worker_new(srv->base, srv->store, &why)) == NULL) {
+		log_info("long reads run on the loop: %s", why);
+		free(why);
+		srv->no_worker = 1;
+	}
+	return srv->worker;
 }
 
 int64_t

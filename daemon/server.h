@@ -26,6 +26,7 @@ struct store;
 struct feeds;
 struct http;
 struct group;
+struct worker;
 
 /* Event priorities: everything runs at the default (1); a group commit
  * (server-group.c) only once nothing else is ready. */
@@ -60,6 +61,8 @@ struct server {
 	struct feeds		*feeds;		/* feed-body.c: the feeds' bodies */
 	struct http		*http;		/* http.c: NULL without --http */
 	struct group		*group;		/* server-group.c: group commit */
+	struct worker		*worker;	/* worker.c: long reads */
+	int			 no_worker;	/* could not start one */
 	struct accounts		*accounts;	/* account.c: the users file */
 	struct evconnlistener	*listener;
 	struct event		*ev_accept_retry;
@@ -82,6 +85,7 @@ int	 server_loop(struct server *);
 void	 server_free(struct server *);
 void	 server_changed(struct server *);
 int64_t	 server_now(struct server *);
+struct worker *server_worker(struct server *);
 void	 server_broadcast(struct server *, json_t *);
 int	 server_may_see(struct server *, json_t *, int);
 void	 server_reload(struct server *);	/* kcald.c */

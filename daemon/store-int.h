@@ -53,6 +53,7 @@ sqlite3_stmt	*store_stmt(struct store *, const char *, char **);
 int		 store_batch_load(struct store *, struct event *, size_t);
 int		 store_ro_detect(const char *, char **);
 int		 store_ro_open(struct store *, char **);
+int		 store_prepare(struct store *, char **);
 int		 store_exec(struct store *, const char *, char **);
 int		 store_step_done(struct store *, sqlite3_stmt *, char **,
 		     const char *);

@@ -140,6 +140,20 @@ store_exec(struct store *st, const char *sql, char **cause)
 	return 0;
 }
 
+/* The statements every store keeps prepared (a reader's too: store-ro.c). */
+int
+store_prepare(struct store *st, char **cause)
+{
+	for (int i = 0; i < S__MAX; i++) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
+			store_db_cause(st, cause, "cannot prepare a statement");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static struct store *
 open_store(const char *path, char **cause)
 {
@@ -160,15 +174,8 @@ open_store(const char *path, char **cause)
 		return NULL;
 	}
 	if (store_configure(st, cause) != 0 || store_access_init(st, cause) != 0 ||
-	    store_migrate(st, cause) != 0)
+	    store_migrate(st, cause) != 0 || store_prepare(st, cause) != 0)
 		goto fail;
-	for (int i = 0; i < S__MAX; i++) {
-		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
-			store_db_cause(st, cause, "cannot prepare a statement");
-			goto fail;
-		}
-	}
 	return st;
 fail:
 	if (*cause != NULL) {

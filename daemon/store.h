@@ -110,6 +110,10 @@ const char	*store_path(const struct store *);
 void		 store_busy_wait(struct store *, int);
 void		 store_autocheckpoint(struct store *, int);
 void		 store_checkpoint(struct store *);
+/* store-ro.c: a second, read-only connection, for a thread off the loop. */
+struct store	*store_open_reader(const struct store *, char **);
+int		 store_snapshot_begin(struct store *, char **);
+void		 store_snapshot_end(struct store *);
 int		 store_begin(struct store *, char **);
 int		 store_commit(struct store *, char **);
 void		 store_rollback(struct store *);

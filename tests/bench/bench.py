@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zoneinfo
 
@@ -679,6 +680,78 @@ def bench_feed(res, n, sb, have_import):
         shutil.rmtree(store, ignore_errors=True)
 
 
+def status_pings(sock, busy):
+    """`status` over one protocol connection, again and again while busy()
+    (a thread's is_alive): each reply's latency in seconds."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(60)
+    s.connect(sock)
+    f = s.makefile("rwb")
+    f.readline()                        # the greeting
+    lat, i = [], 0
+    while busy():
+        i += 1
+        t0 = time.monotonic()
+        f.write(b'{"id":%d,"cmd":"status"}\n' % i)
+        f.flush()
+        while json.loads(f.readline()).get("id") != i:
+            pass
+        lat.append(time.monotonic() - t0)
+        time.sleep(0.002)               # a client's pace, not a flood
+    s.close()
+    return lat
+
+
+def bench_responsive(res, n, sb, have_import):
+    """Responsiveness: `kcal status` p99 while an n-event feed is rebuilt
+    after an edit (the feed is built off kcald's loop, worker.c), printed
+    beside that build's time."""
+    sec = "7. responsiveness"
+    ics = dataset(n, "ics", "--all-public", "--uid-prefix", "feed")
+    jsonl = None if have_import else dataset(n, "jsonl", "--all-public",
+                                             "--uid-prefix", "feed")
+    log("responsiveness at %d events" % n)
+    store = os.path.join(sb.dir, "store-resp-%d" % n)
+    d = Daemon(sb, store, http=True).start()
+    try:
+        if not feed_ok(d):
+            res.notes.append("no feeds: responsiveness not measured")
+            return
+        import_file(sb, d, ics, jsonl)
+        d.settle()
+        feed_events(d)                  # the first build: a cold cache
+        change = dataset(REPEAT, "jsonl", "--all-public", "--uid-prefix",
+                         "respchange")
+        with open(change) as f:
+            changes = f.readlines()
+        p99s, builds = [], []
+        for rep in range(REPEAT):
+            one = os.path.join(sb.dir, "change.jsonl")
+            with open(one, "w") as f:
+                f.write(changes[rep])
+            run([KBENCH, "add", sb.sock, one, "1"])
+            got = {}
+            th = threading.Thread(target=lambda: got.update(http_json(
+                d, "get", "127.0.0.1", d.port, "/feeds/all.ics")))
+            th.start()
+            lat = sorted(status_pings(sb.sock, th.is_alive))
+            th.join()
+            builds.append(got["secs"] * 1000)
+            p99s.append(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+                        if lat else None)
+            d.settle()
+        res.add(sec, "status p99 while a feed is rebuilt", n, p99s, "ms",
+                None, "time", "<20 ms",
+                max(p for p in p99s if p is not None) < 20
+                if n >= 100000 and any(p is not None for p in p99s)
+                else None,
+                extra={"feed_build_ms": builds})
+        res.add(sec, "  that feed's rebuild + GET", n, builds, "ms")
+    finally:
+        d.stop()
+        shutil.rmtree(store, ignore_errors=True)
+
+
 def stamped_watch(sb, path):
     """kcal watch, each line it prints stamped on arrival by kbench."""
     w = subprocess.Popen([KCAL, "watch"], env=sb.env,
@@ -909,6 +982,7 @@ def main():
             bench_size(res, n, sb, have_import)
         for n in [n for n in SIZES if n <= 10000] or SIZES[:1]:
             bench_feed(res, n, sb, have_import)
+        bench_responsive(res, max(SIZES), sb, have_import)
         if have_import:
             import bench_import_stream
             bench_import_stream.run(res, max(SIZES), sb, Daemon, dataset,
