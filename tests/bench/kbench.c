@@ -4,6 +4,11 @@
  *
  *   kbench add SOCK FILE.jsonl COUNT   COUNT single requests from FILE, one
  *                                       at a time: latency of each
+ *   kbench adds SOCK FILE.jsonl COUNT CLIENTS
+ *                                       COUNT requests from FILE spread over
+ *                                       CLIENTS processes, one connection
+ *                                       and one request at a time each, all
+ *                                       started at once: adds/s together
  *   kbench load SOCK FILE.jsonl        every request in FILE, pipelined
  *                                       (fills a store through "add")
  *   kbench list SOCK FROM TO REPS      the same "list" REPS times
@@ -30,6 +35,7 @@
  * kcal's own conn_write_all (it links client/conn.o).
  */
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -231,6 +237,87 @@ do_add(const char *sock, const char *file, size_t count)
 	    count / total, quantile(&s, 0.5) * 1e6, quantile(&s, 0.99) * 1e6,
 	    quantile(&s, 1.0) * 1e6);
 	return bad != 0;
+}
+
+/*
+ * One of do_adds' clients: wait for the start (EOF on go), send requests
+ * k, k + clients, ... one at a time; write to out its errors, its end time
+ * and each latency, as doubles.
+ */
+static void
+adds_child(const char *sock, char **req, size_t count, size_t k,
+    size_t clients, int go, int out)
+{
+	struct conn	 c;
+	size_t		 len, m = 0, i;
+	double		*v = calloc(count / clients + 3, sizeof *v), t0;
+	char		*line, b, *p, *e;
+	ssize_t		 w;
+
+	if (v == NULL)
+		err(1, "calloc");
+	sock_open(&c, sock);
+	while (read(go, &b, 1) > 0)
+		;
+	for (i = k; i < count; i += clients) {
+		t0 = now();
+		write_all(c.fd, req[i], strlen(req[i]));
+		if ((line = read_line(&c, &len)) == NULL)
+			errx(1, "kcald closed the connection");
+		v[2 + m++] = now() - t0;
+		v[0] += !reply_ok(line, len);
+	}
+	v[1] = now();
+	p = (char *)v;		/* a pipe: write(2), not send(2) */
+	for (e = p + (m + 2) * sizeof *v; p < e; p += w)
+		if ((w = write(out, p, e - p)) <= 0)
+			err(1, "write");
+	_exit(0);
+}
+
+static int
+do_adds(const char *sock, const char *file, size_t count, size_t clients)
+{
+	struct samples	 s = { 0 };
+	size_t		 n, bad = 0;
+	char		**req = read_requests(file, &n);
+	double		 t0, end = 0, d[2];
+	int		 go[2], *fd = calloc(clients, sizeof *fd), p[2], st;
+
+	if (count > n)
+		count = n;
+	if (clients == 0 || fd == NULL || pipe(go) != 0)
+		errx(1, "adds: bad arguments");
+	for (size_t k = 0; k < clients; k++) {
+		if (pipe(p) != 0)
+			err(1, "pipe");
+		if (fork() == 0) {
+			close(go[1]);
+			close(p[0]);
+			adds_child(sock, req, count, k, clients, go[0], p[1]);
+		}
+		close(p[1]);
+		fd[k] = p[0];
+	}
+	usleep(200000);		/* all connected */
+	t0 = now();
+	close(go[1]);
+	for (size_t k = 0; k < clients; k++) {
+		FILE *f = fdopen(fd[k], "r");
+		if (f == NULL || fread(d, sizeof *d, 2, f) != 2)
+			errx(1, "adds: a client failed");
+		bad += d[0];
+		end = d[1] > end ? d[1] : end;
+		while (fread(d, sizeof *d, 1, f) == 1)
+			sample_add(&s, d[0]);
+		fclose(f);
+	}
+	while (wait(&st) > 0)
+		;
+	printf("{\"clients\": %zu, \"n\": %zu, \"errors\": %zu, \"per_s\": "
+	    "%.1f, \"p50_us\": %.1f, \"p99_us\": %.1f}\n", clients, s.n, bad,
+	    s.n / (end - t0), quantile(&s, 0.5) * 1e6, quantile(&s, 0.99) * 1e6);
+	return bad != 0 || s.n != count;
 }
 
 /* Pipelined: keep up to 64 requests in flight. */
@@ -639,7 +726,8 @@ do_stamp(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: kbench add SOCK FILE COUNT | load SOCK FILE | "
+	fprintf(stderr, "usage: kbench add SOCK FILE COUNT | adds SOCK FILE "
+	    "COUNT CLIENTS | load SOCK FILE |\n       "
 	    "list SOCK FROM TO REPS | get HOST PORT PATH |\n"
 	    "       http HOST PORT PATH CONC SECS [ETAG] | dav HOST PORT FILE |\n"
 	    "       stamp\n");
@@ -653,6 +741,9 @@ main(int argc, char **argv)
 		usage();
 	if (strcmp(argv[1], "add") == 0 && argc == 5)
 		return do_add(argv[2], argv[3], strtoul(argv[4], NULL, 10));
+	if (strcmp(argv[1], "adds") == 0 && argc == 6)
+		return do_adds(argv[2], argv[3], strtoul(argv[4], NULL, 10),
+		    strtoul(argv[5], NULL, 10));
 	if (strcmp(argv[1], "load") == 0 && argc == 4)
 		return do_load(argv[2], argv[3]);
 	if (strcmp(argv[1], "list") == 0 && argc == 6)

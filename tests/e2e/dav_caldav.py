@@ -207,7 +207,7 @@ def reverse(cal):
     coll = cal.objects(load_objects=True)
     uid = kcal("add", "Press conference", "--start",
                "2027-03-11 15:00 Europe/Berlin", "--duration", "45m",
-               "--location", "Bundespressekonferenz")
+               "--location", "Bundespressekonferenz", "--remind", "15m")
     found = [o for o in cal.events()
              if str(o.icalendar_component["UID"]) == uid]
     comp = found[0].icalendar_component if found else None
@@ -216,6 +216,12 @@ def reverse(cal):
           and comp["DTSTART"].dt.hour == 15,
           "an event added with kcal is in the calendar, 15:00 Europe/Berlin",
           found[0].data if found else "not found")
+    alarms = [a for a in comp.walk("VALARM")] if comp is not None else []
+    check([str(a.get("TRIGGER").to_ical(), "ascii")
+           if hasattr(a.get("TRIGGER"), "to_ical") else None
+           for a in alarms] == ["-PT15M"],
+          "kcal's reminder is a VALARM the app rings (TRIGGER -PT15M)",
+          found[0].data if found else "")
     got = uids(cal.search(start=datetime(2027, 3, 11, 22, tzinfo=SEOUL),
                           end=datetime(2027, 3, 12, tzinfo=SEOUL),
                           event=True, expand=False))

@@ -29,7 +29,8 @@ check_match "the table is printed" '^list one-week p50, ms +200 ' "$out"
 # Every figure the harness measured is a positive number.
 metric() { jq -r --arg m "$1" \
 	'[.results[] | select(.metric == $m) | .value][0] // "missing"' "$res"; }
-for m in "add p50" "add p99" "adds/s, one client" "list one-week p50" \
+for m in "add p50" "add p99" "adds/s, one client" "adds/s, 50 clients" \
+    "fsyncs per group, 50 clients" "list one-week p50" \
     "list one-month p50" "kcald RSS idle after a restart"; do
 	v=$(metric "$m")
 	check "\"$m\" is measured ($v)" awk -v v="$v" \

@@ -198,6 +198,15 @@ start_daemon --http "127.0.0.1:$PORT" || fail "kcald restarts"
 check_eq "after a restart: the same token" 207 "$(dav REPORT $CAL alice 1 \
 	"$(S1 "$TOK_A3")")"
 check_eq "after a restart: nothing changed" "TOKEN|$TOK_A3" "$(ms)"
+"$KCAL" edit "$DAY" --location "Room 1" >/dev/null
+"$KCAL" add "Late addition" --start "2026-03-09 10:00" >/dev/null
+check_eq "more changes than DAV:limit: 507" 507 "$(dav REPORT $CAL alice 1 \
+	"$(S1 "$TOK_A3" | sed 's#</D:sync-level>#&<D:limit><D:nresults>1</D:nresults></D:limit>#')")"
+check_match "more changes than DAV:limit: why" \
+	'^ERROR\|number-of-matches-within-limits' "$(ms)"
+check_eq "within DAV:limit: 207" 207 "$(dav REPORT $CAL alice 1 \
+	"$(S1 "$TOK_A3" | sed 's#</D:sync-level>#&<D:limit><D:nresults>2</D:nresults></D:limit>#')")"
+check_eq "within DAV:limit: both changes" 2 "$(grep -c '|getetag|"' "$T/ms")"
 check_eq "a foreign token: 403" 403 "$(dav REPORT $CAL alice 1 \
 	"$(S1 http://example.com/sync/1)")"
 check_match "a foreign token: valid-sync-token" '^ERROR\|valid-sync-token' "$(ms)"
