@@ -157,7 +157,7 @@ load: all
 # 100000" chooses the sizes; the table and $(BUILD)/bench/results.json are
 # described in README.md, "Performance".  The bench tools are built by
 # `make tests` too, for the harness's smoke test (tests/e2e/test-bench-smoke.sh).
-# Section 7 (tests/bench/davbench.py) puts kcald's CalDAV beside Radicale's
+# Section 8 (tests/bench/davbench.py) puts kcald's CalDAV beside Radicale's
 # when the Debian package radicale is installed.
 # kbench sends with kcal's own conn_write_all (client/conn.c).
 $(BUILD)/tests/bench/kbench.o: override CFLAGS += -Iclient

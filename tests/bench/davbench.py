@@ -30,7 +30,7 @@ import sys
 import time
 import urllib.parse
 
-SEC = "7. caldav"
+SEC = "8. caldav"
 PUTS = 300
 USER, PASSWORD = "bench", "bench-password"
 AUTH = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()

@@ -48,7 +48,7 @@ check "each kcald figure has its floor where one applies" jq -e \
 # The CalDAV section (tests/bench/davbench.py): kcald's figures always,
 # Radicale's beside them when it is installed (else a SKIP note).
 dav() { jq -r --arg m "$1" --arg f "$2" '[.results[] |
-	select(.section == "7. caldav" and .metric == $m) | .[$f]][0] //
+	select(.section == "8. caldav" and .metric == $m) | .[$f]][0] //
 	"missing"' "$res"; }
 positive() { check "$1 ($2)" awk -v v="$2" 'BEGIN { exit !(v + 0 > 0) }'; }
 check_match "the CalDAV table is printed" \
@@ -65,7 +65,7 @@ for m in "PROPFIND depth 1 (etag, type)" "sync-collection, initial" \
 done
 if have radicale; then
 	check "kcald and Radicale answer with the same members" jq -e \
-	    '[.results[] | select(.section == "7. caldav" and .extra.members)
+	    '[.results[] | select(.section == "8. caldav" and .extra.members)
 	    | .extra.members | .kcald == .radicale] | all' "$res"
 else
 	skip "CalDAV beside Radicale: radicale is not installed"
