@@ -102,6 +102,19 @@ test-asan: deps
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' tests
 	@BUILD=build-asan KCAL_SANITIZED=1 sh tests/run.sh
 
+# ThreadSanitizer: kcald's worker thread (daemon/worker.c) against its
+# loop.  The tests that run threads: the feeds' (built off the loop), the
+# HTTP server's, and the basic walk; TSAN_TESTS to choose others (or all:
+# TSAN_TESTS="$$(cd tests && ls unit/test-*.c e2e/test-*.sh)").
+TSAN_TESTS ?= e2e/test-feed-offloop.sh e2e/test-feeds.sh \
+	e2e/test-golden-feeds.sh e2e/test-briefing.sh e2e/test-feed-leaks.sh \
+	e2e/test-basic.sh unit/test-worker.c unit/test-httpd.c unit/test-log.c
+test-tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='-fsanitize=thread' tests
+	@BUILD=build-tsan KCAL_SANITIZED=1 TSAN_OPTIONS='halt_on_error=1 second_deadlock_stack=1' \
+	    sh tests/run.sh $(TSAN_TESTS)
+
 # Hardening (README.md, "Hardening and limits").  make fuzz: each libFuzzer
 # target for FUZZ_SECONDS, built by clang with ASan and UBSan in build-fuzz;
 # a crash leaves its input in build-fuzz/fuzz/ and fails the target.
@@ -144,6 +157,8 @@ load: all
 # 100000" chooses the sizes; the table and $(BUILD)/bench/results.json are
 # described in README.md, "Performance".  The bench tools are built by
 # `make tests` too, for the harness's smoke test (tests/e2e/test-bench-smoke.sh).
+# Section 8 (tests/bench/davbench.py) puts kcald's CalDAV beside Radicale's
+# when the Debian package radicale is installed.
 # kbench sends with kcal's own conn_write_all (client/conn.c).
 $(BUILD)/tests/bench/kbench.o: override CFLAGS += -Iclient
 $(BUILD)/bench/kbench: $(BUILD)/tests/bench/kbench.o $(BUILD)/libkcal.a \
@@ -201,9 +216,9 @@ install: all
 	sed 's|@BINDIR@|$(PREFIX)/bin|' contrib/systemd/kcald.service > $(DESTDIR)$(PREFIX)/lib/systemd/user/kcald.service
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
-.PHONY: all deps build-deps tests test test-asan bench run install clean deb \
+.PHONY: all deps build-deps tests test test-asan test-tsan bench run install clean deb \
 	fuzz fuzz-targets test-valgrind test-killloop-long load
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

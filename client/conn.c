@@ -228,6 +228,17 @@ refused_early(struct conn *c, char **cause)
 json_t *
 conn_call(struct conn *c, json_t *req, char **cause)
 {
+	return conn_call_cb(c, req, NULL, NULL, cause);
+}
+
+/*
+ * conn_call, with each "progress" message kcald sends before the reply
+ * handed to cb (kcal import's).
+ */
+json_t *
+conn_call_cb(struct conn *c, json_t *req, conn_progress_cb cb, void *arg,
+    char **cause)
+{
 	json_int_t	 id = c->next_id++;
 	json_t		*msg;
 	char		*line;
@@ -254,6 +265,8 @@ conn_call(struct conn *c, json_t *req, char **cause)
 		if (json_object_get(msg, "id") == NULL &&
 		    json_object_get(msg, "ok") != NULL)
 			return msg;	/* an error the daemon could not tie to us */
+		if (cb != NULL && json_object_get(msg, "progress") != NULL)
+			cb(json_object_get(msg, "progress"), arg);
 		json_decref(msg);
 	}
 	return NULL;

@@ -14,6 +14,9 @@ struct conn	*conn_open(const char *, char **);
 void		 conn_close(struct conn *);
 json_t		*conn_read(struct conn *, char **);
 json_t		*conn_call(struct conn *, json_t *, char **);
+typedef void	(*conn_progress_cb)(json_t *, void *);
+json_t		*conn_call_cb(struct conn *, json_t *, conn_progress_cb, void *,
+		     char **);
 int		 conn_write_all(int, const char *, size_t);
 
 #endif

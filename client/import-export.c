@@ -3,7 +3,9 @@
  * feeds, served over HTTP, are feeds.c's).  Parsing, repair and validation
  * of .ics data are the daemon's (libical) work; the client only reads
  * files, checks that they can travel in a JSON string (UTF-8 without NUL
- * bytes, naming the line if not), and writes what the daemon answers.
+ * bytes, naming the line if not), and writes what the daemon answers.  A
+ * file goes in pieces (import-send.c); the one-request form here is for a
+ * kcald that knows no other.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +16,7 @@
 
 #include "cli.h"
 #include "conn.h"
+#include "import.h"
 #include "kcal.h"
 #include "output.h"
 #include "xmalloc.h"
@@ -58,7 +61,7 @@ slurp(const char *path, size_t *len)
  * A protocol string must be UTF-8 without NUL: 0, or the line (from 1) of
  * the first offending byte with *what saying which.
  */
-static size_t
+size_t
 text_problem(const unsigned char *s, size_t len, const char **what)
 {
 	size_t	i = 0, line = 1, n, k;
@@ -100,7 +103,7 @@ text_problem(const unsigned char *s, size_t len, const char **what)
  * a fold to after the fold: the unfolded text and the line numbers stay
  * the same, and every line is UTF-8 again.
  */
-static void
+void
 mend_folds(unsigned char *s, size_t len)
 {
 	unsigned char	 part[4];
@@ -163,47 +166,79 @@ ascii_name(const char *name)
 	return s;
 }
 
-/* Import one file in one request (one transaction); 0 or EXIT_REFUSED. */
-static int
-import_one(struct conn **c, const char *path, int dry_run, const char *tz,
-    int json)
+/* An error reply, on stderr. */
+void
+print_refusal(json_t *reply)
 {
-	const char	*name = strcmp(path, "-") == 0 ? "stdin" : path;
+	json_t	*err = json_object_get(reply, "error");
+
+	fprintf(stderr, "kcal: %s (%s)\n",
+	    json_string_value(json_object_get(err, "message")),
+	    json_string_value(json_object_get(err, "code")));
+}
+
+/* The one-request form: the whole file in "ical"; the reply, or NULL. */
+static json_t *
+import_whole(struct conn *c, const char *path, const char *name,
+    json_t *args)
+{
 	const char	*what;
-	char		*text, *cause = NULL, *shown;
+	char		*text, *cause = NULL;
 	size_t		 len, line;
-	json_t		*req, *reply, *err;
-	int		 rc = 0;
+	json_t		*req, *reply;
 
 	if ((text = slurp(path, &len)) == NULL) {
 		fprintf(stderr, "kcal: %s: %s\n", name, strerror(errno));
-		return EXIT_REFUSED;
+		return NULL;
 	}
 	mend_folds((unsigned char *)text, len);
 	if ((line = text_problem((unsigned char *)text, len, &what)) != 0) {
 		fprintf(stderr, "kcal: %s:%zu: %s; nothing imported\n", name,
 		    line, what);
 		free(text);
-		return EXIT_REFUSED;
+		return NULL;
 	}
-	req = json_pack("{s:s, s:s, s:s%, s:b}", "cmd", "import", "name",
-	    shown = ascii_name(name), "ical", text, len, "dry_run", dry_run);
-	free(shown);
+	req = json_deep_copy(args);
+	json_object_set_new(req, "cmd", json_string("import"));
+	json_object_set_new(req, "ical", json_stringn(text, len));
 	free(text);
+	if ((reply = conn_call(c, req, &cause)) == NULL)
+		die(EXIT_NOSERVER, "%s", cause);
+	return reply;
+}
+
+/*
+ * Import one file (one transaction): in pieces, or whole to a kcald that
+ * takes only that; 0 or EXIT_REFUSED.
+ */
+static int
+import_one(struct conn **c, const char *path, int dry_run, const char *tz,
+    int json)
+{
+	const char	*name = strcmp(path, "-") == 0 ? "stdin" : path;
+	char		*cause = NULL, *shown;
+	json_t		*args, *reply = NULL;
+	int		 rc;
+
+	args = json_pack("{s:s, s:b}", "name", shown = ascii_name(name),
+	    "dry_run", dry_run);
+	free(shown);
 	if (tz != NULL)
-		req_set_str(req, "tz", tz);
+		req_set_str(args, "tz", tz);
 	if (*c == NULL && (*c = conn_open(socket_path, &cause)) == NULL)
 		die(EXIT_NOSERVER, "%s", cause);
 	patient(*c);
-	if ((reply = conn_call(*c, req, &cause)) == NULL)
-		die(EXIT_NOSERVER, "%s", cause);
+	rc = import_send(c, path, name, args, &reply);
+	if (rc == 1)
+		reply = import_whole(*c, path, name, args);
+	json_decref(args);
+	if (reply == NULL)
+		return EXIT_REFUSED;
+	rc = 0;
 	if (json_is_true(json_object_get(reply, "ok")))
 		print_import(name, json_object_get(reply, "result"), json);
 	else {
-		err = json_object_get(reply, "error");
-		fprintf(stderr, "kcal: %s (%s)\n",
-		    json_string_value(json_object_get(err, "message")),
-		    json_string_value(json_object_get(err, "code")));
+		print_refusal(reply);
 		rc = EXIT_REFUSED;
 	}
 	json_decref(reply);

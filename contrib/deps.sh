@@ -6,7 +6,7 @@
 # prints the exact command to run and fails.
 what=${1:-test}
 build_pkgs="gcc make pkg-config libical-dev libevent-dev libjansson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libxml2-dev libcrypt-dev nettle-dev tzdata"
-test_pkgs="python3 python3-icalendar python3-dateutil curl jq socat groff-base vdirsyncer khal python3-caldav litmus nginx-light openssl nodejs npm sqlite3 chromium libxml2-utils poppler-utils"
+test_pkgs="python3 python3-icalendar python3-dateutil curl jq socat groff-base vdirsyncer khal python3-caldav litmus nginx-light openssl nodejs npm sqlite3 chromium libxml2-utils poppler-utils radicale"
 
 missing=""
 need() {	# package, test command
@@ -55,6 +55,9 @@ if [ "$what" = test ]; then
 	need chromium command -v chromium
 	need libxml2-utils command -v xmllint
 	need poppler-utils command -v pdfinfo
+	# make bench's CalDAV figures beside Radicale's, and its smoke test
+	# (test-bench-smoke.sh) that keeps that comparison running.
+	need radicale command -v radicale
 fi
 if [ "$what" = fuzz ]; then	# clang and its libFuzzer runtime
 	need clang command -v clang

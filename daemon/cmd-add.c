@@ -77,5 +77,5 @@ const struct cmd_entry cmd_add_entry = {
 	"add", "uid summary start end duration tz end_tz all_day kind location "
 	"description url participants parent status class remind remind_at rrule "
 	"city end_city anchor anchor_offset strict",
-	CMD_WRITE, cmd_add_exec
+	CMD_WRITE | CMD_GROUP, cmd_add_exec
 };

@@ -25,5 +25,5 @@ cmd_cancel_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_cancel_entry = {
-	"cancel", "uid", CMD_WRITE, cmd_cancel_exec
+	"cancel", "uid", CMD_WRITE | CMD_GROUP, cmd_cancel_exec
 };

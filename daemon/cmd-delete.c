@@ -43,5 +43,5 @@ out:
 }
 
 const struct cmd_entry cmd_delete_entry = {
-	"delete", "uid", CMD_WRITE, cmd_delete_exec
+	"delete", "uid", CMD_WRITE | CMD_GROUP, cmd_delete_exec
 };

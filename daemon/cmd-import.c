@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "ical.h"
 #include "ical-import.h"
+#include "import-run.h"
 #include "kcal-protocol.h"
 #include "log.h"
 #include "occur.h"
@@ -38,21 +39,11 @@ enum action { ADDED, UPDATED, UNCHANGED, SKIPPED };
 static const char *action_names[] = { "added", "updated", "unchanged",
     "skipped" };
 
-struct import_run {
-	struct cmd_ctx	*ctx;
-	int		 dry_run;
-	size_t		 count[4];
-	json_t		*events;
-	json_t		*warnings;	/* besides the file's own */
-	char		*why;
-	int		 limit;		/* why is a limit, not the store */
-};
-
 /* Refuse an event with more participants than max_participants. */
 static int
 too_many(struct import_run *ir, const struct event *ev)
 {
-	size_t	max = ir->ctx->srv->cfg->max_participants;
+	size_t	max = ir->srv->cfg->max_participants;
 
 	if (ev->nparts <= max)
 		return 0;
@@ -69,13 +60,13 @@ static int
 decide(struct import_run *ir, struct ical_record *r, enum action *act,
     char **merged)
 {
-	struct server	*srv = ir->ctx->srv;
+	struct server	*srv = ir->srv;
 	struct event	 cur;
 	char		*old = NULL;
 	int		 rc;
 
 	*merged = NULL;
-	rc = store_get(srv->store, r->ev.uid, &old, &ir->why);
+	rc = store_get(ir->st, r->ev.uid, &old, &ir->why);
 	if (rc == STORE_NOT_FOUND) {
 		*act = ADDED;
 		return 0;
@@ -101,13 +92,13 @@ decide(struct import_run *ir, struct ical_record *r, enum action *act,
 static int
 put_merged(struct import_run *ir, const char *text)
 {
-	struct server	*srv = ir->ctx->srv;
+	struct server	*srv = ir->srv;
 	struct event	 ev;
 	int		 rc;
 
 	if (ical_extract(text, srv->cfg->home_tz, &ev, &ir->why) != 0)
 		return -1;
-	rc = too_many(ir, &ev) == 0 ? occur_put(srv->store, &ev, text,
+	rc = too_many(ir, &ev) == 0 ? occur_put(ir->st, &ev, text,
 	    &ir->why) : -1;
 	event_clear(&ev);
 	return rc;
@@ -125,7 +116,7 @@ import_record(struct ical_record *r, void *arg)
 		return -1;
 	if (!ir->dry_run && (act == ADDED || act == UPDATED))
 		rc = merged ? put_merged(ir, merged) :
-		    occur_put(ir->ctx->srv->store, &r->ev, r->text, &ir->why);
+		    occur_put(ir->st, &r->ev, r->text, &ir->why);
 	free(merged);
 	ir->count[act]++;
 	if (json_array_size(ir->events) < MAX_LISTED)
@@ -139,14 +130,14 @@ import_record(struct ical_record *r, void *arg)
 static int
 orphan(struct import_run *ir, const struct ical_record *r)
 {
-	struct server	*srv = ir->ctx->srv;
+	struct server	*srv = ir->srv;
 	struct event	 cur;
 	char		*old = NULL, *why = NULL;
 	int		 rc, lone = 0;
 
 	if (r->has_master)
 		return 0;
-	rc = store_get(srv->store, r->ev.uid, &old, &why);
+	rc = store_get(ir->st, r->ev.uid, &old, &why);
 	if (rc == STORE_NOT_FOUND)
 		lone = 1;
 	else if (rc == 0 && ical_extract(old, srv->cfg->home_tz, &cur,
@@ -167,7 +158,7 @@ import_orphans(struct import_run *ir, struct ical_record *r)
 	size_t			  n, i;
 	int			  rc;
 
-	rc = ical_orphans(r->text, ir->ctx->srv->cfg->home_tz, &recs, &notes,
+	rc = ical_orphans(r->text, ir->srv->cfg->home_tz, &recs, &notes,
 	    &n, &ir->why);
 	for (i = 0; i < n; i++) {
 		if (rc == 0)
@@ -182,7 +173,8 @@ import_orphans(struct import_run *ir, struct ical_record *r)
 	return rc;
 }
 
-static int
+/* The record callback of an import (ical_import_each, import-stream.c). */
+int
 import_file_record(struct ical_record *r, void *arg)
 {
 	struct import_run	*ir = arg;
@@ -202,7 +194,7 @@ static int
 import_all(struct import_run *ir, const char *text,
     const struct ical_import_opts *o, struct ical_import *imp, char **why)
 {
-	struct store	*st = ir->ctx->srv->store;
+	struct store	*st = ir->st;
 	int		 rc;
 
 	if (store_begin(st, &ir->why) != 0)
@@ -216,8 +208,9 @@ import_all(struct import_run *ir, const char *text,
 	return store_commit(st, &ir->why) == 0 ? 0 : -2;
 }
 
-static json_t *
-result(struct import_run *ir, const char *name, struct ical_import *imp)
+/* The result of an import that went through. */
+json_t *
+import_result(struct import_run *ir, const char *name, struct ical_import *imp)
 {
 	json_t	*w = json_array();
 
@@ -243,70 +236,103 @@ too_big(struct cmd_ctx *ctx, const char *text, const char *name)
 	if (strlen(text) <= max)
 		return 0;
 	cmd_error(ctx, KCAL_E_LIMIT, "%s is %zu bytes, more than one import "
-	    "may hold (%zu; kcald.conf max_import_size); nothing imported",
-	    name ? name : "the file", strlen(text), max);
+	    "request may hold (%zu; kcald.conf max_import_size; kcal import "
+	    "sends a file of any size in pieces); nothing imported",
+	    name, strlen(text), max);
 	return -1;
 }
 
-/* The error reply of a failed import_all (rc -1: the file, -2: else). */
-static void
-import_error(struct cmd_ctx *ctx, struct import_run *ir, int rc,
-    const char *name, const char *why)
+/*
+ * The error of a failed import (rc -1: the file, -2: else): its code, and
+ * its message in *msg (the caller frees it).
+ */
+const char *
+import_error(struct import_run *ir, int rc, const char *name,
+    const char *why, char **msg)
 {
-	if (rc == -1)
+	if (rc == -1) {
+		xasprintf(msg, "%s; nothing imported", why);
 		/* Too many events is a limit, not a broken file. */
-		cmd_error(ctx, strstr(why, "max_import_events") ? KCAL_E_LIMIT :
-		    KCAL_E_BAD_ICAL, "%s; nothing imported", why);
-	else if (ir->limit)
-		cmd_error(ctx, KCAL_E_LIMIT, "%s: %s; nothing imported", name,
-		    ir->why);
-	else
-		cmd_error(ctx, KCAL_E_STORE, "%s: %s; nothing imported", name,
-		    ir->why ? ir->why : "cannot write");
+		return strstr(why, "max_import_events") ? KCAL_E_LIMIT :
+		    KCAL_E_BAD_ICAL;
+	}
+	xasprintf(msg, "%s: %s; nothing imported", name, ir->why ? ir->why :
+	    "cannot write");
+	return ir->limit ? KCAL_E_LIMIT : KCAL_E_STORE;
+}
+
+/*
+ * The arguments every import shares (tz, dry_run, name) into *o and ir;
+ * -1 once the error reply is set.
+ */
+int
+import_args(struct cmd_ctx *ctx, struct import_run *ir,
+    struct ical_import_opts *o)
+{
+	const char	*name, *tz;
+
+	if (cmd_arg_str(ctx, "name", 0, &name) != 0 ||
+	    cmd_arg_str(ctx, "tz", 0, &tz) != 0 ||
+	    cmd_arg_bool(ctx, "dry_run", &ir->dry_run) != 0)
+		return -1;
+	if (tz != NULL && !tz_valid(tz)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "unknown time zone \"%s\" "
+		    "(use an IANA name such as Europe/Brussels)", tz);
+		return -1;
+	}
+	memset(o, 0, sizeof *o);
+	o->name = name ? name : "import";
+	o->home = ctx->srv->cfg->home_tz;
+	o->float_tz = tz ? tz : o->home;
+	o->now = server_now(ctx->srv);
+	o->max_events = ctx->srv->cfg->max_import_events;
+	ir->srv = ctx->srv;
+	ir->st = ctx->srv->store;
+	ir->events = json_array();
+	ir->warnings = json_array();
+	return 0;
+}
+
+/* Log an import that went through. */
+void
+import_log(struct import_run *ir, const char *name)
+{
+	log_info("import %s: %zu added, %zu updated, %zu unchanged, "
+	    "%zu skipped%s", name, ir->count[ADDED], ir->count[UPDATED],
+	    ir->count[UNCHANGED], ir->count[SKIPPED],
+	    ir->dry_run ? " (dry run)" : "");
 }
 
 static json_t *
 cmd_import_exec(struct cmd_ctx *ctx)
 {
-	struct import_run	 ir = { .ctx = ctx };
+	struct import_run	 ir;
 	struct ical_import_opts	 o;
 	struct ical_import	 imp;
-	const char		*text, *name, *tz;
-	char			*why = NULL;
+	const char		*text, *code;
+	char			*why = NULL, *msg;
 	json_t			*res = NULL;
 	int			 rc;
 
+	memset(&ir, 0, sizeof ir);
+	memset(&imp, 0, sizeof imp);
 	if (cmd_arg_str(ctx, "ical", 1, &text) != 0 ||
-	    cmd_arg_str(ctx, "name", 0, &name) != 0 ||
-	    cmd_arg_str(ctx, "tz", 0, &tz) != 0 ||
-	    cmd_arg_bool(ctx, "dry_run", &ir.dry_run) != 0)
-		return NULL;
-	if (tz != NULL && !tz_valid(tz)) {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "unknown time zone \"%s\" "
-		    "(use an IANA name such as Europe/Brussels)", tz);
-		return NULL;
-	}
-	if (too_big(ctx, text, name) != 0)
-		return NULL;
-	memset(&o, 0, sizeof o);
-	o.name = name ? name : "import";
-	o.home = ctx->srv->cfg->home_tz;
-	o.float_tz = tz ? tz : o.home;
-	o.now = server_now(ctx->srv);
-	o.max_events = ctx->srv->cfg->max_import_events;
-	ir.events = json_array();
-	ir.warnings = json_array();
+	    import_args(ctx, &ir, &o) != 0)
+		goto out;
+	if (too_big(ctx, text, o.name) != 0)
+		goto out;
 	if ((rc = import_all(&ir, text, &o, &imp, &why)) != 0) {
-		import_error(ctx, &ir, rc, o.name, why);
+		code = import_error(&ir, rc, o.name, why, &msg);
+		cmd_error(ctx, code, "%s", msg);
+		free(msg);
 		free(why);
-		json_decref(ir.events);
 	} else {
-		res = result(&ir, o.name, &imp);
-		log_info("import %s: %zu added, %zu updated, %zu unchanged, "
-		    "%zu skipped%s", o.name, ir.count[ADDED], ir.count[UPDATED],
-		    ir.count[UNCHANGED], ir.count[SKIPPED],
-		    ir.dry_run ? " (dry run)" : "");
+		res = import_result(&ir, o.name, &imp);
+		ir.events = NULL;
+		import_log(&ir, o.name);
 	}
+out:
+	json_decref(ir.events);
 	json_decref(ir.warnings);
 	free(ir.why);
 	ical_import_clear(&imp);

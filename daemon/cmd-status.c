@@ -16,7 +16,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	store_count(srv->store, "cancelled", &cancelled);
 	store_count(srv->store, "participants", &people);
 	return json_pack("{s:s, s:i, s:I, s:I, s:s, s:s, s:s, s:s*, s:I, s:I, "
-	    "s:I, s:i, s:I, s:b}",
+	    "s:I, s:i, s:I, s:b, s:o}",
 	    "version", KCAL_VERSION, "protocol", KCAL_PROTOCOL_VERSION,
 	    "pid", (json_int_t)getpid(),
 	    "uptime", (json_int_t)(server_now(srv) - srv->started),
@@ -25,7 +25,8 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	    "events", (json_int_t)events, "cancelled", (json_int_t)cancelled,
 	    "participants", (json_int_t)people, "clients", (int)srv->nclients,
 	    "generation", (json_int_t)srv->generation,
-	    "read_only", store_readonly(srv->store));
+	    "read_only", store_readonly(srv->store),
+	    "commits", group_stats(srv));
 }
 
 const struct cmd_entry cmd_status_entry = {

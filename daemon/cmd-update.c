@@ -36,5 +36,5 @@ const struct cmd_entry cmd_update_entry = {
 	"location description url participants parent status class remind remind_at "
 	"rrule "
 	"city end_city anchor anchor_offset strict",
-	CMD_WRITE, cmd_update_exec
+	CMD_WRITE | CMD_GROUP, cmd_update_exec
 };

@@ -12,6 +12,7 @@
 
 #include "access.h"
 #include "cmd.h"
+#include "import-run.h"
 #include "kcal-protocol.h"
 #include "recur.h"
 #include "server.h"
@@ -28,6 +29,8 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_itinerary_entry, &cmd_people_entry,	/* itineraries */
 	&cmd_conflicts_entry,
 	&cmd_import_entry, &cmd_export_entry,	/* import/export and feeds */
+	&cmd_import_begin_entry, &cmd_import_chunk_entry,
+	&cmd_import_end_entry,
 	&cmd_feed_add_entry, &cmd_feed_list_entry, &cmd_feed_rotate_entry,
 	&cmd_feed_delete_entry,
 	NULL
@@ -126,7 +129,7 @@ json_t *
 cmd_dispatch_who(struct server *srv, struct client *c,
     const struct access_who *who, json_t *req)
 {
-	struct cmd_ctx		 ctx = { srv, c, *who, req, NULL, 0, NULL };
+	struct cmd_ctx		 ctx = { srv, c, *who, req, NULL, 0, NULL, 0 };
 	const char		*name = json_string_value(json_object_get(req, "cmd"));
 	const struct cmd_entry	*ce = cmd_find(name);
 	json_t			*result;
@@ -145,6 +148,11 @@ cmd_dispatch_who(struct server *srv, struct client *c,
 		    "the store is read-only (%s); %s is refused until kcald "
 		    "is restarted with a writable store",
 		    store_readonly_reason(srv->store), name);
+	if ((ce->flags & CMD_WRITE) && import_busy(srv))
+		/* A socket peer's write waits (server-client.c); others not. */
+		return proto_err(proto_request_id(req), KCAL_E_BUSY,
+		    "an import is being written; %s is refused until it ends",
+		    name);
 	if (check_args(&ctx, ce) != 0)
 		return ctx.error;
 	/*
@@ -157,6 +165,8 @@ cmd_dispatch_who(struct server *srv, struct client *c,
 	recur_budget_begin();	/* what its expansions may cost (recur.c) */
 	result = ce->exec(&ctx);
 	store_set_clearance(srv->store, clearance);
+	if (result == NULL && ctx.later)
+		return NULL;
 	if (result == NULL) {
 		if (ctx.error == NULL)
 			cmd_error(&ctx, KCAL_E_INTERNAL, "%s failed", name);

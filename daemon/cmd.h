@@ -5,6 +5,10 @@
  * object.  Helpers here validate arguments so every command refuses bad
  * input the same way, naming the argument.
  *
+ * A command whose reply comes later (import_end: the import runs a slice
+ * at a time) sets ctx->later and returns NULL; cmd_dispatch then returns
+ * NULL and the command sends the reply itself.
+ *
  * Conventions (store.h's, with the error reply in the place of cause):
  *  - A command, and a helper here that returns json_t *, returns NULL once
  *    cmd_error() has set the error reply (the first one set wins).
@@ -26,6 +30,7 @@ struct server;
 struct client;
 
 #define CMD_WRITE	0x1	/* changes the store */
+#define CMD_GROUP	0x2	/* a write that may share a group commit */
 
 struct cmd_ctx {
 	struct server	*srv;
@@ -35,6 +40,7 @@ struct cmd_ctx {
 	json_t		*error;		/* the error reply, once set */
 	int		 depth;		/* nested writes (write.c) */
 	json_t		*moved;		/* UIDs moved with the write */
+	int		 later;		/* the reply is sent later, not returned */
 };
 
 struct cmd_entry {
@@ -77,6 +83,9 @@ CMD_DECL(itinerary);
 CMD_DECL(people);
 CMD_DECL(conflicts);
 CMD_DECL(import);
+CMD_DECL(import_begin);
+CMD_DECL(import_chunk);
+CMD_DECL(import_end);
 CMD_DECL(export);
 CMD_DECL(feed_add);
 CMD_DECL(feed_list);

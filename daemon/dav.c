@@ -413,6 +413,7 @@ serve_as(struct server *srv, struct httpd_req *q, const char *rest,
 	struct dav_call		 d;
 	enum access_class	 before;
 
+	group_flush(srv);	/* after a deferred login: committed data only */
 	memset(&d, 0, sizeof d);
 	d.c.srv = srv;
 	d.c.q = q;

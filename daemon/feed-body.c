@@ -13,6 +13,14 @@
  * rebuild writes again only the records that changed.  What a body holds
  * is feed-audience.c's to say.
  *
+ * A build runs off the loop, on the worker's thread (worker.c) and its
+ * own snapshot of the store: the request waits (feed_get returns 2 and
+ * calls back), and so do the requests for the same feed that come while
+ * it runs; the loop answers everyone else meanwhile.  The job gets a copy
+ * of the feed's definition and takes its record cache and gzip pieces,
+ * so nothing it touches is the loop's until it is back (build_done).
+ * Without a worker (an in-memory store) the build runs on the loop.
+ *
  * A briefing feed's page is built and kept the same way; what renders it
  * (briefing.c) comes from the caller, so the feeds need nothing of the
  * itinerary code that reads the feed.
@@ -31,12 +39,14 @@
 #include "recur.h"
 #include "server.h"
 #include "store.h"
+#include "worker.h"
 #include "xmalloc.h"
 
 /*
  * A body's bytes (or its gzip's): the replies still being sent hold them
  * too (http-route.c adds them to a reply by reference, not by copy), so they go
- * when neither the feed nor any reply needs them.  All on the one thread.
+ * when neither the feed nor any reply needs them.  Counted on the loop
+ * only (a build job holds the last body from submission to build_done).
  */
 struct feed_bytes {
 	char		*p;
@@ -82,6 +92,15 @@ struct feed_page {
 	struct feed_body	 fb;
 };
 
+/* A request waiting for a body being built. */
+struct feed_wait {
+	feed_wait_fn		 fn;
+	void			*arg;
+	struct feed_wait	*next;
+};
+
+struct feed_job;
+
 struct feed_entry {
 	struct feed_def		 def;
 	int			 built;
@@ -93,7 +112,33 @@ struct feed_entry {
 	struct ical_cache	*cache;		/* its records, as last built */
 	struct gz_piece		*piece;		/* body's, gzipped */
 	size_t			 npiece;
+	struct feed_job		*job;		/* a build under way */
+	struct feed_wait	*next_round;	/* for a build after it */
 	struct feed_page	 page;		/* a briefing feed's page */
+};
+
+/*
+ * One build: what it reads, taken from the loop when it is submitted (the
+ * feed's definition copied, its record cache and gzipped pieces moved
+ * here, its last body held), and what it makes.  Between submission and
+ * build_done, only the worker's thread touches it (but waiters, the
+ * loop's).
+ */
+struct feed_job {
+	struct server		*srv;		/* the loop's: build_done only */
+	struct feed_entry	*fe;		/* NULL once the feed is gone */
+	struct feed_def		 def;
+	const struct config	*cfg;
+	uint64_t		 generation;
+	int64_t			 now, day;
+	struct ical_cache	*cache;
+	struct feed_bytes	*last;		/* the body before, held */
+	struct gz_piece		*piece;		/* last's, then the new body's */
+	size_t			 npiece;
+	char			*body, *gz, *cause;
+	size_t			 len, gzlen;
+	char			 hash[33];
+	struct feed_wait	*waiters;
 };
 
 struct feeds {
@@ -112,7 +157,17 @@ feeds_new(void)
 static void
 entries_free(struct feeds *fs)
 {
+	struct feed_wait	*w;
+
 	for (size_t i = 0; i < fs->n; i++) {
+		if (fs->e[i].job != NULL) {	/* the feed is gone: 404s */
+			fs->e[i].job->fe = NULL;
+			while ((w = fs->e[i].next_round) != NULL) {
+				fs->e[i].next_round = w->next;
+				w->next = fs->e[i].job->waiters;
+				fs->e[i].job->waiters = w;
+			}
+		}
 		feed_def_clear(&fs->e[i].def);
 		feed_bytes_release(fs->e[i].body);
 		feed_bytes_release(fs->e[i].gz);
@@ -154,10 +209,17 @@ take_last(struct feeds *fs, struct feed_entry *to)
 
 	for (size_t i = 0; i < fs->n; i++) {
 		fe = &fs->e[i];
-		if (fe->cache == NULL || !same(fe->def.name, to->def.name) ||
+		if ((fe->cache == NULL && fe->job == NULL) ||
+		    !same(fe->def.name, to->def.name) ||
 		    !same(fe->def.token, to->def.token))
 			continue;
-		to->cache = fe->cache;
+		to->cache = fe->cache;		/* NULL while a job has it */
+		to->job = fe->job;
+		to->next_round = fe->next_round;
+		if (to->job != NULL)
+			to->job->fe = to;
+		fe->job = NULL;
+		fe->next_round = NULL;
 		to->body = fe->body;
 		to->gz = fe->gz;
 		to->piece = fe->piece;
@@ -256,77 +318,280 @@ hash_hex(const char *s, size_t len, char out[33])
 	    (unsigned long long)(b ^ (b >> 29)));
 }
 
-static int
-build(struct server *srv, struct feed_entry *fe, int64_t now, int64_t day,
-    char **cause)
+/*
+ * The body, its gzip and its hash, from the store st (the worker's, or the
+ * loop's when there is no worker): no state of the loop is touched.  srv
+ * stands for the server in what feed_render reads (its store and
+ * configuration): the job's configuration, and st.
+ */
+static void
+build_run(void *arg, struct store *st)
+{
+	struct feed_job		*job = arg;
+	struct server		 view;
+	struct gz_piece		*piece;
+	size_t			 npiece;
+
+	memset(&view, 0, sizeof view);
+	view.cfg = (struct config *)job->cfg;
+	view.store = st;
+	recur_budget_begin();	/* one build, one budget (recur.c) */
+	if ((job->body = feed_render(&view, &job->def, job->cache, job->day,
+	    &job->len, &job->cause)) == NULL)
+		return;
+	job->gz = feed_gzip(job->body, job->len, &piece, &npiece,
+	    job->last ? job->last->p : NULL, job->piece, job->npiece,
+	    &job->gzlen);
+	feed_gzip_free(job->piece, job->npiece);
+	job->piece = piece;
+	job->npiece = npiece;
+	hash_hex(job->body, job->len, job->hash);
+}
+
+/* A build of fe as the store is now, with its waiters. */
+static struct feed_job *
+job_new(struct server *srv, struct feed_entry *fe, int64_t now, int64_t day)
+{
+	struct feed_job	*job = xcalloc(1, sizeof *job);
+
+	job->srv = srv;
+	job->fe = fe;
+	feed_def_copy(&job->def, &fe->def);
+	job->cfg = srv->cfg;
+	job->generation = srv->generation;
+	job->now = now;
+	job->day = day;
+	job->cache = fe->cache;
+	fe->cache = NULL;
+	job->piece = fe->piece;
+	job->npiece = fe->npiece;
+	fe->piece = NULL;
+	fe->npiece = 0;
+	if ((job->last = fe->body) != NULL)
+		feed_bytes_hold(job->last);
+	return job;
+}
+
+/* The new body becomes fe's. */
+static void
+install(struct feed_job *job, struct feed_entry *fe)
 {
 	struct feed_body	*fb = &fe->fb;
-	struct gz_piece		*piece;
-	char			 hash[33], *why = NULL;
-	char			*body, *gz;
-	size_t			 len, npiece;
+	char			*why = NULL;
 
-	recur_budget_begin();	/* one build, one budget (recur.c) */
-	if ((body = feed_render(srv, &fe->def, fe->cache, day, &len,
-	    cause)) == NULL)
-		return -1;
-	gz = feed_gzip(body, len, &piece, &npiece, fe->body ? fe->body->p :
-	    NULL, fe->piece, fe->npiece, &fb->gzlen);
-	feed_gzip_free(fe->piece, fe->npiece);
 	feed_bytes_release(fe->body);
 	feed_bytes_release(fe->gz);
-	fe->body = bytes_new(body);
-	fe->gz = bytes_new(gz);
-	fe->piece = piece;
-	fe->npiece = npiece;
-	hash_hex(body, len, hash);
+	fe->body = bytes_new(job->body);
+	fe->gz = bytes_new(job->gz);
+	job->body = job->gz = NULL;
 	fb->name = fe->def.name;
-	fb->body = body;
-	fb->len = len;
-	fb->gz = gz;
+	fb->body = fe->body->p;
+	fb->len = job->len;
+	fb->gz = fe->gz ? fe->gz->p : NULL;
+	fb->gzlen = job->gzlen;
 	fb->bytes = fe->body;
 	fb->gzbytes = fe->gz;
 	fb->public = fe->def.token == NULL;
-	snprintf(fb->etag, sizeof fb->etag, "\"%s\"", hash);
-	snprintf(fb->etag_gz, sizeof fb->etag_gz, "\"%s-gz\"", hash);
-	if (store_feed_changed(srv->store, fe->def.name, hash, now,
-	    &fb->modified, &why) != 0) {
+	snprintf(fb->etag, sizeof fb->etag, "\"%s\"", job->hash);
+	snprintf(fb->etag_gz, sizeof fb->etag_gz, "\"%s-gz\"", job->hash);
+	if (store_feed_changed(job->srv->store, fe->def.name, job->hash,
+	    job->now, &fb->modified, &why) != 0) {
 		log_warnx("feed %s: %s", fe->def.name, why);
 		free(why);
-		fb->modified = now;
+		fb->modified = job->now;
 	}
 	fe->built = 1;
-	fe->generation = srv->generation;
-	fe->day = day;
-	fe->cfg = srv->cfg;
-	log_debug("feed %s built: %zu bytes, %zu gzipped", fe->def.name, len,
-	    fb->gzlen);
+	fe->generation = job->generation;
+	fe->day = job->day;
+	fe->cfg = job->cfg;
+	log_debug("feed %s built: %zu bytes, %zu gzipped", fe->def.name,
+	    job->len, fb->gzlen);
+}
+
+static void
+job_free(struct feed_job *job)
+{
+	feed_def_clear(&job->def);
+	ical_cache_free(job->cache);
+	feed_bytes_release(job->last);
+	feed_gzip_free(job->piece, job->npiece);
+	free(job->body);
+	free(job->gz);
+	free(job->cause);
+	free(job);
+}
+
+/*
+ * On the loop, the build over: what it took goes back to the feed (if
+ * the feed is still there), its body is installed, and each waiting
+ * request is answered with it.  The body is installed as of the
+ * generation the build was submitted at: the worker's snapshot holds
+ * every write up to it (server_changed is called after a commit), maybe
+ * more, never less; a write since makes it stale, and the next request
+ * builds again.  Requests that waited for this build get it even so: they
+ * came before that write.  Returns 0 (installed), 1 (the feed is gone),
+ * -1 (*cause).
+ */
+static int
+job_finish(struct feed_job *job, int ran, char **cause)
+{
+	struct feed_entry	*fe = job->fe;
+	struct feed_wait	*w;
+	int			 rc;
+
+	if (job->body == NULL && job->cause == NULL)
+		job->cause = xstrdup(ran ? "cannot build the feed" :
+		    "kcald is stopping");
+	if (fe != NULL) {
+		fe->job = NULL;
+		fe->cache = job->cache;
+		fe->piece = job->piece;
+		fe->npiece = job->npiece;
+		job->cache = NULL;
+		job->piece = NULL;
+		job->npiece = 0;
+	}
+	if (fe == NULL)
+		rc = 1;
+	else if (!ran || job->body == NULL)
+		rc = -1;
+	else {
+		install(job, fe);
+		rc = 0;
+	}
+	if (rc < 0)
+		log_warnx("feed %s: %s", job->def.name, job->cause);
+	while ((w = job->waiters) != NULL) {
+		job->waiters = w->next;
+		w->fn(w->arg, rc == 0 ? &fe->fb : NULL, rc, job->cause);
+		free(w);
+	}
+	if (cause != NULL && rc < 0) {
+		*cause = job->cause;
+		job->cause = NULL;
+	}
+	job_free(job);
+	return rc;
+}
+
+static int	start(struct server *, struct feed_entry *, int64_t, int64_t);
+static int	fresh(struct server *, const struct feed_entry *, int64_t);
+
+/* The worker's done function: then the requests that came after it. */
+static void
+build_done(void *arg, int ran)
+{
+	struct feed_job		*job = arg;
+	struct feed_entry	*fe = job->fe;
+	struct server		*srv = job->srv;
+	struct feed_wait	*w;
+	int64_t			 now = server_now(srv);
+
+	int64_t			 day = now - ((now % 86400) + 86400) % 86400;
+
+	job_finish(job, ran, NULL);
+	if (fe == NULL || fe->next_round == NULL)
+		return;
+	if (ran && start(srv, fe, now, day) == 0) {
+		fe->job->waiters = fe->next_round;
+		fe->next_round = NULL;
+		return;
+	}
+	while ((w = fe->next_round) != NULL) {
+		fe->next_round = w->next;
+		if (ran && fresh(srv, fe, day))
+			w->fn(w->arg, &fe->fb, 0, NULL);
+		else
+			w->fn(w->arg, NULL, -1, ran ? "cannot build the feed" :
+			    "kcald is stopping");
+		free(w);
+	}
+}
+
+static int
+fresh(struct server *srv, const struct feed_entry *fe, int64_t day)
+{
+	return fe->built && fe->generation == srv->generation &&
+	    fe->day == day && fe->cfg == srv->cfg;
+}
+
+/*
+ * Submit a build of fe to the worker: 0, fe->job set.  Nonzero: fe is
+ * fresh already (nothing to build), there is no worker, or it is stopping.
+ */
+static int
+start(struct server *srv, struct feed_entry *fe, int64_t now, int64_t day)
+{
+	struct worker	*w;
+	struct feed_job	*job;
+
+	if (fresh(srv, fe, day) || (w = server_worker(srv)) == NULL)
+		return -1;
+	job = job_new(srv, fe, now, day);
+	if (worker_submit(w, build_run, build_done, job) != 0) {
+		job_finish(job, 0, NULL);	/* stopping: all back to fe */
+		return -1;
+	}
+	fe->job = job;
 	return 0;
+}
+
+static void
+wait_on(struct feed_wait **list, feed_wait_fn fn, void *arg)
+{
+	struct feed_wait	*w = xcalloc(1, sizeof *w), **end = list;
+
+	w->fn = fn;
+	w->arg = arg;
+	while (*end != NULL)
+		end = &(*end)->next;
+	*end = w;
 }
 
 /*
  * The body of the feed a token names (NULL: the built-in "all").  Returns
- * 0 with *out set, 1 when no feed has that token, -1 on error.
+ * 0 with *out set, 1 when no feed has that token, -1 on error (*cause),
+ * 2 when the body is being built off the loop: fn(arg, body, rc, cause)
+ * is called on the loop when it is (rc and body as here; cause on -1).
+ * Requests for a feed being built wait for that one build, unless the
+ * store changed since it began: those wait for the next.
  */
 int
-feed_get(struct server *srv, const char *token, const struct feed_body **out,
-    char **cause)
+feed_get(struct server *srv, const char *token, feed_wait_fn fn, void *arg,
+    const struct feed_body **out, char **cause)
 {
 	struct feed_entry	*fe;
+	struct feed_job		*job;
 	int64_t			 now = server_now(srv);
 	int64_t			 day = now - ((now % 86400) + 86400) % 86400;
+	int			 rc;
 
 	if (load(srv, srv->feeds, cause) != 0)
 		return -1;
 	if ((fe = find(srv->feeds, token)) == NULL)
 		return 1;
-	if (!fe->built || fe->generation != srv->generation ||
-	    fe->day != day || fe->cfg != srv->cfg) {
-		if (build(srv, fe, now, day, cause) != 0)
-			return -1;
+	if ((job = fe->job) != NULL) {
+		if (job->generation == srv->generation && job->day == day &&
+		    job->cfg == srv->cfg)
+			wait_on(&job->waiters, fn, arg);
+		else
+			wait_on(&fe->next_round, fn, arg);
+		return 2;
 	}
-	*out = &fe->fb;
-	return 0;
+	if (fresh(srv, fe, day)) {
+		*out = &fe->fb;
+		return 0;
+	}
+	if (start(srv, fe, now, day) == 0) {
+		wait_on(&fe->job->waiters, fn, arg);
+		return 2;
+	}
+	/* No worker: built here, on the loop. */
+	job = job_new(srv, fe, now, day);
+	build_run(job, srv->store);
+	if ((rc = job_finish(job, 1, cause)) == 0)
+		*out = &fe->fb;
+	return rc;
 }
 
 static int

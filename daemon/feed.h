@@ -64,7 +64,10 @@ struct feeds;
 
 struct feeds	*feeds_new(void);
 void		 feeds_free(struct feeds *);
-int		 feed_get(struct server *, const char *,
+/* A request waiting for a body being built (feed_get returned 2). */
+typedef void	(*feed_wait_fn)(void *, const struct feed_body *, int,
+		     const char *);
+int		 feed_get(struct server *, const char *, feed_wait_fn, void *,
 		     const struct feed_body **, char **);
 /* A briefing feed's page, as briefing_render() writes it. */
 typedef char	*(*feed_page_fn)(struct server *, const struct feed_def *,

@@ -17,7 +17,9 @@
  * A request with more header fields than http_max_headers is refused here
  * (431), a method other than GET and HEAD is 405; the limits on
  * connections, sizes and time are http.c's.  HEAD gets the GET's header
- * and no body (httpd.c, by libmicrohttpd).
+ * and no body (httpd.c, by libmicrohttpd).  A feed whose body must be
+ * built again is built off the loop (feed-body.c, worker.c): the request
+ * is deferred and answered when the body is there.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -436,6 +438,31 @@ serve_briefing(struct server *srv, struct reply *rp, char *token)
 		send_page(rp, fb);
 }
 
+/*
+ * A request whose feed is being built off the loop (feed-body.c): the
+ * answer, on the loop, once the body is there.  The request's header
+ * fields are still readable: it is not answered yet.
+ */
+struct feed_waiter {
+	struct server		*srv;
+	struct httpd_req	*req;
+};
+
+static void
+feed_ready(void *arg, const struct feed_body *fb, int rc, const char *cause)
+{
+	struct feed_waiter	*w = arg;
+	struct reply		 rp = { .req = w->req };
+
+	if (rc < 0)
+		server_error(&rp, cause ? cause : "cannot build the feed");
+	else if (rc > 0)
+		not_found(&rp);
+	else
+		send_feed(w->srv, &rp, fb);
+	free(w);
+}
+
 void
 http_route(struct server *srv, struct httpd_req *req)
 {
@@ -443,6 +470,7 @@ http_route(struct server *srv, struct httpd_req *req)
 	const char		*path = httpd_url(req);
 	const char		*method = httpd_method(req);
 	const struct feed_body	*fb;
+	struct feed_waiter	*w;
 	char			*token, *why = NULL;
 	int			 rc;
 
@@ -469,8 +497,16 @@ http_route(struct server *srv, struct httpd_req *req)
 		not_found(&rp);
 		return;
 	}
-	rc = feed_get(srv, token, &fb, &why);
+	w = xcalloc(1, sizeof *w);
+	w->srv = srv;
+	w->req = req;
+	rc = feed_get(srv, token, feed_ready, w, &fb, &why);
 	free(token);
+	if (rc == 2) {
+		httpd_defer(req);	/* feed_ready answers */
+		return;
+	}
+	free(w);
 	if (rc < 0) {
 		server_error(&rp, why ? why : "cannot build the feed");
 		free(why);

@@ -63,6 +63,7 @@ limits(const struct config *cfg, struct httpd_limits *lim)
 static void
 request_cb(void *arg, struct httpd_req *req)
 {
+	group_flush(arg);	/* it reads committed data only */
 	http_route(arg, req);
 }
 

@@ -64,6 +64,9 @@ struct imp {
 	size_t				  nevs;
 	size_t				  nfloating, nuids;
 	int				  count_floating;
+	size_t				  scanned;	/* comps scanned */
+	int				  ready;	/* scanned, sorted */
+	size_t				  next;		/* evs handed over */
 	ical_record_cb			  cb;
 	void				 *arg;
 	char				 *err;

@@ -121,7 +121,7 @@ subtree(const struct imp *im, int j)
 	return k - (size_t)j;
 }
 
-/* The lines of each component's BEGIN and END. */
+/* The lines of each component's BEGIN and END (the scan noted them). */
 static void
 spans(struct imp *im)
 {
@@ -129,17 +129,9 @@ spans(struct imp *im)
 
 	im->cbeg = xcalloc(l->ncomps + 1, sizeof *im->cbeg);
 	im->cend = xcalloc(l->ncomps + 1, sizeof *im->cend);
-	for (size_t k = 0; k < l->nlines; k++) {
-		struct lint_line *ln = &l->lines[k];
-
-		if (ln->comp < 0)
-			continue;
-		if (ln->namelen == 5 && strncasecmp(l->text + ln->off, "BEGIN",
-		    5) == 0)
-			im->cbeg[ln->comp] = k;
-		else if (ln->namelen == 3 && strncasecmp(l->text + ln->off,
-		    "END", 3) == 0)
-			im->cend[ln->comp] = k;
+	for (size_t j = 0; j < l->ncomps; j++) {
+		im->cbeg[j] = l->comps[j].beg;
+		im->cend[j] = l->comps[j].end;
 	}
 }
 
@@ -323,16 +315,16 @@ too_many_events(struct imp *im, size_t n)
  * resolved.  Too many events is refused here.
  */
 static int
-scan(struct imp *im)
+scan(struct imp *im, size_t max)
 {
 	struct lint	*l = &im->l;
 	icalcomponent	*root;
 	struct evref	*e;
-	size_t		 n = 0, other = 0;
+	int		 j;
 
-	for (int j = 0; j < (int)l->ncomps; j++) {
+	for (; im->scanned < l->ncomps && max > 0; im->scanned++, max--) {
+		j = (int)im->scanned;
 		if (strcmp(l->comps[j].name, "VEVENT") == 0) {
-			n++;
 			im->evs = xreallocarray(im->evs, im->nevs + 1,
 			    sizeof *im->evs);
 			e = &im->evs[im->nevs++];
@@ -344,7 +336,7 @@ scan(struct imp *im)
 			continue;
 		}
 		if (other_kind(l->comps[j].name))
-			other++;
+			im->out->ignored++;
 		if (!imp_is_piece(im, j))
 			continue;
 		if ((root = imp_read_piece(im, j)) == NULL)
@@ -360,14 +352,28 @@ scan(struct imp *im)
 		} else
 			icalcomponent_free(root);
 	}
-	if (too_many_events(im, n) != 0)
+	return im->scanned < l->ncomps ? 1 : 0;
+}
+
+static int	by_uid_line(const void *, const void *);
+
+/* After the scan: the limit, what was ignored, the zones, the UIDs. */
+static int
+scan_end(struct imp *im)
+{
+	size_t	other = im->out->ignored;
+
+	if (too_many_events(im, im->nevs) != 0)
 		return -1;
-	im->out->ignored = other;
 	if (other > 0)
 		imp_warn(im, "%zu to-do, journal or other non-event "
 		    "component%s ignored (kcal keeps events)", other,
 		    other == 1 ? "" : "s");
-	return imp_resolve_zones(im);
+	if (imp_resolve_zones(im) != 0 || imp_name_uidless(im) != 0)
+		return -1;
+	if (im->nevs > 0)
+		qsort(im->evs, im->nevs, sizeof *im->evs, by_uid_line);
+	return 0;
 }
 
 void
@@ -461,13 +467,145 @@ imp_free(struct imp *im)
 	lint_free(&im->l);
 }
 
+/* The error of a failed import: the one a reading of the whole file finds. */
+static char *
+take_error(struct imp *im, int diagnose)
+{
+	char	*err;
+
+	if (diagnose)
+		imp_diagnose(im);
+	err = im->err ? im->err : xstrdup("cannot import");
+	im->err = NULL;
+	return err;
+}
+
+/*
+ * The passes before the first record (ical-import.c's 1 and 2) on a file
+ * whose lines l are scanned (lint_scan or lint_feed; l is taken, and
+ * zeroed): grammar, zones, UIDs.  NULL with *cause on a problem in the
+ * file, out then empty.
+ */
+struct imp *
+ical_import_start_lint(struct lint *l, const struct ical_import_opts *o,
+    struct ical_import *out, ical_record_cb cb, void *arg, char **cause)
+{
+	struct imp	*im = xcalloc(1, sizeof *im);
+
+	memset(out, 0, sizeof *out);
+	im->o = o;
+	im->out = out;
+	im->cb = cb;
+	im->arg = arg;
+	im->l = *l;
+	memset(l, 0, sizeof *l);
+	spans(im);
+	(void)cause;	/* the file's own errors come from the first step */
+	return im;
+}
+
+/*
+ * The same on the file's text: the file is copied (unfolded) on the way,
+ * so data may be freed once this returns.
+ */
+struct imp *
+ical_import_start(const char *data, size_t len,
+    const struct ical_import_opts *o, struct ical_import *out,
+    ical_record_cb cb, void *arg, char **cause)
+{
+	struct lint	l;
+
+	if (lint_scan(data, len, &l) != 0) {
+		*cause = ical_import_lint_error(o, &l);
+		lint_free(&l);
+		memset(out, 0, sizeof *out);
+		return NULL;
+	}
+	return ical_import_start_lint(&l, o, out, cb, arg, cause);
+}
+
+/* The error of a file whose lines were refused: "NAME:LINE: what". */
+char *
+ical_import_lint_error(const struct ical_import_opts *o, const struct lint *l)
+{
+	char	*err;
+
+	if (l->err_line > 0)
+		xasprintf(&err, "%s:%d: %s", o->name, l->err_line, l->err);
+	else
+		xasprintf(&err, "%s: %s", o->name, l->err);
+	return err;
+}
+
+/*
+ * Hand over the records of at most max UIDs: 1 if more are left, 0 once
+ * the last was handed over (the repair warnings then in out), -1 with
+ * *cause on a problem in the file, -2 if the callback failed.  After -1
+ * or -2, out is emptied; only ical_import_end may follow.
+ */
+int
+ical_import_step(struct imp *im, size_t max, char **cause)
+{
+	size_t	hi;
+	int	rc = 0;
+
+	if (!im->ready) {
+		/* Reading a component's lines is cheaper than a record. */
+		if ((rc = scan(im, max > SIZE_MAX / 16 ? SIZE_MAX : max * 16))
+		    == 0)
+			rc = scan_end(im);
+		if (rc == 1)
+			return 1;
+		im->ready = rc == 0;
+	}
+	for (; rc == 0 && im->next < im->nevs && max > 0; im->next = hi,
+	    max--) {
+		for (hi = im->next + 1; hi < im->nevs &&
+		    strcmp(im->evs[hi].uid, im->evs[im->next].uid) == 0; hi++)
+			;
+		rc = one_record(im, im->next, hi);
+	}
+	if (rc != 0) {
+		if (rc == -1)
+			*cause = take_error(im, 1);
+		ical_import_clear(im->out);
+		im->next = im->nevs;
+		return rc;
+	}
+	if (im->next < im->nevs)
+		return 1;
+	imp_repair_warnings(im);
+	im->out->made_uids = im->nuids;
+	return 0;
+}
+
+/* VEVENTs handed over so far, of *total in the file. */
+size_t
+ical_import_done(const struct imp *im, size_t *total)
+{
+	*total = im->nevs;
+	return im->next;
+}
+
+void
+ical_import_end(struct imp *im)
+{
+	if (im == NULL)
+		return;
+	free(im->err);
+	imp_free(im);
+	free(im);
+}
+
 /*
  * Parse, check and repair an .ics file, handing each record to cb in UID
  * order; the record's text and event are freed after cb returns unless cb
  * takes them (and zeroes them).  The file is read piece by piece (each
  * VTIMEZONE, each VEVENT on its own, from the unfolded text in place), so
  * libical never holds the whole file, and a record is freed once handed
- * over: a 100,000-event file needs little more than its own text.
+ * over: a 100,000-event file needs little more than its own text.  A
+ * caller that must not hold the loop that long calls the three parts
+ * itself (start, step by step, end; import-stream.c).
  *
  * On a problem in the file return -1 with *cause "NAME:LINE: what is
  * wrong", the same problem a reading of the whole file finds first; if cb
@@ -479,49 +617,14 @@ ical_import_each(const char *data, size_t len,
     const struct ical_import_opts *o, struct ical_import *out,
     ical_record_cb cb, void *arg, char **cause)
 {
-	struct imp	im;
-	size_t		lo, hi;
-	int		rc = -1;
+	struct imp	*im;
+	int		 rc;
 
-	memset(&im, 0, sizeof im);
-	memset(out, 0, sizeof *out);
-	im.o = o;
-	im.out = out;
-	im.cb = cb;
-	im.arg = arg;
-	if (lint_scan(data, len, &im.l) != 0) {
-		imp_fail(&im, im.l.err_line, "%s", im.l.err);
-		goto done;
-	}
-	spans(&im);
-	if (scan(&im) != 0 || imp_name_uidless(&im) != 0)
-		goto bad;
-	if (im.nevs > 0)
-		qsort(im.evs, im.nevs, sizeof *im.evs, by_uid_line);
-	for (lo = 0; lo < im.nevs; lo = hi) {
-		for (hi = lo + 1; hi < im.nevs &&
-		    strcmp(im.evs[hi].uid, im.evs[lo].uid) == 0; hi++)
-			;
-		if ((rc = one_record(&im, lo, hi)) == -2)
-			goto done;
-		if (rc != 0)
-			goto bad;
-	}
-	imp_repair_warnings(&im);
-	out->made_uids = im.nuids;
-	rc = 0;
-	goto done;
-bad:
-	imp_diagnose(&im);
-	rc = -1;
-done:
-	if (rc == -1)
-		*cause = im.err ? im.err : xstrdup("cannot import");
-	else
-		free(im.err);
-	if (rc != 0)
-		ical_import_clear(out);
-	imp_free(&im);
+	if ((im = ical_import_start(data, len, o, out, cb, arg, cause)) == NULL)
+		return -1;
+	while ((rc = ical_import_step(im, SIZE_MAX, cause)) == 1)
+		;
+	ical_import_end(im);
 	return rc;
 }
 

@@ -43,6 +43,19 @@ typedef int (*ical_record_cb)(struct ical_record *, void *);
 
 int	 ical_import_each(const char *, size_t, const struct ical_import_opts *,
 	     struct ical_import *, ical_record_cb, void *, char **);
+struct imp;
+struct lint;
+struct imp *ical_import_start_lint(struct lint *,
+	     const struct ical_import_opts *, struct ical_import *,
+	     ical_record_cb, void *, char **);
+char	*ical_import_lint_error(const struct ical_import_opts *,
+	     const struct lint *);
+struct imp *ical_import_start(const char *, size_t,
+	     const struct ical_import_opts *, struct ical_import *,
+	     ical_record_cb, void *, char **);
+int	 ical_import_step(struct imp *, size_t, char **);
+size_t	 ical_import_done(const struct imp *, size_t *);
+void	 ical_import_end(struct imp *);
 int	 ical_import_parse(const char *, size_t, const struct ical_import_opts *,
 	     struct ical_import *, char **);
 void	 ical_import_clear(struct ical_import *);

@@ -229,10 +229,15 @@ begin_comp(struct scan *sc, struct lint_line *ln, const char *v, size_t vlen)
 		    *parent ? parent : "nothing (the top of the file)");
 	if (sc->depth == MAX_DEPTH)
 		return lint_fail(l, ln->phys, "components nested too deeply");
-	l->comps = xreallocarray(l->comps, l->ncomps + 1, sizeof *l->comps);
+	if (l->ncomps == l->compcap) {
+		l->compcap = l->compcap ? l->compcap * 2 : 64;
+		l->comps = xreallocarray(l->comps, l->compcap, sizeof *l->comps);
+	}
 	c = &l->comps[l->ncomps];
 	memcpy(c->name, name, vlen + 1);
 	c->line = ln->phys;
+	c->beg = (size_t)(ln - l->lines);
+	c->end = c->beg;
 	c->parent = sc->depth ? sc->stack[sc->depth - 1] : -1;
 	sc->stack[sc->depth++] = (int)l->ncomps++;
 	sc->seen_comp = 1;
@@ -252,6 +257,7 @@ end_comp(struct scan *sc, struct lint_line *ln, const char *v, size_t vlen)
 	if (strlen(c->name) != vlen || strncasecmp(c->name, v, vlen) != 0)
 		return lint_fail(l, ln->phys, "END:%.*s, but the open component "
 		    "is %s (BEGIN at line %d)", (int)vlen, v, c->name, c->line);
+	c->end = (size_t)(ln - l->lines);
 	sc->depth--;
 	return 0;
 }
@@ -323,7 +329,10 @@ add_physical(struct scan *sc, const char *p, size_t n, int phys, int *open)
 			    l->comps[sc->stack[sc->depth - 1]].line);
 		return 0;
 	}
-	l->lines = xreallocarray(l->lines, l->nlines + 1, sizeof *l->lines);
+	if (l->nlines == l->linecap) {	/* doubled: not a realloc a line */
+		l->linecap = l->linecap ? l->linecap * 2 : 256;
+		l->lines = xreallocarray(l->lines, l->linecap, sizeof *l->lines);
+	}
 	ln = &l->lines[l->nlines++];
 	memset(ln, 0, sizeof *ln);
 	ln->off = l->textlen;
@@ -335,6 +344,172 @@ add_physical(struct scan *sc, const char *p, size_t n, int phys, int *open)
 	return 0;
 }
 
+/* A scan fed in pieces: the state between two pieces. */
+struct lint_feed {
+	struct scan	 sc;
+	size_t		 cap;		/* of l->text */
+	int		 phys, open, fed;
+	char		*carry;		/* a line cut by the piece's end */
+	size_t		 ncarry, carrycap;
+};
+
+struct lint_feed *
+lint_feed_new(struct lint *l)
+{
+	struct lint_feed	*f = xcalloc(1, sizeof *f);
+
+	memset(l, 0, sizeof *l);
+	f->sc.l = l;
+	return f;
+}
+
+/* Room in l->text for what n more bytes of the file can make. */
+static void
+room(struct lint_feed *f, size_t n)
+{
+	struct lint	*l = f->sc.l;
+
+	if (f->cap - l->textlen >= n + 3)
+		return;
+	f->cap = f->cap * 2 > l->textlen + n + 3 ? f->cap * 2 :
+	    l->textlen + n + 3;
+	l->text = xreallocarray(l->text, 1, f->cap);
+}
+
+static int
+physical(struct lint_feed *f, const char *p, size_t n, int nl)
+{
+	f->phys++;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	else if (nl)
+		f->sc.l->bare_lf++;
+	return add_physical(&f->sc, p, n, f->phys, &f->open);
+}
+
+static void
+keep(struct lint_feed *f, const char *p, size_t n)
+{
+	if (f->carrycap - f->ncarry < n) {
+		f->carrycap = f->ncarry + n;
+		f->carry = xreallocarray(f->carry, 1, f->carrycap);
+	}
+	memcpy(f->carry + f->ncarry, p, n);
+	f->ncarry += n;
+}
+
+#define BOM	"\xef\xbb\xbf"
+
+/*
+ * The file's first bytes: a byte-order mark is dropped (counted), even
+ * one cut by the end of a piece (kept until its 3 bytes are in).
+ */
+static int
+first(struct lint_feed *f, const char *data, size_t len)
+{
+	char	*buf;
+	size_t	 n;
+	int	 rc;
+
+	if (f->ncarry == 0 && len >= 3) {
+		f->fed = 1;
+		if (memcmp(data, BOM, 3) != 0)
+			return lint_feed(f, data, len);
+		f->sc.l->bom = 1;
+		return lint_feed(f, data + 3, len - 3);
+	}
+	keep(f, data, len);
+	if (f->ncarry < 3 && memcmp(f->carry, BOM, f->ncarry) == 0)
+		return 0;
+	buf = f->carry;
+	n = f->ncarry;
+	f->carry = NULL;
+	f->ncarry = f->carrycap = 0;
+	f->fed = 1;
+	if (n >= 3 && memcmp(buf, BOM, 3) == 0) {
+		f->sc.l->bom = 1;
+		rc = lint_feed(f, buf + 3, n - 3);
+	} else
+		rc = lint_feed(f, buf, n);
+	free(buf);
+	return rc;
+}
+
+/*
+ * The next piece of the file, cut anywhere: its whole lines scanned into
+ * l, the rest kept for the next.  -1 once the file has an error (l->err).
+ */
+int
+lint_feed(struct lint_feed *f, const char *data, size_t len)
+{
+	struct lint	*l = f->sc.l;
+	const char	*p = data, *end = data + len, *nl;
+	size_t		 n;
+
+	if (l->err != NULL)
+		return -1;
+	if (!f->fed)
+		return first(f, data, len);
+	room(f, len + f->ncarry);
+	if (f->ncarry > 0) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			keep(f, p, (size_t)(end - p));
+			return 0;
+		}
+		keep(f, p, (size_t)(nl - p));
+		n = f->ncarry;
+		f->ncarry = 0;
+		if (physical(f, f->carry, n, 1) != 0)
+			return -1;
+		p = nl + 1;
+	}
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			keep(f, p, (size_t)(end - p));
+			break;
+		}
+		if (physical(f, p, (size_t)(nl - p), 1) != 0)
+			return -1;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* The end of the file: 0, or -1 with l->err.  f is freed. */
+int
+lint_feed_end(struct lint_feed *f)
+{
+	struct scan	*sc = &f->sc;
+	struct lint	*l = sc->l;
+	int		 rc = -1;
+
+	if (l->err != NULL)
+		goto out;
+	room(f, f->ncarry);
+	if (f->ncarry > 0 && physical(f, f->carry, f->ncarry, 0) != 0)
+		goto out;
+	if (add_physical(sc, "", 0, 0, &f->open) != 0)	/* the end */
+		goto out;
+	if (sc->depth > 0) {
+		lint_fail(l, f->phys, "BEGIN:%s at line %d is never closed "
+		    "(END:%s missing: is the file cut short?)",
+		    l->comps[sc->stack[sc->depth - 1]].name,
+		    l->comps[sc->stack[sc->depth - 1]].line,
+		    l->comps[sc->stack[sc->depth - 1]].name);
+		goto out;
+	}
+	if (!sc->seen_comp) {
+		lint_fail(l, 1, "no iCalendar data (no BEGIN:VCALENDAR)");
+		goto out;
+	}
+	l->text[l->textlen] = '\0';
+	rc = 0;
+out:
+	free(f->carry);
+	free(f);
+	return rc;
+}
+
 /*
  * Scan data into l.  On error return -1 with l->err and l->err_line set;
  * the caller still calls lint_free().
@@ -342,43 +517,14 @@ add_physical(struct scan *sc, const char *p, size_t n, int phys, int *open)
 int
 lint_scan(const char *data, size_t len, struct lint *l)
 {
-	struct scan	 sc;
-	const char	*p = data, *end = data + len, *nl;
-	size_t		 n;
-	int		 phys = 0, open = 0;
+	struct lint_feed	*f = lint_feed_new(l);
 
-	memset(l, 0, sizeof *l);
-	memset(&sc, 0, sizeof sc);
-	sc.l = l;
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-		p += 3;
-		l->bom = 1;
-	}
-	l->text = xmalloc(len + 3);
-	while (p < end) {
-		phys++;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		else if (nl != NULL)
-			l->bare_lf++;
-		if (add_physical(&sc, p, n, phys, &open) != 0)
-			return -1;
-		p = nl ? nl + 1 : end;
-	}
-	if (add_physical(&sc, "", 0, 0, &open) != 0)	/* the end */
+	if (lint_feed(f, data, len) != 0) {
+		free(f->carry);
+		free(f);
 		return -1;
-	if (sc.depth > 0)
-		return lint_fail(l, phys, "BEGIN:%s at line %d is never closed "
-		    "(END:%s missing: is the file cut short?)",
-		    l->comps[sc.stack[sc.depth - 1]].name,
-		    l->comps[sc.stack[sc.depth - 1]].line,
-		    l->comps[sc.stack[sc.depth - 1]].name);
-	if (!sc.seen_comp)
-		return lint_fail(l, 1, "no iCalendar data (no BEGIN:VCALENDAR)");
-	l->text[l->textlen] = '\0';
-	return 0;
+	}
+	return lint_feed_end(f);
 }
 
 /* The first line at or after physical line phys (lines are in order). */

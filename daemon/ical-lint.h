@@ -2,7 +2,8 @@
  * ical-lint.h — the line layer of an .ics file (ical-lint.c): unfolding,
  * the content-line grammar and the nesting of BEGIN/END, with the line
  * number of everything, because libical's parser reports no positions and
- * an import error must name the line.
+ * an import error must name the line.  The file is scanned whole
+ * (lint_scan) or fed in pieces cut anywhere, as they arrive (lint_feed).
  */
 #ifndef KCAL_ICAL_LINT_H
 #define KCAL_ICAL_LINT_H
@@ -23,21 +24,26 @@ struct lint_comp {
 	char	name[32];	/* upper case */
 	int	line;		/* physical line of BEGIN */
 	int	parent;		/* index, -1 at the top */
+	size_t	beg, end;	/* the logical lines of its BEGIN and END */
 };
 
 struct lint {
 	char			*text;	/* logical lines joined by LF */
 	size_t			 textlen;
 	struct lint_line	*lines;
-	size_t			 nlines;
+	size_t			 nlines, linecap;
 	struct lint_comp	*comps;
-	size_t			 ncomps;
+	size_t			 ncomps, compcap;
 	int			 bom, tabs, bare_lf, stray;	/* repairs made */
 	int			 err_line;
 	char			*err;
 };
 
 int	 lint_scan(const char *, size_t, struct lint *);
+struct lint_feed;
+struct lint_feed *lint_feed_new(struct lint *);
+int	 lint_feed(struct lint_feed *, const char *, size_t);
+int	 lint_feed_end(struct lint_feed *);
 void	 lint_free(struct lint *);
 int	 lint_prop_line(const struct lint *, int, const char *, int);
 int	 lint_value(const struct lint *, int, const char *, int, const char **,

@@ -40,6 +40,7 @@
 #include "remind.h"
 #include "server.h"
 #include "users.h"
+#include "worker.h"
 #include "xmalloc.h"
 
 /* Command-line settings, kept to be re-applied on SIGHUP. */
@@ -123,6 +124,12 @@ fail:
 	return NULL;
 }
 
+static void
+free_config(void *cfg)
+{
+	config_free(cfg);
+}
+
 /* SIGHUP: re-read the file; keep what needs a restart; reopen the log. */
 void
 server_reload(struct server *srv)
@@ -146,7 +153,8 @@ server_reload(struct server *srv)
 	cfg->access.has_socket_group = old->access.has_socket_group;
 	cfg->access.socket_gid = old->access.socket_gid;
 	srv->cfg = cfg;
-	config_free(old);
+	/* A feed's build off the loop may still read the old one. */
+	worker_retire(srv->worker, free_config, old);
 	if (log_init(cfg->log_file, cfg->log_level) != 0)
 		log_warn("reload: cannot open log %s", cfg->log_file);
 	log_info("configuration reloaded (home zone %s)", cfg->home_tz);

@@ -8,8 +8,12 @@
  * terminal of whoever reads the log.  \n, \r and \t are written as such,
  * other C0 controls, DEL and the C1 controls (U+0080..U+009F, which some
  * terminals obey) as \xNN per byte.  Backslashes are left alone: an escape
- * may be ambiguous to read, but it can never end a line. */
+ * may be ambiguous to read, but it can never end a line.
+ *
+ * The worker's thread (worker.c) logs too: a mutex keeps the file from
+ * being reopened (a reload) under a line being written. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +23,7 @@
 #include "log.h"
 #include "xmalloc.h"
 
+static pthread_mutex_t log_mtx = PTHREAD_MUTEX_INITIALIZER;
 static FILE	*log_fp;
 static char	*log_path;
 static int	 log_level = LOG_LVL_INFO;
@@ -36,22 +41,42 @@ log_parse_level(const char *s)
 void
 log_set_level(int level)
 {
+	pthread_mutex_lock(&log_mtx);
 	log_level = level;
+	pthread_mutex_unlock(&log_mtx);
 }
 
 /* path NULL or "-" logs to stderr. */
+static int	reopen(void);
+
 int
 log_init(const char *path, const char *level)
 {
+	int	rc;
+
+	pthread_mutex_lock(&log_mtx);
 	if (level != NULL && log_parse_level(level) >= 0)
 		log_level = log_parse_level(level);
 	free(log_path);
 	log_path = (path != NULL && strcmp(path, "-") != 0) ? xstrdup(path) : NULL;
-	return log_reopen();
+	rc = reopen();
+	pthread_mutex_unlock(&log_mtx);
+	return rc;
 }
 
 int
 log_reopen(void)
+{
+	int	rc;
+
+	pthread_mutex_lock(&log_mtx);
+	rc = reopen();
+	pthread_mutex_unlock(&log_mtx);
+	return rc;
+}
+
+static int
+reopen(void)
 {
 	FILE	*fp;
 
@@ -73,11 +98,13 @@ log_reopen(void)
 void
 log_close(void)
 {
+	pthread_mutex_lock(&log_mtx);
 	if (log_fp != NULL && log_fp != stderr)
 		fclose(log_fp);
 	log_fp = NULL;
 	free(log_path);
 	log_path = NULL;
+	pthread_mutex_unlock(&log_mtx);
 }
 
 /* msg with its control characters escaped (see the top of the file). */
@@ -121,13 +148,16 @@ log_escape(const char *msg)
 static void
 vlog(int level, int with_errno, const char *fmt, va_list ap)
 {
-	FILE		*fp = log_fp ? log_fp : stderr;
+	FILE		*fp;
 	char		 stamp[32], *msg = NULL, *safe, *line = NULL;
 	time_t		 now = time(NULL);
 	struct tm	 tm;
-	int		 saved = errno, n;
+	int		 saved = errno, n, max;
 
-	if (level > log_level)
+	pthread_mutex_lock(&log_mtx);
+	max = log_level;
+	pthread_mutex_unlock(&log_mtx);
+	if (level > max)
 		return;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -139,8 +169,11 @@ vlog(int level, int with_errno, const char *fmt, va_list ap)
 	    with_errno ? strerror(saved) : "");
 	free(safe);
 	if (n != -1) {
+		pthread_mutex_lock(&log_mtx);
+		fp = log_fp ? log_fp : stderr;
 		fwrite(line, 1, (size_t)n, fp);
 		fflush(fp);
+		pthread_mutex_unlock(&log_mtx);
 		free(line);
 	}
 	free(msg);

@@ -43,7 +43,8 @@
 
 static _Thread_local int64_t	budget_steps = RECUR_BUDGET_STEPS;
 static _Thread_local int64_t	budget_deadline;	/* ms, 0: none */
-static size_t			max_yearly = RECUR_MAX_YEARLY;
+/* Set by the loop on a reload, read by the worker's thread too. */
+static _Atomic size_t		max_yearly = RECUR_MAX_YEARLY;
 
 static int64_t
 now_ms(void)

@@ -22,6 +22,7 @@
 #include "access.h"
 #include "cmd.h"
 #include "frame.h"
+#include "import-run.h"
 #include "kcal-protocol.h"
 #include "log.h"
 #include "server.h"
@@ -250,6 +251,9 @@ server_client_close(struct client *c)
 	if (c->closing == 2)
 		return;
 	c->closing = 2;
+	import_client_gone(c);
+	json_decref(c->parked);
+	c->parked = NULL;
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_REMOVE(&srv->clients, c, entry);
 	TAILQ_INSERT_TAIL(&srv->dead, c, entry);
@@ -291,6 +295,7 @@ server_client_reap(struct server *srv)
 	while ((c = TAILQ_FIRST(&srv->dead)) != NULL) {
 		TAILQ_REMOVE(&srv->dead, c, entry);
 		log_debug("client %llu: closed", (unsigned long long)c->id);
+		group_forget(srv, c);
 		out_forget(c);
 		bufferevent_free(c->bev);
 		free(c->peer_gids);
@@ -350,6 +355,41 @@ too_much_output(struct client *c, json_t *req)
 }
 
 /*
+ * A write that arrives while an import holds the store waits for it to
+ * end, and the client is not read meanwhile (its requests are answered in
+ * order): 1 if req (kept) was parked so.  server_client_unpark() runs it.
+ */
+static int
+park(struct client *c, json_t *req)
+{
+	const struct cmd_entry	*ce;
+
+	if (!import_busy(c->srv) || (ce = cmd_find(json_string_value(
+	    json_object_get(req, "cmd")))) == NULL || !(ce->flags & CMD_WRITE))
+		return 0;
+	log_debug("client %llu: %s waits for the import",
+	    (unsigned long long)c->id, ce->name);
+	c->parked = req;
+	bufferevent_disable(c->bev, EV_READ);
+	return 1;
+}
+
+/* Answer a parsed request (stolen) unless it must wait for an import. */
+static void
+handle_request(struct client *c, json_t *req)
+{
+	json_t	*reply;
+
+	if (park(c, req))
+		return;
+	if ((reply = too_much_output(c, req)) != NULL)
+		group_reply(c, reply);	/* after the replies held before it */
+	else
+		group_request(c, req);	/* answered there (server-group.c) */
+	json_decref(req);
+}
+
+/*
  * Answer one request line, and free it.  It is freed as soon as it is
  * parsed: an import's line is the whole file, and the command makes its
  * own copies of it (lines unfolded), so keeping the line too would add one
@@ -365,14 +405,15 @@ handle_line(struct client *c, char *line, size_t len)
 
 	rc = proto_parse_request(line, len, &req, &code, &cause);
 	free(line);
-	if (rc != 0) {
-		reply = proto_err(req ? proto_request_id(req) : NULL, code, "%s",
-		    cause);
-		free(cause);
-	} else if ((reply = too_much_output(c, req)) == NULL)
-		reply = cmd_dispatch(c->srv, c, req);
+	if (rc == 0) {
+		handle_request(c, req);
+		return;
+	}
+	reply = proto_err(req ? proto_request_id(req) : NULL, code, "%s",
+	    cause);
+	free(cause);
 	json_decref(req);
-	server_client_send(c, reply);
+	group_reply(c, reply);	/* after the replies held before it */
 }
 
 #define CLIENT_MAX_WRITE	(1024 * 1024)	/* bytes a turn, per client */
@@ -422,7 +463,7 @@ read_cb(struct bufferevent *bev, void *arg)
 	size_t		 max = c->srv->cfg->max_line;
 	ssize_t		 n;
 
-	while (c->closing == 0) {
+	while (c->closing == 0 && c->parked == NULL) {
 		if ((n = frame_next(in, &c->scanned, max)) == PROTO_NEED_MORE)
 			return;
 		if (n == PROTO_TOO_LONG) {
@@ -455,11 +496,48 @@ write_cb(struct bufferevent *bev, void *arg)
 		c->big = 0;
 		server_trim_soon(c->srv);
 	}
-	if (c->held && c->closing == 0) {
+	if (c->held && c->closing == 0 && c->parked == NULL) {
 		c->held = 0;
 		bufferevent_enable(bev, EV_READ);
 		read_cb(bev, c);	/* requests already buffered */
 	}
+}
+
+/*
+ * The import ended: the writes that waited for it run, in the order of
+ * their clients' arrival, each client then read again (unless a write
+ * among them was the next import: the rest wait for that one).  Called
+ * from a callback of its own, never from within a client's.
+ */
+void
+server_client_unpark(struct server *srv)
+{
+	struct client	**v, *c;
+	size_t		  n = 0, i;
+	json_t		 *req;
+
+	TAILQ_FOREACH(c, &srv->clients, entry)
+		n += c->parked != NULL;
+	if (n == 0)
+		return;
+	v = xcalloc(n, sizeof *v);
+	n = 0;
+	TAILQ_FOREACH(c, &srv->clients, entry)
+		if (c->parked != NULL)
+			v[n++] = c;
+	/* Closed clients are freed only by the reaper, later. */
+	for (i = 0; i < n && !import_busy(srv); i++) {
+		c = v[i];
+		if (c->closing != 0 || (req = c->parked) == NULL)
+			continue;
+		c->parked = NULL;
+		handle_request(c, req);
+		if (c->parked != NULL || c->closing != 0 || hold(c))
+			continue;
+		bufferevent_enable(c->bev, EV_READ);
+		read_cb(c->bev, c);	/* requests already buffered */
+	}
+	free(v);
 }
 
 static void

@@ -38,6 +38,7 @@
 #include "server.h"
 #include "store.h"
 #include "trust.h"
+#include "worker.h"
 #include "xmalloc.h"
 
 /* mkdir -p with mode for each created component. */
@@ -247,6 +248,26 @@ trim_cb(evutil_socket_t fd, short what, void *arg)
 #endif
 }
 
+/*
+ * glibc gives the top of the heap back at every free past 128 KB, and
+ * takes it again at the next request: a write allocates and frees that
+ * much, so each one paid a brk shrink (a TLB flush on every CPU) and the
+ * page faults to grow again.  The heap keeps up to HEAP_KEEP free at its
+ * top instead, and blocks below it come from the heap rather than mmap;
+ * trim_cb still hands it all back a second after the work (a group
+ * commit, a big reply), so an idle kcald is as small as before.
+ */
+#define HEAP_KEEP	(16 * 1024 * 1024)
+
+static void
+heap_tune(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_TRIM_THRESHOLD, HEAP_KEEP);
+	mallopt(M_MMAP_THRESHOLD, HEAP_KEEP / 4);
+#endif
+}
+
 void
 server_trim_soon(struct server *srv)
 {
@@ -282,6 +303,9 @@ base_new(void)
 	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 	base = event_base_new_with_config(ec);
 	event_config_free(ec);
+	if (base != NULL && event_base_priority_init(base,
+	    SERVER_PRIORITIES) != 0)
+		fatalx("event_base_priority_init failed");
 	return base;
 }
 
@@ -373,10 +397,12 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	TAILQ_INIT(&srv->clients);
 	TAILQ_INIT(&srv->dead);
 	signal(SIGPIPE, SIG_IGN);
+	heap_tune();
 	if ((srv->base = base_new()) == NULL)
 		fatalx("event_base_new failed");
 	if (data_dir_open(srv, cfg, cause) != 0)
 		return -1;
+	group_init(srv);
 	if (store_readonly(srv->store))
 		log_warnx("the store is read-only (%s): starting in read-only "
 		    "mode, writes will be refused",
@@ -417,6 +443,7 @@ server_free(struct server *srv)
 {
 	struct client	*c;
 
+	group_flush(srv);	/* the writes it holds are acknowledged */
 	/* Replies already queued still reach their clients (best effort). */
 	TAILQ_FOREACH(c, &srv->clients, entry)
 		evbuffer_write(bufferevent_get_output(c->bev),
@@ -438,7 +465,11 @@ server_free(struct server *srv)
 		event_free(srv->ev_reap);
 	if (srv->ev_trim != NULL)
 		event_free(srv->ev_trim);
+	group_free(srv);
 	remind_free(srv->remind);
+	worker_free(srv->worker);	/* answers whom it kept waiting */
+	srv->worker = NULL;
+	srv->no_worker = 1;
 	accounts_free(srv->accounts);	/* answers logins still waiting */
 	http_free(srv->http);
 	feeds_free(srv->feeds);
@@ -449,12 +480,39 @@ server_free(struct server *srv)
 		event_base_free(srv->base);
 }
 
-/* Every write ends here: subscribers of the store's state learn of it. */
+/*
+ * Every write ends here: subscribers of the store's state learn of it.
+ * Called after the write is committed, so that a reader's snapshot taken
+ * after it sees the write (feed-body.c counts on it: a body is built as
+ * of the generation it was asked at).
+ */
 void
 server_changed(struct server *srv)
 {
+	if (group_defer_changed(srv))	/* told once the group is durable */
+		return;
 	srv->generation++;
 	remind_changed(srv->remind);
+}
+
+/*
+ * The worker thread for long reads (worker.c), started on first use: NULL
+ * when there can be none (an in-memory store), and the work is then done
+ * on the loop.
+ */
+struct worker *
+server_worker(struct server *srv)
+{
+	char	*why = NULL;
+
+	if (srv->worker != NULL || srv->no_worker)
+		return srv->worker;
+	if ((srv->worker = worker_new(srv->base, srv->store, &why)) == NULL) {
+		log_info("long reads run on the loop: %s", why);
+		free(why);
+		srv->no_worker = 1;
+	}
+	return srv->worker;
 }
 
 int64_t

@@ -25,6 +25,13 @@ struct remind;
 struct store;
 struct feeds;
 struct http;
+struct group;
+struct worker;
+
+/* Event priorities: everything runs at the default (1); a group commit
+ * (server-group.c) only once nothing else is ready. */
+#define SERVER_PRIORITIES	3
+#define SERVER_PRI_LAST		2
 
 struct client {
 	struct server		*srv;
@@ -40,6 +47,8 @@ struct client {
 	int			 held;		/* not read until output drains */
 	int			 big;		/* a big reply went out: trim after */
 	struct evbuffer_cb_entry *out_cb;	/* counts into srv->queued */
+	struct import_job	*import;	/* import-stream.c: its import */
+	json_t			*parked;	/* a write waiting for an import */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clients, client);
@@ -51,6 +60,9 @@ struct server {
 	struct remind		*remind;	/* remind.c: the reminder timer */
 	struct feeds		*feeds;		/* feed-body.c: the feeds' bodies */
 	struct http		*http;		/* http.c: NULL without --http */
+	struct group		*group;		/* server-group.c: group commit */
+	struct worker		*worker;	/* worker.c: long reads */
+	int			 no_worker;	/* could not start one */
 	struct accounts		*accounts;	/* account.c: the users file */
 	struct evconnlistener	*listener;
 	struct event		*ev_accept_retry;
@@ -65,6 +77,7 @@ struct server {
 	time_t			 started;
 	int			 socket_fd;
 	int			 lock_fd;	/* trust.c: the data dir's lock */
+	struct import_job	*importing;	/* holds the store (import-stream.c) */
 };
 
 int	 server_init(struct server *, struct config *, char **);
@@ -72,6 +85,7 @@ int	 server_loop(struct server *);
 void	 server_free(struct server *);
 void	 server_changed(struct server *);
 int64_t	 server_now(struct server *);
+struct worker *server_worker(struct server *);
 void	 server_broadcast(struct server *, json_t *);
 int	 server_may_see(struct server *, json_t *, int);
 void	 server_reload(struct server *);	/* kcald.c */
@@ -88,7 +102,17 @@ void	 server_client_close(struct client *);
 void	 server_client_reap(struct server *);
 void	 server_trim_soon(struct server *);
 int	 server_client_access(struct client *);	/* enum access_level */
+/* server-group.c */
+void	 group_init(struct server *);
+void	 group_free(struct server *);
+void	 group_request(struct client *, json_t *);
+void	 group_reply(struct client *, json_t *);
+void	 group_forget(struct server *, struct client *);
+void	 group_flush(struct server *);
+int	 group_defer_changed(struct server *);
+json_t	*group_stats(struct server *);
 int	 server_client_clearance(struct client *);	/* enum access_class */
 void	 server_client_who(struct client *, struct access_who *);
+void	 server_client_unpark(struct server *);
 
 #endif

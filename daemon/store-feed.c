@@ -52,6 +52,28 @@ feed_def_clear(struct feed_def *f)
 	memset(f, 0, sizeof *f);
 }
 
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* A copy of from that owns its strings (feed_def_clear frees it). */
+void
+feed_def_copy(struct feed_def *to, const struct feed_def *from)
+{
+	*to = *from;
+	to->name = dup_or_null(from->name);
+	to->token = dup_or_null(from->token);
+	to->kind = dup_or_null(from->kind);
+	to->status = dup_or_null(from->status);
+	to->participant = dup_or_null(from->participant);
+	to->parent = dup_or_null(from->parent);
+	to->search = dup_or_null(from->search);
+	to->redact = dup_or_null(from->redact);
+	to->briefing = dup_or_null(from->briefing);
+}
+
 static void
 load(sqlite3_stmt *s, struct feed_def *f)
 {

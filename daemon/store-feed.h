@@ -23,6 +23,7 @@ struct feed_def {
 };
 
 void	 feed_def_clear(struct feed_def *);
+void	 feed_def_copy(struct feed_def *, const struct feed_def *);
 int	 store_feed_add(struct store *, const struct feed_def *, char **);
 int	 store_feed_get(struct store *, const char *, struct feed_def *, char **);
 int	 store_feed_list(struct store *, struct feed_def **, size_t *, char **);

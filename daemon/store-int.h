@@ -30,7 +30,15 @@ struct store {
 	int		 readonly;	/* opened read-only (store-ro.c) */
 	enum access_class clearance;	/* of the reader (store-access.c) */
 	char		*ro_reason;	/* why */
+	int		 lazy;		/* store_lazy: commits do not sync */
+	uint64_t	 durable;	/* commits that synced (FULL) */
+	int		 group;		/* the open transaction is a group */
+	int		 in_group;	/* the group's own requests run */
+	void		(*flush)(void *);	/* commits the group */
+	void		*flush_arg;
 };
+
+void		 store_group_check(struct store *);	/* store-group.c */
 
 int		 store_access_init(struct store *, char **);
 int		 store_empty_file(const char *, char **);	/* store-schema.c */
@@ -45,6 +53,7 @@ sqlite3_stmt	*store_stmt(struct store *, const char *, char **);
 int		 store_batch_load(struct store *, struct event *, size_t);
 int		 store_ro_detect(const char *, char **);
 int		 store_ro_open(struct store *, char **);
+int		 store_prepare(struct store *, char **);
 int		 store_exec(struct store *, const char *, char **);
 int		 store_step_done(struct store *, sqlite3_stmt *, char **,
 		     const char *);

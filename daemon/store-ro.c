@@ -120,6 +120,61 @@ store_ro_open(struct store *st, char **cause)
 	return -1;
 }
 
+/*
+ * A read-only connection to the store main has open, for another thread:
+ * NULL (and *cause) when it cannot have one (an in-memory store).  Its
+ * reads see every event (clearance confidential), like the loop's outside
+ * a request.
+ */
+struct store *
+store_open_reader(const struct store *main, char **cause)
+{
+	struct store	*st;
+	int		 rc;
+
+	if (strcmp(main->path, ":memory:") == 0) {
+		*cause = xstrdup("an in-memory store has no second connection");
+		return NULL;
+	}
+	st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(main->path);
+	st->readonly = 1;
+	if (main->readonly)
+		rc = store_ro_open(st, cause);
+	else if ((rc = sqlite3_open_v2(st->path, &st->db,
+	    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)) != SQLITE_OK)
+		xasprintf(cause, "cannot open store %s to read: %s", st->path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+	if (rc == 0) {
+		sqlite3_busy_timeout(st->db, 5000);
+		rc = store_exec(st, "PRAGMA cache_size = -16384", cause);
+	}
+	if (rc != 0 || store_access_init(st, cause) != 0 ||
+	    store_prepare(st, cause) != 0) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* One read transaction: what it reads is one state of the store. */
+int
+store_snapshot_begin(struct store *st, char **cause)
+{
+	return store_exec(st, "BEGIN", cause);
+}
+
+void
+store_snapshot_end(struct store *st)
+{
+	char	*why = NULL;
+
+	if (store_exec(st, "COMMIT", &why) != 0) {
+		log_warnx("store reader: %s", why);
+		free(why);
+	}
+}
+
 int
 store_readonly(const struct store *st)
 {

@@ -393,7 +393,7 @@ quick_check(struct store *st, char **cause)
 int
 store_configure(struct store *st, char **cause)
 {
-	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	if (store_exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
 		return -1;
 	if (!st->readonly && strcmp(st->path, ":memory:") != 0 &&

@@ -140,6 +140,20 @@ store_exec(struct store *st, const char *sql, char **cause)
 	return 0;
 }
 
+/* The statements every store keeps prepared (a reader's too: store-ro.c). */
+int
+store_prepare(struct store *st, char **cause)
+{
+	for (int i = 0; i < S__MAX; i++) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
+			store_db_cause(st, cause, "cannot prepare a statement");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static struct store *
 open_store(const char *path, char **cause)
 {
@@ -160,15 +174,8 @@ open_store(const char *path, char **cause)
 		return NULL;
 	}
 	if (store_configure(st, cause) != 0 || store_access_init(st, cause) != 0 ||
-	    store_migrate(st, cause) != 0)
+	    store_migrate(st, cause) != 0 || store_prepare(st, cause) != 0)
 		goto fail;
-	for (int i = 0; i < S__MAX; i++) {
-		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
-			store_db_cause(st, cause, "cannot prepare a statement");
-			goto fail;
-		}
-	}
 	return st;
 fail:
 	if (*cause != NULL) {
@@ -236,6 +243,38 @@ store_close(struct store *st)
 	free(st);
 }
 
+/*
+ * How long a write waits for another connection's transaction: 0 while an
+ * import holds the store on its own connection (import-stream.c), so that
+ * a write of the loop's fails at once instead of holding the loop.
+ */
+void
+store_busy_wait(struct store *st, int ms)
+{
+	if (st->db != NULL)
+		sqlite3_busy_timeout(st->db, ms);
+}
+
+/*
+ * Checkpoints: n pages of WAL before a commit runs one (0: never, until
+ * store_checkpoint), so that a commit that writes a whole import's worth
+ * of WAL can be told apart from the copying of it into the database.
+ */
+void
+store_autocheckpoint(struct store *st, int n)
+{
+	if (st->db != NULL)
+		sqlite3_wal_autocheckpoint(st->db, n);
+}
+
+void
+store_checkpoint(struct store *st)
+{
+	if (st->db != NULL)
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+}
+
 const char *
 store_path(const struct store *st)
 {
@@ -277,6 +316,7 @@ store_savepoint(struct store *st, const char *verb, int level, char **cause)
 int
 store_begin(struct store *st, char **cause)
 {
+	store_group_check(st);
 	if (st->readonly) {
 		if (cause != NULL)
 			xasprintf(cause, "the store is read-only (%s); kcald "
@@ -301,6 +341,7 @@ store_commit(struct store *st, char **cause)
 {
 	if (st->depth == 0 || sqlite3_get_autocommit(st->db)) {
 		st->depth = 0;
+		st->group = 0;
 		if (cause != NULL)
 			*cause = xstrdup("cannot commit: the transaction was "
 			    "already rolled back");
@@ -313,11 +354,14 @@ store_commit(struct store *st, char **cause)
 		}
 		return 0;
 	}
+	st->group = 0;
 	if (store_step_done(st, st->stmt[S_COMMIT], cause, "cannot commit") != 0) {
 		st->depth = 1;
 		store_rollback(st);
 		return -1;
 	}
+	if (!st->lazy)
+		st->durable++;
 	return 0;
 }
 
@@ -331,9 +375,11 @@ store_commit(struct store *st, char **cause)
 void
 store_lazy(struct store *st, int lazy)
 {
-	if (st->depth == 0 && !st->readonly)
-		store_exec(st, lazy ? "PRAGMA synchronous = NORMAL" :
-		    "PRAGMA synchronous = FULL", NULL);
+	store_group_check(st);
+	if (st->depth == 0 && !st->readonly && store_exec(st, lazy ?
+	    "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
+	    NULL) == 0)
+		st->lazy = lazy;
 }
 
 /* Undo the innermost level: its savepoint, or the whole transaction. */
@@ -347,6 +393,7 @@ store_rollback(struct store *st)
 			return;
 	}
 	st->depth = 0;
+	st->group = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		store_step_done(st, st->stmt[S_ROLLBACK], NULL, NULL);
 }

@@ -107,10 +107,23 @@ typedef int (*store_row_cb)(void *, const struct event *, const char *);
 struct store	*store_open(const char *, char **);
 void		 store_close(struct store *);
 const char	*store_path(const struct store *);
+void		 store_busy_wait(struct store *, int);
+void		 store_autocheckpoint(struct store *, int);
+void		 store_checkpoint(struct store *);
+/* store-ro.c: a second, read-only connection, for a thread off the loop. */
+struct store	*store_open_reader(const struct store *, char **);
+int		 store_snapshot_begin(struct store *, char **);
+void		 store_snapshot_end(struct store *);
 int		 store_begin(struct store *, char **);
 int		 store_commit(struct store *, char **);
 void		 store_rollback(struct store *);
 void		 store_lazy(struct store *, int);
+/* store-group.c: one transaction that several requests share */
+int		 store_group_begin(struct store *, char **);
+int		 store_group_open(const struct store *);
+void		 store_group_enter(struct store *, int);
+void		 store_group_hook(struct store *, void (*)(void *), void *);
+uint64_t	 store_durable_commits(const struct store *);
 int		 store_put(struct store *, const struct event *, const char *,
 		     const struct store_occs *, const struct store_overrides *,
 		     char **);
@@ -129,6 +142,8 @@ enum access_class store_clearance(const struct store *);
 int		 store_visible(struct store *, const char *);
 
 /* Positive answers: store_get, store_resolve (and others that say so). */
+#define STORE_BUSY_MS		5000	/* a write waits for another connection */
+
 #define STORE_NOT_FOUND		1
 #define STORE_AMBIGUOUS		2
 #define STORE_NOT_INDEXED	3	/* store_occurrences */

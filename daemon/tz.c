@@ -19,14 +19,15 @@
  * every conversion asks for its zone several times, so the last zones asked
  * for are remembered (calendars use a handful).  Built-in zones live until
  * icaltimezone_free_builtin_timezones() at exit, so the pointers stay good.
+ * One memory per thread (the loop's, the worker's): nothing to lock.
  */
 #define TZ_CACHE	16
 
-static struct {
+static _Thread_local struct {
 	char		 name[64];
 	icaltimezone	*z;
 }			 tz_cache[TZ_CACHE];
-static unsigned		 tz_cache_next;
+static _Thread_local unsigned tz_cache_next;
 
 static icaltimezone *
 tz_get(const char *name)

@@ -42,6 +42,7 @@
 #define KCAL_E_FORBIDDEN	"forbidden"	/* the peer may not do this */
 #define KCAL_E_BAD_ICAL		"bad_ical"	/* an import refused; names the line */
 #define KCAL_E_STORE		"store_error"
+#define KCAL_E_BUSY		"busy"		/* a write while an import runs */
 #define KCAL_E_INTERNAL		"internal"
 
 /*

@@ -13,9 +13,12 @@ Every timed figure is taken BENCH_REPEAT times (default 3) and the median
 is reported with its spread, (max - min) / median; a spread above 25% or a
 load average above 0.5 per core at the start marks the figure "noisy".
 
+Then CalDAV (davbench.py): kcald's /dav/ beside Radicale on the same data.
+
 Environment: BUILD (default build), BENCH_N, BENCH_REPEAT, BENCH_ADDS
 (single adds per run, default 1000), BENCH_SECS (seconds per HTTP load run,
-default 3), BENCH_OUT, BENCH_KEEP=1 (keep the temporary directory).
+default 3), BENCH_OUT, BENCH_KEEP=1 (keep the temporary directory),
+BENCH_ONLY=caldav (only the CalDAV section).
 """
 
 import datetime as dt
@@ -30,8 +33,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zoneinfo
+
+import davbench
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -54,6 +60,9 @@ HOME_TZ = "Asia/Seoul"
 WEEK = ("2027-03-01", "2027-03-08")
 MONTH = ("2027-03-01", "2027-04-01")
 NOISY = 0.25
+# What a section's "floor" column holds when it is not a library alone.
+FLOOR_HEAD = {davbench.SEC: "radicale"}
+ONLY = os.environ.get("BENCH_ONLY", "")
 CONF = """# written by tests/bench/bench.py
 log_level = %s
 max_line = 1073741824
@@ -325,7 +334,8 @@ def table_lines(res, meta):
                                 meta["repeat"])]
     fmt = "%-46s %8s %11s %11s %7s  %-18s %s"
     for sec in sorted(set(r["section"] for r in res.rows)):
-        L += ["", sec, fmt % ("metric", "N", "kcald", "floor", "ratio",
+        L += ["", sec, fmt % ("metric", "N", "kcald",
+                              FLOOR_HEAD.get(sec, "floor"), "ratio",
                               "target", "")]
         for r in (r for r in res.rows if r["section"] == sec):
             verdict = "" if r["met"] is None else \
@@ -478,6 +488,74 @@ def bench_add(res, n, d, fl, sb):
             "rate", extra={"floor_runs": frate})
 
 
+def commits(sb):
+    """kcald's commit counters (status "commits"), or None."""
+    r = subprocess.run([KCAL, "status", "--format", "json"], env=sb.env,
+                       capture_output=True, text=True)
+    try:
+        return json.loads(r.stdout).get("commits")
+    except ValueError:
+        return None
+
+
+def flat_adds(src, dst):
+    """The adds of src without "parent": concurrent clients send them in
+    no set order, so an event may not name one another client adds."""
+    with open(src) as f, open(dst, "w") as out:
+        for line in f:
+            r = json.loads(line)
+            r.pop("parent", None)
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return dst
+
+
+def bench_concurrent(res, n, sb):
+    """Durable adds from 1, 10 and 50 clients at once (kbench adds), each
+    beside SQLite's per-row durable floor measured in the same repeat, and
+    the durable commits (fsyncs) kcald made for them: group commit
+    (server-group.c) shares one among the adds that arrive together."""
+    sec = "2b. concurrent durable adds"
+    fdir = os.path.join(sb.dir, "floor-conc")
+    for clients in (1, 10, 50):
+        rate, frate, per_group, syncs = [], [], [], []
+        for rep in range(REPEAT):
+            tag = "c%d-%d" % (clients, rep)
+            ex = ("--uid-prefix", tag, "--seed", str(2000 + rep))
+            os.makedirs(fdir, exist_ok=True)
+            du = run_json([FLOOR, dataset(ADDS, "ics", *ex), fdir, "0",
+                           str(ADDS), "1"])["durable"]
+            shutil.rmtree(fdir, ignore_errors=True)
+            f = flat_adds(dataset(ADDS, "jsonl", *ex),
+                          os.path.join(sb.dir, tag + ".jsonl"))
+            c0 = commits(sb)
+            r = run_json([KBENCH, "adds", sb.sock, f, str(ADDS),
+                          str(clients)])
+            c1 = commits(sb)
+            if r["errors"]:
+                raise RuntimeError("concurrent adds failed: %r" % r)
+            rate.append(r["per_s"])
+            frate.append(du["rows_per_s"])
+            if c0 and c1 and c1["groups"] > c0["groups"]:
+                g = c1["groups"] - c0["groups"]
+                per_group.append((c1["grouped_writes"] -
+                                  c0["grouped_writes"]) / g)
+                syncs.append((c1["durable"] - c0["durable"]) / g)
+        big = clients == 50
+        res.add(sec, "adds/s, %d client%s" % (clients, "s" if clients > 1
+                else ""), n, rate, "adds/s", median(frate), "rate",
+                ">=5x floor" if big else None,
+                median(rate) >= 5 * median(frate) if big else None,
+                floor_name="one durable SQLite transaction per row "
+                "(WAL, FULL)", extra={"floor_runs": frate,
+                "x_floor": median(rate) / median(frate)})
+        if per_group:
+            res.add(sec, "adds per group, %d clients" % clients, n,
+                    per_group, "adds")
+            res.add(sec, "fsyncs per group, %d clients" % clients, n,
+                    syncs, "calls", target="1",
+                    passed=median(syncs) <= 1.0001)
+
+
 def bench_idle(res, n, d, sb, after_import_kb):
     sec = "6. memory"
     d.stop()
@@ -606,6 +684,78 @@ def bench_feed(res, n, sb, have_import):
                            "body_bytes_per_answer":
                            codes["body_bytes"] // max(1,
                                                       codes["requests"])})
+    finally:
+        d.stop()
+        shutil.rmtree(store, ignore_errors=True)
+
+
+def status_pings(sock, busy):
+    """`status` over one protocol connection, again and again while busy()
+    (a thread's is_alive): each reply's latency in seconds."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(60)
+    s.connect(sock)
+    f = s.makefile("rwb")
+    f.readline()                        # the greeting
+    lat, i = [], 0
+    while busy():
+        i += 1
+        t0 = time.monotonic()
+        f.write(b'{"id":%d,"cmd":"status"}\n' % i)
+        f.flush()
+        while json.loads(f.readline()).get("id") != i:
+            pass
+        lat.append(time.monotonic() - t0)
+        time.sleep(0.002)               # a client's pace, not a flood
+    s.close()
+    return lat
+
+
+def bench_responsive(res, n, sb, have_import):
+    """Responsiveness: `kcal status` p99 while an n-event feed is rebuilt
+    after an edit (the feed is built off kcald's loop, worker.c), printed
+    beside that build's time."""
+    sec = "7. responsiveness"
+    ics = dataset(n, "ics", "--all-public", "--uid-prefix", "feed")
+    jsonl = None if have_import else dataset(n, "jsonl", "--all-public",
+                                             "--uid-prefix", "feed")
+    log("responsiveness at %d events" % n)
+    store = os.path.join(sb.dir, "store-resp-%d" % n)
+    d = Daemon(sb, store, http=True).start()
+    try:
+        if not feed_ok(d):
+            res.notes.append("no feeds: responsiveness not measured")
+            return
+        import_file(sb, d, ics, jsonl)
+        d.settle()
+        feed_events(d)                  # the first build: a cold cache
+        change = dataset(REPEAT, "jsonl", "--all-public", "--uid-prefix",
+                         "respchange")
+        with open(change) as f:
+            changes = f.readlines()
+        p99s, builds = [], []
+        for rep in range(REPEAT):
+            one = os.path.join(sb.dir, "change.jsonl")
+            with open(one, "w") as f:
+                f.write(changes[rep])
+            run([KBENCH, "add", sb.sock, one, "1"])
+            got = {}
+            th = threading.Thread(target=lambda: got.update(http_json(
+                d, "get", "127.0.0.1", d.port, "/feeds/all.ics")))
+            th.start()
+            lat = sorted(status_pings(sb.sock, th.is_alive))
+            th.join()
+            builds.append(got["secs"] * 1000)
+            p99s.append(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+                        if lat else None)
+            d.settle()
+        res.add(sec, "status p99 while a feed is rebuilt", n, p99s, "ms",
+                None, "time", "<20 ms",
+                max(p for p in p99s if p is not None) < 20
+                if n >= 100000 and any(p is not None for p in p99s)
+                else None,
+                extra={"feed_build_ms": builds})
+        res.add(sec, "  that feed's rebuild + GET", n, builds, "ms")
     finally:
         d.stop()
         shutil.rmtree(store, ignore_errors=True)
@@ -791,10 +941,30 @@ def bench_size(res, n, sb, have_import):
         bench_list(res, n, d, fl, sb)
         log("  add")
         bench_add(res, n, d, fl, sb)
+        if n == max(SIZES):
+            log("  concurrent adds")
+            bench_concurrent(res, n, sb)
         after = max(after, d.mem()["VmRSS"])
         bench_idle(res, n, d, sb, after)
     finally:
         d.stop()
+
+
+def bench_core(res, sb, have_import):
+    for n in SIZES:
+        bench_size(res, n, sb, have_import)
+    for n in [n for n in SIZES if n <= 10000] or SIZES[:1]:
+        bench_feed(res, n, sb, have_import)
+    bench_responsive(res, max(SIZES), sb, have_import)
+    if have_import:
+        import bench_import_stream
+        bench_import_stream.run(res, max(SIZES), sb, Daemon, dataset,
+                                KCAL, log)
+    if supports(sb, "watch"):
+        bench_reminders(res, max(SIZES), sb, have_import)
+    else:
+        res.notes.append("kcal watch is not available: reminders not "
+                         "measured")
 
 
 def machine():
@@ -834,15 +1004,11 @@ def main():
         if not have_import:
             res.notes.append("kcal import is not available: stores were "
                              "filled through pipelined protocol adds")
-        for n in SIZES:
-            bench_size(res, n, sb, have_import)
-        for n in [n for n in SIZES if n <= 10000] or SIZES[:1]:
-            bench_feed(res, n, sb, have_import)
-        if supports(sb, "watch"):
-            bench_reminders(res, max(SIZES), sb, have_import)
-        else:
-            res.notes.append("kcal watch is not available: reminders not "
-                             "measured")
+        if ONLY in ("", "core"):
+            bench_core(res, sb, have_import)
+        if ONLY in ("", "caldav"):
+            davbench.bench_caldav(sys.modules[__name__], res, sb,
+                                  have_import)
     finally:
         Daemon.kill_all()
         sb.close()

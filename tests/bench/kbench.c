@@ -4,6 +4,11 @@
  *
  *   kbench add SOCK FILE.jsonl COUNT   COUNT single requests from FILE, one
  *                                       at a time: latency of each
+ *   kbench adds SOCK FILE.jsonl COUNT CLIENTS
+ *                                       COUNT requests from FILE spread over
+ *                                       CLIENTS processes, one connection
+ *                                       and one request at a time each, all
+ *                                       started at once: adds/s together
  *   kbench load SOCK FILE.jsonl        every request in FILE, pipelined
  *                                       (fills a store through "add")
  *   kbench list SOCK FROM TO REPS      the same "list" REPS times
@@ -14,6 +19,12 @@
  *                                       SECS 0: one request each, at once;
  *                                       KBENCH_GZIP set: Accept-Encoding:
  *                                       gzip, as calendar apps send
+ *   kbench dav HOST PORT FILE           the HTTP requests in FILE (each a
+ *                                       line with its length in bytes,
+ *                                       then the request as sent), one at
+ *                                       a time on one connection (a new
+ *                                       one when the server closes it):
+ *                                       latency of each, body bytes
  *   kbench stamp                        copy stdin to stdout, each line
  *                                       prefixed with the wall-clock time
  *                                       (ns) it arrived
@@ -24,6 +35,7 @@
  * kcal's own conn_write_all (it links client/conn.o).
  */
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -227,6 +239,87 @@ do_add(const char *sock, const char *file, size_t count)
 	return bad != 0;
 }
 
+/*
+ * One of do_adds' clients: wait for the start (EOF on go), send requests
+ * k, k + clients, ... one at a time; write to out its errors, its end time
+ * and each latency, as doubles.
+ */
+static void
+adds_child(const char *sock, char **req, size_t count, size_t k,
+    size_t clients, int go, int out)
+{
+	struct conn	 c;
+	size_t		 len, m = 0, i;
+	double		*v = calloc(count / clients + 3, sizeof *v), t0;
+	char		*line, b, *p, *e;
+	ssize_t		 w;
+
+	if (v == NULL)
+		err(1, "calloc");
+	sock_open(&c, sock);
+	while (read(go, &b, 1) > 0)
+		;
+	for (i = k; i < count; i += clients) {
+		t0 = now();
+		write_all(c.fd, req[i], strlen(req[i]));
+		if ((line = read_line(&c, &len)) == NULL)
+			errx(1, "kcald closed the connection");
+		v[2 + m++] = now() - t0;
+		v[0] += !reply_ok(line, len);
+	}
+	v[1] = now();
+	p = (char *)v;		/* a pipe: write(2), not send(2) */
+	for (e = p + (m + 2) * sizeof *v; p < e; p += w)
+		if ((w = write(out, p, e - p)) <= 0)
+			err(1, "write");
+	_exit(0);
+}
+
+static int
+do_adds(const char *sock, const char *file, size_t count, size_t clients)
+{
+	struct samples	 s = { 0 };
+	size_t		 n, bad = 0;
+	char		**req = read_requests(file, &n);
+	double		 t0, end = 0, d[2];
+	int		 go[2], *fd = calloc(clients, sizeof *fd), p[2], st;
+
+	if (count > n)
+		count = n;
+	if (clients == 0 || fd == NULL || pipe(go) != 0)
+		errx(1, "adds: bad arguments");
+	for (size_t k = 0; k < clients; k++) {
+		if (pipe(p) != 0)
+			err(1, "pipe");
+		if (fork() == 0) {
+			close(go[1]);
+			close(p[0]);
+			adds_child(sock, req, count, k, clients, go[0], p[1]);
+		}
+		close(p[1]);
+		fd[k] = p[0];
+	}
+	usleep(200000);		/* all connected */
+	t0 = now();
+	close(go[1]);
+	for (size_t k = 0; k < clients; k++) {
+		FILE *f = fdopen(fd[k], "r");
+		if (f == NULL || fread(d, sizeof *d, 2, f) != 2)
+			errx(1, "adds: a client failed");
+		bad += d[0];
+		end = d[1] > end ? d[1] : end;
+		while (fread(d, sizeof *d, 1, f) == 1)
+			sample_add(&s, d[0]);
+		fclose(f);
+	}
+	while (wait(&st) > 0)
+		;
+	printf("{\"clients\": %zu, \"n\": %zu, \"errors\": %zu, \"per_s\": "
+	    "%.1f, \"p50_us\": %.1f, \"p99_us\": %.1f}\n", clients, s.n, bad,
+	    s.n / (end - t0), quantile(&s, 0.5) * 1e6, quantile(&s, 0.99) * 1e6);
+	return bad != 0 || s.n != count;
+}
+
 /* Pipelined: keep up to 64 requests in flight. */
 static int
 do_load(const char *sock, const char *file)
@@ -323,13 +416,19 @@ hconn_connect(struct hconn *h)
 }
 
 static void
-hconn_send(struct hconn *h)
+hconn_send_raw(struct hconn *h, const char *req, size_t len)
 {
 	h->st = H_HEAD;
 	h->hlen = 0;
 	h->body = 0;
 	h->t0 = now();
-	write_all(h->fd, http_req, strlen(http_req));
+	write_all(h->fd, req, len);
+}
+
+static void
+hconn_send(struct hconn *h)
+{
+	hconn_send_raw(h, http_req, strlen(http_req));
 }
 
 static void
@@ -549,6 +648,64 @@ do_http(const char *host, const char *port, const char *path, int conc,
 	return 0;
 }
 
+/* FILE: "LEN\n" then LEN bytes of request, repeated. */
+static char *
+dav_next(FILE *f, size_t *len)
+{
+	char	*req;
+
+	if (fscanf(f, "%zu", len) != 1 || fgetc(f) != '\n')
+		return NULL;
+	if ((req = malloc(*len)) == NULL)
+		err(1, "malloc");
+	if (fread(req, 1, *len, f) != *len)
+		errx(1, "a request is shorter than its length");
+	return req;
+}
+
+/*
+ * Each request of FILE in turn, timed from its first byte sent to the
+ * last byte of its answer; a server that closes after each answer (HTTP
+ * 1.0) is reconnected to outside the timed part.
+ */
+static int
+do_dav(const char *host, const char *port, const char *file)
+{
+	FILE		*f = fopen(file, "r");
+	struct hconn	 h = { 0 };
+	struct samples	 s = { 0 };
+	size_t		 st[6] = { 0 }, bytes = 0, len;
+	char		*req;
+	double		 total = 0;
+
+	if (f == NULL)
+		err(1, "%s", file);
+	http_setup(host, port, "/", NULL);
+	hconn_connect(&h);
+	while ((req = dav_next(f, &len)) != NULL) {
+		hconn_send_raw(&h, req, len);
+		while (!hconn_read(&h))
+			;
+		sample_add(&s, now() - h.t0);
+		total += now() - h.t0;
+		st[h.status / 100 < 6 ? h.status / 100 : 0]++;
+		bytes += h.body;
+		free(req);
+		if (h.close) {
+			close(h.fd);
+			hconn_connect(&h);
+		}
+	}
+	fclose(f);
+	printf("{\"requests\": %zu, \"per_s\": %.1f, \"2xx\": %zu, "
+	    "\"3xx\": %zu, \"4xx\": %zu, \"5xx\": %zu, \"body_bytes\": %zu, "
+	    "\"p50_us\": %.1f, \"p99_us\": %.1f, \"max_us\": %.1f}\n", s.n,
+	    total > 0 ? s.n / total : 0, st[2], st[3], st[4], st[5], bytes,
+	    quantile(&s, 0.5) * 1e6, quantile(&s, 0.99) * 1e6,
+	    quantile(&s, 1.0) * 1e6);
+	return 0;
+}
+
 static int
 do_stamp(void)
 {
@@ -569,9 +726,11 @@ do_stamp(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: kbench add SOCK FILE COUNT | load SOCK FILE | "
+	fprintf(stderr, "usage: kbench add SOCK FILE COUNT | adds SOCK FILE "
+	    "COUNT CLIENTS | load SOCK FILE |\n       "
 	    "list SOCK FROM TO REPS | get HOST PORT PATH |\n"
-	    "       http HOST PORT PATH CONC SECS [ETAG] | stamp\n");
+	    "       http HOST PORT PATH CONC SECS [ETAG] | dav HOST PORT FILE |\n"
+	    "       stamp\n");
 	exit(2);
 }
 
@@ -582,6 +741,9 @@ main(int argc, char **argv)
 		usage();
 	if (strcmp(argv[1], "add") == 0 && argc == 5)
 		return do_add(argv[2], argv[3], strtoul(argv[4], NULL, 10));
+	if (strcmp(argv[1], "adds") == 0 && argc == 6)
+		return do_adds(argv[2], argv[3], strtoul(argv[4], NULL, 10),
+		    strtoul(argv[5], NULL, 10));
 	if (strcmp(argv[1], "load") == 0 && argc == 4)
 		return do_load(argv[2], argv[3]);
 	if (strcmp(argv[1], "list") == 0 && argc == 6)
@@ -591,6 +753,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "http") == 0 && (argc == 7 || argc == 8))
 		return do_http(argv[2], argv[3], argv[4], atoi(argv[5]),
 		    atof(argv[6]), argc == 8 ? argv[7] : NULL);
+	if (strcmp(argv[1], "dav") == 0 && argc == 5)
+		return do_dav(argv[2], argv[3], argv[4]);
 	if (strcmp(argv[1], "stamp") == 0)
 		return do_stamp();
 	usage();

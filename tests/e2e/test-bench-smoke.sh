@@ -29,7 +29,8 @@ check_match "the table is printed" '^list one-week p50, ms +200 ' "$out"
 # Every figure the harness measured is a positive number.
 metric() { jq -r --arg m "$1" \
 	'[.results[] | select(.metric == $m) | .value][0] // "missing"' "$res"; }
-for m in "add p50" "add p99" "adds/s, one client" "list one-week p50" \
+for m in "add p50" "add p99" "adds/s, one client" "adds/s, 50 clients" \
+    "fsyncs per group, 50 clients" "list one-week p50" \
     "list one-month p50" "kcald RSS idle after a restart"; do
 	v=$(metric "$m")
 	check "\"$m\" is measured ($v)" awk -v v="$v" \
@@ -43,6 +44,35 @@ check "import throughput is measured ($v)" awk -v v="$v" \
 check "each kcald figure has its floor where one applies" jq -e \
 	'[.results[] | select(.metric == "add p50" or
 	    .metric == "list one-week p50") | .floor > 0] | all' "$res"
+
+# The CalDAV section (tests/bench/davbench.py): kcald's figures always,
+# Radicale's beside them when it is installed (else a SKIP note).
+dav() { jq -r --arg m "$1" --arg f "$2" '[.results[] |
+	select(.section == "8. caldav" and .metric == $m) | .[$f]][0] //
+	"missing"' "$res"; }
+positive() { check "$1 ($2)" awk -v v="$2" 'BEGIN { exit !(v + 0 > 0) }'; }
+check_match "the CalDAV table is printed" \
+	'^PROPFIND depth 1 \(etag, type\), ms +200 ' "$out"
+for m in "PROPFIND depth 1 (etag, type)" "sync-collection, initial" \
+    "sync-collection, one change" "REPORT month (time-range), etags" \
+    "REPORT month (time-range), with data" "PUT new event p50" \
+    "PUT new event p99" "PUTs/s, one client"; do
+	positive "CalDAV \"$m\" is measured on kcald" "$(dav "$m" value)"
+	if have radicale; then
+		positive "CalDAV \"$m\" is measured on Radicale" \
+			"$(dav "$m" floor)"
+	fi
+done
+if have radicale; then
+	check "kcald and Radicale answer with the same members" jq -e \
+	    '[.results[] | select(.section == "8. caldav" and .extra.members)
+	    | .extra.members | .kcald == .radicale] | all' "$res"
+else
+	skip "CalDAV beside Radicale: radicale is not installed"
+	check "the missing comparison is said" jq -e \
+	    '[.notes[] | select(startswith("SKIP caldav"))] | length == 1' \
+	    "$res"
+fi
 check "the generator is deterministic" sh -c \
 	"python3 '$top/tests/bench/gen-events.py' 50 | cksum >'$T/a' &&
 	 python3 '$top/tests/bench/gen-events.py' 50 | cksum >'$T/b' &&

@@ -53,9 +53,8 @@ check_match "... and kcal says so, naming max_occurrences" \
 	"only the first 50 shown \(kcald's max_occurrences\)" "$err"
 check "the owner is still served" kcal status
 
-# A request over max_line sent by kcal itself (an import far bigger than
-# the line): kcald refuses it and closes while kcal is still writing;
-# kcal must say why (too_long), not die of SIGPIPE without a word.
+# An import far bigger than max_line goes in pieces that each fit it
+# (import_begin says how big a piece may be).
 {
 	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n'
 	i=0
@@ -66,8 +65,16 @@ check "the owner is still served" kcal status
 	done
 	printf 'END:VCALENDAR\r\n'
 } >"$T/long.ics"
-err=$(kcal import "$T/long.ics" 2>&1); rc=$?
-check_eq "an import over max_line exits 1, not killed by SIGPIPE" 1 "$rc"
+out=$(kcal import "$T/long.ics" 2>&1)
+check_match "an import far over max_line goes through in pieces" \
+	"3000 added" "$out"
+
+# A request over max_line sent by kcal itself: kcald refuses it and closes
+# while kcal is still writing; kcal must say why (too_long), not die of
+# SIGPIPE without a word.
+err=$(kcal add "$(head -c 120000 /dev/zero | tr '\0' x)" \
+	--start 2027-01-01T10:00 2>&1); rc=$?
+check_eq "a request over max_line exits 1, not killed by SIGPIPE" 1 "$rc"
 check_match "... and says the line is over max_line" \
 	"longer than 4096 bytes \(max_line\).*too_long" "$err"
 check "... and the daemon still serves" kcal status
@@ -90,9 +97,21 @@ check_eq "... all of them" 20 "$("$PY" "$KL" "$KCAL_SOCKET" count fits-)"
 "$PY" "$KL" - genics "$T/big.ics" 400 big
 jq -Rs '{cmd: "import", ical: .}' "$T/big.ics" >"$T/big.json"
 py request "$T/big.json" limit max_import_size
-out=$(kcal import "$T/big.ics" 2>&1)
-check_match "kcal import: max_import_size refused, named" \
-	"bytes, more than one import may hold \(65536; kcald.conf max_import_size\)" "$out"
+/usr/bin/python3 - "$T/wide.ics" <<'EOF'
+import sys
+with open(sys.argv[1], "w", newline="") as f:
+    f.write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n")
+    for i in range(20):
+        d = "DESCRIPTION:" + "wide " * 2000
+        d = "\r\n ".join(d[k:k + 70] for k in range(0, len(d), 70))
+        f.write("BEGIN:VEVENT\r\nUID:wide%d@t\r\nDTSTAMP:20260101T000000Z\r\n"
+                "DTSTART:20270201T100000Z\r\nSUMMARY:Wide %d\r\n%s\r\n"
+                "END:VEVENT\r\n" % (i, i, d))
+    f.write("END:VCALENDAR\r\n")
+EOF
+out=$(kcal import "$T/wide.ics" 2>&1)
+check_match "kcal import: max_import_size bounds only the one-request form" \
+	"wide.ics: 20 added, 0 updated, 0 unchanged" "$out"
 stop_daemon
 
 # HTTP: header count (431 naming http_max_headers), header size (431)

@@ -1,0 +1,45 @@
+/*
+ * import-run.h — one import's bookkeeping, shared by the two ways a file
+ * arrives: whole in one "import" request (cmd-import.c, which also decides
+ * what each record does to the store) and in pieces, worked through a
+ * slice at a time off the request (import-stream.c).
+ */
+#ifndef KCAL_IMPORT_RUN_H
+#define KCAL_IMPORT_RUN_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+struct cmd_ctx;
+struct ical_import;
+struct ical_import_opts;
+struct ical_record;
+struct server;
+struct store;
+
+struct import_run {
+	struct server	*srv;
+	struct store	*st;		/* the connection written */
+	int		 dry_run;
+	size_t		 count[4];	/* added, updated, unchanged, skipped */
+	json_t		*events;
+	json_t		*warnings;	/* besides the file's own */
+	char		*why;
+	int		 limit;		/* why is a limit, not the store */
+};
+
+int		 import_args(struct cmd_ctx *, struct import_run *,
+		     struct ical_import_opts *);
+int		 import_file_record(struct ical_record *, void *);
+json_t		*import_result(struct import_run *, const char *,
+		     struct ical_import *);
+const char	*import_error(struct import_run *, int, const char *,
+		     const char *, char **);
+void		 import_log(struct import_run *, const char *);
+
+/* import-stream.c */
+struct client;
+int		 import_busy(const struct server *);
+void		 import_client_gone(struct client *);
+
+#endif

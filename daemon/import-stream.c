@@ -1,0 +1,467 @@
+/*
+ * import-stream.c — an import of any size, sent in pieces and written a
+ * slice at a time, so that the loop keeps serving while it runs.
+ *
+ * kcal import sends "import_begin" (name, tz, dry_run, the file's size if
+ * known), the file's text in "import_chunk"s (each within max_line: the
+ * begin reply says how big), and "import_end".  The file is then read by
+ * ical_import_start (lines, zones, UIDs) and its records written a few at
+ * a time, a slice of the loop's turn each (SLICE_MS), on a connection of
+ * the import's own, in one transaction: other clients, feeds and reminders
+ * are served between slices, and read the store as it was before the
+ * import (WAL), never half of it.  The client gets "progress" messages
+ * (events done of the file's total) and the reply of "import" at the end.
+ *
+ * All or nothing stays: any error, and a client that disconnects before
+ * the end, rolls the transaction back.  While an import holds the store,
+ * a socket client's write waits for it (server-client.c parks it and
+ * answers it after the commit or rollback; the client is not read
+ * meanwhile); a write that cannot wait (an HTTP one) is refused "busy";
+ * a write of kcald's own (a reminder recorded as fired) fails at once
+ * rather than holding the loop (store_busy_wait), and is redone later as
+ * remind-walk.c redoes any failed write.  One import writes at a time: a
+ * second one's import_end is such a waiting write.
+ *
+ * Each piece is scanned into lines as it arrives (ical-lint.c, lint_feed):
+ * kcald holds the file's unfolded lines, never the text sent as well, and
+ * a broken line is refused at once.  max_import_size bounds only the
+ * one-request "import".
+ */
+#include <sys/time.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "cmd.h"
+#include "ical-import.h"
+#include "ical-lint.h"
+#include "import-run.h"
+#include "kcal-protocol.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define SLICE_MS	8	/* the loop's time an import may take a turn */
+#define SLICE_UIDS	8	/* records between looks at the clock */
+#define PROGRESS_MS	200	/* between two progress messages */
+#define CHUNK_MAX	(1024 * 1024)	/* a piece's bytes, at most */
+
+struct import_job {
+	struct server		*srv;
+	struct client		*client;
+	json_t			*id;		/* import_end's */
+	struct import_run	 ir;
+	struct ical_import_opts	 o;
+	char			*name, *tz, *home;
+	struct ical_import	 imp;
+	struct imp		*im;
+	struct store		*st;		/* its own connection */
+	enum access_class	 clearance;
+	struct lint		 l;		/* the lines received */
+	struct lint_feed	*feed;		/* until import_end */
+	size_t			 received;	/* bytes */
+	int64_t			 size;		/* announced, or -1 */
+	struct event		*ev_step;
+	int64_t			 last;		/* ms: last progress message */
+	/* The commit, on a thread of its own (commit_start). */
+	pthread_t		 thread;
+	int			 committing;
+	int			 done[2];	/* the thread's "done" pipe */
+	struct event		*ev_done;
+	char			*commit_why;
+	int64_t			 t_commit;	/* ms: the commit ended */
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timeval	tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+int
+import_busy(const struct server *srv)
+{
+	return srv->importing != NULL;
+}
+
+static void
+unpark_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	server_client_unpark(arg);
+}
+
+/* Free a job; if it held the store, give the store back to the others. */
+static void
+job_free(struct import_job *job)
+{
+	struct server	*srv = job->srv;
+	struct timeval	 zero = { 0, 0 };
+
+	if (job->client != NULL)
+		job->client->import = NULL;
+	if (srv->importing == job) {
+		srv->importing = NULL;
+		store_busy_wait(srv->store, STORE_BUSY_MS);
+		event_base_once(srv->base, -1, EV_TIMEOUT, unpark_cb, srv,
+		    &zero);
+	}
+	if (job->ev_step != NULL)
+		event_free(job->ev_step);
+	if (job->ev_done != NULL)
+		event_free(job->ev_done);
+	if (job->done[0] > 0) {
+		close(job->done[0]);
+		close(job->done[1]);
+	}
+	free(job->commit_why);
+	ical_import_end(job->im);
+	ical_import_clear(&job->imp);
+	if (job->st != NULL) {
+		store_rollback(job->st);	/* nothing open after a commit */
+		store_close(job->st);
+	}
+	json_decref(job->ir.events);
+	json_decref(job->ir.warnings);
+	json_decref(job->id);
+	free(job->ir.why);
+	free(job->name);
+	free(job->tz);
+	free(job->home);
+	if (job->feed != NULL)
+		lint_feed_end(job->feed);
+	lint_free(&job->l);
+	free(job);
+}
+
+/* The client went away: an import not yet committed stores nothing. */
+void
+import_client_gone(struct client *c)
+{
+	if (c->import == NULL)
+		return;
+	if (c->import->committing) {
+		/* Too late to leave: the commit ends without its client. */
+		c->import->client = NULL;
+		c->import = NULL;
+		return;
+	}
+	if (c->srv->importing == c->import)
+		log_warnx("import %s: the client left after %zu of its events; "
+		    "nothing imported", c->import->o.name,
+		    ical_import_done(c->import->im, &(size_t){ 0 }));
+	c->import->client = NULL;
+	job_free(c->import);
+	c->import = NULL;
+}
+
+/* A piece's size the client may send: a JSON line within max_line. */
+static size_t
+chunk_size(const struct server *srv)
+{
+	size_t	n = srv->cfg->max_line / 8;
+
+	return n > CHUNK_MAX ? CHUNK_MAX : n < 64 ? 64 : n;
+}
+
+static json_t *
+cmd_import_begin_exec(struct cmd_ctx *ctx)
+{
+	struct client		*c = ctx->client;
+	struct import_job	*job;
+	json_t			*size = json_object_get(ctx->req, "size");
+
+	if (c == NULL || ctx->who.level != ACCESS_WRITE ||
+	    store_readonly(ctx->srv->store)) {
+		cmd_error(ctx, KCAL_E_FORBIDDEN, "import_begin needs a socket "
+		    "peer that may write to a writable store");
+		return NULL;
+	}
+	if (size != NULL && !json_is_integer(size)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"size\" must be an "
+		    "integer");
+		return NULL;
+	}
+	if (c->import != NULL) {
+		cmd_error(ctx, KCAL_E_BAD_REQUEST, "an import is already under "
+		    "way on this connection");
+		return NULL;
+	}
+	job = xcalloc(1, sizeof *job);
+	job->srv = ctx->srv;
+	job->size = size ? json_integer_value(size) : -1;
+	job->clearance = ctx->who.clearance;
+	if (import_args(ctx, &job->ir, &job->o) != 0) {
+		job_free(job);
+		return NULL;
+	}
+	/* The request's strings and the config may be gone by the end. */
+	job->o.name = job->name = xstrdup(job->o.name);
+	job->o.float_tz = job->tz = xstrdup(job->o.float_tz);
+	job->o.home = job->home = xstrdup(job->o.home);
+	job->feed = lint_feed_new(&job->l);
+	job->client = c;
+	c->import = job;
+	return json_pack("{s:I}", "chunk", (json_int_t)chunk_size(ctx->srv));
+}
+
+/* The job of this client's that is still being sent, or NULL (error set). */
+static struct import_job *
+sending(struct cmd_ctx *ctx)
+{
+	struct client	*c = ctx->client;
+
+	if (c != NULL && c->import != NULL && c->import->feed != NULL)
+		return c->import;
+	cmd_error(ctx, KCAL_E_BAD_REQUEST, "no import under way on this "
+	    "connection (send import_begin first)");
+	return NULL;
+}
+
+/* The file's lines are refused: its error, and the import dropped. */
+static void
+refused(struct cmd_ctx *ctx, struct import_job *job)
+{
+	char	*why = ical_import_lint_error(&job->o, &job->l);
+
+	cmd_error(ctx, KCAL_E_BAD_ICAL, "%s; nothing imported", why);
+	free(why);
+	job_free(job);
+}
+
+static json_t *
+cmd_import_chunk_exec(struct cmd_ctx *ctx)
+{
+	struct import_job	*job;
+	const char		*text;
+	size_t			 n;
+
+	if ((job = sending(ctx)) == NULL ||
+	    cmd_arg_str(ctx, "ical", 1, &text) != 0)
+		return NULL;
+	n = strlen(text);
+	job->received += n;
+	if (lint_feed(job->feed, text, n) != 0) {
+		refused(ctx, job);
+		return NULL;
+	}
+	return json_object();
+}
+
+static void
+progress(struct import_job *job)
+{
+	size_t	total, done = ical_import_done(job->im, &total);
+	int64_t	t = now_ms();
+
+	if (t - job->last < PROGRESS_MS || job->client == NULL)
+		return;
+	job->last = t;
+	server_client_send(job->client, json_pack("{s:{s:O?, s:I, s:I}}",
+	    "progress", "id", job->id, "done", (json_int_t)done, "total",
+	    (json_int_t)total));
+}
+
+/* Reply (the commit or rollback done), and free the job. */
+static void
+finish(struct import_job *job, int rc, char *why)
+{
+	struct import_run	*ir = &job->ir;
+	const char		*code;
+	char			*msg;
+	json_t			*reply;
+
+	if (rc != 0) {
+		store_rollback(job->st);
+		code = import_error(ir, rc, job->o.name, why, &msg);
+		reply = proto_err(job->id, code, "%s", msg);
+		free(msg);
+	} else {
+		reply = proto_ok(job->id, import_result(ir, job->o.name,
+		    &job->imp));
+		ir->events = NULL;
+		import_log(ir, job->o.name);
+	}
+	free(why);
+	if (job->client != NULL)
+		server_client_send(job->client, reply);
+	else
+		json_decref(reply);
+	if (rc == 0 && !ir->dry_run)
+		server_changed(job->srv);
+	job_free(job);
+}
+
+/*
+ * The commit's thread: its fsync of a whole file's worth of WAL takes
+ * seconds, and the loop does not wait for it.  Only this thread uses
+ * job->st meanwhile (kcald opens SQLite connections for one thread at a
+ * time, SQLITE_OPEN_NOMUTEX).
+ */
+static void *
+commit_main(void *arg)
+{
+	struct import_job	*job = arg;
+	char			 b = 1;
+
+	store_autocheckpoint(job->st, 0);
+	if (store_commit(job->st, &job->commit_why) != 0 &&
+	    job->commit_why == NULL)
+		job->commit_why = xstrdup("cannot commit");
+	job->t_commit = now_ms();
+	if (job->commit_why == NULL)
+		store_checkpoint(job->st);
+	while (write(job->done[1], &b, 1) < 0)
+		;
+	return NULL;
+}
+
+static void
+commit_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct import_job	*job = arg;
+	int64_t			 t = job->last;
+
+	(void)fd;
+	(void)what;
+	pthread_join(job->thread, NULL);
+	job->committing = 0;
+	log_debug("import %s: %lld ms to commit, %lld ms to checkpoint",
+	    job->o.name, (long long)(job->t_commit - t),
+	    (long long)(now_ms() - job->t_commit));
+	if (job->commit_why != NULL) {
+		job->ir.why = job->commit_why;
+		job->commit_why = NULL;
+		finish(job, -2, NULL);
+	} else
+		finish(job, 0, NULL);
+}
+
+/* Commit off the loop; on failure to start a thread, on it. */
+static void
+commit_start(struct import_job *job)
+{
+	job->last = now_ms();
+	if (pipe2(job->done, O_CLOEXEC) == 0 &&
+	    (job->ev_done = event_new(job->srv->base, job->done[0], EV_READ,
+	    commit_done, job)) != NULL && event_add(job->ev_done, NULL) == 0 &&
+	    pthread_create(&job->thread, NULL, commit_main, job) == 0) {
+		job->committing = 1;
+		return;
+	}
+	log_warn("import %s: commit thread", job->o.name);
+	if (store_commit(job->st, &job->ir.why) != 0)
+		finish(job, -2, NULL);
+	else
+		finish(job, 0, NULL);
+}
+
+/* One slice: records until SLICE_MS is spent, then the loop's turn. */
+static void
+step_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct import_job	*job = arg;
+	struct timeval		 zero = { 0, 0 };
+	int64_t			 end = now_ms() + SLICE_MS;
+	enum access_class	 saved;
+	char			*why = NULL;
+	int			 rc;
+
+	(void)fd;
+	(void)what;
+	saved = store_set_clearance(job->st, job->clearance);
+	do
+		rc = ical_import_step(job->im, SLICE_UIDS, &why);
+	while (rc == 1 && now_ms() < end);
+	store_set_clearance(job->st, saved);
+	if (rc == 1) {
+		progress(job);
+		evtimer_add(job->ev_step, &zero);
+		return;
+	}
+	if (rc == 0 && !job->ir.dry_run)
+		commit_start(job);
+	else
+		finish(job, rc, why);	/* a dry run: rolled back */
+}
+
+/*
+ * Take the store: a connection of the import's own, its transaction open,
+ * the loop's connection told not to wait for it.  -1 with *why.
+ */
+static int
+take_store(struct import_job *job, char **why)
+{
+	struct server	*srv = job->srv;
+
+	if ((job->st = store_open(store_path(srv->store), why)) == NULL)
+		return -1;
+	if (store_begin(job->st, why) != 0)
+		return -1;
+	job->ir.st = job->st;
+	srv->importing = job;
+	store_busy_wait(srv->store, 0);
+	return 0;
+}
+
+static json_t *
+cmd_import_end_exec(struct cmd_ctx *ctx)
+{
+	struct import_job	*job;
+	struct timeval		 zero = { 0, 0 };
+	char			*why = NULL;
+	int64_t			 t;
+	int			 rc;
+
+	if ((job = sending(ctx)) == NULL)
+		return NULL;
+	job->id = json_incref(proto_request_id(ctx->req));
+	rc = lint_feed_end(job->feed);
+	job->feed = NULL;
+	if (rc != 0) {
+		refused(ctx, job);
+		return NULL;
+	}
+	if (take_store(job, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s: %s; nothing imported",
+		    job->o.name, why);
+		free(why);
+		job_free(job);
+		return NULL;
+	}
+	t = now_ms();
+	job->im = ical_import_start_lint(&job->l, &job->o, &job->imp,
+	    import_file_record, &job->ir, &why);
+	log_debug("import %s: %zu bytes received; writing (%lld ms to start)",
+	    job->o.name, job->received, (long long)(now_ms() - t));
+	if (job->im == NULL) {
+		cmd_error(ctx, strstr(why, "max_import_events") ? KCAL_E_LIMIT :
+		    KCAL_E_BAD_ICAL, "%s; nothing imported", why);
+		free(why);
+		job_free(job);
+		return NULL;
+	}
+	job->ev_step = evtimer_new(job->srv->base, step_cb, job);
+	evtimer_add(job->ev_step, &zero);
+	job->last = now_ms();
+	ctx->later = 1;
+	return NULL;
+}
+
+const struct cmd_entry cmd_import_begin_entry = {
+	"import_begin", "name tz dry_run size", 0, cmd_import_begin_exec
+};
+const struct cmd_entry cmd_import_chunk_entry = {
+	"import_chunk", "ical", 0, cmd_import_chunk_exec
+};
+const struct cmd_entry cmd_import_end_entry = {
+	"import_end", "", CMD_WRITE, cmd_import_end_exec
+};

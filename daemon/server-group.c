@@ -1,0 +1,337 @@
+/*
+ * server-group.c — group commit: the writes of socket requests that arrive
+ * while the loop is busy share one transaction and one durable commit (one
+ * fsync: synchronous=FULL stays), and are acknowledged together after it.
+ *
+ * The first write opens the group (BEGIN IMMEDIATE) and schedules its
+ * commit on an event of the lowest priority, which libevent runs only once
+ * no other event is ready: the requests already waiting on other sockets
+ * join the group first.  Each request runs in a savepoint of its own, so a
+ * refused write rolls back only itself.  While a group is open its
+ * replies are held, in the order made, until the commit: a write is
+ * acknowledged only once it is durable.  If the commit fails (a full
+ * disk), every held reply becomes that error.  Any other request commits
+ * the open group first: a read (status, get, list: on the same connection
+ * it would see the group's writes, which a crash could still take back) is
+ * then answered at once, after one fsync at most, instead of waiting for
+ * the group to fill; and any other write (a reminder recorded, an import,
+ * CalDAV, feed commands: store_group_check) and every HTTP request keep
+ * their own transactions and read committed data.  Once committed, the
+ * store's subscribers (server_changed: reminders, feeds) learn of the group
+ * once.
+ */
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "kcal-protocol.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define GROUP_MAX_WRITES	1000	/* then commit at once */
+#define GROUP_MAX_WAIT_MS	20	/* nor stay open longer than this */
+
+struct held {
+	struct client		*c;
+	json_t			*reply;
+	TAILQ_ENTRY(held)	 entry;
+};
+
+struct group {
+	struct server		*srv;
+	struct event		*ev_commit;	/* lowest priority */
+	struct event		*ev_late;	/* GROUP_MAX_WAIT_MS */
+	struct event		*ev_changed;	/* server_changed, later */
+	TAILQ_HEAD(, held)	 held;
+	unsigned		 writes;	/* in the open group */
+	int			 changed;	/* server_changed owed */
+	int			 flushing;
+	uint64_t		 groups, grouped;
+};
+
+static void	group_end(struct server *, int);
+
+static void
+commit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	group_end(arg, 1);
+}
+
+static void
+changed_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	server_changed(arg);
+}
+
+/* The store's hook: another write begins while the group is open. */
+static void
+flush_hook(void *arg)
+{
+	group_end(arg, 0);
+}
+
+void
+group_init(struct server *srv)
+{
+	struct group	*g = xcalloc(1, sizeof *g);
+
+	g->srv = srv;
+	TAILQ_INIT(&g->held);
+	g->ev_commit = event_new(srv->base, -1, 0, commit_cb, srv);
+	event_priority_set(g->ev_commit, SERVER_PRI_LAST);
+	g->ev_late = evtimer_new(srv->base, commit_cb, srv);
+	g->ev_changed = event_new(srv->base, -1, 0, changed_cb, srv);
+	srv->group = g;
+	store_group_hook(srv->store, flush_hook, srv);
+}
+
+void
+group_free(struct server *srv)
+{
+	struct group	*g = srv->group;
+
+	if (g == NULL)
+		return;
+	group_end(srv, 0);
+	store_group_hook(srv->store, NULL, NULL);
+	event_free(g->ev_commit);
+	event_free(g->ev_late);
+	event_free(g->ev_changed);
+	free(g);
+	srv->group = NULL;
+}
+
+/*
+ * A reply to c: held while a group is open, else sent.  NULL: none now
+ * (a command that answers later).
+ */
+void
+group_reply(struct client *c, json_t *reply)
+{
+	struct group	*g = c->srv->group;
+	struct held	*h;
+
+	if (reply == NULL)
+		return;
+	if (g == NULL || (!store_group_open(c->srv->store) &&
+	    TAILQ_EMPTY(&g->held))) {
+		server_client_send(c, reply);
+		return;
+	}
+	h = xcalloc(1, sizeof *h);
+	h->c = c;
+	h->reply = reply;
+	TAILQ_INSERT_TAIL(&g->held, h, entry);
+}
+
+/* c is about to be freed: its held replies go nowhere. */
+void
+group_forget(struct server *srv, struct client *c)
+{
+	struct held	*h, *next;
+
+	if (srv->group == NULL)
+		return;
+	for (h = TAILQ_FIRST(&srv->group->held); h != NULL; h = next) {
+		next = TAILQ_NEXT(h, entry);
+		if (h->c != c)
+			continue;
+		TAILQ_REMOVE(&srv->group->held, h, entry);
+		json_decref(h->reply);
+		free(h);
+	}
+}
+
+/*
+ * Send the held replies; if the group failed (why), each becomes an error
+ * saying so: a write was not stored, and a read may have shown a write
+ * that was not.
+ */
+static void
+send_held(struct group *g, const char *why)
+{
+	struct held	*h;
+	json_t		*id;
+
+	while ((h = TAILQ_FIRST(&g->held)) != NULL) {
+		TAILQ_REMOVE(&g->held, h, entry);
+		if (why != NULL) {
+			id = json_object_get(h->reply, "id");
+			json_incref(id);
+			json_decref(h->reply);
+			h->reply = proto_err(id, KCAL_E_STORE, "%s", why);
+			json_decref(id);
+		}
+		server_client_send(h->c, h->reply);
+		free(h);
+	}
+}
+
+/*
+ * Commit the open group and answer its requests.  From the commit event
+ * (direct) the store's subscribers are told at once; from inside someone
+ * else's write (the store hook) on the next turn, so that reminders are
+ * not re-planned in the middle of their own callback.
+ */
+static void
+group_end(struct server *srv, int direct)
+{
+	struct group	*g = srv->group;
+	char		*why = NULL;
+	int		 failed = 0;
+
+	if (g == NULL || g->flushing)
+		return;
+	g->flushing = 1;
+	event_del(g->ev_commit);
+	event_del(g->ev_late);
+	if (store_group_open(srv->store)) {
+		if (store_commit(srv->store, &why) != 0) {
+			log_warnx("group commit of %u writes failed: %s",
+			    g->writes, why);
+			failed = 1;
+		} else {
+			g->groups++;
+			g->grouped += g->writes;
+		}
+	} else if (!TAILQ_EMPTY(&g->held) && g->writes > 0) {
+		why = xstrdup("the transaction was rolled back");
+		failed = 1;
+	}
+	send_held(g, failed ? why : NULL);
+	server_trim_soon(srv);	/* what the writes freed, once idle */
+	if (failed)
+		g->changed = 0;
+	g->writes = 0;
+	g->flushing = 0;
+	free(why);
+	if (g->changed && direct) {
+		g->changed = 0;
+		server_changed(srv);
+	} else if (g->changed)
+		event_active(g->ev_changed, 0, 0);
+}
+
+void
+group_flush(struct server *srv)
+{
+	if (srv->group != NULL && store_group_open(srv->store))
+		group_end(srv, 0);
+}
+
+/* Does a write's server_changed wait for the group's commit? */
+int
+group_defer_changed(struct server *srv)
+{
+	struct group	*g = srv->group;
+
+	if (g == NULL || g->flushing || !store_group_open(srv->store))
+		return 0;
+	g->changed = 1;
+	return 1;
+}
+
+/* Open a group if none is; 0 when one is open. */
+static int
+group_open(struct server *srv)
+{
+	struct group	*g = srv->group;
+	struct timeval	 tv = { 0, GROUP_MAX_WAIT_MS * 1000 };
+	char		*why = NULL;
+
+	if (store_group_open(srv->store))
+		return 0;
+	if (store_group_begin(srv->store, &why) != 0) {
+		free(why);
+		return -1;
+	}
+	g->writes = 0;
+	event_active(g->ev_commit, 0, 0);
+	evtimer_add(g->ev_late, &tv);
+	return 0;
+}
+
+/* Run one write in the group, in its own savepoint. */
+static json_t *
+group_write(struct client *c, json_t *req)
+{
+	struct server	*srv = c->srv;
+	struct group	*g = srv->group;
+	json_t		*reply, *id;
+	char		*why = NULL;
+	int		 ok;
+
+	store_group_enter(srv->store, 1);
+	if (store_begin(srv->store, NULL) != 0) {
+		store_group_enter(srv->store, 0);
+		group_end(srv, 1);
+		return cmd_dispatch(srv, c, req);
+	}
+	reply = cmd_dispatch(srv, c, req);
+	ok = json_is_true(json_object_get(reply, "ok"));
+	if (!ok)
+		store_rollback(srv->store);
+	else if (store_commit(srv->store, &why) != 0) {	/* RELEASE */
+		ok = 0;
+		id = json_incref(json_object_get(reply, "id"));
+		json_decref(reply);
+		reply = proto_err(id, KCAL_E_STORE, "%s", why);
+		json_decref(id);
+		free(why);
+	}
+	store_group_enter(srv->store, 0);
+	if (!store_group_open(srv->store)) {
+		/* SQLite ended the transaction: the whole group is lost. */
+		group_reply(c, reply);
+		g->writes++;
+		group_end(srv, 1);
+		return NULL;
+	}
+	g->writes += ok;
+	return reply;
+}
+
+/*
+ * Run a socket request, and answer it (group_reply).  Writes that can
+ * share a group (CMD_GROUP) join the open one; any other request commits
+ * it first and runs alone, as before groups.
+ */
+void
+group_request(struct client *c, json_t *req)
+{
+	struct server		*srv = c->srv;
+	const struct cmd_entry	*ce;
+	json_t			*reply;
+
+	ce = cmd_find(json_string_value(json_object_get(req, "cmd")));
+	if (srv->group == NULL)
+		reply = cmd_dispatch(srv, c, req);
+	else if (ce == NULL || !(ce->flags & CMD_GROUP) ||
+	    store_readonly(srv->store)) {
+		group_flush(srv);	/* it sees, and waits for, no open group */
+		reply = cmd_dispatch(srv, c, req);
+	} else if (group_open(srv) != 0)
+		reply = cmd_dispatch(srv, c, req);
+	else if ((reply = group_write(c, req)) == NULL)
+		return;
+	group_reply(c, reply);
+	if (srv->group != NULL && srv->group->writes >= GROUP_MAX_WRITES)
+		group_end(srv, 1);
+}
+
+/* For status: commits that synced, groups, and the writes in them. */
+json_t *
+group_stats(struct server *srv)
+{
+	struct group	*g = srv->group;
+
+	return json_pack("{s:I, s:I, s:I}",
+	    "durable", (json_int_t)store_durable_commits(srv->store),
+	    "groups", (json_int_t)(g ? g->groups : 0),
+	    "grouped_writes", (json_int_t)(g ? g->grouped : 0));
+}

@@ -1,0 +1,263 @@
+/*
+ * worker.c — the thread that does long reads off the loop (worker.h).
+ *
+ * kcald's loop parses, dispatches, replies and arms timers; a job that may
+ * take long (a feed's build over a large store) is submitted here instead,
+ * and the loop goes on answering everyone else.  The thread has its own
+ * read-only connection to the store (store_open_reader), so nothing of
+ * SQLite is shared, and runs each job in one read transaction: in WAL mode
+ * that is one consistent state of the store, which the loop's writes
+ * neither disturb nor wait for.
+ *
+ * Jobs wait in a queue under a mutex; the thread takes them one at a time
+ * (one thread: the machine kcald is meant for has few cores, and the loop
+ * needs one).  A finished job goes to the done list and an eventfd, which
+ * the loop watches with libevent, wakes the loop, which runs the job's
+ * done function: only there may a job's result meet the loop's state.
+ *
+ * Something a job submitted earlier may still read (the configuration
+ * replaced by a reload) is retired here, not freed: it goes once every job
+ * submitted before it is done.
+ */
+#include <sys/eventfd.h>
+#include <sys/queue.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "store.h"
+#include "worker.h"
+#include "xmalloc.h"
+
+struct job {
+	worker_run_fn		 run;
+	worker_done_fn		 done;
+	void			*arg;
+	TAILQ_ENTRY(job)	 entry;
+};
+TAILQ_HEAD(jobs, job);
+
+struct retired {
+	void			(*free_fn)(void *);
+	void			*p;
+	uint64_t		 after;		/* jobs submitted before it */
+	struct retired		*next;
+};
+
+struct worker {
+	struct store		*store;		/* the thread's own */
+	pthread_t		 thread;
+	pthread_mutex_t		 mtx;
+	pthread_cond_t		 cond;
+	struct jobs		 todo, done;	/* under mtx */
+	int			 stopping;	/* under mtx */
+	int			 wake_fd;
+	struct event		*ev_wake;
+	uint64_t		 submitted, finished;	/* the loop's */
+	struct retired		*retired;
+};
+
+static void
+wake_loop(struct worker *w)
+{
+	uint64_t	one = 1;
+
+	if (write(w->wake_fd, &one, sizeof one) != sizeof one)
+		log_warn("worker: wake");	/* the counter is full: awake */
+}
+
+static void
+run_one(struct worker *w, struct job *j)
+{
+	char	*why = NULL;
+
+	if (store_snapshot_begin(w->store, &why) != 0) {
+		log_warnx("worker: %s", why);
+		free(why);
+	}
+	j->run(j->arg, w->store);
+	store_snapshot_end(w->store);
+}
+
+static void *
+thread_main(void *arg)
+{
+	struct worker	*w = arg;
+	struct job	*j;
+
+	pthread_mutex_lock(&w->mtx);
+	for (;;) {
+		while (!w->stopping && TAILQ_EMPTY(&w->todo))
+			pthread_cond_wait(&w->cond, &w->mtx);
+		if (w->stopping)
+			break;
+		j = TAILQ_FIRST(&w->todo);
+		TAILQ_REMOVE(&w->todo, j, entry);
+		pthread_mutex_unlock(&w->mtx);
+		run_one(w, j);
+		pthread_mutex_lock(&w->mtx);
+		TAILQ_INSERT_TAIL(&w->done, j, entry);
+		wake_loop(w);
+	}
+	pthread_mutex_unlock(&w->mtx);
+	return NULL;
+}
+
+/* Free what was retired before every job now finished was submitted. */
+static void
+reap_retired(struct worker *w)
+{
+	struct retired	**rp = &w->retired, *r;
+
+	while ((r = *rp) != NULL) {
+		if (r->after > w->finished) {
+			rp = &r->next;
+			continue;
+		}
+		*rp = r->next;
+		r->free_fn(r->p);
+		free(r);
+	}
+}
+
+/* On the loop: each finished job's done function, in the order they ran. */
+static void
+finish_jobs(struct worker *w, struct jobs *list, int ran)
+{
+	struct job	*j;
+
+	while ((j = TAILQ_FIRST(list)) != NULL) {
+		TAILQ_REMOVE(list, j, entry);
+		j->done(j->arg, ran);
+		free(j);
+		w->finished++;
+	}
+	reap_retired(w);
+}
+
+static void
+wake_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker	*w = arg;
+	struct jobs	 done = TAILQ_HEAD_INITIALIZER(done);
+	uint64_t	 n;
+
+	(void)what;
+	if (read(fd, &n, sizeof n) < 0)
+		return;
+	pthread_mutex_lock(&w->mtx);
+	TAILQ_CONCAT(&done, &w->done, entry);
+	pthread_mutex_unlock(&w->mtx);
+	finish_jobs(w, &done, 1);
+}
+
+struct worker *
+worker_new(struct event_base *base, const struct store *main, char **cause)
+{
+	struct worker	*w = xcalloc(1, sizeof *w);
+
+	TAILQ_INIT(&w->todo);
+	TAILQ_INIT(&w->done);
+	w->wake_fd = -1;
+	if ((w->store = store_open_reader(main, cause)) == NULL)
+		goto fail;
+	if ((w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
+	    (w->ev_wake = event_new(base, w->wake_fd, EV_READ | EV_PERSIST,
+	    wake_cb, w)) == NULL || event_add(w->ev_wake, NULL) != 0) {
+		*cause = xstrdup("worker: cannot watch its eventfd");
+		goto fail;
+	}
+	pthread_mutex_init(&w->mtx, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, thread_main, w) != 0) {
+		*cause = xstrdup("worker: cannot start its thread");
+		pthread_mutex_destroy(&w->mtx);
+		pthread_cond_destroy(&w->cond);
+		goto fail;
+	}
+	return w;
+fail:
+	if (w->ev_wake != NULL)
+		event_free(w->ev_wake);
+	if (w->wake_fd != -1)
+		close(w->wake_fd);
+	store_close(w->store);
+	free(w);
+	return NULL;
+}
+
+/*
+ * Queue a job: run on the thread, then done on the loop.  -1 once the
+ * worker is stopping (a done function asking again): not queued.
+ */
+int
+worker_submit(struct worker *w, worker_run_fn run, worker_done_fn done,
+    void *arg)
+{
+	struct job	*j;
+
+	if (w->stopping)
+		return -1;
+	j = xcalloc(1, sizeof *j);
+	j->run = run;
+	j->done = done;
+	j->arg = arg;
+	w->submitted++;
+	pthread_mutex_lock(&w->mtx);
+	TAILQ_INSERT_TAIL(&w->todo, j, entry);
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->mtx);
+	return 0;
+}
+
+/*
+ * p, which a job submitted until now may still read, is freed by free_fn
+ * once those jobs are done (now if there are none).
+ */
+void
+worker_retire(struct worker *w, void (*free_fn)(void *), void *p)
+{
+	struct retired	*r;
+
+	if (w == NULL || w->finished == w->submitted) {
+		free_fn(p);
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->free_fn = free_fn;
+	r->p = p;
+	r->after = w->submitted;
+	r->next = w->retired;
+	w->retired = r;
+}
+
+/*
+ * Stop: the job running ends first; those finished get their done
+ * function, those never started too, told so.  On the loop.
+ */
+void
+worker_free(struct worker *w)
+{
+	struct jobs	 left = TAILQ_HEAD_INITIALIZER(left);
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mtx);
+	w->stopping = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->mtx);
+	pthread_join(w->thread, NULL);
+	TAILQ_CONCAT(&left, &w->todo, entry);
+	finish_jobs(w, &w->done, 1);
+	finish_jobs(w, &left, 0);
+	event_free(w->ev_wake);
+	close(w->wake_fd);
+	store_close(w->store);
+	pthread_mutex_destroy(&w->mtx);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
