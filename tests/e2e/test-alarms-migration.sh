@@ -25,7 +25,9 @@ want=$(sql "SELECT next_alarm FROM alarms WHERE uid = '$keep'")
 version=$(sql "PRAGMA user_version")
 
 # The store as the schema before the move left it.
-python3 - "$DB" "$keep" "$dirty" "$want" "$((version - 1))" <<'PY' ||
+# (migrations[11] made alarms: the store goes back to schema 11, and the
+# later migrations, which must bear running again, run too.)
+python3 - "$DB" "$keep" "$dirty" "$want" 11 <<'PY' ||
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 keep, dirty, want, v = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
