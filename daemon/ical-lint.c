@@ -390,6 +390,8 @@ physical(struct lint_feed *f, const char *p, size_t n, int nl)
 static void
 keep(struct lint_feed *f, const char *p, size_t n)
 {
+	if (n == 0)		/* carry may still be NULL: no memcpy */
+		return;
 	if (f->carrycap - f->ncarry < n) {
 		f->carrycap = f->ncarry + n;
 		f->carry = xreallocarray(f->carry, 1, f->carrycap);
@@ -419,7 +421,8 @@ first(struct lint_feed *f, const char *data, size_t len)
 		return lint_feed(f, data + 3, len - 3);
 	}
 	keep(f, data, len);
-	if (f->ncarry < 3 && memcmp(f->carry, BOM, f->ncarry) == 0)
+	if (f->ncarry == 0 || (f->ncarry < 3 &&
+	    memcmp(f->carry, BOM, f->ncarry) == 0))
 		return 0;
 	buf = f->carry;
 	n = f->ncarry;
