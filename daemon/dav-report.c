@@ -11,8 +11,9 @@
  * an event up by UID; contains, ASCII case ignored, the series' own
  * SUMMARY), any other, and filters inside a VEVENT, are refused (403
  * CALDAV:supported-filter).  A
- * recurring event is in when one of its occurrences is, found by the
- * daemon's own expansion (recur.h), each walk stopping at the first.
+ * recurring event is in when one of its occurrences is, found in the
+ * store's occurrences index or by the daemon's own expansion (occur.h),
+ * each walk stopping at the first.
  *
  * Bounds, so that no report can hold the loop: the request's recurrence
  * budget (recur_budget_begin in dav.c).  A report whose walks ran out of
@@ -37,6 +38,7 @@
 #include "dav-xml.h"
 #include "httpd.h"
 #include "ical-expand.h"
+#include "occur.h"
 #include "recur.h"
 #include "server.h"
 #include "store.h"
@@ -138,20 +140,21 @@ counts(void *arg, const struct recur_occ *o)
 }
 
 /*
- * Does the series have an occurrence that counts in [from, to)?  Only
- * the callback stops the walk; one stopped otherwise ran out of the
- * request's budget (r->cut).
+ * Does the series have an occurrence that counts in [from, to)?  Through
+ * the store's occurrences index when it holds the series (occur.h: no
+ * parse), else the daemon's expansion.  Only the callback stops the walk;
+ * one stopped otherwise ran out of the request's budget (r->cut).
  */
 static int
-occurs(struct rep *r, const char *ical, int64_t from, int64_t to)
+occurs(struct rep *r, const struct event *ev, const char *ical,
+    int64_t from, int64_t to)
 {
-	struct recur	*rc;
+	struct server	*srv = r->d->c.srv;
 	char		*why = NULL;
-	int		 n = -1, found = 0;
+	int		 n, found = 0;
 
-	if ((rc = recur_open(ical, r->d->c.srv->cfg->home_tz, &why)) != NULL)
-		n = recur_each(rc, from, to, SIZE_MAX, counts, &found, &why);
-	recur_close(rc);
+	n = occur_expand(srv->store, ev, ical, srv->cfg->home_tz, from, to,
+	    SIZE_MAX, counts, &found, &why);
 	free(why);
 	if (n == 1 && !found)
 		r->cut = 1;
@@ -169,7 +172,7 @@ query_row(void *arg, const struct event *ev, const char *ical)
 	    "", f->match_text) == NULL)
 		return 0;
 	if (ical != NULL && f != NULL && f->has_range &&
-	    !occurs(r, ical, f->range.start, f->range.end))
+	    !occurs(r, ev, ical, f->range.start, f->range.end))
 		return r->cut;
 	if (r->cut)
 		return 1;
