@@ -8,7 +8,6 @@
  * it.  The ETag is strong: a hash of exactly these bytes, so it changes
  * when what this account sees changes, and If-None-Match gives 304.
  */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,29 +171,6 @@ dav_object_etag(struct server *srv, const char *uid, char **cause)
 	return etag;
 }
 
-/* Does If-None-Match name etag (or "*")?  A weak tag compares weakly. */
-static int
-none_match(const char *inm, const char *etag)
-{
-	char	*copy, *tok, *save = NULL;
-	int	 hit = 0;
-
-	if (inm == NULL)
-		return 0;
-	copy = xstrdup(inm);
-	for (tok = strtok_r(copy, ",", &save); tok != NULL && !hit;
-	    tok = strtok_r(NULL, ",", &save)) {
-		while (isspace((unsigned char)*tok))
-			tok++;
-		tok[strcspn(tok, " \t")] = '\0';
-		if (strncmp(tok, "W/", 2) == 0)
-			tok += 2;
-		hit = strcmp(tok, "*") == 0 || strcmp(tok, etag) == 0;
-	}
-	free(copy);
-	return hit;
-}
-
 void
 dav_get(struct dav_call *d)
 {
@@ -215,7 +191,7 @@ dav_get(struct dav_call *d)
 		return;
 	}
 	etag = dav_etag(body, len);
-	if (none_match(httpd_header(d->c.q, "If-None-Match"), etag))
+	if (httpd_etag_in(httpd_header(d->c.q, "If-None-Match"), etag, 1))
 		r = httpd_resp(304, "", 0);
 	else {
 		r = httpd_resp(200, body, len);

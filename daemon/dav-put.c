@@ -93,23 +93,6 @@ href_of(struct dav_ctx *d, const char *uid)
 	return h;
 }
 
-/* Does the If-Match list (entity-tags, comma-separated) name etag? */
-static int
-etag_listed(const char *list, const char *etag)
-{
-	size_t	n = strlen(etag);
-	const char *p = list;
-
-	while (*p != '\0') {
-		p += strspn(p, " \t,");
-		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' ||
-		    p[n] == ' ' || p[n] == '\t'))
-			return 1;
-		p += strcspn(p, ",");
-	}
-	return 0;
-}
-
 /* The ETag GET gives uid now (under the store's clearance), or NULL. */
 static char *
 etag_now(struct dav_ctx *d, const char *uid)
@@ -149,7 +132,7 @@ target(struct dav_ctx *d, struct target *t)
 			t->status = 412;
 		else if (strcmp(im, "*") != 0) {
 			tag = etag_now(d, uid);
-			if (tag == NULL || !etag_listed(im, tag))
+			if (tag == NULL || !httpd_etag_in(im, tag, 0))
 				t->status = 412;
 			free(tag);
 		}
@@ -159,7 +142,7 @@ target(struct dav_ctx *d, struct target *t)
 	if (strcmp(inm, "*") == 0)
 		t->status = 412;
 	else if ((tag = etag_now(d, uid)) != NULL) {
-		if (etag_listed(inm, tag))
+		if (httpd_etag_in(inm, tag, 1))
 			t->status = 412;
 		free(tag);
 	}

@@ -82,21 +82,8 @@ parse_http_date(const char *s, int64_t *t)
 static int
 etag_matches(const char *list, const struct feed_body *fb)
 {
-	char	*copy = xstrdup(list), *tok, *save = NULL;
-	int	 hit = 0;
-
-	for (tok = strtok_r(copy, ",", &save); tok != NULL && !hit;
-	    tok = strtok_r(NULL, ",", &save)) {
-		while (isspace((unsigned char)*tok))
-			tok++;
-		tok[strcspn(tok, " \t")] = '\0';
-		if (strncmp(tok, "W/", 2) == 0)
-			tok += 2;
-		hit = strcmp(tok, "*") == 0 || strcmp(tok, fb->etag) == 0 ||
-		    strcmp(tok, fb->etag_gz) == 0;
-	}
-	free(copy);
-	return hit;
+	return httpd_etag_in(list, fb->etag, 1) ||
+	    httpd_etag_in(list, fb->etag_gz, 1);
 }
 
 /* Does Accept-Encoding allow gzip (not with q=0)? */

@@ -288,6 +288,40 @@ httpd_peer(const struct httpd_req *q)
 	return q->peer;
 }
 
+/*
+ * Does an If-Match / If-None-Match list (entity-tags, comma-separated, or
+ * "*") name etag?  weak: the weak comparison of If-None-Match (a W/ tag
+ * matches its strong twin); else the strong one of If-Match (RFC 9110
+ * 8.8.3.2), where a weak tag matches nothing.
+ */
+int
+httpd_etag_in(const char *list, const char *etag, int weak)
+{
+	char	*copy, *tok, *save = NULL;
+	int	 hit = 0;
+
+	if (list == NULL)
+		return 0;
+	copy = xstrdup(list);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL && !hit;
+	    tok = strtok_r(NULL, ",", &save)) {
+		tok += strspn(tok, " \t");
+		tok[strcspn(tok, " \t")] = '\0';
+		if (strcmp(tok, "*") == 0) {
+			hit = 1;
+			break;
+		}
+		if (strncmp(tok, "W/", 2) == 0) {
+			if (!weak)
+				continue;
+			tok += 2;
+		}
+		hit = strcmp(tok, etag) == 0;
+	}
+	free(copy);
+	return hit;
+}
+
 unsigned
 httpd_header_count(const struct httpd_req *q)
 {

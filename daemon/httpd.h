@@ -49,6 +49,7 @@ const char	*httpd_header(const struct httpd_req *, const char *);
 const char	*httpd_body(const struct httpd_req *, size_t *);
 const char	*httpd_peer(const struct httpd_req *);
 unsigned	 httpd_header_count(const struct httpd_req *);
+int		 httpd_etag_in(const char *, const char *, int);
 
 /*
  * The answer.  httpd_resp copies the body; httpd_resp_ref does not: the

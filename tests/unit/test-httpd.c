@@ -561,6 +561,23 @@ clients(void *arg)
 	return NULL;
 }
 
+/* If-Match compares strongly, If-None-Match weakly; "*" is any tag. */
+static void
+test_etag_in(void)
+{
+	CHECK(httpd_etag_in("\"a\"", "\"a\"", 0));
+	CHECK(httpd_etag_in(" \"x\" , \"a\"", "\"a\"", 0));
+	CHECK(!httpd_etag_in("\"ab\"", "\"a\"", 0));
+	CHECK(!httpd_etag_in("\"a\"x", "\"a\"", 1));
+	CHECK(!httpd_etag_in("W/\"a\"", "\"a\"", 0));
+	CHECK(httpd_etag_in("W/\"a\"", "\"a\"", 1));
+	CHECK(httpd_etag_in("*", "\"a\"", 0));
+	CHECK(httpd_etag_in("\"b\", *", "\"a\"", 1));
+	CHECK(!httpd_etag_in(NULL, "\"a\"", 1));
+	CHECK(!httpd_etag_in("", "\"a\"", 1));
+	CHECK(!httpd_etag_in(",,", "\"a\"", 1));
+}
+
 int
 main(void)
 {
@@ -571,6 +588,7 @@ main(void)
 	pthread_t		 t;
 	char			*cause = NULL;
 
+	test_etag_in();
 	base = event_base_new();
 	httpd_limits_default(&lim);
 	lim.max_body = 4096;
