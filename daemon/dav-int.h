@@ -13,6 +13,7 @@
 
 struct dav_req;
 struct dav_ms;
+struct dav_err;
 
 enum dav_res {
 	DAV_RES_ROOT,		/* /dav/ */
@@ -43,6 +44,7 @@ void	 dav_reply_text(struct dav_call *, int, const char *);
 void	 dav_reply_error(struct dav_call *, int, const char *, const char *,
 	    const char *);
 void	 dav_reply_ms(struct dav_call *, struct dav_ms *);
+void	 dav_reply_refused(struct dav_call *, struct dav_err *);
 char	*dav_href_principal(const char *);
 char	*dav_href_home(const char *);
 char	*dav_href_calendar(const char *);

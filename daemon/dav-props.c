@@ -414,12 +414,7 @@ dav_propfind(struct dav_call *d)
 	body = httpd_body(d->c.q, &len);
 	if (body != NULL && len > 0 &&
 	    (rq = dav_parse("PROPFIND", body, len, &err)) == NULL) {
-		if (err.cond != NULL)
-			dav_reply_error(d, err.status, err.cond_ns, err.cond,
-			    err.cause);
-		else
-			dav_reply_text(d, err.status, err.cause);
-		dav_err_clear(&err);
+		dav_reply_refused(d, &err);
 		return;
 	}
 	ms = dav_ms_new();

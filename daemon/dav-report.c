@@ -398,12 +398,7 @@ dav_report(struct dav_call *d)
 	body = httpd_body(d->c.q, &len);
 	if ((rq = dav_parse("REPORT", body ? body : "", body ? len : 0,
 	    &err)) == NULL) {
-		if (err.cond != NULL)
-			dav_reply_error(d, err.status, err.cond_ns, err.cond,
-			    err.cause);
-		else
-			dav_reply_text(d, err.status, err.cause);
-		dav_err_clear(&err);
+		dav_reply_refused(d, &err);
 		return;
 	}
 	memset(&r, 0, sizeof r);

@@ -104,6 +104,21 @@ dav_reply_error(struct dav_call *d, int status, const char *ns,
 	xmlFree(out);
 }
 
+/*
+ * A request body dav_parse() refused: its status, with the precondition
+ * in a DAV:error body when there is one.  Clears err.
+ */
+void
+dav_reply_refused(struct dav_call *d, struct dav_err *err)
+{
+	if (err->cond != NULL)
+		dav_reply_error(d, err->status, err->cond_ns, err->cond,
+		    err->cause);
+	else
+		dav_reply_text(d, err->status, err->cause);
+	dav_err_clear(err);
+}
+
 void
 dav_reply_ms(struct dav_call *d, struct dav_ms *ms)
 {

@@ -20,8 +20,9 @@
 #include "tz.h"
 #include "xmalloc.h"
 
-static void
-remove_all(icalcomponent *c, icalproperty_kind kind)
+/* Remove (and free) every property of kind from c. */
+void
+ical_remove_all(icalcomponent *c, icalproperty_kind kind)
 {
 	icalproperty	*p;
 
@@ -114,7 +115,7 @@ set_text(icalcomponent *c, icalproperty_kind kind, const char *v)
 
 	if (v == NULL)
 		return;
-	remove_all(c, kind);
+	ical_remove_all(c, kind);
 	if (*v == '\0')
 		return;
 	p = icalproperty_new(kind);
@@ -128,7 +129,7 @@ set_status(icalcomponent *c, const char *s)
 {
 	if (s == NULL)
 		return;
-	remove_all(c, ICAL_STATUS_PROPERTY);
+	ical_remove_all(c, ICAL_STATUS_PROPERTY);
 	icalcomponent_add_property(c, icalproperty_new_status(
 	    strcmp(s, "tentative") == 0 ? ICAL_STATUS_TENTATIVE :
 	    strcmp(s, "cancelled") == 0 ? ICAL_STATUS_CANCELLED :
@@ -140,7 +141,7 @@ set_class(icalcomponent *c, const char *s)
 {
 	if (s == NULL)
 		return;
-	remove_all(c, ICAL_CLASS_PROPERTY);
+	ical_remove_all(c, ICAL_CLASS_PROPERTY);
 	icalcomponent_add_property(c, icalproperty_new_class(
 	    strcmp(s, "private") == 0 ? ICAL_CLASS_PRIVATE :
 	    strcmp(s, "confidential") == 0 ? ICAL_CLASS_CONFIDENTIAL :
@@ -213,7 +214,7 @@ set_rrule(icalcomponent *c, const char *s)
 {
 	if (s == NULL)
 		return;
-	remove_all(c, ICAL_RRULE_PROPERTY);
+	ical_remove_all(c, ICAL_RRULE_PROPERTY);
 	if (*s != '\0')
 		icalcomponent_add_property(c, icalproperty_new_rrule(
 		    icalrecurrencetype_from_string(s)));
@@ -227,7 +228,7 @@ set_participants(icalcomponent *c, const struct event_change *ch)
 
 	if (!ch->set_parts)
 		return;
-	remove_all(c, ICAL_ATTENDEE_PROPERTY);
+	ical_remove_all(c, ICAL_ATTENDEE_PROPERTY);
 	for (size_t i = 0; i < ch->nparts; i++) {
 		const struct participant *pt = &ch->parts[i];
 
@@ -424,9 +425,9 @@ times_changed(const struct event_change *ch)
 static void
 write_times(icalcomponent *c, const struct event *nt)
 {
-	remove_all(c, ICAL_DTSTART_PROPERTY);
-	remove_all(c, ICAL_DTEND_PROPERTY);
-	remove_all(c, ICAL_DURATION_PROPERTY);
+	ical_remove_all(c, ICAL_DTSTART_PROPERTY);
+	ical_remove_all(c, ICAL_DTEND_PROPERTY);
+	ical_remove_all(c, ICAL_DURATION_PROPERTY);
 	icalcomponent_add_property(c, time_prop(ICAL_DTSTART_PROPERTY,
 	    nt->tz, nt->start, nt->all_day));
 	/* An end in a repeated hour is kept exact as a duration. */
@@ -492,7 +493,7 @@ ical_ensure_dtstamp(icalcomponent *c, int64_t fallback)
 static void
 stamp(icalcomponent *c, icalproperty_kind kind, int64_t now)
 {
-	remove_all(c, kind);
+	ical_remove_all(c, kind);
 	icalcomponent_add_property(c, icalproperty_new(kind));
 	icalproperty_set_value(icalcomponent_get_first_property(c, kind),
 	    icalvalue_new_datetime(utc_time(now)));
@@ -604,7 +605,7 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 		rc = ical_extract_from(c, home, out, cause) == 0 ? ICAL_UNCHANGED : -1;
 		goto out;
 	}
-	remove_all(c, ICAL_SEQUENCE_PROPERTY);
+	ical_remove_all(c, ICAL_SEQUENCE_PROPERTY);
 	icalcomponent_add_property(c, icalproperty_new_sequence(
 	    old ? cur.sequence + 1 : 0));
 	stamp(c, ICAL_DTSTAMP_PROPERTY, now);

@@ -16,6 +16,7 @@
 #include <libical/ical.h>
 
 #include "ical-expand.h"
+#include "ical-int.h"
 #include "ical-serialize.h"
 #include "recur.h"
 #include "store.h"
@@ -45,17 +46,6 @@ rid_of(icalcomponent *c, const char *home)
 		z = icaltimezone_get_builtin_timezone(home);
 	return (int64_t)icaltime_as_timet_with_zone(t, z != NULL ? z :
 	    icaltimezone_get_utc_timezone());
-}
-
-static void
-strip(icalcomponent *c, icalproperty_kind k)
-{
-	icalproperty	*p;
-
-	while ((p = icalcomponent_get_first_property(c, k)) != NULL) {
-		icalcomponent_remove_property(c, p);
-		icalproperty_free(p);
-	}
 }
 
 static icalproperty *
@@ -96,7 +86,7 @@ one(void *arg, const struct recur_occ *o)
 	}
 	c = icalcomponent_new_clone(source(x, o));
 	for (size_t i = 0; i < sizeof gone / sizeof *gone; i++)
-		strip(c, gone[i]);
+		ical_remove_all(c, gone[i]);
 	icalcomponent_add_property(c, utc_prop(icalproperty_new_dtstart,
 	    o->start));
 	icalcomponent_add_property(c, utc_prop(icalproperty_new_dtend,

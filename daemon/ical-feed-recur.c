@@ -15,20 +15,10 @@
 #include <libical/ical.h>
 
 #include "ical-export-int.h"
+#include "ical-int.h"
 #include "recur.h"
 #include "tz.h"
 #include "xmalloc.h"
-
-static void
-drop_all(icalcomponent *c, icalproperty_kind kind)
-{
-	icalproperty	*p;
-
-	while ((p = icalcomponent_get_first_property(c, kind)) != NULL) {
-		icalcomponent_remove_property(c, p);
-		icalproperty_free(p);
-	}
-}
 
 /* An RDATE's time (or period start) in a property of kind, zone and all. */
 static icalproperty *
@@ -131,12 +121,12 @@ period_override(icalcomponent *c, icalproperty *rdate, struct icalperiodtype pd)
 
 	if (icaltime_is_null_time(end))
 		end = icaltime_add(pd.start, pd.duration);
-	drop_all(o, ICAL_RRULE_PROPERTY);
-	drop_all(o, ICAL_RDATE_PROPERTY);
-	drop_all(o, ICAL_EXDATE_PROPERTY);
-	drop_all(o, ICAL_DTSTART_PROPERTY);
-	drop_all(o, ICAL_DTEND_PROPERTY);
-	drop_all(o, ICAL_DURATION_PROPERTY);
+	ical_remove_all(o, ICAL_RRULE_PROPERTY);
+	ical_remove_all(o, ICAL_RDATE_PROPERTY);
+	ical_remove_all(o, ICAL_EXDATE_PROPERTY);
+	ical_remove_all(o, ICAL_DTSTART_PROPERTY);
+	ical_remove_all(o, ICAL_DTEND_PROPERTY);
+	ical_remove_all(o, ICAL_DURATION_PROPERTY);
 	icalcomponent_add_property(o, rdate_time(ICAL_RECURRENCEID_PROPERTY,
 	    rdate, pd.start));
 	icalcomponent_add_property(o, rdate_time(ICAL_DTSTART_PROPERTY, rdate,
@@ -280,9 +270,9 @@ ical_feed_flatten(const struct ical_out_opts *o, icalcomponent *c)
 		free(why);
 		return;
 	}
-	drop_all(c, ICAL_RRULE_PROPERTY);
-	drop_all(c, ICAL_RDATE_PROPERTY);
-	drop_all(c, ICAL_EXDATE_PROPERTY);
+	ical_remove_all(c, ICAL_RRULE_PROPERTY);
+	ical_remove_all(c, ICAL_RDATE_PROPERTY);
+	ical_remove_all(c, ICAL_EXDATE_PROPERTY);
 	ev = recur_master(rc);
 	f.c = c;
 	f.tz = ev->tz;

@@ -43,6 +43,9 @@ int		 ical_extract_from(icalcomponent *, const char *,
 int		 ical_extract_checked(icalcomponent *, const char *,
 		     struct event *, char **);
 
+/* ical-edit.c: every property of a kind removed (and freed) */
+void		 ical_remove_all(icalcomponent *, icalproperty_kind);
+
 /* recur-rules.c: is every RRULE of c one kcald will expand? */
 int		 recur_rules_check(icalcomponent *, const struct event *,
 		     char **);
