@@ -26,7 +26,7 @@ check "no ../shared beside the clone" test ! -e "$T/alone/shared"
 cd "$T/alone/kcal" || { done_testing; exit; }
 # The clone builds into its own build/, as a newcomer's would: none of this
 # run's settings go with it.
-unset BUILD KCAL_SANITIZED ASAN_OPTIONS UBSAN_OPTIONS KCALD_WRAPPER
+unset BUILD KCAL_SANITIZED ASAN_OPTIONS UBSAN_OPTIONS KCALD_WRAPPER MAKEFLAGS MFLAGS MAKELEVEL
 out=$(make build-deps 2>&1 && make 2>&1); rc=$?
 check_eq "the build part of make run succeeds" 0 "$rc"
 [ "$rc" -eq 0 ] || printf '%s\n' "$out" | tail -n 20
