@@ -8,6 +8,11 @@
  * Paging (limit, cursor): items at or before the cursor's key are skipped
  * before they count against max_occurrences or become JSON; the page is
  * the first "limit" of the sorted rest, and next_cursor names its last.
+ * Items are held as events (list-items.c) and only the page becomes JSON.
+ * A page does not read the whole window either: once limit + 1 items are
+ * held and the next row starts after all of them, the rows are read no
+ * further when the store says no later row can show anything earlier
+ * (store_query_settled); "truncated" then speaks of the rows read.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -17,6 +22,7 @@
 #include "cmd.h"
 #include "cursor.h"
 #include "kcal-protocol.h"
+#include "list-items.h"
 #include "log.h"
 #include "series.h"
 #include "server.h"
@@ -25,7 +31,8 @@
 
 struct list_state {
 	struct cmd_ctx		*ctx;
-	json_t			*events;
+	struct store		*st;
+	struct list_items	*items;
 	const struct store_query *q;
 	const struct event	*ev;		/* the recurring event expanded */
 	struct series		*series;
@@ -35,6 +42,7 @@ struct list_state {
 	int			 include_cancelled;
 	const struct cursor	*after;		/* the page's cursor, or NULL */
 	char			*why;
+	int			 unsettled;	/* later rows may come earlier */
 };
 
 #define LIST_LIMIT_MAX	10000
@@ -45,6 +53,23 @@ seen(const struct list_state *ls, int64_t start, const char *uid,
     const char *rid)
 {
 	return ls->after != NULL && cursor_cmp(ls->after, start, uid, rid) >= 0;
+}
+
+/*
+ * Has the page all it needs before a row starting at start: limit + 1
+ * items held, all before it, and no later row able to show one earlier?
+ */
+static int
+page_full(struct list_state *ls, int64_t start)
+{
+	int64_t	k;
+
+	if (ls->unsettled || !list_items_full(ls->items, start, &k))
+		return 0;
+	if (store_query_settled(ls->st, ls->from, ls->to, k))
+		return 1;
+	ls->unsettled = 1;	/* a later check would cost as much again */
+	return 0;
 }
 
 /* Does s hold what, ASCII case ignored (as the store's instr(lower()))? */
@@ -96,7 +121,6 @@ add_occurrence(void *arg, const struct recur_occ *oc)
 {
 	struct list_state	*ls = arg;
 	struct event		 occ = *oc->ev;
-	json_t			*o;
 	char			 rid[64];
 
 	if (!ls->include_cancelled && series_cancelled(oc))
@@ -112,9 +136,8 @@ add_occurrence(void *arg, const struct recur_occ *oc)
 	if (seen(ls, oc->start, ls->ev->uid, rid))
 		return 0;
 	occ.rrule = ls->ev->rrule;
-	o = cmd_event_json(ls->ctx, &occ);
-	json_object_set_new(o, "recurrence_id", json_string(rid));
-	json_array_append_new(ls->events, o);
+	list_items_add(ls->items, ls->ev, oc->overridden ? &occ : NULL,
+	    oc->start, oc->end, rid);
 	return 0;
 }
 
@@ -122,16 +145,20 @@ static int
 add_row(void *arg, const struct event *ev, const char *ical)
 {
 	struct list_state	*ls = arg;
-	size_t			 have = json_array_size(ls->events);
+	size_t			 have = list_items_count(ls->items);
 	int			 rc;
 
 	if (have >= ls->max) {
 		ls->truncated = 1;
 		return 1;
 	}
+	if (page_full(ls, ev->start))
+		return 1;
+	list_items_row(ls->items);
 	if (ical == NULL) {
 		if (!seen(ls, ev->start, ev->uid, ""))
-			json_array_append_new(ls->events, cmd_event_json(ls->ctx, ev));
+			list_items_add(ls->items, ev, NULL, ev->start, ev->end,
+			    NULL);
 		return 0;
 	}
 	ls->ev = ev;
@@ -181,33 +208,20 @@ page_args(struct cmd_ctx *ctx, json_int_t *limit, struct cursor *after,
 	return 0;
 }
 
-/* Cut the sorted events to the first limit; the cursor after them or NULL. */
-static char *
-page_cut(json_t *events, json_int_t limit)
-{
-	json_t	*last;
-
-	if (limit == 0 || json_array_size(events) <= (size_t)limit)
-		return NULL;
-	while (json_array_size(events) > (size_t)limit)
-		json_array_remove(events, json_array_size(events) - 1);
-	last = json_array_get(events, limit - 1);
-	return cursor_encode(json_integer_value(json_object_get(last,
-	    "start_utc")), json_string_value(json_object_get(last, "uid")),
-	    json_string_value(json_object_get(last, "recurrence_id")));
-}
-
 /* The reply: the page, and where the next one starts when there is one. */
 static json_t *
-list_reply(struct list_state *ls, json_int_t limit)
+list_reply(struct list_state *ls, int bare)
 {
-	json_t	*res;
+	json_t	*res, *events;
 	char	*next;
 
-	ls->events = cmd_events_sorted(ls->events);
-	next = page_cut(ls->events, limit);
-	res = json_pack("{s:o, s:I, s:b, s:I}", "events", ls->events,
-	    "count", (json_int_t)json_array_size(ls->events), "truncated",
+	events = list_items_page(ls->items, ls->ctx, ls->st, bare, &next);
+	if (events == NULL) {
+		cmd_error(ls->ctx, KCAL_E_STORE, "cannot read the store");
+		return NULL;
+	}
+	res = json_pack("{s:o, s:I, s:b, s:I}", "events", events,
+	    "count", (json_int_t)json_array_size(events), "truncated",
 	    ls->truncated, "limit", (json_int_t)ls->max);
 	if (next != NULL)
 		json_object_set_new(res, "next_cursor", json_string(next));
@@ -259,24 +273,27 @@ cmd_list_exec(struct cmd_ctx *ctx)
 		    "\"to\"");
 		goto fail;
 	}
-	ls.events = json_array();
+	ls.st = ctx->srv->store;
+	ls.items = list_items_new((size_t)limit);
+	q.bare = q.participant == NULL;	/* the page's rows read at the end */
 	ls.q = &q;
 	ls.from = q.from;
 	ls.to = q.to;
 	ls.max = ctx->srv->cfg->max_occurrences;
 	ls.include_cancelled = q.include_cancelled;
 	ls.after = paged ? &after : NULL;
-	ls.series = series_new(ctx->srv->store, ctx->srv->cfg->home_tz);
-	rc = store_query(ctx->srv->store, &q, add_row, &ls, &ls.why);
+	ls.series = series_new(ls.st, ctx->srv->cfg->home_tz);
+	rc = store_query(ls.st, &q, add_row, &ls, &ls.why);
 	series_free(ls.series);
 	if (rc != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", ls.why ? ls.why : "query failed");
-		json_decref(ls.events);
+		list_items_free(ls.items);
 		free(ls.why);
 		goto fail;
 	}
 	free(ls.why);
-	res = list_reply(&ls, limit);
+	res = list_reply(&ls, q.bare);
+	list_items_free(ls.items);
 	free(why);
 	if (paged)
 		cursor_clear(&after);

@@ -73,6 +73,51 @@ event_clear(struct event *ev)
 	event_init(ev);
 }
 
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static int64_t *
+dup_times(const int64_t *v, size_t n)
+{
+	int64_t	*c;
+
+	if (n == 0)
+		return NULL;
+	c = xcalloc(n, sizeof *c);
+	memcpy(c, v, n * sizeof *c);
+	return c;
+}
+
+/* dst (not initialised) becomes a copy of src that owns all it points to. */
+void
+event_copy(struct event *dst, const struct event *src)
+{
+	*dst = *src;
+	dst->uid = dup_or_null(src->uid); dst->summary = dup_or_null(src->summary);
+	dst->kind = dup_or_null(src->kind); dst->status = dup_or_null(src->status);
+	dst->class = dup_or_null(src->class); dst->tz = dup_or_null(src->tz);
+	dst->end_tz = dup_or_null(src->end_tz);
+	dst->location = dup_or_null(src->location);
+	dst->description = dup_or_null(src->description);
+	dst->url = dup_or_null(src->url); dst->parent = dup_or_null(src->parent);
+	dst->rrule = dup_or_null(src->rrule); dst->city = dup_or_null(src->city);
+	dst->end_city = dup_or_null(src->end_city);
+	dst->anchor = dup_or_null(src->anchor);
+	dst->parts = src->nparts ? xcalloc(src->nparts, sizeof *dst->parts) :
+	    NULL;
+	for (size_t i = 0; i < src->nparts; i++) {
+		dst->parts[i] = src->parts[i];
+		dst->parts[i].name = dup_or_null(src->parts[i].name);
+		dst->parts[i].role = dup_or_null(src->parts[i].role);
+		dst->parts[i].country = dup_or_null(src->parts[i].country);
+	}
+	dst->remind = dup_times(src->remind, src->nremind);
+	dst->remind_at = dup_times(src->remind_at, src->nremind_at);
+}
+
 void
 event_change_init(struct event_change *c)
 {

@@ -66,6 +66,7 @@ extern const char *event_kinds[];
 
 void	 event_init(struct event *);
 void	 event_clear(struct event *);
+void	 event_copy(struct event *, const struct event *);
 void	 event_change_init(struct event_change *);
 void	 event_change_clear(struct event_change *);
 int	 event_kind_valid(const char *);

@@ -3,6 +3,8 @@
  * chunk at a time so that the participants and itinerary fields of a
  * chunk come in one query each (store-batch.c), not two per row.  The
  * statements (S_QUERY, S_QUERY_PARENT, S_PARTS) are store.c's.
+ * store_query_settled lets a caller that wants only the first items of a
+ * window stop reading rows early.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +14,8 @@
 #include "store-int.h"
 #include "store-itinerary.h"
 #include "xmalloc.h"
+
+#define QUERY_CHUNK	256	/* rows read ahead, their people in one go */
 
 /* An event's participants: 0, or -1 if the store failed part-way. */
 static int
@@ -94,6 +98,22 @@ load_rest(struct store *st, struct event *evs, size_t n)
 	return 0;
 }
 
+/*
+ * The participants and itinerary fields of bare rows (store_query's
+ * q->bare), each UID once: 0 or -1.
+ */
+int
+store_query_rest(struct store *st, struct event *evs, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i += QUERY_CHUNK)
+		if (load_rest(st, evs + i, n - i < QUERY_CHUNK ? n - i :
+		    QUERY_CHUNK) != 0)
+			return -1;
+	return 0;
+}
+
 static int64_t
 max_duration(struct store *st)
 {
@@ -106,7 +126,6 @@ max_duration(struct store *st)
 	return d;
 }
 
-#define QUERY_CHUNK	256	/* rows read ahead, their people in one go */
 
 /*
  * Step s for up to QUERY_CHUNK visible rows into evs and texts (each
@@ -190,7 +209,7 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 	bind_query(s, q, lo);
 	do {
 		rc = read_chunk(st, s, evs, texts, &n);
-		if (n > 0 && load_rest(st, evs, n) != 0) {
+		if (n > 0 && !q->bare && load_rest(st, evs, n) != 0) {
 			hand_over(evs, texts, n, NULL, NULL);
 			rc = SQLITE_ERROR;
 			break;
@@ -208,4 +227,42 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Rows come in their own start order, but a series may have an occurrence
+ * before its master's start (an override moved earlier) or be expanded by
+ * the caller (not indexed as far as the window's end).  Is there such a
+ * series starting after k that may show something at or before k in the
+ * window [from, to)?
+ */
+static const char sql_settled[] = "SELECT EXISTS (SELECT 1 FROM "
+    "occurrences o JOIN events e ON e.uid = o.event_uid WHERE "
+    "o.start_utc >= ?1 - (SELECT coalesce(max(end_utc - start_utc), 0) "
+    "FROM occurrences) AND o.start_utc <= ?3 AND (o.end_utc > ?1 OR "
+    "o.start_utc >= ?1) AND e.start_utc > ?3) OR EXISTS (SELECT 1 FROM "
+    "events WHERE coalesce(occ_until, 0) < ?2 AND rrule IS NOT NULL AND "
+    "start_utc > ?3 AND start_utc < ?2)";
+
+/*
+ * May a window query [from, to) stop at the first row starting after k:
+ * can no later row show anything that starts at or before k?  1 yes, 0
+ * no (or the store could not tell).
+ */
+int
+store_query_settled(struct store *st, int64_t from, int64_t to, int64_t k)
+{
+	sqlite3_stmt	*s;
+	int		 yes = 0;
+
+	if ((s = store_stmt(st, sql_settled, NULL)) == NULL)
+		return 0;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	sqlite3_bind_int64(s, 3, k);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		yes = sqlite3_column_int(s, 0) == 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return yes;
 }

@@ -99,6 +99,12 @@ struct store_query {
 	 * written again).
 	 */
 	const char	*shares, *shares_or_uid;
+	/*
+	 * bare: rows without their participants and itinerary fields, for
+	 * a caller that shows few of them and reads those for the ones it
+	 * shows (store_query_rest).
+	 */
+	int		 bare;
 };
 
 /* Called per matching row; ical is set for recurring events only. */
@@ -132,6 +138,9 @@ int		 store_resolve(struct store *, const char *, char **, char **);
 int		 store_delete(struct store *, const char *, char **);
 int		 store_query(struct store *, const struct store_query *,
 		     store_row_cb, void *, char **);
+int		 store_query_rest(struct store *, struct event *, size_t);
+int		 store_query_settled(struct store *, int64_t, int64_t,
+		     int64_t);
 int		 store_count(struct store *, const char *, int64_t *);
 int		 store_readonly(const struct store *);
 const char	*store_readonly_reason(const struct store *);

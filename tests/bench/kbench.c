@@ -11,7 +11,9 @@
  *                                       started at once: adds/s together
  *   kbench load SOCK FILE.jsonl        every request in FILE, pipelined
  *                                       (fills a store through "add")
- *   kbench list SOCK FROM TO REPS      the same "list" REPS times
+ *   kbench list SOCK FROM TO REPS [LIMIT]
+ *                                       the same "list" REPS times (the
+ *                                       first page of LIMIT events)
  *   kbench get HOST PORT PATH          one HTTP GET, timed
  *   kbench http HOST PORT PATH CONC SECS [ETAG]
  *                                       CONC keep-alive pollers for SECS
@@ -346,7 +348,8 @@ do_load(const char *sock, const char *file)
 }
 
 static int
-do_list(const char *sock, const char *from, const char *to, int reps)
+do_list(const char *sock, const char *from, const char *to, int reps,
+    int limit)
 {
 	struct conn	 c;
 	struct samples	 s = { 0 };
@@ -355,9 +358,12 @@ do_list(const char *sock, const char *from, const char *to, int reps)
 	json_int_t	 count = -1;
 	double		 t0;
 	json_t		*j;
+	char		 page[32] = "";
 
+	if (limit > 0)
+		snprintf(page, sizeof page, ",\"limit\":%d", limit);
 	if (asprintf(&req, "{\"id\":1,\"cmd\":\"list\",\"from\":\"%s\","
-	    "\"to\":\"%s\"}\n", from, to) < 0)
+	    "\"to\":\"%s\"%s}\n", from, to, page) < 0)
 		err(1, "asprintf");
 	sock_open(&c, sock);
 	for (int i = 0; i < reps; i++) {
@@ -728,7 +734,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: kbench add SOCK FILE COUNT | adds SOCK FILE "
 	    "COUNT CLIENTS | load SOCK FILE |\n       "
-	    "list SOCK FROM TO REPS | get HOST PORT PATH |\n"
+	    "list SOCK FROM TO REPS [LIMIT] | get HOST PORT PATH |\n"
 	    "       http HOST PORT PATH CONC SECS [ETAG] | dav HOST PORT FILE |\n"
 	    "       stamp\n");
 	exit(2);
@@ -746,8 +752,9 @@ main(int argc, char **argv)
 		    strtoul(argv[5], NULL, 10));
 	if (strcmp(argv[1], "load") == 0 && argc == 4)
 		return do_load(argv[2], argv[3]);
-	if (strcmp(argv[1], "list") == 0 && argc == 6)
-		return do_list(argv[2], argv[3], argv[4], atoi(argv[5]));
+	if (strcmp(argv[1], "list") == 0 && (argc == 6 || argc == 7))
+		return do_list(argv[2], argv[3], argv[4], atoi(argv[5]),
+		    argc == 7 ? atoi(argv[6]) : 0);
 	if (strcmp(argv[1], "get") == 0 && argc == 5)
 		return do_get(argv[2], argv[3], argv[4]);
 	if (strcmp(argv[1], "http") == 0 && (argc == 7 || argc == 8))
