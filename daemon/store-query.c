@@ -128,26 +128,55 @@ max_duration(struct store *st)
 
 
 /*
+ * The next row of s into *row: s itself, or for a bare query (s yields
+ * rowids in order) the row read by rowid while s keeps the snapshot.
+ */
+static int
+next_row(struct store *st, sqlite3_stmt *s, int bare, sqlite3_stmt **row)
+{
+	sqlite3_stmt	*r = st->stmt[S_QUERY_ROW];
+	int		 rc;
+
+	*row = s;
+	if (!bare)
+		return sqlite3_step(s);
+	sqlite3_reset(r);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_bind_int64(r, 1, sqlite3_column_int64(s, 0));
+		if ((rc = sqlite3_step(r)) == SQLITE_ROW) {
+			*row = r;
+			return rc;
+		}
+		sqlite3_reset(r);
+		if (rc != SQLITE_DONE)
+			return rc;
+	}
+	return rc;
+}
+
+/*
  * Step s for up to QUERY_CHUNK visible rows into evs and texts (each
  * recurring row's VEVENT text, redacted for the reader): the sqlite3_step
  * code that ended the chunk (SQLITE_ROW: there may be more).
  */
 static int
-read_chunk(struct store *st, sqlite3_stmt *s, struct event *evs,
+read_chunk(struct store *st, sqlite3_stmt *s, int bare, struct event *evs,
     char **texts, size_t *n)
 {
+	sqlite3_stmt	*r;
 	const char	*ical;
 	char		*text;
 	int		 rc = SQLITE_ROW;
 
-	for (*n = 0; *n < QUERY_CHUNK && (rc = sqlite3_step(s)) ==
+	for (*n = 0; *n < QUERY_CHUNK && (rc = next_row(st, s, bare, &r)) ==
 	    SQLITE_ROW; ) {
-		ical = (const char *)sqlite3_column_text(s, 19);
+		ical = (const char *)sqlite3_column_text(r, 19);
 		if (store_redact(st, ical, &text) != 0)
 			continue;	/* its record is above the clearance */
-		load_columns(s, &evs[*n]);
+		load_columns(r, &evs[*n]);
 		texts[(*n)++] = text ? text : ical ? xstrdup(ical) : NULL;
 	}
+	sqlite3_reset(st->stmt[S_QUERY_ROW]);
 	return rc;
 }
 
@@ -197,18 +226,22 @@ int
 store_query(struct store *st, const struct store_query *q, store_row_cb cb,
     void *arg, char **cause)
 {
-	sqlite3_stmt	*s = st->stmt[q->parent ? S_QUERY_PARENT : S_QUERY];
+	sqlite3_stmt	*s;
 	struct event	*evs = xcalloc(QUERY_CHUNK, sizeof *evs);
 	char		**texts = xcalloc(QUERY_CHUNK, sizeof *texts);
 	size_t		 n;
 	int64_t		 lo = q->from;
 	int		 rc, stop = 0;
 
+	if (q->bare)
+		s = st->stmt[q->parent ? S_QUERY_KEYS_PARENT : S_QUERY_KEYS];
+	else
+		s = st->stmt[q->parent ? S_QUERY_PARENT : S_QUERY];
 	if (lo != INT64_MIN)
 		lo -= max_duration(st);
 	bind_query(s, q, lo);
 	do {
-		rc = read_chunk(st, s, evs, texts, &n);
+		rc = read_chunk(st, s, q->bare, evs, texts, &n);
 		if (n > 0 && !q->bare && load_rest(st, evs, n) != 0) {
 			hand_over(evs, texts, n, NULL, NULL);
 			rc = SQLITE_ERROR;

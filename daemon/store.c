@@ -101,6 +101,16 @@ static const char *stmt_sql[S__MAX] = {
 	    "AND (?7 IS NULL OR parent_uid = ?7) " QUERY_FILTERS,
 	[S_QUERY_PARENT] = QUERY_COLUMNS "parent_uid = ?7 AND " QUERY_WINDOW
 	    QUERY_FILTERS,
+	/*
+	 * A bare query (store_query) sorts only the rows' keys, and reads
+	 * each row by rowid as it hands it over: a sort of whole rows, with
+	 * the text of every series, was most of a week's list.
+	 */
+	[S_QUERY_KEYS] = "SELECT rowid FROM events WHERE " QUERY_WINDOW
+	    "AND (?7 IS NULL OR parent_uid = ?7) " QUERY_FILTERS,
+	[S_QUERY_KEYS_PARENT] = "SELECT rowid FROM events WHERE "
+	    "parent_uid = ?7 AND " QUERY_WINDOW QUERY_FILTERS,
+	[S_QUERY_ROW] = QUERY_COLUMNS "rowid = ?1",
 	[S_PARTS] = "SELECT name, role, country, precedence FROM participants "
 	    "WHERE event_uid = ?1 ORDER BY pos",
 	[S_COUNT_ALL] = "SELECT count(*) FROM events",
