@@ -1,9 +1,11 @@
 /*
  * server-client.c — one connection: read newline-framed requests, answer
- * each in order, push notifications to watchers.  A client that breaks the
- * framing gets an error and is closed; a client that fails inside one of its
- * own callbacks is only marked, and freed later from the loop (redis style),
- * so no callback ever runs on freed memory.  A pushed message is encoded
+ * each in order, push notifications to watchers.  A long read runs off the
+ * loop (server-read.c), the client not read until it is answered.  A
+ * client that breaks the framing gets an error and is closed; a client
+ * that fails inside one of its own callbacks is only marked, and freed
+ * later from the loop (redis style), so no callback ever runs on freed
+ * memory.  A pushed message is encoded
  * once for all the watchers that see it (struct shared_msg).
  */
 #include <sys/socket.h>
@@ -252,6 +254,7 @@ server_client_close(struct client *c)
 		return;
 	c->closing = 2;
 	import_client_gone(c);
+	server_read_forget(c);
 	json_decref(c->parked);
 	c->parked = NULL;
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
@@ -384,7 +387,7 @@ handle_request(struct client *c, json_t *req)
 		return;
 	if ((reply = too_much_output(c, req)) != NULL)
 		group_reply(c, reply);	/* after the replies held before it */
-	else
+	else if (!server_read_submit(c, req))	/* a long read: off the loop */
 		group_request(c, req);	/* answered there (server-group.c) */
 	json_decref(req);
 }
@@ -463,7 +466,7 @@ read_cb(struct bufferevent *bev, void *arg)
 	size_t		 max = c->srv->cfg->max_line;
 	ssize_t		 n;
 
-	while (c->closing == 0 && c->parked == NULL) {
+	while (c->closing == 0 && c->parked == NULL && c->reading == NULL) {
 		if ((n = frame_next(in, &c->scanned, max)) == PROTO_NEED_MORE)
 			return;
 		if (n == PROTO_TOO_LONG) {
@@ -496,11 +499,27 @@ write_cb(struct bufferevent *bev, void *arg)
 		c->big = 0;
 		server_trim_soon(c->srv);
 	}
-	if (c->held && c->closing == 0 && c->parked == NULL) {
+	if (c->held && c->closing == 0 && c->parked == NULL &&
+	    c->reading == NULL) {
 		c->held = 0;
 		bufferevent_enable(bev, EV_READ);
 		read_cb(bev, c);	/* requests already buffered */
 	}
+}
+
+/*
+ * c's parked write or long read (server-read.c) was answered: read it
+ * again, unless it waits for something else.  Never from within one of
+ * c's own callbacks.
+ */
+void
+server_client_resume(struct client *c)
+{
+	if (c->closing != 0 || c->parked != NULL || c->reading != NULL ||
+	    hold(c))
+		return;
+	bufferevent_enable(c->bev, EV_READ);
+	read_cb(c->bev, c);	/* requests already buffered */
 }
 
 /*
@@ -532,10 +551,7 @@ server_client_unpark(struct server *srv)
 			continue;
 		c->parked = NULL;
 		handle_request(c, req);
-		if (c->parked != NULL || c->closing != 0 || hold(c))
-			continue;
-		bufferevent_enable(c->bev, EV_READ);
-		read_cb(c->bev, c);	/* requests already buffered */
+		server_client_resume(c);
 	}
 	free(v);
 }

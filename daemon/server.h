@@ -49,6 +49,7 @@ struct client {
 	struct evbuffer_cb_entry *out_cb;	/* counts into srv->queued */
 	struct import_job	*import;	/* import-stream.c: its import */
 	json_t			*parked;	/* a write waiting for an import */
+	struct read_job		*reading;	/* server-read.c: its read */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clients, client);
@@ -114,5 +115,9 @@ json_t	*group_stats(struct server *);
 int	 server_client_clearance(struct client *);	/* enum access_class */
 void	 server_client_who(struct client *, struct access_who *);
 void	 server_client_unpark(struct server *);
+void	 server_client_resume(struct client *);
+/* server-read.c */
+int	 server_read_submit(struct client *, json_t *);
+void	 server_read_forget(struct client *);
 
 #endif
