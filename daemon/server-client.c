@@ -41,9 +41,9 @@ dump_cb(const char *buf, size_t size, void *arg)
 	return evbuffer_add(arg, buf, size);
 }
 
-/* jansson's encoding of msg (not freed) and a newline; NULL on failure. */
-static struct evbuffer *
-encode(json_t *msg)
+/* msg's encoding (not freed) and a newline, or NULL; thread-safe. */
+struct evbuffer *
+server_encode(json_t *msg)
 {
 	struct evbuffer	*eb = evbuffer_new();
 
@@ -88,7 +88,7 @@ warn_now(struct server *srv)
  * is at most max_clients small replies.
  */
 static struct evbuffer *
-over_total(struct client *c, json_t *msg, struct evbuffer *eb)
+over_total(struct client *c, const json_t *msg, struct evbuffer *eb)
 {
 	struct server	*srv = c->srv;
 	size_t		 len = evbuffer_get_length(eb), max;
@@ -106,7 +106,7 @@ over_total(struct client *c, json_t *msg, struct evbuffer *eb)
 	    "holds %zu bytes of replies for clients that do not read them "
 	    "(max_output_total is %zu); this %zu-byte reply is not sent, try "
 	    "again later", srv->queued, max, len);
-	eb = encode(err);
+	eb = server_encode(err);
 	json_decref(err);
 	return eb;
 }
@@ -138,26 +138,34 @@ room(struct client *c, size_t len)
  * the client's without a copy: a big reply (a list, an export) is not
  * dumped to a string, copied into a line and copied again into the output,
  * which cost a large share of the request.  Output waiting for a client
- * that does not read is
- * bounded by max_output: past it the client is dropped rather than let it
- * grow the daemon's memory.  One reply is always accepted into an empty
- * buffer, so a reader that keeps up can receive a reply larger than that;
- * all clients' output together is bounded by max_output_total
- * (over_total).
+ * that does not read is bounded by max_output: past it the client is
+ * dropped rather than let it grow the daemon's memory.  One reply is
+ * always accepted into an empty buffer, so a reader that keeps up can
+ * receive a reply larger than that; all clients' output together is
+ * bounded by max_output_total (over_total).
  */
 void
 server_client_send(struct client *c, json_t *msg)
 {
-	struct evbuffer	*eb;
+	struct evbuffer	*eb = NULL;
 
+	if (c->closing == 0)
+		eb = server_encode(msg);
+	server_client_send_encoded(c, msg, eb);
+	json_decref(msg);
+}
+
+/* The same for msg encoded already (eb, freed; NULL: it could not be). */
+void
+server_client_send_encoded(struct client *c, const json_t *msg,
+    struct evbuffer *eb)
+{
 	if (c->closing) {
-		json_decref(msg);
+		if (eb != NULL)
+			evbuffer_free(eb);
 		return;
 	}
-	if ((eb = encode(msg)) != NULL)
-		eb = over_total(c, msg, eb);
-	json_decref(msg);
-	if (eb == NULL) {
+	if (eb == NULL || (eb = over_total(c, msg, eb)) == NULL) {
 		log_warnx("client %llu: cannot encode a reply",
 		    (unsigned long long)c->id);
 		return;
@@ -184,7 +192,7 @@ server_shared_new(json_t *msg)
 	struct shared_msg	*sm;
 	struct evbuffer		*eb;
 
-	if ((eb = encode(msg)) == NULL) {
+	if ((eb = server_encode(msg)) == NULL) {
 		log_warnx("cannot encode a pushed message");
 		return NULL;
 	}
@@ -507,11 +515,7 @@ write_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
-/*
- * c's parked write or long read (server-read.c) was answered: read it
- * again, unless it waits for something else.  Never from within one of
- * c's own callbacks.
- */
+/* c's parked write or long read was answered: read it again (if not held). */
 void
 server_client_resume(struct client *c)
 {

@@ -9,8 +9,9 @@
  * the configuration of the moment (a reload retires the old one through
  * worker_retire, so it outlives the job).  On the thread it runs through
  * cmd_dispatch_read, with the thread's own read-only connection under the
- * peer's clearance, and touches nothing of the server's.  Its reply comes
- * back to the loop in the job's done function.
+ * peer's clearance, and touches nothing of the server's.  Its reply is
+ * encoded there too (and the JSON freed there): the loop only hands the
+ * bytes to the peer, in the job's done function.
  *
  * Order and freshness: the open group is committed first (group_flush), so
  * the read's snapshot, taken on the thread after that, holds every write
@@ -25,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <event2/buffer.h>
+
 #include "access.h"
 #include "cmd.h"
 #include "server.h"
@@ -34,7 +37,7 @@
 struct read_job {
 	struct client		*c;		/* NULL once it went away */
 	json_t			*req;
-	json_t			*reply;		/* made on the thread */
+	struct evbuffer		*reply;		/* encoded on the thread */
 	const struct config	*cfg;
 	int64_t			 now;
 	struct access_who	 who;
@@ -46,9 +49,12 @@ static void
 read_run(void *arg, struct store *st)
 {
 	struct read_job	*job = arg;
+	json_t		*reply;
 
-	job->reply = cmd_dispatch_read(st, job->cfg, job->now, &job->who,
+	reply = cmd_dispatch_read(st, job->cfg, job->now, &job->who,
 	    job->req);
+	job->reply = server_encode(reply);
+	json_decref(reply);
 }
 
 /* On the loop: the reply to its peer, who is then read again. */
@@ -60,13 +66,14 @@ read_done(void *arg, int ran)
 
 	if (c != NULL) {
 		c->reading = NULL;
-		if (ran && job->reply != NULL) {
-			server_client_send(c, job->reply);
+		if (ran) {	/* the request's id is its reply's */
+			server_client_send_encoded(c, job->req, job->reply);
 			job->reply = NULL;
 		}
 		server_client_resume(c);
 	}
-	json_decref(job->reply);
+	if (job->reply != NULL)
+		evbuffer_free(job->reply);
 	json_decref(job->req);
 	free(job);
 }

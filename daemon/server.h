@@ -95,6 +95,9 @@ int	 mkdir_p(const char *, mode_t);
 /* server-client.c */
 void	 server_client_accept(struct server *, int);
 void	 server_client_send(struct client *, json_t *);
+struct evbuffer *server_encode(json_t *);
+void	 server_client_send_encoded(struct client *, const json_t *,
+	     struct evbuffer *);
 struct shared_msg;
 struct shared_msg *server_shared_new(json_t *);
 void	 server_shared_unref(struct shared_msg *);
