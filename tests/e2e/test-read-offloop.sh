@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-read-offloop.sh — a socket peer's long reads (list, get, export,
 # itinerary, people, conflicts) run on a worker thread (server-read.c):
-# while one peer lists and exports 20,000 events, another's `status` stays
+# while one peer lists (max_occurrences of them) and exports 20,000
+# events, another's `status` stays
 # answered (read-offloop.py bystander: p99 printed, under a generous
 # bound); a peer's pipelined list, add, get come back in order and a read
 # after an acknowledged write sees it; a public-clearance peer gets no
@@ -22,7 +23,6 @@ max_line = 1073741824
 max_import_size = 1073741824
 max_import_events = 10000000
 max_output = 1073741824
-max_occurrences = 1000000
 readonly_users = $U_RO
 EOF
 chmod 711 "$T"
@@ -36,7 +36,8 @@ for part in 1 2 3 4; do
 		kcal import "$T/big$part.ics"
 done
 conf=$(kcal add "Offloop secret" --start 2026-05-04T10:00 --class confidential)
-any=$(kcal list --from $FROM --to $TO --format tsv | cut -f1 | head -n 1)
+any=$(kcal list --from 2026-01-01 --to 2026-01-31 --format tsv | cut -f1 |
+	head -n 1)
 check "a confidential event added" test -n "$conf"
 
 if [ -n "$KCAL_SANITIZED" ]; then
