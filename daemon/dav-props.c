@@ -18,15 +18,11 @@
 #include <string.h>
 
 #include "account.h"
-#include "config.h"
 #include "dav-int.h"
 #include "dav-props.h"
 #include "dav-xml.h"
-#include "httpd.h"
-#include "server.h"
 #include "store.h"
 #include "store-dav.h"
-#include "write-put.h"
 #include "xmalloc.h"
 
 #define R_ROOT	(1 << DAV_RES_ROOT)

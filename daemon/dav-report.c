@@ -32,15 +32,12 @@
 #include <string.h>
 
 #include "account.h"
-#include "config.h"
 #include "dav-int.h"
 #include "dav-props.h"
 #include "dav-xml.h"
-#include "httpd.h"
 #include "ical-expand.h"
 #include "occur.h"
 #include "recur.h"
-#include "server.h"
 #include "store.h"
 #include "store-dav.h"
 #include "xmalloc.h"
