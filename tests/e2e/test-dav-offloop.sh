@@ -3,9 +3,8 @@
 # the worker's thread): while a PROPFIND Depth: 1 and an initial
 # sync-collection of a large calendar run, `kcal status` is answered
 # (dav-offloop.py bystander: p99 under max(1 s, 5x the quiet p99), printed;
-# no status waits for a read); each
-# read has every event; the account's clearance holds on the thread; a
-# stop while a read runs ends cleanly.
+# no status waits for a read); each read has every event; the account's
+# clearance holds on the thread; a stop while a read runs ends cleanly.
 #
 # KCAL_OFFLOOP_EVENTS (default 20000) sizes the store: the reads must
 # take noticeably long for the bystander's check to mean anything.
