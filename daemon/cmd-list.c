@@ -273,16 +273,16 @@ cmd_list_exec(struct cmd_ctx *ctx)
 		    "\"to\"");
 		goto fail;
 	}
-	ls.st = ctx->srv->store;
+	ls.st = ctx->store;
 	ls.items = list_items_new((size_t)limit);
 	q.bare = q.participant == NULL;	/* the page's rows read at the end */
 	ls.q = &q;
 	ls.from = q.from;
 	ls.to = q.to;
-	ls.max = ctx->srv->cfg->max_occurrences;
+	ls.max = ctx->cfg->max_occurrences;
 	ls.include_cancelled = q.include_cancelled;
 	ls.after = paged ? &after : NULL;
-	ls.series = series_new(ls.st, ctx->srv->cfg->home_tz);
+	ls.series = series_new(ls.st, ctx->cfg->home_tz);
 	rc = store_query(ls.st, &q, add_row, &ls, &ls.why);
 	series_free(ls.series);
 	if (rc != 0) {
@@ -307,5 +307,5 @@ fail:
 
 const struct cmd_entry cmd_list_entry = {
 	"list", "from to kind status participant parent search "
-	"include_cancelled limit cursor", 0, cmd_list_exec
+	"include_cancelled limit cursor", CMD_OFFLOOP, cmd_list_exec
 };
