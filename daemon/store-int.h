@@ -17,6 +17,13 @@ enum store_stmt_id {
 	S_COUNT_CANCELLED, S_COUNT_PARTS, S_QUERY_PARENT, S__MAX
 };
 
+/* store_count's: a count as of a version of what the connection reads. */
+struct store_kept_count {
+	int		 valid;
+	int64_t		 version[2];
+	int64_t		 n;
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -36,6 +43,8 @@ struct store {
 	int		 in_group;	/* the group's own requests run */
 	void		(*flush)(void *);	/* commits the group */
 	void		*flush_arg;
+	uint64_t	 writes;	/* store_put, store_delete: calls */
+	struct store_kept_count counts[3][3];	/* [clearance][what] */
 };
 
 void		 store_group_check(struct store *);	/* store-group.c */
