@@ -39,7 +39,7 @@
 
 #define GROUP_MAX_WRITES	1000	/* then commit at once */
 #define GROUP_MAX_WAIT_MS	20	/* nor stay open longer than this */
-#define GROUP_BUDGET_MS		10	/* then park the writes that come */
+#define GROUP_BUDGET_MS		GROUP_MAX_WAIT_MS	/* then park writes */
 
 struct held {
 	struct client		*c;

@@ -44,6 +44,8 @@ struct store {
 	void		(*flush)(void *);	/* commits the group */
 	void		*flush_arg;
 	uint64_t	 writes;	/* store_put, store_delete: calls */
+	uint64_t	 name_writes;	/* of those, the ones that may change
+					   the set of participants' names */
 	struct store_kept_count counts[3][3];	/* [clearance][what] */
 };
 
