@@ -159,10 +159,12 @@ store_prepare(struct store *st, char **cause)
  * keeps the pages it changes in a sub-journal, which it moves to a temp
  * file once past 64 KB: one add at 100,000 events passed that, so every
  * add created, wrote and unlinked a file.  Keep up to STMT_SPILL in
- * memory.  Only before SQLite is initialised (the first open, before any
- * thread): later calls are refused, harmlessly.
+ * memory (SQLite allocates it as one block when the journal opens: below
+ * the heap's mmap threshold, server.c, so that it costs no system call).
+ * Only before SQLite is initialised (the first open, before any thread):
+ * later calls are refused, harmlessly.
  */
-#define STMT_SPILL	(8 * 1024 * 1024)
+#define STMT_SPILL	(1024 * 1024)
 
 static void
 configure_sqlite(void)
