@@ -154,33 +154,11 @@ store_prepare(struct store *st, char **cause)
 	return 0;
 }
 
-/*
- * Each write of a group runs in a savepoint (server-group.c), and SQLite
- * keeps the pages it changes in a sub-journal, which it moves to a temp
- * file once past 64 KB: one add at 100,000 events passed that, so every
- * add created, wrote and unlinked a file.  Keep up to STMT_SPILL in
- * memory (SQLite allocates it as one block when the journal opens: below
- * the heap's mmap threshold, server.c, so that it costs no system call).
- * Only before SQLite is initialised (the first open, before any thread):
- * later calls are refused, harmlessly.
- */
-#define STMT_SPILL	(1024 * 1024)
-
-static void
-configure_sqlite(void)
-{
-	static int	done;
-
-	if (done++ == 0)
-		(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_SPILL);
-}
-
 static struct store *
 open_store(const char *path, char **cause)
 {
 	struct store	*st = xcalloc(1, sizeof *st);
 
-	configure_sqlite();
 	st->path = xstrdup(path);
 	if (store_empty_file(path, cause))
 		goto fail;
