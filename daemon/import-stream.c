@@ -346,10 +346,11 @@ commit_done(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * kcald stops: an import whose commit is under way is waited for, its
- * client answered, and the job freed, while the loop's store, base and
- * clients are still there (server_free calls it first); an import not
- * yet committing ends with its client (import_client_gone: rolled back).
+ * kcald stops: an import whose commit is under way is waited for and
+ * its job freed (its reply queued, sent as best it can be), while the
+ * loop's store, base and clients are still there (server_free calls it
+ * first); an import not yet committing ends with its client
+ * (import_client_gone: rolled back).
  */
 void
 import_shutdown(struct server *srv)
