@@ -345,6 +345,24 @@ commit_done(evutil_socket_t fd, short what, void *arg)
 		finish(job, 0, NULL);
 }
 
+/*
+ * kcald stops: an import whose commit is under way is waited for and
+ * its job freed (its reply queued, sent as best it can be), while the
+ * loop's store, base and clients are still there (server_free calls it
+ * first); an import not yet committing ends with its client
+ * (import_client_gone: rolled back).
+ */
+void
+import_shutdown(struct server *srv)
+{
+	struct import_job	*job = srv->importing;
+
+	if (job == NULL || !job->committing)
+		return;
+	log_info("import %s: waiting for its commit", job->o.name);
+	commit_done(-1, 0, job);
+}
+
 /* Commit off the loop; on failure to start a thread, on it. */
 static void
 commit_start(struct import_job *job)
@@ -355,6 +373,7 @@ commit_start(struct import_job *job)
 	    commit_done, job)) != NULL && event_add(job->ev_done, NULL) == 0 &&
 	    pthread_create(&job->thread, NULL, commit_main, job) == 0) {
 		job->committing = 1;
+		log_debug("import %s: committing", job->o.name);
 		return;
 	}
 	log_warn("import %s: commit thread", job->o.name);
