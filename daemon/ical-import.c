@@ -32,6 +32,7 @@
 
 #include "ical-import-int.h"
 #include "ical-serialize.h"
+#include "lint-spool.h"
 #include "xmalloc.h"
 
 /* The file's error, "NAME:LINE: what is wrong" (the first kept); -1. */
@@ -127,12 +128,28 @@ spans(struct imp *im)
 {
 	struct lint	*l = &im->l;
 
+	free(im->cbeg);
+	free(im->cend);
 	im->cbeg = xcalloc(l->ncomps + 1, sizeof *im->cbeg);
 	im->cend = xcalloc(l->ncomps + 1, sizeof *im->cend);
 	for (size_t j = 0; j < l->ncomps; j++) {
 		im->cbeg[j] = l->comps[j].beg;
 		im->cend[j] = l->comps[j].end;
 	}
+}
+
+/* Piece p's lines (the file's pieces in order) into im->l; -1 on error. */
+int
+imp_load(struct imp *im, size_t p)
+{
+	if (im->loaded == p + 1)
+		return 0;
+	im->loaded = 0;
+	if (lint_spool_get(im->file.spool, p, &im->l) != 0)
+		return imp_fail(im, 0, "cannot read back the file's lines");
+	spans(im);
+	im->loaded = p + 1;
+	return 0;
 }
 
 /* libical on the lines [lo, hi] of the unfolded text, in place. */
@@ -210,11 +227,12 @@ imp_read_piece(struct imp *im, int j)
  * let pass; NULL on error.
  */
 icalcomponent *
-imp_read_event(struct imp *im, int j)
+imp_read_event(struct imp *im, const struct evref *e)
 {
 	icalcomponent	*root;
 
-	if ((root = imp_read_piece(im, j)) == NULL)
+	if (imp_load(im, e->piece) != 0 ||
+	    (root = imp_read_piece(im, e->comp)) == NULL)
 		return NULL;
 	if (imp_check_piece(im) == 0 &&
 	    icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT) {
@@ -309,50 +327,61 @@ too_many_events(struct imp *im, size_t n)
 	    "(%zu; kcald.conf max_import_events)", n, im->o->max_events);
 }
 
-/*
- * The first pass, over the lines: the events (UID, zones used), what is
- * not an event; every piece but the events checked by libical; the zones
- * resolved.  Too many events is refused here.
- */
+/* Component j of the piece loaded, in the first pass. */
 static int
-scan(struct imp *im, size_t max)
+scan_comp(struct imp *im, int j)
 {
 	struct lint	*l = &im->l;
 	icalcomponent	*root;
 	struct evref	*e;
-	int		 j;
 
-	for (; im->scanned < l->ncomps && max > 0; im->scanned++, max--) {
-		j = (int)im->scanned;
-		if (strcmp(l->comps[j].name, "VEVENT") == 0) {
-			im->evs = xreallocarray(im->evs, im->nevs + 1,
-			    sizeof *im->evs);
-			e = &im->evs[im->nevs++];
-			memset(e, 0, sizeof *e);
-			e->uid = line_uid(im, j);
-			e->comp = j;
-			e->line = l->comps[j].line;
-			imp_note_zones(im, j);
-			continue;
-		}
-		if (other_kind(l->comps[j].name))
-			im->out->ignored++;
-		if (!imp_is_piece(im, j))
-			continue;
-		if ((root = imp_read_piece(im, j)) == NULL)
-			return -1;
-		if (imp_check_piece(im) != 0) {
-			icalcomponent_free(root);
-			return -1;
-		}
-		if (imp_keep_zones(im)) {
-			im->trees = xreallocarray(im->trees, im->ntrees + 1,
-			    sizeof *im->trees);
-			im->trees[im->ntrees++] = root;
-		} else
-			icalcomponent_free(root);
+	if (strcmp(l->comps[j].name, "VEVENT") == 0) {
+		im->evs = xreallocarray(im->evs, im->nevs + 1,
+		    sizeof *im->evs);
+		e = &im->evs[im->nevs++];
+		memset(e, 0, sizeof *e);
+		e->uid = line_uid(im, j);
+		e->piece = im->loaded - 1;
+		e->comp = j;
+		e->line = l->comps[j].line;
+		imp_note_zones(im, j);
+		return 0;
 	}
-	return im->scanned < l->ncomps ? 1 : 0;
+	if (other_kind(l->comps[j].name))
+		im->out->ignored++;
+	if (!imp_is_piece(im, j))
+		return 0;
+	if ((root = imp_read_piece(im, j)) == NULL)
+		return -1;
+	if (imp_check_piece(im) != 0) {
+		icalcomponent_free(root);
+		return -1;
+	}
+	if (imp_keep_zones(im)) {
+		im->trees = xreallocarray(im->trees, im->ntrees + 1,
+		    sizeof *im->trees);
+		im->trees[im->ntrees++] = root;
+	} else
+		icalcomponent_free(root);
+	return 0;
+}
+
+/*
+ * The first pass, over the pieces' lines in turn: the events (UID, zones
+ * used), what is not an event; every piece but the events checked by
+ * libical; the zones resolved.  Too many events is refused here.
+ */
+static int
+scan(struct imp *im, size_t max)
+{
+	for (; im->scanned < im->npieces && max > 0; im->scanned++, max--) {
+		if (imp_load(im, im->scanned) != 0)
+			return -1;
+		for (int j = 0; j < (int)im->l.ncomps; j++)
+			if (scan_comp(im, j) != 0)
+				return -1;
+	}
+	return im->scanned < im->npieces ? 1 : 0;
 }
 
 static int	by_uid_line(const void *, const void *);
@@ -396,7 +425,7 @@ read_members(struct imp *im, size_t lo, size_t hi)
 
 	for (size_t i = 0; i < hi - lo; i++) {
 		e = &im->evs[lo + i];
-		if ((m[i].c = imp_read_event(im, e->comp)) == NULL) {
+		if ((m[i].c = imp_read_event(im, e)) == NULL) {
 			imp_free_members(m, i);
 			return NULL;
 		}
@@ -443,7 +472,11 @@ by_uid_line(const void *a, const void *b)
 	const struct evref	*x = a, *y = b;
 	int			 c = strcmp(x->uid, y->uid);
 
-	return c != 0 ? c : x->comp - y->comp;
+	if (c != 0)
+		return c;
+	if (x->piece != y->piece)
+		return x->piece < y->piece ? -1 : 1;
+	return x->comp - y->comp;
 }
 
 static void
@@ -465,6 +498,7 @@ imp_free(struct imp *im)
 	free(im->cbeg);
 	free(im->cend);
 	lint_free(&im->l);
+	lint_free(&im->file);
 }
 
 /* The error of a failed import: the one a reading of the whole file finds. */
@@ -497,11 +531,17 @@ ical_import_start_lint(struct lint *l, const struct ical_import_opts *o,
 	im->out = out;
 	im->cb = cb;
 	im->arg = arg;
-	im->l = *l;
+	im->file = *l;
 	memset(l, 0, sizeof *l);
-	spans(im);
-	(void)cause;	/* the file's own errors come from the first step */
-	return im;
+	if (im->file.spool == NULL) {
+		*cause = xstrdup("the file's lines were not set aside");
+		ical_import_end(im);
+		memset(out, 0, sizeof *out);
+		return NULL;
+	}
+	lint_spool_seal(im->file.spool);
+	im->npieces = lint_spool_count(im->file.spool);
+	return im;	/* the file's own errors come from the first step */
 }
 
 /*
@@ -515,7 +555,7 @@ ical_import_start(const char *data, size_t len,
 {
 	struct lint	l;
 
-	if (lint_scan(data, len, &l) != 0) {
+	if (lint_scan_spool(data, len, &l, lint_spool_new(NULL)) != 0) {
 		*cause = ical_import_lint_error(o, &l);
 		lint_free(&l);
 		memset(out, 0, sizeof *out);
