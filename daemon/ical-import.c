@@ -3,11 +3,12 @@
  * passes of an import, and the reading of the file piece by piece.
  *
  * The file goes through ical-lint.c first (lines, grammar, nesting; every
- * later error can then name its line).  Then it is read in pieces — each
- * VTIMEZONE, each VEVENT on its own, parsed by libical from the unfolded
- * text in place — so libical never holds the whole file, and a record is
- * freed once handed over: a 100,000-event file needs little more than its
- * own text.  The passes:
+ * later error can then name its line), which sets each piece's lines
+ * aside as it ends (lint-spool.c).  Then the pieces — each VTIMEZONE, each
+ * VEVENT on its own — are read back one at a time and parsed by libical
+ * from the unfolded text, so neither libical nor this file holds the whole
+ * file: what is kept per event is its UID and its piece, and a record is
+ * freed once handed over.  The passes:
  *  1. scan: every piece but the events parsed and checked
  *     (ical-import-check.c); each event's UID and the zones it uses noted
  *     from its lines; to-dos and the like counted and ignored; a file with
@@ -384,7 +385,17 @@ scan(struct imp *im, size_t max)
 	return im->scanned < im->npieces ? 1 : 0;
 }
 
-static int	by_uid_line(const void *, const void *);
+/* Events in UID order; one UID's in the order of the file. */
+static int
+by_uid_line(const void *a, const void *b)
+{
+	const struct evref	*x = a, *y = b;
+	int			 c = strcmp(x->uid, y->uid);
+
+	if (c == 0 && x->piece != y->piece)
+		c = x->piece < y->piece ? -1 : 1;
+	return c != 0 ? c : x->comp - y->comp;
+}
 
 /* After the scan: the limit, what was ignored, the zones, the UIDs. */
 static int
@@ -465,20 +476,6 @@ one_record(struct imp *im, size_t lo, size_t hi)
 	return rc;
 }
 
-/* Events in UID order; one UID's in the order of the file. */
-static int
-by_uid_line(const void *a, const void *b)
-{
-	const struct evref	*x = a, *y = b;
-	int			 c = strcmp(x->uid, y->uid);
-
-	if (c != 0)
-		return c;
-	if (x->piece != y->piece)
-		return x->piece < y->piece ? -1 : 1;
-	return x->comp - y->comp;
-}
-
 static void
 imp_free(struct imp *im)
 {
@@ -516,8 +513,8 @@ take_error(struct imp *im, int diagnose)
 
 /*
  * The passes before the first record (ical-import.c's 1 and 2) on a file
- * whose lines l are scanned (lint_scan or lint_feed; l is taken, and
- * zeroed): grammar, zones, UIDs.  NULL with *cause on a problem in the
+ * whose lines l are scanned and set aside (lint_scan_spool, or lint_feed
+ * after lint_feed_spool; l is taken, and zeroed): grammar, zones, UIDs.  NULL with *cause on a problem in the
  * file, out then empty.
  */
 struct imp *
@@ -533,10 +530,9 @@ ical_import_start_lint(struct lint *l, const struct ical_import_opts *o,
 	im->arg = arg;
 	im->file = *l;
 	memset(l, 0, sizeof *l);
-	if (im->file.spool == NULL) {
+	if (im->file.spool == NULL) {	/* a caller's mistake */
 		*cause = xstrdup("the file's lines were not set aside");
 		ical_import_end(im);
-		memset(out, 0, sizeof *out);
 		return NULL;
 	}
 	lint_spool_seal(im->file.spool);
@@ -544,10 +540,7 @@ ical_import_start_lint(struct lint *l, const struct ical_import_opts *o,
 	return im;	/* the file's own errors come from the first step */
 }
 
-/*
- * The same on the file's text: the file is copied (unfolded) on the way,
- * so data may be freed once this returns.
- */
+/* The same on the file's text (copied: data may be freed after). */
 struct imp *
 ical_import_start(const char *data, size_t len,
     const struct ical_import_opts *o, struct ical_import *out,
@@ -640,12 +633,9 @@ ical_import_end(struct imp *im)
 /*
  * Parse, check and repair an .ics file, handing each record to cb in UID
  * order; the record's text and event are freed after cb returns unless cb
- * takes them (and zeroes them).  The file is read piece by piece (each
- * VTIMEZONE, each VEVENT on its own, from the unfolded text in place), so
- * libical never holds the whole file, and a record is freed once handed
- * over: a 100,000-event file needs little more than its own text.  A
- * caller that must not hold the loop that long calls the three parts
- * itself (start, step by step, end; import-stream.c).
+ * takes them (and zeroes them).  A caller that must not hold the loop that
+ * long calls the three parts itself (start, step by step, end;
+ * import-stream.c).
  *
  * On a problem in the file return -1 with *cause "NAME:LINE: what is
  * wrong", the same problem a reading of the whole file finds first; if cb
