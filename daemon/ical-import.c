@@ -530,12 +530,12 @@ ical_import_start_lint(struct lint *l, const struct ical_import_opts *o,
 	im->arg = arg;
 	im->file = *l;
 	memset(l, 0, sizeof *l);
-	if (im->file.spool == NULL) {	/* a caller's mistake */
-		*cause = xstrdup("the file's lines were not set aside");
+	if (im->file.spool == NULL || lint_spool_seal(im->file.spool) != 0) {
+		xasprintf(cause, "%s: cannot set the file's lines aside",
+		    o->name);
 		ical_import_end(im);
 		return NULL;
 	}
-	lint_spool_seal(im->file.spool);
 	im->npieces = lint_spool_count(im->file.spool);
 	return im;	/* the file's own errors come from the first step */
 }

@@ -34,10 +34,13 @@ struct head {
 	uint64_t	textlen, nlines, ncomps;
 };
 
+#define SPOOL_BUF	(256 * 1024)	/* written to the file at a time */
+
 struct lint_spool {
 	int		 fd;		/* -1: in memory */
-	char		*mem;
-	uint64_t	 len, cap;	/* bytes written */
+	char		*mem;		/* the pieces, or (a file) the last */
+	uint64_t	 len, cap;	/* bytes put */
+	uint64_t	 flushed;	/* bytes in the file */
 	struct piece	*pieces;
 	size_t		 npieces, piececap;
 };
@@ -74,32 +77,44 @@ lint_spool_new(const char *dir)
 	return sp;
 }
 
+/* What is buffered, to the file. */
 static int
-put(struct lint_spool *sp, const void *p, size_t n)
+flush(struct lint_spool *sp)
 {
-	const char	*s = p;
+	const char	*s = sp->mem;
+	size_t		 n = (size_t)(sp->len - sp->flushed);
 	ssize_t		 w;
 
-	if (sp->fd < 0) {
-		if (sp->cap - sp->len < n) {
-			sp->cap = sp->cap * 2 > sp->len + n ? sp->cap * 2 :
-			    sp->len + n;
-			sp->mem = xreallocarray(sp->mem, 1, sp->cap);
-		}
-		memcpy(sp->mem + sp->len, p, n);
-		sp->len += n;
-		return 0;
-	}
-	while (n > 0) {
-		if ((w = pwrite(sp->fd, s, n, (off_t)sp->len)) < 0) {
+	while (sp->fd >= 0 && n > 0) {
+		if ((w = pwrite(sp->fd, s, n, (off_t)sp->flushed)) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
 		s += w;
 		n -= (size_t)w;
-		sp->len += (uint64_t)w;
+		sp->flushed += (uint64_t)w;
 	}
+	return 0;
+}
+
+/* n bytes more: in memory, or buffered and written a buffer at a time. */
+static int
+put(struct lint_spool *sp, const void *p, size_t n)
+{
+	uint64_t	used = sp->len - sp->flushed;
+
+	if (sp->fd >= 0 && used > 0 && used + n > SPOOL_BUF) {
+		if (flush(sp) != 0)
+			return -1;
+		used = 0;
+	}
+	if (sp->cap - used < n) {
+		sp->cap = sp->cap * 2 > used + n ? sp->cap * 2 : used + n;
+		sp->mem = xreallocarray(sp->mem, 1, sp->cap);
+	}
+	memcpy(sp->mem + used, p, n);
+	sp->len += n;
 	return 0;
 }
 
@@ -193,13 +208,17 @@ by_seq(const void *a, const void *b)
 
 /*
  * All pieces are in: order them as their BEGINs are in the file (a
- * VCALENDAR's own properties, spooled at its END, before its components).
+ * VCALENDAR's own properties, spooled at its END, before its components),
+ * the last written.  -1 if it cannot be written.
  */
-void
+int
 lint_spool_seal(struct lint_spool *sp)
 {
+	if (flush(sp) != 0)
+		return -1;
 	if (sp->npieces > 0)
 		qsort(sp->pieces, sp->npieces, sizeof *sp->pieces, by_seq);
+	return 0;
 }
 
 size_t

@@ -13,7 +13,7 @@ struct lint_spool;
 
 struct lint_spool *lint_spool_new(const char *);
 int	 lint_spool_put(struct lint_spool *, struct lint *, size_t, size_t);
-void	 lint_spool_seal(struct lint_spool *);
+int	 lint_spool_seal(struct lint_spool *);
 size_t	 lint_spool_count(const struct lint_spool *);
 int	 lint_spool_get(struct lint_spool *, size_t, struct lint *);
 void	 lint_spool_free(struct lint_spool *);
