@@ -103,11 +103,13 @@ test-asan: deps
 	@BUILD=build-asan KCAL_SANITIZED=1 sh tests/run.sh
 
 # ThreadSanitizer: kcald's worker thread (daemon/worker.c) against its
-# loop.  The tests that run threads: the feeds' (built off the loop), the
-# HTTP server's, and the basic walk; TSAN_TESTS to choose others (or all:
+# loop.  The tests that run threads: the feeds' (built off the loop),
+# CalDAV's reads (off the loop too), the HTTP server's, and the basic walk;
+# TSAN_TESTS to choose others (or all:
 # TSAN_TESTS="$$(cd tests && ls unit/test-*.c e2e/test-*.sh)").
 TSAN_TESTS ?= e2e/test-feed-offloop.sh e2e/test-feeds.sh \
 	e2e/test-golden-feeds.sh e2e/test-briefing.sh e2e/test-feed-leaks.sh \
+	e2e/test-dav-offloop.sh e2e/test-dav-read.sh \
 	e2e/test-basic.sh unit/test-worker.c unit/test-httpd.c unit/test-log.c
 test-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \

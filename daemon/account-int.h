@@ -47,6 +47,12 @@ int		 account_job_run(struct account_job *, struct crypt_data *);
 struct account_work **account_work_slot(struct accounts *);
 struct crypt_data *account_crypt_data(struct accounts *);
 
+/* account-watch.c: may the users file have changed since last asked? */
+struct users_watch;
+struct users_watch *users_watch_new(const char *);
+int		 users_watch_changed(struct users_watch *);
+void		 users_watch_free(struct users_watch *);
+
 /* account-work.c */
 int		 account_work_queue(struct accounts *, struct event_base *,
 		     struct account_job *);

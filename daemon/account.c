@@ -27,10 +27,11 @@
  * Only yescrypt runs elsewhere (account-work.c): a login that needs it is
  * a job, prepared and finished here, on the loop.
  *
- * The file is stat'ed on every check and read again when it changed
- * (kcal user rewrites it by rename), and on SIGHUP.  A file that cannot
- * be read, or is malformed, keeps the accounts already loaded and is
- * logged once; at start it stops kcald (accounts_open).
+ * The file is read again when it changed (kcal user rewrites it by
+ * rename), as an inotify watch sees or a stat at most once a second
+ * finds (account-watch.c: no stat of it on every login), and on SIGHUP.
+ * A file that cannot be read, or is malformed, keeps the accounts already
+ * loaded and is logged once; at start it stops kcald (accounts_open).
  */
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -101,6 +102,7 @@ struct accounts {
 	uint64_t		 hashed;
 	uint64_t		 gen;		/* bumped by every load */
 	struct account_work	*work;		/* account-work.c */
+	struct users_watch	*watch;		/* account-watch.c */
 };
 
 static int64_t
@@ -158,6 +160,8 @@ load(struct accounts *a, const char *path, const struct file_sig *sig,
 	if (a->path != path) {
 		free(a->path);
 		a->path = xstrdup(path);
+		users_watch_free(a->watch);
+		a->watch = users_watch_new(path);
 	}
 	return 0;
 }
@@ -203,6 +207,7 @@ accounts_free(struct accounts *a)
 	if (a == NULL)
 		return;
 	account_work_stop(a);
+	users_watch_free(a->watch);
 	users_clear(&a->u);
 	free(a->path);
 	free(a->limits);
@@ -237,6 +242,8 @@ maybe_reload(struct accounts *a)
 	struct file_sig	 sig;
 	char		*cause = NULL;
 
+	if (a->watch != NULL && !users_watch_changed(a->watch))
+		return;
 	file_sig(a->path, &sig);
 	if (sig_eq(&sig, &a->sig) || (a->bad_sig.exists &&
 	    sig_eq(&sig, &a->bad_sig)))

@@ -8,9 +8,12 @@
  * include/itinerary-html.c), with links to subscribe to the feed.  The
  * itinerary is built for the feed's audience (cmd-itinerary.c): every
  * event read as the feed itself writes it (feed_view_record), so the page
- * shows no more than the feed.  feed-body.c builds it once per change of
- * the store, as it does the feed's body, and http-route.c serves it with a
- * Content-Security-Policy that lets nothing run.
+ * shows no more than the feed.  It is built once per change of the store,
+ * as the feed's body is, off the loop: a job on the worker's thread
+ * (worker.h), given the feed's definition and configuration, renders it
+ * from the worker's store; back on the loop feed-body.c keeps it.
+ * http-route.c serves it with a Content-Security-Policy that lets nothing
+ * run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +23,22 @@
 #include "feed.h"
 #include "itinerary-html.h"
 #include "log.h"
+#include "recur.h"
 #include "server.h"
+#include "worker.h"
 #include "xmalloc.h"
+
+/* A page being built: what it reads, copied on the loop; what it makes. */
+struct page_job {
+	struct server		*srv;		/* the loop's: page_done only */
+	char			*token;
+	struct feed_def		 def;
+	struct feed_page_as	 as;		/* as.cfg: what it reads */
+	char			*body, *cause;
+	size_t			 len;
+	feed_wait_fn		 fn;
+	void			*arg;
+};
 
 /*
  * The page of the briefing feed d, *len bytes; NULL with *cause NULL when
@@ -68,4 +85,93 @@ briefing_render(struct server *srv, const struct feed_def *d, size_t *len,
 	free(ics);
 	free(webcal);
 	return body;
+}
+
+/* On the worker's thread (or the loop, without one): touches only st. */
+static void
+page_run(void *arg, struct store *st)
+{
+	struct page_job	*j = arg;
+	struct server	 view;
+
+	memset(&view, 0, sizeof view);
+	view.cfg = (struct config *)j->as.cfg;
+	view.store = st;
+	recur_budget_begin();
+	j->body = briefing_render(&view, &j->def, &j->len, &j->cause);
+}
+
+/* On the loop: the page kept (feed-body.c); feed_get's answers. */
+static int
+page_finish(struct page_job *j, int ran, const struct feed_body **out,
+    char **cause)
+{
+	int	rc;
+
+	*cause = NULL;
+	if (!ran) {
+		*cause = xstrdup("kcald is stopping");
+		rc = -1;
+	} else if (j->body == NULL && j->cause != NULL) {
+		*cause = j->cause;
+		j->cause = NULL;
+		rc = -1;
+	} else {
+		rc = feed_briefing_put(j->srv, j->token, j->body, j->len,
+		    &j->as, out, cause);
+		j->body = NULL;
+	}
+	feed_def_clear(&j->def);
+	free(j->token);
+	free(j->body);
+	free(j->cause);
+	return rc;
+}
+
+static void
+page_done(void *arg, int ran)
+{
+	struct page_job		*j = arg;
+	const struct feed_body	*fb = NULL;
+	feed_wait_fn		 fn = j->fn;
+	void			*fnarg = j->arg;
+	char			*why;
+	int			 rc;
+
+	rc = page_finish(j, ran, &fb, &why);
+	free(j);
+	fn(fnarg, fb, rc, why);
+	free(why);
+}
+
+/*
+ * The page of the briefing feed a token names, as feed_get answers: 0
+ * with *out set, 1 when there is none the audience may see (a 404), -1 on
+ * error (*cause), 2 when it is being built off the loop: fn(arg, body,
+ * rc, cause) is called on the loop when it is.
+ */
+int
+briefing_get(struct server *srv, const char *token, feed_wait_fn fn,
+    void *arg, const struct feed_body **out, char **cause)
+{
+	struct page_job	*j = xcalloc(1, sizeof *j);
+	struct worker	*w;
+	int		 rc;
+
+	rc = feed_briefing_cached(srv, token, out, &j->def, &j->as, cause);
+	if (rc != 2) {
+		free(j);
+		return rc;
+	}
+	j->srv = srv;
+	j->token = xstrdup(token);
+	j->fn = fn;
+	j->arg = arg;
+	if ((w = server_worker(srv)) != NULL &&
+	    worker_submit(w, page_run, page_done, j) == 0)
+		return 2;
+	page_run(j, srv->store);	/* no worker: built here */
+	rc = page_finish(j, 1, out, cause);
+	free(j);
+	return rc;
 }

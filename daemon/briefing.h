@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "feed.h"
+
 struct server;
 struct feed_def;
 struct feed_view;
@@ -19,5 +21,7 @@ int	 itinerary_build(struct server *, const char *, struct feed_view *,
 	     int, json_t **, char **);
 char	*briefing_render(struct server *, const struct feed_def *, size_t *,
 	     char **);
+int	 briefing_get(struct server *, const char *, feed_wait_fn, void *,
+	     const struct feed_body **, char **);
 
 #endif

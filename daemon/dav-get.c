@@ -9,6 +9,7 @@
  * when what this account sees changes, and If-None-Match gives 304.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,21 +54,22 @@ no_calscale(char *body, size_t *len)
 }
 
 /*
- * The body GET serves for uid under the current clearance: NULL and
- * STORE_NOT_FOUND's silence (*cause NULL) when it may not be seen.
+ * The body GET serves for uid under st's current clearance (home: the
+ * home zone): NULL and STORE_NOT_FOUND's silence (*cause NULL) when it
+ * may not be seen.
  */
 char *
-dav_object_body(struct server *srv, const char *uid, size_t *len,
-    char **cause)
+dav_object_body_in(struct store *st, const char *home, const char *uid,
+    size_t *len, char **cause)
 {
 	struct ical_out_opts	 o;
 	struct ical_out		*out;
 	char			*text = NULL, *body;
 
-	if (store_get(srv->store, uid, &text, cause) != 0)
+	if (store_get(st, uid, &text, cause) != 0)
 		return NULL;
 	memset(&o, 0, sizeof o);
-	o.home = srv->cfg->home_tz;
+	o.home = home;
 	o.alarms = 1;
 	out = ical_out_new(&o);
 	if (ical_out_add(out, text, cause) != 0) {
@@ -81,12 +83,21 @@ dav_object_body(struct server *srv, const char *uid, size_t *len,
 	return body;
 }
 
+char *
+dav_object_body(struct server *srv, const char *uid, size_t *len,
+    char **cause)
+{
+	return dav_object_body_in(srv->store, srv->cfg->home_tz, uid, len,
+	    cause);
+}
+
 /*
  * The ETags of objects, kept so that a PROPFIND or a sync of a large
  * calendar does not write every event out again to hash it: by UID and
  * clearance, valid while the event's last change in the log (store-dav.c)
  * is the same -- a change to it, or to the class of an event it refers
- * to, logs it again.  Dropped whole when it grows past ETAG_MAX.
+ * to, logs it again.  Dropped whole when it grows past ETAG_MAX.  Reads
+ * run on the worker's threads and PUT on the loop: a mutex guards it.
  */
 #define ETAG_BUCKETS	4096
 #define ETAG_MAX	100000
@@ -101,6 +112,7 @@ struct etag_ent {
 
 static struct etag_ent	*etags[ETAG_BUCKETS];
 static size_t		 netags;
+static pthread_mutex_t	 etags_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 etags_clear(void)
@@ -133,29 +145,29 @@ etag_slot(const char *uid, int clearance)
 	return ep;
 }
 
-/* uid's ETag under the store's clearance (NULL: not visible, or *cause). */
-char *
-dav_object_etag(struct server *srv, const char *uid, char **cause)
+/* uid's ETag kept for clearance c at seq, or NULL. */
+static char *
+etag_kept(const char *uid, int c, int64_t seq)
 {
-	int		 c = (int)store_clearance(srv->store);
-	struct etag_ent	**ep, *e;
-	int64_t		 seq;
-	char		*body, *etag;
-	size_t		 len;
+	struct etag_ent	*e;
+	char		*out = NULL;
 
-	if (store_dav_seq(srv->store, uid, &seq) != 0)
-		seq = -1;
-	ep = etag_slot(uid, c);
+	pthread_mutex_lock(&etags_lock);
 	/* The same seq: the same class, so visible to c as it was. */
-	if ((e = *ep) != NULL && seq > 0 && e->seq == seq)
-		return xstrdup(e->etag);
-	if ((body = dav_object_body(srv, uid, &len, cause)) == NULL)
-		return NULL;
-	etag = dav_etag(body, len);
-	free(body);
-	if (seq <= 0)
-		return etag;
-	if (e == NULL) {
+	if ((e = *etag_slot(uid, c)) != NULL && e->seq == seq)
+		out = xstrdup(e->etag);
+	pthread_mutex_unlock(&etags_lock);
+	return out;
+}
+
+static void
+etag_keep(const char *uid, int c, int64_t seq, const char *etag)
+{
+	struct etag_ent	**ep, *e;
+
+	pthread_mutex_lock(&etags_lock);
+	ep = etag_slot(uid, c);
+	if ((e = *ep) == NULL) {
 		if (netags >= ETAG_MAX) {
 			etags_clear();
 			ep = etag_slot(uid, c);
@@ -168,6 +180,29 @@ dav_object_etag(struct server *srv, const char *uid, char **cause)
 	free(e->etag);
 	e->etag = xstrdup(etag);
 	e->seq = seq;
+	pthread_mutex_unlock(&etags_lock);
+}
+
+/* uid's ETag under st's clearance (NULL: not visible, or *cause). */
+char *
+dav_object_etag_in(struct store *st, const char *home, const char *uid,
+    char **cause)
+{
+	int		 c = (int)store_clearance(st);
+	int64_t		 seq;
+	char		*body, *etag;
+	size_t		 len;
+
+	if (store_dav_seq(st, uid, &seq) != 0)
+		seq = -1;
+	if (seq > 0 && (etag = etag_kept(uid, c, seq)) != NULL)
+		return etag;
+	if ((body = dav_object_body_in(st, home, uid, &len, cause)) == NULL)
+		return NULL;
+	etag = dav_etag(body, len);
+	free(body);
+	if (seq > 0)
+		etag_keep(uid, c, seq, etag);
 	return etag;
 }
 
@@ -182,7 +217,8 @@ dav_get(struct dav_call *d)
 		dav_reply_text(d, 404, "Not Found");
 		return;
 	}
-	if ((body = dav_object_body(d->c.srv, d->uid, &len, &cause)) == NULL) {
+	if ((body = dav_object_body_in(d->st, d->home_tz, d->uid, &len,
+	    &cause)) == NULL) {
 		if (cause == NULL)
 			dav_reply_text(d, 404, "Not Found");
 		else
@@ -191,7 +227,7 @@ dav_get(struct dav_call *d)
 		return;
 	}
 	etag = dav_etag(body, len);
-	if (httpd_etag_in(httpd_header(d->c.q, "If-None-Match"), etag, 1))
+	if (httpd_etag_in(d->inm, etag, 1))
 		r = httpd_resp(304, "", 0);
 	else {
 		r = httpd_resp(200, body, len);
@@ -200,7 +236,7 @@ dav_get(struct dav_call *d)
 	}
 	httpd_resp_header(r, "ETag", etag);
 	httpd_resp_header(r, "Cache-Control", "private, no-cache");
-	httpd_reply(d->c.q, r);
+	dav_send(d, r);
 	free(etag);
 	free(body);
 }

@@ -1,7 +1,7 @@
 /*
- * dav-int.h — shared by the CalDAV modules (dav.c, dav-props.c,
- * dav-report.c, dav-get.c): the resource a URL names, and the answers
- * they all give (a 207, a DAV:error, a plain text error).
+ * dav-int.h — shared by the CalDAV modules (dav.c, dav-job.c,
+ * dav-props.c, dav-report.c, dav-get.c): the resource a URL names, and
+ * the answers they all give (a 207, a DAV:error, a plain text error).
  */
 #ifndef KCAL_DAV_INT_H
 #define KCAL_DAV_INT_H
@@ -10,10 +10,12 @@
 #include <stdint.h>
 
 #include "dav.h"
+#include "dav-xml.h"
 
 struct dav_req;
 struct dav_ms;
-struct dav_err;
+struct httpd_resp;
+struct store;
 
 enum dav_res {
 	DAV_RES_ROOT,		/* /dav/ */
@@ -24,12 +26,25 @@ enum dav_res {
 	DAV_RES_OBJECT		/* /dav/calendars/USER/calendar/NAME */
 };
 
-/* A request routed to a resource, run as its account. */
+/*
+ * A request routed to a resource, run as its account.  A read (PROPFIND,
+ * REPORT, GET, HEAD: dav-job.c) runs off the loop with c.srv and c.q
+ * NULL: it reads only st and what was copied from the request before,
+ * and leaves its answer in resp for the loop to send.
+ */
 struct dav_call {
 	struct dav_ctx		 c;	/* srv, q, acct, user, name */
 	enum dav_res		 res;
 	char			*uid;	/* an object's event, when it exists */
 	const char		*root_href;	/* "/dav/", or "/" */
+	struct store		*st;	/* the store a read reads */
+	const char		*home_tz;	/* kcald.conf's */
+	size_t			 put_max;	/* write_put_max() */
+	const char		*depth;		/* the Depth header */
+	const char		*inm;		/* the If-None-Match header */
+	struct dav_req		*rq;	/* the body, parsed on the loop */
+	struct dav_err		 err;	/* or why it was refused (status) */
+	struct httpd_resp	*resp;	/* the answer, when c.q is NULL */
 };
 
 /* The calendar's one collection name, under each user's home. */
@@ -38,6 +53,8 @@ struct dav_call {
 #define DAV_EXPAND_MAX	2000
 
 /* dav.c */
+void	 dav_send(struct dav_call *, struct httpd_resp *);
+void	 dav_find_object(struct dav_call *);
 void	 dav_reply(struct dav_call *, int, const char *, const char *,
 	    size_t);
 void	 dav_reply_text(struct dav_call *, int, const char *);
@@ -55,6 +72,13 @@ const char *dav_user(const struct dav_call *);
 
 /* dav-get.c */
 void	 dav_get(struct dav_call *);
+char	*dav_object_body_in(struct store *, const char *, const char *, size_t *,
+	    char **);
+char	*dav_object_etag_in(struct store *, const char *, const char *, char **);
+
+/* dav-job.c: a read method, off the loop when there is a worker. */
+int	 dav_is_read(const struct dav_call *, const char *);
+void	 dav_read(struct dav_call *, const char *);
 
 /* dav-props.c */
 void	 dav_propfind(struct dav_call *);

@@ -18,15 +18,11 @@
 #include <string.h>
 
 #include "account.h"
-#include "config.h"
 #include "dav-int.h"
 #include "dav-props.h"
 #include "dav-xml.h"
-#include "httpd.h"
-#include "server.h"
 #include "store.h"
 #include "store-dav.h"
-#include "write-put.h"
 #include "xmalloc.h"
 
 #define R_ROOT	(1 << DAV_RES_ROOT)
@@ -60,7 +56,8 @@ object_body(struct prop_ctx *p)
 	char	*cause = NULL;
 
 	if (p->body == NULL && !p->failed) {
-		p->body = dav_object_body(p->d->c.srv, p->uid, &p->len, &cause);
+		p->body = dav_object_body_in(p->d->st, p->d->home_tz, p->uid,
+		    &p->len, &cause);
 		p->failed = p->body == NULL;
 		free(cause);
 	}
@@ -144,7 +141,7 @@ p_reports(struct prop_ctx *p, struct dav_node *n)
 static char *
 text_value(struct prop_ctx *p, const char *name)
 {
-	struct server	*srv = p->d->c.srv;
+	struct dav_call	*d = p->d;
 	int64_t		 tok = 0;
 	char		*out = NULL, *why = NULL;
 
@@ -158,11 +155,11 @@ text_value(struct prop_ctx *p, const char *name)
 	if (strcmp(name, "calendar-color") == 0)
 		return xstrdup("#1F5FA8FF");
 	if (strcmp(name, "max-resource-size") == 0) {
-		xasprintf(&out, "%zu", write_put_max(srv));
+		xasprintf(&out, "%zu", d->put_max);
 		return out;
 	}
 	if (strcmp(name, "getctag") == 0 || strcmp(name, "sync-token") == 0) {
-		if (store_dav_token(srv->store, &tok) != 0)
+		if (store_dav_token(d->st, &tok) != 0)
 			return NULL;
 		if (strcmp(name, "sync-token") == 0)
 			return dav_sync_token(tok);
@@ -172,7 +169,7 @@ text_value(struct prop_ctx *p, const char *name)
 	if (strcmp(name, "getcontenttype") == 0)
 		return xstrdup("text/calendar; charset=utf-8; component=vevent");
 	if (strcmp(name, "getetag") == 0 && p->body == NULL) {
-		out = dav_object_etag(srv, p->uid, &why);
+		out = dav_object_etag_in(d->st, d->home_tz, p->uid, &why);
 		free(why);
 		return out;
 	}
@@ -302,7 +299,7 @@ member(void *arg, const struct event *ev, const char *ical)
 	char		*name = NULL, *href;
 
 	(void)ical;
-	if (store_dav_name(m->d->c.srv->store, ev->uid, &name, &m->why) != 0)
+	if (store_dav_name(m->d->st, ev->uid, &name, &m->why) != 0)
 		return 1;
 	href = dav_href_object(dav_user(m->d), name);
 	dav_props_response(m->d, m->ms, m->rq, DAV_RES_OBJECT, href, ev->uid,
@@ -324,7 +321,7 @@ dav_props_members(struct dav_call *d, struct dav_ms *ms,
 	q.from = INT64_MIN;
 	q.to = INT64_MAX;
 	q.include_cancelled = 1;
-	if (store_query(d->c.srv->store, &q, member, &m, &m.why) != 0 ||
+	if (store_query(d->st, &q, member, &m, &m.why) != 0 ||
 	    m.why != NULL) {
 		*cause = m.why ? m.why : xstrdup("cannot read the store");
 		return -1;
@@ -390,11 +387,8 @@ walk(struct dav_call *d, struct dav_ms *ms, const struct dav_req *rq,
 void
 dav_propfind(struct dav_call *d)
 {
-	const char	*depth = httpd_header(d->c.q, "Depth"), *body;
-	struct dav_err	 err = { 0 };
-	struct dav_req	*rq = NULL;
+	const char	*depth = d->depth;
 	struct dav_ms	*ms;
-	size_t		 len;
 	char		*cause = NULL;
 	int		 dp;
 
@@ -411,18 +405,15 @@ dav_propfind(struct dav_call *d)
 		dav_reply_text(d, 404, "Not Found");
 		return;
 	}
-	body = httpd_body(d->c.q, &len);
-	if (body != NULL && len > 0 &&
-	    (rq = dav_parse("PROPFIND", body, len, &err)) == NULL) {
-		dav_reply_refused(d, &err);
+	if (d->err.status != 0) {	/* the body, refused when parsed */
+		dav_reply_refused(d, &d->err);
 		return;
 	}
 	ms = dav_ms_new();
-	if (walk(d, ms, rq, dp, &cause) != 0) {
+	if (walk(d, ms, d->rq, dp, &cause) != 0) {
 		dav_ms_free(ms);
 		dav_reply_text(d, 500, cause);
 		free(cause);
 	} else
 		dav_reply_ms(d, ms);
-	dav_req_free(rq);
 }

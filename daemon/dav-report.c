@@ -32,15 +32,12 @@
 #include <string.h>
 
 #include "account.h"
-#include "config.h"
 #include "dav-int.h"
 #include "dav-props.h"
 #include "dav-xml.h"
-#include "httpd.h"
 #include "ical-expand.h"
 #include "occur.h"
 #include "recur.h"
-#include "server.h"
 #include "store.h"
 #include "store-dav.h"
 #include "xmalloc.h"
@@ -74,8 +71,8 @@ expanded(struct rep *r, const char *uid, const char *body)
 	char	*out, *why = NULL;
 	int	 over = 0;
 
-	out = ical_expand(r->d->c.srv->store, uid, body,
-	    r->d->c.srv->cfg->home_tz, r->rq->expand.start, r->rq->expand.end,
+	out = ical_expand(r->d->st, uid, body,
+	    r->d->home_tz, r->rq->expand.start, r->rq->expand.end,
 	    DAV_EXPAND_MAX - r->expanded, &r->expanded, &over, &why);
 	if (out == NULL && over)
 		fail(r, 507, xstrdup("calendar-data expand would write more "
@@ -93,7 +90,8 @@ object(struct rep *r, const char *uid, const char *href)
 	char	*body, *cal = NULL, *why = NULL, *name = NULL, *h = NULL;
 	size_t	 len;
 
-	if ((body = dav_object_body(r->d->c.srv, uid, &len, &why)) == NULL) {
+	if ((body = dav_object_body_in(r->d->st, r->d->home_tz, uid, &len,
+	    &why)) == NULL) {
 		fail(r, 500, why ? why : xstrdup("cannot read an event"));
 		return -1;
 	}
@@ -102,7 +100,7 @@ object(struct rep *r, const char *uid, const char *href)
 		return -1;
 	}
 	if (href == NULL) {
-		if (store_dav_name(r->d->c.srv->store, uid, &name, &why) != 0) {
+		if (store_dav_name(r->d->st, uid, &name, &why) != 0) {
 			fail(r, 500, why);
 			free(body);
 			free(cal);
@@ -149,11 +147,11 @@ static int
 occurs(struct rep *r, const struct event *ev, const char *ical,
     int64_t from, int64_t to)
 {
-	struct server	*srv = r->d->c.srv;
+	struct dav_call	*d = r->d;
 	char		*why = NULL;
 	int		 n, found = 0;
 
-	n = occur_expand(srv->store, ev, ical, srv->cfg->home_tz, from, to,
+	n = occur_expand(d->st, ev, ical, d->home_tz, from, to,
 	    SIZE_MAX, counts, &found, &why);
 	free(why);
 	if (n == 1 && !found)
@@ -209,6 +207,7 @@ refuse:
 	dav_reply_error(r->d, 403, CALDAV_NS, "supported-filter", "kcald "
 	    "filters VEVENTs by time-range only: no prop-filter, no filter "
 	    "inside a VEVENT");
+	r->status = -1;		/* answered */
 	return -1;
 }
 
@@ -229,7 +228,7 @@ query(struct rep *r)
 		q.from = r->vevent->range.start;
 		q.to = r->vevent->range.end;
 	}
-	if (!none && store_query(r->d->c.srv->store, &q, query_row, r,
+	if (!none && store_query(r->d->st, &q, query_row, r,
 	    &why) != 0)
 		fail(r, 500, why ? why : xstrdup("cannot read the store"));
 }
@@ -272,7 +271,7 @@ href_name(struct rep *r, const char *href)
 static void
 multiget(struct rep *r)
 {
-	struct store	*st = r->d->c.srv->store;
+	struct store	*st = r->d->st;
 	char		*name, *uid;
 
 	for (size_t i = 0; i < r->rq->nhrefs && r->status == 0; i++) {
@@ -324,7 +323,7 @@ collect(void *arg, const char *uid, int deleted)
 static void
 changed(struct rep *r, const struct change *ch)
 {
-	struct store	*st = r->d->c.srv->store;
+	struct store	*st = r->d->st;
 	char		*name = NULL, *href, *why = NULL;
 	int		 low;
 
@@ -351,7 +350,7 @@ changed(struct rep *r, const struct change *ch)
 static void
 sync_collection(struct rep *r)
 {
-	struct store	*st = r->d->c.srv->store;
+	struct store	*st = r->d->st;
 	struct changes	 c = { NULL, 0, 0 };
 	int64_t		 now, since = 0;
 	char		*tok, *why = NULL;
@@ -389,16 +388,11 @@ sync_collection(struct rep *r)
 void
 dav_report(struct dav_call *d)
 {
-	struct dav_err	 err;
-	struct dav_req	*rq;
+	struct dav_req	*rq = d->rq;	/* parsed on the loop */
 	struct rep	 r;
-	const char	*body;
-	size_t		 len;
 
-	body = httpd_body(d->c.q, &len);
-	if ((rq = dav_parse("REPORT", body ? body : "", body ? len : 0,
-	    &err)) == NULL) {
-		dav_reply_refused(d, &err);
+	if (rq == NULL) {
+		dav_reply_refused(d, &d->err);
 		return;
 	}
 	memset(&r, 0, sizeof r);
@@ -432,5 +426,4 @@ dav_report(struct dav_call *d)
 			    "cannot answer the report");
 	}
 	free(r.why);
-	dav_req_free(rq);
 }

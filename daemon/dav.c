@@ -16,7 +16,9 @@
  * 404, as a hidden event is.  Every request runs as its account: the
  * store's clearance is set to the account's for the whole request, so
  * the modules (dav-props.c, dav-report.c, dav-get.c) never meet an event
- * above it, and the recurrence budget is begun for it (recur.h).
+ * above it, and the recurrence budget is begun for it (recur.h).  The
+ * reads (PROPFIND, REPORT, GET, HEAD) run off the loop, on the worker's
+ * thread and store (dav-job.c); PUT and DELETE here.
  * OPTIONS says DAV: 1, 3, calendar-access (without an account too: clients
  * ask before they log in); what is refused says why:
  * 401 without a good account, 429 and Retry-After while one is locked out
@@ -48,6 +50,19 @@
 
 /* --- answers ----------------------------------------------------------- */
 
+/* The answer r: sent, or kept for the loop when made off it (dav-job.c). */
+void
+dav_send(struct dav_call *d, struct httpd_resp *r)
+{
+	if (d->c.q != NULL)
+		httpd_reply(d->c.q, r);
+	else if (d->resp != NULL) {	/* the first answer stays, as httpd's */
+		log_warnx("dav: a request answered twice");
+		httpd_resp_free(r);
+	} else
+		d->resp = r;
+}
+
 void
 dav_reply(struct dav_call *d, int status, const char *type, const char *body,
     size_t len)
@@ -56,7 +71,7 @@ dav_reply(struct dav_call *d, int status, const char *type, const char *body,
 
 	if (type != NULL)
 		httpd_resp_header(r, "Content-Type", type);
-	httpd_reply(d->c.q, r);
+	dav_send(d, r);
 }
 
 void
@@ -284,10 +299,10 @@ done:
 }
 
 /* The object's event, if one by that name exists and may be seen. */
-static void
-find_object(struct dav_call *d)
+void
+dav_find_object(struct dav_call *d)
 {
-	struct store	*st = d->c.srv->store;
+	struct store	*st = d->st;
 	char		*uid = NULL;
 
 	if (store_dav_lookup(st, d->c.name, &uid, NULL) == 0 &&
@@ -319,7 +334,7 @@ not_allowed(struct dav_call *d)
 	r = httpd_resp(405, msg, sizeof msg - 1);
 	httpd_resp_header(r, "Allow", allow(d->res));
 	httpd_resp_header(r, "Content-Type", "text/plain; charset=utf-8");
-	httpd_reply(d->c.q, r);
+	dav_send(d, r);
 }
 
 static void
@@ -329,7 +344,7 @@ options(struct dav_call *d)
 
 	httpd_resp_header(r, "DAV", "1, 3, calendar-access");
 	httpd_resp_header(r, "Allow", allow(d->res));
-	httpd_reply(d->c.q, r);
+	dav_send(d, r);
 }
 
 /* PUT and DELETE: dav-put.c's, for an account that may write. */
@@ -365,25 +380,18 @@ refuse_mk(struct dav_call *d)
 	    "made");
 }
 
+/* What is not a read (dav_is_read: PROPFIND, REPORT, GET, HEAD). */
 static void
 dispatch(struct dav_call *d, const char *m)
 {
 	if (strcmp(m, "OPTIONS") == 0)
 		options(d);
-	else if (strcmp(m, "PROPFIND") == 0)
-		dav_propfind(d);
-	else if (strcmp(m, "REPORT") == 0) {
-		if (d->res == DAV_RES_CALENDAR)
-			dav_report(d);
-		else
-			dav_reply_error(d, 403, DAV_NS, "supported-report",
-			    "REPORT is answered on the calendar collection");
-	} else if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0) {
-		if (d->res == DAV_RES_OBJECT)
-			dav_get(d);
-		else
-			not_allowed(d);
-	} else if (strcmp(m, "PUT") == 0 || strcmp(m, "DELETE") == 0)
+	else if (strcmp(m, "REPORT") == 0)
+		dav_reply_error(d, 403, DAV_NS, "supported-report",
+		    "REPORT is answered on the calendar collection");
+	else if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)
+		not_allowed(d);
+	else if (strcmp(m, "PUT") == 0 || strcmp(m, "DELETE") == 0)
 		write_method(d, m);
 	else if (is_mk(m))
 		refuse_mk(d);
@@ -420,13 +428,17 @@ refuse(struct httpd_req *q, enum account_result res, unsigned retry)
 	httpd_reply(q, r);
 }
 
-/* The request, as its account. */
+/*
+ * The request, as its account: a read off the loop (dav-job.c), anything
+ * else here.
+ */
 static void
 serve_as(struct server *srv, struct httpd_req *q, const char *rest,
     const char *root_href, struct account *acct)
 {
 	struct dav_call		 d;
 	enum access_class	 before;
+	const char		*m = httpd_method(q);
 
 	group_flush(srv);	/* after a deferred login: committed data only */
 	memset(&d, 0, sizeof d);
@@ -443,13 +455,15 @@ serve_as(struct server *srv, struct httpd_req *q, const char *rest,
 		free((char *)d.c.name);
 		return;
 	}
+	if (dav_is_read(&d, m)) {
+		dav_read(&d, m);
+		return;
+	}
+	d.st = srv->store;
 	before = store_set_clearance(srv->store, acct->who.clearance);
 	recur_budget_begin();
-	if (d.res == DAV_RES_OBJECT)
-		find_object(&d);
-	dispatch(&d, httpd_method(q));
+	dispatch(&d, m);
 	store_set_clearance(srv->store, before);
-	free(d.uid);
 	free((char *)d.c.name);
 }
 

@@ -41,8 +41,6 @@ void		 dav_too_big(struct server *, struct httpd_req *);
  */
 char		*dav_object_body(struct server *, const char *, size_t *,
 		    char **);
-/* uid's ETag, as dav_etag of dav_object_body's bytes, kept between calls. */
-char		*dav_object_etag(struct server *, const char *, char **);
 /* A strong ETag of the bytes GET serves: "\"hex\"" (freed by the caller). */
 char		*dav_etag(const char *, size_t);
 

@@ -21,8 +21,8 @@
  * so nothing it touches is the loop's until it is back (build_done).
  * Without a worker (an in-memory store) the build runs on the loop.
  *
- * A briefing feed's page is built and kept the same way; what renders it
- * (briefing.c) comes from the caller, so the feeds need nothing of the
+ * A briefing feed's page is kept the same way, once per change; briefing.c
+ * builds it (off the loop too), so the feeds need nothing of the
  * itinerary code that reads the feed.
  *
  * A request's token is compared with every feed's in constant time, and
@@ -594,27 +594,24 @@ feed_get(struct server *srv, const char *token, feed_wait_fn fn, void *arg,
 	return rc;
 }
 
-static int
-build_page(struct server *srv, struct feed_entry *fe, feed_page_fn render,
-    int64_t now, int64_t day, char **cause)
+/* The page body (NULL: hidden) built as of as, kept. */
+static void
+put_page(struct server *srv, struct feed_entry *fe, char *body, size_t len,
+    const struct feed_page_as *as)
 {
 	struct feed_page	*pg = &fe->page;
 	struct feed_body	*fb = &pg->fb;
-	char			 hash[33], key[80], *body, *why = NULL;
-	size_t			 len;
+	char			 hash[33], key[80], *why = NULL;
 
-	body = render(srv, &fe->def, &len, cause);
-	if (body == NULL && *cause != NULL)
-		return -1;
 	feed_bytes_release(pg->bytes);
 	pg->bytes = bytes_new(body);
 	pg->hidden = body == NULL;
 	pg->built = 1;
-	pg->generation = srv->generation;
-	pg->day = day;
-	pg->cfg = srv->cfg;
+	pg->generation = as->generation;
+	pg->day = as->day;
+	pg->cfg = as->cfg;
 	if (body == NULL)
-		return 0;
+		return;
 	hash_hex(body, len, hash);
 	memset(fb, 0, sizeof *fb);
 	fb->name = fe->def.name;
@@ -624,24 +621,25 @@ build_page(struct server *srv, struct feed_entry *fe, feed_page_fn render,
 	snprintf(fb->etag, sizeof fb->etag, "\"%s\"", hash);
 	/* Feed names have no '/': the page's record cannot be a feed's. */
 	snprintf(key, sizeof key, "%s/briefing", fe->def.name);
-	if (store_feed_changed(srv->store, key, hash, now, &fb->modified,
+	if (store_feed_changed(srv->store, key, hash, as->now, &fb->modified,
 	    &why) != 0) {
 		log_warnx("feed %s: %s", key, why);
 		free(why);
-		fb->modified = now;
+		fb->modified = as->now;
 	}
-	return 0;
 }
 
 /*
- * The briefing page of the feed a token names, written by render after a
- * change of the store or of the day: 0 with *out set, 1 when no briefing
- * feed has that token or its audience may not see the visit (a 404 either
- * way), -1 on error.
+ * The briefing page of the feed a token names, as last built: 0 with *out
+ * set; 1 when no briefing feed has that token or its audience may not see
+ * the visit (a 404 either way); 2 when it must be built again after a
+ * change of the store or of the day (briefing.c does, off the loop): *def
+ * a copy of the feed's definition, *as what the build is of; -1 on error.
  */
 int
-feed_briefing_get(struct server *srv, const char *token, feed_page_fn render,
-    const struct feed_body **out, char **cause)
+feed_briefing_cached(struct server *srv, const char *token,
+    const struct feed_body **out, struct feed_def *def, struct feed_page_as *as,
+    char **cause)
 {
 	struct feed_entry	*fe;
 	struct feed_page	*pg;
@@ -656,11 +654,45 @@ feed_briefing_get(struct server *srv, const char *token, feed_page_fn render,
 	pg = &fe->page;
 	if (!pg->built || pg->generation != srv->generation ||
 	    pg->day != day || pg->cfg != srv->cfg) {
-		if (build_page(srv, fe, render, now, day, cause) != 0)
-			return -1;
+		feed_def_copy(def, &fe->def);
+		as->generation = srv->generation;
+		as->now = now;
+		as->day = day;
+		as->cfg = srv->cfg;
+		return 2;
 	}
 	if (pg->hidden)
 		return 1;
 	*out = &pg->fb;
+	return 0;
+}
+
+/*
+ * A page built (feed_briefing_cached returned 2): kept for the feed token
+ * names, if it is still a briefing feed, as of as (a later change makes it
+ * stale).  0 with *out set, 1 when the feed is gone or the page hidden,
+ * -1 on error.  body is taken (NULL: hidden).
+ */
+int
+feed_briefing_put(struct server *srv, const char *token, char *body,
+    size_t len, const struct feed_page_as *as, const struct feed_body **out,
+    char **cause)
+{
+	struct feed_entry	*fe;
+
+	*cause = NULL;
+	if (load(srv, srv->feeds, cause) != 0) {
+		free(body);
+		return -1;
+	}
+	if ((fe = find(srv->feeds, token)) == NULL ||
+	    fe->def.briefing == NULL) {
+		free(body);
+		return 1;
+	}
+	put_page(srv, fe, body, len, as);
+	if (fe->page.hidden)
+		return 1;
+	*out = &fe->page.fb;
 	return 0;
 }

@@ -69,10 +69,17 @@ typedef void	(*feed_wait_fn)(void *, const struct feed_body *, int,
 		     const char *);
 int		 feed_get(struct server *, const char *, feed_wait_fn, void *,
 		     const struct feed_body **, char **);
-/* A briefing feed's page, as briefing_render() writes it. */
-typedef char	*(*feed_page_fn)(struct server *, const struct feed_def *,
-		     size_t *, char **);
-int		 feed_briefing_get(struct server *, const char *, feed_page_fn,
+/* A briefing feed's page (briefing.c builds it), as of: */
+struct feed_page_as {
+	uint64_t		 generation;
+	int64_t			 now, day;
+	const struct config	*cfg;
+};
+int		 feed_briefing_cached(struct server *, const char *,
+		     const struct feed_body **, struct feed_def *,
+		     struct feed_page_as *, char **);
+int		 feed_briefing_put(struct server *, const char *, char *,
+		     size_t, const struct feed_page_as *,
 		     const struct feed_body **, char **);
 void		 feed_bytes_hold(struct feed_bytes *);
 void		 feed_bytes_release(struct feed_bytes *);

@@ -407,6 +407,20 @@ briefing_path(const char *path, char **token)
 	return 0;
 }
 
+/* A briefing page built off the loop (briefing.c): the answer. */
+static void
+page_ready(void *arg, const struct feed_body *fb, int rc, const char *cause)
+{
+	struct reply	rp = { .req = arg };
+
+	if (rc < 0)
+		server_error(&rp, cause ? cause : "cannot build the briefing");
+	else if (rc > 0)
+		not_found(&rp);
+	else
+		send_page(&rp, fb);
+}
+
 static void
 serve_briefing(struct server *srv, struct reply *rp, char *token)
 {
@@ -414,8 +428,12 @@ serve_briefing(struct server *srv, struct reply *rp, char *token)
 	char			*why = NULL;
 	int			 rc;
 
-	rc = feed_briefing_get(srv, token, briefing_render, &fb, &why);
+	rc = briefing_get(srv, token, page_ready, rp->req, &fb, &why);
 	free(token);
+	if (rc == 2) {
+		httpd_defer(rp->req);	/* page_ready answers */
+		return;
+	}
 	if (rc < 0) {
 		server_error(rp, why ? why : "cannot build the briefing");
 		free(why);

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "dav.h"
+#include "dav-xml.h"
 #include "http.h"
 #include "http-addr.h"
 #include "http-route.h"
@@ -85,6 +86,7 @@ http_start(struct server *srv, char **cause)
 
 	if (http_parse(cfg->http, &addr, &port, cause) != 0)
 		return NULL;
+	dav_xml_init();		/* CalDAV's reads use libxml2 on threads */
 	limits(cfg, &lim);
 	h = xcalloc(1, sizeof *h);
 	if (strcmp(addr, "localhost") == 0) {

@@ -20,6 +20,7 @@
 #include <nettle/base64.h>
 
 #include "account.h"
+#include "account-int.h"
 #include "config.h"
 #include "log.h"
 #include "server.h"
@@ -376,6 +377,37 @@ test_limit(void)
 	accounts_free(a);
 }
 
+/*
+ * The watch (account-watch.c): nothing to look at until the file changes
+ * (written, replaced by rename, removed); another file of the directory
+ * does not count.
+ */
+static void
+test_watch(void)
+{
+	struct users_watch	*w;
+	char			 other[300], tmp[300];
+
+	snprintf(other, sizeof other, "%s/other", dir);
+	snprintf(tmp, sizeof tmp, "%s/users.new", dir);
+	write_file(path, "# none\n", 0600);
+	w = users_watch_new(path);
+	CHECK_INT(users_watch_changed(w), 0);
+	write_file(other, "x\n", 0600);
+	CHECK_INT(users_watch_changed(w), 0);
+	write_file(path, "# one\n", 0600);
+	CHECK_INT(users_watch_changed(w), 1);
+	CHECK_INT(users_watch_changed(w), 0);
+	write_file(tmp, "# two\n", 0600);
+	CHECK(rename(tmp, path) == 0);
+	CHECK_INT(users_watch_changed(w), 1);
+	CHECK_INT(users_watch_changed(w), 0);
+	unlink(path);
+	CHECK_INT(users_watch_changed(w), 1);
+	unlink(other);
+	users_watch_free(w);
+}
+
 static void
 test_reload(void)
 {
@@ -586,6 +618,7 @@ main(void)
 	test_verify();
 	test_limit();
 	test_reload();
+	test_watch();
 	test_async();
 	test_config();
 	unlink(path);
