@@ -376,11 +376,27 @@ def floors(n, ics, sb):
     return f
 
 
-def import_file(sb, d, ics, jsonl):
-    """Import (or, without kcal import, load through add); seconds."""
+def kcal_maxrss(sb, *args):
+    """Run kcal; its peak RSS in kB (wait4's ru_maxrss)."""
+    p = subprocess.Popen([KCAL] + list(args), env=sb.env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError("kcal %s failed: %s" % (" ".join(args),
+                                                   err.decode()))
+    return ru.ru_maxrss
+
+
+def import_file(sb, d, ics, jsonl, client_kb=None):
+    """Import (or, without kcal import, load through add); seconds.  The
+    client's peak RSS (kB) is appended to client_kb if given."""
     t0 = time.monotonic()
     if jsonl is None:
-        sb.kcal("import", ics)
+        kb = kcal_maxrss(sb, "import", ics)
+        if client_kb is not None:
+            client_kb.append(kb)
     else:
         run([KBENCH, "load", sb.sock, jsonl])
     return time.monotonic() - t0
@@ -390,14 +406,14 @@ def bench_import(res, n, ics, fl, sb, have_import):
     jsonl = None if have_import else dataset(n, "jsonl")
     how = "kcal import" if have_import else \
         "pipelined add (kcal import not available yet)"
-    secs, hwm, idle0, busy = [], [], [], []
+    secs, hwm, idle0, busy, client = [], [], [], [], []
     for rep in range(REPEAT):
         store = os.path.join(sb.dir, "store-%d-%d" % (n, rep))
         d = Daemon(sb, store).start()
         time.sleep(0.3)
         idle0.append(d.mem()["VmRSS"])
         log("  import %d events (%s), run %d" % (n, how, rep + 1))
-        secs.append(import_file(sb, d, ics, jsonl))
+        secs.append(import_file(sb, d, ics, jsonl, client))
         busy.append(d.settle())
         hwm.append(d.mem()["VmHWM"])
         if rep < REPEAT - 1:
@@ -430,6 +446,10 @@ def bench_import(res, n, ics, fl, sb, have_import):
                    "floor_parse_maxrss_kb": fl["parse_maxrss_kb"]})
     res.add(sec, "  libical parse alone, peak RSS", n,
             [fl["parse_maxrss_kb"] / 1024], "MB")
+    if client:
+        res.add(sec, "kcal import (the client) peak RSS", n,
+                [c / 1024 for c in client], "MB",
+                extra={"file_kb": size_kb})
     return d, rate
 
 
