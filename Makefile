@@ -102,14 +102,14 @@ test-asan: deps
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' tests
 	@BUILD=build-asan KCAL_SANITIZED=1 sh tests/run.sh
 
-# ThreadSanitizer: kcald's worker thread (daemon/worker.c) against its
+# ThreadSanitizer: kcald's worker threads (daemon/worker.c) against its
 # loop.  The tests that run threads: the feeds' (built off the loop),
-# CalDAV's reads (off the loop too), the HTTP server's, and the basic walk;
-# TSAN_TESTS to choose others (or all:
+# CalDAV's reads and a socket peer's (off the loop too), the HTTP
+# server's, and the basic walk; TSAN_TESTS to choose others (or all:
 # TSAN_TESTS="$$(cd tests && ls unit/test-*.c e2e/test-*.sh)").
 TSAN_TESTS ?= e2e/test-feed-offloop.sh e2e/test-feeds.sh \
 	e2e/test-golden-feeds.sh e2e/test-briefing.sh e2e/test-feed-leaks.sh \
-	e2e/test-dav-offloop.sh e2e/test-dav-read.sh \
+	e2e/test-dav-offloop.sh e2e/test-dav-read.sh e2e/test-read-offloop.sh \
 	e2e/test-basic.sh unit/test-worker.c unit/test-httpd.c unit/test-log.c
 test-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
@@ -121,10 +121,10 @@ test-tsan: deps
 # tests it runs are built, and only the tests of code that runs on threads:
 # the worker (feeds built off the loop), the login threads (CalDAV's
 # yescrypt), an import's commit thread (with status and a SIGTERM during
-# it) and group commit.
+# it), group commit, and the socket's and CalDAV's reads on the worker pool.
 TSAN_CI_TESTS := unit/test-worker.c unit/test-account.c \
 	e2e/test-feed-offloop.sh e2e/test-dav-auth.sh e2e/test-import-status.sh \
-	e2e/test-group-commit.sh
+	e2e/test-group-commit.sh e2e/test-read-offloop.sh e2e/test-dav-offloop.sh
 test-tsan-ci: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=thread' all \

@@ -162,7 +162,7 @@ load_window(struct gather *g, int64_t from, int64_t to, const char *parent,
 		q.shares_or_uid = ev->uid;
 		json_decref(a);
 	}
-	rc = store_query(g->ctx->srv->store, &q, row, g, &why);
+	rc = store_query(g->ctx->store, &q, row, g, &why);
 	free(names);
 	if (rc != 0) {
 		cmd_error(g->ctx, KCAL_E_STORE, "%s", why ? why : "query failed");
@@ -189,8 +189,8 @@ load_visits(struct gather *g)
 		if (k < g->nv)
 			continue;
 		text = why = NULL;
-		if (store_get(g->ctx->srv->store, g->ev[i].parent, &text,
-		    &why) == 0 && ical_extract(text, g->ctx->srv->cfg->home_tz,
+		if (store_get(g->ctx->store, g->ev[i].parent, &text,
+		    &why) == 0 && ical_extract(text, g->ctx->cfg->home_tz,
 		    &v, &why) == 0) {
 			g->visits = xreallocarray(g->visits, g->nv + 1,
 			    sizeof *g->visits);
@@ -214,6 +214,7 @@ gather_free(struct gather *g)
 	series_free(g->series);
 }
 
+/* arg: the request's configuration (const; the callback's type is not). */
 static int64_t
 transfer_cb(void *arg, const char *a, const char *b)
 {
@@ -308,9 +309,9 @@ gather_init(struct gather *g, struct cmd_ctx *ctx)
 {
 	memset(g, 0, sizeof *g);
 	g->ctx = ctx;
-	g->max = ctx->srv->cfg->max_occurrences;
+	g->max = ctx->cfg->max_occurrences;
 	g->seen = json_object();
-	g->series = series_new(ctx->srv->store, ctx->srv->cfg->home_tz);
+	g->series = series_new(ctx->store, ctx->cfg->home_tz);
 }
 
 static json_t *
@@ -335,9 +336,9 @@ cmd_conflicts_exec(struct cmd_ctx *ctx)
 		return NULL;
 	}
 	load_visits(&g);
-	cs.max = ctx->srv->cfg->max_occurrences;
-	conflict_find(g.ev, g.n, g.visits, g.nv, transfer_cb, ctx->srv->cfg,
-	    &cs);
+	cs.max = ctx->cfg->max_occurrences;
+	conflict_find(g.ev, g.n, g.visits, g.nv, transfer_cb,
+	    (void *)ctx->cfg, &cs);
 	g.truncated |= cs.truncated;
 	a = json_array();
 	for (size_t i = 0; i < cs.n; i++)
@@ -349,7 +350,7 @@ cmd_conflicts_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_conflicts_entry = {
-	"conflicts", "from to", 0, cmd_conflicts_exec
+	"conflicts", "from to", CMD_OFFLOOP, cmd_conflicts_exec
 };
 
 /* The UIDs this request wrote: ev's and those that moved with it. */
@@ -409,7 +410,7 @@ load_spans(struct gather *g, struct span *s, size_t n)
 static int
 gather_written(struct gather *g, const struct event *ev, json_t *moved)
 {
-	int64_t		 pad = transfer_max(g->ctx->srv->cfg) + 1;
+	int64_t		 pad = transfer_max(g->ctx->cfg) + 1;
 	struct event	 m;
 	struct span	*s;
 	json_t		*u;
@@ -436,8 +437,8 @@ gather_written(struct gather *g, const struct event *ev, json_t *moved)
 	s[n++].to = ev->end + pad;
 	json_array_foreach(moved, i, u) {
 		text = why = NULL;
-		if (store_get(g->ctx->srv->store, json_string_value(u), &text,
-		    &why) == 0 && ical_extract(text, g->ctx->srv->cfg->home_tz,
+		if (store_get(g->ctx->store, json_string_value(u), &text,
+		    &why) == 0 && ical_extract(text, g->ctx->cfg->home_tz,
 		    &m, &why) == 0) {
 			s[n].from = m.start - pad;
 			s[n++].to = m.end + pad;
@@ -504,7 +505,7 @@ conflicts_after_write(struct cmd_ctx *ctx, const struct event *ev,
 			    (g.ev[i].parent != NULL &&
 			    json_object_get(set, g.ev[i].parent) != NULL);
 		conflict_find(g.ev, g.n, g.visits, g.nv, transfer_cb,
-		    ctx->srv->cfg, &cs);
+		    (void *)ctx->cfg, &cs);
 	}
 	for (i = 0; i < cs.n; i++)
 		if (json_object_get(set, cs.v[i].a->uid) != NULL ||

@@ -60,9 +60,10 @@ cmd_export_exec(struct cmd_ctx *ctx)
 	if (export_args(ctx, &sel, &parent) != 0)
 		goto done;
 	memset(&o, 0, sizeof o);
-	o.home = ctx->srv->cfg->home_tz;
+	o.home = ctx->cfg->home_tz;
 	out = ical_out_new(&o);
-	if (feed_select(ctx->srv, &sel, out, &why) != 0) {
+	if (feed_select_in(ctx->store, ctx->cfg->home_tz, &sel, out,
+	    &why) != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 		ical_out_free(out);
 		goto done;
@@ -79,5 +80,5 @@ done:
 
 const struct cmd_entry cmd_export_entry = {
 	"export", "from to kind status participant parent search "
-	"include_cancelled", 0, cmd_export_exec
+	"include_cancelled", CMD_OFFLOOP, cmd_export_exec
 };

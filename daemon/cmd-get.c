@@ -16,9 +16,9 @@ cmd_get_exec(struct cmd_ctx *ctx)
 
 	if (cmd_arg_uid(ctx, "uid", &uid) != 0)
 		return NULL;
-	if (store_get(ctx->srv->store, uid, &text, &why) != 0)
+	if (store_get(ctx->store, uid, &text, &why) != 0)
 		cmd_error(ctx, KCAL_E_STORE, "%s", why ? why : "event vanished");
-	else if (ical_extract(text, ctx->srv->cfg->home_tz, &ev, &why) != 0)
+	else if (ical_extract(text, ctx->cfg->home_tz, &ev, &why) != 0)
 		cmd_error(ctx, KCAL_E_INTERNAL, "stored event %s: %s", uid, why);
 	else {
 		res = json_pack("{s:o, s:s}", "event", cmd_event_json(ctx, &ev),
@@ -31,4 +31,5 @@ cmd_get_exec(struct cmd_ctx *ctx)
 	return res;
 }
 
-const struct cmd_entry cmd_get_entry = { "get", "uid", 0, cmd_get_exec };
+const struct cmd_entry cmd_get_entry = { "get", "uid", CMD_OFFLOOP,
+    cmd_get_exec };

@@ -46,7 +46,8 @@ static const char *context_kinds[] = { "exercise", "congress", "anniversary",
     NULL };
 
 struct itin {
-	struct server		*srv;
+	struct store		*store;
+	const struct config	*cfg;
 	struct feed_view	*view;		/* NULL: everything */
 	const char		*visit_uid;
 	json_t			*out;		/* items or context */
@@ -81,7 +82,7 @@ item_json(struct itin *it, const struct event *ev, int64_t start,
 
 	occ.start = start;
 	occ.end = end;
-	o = event_to_json(&occ, it->srv->cfg->home_tz);
+	o = event_to_json(&occ, it->cfg->home_tz);
 	tz_local(ev->tz, start, &w);
 	snprintf(date, sizeof date, "%04d-%02d-%02d", w.year, w.mon, w.day);
 	days = days_from_civil(w.year, w.mon, w.day);
@@ -130,12 +131,12 @@ as_seen(struct itin *it, const struct event **ev, const char **ical,
 	*text = NULL;
 	if (it->view == NULL)
 		return 0;
-	if (*ical == NULL && store_get(it->srv->store, (*ev)->uid, &rec,
+	if (*ical == NULL && store_get(it->store, (*ev)->uid, &rec,
 	    &why) != 0)
 		goto out;
 	if ((*text = feed_view_record(it->view, *ical ? *ical : rec,
 	    &why)) == NULL ||
-	    ical_extract(*text, it->srv->cfg->home_tz, copy, &why) != 0)
+	    ical_extract(*text, it->cfg->home_tz, copy, &why) != 0)
 		goto out;
 	/* The row's start and end: a recurring one's are its occurrence's. */
 	copy->start = (*ev)->start;
@@ -205,7 +206,7 @@ collect(struct itin *it, json_t **items, json_t **context, char **cause)
 	q.to = INT64_MAX;
 	q.parent = it->visit_uid;
 	it->out = *items = json_array();
-	rc = store_query(it->srv->store, &q, add_row, it, &why);
+	rc = store_query(it->store, &q, add_row, it, &why);
 	it->context = 1;
 	it->out = *context = json_array();
 	q.parent = NULL;
@@ -213,7 +214,7 @@ collect(struct itin *it, json_t **items, json_t **context, char **cause)
 	q.to = it->to;
 	for (size_t i = 0; rc == 0 && context_kinds[i] != NULL; i++) {
 		q.kind = context_kinds[i];
-		rc = store_query(it->srv->store, &q, add_row, it, &why);
+		rc = store_query(it->store, &q, add_row, it, &why);
 	}
 	if (rc != 0) {
 		*cause = why ? why : xstrdup("query failed");
@@ -394,7 +395,7 @@ set_dates(json_t *res, const struct event *v)
 
 /* Add uid's stored record to the calendar unless it is there already. */
 static void
-add_record(struct server *srv, struct ical_out *out, json_t *seen,
+add_record(struct store *st, struct ical_out *out, json_t *seen,
     const char *uid)
 {
 	char	*text = NULL, *why = NULL;
@@ -402,7 +403,7 @@ add_record(struct server *srv, struct ical_out *out, json_t *seen,
 	if (json_object_get(seen, uid) != NULL)
 		return;
 	json_object_set_new(seen, uid, json_true());
-	if (store_get(srv->store, uid, &text, &why) != 0 ||
+	if (store_get(st, uid, &text, &why) != 0 ||
 	    ical_out_add(out, text, &why) != 0)
 		log_warnx("itinerary: cannot export %s: %s", uid,
 		    why ? why : "vanished");
@@ -415,8 +416,7 @@ add_record(struct server *srv, struct ical_out *out, json_t *seen,
  * (ical-export.c): each series once, with a VTIMEZONE per zone used.
  */
 static void
-add_ics(struct server *srv, json_t *res, const char *visit_uid,
-    json_t *items)
+add_ics(struct itin *it, json_t *res, const char *visit_uid, json_t *items)
 {
 	struct ical_out_opts	 o;
 	struct ical_out		*out;
@@ -426,11 +426,11 @@ add_ics(struct server *srv, json_t *res, const char *visit_uid,
 
 	memset(&o, 0, sizeof o);
 	o.calname = str(json_object_get(res, "visit"), "summary");
-	o.home = srv->cfg->home_tz;
+	o.home = it->cfg->home_tz;
 	out = ical_out_new(&o);
-	add_record(srv, out, seen, visit_uid);
+	add_record(it->store, out, seen, visit_uid);
 	json_array_foreach(items, i, item)
-		add_record(srv, out, seen, str(item, "uid"));
+		add_record(it->store, out, seen, str(item, "uid"));
 	json_decref(seen);
 	text = ical_out_finish(out, NULL);
 	json_object_set_new(res, "ical", json_string(text));
@@ -449,7 +449,7 @@ visit_seen(struct itin *it, char **text, struct event *visit, char **cause)
 	struct event		 copy;
 	char			*red;
 
-	if (ical_extract(*text, it->srv->cfg->home_tz, visit, cause) != 0)
+	if (ical_extract(*text, it->cfg->home_tz, visit, cause) != 0)
 		return -1;
 	event_init(&copy);
 	if (as_seen(it, &ev, &ical, &copy, &red) != 0) {
@@ -472,9 +472,9 @@ visit_seen(struct itin *it, char **text, struct event *visit, char **cause)
  * socket's, everything), with its iCalendar when ics: 0 with *res set, 1
  * when there is no such event or the view may not see it, -1 on error.
  */
-int
-itinerary_build(struct server *srv, const char *uid, struct feed_view *view,
-    int ics, json_t **res, char **cause)
+static int
+build(struct store *st, const struct config *cfg, const char *uid,
+    struct feed_view *view, int ics, json_t **res, char **cause)
 {
 	struct itin	 it;
 	struct event	 visit;
@@ -484,11 +484,12 @@ itinerary_build(struct server *srv, const char *uid, struct feed_view *view,
 
 	*res = NULL;
 	memset(&it, 0, sizeof it);
-	it.srv = srv;
+	it.store = st;
+	it.cfg = cfg;
 	it.view = view;
 	it.visit_uid = uid;
 	event_init(&visit);
-	if ((rc = store_get(srv->store, uid, &text, cause)) != 0) {
+	if ((rc = store_get(st, uid, &text, cause)) != 0) {
 		rc = rc == STORE_NOT_FOUND ? 1 : -1;
 		goto out;
 	}
@@ -496,26 +497,33 @@ itinerary_build(struct server *srv, const char *uid, struct feed_view *view,
 		goto out;
 	it.from = visit.start;
 	it.to = visit.end > visit.start ? visit.end : visit.start + 1;
-	it.max = srv->cfg->max_occurrences;
-	it.series = series_new(view ? NULL : srv->store, srv->cfg->home_tz);
+	it.max = cfg->max_occurrences;
+	it.series = series_new(view ? NULL : st, cfg->home_tz);
 	rc = collect(&it, &items, &context, cause);
 	series_free(it.series);
 	if (rc != 0)
 		goto out;
-	vj = event_to_json(&visit, srv->cfg->home_tz);
+	vj = event_to_json(&visit, cfg->home_tz);
 	*res = json_pack("{s:o, s:s, s:o, s:o, s:O, s:b}", "visit", vj,
-	    "home_tz", srv->cfg->home_tz, "delegations",
+	    "home_tz", cfg->home_tz, "delegations",
 	    build_delegations(vj, items), "days", build_days(items),
 	    "context", context, "truncated", it.truncated);
 	set_dates(*res, &visit);
 	if (ics)
-		add_ics(srv, *res, uid, items);
+		add_ics(&it, *res, uid, items);
 out:
 	json_decref(items);
 	json_decref(context);
 	event_clear(&visit);
 	free(text);
 	return rc;
+}
+
+int
+itinerary_build(struct server *srv, const char *uid, struct feed_view *view,
+    int ics, json_t **res, char **cause)
+{
+	return build(srv->store, srv->cfg, uid, view, ics, res, cause);
 }
 
 static json_t *
@@ -528,7 +536,7 @@ cmd_itinerary_exec(struct cmd_ctx *ctx)
 	if (cmd_arg_bool(ctx, "ics", &ics) != 0 ||
 	    cmd_arg_uid(ctx, "uid", &uid) != 0)
 		return NULL;
-	rc = itinerary_build(ctx->srv, uid, NULL, ics, &res, &why);
+	rc = build(ctx->store, ctx->cfg, uid, NULL, ics, &res, &why);
 	if (rc != 0)
 		cmd_error(ctx, KCAL_E_STORE, "%s", why ? why : "event vanished");
 	free(why);
@@ -537,5 +545,5 @@ cmd_itinerary_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_itinerary_entry = {
-	"itinerary", "uid ics", 0, cmd_itinerary_exec
+	"itinerary", "uid ics", CMD_OFFLOOP, cmd_itinerary_exec
 };

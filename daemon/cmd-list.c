@@ -263,11 +263,11 @@ cmd_list_exec(struct cmd_ctx *ctx)
 	ls.q = &q;
 	ls.from = q.from;
 	ls.to = q.to;
-	ls.max = ctx->srv->cfg->max_occurrences;
+	ls.max = ctx->cfg->max_occurrences;
 	ls.include_cancelled = q.include_cancelled;
 	ls.after = paged ? &after : NULL;
-	ls.series = series_new(ctx->srv->store, ctx->srv->cfg->home_tz);
-	rc = store_query(ctx->srv->store, &q, add_row, &ls, &ls.why);
+	ls.series = series_new(ctx->store, ctx->cfg->home_tz);
+	rc = store_query(ctx->store, &q, add_row, &ls, &ls.why);
 	series_free(ls.series);
 	if (rc != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", ls.why ? ls.why : "query failed");
@@ -290,5 +290,5 @@ fail:
 
 const struct cmd_entry cmd_list_entry = {
 	"list", "from to kind status participant parent search "
-	"include_cancelled limit cursor", 0, cmd_list_exec
+	"include_cancelled limit cursor", CMD_OFFLOOP, cmd_list_exec
 };

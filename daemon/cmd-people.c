@@ -103,7 +103,7 @@ walk(struct people_run *pr, const struct event *ev, const char *text,
 	char		*why = NULL;
 
 	series_each(pr->series, ev, text, pr->from, INT64_MAX,
-	    pr->ctx->srv->cfg->max_occurrences, first_occurrence, &f, &why);
+	    pr->ctx->cfg->max_occurrences, first_occurrence, &f, &why);
 	free(why);
 	*start = f.start;
 	if (role != NULL && f.role != NULL)
@@ -142,8 +142,8 @@ read_event(struct people_run *pr, const char *uid)
 	json_t		*o = NULL;
 
 	event_init(&ev);
-	if (store_get(ctx->srv->store, uid, &text, &why) != 0 ||
-	    ical_extract(text, ctx->srv->cfg->home_tz, &ev, &why) != 0)
+	if (store_get(ctx->store, uid, &text, &why) != 0 ||
+	    ical_extract(text, ctx->cfg->home_tz, &ev, &why) != 0)
 		goto out;
 	if (ev.rrule != NULL && strstr(text, "RECURRENCE-ID") != NULL)
 		o = keep_series(pr, &ev, &text);
@@ -227,7 +227,7 @@ next_events(struct people_run *pr, const char *name, size_t max)
 	char				*why = NULL;
 	json_t				*a = json_array(), *o;
 
-	if (store_person_events(pr->ctx->srv->store, name, pr->from, &pe, &n,
+	if (store_person_events(pr->ctx->store, name, pr->from, &pe, &n,
 	    &why) != 0) {
 		free(why);
 		return a;
@@ -276,7 +276,7 @@ cmd_people_exec(struct cmd_ctx *ctx)
 
 	memset(&pr, 0, sizeof pr);
 	if (cmd_arg_str(ctx, "search", 0, &search) != 0 ||
-	    cmd_arg_time(ctx, "from", server_now(ctx->srv), &pr.from) != 0)
+	    cmd_arg_time(ctx, "from", ctx->now, &pr.from) != 0)
 		return NULL;
 	if (next != NULL && (!json_is_integer(next) ||
 	    json_integer_value(next) < 0 ||
@@ -287,14 +287,14 @@ cmd_people_exec(struct cmd_ctx *ctx)
 	}
 	if (next != NULL)
 		max = (size_t)json_integer_value(next);
-	if (store_people(ctx->srv->store, search, &p, &n, &why) != 0) {
+	if (store_people(ctx->store, search, &p, &n, &why) != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 		free(why);
 		return NULL;
 	}
 	pr.ctx = ctx;
 	pr.seen = json_object();
-	pr.series = series_new(ctx->srv->store, ctx->srv->cfg->home_tz);
+	pr.series = series_new(ctx->store, ctx->cfg->home_tz);
 	a = json_array();
 	for (i = 0; i < n; i++) {
 		o = json_pack("{s:s, s:s?, s:s?, s:i, s:I}", "name", p[i].name,
@@ -310,5 +310,5 @@ cmd_people_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_people_entry = {
-	"people", "search from next", 0, cmd_people_exec
+	"people", "search from next", CMD_OFFLOOP, cmd_people_exec
 };

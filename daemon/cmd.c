@@ -106,7 +106,8 @@ check_args(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 
 /*
  * Run one parsed request from a socket peer (c), or from kcald itself (c
- * NULL: everything allowed); return the reply (ok or error).
+ * NULL: everything allowed); return the reply (ok or error), or NULL
+ * when the command sends it later itself.
  */
 json_t *
 cmd_dispatch(struct server *srv, struct client *c, json_t *req)
@@ -120,20 +121,52 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 }
 
 /*
+ * Run ce for ctx as who: the one place the clearance is applied to what a
+ * request reads (the pushes to watchers have theirs in server.c): for the
+ * length of the request, the store hands out only what that clearance may
+ * see (store-access.c).  NULL only when the reply comes later.
+ */
+static json_t *
+run(struct cmd_ctx *ctx, const struct cmd_entry *ce)
+{
+	json_t			*result;
+	enum access_class	 clearance;
+
+	if (check_args(ctx, ce) != 0)
+		return ctx->error;
+	clearance = store_set_clearance(ctx->store, ctx->who.clearance);
+	recur_budget_begin();	/* what its expansions may cost (recur.c) */
+	result = ce->exec(ctx);
+	store_set_clearance(ctx->store, clearance);
+	if (result == NULL && ctx->later)
+		return NULL;
+	if (result == NULL) {
+		if (ctx->error == NULL)
+			cmd_error(ctx, KCAL_E_INTERNAL, "%s failed", ce->name);
+		return ctx->error;
+	}
+	json_decref(ctx->error);
+	if (ce->flags & CMD_WRITE)
+		server_changed(ctx->srv);
+	return proto_ok(proto_request_id(ctx->req), result);
+}
+
+/*
  * Run one request as who: a socket peer's role, or a CalDAV account's
- * (dav.c, with c NULL).  The one place the role is checked for a write and
- * the clearance applied to what the request reads (store-access.c); what a
- * write may change is checked against the same pair (access_may_write).
+ * (dav.c, with c NULL).  The one place the role is checked for a write;
+ * what a write may change is checked against the same pair
+ * (access_may_write).
  */
 json_t *
 cmd_dispatch_who(struct server *srv, struct client *c,
     const struct access_who *who, json_t *req)
 {
-	struct cmd_ctx		 ctx = { srv, c, *who, req, NULL, 0, NULL, 0 };
+	struct cmd_ctx		 ctx = { .srv = srv, .client = c,
+				    .store = srv->store, .cfg = srv->cfg,
+				    .now = server_now(srv), .who = *who,
+				    .req = req };
 	const char		*name = json_string_value(json_object_get(req, "cmd"));
 	const struct cmd_entry	*ce = cmd_find(name);
-	json_t			*result;
-	enum access_class	 clearance;
 
 	if (ce == NULL)
 		return proto_err(proto_request_id(req), KCAL_E_UNKNOWN_COMMAND,
@@ -153,29 +186,34 @@ cmd_dispatch_who(struct server *srv, struct client *c,
 		return proto_err(proto_request_id(req), KCAL_E_BUSY,
 		    "an import is being written; %s is refused until it ends",
 		    name);
-	if (check_args(&ctx, ce) != 0)
-		return ctx.error;
-	/*
-	 * Where a request's clearance is applied to what it reads (the
-	 * pushes to watchers have theirs in server.c): for the length of the
-	 * request, the store hands out only what that clearance may see
-	 * (store-access.c).
-	 */
-	clearance = store_set_clearance(srv->store, who->clearance);
-	recur_budget_begin();	/* what its expansions may cost (recur.c) */
-	result = ce->exec(&ctx);
-	store_set_clearance(srv->store, clearance);
-	if (result == NULL && ctx.later)
-		return NULL;
-	if (result == NULL) {
-		if (ctx.error == NULL)
-			cmd_error(&ctx, KCAL_E_INTERNAL, "%s failed", name);
-		return ctx.error;
-	}
-	json_decref(ctx.error);
-	if (ce->flags & CMD_WRITE)
-		server_changed(srv);
-	return proto_ok(proto_request_id(req), result);
+	return run(&ctx, ce);
+}
+
+/* Is req a read that may run on a worker thread (cmd_dispatch_read)? */
+int
+cmd_offloop(const json_t *req)
+{
+	const struct cmd_entry	*ce;
+
+	ce = cmd_find(json_string_value(json_object_get(req, "cmd")));
+	return ce != NULL && (ce->flags & CMD_OFFLOOP);
+}
+
+/*
+ * On a worker thread: run a CMD_OFFLOOP request (cmd_offloop) as who,
+ * through st, with cfg and now as they were when it was asked.  It
+ * touches nothing of the server's.
+ */
+json_t *
+cmd_dispatch_read(struct store *st, const struct config *cfg, int64_t now,
+    const struct access_who *who, json_t *req)
+{
+	struct cmd_ctx		 ctx = { .store = st, .cfg = cfg, .now = now,
+				    .who = *who, .req = req };
+	const struct cmd_entry	*ce;
+
+	ce = cmd_find(json_string_value(json_object_get(req, "cmd")));
+	return run(&ctx, ce);
 }
 
 /* A string argument; *out is NULL when absent and not required. */
@@ -257,7 +295,7 @@ cmd_arg_time(struct cmd_ctx *ctx, const char *key, int64_t dflt, int64_t *out)
 		*out = dflt;
 		return 0;
 	}
-	if (tz_to_utc(ctx->srv->cfg->home_tz, &w, 0, out, &why) != 0) {
+	if (tz_to_utc(ctx->cfg->home_tz, &w, 0, out, &why) != 0) {
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"%s\": %s", key, why);
 		free(why);
 		return -1;
@@ -275,7 +313,7 @@ cmd_arg_uid(struct cmd_ctx *ctx, const char *key, char **uid)
 
 	if (cmd_arg_str(ctx, key, 1, &p) != 0)
 		return -1;
-	rc = store_resolve(ctx->srv->store, p, uid, &why);
+	rc = store_resolve(ctx->store, p, uid, &why);
 	if (rc == 0 && strlen(p) < MIN_PREFIX && strcmp(*uid, p) != 0) {
 		free(*uid);
 		*uid = NULL;	/* the caller may free it again */
@@ -297,7 +335,7 @@ cmd_arg_uid(struct cmd_ctx *ctx, const char *key, char **uid)
 json_t *
 cmd_event_json(struct cmd_ctx *ctx, const struct event *ev)
 {
-	return event_to_json(ev, ctx->srv->cfg->home_tz);
+	return event_to_json(ev, ctx->cfg->home_tz);
 }
 
 static const char *

@@ -9,6 +9,11 @@
  * at a time) sets ctx->later and returns NULL; cmd_dispatch then returns
  * NULL and the command sends the reply itself.
  *
+ * A command reads through ctx->store and ctx->cfg, never srv's: a read
+ * flagged CMD_OFFLOOP runs on a worker thread (server-read.c) with the
+ * worker's own connection and the configuration of the moment it was
+ * submitted, and ctx->srv NULL; ctx->now is the time it was asked.
+ *
  * Conventions (store.h's, with the error reply in the place of cause):
  *  - A command, and a helper here that returns json_t *, returns NULL once
  *    cmd_error() has set the error reply (the first one set wins).
@@ -26,15 +31,21 @@
 #include "access.h"
 #include "event.h"
 
-struct server;
 struct client;
+struct config;
+struct server;
+struct store;
 
 #define CMD_WRITE	0x1	/* changes the store */
 #define CMD_GROUP	0x2	/* a write that may share a group commit */
+#define CMD_OFFLOOP	0x4	/* a read that may run on a worker thread */
 
 struct cmd_ctx {
-	struct server	*srv;
+	struct server	*srv;		/* NULL on a worker thread */
 	struct client	*client;	/* NULL: not a socket peer */
+	struct store	*store;		/* the connection to read and write */
+	const struct config *cfg;
+	int64_t		 now;
 	struct access_who who;		/* what the request may do */
 	json_t		*req;
 	json_t		*error;		/* the error reply, once set */
@@ -53,7 +64,10 @@ struct cmd_entry {
 json_t	*cmd_dispatch(struct server *, struct client *, json_t *);
 json_t	*cmd_dispatch_who(struct server *, struct client *,
 	     const struct access_who *, json_t *);
+json_t	*cmd_dispatch_read(struct store *, const struct config *, int64_t,
+	     const struct access_who *, json_t *);
 const struct cmd_entry *cmd_find(const char *);
+int	 cmd_offloop(const json_t *);
 
 void	 cmd_error(struct cmd_ctx *, const char *, const char *, ...)
 	     __attribute__((format(printf, 3, 4)));

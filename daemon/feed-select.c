@@ -20,7 +20,8 @@
 #include "xmalloc.h"
 
 struct select_state {
-	struct server		*srv;
+	struct store		*store;
+	const char		*home_tz;
 	const struct feed_sel	*sel;
 	struct ical_out		*out;
 	char			*why;
@@ -66,7 +67,7 @@ occurs(struct select_state *ss, const char *ical)
 
 	if (q->from == INT64_MIN && q->to == INT64_MAX)
 		return 1;
-	if ((r = recur_open(ical, ss->srv->cfg->home_tz, &why)) != NULL)
+	if ((r = recur_open(ical, ss->home_tz, &why)) != NULL)
 		rc = recur_each(r, q->from, q->to, 1, found, NULL, &why);
 	recur_close(r);
 	free(why);
@@ -88,7 +89,7 @@ select_row(void *arg, const struct event *ev, const char *ical)
 		return 0;
 	/* A recurring event's record came with the row. */
 	if (ical == NULL &&
-	    store_get(ss->srv->store, ev->uid, &text, &ss->why) != 0) {
+	    store_get(ss->store, ev->uid, &text, &ss->why) != 0) {
 		ss->failed = 1;
 		return 1;
 	}
@@ -103,9 +104,17 @@ int
 feed_select(struct server *srv, const struct feed_sel *sel,
     struct ical_out *out, char **cause)
 {
-	struct select_state	ss = { srv, sel, out, NULL, 0 };
+	return feed_select_in(srv->store, srv->cfg->home_tz, sel, out, cause);
+}
 
-	if (store_query(srv->store, &sel->q, select_row, &ss, &ss.why) != 0 ||
+/* The same from st, a window's bounds read in home_tz. */
+int
+feed_select_in(struct store *st, const char *home_tz,
+    const struct feed_sel *sel, struct ical_out *out, char **cause)
+{
+	struct select_state	ss = { st, home_tz, sel, out, NULL, 0 };
+
+	if (store_query(st, &sel->q, select_row, &ss, &ss.why) != 0 ||
 	    ss.failed) {
 		*cause = ss.why ? ss.why : xstrdup("cannot read the store");
 		return -1;

@@ -34,6 +34,8 @@ struct feed_sel {
 
 int	 feed_select(struct server *, const struct feed_sel *,
 	     struct ical_out *, char **);
+int	 feed_select_in(struct store *, const char *,
+	     const struct feed_sel *, struct ical_out *, char **);
 int	 feed_class_bit(const char *);
 
 /* feed-audience.c: what a feed's audience sees. */

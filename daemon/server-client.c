@@ -1,9 +1,11 @@
 /*
  * server-client.c — one connection: read newline-framed requests, answer
- * each in order, push notifications to watchers.  A client that breaks the
- * framing gets an error and is closed; a client that fails inside one of its
- * own callbacks is only marked, and freed later from the loop (redis style),
- * so no callback ever runs on freed memory.  A pushed message is encoded
+ * each in order, push notifications to watchers.  A long read runs off the
+ * loop (server-read.c), the client not read until it is answered.  A
+ * client that breaks the framing gets an error and is closed; a client
+ * that fails inside one of its own callbacks is only marked, and freed
+ * later from the loop (redis style), so no callback ever runs on freed
+ * memory.  A pushed message is encoded
  * once for all the watchers that see it (struct shared_msg).
  */
 #include <sys/socket.h>
@@ -39,9 +41,9 @@ dump_cb(const char *buf, size_t size, void *arg)
 	return evbuffer_add(arg, buf, size);
 }
 
-/* jansson's encoding of msg (not freed) and a newline; NULL on failure. */
-static struct evbuffer *
-encode(json_t *msg)
+/* msg's encoding (not freed) and a newline, or NULL; thread-safe. */
+struct evbuffer *
+server_encode(json_t *msg)
 {
 	struct evbuffer	*eb = evbuffer_new();
 
@@ -86,7 +88,7 @@ warn_now(struct server *srv)
  * is at most max_clients small replies.
  */
 static struct evbuffer *
-over_total(struct client *c, json_t *msg, struct evbuffer *eb)
+over_total(struct client *c, const json_t *msg, struct evbuffer *eb)
 {
 	struct server	*srv = c->srv;
 	size_t		 len = evbuffer_get_length(eb), max;
@@ -104,7 +106,7 @@ over_total(struct client *c, json_t *msg, struct evbuffer *eb)
 	    "holds %zu bytes of replies for clients that do not read them "
 	    "(max_output_total is %zu); this %zu-byte reply is not sent, try "
 	    "again later", srv->queued, max, len);
-	eb = encode(err);
+	eb = server_encode(err);
 	json_decref(err);
 	return eb;
 }
@@ -136,26 +138,34 @@ room(struct client *c, size_t len)
  * the client's without a copy: a big reply (a list, an export) is not
  * dumped to a string, copied into a line and copied again into the output,
  * which cost a large share of the request.  Output waiting for a client
- * that does not read is
- * bounded by max_output: past it the client is dropped rather than let it
- * grow the daemon's memory.  One reply is always accepted into an empty
- * buffer, so a reader that keeps up can receive a reply larger than that;
- * all clients' output together is bounded by max_output_total
- * (over_total).
+ * that does not read is bounded by max_output: past it the client is
+ * dropped rather than let it grow the daemon's memory.  One reply is
+ * always accepted into an empty buffer, so a reader that keeps up can
+ * receive a reply larger than that; all clients' output together is
+ * bounded by max_output_total (over_total).
  */
 void
 server_client_send(struct client *c, json_t *msg)
 {
-	struct evbuffer	*eb;
+	struct evbuffer	*eb = NULL;
 
+	if (c->closing == 0)
+		eb = server_encode(msg);
+	server_client_send_encoded(c, msg, eb);
+	json_decref(msg);
+}
+
+/* The same for msg encoded already (eb, freed; NULL: it could not be). */
+void
+server_client_send_encoded(struct client *c, const json_t *msg,
+    struct evbuffer *eb)
+{
 	if (c->closing) {
-		json_decref(msg);
+		if (eb != NULL)
+			evbuffer_free(eb);
 		return;
 	}
-	if ((eb = encode(msg)) != NULL)
-		eb = over_total(c, msg, eb);
-	json_decref(msg);
-	if (eb == NULL) {
+	if (eb == NULL || (eb = over_total(c, msg, eb)) == NULL) {
 		log_warnx("client %llu: cannot encode a reply",
 		    (unsigned long long)c->id);
 		return;
@@ -182,7 +192,7 @@ server_shared_new(json_t *msg)
 	struct shared_msg	*sm;
 	struct evbuffer		*eb;
 
-	if ((eb = encode(msg)) == NULL) {
+	if ((eb = server_encode(msg)) == NULL) {
 		log_warnx("cannot encode a pushed message");
 		return NULL;
 	}
@@ -252,6 +262,7 @@ server_client_close(struct client *c)
 		return;
 	c->closing = 2;
 	import_client_gone(c);
+	server_read_forget(c);
 	json_decref(c->parked);
 	c->parked = NULL;
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
@@ -384,7 +395,7 @@ handle_request(struct client *c, json_t *req)
 		return;
 	if ((reply = too_much_output(c, req)) != NULL)
 		group_reply(c, reply);	/* after the replies held before it */
-	else
+	else if (!server_read_submit(c, req))	/* a long read: off the loop */
 		group_request(c, req);	/* answered there (server-group.c) */
 	json_decref(req);
 }
@@ -463,7 +474,7 @@ read_cb(struct bufferevent *bev, void *arg)
 	size_t		 max = c->srv->cfg->max_line;
 	ssize_t		 n;
 
-	while (c->closing == 0 && c->parked == NULL) {
+	while (c->closing == 0 && c->parked == NULL && c->reading == NULL) {
 		if ((n = frame_next(in, &c->scanned, max)) == PROTO_NEED_MORE)
 			return;
 		if (n == PROTO_TOO_LONG) {
@@ -496,11 +507,23 @@ write_cb(struct bufferevent *bev, void *arg)
 		c->big = 0;
 		server_trim_soon(c->srv);
 	}
-	if (c->held && c->closing == 0 && c->parked == NULL) {
+	if (c->held && c->closing == 0 && c->parked == NULL &&
+	    c->reading == NULL) {
 		c->held = 0;
 		bufferevent_enable(bev, EV_READ);
 		read_cb(bev, c);	/* requests already buffered */
 	}
+}
+
+/* c's parked write or long read was answered: read it again (if not held). */
+void
+server_client_resume(struct client *c)
+{
+	if (c->closing != 0 || c->parked != NULL || c->reading != NULL ||
+	    hold(c))
+		return;
+	bufferevent_enable(c->bev, EV_READ);
+	read_cb(c->bev, c);	/* requests already buffered */
 }
 
 /*
@@ -532,10 +555,7 @@ server_client_unpark(struct server *srv)
 			continue;
 		c->parked = NULL;
 		handle_request(c, req);
-		if (c->parked != NULL || c->closing != 0 || hold(c))
-			continue;
-		bufferevent_enable(c->bev, EV_READ);
-		read_cb(c->bev, c);	/* requests already buffered */
+		server_client_resume(c);
 	}
 	free(v);
 }

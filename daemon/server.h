@@ -49,6 +49,7 @@ struct client {
 	struct evbuffer_cb_entry *out_cb;	/* counts into srv->queued */
 	struct import_job	*import;	/* import-stream.c: its import */
 	json_t			*parked;	/* a write waiting for an import */
+	struct read_job		*reading;	/* server-read.c: its read */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clients, client);
@@ -94,6 +95,9 @@ int	 mkdir_p(const char *, mode_t);
 /* server-client.c */
 void	 server_client_accept(struct server *, int);
 void	 server_client_send(struct client *, json_t *);
+struct evbuffer *server_encode(json_t *);
+void	 server_client_send_encoded(struct client *, const json_t *,
+	     struct evbuffer *);
 struct shared_msg;
 struct shared_msg *server_shared_new(json_t *);
 void	 server_shared_unref(struct shared_msg *);
@@ -114,5 +118,9 @@ json_t	*group_stats(struct server *);
 int	 server_client_clearance(struct client *);	/* enum access_class */
 void	 server_client_who(struct client *, struct access_who *);
 void	 server_client_unpark(struct server *);
+void	 server_client_resume(struct client *);
+/* server-read.c */
+int	 server_read_submit(struct client *, json_t *);
+void	 server_read_forget(struct client *);
 
 #endif

@@ -2,22 +2,26 @@
  * worker.c — the thread that does long reads off the loop (worker.h).
  *
  * kcald's loop parses, dispatches, replies and arms timers; a job that may
- * take long (a feed's build over a large store) is submitted here instead,
- * and the loop goes on answering everyone else.  The thread has its own
- * read-only connection to the store (store_open_reader), so nothing of
- * SQLite is shared, and runs each job in one read transaction: in WAL mode
- * that is one consistent state of the store, which the loop's writes
- * neither disturb nor wait for.
+ * take long (a feed's build, a socket peer's list or export over a large
+ * store) is submitted here instead, and the loop goes on answering
+ * everyone else.  Each thread has its own read-only connection to the
+ * store (store_open_reader), so nothing of SQLite is shared, and runs each
+ * job in one read transaction: in WAL mode that is one consistent state of
+ * the store, which the loop's writes neither disturb nor wait for.
  *
- * Jobs wait in a queue under a mutex; the thread takes them one at a time
- * (one thread: the machine kcald is meant for has few cores, and the loop
- * needs one).  A finished job goes to the done list and an eventfd, which
- * the loop watches with libevent, wakes the loop, which runs the job's
- * done function: only there may a job's result meet the loop's state.
+ * Jobs wait in one queue under a mutex; WORKER_THREADS threads take them
+ * one at a time each: two, so that one long job (a 100k-event export) does
+ * not hold up every other read behind it, and no more, since the machine
+ * kcald is meant for has few cores and the loop needs one.  Jobs start in
+ * the order submitted but may finish in another.  A finished job goes to
+ * the done list and an eventfd, which the loop watches with libevent,
+ * wakes the loop, which runs the job's done function: only there may a
+ * job's result meet the loop's state.
  *
  * Something a job submitted earlier may still read (the configuration
  * replaced by a reload) is retired here, not freed: it goes once every job
- * submitted before it is done.
+ * submitted before it is done (the loop keeps the jobs not yet done in
+ * submission order: the oldest says which retired things may go).
  */
 #include <sys/eventfd.h>
 #include <sys/queue.h>
@@ -33,11 +37,15 @@
 #include "worker.h"
 #include "xmalloc.h"
 
+#define WORKER_THREADS	2
+
 struct job {
 	worker_run_fn		 run;
 	worker_done_fn		 done;
 	void			*arg;
-	TAILQ_ENTRY(job)	 entry;
+	uint64_t		 seq;		/* 1, 2, ... as submitted */
+	TAILQ_ENTRY(job)	 entry;		/* todo or done, under mtx */
+	TAILQ_ENTRY(job)	 all;		/* not yet done: the loop's */
 };
 TAILQ_HEAD(jobs, job);
 
@@ -48,16 +56,23 @@ struct retired {
 	struct retired		*next;
 };
 
-struct worker {
+struct thread {
+	struct worker		*w;
 	struct store		*store;		/* the thread's own */
-	pthread_t		 thread;
+	pthread_t		 id;
+	int			 started;
+};
+
+struct worker {
+	struct thread		 th[WORKER_THREADS];
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cond;
 	struct jobs		 todo, done;	/* under mtx */
 	int			 stopping;	/* under mtx */
 	int			 wake_fd;
 	struct event		*ev_wake;
-	uint64_t		 submitted, finished;	/* the loop's */
+	uint64_t		 submitted;	/* the loop's */
+	struct jobs		 pending;	/* the loop's, by entry all */
 	struct retired		*retired;
 };
 
@@ -71,22 +86,23 @@ wake_loop(struct worker *w)
 }
 
 static void
-run_one(struct worker *w, struct job *j)
+run_one(struct store *st, struct job *j)
 {
 	char	*why = NULL;
 
-	if (store_snapshot_begin(w->store, &why) != 0) {
+	if (store_snapshot_begin(st, &why) != 0) {
 		log_warnx("worker: %s", why);
 		free(why);
 	}
-	j->run(j->arg, w->store);
-	store_snapshot_end(w->store);
+	j->run(j->arg, st);
+	store_snapshot_end(st);
 }
 
 static void *
 thread_main(void *arg)
 {
-	struct worker	*w = arg;
+	struct thread	*t = arg;
+	struct worker	*w = t->w;
 	struct job	*j;
 
 	pthread_mutex_lock(&w->mtx);
@@ -98,7 +114,7 @@ thread_main(void *arg)
 		j = TAILQ_FIRST(&w->todo);
 		TAILQ_REMOVE(&w->todo, j, entry);
 		pthread_mutex_unlock(&w->mtx);
-		run_one(w, j);
+		run_one(t->store, j);
 		pthread_mutex_lock(&w->mtx);
 		TAILQ_INSERT_TAIL(&w->done, j, entry);
 		wake_loop(w);
@@ -107,14 +123,16 @@ thread_main(void *arg)
 	return NULL;
 }
 
-/* Free what was retired before every job now finished was submitted. */
+/* Free what was retired before the oldest job not yet done was submitted. */
 static void
 reap_retired(struct worker *w)
 {
 	struct retired	**rp = &w->retired, *r;
+	struct job	 *oldest = TAILQ_FIRST(&w->pending);
+	uint64_t	  first = oldest ? oldest->seq : w->submitted + 1;
 
 	while ((r = *rp) != NULL) {
-		if (r->after > w->finished) {
+		if (r->after >= first) {
 			rp = &r->next;
 			continue;
 		}
@@ -124,7 +142,7 @@ reap_retired(struct worker *w)
 	}
 }
 
-/* On the loop: each finished job's done function, in the order they ran. */
+/* On the loop: each finished job's done function, in the order they ended. */
 static void
 finish_jobs(struct worker *w, struct jobs *list, int ran)
 {
@@ -132,9 +150,9 @@ finish_jobs(struct worker *w, struct jobs *list, int ran)
 
 	while ((j = TAILQ_FIRST(list)) != NULL) {
 		TAILQ_REMOVE(list, j, entry);
+		TAILQ_REMOVE(&w->pending, j, all);
 		j->done(j->arg, ran);
 		free(j);
-		w->finished++;
 	}
 	reap_retired(w);
 }
@@ -155,6 +173,46 @@ wake_cb(evutil_socket_t fd, short what, void *arg)
 	finish_jobs(w, &done, 1);
 }
 
+/* Stop the threads started and wait for them: the job running ends first. */
+static void
+stop_threads(struct worker *w)
+{
+	pthread_mutex_lock(&w->mtx);
+	w->stopping = 1;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->mtx);
+	for (int i = 0; i < WORKER_THREADS; i++)
+		if (w->th[i].started)
+			pthread_join(w->th[i].id, NULL);
+}
+
+/* The threads, each with its own connection; -1 (*cause) if one cannot. */
+static int
+start_threads(struct worker *w, const struct store *main, char **cause)
+{
+	struct thread	*t;
+
+	for (int i = 0; i < WORKER_THREADS; i++) {
+		t = &w->th[i];
+		t->w = w;
+		if ((t->store = store_open_reader(main, cause)) == NULL)
+			return -1;
+		if (pthread_create(&t->id, NULL, thread_main, t) != 0) {
+			*cause = xstrdup("worker: cannot start its thread");
+			return -1;
+		}
+		t->started = 1;
+	}
+	return 0;
+}
+
+static void
+close_stores(struct worker *w)
+{
+	for (int i = 0; i < WORKER_THREADS; i++)
+		store_close(w->th[i].store);
+}
+
 struct worker *
 worker_new(struct event_base *base, const struct store *main, char **cause)
 {
@@ -162,30 +220,27 @@ worker_new(struct event_base *base, const struct store *main, char **cause)
 
 	TAILQ_INIT(&w->todo);
 	TAILQ_INIT(&w->done);
-	w->wake_fd = -1;
-	if ((w->store = store_open_reader(main, cause)) == NULL)
-		goto fail;
+	TAILQ_INIT(&w->pending);
+	pthread_mutex_init(&w->mtx, NULL);
+	pthread_cond_init(&w->cond, NULL);
 	if ((w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
 	    (w->ev_wake = event_new(base, w->wake_fd, EV_READ | EV_PERSIST,
 	    wake_cb, w)) == NULL || event_add(w->ev_wake, NULL) != 0) {
 		*cause = xstrdup("worker: cannot watch its eventfd");
 		goto fail;
 	}
-	pthread_mutex_init(&w->mtx, NULL);
-	pthread_cond_init(&w->cond, NULL);
-	if (pthread_create(&w->thread, NULL, thread_main, w) != 0) {
-		*cause = xstrdup("worker: cannot start its thread");
-		pthread_mutex_destroy(&w->mtx);
-		pthread_cond_destroy(&w->cond);
+	if (start_threads(w, main, cause) != 0)
 		goto fail;
-	}
 	return w;
 fail:
+	stop_threads(w);
+	close_stores(w);
 	if (w->ev_wake != NULL)
 		event_free(w->ev_wake);
 	if (w->wake_fd != -1)
 		close(w->wake_fd);
-	store_close(w->store);
+	pthread_mutex_destroy(&w->mtx);
+	pthread_cond_destroy(&w->cond);
 	free(w);
 	return NULL;
 }
@@ -206,7 +261,8 @@ worker_submit(struct worker *w, worker_run_fn run, worker_done_fn done,
 	j->run = run;
 	j->done = done;
 	j->arg = arg;
-	w->submitted++;
+	j->seq = ++w->submitted;
+	TAILQ_INSERT_TAIL(&w->pending, j, all);
 	pthread_mutex_lock(&w->mtx);
 	TAILQ_INSERT_TAIL(&w->todo, j, entry);
 	pthread_cond_signal(&w->cond);
@@ -223,7 +279,7 @@ worker_retire(struct worker *w, void (*free_fn)(void *), void *p)
 {
 	struct retired	*r;
 
-	if (w == NULL || w->finished == w->submitted) {
+	if (w == NULL || TAILQ_EMPTY(&w->pending)) {
 		free_fn(p);
 		return;
 	}
@@ -236,7 +292,7 @@ worker_retire(struct worker *w, void (*free_fn)(void *), void *p)
 }
 
 /*
- * Stop: the job running ends first; those finished get their done
+ * Stop: the jobs running end first; those finished get their done
  * function, those never started too, told so.  On the loop.
  */
 void
@@ -246,17 +302,13 @@ worker_free(struct worker *w)
 
 	if (w == NULL)
 		return;
-	pthread_mutex_lock(&w->mtx);
-	w->stopping = 1;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->mtx);
-	pthread_join(w->thread, NULL);
+	stop_threads(w);
 	TAILQ_CONCAT(&left, &w->todo, entry);
 	finish_jobs(w, &w->done, 1);
 	finish_jobs(w, &left, 0);
 	event_free(w->ev_wake);
 	close(w->wake_fd);
-	store_close(w->store);
+	close_stores(w);
 	pthread_mutex_destroy(&w->mtx);
 	pthread_cond_destroy(&w->cond);
 	free(w);

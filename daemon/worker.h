@@ -1,9 +1,9 @@
 /*
- * worker.h — work that takes long, off the loop (worker.c): a thread with
- * its own read-only connection to the store, which runs one job at a
- * time, each in one read transaction (one consistent state of the store),
- * and hands each finished job back to the loop, where its done function
- * runs.  A job's run function may touch nothing the loop touches until
+ * worker.h — work that takes long, off the loop (worker.c): a few threads,
+ * each with its own read-only connection to the store, which run the jobs
+ * in the order submitted, one at a time each, each in one read transaction
+ * (one consistent state of the store), and hand each finished job back to
+ * the loop, where its done function runs (jobs may end in another order).  A job's run function may touch nothing the loop touches until
  * done: it gets what it needs when submitted and leaves its result in its
  * own memory.
  */

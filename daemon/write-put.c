@@ -364,6 +364,9 @@ run_init(struct run *r, struct server *srv, const struct access_who *who,
 	r->who = who;
 	r->out = out;
 	r->ctx.srv = srv;
+	r->ctx.store = srv->store;
+	r->ctx.cfg = srv->cfg;
+	r->ctx.now = server_now(srv);
 	r->ctx.who = *who;
 	r->ctx.req = json_object();
 }
