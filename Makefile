@@ -117,6 +117,21 @@ test-tsan: deps
 	@BUILD=build-tsan KCAL_SANITIZED=1 TSAN_OPTIONS='halt_on_error=1 second_deadlock_stack=1' \
 	    sh tests/run.sh $(TSAN_TESTS)
 
+# ThreadSanitizer for CI (.ci/run), a few minutes: only kcald and the unit
+# tests it runs are built, and only the tests of code that runs on threads:
+# the worker (feeds built off the loop), the login threads (CalDAV's
+# yescrypt), an import's commit thread (with status and a SIGTERM during
+# it), group commit, and the socket's and CalDAV's reads on the worker pool.
+TSAN_CI_TESTS := unit/test-worker.c unit/test-account.c \
+	e2e/test-feed-offloop.sh e2e/test-dav-auth.sh e2e/test-import-status.sh \
+	e2e/test-group-commit.sh e2e/test-read-offloop.sh e2e/test-dav-offloop.sh
+test-tsan-ci: deps
+	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='-fsanitize=thread' all \
+	    $(patsubst unit/%.c,build-tsan/tests/%,$(filter unit/%,$(TSAN_CI_TESTS)))
+	@BUILD=build-tsan KCAL_SANITIZED=1 TSAN_OPTIONS='halt_on_error=1 second_deadlock_stack=1' \
+	    sh tests/run.sh $(TSAN_CI_TESTS)
+
 # Hardening (README.md, "Hardening and limits").  make fuzz: each libFuzzer
 # target for FUZZ_SECONDS, built by clang with ASan and UBSan in build-fuzz;
 # a crash leaves its input in build-fuzz/fuzz/ and fails the target.
@@ -220,7 +235,7 @@ install: all
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
-.PHONY: all deps build-deps tests test test-asan test-tsan bench run install clean deb \
+.PHONY: all deps build-deps tests test test-asan test-tsan test-tsan-ci bench run install clean deb \
 	fuzz fuzz-targets test-valgrind test-killloop-long load
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

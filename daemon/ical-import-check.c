@@ -354,16 +354,10 @@ imp_drop_errors(icalcomponent *c)
 		imp_drop_errors(k);
 }
 
-/*
- * After an error, the one the file's first problem gives, as reading the
- * whole file at once found it: a component libical could not read at all,
- * then what it could not read (X-LIC-ERROR), then impossible values, then
- * a broken event, each the first in the file; else the error found.
- */
-void
-imp_diagnose(struct imp *im)
+/* The first error of each kind in the piece loaded, into the empty slots. */
+static void
+diagnose_piece(struct imp *im, char **slot)
 {
-	char		*found = im->err, *slot[1 + NCHECKS] = { NULL };
 	icalcomponent	*root;
 	size_t		 k;
 
@@ -386,6 +380,28 @@ imp_diagnose(struct imp *im)
 			}
 		}
 		icalcomponent_free(root);
+	}
+}
+
+/*
+ * After an error, the one the file's first problem gives, as reading the
+ * whole file at once found it: a component libical could not read at all,
+ * then what it could not read (X-LIC-ERROR), then impossible values, then
+ * a broken event, each the first in the file; else the error found.
+ */
+void
+imp_diagnose(struct imp *im)
+{
+	char		*found = im->err, *slot[1 + NCHECKS] = { NULL };
+	size_t		 k;
+
+	for (size_t p = 0; p < im->npieces; p++) {
+		im->err = NULL;
+		if (imp_load(im, p) != 0) {
+			free(im->err);
+			continue;
+		}
+		diagnose_piece(im, slot);
 	}
 	im->err = NULL;
 	for (k = 0; k < 1 + NCHECKS; k++) {

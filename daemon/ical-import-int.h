@@ -30,7 +30,8 @@ struct zone {
 struct evref {
 	char		*uid;		/* NULL: none (until one is made) */
 	int		 made;		/* uid derived from the content */
-	int		 comp;		/* its lint component */
+	size_t		 piece;		/* the spooled piece holding it */
+	int		 comp;		/* its component in that piece */
 	int		 line;
 };
 
@@ -46,7 +47,10 @@ struct member {
 struct imp {
 	const struct ical_import_opts	 *o;
 	struct ical_import		 *out;
-	struct lint			  l;
+	struct lint			  file;		/* counts, spool */
+	struct lint			  l;		/* one piece's */
+	size_t				  loaded;	/* that piece + 1 */
+	size_t				  npieces;
 	size_t				 *cbeg, *cend;	/* BEGIN, END line */
 	/* The piece being read: lint components [base, base + ncomp). */
 	icalcomponent			**comp;		/* pre-order */
@@ -64,7 +68,7 @@ struct imp {
 	size_t				  nevs;
 	size_t				  nfloating, nuids;
 	int				  count_floating;
-	size_t				  scanned;	/* comps scanned */
+	size_t				  scanned;	/* pieces scanned */
 	int				  ready;	/* scanned, sorted */
 	size_t				  next;		/* evs handed over */
 	ical_record_cb			  cb;
@@ -79,7 +83,8 @@ void		 imp_warn(struct imp *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 imp_is_piece(const struct imp *, int);
 icalcomponent	*imp_read_piece(struct imp *, int);
-icalcomponent	*imp_read_event(struct imp *, int);
+int		 imp_load(struct imp *, size_t);
+icalcomponent	*imp_read_event(struct imp *, const struct evref *);
 int		 imp_same_rid(icalcomponent *, icalcomponent *);
 void		 imp_free_members(struct member *, size_t);
 

@@ -106,7 +106,7 @@ imp_name_uidless(struct imp *im)
 	for (size_t i = 0; i < im->nevs; i++) {
 		if (im->evs[i].uid != NULL)
 			continue;
-		if ((root = imp_read_event(im, im->evs[i].comp)) == NULL)
+		if ((root = imp_read_event(im, &im->evs[i])) == NULL)
 			return -1;
 		imp_rewrite_times(im, root);
 		make_uid(im, i, root);
@@ -167,7 +167,7 @@ imp_fix_exdates(struct imp *im, icalcomponent *c, const char *uid, int line)
 void
 imp_repair_warnings(struct imp *im)
 {
-	const struct lint	*l = &im->l;
+	const struct lint	*l = &im->file;
 
 	if (l->bom)
 		imp_warn(im, "a UTF-8 byte-order mark was skipped");

@@ -3,11 +3,12 @@
  * passes of an import, and the reading of the file piece by piece.
  *
  * The file goes through ical-lint.c first (lines, grammar, nesting; every
- * later error can then name its line).  Then it is read in pieces — each
- * VTIMEZONE, each VEVENT on its own, parsed by libical from the unfolded
- * text in place — so libical never holds the whole file, and a record is
- * freed once handed over: a 100,000-event file needs little more than its
- * own text.  The passes:
+ * later error can then name its line), which sets each piece's lines
+ * aside as it ends (lint-spool.c).  Then the pieces — each VTIMEZONE, each
+ * VEVENT on its own — are read back one at a time and parsed by libical
+ * from the unfolded text, so neither libical nor this file holds the whole
+ * file: what is kept per event is its UID and its piece, and a record is
+ * freed once handed over.  The passes:
  *  1. scan: every piece but the events parsed and checked
  *     (ical-import-check.c); each event's UID and the zones it uses noted
  *     from its lines; to-dos and the like counted and ignored; a file with
@@ -32,6 +33,7 @@
 
 #include "ical-import-int.h"
 #include "ical-serialize.h"
+#include "lint-spool.h"
 #include "xmalloc.h"
 
 /* The file's error, "NAME:LINE: what is wrong" (the first kept); -1. */
@@ -127,12 +129,28 @@ spans(struct imp *im)
 {
 	struct lint	*l = &im->l;
 
+	free(im->cbeg);
+	free(im->cend);
 	im->cbeg = xcalloc(l->ncomps + 1, sizeof *im->cbeg);
 	im->cend = xcalloc(l->ncomps + 1, sizeof *im->cend);
 	for (size_t j = 0; j < l->ncomps; j++) {
 		im->cbeg[j] = l->comps[j].beg;
 		im->cend[j] = l->comps[j].end;
 	}
+}
+
+/* Piece p's lines (the file's pieces in order) into im->l; -1 on error. */
+int
+imp_load(struct imp *im, size_t p)
+{
+	if (im->loaded == p + 1)
+		return 0;
+	im->loaded = 0;
+	if (lint_spool_get(im->file.spool, p, &im->l) != 0)
+		return imp_fail(im, 0, "cannot read back the file's lines");
+	spans(im);
+	im->loaded = p + 1;
+	return 0;
 }
 
 /* libical on the lines [lo, hi] of the unfolded text, in place. */
@@ -210,11 +228,12 @@ imp_read_piece(struct imp *im, int j)
  * let pass; NULL on error.
  */
 icalcomponent *
-imp_read_event(struct imp *im, int j)
+imp_read_event(struct imp *im, const struct evref *e)
 {
 	icalcomponent	*root;
 
-	if ((root = imp_read_piece(im, j)) == NULL)
+	if (imp_load(im, e->piece) != 0 ||
+	    (root = imp_read_piece(im, e->comp)) == NULL)
 		return NULL;
 	if (imp_check_piece(im) == 0 &&
 	    icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT) {
@@ -309,53 +328,74 @@ too_many_events(struct imp *im, size_t n)
 	    "(%zu; kcald.conf max_import_events)", n, im->o->max_events);
 }
 
-/*
- * The first pass, over the lines: the events (UID, zones used), what is
- * not an event; every piece but the events checked by libical; the zones
- * resolved.  Too many events is refused here.
- */
+/* Component j of the piece loaded, in the first pass. */
 static int
-scan(struct imp *im, size_t max)
+scan_comp(struct imp *im, int j)
 {
 	struct lint	*l = &im->l;
 	icalcomponent	*root;
 	struct evref	*e;
-	int		 j;
 
-	for (; im->scanned < l->ncomps && max > 0; im->scanned++, max--) {
-		j = (int)im->scanned;
-		if (strcmp(l->comps[j].name, "VEVENT") == 0) {
-			im->evs = xreallocarray(im->evs, im->nevs + 1,
-			    sizeof *im->evs);
-			e = &im->evs[im->nevs++];
-			memset(e, 0, sizeof *e);
-			e->uid = line_uid(im, j);
-			e->comp = j;
-			e->line = l->comps[j].line;
-			imp_note_zones(im, j);
-			continue;
-		}
-		if (other_kind(l->comps[j].name))
-			im->out->ignored++;
-		if (!imp_is_piece(im, j))
-			continue;
-		if ((root = imp_read_piece(im, j)) == NULL)
-			return -1;
-		if (imp_check_piece(im) != 0) {
-			icalcomponent_free(root);
-			return -1;
-		}
-		if (imp_keep_zones(im)) {
-			im->trees = xreallocarray(im->trees, im->ntrees + 1,
-			    sizeof *im->trees);
-			im->trees[im->ntrees++] = root;
-		} else
-			icalcomponent_free(root);
+	if (strcmp(l->comps[j].name, "VEVENT") == 0) {
+		im->evs = xreallocarray(im->evs, im->nevs + 1,
+		    sizeof *im->evs);
+		e = &im->evs[im->nevs++];
+		memset(e, 0, sizeof *e);
+		e->uid = line_uid(im, j);
+		e->piece = im->loaded - 1;
+		e->comp = j;
+		e->line = l->comps[j].line;
+		imp_note_zones(im, j);
+		return 0;
 	}
-	return im->scanned < l->ncomps ? 1 : 0;
+	if (other_kind(l->comps[j].name))
+		im->out->ignored++;
+	if (!imp_is_piece(im, j))
+		return 0;
+	if ((root = imp_read_piece(im, j)) == NULL)
+		return -1;
+	if (imp_check_piece(im) != 0) {
+		icalcomponent_free(root);
+		return -1;
+	}
+	if (imp_keep_zones(im)) {
+		im->trees = xreallocarray(im->trees, im->ntrees + 1,
+		    sizeof *im->trees);
+		im->trees[im->ntrees++] = root;
+	} else
+		icalcomponent_free(root);
+	return 0;
 }
 
-static int	by_uid_line(const void *, const void *);
+/*
+ * The first pass, over the pieces' lines in turn: the events (UID, zones
+ * used), what is not an event; every piece but the events checked by
+ * libical; the zones resolved.  Too many events is refused here.
+ */
+static int
+scan(struct imp *im, size_t max)
+{
+	for (; im->scanned < im->npieces && max > 0; im->scanned++, max--) {
+		if (imp_load(im, im->scanned) != 0)
+			return -1;
+		for (int j = 0; j < (int)im->l.ncomps; j++)
+			if (scan_comp(im, j) != 0)
+				return -1;
+	}
+	return im->scanned < im->npieces ? 1 : 0;
+}
+
+/* Events in UID order; one UID's in the order of the file. */
+static int
+by_uid_line(const void *a, const void *b)
+{
+	const struct evref	*x = a, *y = b;
+	int			 c = strcmp(x->uid, y->uid);
+
+	if (c == 0 && x->piece != y->piece)
+		c = x->piece < y->piece ? -1 : 1;
+	return c != 0 ? c : x->comp - y->comp;
+}
 
 /* After the scan: the limit, what was ignored, the zones, the UIDs. */
 static int
@@ -396,7 +436,7 @@ read_members(struct imp *im, size_t lo, size_t hi)
 
 	for (size_t i = 0; i < hi - lo; i++) {
 		e = &im->evs[lo + i];
-		if ((m[i].c = imp_read_event(im, e->comp)) == NULL) {
+		if ((m[i].c = imp_read_event(im, e)) == NULL) {
 			imp_free_members(m, i);
 			return NULL;
 		}
@@ -436,16 +476,6 @@ one_record(struct imp *im, size_t lo, size_t hi)
 	return rc;
 }
 
-/* Events in UID order; one UID's in the order of the file. */
-static int
-by_uid_line(const void *a, const void *b)
-{
-	const struct evref	*x = a, *y = b;
-	int			 c = strcmp(x->uid, y->uid);
-
-	return c != 0 ? c : x->comp - y->comp;
-}
-
 static void
 imp_free(struct imp *im)
 {
@@ -465,6 +495,7 @@ imp_free(struct imp *im)
 	free(im->cbeg);
 	free(im->cend);
 	lint_free(&im->l);
+	lint_free(&im->file);
 }
 
 /* The error of a failed import: the one a reading of the whole file finds. */
@@ -482,8 +513,8 @@ take_error(struct imp *im, int diagnose)
 
 /*
  * The passes before the first record (ical-import.c's 1 and 2) on a file
- * whose lines l are scanned (lint_scan or lint_feed; l is taken, and
- * zeroed): grammar, zones, UIDs.  NULL with *cause on a problem in the
+ * whose lines l are scanned and set aside (lint_scan_spool, or lint_feed
+ * after lint_feed_spool; l is taken, and zeroed): grammar, zones, UIDs.  NULL with *cause on a problem in the
  * file, out then empty.
  */
 struct imp *
@@ -497,17 +528,19 @@ ical_import_start_lint(struct lint *l, const struct ical_import_opts *o,
 	im->out = out;
 	im->cb = cb;
 	im->arg = arg;
-	im->l = *l;
+	im->file = *l;
 	memset(l, 0, sizeof *l);
-	spans(im);
-	(void)cause;	/* the file's own errors come from the first step */
-	return im;
+	if (im->file.spool == NULL || lint_spool_seal(im->file.spool) != 0) {
+		xasprintf(cause, "%s: cannot set the file's lines aside",
+		    o->name);
+		ical_import_end(im);
+		return NULL;
+	}
+	im->npieces = lint_spool_count(im->file.spool);
+	return im;	/* the file's own errors come from the first step */
 }
 
-/*
- * The same on the file's text: the file is copied (unfolded) on the way,
- * so data may be freed once this returns.
- */
+/* The same on the file's text (copied: data may be freed after). */
 struct imp *
 ical_import_start(const char *data, size_t len,
     const struct ical_import_opts *o, struct ical_import *out,
@@ -515,7 +548,7 @@ ical_import_start(const char *data, size_t len,
 {
 	struct lint	l;
 
-	if (lint_scan(data, len, &l) != 0) {
+	if (lint_scan_spool(data, len, &l, lint_spool_new(NULL)) != 0) {
 		*cause = ical_import_lint_error(o, &l);
 		lint_free(&l);
 		memset(out, 0, sizeof *out);
@@ -600,12 +633,9 @@ ical_import_end(struct imp *im)
 /*
  * Parse, check and repair an .ics file, handing each record to cb in UID
  * order; the record's text and event are freed after cb returns unless cb
- * takes them (and zeroes them).  The file is read piece by piece (each
- * VTIMEZONE, each VEVENT on its own, from the unfolded text in place), so
- * libical never holds the whole file, and a record is freed once handed
- * over: a 100,000-event file needs little more than its own text.  A
- * caller that must not hold the loop that long calls the three parts
- * itself (start, step by step, end; import-stream.c).
+ * takes them (and zeroes them).  A caller that must not hold the loop that
+ * long calls the three parts itself (start, step by step, end;
+ * import-stream.c).
  *
  * On a problem in the file return -1 with *cause "NAME:LINE: what is
  * wrong", the same problem a reading of the whole file finds first; if cb

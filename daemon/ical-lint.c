@@ -18,6 +18,7 @@
  * the first and after the last component.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include <libical/ical.h>
 
 #include "ical-lint.h"
+#include "lint-spool.h"
 #include "xmalloc.h"
 
 #define MAX_DEPTH	16
@@ -61,6 +63,7 @@ lint_free(struct lint *l)
 	free(l->lines);
 	free(l->comps);
 	free(l->err);
+	lint_spool_free(l->spool);
 	memset(l, 0, sizeof *l);
 }
 
@@ -206,6 +209,7 @@ struct scan {
 	int		 stack[MAX_DEPTH];
 	int		 depth;
 	int		 seen_comp;	/* a component has started */
+	int		 done;		/* a piece ended: comps[done - 1] */
 };
 
 static int
@@ -238,6 +242,7 @@ begin_comp(struct scan *sc, struct lint_line *ln, const char *v, size_t vlen)
 	c->line = ln->phys;
 	c->beg = (size_t)(ln - l->lines);
 	c->end = c->beg;
+	c->seq = l->nseq++;
 	c->parent = sc->depth ? sc->stack[sc->depth - 1] : -1;
 	sc->stack[sc->depth++] = (int)l->ncomps++;
 	sc->seen_comp = 1;
@@ -259,6 +264,26 @@ end_comp(struct scan *sc, struct lint_line *ln, const char *v, size_t vlen)
 		    "is %s (BEGIN at line %d)", (int)vlen, v, c->name, c->line);
 	c->end = (size_t)(ln - l->lines);
 	sc->depth--;
+	/* A piece: at the top, or a component of a top VCALENDAR. */
+	if (sc->depth == 0 || (sc->depth == 1 &&
+	    strcmp(l->comps[sc->stack[0]].name, "VCALENDAR") == 0))
+		sc->done = sc->stack[sc->depth] + 1;
+	return 0;
+}
+
+/* A piece just ended (its END line complete): to the spool, if any. */
+static int
+spool_piece(struct scan *sc, int phys)
+{
+	struct lint	*l = sc->l;
+	size_t		 j = (size_t)sc->done - 1;
+
+	sc->done = 0;
+	if (l->spool == NULL)
+		return 0;
+	if (lint_spool_put(l->spool, l, j, l->comps[j].beg) != 0)
+		return lint_fail(l, phys, "cannot set the file's lines aside "
+		    "(%s)", strerror(errno));
 	return 0;
 }
 
@@ -320,6 +345,8 @@ add_physical(struct scan *sc, const char *p, size_t n, int phys, int *open)
 			break;
 		default:
 			l->text[l->textlen++] = '\n';
+			if (sc->done && spool_piece(sc, ln->phys) != 0)
+				return -1;
 		}
 	}
 	if (n == 0) {
@@ -361,6 +388,13 @@ lint_feed_new(struct lint *l)
 	memset(l, 0, sizeof *l);
 	f->sc.l = l;
 	return f;
+}
+
+/* Hand each finished piece to sp (the lint then owns it). */
+void
+lint_feed_spool(struct lint_feed *f, struct lint_spool *sp)
+{
+	f->sc.l->spool = sp;
 }
 
 /* Room in l->text for what n more bytes of the file can make. */
@@ -520,8 +554,17 @@ out:
 int
 lint_scan(const char *data, size_t len, struct lint *l)
 {
+	return lint_scan_spool(data, len, l, NULL);
+}
+
+/* The same, each piece handed to sp as it ends (l owns sp, even on error). */
+int
+lint_scan_spool(const char *data, size_t len, struct lint *l,
+    struct lint_spool *sp)
+{
 	struct lint_feed	*f = lint_feed_new(l);
 
+	l->spool = sp;
 	if (lint_feed(f, data, len) != 0) {
 		free(f->carry);
 		free(f);

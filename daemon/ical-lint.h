@@ -3,7 +3,10 @@
  * the content-line grammar and the nesting of BEGIN/END, with the line
  * number of everything, because libical's parser reports no positions and
  * an import error must name the line.  The file is scanned whole
- * (lint_scan) or fed in pieces cut anywhere, as they arrive (lint_feed).
+ * (lint_scan) or fed in pieces cut anywhere, as they arrive (lint_feed);
+ * fed, it may hand each finished piece (a component of a VCALENDAR, or a
+ * VCALENDAR's own properties) to a spool (lint-spool.c) instead of keeping
+ * it, so that only the piece being read is held.
  */
 #ifndef KCAL_ICAL_LINT_H
 #define KCAL_ICAL_LINT_H
@@ -25,6 +28,7 @@ struct lint_comp {
 	int	line;		/* physical line of BEGIN */
 	int	parent;		/* index, -1 at the top */
 	size_t	beg, end;	/* the logical lines of its BEGIN and END */
+	int	seq;		/* its place in the file's pre-order */
 };
 
 struct lint {
@@ -37,11 +41,17 @@ struct lint {
 	int			 bom, tabs, bare_lf, stray;	/* repairs made */
 	int			 err_line;
 	char			*err;
+	struct lint_spool	*spool;	/* NULL: every line kept here */
+	int			 nseq;	/* components begun */
 };
 
 int	 lint_scan(const char *, size_t, struct lint *);
 struct lint_feed;
 struct lint_feed *lint_feed_new(struct lint *);
+struct lint_spool;
+void	 lint_feed_spool(struct lint_feed *, struct lint_spool *);
+int	 lint_scan_spool(const char *, size_t, struct lint *,
+	     struct lint_spool *);
 int	 lint_feed(struct lint_feed *, const char *, size_t);
 int	 lint_feed_end(struct lint_feed *);
 void	 lint_free(struct lint *);

@@ -41,5 +41,6 @@ void		 import_log(struct import_run *, const char *);
 struct client;
 int		 import_busy(const struct server *);
 void		 import_client_gone(struct client *);
+void		 import_shutdown(struct server *);
 
 #endif

@@ -22,9 +22,12 @@
  * remind-walk.c redoes any failed write.  One import writes at a time: a
  * second one's import_end is such a waiting write.
  *
- * Each piece is scanned into lines as it arrives (ical-lint.c, lint_feed):
- * kcald holds the file's unfolded lines, never the text sent as well, and
- * a broken line is refused at once.  max_import_size bounds only the
+ * Each piece is scanned into lines as it arrives (ical-lint.c, lint_feed),
+ * and a broken line is refused at once; each component of the file, once
+ * its END is in, is set aside in a file beside the store (lint-spool.c,
+ * unlinked from the start) and read back one at a time when the records
+ * are made: kcald's memory does not grow with the file, only the spool
+ * and the transaction's WAL do.  max_import_size bounds only the
  * one-request "import".
  */
 #include <sys/time.h>
@@ -40,6 +43,7 @@
 #include "ical-lint.h"
 #include "import-run.h"
 #include "kcal-protocol.h"
+#include "lint-spool.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -163,6 +167,29 @@ import_client_gone(struct client *c)
 	c->import = NULL;
 }
 
+/*
+ * Where the file's lines wait for import_end: a file beside the store,
+ * unlinked (lint-spool.c), so that kcald holds one piece at a time.
+ */
+static struct lint_spool *
+spool_new(struct server *srv)
+{
+	const char		*path = store_path(srv->store);
+	const char		*slash = strrchr(path, '/');
+	char			*dir;
+	struct lint_spool	*sp;
+
+	if (strcmp(path, ":memory:") == 0)
+		return lint_spool_new(NULL);	/* a test's store: in memory */
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else
+		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	sp = lint_spool_new(dir);
+	free(dir);
+	return sp;
+}
+
 /* A piece's size the client may send: a JSON line within max_line. */
 static size_t
 chunk_size(const struct server *srv)
@@ -208,6 +235,7 @@ cmd_import_begin_exec(struct cmd_ctx *ctx)
 	job->o.float_tz = job->tz = xstrdup(job->o.float_tz);
 	job->o.home = job->home = xstrdup(job->o.home);
 	job->feed = lint_feed_new(&job->l);
+	lint_feed_spool(job->feed, spool_new(ctx->srv));
 	job->client = c;
 	c->import = job;
 	return json_pack("{s:I}", "chunk", (json_int_t)chunk_size(ctx->srv));
@@ -345,6 +373,24 @@ commit_done(evutil_socket_t fd, short what, void *arg)
 		finish(job, 0, NULL);
 }
 
+/*
+ * kcald stops: an import whose commit is under way is waited for and
+ * its job freed (its reply queued, sent as best it can be), while the
+ * loop's store, base and clients are still there (server_free calls it
+ * first); an import not yet committing ends with its client
+ * (import_client_gone: rolled back).
+ */
+void
+import_shutdown(struct server *srv)
+{
+	struct import_job	*job = srv->importing;
+
+	if (job == NULL || !job->committing)
+		return;
+	log_info("import %s: waiting for its commit", job->o.name);
+	commit_done(-1, 0, job);
+}
+
 /* Commit off the loop; on failure to start a thread, on it. */
 static void
 commit_start(struct import_job *job)
@@ -355,6 +401,7 @@ commit_start(struct import_job *job)
 	    commit_done, job)) != NULL && event_add(job->ev_done, NULL) == 0 &&
 	    pthread_create(&job->thread, NULL, commit_main, job) == 0) {
 		job->committing = 1;
+		log_debug("import %s: committing", job->o.name);
 		return;
 	}
 	log_warn("import %s: commit thread", job->o.name);

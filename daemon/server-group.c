@@ -19,8 +19,16 @@
  * their own transactions and read committed data.  Once committed, the
  * store's subscribers (server_changed: reminders, feeds) learn of the group
  * once.
+ *
+ * A group also stops taking writes once its own have run for
+ * GROUP_BUDGET_MS: a write that arrives later is parked (its client is not
+ * read meanwhile, as behind an import: server_client_unpark) and runs in
+ * the next group, after the commit.  So the requests that wait on other
+ * sockets in the same turn of the loop -- a status, a get -- wait for at
+ * most that much write work and one fsync, not for fifty adds.
  */
 #include <stdlib.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "kcal-protocol.h"
@@ -31,6 +39,7 @@
 
 #define GROUP_MAX_WRITES	1000	/* then commit at once */
 #define GROUP_MAX_WAIT_MS	20	/* nor stay open longer than this */
+#define GROUP_BUDGET_MS		GROUP_MAX_WAIT_MS	/* then park writes */
 
 struct held {
 	struct client		*c;
@@ -43,10 +52,13 @@ struct group {
 	struct event		*ev_commit;	/* lowest priority */
 	struct event		*ev_late;	/* GROUP_MAX_WAIT_MS */
 	struct event		*ev_changed;	/* server_changed, later */
+	struct event		*ev_unpark;	/* the parked writes, later */
 	TAILQ_HEAD(, held)	 held;
 	unsigned		 writes;	/* in the open group */
 	int			 changed;	/* server_changed owed */
 	int			 flushing;
+	int			 parked;	/* writes wait for the commit */
+	uint64_t		 opened;	/* ms (monotonic) */
 	uint64_t		 groups, grouped;
 };
 
@@ -68,6 +80,23 @@ changed_cb(evutil_socket_t fd, short what, void *arg)
 	server_changed(arg);
 }
 
+static void
+unpark_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	server_client_unpark(arg);
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /* The store's hook: another write begins while the group is open. */
 static void
 flush_hook(void *arg)
@@ -86,6 +115,7 @@ group_init(struct server *srv)
 	event_priority_set(g->ev_commit, SERVER_PRI_LAST);
 	g->ev_late = evtimer_new(srv->base, commit_cb, srv);
 	g->ev_changed = event_new(srv->base, -1, 0, changed_cb, srv);
+	g->ev_unpark = event_new(srv->base, -1, 0, unpark_cb, srv);
 	srv->group = g;
 	store_group_hook(srv->store, flush_hook, srv);
 }
@@ -102,6 +132,7 @@ group_free(struct server *srv)
 	event_free(g->ev_commit);
 	event_free(g->ev_late);
 	event_free(g->ev_changed);
+	event_free(g->ev_unpark);
 	free(g);
 	srv->group = NULL;
 }
@@ -210,6 +241,10 @@ group_end(struct server *srv, int direct)
 	g->writes = 0;
 	g->flushing = 0;
 	free(why);
+	if (g->parked) {	/* on the next turn: this may be a callback's */
+		g->parked = 0;
+		event_active(g->ev_unpark, 0, 0);
+	}
 	if (g->changed && direct) {
 		g->changed = 0;
 		server_changed(srv);
@@ -251,6 +286,7 @@ group_open(struct server *srv)
 		return -1;
 	}
 	g->writes = 0;
+	g->opened = now_ms();
 	event_active(g->ev_commit, 0, 0);
 	evtimer_add(g->ev_late, &tv);
 	return 0;
@@ -297,9 +333,28 @@ group_write(struct client *c, json_t *req)
 }
 
 /*
+ * Park c's write req until the open group is committed, if the group has
+ * used its budget: 1 if so.
+ */
+static int
+group_park(struct client *c, json_t *req)
+{
+	struct group	*g = c->srv->group;
+
+	if (g->writes == 0 || !store_group_open(c->srv->store) ||
+	    now_ms() - g->opened < GROUP_BUDGET_MS)
+		return 0;
+	c->parked = json_incref(req);
+	bufferevent_disable(c->bev, EV_READ);
+	g->parked = 1;
+	return 1;
+}
+
+/*
  * Run a socket request, and answer it (group_reply).  Writes that can
- * share a group (CMD_GROUP) join the open one; any other request commits
- * it first and runs alone, as before groups.
+ * share a group (CMD_GROUP) join the open one (or wait for the next one,
+ * group_park); any other request commits it first and runs alone, as
+ * before groups.
  */
 void
 group_request(struct client *c, json_t *req)
@@ -315,7 +370,9 @@ group_request(struct client *c, json_t *req)
 	    store_readonly(srv->store)) {
 		group_flush(srv);	/* it sees, and waits for, no open group */
 		reply = cmd_dispatch(srv, c, req);
-	} else if (group_open(srv) != 0)
+	} else if (group_park(c, req))
+		return;
+	else if (group_open(srv) != 0)
 		reply = cmd_dispatch(srv, c, req);
 	else if ((reply = group_write(c, req)) == NULL)
 		return;

@@ -31,6 +31,7 @@
 #include "config.h"
 #include "feed.h"
 #include "http.h"
+#include "import-run.h"
 #include "log.h"
 #include "occur.h"
 #include "remind.h"
@@ -444,6 +445,7 @@ server_free(struct server *srv)
 	struct client	*c;
 
 	group_flush(srv);	/* the writes it holds are acknowledged */
+	import_shutdown(srv);	/* a commit under way ends, and is answered */
 	/* Replies already queued still reach their clients (best effort). */
 	TAILQ_FOREACH(c, &srv->clients, entry)
 		evbuffer_write(bufferevent_get_output(c->bev),

@@ -18,6 +18,13 @@ enum store_stmt_id {
 	S_QUERY_KEYS, S_QUERY_KEYS_PARENT, S_QUERY_ROW, S__MAX
 };
 
+/* store_count's: a count as of a version of what the connection reads. */
+struct store_kept_count {
+	int		 valid;
+	int64_t		 version[2];
+	int64_t		 n;
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -37,6 +44,10 @@ struct store {
 	int		 in_group;	/* the group's own requests run */
 	void		(*flush)(void *);	/* commits the group */
 	void		*flush_arg;
+	uint64_t	 writes;	/* store_put, store_delete: calls */
+	uint64_t	 name_writes;	/* of those, the ones that may change
+					   the set of participants' names */
+	struct store_kept_count counts[3][3];	/* [clearance][what] */
 };
 
 void		 store_group_check(struct store *);	/* store-group.c */

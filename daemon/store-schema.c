@@ -263,6 +263,12 @@ static const char *migrations[] = {
 	DAV_SEEN "END;"
 	"CREATE TRIGGER events_dav_seen_update AFTER UPDATE OF class ON events"
 	"  BEGIN" DAV_SEEN "END",
+	/*
+	 * status counts the cancelled events (and a reader of a limited
+	 * clearance the events of the classes they may read) in this index,
+	 * not by a walk of the whole table.
+	 */
+	"CREATE INDEX IF NOT EXISTS events_status ON events(status, class)",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

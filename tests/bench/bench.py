@@ -18,7 +18,9 @@ Then CalDAV (davbench.py): kcald's /dav/ beside Radicale on the same data.
 Environment: BUILD (default build), BENCH_N, BENCH_REPEAT, BENCH_ADDS
 (single adds per run, default 1000), BENCH_SECS (seconds per HTTP load run,
 default 3), BENCH_OUT, BENCH_KEEP=1 (keep the temporary directory),
-BENCH_ONLY=caldav (only the CalDAV section).
+BENCH_ONLY=caldav (only the CalDAV section), BENCH_ONLY=write (only the
+write path at the largest N: single adds, concurrent adds and status while
+50 clients add).
 """
 
 import datetime as dt
@@ -374,11 +376,27 @@ def floors(n, ics, sb):
     return f
 
 
-def import_file(sb, d, ics, jsonl):
-    """Import (or, without kcal import, load through add); seconds."""
+def kcal_maxrss(sb, *args):
+    """Run kcal; its peak RSS in kB (wait4's ru_maxrss)."""
+    p = subprocess.Popen([KCAL] + list(args), env=sb.env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError("kcal %s failed: %s" % (" ".join(args),
+                                                   err.decode()))
+    return ru.ru_maxrss
+
+
+def import_file(sb, d, ics, jsonl, client_kb=None):
+    """Import (or, without kcal import, load through add); seconds.  The
+    client's peak RSS (kB) is appended to client_kb if given."""
     t0 = time.monotonic()
     if jsonl is None:
-        sb.kcal("import", ics)
+        kb = kcal_maxrss(sb, "import", ics)
+        if client_kb is not None:
+            client_kb.append(kb)
     else:
         run([KBENCH, "load", sb.sock, jsonl])
     return time.monotonic() - t0
@@ -388,14 +406,14 @@ def bench_import(res, n, ics, fl, sb, have_import):
     jsonl = None if have_import else dataset(n, "jsonl")
     how = "kcal import" if have_import else \
         "pipelined add (kcal import not available yet)"
-    secs, hwm, idle0, busy = [], [], [], []
+    secs, hwm, idle0, busy, client = [], [], [], [], []
     for rep in range(REPEAT):
         store = os.path.join(sb.dir, "store-%d-%d" % (n, rep))
         d = Daemon(sb, store).start()
         time.sleep(0.3)
         idle0.append(d.mem()["VmRSS"])
         log("  import %d events (%s), run %d" % (n, how, rep + 1))
-        secs.append(import_file(sb, d, ics, jsonl))
+        secs.append(import_file(sb, d, ics, jsonl, client))
         busy.append(d.settle())
         hwm.append(d.mem()["VmHWM"])
         if rep < REPEAT - 1:
@@ -428,6 +446,10 @@ def bench_import(res, n, ics, fl, sb, have_import):
                    "floor_parse_maxrss_kb": fl["parse_maxrss_kb"]})
     res.add(sec, "  libical parse alone, peak RSS", n,
             [fl["parse_maxrss_kb"] / 1024], "MB")
+    if client:
+        res.add(sec, "kcal import (the client) peak RSS", n,
+                [c / 1024 for c in client], "MB",
+                extra={"file_kb": size_kb})
     return d, rate
 
 
@@ -554,6 +576,34 @@ def bench_concurrent(res, n, sb):
             res.add(sec, "fsyncs per group, %d clients" % clients, n,
                     syncs, "calls", target="1",
                     passed=median(syncs) <= 1.0001)
+
+
+def bench_responsive_adds(res, n, sb):
+    """Responsiveness (c): `kcal status` p99 while 50 clients add at once
+    (group commit, server-group.c: a status commits the open group and is
+    answered after one fsync at most)."""
+    sec = "7. responsiveness"
+    p99s, rates = [], []
+    for rep in range(REPEAT):
+        tag = "r50-%d" % rep
+        ex = ("--uid-prefix", tag, "--seed", str(3000 + rep))
+        f = flat_adds(dataset(ADDS, "jsonl", *ex),
+                      os.path.join(sb.dir, tag + ".jsonl"))
+        got = {}
+        th = threading.Thread(target=lambda: got.update(run_json(
+            [KBENCH, "adds", sb.sock, f, str(ADDS), "50"])))
+        th.start()
+        lat = sorted(status_pings(sb.sock, th.is_alive))
+        th.join()
+        if got.get("errors"):
+            raise RuntimeError("concurrent adds failed: %r" % got)
+        rates.append(got.get("per_s"))
+        p99s.append(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+                    if lat else None)
+    ok = [p for p in p99s if p is not None]
+    res.add(sec, "status p99 while 50 clients add", n, p99s, "ms", None,
+            "time", "<20 ms", max(ok) < 20 if n >= 100000 and ok else None,
+            extra={"adds_per_s": rates})
 
 
 def bench_idle(res, n, d, sb, after_import_kb):
@@ -944,10 +994,33 @@ def bench_size(res, n, sb, have_import):
         if n == max(SIZES):
             log("  concurrent adds")
             bench_concurrent(res, n, sb)
+            log("  status while 50 clients add")
+            bench_responsive_adds(res, n, sb)
         after = max(after, d.mem()["VmRSS"])
         bench_idle(res, n, d, sb, after)
     finally:
         d.stop()
+
+
+def bench_write(res, sb, have_import):
+    """BENCH_ONLY=write: the write path at the largest N alone."""
+    n = max(SIZES)
+    ics = dataset(n)
+    store = os.path.join(sb.dir, "store-write-%d" % n)
+    d = Daemon(sb, store).start()
+    try:
+        log("write path at %d events: filling the store" % n)
+        import_file(sb, d, ics, None if have_import else dataset(n, "jsonl"))
+        d.settle()
+        log("  add")
+        bench_add(res, n, d, None, sb)
+        log("  concurrent adds")
+        bench_concurrent(res, n, sb)
+        log("  status while 50 clients add")
+        bench_responsive_adds(res, n, sb)
+    finally:
+        d.stop()
+        shutil.rmtree(store, ignore_errors=True)
 
 
 def bench_core(res, sb, have_import):
@@ -1006,6 +1079,8 @@ def main():
                              "filled through pipelined protocol adds")
         if ONLY in ("", "core"):
             bench_core(res, sb, have_import)
+        if ONLY == "write":
+            bench_write(res, sb, have_import)
         if ONLY in ("", "caldav"):
             davbench.bench_caldav(sys.modules[__name__], res, sb,
                                   have_import)

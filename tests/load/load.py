@@ -11,7 +11,8 @@ If-None-Match once they have an ETag, so both 200 and 304 are exercised).
 
 At the end every acknowledged add is looked up again (get), and the run
 fails (exit 1) if any request failed or any acknowledged write is missing.
-Prints requests per second and latency percentiles, overall and per kind.
+Prints requests per second and latency percentiles, overall and per kind,
+and whether status, get and list met their p99 target (printed only).
 """
 import argparse
 import asyncio
@@ -21,6 +22,10 @@ import sys
 import time
 
 MIX = [("list", 45), ("get", 20), ("status", 10), ("add", 25)]
+# The latency target the run is read against (printed, not enforced: the
+# figure depends on the machine; failures and lost writes are enforced).
+TARGET_P99_MS = 50
+TARGET_KINDS = ("status", "get", "list")
 
 
 class Stats:
@@ -204,6 +209,12 @@ def report(args, stats, elapsed, missing, npoll):
         "all", total, pct(allv, 50) * 1e3, pct(allv, 95) * 1e3,
         pct(allv, 99) * 1e3, (max(allv) if allv else 0) * 1e3))
     print("throughput: %.0f requests/s" % (total / elapsed if elapsed else 0))
+    slow = ["%s %.1f ms" % (k, pct(stats.lat[k], 99) * 1e3)
+            for k in TARGET_KINDS if k in stats.lat and
+            pct(stats.lat[k], 99) * 1e3 >= TARGET_P99_MS]
+    print("p99 target (< %d ms for %s): %s" % (
+        TARGET_P99_MS, ", ".join(TARGET_KINDS),
+        "missed (%s)" % ", ".join(slow) if slow else "met"))
     nfail = len(stats.failures)
     print("failed requests: %d" % nfail)
     for f in stats.failures[:10]:

@@ -571,6 +571,41 @@ test_counts_delete(struct store *st)
 	CHECK(cause == NULL);
 }
 
+/*
+ * The participants count is kept across writes that bring no new name
+ * (store_count): it must still follow one that brings a name (its case is
+ * part of it), one that drops a name, and a delete.
+ */
+static void
+test_count_names(void)
+{
+	static const struct spec a = { .uid = "n-a", .summary = "A",
+	    .start = "2026-03-01T10:00", .who = { "Lee", "Li" } };
+	static const struct spec b = { .uid = "n-b", .summary = "B",
+	    .start = "2026-03-01T11:00", .who = { "Lee" } };
+	static const struct spec c = { .uid = "n-c", .summary = "C",
+	    .start = "2026-03-01T12:00", .who = { "lee" } };
+	static const struct spec c2 = { .uid = "n-c", .summary = "C",
+	    .start = "2026-03-01T12:00", .who = { "Li" } };
+	struct store	*st = store_open(":memory:", NULL);
+	char		*cause = NULL;
+
+	CHECK_INT(put(st, &a), 0);
+	check_count(st, "participants", 2);
+	CHECK_INT(put(st, &b), 0);
+	check_count(st, "participants", 2);
+	check_count(st, "events", 2);
+	CHECK_INT(put(st, &c), 0);
+	check_count(st, "participants", 3);	/* "lee" is another name */
+	CHECK_INT(put(st, &c2), 0);
+	check_count(st, "participants", 2);	/* and gone again */
+	CHECK_INT(store_delete(st, "n-a", &cause), 0);
+	check_count(st, "participants", 2);	/* Lee (B), Li (C) */
+	CHECK_INT(store_delete(st, "n-b", &cause), 0);
+	check_count(st, "participants", 1);
+	store_close(st);
+}
+
 /* Several writes in one transaction; a rollback keeps none of them. */
 static void
 test_transactions(struct store *st)
@@ -757,6 +792,7 @@ main(void)
 	test_transactions(st);
 	store_close(st);
 	test_savepoints();
+	test_count_names();
 	test_read_errors();
 	test_file();
 	test_expand();
