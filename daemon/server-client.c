@@ -269,7 +269,8 @@ server_client_close(struct client *c)
 	TAILQ_REMOVE(&srv->clients, c, entry);
 	TAILQ_INSERT_TAIL(&srv->dead, c, entry);
 	srv->nclients--;
-	event_active(srv->ev_reap, 0, 0);
+	if (srv->ev_reap != NULL)	/* NULL: stopping, reaped by server_free */
+		event_active(srv->ev_reap, 0, 0);
 }
 
 /* Every byte into or out of a client's output counts in srv->queued. */

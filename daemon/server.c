@@ -446,6 +446,12 @@ server_free(struct server *srv)
 
 	group_flush(srv);	/* the writes it holds are acknowledged */
 	import_shutdown(srv);	/* a commit under way ends, and is answered */
+	/*
+	 * Before the server's own events go: ending the group arms ev_trim,
+	 * and an event freed and then armed is inside libevent, where no
+	 * sanitizer sees it, until event_base_free loops on it for ever.
+	 */
+	group_free(srv);
 	/* Replies already queued still reach their clients (best effort). */
 	TAILQ_FOREACH(c, &srv->clients, entry)
 		evbuffer_write(bufferevent_get_output(c->bev),
@@ -459,15 +465,20 @@ server_free(struct server *srv)
 	}
 	for (size_t i = 0; i < sizeof srv->ev_signals / sizeof *srv->ev_signals;
 	    i++)
-		if (srv->ev_signals[i] != NULL)
+		if (srv->ev_signals[i] != NULL) {
 			event_free(srv->ev_signals[i]);
+			srv->ev_signals[i] = NULL;
+		}
+	/* NULL once freed: what runs below may still ask for a trim or reap. */
 	if (srv->ev_accept_retry != NULL)
 		event_free(srv->ev_accept_retry);
+	srv->ev_accept_retry = NULL;
 	if (srv->ev_reap != NULL)
 		event_free(srv->ev_reap);
+	srv->ev_reap = NULL;
 	if (srv->ev_trim != NULL)
 		event_free(srv->ev_trim);
-	group_free(srv);
+	srv->ev_trim = NULL;
 	remind_free(srv->remind);
 	worker_free(srv->worker);	/* answers whom it kept waiting */
 	srv->worker = NULL;
