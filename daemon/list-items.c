@@ -255,7 +255,8 @@ list_items_page(struct list_items *li, struct cmd_ctx *ctx, struct store *st,
 
 	*next = NULL;
 	sorting = li;
-	qsort(li->v, li->n, sizeof *li->v, by_key);
+	if (li->n > 1)		/* qsort's array may not be NULL, even empty */
+		qsort(li->v, li->n, sizeof *li->v, by_key);
 	sorting = NULL;
 	if (li->keep > 0 && n >= li->keep) {
 		n = li->keep - 1;
