@@ -20,7 +20,9 @@ Environment: BUILD (default build), BENCH_N, BENCH_REPEAT, BENCH_ADDS
 default 3), BENCH_OUT, BENCH_KEEP=1 (keep the temporary directory),
 BENCH_ONLY=caldav (only the CalDAV section), BENCH_ONLY=write (only the
 write path at the largest N: single adds, concurrent adds and status while
-50 clients add).
+50 clients add), BENCH_ONLY=list (only the list windows at the largest N;
+with BENCH_STORE=DIR the store is imported into DIR once and kept there
+for the next run).
 """
 
 import datetime as dt
@@ -1029,6 +1031,41 @@ def bench_write(res, sb, have_import):
         shutil.rmtree(store, ignore_errors=True)
 
 
+def bench_list_only(res, sb, have_import):
+    """BENCH_ONLY=list: the list windows at the largest N alone, on a store
+    kept in BENCH_STORE between runs when it is set."""
+    n = max(SIZES)
+    ics = dataset(n)
+    keep = os.environ.get("BENCH_STORE")
+    store = keep or os.path.join(sb.dir, "store-list-%d" % n)
+    fresh = not os.path.isdir(store)
+    d = Daemon(sb, store).start()
+    try:
+        if fresh:
+            log("list at %d events: filling the store" % n)
+            import_file(sb, d, ics, None if have_import else
+                        dataset(n, "jsonl"))
+        d.settle()
+        fl = floors_windows(n, sb)
+        log("  list")
+        bench_list(res, n, d, fl, sb)
+    finally:
+        d.stop()
+        if not keep:
+            shutil.rmtree(store, ignore_errors=True)
+
+
+def floors_windows(n, sb):
+    """floor.c's window queries alone, on a store it fills once."""
+    d = os.path.join(sb.dir, "floor-%d" % n)
+    os.makedirs(d, exist_ok=True)
+    win = [str(epoch(x)) for x in WEEK + MONTH]
+    log("  floor: SQLite window queries alone")
+    f = run_json([FLOOR, dataset(n), d, "1", "0", "100"] + win)
+    shutil.rmtree(d, ignore_errors=True)
+    return f
+
+
 def bench_core(res, sb, have_import):
     for n in SIZES:
         bench_size(res, n, sb, have_import)
@@ -1087,6 +1124,8 @@ def main():
             bench_core(res, sb, have_import)
         if ONLY == "write":
             bench_write(res, sb, have_import)
+        if ONLY == "list":
+            bench_list_only(res, sb, have_import)
         if ONLY in ("", "caldav"):
             davbench.bench_caldav(sys.modules[__name__], res, sb,
                                   have_import)
