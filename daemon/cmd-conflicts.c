@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cmd.h"
 #include "conflict.h"
@@ -45,9 +44,8 @@ struct gather {
 	size_t			 n, nv, max;
 	json_t			*seen;		/* uid@start already loaded */
 	struct series		*series;	/* each parsed once */
-	const struct event	*shares;	/* keep only rows sharing one */
 	int64_t			 from, to;
-	int			 truncated, failed;
+	int			 truncated;
 };
 
 static char *
@@ -112,41 +110,12 @@ occurrence(void *arg, const struct recur_occ *oc)
 	return 0;
 }
 
-/*
- * Does the row ev go with the written event g->shares: is it that event,
- * does it share a participant (names compared as conflict.c does), or is
- * it a series with overrides (their people are their own)?  1 yes, 0 no,
- * -1 if the store could not say.
- */
-static int
-shares(struct gather *g, const struct event *ev)
-{
-	const struct event	*w = g->shares;
-
-	if (strcmp(ev->uid, w->uid) == 0)
-		return 1;
-	for (size_t i = 0; i < ev->nparts; i++)
-		for (size_t j = 0; j < w->nparts; j++)
-			if (ev->parts[i].name != NULL &&
-			    w->parts[j].name != NULL &&
-			    strcasecmp(ev->parts[i].name, w->parts[j].name) == 0)
-				return 1;
-	if (ev->rrule == NULL)
-		return 0;
-	return store_series_overridden(g->ctx->store, ev->uid);
-}
-
 static int
 row(void *arg, const struct event *ev, const char *ical)
 {
 	struct gather	*g = arg;
 	char		*why = NULL;
-	int		 k;
 
-	if (g->shares != NULL && (k = shares(g, ev)) != 1) {
-		g->failed = k < 0;
-		return g->failed;
-	}
 	if (g->n >= g->max) {
 		g->truncated = 1;
 		return 1;
@@ -170,29 +139,31 @@ row(void *arg, const struct event *ev, const char *ical)
 
 /*
  * The live events overlapping [from, to), or the children of parent; with
- * ev, only ev and the events that share a participant with it (row() picks
- * them: store-conflict.c says why not the query).
+ * ev, only ev and the events that share a participant with it.
  */
 static int
 load_window(struct gather *g, int64_t from, int64_t to, const char *parent,
     const struct event *ev)
 {
 	struct store_query	 q;
-	char			*why = NULL;
+	char			*why = NULL, *names = NULL;
+	json_t			*a;
 	int			 rc;
 
 	memset(&q, 0, sizeof q);
 	q.from = g->from = from;
 	q.to = g->to = to;
 	q.parent = parent;
-	g->shares = ev;
-	g->failed = 0;
-	rc = store_query(g->ctx->store, &q, row, g, &why);
-	g->shares = NULL;
-	if (rc == 0 && g->failed) {
-		rc = -1;
-		why = xstrdup("cannot read the store");
+	if (ev != NULL) {
+		a = json_array();
+		for (size_t i = 0; i < ev->nparts; i++)
+			json_array_append_new(a, json_string(ev->parts[i].name));
+		q.shares = names = json_dumps(a, JSON_COMPACT);
+		q.shares_or_uid = ev->uid;
+		json_decref(a);
 	}
+	rc = store_query(g->ctx->store, &q, row, g, &why);
+	free(names);
 	if (rc != 0) {
 		cmd_error(g->ctx, KCAL_E_STORE, "%s", why ? why : "query failed");
 		free(why);

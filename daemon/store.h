@@ -141,8 +141,6 @@ int		 store_query(struct store *, const struct store_query *,
 int		 store_query_rest(struct store *, struct event *, size_t);
 int		 store_query_settled(struct store *, int64_t, int64_t,
 		     int64_t);
-/* store-conflict.c */
-int		 store_series_overridden(struct store *, const char *);
 int		 store_count(struct store *, const char *, int64_t *);
 int		 store_readonly(const struct store *);
 const char	*store_readonly_reason(const struct store *);
