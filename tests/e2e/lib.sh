@@ -87,16 +87,42 @@ start_daemon() {
 	return 1
 }
 
-# stop_daemon: SIGTERM and wait; fails the test if it crashed or a
-# sanitizer reported anything.
+# stop_daemon: SIGTERM and wait, at most KCAL_STOP_SECS (default 60)
+# seconds; fails the test if it crashed, a sanitizer reported anything,
+# or it was still running then (it is killed, so that one hang fails one
+# check rather than the whole file's time limit; the threads' stacks are
+# printed when gdb is there).  A child that has exited answers kill -0
+# until it is waited for, hence the look at its state.
 stop_daemon() {
 	[ -n "$KCALD_PID" ] || return 0
+	_lim=${KCAL_STOP_SECS:-60}
 	kill -TERM "$KCALD_PID" 2>/dev/null
+	_i=0
+	while [ $_i -lt $((_lim * 10)) ] && running "$KCALD_PID"; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	if running "$KCALD_PID"; then
+		_st=
+		have gdb && _st=$(gdb -p "$KCALD_PID" -batch \
+		    -ex 'thread apply all bt' 2>&1 | grep '^#')
+		kill -9 "$KCALD_PID"
+		wait "$KCALD_PID" 2>/dev/null
+		KCALD_PID=
+		fail "kcald stopped within $_lim s of SIGTERM" \
+		    "$(tail -n 20 "$T/kcald.out"; echo "$_st")"
+		return
+	fi
 	wait "$KCALD_PID"; _rc=$?
 	KCALD_PID=
 	if [ "$_rc" -ne 0 ] || grep -Eq 'Sanitizer|runtime error' "$T/kcald.out"; then
 		fail "kcald exited cleanly (status $_rc)" "$(tail -n 40 "$T/kcald.out")"
 	fi
+}
+
+# running PID: the process is there and has not exited.
+running() {
+	[ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
 }
 
 # kill9_daemon: simulate a crash.
