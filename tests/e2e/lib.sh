@@ -125,6 +125,36 @@ running() {
 	[ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
 }
 
+# offloop_setup CONF: for the tests of work done off kcald's loop.  Sets N,
+# the store's size (KCAL_OFFLOOP_EVENTS, default 20000, big enough that
+# the work takes noticeably long; 300 under a sanitizer, where races count,
+# not time), and writes CONF lifting the import and output limits; returns
+# 1 after a SKIP when python3 is missing.
+offloop_setup() {
+	N=${KCAL_OFFLOOP_EVENTS:-20000}
+	[ -n "$KCAL_SANITIZED" ] && N=${KCAL_OFFLOOP_EVENTS:-300}
+	have python3 || { skip "python3 is not installed"; return 1; }
+	cat >"$1" <<EOC
+max_line = 1073741824
+max_import_size = 1073741824
+max_import_events = 10000000
+max_output = 1073741824
+EOC
+}
+
+# offloop_import PREFIX [gen-events.py options]: N generated events, UIDs
+# PREFIX1... to PREFIX4..., in four imports (one of 20,000 can outlast
+# kcald's patience with a client that takes no reply on a loaded machine).
+offloop_import() {
+	_pre=$1; shift
+	for _part in 1 2 3 4; do
+		python3 "$top/tests/bench/gen-events.py" $((N / 4)) "$@" \
+		    --seed "$_part" --uid-prefix "$_pre$_part" -o "$T/big$_part.ics"
+		check "$((N / 4)) generated events imported ($_part of 4)" \
+			kcal import "$T/big$_part.ics"
+	done
+}
+
 # kill9_daemon: simulate a crash.
 kill9_daemon() {
 	[ -n "$KCALD_PID" ] && kill -9 "$KCALD_PID" 2>/dev/null
