@@ -201,9 +201,9 @@ page_picks(const struct list_state *ls, const struct store_item *v,
 		    v[i].start > v[p[m - 1].at].start)
 			break;
 		rid[0] = '\0';
-		if (v[i].occ)
+		if (ls->after != NULL && v[i].occ)
 			tz_iso("UTC", v[i].start, rid, sizeof rid);
-		if (seen(ls, v[i].start, v[i].uid, rid))
+		if (ls->after != NULL && seen(ls, v[i].start, v[i].uid, rid))
 			continue;
 		p[m].rowid = v[i].rowid;
 		p[m++].at = i;
