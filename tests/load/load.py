@@ -45,6 +45,7 @@ class Stats:
         self.lat = {}           # kind -> [seconds]
         self.failures = []      # (kind, detail)
         self.acked = []         # UIDs of acknowledged adds
+        self.commits = None     # kcald's status "commits" at the end
 
     def record(self, kind, secs):
         self.lat.setdefault(kind, []).append(secs)
@@ -187,6 +188,8 @@ async def verify(args, stats):
     reader, writer = await asyncio.open_unix_connection(
         args.socket, limit=64 * 1024 * 1024)
     await reader.readline()
+    r = await call(reader, writer, {"id": 0, "cmd": "status"})
+    stats.commits = r.get("result", {}).get("commits")
     missing = []
     for i, uid in enumerate(stats.acked):
         r = await call(reader, writer, {"id": i + 1, "cmd": "get",
@@ -289,6 +292,10 @@ def report(args, stats, elapsed, missing, npoll, cpu):
         pct(allv, 99) * 1e3, (max(allv) if allv else 0) * 1e3))
     print("throughput: %.0f requests/s" % (total / elapsed if elapsed else 0))
     report_cpu(args, cpu, total, elapsed)
+    c = stats.commits
+    if c:
+        print("kcald commits so far: %s durable, %s groups holding %s writes"
+              % (c.get("durable"), c.get("groups"), c.get("grouped_writes")))
     slow = ["%s %.1f ms" % (k, pct(stats.lat[k], 99) * 1e3)
             for k in TARGET_KINDS if k in stats.lat and
             pct(stats.lat[k], 99) * 1e3 >= TARGET_P99_MS]
