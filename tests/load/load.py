@@ -15,8 +15,9 @@ at most 4), each with its own asyncio loop, so that the generator is not
 what limits the rate: one Python process spends about as much CPU on a
 request as kcald does.  Their figures are merged.  With --pid, kcald's CPU
 time over the run is printed per request, beside the generator's own and
-the machine's load average: on a shared machine latency says little, CPU
-per request is what compares.
+the machine's load average, and how long kcald's threads ran and how long
+they were runnable but waited for a CPU: on a shared machine latency says
+little, CPU per request is what compares.
 
 At the end every acknowledged add is looked up again (get), and the run
 fails (exit 1) if any request failed or any acknowledged write is missing.
@@ -227,6 +228,25 @@ def cpu_of(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def sched_of(pid):
+    """Seconds kcald's threads ran and waited, runnable, for a CPU
+    (/proc/PID/task/*/schedstat; threads gone by the end are not
+    counted), or None."""
+    run = wait = 0
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return None
+    for t in tasks:
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, t)) as f:
+                v = f.read().split()
+        except OSError:
+            continue
+        run, wait = run + int(v[0]), wait + int(v[1])
+    return (run / 1e9, wait / 1e9)
+
+
 def gen_cpu():
     """CPU seconds of this process and its finished children."""
     t = 0.0
@@ -240,6 +260,7 @@ def run(args):
     stats = Stats()
     npoll = args.clients // 10 if args.http else 0
     load0, cpu0, gen0 = os.getloadavg()[0], cpu_of(args.pid), gen_cpu()
+    sched0 = sched_of(args.pid)
     t0 = time.monotonic()
     deadline = t0 + args.seconds
     ctx = multiprocessing.get_context("fork")
@@ -253,10 +274,12 @@ def run(args):
     for p in procs:
         p.join()
     elapsed = time.monotonic() - t0
-    cpu1 = cpu_of(args.pid)
+    cpu1, sched1 = cpu_of(args.pid), sched_of(args.pid)
     cpu = {"kcald": cpu1 - cpu0 if None not in (cpu0, cpu1) else None,
            "generator": gen_cpu() - gen0,
-           "load": (load0, os.getloadavg()[0])}
+           "load": (load0, os.getloadavg()[0]),
+           "sched": (sched1[0] - sched0[0], sched1[1] - sched0[1])
+           if None not in (sched0, sched1) else None}
     missing = asyncio.run(verify(args, stats))
     return stats, elapsed, missing, npoll, cpu
 
@@ -273,6 +296,9 @@ def report_cpu(args, cpu, total, elapsed):
         print("kcald CPU: %.1f s (%.0f%% of one CPU), %.3f ms per request"
               % (cpu["kcald"], 100 * cpu["kcald"] / elapsed,
                  1e3 * cpu["kcald"] / max(total, 1)))
+    if cpu["sched"] is not None:
+        print("kcald threads: %.1f s on a CPU, %.1f s runnable but waiting "
+              "for one" % cpu["sched"])
 
 
 def report(args, stats, elapsed, missing, npoll, cpu):
@@ -321,6 +347,7 @@ def report(args, stats, elapsed, missing, npoll, cpu):
                        "kcald_cpu_s": cpu["kcald"],
                        "generator_cpu_s": cpu["generator"],
                        "loadavg": cpu["load"],
+                       "kcald_sched_s": cpu["sched"],
                        "latency_ms": {k: {"p50": pct(v, 50) * 1e3,
                                           "p95": pct(v, 95) * 1e3,
                                           "p99": pct(v, 99) * 1e3}
