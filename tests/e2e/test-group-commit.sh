@@ -17,6 +17,7 @@ DB="$T/data/kcal.db"
 start_daemon || exit 1
 py_scenario "pipelined" "$PY" "$GC" "$KCAL_SOCKET" pipelined 50
 py_scenario "concurrent" "$PY" "$GC" "$KCAL_SOCKET" concurrent 50
+py_scenario "mixed" "$PY" "$GC" "$KCAL_SOCKET" mixed 30
 
 # 50 concurrent `kcal add`s, each its own process.
 i=0 pids=
