@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "access.h"
 #include "cmd.h"
 #include "cursor.h"
 #include "kcal-protocol.h"
@@ -28,6 +29,7 @@
 #include "server.h"
 #include "store.h"
 #include "tz.h"
+#include "xmalloc.h"
 
 struct list_state {
 	struct cmd_ctx		*ctx;
@@ -43,6 +45,13 @@ struct list_state {
 	const struct cursor	*after;		/* the page's cursor, or NULL */
 	char			*why;
 	int			 unsettled;	/* later rows may come earlier */
+	size_t			 limit;		/* the page's, or 0 */
+};
+
+/* A page's item by its row (list_fast): the rowid, its place in order. */
+struct pick {
+	int64_t	rowid;
+	size_t	at;
 };
 
 #define LIST_LIMIT_MAX	10000
@@ -175,6 +184,130 @@ add_row(void *arg, const struct event *ev, const char *ical)
 	return 0;
 }
 
+/*
+ * The items a page needs of the window's items in start order (v, n):
+ * those not shown already, limit + 1 of them and every other that starts
+ * with the last; all of them without a limit.  Into p: how many.
+ */
+static size_t
+page_picks(const struct list_state *ls, const struct store_item *v,
+    size_t n, struct pick *p)
+{
+	char	rid[64];
+	size_t	i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ls->limit > 0 && m > ls->limit &&
+		    v[i].start > v[p[m - 1].at].start)
+			break;
+		rid[0] = '\0';
+		if (ls->after != NULL && v[i].occ)
+			tz_iso("UTC", v[i].start, rid, sizeof rid);
+		if (ls->after != NULL && seen(ls, v[i].start, v[i].uid, rid))
+			continue;
+		p[m].rowid = v[i].rowid;
+		p[m++].at = i;
+	}
+	return m;
+}
+
+static int
+by_row(const void *a, const void *b)
+{
+	const struct pick	*x = a, *y = b;
+
+	if (x->rowid != y->rowid)
+		return x->rowid < y->rowid ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/*
+ * The picked items, each row read once: 1, 0 when a row has overrides (or
+ * went away) and the list must be made the other way, -1.
+ */
+static int
+add_picks(struct list_state *ls, const struct store_item *v,
+    const struct pick *p, size_t m)
+{
+	struct event	 ev;
+	const struct store_item *it;
+	char		*ical = NULL, rid[64];
+	size_t		 i, j;
+	int		 rc = 1;
+
+	for (i = 0; rc == 1 && i < m; i = j) {
+		if ((rc = store_item_row(ls->st, p[i].rowid, &ev, &ical)) != 0)
+			return rc == STORE_NOT_FOUND ? 0 : -1;
+		rc = ical == NULL || strstr(ical, "RECURRENCE-ID") == NULL;
+		list_items_row(ls->items);
+		for (j = i; j < m && p[j].rowid == p[i].rowid; j++) {
+			it = &v[p[j].at];
+			if (rc == 1 && it->occ)
+				tz_iso("UTC", it->start, rid, sizeof rid);
+			if (rc == 1)
+				list_items_add(ls->items, &ev, NULL, it->start,
+				    it->end, it->occ ? rid : NULL);
+		}
+		event_clear(&ev);
+		free(ical);
+	}
+	return rc;
+}
+
+/*
+ * The list from the window's items in start order (store_items), when
+ * the store has them: a page then reads only the rows it shows, and no
+ * series is expanded.  Not for a series with overrides (each occurrence
+ * as its override says), a participant (checked per occurrence), a
+ * reader of limited clearance (the index knows the overrides cut out of
+ * a series), or a window where the items alone reach max_occurrences
+ * (the rows' order then decides which are shown).  1 done, 0 not
+ * applicable (nothing added), -1 with ls->why.
+ */
+static int
+list_fast(struct list_state *ls, const struct store_query *q)
+{
+	struct store_item	*v;
+	struct pick		*p;
+	size_t			 n, m;
+	int			 rc;
+
+	if (!q->bare || q->from == INT64_MIN || q->to == INT64_MAX ||
+	    store_clearance(ls->st) != ACCESS_CLASS_CONFIDENTIAL)
+		return 0;
+	if ((rc = store_items(ls->st, q, &v, &n, &ls->why)) != 0)
+		return rc == STORE_NOT_INDEXED ? 0 : -1;
+	rc = 0;
+	if (n < ls->max) {
+		p = xcalloc(n + 1, sizeof *p);
+		m = page_picks(ls, v, n, p);
+		if (m > 1)
+			qsort(p, m, sizeof *p, by_row);
+		if ((rc = add_picks(ls, v, p, m)) < 0)
+			ls->why = xstrdup("cannot read the store");
+		free(p);
+	}
+	store_items_free(v, n);
+	return rc;
+}
+
+/* The list's items, the fast way when it can (list_fast): 0 or -1. */
+static int
+list_items_read(struct list_state *ls, const struct store_query *q)
+{
+	int	rc;
+
+	if ((rc = list_fast(ls, q)) != 0)
+		return rc < 0 ? -1 : 0;
+	list_items_free(ls->items);
+	ls->items = list_items_new(ls->limit);
+	ls->series = series_new(ls->st, ls->ctx->cfg->home_tz);
+	rc = store_query(ls->st, q, add_row, ls, &ls->why);
+	series_free(ls->series);
+	ls->series = NULL;
+	return rc;
+}
+
 /* "limit" (0 when absent) and "cursor": 0, or -1 with the error set. */
 static int
 page_args(struct cmd_ctx *ctx, json_int_t *limit, struct cursor *after,
@@ -282,9 +415,8 @@ cmd_list_exec(struct cmd_ctx *ctx)
 	ls.max = ctx->cfg->max_occurrences;
 	ls.include_cancelled = q.include_cancelled;
 	ls.after = paged ? &after : NULL;
-	ls.series = series_new(ls.st, ctx->cfg->home_tz);
-	rc = store_query(ls.st, &q, add_row, &ls, &ls.why);
-	series_free(ls.series);
+	ls.limit = (size_t)limit;
+	rc = list_items_read(&ls, &q);
 	if (rc != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", ls.why ? ls.why : "query failed");
 		list_items_free(ls.items);

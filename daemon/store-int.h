@@ -73,4 +73,28 @@ void		 store_db_cause(struct store *, char **, const char *);
 void		 store_bind_text(sqlite3_stmt *, int, const char *);
 char		*store_col_dup(sqlite3_stmt *, int);
 
+/*
+ * The filters of a window query (store.c's S_QUERY, store-query.c's
+ * store_items) on the events row: ?4 kind, ?5 status, ?6 cancelled too,
+ * ?8 search, ?9 participant (?12: an override's people too), ?10/?11
+ * shares, and the reader's clearance.
+ */
+#define QUERY_MATCH							\
+	"AND (?4 IS NULL OR kind = ?4) "				\
+	"AND (?5 IS NULL OR status = ?5) "				\
+	"AND (?6 OR status <> 'cancelled') "				\
+	"AND (?8 IS NULL OR instr(lower(summary), lower(?8)) "		\
+	"    OR instr(lower(location), lower(?8)) "			\
+	"    OR instr(lower(description), lower(?8))) "			\
+	"AND (?9 IS NULL OR EXISTS (SELECT 1 FROM participants p WHERE " \
+	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9))) " \
+	"    OR (?12 AND EXISTS (SELECT 1 FROM override_participants p " \
+	"    WHERE p.event_uid = events.uid AND "			\
+	"    instr(lower(p.name), lower(?9))))) "			\
+	"AND (?10 IS NULL OR uid = ?11 OR EXISTS (SELECT 1 FROM "	\
+	"    participants p WHERE p.event_uid = events.uid AND "	\
+	"    p.name COLLATE NOCASE IN (SELECT value FROM json_each(?10))) " \
+	"    OR (rrule IS NOT NULL AND instr(ical, 'RECURRENCE-ID'))) " \
+	"AND kcal_may_read(class) "
+
 #endif

@@ -299,3 +299,126 @@ store_query_settled(struct store *st, int64_t from, int64_t to, int64_t k)
 	sqlite3_clear_bindings(s);
 	return yes;
 }
+
+/*
+ * store_items: the items of a window in their own start order, for a
+ * caller that wants the first of them (a list's page) without expanding
+ * every series that recurs in the window first (rows come in their
+ * masters' start order, so each series that began before the window came
+ * before its first single event).  Single events as rows; indexed series
+ * as their occurrences, each the window store_occurrences would give
+ * (within its master's length and two days before the window).  Only
+ * when every series that may recur in the window is indexed that far.
+ */
+static const char sql_unindexed[] = "SELECT EXISTS (SELECT 1 FROM events "
+    "WHERE coalesce(occ_until, 0) < ?2 AND rrule IS NOT NULL AND "
+    "start_utc < ?2)";
+static const char sql_items[] = "SELECT rowid, start_utc, end_utc, 0, uid "
+    "FROM events WHERE rrule IS NULL AND start_utc < ?2 AND (end_utc > ?1 "
+    "OR start_utc = ?1) AND start_utc >= ?3 AND (?7 IS NULL OR "
+    "parent_uid = ?7) " QUERY_MATCH
+    "UNION ALL SELECT events.rowid, o.s, o.e, 1, uid FROM (SELECT event_uid, "
+    "start_utc AS s, end_utc AS e FROM occurrences WHERE start_utc < ?2 "
+    "AND (end_utc > ?1 OR start_utc >= ?1) AND start_utc >= ?1 - (SELECT "
+    "coalesce(max(end_utc - start_utc), 0) FROM occurrences)) AS o JOIN "
+    "events ON events.uid = o.event_uid WHERE rrule IS NOT NULL AND "
+    "coalesce(occ_until, 0) >= ?2 AND o.s >= ?1 - (end_utc - start_utc) - "
+    "2 * 86400 AND (?7 IS NULL OR parent_uid = ?7) " QUERY_MATCH
+    "ORDER BY 2";
+
+/* May a series not indexed past the window's end recur in it? 1, 0, -1. */
+static int
+unindexed(struct store *st, int64_t to, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc, yes = -1;
+
+	if ((s = store_stmt(st, sql_unindexed, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 2, to);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		yes = sqlite3_column_int(s, 0) != 0;
+	sqlite3_reset(s);
+	if (yes < 0)
+		store_db_cause(st, cause, "cannot read the store");
+	return yes;
+}
+
+void
+store_items_free(struct store_item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].uid);
+	free(v);
+}
+
+/*
+ * The items of q's window (a bounded one) in start order into *v, *n: 0,
+ * STORE_NOT_INDEXED when a series in it is not indexed (nothing read),
+ * or -1.
+ */
+int
+store_items(struct store *st, const struct store_query *q,
+    struct store_item **v, size_t *n, char **cause)
+{
+	sqlite3_stmt	*s;
+	struct store_item *it;
+	size_t		 cap = 0;
+	int64_t		 lo = q->from;
+	int		 rc;
+
+	*v = NULL;
+	*n = 0;
+	if ((rc = unindexed(st, q->to, cause)) != 0)
+		return rc < 0 ? -1 : STORE_NOT_INDEXED;
+	if ((s = store_stmt(st, sql_items, cause)) == NULL)
+		return -1;
+	if (lo != INT64_MIN)
+		lo -= max_duration(st);
+	bind_query(s, q, lo);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 256;
+			*v = xreallocarray(*v, cap, sizeof **v);
+		}
+		it = &(*v)[(*n)++];
+		it->rowid = sqlite3_column_int64(s, 0);
+		it->start = sqlite3_column_int64(s, 1);
+		it->end = sqlite3_column_int64(s, 2);
+		it->occ = sqlite3_column_int(s, 3);
+		it->uid = store_col_dup(s, 4);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE) {
+		store_items_free(*v, *n);
+		*v = NULL;
+		*n = 0;
+		store_db_cause(st, cause, "cannot read the store");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The events row rowid, bare (store_query_rest reads the rest), and for a
+ * series its record text in *ical: 0, STORE_NOT_FOUND, or -1.
+ */
+int
+store_item_row(struct store *st, int64_t rowid, struct event *ev,
+    char **ical)
+{
+	sqlite3_stmt	*r = st->stmt[S_QUERY_ROW];
+	int		 rc;
+
+	*ical = NULL;
+	sqlite3_bind_int64(r, 1, rowid);
+	if ((rc = sqlite3_step(r)) == SQLITE_ROW) {
+		load_columns(r, ev);
+		*ical = store_col_dup(r, 19);
+	}
+	sqlite3_reset(r);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
+}

@@ -55,24 +55,7 @@
 	"        start_utc), 0) FROM occurrences))) "			\
 	"    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) < ?2 AND " \
 	"        start_utc < ?2)) "
-#define QUERY_FILTERS							\
-	"AND (?4 IS NULL OR kind = ?4) "				\
-	"AND (?5 IS NULL OR status = ?5) "				\
-	"AND (?6 OR status <> 'cancelled') "				\
-	"AND (?8 IS NULL OR instr(lower(summary), lower(?8)) "		\
-	"    OR instr(lower(location), lower(?8)) "			\
-	"    OR instr(lower(description), lower(?8))) "			\
-	"AND (?9 IS NULL OR EXISTS (SELECT 1 FROM participants p WHERE " \
-	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9))) " \
-	"    OR (?12 AND EXISTS (SELECT 1 FROM override_participants p " \
-	"    WHERE p.event_uid = events.uid AND "			\
-	"    instr(lower(p.name), lower(?9))))) "			\
-	"AND (?10 IS NULL OR uid = ?11 OR EXISTS (SELECT 1 FROM "	\
-	"    participants p WHERE p.event_uid = events.uid AND "	\
-	"    p.name COLLATE NOCASE IN (SELECT value FROM json_each(?10))) " \
-	"    OR (rrule IS NOT NULL AND instr(ical, 'RECURRENCE-ID'))) " \
-	"AND kcal_may_read(class) "					\
-	"ORDER BY start_utc, uid"
+#define QUERY_FILTERS	QUERY_MATCH "ORDER BY start_utc, uid"
 
 static const char *stmt_sql[S__MAX] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",

@@ -107,6 +107,16 @@ struct store_query {
 	int		 bare;
 };
 
+/*
+ * An item of a window (store_items): a single event, or one indexed
+ * occurrence of a series (occ), and the rowid of its events row.
+ */
+struct store_item {
+	int64_t		 rowid, start, end;
+	int		 occ;
+	char		*uid;
+};
+
 /* Called per matching row; ical is set for recurring events only. */
 typedef int (*store_row_cb)(void *, const struct event *, const char *);
 
@@ -139,6 +149,11 @@ int		 store_delete(struct store *, const char *, char **);
 int		 store_query(struct store *, const struct store_query *,
 		     store_row_cb, void *, char **);
 int		 store_query_rest(struct store *, struct event *, size_t);
+int		 store_items(struct store *, const struct store_query *,
+		     struct store_item **, size_t *, char **);
+void		 store_items_free(struct store_item *, size_t);
+int		 store_item_row(struct store *, int64_t, struct event *,
+		     char **);
 int		 store_query_settled(struct store *, int64_t, int64_t,
 		     int64_t);
 int		 store_count(struct store *, const char *, int64_t *);

@@ -21,7 +21,9 @@ default 3), BENCH_OUT, BENCH_KEEP=1 (keep the temporary directory),
 BENCH_ONLY=caldav (only the CalDAV section), BENCH_ONLY=write (only the
 write path at the largest N: single adds, concurrent adds and status while
 50 clients add; with BENCH_STORE=dir the filled store is copied to dir, or
-from it when dir exists, so that runs after the first skip the import).
+from it when dir exists, so that runs after the first skip the import),
+BENCH_ONLY=list (only the list windows at the largest N; BENCH_STORE=dir
+is then read in place, and filled first when it does not exist).
 """
 
 import datetime as dt
@@ -1041,6 +1043,41 @@ def bench_write(res, sb, have_import):
         shutil.rmtree(store, ignore_errors=True)
 
 
+def bench_list_only(res, sb, have_import):
+    """BENCH_ONLY=list: the list windows at the largest N alone, on a store
+    kept in BENCH_STORE between runs when it is set."""
+    n = max(SIZES)
+    ics = dataset(n)
+    keep = os.environ.get("BENCH_STORE")
+    store = keep or os.path.join(sb.dir, "store-list-%d" % n)
+    fresh = not os.path.isdir(store)
+    d = Daemon(sb, store).start()
+    try:
+        if fresh:
+            log("list at %d events: filling the store" % n)
+            import_file(sb, d, ics, None if have_import else
+                        dataset(n, "jsonl"))
+        d.settle()
+        fl = floors_windows(n, sb)
+        log("  list")
+        bench_list(res, n, d, fl, sb)
+    finally:
+        d.stop()
+        if not keep:
+            shutil.rmtree(store, ignore_errors=True)
+
+
+def floors_windows(n, sb):
+    """floor.c's window queries alone, on a store it fills once."""
+    d = os.path.join(sb.dir, "floor-%d" % n)
+    os.makedirs(d, exist_ok=True)
+    win = [str(epoch(x)) for x in WEEK + MONTH]
+    log("  floor: SQLite window queries alone")
+    f = run_json([FLOOR, dataset(n), d, "1", "0", "100"] + win)
+    shutil.rmtree(d, ignore_errors=True)
+    return f
+
+
 def bench_core(res, sb, have_import):
     for n in SIZES:
         bench_size(res, n, sb, have_import)
@@ -1099,6 +1136,8 @@ def main():
             bench_core(res, sb, have_import)
         if ONLY == "write":
             bench_write(res, sb, have_import)
+        if ONLY == "list":
+            bench_list_only(res, sb, have_import)
         if ONLY in ("", "caldav"):
             davbench.bench_caldav(sys.modules[__name__], res, sb,
                                   have_import)
