@@ -186,6 +186,7 @@ remind_free(struct remind *rm)
 		return;
 	remind_timer_free(rm);
 	remind_prep_reset(rm, 0);
+	remind_walk_free(rm);
 	notify_free(rm->notify);
 	remind_held_free(rm->held);
 	free(rm);

@@ -20,7 +20,8 @@ Environment: BUILD (default build), BENCH_N, BENCH_REPEAT, BENCH_ADDS
 default 3), BENCH_OUT, BENCH_KEEP=1 (keep the temporary directory),
 BENCH_ONLY=caldav (only the CalDAV section), BENCH_ONLY=write (only the
 write path at the largest N: single adds, concurrent adds and status while
-50 clients add).
+50 clients add), BENCH_ONLY=remind (only the reminders at the largest N;
+BENCH_REARM=0 leaves out its re-arming adds).
 """
 
 import datetime as dt
@@ -848,7 +849,8 @@ def bench_reminders(res, n, sb, have_import):
         lead = int(max(8, 3 * t * 1000 / n + 5))
         # Re-arming first: the burst's events would crowd the arm events'
         # hours (and the conflict check of every add in them).
-        rearm(res, sec, n, sb, d)
+        if os.environ.get("BENCH_REARM", "1") != "0":
+            rearm(res, sec, n, sb, d)
         delays, got = [], []
         watchers = []
         for rep in range(REPEAT):
@@ -1087,6 +1089,8 @@ def main():
             bench_core(res, sb, have_import)
         if ONLY == "write":
             bench_write(res, sb, have_import)
+        if ONLY == "remind":
+            bench_reminders(res, max(SIZES), sb, have_import)
         if ONLY in ("", "caldav"):
             davbench.bench_caldav(sys.modules[__name__], res, sb,
                                   have_import)
