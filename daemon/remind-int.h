@@ -46,7 +46,9 @@ struct remind {
 	struct event	*ev_work;
 	int		 tfd;		/* timerfd, or -1 */
 	int64_t		 started;
-	int64_t		 seq;		/* the last delivery's number */
+	int64_t		 seq;		/* the last recorded delivery's number */
+	int64_t		 shown;		/* the last one delivered */
+	json_t		*fired;		/* recorded, to deliver (burst_flush) */
 	struct notify	*notify;
 	struct remind_held *held;	/* delivered, not yet recorded */
 	int		 degraded;	/* the store cannot record reminders */

@@ -37,6 +37,7 @@
 #define WALK_FETCH_CHANGED	256	/* changed ones */
 #define WALK_SLICE_MS		8	/* the loop's time a walk may take */
 #define WALK_HELD		2	/* walk_event: delivered, not recorded */
+#define FIRED_MAX		1024	/* recorded, delivered at the latest */
 
 static int64_t
 mono_ms(void)
@@ -285,12 +286,32 @@ remind_walk_free(struct remind *rm)
 }
 
 /*
+ * Deliver what the burst recorded so far, made durable first
+ * (fired_durable): one commit that waits for the disk for the whole burst
+ * (or FIRED_MAX of it), not one a slice.  Until then a watcher is not
+ * replayed it (remind_replay): it is pushed live.
+ */
+static void
+burst_flush(struct remind *rm)
+{
+	json_t	*m;
+	size_t	 i;
+
+	if (json_array_size(rm->fired) == 0)
+		return;
+	fired_durable(rm);
+	json_array_foreach(rm->fired, i, m)
+		remind_deliver(rm, json_incref(m));
+	json_array_clear(rm->fired);
+}
+
+/*
  * A batch: what is due for the events uids[0..n) recorded in one
  * transaction, not one each (an import of 10,000 events cost 10,000
  * fsyncs here, and a burst of 1,000 reminders due together 1,000), as
  * many as the slice (until end, at least one) allows, *done of them; made
- * durable (fired_durable), delivered, and only then their next reminders
- * stored (plan_write), or kept for the burst's end (defer).  The record
+ * durable and delivered (burst_flush), and only then their next reminders
+ * stored (plan_write); or, in a burst (defer), both kept for its end.  The record
  * commit does not wait for the disk when nothing fired (planning alone,
  * what every write causes, is derived state: the event's "plan again"
  * mark, committed durably with the write, has it planned again at
@@ -305,7 +326,7 @@ walk_batch(struct remind *rm, char **uids, size_t n, int64_t now,
 {
 	struct walk_plan *wp = xcalloc(n ? n : 1, sizeof *wp);
 	int64_t	 seq = rm->seq;
-	json_t	*msgs = json_array(), *m;
+	json_t	*msgs = json_array();
 	char	*why = NULL;
 	size_t	 i;
 	int	 rc = 0;
@@ -325,13 +346,14 @@ walk_batch(struct remind *rm, char **uids, size_t n, int64_t now,
 		goto fail;
 	store_lazy(rm->host.store, 0);
 	*done = i;
-	if (json_array_size(msgs) > 0)
-		fired_durable(rm);
-	json_array_foreach(msgs, i, m)
-		remind_deliver(rm, json_incref(m));
-	if (defer)
+	json_array_extend(rm->fired, msgs);
+	if (defer) {
 		pend_add(rm, wp, *done);
-	else if (plan_write(rm, wp, *done, &why) != 0) {
+		if (json_array_size(rm->fired) < FIRED_MAX)
+			goto out;
+	}
+	burst_flush(rm);
+	if (!defer && plan_write(rm, wp, *done, &why) != 0) {
 		log_warnx("reminders: cannot plan the next ones (%s)", why);
 		rc = -1;
 	}
@@ -370,6 +392,7 @@ walk_uids(struct remind *rm, char **uids, size_t n, int64_t now,
 		json_decref(msgs);
 		return 0;
 	}
+	burst_flush(rm);	/* deliveries stay in order */
 	for (i = 0; i < n && (i == 0 || mono_ms() < end); i++) {
 		wp.uid = uids[i];
 		rc = walk_event(rm, uids[i], now, msgs, &wp, &why);
@@ -400,8 +423,8 @@ walk_uids(struct remind *rm, char **uids, size_t n, int64_t now,
 }
 
 /*
- * The burst over: store the next reminders of its events (plan_write)
- * and forget where it was.
+ * The burst over: deliver it, store the next reminders of its events
+ * (plan_write) and forget where it was.
  */
 static int
 burst_end(struct remind *rm)
@@ -409,6 +432,7 @@ burst_end(struct remind *rm)
 	char	*why = NULL;
 	int	 rc = 0;
 
+	burst_flush(rm);
 	if (rm->npend > 0 && plan_write(rm, rm->pend, rm->npend, &why) != 0) {
 		log_warnx("reminders: cannot plan the next ones (%s)", why);
 		free(why);
@@ -445,6 +469,8 @@ walk_fire(struct remind *rm, int64_t now, int64_t end)
 		free(rm->fire_uid);
 		rm->fire_uid = xstrdup(uids[done - 1]);
 		rm->fire_at = nas[done - 1];
+		if (rc == 0 && done == n && n < WALK_FETCH)
+			rc = burst_end(rm);	/* none left: no turn more */
 		if (rc == 0)
 			rc = 1;
 	}
