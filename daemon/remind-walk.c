@@ -33,8 +33,7 @@
 #include "store-remind.h"
 #include "xmalloc.h"
 
-#define WALK_FETCH		1024	/* due events read per turn, at most */
-#define WALK_FETCH_CHANGED	256	/* changed ones */
+#define WALK_FETCH		256	/* events read per turn, at most */
 #define WALK_SLICE_MS		8	/* the loop's time a walk may take */
 #define WALK_HELD		2	/* walk_event: delivered, not recorded */
 #define FIRED_MAX		1024	/* recorded, delivered at the latest */
@@ -487,7 +486,7 @@ walk_changed(struct remind *rm, int64_t now, int64_t end)
 	size_t	  n, done;
 	int	  rc;
 
-	if (store_remind_due(rm->host.store, -1, WALK_FETCH_CHANGED, &uids, &n,
+	if (store_remind_due(rm->host.store, -1, WALK_FETCH, &uids, &n,
 	    &why) != 0) {
 		log_warnx("reminders: %s", why);
 		free(why);

@@ -95,9 +95,9 @@ static const char sql_upcoming[] =
     "SELECT uid FROM alarms WHERE next_alarm IS NOT NULL AND "
     "next_alarm < ?1 ORDER BY next_alarm LIMIT ?2";
 static const char sql_fire[] =
-    "SELECT uid, next_alarm FROM alarms WHERE next_alarm >= ?1 AND "
-    "next_alarm <= ?2 AND (next_alarm > ?1 OR uid > ?3) "
-    "ORDER BY next_alarm, uid LIMIT ?4";
+    "SELECT uid, next_alarm FROM alarms WHERE (next_alarm, uid) > (?1, ?3) "
+    "AND next_alarm >= 0 AND next_alarm <= ?2 ORDER BY next_alarm, uid "
+    "LIMIT ?4";
 static const char sql_at[] =
     "SELECT uid FROM alarms WHERE next_alarm = ?1 AND uid > ?2 "
     "ORDER BY uid LIMIT ?3";
