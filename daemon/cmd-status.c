@@ -30,5 +30,5 @@ cmd_status_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_status_entry = {
-	"status", "", 0, cmd_status_exec
+	"status", "", CMD_HELD, cmd_status_exec
 };

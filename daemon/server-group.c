@@ -10,11 +10,15 @@
  * refused write rolls back only itself.  While a group is open its
  * replies are held, in the order made, until the commit: a write is
  * acknowledged only once it is durable.  If the commit fails (a full
- * disk), every held reply becomes that error.  Any other request commits
- * the open group first: a read (status, get, list: on the same connection
- * it would see the group's writes, which a crash could still take back) is
- * then answered at once, after one fsync at most, instead of waiting for
- * the group to fill; and any other write (a reminder recorded, an import,
+ * disk), every held reply becomes that error.  A status (CMD_HELD) runs
+ * in the open group, and its reply, which counts the group's writes, waits
+ * with theirs: committing the group for each one would cut groups short
+ * (a tenth of the requests under load are statuses), and each commit costs
+ * the loop an fsync and every written page once more.  A long read runs on
+ * another connection and needs no commit unless its peer waits for the
+ * group (server-read.c, group_waits).  Any other request commits the open
+ * group first: a read on the loop's connection would see the group's
+ * writes, which a crash could still take back; and any other write (a reminder recorded, an import,
  * CalDAV, feed commands: store_group_check) and every HTTP request keep
  * their own transactions and read committed data.  Once committed, the
  * store's subscribers (server_changed: reminders, feeds) learn of the group
@@ -259,6 +263,28 @@ group_flush(struct server *srv)
 		group_end(srv, 0);
 }
 
+/*
+ * Does c wait for the open group: a reply of its own is held (its write
+ * in the group, or anything it asked after one)?  If not, every write it
+ * was told of is committed already, and so is every write anyone else was
+ * told of: a read on another connection (the worker's) sees all of them
+ * without the group being committed first, and its reply, sent at once,
+ * overtakes none of c's.
+ */
+int
+group_waits(struct client *c)
+{
+	struct group	*g = c->srv->group;
+	struct held	*h;
+
+	if (g == NULL || !store_group_open(c->srv->store))
+		return 0;
+	TAILQ_FOREACH(h, &g->held, entry)
+		if (h->c == c)
+			return 1;
+	return 0;
+}
+
 /* Does a write's server_changed wait for the group's commit? */
 int
 group_defer_changed(struct server *srv)
@@ -366,6 +392,8 @@ group_request(struct client *c, json_t *req)
 	ce = cmd_find(json_string_value(json_object_get(req, "cmd")));
 	if (srv->group == NULL)
 		reply = cmd_dispatch(srv, c, req);
+	else if (ce != NULL && (ce->flags & CMD_HELD))
+		reply = cmd_dispatch(srv, c, req);	/* held if a group is */
 	else if (ce == NULL || !(ce->flags & CMD_GROUP) ||
 	    store_readonly(srv->store)) {
 		group_flush(srv);	/* it sees, and waits for, no open group */

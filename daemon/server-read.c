@@ -13,9 +13,15 @@
  * encoded there too (and the JSON freed there): the loop only hands the
  * bytes to the peer, in the job's done function.
  *
- * Order and freshness: the open group is committed first (group_flush), so
- * the read's snapshot, taken on the thread after that, holds every write
- * acknowledged before it, this peer's own included; and the peer is not
+ * Order and freshness: the read's snapshot, taken on the thread, holds
+ * every write acknowledged before it, this peer's own included: writes are
+ * acknowledged only once committed, and if this peer still waits for the
+ * open group (group_waits: its own write is in it, unacknowledged) the
+ * group is committed first (group_flush).  Otherwise the group is left to
+ * fill: its writes are not acknowledged yet, and a read of other peers
+ * need not wait for them (nor cost the group an early fsync each: under
+ * load most requests are reads, and groups would shrink to one write, each
+ * paying its own commit).  And the peer is not
  * read while its read runs (like a write parked for an import), so its
  * replies go out in the order of its requests.  A peer that goes away
  * meanwhile is forgotten by its job, whose reply is then dropped.
@@ -92,7 +98,8 @@ server_read_submit(struct client *c, json_t *req)
 
 	if (!cmd_offloop(req) || (w = server_worker(srv)) == NULL)
 		return 0;
-	group_flush(srv);	/* the read sees every write acknowledged */
+	if (group_waits(c))
+		group_flush(srv);	/* the read sees c's writes */
 	job = xcalloc(1, sizeof *job);
 	job->c = c;
 	job->req = json_incref(req);

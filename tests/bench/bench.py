@@ -20,8 +20,10 @@ Environment: BUILD (default build), BENCH_N, BENCH_REPEAT, BENCH_ADDS
 default 3), BENCH_OUT, BENCH_KEEP=1 (keep the temporary directory),
 BENCH_ONLY=caldav (only the CalDAV section), BENCH_ONLY=write (only the
 write path at the largest N: single adds, concurrent adds and status while
-50 clients add), BENCH_ONLY=remind (only the reminders at the largest N;
-BENCH_REARM=0 leaves out its re-arming adds).
+50 clients add; with BENCH_STORE=dir the filled store is copied to dir, or
+from it when dir exists, so that runs after the first skip the import),
+BENCH_ONLY=remind (only the reminders at the largest N; BENCH_REARM=0
+leaves out its re-arming adds).
 """
 
 import datetime as dt
@@ -1015,11 +1017,22 @@ def bench_write(res, sb, have_import):
     n = max(SIZES)
     ics = dataset(n)
     store = os.path.join(sb.dir, "store-write-%d" % n)
+    kept = os.environ.get("BENCH_STORE")
+    if kept and os.path.isdir(kept):
+        log("write path at %d events: the store kept in %s" % (n, kept))
+        shutil.copytree(kept, store)
     d = Daemon(sb, store).start()
     try:
-        log("write path at %d events: filling the store" % n)
-        import_file(sb, d, ics, None if have_import else dataset(n, "jsonl"))
-        d.settle()
+        if not (kept and os.path.isdir(kept)):
+            log("write path at %d events: filling the store" % n)
+            import_file(sb, d, ics,
+                        None if have_import else dataset(n, "jsonl"))
+            d.settle()
+            if kept:
+                d.stop()
+                shutil.copytree(store, kept)
+                d.start()
+                d.settle()
         log("  add")
         bench_add(res, n, d, None, sb)
         log("  concurrent adds")

@@ -15,12 +15,13 @@ machine: said when not, and the timing check is then skipped), and each
 read has every event.
 """
 
-import subprocess
 import sys
 import threading
 import time
 import urllib.request
 import base64
+
+from offloop import ok, p99, timed_status
 
 KCAL, BASE, USER, PW, N = sys.argv[1:6]
 N = int(N)
@@ -34,12 +35,6 @@ SYNC = (b'<?xml version="1.0"?><D:sync-collection xmlns:D="DAV:" '
         b'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:sync-token/>'
         b'<D:sync-level>1</D:sync-level><D:prop><D:getetag/>'
         b'<C:calendar-data/></D:prop></D:sync-collection>')
-
-
-def ok(cond, desc, why=""):
-    print(("ok   " if cond else "FAIL ") + desc)
-    if not cond and why:
-        print("     " + str(why).replace("\n", "\n     "))
 
 
 def dav(method, body, depth):
@@ -61,30 +56,19 @@ def reads(out):
     out["secs"] = time.monotonic() - t0
 
 
-def p99(lat):
-    lat = sorted(lat)
-    return lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else 0
-
-
-def timed_status():
-    t0 = time.monotonic()
-    subprocess.run([KCAL, "status"], capture_output=True, check=True)
-    return time.monotonic() - t0
-
-
 def main():
     # On a busy machine a `kcal status` is slow with nothing else running,
     # and slower still while a read keeps one core and the disk busy: the
     # bound is 1 s, or five times that quiet p99 if it is higher.  A read
     # on the loop would hold a status for all of its seconds.
-    base = p99([timed_status() for _ in range(20)])
+    base = p99([timed_status(KCAL) for _ in range(20)])
     bound = max(1.0, 5 * base)
     out = {}
     th = threading.Thread(target=reads, args=(out,))
     th.start()
     lat = []
     while th.is_alive():
-        lat.append(timed_status())
+        lat.append(timed_status(KCAL))
     th.join()
     secs = out["secs"]
     worst = max(lat) if lat else 0

@@ -21,15 +21,11 @@ import threading
 import time
 import urllib.request
 
+from offloop import ok, p99, timed_status
+
 KCAL, PORT, LOG, SUB = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 URL = "http://127.0.0.1:%d/feeds/all.ics" % PORT
 opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def ok(cond, desc, why=""):
-    print(("ok   " if cond else "FAIL ") + desc)
-    if not cond and why:
-        print("     " + str(why).replace("\n", "\n     "))
 
 
 def kcal(*args):
@@ -59,21 +55,10 @@ def getter(out, i):
     out[-1 - i] = time.monotonic() - t0
 
 
-def status_p99(lat):
-    lat = sorted(lat)
-    return lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else 0
-
-
-def timed_status():
-    t0 = time.monotonic()
-    kcal("status")
-    return time.monotonic() - t0
-
-
 def bystander():
     # On a busy machine a `kcal status` is slow with no build at all: the
     # bound is 500 ms, or three times that quiet p99 if it is higher.
-    base = status_p99([timed_status() for _ in range(20)])
+    base = p99([timed_status(KCAL) for _ in range(20)])
     bound = max(0.5, 3 * base)
     add("Offloop bystander edit")
     res = [None, None]
@@ -81,14 +66,14 @@ def bystander():
     th.start()
     lat = []
     while th.is_alive():
-        lat.append(timed_status())
+        lat.append(timed_status(KCAL))
     th.join()
     body, secs = res[0], res[1]
     worst = max(lat) if lat else 0
-    p99 = status_p99(lat)
+    p99_ = p99(lat)
     print("     build + GET %.2f s; %d status answers meanwhile, p99 "
           "%.0f ms, worst %.0f ms (quiet p99 %.0f ms)" % (
-              secs, len(lat), p99 * 1000, worst * 1000, base * 1000))
+              secs, len(lat), p99_ * 1000, worst * 1000, base * 1000))
     ok(b"Offloop bystander edit" in body, "the rebuilt feed has the edit")
     if secs < 1.0:
         print("SKIP the build took %.2f s: too short (a fast machine, or "
@@ -96,8 +81,8 @@ def bystander():
         return
     ok(len(lat) >= 3, "status answered while the feed was built",
        "%d answers in %.2f s" % (len(lat), secs))
-    ok(p99 < bound, "status p99 < %.0f ms during the build" % (bound * 1000),
-       "p99 %.0f ms" % (p99 * 1000))
+    ok(p99_ < bound, "status p99 < %.0f ms during the build" % (bound * 1000),
+       "p99 %.0f ms" % (p99_ * 1000))
     ok(worst < secs / 2, "no status waited for the build",
        "worst %.0f ms of a %.2f s build" % (worst * 1000, secs))
 

@@ -6,6 +6,10 @@
         alone rolled back.
     groupcommit.py SOCKET concurrent N    N connections send an add each at
         once: all acknowledged, all stored, fewer commits than adds.
+    groupcommit.py SOCKET mixed N         N connections send an add and N
+        others a read (status, get, list) at once: the reads do not cut the
+        group short; then one connection pipelines add, get, status, list,
+        get: each read sees the add before it, replies in order.
     groupcommit.py SOCKET anchor          make anchor event ga with three
         followers (+1h, +2h, +3h).
     groupcommit.py SOCKET writer NAME LOG  add NAME-1, NAME-2, ... (three
@@ -217,10 +221,48 @@ def heavycheck(path, out):
           not wrong, wrong[:5])
 
 
+def mixed(path, n):
+    n = int(n)
+    w = [Conn(path) for _ in range(n)]
+    r = [Conn(path) for _ in range(n)]
+    w[0].call("add", uid="gm-seen", summary="Seen", start="2026-06-02T08:00")
+    before = commits(w[0])
+    reads = [{"cmd": "status"}, {"cmd": "get", "uid": "gm-seen"},
+             {"cmd": "list", "from": "2026-06-01", "to": "2026-06-08"}]
+    for i in range(n):
+        w[i].send(add_req("gm-%d" % i, i, 1))
+        r[i].send(dict(reads[i % 3], id=1))
+    wr = [c.recv(30) for c in w]
+    rr = [c.recv(30) for c in r]
+    after = commits(w[0])
+    check("%d adds beside %d reads all acknowledged" % (n, n),
+          all(ok_reply(x) for x in wr), [x for x in wr if not ok_reply(x)])
+    check("the %d reads all answered" % n, all(ok_reply(x) for x in rr),
+          [x for x in rr if not ok_reply(x)][:2])
+    g = after["groups"] - before["groups"]
+    print("# %d adds beside %d reads: %d groups" % (n, n, g))
+    check("reads of other connections do not cut groups short (%d groups "
+          "for %d adds)" % (g, n), 1 <= g <= n // 2, (before, after))
+    c = w[0]
+    reqs = [add_req("gm-own", 0, 1), {"id": 2, "cmd": "get", "uid": "gm-own"},
+            {"id": 3, "cmd": "status"},
+            {"id": 4, "cmd": "list", "from": "2026-06-01", "to": "2026-07-01"},
+            {"id": 5, "cmd": "get", "uid": "gm-own"}]
+    events = c.call("status")["result"]["events"]
+    c.s.sendall(b"".join((json.dumps(x) + "\n").encode() for x in reqs))
+    rep = [c.recv(30) for _ in reqs]
+    check("pipelined add and reads answered in order",
+          [x.get("id") for x in rep] == [1, 2, 3, 4, 5], rep)
+    check("each read after the add sees it", ok_reply(rep[1]) and
+          ok_reply(rep[4]) and rep[2]["result"]["events"] == events + 1 and
+          "gm-own" in json.dumps(rep[3]), rep[1:])
+
+
 def main():
     path, what, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     try:
-        {"pipelined": pipelined, "concurrent": concurrent, "anchor": anchor,
+        {"pipelined": pipelined, "concurrent": concurrent, "mixed": mixed,
+         "anchor": anchor,
          "writer": writer, "verify": verify, "heavy": heavy,
          "heavycheck": heavycheck}[what](path, *args)
     except (socket.timeout, ConnectionError) as e:

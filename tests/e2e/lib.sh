@@ -87,16 +87,72 @@ start_daemon() {
 	return 1
 }
 
-# stop_daemon: SIGTERM and wait; fails the test if it crashed or a
-# sanitizer reported anything.
+# stop_daemon: SIGTERM and wait, at most KCAL_STOP_SECS (default 60)
+# seconds; fails the test if it crashed, a sanitizer reported anything,
+# or it was still running then (it is killed, so that one hang fails one
+# check rather than the whole file's time limit; the threads' stacks are
+# printed when gdb is there).  A child that has exited answers kill -0
+# until it is waited for, hence the look at its state.
 stop_daemon() {
 	[ -n "$KCALD_PID" ] || return 0
+	_lim=${KCAL_STOP_SECS:-60}
 	kill -TERM "$KCALD_PID" 2>/dev/null
+	_i=0
+	while [ $_i -lt $((_lim * 10)) ] && running "$KCALD_PID"; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	if running "$KCALD_PID"; then
+		_st=
+		have gdb && _st=$(gdb -p "$KCALD_PID" -batch \
+		    -ex 'thread apply all bt' 2>&1 | grep '^#')
+		kill -9 "$KCALD_PID"
+		wait "$KCALD_PID" 2>/dev/null
+		KCALD_PID=
+		fail "kcald stopped within $_lim s of SIGTERM" \
+		    "$(tail -n 20 "$T/kcald.out"; echo "$_st")"
+		return
+	fi
 	wait "$KCALD_PID"; _rc=$?
 	KCALD_PID=
 	if [ "$_rc" -ne 0 ] || grep -Eq 'Sanitizer|runtime error' "$T/kcald.out"; then
 		fail "kcald exited cleanly (status $_rc)" "$(tail -n 40 "$T/kcald.out")"
 	fi
+}
+
+# running PID: the process is there and has not exited.
+running() {
+	[ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# offloop_setup CONF: for the tests of work done off kcald's loop.  Sets N,
+# the store's size (KCAL_OFFLOOP_EVENTS, default 20000, big enough that
+# the work takes noticeably long; 300 under a sanitizer, where races count,
+# not time), and writes CONF lifting the import and output limits; returns
+# 1 after a SKIP when python3 is missing.
+offloop_setup() {
+	N=${KCAL_OFFLOOP_EVENTS:-20000}
+	[ -n "$KCAL_SANITIZED" ] && N=${KCAL_OFFLOOP_EVENTS:-300}
+	have python3 || { skip "python3 is not installed"; return 1; }
+	cat >"$1" <<EOC
+max_line = 1073741824
+max_import_size = 1073741824
+max_import_events = 10000000
+max_output = 1073741824
+EOC
+}
+
+# offloop_import PREFIX [gen-events.py options]: N generated events, UIDs
+# PREFIX1... to PREFIX4..., in four imports (one of 20,000 can outlast
+# kcald's patience with a client that takes no reply on a loaded machine).
+offloop_import() {
+	_pre=$1; shift
+	for _part in 1 2 3 4; do
+		python3 "$top/tests/bench/gen-events.py" $((N / 4)) "$@" \
+		    --seed "$_part" --uid-prefix "$_pre$_part" -o "$T/big$_part.ics"
+		check "$((N / 4)) generated events imported ($_part of 4)" \
+			kcal import "$T/big$_part.ics"
+	done
 }
 
 # kill9_daemon: simulate a crash.

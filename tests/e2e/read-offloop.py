@@ -24,14 +24,10 @@ import sys
 import threading
 import time
 
+from offloop import ok, p99
+
+
 SOCK, SUB, ARGS = sys.argv[1], sys.argv[2], sys.argv[3:]
-
-
-def ok(cond, desc, why=""):
-    print(("ok   " if cond else "FAIL ") + desc)
-    if not cond and why:
-        print("     " + str(why).replace("\n", "\n     "))
-    sys.stdout.flush()
 
 
 class Conn:
@@ -61,11 +57,6 @@ class Conn:
             msg = self.recv()
             if msg is None or msg.get("id") == req["id"]:
                 return msg
-
-
-def p99(lat):
-    lat = sorted(lat)
-    return lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else 0
 
 
 def timed(c, cmd, **args):

@@ -6,32 +6,18 @@
 # no status waits for a read); each read has every event; the account's
 # clearance holds on the thread; a stop while a read runs ends cleanly.
 #
-# KCAL_OFFLOOP_EVENTS (default 20000) sizes the store: the reads must
-# take noticeably long for the bystander's check to mean anything.
+# KCAL_OFFLOOP_EVENTS (default 20000) sizes the store (lib.sh,
+# offloop_setup): the reads must take noticeably long for the bystander's
+# check to mean anything.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/davlib.sh"
 
-N=${KCAL_OFFLOOP_EVENTS:-20000}
-# Under a sanitizer races, not time, count: a small store.
-[ -n "$KCAL_SANITIZED" ] && N=${KCAL_OFFLOOP_EVENTS:-300}
+offloop_setup "$XDG_CONFIG_HOME/kcal/kcald.conf" || { done_testing; exit $?; }
 have curl || { skip "curl is not installed"; done_testing; exit $?; }
-have python3 || { skip "python3 is not installed"; done_testing; exit $?; }
-cat >"$XDG_CONFIG_HOME/kcal/kcald.conf" <<EOC
-max_line = 1073741824
-max_import_size = 1073741824
-max_import_events = 10000000
-EOC
 dav_start || { fail "kcald starts with --http"; done_testing; exit 1; }
 dav_user alice alice-pw || { done_testing; exit 1; }
 
-# In four imports: one of 20,000 events can outlast kcald's patience with
-# a client that takes no reply on a loaded machine.
-for part in 1 2 3 4; do
-	python3 "$top/tests/bench/gen-events.py" $((N / 4)) --all-public \
-		--seed "$part" --uid-prefix "davoff$part" -o "$T/big$part.ics"
-	check "$((N / 4)) generated events imported ($part of 4)" \
-		kcal import "$T/big$part.ics"
-done
+offloop_import davoff --all-public
 total=$(( (N / 4) * 4 ))
 
 py_scenario "bystander" python3 "$top/tests/e2e/dav-offloop.py" "$KCAL" \

@@ -10,34 +10,19 @@
 # nothing, and python3-icalendar reads a feed built so; a stop during a
 # build ends cleanly.
 #
-# KCAL_OFFLOOP_EVENTS (default 20000) sizes the store: the build must
-# take noticeably long for the bystander's check to mean anything.
+# KCAL_OFFLOOP_EVENTS (default 20000) sizes the store (lib.sh,
+# offloop_setup): the build must take noticeably long for the bystander's
+# check to mean anything.
 . "$(dirname "$0")/lib.sh"
 
-N=${KCAL_OFFLOOP_EVENTS:-20000}
-# Under a sanitizer: an import is slow there (its line array grows one
-# element at a time, a copy each under TSan), and races, not time, count.
-[ -n "$KCAL_SANITIZED" ] && N=${KCAL_OFFLOOP_EVENTS:-300}
+offloop_setup "$XDG_CONFIG_HOME/kcal/kcald.conf" || { done_testing; exit $?; }
 have curl || { skip "curl is not installed"; done_testing; exit $?; }
-have python3 || { skip "python3 is not installed"; done_testing; exit $?; }
-cat >"$XDG_CONFIG_HOME/kcal/kcald.conf" <<EOF
-max_line = 1073741824
-max_import_size = 1073741824
-max_import_events = 10000000
-EOF
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT/feeds/all.ics"
 start_daemon --http "127.0.0.1:$PORT" ||
 	{ fail "kcald starts with --http"; done_testing; exit 1; }
 
-# In four imports: one of 20,000 events can outlast kcald's 60 s patience
-# with a client that takes no reply on a loaded machine.
-for part in 1 2 3 4; do
-	python3 "$top/tests/bench/gen-events.py" $((N / 4)) --all-public \
-		--seed "$part" --uid-prefix "offloop$part" -o "$T/big$part.ics"
-	check "$((N / 4)) generated events imported ($part of 4)" \
-		kcal import "$T/big$part.ics"
-done
+offloop_import offloop --all-public
 curl -sS --noproxy '*' -o "$T/cold" "$URL"
 check "the first build serves the feed" test "$(grep -c BEGIN:VEVENT \
 	"$T/cold")" -gt $((N / 2))

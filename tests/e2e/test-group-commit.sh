@@ -3,7 +3,8 @@
 # together share one transaction and one durable commit, a refused write
 # refuses only itself, and kill -9 during group commits loses no
 # acknowledged write and keeps every unacknowledged one whole or absent
-# (an add with its participants; an anchor's move with its followers).
+# (an add with its participants; an anchor's move with its followers);
+# a SIGTERM under the same load stops kcald promptly and loses nothing.
 #   KCAL_GC_KILLS=20 sh tests/run.sh e2e/test-group-commit.sh   (more kills)
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
@@ -16,6 +17,7 @@ DB="$T/data/kcal.db"
 start_daemon || exit 1
 py_scenario "pipelined" "$PY" "$GC" "$KCAL_SOCKET" pipelined 50
 py_scenario "concurrent" "$PY" "$GC" "$KCAL_SOCKET" concurrent 50
+py_scenario "mixed" "$PY" "$GC" "$KCAL_SOCKET" mixed 30
 
 # 50 concurrent `kcal add`s, each its own process.
 i=0 pids=
@@ -35,6 +37,38 @@ bad=$(cat "$T"/add-*.out | grep -ci error)
 check_eq "50 concurrent kcal add all acknowledged" 0 "$bad"
 py_scenario "anchor" "$PY" "$GC" "$KCAL_SOCKET" anchor
 stop_daemon
+
+# SIGTERM while writers and a status pinger keep the group busy: kcald
+# stops (within 20 s: stop_daemon fails a stop that hangs) and keeps every
+# write it acknowledged.
+STOPS=${KCAL_GC_STOPS:-3}
+s=1
+while [ $s -le "$STOPS" ]; do
+	start_daemon >"$T/start.out" 2>&1 ||
+		{ fail "stop $s: kcald did not start" "$(cat "$T/start.out")"; break; }
+	w=1 logs= pids=
+	while [ $w -le "$WRITERS" ]; do
+		"$PY" "$GC" "$KCAL_SOCKET" writer "s$s-$w" "$T/s$s-$w.log" 2>/dev/null &
+		logs="$logs $T/s$s-$w.log"
+		pids="$pids $!"
+		w=$((w + 1))
+	done
+	( while kcal status >/dev/null 2>&1; do :; done ) &
+	pids="$pids $!"
+	# shellcheck disable=SC2086
+	wait_for 30 sh -c 'for f; do [ -s "$f" ] || exit 1; done' - $logs ||
+		fail "stop $s: the writers did not all connect"
+	sleep 0.5
+	KCAL_STOP_SECS=20 stop_daemon
+	# shellcheck disable=SC2086
+	wait $pids
+	start_daemon >"$T/start.out" 2>&1 ||
+		{ fail "stop $s: kcald did not start again" "$(cat "$T/start.out")"; break; }
+	# shellcheck disable=SC2086
+	py_scenario "after stop $s" "$PY" "$GC" "$KCAL_SOCKET" verify $logs
+	stop_daemon
+	s=$((s + 1))
+done
 
 if have sqlite3; then integrity=1; else
 	integrity=0

@@ -9,32 +9,19 @@
 # event above public from the thread; an in-memory store (no worker)
 # answers the same reads on the loop, the same replies.
 #
-# KCAL_OFFLOOP_EVENTS (default 20000) sizes the store.
+# KCAL_OFFLOOP_EVENTS (default 20000) sizes the store (lib.sh,
+# offloop_setup).
 . "$(dirname "$0")/lib.sh"
 
-N=${KCAL_OFFLOOP_EVENTS:-20000}
-# Under a sanitizer races count, not time: a small store.
-[ -n "$KCAL_SANITIZED" ] && N=${KCAL_OFFLOOP_EVENTS:-300}
-have python3 || { skip "python3 is not installed"; done_testing; exit $?; }
+offloop_setup "$T/kcald.conf" || { done_testing; exit $?; }
 FROM=2026-01-01 TO=2029-01-01
 U_RO=12111 G_SOCK=4344
-cat >"$T/kcald.conf" <<EOF
-max_line = 1073741824
-max_import_size = 1073741824
-max_import_events = 10000000
-max_output = 1073741824
-readonly_users = $U_RO
-EOF
+echo "readonly_users = $U_RO" >>"$T/kcald.conf"
 chmod 711 "$T"
 export KCAL_SOCKET="$T/shared/kcald.sock"
 start_daemon --config "$T/kcald.conf" --socket-group $G_SOCK ||
 	{ fail "kcald starts"; done_testing; exit 1; }
-for part in 1 2 3 4; do
-	python3 "$top/tests/bench/gen-events.py" $((N / 4)) --seed "$part" \
-		--uid-prefix "rdoff$part" -o "$T/big$part.ics"
-	check "$((N / 4)) generated events imported ($part of 4)" \
-		kcal import "$T/big$part.ics"
-done
+offloop_import rdoff
 conf=$(kcal add "Offloop secret" --start 2026-05-04T10:00 --class confidential)
 any=$(kcal list --from 2026-01-01 --to 2026-01-31 --format tsv | cut -f1 |
 	head -n 1)

@@ -2,12 +2,22 @@
 """load.py -- many concurrent clients against one kcald, for a bounded time.
 
     load.py --socket PATH [--http HOST:PORT] [--clients 200] [--seconds 20]
+            [--procs N] [--pid KCALD_PID]
 
 Each protocol client keeps one connection and sends, one request at a time
 and as fast as it is answered, a mix of reads (list of a month, get, status)
 and writes (add, with a UID of its own).  With --http, a tenth of the
 clients poll the public feed instead (GET /feeds/all.ics, with
 If-None-Match once they have an ETag, so both 200 and 304 are exercised).
+
+The clients are shared out over --procs processes (default: one per CPU,
+at most 4), each with its own asyncio loop, so that the generator is not
+what limits the rate: one Python process spends about as much CPU on a
+request as kcald does.  Their figures are merged.  With --pid, kcald's CPU
+time over the run is printed per request, beside the generator's own and
+the machine's load average, and how long kcald's threads ran and how long
+they were runnable but waited for a CPU: on a shared machine latency says
+little, CPU per request is what compares.
 
 At the end every acknowledged add is looked up again (get), and the run
 fails (exit 1) if any request failed or any acknowledged write is missing.
@@ -17,7 +27,10 @@ and whether status, get and list met their p99 target (printed only).
 import argparse
 import asyncio
 import json
+import multiprocessing
+import os
 import random
+import resource
 import sys
 import time
 
@@ -33,6 +46,7 @@ class Stats:
         self.lat = {}           # kind -> [seconds]
         self.failures = []      # (kind, detail)
         self.acked = []         # UIDs of acknowledged adds
+        self.commits = None     # kcald's status "commits" at the end
 
     def record(self, kind, secs):
         self.lat.setdefault(kind, []).append(secs)
@@ -42,6 +56,12 @@ class Stats:
             self.failures.append((kind, str(detail)[:200]))
         else:
             self.failures.append(None)
+
+    def merge(self, other):
+        for kind, v in other.lat.items():
+            self.lat.setdefault(kind, []).extend(v)
+        self.failures += other.failures
+        self.acked += other.acked
 
 
 def pct(values, p):
@@ -169,6 +189,8 @@ async def verify(args, stats):
     reader, writer = await asyncio.open_unix_connection(
         args.socket, limit=64 * 1024 * 1024)
     await reader.readline()
+    r = await call(reader, writer, {"id": 0, "cmd": "status"})
+    stats.commits = r.get("result", {}).get("commits")
     missing = []
     for i, uid in enumerate(stats.acked):
         r = await call(reader, writer, {"id": i + 1, "cmd": "get",
@@ -179,21 +201,107 @@ async def verify(args, stats):
     return missing
 
 
-async def run(args):
+async def run_part(args, part, deadline):
+    """This process's share of the clients: every procs-th one."""
     stats = Stats()
-    deadline = time.monotonic() + args.seconds
     npoll = args.clients // 10 if args.http else 0
     tasks = [proto_client(i, args, stats, deadline)
-             for i in range(args.clients - npoll)]
-    tasks += [feed_poller(i, args, stats, deadline) for i in range(npoll)]
-    t0 = time.monotonic()
+             for i in range(part, args.clients - npoll, args.procs)]
+    tasks += [feed_poller(i, args, stats, deadline)
+              for i in range(part, npoll, args.procs)]
     await asyncio.gather(*tasks)
+    return stats
+
+
+def part_main(args, part, deadline, out):
+    stats = asyncio.run(run_part(args, part, deadline))
+    out.put(stats)
+
+
+def cpu_of(pid):
+    """CPU seconds (user + system, all threads) of process pid, or None."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def sched_of(pid):
+    """Seconds kcald's threads ran and waited, runnable, for a CPU
+    (/proc/PID/task/*/schedstat; threads gone by the end are not
+    counted), or None."""
+    run = wait = 0
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return None
+    for t in tasks:
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, t)) as f:
+                v = f.read().split()
+        except OSError:
+            continue
+        run, wait = run + int(v[0]), wait + int(v[1])
+    return (run / 1e9, wait / 1e9)
+
+
+def gen_cpu():
+    """CPU seconds of this process and its finished children."""
+    t = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        r = resource.getrusage(who)
+        t += r.ru_utime + r.ru_stime
+    return t
+
+
+def run(args):
+    stats = Stats()
+    npoll = args.clients // 10 if args.http else 0
+    load0, cpu0, gen0 = os.getloadavg()[0], cpu_of(args.pid), gen_cpu()
+    sched0 = sched_of(args.pid)
+    t0 = time.monotonic()
+    deadline = t0 + args.seconds
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=part_main, args=(args, p, deadline, out))
+             for p in range(args.procs)]
+    for p in procs:
+        p.start()
+    for _ in procs:
+        stats.merge(out.get())
+    for p in procs:
+        p.join()
     elapsed = time.monotonic() - t0
-    missing = await verify(args, stats)
-    return stats, elapsed, missing, npoll
+    cpu1, sched1 = cpu_of(args.pid), sched_of(args.pid)
+    cpu = {"kcald": cpu1 - cpu0 if None not in (cpu0, cpu1) else None,
+           "generator": gen_cpu() - gen0,
+           "load": (load0, os.getloadavg()[0]),
+           "sched": (sched1[0] - sched0[0], sched1[1] - sched0[1])
+           if None not in (sched0, sched1) else None}
+    missing = asyncio.run(verify(args, stats))
+    return stats, elapsed, missing, npoll, cpu
 
 
-def report(args, stats, elapsed, missing, npoll):
+def report_cpu(args, cpu, total, elapsed):
+    print("load average: %.2f at the start, %.2f at the end (%d CPUs)"
+          % (cpu["load"][0], cpu["load"][1], os.cpu_count() or 0))
+    print("generator CPU: %.1f s (%.0f%% of one CPU, %d processes), "
+          "%.3f ms per request" % (cpu["generator"],
+                                   100 * cpu["generator"] / elapsed,
+                                   args.procs,
+                                   1e3 * cpu["generator"] / max(total, 1)))
+    if cpu["kcald"] is not None:
+        print("kcald CPU: %.1f s (%.0f%% of one CPU), %.3f ms per request"
+              % (cpu["kcald"], 100 * cpu["kcald"] / elapsed,
+                 1e3 * cpu["kcald"] / max(total, 1)))
+    if cpu["sched"] is not None:
+        print("kcald threads: %.1f s on a CPU, %.1f s runnable but waiting "
+              "for one" % cpu["sched"])
+
+
+def report(args, stats, elapsed, missing, npoll, cpu):
     total = sum(len(v) for v in stats.lat.values())
     allv = [x for v in stats.lat.values() for x in v]
     print("load: %d clients (%d polling the feed) for %.1f s"
@@ -209,6 +317,11 @@ def report(args, stats, elapsed, missing, npoll):
         "all", total, pct(allv, 50) * 1e3, pct(allv, 95) * 1e3,
         pct(allv, 99) * 1e3, (max(allv) if allv else 0) * 1e3))
     print("throughput: %.0f requests/s" % (total / elapsed if elapsed else 0))
+    report_cpu(args, cpu, total, elapsed)
+    c = stats.commits
+    if c:
+        print("kcald commits so far: %s durable, %s groups holding %s writes"
+              % (c.get("durable"), c.get("groups"), c.get("grouped_writes")))
     slow = ["%s %.1f ms" % (k, pct(stats.lat[k], 99) * 1e3)
             for k in TARGET_KINDS if k in stats.lat and
             pct(stats.lat[k], 99) * 1e3 >= TARGET_P99_MS]
@@ -231,6 +344,10 @@ def report(args, stats, elapsed, missing, npoll):
                        "requests": total, "rps": total / elapsed,
                        "failed": nfail, "acked": len(stats.acked),
                        "missing": len(missing),
+                       "kcald_cpu_s": cpu["kcald"],
+                       "generator_cpu_s": cpu["generator"],
+                       "loadavg": cpu["load"],
+                       "kcald_sched_s": cpu["sched"],
                        "latency_ms": {k: {"p50": pct(v, 50) * 1e3,
                                           "p95": pct(v, 95) * 1e3,
                                           "p99": pct(v, 99) * 1e3}
@@ -247,9 +364,15 @@ def main():
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--seed", type=int, default=int(time.time()) % 100000)
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--procs", type=int,
+                    default=min(4, os.cpu_count() or 1),
+                    help="processes the clients are shared out over")
+    ap.add_argument("--pid", type=int, default=0,
+                    help="kcald's: print its CPU time per request")
     args = ap.parse_args()
-    stats, elapsed, missing, npoll = asyncio.run(run(args))
-    sys.exit(0 if report(args, stats, elapsed, missing, npoll) else 1)
+    args.procs = max(1, min(args.procs, args.clients))
+    stats, elapsed, missing, npoll, cpu = run(args)
+    sys.exit(0 if report(args, stats, elapsed, missing, npoll, cpu) else 1)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # tests/load/run.sh — make load: start a private kcald (temporary socket,
 # store and loopback HTTP port), seed it with a few hundred events, run
 # load.py against it (LOAD_CLIENTS, default 200, for LOAD_SECONDS, default
-# 20), then stop it and check it exited cleanly.  Exit 0 only when no
+# 20; LOAD_PROCS generator processes, default one per CPU up to 4), then
+# stop it and check it exited cleanly.  Exit 0 only when no
 # request failed and every acknowledged write was found in the store.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
@@ -34,6 +35,7 @@ done
 	--clients 10 >/dev/null 2>&1	# seed the store a little
 "$PY" "$top/tests/load/load.py" --socket "$KCAL_SOCKET" \
 	--http "127.0.0.1:$port" --clients "$CLIENTS" --seconds "$SECONDS_" \
+	--pid "$pid" ${LOAD_PROCS:+--procs "$LOAD_PROCS"} \
 	${LOAD_JSON:+--json "$LOAD_JSON"}
 rc=$?
 echo "kcald peak memory: $(awk '/VmHWM/ { print $2, $3 }' "/proc/$pid/status")"
