@@ -104,6 +104,10 @@ remind_deliver(struct remind *rm, json_t *msg)
 {
 	const char	*late = json_is_true(json_object_get(msg, "late")) ?
 			    " (late)" : "";
+	int64_t		 seq = json_integer_value(json_object_get(msg, "seq"));
+
+	if (seq > rm->shown)
+		rm->shown = seq;
 
 	log_info("reminder%s: \"%s\" starts %s %s, due %s; uid %s", late,
 	    field(msg, "summary"), field(msg, "start"), field(msg, "tz"),
@@ -220,7 +224,8 @@ replay_one(struct remind *rm, const struct remind_row *r)
 
 /*
  * The deliveries after sequence number since, oldest first (at most
- * limit): what a watcher that lost its connection missed.
+ * limit): what a watcher that lost its connection missed.  Not what a
+ * burst has recorded and not yet delivered: that is pushed to it live.
  */
 json_t *
 remind_replay(struct remind *rm, int64_t since, size_t limit, char **cause)
@@ -233,7 +238,7 @@ remind_replay(struct remind *rm, int64_t since, size_t limit, char **cause)
 	    cause) != 0)
 		return NULL;
 	a = json_array();
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && rows[i].seq <= rm->shown; i++)
 		if ((o = replay_one(rm, &rows[i])) != NULL)
 			json_array_append_new(a, o);
 	store_remind_rows_free(rows, n);

@@ -31,6 +31,14 @@ struct notify;
 struct prep;
 struct remind_held;
 
+/* An event's next reminder, stored once what fired was delivered. */
+struct walk_plan {
+	char	*uid;
+	int64_t	 was;	/* its next_alarm when it was read */
+	int64_t	 next;
+	int	 set;	/* 0: nothing to store */
+};
+
 struct remind {
 	struct remind_host host;	/* base, store, watchers (remind.h) */
 	const struct config *cfg;	/* the settings in force */
@@ -38,13 +46,19 @@ struct remind {
 	struct event	*ev_work;
 	int		 tfd;		/* timerfd, or -1 */
 	int64_t		 started;
-	int64_t		 seq;		/* the last delivery's number */
+	int64_t		 seq;		/* the last recorded delivery's number */
+	int64_t		 shown;		/* the last one delivered */
+	json_t		*fired;		/* recorded, to deliver (burst_flush) */
 	struct notify	*notify;
 	struct remind_held *held;	/* delivered, not yet recorded */
 	int		 degraded;	/* the store cannot record reminders */
 	int		 batching;	/* inside walk_batch's transaction */
 	size_t		 draining;	/* watchers' output after a batch */
 	int		 walking;	/* inside walk: take prepared events */
+	int64_t		 fire_at;	/* a burst walked so far: (at, uid) */
+	char		*fire_uid;	/* NULL: none under way */
+	struct walk_plan *pend;		/* its plans, stored once all fired */
+	size_t		 npend, pend_cap;
 	int64_t		 prep_at;	/* the instant prepared for */
 	int		 prep_done;
 	char		*prep_last;	/* the last uid looked at */
@@ -66,6 +80,7 @@ void		 remind_prep_reset(struct remind *, int64_t);
 
 /* remind-walk.c: 1 more to walk, 0 done, -1 store error, -2 held */
 int		 remind_walk(struct remind *);
+void		 remind_walk_free(struct remind *);
 
 /* remind-deliver.c */
 int64_t		 remind_describe_start(const struct remind_plan *,

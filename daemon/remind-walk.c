@@ -1,11 +1,15 @@
 /*
  * remind-walk.c — the walk: what is due now, fired.  The events whose
- * next_alarm has passed (through the index, WALK_BATCH at a time so the
- * loop stays responsive; the timer, remind-timer.c, runs the walk again
- * while there is more) are planned (remind-plan.c): what is due for the
- * whole batch is recorded first, then delivered (remind-deliver.c), and
- * only then is each one's next reminder instant stored.  The same walk
- * plans the events a write marked "plan again".
+ * next_alarm has passed (through the index) are planned (remind-plan.c)
+ * for WALK_SLICE_MS of the loop's turn at most, so the loop stays
+ * responsive whatever the burst; the timer (remind-timer.c) runs the walk
+ * again while there is more.  Reminders fire first: the events planned and
+ * due are walked before any event a write marked "plan again" (an import
+ * of 100,000 events marks them all), a burst in (next_alarm, uid) order
+ * from where the last turn stopped; what is due is recorded, then
+ * delivered (remind-deliver.c), and only once the whole burst is recorded
+ * are the next reminder instants of its events stored.  Then the walk
+ * plans the changed events, a slice a turn.
  *
  * Recorded before delivered.  A reminder's state, and the runs of the
  * hooks it owes, are committed in the batch's transaction, and made
@@ -19,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "log.h"
@@ -28,8 +33,19 @@
 #include "store-remind.h"
 #include "xmalloc.h"
 
-#define WALK_BATCH		256	/* events per turn of the loop */
+#define WALK_FETCH		256	/* events read per turn, at most */
+#define WALK_SLICE_MS		8	/* the loop's time a walk may take */
 #define WALK_HELD		2	/* walk_event: delivered, not recorded */
+#define FIRED_MAX		1024	/* recorded, delivered at the latest */
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /*
  * The window of reminders to fire for an event whose next_alarm is na:
@@ -116,13 +132,6 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 	}
 }
 
-/* An event's next reminder, to store once what fired was delivered. */
-struct walk_plan {
-	int64_t	was;	/* its next_alarm when it was read */
-	int64_t	next;
-	int	set;	/* 0: nothing to store */
-};
-
 /*
  * Fire what is due for one event, and work out its next reminder (*wp,
  * stored by plan_write after the delivery): 0, -1, or WALK_HELD when the
@@ -177,8 +186,8 @@ out:
  * it fired is recorded, so nothing fires twice).  -1 on a store error.
  */
 static int
-plan_write(struct remind *rm, char **uids, const struct walk_plan *wp,
-    size_t n, char **cause)
+plan_write(struct remind *rm, const struct walk_plan *wp, size_t n,
+    char **cause)
 {
 	size_t	i;
 
@@ -187,7 +196,7 @@ plan_write(struct remind *rm, char **uids, const struct walk_plan *wp,
 		goto fail;
 	for (i = 0; i < n; i++)
 		if (wp[i].set && store_remind_plan_next(rm->host.store,
-		    uids[i], wp[i].was, wp[i].next, cause) != 0)
+		    wp[i].uid, wp[i].was, wp[i].next, cause) != 0)
 			goto fail;
 	if (store_commit(rm->host.store, cause) != 0)
 		goto fail;
@@ -244,45 +253,106 @@ fired_durable(struct remind *rm)
 	}
 }
 
+/* Keep the plans of a burst's slice until the whole burst is recorded. */
+static void
+pend_add(struct remind *rm, const struct walk_plan *wp, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!wp[i].set)
+			continue;
+		if (rm->npend == rm->pend_cap) {
+			rm->pend_cap = rm->pend_cap ? rm->pend_cap * 2 : 256;
+			rm->pend = xreallocarray(rm->pend, rm->pend_cap,
+			    sizeof *rm->pend);
+		}
+		rm->pend[rm->npend] = wp[i];
+		rm->pend[rm->npend++].uid = xstrdup(wp[i].uid);
+	}
+}
+
+/* The burst is over (or the daemon stops): forget where it was. */
+void
+remind_walk_free(struct remind *rm)
+{
+	for (size_t i = 0; i < rm->npend; i++)
+		free(rm->pend[i].uid);
+	free(rm->pend);
+	rm->pend = NULL;
+	rm->npend = rm->pend_cap = 0;
+	free(rm->fire_uid);
+	rm->fire_uid = NULL;
+	rm->fire_at = 0;
+}
+
 /*
- * A batch: what is due for up to WALK_BATCH events recorded in one
+ * Deliver what the burst recorded so far, made durable first
+ * (fired_durable): one commit that waits for the disk for the whole burst
+ * (or FIRED_MAX of it), not one a slice.  Until then a watcher is not
+ * replayed it (remind_replay): it is pushed live.
+ */
+static void
+burst_flush(struct remind *rm)
+{
+	json_t	*m;
+	size_t	 i;
+
+	if (json_array_size(rm->fired) == 0)
+		return;
+	fired_durable(rm);
+	json_array_foreach(rm->fired, i, m)
+		remind_deliver(rm, json_incref(m));
+	json_array_clear(rm->fired);
+}
+
+/*
+ * A batch: what is due for the events uids[0..n) recorded in one
  * transaction, not one each (an import of 10,000 events cost 10,000
- * fsyncs here, and a burst of 1,000 reminders due together 1,000), made
- * durable (fired_durable), delivered, and only then their next reminders
- * stored (plan_write).  The record commit does not wait for the disk when
- * nothing fired (planning alone, what every write causes, is derived
- * state: the event's "plan again" mark, committed durably with the write,
- * has it planned again at start-up).  -1 when one event failed: what the
- * batch recorded is rolled back, for the caller to walk it one event at
- * a time; -1 too when the plans could not be stored (what fired was
- * delivered: the events, still due, are walked again one at a time).
+ * fsyncs here, and a burst of 1,000 reminders due together 1,000), as
+ * many as the slice (until end, at least one) allows, *done of them; made
+ * durable and delivered (burst_flush), and only then their next reminders
+ * stored (plan_write); or, in a burst (defer), both kept for its end.  The record
+ * commit does not wait for the disk when nothing fired (planning alone,
+ * what every write causes, is derived state: the event's "plan again"
+ * mark, committed durably with the write, has it planned again at
+ * start-up).  -1 when one event failed: what the batch recorded is rolled
+ * back, for the caller to walk it one event at a time; -1 too when the
+ * plans could not be stored (what fired was delivered: the events, still
+ * due, are walked again one at a time).
  */
 static int
-walk_batch(struct remind *rm, char **uids, size_t n, int64_t now)
+walk_batch(struct remind *rm, char **uids, size_t n, int64_t now,
+    int64_t end, int defer, size_t *done)
 {
 	struct walk_plan *wp = xcalloc(n ? n : 1, sizeof *wp);
 	int64_t	 seq = rm->seq;
-	json_t	*msgs = json_array(), *m;
+	json_t	*msgs = json_array();
 	char	*why = NULL;
 	size_t	 i;
 	int	 rc = 0;
 
+	*done = 0;
 	store_lazy(rm->host.store, 1);
 	if (store_begin(rm->host.store, &why) != 0)
 		goto fail;
 	rm->batching = 1;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && (i == 0 || mono_ms() < end); i++) {
+		wp[i].uid = uids[i];
 		if (walk_event(rm, uids[i], now, msgs, &wp[i], &why) != 0)
 			goto fail;
+	}
 	rm->batching = 0;
 	if (store_commit(rm->host.store, &why) != 0)
 		goto fail;
 	store_lazy(rm->host.store, 0);
-	if (json_array_size(msgs) > 0)
-		fired_durable(rm);
-	json_array_foreach(msgs, i, m)
-		remind_deliver(rm, json_incref(m));
-	if (plan_write(rm, uids, wp, n, &why) != 0) {
+	*done = i;
+	json_array_extend(rm->fired, msgs);
+	if (defer) {
+		pend_add(rm, wp, *done);
+		if (json_array_size(rm->fired) < FIRED_MAX)
+			goto out;
+	}
+	burst_flush(rm);
+	if (!defer && plan_write(rm, wp, *done, &why) != 0) {
 		log_warnx("reminders: cannot plan the next ones (%s)", why);
 		rc = -1;
 	}
@@ -301,29 +371,29 @@ out:
 }
 
 /*
- * The walk: fire what is due now, a batch of events at a time.  Returns 1
- * when there may be more, 0 when done, -1 on a store error, -2 when the
- * store could not record what was delivered (walk again in RETRY_HELD).
+ * Walk uids[0..n) for the slice (until end): a batch, or when that
+ * failed, one event at a time.  *done: how many were walked (at least
+ * one).  0, -1 when an event could not even be given up on, -2 when the
+ * store could not record what was delivered.
  */
-int
-remind_walk(struct remind *rm)
+static int
+walk_uids(struct remind *rm, char **uids, size_t n, int64_t now,
+    int64_t end, int defer, size_t *done)
 {
-	int64_t	 now = remind_wall_now();
-	char	**uids, *why = NULL;
-	size_t	 n, i, j;
 	json_t	*msgs = json_array(), *m;
+	char	*why = NULL;
 	struct walk_plan wp;
+	size_t	 i, j;
 	int	 stuck = 0, held = 0, rc;
 
-	if (store_remind_due(rm->host.store, now, WALK_BATCH, &uids, &n,
-	    &why) != 0) {
-		log_warnx("reminders: %s", why);
-		free(why);
+	if (walk_batch(rm, uids, n, now, end, defer, done) == 0 &&
+	    *done > 0) {
 		json_decref(msgs);
-		return -1;
+		return 0;
 	}
-	rm->walking = 1;
-	for (i = walk_batch(rm, uids, n, now) == 0 ? n : 0; i < n; i++) {
+	burst_flush(rm);	/* deliveries stay in order */
+	for (i = 0; i < n && (i == 0 || mono_ms() < end); i++) {
+		wp.uid = uids[i];
 		rc = walk_event(rm, uids[i], now, msgs, &wp, &why);
 		if (rc == WALK_HELD) {
 			if (!rm->degraded && !held)
@@ -338,7 +408,7 @@ remind_walk(struct remind *rm)
 			remind_deliver(rm, json_incref(m));
 		}
 		json_array_clear(msgs);
-		if (rc == 0 && plan_write(rm, &uids[i], &wp, 1, &why) != 0)
+		if (rc == 0 && plan_write(rm, &wp, 1, &why) != 0)
 			rc = -1;
 		if (rc != 0 && rc != WALK_HELD && give_up(rm, uids[i],
 		    why ? why : "unknown error"))
@@ -346,15 +416,108 @@ remind_walk(struct remind *rm)
 		free(why);
 		why = NULL;
 	}
-	rm->walking = 0;
-	store_remind_uids_free(uids, n);
+	*done = i;
 	json_decref(msgs);
-	if (rm->degraded && !held && !stuck)
-		log_info("reminders: the store records them again");
-	rm->degraded = held;
-	if (stuck)
+	return stuck ? -1 : held ? -2 : 0;
+}
+
+/*
+ * The burst over: deliver it, store the next reminders of its events
+ * (plan_write) and forget where it was.
+ */
+static int
+burst_end(struct remind *rm)
+{
+	char	*why = NULL;
+	int	 rc = 0;
+
+	burst_flush(rm);
+	if (rm->npend > 0 && plan_write(rm, rm->pend, rm->npend, &why) != 0) {
+		log_warnx("reminders: cannot plan the next ones (%s)", why);
+		free(why);
+		rc = -1;
+	}
+	remind_walk_free(rm);
+	return rc;
+}
+
+/*
+ * The reminders due now of planned events, from where the last turn
+ * stopped: 1 when some were walked, 0 when none is left (the burst is
+ * over), -1 or -2 as walk_uids.
+ */
+static int
+walk_fire(struct remind *rm, int64_t now, int64_t end)
+{
+	char	**uids, *why = NULL;
+	int64_t	 *nas;
+	size_t	  n, done = 0;
+	int	  rc;
+
+	if (store_remind_fire(rm->host.store, now, rm->fire_at,
+	    rm->fire_uid ? rm->fire_uid : "", WALK_FETCH, &uids, &nas, &n,
+	    &why) != 0) {
+		log_warnx("reminders: %s", why);
+		free(why);
 		return -1;
-	if (held)
-		return -2;
-	return n == WALK_BATCH;
+	}
+	if (n == 0)
+		rc = burst_end(rm);
+	else {
+		rc = walk_uids(rm, uids, n, now, end, 1, &done);
+		free(rm->fire_uid);
+		rm->fire_uid = xstrdup(uids[done - 1]);
+		rm->fire_at = nas[done - 1];
+		if (rc == 0 && done == n && n < WALK_FETCH)
+			rc = burst_end(rm);	/* none left: no turn more */
+		if (rc == 0)
+			rc = 1;
+	}
+	store_remind_uids_free(uids, n);
+	free(nas);
+	return rc;
+}
+
+/* The events a write marked "plan again": 1, 0 (none), -1 or -2. */
+static int
+walk_changed(struct remind *rm, int64_t now, int64_t end)
+{
+	char	**uids, *why = NULL;
+	size_t	  n, done;
+	int	  rc;
+
+	if (store_remind_due(rm->host.store, -1, WALK_FETCH, &uids, &n,
+	    &why) != 0) {
+		log_warnx("reminders: %s", why);
+		free(why);
+		return -1;
+	}
+	rc = n == 0 ? 0 : walk_uids(rm, uids, n, now, end, 0, &done);
+	store_remind_uids_free(uids, n);
+	return rc == 0 && n > 0 ? 1 : rc;
+}
+
+/*
+ * The walk, a slice of the loop's turn: the reminders due now first, then
+ * the changed events.  Returns 1 when there may be more, 0 when done, -1
+ * on a store error, -2 when the store could not record what was delivered
+ * (walk again in RETRY_HELD).
+ */
+int
+remind_walk(struct remind *rm)
+{
+	int64_t	 now = remind_wall_now(), end = mono_ms() + WALK_SLICE_MS;
+	int	 rc;
+
+	rm->walking = 1;
+	if ((rc = walk_fire(rm, now, end)) == 0)
+		rc = walk_changed(rm, now, end);
+	rm->walking = 0;
+	if (rc == -2)
+		rm->degraded = 1;
+	else if (rc == 1 && rm->degraded) {
+		log_info("reminders: the store records them again");
+		rm->degraded = 0;
+	}
+	return rc;
 }

@@ -159,11 +159,14 @@ remind_create(const struct remind_host *host, const struct config *cfg,
 	rm->started = remind_wall_now();
 	rm->tfd = -1;
 	rm->held = remind_held_create();
+	rm->fired = json_array();
 	if (store_remind_seq(host->store, &rm->seq, cause) != 0) {
+		json_decref(rm->fired);
 		remind_held_free(rm->held);
 		free(rm);
 		return NULL;
 	}
+	rm->shown = rm->seq;
 	rm->notify = notify_create(host->base, host->store, remind_hook_cmd,
 	    rm);
 	remind_timer_init(rm);
@@ -186,6 +189,8 @@ remind_free(struct remind *rm)
 		return;
 	remind_timer_free(rm);
 	remind_prep_reset(rm, 0);
+	remind_walk_free(rm);
+	json_decref(rm->fired);	/* recorded: replayed after a restart */
 	notify_free(rm->notify);
 	remind_held_free(rm->held);
 	free(rm);
@@ -197,8 +202,9 @@ remind_started(const struct remind *rm)
 	return rm->started;
 }
 
+/* The last delivery's number (what is recorded may be further). */
 int64_t
 remind_seq(const struct remind *rm)
 {
-	return rm->seq;
+	return rm->shown;
 }

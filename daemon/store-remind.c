@@ -94,6 +94,10 @@ static const char sql_missed[] =
 static const char sql_upcoming[] =
     "SELECT uid FROM alarms WHERE next_alarm IS NOT NULL AND "
     "next_alarm < ?1 ORDER BY next_alarm LIMIT ?2";
+static const char sql_fire[] =
+    "SELECT uid, next_alarm FROM alarms WHERE (next_alarm, uid) > (?1, ?3) "
+    "AND next_alarm >= 0 AND next_alarm <= ?2 ORDER BY next_alarm, uid "
+    "LIMIT ?4";
 static const char sql_at[] =
     "SELECT uid FROM alarms WHERE next_alarm = ?1 AND uid > ?2 "
     "ORDER BY uid LIMIT ?3";
@@ -150,9 +154,10 @@ store_remind_min(struct store *st, int64_t *out, char **cause)
 	return 0;
 }
 
+/* The uids a query returns; in *col1, if asked, each row's column 1. */
 static int
 uid_list(struct store *st, sqlite3_stmt *s, char ***uids, size_t *n,
-    char **cause)
+    int64_t **col1, char **cause)
 {
 	size_t	cap = 0;
 	int	rc;
@@ -163,8 +168,14 @@ uid_list(struct store *st, sqlite3_stmt *s, char ***uids, size_t *n,
 		if (*n == cap) {	/* doubling: a batch is 256 rows */
 			cap = cap == 0 ? 64 : cap * 2;
 			*uids = xreallocarray(*uids, cap, sizeof **uids);
+			if (col1 != NULL)
+				*col1 = xreallocarray(*col1, cap,
+				    sizeof **col1);
 		}
-		(*uids)[(*n)++] = store_col_dup(s, 0);
+		(*uids)[*n] = store_col_dup(s, 0);
+		if (col1 != NULL)
+			(*col1)[*n] = sqlite3_column_int64(s, 1);
+		(*n)++;
 	}
 	done(s);
 	if (rc != SQLITE_DONE) {
@@ -188,7 +199,33 @@ store_remind_due(struct store *st, int64_t now, size_t limit, char ***uids,
 		return -1;
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-	return uid_list(st, s, uids, n, cause);
+	return uid_list(st, s, uids, n, NULL, cause);
+}
+
+/*
+ * Events with a reminder due by now and planned (not changed since), in
+ * (next_alarm, uid) order after the pair (at, after): a burst walked a
+ * slice at a time.  (*nas)[i] is uids[i]'s next_alarm.
+ */
+int
+store_remind_fire(struct store *st, int64_t now, int64_t at,
+    const char *after, size_t limit, char ***uids, int64_t **nas, size_t *n,
+    char **cause)
+{
+	sqlite3_stmt	*s = stmt(st, sql_fire, cause);
+
+	*nas = NULL;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, at);
+	sqlite3_bind_int64(s, 2, now);
+	store_bind_text(s, 3, after);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)limit);
+	if (uid_list(st, s, uids, n, nas, cause) == 0)
+		return 0;
+	free(*nas);
+	*nas = NULL;
+	return -1;
 }
 
 /* Events that may have a reminder before `to` (changed ones included). */
@@ -202,7 +239,7 @@ store_remind_upcoming(struct store *st, int64_t to, size_t limit,
 		return -1;
 	sqlite3_bind_int64(s, 1, to);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-	return uid_list(st, s, uids, n, cause);
+	return uid_list(st, s, uids, n, NULL, cause);
 }
 
 /*
@@ -220,7 +257,7 @@ store_remind_at(struct store *st, int64_t at, const char *after,
 	sqlite3_bind_int64(s, 1, at);
 	store_bind_text(s, 2, after);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
-	return uid_list(st, s, uids, n, cause);
+	return uid_list(st, s, uids, n, NULL, cause);
 }
 
 /*

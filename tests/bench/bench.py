@@ -23,7 +23,9 @@ write path at the largest N: single adds, concurrent adds and status while
 50 clients add; with BENCH_STORE=dir the filled store is copied to dir, or
 from it when dir exists, so that runs after the first skip the import),
 BENCH_ONLY=list (only the list windows at the largest N; BENCH_STORE=dir
-is then read in place, and filled first when it does not exist).
+is then read in place, and filled first when it does not exist),
+BENCH_ONLY=remind (only the reminders at the largest N; BENCH_REARM=0
+leaves out its re-arming adds).
 """
 
 import datetime as dt
@@ -851,7 +853,8 @@ def bench_reminders(res, n, sb, have_import):
         lead = int(max(8, 3 * t * 1000 / n + 5))
         # Re-arming first: the burst's events would crowd the arm events'
         # hours (and the conflict check of every add in them).
-        rearm(res, sec, n, sb, d)
+        if os.environ.get("BENCH_REARM", "1") != "0":
+            rearm(res, sec, n, sb, d)
         delays, got = [], []
         watchers = []
         for rep in range(REPEAT):
@@ -1138,6 +1141,8 @@ def main():
             bench_write(res, sb, have_import)
         if ONLY == "list":
             bench_list_only(res, sb, have_import)
+        if ONLY == "remind":
+            bench_reminders(res, max(SIZES), sb, have_import)
         if ONLY in ("", "caldav"):
             davbench.bench_caldav(sys.modules[__name__], res, sb,
                                   have_import)
