@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 W="--from 2031-03-01 --to 2031-03-08"
-ICS="$TMPDIR/items.ics"
+ICS="$T/items.ics"
 start_daemon || { fail "kcald starts"; done_testing; exit 1; }
 
 python3 - "$ICS" <<'PY'

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 W="--from 2031-01-01 --to 2032-01-01"
-ICS="$TMPDIR/paging.ics"
+ICS="$T/paging.ics"
 start_daemon || { fail "kcald starts"; done_testing; exit 1; }
 
 python3 - "$ICS" <<'PY'
