@@ -39,8 +39,9 @@ struct store;
 #define CMD_WRITE	0x1	/* changes the store */
 #define CMD_GROUP	0x2	/* a write that may share a group commit */
 #define CMD_OFFLOOP	0x4	/* a read that may run on a worker thread */
-#define CMD_HELD	0x8	/* a small read on the loop that may wait for
-				   the open group's commit (server-group.c) */
+#define CMD_HELD	0x8	/* a small read on the loop of committed data,
+				   answered at once unless its client waits
+				   for the open group (server-group.c) */
 
 struct cmd_ctx {
 	struct server	*srv;		/* NULL on a worker thread */

@@ -10,16 +10,22 @@
  * refused write rolls back only itself.  While a group is open its
  * replies are held, in the order made, until the commit: a write is
  * acknowledged only once it is durable.  If the commit fails (a full
- * disk), every held reply becomes that error.  A status (CMD_HELD) runs
- * in the open group, and its reply, which counts the group's writes, waits
- * with theirs: committing the group for each one would cut groups short
+ * disk), every held reply becomes that error.  A status (CMD_HELD) does
+ * not wait for the group: it counts committed data (store_counts:
+ * store-count.c keeps the counts as of the last commit), which holds every
+ * write anyone was told of, so it is answered at once, in the group or not,
+ * and a group that fails does not take its counts.  Only when its own client
+ * waits for the group (a write of its own is in it) is it held, as the
+ * request, and run once the group has ended, so that it follows and counts
+ * that client's writes; committing the group for it would cut groups short
  * (a tenth of the requests under load are statuses), and each commit costs
  * the loop an fsync and every written page once more.  A long read runs on
  * another connection and needs no commit unless its peer waits for the
  * group (server-read.c, group_waits).  Any other request commits the open
  * group first: a read on the loop's connection would see the group's
- * writes, which a crash could still take back; and any other write (a reminder recorded, an import,
- * CalDAV, feed commands: store_group_check) and every HTTP request keep
+ * writes, which a crash could still take back; and any other write (a
+ * reminder recorded, an import, CalDAV, feed commands: store_group_check)
+ * and every HTTP request keep
  * their own transactions and read committed data.  Once committed, the
  * store's subscribers (server_changed: reminders, feeds) learn of the group
  * once.
@@ -28,7 +34,7 @@
  * GROUP_BUDGET_MS: a write that arrives later is parked (its client is not
  * read meanwhile, as behind an import: server_client_unpark) and runs in
  * the next group, after the commit.  So the requests that wait on other
- * sockets in the same turn of the loop -- a status, a get -- wait for at
+ * sockets in the same turn of the loop -- a get, a list -- wait for at
  * most that much write work and one fsync, not for fifty adds.
  */
 #include <stdlib.h>
@@ -48,6 +54,7 @@
 struct held {
 	struct client		*c;
 	json_t			*reply;
+	json_t			*req;		/* or a status to run, after */
 	TAILQ_ENTRY(held)	 entry;
 };
 
@@ -115,6 +122,7 @@ group_init(struct server *srv)
 
 	g->srv = srv;
 	TAILQ_INIT(&g->held);
+	store_count_track(srv->store);
 	g->ev_commit = event_new(srv->base, -1, 0, commit_cb, srv);
 	event_priority_set(g->ev_commit, SERVER_PRI_LAST);
 	g->ev_late = evtimer_new(srv->base, commit_cb, srv);
@@ -178,6 +186,7 @@ group_forget(struct server *srv, struct client *c)
 			continue;
 		TAILQ_REMOVE(&srv->group->held, h, entry);
 		json_decref(h->reply);
+		json_decref(h->req);
 		free(h);
 	}
 }
@@ -185,7 +194,8 @@ group_forget(struct server *srv, struct client *c)
 /*
  * Send the held replies; if the group failed (why), each becomes an error
  * saying so: a write was not stored, and a read may have shown a write
- * that was not.
+ * that was not.  A held status runs now, the group ended: it counts what
+ * was committed, failed or not.
  */
 static void
 send_held(struct group *g, const char *why)
@@ -195,6 +205,14 @@ send_held(struct group *g, const char *why)
 
 	while ((h = TAILQ_FIRST(&g->held)) != NULL) {
 		TAILQ_REMOVE(&g->held, h, entry);
+		if (h->req != NULL) {
+			h->reply = cmd_dispatch(g->srv, h->c, h->req);
+			json_decref(h->req);
+			if (h->reply != NULL)
+				server_client_send(h->c, h->reply);
+			free(h);
+			continue;
+		}
 		if (why != NULL) {
 			id = json_object_get(h->reply, "id");
 			json_incref(id);
@@ -271,18 +289,48 @@ group_flush(struct server *srv)
  * without the group being committed first, and its reply, sent at once,
  * overtakes none of c's.
  */
-int
-group_waits(struct client *c)
+static int
+held_for(struct group *g, struct client *c)
 {
-	struct group	*g = c->srv->group;
 	struct held	*h;
 
-	if (g == NULL || !store_group_open(c->srv->store))
-		return 0;
 	TAILQ_FOREACH(h, &g->held, entry)
 		if (h->c == c)
 			return 1;
 	return 0;
+}
+
+int
+group_waits(struct client *c)
+{
+	struct group	*g = c->srv->group;
+
+	if (g == NULL || !store_group_open(c->srv->store))
+		return 0;
+	return held_for(g, c);
+}
+
+/*
+ * A status (CMD_HELD): answered at once, with the counts of the last
+ * commit, unless a reply of its client's is held; then it runs after the
+ * group, in its place among that client's replies.
+ */
+static void
+group_status(struct client *c, json_t *req)
+{
+	struct group	*g = c->srv->group;
+	struct held	*h;
+	json_t		*reply;
+
+	if (held_for(g, c)) {
+		h = xcalloc(1, sizeof *h);
+		h->c = c;
+		h->req = json_incref(req);
+		TAILQ_INSERT_TAIL(&g->held, h, entry);
+		return;
+	}
+	if ((reply = cmd_dispatch(c->srv, c, req)) != NULL)
+		server_client_send(c, reply);
 }
 
 /* Does a write's server_changed wait for the group's commit? */
@@ -392,9 +440,10 @@ group_request(struct client *c, json_t *req)
 	ce = cmd_find(json_string_value(json_object_get(req, "cmd")));
 	if (srv->group == NULL)
 		reply = cmd_dispatch(srv, c, req);
-	else if (ce != NULL && (ce->flags & CMD_HELD))
-		reply = cmd_dispatch(srv, c, req);	/* held if a group is */
-	else if (ce == NULL || !(ce->flags & CMD_GROUP) ||
+	else if (ce != NULL && (ce->flags & CMD_HELD)) {
+		group_status(c, req);
+		return;
+	} else if (ce == NULL || !(ce->flags & CMD_GROUP) ||
 	    store_readonly(srv->store)) {
 		group_flush(srv);	/* it sees, and waits for, no open group */
 		reply = cmd_dispatch(srv, c, req);

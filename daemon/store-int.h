@@ -25,6 +25,14 @@ struct store_kept_count {
 	int64_t		 n;
 };
 
+/* store-count.c's: the counts of the connection's writes, kept as they run. */
+struct store_tally {
+	int		 tracked;	/* the temporary triggers are in place */
+	int		 valid;		/* the tally counts the store ... */
+	int64_t		 version;	/* ... as of this PRAGMA data_version */
+	int64_t		 committed[3];	/* as of the last commit */
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -45,12 +53,12 @@ struct store {
 	void		(*flush)(void *);	/* commits the group */
 	void		*flush_arg;
 	uint64_t	 writes;	/* store_put, store_delete: calls */
-	uint64_t	 name_writes;	/* of those, the ones that may change
-					   the set of participants' names */
 	struct store_kept_count counts[3][3];	/* [clearance][what] */
+	struct store_tally tally;	/* store-count.c */
 };
 
 void		 store_group_check(struct store *);	/* store-group.c */
+void		 store_tally_commit(struct store *);	/* store-count.c */
 
 int		 store_access_init(struct store *, char **);
 int		 store_empty_file(const char *, char **);	/* store-schema.c */

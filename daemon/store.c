@@ -355,6 +355,7 @@ store_commit(struct store *st, char **cause)
 	}
 	if (!st->lazy)
 		st->durable++;
+	store_tally_commit(st);
 	return 0;
 }
 
@@ -414,28 +415,6 @@ reminders_text(const struct event *ev)
 	return s;
 }
 
-/*
- * Is name a participant's already (the same octets: status counts
- * distinct names as they are)?  A write that adds only known names leaves
- * that count as it was (store_count).  No (0) when the store cannot say.
- */
-static int
-name_known(struct store *st, const char *name)
-{
-	static const char	 sql[] = "SELECT 1 FROM participants WHERE "
-				    "name = ?1 COLLATE NOCASE AND name = ?1 "
-				    "LIMIT 1";
-	sqlite3_stmt		*s;
-	int			 rc;
-
-	if (name == NULL || (s = store_stmt(st, sql, NULL)) == NULL)
-		return 0;
-	store_bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW;
-}
-
 static int
 put_parts(struct store *st, const struct event *ev, char **cause)
 {
@@ -444,11 +423,7 @@ put_parts(struct store *st, const struct event *ev, char **cause)
 	store_bind_text(st->stmt[S_DEL_PARTS], 1, ev->uid);
 	if (store_step_done(st, st->stmt[S_DEL_PARTS], cause, "cannot write") != 0)
 		return -1;
-	if (sqlite3_changes(st->db) > 0)
-		st->name_writes++;	/* a name may be gone */
 	for (size_t i = 0; i < ev->nparts; i++) {
-		if (!name_known(st, ev->parts[i].name))
-			st->name_writes++;
 		store_bind_text(s, 1, ev->uid);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
 		store_bind_text(s, 3, ev->parts[i].name);
@@ -597,7 +572,6 @@ int
 store_delete(struct store *st, const char *uid, char **cause)
 {
 	st->writes++;
-	st->name_writes++;
 	if (store_begin(st, cause) != 0)
 		return -1;
 	store_bind_text(st->stmt[S_DELETE], 1, uid);
@@ -614,82 +588,4 @@ store_col_dup(sqlite3_stmt *s, int i)
 	const unsigned char *v = sqlite3_column_text(s, i);
 
 	return v ? xstrdup((const char *)v) : NULL;
-}
-
-/*
- * What status counts has not changed while neither another connection
- * committed (PRAGMA data_version) nor this one wrote an event (store_put,
- * store_delete: st->writes; a reminder's state, which it writes all the
- * time, does not count): the key of store_count's cache.  -1 inside a
- * transaction, whose writes may yet be rolled back.
- */
-static int
-read_version(struct store *st, int64_t v[2])
-{
-	static const char	 sql[] = "PRAGMA data_version";
-	sqlite3_stmt		*s;
-	int			 rc;
-
-	if (!sqlite3_get_autocommit(st->db) ||
-	    (s = store_stmt(st, sql, NULL)) == NULL)
-		return -1;
-	rc = sqlite3_step(s);
-	v[0] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	v[1] = (int64_t)st->writes;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-static int
-count_now(struct store *st, int what, int64_t *out)
-{
-	static const char *const names[] = { "events", "cancelled",
-	    "participants" };
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if (st->clearance != ACCESS_CLASS_CONFIDENTIAL)
-		return store_count_visible(st, names[what], out);
-	s = st->stmt[S_COUNT_ALL + what];	/* _CANCELLED, _PARTS follow */
-	rc = sqlite3_step(s);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-/*
- * Counts for status: "events", "cancelled" or "participants".  Each is a
- * walk of a table or an index, long once the store is big, and status is
- * what a client asks to see that kcald answers: a count is kept, per
- * clearance, until the store changes (read_version).
- */
-int
-store_count(struct store *st, const char *what, int64_t *out)
-{
-	int			 w = strcmp(what, "cancelled") == 0 ? 1 :
-				    strcmp(what, "participants") == 0 ? 2 : 0;
-	struct store_kept_count	*k = &st->counts[st->clearance][w];
-	int64_t			 v[2] = { 0, 0 };
-	int			 fresh = read_version(st, v) == 0;
-
-	/*
-	 * The distinct names of every event change only with a write that
-	 * brings a new name or drops one (put_parts, store_delete): while
-	 * clients add events of the people already there, status does not
-	 * walk the whole participants index again after every one.
-	 */
-	if (w == 2 && st->clearance == ACCESS_CLASS_CONFIDENTIAL)
-		v[1] = (int64_t)st->name_writes;
-	if (fresh && k->valid && k->version[0] == v[0] &&
-	    k->version[1] == v[1]) {
-		*out = k->n;
-		return 0;
-	}
-	if (count_now(st, w, out) != 0)
-		return -1;
-	k->valid = fresh;
-	k->version[0] = v[0];
-	k->version[1] = v[1];
-	k->n = *out;
-	return 0;
 }

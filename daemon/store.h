@@ -157,6 +157,8 @@ int		 store_item_row(struct store *, int64_t, struct event *,
 int		 store_query_settled(struct store *, int64_t, int64_t,
 		     int64_t);
 int		 store_count(struct store *, const char *, int64_t *);
+int		 store_counts(struct store *, int64_t[3]);
+void		 store_count_track(struct store *);
 int		 store_readonly(const struct store *);
 const char	*store_readonly_reason(const struct store *);
 
@@ -171,5 +173,6 @@ int		 store_visible(struct store *, const char *);
 #define STORE_NOT_FOUND		1
 #define STORE_AMBIGUOUS		2
 #define STORE_NOT_INDEXED	3	/* store_occurrences */
+#define STORE_LATER		4	/* store_counts: after the transaction */
 
 #endif
