@@ -10,14 +10,24 @@
         others a read (status, get, list) at once: the reads do not cut the
         group short; then one connection pipelines add, get, status, list,
         get: each read sees the add before it, replies in order.
+    groupcommit.py SOCKET snapshot N      one connection pipelines N adds
+        (a new name each) while another asks status after status: each
+        status counts committed writes alone (its events and names grew by
+        its commits' grouped_writes), never a write of a group still open,
+        and the status after the last acknowledgement counts them all.
+    groupcommit.py SOCKET tally OUT       adds, updates (a name changed),
+        cancels and deletes, grouped; the status counts after go to OUT.
+    groupcommit.py SOCKET tallycheck OUT  after a restart (the counts are
+        walked again): the same counts.
     groupcommit.py SOCKET anchor          make anchor event ga with three
         followers (+1h, +2h, +3h).
     groupcommit.py SOCKET writer NAME LOG  add NAME-1, NAME-2, ... (three
         participants each), or move ga (NAME starting "mover"), until the
         daemon dies; log "sent UID" before and "acked UID" after.
     groupcommit.py SOCKET heavy N OUT      on a full disk: N heavy adds in
-        one write; each refused with the full disk, or acknowledged; the
-        outcome goes to OUT.
+        one write, a status among them and one from another connection;
+        each add refused with the full disk, or acknowledged, each status
+        answered with its counts; the outcome goes to OUT.
     groupcommit.py SOCKET heavycheck OUT  once space is freed: every
         acknowledged one is stored, every refused one is not.
     groupcommit.py SOCKET verify LOG...   after a kill: every acked add is
@@ -103,6 +113,79 @@ def concurrent(path, n):
     print("# %d concurrent adds: %d groups, %d durable commits" % (n, g, d))
     check("fewer durable commits than adds (%d for %d)" % (d, n),
           0 < d < n, (before, after))
+
+
+def snapshot(path, n):
+    n = int(n)
+    a, b = Conn(path), Conn(path)
+    s0 = b.call("status")["result"]
+    reqs = [dict(add_req("gs-%d" % i, i, i + 1),
+                 participants=[{"name": "Snap %d" % i}]) for i in range(n)]
+    a.s.sendall(b"".join((json.dumps(r) + "\n").encode() for r in reqs))
+    bad, partial = [], 0
+    for _ in range(40):
+        s = b.call("status")["result"]
+        w = s["commits"]["grouped_writes"] - s0["commits"]["grouped_writes"]
+        got = (s["events"] - s0["events"],
+               s["participants"] - s0["participants"])
+        if got != (w, w):
+            bad.append((got, w))
+        partial += 0 < w < n
+    replies = [a.recv(30) for _ in reqs]
+    check("%d pipelined adds acknowledged" % n,
+          all(ok_reply(r) for r in replies))
+    print("# %d statuses of 40 came between two commits of the batch"
+          % partial)
+    check("a status beside an open group counts committed writes alone",
+          not bad, bad[:3])
+    s = b.call("status")["result"]
+    check("the status after the acknowledgements counts them all",
+          s["events"] - s0["events"] == n and
+          s["participants"] - s0["participants"] == n, (s0, s))
+
+
+def counts(c):
+    s = c.call("status")["result"]
+    return {k: s[k] for k in ("events", "cancelled", "participants")}
+
+
+def tally(path, out):
+    c = Conn(path)
+    reqs = []
+    for i in range(12):
+        reqs.append(dict(add_req("gt-%d" % i, i, len(reqs) + 1),
+                         participants=[{"name": "Tally %d" % i},
+                                       {"name": "tally %d" % i},
+                                       {"name": "Ada"}]))
+    for i in range(0, 12, 3):
+        reqs.append({"id": len(reqs) + 1, "cmd": "cancel", "uid": "gt-%d" % i})
+    reqs.append({"id": len(reqs) + 1, "cmd": "delete", "uid": "gt-1"})
+    reqs.append({"id": len(reqs) + 1, "cmd": "delete", "uid": "gt-3"})
+    reqs.append({"id": len(reqs) + 1, "cmd": "add", "uid": "gt-4",
+                 "summary": "Taken", "start": "2026-06-01T08:00"})
+    reqs.append({"id": len(reqs) + 1, "cmd": "status"})
+    c.s.sendall(b"".join((json.dumps(r) + "\n").encode() for r in reqs))
+    rep = [c.recv(30) for _ in reqs]
+    check("tally: the writes answered in order, the duplicate refused",
+          [r.get("id") for r in rep] == list(range(1, len(reqs) + 1)) and
+          [ok_reply(r) for r in rep[:-2]] == [True] * (len(reqs) - 2) and
+          not ok_reply(rep[-2]), rep)
+    before = counts(c)
+    check("tally: the status in the pipeline counts the writes before it",
+          {k: rep[-1]["result"][k] for k in before} == before,
+          (rep[-1], before))
+    c.call("update", uid="gt-2", participants=[{"name": "Tally new"}])
+    c.call("update", uid="gt-0", participants=[{"name": "Tally 0"}])
+    with open(out, "w") as f:
+        json.dump(counts(c), f)
+
+
+def tallycheck(path, out):
+    with open(out) as f:
+        kept = json.load(f)
+    now = counts(Conn(path))
+    check("status counts kept with the writes equal the store walked again",
+          kept == now, (kept, now))
 
 
 def anchor(path):
@@ -195,12 +278,18 @@ def heavy(path, n, out):
     n = int(n)
     c = Conn(path)
     desc = "x" * 60000
+    other = Conn(path)
     reqs = [dict(add_req("gh-%d" % i, i, i + 1), description=desc)
             for i in range(n)]
+    reqs.insert(n // 2, {"id": 0, "cmd": "status"})
     c.s.sendall(b"".join((json.dumps(r) + "\n").encode() for r in reqs))
+    st = [other.call("status")]
     got = {}
     for _ in reqs:
         r = c.recv(60)
+        if r["id"] == 0:
+            st.append(r)
+            continue
         got["gh-%d" % (r["id"] - 1)] = ok_reply(r) or r["error"]["code"]
     with open(out, "w") as f:
         json.dump(got, f)
@@ -209,6 +298,8 @@ def heavy(path, n, out):
           "store_error (%d of %d)" % (sum(v is not True for v in
                                           got.values()), n),
           codes == {"store_error"}, got)
+    check("a status beside or inside a failing group gets its counts",
+          all(ok_reply(x) and "events" in x["result"] for x in st), st)
 
 
 def heavycheck(path, out):
@@ -262,7 +353,8 @@ def main():
     path, what, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     try:
         {"pipelined": pipelined, "concurrent": concurrent, "mixed": mixed,
-         "anchor": anchor,
+         "anchor": anchor, "snapshot": snapshot, "tally": tally,
+         "tallycheck": tallycheck,
          "writer": writer, "verify": verify, "heavy": heavy,
          "heavycheck": heavycheck}[what](path, *args)
     except (socket.timeout, ConnectionError) as e:

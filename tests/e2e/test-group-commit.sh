@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-group-commit.sh — group commit (server-group.c): writes that arrive
 # together share one transaction and one durable commit, a refused write
-# refuses only itself, and kill -9 during group commits loses no
+# refuses only itself, a status beside a group counts committed writes
+# alone (and the same as a walk of the store after a restart), kill -9 during group commits loses no
 # acknowledged write and keeps every unacknowledged one whole or absent
 # (an add with its participants; an anchor's move with its followers);
 # a SIGTERM under the same load stops kcald promptly and loses nothing.
@@ -18,6 +19,12 @@ start_daemon || exit 1
 py_scenario "pipelined" "$PY" "$GC" "$KCAL_SOCKET" pipelined 50
 py_scenario "concurrent" "$PY" "$GC" "$KCAL_SOCKET" concurrent 50
 py_scenario "mixed" "$PY" "$GC" "$KCAL_SOCKET" mixed 30
+py_scenario "snapshot" "$PY" "$GC" "$KCAL_SOCKET" snapshot 300
+grep "^#" "$T/py.out"
+py_scenario "tally" "$PY" "$GC" "$KCAL_SOCKET" tally "$T/tally.json"
+stop_daemon
+start_daemon || exit 1
+py_scenario "tallycheck" "$PY" "$GC" "$KCAL_SOCKET" tallycheck "$T/tally.json"
 
 # 50 concurrent `kcal add`s, each its own process.
 i=0 pids=
