@@ -49,10 +49,11 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define SLICE_MS	8	/* the loop's time an import may take a turn */
-#define SLICE_UIDS	8	/* records between looks at the clock */
+#define SLICE_MS	4	/* the loop's time an import may take a turn */
+#define SLICE_UIDS	1	/* records between looks at the clock */
 #define PROGRESS_MS	200	/* between two progress messages */
-#define CHUNK_MAX	(1024 * 1024)	/* a piece's bytes, at most */
+#define CHUNK_MAX	(128 * 1024)	/* a piece's bytes, at most: the loop
+					   parses and scans one in a turn */
 
 struct import_job {
 	struct server		*srv;
@@ -78,6 +79,8 @@ struct import_job {
 	struct event		*ev_done;
 	char			*commit_why;
 	int64_t			 t_commit;	/* ms: the commit ended */
+	int64_t			 counts[3];	/* status's, as committed */
+	int			 counted;
 };
 
 static int64_t
@@ -330,9 +333,12 @@ finish(struct import_job *job, int rc, char *why)
 
 /*
  * The commit's thread: its fsync of a whole file's worth of WAL takes
- * seconds, and the loop does not wait for it.  Only this thread uses
- * job->st meanwhile (kcald opens SQLite connections for one thread at a
- * time, SQLITE_OPEN_NOMUTEX).
+ * seconds, and the loop does not wait for it.  Before it, while the import
+ * alone can write, it counts what status reports (store_counts_walk: a
+ * walk of the participants' index that would hold the loop), and the
+ * loop's connection takes the counts over once committed.  Only this
+ * thread uses job->st meanwhile (kcald opens SQLite connections for one
+ * thread at a time, SQLITE_OPEN_NOMUTEX).
  */
 static void *
 commit_main(void *arg)
@@ -341,6 +347,7 @@ commit_main(void *arg)
 	char			 b = 1;
 
 	store_autocheckpoint(job->st, 0);
+	job->counted = store_counts_walk(job->st, job->counts) == 0;
 	if (store_commit(job->st, &job->commit_why) != 0 &&
 	    job->commit_why == NULL)
 		job->commit_why = xstrdup("cannot commit");
@@ -362,6 +369,7 @@ commit_done(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	pthread_join(job->thread, NULL);
 	job->committing = 0;
+	store_counts_hold(job->srv->store, 0);
 	log_debug("import %s: %lld ms to commit, %lld ms to checkpoint",
 	    job->o.name, (long long)(job->t_commit - t),
 	    (long long)(now_ms() - job->t_commit));
@@ -369,8 +377,11 @@ commit_done(evutil_socket_t fd, short what, void *arg)
 		job->ir.why = job->commit_why;
 		job->commit_why = NULL;
 		finish(job, -2, NULL);
-	} else
-		finish(job, 0, NULL);
+		return;
+	}
+	if (job->counted)	/* status walks none of it on the loop */
+		store_counts_adopt(job->srv->store, job->counts);
+	finish(job, 0, NULL);
 }
 
 /*
@@ -401,6 +412,7 @@ commit_start(struct import_job *job)
 	    commit_done, job)) != NULL && event_add(job->ev_done, NULL) == 0 &&
 	    pthread_create(&job->thread, NULL, commit_main, job) == 0) {
 		job->committing = 1;
+		store_counts_hold(job->srv->store, 1);
 		log_debug("import %s: committing", job->o.name);
 		return;
 	}

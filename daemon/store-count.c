@@ -203,6 +203,8 @@ store_counts(struct store *st, int64_t out[3])
 
 	if (t->tracked && st->clearance == ACCESS_CLASS_CONFIDENTIAL &&
 	    data_version(st, &v) == 0) {
+		if (t->held)		/* an import commits: not yet told */
+			v = t->version;
 		if (t->valid && v == t->version && open) {
 			memcpy(out, t->committed, sizeof t->committed);
 			return 0;
@@ -222,4 +224,65 @@ store_counts(struct store *st, int64_t out[3])
 		if (store_count(st, count_names[i], &out[i]) != 0)
 			return -1;
 	return 0;
+}
+
+/*
+ * The counts by a walk, at full clearance: an import's, in its own
+ * transaction before it commits (on its commit thread, off the loop), for
+ * store_counts_adopt.
+ */
+int
+store_counts_walk(struct store *st, int64_t out[3])
+{
+	enum access_class	saved;
+	int			rc = 0;
+
+	saved = store_set_clearance(st, ACCESS_CLASS_CONFIDENTIAL);
+	for (int i = 0; i < 3 && rc == 0; i++)
+		rc = count_now(st, i, &out[i]);
+	store_set_clearance(st, saved);
+	return rc;
+}
+
+/*
+ * Another connection (an import's) has just committed, and these are the
+ * counts it walked before its commit, while it alone could write: the
+ * tally starts from them, so that the next status does not walk the store
+ * on the loop.  Only outside a transaction; otherwise the next count
+ * outside one walks, as after any other connection's commit.
+ */
+void
+store_counts_adopt(struct store *st, const int64_t n[3])
+{
+	sqlite3_stmt	*s;
+	int64_t		 v;
+
+	st->tally.held = 0;
+	if (!st->tally.tracked || !sqlite3_get_autocommit(st->db) ||
+	    data_version(st, &v) != 0 || (s = store_stmt(st, sql_set, NULL)) ==
+	    NULL)
+		return;
+	st->tally.valid = 0;
+	for (int i = 0; i < 3; i++)
+		sqlite3_bind_int64(s, i + 1, n[i]);
+	if (store_step_done(st, s, NULL, NULL) != 0)
+		return;
+	memcpy(st->tally.committed, n, sizeof st->tally.committed);
+	st->tally.version = v;
+	st->tally.valid = 1;
+	st->tally.held = 0;
+}
+
+/*
+ * An import's commit runs (1) or has ended (0): meanwhile the counts stay
+ * those before it, though SQLite may show its rows already; the import is
+ * not acknowledged before it ends, and no one else writes events meanwhile.
+ * So a status during the commit's fsync and checkpoint does not walk the
+ * store on the loop; the end adopts the import's counts (or, after a
+ * failed commit, nothing changed).
+ */
+void
+store_counts_hold(struct store *st, int on)
+{
+	st->tally.held = on;
 }

@@ -29,6 +29,7 @@ struct store_kept_count {
 struct store_tally {
 	int		 tracked;	/* the temporary triggers are in place */
 	int		 valid;		/* the tally counts the store ... */
+	int		 held;		/* store_counts_hold */
 	int64_t		 version;	/* ... as of this PRAGMA data_version */
 	int64_t		 committed[3];	/* as of the last commit */
 };

@@ -159,6 +159,9 @@ int		 store_query_settled(struct store *, int64_t, int64_t,
 int		 store_count(struct store *, const char *, int64_t *);
 int		 store_counts(struct store *, int64_t[3]);
 void		 store_count_track(struct store *);
+int		 store_counts_walk(struct store *, int64_t[3]);
+void		 store_counts_adopt(struct store *, const int64_t[3]);
+void		 store_counts_hold(struct store *, int);
 int		 store_readonly(const struct store *);
 const char	*store_readonly_reason(const struct store *);
 

@@ -25,7 +25,8 @@ from it when dir exists, so that runs after the first skip the import),
 BENCH_ONLY=list (only the list windows at the largest N; BENCH_STORE=dir
 is then read in place, and filled first when it does not exist),
 BENCH_ONLY=remind (only the reminders at the largest N; BENCH_REARM=0
-leaves out its re-arming adds).
+leaves out its re-arming adds), BENCH_ONLY=import (only the import beside
+its floor and status while a streamed import runs, at the largest N).
 """
 
 import datetime as dt
@@ -1070,6 +1071,20 @@ def bench_list_only(res, sb, have_import):
             shutil.rmtree(store, ignore_errors=True)
 
 
+def bench_import_only(res, sb, have_import):
+    """BENCH_ONLY=import: at the largest N, the import beside its floor
+    (BENCH_REPEAT runs) and (b), status while a streamed import runs."""
+    n = max(SIZES)
+    ics = dataset(n)
+    log("import at %d events" % n)
+    fl = floors(n, ics, sb)
+    d, _ = bench_import(res, n, ics, fl, sb, have_import)
+    d.stop()
+    if have_import:
+        import bench_import_stream
+        bench_import_stream.run(res, n, sb, Daemon, dataset, KCAL, log)
+
+
 def floors_windows(n, sb):
     """floor.c's window queries alone, on a store it fills once."""
     d = os.path.join(sb.dir, "floor-%d" % n)
@@ -1141,6 +1156,8 @@ def main():
             bench_write(res, sb, have_import)
         if ONLY == "list":
             bench_list_only(res, sb, have_import)
+        if ONLY == "import":
+            bench_import_only(res, sb, have_import)
         if ONLY == "remind":
             bench_reminders(res, max(SIZES), sb, have_import)
         if ONLY in ("", "caldav"):

@@ -9,7 +9,8 @@
 # the new events' reminders; every answer must come within 2 s (a bound
 # for a busy machine, not a target).  The figures are printed beside the
 # floor measured in the same run: status of the empty store.  The counts
-# status shows follow adds, cancels and deletes.  A SIGTERM while an
+# status shows follow adds, cancels and deletes, and those the import's
+# commit handed over equal a walk after a restart.  A SIGTERM while an
 # import commits ends kcald after the commit, not in its middle (the
 # client's reply is best effort then: server_free's).
 . "$(dirname "$0")/lib.sh"
@@ -69,6 +70,13 @@ grep 'ms to commit' "$T/kcald.out" | sed 's/^.*: /     /'
 # The counts status shows follow the store (they are kept between writes).
 events() { kcal status --format json | jq -r "$1"; }
 check_eq "status counts the $N events" "$N" "$(events .events)"
+# The counts came from the import's commit (not a walk on the loop): the
+# same as a walk of the store after a restart.
+kept=$(events '[.events, .cancelled, .participants] | @csv')
+stop_daemon
+start_daemon --config "$T/kcald.conf" || exit 1
+check_eq "... the import's counts equal the store's after a restart" \
+	"$kept" "$(events '[.events, .cancelled, .participants] | @csv')"
 c0=$(events .cancelled)
 uid=$(kcal add "Counted" --start "2027-03-01 10:00" --end "2027-03-01 11:00")
 check_eq "... one more after an add" "$((N + 1))" "$(events .events)"
