@@ -42,6 +42,8 @@ struct store;
 #define CMD_HELD	0x8	/* a small read on the loop of committed data,
 				   answered at once unless its client waits
 				   for the open group (server-group.c) */
+#define CMD_SHORT	0x10	/* an off-loop read of a few rows: the
+				   worker's short lane (worker.c) */
 
 struct cmd_ctx {
 	struct server	*srv;		/* NULL on a worker thread */
