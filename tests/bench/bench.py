@@ -1081,7 +1081,8 @@ def bench_import_only(res, sb, have_import):
     d.stop()
     if have_import:
         import bench_import_stream
-        bench_import_stream.run(res, n, sb, Daemon, dataset, KCAL, log)
+        bench_import_stream.run(res, n, sb, Daemon, dataset, [MAXRSS, KCAL],
+                                log)
 
 
 def floors_windows(n, sb):
