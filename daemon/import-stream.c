@@ -52,8 +52,7 @@
 #define SLICE_MS	4	/* the loop's time an import may take a turn */
 #define SLICE_UIDS	1	/* records between looks at the clock */
 #define PROGRESS_MS	200	/* between two progress messages */
-#define CHUNK_MAX	(128 * 1024)	/* a piece's bytes, at most: the loop
-					   parses and scans one in a turn */
+#define CHUNK_MAX	(1024 * 1024)	/* a piece's bytes, at most */
 
 struct import_job {
 	struct server		*srv;
