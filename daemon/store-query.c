@@ -235,7 +235,8 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 
 	if (q->bare)
 		s = st->stmt[q->parent ? S_QUERY_KEYS_PARENT : S_QUERY_KEYS];
-	else
+	else if (q->shares == NULL || q->parent != NULL ||
+	    (s = store_shares_stmt(st, NULL)) == NULL)	/* store-busy.c */
 		s = st->stmt[q->parent ? S_QUERY_PARENT : S_QUERY];
 	if (lo != INT64_MIN)
 		lo -= max_duration(st);
