@@ -452,6 +452,17 @@ store_configure(struct store *st, char **cause)
 	if (quick_check(st, cause) != 0)
 		return -1;
 	/*
+	 * A write inside a transaction is a savepoint (store_begin nests;
+	 * group commit runs each request in one), and SQLite keeps the pages
+	 * a savepoint changes in a journal of their old contents: past 64 kB
+	 * that journal went to a temporary file, created, written a page at a
+	 * time and unlinked for every add.  In memory it is one write's pages
+	 * (released with the savepoint).  Readers (store-ro.c) keep files.
+	 */
+	if (!st->readonly &&
+	    store_exec(st, "PRAGMA temp_store = MEMORY", cause) != 0)
+		return -1;
+	/*
 	 * 16 MB of page cache, not SQLite's 2 MB: a one-week list of a large
 	 * store reads more pages than 2 MB holds and would re-read each from
 	 * the kernel every time.  Set after the integrity check, which reads

@@ -270,12 +270,32 @@ store_step_done(struct store *st, sqlite3_stmt *s, char **cause, const char *wha
  * transaction open (the outer one was rolled back under it, or SQLite
  * aborted it) is an error, never a silent success.
  */
-static int
-store_savepoint(struct store *st, const char *verb, int level, char **cause)
-{
-	char	sql[64];
+enum sp_verb { SP_SAVEPOINT, SP_RELEASE, SP_ROLLBACK_TO };
 
-	snprintf(sql, sizeof sql, "%s kcal_sp%d", verb, level);
+/*
+ * The savepoint statements, those of the first levels prepared once (a
+ * write is two or three levels deep, and sqlite3_exec parsed each anew).
+ */
+static int
+store_savepoint(struct store *st, enum sp_verb verb, int level, char **cause)
+{
+	static const char *const cached[][4] = {
+		{ "SAVEPOINT kcal_sp1", "SAVEPOINT kcal_sp2",
+		  "SAVEPOINT kcal_sp3", "SAVEPOINT kcal_sp4" },
+		{ "RELEASE kcal_sp1", "RELEASE kcal_sp2", "RELEASE kcal_sp3",
+		  "RELEASE kcal_sp4" },
+		{ "ROLLBACK TO kcal_sp1", "ROLLBACK TO kcal_sp2",
+		  "ROLLBACK TO kcal_sp3", "ROLLBACK TO kcal_sp4" },
+	};
+	static const char *const verbs[] = { "SAVEPOINT", "RELEASE",
+	    "ROLLBACK TO" };
+	sqlite3_stmt	*s;
+	char		 sql[64];
+
+	if (level >= 1 && level <= 4 &&
+	    (s = store_stmt(st, cached[verb][level - 1], NULL)) != NULL)
+		return store_step_done(st, s, cause, "store");
+	snprintf(sql, sizeof sql, "%s kcal_sp%d", verbs[verb], level);
 	return store_exec(st, sql, cause);
 }
 
@@ -291,7 +311,7 @@ store_begin(struct store *st, char **cause)
 		return -1;
 	}
 	if (st->depth > 0) {
-		if (store_savepoint(st, "SAVEPOINT", st->depth, cause) != 0)
+		if (store_savepoint(st, SP_SAVEPOINT, st->depth, cause) != 0)
 			return -1;
 		st->depth++;
 		return 0;
@@ -314,7 +334,7 @@ store_commit(struct store *st, char **cause)
 		return -1;
 	}
 	if (--st->depth > 0) {
-		if (store_savepoint(st, "RELEASE", st->depth, cause) != 0) {
+		if (store_savepoint(st, SP_RELEASE, st->depth, cause) != 0) {
 			store_rollback(st);
 			return -1;
 		}
@@ -341,10 +361,14 @@ store_commit(struct store *st, char **cause)
 void
 store_lazy(struct store *st, int lazy)
 {
+	static const char	 normal[] = "PRAGMA synchronous = NORMAL";
+	static const char	 full[] = "PRAGMA synchronous = FULL";
+	sqlite3_stmt		*s;
+
 	store_group_check(st);
-	if (st->depth == 0 && !st->readonly && store_exec(st, lazy ?
-	    "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
-	    NULL) == 0)
+	if (st->depth == 0 && !st->readonly &&
+	    (s = store_stmt(st, lazy ? normal : full, NULL)) != NULL &&
+	    store_step_done(st, s, NULL, NULL) == 0)
 		st->lazy = lazy;
 }
 
@@ -354,8 +378,8 @@ store_rollback(struct store *st)
 {
 	if (st->depth > 1 && !sqlite3_get_autocommit(st->db)) {
 		st->depth--;
-		if (store_savepoint(st, "ROLLBACK TO", st->depth, NULL) == 0 &&
-		    store_savepoint(st, "RELEASE", st->depth, NULL) == 0)
+		if (store_savepoint(st, SP_ROLLBACK_TO, st->depth, NULL) == 0 &&
+		    store_savepoint(st, SP_RELEASE, st->depth, NULL) == 0)
 			return;
 	}
 	st->depth = 0;
