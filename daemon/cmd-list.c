@@ -272,7 +272,8 @@ list_fast(struct list_state *ls, const struct store_query *q)
 	size_t			 n, m;
 	int			 rc;
 
-	if (!q->bare || q->from == INT64_MIN || q->to == INT64_MAX ||
+	if (list_items_slow() || !q->bare || q->from == INT64_MIN ||
+	    q->to == INT64_MAX ||
 	    store_clearance(ls->st) != ACCESS_CLASS_CONFIDENTIAL)
 		return 0;
 	if ((rc = store_items(ls->st, q, &v, &n, &ls->why)) != 0)
@@ -347,14 +348,16 @@ list_reply(struct list_state *ls, int bare)
 {
 	json_t	*res, *events;
 	char	*next;
+	size_t	 count = 0;
 
-	events = list_items_page(ls->items, ls->ctx, ls->st, bare, &next);
+	events = list_items_page(ls->items, ls->ctx, ls->st, bare, &next,
+	    &count);
 	if (events == NULL) {
 		cmd_error(ls->ctx, KCAL_E_STORE, "cannot read the store");
 		return NULL;
 	}
 	res = json_pack("{s:o, s:I, s:b, s:I}", "events", events,
-	    "count", (json_int_t)json_array_size(events), "truncated",
+	    "count", (json_int_t)count, "truncated",
 	    ls->truncated, "limit", (json_int_t)ls->max);
 	if (next != NULL)
 		json_object_set_new(res, "next_cursor", json_string(next));

@@ -25,6 +25,7 @@
 #include "cmd.h"
 #include "frame.h"
 #include "import-run.h"
+#include "json-raw.h"
 #include "kcal-protocol.h"
 #include "log.h"
 #include "server.h"
@@ -34,23 +35,36 @@
 #define BIG_REPLY	(1024 * 1024)	/* memory to give back once sent */
 #define OUTPUT_STALL	60	/* seconds a client may take none of its output */
 
-/* jansson hands the encoding over in pieces: append them to the buffer. */
-static int
-dump_cb(const char *buf, size_t size, void *arg)
+/*
+ * jansson hands the encoding over in pieces of a few bytes (a quote, a
+ * key, a colon): they are gathered in one growing block (json-raw.c, which
+ * also writes a list's events as the text they are already), and the
+ * buffer then takes the block over without a copy.  Appending each piece
+ * to the evbuffer itself cost a call per piece.
+ */
+static void
+encoded_free(const void *data, size_t len, void *arg)
 {
-	return evbuffer_add(arg, buf, size);
+	(void)len;
+	(void)arg;
+	free((void *)data);
 }
 
 /* msg's encoding (not freed) and a newline, or NULL; thread-safe. */
 struct evbuffer *
 server_encode(json_t *msg)
 {
-	struct evbuffer	*eb = evbuffer_new();
+	struct evbuffer	*eb;
+	struct jbuf	 b = { NULL, 0, 0 };
 
-	if (eb == NULL || json_dump_callback(msg, dump_cb, eb,
-	    JSON_COMPACT) != 0 || evbuffer_add(eb, "\n", 1) != 0) {
-		if (eb != NULL)
-			evbuffer_free(eb);
+	if (json_raw_dump(msg, &b) != 0 || (jbuf_add(&b, "\n", 1),
+	    eb = evbuffer_new()) == NULL) {
+		free(b.p);
+		return NULL;
+	}
+	if (evbuffer_add_reference(eb, b.p, b.len, encoded_free, NULL) != 0) {
+		free(b.p);
+		evbuffer_free(eb);
 		return NULL;
 	}
 	return eb;
