@@ -187,19 +187,23 @@ add_row(void *arg, const struct event *ev, const char *ical)
 /*
  * The items a page needs of the window's items in start order (v, n):
  * those not shown already, limit + 1 of them and every other that starts
- * with the last; all of them without a limit.  Into p: how many.
+ * with the last; all of them without a limit.  Into p: how many.  *whole:
+ * an item starting after the last was seen, so that v held all those.
  */
 static size_t
 page_picks(const struct list_state *ls, const struct store_item *v,
-    size_t n, struct pick *p)
+    size_t n, struct pick *p, int *whole)
 {
 	char	rid[64];
 	size_t	i, m = 0;
 
+	*whole = 0;
 	for (i = 0; i < n; i++) {
 		if (ls->limit > 0 && m > ls->limit &&
-		    v[i].start > v[p[m - 1].at].start)
+		    v[i].start > v[p[m - 1].at].start) {
+			*whole = 1;
 			break;
+		}
 		rid[0] = '\0';
 		if (ls->after != NULL && v[i].occ)
 			tz_iso("UTC", v[i].start, rid, sizeof rid);
@@ -255,6 +259,49 @@ add_picks(struct list_state *ls, const struct store_item *v,
 }
 
 /*
+ * How many items a page reads of the store first: limit + 1, the items of
+ * the cursor's start shown already, and those that start with the last.
+ * When that was too few (store_items cut a start's items short), four
+ * times as many, then all.
+ */
+#define PAGE_SLACK	32
+#define PAGE_TRIES	3
+
+/*
+ * The window's items into *v, *n, and the page's picks of them into *p,
+ * *m: a page reads only the first of them (store_items' lim) when the
+ * indexes say the window holds fewer than max_occurrences items; all of
+ * them otherwise, or without a limit.  0, STORE_NOT_INDEXED, or -1.
+ */
+static int
+read_picks(struct list_state *ls, const struct store_query *q,
+    struct store_item **v, size_t *n, struct pick **p, size_t *m)
+{
+	int64_t	 bound, after = ls->after ? ls->after->start : INT64_MIN;
+	size_t	 lim = 0;
+	int	 rc, whole, tries = 0;
+
+	if (ls->limit > 0) {
+		if (store_items_bound(ls->st, q, &bound, &ls->why) != 0)
+			return -1;
+		if (bound < (int64_t)ls->max)
+			lim = ls->limit + 1 + PAGE_SLACK;
+	}
+	for (;;) {
+		if ((rc = store_items(ls->st, q, lim > 0 ? after : INT64_MIN,
+		    lim, v, n, &ls->why)) != 0)
+			return rc;
+		*p = xcalloc(*n + 1, sizeof **p);
+		*m = page_picks(ls, *v, *n, *p, &whole);
+		if (lim == 0 || *n < lim || whole)
+			return 0;
+		free(*p);
+		store_items_free(*v, *n);
+		lim = ++tries < PAGE_TRIES ? 4 * lim : 0;
+	}
+}
+
+/*
  * The list from the window's items in start order (store_items), when
  * the store has them: a page then reads only the rows it shows, and no
  * series is expanded.  Not for a series with overrides (each occurrence
@@ -276,18 +323,16 @@ list_fast(struct list_state *ls, const struct store_query *q)
 	    q->to == INT64_MAX ||
 	    store_clearance(ls->st) != ACCESS_CLASS_CONFIDENTIAL)
 		return 0;
-	if ((rc = store_items(ls->st, q, &v, &n, &ls->why)) != 0)
+	if ((rc = read_picks(ls, q, &v, &n, &p, &m)) != 0)
 		return rc == STORE_NOT_INDEXED ? 0 : -1;
 	rc = 0;
 	if (n < ls->max) {
-		p = xcalloc(n + 1, sizeof *p);
-		m = page_picks(ls, v, n, p);
 		if (m > 1)
 			qsort(p, m, sizeof *p, by_row);
 		if ((rc = add_picks(ls, v, p, m)) < 0)
 			ls->why = xstrdup("cannot read the store");
-		free(p);
 	}
+	free(p);
 	store_items_free(v, n);
 	return rc;
 }

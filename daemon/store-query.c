@@ -315,16 +315,26 @@ static const char sql_unindexed[] = "SELECT EXISTS (SELECT 1 FROM events "
     "start_utc < ?2)";
 static const char sql_items[] = "SELECT rowid, start_utc, end_utc, 0, uid "
     "FROM events WHERE rrule IS NULL AND start_utc < ?2 AND (end_utc > ?1 "
-    "OR start_utc = ?1) AND start_utc >= ?3 AND (?7 IS NULL OR "
-    "parent_uid = ?7) " QUERY_MATCH
+    "OR start_utc = ?1) AND start_utc >= ?3 AND start_utc >= ?13 AND (?7 IS "
+    "NULL OR parent_uid = ?7) " QUERY_MATCH
     "UNION ALL SELECT events.rowid, o.s, o.e, 1, uid FROM (SELECT event_uid, "
     "start_utc AS s, end_utc AS e FROM occurrences WHERE start_utc < ?2 "
     "AND (end_utc > ?1 OR start_utc >= ?1) AND start_utc >= ?1 - (SELECT "
-    "coalesce(max(end_utc - start_utc), 0) FROM occurrences)) AS o JOIN "
-    "events ON events.uid = o.event_uid WHERE rrule IS NOT NULL AND "
-    "coalesce(occ_until, 0) >= ?2 AND o.s >= ?1 - (end_utc - start_utc) - "
-    "2 * 86400 AND (?7 IS NULL OR parent_uid = ?7) " QUERY_MATCH
-    "ORDER BY 2";
+    "coalesce(max(end_utc - start_utc), 0) FROM occurrences) AND start_utc "
+    ">= ?13) AS o JOIN events ON events.uid = o.event_uid WHERE rrule IS NOT "
+    "NULL AND coalesce(occ_until, 0) >= ?2 AND o.s >= ?1 - (end_utc - "
+    "start_utc) - 2 * 86400 AND (?7 IS NULL OR parent_uid = ?7) "
+    QUERY_MATCH "ORDER BY 2 LIMIT ?14";
+/*
+ * At least as many as the items of [?1, ?2) (?3: where single events may
+ * start): every row and every occurrence there, read from the indexes
+ * alone.
+ */
+static const char sql_bound[] = "SELECT (SELECT count(*) FROM events "
+    "WHERE start_utc < ?2 AND (end_utc > ?1 OR start_utc = ?1) AND "
+    "start_utc >= ?3) + (SELECT count(*) FROM occurrences WHERE start_utc "
+    "< ?2 AND (end_utc > ?1 OR start_utc >= ?1) AND start_utc >= ?1 - "
+    "(SELECT coalesce(max(end_utc - start_utc), 0) FROM occurrences))";
 
 /* May a series not indexed past the window's end recur in it? 1, 0, -1. */
 static int
@@ -353,13 +363,42 @@ store_items_free(struct store_item *v, size_t n)
 }
 
 /*
- * The items of q's window (a bounded one) in start order into *v, *n: 0,
- * STORE_NOT_INDEXED when a series in it is not indexed (nothing read),
- * or -1.
+ * No fewer than the items of q's window (a bounded one), counted in the
+ * indexes without reading a row: into *n, 0 or -1.
  */
 int
-store_items(struct store *st, const struct store_query *q,
-    struct store_item **v, size_t *n, char **cause)
+store_items_bound(struct store *st, const struct store_query *q,
+    int64_t *n, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, sql_bound, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, q->from);
+	sqlite3_bind_int64(s, 2, q->to);
+	sqlite3_bind_int64(s, 3, q->from - max_duration(st));
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW) {
+		store_db_cause(st, cause, "cannot read the store");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The items of q's window (a bounded one) in start order into *v, *n:
+ * those starting at or after after, the first lim of them (0: all).  0,
+ * STORE_NOT_INDEXED when a series in it is not indexed (nothing read),
+ * or -1.  Items with one start come in no set order, so a caller that
+ * gets lim items knows the last start's items whole only up to the
+ * start before it.
+ */
+int
+store_items(struct store *st, const struct store_query *q, int64_t after,
+    size_t lim, struct store_item **v, size_t *n, char **cause)
 {
 	sqlite3_stmt	*s;
 	struct store_item *it;
@@ -376,6 +415,8 @@ store_items(struct store *st, const struct store_query *q,
 	if (lo != INT64_MIN)
 		lo -= max_duration(st);
 	bind_query(s, q, lo);
+	sqlite3_bind_int64(s, 13, after);
+	sqlite3_bind_int64(s, 14, lim > 0 ? (int64_t)lim : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 256;

@@ -110,14 +110,22 @@ def override(r, uid, rid, zone, all_day):
     return lines + ["END:VEVENT"]
 
 
-def series(r, k):
+def series(r, k, daily_forever=False):
+    """A series; a few with overrides (a page with one of them is made
+    the old way), one in some stores daily without end (not indexed: every
+    window that reaches it is made the old way)."""
     uid = "r%d@diff.test" % k
     first = DAY0 + dt.timedelta(days=r.randrange(-40, SPAN // 2),
                                 minutes=r.randrange(96) * 15)
     zone, all_day = r.choice(ZONES), r.random() < 0.2
     freq = r.choice(["DAILY", "WEEKLY", "WEEKLY"])
+    end = r.choice([";COUNT=%d" % r.randint(2, 40)] * 3 + [";COUNT=200",
+                                                           ""])
+    if daily_forever:
+        freq, end = "DAILY", ""
+    elif end == "":
+        freq = "WEEKLY"
     step = dt.timedelta(days=1 if freq == "DAILY" else 7)
-    end = r.choice([";COUNT=%d" % r.randint(2, 40), "", ";COUNT=200"])
     lines = ["BEGIN:VEVENT"] + common(r, uid)
     lines += times(r, first, all_day, zone)
     lines.append("RRULE:FREQ=%s%s" % (freq, end))
@@ -125,15 +133,29 @@ def series(r, k):
         lines.append("EXDATE" + stamp(first + step * r.randint(1, 8), zone,
                                       all_day))
     lines.append("END:VEVENT")
-    if r.random() < 0.5:
+    if r.random() < 0.15:
         for n in r.sample(range(1, 12), r.randint(1, 3)):
             lines += override(r, uid, first + step * n, zone, all_day)
     return lines
 
 
+def crowd(r, k):
+    """Many events at one instant: a page's last start then has more
+    items than the first read of the store gives (cmd-list.c, read_picks),
+    and a cursor inside them."""
+    at = DAY0 + dt.timedelta(days=r.randrange(SPAN), hours=9)
+    out = []
+    for i in range(r.randint(60, 110)):
+        out += ["BEGIN:VEVENT"] + common(r, "c%d-%d@diff.test" % (k, i))
+        out += times(r, at, 0, "UTC") + ["END:VEVENT"]
+    return out
+
+
 def store_ics(seed):
     r = random.Random(seed)
     out = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//kcal tests//diff//EN"]
+    for k in range(r.randint(1, 2)):
+        out += crowd(r, k)
     parents = []
     for k in range(r.randint(60, 160)):
         ev = single(r, k, parents)
@@ -142,6 +164,8 @@ def store_ics(seed):
             parents.append("s%d@diff.test" % k)
     for k in range(r.randint(10, 35)):
         out += series(r, k)
+    if r.random() < 0.3:
+        out += series(r, 99, daily_forever=True)
     return "\r\n".join(out + ["END:VCALENDAR"]) + "\r\n"
 
 

@@ -14,7 +14,7 @@ U_RO=12112 G_SOCK=4345
 ro=
 [ "$(id -u)" -eq 0 ] && have setpriv && ro=1
 [ -n "$ro" ] || skip "a public-clearance reader: needs root and setpriv"
-printf 'max_occurrences = 150\nreadonly_users = %s\n' $U_RO >"$T/kcald.conf"
+printf 'max_occurrences = 400\nreadonly_users = %s\n' $U_RO >"$T/kcald.conf"
 chmod 711 "$T"
 export KCAL_SOCKET="$T/shared/kcald.sock"
 
