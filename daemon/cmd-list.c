@@ -235,14 +235,15 @@ add_picks(struct list_state *ls, const struct store_item *v,
 {
 	struct event	 ev;
 	const struct store_item *it;
-	char		*ical = NULL, rid[64];
+	char		 rid[64];
 	size_t		 i, j;
-	int		 rc = 1;
+	int		 rc = 1, overrides;
 
 	for (i = 0; rc == 1 && i < m; i = j) {
-		if ((rc = store_item_row(ls->st, p[i].rowid, &ev, &ical)) != 0)
+		if ((rc = store_item_row(ls->st, p[i].rowid, &ev,
+		    &overrides)) != 0)
 			return rc == STORE_NOT_FOUND ? 0 : -1;
-		rc = ical == NULL || strstr(ical, "RECURRENCE-ID") == NULL;
+		rc = !overrides;
 		list_items_row(ls->items);
 		for (j = i; j < m && p[j].rowid == p[i].rowid; j++) {
 			it = &v[p[j].at];
@@ -253,7 +254,6 @@ add_picks(struct list_state *ls, const struct store_item *v,
 				    it->end, it->occ ? rid : NULL);
 		}
 		event_clear(&ev);
-		free(ical);
 	}
 	return rc;
 }

@@ -74,6 +74,18 @@ void		 store_bind_text(sqlite3_stmt *, int, const char *);
 char		*store_col_dup(sqlite3_stmt *, int);
 
 /*
+ * A window query's row (store-query.c, load_columns): its own columns
+ * (0-18), then column 19 (the record, or what is asked of it), then its
+ * itinerary fields (20-23), read with the row rather than by a query of
+ * their own.
+ */
+#define ROW_COLUMNS							\
+	"uid, summary, kind, status, class, tz, end_tz, "		\
+	"start_utc, end_utc, all_day, location, description, url, "	\
+	"parent_uid, rrule, sequence, created, last_modified, reminders"
+#define ROW_ITINERARY	"city, end_city, anchor_uid, anchor_offset"
+
+/*
  * The filters of a window query (store.c's S_QUERY, store-query.c's
  * store_items) on the events row: ?4 kind, ?5 status, ?6 cancelled too,
  * ?8 search, ?9 participant (?12: an override's people too), ?10/?11

@@ -1,8 +1,9 @@
 /*
  * store-query.c — store_query: the window query's rows as events, read a
- * chunk at a time so that the participants and itinerary fields of a
- * chunk come in one query each (store-batch.c), not two per row.  The
- * statements (S_QUERY, S_QUERY_PARENT, S_PARTS) are store.c's.
+ * chunk at a time so that the participants of a chunk come in one query
+ * (store-batch.c), not one per row; the itinerary fields are columns of
+ * the row.  The statements (S_QUERY, S_QUERY_PARENT, S_PARTS) are
+ * store.c's.
  * store_query_settled lets a caller that wants only the first items of a
  * window stop reading rows early.
  */
@@ -12,7 +13,6 @@
 
 #include "event.h"
 #include "store-int.h"
-#include "store-itinerary.h"
 #include "xmalloc.h"
 
 #define QUERY_CHUNK	256	/* rows read ahead, their people in one go */
@@ -54,7 +54,7 @@ load_reminders(struct event *ev, const char *text)
 	}
 }
 
-/* A row's own columns as an event (its people and city come after). */
+/* A row's own columns and itinerary as an event (its people come after). */
 static void
 load_columns(sqlite3_stmt *s, struct event *ev)
 {
@@ -73,13 +73,16 @@ load_columns(sqlite3_stmt *s, struct event *ev)
 	ev->created = sqlite3_column_int64(s, 16);
 	ev->last_modified = sqlite3_column_int64(s, 17);
 	load_reminders(ev, (const char *)sqlite3_column_text(s, 18));
+	ev->city = store_col_dup(s, 20);
+	ev->end_city = store_col_dup(s, 21);
+	ev->anchor = store_col_dup(s, 22);
+	ev->anchor_offset = sqlite3_column_int64(s, 23);
 }
 
 /*
- * The participants and itinerary fields of a chunk of rows, in one batch
- * (store-batch.c) or row by row: -1 if any read failed, so that no caller
- * (the conflict check least of all) takes an event without its people
- * for a whole one.
+ * The participants of a chunk of rows, in one batch (store-batch.c) or
+ * row by row: -1 if any read failed, so that no caller (the conflict
+ * check least of all) takes an event without its people for a whole one.
  */
 static int
 load_rest(struct store *st, struct event *evs, size_t n)
@@ -88,8 +91,7 @@ load_rest(struct store *st, struct event *evs, size_t n)
 	int	rc = store_batch_load(st, evs, n);
 
 	for (i = 0; rc == 1 && i < n; i++)
-		if (load_parts(st, &evs[i]) != 0 ||
-		    store_load_itinerary(st, &evs[i]) != 0)
+		if (load_parts(st, &evs[i]) != 0)
 			return -1;
 	if (rc < 0)
 		return -1;
@@ -99,8 +101,8 @@ load_rest(struct store *st, struct event *evs, size_t n)
 }
 
 /*
- * The participants and itinerary fields of bare rows (store_query's
- * q->bare), each UID once: 0 or -1.
+ * The participants of bare rows (store_query's q->bare, store_item_row),
+ * each UID once: 0 or -1.
  */
 int
 store_query_rest(struct store *st, struct event *evs, size_t n)
@@ -220,7 +222,7 @@ bind_query(sqlite3_stmt *s, const struct store_query *q, int64_t lo)
  * window, and every recurring event that starts before its end (with its
  * VEVENT text, for the caller to expand).  cb returning non-zero stops.
  * Rows are read a chunk at a time so that their participants and
- * itinerary fields come in one query per chunk, not two per row.
+ * participants come in one query per chunk, not one per row.
  */
 int
 store_query(struct store *st, const struct store_query *q, store_row_cb cb,
@@ -442,21 +444,33 @@ store_items(struct store *st, const struct store_query *q, int64_t after,
 }
 
 /*
- * The events row rowid, bare (store_query_rest reads the rest), and for a
- * series its record text in *ical: 0, STORE_NOT_FOUND, or -1.
+ * A row by rowid for store_item_row: column 19 says whether its record
+ * holds a RECURRENCE-ID override (a property at the start of a line; the
+ * record is kcald's own text), asked of SQLite, not copied out.
+ */
+static const char sql_item_row[] = "SELECT " ROW_COLUMNS ", rrule IS NOT "
+    "NULL AND instr(ical, char(10) || 'RECURRENCE-ID') > 0, " ROW_ITINERARY
+    " FROM events WHERE rowid = ?1";
+
+/*
+ * The events row rowid, bare (store_query_rest reads its people), and in
+ * *overrides whether it is a series with RECURRENCE-ID overrides: 0,
+ * STORE_NOT_FOUND, or -1.
  */
 int
 store_item_row(struct store *st, int64_t rowid, struct event *ev,
-    char **ical)
+    int *overrides)
 {
-	sqlite3_stmt	*r = st->stmt[S_QUERY_ROW];
+	sqlite3_stmt	*r;
 	int		 rc;
 
-	*ical = NULL;
+	*overrides = 0;
+	if ((r = store_stmt(st, sql_item_row, NULL)) == NULL)
+		return -1;
 	sqlite3_bind_int64(r, 1, rowid);
 	if ((rc = sqlite3_step(r)) == SQLITE_ROW) {
 		load_columns(r, ev);
-		*ical = store_col_dup(r, 19);
+		*overrides = sqlite3_column_int(r, 19);
 	}
 	sqlite3_reset(r);
 	if (rc == SQLITE_ROW)

@@ -36,10 +36,8 @@
  * add asks for the programme of the event written, over all time.
  */
 #define QUERY_COLUMNS							\
-	"SELECT uid, summary, kind, status, class, tz, end_tz, "	\
-	"start_utc, end_utc, all_day, location, description, url, "	\
-	"parent_uid, rrule, sequence, created, last_modified, reminders, " \
-	"CASE WHEN rrule IS NULL THEN NULL ELSE ical END FROM events WHERE "
+	"SELECT " ROW_COLUMNS ", CASE WHEN rrule IS NULL THEN NULL ELSE " \
+	"ical END, " ROW_ITINERARY " FROM events WHERE "
 /*
  * Single events overlapping the window; recurring ones that recur inside
  * it (their occurrences are indexed up to occ_until: store-occur.c), or

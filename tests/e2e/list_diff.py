@@ -4,9 +4,9 @@
 A random store (the seed is printed, and taken from the command line to
 replay a failure) is imported into a running kcald: single events in
 several zones, all-day ones, cancelled ones, classes up to confidential,
-people (or nobody), text that JSON must escape, reminders, parents; series
-daily, weekly and all-day, bounded and not, with EXDATEs and RECURRENCE-ID
-overrides (moved, cancelled, of another kind or status, with people of
+people (or nobody), text that JSON must escape, reminders, parents,
+cities and anchors, crowds at one instant; series daily, weekly and
+all-day, bounded and not, with EXDATEs and RECURRENCE-ID overrides (moved, cancelled, of another kind or status, with people of
 their own).  Then random requests (windows, filters, limits, a cursor
 followed to the end) are sent and each reply line is written as it came.
 The same requests to a kcald run with KCAL_LIST_SLOW=1 (every list made
@@ -73,6 +73,13 @@ def common(r, uid, summary=None):
         lines.append("LOCATION:" + r.choice(TEXT))
     if r.random() < 0.2:
         lines.append("DESCRIPTION:" + r.choice(TEXT))
+    if r.random() < 0.2:
+        lines.append("X-KCAL-CITY:" + r.choice(["Seoul", "Beijing"]))
+    if r.random() < 0.1:
+        lines.append("X-KCAL-END-CITY:Tokyo")
+    if r.random() < 0.1:
+        lines += ["X-KCAL-ANCHOR:s%d@diff.test" % r.randrange(30),
+                  "X-KCAL-ANCHOR-OFFSET:PT%dM" % r.choice([0, 15, 90])]
     for i, n in enumerate(r.sample(NAMES, r.choice([0, 0, 1, 2, 3]))):
         lines.append("ATTENDEE;CN=%s:mailto:p%d@diff.test" % (n, i))
     if r.random() < 0.3:
