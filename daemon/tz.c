@@ -198,16 +198,55 @@ tz_local(const char *name, int64_t t, struct when *w)
 	local_at(t, off, w);
 }
 
-/* ISO 8601 with offset: 2026-01-05T19:00:00+08:00. */
+/* n as d digits at p, leading zeros: 0 <= n < 10^d. */
+static char *
+digits(char *p, int n, int d)
+{
+	for (int i = d - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+	return p + d;
+}
+
+/*
+ * ISO 8601 with offset: 2026-01-05T19:00:00+08:00.  Written digit by
+ * digit for the years 0-9999 (a list writes several per event); others
+ * through snprintf, with the same result.
+ */
 void
 tz_iso(const char *name, int64_t t, char *buf, size_t len)
 {
 	struct when	 w;
-	int		 off = 0;
+	int		 off = 0, zulu;
+	char		*p;
 
 	tz_offset(name, t, &off);
 	local_at(t, off, &w);
-	if (off == 0 && (name == NULL || strcmp(name, "UTC") == 0)) {
+	zulu = off == 0 && (name == NULL || strcmp(name, "UTC") == 0);
+	if (w.year >= 0 && w.year <= 9999 && abs(off) < 100 * 3600 &&
+	    len >= 26) {
+		p = digits(buf, w.year, 4);
+		*p++ = '-';
+		p = digits(p, w.mon, 2);
+		*p++ = '-';
+		p = digits(p, w.day, 2);
+		*p++ = 'T';
+		p = digits(p, w.hour, 2);
+		*p++ = ':';
+		p = digits(p, w.min, 2);
+		*p++ = ':';
+		p = digits(p, w.sec, 2);
+		if (zulu)
+			*p++ = 'Z';
+		else {
+			*p++ = off < 0 ? '-' : '+';
+			p = digits(p, abs(off) / 3600 % 100, 2);
+			*p++ = ':';
+			p = digits(p, abs(off) / 60 % 60, 2);
+		}
+		*p = '\0';
+		return;
+	}
+	if (zulu) {
 		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", w.year,
 		    w.mon, w.day, w.hour, w.min, w.sec);
 		return;
