@@ -86,42 +86,43 @@ has_raw(json_t *o, int depth)
 }
 
 static int
-dump(json_t *v, struct jbuf *b, int depth)
+dump(json_t *v, json_dump_callback_t cb, void *arg, int depth)
 {
 	const char	*key;
 	json_t		*m, *k;
 	int		 first = 1, rc;
 
-	if (is_raw(v)) {
-		jbuf_add(b, json_string_value(v) + RAW_TAGLEN,
-		    json_string_length(v) - RAW_TAGLEN);
-		return 0;
-	}
+	if (is_raw(v))
+		return cb(json_string_value(v) + RAW_TAGLEN,
+		    json_string_length(v) - RAW_TAGLEN, arg);
 	if (!json_is_object(v) || depth > 1)
-		return json_dump_callback(v, jbuf_dump_cb, b, JSON_COMPACT |
+		return json_dump_callback(v, cb, arg, JSON_COMPACT |
 		    JSON_ENCODE_ANY);
-	jbuf_add(b, "{", 1);
+	if (cb("{", 1, arg) != 0)
+		return -1;
 	json_object_foreach(v, key, m) {
-		if (!first)
-			jbuf_add(b, ",", 1);
+		if (!first && cb(",", 1, arg) != 0)
+			return -1;
 		first = 0;
 		if ((k = json_string(key)) == NULL)
 			return -1;
-		rc = json_dump_callback(k, jbuf_dump_cb, b, JSON_ENCODE_ANY);
+		rc = json_dump_callback(k, cb, arg, JSON_ENCODE_ANY);
 		json_decref(k);
-		jbuf_add(b, ":", 1);
-		if (rc != 0 || dump(m, b, depth + 1) != 0)
+		if (rc != 0 || cb(":", 1, arg) != 0 ||
+		    dump(m, cb, arg, depth + 1) != 0)
 			return -1;
 	}
-	jbuf_add(b, "}", 1);
-	return 0;
+	return cb("}", 1, arg);
 }
 
-/* msg encoded compact onto b, its raw members as they are: 0 or -1. */
+/*
+ * msg encoded compact through cb (as json_dump_callback), its raw
+ * members as they are: 0 or -1.
+ */
 int
-json_raw_dump(json_t *msg, struct jbuf *b)
+json_raw_dump(json_t *msg, json_dump_callback_t cb, void *arg)
 {
 	if (!json_is_object(msg) || !has_raw(msg, 0))
-		return json_dump_callback(msg, jbuf_dump_cb, b, JSON_COMPACT);
-	return dump(msg, b, 0);
+		return json_dump_callback(msg, cb, arg, JSON_COMPACT);
+	return dump(msg, cb, arg, 0);
 }

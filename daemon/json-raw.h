@@ -21,6 +21,6 @@ void	 jbuf_str(struct jbuf *, const char *);
 int	 jbuf_dump_cb(const char *, size_t, void *);
 
 json_t	*json_raw(const struct jbuf *);
-int	 json_raw_dump(json_t *, struct jbuf *);
+int	 json_raw_dump(json_t *, json_dump_callback_t, void *);
 
 #endif

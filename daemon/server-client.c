@@ -36,37 +36,58 @@
 #define OUTPUT_STALL	60	/* seconds a client may take none of its output */
 
 /*
- * jansson hands the encoding over in pieces of a few bytes (a quote, a
- * key, a colon): they are gathered in one growing block (json-raw.c, which
- * also writes a list's events as the text they are already), and the
- * buffer then takes the block over without a copy.  Appending each piece
- * to the evbuffer itself cost a call per piece.
+ * jansson hands the encoding over in pieces, a key or a comma at a time:
+ * they are gathered here and given to the evbuffer a few kilobytes at a
+ * time, as one evbuffer_add per piece costs more than the encoding.  A
+ * list's events, JSON text already, come as one piece (json-raw.c).
  */
-static void
-encoded_free(const void *data, size_t len, void *arg)
+#define DUMP_BUF	(16 * 1024)
+struct dump {
+	struct evbuffer	*eb;
+	size_t		 len;
+	char		 buf[DUMP_BUF];
+};
+
+static int
+dump_flush(struct dump *d)
 {
-	(void)len;
-	(void)arg;
-	free((void *)data);
+	int	rc = d->len > 0 ? evbuffer_add(d->eb, d->buf, d->len) : 0;
+
+	d->len = 0;
+	return rc;
+}
+
+static int
+dump_cb(const char *buf, size_t size, void *arg)
+{
+	struct dump	*d = arg;
+
+	if (size > DUMP_BUF - d->len && dump_flush(d) != 0)
+		return -1;
+	if (size >= DUMP_BUF)
+		return evbuffer_add(d->eb, buf, size);
+	memcpy(d->buf + d->len, buf, size);
+	d->len += size;
+	return 0;
 }
 
 /* msg's encoding (not freed) and a newline, or NULL; thread-safe. */
 struct evbuffer *
 server_encode(json_t *msg)
 {
-	struct evbuffer	*eb;
-	struct jbuf	 b = { NULL, 0, 0 };
+	struct dump	*d = xmalloc(sizeof(*d));
+	struct evbuffer	*eb = evbuffer_new();
 
-	if (json_raw_dump(msg, &b) != 0 || (jbuf_add(&b, "\n", 1),
-	    eb = evbuffer_new()) == NULL) {
-		free(b.p);
-		return NULL;
+	d->eb = eb;
+	d->len = 0;
+	if (eb == NULL || json_raw_dump(msg, dump_cb, d) != 0 ||
+	    dump_cb("\n", 1, d) != 0 ||
+	    dump_flush(d) != 0) {
+		if (eb != NULL)
+			evbuffer_free(eb);
+		eb = NULL;
 	}
-	if (evbuffer_add_reference(eb, b.p, b.len, encoded_free, NULL) != 0) {
-		free(b.p);
-		evbuffer_free(eb);
-		return NULL;
-	}
+	free(d);
 	return eb;
 }
 
