@@ -237,7 +237,8 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 
 	if (q->bare)
 		s = st->stmt[q->parent ? S_QUERY_KEYS_PARENT : S_QUERY_KEYS];
-	else
+	else if (q->shares == NULL || q->parent != NULL ||
+	    (s = store_shares_stmt(st, NULL)) == NULL)	/* store-busy.c */
 		s = st->stmt[q->parent ? S_QUERY_PARENT : S_QUERY];
 	if (lo != INT64_MIN)
 		lo -= max_duration(st);
@@ -444,13 +445,13 @@ store_items(struct store *st, const struct store_query *q, int64_t after,
 }
 
 /*
- * A row by rowid for store_item_row: column 19 says whether its record
- * holds a RECURRENCE-ID override (a property at the start of a line; the
- * record is kcald's own text), asked of SQLite, not copied out.
+ * A row by rowid for store_item_row: column 19 says whether it is a
+ * series with RECURRENCE-ID overrides, as store_put recorded it
+ * (series_overridden, store-busy.c), without reading its record.
  */
-static const char sql_item_row[] = "SELECT " ROW_COLUMNS ", rrule IS NOT "
-    "NULL AND instr(ical, char(10) || 'RECURRENCE-ID') > 0, " ROW_ITINERARY
-    " FROM events WHERE rowid = ?1";
+static const char sql_item_row[] = "SELECT " ROW_COLUMNS ", EXISTS "
+    "(SELECT 1 FROM series_overridden o WHERE o.uid = events.uid), "
+    ROW_ITINERARY " FROM events WHERE rowid = ?1";
 
 /*
  * The events row rowid, bare (store_query_rest reads its people), and in

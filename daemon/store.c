@@ -28,31 +28,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/*
- * The window query (store_query), in two forms: S_QUERY, and
- * S_QUERY_PARENT for the events of one parent (a visit's programme), led
- * by "parent_uid = ?7" so that the index on parent_uid answers it instead
- * of a walk over every event in the window -- the conflict check of every
- * add asks for the programme of the event written, over all time.
- */
-#define QUERY_COLUMNS							\
-	"SELECT " ROW_COLUMNS ", CASE WHEN rrule IS NULL THEN NULL ELSE " \
-	"ical END, " ROW_ITINERARY " FROM events WHERE "
-/*
- * Single events overlapping the window; recurring ones that recur inside
- * it (their occurrences are indexed up to occ_until: store-occur.c), or
- * that are not indexed that far.
- */
-#define QUERY_WINDOW							\
-	"((start_utc < ?2 AND (end_utc > ?1 OR start_utc = ?1) "	\
-	"    AND start_utc >= ?3) "					\
-	"    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) >= ?2 AND " \
-	"        uid IN (SELECT event_uid FROM occurrences WHERE "	\
-	"        start_utc < ?2 AND (end_utc > ?1 OR start_utc >= ?1) AND " \
-	"        start_utc >= ?1 - (SELECT coalesce(max(end_utc - "	\
-	"        start_utc), 0) FROM occurrences))) "			\
-	"    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) < ?2 AND " \
-	"        start_utc < ?2)) "
 #define QUERY_FILTERS	QUERY_MATCH "ORDER BY start_utc, uid"
 
 static const char *stmt_sql[S__MAX] = {
@@ -413,50 +388,39 @@ reminders_text(const struct event *ev)
 }
 
 /*
- * Is name a participant's already (the same octets: status counts
- * distinct names as they are)?  A write that adds only known names leaves
- * that count as it was (store_count).  No (0) when the store cannot say.
+ * ev's participants, in place of those it had, and its rows of busy
+ * (store-busy.c).  A write that brings only names already there leaves
+ * status's count of distinct names as it was (store_count: name_writes).
  */
 static int
-name_known(struct store *st, const char *name)
-{
-	static const char	 sql[] = "SELECT 1 FROM participants WHERE "
-				    "name = ?1 COLLATE NOCASE AND name = ?1 "
-				    "LIMIT 1";
-	sqlite3_stmt		*s;
-	int			 rc;
-
-	if (name == NULL || (s = store_stmt(st, sql, NULL)) == NULL)
-		return 0;
-	store_bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW;
-}
-
-static int
-put_parts(struct store *st, const struct event *ev, char **cause)
+put_parts(struct store *st, const struct event *ev, const char *ical,
+    char **cause)
 {
 	sqlite3_stmt	*s = st->stmt[S_PUT_PART];
+	char		*names;
+	int		 lost, rc = 0;
 
 	store_bind_text(st->stmt[S_DEL_PARTS], 1, ev->uid);
 	if (store_step_done(st, st->stmt[S_DEL_PARTS], cause, "cannot write") != 0)
 		return -1;
 	if (sqlite3_changes(st->db) > 0)
 		st->name_writes++;	/* a name may be gone */
-	for (size_t i = 0; i < ev->nparts; i++) {
-		if (!name_known(st, ev->parts[i].name))
-			st->name_writes++;
+	names = store_busy_names(ev, &lost);
+	if (ev->nparts > 0 && (lost || store_busy_new_name(st, names)))
+		st->name_writes++;
+	for (size_t i = 0; rc == 0 && i < ev->nparts; i++) {
 		store_bind_text(s, 1, ev->uid);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
 		store_bind_text(s, 3, ev->parts[i].name);
 		store_bind_text(s, 4, ev->parts[i].role);
 		store_bind_text(s, 5, ev->parts[i].country);
 		sqlite3_bind_int(s, 6, ev->parts[i].precedence);
-		if (store_step_done(st, s, cause, "cannot write a participant") != 0)
-			return -1;
+		rc = store_step_done(st, s, cause, "cannot write a participant");
 	}
-	return 0;
+	if (rc == 0)
+		rc = store_busy_put(st, ev, ical, names, cause);
+	free(names);
+	return rc;
 }
 
 /*
@@ -478,6 +442,12 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 		free(rem);
 		return -1;
 	}
+	/* Its rows of busy go first, found by what the row says now. */
+	if (store_busy_clear(st, ev->uid, cause) != 0) {
+		free(rem);
+		store_rollback(st);
+		return -1;
+	}
 	store_bind_text(s, 1, ev->uid);	store_bind_text(s, 2, ev->summary);
 	store_bind_text(s, 3, ev->kind);	store_bind_text(s, 4, ev->status);
 	store_bind_text(s, 5, ev->class);	store_bind_text(s, 6, ev->tz);
@@ -495,7 +465,7 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 	free(rem);
 	rc = store_step_done(st, s, cause, "cannot write the event");
 	if (rc == 0)
-		rc = put_parts(st, ev, cause);
+		rc = put_parts(st, ev, ical, cause);
 	if (rc == 0)
 		rc = store_put_itinerary(st, ev, cause);
 	if (rc == 0)
@@ -598,6 +568,10 @@ store_delete(struct store *st, const char *uid, char **cause)
 	st->name_writes++;
 	if (store_begin(st, cause) != 0)
 		return -1;
+	if (store_busy_clear(st, uid, cause) != 0) {
+		store_rollback(st);
+		return -1;
+	}
 	store_bind_text(st->stmt[S_DELETE], 1, uid);
 	if (store_step_done(st, st->stmt[S_DELETE], cause, "cannot delete") != 0) {
 		store_rollback(st);

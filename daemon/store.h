@@ -96,7 +96,8 @@ struct store_query {
 	 * RECURRENCE-ID overrides (an override has people of its own, which
 	 * the participants table does not hold, and a store from an older
 	 * kcald has in override_participants only once the series is
-	 * written again).
+	 * written again).  Read through an index of who is busy when
+	 * (store-busy.c), not by filtering every row of the window.
 	 */
 	const char	*shares, *shares_or_uid;
 	/*
