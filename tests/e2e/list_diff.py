@@ -15,7 +15,7 @@ bytes.
 
     python3 list_diff.py build SOCKET SEED
     python3 list_diff.py query SOCKET SEED OUT	(OUT -: standard output)
-    python3 list_diff.py compare FAST SLOW
+    python3 list_diff.py compare FAST SLOW [SEED]
 """
 import datetime as dt
 import json
@@ -240,7 +240,7 @@ def query(sock, seed, out, n=60):
     return 0
 
 
-def compare(fast, slow):
+def compare(fast, slow, seed="?"):
     a = open(fast).read().splitlines()
     b = open(slow).read().splitlines()
     bad = 0
@@ -252,9 +252,10 @@ def compare(fast, slow):
             if bad <= 3:
                 at = next((k for k in range(min(len(x), len(y)))
                            if x[k] != y[k]), min(len(x), len(y)))
-                print("FAIL reply %d differs at byte %d:\n  fast %s\n  "
-                      "slow %s" % (i, at, x[max(0, at - 150):at + 150],
-                                   y[max(0, at - 150):at + 150]))
+                print("FAIL seed %s: reply %d differs at byte %d:\n  fast "
+                      "%s\n  slow %s" % (seed, i, at,
+                                          x[max(0, at - 150):at + 150],
+                                          y[max(0, at - 150):at + 150]))
     events = sum(len(json.loads(x.split("\t", 2)[2]).get("result", {})
                      .get("events", [])) for x in a)
     if bad == 0:
@@ -269,7 +270,7 @@ def main():
         return build(sys.argv[2], sys.argv[3])
     if cmd == "query":
         return query(sys.argv[2], sys.argv[3], sys.argv[4])
-    return compare(sys.argv[2], sys.argv[3])
+    return compare(*sys.argv[2:5])
 
 
 if __name__ == "__main__":

@@ -49,9 +49,10 @@ for seed in $seeds; do
 	stop_daemon
 	unset KCAL_LIST_SLOW
 	py_scenario "compare (seed $seed)" python3 \
-	    "$top/tests/e2e/list_diff.py" compare "$T/fast.out" "$T/slow.out"
+	    "$top/tests/e2e/list_diff.py" compare "$T/fast.out" "$T/slow.out" \
+	    "$seed"
 	[ -n "$ro" ] && py_scenario "compare public (seed $seed)" python3 \
 	    "$top/tests/e2e/list_diff.py" compare "$T/fast-ro.out" \
-	    "$T/slow-ro.out"
+	    "$T/slow-ro.out" "$seed"
 done
 done_testing
