@@ -81,6 +81,18 @@ void		 store_bind_text(sqlite3_stmt *, int, const char *);
 char		*store_col_dup(sqlite3_stmt *, int);
 
 /*
+ * A window query's row (store-query.c, load_columns): its own columns
+ * (0-18), then column 19 (the record, or what is asked of it), then its
+ * itinerary fields (20-23), read with the row rather than by a query of
+ * their own.
+ */
+#define ROW_COLUMNS							\
+	"uid, summary, kind, status, class, tz, end_tz, "		\
+	"start_utc, end_utc, all_day, location, description, url, "	\
+	"parent_uid, rrule, sequence, created, last_modified, reminders"
+#define ROW_ITINERARY	"city, end_city, anchor_uid, anchor_offset"
+
+/*
  * The window query (store_query), in two forms (store.c): S_QUERY, and
  * S_QUERY_PARENT for the events of one parent (a visit's programme), led
  * by "parent_uid = ?7" so that the index on parent_uid answers it instead
@@ -88,10 +100,8 @@ char		*store_col_dup(sqlite3_stmt *, int);
  * add asks for the programme of the event written, over all time.
  */
 #define QUERY_COLUMNS							\
-	"SELECT uid, summary, kind, status, class, tz, end_tz, "	\
-	"start_utc, end_utc, all_day, location, description, url, "	\
-	"parent_uid, rrule, sequence, created, last_modified, reminders, " \
-	"CASE WHEN rrule IS NULL THEN NULL ELSE ical END FROM events WHERE "
+	"SELECT " ROW_COLUMNS ", CASE WHEN rrule IS NULL THEN NULL ELSE " \
+	"ical END, " ROW_ITINERARY " FROM events WHERE "
 /*
  * Single events overlapping the window; recurring ones that recur inside
  * it (their occurrences are indexed up to occ_until: store-occur.c), or

@@ -151,10 +151,12 @@ int		 store_query(struct store *, const struct store_query *,
 		     store_row_cb, void *, char **);
 int		 store_query_rest(struct store *, struct event *, size_t);
 int		 store_items(struct store *, const struct store_query *,
-		     struct store_item **, size_t *, char **);
+		     int64_t, size_t, struct store_item **, size_t *, char **);
+int		 store_items_bound(struct store *, const struct store_query *,
+		     int64_t *, char **);
 void		 store_items_free(struct store_item *, size_t);
 int		 store_item_row(struct store *, int64_t, struct event *,
-		     char **);
+		     int *);
 int		 store_query_settled(struct store *, int64_t, int64_t,
 		     int64_t);
 int		 store_count(struct store *, const char *, int64_t *);
