@@ -68,6 +68,16 @@ remind_wall_now(void)
 	return (int64_t)ts.tv_sec;
 }
 
+/* The monotonic clock in milliseconds: how long a slice has run. */
+int64_t
+remind_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Walk, then either continue next turn or arm the timer. */
 void
 remind_run(struct remind *rm)

@@ -206,6 +206,20 @@ server_shared_new(json_t *msg)
 	return sm;
 }
 
+/* The same, msg encoded already as text (len bytes, a line; taken). */
+struct shared_msg *
+server_shared_text(json_t *msg, char *text, size_t len)
+{
+	struct shared_msg	*sm;
+
+	sm = xcalloc(1, sizeof *sm);
+	sm->msg = json_incref(msg);
+	sm->data = text;
+	sm->len = len;
+	sm->refs = 1;
+	return sm;
+}
+
 void
 server_shared_unref(struct shared_msg *sm)
 {
