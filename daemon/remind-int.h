@@ -100,6 +100,8 @@ struct remind {
 	size_t		 npend, pend_cap;
 	size_t		 planned;	/* pend[0..planned) stored */
 	int		 planning;	/* the burst is over: store its plans */
+	size_t		 burst_events;	/* walked in it, and of those */
+	size_t		 burst_prepared; /* taken from what was prepared */
 	int64_t		 prep_at;	/* the instant prepared for */
 	int		 prep_done;
 	char		*prep_last;	/* the last uid looked at */

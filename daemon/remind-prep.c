@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "log.h"
 #include "remind-int.h"
 #include "store-remind.h"
 #include "xmalloc.h"
@@ -281,8 +282,11 @@ remind_prep_some(struct remind *rm, int64_t at)
 		for (i = 0; i < n && rm->nprep < PREP_MAX &&
 		    (i == 0 || remind_mono_ms() < end); i++)
 			prep_one(rm, uids[i], at);
-		if (rm->nprep >= PREP_MAX || (i == n && n < PREP_BATCH))
+		if (rm->nprep >= PREP_MAX || (i == n && n < PREP_BATCH)) {
 			rm->prep_done = 1;
+			log_debug("reminders: %zu events prepared for %lld",
+			    rm->nprep, (long long)at);
+		}
 		else if (i > 0) {
 			free(rm->prep_last);
 			rm->prep_last = xstrdup(uids[i - 1]);

@@ -185,7 +185,7 @@ walk_event(struct remind *rm, const char *uid, int64_t now,
 	int			 rc;
 
 	wp->set = 0;
-	remind_prep_drop(rm, uid);	/* planned here: what was prepared is stale */
+	remind_prep_drop(rm, uid);	/* what was prepared is stale */
 	if ((rc = remind_plan_load(rm, uid, &p, cause)) != 0)
 		return rc > 0 ? 0 : -1;
 	from = walk_from(p.next_alarm, now);
@@ -322,6 +322,7 @@ remind_walk_free(struct remind *rm)
 	rm->pend = NULL;
 	rm->npend = rm->pend_cap = rm->planned = 0;
 	rm->planning = 0;
+	rm->burst_events = rm->burst_prepared = 0;
 	free(rm->fire_uid);
 	rm->fire_uid = NULL;
 	rm->fire_at = 0;
@@ -359,14 +360,16 @@ remind_walk_stop(struct remind *rm)
 static int
 walk_one(struct remind *rm, char **uids, int64_t *nas, size_t i,
     int64_t now, struct remind_outq *out, struct walk_plan *wp,
-    char **cause)
+    size_t *prepared, char **cause)
 {
 	struct prep	*e;
 
 	wp->uid = uids[i];
 	if (nas != NULL &&
-	    (e = remind_prep_get(rm, uids[i], nas[i], now)) != NULL)
+	    (e = remind_prep_get(rm, uids[i], nas[i], now)) != NULL) {
+		(*prepared)++;
 		return fire_prepared(rm, e, nas[i], now, out, wp, cause);
+	}
 	return walk_event(rm, uids[i], now, out, wp, cause);
 }
 
@@ -394,7 +397,7 @@ walk_batch(struct remind *rm, char **uids, int64_t *nas, size_t n,
 	struct remind_outq msgs = { NULL, 0, 0 };
 	int64_t	 seq = rm->seq;
 	char	*why = NULL;
-	size_t	 i, k;
+	size_t	 i, k, prepared = 0;
 	int	 rc = 0;
 
 	*done = 0;
@@ -403,13 +406,18 @@ walk_batch(struct remind *rm, char **uids, int64_t *nas, size_t n,
 		goto fail;
 	rm->batching = 1;
 	for (i = 0; i < n && (i == 0 || remind_mono_ms() < end); i++)
-		if (walk_one(rm, uids, nas, i, now, &msgs, &wp[i], &why) != 0)
+		if (walk_one(rm, uids, nas, i, now, &msgs, &wp[i], &prepared,
+		    &why) != 0)
 			goto fail;
 	rm->batching = 0;
 	if (store_commit(rm->host.store, &why) != 0)
 		goto fail;
 	store_lazy(rm->host.store, 0);
 	*done = i;
+	if (nas != NULL) {
+		rm->burst_events += i;
+		rm->burst_prepared += prepared;
+	}
 	for (k = 0; k < msgs.n; k++)
 		remind_outq_add(&rm->fired, &msgs.v[k]);
 	msgs.n = 0;
@@ -493,6 +501,9 @@ static int
 burst_end(struct remind *rm)
 {
 	burst_flush(rm);
+	if (rm->burst_events > 0)
+		log_debug("reminders: %zu events due fired, %zu of them as "
+		    "prepared", rm->burst_events, rm->burst_prepared);
 	if (rm->npend > rm->planned) {
 		rm->planning = 1;
 		return 1;
