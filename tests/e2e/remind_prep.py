@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from offloop import ok  # noqa: E402
 from wire import Conn  # noqa: E402
 
-SOCK, KCAL, LOG = sys.argv[1], sys.argv[2], sys.argv[3]
+SOCK = KCAL = LOG = None
 
 
 def kcal(*args):
@@ -41,13 +41,14 @@ def iso(t):
 
 
 class Watcher:
-    """A raw watching connection: every pushed reminder, as sent."""
+    """A raw watching connection: every pushed reminder, as sent, and
+    when it arrived (at[i], time.time())."""
 
-    def __init__(self):
-        self.c = Conn(SOCK)
+    def __init__(self, sock):
+        self.c = Conn(sock)
         r = self.c.call("watch")
         assert r and r.get("ok"), r
-        self.got = []
+        self.got, self.at = [], []
         threading.Thread(target=self.run, daemon=True).start()
 
     def run(self):
@@ -59,6 +60,7 @@ class Watcher:
             if m is None:
                 return
             if m.get("event") == "reminder":
+                self.at.append(time.time())
                 self.got.append(m)
 
     def of(self, uid):
@@ -161,7 +163,9 @@ def same_as_replay(w, n):
 
 
 def main():
-    w = Watcher()
+    global SOCK, KCAL, LOG
+    SOCK, KCAL, LOG = sys.argv[1], sys.argv[2], sys.argv[3]
+    w = Watcher(SOCK)
     for n in range(1, 4):
         if round_(w, n):
             return
@@ -169,4 +173,5 @@ def main():
     ok(False, "a round whose changes landed before its reminders were due")
 
 
-main()
+if __name__ == "__main__":
+    main()
