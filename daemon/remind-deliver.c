@@ -5,6 +5,9 @@
  * reminder) is what `kcal watch` is pushed, what `kcal reminders` lists
  * and what each hook finds in its environment (notify_env).
  *
+ * A reminder is encoded once (remind_encode; for a burst, ahead:
+ * remind-prep.c): the watchers are sent that text and the hooks queued it.
+ *
  * Exactly once to watchers, at least once to the hooks.  A reminder's
  * state is committed before it is delivered (remind-walk.c), and every
  * delivery takes a sequence number so that `kcal watch`, when it

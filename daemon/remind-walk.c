@@ -7,9 +7,12 @@
  * due are walked before any event a write marked "plan again" (an import
  * of 100,000 events marks them all), a burst in (next_alarm, uid) order
  * from where the last turn stopped; what is due is recorded, then
- * delivered (remind-deliver.c), and only once the whole burst is recorded
- * are the next reminder instants of its events stored.  Then the walk
- * plans the changed events, a slice a turn.
+ * delivered (remind-deliver.c), and only once the whole burst is
+ * delivered are the next reminder instants of its events stored, a slice
+ * a turn from the next one on.  Then the walk plans the changed events,
+ * a slice a turn.  An event of the burst still as it was prepared ahead
+ * (remind-prep.c) is not planned here: what is due, its messages and its
+ * next instant are taken from there, and it costs only its record.
  *
  * Recorded before delivered.  A reminder's state, and the runs of the
  * hooks it owes, are committed in the batch's transaction, and made

@@ -12,10 +12,10 @@
  *     recorded first, delivered after -- and only then stores each
  *     event's next reminder instant in alarms.next_alarm;
  *   - one wall-clock timer (remind-timer.c) is armed for the earliest
- *     next_alarm and runs the walk when it falls due; just before, the
- *     events due then are parsed ahead (remind-prep.c);
+ *     next_alarm and runs the walk when it falls due; just before, what
+ *     falls due then is worked out and encoded ahead (remind-prep.c);
  *   - delivery (remind-deliver.c) builds the reminder object and hands it
- *     to the log, the watchers and the hooks' queue (notify.c);
+ *     to the watchers, the hooks' queue (notify.c) and the log;
  *   - what is due when is worked out by pure functions (remind-plan.c).
  *
  * The daemon around it is reached only through struct remind_host
