@@ -624,11 +624,11 @@ server_broadcast(struct server *srv, json_t *msg, char *text, size_t len)
 		if (!done[cl]) {	/* worked out and encoded once */
 			m = push_for(srv, msg, text, len, cl);
 			if (m == msg && text != NULL) {
-				v[cl] = server_shared_text(m, taken ?
+				v[cl] = server_shared_new(m, taken ?
 				    xstrndup(text, len) : text, len);
 				taken = 1;
 			} else if (m != NULL)
-				v[cl] = server_shared_new(m);
+				v[cl] = server_shared_new(m, NULL, 0);
 			json_decref(m);
 			done[cl] = 1;
 		}

@@ -99,8 +99,7 @@ struct evbuffer *server_encode(json_t *);
 void	 server_client_send_encoded(struct client *, const json_t *,
 	     struct evbuffer *);
 struct shared_msg;
-struct shared_msg *server_shared_new(json_t *);
-struct shared_msg *server_shared_text(json_t *, char *, size_t);
+struct shared_msg *server_shared_new(json_t *, char *, size_t);
 void	 server_shared_unref(struct shared_msg *);
 void	 server_client_send_shared(struct client *, struct shared_msg *);
 void	 server_client_close(struct client *);
