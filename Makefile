@@ -34,7 +34,7 @@ COMMON_OBJ := $(call obj,$(COMMON_SRC))
 DLIB_OBJ   := $(call obj,$(DAEMON_LIB))
 CLIB_OBJ   := $(call obj,$(CLIENT_LIB))
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-BENCH_BIN  := $(BUILD)/bench/floor $(BUILD)/bench/kbench
+BENCH_BIN  := $(BUILD)/bench/floor $(BUILD)/bench/kbench $(BUILD)/bench/maxrss
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 FUZZ_REG   := $(patsubst %,$(BUILD)/tests/%,$(FUZZ_NAMES))
@@ -183,6 +183,13 @@ $(BUILD)/bench/kbench: $(BUILD)/tests/bench/kbench.o $(BUILD)/libkcal.a \
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# maxrss starts the clients whose peak memory the bench prints (why: the
+# file's comment).
+$(BUILD)/bench/maxrss: $(BUILD)/tests/bench/maxrss.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^
 
 # floor creates its databases with the store's own code (store_open, the
 # real migrations), so it links the daemon's objects as a unit test does.

@@ -31,5 +31,5 @@ cmd_get_exec(struct cmd_ctx *ctx)
 	return res;
 }
 
-const struct cmd_entry cmd_get_entry = { "get", "uid", CMD_OFFLOOP,
-    cmd_get_exec };
+const struct cmd_entry cmd_get_entry = { "get", "uid",
+    CMD_OFFLOOP | CMD_SHORT, cmd_get_exec };

@@ -189,14 +189,17 @@ cmd_dispatch_who(struct server *srv, struct client *c,
 	return run(&ctx, ce);
 }
 
-/* Is req a read that may run on a worker thread (cmd_dispatch_read)? */
+/*
+ * Is req a read that may run on a worker thread (cmd_dispatch_read)?  0 if
+ * not, else its command's flags (CMD_SHORT among them).
+ */
 int
 cmd_offloop(const json_t *req)
 {
 	const struct cmd_entry	*ce;
 
 	ce = cmd_find(json_string_value(json_object_get(req, "cmd")));
-	return ce != NULL && (ce->flags & CMD_OFFLOOP);
+	return ce != NULL && (ce->flags & CMD_OFFLOOP) ? ce->flags : 0;
 }
 
 /*

@@ -41,6 +41,8 @@ struct store;
 #define CMD_OFFLOOP	0x4	/* a read that may run on a worker thread */
 #define CMD_HELD	0x8	/* a small read on the loop that may wait for
 				   the open group's commit (server-group.c) */
+#define CMD_SHORT	0x10	/* an off-loop read of a few rows: the
+				   worker's short lane (worker.c) */
 
 struct cmd_ctx {
 	struct server	*srv;		/* NULL on a worker thread */

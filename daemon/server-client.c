@@ -34,25 +34,58 @@
 #define BIG_REPLY	(1024 * 1024)	/* memory to give back once sent */
 #define OUTPUT_STALL	60	/* seconds a client may take none of its output */
 
-/* jansson hands the encoding over in pieces: append them to the buffer. */
+/*
+ * jansson hands the encoding over in pieces, a key or a comma at a time:
+ * they are gathered here and given to the evbuffer a few kilobytes at a
+ * time, as one evbuffer_add per piece costs more than the encoding.
+ */
+#define DUMP_BUF	(16 * 1024)
+struct dump {
+	struct evbuffer	*eb;
+	size_t		 len;
+	char		 buf[DUMP_BUF];
+};
+
+static int
+dump_flush(struct dump *d)
+{
+	int	rc = d->len > 0 ? evbuffer_add(d->eb, d->buf, d->len) : 0;
+
+	d->len = 0;
+	return rc;
+}
+
 static int
 dump_cb(const char *buf, size_t size, void *arg)
 {
-	return evbuffer_add(arg, buf, size);
+	struct dump	*d = arg;
+
+	if (size > DUMP_BUF - d->len && dump_flush(d) != 0)
+		return -1;
+	if (size >= DUMP_BUF)
+		return evbuffer_add(d->eb, buf, size);
+	memcpy(d->buf + d->len, buf, size);
+	d->len += size;
+	return 0;
 }
 
 /* msg's encoding (not freed) and a newline, or NULL; thread-safe. */
 struct evbuffer *
 server_encode(json_t *msg)
 {
+	struct dump	*d = xmalloc(sizeof(*d));
 	struct evbuffer	*eb = evbuffer_new();
 
-	if (eb == NULL || json_dump_callback(msg, dump_cb, eb,
-	    JSON_COMPACT) != 0 || evbuffer_add(eb, "\n", 1) != 0) {
+	d->eb = eb;
+	d->len = 0;
+	if (eb == NULL || json_dump_callback(msg, dump_cb, d,
+	    JSON_COMPACT) != 0 || dump_cb("\n", 1, d) != 0 ||
+	    dump_flush(d) != 0) {
 		if (eb != NULL)
 			evbuffer_free(eb);
-		return NULL;
+		eb = NULL;
 	}
+	free(d);
 	return eb;
 }
 

@@ -26,6 +26,9 @@
  * replies go out in the order of its requests.  A peer that goes away
  * meanwhile is forgotten by its job, whose reply is then dropped.
  *
+ * A get (CMD_SHORT) goes to the worker's short lane: it does not wait
+ * behind the lists and exports queued before it.
+ *
  * Without a worker (an in-memory store) the read runs on the loop as
  * before (server_read_submit returns 0).
  */
@@ -95,8 +98,9 @@ server_read_submit(struct client *c, json_t *req)
 	struct server	*srv = c->srv;
 	struct worker	*w;
 	struct read_job	*job;
+	int		 flags = cmd_offloop(req);
 
-	if (!cmd_offloop(req) || (w = server_worker(srv)) == NULL)
+	if (flags == 0 || (w = server_worker(srv)) == NULL)
 		return 0;
 	if (group_waits(c))
 		group_flush(srv);	/* the read sees c's writes */
@@ -108,7 +112,8 @@ server_read_submit(struct client *c, json_t *req)
 	server_client_who(c, &job->who);
 	snprintf(job->name, sizeof job->name, "%s", job->who.name);
 	job->who.name = job->name;
-	if (worker_submit(w, read_run, read_done, job) != 0) {
+	if ((flags & CMD_SHORT ? worker_submit_short : worker_submit)(w,
+	    read_run, read_done, job) != 0) {
 		json_decref(job->req);
 		free(job);
 		return 0;

@@ -9,11 +9,16 @@
  * job in one read transaction: in WAL mode that is one consistent state of
  * the store, which the loop's writes neither disturb nor wait for.
  *
- * Jobs wait in one queue under a mutex; WORKER_THREADS threads take them
+ * Jobs wait in a queue under a mutex; WORKER_THREADS threads take them
  * one at a time each: two, so that one long job (a 100k-event export) does
  * not hold up every other read behind it, and no more, since the machine
- * kcald is meant for has few cores and the loop needs one.  Jobs start in
- * the order submitted but may finish in another.  A finished job goes to
+ * kcald is meant for has few cores and the loop needs one.  A job known to
+ * be short (worker_submit_short: one event's get) waits in a queue of its
+ * own, which every thread empties first, and one more thread, the short
+ * lane, takes only those: under load both threads are busy with month
+ * lists, and a get that waited its turn behind them took as long as they
+ * did.  Jobs of a queue start in the order submitted; all may finish in
+ * another.  A finished job goes to
  * the done list and an eventfd, which the loop watches with libevent,
  * wakes the loop, which runs the job's done function: only there may a
  * job's result meet the loop's state.
@@ -37,7 +42,8 @@
 #include "worker.h"
 #include "xmalloc.h"
 
-#define WORKER_THREADS	2
+#define WORKER_LONG	2			/* threads that take any job */
+#define WORKER_THREADS	(WORKER_LONG + 1)	/* and the short lane */
 
 struct job {
 	worker_run_fn		 run;
@@ -61,13 +67,14 @@ struct thread {
 	struct store		*store;		/* the thread's own */
 	pthread_t		 id;
 	int			 started;
+	int			 short_only;	/* the short lane */
 };
 
 struct worker {
 	struct thread		 th[WORKER_THREADS];
 	pthread_mutex_t		 mtx;
-	pthread_cond_t		 cond;
-	struct jobs		 todo, done;	/* under mtx */
+	pthread_cond_t		 cond, cond_short;	/* long, short lane */
+	struct jobs		 todo, todo_short, done;	/* under mtx */
 	int			 stopping;	/* under mtx */
 	int			 wake_fd;
 	struct event		*ev_wake;
@@ -98,21 +105,35 @@ run_one(struct store *st, struct job *j)
 	store_snapshot_end(st);
 }
 
+/* Under mtx: t's next job, short ones first; NULL if none it may take. */
+static struct job *
+next_job(struct thread *t)
+{
+	struct worker	*w = t->w;
+	struct jobs	*q = &w->todo_short;
+	struct job	*j;
+
+	if (TAILQ_EMPTY(q) && !t->short_only)
+		q = &w->todo;
+	if ((j = TAILQ_FIRST(q)) != NULL)
+		TAILQ_REMOVE(q, j, entry);
+	return j;
+}
+
 static void *
 thread_main(void *arg)
 {
 	struct thread	*t = arg;
 	struct worker	*w = t->w;
-	struct job	*j;
+	struct job	*j = NULL;
 
 	pthread_mutex_lock(&w->mtx);
 	for (;;) {
-		while (!w->stopping && TAILQ_EMPTY(&w->todo))
-			pthread_cond_wait(&w->cond, &w->mtx);
+		while (!w->stopping && (j = next_job(t)) == NULL)
+			pthread_cond_wait(t->short_only ? &w->cond_short :
+			    &w->cond, &w->mtx);
 		if (w->stopping)
 			break;
-		j = TAILQ_FIRST(&w->todo);
-		TAILQ_REMOVE(&w->todo, j, entry);
 		pthread_mutex_unlock(&w->mtx);
 		run_one(t->store, j);
 		pthread_mutex_lock(&w->mtx);
@@ -180,6 +201,7 @@ stop_threads(struct worker *w)
 	pthread_mutex_lock(&w->mtx);
 	w->stopping = 1;
 	pthread_cond_broadcast(&w->cond);
+	pthread_cond_broadcast(&w->cond_short);
 	pthread_mutex_unlock(&w->mtx);
 	for (int i = 0; i < WORKER_THREADS; i++)
 		if (w->th[i].started)
@@ -195,6 +217,7 @@ start_threads(struct worker *w, const struct store *main, char **cause)
 	for (int i = 0; i < WORKER_THREADS; i++) {
 		t = &w->th[i];
 		t->w = w;
+		t->short_only = i >= WORKER_LONG;
 		if ((t->store = store_open_reader(main, cause)) == NULL)
 			return -1;
 		if (pthread_create(&t->id, NULL, thread_main, t) != 0) {
@@ -219,10 +242,12 @@ worker_new(struct event_base *base, const struct store *main, char **cause)
 	struct worker	*w = xcalloc(1, sizeof *w);
 
 	TAILQ_INIT(&w->todo);
+	TAILQ_INIT(&w->todo_short);
 	TAILQ_INIT(&w->done);
 	TAILQ_INIT(&w->pending);
 	pthread_mutex_init(&w->mtx, NULL);
 	pthread_cond_init(&w->cond, NULL);
+	pthread_cond_init(&w->cond_short, NULL);
 	if ((w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
 	    (w->ev_wake = event_new(base, w->wake_fd, EV_READ | EV_PERSIST,
 	    wake_cb, w)) == NULL || event_add(w->ev_wake, NULL) != 0) {
@@ -241,17 +266,14 @@ fail:
 		close(w->wake_fd);
 	pthread_mutex_destroy(&w->mtx);
 	pthread_cond_destroy(&w->cond);
+	pthread_cond_destroy(&w->cond_short);
 	free(w);
 	return NULL;
 }
 
-/*
- * Queue a job: run on the thread, then done on the loop.  -1 once the
- * worker is stopping (a done function asking again): not queued.
- */
-int
-worker_submit(struct worker *w, worker_run_fn run, worker_done_fn done,
-    void *arg)
+static int
+submit(struct worker *w, worker_run_fn run, worker_done_fn done, void *arg,
+    int is_short)
 {
 	struct job	*j;
 
@@ -264,10 +286,31 @@ worker_submit(struct worker *w, worker_run_fn run, worker_done_fn done,
 	j->seq = ++w->submitted;
 	TAILQ_INSERT_TAIL(&w->pending, j, all);
 	pthread_mutex_lock(&w->mtx);
-	TAILQ_INSERT_TAIL(&w->todo, j, entry);
+	TAILQ_INSERT_TAIL(is_short ? &w->todo_short : &w->todo, j, entry);
+	if (is_short)	/* the lane, or a long thread that is idle */
+		pthread_cond_signal(&w->cond_short);
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mtx);
 	return 0;
+}
+
+/*
+ * Queue a job: run on the thread, then done on the loop.  -1 once the
+ * worker is stopping (a done function asking again): not queued.
+ */
+int
+worker_submit(struct worker *w, worker_run_fn run, worker_done_fn done,
+    void *arg)
+{
+	return submit(w, run, done, arg, 0);
+}
+
+/* The same for a job that reads a few rows: before every long one. */
+int
+worker_submit_short(struct worker *w, worker_run_fn run,
+    worker_done_fn done, void *arg)
+{
+	return submit(w, run, done, arg, 1);
 }
 
 /*
@@ -303,6 +346,7 @@ worker_free(struct worker *w)
 	if (w == NULL)
 		return;
 	stop_threads(w);
+	TAILQ_CONCAT(&left, &w->todo_short, entry);
 	TAILQ_CONCAT(&left, &w->todo, entry);
 	finish_jobs(w, &w->done, 1);
 	finish_jobs(w, &left, 0);
@@ -311,5 +355,6 @@ worker_free(struct worker *w)
 	close_stores(w);
 	pthread_mutex_destroy(&w->mtx);
 	pthread_cond_destroy(&w->cond);
+	pthread_cond_destroy(&w->cond_short);
 	free(w);
 }

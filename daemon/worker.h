@@ -1,7 +1,8 @@
 /*
  * worker.h — work that takes long, off the loop (worker.c): a few threads,
  * each with its own read-only connection to the store, which run the jobs
- * in the order submitted, one at a time each, each in one read transaction
+ * in the order submitted (short ones first: worker_submit_short), one at a
+ * time each, each in one read transaction
  * (one consistent state of the store), and hand each finished job back to
  * the loop, where its done function runs (jobs may end in another order).  A job's run function may touch nothing the loop touches until
  * done: it gets what it needs when submitted and leaves its result in its
@@ -23,6 +24,8 @@ struct worker	*worker_new(struct event_base *, const struct store *,
 		    char **);
 int		 worker_submit(struct worker *, worker_run_fn, worker_done_fn,
 		    void *);
+int		 worker_submit_short(struct worker *, worker_run_fn,
+		    worker_done_fn, void *);
 void		 worker_retire(struct worker *, void (*)(void *), void *);
 void		 worker_free(struct worker *);
 

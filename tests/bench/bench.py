@@ -56,6 +56,7 @@ KCALD = os.path.join(BUILD, "kcald")
 KCAL = os.path.join(BUILD, "kcal")
 FLOOR = os.path.join(BUILD, "bench", "floor")
 KBENCH = os.path.join(BUILD, "bench", "kbench")
+MAXRSS = os.path.join(BUILD, "bench", "maxrss")
 OUT = os.environ.get("BENCH_OUT", os.path.join(BUILD, "bench"))
 SIZES = [int(x) for x in os.environ.get(
     "BENCH_N", "1000 10000 100000").replace(",", " ").split()]
@@ -382,16 +383,14 @@ def floors(n, ics, sb):
 
 
 def kcal_maxrss(sb, *args):
-    """Run kcal; its peak RSS in kB (wait4's ru_maxrss)."""
-    p = subprocess.Popen([KCAL] + list(args), env=sb.env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = p.stderr.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    p.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError("kcal %s failed: %s" % (" ".join(args),
-                                                   err.decode()))
-    return ru.ru_maxrss
+    """Run kcal; its peak RSS in kB, measured by maxrss (maxrss.c says why
+    not wait4 here)."""
+    p = subprocess.run([MAXRSS, KCAL] + list(args), env=sb.env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.decode()
+    if p.returncode != 0:
+        raise RuntimeError("kcal %s failed: %s" % (" ".join(args), err))
+    return int(err.strip().splitlines()[-1].split()[1])
 
 
 def import_file(sb, d, ics, jsonl, client_kb=None):
@@ -1090,7 +1089,7 @@ def bench_core(res, sb, have_import):
     if have_import:
         import bench_import_stream
         bench_import_stream.run(res, max(SIZES), sb, Daemon, dataset,
-                                KCAL, log)
+                                [MAXRSS, KCAL], log)
     if supports(sb, "watch"):
         bench_reminders(res, max(SIZES), sb, have_import)
     else:

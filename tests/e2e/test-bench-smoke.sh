@@ -13,9 +13,24 @@ if [ -n "$KCAL_SANITIZED" ]; then
 	skip "bench harness: its deadlines do not hold under the sanitizers"
 	done_testing; exit
 fi
-for b in floor kbench; do
+for b in floor kbench maxrss; do
 	[ -x "$BUILD/bench/$b" ] || fail "$BUILD/bench/$b is built (make tests)"
 done
+
+# maxrss measures the command, not the big process that starts it (a
+# child forked from a 100 MB Python reports Python's peak through wait4).
+kb=$(python3 -c '
+import subprocess, sys
+b = bytearray(100 << 20)
+for i in range(0, len(b), 4096):
+    b[i] = 1
+p = subprocess.run([sys.argv[1], "true"], stderr=subprocess.PIPE)
+print(p.stderr.decode().split()[-1] if p.returncode == 0 else "failed")
+' "$BUILD/bench/maxrss")
+check "maxrss gives a small command its own peak RSS ($kb kB)" awk -v v="$kb" \
+	'BEGIN { exit !(v + 0 > 0 && v + 0 < 50000) }'
+"$BUILD/bench/maxrss" sh -c 'exit 3' 2>/dev/null
+check_eq "maxrss exits with the command's status" 3 "$?"
 
 out=$(BENCH_N=200 BENCH_REPEAT=1 BENCH_ADDS=50 BENCH_SECS=0.5 \
 	BENCH_OUT="$T/bench" python3 "$top/tests/bench/bench.py" 2>&1)

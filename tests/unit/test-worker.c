@@ -3,7 +3,8 @@
  * loop, on a thread's own read-only connection, and come back to the loop
  * through its event; what is retired waits for every job submitted before
  * it, even when a later one ends first; stopping runs what finished and
- * tells the rest.
+ * tells the rest; a short job (a get) is not held up by long ones holding
+ * every other thread.
  * An in-memory store has no worker.  Meant to run under ThreadSanitizer
  * too (make test-tsan).
  */
@@ -23,6 +24,7 @@ struct job {
 	int		 readonly;
 	int		*next;		/* the order done functions run in */
 	useconds_t	 sleep;
+	int		*gate;		/* run waits while *gate is 0 */
 };
 
 static void
@@ -33,6 +35,8 @@ run(void *arg, struct store *st)
 	j->off_loop = !pthread_equal(pthread_self(), j->loop);
 	j->readonly = store_readonly(st);
 	usleep(j->sleep > 0 ? j->sleep : 1000);
+	while (j->gate != NULL && !__atomic_load_n(j->gate, __ATOMIC_ACQUIRE))
+		usleep(1000);
 }
 
 static void
@@ -116,6 +120,35 @@ main(void)
 	until_done(base, &j[4]);
 	CHECK(j[4].done && j[4].ran);
 	CHECK_INT(freed, 3);
+
+	/*
+	 * Long jobs hold every thread that takes them, and one more waits:
+	 * a short job still runs, on the lane, and the waiting long one does
+	 * not take the lane.
+	 */
+	{
+		struct job	lj[3] = { 0 }, sj = { 0 };
+		int		gate = 0;
+
+		for (int i = 0; i < 3; i++) {
+			lj[i].loop = pthread_self();
+			lj[i].next = &next;
+			lj[i].gate = &gate;
+			worker_submit(w, run, done, &lj[i]);
+		}
+		sj.loop = pthread_self();
+		sj.next = &next;
+		usleep(20000);		/* the long ones are taken */
+		worker_submit_short(w, run, done, &sj);
+		until_done(base, &sj);
+		CHECK(sj.done && sj.ran && sj.off_loop);
+		CHECK(!lj[0].done && !lj[1].done && !lj[2].done);
+		__atomic_store_n(&gate, 1, __ATOMIC_RELEASE);
+		for (int i = 0; i < 3; i++) {
+			until_done(base, &lj[i]);
+			CHECK(lj[i].done && lj[i].ran);
+		}
+	}
 
 	/* Stopping: a finished or running job is done; a queued one, told. */
 	worker_submit(w, run, done, &j[2]);
