@@ -270,7 +270,9 @@ server_client_send_shared(struct client *c, struct shared_msg *sm)
 		return;
 	if (sm->len > OUTPUT_SMALL && c->srv->queued + sm->len >
 	    c->srv->cfg->max_output_total) {	/* refused: over_total says */
-		server_client_send(c, json_incref(sm->msg));
+		if ((eb = evbuffer_new()) != NULL)	/* sm->msg may be partial */
+			evbuffer_add(eb, sm->data, sm->len);
+		server_client_send_encoded(c, sm->msg, eb);
 		return;
 	}
 	if (room(c, sm->len) != 0)
