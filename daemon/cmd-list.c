@@ -187,19 +187,23 @@ add_row(void *arg, const struct event *ev, const char *ical)
 /*
  * The items a page needs of the window's items in start order (v, n):
  * those not shown already, limit + 1 of them and every other that starts
- * with the last; all of them without a limit.  Into p: how many.
+ * with the last; all of them without a limit.  Into p: how many.  *whole:
+ * an item starting after the last was seen, so that v held all those.
  */
 static size_t
 page_picks(const struct list_state *ls, const struct store_item *v,
-    size_t n, struct pick *p)
+    size_t n, struct pick *p, int *whole)
 {
 	char	rid[64];
 	size_t	i, m = 0;
 
+	*whole = 0;
 	for (i = 0; i < n; i++) {
 		if (ls->limit > 0 && m > ls->limit &&
-		    v[i].start > v[p[m - 1].at].start)
+		    v[i].start > v[p[m - 1].at].start) {
+			*whole = 1;
 			break;
+		}
 		rid[0] = '\0';
 		if (ls->after != NULL && v[i].occ)
 			tz_iso("UTC", v[i].start, rid, sizeof rid);
@@ -231,14 +235,15 @@ add_picks(struct list_state *ls, const struct store_item *v,
 {
 	struct event	 ev;
 	const struct store_item *it;
-	char		*ical = NULL, rid[64];
+	char		 rid[64];
 	size_t		 i, j;
-	int		 rc = 1;
+	int		 rc = 1, overrides;
 
 	for (i = 0; rc == 1 && i < m; i = j) {
-		if ((rc = store_item_row(ls->st, p[i].rowid, &ev, &ical)) != 0)
+		if ((rc = store_item_row(ls->st, p[i].rowid, &ev,
+		    &overrides)) != 0)
 			return rc == STORE_NOT_FOUND ? 0 : -1;
-		rc = ical == NULL || strstr(ical, "RECURRENCE-ID") == NULL;
+		rc = !overrides;
 		list_items_row(ls->items);
 		for (j = i; j < m && p[j].rowid == p[i].rowid; j++) {
 			it = &v[p[j].at];
@@ -249,9 +254,51 @@ add_picks(struct list_state *ls, const struct store_item *v,
 				    it->end, it->occ ? rid : NULL);
 		}
 		event_clear(&ev);
-		free(ical);
 	}
 	return rc;
+}
+
+/*
+ * How many items a page reads of the store first: limit + 1, the items of
+ * the cursor's start shown already, and those that start with the last.
+ * When that was too few (store_items cut a start's items short), four
+ * times as many, then all.
+ */
+#define PAGE_SLACK	32
+#define PAGE_TRIES	3
+
+/*
+ * The window's items into *v, *n, and the page's picks of them into *p,
+ * *m: a page reads only the first of them (store_items' lim) when the
+ * indexes say the window holds fewer than max_occurrences items; all of
+ * them otherwise, or without a limit.  0, STORE_NOT_INDEXED, or -1.
+ */
+static int
+read_picks(struct list_state *ls, const struct store_query *q,
+    struct store_item **v, size_t *n, struct pick **p, size_t *m)
+{
+	int64_t	 bound, after = ls->after ? ls->after->start : INT64_MIN;
+	size_t	 lim = 0;
+	int	 rc, whole, tries = 0;
+
+	if (ls->limit > 0) {
+		if (store_items_bound(ls->st, q, &bound, &ls->why) != 0)
+			return -1;
+		if (bound < (int64_t)ls->max)
+			lim = ls->limit + 1 + PAGE_SLACK;
+	}
+	for (;;) {
+		if ((rc = store_items(ls->st, q, lim > 0 ? after : INT64_MIN,
+		    lim, v, n, &ls->why)) != 0)
+			return rc;
+		*p = xcalloc(*n + 1, sizeof **p);
+		*m = page_picks(ls, *v, *n, *p, &whole);
+		if (lim == 0 || *n < lim || whole)
+			return 0;
+		free(*p);
+		store_items_free(*v, *n);
+		lim = ++tries < PAGE_TRIES ? 4 * lim : 0;
+	}
 }
 
 /*
@@ -272,21 +319,20 @@ list_fast(struct list_state *ls, const struct store_query *q)
 	size_t			 n, m;
 	int			 rc;
 
-	if (!q->bare || q->from == INT64_MIN || q->to == INT64_MAX ||
+	if (list_items_slow() || !q->bare || q->from == INT64_MIN ||
+	    q->to == INT64_MAX ||
 	    store_clearance(ls->st) != ACCESS_CLASS_CONFIDENTIAL)
 		return 0;
-	if ((rc = store_items(ls->st, q, &v, &n, &ls->why)) != 0)
+	if ((rc = read_picks(ls, q, &v, &n, &p, &m)) != 0)
 		return rc == STORE_NOT_INDEXED ? 0 : -1;
 	rc = 0;
 	if (n < ls->max) {
-		p = xcalloc(n + 1, sizeof *p);
-		m = page_picks(ls, v, n, p);
 		if (m > 1)
 			qsort(p, m, sizeof *p, by_row);
 		if ((rc = add_picks(ls, v, p, m)) < 0)
 			ls->why = xstrdup("cannot read the store");
-		free(p);
 	}
+	free(p);
 	store_items_free(v, n);
 	return rc;
 }
@@ -347,14 +393,16 @@ list_reply(struct list_state *ls, int bare)
 {
 	json_t	*res, *events;
 	char	*next;
+	size_t	 count = 0;
 
-	events = list_items_page(ls->items, ls->ctx, ls->st, bare, &next);
+	events = list_items_page(ls->items, ls->ctx, ls->st, bare, &next,
+	    &count);
 	if (events == NULL) {
 		cmd_error(ls->ctx, KCAL_E_STORE, "cannot read the store");
 		return NULL;
 	}
 	res = json_pack("{s:o, s:I, s:b, s:I}", "events", events,
-	    "count", (json_int_t)json_array_size(events), "truncated",
+	    "count", (json_int_t)count, "truncated",
 	    ls->truncated, "limit", (json_int_t)ls->max);
 	if (next != NULL)
 		json_object_set_new(res, "next_cursor", json_string(next));

@@ -12,13 +12,17 @@
  * are sorted in cmd_event_cmp's order (start, UID, RECURRENCE-ID), cut to
  * the page, the page's rows read for their participants and itinerary
  * fields in one batch (store_query_rest, for a bare query), and only then
- * made JSON.  Everything lives in one request: no state is shared.
+ * written as JSON text (event-write.c), which the reply carries as it
+ * is.  Everything lives in one request: no state is shared.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "cursor.h"
+#include "event-write.h"
+#include "json-raw.h"
 #include "list-items.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -239,19 +243,76 @@ load_shown(struct list_items *li, struct store *st, size_t n)
 }
 
 /*
+ * KCAL_LIST_SLOW=1, for tests only: every list is made the old way, the
+ * row walk (cmd-list.c) and each event a jansson object, so that a test
+ * can compare the fast path's replies with it byte for byte
+ * (test-list-diff.sh).
+ */
+int
+list_items_slow(void)
+{
+	const char	*v = getenv("KCAL_LIST_SLOW");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
+/* One event of the page, when event_write_json cannot write it. */
+static void
+write_slow(struct jbuf *b, struct cmd_ctx *ctx, const struct event *ev,
+    const char *rid)
+{
+	json_t	*o = cmd_event_json(ctx, ev);
+
+	if (rid != NULL)
+		json_object_set_new(o, "recurrence_id", json_string(rid));
+	json_dump_callback(o, jbuf_dump_cb, b, JSON_COMPACT);
+	json_decref(o);
+}
+
+/* The first n items as a JSON array, written as text (json-raw.h). */
+static json_t *
+page_json(struct list_items *li, struct cmd_ctx *ctx, size_t n)
+{
+	struct jbuf	 b = { NULL, 0, 0 };
+	struct item	*it;
+	struct event	 ev;
+	const char	*home = ctx->cfg->home_tz;
+	json_t		*a;
+	int		 slow = list_items_slow();
+
+	jbuf_add(&b, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		it = &li->v[i];
+		if (it->own != NULL)
+			ev = *it->own;
+		else {
+			ev = li->rows[it->row];
+			ev.start = it->start;
+			ev.end = it->end;
+		}
+		if (i > 0)
+			jbuf_add(&b, ",", 1);
+		if (slow || event_write_json(&b, &ev, home, it->rid) != 0)
+			write_slow(&b, ctx, &ev, it->rid);
+	}
+	jbuf_add(&b, "]", 1);
+	a = json_raw(&b);
+	free(b.p);
+	return a;
+}
+
+/*
  * The page: the items sorted, the first limit of them (all without a
- * limit) as JSON, and in *next the cursor after them when more follow.
- * bare: the rows were read without their participants (store_query).
- * NULL if the store failed.
+ * limit) as JSON text (json_raw), their number in *count, and in *next
+ * the cursor after them when more follow.  bare: the rows were read
+ * without their participants (store_query).  NULL if the store failed.
  */
 json_t *
 list_items_page(struct list_items *li, struct cmd_ctx *ctx, struct store *st,
-    int bare, char **next)
+    int bare, char **next, size_t *count)
 {
-	json_t		*a, *o;
 	struct item	*it;
-	struct event	 ev;
-	size_t		 i, n = li->n;
+	size_t		 n = li->n;
 
 	*next = NULL;
 	sorting = li;
@@ -269,21 +330,6 @@ list_items_page(struct list_items *li, struct cmd_ctx *ctx, struct store *st,
 		*next = NULL;
 		return NULL;
 	}
-	a = json_array();
-	for (i = 0; i < n; i++) {
-		it = &li->v[i];
-		if (it->own != NULL)
-			ev = *it->own;
-		else {
-			ev = li->rows[it->row];
-			ev.start = it->start;
-			ev.end = it->end;
-		}
-		o = cmd_event_json(ctx, &ev);
-		if (it->rid != NULL)
-			json_object_set_new(o, "recurrence_id",
-			    json_string(it->rid));
-		json_array_append_new(a, o);
-	}
-	return a;
+	*count = n;
+	return page_json(li, ctx, n);
 }

@@ -22,9 +22,10 @@ void	 list_items_free(struct list_items *);
 void	 list_items_row(struct list_items *);	/* a new store row */
 void	 list_items_add(struct list_items *, const struct event *,
 	    const struct event *, int64_t, int64_t, const char *);
+int	 list_items_slow(void);	/* KCAL_LIST_SLOW: tests only */
 size_t	 list_items_count(const struct list_items *);
 int	 list_items_full(const struct list_items *, int64_t, int64_t *);
 json_t	*list_items_page(struct list_items *, struct cmd_ctx *,
-	    struct store *, int, char **);
+	    struct store *, int, char **, size_t *);
 
 #endif

@@ -25,6 +25,7 @@
 #include "cmd.h"
 #include "frame.h"
 #include "import-run.h"
+#include "json-raw.h"
 #include "kcal-protocol.h"
 #include "log.h"
 #include "server.h"
@@ -37,7 +38,8 @@
 /*
  * jansson hands the encoding over in pieces, a key or a comma at a time:
  * they are gathered here and given to the evbuffer a few kilobytes at a
- * time, as one evbuffer_add per piece costs more than the encoding.
+ * time, as one evbuffer_add per piece costs more than the encoding.  A
+ * list's events, JSON text already, come as one piece (json-raw.c).
  */
 #define DUMP_BUF	(16 * 1024)
 struct dump {
@@ -78,8 +80,8 @@ server_encode(json_t *msg)
 
 	d->eb = eb;
 	d->len = 0;
-	if (eb == NULL || json_dump_callback(msg, dump_cb, d,
-	    JSON_COMPACT) != 0 || dump_cb("\n", 1, d) != 0 ||
+	if (eb == NULL || json_raw_dump(msg, dump_cb, d) != 0 ||
+	    dump_cb("\n", 1, d) != 0 ||
 	    dump_flush(d) != 0) {
 		if (eb != NULL)
 			evbuffer_free(eb);

@@ -1,9 +1,9 @@
 /*
- * store-batch.c — the participants and the itinerary fields (city, end
- * city, anchor) of a chunk of store_query's rows, read with one query each
- * for the whole chunk instead of two per row: the UIDs go in as one JSON
- * array (json_each) and each answer is matched to its row by UID.  The
- * participants keep their stored order (pos).
+ * store-batch.c — the participants of a chunk of store_query's rows, read
+ * with one query for the whole chunk instead of one per row: the UIDs go
+ * in as one JSON array (json_each) and each answer is matched to its row
+ * by UID.  The participants keep their stored order (pos).  (The
+ * itinerary fields come with the rows: store-int.h, ROW_ITINERARY.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +17,6 @@
 static const char sql_parts[] = "SELECT event_uid, name, role, country, "
     "precedence FROM participants WHERE event_uid IN (SELECT value FROM "
     "json_each(?1)) ORDER BY event_uid, pos";
-static const char sql_itinerary[] = "SELECT uid, city, end_city, "
-    "anchor_uid, anchor_offset FROM events WHERE uid IN (SELECT value FROM "
-    "json_each(?1))";
 
 static int
 by_uid(const void *a, const void *b)
@@ -55,15 +52,6 @@ add_part(struct event *ev, sqlite3_stmt *s)
 	p->precedence = sqlite3_column_int(s, 4);
 }
 
-static void
-set_itinerary(struct event *ev, sqlite3_stmt *s)
-{
-	ev->city = store_col_dup(s, 1);
-	ev->end_city = store_col_dup(s, 2);
-	ev->anchor = store_col_dup(s, 3);
-	ev->anchor_offset = sqlite3_column_int64(s, 4);
-}
-
 /* Run sql over the UIDs, handing each answer to its row: 0 or -1. */
 static int
 each_row(struct store *st, const char *sql, const char *uids,
@@ -86,7 +74,7 @@ each_row(struct store *st, const char *sql, const char *uids,
 }
 
 /*
- * The participants and itinerary fields of evs[0..n): 0, -1 if the store
+ * The participants of evs[0..n): 0, -1 if the store
  * failed, or 1 (nothing read) when a UID cannot go into JSON (it is not
  * UTF-8) and the caller must read the rows one by one.
  */
@@ -112,8 +100,6 @@ store_batch_load(struct store *st, struct event *evs, size_t n)
 	json_decref(a);
 	rc = uids == NULL ? -1 : each_row(st, sql_parts, uids, idx, n,
 	    add_part);
-	if (rc == 0)
-		rc = each_row(st, sql_itinerary, uids, idx, n, set_itinerary);
 	free(uids);
 	free(idx);
 	return rc;

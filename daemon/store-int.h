@@ -63,6 +63,13 @@ int		 store_count_visible(struct store *, const char *, int64_t *);
 void		 store_hide_refs(struct store *, struct event *);
 sqlite3_stmt	*store_stmt(struct store *, const char *, char **);
 int		 store_batch_load(struct store *, struct event *, size_t);
+/* store-busy.c: for the conflict check (store_query's shares) */
+sqlite3_stmt	*store_shares_stmt(struct store *, char **);
+char		*store_busy_names(const struct event *, int *);
+int		 store_busy_new_name(struct store *, const char *);
+int		 store_busy_clear(struct store *, const char *, char **);
+int		 store_busy_put(struct store *, const struct event *,
+		     const char *, const char *, char **);
 int		 store_ro_detect(const char *, char **);
 int		 store_ro_open(struct store *, char **);
 int		 store_prepare(struct store *, char **);
@@ -72,6 +79,44 @@ int		 store_step_done(struct store *, sqlite3_stmt *, char **,
 void		 store_db_cause(struct store *, char **, const char *);
 void		 store_bind_text(sqlite3_stmt *, int, const char *);
 char		*store_col_dup(sqlite3_stmt *, int);
+
+/*
+ * A window query's row (store-query.c, load_columns): its own columns
+ * (0-18), then column 19 (the record, or what is asked of it), then its
+ * itinerary fields (20-23), read with the row rather than by a query of
+ * their own.
+ */
+#define ROW_COLUMNS							\
+	"uid, summary, kind, status, class, tz, end_tz, "		\
+	"start_utc, end_utc, all_day, location, description, url, "	\
+	"parent_uid, rrule, sequence, created, last_modified, reminders"
+#define ROW_ITINERARY	"city, end_city, anchor_uid, anchor_offset"
+
+/*
+ * The window query (store_query), in two forms (store.c): S_QUERY, and
+ * S_QUERY_PARENT for the events of one parent (a visit's programme), led
+ * by "parent_uid = ?7" so that the index on parent_uid answers it instead
+ * of a walk over every event in the window -- the conflict check of every
+ * add asks for the programme of the event written, over all time.
+ */
+#define QUERY_COLUMNS							\
+	"SELECT " ROW_COLUMNS ", CASE WHEN rrule IS NULL THEN NULL ELSE " \
+	"ical END, " ROW_ITINERARY " FROM events WHERE "
+/*
+ * Single events overlapping the window; recurring ones that recur inside
+ * it (their occurrences are indexed up to occ_until: store-occur.c), or
+ * that are not indexed that far.
+ */
+#define QUERY_WINDOW							\
+	"((start_utc < ?2 AND (end_utc > ?1 OR start_utc = ?1) "	\
+	"    AND start_utc >= ?3) "					\
+	"    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) >= ?2 AND " \
+	"        uid IN (SELECT event_uid FROM occurrences WHERE "	\
+	"        start_utc < ?2 AND (end_utc > ?1 OR start_utc >= ?1) AND " \
+	"        start_utc >= ?1 - (SELECT coalesce(max(end_utc - "	\
+	"        start_utc), 0) FROM occurrences))) "			\
+	"    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) < ?2 AND " \
+	"        start_utc < ?2)) "
 
 /*
  * The filters of a window query (store.c's S_QUERY, store-query.c's

@@ -17,8 +17,6 @@
 
 static const char sql_put[] = "UPDATE events SET city = ?2, end_city = ?3, "
     "anchor_uid = ?4, anchor_offset = ?5 WHERE uid = ?1";
-static const char sql_load[] = "SELECT city, end_city, anchor_uid, "
-    "anchor_offset FROM events WHERE uid = ?1";
 static const char sql_anchored[] = "SELECT uid FROM events WHERE "
     "anchor_uid = ?1 AND (?2 OR status <> 'cancelled') "
     "ORDER BY start_utc, uid";
@@ -153,26 +151,6 @@ store_put_overrides(struct store *st, const struct event *ev,
 		if (put_override(st, s, ev->uid, &ovr->v[i], cause) != 0)
 			return -1;
 	return 0;
-}
-
-/* Fill a row's city and anchor fields (store_query's rows): 0 or -1. */
-int
-store_load_itinerary(struct store *st, struct event *ev)
-{
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if ((s = store_stmt(st, sql_load, NULL)) == NULL)
-		return -1;
-	store_bind_text(s, 1, ev->uid);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ev->city = store_col_dup(s, 0);
-		ev->end_city = store_col_dup(s, 1);
-		ev->anchor = store_col_dup(s, 2);
-		ev->anchor_offset = sqlite3_column_int64(s, 3);
-	}
-	done(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 static void

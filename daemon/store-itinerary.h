@@ -27,7 +27,6 @@ struct store_person_event {
 
 /* Hooks called by store.c inside store_put and for every loaded row. */
 int	 store_put_itinerary(struct store *, const struct event *, char **);
-int	 store_load_itinerary(struct store *, struct event *);
 int	 store_put_overrides(struct store *, const struct event *,
 	     const struct store_overrides *, char **);
 

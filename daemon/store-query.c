@@ -1,8 +1,9 @@
 /*
  * store-query.c — store_query: the window query's rows as events, read a
- * chunk at a time so that the participants and itinerary fields of a
- * chunk come in one query each (store-batch.c), not two per row.  The
- * statements (S_QUERY, S_QUERY_PARENT, S_PARTS) are store.c's.
+ * chunk at a time so that the participants of a chunk come in one query
+ * (store-batch.c), not one per row; the itinerary fields are columns of
+ * the row.  The statements (S_QUERY, S_QUERY_PARENT, S_PARTS) are
+ * store.c's.
  * store_query_settled lets a caller that wants only the first items of a
  * window stop reading rows early.
  */
@@ -12,7 +13,6 @@
 
 #include "event.h"
 #include "store-int.h"
-#include "store-itinerary.h"
 #include "xmalloc.h"
 
 #define QUERY_CHUNK	256	/* rows read ahead, their people in one go */
@@ -54,7 +54,7 @@ load_reminders(struct event *ev, const char *text)
 	}
 }
 
-/* A row's own columns as an event (its people and city come after). */
+/* A row's own columns and itinerary as an event (its people come after). */
 static void
 load_columns(sqlite3_stmt *s, struct event *ev)
 {
@@ -73,13 +73,16 @@ load_columns(sqlite3_stmt *s, struct event *ev)
 	ev->created = sqlite3_column_int64(s, 16);
 	ev->last_modified = sqlite3_column_int64(s, 17);
 	load_reminders(ev, (const char *)sqlite3_column_text(s, 18));
+	ev->city = store_col_dup(s, 20);
+	ev->end_city = store_col_dup(s, 21);
+	ev->anchor = store_col_dup(s, 22);
+	ev->anchor_offset = sqlite3_column_int64(s, 23);
 }
 
 /*
- * The participants and itinerary fields of a chunk of rows, in one batch
- * (store-batch.c) or row by row: -1 if any read failed, so that no caller
- * (the conflict check least of all) takes an event without its people
- * for a whole one.
+ * The participants of a chunk of rows, in one batch (store-batch.c) or
+ * row by row: -1 if any read failed, so that no caller (the conflict
+ * check least of all) takes an event without its people for a whole one.
  */
 static int
 load_rest(struct store *st, struct event *evs, size_t n)
@@ -88,8 +91,7 @@ load_rest(struct store *st, struct event *evs, size_t n)
 	int	rc = store_batch_load(st, evs, n);
 
 	for (i = 0; rc == 1 && i < n; i++)
-		if (load_parts(st, &evs[i]) != 0 ||
-		    store_load_itinerary(st, &evs[i]) != 0)
+		if (load_parts(st, &evs[i]) != 0)
 			return -1;
 	if (rc < 0)
 		return -1;
@@ -99,8 +101,8 @@ load_rest(struct store *st, struct event *evs, size_t n)
 }
 
 /*
- * The participants and itinerary fields of bare rows (store_query's
- * q->bare), each UID once: 0 or -1.
+ * The participants of bare rows (store_query's q->bare, store_item_row),
+ * each UID once: 0 or -1.
  */
 int
 store_query_rest(struct store *st, struct event *evs, size_t n)
@@ -220,7 +222,7 @@ bind_query(sqlite3_stmt *s, const struct store_query *q, int64_t lo)
  * window, and every recurring event that starts before its end (with its
  * VEVENT text, for the caller to expand).  cb returning non-zero stops.
  * Rows are read a chunk at a time so that their participants and
- * itinerary fields come in one query per chunk, not two per row.
+ * participants come in one query per chunk, not one per row.
  */
 int
 store_query(struct store *st, const struct store_query *q, store_row_cb cb,
@@ -235,7 +237,8 @@ store_query(struct store *st, const struct store_query *q, store_row_cb cb,
 
 	if (q->bare)
 		s = st->stmt[q->parent ? S_QUERY_KEYS_PARENT : S_QUERY_KEYS];
-	else
+	else if (q->shares == NULL || q->parent != NULL ||
+	    (s = store_shares_stmt(st, NULL)) == NULL)	/* store-busy.c */
 		s = st->stmt[q->parent ? S_QUERY_PARENT : S_QUERY];
 	if (lo != INT64_MIN)
 		lo -= max_duration(st);
@@ -315,16 +318,26 @@ static const char sql_unindexed[] = "SELECT EXISTS (SELECT 1 FROM events "
     "start_utc < ?2)";
 static const char sql_items[] = "SELECT rowid, start_utc, end_utc, 0, uid "
     "FROM events WHERE rrule IS NULL AND start_utc < ?2 AND (end_utc > ?1 "
-    "OR start_utc = ?1) AND start_utc >= ?3 AND (?7 IS NULL OR "
-    "parent_uid = ?7) " QUERY_MATCH
+    "OR start_utc = ?1) AND start_utc >= ?3 AND start_utc >= ?13 AND (?7 IS "
+    "NULL OR parent_uid = ?7) " QUERY_MATCH
     "UNION ALL SELECT events.rowid, o.s, o.e, 1, uid FROM (SELECT event_uid, "
     "start_utc AS s, end_utc AS e FROM occurrences WHERE start_utc < ?2 "
     "AND (end_utc > ?1 OR start_utc >= ?1) AND start_utc >= ?1 - (SELECT "
-    "coalesce(max(end_utc - start_utc), 0) FROM occurrences)) AS o JOIN "
-    "events ON events.uid = o.event_uid WHERE rrule IS NOT NULL AND "
-    "coalesce(occ_until, 0) >= ?2 AND o.s >= ?1 - (end_utc - start_utc) - "
-    "2 * 86400 AND (?7 IS NULL OR parent_uid = ?7) " QUERY_MATCH
-    "ORDER BY 2";
+    "coalesce(max(end_utc - start_utc), 0) FROM occurrences) AND start_utc "
+    ">= ?13) AS o JOIN events ON events.uid = o.event_uid WHERE rrule IS NOT "
+    "NULL AND coalesce(occ_until, 0) >= ?2 AND o.s >= ?1 - (end_utc - "
+    "start_utc) - 2 * 86400 AND (?7 IS NULL OR parent_uid = ?7) "
+    QUERY_MATCH "ORDER BY 2 LIMIT ?14";
+/*
+ * At least as many as the items of [?1, ?2) (?3: where single events may
+ * start): every row and every occurrence there, read from the indexes
+ * alone.
+ */
+static const char sql_bound[] = "SELECT (SELECT count(*) FROM events "
+    "WHERE start_utc < ?2 AND (end_utc > ?1 OR start_utc = ?1) AND "
+    "start_utc >= ?3) + (SELECT count(*) FROM occurrences WHERE start_utc "
+    "< ?2 AND (end_utc > ?1 OR start_utc >= ?1) AND start_utc >= ?1 - "
+    "(SELECT coalesce(max(end_utc - start_utc), 0) FROM occurrences))";
 
 /* May a series not indexed past the window's end recur in it? 1, 0, -1. */
 static int
@@ -353,13 +366,42 @@ store_items_free(struct store_item *v, size_t n)
 }
 
 /*
- * The items of q's window (a bounded one) in start order into *v, *n: 0,
- * STORE_NOT_INDEXED when a series in it is not indexed (nothing read),
- * or -1.
+ * No fewer than the items of q's window (a bounded one), counted in the
+ * indexes without reading a row: into *n, 0 or -1.
  */
 int
-store_items(struct store *st, const struct store_query *q,
-    struct store_item **v, size_t *n, char **cause)
+store_items_bound(struct store *st, const struct store_query *q,
+    int64_t *n, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, sql_bound, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, q->from);
+	sqlite3_bind_int64(s, 2, q->to);
+	sqlite3_bind_int64(s, 3, q->from - max_duration(st));
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW) {
+		store_db_cause(st, cause, "cannot read the store");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The items of q's window (a bounded one) in start order into *v, *n:
+ * those starting at or after after, the first lim of them (0: all).  0,
+ * STORE_NOT_INDEXED when a series in it is not indexed (nothing read),
+ * or -1.  Items with one start come in no set order, so a caller that
+ * gets lim items knows the last start's items whole only up to the
+ * start before it.
+ */
+int
+store_items(struct store *st, const struct store_query *q, int64_t after,
+    size_t lim, struct store_item **v, size_t *n, char **cause)
 {
 	sqlite3_stmt	*s;
 	struct store_item *it;
@@ -376,6 +418,8 @@ store_items(struct store *st, const struct store_query *q,
 	if (lo != INT64_MIN)
 		lo -= max_duration(st);
 	bind_query(s, q, lo);
+	sqlite3_bind_int64(s, 13, after);
+	sqlite3_bind_int64(s, 14, lim > 0 ? (int64_t)lim : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 256;
@@ -401,21 +445,33 @@ store_items(struct store *st, const struct store_query *q,
 }
 
 /*
- * The events row rowid, bare (store_query_rest reads the rest), and for a
- * series its record text in *ical: 0, STORE_NOT_FOUND, or -1.
+ * A row by rowid for store_item_row: column 19 says whether it is a
+ * series with RECURRENCE-ID overrides, as store_put recorded it
+ * (series_overridden, store-busy.c), without reading its record.
+ */
+static const char sql_item_row[] = "SELECT " ROW_COLUMNS ", EXISTS "
+    "(SELECT 1 FROM series_overridden o WHERE o.uid = events.uid), "
+    ROW_ITINERARY " FROM events WHERE rowid = ?1";
+
+/*
+ * The events row rowid, bare (store_query_rest reads its people), and in
+ * *overrides whether it is a series with RECURRENCE-ID overrides: 0,
+ * STORE_NOT_FOUND, or -1.
  */
 int
 store_item_row(struct store *st, int64_t rowid, struct event *ev,
-    char **ical)
+    int *overrides)
 {
-	sqlite3_stmt	*r = st->stmt[S_QUERY_ROW];
+	sqlite3_stmt	*r;
 	int		 rc;
 
-	*ical = NULL;
+	*overrides = 0;
+	if ((r = store_stmt(st, sql_item_row, NULL)) == NULL)
+		return -1;
 	sqlite3_bind_int64(r, 1, rowid);
 	if ((rc = sqlite3_step(r)) == SQLITE_ROW) {
 		load_columns(r, ev);
-		*ical = store_col_dup(r, 19);
+		*overrides = sqlite3_column_int(r, 19);
 	}
 	sqlite3_reset(r);
 	if (rc == SQLITE_ROW)

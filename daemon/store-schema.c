@@ -278,6 +278,38 @@ static const char *migrations[] = {
 	 */
 	"CREATE INDEX IF NOT EXISTS participants_uid_name ON"
 	"  participants(event_uid, name COLLATE NOCASE)",
+	/*
+	 * Who is busy when (store-busy.c), for the same check: each event's
+	 * participants' names with its times, keyed by name then start, so
+	 * that the check reads the rows of the written event's people in its
+	 * window and no others (a series is also found by its UID, for its
+	 * occurrences in the window); and the series with RECURRENCE-ID
+	 * overrides, which the check hands over whoever is in them.  Filled
+	 * from what the store holds; run again, it adds nothing.  Migration
+	 * 16's index, which these replace, goes.  The key's columns come
+	 * first: SQLite 3.40's quick_check misreads a NOT NULL column
+	 * declared between those of a WITHOUT ROWID key.
+	 */
+	"CREATE TABLE IF NOT EXISTS busy ("
+	"  name TEXT NOT NULL COLLATE NOCASE, start_utc INTEGER NOT NULL,"
+	"  event_uid TEXT NOT NULL, end_utc INTEGER NOT NULL,"
+	"  series INTEGER NOT NULL,"
+	"  PRIMARY KEY (name, start_utc, event_uid)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS busy_series ON busy(event_uid)"
+	"  WHERE series = 1;"
+	"INSERT OR IGNORE INTO busy (name, start_utc, event_uid, end_utc,"
+	"  series) SELECT p.name, e.start_utc, e.uid, e.end_utc,"
+	"  e.rrule IS NOT NULL FROM participants p JOIN events e"
+	"  ON e.uid = p.event_uid;"
+	"CREATE TABLE IF NOT EXISTS series_overridden ("
+	"  uid TEXT PRIMARY KEY REFERENCES events(uid) ON DELETE CASCADE,"
+	"  start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS series_overridden_window ON"
+	"  series_overridden(start_utc, end_utc);"
+	"INSERT OR IGNORE INTO series_overridden (uid, start_utc, end_utc)"
+	"  SELECT uid, start_utc, end_utc FROM events WHERE rrule IS NOT NULL"
+	"  AND instr(ical, 'RECURRENCE-ID');"
+	"DROP INDEX IF EXISTS participants_uid_name",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -418,6 +450,17 @@ store_configure(struct store *st, char **cause)
 	    store_exec(st, "PRAGMA synchronous = FULL", cause) != 0)
 		return -1;
 	if (quick_check(st, cause) != 0)
+		return -1;
+	/*
+	 * A write inside a transaction is a savepoint (store_begin nests;
+	 * group commit runs each request in one), and SQLite keeps the pages
+	 * a savepoint changes in a journal of their old contents: past 64 kB
+	 * that journal went to a temporary file, created, written a page at a
+	 * time and unlinked for every add.  In memory it is one write's pages
+	 * (released with the savepoint).  Readers (store-ro.c) keep files.
+	 */
+	if (!st->readonly &&
+	    store_exec(st, "PRAGMA temp_store = MEMORY", cause) != 0)
 		return -1;
 	/*
 	 * 16 MB of page cache, not SQLite's 2 MB: a one-week list of a large

@@ -28,33 +28,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/*
- * The window query (store_query), in two forms: S_QUERY, and
- * S_QUERY_PARENT for the events of one parent (a visit's programme), led
- * by "parent_uid = ?7" so that the index on parent_uid answers it instead
- * of a walk over every event in the window -- the conflict check of every
- * add asks for the programme of the event written, over all time.
- */
-#define QUERY_COLUMNS							\
-	"SELECT uid, summary, kind, status, class, tz, end_tz, "	\
-	"start_utc, end_utc, all_day, location, description, url, "	\
-	"parent_uid, rrule, sequence, created, last_modified, reminders, " \
-	"CASE WHEN rrule IS NULL THEN NULL ELSE ical END FROM events WHERE "
-/*
- * Single events overlapping the window; recurring ones that recur inside
- * it (their occurrences are indexed up to occ_until: store-occur.c), or
- * that are not indexed that far.
- */
-#define QUERY_WINDOW							\
-	"((start_utc < ?2 AND (end_utc > ?1 OR start_utc = ?1) "	\
-	"    AND start_utc >= ?3) "					\
-	"    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) >= ?2 AND " \
-	"        uid IN (SELECT event_uid FROM occurrences WHERE "	\
-	"        start_utc < ?2 AND (end_utc > ?1 OR start_utc >= ?1) AND " \
-	"        start_utc >= ?1 - (SELECT coalesce(max(end_utc - "	\
-	"        start_utc), 0) FROM occurrences))) "			\
-	"    OR (rrule IS NOT NULL AND coalesce(occ_until, 0) < ?2 AND " \
-	"        start_utc < ?2)) "
 #define QUERY_FILTERS	QUERY_MATCH "ORDER BY start_utc, uid"
 
 static const char *stmt_sql[S__MAX] = {
@@ -297,12 +270,32 @@ store_step_done(struct store *st, sqlite3_stmt *s, char **cause, const char *wha
  * transaction open (the outer one was rolled back under it, or SQLite
  * aborted it) is an error, never a silent success.
  */
-static int
-store_savepoint(struct store *st, const char *verb, int level, char **cause)
-{
-	char	sql[64];
+enum sp_verb { SP_SAVEPOINT, SP_RELEASE, SP_ROLLBACK_TO };
 
-	snprintf(sql, sizeof sql, "%s kcal_sp%d", verb, level);
+/*
+ * The savepoint statements, those of the first levels prepared once (a
+ * write is two or three levels deep, and sqlite3_exec parsed each anew).
+ */
+static int
+store_savepoint(struct store *st, enum sp_verb verb, int level, char **cause)
+{
+	static const char *const cached[][4] = {
+		{ "SAVEPOINT kcal_sp1", "SAVEPOINT kcal_sp2",
+		  "SAVEPOINT kcal_sp3", "SAVEPOINT kcal_sp4" },
+		{ "RELEASE kcal_sp1", "RELEASE kcal_sp2", "RELEASE kcal_sp3",
+		  "RELEASE kcal_sp4" },
+		{ "ROLLBACK TO kcal_sp1", "ROLLBACK TO kcal_sp2",
+		  "ROLLBACK TO kcal_sp3", "ROLLBACK TO kcal_sp4" },
+	};
+	static const char *const verbs[] = { "SAVEPOINT", "RELEASE",
+	    "ROLLBACK TO" };
+	sqlite3_stmt	*s;
+	char		 sql[64];
+
+	if (level >= 1 && level <= 4 &&
+	    (s = store_stmt(st, cached[verb][level - 1], NULL)) != NULL)
+		return store_step_done(st, s, cause, "store");
+	snprintf(sql, sizeof sql, "%s kcal_sp%d", verbs[verb], level);
 	return store_exec(st, sql, cause);
 }
 
@@ -318,7 +311,7 @@ store_begin(struct store *st, char **cause)
 		return -1;
 	}
 	if (st->depth > 0) {
-		if (store_savepoint(st, "SAVEPOINT", st->depth, cause) != 0)
+		if (store_savepoint(st, SP_SAVEPOINT, st->depth, cause) != 0)
 			return -1;
 		st->depth++;
 		return 0;
@@ -341,7 +334,7 @@ store_commit(struct store *st, char **cause)
 		return -1;
 	}
 	if (--st->depth > 0) {
-		if (store_savepoint(st, "RELEASE", st->depth, cause) != 0) {
+		if (store_savepoint(st, SP_RELEASE, st->depth, cause) != 0) {
 			store_rollback(st);
 			return -1;
 		}
@@ -368,10 +361,14 @@ store_commit(struct store *st, char **cause)
 void
 store_lazy(struct store *st, int lazy)
 {
+	static const char	 normal[] = "PRAGMA synchronous = NORMAL";
+	static const char	 full[] = "PRAGMA synchronous = FULL";
+	sqlite3_stmt		*s;
+
 	store_group_check(st);
-	if (st->depth == 0 && !st->readonly && store_exec(st, lazy ?
-	    "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
-	    NULL) == 0)
+	if (st->depth == 0 && !st->readonly &&
+	    (s = store_stmt(st, lazy ? normal : full, NULL)) != NULL &&
+	    store_step_done(st, s, NULL, NULL) == 0)
 		st->lazy = lazy;
 }
 
@@ -381,8 +378,8 @@ store_rollback(struct store *st)
 {
 	if (st->depth > 1 && !sqlite3_get_autocommit(st->db)) {
 		st->depth--;
-		if (store_savepoint(st, "ROLLBACK TO", st->depth, NULL) == 0 &&
-		    store_savepoint(st, "RELEASE", st->depth, NULL) == 0)
+		if (store_savepoint(st, SP_ROLLBACK_TO, st->depth, NULL) == 0 &&
+		    store_savepoint(st, SP_RELEASE, st->depth, NULL) == 0)
 			return;
 	}
 	st->depth = 0;
@@ -415,50 +412,39 @@ reminders_text(const struct event *ev)
 }
 
 /*
- * Is name a participant's already (the same octets: status counts
- * distinct names as they are)?  A write that adds only known names leaves
- * that count as it was (store_count).  No (0) when the store cannot say.
+ * ev's participants, in place of those it had, and its rows of busy
+ * (store-busy.c).  A write that brings only names already there leaves
+ * status's count of distinct names as it was (store_count: name_writes).
  */
 static int
-name_known(struct store *st, const char *name)
-{
-	static const char	 sql[] = "SELECT 1 FROM participants WHERE "
-				    "name = ?1 COLLATE NOCASE AND name = ?1 "
-				    "LIMIT 1";
-	sqlite3_stmt		*s;
-	int			 rc;
-
-	if (name == NULL || (s = store_stmt(st, sql, NULL)) == NULL)
-		return 0;
-	store_bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW;
-}
-
-static int
-put_parts(struct store *st, const struct event *ev, char **cause)
+put_parts(struct store *st, const struct event *ev, const char *ical,
+    char **cause)
 {
 	sqlite3_stmt	*s = st->stmt[S_PUT_PART];
+	char		*names;
+	int		 lost, rc = 0;
 
 	store_bind_text(st->stmt[S_DEL_PARTS], 1, ev->uid);
 	if (store_step_done(st, st->stmt[S_DEL_PARTS], cause, "cannot write") != 0)
 		return -1;
 	if (sqlite3_changes(st->db) > 0)
 		st->name_writes++;	/* a name may be gone */
-	for (size_t i = 0; i < ev->nparts; i++) {
-		if (!name_known(st, ev->parts[i].name))
-			st->name_writes++;
+	names = store_busy_names(ev, &lost);
+	if (ev->nparts > 0 && (lost || store_busy_new_name(st, names)))
+		st->name_writes++;
+	for (size_t i = 0; rc == 0 && i < ev->nparts; i++) {
 		store_bind_text(s, 1, ev->uid);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
 		store_bind_text(s, 3, ev->parts[i].name);
 		store_bind_text(s, 4, ev->parts[i].role);
 		store_bind_text(s, 5, ev->parts[i].country);
 		sqlite3_bind_int(s, 6, ev->parts[i].precedence);
-		if (store_step_done(st, s, cause, "cannot write a participant") != 0)
-			return -1;
+		rc = store_step_done(st, s, cause, "cannot write a participant");
 	}
-	return 0;
+	if (rc == 0)
+		rc = store_busy_put(st, ev, ical, names, cause);
+	free(names);
+	return rc;
 }
 
 /*
@@ -480,6 +466,12 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 		free(rem);
 		return -1;
 	}
+	/* Its rows of busy go first, found by what the row says now. */
+	if (store_busy_clear(st, ev->uid, cause) != 0) {
+		free(rem);
+		store_rollback(st);
+		return -1;
+	}
 	store_bind_text(s, 1, ev->uid);	store_bind_text(s, 2, ev->summary);
 	store_bind_text(s, 3, ev->kind);	store_bind_text(s, 4, ev->status);
 	store_bind_text(s, 5, ev->class);	store_bind_text(s, 6, ev->tz);
@@ -497,7 +489,7 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 	free(rem);
 	rc = store_step_done(st, s, cause, "cannot write the event");
 	if (rc == 0)
-		rc = put_parts(st, ev, cause);
+		rc = put_parts(st, ev, ical, cause);
 	if (rc == 0)
 		rc = store_put_itinerary(st, ev, cause);
 	if (rc == 0)
@@ -600,6 +592,10 @@ store_delete(struct store *st, const char *uid, char **cause)
 	st->name_writes++;
 	if (store_begin(st, cause) != 0)
 		return -1;
+	if (store_busy_clear(st, uid, cause) != 0) {
+		store_rollback(st);
+		return -1;
+	}
 	store_bind_text(st->stmt[S_DELETE], 1, uid);
 	if (store_step_done(st, st->stmt[S_DELETE], cause, "cannot delete") != 0) {
 		store_rollback(st);

@@ -96,7 +96,8 @@ struct store_query {
 	 * RECURRENCE-ID overrides (an override has people of its own, which
 	 * the participants table does not hold, and a store from an older
 	 * kcald has in override_participants only once the series is
-	 * written again).
+	 * written again).  Read through an index of who is busy when
+	 * (store-busy.c), not by filtering every row of the window.
 	 */
 	const char	*shares, *shares_or_uid;
 	/*
@@ -150,10 +151,12 @@ int		 store_query(struct store *, const struct store_query *,
 		     store_row_cb, void *, char **);
 int		 store_query_rest(struct store *, struct event *, size_t);
 int		 store_items(struct store *, const struct store_query *,
-		     struct store_item **, size_t *, char **);
+		     int64_t, size_t, struct store_item **, size_t *, char **);
+int		 store_items_bound(struct store *, const struct store_query *,
+		     int64_t *, char **);
 void		 store_items_free(struct store_item *, size_t);
 int		 store_item_row(struct store *, int64_t, struct event *,
-		     char **);
+		     int *);
 int		 store_query_settled(struct store *, int64_t, int64_t,
 		     int64_t);
 int		 store_count(struct store *, const char *, int64_t *);

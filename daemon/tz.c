@@ -64,18 +64,58 @@ utc_tt(int64_t t)
 	    icaltimezone_get_utc_timezone());
 }
 
+/*
+ * The offset (seconds east) and daylight flag of zone z at instant t.
+ * A list asks for the same few instants several times per event (its
+ * start in its own zone, the home zone, their abbreviations), and libical's
+ * answer costs a calendar conversion and a search of the zone's changes:
+ * the last answers are remembered per thread, keyed by zone and instant,
+ * so a repeated question is answered exactly as before.
+ */
+#define TZ_MEMO	256
+
+static _Thread_local struct {
+	icaltimezone	*z;
+	int64_t		 t;
+	int		 off, dst;
+}			 tz_memo[TZ_MEMO];
+
+static void
+zone_offset(icaltimezone *z, int64_t t, int *off, int *dst)
+{
+	struct icaltimetype	 tt;
+	unsigned		 h;
+
+	if (z == icaltimezone_get_utc_timezone()) {
+		*off = *dst = 0;
+		return;
+	}
+	h = (unsigned)(((uint64_t)t * 0x9e3779b97f4a7c15ULL ^
+	    (uintptr_t)z) >> 7) % TZ_MEMO;
+	if (tz_memo[h].z == z && tz_memo[h].t == t) {
+		*off = tz_memo[h].off;
+		*dst = tz_memo[h].dst;
+		return;
+	}
+	tt = utc_tt(t);
+	*dst = 0;
+	*off = icaltimezone_get_utc_offset_of_utc_time(z, &tt, dst);
+	tz_memo[h].z = z;
+	tz_memo[h].t = t;
+	tz_memo[h].off = *off;
+	tz_memo[h].dst = *dst;
+}
+
 /* Offset from UTC (seconds east) in force at instant t. */
 int
 tz_offset(const char *name, int64_t t, int *off)
 {
-	icaltimezone		*z = tz_get(name);
-	struct icaltimetype	 tt;
-	int			 dst;
+	icaltimezone	*z = tz_get(name);
+	int		 dst;
 
 	if (z == NULL)
 		return -1;
-	tt = utc_tt(t);
-	*off = icaltimezone_get_utc_offset_of_utc_time(z, &tt, &dst);
+	zone_offset(z, t, off, &dst);
 	return 0;
 }
 
@@ -131,14 +171,12 @@ tz_to_utc(const char *name, const struct when *w, int strict, int64_t *out,
 	return 0;
 }
 
-/* Wall-clock time of instant t in zone name. */
-void
-tz_local(const char *name, int64_t t, struct when *w)
+/* Wall-clock time of instant t at offset off. */
+static void
+local_at(int64_t t, int off, struct when *w)
 {
-	int	 off = 0;
 	int64_t	 l, days;
 
-	tz_offset(name, t, &off);
 	l = t + off;
 	days = l / 86400 - (l % 86400 < 0);
 	l -= days * 86400;
@@ -150,16 +188,65 @@ tz_local(const char *name, int64_t t, struct when *w)
 	w->sec = (int)(l % 60);
 }
 
-/* ISO 8601 with offset: 2026-01-05T19:00:00+08:00. */
+/* Wall-clock time of instant t in zone name. */
+void
+tz_local(const char *name, int64_t t, struct when *w)
+{
+	int	 off = 0;
+
+	tz_offset(name, t, &off);
+	local_at(t, off, w);
+}
+
+/* n as d digits at p, leading zeros: 0 <= n < 10^d. */
+static char *
+digits(char *p, int n, int d)
+{
+	for (int i = d - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+	return p + d;
+}
+
+/*
+ * ISO 8601 with offset: 2026-01-05T19:00:00+08:00.  Written digit by
+ * digit for the years 0-9999 (a list writes several per event); others
+ * through snprintf, with the same result.
+ */
 void
 tz_iso(const char *name, int64_t t, char *buf, size_t len)
 {
 	struct when	 w;
-	int		 off = 0;
+	int		 off = 0, zulu;
+	char		*p;
 
 	tz_offset(name, t, &off);
-	tz_local(name, t, &w);
-	if (off == 0 && (name == NULL || strcmp(name, "UTC") == 0)) {
+	local_at(t, off, &w);
+	zulu = off == 0 && (name == NULL || strcmp(name, "UTC") == 0);
+	if (w.year >= 0 && w.year <= 9999 && abs(off) < 100 * 3600 &&
+	    len >= 26) {
+		p = digits(buf, w.year, 4);
+		*p++ = '-';
+		p = digits(p, w.mon, 2);
+		*p++ = '-';
+		p = digits(p, w.day, 2);
+		*p++ = 'T';
+		p = digits(p, w.hour, 2);
+		*p++ = ':';
+		p = digits(p, w.min, 2);
+		*p++ = ':';
+		p = digits(p, w.sec, 2);
+		if (zulu)
+			*p++ = 'Z';
+		else {
+			*p++ = off < 0 ? '-' : '+';
+			p = digits(p, abs(off) / 3600 % 100, 2);
+			*p++ = ':';
+			p = digits(p, abs(off) / 60 % 60, 2);
+		}
+		*p = '\0';
+		return;
+	}
+	if (zulu) {
 		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", w.year,
 		    w.mon, w.day, w.hour, w.min, w.sec);
 		return;
@@ -174,7 +261,6 @@ void
 tz_abbr(const char *name, int64_t t, char *buf, size_t len)
 {
 	icaltimezone		*z = tz_get(name);
-	struct icaltimetype	 tt = utc_tt(t);
 	const char		*names, *slash;
 	int			 dst = 0, off = 0;
 
@@ -183,7 +269,7 @@ tz_abbr(const char *name, int64_t t, char *buf, size_t len)
 		return;
 	}
 	if (z != NULL)
-		off = icaltimezone_get_utc_offset_of_utc_time(z, &tt, &dst);
+		zone_offset(z, t, &off, &dst);
 	names = z ? icaltimezone_get_tznames(z) : NULL;
 	if (names != NULL && *names != '\0' && (names[0] < '0' ||
 	    names[0] > '9') && names[0] != '+' && names[0] != '-') {

@@ -6,10 +6,13 @@ A random store is built in a running kcald (the seed is printed, and taken
 from the command line to replay a failure): series with RECURRENCE-ID
 overrides imported first, then adds of events with random times, cities
 and people (names that differ only in ASCII case among them), some
-cancelled, some visits with a programme, some recurring.  The conflicts
-each add reports must be exactly those that `conflicts` finds, over the
-window the check looks at, that involve the event added: the check keeps
-only the rows that share a participant with it, `conflicts` keeps all.
+cancelled, some visits with a programme, some recurring; and among them
+updates (new times, people or status) and deletes of events added before,
+which the check's index of who is busy when (store-busy.c) must follow.
+The conflicts each add or update reports must be exactly those that
+`conflicts` finds, over the window the check looks at, that involve the
+event written: the check keeps only the rows that share a participant
+with it, `conflicts` keeps all.
 
     python3 conflict_diff.py SOCKET [SEED [ADDS]]
 """
@@ -102,6 +105,24 @@ def add_args(r, i, visits):
     return a
 
 
+def change_args(r, i, uid):
+    """An update of uid: new times, people, status or rule (not its kind:
+    a visit moved would clash with a programme outside the window)."""
+    x = add_args(r, i, [])
+    a = {"uid": uid}
+    for k in r.sample(["times", "participants", "status", "rrule"],
+                      r.randint(1, 2)):
+        if k == "times":
+            a["start"], a["end"] = x["start"], x["end"]
+        elif k == "status":
+            a["status"] = r.choice(["cancelled", "confirmed"])
+        elif k == "rrule":
+            a["rrule"] = "FREQ=DAILY;COUNT=%d" % r.randint(2, 3)
+        else:
+            a["participants"] = people(r, 1)
+    return a
+
+
 def canon(conflicts):
     return sorted(json.dumps(c, sort_keys=True, ensure_ascii=False)
                   for c in conflicts)
@@ -123,16 +144,26 @@ def main():
     if not res.get("ok"):
         print("FAIL the series import: %s" % res)
         return 1
-    visits, bad, found = [], 0, 0
+    visits, others, bad, found = [], [], 0, 0
     for i in range(adds):
-        a = add_args(r, i, visits)
-        res = c.call("add", **a)
+        if others and r.random() < 0.05:
+            u = others.pop(r.randrange(len(others)))
+            if not c.call("delete", uid=u).get("ok"):
+                print("FAIL delete of %s refused" % u)
+                return 1
+        if others and r.random() < 0.25:
+            a, cmd = change_args(r, i, r.choice(others)), "update"
+        else:
+            a, cmd = add_args(r, i, visits), "add"
+        res = c.call(cmd, **a)
         if not res.get("ok"):
-            print("FAIL add %d refused: %s" % (i, res))
+            print("FAIL %s %d refused: %s" % (cmd, i, res))
             return 1
         ev = res["result"]
-        if a["kind"] == "state-visit" and "status" not in a:
+        if cmd == "add" and a["kind"] == "state-visit" and "status" not in a:
             visits.append(a["uid"])
+        elif cmd == "add":
+            others.append(a["uid"])
         ref = c.call("conflicts", **{"from": zulu(ev["start_utc"] - PAD),
                                      "to": zulu(ev["end_utc"] + PAD)})
         want = [k for k in ref["result"]["conflicts"]
@@ -143,8 +174,8 @@ def main():
         if canon(got) != canon(want):
             bad += 1
             if bad <= 3:
-                print("     add %d (%s): reported %d, conflicts finds %d"
-                      % (i, a["uid"], len(got), len(want)))
+                print("     %s %d (%s): reported %d, conflicts finds %d"
+                      % (cmd, i, a["uid"], len(got), len(want)))
                 for k in sorted(set(canon(got)) ^ set(canon(want))):
                     print("       only in %s: %s" % (
                         "reply" if k in canon(got) else "conflicts", k[:300]))
@@ -152,10 +183,10 @@ def main():
         print("FAIL seed %d: the adds met no conflict at all" % seed)
         return 1
     if bad:
-        print("FAIL seed %d: %d of %d adds report other conflicts than "
+        print("FAIL seed %d: %d of %d writes report other conflicts than "
               "conflict_find" % (seed, bad, adds))
         return 1
-    print("ok   seed %d: %d adds report the conflicts conflict_find finds "
+    print("ok   seed %d: %d writes report the conflicts conflict_find finds "
           "(%d in all)" % (seed, adds, found))
     return 0
 
