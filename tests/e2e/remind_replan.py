@@ -11,10 +11,11 @@ take here; a second, of N more, is imported with a reminder set to fall
 due halfway through its re-plan.  The re-plan is watched in the store
 (alarms rows still marked "plan again"); a round whose re-plan ended
 before the reminder was due is run again with twice the events (at most
-three rounds).  Bounds (BOUND_S seconds) are generous: the test is about
+four rounds).  Bounds (BOUND_S seconds) are generous: the test is about
 starvation, not speed; the figures are printed.
 """
 import datetime as dt
+import math
 import os
 import sqlite3
 import subprocess
@@ -85,7 +86,7 @@ def round_(w, n, r):
     imp = import_(ics)
     plan = replan([]) - t - imp
     ics = gen(n, "big%d-" % r)
-    due = int(time.time() + imp + max(plan / 2, 1)) + 1
+    due = math.ceil(time.time() + imp + plan / 2)
     uid = kcal("add", "Due during the re-plan %d" % r, "--start",
                iso(due + 7200), "--remind-at", iso(due))
     stop, lat, samples = threading.Event(), [], []
@@ -121,7 +122,7 @@ def round_(w, n, r):
 def main():
     w = Watcher(SOCK)
     n = N
-    for r in range(1, 4):
+    for r in range(1, 5):
         if round_(w, n, r):
             return
         n *= 2
