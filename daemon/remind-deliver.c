@@ -5,6 +5,9 @@
  * reminder) is what `kcal watch` is pushed, what `kcal reminders` lists
  * and what each hook finds in its environment (notify_env).
  *
+ * A reminder is encoded once (remind_encode; for a burst, ahead:
+ * remind-prep.c): the watchers are sent that text and the hooks queued it.
+ *
  * Exactly once to watchers, at least once to the hooks.  A reminder's
  * state is committed before it is delivered (remind-walk.c), and every
  * delivery takes a sequence number so that `kcal watch`, when it
@@ -37,12 +40,14 @@ remind_hook_cmd(void *arg, int n, int64_t *timeout)
 
 /*
  * Queue a run of each hook (notify_cmd) for a reminder being recorded as
- * fired, in the same transaction (notify.c runs the queue): the hooks are
- * owed what the store says was delivered.
+ * fired, delivery number seq, encoded as o (in the same transaction:
+ * notify.c runs the queue): the hooks are owed what the store says was
+ * delivered.
  */
 int
 remind_queue_hook(struct remind *rm, const char *uid,
-    const struct remind_due *d, json_t *msg, int64_t now, char **cause)
+    const struct remind_due *d, const struct remind_out *o, int64_t seq,
+    int64_t now, char **cause)
 {
 	struct hook_job	j;
 	int		rc = 0, ncmds;
@@ -53,18 +58,61 @@ remind_queue_hook(struct remind *rm, const char *uid,
 	j.uid = xstrdup(uid);
 	j.occ = d->occ;
 	j.due = d->due;
-	j.seq = json_integer_value(json_object_get(msg, "seq"));
-	j.msg = json_dumps(msg, JSON_COMPACT);
+	j.seq = seq;
+	j.msg = xmalloc(o->len);	/* the line, without its newline */
+	memcpy(j.msg, o->text, o->len - 1);
+	j.msg[o->len - 1] = '\0';
 	j.queued = now;
-	if (j.msg == NULL) {
-		*cause = xstrdup("cannot queue the hook");
-		rc = -1;
-	}
 	for (j.cmd = 0; rc == 0 && j.cmd < ncmds; j.cmd++)
 		rc = store_hook_add(rm->host.store, &j, cause);
 	free(j.uid);
 	free(j.msg);
 	return rc;
+}
+
+/*
+ * msg encoded as it is pushed (a compact line, as server_encode makes it),
+ * in *o with msg's reference: 0, or -1 (o->text NULL).
+ */
+int
+remind_encode(json_t *msg, struct remind_out *o)
+{
+	char	*s = json_dumps(msg, JSON_COMPACT);
+	size_t	 n;
+
+	o->msg = msg;
+	o->text = NULL;
+	o->len = 0;
+	if (s == NULL)
+		return -1;
+	n = strlen(s);
+	o->text = xreallocarray(s, n + 2, 1);
+	o->text[n] = '\n';
+	o->text[n + 1] = '\0';
+	o->len = n + 1;
+	return 0;
+}
+
+void
+remind_outq_add(struct remind_outq *q, struct remind_out *o)
+{
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 64;
+		q->v = xreallocarray(q->v, q->cap, sizeof *q->v);
+	}
+	q->v[q->n++] = *o;
+}
+
+/* Forget the queue's messages (delivered, or never to be). */
+void
+remind_outq_clear(struct remind_outq *q)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		json_decref(q->v[i].msg);
+		free(q->v[i].text);
+	}
+	free(q->v);
+	memset(q, 0, sizeof *q);
 }
 
 /* The store could not record a reminder: its hook runs from memory. */
@@ -95,25 +143,44 @@ field(json_t *msg, const char *key)
 }
 
 /*
- * Deliver one reminder (taking msg): the log and every watcher; the hook's
- * run was queued with its state (remind_queue_hook) or handed over
- * (remind_hook_held).
+ * Deliver one reminder (taking o's message and text) to every watcher;
+ * the hook's run was queued with its state (remind_queue_hook) or handed
+ * over (remind_hook_held).  The log has it after the watchers were sent
+ * it (remind_log_delivered): a burst's thousand log lines would be
+ * written first otherwise.
  */
 void
-remind_deliver(struct remind *rm, json_t *msg)
+remind_deliver(struct remind *rm, struct remind_out *o)
 {
-	const char	*late = json_is_true(json_object_get(msg, "late")) ?
-			    " (late)" : "";
-	int64_t		 seq = json_integer_value(json_object_get(msg, "seq"));
+	struct remind_out	l = { json_incref(o->msg), NULL, 0 };
+	int64_t			seq;
 
+	seq = json_integer_value(json_object_get(o->msg, "seq"));
 	if (seq > rm->shown)
 		rm->shown = seq;
-
-	log_info("reminder%s: \"%s\" starts %s %s, due %s; uid %s", late,
-	    field(msg, "summary"), field(msg, "start"), field(msg, "tz"),
-	    field(msg, "due"), field(msg, "uid"));
+	remind_outq_add(&rm->logq, &l);
 	notify_kick(rm->notify);	/* its hook run is queued */
-	rm->host.push(rm->host.arg, msg);
+	rm->host.push(rm->host.arg, o->msg, o->text, o->len);
+	o->msg = NULL;
+	o->text = NULL;
+}
+
+/* The reminders delivered since the last call, to the log. */
+void
+remind_log_delivered(struct remind *rm)
+{
+	json_t		*msg;
+	const char	*late;
+
+	for (size_t i = 0; i < rm->logq.n; i++) {
+		msg = rm->logq.v[i].msg;
+		late = json_is_true(json_object_get(msg, "late")) ?
+		    " (late)" : "";
+		log_info("reminder%s: \"%s\" starts %s %s, due %s; uid %s",
+		    late, field(msg, "summary"), field(msg, "start"),
+		    field(msg, "tz"), field(msg, "due"), field(msg, "uid"));
+	}
+	remind_outq_clear(&rm->logq);
 }
 
 static void
@@ -126,7 +193,7 @@ set_iso(json_t *o, const char *key, const char *tz, int64_t t)
 }
 
 /* The start of the occurrence a reminder is about. */
-int64_t
+static int64_t
 remind_describe_start(const struct remind_plan *p, const struct remind_due *d)
 {
 	if (d->before == REMIND_ABSOLUTE)
@@ -154,7 +221,7 @@ show_cb(void *arg, const struct event *ev)
  * override's own fields (summary, place, start in its zone, class...),
  * else the master's moved there.
  */
-json_t *
+static json_t *
 remind_describe_event(struct remind *rm, const struct remind_plan *p,
     int64_t start)
 {
@@ -180,10 +247,7 @@ remind_describe(struct remind *rm, const struct remind_plan *p,
 
 	o = json_pack("{s:s, s:I}", "event", "reminder", "seq",
 	    (json_int_t)seq);
-	if (p->ej != NULL && p->ej_start == start)
-		ej = json_incref(p->ej);	/* shared, never changed */
-	else
-		ej = remind_describe_event(rm, p, start);
+	ej = remind_describe_event(rm, p, start);
 	json_object_update(o, ej);
 	json_decref(ej);
 	set_iso(o, "due", home, d->due);

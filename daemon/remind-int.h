@@ -6,8 +6,9 @@
  *   remind.c          the object: create/free, settings, loading one event
  *                     for planning (remind_plan_load), writes -> re-plan
  *   remind-timer.c    the one wall-clock timer: arming it, waking the walk
- *   remind-prep.c     events parsed just ahead of a burst of reminders
- *   remind-walk.c     the walk: what is due, recorded then delivered
+ *   remind-prep.c     a burst's reminders worked out and encoded ahead
+ *   remind-walk.c     the walk: what is due, recorded then delivered,
+ *                     then the next reminders planned
  *   remind-deliver.c  the reminder object (JSON), its delivery to the log,
  *                     the watchers and the hooks, and replay to a watcher
  *
@@ -31,6 +32,44 @@ struct notify;
 struct prep;
 struct remind_held;
 
+/*
+ * A reminder ready to deliver: the object, and its encoding as a watcher
+ * is sent it (one line; NULL: encoded when delivered).
+ */
+struct remind_out {
+	json_t	*msg;
+	char	*text;
+	size_t	 len;
+};
+
+/* Reminders recorded, in the order they are delivered. */
+struct remind_outq {
+	struct remind_out *v;
+	size_t		 n, cap;
+};
+
+/*
+ * One reminder prepared ahead (remind-prep.c): what is due, the object
+ * as it is pushed on time, and its encoding around the delivery number
+ * ("seq": 0 there, text[at] the 0).
+ */
+struct prep_msg {
+	struct remind_due due;
+	json_t		*msg;
+	char		*text;
+	size_t		 len, at;
+};
+
+/* An event's reminders at the prepared instant, and its next after it. */
+struct prep {
+	char		*uid;
+	char		*ical;		/* the text prepared; NULL once taken */
+	char		*home;
+	int64_t		 next;		/* remind_next after the instant */
+	struct prep_msg	*msgs;
+	size_t		 nmsgs;
+};
+
 /* An event's next reminder, stored once what fired was delivered. */
 struct walk_plan {
 	char	*uid;
@@ -48,17 +87,21 @@ struct remind {
 	int64_t		 started;
 	int64_t		 seq;		/* the last recorded delivery's number */
 	int64_t		 shown;		/* the last one delivered */
-	json_t		*fired;		/* recorded, to deliver (burst_flush) */
+	struct remind_outq fired;	/* recorded, to deliver (burst_flush) */
+	struct remind_outq logq;	/* delivered, to log */
 	struct notify	*notify;
 	struct remind_held *held;	/* delivered, not yet recorded */
 	int		 degraded;	/* the store cannot record reminders */
 	int		 batching;	/* inside walk_batch's transaction */
 	size_t		 draining;	/* watchers' output after a batch */
-	int		 walking;	/* inside walk: take prepared events */
 	int64_t		 fire_at;	/* a burst walked so far: (at, uid) */
 	char		*fire_uid;	/* NULL: none under way */
 	struct walk_plan *pend;		/* its plans, stored once all fired */
 	size_t		 npend, pend_cap;
+	size_t		 planned;	/* pend[0..planned) stored */
+	int		 planning;	/* the burst is over: store its plans */
+	size_t		 burst_events;	/* walked in it, and of those */
+	size_t		 burst_prepared; /* taken from what was prepared */
 	int64_t		 prep_at;	/* the instant prepared for */
 	int		 prep_done;
 	char		*prep_last;	/* the last uid looked at */
@@ -68,28 +111,34 @@ struct remind {
 
 /* remind-timer.c */
 int64_t		 remind_wall_now(void);
+int64_t		 remind_mono_ms(void);
 void		 remind_soon(struct remind *);
 void		 remind_timer_init(struct remind *);
 void		 remind_timer_free(struct remind *);
 
 /* remind-prep.c */
-int		 remind_prep_take(struct remind *, const char *,
-		     struct remind_plan *);
+struct prep	*remind_prep_get(struct remind *, const char *, int64_t,
+		     int64_t);
+void		 remind_prep_drop(struct remind *, const char *);
+void		 remind_prep_out(struct prep_msg *, int64_t,
+		     struct remind_out *);
 void		 remind_prep_some(struct remind *, int64_t);
 void		 remind_prep_reset(struct remind *, int64_t);
 
 /* remind-walk.c: 1 more to walk, 0 done, -1 store error, -2 held */
 int		 remind_walk(struct remind *);
 void		 remind_walk_free(struct remind *);
+void		 remind_walk_stop(struct remind *);
 
 /* remind-deliver.c */
-int64_t		 remind_describe_start(const struct remind_plan *,
-		     const struct remind_due *);
-json_t		*remind_describe_event(struct remind *,
-		     const struct remind_plan *, int64_t);
-void		 remind_deliver(struct remind *, json_t *);
+int		 remind_encode(json_t *, struct remind_out *);
+void		 remind_outq_add(struct remind_outq *, struct remind_out *);
+void		 remind_outq_clear(struct remind_outq *);
+void		 remind_deliver(struct remind *, struct remind_out *);
+void		 remind_log_delivered(struct remind *);
 int		 remind_queue_hook(struct remind *, const char *,
-		     const struct remind_due *, json_t *, int64_t, char **);
+		     const struct remind_due *, const struct remind_out *,
+		     int64_t, int64_t, char **);
 void		 remind_hook_held(struct remind *, json_t *);
 const char	*remind_hook_cmd(void *, int, int64_t *);
 

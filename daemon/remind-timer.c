@@ -17,7 +17,8 @@
  * on each wake-up, so a jump or a suspend is noticed within that cap.
  *
  * PREP_LEAD seconds before the instant, the timer fires first so that
- * what falls due then is parsed ahead (remind-prep.c), a batch a turn.
+ * what falls due then is worked out ahead (remind-prep.c), a slice a
+ * turn.
  */
 #include <sys/types.h>
 #include <errno.h>
@@ -66,6 +67,16 @@ remind_wall_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec;
+}
+
+/* The monotonic clock in milliseconds: how long a slice has run. */
+int64_t
+remind_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Walk, then either continue next turn or arm the timer. */
@@ -152,7 +163,7 @@ timer_set(struct remind *rm, int64_t at)
  * Arm the one timer for the earliest next_alarm: the timerfd, or (without
  * one) ev_work as a libevent timer capped at REMIND_FALLBACK_CAP seconds.
  * PREP_LEAD seconds before it, the timer fires first to prepare what falls
- * due then, a batch a turn of the loop.
+ * due then, a slice a turn of the loop.
  */
 static void
 remind_arm(struct remind *rm)

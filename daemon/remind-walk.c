@@ -7,9 +7,12 @@
  * due are walked before any event a write marked "plan again" (an import
  * of 100,000 events marks them all), a burst in (next_alarm, uid) order
  * from where the last turn stopped; what is due is recorded, then
- * delivered (remind-deliver.c), and only once the whole burst is recorded
- * are the next reminder instants of its events stored.  Then the walk
- * plans the changed events, a slice a turn.
+ * delivered (remind-deliver.c), and only once the whole burst is
+ * delivered are the next reminder instants of its events stored, a slice
+ * a turn from the next one on.  Then the walk plans the changed events,
+ * a slice a turn.  An event of the burst still as it was prepared ahead
+ * (remind-prep.c) is not planned here: what is due, its messages and its
+ * next instant are taken from there, and it costs only its record.
  *
  * Recorded before delivered.  A reminder's state, and the runs of the
  * hooks it owes, are committed in the batch's transaction, and made
@@ -23,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "config.h"
 #include "log.h"
@@ -37,15 +39,6 @@
 #define WALK_SLICE_MS		8	/* the loop's time a walk may take */
 #define WALK_HELD		2	/* walk_event: delivered, not recorded */
 #define FIRED_MAX		1024	/* recorded, delivered at the latest */
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * The window of reminders to fire for an event whose next_alarm is na:
@@ -66,13 +59,14 @@ walk_from(int64_t na, int64_t now)
 /* Record what is due in one transaction; the messages to deliver after. */
 static int
 fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
-    const struct remind_due *due, size_t ndue, json_t *out, char **cause)
+    const struct remind_due *due, size_t ndue, struct remind_outq *out,
+    char **cause)
 {
 	int64_t			 grace = remind_config_grace(rm->cfg);
 	struct remind_mark	 m;
+	struct remind_out	 o;
 	int64_t			 late;
 	int			 cls, held;
-	json_t			*msg;
 
 	for (size_t i = 0; i < ndue; i++) {
 		cls = remind_classify(due[i].at, now, rm->started, grace);
@@ -99,12 +93,56 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 		if (held)	/* delivered while the store was unwritable */
 			continue;
 		rm->seq++;
-		msg = remind_describe(rm, p, &due[i], late, rm->seq);
-		json_array_append_new(out, msg);
-		if (remind_queue_hook(rm, p->ev->uid, &due[i], msg, now,
+		if (remind_encode(remind_describe(rm, p, &due[i], late,
+		    rm->seq), &o) != 0) {
+			json_decref(o.msg);
+			*cause = xstrdup("cannot encode a reminder");
+			return -1;
+		}
+		remind_outq_add(out, &o);
+		if (remind_queue_hook(rm, p->ev->uid, &due[i], &o, rm->seq, now,
 		    cause) != 0)
 			return -1;
 	}
+	return 0;
+}
+
+/*
+ * Record what was prepared for an event due at na (remind-prep.c): its
+ * reminders, all on time, and the messages to deliver after; its next
+ * reminder as prepared.  In walk_batch's transaction, which fails whole.
+ */
+static int
+fire_prepared(struct remind *rm, struct prep *e, int64_t na, int64_t now,
+    struct remind_outq *out, struct walk_plan *wp, char **cause)
+{
+	struct remind_mark	 m;
+	struct remind_out	 o;
+	struct prep_msg		*pm;
+	int			 held;
+
+	for (size_t i = 0; i < e->nmsgs; i++) {
+		pm = &e->msgs[i];
+		m.occ = pm->due.occ;
+		m.due = pm->due.due;
+		m.until = 0;
+		m.state = REMIND_FIRED;
+		held = remind_held_has(rm->held, e->uid, m.occ, m.due);
+		if (store_remind_mark(rm->host.store, e->uid, &m, now, 0,
+		    held ? 0 : rm->seq + 1, now, cause) != 0)
+			return -1;
+		if (held)	/* delivered while the store was unwritable */
+			continue;
+		remind_prep_out(pm, ++rm->seq, &o);
+		remind_outq_add(out, &o);
+		if (remind_queue_hook(rm, e->uid, &pm->due, &o, rm->seq, now,
+		    cause) != 0)
+			return -1;
+	}
+	remind_held_forget(rm->held, e->uid);
+	wp->was = na;
+	wp->next = e->next;
+	wp->set = 1;
 	return 0;
 }
 
@@ -115,10 +153,11 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
  */
 static void
 deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
-    const struct remind_due *due, size_t ndue, json_t *out)
+    const struct remind_due *due, size_t ndue, struct remind_outq *out)
 {
-	int64_t	grace = remind_config_grace(rm->cfg), late;
-	int	cls;
+	int64_t			grace = remind_config_grace(rm->cfg), late;
+	struct remind_out	o;
+	int			cls;
 
 	for (size_t i = 0; i < ndue; i++) {
 		cls = remind_classify(due[i].at, now, rm->started, grace);
@@ -127,8 +166,9 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 			continue;
 		late = cls == REMIND_LATE ? now - due[i].at : 0;
 		remind_held_add(rm->held, p->ev->uid, due[i].occ, due[i].due);
-		json_array_append_new(out, remind_describe(rm, p, &due[i], late,
-		    ++rm->seq));
+		remind_encode(remind_describe(rm, p, &due[i], late, ++rm->seq),
+		    &o);	/* text NULL: encoded when delivered */
+		remind_outq_add(out, &o);
 	}
 }
 
@@ -138,8 +178,8 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
  * store could not record it (delivered from memory).
  */
 static int
-walk_event(struct remind *rm, const char *uid, int64_t now, json_t *out,
-    struct walk_plan *wp, char **cause)
+walk_event(struct remind *rm, const char *uid, int64_t now,
+    struct remind_outq *out, struct walk_plan *wp, char **cause)
 {
 	struct remind_plan	 p;
 	struct remind_due	*due = NULL;
@@ -148,6 +188,7 @@ walk_event(struct remind *rm, const char *uid, int64_t now, json_t *out,
 	int			 rc;
 
 	wp->set = 0;
+	remind_prep_drop(rm, uid);	/* what was prepared is stale */
 	if ((rc = remind_plan_load(rm, uid, &p, cause)) != 0)
 		return rc > 0 ? 0 : -1;
 	from = walk_from(p.next_alarm, now);
@@ -161,7 +202,7 @@ walk_event(struct remind *rm, const char *uid, int64_t now, json_t *out,
 	    store_commit(rm->host.store, cause) != 0) {
 		store_rollback(rm->host.store);
 		rm->seq = seq;
-		json_array_clear(out);
+		remind_outq_clear(out);
 		if (rm->batching)	/* the batch is walked again alone */
 			goto out;
 		deliver_held(rm, &p, now, due, ndue, out);
@@ -183,24 +224,28 @@ out:
  * Store the next reminders of events whose due ones were recorded and
  * delivered, in one transaction that does not wait for the disk: planning
  * is derived state (an event whose plan is lost is walked again, and what
- * it fired is recorded, so nothing fires twice).  -1 on a store error.
+ * it fired is recorded, so nothing fires twice).  As many of wp[0..n) as
+ * the slice allows (until end; 0: all), at least one: *done of them.  -1
+ * on a store error.
  */
 static int
 plan_write(struct remind *rm, const struct walk_plan *wp, size_t n,
-    char **cause)
+    int64_t end, size_t *done, char **cause)
 {
 	size_t	i;
 
 	store_lazy(rm->host.store, 1);
 	if (store_begin(rm->host.store, cause) != 0)
 		goto fail;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && (end == 0 || i == 0 ||
+	    (i % 16 != 0 || remind_mono_ms() < end)); i++)
 		if (wp[i].set && store_remind_plan_next(rm->host.store,
 		    wp[i].uid, wp[i].was, wp[i].next, cause) != 0)
 			goto fail;
 	if (store_commit(rm->host.store, cause) != 0)
 		goto fail;
 	store_lazy(rm->host.store, 0);
+	*done = i;
 	return 0;
 fail:
 	store_rollback(rm->host.store);
@@ -278,7 +323,9 @@ remind_walk_free(struct remind *rm)
 		free(rm->pend[i].uid);
 	free(rm->pend);
 	rm->pend = NULL;
-	rm->npend = rm->pend_cap = 0;
+	rm->npend = rm->pend_cap = rm->planned = 0;
+	rm->planning = 0;
+	rm->burst_events = rm->burst_prepared = 0;
 	free(rm->fire_uid);
 	rm->fire_uid = NULL;
 	rm->fire_at = 0;
@@ -293,15 +340,40 @@ remind_walk_free(struct remind *rm)
 static void
 burst_flush(struct remind *rm)
 {
-	json_t	*m;
-	size_t	 i;
-
-	if (json_array_size(rm->fired) == 0)
+	if (rm->fired.n == 0)
 		return;
 	fired_durable(rm);
-	json_array_foreach(rm->fired, i, m)
-		remind_deliver(rm, json_incref(m));
-	json_array_clear(rm->fired);
+	for (size_t i = 0; i < rm->fired.n; i++)
+		remind_deliver(rm, &rm->fired.v[i]);
+	remind_outq_clear(&rm->fired);
+}
+
+/* The daemon stops: what the burst recorded reaches the watchers. */
+void
+remind_walk_stop(struct remind *rm)
+{
+	burst_flush(rm);
+}
+
+/*
+ * Walk uids[i] (next_alarm nas[i] when it fell due; nas NULL for a
+ * changed event): from what was prepared for it when that is still good
+ * (remind-prep.c), else planned from the store.
+ */
+static int
+walk_one(struct remind *rm, char **uids, int64_t *nas, size_t i,
+    int64_t now, struct remind_outq *out, struct walk_plan *wp,
+    size_t *prepared, char **cause)
+{
+	struct prep	*e;
+
+	wp->uid = uids[i];
+	if (nas != NULL &&
+	    (e = remind_prep_get(rm, uids[i], nas[i], now)) != NULL) {
+		(*prepared)++;
+		return fire_prepared(rm, e, nas[i], now, out, wp, cause);
+	}
+	return walk_event(rm, uids[i], now, out, wp, cause);
 }
 
 /*
@@ -310,7 +382,8 @@ burst_flush(struct remind *rm)
  * fsyncs here, and a burst of 1,000 reminders due together 1,000), as
  * many as the slice (until end, at least one) allows, *done of them; made
  * durable and delivered (burst_flush), and only then their next reminders
- * stored (plan_write); or, in a burst (defer), both kept for its end.  The record
+ * stored (plan_write); or, in a burst (nas non-NULL), both kept for its
+ * end.  The record
  * commit does not wait for the disk when nothing fired (planning alone,
  * what every write causes, is derived state: the event's "plan again"
  * mark, committed durably with the write, has it planned again at
@@ -320,14 +393,14 @@ burst_flush(struct remind *rm)
  * due, are walked again one at a time).
  */
 static int
-walk_batch(struct remind *rm, char **uids, size_t n, int64_t now,
-    int64_t end, int defer, size_t *done)
+walk_batch(struct remind *rm, char **uids, int64_t *nas, size_t n,
+    int64_t now, int64_t end, size_t *done)
 {
 	struct walk_plan *wp = xcalloc(n ? n : 1, sizeof *wp);
+	struct remind_outq msgs = { NULL, 0, 0 };
 	int64_t	 seq = rm->seq;
-	json_t	*msgs = json_array();
 	char	*why = NULL;
-	size_t	 i;
+	size_t	 i, k, prepared = 0;
 	int	 rc = 0;
 
 	*done = 0;
@@ -335,24 +408,29 @@ walk_batch(struct remind *rm, char **uids, size_t n, int64_t now,
 	if (store_begin(rm->host.store, &why) != 0)
 		goto fail;
 	rm->batching = 1;
-	for (i = 0; i < n && (i == 0 || mono_ms() < end); i++) {
-		wp[i].uid = uids[i];
-		if (walk_event(rm, uids[i], now, msgs, &wp[i], &why) != 0)
+	for (i = 0; i < n && (i == 0 || remind_mono_ms() < end); i++)
+		if (walk_one(rm, uids, nas, i, now, &msgs, &wp[i], &prepared,
+		    &why) != 0)
 			goto fail;
-	}
 	rm->batching = 0;
 	if (store_commit(rm->host.store, &why) != 0)
 		goto fail;
 	store_lazy(rm->host.store, 0);
 	*done = i;
-	json_array_extend(rm->fired, msgs);
-	if (defer) {
+	if (nas != NULL) {
+		rm->burst_events += i;
+		rm->burst_prepared += prepared;
+	}
+	for (k = 0; k < msgs.n; k++)
+		remind_outq_add(&rm->fired, &msgs.v[k]);
+	msgs.n = 0;
+	if (nas != NULL) {
 		pend_add(rm, wp, *done);
-		if (json_array_size(rm->fired) < FIRED_MAX)
+		if (rm->fired.n < FIRED_MAX)
 			goto out;
 	}
 	burst_flush(rm);
-	if (!defer && plan_write(rm, wp, *done, &why) != 0) {
+	if (nas == NULL && plan_write(rm, wp, *done, 0, &k, &why) != 0) {
 		log_warnx("reminders: cannot plan the next ones (%s)", why);
 		rc = -1;
 	}
@@ -366,7 +444,7 @@ fail:
 out:
 	free(why);
 	free(wp);
-	json_decref(msgs);
+	remind_outq_clear(&msgs);
 	return rc;
 }
 
@@ -377,24 +455,21 @@ out:
  * store could not record what was delivered.
  */
 static int
-walk_uids(struct remind *rm, char **uids, size_t n, int64_t now,
-    int64_t end, int defer, size_t *done)
+walk_uids(struct remind *rm, char **uids, int64_t *nas, size_t n,
+    int64_t now, int64_t end, size_t *done)
 {
-	json_t	*msgs = json_array(), *m;
+	struct remind_outq msgs = { NULL, 0, 0 };
 	char	*why = NULL;
 	struct walk_plan wp;
-	size_t	 i, j;
+	size_t	 i, j, k;
 	int	 stuck = 0, held = 0, rc;
 
-	if (walk_batch(rm, uids, n, now, end, defer, done) == 0 &&
-	    *done > 0) {
-		json_decref(msgs);
+	if (walk_batch(rm, uids, nas, n, now, end, done) == 0 && *done > 0)
 		return 0;
-	}
 	burst_flush(rm);	/* deliveries stay in order */
-	for (i = 0; i < n && (i == 0 || mono_ms() < end); i++) {
+	for (i = 0; i < n && (i == 0 || remind_mono_ms() < end); i++) {
 		wp.uid = uids[i];
-		rc = walk_event(rm, uids[i], now, msgs, &wp, &why);
+		rc = walk_event(rm, uids[i], now, &msgs, &wp, &why);
 		if (rc == WALK_HELD) {
 			if (!rm->degraded && !held)
 				log_warnx("reminders: the store cannot record "
@@ -402,13 +477,13 @@ walk_uids(struct remind *rm, char **uids, size_t n, int64_t now,
 				    "%d s", why, RETRY_HELD);
 			held = 1;
 		}
-		json_array_foreach(msgs, j, m) {
+		for (j = 0; j < msgs.n; j++) {
 			if (rc == WALK_HELD)
-				remind_hook_held(rm, m);
-			remind_deliver(rm, json_incref(m));
+				remind_hook_held(rm, msgs.v[j].msg);
+			remind_deliver(rm, &msgs.v[j]);
 		}
-		json_array_clear(msgs);
-		if (rc == 0 && plan_write(rm, &wp, 1, &why) != 0)
+		remind_outq_clear(&msgs);
+		if (rc == 0 && plan_write(rm, &wp, 1, 0, &k, &why) != 0)
 			rc = -1;
 		if (rc != 0 && rc != WALK_HELD && give_up(rm, uids[i],
 		    why ? why : "unknown error"))
@@ -417,28 +492,50 @@ walk_uids(struct remind *rm, char **uids, size_t n, int64_t now,
 		why = NULL;
 	}
 	*done = i;
-	json_decref(msgs);
 	return stuck ? -1 : held ? -2 : 0;
 }
 
 /*
- * The burst over: deliver it, store the next reminders of its events
- * (plan_write) and forget where it was.
+ * The burst is over: deliver it; its events' next reminders are stored
+ * from the next turn on (burst_plan), once the watchers were sent it.
+ * 1 when there are plans to store, else 0 (and it is forgotten).
  */
 static int
 burst_end(struct remind *rm)
 {
-	char	*why = NULL;
-	int	 rc = 0;
-
 	burst_flush(rm);
-	if (rm->npend > 0 && plan_write(rm, rm->pend, rm->npend, &why) != 0) {
-		log_warnx("reminders: cannot plan the next ones (%s)", why);
-		free(why);
-		rc = -1;
+	if (rm->burst_events > 0)
+		log_debug("reminders: %zu events due fired, %zu of them as "
+		    "prepared", rm->burst_events, rm->burst_prepared);
+	if (rm->npend > rm->planned) {
+		rm->planning = 1;
+		return 1;
 	}
 	remind_walk_free(rm);
-	return rc;
+	return 0;
+}
+
+/*
+ * Store the next reminders of a burst that was delivered, for the slice
+ * (until end); the burst is forgotten once all are.  1, or -1.
+ */
+static int
+burst_plan(struct remind *rm, int64_t end)
+{
+	char	*why = NULL;
+	size_t	 k;
+
+	if (plan_write(rm, rm->pend + rm->planned, rm->npend - rm->planned,
+	    end, &k, &why) != 0) {
+		log_warnx("reminders: cannot plan the next ones (%s)", why);
+		free(why);
+		remind_walk_free(rm);
+		return -1;
+	}
+	rm->planned += k;
+	if (rm->planned == rm->npend)
+		remind_walk_free(rm);
+	return 1;
 }
 
 /*
@@ -454,6 +551,8 @@ walk_fire(struct remind *rm, int64_t now, int64_t end)
 	size_t	  n, done = 0;
 	int	  rc;
 
+	if (rm->planning)
+		return burst_plan(rm, end);
 	if (store_remind_fire(rm->host.store, now, rm->fire_at,
 	    rm->fire_uid ? rm->fire_uid : "", WALK_FETCH, &uids, &nas, &n,
 	    &why) != 0) {
@@ -464,12 +563,12 @@ walk_fire(struct remind *rm, int64_t now, int64_t end)
 	if (n == 0)
 		rc = burst_end(rm);
 	else {
-		rc = walk_uids(rm, uids, n, now, end, 1, &done);
+		rc = walk_uids(rm, uids, nas, n, now, end, &done);
 		free(rm->fire_uid);
 		rm->fire_uid = xstrdup(uids[done - 1]);
 		rm->fire_at = nas[done - 1];
 		if (rc == 0 && done == n && n < WALK_FETCH)
-			rc = burst_end(rm);	/* none left: no turn more */
+			burst_end(rm);	/* none left: no fetch more */
 		if (rc == 0)
 			rc = 1;
 	}
@@ -492,7 +591,7 @@ walk_changed(struct remind *rm, int64_t now, int64_t end)
 		free(why);
 		return -1;
 	}
-	rc = n == 0 ? 0 : walk_uids(rm, uids, n, now, end, 0, &done);
+	rc = n == 0 ? 0 : walk_uids(rm, uids, NULL, n, now, end, &done);
 	store_remind_uids_free(uids, n);
 	return rc == 0 && n > 0 ? 1 : rc;
 }
@@ -506,13 +605,14 @@ walk_changed(struct remind *rm, int64_t now, int64_t end)
 int
 remind_walk(struct remind *rm)
 {
-	int64_t	 now = remind_wall_now(), end = mono_ms() + WALK_SLICE_MS;
+	int64_t	 now = remind_wall_now(), end = remind_mono_ms() + WALK_SLICE_MS;
 	int	 rc;
 
-	rm->walking = 1;
+	remind_log_delivered(rm);	/* what the last turn delivered */
 	if ((rc = walk_fire(rm, now, end)) == 0)
 		rc = walk_changed(rm, now, end);
-	rm->walking = 0;
+	if (rc != 1)
+		remind_log_delivered(rm);	/* no turn more to wait for */
 	if (rc == -2)
 		rm->degraded = 1;
 	else if (rc == 1 && rm->degraded) {

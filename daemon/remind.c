@@ -12,10 +12,10 @@
  *     recorded first, delivered after -- and only then stores each
  *     event's next reminder instant in alarms.next_alarm;
  *   - one wall-clock timer (remind-timer.c) is armed for the earliest
- *     next_alarm and runs the walk when it falls due; just before, the
- *     events due then are parsed ahead (remind-prep.c);
+ *     next_alarm and runs the walk when it falls due; just before, what
+ *     falls due then is worked out and encoded ahead (remind-prep.c);
  *   - delivery (remind-deliver.c) builds the reminder object and hands it
- *     to the log, the watchers and the hooks' queue (notify.c);
+ *     to the watchers, the hooks' queue (notify.c) and the log;
  *   - what is due when is worked out by pure functions (remind-plan.c).
  *
  * The daemon around it is reached only through struct remind_host
@@ -40,7 +40,6 @@ remind_plan_clear(struct remind_plan *p)
 	recur_close(p->series);
 	free(p->ical);
 	free(p->marks);
-	json_decref(p->ej);
 	memset(p, 0, sizeof *p);
 }
 
@@ -62,8 +61,7 @@ remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
 	    cause);
 	if (rc != 0)
 		return rc == STORE_NOT_FOUND ? 1 : -1;
-	if (!remind_prep_take(rm, uid, p) &&
-	    (p->series = recur_open(p->ical, cfg->home_tz, cause)) == NULL) {
+	if ((p->series = recur_open(p->ical, cfg->home_tz, cause)) == NULL) {
 		free(p->ical);
 		p->ical = NULL;
 		return -1;
@@ -159,9 +157,7 @@ remind_create(const struct remind_host *host, const struct config *cfg,
 	rm->started = remind_wall_now();
 	rm->tfd = -1;
 	rm->held = remind_held_create();
-	rm->fired = json_array();
 	if (store_remind_seq(host->store, &rm->seq, cause) != 0) {
-		json_decref(rm->fired);
 		remind_held_free(rm->held);
 		free(rm);
 		return NULL;
@@ -182,6 +178,20 @@ remind_create(const struct remind_host *host, const struct config *cfg,
 	return rm;
 }
 
+/*
+ * The daemon stops (its watchers are still connected): deliver what a
+ * burst recorded and did not deliver yet, rather than leave it to a
+ * watcher's replay after the restart.
+ */
+void
+remind_stop(struct remind *rm)
+{
+	if (rm == NULL)
+		return;
+	remind_walk_stop(rm);
+	remind_log_delivered(rm);
+}
+
 void
 remind_free(struct remind *rm)
 {
@@ -190,7 +200,8 @@ remind_free(struct remind *rm)
 	remind_timer_free(rm);
 	remind_prep_reset(rm, 0);
 	remind_walk_free(rm);
-	json_decref(rm->fired);	/* recorded: replayed after a restart */
+	remind_outq_clear(&rm->fired);	/* recorded: replayed after a restart */
+	remind_log_delivered(rm);
 	notify_free(rm->notify);
 	remind_held_free(rm->held);
 	free(rm);

@@ -125,8 +125,11 @@ struct remind;
 struct remind_host {
 	struct event_base	*base;
 	struct store		*store;
-	void			(*push)(void *, json_t *); /* to every watcher;
-							      takes the ref */
+	/* to every watcher: the message (its reference taken) and its
+	   encoding, a line (taken; NULL: encode the message), with which
+	   the message need carry only the keys that say who may see it
+	   (uid, start_utc, parent, anchor) */
+	void			(*push)(void *, json_t *, char *, size_t);
 	size_t			(*backlog)(void *);	/* bytes the watchers
 							   have yet to get */
 	void			*arg;
@@ -141,12 +144,11 @@ struct remind_plan {
 	struct remind_mark	*marks;
 	size_t			 nmarks;
 	struct remind_input	 in;
-	json_t			*ej;	/* prepared ahead: the occurrence */
-	int64_t			 ej_start; /* starting then, as shown */
 };
 
 struct remind	*remind_create(const struct remind_host *,
 		     const struct config *, char **);
+void		 remind_stop(struct remind *);
 void		 remind_free(struct remind *);
 void		 remind_changed(struct remind *);
 void		 remind_reconfigure(struct remind *, const struct config *);

@@ -221,22 +221,25 @@ struct shared_msg {
 	size_t	 len, refs;
 };
 
+/* msg encoded (text, len bytes, a line, taken; NULL: encode it here). */
 struct shared_msg *
-server_shared_new(json_t *msg)
+server_shared_new(json_t *msg, char *text, size_t len)
 {
 	struct shared_msg	*sm;
-	struct evbuffer		*eb;
+	struct evbuffer		*eb = NULL;
 
-	if ((eb = server_encode(msg)) == NULL) {
+	if (text == NULL && (eb = server_encode(msg)) == NULL) {
 		log_warnx("cannot encode a pushed message");
 		return NULL;
 	}
 	sm = xcalloc(1, sizeof *sm);
 	sm->msg = json_incref(msg);
-	sm->len = evbuffer_get_length(eb);
-	sm->data = xmalloc(sm->len);
-	evbuffer_remove(eb, sm->data, sm->len);
-	evbuffer_free(eb);
+	sm->len = eb != NULL ? evbuffer_get_length(eb) : len;
+	sm->data = eb != NULL ? xmalloc(sm->len) : text;
+	if (eb != NULL) {
+		evbuffer_remove(eb, sm->data, sm->len);
+		evbuffer_free(eb);
+	}
 	sm->refs = 1;
 	return sm;
 }
@@ -269,7 +272,9 @@ server_client_send_shared(struct client *c, struct shared_msg *sm)
 		return;
 	if (sm->len > OUTPUT_SMALL && c->srv->queued + sm->len >
 	    c->srv->cfg->max_output_total) {	/* refused: over_total says */
-		server_client_send(c, json_incref(sm->msg));
+		if ((eb = evbuffer_new()) != NULL)	/* sm->msg may be partial */
+			evbuffer_add(eb, sm->data, sm->len);
+		server_client_send_encoded(c, sm->msg, eb);
 		return;
 	}
 	if (room(c, sm->len) != 0)

@@ -350,9 +350,9 @@ data_dir_open(struct server *srv, const struct config *cfg, char **cause)
 
 /* The reminders' way to the watchers (struct remind_host). */
 static void
-watch_push(void *arg, json_t *msg)
+watch_push(void *arg, json_t *msg, char *text, size_t len)
 {
-	server_broadcast(arg, msg);
+	server_broadcast(arg, msg, text, len);
 }
 
 /* What the watchers have yet to be sent, in bytes. */
@@ -452,6 +452,7 @@ server_free(struct server *srv)
 	 * sanitizer sees it, until event_base_free loops on it for ever.
 	 */
 	group_free(srv);
+	remind_stop(srv->remind);	/* a burst recorded reaches its watchers */
 	/* Replies already queued still reach their clients (best effort). */
 	TAILQ_FOREACH(c, &srv->clients, entry)
 		evbuffer_write(bufferevent_get_output(c->bev),
@@ -563,10 +564,13 @@ server_may_see(struct server *srv, json_t *msg, int clearance)
 /*
  * msg as a peer cleared up to clearance gets it: NULL if it may not see
  * it; else msg, or a copy without the references (parent, anchor and its
- * offset) to events it may not see, as its own requests get them.
+ * offset) to events it may not see, as its own requests get them.  When
+ * msg comes encoded (text, len bytes), the copy is made from the text:
+ * msg then need carry only the keys read here (server_broadcast).
  */
 static json_t *
-push_for(struct server *srv, json_t *msg, int clearance)
+push_for(struct server *srv, json_t *msg, const char *text, size_t len,
+    int clearance)
 {
 	const char	*parent, *anchor;
 	json_t		*copy;
@@ -584,7 +588,10 @@ push_for(struct server *srv, json_t *msg, int clearance)
 	store_set_clearance(srv->store, old);
 	if (!hide_p && !hide_a)
 		return json_incref(msg);
-	copy = json_deep_copy(msg);
+	copy = text != NULL ? json_loadb(text, len, 0, NULL) :
+	    json_deep_copy(msg);
+	if (copy == NULL)
+		return NULL;
 	if (hide_p)
 		json_object_set_new(copy, "parent", json_null());
 	if (hide_a) {
@@ -594,15 +601,19 @@ push_for(struct server *srv, json_t *msg, int clearance)
 	return copy;
 }
 
-/* Push msg to every watcher, as its clearance may see it, encoded once
- * per clearance. */
+/*
+ * Push msg to every watcher, as its clearance may see it, encoded once
+ * per clearance.  text (len bytes, a line, taken) is the message encoded
+ * already, or NULL; with it, msg need only carry the keys that say who
+ * may see it (uid, start_utc, parent, anchor: push_for).
+ */
 void
-server_broadcast(struct server *srv, json_t *msg)
+server_broadcast(struct server *srv, json_t *msg, char *text, size_t len)
 {
 	struct client	*c, *next;
 	struct shared_msg *v[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0 };
 	int		 done[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0, 0, 0 };
-	int		 cl;
+	int		 cl, taken = 0;
 	json_t		*m;
 
 	for (c = TAILQ_FIRST(&srv->clients); c != NULL; c = next) {
@@ -611,8 +622,13 @@ server_broadcast(struct server *srv, json_t *msg)
 			continue;
 		cl = server_client_clearance(c);
 		if (!done[cl]) {	/* worked out and encoded once */
-			if ((m = push_for(srv, msg, cl)) != NULL)
-				v[cl] = server_shared_new(m);
+			m = push_for(srv, msg, text, len, cl);
+			if (m == msg && text != NULL) {
+				v[cl] = server_shared_new(m, taken ?
+				    xstrndup(text, len) : text, len);
+				taken = 1;
+			} else if (m != NULL)
+				v[cl] = server_shared_new(m, NULL, 0);
 			json_decref(m);
 			done[cl] = 1;
 		}
@@ -621,5 +637,7 @@ server_broadcast(struct server *srv, json_t *msg)
 	}
 	for (cl = 0; cl <= ACCESS_CLASS_CONFIDENTIAL; cl++)
 		server_shared_unref(v[cl]);
+	if (!taken)
+		free(text);
 	json_decref(msg);
 }

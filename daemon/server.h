@@ -87,7 +87,7 @@ void	 server_free(struct server *);
 void	 server_changed(struct server *);
 int64_t	 server_now(struct server *);
 struct worker *server_worker(struct server *);
-void	 server_broadcast(struct server *, json_t *);
+void	 server_broadcast(struct server *, json_t *, char *, size_t);
 int	 server_may_see(struct server *, json_t *, int);
 void	 server_reload(struct server *);	/* kcald.c */
 int	 mkdir_p(const char *, mode_t);
@@ -99,7 +99,7 @@ struct evbuffer *server_encode(json_t *);
 void	 server_client_send_encoded(struct client *, const json_t *,
 	     struct evbuffer *);
 struct shared_msg;
-struct shared_msg *server_shared_new(json_t *);
+struct shared_msg *server_shared_new(json_t *, char *, size_t);
 void	 server_shared_unref(struct shared_msg *);
 void	 server_client_send_shared(struct client *, struct shared_msg *);
 void	 server_client_close(struct client *);
