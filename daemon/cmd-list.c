@@ -302,6 +302,21 @@ read_picks(struct list_state *ls, const struct store_query *q,
 }
 
 /*
+ * Is one of the items read an occurrence of a series with overrides?  The
+ * page is then made the old way, even when that item is not shown (before
+ * the cursor): an override moved onto another occurrence's start shares
+ * its index entry, and only the series' expansion shows both.
+ */
+static int
+any_overridden(const struct store_item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].overridden)
+			return 1;
+	return 0;
+}
+
+/*
  * The list from the window's items in start order (store_items), when
  * the store has them: a page then reads only the rows it shows, and no
  * series is expanded.  Not for a series with overrides (each occurrence
@@ -326,7 +341,7 @@ list_fast(struct list_state *ls, const struct store_query *q)
 	if ((rc = read_picks(ls, q, &v, &n, &p, &m)) != 0)
 		return rc == STORE_NOT_INDEXED ? 0 : -1;
 	rc = 0;
-	if (n < ls->max) {
+	if (n < ls->max && !any_overridden(v, n)) {
 		if (m > 1)
 			qsort(p, m, sizeof *p, by_row);
 		if ((rc = add_picks(ls, v, p, m)) < 0)

@@ -310,23 +310,27 @@ store_query_settled(struct store *st, int64_t from, int64_t to, int64_t k)
  * masters' start order, so each series that began before the window came
  * before its first single event).  Single events as rows; indexed series
  * as their occurrences, each the window store_occurrences would give
- * (within its master's length and two days before the window).  Only
+ * (within its master's length and two days before the window; for a
+ * series with overrides, any that overlaps it: an override may last
+ * longer than its master, and the page is then made the old way).  Only
  * when every series that may recur in the window is indexed that far.
  */
 static const char sql_unindexed[] = "SELECT EXISTS (SELECT 1 FROM events "
     "WHERE coalesce(occ_until, 0) < ?2 AND rrule IS NOT NULL AND "
     "start_utc < ?2)";
-static const char sql_items[] = "SELECT rowid, start_utc, end_utc, 0, uid "
+static const char sql_items[] = "SELECT rowid, start_utc, end_utc, 0, uid, 0 "
     "FROM events WHERE rrule IS NULL AND start_utc < ?2 AND (end_utc > ?1 "
     "OR start_utc = ?1) AND start_utc >= ?3 AND start_utc >= ?13 AND (?7 IS "
     "NULL OR parent_uid = ?7) " QUERY_MATCH
-    "UNION ALL SELECT events.rowid, o.s, o.e, 1, uid FROM (SELECT event_uid, "
+    "UNION ALL SELECT events.rowid, o.s, o.e, 1, uid, uid IN (SELECT uid "
+    "FROM series_overridden) FROM (SELECT event_uid, "
     "start_utc AS s, end_utc AS e FROM occurrences WHERE start_utc < ?2 "
     "AND (end_utc > ?1 OR start_utc >= ?1) AND start_utc >= ?1 - (SELECT "
     "coalesce(max(end_utc - start_utc), 0) FROM occurrences) AND start_utc "
     ">= ?13) AS o JOIN events ON events.uid = o.event_uid WHERE rrule IS NOT "
-    "NULL AND coalesce(occ_until, 0) >= ?2 AND o.s >= ?1 - (end_utc - "
-    "start_utc) - 2 * 86400 AND (?7 IS NULL OR parent_uid = ?7) "
+    "NULL AND coalesce(occ_until, 0) >= ?2 AND (o.s >= ?1 - (end_utc - "
+    "start_utc) - 2 * 86400 OR uid IN (SELECT uid FROM series_overridden)) "
+    "AND (?7 IS NULL OR parent_uid = ?7) "
     QUERY_MATCH "ORDER BY 2 LIMIT ?14";
 /*
  * At least as many as the items of [?1, ?2) (?3: where single events may
@@ -431,6 +435,7 @@ store_items(struct store *st, const struct store_query *q, int64_t after,
 		it->end = sqlite3_column_int64(s, 2);
 		it->occ = sqlite3_column_int(s, 3);
 		it->uid = store_col_dup(s, 4);
+		it->overridden = sqlite3_column_int(s, 5);
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);

@@ -115,6 +115,7 @@ struct store_query {
 struct store_item {
 	int64_t		 rowid, start, end;
 	int		 occ;
+	int		 overridden;	/* of a series with overrides */
 	char		*uid;
 };
 
