@@ -19,8 +19,9 @@ with it, `conflicts` keeps all.
 import datetime as dt
 import json
 import random
-import socket
 import sys
+
+from kconn import Conn
 
 PAD = 3600 + 1		# the longest transfer time (kcald's default) + 1
 NAMES = ["Alice", "ALICE", "alice", "Bob", "bob", "Chen Wei", "Dana",
@@ -28,22 +29,6 @@ NAMES = ["Alice", "ALICE", "alice", "Bob", "bob", "Chen Wei", "Dana",
 CITIES = ["Seoul", "Tokyo", "Beijing", "Busan", "Seoul", "Nowhere Town"]
 KINDS = ["meeting", "bilateral", "banquet", "state-visit", "travel"]
 DAY0 = dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc)
-
-
-class Conn:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.connect(path)
-        self.f = self.s.makefile("rwb")
-        self.f.readline()
-        self.n = 0
-
-    def call(self, cmd, **args):
-        self.n += 1
-        self.f.write((json.dumps(dict(args, id=self.n, cmd=cmd)) +
-                      "\n").encode())
-        self.f.flush()
-        return json.loads(self.f.readline())
 
 
 def utc(t):

@@ -20,8 +20,9 @@ bytes.
 import datetime as dt
 import json
 import random
-import socket
 import sys
+
+from kconn import Conn
 
 ZONES = ["Asia/Seoul", "America/New_York", "Europe/Berlin",
          "Asia/Kathmandu", "UTC", "Australia/Lord_Howe"]
@@ -32,25 +33,6 @@ TEXT = ["Talks", "Lunch \\\"quoted\\\"", "Back\\\\slash", "Line\\nbreak",
 DAY0 = dt.datetime(2031, 3, 1)
 SPAN = 90			# days of the store
 LIMITS = [None, 1, 2, 3, 7, 20, 200]
-
-
-class Conn:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.connect(path)
-        self.f = self.s.makefile("rwb")
-        self.f.readline()
-        self.n = 0
-
-    def raw(self, cmd, **args):
-        self.n += 1
-        self.f.write((json.dumps(dict(args, id=self.n, cmd=cmd)) +
-                      "\n").encode())
-        self.f.flush()
-        return self.f.readline()
-
-    def call(self, cmd, **args):
-        return json.loads(self.raw(cmd, **args))
 
 
 def stamp(t, zone, all_day):
