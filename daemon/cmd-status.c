@@ -15,10 +15,15 @@ cmd_status_exec(struct cmd_ctx *ctx)
 {
 	struct server	*srv = ctx->srv;
 	int64_t		 n[3] = { 0, 0, 0 };
+	int		 rc;
 
-	if (store_counts(srv->store, n) == STORE_LATER) {
+	if ((rc = store_counts(srv->store, n)) == STORE_LATER) {
 		group_flush(srv);	/* rare: after another connection's commit */
-		store_counts(srv->store, n);
+		rc = store_counts(srv->store, n);
+	}
+	if (rc != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "cannot count the store's events");
+		return NULL;
 	}
 	return json_pack("{s:s, s:i, s:I, s:I, s:s, s:s, s:s, s:s*, s:I, s:I, "
 	    "s:I, s:i, s:I, s:b, s:o}",

@@ -590,8 +590,11 @@ push_for(struct server *srv, json_t *msg, const char *text, size_t len,
 		return json_incref(msg);
 	copy = text != NULL ? json_loadb(text, len, 0, NULL) :
 	    json_deep_copy(msg);
-	if (copy == NULL)
+	if (copy == NULL) {
+		log_warnx("reminder: cannot copy its message for a watcher "
+		    "of a lower clearance");
 		return NULL;
+	}
 	if (hide_p)
 		json_object_set_new(copy, "parent", json_null());
 	if (hide_a) {

@@ -79,11 +79,6 @@ static const char sql_ovr_put[] = "INSERT INTO series_overridden (uid, "
     "SET start_utc = ?2, end_utc = ?3";
 static const char sql_ovr_del[] = "DELETE FROM series_overridden WHERE "
     "uid = ?1";
-/* Is any of the names (exact octets) no participant's yet? */
-static const char sql_new_name[] = "SELECT 1 FROM json_each(?1) j WHERE "
-    "NOT EXISTS (SELECT 1 FROM participants WHERE name = j.value COLLATE "
-    "NOCASE AND name = j.value) LIMIT 1";
-
 sqlite3_stmt *
 store_shares_stmt(struct store *st, char **cause)
 {
@@ -109,26 +104,6 @@ store_busy_names(const struct event *ev, int *lost)
 	s = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	return s;
-}
-
-/*
- * Would the names (store_busy_names) bring a name no participant has yet
- * (status counts distinct names: store_count)?  1 yes, or when the store
- * cannot say; 0 no.
- */
-int
-store_busy_new_name(struct store *st, const char *names)
-{
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if (names == NULL || (s = store_stmt(st, sql_new_name, NULL)) == NULL)
-		return 1;
-	store_bind_text(s, 1, names);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return rc != SQLITE_DONE;
 }
 
 /* Drop uid's rows, before its events row and participants change. */

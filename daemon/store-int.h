@@ -75,7 +75,6 @@ int		 store_batch_load(struct store *, struct event *, size_t);
 /* store-busy.c: for the conflict check (store_query's shares) */
 sqlite3_stmt	*store_shares_stmt(struct store *, char **);
 char		*store_busy_names(const struct event *, int *);
-int		 store_busy_new_name(struct store *, const char *);
 int		 store_busy_clear(struct store *, const char *, char **);
 int		 store_busy_put(struct store *, const struct event *,
 		     const char *, const char *, char **);
