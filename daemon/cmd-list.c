@@ -226,8 +226,9 @@ by_row(const void *a, const void *b)
 }
 
 /*
- * The picked items, each row read once: 1, 0 when a row has overrides (or
- * went away) and the list must be made the other way, -1.
+ * The picked items, each row read once (list_fast has made sure none is
+ * of a series with overrides): 1, 0 when a row went away and the list
+ * must be made the other way, -1.
  */
 static int
 add_picks(struct list_state *ls, const struct store_item *v,
@@ -237,25 +238,22 @@ add_picks(struct list_state *ls, const struct store_item *v,
 	const struct store_item *it;
 	char		 rid[64];
 	size_t		 i, j;
-	int		 rc = 1, overrides;
+	int		 rc;
 
-	for (i = 0; rc == 1 && i < m; i = j) {
-		if ((rc = store_item_row(ls->st, p[i].rowid, &ev,
-		    &overrides)) != 0)
+	for (i = 0; i < m; i = j) {
+		if ((rc = store_item_row(ls->st, p[i].rowid, &ev)) != 0)
 			return rc == STORE_NOT_FOUND ? 0 : -1;
-		rc = !overrides;
 		list_items_row(ls->items);
 		for (j = i; j < m && p[j].rowid == p[i].rowid; j++) {
 			it = &v[p[j].at];
-			if (rc == 1 && it->occ)
+			if (it->occ)
 				tz_iso("UTC", it->start, rid, sizeof rid);
-			if (rc == 1)
-				list_items_add(ls->items, &ev, NULL, it->start,
-				    it->end, it->occ ? rid : NULL);
+			list_items_add(ls->items, &ev, NULL, it->start,
+			    it->end, it->occ ? rid : NULL);
 		}
 		event_clear(&ev);
 	}
-	return rc;
+	return 1;
 }
 
 /*

@@ -449,35 +449,25 @@ store_items(struct store *st, const struct store_query *q, int64_t after,
 	return 0;
 }
 
-/*
- * A row by rowid for store_item_row: column 19 says whether it is a
- * series with RECURRENCE-ID overrides, as store_put recorded it
- * (series_overridden, store-busy.c), without reading its record.
- */
-static const char sql_item_row[] = "SELECT " ROW_COLUMNS ", EXISTS "
-    "(SELECT 1 FROM series_overridden o WHERE o.uid = events.uid), "
+/* A row by rowid for store_item_row (column 19, the window query's, unused). */
+static const char sql_item_row[] = "SELECT " ROW_COLUMNS ", 0, "
     ROW_ITINERARY " FROM events WHERE rowid = ?1";
 
 /*
- * The events row rowid, bare (store_query_rest reads its people), and in
- * *overrides whether it is a series with RECURRENCE-ID overrides: 0,
+ * The events row rowid, bare (store_query_rest reads its people): 0,
  * STORE_NOT_FOUND, or -1.
  */
 int
-store_item_row(struct store *st, int64_t rowid, struct event *ev,
-    int *overrides)
+store_item_row(struct store *st, int64_t rowid, struct event *ev)
 {
 	sqlite3_stmt	*r;
 	int		 rc;
 
-	*overrides = 0;
 	if ((r = store_stmt(st, sql_item_row, NULL)) == NULL)
 		return -1;
 	sqlite3_bind_int64(r, 1, rowid);
-	if ((rc = sqlite3_step(r)) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(r)) == SQLITE_ROW)
 		load_columns(r, ev);
-		*overrides = sqlite3_column_int(r, 19);
-	}
 	sqlite3_reset(r);
 	if (rc == SQLITE_ROW)
 		return 0;

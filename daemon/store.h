@@ -156,8 +156,7 @@ int		 store_items(struct store *, const struct store_query *,
 int		 store_items_bound(struct store *, const struct store_query *,
 		     int64_t *, char **);
 void		 store_items_free(struct store_item *, size_t);
-int		 store_item_row(struct store *, int64_t, struct event *,
-		     int *);
+int		 store_item_row(struct store *, int64_t, struct event *);
 int		 store_query_settled(struct store *, int64_t, int64_t,
 		     int64_t);
 int		 store_count(struct store *, const char *, int64_t *);
