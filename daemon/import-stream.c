@@ -331,11 +331,34 @@ finish(struct import_job *job, int rc, char *why)
 }
 
 /*
+ * The busy rows of the events added (store_busy_defer, take_store), in
+ * the transaction, before its commit: -1 with *why.
+ */
+static int
+fill_busy(struct import_job *job, char **why)
+{
+	int64_t	t = now_ms();
+
+	if (store_busy_fill(job->st, why) != 0) {
+		if (*why == NULL)
+			*why = xstrdup("cannot write");
+		return -1;
+	}
+	log_debug("import %s: %lld ms to index who is busy", job->o.name,
+	    (long long)(now_ms() - t));
+	return 0;
+}
+
+/*
  * The commit's thread: its fsync of a whole file's worth of WAL takes
  * seconds, and the loop does not wait for it.  Before it, while the import
  * alone can write, it counts what status reports (store_counts_walk: a
  * walk of the participants' index that would hold the loop), and the
- * loop's connection takes the counts over once committed.  Only this
+ * loop's connection takes the counts over once committed; then it makes
+ * the busy rows of the events added (fill_busy: seconds too).  In that
+ * order: the walk reads through the page cache the import's slices
+ * filled, and the fill shrinks that cache for its sort, so that neither
+ * allocates a cache anew on this thread.  Only this
  * thread uses job->st meanwhile (kcald opens SQLite connections for one
  * thread at a time, SQLITE_OPEN_NOMUTEX).
  */
@@ -347,7 +370,8 @@ commit_main(void *arg)
 
 	store_autocheckpoint(job->st, 0);
 	job->counted = store_counts_walk(job->st, job->counts) == 0;
-	if (store_commit(job->st, &job->commit_why) != 0 &&
+	if (fill_busy(job, &job->commit_why) == 0 &&
+	    store_commit(job->st, &job->commit_why) != 0 &&
 	    job->commit_why == NULL)
 		job->commit_why = xstrdup("cannot commit");
 	job->t_commit = now_ms();
@@ -416,7 +440,8 @@ commit_start(struct import_job *job)
 		return;
 	}
 	log_warn("import %s: commit thread", job->o.name);
-	if (store_commit(job->st, &job->ir.why) != 0)
+	if (fill_busy(job, &job->ir.why) != 0 ||
+	    store_commit(job->st, &job->ir.why) != 0)
 		finish(job, -2, NULL);
 	else
 		finish(job, 0, NULL);
@@ -462,7 +487,8 @@ take_store(struct import_job *job, char **why)
 
 	if ((job->st = store_open(store_path(srv->store), why)) == NULL)
 		return -1;
-	if (store_begin(job->st, why) != 0)
+	if (store_begin(job->st, why) != 0 ||
+	    store_busy_defer(job->st, why) != 0)
 		return -1;
 	job->ir.st = job->st;
 	srv->importing = job;

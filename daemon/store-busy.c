@@ -26,7 +26,18 @@
  * over are those the whole window with the same filters gives.  Both
  * tables are written by store_put and cleared by store_delete: every
  * write of an event goes through them.
+ *
+ * A big write (a streamed import, import-stream.c: one transaction) puts
+ * off the busy rows of the events it adds (store_busy_defer) and makes
+ * them at its end, before its commit (store_busy_fill): row by row, each
+ * event's names went into random places of a table larger than the page
+ * cache, which was a third of an import; at the end they go in sorted, in
+ * the table's order.  The rows are those row-by-row writes would have
+ * made, the same case of a name kept (the first of an event's
+ * participants).  The events it updates, which were there before it, keep
+ * the row-by-row way, and so does series_overridden (a small table).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +90,27 @@ static const char sql_ovr_put[] = "INSERT INTO series_overridden (uid, "
     "SET start_utc = ?2, end_utc = ?3";
 static const char sql_ovr_del[] = "DELETE FROM series_overridden WHERE "
     "uid = ?1";
+/*
+ * store_busy_fill: the rows of the events added since store_busy_defer,
+ * read in rowid order (the order they were written in) and sorted by
+ * busy's key; an event's names in their order, so that of two names that
+ * differ only in case the first goes in, as json_each put it; a name
+ * that store_busy_names leaves out (not UTF-8) left out too
+ * (kcal_busy_name).
+ */
+#define FILL_ROWS							\
+	"INSERT OR IGNORE INTO busy (name, start_utc, event_uid, end_utc, " \
+	"series) SELECT p.name, e.start_utc, e.uid, e.end_utc, e.rrule IS " \
+	"NOT NULL FROM events e CROSS JOIN participants p ON p.event_uid = " \
+	"e.uid WHERE e.rowid > ?1 AND kcal_busy_name(p.name)"
+static const char sql_fill[] = FILL_ROWS " ORDER BY p.name COLLATE NOCASE, "
+    "e.start_utc, e.uid, p.pos";
+static const char sql_fill_unsorted[] = FILL_ROWS;
+static const char sql_last[] = "SELECT coalesce(max(rowid), 0) FROM events";
+static const char sql_rowid[] = "SELECT rowid FROM events WHERE uid = ?1";
+static const char sql_cache[] = "PRAGMA cache_size";
+#define FILL_CACHE_KIB	2048	/* the page cache's and the sort's memory */
+
 sqlite3_stmt *
 store_shares_stmt(struct store *st, char **cause)
 {
@@ -118,23 +150,54 @@ store_busy_clear(struct store *st, const char *uid, char **cause)
 	return store_step_done(st, s, cause, "cannot write");
 }
 
+/*
+ * Is uid's events row one added since store_busy_defer (its rowid above
+ * every one there was then: a table without AUTOINCREMENT takes the next
+ * after the largest, and nothing is deleted meanwhile)?  -1 on error.
+ */
+static int
+added_since_defer(struct store *st, const char *uid, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, sql_rowid, cause)) == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_column_int64(s, 0) > st->busy_from;
+	else {
+		store_db_cause(st, cause, "cannot read the store");
+		rc = -1;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc;
+}
+
 /* ev's rows, once its events row is written; names: store_busy_names. */
 int
 store_busy_put(struct store *st, const struct event *ev, const char *ical,
     const char *names, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 ovr;
+	int		 ovr, later = 0;
 
-	if ((s = store_stmt(st, sql_add, cause)) == NULL)
+	if (st->busy_defer &&
+	    (later = added_since_defer(st, ev->uid, cause)) < 0)
 		return -1;
-	store_bind_text(s, 1, names);
-	sqlite3_bind_int64(s, 2, ev->start);
-	store_bind_text(s, 3, ev->uid);
-	sqlite3_bind_int64(s, 4, ev->end);
-	sqlite3_bind_int(s, 5, ev->rrule != NULL);
-	if (store_step_done(st, s, cause, "cannot write") != 0)
-		return -1;
+	if (!later) {
+		if ((s = store_stmt(st, sql_add, cause)) == NULL)
+			return -1;
+		store_bind_text(s, 1, names);
+		sqlite3_bind_int64(s, 2, ev->start);
+		store_bind_text(s, 3, ev->uid);
+		sqlite3_bind_int64(s, 4, ev->end);
+		sqlite3_bind_int(s, 5, ev->rrule != NULL);
+		if (store_step_done(st, s, cause, "cannot write") != 0)
+			return -1;
+	}
 	/* As the window query tells them: instr(ical, 'RECURRENCE-ID'). */
 	ovr = ev->rrule != NULL && ical != NULL &&
 	    strstr(ical, "RECURRENCE-ID") != NULL;
@@ -147,4 +210,112 @@ store_busy_put(struct store *st, const struct event *ev, const char *ical,
 		sqlite3_bind_int64(s, 3, ev->end);
 	}
 	return store_step_done(st, s, cause, "cannot write");
+}
+
+/* kcal_busy_name(name): would store_busy_names take it? */
+static void
+sql_busy_name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*name = (const char *)sqlite3_value_text(argv[0]);
+	json_t		*j = name != NULL ? json_string(name) : NULL;
+
+	(void)argc;
+	sqlite3_result_int(ctx, j != NULL);
+	json_decref(j);
+}
+
+/*
+ * From now on, until store_busy_fill, the events added have no busy rows
+ * (store_busy_put); an event there before keeps its rows in step.  In a
+ * transaction that store_busy_fill ends before it commits.
+ */
+int
+store_busy_defer(struct store *st, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_create_function(st->db, "kcal_busy_name", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, sql_busy_name, NULL, NULL) !=
+	    SQLITE_OK) {
+		store_db_cause(st, cause, "cannot define kcal_busy_name");
+		return -1;
+	}
+	if ((s = store_stmt(st, sql_last, cause)) == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		st->busy_from = sqlite3_column_int64(s, 0);
+		st->busy_defer = 1;
+	} else
+		store_db_cause(st, cause, "cannot read the store");
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* PRAGMA cache_size, or 0 when it cannot be read. */
+static int
+cache_size(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 n = 0;
+
+	if ((s = store_stmt(st, sql_cache, NULL)) == NULL)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return n;
+}
+
+static void
+set_cache_size(struct store *st, int n)
+{
+	char	sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", n);
+	store_exec(st, sql, NULL);
+}
+
+/*
+ * The busy rows put off since store_busy_defer, in one statement.  Its
+ * sort keeps as much in memory as the page cache may hold, and the rest
+ * in temporary files (with temporary storage in memory, store_configure,
+ * it would hold every row): both small meanwhile (FILL_CACHE_KIB), so
+ * that kcald's memory does not grow past what the write used.  When the
+ * storage cannot change (a temporary table is open), the rows go in
+ * unsorted, as they would have row by row.
+ */
+int
+store_busy_fill(struct store *st, char **cause)
+{
+	sqlite3_stmt	*s;
+	const char	*sql = sql_fill;
+	int		 rc, cache;
+
+	if (!st->busy_defer)
+		return 0;
+	st->busy_defer = 0;
+	if (store_exec(st, "PRAGMA temp_store = FILE", NULL) != 0)
+		sql = sql_fill_unsorted;
+	/*
+	 * The cache's changed pages to the WAL first (the commit would write
+	 * them), so that they are let go of as it shrinks; else each is let
+	 * go of only as a page is read in its place, and a commit on a thread
+	 * of its own (import-stream.c) would allocate the new ones anew.
+	 */
+	if ((cache = cache_size(st)) != 0 &&
+	    sqlite3_db_cacheflush(st->db) == SQLITE_OK)
+		set_cache_size(st, -FILL_CACHE_KIB);
+	if ((s = store_stmt(st, sql, cause)) == NULL)
+		rc = -1;
+	else {
+		sqlite3_bind_int64(s, 1, st->busy_from);
+		rc = store_step_done(st, s, cause, "cannot write");
+	}
+	if (cache != 0)
+		set_cache_size(st, cache);
+	if (sql == sql_fill)
+		store_exec(st, "PRAGMA temp_store = MEMORY", NULL);
+	return rc;
 }

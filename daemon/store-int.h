@@ -54,6 +54,8 @@ struct store {
 	void		(*flush)(void *);	/* commits the group */
 	void		*flush_arg;
 	uint64_t	 writes;	/* store_put, store_delete: calls */
+	int		 busy_defer;	/* store_busy_defer: filled at the end */
+	int64_t		 busy_from;	/* the last events rowid before it */
 	struct store_kept_count counts[3][3];	/* [clearance][what] */
 	struct store_tally tally;	/* store-count.c */
 };

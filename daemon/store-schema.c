@@ -286,9 +286,14 @@ static const char *migrations[] = {
 	 * occurrences in the window); and the series with RECURRENCE-ID
 	 * overrides, which the check hands over whoever is in them.  Filled
 	 * from what the store holds; run again, it adds nothing.  Migration
-	 * 16's index, which these replace, goes.  The key's columns come
-	 * first: SQLite 3.40's quick_check misreads a NOT NULL column
-	 * declared between those of a WITHOUT ROWID key.
+	 * 16's index, which these replace, goes.  The rows go in sorted by
+	 * busy's key (the events walked in the order they are stored, then
+	 * one sort, in temporary files: store_migrate): walked by name, each
+	 * event was read from a random place and each row went into one.  Of
+	 * an event's names that differ in case only, the first goes in, as
+	 * with store_put.  The key's columns come first: SQLite 3.40's
+	 * quick_check misreads a NOT NULL column declared between those of a
+	 * WITHOUT ROWID key.
 	 */
 	"CREATE TABLE IF NOT EXISTS busy ("
 	"  name TEXT NOT NULL COLLATE NOCASE, start_utc INTEGER NOT NULL,"
@@ -299,8 +304,9 @@ static const char *migrations[] = {
 	"  WHERE series = 1;"
 	"INSERT OR IGNORE INTO busy (name, start_utc, event_uid, end_utc,"
 	"  series) SELECT p.name, e.start_utc, e.uid, e.end_utc,"
-	"  e.rrule IS NOT NULL FROM participants p JOIN events e"
-	"  ON e.uid = p.event_uid;"
+	"  e.rrule IS NOT NULL FROM events e CROSS JOIN participants p"
+	"  ON p.event_uid = e.uid"
+	"  ORDER BY p.name COLLATE NOCASE, e.start_utc, e.uid, p.pos;"
 	"CREATE TABLE IF NOT EXISTS series_overridden ("
 	"  uid TEXT PRIMARY KEY REFERENCES events(uid) ON DELETE CASCADE,"
 	"  start_utc INTEGER NOT NULL, end_utc INTEGER NOT NULL) WITHOUT ROWID;"
@@ -379,6 +385,15 @@ store_migrate(struct store *st, char **cause)
 		store_db_cause(st, cause, "cannot upgrade the store");
 		return -1;
 	}
+	/*
+	 * A migration's sorts (an index made, busy filled) keep a page
+	 * cache's worth in memory and the rest in temporary files; with
+	 * temporary storage in memory (store_configure) they would hold it
+	 * all.  Set back after them.
+	 */
+	if (v == NMIGRATIONS)
+		return 0;
+	store_exec(st, "PRAGMA temp_store = FILE", NULL);
 	for (; v < NMIGRATIONS; v++) {
 		xasprintf(&sql, "BEGIN IMMEDIATE; %s; PRAGMA user_version = %d;"
 		    " COMMIT;", migrations[v], v + 1);
@@ -389,7 +404,7 @@ store_migrate(struct store *st, char **cause)
 		}
 		free(sql);
 	}
-	return 0;
+	return store_exec(st, "PRAGMA temp_store = MEMORY", cause);
 }
 
 /*

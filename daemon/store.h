@@ -126,6 +126,9 @@ struct store	*store_open(const char *, char **);
 void		 store_close(struct store *);
 const char	*store_path(const struct store *);
 void		 store_busy_wait(struct store *, int);
+/* store-busy.c: a big write's rows of who is busy made at its end */
+int		 store_busy_defer(struct store *, char **);
+int		 store_busy_fill(struct store *, char **);
 void		 store_autocheckpoint(struct store *, int);
 void		 store_checkpoint(struct store *);
 /* store-ro.c: a second, read-only connection, for a thread off the loop. */
