@@ -33,10 +33,10 @@
  * A group's writes do not run in one turn of the loop: once they have run
  * for GROUP_SLICE_MS in a turn, a write that arrives is parked (its client
  * is not read meanwhile, as behind an import: server_client_unpark), and
- * the parked writes run, in the same group, on a later turn, once nothing
- * else is ready (commit_cb, unpark_soon).  So a get, a list or a status
- * waiting on another socket waits for one slice of writes, not for the
- * group's.  Once the group's writes have run for GROUP_BUDGET_MS in all,
+ * the parked writes run, in the same group, on the next turn, after the
+ * requests that arrived meanwhile (unpark_soon).  So a get, a list or a
+ * status waiting on another socket waits for one slice of writes, not for
+ * the group's.  Once the group's writes have run for GROUP_BUDGET_MS in all,
  * the writes that arrive are parked until its commit, and run in the next
  * group; the group is committed when that budget is used or when no write
  * waits, as often as when its writes ran in one turn: as many writes
@@ -79,7 +79,6 @@ struct group {
 	int			 changed;	/* server_changed owed */
 	int			 flushing;
 	int			 parked;	/* writes wait: a slice, a commit */
-	int			 sliced;	/* ev_unpark runs a slice */
 	int			 walk_waits;	/* ev_unpark waited for it */
 	uint64_t		 slice;		/* its start: us (monotonic) */
 	uint64_t		 spent;		/* the group's writes ran: us */
@@ -89,14 +88,14 @@ struct group {
 static void	group_end(struct server *, int);
 
 /*
- * The parked writes run on a later turn, once nothing else is ready: a
- * timer (of the lowest priority) rather than event_active, which from the
- * lowest priority's own callbacks would run them in the same turn, before
- * the loop looks at its sockets again.  So the requests that arrive in the
- * meantime are answered first, and the store's subscribers told of a
- * commit (server_changed: the reminders' walk, a timer of the clients'
- * priority) run before the next group is opened, not in the middle of it,
- * where they would commit it early.
+ * The parked writes run on the next turn: a timer of 0 s rather than
+ * event_active, which would run them in this turn, before the loop looks
+ * at its sockets again.  libevent makes the timers ready after the sockets
+ * of the turn, so the requests that arrived meanwhile, of the same
+ * priority, are answered first; and writes are not left behind reads, as
+ * they would be at a lower priority, which runs only when nothing else is
+ * ready: a slice then waited for the next lull under a steady flow of
+ * reads.
  */
 static void
 unpark_soon(struct group *g)
@@ -116,10 +115,8 @@ now_us(void)
 }
 
 /*
- * Nothing else is ready: the parked writes run their slice, on a later
- * turn (unpark_soon: the requests that arrive meanwhile are read first),
- * if the group's writes have not used its budget; else, or if none wait,
- * the group is committed.
+ * Nothing else is ready: the group is committed, unless writes wait for
+ * its next slice (unpark_cb runs it, then makes this ready again).
  */
 static void
 commit_cb(evutil_socket_t fd, short what, void *arg)
@@ -130,12 +127,8 @@ commit_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (g->parked && store_group_open(srv->store) &&
-	    g->spent < GROUP_BUDGET_MS * 1000) {
-		g->parked = 0;
-		g->sliced = 1;
-		unpark_soon(g);
+	    g->spent < GROUP_BUDGET_MS * 1000)
 		return;
-	}
 	group_end(srv, 1);
 }
 
@@ -156,27 +149,33 @@ changed_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * The parked writes run: a slice of the open group (then the group's
- * commit event decides again, once nothing else is ready), or the first
- * of the next group.
+ * The parked writes run: the next slice of the open group (then the
+ * group's commit event is ready again, for when nothing else is), or, if
+ * the group's writes used its budget, its commit first (group_end makes
+ * this ready again); or, no group open, they open the next one.
  */
 static void
 unpark_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct server	*srv = arg;
 	struct group	*g = srv->group;
+	int		 open = store_group_open(srv->store);
 
 	(void)fd;
 	(void)what;
-	if (!g->sliced && remind_walk_due(srv->remind) &&
+	if (open && g->spent >= GROUP_BUDGET_MS * 1000) {
+		group_end(srv, 1);
+		return;
+	}
+	if (!open && remind_walk_due(srv->remind) &&
 	    ++g->walk_waits < GROUP_WALK_WAITS) {
 		unpark_soon(g);		/* the reminders' walk first */
 		return;
 	}
+	g->parked = 0;
 	g->slice = now_us();
-	if (g->sliced && store_group_open(srv->store))
+	if (open)
 		event_active(g->ev_commit, 0, 0);
-	g->sliced = 0;
 	server_client_unpark(srv);
 }
 
@@ -200,7 +199,6 @@ group_init(struct server *srv)
 	g->ev_late = evtimer_new(srv->base, late_cb, srv);
 	g->ev_changed = event_new(srv->base, -1, 0, changed_cb, srv);
 	g->ev_unpark = evtimer_new(srv->base, unpark_cb, srv);
-	event_priority_set(g->ev_unpark, SERVER_PRI_LAST);
 	srv->group = g;
 	store_group_hook(srv->store, flush_hook, srv);
 }
@@ -337,12 +335,8 @@ group_end(struct server *srv, int direct)
 	g->spent = 0;
 	g->flushing = 0;
 	free(why);
-	if (g->parked || g->sliced) {	/* on the next turn: this may be a
-					   callback's */
-		g->parked = 0;
-		g->sliced = 0;
+	if (g->parked)		/* on the next turn: this may be a callback's */
 		unpark_soon(g);
-	}
 	if (g->changed && direct) {
 		g->changed = 0;
 		server_changed(srv);
@@ -499,11 +493,11 @@ group_park(struct client *c, json_t *req)
 		if (!remind_walk_due(c->srv->remind) ||
 		    g->walk_waits >= GROUP_WALK_WAITS)
 			return 0;
-		unpark_soon(g);		/* the reminders' walk first */
 	} else if (g->writes == 0 ||
 	    (now_us() - g->slice < GROUP_SLICE_MS * 1000 &&
 	    g->spent < GROUP_BUDGET_MS * 1000))
 		return 0;
+	unpark_soon(g);
 	c->parked = json_incref(req);
 	bufferevent_disable(c->bev, EV_READ);
 	g->parked = 1;
