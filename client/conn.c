@@ -30,6 +30,8 @@ struct conn {
 	unsigned	 timeout;	/* seconds each wait may take; 0: none */
 	char		*buf;
 	size_t		 len, cap;
+	size_t		 off;		/* where the unread lines start */
+	size_t		 scanned;	/* buf[off..scanned) has no newline */
 	json_int_t	 next_id;
 };
 
@@ -144,6 +146,45 @@ conn_close(struct conn *c)
 	free(c);
 }
 
+/*
+ * The length of the next line in c's buffer, or -1 when it has no whole
+ * line: the bytes already searched are not searched again (a reply of
+ * 100 MB arrives in many reads).
+ */
+static ssize_t
+next_line(struct conn *c)
+{
+	char	*nl = NULL;
+
+	if (c->scanned < c->len)
+		nl = memchr(c->buf + c->scanned, '\n', c->len - c->scanned);
+	if (nl == NULL) {
+		c->scanned = c->len;
+		return -1;
+	}
+	return nl - (c->buf + c->off);
+}
+
+/*
+ * Make room for a read: the lines read so far leave the buffer (at once,
+ * not one memmove a line: a burst of reminders comes in reads of many
+ * lines), and it grows when less than 64 KB is free.
+ */
+static void
+make_room(struct conn *c)
+{
+	if (c->off > 0) {
+		memmove(c->buf, c->buf + c->off, c->len - c->off);
+		c->len -= c->off;
+		c->scanned -= c->off;
+		c->off = 0;
+	}
+	if (c->cap - c->len < 65536) {
+		c->cap = c->cap ? c->cap * 2 : 131072;
+		c->buf = xreallocarray(c->buf, 1, c->cap);
+	}
+}
+
 /* Read one line and decode it; NULL with *cause on EOF or error. */
 json_t *
 conn_read(struct conn *c, char **cause)
@@ -154,11 +195,8 @@ conn_read(struct conn *c, char **cause)
 
 	*cause = NULL;
 	/* No limit: a reply is as long as what was asked for (an export). */
-	while ((linelen = proto_frame(c->buf, c->len, PROTO_NO_LIMIT)) < 0) {
-		if (c->cap - c->len < 65536) {
-			c->cap = c->cap ? c->cap * 2 : 131072;
-			c->buf = xreallocarray(c->buf, 1, c->cap);
-		}
+	while ((linelen = next_line(c)) < 0) {
+		make_room(c);
 		n = read(c->fd, c->buf + c->len, c->cap - c->len);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -173,9 +211,9 @@ conn_read(struct conn *c, char **cause)
 		}
 		c->len += (size_t)n;
 	}
-	msg = json_loadb(c->buf, (size_t)linelen, 0, &err);
-	memmove(c->buf, c->buf + linelen + 1, c->len - (size_t)linelen - 1);
-	c->len -= (size_t)linelen + 1;
+	msg = json_loadb(c->buf + c->off, (size_t)linelen, 0, &err);
+	c->off += (size_t)linelen + 1;
+	c->scanned = c->off;
 	if (msg == NULL)
 		xasprintf(cause, "bad reply from kcald: %s", err.text);
 	return msg;

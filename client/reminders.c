@@ -6,7 +6,8 @@
  * the daemon pushes.  When kcald goes away (a restart, an upgrade) it
  * reconnects and asks for the deliveries numbered after the last one it
  * printed, so a reminder that went off meanwhile is printed once, late,
- * and none twice.
+ * and none twice: page after page, until the reply that makes the
+ * connection a watcher again.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -133,7 +134,11 @@ sleep_ns(long ns)
 	nanosleep(&ts, NULL);
 }
 
-/* Print what the watch reply replays and keep the highest number. */
+/*
+ * Print what the watch reply replays and keep the highest number: the
+ * reply's own when it is higher (the last delivery so far, or the last a
+ * page read, whose event may be gone or above our clearance).
+ */
 static void
 replay(json_t *res, int json, json_int_t *seq)
 {
@@ -149,29 +154,53 @@ replay(json_t *res, int json, json_int_t *seq)
 		*seq = json_integer_value(json_object_get(res, "seq"));
 }
 
-/* Connect and start watching; NULL (with *cause) when kcald is not there. */
-static struct conn *
-watch_open(json_int_t *seq, int json, char **cause)
+/*
+ * Ask for the deliveries after *seq (all of them when it is -1) and print
+ * them: 1 when the reply says there are more (another page; the
+ * connection does not watch yet), 0 when it watches, -1 (with *cause)
+ * when the connection failed.
+ */
+static int
+watch_page(struct conn *c, json_int_t *seq, int json, char **cause)
 {
-	struct conn	*c;
-	json_t		*req, *reply;
+	json_t	*req, *reply, *res;
+	int	 more;
 
-	if ((c = conn_open(socket_path, cause)) == NULL)
-		return NULL;
 	req = json_pack("{s:s}", "cmd", "watch");
 	if (*seq >= 0)
 		json_object_set_new(req, "since", json_integer(*seq));
-	if ((reply = conn_call(c, req, cause)) == NULL) {
-		conn_close(c);
-		return NULL;
-	}
+	if ((reply = conn_call(c, req, cause)) == NULL)
+		return -1;
 	if (!json_is_true(json_object_get(reply, "ok"))) {
 		json_t *err = json_object_get(reply, "error");
 		die(EXIT_REFUSED, "%s (%s)", str(err, "message"),
 		    str(err, "code"));
 	}
-	replay(json_object_get(reply, "result"), json, seq);
+	res = json_object_get(reply, "result");
+	replay(res, json, seq);
+	more = json_is_true(json_object_get(res, "more"));
 	json_decref(reply);
+	return more;
+}
+
+/*
+ * Connect and start watching, printed what was missed (page by page);
+ * NULL (with *cause) when kcald is not there.
+ */
+static struct conn *
+watch_open(json_int_t *seq, int json, char **cause)
+{
+	struct conn	*c;
+	int		 rc;
+
+	if ((c = conn_open(socket_path, cause)) == NULL)
+		return NULL;
+	while ((rc = watch_page(c, seq, json, cause)) == 1)
+		continue;
+	if (rc != 0) {
+		conn_close(c);
+		return NULL;
+	}
 	conn_set_timeout(c, 0);	/* reminders come when they are due */
 	return c;
 }

@@ -6,6 +6,14 @@
  * last number it saw as "since" and the reply's "replay" array holds the
  * deliveries it missed, so it sees each reminder exactly once.  A
  * watching connection is exempt from idle_timeout: it only listens.
+ *
+ * The replay comes in pages of at most REPLAY_MAX deliveries.  A page
+ * that leaves some behind says "more": true, its "seq" is the last
+ * delivery it read, and the connection is not a watcher yet (no push
+ * comes between pages): the client asks again from that number.  The
+ * reply without "more" makes it a watcher on the loop, in the same turn
+ * as the reply: what is delivered later is pushed to it, and nothing in
+ * between is lost or sent twice.
  */
 #include <stdlib.h>
 
@@ -39,11 +47,28 @@ visible(struct cmd_ctx *ctx, json_t *replay)
 	return out;
 }
 
+/*
+ * The reply to a page that leaves deliveries behind: the next page is
+ * from next.  A connection that watches already (it asked again) stays a
+ * watcher.
+ */
+static json_t *
+page(struct cmd_ctx *ctx, json_t *replay, int64_t next)
+{
+	log_debug("client %llu: %zu replayed, more after %lld",
+	    (unsigned long long)ctx->client->id, json_array_size(replay),
+	    (long long)next);
+	return json_pack("{s:b, s:I, s:o, s:b}", "watching",
+	    ctx->client->watching, "seq", (json_int_t)next, "replay", replay,
+	    "more", 1);
+}
+
 static json_t *
 cmd_watch_exec(struct cmd_ctx *ctx)
 {
 	struct server	*srv = ctx->srv;
 	json_t		*since = json_object_get(ctx->req, "since"), *replay;
+	int64_t		 next = 0;
 	char		*why = NULL;
 
 	if (since != NULL && (!json_is_integer(since) ||
@@ -56,7 +81,7 @@ cmd_watch_exec(struct cmd_ctx *ctx)
 	if (since != NULL) {
 		json_decref(replay);
 		replay = remind_replay(srv->remind, json_integer_value(since),
-		    REPLAY_MAX, &why);
+		    REPLAY_MAX, &next, &why);
 		if (replay == NULL) {
 			cmd_error(ctx, KCAL_E_STORE, "%s", why);
 			free(why);
@@ -64,6 +89,8 @@ cmd_watch_exec(struct cmd_ctx *ctx)
 		}
 		replay = visible(ctx, replay);
 	}
+	if (next != 0)
+		return page(ctx, replay, next);
 	ctx->client->watching = 1;
 	bufferevent_set_timeouts(ctx->client->bev, NULL, NULL);
 	log_debug("client %llu: watching (%zu replayed)", (unsigned long long)

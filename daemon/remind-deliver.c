@@ -290,21 +290,28 @@ replay_one(struct remind *rm, const struct remind_row *r)
  * The deliveries after sequence number since, oldest first (at most
  * limit): what a watcher that lost its connection missed.  Not what a
  * burst has recorded and not yet delivered: that is pushed to it live.
+ * *next is 0 when nothing delivered is left after the page, else the
+ * number of the last delivery the page read (a row whose event is gone
+ * included): the since of the next page.
  */
 json_t *
-remind_replay(struct remind *rm, int64_t since, size_t limit, char **cause)
+remind_replay(struct remind *rm, int64_t since, size_t limit, int64_t *next,
+    char **cause)
 {
 	struct remind_row	*rows;
-	size_t			 n;
+	size_t			 n, i;
 	json_t			*a, *o;
 
+	*next = 0;
 	if (store_remind_since(rm->host.store, since, limit, &rows, &n,
 	    cause) != 0)
 		return NULL;
 	a = json_array();
-	for (size_t i = 0; i < n && rows[i].seq <= rm->shown; i++)
+	for (i = 0; i < n && rows[i].seq <= rm->shown; i++)
 		if ((o = replay_one(rm, &rows[i])) != NULL)
 			json_array_append_new(a, o);
+	if (n > 0 && n == limit && i == n && rows[n - 1].seq < rm->shown)
+		*next = rows[n - 1].seq;
 	store_remind_rows_free(rows, n);
 	return a;
 }

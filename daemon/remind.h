@@ -164,6 +164,7 @@ int		 remind_plan_marks(struct remind *, struct remind_plan *,
 void		 remind_plan_clear(struct remind_plan *);
 json_t		*remind_describe(struct remind *, const struct remind_plan *,
 		     const struct remind_due *, int64_t, int64_t);
-json_t		*remind_replay(struct remind *, int64_t, size_t, char **);
+json_t		*remind_replay(struct remind *, int64_t, size_t, int64_t *,
+		     char **);
 
 #endif

@@ -76,7 +76,10 @@ EOF
 "$KCAL" watch --format json >"$T/rw-watch" 2>&1 & WW=$!
 n=1
 if [ $roles -eq 1 ]; then
-	ro "$KCAL" watch --format json >"$T/ro-watch" 2>&1 & RW=$!
+	# setpriv itself is $! (not a subshell running the function ro),
+	# so that the kill at the end reaches the watcher
+	setpriv --reuid $U_RO --regid $G_SOCK --clear-groups -- \
+	    "$KCAL" watch --format json >"$T/ro-watch" 2>&1 & RW=$!
 	n=2
 fi
 wait_for 10 sh -c "[ \$(grep -c 'watching (' '$T/kcald.out') -ge $n ]" ||

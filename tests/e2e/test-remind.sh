@@ -71,6 +71,23 @@ check_match "the hook got the details in its environment" \
 	"$(grep -F "$u1" "$T/hook.log")"
 check_eq "the log has it once" 1 "$(grep -F "$u1" "$T/kcald.out" | grep -c 'reminder: ')"
 
+# --- 1b. Home on another day than the event's zone, whatever the clock: ---
+# 23:30 in Shanghai is 00:30 the next day in Seoul (neither has DST); the
+# reminder, set that long before, is due in 4 s.
+now=$(date +%s)
+D=$(TZ=Asia/Shanghai date -d "@$((now + 86400))" +%F)
+S=$(date -d "TZ=\"Asia/Shanghai\" $D 23:30" +%s)
+due=$((now + 4))
+uh=$(kcal add "Late banquet" --start "$D 23:30" --tz Asia/Shanghai \
+	--remind "$((S - due))s" --location "Diaoyutai State Guesthouse")
+check "a reminder due in 4 s for 23:30 CST is delivered within 15 s" \
+	wait_for 15 delivered "$uh"
+home=$(TZ=Asia/Seoul date -d "@$S" '+%F %H:%M')
+check_eq "home is on the next day" "$(date -d "$D + 1 day" +%F) 00:30" "$home"
+check_eq "the watch line carries home's date" \
+	"$(TZ=Asia/Seoul date -d "@$due" '+%F %H:%M') KST  Late banquet  starts $D 23:30 CST (Asia/Shanghai), $home KST home  at Diaoyutai State Guesthouse  $uh" \
+	"$(grep -F "$uh" "$T/w1")"
+
 # --- 2. A restart before it is due neither loses nor repeats it. ---
 u2=$(kcal add "Wreath laying" --start +66s --remind 60s)
 restart || fail "restarted before the reminder was due; watchers back"

@@ -119,7 +119,11 @@ token=$(kcal feed list --format json | jq -r '.feeds[] | select(.name == "secret
 check_match "the writer's feed list has the token" '^[A-Za-z0-9_-]{16,}$' "$token"
 
 # --- Reminders: a confidential and a public one due in a few seconds. ---
-ro "$KCAL" watch --format json >"$T/ro-watch" 2>&1 & RW=$!
+# setpriv itself in the background (not the function ro, whose subshell
+# would be $!): the kill at the end must reach the watcher, which would
+# otherwise reconnect forever.
+setpriv --reuid $U_RO --regid $G_SOCK --clear-groups -- \
+	"$KCAL" watch --format json >"$T/ro-watch" 2>&1 & RW=$!
 "$KCAL" watch --format json >"$T/rw-watch" 2>&1 & WW=$!
 i=0; until [ "$(grep -c 'watching (' "$T/kcald.out")" -ge 2 ] || [ $i -ge 100 ]; do
 	sleep 0.1; i=$((i + 1)); done

@@ -691,6 +691,34 @@ count_cb(void *arg, const struct event *ev, const char *ical)
 	return 0;
 }
 
+/*
+ * A count the store cannot give is an error, never zeros (status reports
+ * them): with the kept tally gone, and without a tally when a table is.
+ */
+static void
+test_count_errors(void)
+{
+	static const struct spec a = {
+	    .uid = "ce-a", .summary = "A", .start = "2026-03-01T10:00",
+	    .who = { "Kim" } };
+	struct store	*st = store_open(":memory:", NULL);
+	int64_t		 n[3] = { -7, -7, -7 };
+
+	CHECK_INT(put(st, &a), 0);
+	store_count_track(st);
+	CHECK_INT(store_counts(st, n), 0);
+	CHECK(n[0] == 1 && n[1] == 0 && n[2] == 1);
+	CHECK_INT(store_exec(st, "DROP TABLE temp.kcal_counts", NULL), 0);
+	CHECK_INT(store_counts(st, n), -1);
+	store_close(st);
+
+	st = store_open(":memory:", NULL);
+	CHECK_INT(put(st, &a), 0);
+	CHECK_INT(store_exec(st, "DROP TABLE participants", NULL), 0);
+	CHECK_INT(store_counts(st, n), -1);
+	store_close(st);
+}
+
 static void
 test_read_errors(void)
 {
@@ -794,6 +822,7 @@ main(void)
 	test_savepoints();
 	test_count_names();
 	test_read_errors();
+	test_count_errors();
 	test_file();
 	test_expand();
 	icaltimezone_free_builtin_timezones();
