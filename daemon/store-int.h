@@ -56,6 +56,7 @@ struct store {
 	uint64_t	 writes;	/* store_put, store_delete: calls */
 	struct store_kept_count counts[3][3];	/* [clearance][what] */
 	struct store_tally tally;	/* store-count.c */
+	struct store_ckpt *ckpt;	/* store-ckpt.c: its checkpoints' thread */
 };
 
 void		 store_group_check(struct store *);	/* store-group.c */

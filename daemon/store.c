@@ -202,6 +202,7 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	store_ckpt_stop(st);
 	for (int i = 0; i < S__MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
 	for (size_t i = 0; i < st->ncached; i++)
