@@ -110,7 +110,8 @@ test-asan: deps
 TSAN_TESTS ?= e2e/test-feed-offloop.sh e2e/test-feeds.sh \
 	e2e/test-golden-feeds.sh e2e/test-briefing.sh e2e/test-feed-leaks.sh \
 	e2e/test-dav-offloop.sh e2e/test-dav-read.sh e2e/test-read-offloop.sh \
-	e2e/test-basic.sh unit/test-worker.c unit/test-httpd.c unit/test-log.c
+	e2e/test-basic.sh e2e/test-checkpoint.sh unit/test-worker.c \
+	unit/test-httpd.c unit/test-log.c
 test-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=thread' tests
@@ -121,10 +122,12 @@ test-tsan: deps
 # tests it runs are built, and only the tests of code that runs on threads:
 # the worker (feeds built off the loop), the login threads (CalDAV's
 # yescrypt), an import's commit thread (with status and a SIGTERM during
-# it), group commit, and the socket's and CalDAV's reads on the worker pool.
+# it), group commit, and the socket's and CalDAV's reads on the worker pool,
+# and the WAL's checkpoint thread.
 TSAN_CI_TESTS := unit/test-worker.c unit/test-account.c \
 	e2e/test-feed-offloop.sh e2e/test-dav-auth.sh e2e/test-import-status.sh \
-	e2e/test-group-commit.sh e2e/test-read-offloop.sh e2e/test-dav-offloop.sh
+	e2e/test-group-commit.sh e2e/test-read-offloop.sh e2e/test-dav-offloop.sh \
+	e2e/test-checkpoint.sh
 test-tsan-ci: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=thread' all \

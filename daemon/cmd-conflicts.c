@@ -279,8 +279,43 @@ message(const struct conflict *k)
 	return s;
 }
 
+/*
+ * The events' JSON, made once each: one event (the one written, above
+ * all) is in many of its clashes, and its object is then shared by them
+ * (jansson writes a shared object as often as it is referenced).
+ */
+struct ev_json {
+	const struct event	**ev;
+	json_t			**js;
+	size_t			  n;
+};
+
 static json_t *
-conflict_json(struct cmd_ctx *ctx, const struct conflict *k)
+ev_json(struct cmd_ctx *ctx, struct ev_json *c, const struct event *ev)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->ev[i] == ev)
+			return json_incref(c->js[i]);
+	c->ev = xreallocarray(c->ev, c->n + 1, sizeof *c->ev);
+	c->js = xreallocarray(c->js, c->n + 1, sizeof *c->js);
+	c->ev[c->n] = ev;
+	c->js[c->n] = cmd_event_json(ctx, ev);
+	return json_incref(c->js[c->n++]);
+}
+
+static void
+ev_json_clear(struct ev_json *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		json_decref(c->js[i]);
+	free(c->ev);
+	free(c->js);
+	memset(c, 0, sizeof *c);
+}
+
+static json_t *
+conflict_json(struct cmd_ctx *ctx, struct ev_json *c,
+    const struct conflict *k)
 {
 	json_t	*o, *who = json_array();
 	char	*msg = message(k), *names, *p, *n;
@@ -293,7 +328,7 @@ conflict_json(struct cmd_ctx *ctx, const struct conflict *k)
 	}
 	o = json_pack("{s:s, s:s, s:o, s:[o, o]}", "type",
 	    conflict_type_name(k->type), "message", msg, "participants", who,
-	    "events", cmd_event_json(ctx, k->a), cmd_event_json(ctx, k->b));
+	    "events", ev_json(ctx, c, k->a), ev_json(ctx, c, k->b));
 	if (k->type == CONFLICT_TRANSFER) {
 		json_object_set_new(o, "from_city", json_string(k->from));
 		json_object_set_new(o, "to_city", json_string(k->to));
@@ -319,6 +354,7 @@ cmd_conflicts_exec(struct cmd_ctx *ctx)
 {
 	struct gather		 g;
 	struct conflicts	 cs = { NULL, 0, NULL, 0, 0, 0 };
+	struct ev_json		 js = { NULL, NULL, 0 };
 	int64_t			 from, to;
 	json_t			*a;
 
@@ -342,7 +378,8 @@ cmd_conflicts_exec(struct cmd_ctx *ctx)
 	g.truncated |= cs.truncated;
 	a = json_array();
 	for (size_t i = 0; i < cs.n; i++)
-		json_array_append_new(a, conflict_json(ctx, &cs.v[i]));
+		json_array_append_new(a, conflict_json(ctx, &js, &cs.v[i]));
+	ev_json_clear(&js);
 	conflicts_clear(&cs);
 	gather_free(&g);
 	return json_pack("{s:o, s:I, s:b}", "conflicts", a, "count",
@@ -481,6 +518,7 @@ conflicts_after_write(struct cmd_ctx *ctx, const struct event *ev,
 {
 	struct gather		 g;
 	struct conflicts	 cs = { NULL, 0, NULL, WRITE_CONFLICTS_MAX, 0, 0 };
+	struct ev_json		 js = { NULL, NULL, 0 };
 	unsigned char		*only = NULL;
 	json_t			*a, *err, *set;
 	size_t			 i;
@@ -510,7 +548,9 @@ conflicts_after_write(struct cmd_ctx *ctx, const struct event *ev,
 	for (i = 0; i < cs.n; i++)
 		if (json_object_get(set, cs.v[i].a->uid) != NULL ||
 		    json_object_get(set, cs.v[i].b->uid) != NULL)
-			json_array_append_new(a, conflict_json(ctx, &cs.v[i]));
+			json_array_append_new(a, conflict_json(ctx, &js,
+			    &cs.v[i]));
+	ev_json_clear(&js);
 	if (cs.truncated || g.truncated)
 		json_object_set_new(res, "conflicts_truncated", json_true());
 	conflicts_clear(&cs);

@@ -56,6 +56,23 @@ remind_soon(struct remind *rm)
 }
 
 /*
+ * Does the walk run on the next turn (remind_soon)?  Group commit
+ * (server-group.c) opens its next group only after it, so that the walk
+ * of what a group wrote does not commit the next group early.
+ */
+int
+remind_walk_due(const struct remind *rm)
+{
+	struct timeval	tv, now;
+
+	if (rm == NULL || rm->ev_work == NULL ||
+	    !event_pending(rm->ev_work, EV_TIMEOUT, &tv))
+		return 0;
+	evutil_gettimeofday(&now, NULL);
+	return !evutil_timercmp(&tv, &now, >);
+}
+
+/*
  * The wall clock, read precisely: time() may use a coarse clock that lags
  * the timerfd's expiry by a tick, which would see nothing due yet and
  * re-arm for the same instant.

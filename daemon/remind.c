@@ -7,7 +7,9 @@
  * How a reminder goes off, and which file does it:
  *   - every write marks the events it touched "plan again" in SQL (a
  *     trigger, store-remind.c) and server_changed() calls remind_changed,
- *     so no write path can forget to re-plan;
+ *     so no write path can forget to re-plan; an add or update from a
+ *     client (write.c) plans its event at once, in its own transaction
+ *     (remind_plan_written), when nothing of it is due now;
  *   - the walk (remind-walk.c) plans those events, fires what is due --
  *     recorded first, delivered after -- and only then stores each
  *     event's next reminder instant in alarms.next_alarm;
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "config.h"
 #include "log.h"
 #include "notify.h"
@@ -97,6 +100,57 @@ remind_changed(struct remind *rm)
 {
 	if (rm != NULL)
 		remind_soon(rm);
+}
+
+/*
+ * Plan the event uid inside the transaction that wrote it (write.c), so
+ * that its next reminder is committed with it, by the same durable commit
+ * (a group's: one fsync for both), and the walk has nothing left to write
+ * for it.  Only the plain case, which is every add's: nothing of it is due
+ * now.  A reminder due now, a reminder that was pending before the change
+ * and has passed (it is delivered, late), a store that cannot record
+ * reminders (remind-held.h), or any error leave the "plan again" mark the
+ * write's trigger set (store-remind.c), and the walk plans the event as
+ * before, recording and delivering what is due.  The plan is what the walk
+ * would store (walk_event, plan_write), made under full clearance as the
+ * walk's; rolled back with the write, it goes with it.
+ */
+void
+remind_plan_written(struct remind *rm, const char *uid)
+{
+	struct remind_plan	 p;
+	struct remind_due	*due = NULL;
+	struct recur_budget	 saved;
+	enum access_class	 cl;
+	int64_t			 now, next, b;
+	size_t			 ndue = 0;
+	char			*why = NULL;
+
+	if (rm == NULL || rm->degraded || remind_held_count(rm->held) > 0)
+		return;
+	now = remind_wall_now();
+	recur_budget_push(&saved);	/* the request's budget is its own */
+	cl = store_set_clearance(rm->host.store, ACCESS_CLASS_CONFIDENTIAL);
+	if (remind_plan_load(rm, uid, &p, &why) != 0)
+		goto out;
+	b = REMIND_BASELINE(p.next_alarm);
+	if (!REMIND_DIRTY(p.next_alarm) || (b > 0 && b <= now))
+		goto out;
+	if (remind_plan_marks(rm, &p, now, &why) != 0 ||
+	    remind_collect(&p.in, now, now, &due, &ndue, &why) != 0 ||
+	    ndue > 0 || remind_next(&p.in, now, &next, &why) != 0)
+		goto out;
+	if (store_remind_plan_next(rm->host.store, uid, p.next_alarm, next,
+	    &why) == 0)
+		remind_prep_drop(rm, uid);	/* what was prepared is stale */
+out:
+	if (why != NULL)
+		log_debug("reminders of %s: left to the walk (%s)", uid, why);
+	free(why);
+	free(due);
+	remind_plan_clear(&p);
+	store_set_clearance(rm->host.store, cl);
+	recur_budget_pop(&saved);
 }
 
 /* Plan one event again now (after a snooze or an acknowledgement). */

@@ -151,8 +151,10 @@ struct remind	*remind_create(const struct remind_host *,
 void		 remind_stop(struct remind *);
 void		 remind_free(struct remind *);
 void		 remind_changed(struct remind *);
+void		 remind_plan_written(struct remind *, const char *);
 void		 remind_reconfigure(struct remind *, const struct config *);
 void		 remind_run(struct remind *);
+int		 remind_walk_due(const struct remind *);
 int		 remind_replan(struct remind *, const char *, char **);
 int64_t		 remind_started(const struct remind *);
 int64_t		 remind_seq(const struct remind *);

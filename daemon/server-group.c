@@ -30,12 +30,19 @@
  * store's subscribers (server_changed: reminders, feeds) learn of the group
  * once.
  *
- * A group also stops taking writes once its own have run for
- * GROUP_BUDGET_MS: a write that arrives later is parked (its client is not
- * read meanwhile, as behind an import: server_client_unpark) and runs in
- * the next group, after the commit.  So the requests that wait on other
- * sockets in the same turn of the loop -- a get, a list -- wait for at
- * most that much write work and one fsync, not for fifty adds.
+ * A group's writes do not run in one turn of the loop: once they have run
+ * for GROUP_SLICE_MS in a turn, a write that arrives is parked (its client
+ * is not read meanwhile, as behind an import: server_client_unpark), and
+ * the parked writes run, in the same group, on the next turn, after the
+ * requests that arrived meanwhile (unpark_soon).  So a get, a list or a
+ * status waiting on another socket waits for one slice of writes, not for
+ * the group's.  Once the group's writes have run for GROUP_BUDGET_MS in all,
+ * the writes that arrive are parked until its commit, and run in the next
+ * group; the group is committed when that budget is used or when no write
+ * waits, as often as when its writes ran in one turn: as many writes
+ * share each fsync.  Nor is the next group opened while the reminders'
+ * walk of the last one's writes is due (remind_walk_due, for a few turns
+ * at most): it would read the open group's writes and commit it early.
  */
 #include <stdlib.h>
 #include <time.h>
@@ -43,13 +50,16 @@
 #include "cmd.h"
 #include "kcal-protocol.h"
 #include "log.h"
+#include "remind.h"
 #include "server.h"
 #include "store.h"
 #include "xmalloc.h"
 
 #define GROUP_MAX_WRITES	1000	/* then commit at once */
-#define GROUP_MAX_WAIT_MS	20	/* nor stay open longer than this */
-#define GROUP_BUDGET_MS		GROUP_MAX_WAIT_MS	/* then park writes */
+#define GROUP_BUDGET_MS		20	/* of writes: then commit */
+#define GROUP_SLICE_MS		3	/* of writes in one turn of the loop */
+#define GROUP_MAX_WAIT_MS	(4 * GROUP_BUDGET_MS)	/* open, at most */
+#define GROUP_WALK_WAITS	4	/* turns the next group waits for it */
 
 struct held {
 	struct client		*c;
@@ -60,7 +70,7 @@ struct held {
 
 struct group {
 	struct server		*srv;
-	struct event		*ev_commit;	/* lowest priority */
+	struct event		*ev_commit;	/* lowest priority: or a slice */
 	struct event		*ev_late;	/* GROUP_MAX_WAIT_MS */
 	struct event		*ev_changed;	/* server_changed, later */
 	struct event		*ev_unpark;	/* the parked writes, later */
@@ -68,15 +78,62 @@ struct group {
 	unsigned		 writes;	/* in the open group */
 	int			 changed;	/* server_changed owed */
 	int			 flushing;
-	int			 parked;	/* writes wait for the commit */
-	uint64_t		 opened;	/* ms (monotonic) */
+	int			 parked;	/* writes wait: a slice, a commit */
+	int			 walk_waits;	/* ev_unpark waited for it */
+	uint64_t		 slice;		/* its start: us (monotonic) */
+	uint64_t		 spent;		/* the group's writes ran: us */
 	uint64_t		 groups, grouped;
 };
 
 static void	group_end(struct server *, int);
 
+/*
+ * The parked writes run on the next turn: a timer of 0 s rather than
+ * event_active, which would run them in this turn, before the loop looks
+ * at its sockets again.  libevent makes the timers ready after the sockets
+ * of the turn, so the requests that arrived meanwhile, of the same
+ * priority, are answered first; and writes are not left behind reads, as
+ * they would be at a lower priority, which runs only when nothing else is
+ * ready: a slice then waited for the next lull under a steady flow of
+ * reads.
+ */
+static void
+unpark_soon(struct group *g)
+{
+	struct timeval	tv = { 0, 0 };
+
+	evtimer_add(g->ev_unpark, &tv);
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * Nothing else is ready: the group is committed, unless writes wait for
+ * its next slice (unpark_cb runs it, then makes this ready again).
+ */
 static void
 commit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+	struct group	*g = srv->group;
+
+	(void)fd;
+	(void)what;
+	if (g->parked && store_group_open(srv->store) &&
+	    g->spent < GROUP_BUDGET_MS * 1000)
+		return;
+	group_end(srv, 1);
+}
+
+static void
+late_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
@@ -91,21 +148,35 @@ changed_cb(evutil_socket_t fd, short what, void *arg)
 	server_changed(arg);
 }
 
+/*
+ * The parked writes run: the next slice of the open group (then the
+ * group's commit event is ready again, for when nothing else is), or, if
+ * the group's writes used its budget, its commit first (group_end makes
+ * this ready again); or, no group open, they open the next one.
+ */
 static void
 unpark_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct server	*srv = arg;
+	struct group	*g = srv->group;
+	int		 open = store_group_open(srv->store);
+
 	(void)fd;
 	(void)what;
-	server_client_unpark(arg);
-}
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	if (open && g->spent >= GROUP_BUDGET_MS * 1000) {
+		group_end(srv, 1);
+		return;
+	}
+	if (!open && remind_walk_due(srv->remind) &&
+	    ++g->walk_waits < GROUP_WALK_WAITS) {
+		unpark_soon(g);		/* the reminders' walk first */
+		return;
+	}
+	g->parked = 0;
+	g->slice = now_us();
+	if (open)
+		event_active(g->ev_commit, 0, 0);
+	server_client_unpark(srv);
 }
 
 /* The store's hook: another write begins while the group is open. */
@@ -125,9 +196,9 @@ group_init(struct server *srv)
 	store_count_track(srv->store);
 	g->ev_commit = event_new(srv->base, -1, 0, commit_cb, srv);
 	event_priority_set(g->ev_commit, SERVER_PRI_LAST);
-	g->ev_late = evtimer_new(srv->base, commit_cb, srv);
+	g->ev_late = evtimer_new(srv->base, late_cb, srv);
 	g->ev_changed = event_new(srv->base, -1, 0, changed_cb, srv);
-	g->ev_unpark = event_new(srv->base, -1, 0, unpark_cb, srv);
+	g->ev_unpark = evtimer_new(srv->base, unpark_cb, srv);
 	srv->group = g;
 	store_group_hook(srv->store, flush_hook, srv);
 }
@@ -261,12 +332,11 @@ group_end(struct server *srv, int direct)
 	if (failed)
 		g->changed = 0;
 	g->writes = 0;
+	g->spent = 0;
 	g->flushing = 0;
 	free(why);
-	if (g->parked) {	/* on the next turn: this may be a callback's */
-		g->parked = 0;
-		event_active(g->ev_unpark, 0, 0);
-	}
+	if (g->parked)		/* on the next turn: this may be a callback's */
+		unpark_soon(g);
 	if (g->changed && direct) {
 		g->changed = 0;
 		server_changed(srv);
@@ -360,7 +430,9 @@ group_open(struct server *srv)
 		return -1;
 	}
 	g->writes = 0;
-	g->opened = now_ms();
+	g->spent = 0;
+	g->walk_waits = 0;
+	g->slice = now_us();
 	event_active(g->ev_commit, 0, 0);
 	evtimer_add(g->ev_late, &tv);
 	return 0;
@@ -374,6 +446,7 @@ group_write(struct client *c, json_t *req)
 	struct group	*g = srv->group;
 	json_t		*reply, *id;
 	char		*why = NULL;
+	uint64_t	 t0 = now_us();
 	int		 ok;
 
 	store_group_enter(srv->store, 1);
@@ -403,21 +476,28 @@ group_write(struct client *c, json_t *req)
 		return NULL;
 	}
 	g->writes += ok;
+	g->spent += now_us() - t0;
 	return reply;
 }
 
 /*
- * Park c's write req until the open group is committed, if the group has
- * used its budget: 1 if so.
+ * Park c's write req until the open group's next slice, if this turn's
+ * has been used, or until its commit, if its budget has: 1 if so.
  */
 static int
 group_park(struct client *c, json_t *req)
 {
 	struct group	*g = c->srv->group;
 
-	if (g->writes == 0 || !store_group_open(c->srv->store) ||
-	    now_ms() - g->opened < GROUP_BUDGET_MS)
+	if (!store_group_open(c->srv->store)) {
+		if (!remind_walk_due(c->srv->remind) ||
+		    g->walk_waits >= GROUP_WALK_WAITS)
+			return 0;
+	} else if (g->writes == 0 ||
+	    (now_us() - g->slice < GROUP_SLICE_MS * 1000 &&
+	    g->spent < GROUP_BUDGET_MS * 1000))
 		return 0;
+	unpark_soon(g);
 	c->parked = json_incref(req);
 	bufferevent_disable(c->bev, EV_READ);
 	g->parked = 1;

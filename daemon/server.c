@@ -348,6 +348,24 @@ data_dir_open(struct server *srv, const struct config *cfg, char **cause)
 	return 0;
 }
 
+/*
+ * The WAL's checkpoints off the loop (store-ckpt.c): where they cannot be,
+ * the commit that fills the WAL runs one, as SQLite does by default.
+ */
+static void
+server_ckpt_start(struct server *srv)
+{
+	char	*why = NULL;
+
+	if (store_readonly(srv->store) ||
+	    strcmp(store_path(srv->store), ":memory:") == 0)
+		return;
+	if (store_ckpt_start(srv->store, &why) != 0) {
+		log_info("checkpoints run on the loop: %s", why);
+		free(why);
+	}
+}
+
 /* The reminders' way to the watchers (struct remind_host). */
 static void
 watch_push(void *arg, json_t *msg, char *text, size_t len)
@@ -404,6 +422,7 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	if (data_dir_open(srv, cfg, cause) != 0)
 		return -1;
 	group_init(srv);
+	server_ckpt_start(srv);
 	if (store_readonly(srv->store))
 		log_warnx("the store is read-only (%s): starting in read-only "
 		    "mode, writes will be refused",

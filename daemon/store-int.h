@@ -58,6 +58,7 @@ struct store {
 	int64_t		 busy_from;	/* the last events rowid before it */
 	struct store_kept_count counts[3][3];	/* [clearance][what] */
 	struct store_tally tally;	/* store-count.c */
+	struct store_ckpt *ckpt;	/* store-ckpt.c: its checkpoints' thread */
 };
 
 void		 store_group_check(struct store *);	/* store-group.c */

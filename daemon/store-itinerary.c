@@ -2,8 +2,9 @@
  * store-itinerary.c — the itinerary's SQL.  The columns city, end_city,
  * anchor_uid and anchor_offset mirror the X-KCAL-CITY, X-KCAL-END-CITY,
  * X-KCAL-ANCHOR and X-KCAL-ANCHOR-OFFSET properties of the event's VEVENT
- * (the canonical record); store_put keeps them in step through
- * store_put_itinerary, in its own transaction.  anchor_uid is indexed so
+ * (the canonical record); store_put writes them with the rest of the
+ * row (store.c's S_PUT: a second UPDATE rewrote the whole wide row, its
+ * record's text included, once more on every write).  anchor_uid is indexed so
  * that moving an event finds the events anchored to it in O(log n).
  */
 #include <stdlib.h>
@@ -15,8 +16,6 @@
 #include "store-itinerary.h"
 #include "xmalloc.h"
 
-static const char sql_put[] = "UPDATE events SET city = ?2, end_city = ?3, "
-    "anchor_uid = ?4, anchor_offset = ?5 WHERE uid = ?1";
 static const char sql_anchored[] = "SELECT uid FROM events WHERE "
     "anchor_uid = ?1 AND (?2 OR status <> 'cancelled') "
     "ORDER BY start_utc, uid";
@@ -86,23 +85,6 @@ read_rows(struct store *st, sqlite3_stmt *s, void **out, size_t *n,
 		return -1;
 	}
 	return 0;
-}
-
-int
-store_put_itinerary(struct store *st, const struct event *ev, char **cause)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = store_stmt(st, sql_put, cause)) == NULL)
-		return -1;
-	store_bind_text(s, 1, ev->uid);
-	store_bind_text(s, 2, ev->city);
-	store_bind_text(s, 3, ev->end_city);
-	store_bind_text(s, 4, ev->anchor);
-	if (ev->anchor != NULL)
-		sqlite3_bind_int64(s, 5, ev->anchor_offset);
-	return store_step_done(st, s, cause, "cannot write the event's city "
-	    "and anchor");
 }
 
 /* One override's participants (store_put_overrides). */

@@ -26,7 +26,6 @@ struct store_person_event {
 };
 
 /* Hooks called by store.c inside store_put and for every loaded row. */
-int	 store_put_itinerary(struct store *, const struct event *, char **);
 int	 store_put_overrides(struct store *, const struct event *,
 	     const struct store_overrides *, char **);
 

@@ -34,15 +34,18 @@ static const char *stmt_sql[S__MAX] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
+	/* The itinerary's columns too (store-itinerary.c), in the same write. */
 	[S_PUT] = "INSERT INTO events (uid, summary, kind, status, class, tz, "
 	    "end_tz, start_utc, end_utc, all_day, location, description, url, "
 	    "parent_uid, rrule, sequence, created, last_modified, reminders, "
-	    "ical) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-	    "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) ON CONFLICT(uid) DO UPDATE "
+	    "ical, city, end_city, anchor_uid, anchor_offset) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+	    "?18, ?19, ?20, ?21, ?22, ?23, ?24) ON CONFLICT(uid) DO UPDATE "
 	    "SET summary=?2, kind=?3, status=?4, class=?5, tz=?6, end_tz=?7, "
 	    "start_utc=?8, end_utc=?9, all_day=?10, location=?11, "
 	    "description=?12, url=?13, parent_uid=?14, rrule=?15, sequence=?16, "
-	    "created=?17, last_modified=?18, reminders=?19, ical=?20",
+	    "created=?17, last_modified=?18, reminders=?19, ical=?20, "
+	    "city=?21, end_city=?22, anchor_uid=?23, anchor_offset=?24",
 	[S_DEL_PARTS] = "DELETE FROM participants WHERE event_uid = ?1",
 	[S_PUT_PART] = "INSERT INTO participants (event_uid, pos, name, role, "
 	    "country, precedence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -199,6 +202,7 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	store_ckpt_stop(st);
 	for (int i = 0; i < S__MAX; i++)
 		sqlite3_finalize(st->stmt[i]);
 	for (size_t i = 0; i < st->ncached; i++)
@@ -483,12 +487,14 @@ store_put(struct store *st, const struct event *ev, const char *ical,
 	sqlite3_bind_int64(s, 17, ev->created);
 	sqlite3_bind_int64(s, 18, ev->last_modified);
 	store_bind_text(s, 19, rem);		store_bind_text(s, 20, ical);
+	store_bind_text(s, 21, ev->city);	store_bind_text(s, 22, ev->end_city);
+	store_bind_text(s, 23, ev->anchor);
+	if (ev->anchor != NULL)
+		sqlite3_bind_int64(s, 24, ev->anchor_offset);
 	free(rem);
 	rc = store_step_done(st, s, cause, "cannot write the event");
 	if (rc == 0)
 		rc = put_parts(st, ev, ical, cause);
-	if (rc == 0)
-		rc = store_put_itinerary(st, ev, cause);
 	if (rc == 0)
 		rc = store_put_overrides(st, ev, ovr, cause);
 	if (rc == 0)

@@ -131,6 +131,8 @@ int		 store_busy_defer(struct store *, char **);
 int		 store_busy_fill(struct store *, char **);
 void		 store_autocheckpoint(struct store *, int);
 void		 store_checkpoint(struct store *);
+int		 store_ckpt_start(struct store *, char **);	/* store-ckpt.c */
+void		 store_ckpt_stop(struct store *);
 /* store-ro.c: a second, read-only connection, for a thread off the loop. */
 struct store	*store_open_reader(const struct store *, char **);
 int		 store_snapshot_begin(struct store *, char **);

@@ -3,7 +3,8 @@
  * a request (cmd_arg_change), and cmd_write_event, which applies a change
  * in one transaction with what follows from it: the events anchored to it
  * move (where anchor.c says) and the clashes it makes are reported or,
- * with "strict", refuse it (conflict-check.h); and write_detach, the
+ * with "strict", refuse it (conflict-check.h), and its next reminder is
+ * planned in it (remind_plan_written); and write_detach, the
  * followers of an event deleted left where they are.  Kept apart from
  * cmd.c so that the command table and the argument helpers every command
  * uses do not depend on anchors and conflicts, which use them; and the
@@ -18,6 +19,7 @@
 #include "ical.h"
 #include "kcal-protocol.h"
 #include "occur.h"
+#include "remind.h"
 #include "server.h"
 #include "store.h"
 #include "store-itinerary.h"
@@ -490,6 +492,9 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		json_decref(res);	/* strict: roll the write back */
 		res = NULL;
 	}
+	/* Its next reminder, committed with it (remind.c). */
+	if (res != NULL && rc != ICAL_UNCHANGED)
+		remind_plan_written(srv->remind, ev.uid);
 	event_clear(&ev);
 out:
 	res = write_end(ctx, res);

@@ -1,0 +1,169 @@
+/*
+ * store-ckpt.c — the WAL checkpoints of the loop's connection, run by a
+ * thread of their own (store_ckpt_start), never by a commit.
+ *
+ * Left to SQLite, the commit that takes the WAL past its autocheckpoint
+ * size copies the WAL into the database and syncs it, on the loop: every
+ * request waiting on another socket waits for that copy too.  Here the
+ * loop's connection checkpoints nothing (its WAL hook replaces the
+ * autocheckpoint) and only tells this thread, after a commit that leaves
+ * CKPT_PAGES or more in the WAL; the thread, on a read-write connection of
+ * its own, runs a PASSIVE checkpoint, which takes no lock a writer or a
+ * reader waits for: it copies what no reader still needs, and the writer
+ * starts the WAL over from its beginning once all of it was copied and no
+ * reader is in it.  So the WAL stays bounded under continuous writes, as
+ * with SQLite's own checkpoints.  Its file is not shrunk by that: once a
+ * checkpoint copied everything and the file is over CKPT_TRUNCATE_BYTES
+ * (after an import), a TRUNCATE follows, without waiting: it is tried with
+ * no busy timeout, and gives up if a writer or a reader is in the way,
+ * until the next time.  What the thread touches of the store is the file
+ * and its own connection; the loop's side is the mutex and the flag.
+ */
+#include <sys/stat.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+#include "log.h"
+#include "store-int.h"
+#include "xmalloc.h"
+
+#define CKPT_PAGES		1000	/* SQLite's autocheckpoint default */
+#define CKPT_TRUNCATE_BYTES	(64 * 1024 * 1024)
+
+struct store_ckpt {
+	sqlite3			*db;		/* the thread's */
+	char			*wal;		/* the WAL's file name */
+	pthread_t		 id;
+	pthread_mutex_t		 mtx;
+	pthread_cond_t		 cond;
+	int			 want;		/* under mtx */
+	int			 stopping;	/* under mtx */
+};
+
+/* After each commit of the loop's connection: wake the thread if due. */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store_ckpt	*ck = arg;
+
+	(void)db;
+	(void)name;
+	if (pages < CKPT_PAGES)
+		return SQLITE_OK;
+	pthread_mutex_lock(&ck->mtx);
+	ck->want = 1;
+	pthread_cond_signal(&ck->cond);
+	pthread_mutex_unlock(&ck->mtx);
+	return SQLITE_OK;
+}
+
+static void
+ckpt_run(struct store_ckpt *ck)
+{
+	struct stat	 sb;
+	int		 nlog = 0, ncopied = 0, rc;
+
+	rc = sqlite3_wal_checkpoint_v2(ck->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    &nlog, &ncopied);
+	if (rc != SQLITE_OK) {
+		if (rc != SQLITE_BUSY)
+			log_warnx("checkpoint: %s", sqlite3_errmsg(ck->db));
+		return;
+	}
+	if (nlog <= 0 || ncopied != nlog || stat(ck->wal, &sb) != 0 ||
+	    sb.st_size <= CKPT_TRUNCATE_BYTES)
+		return;
+	rc = sqlite3_wal_checkpoint_v2(ck->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		log_warnx("checkpoint (truncate): %s", sqlite3_errmsg(ck->db));
+}
+
+static void *
+ckpt_main(void *arg)
+{
+	struct store_ckpt	*ck = arg;
+
+	pthread_mutex_lock(&ck->mtx);
+	for (;;) {
+		while (!ck->want && !ck->stopping)
+			pthread_cond_wait(&ck->cond, &ck->mtx);
+		if (ck->stopping)
+			break;
+		ck->want = 0;
+		pthread_mutex_unlock(&ck->mtx);
+		ckpt_run(ck);
+		pthread_mutex_lock(&ck->mtx);
+	}
+	pthread_mutex_unlock(&ck->mtx);
+	return NULL;
+}
+
+static void
+ckpt_free(struct store_ckpt *ck)
+{
+	sqlite3_close(ck->db);
+	pthread_mutex_destroy(&ck->mtx);
+	pthread_cond_destroy(&ck->cond);
+	free(ck->wal);
+	free(ck);
+}
+
+/*
+ * Checkpoint st's WAL on a thread from now on: -1 (and *cause) if it
+ * cannot (an in-memory or read-only store), and SQLite's checkpoints stay.
+ */
+int
+store_ckpt_start(struct store *st, char **cause)
+{
+	struct store_ckpt	*ck;
+
+	if (st->ckpt != NULL)
+		return 0;
+	if (st->readonly || strcmp(st->path, ":memory:") == 0) {
+		*cause = xstrdup("no checkpoints to run");
+		return -1;
+	}
+	ck = xcalloc(1, sizeof *ck);
+	xasprintf(&ck->wal, "%s-wal", st->path);
+	pthread_mutex_init(&ck->mtx, NULL);
+	pthread_cond_init(&ck->cond, NULL);
+	if (sqlite3_open_v2(st->path, &ck->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(ck->db, "PRAGMA synchronous = FULL", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		xasprintf(cause, "cannot open store %s to checkpoint: %s",
+		    st->path, ck->db ? sqlite3_errmsg(ck->db) : "out of memory");
+		ckpt_free(ck);
+		return -1;
+	}
+	sqlite3_busy_timeout(ck->db, 0);
+	if (pthread_create(&ck->id, NULL, ckpt_main, ck) != 0) {
+		*cause = xstrdup("cannot start the checkpoint thread");
+		ckpt_free(ck);
+		return -1;
+	}
+	st->ckpt = ck;
+	sqlite3_wal_hook(st->db, wal_hook, ck);
+	return 0;
+}
+
+/* The thread ends (after its checkpoint under way); SQLite's come back. */
+void
+store_ckpt_stop(struct store *st)
+{
+	struct store_ckpt	*ck = st->ckpt;
+
+	if (ck == NULL)
+		return;
+	sqlite3_wal_autocheckpoint(st->db, CKPT_PAGES);
+	pthread_mutex_lock(&ck->mtx);
+	ck->stopping = 1;
+	pthread_cond_signal(&ck->cond);
+	pthread_mutex_unlock(&ck->mtx);
+	pthread_join(ck->id, NULL);
+	ckpt_free(ck);
+	st->ckpt = NULL;
+}
