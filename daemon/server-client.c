@@ -609,7 +609,7 @@ server_client_access(struct client *c)
 {
 	if (c->peer_gids == NULL)
 		return ACCESS_NONE;
-	return access_check(&c->srv->cfg->access, getuid(), c->peer_uid,
+	return access_check(&c->srv->cfg->access, c->srv->uid, c->peer_uid,
 	    c->peer_gids, c->npeer_gids);
 }
 

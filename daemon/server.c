@@ -411,6 +411,7 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	memset(srv, 0, sizeof *srv);
 	srv->cfg = cfg;
 	srv->started = time(NULL);
+	srv->uid = getuid();
 	srv->socket_fd = -1;
 	srv->lock_fd = -1;
 	TAILQ_INIT(&srv->clients);

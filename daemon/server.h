@@ -76,6 +76,7 @@ struct server {
 	uint64_t		 next_client_id;
 	uint64_t		 generation;	/* bumped by every write */
 	time_t			 started;
+	uid_t			 uid;		/* kcald's own, for access_check */
 	int			 socket_fd;
 	int			 lock_fd;	/* trust.c: the data dir's lock */
 	struct import_job	*importing;	/* holds the store (import-stream.c) */
