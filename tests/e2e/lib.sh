@@ -97,12 +97,15 @@ stop_daemon() {
 	[ -n "$KCALD_PID" ] || return 0
 	_lim=${KCAL_STOP_SECS:-60}
 	kill -TERM "$KCALD_PID" 2>/dev/null
-	_i=0
-	while [ $_i -lt $((_lim * 10)) ] && running "$KCALD_PID"; do
+	# The loop decides, not a second look: while its threads exit, the
+	# process can show as a zombie and then, for a moment, not.
+	_i=0 _hung=1
+	while [ $_i -lt $((_lim * 10)) ]; do
+		running "$KCALD_PID" || { _hung=0; break; }
 		sleep 0.1
 		_i=$((_i + 1))
 	done
-	if running "$KCALD_PID"; then
+	if [ $_hung -eq 1 ]; then
 		_st=
 		have gdb && _st=$(gdb -p "$KCALD_PID" -batch \
 		    -ex 'thread apply all bt' 2>&1 | grep '^#')
