@@ -5,39 +5,51 @@
  * Left to SQLite, the commit that takes the WAL past its autocheckpoint
  * size copies the WAL into the database and syncs it, on the loop: every
  * request waiting on another socket waits for that copy too.  Here the
- * loop's connection checkpoints nothing (its WAL hook replaces the
- * autocheckpoint) and only tells this thread, after a commit that leaves
+ * loop's connection, as a rule, checkpoints nothing (its WAL hook replaces
+ * the autocheckpoint) and only tells this thread, after a commit that leaves
  * CKPT_PAGES or more in the WAL; the thread, on a read-write connection of
  * its own, runs a PASSIVE checkpoint, which takes no lock a writer or a
  * reader waits for: it copies what no reader still needs, and the writer
  * starts the WAL over from its beginning once all of it was copied and no
  * reader is in it.  So the WAL stays bounded under continuous writes, as
- * with SQLite's own checkpoints.  Its file is not shrunk by that: once a
- * checkpoint copied everything and the file is over CKPT_TRUNCATE_BYTES
- * (after an import), a TRUNCATE follows, without waiting: it is tried with
- * no busy timeout, and gives up if a writer or a reader is in the way,
- * until the next time.  What the thread touches of the store is the file
- * and its own connection; the loop's side is the mutex and the flag.
+ * with SQLite's own checkpoints.  Its file is not shrunk by a checkpoint:
+ * the loop's connection has a journal_size_limit, so the commit that
+ * starts the WAL over cuts the file back to CKPT_SIZE_LIMIT (after an
+ * import); a TRUNCATE checkpoint here would hold the write lock while it
+ * cut, and the loop's next write would wait for it.  What the thread
+ * touches of the store is the file and its own connection; the loop's side
+ * is the mutex and the flag.
+ *
+ * The WAL starts over only at a write that begins when all of it has been
+ * copied.  Under writes that never pause, each commit lands while the
+ * thread still copies the last ones, and the WAL would grow without end.
+ * (Nor is the thread woken again before CKPT_STEP_PAGES more were
+ * written: each of its checkpoints syncs the WAL and the database, and a
+ * copy per commit would double the disk's syncs.)  So once the WAL holds
+ * CKPT_LOOP_PAGES, the loop's connection checkpoints itself after its
+ * commit, as SQLite would after every one: it copies only what the thread
+ * has not (a few commits' pages, and two syncs), and its next write starts
+ * the WAL over.
  */
-#include <sys/stat.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 #include "log.h"
 #include "store-int.h"
 #include "xmalloc.h"
 
 #define CKPT_PAGES		1000	/* SQLite's autocheckpoint default */
-#define CKPT_TRUNCATE_BYTES	(64 * 1024 * 1024)
+#define CKPT_STEP_PAGES		(CKPT_PAGES / 4)	/* more since the last */
+#define CKPT_LOOP_PAGES		(4 * CKPT_PAGES)	/* then on the loop */
+#define CKPT_SIZE_LIMIT		"67108864"	/* the WAL file, once reset: bytes */
 
 struct store_ckpt {
 	sqlite3			*db;		/* the thread's */
-	char			*wal;		/* the WAL's file name */
 	pthread_t		 id;
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cond;
+	int			 woke;		/* the WAL's pages then: loop's */
 	int			 want;		/* under mtx */
 	int			 stopping;	/* under mtx */
 };
@@ -48,10 +60,17 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store_ckpt	*ck = arg;
 
-	(void)db;
-	(void)name;
-	if (pages < CKPT_PAGES)
+	if (pages < ck->woke)		/* the WAL started over */
+		ck->woke = 0;
+	if (pages < CKPT_PAGES || pages < ck->woke + CKPT_STEP_PAGES)
 		return SQLITE_OK;
+	ck->woke = pages;
+	if (pages >= CKPT_LOOP_PAGES) {
+		/* the thread's copies never caught up: see above */
+		(void)sqlite3_wal_checkpoint_v2(db, name,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
 	pthread_mutex_lock(&ck->mtx);
 	ck->want = 1;
 	pthread_cond_signal(&ck->cond);
@@ -62,23 +81,12 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 static void
 ckpt_run(struct store_ckpt *ck)
 {
-	struct stat	 sb;
-	int		 nlog = 0, ncopied = 0, rc;
+	int	rc;
 
 	rc = sqlite3_wal_checkpoint_v2(ck->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-	    &nlog, &ncopied);
-	if (rc != SQLITE_OK) {
-		if (rc != SQLITE_BUSY)
-			log_warnx("checkpoint: %s", sqlite3_errmsg(ck->db));
-		return;
-	}
-	if (nlog <= 0 || ncopied != nlog || stat(ck->wal, &sb) != 0 ||
-	    sb.st_size <= CKPT_TRUNCATE_BYTES)
-		return;
-	rc = sqlite3_wal_checkpoint_v2(ck->db, NULL,
-	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	    NULL, NULL);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-		log_warnx("checkpoint (truncate): %s", sqlite3_errmsg(ck->db));
+		log_warnx("checkpoint: %s", sqlite3_errmsg(ck->db));
 }
 
 static void *
@@ -107,7 +115,6 @@ ckpt_free(struct store_ckpt *ck)
 	sqlite3_close(ck->db);
 	pthread_mutex_destroy(&ck->mtx);
 	pthread_cond_destroy(&ck->cond);
-	free(ck->wal);
 	free(ck);
 }
 
@@ -127,7 +134,6 @@ store_ckpt_start(struct store *st, char **cause)
 		return -1;
 	}
 	ck = xcalloc(1, sizeof *ck);
-	xasprintf(&ck->wal, "%s-wal", st->path);
 	pthread_mutex_init(&ck->mtx, NULL);
 	pthread_cond_init(&ck->cond, NULL);
 	if (sqlite3_open_v2(st->path, &ck->db, SQLITE_OPEN_READWRITE |
@@ -147,6 +153,9 @@ store_ckpt_start(struct store *st, char **cause)
 	}
 	st->ckpt = ck;
 	sqlite3_wal_hook(st->db, wal_hook, ck);
+	if (sqlite3_exec(st->db, "PRAGMA journal_size_limit = " CKPT_SIZE_LIMIT,
+	    NULL, NULL, NULL) != SQLITE_OK)
+		log_warnx("journal_size_limit: %s", sqlite3_errmsg(st->db));
 	return 0;
 }
 

@@ -12,7 +12,7 @@ GC="$top/tests/e2e/groupcommit.py"
 DB="$T/data/kcal.db"
 WRITERS=${KCAL_CKPT_WRITERS:-8}
 SECS=${KCAL_CKPT_SECS:-8}
-MAX_WAL=$((32 * 1024 * 1024))	# CKPT_PAGES is 1000 pages of 4 kB
+MAX_WAL=$((24 * 1024 * 1024))	# store-ckpt.c: the loop checkpoints at 4,000 pages of 4 kB
 
 wal_size() { stat -c %s "$DB-wal" 2>/dev/null || echo 0; }
 
@@ -49,7 +49,7 @@ check "the database file was checkpointed into while kcald ran" \
     test "$sum0" != "$sum1"
 check "the WAL stayed under $MAX_WAL bytes" test "$(cat "$T/walmax")" -lt "$MAX_WAL"
 check "the checkpoint thread ran, and failed no checkpoint" sh -c "! grep -Eq \
-    'checkpoint(:| \\(truncate\\):)|checkpoints run on the loop' '$T/kcald.out'"
+    'checkpoint:|journal_size_limit:|checkpoints run on the loop' '$T/kcald.out'"
 stop_daemon
 # shellcheck disable=SC2086
 wait $pids
