@@ -365,6 +365,7 @@ park(struct client *c, json_t *req)
 	log_debug("client %llu: %s waits for the import",
 	    (unsigned long long)c->id, ce->name);
 	c->parked = req;
+	c->parked_at = ++c->srv->parks;
 	bufferevent_disable(c->bev, EV_READ);
 	return 1;
 }
@@ -510,11 +511,23 @@ server_client_resume(struct client *c)
 	read_cb(c->bev, c);	/* requests already buffered */
 }
 
+static int
+by_parked_at(const void *a, const void *b)
+{
+	const struct client	*ca = *(struct client *const *)a;
+	const struct client	*cb = *(struct client *const *)b;
+
+	return (ca->parked_at > cb->parked_at) -
+	    (ca->parked_at < cb->parked_at);
+}
+
 /*
- * The import ended: the writes that waited for it run, in the order of
- * their clients' arrival, each client then read again (unless a write
- * among them was the next import: the rest wait for that one).  Called
- * from a callback of its own, never from within a client's.
+ * The import ended, or the group's next slice is due (server-group.c): the
+ * writes that waited run, in the order they were parked, each client then
+ * read again (unless a write among them was the next import: the rest wait
+ * for that one).  A write parked again (the slice is used up) goes behind
+ * the others.  Called from a callback of its own, never from within a
+ * client's.
  */
 void
 server_client_unpark(struct server *srv)
@@ -532,15 +545,26 @@ server_client_unpark(struct server *srv)
 	TAILQ_FOREACH(c, &srv->clients, entry)
 		if (c->parked != NULL)
 			v[n++] = c;
-	/* Closed clients are freed only by the reaper, later. */
+	qsort(v, n, sizeof *v, by_parked_at);
+	/*
+	 * Each parked request first, then each client is read again: a client
+	 * with a deep pipeline would otherwise fill the slice (server-group.c)
+	 * before the next client's parked write ran.  Closed clients are freed
+	 * only by the reaper, later.
+	 */
 	for (i = 0; i < n && !import_busy(srv); i++) {
 		c = v[i];
-		if (c->closing != 0 || (req = c->parked) == NULL)
+		if (c->closing != 0 || (req = c->parked) == NULL) {
+			v[i] = NULL;
 			continue;
+		}
 		c->parked = NULL;
 		handle_request(c, req);
-		server_client_resume(c);
 	}
+	n = i;
+	for (i = 0; i < n; i++)
+		if (v[i] != NULL)
+			server_client_resume(v[i]);
 	free(v);
 }
 

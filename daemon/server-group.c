@@ -493,12 +493,13 @@ group_park(struct client *c, json_t *req)
 		if (!remind_walk_due(c->srv->remind) ||
 		    g->walk_waits >= GROUP_WALK_WAITS)
 			return 0;
-	} else if (g->writes == 0 ||
+	} else if (g->spent == 0 ||
 	    (now_us() - g->slice < GROUP_SLICE_MS * 1000 &&
 	    g->spent < GROUP_BUDGET_MS * 1000))
 		return 0;
 	unpark_soon(g);
 	c->parked = json_incref(req);
+	c->parked_at = ++c->srv->parks;
 	bufferevent_disable(c->bev, EV_READ);
 	g->parked = 1;
 	return 1;

@@ -49,6 +49,7 @@ struct client {
 	struct evbuffer_cb_entry *out_cb;	/* counts into srv->queued */
 	struct import_job	*import;	/* import-stream.c: its import */
 	json_t			*parked;	/* a write waiting for an import */
+	uint64_t		 parked_at;	/* srv->parks then: their order */
 	struct read_job		*reading;	/* server-read.c: its read */
 	TAILQ_ENTRY(client)	 entry;
 };
@@ -75,6 +76,7 @@ struct server {
 	unsigned		 nclients;
 	uint64_t		 next_client_id;
 	uint64_t		 generation;	/* bumped by every write */
+	uint64_t		 parks;		/* requests parked so far */
 	time_t			 started;
 	uid_t			 uid;		/* kcald's own, for access_check */
 	int			 socket_fd;
