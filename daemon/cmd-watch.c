@@ -49,18 +49,19 @@ visible(struct cmd_ctx *ctx, json_t *replay)
 
 /*
  * The reply to a page that leaves deliveries behind: the next page is
- * from next.  A connection that watches already (it asked again) stays a
- * watcher.
+ * from next.  A connection that watched already (it asked again) stops
+ * until its last page: a reminder delivered between its pages is in one of
+ * them, and must not be pushed too.
  */
 static json_t *
 page(struct cmd_ctx *ctx, json_t *replay, int64_t next)
 {
+	ctx->client->watching = 0;
 	log_debug("client %llu: %zu replayed, more after %lld",
 	    (unsigned long long)ctx->client->id, json_array_size(replay),
 	    (long long)next);
-	return json_pack("{s:b, s:I, s:o, s:b}", "watching",
-	    ctx->client->watching, "seq", (json_int_t)next, "replay", replay,
-	    "more", 1);
+	return json_pack("{s:b, s:I, s:o, s:b}", "watching", 0,
+	    "seq", (json_int_t)next, "replay", replay, "more", 1);
 }
 
 static json_t *

@@ -28,6 +28,8 @@
 #include "tz.h"
 #include "xmalloc.h"
 
+#define REPLAY_SLICE_MS	8	/* of one page of a watcher's replay */
+
 /* notify.c's view of the settings: notify_cmd number n, its timeout. */
 const char *
 remind_hook_cmd(void *arg, int n, int64_t *timeout)
@@ -292,7 +294,10 @@ replay_one(struct remind *rm, const struct remind_row *r)
  * burst has recorded and not yet delivered: that is pushed to it live.
  * *next is 0 when nothing delivered is left after the page, else the
  * number of the last delivery the page read (a row whose event is gone
- * included): the since of the next page.
+ * included): the since of the next page.  A page also ends once it has
+ * taken REPLAY_SLICE_MS (each delivery is described again from its
+ * event's record, on the loop): a watcher back after a long outage asks
+ * for page after page, and the loop answers others in between.
  */
 json_t *
 remind_replay(struct remind *rm, int64_t since, size_t limit, int64_t *next,
@@ -301,16 +306,21 @@ remind_replay(struct remind *rm, int64_t since, size_t limit, int64_t *next,
 	struct remind_row	*rows;
 	size_t			 n, i;
 	json_t			*a, *o;
+	int64_t			 end;
 
 	*next = 0;
 	if (store_remind_since(rm->host.store, since, limit, &rows, &n,
 	    cause) != 0)
 		return NULL;
 	a = json_array();
-	for (i = 0; i < n && rows[i].seq <= rm->shown; i++)
+	end = remind_mono_ms() + REPLAY_SLICE_MS;
+	for (i = 0; i < n && rows[i].seq <= rm->shown &&
+	    (i % 16 != 0 || i == 0 || remind_mono_ms() < end); i++)
 		if ((o = replay_one(rm, &rows[i])) != NULL)
 			json_array_append_new(a, o);
-	if (n > 0 && n == limit && i == n && rows[n - 1].seq < rm->shown)
+	if (i > 0 && i < n && rows[i].seq <= rm->shown)	/* the time is up */
+		*next = rows[i - 1].seq;
+	else if (n > 0 && n == limit && i == n && rows[n - 1].seq < rm->shown)
 		*next = rows[n - 1].seq;
 	store_remind_rows_free(rows, n);
 	return a;
