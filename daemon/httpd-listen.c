@@ -132,7 +132,7 @@ httpd_listen_new(struct event_base *base, const char *addr, unsigned port,
 	l->arg = arg;
 	l->lev = evconnlistener_new_bind(base, accept_cb, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE,
-	    128, ai->ai_addr, (int)ai->ai_addrlen);
+	    SOMAXCONN, ai->ai_addr, (int)ai->ai_addrlen);
 	freeaddrinfo(ai);
 	if (l->lev == NULL) {
 		xasprintf(cause, "%s", strerror(errno));

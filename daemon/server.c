@@ -167,8 +167,14 @@ server_bind(const struct config *cfg, char **cause)
 	if (err == ECONNREFUSED)
 		unlink(path);		/* stale: its daemon is gone */
 	old = umask(0177);
+	/*
+	 * A long queue: clients that connect together while the loop is busy
+	 * wait in it; a full one refuses a non-blocking connect (EAGAIN).
+	 * The listener below is told the socket listens already (backlog 0),
+	 * or it would listen again with a queue of its own default size.
+	 */
 	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1 ||
-	    listen(fd, 64) == -1) {
+	    listen(fd, SOMAXCONN) == -1) {
 		umask(old);
 		xasprintf(cause, "cannot listen on %s: %s", path,
 		    strerror(errno));
@@ -431,7 +437,7 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	if ((srv->socket_fd = server_bind(cfg, cause)) == -1)
 		return -1;
 	srv->listener = evconnlistener_new(srv->base, accept_cb, srv,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, srv->socket_fd);
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, srv->socket_fd);
 	if (srv->listener == NULL)
 		fatalx("evconnlistener_new failed");
 	evconnlistener_set_error_cb(srv->listener, accept_error_cb);
