@@ -167,6 +167,8 @@ watch_page(struct conn *c, json_int_t *seq, int json, char **cause)
 	int	 more;
 
 	req = json_pack("{s:s}", "cmd", "watch");
+	if (!json)	/* a line shows a few fields: the brief form has them */
+		json_object_set_new(req, "brief", json_true());
 	if (*seq >= 0)
 		json_object_set_new(req, "since", json_integer(*seq));
 	if ((reply = conn_call(c, req, cause)) == NULL)

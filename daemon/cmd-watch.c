@@ -14,6 +14,10 @@
  * reply without "more" makes it a watcher on the loop, in the same turn
  * as the reply: what is delivered later is pushed to it, and nothing in
  * between is lost or sent twice.
+ *
+ * "brief": true asks for each reminder in its brief form (remind_brief:
+ * what a one-line notice shows, without the description and the
+ * participants), pushed and replayed alike: `kcal watch` prints lines.
  */
 #include <stdlib.h>
 
@@ -41,7 +45,11 @@ visible(struct cmd_ctx *ctx, json_t *replay)
 	int	 cl = store_clearance(ctx->srv->store);
 
 	json_array_foreach(replay, i, o)
-		if (server_may_see(ctx->srv, o, cl))
+		if (!server_may_see(ctx->srv, o, cl))
+			continue;
+		else if (ctx->client->brief)
+			json_array_append_new(out, remind_brief(o));
+		else
 			json_array_append(out, o);
 	json_decref(replay);
 	return out;
@@ -69,8 +77,15 @@ cmd_watch_exec(struct cmd_ctx *ctx)
 {
 	struct server	*srv = ctx->srv;
 	json_t		*since = json_object_get(ctx->req, "since"), *replay;
+	json_t		*brief = json_object_get(ctx->req, "brief");
 	int64_t		 next = 0;
 	char		*why = NULL;
+
+	if (brief != NULL && !json_is_boolean(brief)) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"brief\" must be true "
+		    "or false");
+		return NULL;
+	}
 
 	if (since != NULL && (!json_is_integer(since) ||
 	    json_integer_value(since) < 0)) {
@@ -78,6 +93,7 @@ cmd_watch_exec(struct cmd_ctx *ctx)
 		    "delivery number (0 or more)");
 		return NULL;
 	}
+	ctx->client->brief = json_is_true(brief);
 	replay = json_array();
 	if (since != NULL) {
 		json_decref(replay);
@@ -101,5 +117,5 @@ cmd_watch_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_watch_entry = {
-	"watch", "since", 0, cmd_watch_exec
+	"watch", "since brief", 0, cmd_watch_exec
 };

@@ -83,8 +83,8 @@ remind_encode(json_t *msg, struct remind_out *o)
 	size_t	 n;
 
 	o->msg = msg;
-	o->text = NULL;
-	o->len = 0;
+	o->text = o->brief = NULL;
+	o->len = o->blen = 0;
 	if (s == NULL)
 		return -1;
 	n = strlen(s);
@@ -93,6 +93,30 @@ remind_encode(json_t *msg, struct remind_out *o)
 	o->text[n + 1] = '\0';
 	o->len = n + 1;
 	return 0;
+}
+
+/*
+ * What a reminder's brief form keeps (a watcher that asked for it: the
+ * one-line notices of `kcal watch`): a thousand full objects are some
+ * 2 MB for each watcher to send and parse, of which a notice shows a few
+ * fields; the description and the participants are most of it.
+ */
+static const char *const brief_keys[] = { "event", "seq", "uid",
+    "summary", "kind", "status", "class", "all_day", "tz", "home_tz",
+    "start", "start_abbr", "start_home", "home_abbr", "start_utc", "end",
+    "end_utc", "location", "city", "due", "due_abbr", "due_utc", "before",
+    "late", "late_by", "snoozed" };
+
+/* msg's brief form: a new object holding the keys above that msg has. */
+json_t *
+remind_brief(json_t *msg)
+{
+	json_t	*o = json_object(), *v;
+
+	for (size_t i = 0; i < sizeof brief_keys / sizeof *brief_keys; i++)
+		if ((v = json_object_get(msg, brief_keys[i])) != NULL)
+			json_object_set(o, brief_keys[i], v);
+	return o;
 }
 
 void
@@ -112,6 +136,7 @@ remind_outq_clear(struct remind_outq *q)
 	for (size_t i = 0; i < q->n; i++) {
 		json_decref(q->v[i].msg);
 		free(q->v[i].text);
+		free(q->v[i].brief);
 	}
 	free(q->v);
 	memset(q, 0, sizeof *q);
@@ -154,7 +179,7 @@ field(json_t *msg, const char *key)
 void
 remind_deliver(struct remind *rm, struct remind_out *o)
 {
-	struct remind_out	l = { json_incref(o->msg), NULL, 0 };
+	struct remind_out	l = { json_incref(o->msg), NULL, 0, NULL, 0 };
 	int64_t			seq;
 
 	seq = json_integer_value(json_object_get(o->msg, "seq"));
@@ -162,9 +187,11 @@ remind_deliver(struct remind *rm, struct remind_out *o)
 		rm->shown = seq;
 	remind_outq_add(&rm->logq, &l);
 	notify_kick(rm->notify);	/* its hook run is queued */
-	rm->host.push(rm->host.arg, o->msg, o->text, o->len);
+	rm->host.push(rm->host.arg, o->msg, o->text, o->len, o->brief,
+	    o->blen);
 	o->msg = NULL;
 	o->text = NULL;
+	o->brief = NULL;
 }
 
 /* The reminders delivered since the last call, to the log. */

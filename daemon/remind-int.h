@@ -40,6 +40,8 @@ struct remind_out {
 	json_t	*msg;
 	char	*text;
 	size_t	 len;
+	char	*brief;		/* its brief form encoded, or NULL */
+	size_t	 blen;
 };
 
 /* Reminders recorded, in the order they are delivered. */
@@ -53,11 +55,15 @@ struct remind_outq {
  * as it is pushed on time, and its encoding around the delivery number
  * ("seq": 0 there, text[at] the 0).
  */
+struct prep_text {
+	char		*text;
+	size_t		 len, at;
+};
+
 struct prep_msg {
 	struct remind_due due;
 	json_t		*msg;
-	char		*text;
-	size_t		 len, at;
+	struct prep_text full, brief;
 };
 
 /* An event's reminders at the prepared instant, and its next after it. */

@@ -57,7 +57,8 @@ prep_clear(struct prep *e)
 {
 	for (size_t i = 0; i < e->nmsgs; i++) {
 		json_decref(e->msgs[i].msg);
-		free(e->msgs[i].text);
+		free(e->msgs[i].full.text);
+		free(e->msgs[i].brief.text);
 	}
 	free(e->msgs);
 	e->msgs = NULL;
@@ -123,6 +124,19 @@ remind_prep_get(struct remind *rm, const char *uid, int64_t na, int64_t now)
 	return e;
 }
 
+/* t with the delivery number num (n bytes) in place of its 0, in *out. */
+static size_t
+prep_splice(const struct prep_text *t, const char *num, int n, char **out)
+{
+	size_t	len = t->len - 1 + (size_t)n;
+
+	*out = xmalloc(len + 1);
+	memcpy(*out, t->text, t->at);
+	memcpy(*out + t->at, num, (size_t)n);
+	memcpy(*out + t->at + n, t->text + t->at + 1, t->len - t->at);
+	return len;
+}
+
 /* A prepared reminder, delivery number seq, ready to deliver (in *o). */
 void
 remind_prep_out(struct prep_msg *m, int64_t seq, struct remind_out *o)
@@ -133,11 +147,8 @@ remind_prep_out(struct prep_msg *m, int64_t seq, struct remind_out *o)
 	json_object_set_new(m->msg, "seq", json_integer(seq));
 	n = snprintf(num, sizeof num, "%lld", (long long)seq);
 	o->msg = json_incref(m->msg);
-	o->len = m->len - 1 + (size_t)n;
-	o->text = xmalloc(o->len + 1);
-	memcpy(o->text, m->text, m->at);
-	memcpy(o->text + m->at, num, (size_t)n);
-	memcpy(o->text + m->at + n, m->text + m->at + 1, m->len - m->at);
+	o->len = prep_splice(&m->full, num, n, &o->text);
+	o->blen = prep_splice(&m->brief, num, n, &o->brief);
 }
 
 /* Forget what was prepared; prepare for the instant at from now on. */
@@ -159,11 +170,11 @@ remind_prep_reset(struct remind *rm, int64_t at)
 }
 
 /*
- * What a prepared reminder keeps of its object beside its encoding: what
- * says who may see it (server_broadcast) and what its delivery logs
- * (remind_deliver).  The rest is in the text: a reminder's object is some
- * hundred values, and freeing a burst's objects took as long as sending
- * the burst.
+ * What a prepared reminder keeps of its object beside its encodings (in
+ * full and brief): what says who may see it (server_broadcast) and what
+ * its delivery logs (remind_deliver).  The rest is in the text: a
+ * reminder's object is some hundred values, and freeing a burst's objects
+ * took as long as sending the burst.
  */
 static json_t *
 prep_keys(json_t *full)
@@ -178,29 +189,52 @@ prep_keys(json_t *full)
 	return o;
 }
 
-/* The reminder d of p as it is pushed on time, encoded (0, or -1). */
+/*
+ * o encoded as a prepared text, its delivery number (a 0) to be spliced
+ * in at t->at (0, or -1: it does not start as prep_head says).  Takes o.
+ */
+static int
+prep_encode(json_t *o, struct prep_text *t)
+{
+	struct remind_out	e;
+	size_t			n = sizeof prep_head - 1;
+
+	t->text = NULL;
+	if (remind_encode(o, &e) != 0 || e.len <= n ||
+	    strncmp(e.text, prep_head, n) != 0 || e.text[n] != '0') {
+		free(e.text);
+		json_decref(o);
+		return -1;
+	}
+	json_decref(o);
+	t->text = e.text;
+	t->len = e.len;
+	t->at = n;
+	return 0;
+}
+
+/*
+ * The reminder d of p as it is pushed on time, encoded in full and in
+ * brief (remind_brief), for the watchers that asked for that: made here,
+ * ahead, not at the instant for every reminder of a burst (0, or -1).
+ */
 static int
 prep_msg(struct remind *rm, struct remind_plan *p,
     const struct remind_due *d, struct prep_msg *m)
 {
-	struct remind_out	o;
-	size_t			n = sizeof prep_head - 1;
-	json_t			*full = remind_describe(rm, p, d, 0, 0);
+	json_t	*full = remind_describe(rm, p, d, 0, 0);
 
 	m->due = *d;
 	m->msg = prep_keys(full);
-	m->text = NULL;
-	if (remind_encode(full, &o) != 0 || o.len <= n ||
-	    strncmp(o.text, prep_head, n) != 0 || o.text[n] != '0') {
-		free(o.text);
+	m->brief.text = NULL;
+	if (prep_encode(remind_brief(full), &m->brief) != 0)
 		json_decref(full);
-		return -1;
-	}
-	json_decref(full);
-	m->text = o.text;
-	m->len = o.len;
-	m->at = n;
-	return 0;
+	else if (prep_encode(full, &m->full) == 0)
+		return 0;
+	free(m->brief.text);
+	m->brief.text = NULL;
+	m->full.text = NULL;
+	return -1;
 }
 
 /* Work out and encode the reminders due at `at` of p (0, or -1). */

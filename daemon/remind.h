@@ -126,10 +126,12 @@ struct remind_host {
 	struct event_base	*base;
 	struct store		*store;
 	/* to every watcher: the message (its reference taken) and its
-	   encoding, a line (taken; NULL: encode the message), with which
-	   the message need carry only the keys that say who may see it
-	   (uid, start_utc, parent, anchor) */
-	void			(*push)(void *, json_t *, char *, size_t);
+	   encoding and that of its brief form (remind_brief), lines
+	   (taken; NULL: encode the message), with which the message need
+	   carry only the keys that say who may see it (uid, start_utc,
+	   parent, anchor) */
+	void			(*push)(void *, json_t *, char *, size_t,
+				    char *, size_t);
 	size_t			(*backlog)(void *);	/* bytes the watchers
 							   have yet to get */
 	void			*arg;
@@ -158,6 +160,7 @@ int		 remind_walk_due(const struct remind *);
 int		 remind_replan(struct remind *, const char *, char **);
 int64_t		 remind_started(const struct remind *);
 int64_t		 remind_seq(const struct remind *);
+json_t		*remind_brief(json_t *);
 int		 remind_plan_load(struct remind *, const char *,
 		     struct remind_plan *, char **);
 int		 remind_plan_marks(struct remind *, struct remind_plan *,

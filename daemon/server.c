@@ -374,9 +374,10 @@ server_ckpt_start(struct server *srv)
 
 /* The reminders' way to the watchers (struct remind_host). */
 static void
-watch_push(void *arg, json_t *msg, char *text, size_t len)
+watch_push(void *arg, json_t *msg, char *text, size_t len, char *brief,
+    size_t blen)
 {
-	server_broadcast(arg, msg, text, len);
+	server_broadcast(arg, msg, text, len, brief, blen);
 }
 
 /* What the watchers have yet to be sent, in bytes. */
@@ -631,42 +632,86 @@ push_for(struct server *srv, json_t *msg, const char *text, size_t len,
 }
 
 /*
+ * What server_broadcast sends the watchers of one clearance: the message
+ * as they may see it (NULL: not at all), and its full and brief forms,
+ * each encoded once, when a watcher first wants it.
+ */
+struct push_cl {
+	int			 done;
+	json_t			*m;
+	struct shared_msg	*full, *brief;
+};
+
+/*
+ * One form of pc->m (*sm: its full or its brief one).  When m is the
+ * message and the form came encoded (orig, len bytes), that is it: *text
+ * itself (taken) for the first clearance, a copy for others (orig stays
+ * valid: the first's shared message holds it).  Else it is encoded from m
+ * (its brief form made first).
+ */
+static struct shared_msg *
+push_form(struct push_cl *pc, struct shared_msg **sm, json_t *msg,
+    char **text, const char *orig, size_t len, int brief)
+{
+	json_t	*b;
+
+	if (*sm != NULL)
+		return *sm;
+	if (pc->m == msg && orig != NULL) {
+		*sm = server_shared_new(pc->m, *text != NULL ? *text :
+		    xstrndup(orig, len), len);
+		*text = NULL;
+	} else if (brief) {
+		b = remind_brief(pc->m);
+		*sm = server_shared_new(b, NULL, 0);
+		json_decref(b);
+	} else
+		*sm = server_shared_new(pc->m, NULL, 0);
+	return *sm;
+}
+
+/*
  * Push msg to every watcher, as its clearance may see it, encoded once
- * per clearance.  text (len bytes, a line, taken) is the message encoded
- * already, or NULL; with it, msg need only carry the keys that say who
- * may see it (uid, start_utc, parent, anchor: push_for).
+ * per clearance and form (full, or brief: remind_brief).  text (len
+ * bytes) and brief (blen bytes) are the message and its brief form
+ * encoded already (lines, taken), or both NULL; with them, msg need only
+ * carry the keys that say who may see it (uid, start_utc, parent, anchor:
+ * push_for).
  */
 void
-server_broadcast(struct server *srv, json_t *msg, char *text, size_t len)
+server_broadcast(struct server *srv, json_t *msg, char *text, size_t len,
+    char *brief, size_t blen)
 {
+	struct push_cl	 pcs[ACCESS_CLASS_CONFIDENTIAL + 1], *pc;
 	struct client	*c, *next;
-	struct shared_msg *v[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0 };
-	int		 done[ACCESS_CLASS_CONFIDENTIAL + 1] = { 0, 0, 0 };
-	int		 cl, taken = 0;
-	json_t		*m;
+	struct shared_msg *sm;
+	const char	*orig = text, *origb = brief;
 
+	memset(pcs, 0, sizeof pcs);
 	for (c = TAILQ_FIRST(&srv->clients); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		if (!c->watching)
 			continue;
-		cl = server_client_clearance(c);
-		if (!done[cl]) {	/* worked out and encoded once */
-			m = push_for(srv, msg, text, len, cl);
-			if (m == msg && text != NULL) {
-				v[cl] = server_shared_new(m, taken ?
-				    xstrndup(text, len) : text, len);
-				taken = 1;
-			} else if (m != NULL)
-				v[cl] = server_shared_new(m, NULL, 0);
-			json_decref(m);
-			done[cl] = 1;
+		pc = &pcs[server_client_clearance(c)];
+		if (!pc->done) {	/* worked out once */
+			pc->m = push_for(srv, msg, orig, len,
+			    server_client_clearance(c));
+			pc->done = 1;
 		}
-		if (v[cl] != NULL)
-			server_client_send_shared(c, v[cl]);
+		if (pc->m == NULL)
+			continue;
+		sm = c->brief ? push_form(pc, &pc->brief, msg, &brief, origb,
+		    blen, 1) : push_form(pc, &pc->full, msg, &text, orig, len,
+		    0);
+		if (sm != NULL)
+			server_client_send_shared(c, sm);
 	}
-	for (cl = 0; cl <= ACCESS_CLASS_CONFIDENTIAL; cl++)
-		server_shared_unref(v[cl]);
-	if (!taken)
-		free(text);
+	for (size_t i = 0; i < sizeof pcs / sizeof *pcs; i++) {
+		server_shared_unref(pcs[i].full);
+		server_shared_unref(pcs[i].brief);
+		json_decref(pcs[i].m);
+	}
+	free(text);
+	free(brief);
 	json_decref(msg);
 }

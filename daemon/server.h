@@ -42,6 +42,7 @@ struct client {
 	gid_t			*peer_gids;	/* primary, then supplementary */
 	size_t			 npeer_gids;
 	int			 watching;	/* receives pushed reminders */
+	int			 brief;		/* ... in their brief form */
 	int			 closing;	/* free once output drains */
 	size_t			 scanned;	/* input bytes known to hold no LF */
 	int			 held;		/* not read until output drains */
@@ -90,7 +91,8 @@ void	 server_free(struct server *);
 void	 server_changed(struct server *);
 int64_t	 server_now(struct server *);
 struct worker *server_worker(struct server *);
-void	 server_broadcast(struct server *, json_t *, char *, size_t);
+void	 server_broadcast(struct server *, json_t *, char *, size_t, char *,
+	     size_t);
 int	 server_may_see(struct server *, json_t *, int);
 void	 server_reload(struct server *);	/* kcald.c */
 int	 mkdir_p(const char *, mode_t);

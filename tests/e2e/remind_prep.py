@@ -12,7 +12,10 @@ until about T.  Each must then be delivered as it is after the change,
 the untouched ones once each as prepared, and every live delivery must
 equal what a watcher catching up is replayed for it.  A round whose
 changes were not all made before T (a loaded machine) is not judged: up
-to three rounds are run.  Prints ok/FAIL lines (lib.sh's py_scenario).
+to three rounds are run.  A second watcher asks for the brief form
+("brief": true, what `kcal watch` prints from): it must be sent each
+delivery the first is, as those keys of it and no others, live and
+replayed.  Prints ok/FAIL lines (lib.sh's py_scenario).
 """
 import datetime as dt
 import json
@@ -28,6 +31,12 @@ from offloop import ok  # noqa: E402
 from wire import Conn  # noqa: E402
 
 SOCK = KCAL = LOG = None
+# The brief form's keys (remind-deliver.c, kcal-protocol(7)).
+BRIEF = {"event", "seq", "uid", "summary", "kind", "status", "class",
+         "all_day", "tz", "home_tz", "start", "start_abbr", "start_home",
+         "home_abbr", "start_utc", "end", "end_utc", "location", "city",
+         "due", "due_abbr", "due_utc", "before", "late", "late_by",
+         "snoozed"}
 
 
 def kcal(*args):
@@ -44,9 +53,10 @@ class Watcher:
     """A raw watching connection: every pushed reminder, as sent, and
     when it arrived (at[i], time.time())."""
 
-    def __init__(self, sock):
+    def __init__(self, sock, brief=False):
         self.c = Conn(sock)
-        r = self.c.call("watch")
+        r = self.c.call("watch", brief=True) if brief else \
+            self.c.call("watch")
         assert r and r.get("ok"), r
         self.got, self.at = [], []
         threading.Thread(target=self.run, daemon=True).start()
@@ -88,7 +98,7 @@ def logged(pattern, since):
     return re.search(pattern, text) is not None
 
 
-def round_(w, n):
+def round_(w, n, wb):
     """One round: True when judged, False when it must be run again."""
     since = log_size()
     t = int(time.time()) + 9
@@ -139,6 +149,7 @@ def round_(w, n):
     ok(nxt[:1] == [t + 86400], "round %d: the daily one's next reminder "
        "is planned a day on" % n, nxt)
     same_as_replay(w, n)
+    brief_as_full(w, wb, n)
     return True
 
 
@@ -162,14 +173,43 @@ def same_as_replay(w, n):
        "round %d: delivery numbers in order, none missing" % n, seqs)
 
 
+def brief_as_full(w, wb, n):
+    """The brief watcher got what the full one did, as its brief form."""
+    wait(lambda: len(wb.got) >= len(w.got), 10)
+    full = {m["seq"]: m for m in w.got}
+    ok(sorted(m["seq"] for m in wb.got) == sorted(full),
+       "round %d: the brief watcher was sent the same deliveries" % n,
+       [m["seq"] for m in wb.got])
+    bad = [m["seq"] for m in wb.got if m["seq"] not in full or m !=
+           {k: v for k, v in full[m["seq"]].items() if k in BRIEF}]
+    ok(wb.got and not bad, "round %d: each brief delivery is the full "
+       "one's brief keys, and only those" % n, bad)
+    ok(all("description" in m and "participants" in m for m in w.got) and
+       not any("description" in m for m in wb.got),
+       "round %d: the description is sent in full, not in brief" % n)
+    c = Conn(SOCK)
+    r = c.call("watch", since=0, brief=True)
+    c.close()
+    rep = {m["seq"]: m for m in r["result"]["replay"]}
+    ok([m for m in wb.got if m["seq"] in rep] ==
+       [rep[m["seq"]] for m in wb.got if m["seq"] in rep] and rep,
+       "round %d: a brief replay gives what was pushed in brief" % n)
+    c = Conn(SOCK)
+    r = c.call("watch", brief="yes")
+    c.close()
+    ok(not r.get("ok") and "brief" in r["error"]["message"],
+       "round %d: a \"brief\" that is not true or false is refused" % n, r)
+
+
 def main():
     global SOCK, KCAL, LOG
     SOCK, KCAL, LOG = sys.argv[1], sys.argv[2], sys.argv[3]
-    w = Watcher(SOCK)
+    w, wb = Watcher(SOCK), Watcher(SOCK, brief=True)
     for n in range(1, 4):
-        if round_(w, n):
+        if round_(w, n, wb):
             return
         w.got.clear()
+        wb.got.clear()
     ok(False, "a round whose changes landed before its reminders were due")
 
 
