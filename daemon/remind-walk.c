@@ -38,7 +38,7 @@
 #define WALK_FETCH		256	/* events read per turn, at most */
 #define WALK_SLICE_MS		8	/* the loop's time a walk may take */
 #define WALK_HELD		2	/* walk_event: delivered, not recorded */
-#define FIRED_MAX		1024	/* recorded, delivered at the latest */
+#define FIRED_MAX		256	/* recorded, delivered at the latest */
 
 /*
  * The window of reminders to fire for an event whose next_alarm is na:
@@ -334,8 +334,11 @@ remind_walk_free(struct remind *rm)
 /*
  * Deliver what the burst recorded so far, made durable first
  * (fired_durable): one commit that waits for the disk for the whole burst
- * (or FIRED_MAX of it), not one a slice.  Until then a watcher is not
- * replayed it (remind_replay): it is pushed live.
+ * or FIRED_MAX of it, not one a slice.  Not the whole of a big burst: the
+ * watchers read the first FIRED_MAX while the rest is recorded, and a
+ * burst of 1,000 reaches them sooner, first to last, for three more
+ * fsyncs.  Until then a watcher is not replayed it (remind_replay): it is
+ * pushed live.
  */
 static void
 burst_flush(struct remind *rm)
