@@ -109,6 +109,7 @@ static const char sql_fill_unsorted[] = FILL_ROWS;
 static const char sql_last[] = "SELECT coalesce(max(rowid), 0) FROM events";
 static const char sql_rowid[] = "SELECT rowid FROM events WHERE uid = ?1";
 static const char sql_cache[] = "PRAGMA cache_size";
+static const char sql_temp[] = "PRAGMA temp_store";
 #define FILL_CACHE_KIB	2048	/* the page cache's and the sort's memory */
 
 sqlite3_stmt *
@@ -253,14 +254,14 @@ store_busy_defer(struct store *st, char **cause)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-/* PRAGMA cache_size, or 0 when it cannot be read. */
+/* A pragma's value (sql_cache, sql_temp), or 0 when it cannot be read. */
 static int
-cache_size(struct store *st)
+pragma_int(struct store *st, const char *sql)
 {
 	sqlite3_stmt	*s;
 	int		 n = 0;
 
-	if ((s = store_stmt(st, sql_cache, NULL)) == NULL)
+	if ((s = store_stmt(st, sql, NULL)) == NULL)
 		return 0;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
@@ -269,11 +270,11 @@ cache_size(struct store *st)
 }
 
 static void
-set_cache_size(struct store *st, int n)
+set_pragma(struct store *st, const char *name, int n)
 {
 	char	sql[64];
 
-	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", n);
+	snprintf(sql, sizeof sql, "PRAGMA %s = %d", name, n);
 	store_exec(st, sql, NULL);
 }
 
@@ -291,11 +292,12 @@ store_busy_fill(struct store *st, char **cause)
 {
 	sqlite3_stmt	*s;
 	const char	*sql = sql_fill;
-	int		 rc, cache;
+	int		 rc, cache, temp;
 
 	if (!st->busy_defer)
 		return 0;
 	st->busy_defer = 0;
+	temp = pragma_int(st, sql_temp);
 	if (store_exec(st, "PRAGMA temp_store = FILE", NULL) != 0)
 		sql = sql_fill_unsorted;
 	/*
@@ -304,9 +306,9 @@ store_busy_fill(struct store *st, char **cause)
 	 * go of only as a page is read in its place, and a commit on a thread
 	 * of its own (import-stream.c) would allocate the new ones anew.
 	 */
-	if ((cache = cache_size(st)) != 0 &&
+	if ((cache = pragma_int(st, sql_cache)) != 0 &&
 	    sqlite3_db_cacheflush(st->db) == SQLITE_OK)
-		set_cache_size(st, -FILL_CACHE_KIB);
+		set_pragma(st, "cache_size", -FILL_CACHE_KIB);
 	if ((s = store_stmt(st, sql, cause)) == NULL)
 		rc = -1;
 	else {
@@ -314,8 +316,8 @@ store_busy_fill(struct store *st, char **cause)
 		rc = store_step_done(st, s, cause, "cannot write");
 	}
 	if (cache != 0)
-		set_cache_size(st, cache);
-	if (sql == sql_fill)
-		store_exec(st, "PRAGMA temp_store = MEMORY", NULL);
+		set_pragma(st, "cache_size", cache);
+	if (sql == sql_fill)		/* as it was */
+		set_pragma(st, "temp_store", temp);
 	return rc;
 }
