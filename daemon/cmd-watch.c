@@ -40,16 +40,19 @@
 static json_t *
 visible(struct cmd_ctx *ctx, json_t *replay)
 {
-	json_t	*out = json_array(), *o;
+	json_t	*out = json_array(), *o, *b;
 	size_t	 i;
 	int	 cl = store_clearance(ctx->srv->store);
 
 	json_array_foreach(replay, i, o)
 		if (!server_may_see(ctx->srv, o, cl))
 			continue;
-		else if (ctx->client->brief)
-			json_array_append_new(out, remind_brief(o));
-		else
+		else if (ctx->client->brief) {	/* marked replayed too */
+			b = remind_brief(o);
+			json_object_set(b, "replay", json_object_get(o,
+			    "replay"));
+			json_array_append_new(out, b);
+		} else
 			json_array_append(out, o);
 	json_decref(replay);
 	return out;
