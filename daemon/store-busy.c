@@ -254,15 +254,15 @@ store_busy_defer(struct store *st, char **cause)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-/* A pragma's value (sql_cache, sql_temp), or 0 when it cannot be read. */
+/* A pragma's value (sql_cache, sql_temp), or dflt when it cannot be read. */
 static int
-pragma_int(struct store *st, const char *sql)
+pragma_int(struct store *st, const char *sql, int dflt)
 {
 	sqlite3_stmt	*s;
-	int		 n = 0;
+	int		 n = dflt;
 
 	if ((s = store_stmt(st, sql, NULL)) == NULL)
-		return 0;
+		return dflt;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
 	sqlite3_reset(s);
@@ -297,7 +297,7 @@ store_busy_fill(struct store *st, char **cause)
 	if (!st->busy_defer)
 		return 0;
 	st->busy_defer = 0;
-	temp = pragma_int(st, sql_temp);
+	temp = pragma_int(st, sql_temp, 2);	/* MEMORY: store_configure's */
 	if (store_exec(st, "PRAGMA temp_store = FILE", NULL) != 0)
 		sql = sql_fill_unsorted;
 	/*
@@ -306,7 +306,7 @@ store_busy_fill(struct store *st, char **cause)
 	 * go of only as a page is read in its place, and a commit on a thread
 	 * of its own (import-stream.c) would allocate the new ones anew.
 	 */
-	if ((cache = pragma_int(st, sql_cache)) != 0 &&
+	if ((cache = pragma_int(st, sql_cache, 0)) != 0 &&
 	    sqlite3_db_cacheflush(st->db) == SQLITE_OK)
 		set_pragma(st, "cache_size", -FILL_CACHE_KIB);
 	if ((s = store_stmt(st, sql, cause)) == NULL)

@@ -9,6 +9,14 @@
 
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
+# The kernel caps every listen queue at net.core.somaxconn (4096 since
+# Linux 5.4; 128 before).
+max=$(cat /proc/sys/net/core/somaxconn 2>/dev/null || echo 0)
+if [ "$max" -lt 201 ]; then
+	skip "net.core.somaxconn is $max: no listen queue holds 200 here"
+	done_testing
+	exit
+fi
 start_daemon || exit 1
 kill -STOP "$KCALD_PID"
 out=$("$PY" - "$KCAL_SOCKET" "$KCALD_PID" <<'PYEOF' 2>&1
