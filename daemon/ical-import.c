@@ -631,6 +631,21 @@ ical_import_end(struct imp *im)
 }
 
 /*
+ * Every record was handed over: let go of the file's pieces now.  A big
+ * file's spool is an unlinked file whose pages the kernel frees when it
+ * is closed, for some milliseconds: a streamed import does it on its
+ * commit thread (import-stream.c), not on the loop at the end.
+ */
+void
+ical_import_drop_spool(struct imp *im)
+{
+	if (im == NULL)
+		return;
+	lint_spool_free(im->file.spool);
+	im->file.spool = NULL;
+}
+
+/*
  * Parse, check and repair an .ics file, handing each record to cb in UID
  * order; the record's text and event are freed after cb returns unless cb
  * takes them (and zeroes them).  A caller that must not hold the loop that

@@ -373,6 +373,8 @@ commit_main(void *arg)
 	struct import_job	*job = arg;
 	char			 b = 1;
 
+	/* The loop does not touch job->im until it joins this thread. */
+	ical_import_drop_spool(job->im);
 	store_autocheckpoint(job->st, 0);
 	job->counted = store_counts_walk(job->st, job->counts) == 0;
 	if (fill_busy(job, &job->commit_why) == 0 &&
