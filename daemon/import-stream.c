@@ -195,8 +195,8 @@ spool_new(struct server *srv)
 /*
  * A piece's size the client may send: a JSON line within max_line, and
  * small, for the loop decodes each line whole before it answers anyone
- * else (a piece of 1 MB held a status for some 20 ms; one of 128 kB holds
- * it for a few, at no cost to the import's rate).
+ * else: a piece of 1 MiB held a status as long as a slice of the import
+ * several times over (README, "The targets, and what remains").
  */
 static size_t
 chunk_size(const struct server *srv)
