@@ -139,7 +139,7 @@ TRIGGER:-PT1M
 END:VALARM
 END:VEVENT
 EOF
-kcal watch >"$T/watch.out" 2>&1 &
+"$KCAL" watch >"$T/watch.out" 2>&1 &	# not the function: $! must be kcal
 WATCH=$!
 sleep 0.5
 check_eq "PUT of an event with an alarm in a few seconds: 201" 201 \
