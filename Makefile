@@ -88,7 +88,14 @@ $(BUILD)/tests/fuzz-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/tests/fuzz/driver.o
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-tests: all $(UNIT_BIN) $(BENCH_BIN) $(FUZZ_REG)
+tests: all $(UNIT_BIN) $(BENCH_BIN) $(FUZZ_REG) $(BUILD)/tests/slowsync.so
+
+# Preloaded into kcald by test-sync-offloop.sh (a slow disk, for commits):
+# built without the sanitizers, which a preloaded library cannot carry.
+$(BUILD)/tests/slowsync.so: tests/e2e/slowsync.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) -O2 -shared -fPIC $(WARN) -o $@ $< -ldl
 
 .SECONDARY: $(FUZZ_OBJ)
 

@@ -18,7 +18,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	int		 rc;
 
 	if ((rc = store_counts(srv->store, n)) == STORE_LATER) {
-		group_flush(srv);	/* rare: after another connection's commit */
+		group_commit(srv);	/* rare: after another connection's commit */
 		rc = store_counts(srv->store, n);
 	}
 	if (rc != 0) {

@@ -133,6 +133,28 @@ server_client_send(struct client *c, json_t *msg)
 	json_decref(msg);
 }
 
+/*
+ * The same, not held for the disk (server-sync.c) unless replies of c's
+ * are: for a status, which shows no write's content.
+ */
+void
+server_client_send_now(struct client *c, json_t *msg)
+{
+	struct evbuffer	*eb;
+
+	if (c->sync_waits > 0 || c->closing) {
+		server_client_send(c, msg);
+		return;
+	}
+	if ((eb = server_encode(msg)) == NULL ||
+	    (eb = over_total(c, msg, eb)) == NULL)
+		log_warnx("client %llu: cannot encode a reply",
+		    (unsigned long long)c->id);
+	else
+		server_client_deliver(c, eb);
+	json_decref(msg);
+}
+
 /* The same for msg encoded already (eb, freed; NULL: it could not be). */
 void
 server_client_send_encoded(struct client *c, const json_t *msg,
@@ -148,7 +170,15 @@ server_client_send_encoded(struct client *c, const json_t *msg,
 		    (unsigned long long)c->id);
 		return;
 	}
-	if (room(c, evbuffer_get_length(eb)) == 0)
+	if (sync_send(c, eb) == 0)	/* server-sync.c: after the disk */
+		server_client_deliver(c, eb);
+}
+
+/* Into c's output (eb, freed), if it has room. */
+void
+server_client_deliver(struct client *c, struct evbuffer *eb)
+{
+	if (!c->closing && room(c, evbuffer_get_length(eb)) == 0)
 		bufferevent_write_buffer(c->bev, eb);
 	evbuffer_free(eb);
 }
@@ -213,6 +243,13 @@ server_client_send_shared(struct client *c, struct shared_msg *sm)
 
 	if (c->closing)
 		return;
+	if (c->sync_waits > 0) {	/* behind its replies (server-sync.c) */
+		if ((eb = evbuffer_new()) != NULL &&
+		    (evbuffer_add(eb, sm->data, sm->len) != 0 ||
+		    sync_send(c, eb) == 0))
+			server_client_deliver(c, eb);
+		return;
+	}
 	if (sm->len > OUTPUT_SMALL && c->srv->queued + sm->len >
 	    c->srv->cfg->max_output_total) {	/* refused: over_total says */
 		if ((eb = evbuffer_new()) != NULL)	/* sm->msg may be partial */
@@ -291,6 +328,7 @@ server_client_reap(struct server *srv)
 		TAILQ_REMOVE(&srv->dead, c, entry);
 		log_debug("client %llu: closed", (unsigned long long)c->id);
 		group_forget(srv, c);
+		sync_forget(srv, c);
 		out_forget(c);
 		bufferevent_free(c->bev);
 		free(c->peer_gids);
@@ -698,7 +736,7 @@ server_client_accept(struct server *srv, int fd)
 	bufferevent_set_timeouts(c->bev, srv->cfg->idle_timeout > 0 ? &tv :
 	    NULL, &stall);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	server_client_send(c, proto_greeting());
+	server_client_send_now(c, proto_greeting());
 	log_debug("client %llu: connected (uid %ld, %s, reads %s)",
 	    (unsigned long long)c->id, (long)c->peer_uid,
 	    access_level_name(server_client_access(c)),

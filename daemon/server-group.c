@@ -76,6 +76,7 @@ struct group {
 	struct event		*ev_unpark;	/* the parked writes, later */
 	TAILQ_HEAD(, held)	 held;
 	unsigned		 writes;	/* in the open group */
+	int			 lazy;		/* it commits, server-sync.c syncs */
 	int			 changed;	/* server_changed owed */
 	int			 flushing;
 	int			 parked;	/* writes wait: a slice, a commit */
@@ -322,6 +323,8 @@ group_end(struct server *srv, int direct)
 		} else {
 			g->groups++;
 			g->grouped += g->writes;
+			if (g->lazy)	/* on the disk before anyone hears */
+				sync_committed(srv);
 		}
 	} else if (!TAILQ_EMPTY(&g->held) && g->writes > 0) {
 		why = xstrdup("the transaction was rolled back");
@@ -344,11 +347,26 @@ group_end(struct server *srv, int direct)
 		event_active(g->ev_changed, 0, 0);
 }
 
+/*
+ * Commit the open group, for a request that must see its writes or none
+ * of them: its reply goes out once they are on the disk (server-sync.c).
+ */
 void
-group_flush(struct server *srv)
+group_commit(struct server *srv)
 {
 	if (srv->group != NULL && store_group_open(srv->store))
 		group_end(srv, 0);
+}
+
+/*
+ * The same, and wait for the disk, for a request whose answer does not
+ * go through a socket reply (an HTTP one): it sees durable data only.
+ */
+void
+group_flush(struct server *srv)
+{
+	group_commit(srv);
+	sync_wait(srv);
 }
 
 /*
@@ -383,7 +401,10 @@ group_waits(struct client *c)
 /*
  * A status (CMD_HELD): answered at once, with the counts of the last
  * commit, unless a reply of its client's is held; then it runs after the
- * group, in its place among that client's replies.
+ * group, in its place among that client's replies.  At once means before
+ * the last group's fsync ends, too (server_client_send_now): the counts may
+ * then include a group that a power cut could yet take back, but status
+ * never waits for the disk.
  */
 static void
 group_status(struct client *c, json_t *req)
@@ -400,7 +421,7 @@ group_status(struct client *c, json_t *req)
 		return;
 	}
 	if ((reply = cmd_dispatch(c->srv, c, req)) != NULL)
-		server_client_send(c, reply);
+		server_client_send_now(c, reply);
 }
 
 /* Does a write's server_changed wait for the group's commit? */
@@ -425,10 +446,11 @@ group_open(struct server *srv)
 
 	if (store_group_open(srv->store))
 		return 0;
-	if (store_group_begin(srv->store, &why) != 0) {
+	if (store_group_begin(srv->store, sync_lazy(srv), &why) != 0) {
 		free(why);
 		return -1;
 	}
+	g->lazy = store_group_lazy(srv->store);
 	g->writes = 0;
 	g->spent = 0;
 	g->walk_waits = 0;
@@ -526,7 +548,7 @@ group_request(struct client *c, json_t *req)
 		return;
 	} else if (ce == NULL || !(ce->flags & CMD_GROUP) ||
 	    store_readonly(srv->store)) {
-		group_flush(srv);	/* it sees, and waits for, no open group */
+		group_commit(srv);	/* it sees, and waits for, no open group */
 		reply = cmd_dispatch(srv, c, req);
 	} else if (group_park(c, req))
 		return;

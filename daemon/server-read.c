@@ -103,7 +103,7 @@ server_read_submit(struct client *c, json_t *req)
 	if (flags == 0 || (w = server_worker(srv)) == NULL)
 		return 0;
 	if (group_waits(c))
-		group_flush(srv);	/* the read sees c's writes */
+		group_commit(srv);	/* the read sees c's writes */
 	job = xcalloc(1, sizeof *job);
 	job->c = c;
 	job->req = json_incref(req);

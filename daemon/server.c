@@ -430,6 +430,7 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	if (data_dir_open(srv, cfg, cause) != 0)
 		return -1;
 	group_init(srv);
+	sync_init(srv);
 	server_ckpt_start(srv);
 	if (store_readonly(srv->store))
 		log_warnx("the store is read-only (%s): starting in read-only "
@@ -471,7 +472,7 @@ server_free(struct server *srv)
 {
 	struct client	*c;
 
-	group_flush(srv);	/* the writes it holds are acknowledged */
+	group_commit(srv);	/* the writes it holds are acknowledged */
 	import_shutdown(srv);	/* a commit under way ends, and is answered */
 	/*
 	 * Before the server's own events go: ending the group arms ev_trim,
@@ -480,6 +481,7 @@ server_free(struct server *srv)
 	 */
 	group_free(srv);
 	remind_stop(srv->remind);	/* a burst recorded reaches its watchers */
+	sync_free(srv);		/* the last group on the disk, its replies out */
 	/* Replies already queued still reach their clients (best effort). */
 	TAILQ_FOREACH(c, &srv->clients, entry)
 		evbuffer_write(bufferevent_get_output(c->bev),
@@ -552,7 +554,8 @@ server_worker(struct server *srv)
 		log_info("long reads run on the loop: %s", why);
 		free(why);
 		srv->no_worker = 1;
-	}
+	} else
+		sync_worker_started(srv);
 	return srv->worker;
 }
 

@@ -27,6 +27,7 @@ struct feeds;
 struct http;
 struct group;
 struct worker;
+struct sync;
 
 /* Event priorities: everything runs at the default (1); a group commit
  * (server-group.c) only once nothing else is ready. */
@@ -52,6 +53,7 @@ struct client {
 	json_t			*parked;	/* a write waiting for an import */
 	uint64_t		 parked_at;	/* srv->parks then: their order */
 	struct read_job		*reading;	/* server-read.c: its read */
+	size_t			 sync_waits;	/* server-sync.c: replies queued */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clients, client);
@@ -64,6 +66,7 @@ struct server {
 	struct feeds		*feeds;		/* feed-body.c: the feeds' bodies */
 	struct http		*http;		/* http.c: NULL without --http */
 	struct group		*group;		/* server-group.c: group commit */
+	struct sync		*sync;		/* server-sync.c: its fsync */
 	struct worker		*worker;	/* worker.c: long reads */
 	int			 no_worker;	/* could not start one */
 	struct accounts		*accounts;	/* account.c: the users file */
@@ -100,9 +103,11 @@ int	 mkdir_p(const char *, mode_t);
 /* server-client.c */
 void	 server_client_accept(struct server *, int);
 void	 server_client_send(struct client *, json_t *);
+void	 server_client_send_now(struct client *, json_t *);
 struct evbuffer *server_encode(json_t *);
 void	 server_client_send_encoded(struct client *, const json_t *,
 	     struct evbuffer *);
+void	 server_client_deliver(struct client *, struct evbuffer *);
 struct shared_msg;
 struct shared_msg *server_shared_new(json_t *, char *, size_t);
 void	 server_shared_unref(struct shared_msg *);
@@ -117,6 +122,7 @@ void	 group_free(struct server *);
 void	 group_request(struct client *, json_t *);
 void	 group_reply(struct client *, json_t *);
 void	 group_forget(struct server *, struct client *);
+void	 group_commit(struct server *);
 void	 group_flush(struct server *);
 int	 group_waits(struct client *);
 int	 group_defer_changed(struct server *);
@@ -125,6 +131,15 @@ int	 server_client_clearance(struct client *);	/* enum access_class */
 void	 server_client_who(struct client *, struct access_who *);
 void	 server_client_unpark(struct server *);
 void	 server_client_resume(struct client *);
+/* server-sync.c */
+void	 sync_init(struct server *);
+void	 sync_free(struct server *);
+int	 sync_lazy(struct server *);
+void	 sync_committed(struct server *);
+void	 sync_wait(struct server *);
+void	 sync_worker_started(struct server *);
+int	 sync_send(struct client *, struct evbuffer *);
+void	 sync_forget(struct server *, struct client *);
 /* server-read.c */
 int	 server_read_submit(struct client *, json_t *);
 void	 server_read_forget(struct client *);

@@ -50,6 +50,7 @@ struct store {
 	int		 lazy;		/* store_lazy: commits do not sync */
 	uint64_t	 durable;	/* commits that synced (FULL) */
 	int		 group;		/* the open transaction is a group */
+	int		 group_lazy;	/* ... which commits without a sync */
 	int		 in_group;	/* the group's own requests run */
 	void		(*flush)(void *);	/* commits the group */
 	void		*flush_arg;
@@ -62,6 +63,7 @@ struct store {
 };
 
 void		 store_group_check(struct store *);	/* store-group.c */
+void		 store_group_ended(struct store *);
 void		 store_tally_commit(struct store *);	/* store-count.c */
 
 int		 store_access_init(struct store *, char **);

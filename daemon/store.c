@@ -331,7 +331,7 @@ store_commit(struct store *st, char **cause)
 {
 	if (st->depth == 0 || sqlite3_get_autocommit(st->db)) {
 		st->depth = 0;
-		st->group = 0;
+		store_group_ended(st);
 		if (cause != NULL)
 			*cause = xstrdup("cannot commit: the transaction was "
 			    "already rolled back");
@@ -352,6 +352,7 @@ store_commit(struct store *st, char **cause)
 	}
 	if (!st->lazy)
 		st->durable++;
+	store_group_ended(st);
 	store_tally_commit(st);
 	return 0;
 }
@@ -360,10 +361,12 @@ store_commit(struct store *st, char **cause)
  * Commits from now on wait for the disk (lazy 0, synchronous=FULL, the
  * default) or not (lazy 1, NORMAL: still atomic and ordered in WAL mode,
  * made durable by the next FULL commit, lost to a power cut before it).
- * For derived state that can be rebuilt, such as reminder plans.  Only
- * between transactions: SQLite refuses the change inside one.
+ * For derived state that can be rebuilt, such as reminder plans, and for
+ * a group whose log server-sync.c makes durable before anyone hears of
+ * it.  Only between transactions: SQLite refuses the change inside one.
+ * Returns the setting now in force.
  */
-void
+int
 store_lazy(struct store *st, int lazy)
 {
 	static const char	 normal[] = "PRAGMA synchronous = NORMAL";
@@ -375,6 +378,7 @@ store_lazy(struct store *st, int lazy)
 	    (s = store_stmt(st, lazy ? normal : full, NULL)) != NULL &&
 	    store_step_done(st, s, NULL, NULL) == 0)
 		st->lazy = lazy;
+	return st->lazy;
 }
 
 /* Undo the innermost level: its savepoint, or the whole transaction. */
@@ -388,9 +392,9 @@ store_rollback(struct store *st)
 			return;
 	}
 	st->depth = 0;
-	st->group = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		store_step_done(st, st->stmt[S_ROLLBACK], NULL, NULL);
+	store_group_ended(st);
 }
 
 void

@@ -140,13 +140,16 @@ void		 store_snapshot_end(struct store *);
 int		 store_begin(struct store *, char **);
 int		 store_commit(struct store *, char **);
 void		 store_rollback(struct store *);
-void		 store_lazy(struct store *, int);
+int		 store_lazy(struct store *, int);
 /* store-group.c: one transaction that several requests share */
-int		 store_group_begin(struct store *, char **);
+int		 store_group_begin(struct store *, int, char **);
+int		 store_group_lazy(const struct store *);
 int		 store_group_open(const struct store *);
 void		 store_group_enter(struct store *, int);
 void		 store_group_hook(struct store *, void (*)(void *), void *);
 uint64_t	 store_durable_commits(const struct store *);
+void		 store_group_synced(struct store *);
+const char	*store_wal_path(const struct store *);
 int		 store_put(struct store *, const struct event *, const char *,
 		     const struct store_occs *, const struct store_overrides *,
 		     char **);

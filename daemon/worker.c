@@ -30,6 +30,7 @@
  */
 #include <sys/eventfd.h>
 #include <sys/queue.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -79,6 +80,7 @@ struct worker {
 	int			 wake_fd;
 	struct event		*ev_wake;
 	uint64_t		 submitted;	/* the loop's */
+	int			 held;		/* the loop's: worker_hold */
 	struct jobs		 pending;	/* the loop's, by entry all */
 	struct retired		*retired;
 };
@@ -179,19 +181,43 @@ finish_jobs(struct worker *w, struct jobs *list, int ran)
 }
 
 static void
-wake_cb(evutil_socket_t fd, short what, void *arg)
+drain(struct worker *w)
 {
-	struct worker	*w = arg;
 	struct jobs	 done = TAILQ_HEAD_INITIALIZER(done);
-	uint64_t	 n;
 
-	(void)what;
-	if (read(fd, &n, sizeof n) < 0)
-		return;
 	pthread_mutex_lock(&w->mtx);
 	TAILQ_CONCAT(&done, &w->done, entry);
 	pthread_mutex_unlock(&w->mtx);
 	finish_jobs(w, &done, 1);
+}
+
+static void
+wake_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker	*w = arg;
+	uint64_t	 n;
+
+	(void)what;
+	if (read(fd, &n, sizeof n) < 0 && errno != EAGAIN)
+		return;
+	if (!w->held)
+		drain(w);
+}
+
+/*
+ * Hold the finished jobs (on: their done functions wait) or let them go
+ * (off: those finished meanwhile are done in a callback of their own, not
+ * inside the caller's).  server-sync.c holds them while a commit that a
+ * job's snapshot may hold is not yet on the disk.
+ */
+void
+worker_hold(struct worker *w, int on)
+{
+	if (w == NULL || w->held == on)
+		return;
+	w->held = on;
+	if (!on)
+		event_active(w->ev_wake, EV_READ, 0);
 }
 
 /* Stop the threads started and wait for them: the job running ends first. */

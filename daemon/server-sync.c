@@ -1,0 +1,316 @@
+/*
+ * server-sync.c — a group's fsync off the loop (server-group.c).
+ *
+ * A group commit used to wait for the disk on the loop: SQLite's COMMIT
+ * with synchronous=FULL syncs the write-ahead log before it returns, and
+ * every client, timer and poller waited with it (milliseconds on a real
+ * disk, for every group).  Now a group commits with synchronous=NORMAL
+ * (store_lazy): in WAL mode that writes the group's frames, in order and
+ * atomically, without syncing them; and this module's thread then syncs
+ * the log file (fdatasync), which is what FULL would have done at the
+ * commit.  Nobody hears of the group before that sync has ended:
+ *
+ *  - every socket reply made meanwhile (the group's acknowledgements, a
+ *    status counting it, any read) waits in order in one queue, and is
+ *    sent once the sync that covers the last commit before it has ended
+ *    (sync_send); a client's later replies queue behind its earlier ones;
+ *  - the worker's finished jobs (lists, feeds, CalDAV reads, whose
+ *    snapshots may hold the group) wait too (worker_hold);
+ *  - whoever reads on the loop's own connection after committing the
+ *    group (group_flush: a request that is not a grouped write, a CalDAV
+ *    request) waits for the disk there, as before (sync_wait); and any
+ *    other write's own commit is FULL, which syncs the log, the group's
+ *    frames included.
+ *
+ * So an acknowledged write is on the disk, as before; what changes is that
+ * the loop answers status, starts the next group and serves reads that
+ * need nothing of it while the disk works.  Syncs that queue up are one:
+ * the thread syncs the log once for every commit made by the time it
+ * starts.  A failed fdatasync leaves the writes it should have made
+ * durable neither safe nor undone, in a store others already read: kcald
+ * stops (fatalx) rather than acknowledge them, as a database must.
+ */
+#include <sys/eventfd.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "worker.h"
+#include "xmalloc.h"
+
+struct waiting {
+	struct client		*c;
+	struct evbuffer		*eb;
+	uint64_t		 seq;		/* sent once synced reaches it */
+	TAILQ_ENTRY(waiting)	 entry;
+};
+
+struct sync {
+	struct server		*srv;
+	char			*wal;		/* the log's file */
+	pthread_t		 thread;
+	pthread_mutex_t		 mtx;
+	pthread_cond_t		 cond;
+	uint64_t		 want;		/* under mtx: to sync */
+	uint64_t		 done;		/* under mtx: synced */
+	int			 err;		/* under mtx: errno */
+	int			 stop;		/* under mtx */
+	int			 wake_fd;
+	struct event		*ev_wake;
+	uint64_t		 committed;	/* the loop's: lazy commits */
+	uint64_t		 synced;	/* the loop's: known synced */
+	TAILQ_HEAD(, waiting)	 queue;		/* the loop's */
+};
+
+/* fdatasync the log: 0 or an errno. */
+static int
+sync_file(const char *path)
+{
+	int	fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno;
+	if (fdatasync(fd) != 0)
+		rc = errno;
+	close(fd);
+	return rc;
+}
+
+static void *
+sync_main(void *arg)
+{
+	struct sync	*s = arg;
+	uint64_t	 target, one = 1;
+	int		 err;
+
+	pthread_mutex_lock(&s->mtx);
+	for (;;) {
+		while (!s->stop && s->want == s->done)
+			pthread_cond_wait(&s->cond, &s->mtx);
+		if (s->want == s->done)
+			break;			/* stopping, nothing owed */
+		target = s->want;
+		pthread_mutex_unlock(&s->mtx);
+		err = sync_file(s->wal);
+		pthread_mutex_lock(&s->mtx);
+		s->done = target;
+		if (err != 0 && s->err == 0)
+			s->err = err;
+		while (write(s->wake_fd, &one, sizeof one) < 0 &&
+		    errno == EINTR)
+			;	/* EAGAIN: the counter is full, the loop awake */
+	}
+	pthread_mutex_unlock(&s->mtx);
+	return NULL;
+}
+
+static void
+fail(struct sync *s, int err)
+{
+	fatalx("cannot make the store's log durable (fdatasync %s: %s); "
+	    "writes not yet acknowledged may or may not be in the store",
+	    s->wal, strerror(err));
+}
+
+/* The commits up to seq are on the disk: what waited for them goes. */
+static void
+advance(struct sync *s, uint64_t seq)
+{
+	struct waiting	*w;
+
+	if (seq <= s->synced)
+		return;
+	s->synced = seq;
+	store_group_synced(s->srv->store);
+	while ((w = TAILQ_FIRST(&s->queue)) != NULL && w->seq <= s->synced) {
+		TAILQ_REMOVE(&s->queue, w, entry);
+		w->c->sync_waits--;
+		server_client_deliver(w->c, w->eb);
+		free(w);
+	}
+	if (s->synced == s->committed)
+		worker_hold(s->srv->worker, 0);
+}
+
+static void
+wake_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sync	*s = arg;
+	uint64_t	 n, done;
+	int		 err;
+
+	(void)what;
+	if (read(fd, &n, sizeof n) < 0)
+		return;
+	pthread_mutex_lock(&s->mtx);
+	done = s->done;
+	err = s->err;
+	pthread_mutex_unlock(&s->mtx);
+	if (err != 0)
+		fail(s, err);
+	advance(s, done);
+}
+
+/*
+ * Start the thread if the store has a log to sync (a file in WAL mode):
+ * without it (an in-memory or read-only store, no thread) groups commit
+ * with synchronous=FULL on the loop, as before.
+ */
+void
+sync_init(struct server *srv)
+{
+	struct sync	*s;
+	const char	*wal = store_wal_path(srv->store);
+
+	if (wal == NULL)
+		return;
+	s = xcalloc(1, sizeof *s);
+	s->srv = srv;
+	s->wal = xstrdup(wal);
+	TAILQ_INIT(&s->queue);
+	pthread_mutex_init(&s->mtx, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	if ((s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
+	    (s->ev_wake = event_new(srv->base, s->wake_fd, EV_READ | EV_PERSIST,
+	    wake_cb, s)) == NULL || event_add(s->ev_wake, NULL) != 0 ||
+	    pthread_create(&s->thread, NULL, sync_main, s) != 0) {
+		log_warn("group commits sync on the loop: no sync thread");
+		if (s->ev_wake != NULL)
+			event_free(s->ev_wake);
+		if (s->wake_fd != -1)
+			close(s->wake_fd);
+		pthread_mutex_destroy(&s->mtx);
+		pthread_cond_destroy(&s->cond);
+		free(s->wal);
+		free(s);
+		return;
+	}
+	srv->sync = s;
+}
+
+/* May a group commit without waiting for the disk (1: this syncs it)? */
+int
+sync_lazy(struct server *srv)
+{
+	return srv->sync != NULL;
+}
+
+/*
+ * A lazy commit ended: the thread is to sync it, and until it has,
+ * nothing made from now on goes out.
+ */
+void
+sync_committed(struct server *srv)
+{
+	struct sync	*s = srv->sync;
+
+	if (s == NULL)
+		return;
+	s->committed++;
+	worker_hold(srv->worker, 1);
+	pthread_mutex_lock(&s->mtx);
+	s->want = s->committed;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->mtx);
+}
+
+/* The worker has just started: it holds its jobs if a sync is owed. */
+void
+sync_worker_started(struct server *srv)
+{
+	struct sync	*s = srv->sync;
+
+	if (s != NULL && s->synced != s->committed)
+		worker_hold(srv->worker, 1);
+}
+
+/*
+ * Every lazy commit on the disk before returning, on the loop: for
+ * whoever reads the loop's connection next (group_flush).
+ */
+void
+sync_wait(struct server *srv)
+{
+	struct sync	*s = srv->sync;
+	int		 err;
+
+	if (s == NULL || s->synced == s->committed)
+		return;
+	if ((err = sync_file(s->wal)) != 0)
+		fail(s, err);
+	advance(s, s->committed);
+}
+
+/*
+ * Queue eb for c if a commit may be in it that is not yet on the disk (1:
+ * queued, taken), or if c has replies queued already (its order).
+ */
+int
+sync_send(struct client *c, struct evbuffer *eb)
+{
+	struct sync	*s = c->srv->sync;
+	struct waiting	*w;
+
+	if (s == NULL || (s->synced == s->committed && c->sync_waits == 0))
+		return 0;
+	w = xcalloc(1, sizeof *w);
+	w->c = c;
+	w->eb = eb;
+	w->seq = s->committed;
+	c->sync_waits++;
+	TAILQ_INSERT_TAIL(&s->queue, w, entry);
+	return 1;
+}
+
+/* c is about to be freed: what waits for it goes nowhere. */
+void
+sync_forget(struct server *srv, struct client *c)
+{
+	struct sync	*s = srv->sync;
+	struct waiting	*w, *next;
+
+	if (s == NULL || c->sync_waits == 0)
+		return;
+	for (w = TAILQ_FIRST(&s->queue); w != NULL; w = next) {
+		next = TAILQ_NEXT(w, entry);
+		if (w->c != c)
+			continue;
+		TAILQ_REMOVE(&s->queue, w, entry);
+		evbuffer_free(w->eb);
+		free(w);
+	}
+	c->sync_waits = 0;
+}
+
+/* kcald stops: the last commits synced, their replies queued to go. */
+void
+sync_free(struct server *srv)
+{
+	struct sync	*s = srv->sync;
+
+	if (s == NULL)
+		return;
+	sync_wait(srv);
+	pthread_mutex_lock(&s->mtx);
+	s->stop = 1;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->mtx);
+	pthread_join(s->thread, NULL);
+	event_free(s->ev_wake);
+	close(s->wake_fd);
+	pthread_mutex_destroy(&s->mtx);
+	pthread_cond_destroy(&s->cond);
+	free(s->wal);
+	free(s);
+	srv->sync = NULL;
+}
