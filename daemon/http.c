@@ -61,10 +61,43 @@ limits(const struct config *cfg, struct httpd_limits *lim)
 	lim->header_timeout = cfg->http_header_timeout;
 }
 
+/* A request routed once the disk has what it may read (server-sync.c). */
+struct later {
+	struct server	*srv;
+	struct httpd_req *req;
+};
+
+static void
+route_later(void *arg, int ok)
+{
+	struct later	*l = arg;
+
+	if (ok)
+		http_route(l->srv, l->req);
+	else
+		httpd_reply_text(l->req, 503, "kcald is stopping\n");
+	free(l);
+}
+
+/*
+ * It reads committed data only (the open group is committed first), and
+ * data on the disk: while a group's sync is under way it waits, deferred,
+ * not the loop.
+ */
 static void
 request_cb(void *arg, struct httpd_req *req)
 {
-	group_flush(arg);	/* it reads committed data only */
+	struct later	*l;
+
+	group_commit(arg);
+	l = xmalloc(sizeof *l);
+	l->srv = arg;
+	l->req = req;
+	if (sync_after(arg, route_later, l)) {
+		httpd_defer(req);
+		return;
+	}
+	free(l);
 	http_route(arg, req);
 }
 

@@ -16,11 +16,12 @@
  *    (sync_send); a client's later replies queue behind its earlier ones;
  *  - the worker's finished jobs (lists, feeds, CalDAV reads, whose
  *    snapshots may hold the group) wait too (worker_hold);
- *  - whoever reads on the loop's own connection after committing the
- *    group (group_flush: a request that is not a grouped write, a CalDAV
- *    request) waits for the disk there, as before (sync_wait); and any
- *    other write's own commit is FULL, which syncs the log, the group's
- *    frames included.
+ *  - an HTTP request, which reads the loop's own connection and answers
+ *    outside the socket's queue, is routed only once the disk has every
+ *    commit made before it arrived (sync_after); a CalDAV request after a
+ *    deferred login waits for the disk on the loop (group_flush,
+ *    sync_wait), a rare path; and any other write's own commit is FULL,
+ *    which syncs the log, the group's frames included.
  *
  * So an acknowledged write is on the disk, as before; what changes is that
  * the loop answers status, starts the next group and serves reads that
@@ -55,9 +56,17 @@ struct waiting {
 	TAILQ_ENTRY(waiting)	 entry;
 };
 
+struct after {
+	void			(*fn)(void *, int);
+	void			*arg;
+	uint64_t		 seq;		/* run once synced reaches it */
+	TAILQ_ENTRY(after)	 entry;
+};
+
 struct sync {
 	struct server		*srv;
 	char			*wal;		/* the log's file */
+	int			 fd;		/* open on it, for good */
 	pthread_t		 thread;
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cond;
@@ -70,20 +79,15 @@ struct sync {
 	uint64_t		 committed;	/* the loop's: lazy commits */
 	uint64_t		 synced;	/* the loop's: known synced */
 	TAILQ_HEAD(, waiting)	 queue;		/* the loop's */
+	TAILQ_HEAD(, after)	 afters;	/* the loop's: sync_after */
+	struct event		*ev_after;	/* runs those due */
 };
 
 /* fdatasync the log: 0 or an errno. */
 static int
-sync_file(const char *path)
+sync_file(int fd)
 {
-	int	fd, rc = 0;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno;
-	if (fdatasync(fd) != 0)
-		rc = errno;
-	close(fd);
-	return rc;
+	return fdatasync(fd) == 0 ? 0 : errno;
 }
 
 static void *
@@ -101,7 +105,7 @@ sync_main(void *arg)
 			break;			/* stopping, nothing owed */
 		target = s->want;
 		pthread_mutex_unlock(&s->mtx);
-		err = sync_file(s->wal);
+		err = sync_file(s->fd);
 		pthread_mutex_lock(&s->mtx);
 		s->done = target;
 		if (err != 0 && s->err == 0)
@@ -140,6 +144,31 @@ advance(struct sync *s, uint64_t seq)
 	}
 	if (s->synced == s->committed)
 		worker_hold(s->srv->worker, 0);
+	if (!TAILQ_EMPTY(&s->afters) && TAILQ_FIRST(&s->afters)->seq <=
+	    s->synced)	/* in a callback of their own, not inside the caller */
+		event_active(s->ev_after, 0, 0);
+}
+
+/* Those waiting for sync_after whose commits are on the disk: ok, or not. */
+static void
+run_afters(struct sync *s, int ok)
+{
+	struct after	*a;
+
+	while ((a = TAILQ_FIRST(&s->afters)) != NULL &&
+	    (!ok || a->seq <= s->synced)) {
+		TAILQ_REMOVE(&s->afters, a, entry);
+		a->fn(a->arg, ok);
+		free(a);
+	}
+}
+
+static void
+after_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	run_afters(arg, 1);
 }
 
 static void
@@ -177,18 +206,30 @@ sync_init(struct server *srv)
 	s = xcalloc(1, sizeof *s);
 	s->srv = srv;
 	s->wal = xstrdup(wal);
+	s->wake_fd = -1;
+	/*
+	 * Opened once: SQLite keeps the log's file (truncated, never
+	 * replaced) while a connection is open, and the loop's stays open.
+	 */
+	s->fd = open(wal, O_RDONLY | O_CLOEXEC);
 	TAILQ_INIT(&s->queue);
+	TAILQ_INIT(&s->afters);
+	s->ev_after = event_new(srv->base, -1, 0, after_cb, s);
 	pthread_mutex_init(&s->mtx, NULL);
 	pthread_cond_init(&s->cond, NULL);
-	if ((s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
+	if (s->fd == -1 ||
+	    (s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
 	    (s->ev_wake = event_new(srv->base, s->wake_fd, EV_READ | EV_PERSIST,
 	    wake_cb, s)) == NULL || event_add(s->ev_wake, NULL) != 0 ||
 	    pthread_create(&s->thread, NULL, sync_main, s) != 0) {
 		log_warn("group commits sync on the loop: no sync thread");
+		event_free(s->ev_after);
 		if (s->ev_wake != NULL)
 			event_free(s->ev_wake);
 		if (s->wake_fd != -1)
 			close(s->wake_fd);
+		if (s->fd != -1)
+			close(s->fd);
 		pthread_mutex_destroy(&s->mtx);
 		pthread_cond_destroy(&s->cond);
 		free(s->wal);
@@ -246,7 +287,7 @@ sync_wait(struct server *srv)
 
 	if (s == NULL || s->synced == s->committed)
 		return;
-	if ((err = sync_file(s->wal)) != 0)
+	if ((err = sync_file(s->fd)) != 0)
 		fail(s, err);
 	advance(s, s->committed);
 }
@@ -269,6 +310,29 @@ sync_send(struct client *c, struct evbuffer *eb)
 	w->seq = s->committed;
 	c->sync_waits++;
 	TAILQ_INSERT_TAIL(&s->queue, w, entry);
+	return 1;
+}
+
+/*
+ * Run fn(arg, 1) once every commit made so far is on the disk, from a
+ * callback of its own (1: queued), or now if none waits (0: not queued,
+ * the caller goes on).  fn(arg, 0) if kcald stops first.  For a request
+ * that reads committed data and answers outside the socket's queue (HTTP).
+ */
+int
+sync_after(struct server *srv, void (*fn)(void *, int), void *arg)
+{
+	struct sync	*s = srv->sync;
+	struct after	*a;
+
+	if (s == NULL || (s->synced == s->committed &&
+	    TAILQ_EMPTY(&s->afters)))
+		return 0;
+	a = xcalloc(1, sizeof *a);
+	a->fn = fn;
+	a->arg = arg;
+	a->seq = s->committed;
+	TAILQ_INSERT_TAIL(&s->afters, a, entry);
 	return 1;
 }
 
@@ -300,6 +364,7 @@ sync_free(struct server *srv)
 
 	if (s == NULL)
 		return;
+	run_afters(s, 0);
 	sync_wait(srv);
 	pthread_mutex_lock(&s->mtx);
 	s->stop = 1;
@@ -307,7 +372,9 @@ sync_free(struct server *srv)
 	pthread_mutex_unlock(&s->mtx);
 	pthread_join(s->thread, NULL);
 	event_free(s->ev_wake);
+	event_free(s->ev_after);
 	close(s->wake_fd);
+	close(s->fd);
 	pthread_mutex_destroy(&s->mtx);
 	pthread_cond_destroy(&s->cond);
 	free(s->wal);

@@ -139,6 +139,7 @@ void	 sync_committed(struct server *);
 void	 sync_wait(struct server *);
 void	 sync_worker_started(struct server *);
 int	 sync_send(struct client *, struct evbuffer *);
+int	 sync_after(struct server *, void (*)(void *, int), void *);
 void	 sync_forget(struct server *, struct client *);
 /* server-read.c */
 int	 server_read_submit(struct client *, json_t *);

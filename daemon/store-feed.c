@@ -211,7 +211,7 @@ store_feed_changed(struct store *st, const char *name, const char *hash,
     int64_t now, int64_t *changed, char **cause)
 {
 	sqlite3_stmt	*s;
-	int		 rc, same = 0;
+	int		 rc, same = 0, lazy;
 
 	if ((s = store_stmt(st, sql_state_get, cause)) == NULL)
 		return -1;
@@ -230,10 +230,19 @@ store_feed_changed(struct store *st, const char *name, const char *hash,
 	*changed = now;
 	if ((s = store_stmt(st, sql_state_put, cause)) == NULL)
 		return -1;
+	/*
+	 * Derived state, made again by the next build if a power cut takes
+	 * it (the feed then seems changed a little later): it need not wait
+	 * for the disk, on the loop, after every build.
+	 */
+	lazy = st->depth == 0 && !st->lazy && store_lazy(st, 1);
 	store_bind_text(s, 1, name);
 	store_bind_text(s, 2, hash);
 	sqlite3_bind_int64(s, 3, now);
-	return store_step_done(st, s, cause, "cannot record the feed");
+	rc = store_step_done(st, s, cause, "cannot record the feed");
+	if (lazy)
+		store_lazy(st, 0);
+	return rc;
 }
 
 /*

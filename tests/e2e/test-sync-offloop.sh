@@ -10,6 +10,10 @@
 #     within half the delay (with the sync on the loop, it waited for it);
 #   - a bystander's get of an event added before is answered too (once
 #     the sync under way has ended: its reply waits for it);
+#   - a feed poller's GETs are answered, each showing every add
+#     acknowledged before it was sent, while status stays quick (an HTTP
+#     request waited for the sync on the loop before: now it waits
+#     deferred);
 # and every acknowledged add is there after a kill -9.
 . "$(dirname "$0")/lib.sh"
 
@@ -27,17 +31,19 @@ fi
 DELAY_MS=400
 # The sanitizers' runtimes want to come first; this library has none.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+PORT=$(free_port)
 export KCAL_TEST_SYNC_MS=$DELAY_MS LD_PRELOAD="$SO"
-start_daemon || exit 1
+start_daemon --http "127.0.0.1:$PORT" || exit 1
 unset LD_PRELOAD
 
 py_scenario "sync off the loop" "$PY" - "$KCAL_SOCKET" "$top/tests/e2e" \
-    "$DELAY_MS" <<'PYEOF'
-import sys, threading, time
+    "$DELAY_MS" "$PORT" <<'PYEOF'
+import sys, threading, time, urllib.request
 sys.path.insert(0, sys.argv[2])
 from wire import Conn, check, ok_reply
 
 sock, delay = sys.argv[1], int(sys.argv[3]) / 1000.0
+url = "http://127.0.0.1:%s/feeds/all.ics" % sys.argv[4]
 N = 6
 a, b, r = Conn(sock, timeout=60), Conn(sock, timeout=60), Conn(sock, timeout=60)
 first = a.call("add", summary="Before", start="2027-05-01T09:00",
@@ -61,8 +67,26 @@ def writer():
     done.set()
 
 
+polls = []
+
+
+def poller():
+    try:
+        while not done.is_set():
+            acked = len(adds)
+            t = time.monotonic()
+            with urllib.request.urlopen(url, timeout=60) as resp:
+                body = resp.read().decode()
+            polls.append((time.monotonic() - t, acked,
+                          body.count("SUMMARY:Slow disk")))
+    except Exception as e:          # reported below
+        errors.append("feed: %r" % e)
+
+
 th = threading.Thread(target=writer)
 th.start()
+tp = threading.Thread(target=poller)
+tp.start()
 while not done.is_set():
     t = time.monotonic()
     m = b.call("status", timeout=60)
@@ -72,7 +96,11 @@ while not done.is_set():
     gets.append((time.monotonic() - t, ok_reply(m)))
     time.sleep(0.02)
 th.join()
-check("the writer saw no error", not errors, errors)
+tp.join()
+check("the writer and the poller saw no error", not errors, errors)
+check("the feed was fetched meanwhile (%d times), each time with every add "
+      "acknowledged before" % len(polls),
+      polls and all(seen >= acked for _, acked, seen in polls), polls)
 check("all %d adds acknowledged" % N, len(adds) == N and
       all(ok for _, ok in adds), adds)
 low = min(t for t, _ in adds) if adds else 0
@@ -92,7 +120,7 @@ kill -9 "$KCALD_PID"
 wait "$KCALD_PID" 2>/dev/null
 KCALD_PID=
 unset KCAL_TEST_SYNC_MS
-start_daemon || exit 1
+start_daemon --http "127.0.0.1:$PORT" || exit 1
 check_eq "... and after a kill -9" 7 \
 	"$(kcal status --format json | jq .events)"
 stop_daemon
