@@ -29,6 +29,8 @@
  * submission order: the oldest says which retired things may go).
  */
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/queue.h>
 #include <errno.h>
 #include <pthread.h>
@@ -45,6 +47,7 @@
 
 #define WORKER_LONG	2			/* threads that take any job */
 #define WORKER_THREADS	(WORKER_LONG + 1)	/* and the short lane */
+#define WORKER_NICE	5	/* the long reads' priority (yield_to_loop) */
 
 struct job {
 	worker_run_fn		 run;
@@ -122,6 +125,21 @@ next_job(struct thread *t)
 	return j;
 }
 
+/*
+ * A long-read thread runs at a lower priority (nice WORKER_NICE, this
+ * thread alone: Linux's nice is per thread): when the machine's cores are
+ * all busy, the loop (status, writes, replies) and the short lane run
+ * first, and the long reads, already the slow part of the answer, take
+ * what is left.  A priority lowered needs no privilege.
+ */
+static void
+yield_to_loop(void)
+{
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WORKER_NICE)
+	    != 0)
+		log_debug("worker: cannot lower its priority");
+}
+
 static void *
 thread_main(void *arg)
 {
@@ -129,6 +147,8 @@ thread_main(void *arg)
 	struct worker	*w = t->w;
 	struct job	*j = NULL;
 
+	if (!t->short_only)
+		yield_to_loop();
 	pthread_mutex_lock(&w->mtx);
 	for (;;) {
 		while (!w->stopping && (j = next_job(t)) == NULL)
