@@ -440,7 +440,7 @@ serve_as(struct server *srv, struct httpd_req *q, const char *rest,
 	enum access_class	 before;
 	const char		*m = httpd_method(q);
 
-	group_flush(srv);	/* after a deferred login: committed data only */
+	group_commit(srv);	/* after a deferred login: committed data only */
 	memset(&d, 0, sizeof d);
 	d.c.srv = srv;
 	d.c.q = q;
@@ -455,10 +455,11 @@ serve_as(struct server *srv, struct httpd_req *q, const char *rest,
 		free((char *)d.c.name);
 		return;
 	}
-	if (dav_is_read(&d, m)) {
-		dav_read(&d, m);
+	if (dav_is_read(&d, m)) {	/* its answer waits for the disk */
+		dav_read(&d, m);	/* (server-sync.c, worker_sync) */
 		return;
 	}
+	group_flush(srv);	/* answered from here: data on the disk only */
 	d.st = srv->store;
 	before = store_set_clearance(srv->store, acct->who.clearance);
 	recur_budget_begin();

@@ -74,7 +74,7 @@ route_later(void *arg, int ok)
 
 	if (ok)
 		http_route(l->srv, l->req);
-	else
+	else	/* the loop has stopped: httpd_stop closes it, unanswered */
 		httpd_reply_text(l->req, 503, "kcald is stopping\n");
 	free(l);
 }

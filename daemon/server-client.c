@@ -174,11 +174,15 @@ server_client_send_encoded(struct client *c, const json_t *msg,
 		server_client_deliver(c, eb);
 }
 
-/* Into c's output (eb, freed), if it has room. */
+/*
+ * Into c's output (eb, freed), if it has room: also for a client closing
+ * once its output is written (closing 1), whose last reply waited for the
+ * disk (server-sync.c).
+ */
 void
 server_client_deliver(struct client *c, struct evbuffer *eb)
 {
-	if (!c->closing && room(c, evbuffer_get_length(eb)) == 0)
+	if (c->closing != 2 && room(c, evbuffer_get_length(eb)) == 0)
 		bufferevent_write_buffer(c->bev, eb);
 	evbuffer_free(eb);
 }
@@ -635,7 +639,8 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
 	    c->closing == 0 &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
+	    (evbuffer_get_length(bufferevent_get_output(bev)) > 0 ||
+	    c->sync_waits > 0)) {
 		/* A client that half-closed after its request still gets the reply. */
 		c->closing = 1;
 		bufferevent_disable(bev, EV_READ);

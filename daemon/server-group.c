@@ -330,6 +330,9 @@ group_end(struct server *srv, int direct)
 		why = xstrdup("the transaction was rolled back");
 		failed = 1;
 	}
+	if (!store_group_open(srv->store) && store_group_lazy(srv->store))
+		store_rollback(srv->store);	/* SQLite ended it: the
+						   store's marks, and FULL */
 	send_held(g, failed ? why : NULL);
 	server_trim_soon(srv);	/* what the writes freed, once idle */
 	if (failed)

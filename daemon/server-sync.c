@@ -10,18 +10,21 @@
  * the log file (fdatasync), which is what FULL would have done at the
  * commit.  Nobody hears of the group before that sync has ended:
  *
- *  - every socket reply made meanwhile (the group's acknowledgements, a
- *    status counting it, any read) waits in order in one queue, and is
- *    sent once the sync that covers the last commit before it has ended
- *    (sync_send); a client's later replies queue behind its earlier ones;
- *  - the worker's finished jobs (lists, feeds, CalDAV reads, whose
- *    snapshots may hold the group) wait too (worker_hold);
+ *  - every socket reply made meanwhile (the group's acknowledgements, any
+ *    read) waits in order in one queue, and is sent once the sync that
+ *    covers the last commit before it has ended (sync_send); a client's
+ *    later replies queue behind its earlier ones.  Not a status, nor the
+ *    greeting (server_client_send_now, unless that client's replies
+ *    wait): a status may count a group whose sync is under way;
+ *  - a worker job's result (a list, a feed build, a CalDAV read, whose
+ *    snapshot may hold the group) waits until the disk has every commit
+ *    made before the job ended (worker_sync);
  *  - an HTTP request, which reads the loop's own connection and answers
  *    outside the socket's queue, is routed only once the disk has every
- *    commit made before it arrived (sync_after); a CalDAV request after a
- *    deferred login waits for the disk on the loop (group_flush,
- *    sync_wait), a rare path; and any other write's own commit is FULL,
- *    which syncs the log, the group's frames included.
+ *    commit made before it arrived (sync_after); a CalDAV request that is
+ *    not a read waits for the disk on the loop (group_flush, sync_wait),
+ *    as its own FULL commit does anyway; and any other write's own commit
+ *    is FULL, which syncs the log, the group's frames included.
  *
  * So an acknowledged write is on the disk, as before; what changes is that
  * the loop answers status, starts the next group and serves reads that
@@ -69,7 +72,8 @@ struct sync {
 	int			 fd;		/* open on it, for good */
 	pthread_t		 thread;
 	pthread_mutex_t		 mtx;
-	pthread_cond_t		 cond;
+	pthread_cond_t		 cond;		/* the thread: work */
+	pthread_cond_t		 cond_done;	/* sync_wait: a sync ended */
 	uint64_t		 want;		/* under mtx: to sync */
 	uint64_t		 done;		/* under mtx: synced */
 	int			 err;		/* under mtx: errno */
@@ -110,6 +114,7 @@ sync_main(void *arg)
 		s->done = target;
 		if (err != 0 && s->err == 0)
 			s->err = err;
+		pthread_cond_broadcast(&s->cond_done);
 		while (write(s->wake_fd, &one, sizeof one) < 0 &&
 		    errno == EINTR)
 			;	/* EAGAIN: the counter is full, the loop awake */
@@ -130,20 +135,30 @@ fail(struct sync *s, int err)
 static void
 advance(struct sync *s, uint64_t seq)
 {
-	struct waiting	*w;
+	struct waiting	*w, *next;
 
 	if (seq <= s->synced)
 		return;
 	s->synced = seq;
 	store_group_synced(s->srv->store);
-	while ((w = TAILQ_FIRST(&s->queue)) != NULL && w->seq <= s->synced) {
+	/*
+	 * What the disk now covers goes, in order; a client's replies wait
+	 * behind its first one that must still wait (blocked, for this walk).
+	 */
+	for (w = TAILQ_FIRST(&s->queue); w != NULL; w = next) {
+		next = TAILQ_NEXT(w, entry);
+		if (w->seq > s->synced || w->c->sync_blocked) {
+			w->c->sync_blocked = 1;
+			continue;
+		}
 		TAILQ_REMOVE(&s->queue, w, entry);
 		w->c->sync_waits--;
 		server_client_deliver(w->c, w->eb);
 		free(w);
 	}
-	if (s->synced == s->committed)
-		worker_hold(s->srv->worker, 0);
+	TAILQ_FOREACH(w, &s->queue, entry)
+		w->c->sync_blocked = 0;
+	worker_sync(s->srv->worker, s->committed, s->synced);
 	if (!TAILQ_EMPTY(&s->afters) && TAILQ_FIRST(&s->afters)->seq <=
 	    s->synced)	/* in a callback of their own, not inside the caller */
 		event_active(s->ev_after, 0, 0);
@@ -217,13 +232,15 @@ sync_init(struct server *srv)
 	s->ev_after = event_new(srv->base, -1, 0, after_cb, s);
 	pthread_mutex_init(&s->mtx, NULL);
 	pthread_cond_init(&s->cond, NULL);
+	pthread_cond_init(&s->cond_done, NULL);
 	if (s->fd == -1 ||
 	    (s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
 	    (s->ev_wake = event_new(srv->base, s->wake_fd, EV_READ | EV_PERSIST,
 	    wake_cb, s)) == NULL || event_add(s->ev_wake, NULL) != 0 ||
 	    pthread_create(&s->thread, NULL, sync_main, s) != 0) {
 		log_warn("group commits sync on the loop: no sync thread");
-		event_free(s->ev_after);
+		if (s->ev_after != NULL)
+			event_free(s->ev_after);
 		if (s->ev_wake != NULL)
 			event_free(s->ev_wake);
 		if (s->wake_fd != -1)
@@ -232,6 +249,7 @@ sync_init(struct server *srv)
 			close(s->fd);
 		pthread_mutex_destroy(&s->mtx);
 		pthread_cond_destroy(&s->cond);
+		pthread_cond_destroy(&s->cond_done);
 		free(s->wal);
 		free(s);
 		return;
@@ -258,56 +276,77 @@ sync_committed(struct server *srv)
 	if (s == NULL)
 		return;
 	s->committed++;
-	worker_hold(srv->worker, 1);
+	worker_sync(srv->worker, s->committed, s->synced);
 	pthread_mutex_lock(&s->mtx);
 	s->want = s->committed;
 	pthread_cond_signal(&s->cond);
 	pthread_mutex_unlock(&s->mtx);
 }
 
-/* The worker has just started: it holds its jobs if a sync is owed. */
+/* The worker has just started: it holds its jobs while a sync is owed. */
 void
 sync_worker_started(struct server *srv)
 {
 	struct sync	*s = srv->sync;
 
-	if (s != NULL && s->synced != s->committed)
-		worker_hold(srv->worker, 1);
+	if (s != NULL)
+		worker_sync(srv->worker, s->committed, s->synced);
 }
 
 /*
- * Every lazy commit on the disk before returning, on the loop: for
- * whoever reads the loop's connection next (group_flush).
+ * Every lazy commit on the disk before returning, the loop waiting: for a
+ * request that reads the loop's connection and answers outside the
+ * socket's queue (group_flush).  The thread syncs, as for any other: a
+ * writeback error is reported once per open file, so only its sync may
+ * say whether the log is on the disk.
  */
 void
 sync_wait(struct server *srv)
 {
 	struct sync	*s = srv->sync;
+	uint64_t	 done;
 	int		 err;
 
 	if (s == NULL || s->synced == s->committed)
 		return;
-	if ((err = sync_file(s->fd)) != 0)
+	pthread_mutex_lock(&s->mtx);
+	s->want = s->committed;
+	pthread_cond_signal(&s->cond);
+	while (s->done < s->committed && s->err == 0)
+		pthread_cond_wait(&s->cond_done, &s->mtx);
+	done = s->done;
+	err = s->err;
+	pthread_mutex_unlock(&s->mtx);
+	if (err != 0)
 		fail(s, err);
-	advance(s, s->committed);
+	advance(s, done);
 }
 
 /*
  * Queue eb for c if a commit may be in it that is not yet on the disk (1:
- * queued, taken), or if c has replies queued already (its order).
+ * queued, taken), or if c has replies queued already (its order).  From
+ * a worker job's done function, the commits it may show are those made
+ * before the job ended, which the worker already waited for: not again
+ * for those made since.
  */
 int
 sync_send(struct client *c, struct evbuffer *eb)
 {
 	struct sync	*s = c->srv->sync;
 	struct waiting	*w;
+	uint64_t	 seq;
 
-	if (s == NULL || (s->synced == s->committed && c->sync_waits == 0))
+	if (s == NULL)
+		return 0;
+	/* A worker job's reply shows its snapshot's commits, no later ones. */
+	if (!worker_done_stamp(c->srv->worker, &seq) || seq > s->committed)
+		seq = s->committed;
+	if (seq <= s->synced && c->sync_waits == 0)
 		return 0;
 	w = xcalloc(1, sizeof *w);
 	w->c = c;
 	w->eb = eb;
-	w->seq = s->committed;
+	w->seq = seq;
 	c->sync_waits++;
 	TAILQ_INSERT_TAIL(&s->queue, w, entry);
 	return 1;
@@ -371,12 +410,15 @@ sync_free(struct server *srv)
 	pthread_cond_signal(&s->cond);
 	pthread_mutex_unlock(&s->mtx);
 	pthread_join(s->thread, NULL);
+	if (s->err != 0)		/* joined: no lock needed */
+		fail(s, s->err);
 	event_free(s->ev_wake);
 	event_free(s->ev_after);
 	close(s->wake_fd);
 	close(s->fd);
 	pthread_mutex_destroy(&s->mtx);
 	pthread_cond_destroy(&s->cond);
+	pthread_cond_destroy(&s->cond_done);
 	free(s->wal);
 	free(s);
 	srv->sync = NULL;

@@ -54,6 +54,7 @@ struct client {
 	uint64_t		 parked_at;	/* srv->parks then: their order */
 	struct read_job		*reading;	/* server-read.c: its read */
 	size_t			 sync_waits;	/* server-sync.c: replies queued */
+	int			 sync_blocked;	/* server-sync.c: advance's mark */
 	TAILQ_ENTRY(client)	 entry;
 };
 TAILQ_HEAD(clients, client);

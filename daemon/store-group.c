@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "log.h"
 #include "store-int.h"
 #include "xmalloc.h"
 
@@ -52,7 +53,10 @@ store_group_ended(struct store *st)
 	st->group = 0;
 	if (st->group_lazy) {
 		st->group_lazy = 0;
-		store_lazy(st, 0);
+		if (store_lazy(st, 0))
+			fatalx("cannot make commits wait for the disk again "
+			    "(PRAGMA synchronous = FULL): %s",
+			    sqlite3_errmsg(st->db));
 	}
 }
 

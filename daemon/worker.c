@@ -54,7 +54,9 @@ struct job {
 	worker_done_fn		 done;
 	void			*arg;
 	uint64_t		 seq;		/* 1, 2, ... as submitted */
-	TAILQ_ENTRY(job)	 entry;		/* todo or done, under mtx */
+	uint64_t		 stamp;		/* commits it may have seen */
+	TAILQ_ENTRY(job)	 entry;		/* todo or done, under mtx;
+						   or held, the loop's */
 	TAILQ_ENTRY(job)	 all;		/* not yet done: the loop's */
 };
 TAILQ_HEAD(jobs, job);
@@ -83,7 +85,10 @@ struct worker {
 	int			 wake_fd;
 	struct event		*ev_wake;
 	uint64_t		 submitted;	/* the loop's */
-	int			 held;		/* the loop's: worker_hold */
+	uint64_t		 committed;	/* the loop's: worker_sync */
+	const struct job	*finishing;	/* the loop's: in its done */
+	uint64_t		 synced;	/* the loop's: worker_sync */
+	struct jobs		 held;		/* the loop's: ended, waiting */
 	struct jobs		 pending;	/* the loop's, by entry all */
 	struct retired		*retired;
 };
@@ -126,7 +131,7 @@ next_job(struct thread *t)
 }
 
 /*
- * A long-read thread runs at a lower priority (nice WORKER_NICE, this
+ * A long-read thread runs at a lower priority (nice WORKER_NICE more, this
  * thread alone: Linux's nice is per thread): when the machine's cores are
  * all busy, the loop (status, writes, replies) and the short lane run
  * first, and the long reads, already the slow part of the answer, take
@@ -135,7 +140,12 @@ next_job(struct thread *t)
 static void
 yield_to_loop(void)
 {
-	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WORKER_NICE)
+	id_t	tid = (id_t)syscall(SYS_gettid);
+	int	nice;
+
+	errno = 0;
+	nice = getpriority(PRIO_PROCESS, tid);
+	if (errno != 0 || setpriority(PRIO_PROCESS, tid, nice + WORKER_NICE)
 	    != 0)
 		log_debug("worker: cannot lower its priority");
 }
@@ -194,21 +204,38 @@ finish_jobs(struct worker *w, struct jobs *list, int ran)
 	while ((j = TAILQ_FIRST(list)) != NULL) {
 		TAILQ_REMOVE(list, j, entry);
 		TAILQ_REMOVE(&w->pending, j, all);
+		w->finishing = j;
 		j->done(j->arg, ran);
+		w->finishing = NULL;
 		free(j);
 	}
 	reap_retired(w);
 }
 
+/*
+ * The jobs that ended, stamped with the commits made by now (their
+ * snapshots saw none later), wait until the disk has those commits
+ * (worker_sync); the done functions of those it has run, in the order
+ * the jobs ended.
+ */
 static void
 drain(struct worker *w)
 {
-	struct jobs	 done = TAILQ_HEAD_INITIALIZER(done);
+	struct jobs	 ready = TAILQ_HEAD_INITIALIZER(ready);
+	struct job	*j;
 
 	pthread_mutex_lock(&w->mtx);
-	TAILQ_CONCAT(&done, &w->done, entry);
+	while ((j = TAILQ_FIRST(&w->done)) != NULL) {
+		TAILQ_REMOVE(&w->done, j, entry);
+		j->stamp = w->committed;
+		TAILQ_INSERT_TAIL(&w->held, j, entry);
+	}
 	pthread_mutex_unlock(&w->mtx);
-	finish_jobs(w, &done, 1);
+	while ((j = TAILQ_FIRST(&w->held)) != NULL && j->stamp <= w->synced) {
+		TAILQ_REMOVE(&w->held, j, entry);
+		TAILQ_INSERT_TAIL(&ready, j, entry);
+	}
+	finish_jobs(w, &ready, 1);
 }
 
 static void
@@ -220,23 +247,38 @@ wake_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (read(fd, &n, sizeof n) < 0 && errno != EAGAIN)
 		return;
-	if (!w->held)
-		drain(w);
+	drain(w);
 }
 
 /*
- * Hold the finished jobs (on: their done functions wait) or let them go
- * (off: those finished meanwhile are done in a callback of their own, not
- * inside the caller's).  server-sync.c holds them while a commit that a
- * job's snapshot may hold is not yet on the disk.
+ * Inside a job's done function: 1, and *stamp the commits its snapshot may
+ * have seen (what its reply waits for, server-sync.c); else 0.
+ */
+int
+worker_done_stamp(const struct worker *w, uint64_t *stamp)
+{
+	if (w == NULL || w->finishing == NULL)
+		return 0;
+	*stamp = w->finishing->stamp;
+	return 1;
+}
+
+/*
+ * server-sync.c: commits made so far, and how many of them are on the
+ * disk.  A job's result goes out only once every commit made before it
+ * ended is (its snapshot may hold any of them); those now free run in a
+ * callback of their own, not inside the caller's.
  */
 void
-worker_hold(struct worker *w, int on)
+worker_sync(struct worker *w, uint64_t committed, uint64_t synced)
 {
-	if (w == NULL || w->held == on)
+	struct job	*j;
+
+	if (w == NULL)
 		return;
-	w->held = on;
-	if (!on)
+	w->committed = committed;
+	w->synced = synced;
+	if ((j = TAILQ_FIRST(&w->held)) != NULL && j->stamp <= synced)
 		event_active(w->ev_wake, EV_READ, 0);
 }
 
@@ -290,6 +332,7 @@ worker_new(struct event_base *base, const struct store *main, char **cause)
 	TAILQ_INIT(&w->todo);
 	TAILQ_INIT(&w->todo_short);
 	TAILQ_INIT(&w->done);
+	TAILQ_INIT(&w->held);
 	TAILQ_INIT(&w->pending);
 	pthread_mutex_init(&w->mtx, NULL);
 	pthread_cond_init(&w->cond, NULL);
@@ -394,6 +437,7 @@ worker_free(struct worker *w)
 	stop_threads(w);
 	TAILQ_CONCAT(&left, &w->todo_short, entry);
 	TAILQ_CONCAT(&left, &w->todo, entry);
+	finish_jobs(w, &w->held, 1);
 	finish_jobs(w, &w->done, 1);
 	finish_jobs(w, &left, 0);
 	event_free(w->ev_wake);

@@ -27,7 +27,8 @@ int		 worker_submit(struct worker *, worker_run_fn, worker_done_fn,
 int		 worker_submit_short(struct worker *, worker_run_fn,
 		    worker_done_fn, void *);
 void		 worker_retire(struct worker *, void (*)(void *), void *);
-void		 worker_hold(struct worker *, int);
+void		 worker_sync(struct worker *, uint64_t, uint64_t);
+int		 worker_done_stamp(const struct worker *, uint64_t *);
 void		 worker_free(struct worker *);
 
 #endif
