@@ -155,10 +155,31 @@ server_client_send_now(struct client *c, json_t *msg)
 	json_decref(msg);
 }
 
+static void	send_encoded(struct client *, const json_t *, struct evbuffer *,
+		    const uint64_t *);
+
 /* The same for msg encoded already (eb, freed; NULL: it could not be). */
 void
 server_client_send_encoded(struct client *c, const json_t *msg,
     struct evbuffer *eb)
+{
+	send_encoded(c, msg, eb, NULL);
+}
+
+/*
+ * The same for a worker job's reply, which shows no commit made after
+ * stamp (server-sync.c waits for those alone).
+ */
+void
+server_client_send_stamped(struct client *c, const json_t *msg,
+    struct evbuffer *eb, uint64_t stamp)
+{
+	send_encoded(c, msg, eb, &stamp);
+}
+
+static void
+send_encoded(struct client *c, const json_t *msg, struct evbuffer *eb,
+    const uint64_t *stamp)
 {
 	if (c->closing) {
 		if (eb != NULL)
@@ -170,7 +191,7 @@ server_client_send_encoded(struct client *c, const json_t *msg,
 		    (unsigned long long)c->id);
 		return;
 	}
-	if (sync_send(c, eb) == 0)	/* server-sync.c: after the disk */
+	if (sync_send(c, eb, stamp) == 0)	/* server-sync.c: after the disk */
 		server_client_deliver(c, eb);
 }
 
@@ -250,7 +271,7 @@ server_client_send_shared(struct client *c, struct shared_msg *sm)
 	if (c->sync_waits > 0) {	/* behind its replies (server-sync.c) */
 		if ((eb = evbuffer_new()) != NULL &&
 		    (evbuffer_add(eb, sm->data, sm->len) != 0 ||
-		    sync_send(c, eb) == 0))
+		    sync_send(c, eb, NULL) == 0))
 			server_client_deliver(c, eb);
 		return;
 	}

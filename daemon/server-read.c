@@ -72,13 +72,19 @@ read_done(void *arg, int ran)
 {
 	struct read_job	*job = arg;
 	struct client	*c = job->c;
+	uint64_t	 stamp;
 
 	if (c != NULL) {
 		c->reading = NULL;
-		if (ran) {	/* the request's id is its reply's */
+		/* The request's id is its reply's; it waits for the commits
+		   its snapshot may show, no later ones (server-sync.c). */
+		if (ran && worker_done_stamp(c->srv->worker, &stamp))
+			server_client_send_stamped(c, job->req, job->reply,
+			    stamp);
+		else if (ran)
 			server_client_send_encoded(c, job->req, job->reply);
+		if (ran)
 			job->reply = NULL;
-		}
 		server_client_resume(c);
 	}
 	if (job->reply != NULL)

@@ -324,13 +324,13 @@ sync_wait(struct server *srv)
 
 /*
  * Queue eb for c if a commit may be in it that is not yet on the disk (1:
- * queued, taken), or if c has replies queued already (its order).  From
- * a worker job's done function, the commits it may show are those made
- * before the job ended, which the worker already waited for: not again
- * for those made since.
+ * queued, taken), or if c has replies queued already (its order).  stamp:
+ * the commits it may show, for a worker job's reply (those made before
+ * the job ended, which the worker waited for already: not again for those
+ * made since); NULL: every commit made so far.
  */
 int
-sync_send(struct client *c, struct evbuffer *eb)
+sync_send(struct client *c, struct evbuffer *eb, const uint64_t *stamp)
 {
 	struct sync	*s = c->srv->sync;
 	struct waiting	*w;
@@ -338,9 +338,7 @@ sync_send(struct client *c, struct evbuffer *eb)
 
 	if (s == NULL)
 		return 0;
-	/* A worker job's reply shows its snapshot's commits, no later ones. */
-	if (!worker_done_stamp(c->srv->worker, &seq) || seq > s->committed)
-		seq = s->committed;
+	seq = stamp != NULL && *stamp < s->committed ? *stamp : s->committed;
 	if (seq <= s->synced && c->sync_waits == 0)
 		return 0;
 	w = xcalloc(1, sizeof *w);

@@ -109,6 +109,8 @@ struct evbuffer *server_encode(json_t *);
 void	 server_client_send_encoded(struct client *, const json_t *,
 	     struct evbuffer *);
 void	 server_client_deliver(struct client *, struct evbuffer *);
+void	 server_client_send_stamped(struct client *, const json_t *,
+	     struct evbuffer *, uint64_t);
 struct shared_msg;
 struct shared_msg *server_shared_new(json_t *, char *, size_t);
 void	 server_shared_unref(struct shared_msg *);
@@ -139,7 +141,7 @@ int	 sync_lazy(struct server *);
 void	 sync_committed(struct server *);
 void	 sync_wait(struct server *);
 void	 sync_worker_started(struct server *);
-int	 sync_send(struct client *, struct evbuffer *);
+int	 sync_send(struct client *, struct evbuffer *, const uint64_t *);
 int	 sync_after(struct server *, void (*)(void *, int), void *);
 void	 sync_forget(struct server *, struct client *);
 /* server-read.c */
