@@ -170,7 +170,8 @@ briefing_get(struct server *srv, const char *token, feed_wait_fn fn,
 	if ((w = server_worker(srv)) != NULL &&
 	    worker_submit(w, page_run, page_done, j) == 0)
 		return 2;
-	page_run(j, srv->store);	/* no worker: built here */
+	sync_wait(srv);		/* no worker: built here, of data on the disk */
+	page_run(j, srv->store);
 	rc = page_finish(j, 1, out, cause);
 	free(j);
 	return rc;

@@ -172,6 +172,7 @@ dav_read(struct dav_call *d, const char *m)
 		httpd_defer(j->q);
 		return;
 	}
+	sync_wait(srv);		/* no worker: read here, data on the disk only */
 	job_run(j, srv->store);
 	job_done(j, 1);
 }

@@ -586,7 +586,8 @@ feed_get(struct server *srv, const char *token, feed_wait_fn fn, void *arg,
 		wait_on(&fe->job->waiters, fn, arg);
 		return 2;
 	}
-	/* No worker: built here, on the loop. */
+	/* No worker: built here, on the loop, of data on the disk only. */
+	sync_wait(srv);
 	job = job_new(srv, fe, now, day);
 	build_run(job, srv->store);
 	if ((rc = job_finish(job, 1, cause)) == 0)

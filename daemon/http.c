@@ -74,7 +74,7 @@ route_later(void *arg, int ok)
 
 	if (ok)
 		http_route(l->srv, l->req);
-	else	/* the loop has stopped: httpd_stop closes it, unanswered */
+	else	/* kcald stops: a 503, sent if httpd still runs to send it */
 		httpd_reply_text(l->req, 503, "kcald is stopping\n");
 	free(l);
 }

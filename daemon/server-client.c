@@ -547,8 +547,9 @@ write_cb(struct bufferevent *bev, void *arg)
 
 	if (evbuffer_get_length(bufferevent_get_output(bev)) != 0)
 		return;
-	if (c->closing == 1) {
-		server_client_close(c);
+	if (c->closing == 1) {	/* unless replies still wait for the disk */
+		if (c->sync_waits == 0)
+			server_client_close(c);
 		return;
 	}
 	if (c->big) {

@@ -330,7 +330,7 @@ group_end(struct server *srv, int direct)
 		why = xstrdup("the transaction was rolled back");
 		failed = 1;
 	}
-	if (!store_group_open(srv->store) && store_group_lazy(srv->store))
+	if (store_group_stale(srv->store))
 		store_rollback(srv->store);	/* SQLite ended it: the
 						   store's marks, and FULL */
 	send_held(g, failed ? why : NULL);

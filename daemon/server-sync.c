@@ -233,7 +233,7 @@ sync_init(struct server *srv)
 	pthread_mutex_init(&s->mtx, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	pthread_cond_init(&s->cond_done, NULL);
-	if (s->fd == -1 ||
+	if (s->fd == -1 || s->ev_after == NULL ||
 	    (s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
 	    (s->ev_wake = event_new(srv->base, s->wake_fd, EV_READ | EV_PERSIST,
 	    wake_cb, s)) == NULL || event_add(s->ev_wake, NULL) != 0 ||

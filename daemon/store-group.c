@@ -12,7 +12,6 @@
 #include <sqlite3.h>
 
 #include "store.h"
-#include "log.h"
 #include "store-int.h"
 #include "xmalloc.h"
 
@@ -39,6 +38,13 @@ store_group_begin(struct store *st, int lazy, char **cause)
 	return 0;
 }
 
+/* Is a group marked open that SQLite has ended (rolled back)? */
+int
+store_group_stale(const struct store *st)
+{
+	return st->group && !store_group_open(st);
+}
+
 /* Did the open group begin lazy (it commits without syncing)? */
 int
 store_group_lazy(const struct store *st)
@@ -53,10 +59,7 @@ store_group_ended(struct store *st)
 	st->group = 0;
 	if (st->group_lazy) {
 		st->group_lazy = 0;
-		if (store_lazy(st, 0))
-			fatalx("cannot make commits wait for the disk again "
-			    "(PRAGMA synchronous = FULL): %s",
-			    sqlite3_errmsg(st->db));
+		store_lazy(st, 0);	/* fatal if it cannot */
 	}
 }
 

@@ -378,6 +378,9 @@ store_lazy(struct store *st, int lazy)
 	    (s = store_stmt(st, lazy ? normal : full, NULL)) != NULL &&
 	    store_step_done(st, s, NULL, NULL) == 0)
 		st->lazy = lazy;
+	if (!lazy && st->lazy)	/* every later commit would skip the disk */
+		fatalx("cannot make commits wait for the disk again (PRAGMA "
+		    "synchronous = FULL): %s", sqlite3_errmsg(st->db));
 	return st->lazy;
 }
 

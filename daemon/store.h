@@ -144,6 +144,7 @@ int		 store_lazy(struct store *, int);
 /* store-group.c: one transaction that several requests share */
 int		 store_group_begin(struct store *, int, char **);
 int		 store_group_lazy(const struct store *);
+int		 store_group_stale(const struct store *);
 int		 store_group_open(const struct store *);
 void		 store_group_enter(struct store *, int);
 void		 store_group_hook(struct store *, void (*)(void *), void *);
