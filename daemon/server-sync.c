@@ -186,23 +186,49 @@ after_cb(evutil_socket_t fd, short what, void *arg)
 	run_afters(arg, 1);
 }
 
+/* Under mtx: what the thread has synced goes out, or kcald stops. */
+static void
+take_done(struct sync *s)
+{
+	uint64_t	done = s->done;
+	int		err = s->err;
+
+	pthread_mutex_unlock(&s->mtx);
+	if (err != 0)
+		fail(s, err);
+	advance(s, done);
+}
+
 static void
 wake_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct sync	*s = arg;
-	uint64_t	 n, done;
-	int		 err;
+	uint64_t	 n;
 
 	(void)what;
 	if (read(fd, &n, sizeof n) < 0)
 		return;
 	pthread_mutex_lock(&s->mtx);
-	done = s->done;
-	err = s->err;
-	pthread_mutex_unlock(&s->mtx);
-	if (err != 0)
-		fail(s, err);
-	advance(s, done);
+	take_done(s);
+}
+
+/* What sync_init made (all of it, or as far as it got). */
+static void
+destroy(struct sync *s)
+{
+	if (s->ev_after != NULL)
+		event_free(s->ev_after);
+	if (s->ev_wake != NULL)
+		event_free(s->ev_wake);
+	if (s->wake_fd != -1)
+		close(s->wake_fd);
+	if (s->fd != -1)
+		close(s->fd);
+	pthread_mutex_destroy(&s->mtx);
+	pthread_cond_destroy(&s->cond);
+	pthread_cond_destroy(&s->cond_done);
+	free(s->wal);
+	free(s);
 }
 
 /*
@@ -239,19 +265,7 @@ sync_init(struct server *srv)
 	    wake_cb, s)) == NULL || event_add(s->ev_wake, NULL) != 0 ||
 	    pthread_create(&s->thread, NULL, sync_main, s) != 0) {
 		log_warn("group commits sync on the loop: no sync thread");
-		if (s->ev_after != NULL)
-			event_free(s->ev_after);
-		if (s->ev_wake != NULL)
-			event_free(s->ev_wake);
-		if (s->wake_fd != -1)
-			close(s->wake_fd);
-		if (s->fd != -1)
-			close(s->fd);
-		pthread_mutex_destroy(&s->mtx);
-		pthread_cond_destroy(&s->cond);
-		pthread_cond_destroy(&s->cond_done);
-		free(s->wal);
-		free(s);
+		destroy(s);
 		return;
 	}
 	srv->sync = s;
@@ -304,8 +318,6 @@ void
 sync_wait(struct server *srv)
 {
 	struct sync	*s = srv->sync;
-	uint64_t	 done;
-	int		 err;
 
 	if (s == NULL || s->synced == s->committed)
 		return;
@@ -314,12 +326,7 @@ sync_wait(struct server *srv)
 	pthread_cond_signal(&s->cond);
 	while (s->done < s->committed && s->err == 0)
 		pthread_cond_wait(&s->cond_done, &s->mtx);
-	done = s->done;
-	err = s->err;
-	pthread_mutex_unlock(&s->mtx);
-	if (err != 0)
-		fail(s, err);
-	advance(s, done);
+	take_done(s);
 }
 
 /*
@@ -410,14 +417,6 @@ sync_free(struct server *srv)
 	pthread_join(s->thread, NULL);
 	if (s->err != 0)		/* joined: no lock needed */
 		fail(s, s->err);
-	event_free(s->ev_wake);
-	event_free(s->ev_after);
-	close(s->wake_fd);
-	close(s->fd);
-	pthread_mutex_destroy(&s->mtx);
-	pthread_cond_destroy(&s->cond);
-	pthread_cond_destroy(&s->cond_done);
-	free(s->wal);
-	free(s);
+	destroy(s);
 	srv->sync = NULL;
 }
