@@ -539,6 +539,31 @@ read_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
+/*
+ * Does c still have replies coming: output not yet written, replies held
+ * for the open group or for the disk, a parked write, a long read, or a
+ * whole request line not yet read?  A client that half-closed (eof) is
+ * kept until it has none.
+ */
+static int
+owes(struct client *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+
+	return evbuffer_get_length(bufferevent_get_output(c->bev)) > 0 ||
+	    c->sync_waits > 0 || c->parked != NULL || c->reading != NULL ||
+	    group_waits(c) || evbuffer_search(in, "\n", 1, NULL).pos >= 0;
+}
+
+/* The requests already buffered; more from the socket unless it ended. */
+static void
+read_again(struct client *c)
+{
+	if (!c->eof)
+		bufferevent_enable(c->bev, EV_READ);
+	read_cb(c->bev, c);
+}
+
 /* The output drained: close, or trim after a big reply, or read again. */
 static void
 write_cb(struct bufferevent *bev, void *arg)
@@ -559,9 +584,10 @@ write_cb(struct bufferevent *bev, void *arg)
 	if (c->held && c->closing == 0 && c->parked == NULL &&
 	    c->reading == NULL) {
 		c->held = 0;
-		bufferevent_enable(bev, EV_READ);
-		read_cb(bev, c);	/* requests already buffered */
+		read_again(c);
 	}
+	if (c->eof && c->closing == 0 && !owes(c))
+		server_client_close(c);
 }
 
 /* c's parked write or long read was answered: read it again (if not held). */
@@ -571,8 +597,7 @@ server_client_resume(struct client *c)
 	if (c->closing != 0 || c->parked != NULL || c->reading != NULL ||
 	    hold(c))
 		return;
-	bufferevent_enable(c->bev, EV_READ);
-	read_cb(c->bev, c);	/* requests already buffered */
+	read_again(c);
 }
 
 static int
@@ -659,12 +684,14 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		    c->srv->cfg->idle_timeout));
 		return;
 	}
+	/*
+	 * A client that half-closed after its requests still gets their
+	 * replies, also those of writes still in the open group; not an
+	 * import's client: an import cut short stores nothing.
+	 */
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
-	    c->closing == 0 &&
-	    (evbuffer_get_length(bufferevent_get_output(bev)) > 0 ||
-	    c->sync_waits > 0)) {
-		/* A client that half-closed after its request still gets the reply. */
-		c->closing = 1;
+	    c->closing == 0 && c->import == NULL && owes(c)) {
+		c->eof = 1;
 		bufferevent_disable(bev, EV_READ);
 		return;
 	}

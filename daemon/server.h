@@ -45,6 +45,7 @@ struct client {
 	int			 watching;	/* receives pushed reminders */
 	int			 brief;		/* ... in their brief form */
 	int			 closing;	/* free once output drains */
+	int			 eof;		/* half-closed: free once owed */
 	size_t			 scanned;	/* input bytes known to hold no LF */
 	int			 held;		/* not read until output drains */
 	int			 big;		/* a big reply went out: trim after */

@@ -489,4 +489,34 @@ print(json.loads(lines[1])["result"]["count"])' "$KCAL_SOCKET" 2>&1)
 check_eq "a half-closed client gets its whole reply" \
 	"$(kcal list --from 2025-01-01 --to 2027-01-01 --format json | jq .count)" "$n"
 
+# One that half-closes right after writes (as `printf ... | socat` does)
+# gets every acknowledgement, in order, though the writes' group commits
+# after its EOF; and the replies of the reads sent behind them.  Twenty
+# connections, each: two adds, a status, a list, a third add.
+before=$(kcal status --format json | jq .events)
+got=$(python3 -c '
+import socket, sys, json
+good = 0
+for i in range(20):
+	s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+	add = lambda n: json.dumps({"id": n, "cmd": "add", "summary":
+		"Half-closed %d/%d" % (i, n), "start": "2026-11-0%dT10:00" %
+		(1 + n), "duration": 600})
+	reqs = [add(1), add(2), json.dumps({"id": 3, "cmd": "status"}),
+		json.dumps({"id": 4, "cmd": "list", "from": "2026-11-01",
+		"to": "2026-11-08"}), add(5)]
+	s.sendall(("\n".join(reqs) + "\n").encode()); s.shutdown(socket.SHUT_WR)
+	buf = b""
+	while True:
+		d = s.recv(65536)
+		if not d: break
+		buf += d
+	r = [json.loads(l) for l in buf.split(b"\n")[1:] if l]
+	good += [m.get("id") for m in r] == [1, 2, 3, 4, 5] and \
+		all(m.get("ok") for m in r)
+print(good)' "$KCAL_SOCKET" 2>&1)
+check_eq "20 half-closed clients each get all 5 replies in order" 20 "$got"
+check_eq "... and all 60 of their adds are stored" $((before + 60)) \
+	"$(kcal status --format json | jq .events)"
+
 done_testing
