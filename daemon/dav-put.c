@@ -5,7 +5,10 @@
  * how is write-put.c's, the write path kcal's own commands use; here is
  * HTTP: the resource's name and the UID it holds (store-dav.h), the
  * preconditions (If-Match, If-None-Match: *), the answer's status, ETag and
- * DAV:error body, in one transaction with the write.
+ * DAV:error body, in one transaction with the write.  That transaction
+ * commits without waiting for the disk and its answer waits instead
+ * (sync_write_begin, http_reply_synced), as a socket group's
+ * acknowledgements do: the loop goes on while the log is synced.
  *
  * Answers.  201 (a new resource) or 204 (an update, or the same event
  * again), with the ETag only when what GET now serves is the very bytes
@@ -38,6 +41,7 @@
 #include "dav.h"
 #include "dav-int.h"
 #include "dav-xml.h"
+#include "http.h"
 #include "httpd.h"
 #include "log.h"
 #include "server.h"
@@ -224,17 +228,47 @@ put_done(struct dav_ctx *d, struct put_out *o, const char *body, size_t len)
 		httpd_resp_header(r, "Kcal-Conflicts", cs);
 		free(cs);
 	}
-	httpd_reply(d->q, r);
+	http_reply_synced(d->srv, d->q, r);	/* once on the disk */
 }
 
+/*
+ * Begin the write: its commit does not wait for the disk, its answer does
+ * (server-sync.c, http_reply_synced), so the loop does not wait for the
+ * fsync.  The lazy flag (sync_write_begin's), or -1 with the refusal sent.
+ */
 static int
 begin(struct dav_ctx *d)
 {
 	char	*why = NULL;
+	int	 lazy;
 
-	if (store_begin(d->srv->store, &why) == 0)
-		return 0;
+	if ((lazy = sync_write_begin(d->srv, &why)) >= 0)
+		return lazy;
 	refuse(d, 503, NULL, NULL, NULL, why);
+	free(why);
+	return -1;
+}
+
+/* Roll the write back (the lazy flag is begin's). */
+static void
+undo(struct dav_ctx *d, int lazy)
+{
+	store_rollback(d->srv->store);
+	sync_write_end(d->srv, lazy, 0);
+}
+
+/* Commit it: 0, or -1 with a 500 sent. */
+static int
+commit(struct dav_ctx *d, int lazy)
+{
+	char	*why = NULL;
+	int	 rc;
+
+	rc = store_commit(d->srv->store, &why);
+	sync_write_end(d->srv, lazy, rc == 0);
+	if (rc == 0)
+		return 0;
+	refuse(d, 500, NULL, NULL, NULL, why);
 	free(why);
 	return -1;
 }
@@ -260,17 +294,16 @@ name_it(struct dav_ctx *d, struct put_out *o)
 static void
 put_in(struct dav_ctx *d, const char *body, size_t len)
 {
-	struct store	*st = d->srv->store;
 	struct target	 t;
 	struct put_req	 rq = { body, len, d->name, NULL };
 	struct put_out	 o;
-	char		*why = NULL;
+	int		 lazy;
 
-	if (begin(d) != 0)
+	if ((lazy = begin(d)) < 0)
 		return;
 	target(d, &t);
 	if (t.status != 0) {
-		store_rollback(st);
+		undo(d, lazy);
 		refuse(d, t.status, t.status == 403 ? DAV_NS : NULL,
 		    t.status == 403 ? "need-privileges" : NULL, NULL,
 		    t.status == 412 ? "the resource is not in the state the "
@@ -282,14 +315,11 @@ put_in(struct dav_ctx *d, const char *body, size_t len)
 	rq.uid = t.uid;
 	write_put(d->srv, &d->acct->who, &rq, &o);
 	if (o.why != NULL) {
-		store_rollback(st);
+		undo(d, lazy);
 		refuse_put(d, &o);
 	} else if (name_it(d, &o) != 0)
-		store_rollback(st);
-	else if (store_commit(st, &why) != 0) {
-		refuse(d, 500, NULL, NULL, NULL, why);
-		free(why);
-	} else {
+		undo(d, lazy);
+	else if (commit(d, lazy) == 0) {
 		if (o.res != PUT_UNCHANGED)
 			server_changed(d->srv);
 		log_info("dav: %s put %s (%s)", d->user, o.uid,
@@ -342,19 +372,18 @@ dav_put(struct dav_ctx *d)
 static void
 delete_in(struct dav_ctx *d)
 {
-	struct store	*st = d->srv->store;
 	struct target	 t;
 	struct put_out	 o;
-	char		*why = NULL;
+	int		 lazy;
 
-	if (begin(d) != 0)
+	if ((lazy = begin(d)) < 0)
 		return;
 	target(d, &t);
 	/* A hidden event is not there (404), as for GET. */
 	if (t.uid == NULL && t.status != 412)
 		t.status = 404;
 	if (t.status != 0) {
-		store_rollback(st);
+		undo(d, lazy);
 		refuse(d, t.status, NULL, NULL, NULL, t.status == 404 ?
 		    "no such calendar object" : "the resource is not in the "
 		    "state the request expects (If-Match)");
@@ -363,15 +392,12 @@ delete_in(struct dav_ctx *d)
 	}
 	write_put_delete(d->srv, &d->acct->who, t.uid, &o);
 	if (o.why != NULL) {
-		store_rollback(st);
+		undo(d, lazy);
 		refuse_put(d, &o);
-	} else if (store_commit(st, &why) != 0) {
-		refuse(d, 500, NULL, NULL, NULL, why);
-		free(why);
-	} else {
+	} else if (commit(d, lazy) == 0) {
 		server_changed(d->srv);
 		log_info("dav: %s deleted %s", d->user, t.uid);
-		httpd_reply(d->q, httpd_resp(204, NULL, 0));
+		http_reply_synced(d->srv, d->q, httpd_resp(204, NULL, 0));
 	}
 	write_put_clear(&o);
 	free(t.uid);

@@ -101,6 +101,46 @@ request_cb(void *arg, struct httpd_req *req)
 	http_route(arg, req);
 }
 
+/* An answer that waits for the disk (http_reply_synced). */
+struct synced {
+	struct server		*srv;
+	struct httpd_req	*req;
+	struct httpd_resp	*resp;
+};
+
+static void
+reply_later(void *arg, int ok)
+{
+	struct synced	*y = arg;
+
+	if (!ok)	/* kcald stops: it syncs the write first (fatal if not) */
+		sync_wait(y->srv);
+	httpd_reply(y->req, y->resp);
+	free(y);
+}
+
+/*
+ * Answer req with resp once the disk has every commit made so far: for a
+ * write of the loop's own that committed without syncing
+ * (sync_write_begin), as a socket group's acknowledgements wait.
+ */
+void
+http_reply_synced(struct server *srv, struct httpd_req *req,
+    struct httpd_resp *resp)
+{
+	struct synced	*y = xmalloc(sizeof *y);
+
+	y->srv = srv;
+	y->req = req;
+	y->resp = resp;
+	if (sync_after(srv, reply_later, y)) {
+		httpd_defer(req);
+		return;
+	}
+	free(y);
+	httpd_reply(req, resp);
+}
+
 /* A body over http_max_body_size: CalDAV's own 413 (dav-put.c). */
 static void
 too_big_cb(void *arg, struct httpd_req *req)

@@ -8,8 +8,12 @@
 
 struct server;
 struct http;
+struct httpd_req;
+struct httpd_resp;
 
 struct http	*http_start(struct server *, char **);
 void		 http_free(struct http *);
+void		 http_reply_synced(struct server *, struct httpd_req *,
+		    struct httpd_resp *);
 
 #endif

@@ -91,14 +91,18 @@ over_total(struct client *c, const json_t *msg, struct evbuffer *eb)
 
 /*
  * Is there room in c's output for len more bytes?  0, or -1 when the
- * client is dropped for not reading (max_output).
+ * client is dropped for not reading (max_output).  Its replies waiting
+ * for the disk (server-sync.c) count: they go to the output as the sync
+ * ends, and on a slow disk a client that pipelines could otherwise pile
+ * them up for as long as a sync takes.
  */
 static int
 room(struct client *c, size_t len)
 {
 	size_t	queued;
 
-	queued = evbuffer_get_length(bufferevent_get_output(c->bev));
+	queued = evbuffer_get_length(bufferevent_get_output(c->bev)) +
+	    c->sync_bytes;
 	if (queued > 0 && queued + len > c->srv->cfg->max_output) {
 		log_warnx("client %llu: not reading its replies (%zu bytes "
 		    "queued, max_output is %zu); dropped",
@@ -191,7 +195,9 @@ send_encoded(struct client *c, const json_t *msg, struct evbuffer *eb,
 		    (unsigned long long)c->id);
 		return;
 	}
-	if (sync_send(c, eb, stamp) == 0)	/* server-sync.c: after the disk */
+	if (room(c, evbuffer_get_length(eb)) != 0)
+		evbuffer_free(eb);
+	else if (sync_send(c, eb, stamp) == 0)	/* server-sync.c: after the disk */
 		server_client_deliver(c, eb);
 }
 
@@ -497,6 +503,8 @@ heap_trim(void)
  * A client that has replies waiting while all clients' output is past
  * max_output_total is not read until its own output drains (write_cb):
  * a client that pipelines requests and does not read cannot add more.
+ * Replies waiting for the disk (server-sync.c) count as output: they
+ * are in srv->queued, and go to the output as the sync ends.
  */
 static int
 hold(struct client *c)
@@ -504,7 +512,8 @@ hold(struct client *c)
 	struct server	*srv = c->srv;
 
 	if (srv->queued < srv->cfg->max_output_total ||
-	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+	    (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
+	    c->sync_waits == 0))
 		return 0;
 	if (!c->held)
 		log_debug("client %llu: held until its replies drain "

@@ -242,6 +242,7 @@ group_reply(struct client *c, json_t *reply)
 	h->c = c;
 	h->reply = reply;
 	TAILQ_INSERT_TAIL(&g->held, h, entry);
+	c->group_held++;
 }
 
 /* c is about to be freed: its held replies go nowhere. */
@@ -261,6 +262,7 @@ group_forget(struct server *srv, struct client *c)
 		json_decref(h->req);
 		free(h);
 	}
+	c->group_held = 0;
 }
 
 /*
@@ -277,6 +279,7 @@ send_held(struct group *g, const char *why)
 
 	while ((h = TAILQ_FIRST(&g->held)) != NULL) {
 		TAILQ_REMOVE(&g->held, h, entry);
+		h->c->group_held--;
 		if (h->req != NULL) {
 			h->reply = cmd_dispatch(g->srv, h->c, h->req);
 			json_decref(h->req);
@@ -383,12 +386,8 @@ group_flush(struct server *srv)
 static int
 held_for(struct group *g, struct client *c)
 {
-	struct held	*h;
-
-	TAILQ_FOREACH(h, &g->held, entry)
-		if (h->c == c)
-			return 1;
-	return 0;
+	(void)g;
+	return c->group_held > 0;
 }
 
 int
@@ -421,6 +420,7 @@ group_status(struct client *c, json_t *req)
 		h->c = c;
 		h->req = json_incref(req);
 		TAILQ_INSERT_TAIL(&g->held, h, entry);
+		c->group_held++;
 		return;
 	}
 	if ((reply = cmd_dispatch(c->srv, c, req)) != NULL)

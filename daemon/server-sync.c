@@ -56,6 +56,7 @@ struct waiting {
 	struct client		*c;
 	struct evbuffer		*eb;
 	uint64_t		 seq;		/* sent once synced reaches it */
+	size_t			 len;		/* counted in srv->queued */
 	TAILQ_ENTRY(waiting)	 entry;
 };
 
@@ -131,6 +132,16 @@ fail(struct sync *s, int err)
 	    s->wal, strerror(err));
 }
 
+/* w leaves the queue: no longer counted as its client's or as output. */
+static void
+unqueue(struct sync *s, struct waiting *w)
+{
+	TAILQ_REMOVE(&s->queue, w, entry);
+	w->c->sync_waits--;
+	w->c->sync_bytes -= w->len;
+	s->srv->queued -= w->len;
+}
+
 /* The commits up to seq are on the disk: what waited for them goes. */
 static void
 advance(struct sync *s, uint64_t seq)
@@ -151,8 +162,7 @@ advance(struct sync *s, uint64_t seq)
 			w->c->sync_blocked = 1;
 			continue;
 		}
-		TAILQ_REMOVE(&s->queue, w, entry);
-		w->c->sync_waits--;
+		unqueue(s, w);
 		server_client_deliver(w->c, w->eb);
 		free(w);
 	}
@@ -297,6 +307,37 @@ sync_committed(struct server *srv)
 	pthread_mutex_unlock(&s->mtx);
 }
 
+/*
+ * A write of the loop's own outside the socket groups (a CalDAV PUT or
+ * DELETE), made as a group is: its commit does not sync, the thread does,
+ * and its answer waits for that (http_reply_synced).  Begins the
+ * transaction; 1 if it is lazy, 0 if its commit syncs itself (no thread),
+ * -1 with *cause if it could not begin.  sync_write_end once it has been
+ * committed (committed 1) or rolled back.
+ */
+int
+sync_write_begin(struct server *srv, char **cause)
+{
+	int	lazy;
+
+	lazy = srv->sync != NULL && store_lazy(srv->store, 1);
+	if (store_begin(srv->store, cause) == 0)
+		return lazy;
+	if (lazy)
+		store_lazy(srv->store, 0);	/* fatal if it cannot */
+	return -1;
+}
+
+void
+sync_write_end(struct server *srv, int lazy, int committed)
+{
+	if (lazy != 1)
+		return;
+	store_lazy(srv->store, 0);	/* fatal if it cannot */
+	if (committed)
+		sync_committed(srv);
+}
+
 /* The worker has just started: it holds its jobs while a sync is owed. */
 void
 sync_worker_started(struct server *srv)
@@ -352,7 +393,10 @@ sync_send(struct client *c, struct evbuffer *eb, const uint64_t *stamp)
 	w->c = c;
 	w->eb = eb;
 	w->seq = seq;
+	w->len = evbuffer_get_length(eb);
 	c->sync_waits++;
+	c->sync_bytes += w->len;
+	c->srv->queued += w->len;
 	TAILQ_INSERT_TAIL(&s->queue, w, entry);
 	return 1;
 }
@@ -393,11 +437,10 @@ sync_forget(struct server *srv, struct client *c)
 		next = TAILQ_NEXT(w, entry);
 		if (w->c != c)
 			continue;
-		TAILQ_REMOVE(&s->queue, w, entry);
+		unqueue(s, w);
 		evbuffer_free(w->eb);
 		free(w);
 	}
-	c->sync_waits = 0;
 }
 
 /* kcald stops: the last commits synced, their replies queued to go. */

@@ -55,6 +55,8 @@ struct client {
 	uint64_t		 parked_at;	/* srv->parks then: their order */
 	struct read_job		*reading;	/* server-read.c: its read */
 	size_t			 sync_waits;	/* server-sync.c: replies queued */
+	size_t			 sync_bytes;	/* ... their length */
+	size_t			 group_held;	/* server-group.c: replies held */
 	int			 sync_blocked;	/* server-sync.c: advance's mark */
 	TAILQ_ENTRY(client)	 entry;
 };
@@ -140,6 +142,8 @@ void	 sync_init(struct server *);
 void	 sync_free(struct server *);
 int	 sync_lazy(struct server *);
 void	 sync_committed(struct server *);
+int	 sync_write_begin(struct server *, char **);
+void	 sync_write_end(struct server *, int, int);
 void	 sync_wait(struct server *);
 void	 sync_worker_started(struct server *);
 int	 sync_send(struct client *, struct evbuffer *, const uint64_t *);

@@ -16,11 +16,15 @@
 #     (an HTTP request no longer waits for the sync on the loop, but
 #     deferred);
 # a client that half-closes with acknowledgements of two commits still
-# waiting for the disk gets both; and every acknowledged add is there after
-# a kill -9 (the page cache
+# waiting for the disk gets both; a client that pipelines behind an add is
+# dropped once the replies waiting for the sync pass max_output, before the
+# sync ends; CalDAV PUTs and a DELETE are answered no sooner than their
+# sync while a bystander's status is never held for it; and every
+# acknowledged add is there after a kill -9 (the page cache
 # survives that: it checks that nothing acknowledged was lost or undone,
 # not the fsync).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/davlib.sh"
 
 SO="$BUILD/tests/slowsync.so"
 PY=/usr/bin/python3
@@ -38,12 +42,13 @@ DELAY_MS=400
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 PORT=$(free_port)
 export KCAL_TEST_SYNC_MS=$DELAY_MS LD_PRELOAD="$SO"
+echo "max_output = 64K" >"$XDG_CONFIG_HOME/kcal/kcald.conf"
 start_daemon --http "127.0.0.1:$PORT" || exit 1
 unset LD_PRELOAD
 
 py_scenario "sync off the loop" "$PY" - "$KCAL_SOCKET" "$top/tests/e2e" \
     "$DELAY_MS" "$PORT" <<'PYEOF'
-import datetime, re, socket, sys, threading, time, urllib.request
+import datetime, json, re, socket, sys, threading, time, urllib.request
 sys.path.insert(0, sys.argv[2])
 from wire import Conn, check, ok_reply
 
@@ -195,15 +200,105 @@ except Exception as e:              # EOF before both: reported below
 check("a half-closed client gets both acknowledgements",
       [m.get("id") if isinstance(m, dict) else m for m in got] == [1, 2]
       and all(isinstance(m, dict) and ok_reply(m) for m in got), got)
+
+# A client that pipelines 20,000 statuses behind an add (a status follows
+# its client's replies, so they all wait for the add's sync) and reads
+# nothing: the replies waiting for the disk count against max_output (64K
+# here), so it is dropped as soon as they pass it, before the sync ends
+# (which takes the delay), rather than piling up replies for as long as
+# the sync takes.
+p = Conn(sock, timeout=60)
+reqs = [{"id": 1, "cmd": "add", "start": day(26) + "T09:00",
+         "duration": 1800, "summary": "Pipelined"}]
+reqs += [{"id": 2 + i, "cmd": "status"} for i in range(20000)]
+data = "".join(json.dumps(r) + "\n" for r in reqs).encode()
+t0 = time.monotonic()
+try:
+    p.s.sendall(data)
+    while p.s.recv(65536):
+        pass
+except OSError:
+    pass
+took = time.monotonic() - t0
+check("a pipelining client is dropped once its replies waiting for the "
+      "disk pass max_output, before the sync ends (%.0f ms)" % (took * 1000),
+      took < delay, took)
+check("... and the bystander is still served", ok_reply(st.call("status")))
 PYEOF
-check_eq "every add is in the store" 27 \
+
+# CalDAV writes commit the same way: a PUT or DELETE is answered only once
+# its sync has ended, and meanwhile the loop answers a bystander's status
+# (with the PUT's commit synced on the loop, each status waited for it).
+BASE="http://127.0.0.1:$PORT"
+if dav_user alice 'correct horse 1' && ! dav_ready alice 'correct horse 1'; then
+	fail "kcald serves CalDAV"
+fi
+py_scenario "CalDAV writes off the loop" "$PY" - "$KCAL_SOCKET" \
+    "$top/tests/e2e" "$DELAY_MS" "$BASE" <<'PYEOF'
+import base64, http.client, sys, threading, time, urllib.parse
+sys.path.insert(0, sys.argv[2])
+from wire import Conn, check
+
+sock, delay, base = sys.argv[1], int(sys.argv[3]) / 1000.0, sys.argv[4]
+host = urllib.parse.urlsplit(base)
+auth = {"Authorization": "Basic " + base64.b64encode(
+    b"alice:correct horse 1").decode()}
+col = "/dav/calendars/alice/calendar/"
+st = Conn(sock, timeout=60)
+lat, stop = [], []
+
+
+def bystander():
+    while not stop:
+        t = time.monotonic()
+        st.call("status", timeout=60)
+        lat.append(time.monotonic() - t)
+        time.sleep(0.005)
+
+
+def dav(method, path, body=None, headers=None):
+    c = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+    t = time.monotonic()
+    c.request(method, path, body, dict(auth, **(headers or {})))
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status, time.monotonic() - t
+
+
+th = threading.Thread(target=bystander, daemon=True)
+th.start()
+puts = []
+for i in range(4):
+    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+           "BEGIN:VEVENT\r\nUID:dav-%d@sync\r\nDTSTAMP:20261201T000000Z\r\n"
+           "DTSTART:20370110T1%d0000Z\r\nDTEND:20370110T1%d3000Z\r\n"
+           "SUMMARY:Put on a slow disk %d\r\nEND:VEVENT\r\n"
+           "END:VCALENDAR\r\n") % (i, i, i, i)
+    puts.append(dav("PUT", col + "dav-%d.ics" % i, ics,
+                     {"Content-Type": "text/calendar"}))
+gone = dav("DELETE", col + "dav-0.ics")
+stop.append(1)
+th.join()
+check("4 PUTs created, each answered no sooner than its sync",
+      all(code == 201 and took >= delay * 0.9 for code, took in puts), puts)
+check("a DELETE answered no sooner than its sync",
+      gone[0] == 204 and gone[1] >= delay * 0.9, gone)
+check("the bystander's status is never held for a CalDAV write's sync "
+      "(worst %.0f ms of %d)" % (max(lat) * 1000, len(lat)),
+      len(lat) > 10 and max(lat) < delay / 2, sorted(lat)[-3:])
+check("GET serves what was PUT, not what was deleted",
+      [dav("GET", col + "dav-%d.ics" % i)[0] for i in range(4)] ==
+      [404, 200, 200, 200])
+PYEOF
+check_eq "every add is in the store" 31 \
 	"$(kcal status --format json | jq .events)"
 kill -9 "$KCALD_PID"
 wait "$KCALD_PID" 2>/dev/null
 KCALD_PID=
 unset KCAL_TEST_SYNC_MS
 start_daemon --http "127.0.0.1:$PORT" || exit 1
-check_eq "... and after a kill -9" 27 \
+check_eq "... and after a kill -9" 31 \
 	"$(kcal status --format json | jq .events)"
 stop_daemon
 done_testing
