@@ -11,8 +11,8 @@
  * SIGHUP may replace the configuration meanwhile).  On the thread it
  * sets its store's clearance to the account's, finds the object, and
  * leaves its answer in the call; back on the loop the answer is sent.
- * Writes committed before the request (group_flush, in dav.c) are in the
- * job's snapshot.  Without a worker (an in-memory store) the same job
+ * Writes committed before the request (group_commit, in dav.c) are in
+ * the job's snapshot.  Without a worker (an in-memory store) the same job
  * runs on the loop, on the loop's store.
  */
 #include <stdlib.h>

@@ -365,17 +365,6 @@ group_commit(struct server *srv)
 }
 
 /*
- * The same, and wait for the disk, for a request whose answer does not
- * go through a socket reply (an HTTP one): it sees durable data only.
- */
-void
-group_flush(struct server *srv)
-{
-	group_commit(srv);
-	sync_wait(srv);
-}
-
-/*
  * Does c wait for the open group: a reply of its own is held (its write
  * in the group, or anything it asked after one)?  If not, every write it
  * was told of is committed already, and so is every write anyone else was

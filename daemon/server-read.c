@@ -17,7 +17,7 @@
  * every write acknowledged before it, this peer's own included: writes are
  * acknowledged only once committed, and if this peer still waits for the
  * open group (group_waits: its own write is in it, unacknowledged) the
- * group is committed first (group_flush).  Otherwise the group is left to
+ * group is committed first (group_commit).  Otherwise the group is left to
  * fill: its writes are not acknowledged yet, and a read of other peers
  * need not wait for them (nor cost the group an early fsync each: under
  * load most requests are reads, and groups would shrink to one write, each

@@ -21,10 +21,11 @@
  *    made before the job ended (worker_sync);
  *  - an HTTP request, which reads the loop's own connection and answers
  *    outside the socket's queue, is routed only once the disk has every
- *    commit made before it arrived (sync_after); a CalDAV request that is
- *    not a read waits for the disk on the loop (group_flush, sync_wait),
- *    as its own FULL commit does anyway; and any other write's own commit
- *    is FULL, which syncs the log, the group's frames included.
+ *    commit made before it arrived (sync_after), and a CalDAV request that
+ *    is not a read once more before it runs (dav.c); a CalDAV PUT or
+ *    DELETE commits lazily as a group does and its answer waits for the
+ *    sync (sync_write_begin, http_reply_synced); any other write's own
+ *    commit is FULL, which syncs the log, the group's frames included.
  *
  * So an acknowledged write is on the disk, as before; what changes is that
  * the loop answers status, starts the next group and serves reads that
@@ -349,9 +350,9 @@ sync_worker_started(struct server *srv)
 }
 
 /*
- * Every lazy commit on the disk before returning, the loop waiting: for a
- * request that reads the loop's connection and answers outside the
- * socket's queue (group_flush).  The thread syncs, as for any other: a
+ * Every lazy commit on the disk before returning, the loop waiting: for
+ * the fallbacks without a worker (a list, a feed built on the loop) and
+ * for kcald's stop.  The thread syncs, as for any other: a
  * writeback error is reported once per open file, so only its sync may
  * say whether the log is on the disk.
  */

@@ -129,7 +129,6 @@ void	 group_request(struct client *, json_t *);
 void	 group_reply(struct client *, json_t *);
 void	 group_forget(struct server *, struct client *);
 void	 group_commit(struct server *);
-void	 group_flush(struct server *);
 int	 group_waits(struct client *);
 int	 group_defer_changed(struct server *);
 json_t	*group_stats(struct server *);
