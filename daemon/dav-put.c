@@ -79,7 +79,7 @@ refuse(struct dav_ctx *d, int status, const char *ns, const char *cond,
 	body = dav_error_detail(ns, cond, href, w, &len);
 	r = httpd_resp(status, body, len);
 	httpd_resp_header(r, "Content-Type", "application/xml; charset=utf-8");
-	httpd_reply(d->q, r);
+	http_reply_synced(d->srv, d->q, r);	/* as every answer here */
 	free(body);
 	free(w);
 }

@@ -38,6 +38,7 @@
 #include "account.h"
 #include "dav-int.h"
 #include "dav-xml.h"
+#include "http.h"
 #include "httpd.h"
 #include "log.h"
 #include "recur.h"
@@ -50,12 +51,17 @@
 
 /* --- answers ----------------------------------------------------------- */
 
-/* The answer r: sent, or kept for the loop when made off it (dav-job.c). */
+/*
+ * The answer r: sent, or kept for the loop when made off it (dav-job.c).
+ * Sent from the loop once the disk has every commit made so far
+ * (http_reply_synced): the request may have seen a group that serve_as
+ * committed for it, or made a write of its own, that only then is durable.
+ */
 void
 dav_send(struct dav_call *d, struct httpd_resp *r)
 {
 	if (d->c.q != NULL)
-		httpd_reply(d->c.q, r);
+		http_reply_synced(d->c.srv, d->c.q, r);
 	else if (d->resp != NULL) {	/* the first answer stays, as httpd's */
 		log_warnx("dav: a request answered twice");
 		httpd_resp_free(r);
@@ -429,61 +435,9 @@ refuse(struct httpd_req *q, enum account_result res, unsigned retry)
 }
 
 /*
- * A request waiting for its login to be checked (account_start), or, with
- * its account, for the disk (later).
- */
-struct login {
-	struct server		*srv;
-	struct httpd_req	*q;
-	const char		*rest;		/* in q's URL */
-	const char		*root_href;	/* static */
-	struct account		 acct;		/* later's */
-};
-
-static void	serve_as(struct server *, struct httpd_req *, const char *,
-		    const char *, struct account *);
-
-static void
-serve_later(void *arg, int ok)
-{
-	struct login	*l = arg;
-
-	if (ok)
-		serve_as(l->srv, l->q, l->rest, l->root_href, &l->acct);
-	else	/* kcald stops */
-		httpd_reply_text(l->q, 503, "kcald is stopping\n");
-	free(l);
-}
-
-/*
- * A request that is not a read answers from the loop's connection, so it
- * is to see data on the disk only: while a sync is under way (a login
- * checked on a thread lets commits in after the HTTP layer's own wait,
- * http.c) it waits, deferred, not the loop.  1: deferred.
- */
-static int
-later(struct server *srv, struct httpd_req *q, const char *rest,
-    const char *root_href, const struct account *acct)
-{
-	struct login	*l = xcalloc(1, sizeof *l);
-
-	l->srv = srv;
-	l->q = q;
-	l->rest = rest;
-	l->root_href = root_href;
-	l->acct = *acct;
-	l->acct.who.name = l->acct.name;
-	if (sync_after(srv, serve_later, l)) {
-		httpd_defer(q);
-		return 1;
-	}
-	free(l);
-	return 0;
-}
-
-/*
  * The request, as its account: a read off the loop (dav-job.c), anything
- * else here.
+ * else here, its answer sent once the disk has what it saw or wrote
+ * (dav_send, http_reply_synced): the loop does not wait for that.
  */
 static void
 serve_as(struct server *srv, struct httpd_req *q, const char *rest,
@@ -512,10 +466,6 @@ serve_as(struct server *srv, struct httpd_req *q, const char *rest,
 		dav_read(&d, m);	/* (server-sync.c, worker_sync) */
 		return;
 	}
-	if (later(srv, q, rest, root_href, acct)) {
-		free((char *)d.c.name);
-		return;
-	}
 	d.st = srv->store;
 	before = store_set_clearance(srv->store, acct->who.clearance);
 	recur_budget_begin();
@@ -523,6 +473,14 @@ serve_as(struct server *srv, struct httpd_req *q, const char *rest,
 	store_set_clearance(srv->store, before);
 	free((char *)d.c.name);
 }
+
+/* A request waiting for its login to be checked (account_start). */
+struct login {
+	struct server		*srv;
+	struct httpd_req	*q;
+	const char		*rest;		/* in q's URL */
+	const char		*root_href;	/* static */
+};
 
 static void
 login_done(void *arg, enum account_result res, const struct account *acct,

@@ -607,6 +607,8 @@ server_client_resume(struct client *c)
 	    hold(c))
 		return;
 	read_again(c);
+	if (c->eof && c->closing == 0 && !owes(c))	/* nothing came of it */
+		server_client_close(c);
 }
 
 static int

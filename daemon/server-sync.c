@@ -21,11 +21,11 @@
  *    made before the job ended (worker_sync);
  *  - an HTTP request, which reads the loop's own connection and answers
  *    outside the socket's queue, is routed only once the disk has every
- *    commit made before it arrived (sync_after), and a CalDAV request that
- *    is not a read once more before it runs (dav.c); a CalDAV PUT or
- *    DELETE commits lazily as a group does and its answer waits for the
- *    sync (sync_write_begin, http_reply_synced); any other write's own
- *    commit is FULL, which syncs the log, the group's frames included.
+ *    commit made before it arrived (sync_after); a CalDAV PUT or DELETE
+ *    commits lazily as a group does, and the answer of every CalDAV
+ *    request that is not a read waits for the sync (sync_write_begin,
+ *    http_reply_synced); any other write's own commit is FULL, which
+ *    syncs the log, the group's frames included.
  *
  * So an acknowledged write is on the disk, as before; what changes is that
  * the loop answers status, starts the next group and serves reads that

@@ -268,18 +268,47 @@ def dav(method, path, body=None, headers=None):
 
 th = threading.Thread(target=bystander, daemon=True)
 th.start()
+def ics_of(uid, day, hour):
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+            "BEGIN:VEVENT\r\nUID:%s@sync\r\nDTSTAMP:20261201T000000Z\r\n"
+            "DTSTART:203701%02dT1%d0000Z\r\nDTEND:203701%02dT1%d3000Z\r\n"
+            "SUMMARY:Put on a slow disk %s\r\nEND:VEVENT\r\n"
+            "END:VCALENDAR\r\n") % (uid, day, hour, day, hour, uid)
+
+
 puts = []
 for i in range(4):
-    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
-           "BEGIN:VEVENT\r\nUID:dav-%d@sync\r\nDTSTAMP:20261201T000000Z\r\n"
-           "DTSTART:20370110T1%d0000Z\r\nDTEND:20370110T1%d3000Z\r\n"
-           "SUMMARY:Put on a slow disk %d\r\nEND:VEVENT\r\n"
-           "END:VCALENDAR\r\n") % (i, i, i, i)
-    puts.append(dav("PUT", col + "dav-%d.ics" % i, ics,
-                     {"Content-Type": "text/calendar"}))
+    puts.append(dav("PUT", col + "dav-%d.ics" % i, ics_of("dav-%d" % i, 10, i),
+                    {"Content-Type": "text/calendar"}))
 gone = dav("DELETE", col + "dav-0.ics")
+# Three CalDAV clients at once, beside a socket writer, so that their
+# requests wait for syncs together.
+both = []
+
+
+def putter(k):
+    for j in range(2):
+        both.append(dav("PUT", col + "par-%d-%d.ics" % (k, j),
+                        ics_of("par-%d-%d" % (k, j), 12 + k, j),
+                        {"Content-Type": "text/calendar"}))
+
+
+ths = [threading.Thread(target=putter, args=(k,), daemon=True)
+       for k in range(3)]
+for t in ths:
+    t.start()
+w = Conn(sock, timeout=60)
+added = [w.call("add", summary="Beside CalDAV %d" % i, timeout=60,
+                start="2037-02-0%dT10:00" % (i + 1), duration=600)
+         for i in range(3)]
+for t in ths:
+    t.join(60)
 stop.append(1)
 th.join()
+check("3 CalDAV clients at once beside a socket writer: all 6 PUTs "
+      "created", sorted(code for code, _ in both) == [201] * 6, both)
+check("... and the writer's adds acknowledged",
+      all(a.get("ok") for a in added), added)
 check("4 PUTs created, each answered no sooner than its sync",
       all(code == 201 and took >= delay * 0.9 for code, took in puts), puts)
 check("a DELETE answered no sooner than its sync",
@@ -291,14 +320,14 @@ check("GET serves what was PUT, not what was deleted",
       [dav("GET", col + "dav-%d.ics" % i)[0] for i in range(4)] ==
       [404, 200, 200, 200])
 PYEOF
-check_eq "every add is in the store" 31 \
+check_eq "every add is in the store" 40 \
 	"$(kcal status --format json | jq .events)"
 kill -9 "$KCALD_PID"
 wait "$KCALD_PID" 2>/dev/null
 KCALD_PID=
 unset KCAL_TEST_SYNC_MS
 start_daemon --http "127.0.0.1:$PORT" || exit 1
-check_eq "... and after a kill -9" 31 \
+check_eq "... and after a kill -9" 40 \
 	"$(kcal status --format json | jq .events)"
 stop_daemon
 done_testing
