@@ -130,14 +130,15 @@ test-tsan: deps
 # the worker (feeds built off the loop), the login threads (CalDAV's
 # yescrypt), an import's commit thread (with status and a SIGTERM during
 # it), group commit, and the socket's and CalDAV's reads on the worker pool,
-# and the WAL's checkpoint thread.
+# the WAL's checkpoint thread, and the sync thread (with its slow-disk
+# library, slowsync.so).
 TSAN_CI_TESTS := unit/test-worker.c unit/test-account.c \
 	e2e/test-feed-offloop.sh e2e/test-dav-auth.sh e2e/test-import-status.sh \
 	e2e/test-group-commit.sh e2e/test-read-offloop.sh e2e/test-dav-offloop.sh \
-	e2e/test-checkpoint.sh
+	e2e/test-checkpoint.sh e2e/test-sync-offloop.sh
 test-tsan-ci: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
-	    SAN='-fsanitize=thread' all \
+	    SAN='-fsanitize=thread' all build-tsan/tests/slowsync.so \
 	    $(patsubst unit/%.c,build-tsan/tests/%,$(filter unit/%,$(TSAN_CI_TESTS)))
 	@BUILD=build-tsan KCAL_SANITIZED=1 TSAN_OPTIONS='halt_on_error=1 second_deadlock_stack=1' \
 	    sh tests/run.sh $(TSAN_CI_TESTS)

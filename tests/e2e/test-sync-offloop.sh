@@ -48,7 +48,7 @@ unset LD_PRELOAD
 
 py_scenario "sync off the loop" "$PY" - "$KCAL_SOCKET" "$top/tests/e2e" \
     "$DELAY_MS" "$PORT" <<'PYEOF'
-import datetime, json, re, socket, sys, threading, time, urllib.request
+import datetime, json, os, re, socket, sys, threading, time, urllib.request
 sys.path.insert(0, sys.argv[2])
 from wire import Conn, check, ok_reply
 
@@ -205,8 +205,8 @@ check("a half-closed client gets both acknowledgements",
 # its client's replies, so they all wait for the add's sync) and reads
 # nothing: the replies waiting for the disk count against max_output (64K
 # here), so it is dropped as soon as they pass it, before the sync ends
-# (which takes the delay), rather than piling up replies for as long as
-# the sync takes.
+# (which takes the delay), rather than piling them up for as long as the
+# sync takes.  (Timed: not under a sanitizer, which slows the loop.)
 p = Conn(sock, timeout=60)
 reqs = [{"id": 1, "cmd": "add", "start": day(26) + "T09:00",
          "duration": 1800, "summary": "Pipelined"}]
@@ -220,11 +220,15 @@ try:
 except OSError:
     pass
 took = time.monotonic() - t0
-check("a pipelining client is dropped once its replies waiting for the "
-      "disk pass max_output, before the sync ends (%.0f ms)" % (took * 1000),
-      took < delay, took)
+if os.environ.get("KCAL_SANITIZED"):
+    print("SKIP the pipelining client's drop, timed: under a sanitizer")
+else:
+    check("a pipelining client is dropped once its replies waiting for the "
+          "disk pass max_output, before the sync ends (%.0f ms)"
+          % (took * 1000), took < delay, took)
 check("... and the bystander is still served", ok_reply(st.call("status")))
 PYEOF
+grep -q '^SKIP' "$T/py.out" && skip "$(sed -n 's/^SKIP //p' "$T/py.out")"
 
 # CalDAV writes commit the same way: a PUT or DELETE is answered only once
 # its sync has ended, and meanwhile the loop answers a bystander's status
