@@ -122,14 +122,21 @@ reply_later(void *arg, int ok)
 /*
  * Answer req with resp once the disk has every commit made so far: for a
  * write of the loop's own that committed without syncing
- * (sync_write_begin), as a socket group's acknowledgements wait.
+ * (sync_write_begin), as a socket group's acknowledgements wait.  At once
+ * if req cannot be deferred (an answer made before its body was read,
+ * httpd_on_too_big's): it showed no commit.
  */
 void
 http_reply_synced(struct server *srv, struct httpd_req *req,
     struct httpd_resp *resp)
 {
-	struct synced	*y = xmalloc(sizeof *y);
+	struct synced	*y;
 
+	if (!httpd_may_defer(req)) {
+		httpd_reply(req, resp);
+		return;
+	}
+	y = xmalloc(sizeof *y);
 	y->srv = srv;
 	y->req = req;
 	y->resp = resp;

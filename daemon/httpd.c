@@ -254,6 +254,17 @@ httpd_defer(struct httpd_req *q)
 	pthread_mutex_unlock(&q->h->mtx);
 }
 
+int
+httpd_may_defer(struct httpd_req *q)
+{
+	int	may;
+
+	pthread_mutex_lock(&q->h->mtx);
+	may = q->state == REQ_CALLED || q->state == REQ_DEFERRED;
+	pthread_mutex_unlock(&q->h->mtx);
+	return may;
+}
+
 /* --- the request ----------------------------------------------------- */
 
 const char *

@@ -510,6 +510,7 @@ server_free(struct server *srv)
 		event_free(srv->ev_trim);
 	srv->ev_trim = NULL;
 	remind_free(srv->remind);
+	srv->remind = NULL;	/* a login answered below may still write */
 	worker_free(srv->worker);	/* answers whom it kept waiting */
 	srv->worker = NULL;
 	srv->no_worker = 1;

@@ -241,7 +241,7 @@ py_scenario "CalDAV writes off the loop" "$PY" - "$KCAL_SOCKET" \
     "$top/tests/e2e" "$DELAY_MS" "$BASE" <<'PYEOF'
 import base64, http.client, sys, threading, time, urllib.parse
 sys.path.insert(0, sys.argv[2])
-from wire import Conn, check
+from wire import Conn, check, ok_reply
 
 sock, delay, base = sys.argv[1], int(sys.argv[3]) / 1000.0, sys.argv[4]
 host = urllib.parse.urlsplit(base)
@@ -265,7 +265,7 @@ def dav(method, path, body=None, headers=None):
     t = time.monotonic()
     c.request(method, path, body, dict(auth, **(headers or {})))
     r = c.getresponse()
-    r.read()
+    dav.body = r.read()
     c.close()
     return r.status, time.monotonic() - t
 
@@ -313,6 +313,18 @@ check("3 CalDAV clients at once beside a socket writer: all 6 PUTs "
       "created", sorted(code for code, _ in both) == [201] * 6, both)
 check("... and the writer's adds acknowledged",
       all(a.get("ok") for a in added), added)
+# A PUT over http_max_body_size while a sync is owed: refused before its
+# body is read, so its CalDAV 413 goes out at once (it cannot wait).
+w.send({"id": 99, "cmd": "add", "summary": "Beside a big PUT",
+        "start": "2037-02-09T10:00", "duration": 600})
+time.sleep(0.05)                    # its group committed, its sync owed
+big = dav("PUT", col + "big.ics", "X" * 100000,
+          {"Content-Type": "text/calendar"})
+check("an oversized PUT while a sync is owed: CalDAV's 413 "
+      "(max-resource-size), at once",
+      big[0] == 413 and big[1] < delay and b"max-resource-size" in dav.body,
+      (big, dav.body[:200]))
+check("... and the add beside it acknowledged", ok_reply(w.recv(60)))
 check("4 PUTs created, each answered no sooner than its sync",
       all(code == 201 and took >= delay * 0.9 for code, took in puts), puts)
 check("a DELETE answered no sooner than its sync",
@@ -324,14 +336,14 @@ check("GET serves what was PUT, not what was deleted",
       [dav("GET", col + "dav-%d.ics" % i)[0] for i in range(4)] ==
       [404, 200, 200, 200])
 PYEOF
-check_eq "every add is in the store" 40 \
+check_eq "every add is in the store" 41 \
 	"$(kcal status --format json | jq .events)"
 kill -9 "$KCALD_PID"
 wait "$KCALD_PID" 2>/dev/null
 KCALD_PID=
 unset KCAL_TEST_SYNC_MS
 start_daemon --http "127.0.0.1:$PORT" || exit 1
-check_eq "... and after a kill -9" 40 \
+check_eq "... and after a kill -9" 41 \
 	"$(kcal status --format json | jq .events)"
 stop_daemon
 done_testing
