@@ -260,7 +260,8 @@ httpd_may_defer(struct httpd_req *q)
 	int	may;
 
 	pthread_mutex_lock(&q->h->mtx);
-	may = q->state == REQ_CALLED || q->state == REQ_DEFERRED;
+	may = q->state == REQ_CALLED || q->state == REQ_DEFERRED ||
+	    q->state == REQ_SUSPENDED;
 	pthread_mutex_unlock(&q->h->mtx);
 	return may;
 }

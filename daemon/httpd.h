@@ -68,7 +68,10 @@ void		 httpd_resp_free(struct httpd_resp *);
 void		 httpd_reply(struct httpd_req *, struct httpd_resp *);
 void		 httpd_reply_text(struct httpd_req *, unsigned, const char *);
 void		 httpd_defer(struct httpd_req *);
-/* May its answer be deferred (it is in its callback, or deferred)? */
+/*
+ * May its answer be deferred: it is in its callback, or deferred already
+ * (and not yet answered)?  Not one refused before its body was read.
+ */
 int		 httpd_may_defer(struct httpd_req *);
 
 #endif

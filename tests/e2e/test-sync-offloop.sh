@@ -313,6 +313,25 @@ check("3 CalDAV clients at once beside a socket writer: all 6 PUTs "
       "created", sorted(code for code, _ in both) == [201] * 6, both)
 check("... and the writer's adds acknowledged",
       all(a.get("ok") for a in added), added)
+# A PUT sent while a socket add's sync is under way waits for it before it
+# runs (the HTTP layer defers it), then for its own: its answer comes no
+# sooner than a whole sync after the add's acknowledgement.
+w.send({"id": 98, "cmd": "add", "summary": "Before a deferred PUT",
+        "start": "2037-02-08T10:00", "duration": 600})
+time.sleep(0.05)                    # its group committed, its sync owed
+late = []
+pt = threading.Thread(target=lambda: late.append((dav(
+    "PUT", col + "deferred.ics", ics_of("deferred", 20, 1),
+    {"Content-Type": "text/calendar"}), time.monotonic())), daemon=True)
+pt.start()
+ack = w.recv(60)
+acked_at = time.monotonic()
+pt.join(60)
+check("a PUT deferred behind an add's sync is answered a whole sync after "
+      "that add's acknowledgement (its own sync)",
+      ok_reply(ack) and late and late[0][0][0] == 201 and
+      late[0][1] - acked_at >= delay * 0.9,
+      (ack, late, acked_at))
 # A PUT over http_max_body_size while a sync is owed: refused before its
 # body is read, so its CalDAV 413 goes out at once (it cannot wait).
 w.send({"id": 99, "cmd": "add", "summary": "Beside a big PUT",
@@ -336,14 +355,14 @@ check("GET serves what was PUT, not what was deleted",
       [dav("GET", col + "dav-%d.ics" % i)[0] for i in range(4)] ==
       [404, 200, 200, 200])
 PYEOF
-check_eq "every add is in the store" 41 \
+check_eq "every add is in the store" 43 \
 	"$(kcal status --format json | jq .events)"
 kill -9 "$KCALD_PID"
 wait "$KCALD_PID" 2>/dev/null
 KCALD_PID=
 unset KCAL_TEST_SYNC_MS
 start_daemon --http "127.0.0.1:$PORT" || exit 1
-check_eq "... and after a kill -9" 41 \
+check_eq "... and after a kill -9" 43 \
 	"$(kcal status --format json | jq .events)"
 stop_daemon
 done_testing
