@@ -561,7 +561,7 @@ owes(struct client *c)
 
 	return evbuffer_get_length(bufferevent_get_output(c->bev)) > 0 ||
 	    c->sync_waits > 0 || c->parked != NULL || c->reading != NULL ||
-	    group_waits(c) || evbuffer_search(in, "\n", 1, NULL).pos >= 0;
+	    c->group_held > 0 || evbuffer_search(in, "\n", 1, NULL).pos >= 0;
 }
 
 /* The requests already buffered; more from the socket unless it ended. */

@@ -499,6 +499,7 @@ import socket, sys, json
 good = 0
 for i in range(20):
 	s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+	s.settimeout(30)	# a client never closed fails, not hangs
 	add = lambda n: json.dumps({"id": n, "cmd": "add", "summary":
 		"Half-closed %d/%d" % (i, n), "start": "2026-11-0%dT10:00" %
 		(1 + n), "duration": 600})
