@@ -370,23 +370,14 @@ group_commit(struct server *srv)
  * was told of is committed already, and so is every write anyone else was
  * told of: a read on another connection (the worker's) sees all of them
  * without the group being committed first, and its reply, sent at once,
- * overtakes none of c's.
+ * overtakes none of c's.  (group_held counts c's held replies.)
  */
-static int
-held_for(struct group *g, struct client *c)
-{
-	(void)g;
-	return c->group_held > 0;
-}
-
 int
 group_waits(struct client *c)
 {
-	struct group	*g = c->srv->group;
-
-	if (g == NULL || !store_group_open(c->srv->store))
+	if (c->srv->group == NULL || !store_group_open(c->srv->store))
 		return 0;
-	return held_for(g, c);
+	return c->group_held > 0;
 }
 
 /*
@@ -404,7 +395,7 @@ group_status(struct client *c, json_t *req)
 	struct held	*h;
 	json_t		*reply;
 
-	if (held_for(g, c)) {
+	if (c->group_held > 0) {
 		h = xcalloc(1, sizeof *h);
 		h->c = c;
 		h->req = json_incref(req);

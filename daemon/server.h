@@ -33,6 +33,7 @@ struct sync;
  * (server-group.c) only once nothing else is ready. */
 #define SERVER_PRIORITIES	3
 #define SERVER_PRI_LAST		2
+#define BIG_REPLY	(1024 * 1024)	/* a reply whose memory is given back */
 
 struct client {
 	struct server		*srv;
@@ -107,6 +108,7 @@ int	 mkdir_p(const char *, mode_t);
 /* server-client.c */
 void	 server_client_accept(struct server *, int);
 void	 server_client_send(struct client *, json_t *);
+json_t	*server_client_too_much(struct client *, json_t *);
 void	 server_client_send_now(struct client *, json_t *);
 struct evbuffer *server_encode(json_t *);
 void	 server_client_send_encoded(struct client *, const json_t *,
