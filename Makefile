@@ -90,7 +90,8 @@ $(BUILD)/tests/fuzz-%: $(BUILD)/tests/fuzz/fuzz-%.o $(BUILD)/tests/fuzz/driver.o
 
 tests: all $(UNIT_BIN) $(BENCH_BIN) $(FUZZ_REG) $(BUILD)/tests/slowsync.so
 
-# Preloaded into kcald by test-sync-offloop.sh (a slow disk, for commits):
+# Preloaded into kcald by test-sync-offloop.sh and test-remind-offloop.sh
+# (a slow disk, for commits):
 # built without the sanitizers, which a preloaded library cannot carry.
 $(BUILD)/tests/slowsync.so: tests/e2e/slowsync.c
 	@mkdir -p $(dir $@)
@@ -131,11 +132,11 @@ test-tsan: deps
 # yescrypt), an import's commit thread (with status and a SIGTERM during
 # it), group commit, and the socket's and CalDAV's reads on the worker pool,
 # the WAL's checkpoint thread, and the sync thread (with its slow-disk
-# library, slowsync.so).
+# library, slowsync.so: groups, CalDAV writes and a reminder burst).
 TSAN_CI_TESTS := unit/test-worker.c unit/test-account.c \
 	e2e/test-feed-offloop.sh e2e/test-dav-auth.sh e2e/test-import-status.sh \
 	e2e/test-group-commit.sh e2e/test-read-offloop.sh e2e/test-dav-offloop.sh \
-	e2e/test-checkpoint.sh e2e/test-sync-offloop.sh
+	e2e/test-checkpoint.sh e2e/test-sync-offloop.sh e2e/test-remind-offloop.sh
 test-tsan-ci: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=thread' all build-tsan/tests/slowsync.so \

@@ -51,6 +51,7 @@ struct notify {
 	int			 ncmds;		/* hooks set at the last pump */
 	int			 sweep;		/* look for rows of no hook */
 	int64_t			 swept;		/* ... past this id */
+	int64_t			 upto;		/* runs of deliveries to here */
 	int64_t			*done;		/* finished, not yet recorded */
 	size_t			 ndone, done_cap;
 	int			 stalled;	/* the store cannot record */

@@ -137,7 +137,7 @@ take_rows(struct notify *nt, int64_t now, struct hook_job **rows, size_t *n,
 		if (want == 0)
 			continue;
 		if (store_hook_next_cmds(nt->store, c, c, nt->lanes[c].last,
-		    want, &add, &nadd, cause) != 0)
+		    nt->upto, want, &add, &nadd, cause) != 0)
 			return -1;
 		for (size_t i = 0; i < nadd; i++)
 			if (store_hook_started(nt->store, add[i].id, now,
@@ -150,7 +150,7 @@ take_rows(struct notify *nt, int64_t now, struct hook_job **rows, size_t *n,
 	if (!nt->sweep)
 		return 0;
 	if (store_hook_next_cmds(nt->store, nt->ncmds, INT_MAX, nt->swept,
-	    NOTIFY_SWEEP, &add, &nadd, cause) != 0)
+	    INT64_MAX, NOTIFY_SWEEP, &add, &nadd, cause) != 0)
 		return -1;
 	rows_append(rows, n, add, nadd);
 	return 0;
@@ -329,6 +329,18 @@ notify_kick(struct notify *nt)
 }
 
 /*
+ * Only the runs queued for deliveries numbered up to seq may start
+ * (INT64_MAX: all): the reminders recorded after it are not on the disk
+ * yet (remind-walk.c's hooks_gate).
+ */
+void
+notify_upto(struct notify *nt, int64_t seq)
+{
+	if (nt != NULL)
+		nt->upto = seq;
+}
+
+/*
  * A run the store could not queue (remind-held.h): cmd (split on
  * whitespace) with msg in its environment, killed after timeout seconds,
  * held in memory until a slot is free.  -1 only when cmd is empty.
@@ -376,6 +388,7 @@ notify_create(struct event_base *base, struct store *st, notify_cmd_cb cmd_of,
 	nt->cmd_of = cmd_of;
 	nt->cmd_arg = arg;
 	nt->ncmds = -1;		/* the first pump counts them, and sweeps */
+	nt->upto = INT64_MAX;	/* until the reminders say (notify_upto) */
 	TAILQ_INIT(&nt->running);
 	TAILQ_INIT(&nt->queued);
 	nt->ev_sigchld = evsignal_new(base, SIGCHLD, notify_reap, nt);

@@ -40,6 +40,7 @@ struct notify	*notify_create(struct event_base *, struct store *,
 		     notify_cmd_cb, void *);
 void		 notify_free(struct notify *);
 void		 notify_kick(struct notify *);
+void		 notify_upto(struct notify *, int64_t);
 int		 notify_run(struct notify *, int, const char *, int64_t,
 		     json_t *, char **);
 size_t		 notify_running(const struct notify *);

@@ -31,6 +31,7 @@ struct event;
 struct notify;
 struct prep;
 struct remind_held;
+struct flushing;
 
 /*
  * A reminder ready to deliver: the object, and its encoding as a watcher
@@ -94,6 +95,8 @@ struct remind {
 	int64_t		 seq;		/* the last recorded delivery's number */
 	int64_t		 shown;		/* the last one delivered */
 	struct remind_outq fired;	/* recorded, to deliver (burst_flush) */
+	struct flushing	*flushing;	/* then waiting for the disk, in */
+	struct flushing	*flushing_last;	/* order (remind-walk.c) */
 	struct remind_outq logq;	/* delivered, to log */
 	struct notify	*notify;
 	struct remind_held *held;	/* delivered, not yet recorded */
@@ -135,6 +138,7 @@ void		 remind_prep_reset(struct remind *, int64_t);
 int		 remind_walk(struct remind *);
 void		 remind_walk_free(struct remind *);
 void		 remind_walk_stop(struct remind *);
+void		 remind_walk_close(struct remind *);
 
 /* remind-deliver.c */
 int		 remind_encode(json_t *, struct remind_out *);

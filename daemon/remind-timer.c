@@ -120,7 +120,9 @@ remind_run(struct remind *rm)
  * reminders, when this was written), so a burst of 1,000 walked a batch a
  * turn reached `kcal watch` only after the whole walk.  The walk waits
  * while what is queued for them shrinks (a watcher that stops reading does
- * not stall it: it is dropped at max_output anyway).
+ * not stall it: it is dropped at max_output anyway).  What waits for the
+ * disk (remind-walk.c's burst_flush) is not queued yet and does not count:
+ * the walk goes on recording meanwhile.
  */
 static int
 drain_first(struct remind *rm)

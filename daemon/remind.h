@@ -134,6 +134,13 @@ struct remind_host {
 				    char *, size_t);
 	size_t			(*backlog)(void *);	/* bytes the watchers
 							   have yet to get */
+	/* the commits made so far, lazy ones included: fn(fn_arg, 1) once
+	   they are on the disk, or fn(fn_arg, 0) if the daemon stops
+	   first, in the order asked (1 returned); 0 when nothing would
+	   sync them off the loop (the caller makes them durable itself).
+	   NULL: always 0 */
+	int			(*durable)(void *, void (*)(void *, int),
+				    void *);
 	void			*arg;
 };
 

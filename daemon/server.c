@@ -396,6 +396,21 @@ watch_backlog(void *arg)
 	return n;
 }
 
+/*
+ * What a reminder walk recorded reaches the disk off the loop, as a
+ * group's writes do (server-sync.c): its commit was lazy.
+ */
+static int
+watch_durable(void *arg, void (*fn)(void *, int), void *fn_arg)
+{
+	struct server	*srv = arg;
+
+	if (!sync_lazy(srv))
+		return 0;
+	sync_committed(srv);
+	return sync_after(srv, fn, fn_arg);
+}
+
 static int
 remind_start(struct server *srv, char **cause)
 {
@@ -405,6 +420,7 @@ remind_start(struct server *srv, char **cause)
 	host.store = srv->store;
 	host.push = watch_push;
 	host.backlog = watch_backlog;
+	host.durable = watch_durable;
 	host.arg = srv;
 	srv->remind = remind_create(&host, srv->cfg, cause);
 	return srv->remind != NULL ? 0 : -1;

@@ -596,14 +596,20 @@ int
 store_hook_next(struct store *st, int64_t after, size_t limit,
     struct hook_job **jobs, size_t *n, char **cause)
 {
-	return store_hook_next_cmds(st, 0, INT_MAX, after, limit, jobs, n,
-	    cause);
+	return store_hook_next_cmds(st, 0, INT_MAX, after, INT64_MAX, limit,
+	    jobs, n, cause);
 }
 
-/* The same for the hooks numbered lo to hi only. */
+/*
+ * The same for the hooks numbered lo to hi only, and up to the first run
+ * of a delivery numbered past upto, which waits with all after it: the
+ * caller takes the next ones after the last id it was given, so none may
+ * be passed over (numbers need not grow with ids across restarts).
+ */
 int
 store_hook_next_cmds(struct store *st, int lo, int hi, int64_t after,
-    size_t limit, struct hook_job **jobs, size_t *n, char **cause)
+    int64_t upto, size_t limit, struct hook_job **jobs, size_t *n,
+    char **cause)
 {
 	sqlite3_stmt	*s = stmt(st, sql_hook_next, cause);
 	struct hook_job	*j;
@@ -618,6 +624,11 @@ store_hook_next_cmds(struct store *st, int lo, int hi, int64_t after,
 	sqlite3_bind_int(s, 3, lo);
 	sqlite3_bind_int(s, 4, hi);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL &&
+		    sqlite3_column_int64(s, 5) > upto) {
+			rc = SQLITE_DONE;
+			break;
+		}
 		*jobs = xreallocarray(*jobs, *n + 1, sizeof **jobs);
 		j = &(*jobs)[(*n)++];
 		j->id = sqlite3_column_int64(s, 0);

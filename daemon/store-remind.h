@@ -71,8 +71,8 @@ int	 store_remind_meta_set(struct store *, const char *, const char *,
 int	 store_hook_add(struct store *, const struct hook_job *, char **);
 int	 store_hook_next(struct store *, int64_t, size_t, struct hook_job **,
 	     size_t *, char **);
-int	 store_hook_next_cmds(struct store *, int, int, int64_t, size_t,
-	     struct hook_job **, size_t *, char **);
+int	 store_hook_next_cmds(struct store *, int, int, int64_t, int64_t,
+	     size_t, struct hook_job **, size_t *, char **);
 int	 store_hook_started(struct store *, int64_t, int64_t, char **);
 int	 store_hook_done(struct store *, int64_t, char **);
 int	 store_hook_count(struct store *, int64_t *, int64_t *, char **);

@@ -207,6 +207,32 @@ EOF
 	: >"$T/hook.log"
 }
 
+# slowsync_setup LABEL: $SO, the slow-disk library (slowsync.c) to
+# preload into kcald, and $PY; or a visible SKIP and the test's end when
+# it is not built or kcald runs under a wrapper (which the preload would
+# slow instead).  The sanitizers' runtimes want to come first; the
+# library has none.
+slowsync_setup() {
+	SO="$BUILD/tests/slowsync.so"
+	PY=/usr/bin/python3
+	[ -x "$PY" ] || PY=python3
+	if [ ! -f "$SO" ]; then
+		skip "$1: $SO not built (make tests)"
+		done_testing; exit
+	fi
+	if [ -n "$KCALD_WRAPPER" ]; then
+		skip "$1: kcald runs under $KCALD_WRAPPER"
+		done_testing; exit
+	fi
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+}
+
+# py_skips: the SKIP lines of the last py_scenario, each a visible skip.
+py_skips() {
+	grep '^SKIP ' "$T/py.out" >"$T/skips"
+	while IFS= read -r _l; do skip "${_l#SKIP }"; done <"$T/skips"
+}
+
 # have TOOL: is it installed?  (Use skip, never pass, when it is not.)
 have() { command -v "$1" >/dev/null 2>&1; }
 

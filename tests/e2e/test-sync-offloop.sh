@@ -26,25 +26,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/davlib.sh"
 
-SO="$BUILD/tests/slowsync.so"
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-if [ ! -f "$SO" ]; then
-	skip "sync off the loop: $SO not built (make tests)"
-	done_testing; exit
-fi
-if [ -n "$KCALD_WRAPPER" ]; then
-	skip "sync off the loop: kcald runs under $KCALD_WRAPPER"
-	done_testing; exit
-fi
+slowsync_setup "sync off the loop"
 DELAY_MS=400
-# The SKIP lines of the last scenario, each a visible skip.
-py_skips() {
-	grep '^SKIP ' "$T/py.out" >"$T/skips"
-	while IFS= read -r _l; do skip "${_l#SKIP }"; done <"$T/skips"
-}
-# The sanitizers' runtimes want to come first; this library has none.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 PORT=$(free_port)
 export KCAL_TEST_SYNC_MS=$DELAY_MS LD_PRELOAD="$SO"
 echo "max_output = 64K" >"$XDG_CONFIG_HOME/kcal/kcald.conf"

@@ -409,7 +409,7 @@ test_hook_queue(void)
 			break;
 	}
 	CHECK_INT(store_commit(st, &why), 0);
-	CHECK_INT(store_hook_next_cmds(st, 0, 0, 0, 8, &rows, &n, &why), 0);
+	CHECK_INT(store_hook_next_cmds(st, 0, 0, 0, INT64_MAX, 8, &rows, &n, &why), 0);
 	CHECK_INT(n, 8);
 	last = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -418,16 +418,16 @@ test_hook_queue(void)
 		last = rows[i].id;
 	}
 	store_hook_jobs_free(rows, n);
-	CHECK_INT(store_hook_next_cmds(st, 0, 0, last, 8, &rows, &n, &why), 0);
+	CHECK_INT(store_hook_next_cmds(st, 0, 0, last, INT64_MAX, 8, &rows, &n, &why), 0);
 	CHECK_INT(n, 2);
 	store_hook_jobs_free(rows, n);
-	CHECK_INT(store_hook_next_cmds(st, 1, 1, 0, 8, &rows, &n, &why), 0);
+	CHECK_INT(store_hook_next_cmds(st, 1, 1, 0, INT64_MAX, 8, &rows, &n, &why), 0);
 	CHECK_INT(n, 5);
 	for (size_t i = 0; i < n; i++)
 		CHECK_INT(rows[i].cmd, 1);
 	store_hook_jobs_free(rows, n);
-	CHECK_INT(store_hook_next_cmds(st, 1, INT_MAX, 0, 100, &rows, &n,
-	    &why), 0);
+	CHECK_INT(store_hook_next_cmds(st, 1, INT_MAX, 0, INT64_MAX, 100,
+	    &rows, &n, &why), 0);
 	CHECK_INT(n, 10);
 	for (size_t i = 0; i < n; i++) {
 		CHECK(rows[i].cmd == 1 || rows[i].cmd == 3);
@@ -435,6 +435,62 @@ test_hook_queue(void)
 	}
 	store_hook_jobs_free(rows, n);
 	CHECK_INT(hook_queued(st, NULL), 10);
+
+	/*
+	 * The runs of deliveries not yet on the disk wait (notify_upto): of
+	 * runs numbered 101 to 106, those up to 103 only, and none past an
+	 * id that has them all.
+	 */
+	CHECK_INT(store_begin(st, &why), 0);
+	for (int i = 1; i <= 6; i++) {
+		struct hook_job	j = { 0 };
+
+		j.cmd = 2;
+		j.uid = "upto@test";
+		j.msg = "{}";
+		j.seq = 100 + i;
+		if (store_hook_add(st, &j, &why) != 0)
+			break;
+	}
+	CHECK_INT(store_commit(st, &why), 0);
+	CHECK_INT(store_hook_next_cmds(st, 2, 2, 0, 103, 8, &rows, &n, &why),
+	    0);
+	CHECK_INT(n, 3);
+	for (size_t i = 0; i < n; i++)
+		CHECK(rows[i].seq >= 101 && rows[i].seq <= 103);
+	last = n > 0 ? rows[n - 1].id : 0;
+	store_hook_jobs_free(rows, n);
+	CHECK_INT(store_hook_next_cmds(st, 2, 2, last, 103, 8, &rows, &n,
+	    &why), 0);
+	CHECK_INT(n, 0);
+	store_hook_jobs_free(rows, n);
+	CHECK_INT(store_hook_next_cmds(st, 2, 2, last, 106, 8, &rows, &n,
+	    &why), 0);
+	CHECK_INT(n, 3);
+	CHECK(n == 3 && rows[0].seq == 104 && rows[2].seq == 106);
+	last = n == 3 ? rows[2].id : last;
+	store_hook_jobs_free(rows, n);
+	/* Numbers that do not grow with ids: none passed over. */
+	CHECK_INT(store_begin(st, &why), 0);
+	for (int i = 0; i < 2; i++) {
+		struct hook_job	j = { 0 };
+
+		j.cmd = 2;
+		j.uid = "upto@test";
+		j.msg = "{}";
+		j.seq = i == 0 ? 200 : 150;
+		if (store_hook_add(st, &j, &why) != 0)
+			break;
+	}
+	CHECK_INT(store_commit(st, &why), 0);
+	CHECK_INT(store_hook_next_cmds(st, 2, 2, last, 160, 8, &rows, &n,
+	    &why), 0);
+	CHECK_INT(n, 0);
+	store_hook_jobs_free(rows, n);
+	CHECK_INT(store_hook_next_cmds(st, 2, 2, last, INT64_MAX, 8, &rows,
+	    &n, &why), 0);
+	CHECK(n == 2 && rows[0].seq == 200 && rows[1].seq == 150);
+	store_hook_jobs_free(rows, n);
 	free(why);
 	fixture_clear(&a);
 	store_close(st);
