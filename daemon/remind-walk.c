@@ -59,6 +59,24 @@ walk_from(int64_t na, int64_t now)
 	return b > 0 && b <= now ? b : now;
 }
 
+/*
+ * The last delivery number given, kept with the records in their
+ * transaction (if any was given since seq): the highest recorded is where
+ * numbering goes on after a restart (store_remind_seq), and a deleted
+ * event takes its records with it; numbers given again would be skipped
+ * by a watcher that asks for those after the last it saw.
+ */
+static int
+keep_seq(struct remind *rm, int64_t seq, char **cause)
+{
+	char	buf[32];
+
+	if (rm->seq == seq)
+		return 0;
+	snprintf(buf, sizeof buf, "%lld", (long long)rm->seq);
+	return store_remind_meta_set(rm->host.store, "fired_seq", buf, cause);
+}
+
 /* Record what is due in one transaction; the messages to deliver after. */
 static int
 fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
@@ -202,6 +220,7 @@ walk_event(struct remind *rm, const char *uid, int64_t now,
 		goto out;
 	if (store_begin(rm->host.store, cause) != 0 ||
 	    fire_due(rm, &p, now, due, ndue, out, cause) != 0 ||
+	    (!rm->batching && keep_seq(rm, seq, cause) != 0) ||
 	    store_commit(rm->host.store, cause) != 0) {
 		store_rollback(rm->host.store);
 		rm->seq = seq;
@@ -537,7 +556,8 @@ walk_batch(struct remind *rm, char **uids, int64_t *nas, size_t n,
 		    &why) != 0)
 			goto fail;
 	rm->batching = 0;
-	if (store_commit(rm->host.store, &why) != 0)
+	if (keep_seq(rm, seq, &why) != 0 ||
+	    store_commit(rm->host.store, &why) != 0)
 		goto fail;
 	store_lazy(rm->host.store, 0);
 	*done = i;

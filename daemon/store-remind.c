@@ -71,7 +71,9 @@ static const char sql_mark[] =
     "late = ?7, deliveries = deliveries + (?8 IS NOT NULL), updated = ?9, "
     "seq = coalesce(?8, seq)";
 static const char sql_seq[] =
-    "SELECT max(seq) FROM reminder_state WHERE seq IS NOT NULL";
+    "SELECT max(coalesce((SELECT max(seq) FROM reminder_state WHERE seq "
+    "IS NOT NULL), 0), coalesce((SELECT CAST(value AS INTEGER) FROM "
+    "remind_meta WHERE key = 'fired_seq'), 0))";
 static const char sql_since[] =
     "SELECT uid, occ, due, state, snooze_until, fired_at, late, "
     "deliveries, updated, seq FROM reminder_state WHERE seq > ?1 "
@@ -462,7 +464,10 @@ store_remind_current(struct store *st, const char *uid, struct remind_row *r,
 	return -1;
 }
 
-/* The last delivery sequence number (0: none yet). */
+/*
+ * The last delivery sequence number (0: none yet): the highest of the
+ * records, or of those of deleted events (fired_seq, remind-walk.c).
+ */
 int
 store_remind_seq(struct store *st, int64_t *seq, char **cause)
 {

@@ -165,6 +165,13 @@ test_store(void)
 	    start - 1800, &why), 0);
 	CHECK_INT(store_remind_seq(st, &t, &why), 0);
 	CHECK_INT(t, 1);
+	/* A higher number kept for records since deleted goes on from there. */
+	CHECK_INT(store_remind_meta_set(st, "fired_seq", "7", &why), 0);
+	CHECK_INT(store_remind_seq(st, &t, &why), 0);
+	CHECK_INT(t, 7);
+	CHECK_INT(store_remind_meta_set(st, "fired_seq", "0", &why), 0);
+	CHECK_INT(store_remind_seq(st, &t, &why), 0);
+	CHECK_INT(t, 1);
 	CHECK_INT(store_remind_marks(st, "a@test", NOW0, &marks, &n, &why), 0);
 	CHECK_INT(n, 1);
 	if (n == 1) {
