@@ -136,7 +136,8 @@ test-tsan: deps
 TSAN_CI_TESTS := unit/test-worker.c unit/test-account.c \
 	e2e/test-feed-offloop.sh e2e/test-dav-auth.sh e2e/test-import-status.sh \
 	e2e/test-group-commit.sh e2e/test-read-offloop.sh e2e/test-dav-offloop.sh \
-	e2e/test-checkpoint.sh e2e/test-sync-offloop.sh e2e/test-remind-offloop.sh
+	e2e/test-checkpoint.sh e2e/test-sync-offloop.sh e2e/test-remind-offloop.sh \
+	e2e/test-log-offloop.sh
 test-tsan-ci: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=thread' all build-tsan/tests/slowsync.so \

@@ -60,6 +60,7 @@
 #define GROUP_SLICE_MS		3	/* of writes in one turn of the loop */
 #define GROUP_MAX_WAIT_MS	(4 * GROUP_BUDGET_MS)	/* open, at most */
 #define GROUP_WALK_WAITS	4	/* turns the next group waits for it */
+#define GROUP_CKPT_POLL_MS	2	/* store_ckpt_holding: asked this often */
 
 struct held {
 	struct client		*c;
@@ -102,6 +103,15 @@ static void
 unpark_soon(struct group *g)
 {
 	struct timeval	tv = { 0, 0 };
+
+	evtimer_add(g->ev_unpark, &tv);
+}
+
+/* The same, a little later: the log's checkpoint is awaited (no spin). */
+static void
+unpark_after_ckpt(struct group *g)
+{
+	struct timeval	tv = { 0, GROUP_CKPT_POLL_MS * 1000 };
 
 	evtimer_add(g->ev_unpark, &tv);
 }
@@ -166,6 +176,10 @@ unpark_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (open && g->spent >= GROUP_BUDGET_MS * 1000) {
 		group_end(srv, 1);
+		return;
+	}
+	if (!open && store_ckpt_holding(srv->store)) {
+		unpark_after_ckpt(g);	/* the log's checkpoint first */
 		return;
 	}
 	if (!open && remind_walk_due(srv->remind) &&
@@ -495,6 +509,10 @@ group_park(struct client *c, json_t *req)
 	struct group	*g = c->srv->group;
 
 	if (!store_group_open(c->srv->store)) {
+		if (store_ckpt_holding(c->srv->store)) {
+			unpark_after_ckpt(g);
+			goto park;
+		}
 		if (!remind_walk_due(c->srv->remind) ||
 		    g->walk_waits >= GROUP_WALK_WAITS)
 			return 0;
@@ -503,6 +521,7 @@ group_park(struct client *c, json_t *req)
 	    g->spent < GROUP_BUDGET_MS * 1000))
 		return 0;
 	unpark_soon(g);
+park:
 	c->parked = json_incref(req);
 	c->parked_at = ++c->srv->parks;
 	bufferevent_disable(c->bev, EV_READ);

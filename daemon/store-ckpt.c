@@ -26,14 +26,22 @@
  * (Nor is the thread woken again before CKPT_STEP_PAGES more were
  * written: each of its checkpoints syncs the WAL and the database, and a
  * copy per commit would double the disk's syncs.)  So once the WAL holds
- * CKPT_LOOP_PAGES, the loop's connection checkpoints itself after its
- * commit, as SQLite would after every one: it copies only what the thread
- * has not (a few commits' pages, and two syncs), and its next write starts
- * the WAL over.
+ * CKPT_LOOP_PAGES, the next group of socket writes waits until a run of
+ * the thread that starts after that commit has ended (store_ckpt_holding,
+ * asked by server-group.c before it opens a group; the writes are parked
+ * meanwhile, the loop serves everyone else): then nothing was written
+ * since, all of the WAL has been copied, and the group's first write
+ * starts it over.  The loop's connection used to checkpoint itself here,
+ * two syncs on the loop, a whole wait for everyone on a slow disk; it
+ * still does if the thread has not ended its run after CKPT_HOLD_MS, and
+ * never inside a lazy commit, whose syncs are off (store_lazy_unsynced):
+ * then once commits wait for the disk again (store_ckpt_owed).
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "store-int.h"
@@ -43,8 +51,14 @@
 #define CKPT_STEP_PAGES		(CKPT_PAGES / 4)	/* more since the last */
 #define CKPT_LOOP_PAGES		(4 * CKPT_PAGES)	/* then on the loop */
 #define CKPT_SIZE_LIMIT		"67108864"	/* the WAL file, once reset: bytes */
+#define CKPT_HOLD_MS		5000	/* writes wait for the thread, at most */
 
 struct store_ckpt {
+	struct store		*st;		/* the loop's */
+	int			 owed;		/* the loop's: see wal_hook */
+	int			 holding;	/* the loop's: store_ckpt_holding */
+	uint64_t		 hold_run;	/* ... until this run has ended */
+	struct timespec		 hold_since;
 	sqlite3			*db;		/* the thread's */
 	pthread_t		 id;
 	pthread_mutex_t		 mtx;
@@ -52,7 +66,18 @@ struct store_ckpt {
 	int			 woke;		/* the WAL's pages then: loop's */
 	int			 want;		/* under mtx */
 	int			 stopping;	/* under mtx */
+	uint64_t		 asked;		/* under mtx: runs asked for */
+	uint64_t		 ran;		/* under mtx: the last run's ask */
 };
+
+/* Under mtx: one more run of the thread, which starts after this. */
+static uint64_t
+ask(struct store_ckpt *ck)
+{
+	ck->want = 1;
+	pthread_cond_signal(&ck->cond);
+	return ++ck->asked;
+}
 
 /* After each commit of the loop's connection: wake the thread if due. */
 static int
@@ -65,15 +90,16 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	if (pages < CKPT_PAGES || pages < ck->woke + CKPT_STEP_PAGES)
 		return SQLITE_OK;
 	ck->woke = pages;
-	if (pages >= CKPT_LOOP_PAGES) {
-		/* the thread's copies never caught up: see above */
-		(void)sqlite3_wal_checkpoint_v2(db, name,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		return SQLITE_OK;
-	}
+	(void)db;
+	(void)name;
 	pthread_mutex_lock(&ck->mtx);
-	ck->want = 1;
-	pthread_cond_signal(&ck->cond);
+	if (pages >= CKPT_LOOP_PAGES && !ck->holding) {
+		/* the thread's copies never caught up: see above */
+		ck->holding = 1;
+		ck->hold_run = ask(ck);
+		clock_gettime(CLOCK_MONOTONIC, &ck->hold_since);
+	} else
+		(void)ask(ck);
 	pthread_mutex_unlock(&ck->mtx);
 	return SQLITE_OK;
 }
@@ -93,6 +119,7 @@ static void *
 ckpt_main(void *arg)
 {
 	struct store_ckpt	*ck = arg;
+	uint64_t		 run;
 
 	pthread_mutex_lock(&ck->mtx);
 	for (;;) {
@@ -101,9 +128,11 @@ ckpt_main(void *arg)
 		if (ck->stopping)
 			break;
 		ck->want = 0;
+		run = ck->asked;
 		pthread_mutex_unlock(&ck->mtx);
 		ckpt_run(ck);
 		pthread_mutex_lock(&ck->mtx);
+		ck->ran = run;
 	}
 	pthread_mutex_unlock(&ck->mtx);
 	return NULL;
@@ -151,12 +180,58 @@ store_ckpt_start(struct store *st, char **cause)
 		ckpt_free(ck);
 		return -1;
 	}
+	ck->st = st;
 	st->ckpt = ck;
 	sqlite3_wal_hook(st->db, wal_hook, ck);
 	if (sqlite3_exec(st->db, "PRAGMA journal_size_limit = " CKPT_SIZE_LIMIT,
 	    NULL, NULL, NULL) != SQLITE_OK)
 		log_warnx("journal_size_limit: %s", sqlite3_errmsg(st->db));
 	return 0;
+}
+
+/*
+ * Is the next group of writes to wait (1), for the thread's checkpoint
+ * that the log past CKPT_LOOP_PAGES asked for?  Once it has run, the
+ * group's first write starts the log over (if no reader is still in it).
+ * After CKPT_HOLD_MS the writes go on, and the loop checkpoints itself
+ * once commits wait for the disk again (store_ckpt_owed), as before.
+ */
+int
+store_ckpt_holding(struct store *st)
+{
+	struct store_ckpt	*ck = st->ckpt;
+	struct timespec		 now;
+	int			 done;
+
+	if (ck == NULL || !ck->holding)
+		return 0;
+	pthread_mutex_lock(&ck->mtx);
+	done = ck->ran >= ck->hold_run;
+	pthread_mutex_unlock(&ck->mtx);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!done && (now.tv_sec - ck->hold_since.tv_sec) * 1000 +
+	    (now.tv_nsec - ck->hold_since.tv_nsec) / 1000000 < CKPT_HOLD_MS)
+		return 1;
+	if (!done) {
+		log_warnx("checkpoint: the log's copy took over %d ms; "
+		    "the loop copies the rest", CKPT_HOLD_MS);
+		ck->owed = 1;
+	}
+	ck->holding = 0;
+	return 0;
+}
+
+/* Commits wait for the disk again: the loop's checkpoint, if owed. */
+void
+store_ckpt_owed(struct store *st)
+{
+	struct store_ckpt	*ck = st->ckpt;
+
+	if (ck == NULL || !ck->owed || st->lazy || st->depth != 0)
+		return;
+	ck->owed = 0;
+	(void)sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 /* The thread ends (after its checkpoint under way); SQLite's come back. */
@@ -167,6 +242,7 @@ store_ckpt_stop(struct store *st)
 
 	if (ck == NULL)
 		return;
+	st->lazy_unsynced = 0;	/* SQLite's checkpoints sync as commits do */
 	sqlite3_wal_autocheckpoint(st->db, CKPT_PAGES);
 	pthread_mutex_lock(&ck->mtx);
 	ck->stopping = 1;

@@ -12,7 +12,7 @@ GC="$top/tests/e2e/groupcommit.py"
 DB="$T/data/kcal.db"
 WRITERS=${KCAL_CKPT_WRITERS:-8}
 SECS=${KCAL_CKPT_SECS:-8}
-MAX_WAL=$((24 * 1024 * 1024))	# store-ckpt.c: the loop checkpoints at 4,000 pages of 4 kB
+MAX_WAL=$((24 * 1024 * 1024))	# store-ckpt.c: writes wait for a checkpoint at 4,000 pages of 4 kB
 
 wal_size() { stat -c %s "$DB-wal" 2>/dev/null || echo 0; }
 
