@@ -448,8 +448,6 @@ server_init(struct server *srv, struct config *cfg, char **cause)
 	group_init(srv);
 	sync_init(srv);
 	server_ckpt_start(srv);
-	if (sync_lazy(srv))	/* the thread syncs each lazy commit's log */
-		(void)store_lazy_unsynced(srv->store);
 	if (store_readonly(srv->store))
 		log_warnx("the store is read-only (%s): starting in read-only "
 		    "mode, writes will be refused",

@@ -33,9 +33,9 @@
  * since, all of the WAL has been copied, and the group's first write
  * starts it over.  The loop's connection used to checkpoint itself here,
  * two syncs on the loop, a whole wait for everyone on a slow disk; it
- * still does if the thread has not ended its run after CKPT_HOLD_MS, and
- * never inside a lazy commit, whose syncs are off (store_lazy_unsynced):
- * then once commits wait for the disk again (store_ckpt_owed).
+ * still does if the thread has not ended its run after CKPT_HOLD_MS.
+ * (The first commit after the log starts over still syncs its header on
+ * the loop, as SQLite must: see README, "What remains".)
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -54,8 +54,6 @@
 #define CKPT_HOLD_MS		5000	/* writes wait for the thread, at most */
 
 struct store_ckpt {
-	struct store		*st;		/* the loop's */
-	int			 owed;		/* the loop's: see wal_hook */
 	int			 holding;	/* the loop's: store_ckpt_holding */
 	uint64_t		 hold_run;	/* ... until this run has ended */
 	struct timespec		 hold_since;
@@ -79,22 +77,57 @@ ask(struct store_ckpt *ck)
 	return ++ck->asked;
 }
 
-/* After each commit of the loop's connection: wake the thread if due. */
+/* Loop: has the run the hold waits for ended (1), or is it too late (2)? */
+static int
+hold_over(struct store_ckpt *ck)
+{
+	struct timespec	now;
+	int		done;
+
+	pthread_mutex_lock(&ck->mtx);
+	done = ck->ran >= ck->hold_run;
+	pthread_mutex_unlock(&ck->mtx);
+	if (done)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - ck->hold_since.tv_sec) * 1000 +
+	    (now.tv_nsec - ck->hold_since.tv_nsec) / 1000000 >= CKPT_HOLD_MS ?
+	    2 : 0;
+}
+
+/*
+ * After each commit of the loop's connection: wake the thread if due;
+ * past CKPT_LOOP_PAGES, hold the next group for its run (see above), or,
+ * when the hold is over and the log did not start over (a reader was
+ * still in it; a write that is not a group's came in between), hold it
+ * again; when the thread's run took over CKPT_HOLD_MS, the loop copies
+ * the rest itself, as before.
+ */
 static int
 wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store_ckpt	*ck = arg;
+	int			 over;
 
 	if (pages < ck->woke)		/* the WAL started over */
 		ck->woke = 0;
 	if (pages < CKPT_PAGES || pages < ck->woke + CKPT_STEP_PAGES)
 		return SQLITE_OK;
 	ck->woke = pages;
-	(void)db;
-	(void)name;
+	if (pages >= CKPT_LOOP_PAGES && ck->holding &&
+	    (over = hold_over(ck)) != 0) {
+		ck->holding = 0;
+		if (over == 2) {
+			log_warnx("checkpoint: the thread's copy of the log "
+			    "took over %d ms; the loop copies the rest",
+			    CKPT_HOLD_MS);
+			(void)sqlite3_wal_checkpoint_v2(db, name,
+			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+			return SQLITE_OK;
+		}
+	}
 	pthread_mutex_lock(&ck->mtx);
 	if (pages >= CKPT_LOOP_PAGES && !ck->holding) {
-		/* the thread's copies never caught up: see above */
 		ck->holding = 1;
 		ck->hold_run = ask(ck);
 		clock_gettime(CLOCK_MONOTONIC, &ck->hold_since);
@@ -180,7 +213,6 @@ store_ckpt_start(struct store *st, char **cause)
 		ckpt_free(ck);
 		return -1;
 	}
-	ck->st = st;
 	st->ckpt = ck;
 	sqlite3_wal_hook(st->db, wal_hook, ck);
 	if (sqlite3_exec(st->db, "PRAGMA journal_size_limit = " CKPT_SIZE_LIMIT,
@@ -190,48 +222,23 @@ store_ckpt_start(struct store *st, char **cause)
 }
 
 /*
- * Is the next group of writes to wait (1), for the thread's checkpoint
- * that the log past CKPT_LOOP_PAGES asked for?  Once it has run, the
- * group's first write starts the log over (if no reader is still in it).
- * After CKPT_HOLD_MS the writes go on, and the loop checkpoints itself
- * once commits wait for the disk again (store_ckpt_owed), as before.
+ * Is the next group of writes to wait (1), for the thread's run that the
+ * log past CKPT_LOOP_PAGES asked for?  Once it has ended, the group's
+ * first write starts the log over (if no reader is still in it).  After
+ * CKPT_HOLD_MS the writes go on (and the next commit's hook has the loop
+ * copy the rest).
  */
 int
 store_ckpt_holding(struct store *st)
 {
 	struct store_ckpt	*ck = st->ckpt;
-	struct timespec		 now;
-	int			 done;
+	int			 over;
 
-	if (ck == NULL || !ck->holding)
+	if (ck == NULL || !ck->holding || (over = hold_over(ck)) == 2)
 		return 0;
-	pthread_mutex_lock(&ck->mtx);
-	done = ck->ran >= ck->hold_run;
-	pthread_mutex_unlock(&ck->mtx);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!done && (now.tv_sec - ck->hold_since.tv_sec) * 1000 +
-	    (now.tv_nsec - ck->hold_since.tv_nsec) / 1000000 < CKPT_HOLD_MS)
-		return 1;
-	if (!done) {
-		log_warnx("checkpoint: the log's copy took over %d ms; "
-		    "the loop copies the rest", CKPT_HOLD_MS);
-		ck->owed = 1;
-	}
-	ck->holding = 0;
-	return 0;
-}
-
-/* Commits wait for the disk again: the loop's checkpoint, if owed. */
-void
-store_ckpt_owed(struct store *st)
-{
-	struct store_ckpt	*ck = st->ckpt;
-
-	if (ck == NULL || !ck->owed || st->lazy || st->depth != 0)
-		return;
-	ck->owed = 0;
-	(void)sqlite3_wal_checkpoint_v2(st->db, NULL,
-	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (over == 1)
+		ck->holding = 0;
+	return over == 0;
 }
 
 /* The thread ends (after its checkpoint under way); SQLite's come back. */
@@ -242,7 +249,6 @@ store_ckpt_stop(struct store *st)
 
 	if (ck == NULL)
 		return;
-	st->lazy_unsynced = 0;	/* SQLite's checkpoints sync as commits do */
 	sqlite3_wal_autocheckpoint(st->db, CKPT_PAGES);
 	pthread_mutex_lock(&ck->mtx);
 	ck->stopping = 1;

@@ -48,7 +48,6 @@ struct store {
 	enum access_class clearance;	/* of the reader (store-access.c) */
 	char		*ro_reason;	/* why */
 	int		 lazy;		/* store_lazy: commits do not sync */
-	int		 lazy_unsynced;	/* ... nor the log's header: OFF */
 	uint64_t	 durable;	/* commits that synced (FULL) */
 	int		 group;		/* the open transaction is a group */
 	int		 group_lazy;	/* ... which commits without a sync */

@@ -364,52 +364,24 @@ store_commit(struct store *st, char **cause)
  * For derived state that can be rebuilt, such as reminder plans, and for
  * a group whose log server-sync.c makes durable before anyone hears of
  * it.  Only between transactions: SQLite refuses the change inside one.
- * Returns the setting now in force.  With store_lazy_unsynced, OFF.
+ * Returns the setting now in force.
  */
 int
 store_lazy(struct store *st, int lazy)
 {
-	static const char	 off[] = "PRAGMA synchronous = OFF";
 	static const char	 normal[] = "PRAGMA synchronous = NORMAL";
 	static const char	 full[] = "PRAGMA synchronous = FULL";
 	sqlite3_stmt		*s;
 
 	store_group_check(st);
-	if (st->depth == 0 && !st->readonly && (s = store_stmt(st, !lazy ?
-	    full : st->lazy_unsynced ? off : normal, NULL)) != NULL &&
+	if (st->depth == 0 && !st->readonly &&
+	    (s = store_stmt(st, lazy ? normal : full, NULL)) != NULL &&
 	    store_step_done(st, s, NULL, NULL) == 0)
 		st->lazy = lazy;
 	if (!lazy && st->lazy)	/* every later commit would skip the disk */
 		fatalx("cannot make commits wait for the disk again (PRAGMA "
 		    "synchronous = FULL): %s", sqlite3_errmsg(st->db));
-	if (!lazy)
-		store_ckpt_owed(st);	/* store-ckpt.c */
 	return st->lazy;
-}
-
-/*
- * From now on a lazy commit does not sync even the log's header when it
- * starts the log over (OFF rather than NORMAL, which syncs it there, on
- * the loop, a whole sync on a slow disk).  Only while the checkpoint
- * thread runs (store-ckpt.c), so that this connection never checkpoints
- * with OFF (a checkpoint that did not sync the log before copying it,
- * and the database after, could lose what it copied to a power cut);
- * and only for the loop's connection, whose log server-sync.c syncs
- * after every lazy commit before anyone hears of it.  A log started over
- * with its header not yet synced is safe: it starts over only once all
- * of it was copied and synced into the database (by that thread), so a
- * power cut before the sync leaves either the old header, with which
- * the new frames do not chain (the log is empty: the database has it
- * all), or the new one and a prefix of the commits since, none of which
- * anyone was told of.  -1 when the thread does not run.
- */
-int
-store_lazy_unsynced(struct store *st)
-{
-	if (st->ckpt == NULL)
-		return -1;
-	st->lazy_unsynced = 1;
-	return 0;
 }
 
 /* Undo the innermost level: its savepoint, or the whole transaction. */

@@ -133,7 +133,6 @@ void		 store_autocheckpoint(struct store *, int);
 void		 store_checkpoint(struct store *);
 int		 store_ckpt_start(struct store *, char **);	/* store-ckpt.c */
 void		 store_ckpt_stop(struct store *);
-void		 store_ckpt_owed(struct store *);
 int		 store_ckpt_holding(struct store *);
 /* store-ro.c: a second, read-only connection, for a thread off the loop. */
 struct store	*store_open_reader(const struct store *, char **);
@@ -143,7 +142,6 @@ int		 store_begin(struct store *, char **);
 int		 store_commit(struct store *, char **);
 void		 store_rollback(struct store *);
 int		 store_lazy(struct store *, int);
-int		 store_lazy_unsynced(struct store *);
 /* store-group.c: one transaction that several requests share */
 int		 store_group_begin(struct store *, int, char **);
 int		 store_group_lazy(const struct store *);

@@ -4,10 +4,12 @@
  * write-ahead log) take KCAL_TEST_SYNC_MS milliseconds longer, as on a slow
  * disk, so that a test can tell whether the loop waits for the disk
  * (test-sync-offloop.sh).  The store's own file and the directory are left
- * alone, so only commits are slowed.  With KCAL_TEST_SYNC_LOG set, each
- * such sync appends "sync TID PID" to that file, and each write of the
- * log's header (32 bytes at offset 0: the log starts over) "restart TID
- * PID": the loop's thread is the one whose TID is the PID.
+ * alone, so only commits are slowed (with KCAL_TEST_SYNC_DB set, the
+ * store's syncs too, a checkpoint's).  With KCAL_TEST_SYNC_LOG set, each
+ * sync of the log appends "sync TID PID" to that file, each of the store
+ * "dbsync TID PID", and each write of the log's header (32 bytes at
+ * offset 0: the log starts over) "restart TID PID": the loop's thread is
+ * the one whose TID is the PID.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -23,18 +25,26 @@ int	fdatasync(int);
 ssize_t	pwrite(int, const void *, size_t, off_t);
 ssize_t	pwrite64(int, const void *, size_t, off64_t);
 
+/* Is fd's file name's end suffix? */
+static int
+ends(int fd, const char *suffix)
+{
+	char		link[64], path[PATH_MAX];
+	ssize_t		n;
+	size_t		k = strlen(suffix);
+
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	if ((n = readlink(link, path, sizeof path - 1)) < (ssize_t)k)
+		return 0;
+	path[n] = '\0';
+	return strcmp(path + n - k, suffix) == 0;
+}
+
 /* Is fd SQLite's write-ahead log? */
 static int
 is_wal(int fd)
 {
-	char		link[64], path[PATH_MAX];
-	ssize_t		n;
-
-	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	if ((n = readlink(link, path, sizeof path - 1)) < 4)
-		return 0;
-	path[n] = '\0';
-	return strcmp(path + n - 4, "-wal") == 0;
+	return ends(fd, "-wal");
 }
 
 static void
@@ -56,9 +66,14 @@ slow(int fd)
 	struct timespec	 ts;
 	long		 v;
 
-	if (ms == NULL || (v = strtol(ms, NULL, 10)) <= 0 || !is_wal(fd))
+	if (ms == NULL || (v = strtol(ms, NULL, 10)) <= 0)
 		return;
-	note("sync");
+	if (is_wal(fd))
+		note("sync");
+	else if (getenv("KCAL_TEST_SYNC_DB") != NULL && ends(fd, ".db"))
+		note("dbsync");
+	else
+		return;
 	ts.tv_sec = v / 1000;
 	ts.tv_nsec = (v % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) != 0)
