@@ -331,7 +331,7 @@ notify_kick(struct notify *nt)
 /*
  * Only the runs queued for deliveries numbered up to seq may start
  * (INT64_MAX: all): the reminders recorded after it are not on the disk
- * yet (remind-walk.c's hooks_gate).
+ * yet (remind-flush.c's remind_hooks_gate).
  */
 void
 notify_upto(struct notify *nt, int64_t seq)

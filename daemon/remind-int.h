@@ -94,9 +94,9 @@ struct remind {
 	int64_t		 started;
 	int64_t		 seq;		/* the last recorded delivery's number */
 	int64_t		 shown;		/* the last one delivered */
-	struct remind_outq fired;	/* recorded, to deliver (burst_flush) */
+	struct remind_outq fired;	/* recorded, to deliver (remind_flush) */
 	struct flushing	*flushing;	/* then waiting for the disk, in */
-	struct flushing	*flushing_last;	/* order (remind-walk.c) */
+	struct flushing	*flushing_last;	/* order (remind-flush.c) */
 	struct remind_outq logq;	/* delivered, to log */
 	struct notify	*notify;
 	struct remind_held *held;	/* delivered, not yet recorded */
@@ -137,8 +137,13 @@ void		 remind_prep_reset(struct remind *, int64_t);
 /* remind-walk.c: 1 more to walk, 0 done, -1 store error, -2 held */
 int		 remind_walk(struct remind *);
 void		 remind_walk_free(struct remind *);
-void		 remind_walk_stop(struct remind *);
-void		 remind_walk_close(struct remind *);
+
+/* remind-flush.c */
+void		 remind_flush(struct remind *);
+void		 remind_flush_now(struct remind *);
+void		 remind_hooks_gate(struct remind *);
+void		 remind_flush_stop(struct remind *);
+void		 remind_flush_close(struct remind *);
 
 /* remind-deliver.c */
 int		 remind_encode(json_t *, struct remind_out *);

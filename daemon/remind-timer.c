@@ -121,7 +121,7 @@ remind_run(struct remind *rm)
  * turn reached `kcal watch` only after the whole walk.  The walk waits
  * while what is queued for them shrinks (a watcher that stops reading does
  * not stall it: it is dropped at max_output anyway).  What waits for the
- * disk (remind-walk.c's burst_flush) is not queued yet and does not count:
+ * disk (remind-flush.c) is not queued yet and does not count:
  * the walk goes on recording meanwhile.
  */
 static int

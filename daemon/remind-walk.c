@@ -17,7 +17,7 @@
  *
  * Recorded before delivered.  A reminder's state, and the runs of the
  * hooks it owes, are committed in the batch's transaction, and on the
- * disk before it is delivered or its hooks run (burst_flush: synced off
+ * disk before it is delivered or its hooks run (remind-flush.c: synced off
  * the loop), so a restart never delivers it twice.  Reminders that fell due while the daemon was
  * down (or the machine asleep) are delivered marked late within
  * remind_grace, and recorded as missed beyond it.  When the store cannot
@@ -295,94 +295,6 @@ give_up(struct remind *rm, const char *uid, const char *why)
 	return 0;
 }
 
-/*
- * Make what was fired durable on the loop, when nothing syncs it off the
- * loop (remind_host's durable) or kcald stops: the batch's commit did not
- * wait for the disk (see walk_batch); a small commit that does
- * (synchronous=FULL syncs the whole WAL) takes it to disk too.  Should
- * that commit fail, the state is committed all the same (it survives a
- * killed daemon) and is delivered: only a power cut before the next durable
- * commit could then deliver it twice, where withholding it would lose it.
- */
-static void
-fired_durable(struct remind *rm)
-{
-	char	 seq[32], *why = NULL;
-
-	snprintf(seq, sizeof seq, "%lld", (long long)rm->seq);
-	if (store_begin(rm->host.store, &why) != 0 ||
-	    store_remind_meta_set(rm->host.store, "fired_seq", seq,
-	    &why) != 0 ||
-	    store_commit(rm->host.store, &why) != 0) {
-		store_rollback(rm->host.store);
-		log_warnx("reminders: delivered before their state is on "
-		    "disk (%s)", why ? why : "store error");
-		free(why);
-	}
-}
-
-/*
- * What one flush recorded, waiting for the disk (burst_flush).  Flushes
- * are delivered in the order recorded: one is delivered once it and
- * every one before it are on the disk.
- */
-struct flushing {
-	struct remind		*rm;
-	struct remind_outq	 out;		/* emptied once delivered */
-	int			 synced;	/* on the disk */
-	struct flushing		*next;
-};
-
-static void
-deliver_all(struct remind *rm, struct remind_outq *q)
-{
-	for (size_t i = 0; i < q->n; i++)
-		remind_deliver(rm, &q->v[i]);
-	remind_outq_clear(q);
-}
-
-/*
- * The hook runs of what was recorded and not yet delivered wait until it
- * is (notify_upto): queued in the transaction that recorded it, a run
- * started before its record was on the disk could run again after a
- * power cut took the record back.
- */
-static void
-hooks_gate(struct remind *rm)
-{
-	notify_upto(rm->notify, rm->fired.n > 0 || rm->flushing != NULL ?
-	    rm->shown : INT64_MAX);
-}
-
-/* The flushes at the head that are on the disk: delivered, forgotten. */
-static void
-flushing_drain(struct remind *rm)
-{
-	struct flushing	*f;
-
-	while ((f = rm->flushing) != NULL && f->synced) {
-		deliver_all(rm, &f->out);
-		if ((rm->flushing = f->next) == NULL)
-			rm->flushing_last = NULL;
-		free(f);
-	}
-	hooks_gate(rm);
-}
-
-/* The host: f's commits are on the disk (ok), or kcald stops first. */
-static void
-flushed(void *arg, int ok)
-{
-	struct flushing	*f = arg;
-	struct remind	*rm = f->rm;
-
-	if (!ok && f->out.n > 0)
-		fired_durable(rm);
-	f->synced = 1;
-	flushing_drain(rm);
-	remind_log_delivered(rm);
-}
-
 /* Keep the plans of a burst's slice until the whole burst is recorded. */
 static void
 pend_add(struct remind *rm, const struct walk_plan *wp, size_t n)
@@ -417,88 +329,6 @@ remind_walk_free(struct remind *rm)
 }
 
 /*
- * Deliver what the burst recorded so far, once it is on the disk: for the
- * whole burst or FIRED_MAX of it, one sync, not one a slice.  Not the
- * whole of a big burst: the watchers read the first FIRED_MAX while the
- * rest is recorded, and a burst of 1,000 reaches them sooner, first to
- * last, for three more syncs.  The sync runs off the loop (the host's
- * durable: server-sync.c's thread, as for a group of writes), so clients
- * are served and the walk goes on meanwhile; its commit waiting for the
- * disk on the loop held every client for the sync.  Until delivered a
- * watcher is not replayed it (remind_replay), nor does a hook run it
- * (notify_upto): it is pushed live.
- */
-static void
-burst_flush(struct remind *rm)
-{
-	struct flushing	*f;
-
-	if (rm->fired.n == 0)
-		return;
-	f = xcalloc(1, sizeof *f);
-	f->rm = rm;
-	f->out = rm->fired;
-	memset(&rm->fired, 0, sizeof rm->fired);
-	if (rm->flushing_last != NULL)
-		rm->flushing_last->next = f;
-	else
-		rm->flushing = f;
-	rm->flushing_last = f;
-	if (rm->host.durable != NULL &&
-	    rm->host.durable(rm->host.arg, flushed, f) == 1) {
-		hooks_gate(rm);
-		return;
-	}
-	fired_durable(rm);	/* nothing syncs it off the loop */
-	f->synced = 1;
-	flushing_drain(rm);
-}
-
-/*
- * Everything recorded delivered now, made durable on the loop first: the
- * walk falls back to one event at a time, whose deliveries must not pass
- * those still waiting, or kcald stops.  The host's calls for the flushes
- * delivered here find them empty.
- */
-static void
-flush_now(struct remind *rm)
-{
-	struct flushing	*f;
-	size_t		 n = rm->fired.n;
-
-	for (f = rm->flushing; f != NULL; f = f->next)
-		n += f->out.n;
-	if (n == 0)
-		return;
-	fired_durable(rm);
-	for (f = rm->flushing; f != NULL; f = f->next)
-		deliver_all(rm, &f->out);
-	deliver_all(rm, &rm->fired);
-	notify_upto(rm->notify, INT64_MAX);
-}
-
-/* The daemon stops: what the burst recorded reaches the watchers. */
-void
-remind_walk_stop(struct remind *rm)
-{
-	flush_now(rm);
-}
-
-/* remind_free: by then the host calls no more (the daemon's sync ended). */
-void
-remind_walk_close(struct remind *rm)
-{
-	struct flushing	*f;
-
-	while ((f = rm->flushing) != NULL) {
-		rm->flushing = f->next;
-		remind_outq_clear(&f->out);
-		free(f);
-	}
-	rm->flushing_last = NULL;
-}
-
-/*
  * Walk uids[i] (next_alarm nas[i] when it fell due; nas NULL for a
  * changed event): from what was prepared for it when that is still good
  * (remind-prep.c), else planned from the store.
@@ -524,7 +354,7 @@ walk_one(struct remind *rm, char **uids, int64_t *nas, size_t i,
  * transaction, not one each (an import of 10,000 events cost 10,000
  * fsyncs here, and a burst of 1,000 reminders due together 1,000), as
  * many as the slice (until end, at least one) allows, *done of them;
- * handed over to be delivered once durable (burst_flush), and then their
+ * handed over to be delivered once durable (remind_flush), and then their
  * next reminders stored (plan_write); or, in a burst (nas non-NULL), both
  * kept for its end.  The record
  * commit does not wait for the disk when nothing fired (planning alone,
@@ -568,13 +398,13 @@ walk_batch(struct remind *rm, char **uids, int64_t *nas, size_t n,
 	for (k = 0; k < msgs.n; k++)
 		remind_outq_add(&rm->fired, &msgs.v[k]);
 	msgs.n = 0;
-	hooks_gate(rm);
+	remind_hooks_gate(rm);
 	if (nas != NULL) {
 		pend_add(rm, wp, *done);
 		if (rm->fired.n < FIRED_MAX)
 			goto out;
 	}
-	burst_flush(rm);
+	remind_flush(rm);
 	if (nas == NULL && plan_write(rm, wp, *done, 0, &k, &why) != 0) {
 		log_warnx("reminders: cannot plan the next ones (%s)", why);
 		rc = -1;
@@ -611,7 +441,7 @@ walk_uids(struct remind *rm, char **uids, int64_t *nas, size_t n,
 
 	if (walk_batch(rm, uids, nas, n, now, end, done) == 0 && *done > 0)
 		return 0;
-	flush_now(rm);		/* deliveries stay in order */
+	remind_flush_now(rm);	/* deliveries stay in order */
 	for (i = 0; i < n && (i == 0 || remind_mono_ms() < end); i++) {
 		wp.uid = uids[i];
 		rc = walk_event(rm, uids[i], now, &msgs, &wp, &why);
@@ -648,7 +478,7 @@ walk_uids(struct remind *rm, char **uids, int64_t *nas, size_t n,
 static int
 burst_end(struct remind *rm)
 {
-	burst_flush(rm);
+	remind_flush(rm);
 	if (rm->burst_events > 0)
 		log_debug("reminders: %zu events due fired, %zu of them as "
 		    "prepared", rm->burst_events, rm->burst_prepared);

@@ -242,7 +242,7 @@ remind_stop(struct remind *rm)
 {
 	if (rm == NULL)
 		return;
-	remind_walk_stop(rm);
+	remind_flush_stop(rm);
 	remind_log_delivered(rm);
 }
 
@@ -254,7 +254,7 @@ remind_free(struct remind *rm)
 	remind_timer_free(rm);
 	remind_prep_reset(rm, 0);
 	remind_walk_free(rm);
-	remind_walk_close(rm);
+	remind_flush_close(rm);
 	remind_outq_clear(&rm->fired);	/* recorded: replayed after a restart */
 	remind_log_delivered(rm);
 	notify_free(rm->notify);
