@@ -27,9 +27,10 @@
 
 /*
  * Make what was fired durable on the loop, when nothing syncs it off the
- * loop (remind_host's durable) or kcald stops: the batch's commit did not
- * wait for the disk (remind-walk.c's walk_batch); a small commit that does
- * (synchronous=FULL syncs the whole WAL) takes it to disk too.  Should
+ * loop (remind_host's durable and sync_now) or kcald stops: the batch's
+ * commit did not wait for the disk (remind-walk.c's walk_batch); a small
+ * commit that does (synchronous=FULL syncs the whole WAL) takes it to
+ * disk too.  Should
  * that commit fail, the state is committed all the same (it survives a
  * killed daemon) and is delivered: only a power cut before the next durable
  * commit could then deliver it twice, where withholding it would lose it.
@@ -167,7 +168,13 @@ remind_flush_now(struct remind *rm)
 		n += f->out.n;
 	if (n == 0)
 		return;
-	fired_durable(rm);
+	/*
+	 * The sync thread syncs the log, which takes no lock (the fallback's
+	 * usual cause is an import holding the write lock, which a commit
+	 * here would fail on); else a commit that waits for the disk.
+	 */
+	if (rm->host.sync_now == NULL || rm->host.sync_now(rm->host.arg) != 0)
+		fired_durable(rm);
 	for (f = rm->flushing; f != NULL; f = f->next)
 		deliver_all(rm, &f->out);
 	deliver_all(rm, &rm->fired);

@@ -9,6 +9,8 @@
  *   remind-prep.c     a burst's reminders worked out and encoded ahead
  *   remind-walk.c     the walk: what is due, recorded then delivered,
  *                     then the next reminders planned
+ *   remind-flush.c    what the walk recorded, delivered in order once on
+ *                     the disk (the sync runs off the loop)
  *   remind-deliver.c  the reminder object (JSON), its delivery to the log,
  *                     the watchers and the hooks, and replay to a watcher
  *

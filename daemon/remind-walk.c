@@ -24,14 +24,12 @@
  * record at all (a full disk, a read-only store), what is due is
  * delivered once from memory (remind-held.h) and recorded later.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "log.h"
-#include "notify.h"
 #include "remind-held.h"
 #include "remind-int.h"
 #include "store.h"

@@ -141,6 +141,9 @@ struct remind_host {
 	   NULL: always 0 */
 	int			(*durable)(void *, void (*)(void *, int),
 				    void *);
+	/* every commit made so far on the disk now, the loop waiting (0),
+	   or -1 when only a commit of the caller's can; NULL: -1 */
+	int			(*sync_now)(void *);
 	void			*arg;
 };
 

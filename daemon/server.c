@@ -411,6 +411,19 @@ watch_durable(void *arg, void (*fn)(void *, int), void *fn_arg)
 	return sync_after(srv, fn, fn_arg);
 }
 
+/* The same, the loop waiting (the walk's fallbacks, kcald's stop). */
+static int
+watch_sync_now(void *arg)
+{
+	struct server	*srv = arg;
+
+	if (!sync_lazy(srv))
+		return -1;
+	sync_committed(srv);
+	sync_wait(srv);
+	return 0;
+}
+
 static int
 remind_start(struct server *srv, char **cause)
 {
@@ -421,6 +434,7 @@ remind_start(struct server *srv, char **cause)
 	host.push = watch_push;
 	host.backlog = watch_backlog;
 	host.durable = watch_durable;
+	host.sync_now = watch_sync_now;
 	host.arg = srv;
 	srv->remind = remind_create(&host, srv->cfg, cause);
 	return srv->remind != NULL ? 0 : -1;

@@ -33,8 +33,10 @@
  * since, all of the WAL has been copied, and the group's first write
  * starts it over.  The loop's connection used to checkpoint itself here,
  * two syncs on the loop, a whole wait for everyone on a slow disk; it
- * still does if the thread has not ended its run after CKPT_HOLD_MS.
- * (The first commit after the log starts over still syncs its header on
+ * still does past CKPT_LOOP_MAX_PAGES, when the holds did not let the
+ * log start over (a reader stayed in it, or writes that are not socket
+ * groups never paused: they are not held).  A hold lasts CKPT_HOLD_MS at
+ * most.  (The first commit after the log starts over still syncs its header on
  * the loop, as SQLite must: see README, "What remains".)
  */
 #include <pthread.h>
@@ -49,7 +51,8 @@
 
 #define CKPT_PAGES		1000	/* SQLite's autocheckpoint default */
 #define CKPT_STEP_PAGES		(CKPT_PAGES / 4)	/* more since the last */
-#define CKPT_LOOP_PAGES		(4 * CKPT_PAGES)	/* then on the loop */
+#define CKPT_LOOP_PAGES		(4 * CKPT_PAGES)	/* then groups wait */
+#define CKPT_LOOP_MAX_PAGES	(5 * CKPT_PAGES)	/* then on the loop */
 #define CKPT_SIZE_LIMIT		"67108864"	/* the WAL file, once reset: bytes */
 #define CKPT_HOLD_MS		5000	/* writes wait for the thread, at most */
 
@@ -97,35 +100,30 @@ hold_over(struct store_ckpt *ck)
 
 /*
  * After each commit of the loop's connection: wake the thread if due;
- * past CKPT_LOOP_PAGES, hold the next group for its run (see above), or,
+ * past CKPT_LOOP_PAGES, hold the next group for its run (see above), and
  * when the hold is over and the log did not start over (a reader was
- * still in it; a write that is not a group's came in between), hold it
- * again; when the thread's run took over CKPT_HOLD_MS, the loop copies
- * the rest itself, as before.
+ * still in it; writes that are not a group's never paused), hold it
+ * again; past CKPT_LOOP_MAX_PAGES, the loop copies the rest itself, as
+ * before, so that the log stays bounded whoever writes.
  */
 static int
 wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store_ckpt	*ck = arg;
-	int			 over;
 
 	if (pages < ck->woke)		/* the WAL started over */
 		ck->woke = 0;
 	if (pages < CKPT_PAGES || pages < ck->woke + CKPT_STEP_PAGES)
 		return SQLITE_OK;
 	ck->woke = pages;
-	if (pages >= CKPT_LOOP_PAGES && ck->holding &&
-	    (over = hold_over(ck)) != 0) {
+	if (pages >= CKPT_LOOP_MAX_PAGES) {
 		ck->holding = 0;
-		if (over == 2) {
-			log_warnx("checkpoint: the thread's copy of the log "
-			    "took over %d ms; the loop copies the rest",
-			    CKPT_HOLD_MS);
-			(void)sqlite3_wal_checkpoint_v2(db, name,
-			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-			return SQLITE_OK;
-		}
+		(void)sqlite3_wal_checkpoint_v2(db, name,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
 	}
+	if (pages >= CKPT_LOOP_PAGES && ck->holding && hold_over(ck) != 0)
+		ck->holding = 0;
 	pthread_mutex_lock(&ck->mtx);
 	if (pages >= CKPT_LOOP_PAGES && !ck->holding) {
 		ck->holding = 1;
@@ -225,8 +223,7 @@ store_ckpt_start(struct store *st, char **cause)
  * Is the next group of writes to wait (1), for the thread's run that the
  * log past CKPT_LOOP_PAGES asked for?  Once it has ended, the group's
  * first write starts the log over (if no reader is still in it).  After
- * CKPT_HOLD_MS the writes go on (and the next commit's hook has the loop
- * copy the rest).
+ * CKPT_HOLD_MS the writes go on.
  */
 int
 store_ckpt_holding(struct store *st)
@@ -234,11 +231,15 @@ store_ckpt_holding(struct store *st)
 	struct store_ckpt	*ck = st->ckpt;
 	int			 over;
 
-	if (ck == NULL || !ck->holding || (over = hold_over(ck)) == 2)
+	if (ck == NULL || !ck->holding)
 		return 0;
-	if (over == 1)
-		ck->holding = 0;
-	return over == 0;
+	if ((over = hold_over(ck)) == 0)
+		return 1;
+	if (over == 2)
+		log_info("checkpoint: the thread's copy of the log took over "
+		    "%d ms; the writes go on", CKPT_HOLD_MS);
+	ck->holding = 0;
+	return 0;
 }
 
 /* The thread ends (after its checkpoint under way); SQLite's come back. */

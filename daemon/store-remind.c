@@ -609,7 +609,8 @@ store_hook_next(struct store *st, int64_t after, size_t limit,
  * The same for the hooks numbered lo to hi only, and up to the first run
  * of a delivery numbered past upto, which waits with all after it: the
  * caller takes the next ones after the last id it was given, so none may
- * be passed over (numbers need not grow with ids across restarts).
+ * be passed over (numbers given to reminders delivered from memory,
+ * remind-held.h, are given again after a restart).
  */
 int
 store_hook_next_cmds(struct store *st, int lo, int hi, int64_t after,

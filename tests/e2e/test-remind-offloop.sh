@@ -1,6 +1,6 @@
 #!/bin/sh
 # test-remind-offloop.sh — reminders reach the disk off the loop
-# (remind-walk.c's burst_flush, server-sync.c's thread).  kcald runs with
+# (remind-flush.c, server-sync.c's thread).  kcald runs with
 # slowsync.so preloaded: every sync of the write-ahead log takes
 # KCAL_TEST_SYNC_MS (1.5 s) longer, as on a slow disk.  A burst of 40
 # reminders falls due at one instant and one of 20 a second later, each
