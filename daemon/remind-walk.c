@@ -10,19 +10,21 @@
  * delivered (remind-deliver.c) once on the disk, and only once the whole
  * burst is recorded are the next reminder instants of its events stored,
  * a slice a turn from the next one on (the sync of the log keeps the
- * order: a power cut that kept a plan kept the record before it).  Then the walk plans the changed events,
- * a slice a turn.  An event of the burst still as it was prepared ahead
- * (remind-prep.c) is not planned here: what is due, its messages and its
- * next instant are taken from there, and it costs only its record.
+ * order: a power cut that kept a plan kept the record before it).  Then
+ * the walk plans the changed events, a slice a turn.  An event of the
+ * burst still as it was prepared ahead (remind-prep.c) is not planned
+ * here: what is due, its messages and its next instant are taken from
+ * there, and it costs only its record.
  *
  * Recorded before delivered.  A reminder's state, and the runs of the
  * hooks it owes, are committed in the batch's transaction, and on the
- * disk before it is delivered or its hooks run (remind-flush.c: synced off
- * the loop), so a restart never delivers it twice.  Reminders that fell due while the daemon was
- * down (or the machine asleep) are delivered marked late within
- * remind_grace, and recorded as missed beyond it.  When the store cannot
- * record at all (a full disk, a read-only store), what is due is
- * delivered once from memory (remind-held.h) and recorded later.
+ * disk before it is delivered or its hooks run (remind-flush.c: synced
+ * off the loop), so a restart never delivers it twice.  Reminders that
+ * fell due while the daemon was down (or the machine asleep) are
+ * delivered marked late within remind_grace, and recorded as missed
+ * beyond it.  When the store cannot record at all (a full disk, a
+ * read-only store), what is due is delivered once from memory
+ * (remind-held.h) and recorded later.
  */
 #include <stdio.h>
 #include <stdlib.h>
