@@ -181,13 +181,6 @@ remind_flush_now(struct remind *rm)
 	notify_upto(rm->notify, INT64_MAX);
 }
 
-/* The daemon stops: what the burst recorded reaches the watchers. */
-void
-remind_flush_stop(struct remind *rm)
-{
-	remind_flush_now(rm);
-}
-
 /* remind_free: by then the host calls no more (the daemon's sync ended). */
 void
 remind_flush_close(struct remind *rm)

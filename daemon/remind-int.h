@@ -144,7 +144,6 @@ void		 remind_walk_free(struct remind *);
 void		 remind_flush(struct remind *);
 void		 remind_flush_now(struct remind *);
 void		 remind_hooks_gate(struct remind *);
-void		 remind_flush_stop(struct remind *);
 void		 remind_flush_close(struct remind *);
 
 /* remind-deliver.c */

@@ -242,7 +242,7 @@ remind_stop(struct remind *rm)
 {
 	if (rm == NULL)
 		return;
-	remind_flush_stop(rm);
+	remind_flush_now(rm);
 	remind_log_delivered(rm);
 }
 

@@ -103,6 +103,17 @@ def bystander_ok(b, what):
     check("bystander still served " + what, ok_reply(b.call("status")))
 
 
+def check_worst(desc, lat, bound):
+    """A bystander's latencies (seconds): more than ten, the worst under
+    bound; a visible SKIP under a sanitizer, whose timing is not kcald's."""
+    if os.environ.get("KCAL_SANITIZED"):
+        print("SKIP %s, timed: under a sanitizer" % desc)
+        return
+    check("%s (worst %.0f ms of %d)" % (desc, max(lat or [0]) * 1000,
+                                        len(lat)),
+          len(lat) > 10 and max(lat) < bound, sorted(lat)[-3:])
+
+
 def sc_longline(path, maxline):
     maxline = int(maxline)
     b = Conn(path)
