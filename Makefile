@@ -131,9 +131,10 @@ test-tsan: deps
 # the worker (feeds built off the loop), the login threads (CalDAV's
 # yescrypt), an import's commit thread (with status and a SIGTERM during
 # it), group commit, and the socket's and CalDAV's reads on the worker pool,
-# the WAL's checkpoint thread, and the sync thread (with its slow-disk
-# library, slowsync.so: groups, CalDAV writes and a reminder burst).
-TSAN_CI_TESTS := unit/test-worker.c unit/test-account.c \
+# the WAL's checkpoint thread (and its own writes), and the sync thread
+# (with its slow-disk library, slowsync.so: groups, CalDAV writes and a
+# reminder burst).
+TSAN_CI_TESTS := unit/test-worker.c unit/test-account.c unit/test-store-ckpt.c \
 	e2e/test-feed-offloop.sh e2e/test-dav-auth.sh e2e/test-import-status.sh \
 	e2e/test-group-commit.sh e2e/test-read-offloop.sh e2e/test-dav-offloop.sh \
 	e2e/test-checkpoint.sh e2e/test-sync-offloop.sh e2e/test-remind-offloop.sh \

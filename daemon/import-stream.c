@@ -436,6 +436,8 @@ import_shutdown(struct server *srv)
 static void
 commit_start(struct import_job *job)
 {
+	int	rc = 0;
+
 	job->last = now_ms();
 	if (pipe2(job->done, O_CLOEXEC) == 0 &&
 	    (job->ev_done = event_new(job->srv->base, job->done[0], EV_READ,
@@ -449,9 +451,9 @@ commit_start(struct import_job *job)
 	log_warn("import %s: commit thread", job->o.name);
 	if (fill_busy(job, &job->ir.why) != 0 ||
 	    store_commit(job->st, &job->ir.why) != 0)
-		finish(job, -2, NULL);
-	else
-		finish(job, 0, NULL);
+		rc = -2;
+	store_counts_hold(job->srv->store, 0);	/* they are walked again */
+	finish(job, rc, NULL);
 }
 
 /* One slice: records until SLICE_MS is spent, then the loop's turn. */

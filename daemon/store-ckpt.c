@@ -30,15 +30,31 @@
  * the thread that starts after that commit has ended (store_ckpt_holding,
  * asked by server-group.c before it opens a group; the writes are parked
  * meanwhile, the loop serves everyone else): then nothing was written
- * since, all of the WAL has been copied, and the group's first write
- * starts it over.  The loop's connection used to checkpoint itself here,
+ * since, all of the WAL has been copied, and the thread has started it
+ * over (below).  The loop's connection used to checkpoint itself here,
  * two syncs on the loop, a whole wait for everyone on a slow disk; it
  * still does past CKPT_LOOP_MAX_PAGES, when the holds did not let the
  * log start over (a reader stayed in it, or writes that are not socket
  * groups never paused: they are not held).  A hold lasts CKPT_HOLD_MS at
- * most.  (The first commit after the log starts over still syncs its header on
- * the loop, as SQLite must: see README, "What remains".)
+ * most.
+ *
+ * The log starts over at the first write after all of it was copied, and
+ * that write syncs the log's new header before anything follows it, as
+ * SQLite must (the header's salts tell the new frames from the old).  Were
+ * that write the loop's, a slow disk's sync would hold everyone.  So after
+ * a checkpoint that copied all of the log, the thread writes first itself
+ * (log_restart: the store's user_version rewritten, nothing changed) and
+ * the sync is its own.  Meanwhile the loop's groups wait as for a hold
+ * (restarting, store_ckpt_holding); a write of the loop's that is not a
+ * group's, or that began in the instant between, waits in SQLite's busy
+ * handler for it, one sync at most.  If the loop writes first, or a reader
+ * is still in the log, the log goes on as before and the next checkpoint
+ * tries again; the loop's own start-over (its sync) stays possible but is
+ * no longer the rule.  The loop's tally of the counts takes the thread's
+ * commit for what it is, no change (store_ckpt_wrote, store-count.c).
  */
+#include <sys/stat.h>
+
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,6 +85,9 @@ struct store_ckpt {
 	int			 stopping;	/* under mtx */
 	uint64_t		 asked;		/* under mtx: runs asked for */
 	uint64_t		 ran;		/* under mtx: the last run's ask */
+	int			 restarting;	/* under mtx: log_restart runs */
+	struct timespec		 restart_since;	/* under mtx */
+	uint64_t		 wrote;		/* under mtx: its writes begun */
 };
 
 /* Under mtx: one more run of the thread, which starts after this. */
@@ -80,22 +99,42 @@ ask(struct store_ckpt *ck)
 	return ++ck->asked;
 }
 
+static int64_t
+ms_since(const struct timespec *t)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 +
+	    (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* Loop: is the thread starting the log over (log_restart), not for long? */
+static int
+restarting(struct store_ckpt *ck)
+{
+	struct timespec	since;
+	int		on;
+
+	pthread_mutex_lock(&ck->mtx);
+	on = ck->restarting;
+	since = ck->restart_since;
+	pthread_mutex_unlock(&ck->mtx);
+	return on && ms_since(&since) < CKPT_HOLD_MS;
+}
+
 /* Loop: has the run the hold waits for ended (1), or is it too late (2)? */
 static int
 hold_over(struct store_ckpt *ck)
 {
-	struct timespec	now;
-	int		done;
+	int	done;
 
 	pthread_mutex_lock(&ck->mtx);
 	done = ck->ran >= ck->hold_run;
 	pthread_mutex_unlock(&ck->mtx);
 	if (done)
 		return 1;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - ck->hold_since.tv_sec) * 1000 +
-	    (now.tv_nsec - ck->hold_since.tv_nsec) / 1000000 >= CKPT_HOLD_MS ?
-	    2 : 0;
+	return ms_since(&ck->hold_since) >= CKPT_HOLD_MS ? 2 : 0;
 }
 
 /*
@@ -135,15 +174,89 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	return SQLITE_OK;
 }
 
+/* A pragma's integer on the thread's connection, or -1. */
+static int64_t
+pragma_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*s;
+	int64_t		 v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * Thread: all of the log was copied, as of data_version seen (-1: no
+ * matter); start it over by a write of this connection's own (see
+ * above), so that the new header's sync is the thread's.  It changes
+ * nothing: user_version written as it is.  Not if another connection
+ * committed since (then the log was not all copied, and the write would
+ * only add to it), nor when busy (the loop or an import writes).
+ */
+static void
+log_restart(struct store_ckpt *ck, int64_t seen)
+{
+	char	*sql = NULL;
+	int64_t	 v;
+	int	 rc;
+
+	pthread_mutex_lock(&ck->mtx);
+	ck->restarting = 1;
+	clock_gettime(CLOCK_MONOTONIC, &ck->restart_since);
+	pthread_mutex_unlock(&ck->mtx);
+	rc = sqlite3_exec(ck->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK && (seen < 0 ||
+	    pragma_int(ck->db, "PRAGMA data_version") == seen) &&
+	    (v = pragma_int(ck->db, "PRAGMA user_version")) >= 0) {
+		pthread_mutex_lock(&ck->mtx);
+		ck->wrote++;		/* before the commit can be seen */
+		pthread_mutex_unlock(&ck->mtx);
+		xasprintf(&sql, "PRAGMA user_version = %lld; COMMIT",
+		    (long long)v);
+		rc = sqlite3_exec(ck->db, sql, NULL, NULL, NULL);
+		free(sql);
+	}
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		log_warnx("checkpoint: starting the log over: %s",
+		    sqlite3_errmsg(ck->db));
+	if (!sqlite3_get_autocommit(ck->db))
+		(void)sqlite3_exec(ck->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_lock(&ck->mtx);
+	ck->restarting = 0;
+	pthread_mutex_unlock(&ck->mtx);
+}
+
+/*
+ * Is the log empty (after a clean stop, SQLite has removed it)?  The
+ * first write then begins it, with the same header and sync as a start-
+ * over: store_ckpt_start makes that write itself, before the loop serves.
+ */
+static int
+log_empty(sqlite3 *db)
+{
+	struct stat	 sb;
+	const char	*wal;
+
+	wal = sqlite3_filename_wal(sqlite3_db_filename(db, "main"));
+	return wal != NULL && (stat(wal, &sb) != 0 || sb.st_size == 0);
+}
+
 static void
 ckpt_run(struct store_ckpt *ck)
 {
-	int	rc;
+	int64_t	seen = pragma_int(ck->db, "PRAGMA data_version");
+	int	rc, log = -1, copied = -1;
 
 	rc = sqlite3_wal_checkpoint_v2(ck->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-	    NULL, NULL);
+	    &log, &copied);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		log_warnx("checkpoint: %s", sqlite3_errmsg(ck->db));
+	if (rc == SQLITE_OK && log > 0 && copied == log && seen >= 0)
+		log_restart(ck, seen);
 }
 
 static void *
@@ -196,9 +309,16 @@ store_ckpt_start(struct store *st, char **cause)
 	ck = xcalloc(1, sizeof *ck);
 	pthread_mutex_init(&ck->mtx, NULL);
 	pthread_cond_init(&ck->cond, NULL);
+	/*
+	 * NORMAL: a checkpoint syncs the log before it copies and the store
+	 * after, as at FULL; log_restart's commit, which changes nothing,
+	 * is not synced itself (its header is).  The size limit: the write
+	 * that starts the log over cuts its file back.
+	 */
 	if (sqlite3_open_v2(st->path, &ck->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-	    sqlite3_exec(ck->db, "PRAGMA synchronous = FULL", NULL, NULL,
+	    sqlite3_exec(ck->db, "PRAGMA synchronous = NORMAL; "
+	    "PRAGMA journal_size_limit = " CKPT_SIZE_LIMIT, NULL, NULL,
 	    NULL) != SQLITE_OK) {
 		xasprintf(cause, "cannot open store %s to checkpoint: %s",
 		    st->path, ck->db ? sqlite3_errmsg(ck->db) : "out of memory");
@@ -206,6 +326,9 @@ store_ckpt_start(struct store *st, char **cause)
 		return -1;
 	}
 	sqlite3_busy_timeout(ck->db, 0);
+	sqlite3_wal_autocheckpoint(ck->db, 0);	/* its writes: ckpt_run's */
+	if (log_empty(ck->db))	/* its header written here, not later */
+		log_restart(ck, -1);
 	if (pthread_create(&ck->id, NULL, ckpt_main, ck) != 0) {
 		*cause = xstrdup("cannot start the checkpoint thread");
 		ckpt_free(ck);
@@ -221,9 +344,9 @@ store_ckpt_start(struct store *st, char **cause)
 
 /*
  * Is the next group of writes to wait (1), for the thread's run that the
- * log past CKPT_LOOP_PAGES asked for?  Once it has ended, the group's
- * first write starts the log over (if no reader is still in it).  After
- * CKPT_HOLD_MS the writes go on.
+ * log past CKPT_LOOP_PAGES asked for, or while the thread starts the log
+ * over (log_restart)?  Once the run has ended, the log has started over
+ * (if no reader was still in it).  After CKPT_HOLD_MS the writes go on.
  */
 int
 store_ckpt_holding(struct store *st)
@@ -231,15 +354,36 @@ store_ckpt_holding(struct store *st)
 	struct store_ckpt	*ck = st->ckpt;
 	int			 over;
 
-	if (ck == NULL || !ck->holding)
+	if (ck == NULL)
 		return 0;
-	if ((over = hold_over(ck)) == 0)
-		return 1;
-	if (over == 2)
-		log_info("checkpoint: the thread's copy of the log took over "
-		    "%d ms; the writes go on", CKPT_HOLD_MS);
-	ck->holding = 0;
-	return 0;
+	if (ck->holding) {
+		if ((over = hold_over(ck)) == 0)
+			return 1;
+		if (over == 2)
+			log_info("checkpoint: the thread's copy of the log "
+			    "took over %d ms; the writes go on", CKPT_HOLD_MS);
+		ck->holding = 0;
+	}
+	return restarting(ck);
+}
+
+/*
+ * How many writes of its own the thread has begun (log_restart): another
+ * connection's commit that the loop sees while this moved is one of them,
+ * which changed nothing (store-count.c).
+ */
+uint64_t
+store_ckpt_wrote(struct store *st)
+{
+	struct store_ckpt	*ck = st->ckpt;
+	uint64_t		 n;
+
+	if (ck == NULL)
+		return 0;
+	pthread_mutex_lock(&ck->mtx);
+	n = ck->wrote;
+	pthread_mutex_unlock(&ck->mtx);
+	return n;
 }
 
 /* The thread ends (after its checkpoint under way); SQLite's come back. */

@@ -17,7 +17,14 @@
  * The triggers see this connection's writes alone.  Another connection's
  * commit (an import's) changes PRAGMA data_version: the next count outside
  * a transaction walks the store again, and one inside a transaction cannot
- * say (store_counts answers STORE_LATER).  A reader of a limited clearance
+ * say (store_counts answers STORE_LATER).  Not for the checkpoint thread's
+ * commits, which change nothing (store-ckpt.c, log_restart): a change of
+ * data_version while the thread's count of its writes moved is taken for
+ * one of them.  The only other connection of kcald's that writes is an
+ * import's, whose commit always sets the tally aside (store_counts_hold
+ * ends it; store_counts_adopt takes the import's counts, or the next count
+ * walks); a write by another program meanwhile would be missed until the
+ * next change.  A reader of a limited clearance
  * (store_count_visible), or a connection that keeps no tally, counts by a
  * walk, kept until the store changes (read_version).
  */
@@ -140,6 +147,22 @@ count_now(struct store *st, int what, int64_t *out)
 }
 
 /*
+ * The tally's data_version moved to v: if the checkpoint thread wrote
+ * meanwhile (w, read before v), that was it (see above), and v is the
+ * tally's version now.
+ */
+static void
+ckpt_wrote(struct store *st, int64_t v, uint64_t w)
+{
+	struct store_tally	*t = &st->tally;
+
+	if (w != t->ckpt_wrote) {
+		t->ckpt_wrote = w;
+		t->version = v;
+	}
+}
+
+/*
  * One count by a walk of a table or an index, long once the store is big:
  * kept, per clearance, until the store changes (read_version).
  */
@@ -168,7 +191,7 @@ store_count(struct store *st, const char *what, int64_t *out)
 
 /* Count the store again, outside a transaction, and start the tally there. */
 static int
-tally_reset(struct store *st, int64_t version, int64_t out[3])
+tally_reset(struct store *st, int64_t version, uint64_t w, int64_t out[3])
 {
 	sqlite3_stmt	*s;
 
@@ -184,6 +207,7 @@ tally_reset(struct store *st, int64_t version, int64_t out[3])
 		return -1;
 	memcpy(st->tally.committed, out, sizeof st->tally.committed);
 	st->tally.version = version;
+	st->tally.ckpt_wrote = w;
 	st->tally.valid = 1;
 	return 0;
 }
@@ -199,12 +223,15 @@ store_counts(struct store *st, int64_t out[3])
 {
 	struct store_tally	*t = &st->tally;
 	int			 open = !sqlite3_get_autocommit(st->db);
+	uint64_t		 w = store_ckpt_wrote(st);	/* before v */
 	int64_t			 v;
 
 	if (t->tracked && st->clearance == ACCESS_CLASS_CONFIDENTIAL &&
 	    data_version(st, &v) == 0) {
 		if (t->held)		/* an import commits: not yet told */
 			v = t->version;
+		else if (t->valid && v != t->version)
+			ckpt_wrote(st, v, w);
 		if (t->valid && v == t->version && open) {
 			memcpy(out, t->committed, sizeof t->committed);
 			return 0;
@@ -216,7 +243,7 @@ store_counts(struct store *st, int64_t out[3])
 			memcpy(out, t->committed, sizeof t->committed);
 			return 0;
 		}
-		return tally_reset(st, v, out);
+		return tally_reset(st, v, w, out);
 	}
 	if (open)
 		return STORE_LATER;
@@ -255,20 +282,22 @@ void
 store_counts_adopt(struct store *st, const int64_t n[3])
 {
 	sqlite3_stmt	*s;
+	uint64_t	 w = store_ckpt_wrote(st);	/* before v */
 	int64_t		 v;
 
 	st->tally.held = 0;
+	st->tally.valid = 0;	/* not ckpt_wrote's to take for nothing */
 	if (!st->tally.tracked || !sqlite3_get_autocommit(st->db) ||
 	    data_version(st, &v) != 0 || (s = store_stmt(st, sql_set, NULL)) ==
 	    NULL)
 		return;
-	st->tally.valid = 0;
 	for (int i = 0; i < 3; i++)
 		sqlite3_bind_int64(s, i + 1, n[i]);
 	if (store_step_done(st, s, NULL, NULL) != 0)
 		return;
 	memcpy(st->tally.committed, n, sizeof st->tally.committed);
 	st->tally.version = v;
+	st->tally.ckpt_wrote = w;
 	st->tally.valid = 1;
 	st->tally.held = 0;
 }
@@ -279,10 +308,15 @@ store_counts_adopt(struct store *st, const int64_t n[3])
  * not acknowledged before it ends, and no one else writes events meanwhile.
  * So a status during the commit's fsync and checkpoint does not walk the
  * store on the loop; the end adopts the import's counts (or, after a
- * failed commit, nothing changed).
+ * failed commit, nothing changed).  Its end, or any other commit of an
+ * import's connection (0), sets the tally aside until store_counts_adopt:
+ * the next count outside a transaction walks the store, whatever the
+ * checkpoint thread wrote meanwhile.
  */
 void
 store_counts_hold(struct store *st, int on)
 {
 	st->tally.held = on;
+	if (!on)
+		st->tally.valid = 0;
 }

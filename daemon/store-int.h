@@ -31,6 +31,7 @@ struct store_tally {
 	int		 valid;		/* the tally counts the store ... */
 	int		 held;		/* store_counts_hold */
 	int64_t		 version;	/* ... as of this PRAGMA data_version */
+	uint64_t	 ckpt_wrote;	/* ... and this store_ckpt_wrote */
 	int64_t		 committed[3];	/* as of the last commit */
 };
 
@@ -65,6 +66,7 @@ struct store {
 void		 store_group_check(struct store *);	/* store-group.c */
 void		 store_group_ended(struct store *);
 void		 store_tally_commit(struct store *);	/* store-count.c */
+uint64_t	 store_ckpt_wrote(struct store *);	/* store-ckpt.c */
 
 int		 store_access_init(struct store *, char **);
 int		 store_empty_file(const char *, char **);	/* store-schema.c */

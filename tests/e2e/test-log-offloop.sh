@@ -9,11 +9,12 @@
 # Then:
 #   - no sync of the store on the loop's thread (in WAL mode only a
 #     checkpoint syncs it; the loop's own checkpoint at 4,000 pages did);
-#   - each sync of the log on the loop's thread is that of its header
-#     when the log starts over, which SQLite must sync before the frames
-#     that follow (README, "What remains");
-#   - a bystander's status was never held longer than one sync (the
-#     loop's checkpoint held it two: the log's and the store's);
+#   - no sync of the log on the loop's thread either, nor a start-over of
+#     the log: the thread starts it over by a write of its own, whose
+#     header sync SQLite must make (the loop's first write after the copy
+#     used to);
+#   - a bystander's status never waited for a sync (the loop's checkpoint
+#     held it two: the log's and the store's; the header's, one);
 #   - every acknowledged add is there, after a kill -9 too.
 . "$(dirname "$0")/lib.sh"
 
@@ -87,8 +88,8 @@ for t in ths:
     t.join(120)
 check("the writers' adds were all acknowledged", not errors, errors[:2])
 n = restarts()
-check("the log started over under the writes (%d headers written, the "
-      "first its start; %d adds)" % (n, acked[0]), n >= 3)
+check("the log started over under the writes (%d times; %d adds)"
+      % (n, acked[0]), n >= 3)
 with open(log) as f:
     rows = [l.split() for l in f if l.strip()]
 loop = [r[0] for r in rows if r[1] == r[2]]
@@ -101,13 +102,18 @@ else:
     check("no sync of the store on the loop's thread (%d of %d)"
           % (loop.count("dbsync"), sum(r[0] == "dbsync" for r in rows)),
           "dbsync" not in loop and any(r[0] == "dbsync" for r in rows))
-bad = [i for i, w in enumerate(loop) if w == "sync" and
-       (i == 0 or loop[i - 1] != "restart") and
-       not (sanitized and late)]
-check("each sync of the log on the loop's thread is a new header's (%d "
-      "of %d are not)" % (len(bad), loop.count("sync")), not bad, loop[:12])
-check_worst("the bystander's status was never held longer than one sync",
-            lat, delay * 1.5)
+if sanitized and late:
+    print("SKIP no sync of the log on the loop's thread: under a "
+          "sanitizer the thread's copy took over its 5 s")
+else:
+    check("no sync of the log on the loop's thread, nor a start-over "
+          "(%d syncs, %d start-overs there; %d and %d in all)"
+          % (loop.count("sync"), loop.count("restart"),
+             sum(r[0] == "sync" for r in rows),
+             sum(r[0] == "restart" for r in rows)),
+          "sync" not in loop and "restart" not in loop, loop[:12])
+check_worst("the bystander's status never waited for a sync",
+            lat, delay * 0.5)
 print("ACKED %d" % acked[0])
 PYEOF
 py_skips
