@@ -262,6 +262,8 @@ server_client_send_shared(struct client *c, struct shared_msg *sm)
 	if (c->closing)
 		return;
 	if (c->sync_waits > 0) {	/* behind its replies (server-sync.c) */
+		if (room(c, sm->len) != 0)	/* they count: max_output */
+			return;
 		if ((eb = evbuffer_new()) != NULL &&
 		    (evbuffer_add(eb, sm->data, sm->len) != 0 ||
 		    sync_send(c, eb, NULL) == 0))
