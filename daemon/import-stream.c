@@ -411,6 +411,7 @@ commit_done(evutil_socket_t fd, short what, void *arg)
 	}
 	if (job->counted)	/* status walks none of it on the loop */
 		store_counts_adopt(job->srv->store, job->counts);
+	store_ckpt_copied(job->srv->store);	/* the log starts over there */
 	finish(job, 0, NULL);
 }
 

@@ -9,14 +9,15 @@
  * the autocheckpoint) and only tells this thread, after a commit that leaves
  * CKPT_PAGES or more in the WAL; the thread, on a read-write connection of
  * its own, runs a PASSIVE checkpoint, which takes no lock a writer or a
- * reader waits for: it copies what no reader still needs, and the writer
- * starts the WAL over from its beginning once all of it was copied and no
- * reader is in it.  So the WAL stays bounded under continuous writes, as
- * with SQLite's own checkpoints.  Its file is not shrunk by a checkpoint:
- * the loop's connection has a journal_size_limit, so the commit that
- * starts the WAL over cuts the file back to CKPT_SIZE_LIMIT (after an
- * import); a TRUNCATE checkpoint here would hold the write lock while it
- * cut, and the loop's next write would wait for it.  What the thread
+ * reader waits for: it copies what no reader still needs, and the next
+ * write starts the WAL over from its beginning once all of it was copied
+ * and no reader is in it (as a rule the thread's own: below).  So the WAL
+ * stays bounded under continuous writes, as with SQLite's own
+ * checkpoints.  Its file is not shrunk by a checkpoint: both connections
+ * have a journal_size_limit, so the commit that starts the WAL over cuts
+ * the file back to CKPT_SIZE_LIMIT (after an import); a TRUNCATE
+ * checkpoint here would hold the write lock while it cut, and the loop's
+ * next write would wait for it.  What the thread
  * touches of the store is the file and its own connection; the loop's side
  * is the mutex and the flag.
  *
@@ -47,14 +48,21 @@
  * the sync is its own.  Meanwhile the loop's groups wait as for a hold
  * (restarting, store_ckpt_holding); a write of the loop's that is not a
  * group's, or that began in the instant between, waits in SQLite's busy
- * handler for it, one sync at most.  If the loop writes first, or a reader
- * is still in the log, the log goes on as before and the next checkpoint
- * tries again; the loop's own start-over (its sync) stays possible but is
- * no longer the rule.  The loop's tally of the counts takes the thread's
+ * handler for it, one sync at most.  If the loop writes first, the log
+ * goes on as before; if a reader is still in it (one that began before
+ * all was copied), the thread tries again every CKPT_RETRY_MS for a while
+ * (ckpt_main), copying its own write too, so that the log is ready to
+ * start over when the reader is gone.  The loop's own start-over (its
+ * sync) stays possible but is no longer the rule.  After an import, whose
+ * connection copied the log itself, the loop asks the thread for a run
+ * (store_ckpt_copied).  The loop's tally of the counts takes the thread's
  * commit for what it is, no change (store_ckpt_wrote, store-count.c).
+ * Like any commit of another connection's, it empties the loop's page
+ * cache (SQLite's rule), once per start-over.
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -71,6 +79,8 @@
 #define CKPT_LOOP_MAX_PAGES	(5 * CKPT_PAGES)	/* then on the loop */
 #define CKPT_SIZE_LIMIT		"67108864"	/* the WAL file, once reset: bytes */
 #define CKPT_HOLD_MS		5000	/* writes wait for the thread, at most */
+#define CKPT_RETRY_MS		100	/* a reader kept the log: again after */
+#define CKPT_RETRIES		20	/* ... this many times at most */
 
 struct store_ckpt {
 	int			 holding;	/* the loop's: store_ckpt_holding */
@@ -88,6 +98,7 @@ struct store_ckpt {
 	int			 restarting;	/* under mtx: log_restart runs */
 	struct timespec		 restart_since;	/* under mtx */
 	uint64_t		 wrote;		/* under mtx: its writes begun */
+	int			 pages;		/* the thread's: its last commit's */
 };
 
 /* Under mtx: one more run of the thread, which starts after this. */
@@ -189,15 +200,27 @@ pragma_int(sqlite3 *db, const char *sql)
 	return v;
 }
 
+/* The thread's connection's commits: the log's pages after each. */
+static int
+thread_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)db;
+	(void)name;
+	((struct store_ckpt *)arg)->pages = pages;
+	return SQLITE_OK;
+}
+
 /*
  * Thread: all of the log was copied, as of data_version seen (-1: no
  * matter); start it over by a write of this connection's own (see
  * above), so that the new header's sync is the thread's.  It changes
  * nothing: user_version written as it is.  Not if another connection
  * committed since (then the log was not all copied, and the write would
- * only add to it), nor when busy (the loop or an import writes).
+ * only add to it), nor when busy (the loop or an import writes).  1 when
+ * it wrote and the log did not start over (a reader was still in it: the
+ * write went after the rest), to be tried again once the reader is gone.
  */
-static void
+static int
 log_restart(struct store_ckpt *ck, int64_t seen)
 {
 	char	*sql = NULL;
@@ -208,12 +231,15 @@ log_restart(struct store_ckpt *ck, int64_t seen)
 	ck->restarting = 1;
 	clock_gettime(CLOCK_MONOTONIC, &ck->restart_since);
 	pthread_mutex_unlock(&ck->mtx);
+	ck->pages = 0;
 	rc = sqlite3_exec(ck->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK && (seen < 0 ||
 	    pragma_int(ck->db, "PRAGMA data_version") == seen) &&
 	    (v = pragma_int(ck->db, "PRAGMA user_version")) >= 0) {
+		/* before the commit can be seen; one that fails counts too:
+		   at worst a change is walked for nothing (store-count.c) */
 		pthread_mutex_lock(&ck->mtx);
-		ck->wrote++;		/* before the commit can be seen */
+		ck->wrote++;
 		pthread_mutex_unlock(&ck->mtx);
 		xasprintf(&sql, "PRAGMA user_version = %lld; COMMIT",
 		    (long long)v);
@@ -228,6 +254,7 @@ log_restart(struct store_ckpt *ck, int64_t seen)
 	pthread_mutex_lock(&ck->mtx);
 	ck->restarting = 0;
 	pthread_mutex_unlock(&ck->mtx);
+	return rc == SQLITE_OK && ck->pages > 1;
 }
 
 /*
@@ -245,7 +272,14 @@ log_empty(sqlite3 *db)
 	return wal != NULL && (stat(wal, &sb) != 0 || sb.st_size == 0);
 }
 
-static void
+/*
+ * Thread: a PASSIVE checkpoint, then, if it copied all of the log, its
+ * start-over (log_restart).  1 when a reader kept either from happening
+ * while no one wrote: to run again shortly (ckpt_main), for the loop's
+ * next write would otherwise start the log over, or find it not all
+ * copied and let it grow.
+ */
+static int
 ckpt_run(struct store_ckpt *ck)
 {
 	int64_t	seen = pragma_int(ck->db, "PRAGMA data_version");
@@ -255,8 +289,24 @@ ckpt_run(struct store_ckpt *ck)
 	    &log, &copied);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		log_warnx("checkpoint: %s", sqlite3_errmsg(ck->db));
-	if (rc == SQLITE_OK && log > 0 && copied == log && seen >= 0)
-		log_restart(ck, seen);
+	if (rc != SQLITE_OK || seen < 0 || log <= 0)
+		return 0;
+	if (copied < log)	/* a reader needs the rest, or a writer goes on */
+		return pragma_int(ck->db, "PRAGMA data_version") == seen;
+	return log_restart(ck, seen);
+}
+
+/* Under mtx: wait ms for an ask (0), or time out (1). */
+static int
+wait_ms(struct store_ckpt *ck, int ms)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)ms * 1000000;
+	ts.tv_sec += ts.tv_nsec / 1000000000;
+	ts.tv_nsec %= 1000000000;
+	return pthread_cond_timedwait(&ck->cond, &ck->mtx, &ts) == ETIMEDOUT;
 }
 
 static void *
@@ -264,17 +314,27 @@ ckpt_main(void *arg)
 {
 	struct store_ckpt	*ck = arg;
 	uint64_t		 run;
+	int			 left = 0;	/* runs again for a reader */
 
 	pthread_mutex_lock(&ck->mtx);
 	for (;;) {
-		while (!ck->want && !ck->stopping)
-			pthread_cond_wait(&ck->cond, &ck->mtx);
+		while (!ck->want && !ck->stopping) {
+			if (left == 0)
+				pthread_cond_wait(&ck->cond, &ck->mtx);
+			else if (wait_ms(ck, CKPT_RETRY_MS))
+				break;
+		}
 		if (ck->stopping)
 			break;
-		ck->want = 0;
+		if (ck->want) {
+			ck->want = 0;
+			left = CKPT_RETRIES;
+		} else
+			left--;
 		run = ck->asked;
 		pthread_mutex_unlock(&ck->mtx);
-		ckpt_run(ck);
+		if (ckpt_run(ck) == 0)
+			left = 0;
 		pthread_mutex_lock(&ck->mtx);
 		ck->ran = run;
 	}
@@ -326,7 +386,7 @@ store_ckpt_start(struct store *st, char **cause)
 		return -1;
 	}
 	sqlite3_busy_timeout(ck->db, 0);
-	sqlite3_wal_autocheckpoint(ck->db, 0);	/* its writes: ckpt_run's */
+	sqlite3_wal_hook(ck->db, thread_hook, ck);	/* no autocheckpoint */
 	if (log_empty(ck->db))	/* its header written here, not later */
 		log_restart(ck, -1);
 	if (pthread_create(&ck->id, NULL, ckpt_main, ck) != 0) {
@@ -384,6 +444,25 @@ store_ckpt_wrote(struct store *st)
 	n = ck->wrote;
 	pthread_mutex_unlock(&ck->mtx);
 	return n;
+}
+
+/*
+ * Another connection (an import's) has copied the log into the store: the
+ * next write would start it over, so the thread is to, the next group of
+ * writes waiting for its run as in a hold.  Loop only.
+ */
+void
+store_ckpt_copied(struct store *st)
+{
+	struct store_ckpt	*ck = st->ckpt;
+
+	if (ck == NULL)
+		return;
+	pthread_mutex_lock(&ck->mtx);
+	ck->holding = 1;
+	ck->hold_run = ask(ck);
+	clock_gettime(CLOCK_MONOTONIC, &ck->hold_since);
+	pthread_mutex_unlock(&ck->mtx);
 }
 
 /* The thread ends (after its checkpoint under way); SQLite's come back. */

@@ -147,9 +147,14 @@ count_now(struct store *st, int what, int64_t *out)
 }
 
 /*
- * The tally's data_version moved to v: if the checkpoint thread wrote
- * meanwhile (w, read before v), that was it (see above), and v is the
- * tally's version now.
+ * The tally's data_version moved to v: if the checkpoint thread began a
+ * write since (w, its count read before v, past the tally's), that was
+ * it (see above), and v is the tally's version now.  The count kept with
+ * a version is read after it (store_ckpt_wrote), so that a write of the
+ * thread's that began in between is never taken for one the version
+ * holds: were it kept behind, a later change of another connection's
+ * would pass for the thread's.  In the other order a change is walked for
+ * nothing, at worst.
  */
 static void
 ckpt_wrote(struct store *st, int64_t v, uint64_t w)
@@ -157,8 +162,8 @@ ckpt_wrote(struct store *st, int64_t v, uint64_t w)
 	struct store_tally	*t = &st->tally;
 
 	if (w != t->ckpt_wrote) {
-		t->ckpt_wrote = w;
 		t->version = v;
+		t->ckpt_wrote = store_ckpt_wrote(st);
 	}
 }
 
@@ -191,7 +196,7 @@ store_count(struct store *st, const char *what, int64_t *out)
 
 /* Count the store again, outside a transaction, and start the tally there. */
 static int
-tally_reset(struct store *st, int64_t version, uint64_t w, int64_t out[3])
+tally_reset(struct store *st, int64_t version, int64_t out[3])
 {
 	sqlite3_stmt	*s;
 
@@ -207,7 +212,7 @@ tally_reset(struct store *st, int64_t version, uint64_t w, int64_t out[3])
 		return -1;
 	memcpy(st->tally.committed, out, sizeof st->tally.committed);
 	st->tally.version = version;
-	st->tally.ckpt_wrote = w;
+	st->tally.ckpt_wrote = store_ckpt_wrote(st);	/* after version */
 	st->tally.valid = 1;
 	return 0;
 }
@@ -243,7 +248,7 @@ store_counts(struct store *st, int64_t out[3])
 			memcpy(out, t->committed, sizeof t->committed);
 			return 0;
 		}
-		return tally_reset(st, v, w, out);
+		return tally_reset(st, v, out);
 	}
 	if (open)
 		return STORE_LATER;
@@ -282,7 +287,6 @@ void
 store_counts_adopt(struct store *st, const int64_t n[3])
 {
 	sqlite3_stmt	*s;
-	uint64_t	 w = store_ckpt_wrote(st);	/* before v */
 	int64_t		 v;
 
 	st->tally.held = 0;
@@ -297,7 +301,7 @@ store_counts_adopt(struct store *st, const int64_t n[3])
 		return;
 	memcpy(st->tally.committed, n, sizeof st->tally.committed);
 	st->tally.version = v;
-	st->tally.ckpt_wrote = w;
+	st->tally.ckpt_wrote = store_ckpt_wrote(st);	/* after v */
 	st->tally.valid = 1;
 	st->tally.held = 0;
 }
