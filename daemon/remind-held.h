@@ -4,7 +4,9 @@
  * committed before it is delivered; when that commit fails, the walk
  * (remind-walk.c) still delivers it and remembers its key here, so that
  * later walks do not deliver it again, and records it as fired (without
- * delivering it) once the store can be written.  Memory only: a restart
+ * delivering it) once the store can be written (the walk tries every
+ * RETRY_HELD seconds, and as each reminder not yet due falls due, so that
+ * it goes off on time: remind-timer.c, arm_held).  Memory only: a restart
  * during the outage may deliver such a reminder once more, which beats
  * not delivering it.
  */

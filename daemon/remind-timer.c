@@ -96,11 +96,38 @@ remind_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The store cannot record what goes off (an import holds it): walk again
+ * in RETRY_HELD to record what went off from memory, or as the next
+ * reminder not yet due falls due, if sooner, so that it goes off on time
+ * (from memory too) rather than up to RETRY_HELD late.  The timer is
+ * relative: a few milliseconds past the due second, so that the walk
+ * does not come before it.
+ */
+static void
+arm_held(struct remind *rm)
+{
+	struct timeval	 tv = { RETRY_HELD, 0 };
+	struct timespec	 ts;
+	int64_t		 at, ms;
+	char		*why = NULL;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (store_remind_min_after(rm->host.store, ts.tv_sec, &at, &why) == 0 &&
+	    at != REMIND_NEVER && at - ts.tv_sec < RETRY_HELD) {
+		ms = (at - ts.tv_sec) * 1000 - ts.tv_nsec / 1000000 + 20;
+		tv.tv_sec = ms / 1000;
+		tv.tv_usec = ms % 1000 * 1000;
+	}
+	free(why);
+	event_add(rm->ev_work, &tv);
+}
+
 /* Walk, then either continue next turn or arm the timer. */
 void
 remind_run(struct remind *rm)
 {
-	struct timeval	 retry = { RETRY_AFTER, 0 }, held = { RETRY_HELD, 0 };
+	struct timeval	 retry = { RETRY_AFTER, 0 };
 	int		 rc = remind_walk(rm);
 
 	rm->draining = 0;
@@ -109,8 +136,10 @@ remind_run(struct remind *rm)
 		remind_soon(rm);
 	} else if (rc == 0)
 		remind_arm(rm);
+	else if (rc == -2)
+		arm_held(rm);
 	else
-		event_add(rm->ev_work, rc == -2 ? &held : &retry);
+		event_add(rm->ev_work, &retry);
 }
 
 /*

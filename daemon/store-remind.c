@@ -50,6 +50,8 @@
 
 static const char sql_min[] =
     "SELECT min(next_alarm) FROM alarms WHERE next_alarm IS NOT NULL";
+static const char sql_min_after[] =
+    "SELECT min(next_alarm) FROM alarms WHERE next_alarm > ?1";
 static const char sql_due[] =
     "SELECT uid FROM alarms WHERE next_alarm IS NOT NULL AND "
     "next_alarm <= ?1 ORDER BY next_alarm LIMIT ?2";
@@ -135,15 +137,22 @@ done(sqlite3_stmt *s)
 	sqlite3_clear_bindings(s);
 }
 
-/* The earliest next_alarm (REMIND_NEVER: none), from the index. */
-int
-store_remind_min(struct store *st, int64_t *out, char **cause)
+/*
+ * The earliest next_alarm (REMIND_NEVER: none), from the index; with
+ * after >= 0, the earliest one past it (what is not yet due at after,
+ * the "plan again" marks left out: they are negative).
+ */
+static int
+remind_min(struct store *st, int64_t after, int64_t *out, char **cause)
 {
-	sqlite3_stmt	*s = stmt(st, sql_min, cause);
+	sqlite3_stmt	*s = stmt(st, after < 0 ? sql_min : sql_min_after,
+			    cause);
 	int		 rc;
 
 	if (s == NULL)
 		return -1;
+	if (after >= 0)
+		sqlite3_bind_int64(s, 1, after);
 	*out = REMIND_NEVER;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
@@ -154,6 +163,19 @@ store_remind_min(struct store *st, int64_t *out, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+int
+store_remind_min(struct store *st, int64_t *out, char **cause)
+{
+	return remind_min(st, -1, out, cause);
+}
+
+int
+store_remind_min_after(struct store *st, int64_t after, int64_t *out,
+    char **cause)
+{
+	return remind_min(st, after, out, cause);
 }
 
 /* The uids a query returns; in *col1, if asked, each row's column 1. */

@@ -27,6 +27,7 @@ struct remind_row {
 };
 
 int	 store_remind_min(struct store *, int64_t *, char **);
+int	 store_remind_min_after(struct store *, int64_t, int64_t *, char **);
 int	 store_remind_due(struct store *, int64_t, size_t, char ***,
 	     size_t *, char **);
 int	 store_remind_fire(struct store *, int64_t, int64_t, const char *,

@@ -116,6 +116,11 @@ test_store(void)
 	CHECK_INT(store_remind_set_next(st, "b@test", REMIND_NEVER, &why), 0);
 	CHECK_INT(store_remind_min(st, &t, &why), 0);
 	CHECK_INT(t, start - 1800);
+	/* What is not yet due at an instant: the earliest past it. */
+	CHECK_INT(store_remind_min_after(st, start - 1801, &t, &why), 0);
+	CHECK_INT(t, start - 1800);
+	CHECK_INT(store_remind_min_after(st, start - 1800, &t, &why), 0);
+	CHECK(t == REMIND_NEVER);
 	/* An edit keeps the instant that was pending as its baseline. */
 	CHECK_INT(occur_put(st, &a.ev, a.text, &why), 0);
 	t = next_alarm(st, "a@test");
@@ -123,6 +128,9 @@ test_store(void)
 	CHECK_INT(REMIND_BASELINE(t), start - 1800);
 	CHECK_INT(occur_put(st, &b.ev, b.text, &why), 0);
 	CHECK_INT(next_alarm(st, "b@test"), -1);
+	/* ... "plan again" marks are not reminders to come. */
+	CHECK_INT(store_remind_min_after(st, 0, &t, &why), 0);
+	CHECK(t == REMIND_NEVER);
 
 	/* The walk: changed events first, then those due. */
 	CHECK_INT(store_remind_due(st, NOW0, 10, &uids, &n, &why), 0);
