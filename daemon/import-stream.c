@@ -80,6 +80,7 @@ struct import_job {
 	int64_t			 t_commit;	/* ms: the commit ended */
 	int64_t			 counts[3];	/* status's, as committed */
 	int			 counted;
+	int			 copied;	/* its checkpoint copied all */
 };
 
 static int64_t
@@ -383,7 +384,7 @@ commit_main(void *arg)
 		job->commit_why = xstrdup("cannot commit");
 	job->t_commit = now_ms();
 	if (job->commit_why == NULL)
-		store_checkpoint(job->st);
+		job->copied = store_checkpoint(job->st);
 	while (write(job->done[1], &b, 1) < 0)
 		;
 	return NULL;
@@ -411,7 +412,8 @@ commit_done(evutil_socket_t fd, short what, void *arg)
 	}
 	if (job->counted)	/* status walks none of it on the loop */
 		store_counts_adopt(job->srv->store, job->counts);
-	store_ckpt_copied(job->srv->store);	/* the log starts over there */
+	if (job->copied)	/* the thread starts the log over */
+		store_ckpt_copied(job->srv->store);
 	finish(job, 0, NULL);
 }
 

@@ -277,14 +277,19 @@ log_empty(sqlite3 *db)
  * start-over (log_restart).  1 when a reader kept either from happening
  * while no one wrote: to run again shortly (ckpt_main), for the loop's
  * next write would otherwise start the log over, or find it not all
- * copied and let it grow.
+ * copied and let it grow.  *last: the data_version of the run before,
+ * when this one tries again (-1: not); another connection's commit since
+ * ends the retries, as the loop's next wake-up of the thread will come.
  */
 static int
-ckpt_run(struct store_ckpt *ck)
+ckpt_run(struct store_ckpt *ck, int64_t *last)
 {
 	int64_t	seen = pragma_int(ck->db, "PRAGMA data_version");
 	int	rc, log = -1, copied = -1;
 
+	if (*last >= 0 && seen != *last)
+		return 0;
+	*last = seen;
 	rc = sqlite3_wal_checkpoint_v2(ck->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 	    &log, &copied);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
@@ -302,7 +307,7 @@ wait_ms(struct store_ckpt *ck, int ms)
 {
 	struct timespec	ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* the cond's clock */
 	ts.tv_nsec += (long)ms * 1000000;
 	ts.tv_sec += ts.tv_nsec / 1000000000;
 	ts.tv_nsec %= 1000000000;
@@ -314,6 +319,7 @@ ckpt_main(void *arg)
 {
 	struct store_ckpt	*ck = arg;
 	uint64_t		 run;
+	int64_t			 last = -1;
 	int			 left = 0;	/* runs again for a reader */
 
 	pthread_mutex_lock(&ck->mtx);
@@ -329,11 +335,12 @@ ckpt_main(void *arg)
 		if (ck->want) {
 			ck->want = 0;
 			left = CKPT_RETRIES;
+			last = -1;
 		} else
 			left--;
 		run = ck->asked;
 		pthread_mutex_unlock(&ck->mtx);
-		if (ckpt_run(ck) == 0)
+		if (ckpt_run(ck, &last) == 0)
 			left = 0;
 		pthread_mutex_lock(&ck->mtx);
 		ck->ran = run;
@@ -359,6 +366,7 @@ int
 store_ckpt_start(struct store *st, char **cause)
 {
 	struct store_ckpt	*ck;
+	pthread_condattr_t	 ca;
 
 	if (st->ckpt != NULL)
 		return 0;
@@ -368,7 +376,10 @@ store_ckpt_start(struct store *st, char **cause)
 	}
 	ck = xcalloc(1, sizeof *ck);
 	pthread_mutex_init(&ck->mtx, NULL);
-	pthread_cond_init(&ck->cond, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);	/* wait_ms */
+	pthread_cond_init(&ck->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	/*
 	 * NORMAL: a checkpoint syncs the log before it copies and the store
 	 * after, as at FULL; log_restart's commit, which changes nothing,

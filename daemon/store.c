@@ -237,12 +237,15 @@ store_autocheckpoint(struct store *st, int n)
 		sqlite3_wal_autocheckpoint(st->db, n);
 }
 
-void
+/* A PASSIVE checkpoint: 1 when it copied all of the log. */
+int
 store_checkpoint(struct store *st)
 {
-	if (st->db != NULL)
-		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-		    NULL, NULL);
+	int	log = -1, copied = -1;
+
+	return st->db != NULL && sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, &log, &copied) == SQLITE_OK &&
+	    log >= 0 && copied == log;
 }
 
 const char *

@@ -130,7 +130,7 @@ void		 store_busy_wait(struct store *, int);
 int		 store_busy_defer(struct store *, char **);
 int		 store_busy_fill(struct store *, char **);
 void		 store_autocheckpoint(struct store *, int);
-void		 store_checkpoint(struct store *);
+int		 store_checkpoint(struct store *);
 int		 store_ckpt_start(struct store *, char **);	/* store-ckpt.c */
 void		 store_ckpt_stop(struct store *);
 int		 store_ckpt_holding(struct store *);
