@@ -99,23 +99,34 @@ remind_mono_ms(void)
 /*
  * The store cannot record what goes off (an import holds it): walk again
  * in RETRY_HELD to record what went off from memory, or as the next
- * reminder not yet due falls due, if sooner, so that it goes off on time
- * (from memory too) rather than up to RETRY_HELD late.  The timer is
- * relative: a few milliseconds past the due second, so that the walk
- * does not come before it.
+ * reminder not yet due at the walk's instant falls due, if sooner, so
+ * that it goes off on time (from memory too) rather than up to RETRY_HELD
+ * late; or on the next turn when the walk delivered something new
+ * (fresh), for a burst larger than a slice goes on from the walk's place.
+ * The timer is relative: a few milliseconds past the due second, so that
+ * the walk does not come before it.  (An event delivered from memory
+ * keeps its old instant in the store: a later reminder of its own waits
+ * for RETRY_HELD.)
  */
 static void
-arm_held(struct remind *rm)
+arm_held(struct remind *rm, int fresh)
 {
 	struct timeval	 tv = { RETRY_HELD, 0 };
 	struct timespec	 ts;
 	int64_t		 at, ms;
 	char		*why = NULL;
 
+	if (fresh) {
+		remind_soon(rm);
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
-	if (store_remind_min_after(rm->host.store, ts.tv_sec, &at, &why) == 0 &&
-	    at != REMIND_NEVER && at - ts.tv_sec < RETRY_HELD) {
-		ms = (at - ts.tv_sec) * 1000 - ts.tv_nsec / 1000000 + 20;
+	if (store_remind_min_after(rm->host.store, rm->walked_at, &at,
+	    &why) == 0 && at != REMIND_NEVER &&
+	    (ms = (at - ts.tv_sec) * 1000 - ts.tv_nsec / 1000000 + 20) <
+	    RETRY_HELD * 1000) {
+		if (ms < 1)
+			ms = 1;
 		tv.tv_sec = ms / 1000;
 		tv.tv_usec = ms % 1000 * 1000;
 	}
@@ -128,6 +139,7 @@ void
 remind_run(struct remind *rm)
 {
 	struct timeval	 retry = { RETRY_AFTER, 0 };
+	uint64_t	 held = rm->held_new;
 	int		 rc = remind_walk(rm);
 
 	rm->draining = 0;
@@ -137,7 +149,7 @@ remind_run(struct remind *rm)
 	} else if (rc == 0)
 		remind_arm(rm);
 	else if (rc == -2)
-		arm_held(rm);
+		arm_held(rm, rm->held_new != held);
 	else
 		event_add(rm->ev_work, &retry);
 }

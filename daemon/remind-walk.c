@@ -187,6 +187,7 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 			continue;
 		late = cls == REMIND_LATE ? now - due[i].at : 0;
 		remind_held_add(rm->held, p->ev->uid, due[i].occ, due[i].due);
+		rm->held_new++;
 		remind_encode(remind_describe(rm, p, &due[i], late, ++rm->seq),
 		    &o);	/* text NULL: encoded when delivered */
 		remind_outq_add(out, &o);
@@ -583,6 +584,7 @@ remind_walk(struct remind *rm)
 	int64_t	 now = remind_wall_now(), end = remind_mono_ms() + WALK_SLICE_MS;
 	int	 rc;
 
+	rm->walked_at = now;
 	remind_log_delivered(rm);	/* what the last turn delivered */
 	if ((rc = walk_fire(rm, now, end)) == 0)
 		rc = walk_changed(rm, now, end);
