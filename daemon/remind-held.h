@@ -16,7 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* At most this many keys; past it the oldest are forgotten. */
+/*
+ * At most this many keys (remind_held_add forgets the oldest past it; the
+ * walk delivers no more from memory once it is reached, so that none
+ * forgotten goes off twice: the rest goes off late, once recorded).
+ */
 #define REMIND_HELD_MAX	4096
 
 struct remind_held;

@@ -102,8 +102,8 @@ struct remind {
 	struct remind_outq logq;	/* delivered, to log */
 	struct notify	*notify;
 	struct remind_held *held;	/* delivered, not yet recorded */
-	uint64_t	 held_new;	/* deliveries added to it, ever */
 	int64_t		 walked_at;	/* the last walk's now */
+	int		 pass_more;	/* it stopped held, mid-burst */
 	int		 degraded;	/* the store cannot record reminders */
 	int		 batching;	/* inside walk_batch's transaction */
 	size_t		 draining;	/* watchers' output after a batch */

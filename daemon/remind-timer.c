@@ -33,6 +33,7 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "remind-held.h"
 #include "remind-int.h"
 #include "store-remind.h"
 
@@ -97,26 +98,28 @@ remind_mono_ms(void)
 }
 
 /*
- * The store cannot record what goes off (an import holds it): walk again
- * in RETRY_HELD to record what went off from memory, or as the next
+ * The store cannot record what goes off (an import holds it): a pass over
+ * what is due that stopped mid-burst (pass_more, the slice spent) goes on
+ * at the next turn, from its place; one that ended waits, to walk again in
+ * RETRY_HELD (to record what went off from memory) or as the next
  * reminder not yet due at the walk's instant falls due, if sooner, so
  * that it goes off on time (from memory too) rather than up to RETRY_HELD
- * late; or on the next turn when the walk delivered something new
- * (fresh), for a burst larger than a slice goes on from the walk's place.
- * The timer is relative: a few milliseconds past the due second, so that
- * the walk does not come before it.  (An event delivered from memory
- * keeps its old instant in the store: a later reminder of its own waits
- * for RETRY_HELD.)
+ * late.  A new pass walks the held events again (their keys keep them
+ * from going off twice) before the new ones.  The timer is relative: a
+ * few milliseconds past the due second, so that the walk does not come
+ * before it.  (An event delivered from memory keeps its old instant in
+ * the store: a later reminder of its own waits for RETRY_HELD.)
  */
 static void
-arm_held(struct remind *rm, int fresh)
+arm_held(struct remind *rm, int more)
 {
 	struct timeval	 tv = { RETRY_HELD, 0 };
 	struct timespec	 ts;
 	int64_t		 at, ms;
 	char		*why = NULL;
 
-	if (fresh) {
+	if (more) {
+		rm->draining = rm->host.backlog(rm->host.arg);
 		remind_soon(rm);
 		return;
 	}
@@ -139,17 +142,19 @@ void
 remind_run(struct remind *rm)
 {
 	struct timeval	 retry = { RETRY_AFTER, 0 };
-	uint64_t	 held = rm->held_new;
 	int		 rc = remind_walk(rm);
 
 	rm->draining = 0;
 	if (rc > 0) {
 		rm->draining = rm->host.backlog(rm->host.arg);
 		remind_soon(rm);
-	} else if (rc == 0)
+	} else if (rc == 0 && rm->degraded &&
+	    remind_held_count(rm->held) > 0)
+		arm_held(rm, 0);	/* a pass over what is held ended */
+	else if (rc == 0)
 		remind_arm(rm);
 	else if (rc == -2)
-		arm_held(rm, rm->held_new != held);
+		arm_held(rm, rm->pass_more);
 	else
 		event_add(rm->ev_work, &retry);
 }

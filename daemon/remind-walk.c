@@ -160,7 +160,8 @@ fire_prepared(struct remind *rm, struct prep *e, int64_t na, int64_t now,
 		    cause) != 0)
 			return -1;
 	}
-	remind_held_forget(rm->held, e->uid);
+	if (!rm->batching)	/* walk_batch: once committed */
+		remind_held_forget(rm->held, e->uid);
 	wp->was = na;
 	wp->next = e->next;
 	wp->set = 1;
@@ -185,9 +186,12 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 		if (cls == REMIND_TOO_OLD || remind_held_has(rm->held,
 		    p->ev->uid, due[i].occ, due[i].due))
 			continue;
+		/* full: not one forgotten to be delivered again; the rest
+		   goes off, late, once the store can record it */
+		if (remind_held_count(rm->held) >= REMIND_HELD_MAX)
+			continue;
 		late = cls == REMIND_LATE ? now - due[i].at : 0;
 		remind_held_add(rm->held, p->ev->uid, due[i].occ, due[i].due);
-		rm->held_new++;
 		remind_encode(remind_describe(rm, p, &due[i], late, ++rm->seq),
 		    &o);	/* text NULL: encoded when delivered */
 		remind_outq_add(out, &o);
@@ -232,7 +236,8 @@ walk_event(struct remind *rm, const char *uid, int64_t now,
 		rc = WALK_HELD;
 		goto out;
 	}
-	remind_held_forget(rm->held, uid);
+	if (!rm->batching)	/* walk_batch: once committed */
+		remind_held_forget(rm->held, uid);
 	wp->was = p.next_alarm;
 	wp->next = next;
 	wp->set = 1;
@@ -392,6 +397,8 @@ walk_batch(struct remind *rm, char **uids, int64_t *nas, size_t n,
 		goto fail;
 	store_lazy(rm->host.store, 0);
 	*done = i;
+	for (k = 0; k < i; k++)	/* recorded now: no longer held */
+		remind_held_forget(rm->held, uids[k]);
 	if (nas != NULL) {
 		rm->burst_events += i;
 		rm->burst_prepared += prepared;
@@ -540,6 +547,7 @@ walk_fire(struct remind *rm, int64_t now, int64_t end)
 		rc = burst_end(rm);
 	else {
 		rc = walk_uids(rm, uids, nas, n, now, end, &done);
+		rm->pass_more = rc == -2 && (done < n || n == WALK_FETCH);
 		free(rm->fire_uid);
 		rm->fire_uid = xstrdup(uids[done - 1]);
 		rm->fire_at = nas[done - 1];
@@ -585,6 +593,7 @@ remind_walk(struct remind *rm)
 	int	 rc;
 
 	rm->walked_at = now;
+	rm->pass_more = 0;
 	remind_log_delivered(rm);	/* what the last turn delivered */
 	if ((rc = walk_fire(rm, now, end)) == 0)
 		rc = walk_changed(rm, now, end);
