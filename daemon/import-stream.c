@@ -412,8 +412,8 @@ commit_done(evutil_socket_t fd, short what, void *arg)
 	}
 	if (job->counted)	/* status walks none of it on the loop */
 		store_counts_adopt(job->srv->store, job->counts);
-	if (job->copied)	/* the thread starts the log over */
-		store_ckpt_copied(job->srv->store);
+	/* the thread starts the log over, or copies what is left */
+	store_ckpt_imported(job->srv->store, job->copied);
 	finish(job, 0, NULL);
 }
 

@@ -53,9 +53,9 @@
  * all was copied), the thread tries again every CKPT_RETRY_MS for a while
  * (ckpt_main), copying its own write too, so that the log is ready to
  * start over when the reader is gone.  The loop's own start-over (its
- * sync) stays possible but is no longer the rule.  After an import, whose
- * connection copied the log itself, the loop asks the thread for a run
- * (store_ckpt_copied).  The loop's tally of the counts takes the thread's
+ * sync) stays possible but is no longer the rule.  After an import (its
+ * connection copies the log itself), the loop asks the thread for a run
+ * (store_ckpt_imported).  The loop's tally of the counts takes the thread's
  * commit for what it is, no change (store_ckpt_wrote, store-count.c).
  * Like any commit of another connection's, it empties the loop's page
  * cache (SQLite's rule), once per start-over.
@@ -458,21 +458,29 @@ store_ckpt_wrote(struct store *st)
 }
 
 /*
- * Another connection (an import's) has copied the log into the store: the
- * next write would start it over, so the thread is to, the next group of
- * writes waiting for its run as in a hold.  Loop only.
+ * Another connection (an import's) has committed, and its checkpoint
+ * copied all of the log into the store (copied) or not: the thread is to
+ * run, to start the log over -- the next group of writes waiting for it
+ * as in a hold, if it was all copied (the next write would start the log
+ * over itself) -- or to copy the rest (a reader, a checkpoint of the
+ * thread's under way), which nothing else would ask for before the loop's
+ * next commit.  Loop only.
  */
 void
-store_ckpt_copied(struct store *st)
+store_ckpt_imported(struct store *st, int copied)
 {
 	struct store_ckpt	*ck = st->ckpt;
+	uint64_t		 run;
 
 	if (ck == NULL)
 		return;
 	pthread_mutex_lock(&ck->mtx);
-	ck->holding = 1;
-	ck->hold_run = ask(ck);
-	clock_gettime(CLOCK_MONOTONIC, &ck->hold_since);
+	run = ask(ck);
+	if (copied) {
+		ck->holding = 1;
+		ck->hold_run = run;
+		clock_gettime(CLOCK_MONOTONIC, &ck->hold_since);
+	}
 	pthread_mutex_unlock(&ck->mtx);
 }
 
