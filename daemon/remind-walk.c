@@ -500,7 +500,12 @@ burst_end(struct remind *rm)
 
 /*
  * Store the next reminders of a burst that was delivered, for the slice
- * (until end); the burst is forgotten once all are.  1, or -1.
+ * (until end); the burst is forgotten once all are.  1, or -2 when the
+ * store could not take them (an import's commit may have begun since the
+ * burst): the plans are forgotten, worked out again by a later walk (the
+ * events are still due), and the walk comes back as while reminders are
+ * held (arm_held), not after RETRY_AFTER, which would leave reminders
+ * falling due meanwhile a minute late.
  */
 static int
 burst_plan(struct remind *rm, int64_t end)
@@ -513,7 +518,7 @@ burst_plan(struct remind *rm, int64_t end)
 		log_warnx("reminders: cannot plan the next ones (%s)", why);
 		free(why);
 		remind_walk_free(rm);
-		return -1;
+		return -2;
 	}
 	rm->planned += k;
 	if (rm->planned == rm->npend)
