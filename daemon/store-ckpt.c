@@ -110,6 +110,15 @@ ask(struct store_ckpt *ck)
 	return ++ck->asked;
 }
 
+/* Loop, under mtx: the next group waits until run has ended. */
+static void
+hold_for(struct store_ckpt *ck, uint64_t run)
+{
+	ck->holding = 1;
+	ck->hold_run = run;
+	clock_gettime(CLOCK_MONOTONIC, &ck->hold_since);
+}
+
 static int64_t
 ms_since(const struct timespec *t)
 {
@@ -175,11 +184,9 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	if (pages >= CKPT_LOOP_PAGES && ck->holding && hold_over(ck) != 0)
 		ck->holding = 0;
 	pthread_mutex_lock(&ck->mtx);
-	if (pages >= CKPT_LOOP_PAGES && !ck->holding) {
-		ck->holding = 1;
-		ck->hold_run = ask(ck);
-		clock_gettime(CLOCK_MONOTONIC, &ck->hold_since);
-	} else
+	if (pages >= CKPT_LOOP_PAGES && !ck->holding)
+		hold_for(ck, ask(ck));
+	else
 		(void)ask(ck);
 	pthread_mutex_unlock(&ck->mtx);
 	return SQLITE_OK;
@@ -476,11 +483,8 @@ store_ckpt_imported(struct store *st, int copied)
 		return;
 	pthread_mutex_lock(&ck->mtx);
 	run = ask(ck);
-	if (copied) {
-		ck->holding = 1;
-		ck->hold_run = run;
-		clock_gettime(CLOCK_MONOTONIC, &ck->hold_since);
-	}
+	if (copied)
+		hold_for(ck, run);
 	pthread_mutex_unlock(&ck->mtx);
 }
 

@@ -63,9 +63,9 @@ unset LD_PRELOAD
 py_scenario "reminders during an import" "$PY" - "$KCAL_SOCKET" \
     "$top/tests/e2e" "$NA" "$NB" "$T/hook.log" "$KCAL" \
     "$T/big.ics" "$T/kcald.out" "$T/seen" <<'PYEOF'
-import datetime, json, os, subprocess, sys, threading, time
+import os, subprocess, sys, time
 sys.path.insert(0, sys.argv[2])
-from wire import Conn, check, ok_reply
+from wire import add_bursts, check, watch_reminders
 
 sock = sys.argv[1]
 na, nb, hooklog, kcal, ics, dlog, seenf = (int(sys.argv[3]),
@@ -74,39 +74,11 @@ na, nb, hooklog, kcal, ics, dlog, seenf = (int(sys.argv[3]),
 sanitized = bool(os.environ.get("KCAL_SANITIZED"))
 
 
-def iso(t):
-    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc) \
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 seen = []                           # (uid, seq, time), in arrival order
-
-
-def watch(c):
-    while True:
-        try:
-            m = c.recv(3600)
-        except OSError:
-            return
-        if m is None:
-            return
-        if m.get("event") == "reminder":
-            seen.append((m.get("uid"), m.get("seq"), time.time()))
-
-
-w = Conn(sock, timeout=60)
-check("a watcher watches", ok_reply(w.call("watch", timeout=60)))
-threading.Thread(target=watch, args=(w,), daemon=True).start()
+w = watch_reminders(sock, lambda m: seen.append((m.get("uid"),
+                                                 m.get("seq"), time.time())))
 due = int(time.time()) + (60 if sanitized else 20)
-a = Conn(sock, timeout=120)
-for i in range(na + nb):
-    a.send({"id": i + 1, "cmd": "add", "summary": "During import %d" % i,
-            "start": iso(due + 3600), "duration": 1800,
-            "remind_at": [iso(due if i < na else due + 1)]})
-acks = [a.recv(120) for i in range(na + nb)]
-uids = [m["result"]["uid"] for m in acks if ok_reply(m)]
-check("%d adds acknowledged" % (na + nb), len(uids) == na + nb,
-      [m for m in acks if not ok_reply(m)][:2])
+uids = add_bursts(sock, na, nb, due, "During import")
 ua, ub = set(uids[:na]), set(uids[na:])
 left = due - time.time()
 check("the adds took less than their lead (%.1f s left)" % left, left > 1)

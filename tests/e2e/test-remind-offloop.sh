@@ -37,50 +37,28 @@ unset LD_PRELOAD
 
 py_scenario "reminders off the loop" "$PY" - "$KCAL_SOCKET" "$top/tests/e2e" \
     "$DELAY_MS" "$NA" "$NB" "$T/hook.log" <<'PYEOF'
-import datetime, os, sys, threading, time
+import os, sys, time
 sys.path.insert(0, sys.argv[2])
-from wire import Conn, check, check_worst, ok_reply
+from wire import (Conn, add_bursts, check, check_worst, ok_reply,
+                  watch_reminders)
 
 sock, delay = sys.argv[1], int(sys.argv[3]) / 1000.0
 na, nb, hooklog = int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 sanitized = bool(os.environ.get("KCAL_SANITIZED"))
 
 
-def iso(t):
-    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc) \
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 got, seen = {}, []
 
 
-def watch(c):
-    while True:
-        try:
-            m = c.recv(3600)
-        except OSError:
-            return
-        if m is None:
-            return
-        if m.get("event") == "reminder":
-            seen.append(m.get("uid"))
-            got.setdefault(m.get("uid"), time.time())
+def reminder(m):
+    seen.append(m.get("uid"))
+    got.setdefault(m.get("uid"), time.time())
 
 
-w = Conn(sock, timeout=60)
-check("a watcher watches", ok_reply(w.call("watch", timeout=60)))
-threading.Thread(target=watch, args=(w,), daemon=True).start()
+w = watch_reminders(sock, reminder)
 # Due at a whole second far enough ahead for the adds (a few syncs).
 due = int(time.time()) + (40 if sanitized else 12)
-a = Conn(sock, timeout=120)
-for i in range(na + nb):
-    a.send({"id": i + 1, "cmd": "add", "summary": "Burst %d" % i,
-            "start": iso(due + 3600), "duration": 1800,
-            "remind_at": [iso(due if i < na else due + 1)]})
-acks = [a.recv(120) for i in range(na + nb)]
-uids = [m["result"]["uid"] for m in acks if ok_reply(m)]
-check("%d adds acknowledged" % (na + nb), len(uids) == na + nb,
-      [m for m in acks if not ok_reply(m)][:2])
+uids = add_bursts(sock, na, nb, due, "Burst")
 burst = {"A": (due, uids[:na]), "B": (due + 1, uids[na:])}
 left = due - time.time()
 check("the adds took less than their lead (%.1f s left)" % left, left > 0.5)

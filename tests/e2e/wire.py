@@ -7,10 +7,12 @@ one connection while a "bystander" connection keeps working, and prints
 
     python3 wire.py SOCKET SCENARIO [ARGS...]
 """
+import datetime
 import json
 import os
 import socket
 import sys
+import threading
 import time
 
 failures = 0
@@ -101,6 +103,47 @@ def cpu_ticks(pid):
 
 def bystander_ok(b, what):
     check("bystander still served " + what, ok_reply(b.call("status")))
+
+
+def iso_utc(t):
+    """An instant (seconds) in the protocol's UTC form."""
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc) \
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def watch_reminders(path, on_reminder):
+    """A watcher on its own connection: on_reminder(msg) for each pushed
+    reminder, on a thread, until the connection ends."""
+    w = Conn(path, timeout=60)
+    check("a watcher watches", ok_reply(w.call("watch", timeout=60)))
+
+    def run():
+        while True:
+            try:
+                m = w.recv(3600)
+            except OSError:
+                return
+            if m is None:
+                return
+            if m.get("event") == "reminder":
+                on_reminder(m)
+    threading.Thread(target=run, daemon=True).start()
+    return w
+
+
+def add_bursts(path, na, nb, due, summary):
+    """na events reminding at due and nb at due + 1, pipelined on one
+    connection, each starting an hour after due: their UIDs, in order."""
+    a = Conn(path, timeout=120)
+    for i in range(na + nb):
+        a.send({"id": i + 1, "cmd": "add", "summary": "%s %d" % (summary, i),
+                "start": iso_utc(due + 3600), "duration": 1800,
+                "remind_at": [iso_utc(due if i < na else due + 1)]})
+    acks = [a.recv(120) for i in range(na + nb)]
+    uids = [m["result"]["uid"] for m in acks if ok_reply(m)]
+    check("%d adds acknowledged" % (na + nb), len(uids) == na + nb,
+          [m for m in acks if not ok_reply(m)][:2])
+    return uids
 
 
 def check_worst(desc, lat, bound):
