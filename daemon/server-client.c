@@ -5,8 +5,9 @@
  * client that breaks the framing gets an error and is closed; a client
  * that fails inside one of its own callbacks is only marked, and freed
  * later from the loop (redis style), so no callback ever runs on freed
- * memory.  What a reply costs and where it waits (max_output, the disk,
- * a watcher's shared message) is server-output.c's.
+ * memory.  A client whose replies pile up is not read until they drain
+ * (hold: flow control).  What a reply costs and where it waits
+ * (max_output, the disk, a watcher's shared message) is server-output.c's.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -194,24 +195,30 @@ heap_trim(void)
 }
 
 /*
- * A client that has replies waiting while all clients' output is past
- * max_output_total is not read until its own output drains (write_cb):
- * a client that pipelines requests and does not read cannot add more.
- * Replies waiting for the disk (server-sync.c) count as output: they
- * are in srv->queued, and go to the output as the sync ends.
+ * Flow control: a client is not read while max_output of its replies
+ * wait (written to the output or waiting for the disk), nor, while all
+ * clients' output is past max_output_total, while any of its own waits.
+ * It is read again once its output drains (write_cb); meanwhile its
+ * requests wait in the socket, so a client that pipelines requests and
+ * reads slowly is slowed, not dropped, and one that never reads costs
+ * the daemon max_output and a reply at most (and is dropped after
+ * OUTPUT_STALL seconds of taking none of it).
  */
 static int
 hold(struct client *c)
 {
 	struct server	*srv = c->srv;
+	size_t		 own;
 
-	if (srv->queued < srv->cfg->max_output_total ||
-	    (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
-	    c->sync_waits == 0))
+	own = evbuffer_get_length(bufferevent_get_output(c->bev)) +
+	    c->sync_bytes;
+	if (own < srv->cfg->max_output && (srv->queued <
+	    srv->cfg->max_output_total || (own == 0 && c->sync_waits == 0)))
 		return 0;
 	if (!c->held)
-		log_debug("client %llu: held until its replies drain "
-		    "(max_output_total)", (unsigned long long)c->id);
+		log_debug("client %llu: not read until its replies drain (%s)",
+		    (unsigned long long)c->id, own >= srv->cfg->max_output ?
+		    "max_output" : "max_output_total");
 	c->held = 1;
 	bufferevent_disable(c->bev, EV_READ);
 	return 1;

@@ -77,21 +77,24 @@ over_total(struct client *c, const json_t *msg, struct evbuffer *eb)
 }
 
 /*
- * Is there room in c's output for len more bytes?  0, or -1 when the
- * client is dropped for not reading (max_output).  Its replies waiting
- * for the disk (server-sync.c) count: they go to the output as the sync
- * ends, and on a slow disk a client that pipelines could otherwise pile
- * them up for as long as a sync takes.
+ * Is there room in c's output for len more bytes?  0, or -1 when a
+ * watcher is dropped for not reading (max_output): a pushed message
+ * (push) is the daemon's to send, and one that takes none of them would
+ * otherwise grow without end.  A reply always has room: a client is not
+ * read while max_output of its replies wait (server-client.c's hold), so
+ * what it asked for is bounded by its asking, and a pipelining client
+ * that reads slowly is slowed, not dropped.  Replies waiting for the disk
+ * (server-sync.c) count: they go to the output as the sync ends.
  */
 static int
-room(struct client *c, size_t len)
+room(struct client *c, size_t len, int push)
 {
 	size_t	queued;
 
 	queued = evbuffer_get_length(bufferevent_get_output(c->bev)) +
 	    c->sync_bytes;
-	if (queued > 0 && queued + len > c->srv->cfg->max_output) {
-		log_warnx("client %llu: not reading its replies (%zu bytes "
+	if (push && queued > 0 && queued + len > c->srv->cfg->max_output) {
+		log_warnx("client %llu: not reading what it watches (%zu bytes "
 		    "queued, max_output is %zu); dropped",
 		    (unsigned long long)c->id, queued, c->srv->cfg->max_output);
 		server_client_close(c);
@@ -107,11 +110,10 @@ room(struct client *c, size_t len)
  * the client's without a copy: a big reply (a list, an export) is not
  * dumped to a string, copied into a line and copied again into the output,
  * which cost a large share of the request.  Output waiting for a client
- * that does not read is bounded by max_output: past it the client is
- * dropped rather than let it grow the daemon's memory.  One reply is
- * always accepted into an empty buffer, so a reader that keeps up can
- * receive a reply larger than that; all clients' output together is
- * bounded by max_output_total (over_total).
+ * that does not read is bounded by max_output: past it the client is not
+ * read (server-client.c), so a reply to what it asked is always queued,
+ * and one reply may be larger than max_output; all clients' output
+ * together is bounded by max_output_total (over_total).
  */
 void
 server_client_send(struct client *c, json_t *msg)
@@ -182,7 +184,7 @@ send_encoded(struct client *c, const json_t *msg, struct evbuffer *eb,
 		    (unsigned long long)c->id);
 		return;
 	}
-	if (room(c, evbuffer_get_length(eb)) != 0)
+	if (room(c, evbuffer_get_length(eb), 0) != 0)
 		evbuffer_free(eb);
 	else if (sync_send(c, eb, stamp) == 0)	/* server-sync.c: after the disk */
 		server_client_deliver(c, eb);
@@ -196,7 +198,7 @@ send_encoded(struct client *c, const json_t *msg, struct evbuffer *eb,
 void
 server_client_deliver(struct client *c, struct evbuffer *eb)
 {
-	if (c->closing != 2 && room(c, evbuffer_get_length(eb)) == 0)
+	if (c->closing != 2 && room(c, evbuffer_get_length(eb), 0) == 0)
 		bufferevent_write_buffer(c->bev, eb);
 	evbuffer_free(eb);
 }
@@ -262,7 +264,7 @@ server_client_send_shared(struct client *c, struct shared_msg *sm)
 	if (c->closing)
 		return;
 	if (c->sync_waits > 0) {	/* behind its replies (server-sync.c) */
-		if (room(c, sm->len) != 0)	/* they count: max_output */
+		if (room(c, sm->len, 1) != 0)	/* they count: max_output */
 			return;
 		if ((eb = evbuffer_new()) != NULL &&
 		    (evbuffer_add(eb, sm->data, sm->len) != 0 ||
@@ -277,7 +279,7 @@ server_client_send_shared(struct client *c, struct shared_msg *sm)
 		server_client_send_encoded(c, sm->msg, eb);
 		return;
 	}
-	if (room(c, sm->len) != 0)
+	if (room(c, sm->len, 1) != 0)
 		return;
 	if ((eb = evbuffer_new()) == NULL)
 		return;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-limits.sh — every configurable limit, hit on one connection while
 # another client keeps being served, with an error that names the setting:
-# max_line, max_clients, max_output (a client that never reads), idle_timeout,
+# max_line, max_clients, max_output (a client that never reads is not read,
+# a watcher that never reads is dropped), idle_timeout,
 # max_occurrences, max_import_size and max_import_events, the HTTP request
 # limits, and running out of file descriptors (accepting pauses, no spin).
 # The raw-socket scenarios live in wire.py.
@@ -39,8 +40,9 @@ n=$(kcal list --from 2026-01-01 --to 2027-01-01 --format tsv | wc -l)
 py longline 4096
 py clients 6
 py output "$KCALD_PID" $((256 * 1024))
-check "the daemon logged the drop, naming max_output" grep -Eq \
-	"not reading its replies.*max_output is 262144" "$T/kcald.out"
+py watch_output "$KCALD_PID" $((256 * 1024)) 1500
+check "the daemon logged the watcher's drop, naming max_output" grep -Eq \
+	"not reading what it watches.*max_output is 262144" "$T/kcald.out"
 
 # max_occurrences: the expansion stops there and the reply says so.
 kcal add "Daily security briefing" --start 2026-01-01T08:00 \

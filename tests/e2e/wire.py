@@ -230,38 +230,124 @@ def sc_idle(path, secs):
     check("... and is closed", at_eof(o))
 
 
+def fill_unread(o, line, secs=30):
+    """Send line (numbered by its "id") on o, reading nothing, until the
+    daemon stops taking them for 2 s or secs pass: the bytes sent."""
+    o.s.setblocking(False)
+    sent, last, t0 = 0, time.time(), time.time()
+    data = b""
+    n = 0
+    while time.time() - t0 < secs and time.time() - last < 2:
+        if len(data) < 65536:
+            n += 1
+            data += line % n
+        try:
+            k = o.s.send(data)
+        except BlockingIOError:
+            time.sleep(0.05)
+            continue
+        except (BrokenPipeError, ConnectionResetError):
+            break       # dropped: the checks that follow say so
+        sent += k
+        data = data[k:]
+        last = time.time()
+    o.s.setblocking(True)
+    return sent
+
+
 def sc_output(path, pid, max_output):
+    """Flow control: a client that pipelines and does not read is not read
+    past max_output of replies (not dropped, nor grown without bound); once
+    it reads, every reply comes, in order."""
     pid, max_output = int(pid), int(max_output)
     b = Conn(path)
     rss0 = rss_kb(pid)
     o = Conn(path)
     o.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    req = (json.dumps({"cmd": "list", "from": "2026-01-01",
-                       "to": "2027-01-01"}) + "\n").encode() * 50
-    sent, dropped, peak = 0, False, rss0
-    t0 = time.time()
-    o.s.settimeout(2)
-    while time.time() - t0 < 30:
-        try:
-            o.s.sendall(req)
-            sent += 50
-        except (BrokenPipeError, ConnectionResetError):
-            dropped = True
-            break
-        except socket.timeout:
-            # The daemon stopped reading us: it must have dropped us.
-            pass
-        peak = max(peak, rss_kb(pid))
-    check("a client that never reads is dropped", dropped,
-          "sent %d requests" % sent)
-    grew = peak - rss0
-    check("... before the daemon grew by much more than max_output "
-          "(grew %d KiB)" % grew, grew < max_output // 1024 + 24 * 1024,
-          "rss %d -> %d KiB" % (rss0, peak))
-    bystander_ok(b, "after dropping the non-reader")
+    line = b'{"id":%d,"cmd":"list","from":"2026-01-01","to":"2027-01-01"}\n'
+    peak = [rss0]
+    stop = threading.Event()
+
+    def watch_rss():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_kb(pid))
+            time.sleep(0.05)
+    t = threading.Thread(target=watch_rss, daemon=True)
+    t.start()
+    sent = fill_unread(o, line)
+    check("a client that never reads is no longer read (its requests wait)",
+          0 < sent and sent < 64 * 1024 * 1024, "sent %d bytes" % sent)
+    bystander_ok(b, "while a client does not read")
     st = b.call("status")
-    check("the dropped client is gone from status",
-          ok_reply(st) and st["result"].get("clients") == 1, st)
+    check("... and it is not dropped",
+          ok_reply(st) and st["result"].get("clients") == 2, st)
+    stop.set()
+    t.join()
+    grew = peak[0] - rss0
+    check("... nor did the daemon grow by much more than max_output "
+          "(grew %d KiB)" % grew, grew < max_output // 1024 + 24 * 1024,
+          "rss %d -> %d KiB" % (rss0, peak[0]))
+    # The requests sent whole, and the rest of one begun.
+    whole, acc, rest = 0, 0, b""
+    while acc < sent:
+        ln = line % (whole + 1)
+        whole += 1
+        if acc + len(ln) > sent:
+            rest = ln[sent - acc:]
+        acc += len(ln)
+    got = []
+
+    def finish():
+        if rest:
+            o.s.sendall(rest)
+    threading.Thread(target=finish, daemon=True).start()
+    try:
+        while len(got) < whole:
+            m = o.recv(30)
+            if m is None:
+                break
+            got.append(m.get("id"))
+    except (OSError, socket.timeout):
+        pass
+    check("once it reads, all %d replies come, in order" % whole,
+          got == list(range(1, whole + 1)) and whole > 0,
+          "got %d, first wrong %r" % (len(got), next(
+              (x for k, x in enumerate(got) if x != k + 1), None)))
+    o.close()
+
+
+def sc_watch_output(path, pid, max_output, n):
+    """A watcher that takes none of its reminders is dropped past
+    max_output (a push is the daemon's, not asked for: nothing else bounds
+    it), and the others are served."""
+    pid, max_output, n = int(pid), int(max_output), int(n)
+    b = Conn(path)
+    w = Conn(path, timeout=60)
+    w.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    check("a watcher watches", ok_reply(w.call("watch", timeout=60)))
+    due = int(time.time()) + 3
+    a = Conn(path, timeout=120)
+    for k in range(0, n, 100):
+        for i in range(k, min(n, k + 100)):
+            a.send({"id": i + 1, "cmd": "add",
+                    "summary": "Unread reminder %d with a long title to "
+                    "weigh on the watcher's output" % i,
+                    "description": "x" * 400,
+                    "start": iso_utc(due + 3600), "duration": 1800,
+                    "remind_at": [iso_utc(due)]})
+        for i in range(k, min(n, k + 100)):
+            m = a.recv(120)
+            if not ok_reply(m):
+                check("adds acknowledged", False, m)
+                return
+    time.sleep(max(0, due - time.time()) + 3)
+    dropped = at_eof(w, 20)
+    check("a watcher that reads none of %d reminders is dropped" % n,
+          dropped)
+    bystander_ok(b, "after dropping the watcher")
+    st = b.call("status")
+    check("the dropped watcher is gone from status",
+          ok_reply(st) and st["result"].get("clients") == 2, st)
 
 
 def sc_fds(path, pid, nconn, port=None):
