@@ -32,6 +32,7 @@
 #include "xmalloc.h"
 
 #define OUTPUT_STALL	60	/* seconds a client may take none of its output */
+#define HELD_MAX	1000	/* replies held for the open group: not read */
 
 /* Mark for freeing from the loop; never free inside a callback. */
 void
@@ -196,13 +197,16 @@ heap_trim(void)
 
 /*
  * Flow control: a client is not read while max_output of its replies
- * wait (written to the output or waiting for the disk), nor, while all
- * clients' output is past max_output_total, while any of its own waits.
- * It is read again once its output drains (write_cb); meanwhile its
- * requests wait in the socket, so a client that pipelines requests and
- * reads slowly is slowed, not dropped, and one that never reads costs
- * the daemon max_output and a reply at most (and is dropped after
- * OUTPUT_STALL seconds of taking none of it).
+ * wait (written to the output or waiting for the disk), nor while
+ * HELD_MAX of them are held for the open group (server-group.c: a status
+ * or an error behind its write; not yet encoded, they are counted, not
+ * measured), nor, while all clients' output is past max_output_total,
+ * while any of its own waits.  It is read again once its output drains
+ * (write_cb: what was held goes out there too); meanwhile its requests
+ * wait in the socket, so a client that pipelines requests and reads
+ * slowly is slowed, not dropped, and one that never reads costs the
+ * daemon about max_output and the replies to the requests read before
+ * it stopped (and is dropped after OUTPUT_STALL seconds of taking none).
  */
 static int
 hold(struct client *c)
@@ -212,13 +216,15 @@ hold(struct client *c)
 
 	own = evbuffer_get_length(bufferevent_get_output(c->bev)) +
 	    c->sync_bytes;
-	if (own < srv->cfg->max_output && (srv->queued <
-	    srv->cfg->max_output_total || (own == 0 && c->sync_waits == 0)))
+	if (own < srv->cfg->max_output && c->group_held < HELD_MAX &&
+	    (srv->queued < srv->cfg->max_output_total ||
+	    (own == 0 && c->sync_waits == 0)))
 		return 0;
 	if (!c->held)
 		log_debug("client %llu: not read until its replies drain (%s)",
 		    (unsigned long long)c->id, own >= srv->cfg->max_output ?
-		    "max_output" : "max_output_total");
+		    "max_output" : c->group_held >= HELD_MAX ? "held for the "
+		    "group" : "max_output_total");
 	c->held = 1;
 	bufferevent_disable(c->bev, EV_READ);
 	return 1;

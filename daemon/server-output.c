@@ -78,25 +78,27 @@ over_total(struct client *c, const json_t *msg, struct evbuffer *eb)
 
 /*
  * Is there room in c's output for len more bytes?  0, or -1 when a
- * watcher is dropped for not reading (max_output): a pushed message
- * (push) is the daemon's to send, and one that takes none of them would
- * otherwise grow without end.  A reply always has room: a client is not
- * read while max_output of its replies wait (server-client.c's hold), so
- * what it asked for is bounded by its asking, and a pipelining client
- * that reads slowly is slowed, not dropped.  Replies waiting for the disk
+ * watcher is dropped for not reading: a pushed message (push) is the
+ * daemon's to send, and a watcher that takes none of them would otherwise
+ * grow without end.  Its replies stop at about max_output (a client is
+ * not read past it: server-client.c's hold), so pushes get max_output of
+ * their own beyond that, and a watcher that also pipelines requests is
+ * not dropped for its replies.  A reply always has room: what a client
+ * asked for is bounded by its asking, and a pipelining client that reads
+ * slowly is slowed, not dropped.  Replies waiting for the disk
  * (server-sync.c) count: they go to the output as the sync ends.
  */
 static int
 room(struct client *c, size_t len, int push)
 {
-	size_t	queued;
+	size_t	queued, max = c->srv->cfg->max_output;
 
 	queued = evbuffer_get_length(bufferevent_get_output(c->bev)) +
 	    c->sync_bytes;
-	if (push && queued > 0 && queued + len > c->srv->cfg->max_output) {
+	if (push && queued > 0 && queued + len > 2 * max) {
 		log_warnx("client %llu: not reading what it watches (%zu bytes "
-		    "queued, max_output is %zu); dropped",
-		    (unsigned long long)c->id, queued, c->srv->cfg->max_output);
+		    "queued, twice max_output is %zu); dropped",
+		    (unsigned long long)c->id, queued, 2 * max);
 		server_client_close(c);
 		return -1;
 	}

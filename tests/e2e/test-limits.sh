@@ -40,9 +40,9 @@ n=$(kcal list --from 2026-01-01 --to 2027-01-01 --format tsv | wc -l)
 py longline 4096
 py clients 6
 py output "$KCALD_PID" $((256 * 1024))
-py watch_output "$KCALD_PID" $((256 * 1024)) 1500
+py watch_output "$KCALD_PID" $((256 * 1024)) 2500
 check "the daemon logged the watcher's drop, naming max_output" grep -Eq \
-	"not reading what it watches.*max_output is 262144" "$T/kcald.out"
+	"not reading what it watches.*twice max_output is 524288" "$T/kcald.out"
 
 # max_occurrences: the expansion stops there and the reply says so.
 kcal add "Daily security briefing" --start 2026-01-01T08:00 \
