@@ -11,8 +11,9 @@
 #include "xmalloc.h"
 
 struct held_key {
-	char	*uid;
-	int64_t	 occ, due;
+	char			*uid;
+	int64_t			 occ, due;
+	struct remind_held_fact	 fact;
 };
 
 struct remind_held {
@@ -37,20 +38,27 @@ remind_held_free(struct remind_held *h)
 	free(h);
 }
 
-int
-remind_held_has(const struct remind_held *h, const char *uid, int64_t occ,
+const struct remind_held_fact *
+remind_held_get(const struct remind_held *h, const char *uid, int64_t occ,
     int64_t due)
 {
 	for (size_t i = 0; i < h->n; i++)
 		if (h->keys[i].occ == occ && h->keys[i].due == due &&
 		    strcmp(h->keys[i].uid, uid) == 0)
-			return 1;
-	return 0;
+			return &h->keys[i].fact;
+	return NULL;
+}
+
+int
+remind_held_has(const struct remind_held *h, const char *uid, int64_t occ,
+    int64_t due)
+{
+	return remind_held_get(h, uid, occ, due) != NULL;
 }
 
 void
 remind_held_add(struct remind_held *h, const char *uid, int64_t occ,
-    int64_t due)
+    int64_t due, const struct remind_held_fact *fact)
 {
 	if (remind_held_has(h, uid, occ, due))
 		return;
@@ -61,6 +69,7 @@ remind_held_add(struct remind_held *h, const char *uid, int64_t occ,
 	h->keys = xreallocarray(h->keys, h->n + 1, sizeof *h->keys);
 	h->keys[h->n].uid = xstrdup(uid);
 	h->keys[h->n].occ = occ;
+	h->keys[h->n].fact = *fact;
 	h->keys[h->n++].due = due;
 }
 
@@ -78,6 +87,31 @@ remind_held_forget(struct remind_held *h, const char *uid)
 		free(h->keys[i].uid);
 		h->keys[i] = h->keys[--h->n];
 	}
+}
+
+/*
+ * Forget the keys of the events gone(arg, uid) says are no longer there
+ * (deleted once the store could be written again, before the walk came
+ * to record them): nothing is left to record, and a key kept would hold
+ * the fast planning path off (remind.c) until a restart.  The count left.
+ */
+size_t
+remind_held_prune(struct remind_held *h, int (*gone)(void *, const char *),
+    void *arg)
+{
+	size_t	 i = 0;
+	char	*uid;
+
+	while (i < h->n) {
+		if (!gone(arg, h->keys[i].uid)) {
+			i++;
+			continue;
+		}
+		uid = xstrdup(h->keys[i].uid);	/* forget frees the key's */
+		remind_held_forget(h, uid);	/* and swaps another into i */
+		free(uid);
+	}
+	return h->n;
 }
 
 size_t

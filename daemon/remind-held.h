@@ -4,7 +4,9 @@
  * committed before it is delivered; when that commit fails, the walk
  * (remind-walk.c) still delivers it and remembers its key here, so that
  * later walks do not deliver it again, and records it as fired (without
- * delivering it) once the store can be written (the walk tries every
+ * delivering it) once the store can be written, as it was delivered: at
+ * that instant, that late, with that delivery number, however long the
+ * outage (not missed past remind_grace: it went off) (the walk tries every
  * RETRY_HELD seconds, and as each reminder not yet due falls due, so that
  * it goes off on time: remind-timer.c, arm_held).  Memory only: a restart
  * during the outage may deliver such a reminder once more, which beats
@@ -25,12 +27,24 @@
 
 struct remind_held;
 
+/* How a held reminder was delivered, to be recorded so. */
+struct remind_held_fact {
+	int64_t	fired_at;	/* when it went off */
+	int64_t	late;		/* seconds late then */
+	int64_t	seq;		/* its delivery number */
+};
+
 struct remind_held *remind_held_create(void);
 void	remind_held_free(struct remind_held *);
+const struct remind_held_fact *remind_held_get(const struct remind_held *,
+	    const char *, int64_t, int64_t);
 int	remind_held_has(const struct remind_held *, const char *, int64_t,
 	    int64_t);
-void	remind_held_add(struct remind_held *, const char *, int64_t, int64_t);
+void	remind_held_add(struct remind_held *, const char *, int64_t, int64_t,
+	    const struct remind_held_fact *);
 void	remind_held_forget(struct remind_held *, const char *);
+size_t	remind_held_prune(struct remind_held *,
+	    int (*)(void *, const char *), void *);
 size_t	remind_held_count(const struct remind_held *);
 
 #endif

@@ -77,6 +77,27 @@ keep_seq(struct remind *rm, int64_t seq, char **cause)
 	return store_remind_meta_set(rm->host.store, "fired_seq", buf, cause);
 }
 
+/*
+ * Record a reminder delivered while the store could not (remind-held.h)
+ * as it went off: that instant, that late, that number, fired whatever
+ * the time since (past remind_grace too: it was not missed).  *held 0
+ * when it was not held (nothing written); -1 on a store error.
+ */
+static int
+mark_held(struct remind *rm, const char *uid, struct remind_mark *m,
+    int64_t now, int *held, char **cause)
+{
+	const struct remind_held_fact	*f;
+
+	*held = 0;
+	if ((f = remind_held_get(rm->held, uid, m->occ, m->due)) == NULL)
+		return 0;
+	*held = 1;
+	m->state = REMIND_FIRED;
+	return store_remind_mark(rm->host.store, uid, m, f->fired_at, f->late,
+	    f->seq, now, cause);
+}
+
 /* Record what is due in one transaction; the messages to deliver after. */
 static int
 fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
@@ -90,10 +111,14 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 	int			 cls, held;
 
 	for (size_t i = 0; i < ndue; i++) {
-		cls = remind_classify(due[i].at, now, rm->started, grace);
 		m.occ = due[i].occ;
 		m.due = due[i].due;
 		m.until = 0;
+		if (mark_held(rm, p->ev->uid, &m, now, &held, cause) != 0)
+			return -1;
+		if (held)	/* delivered while the store was unwritable */
+			continue;
+		cls = remind_classify(due[i].at, now, rm->started, grace);
 		m.state = cls == REMIND_TOO_OLD ? REMIND_MISSED : REMIND_FIRED;
 		if (cls == REMIND_TOO_OLD) {
 			log_info("reminder missed: \"%s\" was due %lld, %llds "
@@ -107,12 +132,9 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 			continue;
 		}
 		late = cls == REMIND_LATE ? now - due[i].at : 0;
-		held = remind_held_has(rm->held, p->ev->uid, m.occ, m.due);
 		if (store_remind_mark(rm->host.store, p->ev->uid, &m, now, late,
-		    held ? 0 : rm->seq + 1, now, cause) != 0)
+		    rm->seq + 1, now, cause) != 0)
 			return -1;
-		if (held)	/* delivered while the store was unwritable */
-			continue;
 		rm->seq++;
 		if (remind_encode(remind_describe(rm, p, &due[i], late,
 		    rm->seq), &o) != 0) {
@@ -147,13 +169,14 @@ fire_prepared(struct remind *rm, struct prep *e, int64_t na, int64_t now,
 		m.occ = pm->due.occ;
 		m.due = pm->due.due;
 		m.until = 0;
-		m.state = REMIND_FIRED;
-		held = remind_held_has(rm->held, e->uid, m.occ, m.due);
-		if (store_remind_mark(rm->host.store, e->uid, &m, now, 0,
-		    held ? 0 : rm->seq + 1, now, cause) != 0)
+		if (mark_held(rm, e->uid, &m, now, &held, cause) != 0)
 			return -1;
 		if (held)	/* delivered while the store was unwritable */
 			continue;
+		m.state = REMIND_FIRED;
+		if (store_remind_mark(rm->host.store, e->uid, &m, now, 0,
+		    rm->seq + 1, now, cause) != 0)
+			return -1;
 		remind_prep_out(pm, ++rm->seq, &o);
 		remind_outq_add(out, &o);
 		if (remind_queue_hook(rm, e->uid, &pm->due, &o, rm->seq, now,
@@ -177,7 +200,8 @@ static void
 deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
     const struct remind_due *due, size_t ndue, struct remind_outq *out)
 {
-	int64_t			grace = remind_config_grace(rm->cfg), late;
+	int64_t			grace = remind_config_grace(rm->cfg);
+	struct remind_held_fact	f;
 	struct remind_out	o;
 	int			cls;
 
@@ -190,9 +214,12 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 		   goes off, late, once the store can record it */
 		if (remind_held_count(rm->held) >= REMIND_HELD_MAX)
 			continue;
-		late = cls == REMIND_LATE ? now - due[i].at : 0;
-		remind_held_add(rm->held, p->ev->uid, due[i].occ, due[i].due);
-		remind_encode(remind_describe(rm, p, &due[i], late, ++rm->seq),
+		f.fired_at = now;
+		f.late = cls == REMIND_LATE ? now - due[i].at : 0;
+		f.seq = ++rm->seq;
+		remind_held_add(rm->held, p->ev->uid, due[i].occ, due[i].due,
+		    &f);
+		remind_encode(remind_describe(rm, p, &due[i], f.late, f.seq),
 		    &o);	/* text NULL: encoded when delivered */
 		remind_outq_add(out, &o);
 	}
@@ -475,7 +502,8 @@ walk_uids(struct remind *rm, char **uids, int64_t *nas, size_t n,
 		why = NULL;
 	}
 	*done = i;
-	return stuck ? -1 : held ? -2 : 0;
+	/* held first: the stuck ones are tried again with them, in seconds */
+	return held ? -2 : stuck ? -1 : 0;
 }
 
 /*
@@ -556,8 +584,14 @@ walk_fire(struct remind *rm, int64_t now, int64_t end)
 		free(rm->fire_uid);
 		rm->fire_uid = xstrdup(uids[done - 1]);
 		rm->fire_at = nas[done - 1];
-		if (rc == 0 && done == n && n < WALK_FETCH)
-			burst_end(rm);	/* none left: no fetch more */
+		/*
+		 * None left: no fetch more.  Also when what was held ends
+		 * the pass, so that the next walk (RETRY_HELD) starts over
+		 * at the first held, not at an empty fetch from here.
+		 */
+		if ((rc == 0 || (rc == -2 && !rm->pass_more)) && done == n &&
+		    n < WALK_FETCH)
+			burst_end(rm);
 		if (rc == 0)
 			rc = 1;
 	}

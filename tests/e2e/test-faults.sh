@@ -1,6 +1,8 @@
 #!/bin/sh
 # test-faults.sh — the store's faults: a full disk and a read-only store turn
-# writes into clear errors while reads, feeds and reminders keep working; a
+# writes into clear errors while reads, feeds and reminders keep working (a
+# reminder delivered from memory is recorded fired once the disk has room,
+# not missed however long that took); a
 # corrupt store and one from a newer kcald are refused at start with a
 # message and left byte for byte as they were.
 #
@@ -47,6 +49,9 @@ watch_for() {
 # A full disk.
 #
 if mount_tmpfs "$T/full" 3m; then
+	# A short grace: the disk stays full for longer than it after the
+	# reminder went off from memory, which must still be recorded fired.
+	echo "remind_grace = 5s" >"$XDG_CONFIG_HOME/kcal/kcald.conf"
 	start_daemon --data-dir "$T/full/data" --http "127.0.0.1:$PORT" || exit 1
 	kcal add "Before the disk filled" --start 2026-06-01T10:00 >/dev/null
 	uid=$(kcal list --from 2026-06-01 --to 2026-06-02 --format tsv | cut -f1)
@@ -72,6 +77,7 @@ if mount_tmpfs "$T/full" 3m; then
 		skip "feed on a full disk: kcald has no --http or curl is missing"
 	fi
 	check "... and a reminder still goes off" watch_for "Motorcade leaves" 12
+	sleep 1		# past remind_grace since it went off, and then some
 	rm -f "$T/full/fill"
 	check "space freed: writes work again without a restart" \
 		kcal add "After the disk was freed" --start 2026-06-03T10:00
@@ -80,7 +86,14 @@ if mount_tmpfs "$T/full" 3m; then
 	check "... the reminder is then recorded, not delivered again" test $? -ne 0
 	check_match "... and the log says so" "reminders: the store records them again" \
 		"$(cat "$T/kcald.out")"
+	missed=$(kcal reminders --missed --format json 2>&1)
+	check "... as fired when it went off, not missed (remind_grace passed)" \
+		test "$(printf '%s' "$missed" | jq '[.reminders[]? |
+			select(.summary == "Motorcade leaves")] | length')" = 0
+	check "... (the list of missed ones was read)" \
+		test "$(printf '%s' "$missed" | jq 'has("reminders")')" = true
 	stop_daemon
+	rm -f "$XDG_CONFIG_HOME/kcal/kcald.conf"
 	if have sqlite3; then
 		check_eq "the store is sound afterwards" ok \
 			"$(sqlite3 "$T/full/data/kcal.db" 'PRAGMA integrity_check')"
