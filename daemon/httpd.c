@@ -33,12 +33,15 @@
 #include <sys/socket.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -49,6 +52,8 @@
 #include "httpd-listen.h"
 #include "log.h"
 #include "xmalloc.h"
+
+#define DRAIN_MS	2000	/* httpd_stop: answers still going out */
 
 enum req_state {
 	REQ_BODY,		/* collecting the body */
@@ -198,6 +203,7 @@ queue(struct httpd_req *q, struct httpd_resp *r)
 	ret = MHD_queue_response(q->conn, r->status, r->mhd);
 	httpd_resp_free(r);
 	q->state = REQ_DONE;
+	q->h->sending++;	/* until completed_cb */
 	return ret;
 }
 
@@ -532,6 +538,9 @@ access_cb(void *arg, struct MHD_Connection *conn, const char *url,
 	if (q == NULL) {
 		httpd_conn_deadline(conn, 0);
 		*ctx = q = req_new(h, conn, url, method);
+		if (h->draining)	/* nothing of the server's is left */
+			return queue_text(q, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    "kcald is stopping\n");
 		if (too_many_headers(h, conn))
 			return queue_text(q,
 			    MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -556,6 +565,9 @@ access_cb(void *arg, struct MHD_Connection *conn, const char *url,
 	}
 	switch (q->state) {
 	case REQ_BODY:
+		if (h->draining)
+			return queue_text(q, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    "kcald is stopping\n");
 		return dispatch(h, q);
 	case REQ_TOO_BIG:
 		return too_big(q);
@@ -571,14 +583,16 @@ static void
 completed_cb(void *arg, struct MHD_Connection *conn, void **ctx,
     enum MHD_RequestTerminationCode why)
 {
+	struct httpd		*h = arg;
 	struct httpd_req	*q = *ctx;
 
-	(void)arg;
 	(void)why;
 	httpd_conn_idle(conn);
 	httpd_conn_deadline(conn, 1);		/* for the next request */
 	if (q == NULL)
 		return;
+	if (q->state == REQ_DONE)
+		h->sending--;
 	httpd_resp_free(q->resp);
 	free(q->body);
 	free(q);
@@ -679,11 +693,49 @@ httpd_port(const struct httpd *h)
 	return h->port;
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * kcald stops, its loop no longer runs: the answers given and not yet
+ * sent go out (a CalDAV write's, given once the sync of its commit ended
+ * in kcald's last steps, would otherwise be lost with its connection, the
+ * write stored), for DRAIN_MS at most.  A request that comes meanwhile
+ * gets 503: nothing of the server's is left to answer it.
+ */
+static void
+drain(struct httpd *h)
+{
+	const union MHD_DaemonInfo	*di;
+	struct pollfd			 pfd;
+	int64_t				 end = mono_ms() + DRAIN_MS;
+	uint64_t			 n;
+
+	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	h->draining = 1;
+	while ((h->deferred > 0 || h->sending > 0) && mono_ms() < end) {
+		if (read(h->wake_fd, &n, sizeof n) == -1 && errno != EAGAIN)
+			break;
+		MHD_run(h->mhd);
+		pfd.fd = di->epoll_fd;
+		pfd.events = POLLIN;
+		(void)poll(&pfd, 1, 10);
+	}
+}
+
 void
 httpd_stop(struct httpd *h)
 {
 	if (h == NULL)
 		return;
+	if (h->mhd != NULL && h->wake_fd != -1 && h->ev_epoll != NULL)
+		drain(h);
 	if (h->ev_epoll != NULL)
 		event_free(h->ev_epoll);
 	if (h->ev_timer != NULL)

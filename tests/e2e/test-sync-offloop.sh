@@ -22,7 +22,8 @@
 # sync while a bystander's status is never held for it; and every
 # acknowledged add is there after a kill -9 (the page cache
 # survives that: it checks that nothing acknowledged was lost or undone,
-# not the fsync).
+# not the fsync); and a PUT whose sync is under way when kcald is told to
+# stop is answered before it exits.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/davlib.sh"
 
@@ -389,5 +390,58 @@ unset KCAL_TEST_SYNC_MS
 start_daemon --http "127.0.0.1:$PORT" || exit 1
 check_eq "... and after a kill -9" 43 \
 	"$(kcal status --format json | jq .events)"
+stop_daemon
+
+# A CalDAV PUT whose sync is under way when kcald is told to stop: kcald
+# ends the sync and sends the answer before it exits (the write is stored;
+# without its answer the client would take it for lost).
+export KCAL_TEST_SYNC_MS=$DELAY_MS LD_PRELOAD="$SO"
+start_daemon --http "127.0.0.1:$PORT" || exit 1
+unset LD_PRELOAD
+py_scenario "a CalDAV PUT answered as kcald stops" "$PY" - "$KCALD_PID" \
+    "$top/tests/e2e" "$DELAY_MS" "$BASE" <<'PYEOF'
+import base64, http.client, os, signal, sys, threading, time, urllib.parse
+sys.path.insert(0, sys.argv[2])
+from wire import check
+
+pid, delay, base = int(sys.argv[1]), int(sys.argv[3]) / 1000.0, sys.argv[4]
+host = urllib.parse.urlsplit(base)
+auth = {"Authorization": "Basic " + base64.b64encode(
+    b"alice:correct horse 1").decode(), "Content-Type": "text/calendar"}
+ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+       "BEGIN:VEVENT\r\nUID:at-stop@sync\r\nDTSTAMP:20261201T000000Z\r\n"
+       "DTSTART:20370301T100000Z\r\nDTEND:20370301T103000Z\r\n"
+       "SUMMARY:Put as kcald stops\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+got = []
+
+
+def put():
+    try:
+        c = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+        c.request("PUT", "/dav/calendars/alice/calendar/at-stop.ics", ics,
+                  auth)
+        got.append(c.getresponse().status)
+    except (OSError, http.client.HTTPException) as e:
+        got.append(repr(e))
+
+
+t = threading.Thread(target=put, daemon=True)
+t0 = time.monotonic()
+t.start()
+time.sleep(delay / 2)           # its commit made, its sync under way
+os.kill(pid, signal.SIGTERM)
+t.join(60)
+check("a PUT whose sync was under way at SIGTERM is answered 201 "
+      "(%.0f ms)" % ((time.monotonic() - t0) * 1000), got == [201], got)
+PYEOF
+wait "$KCALD_PID"
+rc=$?
+KCALD_PID=
+unset KCAL_TEST_SYNC_MS
+check_eq "... kcald then exits 0" 0 "$rc"
+start_daemon --http "127.0.0.1:$PORT" || exit 1
+check_eq "... and the event is there after a restart" 200 \
+	"$(curl -s -o /dev/null -w '%{http_code}' -u 'alice:correct horse 1' \
+	"$BASE/dav/calendars/alice/calendar/at-stop.ics")"
 stop_daemon
 done_testing
