@@ -35,7 +35,6 @@
 #include "log.h"
 #include "remind-held.h"
 #include "remind-int.h"
-#include "store.h"
 #include "store-remind.h"
 
 #define REMIND_FALLBACK_CAP	30	/* seconds, without timerfd */
@@ -138,21 +137,6 @@ arm_held(struct remind *rm, int more)
 	event_add(rm->ev_work, &tv);
 }
 
-/* Is the event uid no longer in the store (remind_held_prune)? */
-static int
-event_gone(void *arg, const char *uid)
-{
-	struct remind	*rm = arg;
-	char		*ical = NULL, *why = NULL;
-	int64_t		 na;
-	int		 rc;
-
-	rc = store_remind_event(rm->host.store, uid, &ical, &na, &why);
-	free(ical);
-	free(why);
-	return rc == STORE_NOT_FOUND;
-}
-
 /* Walk, then either continue next turn or arm the timer. */
 void
 remind_run(struct remind *rm)
@@ -161,10 +145,6 @@ remind_run(struct remind *rm)
 	int		 rc = remind_walk(rm);
 
 	rm->draining = 0;
-	/* A pass ended: the held keys of events deleted since go. */
-	if ((rc == 0 || (rc == -2 && !rm->pass_more)) &&
-	    remind_held_count(rm->held) > 0)
-		remind_held_prune(rm->held, event_gone, rm);
 	if (rc > 0) {
 		rm->draining = rm->host.backlog(rm->host.arg);
 		remind_soon(rm);

@@ -318,10 +318,15 @@ give_up(struct remind *rm, const char *uid, const char *why)
 {
 	char	*again = NULL;
 
-	log_warnx("reminders of %s: %s; not planned", uid, why);
+	/* In an outage (said once already), tried again every few seconds. */
+	if (rm->degraded)
+		log_debug("reminders of %s: %s; not planned", uid, why);
+	else
+		log_warnx("reminders of %s: %s; not planned", uid, why);
 	if (store_remind_set_next(rm->host.store, uid, REMIND_NEVER,
 	    &again) != 0) {
-		log_warnx("reminders of %s: %s", uid, again);
+		if (!rm->degraded)
+			log_warnx("reminders of %s: %s", uid, again);
 		free(again);
 		return -1;
 	}
@@ -554,6 +559,37 @@ burst_plan(struct remind *rm, int64_t end)
 	return 1;
 }
 
+/* The events due now from the cursor on, WALK_FETCH at most. */
+static int
+fetch_due(struct remind *rm, int64_t now, char ***uids, int64_t **nas,
+    size_t *n)
+{
+	char	*why = NULL;
+
+	if (store_remind_fire(rm->host.store, now, rm->fire_at,
+	    rm->fire_uid ? rm->fire_uid : "", WALK_FETCH, uids, nas, n,
+	    &why) == 0)
+		return 0;
+	log_warnx("reminders: %s", why);
+	free(why);
+	return -1;
+}
+
+/* Is uid no longer in the store (remind_held_prune)? */
+static int
+event_gone(void *arg, const char *uid)
+{
+	struct remind	*rm = arg;
+
+	return store_remind_exists(rm->host.store, uid) == 0;
+}
+
+static void
+prune_held(struct remind *rm)
+{
+	remind_held_prune(rm->held, event_gone, rm);
+}
+
 /*
  * The reminders due now of planned events, from where the last turn
  * stopped: 1 when some were walked, 0 when none is left (the burst is
@@ -562,19 +598,31 @@ burst_plan(struct remind *rm, int64_t end)
 static int
 walk_fire(struct remind *rm, int64_t now, int64_t end)
 {
-	char	**uids, *why = NULL;
+	char	**uids;
 	int64_t	 *nas;
 	size_t	  n, done = 0;
 	int	  rc;
 
 	if (rm->planning)
 		return burst_plan(rm, end);
-	if (store_remind_fire(rm->host.store, now, rm->fire_at,
-	    rm->fire_uid ? rm->fire_uid : "", WALK_FETCH, &uids, &nas, &n,
-	    &why) != 0) {
-		log_warnx("reminders: %s", why);
-		free(why);
+	if (fetch_due(rm, now, &uids, &nas, &n) != 0)
 		return -1;
+	/*
+	 * The pass is over with reminders held: the keys of events deleted
+	 * since go (remind-held.h), and, unless plans wait (burst_plan),
+	 * the walk starts over at once at the first held event, to record
+	 * what went off from memory now rather than at the next wake-up.
+	 * Only then: a wake-up for a reminder newly due finds the cursor
+	 * past the held ones and fires it at once.
+	 */
+	if (n == 0 && rm->fire_uid != NULL &&
+	    remind_held_count(rm->held) > 0 && rm->npend == rm->planned) {
+		store_remind_uids_free(uids, n);
+		free(nas);
+		prune_held(rm);
+		remind_walk_free(rm);
+		if (fetch_due(rm, now, &uids, &nas, &n) != 0)
+			return -1;
 	}
 	if (n == 0)
 		rc = burst_end(rm);
@@ -584,14 +632,8 @@ walk_fire(struct remind *rm, int64_t now, int64_t end)
 		free(rm->fire_uid);
 		rm->fire_uid = xstrdup(uids[done - 1]);
 		rm->fire_at = nas[done - 1];
-		/*
-		 * None left: no fetch more.  Also when what was held ends
-		 * the pass, so that the next walk (RETRY_HELD) starts over
-		 * at the first held, not at an empty fetch from here.
-		 */
-		if ((rc == 0 || (rc == -2 && !rm->pass_more)) && done == n &&
-		    n < WALK_FETCH)
-			burst_end(rm);
+		if (rc == 0 && done == n && n < WALK_FETCH)
+			burst_end(rm);	/* none left: no fetch more */
 		if (rc == 0)
 			rc = 1;
 	}

@@ -55,6 +55,7 @@ static const char sql_min_after[] =
 static const char sql_due[] =
     "SELECT uid FROM alarms WHERE next_alarm IS NOT NULL AND "
     "next_alarm <= ?1 ORDER BY next_alarm LIMIT ?2";
+static const char sql_exists[] = "SELECT 1 FROM events WHERE uid = ?1";
 static const char sql_load[] =
     "SELECT e.ical, a.next_alarm FROM events e LEFT JOIN alarms a "
     "ON a.uid = e.uid WHERE e.uid = ?1 AND kcal_may_read(e.class)";
@@ -323,6 +324,21 @@ store_remind_marks(struct store *st, const char *uid, int64_t lo,
 
 /* An event's VEVENT and next_alarm (REMIND_NEVER for NULL): 0,
  * STORE_NOT_FOUND or -1. */
+/* Is the event uid in the store, whoever may read it?  1, 0, or -1. */
+int
+store_remind_exists(struct store *st, const char *uid)
+{
+	sqlite3_stmt	*s = stmt(st, sql_exists, NULL);
+	int		 rc;
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	rc = sqlite3_step(s);
+	done(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 store_remind_event(struct store *st, const char *uid, char **ical,
     int64_t *next, char **cause)

@@ -32,6 +32,7 @@ int	 store_remind_due(struct store *, int64_t, size_t, char ***,
 	     size_t *, char **);
 int	 store_remind_fire(struct store *, int64_t, int64_t, const char *,
 	     size_t, char ***, int64_t **, size_t *, char **);
+int	 store_remind_exists(struct store *, const char *);
 int	 store_remind_event(struct store *, const char *, char **, int64_t *,
 	     char **);
 int	 store_remind_marks(struct store *, const char *, int64_t,

@@ -40,8 +40,9 @@ add_reminded() {
 }
 
 # watch_for SUMMARY SECS: does kcal watch print SUMMARY's reminder in time?
+# (JSON lines in $T/watch.out.)
 watch_for() {
-	timeout "$2" "$KCAL" watch --no-reconnect >"$T/watch.out" 2>&1
+	timeout "$2" "$KCAL" watch --no-reconnect --format json >"$T/watch.out" 2>&1
 	grep -q "$1" "$T/watch.out"
 }
 
@@ -55,6 +56,7 @@ if mount_tmpfs "$T/full" 3m; then
 	start_daemon --data-dir "$T/full/data" --http "127.0.0.1:$PORT" || exit 1
 	kcal add "Before the disk filled" --start 2026-06-01T10:00 >/dev/null
 	uid=$(kcal list --from 2026-06-01 --to 2026-06-02 --format tsv | cut -f1)
+	due=$(($(date +%s) + 6))
 	add_reminded "Motorcade leaves" 6
 	dd if=/dev/zero of="$T/full/fill" bs=64k 2>/dev/null
 	desc=$(head -c 60000 /dev/zero | tr '\0' x)
@@ -77,6 +79,7 @@ if mount_tmpfs "$T/full" 3m; then
 		skip "feed on a full disk: kcald has no --http or curl is missing"
 	fi
 	check "... and a reminder still goes off" watch_for "Motorcade leaves" 12
+	seq=$(jq -r 'select(.event == "reminder") | .seq' "$T/watch.out" | head -n 1)
 	sleep 1		# past remind_grace since it went off, and then some
 	rm -f "$T/full/fill"
 	check "space freed: writes work again without a restart" \
@@ -94,6 +97,17 @@ if mount_tmpfs "$T/full" 3m; then
 		test "$(printf '%s' "$missed" | jq 'has("reminders")')" = true
 	stop_daemon
 	rm -f "$XDG_CONFIG_HOME/kcal/kcald.conf"
+	if have sqlite3; then
+		row=$(sqlite3 -separator ' ' "$T/full/data/kcal.db" "SELECT
+		    r.state, r.fired_at - $due, r.seq FROM reminder_state r JOIN
+		    events e ON e.uid = r.uid WHERE e.summary = 'Motorcade leaves'")
+		set -- $row
+		check "... recorded fired, when it went off, with the number it went off with ($row; seq $seq)" \
+			test "$1" = fired -a "${2:-99}" -ge -2 -a "${2:-99}" -le 3 \
+			-a "${3:-x}" = "$seq"
+	else
+		skip "the held reminder's record: sqlite3 is not installed"
+	fi
 	if have sqlite3; then
 		check_eq "the store is sound afterwards" ok \
 			"$(sqlite3 "$T/full/data/kcal.db" 'PRAGMA integrity_check')"

@@ -34,7 +34,8 @@ test_facts(void)
 	remind_held_add(h, "a@x", 0, 900, &f);
 	f = fact(2000, 0, 43);
 	remind_held_add(h, "a@x", 3600, 1900, &f);
-	remind_held_add(h, "a@x", 3600, 1900, &f);	/* again: one key */
+	f = fact(9999, 9, 99);
+	remind_held_add(h, "a@x", 3600, 1900, &f);	/* again: the first kept */
 	CHECK_INT(remind_held_count(h), 2);
 	g = remind_held_get(h, "a@x", 0, 900);
 	CHECK(g != NULL && g->fired_at == 1000 && g->late == 5 &&
@@ -65,8 +66,10 @@ test_max(void)
 	CHECK(!remind_held_has(h, "e0", 0, 0));	/* the oldest went */
 	CHECK(!remind_held_has(h, "e2", 0, 2));
 	CHECK(remind_held_has(h, "e3", 0, 3));
-	CHECK(remind_held_get(h, "e4098", 0, 4098) != NULL &&
-	    remind_held_get(h, "e4098", 0, 4098)->seq == 4099);
+	snprintf(uid, sizeof uid, "e%d", REMIND_HELD_MAX + 2);
+	CHECK(remind_held_get(h, uid, 0, REMIND_HELD_MAX + 2) != NULL &&
+	    remind_held_get(h, uid, 0, REMIND_HELD_MAX + 2)->seq ==
+	    REMIND_HELD_MAX + 3);
 	remind_held_free(h);
 }
 
