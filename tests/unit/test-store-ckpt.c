@@ -9,7 +9,9 @@
  * wakes the thread, whose copy and write follow; then the log holds a
  * page, not the thousand, and status's counts were not walked for
  * the thread's commit (the count statement did not run again) but are
- * walked for another connection's.
+ * walked for another connection's.  After an import's commit (another
+ * connection's, which copies the log itself), the thread starts the log
+ * over only when the loop asks it (store_ckpt_imported).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +164,57 @@ test_restart(const char *path)
 	free(cause);
 }
 
+/*
+ * An import writes on a connection of its own and copies the log itself:
+ * nothing wakes the thread (its hook sees its own connection's commits),
+ * until the loop asks it, and then it starts the log over.
+ */
+static void
+test_imported(const char *path)
+{
+	struct store	*st, *imp;
+	struct timespec	 ts = { 0, 300 * 1000 * 1000 };
+	char		*cause = NULL;
+	uint64_t	 w;
+	int		 copied, frames;
+
+	if ((st = store_open(path, &cause)) == NULL ||
+	    store_ckpt_start(st, &cause) != 0) {
+		CHECK(!"store_open");
+		return;
+	}
+	w = store_ckpt_wrote(st);
+	CHECK(thread_wrote(st, w - 1));		/* settled after its start */
+	w = store_ckpt_wrote(st);
+	if ((imp = store_open(path, &cause)) == NULL) {
+		CHECK(!"store_open (import)");
+		store_close(st);
+		return;
+	}
+	store_autocheckpoint(imp, 0);		/* as import-stream.c's */
+	CHECK_INT(store_begin(imp, &cause), 0);
+	for (int i = 1000; i < 1600; i++)
+		if (put(imp, i, 6000) != 0)
+			break;
+	CHECK_INT(store_commit(imp, &cause), 0);
+	copied = store_checkpoint(imp);
+	CHECK(copied);
+	store_close(imp);
+	nanosleep(&ts, NULL);
+	CHECK(store_ckpt_wrote(st) == w);	/* not asked: it did not run */
+	frames = log_frames(st);
+	CHECK(frames > 500);			/* the import's, copied */
+	store_ckpt_imported(st, copied);
+	CHECK(thread_wrote(st, w));
+	frames = log_frames(st);
+	CHECK(frames > 0 && frames < 10);	/* started over at its write */
+	if (frames >= 10)
+		fprintf(stderr, "after the import the log holds %d frames\n",
+		    frames);
+	store_close(st);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -173,6 +226,7 @@ main(void)
 	}
 	snprintf(path, sizeof path, "%s/kcal.db", dir);
 	test_restart(path);
+	test_imported(path);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
