@@ -615,11 +615,12 @@ walk_fire(struct remind *rm, int64_t now, int64_t end)
 	 * Only then: a wake-up for a reminder newly due finds the cursor
 	 * past the held ones and fires it at once.
 	 */
+	if (n == 0 && remind_held_count(rm->held) > 0)
+		prune_held(rm);
 	if (n == 0 && rm->fire_uid != NULL &&
 	    remind_held_count(rm->held) > 0 && rm->npend == rm->planned) {
 		store_remind_uids_free(uids, n);
 		free(nas);
-		prune_held(rm);
 		remind_walk_free(rm);
 		if (fetch_due(rm, now, &uids, &nas, &n) != 0)
 			return -1;
