@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "account-int.h"
+#include "clock.h"
 #include "xmalloc.h"
 
 #define LOOK_MS		1000	/* at least this often, whatever the watch */
@@ -39,14 +40,6 @@ struct users_watch {
 	int64_t		 looked;	/* ms, the last "look" answered */
 };
 
-static int64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 arm(struct users_watch *w)
@@ -72,7 +65,7 @@ users_watch_new(const char *path)
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	w->wd = -1;
 	arm(w);
-	w->looked = now_ms();
+	w->looked = clock_mono_ms();
 	return w;
 }
 
@@ -129,7 +122,7 @@ drain(struct users_watch *w)
 int
 users_watch_changed(struct users_watch *w)
 {
-	int64_t	now = now_ms();
+	int64_t	now = clock_mono_ms();
 	int	hit = 0;
 
 	if (w->fd >= 0 && w->wd >= 0 && drain(w))

@@ -41,12 +41,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 #include <microhttpd.h>
 
+#include "clock.h"
 #include "httpd.h"
 #include "httpd-conn.h"
 #include "httpd-listen.h"
@@ -693,14 +693,6 @@ httpd_port(const struct httpd *h)
 	return h->port;
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * kcald stops, its loop no longer runs: the answers given and not yet
@@ -714,12 +706,12 @@ drain(struct httpd *h)
 {
 	const union MHD_DaemonInfo	*di;
 	struct pollfd			 pfd;
-	int64_t				 end = mono_ms() + DRAIN_MS;
+	int64_t				 end = clock_mono_ms() + DRAIN_MS;
 	uint64_t			 n;
 
 	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	h->draining = 1;
-	while ((h->deferred > 0 || h->sending > 0) && mono_ms() < end) {
+	while ((h->deferred > 0 || h->sending > 0) && clock_mono_ms() < end) {
 		if (read(h->wake_fd, &n, sizeof n) == -1 && errno != EAGAIN)
 			break;
 		MHD_run(h->mhd);

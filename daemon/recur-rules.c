@@ -12,6 +12,7 @@
 
 #include <libical/ical.h>
 
+#include "clock.h"
 #include "ical.h"
 #include "ical-int.h"
 #include "recur.h"
@@ -46,21 +47,13 @@ static _Thread_local int64_t	budget_deadline;	/* ms, 0: none */
 /* Set by the loop on a reload, read by the worker's thread too. */
 static _Atomic size_t		max_yearly = RECUR_MAX_YEARLY;
 
-static int64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* A new request: a full budget (RECUR_BUDGET_STEPS, RECUR_BUDGET_MS). */
 void
 recur_budget_begin(void)
 {
 	budget_steps = RECUR_BUDGET_STEPS;
-	budget_deadline = now_ms() + RECUR_BUDGET_MS;
+	budget_deadline = clock_mono_ms() + RECUR_BUDGET_MS;
 }
 
 /*
@@ -88,7 +81,7 @@ int
 recur_budget_spent(void)
 {
 	return budget_steps <= 0 ||
-	    (budget_deadline != 0 && now_ms() > budget_deadline);
+	    (budget_deadline != 0 && clock_mono_ms() > budget_deadline);
 }
 
 /*
@@ -125,7 +118,7 @@ recur_max_yearly(void)
 void
 recur_budget_ensure(void)
 {
-	if (budget_deadline == 0 || now_ms() > budget_deadline + 5000)
+	if (budget_deadline == 0 || clock_mono_ms() > budget_deadline + 5000)
 		recur_budget_begin();
 }
 
@@ -326,7 +319,7 @@ count_check(const struct icalrecurrencetype *r, const struct event *ev,
 		return 0;
 	recur_budget_push(&saved);
 	budget_steps = RECUR_BUDGET_STEPS / 10;
-	budget_deadline = now_ms() + 60000;
+	budget_deadline = clock_mono_ms() + 60000;
 	cut = recur_walk_probe(r, ev) && budget_steps <= 0;
 	recur_budget_pop(&saved);
 	if (!cut)

@@ -32,6 +32,7 @@
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "log.h"
 #include "remind-held.h"
 #include "remind-int.h"
@@ -91,10 +92,7 @@ remind_wall_now(void)
 int64_t
 remind_mono_ms(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_mono_ms();
 }
 
 /*

@@ -5,8 +5,11 @@
  * when they could show a write not yet on it (server-sync.c), and a
  * pushed message encoded once for all the watchers that see it (struct
  * shared_msg).  Also the refusal, before any work, of a request whose
- * reply grows with the data while most of max_output_total waits.
+ * reply grows with the data while most of max_output_total waits, and
+ * the last writing of the outputs when kcald stops (server_output_drain).
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +17,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
+#include "clock.h"
 #include "kcal-protocol.h"
 #include "log.h"
 #include "server.h"
@@ -329,4 +333,58 @@ server_client_too_much(struct client *c, json_t *req)
 		    srv->queued, srv->cfg->max_output_total);
 	}
 	return NULL;
+}
+
+
+/* Write what c's output holds now, without waiting: 1 if some is left. */
+static int
+drain_one(struct client *c)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	int		 n = 0, left;
+
+	/* a bufferevent's output is written only by it: frozen at its start */
+	evbuffer_unfreeze(out, 1);
+	while (evbuffer_get_length(out) > 0 &&
+	    (n = evbuffer_write(out, bufferevent_getfd(c->bev))) > 0)
+		;
+	left = evbuffer_get_length(out) > 0 && n < 0 && (errno == EAGAIN ||
+	    errno == EWOULDBLOCK || errno == EINTR);
+	evbuffer_freeze(out, 1);
+	return left;
+}
+
+/*
+ * kcald stops, its loop no longer runs: the replies queued for the
+ * clients go out (the acknowledgements of the writes committed in its
+ * last steps, the open group's and an import's, made durable by
+ * sync_free; reminders recorded), each as far as its client takes them
+ * within ms in all.  The clients are all written to together (poll), so
+ * one that does not read holds up none of the others.
+ */
+void
+server_output_drain(struct server *srv, int ms)
+{
+	struct client	*c;
+	struct pollfd	*pfd;
+	int64_t		 end = clock_mono_ms() + ms, left;
+	size_t		 n, i;
+
+	pfd = xcalloc(srv->nclients + 1, sizeof *pfd);
+	for (;;) {
+		n = 0;
+		TAILQ_FOREACH(c, &srv->clients, entry)
+			if (c->closing != 2 && n < srv->nclients + 1 &&
+			    drain_one(c)) {
+				pfd[n].fd = bufferevent_getfd(c->bev);
+				pfd[n++].events = POLLOUT;
+			}
+		if (n == 0 || (left = end - clock_mono_ms()) <= 0)
+			break;
+		if (poll(pfd, n, (int)left) == -1 && errno != EINTR)
+			break;
+		for (i = 0; i < n; i++)
+			pfd[i].revents = 0;
+	}
+	free(pfd);
 }

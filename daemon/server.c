@@ -265,6 +265,7 @@ trim_cb(evutil_socket_t fd, short what, void *arg)
  * commit, a big reply), so an idle kcald is as small as before.
  */
 #define HEAP_KEEP	(16 * 1024 * 1024)
+#define SHUTDOWN_DRAIN_MS	2000	/* replies still going out at exit */
 
 static void
 heap_tune(void)
@@ -512,10 +513,8 @@ server_free(struct server *srv)
 	group_free(srv);
 	remind_stop(srv->remind);	/* a burst recorded reaches its watchers */
 	sync_free(srv);		/* the last group on the disk, its replies out */
-	/* Replies already queued still reach their clients (best effort). */
-	TAILQ_FOREACH(c, &srv->clients, entry)
-		evbuffer_write(bufferevent_get_output(c->bev),
-		    bufferevent_getfd(c->bev));
+	/* Replies already queued reach their clients, for a while. */
+	server_output_drain(srv, SHUTDOWN_DRAIN_MS);
 	while ((c = TAILQ_FIRST(&srv->clients)) != NULL)
 		server_client_close(c);
 	server_client_reap(srv);

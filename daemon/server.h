@@ -122,6 +122,7 @@ void	 server_shared_unref(struct shared_msg *);
 void	 server_client_send_shared(struct client *, struct shared_msg *);
 void	 server_client_close(struct client *);
 void	 server_client_reap(struct server *);
+void	 server_output_drain(struct server *, int);
 void	 server_trim_soon(struct server *);
 int	 server_client_access(struct client *);	/* enum access_level */
 /* server-group.c */

@@ -11,8 +11,8 @@
 # floor measured in the same run: status of the empty store.  The counts
 # status shows follow adds, cancels and deletes, and those the import's
 # commit handed over equal a walk after a restart.  A SIGTERM while an
-# import commits ends kcald after the commit, not in its middle (the
-# client's reply is best effort then: server_free's).
+# import commits ends kcald after the commit, not in its middle, and the
+# client is told the import is stored.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -86,8 +86,9 @@ kcal rm "$uid" --yes >/dev/null
 check_eq "... one fewer after a delete" "$N" "$(events .events)"
 check_eq "... and the cancelled as before" "$c0" "$(events .cancelled)"
 
-# SIGTERM while an import commits: kcald waits for the commit and exits
-# cleanly; the import is all there after a restart.
+# SIGTERM while an import commits: kcald waits for the commit, answers
+# the client (it exits 0, saying what it stored) and exits cleanly; the
+# import is all there after a restart.
 "$PY" "$top/tests/bench/gen-events.py" "$N" --uid-prefix term -o "$T/term.ics"
 "$KCAL" import "$T/term.ics" >"$T/term.out" 2>"$T/term.err" &
 IMP=$!
@@ -95,7 +96,10 @@ if wait_for 300 grep -q 'import .*term.ics: committing' "$T/kcald.out"; then
 	stop_daemon
 	wait "$IMP"; rc=$?
 	if grep -q 'import .*term.ics: waiting for its commit' "$T/kcald.out"; then
-		pass "SIGTERM during a commit: kcald waited for it (client: exit $rc)"
+		pass "SIGTERM during a commit: kcald waited for it"
+		check_eq "... and told the client it was stored (exit 0)" 0 "$rc"
+		check_match "... naming what it stored" "$N added" \
+			"$(cat "$T/term.out")"
 		start_daemon --config "$T/kcald.conf" || exit 1
 		check_eq "... and all of it is stored" "$((2 * N))" "$(events .events)"
 	else
