@@ -22,8 +22,8 @@
 # sync while a bystander's status is never held for it; and every
 # acknowledged add is there after a kill -9 (the page cache
 # survives that: it checks that nothing acknowledged was lost or undone,
-# not the fsync); and a PUT whose sync is under way when kcald is told to
-# stop is answered before it exits.
+# not the fsync); and a PUT and an add whose sync is under way when kcald
+# is told to stop are answered before it exits.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/davlib.sh"
 
@@ -392,19 +392,20 @@ check_eq "... and after a kill -9" 43 \
 	"$(kcal status --format json | jq .events)"
 stop_daemon
 
-# A CalDAV PUT whose sync is under way when kcald is told to stop: kcald
-# ends the sync and sends the answer before it exits (the write is stored;
-# without its answer the client would take it for lost).
+# A CalDAV PUT and a socket add whose sync is under way when kcald is told
+# to stop: kcald ends the sync and sends both answers before it exits (the
+# writes are stored; without their answers the clients would take them for
+# lost).
 export KCAL_TEST_SYNC_MS=$DELAY_MS LD_PRELOAD="$SO"
 start_daemon --http "127.0.0.1:$PORT" || exit 1
 unset LD_PRELOAD
-py_scenario "a CalDAV PUT answered as kcald stops" "$PY" - "$KCALD_PID" \
-    "$top/tests/e2e" "$DELAY_MS" "$BASE" <<'PYEOF'
+py_scenario "writes answered as kcald stops" "$PY" - "$KCALD_PID" \
+    "$top/tests/e2e" "$KCAL_SOCKET" "$BASE" <<'PYEOF'
 import base64, http.client, os, signal, sys, threading, time, urllib.parse
 sys.path.insert(0, sys.argv[2])
-from wire import check
+from wire import Conn, check, ok_reply
 
-pid, delay, base = int(sys.argv[1]), int(sys.argv[3]) / 1000.0, sys.argv[4]
+pid, sock, base = int(sys.argv[1]), sys.argv[3], sys.argv[4]
 host = urllib.parse.urlsplit(base)
 auth = {"Authorization": "Basic " + base64.b64encode(
     b"alice:correct horse 1").decode(), "Content-Type": "text/calendar"}
@@ -412,36 +413,66 @@ ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
        "BEGIN:VEVENT\r\nUID:at-stop@sync\r\nDTSTAMP:20261201T000000Z\r\n"
        "DTSTART:20370301T100000Z\r\nDTEND:20370301T103000Z\r\n"
        "SUMMARY:Put as kcald stops\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+col = "/dav/calendars/alice/calendar/"
+st = Conn(sock, timeout=60)
+events = lambda: st.call("status", timeout=60)["result"]["events"]
 got = []
+
+
+def request(method, path, body=None):
+    c = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+    c.request(method, path, body, auth)
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status
 
 
 def put():
     try:
-        c = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
-        c.request("PUT", "/dav/calendars/alice/calendar/at-stop.ics", ics,
-                  auth)
-        got.append(c.getresponse().status)
+        got.append(request("PUT", col + "at-stop.ics", ics))
     except (OSError, http.client.HTTPException) as e:
         got.append(repr(e))
 
 
+request("GET", col + "none.ics")    # the login made: none waits below
+n0 = events()
 t = threading.Thread(target=put, daemon=True)
-t0 = time.monotonic()
 t.start()
-time.sleep(delay / 2)           # its commit made, its sync under way
-os.kill(pid, signal.SIGTERM)
+until = time.monotonic() + 30
+while events() == n0 and t.is_alive() and time.monotonic() < until:
+    time.sleep(0.005)       # committed (status counts it before its sync)
+w = Conn(sock, timeout=60)
+w.send({"id": 7, "cmd": "add", "summary": "Added as kcald stops",
+        "start": "2037-03-02T10:00", "duration": 600})
+while events() < n0 + 2 and time.monotonic() < until:
+    time.sleep(0.005)
+os.kill(pid, signal.SIGTERM)        # both syncs owed
 t.join(60)
-check("a PUT whose sync was under way at SIGTERM is answered 201 "
-      "(%.0f ms)" % ((time.monotonic() - t0) * 1000), got == [201], got)
+check("a PUT whose sync was under way at SIGTERM is answered 201",
+      got == [201], got)
+try:
+    ack = w.recv(60)
+except OSError as e:
+    ack = repr(e)
+check("... and a socket add made then is acknowledged", ok_reply(ack), ack)
 PYEOF
+i=0
+while running "$KCALD_PID" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+if running "$KCALD_PID"; then
+	fail "... kcald exits within 60 s"
+	kill -9 "$KCALD_PID"
+fi
 wait "$KCALD_PID"
 rc=$?
 KCALD_PID=
 unset KCAL_TEST_SYNC_MS
 check_eq "... kcald then exits 0" 0 "$rc"
 start_daemon --http "127.0.0.1:$PORT" || exit 1
-check_eq "... and the event is there after a restart" 200 \
+check_eq "... and the event PUT is there after a restart" 200 \
 	"$(curl -s -o /dev/null -w '%{http_code}' -u 'alice:correct horse 1' \
 	"$BASE/dav/calendars/alice/calendar/at-stop.ics")"
+check_match "... and the one added" "Added as kcald stops" \
+	"$(kcal list --from 2037-03-02 --to 2037-03-03)"
 stop_daemon
 done_testing
