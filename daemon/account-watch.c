@@ -40,7 +40,6 @@ struct users_watch {
 	int64_t		 looked;	/* ms, the last "look" answered */
 };
 
-
 static void
 arm(struct users_watch *w)
 {

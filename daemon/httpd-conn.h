@@ -28,8 +28,8 @@ struct httpd {
 	struct httpd_limits	 lim;
 	unsigned		 port;
 	unsigned		 deferred;	/* suspended connections */
-	unsigned		 sending;	/* answers queued, not all sent */
-	int			 draining;	/* kcald stops: httpd_stop */
+	unsigned		 sending;	/* answers queued, not sent */
+	int			 draining;	/* kcald stops (httpd_stop) */
 	struct httpd_listen	*listen;	/* httpd-listen.c */
 	unsigned		 nconns;	/* open connections */
 	pthread_mutex_t		 mtx;

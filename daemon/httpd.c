@@ -65,7 +65,6 @@ enum req_state {
 	REQ_DONE		/* the answer is queued */
 };
 
-
 struct httpd_req {
 	struct httpd		*h;
 	struct MHD_Connection	*conn;
@@ -76,7 +75,6 @@ struct httpd_req {
 	enum req_state		 state;
 	char			 peer[NI_MAXHOST];
 };
-
 
 struct httpd_resp {
 	unsigned		 status;
@@ -692,7 +690,6 @@ httpd_port(const struct httpd *h)
 {
 	return h->port;
 }
-
 
 /*
  * kcald stops, its loop no longer runs: the answers given and not yet

@@ -47,7 +47,6 @@ static _Thread_local int64_t	budget_deadline;	/* ms, 0: none */
 /* Set by the loop on a reload, read by the worker's thread too. */
 static _Atomic size_t		max_yearly = RECUR_MAX_YEARLY;
 
-
 /* A new request: a full budget (RECUR_BUDGET_STEPS, RECUR_BUDGET_MS). */
 void
 recur_budget_begin(void)

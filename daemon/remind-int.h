@@ -95,6 +95,8 @@ struct remind {
 	int		 tfd;		/* timerfd, or -1 */
 	int64_t		 started;
 	int64_t		 seq;		/* the last recorded delivery's number */
+	int		 seq_unsaved;	/* numbers given from memory since */
+	int64_t		 pruned_at;	/* held keys last pruned (mono ms) */
 	int64_t		 shown;		/* the last one delivered */
 	struct remind_outq fired;	/* recorded, to deliver (remind_flush) */
 	struct flushing	*flushing;	/* then waiting for the disk, in */

@@ -164,7 +164,7 @@ remind_run(struct remind *rm)
  * reminders, when this was written), so a burst of 1,000 walked a batch a
  * turn reached `kcal watch` only after the whole walk.  The walk waits
  * while what is queued for them shrinks (a watcher that stops reading does
- * not stall it: it is dropped at max_output anyway).  What waits for the
+ * not stall it: it is dropped at twice max_output anyway).  What waits for the
  * disk (remind-flush.c) is not queued yet and does not count:
  * the walk goes on recording meanwhile.
  */

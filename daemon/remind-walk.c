@@ -61,17 +61,18 @@ walk_from(int64_t na, int64_t now)
 
 /*
  * The last delivery number given, kept with the records in their
- * transaction (if any was given since seq): the highest recorded is where
- * numbering goes on after a restart (store_remind_seq), and a deleted
- * event takes its records with it; numbers given again would be skipped
- * by a watcher that asks for those after the last it saw.
+ * transaction (if any was given since seq, or from memory since the last
+ * kept: deliver_held): the highest recorded is where numbering goes on
+ * after a restart (store_remind_seq), and a deleted event takes its
+ * records with it; numbers given again would be skipped by a watcher
+ * that asks for those after the last it saw.
  */
 static int
 keep_seq(struct remind *rm, int64_t seq, char **cause)
 {
 	char	buf[32];
 
-	if (rm->seq == seq)
+	if (rm->seq == seq && !rm->seq_unsaved)
 		return 0;
 	snprintf(buf, sizeof buf, "%lld", (long long)rm->seq);
 	return store_remind_meta_set(rm->host.store, "fired_seq", buf, cause);
@@ -217,6 +218,7 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 		f.fired_at = now;
 		f.late = cls == REMIND_LATE ? now - due[i].at : 0;
 		f.seq = ++rm->seq;
+		rm->seq_unsaved = 1;	/* kept with the next records */
 		remind_held_add(rm->held, p->ev->uid, due[i].occ, due[i].due,
 		    &f);
 		remind_encode(remind_describe(rm, p, &due[i], f.late, f.seq),
@@ -263,8 +265,10 @@ walk_event(struct remind *rm, const char *uid, int64_t now,
 		rc = WALK_HELD;
 		goto out;
 	}
-	if (!rm->batching)	/* walk_batch: once committed */
+	if (!rm->batching) {	/* walk_batch: once committed */
 		remind_held_forget(rm->held, uid);
+		rm->seq_unsaved = 0;	/* keep_seq's, committed */
+	}
 	wp->was = p.next_alarm;
 	wp->next = next;
 	wp->set = 1;
@@ -429,6 +433,7 @@ walk_batch(struct remind *rm, char **uids, int64_t *nas, size_t n,
 		goto fail;
 	store_lazy(rm->host.store, 0);
 	*done = i;
+	rm->seq_unsaved = 0;	/* keep_seq's, committed */
 	for (k = 0; k < i; k++)	/* recorded now: no longer held */
 		remind_held_forget(rm->held, uids[k]);
 	if (nas != NULL) {
@@ -584,9 +589,15 @@ event_gone(void *arg, const char *uid)
 	return store_remind_exists(rm->host.store, uid) == 0;
 }
 
+/* At most once every RETRY_HELD seconds: a query per key, up to 4,096. */
 static void
 prune_held(struct remind *rm)
 {
+	int64_t	now = remind_mono_ms();
+
+	if (rm->pruned_at != 0 && now - rm->pruned_at < RETRY_HELD * 1000)
+		return;
+	rm->pruned_at = now;
 	remind_held_prune(rm->held, event_gone, rm);
 }
 
@@ -610,7 +621,7 @@ walk_fire(struct remind *rm, int64_t now, int64_t end)
 	/*
 	 * The pass is over with reminders held: the keys of events deleted
 	 * since go (remind-held.h), and, unless plans wait (burst_plan),
-	 * the walk starts over at once at the first held event, to record
+	 * the walk starts over at once from the first event due, to record
 	 * what went off from memory now rather than at the next wake-up.
 	 * Only then: a wake-up for a reminder newly due finds the cursor
 	 * past the held ones and fires it at once.

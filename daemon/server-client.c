@@ -32,7 +32,7 @@
 #include "xmalloc.h"
 
 #define OUTPUT_STALL	60	/* seconds a client may take none of its output */
-#define HELD_MAX	1000	/* replies held for the open group: not read */
+#define HELD_MAX	1000	/* replies held for the group: not read */
 
 /* Mark for freeing from the loop; never free inside a callback. */
 void

@@ -80,34 +80,41 @@ over_total(struct client *c, const json_t *msg, struct evbuffer *eb)
 	return eb;
 }
 
+/* A big message: its memory is given back once it is sent (write_cb). */
+static void
+mark_big(struct client *c, size_t len)
+{
+	if (len > BIG_REPLY)
+		c->big = 1;
+}
+
 /*
- * Is there room in c's output for len more bytes?  0, or -1 when a
- * watcher is dropped for not reading: a pushed message (push) is the
- * daemon's to send, and a watcher that takes none of them would otherwise
- * grow without end.  Its replies stop at about max_output (a client is
- * not read past it: server-client.c's hold), so pushes get max_output of
- * their own beyond that, and a watcher that also pipelines requests is
- * not dropped for its replies.  A reply always has room: what a client
- * asked for is bounded by its asking, and a pipelining client that reads
- * slowly is slowed, not dropped.  Replies waiting for the disk
- * (server-sync.c) count: they go to the output as the sync ends.
+ * Is there room in a watcher's output for a pushed message of len bytes?
+ * 0, or -1 when it is dropped for not reading: a push is the daemon's to
+ * send, and a watcher that takes none would otherwise grow without end.
+ * Its replies stop at about max_output (a client is not read past it:
+ * server-client.c's hold; one reply may be larger), so pushes get
+ * max_output of their own beyond that, and a watcher that also pipelines
+ * requests is not dropped for its replies.  A reply always has room:
+ * what a client asked for is bounded by its asking, and a pipelining
+ * client that reads slowly is slowed, not dropped.  Replies waiting for
+ * the disk (server-sync.c) count: they go to the output as the sync ends.
  */
 static int
-room(struct client *c, size_t len, int push)
+push_room(struct client *c, size_t len)
 {
 	size_t	queued, max = c->srv->cfg->max_output;
 
 	queued = evbuffer_get_length(bufferevent_get_output(c->bev)) +
 	    c->sync_bytes;
-	if (push && queued > 0 && queued + len > 2 * max) {
+	if (queued > 0 && queued + len > 2 * max) {
 		log_warnx("client %llu: not reading what it watches (%zu bytes "
 		    "queued, twice max_output is %zu); dropped",
 		    (unsigned long long)c->id, queued, 2 * max);
 		server_client_close(c);
 		return -1;
 	}
-	if (len > BIG_REPLY)
-		c->big = 1;
+	mark_big(c, len);
 	return 0;
 }
 
@@ -190,22 +197,22 @@ send_encoded(struct client *c, const json_t *msg, struct evbuffer *eb,
 		    (unsigned long long)c->id);
 		return;
 	}
-	if (room(c, evbuffer_get_length(eb), 0) != 0)
-		evbuffer_free(eb);
-	else if (sync_send(c, eb, stamp) == 0)	/* server-sync.c: after the disk */
+	if (sync_send(c, eb, stamp) == 0)	/* server-sync.c: after the disk */
 		server_client_deliver(c, eb);
 }
 
 /*
- * Into c's output (eb, freed), if it has room: also for a client closing
+ * Into c's output (eb, freed), unless c is gone: also for a client closing
  * once its output is written (closing 1), whose last reply waited for the
  * disk (server-sync.c).
  */
 void
 server_client_deliver(struct client *c, struct evbuffer *eb)
 {
-	if (c->closing != 2 && room(c, evbuffer_get_length(eb), 0) == 0)
+	if (c->closing != 2) {
+		mark_big(c, evbuffer_get_length(eb));
 		bufferevent_write_buffer(c->bev, eb);
+	}
 	evbuffer_free(eb);
 }
 
@@ -270,7 +277,7 @@ server_client_send_shared(struct client *c, struct shared_msg *sm)
 	if (c->closing)
 		return;
 	if (c->sync_waits > 0) {	/* behind its replies (server-sync.c) */
-		if (room(c, sm->len, 1) != 0)	/* they count: max_output */
+		if (push_room(c, sm->len) != 0)	/* they count */
 			return;
 		if ((eb = evbuffer_new()) != NULL &&
 		    (evbuffer_add(eb, sm->data, sm->len) != 0 ||
@@ -285,7 +292,7 @@ server_client_send_shared(struct client *c, struct shared_msg *sm)
 		server_client_send_encoded(c, sm->msg, eb);
 		return;
 	}
-	if (room(c, sm->len, 1) != 0)
+	if (push_room(c, sm->len) != 0)
 		return;
 	if ((eb = evbuffer_new()) == NULL)
 		return;
@@ -334,7 +341,6 @@ server_client_too_much(struct client *c, json_t *req)
 	}
 	return NULL;
 }
-
 
 /* Write what c's output holds now, without waiting: 1 if some is left. */
 static int

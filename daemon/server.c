@@ -265,7 +265,6 @@ trim_cb(evutil_socket_t fd, short what, void *arg)
  * commit, a big reply), so an idle kcald is as small as before.
  */
 #define HEAP_KEEP	(16 * 1024 * 1024)
-#define SHUTDOWN_DRAIN_MS	2000	/* replies still going out at exit */
 
 static void
 heap_tune(void)
@@ -497,6 +496,8 @@ server_loop(struct server *srv)
 {
 	return event_base_dispatch(srv->base);
 }
+
+#define SHUTDOWN_DRAIN_MS	2000	/* replies still going out at exit */
 
 void
 server_free(struct server *srv)

@@ -322,8 +322,6 @@ store_remind_marks(struct store *st, const char *uid, int64_t lo,
 	return 0;
 }
 
-/* An event's VEVENT and next_alarm (REMIND_NEVER for NULL): 0,
- * STORE_NOT_FOUND or -1. */
 /* Is the event uid in the store, whoever may read it?  1, 0, or -1. */
 int
 store_remind_exists(struct store *st, const char *uid)
@@ -339,6 +337,8 @@ store_remind_exists(struct store *st, const char *uid)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* An event's VEVENT and next_alarm (REMIND_NEVER for NULL): 0,
+ * STORE_NOT_FOUND or -1. */
 int
 store_remind_event(struct store *st, const char *uid, char **ical,
     int64_t *next, char **cause)

@@ -42,7 +42,8 @@ add_reminded() {
 # watch_for SUMMARY SECS: does kcal watch print SUMMARY's reminder in time?
 # (JSON lines in $T/watch.out.)
 watch_for() {
-	timeout "$2" "$KCAL" watch --no-reconnect --format json >"$T/watch.out" 2>&1
+	timeout "$2" "$KCAL" watch --no-reconnect --format json \
+		>"$T/watch.out" 2>&1
 	grep -q "$1" "$T/watch.out"
 }
 
@@ -102,7 +103,7 @@ if mount_tmpfs "$T/full" 3m; then
 		    r.state, r.fired_at - $due, r.seq FROM reminder_state r JOIN
 		    events e ON e.uid = r.uid WHERE e.summary = 'Motorcade leaves'")
 		set -- $row
-		check "... recorded fired, when it went off, with the number it went off with ($row; seq $seq)" \
+		check "... recorded fired, when and as it went off ($row; seq $seq)" \
 			test "$1" = fired -a "${2:-99}" -ge -2 -a "${2:-99}" -le 3 \
 			-a "${3:-x}" = "$seq"
 	else

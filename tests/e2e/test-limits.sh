@@ -40,7 +40,7 @@ n=$(kcal list --from 2026-01-01 --to 2027-01-01 --format tsv | wc -l)
 py longline 4096
 py clients 6
 py output "$KCALD_PID" $((256 * 1024))
-py watch_output "$KCALD_PID" $((256 * 1024)) 2500
+py watch_output 2500
 check "the daemon logged the watcher's drop, naming max_output" grep -Eq \
 	"not reading what it watches.*twice max_output is 524288" "$T/kcald.out"
 

@@ -18,12 +18,12 @@
 # a client that half-closes with acknowledgements of two commits still
 # waiting for the disk gets both; a client that pipelines behind an add is
 # not read once the replies waiting for the sync pass max_output, before the
-# sync ends, and then gets them all, in order; CalDAV PUTs and a DELETE are answered no sooner than their
-# sync while a bystander's status is never held for it; and every
-# acknowledged add is there after a kill -9 (the page cache
-# survives that: it checks that nothing acknowledged was lost or undone,
-# not the fsync); and a PUT and an add whose sync is under way when kcald
-# is told to stop are answered before it exits.
+# sync ends, and then gets them all, in order; CalDAV PUTs and a DELETE are
+# answered no sooner than their sync while a bystander's status is never
+# held for it; and every acknowledged add is there after a kill -9 (the
+# page cache survives that: it checks that nothing acknowledged was lost
+# or undone, not the fsync); and a PUT and an add whose sync is under way
+# when kcald is told to stop are answered before it exits.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/davlib.sh"
 

@@ -94,7 +94,8 @@ test_prune(unsigned seed)
 	struct remind_held	*h;
 	struct remind_held_fact	 f;
 	struct gone_set		 g;
-	int			 present[64][8], ok = 1, want = 0;
+	const struct remind_held_fact *p;
+	int			 present[64][8], ok = 1, want = 0, keep;
 	char			 uid[16];
 
 	srand(seed);
@@ -103,7 +104,7 @@ test_prune(unsigned seed)
 		memset(present, 0, sizeof present);
 		memset(&g, 0, sizeof g);
 		for (int k = rand() % 300; k > 0; k--) {
-			int e = rand() % 64, d = rand() % 8;
+			int	e = rand() % 64, d = rand() % 8;
 
 			snprintf(uid, sizeof uid, "e%d", e);
 			f = fact(d, 0, e * 8 + d);
@@ -117,10 +118,8 @@ test_prune(unsigned seed)
 		for (int e = 0; e < 64; e++)
 			for (int d = 0; d < 8; d++) {
 				snprintf(uid, sizeof uid, "e%d", e);
-				int keep = present[e][d] && !g.gone[e];
-				const struct remind_held_fact *p =
-				    remind_held_get(h, uid, 0, d);
-
+				keep = present[e][d] && !g.gone[e];
+				p = remind_held_get(h, uid, 0, d);
 				want += keep;
 				if ((p != NULL) != keep ||
 				    (p != NULL && p->seq != e * 8 + d))
