@@ -33,7 +33,6 @@
 #include <sys/socket.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -704,14 +703,11 @@ drain(struct httpd *h)
 	const union MHD_DaemonInfo	*di;
 	struct pollfd			 pfd;
 	int64_t				 end = clock_mono_ms() + DRAIN_MS;
-	uint64_t			 n;
 
 	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	h->draining = 1;
 	while ((h->deferred > 0 || h->sending > 0) && clock_mono_ms() < end) {
-		if (read(h->wake_fd, &n, sizeof n) == -1 && errno != EAGAIN)
-			break;
-		MHD_run(h->mhd);
+		MHD_run(h->mhd);	/* takes the resumed ones: no wake-up */
 		pfd.fd = di->epoll_fd;
 		pfd.events = POLLIN;
 		(void)poll(&pfd, 1, 10);
@@ -723,7 +719,7 @@ httpd_stop(struct httpd *h)
 {
 	if (h == NULL)
 		return;
-	if (h->mhd != NULL && h->wake_fd != -1 && h->ev_epoll != NULL)
+	if (h->mhd != NULL && h->ev_epoll != NULL)
 		drain(h);
 	if (h->ev_epoll != NULL)
 		event_free(h->ev_epoll);

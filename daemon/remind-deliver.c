@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "notify.h"
@@ -340,9 +341,9 @@ remind_replay(struct remind *rm, int64_t since, size_t limit, int64_t *next,
 	    cause) != 0)
 		return NULL;
 	a = json_array();
-	end = remind_mono_ms() + REPLAY_SLICE_MS;
+	end = clock_mono_ms() + REPLAY_SLICE_MS;
 	for (i = 0; i < n && rows[i].seq <= rm->shown &&
-	    (i % 16 != 0 || i == 0 || remind_mono_ms() < end); i++)
+	    (i % 16 != 0 || i == 0 || clock_mono_ms() < end); i++)
 		if ((o = replay_one(rm, &rows[i])) != NULL)
 			json_array_append_new(a, o);
 	if (i > 0 && i < n && rows[i].seq <= rm->shown)	/* the time is up */

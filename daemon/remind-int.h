@@ -126,7 +126,6 @@ struct remind {
 
 /* remind-timer.c */
 int64_t		 remind_wall_now(void);
-int64_t		 remind_mono_ms(void);
 void		 remind_soon(struct remind *);
 void		 remind_timer_init(struct remind *);
 void		 remind_timer_free(struct remind *);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "remind-int.h"
@@ -302,7 +303,7 @@ prep_one(struct remind *rm, const char *uid, int64_t at)
 void
 remind_prep_some(struct remind *rm, int64_t at)
 {
-	int64_t	  end = remind_mono_ms() + PREP_SLICE_MS;
+	int64_t	  end = clock_mono_ms() + PREP_SLICE_MS;
 	char	**uids, *why = NULL;
 	size_t	  n, i;
 
@@ -314,7 +315,7 @@ remind_prep_some(struct remind *rm, int64_t at)
 			return;
 		}
 		for (i = 0; i < n && rm->nprep < PREP_MAX &&
-		    (i == 0 || remind_mono_ms() < end); i++)
+		    (i == 0 || clock_mono_ms() < end); i++)
 			prep_one(rm, uids[i], at);
 		if (rm->nprep >= PREP_MAX || (i == n && n < PREP_BATCH)) {
 			rm->prep_done = 1;
@@ -326,5 +327,5 @@ remind_prep_some(struct remind *rm, int64_t at)
 			rm->prep_last = xstrdup(uids[i - 1]);
 		}
 		store_remind_uids_free(uids, n);
-	} while (!rm->prep_done && remind_mono_ms() < end);
+	} while (!rm->prep_done && clock_mono_ms() < end);
 }

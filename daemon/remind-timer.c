@@ -32,7 +32,6 @@
 
 #include <event2/event.h>
 
-#include "clock.h"
 #include "log.h"
 #include "remind-held.h"
 #include "remind-int.h"
@@ -86,13 +85,6 @@ remind_wall_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec;
-}
-
-/* The monotonic clock in milliseconds: how long a slice has run. */
-int64_t
-remind_mono_ms(void)
-{
-	return clock_mono_ms();
 }
 
 /*
@@ -164,9 +156,9 @@ remind_run(struct remind *rm)
  * reminders, when this was written), so a burst of 1,000 walked a batch a
  * turn reached `kcal watch` only after the whole walk.  The walk waits
  * while what is queued for them shrinks (a watcher that stops reading does
- * not stall it: it is dropped at twice max_output anyway).  What waits for the
- * disk (remind-flush.c) is not queued yet and does not count:
- * the walk goes on recording meanwhile.
+ * not stall it: it is dropped at twice max_output anyway).  What waits for
+ * the disk (remind-flush.c) is not queued yet and does not count: the walk
+ * goes on recording meanwhile.
  */
 static int
 drain_first(struct remind *rm)

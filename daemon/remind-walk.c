@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "remind-held.h"
@@ -297,7 +298,7 @@ plan_write(struct remind *rm, const struct walk_plan *wp, size_t n,
 	if (store_begin(rm->host.store, cause) != 0)
 		goto fail;
 	for (i = 0; i < n && (end == 0 || i == 0 ||
-	    (i % 16 != 0 || remind_mono_ms() < end)); i++)
+	    (i % 16 != 0 || clock_mono_ms() < end)); i++)
 		if (wp[i].set && store_remind_plan_next(rm->host.store,
 		    wp[i].uid, wp[i].was, wp[i].next, cause) != 0)
 			goto fail;
@@ -423,7 +424,7 @@ walk_batch(struct remind *rm, char **uids, int64_t *nas, size_t n,
 	if (store_begin(rm->host.store, &why) != 0)
 		goto fail;
 	rm->batching = 1;
-	for (i = 0; i < n && (i == 0 || remind_mono_ms() < end); i++)
+	for (i = 0; i < n && (i == 0 || clock_mono_ms() < end); i++)
 		if (walk_one(rm, uids, nas, i, now, &msgs, &wp[i], &prepared,
 		    &why) != 0)
 			goto fail;
@@ -487,7 +488,7 @@ walk_uids(struct remind *rm, char **uids, int64_t *nas, size_t n,
 	if (walk_batch(rm, uids, nas, n, now, end, done) == 0 && *done > 0)
 		return 0;
 	remind_flush_now(rm);	/* deliveries stay in order */
-	for (i = 0; i < n && (i == 0 || remind_mono_ms() < end); i++) {
+	for (i = 0; i < n && (i == 0 || clock_mono_ms() < end); i++) {
 		wp.uid = uids[i];
 		rc = walk_event(rm, uids[i], now, &msgs, &wp, &why);
 		if (rc == WALK_HELD) {
@@ -593,7 +594,7 @@ event_gone(void *arg, const char *uid)
 static void
 prune_held(struct remind *rm)
 {
-	int64_t	now = remind_mono_ms();
+	int64_t	now = clock_mono_ms();
 
 	if (rm->pruned_at != 0 && now - rm->pruned_at < RETRY_HELD * 1000)
 		return;
@@ -682,7 +683,7 @@ walk_changed(struct remind *rm, int64_t now, int64_t end)
 int
 remind_walk(struct remind *rm)
 {
-	int64_t	 now = remind_wall_now(), end = remind_mono_ms() + WALK_SLICE_MS;
+	int64_t	 now = remind_wall_now(), end = clock_mono_ms() + WALK_SLICE_MS;
 	int	 rc;
 
 	rm->walked_at = now;

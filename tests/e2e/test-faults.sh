@@ -109,6 +109,22 @@ if mount_tmpfs "$T/full" 3m; then
 	else
 		skip "the held reminder's record: sqlite3 is not installed"
 	fi
+	# Its number was kept: once its event is gone (its record with it)
+	# and kcald restarted, the next reminder is numbered past it, not
+	# given the same number (which a watcher that saw it would skip).
+	start_daemon --data-dir "$T/full/data" || exit 1
+	mc=$(kcal list --from 2000-01-01 --to 2100-01-01 --format tsv |
+		grep "Motorcade leaves" | cut -f1)
+	kcal rm "$mc" --yes >/dev/null
+	stop_daemon
+	start_daemon --data-dir "$T/full/data" || exit 1
+	add_reminded "After the restart" 2
+	watch_for "After the restart" 8
+	next=$(jq -r 'select(.event == "reminder") | .seq' "$T/watch.out" |
+		head -n 1)
+	check "... and the next reminder after a restart is numbered past it ($next > $seq)" \
+		test "${next:-0}" -gt "${seq:-0}"
+	stop_daemon
 	if have sqlite3; then
 		check_eq "the store is sound afterwards" ok \
 			"$(sqlite3 "$T/full/data/kcal.db" 'PRAGMA integrity_check')"
