@@ -293,6 +293,8 @@ write_cb(struct bufferevent *bev, void *arg)
 			server_client_close(c);
 		return;
 	}
+	if (c->sync_bytes == 0)
+		c->reply_max = 0;	/* server-output.c: push_room */
 	if (c->big) {
 		c->big = 0;
 		server_trim_soon(c->srv);

@@ -89,13 +89,26 @@ mark_big(struct client *c, size_t len)
 }
 
 /*
+ * A reply of len bytes is queued for c: the largest since its output last
+ * drained (write_cb resets it) widens push_room by as much.
+ */
+static void
+note_reply(struct client *c, size_t len)
+{
+	if (len > c->reply_max)
+		c->reply_max = len;
+}
+
+/*
  * Is there room in a watcher's output for a pushed message of len bytes?
  * 0, or -1 when it is dropped for not reading: a push is the daemon's to
  * send, and a watcher that takes none would otherwise grow without end.
  * Its replies stop at about max_output (a client is not read past it:
- * server-client.c's hold; one reply may be larger), so pushes get
- * max_output of their own beyond that, and a watcher that also pipelines
- * requests is not dropped for its replies.  A reply always has room:
+ * server-client.c's hold) plus the one that crossed it, which may be far
+ * larger (an export), so pushes get max_output of their own beyond
+ * max_output and its largest reply queued, and a watcher that also asks
+ * for big replies or pipelines requests is not dropped for its replies.
+ * A reply always has room:
  * what a client asked for is bounded by its asking, and a pipelining
  * client that reads slowly is slowed, not dropped.  Replies waiting for
  * the disk (server-sync.c) count: they go to the output as the sync ends.
@@ -107,10 +120,11 @@ push_room(struct client *c, size_t len)
 
 	queued = evbuffer_get_length(bufferevent_get_output(c->bev)) +
 	    c->sync_bytes;
-	if (queued > 0 && queued + len > 2 * max) {
+	if (queued > 0 && queued + len > 2 * max + c->reply_max) {
 		log_warnx("client %llu: not reading what it watches (%zu bytes "
-		    "queued, twice max_output is %zu); dropped",
-		    (unsigned long long)c->id, queued, 2 * max);
+		    "queued, twice max_output is %zu, its largest reply %zu); "
+		    "dropped", (unsigned long long)c->id, queued, 2 * max,
+		    c->reply_max);
 		server_client_close(c);
 		return -1;
 	}
@@ -156,8 +170,10 @@ server_client_send_now(struct client *c, json_t *msg)
 	    (eb = over_total(c, msg, eb)) == NULL)
 		log_warnx("client %llu: cannot encode a reply",
 		    (unsigned long long)c->id);
-	else
+	else {
+		note_reply(c, evbuffer_get_length(eb));
 		server_client_deliver(c, eb);
+	}
 	json_decref(msg);
 }
 
@@ -197,6 +213,7 @@ send_encoded(struct client *c, const json_t *msg, struct evbuffer *eb,
 		    (unsigned long long)c->id);
 		return;
 	}
+	note_reply(c, evbuffer_get_length(eb));
 	if (sync_send(c, eb, stamp) == 0)	/* server-sync.c: after the disk */
 		server_client_deliver(c, eb);
 }

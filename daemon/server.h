@@ -50,6 +50,7 @@ struct client {
 	size_t			 scanned;	/* input bytes known to hold no LF */
 	int			 held;		/* not read until output drains */
 	int			 big;		/* a big reply went out: trim after */
+	size_t			 reply_max;	/* largest reply since drained */
 	struct evbuffer_cb_entry *out_cb;	/* counts into srv->queued */
 	struct import_job	*import;	/* import-stream.c: its import */
 	json_t			*parked;	/* a write waiting for an import */

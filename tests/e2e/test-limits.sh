@@ -43,6 +43,7 @@ py output "$KCALD_PID" $((256 * 1024))
 py watch_output 2500
 check "the daemon logged the watcher's drop, naming max_output" grep -Eq \
 	"not reading what it watches.*twice max_output is 524288" "$T/kcald.out"
+py watch_big $((256 * 1024)) 200
 
 # max_occurrences: the expansion stops there and the reply says so.
 kcal add "Daily security briefing" --start 2026-01-01T08:00 \

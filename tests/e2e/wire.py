@@ -351,6 +351,70 @@ def sc_watch_output(path, n):
     bystander_ok(b, "after dropping the watcher")
 
 
+def sc_watch_big(path, max_output, n):
+    """A watcher that asked for an export bigger than twice max_output is
+    not dropped for the reminders that follow it while it reads: what it
+    asked for is bounded by its asking, and pushes get max_output beyond
+    its largest reply.  A second watcher that reads says when the
+    reminders went out; then the first reads everything, in order."""
+    max_output, n = int(max_output), int(n)
+    a = Conn(path, timeout=120)
+    for k in range(3 * max_output // 3000 // 20 + 1):  # past twice it
+        for i in range(20):
+            a.send({"id": k * 20 + i + 1, "cmd": "add", "summary":
+                    "Archive %d" % (k * 20 + i), "start":
+                    "2031-03-%02dT10:00:00Z" % (i + 1), "duration": 1800,
+                    "description": "y" * 3000})
+        for i in range(20):
+            if not ok_reply(a.recv(120)):
+                check("archive events added", False)
+                return
+    got = []
+    r = watch_reminders(path, got.append)
+    w = Conn(path, timeout=60)
+    check("a watcher watches", ok_reply(w.call("watch", timeout=60)))
+    due = int(time.time()) + 3
+    for i in range(n):
+        a.send({"id": 10000 + i, "cmd": "add", "summary": "Soon %d" % i,
+                "start": iso_utc(due + 3600), "duration": 1800,
+                "remind_at": [iso_utc(due)]})
+    for i in range(n):
+        if not ok_reply(a.recv(120)):
+            check("reminding events added", False)
+            return
+    w.send({"id": 77, "cmd": "export", "from": "2031-01-01T00:00:00Z",
+            "to": "2032-01-01T00:00:00Z"})
+    until = time.time() + 60
+    while len(got) < n and time.time() < until:
+        time.sleep(0.1)
+    check("the reading watcher got %d reminders" % n, len(got) == n,
+          len(got))
+    time.sleep(0.5)
+    reply, pushed = None, 0
+    try:
+        while pushed < n:
+            m = w.recv(20)
+            if m is None:
+                break
+            if m.get("id") == 77:
+                reply = m
+            elif m.get("event") == "reminder":
+                pushed += 1
+    except (socket.timeout, OSError, ValueError):
+        pass
+    ics = ((reply or {}).get("result") or {}).get("ical") or ""
+    check("a watcher behind its %d-byte export is not dropped" % len(ics),
+          ok_reply(reply) and len(ics) > 2 * max_output and pushed == n,
+          "reply %s, %d of %d reminders" % (reply is not None, pushed, n))
+    try:
+        served = ok_reply(w.call("status"))
+    except OSError as e:
+        served = e
+    check("... and is still served", served is True, served)
+    r.close()
+    w.close()
+
+
 def sc_fds(path, pid, nconn, port=None):
     pid, nconn = int(pid), int(nconn)
     b = Conn(path)
