@@ -14,11 +14,13 @@
  * with the whole request.  The callback answers at once, or defers: the
  * connection is then suspended (MHD watches it no more, nor times it out)
  * until httpd_reply, which may come from another thread: it stores the
- * answer and resumes the connection.  MHD's own wake-up channel is not
- * used in external mode, so the module has its own: an eventfd that
- * httpd_reply writes and the loop reads, then runs MHD, which asks again
- * on the loop's thread and gets the stored answer queued.  A mutex orders
- * the two threads' view of the request's state.
+ * answer and resumes the connection.  MHD_ALLOW_SUSPEND_RESUME gives MHD
+ * a wake-up channel of its own, in its epoll set, but MHD's manual
+ * promises an external loop nothing about waking after a resume from
+ * another thread, so the module does not count on it and has its own: an
+ * eventfd that httpd_reply writes and the loop reads, then runs MHD,
+ * which asks again on the loop's thread and gets the stored answer
+ * queued.  A mutex orders the two threads' view of the request's state.
  *
  * The listening socket is the loop's (httpd-listen.c), each connection
  * it accepts handed to MHD; the connections' header deadlines and their
