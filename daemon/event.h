@@ -37,6 +37,14 @@ struct event {
 	char			*city, *end_city; /* X-KCAL-CITY, X-KCAL-END-CITY */
 	char			*anchor;	/* X-KCAL-ANCHOR: UID it follows */
 	int64_t			 anchor_offset;	/* seconds after the anchor's start */
+	/*
+	 * A timed event whose length is a DURATION with days or weeks: the
+	 * days (nominal: each the same wall-clock time the next day, 23 or
+	 * 25 hours across a DST change) and the exact seconds after them,
+	 * for each occurrence (RFC 5545 3.3.6, 3.8.5.3); 0 0 when its end
+	 * is exact (DTEND, or a DURATION of hours alone).
+	 */
+	int64_t			 dur_days, dur_rest;
 };
 
 struct event_change {

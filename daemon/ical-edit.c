@@ -369,6 +369,12 @@ plan_end(const struct event_change *ch, const struct event *cur,
 		}
 		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start,
 		    ch->duration / 86400) : nt->start + ch->duration;
+	} else if (cur != NULL && !nt->all_day && !cur->all_day &&
+	    cur->dur_days != 0 && nt->end_tz == NULL) {
+		/* Moving the start keeps the duration, nominal days too. */
+		nt->dur_days = cur->dur_days;
+		nt->dur_rest = cur->dur_rest;
+		nt->end = event_end_at(nt, nt->start);
 	} else if (cur != NULL) {
 		/* Moving the start keeps the duration. */
 		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start,
@@ -422,6 +428,21 @@ times_changed(const struct event_change *ch)
 	    ch->all_day >= 0;
 }
 
+/* nt's length as a DURATION: its nominal days, then exact time. */
+static struct icaldurationtype
+duration(const struct event *nt)
+{
+	struct icaldurationtype	d = icaldurationtype_null_duration();
+	int64_t			rest = nt->dur_days != 0 ? nt->dur_rest :
+				    nt->end - nt->start;
+
+	d.days = (unsigned int)nt->dur_days;
+	d.hours = (unsigned int)(rest / 3600);
+	d.minutes = (unsigned int)(rest / 60 % 60);
+	d.seconds = (unsigned int)(rest % 60);
+	return d;
+}
+
 static void
 write_times(icalcomponent *c, const struct event *nt)
 {
@@ -430,10 +451,14 @@ write_times(icalcomponent *c, const struct event *nt)
 	ical_remove_all(c, ICAL_DURATION_PROPERTY);
 	icalcomponent_add_property(c, time_prop(ICAL_DTSTART_PROPERTY,
 	    nt->tz, nt->start, nt->all_day));
-	/* An end in a repeated hour is kept exact as a duration. */
-	if (!nt->all_day && nt->end_tz == NULL && !round_trips(nt->tz, nt->end))
+	/*
+	 * A nominal length stays a DURATION of days; an end in a repeated
+	 * hour is kept exact as one of hours alone (days would be nominal).
+	 */
+	if (!nt->all_day && nt->end_tz == NULL && (nt->dur_days != 0 ||
+	    !round_trips(nt->tz, nt->end)))
 		icalcomponent_add_property(c, icalproperty_new_duration(
-		    icaldurationtype_from_int((int)(nt->end - nt->start))));
+		    duration(nt)));
 	else
 		icalcomponent_add_property(c, time_prop(ICAL_DTEND_PROPERTY,
 		    nt->end_tz ? nt->end_tz : nt->tz, nt->end, nt->all_day));
@@ -596,6 +621,9 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 		if (plan_times(ch, old ? &cur : NULL, home, &nt, cause) != 0)
 			goto out;
 		write_times(c, &nt);
+		if (old != NULL)
+			ical_shift_series(root, c, &cur, &nt, home,
+			    ch->rrule != NULL);
 	}
 	apply_fields(c, ch);
 	/* root is c, or the VCALENDAR of c and its overrides (ical-import-record.c) */

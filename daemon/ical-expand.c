@@ -55,19 +55,45 @@ utc_prop(icalproperty *(*make)(struct icaltimetype), int64_t t)
 	    icaltimezone_get_utc_timezone()));
 }
 
+static int
+thisandfuture(icalcomponent *c)
+{
+	icalproperty	*p;
+	icalparameter	*q;
+
+	p = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+	q = p ? icalproperty_get_first_parameter(p, ICAL_RANGE_PARAMETER) :
+	    NULL;
+	return q != NULL && icalparameter_get_range(q) ==
+	    ICAL_RANGE_THISANDFUTURE;
+}
+
+/*
+ * The component an occurrence's fields come from: its override, else the
+ * latest RANGE=THISANDFUTURE one before it (recur.c), else the master.
+ */
 static icalcomponent *
 source(struct expand *x, const struct recur_occ *o)
 {
-	icalcomponent	*c;
+	icalcomponent	*c, *best = NULL;
+	int64_t		 rid, best_rid = INT64_MIN;
 
-	if (o->overridden)
-		for (c = icalcomponent_get_first_component(x->src,
-		    ICAL_VEVENT_COMPONENT); c != NULL;
-		    c = icalcomponent_get_next_component(x->src,
-		    ICAL_VEVENT_COMPONENT))
-			if (rid_of(c, x->home) == o->rid)
-				return c;
-	return x->master;
+	if (!o->overridden)
+		return x->master;
+	for (c = icalcomponent_get_first_component(x->src,
+	    ICAL_VEVENT_COMPONENT); c != NULL;
+	    c = icalcomponent_get_next_component(x->src,
+	    ICAL_VEVENT_COMPONENT)) {
+		if (c == x->master)
+			continue;
+		if ((rid = rid_of(c, x->home)) == o->rid)
+			return c;
+		if (rid < o->rid && rid > best_rid && thisandfuture(c)) {
+			best = c;
+			best_rid = rid;
+		}
+	}
+	return best != NULL ? best : x->master;
 }
 
 static int

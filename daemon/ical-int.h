@@ -29,11 +29,20 @@
 int64_t		 ical_tt_secs(struct icaltimetype);
 struct icaltimetype ical_local_tt(const struct when *, int);
 int64_t		 ical_add_days(const char *, int64_t, int64_t);
+int64_t		 ical_add_nominal(const char *, int64_t, int64_t);
 int		 ical_day_diff(const char *, int64_t, int64_t);
 int		 ical_read_time(icalproperty *, struct icaltimetype,
 		     const char *, const char *, char **, int64_t *, int *,
 		     char **);
 int		 ical_check_zone(const char *, char **);
+
+/* ical-shift.c: a series' exceptions moved with its start */
+void		 ical_shift_series(icalcomponent *, icalcomponent *,
+		     const struct event *, const struct event *, const char *,
+		     int);
+int64_t		 ical_wall(const char *, int64_t);
+int64_t		 ical_wall_shift(const char *, const char *, int64_t, int64_t,
+		     int);
 
 /* ical-record.c: a record's VEVENT, and its fields as struct event */
 icalcomponent	*ical_parse_vevent(const char *, icalcomponent **, char **);

@@ -76,9 +76,9 @@ ical_tt_secs(struct icaltimetype tt)
 	    tt.second;
 }
 
-/* Midnight starting the day ndays after the local date of t in tz. */
-int64_t
-ical_add_days(const char *tz, int64_t t, int64_t ndays)
+/* ndays after t's local date in tz: at its time of day, or midnight. */
+static int64_t
+add_local(const char *tz, int64_t t, int64_t ndays, int midnight)
 {
 	struct when	w;
 	int64_t		out = t + ndays * 86400;
@@ -86,9 +86,37 @@ ical_add_days(const char *tz, int64_t t, int64_t ndays)
 	tz_local(tz, t, &w);
 	civil_from_days(days_from_civil(w.year, w.mon, w.day) + ndays,
 	    &w.year, &w.mon, &w.day);
-	w.kind = WHEN_DATE;
+	if (midnight)
+		w.kind = WHEN_DATE;
 	tz_to_utc(tz, &w, 0, &out, NULL);
 	return out;
+}
+
+/* Midnight starting the day ndays after the local date of t in tz. */
+int64_t
+ical_add_days(const char *tz, int64_t t, int64_t ndays)
+{
+	return add_local(tz, t, ndays, 1);
+}
+
+/* The same wall-clock time ndays after t in tz (before a skipped hour). */
+int64_t
+ical_add_nominal(const char *tz, int64_t t, int64_t ndays)
+{
+	return add_local(tz, t, ndays, 0);
+}
+
+/* The end of ev's occurrence that starts at t: as long as ev, nominally. */
+int64_t
+event_end_at(const struct event *ev, int64_t t)
+{
+	if (ev->all_day)
+		return ical_add_days(ev->tz, t, ical_day_diff(ev->tz,
+		    ev->start, ev->end));
+	if (ev->dur_days != 0)
+		return ical_add_nominal(ev->tz, t, ev->dur_days) +
+		    ev->dur_rest;
+	return t + (ev->end - ev->start);
 }
 
 int
@@ -212,9 +240,18 @@ extract_times(icalcomponent *c, const char *home, struct event *ev,
 		else
 			free(etz);
 	} else if (pd != NULL) {
-		int64_t secs = dur_secs(icalproperty_get_duration(pd));
-		ev->end = ev->all_day && secs % 86400 == 0 ?
-		    ical_add_days(ev->tz, ev->start, secs / 86400) : ev->start + secs;
+		struct icaldurationtype du = icalproperty_get_duration(pd);
+		int64_t secs = dur_secs(du);
+
+		if (!ev->all_day && !du.is_neg && (du.weeks || du.days) &&
+		    (int64_t)du.weeks * 7 + du.days <= 400000) {
+			ev->dur_days = (int64_t)du.weeks * 7 + du.days;
+			ev->dur_rest = secs - ev->dur_days * 86400;
+			ev->end = event_end_at(ev, ev->start);
+		} else
+			ev->end = ev->all_day && secs % 86400 == 0 ?
+			    ical_add_days(ev->tz, ev->start, secs / 86400) :
+			    ev->start + secs;
 	} else
 		ev->end = ev->all_day ? ical_add_days(ev->tz, ev->start, 1) : ev->start;
 	if (ev->end < ev->start) {

@@ -108,11 +108,17 @@ in_set(const int64_t *set, size_t n, int64_t t)
 	return 0;
 }
 
-/* A RECURRENCE-ID override: the occurrence it replaces, and itself. */
+/*
+ * A RECURRENCE-ID override: the occurrence it replaces, and itself; with
+ * RANGE=THISANDFUTURE also every later one (RFC 5545 3.8.4.4), moved by
+ * as much wall-clock time as it moved its own and as long as it is.
+ */
 struct override {
 	int64_t		rid;
 	struct event	ev;
 	int		used;	/* reported by this walk */
+	int		future;	/* RANGE=THISANDFUTURE */
+	int64_t		shift;	/* ... its wall-clock move */
 };
 
 /* A series as recur_open() read it. */
@@ -138,6 +144,7 @@ struct expand {
 	recur_cb		 cb;
 	void			*arg;
 	int			 probe;	/* count_check: walk, make nothing */
+	int64_t			 until;	/* a rule's UNTIL in UTC, an instant */
 };
 
 /*
@@ -172,17 +179,30 @@ emit_len(struct expand *x, int64_t t, int64_t end)
 {
 	const struct event	*ev = x->ev;
 
+	const struct override	*f = NULL;
+	int64_t			 start;
+
 	if (in_set(x->ex, x->nex, t))
 		return 0;
-	for (size_t i = 0; i < x->novr; i++)
+	for (size_t i = 0; i < x->novr; i++) {
 		if (x->ovr[i].rid == t && !x->ovr[i].used) {
 			x->ovr[i].used = 1;
 			return emit_occ(x, x->ovr[i].ev.start, x->ovr[i].ev.end,
 			    t, &x->ovr[i].ev);
 		}
+		if (x->ovr[i].future && x->ovr[i].rid < t &&
+		    (f == NULL || x->ovr[i].rid > f->rid))
+			f = &x->ovr[i];		/* the latest before t */
+	}
+	if (f != NULL) {
+		start = ical_wall_shift(ev->tz, ev->tz, t, f->shift,
+		    ev->all_day);
+		return emit_occ(x, start, f->ev.all_day == ev->all_day ?
+		    event_end_at(&f->ev, start) : start + (f->ev.end -
+		    f->ev.start), t, &f->ev);
+	}
 	if (end == INT64_MIN)
-		end = ev->all_day ? ical_add_days(ev->tz, t, ical_day_diff(ev->tz,
-		    ev->start, ev->end)) : t + (ev->end - ev->start);
+		end = event_end_at(ev, t);
 	return emit_occ(x, t, end, t, NULL);
 }
 
@@ -271,7 +291,7 @@ walk_one(struct expand *x, struct icaltimetype next)
 	w.hour = next.hour; w.min = next.minute; w.sec = next.second;
 	if (tz_to_utc(x->ev->tz, &w, 0, &t, NULL) != 0)
 		return 0;
-	if (t >= x->to)
+	if (t >= x->to || t > x->until)
 		return 2;
 	return emit(x, t) ? 1 : 0;
 }
@@ -334,9 +354,18 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 	dt = ical_local_tt(&w, is_date);
 	pos = ical_tt_secs(dt);
 	until = days_from_civil(ICAL_YEAR_MAX + 1, 1, 1) * 86400 - 1;
+	x->until = INT64_MAX;
 	if (!icaltime_is_null_time(r.until)) {
+		/*
+		 * An UNTIL in UTC bounds the set as an instant (walk_one):
+		 * compared on the wall clock, an occurrence in the hour a
+		 * DST change skips or repeats fell on the wrong side of it.
+		 * The walk's wall-clock bound is a day later, past any
+		 * zone's change of offset.
+		 */
 		if (icaltime_is_utc(r.until) && !is_date) {
-			tz_local(ev->tz, ical_tt_secs(r.until), &w);
+			x->until = ical_tt_secs(r.until);
+			tz_local(ev->tz, x->until + 86400, &w);
 			r.until = ical_local_tt(&w, 0);
 		}
 		if (ical_tt_secs(r.until) + (r.until.is_date ? 86399 : 0) < until)
@@ -397,6 +426,7 @@ load_overrides(struct recur *rc, icalcomponent *master, const char *home)
 {
 	icalcomponent	*k;
 	icalproperty	*p;
+	icalparameter	*q;
 	struct override	*o;
 	char		*ptz, *why = NULL;
 	int		 d;
@@ -420,6 +450,11 @@ load_overrides(struct recur *rc, icalcomponent *master, const char *home)
 			continue;
 		}
 		free(ptz);
+		q = icalproperty_get_first_parameter(p, ICAL_RANGE_PARAMETER);
+		o->future = q != NULL &&
+		    icalparameter_get_range(q) == ICAL_RANGE_THISANDFUTURE;
+		o->shift = ical_wall(rc->master.tz, o->ev.start) -
+		    ical_wall(rc->master.tz, o->rid);
 		rc->novr++;
 	}
 }
@@ -502,7 +537,8 @@ recur_override(const struct recur *rc, size_t i, int64_t *rid)
  * with its RECURRENCE-ID overrides in place of the occurrences they
  * replace) that overlaps [from, to), at most max of them, expanded in the
  * event's own zone so a 09:00 meeting stays at 09:00 across DST.  An
- * override with RANGE=THISANDFUTURE replaces its one occurrence; one that
+ * override with RANGE=THISANDFUTURE replaces its occurrence and gives the
+ * later ones its fields, moved as it moved (struct override); one that
  * says STATUS:CANCELLED is reported all the same.  Returns 0, or 1 when
  * max, cb or the budget cut the walk short.
  */
@@ -512,7 +548,7 @@ recur_each(struct recur *rc, int64_t from, int64_t to, size_t max,
 {
 	const struct event	*ev = &rc->master;
 	struct expand		 x = { ev, from, to, rc->ex, rc->nex, max,
-				    rc->ovr, rc->novr, cb, arg, 0 };
+				    rc->ovr, rc->novr, cb, arg, 0, INT64_MAX };
 	size_t			 i;
 	int			 stop = 0;
 

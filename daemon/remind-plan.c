@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ical.h"
 #include "recur.h"
 #include "remind.h"
 #include "xmalloc.h"
@@ -323,7 +324,8 @@ remind_occurrence_fields(const struct remind_input *in, int64_t start,
 		free(why);
 	if (f.found)
 		return;
-	ev.end = sat_add(start, in->ev->end - in->ev->start);
+	ev.end = in->ev->dur_days != 0 ? event_end_at(in->ev, start) :
+	    sat_add(start, in->ev->end - in->ev->start);
 	ev.start = start;
 	cb(arg, &ev);
 }

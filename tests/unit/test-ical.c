@@ -742,6 +742,112 @@ test_class(void)
 	CHECK(ical_record_class("not iCalendar") == NULL);
 }
 
+/* n occurrences of text in [from, to): their starts in *starts. */
+static size_t
+occ_starts(const char *text, int64_t from, int64_t to, int64_t *starts,
+    size_t max);
+
+/*
+ * Moving a series moves what names its occurrences: its EXDATE, its plain
+ * RDATE, its UNTIL and its overrides' RECURRENCE-IDs, by the same
+ * wall-clock amount; an override's own start stays.  A DURATION of days
+ * stays nominal.
+ */
+static void
+test_move_series(void)
+{
+	static const char old[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+	    "PRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:ms@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\n"
+	    "DTSTART;TZID=America/New_York:20260302T090000\r\n"
+	    "DURATION:P1D\r\n"
+	    "RRULE:FREQ=DAILY;UNTIL=20260310T130000Z\r\n"
+	    "EXDATE;TZID=America/New_York:20260303T090000\r\n"
+	    "RDATE;TZID=America/New_York:20260320T090000\r\n"
+	    "SUMMARY:Series\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:ms@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\n"
+	    "RECURRENCE-ID;TZID=America/New_York:20260305T090000\r\n"
+	    "DTSTART;TZID=America/New_York:20260305T140000\r\n"
+	    "DURATION:PT1H\r\nSUMMARY:Moved one\r\nEND:VEVENT\r\n"
+	    "END:VCALENDAR\r\n";
+	struct event_change	 ch;
+	struct event		 ev;
+	int64_t			 st[32];
+	size_t			 n;
+	char			*text;
+
+	/* Before: 2, 4, 5 (14:00), 6..10 Mar at 09:00, and 20 Mar. */
+	n = occ_starts(old, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0), st,
+	    32);
+	CHECK_INT(n, 9);
+	/* To 11:00, across the change to EDT on 8 March. */
+	event_change_init(&ch);
+	ch.start = wire("2026-03-02T11:00:00");
+	text = apply(old, &ch, NULL, T1, &ev);
+	if (text == NULL)
+		return;
+	CHECK_INT(ev.end, utc(2026, 3, 3, 16, 0));	/* P1D: 11:00 next day */
+	event_clear(&ev);
+	CHECK(strstr(text, "EXDATE;TZID=America/New_York:20260303T110000"));
+	CHECK(strstr(text, "RDATE;TZID=America/New_York:20260320T110000"));
+	CHECK(strstr(text, "RECURRENCE-ID;TZID=America/New_York:"
+	    "20260305T110000"));
+	CHECK(strstr(text, "DTSTART;TZID=America/New_York:20260305T140000"));
+	CHECK(strstr(text, "UNTIL=20260310T150000Z"));	/* 11:00 EDT */
+	CHECK(strstr(text, "DURATION:P1D"));
+	n = occ_starts(text, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0), st,
+	    32);
+	CHECK_INT(n, 9);
+	CHECK_INT(st[0], utc(2026, 3, 2, 16, 0));
+	CHECK_INT(st[1], utc(2026, 3, 4, 16, 0));
+	CHECK_INT(st[2], utc(2026, 3, 5, 19, 0));	/* the override's */
+	CHECK_INT(st[7], utc(2026, 3, 10, 15, 0));	/* UNTIL kept it */
+	CHECK_INT(st[8], utc(2026, 3, 20, 15, 0));
+	free(text);
+	/* A new zone alone keeps the instants: so do the exceptions. */
+	event_change_init(&ch);
+	ch.tz = "America/Chicago";
+	text = apply(old, &ch, NULL, T1, &ev);
+	event_clear(&ev);
+	CHECK(text && strstr(text, "EXDATE;TZID=America/Chicago:"
+	    "20260303T080000"));
+	if (text != NULL)
+		CHECK_INT(occ_starts(text, utc(2026, 3, 1, 0, 0), utc(2026, 4,
+		    1, 0, 0), st, 32), 9);
+	free(text);
+}
+
+struct starts {
+	int64_t	*v;
+	size_t	 n, max;
+};
+
+static int
+start_cb(void *arg, const struct recur_occ *oc)
+{
+	struct starts	*s = arg;
+
+	if (s->n < s->max)
+		s->v[s->n++] = oc->start;
+	return 0;
+}
+
+static size_t
+occ_starts(const char *text, int64_t from, int64_t to, int64_t *starts,
+    size_t max)
+{
+	struct starts	 s = { starts, 0, max };
+	char		*cause = NULL;
+
+	if (recur_expand(text, HOME, from, to, max, start_cb, &s,
+	    &cause) < 0) {
+		fprintf(stderr, "expand: %s\n", cause);
+		CHECK(!"expand failed");
+	}
+	free(cause);
+	return s.n;
+}
+
 int
 main(void)
 {
@@ -756,6 +862,7 @@ main(void)
 	test_expand_yearly();
 	test_extract_errors();
 	test_class();
+	test_move_series();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }

@@ -7,7 +7,9 @@
  * window from outside it); RDATE alone and as a period; all-day and
  * multi-day occurrences overlapping the window; the cap; a time in a DST
  * gap; a series opened once and walked with several windows, each
- * occurrence with its effective fields.  Times are passed explicitly.
+ * occurrence with its effective fields; an UTC UNTIL as an instant; a
+ * DURATION of days as nominal; RANGE=THISANDFUTURE.  Times are passed
+ * explicitly.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -484,6 +486,125 @@ test_series_walks(void)
 	free(cause);
 }
 
+/*
+ * An UNTIL in UTC bounds the set as an instant (RFC 5545 3.3.10), also
+ * when an occurrence falls in the hour a DST change skips or repeats.
+ */
+static void
+test_until_instant(void)
+{
+	static const char gap[] = CAL(EV("ug@t",
+	    "DTSTART;TZID=America/New_York:20260305T023000\r\n"
+	    "DURATION:PT10M\r\n"
+	    "RRULE:FREQ=DAILY;UNTIL=20260308T071500Z\r\n"));
+	static const char fold[] = CAL(EV("uf@t",
+	    "DTSTART;TZID=America/New_York:20261029T014500\r\n"
+	    "DURATION:PT10M\r\n"
+	    "RRULE:FREQ=DAILY;UNTIL=20261101T061500Z\r\n"));
+	static const char exact[] = CAL(EV("ue@t",
+	    "DTSTART;TZID=Europe/Brussels:20260301T090000\r\n"
+	    "DURATION:PT1H\r\n"
+	    "RRULE:FREQ=WEEKLY;UNTIL=20260329T070000Z\r\n"));
+	struct occs	o;
+
+	/* 8 March 02:30 does not exist: 03:30 EDT is 07:30Z, past UNTIL. */
+	CHECK_INT(expand(gap, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 3);
+	CHECK_INT(o.start[2], utc(2026, 3, 7, 7, 30));
+	/* 1 November 01:45 EDT is 05:45Z, before UNTIL (06:15Z). */
+	CHECK_INT(expand(fold, utc(2026, 10, 1, 0, 0), utc(2026, 12, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 4);
+	CHECK_INT(o.start[3], utc(2026, 11, 1, 5, 45));
+	/* An UNTIL on an occurrence's instant keeps it (09:00 CEST). */
+	CHECK_INT(expand(exact, utc(2026, 3, 1, 0, 0), utc(2026, 5, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 5);
+	CHECK_INT(o.start[4], utc(2026, 3, 29, 7, 0));
+}
+
+/*
+ * A DURATION of days or weeks is nominal (RFC 5545 3.3.6, 3.8.5.3): each
+ * occurrence ends at the same wall-clock time that many days later, 23 or
+ * 25 hours across a DST change; hours alone stay exact.
+ */
+static void
+test_nominal_duration(void)
+{
+	static const char day[] = CAL(EV("nd@t",
+	    "DTSTART;TZID=Europe/Berlin:20260321T120000\r\n"
+	    "DURATION:P1DT2H\r\n"
+	    "RRULE:FREQ=WEEKLY;COUNT=3\r\n"));
+	static const char hours[] = CAL(EV("nh@t",
+	    "DTSTART;TZID=Europe/Berlin:20260328T120000\r\n"
+	    "DURATION:PT24H\r\n"));
+	static const char week[] = CAL(EV("nw@t",
+	    "DTSTART;TZID=America/New_York:20261028T120000\r\n"
+	    "DURATION:P1W\r\n"));
+	struct occs	o;
+	struct event	ev;
+	char		*cause = NULL;
+
+	CHECK_INT(expand(day, utc(2026, 3, 1, 0, 0), utc(2026, 5, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 3);
+	CHECK_INT(o.end[0], utc(2026, 3, 22, 13, 0));	/* 14:00 CET */
+	CHECK_INT(o.end[1], utc(2026, 3, 29, 12, 0));	/* 14:00 CEST: 25 h */
+	CHECK_INT(o.end[2], utc(2026, 4, 5, 12, 0));
+	CHECK_INT(expand(hours, utc(2026, 3, 1, 0, 0), utc(2026, 5, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 1);
+	CHECK_INT(o.end[0] - o.start[0], 86400);
+	/* A single event: its stored end, 12:00 EST a week later. */
+	CHECK_INT(ical_extract(week, HOME, &ev, &cause), 0);
+	CHECK_INT(ev.end, utc(2026, 11, 4, 17, 0));
+	CHECK_INT(ev.dur_days, 7);
+	event_clear(&ev);
+}
+
+/*
+ * RANGE=THISANDFUTURE (RFC 5545 3.8.4.4): the override moves its own
+ * occurrence and every later one by as much wall-clock time (11:00 stays
+ * 11:00 across DST), with its fields; a later override or EXDATE of its
+ * own still wins.
+ */
+static void
+test_thisandfuture(void)
+{
+	static const char taf[] = CAL(EV("taf@t",
+	    "DTSTART;TZID=Europe/Berlin:20260326T090000\r\n"
+	    "DTEND;TZID=Europe/Berlin:20260326T100000\r\n"
+	    "RRULE:FREQ=DAILY;COUNT=6\r\n"
+	    "EXDATE;TZID=Europe/Berlin:20260331T090000\r\n")
+	    EV("taf@t",
+	    "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:"
+	    "20260327T090000\r\n"
+	    "DTSTART;TZID=Europe/Berlin:20260327T110000\r\n"
+	    "DTEND;TZID=Europe/Berlin:20260327T113000\r\n"
+	    "SUMMARY:Later\r\n")
+	    EV("taf@t",
+	    "RECURRENCE-ID;TZID=Europe/Berlin:20260330T090000\r\n"
+	    "DTSTART;TZID=Europe/Berlin:20260330T150000\r\n"
+	    "DTEND;TZID=Europe/Berlin:20260330T160000\r\n"
+	    "SUMMARY:One off\r\n"));
+	struct occs	o;
+
+	CHECK_INT(expand(taf, utc(2026, 3, 1, 0, 0), utc(2026, 4, 30, 0, 0),
+	    100, 1, &o), 0);
+	CHECK_INT(o.n, 5);
+	CHECK_INT(o.start[0], utc(2026, 3, 26, 8, 0));
+	CHECK_STR(o.summary[0], "");
+	CHECK_INT(o.start[1], utc(2026, 3, 27, 10, 0));
+	CHECK_INT(o.start[2], utc(2026, 3, 28, 10, 0));	/* 11:00 CET */
+	CHECK_INT(o.rid[2], utc(2026, 3, 28, 8, 0));
+	CHECK_STR(o.summary[2], "Later");
+	CHECK_INT(o.end[2] - o.start[2], 1800);
+	CHECK_INT(o.start[3], utc(2026, 3, 29, 9, 0));	/* 11:00 CEST */
+	CHECK_INT(o.start[4], utc(2026, 3, 30, 13, 0));
+	CHECK_STR(o.summary[4], "One off");
+}
+
 int
 main(void)
 {
@@ -495,6 +616,9 @@ main(void)
 	test_rdates_and_days();
 	test_cap();
 	test_series_walks();
+	test_until_instant();
+	test_nominal_duration();
+	test_thisandfuture();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }

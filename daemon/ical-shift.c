@@ -1,0 +1,218 @@
+/*
+ * ical-shift.c — moving a series moves what names its occurrences.
+ *
+ * An EXDATE, an RDATE, an override's RECURRENCE-ID and a rule's UNTIL are
+ * times of occurrences, written out in full.  When an edit moves a
+ * series' start (kcal edit --start, --tz, --all-day), every occurrence
+ * moves by the same wall-clock amount, so each of those moves with it:
+ * left at the old time, a deleted occurrence came back, an override
+ * stood beside the occurrence it had replaced, and an UNTIL could cut the
+ * last one off.  The amount is wall-clock (the start's local time in the
+ * old zone to its local time in the new one), as occurrences are made on
+ * the wall clock (recur.c): a 09:00 meeting moved to 11:00 has its
+ * exceptions at 11:00 on both sides of a DST change.  An override's own
+ * DTSTART is its writer's choice and stays.  The wall-clock arithmetic
+ * (ical_wall_shift) is recur.c's too, for RANGE=THISANDFUTURE.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "ical.h"
+#include "ical-int.h"
+#include "tz.h"
+
+struct shift {
+	const char	*from_tz, *to_tz, *home;
+	int64_t		 delta;		/* wall-clock seconds */
+	int		 all_day;	/* the series' new form */
+};
+
+/* The wall-clock seconds of instant t in tz. */
+int64_t
+ical_wall(const char *tz, int64_t t)
+{
+	struct when	w;
+
+	tz_local(tz, t, &w);
+	return days_from_civil(w.year, w.mon, w.day) * 86400 + w.hour * 3600 +
+	    w.min * 60 + w.sec;
+}
+
+/*
+ * Instant t moved by delta wall-clock seconds, read in from_tz and
+ * written in to_tz (a date: its midnight; in a skipped hour: the offset
+ * before it, as RFC 5545 reads such a time).
+ */
+int64_t
+ical_wall_shift(const char *from_tz, const char *to_tz, int64_t t,
+    int64_t delta, int is_date)
+{
+	struct when	w;
+	int64_t		l = ical_wall(from_tz, t) + delta, days, out = t;
+
+	memset(&w, 0, sizeof w);
+	days = l / 86400 - (l % 86400 < 0);
+	civil_from_days(days, &w.year, &w.mon, &w.day);
+	l -= days * 86400;
+	w.kind = is_date ? WHEN_DATE : WHEN_LOCAL;
+	w.hour = (int)(l / 3600);
+	w.min = (int)(l / 60 % 60);
+	w.sec = (int)(l % 60);
+	tz_to_utc(to_tz, &w, 0, &out, NULL);
+	return out;
+}
+
+/* Instant t of the old series, moved. */
+static int64_t
+moved(const struct shift *s, int64_t t)
+{
+	return ical_wall_shift(s->from_tz, s->to_tz, t, s->delta, s->all_day);
+}
+
+/*
+ * t in the series' new form: a date, or the wall clock of to_tz (*tzid
+ * set), or UTC when that wall clock would be misread (a repeated hour).
+ */
+static struct icaltimetype
+form(const struct shift *s, int64_t t, int *tzid)
+{
+	struct when	w;
+	int64_t		back;
+
+	*tzid = 0;
+	tz_local(s->to_tz, t, &w);
+	if (s->all_day)
+		return ical_local_tt(&w, 1);
+	if (strcmp(s->to_tz, "UTC") == 0 || tz_to_utc(s->to_tz, &w, 0, &back,
+	    NULL) != 0 || back != t)
+		return icaltime_from_timet_with_zone((time_t)t, 0,
+		    icaltimezone_get_utc_timezone());
+	*tzid = 1;
+	return ical_local_tt(&w, 0);
+}
+
+/* Rewrite p's zone parameters for a value written by form(). */
+static void
+reparam(icalproperty *p, const struct shift *s, int tzid)
+{
+	icalproperty_remove_parameter_by_kind(p, ICAL_TZID_PARAMETER);
+	icalproperty_remove_parameter_by_kind(p, ICAL_VALUE_PARAMETER);
+	if (s->all_day)
+		icalproperty_add_parameter(p,
+		    icalparameter_new_value(ICAL_VALUE_DATE));
+	if (tzid)
+		icalproperty_add_parameter(p, icalparameter_new_tzid(s->to_tz));
+}
+
+/* The instant of p's time tt, read as the old series reads it. */
+static int
+instant(const struct shift *s, icalproperty *p, struct icaltimetype tt,
+    int64_t *t)
+{
+	char	*tz = NULL, *why = NULL;
+	int	 d;
+
+	if (icaltime_is_null_time(tt) || ical_read_time(p, tt, s->from_tz,
+	    s->home, &tz, t, &d, &why) != 0) {
+		free(why);
+		return -1;
+	}
+	free(tz);
+	return 0;
+}
+
+static void
+shift_times(icalcomponent *c, icalproperty_kind kind, const struct shift *s)
+{
+	icalproperty			*p;
+	struct icaldatetimeperiodtype	 r;
+	struct icaltimetype		 tt;
+	int64_t				 t;
+	int				 tzid;
+
+	for (p = icalcomponent_get_first_property(c, kind); p != NULL;
+	    p = icalcomponent_get_next_property(c, kind)) {
+		if (kind == ICAL_RDATE_PROPERTY) {
+			r = icalproperty_get_rdate(p);
+			if (!icaltime_is_null_time(r.period.start))
+				continue;	/* a period: its writer's times */
+			tt = r.time;
+		} else
+			tt = kind == ICAL_EXDATE_PROPERTY ?
+			    icalproperty_get_exdate(p) :
+			    icalproperty_get_recurrenceid(p);
+		if (instant(s, p, tt, &t) != 0)
+			continue;
+		tt = form(s, moved(s, t), &tzid);
+		if (kind == ICAL_RDATE_PROPERTY) {
+			r.time = tt;
+			icalproperty_set_rdate(p, r);
+		} else if (kind == ICAL_EXDATE_PROPERTY)
+			icalproperty_set_exdate(p, tt);
+		else
+			icalproperty_set_recurrenceid(p, tt);
+		reparam(p, s, tzid);
+	}
+}
+
+/* A rule's UNTIL, moved, in its own form (UTC, or a date). */
+static void
+shift_until(icalcomponent *c, const struct shift *s)
+{
+	icalproperty			*p;
+	struct icalrecurrencetype	 r;
+	struct when			 w;
+	int64_t				 t;
+	int				 tzid;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
+	    p != NULL; p = icalcomponent_get_next_property(c,
+	    ICAL_RRULE_PROPERTY)) {
+		r = icalproperty_get_rrule(p);
+		if (icaltime_is_null_time(r.until) ||
+		    instant(s, p, r.until, &t) != 0)
+			continue;
+		t = moved(s, t);
+		if (s->all_day) {
+			tz_local(s->to_tz, t, &w);
+			r.until = ical_local_tt(&w, 1);
+		} else if (r.until.is_date || !icaltime_is_utc(r.until))
+			r.until = form(s, t, &tzid);
+		else
+			r.until = icaltime_from_timet_with_zone((time_t)t, 0,
+			    icaltimezone_get_utc_timezone());
+		icalproperty_set_rrule(p, r);
+	}
+}
+
+/*
+ * Series master c of root (with its overrides) moved from cur's start to
+ * nt's: its EXDATEs, plain RDATEs and UNTIL (unless rule_given: the edit
+ * writes a rule of its own) and its overrides' RECURRENCE-IDs move too.
+ */
+void
+ical_shift_series(icalcomponent *root, icalcomponent *c,
+    const struct event *cur, const struct event *nt, const char *home,
+    int rule_given)
+{
+	struct shift	 s = { cur->tz, nt->tz, home, 0, nt->all_day };
+	icalcomponent	*k;
+
+	s.delta = ical_wall(nt->tz, nt->start) - ical_wall(cur->tz, cur->start);
+	if (s.delta == 0 && strcmp(cur->tz, nt->tz) == 0 &&
+	    cur->all_day == nt->all_day)
+		return;
+	shift_times(c, ICAL_EXDATE_PROPERTY, &s);
+	shift_times(c, ICAL_RDATE_PROPERTY, &s);
+	if (!rule_given)
+		shift_until(c, &s);
+	if (root == c)
+		return;
+	for (k = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	    k != NULL; k = icalcomponent_get_next_component(root,
+	    ICAL_VEVENT_COMPONENT))
+		if (k != c)
+			shift_times(k, ICAL_RECURRENCEID_PROPERTY, &s);
+}
