@@ -82,8 +82,10 @@ refs_grow(struct refs_seen *rs)
 
 /*
  * Is uid an event the feed may not show (its class is not one the feed
- * carries)?  A UID of no event in the store hides nothing; a store error
- * hides (the feed then leaves the reference out).
+ * carries)?  A UID of no event in the store is hidden too, as is one a
+ * store error leaves unknown (the feed then leaves the reference out):
+ * a feed points at no event it does not carry, and a deleted confidential
+ * visit's UID, still named by its public programme, must not appear.
  */
 static int
 feed_hidden(void *arg, const char *uid)
@@ -101,7 +103,7 @@ feed_hidden(void *arg, const char *uid)
 		free(why);
 		rs->hidden[i] = 1;
 	} else
-		rs->hidden[i] = class != NULL &&
+		rs->hidden[i] = class == NULL ||
 		    (feed_class_bit(class) & rs->classes) == 0;
 	rs->uid[i] = xstrdup(uid);
 	rs->n++;

@@ -186,6 +186,17 @@ check_match "after the parent is made public, all.ics names it (cache rebuilt)" 
 kcal edit topsecret@test --class confidential >/dev/null 2>&1
 check_eq "... and made confidential again, no longer" 0 \
 	"$(feed "$BASE/feeds/all.ics" | vevent child@test | grep -c topsecret)"
+# Deleting a confidential visit must not put its UID into the feed through
+# the RELATED-TO its public programme keeps (a UID of no event is hidden).
+kcal add "Unannounced visit" --start "$(date -u -d "+5 days" +%Y-%m-%d) 08:00" --kind visit \
+	--class confidential --uid gone@test >/dev/null
+kcal add "Wreath laying" --start "$(date -u -d "+5 days" +%Y-%m-%d) 09:00" --parent gone@test \
+	--uid orphan@test >/dev/null 2>&1
+before=$(feed "$BASE/feeds/all.ics" | vevent orphan@test)
+kcal rm gone@test --yes >/dev/null
+after=$(feed "$BASE/feeds/all.ics" | vevent orphan@test)
+check_eq "a deleted confidential parent's UID is not in the feed" "1 1 0" \
+	"$(printf '%s\n' "$before" | grep -c Wreath) $(printf '%s\n' "$after" | grep -c Wreath) $(printf '%s\n' "$after" | grep -c gone@test)"
 out=$(kcal feed add titles --redact title)
 t=$(feed "$(url_of "$out")" | vevent child@test)
 check_match "--redact title keeps the summary" 'SUMMARY:Motorcade' "$t"
