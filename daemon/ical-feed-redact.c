@@ -36,11 +36,40 @@ redact_keeps(icalproperty_kind k, enum ical_redact r)
 }
 
 /*
+ * Of a property kept, only the parameters that say how to read its value
+ * (a zone, a value type, an override's range, an alarm's anchor): any
+ * other (ALTREP on a SUMMARY, an X- parameter on DTSTART) is text its
+ * writer put there, which the feed may not show.
+ */
+static void
+keep_params(icalproperty *p)
+{
+	icalparameter	*q, *drop[32];
+	size_t		 n;
+
+	do {
+		n = 0;
+		for (q = icalproperty_get_first_parameter(p,
+		    ICAL_ANY_PARAMETER); q != NULL && n < 32;
+		    q = icalproperty_get_next_parameter(p, ICAL_ANY_PARAMETER))
+			switch (icalparameter_isa(q)) {
+			case ICAL_TZID_PARAMETER: case ICAL_VALUE_PARAMETER:
+			case ICAL_RANGE_PARAMETER: case ICAL_RELATED_PARAMETER:
+				break;
+			default:
+				drop[n++] = q;
+			}
+		for (size_t i = 0; i < n; i++)
+			icalproperty_remove_parameter_by_ref(p, drop[i]);
+	} while (n == 32);
+}
+
+/*
  * Keep only what places the event in time (and its identity, status and
  * class); "title" keeps the SUMMARY too, "busy" shows "Busy" instead.
- * Nothing else (CATEGORIES, RELATED-TO, LOCATION, X- properties...), so
- * nothing unforeseen leaks.  An alarm (kept with --alarms) says no more
- * than its event.
+ * Nothing else (CATEGORIES, RELATED-TO, LOCATION, X- properties, other
+ * parameters than keep_params's...), so nothing unforeseen leaks.  An
+ * alarm (kept with --alarms) says no more than its event.
  */
 void
 ical_feed_redact(icalcomponent *c, enum ical_redact r)
@@ -55,7 +84,8 @@ ical_feed_redact(icalcomponent *c, enum ical_redact r)
 		if (!redact_keeps(icalproperty_isa(p), r)) {
 			icalcomponent_remove_property(c, p);
 			icalproperty_free(p);
-		}
+		} else
+			keep_params(p);
 	}
 	if (r == REDACT_BUSY)
 		icalcomponent_add_property(c, icalproperty_new_summary("Busy"));
@@ -77,7 +107,8 @@ ical_feed_redact(icalcomponent *c, enum ical_redact r)
 			if (icalproperty_isa(p) != ICAL_TRIGGER_PROPERTY) {
 				icalcomponent_remove_property(a, p);
 				icalproperty_free(p);
-			}
+			} else
+				keep_params(p);
 		}
 		icalcomponent_add_property(a,
 		    icalproperty_new_action(ICAL_ACTION_DISPLAY));

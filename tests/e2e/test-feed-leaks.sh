@@ -6,7 +6,8 @@
 # master and on an override, and in a store written before kcald knew
 # (the migration); --redact title keeping CATEGORIES and RELATED-TO; a
 # public event anchored to, or the child of, a confidential one; a public
-# override of a confidential series.
+# override of a confidential series; a deleted confidential parent; the
+# parameters of the properties a redacted feed keeps.
 #
 # Then the property (feed-leaks.py): random calendars, every --include set
 # and redaction level, every feed fetched with curl and searched for the
@@ -202,6 +203,36 @@ t=$(feed "$(url_of "$out")" | vevent child@test)
 check_match "--redact title keeps the summary" 'SUMMARY:Motorcade' "$t"
 check_eq "... but not CATEGORIES or RELATED-TO" 0 \
 	"$(printf '%s\n' "$t" | grep -c -E 'CATEGORIES|travel|Escort|RELATED-TO')"
+
+# The parameters of what a redacted feed keeps: only TZID, VALUE, RANGE
+# and RELATED, not text a writer put in an X- parameter or an ALTREP.
+d6=$(date -u -d '+6 days' +%Y%m%d)
+cat >"$T/params.ics" <<EOF
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:params@test
+DTSTAMP:20261201T000000Z
+DTSTART;X-ROOM="Safe house, 12 Secret St":${d6}T100000Z
+DTEND:${d6}T110000Z
+SUMMARY;ALTREP="http://intranet.example/defector-debrief":Debrief
+STATUS;X-NOTE=with the defector:CONFIRMED
+BEGIN:VALARM
+ACTION:DISPLAY
+DESCRIPTION:x
+TRIGGER;RELATED=END;X-WHO=bring the passports:-PT10M
+END:VALARM
+END:VEVENT
+END:VCALENDAR
+EOF
+kcal import "$T/params.ics" >/dev/null
+b=$(feed "$(url_of "$(kcal feed add pbusy --redact busy --alarms)")" |
+	vevent params@test)
+t=$(feed "$(url_of "$out")" | vevent params@test)
+check_eq "redacted feeds keep no parameter's text (busy, title)" "0 0" \
+	"$(printf '%s\n' "$b" | grep -c -i -E 'safe house|defector|passports|intranet') $(printf '%s\n' "$t" | grep -c -i -E 'safe house|defector|passports|intranet')"
+check_match "... but an alarm's RELATED=END" 'TRIGGER;RELATED=END:-PT10M' "$b"
 
 validate "all.ics, overrides and references left out" "$BASE/feeds/all.ics"
 validate "a title feed" "$(url_of "$out")"
