@@ -42,6 +42,7 @@
 #include "recur.h"
 #include "server.h"
 #include "store.h"
+#include "store-feed.h"
 #include "write.h"
 #include "write-put.h"
 #include "xmalloc.h"
@@ -200,6 +201,61 @@ stored(struct run *r, const char *uid, char **full, char **seen)
 	return rc;
 }
 
+/*
+ * For ical_redact on a body sent: may its writer see the event uid names?
+ * One not in the store may be (its writer may send it next); a store
+ * error says no.
+ */
+static int
+ref_visible(void *arg, const char *uid)
+{
+	struct run	*r = arg;
+	char		*class = NULL, *why = NULL;
+	int		 ok;
+
+	if (store_event_class(r->st, uid, &class, &why) != 0) {
+		free(why);
+		return 0;
+	}
+	ok = class == NULL || access_may_read(r->who->clearance,
+	    access_class_of(class));
+	free(class);
+	return ok;
+}
+
+/*
+ * May the user write the body as sent: its series, every override and
+ * every event it points at (RELATED-TO, X-KCAL-ANCHOR) of a class it may
+ * see?  Else it would store what it could neither read back nor change,
+ * or attach an item to a hidden visit's programme.
+ */
+static int
+hidden_parts(struct run *r, const char *text)
+{
+	char	*shown = NULL;
+	int	 rc;
+
+	if (r->who->clearance == ACCESS_CLASS_CONFIDENTIAL)
+		return 0;	/* sees all */
+	rc = ical_redact(text, r->who->clearance, ref_visible, r, &shown);
+	free(shown);
+	return rc != ICAL_REDACT_SAME;
+}
+
+static int
+may_write_body(struct run *r, const char *body_text)
+{
+	if (!access_may_write(r->who, class_of(body_text)))
+		return fail(r, PUT_FORBIDDEN, "the event is of a class (%s) "
+		    "above what %s may see", ical_record_class(body_text),
+		    r->who->name);
+	if (hidden_parts(r, body_text))
+		return fail(r, PUT_FORBIDDEN, "the event has parts above what "
+		    "%s may see (an override of a higher class, or a "
+		    "reference to an event it may not see)", r->who->name);
+	return 0;
+}
+
 /* May the user change (or delete) the stored event? */
 static int
 may_change(struct run *r, const char *uid, const char *full,
@@ -208,7 +264,7 @@ may_change(struct run *r, const char *uid, const char *full,
 	if (seen == NULL || !access_may_write(r->who, class_of(full)))
 		return fail(r, PUT_FORBIDDEN, "%s may not change the event "
 		    "%s", r->who->name, uid);
-	if (strcmp(full, seen) != 0)
+	if (hidden_parts(r, full))
 		return fail(r, PUT_FORBIDDEN, "the event %s has parts %s may "
 		    "not see (an override or a reference of a higher class); "
 		    "change it with kcal", uid, r->who->name);
@@ -320,10 +376,8 @@ put_in(struct run *r, const struct put_req *rq, const char *body_text)
 		    "another name", uid);
 	} else if (exists && may_change(r, uid, full, seen) != 0)
 		rc = -1;
-	else if (!access_may_write(r->who, class_of(body_text)))
-		rc = fail(r, PUT_FORBIDDEN, "the event is of a class (%s) "
-		    "above what %s may see", ical_record_class(body_text),
-		    r->who->name);
+	else if (may_write_body(r, body_text) != 0)
+		rc = -1;
 	else if (ical_put_sequence(full, body_text, &t, &why) != 0)
 		rc = fail(r, PUT_STORE, "%s", why);
 	if (rc != 0)

@@ -339,6 +339,21 @@ check_eq "... putting its UID under another name: 403" 403 \
 check_eq "... deleting it: 404 (not there for this account)" 404 \
 	"$(dav intern DELETE "$ICAL/$cuid.ics")"
 same_store "the confidential event is as it was"
+# Above its clearance in parts: a confidential override of a public series
+# (it could then neither read nor delete its own event), and a child of a
+# hidden visit (an item planted in its programme).
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:ovr@t\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20270601T100000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=3\r\nSUMMARY:Public series\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:ovr@t\r\nDTSTAMP:20261201T000000Z\r\nRECURRENCE-ID:20270602T100000Z\r\nDTSTART:20270602T110000Z\r\nDURATION:PT1H\r\nSUMMARY:Hidden part\r\nCLASS:CONFIDENTIAL\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$T/ovr.ics"
+check_eq "... a public series with a confidential override: 403" 403 \
+	"$(put intern "$ICAL/ovr.ics" "$T/ovr.ics")"
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:planted@t\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20270501T120000Z\r\nDURATION:PT1H\r\nSUMMARY:Planted\r\nRELATED-TO:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' "$cuid" >"$T/planted.ics"
+check_eq "... a child of a confidential event: 403" 403 \
+	"$(put intern "$ICAL/planted.ics" "$T/planted.ics")"
+sed 's/^RELATED-TO:.*/RELATED-TO:not-yet-here@t/' "$T/planted.ics" \
+	>"$T/early.ics"
+check_eq "... a child of an event not (yet) in the store: 201" 201 \
+	"$(put intern "$ICAL/early.ics" "$T/early.ics")"
+dav intern DELETE "$ICAL/early.ics" >/dev/null
+same_store "the store is as it was"
 
 # --- DELETE
 dav alice GET $CAL/one.ics >/dev/null
