@@ -262,6 +262,24 @@ segment(const char **p)
 }
 
 /*
+ * Can name be a calendar object's?  Not "." or ".." (a client that
+ * normalises its URLs, RFC 3986 5.2.4, would reach the calendar or its
+ * home instead, and could neither GET nor DELETE it), nor one with a
+ * control character ("%00" arrives as DEL: httpd.c, unescape_cb).  A "/"
+ * (sent as "%2F", from a UID that has one) is a name's like any other.
+ */
+static int
+object_name(const char *name)
+{
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
  * The resource of path (already percent-decoded by the HTTP server, past
  * "/dav/"), for account user: 0, or -1 for none (404).
  */
@@ -291,7 +309,8 @@ resolve(struct dav_call *d, const char *p, const char *user)
 		if ((cal = segment(&p)) == NULL) {
 			d->res = DAV_RES_HOME;
 			rc = 0;
-		} else if (strcmp(cal, DAV_CAL_NAME) == 0) {
+		} else if (strcmp(cal, DAV_CAL_NAME) == 0 &&
+		    (*p == '\0' || object_name(p))) {
 			d->res = *p == '\0' ? DAV_RES_CALENDAR : DAV_RES_OBJECT;
 			d->c.name = *p == '\0' ? NULL : xstrdup(p);
 			rc = 0;

@@ -611,6 +611,40 @@ accepted(void *arg, int fd, const struct sockaddr *sa, socklen_t salen)
 	run(h);
 }
 
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Percent-decode s in place (MHD's own decoder, but for "%00"): a NUL
+ * would cut the path short and make "x%00y.ics" name "x", so it becomes
+ * DEL, a byte no name or path kcald serves may hold (dav.c refuses it).
+ */
+static size_t
+unescape_cb(void *arg, struct MHD_Connection *conn, char *s)
+{
+	char	*w = s;
+	int	 hi, lo;
+
+	(void)arg;
+	(void)conn;
+	for (const char *r = s; *r != '\0'; w++) {
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
+		    (lo = hexval(r[2])) >= 0) {
+			*w = (char)(hi * 16 + lo);
+			if (*w == '\0')
+				*w = 0x7f;
+			r += 3;
+		} else
+			*w = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 /* MHD without a listening socket of its own: httpd-listen.c's. */
 static struct MHD_Daemon *
 mhd_start(struct httpd *h)
@@ -626,6 +660,7 @@ mhd_start(struct httpd *h)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, h->lim.conn_memory,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
 	    MHD_OPTION_NOTIFY_CONNECTION, httpd_conn_notify, h,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, h,
 	    MHD_OPTION_END);
 }
 

@@ -143,6 +143,13 @@ check_match "PUT one UID twice: refused" '^4' \
 cal slash@x 20260312T100000 Slash >"$T/sl.ics"
 check_eq "PUT a name with %2F: 201" 201 "$(put pub "$C/a%2Fb.ics" "$T/sl.ics")"
 check_eq "GET the %2F name back" 200 "$(as pub GET "$C/a%2Fb.ics")"
+# Names a client that normalises URLs could never reach again, or that a
+# NUL would cut short ("x%00y.ics" was stored as "x"): no such resource.
+cal dots@x 20260313T100000 Dots >"$T/dots.ics"
+check_eq "PUT the names %2e, %2e%2e and x%00y.ics: 404" "404 404 404" \
+	"$(put pub "$C/%2e" "$T/dots.ics" --path-as-is) $(put pub "$C/%2e%2e" "$T/dots.ics" --path-as-is) $(put pub "$C/x%00y.ics" "$T/dots.ics")"
+check_eq "... and nothing stored" 0 \
+	"$(kcal list --from 2026-03-13 --to 2026-03-14 | grep -c Dots)"
 cal other@x 20260305T100000 Other >"$T/other.ics"
 check_eq "PUT changing the UID at a name: 403" 403 \
 	"$(put pub "$C/over.ics" "$T/other.ics")"; alive "UID change"
