@@ -41,6 +41,7 @@ config_new(void)
 	cfg->max_output_total = 256 * 1024 * 1024;
 	cfg->http_max_connections = 128;
 	cfg->http_header_timeout = 10;
+	cfg->http_body_timeout = 30;
 	return cfg;
 }
 
@@ -138,6 +139,7 @@ static const struct limit {
 	NUMBER(http_max_headers, 10000, 1),
 	NUMBER(http_max_connections, 100000, 1),
 	NUMBER(http_header_timeout, 3600, 1),
+	NUMBER(http_body_timeout, 3600, 1),
 	SIZE(max_output, 65536, 1ULL << 32),
 	SIZE(max_output_total, 1024 * 1024, 1ULL << 40),
 	SIZE(max_import_size, 1024, 1ULL << 30),

@@ -47,6 +47,7 @@ struct config {
 	unsigned http_max_headers;	/* header fields in one request */
 	unsigned http_max_connections;	/* open HTTP connections */
 	unsigned http_header_timeout;	/* seconds for a request's header */
+	unsigned http_body_timeout;	/* ... and for its body */
 };
 
 struct config	*config_new(void);

@@ -5,9 +5,12 @@
  * MHD times a connection out only after a silence: a client sending a byte
  * now and then would hold it for ever.  So each connection has a deadline
  * for each request's header (header_timeout, as the feeds have had since
- * evhttp): armed when MHD takes the connection and after each request,
- * cleared when MHD hands over a complete header; when it passes, the
- * socket is shut down and MHD, seeing it end, closes the connection.
+ * evhttp): armed when MHD takes the connection and after each request; and
+ * one for its body (body_timeout), armed when MHD hands over a complete
+ * header and cleared when the body is in (a body sent a byte a second
+ * held a connection for good, and enough of them the whole port); when
+ * either passes, the socket is shut down and MHD, seeing it end, closes
+ * the connection.
  *
  * The count of open connections pauses accepting at max_conns
  * (httpd-listen.c) and resumes it when one closes.
@@ -31,6 +34,7 @@
 struct hconn {
 	struct httpd		*h;
 	struct event		*deadline;
+	int			 waits_for;	/* HTTPD_DEADLINE_* */
 	struct event		*closed;	/* the peer's end of sending */
 	struct event		*recheck;	/* after MHD has read */
 	int			 fd;
@@ -45,8 +49,13 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	log_debug("httpd: no complete request header in %u s "
-	    "(header_timeout); connection closed", c->h->lim.header_timeout);
+	if (c->waits_for == HTTPD_DEADLINE_BODY)
+		log_debug("httpd: no complete request body in %u s "
+		    "(body_timeout); connection closed", c->h->lim.body_timeout);
+	else
+		log_debug("httpd: no complete request header in %u s "
+		    "(header_timeout); connection closed",
+		    c->h->lim.header_timeout);
 	shutdown(c->fd, SHUT_RDWR);	/* MHD sees the end, and closes */
 }
 
@@ -59,20 +68,24 @@ hconn_of(struct MHD_Connection *conn)
 	return ci != NULL ? ci->socket_context : NULL;
 }
 
-/* Arm (on) or clear (off) the connection's header deadline. */
+/* Arm the connection's deadline for a header or a body, or clear it. */
 void
-httpd_conn_deadline(struct MHD_Connection *conn, int on)
+httpd_conn_deadline(struct MHD_Connection *conn, int what)
 {
 	struct hconn	*c = hconn_of(conn);
 	struct timeval	 tv;
+	unsigned	 secs;
 
-	if (c == NULL || c->h->lim.header_timeout == 0)
+	if (c == NULL)
 		return;
-	if (!on) {
+	secs = what == HTTPD_DEADLINE_HEADER ? c->h->lim.header_timeout :
+	    what == HTTPD_DEADLINE_BODY ? c->h->lim.body_timeout : 0;
+	c->waits_for = what;
+	if (secs == 0) {
 		evtimer_del(c->deadline);
 		return;
 	}
-	tv.tv_sec = c->h->lim.header_timeout;
+	tv.tv_sec = secs;
 	tv.tv_usec = 0;
 	evtimer_add(c->deadline, &tv);
 }
@@ -165,7 +178,7 @@ httpd_conn_notify(void *arg, struct MHD_Connection *conn, void **sctx,
 	    (c->recheck = evtimer_new(h->base, recheck_cb, c)) == NULL)
 		fatalx("httpd: out of memory for a connection");
 	*sctx = c;
-	httpd_conn_deadline(conn, 1);
+	httpd_conn_deadline(conn, HTTPD_DEADLINE_HEADER);
 	if (c->fd != -1 && (c->closed = event_new(h->base, c->fd, EV_CLOSED,
 	    closed_cb, c)) != NULL)
 		event_add(c->closed, NULL);

@@ -37,6 +37,10 @@ struct httpd {
 
 void	httpd_conn_notify(void *, struct MHD_Connection *, void **,
 	    enum MHD_ConnectionNotificationCode);
+/* What a connection's deadline waits for (httpd_conn_deadline). */
+#define HTTPD_DEADLINE_OFF	0
+#define HTTPD_DEADLINE_HEADER	1	/* lim.header_timeout */
+#define HTTPD_DEADLINE_BODY	2	/* lim.body_timeout */
 void	httpd_conn_deadline(struct MHD_Connection *, int);
 void	httpd_conn_busy(struct MHD_Connection *);
 void	httpd_conn_idle(struct MHD_Connection *);

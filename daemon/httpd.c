@@ -92,6 +92,7 @@ httpd_limits_default(struct httpd_limits *lim)
 	lim->max_headers = 64;
 	lim->timeout = 30;
 	lim->header_timeout = 10;
+	lim->body_timeout = 30;
 }
 
 /* MHD's messages, into our log: most are about what a client sent. */
@@ -535,7 +536,7 @@ access_cb(void *arg, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	if (q == NULL) {
-		httpd_conn_deadline(conn, 0);
+		httpd_conn_deadline(conn, HTTPD_DEADLINE_BODY);
 		*ctx = q = req_new(h, conn, url, method);
 		if (h->draining)	/* nothing of the server's is left */
 			return queue_text(q, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -562,6 +563,8 @@ access_cb(void *arg, struct MHD_Connection *conn, const char *url,
 		*size = 0;
 		return MHD_YES;
 	}
+	if (q->state == REQ_BODY || q->state == REQ_TOO_BIG)
+		httpd_conn_deadline(conn, HTTPD_DEADLINE_OFF);	/* all in */
 	switch (q->state) {
 	case REQ_BODY:
 		if (h->draining)
@@ -587,7 +590,7 @@ completed_cb(void *arg, struct MHD_Connection *conn, void **ctx,
 
 	(void)why;
 	httpd_conn_idle(conn);
-	httpd_conn_deadline(conn, 1);		/* for the next request */
+	httpd_conn_deadline(conn, HTTPD_DEADLINE_HEADER);	/* the next */
 	if (q == NULL)
 		return;
 	if (q->state == REQ_DONE)

@@ -26,6 +26,8 @@ struct httpd_limits {
 	unsigned	 header_timeout; /* seconds for each request's header
 					   in all, not reset by each byte;
 					   0: none */
+	unsigned	 body_timeout;	/* the same for its body, from the
+					   header's end; 0: none */
 };
 
 /*

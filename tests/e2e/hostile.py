@@ -381,7 +381,25 @@ def http_get(a, path="/feeds/all.ics", timeout=20):
 
 
 def scenario_slowloris(a, w):
-    w.phase = "slowloris"
+    slow_senders(a, w, "slowloris", b"",
+                 b"GET /feeds/all.ics HTTP/1.1\r\nHost: x\r\nX-Slow: " +
+                 b"a" * 200, a.header_timeout, "header")
+
+
+def scenario_slow_body(a, w):
+    """A complete header, then a body of a byte a second: held for good
+    before http_body_timeout."""
+    slow_senders(a, w, "slow-body",
+                 b"PUT /dav/calendars/x/calendar/x.ics HTTP/1.1\r\nHost: x"
+                 b"\r\nContent-Length: 60000\r\n\r\n", b"B" * 60000,
+                 a.body_timeout, "body")
+
+
+def slow_senders(a, w, phase, head, msg, deadline, what):
+    """a.slow connections that send head at once, then msg a byte a
+    second: each accepted one must be closed within its deadline, and a
+    real feed request served meanwhile."""
+    w.phase = phase
     conns = []
     opened = []
     for _ in range(a.slow):
@@ -398,8 +416,8 @@ def scenario_slowloris(a, w):
         (time.monotonic(), http_get(a))), daemon=True)
     t0 = time.monotonic()
     t_get.start()
-    msg = b"GET /feeds/all.ics HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200
     pos = 0
+    sent_head = set()
     while time.monotonic() - t0 < a.slow_seconds and len(closed_at) < len(conns):
         for i, s in enumerate(conns):
             if i in closed_at:
@@ -416,7 +434,11 @@ def scenario_slowloris(a, w):
                     closed_at[i] = time.monotonic()
                     continue
             try:
-                s.send(msg[pos % len(msg):pos % len(msg) + 1])
+                if head and i not in sent_head:
+                    s.send(head)
+                    sent_head.add(i)
+                else:
+                    s.send(msg[pos % len(msg):pos % len(msg) + 1])
             except (BlockingIOError, ConnectionRefusedError):
                 pass
             except OSError as e:
@@ -427,9 +449,10 @@ def scenario_slowloris(a, w):
     # The accepted ones must have been closed within the deadline (plus
     # slack); those still in the kernel's queue were never accepted.
     late = [i for i in closed_at if closed_at[i] - opened[i] >
-            a.header_timeout * 2 + 4 and i < a.http_cap]
-    check("a byte a second does not keep an HTTP connection: the first %d "
-          "closed within the header deadline" % min(a.http_cap, len(conns)),
+            a.header_timeout + deadline * 2 + 4 and i < a.http_cap]
+    check("a %s at a byte a second does not keep an HTTP connection: the "
+          "first %d closed within the %s deadline" % (what, min(a.http_cap,
+          len(conns)), what),
           all(i in closed_at for i in range(min(a.http_cap, len(conns))))
           and not late, "open: %d, late: %d" %
           (len(conns) - len(closed_at), len(late)))
@@ -539,6 +562,7 @@ def main():
     p.add_argument("--slow", type=int, default=300)
     p.add_argument("--slow-seconds", type=float, default=9)
     p.add_argument("--header-timeout", type=float, default=2)
+    p.add_argument("--body-timeout", type=float, default=2)
     p.add_argument("--http-cap", type=int, default=64)
     p.add_argument("--big-from", default="2026-05-01")
     p.add_argument("--big-to", default="2026-05-02")
@@ -555,6 +579,7 @@ def main():
              ("connections", scenario_connections),
              ("never-read", scenario_never_read),
              ("slowloris", scenario_slowloris),
+             ("slow-body", scenario_slow_body),
              ("http-garbage", scenario_http_garbage)]
     t_all = time.monotonic()
     for name, fn in steps:

@@ -17,6 +17,7 @@ echo "seed $seed"
 port=$(free_port)
 cat >"$T/kcald.conf" <<CONF
 http_header_timeout = 2
+http_body_timeout = 2
 http_max_connections = 64
 max_output_total = 16M
 CONF
@@ -35,7 +36,7 @@ start_daemon --config "$T/kcald.conf" --http "127.0.0.1:$port" || exit 1
 "$PY" "$top/tests/e2e/hostile.py" --socket "$KCAL_SOCKET" --pid "$KCALD_PID" \
 	--port "$port" --kcal "$KCAL" --top "$top" --seed "$seed" \
 	--max-wait "$max_wait" --max-rss "$max_rss" --max-idle-rss "$idle_rss" \
-	--max-line 8388608 --http-cap 64 --header-timeout 2 \
+	--max-line 8388608 --http-cap 64 --header-timeout 2 --body-timeout 2 \
 	${KCAL_HOSTILE_ONLY:+--only "$KCAL_HOSTILE_ONLY"} >"$T/hostile.out" 2>&1
 rc=$?
 while IFS= read -r l; do

@@ -88,6 +88,11 @@ test_limits(void)
 	CHECK_INT(set(cfg, "http_header_timeout", "3"), 0);
 	CHECK_INT(cfg->http_header_timeout, 3);
 	CHECK_INT(set(cfg, "http_header_timeout", "3s"), -1);
+	CHECK_INT(cfg->http_body_timeout, 30);
+	CHECK_INT(set(cfg, "http_body_timeout", "5"), 0);
+	CHECK_INT(cfg->http_body_timeout, 5);
+	CHECK_INT(set(cfg, "http_body_timeout", "-1"), -1);
+	CHECK_INT(set(cfg, "http_body_timeout", "3601"), -1);
 	CHECK_INT(set(cfg, "http_max_connections", "-2"), -1);
 	CHECK_INT(cfg->http_max_connections, 32);
 	config_free(cfg);
