@@ -45,6 +45,8 @@ struct event {
 	 * is exact (DTEND, or a DURATION of hours alone).
 	 */
 	int64_t			 dur_days, dur_rest;
+	int			 no_remind;	/* X-KCAL-NO-REMIND: not even
+						   the configured defaults */
 };
 
 struct event_change {

@@ -291,7 +291,10 @@ add_alarm(icalcomponent *c, struct icaltriggertype tr, const char *summary)
 /*
  * Reminders are DISPLAY VALARMs with a trigger relative to the start
  * (remind) or at an absolute instant (remind_at, TRIGGER;VALUE=DATE-TIME
- * in UTC).  Setting one kind replaces only the alarms of that kind.
+ * in UTC).  Setting one kind replaces only the alarms of that kind.  An
+ * event left with none by an explicit empty list (kcal edit --no-remind)
+ * says so (X-KCAL-NO-REMIND), so that kcald.conf's default reminders do
+ * not take their place; one that gets any again loses the mark.
  */
 static void
 set_reminders(icalcomponent *c, const struct event_change *ch,
@@ -313,6 +316,9 @@ set_reminders(icalcomponent *c, const struct event_change *ch,
 			add_alarm(c, tr, summary);
 		}
 	}
+	if (ch->set_remind || ch->set_remind_at)
+		set_x(c, X_NO_REMIND, icalcomponent_get_first_component(c,
+		    ICAL_VALARM_COMPONENT) == NULL ? "TRUE" : NULL);
 }
 
 /* The all-day flag and start instant of a change (see plan_times). */

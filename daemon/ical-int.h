@@ -24,6 +24,7 @@
 #define X_END_CITY	"X-KCAL-END-CITY"
 #define X_ANCHOR	"X-KCAL-ANCHOR"		/* anchor.h */
 #define X_ANCHOR_OFFSET	"X-KCAL-ANCHOR-OFFSET"	/* a DURATION, e.g. -PT15M */
+#define X_NO_REMIND	"X-KCAL-NO-REMIND"	/* TRUE: no default reminders */
 
 /* ical-record.c: times */
 int64_t		 ical_tt_secs(struct icaltimetype);

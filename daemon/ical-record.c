@@ -345,6 +345,9 @@ extract_reminders(icalcomponent *c, struct event *ev)
 		    sizeof *ev->remind);
 		ev->remind[ev->nremind++] = before;
 	}
+	t = ical_find_x(c, X_NO_REMIND);
+	ev->no_remind = ev->nremind == 0 && ev->nremind_at == 0 && t != NULL &&
+	    strcasecmp(icalproperty_get_x(t), "TRUE") == 0;
 }
 
 /* The first CATEGORIES value naming a known kind, or NULL. */

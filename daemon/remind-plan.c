@@ -39,13 +39,18 @@ sat_add(int64_t a, int64_t b)
 	return a + b;
 }
 
-/* The relative triggers in force: the event's own, else the defaults. */
+/*
+ * The relative triggers in force: the event's own, else the defaults
+ * (unless its reminders were all taken away: X-KCAL-NO-REMIND).
+ */
 void
 remind_offsets(const struct event *ev, const struct remind_list *kind,
     const struct remind_list *dflt, const int64_t **offs, size_t *n)
 {
 	*offs = NULL;
 	*n = 0;
+	if (ev->no_remind)
+		return;
 	if (ev->nremind > 0 || ev->nremind_at > 0) {
 		*offs = ev->remind;
 		*n = ev->nremind;
@@ -163,10 +168,52 @@ collect_relative(struct collect *c, char **cause)
 	return 0;
 }
 
+struct alive {
+	int64_t	occ;
+	int	found;
+};
+
+static int
+alive_cb(void *arg, const struct recur_occ *o)
+{
+	struct alive	*a = arg;
+
+	if (o->start != a->occ)
+		return 0;
+	a->found = !cancelled(o->ev);
+	return 1;
+}
+
+/*
+ * Does the occurrence a snooze reminds of (starting at occ; 0: an
+ * absolute trigger's, the event's) still take place, with reminders of
+ * that kind?  Not once an edit moved it or an override or EXDATE took it
+ * away (the snooze would bring back a reminder of what is no longer
+ * there, at its old time), nor once its reminders were all removed.
+ */
+static int
+occurs(const struct remind_input *in, int64_t occ)
+{
+	struct alive	 a = { occ, 0 };
+	char		*why = NULL;
+
+	if (occ == 0)
+		return in->ev->nremind_at > 0;
+	if (in->ev->no_remind)
+		return 0;
+	if (!recurs(in))
+		return occ == in->ev->start;
+	if (recur_each(in->series, occ, sat_add(occ, 1), in->max_occ,
+	    alive_cb, &a, &why) < 0)
+		free(why);
+	return a.found;
+}
+
 /*
  * Every reminder of the event that fires in [from, to] and is still
  * pending, in firing order: triggers the store has no record of, and
- * snoozed ones at the end of their snooze.  A cancelled event has none.
+ * snoozed ones at the end of their snooze, if their occurrence still
+ * takes place.  A cancelled event has none.
  */
 int
 remind_collect(const struct remind_input *in, int64_t from, int64_t to,
@@ -188,7 +235,7 @@ remind_collect(const struct remind_input *in, int64_t from, int64_t to,
 	for (size_t i = 0; i < in->nmarks; i++) {
 		m = &in->marks[i];
 		if (m->state == REMIND_SNOOZED && m->until >= from &&
-		    m->until <= to)
+		    m->until <= to && occurs(in, m->occ))
 			push(&c, m->occ, m->due, m->until, m->occ == 0 ?
 			    REMIND_ABSOLUTE : m->occ - m->due, 1);
 	}

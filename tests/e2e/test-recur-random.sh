@@ -6,8 +6,10 @@
 # RDATE, all-day, DTEND and nominal DURATION days, overrides with
 # RANGE=THISANDFUTURE, zones with odd offsets and DST) are imported into a
 # fresh kcald and their occurrences over 2026-2028 (kcal list) compared
-# with the script's, RECURRENCE-ID, start and end, instant by instant.
-# The seed is printed; replay one with
+# with the script's: RECURRENCE-ID, start, end and summary, instant by
+# instant.  The cases of kcald's known differences (recur_random.py, KNOWN)
+# are left out, each with a SKIP line; KCAL_RECUR_RANDOM_ALL=1 includes
+# them.  The seed is printed; replay one with
 #   KCAL_SEED=N sh tests/e2e/test-recur-random.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -22,7 +24,8 @@ printf 'max_occurrences = 200000\n' > "$XDG_CONFIG_HOME/kcal/kcald.conf"
 
 start_daemon || { fail "kcald starts"; done_testing; exit 1; }
 $PY "$top/tests/e2e/recur_random.py" --seed "$seed" --home Asia/Seoul \
-	--ics "$T/random.ics" --kcal "$KCAL" > "$T/random.out" 2>&1
+	--ics "$T/random.ics" --kcal "$KCAL" ${KCAL_RECUR_RANDOM_ALL:+--all-cases} \
+	> "$T/random.out" 2>&1
 rc=$?
 # "ok   D", "FAIL D" and its detail (the lines indented four spaces after
 # it), "info I" shown as it is.

@@ -101,6 +101,24 @@ g=$(kcal add "Airport" --start +2d --remind-at +1h --remind 2h)
 kcal edit "$g" --no-remind >/dev/null
 check_eq "--no-remind removes absolute and relative reminders" \
 	"[] []" "$(kcal show "$g" --format json | jq -c '.remind, .remind_at' | tr '\n' ' ' | sed 's/ $//')"
+check_eq "... and remind_default does not take their place" "" \
+	"$(befores "$g")"
+kcal edit "$g" --remind 10m >/dev/null
+check_eq "... until it is given one again" 600 "$(befores "$g")"
+
+# A snooze ends with what it reminds of: moved by an edit, or its
+# reminders removed.
+h=$(kcal add "Courtesy call" --start +63s --remind 60s)
+i=$(kcal add "Signing rehearsal" --start +63s --remind 60s)
+check "both reminders go off" wait_for 15 has 1 "$i" "$T/w1"
+wait_for 15 has 1 "$h" "$T/w1"
+kcal snooze "$h" 4s >/dev/null
+kcal snooze "$i" 4s >/dev/null
+kcal edit "$h" --start +2h >/dev/null
+kcal edit "$i" --no-remind >/dev/null
+sleep 6
+check_eq "a snoozed reminder of a moved or silenced event does not come back" \
+	"1 1" "$(lines "$h" "$T/w1") $(lines "$i" "$T/w1")"
 check_rc "--remind-at refuses what is not a time" 2 \
 	kcal add "Bad" --start +1d --remind-at soonish
 

@@ -581,6 +581,65 @@ test_override(void)
 	fixture_clear(&f);
 }
 
+/*
+ * A snooze ends with what it reminds of: an occurrence moved by an edit,
+ * cancelled by an override, or an event whose reminders were removed
+ * (X-KCAL-NO-REMIND, which keeps the defaults away too).
+ */
+static void
+test_snooze_gone(void)
+{
+	static const int64_t	 offs[] = { 1800 };
+	struct remind_list	 dflt;
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_mark	 m;
+	struct remind_due	*v;
+	const int64_t		*o;
+	size_t			 n;
+	int64_t			 start, occ;
+	char			*why = NULL;
+
+	make(&f, "moved@test", "2026-01-05T10:00:00", "Asia/Seoul", offs, 1,
+	    NULL);
+	start = f.ev.start;
+	/* Snoozed at the old start, an hour before the edit moved it. */
+	m = (struct remind_mark){ start - 3600, start - 5400, REMIND_SNOOZED,
+	    start - 4800 };
+	input(&in, &f, &m, 1);
+	CHECK_INT(collect(&in, start - 4800, start - 4800, &v), 0);
+	free(v);
+	m.occ = start;		/* the same, at its start: it comes back */
+	CHECK_INT(collect(&in, start - 4800, start - 4800, &v), 1);
+	free(v);
+	/* Its reminders removed: neither the snooze nor the defaults. */
+	f.ev.no_remind = 1;
+	CHECK_INT(collect(&in, start - 4800, start - 4800, &v), 0);
+	free(v);
+	CHECK_INT(remind_parse_list("30m", &dflt, &why), 0);
+	remind_offsets(&f.ev, NULL, &dflt, &o, &n);
+	CHECK_INT(n, 0);
+	fixture_clear(&f);
+
+	/* The 9th of OVR_SERIES is cancelled by its override; the 8th not. */
+	memset(&f, 0, sizeof f);
+	f.text = xstrdup(OVR_SERIES);
+	CHECK_INT(ical_extract(f.text, HOME, &f.ev, &why), 0);
+	f.series = open_series(f.text);
+	occ = utc(2026, 1, 9, 1, 0);
+	m = (struct remind_mark){ occ, occ - 1800, REMIND_SNOOZED, occ - 600 };
+	input(&in, &f, &m, 1);
+	in.offs = offs;
+	in.noffs = 1;
+	CHECK_INT(collect(&in, occ - 600, occ - 600, &v), 0);
+	free(v);
+	occ = utc(2026, 1, 8, 1, 0);
+	m = (struct remind_mark){ occ, occ - 1800, REMIND_SNOOZED, occ - 600 };
+	CHECK_INT(collect(&in, occ - 600, occ - 600, &v), 1);
+	free(v);
+	fixture_clear(&f);
+}
+
 int
 main(void)
 {
@@ -594,6 +653,7 @@ main(void)
 	test_grace();
 	test_horizon();
 	test_override();
+	test_snooze_gone();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }
