@@ -313,6 +313,32 @@ extract_participants(icalcomponent *c, struct event *ev)
 	}
 }
 
+/*
+ * A VALARM's REPEAT and its DURATION (RFC 5545 3.8.6.2): it goes off
+ * again that many times, that far apart; both or neither.  At most
+ * ALARM_REPEAT_MAX more times (a REPEAT of a million is ignored past it).
+ */
+#define ALARM_REPEAT_MAX	16
+
+static int
+alarm_repeat(icalcomponent *a, int64_t *step)
+{
+	icalproperty	*r, *d;
+	int		 n;
+
+	r = icalcomponent_get_first_property(a, ICAL_REPEAT_PROPERTY);
+	d = icalcomponent_get_first_property(a, ICAL_DURATION_PROPERTY);
+	if (r == NULL || d == NULL || (n = icalproperty_get_repeat(r)) <= 0 ||
+	    (*step = dur_secs(icalproperty_get_duration(d))) <= 0)
+		return 0;
+	return n < ALARM_REPEAT_MAX ? n : ALARM_REPEAT_MAX;
+}
+
+/*
+ * The reminders of c's VALARMs: seconds before the start (a trigger
+ * related to the end counts the event's length), or instants; each
+ * repetition of an alarm (REPEAT) one more.
+ */
 static void
 extract_reminders(icalcomponent *c, struct event *ev)
 {
@@ -320,7 +346,8 @@ extract_reminders(icalcomponent *c, struct event *ev)
 	icalproperty		*t;
 	icalparameter		*rel;
 	struct icaltriggertype	 tr;
-	int64_t			 before;
+	int64_t			 before, at, step = 0;
+	int			 n;
 
 	for (a = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT);
 	    a; a = icalcomponent_get_next_component(c, ICAL_VALARM_COMPONENT)) {
@@ -328,22 +355,25 @@ extract_reminders(icalcomponent *c, struct event *ev)
 		    ICAL_TRIGGER_PROPERTY)) == NULL)
 			continue;
 		tr = icalproperty_get_trigger(t);
+		n = alarm_repeat(a, &step);
 		if (!icaltime_is_null_time(tr.time)) {
-			ev->remind_at = xreallocarray(ev->remind_at,
-			    ev->nremind_at + 1, sizeof *ev->remind_at);
-			ev->remind_at[ev->nremind_at++] =
-			    (int64_t)icaltime_as_timet_with_zone(tr.time,
+			at = (int64_t)icaltime_as_timet_with_zone(tr.time,
 			    tr.time.zone ? tr.time.zone :
 			    icaltimezone_get_utc_timezone());
+			ev->remind_at = xreallocarray(ev->remind_at,
+			    ev->nremind_at + n + 1, sizeof *ev->remind_at);
+			for (int i = 0; i <= n; i++)
+				ev->remind_at[ev->nremind_at++] = at + i * step;
 			continue;
 		}
 		before = -dur_secs(tr.duration);
 		rel = icalproperty_get_first_parameter(t, ICAL_RELATED_PARAMETER);
 		if (rel && icalparameter_get_related(rel) == ICAL_RELATED_END)
 			before -= ev->end - ev->start;
-		ev->remind = xreallocarray(ev->remind, ev->nremind + 1,
+		ev->remind = xreallocarray(ev->remind, ev->nremind + n + 1,
 		    sizeof *ev->remind);
-		ev->remind[ev->nremind++] = before;
+		for (int i = 0; i <= n; i++)
+			ev->remind[ev->nremind++] = before - i * step;
 	}
 	t = ical_find_x(c, X_NO_REMIND);
 	ev->no_remind = ev->nremind == 0 && ev->nremind_at == 0 && t != NULL &&

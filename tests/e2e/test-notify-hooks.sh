@@ -65,6 +65,19 @@ stop_daemon
 out=$("$top/contrib/notify/kcal-notify-mail" -S /nonexistent x@example.org 2>&1)
 check_eq "without sendmail it exits 127" 127 "$?"
 check_match "... naming what to install" "msmtp-mta" "$out"
+# One Message-ID per delivery: a retry repeats it (a mail client folds
+# them), a reminder back from a snooze has its own (it must not be folded).
+mid() {	# mid SNOOZED SEQ: the Message-ID the hook writes
+	rm -f "$T/spool"/msg.*
+	KCAL_UID=u@t KCAL_START_UTC=100 KCAL_DUE_UTC=40 KCAL_SNOOZED=$1 \
+	    KCAL_SEQ=$2 KCAL_SUMMARY=x "$top/contrib/notify/kcal-notify-mail" \
+	    -S "$T/bin/sendmail" x@example.org >/dev/null 2>&1
+	sed -n 's/^Message-ID: //p' "$T/spool"/msg.*
+}
+first=$(mid 0 1) again=$(mid 0 1) snoozed=$(mid 1 2) twice=$(mid 1 3)
+check "a retry has the same Message-ID, a snoozed one another" \
+	test -n "$first" -a "$first" = "$again" -a "$first" != "$snoozed" \
+	-a "$snoozed" != "$twice"
 
 # --- push: ntfy and Gotify ------------------------------------------------
 if ! have curl; then

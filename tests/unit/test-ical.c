@@ -742,6 +742,41 @@ test_class(void)
 	CHECK(ical_record_class("not iCalendar") == NULL);
 }
 
+/*
+ * A VALARM with REPEAT goes off again that many times, DURATION apart
+ * (RFC 5545 3.8.6.2): each repetition is a reminder of its own.
+ */
+static void
+test_alarm_repeat(void)
+{
+	static const char text[] = "BEGIN:VEVENT\r\nUID:rep@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260601T100000Z\r\n"
+	    "DURATION:PT1H\r\nSUMMARY:Repeat\r\n"
+	    "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\n"
+	    "TRIGGER:-PT15M\r\nREPEAT:2\r\nDURATION:PT5M\r\nEND:VALARM\r\n"
+	    "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\n"
+	    "TRIGGER;VALUE=DATE-TIME:20260601T080000Z\r\nREPEAT:1\r\n"
+	    "DURATION:PT10M\r\nEND:VALARM\r\n"
+	    "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\n"
+	    "TRIGGER:-P1D\r\nREPEAT:1000000\r\nDURATION:PT1M\r\n"
+	    "END:VALARM\r\nEND:VEVENT\r\n";
+	struct event	 ev;
+	char		*cause = NULL;
+
+	CHECK_INT(ical_extract(text, HOME, &ev, &cause), 0);
+	CHECK_INT(ev.nremind, 3 + 17);		/* a million: 16 more */
+	if (ev.nremind == 20) {
+		CHECK_INT(ev.remind[0], 900);
+		CHECK_INT(ev.remind[1], 600);
+		CHECK_INT(ev.remind[2], 300);
+		CHECK_INT(ev.remind[19], 86400 - 16 * 60);
+	}
+	CHECK_INT(ev.nremind_at, 2);
+	if (ev.nremind_at == 2)
+		CHECK_INT(ev.remind_at[1] - ev.remind_at[0], 600);
+	event_clear(&ev);
+}
+
 /* n occurrences of text in [from, to): their starts in *starts. */
 static size_t
 occ_starts(const char *text, int64_t from, int64_t to, int64_t *starts,
@@ -863,6 +898,7 @@ main(void)
 	test_extract_errors();
 	test_class();
 	test_move_series();
+	test_alarm_repeat();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }
