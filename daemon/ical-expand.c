@@ -158,7 +158,7 @@ ical_expand(struct store *st, const char *uid, const char *body,
 	int		 rc;
 
 	*over = 0;
-	if ((x.src = icalparser_parse_string(body)) == NULL ||
+	if ((x.src = ical_parse(body)) == NULL ||
 	    (x.master = icalcomponent_get_first_component(x.src,
 	    ICAL_VEVENT_COMPONENT)) == NULL) {
 		*cause = xstrdup("an event's text cannot be read again");

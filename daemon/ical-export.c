@@ -239,7 +239,7 @@ make_rec(struct ical_out *out, const char *text, char **cause)
 	icalcomponent	*root;
 	struct ical_rec	*r;
 
-	if ((root = icalparser_parse_string(text)) == NULL) {
+	if ((root = ical_parse(text)) == NULL) {
 		*cause = xstrdup("a stored event is not iCalendar data");
 		return NULL;
 	}

@@ -192,7 +192,7 @@ ical_orphans(const char *text, const char *home, struct ical_record **recs,
 	*recs = NULL;
 	*notes = NULL;
 	*n = 0;
-	if ((root = icalparser_parse_string(text)) == NULL) {
+	if ((root = ical_parse(text)) == NULL) {
 		*cause = xstrdup("cannot read an override");
 		return -1;
 	}
@@ -231,12 +231,12 @@ ical_orphans(const char *text, const char *home, struct ical_record **recs,
 char *
 ical_merge_overrides(const char *stored, const char *incoming)
 {
-	icalcomponent	*s = icalparser_parse_string(stored), *in, *cal, *c, *k;
+	icalcomponent	*s = ical_parse(stored), *in, *cal, *c, *k;
 	char		*text;
 
 	if (s == NULL)
 		return NULL;
-	in = icalparser_parse_string(incoming);
+	in = ical_parse(incoming);
 	cal = icalcomponent_new_vcalendar();
 	if (icalcomponent_isa(s) == ICAL_VEVENT_COMPONENT)
 		icalcomponent_add_component(cal, icalcomponent_new_clone(s));

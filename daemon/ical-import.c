@@ -164,7 +164,7 @@ parse_lines(struct imp *im, size_t lo, size_t hi)
 	end = l->text + l->lines[hi].off + l->lines[hi].len + 1;
 	save = *end;
 	*end = '\0';
-	c = icalparser_parse_string(l->text + l->lines[lo].off);
+	c = ical_parse(l->text + l->lines[lo].off);
 	*end = save;
 	return c;
 }
@@ -191,7 +191,7 @@ parse_calendar(struct imp *im, int j)
 			buf[n++] = '\n';
 		}
 	buf[n] = '\0';
-	c = icalparser_parse_string(buf);
+	c = ical_parse(buf);
 	free(buf);
 	return c;
 }

@@ -168,9 +168,9 @@ ical_put_sequence(const char *stored, const char *text, char **out,
 	*out = NULL;
 	if (stored == NULL)
 		return 0;
-	if ((old = icalparser_parse_string(stored)) == NULL)
+	if ((old = ical_parse(stored)) == NULL)
 		return 0;	/* an unreadable stored event is replaced */
-	if ((new = icalparser_parse_string(text)) == NULL) {
+	if ((new = ical_parse(text)) == NULL) {
 		icalcomponent_free(old);
 		*cause = xstrdup("cannot read the event back");
 		return -1;
@@ -197,7 +197,7 @@ ical_put_anchor_offset(const char *text, int64_t off)
 	icalproperty	*p, *next;
 	char		*d, *out;
 
-	if ((root = icalparser_parse_string(text)) == NULL)
+	if ((root = ical_parse(text)) == NULL)
 		return NULL;
 	if ((c = first_vevent(root)) == NULL) {
 		icalcomponent_free(root);

@@ -146,7 +146,7 @@ ical_parse_vevent(const char *text, icalcomponent **root, char **cause)
 {
 	icalcomponent	*c;
 
-	*root = icalparser_parse_string(text);
+	*root = ical_parse(text);
 	if (*root == NULL) {
 		*cause = xstrdup("not iCalendar data");
 		return NULL;

@@ -152,7 +152,7 @@ ical_redact(const char *text, enum access_class clearance,
 	    strcasestr(text, "RELATED-TO") == NULL &&
 	    strcasestr(text, X_ANCHOR) == NULL)
 		return ICAL_REDACT_SAME;
-	if ((root = icalparser_parse_string(text)) == NULL)
+	if ((root = ical_parse(text)) == NULL)
 		return ICAL_REDACT_HIDDEN;
 	master = root;
 	if (icalcomponent_isa(root) != ICAL_VEVENT_COMPONENT)

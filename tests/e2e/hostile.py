@@ -22,6 +22,7 @@ import random
 import re
 import socket
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -313,6 +314,30 @@ def big_window(a):
     return json.dumps({"cmd": "list", "from": a.big_from, "to": a.big_to})
 
 
+def scenario_big_property(a, w):
+    """A well-formed file with one 6 MB DESCRIPTION: libical's own string
+    parser took time in the square of a line's length (4 s for 5 MB) on
+    the loop; the bystander must not see it."""
+    w.phase = "big-property"
+    fd, path = tempfile.mkstemp(suffix=".ics")
+    body = "DESCRIPTION:" + "a" * (6 * 1024 * 1024)
+    with os.fdopen(fd, "w") as f:
+        f.write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+                "BEGIN:VEVENT\r\nUID:big-property@hostile\r\n"
+                "DTSTAMP:20260101T000000Z\r\nDTSTART:20260105T100000Z\r\n"
+                "SUMMARY:Big\r\n" + "\r\n ".join(
+                    body[i:i + 74] for i in range(0, len(body), 74)) +
+                "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    try:
+        p = subprocess.run([a.kcal, "--timeout", "120", "import", "--dry-run",
+                            path], capture_output=True, text=True,
+                           timeout=180)
+        check("a 6 MB property imports (dry run)", p.returncode == 0 and
+              "1 added" in p.stdout + p.stderr, (p.stdout + p.stderr)[:300])
+    finally:
+        os.unlink(path)
+
+
 def scenario_never_read(a, w):
     w.phase = "never-read"
     base = rss_mb(a.pid)
@@ -578,6 +603,7 @@ def main():
              ("pipeline", scenario_pipeline),
              ("connections", scenario_connections),
              ("never-read", scenario_never_read),
+             ("big-property", scenario_big_property),
              ("slowloris", scenario_slowloris),
              ("slow-body", scenario_slow_body),
              ("http-garbage", scenario_http_garbage)]
