@@ -29,13 +29,49 @@ static _Thread_local struct {
 }			 tz_cache[TZ_CACHE];
 static _Thread_local unsigned tz_cache_next;
 
+/*
+ * Is name a zone's name as the tz database spells one (Asia/Seoul,
+ * America/Argentina/Buenos_Aires, Etc/GMT+5, US/Eastern)?  libical reads a
+ * name it does not list as a file under the zone directory, so a path
+ * ("../../tmp/x", "/Europe/London", "Europe/../Asia/Tokyo") reached any
+ * zone file on the machine, and an event then broke when it went away.
+ * The directory's other trees and files (posix/, right/, localtime,
+ * posixrules, Factory) are not zones an event is in.
+ */
+static int
+tz_name_ok(const char *name)
+{
+	static const char	*other[] = { "posix/", "right/", "localtime",
+				    "posixrules", "Factory", NULL };
+	const char		*p, *part = name;
+
+	if (strlen(name) >= 64)
+		return 0;
+	for (size_t i = 0; other[i] != NULL; i++)
+		if (strncmp(name, other[i], strlen(other[i])) == 0)
+			return 0;
+	for (p = name;; p++) {
+		if (*p == '/' || *p == '\0') {
+			if (p == part || (*part == '.' && (p == part + 1 ||
+			    (part[1] == '.' && p == part + 2))))
+				return 0;	/* empty, ".", ".." */
+			if (*p == '\0')
+				return 1;
+			part = p + 1;
+		} else if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' &&
+		    *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		    *p == '-' || *p == '+' || *p == '.'))
+			return 0;
+	}
+}
+
 static icaltimezone *
 tz_get(const char *name)
 {
 	icaltimezone	*z;
 	unsigned	 i;
 
-	if (name == NULL || *name == '\0')
+	if (name == NULL || *name == '\0' || !tz_name_ok(name))
 		return NULL;
 	if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0)
 		return icaltimezone_get_utc_timezone();

@@ -211,7 +211,12 @@ test_unknown(void)
 {
 	static const char *bad[] = {
 		"", "Mars/Olympus_Mons", "asia/seoul", "Asia/Seoul ", "Seoul",
-		"../../etc/passwd", "/etc/localtime", "Asia/", NULL
+		"../../etc/passwd", "/etc/localtime", "Asia/",
+		/* paths to real zone files: libical would read them */
+		"Europe/../Asia/Tokyo", "/Europe/London", "Europe//London",
+		"../../../../usr/share/zoneinfo/Asia/Tokyo", "./Asia/Tokyo",
+		"posix/Asia/Tokyo", "right/Asia/Tokyo", "localtime",
+		"posixrules", "Factory", NULL
 	};
 	struct when	 w = local(2026, 1, 5, 19, 0);
 	int64_t		 t;
@@ -235,6 +240,9 @@ test_unknown(void)
 	CHECK_INT(tz_to_utc("America/New_York", &w, 1, &t, NULL), -1);
 	CHECK(tz_valid("Asia/Seoul"));
 	CHECK(tz_valid("UTC"));
+	CHECK(tz_valid("Etc/GMT+5"));
+	CHECK(tz_valid("US/Eastern"));
+	CHECK(tz_valid("America/Argentina/Buenos_Aires"));
 }
 
 static void
