@@ -628,7 +628,7 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 			goto out;
 		write_times(c, &nt);
 		if (old != NULL)
-			ical_shift_series(root, c, &cur, &nt, home,
+			ical_shift_series(root, c, &cur, &nt,
 			    ch->rrule != NULL);
 	}
 	apply_fields(c, ch);

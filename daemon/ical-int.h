@@ -39,8 +39,7 @@ int		 ical_check_zone(const char *, char **);
 
 /* ical-shift.c: a series' exceptions moved with its start */
 void		 ical_shift_series(icalcomponent *, icalcomponent *,
-		     const struct event *, const struct event *, const char *,
-		     int);
+		     const struct event *, const struct event *, int);
 int64_t		 ical_wall(const char *, int64_t);
 int64_t		 ical_wall_shift(const char *, const char *, int64_t, int64_t,
 		     int);

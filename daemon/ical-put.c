@@ -185,6 +185,83 @@ ical_put_sequence(const char *stored, const char *text, char **out,
 	return 0;
 }
 
+/* Has c a property of kind (an X- one: named x)? */
+static int
+has_kind(icalcomponent *c, icalproperty_kind kind, const char *x)
+{
+	icalproperty	*p;
+
+	for (p = icalcomponent_get_first_property(c, kind); p != NULL;
+	    p = icalcomponent_get_next_property(c, kind))
+		if (x == NULL || strcmp(icalproperty_get_x_name(p), x) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Copy to nc the references of oc (RELATED-TO; X-KCAL-ANCHOR with its
+ * offset) that seen() says its writer could not see, when the text it
+ * sent has none of that kind (one it sent is its choice): how many.
+ */
+static int
+keep_refs(icalcomponent *oc, icalcomponent *nc, ical_uid_cb seen, void *arg)
+{
+	icalproperty	*p, *off;
+	const char	*v, *x;
+	int		 n = 0, rel, anchor;
+
+	rel = has_kind(nc, ICAL_RELATEDTO_PROPERTY, NULL);
+	anchor = has_kind(nc, ICAL_X_PROPERTY, X_ANCHOR);
+	for (p = icalcomponent_get_first_property(oc, ICAL_ANY_PROPERTY);
+	    p != NULL; p = icalcomponent_get_next_property(oc,
+	    ICAL_ANY_PROPERTY)) {
+		x = icalproperty_isa(p) == ICAL_X_PROPERTY ?
+		    icalproperty_get_x_name(p) : NULL;
+		if (icalproperty_isa(p) != ICAL_RELATEDTO_PROPERTY &&
+		    (x == NULL || strcmp(x, X_ANCHOR) != 0))
+			continue;
+		v = icalproperty_get_value_as_string(p);
+		if (v == NULL || (x != NULL ? anchor : rel) || seen(arg, v))
+			continue;
+		icalcomponent_add_property(nc, icalproperty_new_clone(p));
+		off = x != NULL ? ical_find_x(oc, X_ANCHOR_OFFSET) : NULL;
+		if (off != NULL && ical_find_x(nc, X_ANCHOR_OFFSET) == NULL)
+			icalcomponent_add_property(nc,
+			    icalproperty_new_clone(off));
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The record text as written over stored by a writer who could not see
+ * all of stored's references (a CalDAV account reads none to an event
+ * not in the store: ical-redact.c): the text with them put back, or NULL
+ * when it lacks none.  Without this, a client that writes back what it
+ * read would drop a relation it never saw.
+ */
+char *
+ical_put_keep_refs(const char *stored, const char *text, ical_uid_cb seen,
+    void *arg)
+{
+	icalcomponent	*old, *new, *oc, *nc;
+	char		*out = NULL;
+	int		 n = 0;
+
+	if ((old = ical_parse(stored)) == NULL)
+		return NULL;
+	if ((new = ical_parse(text)) != NULL &&
+	    (oc = first_vevent(old)) != NULL &&
+	    (nc = first_vevent(new)) != NULL)
+		n = keep_refs(oc, nc, seen, arg);
+	if (n > 0)
+		out = ical_serialize(new);
+	icalcomponent_free(old);
+	if (new != NULL)
+		icalcomponent_free(new);
+	return out;
+}
+
 /*
  * The record text with its master's X-KCAL-ANCHOR-OFFSET set to off
  * seconds: an anchored event moved by a client keeps following its anchor

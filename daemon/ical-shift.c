@@ -11,7 +11,8 @@
  * old zone to its local time in the new one), as occurrences are made on
  * the wall clock (recur.c): a 09:00 meeting moved to 11:00 has its
  * exceptions at 11:00 on both sides of a DST change.  An override's own
- * DTSTART is its writer's choice and stays.  The wall-clock arithmetic
+ * DTSTART is its writer's choice and stays, unless it was the series'
+ * time (the override changed something else): then it moves too.  The wall-clock arithmetic
  * (ical_wall_shift) is recur.c's too, for RANGE=THISANDFUTURE.
  */
 #include <stdlib.h>
@@ -24,9 +25,10 @@
 #include "tz.h"
 
 struct shift {
-	const char	*from_tz, *to_tz, *home;
+	const char	*from_tz, *to_tz;
 	int64_t		 delta;		/* wall-clock seconds */
 	int		 all_day;	/* the series' new form */
+	int64_t		 tod;		/* its old start's time of day */
 };
 
 /* The wall-clock seconds of instant t in tz. */
@@ -106,7 +108,10 @@ reparam(icalproperty *p, const struct shift *s, int tzid)
 		icalproperty_add_parameter(p, icalparameter_new_tzid(s->to_tz));
 }
 
-/* The instant of p's time tt, read as the old series reads it. */
+/*
+ * The instant of p's time tt, read as the old series reads it (recur.c):
+ * a floating time or a date in the series' zone.
+ */
 static int
 instant(const struct shift *s, icalproperty *p, struct icaltimetype tt,
     int64_t *t)
@@ -115,7 +120,7 @@ instant(const struct shift *s, icalproperty *p, struct icaltimetype tt,
 	int	 d;
 
 	if (icaltime_is_null_time(tt) || ical_read_time(p, tt, s->from_tz,
-	    s->home, &tz, t, &d, &why) != 0) {
+	    s->from_tz, &tz, t, &d, &why) != 0) {
 		free(why);
 		return -1;
 	}
@@ -157,14 +162,18 @@ shift_times(icalcomponent *c, icalproperty_kind kind, const struct shift *s)
 	}
 }
 
-/* A rule's UNTIL, moved, in its own form (UTC, or a date). */
+/*
+ * A rule's UNTIL, moved, in its own form (UTC, a date, local time).  A
+ * date ends a timed series' last day: it moves with that day's
+ * occurrence.
+ */
 static void
 shift_until(icalcomponent *c, const struct shift *s)
 {
 	icalproperty			*p;
 	struct icalrecurrencetype	 r;
 	struct when			 w;
-	int64_t				 t;
+	int64_t				 t, l, days;
 	int				 tzid;
 
 	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
@@ -174,6 +183,15 @@ shift_until(icalcomponent *c, const struct shift *s)
 		if (icaltime_is_null_time(r.until) ||
 		    instant(s, p, r.until, &t) != 0)
 			continue;
+		if (r.until.is_date && !s->all_day) {
+			l = ical_wall(s->from_tz, t) + s->tod + s->delta;
+			days = l / 86400 - (l % 86400 < 0);
+			memset(&w, 0, sizeof w);
+			civil_from_days(days, &w.year, &w.mon, &w.day);
+			r.until = ical_local_tt(&w, 1);
+			icalproperty_set_rrule(p, r);
+			continue;
+		}
 		t = moved(s, t);
 		if (s->all_day) {
 			tz_local(s->to_tz, t, &w);
@@ -187,6 +205,45 @@ shift_until(icalcomponent *c, const struct shift *s)
 	}
 }
 
+/* A DTSTART or DTEND of k, moved, in the series' new form. */
+static void
+shift_time(icalcomponent *k, icalproperty_kind kind, const struct shift *s)
+{
+	icalproperty	*p = icalcomponent_get_first_property(k, kind);
+	int64_t		 t;
+	int		 tzid;
+
+	if (p == NULL || instant(s, p, kind == ICAL_DTSTART_PROPERTY ?
+	    icalproperty_get_dtstart(p) : icalproperty_get_dtend(p), &t) != 0)
+		return;
+	if (kind == ICAL_DTSTART_PROPERTY)
+		icalproperty_set_dtstart(p, form(s, moved(s, t), &tzid));
+	else
+		icalproperty_set_dtend(p, form(s, moved(s, t), &tzid));
+	reparam(p, s, tzid);
+}
+
+/*
+ * An override moves its occurrence's RECURRENCE-ID; one that kept the
+ * series' time (it changed a title, a place) keeps it, so it moves too.
+ */
+static void
+shift_override(icalcomponent *k, const struct shift *s)
+{
+	icalproperty	*rid, *ds;
+	int64_t		 r, d;
+
+	rid = icalcomponent_get_first_property(k, ICAL_RECURRENCEID_PROPERTY);
+	ds = icalcomponent_get_first_property(k, ICAL_DTSTART_PROPERTY);
+	if (rid != NULL && ds != NULL && instant(s, rid,
+	    icalproperty_get_recurrenceid(rid), &r) == 0 && instant(s, ds,
+	    icalproperty_get_dtstart(ds), &d) == 0 && r == d) {
+		shift_time(k, ICAL_DTSTART_PROPERTY, s);
+		shift_time(k, ICAL_DTEND_PROPERTY, s);
+	}
+	shift_times(k, ICAL_RECURRENCEID_PROPERTY, s);
+}
+
 /*
  * Series master c of root (with its overrides) moved from cur's start to
  * nt's: its EXDATEs, plain RDATEs and UNTIL (unless rule_given: the edit
@@ -194,13 +251,13 @@ shift_until(icalcomponent *c, const struct shift *s)
  */
 void
 ical_shift_series(icalcomponent *root, icalcomponent *c,
-    const struct event *cur, const struct event *nt, const char *home,
-    int rule_given)
+    const struct event *cur, const struct event *nt, int rule_given)
 {
-	struct shift	 s = { cur->tz, nt->tz, home, 0, nt->all_day };
+	struct shift	 s = { cur->tz, nt->tz, 0, nt->all_day, 0 };
 	icalcomponent	*k;
 
 	s.delta = ical_wall(nt->tz, nt->start) - ical_wall(cur->tz, cur->start);
+	s.tod = (ical_wall(cur->tz, cur->start) % 86400 + 86400) % 86400;
 	if (s.delta == 0 && strcmp(cur->tz, nt->tz) == 0 &&
 	    cur->all_day == nt->all_day)
 		return;
@@ -214,5 +271,5 @@ ical_shift_series(icalcomponent *root, icalcomponent *c,
 	    k != NULL; k = icalcomponent_get_next_component(root,
 	    ICAL_VEVENT_COMPONENT))
 		if (k != c)
-			shift_times(k, ICAL_RECURRENCEID_PROPERTY, &s);
+			shift_override(k, &s);
 }

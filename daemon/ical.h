@@ -47,5 +47,6 @@ char	*ical_put_anchor_offset(const char *, int64_t);
 typedef int (*ical_uid_cb)(void *, const char *);
 int	ical_redact(const char *, enum access_class, ical_uid_cb, void *,
 	    char **);
+char	*ical_put_keep_refs(const char *, const char *, ical_uid_cb, void *);
 
 #endif

@@ -46,6 +46,9 @@ period_end(icalproperty *p, const struct icalperiodtype *pd, const char *tz,
 	    pd->duration.is_neg || (secs = icaldurationtype_as_int(
 	    pd->duration)) <= 0)
 		return INT64_MIN;
+	d = (int)(pd->duration.weeks * 7 + pd->duration.days);
+	if (d > 0)	/* days are nominal (RFC 5545 3.3.6) */
+		return ical_add_nominal(tz, t, d) + (secs - d * 86400);
 	return t + secs;
 }
 
@@ -131,6 +134,7 @@ struct recur {
 	size_t				 nex, nrd;
 	struct override			*ovr;
 	size_t				 novr;
+	int64_t				 back, ahead;	/* (see expand) */
 };
 
 /* One walk of a series. */
@@ -145,6 +149,12 @@ struct expand {
 	void			*arg;
 	int			 probe;	/* count_check: walk, make nothing */
 	int64_t			 until;	/* a rule's UNTIL in UTC, an instant */
+	/*
+	 * How much earlier and later than the window a rule's instant may
+	 * be whose occurrence a RANGE=THISANDFUTURE override moves (or
+	 * lengthens) into it (recur_open, reach).
+	 */
+	int64_t			 back, ahead;
 };
 
 /*
@@ -196,10 +206,9 @@ emit_len(struct expand *x, int64_t t, int64_t end)
 	}
 	if (f != NULL) {
 		start = ical_wall_shift(ev->tz, ev->tz, t, f->shift,
-		    ev->all_day);
-		return emit_occ(x, start, f->ev.all_day == ev->all_day ?
-		    event_end_at(&f->ev, start) : start + (f->ev.end -
-		    f->ev.start), t, &f->ev);
+		    f->ev.all_day);
+		return emit_occ(x, start, event_end_at(&f->ev, start), t,
+		    &f->ev);
 	}
 	if (end == INT64_MIN)
 		end = event_end_at(ev, t);
@@ -275,6 +284,8 @@ chunk_secs(double rate, int is_date)
 	return is_date ? (int64_t)s / 86400 * 86400 : (int64_t)s;
 }
 
+#define GAP_SLACK	(3 * 3600)	/* more than any DST change */
+
 /*
  * Report one instance of the rule at wall-clock time next: 0, 1 = stop
  * (cut short), 2 = past the window.
@@ -283,7 +294,7 @@ static int
 walk_one(struct expand *x, struct icaltimetype next)
 {
 	struct when	w;
-	int64_t		t;
+	int64_t		t, end;
 
 	memset(&w, 0, sizeof w);
 	w.kind = next.is_date ? WHEN_DATE : WHEN_LOCAL;
@@ -291,8 +302,17 @@ walk_one(struct expand *x, struct icaltimetype next)
 	w.hour = next.hour; w.min = next.minute; w.sec = next.second;
 	if (tz_to_utc(x->ev->tz, &w, 0, &t, NULL) != 0)
 		return 0;
-	if (t >= x->to || t > x->until)
-		return 2;
+	/*
+	 * Instants come in order but for a wall-clock time a DST change
+	 * skips, read with the offset before it (an hour or two late): one
+	 * past the window or UNTIL by less than GAP_SLACK is passed over,
+	 * not taken as the end, and the wall-clock bound ends the walk.
+	 */
+	end = recur_sat_add(x->to, x->ahead);
+	if (t >= end)
+		return t >= recur_sat_add(end, GAP_SLACK) ? 2 : 0;
+	if (t > x->until)
+		return 0;
 	return emit(x, t) ? 1 : 0;
 }
 
@@ -365,14 +385,15 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 		 */
 		if (icaltime_is_utc(r.until) && !is_date) {
 			x->until = ical_tt_secs(r.until);
-			tz_local(ev->tz, x->until + 86400, &w);
-			r.until = ical_local_tt(&w, 0);
-		}
-		if (ical_tt_secs(r.until) + (r.until.is_date ? 86399 : 0) < until)
+			if (ical_wall(ev->tz, x->until) + 86400 < until)
+				until = ical_wall(ev->tz, x->until) + 86400;
+		} else if (ical_tt_secs(r.until) + (r.until.is_date ? 86399 :
+		    0) < until)
 			until = ical_tt_secs(r.until) + (r.until.is_date ? 86399 : 0);
 	}
 	if (r.count == 0 && x->from != INT64_MIN) {
-		int64_t at = x->from - (ev->end - ev->start) - 86400;
+		int64_t at = recur_sat_add(x->from, -(ev->end - ev->start) -
+		    86400 - x->back);
 		if (at > ev->start) {
 			tz_local(ev->tz, at, &w);
 			if (ical_tt_secs(ical_local_tt(&w, 0)) > pos)
@@ -460,6 +481,28 @@ load_overrides(struct recur *rc, icalcomponent *master, const char *home)
 }
 
 /*
+ * How far a RANGE=THISANDFUTURE override moves the occurrences after it:
+ * a walk of a window then looks as much earlier (a later move, a longer
+ * override) and later (an earlier move) for the rule's instants.
+ */
+static void
+reach(struct recur *rc)
+{
+	int64_t	len = rc->master.end - rc->master.start, d;
+
+	for (size_t i = 0; i < rc->novr; i++) {
+		if (!rc->ovr[i].future)
+			continue;
+		d = rc->ovr[i].ev.end - rc->ovr[i].ev.start - len;
+		if (rc->ovr[i].shift + (d > 0 ? d : 0) + GAP_SLACK > rc->back)
+			rc->back = rc->ovr[i].shift + (d > 0 ? d : 0) +
+			    GAP_SLACK;
+		if (-rc->ovr[i].shift + GAP_SLACK > rc->ahead)
+			rc->ahead = -rc->ovr[i].shift + GAP_SLACK;
+	}
+}
+
+/*
  * Read a stored record (a bare VEVENT, or a VCALENDAR of a master and its
  * overrides) for recur_each(): NULL and *cause when it has no event kcal
  * can read.
@@ -481,6 +524,7 @@ recur_open(const char *text, const char *home, char **cause)
 		return NULL;
 	}
 	load_overrides(rc, c, home);
+	reach(rc);
 	rc->nex = collect_dates(c, ICAL_EXDATE_PROPERTY, rc->master.tz,
 	    &rc->ex, NULL);
 	rc->nrd = collect_dates(c, ICAL_RDATE_PROPERTY, rc->master.tz,
@@ -548,7 +592,8 @@ recur_each(struct recur *rc, int64_t from, int64_t to, size_t max,
 {
 	const struct event	*ev = &rc->master;
 	struct expand		 x = { ev, from, to, rc->ex, rc->nex, max,
-				    rc->ovr, rc->novr, cb, arg, 0, INT64_MAX };
+				    rc->ovr, rc->novr, cb, arg, 0, INT64_MAX,
+				    rc->back, rc->ahead };
 	size_t			 i;
 	int			 stop = 0;
 

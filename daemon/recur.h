@@ -57,4 +57,15 @@ void	recur_budget_pop(const struct recur_budget *);
 int	recur_budget_spent(void);
 void	recur_set_max_yearly(size_t);
 
+/* a + b, saturating at the ends of int64_t (windows from INT64_MIN on). */
+static inline int64_t
+recur_sat_add(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
 #endif

@@ -29,16 +29,6 @@ struct collect {
 	size_t			 n, cap;
 };
 
-static int64_t
-sat_add(int64_t a, int64_t b)
-{
-	if (b > 0 && a > INT64_MAX - b)
-		return INT64_MAX;
-	if (b < 0 && a < INT64_MIN - b)
-		return INT64_MIN;
-	return a + b;
-}
-
 /*
  * The relative triggers in force: the event's own, else the defaults
  * (unless its reminders were all taken away: X-KCAL-NO-REMIND).
@@ -161,8 +151,8 @@ collect_relative(struct collect *c, char **cause)
 		return 0;
 	}
 	/* due = start - off in [from, to]: start in [from + lo, to + hi]. */
-	if (recur_each(in->series, sat_add(c->from, lo),
-	    sat_add(sat_add(c->to, hi), 1), in->max_occ, occurrence_cb, c,
+	if (recur_each(in->series, recur_sat_add(c->from, lo),
+	    recur_sat_add(recur_sat_add(c->to, hi), 1), in->max_occ, occurrence_cb, c,
 	    cause) < 0)
 		return -1;
 	return 0;
@@ -170,7 +160,7 @@ collect_relative(struct collect *c, char **cause)
 
 struct alive {
 	int64_t	occ;
-	int	found;
+	int	seen, found;
 };
 
 static int
@@ -180,33 +170,43 @@ alive_cb(void *arg, const struct recur_occ *o)
 
 	if (o->start != a->occ)
 		return 0;
+	a->seen = 1;
 	a->found = !cancelled(o->ev);
 	return 1;
 }
 
 /*
- * Does the occurrence a snooze reminds of (starting at occ; 0: an
- * absolute trigger's, the event's) still take place, with reminders of
- * that kind?  Not once an edit moved it or an override or EXDATE took it
- * away (the snooze would bring back a reminder of what is no longer
- * there, at its old time), nor once its reminders were all removed.
+ * Does the reminder a snooze brings back (of the occurrence starting at
+ * m->occ; 0: an absolute trigger's, due at m->due) still stand?  Not once
+ * an edit moved its occurrence or an override or EXDATE took it away (it
+ * would remind of what is no longer there, at its old time), nor once its
+ * trigger was removed: an absolute one no longer in remind_at, a relative
+ * one when the event has no relative trigger of its own and either
+ * absolute ones (the defaults do not apply) or none at all by request.
+ * A walk cut short proves nothing: the snooze stands.
  */
 static int
-occurs(const struct remind_input *in, int64_t occ)
+snooze_stands(const struct remind_input *in, const struct remind_mark *m)
 {
-	struct alive	 a = { occ, 0 };
-	char		*why = NULL;
+	const struct event	*ev = in->ev;
+	struct alive		 a = { m->occ, 0, 0 };
+	char			*why = NULL;
+	int			 rc;
 
-	if (occ == 0)
-		return in->ev->nremind_at > 0;
-	if (in->ev->no_remind)
+	if (m->occ == 0) {
+		for (size_t i = 0; i < ev->nremind_at; i++)
+			if (ev->remind_at[i] == m->due)
+				return 1;
+		return 0;
+	}
+	if (ev->nremind == 0 && (ev->nremind_at > 0 || ev->no_remind))
 		return 0;
 	if (!recurs(in))
-		return occ == in->ev->start;
-	if (recur_each(in->series, occ, sat_add(occ, 1), in->max_occ,
-	    alive_cb, &a, &why) < 0)
+		return m->occ == ev->start;
+	if ((rc = recur_each(in->series, m->occ, recur_sat_add(m->occ, 1),
+	    in->max_occ, alive_cb, &a, &why)) < 0)
 		free(why);
-	return a.found;
+	return a.seen ? a.found : rc != 0;
 }
 
 /*
@@ -235,7 +235,7 @@ remind_collect(const struct remind_input *in, int64_t from, int64_t to,
 	for (size_t i = 0; i < in->nmarks; i++) {
 		m = &in->marks[i];
 		if (m->state == REMIND_SNOOZED && m->until >= from &&
-		    m->until <= to && occurs(in, m->occ))
+		    m->until <= to && snooze_stands(in, m))
 			push(&c, m->occ, m->due, m->until, m->occ == 0 ?
 			    REMIND_ABSOLUTE : m->occ - m->due, 1);
 	}
@@ -291,26 +291,26 @@ remind_next(const struct remind_input *in, int64_t after, int64_t *next,
 
 	*next = REMIND_NEVER;
 	if (!recurs(in))
-		return first_in(in, sat_add(after, 1), INT64_MAX, next, cause);
+		return first_in(in, recur_sat_add(after, 1), INT64_MAX, next, cause);
 	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
 		if (in->noffs == 0)
 			break;
-		hi = sat_add(after, steps[i]);
-		if (first_in(in, sat_add(after, 1), hi, next, cause) != 0)
+		hi = recur_sat_add(after, steps[i]);
+		if (first_in(in, recur_sat_add(after, 1), hi, next, cause) != 0)
 			return -1;
 		if (*next != REMIND_NEVER)
 			return 0;
 	}
 	/* Absolute triggers and snoozes beyond the windows, then a checkpoint. */
 	fixed.noffs = 0;
-	if (first_in(&fixed, sat_add(hi, 1), INT64_MAX, next, cause) != 0)
+	if (first_in(&fixed, recur_sat_add(hi, 1), INT64_MAX, next, cause) != 0)
 		return -1;
 	if (in->noffs == 0 || cancelled(in->ev))
 		return 0;
 	if (recur_each(in->series, hi, INT64_MAX, in->max_occ, first_cb,
 	    &more, cause) < 0)
 		return -1;
-	t = sat_add(hi, 1);
+	t = recur_sat_add(hi, 1);
 	if (more != REMIND_NEVER && t < *next)
 		*next = t;
 	return 0;
@@ -366,13 +366,13 @@ remind_occurrence_fields(const struct remind_input *in, int64_t start,
 	struct event	 ev = *in->ev;
 	char		*why = NULL;
 
-	if (recurs(in) && recur_each(in->series, start, sat_add(start, 1),
+	if (recurs(in) && recur_each(in->series, start, recur_sat_add(start, 1),
 	    in->max_occ, fields_cb, &f, &why) < 0)
 		free(why);
 	if (f.found)
 		return;
 	ev.end = in->ev->dur_days != 0 ? event_end_at(in->ev, start) :
-	    sat_add(start, in->ev->end - in->ev->start);
+	    recur_sat_add(start, in->ev->end - in->ev->start);
 	ev.start = start;
 	cb(arg, &ev);
 }

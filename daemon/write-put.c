@@ -223,6 +223,13 @@ ref_visible(void *arg, const char *uid)
 	return ok;
 }
 
+/* For ical_put_keep_refs: did the user read the reference to uid? */
+static int
+ref_seen(void *arg, const char *uid)
+{
+	return store_visible(((struct run *)arg)->st, uid);
+}
+
 /*
  * May the user write the body as sent: its series, every override and
  * every event it points at (RELATED-TO, X-KCAL-ANCHOR) of a class it may
@@ -383,6 +390,11 @@ put_in(struct run *r, const struct put_req *rq, const char *body_text)
 	if (rc != 0)
 		goto out;
 	text = t ? t : xstrdup(body_text);
+	if (exists && r->who->clearance != ACCESS_CLASS_CONFIDENTIAL &&
+	    (t = ical_put_keep_refs(full, text, ref_seen, r)) != NULL) {
+		free(text);
+		text = t;
+	}
 	event_init(&ev);
 	if (ical_extract(text, r->srv->cfg->home_tz, &ev, &why) != 0)
 		rc = fail(r, PUT_BAD_DATA, "%s", why);

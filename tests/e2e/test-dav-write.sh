@@ -352,6 +352,13 @@ sed 's/^RELATED-TO:.*/RELATED-TO:not-yet-here@t/' "$T/planted.ics" \
 	>"$T/early.ics"
 check_eq "... a child of an event not (yet) in the store: 201" 201 \
 	"$(put intern "$ICAL/early.ics" "$T/early.ics")"
+# The account reads no reference to an event not in the store (it could be
+# a deleted confidential one); writing back what it read keeps it.
+dav intern GET "$ICAL/early.ics" >/dev/null
+cp "$T/body" "$T/early.got"
+sed 's/^SUMMARY:.*/SUMMARY:Planted, renamed\r/' "$T/early.got" >"$T/early.put"
+check_eq "... written back as read, renamed: 204, the relation kept" \
+	"0 204 1" "$(grep -c RELATED-TO "$T/early.got") $(put intern "$ICAL/early.ics" "$T/early.put") $(kcal show planted@t --format ics | grep -c 'RELATED-TO:not-yet-here@t')"
 dav intern DELETE "$ICAL/early.ics" >/dev/null
 same_store "the store is as it was"
 

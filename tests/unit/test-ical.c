@@ -783,6 +783,51 @@ occ_starts(const char *text, int64_t from, int64_t to, int64_t *starts,
     size_t max);
 
 /*
+ * The forms a series' exceptions come in: a floating EXDATE (read in the
+ * series' zone, not the home zone), a DATE UNTIL (the last day, whatever
+ * the time), an override that kept the series' time (it moves with it).
+ */
+static void
+test_move_series_forms(void)
+{
+	static const char old[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+	    "PRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:mf@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\n"
+	    "DTSTART;TZID=America/New_York:20260302T090000\r\n"
+	    "DURATION:PT1H\r\nRRULE:FREQ=DAILY;UNTIL=20260306\r\n"
+	    "EXDATE:20260303T090000\r\n"
+	    "SUMMARY:Series\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:mf@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\n"
+	    "RECURRENCE-ID;TZID=America/New_York:20260305T090000\r\n"
+	    "DTSTART;TZID=America/New_York:20260305T090000\r\n"
+	    "DURATION:PT1H\r\nSUMMARY:Renamed one\r\nEND:VEVENT\r\n"
+	    "END:VCALENDAR\r\n";
+	struct event_change	 ch;
+	struct event		 ev;
+	int64_t			 st[16];
+	char			*text;
+
+	/* 2, 4, 5 (renamed), 6 March at 09:00. */
+	CHECK_INT(occ_starts(old, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0),
+	    st, 16), 4);
+	event_change_init(&ch);
+	ch.start = wire("2026-03-02T23:00:00");
+	text = apply(old, &ch, NULL, T1, &ev);
+	event_clear(&ev);
+	if (text == NULL)
+		return;
+	/* At 23:00 now, each the same day: still four, the last on the 6th. */
+	CHECK_INT(occ_starts(text, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0,
+	    0), st, 16), 4);
+	CHECK_INT(st[0], utc(2026, 3, 3, 4, 0));
+	CHECK_INT(st[1], utc(2026, 3, 5, 4, 0));
+	CHECK_INT(st[2], utc(2026, 3, 6, 4, 0));	/* the renamed one */
+	CHECK_INT(st[3], utc(2026, 3, 7, 4, 0));
+	CHECK(strstr(text, "UNTIL=20260306"));
+	free(text);
+}
+
+/*
  * Moving a series moves what names its occurrences: its EXDATE, its plain
  * RDATE, its UNTIL and its overrides' RECURRENCE-IDs, by the same
  * wall-clock amount; an override's own start stays.  A DURATION of days
@@ -850,6 +895,7 @@ test_move_series(void)
 		CHECK_INT(occ_starts(text, utc(2026, 3, 1, 0, 0), utc(2026, 4,
 		    1, 0, 0), st, 32), 9);
 	free(text);
+	test_move_series_forms();
 }
 
 struct starts {

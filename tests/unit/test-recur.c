@@ -605,6 +605,78 @@ test_thisandfuture(void)
 	CHECK_STR(o.summary[4], "One off");
 }
 
+/*
+ * A window walk finds the occurrences a THISANDFUTURE override moved into
+ * it from far (two days later: the rule's instant is before the window)
+ * or from later (an hour earlier: the rule's instant is past it).
+ */
+static void
+test_thisandfuture_reach(void)
+{
+	static const char later[] = CAL(EV("tl@t",
+	    "DTSTART;TZID=UTC:20260105T100000\r\n"
+	    "DTEND;TZID=UTC:20260105T110000\r\n"
+	    "RRULE:FREQ=WEEKLY;BYDAY=MO\r\n")
+	    EV("tl@t",
+	    "RECURRENCE-ID;RANGE=THISANDFUTURE:20260112T100000Z\r\n"
+	    "DTSTART:20260114T100000Z\r\nDTEND:20260114T110000Z\r\n"));
+	static const char earlier[] = CAL(EV("te@t",
+	    "DTSTART:20260105T090000Z\r\nDTEND:20260105T091000Z\r\n"
+	    "RRULE:FREQ=DAILY\r\n")
+	    EV("te@t",
+	    "RECURRENCE-ID;RANGE=THISANDFUTURE:20260106T090000Z\r\n"
+	    "DTSTART:20260106T080000Z\r\nDTEND:20260106T081000Z\r\n"));
+	static const char forms[] = CAL(EV("tf@t",
+	    "DTSTART;VALUE=DATE:20260105\r\nDTEND;VALUE=DATE:20260106\r\n"
+	    "X-KCAL-TZ:Europe/Berlin\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n")
+	    EV("tf@t",
+	    "RECURRENCE-ID;VALUE=DATE;RANGE=THISANDFUTURE:20260112\r\n"
+	    "DTSTART;TZID=Europe/Berlin:20260112T100000\r\n"
+	    "DTEND;TZID=Europe/Berlin:20260112T110000\r\n"));
+	struct occs	o;
+
+	/* Wednesday 21 January, from the Monday rule's instant of the 19th. */
+	CHECK_INT(expand(later, utc(2026, 1, 21, 0, 0), utc(2026, 1, 22, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 1);
+	CHECK_INT(o.start[0], utc(2026, 1, 21, 10, 0));
+	/* 08:00-08:10 on the 8th: the rule says 09:00, past the window. */
+	CHECK_INT(expand(earlier, utc(2026, 1, 8, 8, 0), utc(2026, 1, 8, 8, 30),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 1);
+	CHECK_INT(o.start[0], utc(2026, 1, 8, 8, 0));
+	/* A timed override of an all-day series: later ones at 10:00. */
+	CHECK_INT(expand(forms, utc(2026, 1, 1, 0, 0), utc(2026, 2, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 3);
+	CHECK_INT(o.start[2], utc(2026, 1, 19, 9, 0));
+	CHECK_INT(o.end[2] - o.start[2], 3600);
+}
+
+/* An UNTIL at the end of year 9999, and one after a skipped hour. */
+static void
+test_until_edges(void)
+{
+	static const char far[] = CAL(EV("uf9@t",
+	    "DTSTART;TZID=America/New_York:20260105T090000\r\n"
+	    "DURATION:PT1H\r\n"
+	    "RRULE:FREQ=YEARLY;UNTIL=99991231T235959Z\r\n"));
+	static const char gap[] = CAL(EV("ugm@t",
+	    "DTSTART;TZID=America/New_York:20260308T010000\r\n"
+	    "DURATION:PT10M\r\n"
+	    "RRULE:FREQ=MINUTELY;INTERVAL=30;UNTIL=20260308T071500Z\r\n"));
+	struct occs	o;
+
+	CHECK_INT(expand(far, utc(2026, 1, 1, 0, 0), utc(2028, 1, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 2);
+	/* 01:00, 01:30 EST; 02:30 is 07:30Z (past UNTIL); 03:00 EDT 07:00Z. */
+	CHECK_INT(expand(gap, utc(2026, 3, 8, 0, 0), utc(2026, 3, 9, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 4);
+	CHECK_INT(o.start[3], utc(2026, 3, 8, 7, 0));
+}
+
 int
 main(void)
 {
@@ -619,6 +691,8 @@ main(void)
 	test_until_instant();
 	test_nominal_duration();
 	test_thisandfuture();
+	test_thisandfuture_reach();
+	test_until_edges();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }

@@ -614,6 +614,7 @@ test_snooze_gone(void)
 	free(v);
 	/* Its reminders removed: neither the snooze nor the defaults. */
 	f.ev.no_remind = 1;
+	f.ev.nremind = 0;
 	CHECK_INT(collect(&in, start - 4800, start - 4800, &v), 0);
 	free(v);
 	CHECK_INT(remind_parse_list("30m", &dflt, &why), 0);
