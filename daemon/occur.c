@@ -140,6 +140,56 @@ occur_put(struct store *st, const struct event *ev, const char *ical,
 	return rv;
 }
 
+/* One listed event written again (a record it cannot read: left as is). */
+static int
+reindex_one(struct store *st, const char *uid, const char *home,
+    char **cause)
+{
+	struct event	 ev;
+	char		*text = NULL, *why = NULL;
+	int		 rc;
+
+	if ((rc = store_get(st, uid, &text, cause)) < 0)
+		return -1;
+	if (rc == 0 && ical_extract(text, home, &ev, &why) == 0) {
+		rc = occur_put(st, &ev, text, cause);
+		event_clear(&ev);
+	} else
+		rc = 0;
+	free(text);
+	free(why);
+	return rc;
+}
+
+int
+occur_reindex(struct store *st, const char *home, size_t *n, char **cause)
+{
+	enum access_class	 cl;
+	char			*uid = NULL;
+	int			 rc;
+
+	*n = 0;
+	if (store_readonly(st))
+		return 0;
+	cl = store_set_clearance(st, ACCESS_CLASS_CONFIDENTIAL);
+	if ((rc = store_begin(st, cause)) == 0) {
+		while ((rc = store_reindex_next(st, &uid, cause)) == 0 &&
+		    (rc = reindex_one(st, uid, home, cause)) == 0 &&
+		    (rc = store_reindex_done(st, uid, cause)) == 0) {
+			free(uid);
+			uid = NULL;
+			(*n)++;
+		}
+		free(uid);
+		if (rc == STORE_NOT_FOUND)
+			rc = store_commit(st, cause);
+		else
+			store_rollback(st);
+	}
+	store_set_clearance(st, cl);
+	return rc == 0 ? 0 : -1;
+}
+
 struct from_index {
 	const struct event	*ev;
 	recur_cb		 cb;

@@ -25,6 +25,12 @@
 /* store_put, with the series' occurrences for the index. */
 int	occur_put(struct store *, const struct event *, const char *, char **);
 
+/*
+ * Write again from their records the events a migration listed (table
+ * reindex), in one transaction: *n of them.
+ */
+int	occur_reindex(struct store *, const char *, size_t *, char **);
+
 /* A recurring row of a window query, expanded: recur_each's answers. */
 int	occur_expand(struct store *, const struct event *, const char *,
 	    const char *, int64_t, int64_t, size_t, recur_cb, void *, char **);

@@ -316,6 +316,8 @@ base_new(void)
 	return base;
 }
 
+static int	server_reindex(struct server *, char **);
+
 /*
  * The data directory, kcald's own (trust.c), private and locked against a
  * second kcald before the store in it is opened; a store elsewhere (the db
@@ -351,6 +353,23 @@ data_dir_open(struct server *srv, const struct config *cfg, char **cause)
 	store_set_record_ops(&occur_record_ops);
 	if ((srv->store = store_open(cfg->db_path, cause)) == NULL)
 		return -1;
+	return server_reindex(srv, cause);
+}
+
+/*
+ * Events an upgrade reads differently (store-schema.c: table reindex) are
+ * written again from their records before anything reads them.
+ */
+static int
+server_reindex(struct server *srv, char **cause)
+{
+	size_t	n;
+
+	if (occur_reindex(srv->store, srv->cfg->home_tz, &n, cause) != 0)
+		return -1;
+	if (n > 0)
+		log_info("upgrade: %zu events read again from their records "
+		    "(nominal DURATION days, UNTIL, THISANDFUTURE, REPEAT)", n);
 	return 0;
 }
 

@@ -47,6 +47,37 @@ static const char sql_window[] = "SELECT e.occ_until, o.start_utc, "
     "AND o.start_utc >= ?4 AND o.start_utc < ?3 AND (o.end_utc > ?2 OR "
     "o.start_utc >= ?2) WHERE e.uid = ?1 ORDER BY o.start_utc";
 
+static const char sql_reindex_next[] = "SELECT uid FROM reindex LIMIT 1";
+static const char sql_reindex_done[] = "DELETE FROM reindex WHERE uid = ?1";
+
+int
+store_reindex_next(struct store *st, char **uid, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*uid = NULL;
+	if ((s = store_stmt(st, sql_reindex_next, cause)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*uid = store_col_dup(s, 0);
+	else if (rc != SQLITE_DONE)
+		store_db_cause(st, cause, "cannot read the store");
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
+}
+
+int
+store_reindex_done(struct store *st, const char *uid, char **cause)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_stmt(st, sql_reindex_done, cause)) == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	return store_step_done(st, s, cause, "cannot write the store");
+}
+
 static int
 clear(struct store *st, sqlite3_stmt *del, const char *uid, char **cause)
 {

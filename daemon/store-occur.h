@@ -13,6 +13,13 @@
 int	store_put_occurrences(struct store *, const struct event *,
 	    const struct store_occs *, char **);
 
+/*
+ * The events a migration left to be written again (occur_reindex): the
+ * next one's UID (0), or STORE_NOT_FOUND when none is left; and one done.
+ */
+int	store_reindex_next(struct store *, char **, char **);
+int	store_reindex_done(struct store *, const char *, char **);
+
 /* A series' indexed occurrences in a window, or STORE_NOT_INDEXED. */
 int	store_occurrences(struct store *, const struct event *, int64_t,
 	    int64_t, size_t, int (*)(void *, int64_t, int64_t), void *,

@@ -316,6 +316,18 @@ static const char *migrations[] = {
 	"  SELECT uid, start_utc, end_utc FROM events WHERE rrule IS NOT NULL"
 	"  AND instr(ical, 'RECURRENCE-ID');"
 	"DROP INDEX IF EXISTS participants_uid_name",
+	/*
+	 * The events a newer kcald reads differently, to be written again
+	 * from their records at start (occur_reindex): a DURATION of days is
+	 * nominal, an UNTIL in UTC an instant, a RANGE=THISANDFUTURE override
+	 * moves what follows it, a REPEAT repeats.  Their indexed ends and
+	 * occurrences were the old reading's.
+	 */
+	"CREATE TABLE IF NOT EXISTS reindex (uid TEXT PRIMARY KEY)"
+	"  WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO reindex SELECT uid FROM events WHERE"
+	"  instr(ical, 'DURATION:P') OR instr(ical, 'THISANDFUTURE') OR"
+	"  (rrule IS NOT NULL AND instr(ical, 'UNTIL='))",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
