@@ -254,3 +254,12 @@ done_testing() {
 	echo "$_passed passed, $_failed failed, $_skipped skipped"
 	[ "$_failed" -eq 0 ]
 }
+
+# sql QUERY: run QUERY on the store $DB (python3's sqlite3, no sqlite3
+# tool needed), each row's first column on a line of its own.
+sql() {
+	python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=10)
+for r in db.execute(sys.argv[2]): print(r[0])
+db.commit()' "$DB" "$1"
+}

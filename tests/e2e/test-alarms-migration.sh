@@ -7,12 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 
 DB="$T/data/kcal.db"
-sql() {
-	python3 -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], timeout=10)
-for r in db.execute(sys.argv[2]): print(r[0])
-db.commit()' "$DB" "$1"
-}
 
 start_daemon || exit 1
 keep=$(kcal add "Keep" --start +3d --remind 1h)

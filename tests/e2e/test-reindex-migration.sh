@@ -8,12 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 
 DB="$T/data/kcal.db"
-sql() {
-	python3 -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], timeout=10)
-for r in db.execute(sys.argv[2]): print(r[0])
-db.commit()' "$DB" "$1"
-}
 have python3 || { skip "python3 is not installed"; done_testing; exit $?; }
 
 cat >"$T/in.ics" <<'EOF'

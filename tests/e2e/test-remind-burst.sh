@@ -13,12 +13,6 @@ trap 'kill $W 2>/dev/null; _cleanup' EXIT
 DB="$T/data/kcal.db"
 
 # sql QUERY: one value from the store (python3 is a test dependency).
-sql() {
-	python3 -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], timeout=10)
-for r in db.execute(sys.argv[2]): print(r[0])
-db.commit()' "$DB" "$1"
-}
 
 start_daemon || exit 1
 kcal add "Seed" --start +2d >/dev/null
