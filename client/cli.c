@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "conn.h"
 #include "when.h"
 
 const char	*socket_path;
+char		**cli_argv;
 static struct conn *conn;
 static int	 timeout_given;	/* --timeout was on the command line */
 
@@ -45,6 +47,23 @@ usage_error(const struct subcmd *sc, const char *fmt, ...)
 	fprintf(stderr, " (usage: kcal %s)\n", sc->usage);
 	finish();
 	exit(EXIT_USAGE);
+}
+
+/*
+ * getopt_long returned ch for the option at optind - 1 of argv, which the
+ * command does not take: ':' (optstrings start with ':', which also keeps
+ * getopt from printing a line of its own) when it lacks its value, else
+ * '?' when it is unknown.  One line, naming it as it was written.
+ */
+void
+option_error(const struct subcmd *sc, int ch)
+{
+	const char	*arg = cli_argv != NULL && optind > 0 ?
+			    cli_argv[optind - 1] : "?";
+
+	if (ch == ':')
+		usage_error(sc, "option %s needs a value", arg);
+	usage_error(sc, "unknown option %s", arg);
 }
 
 /*

@@ -22,9 +22,9 @@ cmd_confirm(const struct subcmd *sc, int argc, char **argv)
 	int	 ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (ch != 'h')
-			usage_error(sc, "unknown option");
+			option_error(sc, ch);
 		printf("usage: kcal %s\n%s.\n\nA tentative event becomes "
 		    "confirmed (STATUS:CONFIRMED; SEQUENCE is incremented).\n"
 		    "A cancelled event is refused: kcal edit can restore it "

@@ -41,7 +41,7 @@ cmd_conflicts(const struct subcmd *sc, int argc, char **argv)
 	int			 ch, json;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			printf("usage: kcal %s\n%s.\n%s", sc->usage, sc->help,
@@ -54,7 +54,7 @@ cmd_conflicts(const struct subcmd *sc, int argc, char **argv)
 			    optarg);
 			break;
 		case 'F': format = optarg; break;
-		default: usage_error(sc, "unknown option");
+		default: option_error(sc, ch);
 		}
 	}
 	if (optind != argc)

@@ -202,7 +202,7 @@ cmd_add(const struct subcmd *sc, int argc, char **argv)
 	int			 ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (ch == O_HELP) {
 			help(sc, event_help);
 			printf("  --uid UID             choose the UID (default: "
@@ -213,7 +213,7 @@ cmd_add(const struct subcmd *sc, int argc, char **argv)
 		if (ch == O_UID)
 			req_set_str(req, "uid", optarg);
 		else if (!event_opt(sc, req, ch, optarg))
-			usage_error(sc, "unknown option");
+			option_error(sc, ch);
 	}
 	if (optind != argc - 1)
 		usage_error(sc, "give the summary as one argument");
@@ -244,7 +244,7 @@ cmd_edit(const struct subcmd *sc, int argc, char **argv)
 	int			 ch, json;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (ch == O_HELP) {
 			help(sc, "Only the fields given change; moving the start "
 			    "keeps the duration.\n\n  --summary TEXT        "
@@ -267,7 +267,7 @@ cmd_edit(const struct subcmd *sc, int argc, char **argv)
 		else if (ch == O_FORMAT)
 			format = optarg;
 		else if (!event_opt(sc, req, ch, optarg))
-			usage_error(sc, "unknown option");
+			option_error(sc, ch);
 	}
 	if (optind != argc - 1)
 		usage_error(sc, "give one UID");
@@ -396,7 +396,7 @@ cmd_list(const struct subcmd *sc, int argc, char **argv)
 	int			 ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_HELP:
 			help(sc, list_help);
@@ -414,7 +414,7 @@ cmd_list(const struct subcmd *sc, int argc, char **argv)
 		case O_FORMAT: format = optarg; break;
 		case O_LIMIT: req_set_limit(sc, req, optarg); break;
 		case O_CURSOR: req_set_str(req, "cursor", optarg); break;
-		default: usage_error(sc, "unknown option");
+		default: option_error(sc, ch);
 		}
 	}
 	if (optind != argc)
@@ -461,7 +461,7 @@ one_uid(const struct subcmd *sc, int argc, char **argv, const char **format,
 	int	ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":y", opts, NULL)) != -1) {
 		if (ch == O_HELP) {
 			printf("usage: kcal %s\n%s.\n%s", sc->usage, sc->help,
 			    extra);
@@ -471,7 +471,7 @@ one_uid(const struct subcmd *sc, int argc, char **argv, const char **format,
 		else if ((ch == O_YES || ch == 'y') && yes != NULL)
 			*yes = 1;
 		else
-			usage_error(sc, "unknown option");
+			option_error(sc, ch);
 	}
 	if (optind != argc - 1)
 		usage_error(sc, "give one UID (or a unique prefix of it)");
@@ -557,13 +557,13 @@ cmd_status(const struct subcmd *sc, int argc, char **argv)
 	};
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (ch == O_HELP) {
 			printf("usage: kcal %s\n%s.\n", sc->usage, sc->help);
 			return 0;
 		}
 		if (ch != O_FORMAT)
-			usage_error(sc, "unknown option");
+			option_error(sc, ch);
 		format = optarg;
 	}
 	if (optind != argc || (strcmp(format, "text") && strcmp(format, "json")))

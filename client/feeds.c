@@ -111,7 +111,7 @@ feed_add(const struct subcmd *sc, int argc, char **argv)
 	int	 ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_HELP: printf(feed_help, filter_help); json_decref(req);
 		    return 0;
@@ -127,7 +127,7 @@ feed_add(const struct subcmd *sc, int argc, char **argv)
 		case O_BRIEFING: req_set_str(req, "briefing", optarg); break;
 		default:
 			if (!filter_opt(req, ch, optarg))
-				usage_error(sc, "unknown option");
+				option_error(sc, ch);
 		}
 	}
 	if (optind != argc - 1)

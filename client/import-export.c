@@ -260,7 +260,7 @@ cmd_import(const struct subcmd *sc, int argc, char **argv)
 	int			 ch, dry_run = 0, rc = 0, json;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":n", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_HELP:
 			printf("usage: kcal %s\n%s.\n\n"
@@ -276,7 +276,7 @@ cmd_import(const struct subcmd *sc, int argc, char **argv)
 		case O_DRY_RUN: dry_run = 1; break;
 		case O_TZ: tz = optarg; break;
 		case O_FORMAT: format = optarg; break;
-		default: usage_error(sc, "unknown option");
+		default: option_error(sc, ch);
 		}
 	}
 	if (optind == argc)
@@ -323,7 +323,7 @@ cmd_export(const struct subcmd *sc, int argc, char **argv)
 	int			 ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_HELP:
 			printf("usage: kcal %s\n%s.\n\n"
@@ -343,7 +343,7 @@ cmd_export(const struct subcmd *sc, int argc, char **argv)
 		case O_OUTPUT: output = optarg; break;
 		default:
 			if (!filter_opt(req, ch, optarg))
-				usage_error(sc, "unknown option");
+				option_error(sc, ch);
 		}
 	}
 	if (optind != argc)

@@ -280,14 +280,14 @@ cmd_itinerary(const struct subcmd *sc, int argc, char **argv)
 	int			 ch, ok = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (ch == 'h') {
 			printf("usage: kcal %s\n%s.\n%s", sc->usage, sc->help,
 			    itinerary_help);
 			return 0;
 		}
 		if (ch != 'f')
-			usage_error(sc, "unknown option");
+			option_error(sc, ch);
 		format = optarg;
 	}
 	for (size_t i = 0; formats[i] != NULL; i++)

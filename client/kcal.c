@@ -182,6 +182,17 @@ main(int argc, char **argv)
 			    KCAL_PROTOCOL_VERSION);
 			return 0;
 		}
+		if (strcmp(argv[i], "--") == 0) {	/* the command follows */
+			i++;
+			break;
+		}
+		if ((strcmp(argv[i], "-s") == 0 || strcmp(argv[i],
+		    "--socket") == 0 || strcmp(argv[i], "--timeout") == 0) &&
+		    i + 1 == argc) {
+			fprintf(stderr, "kcal: option %s needs a value (see kcal "
+			    "--help)\n", argv[i]);
+			return EXIT_USAGE;
+		}
 		if ((strcmp(argv[i], "-s") == 0 ||
 		    strcmp(argv[i], "--socket") == 0) && i + 1 < argc)
 			socket_path = argv[++i];
@@ -207,6 +218,7 @@ main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else {
 		check_args(argc - i, argv + i);
+		cli_argv = argv + i;
 		rc = sc->run(sc, argc - i, argv + i);
 	}
 	finish();

@@ -72,7 +72,7 @@ cmd_people(const struct subcmd *sc, int argc, char **argv)
 	int			 ch, json;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			printf("usage: kcal %s\n%s.\n%s", sc->usage, sc->help,
@@ -89,7 +89,7 @@ cmd_people(const struct subcmd *sc, int argc, char **argv)
 			json_object_set_new(req, "next", json_integer(n));
 			break;
 		case 'F': format = optarg; break;
-		default: usage_error(sc, "unknown option");
+		default: option_error(sc, ch);
 		}
 	}
 	json = format_is_json(sc, format);

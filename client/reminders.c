@@ -242,7 +242,7 @@ cmd_watch(const struct subcmd *sc, int argc, char **argv)
 	int			 ch, reconnect = 1, json;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_HELP:
 			printf("usage: kcal %s\n%s.\n\n"
@@ -258,7 +258,7 @@ cmd_watch(const struct subcmd *sc, int argc, char **argv)
 			return 0;
 		case O_FORMAT: format = optarg; break;
 		case O_NO_RECONNECT: reconnect = 0; break;
-		default: usage_error(sc, "unknown option");
+		default: option_error(sc, ch);
 		}
 	}
 	if (optind != argc)
@@ -325,7 +325,7 @@ cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 	int			 ch, missed = 0, json;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_HELP:
 			printf("usage: kcal %s\n%s.\n\n"
@@ -346,7 +346,7 @@ cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 			break;
 		case O_MISSED: missed = 1; break;
 		case O_FORMAT: format = optarg; break;
-		default: usage_error(sc, "unknown option");
+		default: option_error(sc, ch);
 		}
 	}
 	if (optind != argc)
@@ -381,9 +381,9 @@ args(const struct subcmd *sc, int argc, char **argv, int want,
 	int	ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (ch != O_HELP)
-			usage_error(sc, "unknown option");
+			option_error(sc, ch);
 		printf("usage: kcal %s\n%s.\n%s", sc->usage, sc->help, help);
 		exit(0);
 	}

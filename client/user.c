@@ -345,7 +345,7 @@ parse_opts(const struct subcmd *sc, int argc, char **argv,
 
 	memset(o, 0, sizeof *o);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_USERS_FILE: o->users_file = optarg; break;
 		case O_CONFIG: o->config = optarg; break;
@@ -353,7 +353,7 @@ parse_opts(const struct subcmd *sc, int argc, char **argv,
 		case O_CLEARANCE: o->clearance = optarg; break;
 		case O_JSON: o->json = 1; break;
 		case 'h': case O_HELP: fputs(user_help, stdout); exit(0);
-		default: usage_error(sc, "see kcal user --help");
+		default: option_error(sc, ch);
 		}
 	}
 }

@@ -26,6 +26,52 @@
 #include "tz.h"
 #include "write.h"
 #include "xmalloc.h"
+/*
+ * Participant i of a request: an object of a non-empty "name" string, and
+ * if given a "role" and a "country" string (or null) and a "precedence"
+ * from 0 (unset) to PRECEDENCE_MAX; nothing else.  What does not fit is
+ * refused, not dropped or cut down to an int.
+ */
+#define PRECEDENCE_MAX	10000
+
+/* What is wrong with a participant's field k (other than its name). */
+static const char *
+field_wrong(const char *k, json_t *v)
+{
+	if (strcmp(k, "precedence") == 0)
+		return json_is_integer(v) && json_integer_value(v) >= 0 &&
+		    json_integer_value(v) <= PRECEDENCE_MAX ? NULL :
+		    "must be an integer from 0 to 10000";
+	if (strcmp(k, "role") == 0 || strcmp(k, "country") == 0)
+		return json_is_string(v) || json_is_null(v) ? NULL :
+		    "must be a string";
+	return "is not a participant's field (name, role, country, "
+	    "precedence)";
+}
+
+static int
+participant_ok(struct cmd_ctx *ctx, json_t *p, size_t i)
+{
+	json_t		*v;
+	const char	*k, *wrong;
+
+	if (!json_is_object(p) || !json_is_string(v = json_object_get(p,
+	    "name")) || json_string_length(v) == 0) {
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "participant %zu needs a "
+		    "\"name\" string", i + 1);
+		return -1;
+	}
+	json_object_foreach(p, k, v) {
+		if (strcmp(k, "name") != 0 && (wrong = field_wrong(k, v)) !=
+		    NULL) {
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "participant %zu: "
+			    "\"%s\" %s", i + 1, k, wrong);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 arg_participants(struct cmd_ctx *ctx, struct event_change *ch)
 {
@@ -49,21 +95,16 @@ arg_participants(struct cmd_ctx *ctx, struct event_change *ch)
 	ch->parts = xcalloc(json_array_size(a), sizeof *ch->parts);
 	json_array_foreach(a, i, p) {
 		struct participant	*pt = &ch->parts[ch->nparts++];
-		json_t			*name = json_object_get(p, "name");
-		json_t			*prec = json_object_get(p, "precedence");
 
-		if (!json_is_string(name) || json_string_length(name) == 0 ||
-		    (prec != NULL && !json_is_integer(prec))) {
-			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "participant %zu "
-			    "needs a \"name\" string (and an integer "
-			    "\"precedence\", if any)", i + 1);
+		if (participant_ok(ctx, p, i) != 0)
 			return -1;
-		}
-		pt->name = (char *)json_string_value(name);
+		pt->name = (char *)json_string_value(json_object_get(p,
+		    "name"));
 		pt->role = (char *)json_string_value(json_object_get(p, "role"));
 		pt->country = (char *)json_string_value(json_object_get(p,
 		    "country"));
-		pt->precedence = prec ? (int)json_integer_value(prec) : 0;
+		pt->precedence = (int)json_integer_value(json_object_get(p,
+		    "precedence"));
 	}
 	return 0;
 }

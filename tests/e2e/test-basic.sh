@@ -259,6 +259,15 @@ check_rc "a bad --participant: exit 2" 2 kcal add X --start 2026-01-05T10:00 --p
 check_rc "add without a summary: exit 2" 2 kcal add --start 2026-01-05T10:00
 check_rc "add without --start: exit 2" 2 kcal add X
 check_rc "an unknown option: exit 2" 2 kcal list --bogus
+check_eq "... on one line, naming it" \
+	"kcal list: unknown option --bogus (usage: kcal list [--from WHEN] [--to WHEN] [filters] [--format table|json|tsv])" \
+	"$(kcal list --bogus 2>&1)"
+check_eq "an option without its value: one line that says so" \
+	"1 kcal add: option --start needs a value" \
+	"$(kcal add X --start 2>&1 | wc -l | tr -d ' ') $(kcal add X --start 2>&1 | sed 's/ (usage.*//')"
+check_eq "--socket without a value, and -- before the command" \
+	"kcal: option --socket needs a value (see kcal --help) 0" \
+	"$("$KCAL" --socket 2>&1) $(kcal -- status >/dev/null 2>&1; echo $?)"
 check_rc "an unknown command: exit 2" 2 kcal frobnicate
 check_rc "list --format xml: exit 2" 2 kcal list --format xml
 check_rc "list --status bogus: refused (exit 1)" 1 kcal list --status bogus
