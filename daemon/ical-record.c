@@ -186,6 +186,11 @@ ical_read_time(icalproperty *p, struct icaltimetype tt, const char *datetz,
 	struct when	 w;
 
 	*is_date = tt.is_date;
+	if (tt.year == 0) {	/* libical reads no year past 3000 */
+		*cause = xstrdup("a time libical cannot read (a year past "
+		    "3000?); kcal keeps events in the years 1583 to 2582");
+		return -1;
+	}
 	if (icaltime_is_utc(tt) && !tt.is_date) {
 		/* A UTC time; its event's zone may be given by X-KCAL-TZ. */
 		tz = datetz ? datetz : "UTC";

@@ -196,6 +196,8 @@ def sc_commands():
          "start", "an impossible date"),
         ({"cmd": "add", "summary": "x", "start": "2026-01-05T25:00"},
          "start", "an impossible time"),
+        ({"cmd": "add", "summary": "x", "start": "3001-01-01T10:00"},
+         "past 3000", "a year past 3000 (was called the year -1)"),
         ({"cmd": "add", "summary": "x", "start": "tomorrow"},
          "start", "a relative time on the wire"),
         ({"cmd": "add", "summary": "x", "start": "2026-01-05T10:00",
