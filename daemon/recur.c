@@ -135,6 +135,8 @@ struct recur {
 	struct override			*ovr;
 	size_t				 novr;
 	int64_t				 back, ahead;	/* (see expand) */
+	int64_t				*rds;	/* the RDATEs, sorted */
+	unsigned char			*rd_hit;	/* ... a rule's too */
 };
 
 /* One walk of a series. */
@@ -155,6 +157,13 @@ struct expand {
 	 * lengthens) into it (recur_open, reach).
 	 */
 	int64_t			 back, ahead;
+	/*
+	 * The RDATEs (sorted) and, per walk, which a rule also made: an
+	 * instant in both is one occurrence (RFC 5545 3.8.5.2).
+	 */
+	const int64_t		*rds;
+	size_t			 nrds;
+	unsigned char		*rd_hit;
 };
 
 /*
@@ -286,6 +295,36 @@ chunk_secs(double rate, int is_date)
 
 #define GAP_SLACK	(3 * 3600)	/* more than any DST change */
 
+static int
+cmp_instant(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A rule made instant t: if it is an RDATE's too, that one is not again. */
+static void
+rdate_hit(struct expand *x, int64_t t)
+{
+	const int64_t	*r;
+
+	if (x->nrds > 0 && (r = bsearch(&t, x->rds, x->nrds, sizeof *x->rds,
+	    cmp_instant)) != NULL)
+		x->rd_hit[r - x->rds] = 1;
+}
+
+/* Did a rule of this walk make the RDATE at t? */
+static int
+rdate_made(const struct expand *x, int64_t t)
+{
+	const int64_t	*r;
+
+	r = x->nrds > 0 ? bsearch(&t, x->rds, x->nrds, sizeof *x->rds,
+	    cmp_instant) : NULL;
+	return r != NULL && x->rd_hit[r - x->rds];
+}
+
 /*
  * Report one instance of the rule at wall-clock time next: 0, 1 = stop
  * (cut short), 2 = past the window.
@@ -302,6 +341,7 @@ walk_one(struct expand *x, struct icaltimetype next)
 	w.hour = next.hour; w.min = next.minute; w.sec = next.second;
 	if (tz_to_utc(x->ev->tz, &w, 0, &t, NULL) != 0)
 		return 0;
+	rdate_hit(x, t);
 	/*
 	 * Instants come in order but for a wall-clock time a DST change
 	 * skips, read with the offset before it (an hour or two late): one
@@ -529,6 +569,12 @@ recur_open(const char *text, const char *home, char **cause)
 	    &rc->ex, NULL);
 	rc->nrd = collect_dates(c, ICAL_RDATE_PROPERTY, rc->master.tz,
 	    &rc->rd, &rc->rdend);
+	if (rc->nrd > 0) {
+		rc->rds = xreallocarray(NULL, rc->nrd, sizeof *rc->rds);
+		memcpy(rc->rds, rc->rd, rc->nrd * sizeof *rc->rds);
+		qsort(rc->rds, rc->nrd, sizeof *rc->rds, cmp_instant);
+		rc->rd_hit = xcalloc(rc->nrd, 1);
+	}
 	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
 	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
 		rc->rules = xreallocarray(rc->rules, rc->nrules + 1,
@@ -549,6 +595,8 @@ recur_close(struct recur *rc)
 	free(rc->rules);
 	free(rc->ex);
 	free(rc->rd);
+	free(rc->rds);
+	free(rc->rd_hit);
 	free(rc->rdend);
 	event_clear(&rc->master);
 	icalcomponent_free(rc->root);
@@ -593,7 +641,8 @@ recur_each(struct recur *rc, int64_t from, int64_t to, size_t max,
 	const struct event	*ev = &rc->master;
 	struct expand		 x = { ev, from, to, rc->ex, rc->nex, max,
 				    rc->ovr, rc->novr, cb, arg, 0, INT64_MAX,
-				    rc->back, rc->ahead };
+				    rc->back, rc->ahead, rc->rds, rc->nrd,
+				    rc->rd_hit };
 	size_t			 i;
 	int			 stop = 0;
 
@@ -601,12 +650,15 @@ recur_each(struct recur *rc, int64_t from, int64_t to, size_t max,
 	recur_budget_ensure();
 	for (i = 0; i < rc->novr; i++)
 		rc->ovr[i].used = 0;
+	if (rc->nrd > 0)
+		memset(rc->rd_hit, 0, rc->nrd);
 	if (rc->nrules == 0)
 		stop = emit(&x, ev->start);	/* DTSTART is an occurrence */
 	for (i = 0; i < rc->nrules && !stop; i++)
 		stop = walk_rrule(&x, rc->rules[i]);
 	for (i = 0; i < rc->nrd && !stop; i++)
-		if (!in_set(rc->rd, i, rc->rd[i]) && rc->rd[i] != ev->start)
+		if (!in_set(rc->rd, i, rc->rd[i]) && rc->rd[i] != ev->start &&
+		    !rdate_made(&x, rc->rd[i]))
 			stop = emit_len(&x, rc->rd[i], rc->rdend[i]);
 	/* Overrides moved here from occurrences the walk did not reach. */
 	for (i = 0; i < rc->novr && !stop; i++)

@@ -7,9 +7,9 @@
 # RANGE=THISANDFUTURE, zones with odd offsets and DST) are imported into a
 # fresh kcald and their occurrences over 2026-2028 (kcal list) compared
 # with the script's: RECURRENCE-ID, start, end and summary, instant by
-# instant.  The cases of kcald's known differences (recur_random.py, KNOWN)
-# are left out, each with a SKIP line; KCAL_RECUR_RANDOM_ALL=1 includes
-# them.  The seed is printed; replay one with
+# instant.  The cases of two known errors of libical (recur_random.py,
+# KNOWN; the README's) are left out, each with a SKIP line;
+# KCAL_RECUR_RANDOM_ALL=1 includes them.  The seed is printed; replay one with
 #   KCAL_SEED=N sh tests/e2e/test-recur-random.sh
 . "$(dirname "$0")/lib.sh"
 
