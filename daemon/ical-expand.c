@@ -24,28 +24,33 @@
 
 struct expand {
 	icalcomponent	*src, *out, *master;
-	const char	*home;
+	const char	*tz;		/* the series' zone (recur_master) */
 	size_t		 max, n;
 	int		 over;
 };
 
-/* A VEVENT's RECURRENCE-ID as UTC seconds, or -1 without one. */
+/*
+ * A VEVENT's RECURRENCE-ID as UTC seconds, or -1 without one (or INT64_MIN
+ * when it cannot be read): a floating time or a date in the series' zone
+ * tz, as recur.c reads it, so that both name the same occurrence.
+ */
 static int64_t
-rid_of(icalcomponent *c, const char *home)
+rid_of(icalcomponent *c, const char *tz)
 {
-	icalproperty		*p;
-	struct icaltimetype	 t;
-	icaltimezone		*z;
+	icalproperty	*p;
+	char		*ptz = NULL, *why = NULL;
+	int64_t		 t;
+	int		 d;
 
 	p = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
 	if (p == NULL)
 		return -1;
-	t = icalproperty_get_datetime_with_component(p, c);
-	z = (icaltimezone *)t.zone;
-	if (z == NULL && !icaltime_is_utc(t))
-		z = icaltimezone_get_builtin_timezone(home);
-	return (int64_t)icaltime_as_timet_with_zone(t, z != NULL ? z :
-	    icaltimezone_get_utc_timezone());
+	if (ical_read_time(p, icalproperty_get_recurrenceid(p), tz, tz, &ptz,
+	    &t, &d, &why) != 0)
+		t = INT64_MIN;
+	free(ptz);
+	free(why);
+	return t;
 }
 
 static icalproperty *
@@ -86,9 +91,10 @@ source(struct expand *x, const struct recur_occ *o)
 	    ICAL_VEVENT_COMPONENT)) {
 		if (c == x->master)
 			continue;
-		if ((rid = rid_of(c, x->home)) == o->rid)
+		if ((rid = rid_of(c, x->tz)) == o->rid)
 			return c;
-		if (rid < o->rid && rid > best_rid && thisandfuture(c)) {
+		if (rid != INT64_MIN && rid < o->rid && rid > best_rid &&
+		    thisandfuture(c)) {
 			best = c;
 			best_rid = rid;
 		}
@@ -152,7 +158,7 @@ ical_expand(struct store *st, const char *uid, const char *body,
     const char *home, int64_t from, int64_t to, size_t max, size_t *count,
     int *over, char **cause)
 {
-	struct expand	 x = { NULL, NULL, NULL, home, max, 0, 0 };
+	struct expand	 x = { NULL, NULL, NULL, NULL, max, 0, 0 };
 	struct recur	*r = NULL;
 	char		*text = NULL, *out = NULL;
 	int		 rc;
@@ -175,6 +181,7 @@ ical_expand(struct store *st, const char *uid, const char *body,
 	    (r = recur_open(text, home, cause)) == NULL)
 		goto done;
 	x.out = new_out(x.src);
+	x.tz = recur_master(r)->tz;
 	rc = recur_each(r, from, to, SIZE_MAX, one, &x, cause);
 	if (x.over || rc == 1)		/* too many, or out of budget */
 		*over = 1;
