@@ -30,9 +30,10 @@ static int64_t
 period_end(icalproperty *p, const struct icalperiodtype *pd, const char *tz,
     int64_t t)
 {
+	const struct icaldurationtype *du = &pd->duration;
 	char	*ptz, *why = NULL;
-	int64_t	 end;
-	int	 d, secs;
+	int64_t	 end, days, rest;
+	int	 d;
 
 	if (!icaltime_is_null_time(pd->end)) {
 		if (ical_read_time(p, pd->end, tz, tz, &ptz, &end, &d, &why) != 0) {
@@ -42,14 +43,14 @@ period_end(icalproperty *p, const struct icalperiodtype *pd, const char *tz,
 		free(ptz);
 		return end > t ? end : INT64_MIN;
 	}
-	if (icaldurationtype_is_null_duration(pd->duration) ||
-	    pd->duration.is_neg || (secs = icaldurationtype_as_int(
-	    pd->duration)) <= 0)
+	/* In 64 bits: icaldurationtype_as_int() is an int, and wraps. */
+	days = (int64_t)du->weeks * 7 + du->days;
+	rest = ((int64_t)du->hours * 60 + du->minutes) * 60 + du->seconds;
+	if (du->is_neg || (days == 0 && rest <= 0) || days > 400000)
 		return INT64_MIN;
-	d = (int)(pd->duration.weeks * 7 + pd->duration.days);
-	if (d > 0)	/* days are nominal (RFC 5545 3.3.6) */
-		return ical_add_nominal(tz, t, d) + (secs - d * 86400);
-	return t + secs;
+	if (days > 0)	/* nominal (RFC 5545 3.3.6) */
+		return ical_add_nominal(tz, t, days) + rest;
+	return t + rest;
 }
 
 /*
@@ -158,8 +159,9 @@ struct expand {
 	 */
 	int64_t			 back, ahead;
 	/*
-	 * The RDATEs (sorted) and, per walk, which a rule also made: an
-	 * instant in both is one occurrence (RFC 5545 3.8.5.2).
+	 * The RDATEs (sorted) and, per walk, which a rule also reported: an
+	 * instant in both is one occurrence (RFC 5545 3.8.5.2), reported in
+	 * the rule's order, as the reminders' "first occurrence" wants.
 	 */
 	const int64_t		*rds;
 	size_t			 nrds;
@@ -303,7 +305,11 @@ cmp_instant(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A rule made instant t: if it is an RDATE's too, that one is not again. */
+/*
+ * A rule reports instant t (within its UNTIL: one past it is not an
+ * occurrence, and must not hide the RDATE there): if an RDATE names it
+ * too, the RDATEs' walk leaves it out.
+ */
 static void
 rdate_hit(struct expand *x, int64_t t)
 {
@@ -314,7 +320,7 @@ rdate_hit(struct expand *x, int64_t t)
 		x->rd_hit[r - x->rds] = 1;
 }
 
-/* Did a rule of this walk make the RDATE at t? */
+/* Did a rule of this walk report the RDATE at t? */
 static int
 rdate_made(const struct expand *x, int64_t t)
 {
@@ -341,7 +347,6 @@ walk_one(struct expand *x, struct icaltimetype next)
 	w.hour = next.hour; w.min = next.minute; w.sec = next.second;
 	if (tz_to_utc(x->ev->tz, &w, 0, &t, NULL) != 0)
 		return 0;
-	rdate_hit(x, t);
 	/*
 	 * Instants come in order but for a wall-clock time a DST change
 	 * skips, read with the offset before it (an hour or two late): one
@@ -353,6 +358,7 @@ walk_one(struct expand *x, struct icaltimetype next)
 		return t >= recur_sat_add(end, GAP_SLACK) ? 2 : 0;
 	if (t > x->until)
 		return 0;
+	rdate_hit(x, t);
 	return emit(x, t) ? 1 : 0;
 }
 

@@ -653,6 +653,8 @@ test_thisandfuture_reach(void)
 	CHECK_INT(o.end[2] - o.start[2], 3600);
 }
 
+static void	test_rdate_and_rule(void);
+
 /* An UNTIL at the end of year 9999, and one after a skipped hour. */
 static void
 test_until_edges(void)
@@ -675,6 +677,32 @@ test_until_edges(void)
 	    100, 0, &o), 0);
 	CHECK_INT(o.n, 4);
 	CHECK_INT(o.start[3], utc(2026, 3, 8, 7, 0));
+	test_rdate_and_rule();
+}
+
+/*
+ * An RDATE on an instant the rule also makes is one occurrence; one the
+ * day after a UTC UNTIL (where the walk still looks, past it) is there.
+ */
+static void
+test_rdate_and_rule(void)
+{
+	static const char after[] = CAL(EV("ra@t",
+	    "DTSTART;TZID=Europe/Paris:20260105T090000\r\n"
+	    "DURATION:PT1H\r\n"
+	    "RRULE:FREQ=DAILY;UNTIL=20260109T080000Z\r\n"
+	    "RDATE;TZID=Europe/Paris:20260110T090000,20260107T090000\r\n"));
+	struct occs	o;
+
+	CHECK_INT(expand(after, utc(2026, 1, 1, 0, 0), utc(2026, 2, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 6);		/* 5 to 9 January, and the 10th */
+	CHECK_INT(o.start[2], utc(2026, 1, 7, 8, 0));	/* in the rule's order */
+	CHECK_INT(o.start[5], utc(2026, 1, 10, 8, 0));
+	/* A window of the 7th alone: once. */
+	CHECK_INT(expand(after, utc(2026, 1, 7, 0, 0), utc(2026, 1, 8, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 1);
 }
 
 int
