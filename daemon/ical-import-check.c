@@ -24,6 +24,7 @@
 #include <libical/ical.h>
 
 #include "ical-import-int.h"
+#include "ical-serialize.h"
 #include "xmalloc.h"
 
 static int
@@ -78,7 +79,7 @@ unreadable_line(struct imp *im, size_t i)
 		    3) == 0))
 			continue;
 		s = xstrndup(l->text + ln->off, ln->len);
-		p = icalproperty_new_from_string(s);
+		p = ical_parse_property(s);
 		free(s);
 		if (p != NULL) {
 			icalproperty_free(p);

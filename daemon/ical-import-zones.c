@@ -23,6 +23,7 @@
 #include <libical/ical.h>
 
 #include "ical-import-int.h"
+#include "ical-serialize.h"
 #include "xmalloc.h"
 
 /* Is p's value a DATE (a day, which has no zone)? */
@@ -212,7 +213,7 @@ imp_note_zones(struct imp *im, int j)
 			continue;
 		}
 		s = xstrndup(l->text + ln->off, ln->len);
-		p = icalproperty_new_from_string(s);
+		p = ical_parse_property(s);
 		free(s);
 		if (p == NULL)
 			continue;	/* refused when the event is read */

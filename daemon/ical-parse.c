@@ -6,14 +6,20 @@
  * each time the parser asks for a buffer's worth (79 bytes): a line of n
  * bytes costs n * n / 79.  A 5 MB DESCRIPTION (an unfolded import line, a
  * CalDAV body, anything `kcal export` writes) held the loop for seconds.
- * This generator looks no further than the buffer it fills.  Everything
- * else is icalparser_parse_string()'s, malformed data included.
+ * This generator looks no further than the buffer it fills.  The parse
+ * is icalparser_parse_string()'s, malformed data included, for the text
+ * kcald parses: lines ending in LF (ical-lint.c's or libical's own), no BOM
+ * (libical's generator also skips a BOM and ends a line at a lone CR).
+ * icalproperty_new_from_string() goes the same slow way: hence
+ * ical_parse_property().
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <libical/ical.h>
 
 #include "ical-serialize.h"
+#include "xmalloc.h"
 
 struct gen {
 	const char	*pos, *end;
@@ -55,4 +61,29 @@ ical_parse(const char *text)
 	icalerror_set_error_state(ICAL_MALFORMEDDATA_ERROR, es);
 	icalparser_free(p);
 	return c;
+}
+
+/*
+ * One property line (unfolded), as icalproperty_new_from_string() reads
+ * it -- which wraps it in a VCALENDAR for icalparser_parse_string(), and
+ * so is as slow on a long line: NULL when libical finds an error in it.
+ */
+icalproperty *
+ical_parse_property(const char *line)
+{
+	icalcomponent	*c;
+	icalproperty	*p = NULL;
+	char		*buf;
+
+	xasprintf(&buf, "BEGIN:VCALENDAR\r\n%s\r\nEND:VCALENDAR\r\n", line);
+	c = ical_parse(buf);
+	free(buf);
+	if (c == NULL)
+		return NULL;
+	if (icalcomponent_count_errors(c) == 0 &&
+	    (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY)) !=
+	    NULL)
+		icalcomponent_remove_property(c, p);
+	icalcomponent_free(c);
+	return p;
 }

@@ -18,6 +18,7 @@
 
 char	*ical_serialize(icalcomponent *);
 icalcomponent *ical_parse(const char *);	/* ical-parse.c */
+icalproperty *ical_parse_property(const char *);
 int	 ical_extract_component(icalcomponent *, const char *, struct event *,
 	     char **);
 enum access_class ical_class_of(icalcomponent *);
