@@ -24,6 +24,7 @@
 
 #include "access.h"
 #include "ical.h"
+#include "log.h"
 #include "occur.h"
 #include "recur.h"
 #include "store.h"
@@ -140,54 +141,83 @@ occur_put(struct store *st, const struct event *ev, const char *ical,
 	return rv;
 }
 
-/* One listed event written again (a record it cannot read: left as is). */
+#define REINDEX_BATCH	500	/* events a commit */
+
+/*
+ * One listed event written again, in a savepoint of its own: one that
+ * cannot be (its record unreadable, a write refused) is logged and left
+ * as it was, not allowed to keep kcald from starting.
+ */
 static int
-reindex_one(struct store *st, const char *uid, const char *home,
-    char **cause)
+reindex_one(struct store *st, const char *uid, const char *home)
 {
 	struct event	 ev;
 	char		*text = NULL, *why = NULL;
 	int		 rc;
 
-	if ((rc = store_get(st, uid, &text, cause)) < 0)
-		return -1;
-	if (rc == 0 && ical_extract(text, home, &ev, &why) == 0) {
-		rc = occur_put(st, &ev, text, cause);
+	if (store_begin(st, &why) != 0) {
+		log_warnx("upgrade: %s left as it was: %s", uid, why);
+		free(why);
+		return 0;
+	}
+	if ((rc = store_get(st, uid, &text, &why)) == 0 &&
+	    (rc = ical_extract(text, home, &ev, &why)) == 0) {
+		rc = occur_put(st, &ev, text, &why);
 		event_clear(&ev);
-	} else
-		rc = 0;
+	}
+	if (rc == 0 || rc == STORE_NOT_FOUND)
+		store_commit(st, NULL);
+	else {
+		log_warnx("upgrade: %s left as it was: %s", uid,
+		    why ? why : "cannot be read again");
+		store_rollback(st);
+	}
 	free(text);
 	free(why);
-	return rc;
+	return rc == 0;
+}
+
+/* Up to REINDEX_BATCH of them in one transaction: 1 when none is left. */
+static int
+reindex_batch(struct store *st, const char *home, size_t *n, char **cause)
+{
+	char	*uid = NULL;
+	int	 rc = 0, k;
+
+	if (store_begin(st, cause) != 0)
+		return -1;
+	for (k = 0; k < REINDEX_BATCH && (rc = store_reindex_next(st, &uid,
+	    cause)) == 0; k++) {
+		*n += (size_t)reindex_one(st, uid, home);
+		rc = store_reindex_done(st, uid, cause);
+		free(uid);
+		uid = NULL;
+		if (rc != 0)
+			break;
+	}
+	if (rc < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	if (store_commit(st, cause) != 0)
+		return -1;
+	return rc == STORE_NOT_FOUND;
 }
 
 int
 occur_reindex(struct store *st, const char *home, size_t *n, char **cause)
 {
 	enum access_class	 cl;
-	char			*uid = NULL;
 	int			 rc;
 
 	*n = 0;
 	if (store_readonly(st))
 		return 0;
 	cl = store_set_clearance(st, ACCESS_CLASS_CONFIDENTIAL);
-	if ((rc = store_begin(st, cause)) == 0) {
-		while ((rc = store_reindex_next(st, &uid, cause)) == 0 &&
-		    (rc = reindex_one(st, uid, home, cause)) == 0 &&
-		    (rc = store_reindex_done(st, uid, cause)) == 0) {
-			free(uid);
-			uid = NULL;
-			(*n)++;
-		}
-		free(uid);
-		if (rc == STORE_NOT_FOUND)
-			rc = store_commit(st, cause);
-		else
-			store_rollback(st);
-	}
+	while ((rc = reindex_batch(st, home, n, cause)) == 0)
+		log_info("upgrade: %zu events read again so far", *n);
 	store_set_clearance(st, cl);
-	return rc == 0 ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 struct from_index {

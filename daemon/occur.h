@@ -27,7 +27,8 @@ int	occur_put(struct store *, const struct event *, const char *, char **);
 
 /*
  * Write again from their records the events a migration listed (table
- * reindex), in one transaction: *n of them.
+ * reindex), a batch a transaction (each one's row goes with it, so a stop
+ * loses nothing done): *n of them.  One that cannot be is logged and left.
  */
 int	occur_reindex(struct store *, const char *, size_t *, char **);
 

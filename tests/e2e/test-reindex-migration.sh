@@ -3,8 +3,9 @@
 # records differently (a DURATION of days as exact seconds) is read again
 # from its records when a newer kcald opens it (the reindex table,
 # occur_reindex): a single event's stored end and a series' indexed
-# occurrences become the nominal ones, the log says how many, and a
-# second start has nothing left to do.
+# occurrences become the nominal ones, the log says how many, one whose
+# record cannot be read is named and left as it was (kcald still starts),
+# and nothing is left to do after.
 . "$(dirname "$0")/lib.sh"
 
 DB="$T/data/kcal.db"
@@ -20,6 +21,13 @@ DTSTAMP:20260101T000000Z
 DTSTART;TZID=Europe/Berlin:20270327T120000
 DURATION:P1D
 SUMMARY:A day across the change to summer time
+END:VEVENT
+BEGIN:VEVENT
+UID:bad@reindex
+DTSTAMP:20260101T000000Z
+DTSTART:20270401T100000Z
+DURATION:P1D
+SUMMARY:To be damaged
 END:VEVENT
 BEGIN:VEVENT
 UID:weekly@reindex
@@ -44,6 +52,7 @@ version=$(sql "PRAGMA user_version")
 # no reindex table (the schema before it).
 sql "UPDATE events SET end_utc = start_utc + 86400 WHERE uid LIKE '%@reindex'" >/dev/null
 sql "UPDATE occurrences SET end_utc = start_utc + 86400 WHERE event_uid = 'weekly@reindex'" >/dev/null
+sql "UPDATE events SET ical = 'not iCalendar, DURATION:P1D' WHERE uid = 'bad@reindex'" >/dev/null
 sql "DROP TABLE reindex" >/dev/null
 sql "PRAGMA user_version = $((version - 1))" >/dev/null
 check_eq "the old store has the exact end" $((nominal + 3600)) \
@@ -59,6 +68,8 @@ check_match "kcal list shows the nominal end" "2027-03-28T12:00:00\\+02:00" \
 	"$(kcal list --from 2027-03-27 --to 2027-03-28 --format json | jq -r '.events[] | select(.uid == "day@reindex") | .end')"
 check_match "the log says how many were read again" \
 	"upgrade: 2 events read again" "$(cat "$T/kcald.out")"
+check_match "... and names the one it could not read, left as it was" \
+	"upgrade: bad@reindex left as it was" "$(cat "$T/kcald.out")"
 check_eq "nothing is left to do" 0 "$(sql "SELECT count(*) FROM reindex")"
 stop_daemon
 done_testing
