@@ -185,49 +185,42 @@ ical_put_sequence(const char *stored, const char *text, char **out,
 	return 0;
 }
 
-/* Has c a property of kind (an X- one: named x)? */
+/* Has c a RELATED-TO naming uid? */
 static int
-has_kind(icalcomponent *c, icalproperty_kind kind, const char *x)
+relates_to(icalcomponent *c, const char *uid)
 {
 	icalproperty	*p;
+	const char	*v;
 
-	for (p = icalcomponent_get_first_property(c, kind); p != NULL;
-	    p = icalcomponent_get_next_property(c, kind))
-		if (x == NULL || strcmp(icalproperty_get_x_name(p), x) == 0)
+	for (p = icalcomponent_get_first_property(c, ICAL_RELATEDTO_PROPERTY);
+	    p != NULL; p = icalcomponent_get_next_property(c,
+	    ICAL_RELATEDTO_PROPERTY))
+		if ((v = icalproperty_get_relatedto(p)) != NULL &&
+		    strcmp(v, uid) == 0)
 			return 1;
 	return 0;
 }
 
 /*
- * Copy to nc the references of oc (RELATED-TO; X-KCAL-ANCHOR with its
- * offset) that seen() says its writer could not see, when the text it
- * sent has none of that kind (one it sent is its choice): how many.
+ * Copy to nc each RELATED-TO of oc that seen() says its writer could not
+ * see, and which the text it sent therefore lacks: how many.  (An anchor
+ * is not put back: one to an event not in the store cannot be followed,
+ * and a write that keeps one would be refused for it.)
  */
 static int
 keep_refs(icalcomponent *oc, icalcomponent *nc, ical_uid_cb seen, void *arg)
 {
-	icalproperty	*p, *off;
-	const char	*v, *x;
-	int		 n = 0, rel, anchor;
+	icalproperty	*p;
+	const char	*v;
+	int		 n = 0;
 
-	rel = has_kind(nc, ICAL_RELATEDTO_PROPERTY, NULL);
-	anchor = has_kind(nc, ICAL_X_PROPERTY, X_ANCHOR);
-	for (p = icalcomponent_get_first_property(oc, ICAL_ANY_PROPERTY);
+	for (p = icalcomponent_get_first_property(oc, ICAL_RELATEDTO_PROPERTY);
 	    p != NULL; p = icalcomponent_get_next_property(oc,
-	    ICAL_ANY_PROPERTY)) {
-		x = icalproperty_isa(p) == ICAL_X_PROPERTY ?
-		    icalproperty_get_x_name(p) : NULL;
-		if (icalproperty_isa(p) != ICAL_RELATEDTO_PROPERTY &&
-		    (x == NULL || strcmp(x, X_ANCHOR) != 0))
-			continue;
-		v = icalproperty_get_value_as_string(p);
-		if (v == NULL || (x != NULL ? anchor : rel) || seen(arg, v))
+	    ICAL_RELATEDTO_PROPERTY)) {
+		v = icalproperty_get_relatedto(p);
+		if (v == NULL || *v == '\0' || seen(arg, v) || relates_to(nc, v))
 			continue;
 		icalcomponent_add_property(nc, icalproperty_new_clone(p));
-		off = x != NULL ? ical_find_x(oc, X_ANCHOR_OFFSET) : NULL;
-		if (off != NULL && ical_find_x(nc, X_ANCHOR_OFFSET) == NULL)
-			icalcomponent_add_property(nc,
-			    icalproperty_new_clone(off));
 		n++;
 	}
 	return n;
@@ -235,10 +228,11 @@ keep_refs(icalcomponent *oc, icalcomponent *nc, ical_uid_cb seen, void *arg)
 
 /*
  * The record text as written over stored by a writer who could not see
- * all of stored's references (a CalDAV account reads none to an event
- * not in the store: ical-redact.c): the text with them put back, or NULL
- * when it lacks none.  Without this, a client that writes back what it
- * read would drop a relation it never saw.
+ * all of stored's RELATED-TOs (a CalDAV account reads none to an event
+ * not in the store: ical-redact.c): the text with them put back in its
+ * master, or NULL when it lacks none.  Without this, a client that writes
+ * back what it read would drop a relation it never saw.  (An override's
+ * own RELATED-TO to an event not in the store is not put back yet.)
  */
 char *
 ical_put_keep_refs(const char *stored, const char *text, ical_uid_cb seen,
