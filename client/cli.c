@@ -17,7 +17,6 @@
 #include "when.h"
 
 const char	*socket_path;
-char		**cli_argv;
 static struct conn *conn;
 static int	 timeout_given;	/* --timeout was on the command line */
 
@@ -50,16 +49,18 @@ usage_error(const struct subcmd *sc, const char *fmt, ...)
 }
 
 /*
- * getopt_long returned ch for the option at optind - 1 of argv, which the
- * command does not take: ':' (optstrings start with ':', which also keeps
- * getopt from printing a line of its own) when it lacks its value, else
- * '?' when it is unknown.  One line, naming it as it was written.
+ * getopt_long, on argv, returned ch for an option the command does not
+ * take: ':' (optstrings start with ':', which also keeps getopt from
+ * printing a line of its own) when it lacks its value, else '?' when it
+ * is unknown.  One line, naming it: a short one by optopt (it may be
+ * inside a group, "-qy"), a long one as written, at optind - 1.
  */
 void
-option_error(const struct subcmd *sc, int ch)
+option_error(const struct subcmd *sc, int ch, char **argv)
 {
-	const char	*arg = cli_argv != NULL && optind > 0 ?
-			    cli_argv[optind - 1] : "?";
+	char		 shortopt[3] = { '-', (char)optopt, '\0' };
+	const char	*arg = optopt > 0 && optopt < 256 ? shortopt :
+			    optind > 0 ? argv[optind - 1] : "?";
 
 	if (ch == ':')
 		usage_error(sc, "option %s needs a value", arg);

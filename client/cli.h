@@ -22,11 +22,11 @@ struct subcmd {
 };
 
 extern const char *socket_path;
-extern char	**cli_argv;	/* the command's own argv (option_error) */
 
 void	 usage_error(const struct subcmd *, const char *, ...)
 	     __attribute__((format(printf, 2, 3), noreturn));
-void	 option_error(const struct subcmd *, int) __attribute__((noreturn));
+void	 option_error(const struct subcmd *, int, char **)
+	     __attribute__((noreturn));
 void	 die(int, const char *, ...)
 	     __attribute__((format(printf, 2, 3), noreturn));
 

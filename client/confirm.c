@@ -24,7 +24,7 @@ cmd_confirm(const struct subcmd *sc, int argc, char **argv)
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (ch != 'h')
-			option_error(sc, ch);
+			option_error(sc, ch, argv);
 		printf("usage: kcal %s\n%s.\n\nA tentative event becomes "
 		    "confirmed (STATUS:CONFIRMED; SEQUENCE is incremented).\n"
 		    "A cancelled event is refused: kcal edit can restore it "

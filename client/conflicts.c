@@ -54,7 +54,7 @@ cmd_conflicts(const struct subcmd *sc, int argc, char **argv)
 			    optarg);
 			break;
 		case 'F': format = optarg; break;
-		default: option_error(sc, ch);
+		default: option_error(sc, ch, argv);
 		}
 	}
 	if (optind != argc)

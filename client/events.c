@@ -213,7 +213,7 @@ cmd_add(const struct subcmd *sc, int argc, char **argv)
 		if (ch == O_UID)
 			req_set_str(req, "uid", optarg);
 		else if (!event_opt(sc, req, ch, optarg))
-			option_error(sc, ch);
+			option_error(sc, ch, argv);
 	}
 	if (optind != argc - 1)
 		usage_error(sc, "give the summary as one argument");
@@ -267,7 +267,7 @@ cmd_edit(const struct subcmd *sc, int argc, char **argv)
 		else if (ch == O_FORMAT)
 			format = optarg;
 		else if (!event_opt(sc, req, ch, optarg))
-			option_error(sc, ch);
+			option_error(sc, ch, argv);
 	}
 	if (optind != argc - 1)
 		usage_error(sc, "give one UID");
@@ -414,7 +414,7 @@ cmd_list(const struct subcmd *sc, int argc, char **argv)
 		case O_FORMAT: format = optarg; break;
 		case O_LIMIT: req_set_limit(sc, req, optarg); break;
 		case O_CURSOR: req_set_str(req, "cursor", optarg); break;
-		default: option_error(sc, ch);
+		default: option_error(sc, ch, argv);
 		}
 	}
 	if (optind != argc)
@@ -471,7 +471,7 @@ one_uid(const struct subcmd *sc, int argc, char **argv, const char **format,
 		else if ((ch == O_YES || ch == 'y') && yes != NULL)
 			*yes = 1;
 		else
-			option_error(sc, ch);
+			option_error(sc, ch, argv);
 	}
 	if (optind != argc - 1)
 		usage_error(sc, "give one UID (or a unique prefix of it)");
@@ -563,7 +563,7 @@ cmd_status(const struct subcmd *sc, int argc, char **argv)
 			return 0;
 		}
 		if (ch != O_FORMAT)
-			option_error(sc, ch);
+			option_error(sc, ch, argv);
 		format = optarg;
 	}
 	if (optind != argc || (strcmp(format, "text") && strcmp(format, "json")))

@@ -127,7 +127,7 @@ feed_add(const struct subcmd *sc, int argc, char **argv)
 		case O_BRIEFING: req_set_str(req, "briefing", optarg); break;
 		default:
 			if (!filter_opt(req, ch, optarg))
-				option_error(sc, ch);
+				option_error(sc, ch, argv);
 		}
 	}
 	if (optind != argc - 1)

@@ -276,7 +276,7 @@ cmd_import(const struct subcmd *sc, int argc, char **argv)
 		case O_DRY_RUN: dry_run = 1; break;
 		case O_TZ: tz = optarg; break;
 		case O_FORMAT: format = optarg; break;
-		default: option_error(sc, ch);
+		default: option_error(sc, ch, argv);
 		}
 	}
 	if (optind == argc)
@@ -343,7 +343,7 @@ cmd_export(const struct subcmd *sc, int argc, char **argv)
 		case O_OUTPUT: output = optarg; break;
 		default:
 			if (!filter_opt(req, ch, optarg))
-				option_error(sc, ch);
+				option_error(sc, ch, argv);
 		}
 	}
 	if (optind != argc)

@@ -287,7 +287,7 @@ cmd_itinerary(const struct subcmd *sc, int argc, char **argv)
 			return 0;
 		}
 		if (ch != 'f')
-			option_error(sc, ch);
+			option_error(sc, ch, argv);
 		format = optarg;
 	}
 	for (size_t i = 0; formats[i] != NULL; i++)

@@ -218,7 +218,6 @@ main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else {
 		check_args(argc - i, argv + i);
-		cli_argv = argv + i;
 		rc = sc->run(sc, argc - i, argv + i);
 	}
 	finish();

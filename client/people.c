@@ -89,7 +89,7 @@ cmd_people(const struct subcmd *sc, int argc, char **argv)
 			json_object_set_new(req, "next", json_integer(n));
 			break;
 		case 'F': format = optarg; break;
-		default: option_error(sc, ch);
+		default: option_error(sc, ch, argv);
 		}
 	}
 	json = format_is_json(sc, format);

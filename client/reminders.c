@@ -258,7 +258,7 @@ cmd_watch(const struct subcmd *sc, int argc, char **argv)
 			return 0;
 		case O_FORMAT: format = optarg; break;
 		case O_NO_RECONNECT: reconnect = 0; break;
-		default: option_error(sc, ch);
+		default: option_error(sc, ch, argv);
 		}
 	}
 	if (optind != argc)
@@ -346,7 +346,7 @@ cmd_reminders(const struct subcmd *sc, int argc, char **argv)
 			break;
 		case O_MISSED: missed = 1; break;
 		case O_FORMAT: format = optarg; break;
-		default: option_error(sc, ch);
+		default: option_error(sc, ch, argv);
 		}
 	}
 	if (optind != argc)
@@ -383,7 +383,7 @@ args(const struct subcmd *sc, int argc, char **argv, int want,
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (ch != O_HELP)
-			option_error(sc, ch);
+			option_error(sc, ch, argv);
 		printf("usage: kcal %s\n%s.\n%s", sc->usage, sc->help, help);
 		exit(0);
 	}

@@ -353,7 +353,7 @@ parse_opts(const struct subcmd *sc, int argc, char **argv,
 		case O_CLEARANCE: o->clearance = optarg; break;
 		case O_JSON: o->json = 1; break;
 		case 'h': case O_HELP: fputs(user_help, stdout); exit(0);
-		default: option_error(sc, ch);
+		default: option_error(sc, ch, argv);
 		}
 	}
 }
