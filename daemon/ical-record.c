@@ -313,8 +313,10 @@ extract_participants(icalcomponent *c, struct event *ev)
 			pt->role = xstrdup("attendee");
 		if ((v = xparam(p, X_COUNTRY)) != NULL)
 			pt->country = xstrdup(v);
+		/* As the protocol takes it (write.c): 0 (unset) to 10000. */
 		if ((pr = xparam(p, X_PRECEDENCE)) != NULL)
-			pt->precedence = atoi(pr);
+			pt->precedence = atoi(pr) < 0 ? 0 : atoi(pr) > 10000 ?
+			    10000 : atoi(pr);
 	}
 }
 

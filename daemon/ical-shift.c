@@ -28,6 +28,7 @@ struct shift {
 	const char	*from_tz, *to_tz;
 	int64_t		 delta;		/* wall-clock seconds */
 	int		 all_day;	/* the series' new form */
+	int		 was_all_day;	/* ... and its old one */
 	int64_t		 tod;		/* its old start's time of day */
 };
 
@@ -183,12 +184,18 @@ shift_until(icalcomponent *c, const struct shift *s)
 		if (icaltime_is_null_time(r.until) ||
 		    instant(s, p, r.until, &t) != 0)
 			continue;
-		if (r.until.is_date && !s->all_day) {
+		if (r.until.is_date) {
+			/* the last day's occurrence, moved: its day */
 			l = ical_wall(s->from_tz, t) + s->tod + s->delta;
 			days = l / 86400 - (l % 86400 < 0);
 			memset(&w, 0, sizeof w);
 			civil_from_days(days, &w.year, &w.mon, &w.day);
 			r.until = ical_local_tt(&w, 1);
+			if (s->was_all_day && !s->all_day)	/* UTC now */
+				r.until = icaltime_from_timet_with_zone(
+				    (time_t)ical_wall_shift(s->from_tz,
+				    s->to_tz, t, s->delta, 0), 0,
+				    icaltimezone_get_utc_timezone());
 			icalproperty_set_rrule(p, r);
 			continue;
 		}
@@ -253,7 +260,8 @@ void
 ical_shift_series(icalcomponent *root, icalcomponent *c,
     const struct event *cur, const struct event *nt, int rule_given)
 {
-	struct shift	 s = { cur->tz, nt->tz, 0, nt->all_day, 0 };
+	struct shift	 s = { cur->tz, nt->tz, 0, nt->all_day, cur->all_day,
+			    0 };
 	icalcomponent	*k;
 
 	s.delta = ical_wall(nt->tz, nt->start) - ical_wall(cur->tz, cur->start);

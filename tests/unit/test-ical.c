@@ -825,6 +825,19 @@ test_move_series_forms(void)
 	CHECK_INT(st[3], utc(2026, 3, 7, 4, 0));
 	CHECK(strstr(text, "UNTIL=20260306"));
 	free(text);
+	/* Made all-day: the DATE UNTIL keeps its last day. */
+	event_change_init(&ch);
+	ch.start = wire("2026-03-02");
+	ch.all_day = 1;
+	ch.duration = 86400;
+	text = apply(old, &ch, NULL, T1, &ev);
+	event_clear(&ev);
+	if (text == NULL)
+		return;
+	CHECK(strstr(text, "UNTIL=20260306"));
+	CHECK_INT(occ_starts(text, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0,
+	    0), st, 16), 4);
+	free(text);
 }
 
 /*
