@@ -12,8 +12,9 @@
  * the wall clock (recur.c): a 09:00 meeting moved to 11:00 has its
  * exceptions at 11:00 on both sides of a DST change.  An override's own
  * DTSTART is its writer's choice and stays, unless it was the series'
- * time (the override changed something else): then it moves too.  The wall-clock arithmetic
- * (ical_wall_shift) is recur.c's too, for RANGE=THISANDFUTURE.
+ * time (the override changed something else): then it moves too.  The
+ * wall-clock arithmetic (ical_wall_shift) is recur.c's too, for
+ * RANGE=THISANDFUTURE.
  */
 #include <stdlib.h>
 #include <string.h>
