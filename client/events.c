@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "itinerary-html.h"
 #include "kcal.h"
+#include "kcal-protocol.h"
 #include "output.h"
 #include "when.h"
 #include "xmalloc.h"
@@ -100,7 +101,7 @@ participant(const struct subcmd *sc, const char *spec)
 		    "[;PRECEDENCE]\"", spec);
 	if (f[3] != NULL && *f[3] != '\0') {
 		prec = strtol(f[3], &end, 10);
-		if (*end != '\0' || prec < 0 || prec > 10000)
+		if (*end != '\0' || prec < 0 || prec > KCAL_PRECEDENCE_MAX)
 			usage_error(sc, "--participant \"%s\": precedence must "
 			    "be a number", spec);
 	}

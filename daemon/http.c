@@ -10,8 +10,9 @@
  * http_header_timeout seconds in all for each request's header (not reset
  * by every byte) and http_body_timeout for its body, at most
  * http_max_connections are open at once (past that, the kernel's queue
- * holds the rest; the Unix socket has its own cap), a header must fit in http_max_header_size (else 431) and a body in
- * http_max_body_size (else 413).  The count of header fields is checked in
+ * holds the rest; the Unix socket has its own cap), a header must fit in
+ * http_max_header_size (else 431) and a body in http_max_body_size (else
+ * 413).  The count of header fields is checked in
  * http-route.c, so that the refusal names http_max_headers.
  */
 #include <stdlib.h>

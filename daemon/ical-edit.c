@@ -83,27 +83,35 @@ round_trips(const char *tz, int64_t t)
 }
 
 /*
- * A DTSTART/DTEND property for instant t shown in zone tz; in UTC when the
- * wall-clock form would be misread (see round_trips).
+ * Instant t as a time value shown in zone tz: a date (all_day), its wall
+ * clock there (*tzid set: the value needs TZID=tz), or UTC when that wall
+ * clock would be misread (see round_trips).  ical-shift.c's too.
  */
+struct icaltimetype
+ical_time_in(const char *tz, int64_t t, int all_day, int *tzid)
+{
+	struct when	w;
+
+	*tzid = 0;
+	if (!all_day && (strcmp(tz, "UTC") == 0 || !round_trips(tz, t)))
+		return utc_time(t);
+	tz_local(tz, t, &w);
+	*tzid = !all_day;
+	return ical_local_tt(&w, all_day);
+}
+
+/* A DTSTART/DTEND property for instant t shown in zone tz (ical_time_in). */
 static icalproperty *
 time_prop(icalproperty_kind kind, const char *tz, int64_t t, int all_day)
 {
 	struct icaltimetype	 tt;
-	struct when		 w;
 	icalproperty		*p;
-	int			 utc = strcmp(tz, "UTC") == 0 ||
-				    (!all_day && !round_trips(tz, t));
+	int			 tzid;
 
-	if (utc && !all_day)
-		tt = utc_time(t);
-	else {
-		tz_local(tz, t, &w);
-		tt = ical_local_tt(&w, all_day);
-	}
+	tt = ical_time_in(tz, t, all_day, &tzid);
 	p = kind == ICAL_DTSTART_PROPERTY ? icalproperty_new_dtstart(tt) :
 	    icalproperty_new_dtend(tt);
-	if (!utc && !all_day)
+	if (tzid)
 		icalproperty_add_parameter(p, icalparameter_new_tzid(tz));
 	return p;
 }

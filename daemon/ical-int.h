@@ -31,6 +31,8 @@ int64_t		 ical_tt_secs(struct icaltimetype);
 struct icaltimetype ical_local_tt(const struct when *, int);
 int64_t		 ical_add_days(const char *, int64_t, int64_t);
 int64_t		 ical_add_nominal(const char *, int64_t, int64_t);
+int		 ical_dur_nominal(struct icaldurationtype, int64_t *,
+		     int64_t *);
 int		 ical_day_diff(const char *, int64_t, int64_t);
 int		 ical_read_time(icalproperty *, struct icaltimetype,
 		     const char *, const char *, char **, int64_t *, int *,
@@ -41,6 +43,7 @@ int		 ical_check_zone(const char *, char **);
 void		 ical_shift_series(icalcomponent *, icalcomponent *,
 		     const struct event *, const struct event *, int);
 int64_t		 ical_wall(const char *, int64_t);
+struct icaltimetype ical_time_in(const char *, int64_t, int, int *);
 int64_t		 ical_wall_shift(const char *, const char *, int64_t, int64_t,
 		     int);
 

@@ -17,6 +17,7 @@
 #include "ical.h"
 #include "ical-int.h"
 #include "ical-serialize.h"
+#include "kcal-protocol.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -175,6 +176,21 @@ dur_secs(struct icaldurationtype d)
 	return d.is_neg ? -s : s;
 }
 
+/*
+ * A DURATION's days (weeks too: nominal, RFC 5545 3.3.6) and its exact
+ * seconds after them, in 64 bits: 1, or 0 when it has no days, is
+ * negative or is past NOMINAL_DAYS_MAX days (then taken as exact).
+ */
+#define NOMINAL_DAYS_MAX	400000
+
+int
+ical_dur_nominal(struct icaldurationtype d, int64_t *days, int64_t *rest)
+{
+	*days = (int64_t)d.weeks * 7 + d.days;
+	*rest = ((int64_t)d.hours * 60 + d.minutes) * 60 + d.seconds;
+	return !d.is_neg && *days > 0 && *days <= NOMINAL_DAYS_MAX;
+}
+
 /* Read a DTSTART/DTEND: its instant, its zone, whether it is a date. */
 int
 ical_read_time(icalproperty *p, struct icaltimetype tt, const char *datetz,
@@ -248,15 +264,15 @@ extract_times(icalcomponent *c, const char *home, struct event *ev,
 		struct icaldurationtype du = icalproperty_get_duration(pd);
 		int64_t secs = dur_secs(du);
 
-		if (!ev->all_day && !du.is_neg && (du.weeks || du.days) &&
-		    (int64_t)du.weeks * 7 + du.days <= 400000) {
-			ev->dur_days = (int64_t)du.weeks * 7 + du.days;
-			ev->dur_rest = secs - ev->dur_days * 86400;
+		if (!ev->all_day && ical_dur_nominal(du, &ev->dur_days,
+		    &ev->dur_rest))
 			ev->end = event_end_at(ev, ev->start);
-		} else
+		else {
+			ev->dur_days = ev->dur_rest = 0;
 			ev->end = ev->all_day && secs % 86400 == 0 ?
 			    ical_add_days(ev->tz, ev->start, secs / 86400) :
 			    ev->start + secs;
+		}
 	} else
 		ev->end = ev->all_day ? ical_add_days(ev->tz, ev->start, 1) : ev->start;
 	if (ev->end < ev->start) {
@@ -313,10 +329,14 @@ extract_participants(icalcomponent *c, struct event *ev)
 			pt->role = xstrdup("attendee");
 		if ((v = xparam(p, X_COUNTRY)) != NULL)
 			pt->country = xstrdup(v);
-		/* As the protocol takes it (write.c): 0 (unset) to 10000. */
-		if ((pr = xparam(p, X_PRECEDENCE)) != NULL)
-			pt->precedence = atoi(pr) < 0 ? 0 : atoi(pr) > 10000 ?
-			    10000 : atoi(pr);
+		/* As the protocol takes it (write.c): 0 (unset) to the most. */
+		if ((pr = xparam(p, X_PRECEDENCE)) != NULL) {
+			pt->precedence = atoi(pr);
+			if (pt->precedence < 0)
+				pt->precedence = 0;
+			else if (pt->precedence > KCAL_PRECEDENCE_MAX)
+				pt->precedence = KCAL_PRECEDENCE_MAX;
+		}
 	}
 }
 

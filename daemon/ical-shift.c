@@ -75,26 +75,11 @@ moved(const struct shift *s, int64_t t)
 	return ical_wall_shift(s->from_tz, s->to_tz, t, s->delta, s->all_day);
 }
 
-/*
- * t in the series' new form: a date, or the wall clock of to_tz (*tzid
- * set), or UTC when that wall clock would be misread (a repeated hour).
- */
+/* t in the series' new form (ical-edit.c's, as DTSTART is written). */
 static struct icaltimetype
 form(const struct shift *s, int64_t t, int *tzid)
 {
-	struct when	w;
-	int64_t		back;
-
-	*tzid = 0;
-	tz_local(s->to_tz, t, &w);
-	if (s->all_day)
-		return ical_local_tt(&w, 1);
-	if (strcmp(s->to_tz, "UTC") == 0 || tz_to_utc(s->to_tz, &w, 0, &back,
-	    NULL) != 0 || back != t)
-		return icaltime_from_timet_with_zone((time_t)t, 0,
-		    icaltimezone_get_utc_timezone());
-	*tzid = 1;
-	return ical_local_tt(&w, 0);
+	return ical_time_in(s->to_tz, t, s->all_day, tzid);
 }
 
 /* Rewrite p's zone parameters for a value written by form(). */
@@ -201,14 +186,9 @@ shift_until(icalcomponent *c, const struct shift *s)
 			continue;
 		}
 		t = moved(s, t);
-		if (s->all_day) {
-			tz_local(s->to_tz, t, &w);
-			r.until = ical_local_tt(&w, 1);
-		} else if (r.until.is_date || !icaltime_is_utc(r.until))
-			r.until = form(s, t, &tzid);
-		else
-			r.until = icaltime_from_timet_with_zone((time_t)t, 0,
-			    icaltimezone_get_utc_timezone());
+		r.until = icaltime_is_utc(r.until) && !s->all_day ?
+		    icaltime_from_timet_with_zone((time_t)t, 0,
+		    icaltimezone_get_utc_timezone()) : form(s, t, &tzid);
 		icalproperty_set_rrule(p, r);
 	}
 }

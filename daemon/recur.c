@@ -30,7 +30,6 @@ static int64_t
 period_end(icalproperty *p, const struct icalperiodtype *pd, const char *tz,
     int64_t t)
 {
-	const struct icaldurationtype *du = &pd->duration;
 	char	*ptz, *why = NULL;
 	int64_t	 end, days, rest;
 	int	 d;
@@ -44,12 +43,10 @@ period_end(icalproperty *p, const struct icalperiodtype *pd, const char *tz,
 		return end > t ? end : INT64_MIN;
 	}
 	/* In 64 bits: icaldurationtype_as_int() is an int, and wraps. */
-	days = (int64_t)du->weeks * 7 + du->days;
-	rest = ((int64_t)du->hours * 60 + du->minutes) * 60 + du->seconds;
-	if (du->is_neg || (days == 0 && rest <= 0) || days > 400000)
-		return INT64_MIN;
-	if (days > 0)	/* nominal (RFC 5545 3.3.6) */
+	if (ical_dur_nominal(pd->duration, &days, &rest))
 		return ical_add_nominal(tz, t, days) + rest;
+	if (pd->duration.is_neg || days != 0 || rest <= 0)
+		return INT64_MIN;
 	return t + rest;
 }
 
@@ -199,7 +196,6 @@ static int
 emit_len(struct expand *x, int64_t t, int64_t end)
 {
 	const struct event	*ev = x->ev;
-
 	const struct override	*f = NULL;
 	int64_t			 start;
 
@@ -310,25 +306,32 @@ cmp_instant(const void *a, const void *b)
  * occurrence, and must not hide the RDATE there): if an RDATE names it
  * too, the RDATEs' walk leaves it out.
  */
-static void
-rdate_hit(struct expand *x, int64_t t)
+static unsigned char *
+rdate_mark(const struct expand *x, int64_t t)
 {
 	const int64_t	*r;
 
-	if (x->nrds > 0 && (r = bsearch(&t, x->rds, x->nrds, sizeof *x->rds,
-	    cmp_instant)) != NULL)
-		x->rd_hit[r - x->rds] = 1;
+	r = x->nrds > 0 ? bsearch(&t, x->rds, x->nrds, sizeof *x->rds,
+	    cmp_instant) : NULL;
+	return r != NULL ? &x->rd_hit[r - x->rds] : NULL;
+}
+
+static void
+rdate_hit(struct expand *x, int64_t t)
+{
+	unsigned char	*m = rdate_mark(x, t);
+
+	if (m != NULL)
+		*m = 1;
 }
 
 /* Did a rule of this walk report the RDATE at t? */
 static int
 rdate_made(const struct expand *x, int64_t t)
 {
-	const int64_t	*r;
+	const unsigned char	*m = rdate_mark(x, t);
 
-	r = x->nrds > 0 ? bsearch(&t, x->rds, x->nrds, sizeof *x->rds,
-	    cmp_instant) : NULL;
-	return r != NULL && x->rd_hit[r - x->rds];
+	return m != NULL && *m;
 }
 
 /*

@@ -231,10 +231,8 @@ ref_seen(void *arg, const char *uid)
 }
 
 /*
- * May the user write the body as sent: its series, every override and
- * every event it points at (RELATED-TO, X-KCAL-ANCHOR) of a class it may
- * see?  Else it would store what it could neither read back nor change,
- * or attach an item to a hidden visit's programme.
+ * Has text parts the user may not see: an override above its clearance,
+ * or a reference (RELATED-TO, X-KCAL-ANCHOR) to an event it may not see?
  */
 static int
 hidden_parts(struct run *r, const char *text)
@@ -249,6 +247,12 @@ hidden_parts(struct run *r, const char *text)
 	return rc != ICAL_REDACT_SAME;
 }
 
+/*
+ * May the user write the body as sent: its series, every override and
+ * every event it points at of a class it may see?  Else it would store
+ * what it could neither read back nor change, or attach an item to a
+ * hidden visit's programme.
+ */
 static int
 may_write_body(struct run *r, const char *body_text)
 {

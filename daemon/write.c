@@ -29,10 +29,11 @@
 /*
  * Participant i of a request: an object of a non-empty "name" string, and
  * if given a "role" and a "country" string (or null) and a "precedence"
- * from 0 (unset) to PRECEDENCE_MAX; nothing else.  What does not fit is
- * refused, not dropped or cut down to an int.
+ * from 0 (unset) to KCAL_PRECEDENCE_MAX; nothing else.  What does not fit
+ * is refused, not dropped or cut down to an int.
  */
-#define PRECEDENCE_MAX	10000
+#define STR(x)	#x
+#define XSTR(x)	STR(x)
 
 /* What is wrong with a participant's field k (other than its name). */
 static const char *
@@ -40,8 +41,8 @@ field_wrong(const char *k, json_t *v)
 {
 	if (strcmp(k, "precedence") == 0)
 		return json_is_integer(v) && json_integer_value(v) >= 0 &&
-		    json_integer_value(v) <= PRECEDENCE_MAX ? NULL :
-		    "must be an integer from 0 to 10000";
+		    json_integer_value(v) <= KCAL_PRECEDENCE_MAX ? NULL :
+		    "must be an integer from 0 to " XSTR(KCAL_PRECEDENCE_MAX);
 	if (strcmp(k, "role") == 0 || strcmp(k, "country") == 0)
 		return json_is_string(v) || json_is_null(v) ? NULL :
 		    "must be a string";

@@ -27,6 +27,7 @@
 #define KCAL_MAX_LINE		(8 * 1024 * 1024)	/* one request line */
 #define KCAL_MAX_CLIENTS	256
 #define KCAL_IDLE_TIMEOUT	3600			/* seconds */
+#define KCAL_PRECEDENCE_MAX	10000	/* a participant's; 0 is unset */
 
 /* Stable error codes a script can branch on. */
 #define KCAL_E_BAD_JSON		"bad_json"
