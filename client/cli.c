@@ -235,6 +235,18 @@ parse_dur_arg(const struct subcmd *sc, const char *opt, const char *s)
 	return (long long)secs;
 }
 
+/* A reminder's lead: DUR, or 0 (also 0s, 0m) for the start itself. */
+long long
+parse_lead_arg(const struct subcmd *sc, const char *opt, const char *s)
+{
+	int64_t	secs;
+
+	if (dur_parse_lead(s, &secs) != 0)
+		usage_error(sc, "%s: cannot read \"%s\" as a duration; use %s, "
+		    "or 0 for the start", opt, s, DUR_FORMS);
+	return (long long)secs;
+}
+
 /* A signed DUR for --offset: -15m, +1h, 30m, or 0 (also -0s). */
 long long
 parse_offset_arg(const struct subcmd *sc, const char *opt, const char *s)

@@ -41,6 +41,7 @@ void	 finish(void);
 /* Arguments into requests. */
 char	*parse_when_arg(const struct subcmd *, const char *, const char *);
 long long parse_dur_arg(const struct subcmd *, const char *, const char *);
+long long parse_lead_arg(const struct subcmd *, const char *, const char *);
 long long parse_offset_arg(const struct subcmd *, const char *, const char *);
 int	 format_is_json(const struct subcmd *, const char *);
 void	 req_set_str(json_t *, const char *, const char *);

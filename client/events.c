@@ -68,7 +68,7 @@ static const char event_help[] =
 "  --parent UID          the visit this event belongs to\n"
 "  --status STATUS       tentative, confirmed or cancelled\n"
 "  --class CLASS         public, private or confidential\n"
-"  --remind DUR          remind DUR before the start (repeatable)\n"
+"  --remind DUR          remind DUR before the start, 0 at it (repeatable)\n"
 "  --remind-at WHEN      remind at WHEN, read in the home zone (repeatable)\n"
 "  --rrule RULE          RFC 5545 recurrence, e.g. FREQ=YEARLY\n"
 "  --city CITY           the city it is in (default: from the location)\n"
@@ -156,7 +156,7 @@ event_opt(const struct subcmd *sc, json_t *req, int ch, const char *arg)
 	case O_STRICT: json_object_set_new(req, "strict", json_true()); break;
 	case O_PARTICIPANT: append(req, "participants", participant(sc, arg));
 	    break;
-	case O_REMIND: append(req, "remind", json_integer(parse_dur_arg(sc,
+	case O_REMIND: append(req, "remind", json_integer(parse_lead_arg(sc,
 	    "--remind", arg))); break;
 	case O_REMIND_AT: {
 		char *w = parse_when_arg(sc, "--remind-at", arg);

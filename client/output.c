@@ -433,8 +433,13 @@ out_event(FILE *fp, json_t *ev, int color)
 	json_array_foreach(json_object_get(ev, "remind"), i, r) {
 		char d[32];
 
-		dur_format(json_integer_value(r), d, sizeof d);
-		xasprintf(&t, "%s%s%s before", rem ? rem : "", rem ? ", " : "", d);
+		if (json_integer_value(r) == 0)
+			snprintf(d, sizeof d, "at the start");
+		else {
+			dur_format(json_integer_value(r), d, sizeof d);
+			strncat(d, " before", sizeof d - strlen(d) - 1);
+		}
+		xasprintf(&t, "%s%s%s", rem ? rem : "", rem ? ", " : "", d);
 		free(rem);
 		rem = t;
 	}

@@ -408,9 +408,7 @@ remind_parse_list(const char *s, struct remind_list *l, char **cause)
 	while ((item = strsep(&p, ",")) != NULL) {
 		item += strspn(item, " \t");
 		item[strcspn(item, " \t")] = '\0';
-		if (strcmp(item, "0") == 0)
-			secs = 0;
-		else if (dur_parse(item, &secs) != 0) {
+		if (dur_parse_lead(item, &secs) != 0) {
 			xasprintf(cause, "cannot read \"%s\" as a duration (%s)",
 			    item, DUR_FORMS);
 			break;

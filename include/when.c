@@ -438,6 +438,20 @@ dur_parse(const char *s, int64_t *out)
 }
 
 /*
+ * A lead time, such as a reminder's before the start: DUR, or zero written
+ * as "0" or a DUR of zero ("0s", "0m": at the start itself).
+ */
+int
+dur_parse_lead(const char *s, int64_t *out)
+{
+	if (strcmp(s, "0") == 0) {
+		*out = 0;
+		return 0;
+	}
+	return dur_scan(s, out);
+}
+
+/*
  * An offset: [+|-]DUR, or [+|-]0; zero is zero whatever its sign or unit
  * ("-0s", "+0m").
  */

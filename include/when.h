@@ -38,6 +38,7 @@ int	 when_parse(const char *, int64_t, struct when *);
 int	 when_parse_why(const char *, int64_t, struct when *, const char **);
 int	 dur_parse(const char *, int64_t *);
 int	 dur_parse_signed(const char *, int64_t *);
+int	 dur_parse_lead(const char *, int64_t *);
 int	 dur_parse_span(const char *, int64_t *);
 char	*when_format_wire(const struct when *);
 void	 dur_format(int64_t, char *, size_t);

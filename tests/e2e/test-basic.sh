@@ -185,6 +185,18 @@ check_match "... with sequence 2" '^sequence +2$' "$out"
 out=$(kcal edit "$(cut8 "$dinner")" --no-remind --location "" --format json)
 check_eq "edit: --no-remind and an empty --location clear them" "0 null" \
 	"$(jget "$out" '"\(.remind|length) \(.location)"')"
+# A reminder at the start itself: --remind 0 (or 0m); a negative one is not.
+at0=$(kcal add "Arrival ceremony" --start "2026-04-10 09:00" --tz Asia/Shanghai \
+	--remind 0m --remind 15m)
+check_eq "--remind 0m: a reminder at the start" "0,900" \
+	"$(jget "$(js "$at0")" '.remind|map(tostring)|join(",")')"
+check_match "... shown as at the start" '^remind +at the start, 15m before$' \
+	"$(kcal show "$at0")"
+check_match "... a VALARM at the start" 'TRIGGER:-?PT0S' \
+	"$(kcal show "$at0" --format ics)"
+check_rc "--remind -5m is refused (usage)" 2 kcal add "x" --start "2026-04-10 09:00" \
+	--remind -5m
+kcal rm -y "$at0" >/dev/null || fail "rm of the --remind 0m event"
 check_rc "edit with nothing to change: usage (exit 2)" 2 kcal edit "$dinner"
 check_rc "edit to a time that does not exist is refused" 1 \
 	kcal edit "$dinner" --tz America/New_York --start "2026-03-08 02:30"

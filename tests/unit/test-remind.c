@@ -394,6 +394,8 @@ test_defaults(void)
 	CHECK(dflt.set && dflt.n == 0);
 	CHECK_INT(remind_parse_list("0", &dflt, &why), 0);
 	CHECK_INT(dflt.off[0], 0);
+	CHECK_INT(remind_parse_list("0s, 1h", &dflt, &why), 0);
+	CHECK(dflt.n == 2 && dflt.off[0] == 0 && dflt.off[1] == 3600);
 	CHECK_INT(remind_parse_list("soon", &dflt, &why), -1);
 	CHECK(why != NULL && strstr(why, "soon") != NULL);
 	free(why);

@@ -246,6 +246,18 @@ test_dur_signed(void)
 	/* dur_parse itself still wants more than nothing. */
 	CHECK_INT(dur_parse("-0s", &v), -1);
 	CHECK_INT(dur_parse("0s", &v), -1);
+	/* A lead time (--remind) may be zero, written any of these ways. */
+	v = 42;
+	CHECK_INT(dur_parse_lead("0", &v), 0);
+	CHECK_INT(v, 0);
+	v = 42;
+	CHECK_INT(dur_parse_lead("0m", &v), 0);
+	CHECK_INT(v, 0);
+	CHECK_INT(dur_parse_lead("1h30m", &v), 0);
+	CHECK_INT(v, 5400);
+	CHECK_INT(dur_parse_lead("-5m", &v), -1);
+	CHECK_INT(dur_parse_lead("", &v), -1);
+	CHECK_INT(dur_parse_lead("0x", &v), -1);
 }
 
 /*
