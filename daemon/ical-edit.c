@@ -538,6 +538,27 @@ stamp(icalcomponent *c, icalproperty_kind kind, int64_t now)
 	    icalvalue_new_datetime(utc_time(now)));
 }
 
+/*
+ * A series' reminders set with kcal are every occurrence's: an override
+ * that has VALARMs of its own (remind-plan.c) gets the same, so that none
+ * keeps the ones the edit replaced.
+ */
+static void
+set_override_reminders(icalcomponent *root, icalcomponent *master,
+    const struct event_change *ch)
+{
+	icalcomponent	*k;
+
+	if (root == master || !(ch->set_remind || ch->set_remind_at))
+		return;
+	for (k = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	    k != NULL; k = icalcomponent_get_next_component(root,
+	    ICAL_VEVENT_COMPONENT))
+		if (k != master && icalcomponent_get_first_property(k,
+		    ICAL_RECURRENCEID_PROPERTY) != NULL)
+			set_reminders(k, ch, icalcomponent_get_summary(k));
+}
+
 static void
 apply_fields(icalcomponent *c, const struct event_change *ch)
 {
@@ -640,6 +661,7 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 			    ch->rrule != NULL);
 	}
 	apply_fields(c, ch);
+	set_override_reminders(root, c, ch);
 	/* root is c, or the VCALENDAR of c and its overrides (ical-import-record.c) */
 	if (old != NULL && same_content(old, root)) {
 		/* Nothing really changed: no new SEQUENCE for subscribers. */

@@ -12,7 +12,13 @@
  * An occurrence an override moved is reminded of at its own start, and
  * one an override cancelled has none.  A relative trigger gives one
  * reminder per occurrence; an absolute one (--remind-at) fires once.  The
- * triggers are the master's.
+ * triggers are the master's, except an occurrence whose override has
+ * VALARMs of its own (or X-KCAL-NO-REMIND): it has the override's relative
+ * ones, as RFC 5545 has an override replace its occurrence whole (a
+ * calendar app that changes one occurrence's alarm writes it so).  An
+ * override without any keeps the series' (not none: most writers copy the
+ * master's alarms, some do not, and a missed reminder is the worse error);
+ * an override's absolute triggers are not used.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +31,7 @@
 struct collect {
 	const struct remind_input *in;
 	int64_t			 from, to;
+	int			 relative;	/* 0: absolute and snoozes only */
 	struct remind_due	*v;
 	size_t			 n, cap;
 };
@@ -98,18 +105,42 @@ cancelled(const struct event *ev)
 	return ev->status != NULL && strcmp(ev->status, "cancelled") == 0;
 }
 
+/*
+ * The relative triggers of the occurrence whose fields are oev (the
+ * master's, a shallow copy of them, or an override's): an override's own
+ * when it has any, else the series' (in->offs, the defaults included).  A
+ * copy of the master's gives the same as in->offs.
+ */
 static void
-occurrence(struct collect *c, int64_t start)
+occ_offsets(const struct remind_input *in, const struct event *oev,
+    const int64_t **offs, size_t *n)
 {
-	for (size_t i = 0; i < c->in->noffs; i++)
-		consider(c, start, start - c->in->offs[i], c->in->offs[i]);
+	if (oev == NULL || (!oev->no_remind && oev->nremind == 0 &&
+	    oev->nremind_at == 0)) {
+		*offs = in->offs;
+		*n = in->noffs;
+	} else {
+		*offs = oev->no_remind ? NULL : oev->remind;
+		*n = oev->no_remind ? 0 : oev->nremind;
+	}
+}
+
+static void
+occurrence(struct collect *c, int64_t start, const struct event *oev)
+{
+	const int64_t	*offs;
+	size_t		 n;
+
+	occ_offsets(c->in, oev, &offs, &n);
+	for (size_t i = 0; i < n; i++)
+		consider(c, start, start - offs[i], offs[i]);
 }
 
 static int
 occurrence_cb(void *arg, const struct recur_occ *o)
 {
 	if (!cancelled(o->ev))
-		occurrence(arg, o->start);
+		occurrence(arg, o->start, o->ev);
 	return 0;
 }
 
@@ -117,6 +148,38 @@ static int
 recurs(const struct remind_input *in)
 {
 	return in->ev->rrule != NULL && in->series != NULL;
+}
+
+static void
+widen(const int64_t *offs, size_t n, int64_t *lo, int64_t *hi)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (offs[i] < *lo)
+			*lo = offs[i];
+		if (offs[i] > *hi)
+			*hi = offs[i];
+	}
+}
+
+/*
+ * The least and greatest relative trigger of any occurrence (the series'
+ * and its overrides' own); 0 when there is none at all.
+ */
+static int
+offs_span(const struct remind_input *in, int64_t *lo, int64_t *hi)
+{
+	const struct event	*o;
+	int64_t			 rid;
+
+	*lo = INT64_MAX;
+	*hi = INT64_MIN;
+	widen(in->offs, in->noffs, lo, hi);
+	if (recurs(in))
+		for (size_t i = 0; (o = recur_override(in->series, i, &rid)) !=
+		    NULL; i++)
+			if (!o->no_remind)
+				widen(o->remind, o->nremind, lo, hi);
+	return *lo <= *hi;
 }
 
 static int
@@ -136,18 +199,12 @@ static int
 collect_relative(struct collect *c, char **cause)
 {
 	const struct remind_input	*in = c->in;
-	int64_t				 lo = INT64_MAX, hi = INT64_MIN;
+	int64_t				 lo, hi;
 
-	if (in->noffs == 0)
+	if (!c->relative || !offs_span(in, &lo, &hi))
 		return 0;
-	for (size_t i = 0; i < in->noffs; i++) {
-		if (in->offs[i] < lo)
-			lo = in->offs[i];
-		if (in->offs[i] > hi)
-			hi = in->offs[i];
-	}
 	if (!recurs(in)) {
-		occurrence(c, in->ev->start);
+		occurrence(c, in->ev->start, NULL);
 		return 0;
 	}
 	/* due = start - off in [from, to]: start in [from + lo, to + hi]. */
@@ -159,19 +216,24 @@ collect_relative(struct collect *c, char **cause)
 }
 
 struct alive {
+	const struct remind_input *in;
 	int64_t	occ;
 	int	seen, found;
 };
 
+/* The occurrence still there, not cancelled, with a relative trigger. */
 static int
 alive_cb(void *arg, const struct recur_occ *o)
 {
 	struct alive	*a = arg;
+	const int64_t	*offs;
+	size_t		 n;
 
 	if (o->start != a->occ)
 		return 0;
 	a->seen = 1;
-	a->found = !cancelled(o->ev);
+	occ_offsets(a->in, o->ev, &offs, &n);
+	a->found = !cancelled(o->ev) && n > 0;
 	return 1;
 }
 
@@ -181,15 +243,16 @@ alive_cb(void *arg, const struct recur_occ *o)
  * an edit moved its occurrence or an override or EXDATE took it away (it
  * would remind of what is no longer there, at its old time), nor once its
  * trigger was removed: an absolute one no longer in remind_at, a relative
- * one when the event has no relative trigger of its own and either
- * absolute ones (the defaults do not apply) or none at all by request.
- * A walk cut short proves nothing: the snooze stands.
+ * one when its occurrence has no relative trigger left (its own, an
+ * override's, or the defaults: none when the event has only absolute ones
+ * or none by request, or the defaults were taken away).  A walk cut short
+ * proves nothing: the snooze stands.
  */
 static int
 snooze_stands(const struct remind_input *in, const struct remind_mark *m)
 {
 	const struct event	*ev = in->ev;
-	struct alive		 a = { m->occ, 0, 0 };
+	struct alive		 a = { in, m->occ, 0, 0 };
 	char			*why = NULL;
 	int			 rc;
 
@@ -199,15 +262,16 @@ snooze_stands(const struct remind_input *in, const struct remind_mark *m)
 				return 1;
 		return 0;
 	}
-	if (ev->nremind == 0 && (ev->nremind_at > 0 || ev->no_remind))
-		return 0;
 	if (!recurs(in))
-		return m->occ == ev->start;
+		return m->occ == ev->start && in->noffs > 0;
 	if ((rc = recur_each(in->series, m->occ, recur_sat_add(m->occ, 1),
 	    in->max_occ, alive_cb, &a, &why)) < 0)
 		free(why);
 	return a.seen ? a.found : rc != 0;
 }
+
+static int	collect(const struct remind_input *, int64_t, int64_t, int,
+		    struct remind_due **, size_t *, char **);
 
 /*
  * Every reminder of the event that fires in [from, to] and is still
@@ -219,7 +283,15 @@ int
 remind_collect(const struct remind_input *in, int64_t from, int64_t to,
     struct remind_due **out, size_t *n, char **cause)
 {
-	struct collect		 c = { in, from, to, NULL, 0, 0 };
+	return collect(in, from, to, 1, out, n, cause);
+}
+
+/* remind_collect; relative 0: the absolute triggers and snoozes alone. */
+static int
+collect(const struct remind_input *in, int64_t from, int64_t to,
+    int relative, struct remind_due **out, size_t *n, char **cause)
+{
+	struct collect		 c = { in, from, to, relative, NULL, 0, 0 };
 	const struct remind_mark *m;
 
 	*out = NULL;
@@ -259,13 +331,13 @@ first_cb(void *arg, const struct recur_occ *o)
 /* The earliest pending reminder in [from, to], or REMIND_NEVER. */
 static int
 first_in(const struct remind_input *in, int64_t from, int64_t to,
-    int64_t *first, char **cause)
+    int relative, int64_t *first, char **cause)
 {
 	struct remind_due	*v;
 	size_t			 n;
 
 	*first = REMIND_NEVER;
-	if (remind_collect(in, from, to, &v, &n, cause) != 0)
+	if (collect(in, from, to, relative, &v, &n, cause) != 0)
 		return -1;
 	if (n > 0)
 		*first = v[0].at;
@@ -286,26 +358,27 @@ remind_next(const struct remind_input *in, int64_t after, int64_t *next,
 {
 	static const int64_t	 steps[] = { 2 * 86400, 40 * 86400,
 				     REMIND_HORIZON };
-	struct remind_input	 fixed = *in;
-	int64_t			 hi = after, t, more = REMIND_NEVER;
+	int64_t			 hi = after, t, more = REMIND_NEVER, lo_off, hi_off;
+	int			 any = offs_span(in, &lo_off, &hi_off);
 
 	*next = REMIND_NEVER;
 	if (!recurs(in))
-		return first_in(in, recur_sat_add(after, 1), INT64_MAX, next, cause);
+		return first_in(in, recur_sat_add(after, 1), INT64_MAX, 1, next,
+		    cause);
 	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
-		if (in->noffs == 0)
+		if (!any)
 			break;
 		hi = recur_sat_add(after, steps[i]);
-		if (first_in(in, recur_sat_add(after, 1), hi, next, cause) != 0)
+		if (first_in(in, recur_sat_add(after, 1), hi, 1, next,
+		    cause) != 0)
 			return -1;
 		if (*next != REMIND_NEVER)
 			return 0;
 	}
 	/* Absolute triggers and snoozes beyond the windows, then a checkpoint. */
-	fixed.noffs = 0;
-	if (first_in(&fixed, recur_sat_add(hi, 1), INT64_MAX, next, cause) != 0)
+	if (first_in(in, recur_sat_add(hi, 1), INT64_MAX, 0, next, cause) != 0)
 		return -1;
-	if (in->noffs == 0 || cancelled(in->ev))
+	if (!any || cancelled(in->ev))
 		return 0;
 	if (recur_each(in->series, hi, INT64_MAX, in->max_occ, first_cb,
 	    &more, cause) < 0)

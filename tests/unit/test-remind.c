@@ -584,6 +584,87 @@ test_override(void)
 }
 
 /*
+ * An override with VALARMs of its own is reminded by them (a day before,
+ * here, or by none with X-KCAL-NO-REMIND); one without keeps the series'
+ * 15 minutes.  A snooze of an occurrence whose override took its
+ * reminders away does not come back.
+ */
+#define ALARM(t) "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\n" \
+	"TRIGGER:" t "\r\nEND:VALARM\r\n"
+#define OVR_ALARMS \
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//remind//EN\r\n" \
+	"BEGIN:VEVENT\r\nUID:alarms@test\r\nDTSTAMP:20260101T000000Z\r\n" \
+	"DTSTART;TZID=Asia/Shanghai:20260105T090000\r\nDURATION:PT1H\r\n" \
+	"RRULE:FREQ=DAILY;COUNT=6\r\nSUMMARY:Briefing\r\n" ALARM("-PT15M") \
+	"END:VEVENT\r\n" \
+	"BEGIN:VEVENT\r\nUID:alarms@test\r\nDTSTAMP:20260101T000000Z\r\n" \
+	"RECURRENCE-ID;TZID=Asia/Shanghai:20260107T090000\r\n" \
+	"DTSTART;TZID=Asia/Shanghai:20260107T090000\r\nDURATION:PT1H\r\n" \
+	"SUMMARY:Briefing with the Premier\r\n" ALARM("-P1D") "END:VEVENT\r\n" \
+	"BEGIN:VEVENT\r\nUID:alarms@test\r\nDTSTAMP:20260101T000000Z\r\n" \
+	"RECURRENCE-ID;TZID=Asia/Shanghai:20260108T090000\r\n" \
+	"DTSTART;TZID=Asia/Shanghai:20260108T090000\r\nDURATION:PT1H\r\n" \
+	"SUMMARY:Briefing\r\nX-KCAL-NO-REMIND:TRUE\r\nEND:VEVENT\r\n" \
+	"BEGIN:VEVENT\r\nUID:alarms@test\r\nDTSTAMP:20260101T000000Z\r\n" \
+	"RECURRENCE-ID;TZID=Asia/Shanghai:20260109T090000\r\n" \
+	"DTSTART;TZID=Asia/Shanghai:20260109T100000\r\nDURATION:PT1H\r\n" \
+	"SUMMARY:Briefing, later\r\nEND:VEVENT\r\n" \
+	"END:VCALENDAR\r\n"
+
+static void
+test_override_alarms(void)
+{
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_mark	 m;
+	struct remind_due	*v;
+	char			*why = NULL;
+	size_t			 n;
+	int64_t			 d7 = utc(2026, 1, 7, 1, 0);
+
+	memset(&f, 0, sizeof f);
+	f.text = xstrdup(OVR_ALARMS);
+	CHECK_INT(ical_extract(f.text, HOME, &f.ev, &why), 0);
+	free(why);
+	f.series = open_series(f.text);
+	input(&in, &f, NULL, 0);
+	CHECK_INT(in.noffs, 1);
+
+	n = collect(&in, utc(2026, 1, 4, 0, 0), utc(2026, 1, 12, 0, 0), &v);
+	CHECK_INT(n, 5);	/* the 5th, 6th, the 7th's day before, 9th, 10th */
+	if (n == 5) {
+		CHECK_INT(v[0].occ, utc(2026, 1, 5, 1, 0));
+		CHECK_INT(v[0].due, utc(2026, 1, 5, 0, 45));
+		CHECK_INT(v[1].occ, utc(2026, 1, 6, 1, 0));
+		/* The 7th's own trigger, a day before: after the 6th's. */
+		CHECK_INT(v[2].occ, d7);
+		CHECK_INT(v[2].due, d7 - 86400);
+		CHECK_INT(v[2].before, 86400);
+		/* Not the 8th (none by request); the 9th, moved, the series'. */
+		CHECK_INT(v[3].occ, utc(2026, 1, 9, 2, 0));
+		CHECK_INT(v[3].due, utc(2026, 1, 9, 1, 45));
+		CHECK_INT(v[4].occ, utc(2026, 1, 10, 1, 0));
+	}
+	free(v);
+	/* The next after the 6th's: the 7th's day-before trigger. */
+	CHECK_INT(next_after(&in, utc(2026, 1, 6, 0, 50)), d7 - 86400);
+	CHECK_INT(next_after(&in, utc(2026, 1, 7, 0, 45)),
+	    utc(2026, 1, 9, 1, 45));
+	/* A snooze of the 8th (its override says none) does not stand. */
+	m = (struct remind_mark){ utc(2026, 1, 8, 1, 0),
+	    utc(2026, 1, 8, 0, 45), REMIND_SNOOZED, utc(2026, 1, 8, 0, 55) };
+	input(&in, &f, &m, 1);
+	CHECK_INT(collect(&in, m.until, m.until, &v), 0);
+	free(v);
+	m.occ = utc(2026, 1, 6, 1, 0);		/* the 6th's does */
+	m.due = m.occ - 900;
+	m.until = m.occ - 300;
+	CHECK_INT(collect(&in, m.until, m.until, &v), 1);
+	free(v);
+	fixture_clear(&f);
+}
+
+/*
  * A snooze ends with what it reminds of: an occurrence moved by an edit,
  * cancelled by an override, or an event whose reminders were removed
  * (X-KCAL-NO-REMIND, which keeps the defaults away too).
@@ -617,6 +698,7 @@ test_snooze_gone(void)
 	/* Its reminders removed: neither the snooze nor the defaults. */
 	f.ev.no_remind = 1;
 	f.ev.nremind = 0;
+	input(&in, &f, &m, 1);
 	CHECK_INT(collect(&in, start - 4800, start - 4800, &v), 0);
 	free(v);
 	CHECK_INT(remind_parse_list("30m", &dflt, &why), 0);
@@ -657,6 +739,7 @@ main(void)
 	test_horizon();
 	test_override();
 	test_snooze_gone();
+	test_override_alarms();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }
