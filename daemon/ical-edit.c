@@ -539,24 +539,29 @@ stamp(icalcomponent *c, icalproperty_kind kind, int64_t now)
 }
 
 /*
- * A series' reminders set with kcal are every occurrence's: an override
- * that has VALARMs of its own (remind-plan.c) gets the same, so that none
- * keeps the ones the edit replaced.
+ * A series' relative reminders set with kcal are every occurrence's: each
+ * override gets the same (one with VALARMs of its own is reminded by them,
+ * remind-plan.c), so that none keeps the ones the edit replaced.  Absolute
+ * ones are the master's alone (they fire once); they only go from the
+ * overrides too when all are taken away (--no-remind).
  */
 static void
 set_override_reminders(icalcomponent *root, icalcomponent *master,
     const struct event_change *ch)
 {
-	icalcomponent	*k;
+	struct event_change	 rel = *ch;
+	icalcomponent		*k;
 
-	if (root == master || !(ch->set_remind || ch->set_remind_at))
+	rel.set_remind_at = ch->set_remind_at && ch->nremind_at == 0 &&
+	    ch->set_remind;
+	if (root == master || !rel.set_remind)
 		return;
 	for (k = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
 	    k != NULL; k = icalcomponent_get_next_component(root,
 	    ICAL_VEVENT_COMPONENT))
 		if (k != master && icalcomponent_get_first_property(k,
 		    ICAL_RECURRENCEID_PROPERTY) != NULL)
-			set_reminders(k, ch, icalcomponent_get_summary(k));
+			set_reminders(k, &rel, icalcomponent_get_summary(k));
 }
 
 static void

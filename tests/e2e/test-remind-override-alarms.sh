@@ -77,6 +77,21 @@ ics=$(kcal show "$uid" --format ics)
 check_eq "... the override's VALARM replaced, not added to" \
 	"3 0" "$(printf '%s\n' "$ics" | grep -c '^TRIGGER:-PT30M')$(printf ' %s' \
 	"$(printf '%s\n' "$ics" | grep -c '^TRIGGER:-P1D')")"
+# An absolute reminder is the master's alone: it fires once, and the
+# occurrences keep their relative ones.
+check "kcal edit --remind-at on the series" \
+	kcal edit "$uid" --remind-at "2030-01-02 12:00"
+check_eq "... the occurrences keep theirs, the absolute one fires once" \
+	"2030-01-02T12:00:00+09:00 $d5/1800 $d6/1800 $d7/1800 $d8/1800 $d9/1800" \
+	"$(jget "$(kcal reminders --from 2030-01-01 --to 2030-01-12 --format json)" \
+	    "[.reminders[] | select(.uid == \"$uid\") | if .before == null or
+	    (.before|type) == \"string\" then .due else \"\(.start)/\(.before)\"
+	    end] | join(\" \")")"
+check_eq "... and is in the master alone" 1 \
+	"$(kcal show "$uid" --format ics | grep -c '^TRIGGER;VALUE=DATE-TIME')"
 check "kcal edit --no-remind on the series" kcal edit "$uid" --no-remind
 check_eq "... no occurrence is reminded" "" "$(leads)"
+check_eq "... no VALARM is left, each VEVENT says so" "0 3" \
+	"$(kcal show "$uid" --format ics | grep -c '^BEGIN:VALARM') $(kcal show \
+	"$uid" --format ics | grep -c '^X-KCAL-NO-REMIND:TRUE')"
 done_testing
