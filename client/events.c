@@ -24,7 +24,7 @@ enum {
 	O_CLASS, O_REMIND, O_REMIND_AT, O_NO_REMIND, O_RRULE, O_SUMMARY, O_UID,
 	O_FROM, O_TO, O_SEARCH, O_ALL, O_FORMAT, O_YES, O_HELP,
 	O_ANCHOR, O_OFFSET, O_NO_ANCHOR, O_CITY, O_END_CITY, O_STRICT,
-	O_LIMIT, O_CURSOR
+	O_LIMIT, O_CURSOR, O_NO_PARTICIPANTS
 };
 
 #define EVENT_OPTS \
@@ -236,6 +236,7 @@ cmd_edit(const struct subcmd *sc, int argc, char **argv)
 		EVENT_OPTS,
 		{ "summary", required_argument, NULL, O_SUMMARY },
 		{ "no-remind", no_argument, NULL, O_NO_REMIND },
+		{ "no-participants", no_argument, NULL, O_NO_PARTICIPANTS },
 		{ "no-anchor", no_argument, NULL, O_NO_ANCHOR },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ NULL, 0, NULL, 0 }
@@ -250,7 +251,8 @@ cmd_edit(const struct subcmd *sc, int argc, char **argv)
 			help(sc, "Only the fields given change; moving the start "
 			    "keeps the duration.\n\n  --summary TEXT        "
 			    "rename\n  --no-remind           remove every "
-			    "reminder\n  --no-anchor           stop following "
+			    "reminder\n  --no-participants     remove every "
+			    "participant\n  --no-anchor           stop following "
 			    "the anchor (stay put)\n  --format text|json    "
 			    "what to print afterwards\n");
 			printf("%s", event_help);
@@ -263,6 +265,8 @@ cmd_edit(const struct subcmd *sc, int argc, char **argv)
 			json_object_set_new(req, "remind", json_array());
 			json_object_set_new(req, "remind_at", json_array());
 		}
+		else if (ch == O_NO_PARTICIPANTS)
+			json_object_set_new(req, "participants", json_array());
 		else if (ch == O_NO_ANCHOR)
 			req_set_str(req, "anchor", "");
 		else if (ch == O_FORMAT)

@@ -228,31 +228,67 @@ set_rrule(icalcomponent *c, const char *s)
 		    icalrecurrencetype_from_string(s)));
 }
 
+/*
+ * The address (a mailto: URI) of the ATTENDEE or ORGANIZER named name in
+ * c, if it has one: a participant kept by an edit keeps it, so that
+ * calendar apps still know who it is.
+ */
+static char *
+old_address(icalcomponent *c, const char *name)
+{
+	icalproperty	*p;
+	icalparameter	*cn;
+	const char	*v;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+		if ((icalproperty_isa(p) != ICAL_ATTENDEE_PROPERTY &&
+		    icalproperty_isa(p) != ICAL_ORGANIZER_PROPERTY) ||
+		    (cn = icalproperty_get_first_parameter(p,
+		    ICAL_CN_PARAMETER)) == NULL ||
+		    strcasecmp(icalparameter_get_cn(cn), name) != 0)
+			continue;
+		v = icalproperty_get_value_as_string(p);
+		if (v != NULL && strncasecmp(v, "mailto:", 7) == 0)
+			return xstrdup(v);
+	}
+	return NULL;
+}
+
+/*
+ * The participants given replace every ATTENDEE and the ORGANIZER (which
+ * ical-record.c reads as a participant too: left, it stayed in the list).
+ */
 static void
 set_participants(icalcomponent *c, const struct event_change *ch)
 {
-	icalproperty	*p;
-	char		*uri, precedence[16];
+	icalproperty	**v;
+	char		 *uri, precedence[16];
 
 	if (!ch->set_parts)
 		return;
-	ical_remove_all(c, ICAL_ATTENDEE_PROPERTY);
+	v = xcalloc(ch->nparts + 1, sizeof *v);
 	for (size_t i = 0; i < ch->nparts; i++) {
 		const struct participant *pt = &ch->parts[i];
 
-		xasprintf(&uri, "urn:x-kcal:participant:%zu", i + 1);
-		p = icalproperty_new_attendee(uri);
+		if ((uri = old_address(c, pt->name)) == NULL)
+			xasprintf(&uri, "urn:x-kcal:participant:%zu", i + 1);
+		v[i] = icalproperty_new_attendee(uri);
 		free(uri);
-		icalproperty_add_parameter(p, icalparameter_new_cn(pt->name));
-		add_xparam(p, X_ROLE, pt->role);
-		add_xparam(p, X_COUNTRY, pt->country);
+		icalproperty_add_parameter(v[i], icalparameter_new_cn(pt->name));
+		add_xparam(v[i], X_ROLE, pt->role);
+		add_xparam(v[i], X_COUNTRY, pt->country);
 		if (pt->precedence > 0) {
 			snprintf(precedence, sizeof precedence, "%d",
 			    pt->precedence);
-			add_xparam(p, X_PRECEDENCE, precedence);
+			add_xparam(v[i], X_PRECEDENCE, precedence);
 		}
-		icalcomponent_add_property(c, p);
 	}
+	ical_remove_all(c, ICAL_ATTENDEE_PROPERTY);
+	ical_remove_all(c, ICAL_ORGANIZER_PROPERTY);
+	for (size_t i = 0; i < ch->nparts; i++)
+		icalcomponent_add_property(c, v[i]);
+	free(v);
 }
 
 /* Is the VALARM's trigger an absolute instant (TRIGGER;VALUE=DATE-TIME)? */

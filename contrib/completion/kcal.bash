@@ -100,7 +100,7 @@ _kcal()
 
 	case $cmd in
 	add)	opts="$event_opts --uid" ;;
-	edit)	opts="$event_opts --summary --no-remind --no-anchor --format" ;;
+	edit)	opts="$event_opts --summary --no-remind --no-participants --no-anchor --format" ;;
 	list)	opts="--from --to --kind --participant --parent --search --status
 		    --all --format --limit --cursor --help" ;;
 	show)	opts="--format --help" ;;

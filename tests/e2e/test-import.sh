@@ -293,6 +293,20 @@ check_match "export: one VTIMEZONE for the zone used" \
 check_eq "export: VTIMEZONE only for zones used" 1 \
 	"$(printf '%s\n' "$e" | grep -c '^BEGIN:VTIMEZONE')"
 
+# --- editing an imported event's participants replaces all of them -------
+out=$(kcal edit dinner@test --participant "Xi Jinping;host;CN" \
+	--participant "Cho Hyun;guest;KR" --format json)
+check_eq "edit --participant: the whole list, the ORGANIZER gone too" \
+	"Xi Jinping/host,Cho Hyun/guest" \
+	"$(jget "$out" '[.participants[] | "\(.name)/\(.role)"] | join(",")')"
+ics=$(kcal show dinner@test --format ics | tr -d '\r' | sed ':a;N;$!ba;s/\n //g')
+check_match "... one kept by name keeps its address" \
+	'ATTENDEE;CN=Xi Jinping.*:mailto:host@example.org' "$ics"
+check_eq "... no ORGANIZER left" 0 "$(printf '%s\n' "$ics" | grep -c '^ORGANIZER')"
+check_eq "edit --no-participants removes every one" 0 \
+	"$(jget "$(kcal edit dinner@test --no-participants --format json)" \
+	    '.participants | length')"
+
 # --- custom VTIMEZONEs: resolved by their rules, or refused by name ------
 cat > "$T/custom.ics" <<'EOF'
 BEGIN:VCALENDAR
