@@ -397,10 +397,43 @@ plan_start(const struct event_change *ch, const struct event *cur,
 	return tz_to_utc(nt->tz, &ch->start, 1, &nt->start, cause);
 }
 
+/*
+ * A timed event's length of whole days on its wall clock (the same time of
+ * day at both ends, in one zone): *days set, 1; else 0.
+ */
+static int
+wall_days(const struct event *ev, int64_t *days)
+{
+	int64_t	w;
+
+	if (ev->all_day || ev->end_tz != NULL)
+		return 0;
+	w = ical_wall(ev->tz, ev->end) - ical_wall(ev->tz, ev->start);
+	if (w <= 0 || w % 86400 != 0)
+		return 0;
+	*days = w / 86400;
+	return 1;
+}
+
+/*
+ * The end of a timed event that lasts secs from start: whole days of it
+ * calendar days (the same time of day, across a daylight-saving change),
+ * the rest exact; an event that ends in another zone (a flight), exact.
+ */
+static int64_t
+timed_end(const struct event *nt, int64_t secs)
+{
+	if (nt->end_tz != NULL || secs < 86400)
+		return nt->start + secs;
+	return ical_add_nominal(nt->tz, nt->start, secs / 86400) +
+	    secs % 86400;
+}
+
 static int
 plan_end(const struct event_change *ch, const struct event *cur,
     struct event *nt, char **cause)
 {
+	int64_t		 days;
 	const char	*etz = nt->end_tz ? nt->end_tz : nt->tz;
 
 	if (ch->end.kind != WHEN_NONE) {
@@ -418,13 +451,17 @@ plan_end(const struct event_change *ch, const struct event *cur,
 			return -1;
 		}
 		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start,
-		    ch->duration / 86400) : nt->start + ch->duration;
+		    ch->duration / 86400) : timed_end(nt, ch->duration);
 	} else if (cur != NULL && !nt->all_day && !cur->all_day &&
 	    cur->dur_days != 0 && nt->end_tz == NULL) {
 		/* Moving the start keeps the duration, nominal days too. */
 		nt->dur_days = cur->dur_days;
 		nt->dur_rest = cur->dur_rest;
 		nt->end = event_end_at(nt, nt->start);
+	} else if (cur != NULL && ch->start.kind != WHEN_NONE &&
+	    !nt->all_day && nt->end_tz == NULL && wall_days(cur, &days)) {
+		/* Whole days on the wall clock stay whole days. */
+		nt->end = ical_add_nominal(nt->tz, nt->start, days);
 	} else if (cur != NULL) {
 		/* Moving the start keeps the duration. */
 		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start,

@@ -302,6 +302,31 @@ esc=$(printf '\033')
 out=$(NO_COLOR= kcal list --from 2026-01-04 --to 2026-01-08)
 check_eq "no colour when stdout is not a terminal" "" \
 	"$(printf '%s' "$out" | grep -F "$esc")"
+# --- a length in days stays days across a daylight-saving change --------
+# Europe/Berlin moves to CEST on 2026-03-29: a day from 10:00 to 10:00
+# moved over it still ends at 10:00 (23 hours), and back (24 again);
+# --duration 1d is a calendar day too, its rest exact; 2 hours stay 2.
+ends() { jget "$(kcal show "$1" --format json)" '"\(.start) \(.end)"'; }
+dd=$(kcal add "Day of talks" --tz Europe/Berlin --start "2026-03-19 10:00" \
+	--end "2026-03-20 10:00")
+kcal edit "$dd" --start "2026-03-28 10:00" >/dev/null
+check_eq "edit: a day stays a day over the DST change" \
+	"2026-03-28T10:00:00+01:00 2026-03-29T10:00:00+02:00" "$(ends "$dd")"
+kcal edit "$dd" --start "2026-03-19 10:00" >/dev/null
+check_eq "... and back" \
+	"2026-03-19T10:00:00+01:00 2026-03-20T10:00:00+01:00" "$(ends "$dd")"
+d1=$(kcal add "Retreat" --tz Europe/Berlin --start "2026-03-28 10:00" \
+	--duration 1d2h)
+check_eq "--duration 1d2h: a calendar day and two hours" \
+	"2026-03-28T10:00:00+01:00 2026-03-29T12:00:00+02:00" "$(ends "$d1")"
+d2=$(kcal add "Night flight prep" --tz Europe/Berlin --start "2026-03-29 01:30" \
+	--duration 2h)
+check_eq "--duration 2h over the gap: two hours exactly" \
+	"2026-03-29T01:30:00+01:00 2026-03-29T04:30:00+02:00" "$(ends "$d2")"
+for u in "$dd" "$d1" "$d2"; do
+	kcal rm -y "$u" >/dev/null || fail "rm of the DST event $u"
+done
+
 if have python3; then
 	# ontty CMD...: run CMD on a pseudo-terminal and print what it wrote.
 	ontty() {
