@@ -435,6 +435,8 @@ cmd_list(const struct subcmd *sc, int argc, char **argv)
 		out_json(stdout, res);
 	else if (strcmp(format, "tsv") == 0) {
 		out_tsv(stdout, json_object_get(res, "events"));
+		if (json_is_true(json_object_get(res, "truncated")))
+			say_truncated(res);
 		say_next_page(res);
 	} else {
 		if (json_array_size(json_object_get(res, "events")) == 0)

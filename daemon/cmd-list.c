@@ -157,12 +157,13 @@ add_row(void *arg, const struct event *ev, const char *ical)
 	size_t			 have = list_items_count(ls->items);
 	int			 rc;
 
+	/* A page that has all it needs is not cut short by the cap. */
+	if (page_full(ls, ev->start))
+		return 1;
 	if (have >= ls->max) {
 		ls->truncated = 1;
 		return 1;
 	}
-	if (page_full(ls, ev->start))
-		return 1;
 	list_items_row(ls->items);
 	if (ical == NULL) {
 		if (!seen(ls, ev->start, ev->uid, ""))
@@ -439,6 +440,13 @@ cmd_list_exec(struct cmd_ctx *ctx)
 	ls.ctx = ctx;
 	if (page_args(ctx, &limit, &after, &paged) != 0)
 		return NULL;
+	/*
+	 * A page reads limit + 1 items to know whether more follow: past
+	 * max_occurrences it could not, and ended without a next_cursor.
+	 */
+	if (limit > 0 && ctx->cfg->max_occurrences > 1 &&
+	    (size_t)limit >= ctx->cfg->max_occurrences)
+		limit = (json_int_t)ctx->cfg->max_occurrences - 1;
 	if (cmd_arg_time(ctx, "from", INT64_MIN, &q.from) ||
 	    cmd_arg_time(ctx, "to", INT64_MAX, &q.to) ||
 	    cmd_arg_str(ctx, "kind", 0, &q.kind) ||

@@ -75,6 +75,17 @@ done
 last=$(jget "$(kcal list $W --format json --limit "$n")" .next_cursor)
 check_eq "a page holding the rest has no next_cursor" null "$last"
 
+# A limit past max_occurrences still pages (one less a page), to the end.
+printf 'max_occurrences = 100\n' >"$T/max100.conf"
+stop_daemon
+start_daemon -c "$T/max100.conf" || fail "restart with max_occurrences = 100"
+p=$(kcal list $W --format json --limit 1000)
+check_eq "--limit 1000 with max_occurrences 100: 99 and a next_cursor" \
+	"99 false yes" "$(jget "$p" '"\(.count) \(.truncated) \(.next_cursor != null | if . then "yes" else "no" end)"')"
+check_eq "... its pages make the unpaged list" "$full" "$(pages 1000)"
+stop_daemon
+start_daemon || fail "restart with the defaults"
+
 # A write between pages.
 p1=$(kcal list $W --format json --limit 100)
 c=$(jget "$p1" .next_cursor)
