@@ -7,7 +7,8 @@
  * its comma, so the next reader finds three.  ical_serialize() writes such
  * values through placeholders: libical serialises the component, then each
  * line holding a placeholder is unfolded, given the escaped value, and
- * folded again (75 octets, never inside a UTF-8 character).
+ * folded again (75 octets, never inside a UTF-8 character); so is each
+ * line libical folded badly (refold).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,11 +135,62 @@ fill(const char *line, const struct placeholders *ph)
 	return out;
 }
 
-/* Copy s, putting the values back into the lines that hold placeholders. */
-static char *
-restore_values(const char *s, const struct placeholders *ph)
+/* Does chunk (no NUL inside) hold a CR or LF that is not part of a CRLF? */
+static int
+stray_break(const char *chunk, size_t n)
 {
-	char		*out = NULL, *line;
+	for (size_t i = 0; i < n; i++)
+		if ((chunk[i] == '\r' && (i + 1 == n || chunk[i + 1] != '\n')) ||
+		    (chunk[i] == '\n' && (i == 0 || chunk[i - 1] != '\r')))
+			return 1;
+	return 0;
+}
+
+/*
+ * Unfold chunk (one logical line, or more when libical broke one) and
+ * fold each of its lines again, its placeholders replaced by their values.
+ */
+static void
+redo_chunk(char **out, size_t *len, const char *chunk, size_t n,
+    const struct placeholders *ph)
+{
+	char		*flat = xmalloc(n + 1), *w = flat, *line, *f;
+	const char	*p, *end;
+
+	for (size_t i = 0; i < n; i++) {
+		if (chunk[i] == '\r' && i + 2 < n && chunk[i + 1] == '\n' &&
+		    chunk[i + 2] == ' ') {
+			i += 2;
+			continue;
+		}
+		*w++ = chunk[i];
+	}
+	*w = '\0';
+	for (p = flat; *p != '\0'; p = end + (*end ? 2 : 0)) {
+		if ((end = strstr(p, "\r\n")) == NULL)
+			end = p + strlen(p);
+		line = xstrndup(p, (size_t)(end - p));
+		f = strstr(line, PH_PREFIX) ? fill(line, ph) : NULL;
+		fold_line(out, len, f ? f : line);
+		free(f);
+		free(line);
+	}
+	free(flat);
+}
+
+/*
+ * libical's text with the lines that need it folded again: those holding
+ * placeholders (given their values), and those libical broke.  libical
+ * 3.0 can fold inside a line's own CRLF when a fold backs off a UTF-8
+ * character and leaves 74 octets ("...cc\r\r\n \n"): a stray CR and a
+ * bare LF, which no reader accepts.  A value holds no raw CR or LF (they
+ * are escaped), so "\r\n " is only ever a fold.  Other lines are kept as
+ * libical folded them, so that feeds keep their bytes.
+ */
+static char *
+refold(const char *s, const struct placeholders *ph)
+{
+	char		*out = NULL;
 	size_t		 len = 0, n;
 	const char	*end, *next;
 
@@ -149,27 +201,14 @@ restore_values(const char *s, const struct placeholders *ph)
 			;
 		next = next ? next + 2 : s + strlen(s);
 		n = (size_t)(next - s);
-		line = xstrndup(s, n);
-		if (strstr(line, PH_PREFIX) == NULL) {
+		if (stray_break(s, n) || (ph->n > 0 &&
+		    memmem(s, n, PH_PREFIX, strlen(PH_PREFIX)) != NULL))
+			redo_chunk(&out, &len, s, n, ph);
+		else {
 			out = xreallocarray(out, 1, len + n + 1);
-			memcpy(out + len, line, n);
+			memcpy(out + len, s, n);
 			len += n;
-		} else {
-			char *u = line, *w = line, *f;
-
-			for (; *u != '\0'; u++) {	/* unfold */
-				if (u[0] == '\r' && u[1] == '\n') {
-					u += u[2] == ' ' ? 2 : 1;
-					continue;
-				}
-				*w++ = *u;
-			}
-			*w = '\0';
-			f = fill(line, ph);
-			fold_line(&out, &len, f);
-			free(f);
 		}
-		free(line);
 		s = next;
 	}
 	out = xreallocarray(out, 1, len + 1);
@@ -186,7 +225,7 @@ ical_serialize(icalcomponent *c)
 
 	hide_values(c, &ph);
 	s = icalcomponent_as_ical_string_r(c);
-	text = ph.n > 0 ? restore_values(s, &ph) : xstrdup(s);
+	text = refold(s, &ph);
 	icalmemory_free_buffer(s);
 	for (size_t i = 0; i < ph.n; i++) {
 		icalvalue_set_text(icalproperty_get_value(ph.prop[i]),

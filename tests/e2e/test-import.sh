@@ -293,6 +293,20 @@ check_match "export: one VTIMEZONE for the zone used" \
 check_eq "export: VTIMEZONE only for zones used" 1 \
 	"$(printf '%s\n' "$e" | grep -c '^BEGIN:VTIMEZONE')"
 
+# --- a fold that backs off a UTF-8 character leaves the CRLF whole -----
+# (libical 3.0 folded inside it: "...cc\r\r\n \n", which no reader takes)
+b65=$(printf 'b%.0s' $(seq 65))
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:fold@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260324T090000Z\r\nSUMMARY:fold\r\nDESCRIPTION:%s\303\251\303\251\303\251cc\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	"$b65" >"$T/fold.ics"
+check "an event whose DESCRIPTION folds off a UTF-8 character imports" \
+	kcal import "$T/fold.ics"
+kcal export --search fold -o "$T/fold-out.ics" 2>/dev/null
+check_eq "... its export has no stray CR or LF" 0 \
+	"$(tr -d '\n' <"$T/fold-out.ics" | tr '\r' '\n' | grep -c '^$')"
+check "... and imports again" kcal import --dry-run "$T/fold-out.ics"
+check_eq "... with the same description" "${b65}ééécc" \
+	"$(jget "$(js fold@test)" .description)"
+
 # --- editing an imported event's participants replaces all of them -------
 out=$(kcal edit dinner@test --participant "Xi Jinping;host;CN" \
 	--participant "Cho Hyun;guest;KR" --format json)

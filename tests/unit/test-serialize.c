@@ -1,0 +1,137 @@
+/*
+ * test-serialize.c — ical_serialize (ical-serialize.c): every line it
+ * writes ends in CRLF, has no other CR or LF, holds at most 75 octets and
+ * never begins a continuation inside a UTF-8 character, and libical reads
+ * back the values written.  libical 3.0's own folding once put a fold
+ * inside a line's CRLF ("...cc\r\r\n \n") when it backed off a UTF-8
+ * character and left 74 octets; the case that showed it, then random
+ * values of ASCII, 2-, 3- and 4-octet characters and the characters that
+ * are escaped (seed printed; test-serialize SEED repeats a run).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libical/ical.h>
+
+#include "ical-serialize.h"
+#include "test.h"
+#include "xmalloc.h"
+
+/* Are text's physical lines well formed?  On failure, say why. */
+static int
+lines_ok(const char *text, const char **why)
+{
+	const char	*p = text, *eol;
+
+	while (*p != '\0') {
+		if ((eol = strstr(p, "\r\n")) == NULL) {
+			*why = "text without a final CRLF";
+			return 0;
+		}
+		if (memchr(p, '\r', (size_t)(eol - p)) != NULL ||
+		    memchr(p, '\n', (size_t)(eol - p)) != NULL) {
+			*why = "a CR or LF inside a line";
+			return 0;
+		}
+		if (eol - p > 75) {
+			*why = "a line over 75 octets";
+			return 0;
+		}
+		if (*p == ' ' && ((unsigned char)p[1] & 0xc0) == 0x80) {
+			*why = "a fold inside a UTF-8 character";
+			return 0;
+		}
+		p = eol + 2;
+	}
+	return 1;
+}
+
+static int	shown;	/* failures printed */
+
+/* DESCRIPTION and CATEGORIES as written, and read back by libical. */
+static void
+round_trip(const char *desc, const char *cat, unsigned seed, int i)
+{
+	icalcomponent	*c = icalcomponent_new_vevent(), *back;
+	icalproperty	*p;
+	const char	*why = "";
+	char		*text;
+	int		 ok;
+
+	icalcomponent_set_uid(c, "serialize@test");
+	icalcomponent_add_property(c, icalproperty_new_description(desc));
+	icalcomponent_add_property(c, icalproperty_new_categories(cat));
+	text = ical_serialize(c);
+	ok = lines_ok(text, &why);
+	back = icalcomponent_new_from_string(text);
+	if (back == NULL)
+		ok = 0, why = "libical cannot read it";
+	else if ((p = icalcomponent_get_first_property(back,
+	    ICAL_DESCRIPTION_PROPERTY)) == NULL ||
+	    strcmp(icalproperty_get_description(p), desc) != 0)
+		ok = 0, why = "DESCRIPTION changed";
+	CHECK(ok);
+	if (!ok && ++shown <= 5)
+		fprintf(stderr, "seed %u, case %d: %s in:\n%s\n", seed, i, why,
+		    text);
+	if (back != NULL)
+		icalcomponent_free(back);
+	icalcomponent_free(c);
+	free(text);
+}
+
+static void
+test_known(void)
+{
+	char	desc[128];
+
+	/* 65 ASCII, three 2-octet characters, two more: the fold backs off. */
+	memset(desc, 'b', 65);
+	strcpy(desc + 65, "\xc3\xa9\xc3\xa9\xc3\xa9" "cc");
+	round_trip(desc, "Work", 0, -1);
+	round_trip("x", "Meeting, John;Work", 0, -2);
+}
+
+static void
+test_random(unsigned seed)
+{
+	static const char *pieces[] = { "a", "Z", " ", "\xc3\xa9",
+	    "\xe4\xb8\xad", "\xf0\x9f\x98\x80", ",", ";", "\\", "\n", ":" };
+	char	desc[1600], cat[64];
+
+	srand(seed);
+	for (int i = 0; i < 3000; i++) {
+		size_t	len = 0, want = 1 + (size_t)(rand() % 300);
+
+		/* libical's reader drops a value's outer spaces: none there. */
+		while (len < want || desc[len - 1] == ' ') {
+			const char *s = pieces[rand() % (sizeof pieces /
+			    sizeof *pieces)];
+
+			memcpy(desc + len, s, strlen(s));
+			len += strlen(s);
+		}
+		desc[len] = '\0';
+		if (desc[0] == ' ')
+			desc[0] = 'a';
+		/* Sometimes a category with a comma: the placeholder path. */
+		snprintf(cat, sizeof cat, rand() % 2 ? "Talks, %d" : "Talks%d",
+		    i);
+		round_trip(desc, cat, seed, i);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	unsigned	seed = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) :
+			    (unsigned)time(NULL);
+
+	printf("seed %u (test-serialize SEED repeats a run)\n", seed);
+	test_known();
+	test_random(seed);
+	TEST_DONE();
+}
