@@ -295,7 +295,9 @@ write_out(const char *path, const char *text, long long n)
 	FILE	*fp;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
-		fputs(text, stdout);
+		if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
+			die(EXIT_REFUSED, "cannot write the output: %s",
+			    strerror(errno));
 		return;
 	}
 	if ((fp = fopen(path, "w")) == NULL)

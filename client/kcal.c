@@ -162,6 +162,28 @@ parse_timeout(const char *s)
 	return 0;
 }
 
+/*
+ * What went to standard output must have reached its file: a full disk or
+ * a closed descriptor (kcal export > file, --format json > file) is a
+ * failure, not exit 0.
+ */
+static int
+stdout_closed(int rc)
+{
+	int	bad;
+
+	errno = 0;	/* an earlier write's error is gone: say only that */
+	bad = fflush(stdout) != 0 || ferror(stdout);
+	if (fclose(stdout) != 0)
+		bad = 1;
+	if (bad && rc == 0) {
+		fprintf(stderr, "kcal: cannot write the output: %s\n",
+		    errno ? strerror(errno) : "write error");
+		rc = 1;
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -174,13 +196,15 @@ main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
-			return 0;
+			free(def);
+			return stdout_closed(0);
 		}
 		if (strcmp(argv[i], "-V") == 0 ||
 		    strcmp(argv[i], "--version") == 0) {
 			printf("kcal %s (protocol %d)\n", KCAL_VERSION,
 			    KCAL_PROTOCOL_VERSION);
-			return 0;
+			free(def);
+			return stdout_closed(0);
 		}
 		if (strcmp(argv[i], "--") == 0) {	/* the command follows */
 			i++;
@@ -222,6 +246,6 @@ main(int argc, char **argv)
 	}
 	finish();
 	free(def);
-	return rc;
+	return stdout_closed(rc);
 }
 

@@ -307,6 +307,20 @@ check "... and imports again" kcal import --dry-run "$T/fold-out.ics"
 check_eq "... with the same description" "${b65}ééécc" \
 	"$(jget "$(js fold@test)" .description)"
 
+# --- output that cannot be written is a failure, not exit 0 --------------
+if [ -w /dev/full ]; then
+	check_rc "kcal export > /dev/full: exit 1" 1 sh -c "'$KCAL' export >/dev/full"
+	check_match "... saying why, on one line" \
+		'^kcal: cannot write the output: No space left on device$' \
+		"$("$KCAL" export 2>&1 >/dev/full)"
+	check_rc "kcal list --format json > /dev/full: exit 1" 1 \
+		sh -c "'$KCAL' list --format json >/dev/full"
+else
+	skip "output to a full disk (no /dev/full)"
+fi
+check_rc "kcal export with standard output closed: exit 1" 1 \
+	sh -c "'$KCAL' export >&-"
+
 # --- editing an imported event's participants replaces all of them -------
 out=$(kcal edit dinner@test --participant "Xi Jinping;host;CN" \
 	--participant "Cho Hyun;guest;KR" --format json)
