@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libical/ical.h>
 
@@ -45,8 +46,99 @@ gen_line(char *out, size_t size, void *arg)
 	return out;
 }
 
+static icalcomponent	*ical_parse_raw(const char *);
+
+/* The properties whose value is TEXT, which libical unescapes. */
+static int
+text_prop(const char *name, size_t n)
+{
+	static const char	*names[] = { "SUMMARY", "DESCRIPTION", "LOCATION",
+				    "COMMENT", "CONTACT", "CATEGORIES", "RESOURCES",
+				    NULL };
+
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (strlen(names[i]) == n && strncasecmp(names[i], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Past a fold (a line break and one space or tab) at p, if any. */
+static const char *
+skip_fold(const char *p)
+{
+	const char	*q = p;
+
+	if (*q == '\r')
+		q++;
+	if (*q == '\n' && (q[1] == ' ' || q[1] == '\t'))
+		return q + 2;
+	return p;
+}
+
+/*
+ * text with the backslashes of TEXT values that escape nothing RFC 5545
+ * knows (\\ \; \, \n \N; and \t, a TAB, which text may hold) made
+ * literal: libical turns \r, \b and \f into control characters and any
+ * other, such as the \U of "C:\Users", into a space.  NULL when there
+ * is nothing to change.
+ */
+static char *
+literal_backslashes(const char *text)
+{
+	const char	*p, *q, *line = text;
+	char		*out = NULL, *w = NULL;
+	int		 in_value = -1, quoted = 0;
+
+	if (strchr(text, '\\') == NULL)
+		return NULL;
+	for (p = text; *p != '\0'; p++) {
+		if (p == line && *p != ' ' && *p != '\t') {	/* a new line */
+			quoted = 0;
+			in_value = text_prop(p, strcspn(p, ";:\r\n")) ? 0 : -1;
+		}
+		if (*p == '\n')
+			line = p + 1;
+		else if (in_value == 0 && *p == '"')
+			quoted = !quoted;
+		else if (in_value == 0 && *p == ':' && !quoted)
+			in_value = 1;
+		else if (in_value == 1 && *p == '\\') {
+			q = skip_fold(p + 1);
+			if (*q != '\0' && strchr("nN\\;,tT", *q) != NULL) {
+				if (out != NULL) {		/* the pair */
+					memcpy(w, p, (size_t)(q - p) + 1);
+					w += q - p + 1;
+				}
+				p = q;
+				continue;
+			}
+			if (out == NULL) {	/* the first change: copy so far */
+				out = xmalloc(strlen(text) * 2 + 1);
+				memcpy(out, text, (size_t)(p - text));
+				w = out + (p - text);
+			}
+			*w++ = '\\';
+		}
+		if (out != NULL)
+			*w++ = *p;
+	}
+	if (out != NULL)
+		*w = '\0';
+	return out;
+}
+
 icalcomponent *
 ical_parse(const char *text)
+{
+	char		*fixed = literal_backslashes(text);
+	icalcomponent	*c = ical_parse_raw(fixed ? fixed : text);
+
+	free(fixed);
+	return c;
+}
+
+static icalcomponent *
+ical_parse_raw(const char *text)
 {
 	struct gen	 g = { text, text + strlen(text) };
 	icalerrorstate	 es;

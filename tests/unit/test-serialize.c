@@ -6,7 +6,9 @@
  * inside a line's CRLF ("...cc\r\r\n \n") when it backed off a UTF-8
  * character and left 74 octets; the case that showed it, then random
  * values of ASCII, 2-, 3- and 4-octet characters and the characters that
- * are escaped (seed printed; test-serialize SEED repeats a run).
+ * are escaped (seed printed; test-serialize SEED repeats a run).  And
+ * ical_parse (ical-parse.c): a backslash that escapes nothing RFC 5545
+ * knows stays a backslash, never a control character or a space.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -124,6 +126,63 @@ test_random(unsigned seed)
 	}
 }
 
+/* The TEXT of name in a VEVENT holding line, as ical_parse reads it. */
+static char *
+parsed(const char *line, icalproperty_kind kind)
+{
+	icalcomponent	*c;
+	icalproperty	*p;
+	char		*buf, *v = NULL;
+
+	xasprintf(&buf, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n%s\r\n"
+	    "END:VEVENT\r\nEND:VCALENDAR\r\n", line);
+	c = ical_parse(buf);
+	free(buf);
+	if (c == NULL)
+		return NULL;
+	if ((p = icalcomponent_get_first_property(
+	    icalcomponent_get_first_component(c, ICAL_VEVENT_COMPONENT),
+	    kind)) != NULL)
+		v = xstrdup(icalproperty_get_value_as_string(p) ?
+		    icalvalue_get_text(icalproperty_get_value(p)) : "");
+	icalcomponent_free(c);
+	return v;
+}
+
+static void
+test_backslashes(void)
+{
+	static const struct {
+		const char		*line;
+		icalproperty_kind	 kind;
+		const char		*want;
+	} cases[] = {
+		{ "SUMMARY:C:\\Users\\bob\\files\\report.doc",
+		    ICAL_SUMMARY_PROPERTY, "C:\\Users\\bob\\files\\report.doc" },
+		{ "DESCRIPTION:a\\rb\\fc\\bd", ICAL_DESCRIPTION_PROPERTY,
+		    "a\\rb\\fc\\bd" },
+		{ "LOCATION:room\\r\\n2", ICAL_LOCATION_PROPERTY, "room\\r\n2" },
+		/* The escapes RFC 5545 knows, a fold between too. */
+		{ "DESCRIPTION:a\\,b\\;c\\nd\\Ne\\\\f", ICAL_DESCRIPTION_PROPERTY,
+		    "a,b;c\nd\ne\\f" },
+		{ "DESCRIPTION:x\\\r\n ,y\\\r\n Uz", ICAL_DESCRIPTION_PROPERTY,
+		    "x,y\\Uz" },
+		{ "summary;LANGUAGE=\"a:b\":C:\\Work", ICAL_SUMMARY_PROPERTY,
+		    "C:\\Work" },
+		/* \t is a TAB, which text may hold (libical's reading, kept). */
+		{ "LOCATION:Hall\\tB", ICAL_LOCATION_PROPERTY, "Hall\tB" },
+		{ "DESCRIPTION:ends in\\", ICAL_DESCRIPTION_PROPERTY,
+		    "ends in\\" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char	*v = parsed(cases[i].line, cases[i].kind);
+
+		CHECK_STR(v, cases[i].want);
+		free(v);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -133,5 +192,6 @@ main(int argc, char **argv)
 	printf("seed %u (test-serialize SEED repeats a run)\n", seed);
 	test_known();
 	test_random(seed);
+	test_backslashes();
 	TEST_DONE();
 }
