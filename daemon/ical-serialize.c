@@ -216,15 +216,99 @@ refold(const char *s, const struct placeholders *ph)
 	return out;
 }
 
+/*
+ * Parameter values that hold a caret, a line break or a double quote,
+ * written with RFC 6868's ^^, ^n and ^' (which libical reads but does not
+ * write: "CN=a^^nb", read as "a^nb", went out as "CN=a^nb", read again as
+ * a line break).  The CN and X- parameters, which carry free text.
+ */
+struct carets {
+	icalparameter	**param;
+	char		**orig;
+	size_t		  n;
+};
+
+static char *
+caret_encode(const char *v)
+{
+	char	*out = xmalloc(strlen(v) * 2 + 1), *o = out;
+
+	for (; *v != '\0'; v++) {
+		if (*v == '^' || *v == '\n' || *v == '"') {
+			*o++ = '^';
+			*o++ = *v == '\n' ? 'n' : *v == '"' ? '\'' : '^';
+		} else
+			*o++ = *v;
+	}
+	*o = '\0';
+	return out;
+}
+
+static void
+encode_params(icalcomponent *c, struct carets *cr)
+{
+	icalproperty	*p;
+	icalparameter	*q;
+	icalcomponent	*k;
+	const char	*v;
+	char		*e;
+	int		 x;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY))
+		for (q = icalproperty_get_first_parameter(p, ICAL_ANY_PARAMETER);
+		    q; q = icalproperty_get_next_parameter(p, ICAL_ANY_PARAMETER)) {
+			x = icalparameter_isa(q) == ICAL_X_PARAMETER;
+			if (!x && icalparameter_isa(q) != ICAL_CN_PARAMETER)
+				continue;
+			v = x ? icalparameter_get_xvalue(q) :
+			    icalparameter_get_cn(q);
+			if (v == NULL || strpbrk(v, "^\n\"") == NULL)
+				continue;
+			cr->param = xreallocarray(cr->param, cr->n + 1,
+			    sizeof *cr->param);
+			cr->orig = xreallocarray(cr->orig, cr->n + 1,
+			    sizeof *cr->orig);
+			cr->param[cr->n] = q;
+			cr->orig[cr->n++] = xstrdup(v);
+			e = caret_encode(v);
+			if (x)
+				icalparameter_set_xvalue(q, e);
+			else
+				icalparameter_set_cn(q, e);
+			free(e);
+		}
+	for (k = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); k;
+	    k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
+		encode_params(k, cr);
+}
+
+static void
+restore_params(struct carets *cr)
+{
+	for (size_t i = 0; i < cr->n; i++) {
+		if (icalparameter_isa(cr->param[i]) == ICAL_X_PARAMETER)
+			icalparameter_set_xvalue(cr->param[i], cr->orig[i]);
+		else
+			icalparameter_set_cn(cr->param[i], cr->orig[i]);
+		free(cr->orig[i]);
+	}
+	free(cr->param);
+	free(cr->orig);
+}
+
 /* c as iCalendar text (CRLF, folded), with list values kept intact. */
 char *
 ical_serialize(icalcomponent *c)
 {
 	struct placeholders	 ph = { NULL, NULL, NULL, 0 };
+	struct carets		 cr = { NULL, NULL, 0 };
 	char			*s, *text;
 
 	hide_values(c, &ph);
+	encode_params(c, &cr);
 	s = icalcomponent_as_ical_string_r(c);
+	restore_params(&cr);
 	text = refold(s, &ph);
 	icalmemory_free_buffer(s);
 	for (size_t i = 0; i < ph.n; i++) {

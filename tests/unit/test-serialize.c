@@ -183,6 +183,47 @@ test_backslashes(void)
 	}
 }
 
+/* A CN and an X- parameter with a caret, a line break, a quote: RFC 6868. */
+static void
+test_carets(void)
+{
+	static const char	*names[] = { "a^nb", "x^^y", "two\nlines",
+				    "the \"boss\"", "^", NULL };
+
+	for (size_t i = 0; names[i] != NULL; i++) {
+		icalcomponent	*c = icalcomponent_new_vevent(), *back;
+		icalproperty	*p = icalproperty_new_attendee("mailto:a@x.org");
+		icalparameter	*x = icalparameter_new_x(names[i]);
+		char		*text;
+
+		icalparameter_set_xname(x, "X-NOTE");
+		icalproperty_add_parameter(p, icalparameter_new_cn(names[i]));
+		icalproperty_add_parameter(p, x);
+		icalcomponent_add_property(c, p);
+		text = ical_serialize(c);
+		back = ical_parse(text);
+		p = back ? icalcomponent_get_first_property(back,
+		    ICAL_ATTENDEE_PROPERTY) : NULL;
+		CHECK(p != NULL);
+		if (p != NULL) {
+			CHECK_STR(icalparameter_get_cn(
+			    icalproperty_get_first_parameter(p,
+			    ICAL_CN_PARAMETER)), names[i]);
+			CHECK_STR(icalparameter_get_xvalue(
+			    icalproperty_get_first_parameter(p,
+			    ICAL_X_PARAMETER)), names[i]);
+		}
+		/* and the component itself is as it was */
+		CHECK_STR(icalparameter_get_cn(icalproperty_get_first_parameter(
+		    icalcomponent_get_first_property(c, ICAL_ATTENDEE_PROPERTY),
+		    ICAL_CN_PARAMETER)), names[i]);
+		if (back != NULL)
+			icalcomponent_free(back);
+		icalcomponent_free(c);
+		free(text);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -193,5 +234,6 @@ main(int argc, char **argv)
 	test_known();
 	test_random(seed);
 	test_backslashes();
+	test_carets();
 	TEST_DONE();
 }
