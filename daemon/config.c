@@ -33,7 +33,7 @@ config_new(void)
 	cfg->log_level = xstrdup("info");
 	cfg->max_output = 16 * 1024 * 1024;
 	cfg->max_import_size = 4 * 1024 * 1024;
-	cfg->max_import_events = 10000;
+	cfg->max_import_events = 1000000;
 	cfg->max_participants = 500;
 	cfg->http_max_header_size = 8192;
 	cfg->http_max_body_size = 64 * 1024;
