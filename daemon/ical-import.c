@@ -315,7 +315,8 @@ other_kind(const char *name)
 {
 	return strcmp(name, "VTODO") == 0 || strcmp(name, "VJOURNAL") == 0 ||
 	    strcmp(name, "VFREEBUSY") == 0 ||
-	    strcmp(name, "VAVAILABILITY") == 0 || strcmp(name, "VPOLL") == 0;
+	    strcmp(name, "VAVAILABILITY") == 0 || strcmp(name, "VPOLL") == 0 ||
+	    strncmp(name, "X-", 2) == 0;	/* a calendar's own: not kept */
 }
 
 /* A limit: n events, more than max_events (max_import_events)? */

@@ -307,6 +307,13 @@ check "... and imports again" kcal import --dry-run "$T/fold-out.ics"
 check_eq "... with the same description" "${b65}ééécc" \
 	"$(jget "$(js fold@test)" .description)"
 
+# --- what kcal does not keep is counted and said, an X- component too ---
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:X-TOP\r\nX-A:1\r\nEND:X-TOP\r\nBEGIN:VTODO\r\nUID:todo@test\r\nDTSTAMP:20260101T000000Z\r\nEND:VTODO\r\nBEGIN:VEVENT\r\nUID:xcomp@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260314T090000Z\r\nSUMMARY:xcomp\r\nBEGIN:X-INNER\r\nX-B:2\r\nEND:X-INNER\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$T/xcomp.ics"
+out=$(kcal import --format json "$T/xcomp.ics" 2>/dev/null)
+check_eq "a to-do and two X- components: 3 ignored, with a warning" "1 3 1" \
+	"$(jget "$out" '"\(.added) \(.ignored) \(.warnings | map(select(test("ignored"))) | length)"')"
+
 # --- output that cannot be written is a failure, not exit 0 --------------
 if [ -w /dev/full ]; then
 	check_rc "kcal export > /dev/full: exit 1" 1 sh -c "'$KCAL' export >/dev/full"
