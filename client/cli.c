@@ -108,9 +108,13 @@ call_patient(json_t *req)
 	return call(req);
 }
 
-/* Send a request (stolen); return the result, or exit with the error. */
+/*
+ * Send a request (stolen); return the result, or NULL with the daemon's
+ * refusal printed (one line, its code in parentheses).  A daemon that
+ * cannot be reached still exits.
+ */
 json_t *
-call(json_t *req)
+call_or_null(json_t *req)
 {
 	json_t		*reply, *result, *err;
 	char		*cause = NULL;
@@ -124,11 +128,23 @@ call(json_t *req)
 		    json_string_value(json_object_get(err, "message")),
 		    json_string_value(json_object_get(err, "code")));
 		json_decref(reply);
-		finish();
-		exit(EXIT_REFUSED);
+		return NULL;
 	}
 	result = json_incref(json_object_get(reply, "result"));
 	json_decref(reply);
+	return result;
+}
+
+/* Send a request (stolen); return the result, or exit with the error. */
+json_t *
+call(json_t *req)
+{
+	json_t	*result = call_or_null(req);
+
+	if (result == NULL) {
+		finish();
+		exit(EXIT_REFUSED);
+	}
 	return result;
 }
 

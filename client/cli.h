@@ -32,6 +32,7 @@ void	 die(int, const char *, ...)
 
 /* Talking to kcald. */
 json_t	*call(json_t *);
+json_t	*call_or_null(json_t *);
 json_t	*call_patient(json_t *);
 struct conn;
 void	 patient(struct conn *);

@@ -77,6 +77,17 @@ check_eq "... and stays cancelled" cancelled \
     "$(kcal show "$sd" --format json | jq -r '.status')"
 check_rc "confirm needs a UID" 2 kcal confirm
 check_rc "an unknown UID" 1 kcal confirm nonesuch-uid
+# A refusal does not stop the UIDs after it.
+t1=$(kcal add "Tentative one" --start 2026-02-01T10:00 --status tentative)
+t2=$(kcal add "Tentative two" --start 2026-02-01T12:00 --status tentative)
+out=$(kcal confirm "$t1" "$sd" nonesuch-uid "$t2" 2>"$T/confirm.err"); rc=$?
+check_eq "confirm A cancelled unknown B: A and B confirmed, exit 1" \
+	"confirmed $t1 confirmed $t2 1" "$(echo $out) $rc"
+check_eq "... each refusal said on a line of its own" 2 \
+	"$(grep -c '^kcal: ' "$T/confirm.err")"
+check_eq "... both are confirmed" "confirmed confirmed" \
+	"$(kcal show "$t1" --format json | jq -r .status) $(kcal show "$t2" --format json | jq -r .status)"
+kcal rm -y "$t1" >/dev/null; kcal rm -y "$t2" >/dev/null
 
 # An occurrence overridden (tests/data/override-series.ics): Kim Min-ji's
 # next talks are those moved to Beijing, as the override says (her role
