@@ -100,6 +100,7 @@ static void
 print_reminder(json_t *r, int json)
 {
 	char	 due[32], late[32], *start;
+	int	 at;
 
 	if (json) {
 		json_dumpf(r, stdout, JSON_COMPACT);
@@ -107,9 +108,12 @@ print_reminder(json_t *r, int json)
 		fflush(stdout);
 		return;
 	}
-	clock_text(str(r, "due"), due, sizeof due);
+	/* When it went off: a snoozed one's snooze end (older kcald: due). */
+	at = json_object_get(r, "at") != NULL;
+	clock_text(str(r, at ? "at" : "due"), due, sizeof due);
 	start = start_text(r);
-	printf("%s %s  %s", due, str(r, "due_abbr"), flat(r, "summary"));
+	printf("%s %s  %s", due, str(r, at ? "at_abbr" : "due_abbr"),
+	    flat(r, "summary"));
 	printf("  starts %s", start);
 	if (*str(r, "location"))
 		printf("  at %s", flat(r, "location"));

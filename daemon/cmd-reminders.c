@@ -60,7 +60,6 @@ upcoming_event(struct list *l, const char *uid, int64_t from, int64_t to,
 	struct remind_plan	 p;
 	struct remind_due	*v = NULL;
 	size_t			 n = 0;
-	char			 iso[64];
 	int			 rc;
 
 	if ((rc = remind_plan_load(rm, uid, &p, why)) != 0)
@@ -72,12 +71,8 @@ upcoming_event(struct list *l, const char *uid, int64_t from, int64_t to,
 		for (size_t i = 0; i < n; i++) {
 			json_t *o = remind_describe(rm, &p, &v[i], 0, 0);
 
-			json_object_del(o, "late");
+			json_object_del(o, "late");	/* "at" is its own */
 			json_object_del(o, "late_by");
-			json_object_set_new(o, "at_utc", json_integer(v[i].at));
-			tz_iso(l->ctx->srv->cfg->home_tz, v[i].at, iso,
-			    sizeof iso);
-			json_object_set_new(o, "at", json_string(iso));
 			if (add(l, o, v[i].snoozed ? "snoozed" : "pending") != 0)
 				break;
 		}

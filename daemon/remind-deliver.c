@@ -105,8 +105,8 @@ remind_encode(json_t *msg, struct remind_out *o)
 static const char *const brief_keys[] = { "event", "seq", "uid",
     "summary", "kind", "status", "class", "all_day", "tz", "home_tz",
     "start", "start_abbr", "start_home", "home_abbr", "start_utc", "end",
-    "end_utc", "location", "city", "due", "due_abbr", "due_utc", "before",
-    "late", "late_by", "snoozed" };
+    "end_utc", "location", "city", "due", "due_abbr", "due_utc", "at",
+    "at_abbr", "at_utc", "before", "late", "late_by", "snoozed" };
 
 /* msg's brief form: a new object holding the keys above that msg has. */
 json_t *
@@ -284,6 +284,11 @@ remind_describe(struct remind *rm, const struct remind_plan *p,
 	tz_abbr(home, d->due, ab, sizeof ab);
 	json_object_set_new(o, "due_abbr", json_string(ab));
 	json_object_set_new(o, "due_utc", json_integer(d->due));
+	/* When it goes off: the end of its snooze, or when it was due. */
+	set_iso(o, "at", home, d->at);
+	tz_abbr(home, d->at, ab, sizeof ab);
+	json_object_set_new(o, "at_abbr", json_string(ab));
+	json_object_set_new(o, "at_utc", json_integer(d->at));
 	json_object_set_new(o, "before", d->before == REMIND_ABSOLUTE ?
 	    json_null() : json_integer(d->before));
 	json_object_set_new(o, "snoozed", json_boolean(d->snoozed));
@@ -307,7 +312,7 @@ replay_one(struct remind *rm, const struct remind_row *r)
 	}
 	d.occ = r->mark.occ;
 	d.due = r->mark.due;
-	d.at = r->fired_at;
+	d.at = r->fired_at - r->late;	/* as it was pushed: not late */
 	d.before = d.occ == 0 ? REMIND_ABSOLUTE : d.occ - d.due;
 	d.snoozed = r->deliveries > 1;
 	o = remind_describe(rm, &p, &d, r->late, r->seq);

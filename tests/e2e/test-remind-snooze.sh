@@ -66,6 +66,9 @@ check_eq "kcal reminders shows it snoozed" snoozed \
 check "the snoozed reminder goes off again" wait_for 15 has 2 "$c" "$T/w1"
 check_eq "... marked snoozed" true \
 	"$(grep -F "$c" "$T/w1" | tail -n 1 | jq .snoozed)"
+check_eq "... at the snooze's end (at_utc), not when it was due" \
+	"yes" "$(grep -F "$c" "$T/w1" | tail -n 1 |
+	    jq -r 'if .at_utc >= .due_utc + 3 then "yes" else "no: \(.at_utc) \(.due_utc)" end')"
 sleep 2
 check_eq "... and only once more" 2 "$(lines "$c" "$T/w1")"
 check_rc "snoozing an event whose reminder never went off is refused" 1 \
