@@ -17,7 +17,6 @@
 #include "server.h"
 #include "store.h"
 #include "store-remind.h"
-#include "tz.h"
 
 #define LIST_MAX	1000
 #define EVENTS_MAX	100000
