@@ -202,6 +202,13 @@ time_cell(json_t *ev)
 	if (json_string_value(json_object_get(ev, "end_tz")) != NULL)
 		xasprintf(&s, "%.5s %s -> %.5s %s", st + 11, str(ev, "start_abbr"),
 		    en + 11, str(ev, "end_abbr"));
+	else if (strcmp(str(ev, "start_abbr"), str(ev, "end_abbr")) != 0)
+		/* across a daylight-saving change: each end its own */
+		xasprintf(&s, "%.5s %s-%.5s %s%s%.5s%s", st + 11,
+		    str(ev, "start_abbr"), en + 11, str(ev, "end_abbr"),
+		    strncmp(st, en, 10) != 0 ? " (to " : "",
+		    strncmp(st, en, 10) != 0 ? en + 5 : "",
+		    strncmp(st, en, 10) != 0 ? ")" : "");
 	else if (strncmp(st, en, 10) != 0)
 		xasprintf(&s, "%.5s-%.5s %s (to %.5s)", st + 11, en + 11,
 		    str(ev, "start_abbr"), en + 5);

@@ -323,6 +323,9 @@ d2=$(kcal add "Night flight prep" --tz Europe/Berlin --start "2026-03-29 01:30" 
 	--duration 2h)
 check_eq "--duration 2h over the gap: two hours exactly" \
 	"2026-03-29T01:30:00+01:00 2026-03-29T04:30:00+02:00" "$(ends "$d2")"
+check_match "the table gives each end its own abbreviation across the change" \
+	'10:00 CET-12:00 CEST \(to 03-29\) .*Retreat' \
+	"$(kcal list --from 2026-03-28 --to 2026-03-29 --search Retreat)"
 for u in "$dd" "$d1" "$d2"; do
 	kcal rm -y "$u" >/dev/null || fail "rm of the DST event $u"
 done
