@@ -290,6 +290,15 @@ check_eq "a body that is not iCalendar: 403" 403 \
 	"$(put alice $CAL/junk.ics "$T/junk")"
 check_match "... valid-calendar-data, with the import's words" \
 	"valid-calendar-data.*junk.ics:1: " "$(cat "$T/body")"
+# Bytes that are not UTF-8 (Latin-1), whatever the Content-Type says: once
+# stored, they broke every export of the whole store.
+sed 's/^SUMMARY:.*/SUMMARY:Caf\xe9/; s/^UID:.*/UID:latin1@example.org/' \
+	"$T/one.ics" >"$T/latin1.ics"
+check_eq "a body that is not UTF-8: 403" 403 \
+	"$(put alice $CAL/latin1.ics "$T/latin1.ics")"
+check_match "... valid-calendar-data, naming the byte" \
+	"valid-calendar-data.*not UTF-8 \(byte 0xe9" "$(cat "$T/body")"
+same_store "... and stored nothing"
 cal "$T/todo.ics" <<'EOF'
 BEGIN:VTODO
 UID:todo@example.org
