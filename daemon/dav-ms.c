@@ -32,6 +32,7 @@ struct dav_ms {
 	xmlNode		*resp;		/* the current response */
 	struct propstat	*ps;		/* its propstats */
 	size_t		 nps, cap;
+	size_t		 nresp;		/* responses so far */
 };
 
 static const struct {
@@ -143,6 +144,14 @@ dav_ms_response(struct dav_ms *ms, const char *href)
 	ms->resp = elem(ms->root, DAV_NS, "response", NULL);
 	elem(ms->resp, DAV_NS, "href", href);
 	ms->nps = 0;
+	ms->nresp++;
+}
+
+/* How many responses the answer holds so far. */
+size_t
+dav_ms_count(const struct dav_ms *ms)
+{
+	return ms->nresp;
 }
 
 /* The current response's own status (it has no properties). */

@@ -320,18 +320,51 @@ collect(void *arg, const char *uid, int deleted)
  * but only if the account may once have seen it: an event always above
  * its clearance is not named, not even as gone.
  */
+/*
+ * A deletion kept when its UID was made again ("UID\nseq", migration
+ * 18): its old name gone, unless the new event has that name again (its
+ * 200 says all).  Into *uid the UID; 1 when there is nothing to report.
+ */
+static int
+ghost(struct rep *r, const struct change *ch, char **uid)
+{
+	struct store	*st = r->d->st;
+	char		*old = NULL, *now = NULL, *why = NULL;
+	int		 same;
+
+	*uid = xstrndup(ch->uid, strcspn(ch->uid, "\n"));
+	if (!store_visible(st, *uid))
+		return 0;
+	if (store_dav_name(st, ch->uid, &old, &why) != 0 ||
+	    store_dav_name(st, *uid, &now, &why) != 0) {
+		free(why);
+		free(old);
+		return 0;
+	}
+	same = strcmp(old, now) == 0;
+	free(old);
+	free(now);
+	return same;
+}
+
 static void
 changed(struct rep *r, const struct change *ch)
 {
 	struct store	*st = r->d->st;
-	char		*name = NULL, *href, *why = NULL;
-	int		 low;
+	char		*name = NULL, *href, *why = NULL, *uid = NULL;
+	int		 low, rc;
 
 	if (!ch->deleted && store_visible(st, ch->uid)) {
 		object(r, ch->uid, NULL);
 		return;
 	}
-	if (store_dav_lowest(st, ch->uid, &low) != 0) {
+	if (strchr(ch->uid, '\n') != NULL && ghost(r, ch, &uid)) {
+		free(uid);
+		return;
+	}
+	rc = store_dav_lowest(st, uid ? uid : ch->uid, &low);
+	free(uid);
+	if (rc != 0) {
 		fail(r, 500, xstrdup("cannot read the change log"));
 		return;
 	}
@@ -368,8 +401,12 @@ sync_collection(struct rep *r)
 		return;
 	}
 	if (initial) {
+		/* RFC 6578 3.7: a DAV:limit holds for the first sync too */
 		if (dav_props_members(r->d, r->ms, r->rq, &why) != 0)
 			fail(r, 500, why);
+		else if (r->rq->limit > 0 && dav_ms_count(r->ms) > r->rq->limit)
+			fail(r, 507, xstrdup("more members than the limit "
+			    "asked for"));
 	} else if (store_dav_changes(st, since, collect, &c, &why) != 0)
 		fail(r, 500, why);
 	else if (r->rq->limit > 0 && c.n > r->rq->limit)

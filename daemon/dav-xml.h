@@ -100,6 +100,7 @@ struct dav_node;
 
 struct dav_ms	*dav_ms_new(void);
 void		 dav_ms_response(struct dav_ms *, const char *);
+size_t		 dav_ms_count(const struct dav_ms *);
 void		 dav_ms_status(struct dav_ms *, int);
 struct dav_node	*dav_ms_prop(struct dav_ms *, int, const char *, const char *,
 		    const char *);

@@ -328,6 +328,20 @@ static const char *migrations[] = {
 	"INSERT OR IGNORE INTO reindex SELECT uid FROM events WHERE"
 	"  instr(ical, 'DURATION:P') OR instr(ical, 'THISANDFUTURE') OR"
 	"  (rrule IS NOT NULL AND instr(ical, 'UNTIL='))",
+	/*
+	 * An event deleted and made again (one UID; a client may PUT it
+	 * under another name) keeps its deletion in the change log, under
+	 * "UID\nseq" with the name it had: a sync from before both reports
+	 * the old name gone as well as the new one (dav-report.c).  It was
+	 * replaced by the new row, and a client kept the old copy for good.
+	 */
+	"DROP TRIGGER IF EXISTS events_dav_insert;"
+	"CREATE TRIGGER events_dav_insert AFTER INSERT ON events BEGIN"
+	"  UPDATE dav_changes SET uid = NEW.uid || char(10) || seq,"
+	"  name = coalesce(name, NEW.uid || '.ics')"
+	"  WHERE uid = NEW.uid AND deleted;"
+	"  DELETE FROM dav_changes WHERE uid = NEW.uid;"
+	"  INSERT INTO dav_changes (uid, deleted) VALUES (NEW.uid, 0); END",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

@@ -204,9 +204,40 @@ check_eq "more changes than DAV:limit: 507" 507 "$(dav REPORT $CAL alice 1 \
 	"$(S1 "$TOK_A3" | sed 's#</D:sync-level>#&<D:limit><D:nresults>1</D:nresults></D:limit>#')")"
 check_match "more changes than DAV:limit: why" \
 	'^ERROR\|number-of-matches-within-limits' "$(ms)"
+check_eq "a first sync with more members than DAV:limit: 507" 507 \
+	"$(dav REPORT $CAL alice 1 "$(S1 '' | sed 's#</D:sync-level>#&<D:limit><D:nresults>1</D:nresults></D:limit>#')")"
+check_match "... why" '^ERROR\|number-of-matches-within-limits' "$(ms)"
 check_eq "within DAV:limit: 207" 207 "$(dav REPORT $CAL alice 1 \
 	"$(S1 "$TOK_A3" | sed 's#</D:sync-level>#&<D:limit><D:nresults>2</D:nresults></D:limit>#')")"
 check_eq "within DAV:limit: both changes" 2 "$(grep -c '|getetag|"' "$T/ms")"
+
+# An event deleted and made again under another name (one UID): a sync
+# from before both names the old one gone and the new one there; made
+# again under the same name, it is one 200.
+put_ev() {	# NAME SUMMARY
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:again@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270301T100000Z\r\nDURATION:PT1H\r\nSUMMARY:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' "$2" |
+	curl -sS --noproxy '*' -o /dev/null -w '%{http_code}' -u alice:alice-pw \
+	    -X PUT -H 'Content-Type: text/calendar' --data-binary @- "$BASE$CAL$1"
+}
+check_eq "PUT dupA.ics" 201 "$(put_ev dupA.ics first)"
+dav REPORT $CAL alice 1 "$(S1 "$TOK_A3")" >/dev/null
+TOK_D=$(sed -n 's/^TOKEN|//p' "$T/ms")
+check_eq "DELETE dupA.ics" 204 "$(dav DELETE "${CAL}dupA.ics" alice)"
+check_eq "PUT dupB.ics, the same UID" 201 "$(put_ev dupB.ics second)"
+dav REPORT $CAL alice 1 "$(S1 "$TOK_D")" >/dev/null
+check_eq "sync: the old name gone, the new one there" \
+	"${CAL}dupA.ics|404 ${CAL}dupB.ics|getetag" \
+	"$(grep -v '^TOKEN' "$T/ms" | sed 's/|getetag|.*/|getetag/' | sort | tr '\n' ' ' | sed 's/ $//')"
+TOK_E=$(sed -n 's/^TOKEN|//p' "$T/ms")
+check_eq "DELETE dupB.ics" 204 "$(dav DELETE "${CAL}dupB.ics" alice)"
+check_eq "PUT dupB.ics again" 201 "$(put_ev dupB.ics third)"
+dav REPORT $CAL alice 1 "$(S1 "$TOK_E")" >/dev/null
+check_eq "... made again under its name: one 200" "${CAL}dupB.ics|getetag" \
+	"$(grep -v '^TOKEN' "$T/ms" | sed 's/|getetag|.*/|getetag/')"
+dav REPORT $CAL alice 1 "$(S1 "$TOK_D")" >/dev/null
+check_eq "... and from before it all, still both names once" \
+	"${CAL}dupA.ics|404 ${CAL}dupB.ics|getetag" \
+	"$(grep -v '^TOKEN' "$T/ms" | sed 's/|getetag|.*/|getetag/' | sort | tr '\n' ' ' | sed 's/ $//')"
 check_eq "a foreign token: 403" 403 "$(dav REPORT $CAL alice 1 \
 	"$(S1 http://example.com/sync/1)")"
 check_match "a foreign token: valid-sync-token" '^ERROR\|valid-sync-token' "$(ms)"
