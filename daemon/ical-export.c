@@ -37,6 +37,7 @@
 #include "ical.h"
 #include "ical-export.h"
 #include "ical-export-int.h"
+#include "ical-int.h"
 #include "ical-serialize.h"
 #include "hash.h"
 #include "log.h"
@@ -199,8 +200,9 @@ exclude(icalcomponent *master, icalcomponent *c)
 /*
  * A series: the master, then each override the audience may see; one it
  * may not see (its own CLASS decides) is left out, and its occurrence
- * taken out of the master (an EXDATE), so that neither its text nor the
- * master's in its place goes out.  A master the audience may not see
+ * taken out of the master (an EXDATE; one with RANGE=THISANDFUTURE ends
+ * the series before it), so that neither its text nor the master's in its
+ * place goes out.  A master the audience may not see
  * takes the whole series with it (feed-select.c leaves such a record out; this
  * holds even if its stored class were wrong).
  */
@@ -220,8 +222,10 @@ add_series(struct ical_out *out, struct ical_rec *r, icalcomponent *root)
 	for (c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
 	    c != NULL && master != NULL;
 	    c = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT))
-		if (is_override(c) && !shows(out, c))
+		if (is_override(c) && !shows(out, c)) {
 			exclude(master, c);
+			ical_cut_future(master, c);	/* ical-redact.c */
+		}
 	/* A cancelled series takes its overrides with it. */
 	c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
 	cancelled = out->o.feed && c != NULL &&

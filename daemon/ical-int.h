@@ -49,6 +49,7 @@ int64_t		 ical_wall_shift(const char *, const char *, int64_t, int64_t,
 
 /* ical-record.c: a record's VEVENT, and its fields as struct event */
 icalcomponent	*ical_parse_vevent(const char *, icalcomponent **, char **);
+void		 ical_cut_future(icalcomponent *, icalcomponent *); /* ical-redact.c */
 icalproperty	*ical_find_x(icalcomponent *, const char *);
 int		 ical_extract_from(icalcomponent *, const char *,
 		     struct event *, char **);

@@ -5,7 +5,8 @@
  *  - an override (RECURRENCE-ID) whose CLASS is above the clearance is
  *    taken out, and the occurrence it replaced is excluded from the master
  *    (EXDATE), so that neither its text nor its time shows, nor the series'
- *    own occurrence in its place;
+ *    own occurrence in its place; one with RANGE=THISANDFUTURE ends the
+ *    series before it (ical_cut_future);
  *  - a reference to an event the reader may not see (RELATED-TO, or
  *    X-KCAL-ANCHOR with its offset) is dropped: the UID and the offset point
  *    at the hidden meeting and, with the event's own start, give away when
@@ -20,11 +21,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libical/ical.h>
 
 #include "access.h"
 #include "ical.h"
+#include "ical-int.h"
 #include "ical-serialize.h"
 #include "xmalloc.h"
 
@@ -104,6 +107,79 @@ exclude(icalcomponent *master, icalcomponent *k)
 	icalcomponent_add_property(master, ex);
 }
 
+/* A RECURRENCE-ID's or RDATE's time as an instant (its TZID, else UTC). */
+static time_t
+instant_of(icalproperty *p, struct icaltimetype t)
+{
+	icalparameter	*tzid = icalproperty_get_first_parameter(p,
+			    ICAL_TZID_PARAMETER);
+	icaltimezone	*z = NULL;
+
+	if (tzid != NULL)
+		z = icaltimezone_get_builtin_timezone(icalparameter_get_tzid(
+		    tzid));
+	return icaltime_as_timet_with_zone(t, z ? z :
+	    icaltimezone_get_utc_timezone());
+}
+
+/* Does override k say RANGE=THISANDFUTURE? */
+static int
+this_and_future(icalcomponent *k)
+{
+	icalproperty	*rid = icalcomponent_get_first_property(k,
+			    ICAL_RECURRENCEID_PROPERTY);
+	icalparameter	*q = icalproperty_get_first_parameter(rid,
+			    ICAL_RANGE_PARAMETER);
+
+	return q != NULL && icalparameter_get_range(q) ==
+	    ICAL_RANGE_THISANDFUTURE;
+}
+
+/*
+ * A hidden override k with RANGE=THISANDFUTURE (else nothing) governs
+ * every occurrence from its own on (recur.c): the series the reader (or a
+ * feed, ical-export.c) sees ends before it -- each RRULE's UNTIL (COUNT given up), and the RDATEs from
+ * it on dropped -- else they showed at the series' old times and with its
+ * text, where kcal has the override's.
+ */
+void
+ical_cut_future(icalcomponent *master, icalcomponent *k)
+{
+	icalproperty		*rid, *p, *next;
+	struct icalrecurrencetype r;
+	struct icaltimetype	 t;
+	struct icaldatetimeperiodtype dp;
+	time_t			 from;
+
+	if (!this_and_future(k))
+		return;
+	rid = icalcomponent_get_first_property(k, ICAL_RECURRENCEID_PROPERTY);
+	t = icalproperty_get_recurrenceid(rid);
+	from = instant_of(rid, t);
+	for (p = icalcomponent_get_first_property(master, ICAL_RRULE_PROPERTY);
+	    p; p = icalcomponent_get_next_property(master, ICAL_RRULE_PROPERTY)) {
+		r = icalproperty_get_rrule(p);
+		if (t.is_date) {
+			t.is_date = 1;
+			icaltime_adjust(&t, -1, 0, 0, 0);
+			r.until = t;
+		} else
+			r.until = icaltime_from_timet_with_zone(from - 1, 0,
+			    icaltimezone_get_utc_timezone());
+		r.count = 0;
+		icalproperty_set_rrule(p, r);
+	}
+	for (p = icalcomponent_get_first_property(master, ICAL_RDATE_PROPERTY);
+	    p; p = next) {
+		next = icalcomponent_get_next_property(master,
+		    ICAL_RDATE_PROPERTY);
+		dp = icalproperty_get_rdate(p);
+		t = icaltime_is_null_time(dp.time) ? dp.period.start : dp.time;
+		if (instant_of(p, t) >= from)
+			drop(master, p);
+	}
+}
+
 /* The overrides in root above clearance, taken out; 1 if any was. */
 static int
 drop_overrides(icalcomponent *root, icalcomponent *master,
@@ -124,6 +200,7 @@ drop_overrides(icalcomponent *root, icalcomponent *master,
 	}
 	for (size_t i = 0; i < n; i++) {
 		exclude(master, gone[i]);
+		ical_cut_future(master, gone[i]);
 		icalcomponent_remove_component(root, gone[i]);
 		icalcomponent_free(gone[i]);
 	}

@@ -256,6 +256,19 @@ check_eq "the migration makes an X- class private again" private \
 check_eq "... and all.ics leaves it out" 0 \
 	"$(feed "$BASE/feeds/all.ics" | grep -c 'Legacy secret')"
 
+# --- a hidden RANGE=THISANDFUTURE override ----------------------------------
+# It governs every occurrence from its own on: the public feed's copy of
+# the series ends before it, not at its old COUNT with the old times.
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:taf@test\r\nDTSTAMP:20261201T000000Z\r\nDTSTART;TZID=Europe/Berlin:20270104T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=8\r\nSUMMARY:Weekly TAF\r\nCLASS:PUBLIC\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:taf@test\r\nDTSTAMP:20261201T000000Z\r\nRECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20270118T090000\r\nDTSTART;TZID=Europe/Berlin:20270118T140000\r\nDURATION:PT1H\r\nSUMMARY:SECRET-TAF\r\nCLASS:CONFIDENTIAL\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$T/taf.ics"
+kcal import "$T/taf.ics" >/dev/null || fail "import the THISANDFUTURE series"
+taf=$(feed "$BASE/feeds/all.ics" | sed -n '/^UID:taf@test/,/^END:VEVENT/p')
+check_eq "all.ics: the series ends before the hidden THISANDFUTURE override" \
+	"RRULE:FREQ=WEEKLY;UNTIL=20270118T075959Z" "$(printf '%s\n' "$taf" | grep '^RRULE')"
+check_eq "... and nothing of the override" 0 \
+	"$(feed "$BASE/feeds/all.ics" | grep -c 'SECRET-TAF')"
+kcal rm -y taf@test >/dev/null
+
 # --- the property ------------------------------------------------------------
 seed=${KCAL_PROP_SEED:-20261204}
 rounds=${KCAL_PROP_ROUNDS:-5}

@@ -162,6 +162,57 @@ test_exdate_forms(void)
 	}
 }
 
+/*
+ * A hidden override with RANGE=THISANDFUTURE governs every later
+ * occurrence: the series a public reader sees ends before it (its UNTIL,
+ * the RDATEs after it dropped), zoned or all-day; the first two stay.
+ */
+static void
+test_this_and_future(void)
+{
+	static const char zoned[] = CAL_BEGIN
+	    "BEGIN:VEVENT\r\nUID:t1\r\nDTSTAMP:20270101T000000Z\r\n"
+	    "DTSTART;TZID=Europe/Berlin:20270104T090000\r\nDURATION:PT1H\r\n"
+	    "RRULE:FREQ=WEEKLY;COUNT=8\r\n"
+	    "RDATE;TZID=Europe/Berlin:20270301T090000\r\n"
+	    "SUMMARY:PUB weekly\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:t1\r\nDTSTAMP:20270101T000000Z\r\n"
+	    "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:"
+	    "20270118T090000\r\n"
+	    "DTSTART;TZID=Europe/Berlin:20270118T140000\r\nDURATION:PT1H\r\n"
+	    "CLASS:CONFIDENTIAL\r\nSUMMARY:MARK moved\r\nEND:VEVENT\r\n" CAL_END;
+	static const char allday[] = CAL_BEGIN
+	    "BEGIN:VEVENT\r\nUID:t2\r\nDTSTAMP:20270101T000000Z\r\n"
+	    "DTSTART;VALUE=DATE:20270503\r\nDTEND;VALUE=DATE:20270504\r\n"
+	    "RRULE:FREQ=DAILY\r\nSUMMARY:PUB days\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:t2\r\nDTSTAMP:20270101T000000Z\r\n"
+	    "RECURRENCE-ID;RANGE=THISANDFUTURE;VALUE=DATE:20270505\r\n"
+	    "DTSTART;VALUE=DATE:20270505\r\nDTEND;VALUE=DATE:20270506\r\n"
+	    "CLASS:PRIVATE\r\nSUMMARY:MARK day\r\nEND:VEVENT\r\n" CAL_END;
+	const char	*texts[] = { zoned, allday };
+	int64_t		 v[32], before[32];
+	char		*out;
+
+	for (size_t i = 0; i < 2; i++) {
+		out = NULL;
+		CHECK(occurrences(texts[i], before) > 3);
+		CHECK_INT(ical_redact(texts[i], ACCESS_CLASS_PUBLIC,
+		    all_visible, NULL, &out), ICAL_REDACT_CHANGED);
+		if (out == NULL)
+			continue;
+		CHECK(strstr(out, "MARK") == NULL);
+		CHECK(strstr(out, "COUNT=") == NULL);
+		CHECK(strstr(out, "RDATE") == NULL);
+		CHECK_INT(occurrences(out, v), 2);
+		CHECK(has(v, before[1]));
+		CHECK(has(v, before[2]));
+		free(out);
+	}
+	/* Cleared for it: as it is. */
+	CHECK_INT(ical_redact(zoned, ACCESS_CLASS_CONFIDENTIAL, all_visible,
+	    NULL, &out), ICAL_REDACT_SAME);
+}
+
 /* A master above the clearance: nothing of it (should the index lie). */
 static void
 test_master(void)
@@ -390,6 +441,7 @@ main(void)
 	test_override("CLASS:PUBLIC\r\n", ACCESS_CLASS_PUBLIC);
 	test_override("", ACCESS_CLASS_PUBLIC);
 	test_exdate_forms();
+	test_this_and_future();
 	test_master();
 	test_refs();
 	test_store();
