@@ -227,7 +227,9 @@ dav_get(struct dav_call *d)
 		return;
 	}
 	etag = dav_etag(body, len);
-	if (httpd_etag_in(d->inm, etag, 1))
+	if (d->im != NULL && !httpd_etag_in(d->im, etag, 0))
+		r = httpd_resp(412, "", 0);	/* RFC 9110 13.1.1 */
+	else if (httpd_etag_in(d->inm, etag, 1))
 		r = httpd_resp(304, "", 0);
 	else {
 		r = httpd_resp(200, body, len);

@@ -42,6 +42,7 @@ struct dav_call {
 	size_t			 put_max;	/* write_put_max() */
 	const char		*depth;		/* the Depth header */
 	const char		*inm;		/* the If-None-Match header */
+	const char		*im;		/* the If-Match header */
 	struct dav_req		*rq;	/* the body, parsed on the loop */
 	struct dav_err		 err;	/* or why it was refused (status) */
 	struct httpd_resp	*resp;	/* the answer, when c.q is NULL */

@@ -37,7 +37,7 @@ struct dav_job {
 	char			*method;
 	char			*home_tz;
 	char			*depth;
-	char			*inm;
+	char			*inm, *im;
 };
 
 static int
@@ -94,9 +94,11 @@ job_new(const struct dav_call *d, const char *m)
 	j->home_tz = dup_or_null(srv->cfg->home_tz);
 	j->depth = dup_or_null(httpd_header(j->q, "Depth"));
 	j->inm = dup_or_null(httpd_header(j->q, "If-None-Match"));
+	j->im = dup_or_null(httpd_header(j->q, "If-Match"));
 	j->d.home_tz = j->home_tz;
 	j->d.depth = j->depth;
 	j->d.inm = j->inm;
+	j->d.im = j->im;
 	j->d.put_max = write_put_max(srv);
 	parse_body(j, j->q);
 	return j;
@@ -115,6 +117,7 @@ job_free(struct dav_job *j)
 	free(j->home_tz);
 	free(j->depth);
 	free(j->inm);
+	free(j->im);
 	free(j);
 }
 

@@ -28,6 +28,8 @@
  *                                      METHOD (scheduling), a changed UID
  *   403 CALDAV:supported-calendar-component    a VTODO, VJOURNAL, ...
  *   415 CALDAV:supported-calendar-data a Content-Type not text/calendar
+ *   415                                a Content-Encoding (gzip, ...)
+ *   400                                a Content-Range (a partial PUT)
  *   409 CALDAV:no-uid-conflict         the UID is another resource's (href)
  *   413 CALDAV:max-resource-size       over write_put_max()
  *   412                                If-Match / If-None-Match failed
@@ -163,6 +165,18 @@ calendar_type(struct dav_ctx *d)
 	ct += strspn(ct, " \t");
 	return strncasecmp(ct, "text/calendar", 13) == 0 &&
 	    (ct[13] == '\0' || ct[13] == ';' || ct[13] == ' ');
+}
+
+/* Is the body as it was written (no Content-Encoding, or identity)? */
+static int
+identity(struct dav_ctx *d)
+{
+	const char	*ce = httpd_header(d->q, "Content-Encoding");
+
+	if (ce == NULL)
+		return 1;
+	ce += strspn(ce, " \t");
+	return *ce == '\0' || strncasecmp(ce, "identity", 8) == 0;
 }
 
 /* A refused write, as write_put's result says. */
@@ -362,6 +376,18 @@ dav_put(struct dav_ctx *d)
 	if (!calendar_type(d)) {
 		refuse(d, 415, CALDAV_NS, "supported-calendar-data", NULL,
 		    "a calendar object is text/calendar");
+		return;
+	}
+	if (!identity(d)) {	/* RFC 9110 8.4: a coding we cannot undo */
+		refuse(d, 415, NULL, NULL, NULL, "a calendar object is sent "
+		    "without a Content-Encoding (gzip and the like are not "
+		    "taken)");
+		return;
+	}
+	if (httpd_header(d->q, "Content-Range") != NULL) {
+		/* RFC 9110 14.5: a partial PUT is not a PUT of the whole */
+		refuse(d, 400, NULL, NULL, NULL, "a PUT with Content-Range "
+		    "(a part of a resource) is not taken");
 		return;
 	}
 	cl = store_set_clearance(d->srv->store, who->clearance);

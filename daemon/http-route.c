@@ -253,8 +253,9 @@ not_modified(struct reply *rp, const struct feed_body *fb)
 
 	if (inm != NULL)
 		return etag_matches(inm, fb);
+	/* A date later than now is not valid (RFC 9110 13.1.3): ignored. */
 	return ims != NULL && parse_http_date(ims, &t) == 0 &&
-	    fb->modified <= t;
+	    t <= (int64_t)time(NULL) && fb->modified <= t;
 }
 
 static void

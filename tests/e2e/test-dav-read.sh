@@ -111,6 +111,12 @@ check "GET: CRLF lines" sh -c "head -n 1 '$T/body' | grep -q \"\$(printf '\\r')\
 check_eq "GET If-None-Match: 304" 304 "$(curl -sS --noproxy '*' -o /dev/null \
 	-w '%{http_code}' -u alice:alice-pw -H "If-None-Match: $ETAG" \
 	"$BASE$CAL$PUB.ics")"
+check_eq "GET If-Match another ETag: 412" 412 "$(curl -sS --noproxy '*' \
+	-o /dev/null -w '%{http_code}' -u alice:alice-pw -H 'If-Match: "nope"' \
+	"$BASE$CAL$PUB.ics")"
+check_eq "GET If-Match its ETag: 200" 200 "$(curl -sS --noproxy '*' \
+	-o /dev/null -w '%{http_code}' -u alice:alice-pw -H "If-Match: $ETAG" \
+	"$BASE$CAL$PUB.ics")"
 check_eq "HEAD: 200" 200 "$(dav HEAD "$CAL$PUB.ics" alice)"
 check_eq "HEAD: the ETag" "$ETAG" "$(hdr ETag)"
 check_eq "GET of no event: 404" 404 "$(dav GET "${CAL}nothing.ics" alice)"

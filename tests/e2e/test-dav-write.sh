@@ -294,6 +294,11 @@ check_match "... valid-calendar-data, with the import's words" \
 # stored, they broke every export of the whole store.
 sed 's/^SUMMARY:.*/SUMMARY:Caf\xe9/; s/^UID:.*/UID:latin1@example.org/' \
 	"$T/one.ics" >"$T/latin1.ics"
+check_eq "a gzipped body (Content-Encoding): 415" 415 \
+	"$(gzip -c "$T/one.ics" >"$T/one.ics.gz"; put alice $CAL/gz.ics "$T/one.ics.gz" \
+	    -H 'Content-Encoding: gzip')"
+check_eq "a partial PUT (Content-Range): 400" 400 \
+	"$(put alice $CAL/range.ics "$T/one.ics" -H 'Content-Range: bytes 0-9/100')"
 check_eq "a body that is not UTF-8: 403" 403 \
 	"$(put alice $CAL/latin1.ics "$T/latin1.ics")"
 check_match "... valid-calendar-data, naming the byte" \

@@ -127,6 +127,8 @@ check_eq "If-Modified-Since the Last-Modified: 304" 304 \
 	"$(get "$BASE/feeds/all.ics" -H "If-Modified-Since: $lm")"
 check_eq "If-Modified-Since an older date: 200" 200 \
 	"$(get "$BASE/feeds/all.ics" -H 'If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT')"
+check_eq "If-Modified-Since a date to come (not valid, ignored): 200" 200 \
+	"$(get "$BASE/feeds/all.ics" -H 'If-Modified-Since: Thu, 01 Jan 2099 00:00:00 GMT')"
 check_eq "If-None-Match wins over If-Modified-Since" 200 \
 	"$(get "$BASE/feeds/all.ics" -H 'If-None-Match: "0123"' -H "If-Modified-Since: $lm")"
 check_eq "HEAD: 200" 200 "$(get "$BASE/feeds/all.ics" -I)"
