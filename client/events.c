@@ -103,7 +103,8 @@ participant(const struct subcmd *sc, const char *spec)
 		prec = strtol(f[3], &end, 10);
 		if (*end != '\0' || prec < 0 || prec > KCAL_PRECEDENCE_MAX)
 			usage_error(sc, "--participant \"%s\": precedence must "
-			    "be a number", spec);
+			    "be a number from 0 to %d", spec,
+			    KCAL_PRECEDENCE_MAX);
 	}
 	o = json_pack("{s:s}", "name", f[0]);
 	if (f[1] && *f[1])

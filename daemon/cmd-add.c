@@ -36,7 +36,9 @@ cmd_add_exec(struct cmd_ctx *ctx)
 	    cmd_arg_change(ctx, &ch) != 0)
 		goto out;
 	if (ch.summary == NULL || *ch.summary == '\0') {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "missing argument \"summary\"");
+		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, ch.summary == NULL ?
+		    "missing argument \"summary\"" : "\"summary\" is empty: "
+		    "an event needs a title");
 		goto out;
 	}
 	if (ch.start.kind == WHEN_NONE && (ch.anchor == NULL ||

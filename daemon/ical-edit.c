@@ -463,14 +463,26 @@ plan_end(const struct event_change *ch, const struct event *cur,
 		/* Whole days on the wall clock stay whole days. */
 		nt->end = ical_add_nominal(nt->tz, nt->start, days);
 	} else if (cur != NULL) {
-		/* Moving the start keeps the duration. */
+		/*
+		 * Moving the start keeps the duration; a timed event made
+		 * all-day (a date for its start) lasts the days it touched,
+		 * one at least.
+		 */
+		if (nt->all_day && (days = ical_day_diff(cur->tz, cur->start,
+		    cur->end)) < 1)
+			days = 1;
 		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start,
-		    ical_day_diff(cur->tz, cur->start, cur->end)) :
-		    nt->start + (cur->end - cur->start);
+		    days) : nt->start + (cur->end - cur->start);
 	} else
 		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start, 1) :
 		    nt->start + 3600;
-	if (nt->end < nt->start || (nt->all_day && nt->end == nt->start)) {
+	if (nt->all_day && nt->end == nt->start) {
+		*cause = xstrdup("an all-day event ends on the day after its "
+		    "last day (the end is exclusive): for one day, the next "
+		    "date");
+		return -1;
+	}
+	if (nt->end < nt->start) {
 		*cause = xstrdup("the end is before the start");
 		return -1;
 	}

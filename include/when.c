@@ -276,8 +276,10 @@ month_date(char **tok, int n, int64_t today, int64_t *days,
 		year = ty + (mon < tm || (mon == tm && day < td));
 	}
 	if (!when_valid_date(year, mon, day)) {
-		*why = mon == 2 && day == 29 ? "there is no 29 February in "
-		    "that year: give the year (feb 29 2028)" : "no such date";
+		*why = mon == 2 && day == 29 ? (n == 3 ? "that year has no 29 "
+		    "February (not a leap year)" : "there is no 29 February "
+		    "in the coming year: give the year (feb 29 2028)") :
+		    "no such date";
 		return -1;
 	}
 	*days = days_from_civil(year, mon, day);
@@ -333,8 +335,8 @@ day_words(char **tok, int n, int64_t now, int64_t *days, const char **why)
  * "next" without a weekday, a 29 February without a year that lacks one.
  * The zone is only carried (w->zone): the daemon knows zones.
  */
-int
-when_parse_why(const char *s, int64_t now, struct when *w, const char **why)
+static int
+parse_why(const char *s, int64_t now, struct when *w, const char **why)
 {
 	char	 buf[128], *tok[6], *p, *save = NULL;
 	int	 n = 0, have_time = 0;
@@ -547,4 +549,23 @@ dur_format(int64_t secs, char *buf, size_t len)
 			secs %= units[i].n;
 		}
 	}
+}
+
+/*
+ * when_parse_why's reading, and for an ISO date that does not exist
+ * (2026-02-29, 2026-04-31) the reason, not only "cannot read".
+ */
+int
+when_parse_why(const char *s, int64_t now, struct when *w, const char **why)
+{
+	int	y, m, d, k = 0;
+
+	if (parse_why(s, now, w, why) == 0)
+		return 0;
+	if (*why == NULL && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &k) == 3 &&
+	    k == 10 && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
+	    !when_valid_date(y, m, d))
+		*why = m == 2 && d == 29 ? "that year has no 29 February (not "
+		    "a leap year)" : "no such date (that month has fewer days)";
+	return -1;
 }

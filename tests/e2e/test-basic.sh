@@ -250,7 +250,10 @@ for d in 2026-02-30 2026-13-01 "2026-01-05 25:00" "2026-01-05 12:60" \
 	check_rc "bad date \"$d\": usage (exit 2)" 2 kcal add X --start "$d"
 done
 check_match "a bad date names the accepted forms" \
-	'cannot read "2026-02-30".*YYYY-MM-DD.*tomorrow.*\+2h' \
+	'cannot read "2026-13-01".*YYYY-MM-DD.*tomorrow.*\+2h' \
+	"$(kcal add X --start 2026-13-01 2>&1)"
+check_match "a date that does not exist says so" \
+	'cannot read "2026-02-30": no such date' \
 	"$(kcal add X --start 2026-02-30 2>&1)"
 check_rc "a bad duration: exit 2" 2 kcal add X --start 2026-01-05T10:00 --duration 1x
 check_match "... naming the accepted forms" '1h30m' \

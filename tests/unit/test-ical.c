@@ -399,7 +399,7 @@ test_all_day(void)
 	refuse(NULL, &ch, "whole days");
 	ch.duration = 0;
 	ch.end = wire("2026-03-29");
-	refuse(NULL, &ch, "before the start");
+	refuse(NULL, &ch, "the day after its last day");
 	ch.end = wire("2026-03-30T10:00:00");
 	refuse(NULL, &ch, "date");
 	ch.end.kind = WHEN_NONE;

@@ -456,6 +456,9 @@ test_words(void)
 	check_refused("feb 30", "many days");
 	check_refused("apr 31 10:00", "many days");
 	check_refused("feb 29 19:00", "give the year");
+	check_refused("29 feb 2027", "that year has no 29 February");
+	check_refused("2026-02-29", "that year has no 29 February");
+	check_refused("2026-04-31T10:00", "no such date");
 	/* And what is not WHEN at all. */
 	check_refused("13pm", NULL);
 	check_refused("0am", NULL);
