@@ -7,6 +7,8 @@
  * file goes in pieces (import-send.c); the one-request form here is for a
  * kcald that knows no other.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -33,9 +35,16 @@ slurp(const char *path, size_t *len)
 	char	*buf = NULL;
 	size_t	 cap = 0, n;
 
+	struct stat sb;
+
 	*len = 0;
 	if (fp == NULL)
 		return NULL;
+	if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(fp);
+		errno = EISDIR;
+		return NULL;
+	}
 	do {
 		if (cap - *len < 65536) {
 			cap = cap ? cap * 2 : 262144;

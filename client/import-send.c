@@ -254,6 +254,12 @@ import_send(struct conn **c, const char *path, const char *name,
 		fprintf(stderr, "kcal: %s: %s\n", name, strerror(errno));
 		return -1;
 	}
+	if (fstat(fileno(s.fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "kcal: %s: a directory, not an iCalendar "
+		    "file\n", name);
+		fclose(s.fp);
+		return -1;
+	}
 	if (fstat(fileno(s.fp), &sb) == 0 && S_ISREG(sb.st_mode))
 		s.size = (long long)sb.st_size;
 	rc = run(*c, &s, args, reply);

@@ -314,6 +314,12 @@ out=$(kcal import --format json "$T/xcomp.ics" 2>/dev/null)
 check_eq "a to-do and two X- components: 3 ignored, with a warning" "1 3 1" \
 	"$(jget "$out" '"\(.added) \(.ignored) \(.warnings | map(select(test("ignored"))) | length)"')"
 
+mkdir -p "$T/adir"
+check_match "importing a directory says so (one line, exit 1)" \
+	'^kcal: .*adir: a directory, not an iCalendar file$' \
+	"$(kcal import "$T/adir" 2>&1; echo "rc=$?" >"$T/adir.rc")"
+check_eq "... exit 1" "rc=1" "$(cat "$T/adir.rc")"
+
 # --- output that cannot be written is a failure, not exit 0 --------------
 if [ -w /dev/full ]; then
 	check_rc "kcal export > /dev/full: exit 1" 1 sh -c "'$KCAL' export >/dev/full"
