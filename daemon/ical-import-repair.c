@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libical/ical.h>
 
@@ -161,6 +162,31 @@ imp_fix_exdates(struct imp *im, icalcomponent *c, const char *uid, int line)
 		    first, n == 1 ? "" : ", ...", st.hour, st.minute, st.second,
 		    tzid ? tzid : icaltime_is_utc(st) ? "UTC" : "floating",
 		    n == 1 ? "that day" : "those days");
+}
+
+/*
+ * A STATUS an event cannot have (RFC 5545 3.8.1.11: TENTATIVE, CONFIRMED
+ * or CANCELLED) is dropped, and said: kcal read it as confirmed while its
+ * exports and feeds carried it on.
+ */
+void
+imp_fix_status(struct imp *im, icalcomponent *c, const char *uid, int line)
+{
+	static const char	*ok[] = { "TENTATIVE", "CONFIRMED", "CANCELLED" };
+	icalproperty		*p;
+	const char		*v;
+
+	if ((p = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY)) ==
+	    NULL || (v = icalproperty_get_value_as_string(p)) == NULL)
+		return;
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+		if (strcasecmp(v, ok[i]) == 0)
+			return;
+	imp_warn(im, "line %d: UID %s: STATUS:%.40s is not an event's "
+	    "(TENTATIVE, CONFIRMED, CANCELLED): dropped, the event is "
+	    "confirmed", line, uid, v);
+	icalcomponent_remove_property(c, p);
+	icalproperty_free(p);
 }
 
 /* The repairs counted over the whole file, as warnings at its end. */

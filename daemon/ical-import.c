@@ -452,6 +452,7 @@ read_members(struct imp *im, size_t lo, size_t hi)
 		m[i].line = e->line;
 		if (m[i].rid == NULL)
 			imp_fix_exdates(im, m[i].c, e->uid, e->line);
+		imp_fix_status(im, m[i].c, e->uid, e->line);
 	}
 	return m;
 }

@@ -161,4 +161,13 @@ cp "$DATA/lowercase-x.ics" "$T/$(printf 'f\351').ics"
 check "a file name that is not UTF-8 may still be imported" \
 	kcal import "$T/$(printf 'f\351').ics"
 
+# --- a STATUS an event cannot have: dropped, said, and it is confirmed ---
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:bogus-status@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260512T090000Z\r\nSUMMARY:bogus status\r\nSTATUS:BOGUS\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$T/bogus-status.ics"
+out=$(kcal import "$T/bogus-status.ics" 2>&1)
+check_match "STATUS:BOGUS: a warning naming it" \
+	'UID bogus-status@test: STATUS:BOGUS is not an event.s' "$out"
+check_eq "... the event confirmed, and its export says nothing else" \
+	"confirmed 0" "$(kcal show bogus-status@test --format json | jq -r .status) $(kcal export --search 'bogus status' | grep -c 'STATUS:BOGUS')"
+
 done_testing
