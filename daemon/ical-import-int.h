@@ -104,6 +104,8 @@ void		 imp_rewrite_times(struct imp *, icalcomponent *);
 /* ical-import-repair.c: what is mended, with a warning */
 int		 imp_name_uidless(struct imp *);
 void		 set_made_uid(icalcomponent *, const char *);
+void		 imp_check_until(struct imp *, icalcomponent *, const char *,
+		     int);
 void		 imp_fix_status(struct imp *, icalcomponent *, const char *,
 		     int);
 void		 imp_fix_exdates(struct imp *, icalcomponent *, const char *,

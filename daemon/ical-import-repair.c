@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include <libical/ical.h>
@@ -187,6 +188,43 @@ imp_fix_status(struct imp *im, icalcomponent *c, const char *uid, int line)
 	    "confirmed", line, uid, v);
 	icalcomponent_remove_property(c, p);
 	icalproperty_free(p);
+}
+
+/*
+ * A rule whose UNTIL is before the series' start yields no occurrence, and
+ * the event is in no list: it is kept as it is (its writer's rule), but
+ * said, not taken in silence.
+ */
+void
+imp_check_until(struct imp *im, icalcomponent *c, const char *uid, int line)
+{
+	icalproperty		*ps, *p;
+	struct icalrecurrencetype r;
+	const char		*tzid;
+	icaltimezone		*z = NULL;
+	time_t			 start, until;
+
+	if ((ps = icalcomponent_get_first_property(c,
+	    ICAL_DTSTART_PROPERTY)) == NULL)
+		return;
+	if ((tzid = imp_tzid_of(ps)) != NULL)
+		z = icaltimezone_get_builtin_timezone(tzid);
+	start = icaltime_as_timet_with_zone(icalproperty_get_dtstart(ps), z);
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+		r = icalproperty_get_rrule(p);
+		if (icaltime_is_null_time(r.until))
+			continue;
+		until = r.until.is_date || !icaltime_is_utc(r.until) ?
+		    icaltime_as_timet_with_zone(r.until, z) :
+		    icaltime_as_timet(r.until);
+		if (until < start) {
+			imp_warn(im, "line %d: UID %s: its rule ends (UNTIL) "
+			    "before its start: it has no occurrence", line,
+			    uid);
+			return;
+		}
+	}
 }
 
 /* The repairs counted over the whole file, as warnings at its end. */

@@ -450,8 +450,10 @@ read_members(struct imp *im, size_t lo, size_t hi)
 		m[i].uid = e->uid;
 		m[i].rid = rid_key(m[i].c);
 		m[i].line = e->line;
-		if (m[i].rid == NULL)
+		if (m[i].rid == NULL) {
 			imp_fix_exdates(im, m[i].c, e->uid, e->line);
+			imp_check_until(im, m[i].c, e->uid, e->line);
+		}
 		imp_fix_status(im, m[i].c, e->uid, e->line);
 	}
 	return m;

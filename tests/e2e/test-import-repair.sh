@@ -170,4 +170,13 @@ check_match "STATUS:BOGUS: a warning naming it" \
 check_eq "... the event confirmed, and its export says nothing else" \
 	"confirmed 0" "$(kcal show bogus-status@test --format json | jq -r .status) $(kcal export --search 'bogus status' | grep -c 'STATUS:BOGUS')"
 
+# --- a rule that ends before its start: kept, but said -----------------
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:until-early@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20260512T090000\r\nRRULE:FREQ=DAILY;UNTIL=20250101T000000Z\r\nSUMMARY:u\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:until-fine@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20260512T090000\r\nRRULE:FREQ=DAILY;UNTIL=20260515T000000Z\r\nSUMMARY:u\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$T/until.ics"
+out=$(kcal import "$T/until.ics" 2>&1)
+check_match "an UNTIL before DTSTART is said" \
+	'UID until-early@test: its rule ends \(UNTIL\) before its start' "$out"
+check_eq "... once: the rule that ends after its start is not" 1 \
+	"$(printf '%s\n' "$out" | grep -c 'before its start')"
+
 done_testing

@@ -53,8 +53,10 @@ i=0; until "$KCAL" -s "$B/run/s" status >/dev/null 2>&1 || [ $i -gt 100 ]; do
 kb() { "$KCAL" -s "$B/run/s" "$@"; }
 out=$(kb import "$T/a.ics" 2>&1)
 check_match "store B imports A's export" ' [0-9]+ added, 0 updated' "$out"
+# (A series whose UNTIL is before its start -- roundtrip.py's 2028 UNTIL on
+# a 2029 start -- is said when imported: a warning, not a repair.)
 check_eq "... with no repair to make" "" \
-	"$(printf '%s\n' "$out" | grep -v ' added, ')"
+	"$(printf '%s\n' "$out" | grep -v ' added, ' | grep -v 'before its start: it has no occurrence$')"
 
 # --- the same result -----------------------------------------------------
 # list: every occurrence (cancelled too) over a wide window, a year at a
