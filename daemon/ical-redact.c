@@ -142,30 +142,64 @@ this_and_future(icalcomponent *k)
  * it on dropped -- else they showed at the series' old times and with its
  * text, where kcal has the override's.
  */
+/*
+ * Does rule r of the series that starts at ps make an instant at or after
+ * from?  An endless rule does; a bounded one is walked (its COUNT, or up
+ * to its UNTIL): a cut must never lengthen a series.
+ */
+static int
+reaches(icalproperty *ps, struct icalrecurrencetype r, time_t from)
+{
+	icalrecur_iterator	*it;
+	struct icaltimetype	 t;
+	int			 yes = 0;
+
+	if (r.count == 0 && icaltime_is_null_time(r.until))
+		return 1;
+	if ((it = icalrecur_iterator_new(r, icalproperty_get_dtstart(ps))) ==
+	    NULL)
+		return 1;
+	for (int n = 0; n < 100000; n++) {
+		t = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(t))
+			break;
+		if (instant_of(ps, t) >= from) {
+			yes = 1;
+			break;
+		}
+	}
+	icalrecur_iterator_free(it);
+	return yes;
+}
+
 void
 ical_cut_future(icalcomponent *master, icalcomponent *k)
 {
-	icalproperty		*rid, *p, *next;
+	icalproperty		*rid, *ps, *p, *next;
 	struct icalrecurrencetype r;
-	struct icaltimetype	 t;
+	struct icaltimetype	 t, until;
 	struct icaldatetimeperiodtype dp;
 	time_t			 from;
 
-	if (!this_and_future(k))
+	if (!this_and_future(k) || (ps = icalcomponent_get_first_property(
+	    master, ICAL_DTSTART_PROPERTY)) == NULL)
 		return;
 	rid = icalcomponent_get_first_property(k, ICAL_RECURRENCEID_PROPERTY);
 	t = icalproperty_get_recurrenceid(rid);
 	from = instant_of(rid, t);
+	/* The last instant before the cut, in the form UNTIL takes. */
+	if (t.is_date) {
+		until = t;
+		icaltime_adjust(&until, -1, 0, 0, 0);
+	} else
+		until = icaltime_from_timet_with_zone(from - 1, 0,
+		    icaltimezone_get_utc_timezone());
 	for (p = icalcomponent_get_first_property(master, ICAL_RRULE_PROPERTY);
 	    p; p = icalcomponent_get_next_property(master, ICAL_RRULE_PROPERTY)) {
 		r = icalproperty_get_rrule(p);
-		if (t.is_date) {
-			t.is_date = 1;
-			icaltime_adjust(&t, -1, 0, 0, 0);
-			r.until = t;
-		} else
-			r.until = icaltime_from_timet_with_zone(from - 1, 0,
-			    icaltimezone_get_utc_timezone());
+		if (!reaches(ps, r, from))
+			continue;	/* it ends before the cut already */
+		r.until = until;
 		r.count = 0;
 		icalproperty_set_rrule(p, r);
 	}

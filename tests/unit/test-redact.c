@@ -163,6 +163,52 @@ test_exdate_forms(void)
 }
 
 /*
+ * A cut never lengthens a series: of two hidden THISANDFUTURE overrides the
+ * earlier one ends it, and a rule that ends before the cut (a hidden
+ * override of a later RDATE) is left as it is.
+ */
+static void
+test_cut_never_lengthens(void)
+{
+	static const char two[] = CAL_BEGIN
+	    "BEGIN:VEVENT\r\nUID:c1\r\nDTSTAMP:20270101T000000Z\r\n"
+	    "DTSTART:20270104T090000Z\r\nDURATION:PT1H\r\n"
+	    "RRULE:FREQ=WEEKLY;COUNT=10\r\nSUMMARY:PUB\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:c1\r\nDTSTAMP:20270101T000000Z\r\n"
+	    "RECURRENCE-ID;RANGE=THISANDFUTURE:20270208T090000Z\r\n"
+	    "DTSTART:20270208T100000Z\r\nDURATION:PT1H\r\n"
+	    "CLASS:CONFIDENTIAL\r\nSUMMARY:MARK b\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:c1\r\nDTSTAMP:20270101T000000Z\r\n"
+	    "RECURRENCE-ID;RANGE=THISANDFUTURE:20270118T090000Z\r\n"
+	    "DTSTART:20270118T100000Z\r\nDURATION:PT1H\r\n"
+	    "CLASS:CONFIDENTIAL\r\nSUMMARY:MARK a\r\nEND:VEVENT\r\n" CAL_END;
+	static const char rdate[] = CAL_BEGIN
+	    "BEGIN:VEVENT\r\nUID:c2\r\nDTSTAMP:20270101T000000Z\r\n"
+	    "DTSTART:20270104T090000Z\r\nDURATION:PT1H\r\n"
+	    "RRULE:FREQ=WEEKLY;UNTIL=20270112T000000Z\r\n"
+	    "RDATE:20270301T090000Z\r\nSUMMARY:PUB\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:c2\r\nDTSTAMP:20270101T000000Z\r\n"
+	    "RECURRENCE-ID;RANGE=THISANDFUTURE:20270301T090000Z\r\n"
+	    "DTSTART:20270301T100000Z\r\nDURATION:PT1H\r\n"
+	    "CLASS:PRIVATE\r\nSUMMARY:MARK r\r\nEND:VEVENT\r\n" CAL_END;
+	int64_t		 v[32];
+	char		*out = NULL;
+
+	CHECK_INT(ical_redact(two, ACCESS_CLASS_PUBLIC, all_visible, NULL,
+	    &out), ICAL_REDACT_CHANGED);
+	CHECK(out != NULL && strstr(out, "UNTIL=20270118T085959Z") != NULL);
+	CHECK_INT(out ? occurrences(out, v) : -1, 2);	/* 4 and 11 Jan */
+	free(out);
+	out = NULL;
+	CHECK_INT(ical_redact(rdate, ACCESS_CLASS_PUBLIC, all_visible, NULL,
+	    &out), ICAL_REDACT_CHANGED);
+	CHECK(out != NULL && strstr(out, "UNTIL=20270112T000000Z") != NULL);
+	CHECK(out != NULL && strstr(out, "RDATE") == NULL);
+	CHECK_INT(out ? occurrences(out, v) : -1, 2);	/* 4 and 11 Jan */
+	free(out);
+}
+
+/*
  * A hidden override with RANGE=THISANDFUTURE governs every later
  * occurrence: the series a public reader sees ends before it (its UNTIL,
  * the RDATEs after it dropped), zoned or all-day; the first two stay.
@@ -211,6 +257,7 @@ test_this_and_future(void)
 	/* Cleared for it: as it is. */
 	CHECK_INT(ical_redact(zoned, ACCESS_CLASS_CONFIDENTIAL, all_visible,
 	    NULL, &out), ICAL_REDACT_SAME);
+	test_cut_never_lengthens();
 }
 
 /* A master above the clearance: nothing of it (should the index lie). */
