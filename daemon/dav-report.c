@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "account.h"
 #include "dav-int.h"
 #include "dav-props.h"
@@ -52,6 +54,7 @@ struct rep {
 	int				 cut;	/* a walk ran out of budget */
 	char				*why;
 	int				 status;	/* an error: 500, 507 */
+	json_t				*gone;	/* a sync's old names said */
 };
 
 static void
@@ -322,8 +325,9 @@ collect(void *arg, const char *uid, int deleted)
  */
 /*
  * A deletion kept when its UID was made again ("UID\nseq", migration
- * 18): its old name gone, unless the new event has that name again (its
- * 200 says all).  Into *uid the UID; 1 when there is nothing to report.
+ * 18): its old name gone, unless the UID's own row (later in the log, so
+ * in the same answer) names that href already, as there or gone again.
+ * Into *uid the UID; 1 when there is nothing to report.
  */
 static int
 ghost(struct rep *r, const struct change *ch, char **uid)
@@ -333,8 +337,6 @@ ghost(struct rep *r, const struct change *ch, char **uid)
 	int		 same;
 
 	*uid = xstrndup(ch->uid, strcspn(ch->uid, "\n"));
-	if (!store_visible(st, *uid))
-		return 0;
 	if (store_dav_name(st, ch->uid, &old, &why) != 0 ||
 	    store_dav_name(st, *uid, &now, &why) != 0) {
 		free(why);
@@ -375,7 +377,12 @@ changed(struct rep *r, const struct change *ch)
 		return;
 	}
 	href = dav_href_object(dav_user(r->d), name);
-	gone(r, href);
+	/* An old name made and deleted again is one 404, not two. */
+	if (r->gone == NULL || json_object_get(r->gone, href) == NULL) {
+		gone(r, href);
+		if (r->gone != NULL)
+			json_object_set_new(r->gone, href, json_true());
+	}
 	free(href);
 	free(name);
 }
@@ -411,9 +418,13 @@ sync_collection(struct rep *r)
 		fail(r, 500, why);
 	else if (r->rq->limit > 0 && c.n > r->rq->limit)
 		fail(r, 507, xstrdup("more changes than the limit asked for"));
-	else
+	else {
+		r->gone = json_object();
 		for (size_t i = 0; i < c.n && r->status == 0; i++)
 			changed(r, &c.v[i]);
+		json_decref(r->gone);
+		r->gone = NULL;
+	}
 	for (size_t i = 0; i < c.n; i++)
 		free(c.v[i].uid);
 	free(c.v);

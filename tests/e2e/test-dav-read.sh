@@ -244,6 +244,11 @@ dav REPORT $CAL alice 1 "$(S1 "$TOK_D")" >/dev/null
 check_eq "... and from before it all, still both names once" \
 	"${CAL}dupA.ics|404 ${CAL}dupB.ics|getetag" \
 	"$(grep -v '^TOKEN' "$T/ms" | sed 's/|getetag|.*/|getetag/' | sort | tr '\n' ' ' | sed 's/ $//')"
+check_eq "deleted for good" 204 "$(dav DELETE "${CAL}dupB.ics" alice)"
+dav REPORT $CAL alice 1 "$(S1 "$TOK_D")" >/dev/null
+check_eq "... each name gone once (made and deleted twice under dupB)" \
+	"${CAL}dupA.ics|404 ${CAL}dupB.ics|404" \
+	"$(grep -v '^TOKEN' "$T/ms" | sort | tr '\n' ' ' | sed 's/ $//')"
 check_eq "a foreign token: 403" 403 "$(dav REPORT $CAL alice 1 \
 	"$(S1 http://example.com/sync/1)")"
 check_match "a foreign token: valid-sync-token" '^ERROR\|valid-sync-token' "$(ms)"
