@@ -274,6 +274,14 @@ line_uid(struct imp *im, int j)
 		uid = *icalvalue_get_text(val) ? xstrdup(icalvalue_get_text(val)) :
 		    NULL;
 		icalvalue_free(val);
+		/* An escaped line break (\n) would make a UID of two lines. */
+		for (const char *c = uid; c != NULL && *c != '\0'; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+				imp_fail(im, ln->phys, "a UID with a control "
+				    "character (an escaped line break?)");
+				free(uid);
+				return NULL;
+			}
 		return uid;
 	}
 	return NULL;
@@ -343,6 +351,8 @@ scan_comp(struct imp *im, int j)
 		e = &im->evs[im->nevs++];
 		memset(e, 0, sizeof *e);
 		e->uid = line_uid(im, j);
+		if (im->err != NULL)
+			return -1;
 		e->piece = im->loaded - 1;
 		e->comp = j;
 		e->line = l->comps[j].line;

@@ -179,4 +179,11 @@ check_match "an UNTIL before DTSTART is said" \
 check_eq "... once: the rule that ends after its start is not" 1 \
 	"$(printf '%s\n' "$out" | grep -c 'before its start')"
 
+# --- a UID with an escaped line break: refused, naming the line ---------
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:ab\\ncd\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260512T090000Z\r\nSUMMARY:u\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$T/uid-nl.ics"
+check_match "a UID holding an escaped line break is refused, naming the line" \
+	'uid-nl.ics:5: a UID with a control character' \
+	"$(kcal import "$T/uid-nl.ics" 2>&1)"
+
 done_testing
