@@ -13,12 +13,12 @@
  * one an override cancelled has none.  A relative trigger gives one
  * reminder per occurrence; an absolute one (--remind-at) fires once.  The
  * triggers are the master's, except an occurrence whose override has
- * VALARMs of its own (or X-KCAL-NO-REMIND): it has the override's relative
- * ones, as RFC 5545 has an override replace its occurrence whole (a
- * calendar app that changes one occurrence's alarm writes it so).  An
- * override without any keeps the series' (not none: most writers copy the
- * master's alarms, some do not, and a missed reminder is the worse error);
- * an override's absolute triggers are not used.
+ * relative VALARMs of its own (or X-KCAL-NO-REMIND): it has those, as RFC
+ * 5545 has an override replace its occurrence whole (a calendar app that
+ * changes one occurrence's alarm writes it so).  An override without any
+ * keeps the series' (not none: most writers copy the master's alarms, some
+ * do not, and a missed reminder is the worse error); an override's
+ * absolute triggers are not used.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -108,15 +108,16 @@ cancelled(const struct event *ev)
 /*
  * The relative triggers of the occurrence whose fields are oev (the
  * master's, a shallow copy of them, or an override's): an override's own
- * when it has any, else the series' (in->offs, the defaults included).  A
+ * relative ones when it has any (or none, by X-KCAL-NO-REMIND), else the
+ * series' (in->offs, the defaults included): an override with absolute
+ * alarms alone, which are not used, would otherwise remind of nothing.  A
  * copy of the master's gives the same as in->offs.
  */
 static void
 occ_offsets(const struct remind_input *in, const struct event *oev,
     const int64_t **offs, size_t *n)
 {
-	if (oev == NULL || (!oev->no_remind && oev->nremind == 0 &&
-	    oev->nremind_at == 0)) {
+	if (oev == NULL || (!oev->no_remind && oev->nremind == 0)) {
 		*offs = in->offs;
 		*n = in->noffs;
 	} else {

@@ -611,6 +611,21 @@ test_override(void)
 	"SUMMARY:Briefing, later\r\nEND:VEVENT\r\n" \
 	"END:VCALENDAR\r\n"
 
+#define OVR_ABSOLUTE \
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//remind//EN\r\n" \
+	"BEGIN:VEVENT\r\nUID:abs@test\r\nDTSTAMP:20260101T000000Z\r\n" \
+	"DTSTART;TZID=Asia/Shanghai:20260105T090000\r\nDURATION:PT1H\r\n" \
+	"RRULE:FREQ=DAILY;COUNT=6\r\nSUMMARY:Briefing\r\n" ALARM("-PT15M") \
+	"END:VEVENT\r\n" \
+	"BEGIN:VEVENT\r\nUID:abs@test\r\nDTSTAMP:20260101T000000Z\r\n" \
+	"RECURRENCE-ID;TZID=Asia/Shanghai:20260107T090000\r\n" \
+	"DTSTART;TZID=Asia/Shanghai:20260107T090000\r\nDURATION:PT1H\r\n" \
+	"SUMMARY:Briefing\r\n" \
+	"BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\n" \
+	"TRIGGER;VALUE=DATE-TIME:20260101T000000Z\r\nEND:VALARM\r\n" \
+	"END:VEVENT\r\n" \
+	"END:VCALENDAR\r\n"
+
 static void
 test_override_alarms(void)
 {
@@ -660,6 +675,20 @@ test_override_alarms(void)
 	m.due = m.occ - 900;
 	m.until = m.occ - 300;
 	CHECK_INT(collect(&in, m.until, m.until, &v), 1);
+	free(v);
+	fixture_clear(&f);
+
+	/* An override with an absolute alarm alone keeps the series' 15m. */
+	memset(&f, 0, sizeof f);
+	f.text = xstrdup(OVR_ABSOLUTE);
+	CHECK_INT(ical_extract(f.text, HOME, &f.ev, &why), 0);
+	free(why);
+	f.series = open_series(f.text);
+	input(&in, &f, NULL, 0);
+	n = collect(&in, d7 - 3600, d7, &v);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_INT(v[0].due, d7 - 900);
 	free(v);
 	fixture_clear(&f);
 }
