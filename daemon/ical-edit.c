@@ -255,39 +255,78 @@ old_address(icalcomponent *c, const char *name)
 	return NULL;
 }
 
+/* A participant's role, country and precedence on p, as X- parameters. */
+static void
+set_part_params(icalproperty *p, const struct participant *pt)
+{
+	char	precedence[16];
+
+	icalproperty_remove_parameter_by_name(p, X_ROLE);
+	icalproperty_remove_parameter_by_name(p, X_COUNTRY);
+	icalproperty_remove_parameter_by_name(p, X_PRECEDENCE);
+	add_xparam(p, X_ROLE, pt->role);
+	add_xparam(p, X_COUNTRY, pt->country);
+	if (pt->precedence > 0) {
+		snprintf(precedence, sizeof precedence, "%d", pt->precedence);
+		add_xparam(p, X_PRECEDENCE, precedence);
+	}
+}
+
+/* Which of ch's participants is c's ORGANIZER (its CN), or -1. */
+static int
+organizer_kept(icalcomponent *c, const struct event_change *ch)
+{
+	icalproperty	*org = icalcomponent_get_first_property(c,
+			    ICAL_ORGANIZER_PROPERTY);
+	icalparameter	*cn;
+
+	if (org == NULL || (cn = icalproperty_get_first_parameter(org,
+	    ICAL_CN_PARAMETER)) == NULL)
+		return -1;
+	for (size_t i = 0; i < ch->nparts; i++)
+		if (strcasecmp(icalparameter_get_cn(cn), ch->parts[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
 /*
- * The participants given replace every ATTENDEE and the ORGANIZER (which
- * ical-record.c reads as a participant too: left, it stayed in the list).
+ * The participants given replace every ATTENDEE, and the ORGANIZER unless
+ * it is among them (ical-record.c reads it as a participant too: left, it
+ * stayed in the list; kept, it stays the organizer a calendar app knows,
+ * with the role and country given).
  */
 static void
 set_participants(icalcomponent *c, const struct event_change *ch)
 {
 	icalproperty	**v;
-	char		 *uri, precedence[16];
+	char		 *uri;
+	int		  org;
 
 	if (!ch->set_parts)
 		return;
+	org = organizer_kept(c, ch);
 	v = xcalloc(ch->nparts + 1, sizeof *v);
 	for (size_t i = 0; i < ch->nparts; i++) {
 		const struct participant *pt = &ch->parts[i];
 
+		if ((int)i == org)
+			continue;
 		if ((uri = old_address(c, pt->name)) == NULL)
 			xasprintf(&uri, "urn:x-kcal:participant:%zu", i + 1);
 		v[i] = icalproperty_new_attendee(uri);
 		free(uri);
 		icalproperty_add_parameter(v[i], icalparameter_new_cn(pt->name));
-		add_xparam(v[i], X_ROLE, pt->role);
-		add_xparam(v[i], X_COUNTRY, pt->country);
-		if (pt->precedence > 0) {
-			snprintf(precedence, sizeof precedence, "%d",
-			    pt->precedence);
-			add_xparam(v[i], X_PRECEDENCE, precedence);
-		}
+		set_part_params(v[i], pt);
 	}
 	ical_remove_all(c, ICAL_ATTENDEE_PROPERTY);
-	ical_remove_all(c, ICAL_ORGANIZER_PROPERTY);
+	if (org < 0)
+		ical_remove_all(c, ICAL_ORGANIZER_PROPERTY);
+	else
+		set_part_params(icalcomponent_get_first_property(c,
+		    ICAL_ORGANIZER_PROPERTY), &ch->parts[org]);
 	for (size_t i = 0; i < ch->nparts; i++)
-		icalcomponent_add_property(c, v[i]);
+		if (v[i] != NULL)
+			icalcomponent_add_property(c, v[i]);
 	free(v);
 }
 

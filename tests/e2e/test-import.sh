@@ -344,6 +344,18 @@ ics=$(kcal show dinner@test --format ics | tr -d '\r' | sed ':a;N;$!ba;s/\n //g'
 check_match "... one kept by name keeps its address" \
 	'ATTENDEE;CN=Xi Jinping.*:mailto:host@example.org' "$ics"
 check_eq "... no ORGANIZER left" 0 "$(printf '%s\n' "$ics" | grep -c '^ORGANIZER')"
+# ... the ORGANIZER named among them stays the organizer, with the role given
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:org@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260512T090000Z\r\nSUMMARY:org\r\nORGANIZER;CN=Protocol Office:mailto:protocol@example.org\r\nATTENDEE;CN=Lee Jae-myung:mailto:guest@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$T/org.ics"
+kcal import "$T/org.ics" >/dev/null 2>&1
+kcal edit org@test --participant "Protocol Office;host;KR" \
+	--participant "Cho Hyun;guest;KR" >/dev/null
+ics=$(kcal show org@test --format ics | tr -d '\r' | sed ':a;N;$!ba;s/\n //g')
+check_match "an ORGANIZER among the participants given stays the ORGANIZER" \
+	'^ORGANIZER;CN=Protocol Office.*X-KCAL-ROLE=host.*:mailto:protocol@example.org$' \
+	"$ics"
+check_eq "... listed once, with its role" "Protocol Office/host,Cho Hyun/guest" \
+	"$(jget "$(js org@test)" '[.participants[] | "\(.name)/\(.role)"] | join(",")')"
 check_eq "edit --no-participants removes every one" 0 \
 	"$(jget "$(kcal edit dinner@test --no-participants --format json)" \
 	    '.participants | length')"
