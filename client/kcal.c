@@ -174,7 +174,8 @@ stdout_closed(int rc)
 
 	errno = 0;	/* an earlier write's error is gone: say only that */
 	bad = fflush(stdout) != 0 || ferror(stdout);
-	if (fclose(stdout) != 0)
+	/* A closed descriptor nothing was written to is no failure. */
+	if (fclose(stdout) != 0 && errno != EBADF)
 		bad = 1;
 	if (bad && rc == 0) {
 		fprintf(stderr, "kcal: cannot write the output: %s\n",

@@ -172,11 +172,19 @@ static int
 identity(struct dav_ctx *d)
 {
 	const char	*ce = httpd_header(d->q, "Content-Encoding");
+	size_t		 n;
 
 	if (ce == NULL)
 		return 1;
-	ce += strspn(ce, " \t");
-	return *ce == '\0' || strncasecmp(ce, "identity", 8) == 0;
+	for (;;) {	/* every coding in the list must be identity */
+		ce += strspn(ce, " \t,");
+		if (*ce == '\0')
+			return 1;
+		n = strcspn(ce, " \t,");
+		if (n != 8 || strncasecmp(ce, "identity", 8) != 0)
+			return 0;
+		ce += n;
+	}
 }
 
 /* A refused write, as write_put's result says. */
