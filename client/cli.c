@@ -18,6 +18,7 @@
 
 const char	*socket_path;
 static struct conn *conn;
+int		 stdout_closed_at_start;	/* kcal.c, std_fds */
 static int	 timeout_given;	/* --timeout was on the command line */
 
 void

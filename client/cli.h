@@ -31,6 +31,7 @@ void	 die(int, const char *, ...)
 	     __attribute__((format(printf, 2, 3), noreturn));
 
 /* Talking to kcald. */
+extern int	 stdout_closed_at_start;
 json_t	*call(json_t *);
 json_t	*call_or_null(json_t *);
 json_t	*call_patient(json_t *);

@@ -306,7 +306,8 @@ write_out(const char *path, const char *text, long long n)
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
 			die(EXIT_REFUSED, "cannot write the output: %s",
-			    strerror(errno));
+			    stdout_closed_at_start ? "standard output is "
+			    "closed" : strerror(errno));
 		return;
 	}
 	if ((fp = fopen(path, "w")) == NULL)

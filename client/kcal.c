@@ -5,9 +5,11 @@
  * (talking to kcald, reading WHEN and DUR, exit statuses) are cli.c's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "conn.h"
@@ -163,6 +165,35 @@ parse_timeout(const char *s)
 }
 
 /*
+ * Descriptors 0 to 2 open before anything else is: one left closed by the
+ * caller (kcal export >&-) would be the next one opened, the socket, and
+ * kcal's output would go to kcald as requests.  A closed standard input or
+ * error reads or writes /dev/null; a closed standard output /dev/full, so
+ * that output written to it fails (stdout_closed says why), and a command
+ * that writes none succeeds.
+ */
+static void
+std_fds(void)
+{
+	int	fd;
+
+	for (int i = 0; i <= 2; i++) {
+		if (fcntl(i, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (i == 1)
+			stdout_closed_at_start = 1;
+		fd = open(i == 1 ? "/dev/full" : "/dev/null", i == 0 ?
+		    O_RDONLY : O_WRONLY);
+		if (fd == -1 && i == 1)
+			fd = open("/dev/null", O_WRONLY);
+		if (fd != -1 && fd != i) {	/* i was the lowest free */
+			dup2(fd, i);
+			close(fd);
+		}
+	}
+}
+
+/*
  * What went to standard output must have reached its file: a full disk or
  * a closed descriptor (kcal export > file, --format json > file) is a
  * failure, not exit 0.
@@ -174,11 +205,11 @@ stdout_closed(int rc)
 
 	errno = 0;	/* an earlier write's error is gone: say only that */
 	bad = fflush(stdout) != 0 || ferror(stdout);
-	/* A closed descriptor nothing was written to is no failure. */
-	if (fclose(stdout) != 0 && errno != EBADF)
+	if (fclose(stdout) != 0)
 		bad = 1;
 	if (bad && rc == 0) {
 		fprintf(stderr, "kcal: cannot write the output: %s\n",
+		    stdout_closed_at_start ? "standard output is closed" :
 		    errno ? strerror(errno) : "write error");
 		rc = 1;
 	}
@@ -193,6 +224,7 @@ main(int argc, char **argv)
 	char			*def = proto_default_socket();
 	int			 i = 1, rc;
 
+	std_fds();
 	socket_path = def;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {

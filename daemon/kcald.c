@@ -301,6 +301,18 @@ main(int argc, char **argv)
 	int		 daemonize = 0, ready_fd = -1;
 
 	umask(077);
+	/*
+	 * Descriptors 0 to 2 open before anything else is: one the caller
+	 * left closed would be the store's, the socket's or a client's, and
+	 * the log written to standard error would land in it.
+	 */
+	for (int fd, i = 0; i <= 2; i++)
+		if (fcntl(i, F_GETFD) == -1 && errno == EBADF &&
+		    (fd = open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY)) !=
+		    -1 && fd != i) {
+			dup2(fd, i);
+			close(fd);
+		}
 	parse_options(argc, argv);
 	for (int i = 0; i < noverrides; i++)
 		if (strcmp(overrides[i].key, "daemonize") == 0) {

@@ -333,6 +333,12 @@ else
 fi
 check_rc "kcal export with standard output closed: exit 1" 1 \
 	sh -c "'$KCAL' export >&-"
+# (the socket must not take the closed descriptor: the export went to
+# kcald as requests, and kcal exited 0)
+check_match "... saying so" 'cannot write the output: standard output is closed' \
+	"$(sh -c "'$KCAL' list --format json >&-" 2>&1)"
+check_rc "a command that writes nothing to it succeeds" 0 \
+	sh -c "'$KCAL' export -o '$T/closed-out.ics' >&-"
 
 # --- editing an imported event's participants replaces all of them -------
 out=$(kcal edit dinner@test --participant "Xi Jinping;host;CN" \
