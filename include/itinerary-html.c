@@ -27,7 +27,7 @@ const char itin_html_css[] =
 "p.meta{margin:.15em 0;color:#333}\n"
 "table{border-collapse:collapse;width:100%;margin:.5em 0 1em}\n"
 "th,td{border:1px solid #999;padding:.3em .5em;text-align:left;"
-"vertical-align:top}\n"
+"vertical-align:top;overflow-wrap:anywhere}\n"
 "thead th{background:#e8e8e8}\n"
 "tr.place th{background:#f4f4f4;font-weight:bold}\n"
 "tr.tentative td{font-style:italic;color:#6b4e00}\n"

@@ -39,7 +39,7 @@ struct itin_html_links {
  * sha256 of itin_html_css; tests/e2e/test-briefing.sh checks them).
  */
 extern const char itin_html_css[];
-#define ITIN_HTML_CSS_HASH "sha256-VnynMvi3b/GZaVveUoPkd/yuyFTv9bLLDrDKsEuFttk="
+#define ITIN_HTML_CSS_HASH "sha256-HmWtAqIOhHP+t3sChCrxAfVs2K8Ghc0KPlCQFN8Zvhk="
 
 void		 itin_html(FILE *, json_t *, const struct itin_html_links *);
 
