@@ -65,8 +65,20 @@ keep_params(icalproperty *p)
 }
 
 /*
+ * X-KCAL-TZ: an all-day event's zone (which a DATE cannot carry), which
+ * places it in time as a TZID does a timed one's: a briefing page built
+ * from a redacted feed read a visit's dates in the home zone without it.
+ */
+static int
+zone_of(icalproperty *p)
+{
+	return icalproperty_isa(p) == ICAL_X_PROPERTY &&
+	    strcasecmp(icalproperty_get_x_name(p), "X-KCAL-TZ") == 0;
+}
+
+/*
  * Keep only what places the event in time (and its identity, status and
- * class); "title" keeps the SUMMARY too, "busy" shows "Busy" instead.
+ * class, and an all-day event's zone, X-KCAL-TZ); "title" keeps the SUMMARY too, "busy" shows "Busy" instead.
  * Nothing else (CATEGORIES, RELATED-TO, LOCATION, X- properties, other
  * parameters than keep_params's...), so nothing unforeseen leaks.  An
  * alarm (kept with --alarms) says no more than its event.
@@ -81,7 +93,7 @@ ical_feed_redact(icalcomponent *c, enum ical_redact r)
 	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
 	    p = next) {
 		next = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY);
-		if (!redact_keeps(icalproperty_isa(p), r)) {
+		if (!redact_keeps(icalproperty_isa(p), r) && !zone_of(p)) {
 			icalcomponent_remove_property(c, p);
 			icalproperty_free(p);
 		} else

@@ -280,4 +280,13 @@ secret=$(kcal add "Secret visit" --kind state-visit --start 2026-03-01 \
 kcal feed add sec --briefing "$secret" >/dev/null
 check_eq "a confidential visit in a public feed: no page (404)" 404 \
 	"$(get "$(field sec briefing_url)")"
+
+# A redacted page of an all-day visit in another zone than home: its dates
+# on the venue's calendar, as unredacted (the feed keeps X-KCAL-TZ).
+uk=$(kcal add "Visit to the UK" --kind state-visit --start 2026-10-23 \
+	--end 2026-10-28 --tz Europe/London)
+kcal feed add ukbusy --briefing "$uk" --redact busy >/dev/null
+get "$(field ukbusy briefing_url)" >/dev/null
+check_match "a redacted page: the visit's dates in its own zone" \
+	'Fri 2026-10-23 to Tue 2026-10-27 \(Europe/London\)' "$(cat "$T/body")"
 done_testing
