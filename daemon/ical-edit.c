@@ -421,6 +421,14 @@ plan_start(const struct event_change *ch, const struct event *cur,
 		}
 		nt->all_day = cur->all_day;
 		nt->start = cur->start;
+		if (cur->all_day && strcmp(nt->tz, cur->tz) != 0) {
+			/* Another zone for an all-day event: the same dates. */
+			struct when	w;
+
+			tz_local(cur->tz, cur->start, &w);
+			w.kind = WHEN_DATE;
+			return tz_to_utc(nt->tz, &w, 1, &nt->start, cause);
+		}
 		return 0;
 	}
 	nt->all_day = ch->start.kind == WHEN_DATE;

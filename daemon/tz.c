@@ -191,7 +191,12 @@ tz_to_utc(const char *name, const struct when *w, int strict, int64_t *out,
 			cand[n++] = local - offs[i];
 	}
 	if (n == 0) {
-		if (strict) {
+		/*
+		 * A date whose midnight the clocks skip (America/Santiago,
+		 * Africa/Cairo) begins when the gap ends: no time of day was
+		 * asked for, so nothing is refused.
+		 */
+		if (strict && w->kind != WHEN_DATE) {
 			if (cause != NULL)
 				xasprintf(cause, "%04d-%02d-%02d %02d:%02d does "
 				    "not exist in %s (the clocks skip it for "
@@ -199,7 +204,8 @@ tz_to_utc(const char *name, const struct when *w, int strict, int64_t *out,
 				    w->day, w->hour, w->min, name);
 			return -1;
 		}
-		/* RFC 5545: use the offset before the gap. */
+		/* RFC 5545: use the offset before the gap (for a date, the
+		 * gap's end). */
 		*out = local - offs[0];
 		return 0;
 	}

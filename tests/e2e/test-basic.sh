@@ -326,6 +326,18 @@ d2=$(kcal add "Night flight prep" --tz Europe/Berlin --start "2026-03-29 01:30" 
 	--duration 2h)
 check_eq "--duration 2h over the gap: two hours exactly" \
 	"2026-03-29T01:30:00+01:00 2026-03-29T04:30:00+02:00" "$(ends "$d2")"
+# An all-day event given another zone keeps its dates; a date whose
+# midnight the clocks skip (Santiago, 6 September) is a day like another.
+ad=$(kcal add "Visit" --kind state-visit --start 2026-08-10 --end 2026-08-13)
+kcal edit "$ad" --tz Asia/Shanghai >/dev/null
+check_eq "edit --tz on an all-day event: the same dates" \
+	"2026-08-10 2026-08-13 Asia/Shanghai" \
+	"$(jget "$(kcal show "$ad" --format json)" '"\(.start) \(.end) \(.tz)"')"
+sg=$(kcal add "Fiestas" --start 2026-09-06 --tz America/Santiago 2>&1)
+check_eq "an all-day event on a day whose midnight is skipped" \
+	"2026-09-06 2026-09-07" \
+	"$(jget "$(kcal show "$sg" --format json 2>&1)" '"\(.start) \(.end)"')"
+for u in "$ad" "$sg"; do kcal rm -y "$u" >/dev/null; done
 check_match "the table gives each end its own abbreviation across the change" \
 	'10:00 CET-12:00 CEST \(to 03-29\) .*Retreat' \
 	"$(kcal list --from 2026-03-28 --to 2026-03-29 --search Retreat)"

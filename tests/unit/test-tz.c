@@ -94,6 +94,28 @@ test_new_york(void)
 	check_time(ny, local(2026, 7, 15, 9, 0), 1, utc(2026, 7, 15, 13, 0, 0));
 }
 
+/*
+ * A date whose midnight the clocks skip (America/Santiago, 2026-09-06:
+ * 00:00 -04 becomes 01:00 -03) begins when the gap ends, strict or not:
+ * an all-day event has no time of day to refuse.
+ */
+static void
+test_date_in_gap(void)
+{
+	struct when	w;
+
+	memset(&w, 0, sizeof w);
+	w.kind = WHEN_DATE;
+	w.year = 2026;
+	w.mon = 9;
+	w.day = 6;
+	check_time("America/Santiago", w, 1, utc(2026, 9, 6, 4, 0, 0));
+	check_time("America/Santiago", w, 0, utc(2026, 9, 6, 4, 0, 0));
+	/* The time 00:30 that day is still refused when typed. */
+	check_gap("America/Santiago", local(2026, 9, 6, 0, 30),
+	    utc(2026, 9, 6, 4, 30, 0));
+}
+
 static void
 test_brussels(void)
 {
@@ -264,6 +286,7 @@ main(void)
 {
 	test_new_york();
 	test_brussels();
+	test_date_in_gap();
 	test_no_dst();
 	test_text();
 	test_unknown();
