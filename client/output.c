@@ -199,9 +199,22 @@ time_cell(json_t *ev)
 		xasprintf(&s, "all day, %lld days", (long long)ndays);
 		return s;
 	}
-	if (json_string_value(json_object_get(ev, "end_tz")) != NULL)
-		xasprintf(&s, "%.5s %s -> %.5s %s", st + 11, str(ev, "start_abbr"),
-		    en + 11, str(ev, "end_abbr"));
+	if (json_string_value(json_object_get(ev, "end_tz")) != NULL) {
+		/* A leg: each end in its zone, "(+1d)" when it lands later. */
+		struct when	a, b;
+		char		da[16], db[16], more[32] = "";
+		int64_t		dd = 0;
+
+		snprintf(da, sizeof da, "%.10s", st);
+		snprintf(db, sizeof db, "%.10s", en);
+		if (when_parse_abs(da, &a) == 0 && when_parse_abs(db, &b) == 0)
+			dd = days_from_civil(b.year, b.mon, b.day) -
+			    days_from_civil(a.year, a.mon, a.day);
+		if (dd > 0)
+			snprintf(more, sizeof more, " (+%lldd)", (long long)dd);
+		xasprintf(&s, "%.5s %s -> %.5s %s%s", st + 11,
+		    str(ev, "start_abbr"), en + 11, str(ev, "end_abbr"), more);
+	}
 	else if (strcmp(str(ev, "start_abbr"), str(ev, "end_abbr")) != 0)
 		/* across a daylight-saving change: each end its own */
 		xasprintf(&s, "%.5s %s-%.5s %s%s%.5s%s", st + 11,

@@ -338,6 +338,13 @@ check_eq "an all-day event on a day whose midnight is skipped" \
 	"2026-09-06 2026-09-07" \
 	"$(jget "$(kcal show "$sg" --format json 2>&1)" '"\(.start) \(.end)"')"
 for u in "$ad" "$sg"; do kcal rm -y "$u" >/dev/null; done
+# A leg landing the next day says so in the list, as in the itinerary.
+rl=$(kcal add "Red-eye" --kind travel --start "2026-03-07 23:30" \
+	--tz America/New_York --end "2026-03-08 01:30" --end-tz America/Los_Angeles)
+check_match "list: a leg landing the next day has (+1d)" \
+	'23:30 EST -> 01:30 PST \(\+1d\)' \
+	"$(kcal list --from 2026-03-07 --to 2026-03-10 --search Red-eye)"
+kcal rm -y "$rl" >/dev/null
 check_match "the table gives each end its own abbreviation across the change" \
 	'10:00 CET-12:00 CEST \(to 03-29\) .*Retreat' \
 	"$(kcal list --from 2026-03-28 --to 2026-03-29 --search Retreat)"
