@@ -31,9 +31,9 @@ check_match "a leg from home: HOME gives start and end at home" \
 check_match "a leg inside one zone: HOME as for any event" \
 	"09:00-11:15 CST +10:00 KST +travel +Flight PEK-SHA" "$out"
 check_match "a leg that starts on the next day at home: the date is named" \
-	"23:30 CST -> 02:40 KST +03-06 00:30-02:40 KST +travel" "$out"
+	"23:30 CST -> 02:40 KST \\(\\+1d\\) +03-06 00:30-02:40 KST +travel" "$out"
 check_match "a leg that ends on the next day at home: the end's date is named" \
-	"22:00 CST -> 01:10 KST +23:00-01:10 KST \\(to 03-07\\) +travel" "$out"
+	"22:00 CST -> 01:10 KST \\(\\+1d\\) +23:00-01:10 KST \\(to 03-07\\) +travel" "$out"
 
 printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:no-created@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260301T010000Z\r\nSUMMARY:Imported\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$T/a.ics"
 kcal import "$T/a.ics" >/dev/null
