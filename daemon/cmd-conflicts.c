@@ -507,49 +507,117 @@ messages(json_t *a)
 }
 
 /*
+ * The clashes of ev (and of the events moved with it, moved) as the store
+ * holds them now, into cs; g holds the events they point at (free both).
+ */
+static void
+find_written(struct cmd_ctx *ctx, const struct event *ev, json_t *moved,
+    json_t *set, struct gather *g, struct conflicts *cs, unsigned char **only)
+{
+	gather_init(g, ctx);
+	*only = NULL;
+	if (gather_written(g, ev, moved) != 0)
+		return;
+	load_visits(g);
+	/* Only the clashes of what was written (or of its programme). */
+	cs->only = *only = xcalloc(g->n + 1, 1);
+	for (size_t i = 0; i < g->n; i++)
+		(*only)[i] = json_object_get(set, g->ev[i].uid) != NULL ||
+		    (g->ev[i].parent != NULL &&
+		    json_object_get(set, g->ev[i].parent) != NULL);
+	conflict_find(g->ev, g->n, g->visits, g->nv, transfer_cb,
+	    (void *)ctx->cfg, cs);
+}
+
+/* A clash as "--strict" tells one from another: its kind, pair, people. */
+static char *
+clash_key(const struct conflict *c)
+{
+	const char	*a = c->a->uid, *b = c->b ? c->b->uid : "";
+	char		*k;
+
+	if (strcmp(a, b) > 0) {
+		const char *t = a;
+
+		a = b;
+		b = t;
+	}
+	xasprintf(&k, "%d|%s|%s|%s", (int)c->type, a, b, c->who ? c->who : "");
+	return k;
+}
+
+/*
+ * Before an update with "strict" (cmd_write_event): the clashes the event
+ * has as it is, so that only one the update makes refuses it (an event
+ * that already clashed could otherwise not be edited at all).  A set of
+ * clash_key()s; the caller frees it.
+ */
+json_t *
+conflicts_before(struct cmd_ctx *ctx, const struct event *ev)
+{
+	struct gather		 g;
+	struct conflicts	 cs = { NULL, 0, NULL, WRITE_CONFLICTS_MAX, 0, 0 };
+	unsigned char		*only;
+	json_t			*moved = json_array(), *keys = json_object();
+	json_t			*set = written_set(ev, moved);
+	char			*k;
+
+	find_written(ctx, ev, moved, set, &g, &cs, &only);
+	for (size_t i = 0; i < cs.n; i++) {
+		k = clash_key(&cs.v[i]);
+		json_object_set_new(keys, k, json_true());
+		free(k);
+	}
+	conflicts_clear(&cs);
+	gather_free(&g);
+	free(only);
+	json_decref(set);
+	json_decref(moved);
+	return keys;
+}
+
+/*
  * After a write (cmd_write_event, still in its transaction): put the
  * conflicts that involve the events written into res; with "strict" and
- * any conflict, set the error "conflict" (carrying them) and return -1
- * so that the write is rolled back.
+ * any conflict (not in before, the event's own clashes before an update),
+ * set the error "conflict" (carrying them) and return -1 so that the
+ * write is rolled back.
  */
 int
 conflicts_after_write(struct cmd_ctx *ctx, const struct event *ev,
-    const struct event_change *ch, json_t *res)
+    const struct event_change *ch, json_t *before, json_t *res)
 {
 	struct gather		 g;
 	struct conflicts	 cs = { NULL, 0, NULL, WRITE_CONFLICTS_MAX, 0, 0 };
 	struct ev_json		 js = { NULL, NULL, 0 };
 	unsigned char		*only = NULL;
-	json_t			*a, *err, *set;
+	json_t			*a, *fresh, *err, *set, *c;
 	size_t			 i;
-	char			*msgs;
+	char			*msgs, *k;
 
 	if (ctx->depth > 0)
 		return 0;
 	a = json_array();
+	fresh = json_array();
 	json_object_set_new(res, "conflicts_truncated", json_false());
 	if (strcmp(ev->status, "cancelled") == 0) {
 		json_object_set_new(res, "conflicts", a);
+		json_decref(fresh);
 		return 0;
 	}
 	set = written_set(ev, ctx->moved);
-	gather_init(&g, ctx);
-	if (gather_written(&g, ev, ctx->moved) == 0) {
-		load_visits(&g);
-		/* Only the clashes of what was written (or of its programme). */
-		cs.only = only = xcalloc(g.n + 1, 1);
-		for (i = 0; i < g.n; i++)
-			only[i] = json_object_get(set, g.ev[i].uid) != NULL ||
-			    (g.ev[i].parent != NULL &&
-			    json_object_get(set, g.ev[i].parent) != NULL);
-		conflict_find(g.ev, g.n, g.visits, g.nv, transfer_cb,
-		    (void *)ctx->cfg, &cs);
+	find_written(ctx, ev, ctx->moved, set, &g, &cs, &only);
+	for (i = 0; i < cs.n; i++) {
+		if (json_object_get(set, cs.v[i].a->uid) == NULL &&
+		    json_object_get(set, cs.v[i].b->uid) == NULL)
+			continue;
+		c = conflict_json(ctx, &js, &cs.v[i]);
+		json_array_append_new(a, c);
+		k = clash_key(&cs.v[i]);
+		if (before == NULL || json_object_get(before, k) == NULL)
+			json_array_append(fresh, c);
+		free(k);
 	}
-	for (i = 0; i < cs.n; i++)
-		if (json_object_get(set, cs.v[i].a->uid) != NULL ||
-		    json_object_get(set, cs.v[i].b->uid) != NULL)
-			json_array_append_new(a, conflict_json(ctx, &js,
-			    &cs.v[i]));
 	ev_json_clear(&js);
 	if (cs.truncated || g.truncated)
 		json_object_set_new(res, "conflicts_truncated", json_true());
@@ -557,16 +625,16 @@ conflicts_after_write(struct cmd_ctx *ctx, const struct event *ev,
 	gather_free(&g);
 	free(only);
 	json_decref(set);
-	json_object_set(res, "conflicts", a);
-	if (!ch->strict || json_array_size(a) == 0) {
-		json_decref(a);
+	json_object_set_new(res, "conflicts", a);
+	if (!ch->strict || json_array_size(fresh) == 0) {
+		json_decref(fresh);
 		return 0;
 	}
 	cmd_error(ctx, KCAL_E_CONFLICT, "refused (strict), %zu conflict%s:%s",
-	    json_array_size(a), json_array_size(a) == 1 ? "" : "s",
-	    (msgs = messages(a)));
+	    json_array_size(fresh), json_array_size(fresh) == 1 ? "" : "s",
+	    (msgs = messages(fresh)));
 	free(msgs);
 	err = json_object_get(ctx->error, "error");
-	json_object_set_new(err, "conflicts", a);
+	json_object_set_new(err, "conflicts", fresh);
 	return -1;
 }

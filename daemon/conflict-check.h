@@ -15,6 +15,7 @@
 struct cmd_ctx;
 
 int	conflicts_after_write(struct cmd_ctx *, const struct event *,
-	    const struct event_change *, json_t *);
+	    const struct event_change *, json_t *, json_t *);
+json_t	*conflicts_before(struct cmd_ctx *, const struct event *);
 
 #endif

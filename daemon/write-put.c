@@ -355,7 +355,7 @@ store_record(struct run *r, const char *text)
 	res = json_object();
 	if (rc != 0)
 		fail_ctx(r, PUT_REFUSED);
-	else if (conflicts_after_write(&r->ctx, &ev, &ch, res) == 0)
+	else if (conflicts_after_write(&r->ctx, &ev, &ch, NULL, res) == 0)
 		r->out->conflicts = json_incref(json_object_get(res,
 		    "conflicts"));
 	json_decref(res);

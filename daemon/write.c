@@ -494,9 +494,9 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 {
 	struct server		*srv = ctx->srv;
 	struct event_change	 ch = *change;	/* anchor_prepare sets start */
-	struct event		 ev;
+	struct event		 ev, was;
 	char			*old = NULL, *text = NULL, *why = NULL;
-	json_t			*res = NULL;
+	json_t			*res = NULL, *before = NULL;
 	int			 rc;
 
 	if (anchor_prepare(ctx, uid, new_uid, &ch) != 0)
@@ -518,6 +518,16 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		    new_uid);
 		goto out;
 	}
+	/* With "strict", only a clash the update makes refuses it. */
+	if (ch.strict && old != NULL) {
+		char	*cause = NULL;
+
+		if (ical_extract(old, srv->cfg->home_tz, &was, &cause) == 0) {
+			before = conflicts_before(ctx, &was);
+			event_clear(&was);
+		}
+		free(cause);
+	}
 	rc = ical_apply(old, &ch, new_uid, server_now(srv), srv->cfg->home_tz,
 	    &text, &ev, &why);
 	if (rc < 0) {
@@ -530,7 +540,8 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 	else if (write_followers(ctx, &ev) == 0)
 		res = cmd_event_json(ctx, &ev);
-	if (res != NULL && conflicts_after_write(ctx, &ev, &ch, res) != 0) {
+	if (res != NULL && conflicts_after_write(ctx, &ev, &ch, before,
+	    res) != 0) {
 		json_decref(res);	/* strict: roll the write back */
 		res = NULL;
 	}
@@ -539,6 +550,7 @@ cmd_write_event(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		remind_plan_written(srv->remind, ev.uid);
 	event_clear(&ev);
 out:
+	json_decref(before);
 	res = write_end(ctx, res);
 	if (ch.owned_tz != change->owned_tz)	/* set by anchor_prepare */
 		free(ch.owned_tz);

@@ -128,6 +128,11 @@ check_eq "... and the event is unchanged" "$before" \
     "$(kcal show "$summit" --format json | jq -c '[.start, .sequence]')"
 check_rc "the same edit without --strict succeeds" 0 \
     kcal edit "$summit" --start "2026-01-05 19:30"
+# Now it clashes (with the dinner): an edit --strict that makes no new
+# clash (a description) passes; one that makes another (a new time that
+# clashes with something else) is refused.
+check_rc "edit --strict of an event that already clashed, making none: ok" 0 \
+    kcal edit "$summit" --description "Room 2 instead" --strict
 kcal edit "$summit" --start "2026-01-05 16:00" >/dev/null 2>&1
 
 # The protocol: the error object carries the conflicts.
