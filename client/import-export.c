@@ -298,24 +298,29 @@ cmd_import(const struct subcmd *sc, int argc, char **argv)
 	return rc;
 }
 
-static void
+/* The export to path (NULL or "-": standard output); 0, or 1 said why. */
+static int
 write_out(const char *path, const char *text, long long n)
 {
 	FILE	*fp;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
-		if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
-			die(EXIT_REFUSED, "cannot write the output: %s",
+		if (fputs(text, stdout) == EOF || fflush(stdout) != 0) {
+			fprintf(stderr, "kcal: cannot write the output: %s\n",
 			    stdout_closed_at_start ? "standard output is "
 			    "closed" : strerror(errno));
-		return;
+			return 1;
+		}
+		return 0;
 	}
-	if ((fp = fopen(path, "w")) == NULL)
-		die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
-	if (fputs(text, fp) == EOF || fclose(fp) != 0)
-		die(EXIT_REFUSED, "%s: %s", path, strerror(errno));
+	if ((fp = fopen(path, "w")) == NULL ||
+	    fputs(text, fp) == EOF || fclose(fp) != 0) {
+		fprintf(stderr, "kcal: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
 	fprintf(stderr, "kcal: %lld event%s written to %s\n", n,
 	    n == 1 ? "" : "s", path);
+	return 0;
 }
 
 int
@@ -332,7 +337,7 @@ cmd_export(const struct subcmd *sc, int argc, char **argv)
 	};
 	json_t			*req = json_pack("{s:s}", "cmd", "export"), *res;
 	const char		*output = NULL;
-	int			 ch;
+	int			 ch, rc;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
@@ -361,8 +366,8 @@ cmd_export(const struct subcmd *sc, int argc, char **argv)
 	if (optind != argc)
 		usage_error(sc, "unexpected argument \"%s\"", argv[optind]);
 	res = call_patient(req);
-	write_out(output, json_string_value(json_object_get(res, "ical")),
+	rc = write_out(output, json_string_value(json_object_get(res, "ical")),
 	    (long long)json_integer_value(json_object_get(res, "count")));
 	json_decref(res);
-	return 0;
+	return rc;
 }

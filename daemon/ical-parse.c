@@ -93,8 +93,15 @@ literal_backslashes(const char *text)
 		return NULL;
 	for (p = text; *p != '\0'; p++) {
 		if (p == line && *p != ' ' && *p != '\t') {	/* a new line */
+			size_t	n = 0;
+
+			/* by hand: strcspn's sanitizer interceptor measures
+			 * the whole rest of the text each time */
+			while (p[n] != '\0' && p[n] != ';' && p[n] != ':' &&
+			    p[n] != '\r' && p[n] != '\n')
+				n++;
 			quoted = 0;
-			in_value = text_prop(p, strcspn(p, ";:\r\n")) ? 0 : -1;
+			in_value = text_prop(p, n) ? 0 : -1;
 		}
 		if (*p == '\n')
 			line = p + 1;

@@ -135,6 +135,20 @@ fill(const char *line, const struct placeholders *ph)
 	return out;
 }
 
+/*
+ * The next CRLF at or after p, or NULL: by hand, not strstr(), whose
+ * sanitizer interceptors measure the whole rest of the text each call (a
+ * 6 MB line folded 80,000 times took minutes under AddressSanitizer).
+ */
+static const char *
+next_crlf(const char *p)
+{
+	for (; *p != '\0'; p++)
+		if (p[0] == '\r' && p[1] == '\n')
+			return p;
+	return NULL;
+}
+
 /* Does chunk (no NUL inside) hold a CR or LF that is not part of a CRLF? */
 static int
 stray_break(const char *chunk, size_t n)
@@ -167,7 +181,7 @@ redo_chunk(char **out, size_t *len, const char *chunk, size_t n,
 	}
 	*w = '\0';
 	for (p = flat; *p != '\0'; p = end + (*end ? 2 : 0)) {
-		if ((end = strstr(p, "\r\n")) == NULL)
+		if ((end = next_crlf(p)) == NULL)
 			end = p + strlen(p);
 		line = xstrndup(p, (size_t)(end - p));
 		f = strstr(line, PH_PREFIX) ? fill(line, ph) : NULL;
@@ -196,7 +210,7 @@ refold(const char *s, const struct placeholders *ph)
 
 	while (*s != '\0') {
 		/* One logical line: s up to a CRLF not followed by a space. */
-		for (end = s; (next = strstr(end, "\r\n")) != NULL &&
+		for (end = s; (next = next_crlf(end)) != NULL &&
 		    next[2] == ' '; end = next + 2)
 			;
 		next = next ? next + 2 : s + strlen(s);
