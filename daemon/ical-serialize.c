@@ -91,12 +91,32 @@ hide_values(icalcomponent *c, struct placeholders *ph)
  * has at most 4); so every piece holds at least 71 octets, whatever the
  * bytes, and the buffer below is big enough.
  */
+struct text {
+	char	*p;
+	size_t	 len, cap;
+};
+
+/* Room for more octets (and a NUL) in t, grown by doubling. */
 static void
-fold_line(char **out, size_t *len, const char *line)
+room_for(struct text *t, size_t more)
+{
+	if (t->len + more + 1 <= t->cap)
+		return;
+	if (t->cap == 0)
+		t->cap = 4096;
+	while (t->len + more + 1 > t->cap)
+		t->cap *= 2;
+	t->p = xreallocarray(t->p, 1, t->cap);
+}
+
+static void
+fold_line(struct text *t, const char *line)
 {
 	size_t	n = strlen(line), take, room = 75, min;
+	char	**out = &t->p;
+	size_t	*len = &t->len;
 
-	*out = xreallocarray(*out, 1, *len + n + 3 * (n / 71 + 2) + 1);
+	room_for(t, n + 3 * (n / 71 + 2));
 	while (n > 0) {
 		take = n < room ? n : room;
 		min = take > 3 ? take - 3 : 1;
@@ -165,7 +185,7 @@ stray_break(const char *chunk, size_t n)
  * fold each of its lines again, its placeholders replaced by their values.
  */
 static void
-redo_chunk(char **out, size_t *len, const char *chunk, size_t n,
+redo_chunk(struct text *t, const char *chunk, size_t n,
     const struct placeholders *ph)
 {
 	char		*flat = xmalloc(n + 1), *w = flat, *line, *f;
@@ -185,7 +205,7 @@ redo_chunk(char **out, size_t *len, const char *chunk, size_t n,
 			end = p + strlen(p);
 		line = xstrndup(p, (size_t)(end - p));
 		f = strstr(line, PH_PREFIX) ? fill(line, ph) : NULL;
-		fold_line(out, len, f ? f : line);
+		fold_line(t, f ? f : line);
 		free(f);
 		free(line);
 	}
@@ -204,8 +224,8 @@ redo_chunk(char **out, size_t *len, const char *chunk, size_t n,
 static char *
 refold(const char *s, const struct placeholders *ph)
 {
-	char		*out = NULL;
-	size_t		 len = 0, n;
+	struct text	 t = { NULL, 0, 0 };
+	size_t		 n;
 	const char	*end, *next;
 
 	while (*s != '\0') {
@@ -217,17 +237,17 @@ refold(const char *s, const struct placeholders *ph)
 		n = (size_t)(next - s);
 		if (stray_break(s, n) || (ph->n > 0 &&
 		    memmem(s, n, PH_PREFIX, strlen(PH_PREFIX)) != NULL))
-			redo_chunk(&out, &len, s, n, ph);
+			redo_chunk(&t, s, n, ph);
 		else {
-			out = xreallocarray(out, 1, len + n + 1);
-			memcpy(out + len, s, n);
-			len += n;
+			room_for(&t, n);
+			memcpy(t.p + t.len, s, n);
+			t.len += n;
 		}
 		s = next;
 	}
-	out = xreallocarray(out, 1, len + 1);
-	out[len] = '\0';
-	return out;
+	room_for(&t, 0);
+	t.p[t.len] = '\0';
+	return t.p;
 }
 
 /*
