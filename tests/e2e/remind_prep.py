@@ -35,8 +35,8 @@ SOCK = KCAL = LOG = None
 BRIEF = {"event", "seq", "uid", "summary", "kind", "status", "class",
          "all_day", "tz", "home_tz", "start", "start_abbr", "start_home",
          "home_abbr", "start_utc", "end", "end_utc", "location", "city",
-         "due", "due_abbr", "due_utc", "before", "late", "late_by",
-         "snoozed"}
+         "due", "due_abbr", "due_utc", "at", "at_abbr", "at_utc", "before",
+         "late", "late_by", "snoozed"}
 
 
 def kcal(*args):
