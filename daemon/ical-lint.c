@@ -28,6 +28,7 @@
 #include <libical/ical.h>
 
 #include "ical-lint.h"
+#include "kcal-protocol.h"
 #include "lint-spool.h"
 #include "xmalloc.h"
 
@@ -192,39 +193,6 @@ check_grammar(struct lint *l, struct lint_line *ln)
 	return 0;
 }
 
-/*
- * The length of the UTF-8 character at s (n bytes left), or 0 when the
- * bytes there are not one (RFC 3629: no overlong forms, no surrogates,
- * nothing past U+10FFFF).
- */
-static size_t
-utf8_char(const unsigned char *s, size_t n)
-{
-	size_t		len;
-	unsigned int	cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
 
 /*
  * No control character but TAB, and UTF-8 only: every path in (an import,
@@ -241,7 +209,7 @@ check_chars(struct lint *l, const struct lint_line *ln)
 		if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
 			return lint_fail(l, ln->phys, "a control character "
 			    "(byte 0x%02x) in a content line", s[i]);
-		if ((k = utf8_char(s + i, ln->len - i)) == 0)
+		if ((k = proto_utf8_len(s + i, ln->len - i)) == 0)
 			return lint_fail(l, ln->phys, "bytes that are not "
 			    "UTF-8 (byte 0x%02x, column %zu)", s[i], i + 1);
 	}

@@ -120,9 +120,12 @@ proto_ok(json_t *id, json_t *result)
 	return reply;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
+/*
+ * Length of the valid UTF-8 sequence at p (at most n bytes), or 0 (RFC
+ * 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
+ */
+size_t
+proto_utf8_len(const unsigned char *p, size_t n)
 {
 	size_t		len, i;
 	unsigned	cp;
@@ -168,7 +171,7 @@ message_string(const char *msg)
 		return s;
 	out = xmalloc(n + 1);
 	while (i < n) {
-		if ((k = utf8_len(p + i, n - i)) == 0 || p[i] == 0) {
+		if ((k = proto_utf8_len(p + i, n - i)) == 0 || p[i] == 0) {
 			out[o++] = '?';
 			i++;
 			continue;

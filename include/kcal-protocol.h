@@ -68,4 +68,6 @@ json_t	*proto_greeting(void);
 char	*proto_encode(const json_t *, size_t *);
 char	*proto_default_socket(void);
 
+size_t		 proto_utf8_len(const unsigned char *, size_t);
+
 #endif
