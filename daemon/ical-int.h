@@ -56,8 +56,11 @@ int		 ical_extract_from(icalcomponent *, const char *,
 int		 ical_extract_checked(icalcomponent *, const char *,
 		     struct event *, char **);
 
-/* ical-edit.c: every property of a kind removed (and freed) */
+/* ical-edit-fields.c: the fields of an edit besides its times */
 void		 ical_remove_all(icalcomponent *, icalproperty_kind);
+void		 ical_set_x(icalcomponent *, const char *, const char *);
+void		 ical_edit_fields(icalcomponent *, icalcomponent *,
+		     const struct event_change *);
 
 /* recur-rules.c: is every RRULE of c one kcald will expand? */
 int		 recur_rules_check(icalcomponent *, const struct event *,

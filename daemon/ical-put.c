@@ -265,7 +265,6 @@ char *
 ical_put_anchor_offset(const char *text, int64_t off)
 {
 	icalcomponent	*root, *c;
-	icalproperty	*p, *next;
 	char		*d, *out;
 
 	if ((root = ical_parse(text)) == NULL)
@@ -274,19 +273,9 @@ ical_put_anchor_offset(const char *text, int64_t off)
 		icalcomponent_free(root);
 		return NULL;
 	}
-	for (p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY);
-	    p != NULL; p = next) {
-		next = icalcomponent_get_next_property(c, ICAL_X_PROPERTY);
-		if (strcmp(icalproperty_get_x_name(p), X_ANCHOR_OFFSET) == 0) {
-			icalcomponent_remove_property(c, p);
-			icalproperty_free(p);
-		}
-	}
 	d = icaldurationtype_as_ical_string_r(icaldurationtype_from_int(
 	    (int)off));
-	p = icalproperty_new_x(d);
-	icalproperty_set_x_name(p, X_ANCHOR_OFFSET);
-	icalcomponent_add_property(c, p);
+	ical_set_x(c, X_ANCHOR_OFFSET, d);
 	icalmemory_free_buffer(d);
 	out = ical_serialize(root);
 	icalcomponent_free(root);
