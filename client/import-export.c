@@ -157,6 +157,9 @@ print_import(const char *name, json_t *res, int json)
 	    " (dry run: nothing written)" : "");
 	json_array_foreach(json_object_get(res, "warnings"), i, w)
 		fprintf(stderr, "kcal: %s: %s\n", name, json_string_value(w));
+	json_array_foreach(json_object_get(res, "moved"), i, w)
+		fprintf(stderr, "kcal: %s: moved with its anchor: %s\n", name,
+		    json_string_value(w));
 }
 
 /* A file name for messages: any bytes, so "?" for those not UTF-8. */

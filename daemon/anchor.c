@@ -5,9 +5,10 @@
  * than silently overwritten the next time the anchor moves.
  *
  * A cycle (A follows B follows A) would move forever; it is refused when
- * an anchor is set, by walking the chain up from the new anchor.  Stored
- * data that holds a cycle anyway (an import) is cut off by the depth
- * bound when moving.
+ * an anchor is set, by walking the chain up from the new anchor, and so is
+ * an imported event that would make one (cmd-import.c).  Stored data
+ * that holds a cycle anyway (from before imports were checked) is cut off
+ * by the depth bound when moving.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -81,29 +82,29 @@ load(struct cmd_ctx *ctx, const char *what, const char *uid, struct event *ev)
 /*
  * How deep uid will be once anchored to anchor: the anchors above it, 1
  * and up.  Refuse a cycle (anchor follows uid already, directly or
- * through a chain), naming the chain.  The walk stops past the limit.
+ * through a chain), naming the chain: -1 with *why.  The walk stops past
+ * the limit.  -2 with *why: the store failed.
  */
 static int
-depth_above(struct cmd_ctx *ctx, const char *uid, const char *anchor,
-    int *depth)
+depth_above(struct store *st, const char *uid, const char *anchor,
+    int *depth, char **why)
 {
-	char	*cur = xstrdup(anchor), *next = NULL, *chain, *t, *why = NULL;
+	char	*cur = xstrdup(anchor), *next = NULL, *chain, *t;
 	int	 rc = 0;
 
 	*depth = 0;
 	xasprintf(&chain, "%s -> %s", uid, anchor);
 	while (cur != NULL && *depth <= ANCHOR_MAX_DEPTH) {
 		if (strcmp(cur, uid) == 0) {
-			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "anchoring %s to %s "
-			    "would make a cycle (%s); an event cannot follow "
-			    "itself", uid, anchor, chain);
+			xasprintf(why, "anchoring %s to %s would make a cycle "
+			    "(%s); an event cannot follow itself", uid, anchor,
+			    chain);
 			rc = -1;
 			break;
 		}
 		(*depth)++;
-		if (store_anchor_of(ctx->srv->store, cur, &next, &why) < 0) {
-			cmd_error(ctx, KCAL_E_STORE, "%s", why);
-			rc = -1;
+		if (store_anchor_of(st, cur, &next, why) < 0) {
+			rc = -2;
 			break;
 		}
 		if (next != NULL && *depth <= ANCHOR_MAX_DEPTH) {
@@ -117,19 +118,18 @@ depth_above(struct cmd_ctx *ctx, const char *uid, const char *anchor,
 	}
 	free(cur);
 	free(chain);
-	free(why);
 	return rc;
 }
 
 /*
  * How many levels of followers hang below uid (0: none), cancelled ones
  * too (they may be restored), level by level; it stops past the limit,
- * which also ends a cycle in stored data.
+ * which also ends a cycle in stored data.  -2 with *why: the store failed.
  */
 static int
-height_below(struct cmd_ctx *ctx, const char *uid, int *height)
+height_below(struct store *st, const char *uid, int *height, char **why)
 {
-	char	**level, **next, **f, *why = NULL;
+	char	**level, **next, **f;
 	size_t	  n, nn, nf, i, j;
 	int	  rc = 0;
 
@@ -140,10 +140,8 @@ height_below(struct cmd_ctx *ctx, const char *uid, int *height)
 		next = NULL;
 		nn = 0;
 		for (i = 0; i < n && rc == 0; i++) {
-			if (store_anchored(ctx->srv->store, level[i], 1, &f,
-			    &nf, &why) != 0) {
-				cmd_error(ctx, KCAL_E_STORE, "%s", why);
-				rc = -1;
+			if (store_anchored(st, level[i], 1, &f, &nf, why) != 0) {
+				rc = -2;
 				break;
 			}
 			next = xreallocarray(next, nn + nf + 1, sizeof *next);
@@ -162,27 +160,28 @@ height_below(struct cmd_ctx *ctx, const char *uid, int *height)
 	for (i = 0; i < n; i++)
 		free(level[i]);
 	free(level);
-	free(why);
 	return rc;
 }
 
 /*
- * Refuse anchoring uid to anchor when it would make a cycle or a chain
+ * May uid follow anchor in st?  Not when it would make a cycle or a chain
  * deeper than ANCHOR_MAX_DEPTH, counting uid's own followers: what is
- * accepted here can always be moved from its root (write.c).
+ * accepted can always be moved from its root (write.c).  0; -1 refused,
+ * -2 the store failed, each with *why.
  */
-static int
-check_chain(struct cmd_ctx *ctx, const char *uid, const char *anchor)
+int
+anchor_check_chain(struct store *st, const char *uid, const char *anchor,
+    char **why)
 {
-	int	above, below;
+	int	above, below, rc;
 
-	if (depth_above(ctx, uid, anchor, &above) != 0 ||
-	    height_below(ctx, uid, &below) != 0)
-		return -1;
+	if ((rc = depth_above(st, uid, anchor, &above, why)) != 0 ||
+	    (rc = height_below(st, uid, &below, why)) != 0)
+		return rc;
 	if (above + below > ANCHOR_MAX_DEPTH) {
-		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "anchoring %s to %s would "
-		    "make a chain of anchors %s%d deep%s; at most %d may follow "
-		    "one another", uid, anchor, above > ANCHOR_MAX_DEPTH ||
+		xasprintf(why, "anchoring %s to %s would make a chain of "
+		    "anchors %s%d deep%s; at most %d may follow one another",
+		    uid, anchor, above > ANCHOR_MAX_DEPTH ||
 		    below > ANCHOR_MAX_DEPTH ? "more than " : "",
 		    above > ANCHOR_MAX_DEPTH || below > ANCHOR_MAX_DEPTH ?
 		    ANCHOR_MAX_DEPTH : above + below, below > 0 ? " (with "
@@ -190,6 +189,21 @@ check_chain(struct cmd_ctx *ctx, const char *uid, const char *anchor)
 		return -1;
 	}
 	return 0;
+}
+
+/* anchor_check_chain for a write of the loop's store, the error set. */
+static int
+check_chain(struct cmd_ctx *ctx, const char *uid, const char *anchor)
+{
+	char	*why = NULL;
+	int	 rc;
+
+	rc = anchor_check_chain(ctx->srv->store, uid, anchor, &why);
+	if (rc != 0)
+		cmd_error(ctx, rc == -1 ? KCAL_E_BAD_ARGUMENT : KCAL_E_STORE,
+		    "%s", why ? why : "cannot read the store");
+	free(why);
+	return rc == 0 ? 0 : -1;
 }
 
 /*

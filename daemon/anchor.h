@@ -30,6 +30,7 @@
 #include "event.h"
 
 struct cmd_ctx;
+struct store;
 
 /* How many anchors may be above an event (a deeper chain is refused). */
 #define ANCHOR_MAX_DEPTH	64
@@ -39,5 +40,7 @@ int	anchor_prepare(struct cmd_ctx *, const char *, const char *,
 	    struct event_change *);
 int	anchor_follower(struct cmd_ctx *, const struct event *, const char *,
 	    int64_t *);
+int	anchor_check_chain(struct store *, const char *, const char *,
+	    char **);
 
 #endif

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anchor.h"
 #include "cmd.h"
 #include "ical.h"
 #include "ical-import.h"
@@ -30,6 +31,7 @@
 #include "occur.h"
 #include "server.h"
 #include "store.h"
+#include "store-itinerary.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -104,6 +106,138 @@ put_merged(struct import_run *ir, const char *text)
 	return rc;
 }
 
+/*
+ * Move follower uid of ev (stored, not in the file) to ev's start plus its
+ * offset, as an edit would (SEQUENCE, the reminders' mark), and then its
+ * own followers; depth bounds a cycle stored before imports were checked.
+ */
+static int	move_followers(struct import_run *, const struct event *, int);
+
+static int
+move_one(struct import_run *ir, const struct event *ev, const char *uid,
+    int depth)
+{
+	struct event_change	 ch;
+	struct event		 d, moved;
+	char			*old = NULL, *text = NULL;
+	int			 rc;
+
+	event_init(&d);
+	event_init(&moved);
+	if ((rc = store_get(ir->st, uid, &old, &ir->why)) != 0)
+		return -1;
+	rc = ical_extract(old, ir->srv->cfg->home_tz, &d, &ir->why);
+	if (rc != 0 || d.anchor == NULL || strcmp(d.anchor, ev->uid) != 0 ||
+	    d.all_day || d.start == ev->start + d.anchor_offset)
+		goto out;
+	event_change_init(&ch);
+	ch.start.kind = WHEN_UTC;
+	ch.start.utc = ev->start + d.anchor_offset;
+	rc = ical_apply(old, &ch, uid, server_now(ir->srv),
+	    ir->srv->cfg->home_tz, &text, &moved, &ir->why);
+	event_change_clear(&ch);
+	if (rc == ICAL_UNCHANGED)
+		rc = 0;
+	else if (rc == 0 && (rc = occur_put(ir->st, &moved, text,
+	    &ir->why)) == 0) {
+		json_array_append_new(ir->moved, json_string(uid));
+		rc = move_followers(ir, &moved, depth + 1);
+	}
+out:
+	free(old);
+	free(text);
+	event_clear(&d);
+	event_clear(&moved);
+	return rc == 0 ? 0 : -1;
+}
+
+/* The stored followers of ev that the file does not hold, moved with it. */
+static int
+move_followers(struct import_run *ir, const struct event *ev, int depth)
+{
+	char	**uids;
+	size_t	  n, i;
+	int	  rc = 0;
+
+	if (store_anchored(ir->st, ev->uid, 0, &uids, &n, &ir->why) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && depth < ANCHOR_MAX_DEPTH &&
+		    strcmp(uids[i], ev->uid) != 0 &&
+		    json_object_get(ir->anchored, uids[i]) == NULL)
+			rc = move_one(ir, ev, uids[i], depth);
+		free(uids[i]);
+	}
+	free(uids);
+	return rc;
+}
+
+/*
+ * After ev was written: an anchored event of the file may not make a
+ * cycle or a chain too deep (anchor.c's rule, as for kcal add), and keeps
+ * the times the file gives it; ev, when stored events follow it, is
+ * noted for import_follow_anchors.
+ */
+static int
+import_anchors(struct import_run *ir, const struct event *ev)
+{
+	char	**uids, *why = NULL;
+	size_t	  n;
+	int	  rc;
+
+	if (ev->anchor != NULL && !ev->all_day) {
+		json_object_set_new(ir->anchored, ev->uid, json_true());
+		if ((rc = anchor_check_chain(ir->st, ev->uid, ev->anchor,
+		    &why)) != 0) {
+			free(ir->why);
+			ir->why = why;
+			ir->bad = rc == -1;
+			return -1;
+		}
+	}
+	if (ev->all_day)
+		return 0;
+	if (store_anchored(ir->st, ev->uid, 0, &uids, &n, &ir->why) != 0)
+		return -1;
+	if (n > 0)
+		json_array_append_new(ir->to_move, json_string(ev->uid));
+	while (n > 0)
+		free(uids[--n]);
+	free(uids);
+	return 0;
+}
+
+/*
+ * Once every record is written, before the commit: the stored events
+ * anchored to the events imported, and not in the file themselves, move
+ * with them as they do when their anchor is edited (the file's own
+ * followers keep the file's times, whatever order the file has).  -1 with
+ * ir->why.
+ */
+int
+import_follow_anchors(struct import_run *ir)
+{
+	struct event	 ev;
+	json_t		*u;
+	char		*text;
+	size_t		 i;
+	int		 rc = 0;
+
+	json_array_foreach(ir->to_move, i, u) {
+		text = NULL;
+		event_init(&ev);
+		if (store_get(ir->st, json_string_value(u), &text,
+		    &ir->why) != 0 || ical_extract(text, ir->srv->cfg->home_tz,
+		    &ev, &ir->why) != 0 || move_followers(ir, &ev, 0) != 0)
+			rc = -1;
+		free(text);
+		event_clear(&ev);
+		if (rc != 0)
+			break;
+	}
+	return rc;
+}
+
 static int
 import_record(struct ical_record *r, void *arg)
 {
@@ -117,6 +251,8 @@ import_record(struct ical_record *r, void *arg)
 	if (!ir->dry_run && (act == ADDED || act == UPDATED))
 		rc = merged ? put_merged(ir, merged) :
 		    occur_put(ir->st, &r->ev, r->text, &ir->why);
+	if (rc == 0 && !ir->dry_run && (act == ADDED || act == UPDATED))
+		rc = import_anchors(ir, &r->ev);
 	free(merged);
 	ir->count[act]++;
 	if (json_array_size(ir->events) < MAX_LISTED)
@@ -201,6 +337,8 @@ import_all(struct import_run *ir, const char *text,
 		return -2;
 	rc = ical_import_each(text, strlen(text), o, imp, import_file_record,
 	    ir, why);
+	if (rc == 0 && !ir->dry_run && import_follow_anchors(ir) != 0)
+		rc = -2;
 	if (rc != 0 || ir->dry_run) {
 		store_rollback(st);
 		return rc;
@@ -217,14 +355,15 @@ import_result(struct import_run *ir, const char *name, struct ical_import *imp)
 	for (size_t i = 0; i < imp->nwarnings; i++)
 		json_array_append_new(w, json_string(imp->warnings[i]));
 	json_array_extend(w, ir->warnings);
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}",
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o, s:O}",
 	    "name", name,
 	    "added", (json_int_t)ir->count[ADDED],
 	    "updated", (json_int_t)ir->count[UPDATED],
 	    "unchanged", (json_int_t)ir->count[UNCHANGED],
 	    "skipped", (json_int_t)ir->count[SKIPPED],
 	    "ignored", (json_int_t)imp->ignored,
-	    "dry_run", ir->dry_run, "warnings", w, "events", ir->events);
+	    "dry_run", ir->dry_run, "warnings", w, "events", ir->events,
+	    "moved", ir->moved);
 }
 
 /* A file over max_import_size is refused before it is read. */
@@ -258,7 +397,8 @@ import_error(struct import_run *ir, int rc, const char *name,
 	}
 	xasprintf(msg, "%s: %s; nothing imported", name, ir->why ? ir->why :
 	    "cannot write");
-	return ir->limit ? KCAL_E_LIMIT : KCAL_E_STORE;
+	return ir->limit ? KCAL_E_LIMIT : ir->bad ? KCAL_E_BAD_ICAL :
+	    KCAL_E_STORE;
 }
 
 /*
@@ -290,7 +430,22 @@ import_args(struct cmd_ctx *ctx, struct import_run *ir,
 	ir->st = ctx->srv->store;
 	ir->events = json_array();
 	ir->warnings = json_array();
+	ir->moved = json_array();
+	ir->anchored = json_object();
+	ir->to_move = json_array();
 	return 0;
+}
+
+/* What import_args made (the events, once replied, are the reply's). */
+void
+import_run_clear(struct import_run *ir)
+{
+	json_decref(ir->events);
+	json_decref(ir->warnings);
+	json_decref(ir->moved);
+	json_decref(ir->anchored);
+	json_decref(ir->to_move);
+	free(ir->why);
 }
 
 /* Log an import that went through. */
@@ -332,9 +487,7 @@ cmd_import_exec(struct cmd_ctx *ctx)
 		import_log(&ir, o.name);
 	}
 out:
-	json_decref(ir.events);
-	json_decref(ir.warnings);
-	free(ir.why);
+	import_run_clear(&ir);
 	ical_import_clear(&imp);
 	return res;
 }

@@ -24,8 +24,12 @@ struct import_run {
 	size_t		 count[4];	/* added, updated, unchanged, skipped */
 	json_t		*events;
 	json_t		*warnings;	/* besides the file's own */
+	json_t		*moved;		/* stored followers moved (cmd-import.c) */
+	json_t		*anchored;	/* the file's anchored UIDs: kept */
+	json_t		*to_move;	/* imported UIDs with stored followers */
 	char		*why;
 	int		 limit;		/* why is a limit, not the store */
+	int		 bad;		/* why is the file's, not the store's */
 };
 
 int		 import_args(struct cmd_ctx *, struct import_run *,
@@ -36,6 +40,8 @@ json_t		*import_result(struct import_run *, const char *,
 const char	*import_error(struct import_run *, int, const char *,
 		     const char *, char **);
 void		 import_log(struct import_run *, const char *);
+void		 import_run_clear(struct import_run *);
+int		 import_follow_anchors(struct import_run *);
 
 /* import-stream.c */
 struct client;

@@ -136,10 +136,8 @@ job_free(struct import_job *job)
 		store_rollback(job->st);	/* nothing open after a commit */
 		store_close(job->st);
 	}
-	json_decref(job->ir.events);
-	json_decref(job->ir.warnings);
+	import_run_clear(&job->ir);
 	json_decref(job->id);
-	free(job->ir.why);
 	free(job->name);
 	free(job->tz);
 	free(job->home);
@@ -476,6 +474,8 @@ step_cb(evutil_socket_t fd, short what, void *arg)
 	do
 		rc = ical_import_step(job->im, SLICE_UIDS, &why);
 	while (rc == 1 && now_ms() < end);
+	if (rc == 0 && !job->ir.dry_run && import_follow_anchors(&job->ir) != 0)
+		rc = -2;
 	store_set_clearance(job->st, saved);
 	if (rc == 1) {
 		progress(job);

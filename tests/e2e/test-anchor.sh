@@ -4,7 +4,8 @@
 # from it and moves with it, transitively (a chain of two), each move
 # bumping SEQUENCE and re-planning reminders; the anchor survives a
 # restart; a cycle, a start given to an anchored event and an offset
-# without an anchor are refused and change nothing.
+# without an anchor are refused and change nothing; an import keeps the
+# same rules (followers of an imported anchor move, cycles are refused).
 . "$(dirname "$0")/lib.sh"
 
 start_daemon || exit 1
@@ -227,6 +228,80 @@ z=$(kcal add "At the anchor" --anchor "$bj" --offset -0s --duration 10m)
 check_eq "--offset -0s is no offset" "2026-02-10T10:00:00+08:00 0" \
     "$(field "$z" '"\(.start) \(.anchor_offset)"')"
 check_rc "--offset 15m15m is refused" 2 kcal edit "$z" --offset 15m15m
+
+# --- imports keep the anchors' rules ---------------------------------------
+# An imported anchor that moved moves the stored events that follow it; the
+# file's own followers keep the file's times; a file that would make a
+# cycle is refused whole.
+kcal add "Imported anchor" --start "2026-10-01T10:00:00Z" --uid imp-a >/dev/null
+kcal add "Its stored follower" --anchor imp-a --offset -15m --duration 15m \
+    --uid imp-f >/dev/null
+kcal add "Its follower's follower" --anchor imp-f --offset -5m --duration 5m \
+    --uid imp-g >/dev/null
+s_f=$(field imp-f .sequence)
+utc() { date -u -d "$(field "$1" .start)" +%Y-%m-%dT%H:%M:%SZ; }
+vcal() {
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n'
+	for v in "$@"; do printf '%s\n' "$v"; done
+	printf 'END:VCALENDAR\r\n'
+}
+vev() {	# UID START SEQUENCE [ANCHOR OFFSET]
+	printf 'BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\n' "$1"
+	printf 'DTSTART:%s\r\nDURATION:PT15M\r\nSEQUENCE:%s\r\n' "$2" "$3"
+	printf 'SUMMARY:%s\r\n' "$1"
+	[ -n "$4" ] && printf 'X-KCAL-ANCHOR:%s\r\nX-KCAL-ANCHOR-OFFSET:%s\r\n' \
+	    "$4" "$5"
+	printf 'END:VEVENT\r\n'
+}
+vcal "$(vev imp-a 20261001T110000Z 5)" >"$T/imp-a.ics"
+kcal import "$T/imp-a.ics" --format json >"$T/imp-a.json" 2>"$T/imp-a.err"
+check_eq "an imported anchor's move moves its stored followers, in order" \
+    "imp-f imp-g" "$(jq -r '.moved | join(" ")' "$T/imp-a.json")"
+check_eq "the follower is 15 minutes before the anchor's new start" \
+    "2026-10-01T10:45:00Z" "$(utc imp-f)"
+check_eq "... its own follower 5 minutes before that" "2026-10-01T10:40:00Z" \
+    "$(utc imp-g)"
+check_eq "... its SEQUENCE bumped" $((s_f + 1)) "$(field imp-f .sequence)"
+vcal "$(vev imp-a 20261001T120000Z 6)" \
+    "$(vev imp-f 20261001T080000Z 9 imp-a -PT15M)" >"$T/imp-af.ics"
+kcal import "$T/imp-af.ics" --format json >"$T/imp-af.json" 2>/dev/null
+check_eq "a follower in the file keeps the file's time" \
+    "2026-10-01T08:00:00Z" "$(utc imp-f)"
+check_eq "... and is not reported as moved" "imp-g" \
+    "$(jq -r '.moved | join(" ")' "$T/imp-af.json")"
+vcal "$(vev imp-a 20261001T130000Z 7)" >"$T/imp-a2.ics"
+check_match "a text import names what moved on stderr" \
+    "imp-a2.ics: moved with its anchor: imp-f" \
+    "$(kcal import "$T/imp-a2.ics" 2>&1 >/dev/null)"
+check_eq "... which follows the anchor from the file's offset" \
+    "2026-10-01T12:45:00Z" "$(utc imp-f)"
+vcal "$(vev imp-a 20261001T140000Z 8)" >"$T/imp-a3.ics"
+r=$(python3 - "$KCAL_SOCKET" "$T/imp-a3.ics" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+f = s.makefile("rwb"); f.readline()
+req = {"id": 1, "cmd": "import", "ical": open(sys.argv[2]).read()}
+f.write((json.dumps(req) + "\n").encode()); f.flush()
+sys.stdout.write(f.readline().decode())
+PY
+)
+check_eq "the one-request import moves them too" "imp-f imp-g" \
+    "$(jget "$r" '.result.moved | join(" ")')"
+check_eq "... to the anchor's new start less the offset" \
+    "2026-10-01T13:45:00Z" "$(utc imp-f)"
+vcal "$(vev cyc-a 20261101T100000Z 0 cyc-b PT0S)" \
+    "$(vev cyc-b 20261101T100000Z 0 cyc-a PT0S)" >"$T/cyc.ics"
+out=$(kcal import "$T/cyc.ics" 2>&1); rc=$?
+check_eq "a file whose anchors make a cycle is refused (exit 1)" 1 "$rc"
+check_match "... naming the cycle" \
+    "would make a cycle \\(cyc-b -> cyc-a -> cyc-b\\).*nothing imported.*\\(bad_ical\\)" \
+    "$out"
+check_rc "... and nothing of it is stored" 1 kcal show cyc-a
+vcal "$(vev imp-a 20261001T120000Z 9 imp-g PT1H)" >"$T/cyc2.ics"
+out=$(kcal import "$T/cyc2.ics" 2>&1)
+check_match "a cycle through stored events is refused too" \
+    "anchoring imp-a to imp-g would make a cycle" "$out"
+check_eq "... the stored anchor unchanged" 8 "$(field imp-a .sequence)"
 
 # --- an anchor with hundreds of followers moves in bounded memory ----------
 # 400 followers at the same hour, all with one participant: moving their
