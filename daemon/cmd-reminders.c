@@ -146,7 +146,7 @@ missed(struct list *l, int64_t from, int64_t to, char **why)
 		}
 		d.occ = rows[i].mark.occ;
 		d.due = d.at = rows[i].mark.due;
-		d.before = d.occ == 0 ? REMIND_ABSOLUTE : d.occ - d.due;
+		d.before = remind_before(&p.in, d.occ, d.due);
 		d.snoozed = 0;
 		if (add(l, remind_describe(rm, &p, &d, rows[i].late, 0),
 		    "missed") != 0)

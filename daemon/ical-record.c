@@ -120,6 +120,23 @@ event_end_at(const struct event *ev, int64_t t)
 	return t + (ev->end - ev->start);
 }
 
+/*
+ * When a reminder `before` seconds ahead of an occurrence at t (zone tz)
+ * is due: its whole days are nominal, the same wall-clock time that many
+ * days earlier (RFC 5545 3.3.6: a -P1D trigger on the eve of a DST change
+ * is 23 or 25 hours ahead), the rest exact.  A trigger is kept in seconds
+ * (libical writes whole days of them as days again: P1D, P1DT2H).
+ */
+int64_t
+ical_trigger_at(const char *tz, int64_t t, int64_t before)
+{
+	int64_t	days = before / 86400;
+
+	if (days == 0 || tz == NULL)
+		return t - before;
+	return ical_add_nominal(tz, t, -days) - (before - days * 86400);
+}
+
 int
 ical_day_diff(const char *tz, int64_t a, int64_t b)
 {

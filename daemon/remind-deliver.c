@@ -313,7 +313,7 @@ replay_one(struct remind *rm, const struct remind_row *r)
 	d.occ = r->mark.occ;
 	d.due = r->mark.due;
 	d.at = r->fired_at - r->late;	/* as it was pushed: not late */
-	d.before = d.occ == 0 ? REMIND_ABSOLUTE : d.occ - d.due;
+	d.before = remind_before(&p.in, d.occ, d.due);
 	d.snoozed = r->deliveries > 1;
 	o = remind_describe(rm, &p, &d, r->late, r->seq);
 	json_object_set_new(o, "replay", json_true());

@@ -126,15 +126,19 @@ occ_offsets(const struct remind_input *in, const struct event *oev,
 	}
 }
 
+/* Its reminders: whole days ahead are nominal in its zone (ical.h). */
 static void
 occurrence(struct collect *c, int64_t start, const struct event *oev)
 {
 	const int64_t	*offs;
+	const char	*tz = oev != NULL && oev->tz != NULL ? oev->tz :
+			    c->in->ev->tz;
 	size_t		 n;
 
 	occ_offsets(c->in, oev, &offs, &n);
 	for (size_t i = 0; i < n; i++)
-		consider(c, start, start - offs[i], offs[i]);
+		consider(c, start, ical_trigger_at(tz, start, offs[i]),
+		    offs[i]);
 }
 
 static int
@@ -183,6 +187,9 @@ offs_span(const struct remind_input *in, int64_t *lo, int64_t *hi)
 	return *lo <= *hi;
 }
 
+/* The most a DST change moves a wall-clock time (two hours: 1940s UK). */
+#define NOMINAL_SLACK	(3 * 3600)
+
 static int
 cmp_due(const void *a, const void *b)
 {
@@ -208,10 +215,13 @@ collect_relative(struct collect *c, char **cause)
 		occurrence(c, in->ev->start, NULL);
 		return 0;
 	}
-	/* due = start - off in [from, to]: start in [from + lo, to + hi]. */
-	if (recur_each(in->series, recur_sat_add(c->from, lo),
-	    recur_sat_add(recur_sat_add(c->to, hi), 1), in->max_occ, occurrence_cb, c,
-	    cause) < 0)
+	/*
+	 * due = start - off in [from, to]: start in [from + lo, to + hi],
+	 * give or take a DST change for a trigger of whole days (nominal).
+	 */
+	if (recur_each(in->series, recur_sat_add(c->from, lo - NOMINAL_SLACK),
+	    recur_sat_add(recur_sat_add(c->to, hi + NOMINAL_SLACK), 1),
+	    in->max_occ, occurrence_cb, c, cause) < 0)
 		return -1;
 	return 0;
 }
@@ -309,8 +319,8 @@ collect(const struct remind_input *in, int64_t from, int64_t to,
 		m = &in->marks[i];
 		if (m->state == REMIND_SNOOZED && m->until >= from &&
 		    m->until <= to && snooze_stands(in, m))
-			push(&c, m->occ, m->due, m->until, m->occ == 0 ?
-			    REMIND_ABSOLUTE : m->occ - m->due, 1);
+			push(&c, m->occ, m->due, m->until,
+			    remind_before(in, m->occ, m->due), 1);
 	}
 	if (c.n > 1)
 		qsort(c.v, c.n, sizeof *c.v, cmp_due);
@@ -388,6 +398,22 @@ remind_next(const struct remind_input *in, int64_t after, int64_t *next,
 	if (more != REMIND_NEVER && t < *next)
 		*next = t;
 	return 0;
+}
+
+/*
+ * The trigger (seconds before the start) that made a reminder of the
+ * occurrence at occ due at due, for one recorded as a mark: the event's
+ * trigger that gives it (whole days are nominal), else the time between.
+ */
+int64_t
+remind_before(const struct remind_input *in, int64_t occ, int64_t due)
+{
+	if (occ == 0)
+		return REMIND_ABSOLUTE;
+	for (size_t i = 0; i < in->noffs; i++)
+		if (ical_trigger_at(in->ev->tz, occ, in->offs[i]) == due)
+			return in->offs[i];
+	return occ - due;
 }
 
 /*

@@ -87,6 +87,7 @@ int	 remind_collect(const struct remind_input *, int64_t, int64_t,
 	     struct remind_due **, size_t *, char **);
 int	 remind_next(const struct remind_input *, int64_t, int64_t *, char **);
 int64_t	 remind_occurrence(const struct remind_input *, int64_t);
+int64_t	 remind_before(const struct remind_input *, int64_t, int64_t);
 void	 remind_occurrence_fields(const struct remind_input *, int64_t,
 	     void (*)(void *, const struct event *), void *);
 int	 remind_classify(int64_t, int64_t, int64_t, int64_t);

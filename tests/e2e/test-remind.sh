@@ -177,4 +177,14 @@ check "moved back, it fires at its new time" wait_for 15 delivered "$u6"
 sleep 1
 once "moved back" "$u6"
 
+# A lead of whole days is calendar days: 09:00 the day before, 23 hours
+# ahead on the eve of the spring change (28 March 2027 in Berlin).
+u9=$(kcal add "Nominal day" --start "2027-03-28 09:00" --tz Europe/Berlin \
+	--remind 1d --remind 1h)
+up=$(kcal reminders --from 2027-03-26 --to 2027-03-29 --format json)
+check_eq "--remind 1d is 09:00 the day before, across the DST change" \
+	"2027-03-27T08:00:00Z 86400 2027-03-28T06:00:00Z 3600" \
+	"$(jget "$up" "[.reminders[] | select(.uid == \"$u9\") |
+	    \"\\(.at_utc | todate) \\(.before)\"] | join(\" \")")"
+
 done_testing

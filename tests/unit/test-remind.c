@@ -754,6 +754,54 @@ test_snooze_gone(void)
 	fixture_clear(&f);
 }
 
+/*
+ * A trigger of whole days is nominal (RFC 5545 3.3.6): the same wall-clock
+ * time the day before, 23 or 25 hours ahead across a DST change; the rest
+ * of it exact.
+ */
+static void
+test_nominal_days(void)
+{
+	static const int64_t	 offs[] = { 86400, 86400 + 7200, 3600 };
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_due	*v;
+	size_t			 n;
+
+	/* 29 March 2026, 09:00 CEST is 07:00Z; the 28th was still CET. */
+	make(&f, "nominal@test", "2026-03-29T09:00:00", "Europe/Berlin", offs,
+	    3, NULL);
+	input(&in, &f, NULL, 0);
+	n = collect(&in, utc(2026, 3, 27, 0, 0), utc(2026, 3, 30, 0, 0), &v);
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		/* 09:00 CET on the 28th, 23 hours ahead; not 08:00 CET */
+		CHECK_INT(v[0].at, utc(2026, 3, 28, 6, 0));
+		CHECK_INT(v[1].at, utc(2026, 3, 28, 8, 0));
+		CHECK_INT(v[1].before, 86400);
+		CHECK_INT(v[2].at, utc(2026, 3, 29, 6, 0));
+		/* a recorded one (replayed, missed, snoozed) says the same */
+		CHECK_INT(remind_before(&in, v[1].occ, v[1].due), 86400);
+		CHECK_INT(remind_before(&in, v[0].occ, v[0].due), 86400 + 7200);
+	}
+	free(v);
+	fixture_clear(&f);
+	/* A daily series across the autumn change: 09:00 CEST the day before. */
+	make(&f, "nominal-daily@test", "2026-10-20T09:00:00", "Europe/Berlin",
+	    offs, 1, "FREQ=DAILY;COUNT=10");
+	input(&in, &f, NULL, 0);
+	n = collect(&in, utc(2026, 10, 24, 0, 0), utc(2026, 10, 24, 23, 0), &v);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_INT(v[0].occ, utc(2026, 10, 25, 8, 0));	/* 09:00 CET */
+		CHECK_INT(v[0].at, utc(2026, 10, 24, 7, 0));	/* 09:00 CEST */
+	}
+	free(v);
+	CHECK_INT(next_after(&in, utc(2026, 10, 23, 7, 0)),
+	    utc(2026, 10, 24, 7, 0));
+	fixture_clear(&f);
+}
+
 int
 main(void)
 {
@@ -769,6 +817,7 @@ main(void)
 	test_override();
 	test_snooze_gone();
 	test_override_alarms();
+	test_nominal_days();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }
