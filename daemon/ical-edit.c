@@ -173,6 +173,12 @@ plan_end(const struct event_change *ch, const struct event *cur,
 		}
 		nt->end = nt->all_day ? ical_add_days(nt->tz, nt->start,
 		    ch->duration / 86400) : timed_end(nt, ch->duration);
+		/* kept as a DURATION of days: each occurrence's are nominal */
+		if (!nt->all_day && nt->end_tz == NULL &&
+		    ch->duration >= 86400) {
+			nt->dur_days = ch->duration / 86400;
+			nt->dur_rest = ch->duration % 86400;
+		}
 	} else if (cur != NULL && !nt->all_day && !cur->all_day &&
 	    cur->dur_days != 0 && nt->end_tz == NULL) {
 		/* Moving the start keeps the duration, nominal days too. */
@@ -183,6 +189,7 @@ plan_end(const struct event_change *ch, const struct event *cur,
 	    !nt->all_day && nt->end_tz == NULL && wall_days(cur, &days)) {
 		/* Whole days on the wall clock stay whole days. */
 		nt->end = ical_add_nominal(nt->tz, nt->start, days);
+		nt->dur_days = days;
 	} else if (cur != NULL) {
 		/*
 		 * Moving the start keeps the duration; a timed event made

@@ -322,6 +322,17 @@ d1=$(kcal add "Retreat" --tz Europe/Berlin --start "2026-03-28 10:00" \
 	--duration 1d2h)
 check_eq "--duration 1d2h: a calendar day and two hours" \
 	"2026-03-28T10:00:00+01:00 2026-03-29T12:00:00+02:00" "$(ends "$d1")"
+# A series lasting a day: each occurrence a calendar day (DURATION:P1D),
+# not the first one's 24 hours.
+ds=$(kcal add "Daily watch" --tz Europe/Berlin --start "2026-03-27 12:00" \
+	--duration 1d --rrule "FREQ=DAILY;COUNT=3")
+check_eq "--duration 1d on a series: every occurrence a calendar day" \
+	"2026-03-27T12:00:00+01:00/2026-03-28T12:00:00+01:00 2026-03-28T12:00:00+01:00/2026-03-29T12:00:00+02:00 2026-03-29T12:00:00+02:00/2026-03-30T12:00:00+02:00" \
+	"$(jget "$(kcal list --from 2026-03-27 --to 2026-03-31 --format json)" \
+	"[.events[] | select(.uid == \"$ds\") | \"\\(.start)/\\(.end)\"] |
+	join(\" \")")"
+check_match "... stored as DURATION:P1D" '^DURATION:P1D' \
+	"$(kcal show "$ds" --format ics)"
 d2=$(kcal add "Night flight prep" --tz Europe/Berlin --start "2026-03-29 01:30" \
 	--duration 2h)
 check_eq "--duration 2h over the gap: two hours exactly" \
