@@ -379,6 +379,35 @@ same_content(const char *old, icalcomponent *c)
 }
 
 /*
+ * A series repeats its start's wall-clock time, so it cannot start at the
+ * second pass through a repeated hour: written with its zone, that time
+ * is the first pass (RFC 5545 3.3.5); written in UTC, calendar apps would
+ * repeat it in UTC while kcald repeats it in the zone.  Refused, saying
+ * what to give instead.
+ */
+static int
+series_start_ok(const struct event *ev, char **cause)
+{
+	char	at[64], first[64];
+	int64_t	back;
+	struct when w;
+
+	if (ev->rrule == NULL || ev->all_day || ev->tz == NULL ||
+	    strcmp(ev->tz, "UTC") == 0 || round_trips(ev->tz, ev->start))
+		return 0;
+	tz_local(ev->tz, ev->start, &w);
+	if (tz_to_utc(ev->tz, &w, 0, &back, NULL) != 0)
+		back = ev->start;
+	tz_iso(ev->tz, ev->start, at, sizeof at);
+	tz_iso(ev->tz, back, first, sizeof first);
+	xasprintf(cause, "a recurring event cannot start at %s in %s: that "
+	    "wall-clock time comes twice that night and each occurrence "
+	    "repeats the first (%s); start at that one, or give --tz UTC to "
+	    "repeat in UTC", at, ev->tz, first);
+	return -1;
+}
+
+/*
  * Apply a change to an event's VEVENT text (old NULL: a new event with UID
  * uid).  On success return 0 with the new text in *text and its fields in
  * *out; an edit bumps SEQUENCE and LAST-MODIFIED.  An edit that changes
@@ -429,6 +458,11 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 	stamp(c, ICAL_LASTMODIFIED_PROPERTY, now);
 	*text = ical_serialize(root);
 	rc = ical_extract_checked(c, home, out, cause);
+	if (rc == 0 && (old == NULL || times_changed(ch) || ch->rrule) &&
+	    series_start_ok(out, cause) != 0) {
+		event_clear(out);
+		rc = -1;
+	}
 	if (rc != 0) {
 		free(*text);
 		*text = NULL;

@@ -333,6 +333,16 @@ check_eq "--duration 1d on a series: every occurrence a calendar day" \
 	join(\" \")")"
 check_match "... stored as DURATION:P1D" '^DURATION:P1D' \
 	"$(kcal show "$ds" --format ics)"
+# A series cannot start at the second 02:30 of the autumn night (each
+# occurrence repeats the wall-clock time, whose first pass that is).
+out=$(kcal add "Second pass" --tz Europe/Berlin --start 2026-10-25T01:30:00Z \
+	--rrule FREQ=MONTHLY 2>&1); rc=$?
+check_eq "a series starting in the repeated hour's second pass: refused" 1 "$rc"
+check_match "... saying which time it would repeat" \
+	'cannot start at 2026-10-25T02:30:00\+01:00 in Europe/Berlin.*\(2026-10-25T02:30:00\+02:00\).*--tz UTC' \
+	"$out"
+check_rc "... the same instant repeating in UTC is taken" 0 kcal add \
+	"Second pass" --tz UTC --start 2026-10-25T01:30:00Z --rrule FREQ=MONTHLY
 d2=$(kcal add "Night flight prep" --tz Europe/Berlin --start "2026-03-29 01:30" \
 	--duration 2h)
 check_eq "--duration 2h over the gap: two hours exactly" \
