@@ -45,6 +45,13 @@ struct event {
 	 * is exact (DTEND, or a DURATION of hours alone).
 	 */
 	int64_t			 dur_days, dur_rest;
+	/*
+	 * A DTSTART written at a wall-clock time the clocks skip (02:30 on
+	 * a spring-forward night): that time, in wall-clock seconds (the
+	 * instant, start, is past the gap).  A series repeats it, so its
+	 * other occurrences are at 02:30 (RFC 5545 3.3.5).  0 otherwise.
+	 */
+	int64_t			 start_wall;
 	int			 no_remind;	/* X-KCAL-NO-REMIND: not even
 						   the configured defaults */
 };

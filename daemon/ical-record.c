@@ -253,6 +253,7 @@ extract_times(icalcomponent *c, const char *home, struct event *ev,
     char **cause)
 {
 	icalproperty	*ps, *pe, *pd, *xtz;
+	struct icaltimetype tt;
 	const char	*datetz = NULL;
 	char		*etz = NULL;
 	int		 d;
@@ -267,6 +268,11 @@ extract_times(icalcomponent *c, const char *home, struct event *ev,
 	if (ical_read_time(ps, icalproperty_get_dtstart(ps), datetz, home, &ev->tz,
 	    &ev->start, &ev->all_day, cause) != 0)
 		return -1;
+	tt = icalproperty_get_dtstart(ps);
+	ev->start_wall = 0;
+	if (!ev->all_day && !icaltime_is_utc(tt) &&
+	    ical_wall(ev->tz, ev->start) != ical_tt_secs(tt))
+		ev->start_wall = ical_tt_secs(tt);	/* in a gap */
 	pe = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
 	pd = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY);
 	if (pe != NULL) {

@@ -420,7 +420,9 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 	if (!recur_count_reached(&r, ev->start))
 		r.count = 0;	/* it ends nothing kcal keeps */
 	tz_local(ev->tz, ev->start, &w);
-	dt = ical_local_tt(&w, is_date);
+	/* A start in a gap repeats the time written, not the one after it. */
+	dt = ev->start_wall != 0 ? wall_tt(ev->start_wall, 0) :
+	    ical_local_tt(&w, is_date);
 	pos = ical_tt_secs(dt);
 	until = days_from_civil(ICAL_YEAR_MAX + 1, 1, 1) * 86400 - 1;
 	x->until = INT64_MAX;

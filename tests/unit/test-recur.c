@@ -132,6 +132,36 @@ test_brussels_gap(void)
 	CHECK_INT(o.start[3], utc(2026, 3, 30, 0, 30));	/* 02:30 CEST */
 }
 
+/*
+ * A series whose DTSTART is itself in the gap: that one is at 03:30 CEST,
+ * the others at the 02:30 written (not at the 03:30 the first became).
+ */
+static void
+test_gap_start(void)
+{
+	static const char daily[] = CAL(EV("gap0@t",
+	    "DTSTART;TZID=Europe/Brussels:20260329T023000\r\n"
+	    "DURATION:PT30M\r\n"
+	    "RRULE:FREQ=DAILY;COUNT=3\r\n"));
+	static const char floating[] = CAL(EV("gapf@t",
+	    "DTSTART:20260329T023000\r\n"
+	    "DURATION:PT30M\r\n"
+	    "RRULE:FREQ=WEEKLY;COUNT=2\r\n"));
+	struct occs	o;
+
+	CHECK_INT(expand(daily, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0),
+	    100, 0, &o), 0);
+	CHECK_INT(o.n, 3);
+	CHECK_INT(o.start[0], utc(2026, 3, 29, 1, 30));	/* 03:30 CEST */
+	CHECK_INT(o.start[1], utc(2026, 3, 30, 0, 30));	/* 02:30 CEST */
+	CHECK_INT(o.start[2], utc(2026, 3, 31, 0, 30));
+	/* Floating, read in the home zone (Seoul has no gap: as written). */
+	CHECK_INT(expand(floating, utc(2026, 3, 1, 0, 0), utc(2026, 4, 30, 0,
+	    0), 100, 0, &o), 0);
+	CHECK_INT(o.n, 2);
+	CHECK_INT(o.start[1] - o.start[0], 7 * 86400);
+}
+
 static void
 test_seoul_shanghai(void)
 {
@@ -710,6 +740,7 @@ main(void)
 {
 	test_new_york();
 	test_brussels_gap();
+	test_gap_start();
 	test_seoul_shanghai();
 	test_leap_day();
 	test_overrides();
