@@ -24,7 +24,10 @@ struct zone {
 	enum tz_how	 how;
 	int		 line;		/* first use */
 	int64_t		 from, to;	/* local times used, read as UTC */
+	int64_t		*walls;		/* ... each (the first ZONE_WALLS) */
+	size_t		 nwalls;
 };
+#define ZONE_WALLS	4096
 
 /* A VEVENT of the file, known from its lines before libical reads it. */
 struct evref {

@@ -97,6 +97,12 @@ widen(struct icaltimetype *tt, void *arg)
 		z->from = t;
 	if (t > z->to)
 		z->to = t;
+	if (z->nwalls < ZONE_WALLS && (z->nwalls == 0 ||
+	    z->walls[z->nwalls - 1] != t)) {
+		z->walls = xreallocarray(z->walls, z->nwalls + 1,
+		    sizeof *z->walls);
+		z->walls[z->nwalls++] = t;
+	}
 }
 
 static struct zone *
@@ -254,7 +260,7 @@ imp_resolve_zones(struct imp *im)
 		if (z->from > z->to)
 			z->from = z->to = 0;
 		z->iana = ical_tz_resolve(z->tzid, find_vtimezone(im, z->tzid),
-		    z->from, z->to, &z->how, &why);
+		    z->from, z->to, z->walls, z->nwalls, &z->how, &why);
 		if (z->iana == NULL) {
 			imp_fail(im, z->line, "%s", why);
 			free(why);

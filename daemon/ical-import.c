@@ -496,6 +496,7 @@ imp_free(struct imp *im)
 	for (size_t i = 0; i < im->nzones; i++) {
 		free(im->zones[i].tzid);
 		free(im->zones[i].iana);
+		free(im->zones[i].walls);
 	}
 	for (size_t i = 0; i < im->nevs; i++)
 		free(im->evs[i].uid);

@@ -14,7 +14,12 @@
  *  4. any other name with a VTIMEZONE in the file is resolved by its rules:
  *     the IANA zone whose UTC offsets agree with the VTIMEZONE's at every
  *     sample (each 6 hours) over the time the file's events use it (a
- *     year at least, so that daylight saving time must agree).  Among
+ *     year at least, so that daylight saving time must agree), and that
+ *     reads each local time the events give (the first 4096) as the same
+ *     instant: zones that agree every 6 hours may still change offset at
+ *     different times of one night (midnight rather than 02:00), and an
+ *     event that night must not move.  A change at another time that no
+ *     event's time meets does not matter (Microsoft's 23:59:59).  Among
  *     several, a zone whose city the TZID names wins, then a zone CLDR
  *     gives as a Windows default (the usual zone of its region), then the
  *     first by name.  None: the import fails, naming the TZID.
@@ -79,6 +84,27 @@ agrees(icaltimezone *z, const int *want, int64_t from, size_t n, size_t step)
 	return 1;
 }
 
+/* The instant of wall-clock time wall (seconds, read as UTC) in z. */
+static int64_t
+instant(icaltimezone *z, int64_t wall)
+{
+	struct icaltimetype	tt = icaltime_from_timet_with_zone((time_t)wall,
+				    0, NULL);
+
+	return (int64_t)icaltime_as_timet_with_zone(tt, z);
+}
+
+/* Does z read every local time the events use as custom does? */
+static int
+same_instants(icaltimezone *z, icaltimezone *custom, const int64_t *walls,
+    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (instant(z, walls[i]) != instant(custom, walls[i]))
+			return 0;
+	return 1;
+}
+
 /* How well a matching zone's name fits the TZID: lower is better. */
 static size_t
 rank(const char *tzid, const char *zone)
@@ -102,7 +128,8 @@ rank(const char *tzid, const char *zone)
 
 /* The IANA zone whose offsets match custom's over [from, to), or NULL. */
 static char *
-by_rules(const char *tzid, icaltimezone *custom, int64_t from, int64_t to)
+by_rules(const char *tzid, icaltimezone *custom, int64_t from, int64_t to,
+    const int64_t *walls, size_t nwalls)
 {
 	icalarray	*all = icaltimezone_get_builtin_timezones();
 	size_t		 n, best_rank = (size_t)-1;
@@ -122,7 +149,8 @@ by_rules(const char *tzid, icaltimezone *custom, int64_t from, int64_t to)
 
 		/* Loading a zone replaces its strings: ask for them after. */
 		if (!agrees(z, want, from, n, n / 8 + 1) ||
-		    !agrees(z, want, from, n, 1))
+		    !agrees(z, want, from, n, 1) ||
+		    !same_instants(z, custom, walls, nwalls))
 			continue;
 		loc = icaltimezone_get_location(z);
 		if (loc == NULL || strchr(loc, '/') == NULL)
@@ -141,7 +169,7 @@ by_rules(const char *tzid, icaltimezone *custom, int64_t from, int64_t to)
 
 static char *
 resolve_rules(const char *tzid, icalcomponent *vtz, int64_t from, int64_t to,
-    char **cause)
+    const int64_t *walls, size_t nwalls, char **cause)
 {
 	icaltimezone	*custom = icaltimezone_new();
 	char		*zone = NULL;
@@ -154,22 +182,25 @@ resolve_rules(const char *tzid, icalcomponent *vtz, int64_t from, int64_t to,
 	/* A year at least, so that the daylight saving rules must agree. */
 	if (to - from < 366 * 86400)
 		to = from + 366 * 86400;
-	zone = by_rules(tzid, custom, from - 86400, to + 86400);
+	zone = by_rules(tzid, custom, from - 86400, to + 86400, walls, nwalls);
 	icaltimezone_free(custom, 1);
 	if (zone == NULL)
 		xasprintf(cause, "the VTIMEZONE \"%s\" matches no IANA time "
-		    "zone over the dates its events use (use an IANA TZID such "
-		    "as Europe/Brussels)", tzid);
+		    "zone over the dates its events use (none has its offsets "
+		    "and reads the events' local times as it does; use an "
+		    "IANA TZID such as Europe/Brussels)", tzid);
 	return zone;
 }
 
 /*
  * The IANA zone (or "UTC") for tzid.  vtz is the file's VTIMEZONE for it
- * (or NULL); [from, to) the instants its events fall in, roughly.
+ * (or NULL); [from, to) the instants its events fall in, roughly, and
+ * walls their local times (wall-clock seconds).
  */
 char *
 ical_tz_resolve(const char *tzid, icalcomponent *vtz, int64_t from,
-    int64_t to, enum tz_how *how, char **cause)
+    int64_t to, const int64_t *walls, size_t nwalls, enum tz_how *how,
+    char **cause)
 {
 	const char	*w;
 	char		*z;
@@ -197,5 +228,5 @@ ical_tz_resolve(const char *tzid, icalcomponent *vtz, int64_t from,
 		return NULL;
 	}
 	*how = TZ_RULES;
-	return resolve_rules(tzid, vtz, from, to, cause);
+	return resolve_rules(tzid, vtz, from, to, walls, nwalls, cause);
 }

@@ -13,6 +13,6 @@
 enum tz_how { TZ_IANA, TZ_PREFIX, TZ_WINDOWS, TZ_RULES, TZ_UTC };
 
 char	*ical_tz_resolve(const char *, icalcomponent *, int64_t, int64_t,
-	    enum tz_how *, char **);
+	    const int64_t *, size_t, enum tz_how *, char **);
 
 #endif

@@ -404,6 +404,19 @@ sed 's/+0200/+0317/g; s/+0100/+0217/g; s/custom@test/odd@test/' "$T/custom.ics" 
 check_match "a custom VTIMEZONE that matches no zone is refused, by name" \
 	'odd\.ics:[0-9]+: the VTIMEZONE "Brussels time \(ours\)" matches no IANA time zone' \
 	"$(kcal import "$T/odd.ics" 2>&1)"
+# Rules that agree every 6 hours but change at midnight, not at 02:00 and
+# 03:00: an event at 01:30 that night is an hour off in Brussels; refused.
+sed 's/^DTSTART:19701025T030000/DTSTART:19701025T000000/;
+    s/^DTSTART:19700329T020000/DTSTART:19700329T000000/;
+    s/20260601T090000/20260329T013000/; s/custom@test/mid@test/' \
+	"$T/custom.ics" > "$T/mid.ics"
+check_match "a VTIMEZONE changing at other hours than the zone is refused" \
+	'mid\.ics:[0-9]+: the VTIMEZONE "Brussels time \(ours\)" matches no IANA time zone' \
+	"$(kcal import "$T/mid.ics" 2>&1)"
+sed 's/20260601T090000/20260329T013000/; s/custom@test/mid2@test/' \
+	"$T/custom.ics" > "$T/mid2.ics"
+check_match "... the zone's own rules that night are read as Brussels" \
+	'read as Europe/Brussels' "$(kcal import "$T/mid2.ics" 2>&1)"
 sed 's/DTSTART;TZID=Brussels time (ours)/DTSTART;TZID=Atlantis/; s/custom@test/atl@test/' \
 	"$T/custom.ics" > "$T/atl.ics"
 check_match "an unknown TZID without VTIMEZONE is refused, by name" \
