@@ -95,6 +95,9 @@ plan_start(const struct event_change *ch, const struct event *cur,
 		}
 		nt->all_day = cur->all_day;
 		nt->start = cur->start;
+		/* a start in a gap stays the wall-clock time it was written */
+		if (strcmp(nt->tz, cur->tz) == 0)
+			nt->start_wall = cur->start_wall;
 		if (cur->all_day && strcmp(nt->tz, cur->tz) != 0) {
 			/* Another zone for an all-day event: the same dates. */
 			struct when	w;
@@ -270,13 +273,25 @@ duration(const struct event *nt)
 	return d;
 }
 
+/* A DTSTART at wall-clock time wall in tz, as written (in a gap). */
+static icalproperty *
+gap_start(const char *tz, int64_t wall)
+{
+	icalproperty	*p = icalproperty_new_dtstart(
+			    icaltime_from_timet_with_zone((time_t)wall, 0, NULL));
+
+	icalproperty_add_parameter(p, icalparameter_new_tzid(tz));
+	return p;
+}
+
 static void
 write_times(icalcomponent *c, const struct event *nt)
 {
 	ical_remove_all(c, ICAL_DTSTART_PROPERTY);
 	ical_remove_all(c, ICAL_DTEND_PROPERTY);
 	ical_remove_all(c, ICAL_DURATION_PROPERTY);
-	icalcomponent_add_property(c, time_prop(ICAL_DTSTART_PROPERTY,
+	icalcomponent_add_property(c, nt->start_wall != 0 ?
+	    gap_start(nt->tz, nt->start_wall) : time_prop(ICAL_DTSTART_PROPERTY,
 	    nt->tz, nt->start, nt->all_day));
 	/*
 	 * A nominal length stays a DURATION of days; an end in a repeated
@@ -458,8 +473,10 @@ ical_apply(const char *old, const struct event_change *ch, const char *uid,
 	stamp(c, ICAL_LASTMODIFIED_PROPERTY, now);
 	*text = ical_serialize(root);
 	rc = ical_extract_checked(c, home, out, cause);
-	if (rc == 0 && (old == NULL || times_changed(ch) || ch->rrule) &&
-	    series_start_ok(out, cause) != 0) {
+	/* (a stored series it would refuse may still be edited in place) */
+	if (rc == 0 && (old == NULL || ch->rrule != NULL ||
+	    (times_changed(ch) && (nt.start != cur.start ||
+	    strcmp(nt.tz, cur.tz) != 0))) && series_start_ok(out, cause) != 0) {
 		event_clear(out);
 		rc = -1;
 	}

@@ -232,6 +232,13 @@ shift_override(icalcomponent *k, const struct shift *s)
 	shift_times(k, ICAL_RECURRENCEID_PROPERTY, s);
 }
 
+/* The wall-clock time of e's start, as written (event.h: start_wall). */
+static int64_t
+start_wall(const struct event *e)
+{
+	return e->start_wall != 0 ? e->start_wall : ical_wall(e->tz, e->start);
+}
+
 /*
  * Series master c of root (with its overrides) moved from cur's start to
  * nt's: its EXDATEs, plain RDATEs and UNTIL (unless rule_given: the edit
@@ -245,8 +252,8 @@ ical_shift_series(icalcomponent *root, icalcomponent *c,
 			    0 };
 	icalcomponent	*k;
 
-	s.delta = ical_wall(nt->tz, nt->start) - ical_wall(cur->tz, cur->start);
-	s.tod = (ical_wall(cur->tz, cur->start) % 86400 + 86400) % 86400;
+	s.delta = start_wall(nt) - start_wall(cur);
+	s.tod = (start_wall(cur) % 86400 + 86400) % 86400;
 	if (s.delta == 0 && strcmp(cur->tz, nt->tz) == 0 &&
 	    cur->all_day == nt->all_day)
 		return;

@@ -343,6 +343,22 @@ check_match "... saying which time it would repeat" \
 	"$out"
 check_rc "... the same instant repeating in UTC is taken" 0 kcal add \
 	"Second pass" --tz UTC --start 2026-10-25T01:30:00Z --rrule FREQ=MONTHLY
+# An imported series whose DTSTART is in the spring gap: 03:30 that night,
+# 02:30 the others (as written); an edit of its length keeps that, and a
+# move shifts its EXDATE from the 02:30 written.
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:gap@t\r\nDTSTAMP:20261201T000000Z\r\nDTSTART;TZID=Europe/Brussels:20270328T023000\r\nDURATION:PT30M\r\nRRULE:FREQ=DAILY;COUNT=5\r\nEXDATE;TZID=Europe/Brussels:20270330T023000\r\nSUMMARY:Gap series\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$T/gap.ics"
+kcal import "$T/gap.ics" >/dev/null 2>&1
+gaps() { jget "$(kcal list --from 2027-03-27 --to 2027-04-03 --format json)" \
+	'[.events[] | select(.uid == "gap@t") | .start[5:16]] | join(" ")'; }
+check_eq "a series begun in a gap repeats the time written" \
+	"03-28T03:30 03-29T02:30 03-31T02:30 04-01T02:30" "$(gaps)"
+kcal edit gap@t --duration 1h >/dev/null
+check_eq "... also after an edit of its length" \
+	"03-28T03:30 03-29T02:30 03-31T02:30 04-01T02:30" "$(gaps)"
+kcal edit gap@t --start "2027-03-28 10:00" >/dev/null
+check_eq "... and moved, its EXDATE moves from 02:30 with it" \
+	"03-28T10:00 03-29T10:00 03-31T10:00 04-01T10:00" "$(gaps)"
 d2=$(kcal add "Night flight prep" --tz Europe/Berlin --start "2026-03-29 01:30" \
 	--duration 2h)
 check_eq "--duration 2h over the gap: two hours exactly" \
