@@ -9,7 +9,8 @@
  * A record of overrides only (no master) joins the stored series; with no
  * stored series (none, or an event that does not recur) its overrides
  * become standalone events, with a warning (ical_orphans).  Any
- * error rolls the whole file back; dry_run reports without writing.
+ * error rolls the whole file back; dry_run writes it in its transaction
+ * and rolls that back, so that it reports what the import would do.
  *
  * Limits (kcald.conf), each refusing the whole file with the error
  * "limit": max_import_size, the file's bytes, checked here before it is
@@ -119,7 +120,7 @@ move_one(struct import_run *ir, const struct event *ev, const char *uid,
 {
 	struct event_change	 ch;
 	struct event		 d, moved;
-	char			*old = NULL, *text = NULL;
+	char			*old = NULL, *text = NULL, *why = NULL;
 	int			 rc;
 
 	event_init(&d);
@@ -134,15 +135,23 @@ move_one(struct import_run *ir, const struct event *ev, const char *uid,
 	ch.start.kind = WHEN_UTC;
 	ch.start.utc = ev->start + d.anchor_offset;
 	rc = ical_apply(old, &ch, uid, server_now(ir->srv),
-	    ir->srv->cfg->home_tz, &text, &moved, &ir->why);
+	    ir->srv->cfg->home_tz, &text, &moved, &why);
 	event_change_clear(&ch);
 	if (rc == ICAL_UNCHANGED)
 		rc = 0;
-	else if (rc == 0 && (rc = occur_put(ir->st, &moved, text,
-	    &ir->why)) == 0) {
-		json_array_append_new(ir->moved, json_string(uid));
+	else if (rc != 0) {
+		/* the move the file asks for cannot be made */
+		free(ir->why);
+		xasprintf(&ir->why, "%s cannot move with its anchor %s: %s",
+		    uid, ev->uid, why ? why : "refused");
+		ir->bad = 1;
+	} else if ((rc = occur_put(ir->st, &moved, text, &ir->why)) == 0) {
+		if (json_array_size(ir->moved) < MAX_LISTED)
+			json_array_append_new(ir->moved, json_string(uid));
+		ir->nmoved++;
 		rc = move_followers(ir, &moved, depth + 1);
 	}
+	free(why);
 out:
 	free(old);
 	free(text);
@@ -174,9 +183,8 @@ move_followers(struct import_run *ir, const struct event *ev, int depth)
 
 /*
  * After ev was written: an anchored event of the file may not make a
- * cycle or a chain too deep (anchor.c's rule, as for kcal add), and keeps
- * the times the file gives it; ev, when stored events follow it, is
- * noted for import_follow_anchors.
+ * cycle or a chain too deep (anchor.c's rule, as for kcal add); ev, when
+ * stored events follow it, is noted for import_follow_anchors.
  */
 static int
 import_anchors(struct import_run *ir, const struct event *ev)
@@ -185,18 +193,18 @@ import_anchors(struct import_run *ir, const struct event *ev)
 	size_t	  n;
 	int	  rc;
 
-	if (ev->anchor != NULL && !ev->all_day) {
-		json_object_set_new(ir->anchored, ev->uid, json_true());
-		if ((rc = anchor_check_chain(ir->st, ev->uid, ev->anchor,
-		    &why)) != 0) {
-			free(ir->why);
-			ir->why = why;
-			ir->bad = rc == -1;
-			return -1;
-		}
+	if (ev->anchor != NULL && (rc = anchor_check_chain(ir->st, ev->uid,
+	    ev->anchor, &why)) != 0) {
+		free(ir->why);
+		if (rc == -1)
+			xasprintf(&ir->why, "%s (remove X-KCAL-ANCHOR from one "
+			    "of them)", why);
+		else
+			ir->why = why, why = NULL;
+		free(why);
+		ir->bad = rc == -1;
+		return -1;
 	}
-	if (ev->all_day)
-		return 0;
 	if (store_anchored(ir->st, ev->uid, 0, &uids, &n, &ir->why) != 0)
 		return -1;
 	if (n > 0)
@@ -211,30 +219,37 @@ import_anchors(struct import_run *ir, const struct event *ev)
  * Once every record is written, before the commit: the stored events
  * anchored to the events imported, and not in the file themselves, move
  * with them as they do when their anchor is edited (the file's own
- * followers keep the file's times, whatever order the file has).  -1 with
+ * followers keep the file's times, whatever order the file has).  0; 1
+ * when spent(arg) says the time is up, to be called again; -1 with
  * ir->why.
  */
 int
-import_follow_anchors(struct import_run *ir)
+import_follow_anchors(struct import_run *ir, int (*spent)(void *), void *arg)
 {
 	struct event	 ev;
-	json_t		*u;
+	const char	*uid;
 	char		*text;
-	size_t		 i;
 	int		 rc = 0;
 
-	json_array_foreach(ir->to_move, i, u) {
+	while (rc == 0 && ir->move_next < json_array_size(ir->to_move)) {
+		if (spent != NULL && spent(arg))
+			return 1;
+		uid = json_string_value(json_array_get(ir->to_move,
+		    ir->move_next++));
 		text = NULL;
 		event_init(&ev);
-		if (store_get(ir->st, json_string_value(u), &text,
-		    &ir->why) != 0 || ical_extract(text, ir->srv->cfg->home_tz,
-		    &ev, &ir->why) != 0 || move_followers(ir, &ev, 0) != 0)
+		if (store_get(ir->st, uid, &text, &ir->why) != 0 ||
+		    ical_extract(text, ir->srv->cfg->home_tz, &ev,
+		    &ir->why) != 0 || move_followers(ir, &ev, 0) != 0)
 			rc = -1;
 		free(text);
 		event_clear(&ev);
-		if (rc != 0)
-			break;
 	}
+	if (rc == 0 && ir->nmoved > json_array_size(ir->moved))
+		json_array_append_new(ir->warnings, json_sprintf("%zu more "
+		    "events moved with their anchors (the first %zu are "
+		    "listed)", ir->nmoved - json_array_size(ir->moved),
+		    json_array_size(ir->moved)));
 	return rc;
 }
 
@@ -248,10 +263,14 @@ import_record(struct ical_record *r, void *arg)
 
 	if (too_many(ir, &r->ev) != 0 || decide(ir, r, &act, &merged) != 0)
 		return -1;
-	if (!ir->dry_run && (act == ADDED || act == UPDATED))
+	/* the file's anchored events keep what it says, or the store's */
+	if (r->ev.anchor != NULL)
+		json_object_set_new(ir->anchored, r->ev.uid, json_true());
+	/* a dry run writes too, and its transaction is rolled back */
+	if (act == ADDED || act == UPDATED)
 		rc = merged ? put_merged(ir, merged) :
 		    occur_put(ir->st, &r->ev, r->text, &ir->why);
-	if (rc == 0 && !ir->dry_run && (act == ADDED || act == UPDATED))
+	if (rc == 0 && (act == ADDED || act == UPDATED))
 		rc = import_anchors(ir, &r->ev);
 	free(merged);
 	ir->count[act]++;
@@ -337,7 +356,7 @@ import_all(struct import_run *ir, const char *text,
 		return -2;
 	rc = ical_import_each(text, strlen(text), o, imp, import_file_record,
 	    ir, why);
-	if (rc == 0 && !ir->dry_run && import_follow_anchors(ir) != 0)
+	if (rc == 0 && import_follow_anchors(ir, NULL, NULL) != 0)
 		rc = -2;
 	if (rc != 0 || ir->dry_run) {
 		store_rollback(st);

@@ -27,6 +27,8 @@ struct import_run {
 	json_t		*moved;		/* stored followers moved (cmd-import.c) */
 	json_t		*anchored;	/* the file's anchored UIDs: kept */
 	json_t		*to_move;	/* imported UIDs with stored followers */
+	size_t		 move_next;	/* ... the next to move them for */
+	size_t		 nmoved;	/* how many moved (moved: 1000 first) */
 	char		*why;
 	int		 limit;		/* why is a limit, not the store */
 	int		 bad;		/* why is the file's, not the store's */
@@ -41,7 +43,8 @@ const char	*import_error(struct import_run *, int, const char *,
 		     const char *, char **);
 void		 import_log(struct import_run *, const char *);
 void		 import_run_clear(struct import_run *);
-int		 import_follow_anchors(struct import_run *);
+int		 import_follow_anchors(struct import_run *, int (*)(void *),
+		     void *);
 
 /* import-stream.c */
 struct client;

@@ -73,6 +73,7 @@ struct import_job {
 	int64_t			 last;		/* ms: last progress message */
 	/* The commit, on a thread of its own (commit_start). */
 	pthread_t		 thread;
+	int			 read;		/* every record written */
 	int			 committing;
 	int			 done[2];	/* the thread's "done" pipe */
 	struct event		*ev_done;
@@ -457,6 +458,13 @@ commit_start(struct import_job *job)
 	finish(job, rc, NULL);
 }
 
+/* Is the slice that ends at *(int64_t *)arg spent? */
+static int
+spent(void *arg)
+{
+	return now_ms() >= *(int64_t *)arg;
+}
+
 /* One slice: records until SLICE_MS is spent, then the loop's turn. */
 static void
 step_cb(evutil_socket_t fd, short what, void *arg)
@@ -471,11 +479,18 @@ step_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	saved = store_set_clearance(job->st, job->clearance);
-	do
-		rc = ical_import_step(job->im, SLICE_UIDS, &why);
-	while (rc == 1 && now_ms() < end);
-	if (rc == 0 && !job->ir.dry_run && import_follow_anchors(&job->ir) != 0)
-		rc = -2;
+	rc = 0;
+	if (!job->read)
+		do
+			rc = ical_import_step(job->im, SLICE_UIDS, &why);
+		while (rc == 1 && now_ms() < end);
+	if (rc == 0) {
+		/* every record written: then the followers, in slices too */
+		job->read = 1;
+		rc = import_follow_anchors(&job->ir, spent, &end);
+		if (rc < 0)
+			rc = -2;
+	}
 	store_set_clearance(job->st, saved);
 	if (rc == 1) {
 		progress(job);

@@ -302,6 +302,42 @@ out=$(kcal import "$T/cyc2.ics" 2>&1)
 check_match "a cycle through stored events is refused too" \
     "anchoring imp-a to imp-g would make a cycle" "$out"
 check_eq "... the stored anchor unchanged" 8 "$(field imp-a .sequence)"
+out=$(kcal import --dry-run "$T/cyc.ics" 2>&1); rc=$?
+check_eq "a dry run refuses the cycle as the import would (exit 1)" 1 "$rc"
+vcal "$(vev imp-a 20261001T150000Z 9)" >"$T/imp-a4.ics"
+check_eq "a dry run names what would move" "imp-f imp-g" \
+    "$(kcal import --dry-run --format json "$T/imp-a4.ics" |
+    jq -r '.moved | join(" ")')"
+check_eq "... and moves nothing" "2026-10-01T13:45:00Z" "$(utc imp-f)"
+# a follower the file holds unchanged keeps its time: it is the file's
+kcal show imp-f --format ics >"$T/imp-f.ics"
+vcal "$(vev imp-a 20261001T160000Z 10)" "$(sed -n '/^BEGIN:VEVENT/,/^END:VEVENT/p' \
+    "$T/imp-f.ics")" >"$T/imp-af2.ics"
+kcal import --format json "$T/imp-af2.ics" >"$T/imp-af2.json" 2>/dev/null
+check_eq "a follower in the file, unchanged, is not moved (nor is its own)" \
+    "2026-10-01T13:45:00Z unchanged []" \
+    "$(utc imp-f) $(jq -r '(.events[] | select(.uid == "imp-f") | .action)
+    + " " + (.moved | tojson)' "$T/imp-af2.json")"
+# an all-day anchor moves its followers as an edit does
+kcal add "All-day anchor" --start 2026-11-02 --uid imp-day >/dev/null
+kcal add "Its follower" --anchor imp-day --offset 10h --duration 1h \
+    --uid imp-dayf >/dev/null
+printf 'BEGIN:VEVENT\r\nUID:imp-day\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20261105\r\nSEQUENCE:3\r\nSUMMARY:All-day anchor\r\nEND:VEVENT\r\n' \
+    >"$T/day.vev"
+vcal "$(cat "$T/day.vev")" >"$T/day.ics"
+check_eq "an imported all-day anchor moves its followers" "imp-dayf" \
+    "$(kcal import --format json "$T/day.ics" | jq -r '.moved | join(" ")')"
+# a follower that cannot be moved refuses the file, naming it
+kcal add "Second-pass anchor" --start 2026-10-25T00:30:00Z --tz UTC \
+    --uid imp-sp >/dev/null
+kcal add "Monthly follower" --anchor imp-sp --offset 0s --duration 30m \
+    --tz Europe/Berlin --rrule FREQ=MONTHLY --uid imp-spf >/dev/null
+vcal "$(vev imp-sp 20261025T013000Z 4)" >"$T/sp.ics"
+out=$(kcal import "$T/sp.ics" 2>&1); rc=$?
+check_eq "a follower that cannot move refuses the import (exit 1)" 1 "$rc"
+check_match "... naming it and why" \
+    'imp-spf cannot move with its anchor imp-sp: a recurring event cannot start.*\(bad_ical\)' \
+    "$out"
 
 # --- an anchor with hundreds of followers moves in bounded memory ----------
 # 400 followers at the same hour, all with one participant: moving their
