@@ -58,6 +58,11 @@ cmd_ack_exec(struct cmd_ctx *ctx)
 
 	if (cmd_arg_uid(ctx, "uid", &uid) != 0)
 		return NULL;
+	memset(&row, 0, sizeof row);
+	if (remind_record_held(srv->remind, uid, &why) != 0) {
+		cmd_error(ctx, KCAL_E_STORE, "%s", why);
+		goto out;
+	}
 	rc = store_remind_current(srv->store, uid, &row, &why);
 	was = rc == 0 ? remind_state_name(row.mark.state) : "pending";
 	if (rc == STORE_NOT_FOUND)

@@ -5,6 +5,7 @@
  * reminder (marked "snoozed").
  */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cmd.h"
@@ -36,7 +37,10 @@ cmd_snooze_exec(struct cmd_ctx *ctx)
 	}
 	if (cmd_arg_uid(ctx, "uid", &uid) != 0)
 		return NULL;
-	rc = store_remind_current(srv->store, uid, &row, &why);
+	memset(&row, 0, sizeof row);
+	rc = remind_record_held(srv->remind, uid, &why);
+	if (rc == 0)
+		rc = store_remind_current(srv->store, uid, &row, &why);
 	if (rc == STORE_NOT_FOUND)
 		cmd_error(ctx, KCAL_E_NOT_FOUND, "no reminder of %s has gone "
 		    "off (or all are acknowledged)", uid);

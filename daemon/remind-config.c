@@ -195,7 +195,9 @@ remind_config_notify_ncmds(const struct config *cfg)
 
 /*
  * The default triggers as one string: when it differs from the one the
- * store remembers, every event is planned again (remind.c).
+ * store remembers, every event is planned again (remind.c).  It begins
+ * with how a trigger's days are read (nominal since they were exact, so
+ * a store planned the old way is planned again once).
  */
 char *
 remind_config_fingerprint(const struct config *cfg)
@@ -204,7 +206,7 @@ remind_config_fingerprint(const struct config *cfg)
 	char				*s, *t, *l;
 
 	l = remind_format_list(&rc->dflt);
-	xasprintf(&s, "default=%s", l);
+	xasprintf(&s, "days=nominal default=%s", l);
 	free(l);
 	for (int i = 0; event_kinds[i] != NULL && i < NKINDS; i++) {
 		if (!rc->kind[i].set)

@@ -24,6 +24,7 @@
 #include "config.h"
 #include "log.h"
 #include "notify.h"
+#include "remind-held.h"
 #include "remind-int.h"
 #include "store-remind.h"
 #include "tz.h"
@@ -321,9 +322,65 @@ replay_one(struct remind *rm, const struct remind_row *r)
 	return o;
 }
 
+static int
+cmp_seq(const void *a, const void *b)
+{
+	const struct remind_row	*x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * The deliveries made from memory while the store could not record them
+ * (remind-held.h), after since and, when the store's page is full, before
+ * its last: merged into rows[0..*n) in order of number (one the store has
+ * recorded meanwhile is there once).  The caller frees rows.
+ */
+static struct remind_row *
+add_held(struct remind *rm, int64_t since, size_t limit,
+    struct remind_row *rows, size_t *n)
+{
+	const struct remind_held_fact	*f;
+	struct remind_row		*r;
+	const char			*uid;
+	int64_t				 occ, due, last = INT64_MAX;
+	size_t				 i, k;
+
+	if (*n == limit && *n > 0)
+		last = rows[*n - 1].seq;
+	for (i = 0; (f = remind_held_nth(rm->held, i, &uid, &occ, &due)) !=
+	    NULL; i++) {
+		if (f->seq <= since || f->seq >= last)
+			continue;
+		rows = xreallocarray(rows, *n + 1, sizeof *rows);
+		r = &rows[(*n)++];
+		memset(r, 0, sizeof *r);
+		r->uid = xstrdup(uid);
+		r->mark.occ = occ;
+		r->mark.due = due;
+		r->mark.state = REMIND_FIRED;
+		r->fired_at = f->fired_at;
+		r->late = f->late;
+		r->seq = f->seq;
+		r->deliveries = 1;
+	}
+	if (*n > 1)
+		qsort(rows, *n, sizeof *rows, cmp_seq);
+	for (i = k = 0; i < *n; i++) {
+		if (k > 0 && rows[k - 1].seq == rows[i].seq) {
+			free(rows[i].uid);
+			continue;
+		}
+		rows[k++] = rows[i];
+	}
+	*n = k;
+	return rows;
+}
+
 /*
  * The deliveries after sequence number since, oldest first (at most
- * limit): what a watcher that lost its connection missed.  Not what a
+ * limit, and those delivered from memory meanwhile): what a watcher that
+ * lost its connection missed.  Not what a
  * burst has recorded and not yet delivered: that is pushed to it live.
  * *next is 0 when nothing delivered is left after the page, else the
  * number of the last delivery the page read (a row whose event is gone
@@ -340,11 +397,15 @@ remind_replay(struct remind *rm, int64_t since, size_t limit, int64_t *next,
 	size_t			 n, i;
 	json_t			*a, *o;
 	int64_t			 end;
+	int			 full;
 
 	*next = 0;
 	if (store_remind_since(rm->host.store, since, limit, &rows, &n,
 	    cause) != 0)
 		return NULL;
+	full = n > 0 && n == limit;	/* the store has more after this page */
+	if (remind_held_count(rm->held) > 0)
+		rows = add_held(rm, since, limit, rows, &n);
 	a = json_array();
 	end = clock_mono_ms() + REPLAY_SLICE_MS;
 	for (i = 0; i < n && rows[i].seq <= rm->shown &&
@@ -353,7 +414,7 @@ remind_replay(struct remind *rm, int64_t since, size_t limit, int64_t *next,
 			json_array_append_new(a, o);
 	if (i > 0 && i < n && rows[i].seq <= rm->shown)	/* the time is up */
 		*next = rows[i - 1].seq;
-	else if (n > 0 && n == limit && i == n && rows[n - 1].seq < rm->shown)
+	else if (full && i == n && rows[n - 1].seq < rm->shown)
 		*next = rows[n - 1].seq;
 	store_remind_rows_free(rows, n);
 	return a;

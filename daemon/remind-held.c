@@ -114,6 +114,19 @@ remind_held_prune(struct remind_held *h, int (*gone)(void *, const char *),
 	return h->n;
 }
 
+/* The i-th key (NULL past the last): its UID, occurrence and due instant. */
+const struct remind_held_fact *
+remind_held_nth(const struct remind_held *h, size_t i, const char **uid,
+    int64_t *occ, int64_t *due)
+{
+	if (i >= h->n)
+		return NULL;
+	*uid = h->keys[i].uid;
+	*occ = h->keys[i].occ;
+	*due = h->keys[i].due;
+	return &h->keys[i].fact;
+}
+
 size_t
 remind_held_count(const struct remind_held *h)
 {

@@ -46,5 +46,7 @@ void	remind_held_forget(struct remind_held *, const char *);
 size_t	remind_held_prune(struct remind_held *,
 	    int (*)(void *, const char *), void *);
 size_t	remind_held_count(const struct remind_held *);
+const struct remind_held_fact *remind_held_nth(const struct remind_held *,
+	    size_t, const char **, int64_t *, int64_t *);
 
 #endif

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "config.h"
@@ -98,6 +99,45 @@ mark_held(struct remind *rm, const char *uid, struct remind_mark *m,
 	m->state = REMIND_FIRED;
 	return store_remind_mark(rm->host.store, uid, m, f->fired_at, f->late,
 	    f->seq, now, cause);
+}
+
+/*
+ * Before an ack or a snooze of uid (in its transaction): record its
+ * reminders delivered from memory that the store has no state for yet, as
+ * they went off, so that "the one that last went off" is one of them (it
+ * was the next to come, which the ack then dismissed unseen).  The keys
+ * stay held: the event's next walk finds them recorded, and forgets them.
+ */
+int
+remind_record_held(struct remind *rm, const char *uid, char **cause)
+{
+	const struct remind_held_fact	*f;
+	struct remind_mark		*marks = NULL, m;
+	const char			*k;
+	size_t				 n = 0, i, j;
+	int				 rc = 0;
+
+	if (remind_held_count(rm->held) == 0)
+		return 0;
+	if (store_remind_marks(rm->host.store, uid, INT64_MIN, &marks, &n,
+	    cause) != 0)
+		return -1;
+	for (i = 0; rc == 0 && (f = remind_held_nth(rm->held, i, &k, &m.occ,
+	    &m.due)) != NULL; i++) {
+		if (strcmp(k, uid) != 0)
+			continue;
+		for (j = 0; j < n; j++)
+			if (marks[j].occ == m.occ && marks[j].due == m.due)
+				break;
+		if (j < n)
+			continue;	/* recorded (acknowledged, perhaps) */
+		m.state = REMIND_FIRED;
+		m.until = 0;
+		rc = store_remind_mark(rm->host.store, uid, &m, f->fired_at,
+		    f->late, f->seq, (int64_t)time(NULL), cause);
+	}
+	free(marks);
+	return rc;
 }
 
 /* Record what is due in one transaction; the messages to deliver after. */

@@ -169,6 +169,7 @@ void		 remind_reconfigure(struct remind *, const struct config *);
 void		 remind_run(struct remind *);
 int		 remind_walk_due(const struct remind *);
 int		 remind_replan(struct remind *, const char *, char **);
+int		 remind_record_held(struct remind *, const char *, char **);
 int64_t		 remind_started(const struct remind *);
 int64_t		 remind_seq(const struct remind *);
 json_t		*remind_brief(json_t *);

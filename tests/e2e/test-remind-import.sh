@@ -16,6 +16,9 @@
 #     and each within a second of it (while the import still held the
 #     store: not at its end), all of A's before any of B's, and the
 #     delivery numbers rose throughout;
+#   - a watcher reconnecting meanwhile is replayed them from memory, and
+#     an ack right after the import dismisses the one that went off (not
+#     the next, unseen);
 #   - the hook ran once for each;
 #   - once the import ended and they were recorded, a restart of kcald
 #     sends none of them again (a watcher asking from the last number it
@@ -65,7 +68,7 @@ py_scenario "reminders during an import" "$PY" - "$KCAL_SOCKET" \
     "$T/big.ics" "$T/kcald.out" "$T/seen" <<'PYEOF'
 import os, subprocess, sys, time
 sys.path.insert(0, sys.argv[2])
-from wire import add_bursts, check, watch_reminders
+from wire import Conn, add_bursts, check, ok_reply, watch_reminders
 
 sock = sys.argv[1]
 na, nb, hooklog, kcal, ics, dlog, seenf = (int(sys.argv[3]),
@@ -87,11 +90,28 @@ check("the adds took less than their lead (%.1f s left)" % left, left > 1)
 while time.time() < due - 0.8:
     time.sleep(0.02)
 t_imp = time.time()
-imp = subprocess.run([kcal, "import", ics], capture_output=True, text=True,
-                     timeout=600)
+imp = subprocess.Popen([kcal, "import", ics], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+# A watcher back while they are delivered from memory is sent them too.
+while time.time() < due + 15 and len(seen) < na and imp.poll() is None:
+    time.sleep(0.02)
+if imp.poll() is None and len(seen) >= na:
+    c = Conn(sock, timeout=30)
+    r = c.call("watch", since=min(s for u, s, t in seen) - 1, timeout=30)
+    back = [m.get("uid") for m in r["result"]["replay"]] if ok_reply(r) \
+        else []
+    check("a watcher back during the import is replayed those from memory "
+          "(%d of A's %d)" % (len(set(back) & ua), na),
+          ua <= set(back), r if not ok_reply(r) else len(back))
+    c.close()
+err = imp.communicate(timeout=600)[1]
 t_done = time.time()
 check("the import was acknowledged (%.1f s)" % (t_done - t_imp),
-      imp.returncode == 0, imp.stderr[-300:])
+      imp.returncode == 0, err[-300:])
+# Before they are recorded, an ack acts on the one that went off.
+r = Conn(sock, timeout=30).call("ack", uid=uids[0], timeout=30)
+check("an ack right after the import dismisses the reminder that went off",
+      ok_reply(r) and r["result"].get("was") == "fired", r)
 with open(dlog, errors="replace") as f:
     held = "delivering from memory" in f.read()
 check("the import held the store when the reminders fell due (it ran "
