@@ -15,11 +15,12 @@
  *     the IANA zone whose UTC offsets agree with the VTIMEZONE's at every
  *     sample (each 6 hours) over the time the file's events use it (a
  *     year at least, so that daylight saving time must agree), and that
- *     reads each local time the events give (the first 4096) as the same
- *     instant: zones that agree every 6 hours may still change offset at
- *     different times of one night (midnight rather than 02:00), and an
+ *     reads each local time the events write (the first 4096) as the
+ *     same instant: zones that agree every 6 hours may still change offset
+ *     at different times of one night (midnight rather than 02:00), and an
  *     event that night must not move.  A change at another time that no
- *     event's time meets does not matter (Microsoft's 23:59:59).  Among
+ *     written time meets does not matter (Microsoft's 23:59:59); the
+ *     other occurrences of a rule are not compared.  Among
  *     several, a zone whose city the TZID names wins, then a zone CLDR
  *     gives as a Windows default (the usual zone of its region), then the
  *     first by name.  None: the import fails, naming the TZID.
