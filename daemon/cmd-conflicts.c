@@ -76,6 +76,7 @@ copy(struct event *d, const struct event *s, int64_t start, int64_t end)
 	}
 	/* Not needed here; event_clear must not free the source's. */
 	d->remind = NULL;
+	d->remind_end = NULL;
 	d->nremind = 0;
 	d->remind_at = NULL;
 	d->nremind_at = 0;

@@ -69,6 +69,7 @@ event_clear(struct event *ev)
 	}
 	free(ev->parts);
 	free(ev->remind);
+	free(ev->remind_end);
 	free(ev->remind_at);
 	event_init(ev);
 }
@@ -115,6 +116,11 @@ event_copy(struct event *dst, const struct event *src)
 		dst->parts[i].country = dup_or_null(src->parts[i].country);
 	}
 	dst->remind = dup_times(src->remind, src->nremind);
+	dst->remind_end = NULL;
+	if (src->remind_end != NULL) {
+		dst->remind_end = xcalloc(src->nremind + 1, 1);
+		memcpy(dst->remind_end, src->remind_end, src->nremind);
+	}
 	dst->remind_at = dup_times(src->remind_at, src->nremind_at);
 }
 

@@ -32,6 +32,12 @@ struct event {
 	size_t			 nparts;
 	int64_t			*remind;	/* seconds before start */
 	size_t			 nremind;
+	/*
+	 * Per remind[]: 1 for a trigger related to the end (RELATED=END),
+	 * whose lead counts this event's length; each occurrence's own
+	 * length counts for it (remind-plan.c).  NULL: none is.
+	 */
+	unsigned char		*remind_end;
 	int64_t			*remind_at;	/* absolute triggers (UTC) */
 	size_t			 nremind_at;
 	char			*city, *end_city; /* X-KCAL-CITY, X-KCAL-END-CITY */

@@ -397,7 +397,7 @@ extract_reminders(icalcomponent *c, struct event *ev)
 	icalparameter		*rel;
 	struct icaltriggertype	 tr;
 	int64_t			 before, at, step = 0;
-	int			 n;
+	int			 n, end;
 
 	for (a = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT);
 	    a; a = icalcomponent_get_next_component(c, ICAL_VALARM_COMPONENT)) {
@@ -418,12 +418,21 @@ extract_reminders(icalcomponent *c, struct event *ev)
 		}
 		before = -dur_secs(tr.duration);
 		rel = icalproperty_get_first_parameter(t, ICAL_RELATED_PARAMETER);
-		if (rel && icalparameter_get_related(rel) == ICAL_RELATED_END)
+		end = rel && icalparameter_get_related(rel) == ICAL_RELATED_END;
+		if (end)
 			before -= ev->end - ev->start;
 		ev->remind = xreallocarray(ev->remind, ev->nremind + n + 1,
 		    sizeof *ev->remind);
-		for (int i = 0; i <= n; i++)
+		if (end && ev->remind_end == NULL)
+			ev->remind_end = xcalloc(ev->nremind + 1, 1);
+		if (ev->remind_end != NULL)
+			ev->remind_end = xreallocarray(ev->remind_end,
+			    ev->nremind + n + 1, 1);
+		for (int i = 0; i <= n; i++) {
+			if (ev->remind_end != NULL)
+				ev->remind_end[ev->nremind] = end;
 			ev->remind[ev->nremind++] = before - i * step;
+		}
 	}
 	t = ical_find_x(c, X_NO_REMIND);
 	ev->no_remind = ev->nremind == 0 && ev->nremind_at == 0 && t != NULL &&

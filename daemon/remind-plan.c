@@ -28,6 +28,11 @@
 #include "remind.h"
 #include "xmalloc.h"
 
+/* The most a DST change moves a wall-clock time (two hours: 1940s UK). */
+#define NOMINAL_SLACK	(3 * 3600)
+/* How much longer than the first an occurrence reminded of its end may be. */
+#define END_SLACK	(31 * 86400)
+
 struct collect {
 	const struct remind_input *in;
 	int64_t			 from, to;
@@ -126,26 +131,57 @@ occ_offsets(const struct remind_input *in, const struct event *oev,
 	}
 }
 
-/* Its reminders: whole days ahead are nominal in its zone (ical.h). */
-static void
-occurrence(struct collect *c, int64_t start, const struct event *oev)
+/*
+ * Which of offs (occ_offsets) are related to the end, and the length of
+ * the event that counted in them: an override's own, or the master's (an
+ * occurrence not overridden has a copy of its fields, with that
+ * occurrence's times).  NULL for the defaults, which never are.
+ */
+static const unsigned char *
+occ_ends(const struct remind_input *in, const struct event *oev,
+    int overridden, const int64_t *offs, int64_t *len)
 {
-	const int64_t	*offs;
-	const char	*tz = oev != NULL && oev->tz != NULL ? oev->tz :
-			    c->in->ev->tz;
-	size_t		 n;
+	*len = in->ev->end - in->ev->start;
+	if (oev != NULL && offs == oev->remind) {
+		if (overridden)
+			*len = oev->end - oev->start;
+		return oev->remind_end;
+	}
+	return offs == in->ev->remind ? in->ev->remind_end : NULL;
+}
+
+/*
+ * Its reminders: whole days ahead are nominal in its zone (ical.h); one
+ * related to the end counts from this occurrence's end, however long it
+ * is (a nominal day across DST, an override's, an RDATE period's).
+ */
+static void
+occurrence(struct collect *c, int64_t start, int64_t end,
+    const struct event *oev, int overridden)
+{
+	const int64_t		*offs;
+	const unsigned char	*ends;
+	const char		*tz = oev != NULL && oev->tz != NULL ? oev->tz :
+				    c->in->ev->tz;
+	int64_t			 len = 0;
+	size_t			 n;
 
 	occ_offsets(c->in, oev, &offs, &n);
+	ends = occ_ends(c->in, oev, overridden, offs, &len);
 	for (size_t i = 0; i < n; i++)
-		consider(c, start, ical_trigger_at(tz, start, offs[i]),
-		    offs[i]);
+		if (ends != NULL && ends[i])
+			consider(c, start, ical_trigger_at(tz, end, offs[i] +
+			    len), offs[i]);
+		else
+			consider(c, start, ical_trigger_at(tz, start, offs[i]),
+			    offs[i]);
 }
 
 static int
 occurrence_cb(void *arg, const struct recur_occ *o)
 {
 	if (!cancelled(o->ev))
-		occurrence(arg, o->start, o->ev);
+		occurrence(arg, o->start, o->end, o->ev, o->overridden);
 	return 0;
 }
 
@@ -174,21 +210,25 @@ static int
 offs_span(const struct remind_input *in, int64_t *lo, int64_t *hi)
 {
 	const struct event	*o;
-	int64_t			 rid;
+	int64_t			 rid, len;
+	int			 ends;
 
 	*lo = INT64_MAX;
 	*hi = INT64_MIN;
 	widen(in->offs, in->noffs, lo, hi);
+	ends = occ_ends(in, NULL, 0, in->offs, &len) != NULL;
 	if (recurs(in))
 		for (size_t i = 0; (o = recur_override(in->series, i, &rid)) !=
 		    NULL; i++)
-			if (!o->no_remind)
+			if (!o->no_remind) {
 				widen(o->remind, o->nremind, lo, hi);
+				ends |= o->remind_end != NULL;
+			}
+	/* one related to the end: an occurrence may be longer than the first */
+	if (ends && *lo <= *hi)
+		*lo -= END_SLACK;
 	return *lo <= *hi;
 }
-
-/* The most a DST change moves a wall-clock time (two hours: 1940s UK). */
-#define NOMINAL_SLACK	(3 * 3600)
 
 static int
 cmp_due(const void *a, const void *b)
@@ -212,7 +252,7 @@ collect_relative(struct collect *c, char **cause)
 	if (!c->relative || !offs_span(in, &lo, &hi))
 		return 0;
 	if (!recurs(in)) {
-		occurrence(c, in->ev->start, NULL);
+		occurrence(c, in->ev->start, in->ev->end, NULL, 0);
 		return 0;
 	}
 	/*

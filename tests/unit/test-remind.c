@@ -802,6 +802,46 @@ test_nominal_days(void)
 	fixture_clear(&f);
 }
 
+/*
+ * A trigger related to the end counts from each occurrence's own end: a
+ * nominal day that is 23 hours long, an override's, an RDATE period's.
+ */
+static void
+test_related_end(void)
+{
+	static const char text[] =
+	    "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:end@test\r\n"
+	    "DTSTAMP:20260101T000000Z\r\n"
+	    "DTSTART;TZID=Europe/Berlin:20270320T120000\r\n"
+	    "DURATION:P1D\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\n"
+	    "RDATE;VALUE=PERIOD:20270401T080000Z/PT5H\r\n"
+	    "SUMMARY:Long\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n"
+	    "DESCRIPTION:x\r\nTRIGGER;RELATED=END:-PT1H\r\nEND:VALARM\r\n"
+	    "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_due	*v;
+	char			*why = NULL;
+	size_t			 n;
+
+	f.text = xstrdup(text);
+	CHECK_INT(ical_extract(f.text, HOME, &f.ev, &why), 0);
+	f.series = open_series(f.text);
+	input(&in, &f, NULL, 0);
+	n = collect(&in, utc(2027, 3, 19, 0, 0), utc(2027, 4, 10, 0, 0), &v);
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		CHECK_INT(v[0].at, utc(2027, 3, 21, 10, 0));	/* 11:00 CET */
+		/* 27 March 12:00 CET to 28 March 12:00 CEST: 11:00 CEST */
+		CHECK_INT(v[1].at, utc(2027, 3, 28, 9, 0));
+		/* the RDATE's five hours end at 13:00Z */
+		CHECK_INT(v[2].at, utc(2027, 4, 1, 12, 0));
+	}
+	free(v);
+	free(why);
+	fixture_clear(&f);
+}
+
 int
 main(void)
 {
@@ -818,6 +858,7 @@ main(void)
 	test_snooze_gone();
 	test_override_alarms();
 	test_nominal_days();
+	test_related_end();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }
