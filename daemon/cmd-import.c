@@ -504,6 +504,7 @@ cmd_import_exec(struct cmd_ctx *ctx)
 		res = import_result(&ir, o.name, &imp);
 		ir.events = NULL;
 		import_log(&ir, o.name);
+		ctx->unchanged = ir.dry_run;	/* rolled back */
 	}
 out:
 	import_run_clear(&ir);

@@ -146,7 +146,7 @@ run(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 		return ctx->error;
 	}
 	json_decref(ctx->error);
-	if (ce->flags & CMD_WRITE)
+	if ((ce->flags & CMD_WRITE) && !ctx->unchanged)
 		server_changed(ctx->srv);
 	return proto_ok(proto_request_id(ctx->req), result);
 }

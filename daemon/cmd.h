@@ -57,6 +57,7 @@ struct cmd_ctx {
 	int		 depth;		/* nested writes (write.c) */
 	json_t		*moved;		/* UIDs moved with the write */
 	int		 later;		/* the reply is sent later, not returned */
+	int		 unchanged;	/* a write that changed nothing (dry run) */
 };
 
 struct cmd_entry {

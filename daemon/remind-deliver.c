@@ -362,7 +362,7 @@ add_held(struct remind *rm, int64_t since, size_t limit,
 		r->fired_at = f->fired_at;
 		r->late = f->late;
 		r->seq = f->seq;
-		r->deliveries = 1;
+		r->deliveries = f->snoozed ? 2 : 1;	/* as it was pushed */
 	}
 	if (*n > 1)
 		qsort(rows, *n, sizeof *rows, cmp_seq);
@@ -406,6 +406,10 @@ remind_replay(struct remind *rm, int64_t since, size_t limit, int64_t *next,
 	full = n > 0 && n == limit;	/* the store has more after this page */
 	if (remind_held_count(rm->held) > 0)
 		rows = add_held(rm, since, limit, rows, &n);
+	while (n > limit) {		/* the rest in the next page */
+		free(rows[--n].uid);
+		full = 1;
+	}
 	a = json_array();
 	end = clock_mono_ms() + REPLAY_SLICE_MS;
 	for (i = 0; i < n && rows[i].seq <= rm->shown &&

@@ -114,6 +114,20 @@ remind_held_prune(struct remind_held *h, int (*gone)(void *, const char *),
 	return h->n;
 }
 
+/* Forget one key (the last takes its place). */
+void
+remind_held_forget_key(struct remind_held *h, const char *uid, int64_t occ,
+    int64_t due)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->keys[i].occ == occ && h->keys[i].due == due &&
+		    strcmp(h->keys[i].uid, uid) == 0) {
+			free(h->keys[i].uid);
+			h->keys[i] = h->keys[--h->n];
+			return;
+		}
+}
+
 /* The i-th key (NULL past the last): its UID, occurrence and due instant. */
 const struct remind_held_fact *
 remind_held_nth(const struct remind_held *h, size_t i, const char **uid,

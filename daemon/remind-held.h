@@ -32,6 +32,7 @@ struct remind_held_fact {
 	int64_t	fired_at;	/* when it went off */
 	int64_t	late;		/* seconds late then */
 	int64_t	seq;		/* its delivery number */
+	int	snoozed;	/* it came back from a snooze */
 };
 
 struct remind_held *remind_held_create(void);
@@ -43,6 +44,8 @@ int	remind_held_has(const struct remind_held *, const char *, int64_t,
 void	remind_held_add(struct remind_held *, const char *, int64_t, int64_t,
 	    const struct remind_held_fact *);
 void	remind_held_forget(struct remind_held *, const char *);
+void	remind_held_forget_key(struct remind_held *, const char *, int64_t,
+	    int64_t);
 size_t	remind_held_prune(struct remind_held *,
 	    int (*)(void *, const char *), void *);
 size_t	remind_held_count(const struct remind_held *);

@@ -95,11 +95,18 @@ push(struct collect *c, int64_t occ, int64_t due, int64_t at,
 	d->snoozed = snoozed;
 }
 
-/* A trigger: pending unless the store remembers it (snoozes come later). */
+/*
+ * A trigger: pending unless the store remembers it (snoozes come later).
+ * One of whole days the store may remember at its exact instant (days
+ * were exact before they were nominal): delivered, acknowledged, it is
+ * not taken for another.
+ */
 static void
 consider(struct collect *c, int64_t occ, int64_t due, int64_t before)
 {
-	if (due < c->from || due > c->to || find_mark(c->in, occ, due) != NULL)
+	if (due < c->from || due > c->to || find_mark(c->in, occ, due) != NULL ||
+	    (before != REMIND_ABSOLUTE && due != occ - before &&
+	    find_mark(c->in, occ, occ - before) != NULL))
 		return;
 	push(c, occ, due, due, before, 0);
 }

@@ -88,12 +88,14 @@ keep_seq(struct remind *rm, int64_t seq, char **cause)
  */
 static int
 mark_held(struct remind *rm, const char *uid, struct remind_mark *m,
-    int64_t now, int *held, char **cause)
+    int snoozed, int64_t now, int *held, char **cause)
 {
 	const struct remind_held_fact	*f;
 
 	*held = 0;
-	if ((f = remind_held_get(rm->held, uid, m->occ, m->due)) == NULL)
+	/* a snooze of it coming back is a delivery of its own */
+	if (snoozed || (f = remind_held_get(rm->held, uid, m->occ,
+	    m->due)) == NULL)
 		return 0;
 	*held = 1;
 	m->state = REMIND_FIRED;
@@ -102,11 +104,13 @@ mark_held(struct remind *rm, const char *uid, struct remind_mark *m,
 }
 
 /*
- * Before an ack or a snooze of uid (in its transaction): record its
- * reminders delivered from memory that the store has no state for yet, as
- * they went off, so that "the one that last went off" is one of them (it
- * was the next to come, which the ack then dismissed unseen).  The keys
- * stay held: the event's next walk finds them recorded, and forgets them.
+ * Before an ack or a snooze of uid: record its reminders delivered from
+ * memory that the store has no state for yet, as they went off, so that
+ * "the one that last went off" is one of them (it was the next to come,
+ * which the ack then dismissed unseen).  Each write commits by itself
+ * (ack and snooze are not part of a group), so its key is forgotten then:
+ * a snooze of it is not taken for it later.  An event deleted meanwhile
+ * has nothing to record.
  */
 int
 remind_record_held(struct remind *rm, const char *uid, char **cause)
@@ -117,24 +121,33 @@ remind_record_held(struct remind *rm, const char *uid, char **cause)
 	size_t				 n = 0, i, j;
 	int				 rc = 0;
 
-	if (remind_held_count(rm->held) == 0)
+	if (remind_held_count(rm->held) == 0 ||
+	    store_remind_exists(rm->host.store, uid) != 1)
 		return 0;
 	if (store_remind_marks(rm->host.store, uid, INT64_MIN, &marks, &n,
 	    cause) != 0)
 		return -1;
-	for (i = 0; rc == 0 && (f = remind_held_nth(rm->held, i, &k, &m.occ,
-	    &m.due)) != NULL; i++) {
-		if (strcmp(k, uid) != 0)
+	i = 0;
+	while (rc == 0 && (f = remind_held_nth(rm->held, i, &k, &m.occ,
+	    &m.due)) != NULL) {
+		if (strcmp(k, uid) != 0) {
+			i++;
 			continue;
+		}
 		for (j = 0; j < n; j++)
 			if (marks[j].occ == m.occ && marks[j].due == m.due)
 				break;
-		if (j < n)
-			continue;	/* recorded (acknowledged, perhaps) */
-		m.state = REMIND_FIRED;
-		m.until = 0;
-		rc = store_remind_mark(rm->host.store, uid, &m, f->fired_at,
-		    f->late, f->seq, (int64_t)time(NULL), cause);
+		if (j == n) {	/* not recorded (acknowledged, perhaps) */
+			m.state = REMIND_FIRED;
+			m.until = 0;
+			rc = store_remind_mark(rm->host.store, uid, &m,
+			    f->fired_at, f->late, f->seq, (int64_t)time(NULL),
+			    cause);
+		}
+		if (rc == 0 && !store_in_transaction(rm->host.store))
+			remind_held_forget_key(rm->held, uid, m.occ, m.due);
+		else
+			i++;	/* (forgotten, another key is in i now) */
 	}
 	free(marks);
 	return rc;
@@ -156,7 +169,8 @@ fire_due(struct remind *rm, struct remind_plan *p, int64_t now,
 		m.occ = due[i].occ;
 		m.due = due[i].due;
 		m.until = 0;
-		if (mark_held(rm, p->ev->uid, &m, now, &held, cause) != 0)
+		if (mark_held(rm, p->ev->uid, &m, due[i].snoozed, now, &held,
+		    cause) != 0)
 			return -1;
 		if (held)	/* delivered while the store was unwritable */
 			continue;
@@ -211,7 +225,8 @@ fire_prepared(struct remind *rm, struct prep *e, int64_t na, int64_t now,
 		m.occ = pm->due.occ;
 		m.due = pm->due.due;
 		m.until = 0;
-		if (mark_held(rm, e->uid, &m, now, &held, cause) != 0)
+		if (mark_held(rm, e->uid, &m, pm->due.snoozed, now, &held,
+		    cause) != 0)
 			return -1;
 		if (held)	/* delivered while the store was unwritable */
 			continue;
@@ -249,8 +264,9 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 
 	for (size_t i = 0; i < ndue; i++) {
 		cls = remind_classify(due[i].at, now, rm->started, grace);
-		if (cls == REMIND_TOO_OLD || remind_held_has(rm->held,
-		    p->ev->uid, due[i].occ, due[i].due))
+		if (cls == REMIND_TOO_OLD || (!due[i].snoozed &&
+		    remind_held_has(rm->held, p->ev->uid, due[i].occ,
+		    due[i].due)))
 			continue;
 		/* full: not one forgotten to be delivered again; the rest
 		   goes off, late, once the store can record it */
@@ -259,6 +275,7 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 		f.fired_at = now;
 		f.late = cls == REMIND_LATE ? now - due[i].at : 0;
 		f.seq = ++rm->seq;
+		f.snoozed = due[i].snoozed;
 		rm->seq_unsaved = 1;	/* kept with the next records */
 		remind_held_add(rm->held, p->ev->uid, due[i].occ, due[i].due,
 		    &f);

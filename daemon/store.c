@@ -360,6 +360,13 @@ store_commit(struct store *st, char **cause)
 	return 0;
 }
 
+/* Is a transaction open (a write now would not commit by itself)? */
+int
+store_in_transaction(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
+
 /*
  * Commits from now on wait for the disk (lazy 0, synchronous=FULL, the
  * default) or not (lazy 1, NORMAL: still atomic and ordered in WAL mode,

@@ -141,6 +141,7 @@ int		 store_snapshot_begin(struct store *, char **);
 void		 store_snapshot_end(struct store *);
 int		 store_begin(struct store *, char **);
 int		 store_commit(struct store *, char **);
+int		 store_in_transaction(struct store *);
 void		 store_rollback(struct store *);
 int		 store_lazy(struct store *, int);
 /* store-group.c: one transaction that several requests share */

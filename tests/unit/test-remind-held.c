@@ -19,7 +19,7 @@
 static struct remind_held_fact
 fact(int64_t at, int64_t late, int64_t seq)
 {
-	struct remind_held_fact	f = { at, late, seq };
+	struct remind_held_fact	f = { at, late, seq, 0 };
 
 	return f;
 }

@@ -765,6 +765,7 @@ test_nominal_days(void)
 	static const int64_t	 offs[] = { 86400, 86400 + 7200, 3600 };
 	struct fixture		 f;
 	struct remind_input	 in;
+	struct remind_mark	 m;
 	struct remind_due	*v;
 	size_t			 n;
 
@@ -784,6 +785,14 @@ test_nominal_days(void)
 		CHECK_INT(remind_before(&in, v[1].occ, v[1].due), 86400);
 		CHECK_INT(remind_before(&in, v[0].occ, v[0].due), 86400 + 7200);
 	}
+	free(v);
+	/* one the store recorded at its exact instant (before days were
+	   nominal) is not taken for a new one */
+	m = (struct remind_mark){ utc(2026, 3, 29, 7, 0), utc(2026, 3, 28, 7,
+	    0), REMIND_FIRED, 0 };
+	input(&in, &f, &m, 1);
+	n = collect(&in, utc(2026, 3, 27, 0, 0), utc(2026, 3, 30, 0, 0), &v);
+	CHECK_INT(n, 2);
 	free(v);
 	fixture_clear(&f);
 	/* A daily series across the autumn change: 09:00 CEST the day before. */
