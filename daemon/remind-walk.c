@@ -144,10 +144,11 @@ remind_record_held(struct remind *rm, const char *uid, char **cause)
 			    f->fired_at, f->late, f->seq, (int64_t)time(NULL),
 			    cause);
 		}
+		/* forgotten, another key takes its place at i */
 		if (rc == 0 && !store_in_transaction(rm->host.store))
 			remind_held_forget_key(rm->held, uid, m.occ, m.due);
 		else
-			i++;	/* (forgotten, another key is in i now) */
+			i++;
 	}
 	free(marks);
 	return rc;
