@@ -47,6 +47,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <event2/buffer.h>
+
 #include "cmd.h"
 #include "kcal-protocol.h"
 #include "log.h"
@@ -64,7 +66,8 @@
 
 struct held {
 	struct client		*c;
-	json_t			*reply;
+	json_t			*id;		/* the reply's, if it fails */
+	struct evbuffer		*enc;		/* the reply, encoded */
 	json_t			*req;		/* or a status to run, after */
 	TAILQ_ENTRY(held)	 entry;
 };
@@ -237,13 +240,17 @@ group_free(struct server *srv)
 
 /*
  * A reply to c: held while a group is open, else sent.  NULL: none now
- * (a command that answers later).
+ * (a command that answers later).  A held reply is encoded now, in the
+ * slice of the write that made it (its time counts in the group's
+ * budget), so that the group's end, which holds the loop for all of its
+ * writes at once, only hands each client its bytes.
  */
 void
 group_reply(struct client *c, json_t *reply)
 {
 	struct group	*g = c->srv->group;
 	struct held	*h;
+	uint64_t	 t0;
 
 	if (reply == NULL)
 		return;
@@ -252,11 +259,28 @@ group_reply(struct client *c, json_t *reply)
 		server_client_send(c, reply);
 		return;
 	}
+	t0 = now_us();
 	h = xcalloc(1, sizeof *h);
 	h->c = c;
-	h->reply = reply;
+	h->id = json_incref(proto_request_id(reply));
+	if (!c->closing && (h->enc = server_encode(reply)) == NULL)
+		log_warnx("client %llu: cannot encode a reply",
+		    (unsigned long long)c->id);
+	json_decref(reply);
 	TAILQ_INSERT_TAIL(&g->held, h, entry);
 	c->group_held++;
+	if (store_group_open(c->srv->store))
+		g->spent += now_us() - t0;
+}
+
+static void
+held_free(struct held *h)
+{
+	if (h->enc != NULL)
+		evbuffer_free(h->enc);
+	json_decref(h->id);
+	json_decref(h->req);
+	free(h);
 }
 
 /* c is about to be freed: its held replies go nowhere. */
@@ -272,9 +296,7 @@ group_forget(struct server *srv, struct client *c)
 		if (h->c != c)
 			continue;
 		TAILQ_REMOVE(&srv->group->held, h, entry);
-		json_decref(h->reply);
-		json_decref(h->req);
-		free(h);
+		held_free(h);
 	}
 	c->group_held = 0;
 }
@@ -289,28 +311,28 @@ static void
 send_held(struct group *g, const char *why)
 {
 	struct held	*h;
-	json_t		*id;
+	json_t		*reply, *stub;
 
 	while ((h = TAILQ_FIRST(&g->held)) != NULL) {
 		TAILQ_REMOVE(&g->held, h, entry);
 		h->c->group_held--;
 		if (h->req != NULL) {
-			h->reply = cmd_dispatch(g->srv, h->c, h->req);
-			json_decref(h->req);
-			if (h->reply != NULL)
-				server_client_send(h->c, h->reply);
-			free(h);
-			continue;
+			reply = cmd_dispatch(g->srv, h->c, h->req);
+			if (reply != NULL)
+				server_client_send(h->c, reply);
+		} else if (why != NULL)
+			server_client_send(h->c, proto_err(h->id,
+			    KCAL_E_STORE, "%s", why));
+		else if (h->enc != NULL) {
+			/* Its id, for a refusal for max_output_total. */
+			stub = json_object();
+			if (h->id != NULL)
+				json_object_set(stub, "id", h->id);
+			server_client_send_encoded(h->c, stub, h->enc);
+			json_decref(stub);
+			h->enc = NULL;
 		}
-		if (why != NULL) {
-			id = json_object_get(h->reply, "id");
-			json_incref(id);
-			json_decref(h->reply);
-			h->reply = proto_err(id, KCAL_E_STORE, "%s", why);
-			json_decref(id);
-		}
-		server_client_send(h->c, h->reply);
-		free(h);
+		held_free(h);
 	}
 }
 
