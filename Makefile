@@ -119,7 +119,8 @@ TSAN_TESTS ?= e2e/test-feed-offloop.sh e2e/test-feeds.sh \
 	e2e/test-golden-feeds.sh e2e/test-briefing.sh e2e/test-feed-leaks.sh \
 	e2e/test-dav-offloop.sh e2e/test-dav-read.sh e2e/test-read-offloop.sh \
 	e2e/test-basic.sh e2e/test-checkpoint.sh unit/test-worker.c \
-	unit/test-httpd.c unit/test-log.c
+	unit/test-httpd.c unit/test-log.c unit/test-import-pipe.c \
+	e2e/test-import-stream.sh
 test-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=thread' tests
@@ -129,12 +130,14 @@ test-tsan: deps
 # ThreadSanitizer for CI (.ci/run), a few minutes: only kcald and the unit
 # tests it runs are built, and only the tests of code that runs on threads:
 # the worker (feeds built off the loop), the login threads (CalDAV's
-# yescrypt), an import's commit thread (with status and a SIGTERM during
-# it), group commit, and the socket's and CalDAV's reads on the worker pool,
+# yescrypt), an import's record thread (import-pipe.c, alone and in
+# kcald) and its commit thread (with status and a SIGTERM during it),
+# group commit, and the socket's and CalDAV's reads on the worker pool,
 # the WAL's checkpoint thread (and its own writes), and the sync thread
 # (with its slow-disk library, slowsync.so: groups, CalDAV writes and a
 # reminder burst).
 TSAN_CI_TESTS := unit/test-worker.c unit/test-account.c unit/test-store-ckpt.c \
+	unit/test-import-pipe.c e2e/test-import-stream.sh \
 	e2e/test-feed-offloop.sh e2e/test-dav-auth.sh e2e/test-import-status.sh \
 	e2e/test-group-commit.sh e2e/test-read-offloop.sh e2e/test-dav-offloop.sh \
 	e2e/test-checkpoint.sh e2e/test-sync-offloop.sh e2e/test-remind-offloop.sh \

@@ -339,7 +339,7 @@ ical_out_add(struct ical_out *out, const char *text, char **cause)
 static icalcomponent *
 vtimezone(const char *tzid)
 {
-	icaltimezone	*z = icaltimezone_get_builtin_timezone(tzid);
+	icaltimezone	*z = tz_builtin(tzid);
 	icalcomponent	*c, *src;
 	icalproperty	*p;
 

@@ -74,6 +74,7 @@ struct imp {
 	size_t				  scanned;	/* pieces scanned */
 	int				  ready;	/* scanned, sorted */
 	size_t				  next;		/* evs handed over */
+	size_t				  handing;	/* with the one in cb */
 	ical_record_cb			  cb;
 	void				 *arg;
 	char				 *err;

@@ -27,6 +27,7 @@
 #include <libical/ical.h>
 
 #include "ical-import-int.h"
+#include "ical-int.h"
 #include "xmalloc.h"
 
 /* 128 bits of FNV-1a over s: the same event text, the same UID. */
@@ -208,7 +209,7 @@ imp_check_until(struct imp *im, icalcomponent *c, const char *uid, int line)
 	    ICAL_DTSTART_PROPERTY)) == NULL)
 		return;
 	if ((tzid = imp_tzid_of(ps)) != NULL)
-		z = icaltimezone_get_builtin_timezone(tzid);
+		z = tz_builtin(tzid);
 	start = icaltime_as_timet_with_zone(icalproperty_get_dtstart(ps), z);
 	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
 	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {

@@ -611,6 +611,7 @@ ical_import_step(struct imp *im, size_t max, char **cause)
 		for (hi = im->next + 1; hi < im->nevs &&
 		    strcmp(im->evs[hi].uid, im->evs[im->next].uid) == 0; hi++)
 			;
+		im->handing = hi;
 		rc = one_record(im, im->next, hi);
 	}
 	if (rc != 0) {
@@ -633,6 +634,13 @@ ical_import_done(const struct imp *im, size_t *total)
 {
 	*total = im->nevs;
 	return im->next;
+}
+
+/* From a record's callback: the VEVENTs handed over once it is. */
+size_t
+ical_import_handing(const struct imp *im)
+{
+	return im->handing;
 }
 
 void

@@ -66,4 +66,8 @@ void		 ical_edit_fields(icalcomponent *, icalcomponent *,
 int		 recur_rules_check(icalcomponent *, const struct event *,
 		     char **);
 
+/* tz.c: libical's built-in zones, searched and loaded under its lock */
+icaltimezone	*tz_builtin(const char *);
+icalarray	*tz_builtin_all(void);
+
 #endif

@@ -13,6 +13,7 @@
  * icalproperty_new_from_string() goes the same slow way: hence
  * ical_parse_property().
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -144,20 +145,30 @@ ical_parse(const char *text)
 	return c;
 }
 
+/*
+ * Malformed data is never fatal to kcald (libical can be built to abort
+ * on it): set once for the process, since the state is libical's global
+ * and threads parse at once (an import's records, import-pipe.c), which
+ * a save and restore around each parse would get wrong.
+ */
+static void
+malformed_nonfatal(void)
+{
+	icalerror_set_error_state(ICAL_MALFORMEDDATA_ERROR, ICAL_ERROR_NONFATAL);
+}
+
 static icalcomponent *
 ical_parse_raw(const char *text)
 {
-	struct gen	 g = { text, text + strlen(text) };
-	icalerrorstate	 es;
-	icalparser	*p;
-	icalcomponent	*c;
+	static pthread_once_t	 once = PTHREAD_ONCE_INIT;
+	struct gen		 g = { text, text + strlen(text) };
+	icalparser		*p;
+	icalcomponent		*c;
 
-	es = icalerror_get_error_state(ICAL_MALFORMEDDATA_ERROR);
+	pthread_once(&once, malformed_nonfatal);
 	p = icalparser_new();
 	icalparser_set_gen_data(p, &g);
-	icalerror_set_error_state(ICAL_MALFORMEDDATA_ERROR, ICAL_ERROR_NONFATAL);
 	c = icalparser_parse(p, gen_line);
-	icalerror_set_error_state(ICAL_MALFORMEDDATA_ERROR, es);
 	icalparser_free(p);
 	return c;
 }

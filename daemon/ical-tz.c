@@ -34,6 +34,7 @@
 
 #include <libical/ical.h>
 
+#include "ical-int.h"
 #include "ical-tz.h"
 #include "tz.h"
 #include "tz-windows.h"
@@ -132,7 +133,7 @@ static char *
 by_rules(const char *tzid, icaltimezone *custom, int64_t from, int64_t to,
     const int64_t *walls, size_t nwalls)
 {
-	icalarray	*all = icaltimezone_get_builtin_timezones();
+	icalarray	*all = tz_builtin_all();
 	size_t		 n, best_rank = (size_t)-1;
 	int		*want;
 	char		*best = NULL;

@@ -41,6 +41,7 @@
 #include "cmd.h"
 #include "ical-import.h"
 #include "ical-lint.h"
+#include "import-pipe.h"
 #include "import-run.h"
 #include "kcal-protocol.h"
 #include "lint-spool.h"
@@ -50,7 +51,6 @@
 #include "xmalloc.h"
 
 #define SLICE_MS	4	/* the loop's time an import may take a turn */
-#define SLICE_UIDS	1	/* records between looks at the clock */
 #define PROGRESS_MS	200	/* between two progress messages */
 #define CHUNK_MAX	(128 * 1024)	/* a piece's bytes, at most */
 
@@ -63,6 +63,8 @@ struct import_job {
 	char			*name, *tz, *home;
 	struct ical_import	 imp;
 	struct imp		*im;
+	struct import_pipe	*pipe;		/* im's records, made ahead */
+	size_t			 written;	/* VEVENTs */
 	struct store		*st;		/* its own connection */
 	enum access_class	 clearance;
 	struct lint		 l;		/* the lines received */
@@ -131,6 +133,7 @@ job_free(struct import_job *job)
 		close(job->done[1]);
 	}
 	free(job->commit_why);
+	import_pipe_free(job->pipe);	/* its thread stopped: im is ours */
 	ical_import_end(job->im);
 	ical_import_clear(&job->imp);
 	if (job->st != NULL) {
@@ -162,8 +165,7 @@ import_client_gone(struct client *c)
 	}
 	if (c->srv->importing == c->import)
 		log_warnx("import %s: the client left after %zu of its events; "
-		    "nothing imported", c->import->o.name,
-		    ical_import_done(c->import->im, &(size_t){ 0 }));
+		    "nothing imported", c->import->o.name, c->import->written);
 	c->import->client = NULL;
 	job_free(c->import);
 	c->import = NULL;
@@ -294,7 +296,7 @@ cmd_import_chunk_exec(struct cmd_ctx *ctx)
 static void
 progress(struct import_job *job)
 {
-	size_t	total, done = ical_import_done(job->im, &total);
+	size_t	total = import_pipe_total(job->pipe), done = job->written;
 	int64_t	t = now_ms();
 
 	if (t - job->last < PROGRESS_MS || job->client == NULL)
@@ -465,6 +467,40 @@ spent(void *arg)
 	return now_ms() >= *(int64_t *)arg;
 }
 
+/*
+ * The records made (import-pipe.c), written until the slice ends (at
+ * *end): 1 more to come, 2 none made yet (the pipe calls back), 0 all
+ * written, -1 the file refused (*why), -2 a record refused (ir.why).
+ */
+static int
+write_records(struct import_job *job, int64_t end, char **why)
+{
+	struct ical_record	 r;
+	size_t			 upto;
+	int			 rc;
+
+	for (;;) {
+		switch (import_pipe_take(job->pipe, &r, &upto, why)) {
+		case PIPE_WAIT:
+			return 2;
+		case PIPE_END:
+			return 0;
+		case PIPE_FAILED:
+			return -1;
+		case PIPE_RECORD:
+			break;
+		}
+		rc = import_file_record(&r, &job->ir);
+		free(r.text);
+		event_clear(&r.ev);
+		job->written = upto;
+		if (rc != 0)
+			return -2;
+		if (now_ms() >= end)
+			return 1;
+	}
+}
+
 /* One slice: records until SLICE_MS is spent, then the loop's turn. */
 static void
 step_cb(evutil_socket_t fd, short what, void *arg)
@@ -481,9 +517,7 @@ step_cb(evutil_socket_t fd, short what, void *arg)
 	saved = store_set_clearance(job->st, job->clearance);
 	rc = 0;
 	if (!job->read)
-		do
-			rc = ical_import_step(job->im, SLICE_UIDS, &why);
-		while (rc == 1 && now_ms() < end);
+		rc = write_records(job, end, &why);
 	if (rc == 0) {
 		/* every record written: then the followers, in slices too */
 		job->read = 1;
@@ -492,15 +526,29 @@ step_cb(evutil_socket_t fd, short what, void *arg)
 			rc = -2;
 	}
 	store_set_clearance(job->st, saved);
-	if (rc == 1) {
+	if (rc == 1 || rc == 2) {
 		progress(job);
-		evtimer_add(job->ev_step, &zero);
+		if (rc == 1)
+			evtimer_add(job->ev_step, &zero);
 		return;
 	}
 	if (rc == 0 && !job->ir.dry_run)
 		commit_start(job);
 	else
 		finish(job, rc, why);	/* a dry run: rolled back */
+}
+
+/* The pipe has records again (or the last): the next slice. */
+static void
+records_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct import_job	*job = arg;
+	struct timeval		 zero = { 0, 0 };
+
+	(void)fd;
+	(void)what;
+	if (!job->read && !evtimer_pending(job->ev_step, NULL))
+		evtimer_add(job->ev_step, &zero);
 }
 
 /*
@@ -549,8 +597,9 @@ cmd_import_end_exec(struct cmd_ctx *ctx)
 		return NULL;
 	}
 	t = now_ms();
+	job->pipe = import_pipe_new(job->srv->base, records_cb, job);
 	job->im = ical_import_start_lint(&job->l, &job->o, &job->imp,
-	    import_file_record, &job->ir, &why);
+	    import_pipe_cb(), job->pipe, &why);
 	log_debug("import %s: %zu bytes received; writing (%lld ms to start)",
 	    job->o.name, job->received, (long long)(now_ms() - t));
 	if (job->im == NULL) {
@@ -561,6 +610,7 @@ cmd_import_end_exec(struct cmd_ctx *ctx)
 		return NULL;
 	}
 	job->ev_step = evtimer_new(job->srv->base, step_cb, job);
+	import_pipe_run(job->pipe, job->im);
 	evtimer_add(job->ev_step, &zero);
 	job->last = now_ms();
 	ctx->later = 1;

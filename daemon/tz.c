@@ -4,6 +4,7 @@
  * sees an icaltimezone, but for kcald.c, which frees libical's zones at
  * exit.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include <libical/ical.h>
 
+#include "ical-int.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -65,6 +67,46 @@ tz_name_ok(const char *name)
 	}
 }
 
+/*
+ * libical loads a built-in zone on its first use and replaces its strings
+ * then, under a lock of its own, while its search by name reads every
+ * zone's name under none: the loop searching while another thread (an
+ * import's records, import-pipe.c; a worker's feed) loads a zone read
+ * strings being freed.  So kcald searches and loads here alone, under one
+ * lock, and a zone is loaded before anyone has it.
+ */
+static pthread_mutex_t	builtin_lock = PTHREAD_MUTEX_INITIALIZER;
+
+icaltimezone *
+tz_builtin(const char *name)
+{
+	icaltimezone	*z;
+
+	pthread_mutex_lock(&builtin_lock);
+	z = icaltimezone_get_builtin_timezone(name);
+	if (z != NULL)
+		(void)icaltimezone_get_component(z);
+	pthread_mutex_unlock(&builtin_lock);
+	return z;
+}
+
+/* Every built-in zone, loaded (the first call loads them all). */
+icalarray *
+tz_builtin_all(void)
+{
+	static int	 loaded;
+	icalarray	*all;
+
+	pthread_mutex_lock(&builtin_lock);
+	all = icaltimezone_get_builtin_timezones();
+	for (size_t i = 0; !loaded && all != NULL && i < all->num_elements;
+	    i++)
+		(void)icaltimezone_get_component(icalarray_element_at(all, i));
+	loaded = 1;
+	pthread_mutex_unlock(&builtin_lock);
+	return all;
+}
+
 static icaltimezone *
 tz_get(const char *name)
 {
@@ -78,7 +120,7 @@ tz_get(const char *name)
 	for (i = 0; i < TZ_CACHE && tz_cache[i].z != NULL; i++)
 		if (strcmp(tz_cache[i].name, name) == 0)
 			return tz_cache[i].z;
-	z = icaltimezone_get_builtin_timezone(name);
+	z = tz_builtin(name);
 	if (z != NULL && strlen(name) < sizeof tz_cache[0].name) {
 		i = tz_cache_next++ % TZ_CACHE;
 		strcpy(tz_cache[i].name, name);
