@@ -44,7 +44,7 @@ print_feed(json_t *f)
 	printf("%s\n", json_string_value(json_object_get(f, "name")));
 	if (json_is_true(json_object_get(f, "withheld")))
 		printf("  url:     (withheld: only a user who may write sees "
-		    "feed URLs)\n");
+		    "feed URLs and filters)\n");
 	else {
 		printf("  url:     %s\n", json_string_value(json_object_get(f,
 		    "url")));

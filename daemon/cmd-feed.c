@@ -182,11 +182,13 @@ out:
 }
 
 /*
- * A feed's token is a password: whoever holds its URL reads the feed
- * without asking anyone, confidential events and all.  Only a peer that
- * may write (and so could make such a feed itself) is shown it; a
- * read-only peer sees what each feed is, not how to reach it
- * (kcald.conf(5), POLICY).
+ * A feed's token is a password: whoever holds its URL (the feed's, or its
+ * briefing page's, which is the same token) reads the feed without asking
+ * anyone, confidential events and all.  Only a peer that may write (and
+ * so could make such a feed itself) is shown it; a read-only peer sees
+ * what each feed carries, not how to reach it, nor its filters, which may
+ * name a hidden visit's UID or a confidential search (kcald.conf(5),
+ * POLICY).
  */
 static json_t *
 withheld(struct cmd_ctx *ctx, json_t *f)
@@ -196,6 +198,12 @@ withheld(struct cmd_ctx *ctx, json_t *f)
 		return f;
 	json_object_set_new(f, "url", json_null());
 	json_object_set_new(f, "webcal", json_null());
+	json_object_set_new(f, "filter", json_null());
+	json_object_set_new(f, "filters", json_null());
+	if (json_object_get(f, "briefing") != NULL) {
+		json_object_set_new(f, "briefing", json_null());
+		json_object_set_new(f, "briefing_url", json_null());
+	}
 	json_object_set_new(f, "withheld", json_true());
 	return f;
 }

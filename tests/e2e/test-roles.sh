@@ -117,6 +117,14 @@ kcal feed add secret --include confidential >/dev/null || fail "feed add"
 token=$(kcal feed list --format json | jq -r '.feeds[] | select(.name == "secret") | .url' |
 	sed 's|.*/||; s|\.ics$||')
 check_match "the writer's feed list has the token" '^[A-Za-z0-9_-]{16,}$' "$token"
+# A briefing feed: its page's URL carries the same token, and its filters
+# name the hidden visit and a confidential search.
+kcal feed add brief --briefing "$cvisit" --include confidential \
+	--search MARK-search >/dev/null || fail "feed add --briefing"
+btoken=$(kcal feed list --format json | jq -r '.feeds[] | select(.name == "brief") | .briefing_url' |
+	sed 's|.*/||; s|\.html$||')
+check_match "the writer's feed list has the briefing page's token" \
+	'^[A-Za-z0-9_-]{16,}$' "$btoken"
 
 # --- Reminders: a confidential and a public one due in a few seconds. ---
 # setpriv itself in the background (not the function ro, whose subshell
@@ -223,6 +231,9 @@ for u in $hidden; do
 	check_eq "hidden UID $u never reached the reader" 0 "$(grep -c -- "$u" "$R")"
 done
 check_eq "no feed token reached the reader" 0 "$(grep -c -- "$token" "$R")"
+check_eq "... nor the briefing page's" 0 "$(grep -c -- "$btoken" "$R")"
+check_match "... which the reader sees withheld" '"name":"brief".*"withheld":true' \
+	"$(ro "$KCAL" feed list --format json | jq -c '.feeds[]')"
 # The override's occurrence (12 May, 06:33Z = 15:33 Seoul) is not shown in
 # its series either: the series shows three of its four occurrences.
 check_eq "the series: the occurrence the override hid is gone" 3 \
