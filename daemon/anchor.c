@@ -122,12 +122,15 @@ depth_above(struct store *st, const char *uid, const char *anchor,
 }
 
 /*
- * How many levels of followers hang below uid (0: none), cancelled ones
- * too (they may be restored), level by level; it stops past the limit,
- * which also ends a cycle in stored data.  -2 with *why: the store failed.
+ * Walk the followers below uid level by level, cancelled ones too (they
+ * may be restored): *height the levels (0: none), *hidden set when one
+ * is not visible at st's clearance (hidden may be NULL).  It stops past
+ * the limit, which also ends a cycle in stored data.  -2 with *why: the
+ * store failed.
  */
 static int
-height_below(struct store *st, const char *uid, int *height, char **why)
+walk_below(struct store *st, const char *uid, int *height, int *hidden,
+    char **why)
 {
 	char	**level, **next, **f;
 	size_t	  n, nn, nf, i, j;
@@ -145,8 +148,11 @@ height_below(struct store *st, const char *uid, int *height, char **why)
 				break;
 			}
 			next = xreallocarray(next, nn + nf + 1, sizeof *next);
-			for (j = 0; j < nf; j++)
+			for (j = 0; j < nf; j++) {
+				if (hidden != NULL && !store_visible(st, f[j]))
+					*hidden = 1;
 				next[nn++] = f[j];
+			}
 			free(f);
 		}
 		for (i = 0; i < n; i++)
@@ -161,6 +167,29 @@ height_below(struct store *st, const char *uid, int *height, char **why)
 		free(level[i]);
 	free(level);
 	return rc;
+}
+
+/* How many levels of followers hang below uid (walk_below). */
+static int
+height_below(struct store *st, const char *uid, int *height, char **why)
+{
+	return walk_below(st, uid, height, NULL, why);
+}
+
+/*
+ * Does an event that st's clearance hides follow uid, at any depth?  A
+ * change of uid would move it: a writer who may not see it may not
+ * (write-put.c), nor learn of it from a refusal that names it.  1 yes,
+ * 0 no, -2 with *why: the store failed.
+ */
+int
+anchor_hidden_followers(struct store *st, const char *uid, char **why)
+{
+	int	height, hidden = 0;
+
+	if (walk_below(st, uid, &height, &hidden, why) != 0)
+		return -2;
+	return hidden;
 }
 
 /*

@@ -36,6 +36,7 @@ struct store;
 #define ANCHOR_MAX_DEPTH	64
 
 int	anchor_args(struct cmd_ctx *, struct event_change *);
+int	anchor_hidden_followers(struct store *, const char *, char **);
 int	anchor_prepare(struct cmd_ctx *, const char *, const char *,
 	    struct event_change *);
 int	anchor_follower(struct cmd_ctx *, const struct event *, const char *,

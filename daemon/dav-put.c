@@ -21,7 +21,8 @@
  * DAV:responsedescription what is wrong (the import's words for a body
  * kcal import would refuse):
  *   403 DAV:need-privileges            read-only user, or an event (stored
- *                                      or sent) above the user's clearance
+ *                                      or sent) above the user's clearance,
+ *                                      or one that hidden events follow
  *   403 CALDAV:valid-calendar-data     not iCalendar kcal import accepts
  *   403 CALDAV:valid-calendar-object-resource  several UIDs, no UID,
  *                                      overrides without their series, a

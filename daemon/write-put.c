@@ -267,6 +267,24 @@ may_write_body(struct run *r, const char *body_text)
 	return 0;
 }
 
+/*
+ * Do events the user may not see follow uid?  Changing uid moves them (a
+ * delete leaves them following nothing), and a refusal of the chain they
+ * make would name them.  A failed read counts as yes.
+ */
+static int
+hidden_followers(struct run *r, const char *uid)
+{
+	char	*why = NULL;
+	int	 rc;
+
+	if (r->who->clearance == ACCESS_CLASS_CONFIDENTIAL)
+		return 0;	/* sees all */
+	rc = anchor_hidden_followers(r->st, uid, &why);
+	free(why);
+	return rc != 0;
+}
+
 /* May the user change (or delete) the stored event? */
 static int
 may_change(struct run *r, const char *uid, const char *full,
@@ -279,6 +297,10 @@ may_change(struct run *r, const char *uid, const char *full,
 		return fail(r, PUT_FORBIDDEN, "the event %s has parts %s may "
 		    "not see (an override or a reference of a higher class); "
 		    "change it with kcal", uid, r->who->name);
+	if (hidden_followers(r, uid))
+		return fail(r, PUT_FORBIDDEN, "events %s may not see follow "
+		    "the event %s (X-KCAL-ANCHOR), and a change would move "
+		    "them; change it with kcal", r->who->name, uid);
 	return 0;
 }
 

@@ -376,6 +376,46 @@ check_eq "... written back as read, renamed: 204, the relation kept" \
 dav intern DELETE "$ICAL/early.ics" >/dev/null
 same_store "the store is as it was"
 
+# --- an event a hidden one follows: changing it would move what the
+# account may not see, and a refusal of the chain would name it.
+kcal add "Pub anchor" --uid pub-a@t --start 2027-06-01T12:00 --duration 1h \
+	--class public >/dev/null && kcal add "Hidden follower" \
+	--uid hid-h@t --anchor pub-a@t --offset 2h --duration 1h \
+	--class confidential >/dev/null && kcal add "Pub follower" \
+	--uid pub-q@t --anchor hid-h@t --offset 1h --duration 30m \
+	--class public >/dev/null || fail "the anchored events"
+kcal add "Pub lone" --uid pub-l@t --start 2027-06-02T12:00 --duration 1h \
+	--class public >/dev/null && kcal add "Pub next" --uid pub-n@t \
+	--anchor pub-l@t --offset 1h --duration 1h --class public >/dev/null ||
+	fail "the public chain"
+snapshot before
+dav intern GET "$ICAL/pub-a@t.ics" >/dev/null
+sed 's/^DTSTART\(.*\)T12/DTSTART\1T14/; s/^DTEND\(.*\)T13/DTEND\1T15/' \
+	"$T/body" >"$T/pa-moved.ics"
+check_eq "moving an event a hidden one follows: 403" 403 \
+	"$(put intern "$ICAL/pub-a@t.ics" "$T/pa-moved.ics")"
+check_eq "... naming no hidden event" 0 "$(grep -c 'hid-h' "$T/body")"
+sed 's/^SEQUENCE:/X-KCAL-ANCHOR:pub-q@t\r\nX-KCAL-ANCHOR-OFFSET:PT1H\r\nSEQUENCE:/' \
+	"$T/pa-moved.ics" >"$T/pa-cycle.ics"
+check_eq "anchoring it where a hidden one closes a cycle: 403" 403 \
+	"$(put intern "$ICAL/pub-a@t.ics" "$T/pa-cycle.ics")"
+check_eq "... naming no hidden event" 0 "$(grep -c 'hid-h' "$T/body")"
+check_eq "deleting it: 403" 403 "$(dav intern DELETE "$ICAL/pub-a@t.ics")"
+same_store "the hidden follower did not move"
+dav intern GET "$ICAL/pub-l@t.ics" >/dev/null
+sed 's/^DTSTART\(.*\)T12/DTSTART\1T14/; s/^DTEND\(.*\)T13/DTEND\1T15/' \
+	"$T/body" >"$T/pl-moved.ics"
+check_eq "moving one only visible events follow: 204" 204 \
+	"$(put intern "$ICAL/pub-l@t.ics" "$T/pl-moved.ics")"
+check_match "... and its follower moved with it" "2027-06-02T15:00" \
+	"$(kcal show pub-n@t --format json | jq -r .start)"
+check_eq "a writer who sees all moves the first: 204" 204 \
+	"$(dav alice GET "$CAL/pub-a@t.ics" >/dev/null;
+	put alice "$CAL/pub-a@t.ics" "$T/pa-moved.ics")"
+check_match "... its hidden follower with it" "2027-06-01T16:00" \
+	"$(kcal show hid-h@t --format json | jq -r .start)"
+for u in pub-a pub-q hid-h pub-l pub-n; do kcal delete $u@t >/dev/null; done
+
 # --- DELETE
 dav alice GET $CAL/one.ics >/dev/null
 etag=$(hdr ETag)
