@@ -277,15 +277,29 @@ json_t *
 conn_call_cb(struct conn *c, json_t *req, conn_progress_cb cb, void *arg,
     char **cause)
 {
+	return conn_call_bytes(c, req, NULL, 0, cb, arg, cause);
+}
+
+/*
+ * conn_call_cb, the request followed by n bytes as they are (data, its
+ * "bytes" set to n; kcal-protocol(7), framing): an import's piece.
+ */
+json_t *
+conn_call_bytes(struct conn *c, json_t *req, const char *data, size_t n,
+    conn_progress_cb cb, void *arg, char **cause)
+{
 	json_int_t	 id = c->next_id++;
 	json_t		*msg;
 	char		*line;
 	size_t		 len;
 
 	json_object_set_new(req, "id", json_integer(id));
+	if (data != NULL)
+		json_object_set_new(req, "bytes", json_integer((json_int_t)n));
 	line = proto_encode(req, &len);
 	json_decref(req);
-	if (line == NULL || conn_write_all(c->fd, line, len) != 0) {
+	if (line == NULL || conn_write_all(c->fd, line, len) != 0 ||
+	    (data != NULL && conn_write_all(c->fd, data, n) != 0)) {
 		free(line);
 		if (line != NULL && (errno == EPIPE || errno == ECONNRESET))
 			return refused_early(c, cause);

@@ -17,6 +17,8 @@ json_t		*conn_call(struct conn *, json_t *, char **);
 typedef void	(*conn_progress_cb)(json_t *, void *);
 json_t		*conn_call_cb(struct conn *, json_t *, conn_progress_cb, void *,
 		     char **);
+json_t		*conn_call_bytes(struct conn *, json_t *, const char *, size_t,
+		    conn_progress_cb, void *, char **);
 int		 conn_write_all(int, const char *, size_t);
 
 #endif

@@ -32,6 +32,7 @@ struct sender {
 	FILE		*fp;
 	char		*buf;
 	size_t		 len, cap, chunk;
+	int		 raw;		/* kcald takes pieces as bytes */
 	size_t		 lines;		/* the file's lines before buf */
 	long long	 size, sent;	/* bytes; size -1: unknown */
 	int		 tty, shown, eof;
@@ -132,13 +133,18 @@ fill(struct sender *s)
 	return (ssize_t)n;
 }
 
-/* Send a request; 0 and *reply, or -1 with a message printed. */
+/*
+ * Send a request (followed by the n bytes of data, unless NULL); 0 and
+ * *reply, or -1 with a message printed.
+ */
 static int
-send_req(struct conn *c, json_t *req, struct sender *s, json_t **reply)
+send_req(struct conn *c, json_t *req, const char *data, size_t n,
+    struct sender *s, json_t **reply)
 {
 	char	*cause = NULL;
 
-	if ((*reply = conn_call_cb(c, req, on_progress, s, &cause)) != NULL)
+	if ((*reply = conn_call_bytes(c, req, data, n, on_progress, s,
+	    &cause)) != NULL)
 		return 0;
 	unshow(s);
 	fprintf(stderr, "kcal: %s\n", cause);
@@ -153,7 +159,7 @@ send_piece(struct conn *c, struct sender *s, size_t n)
 	const char	*what;
 	size_t		 line;
 	json_t		*reply;
-	int		 ok;
+	int		 ok, rc;
 
 	mend_folds((unsigned char *)s->buf, n);
 	if ((line = text_problem((unsigned char *)s->buf, n, &what)) != 0) {
@@ -164,8 +170,15 @@ send_piece(struct conn *c, struct sender *s, size_t n)
 	}
 	for (size_t i = 0; i < n; i++)
 		s->lines += s->buf[i] == '\n';
-	if (send_req(c, json_pack("{s:s, s:s%}", "cmd", "import_chunk",
-	    "ical", s->buf, n), s, &reply) != 0)
+	/* As bytes, not a JSON string, where kcald takes them: no escaping
+	 * here, no decoding there. */
+	if (s->raw)
+		rc = send_req(c, json_pack("{s:s}", "cmd", "import_chunk"),
+		    s->buf, n, s, &reply);
+	else
+		rc = send_req(c, json_pack("{s:s, s:s%}", "cmd",
+		    "import_chunk", "ical", s->buf, n), NULL, 0, s, &reply);
+	if (rc != 0)
 		return -1;
 	ok = json_is_true(json_object_get(reply, "ok"));
 	if (!ok)
@@ -191,7 +204,7 @@ begin(struct conn *c, struct sender *s, json_t *args)
 	json_object_set_new(req, "cmd", json_string("import_begin"));
 	if (s->size >= 0)
 		json_object_set_new(req, "size", json_integer(s->size));
-	if (send_req(c, req, s, &reply) != 0)
+	if (send_req(c, req, NULL, 0, s, &reply) != 0)
 		return -1;
 	code = json_string_value(json_object_get(json_object_get(reply,
 	    "error"), "code"));
@@ -201,9 +214,12 @@ begin(struct conn *c, struct sender *s, json_t *args)
 	else if (code != NULL) {
 		print_refusal(reply);
 		rc = -1;
-	} else if ((s->chunk = (size_t)json_integer_value(json_object_get(res,
-	    "chunk"))) < 64)
-		s->chunk = 64;
+	} else {
+		if ((s->chunk = (size_t)json_integer_value(json_object_get(res,
+		    "chunk"))) < 64)
+			s->chunk = 64;
+		s->raw = json_is_true(json_object_get(res, "bytes"));
+	}
 	json_decref(reply);
 	return rc;
 }
@@ -224,7 +240,8 @@ run(struct conn *c, struct sender *s, json_t *args, json_t **reply)
 		fprintf(stderr, "kcal: %s: %s\n", s->name, strerror(EIO));
 		return -1;
 	}
-	rc = send_req(c, json_pack("{s:s}", "cmd", "import_end"), s, reply);
+	rc = send_req(c, json_pack("{s:s}", "cmd", "import_end"), NULL, 0, s,
+	    reply);
 	unshow(s);
 	return rc;
 }

@@ -247,7 +247,8 @@ cmd_import_begin_exec(struct cmd_ctx *ctx)
 	lint_feed_spool(job->feed, spool_new(ctx->srv));
 	job->client = c;
 	c->import = job;
-	return json_pack("{s:I}", "chunk", (json_int_t)chunk_size(ctx->srv));
+	return json_pack("{s:I, s:b}", "chunk", (json_int_t)chunk_size(ctx->srv),
+	    "bytes", 1);
 }
 
 /* The job of this client's that is still being sent, or NULL (error set). */
@@ -279,12 +280,24 @@ cmd_import_chunk_exec(struct cmd_ctx *ctx)
 {
 	struct import_job	*job;
 	const char		*text;
+	json_t			*raw;
 	size_t			 n;
 
-	if ((job = sending(ctx)) == NULL ||
-	    cmd_arg_str(ctx, "ical", 1, &text) != 0)
+	if ((job = sending(ctx)) == NULL)
 		return NULL;
-	n = strlen(text);
+	if ((raw = json_object_get(ctx->req, "bytes")) != NULL) {
+		/* the piece as sent, after the line (server-client.c) */
+		if (json_object_get(ctx->req, "ical") != NULL) {
+			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "a piece is "
+			    "\"ical\" or \"bytes\", not both");
+			return NULL;
+		}
+		text = json_string_value(raw);
+		n = json_string_length(raw);
+	} else if (cmd_arg_str(ctx, "ical", 1, &text) != 0)
+		return NULL;
+	else
+		n = strlen(text);
 	job->received += n;
 	if (lint_feed(job->feed, text, n) != 0) {
 		refused(ctx, job);
@@ -621,7 +634,7 @@ const struct cmd_entry cmd_import_begin_entry = {
 	"import_begin", "name tz dry_run size", 0, cmd_import_begin_exec
 };
 const struct cmd_entry cmd_import_chunk_entry = {
-	"import_chunk", "ical", 0, cmd_import_chunk_exec
+	"import_chunk", "ical bytes", 0, cmd_import_chunk_exec
 };
 const struct cmd_entry cmd_import_end_entry = {
 	"import_end", "", CMD_WRITE, cmd_import_end_exec

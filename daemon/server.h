@@ -48,6 +48,8 @@ struct client {
 	int			 closing;	/* free once output drains */
 	int			 eof;		/* half-closed: free once owed */
 	size_t			 scanned;	/* input bytes known to hold no LF */
+	json_t			*awaiting;	/* a request whose "bytes" come */
+	size_t			 awaiting_n;	/* how many */
 	int			 held;		/* not read until output drains */
 	int			 big;		/* a big reply went out: trim after */
 	size_t			 reply_max;	/* largest reply since drained */

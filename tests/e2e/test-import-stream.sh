@@ -118,4 +118,32 @@ check_match "... the summary still printed" "$N added.*dry run" "$(cat "$T/pipe.
 out=$(cat "$T/export.ics" | kcal import - 2>&1)
 check_match "kcal import - from a pipe" "stdin: 0 added, 0 updated, $((N + 1)) unchanged" "$out"
 
+# 7. The pieces on the wire: as JSON strings and as bytes after the line
+# (tests/e2e/import_bytes.py), and counts that lie.
+"$PY" "$top/tests/e2e/import_bytes.py" "$KCAL_SOCKET" >"$T/bytes.out" 2>&1
+got() { sed -n "s/^$1: //p" "$T/bytes.out"; }
+check_eq "pieces as JSON strings, cut anywhere: imported" 40 "$(got 'ical pieces: added')"
+check_eq "import_begin says pieces may be bytes" True "$(got 'begin says pieces may be bytes')"
+check_eq "pieces as bytes, cut anywhere: imported" 40 "$(got 'bytes pieces: added')"
+check_eq "a piece that is not UTF-8: bad_ical" bad_ical "$(got 'a piece with not UTF-8: refused')"
+check_eq "a piece with a NUL: bad_ical" bad_ical "$(got 'a piece with a NUL: refused')"
+check_eq "... each naming its line" "True
+True" "$(got '... naming its line')"
+check_eq "a piece as ical and bytes: bad_argument" bad_argument "$(got 'ical and bytes together')"
+check_eq "... the connection goes on" True "$(got '... then status')"
+check_eq "bytes after a command that takes none: bad_argument" bad_argument "$(got 'bytes on status')"
+check_eq "... its bytes read as bytes, not as requests" True \
+	"$(got '... the bytes were not read as a request')"
+for what in negative "not a number" "over max_line"; do
+	check_eq "a count of bytes $what: bad_request" bad_request "$(got "bytes $what")"
+done
+check_eq "... and the connection closed each time" "True
+True
+True" "$(got '... then closed')"
+check_eq "a client gone in the middle of a piece: kcald serves" True \
+	"$(got 'after a client left mid-piece, status')"
+check_eq "... and stored nothing of it" not_found "$(got '... and its events')"
+[ "$(grep -c . "$T/bytes.out")" -ge 19 ] || cat "$T/bytes.out"
+check_eq "kcald is still up" 0 "$(kcal status >/dev/null 2>&1; echo $?)"
+
 done_testing

@@ -1,0 +1,141 @@
+"""import_bytes.py SOCKET -- a streamed import's pieces on the wire, as
+JSON strings ("ical") and as bytes after the request's line ("bytes": N,
+kcal-protocol(7), framing), and what kcald does with a count that lies.
+
+Prints one "name: value" line per finding; test-import-stream.sh compares
+them with what the protocol says."""
+
+import json
+import socket
+import sys
+
+SOCK = sys.argv[1]
+
+
+class Conn:
+    def __init__(self):
+        self.s = socket.socket(socket.AF_UNIX)
+        self.s.connect(SOCK)
+        self.s.settimeout(20)
+        self.f = self.s.makefile("rwb")
+        self.f.readline()
+        self.n = 0
+
+    def send(self, req, data=None):
+        self.n += 1
+        req = dict(req, id=self.n)
+        if data is not None and "bytes" not in req:
+            req["bytes"] = len(data)
+        self.f.write((json.dumps(req) + "\n").encode())
+        if data is not None:
+            self.f.write(data)
+        self.f.flush()
+
+    def reply(self):
+        while True:
+            line = self.f.readline()
+            if not line:
+                return None
+            msg = json.loads(line)
+            if "progress" not in msg:
+                return msg
+
+    def call(self, req, data=None):
+        self.send(req, data)
+        return self.reply()
+
+
+def cal(uid, n):
+    ev = "".join(
+        "BEGIN:VEVENT\r\nUID:%s-%d\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20270401T%02d0000Z\r\nDURATION:PT1H\r\n"
+        "SUMMARY:piece \u00e9v\u00e9nement %d\r\nEND:VEVENT\r\n"
+        % (uid, i, 8 + i % 10, i) for i in range(n))
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" + ev +
+            "END:VCALENDAR\r\n").encode()
+
+
+def show(name, value):
+    print("%s: %s" % (name, value))
+
+
+def err(r):
+    return r and r.get("error", {}).get("code")
+
+
+def pieces(data, size):
+    return [data[i:i + size] for i in range(0, len(data), size)]
+
+
+def imported(how, uid, size):
+    """Import cal(uid) in pieces of size bytes: the import's counts."""
+    c = Conn()
+    r = c.call({"cmd": "import_begin", "name": uid + ".ics"})
+    if how == "bytes":
+        show("begin says pieces may be bytes",
+             r.get("result", {}).get("bytes"))
+    for p in pieces(cal(uid, 40), size):
+        if how == "bytes":
+            r = c.call({"cmd": "import_chunk"}, p)
+        else:
+            r = c.call({"cmd": "import_chunk",
+                        "ical": p.decode("utf-8", "surrogatepass")})
+        if not r.get("ok"):
+            return "refused: %s" % r
+    r = c.call({"cmd": "import_end"})
+    return r.get("result", {}).get("added") if r.get("ok") else r
+
+
+# Pieces that cut lines, and a UTF-8 character, anywhere.
+show("ical pieces: added", imported("ical", "as-json", 997))
+show("bytes pieces: added", imported("bytes", "as-bytes", 333))
+
+# A piece that is not UTF-8, or holds a NUL: refused, naming the line.
+for name, bad in (("not UTF-8", b"\xff\xfe"), ("a NUL", b"\x00")):
+    c = Conn()
+    c.call({"cmd": "import_begin", "name": "bad.ics"})
+    data = cal("bad", 3).replace(b"piece", b"pi" + bad + b"ece", 1)
+    r = c.call({"cmd": "import_chunk"}, data)
+    show("a piece with %s: refused" % name, err(r))
+    show("... naming its line", "bad.ics:" in r.get("error", {}).get(
+        "message", ""))
+
+# Both forms at once: refused, and the connection goes on.
+c = Conn()
+c.call({"cmd": "import_begin", "name": "both.ics"})
+r = c.call({"cmd": "import_chunk", "ical": "X"}, b"BEGIN:VCALENDAR\r\n")
+show("ical and bytes together", err(r))
+show("... then status", c.call({"cmd": "status"}).get("ok"))
+
+# bytes on a command that takes none: its bytes are read (the next line
+# is found), and the command refuses the argument.
+c = Conn()
+r = c.call({"cmd": "status"}, b'{"id":99,"cmd":"status"}\n garbage')
+show("bytes on status", err(r))
+show("... the bytes were not read as a request",
+     c.call({"cmd": "status"}).get("id") == c.n)
+
+# A count that lies: the error, then the connection is closed.
+for name, count in (("negative", -1), ("not a number", "12"),
+                    ("over max_line", 1 << 40)):
+    c = Conn()
+    c.send({"cmd": "status", "bytes": count})
+    r = c.reply()
+    show("bytes %s" % name, err(r))
+    show("... then closed", c.reply() is None)
+
+# A client that announces a piece and leaves in its middle: nothing of
+# its import is stored, and kcald serves the others.
+c = Conn()
+c.call({"cmd": "import_begin", "name": "left.ics"})
+data = cal("left", 5)
+c.f.write((json.dumps({"id": 50, "cmd": "import_chunk",
+                       "bytes": len(data)}) + "\n").encode() +
+          data[:len(data) // 2])
+c.f.flush()
+c.s.close()
+d = Conn()
+show("after a client left mid-piece, status", d.call({"cmd": "status"})
+     .get("ok"))
+r = d.call({"cmd": "get", "uid": "left-0"})
+show("... and its events", err(r))
