@@ -196,12 +196,12 @@ import_anchors(struct import_run *ir, const struct event *ev)
 	if (ev->anchor != NULL && (rc = anchor_check_chain(ir->st, ev->uid,
 	    ev->anchor, &why)) != 0) {
 		free(ir->why);
-		if (rc == -1)
+		if (rc == -1) {
 			xasprintf(&ir->why, "%s (remove X-KCAL-ANCHOR from one "
 			    "of them)", why);
-		else
-			ir->why = why, why = NULL;
-		free(why);
+			free(why);
+		} else
+			ir->why = why;	/* the store's failure, as it is */
 		ir->bad = rc == -1;
 		return -1;
 	}
