@@ -320,6 +320,28 @@ add_alarm(icalcomponent *c, struct icaltriggertype tr, const char *summary)
  * says so (X-KCAL-NO-REMIND), so that kcald.conf's default reminders do
  * not take their place; one that gets any again loses the mark.
  */
+/*
+ * A lead (seconds; negative: before the start) as a TRIGGER's duration:
+ * whole days in days, which are nominal (RFC 5545), any other in hours,
+ * minutes and seconds, which are exact: libical would write 25 hours as
+ * P1DT1H, a calendar day and an hour to any app that reads it.
+ */
+static struct icaldurationtype
+lead(int64_t secs)
+{
+	struct icaldurationtype	d;
+	int64_t			a = secs < 0 ? -secs : secs;
+
+	if (secs % 86400 == 0)
+		return icaldurationtype_from_int((int)secs);
+	d = icaldurationtype_null_duration();
+	d.is_neg = secs < 0;
+	d.hours = (unsigned int)(a / 3600);
+	d.minutes = (unsigned int)(a % 3600 / 60);
+	d.seconds = (unsigned int)(a % 60);
+	return d;
+}
+
 static void
 set_reminders(icalcomponent *c, const struct event_change *ch,
     const char *summary)
@@ -328,9 +350,12 @@ set_reminders(icalcomponent *c, const struct event_change *ch,
 
 	if (ch->set_remind) {
 		remove_alarms(c, 0);
-		for (size_t i = 0; i < ch->nremind; i++)
-			add_alarm(c, icaltriggertype_from_int(
-			    (int)-ch->remind[i]), summary);
+		for (size_t i = 0; i < ch->nremind; i++) {
+			memset(&tr, 0, sizeof tr);
+			tr.time = icaltime_null_time();
+			tr.duration = lead(-ch->remind[i]);
+			add_alarm(c, tr, summary);
+		}
 	}
 	if (ch->set_remind_at) {
 		remove_alarms(c, 1);

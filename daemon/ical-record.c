@@ -122,13 +122,28 @@ event_end_at(const struct event *ev, int64_t t)
 
 /*
  * When a reminder `before` seconds ahead of an occurrence at t (zone tz)
- * is due: its whole days are nominal, the same wall-clock time that many
- * days earlier (RFC 5545 3.3.6: a -P1D trigger on the eve of a DST change
- * is 23 or 25 hours ahead), the rest exact.  A trigger is kept in seconds
- * (libical writes whole days of them as days again: P1D, P1DT2H).
+ * is due: a lead of whole days is nominal, the same wall-clock time that
+ * many days earlier (RFC 5545 3.3.6: a -P1D trigger on the eve of a DST
+ * change is 23 or 25 hours ahead); any other is exact, 25 hours being 25
+ * hours.  A trigger is kept in seconds, so -PT24H counts as -P1D, and
+ * -P1DT1H as 25 hours (kcal writes such a lead in hours: ical-edit-fields.c).
  */
 int64_t
 ical_trigger_at(const char *tz, int64_t t, int64_t before)
+{
+	if (before == 0 || before % 86400 != 0 || tz == NULL)
+		return t - before;
+	return ical_add_nominal(tz, t, -(before / 86400));
+}
+
+/*
+ * The same as kcald reckoned it before: the whole days of any lead
+ * nominal, the rest exact (25 hours on the eve of a DST change was 24 or
+ * 26).  A reminder delivered then is remembered at that instant
+ * (remind-plan.c's consider).
+ */
+int64_t
+ical_trigger_was(const char *tz, int64_t t, int64_t before)
 {
 	int64_t	days = before / 86400;
 

@@ -196,8 +196,9 @@ remind_config_notify_ncmds(const struct config *cfg)
 /*
  * The default triggers as one string: when it differs from the one the
  * store remembers, every event is planned again (remind.c).  It begins
- * with how a trigger's days are read (nominal since they were exact, so
- * a store planned the old way is planned again once).
+ * with how a trigger's days are read (a lead of whole days nominal: they
+ * were exact, then the whole days of any lead were nominal), so that a
+ * store planned an older way is planned again once.
  */
 char *
 remind_config_fingerprint(const struct config *cfg)
@@ -206,7 +207,7 @@ remind_config_fingerprint(const struct config *cfg)
 	char				*s, *t, *l;
 
 	l = remind_format_list(&rc->dflt);
-	xasprintf(&s, "days=nominal default=%s", l);
+	xasprintf(&s, "days=whole-nominal default=%s", l);
 	free(l);
 	for (int i = 0; event_kinds[i] != NULL && i < NKINDS; i++) {
 		if (!rc->kind[i].set)

@@ -97,16 +97,19 @@ push(struct collect *c, int64_t occ, int64_t due, int64_t at,
 
 /*
  * A trigger: pending unless the store remembers it (snoozes come later).
- * One of whole days the store may remember at its exact instant (days
- * were exact before they were nominal): delivered, acknowledged, it is
- * not taken for another.
+ * The store may remember one at the instant an older kcald reckoned:
+ * exact (days were exact before they were nominal) or `was` (the whole
+ * days of any lead were nominal: ical_trigger_was).  Delivered,
+ * acknowledged, it is not taken for another.
  */
 static void
-consider(struct collect *c, int64_t occ, int64_t due, int64_t before)
+consider(struct collect *c, int64_t occ, int64_t due, int64_t before,
+    int64_t was)
 {
 	if (due < c->from || due > c->to || find_mark(c->in, occ, due) != NULL ||
 	    (before != REMIND_ABSOLUTE && due != occ - before &&
-	    find_mark(c->in, occ, occ - before) != NULL))
+	    find_mark(c->in, occ, occ - before) != NULL) ||
+	    (was != due && find_mark(c->in, occ, was) != NULL))
 		return;
 	push(c, occ, due, due, before, 0);
 }
@@ -178,10 +181,11 @@ occurrence(struct collect *c, int64_t start, int64_t end,
 	for (size_t i = 0; i < n; i++)
 		if (ends != NULL && ends[i])
 			consider(c, start, ical_trigger_at(tz, end, offs[i] +
-			    len), offs[i]);
+			    len), offs[i], ical_trigger_was(tz, end, offs[i] +
+			    len));
 		else
 			consider(c, start, ical_trigger_at(tz, start, offs[i]),
-			    offs[i]);
+			    offs[i], ical_trigger_was(tz, start, offs[i]));
 }
 
 static int
@@ -361,7 +365,8 @@ collect(const struct remind_input *in, int64_t from, int64_t to,
 		return -1;
 	}
 	for (size_t i = 0; i < in->ev->nremind_at; i++)
-		consider(&c, 0, in->ev->remind_at[i], REMIND_ABSOLUTE);
+		consider(&c, 0, in->ev->remind_at[i], REMIND_ABSOLUTE,
+		    in->ev->remind_at[i]);
 	for (size_t i = 0; i < in->nmarks; i++) {
 		m = &in->marks[i];
 		if (m->state == REMIND_SNOOZED && m->until >= from &&

@@ -186,5 +186,22 @@ check_eq "--remind 1d is 09:00 the day before, across the DST change" \
 	"2027-03-27T08:00:00Z 86400 2027-03-28T06:00:00Z 3600" \
 	"$(jget "$up" "[.reminders[] | select(.uid == \"$u9\") |
 	    \"\\(.at_utc | todate) \\(.before)\"] | join(\" \")")"
+# Any other lead is exact: 25 hours are 25 hours across the change (not
+# a calendar day and an hour), written so (PT25H, not P1DT1H, which apps
+# would read as a calendar day), and so is a file's -PT36H.
+u10=$(kcal add "Exact hours" --start "2027-03-28 09:00" --tz Europe/Berlin \
+	--remind 25h)
+check_eq "--remind 25h is written as 25 hours" "TRIGGER:-PT25H" \
+	"$(kcal show "$u10" --format ics | tr -d '\r' | grep '^TRIGGER')"
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:pt36h@t\r\nDTSTAMP:20261201T000000Z\r\nSUMMARY:PT36H\r\nDTSTART;TZID=Europe/Berlin:20270328T090000\r\nDURATION:PT1H\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT36H\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$T/pt36h.ics"
+kcal import "$T/pt36h.ics" >/dev/null
+up=$(kcal reminders --from 2027-03-26 --to 2027-03-29 --format json)
+check_eq "... and fires 25 hours ahead, across the DST change" \
+	"2027-03-27T06:00:00Z 90000" \
+	"$(jget "$up" "[.reminders[] | select(.uid == \"$u10\") |
+	    \"\\(.at_utc | todate) \\(.before)\"] | join(\" \")")"
+check_eq "an imported -PT36H: 36 hours ahead" "2027-03-26T19:00:00Z 129600" \
+	"$(jget "$up" "[.reminders[] | select(.uid == \"pt36h@t\") |
+	    \"\\(.at_utc | todate) \\(.before)\"] | join(\" \")")"
 
 done_testing

@@ -756,8 +756,8 @@ test_snooze_gone(void)
 
 /*
  * A trigger of whole days is nominal (RFC 5545 3.3.6): the same wall-clock
- * time the day before, 23 or 25 hours ahead across a DST change; the rest
- * of it exact.
+ * time the day before, 23 or 25 hours ahead across a DST change; any
+ * other is exact (26 hours are 26 hours, not a day and two hours).
  */
 static void
 test_nominal_days(void)
@@ -776,8 +776,10 @@ test_nominal_days(void)
 	n = collect(&in, utc(2026, 3, 27, 0, 0), utc(2026, 3, 30, 0, 0), &v);
 	CHECK_INT(n, 3);
 	if (n == 3) {
+		/* 26 hours exactly (it was 06:00Z: a nominal day and 2h) */
+		CHECK_INT(v[0].at, utc(2026, 3, 28, 5, 0));
+		CHECK_INT(v[0].before, 86400 + 7200);
 		/* 09:00 CET on the 28th, 23 hours ahead; not 08:00 CET */
-		CHECK_INT(v[0].at, utc(2026, 3, 28, 6, 0));
 		CHECK_INT(v[1].at, utc(2026, 3, 28, 8, 0));
 		CHECK_INT(v[1].before, 86400);
 		CHECK_INT(v[2].at, utc(2026, 3, 29, 6, 0));
@@ -785,6 +787,16 @@ test_nominal_days(void)
 		CHECK_INT(remind_before(&in, v[1].occ, v[1].due), 86400);
 		CHECK_INT(remind_before(&in, v[0].occ, v[0].due), 86400 + 7200);
 	}
+	free(v);
+	/* the 26 hours' reminder recorded where the last kcald reckoned it
+	   (06:00Z) is not taken for a new one: an upgrade sends none twice */
+	m = (struct remind_mark){ utc(2026, 3, 29, 7, 0), utc(2026, 3, 28, 6,
+	    0), REMIND_FIRED, 0 };
+	input(&in, &f, &m, 1);
+	n = collect(&in, utc(2026, 3, 27, 0, 0), utc(2026, 3, 30, 0, 0), &v);
+	CHECK_INT(n, 2);
+	if (n == 2)
+		CHECK_INT(v[0].before, 86400);
 	free(v);
 	/* one the store recorded at its exact instant (before days were
 	   nominal) is not taken for a new one */
