@@ -396,7 +396,7 @@ imp_diagnose(struct imp *im)
 	char		*found = im->err, *slot[1 + NCHECKS] = { NULL };
 	size_t		 k;
 
-	for (size_t p = 0; p < im->npieces; p++) {
+	for (size_t p = 0; p < im->npieces && !imp_cancelled(im); p++) {
 		im->err = NULL;
 		if (imp_load(im, p) != 0) {
 			free(im->err);

@@ -75,6 +75,7 @@ struct imp {
 	int				  ready;	/* scanned, sorted */
 	size_t				  next;		/* evs handed over */
 	size_t				  handing;	/* with the one in cb */
+	const int			 *cancel;	/* atomic: stop reading */
 	ical_record_cb			  cb;
 	void				 *arg;
 	char				 *err;
@@ -91,6 +92,7 @@ int		 imp_load(struct imp *, size_t);
 icalcomponent	*imp_read_event(struct imp *, const struct evref *);
 int		 imp_same_rid(icalcomponent *, icalcomponent *);
 void		 imp_free_members(struct member *, size_t);
+int		 imp_cancelled(const struct imp *);
 
 /* ical-import-check.c: what refuses a file */
 int		 imp_check_piece(struct imp *);

@@ -209,7 +209,7 @@ imp_check_until(struct imp *im, icalcomponent *c, const char *uid, int line)
 	    ICAL_DTSTART_PROPERTY)) == NULL)
 		return;
 	if ((tzid = imp_tzid_of(ps)) != NULL)
-		z = tz_builtin(tzid);
+		z = tz_zone(tzid);
 	start = icaltime_as_timet_with_zone(icalproperty_get_dtstart(ps), z);
 	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
 	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {

@@ -386,7 +386,8 @@ scan_comp(struct imp *im, int j)
 static int
 scan(struct imp *im, size_t max)
 {
-	for (; im->scanned < im->npieces && max > 0; im->scanned++, max--) {
+	for (; im->scanned < im->npieces && max > 0 && !imp_cancelled(im);
+	    im->scanned++, max--) {
 		if (imp_load(im, im->scanned) != 0)
 			return -1;
 		for (int j = 0; j < (int)im->l.ncomps; j++)
@@ -634,6 +635,23 @@ ical_import_done(const struct imp *im, size_t *total)
 {
 	*total = im->nevs;
 	return im->next;
+}
+
+/*
+ * Another thread may ask the reading to stop (import-pipe.c): *flag,
+ * read atomically, is looked at between pieces of the long passes.
+ */
+void
+ical_import_cancel(struct imp *im, const int *flag)
+{
+	im->cancel = flag;
+}
+
+int
+imp_cancelled(const struct imp *im)
+{
+	return im->cancel != NULL && __atomic_load_n(im->cancel,
+	    __ATOMIC_RELAXED) != 0;
 }
 
 /* From a record's callback: the VEVENTs handed over once it is. */

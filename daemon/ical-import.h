@@ -56,6 +56,7 @@ struct imp *ical_import_start(const char *, size_t,
 int	 ical_import_step(struct imp *, size_t, char **);
 size_t	 ical_import_done(const struct imp *, size_t *);
 size_t	 ical_import_handing(const struct imp *);
+void	 ical_import_cancel(struct imp *, const int *);
 void	 ical_import_drop_spool(struct imp *);
 void	 ical_import_end(struct imp *);
 int	 ical_import_parse(const char *, size_t, const struct ical_import_opts *,

@@ -68,6 +68,7 @@ int		 recur_rules_check(icalcomponent *, const struct event *,
 
 /* tz.c: libical's built-in zones, searched and loaded under its lock */
 icaltimezone	*tz_builtin(const char *);
-icalarray	*tz_builtin_all(void);
+icaltimezone	*tz_zone(const char *);
+icaltimezone	**tz_builtin_all(size_t *);
 
 #endif

@@ -116,7 +116,7 @@ instant_of(icalproperty *p, struct icaltimetype t)
 	icaltimezone	*z = NULL;
 
 	if (tzid != NULL)
-		z = tz_builtin(icalparameter_get_tzid(
+		z = tz_zone(icalparameter_get_tzid(
 		    tzid));
 	return icaltime_as_timet_with_zone(t, z ? z :
 	    icaltimezone_get_utc_timezone());

@@ -133,8 +133,8 @@ static char *
 by_rules(const char *tzid, icaltimezone *custom, int64_t from, int64_t to,
     const int64_t *walls, size_t nwalls)
 {
-	icalarray	*all = tz_builtin_all();
-	size_t		 n, best_rank = (size_t)-1;
+	size_t		 nall, n, best_rank = (size_t)-1;
+	icaltimezone	**all = tz_builtin_all(&nall);
 	int		*want;
 	char		*best = NULL;
 
@@ -144,8 +144,8 @@ by_rules(const char *tzid, icaltimezone *custom, int64_t from, int64_t to,
 	want = xcalloc(n, sizeof *want);
 	for (size_t i = 0; i < n; i++)
 		want[i] = offset_at(custom, from + (int64_t)i * STEP);
-	for (size_t i = 0; i < all->num_elements; i++) {
-		icaltimezone	*z = icalarray_element_at(all, i);
+	for (size_t i = 0; i < nall; i++) {
+		icaltimezone	*z = all[i];
 		const char	*loc;
 		size_t		 r;
 
@@ -166,6 +166,7 @@ by_rules(const char *tzid, icaltimezone *custom, int64_t from, int64_t to,
 		}
 	}
 	free(want);
+	free(all);
 	return best;
 }
 

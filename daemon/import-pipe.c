@@ -9,7 +9,9 @@
  * the struct imp from import_pipe_run until it has made the last record
  * (the loop then joins it) or is stopped (import_pipe_free), and hands the
  * records over through a queue of at most PIPE_DEPTH, waiting while it is
- * full: memory stays bounded whatever the file's size.  The loop takes
+ * full: memory stays bounded whatever the file's size.  Stopped (the
+ * client left), it ends at the next record, or within a piece of the
+ * file when it re-reads the whole file for a refusal's first problem.  The loop takes
  * them in the file's order, so an import does what it did on the loop
  * alone: the same records, and the same error (a record the loop refuses
  * before the thread reaches the file's problem is the import's error, as
@@ -50,6 +52,8 @@ struct import_pipe {
 	size_t			 head, n;
 	size_t			 total;		/* VEVENTs in the file so far */
 	int			 stop;		/* the loop wants no more */
+	int			 cancel;	/* the same, for the reading
+						   (atomic: ical_import_cancel) */
 	int			 waiting;	/* the loop found none */
 	int			 ended;		/* the last step was made */
 	int			 rc;		/* its ical_import_step's */
@@ -178,8 +182,12 @@ import_pipe_new(struct event_base *base, event_callback_fn ready, void *arg)
 		return p;
 	if (pipe2(p->fd, O_CLOEXEC | O_NONBLOCK) != 0 ||
 	    (p->ev = event_new(base, p->fd[0], EV_READ | EV_PERSIST, ready_cb,
-	    p)) == NULL || event_add(p->ev, NULL) != 0)
+	    p)) == NULL || event_add(p->ev, NULL) != 0) {
 		log_warn("import: cannot make its records' pipe");
+		if (p->ev != NULL)
+			event_free(p->ev);
+		p->ev = NULL;	/* no thread: made on the loop */
+	}
 	return p;
 }
 
@@ -188,6 +196,7 @@ void
 import_pipe_run(struct import_pipe *p, struct imp *im)
 {
 	p->im = im;
+	ical_import_cancel(im, &p->cancel);
 	if (p->ev == NULL)
 		return;
 	p->threaded = 1;	/* before the thread reads it */
@@ -234,7 +243,10 @@ import_pipe_take(struct import_pipe *p, struct ical_record *r,
 			return PIPE_WAIT;
 		}
 		pthread_mutex_unlock(&p->mtx);
-		produce(p);	/* no thread: on the loop */
+		/* No thread: a step on the loop, then its turn (a step of
+		 * the first pass makes no record). */
+		if (produce(p) && p->n == 0)
+			return PIPE_AGAIN;
 	}
 }
 
@@ -260,6 +272,7 @@ import_pipe_free(struct import_pipe *p)
 		return;
 	pthread_mutex_lock(&p->mtx);
 	p->stop = 1;
+	__atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&p->room);
 	pthread_mutex_unlock(&p->mtx);
 	if (p->threaded)

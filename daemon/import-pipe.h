@@ -17,6 +17,7 @@ struct import_pipe;
 enum pipe_take {
 	PIPE_RECORD,	/* *r is the next record (the caller's to free) */
 	PIPE_WAIT,	/* none yet: ready is called when there is */
+	PIPE_AGAIN,	/* none yet, no thread: take again on the next turn */
 	PIPE_END,	/* every record was taken */
 	PIPE_FAILED	/* the file is refused: *why */
 };

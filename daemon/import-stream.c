@@ -285,7 +285,8 @@ cmd_import_chunk_exec(struct cmd_ctx *ctx)
 
 	if ((job = sending(ctx)) == NULL)
 		return NULL;
-	if ((raw = json_object_get(ctx->req, "bytes")) != NULL) {
+	if ((raw = json_object_get(ctx->req, "bytes")) != NULL &&
+	    json_is_string(raw)) {
 		/* the piece as sent, after the line (server-client.c) */
 		if (json_object_get(ctx->req, "ical") != NULL) {
 			cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "a piece is "
@@ -496,6 +497,8 @@ write_records(struct import_job *job, int64_t end, char **why)
 		switch (import_pipe_take(job->pipe, &r, &upto, why)) {
 		case PIPE_WAIT:
 			return 2;
+		case PIPE_AGAIN:
+			return 1;
 		case PIPE_END:
 			return 0;
 		case PIPE_FAILED:

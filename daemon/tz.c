@@ -90,25 +90,35 @@ tz_builtin(const char *name)
 	return z;
 }
 
-/* Every built-in zone, loaded (the first call loads them all). */
-icalarray *
-tz_builtin_all(void)
+/*
+ * Every built-in zone, loaded (the first call loads them all), as an
+ * array of *n of the caller's to free: libical's own grows when a zone
+ * not in its list is first asked for (tz_builtin, on another thread).
+ */
+icaltimezone **
+tz_builtin_all(size_t *n)
 {
 	static int	 loaded;
 	icalarray	*all;
+	icaltimezone	**v;
 
 	pthread_mutex_lock(&builtin_lock);
 	all = icaltimezone_get_builtin_timezones();
-	for (size_t i = 0; !loaded && all != NULL && i < all->num_elements;
-	    i++)
-		(void)icaltimezone_get_component(icalarray_element_at(all, i));
+	*n = all != NULL ? all->num_elements : 0;
+	v = xcalloc(*n + 1, sizeof *v);
+	for (size_t i = 0; i < *n; i++) {
+		v[i] = icalarray_element_at(all, i);
+		if (!loaded)
+			(void)icaltimezone_get_component(v[i]);
+	}
 	loaded = 1;
 	pthread_mutex_unlock(&builtin_lock);
-	return all;
+	return v;
 }
 
-static icaltimezone *
-tz_get(const char *name)
+/* A zone by its name, checked, remembered per thread (tz_builtin). */
+icaltimezone *
+tz_zone(const char *name)
 {
 	icaltimezone	*z;
 	unsigned	 i;
@@ -132,7 +142,7 @@ tz_get(const char *name)
 int
 tz_valid(const char *name)
 {
-	return tz_get(name) != NULL;
+	return tz_zone(name) != NULL;
 }
 
 static struct icaltimetype
@@ -188,7 +198,7 @@ zone_offset(icaltimezone *z, int64_t t, int *off, int *dst)
 int
 tz_offset(const char *name, int64_t t, int *off)
 {
-	icaltimezone	*z = tz_get(name);
+	icaltimezone	*z = tz_zone(name);
 	int		 dst;
 
 	if (z == NULL)
@@ -214,7 +224,7 @@ tz_to_utc(const char *name, const struct when *w, int strict, int64_t *out,
 		*out = w->utc;
 		return 0;
 	}
-	if (tz_get(name) == NULL) {
+	if (tz_zone(name) == NULL) {
 		if (cause != NULL)
 			xasprintf(cause, "unknown time zone \"%s\" (use an "
 			    "IANA name such as Asia/Seoul)", name ? name : "");
@@ -344,7 +354,7 @@ tz_iso(const char *name, int64_t t, char *buf, size_t len)
 void
 tz_abbr(const char *name, int64_t t, char *buf, size_t len)
 {
-	icaltimezone		*z = tz_get(name);
+	icaltimezone		*z = tz_zone(name);
 	const char		*names, *slash;
 	int			 dst = 0, off = 0;
 
