@@ -47,6 +47,7 @@ server_client_close(struct client *c)
 	server_read_forget(c);
 	json_decref(c->parked);
 	json_decref(c->awaiting);
+	c->awaiting = NULL;
 	c->parked = NULL;
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_REMOVE(&srv->clients, c, entry);
@@ -151,26 +152,38 @@ handle_request(struct client *c, json_t *req)
 	json_decref(req);
 }
 
+/* Is req (parsed, or NULL) followed by bytes?  A null is no count. */
+static int
+has_bytes(const json_t *req)
+{
+	json_t	*b = json_object_get(req, "bytes");
+
+	return b != NULL && !json_is_null(b);
+}
+
 /*
  * A request with "bytes": N is followed on the socket by N bytes that are
  * not JSON (an import's piece: kcal-protocol(7), framing), read as they
  * are instead of as a JSON string, which cost kcald a seventh of an
- * import's time on the loop.  req waits for them (read_cb, take_bytes).
- * A count that is not one leaves no way to find the next line: the error,
- * then the connection is closed.
+ * import's time on the loop.  req waits for them (read_cb, take_bytes);
+ * so does a refusal of it (an error reply: its bytes are then dropped),
+ * so that the next request is found after them.  A count that is not one
+ * leaves no way to find it: the error, then the connection is closed.
  */
 static void
 await_bytes(struct client *c, json_t *req)
 {
 	json_t	*b = json_object_get(req, "bytes");
 	size_t	 max = c->srv->cfg->max_line;
+	json_t	*id = json_object_get(req, "ok") != NULL ?
+		    json_object_get(req, "id") : proto_request_id(req);
 
 	if (!json_is_integer(b) || json_integer_value(b) < 0 ||
 	    (uint64_t)json_integer_value(b) > max) {
-		fail_and_close(c, proto_err(proto_request_id(req),
-		    KCAL_E_BAD_REQUEST, "\"bytes\" must be the count of the "
-		    "bytes that follow the request's line, at most %zu "
-		    "(max_line); closing the connection", max));
+		fail_and_close(c, proto_err(id, KCAL_E_BAD_REQUEST,
+		    "\"bytes\" must be the count of the bytes that follow "
+		    "the request's line, at most %zu (max_line); closing the "
+		    "connection", max));
 		json_decref(req);
 		return;
 	}
@@ -178,15 +191,26 @@ await_bytes(struct client *c, json_t *req)
 	c->awaiting_n = (size_t)json_integer_value(b);
 }
 
-/* The bytes the awaiting request announced are in: as its "bytes". */
+/*
+ * The bytes the awaiting request announced are in: as its "bytes"; or
+ * dropped, and the refusal that waited for them sent.
+ */
 static void
 take_bytes(struct client *c, struct evbuffer *in)
 {
 	json_t	*req = c->awaiting;
 	size_t	 n = c->awaiting_n;
-	char	*p = xmalloc(n + 1);
+	char	*p;
 
 	c->awaiting = NULL;
+	if (json_object_get(req, "ok") != NULL) {	/* a refusal */
+		if (evbuffer_drain(in, n) != 0)
+			fatalx("take_bytes: the buffer lost its bytes");
+		json_object_del(req, "bytes");
+		group_reply(c, req);
+		return;
+	}
+	p = xmalloc(n + 1);
 	if (evbuffer_remove(in, p, n) != (int)n)
 		fatalx("take_bytes: the buffer lost its bytes");
 	json_object_set_new(req, "bytes", json_stringn_nocheck(p, n));
@@ -210,19 +234,23 @@ handle_line(struct client *c, char *line, size_t len)
 
 	rc = proto_parse_request(line, len, &req, &code, &cause);
 	free(line);
-	if (rc == 0 && json_object_get(req, "bytes") != NULL) {
+	if (rc != 0) {
+		reply = proto_err(req ? proto_request_id(req) : NULL, code,
+		    "%s", cause);
+		free(cause);
+		if (has_bytes(req)) {	/* refused, its bytes read all the same */
+			json_object_set_new(reply, "bytes",
+			    json_incref(json_object_get(req, "bytes")));
+			await_bytes(c, reply);
+		} else
+			group_reply(c, reply);	/* after those held before */
+		json_decref(req);
+		return;
+	}
+	if (has_bytes(req))
 		await_bytes(c, req);
-		return;
-	}
-	if (rc == 0) {
+	else
 		handle_request(c, req);
-		return;
-	}
-	reply = proto_err(req ? proto_request_id(req) : NULL, code, "%s",
-	    cause);
-	free(cause);
-	json_decref(req);
-	group_reply(c, reply);	/* after the replies held before it */
 }
 
 #define CLIENT_MAX_WRITE	(1024 * 1024)	/* bytes a turn, per client */
@@ -247,8 +275,7 @@ heap_trim(void)
  * Flow control: a client is not read while max_output of its replies
  * wait (written to the output or waiting for the disk), nor while
  * HELD_MAX of them are held for the open group (server-group.c: a status
- * or an error behind its write; not yet encoded, they are counted, not
- * measured), nor, while all clients' output is past max_output_total,
+ * or an error behind its write; they are counted, not measured), nor, while all clients' output is past max_output_total,
  * while any of its own waits.  It is read again once its output drains
  * (write_cb: what was held goes out there too); meanwhile its requests
  * wait in the socket, so a client that pipelines requests and reads
@@ -324,7 +351,9 @@ owes(struct client *c)
 
 	return evbuffer_get_length(bufferevent_get_output(c->bev)) > 0 ||
 	    c->sync_waits > 0 || c->parked != NULL || c->reading != NULL ||
-	    c->group_held > 0 || evbuffer_search(in, "\n", 1, NULL).pos >= 0;
+	    c->group_held > 0 || (c->awaiting != NULL ?
+	    evbuffer_get_length(in) >= c->awaiting_n :
+	    evbuffer_search(in, "\n", 1, NULL).pos >= 0);
 }
 
 /* The requests already buffered; more from the socket unless it ended. */

@@ -115,6 +115,20 @@ show("bytes on status", err(r))
 show("... the bytes were not read as a request",
      c.call({"cmd": "status"}).get("id") == c.n)
 
+# A request refused before its command runs (no "cmd"): its bytes are
+# read all the same, and the next request follows them.
+c = Conn()
+r = c.call({}, b'{"id":77,"cmd":"hello"}\n')
+show("bytes on a request without cmd", err(r))
+show("... then status", c.call({"cmd": "status"}).get("id") == c.n)
+
+# "bytes": null is no count (an argument that is null is an absent one).
+c = Conn()
+c.call({"cmd": "import_begin", "name": "null.ics"})
+r = c.call({"cmd": "import_chunk", "bytes": None,
+            "ical": cal("nullb", 1).decode()})
+show("bytes null, ical given", r.get("ok"))
+
 # A count that lies: the error, then the connection is closed.
 for name, count in (("negative", -1), ("not a number", "12"),
                     ("over max_line", 1 << 40)):

@@ -130,10 +130,15 @@ check_eq "a piece with a NUL: bad_ical" bad_ical "$(got 'a piece with a NUL: ref
 check_eq "... each naming its line" "True
 True" "$(got '... naming its line')"
 check_eq "a piece as ical and bytes: bad_argument" bad_argument "$(got 'ical and bytes together')"
-check_eq "... the connection goes on" True "$(got '... then status')"
+check_eq "... the connection goes on" True "$(got '... then status' | head -n 1)"
 check_eq "bytes after a command that takes none: bad_argument" bad_argument "$(got 'bytes on status')"
 check_eq "... its bytes read as bytes, not as requests" True \
 	"$(got '... the bytes were not read as a request')"
+check_eq "bytes after a request refused before its command: bad_request" \
+	bad_request "$(got 'bytes on a request without cmd')"
+check_eq "... its bytes read as bytes too" True \
+	"$(got '... then status' | tail -n 1)"
+check_eq "\"bytes\": null is no count" True "$(got 'bytes null, ical given')"
 for what in negative "not a number" "over max_line"; do
 	check_eq "a count of bytes $what: bad_request" bad_request "$(got "bytes $what")"
 done
@@ -143,7 +148,7 @@ True" "$(got '... then closed')"
 check_eq "a client gone in the middle of a piece: kcald serves" True \
 	"$(got 'after a client left mid-piece, status')"
 check_eq "... and stored nothing of it" not_found "$(got '... and its events')"
-[ "$(grep -c . "$T/bytes.out")" -ge 19 ] || cat "$T/bytes.out"
+[ "$(grep -c . "$T/bytes.out")" -ge 22 ] || cat "$T/bytes.out"
 check_eq "kcald is still up" 0 "$(kcal status >/dev/null 2>&1; echo $?)"
 
 done_testing
