@@ -161,6 +161,25 @@ occ_ends(const struct remind_input *in, const struct event *oev,
 }
 
 /*
+ * When offs[i] of the occurrence [start, end) is due (was: as an older
+ * kcald reckoned it, ical_trigger_was): one related to the end counts
+ * from this occurrence's end, of len seconds.
+ */
+static int64_t
+trigger(const char *tz, int64_t start, int64_t end, const int64_t *offs,
+    const unsigned char *ends, int64_t len, size_t i, int was)
+{
+	int64_t	base = start, lead = offs[i];
+
+	if (ends != NULL && ends[i]) {
+		base = end;
+		lead += len;
+	}
+	return was ? ical_trigger_was(tz, base, lead) :
+	    ical_trigger_at(tz, base, lead);
+}
+
+/*
  * Its reminders: whole days ahead are nominal in its zone (ical.h); one
  * related to the end counts from this occurrence's end, however long it
  * is (a nominal day across DST, an override's, an RDATE period's).
@@ -178,14 +197,17 @@ occurrence(struct collect *c, int64_t start, int64_t end,
 
 	occ_offsets(c->in, oev, &offs, &n);
 	ends = occ_ends(c->in, oev, overridden, offs, &len);
-	for (size_t i = 0; i < n; i++)
-		if (ends != NULL && ends[i])
-			consider(c, start, ical_trigger_at(tz, end, offs[i] +
-			    len), offs[i], ical_trigger_was(tz, end, offs[i] +
-			    len));
-		else
-			consider(c, start, ical_trigger_at(tz, start, offs[i]),
-			    offs[i], ical_trigger_was(tz, start, offs[i]));
+	for (size_t i = 0; i < n; i++) {
+		int64_t	due = trigger(tz, start, end, offs, ends, len, i, 0);
+		int64_t	was = trigger(tz, start, end, offs, ends, len, i, 1);
+
+		/* another trigger's due is that one's, not this one's */
+		for (size_t j = 0; j < n && was != due; j++)
+			if (j != i && trigger(tz, start, end, offs, ends, len,
+			    j, 0) == was)
+				was = due;
+		consider(c, start, due, offs[i], was);
+	}
 }
 
 static int

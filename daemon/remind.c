@@ -23,6 +23,7 @@
  * The daemon around it is reached only through struct remind_host
  * (remind.h): the loop, the store, and its watchers.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,7 +79,12 @@ remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
 	return 0;
 }
 
-/* Then the reminder state due at or after lo (and every snooze). */
+/*
+ * Then the reminder state due at or after lo (and every snooze), and a
+ * day before it: a reminder an older kcald delivered at another instant
+ * than this one reckons (ical_trigger_was: up to a DST change's hour
+ * earlier) is found there (remind-plan.c, consider).
+ */
 int
 remind_plan_marks(struct remind *rm, struct remind_plan *p, int64_t lo,
     char **cause)
@@ -86,6 +92,8 @@ remind_plan_marks(struct remind *rm, struct remind_plan *p, int64_t lo,
 	free(p->marks);
 	p->marks = NULL;
 	p->nmarks = 0;
+	if (lo > INT64_MIN + 86400)
+		lo -= 86400;
 	if (store_remind_marks(rm->host.store, p->ev->uid, lo, &p->marks,
 	    &p->nmarks, cause) != 0)
 		return -1;

@@ -807,6 +807,28 @@ test_nominal_days(void)
 	CHECK_INT(n, 2);
 	free(v);
 	fixture_clear(&f);
+	/* Leads of 25 and 26 hours the day after the autumn change (25
+	   October 2026, 09:00 CET is 08:00Z): the 26 hours' is due at
+	   06:00Z, where an older kcald reckoned the 25 hours' (a day and an
+	   hour): the 26 hours' mark is not taken for the 25 hours' one. */
+	{
+		static const int64_t	two[] = { 90000, 93600 };
+
+		make(&f, "was@test", "2026-10-25T09:00:00", "Europe/Berlin",
+		    two, 2, NULL);
+		m = (struct remind_mark){ utc(2026, 10, 25, 8, 0),
+		    utc(2026, 10, 24, 6, 0), REMIND_FIRED, 0 };
+		input(&in, &f, &m, 1);
+		n = collect(&in, utc(2026, 10, 24, 0, 0), utc(2026, 10, 26,
+		    0, 0), &v);
+		CHECK_INT(n, 1);
+		if (n == 1) {
+			CHECK_INT(v[0].at, utc(2026, 10, 24, 7, 0));
+			CHECK_INT(v[0].before, 90000);
+		}
+		free(v);
+		fixture_clear(&f);
+	}
 	/* A daily series across the autumn change: 09:00 CEST the day before. */
 	make(&f, "nominal-daily@test", "2026-10-20T09:00:00", "Europe/Berlin",
 	    offs, 1, "FREQ=DAILY;COUNT=10");
