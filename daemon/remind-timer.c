@@ -35,10 +35,12 @@
 #include "log.h"
 #include "remind-held.h"
 #include "remind-int.h"
+#include "store.h"
 #include "store-remind.h"
 
 #define REMIND_FALLBACK_CAP	30	/* seconds, without timerfd */
 #define PREP_LEAD		2	/* seconds: parse what falls due next */
+#define CKPT_POLL_MS		2	/* store_ckpt_restarting: asked so often */
 
 static void	remind_arm(struct remind *);
 
@@ -127,12 +129,25 @@ arm_held(struct remind *rm, int more)
 	event_add(rm->ev_work, &tv);
 }
 
-/* Walk, then either continue next turn or arm the timer. */
+/*
+ * Walk, then either continue next turn or arm the timer.  Not while the
+ * log's checkpoint thread starts the log over (store-ckpt.c): the walk's
+ * writes would wait for it in SQLite's busy handler, holding the loop (a
+ * status waited 190 ms so after a big import); the walk waits for it
+ * here instead, asking every CKPT_POLL_MS, as a group does.
+ */
 void
 remind_run(struct remind *rm)
 {
 	struct timeval	 retry = { RETRY_AFTER, 0 };
-	int		 rc = remind_walk(rm);
+	struct timeval	 poll = { 0, CKPT_POLL_MS * 1000 };
+	int		 rc;
+
+	if (store_ckpt_restarting(rm->host.store)) {
+		event_add(rm->ev_work, &poll);
+		return;
+	}
+	rc = remind_walk(rm);
 
 	rm->draining = 0;
 	if (rc > 0) {

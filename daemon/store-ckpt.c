@@ -421,6 +421,17 @@ store_ckpt_start(struct store *st, char **cause)
 }
 
 /*
+ * Is the thread starting the log over (a write and a sync of its own),
+ * so that a write of the loop's begun now would wait for it in SQLite's
+ * busy handler, holding the loop (the reminders' walk asks: remind-timer.c)?
+ */
+int
+store_ckpt_restarting(struct store *st)
+{
+	return st->ckpt != NULL && restarting(st->ckpt);
+}
+
+/*
  * Is the next group of writes to wait (1), for the thread's run that the
  * log past CKPT_LOOP_PAGES asked for, or while the thread starts the log
  * over (log_restart)?  Once the run has ended, the log has started over
