@@ -40,7 +40,7 @@
 
 #define REMIND_FALLBACK_CAP	30	/* seconds, without timerfd */
 #define PREP_LEAD		2	/* seconds: parse what falls due next */
-#define CKPT_POLL_MS		2	/* store_ckpt_restarting: asked so often */
+#define CKPT_POLL_MS		2	/* store_ckpt_holding: asked so often */
 
 static void	remind_arm(struct remind *);
 
@@ -131,10 +131,16 @@ arm_held(struct remind *rm, int more)
 
 /*
  * Walk, then either continue next turn or arm the timer.  Not while the
- * log's checkpoint thread starts the log over (store-ckpt.c): the walk's
- * writes would wait for it in SQLite's busy handler, holding the loop (a
- * status waited 190 ms so after a big import); the walk waits for it
- * here instead, asking every CKPT_POLL_MS, as a group does.
+ * writes wait for the log's checkpoint thread (store-ckpt.c: a hold, or
+ * its start-over of the log), as a group of writes does, asking every
+ * CKPT_POLL_MS: during the start-over the walk's writes would wait for it
+ * in SQLite's busy handler, holding the loop (a status waited 190 ms so
+ * after a big import); and a walk's write during a hold, after the
+ * thread's copy, kept the log from starting over, so that under writes
+ * that never pause and reminders due every second it grew until the loop
+ * copied it itself (test-log-offloop.sh), a sync of the log and one of
+ * the store on the loop.  A hold lasts one run of the thread (at most
+ * CKPT_HOLD_MS), and a reminder waits for a sync of its own anyway.
  */
 void
 remind_run(struct remind *rm)
@@ -143,7 +149,7 @@ remind_run(struct remind *rm)
 	struct timeval	 poll = { 0, CKPT_POLL_MS * 1000 };
 	int		 rc;
 
-	if (store_ckpt_restarting(rm->host.store)) {
+	if (store_ckpt_holding(rm->host.store)) {
 		event_add(rm->ev_work, &poll);
 		return;
 	}

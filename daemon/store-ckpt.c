@@ -36,8 +36,8 @@
  * two syncs on the loop, a whole wait for everyone on a slow disk; it
  * still does past CKPT_LOOP_MAX_PAGES, when the holds did not let the
  * log start over (a reader stayed in it, or writes that are not socket
- * groups never paused: they are not held).  A hold lasts CKPT_HOLD_MS at
- * most.
+ * groups never paused: they are not held, but for the reminders' walk,
+ * which waits as a group does).  A hold lasts CKPT_HOLD_MS at most.
  *
  * The log starts over at the first write after all of it was copied, and
  * that write syncs the log's new header before anything follows it, as
@@ -421,21 +421,12 @@ store_ckpt_start(struct store *st, char **cause)
 }
 
 /*
- * Is the thread starting the log over (a write and a sync of its own),
- * so that a write of the loop's begun now would wait for it in SQLite's
- * busy handler, holding the loop (the reminders' walk asks: remind-timer.c)?
- */
-int
-store_ckpt_restarting(struct store *st)
-{
-	return st->ckpt != NULL && restarting(st->ckpt);
-}
-
-/*
  * Is the next group of writes to wait (1), for the thread's run that the
  * log past CKPT_LOOP_PAGES asked for, or while the thread starts the log
  * over (log_restart)?  Once the run has ended, the log has started over
  * (if no reader was still in it).  After CKPT_HOLD_MS the writes go on.
+ * The reminders' walk asks too (remind-timer.c): a write of its during
+ * the run would keep the log from starting over.
  */
 int
 store_ckpt_holding(struct store *st)

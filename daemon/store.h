@@ -134,7 +134,6 @@ int		 store_checkpoint(struct store *);
 int		 store_ckpt_start(struct store *, char **);	/* store-ckpt.c */
 void		 store_ckpt_stop(struct store *);
 int		 store_ckpt_holding(struct store *);
-int		 store_ckpt_restarting(struct store *);
 void		 store_ckpt_imported(struct store *, int);
 /* store-ro.c: a second, read-only connection, for a thread off the loop. */
 struct store	*store_open_reader(const struct store *, char **);

@@ -15,7 +15,13 @@
 #     used to);
 #   - a bystander's status never waited for a sync (the loop's checkpoint
 #     held it two: the log's and the store's; the header's, one);
-#   - every acknowledged add is there, after a kill -9 too.
+#   - every acknowledged add is there, after a kill -9 too;
+#   - reminders fall due every second meanwhile, so that the reminders'
+#     walk writes while the groups wait for the thread (a hold) or while
+#     it starts the log over: the walk waits as the groups do (it did
+#     not, and its writes kept the log from starting over until the loop
+#     copied it itself: the checks above failed), each reminder reaches
+#     a watcher once, and the bystander is not held.
 . "$(dirname "$0")/lib.sh"
 
 slowsync_setup "the log off the loop"
@@ -34,7 +40,7 @@ py_scenario "the log off the loop" "$PY" - "$KCAL_SOCKET" "$top/tests/e2e" \
     "$DELAY_MS" "$T/sync.log" "$T/kcald.out" <<'PYEOF'
 import datetime, os, sys, threading, time
 sys.path.insert(0, sys.argv[2])
-from wire import Conn, check, check_worst, ok_reply
+from wire import Conn, check, check_worst, iso_utc, ok_reply, watch_reminders
 
 sock, delay, log = sys.argv[1], int(sys.argv[3]) / 1000.0, sys.argv[4]
 daemon_log = sys.argv[5]
@@ -70,6 +76,23 @@ def writer(k):
         errors.append(repr(e))
 
 
+# A reminder due every second of the run, on a watcher's connection.
+seen = []
+watch_reminders(sock, lambda m: seen.append(m.get("uid")))
+first = int(time.time()) + 3
+a = Conn(sock, timeout=120)
+ndue = int(limit - first) + 5
+for i in range(ndue):
+    a.send({"id": i + 1, "cmd": "add", "summary": "Due %d" % i,
+            "start": iso_utc(first + i + 3600), "duration": 600,
+            "remind_at": [iso_utc(first + i)]})
+due = {}
+for i in range(ndue):
+    m = a.recv(120)
+    if ok_reply(m):
+        due[m["result"]["uid"]] = first + m["id"] - 1
+check("the reminders' %d adds acknowledged" % ndue, len(due) == ndue)
+
 ths = [threading.Thread(target=writer, args=(k,), daemon=True)
        for k in range(8)]
 for t in ths:
@@ -86,6 +109,13 @@ while time.time() < limit and restarts() < 3 and not errors:
 done[0] = True
 for t in ths:
     t.join(120)
+stopped = time.time()
+time.sleep(3)
+fell = sorted(u for u, t in due.items() if t < stopped - 2)
+check("each reminder due during the writes reached the watcher once "
+      "(%d due, %d pushed)" % (len(fell), len(seen)),
+      len(fell) > 0 and sorted(u for u in seen if u in fell) == fell and
+      len(seen) == len(set(seen)), (len(seen), len(set(seen))))
 check("the writers' adds were all acknowledged", not errors, errors[:2])
 n = restarts()
 check("the log started over under the writes (%d times; %d adds)"
@@ -115,9 +145,11 @@ else:
 check_worst("the bystander's status never waited for a sync",
             lat, delay * 0.5)
 print("ACKED %d" % acked[0])
+print("DUE %d" % len(due))
 PYEOF
 py_skips
 acked=$(sed -n 's/^ACKED //p' "$T/py.out")
+acked=$((acked + $(sed -n 's/^DUE //p' "$T/py.out")))
 check_eq "every acknowledged add is in the store" "$acked" \
 	"$(kcal status --format json | jq .events)"
 kill -9 "$KCALD_PID"
