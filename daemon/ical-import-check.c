@@ -25,6 +25,7 @@
 
 #include "ical-import-int.h"
 #include "ical-serialize.h"
+#include "log.h"
 #include "xmalloc.h"
 
 static int
@@ -394,9 +395,11 @@ void
 imp_diagnose(struct imp *im)
 {
 	char		*found = im->err, *slot[1 + NCHECKS] = { NULL };
-	size_t		 k;
+	size_t		 k, p;
 
-	for (size_t p = 0; p < im->npieces && !imp_cancelled(im); p++) {
+	log_debug("import: refused; reading its %zu pieces for the file's "
+	    "first problem", im->npieces);
+	for (p = 0; p < im->npieces && !imp_cancelled(im); p++) {
 		im->err = NULL;
 		if (imp_load(im, p) != 0) {
 			free(im->err);
@@ -404,6 +407,9 @@ imp_diagnose(struct imp *im)
 		}
 		diagnose_piece(im, slot);
 	}
+	if (p < im->npieces)
+		log_debug("import: stopped at piece %zu of %zu (its client "
+		    "left)", p, im->npieces);
 	im->err = NULL;
 	for (k = 0; k < 1 + NCHECKS; k++) {
 		if (slot[k] != NULL && im->err == NULL)

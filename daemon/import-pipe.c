@@ -51,9 +51,10 @@ struct import_pipe {
 	struct queued		 q[PIPE_DEPTH];
 	size_t			 head, n;
 	size_t			 total;		/* VEVENTs in the file so far */
-	int			 stop;		/* the loop wants no more */
-	int			 cancel;	/* the same, for the reading
-						   (atomic: ical_import_cancel) */
+	int			 stop;		/* the loop wants no more:
+						   atomic, the reading's long
+						   passes read it unlocked
+						   (ical_import_cancel) */
 	int			 waiting;	/* the loop found none */
 	int			 ended;		/* the last step was made */
 	int			 rc;		/* its ical_import_step's */
@@ -86,6 +87,12 @@ ready_cb(evutil_socket_t fd, short what, void *arg)
 	p->ready(fd, what, p->arg);
 }
 
+static int
+stopped(struct import_pipe *p)
+{
+	return __atomic_load_n(&p->stop, __ATOMIC_RELAXED);
+}
+
 /* The records' callback (ical_record_cb) on the thread: into the queue. */
 static int
 push(struct ical_record *r, void *arg)
@@ -95,9 +102,9 @@ push(struct ical_record *r, void *arg)
 	int			 tell;
 
 	pthread_mutex_lock(&p->mtx);
-	while (p->threaded && p->n == PIPE_DEPTH && !p->stop)
+	while (p->threaded && p->n == PIPE_DEPTH && !stopped(p))
 		pthread_cond_wait(&p->room, &p->mtx);
-	if (p->stop || p->n == PIPE_DEPTH) {
+	if (stopped(p) || p->n == PIPE_DEPTH) {
 		pthread_mutex_unlock(&p->mtx);
 		return -1;	/* ical_import_step frees r */
 	}
@@ -150,17 +157,14 @@ pipe_main(void *arg)
 {
 	struct import_pipe	*p = arg;
 	id_t			 tid = (id_t)syscall(SYS_gettid);
-	int			 nice, stop;
+	int			 nice;
 
 	errno = 0;
 	nice = getpriority(PRIO_PROCESS, tid);
 	if (errno == 0)
 		(void)setpriority(PRIO_PROCESS, tid, nice + PIPE_NICE);
-	do {
-		pthread_mutex_lock(&p->mtx);
-		stop = p->stop;
-		pthread_mutex_unlock(&p->mtx);
-	} while (!stop && produce(p));
+	while (!stopped(p) && produce(p))
+		;
 	return NULL;
 }
 
@@ -196,7 +200,7 @@ void
 import_pipe_run(struct import_pipe *p, struct imp *im)
 {
 	p->im = im;
-	ical_import_cancel(im, &p->cancel);
+	ical_import_cancel(im, &p->stop);
 	if (p->ev == NULL)
 		return;
 	p->threaded = 1;	/* before the thread reads it */
@@ -271,8 +275,7 @@ import_pipe_free(struct import_pipe *p)
 	if (p == NULL)
 		return;
 	pthread_mutex_lock(&p->mtx);
-	p->stop = 1;
-	__atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->stop, 1, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&p->room);
 	pthread_mutex_unlock(&p->mtx);
 	if (p->threaded)

@@ -5,9 +5,12 @@ kcal-protocol(7), framing), and what kcald does with a count that lies.
 Prints one "name: value" line per finding; test-import-stream.sh compares
 them with what the protocol says."""
 
+import datetime
 import json
 import socket
 import sys
+import threading
+import time
 
 SOCK = sys.argv[1]
 
@@ -153,3 +156,53 @@ show("after a client left mid-piece, status", d.call({"cmd": "status"})
      .get("ok"))
 r = d.call({"cmd": "get", "uid": "left-0"})
 show("... and its events", err(r))
+
+# Pieces as bytes pipelined between requests with big replies, all sent
+# before any reply is read: kcald stops reading the client once its
+# replies pass max_output (the test sets it low) and goes on once they
+# drain -- between a request and its bytes too.  Every reply comes, once,
+# in order, and the import is whole.
+c = Conn()
+wire, ids = [], []
+day0 = datetime.date(2027, 3, 1)
+days = 2        # a window whose list is bigger than max_output
+while True:
+    window = {"cmd": "list", "from": day0.isoformat(),
+              "to": (day0 + datetime.timedelta(days)).isoformat()}
+    if days >= 512 or len(json.dumps(c.call(window))) > 70000:
+        break
+    days *= 2
+c = Conn()
+
+
+def queue(req, data=b""):
+    ids.append(len(ids) + 1)
+    req = dict(req, id=len(ids))
+    if data:
+        req["bytes"] = len(data)
+    wire.append((json.dumps(req) + "\n").encode() + data)
+
+
+queue({"cmd": "import_begin", "name": "held.ics"})
+for p in pieces(cal("held", 40), 997):
+    queue(window)
+    queue({"cmd": "import_chunk"}, p)
+queue({"cmd": "import_end"})
+sender = threading.Thread(target=lambda: c.s.sendall(b"".join(wire)))
+sender.start()
+time.sleep(1)
+got, lists_ok, big, end = [], True, 0, None
+while len(got) < len(ids):
+    r = c.reply()
+    if r is None:
+        break
+    got.append(r.get("id"))
+    big = max(big, len(json.dumps(r)))
+    lists_ok = lists_ok and r.get("ok") is True
+    if r.get("id") == len(ids):
+        end = r
+sender.join()
+show("held: every reply once, in order", got == ids)
+show("held: every request answered ok", lists_ok)
+show("held: a list reply's bytes", big)
+show("held: added", end and end.get("result", {}).get("added"))
