@@ -81,27 +81,32 @@ load(struct cmd_ctx *ctx, const char *what, const char *uid, struct event *ev)
 
 /*
  * How deep uid will be once anchored to anchor: the anchors above it, 1
- * and up.  Refuse a cycle (anchor follows uid already, directly or
- * through a chain), naming the chain: -1 with *why.  The walk stops past
- * the limit.  -2 with *why: the store failed.
+ * and up; *hidden set when st's clearance hides one of them.  Refuse a
+ * cycle (anchor follows uid already, directly or through a chain),
+ * naming the chain unless it runs through a hidden event: -1 with *why.
+ * The walk stops past the limit.  -2 with *why: the store failed.
  */
 static int
 depth_above(struct store *st, const char *uid, const char *anchor,
-    int *depth, char **why)
+    int *depth, int *hidden, char **why)
 {
 	char	*cur = xstrdup(anchor), *next = NULL, *chain, *t;
 	int	 rc = 0;
 
 	*depth = 0;
+	*hidden = 0;
 	xasprintf(&chain, "%s -> %s", uid, anchor);
 	while (cur != NULL && *depth <= ANCHOR_MAX_DEPTH) {
 		if (strcmp(cur, uid) == 0) {
-			xasprintf(why, "anchoring %s to %s would make a cycle "
-			    "(%s); an event cannot follow itself", uid, anchor,
-			    chain);
+			xasprintf(why, "anchoring %s to %s would make a cycle"
+			    "%s%s%s; an event cannot follow itself", uid,
+			    anchor, *hidden ? "" : " (", *hidden ? "" : chain,
+			    *hidden ? "" : ")");
 			rc = -1;
 			break;
 		}
+		if (!store_visible(st, cur))
+			*hidden = 1;
 		(*depth)++;
 		if (store_anchor_of(st, cur, &next, why) < 0) {
 			rc = -2;
@@ -169,13 +174,6 @@ walk_below(struct store *st, const char *uid, int *height, int *hidden,
 	return rc;
 }
 
-/* How many levels of followers hang below uid (walk_below). */
-static int
-height_below(struct store *st, const char *uid, int *height, char **why)
-{
-	return walk_below(st, uid, height, NULL, why);
-}
-
 /*
  * Does an event that st's clearance hides follow uid, at any depth?  A
  * change of uid would move it: a writer who may not see it may not
@@ -202,11 +200,18 @@ int
 anchor_check_chain(struct store *st, const char *uid, const char *anchor,
     char **why)
 {
-	int	above, below, rc;
+	int	above, below, hidden, rc;
 
-	if ((rc = depth_above(st, uid, anchor, &above, why)) != 0 ||
-	    (rc = height_below(st, uid, &below, why)) != 0)
+	if ((rc = depth_above(st, uid, anchor, &above, &hidden, why)) != 0 ||
+	    (rc = walk_below(st, uid, &below, &hidden, why)) != 0)
 		return rc;
+	if (above + below > ANCHOR_MAX_DEPTH && hidden) {
+		/* Not how deep: that would count events it may not see. */
+		xasprintf(why, "anchoring %s to %s would make a chain of "
+		    "anchors too deep; at most %d may follow one another",
+		    uid, anchor, ANCHOR_MAX_DEPTH);
+		return -1;
+	}
 	if (above + below > ANCHOR_MAX_DEPTH) {
 		xasprintf(why, "anchoring %s to %s would make a chain of "
 		    "anchors %s%d deep%s; at most %d may follow one another",

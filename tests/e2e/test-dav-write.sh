@@ -414,7 +414,46 @@ check_eq "a writer who sees all moves the first: 204" 204 \
 	put alice "$CAL/pub-a@t.ics" "$T/pa-moved.ics")"
 check_match "... its hidden follower with it" "2027-06-01T16:00" \
 	"$(kcal show hid-h@t --format json | jq -r .start)"
-for u in pub-a pub-q hid-h pub-l pub-n; do kcal delete $u@t >/dev/null; done
+for u in pub-q hid-h pub-a pub-n pub-l; do
+	kcal rm $u@t --yes >/dev/null || fail "removing $u@t"
+done
+
+# --- a chain too deep, through hidden events above: the refusal does
+# not count them.  deep-0 (public) <- deep-1..deep-40 (confidential) <-
+# deep-41 (public); x-0 (public) <- x-1..x-30 (public).  Anchoring x-0 to
+# deep-41 makes 42 above it and 30 below: 72, more than the 64 allowed.
+kcal add "Deep 0" --uid deep-0@t --start 2027-07-01T08:00 --duration 10m \
+	--class public >/dev/null || fail "the deep chain's root"
+i=1
+while [ $i -le 41 ]; do
+	cl=confidential; [ $i -eq 41 ] && cl=public
+	kcal add "Deep $i" --uid deep-$i@t --anchor deep-$((i - 1))@t \
+		--offset 1m --duration 10m --class $cl >/dev/null ||
+		fail "the deep chain's link $i"
+	i=$((i + 1))
+done
+kcal add "X 0" --uid x-0@t --start 2027-07-02T08:00 --duration 10m \
+	--class public >/dev/null || fail "the x chain's root"
+i=1
+while [ $i -le 30 ]; do
+	kcal add "X $i" --uid x-$i@t --anchor x-$((i - 1))@t --offset 1m \
+		--duration 10m --class public >/dev/null ||
+		fail "the x chain's link $i"
+	i=$((i + 1))
+done
+snapshot before
+dav intern GET "$ICAL/x-0@t.ics" >/dev/null
+sed 's/^SEQUENCE:/X-KCAL-ANCHOR:deep-41@t\r\nX-KCAL-ANCHOR-OFFSET:PT1H\r\nSEQUENCE:/' \
+	"$T/body" >"$T/x-deep.ics"
+code=$(put intern "$ICAL/x-0@t.ics" "$T/x-deep.ics")
+check_match "a chain too deep through hidden events above: refused" '^4' "$code"
+check_match "... saying too deep" 'too deep; at most 64' "$(cat "$T/body")"
+check_eq "... counting no hidden event" 0 "$(grep -c '72' "$T/body")"
+same_store "... and nothing moved"
+out=$(kcal edit x-0@t --anchor deep-41@t --offset 1h 2>&1)
+check_match "a writer who sees all is told how deep" '72 deep \(with its own followers\)' "$out"
+i=41; while [ $i -ge 0 ]; do kcal rm deep-$i@t --yes >/dev/null; i=$((i - 1)); done
+i=30; while [ $i -ge 0 ]; do kcal rm x-$i@t --yes >/dev/null; i=$((i - 1)); done
 
 # --- DELETE
 dav alice GET $CAL/one.ics >/dev/null
