@@ -4,7 +4,8 @@
  * that kcal holds one piece at a time whatever the file's size.  A piece
  * ends where a line that is not a fold's continuation begins, so each is
  * checked (UTF-8 without NUL, naming the file's line) and its folds mended
- * on its own.  While kcald writes the file, its progress messages are
+ * on its own; a line longer than a few pieces is cut where that still
+ * holds (cut_long).  While kcald writes the file, its progress messages are
  * shown on a terminal (events, rate, time left; one line on stderr,
  * redrawn), and nothing is shown when stderr is not a terminal.  A file
  * refused here is not ended: kcal closes the connection, and kcald drops
@@ -26,6 +27,8 @@
 #include "xmalloc.h"
 
 #define SHOW_EVERY	0.2	/* seconds between two redraws */
+#define PIECE_LINES	4	/* a piece: whole lines, or at most this many
+				   of kcald's chunks (a half of max_line) */
 
 struct sender {
 	const char	*name;
@@ -97,19 +100,66 @@ on_progress(json_t *p, void *arg)
 		show(s, "%lld of %lld events", done, total);
 }
 
-/* The bytes of buf that make whole pieces (0: none yet). */
+/*
+ * Do the bytes before b[q] end a whole character, not a line's end (a
+ * piece that ends there is UTF-8 on its own, and mend_folds has nothing
+ * to move across it)?
+ */
+static int
+ends_char(const unsigned char *b, size_t q)
+{
+	size_t	j = q - 1, n;
+
+	if ((b[q] & 0xc0) == 0x80)
+		return 0;
+	if (b[j] < 0x80)
+		return b[j] != '\r' && b[j] != '\n';
+	while (j > 0 && q - j < 4 && (b[j] & 0xc0) == 0x80)
+		j--;
+	n = (b[j] >> 5) == 6 ? 2 : (b[j] >> 4) == 14 ? 3 : (b[j] >> 3) == 30 ?
+	    4 : 0;
+	return n != 0 && j + n == q;
+}
+
+/*
+ * Where to cut a line longer than max bytes (a description of megabytes:
+ * kcal export writes it, and a piece must stay within kcald's max_line):
+ * at its last fold within max that cuts no character, else at the end of
+ * a character, else at max (the check then names what is wrong there).
+ */
+static size_t
+cut_long(const struct sender *s, size_t max)
+{
+	const unsigned char	*b = (const unsigned char *)s->buf;
+	size_t			 q;
+
+	for (q = max; q >= 2; q--)
+		if (b[q - 1] == '\n' && (b[q] == ' ' || b[q] == '\t') &&
+		    (q + 1 >= s->len || (b[q + 1] & 0xc0) != 0x80))
+			return q;
+	for (q = max; q >= 1; q--)
+		if (ends_char(b, q))
+			return q;
+	return max;
+}
+
+/*
+ * The bytes of buf that make whole pieces (0: none yet): up to the start
+ * of its last line that is not a fold's continuation, or part of one line
+ * longer than PIECE_LINES pieces.
+ */
 static size_t
 cut(const struct sender *s)
 {
-	size_t	i;
+	size_t	i, max = s->chunk * PIECE_LINES;
 
-	if (s->eof)
+	if (s->eof && s->len <= max)
 		return s->len;
 	for (i = s->len; i >= 2; i--)
 		if (s->buf[i - 2] == '\n' && s->buf[i - 1] != ' ' &&
-		    s->buf[i - 1] != '\t')
+		    s->buf[i - 1] != '\t' && i - 1 <= max)
 			return i - 1;
-	return 0;
+	return s->len > max ? cut_long(s, max) : 0;
 }
 
 /* Read until buf holds a piece; its length, 0 at the end, -1 on error. */

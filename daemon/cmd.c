@@ -114,10 +114,16 @@ cmd_dispatch(struct server *srv, struct client *c, json_t *req)
 {
 	struct access_who	 who = { ACCESS_WRITE,
 				    ACCESS_CLASS_CONFIDENTIAL, "kcald" };
+	json_t			*reply;
 
-	if (c != NULL)
-		server_client_who(c, &who);
-	return cmd_dispatch_who(srv, c, &who, req);
+	if (c == NULL)
+		return cmd_dispatch_who(srv, c, &who, req);
+	server_client_who(c, &who);
+	reply = cmd_dispatch_who(srv, c, &who, req);
+	if (reply != NULL && json_is_false(json_object_get(reply, "ok")))
+		import_refused(c, json_string_value(json_object_get(req,
+		    "cmd")));	/* a piece refused: all or nothing */
+	return reply;
 }
 
 /*

@@ -49,6 +49,8 @@ int		 import_follow_anchors(struct import_run *, int (*)(void *),
 /* import-stream.c */
 struct client;
 int		 import_busy(const struct server *);
+int		 import_ending(const struct client *);
+void		 import_refused(struct client *, const char *);
 void		 import_client_gone(struct client *);
 void		 import_shutdown(struct server *);
 

@@ -84,6 +84,8 @@ struct import_job {
 	int64_t			 counts[3];	/* status's, as committed */
 	int			 counted;
 	int			 copied;	/* its checkpoint copied all */
+	int			 shutting;	/* kcald stops: its client is
+						   not read again */
 };
 
 static int64_t
@@ -149,6 +151,39 @@ job_free(struct import_job *job)
 		lint_feed_end(job->feed);
 	lint_free(&job->l);
 	free(job);
+}
+
+/*
+ * Is c's import being read and written (import_end sent, its reply not
+ * yet)?  The client is not read meanwhile (server-client.c): what it asks
+ * after import_end is answered after it, in order, and it is not closed
+ * for being idle while kcald works.
+ */
+int
+import_ending(const struct client *c)
+{
+	return c->import != NULL && c->import->feed == NULL;
+}
+
+/*
+ * A request of c's, cmd (NULL: not known), was refused while c sends an
+ * import: if it may have been one of the import's (a line that is not a
+ * request, an unknown command, any import_ one), the import is dropped,
+ * so that an import_end sent behind it does not commit the file without
+ * the piece (all or nothing).  Its next import_chunk and import_end are
+ * refused, saying so.
+ */
+void
+import_refused(struct client *c, const char *cmd)
+{
+	if (c->import == NULL || c->import->feed == NULL ||
+	    (cmd != NULL && cmd_find(cmd) != NULL &&
+	    strncmp(cmd, "import_", 7) != 0))
+		return;
+	log_warnx("import %s: a request of its client was refused; nothing "
+	    "imported", c->import->o.name);
+	job_free(c->import);
+	c->import_dropped = 1;
 }
 
 /* The client went away: an import not yet committed stores nothing. */
@@ -231,6 +266,7 @@ cmd_import_begin_exec(struct cmd_ctx *ctx)
 		    "way on this connection");
 		return NULL;
 	}
+	c->import_dropped = 0;
 	job = xcalloc(1, sizeof *job);
 	job->srv = ctx->srv;
 	job->size = size ? json_integer_value(size) : -1;
@@ -259,8 +295,12 @@ sending(struct cmd_ctx *ctx)
 
 	if (c != NULL && c->import != NULL && c->import->feed != NULL)
 		return c->import;
-	cmd_error(ctx, KCAL_E_BAD_REQUEST, "no import under way on this "
-	    "connection (send import_begin first)");
+	if (c != NULL && c->import_dropped)
+		cmd_error(ctx, KCAL_E_BAD_REQUEST, "the import was dropped: a "
+		    "request sent with it was refused; nothing imported");
+	else
+		cmd_error(ctx, KCAL_E_BAD_REQUEST, "no import under way on "
+		    "this connection (send import_begin first)");
 	return NULL;
 }
 
@@ -326,9 +366,11 @@ static void
 finish(struct import_job *job, int rc, char *why)
 {
 	struct import_run	*ir = &job->ir;
+	struct client		*c;
 	const char		*code;
 	char			*msg;
 	json_t			*reply;
+	int			 shutting;
 
 	if (rc != 0) {
 		store_rollback(job->st);
@@ -342,13 +384,16 @@ finish(struct import_job *job, int rc, char *why)
 		import_log(ir, job->o.name);
 	}
 	free(why);
-	if (job->client != NULL)
-		server_client_send(job->client, reply);
+	if ((c = job->client) != NULL)
+		server_client_send(c, reply);
 	else
 		json_decref(reply);
 	if (rc == 0 && !ir->dry_run)
 		server_changed(job->srv);
+	shutting = job->shutting;
 	job_free(job);
+	if (c != NULL && !shutting)
+		server_client_resume(c);	/* what it sent after import_end */
 }
 
 /*
@@ -447,6 +492,7 @@ import_shutdown(struct server *srv)
 	if (job == NULL || !job->committing)
 		return;
 	log_info("import %s: waiting for its commit", job->o.name);
+	job->shutting = 1;
 	commit_done(-1, 0, job);
 }
 
@@ -596,8 +642,11 @@ cmd_import_end_exec(struct cmd_ctx *ctx)
 	int64_t			 t;
 	int			 rc;
 
-	if ((job = sending(ctx)) == NULL)
+	if ((job = sending(ctx)) == NULL) {
+		if (ctx->client != NULL)
+			ctx->client->import_dropped = 0;	/* said */
 		return NULL;
+	}
 	job->id = json_incref(proto_request_id(ctx->req));
 	rc = lint_feed_end(job->feed);
 	job->feed = NULL;

@@ -137,6 +137,17 @@ park(struct client *c, json_t *req)
 	return 1;
 }
 
+/*
+ * Is c waiting for the answer to a request that is not read on (a parked
+ * write, a long read, its import's end)?  It is not read meanwhile: what
+ * it sent next is answered after, in order.
+ */
+static int
+waits(const struct client *c)
+{
+	return c->parked != NULL || c->reading != NULL || import_ending(c);
+}
+
 /* Answer a parsed request (stolen) unless it must wait for an import. */
 static void
 handle_request(struct client *c, json_t *req)
@@ -145,9 +156,11 @@ handle_request(struct client *c, json_t *req)
 
 	if (park(c, req))
 		return;
-	if ((reply = server_client_too_much(c, req)) != NULL)
+	if ((reply = server_client_too_much(c, req)) != NULL) {
+		import_refused(c, json_string_value(json_object_get(req,
+		    "cmd")));
 		group_reply(c, reply);	/* after the replies held before it */
-	else if (!server_read_submit(c, req))	/* a long read: off the loop */
+	} else if (!server_read_submit(c, req))	/* a long read: off the loop */
 		group_request(c, req);	/* answered there (server-group.c) */
 	json_decref(req);
 }
@@ -238,6 +251,9 @@ handle_line(struct client *c, char *line, size_t len)
 		reply = proto_err(req ? proto_request_id(req) : NULL, code,
 		    "%s", cause);
 		free(cause);
+		/* it may have been a piece of an import: all or nothing */
+		import_refused(c, json_string_value(json_object_get(req,
+		    "cmd")));
 		if (has_bytes(req)) {	/* refused, its bytes read all the same */
 			json_object_set_new(reply, "bytes",
 			    json_incref(json_object_get(req, "bytes")));
@@ -313,7 +329,7 @@ read_cb(struct bufferevent *bev, void *arg)
 	size_t		 max = c->srv->cfg->max_line;
 	ssize_t		 n;
 
-	while (c->closing == 0 && c->parked == NULL && c->reading == NULL) {
+	while (c->closing == 0 && !waits(c)) {
 		if (c->awaiting != NULL) {
 			if (evbuffer_get_length(in) < c->awaiting_n)
 				return;
@@ -336,6 +352,14 @@ read_cb(struct bufferevent *bev, void *arg)
 		if ((size_t)n > BIG_REQUEST)
 			heap_trim();
 	}
+	/*
+	 * While its import ends, the client is read on (so that kcald sees
+	 * it leave: it is not sent much meanwhile) but not answered; what it
+	 * sends is kept, up to max_line, then waits in the socket.
+	 */
+	if (c->closing == 0 && import_ending(c) &&
+	    evbuffer_get_length(in) > max)
+		bufferevent_disable(bev, EV_READ);
 }
 
 /*
@@ -384,8 +408,7 @@ write_cb(struct bufferevent *bev, void *arg)
 		c->big = 0;
 		server_trim_soon(c->srv);
 	}
-	if (c->held && c->closing == 0 && c->parked == NULL &&
-	    c->reading == NULL) {
+	if (c->held && c->closing == 0 && !waits(c)) {
 		c->held = 0;
 		read_again(c);
 	}
@@ -397,8 +420,7 @@ write_cb(struct bufferevent *bev, void *arg)
 void
 server_client_resume(struct client *c)
 {
-	if (c->closing != 0 || c->parked != NULL || c->reading != NULL ||
-	    hold(c))
+	if (c->closing != 0 || waits(c) || hold(c))
 		return;
 	read_again(c);
 	if (c->eof && c->closing == 0 && !owes(c))	/* nothing came of it */
@@ -476,8 +498,10 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		server_client_close(c);
 		return;
 	}
-	if ((what & BEV_EVENT_TIMEOUT) && c->closing == 0 && c->watching) {
-		/* A watcher waits for reminders: silence is its job. */
+	if ((what & BEV_EVENT_TIMEOUT) && c->closing == 0 && (c->watching ||
+	    import_ending(c))) {
+		/* A watcher waits for reminders: silence is its job; and a
+		 * client whose import is being written waits for its reply. */
 		bufferevent_enable(bev, EV_READ);
 		return;
 	}

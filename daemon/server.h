@@ -55,6 +55,7 @@ struct client {
 	size_t			 reply_max;	/* largest reply since drained */
 	struct evbuffer_cb_entry *out_cb;	/* counts into srv->queued */
 	struct import_job	*import;	/* import-stream.c: its import */
+	int			 import_dropped; /* ... refused part-way */
 	json_t			*parked;	/* a write waiting for an import */
 	uint64_t		 parked_at;	/* srv->parks then: their order */
 	struct read_job		*reading;	/* server-read.c: its read */

@@ -206,3 +206,60 @@ show("held: every reply once, in order", got == ids)
 show("held: every request answered ok", lists_ok)
 show("held: a list reply's bytes", big)
 show("held: added", end and end.get("result", {}).get("added"))
+
+
+def pipelined(reqs):
+    """Send reqs ((request, bytes or None) pairs) on a new connection
+    before reading any reply; the replies (progress left out)."""
+    c = Conn()
+    wire = b""
+    for i, (req, data) in enumerate(reqs):
+        req = dict(req, id=i + 1)
+        if data is not None:
+            req["bytes"] = len(data)
+        wire += (json.dumps(req) + "\n").encode() + (data or b"")
+    c.s.sendall(wire)
+    return [c.reply() for _ in reqs]
+
+
+# A piece refused in the middle of a pipelined import drops the import:
+# the import_end sent behind it commits nothing (all or nothing), and says
+# why.  A line that is not JSON at all may have been a piece too.
+whole = cal("mid", 3)
+third = len(whole) // 3
+for name, bad in (("an unknown argument", ({"cmd": "import_chunk",
+                                             "foo": 1}, b"X")),
+                  ("a line that is not JSON", None)):
+    reqs = [({"cmd": "import_begin", "name": "mid.ics"}, None),
+            ({"cmd": "import_chunk"}, whole[:third])]
+    if bad is None:
+        c = Conn()
+        c.s.sendall(b'{"id": 1, "cmd": "import_begin", "name": "mid.ics"}\n'
+                    + json.dumps({"id": 2, "cmd": "import_chunk",
+                                  "bytes": third}).encode() + b"\n" +
+                    whole[:third] + b'{"id": 3, "cmd": \n' +
+                    json.dumps({"id": 4, "cmd": "import_chunk",
+                                "bytes": len(whole) - third}).encode() +
+                    b"\n" + whole[third:] +
+                    b'{"id": 5, "cmd": "import_end"}\n')
+        rs = [c.reply() for _ in range(5)]
+    else:
+        reqs += [bad, ({"cmd": "import_chunk"}, whole[third:]),
+                 ({"cmd": "import_end"}, None)]
+        rs = pipelined(reqs)
+    show("a refused piece (%s): the import_end" % name,
+         "%s %s" % (err(rs[-1]), "dropped" in rs[-1].get("error", {})
+                    .get("message", "")))
+    show("... and the dropped import's events",
+         err(Conn().call({"cmd": "get", "uid": "mid-0"})))
+
+# What a client asks after import_end is answered after it, in order, and
+# sees the import: kcald does not read it while the file is written.
+rs = pipelined([({"cmd": "import_begin", "name": "order.ics"}, None),
+                ({"cmd": "import_chunk"}, cal("order", 5)),
+                ({"cmd": "import_end"}, None),
+                ({"cmd": "get", "uid": "order-4"}, None),
+                ({"cmd": "status"}, None)])
+show("after import_end: replies in order", [r.get("id") for r in rs] ==
+     [1, 2, 3, 4, 5])
+show("... the get sees the import", rs[3].get("ok"))

@@ -18,7 +18,9 @@ N=${KCAL_STREAM_EVENTS:-20000}
 [ -n "$KCAL_SANITIZED" ] && N=${KCAL_STREAM_EVENTS:-5000}
 GEN="$top/tests/bench/gen-events.py"
 PORT=$(free_port)
-printf 'max_import_size = 1M\nmax_import_events = 1000000\nmax_output = 64K\n' \
+# idle_timeout 1 s: a client waiting for its import's end is not idle;
+# max_line 1M: a line of the file longer than a request may be.
+printf 'max_import_size = 1M\nmax_import_events = 1000000\nmax_output = 64K\nidle_timeout = 1\nmax_line = 1M\n' \
 	>"$T/kcald.conf"
 start_daemon --config "$T/kcald.conf" --http "127.0.0.1:$PORT" || exit 1
 "$PY" "$GEN" "$N" -o "$T/big.ics"
@@ -161,10 +163,38 @@ check "... the replies were bigger than max_output (64K)" \
 check "... and kcald stopped reading the client until they drained" \
 	test "$(held)" -gt "$held0"
 check_eq "... and the import is whole" 40 "$(got 'held: added')"
-[ "$(grep -c . "$T/bytes.out")" -ge 26 ] || cat "$T/bytes.out"
+for what in "an unknown argument" "a line that is not JSON"; do
+	check_eq "a refused piece ($what) drops a pipelined import: its import_end says so" \
+		"bad_request True" "$(got "a refused piece ($what): the import_end")"
+done
+check_eq "... and nothing of it is stored, twice" "not_found
+not_found" "$(got "... and the dropped import's events")"
+check_eq "requests after import_end are answered after it, in order" True \
+	"$(got 'after import_end: replies in order')"
+check_eq "... seeing the import" True "$(got '... the get sees the import')"
+[ "$(grep -c . "$T/bytes.out")" -ge 32 ] || cat "$T/bytes.out"
 check_eq "kcald is still up" 0 "$(kcal status >/dev/null 2>&1; echo $?)"
 
-# 8. A client killed while kcald reads its refused file again for the
+# 8. A description longer than max_line (1M here), folded every 75
+# octets, inside characters too (as Outlook folds): kcal cuts the line
+# into pieces (at folds that cut no character) and it imports whole.
+"$PY" - "$T/long.ics" >"$T/long.len" <<'EOF'
+import sys
+text = ("Protocol \u5916\u4ea4 \ud55c\uad6d\uc5b4 " * 90000 + "end").encode()
+line = b"DESCRIPTION:" + text
+folded = b"\r\n ".join(line[i:i + 75] for i in range(0, len(line), 75))
+with open(sys.argv[1], "wb") as f:
+    f.write(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+            b"BEGIN:VEVENT\r\nUID:long-line@t\r\nDTSTAMP:20260101T000000Z\r\n"
+            b"DTSTART:20270501T100000Z\r\nDURATION:PT1H\r\nSUMMARY:Long\r\n"
+            + folded + b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+print(len(text.decode()))
+EOF
+check "a file with a line longer than max_line imports" kcal import "$T/long.ics"
+check_eq "... its description whole" "$(cat "$T/long.len")" \
+	"$(kcal show long-line@t --format json | jq -r '.description | length')"
+
+# 9. A client killed while kcald reads its refused file again for the
 # file's first problem (a bad date in the first event: the whole file is
 # read again, on the records' thread): the reading stops, a bystander's
 # status is answered meanwhile, nothing is stored.
