@@ -6,8 +6,16 @@
  * (max_occurrences) and the reply says so.  An override that no longer
  * answers the filters (another status, kind, text or people) is left out.
  * Paging (limit, cursor): items at or before the cursor's key are skipped
- * before they count against max_occurrences or become JSON; the page is
- * the first "limit" of the sorted rest, and next_cursor names its last.
+ * before they become JSON; the page is the first "limit" of the sorted
+ * rest, and next_cursor names its last.
+ * The cap is the first max_occurrences items in the list's order, not in
+ * the order rows are read: a series read first (its master starts
+ * earlier) used to fill it with its occurrences to the window's end, and
+ * the single events between them were cut off, from every later page too
+ * (found by a black-box hunt).  So the items kept are the page's (limit +
+ * 1, or max_occurrences + 1 without a limit) earliest, however many were
+ * seen; each series is expanded to at most max_occurrences occurrences,
+ * from the cursor's start on.
  * Items are held as events (list-items.c) and only the page becomes JSON.
  * A page does not read the whole window either: once limit + 1 items are
  * held and the next row starts after all of them, the rows are read no
@@ -46,6 +54,10 @@ struct list_state {
 	char			*why;
 	int			 unsettled;	/* later rows may come earlier */
 	size_t			 limit;		/* the page's, or 0 */
+	int			 stopped;	/* rows left unread: page full */
+	int64_t			 last_emit;	/* the series' last occurrence */
+	int64_t			 cut_min;	/* the earliest such of a series
+						   cut short (max), or MAX */
 };
 
 /* A page's item by its row (list_fast): the rowid, its place in order. */
@@ -132,6 +144,7 @@ add_occurrence(void *arg, const struct recur_occ *oc)
 	struct event		 occ = *oc->ev;
 	char			 rid[64];
 
+	ls->last_emit = oc->start;
 	if (!ls->include_cancelled && series_cancelled(oc))
 		return 0;
 	/*
@@ -154,14 +167,12 @@ static int
 add_row(void *arg, const struct event *ev, const char *ical)
 {
 	struct list_state	*ls = arg;
-	size_t			 have = list_items_count(ls->items);
+	int64_t			 from = ls->from;
 	int			 rc;
 
-	/* A page that has all it needs is not cut short by the cap. */
-	if (page_full(ls, ev->start))
-		return 1;
-	if (have >= ls->max) {
-		ls->truncated = 1;
+	/* The page (or the first max_occurrences) has all it needs. */
+	if (page_full(ls, ev->start)) {
+		ls->stopped = 1;
 		return 1;
 	}
 	list_items_row(ls->items);
@@ -172,10 +183,14 @@ add_row(void *arg, const struct event *ev, const char *ical)
 		return 0;
 	}
 	ls->ev = ev;
-	rc = series_each(ls->series, ev, ical, ls->from, ls->to,
-	    ls->max - have, add_occurrence, ls, &ls->why);
-	if (rc == 1)
-		ls->truncated = 1;
+	/* Nothing before the cursor's start can be on the page. */
+	if (ls->after != NULL && ls->after->start > from)
+		from = ls->after->start;
+	ls->last_emit = INT64_MIN;
+	rc = series_each(ls->series, ev, ical, from, ls->to, ls->max,
+	    add_occurrence, ls, &ls->why);
+	if (rc == 1 && ls->last_emit < ls->cut_min)
+		ls->cut_min = ls->last_emit;
 	if (rc < 0) {
 		/* One unreadable event must not hide all the others. */
 		log_warnx("list: cannot expand %s: %s", ev->uid, ls->why);
@@ -351,6 +366,27 @@ list_fast(struct list_state *ls, const struct store_query *q)
 	return rc;
 }
 
+/*
+ * Were items left out?  Without a limit: more than max_occurrences were
+ * seen, or rows were left unread once the first max_occurrences + 1 were
+ * held, or a series was cut short.  A page: a series was cut short before
+ * the page's last item (or the page is not full): items it did not expand
+ * may belong there.
+ */
+static void
+cut_short(struct list_state *ls)
+{
+	int64_t	k;
+	int	full = list_items_full(ls->items, INT64_MAX, &k);
+
+	if (ls->limit == 0)
+		ls->truncated |= list_items_count(ls->items) > ls->max ||
+		    ls->stopped || ls->cut_min != INT64_MAX;
+	else
+		ls->truncated |= ls->cut_min != INT64_MAX &&
+		    (!full || ls->cut_min < k);
+}
+
 /* The list's items, the fast way when it can (list_fast): 0 or -1. */
 static int
 list_items_read(struct list_state *ls, const struct store_query *q)
@@ -360,11 +396,13 @@ list_items_read(struct list_state *ls, const struct store_query *q)
 	if ((rc = list_fast(ls, q)) != 0)
 		return rc < 0 ? -1 : 0;
 	list_items_free(ls->items);
-	ls->items = list_items_new(ls->limit);
+	ls->items = list_items_new(ls->limit > 0 ? ls->limit : ls->max);
 	ls->series = series_new(ls->st, ls->ctx->cfg->home_tz);
+	ls->cut_min = INT64_MAX;
 	rc = store_query(ls->st, q, add_row, ls, &ls->why);
 	series_free(ls->series);
 	ls->series = NULL;
+	cut_short(ls);
 	return rc;
 }
 
@@ -411,6 +449,10 @@ list_reply(struct list_state *ls, int bare)
 
 	events = list_items_page(ls->items, ls->ctx, ls->st, bare, &next,
 	    &count);
+	if (ls->limit == 0) {	/* the first max_occurrences: no pages */
+		free(next);
+		next = NULL;
+	}
 	if (events == NULL) {
 		cmd_error(ls->ctx, KCAL_E_STORE, "cannot read the store");
 		return NULL;

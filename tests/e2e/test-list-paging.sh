@@ -6,7 +6,8 @@
 # unpaged list; a write between pages (an event added before the cursor,
 # one after, one deleted) neither repeats nor skips an unchanged item; a
 # bad cursor and a limit outside 1..10000 are refused; without --limit the
-# reply has no next_cursor.  Dates are in 2031: nothing depends on today.
+# reply has no next_cursor; past max_occurrences a series read first does
+# not crowd out the single events between its occurrences.  Dates are in 2031: nothing depends on today.
 . "$(dirname "$0")/lib.sh"
 
 W="--from 2031-01-01 --to 2032-01-01"
@@ -83,6 +84,46 @@ p=$(kcal list $W --format json --limit 1000)
 check_eq "--limit 1000 with max_occurrences 100: 99 and a next_cursor" \
 	"99 false yes" "$(jget "$p" '"\(.count) \(.truncated) \(.next_cursor != null | if . then "yes" else "no" end)"')"
 check_eq "... its pages make the unpaged list" "$full" "$(pages 1000)"
+stop_daemon
+start_daemon || fail "restart with the defaults"
+
+# Past max_occurrences (10 here), the first items in the list's order: a
+# daily series (30 in May 2032) read before 30 single events that fall
+# between its occurrences did fill the cap with its own, and its pages
+# lost the single events (and the series' later occurrences).
+printf 'max_occurrences = 10\n' >"$T/max10.conf"
+stop_daemon
+start_daemon -c "$T/max10.conf" || fail "restart with max_occurrences = 10"
+W2="--from 2032-05-01 --to 2032-06-01"
+kcal add daily --uid daily@cap.test --start 2032-05-01T09:00Z \
+	--rrule 'FREQ=DAILY;COUNT=30' >/dev/null || fail "the daily series"
+want=
+for d in $(seq -w 1 30); do
+	kcal add "single $d" --uid "s$d@cap.test" --start "2032-05-${d}T12:00Z" \
+		>/dev/null || fail "single $d"
+	want="$want$(printf '2032-05-%sT09:00:00Z daily@cap.test\n2032-05-%sT12:00:00Z s%s@cap.test' "$d" "$d" "$d")
+"
+done
+want=$(printf '%s' "$want")
+CAPKEYS='.events[] | "\(.start_utc | todate) \(.uid)"'
+u=$(kcal list $W2 --format json 2>/dev/null)
+check_eq "unpaged past the cap: the first 10 in the list's order, truncated" \
+	"$(printf '%s\n' "$want" | head -n 10) true" \
+	"$(jget "$u" "$CAPKEYS") $(jget "$u" .truncated)"
+capwalk() {
+	_c= _n=0
+	while :; do
+		_j=$(kcal list $W2 --format json --limit "$1" ${_c:+--cursor "$_c"}) ||
+			return 1
+		jget "$_j" "$CAPKEYS" | sed '/^$/d'
+		_c=$(jget "$_j" '.next_cursor // empty')
+		[ -z "$_c" ] && break
+		_n=$((_n + 1)); [ "$_n" -gt 200 ] && return 1
+	done
+}
+for l in 1 4 9; do
+	check_eq "pages of $l past the cap: all 60, in order" "$want" "$(capwalk $l)"
+done
 stop_daemon
 start_daemon || fail "restart with the defaults"
 
