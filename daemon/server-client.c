@@ -116,6 +116,29 @@ fail_and_close(struct client *c, json_t *err)
 	bufferevent_set_timeouts(c->bev, NULL, &tv);
 }
 
+static int	owes(struct client *);
+
+/*
+ * A request that breaks the framing (a line too long, a count of bytes
+ * that is not one): nothing after it can be read as a request.  Its error
+ * is answered after the replies owed before it (writes of the open group,
+ * replies waiting for the disk: fail_and_close dropped them, and a client
+ * could not tell whether its writes were made), then the connection is
+ * closed (as one that half-closed: write_cb); what came after is dropped.
+ */
+static void
+fail_after_owed(struct client *c, json_t *err)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+	c->eof = 1;
+	bufferevent_disable(c->bev, EV_READ);
+	group_reply(c, err);	/* after those held before it */
+	if (c->closing == 0 && !owes(c))
+		server_client_close(c);
+}
+
 /*
  * A write that arrives while an import holds the store waits for it to
  * end, and the client is not read meanwhile (its requests are answered in
@@ -193,7 +216,7 @@ await_bytes(struct client *c, json_t *req)
 
 	if (!json_is_integer(b) || json_integer_value(b) < 0 ||
 	    (uint64_t)json_integer_value(b) > max) {
-		fail_and_close(c, proto_err(id, KCAL_E_BAD_REQUEST,
+		fail_after_owed(c, proto_err(id, KCAL_E_BAD_REQUEST,
 		    "\"bytes\" must be the count of the bytes that follow "
 		    "the request's line, at most %zu (max_line); closing the "
 		    "connection", max));
@@ -341,7 +364,7 @@ read_cb(struct bufferevent *bev, void *arg)
 		if ((n = frame_next(in, &c->scanned, max)) == PROTO_NEED_MORE)
 			return;
 		if (n == PROTO_TOO_LONG) {
-			fail_and_close(c, proto_err(NULL, KCAL_E_TOO_LONG,
+			fail_after_owed(c, proto_err(NULL, KCAL_E_TOO_LONG,
 			    "request line longer than %zu bytes (max_line)",
 			    max));
 			return;

@@ -263,3 +263,21 @@ rs = pipelined([({"cmd": "import_begin", "name": "order.ics"}, None),
 show("after import_end: replies in order", [r.get("id") for r in rs] ==
      [1, 2, 3, 4, 5])
 show("... the get sees the import", rs[3].get("ok"))
+
+# Writes pipelined before a count that lies are answered before its error
+# (their replies wait for the group's commit; the error used to go first
+# and the connection closed with them unsent: a client could not tell that
+# its writes were made), then the connection is closed.
+c = Conn()
+c.s.sendall((json.dumps({"id": 1, "cmd": "add", "summary": "before a lie",
+                         "uid": "lie-1@t", "start": "2027-05-02T10:00",
+                         "duration": 3600}) + "\n" +
+             json.dumps({"id": 2, "cmd": "update", "uid": "lie-1@t",
+                         "summary": "before a lie, renamed"}) + "\n" +
+             json.dumps({"id": 3, "cmd": "status", "bytes": -5}) + "\n" +
+             json.dumps({"id": 4, "cmd": "status"}) + "\n").encode())
+rs = [c.reply() for _ in range(3)]
+show("writes before a lying count: replies",
+     " ".join("%s:%s" % (r.get("id"), r.get("ok") if r.get("ok") else
+                         err(r)) for r in rs if r))
+show("... then closed", c.reply() is None)

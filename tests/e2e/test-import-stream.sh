@@ -151,7 +151,10 @@ for what in negative "not a number" "over max_line"; do
 done
 check_eq "... and the connection closed each time" "True
 True
+True
 True" "$(got '... then closed')"
+check_eq "writes pipelined before a lying count are answered first, in order" \
+	"1:True 2:True 3:bad_request" "$(got 'writes before a lying count: replies')"
 check_eq "a client gone in the middle of a piece: kcald serves" True \
 	"$(got 'after a client left mid-piece, status')"
 check_eq "... and stored nothing of it" not_found "$(got '... and its events')"
@@ -172,7 +175,7 @@ not_found" "$(got "... and the dropped import's events")"
 check_eq "requests after import_end are answered after it, in order" True \
 	"$(got 'after import_end: replies in order')"
 check_eq "... seeing the import" True "$(got '... the get sees the import')"
-[ "$(grep -c . "$T/bytes.out")" -ge 32 ] || cat "$T/bytes.out"
+[ "$(grep -c . "$T/bytes.out")" -ge 34 ] || cat "$T/bytes.out"
 check_eq "kcald is still up" 0 "$(kcal status >/dev/null 2>&1; echo $?)"
 
 # 8. A description longer than max_line (1M here), folded every 75
