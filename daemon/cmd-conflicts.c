@@ -48,38 +48,14 @@ struct gather {
 	int			 truncated;
 };
 
-static char *
-dup(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-/* A deep copy of src, at [start, end). */
+/*
+ * A deep copy of src, at [start, end): its reminders too, which the
+ * clashes' events show as get does (they showed none).
+ */
 static void
 copy(struct event *d, const struct event *s, int64_t start, int64_t end)
 {
-	*d = *s;
-	d->uid = dup(s->uid); d->summary = dup(s->summary);
-	d->kind = dup(s->kind); d->status = dup(s->status);
-	d->class = dup(s->class); d->tz = dup(s->tz);
-	d->end_tz = dup(s->end_tz); d->location = dup(s->location);
-	d->description = dup(s->description); d->url = dup(s->url);
-	d->parent = dup(s->parent); d->rrule = dup(s->rrule);
-	d->city = dup(s->city); d->end_city = dup(s->end_city);
-	d->anchor = dup(s->anchor);
-	d->parts = xcalloc(s->nparts + 1, sizeof *d->parts);
-	for (size_t i = 0; i < s->nparts; i++) {
-		d->parts[i].name = dup(s->parts[i].name);
-		d->parts[i].role = dup(s->parts[i].role);
-		d->parts[i].country = dup(s->parts[i].country);
-		d->parts[i].precedence = s->parts[i].precedence;
-	}
-	/* Not needed here; event_clear must not free the source's. */
-	d->remind = NULL;
-	d->remind_end = NULL;
-	d->nremind = 0;
-	d->remind_at = NULL;
-	d->nremind_at = 0;
+	event_copy(d, s);
 	d->start = start;
 	d->end = end;
 }

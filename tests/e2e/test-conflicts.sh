@@ -202,6 +202,18 @@ check_eq "override: moved away, the lunch clashes no more" "0" \
 check_rc "from after to is refused" 1 kcal conflicts --from 2026-02-01 --to 2026-01-01
 bad="$T/bad.conf"
 printf 'transfer Beijing = 2h\n' >"$bad"
+# --- the clashes' events as get shows them: their reminders too --------
+r1=$(kcal add "Remind A (test)" --start "2026-04-06 10:00" --duration 1h \
+	--participant "Remind Person;guest;KR" --remind 10m 2>/dev/null)
+kcal add "Remind B (test)" --start "2026-04-06 10:30" --duration 1h \
+	--participant "Remind Person;guest;KR" --remind 5m >/dev/null 2>&1
+check_eq "a clash's events carry their reminders, as get shows them" "600 300" \
+	"$(kcal conflicts --from 2026-04-06 --to 2026-04-07 --format json |
+	jq -r '[.conflicts[0].events[].remind[]] | map(tostring) | join(" ")')"
+check_eq "... the first as get shows it" "$(kcal show "$r1" --format json | jq -c .remind)" \
+	"$(kcal conflicts --from 2026-04-06 --to 2026-04-07 --format json |
+	jq -c '.conflicts[0].events[0].remind')"
+
 check_match "kcald refuses a transfer line with one city" \
     'bad.conf:1: .*CITY CITY' \
     "$("$KCALD" --config "$bad" --socket "$T/other.sock" --data-dir "$T/d2" 2>&1)"
