@@ -160,7 +160,10 @@ out:
 	return rc == 0 ? 0 : -1;
 }
 
-/* The stored followers of ev that the file does not hold, moved with it. */
+/*
+ * The stored followers of ev that the file does not hold (cancelled ones
+ * too, as write_followers), moved with it.
+ */
 static int
 move_followers(struct import_run *ir, const struct event *ev, int depth)
 {
@@ -168,7 +171,7 @@ move_followers(struct import_run *ir, const struct event *ev, int depth)
 	size_t	  n, i;
 	int	  rc = 0;
 
-	if (store_anchored(ir->st, ev->uid, 0, &uids, &n, &ir->why) != 0)
+	if (store_anchored(ir->st, ev->uid, 1, &uids, &n, &ir->why) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (rc == 0 && depth < ANCHOR_MAX_DEPTH &&
@@ -205,7 +208,7 @@ import_anchors(struct import_run *ir, const struct event *ev)
 		ir->bad = rc == -1;
 		return -1;
 	}
-	if (store_anchored(ir->st, ev->uid, 0, &uids, &n, &ir->why) != 0)
+	if (store_anchored(ir->st, ev->uid, 1, &uids, &n, &ir->why) != 0)
 		return -1;
 	if (n > 0)
 		json_array_append_new(ir->to_move, json_string(ev->uid));

@@ -380,8 +380,10 @@ follow(struct cmd_ctx *ctx, const struct event *ev, const char *uid)
 
 /*
  * After ev was written, in the same transaction: move the events anchored
- * to it (anchor.h); also after a PUT (write-put.c).  Each goes through cmd_write_event (SEQUENCE,
- * reminders) and moves its own followers in turn.
+ * to it (anchor.h), cancelled ones too (one left behind was where its
+ * anchor no longer said, and stayed so once restored); also after a PUT
+ * (write-put.c).  Each goes through cmd_write_event (SEQUENCE, reminders)
+ * and moves its own followers in turn.
  */
 int
 write_followers(struct cmd_ctx *ctx, const struct event *ev)
@@ -390,7 +392,7 @@ write_followers(struct cmd_ctx *ctx, const struct event *ev)
 	size_t	  n, i;
 	int	  rc = 0;
 
-	if (store_anchored(ctx->srv->store, ev->uid, 0, &uids, &n, &why) != 0) {
+	if (store_anchored(ctx->srv->store, ev->uid, 1, &uids, &n, &why) != 0) {
 		cmd_error(ctx, KCAL_E_STORE, "%s", why);
 		free(why);
 		return -1;

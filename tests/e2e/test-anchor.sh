@@ -169,6 +169,21 @@ check_eq "... and the root still moves all of it" "2026-03-01T09:07:00+09:00" \
 rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$KCALD_PID/status" 2>/dev/null)
 check "kcald's peak memory stays small (${rss} kB)" test "${rss:-0}" -lt $max_rss
 
+# --- a cancelled follower moves with its anchor (restored, it is where its
+# anchor says; it stayed behind, anchored, at the old time) ---------------
+kcal add "Arrival (cf)" --start "2026-04-10 10:00" --tz $SH --uid cf-anchor \
+	>/dev/null
+kcal add "Press (cf)" --anchor cf-anchor --offset 2h --uid cf-f >/dev/null
+kcal cancel cf-f >/dev/null
+out=$(kcal edit cf-anchor --start "2026-04-11 10:00" --format json 2>/dev/null)
+check_eq "moving an anchor moves its cancelled follower too" '["cf-f"]' \
+	"$(jget "$out" ".moved | tostring")"
+check_eq "... to its anchor's start plus its offset, still cancelled" \
+	"2026-04-11T12:00:00+08:00 cancelled" "$(field cf-f '"\(.start) \(.status)"')"
+kcal edit cf-f --status confirmed >/dev/null
+check_eq "... and restored, it is there" "2026-04-11T12:00:00+08:00 confirmed" \
+	"$(field cf-f '"\(.start) \(.status)"')"
+
 # --- deleting an anchor detaches its followers ------------------------------
 ra=$(kcal add "Arrival (rm)" --start "2026-04-01 10:00" --tz $SH --uid rm-anchor)
 f1=$(kcal add "Motorcade (rm)" --anchor rm-anchor --offset -30m --uid rm-f1)
