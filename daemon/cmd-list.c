@@ -109,9 +109,9 @@ holds(const char *s, const char *what)
 
 /*
  * Does an occurrence answer the query's filters?  The store chose its
- * series by the master's fields, and by any override's people for
- * participant; an override with a kind, status, text or people of its
- * own answers for itself, and so does each occurrence for participant.
+ * series by the master's fields, or for having overrides (one may answer
+ * alone: an override with a kind, status, text or people of its own
+ * answers for itself), so each occurrence is checked.
  */
 static int
 override_matches(const struct store_query *q, const struct event *ev)
@@ -148,11 +148,13 @@ add_occurrence(void *arg, const struct recur_occ *oc)
 	if (!ls->include_cancelled && series_cancelled(oc))
 		return 0;
 	/*
-	 * The store handed over a series whose master or any override names
-	 * the participant (override_people): each occurrence is checked.
+	 * The store handed over a series whose master answers the filters,
+	 * or that has overrides (override_people): each occurrence is
+	 * checked.
 	 */
-	if ((oc->overridden || ls->q->participant != NULL) &&
-	    !override_matches(ls->q, oc->ev))
+	if ((oc->overridden || ls->q->participant != NULL ||
+	    ls->q->kind != NULL || ls->q->status != NULL ||
+	    ls->q->search != NULL) && !override_matches(ls->q, oc->ev))
 		return 0;
 	tz_iso("UTC", oc->rid, rid, sizeof rid);
 	if (seen(ls, oc->start, ls->ev->uid, rid))
@@ -524,7 +526,9 @@ cmd_list_exec(struct cmd_ctx *ctx)
 	ls.from = q.from;
 	ls.to = q.to;
 	ls.max = ctx->cfg->max_occurrences;
-	ls.include_cancelled = q.include_cancelled;
+	/* status cancelled lists cancelled ones (the store's ?6 too) */
+	ls.include_cancelled = q.include_cancelled || (q.status != NULL &&
+	    strcmp(q.status, "cancelled") == 0);
 	ls.after = paged ? &after : NULL;
 	ls.limit = (size_t)limit;
 	rc = list_items_read(&ls, &q);

@@ -136,16 +136,22 @@ char		*store_col_dup(sqlite3_stmt *, int);
 /*
  * The filters of a window query (store.c's S_QUERY, store-query.c's
  * store_items) on the events row: ?4 kind, ?5 status, ?6 cancelled too,
- * ?8 search, ?9 participant (?12: an override's people too), ?10/?11
- * shares, and the reader's clearance.
+ * ?8 search, ?9 participant, ?10/?11 shares, and the reader's clearance.
+ * With ?12, a series with overrides passes kind, status, search and
+ * participant whatever its master says (an override answers for itself:
+ * the caller checks each occurrence, cmd-list.c).
  */
+#define QUERY_OVERRIDDEN						\
+	"(?12 AND rrule IS NOT NULL AND EXISTS (SELECT 1 FROM "	\
+	"    series_overridden o WHERE o.uid = events.uid)) "
 #define QUERY_MATCH							\
-	"AND (?4 IS NULL OR kind = ?4) "				\
-	"AND (?5 IS NULL OR status = ?5) "				\
+	"AND (?4 IS NULL OR kind = ?4 OR " QUERY_OVERRIDDEN ") "	\
+	"AND (?5 IS NULL OR status = ?5 OR " QUERY_OVERRIDDEN ") "	\
 	"AND (?6 OR status <> 'cancelled') "				\
 	"AND (?8 IS NULL OR instr(lower(summary), lower(?8)) "		\
 	"    OR instr(lower(location), lower(?8)) "			\
-	"    OR instr(lower(description), lower(?8))) "			\
+	"    OR instr(lower(description), lower(?8)) OR "		\
+	"    " QUERY_OVERRIDDEN ") "					\
 	"AND (?9 IS NULL OR EXISTS (SELECT 1 FROM participants p WHERE " \
 	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9))) " \
 	"    OR (?12 AND EXISTS (SELECT 1 FROM override_participants p " \

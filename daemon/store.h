@@ -85,8 +85,9 @@ struct store_query {
 	int		 include_cancelled;
 	/*
 	 * override_people: participant also hands over a series when one of
-	 * its RECURRENCE-ID overrides alone names them; for a caller that
-	 * checks each occurrence's own participants (list).
+	 * its RECURRENCE-ID overrides alone names them, and kind, status and
+	 * search any series with overrides (one may answer them alone); for
+	 * a caller that checks each occurrence's own fields (list).
 	 */
 	int		 override_people;
 	/*

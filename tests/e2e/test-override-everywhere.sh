@@ -12,8 +12,9 @@
 # event leaves it out and takes its occurrence out of the series), and
 # kcal reminders (its reminder due before its moved start, with its own
 # summary); the visit's briefing page shows it to a feed that may see it
-# and to no other.  The dates are in 2031 and the feeds' window is 30
-# years each way, so nothing depends on today.
+# and to no other; list's filters take each occurrence by its own kind,
+# status, text and people.  The dates are in 2031 and the feeds' window
+# is 30 years each way, so nothing depends on today.
 . "$(dirname "$0")/lib.sh"
 
 ICS="$DATA/override-everywhere.ics"
@@ -212,5 +213,26 @@ check_eq "reminders: ... and its participants" "Park Override,Tanaka Override" \
 	"$(jget "$o" '[.participants[]?.name] | join(",")')"
 check_eq "reminders: none at the old slot" 0 \
 	"$(jget "$r" '[.[] | select(.due | startswith("2031-03-17"))] | length')"
+
+# list's filters, each occurrence by its own fields: a daily series
+# (kind meeting) whose second day is overridden as a signing ("zulu" in
+# its summary, Olga among its people) and third cancelled, and a cancelled
+# series with a cancelled override (tests/data/override-filters.ics).  The
+# store picked series by the master's fields: the signing was in no kind's
+# list and no search's, and no cancelled override in --status cancelled.
+check "the filters' series import" kcal import "$DATA/override-filters.ics"
+FW="--from 2031-06-01 --to 2031-06-04"
+lf() { kcal list $FW --format json "$@" |
+	jq -r '[.events[] | "\(.uid | split("@")[0]) \(.start[5:16])"] | join(", ")'; }
+check_eq "--kind signing: the override that is one" "ser-1 06-02T09:00" \
+	"$(lf --kind signing)"
+check_eq "--kind meeting: not it" "ser-1 06-01T09:00" "$(lf --kind meeting)"
+check_eq "--search zulu: the override whose summary says it" \
+	"ser-1 06-02T09:00" "$(lf --search zulu)"
+check_eq "--participant olga: the override with her" "ser-1 06-02T09:00" \
+	"$(lf --participant olga)"
+check_eq "--status cancelled: the cancelled override and the cancelled series" \
+	"ser-2 06-01T12:00, ser-2 06-02T15:00, ser-1 06-03T09:00, ser-2 06-03T12:00" \
+	"$(lf --status cancelled)"
 
 done_testing
