@@ -72,6 +72,24 @@ unhex(const char *h)
 	return out;
 }
 
+/* Is rid one a list writes: none, or a UTC instant 2031-03-17T01:00:00Z? */
+static int
+rid_form(const char *rid)
+{
+	static const char	form[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t			i;
+
+	if (*rid == '\0')
+		return 1;
+	if (strlen(rid) != sizeof form - 1)
+		return 0;
+	for (i = 0; form[i] != '\0'; i++)
+		if (form[i] == 'd' ? rid[i] < '0' || rid[i] > '9' :
+		    rid[i] != form[i])
+			return 0;
+	return 1;
+}
+
 int
 cursor_decode(const char *s, struct cursor *c)
 {
@@ -91,7 +109,7 @@ cursor_decode(const char *s, struct cursor *c)
 	*uid++ = '\0';
 	errno = 0;
 	start = strtoll(plain, &end, 10);
-	if (plain[0] == '\0' || *end != '\0' || errno != 0)
+	if (plain[0] == '\0' || *end != '\0' || errno != 0 || !rid_form(rid))
 		goto bad;
 	c->start = start;
 	c->rid = xstrdup(rid);

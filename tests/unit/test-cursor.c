@@ -56,6 +56,12 @@ main(void)
 	refused("c1.31780a0a75");		/* "1x" */
 	refused("c1.3100300a0a75");		/* a NUL */
 	refused("c1.39393939393939393939393939393939393939390a0a75");
+	s = cursor_encode(5, "u@kcal", "yesterday");	/* no RECURRENCE-ID */
+	refused(s);
+	free(s);
+	s = cursor_encode(5, "u@kcal", "2026-01-05T09:00:00");	/* not UTC */
+	refused(s);
+	free(s);
 	big = malloc(8000);
 	memcpy(big, "c1.", 3);
 	memset(big + 3, '4', 7990);
