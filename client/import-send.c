@@ -135,7 +135,7 @@ cut_long(const struct sender *s, size_t max)
 
 	for (q = max; q >= 2; q--)
 		if (b[q - 1] == '\n' && (b[q] == ' ' || b[q] == '\t') &&
-		    (q + 1 >= s->len || (b[q + 1] & 0xc0) != 0x80))
+		    q + 1 < s->len && (b[q + 1] & 0xc0) != 0x80)
 			return q;
 	for (q = max; q >= 1; q--)
 		if (ends_char(b, q))

@@ -14,8 +14,9 @@
  * the single events between them were cut off, from every later page too
  * (found by a black-box hunt).  So the items kept are the page's (limit +
  * 1, or max_occurrences + 1 without a limit) earliest, however many were
- * seen; each series is expanded to at most max_occurrences occurrences,
- * from the cursor's start on.
+ * seen; a page expands each series from the cursor's start only as far as
+ * it needs (add_row), and ends before the first place a series was not
+ * expanded (cut_min), so that the next page goes on from there.
  * Items are held as events (list-items.c) and only the page becomes JSON.
  * A page does not read the whole window either: once limit + 1 items are
  * held and the next row starts after all of them, the rows are read no
@@ -56,8 +57,9 @@ struct list_state {
 	size_t			 limit;		/* the page's, or 0 */
 	int			 stopped;	/* rows left unread: page full */
 	int64_t			 last_emit;	/* the series' last occurrence */
-	int64_t			 cut_min;	/* the earliest such of a series
-						   cut short (max), or MAX */
+	int64_t			 cut_min;	/* where a series' expansion
+						   stopped first (a page ends
+						   before it), or INT64_MAX */
 };
 
 /* A page's item by its row (list_fast): the rowid, its place in order. */
@@ -67,6 +69,8 @@ struct pick {
 };
 
 #define LIST_LIMIT_MAX	10000
+#define SERIES_SLACK	64	/* a page's series: occurrences past limit +
+				   1 (the cursor's own, ones that overlap it) */
 
 /* Is the item (start, uid, rid) at or before the cursor: shown already? */
 static int
@@ -165,12 +169,54 @@ add_occurrence(void *arg, const struct recur_occ *oc)
 	return 0;
 }
 
+/*
+ * Does the series' record emit its occurrences in start order (one RRULE,
+ * no RDATE, no override)?
+ */
+static int
+in_order(const char *ical)
+{
+	const char	*r = strstr(ical, "\nRRULE");
+
+	return strstr(ical, "RECURRENCE-ID") == NULL &&
+	    strstr(ical, "\nRDATE") == NULL &&
+	    (r == NULL || strstr(r + 1, "\nRRULE") == NULL);
+}
+
+static int
+probe_occurrence(void *arg, const struct recur_occ *oc)
+{
+	((struct list_state *)arg)->last_emit = oc->rid;
+	return 0;
+}
+
+/*
+ * Where a walk of bound occurrences of the series from from ends (the
+ * RECURRENCE-ID of its last), or the window's end when it is not cut
+ * short: a page expands the series up to there, RDATEs and overrides
+ * included.
+ */
+static int64_t
+series_upto(struct list_state *ls, const struct event *ev, const char *ical,
+    int64_t from, size_t bound)
+{
+	int	rc;
+
+	ls->last_emit = INT64_MIN;
+	rc = series_each(ls->series, ev, ical, from, ls->to, bound,
+	    probe_occurrence, ls, &ls->why);
+	free(ls->why);		/* the expansion proper says it again */
+	ls->why = NULL;
+	return rc == 1 && ls->last_emit > from ? ls->last_emit : ls->to;
+}
+
 static int
 add_row(void *arg, const struct event *ev, const char *ical)
 {
 	struct list_state	*ls = arg;
-	int64_t			 from = ls->from;
-	int			 rc;
+	int64_t			 from = ls->from, to = ls->to, cut;
+	size_t			 bound;
+	int			 rc, ordered;
 
 	/* The page (or the first max_occurrences) has all it needs. */
 	if (page_full(ls, ev->start)) {
@@ -188,11 +234,32 @@ add_row(void *arg, const struct event *ev, const char *ical)
 	/* Nothing before the cursor's start can be on the page. */
 	if (ls->after != NULL && ls->after->start > from)
 		from = ls->after->start;
+	/*
+	 * A page needs limit + 1 of a series' occurrences at most: the
+	 * expansion stops there, and the page ends before what it did not
+	 * expand (cut_min, list_reply).  When they come in start order (no
+	 * RDATE, override or second RRULE), up to the last one expanded;
+	 * else (recur_each emits those after the rule's walk) the walk is
+	 * probed first and the series expanded whole up to where it ends
+	 * (series_upto), RDATEs and overrides included.
+	 */
+	ordered = in_order(ical);
+	bound = ls->max;
+	if (ls->limit > 0 && ls->limit + 1 + SERIES_SLACK < bound)
+		bound = ls->limit + 1 + SERIES_SLACK;
+	if (ls->limit > 0 && !ordered) {
+		to = series_upto(ls, ev, ical, from, bound);
+		bound = 2 * ls->max;	/* the walk's, and its extras */
+	}
 	ls->last_emit = INT64_MIN;
-	rc = series_each(ls->series, ev, ical, from, ls->to, ls->max,
+	rc = series_each(ls->series, ev, ical, from, to, bound,
 	    add_occurrence, ls, &ls->why);
-	if (rc == 1 && ls->last_emit < ls->cut_min)
-		ls->cut_min = ls->last_emit;
+	if (rc == 1)
+		cut = ordered && ls->last_emit > from ? ls->last_emit + 1 : from;
+	else
+		cut = to;
+	if (cut < ls->to && cut < ls->cut_min)
+		ls->cut_min = cut;
 	if (rc < 0) {
 		/* One unreadable event must not hide all the others. */
 		log_warnx("list: cannot expand %s: %s", ev->uid, ls->why);
@@ -371,22 +438,20 @@ list_fast(struct list_state *ls, const struct store_query *q)
 /*
  * Were items left out?  Without a limit: more than max_occurrences were
  * seen, or rows were left unread once the first max_occurrences + 1 were
- * held, or a series was cut short.  A page: a series was cut short before
- * the page's last item (or the page is not full): items it did not expand
- * may belong there.
+ * held, or a series was cut short.  A page ends before where a series'
+ * expansion stopped (list_items_page): only when its first item is not
+ * before it (a series with over twice max_occurrences RDATEs and
+ * overrides from the cursor on) may items be missing.
  */
 static void
 cut_short(struct list_state *ls)
 {
-	int64_t	k;
-	int	full = list_items_full(ls->items, INT64_MAX, &k);
-
 	if (ls->limit == 0)
 		ls->truncated |= list_items_count(ls->items) > ls->max ||
 		    ls->stopped || ls->cut_min != INT64_MAX;
 	else
 		ls->truncated |= ls->cut_min != INT64_MAX &&
-		    (!full || ls->cut_min < k);
+		    list_items_first(ls->items) >= ls->cut_min;
 }
 
 /* The list's items, the fast way when it can (list_fast): 0 or -1. */
@@ -449,8 +514,8 @@ list_reply(struct list_state *ls, int bare)
 	char	*next;
 	size_t	 count = 0;
 
-	events = list_items_page(ls->items, ls->ctx, ls->st, bare, &next,
-	    &count);
+	events = list_items_page(ls->items, ls->ctx, ls->st, bare,
+	    ls->limit > 0 ? ls->cut_min : INT64_MAX, &next, &count);
 	if (ls->limit == 0) {	/* the first max_occurrences: no pages */
 		free(next);
 		next = NULL;
@@ -526,6 +591,7 @@ cmd_list_exec(struct cmd_ctx *ctx)
 	ls.from = q.from;
 	ls.to = q.to;
 	ls.max = ctx->cfg->max_occurrences;
+	ls.cut_min = INT64_MAX;
 	/* status cancelled lists cancelled ones (the store's ?6 too) */
 	ls.include_cancelled = q.include_cancelled || (q.status != NULL &&
 	    strcmp(q.status, "cancelled") == 0);

@@ -312,6 +312,8 @@ refused(struct cmd_ctx *ctx, struct import_job *job)
 
 	cmd_error(ctx, KCAL_E_BAD_ICAL, "%s; nothing imported", why);
 	free(why);
+	if (job->client != NULL)	/* its next pieces are told so */
+		job->client->import_dropped = 1;
 	job_free(job);
 }
 

@@ -301,26 +301,45 @@ page_json(struct list_items *li, struct cmd_ctx *ctx, size_t n)
 	return a;
 }
 
+/* The earliest start of the items held (INT64_MAX: none). */
+int64_t
+list_items_first(const struct list_items *li)
+{
+	int64_t	t = INT64_MAX;
+
+	for (size_t i = 0; i < li->n; i++)
+		if (li->v[i].start < t)
+			t = li->v[i].start;
+	return t;
+}
+
 /*
  * The page: the items sorted, the first limit of them (all without a
  * limit) as JSON text (json_raw), their number in *count, and in *next
- * the cursor after them when more follow.  bare: the rows were read
+ * the cursor after them when more follow.  With a limit, only items that
+ * start before before (a series was expanded no further: the page ends
+ * there, and the next goes on) when any does.  bare: the rows were read
  * without their participants (store_query).  NULL if the store failed.
  */
 json_t *
 list_items_page(struct list_items *li, struct cmd_ctx *ctx, struct store *st,
-    int bare, char **next, size_t *count)
+    int bare, int64_t before, char **next, size_t *count)
 {
 	struct item	*it;
-	size_t		 n = li->n;
+	size_t		 n = li->n, k;
 
 	*next = NULL;
 	sorting = li;
 	if (li->n > 1)		/* qsort's array may not be NULL, even empty */
 		qsort(li->v, li->n, sizeof *li->v, by_key);
 	sorting = NULL;
-	if (li->keep > 0 && n >= li->keep) {
+	if (li->keep > 0 && n >= li->keep)
 		n = li->keep - 1;
+	for (k = 0; li->keep > 0 && k < n && li->v[k].start < before; k++)
+		;
+	if (k > 0 && k < n)
+		n = k;
+	if (li->keep > 0 && n < li->n) {
 		it = &li->v[n - 1];
 		*next = cursor_encode(it->start, uid_of(li, it), it->rid ?
 		    it->rid : "");

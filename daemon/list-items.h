@@ -25,7 +25,8 @@ void	 list_items_add(struct list_items *, const struct event *,
 int	 list_items_slow(void);	/* KCAL_LIST_SLOW: tests only */
 size_t	 list_items_count(const struct list_items *);
 int	 list_items_full(const struct list_items *, int64_t, int64_t *);
+int64_t	 list_items_first(const struct list_items *);
 json_t	*list_items_page(struct list_items *, struct cmd_ctx *,
-	    struct store *, int, char **, size_t *);
+	    struct store *, int, int64_t, char **, size_t *);
 
 #endif

@@ -102,6 +102,9 @@ for name, bad in (("not UTF-8", b"\xff\xfe"), ("a NUL", b"\x00")):
     show("a piece with %s: refused" % name, err(r))
     show("... naming its line", "bad.ics:" in r.get("error", {}).get(
         "message", ""))
+    r = c.call({"cmd": "import_end"})
+    show("... then import_end says the import was dropped",
+         "dropped" in r.get("error", {}).get("message", ""))
 
 # Both forms at once: refused, and the connection goes on.
 c = Conn()

@@ -136,6 +136,8 @@ check_eq "a piece that is not UTF-8: bad_ical" bad_ical "$(got 'a piece with not
 check_eq "a piece with a NUL: bad_ical" bad_ical "$(got 'a piece with a NUL: refused')"
 check_eq "... each naming its line" "True
 True" "$(got '... naming its line')"
+check_eq "... and the import_end after it says the import was dropped" "True
+True" "$(got '... then import_end says the import was dropped')"
 check_eq "a piece as ical and bytes: bad_argument" bad_argument "$(got 'ical and bytes together')"
 check_eq "... the connection goes on" True "$(got '... then status' | head -n 1)"
 check_eq "bytes after a command that takes none: bad_argument" bad_argument "$(got 'bytes on status')"
@@ -175,7 +177,7 @@ not_found" "$(got "... and the dropped import's events")"
 check_eq "requests after import_end are answered after it, in order" True \
 	"$(got 'after import_end: replies in order')"
 check_eq "... seeing the import" True "$(got '... the get sees the import')"
-[ "$(grep -c . "$T/bytes.out")" -ge 34 ] || cat "$T/bytes.out"
+[ "$(grep -c . "$T/bytes.out")" -ge 36 ] || cat "$T/bytes.out"
 check_eq "kcald is still up" 0 "$(kcal status >/dev/null 2>&1; echo $?)"
 
 # 8. A description longer than max_line (1M here), folded every 75

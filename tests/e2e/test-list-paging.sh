@@ -124,6 +124,56 @@ capwalk() {
 for l in 1 4 9; do
 	check_eq "pages of $l past the cap: all 60, in order" "$want" "$(capwalk $l)"
 done
+# Series whose occurrences do not come in start order (an RDATE, an
+# override moved a month back): a page expands them only as far as it
+# needs, RDATEs and overrides included, and ends before what it did not.
+cat >"$T/rd.ics" <<'ICS'
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//kcal tests//paging//EN
+BEGIN:VEVENT
+UID:rd@cap.test
+DTSTAMP:20260101T000000Z
+DTSTART:20330501T090000Z
+DURATION:PT1H
+SUMMARY:daily
+RRULE:FREQ=DAILY;COUNT=40
+RDATE:20330505T150000Z
+END:VEVENT
+BEGIN:VEVENT
+UID:rd@cap.test
+DTSTAMP:20260101T000000Z
+RECURRENCE-ID:20330520T090000Z
+DTSTART:20330520T100000Z
+DURATION:PT1H
+SUMMARY:daily moved
+END:VEVENT
+BEGIN:VEVENT
+UID:mb@cap.test
+DTSTAMP:20260101T000000Z
+DTSTART:20330501T070000Z
+DURATION:PT1H
+SUMMARY:mb
+RRULE:FREQ=DAILY;COUNT=40
+END:VEVENT
+BEGIN:VEVENT
+UID:mb@cap.test
+DTSTAMP:20260101T000000Z
+RECURRENCE-ID:20330605T070000Z
+DTSTART:20330503T160000Z
+DURATION:PT1H
+SUMMARY:moved back
+END:VEVENT
+END:VCALENDAR
+ICS
+check "series with an RDATE and overrides import" kcal import "$T/rd.ics"
+W2="--from 2033-05-01 --to 2033-06-20"
+rd=$(capwalk 3)
+check_eq "pages of 3 past the cap: all 81 occurrences, once each, in order" \
+	"81 81 yes" "$(printf '%s\n' "$rd" | wc -l) $(printf '%s\n' "$rd" | sort -u | wc -l) $([ "$rd" = "$(printf '%s\n' "$rd" | sort)" ] && echo yes)"
+check_match "... the RDATE among them" '2033-05-05T15:00:00Z rd@cap.test' "$rd"
+check_match "... and the override moved a month back" \
+	'2033-05-03T16:00:00Z mb@cap.test' "$rd"
 stop_daemon
 start_daemon || fail "restart with the defaults"
 
