@@ -155,9 +155,9 @@ job_free(struct import_job *job)
 
 /*
  * Is c's import being read and written (import_end sent, its reply not
- * yet)?  The client is not read meanwhile (server-client.c): what it asks
- * after import_end is answered after it, in order, and it is not closed
- * for being idle while kcald works.
+ * yet)?  The client is not answered meanwhile (server-client.c reads on,
+ * to see it leave): what it asks after import_end is answered after it,
+ * in order, and it is not closed for being idle while kcald works.
  */
 int
 import_ending(const struct client *c)
