@@ -465,7 +465,6 @@ list_items_read(struct list_state *ls, const struct store_query *q)
 	list_items_free(ls->items);
 	ls->items = list_items_new(ls->limit > 0 ? ls->limit : ls->max);
 	ls->series = series_new(ls->st, ls->ctx->cfg->home_tz);
-	ls->cut_min = INT64_MAX;
 	rc = store_query(ls->st, q, add_row, ls, &ls->why);
 	series_free(ls->series);
 	ls->series = NULL;
