@@ -116,7 +116,7 @@ one(void *arg, const struct recur_occ *o)
 		x->over = 1;
 		return 1;
 	}
-	c = icalcomponent_new_clone(source(x, o));
+	c = ical_clone(source(x, o));
 	for (size_t i = 0; i < sizeof gone / sizeof *gone; i++)
 		ical_remove_all(c, gone[i]);
 	icalcomponent_add_property(c, utc_prop(icalproperty_new_dtstart,
@@ -149,7 +149,7 @@ new_out(icalcomponent *src)
 	for (p = icalcomponent_get_first_property(src, ICAL_ANY_PROPERTY);
 	    p != NULL; p = icalcomponent_get_next_property(src,
 	    ICAL_ANY_PROPERTY))
-		icalcomponent_add_property(out, icalproperty_new_clone(p));
+		icalcomponent_add_property(out, ical_clone_prop(p));
 	return out;
 }
 

@@ -345,7 +345,7 @@ vtimezone(const char *tzid)
 
 	if (z == NULL || (src = icaltimezone_get_component(z)) == NULL)
 		return NULL;
-	c = icalcomponent_new_clone(src);
+	c = ical_clone(src);
 	if ((p = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY)))
 		icalproperty_set_tzid(p, tzid);
 	return c;

@@ -116,7 +116,7 @@ excluded(icalcomponent *c, icalproperty *rdate, struct icaltimetype t)
 static icalcomponent *
 period_override(icalcomponent *c, icalproperty *rdate, struct icalperiodtype pd)
 {
-	icalcomponent		*o = icalcomponent_new_clone(c);
+	icalcomponent		*o = ical_clone(c);
 	struct icaltimetype	 end = pd.end;
 
 	if (icaltime_is_null_time(end))

@@ -30,6 +30,7 @@
 
 #include "ical.h"
 #include "ical-import-int.h"
+#include "ical-int.h"
 #include "ical-serialize.h"
 #include "xmalloc.h"
 
@@ -150,7 +151,7 @@ ical_same_record(const char *a, const char *b)
 static icalcomponent *
 standalone(icalcomponent *c, int several, char **note)
 {
-	icalcomponent	*k = icalcomponent_new_clone(c);
+	icalcomponent	*k = ical_clone(c);
 	icalproperty	*p;
 	const char	*rid;
 	char		*uid;
@@ -239,14 +240,14 @@ ical_merge_overrides(const char *stored, const char *incoming)
 	in = ical_parse(incoming);
 	cal = icalcomponent_new_vcalendar();
 	if (icalcomponent_isa(s) == ICAL_VEVENT_COMPONENT)
-		icalcomponent_add_component(cal, icalcomponent_new_clone(s));
+		icalcomponent_add_component(cal, ical_clone(s));
 	else
 		for (c = icalcomponent_get_first_component(s,
 		    ICAL_VEVENT_COMPONENT); c != NULL;
 		    c = icalcomponent_get_next_component(s,
 		    ICAL_VEVENT_COMPONENT))
 			icalcomponent_add_component(cal,
-			    icalcomponent_new_clone(c));
+			    ical_clone(c));
 	for (c = in ? icalcomponent_get_first_component(in,
 	    ICAL_VEVENT_COMPONENT) : NULL; c != NULL;
 	    c = icalcomponent_get_next_component(in, ICAL_VEVENT_COMPONENT)) {
@@ -260,7 +261,7 @@ ical_merge_overrides(const char *stored, const char *incoming)
 				break;
 			}
 		}
-		icalcomponent_add_component(cal, icalcomponent_new_clone(c));
+		icalcomponent_add_component(cal, ical_clone(c));
 	}
 	text = ical_serialize(cal);
 	icalcomponent_free(cal);

@@ -26,6 +26,10 @@
 #define X_ANCHOR_OFFSET	"X-KCAL-ANCHOR-OFFSET"	/* a DURATION, e.g. -PT15M */
 #define X_NO_REMIND	"X-KCAL-NO-REMIND"	/* TRUE: no default reminders */
 
+/* ical-clone.c: copies that keep an X- value (libical's drop it) */
+icalcomponent	*ical_clone(icalcomponent *);
+icalproperty	*ical_clone_prop(icalproperty *);
+
 /* ical-record.c: times */
 int64_t		 ical_tt_secs(struct icaltimetype);
 struct icaltimetype ical_local_tt(const struct when *, int);

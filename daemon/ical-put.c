@@ -220,7 +220,7 @@ keep_refs(icalcomponent *oc, icalcomponent *nc, ical_uid_cb seen, void *arg)
 		v = icalproperty_get_relatedto(p);
 		if (v == NULL || *v == '\0' || seen(arg, v) || relates_to(nc, v))
 			continue;
-		icalcomponent_add_property(nc, icalproperty_new_clone(p));
+		icalcomponent_add_property(nc, ical_clone_prop(p));
 		n++;
 	}
 	return n;

@@ -661,11 +661,22 @@ enum access_class
 ical_class_of(icalcomponent *c)
 {
 	icalproperty	*p;
+	const char	*s;
 
 	p = icalcomponent_get_first_property(c, ICAL_CLASS_PROPERTY);
-	if (p == NULL)
-		return ACCESS_CLASS_PUBLIC;
-	return access_class_of(icalproperty_get_value_as_string(p));
+	if (p != NULL)
+		return access_class_of(icalproperty_get_value_as_string(p));
+	/*
+	 * A CLASS libical could not read ("CLASS:", which its own copies
+	 * made of an X- class: ical-clone.c) is one kcal does not know.
+	 */
+	for (p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
+	    p != NULL; p = icalcomponent_get_next_property(c,
+	    ICAL_XLICERROR_PROPERTY))
+		if ((s = icalproperty_get_xlicerror(p)) != NULL &&
+		    strstr(s, "for CLASS property") != NULL)
+			return ACCESS_CLASS_PRIVATE;
+	return ACCESS_CLASS_PUBLIC;
 }
 
 /* The effective class of a stored record's event (its master), or NULL. */

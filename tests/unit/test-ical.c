@@ -720,6 +720,8 @@ test_class(void)
 		{ "confidential", "confidential" }, { "Private", "private" },
 		{ "X-TOP-SECRET", "private" }, { "x-eyes-only", "private" },
 		{ "TOP-SECRET", "private" },
+		/* one libical could not read (its copies wrote these) */
+		{ "", "private" },
 	};
 	struct event	 ev;
 	char		 text[512], *cause = NULL;
