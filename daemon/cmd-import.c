@@ -256,10 +256,11 @@ import_follow_anchors(struct import_run *ir, int (*spent)(void *), void *arg)
 	return rc;
 }
 
+/* prep: r's expansion made ahead, or NULL (occur.h) */
 static int
-import_record(struct ical_record *r, void *arg)
+import_record(struct ical_record *r, struct import_run *ir,
+    const struct occur_prep *prep)
 {
-	struct import_run	*ir = arg;
 	enum action	 act;
 	char		*merged;
 	int		 rc = 0;
@@ -271,8 +272,9 @@ import_record(struct ical_record *r, void *arg)
 		json_object_set_new(ir->anchored, r->ev.uid, json_true());
 	/* a dry run writes too, and its transaction is rolled back */
 	if (act == ADDED || act == UPDATED)
-		rc = merged ? put_merged(ir, merged) :
-		    occur_put(ir->st, &r->ev, r->text, &ir->why);
+		rc = merged ? put_merged(ir, merged) : prep ?
+		    occur_put_prepared(ir->st, &r->ev, r->text, prep,
+		    &ir->why) : occur_put(ir->st, &r->ev, r->text, &ir->why);
 	if (rc == 0 && (act == ADDED || act == UPDATED))
 		rc = import_anchors(ir, &r->ev);
 	free(merged);
@@ -320,7 +322,7 @@ import_orphans(struct import_run *ir, struct ical_record *r)
 	    &n, &ir->why);
 	for (i = 0; i < n; i++) {
 		if (rc == 0)
-			rc = import_record(&recs[i], ir);
+			rc = import_record(&recs[i], ir, NULL);
 		json_array_append_new(ir->warnings, json_string(notes[i]));
 		free(notes[i]);
 		free(recs[i].text);
@@ -339,7 +341,7 @@ import_file_record(struct ical_record *r, void *arg)
 
 	if (orphan(ir, r))
 		return import_orphans(ir, r);
-	return import_record(r, ir);
+	return import_record(r, ir, ir->prep);
 }
 
 /*

@@ -5,7 +5,10 @@
  * Making a record (its VEVENTs read back from the spool and parsed by
  * libical, checked and repaired, its text serialised: ical-import.c) was
  * about a third of an import's time on the loop, and writing it
- * (cmd-import.c) the rest: on two cores they now overlap.  The thread owns
+ * (cmd-import.c) the rest: on two cores they now overlap.  A series'
+ * expansion for the occurrences' index (occur_prepare) is made here too:
+ * parsing a series' record again and walking it was most of writing it,
+ * and one with 20,000 overrides held the loop 300 ms in one slice.  The thread owns
  * the struct imp from import_pipe_run until it has made the last record
  * (the loop then joins it) or is stopped (import_pipe_free), and hands the
  * records over through a queue of at most PIPE_DEPTH, waiting while it is
@@ -32,6 +35,7 @@
 
 #include "import-pipe.h"
 #include "log.h"
+#include "occur.h"
 #include "xmalloc.h"
 
 #define PIPE_DEPTH	64	/* records made ahead, at most */
@@ -39,6 +43,7 @@
 
 struct queued {
 	struct ical_record	 r;
+	struct occur_prep	*prep;	/* a series': its expansion */
 	size_t			 upto;	/* VEVENTs handed over with it */
 };
 
@@ -99,17 +104,22 @@ push(struct ical_record *r, void *arg)
 {
 	struct import_pipe	*p = arg;
 	struct queued		*q;
+	struct occur_prep	*prep = NULL;
 	int			 tell;
 
+	if (r->ev.rrule != NULL)
+		prep = occur_prepare(&r->ev, r->text);
 	pthread_mutex_lock(&p->mtx);
 	while (p->threaded && p->n == PIPE_DEPTH && !stopped(p))
 		pthread_cond_wait(&p->room, &p->mtx);
 	if (stopped(p) || p->n == PIPE_DEPTH) {
 		pthread_mutex_unlock(&p->mtx);
+		occur_prep_free(prep);
 		return -1;	/* ical_import_step frees r */
 	}
 	q = &p->q[(p->head + p->n) % PIPE_DEPTH];
 	q->r = *r;
+	q->prep = prep;
 	memset(r, 0, sizeof *r);
 	q->upto = ical_import_handing(p->im);
 	p->n++;
@@ -211,10 +221,14 @@ import_pipe_run(struct import_pipe *p, struct imp *im)
 	}
 }
 
-/* The next record in the file's order, or why there is none now. */
+/*
+ * The next record in the file's order (with *prep, a series' expansion,
+ * or NULL: occur_put_prepared; the caller frees both), or why there is
+ * none now.
+ */
 enum pipe_take
 import_pipe_take(struct import_pipe *p, struct ical_record *r,
-    size_t *upto, char **why)
+    struct occur_prep **prep, size_t *upto, char **why)
 {
 	struct queued	*q;
 	int		 rc;
@@ -224,6 +238,7 @@ import_pipe_take(struct import_pipe *p, struct ical_record *r,
 		if (p->n > 0) {
 			q = &p->q[p->head];
 			*r = q->r;
+			*prep = q->prep;
 			*upto = q->upto;
 			p->head = (p->head + 1) % PIPE_DEPTH;
 			p->n--;
@@ -284,6 +299,7 @@ import_pipe_free(struct import_pipe *p)
 		q = &p->q[p->head];
 		free(q->r.text);
 		event_clear(&q->r.ev);
+		occur_prep_free(q->prep);
 	}
 	free(p->why);
 	if (p->ev != NULL)

@@ -15,7 +15,8 @@ struct import_pipe;
 
 /* What import_pipe_take found. */
 enum pipe_take {
-	PIPE_RECORD,	/* *r is the next record (the caller's to free) */
+	PIPE_RECORD,	/* *r is the next record, *prep a series' expansion
+			   or NULL (the caller's to free: occur.h) */
 	PIPE_WAIT,	/* none yet: ready is called when there is */
 	PIPE_AGAIN,	/* none yet, no thread: take again on the next turn */
 	PIPE_END,	/* every record was taken */
@@ -26,8 +27,9 @@ struct import_pipe *import_pipe_new(struct event_base *,
 	     event_callback_fn, void *);
 ical_record_cb	import_pipe_cb(void);
 void		import_pipe_run(struct import_pipe *, struct imp *);
+struct occur_prep;
 enum pipe_take	import_pipe_take(struct import_pipe *, struct ical_record *,
-		    size_t *, char **);
+		    struct occur_prep **, size_t *, char **);
 size_t		import_pipe_total(struct import_pipe *);
 void		import_pipe_free(struct import_pipe *);
 

@@ -14,6 +14,7 @@ struct cmd_ctx;
 struct ical_import;
 struct ical_import_opts;
 struct ical_record;
+struct occur_prep;
 struct server;
 struct store;
 
@@ -29,6 +30,8 @@ struct import_run {
 	json_t		*to_move;	/* imported UIDs with stored followers */
 	size_t		 move_next;	/* ... the next to move them for */
 	size_t		 nmoved;	/* how many moved (moved: 1000 first) */
+	struct occur_prep *prep;	/* the record's expansion, made ahead
+					   (import-stream.c), or NULL */
 	char		*why;
 	int		 limit;		/* why is a limit, not the store */
 	int		 bad;		/* why is the file's, not the store's */

@@ -46,6 +46,7 @@
 #include "kcal-protocol.h"
 #include "lint-spool.h"
 #include "log.h"
+#include "occur.h"
 #include "server.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -538,11 +539,12 @@ static int
 write_records(struct import_job *job, int64_t end, char **why)
 {
 	struct ical_record	 r;
+	struct occur_prep	*prep;
 	size_t			 upto;
 	int			 rc;
 
 	for (;;) {
-		switch (import_pipe_take(job->pipe, &r, &upto, why)) {
+		switch (import_pipe_take(job->pipe, &r, &prep, &upto, why)) {
 		case PIPE_WAIT:
 			return 2;
 		case PIPE_AGAIN:
@@ -554,7 +556,10 @@ write_records(struct import_job *job, int64_t end, char **why)
 		case PIPE_RECORD:
 			break;
 		}
+		job->ir.prep = prep;
 		rc = import_file_record(&r, &job->ir);
+		job->ir.prep = NULL;
+		occur_prep_free(prep);
 		free(r.text);
 		event_clear(&r.ev);
 		job->written = upto;

@@ -109,6 +109,126 @@ overrides(const struct recur *rc, struct store_overrides *ovr)
 }
 
 /*
+ * A series' expansion for the index (occur.h).  Its overrides' strings
+ * and participants are copied into two blocks, so that the libical tree
+ * they came from is freed where it was made, and freeing the expansion
+ * is a few free()s wherever it is written (a long series' tree took as
+ * long to free as to write).
+ */
+struct occur_prep {
+	struct occ_list		 l;
+	struct store_occs	 occs;
+	struct store_overrides	 ovr;
+	struct store_override	*v;
+	struct participant	*parts;		/* every override's */
+	char			*strings;	/* ... and their text */
+	int			 indexed;
+};
+
+static size_t
+str_size(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
+static const char *
+str_put(char **at, const char *s)
+{
+	char	*d = *at;
+	size_t	 n = str_size(s);
+
+	if (s == NULL)
+		return NULL;
+	memcpy(d, s, n);
+	*at += n;
+	return d;
+}
+
+/* p's overrides, now pointing into rc, made p's own. */
+static void
+own_overrides(struct occur_prep *p)
+{
+	struct store_override	*o;
+	const struct participant *q;
+	size_t			 i, k, nparts = 0, bytes = 0;
+	char			*at;
+
+	for (i = 0; i < p->ovr.n; i++) {
+		o = &p->v[i];
+		bytes += str_size(o->class) + str_size(o->status);
+		for (k = 0; k < o->nparts; k++, nparts++)
+			bytes += str_size(o->parts[k].name) +
+			    str_size(o->parts[k].role) +
+			    str_size(o->parts[k].country);
+	}
+	p->parts = xcalloc(nparts + 1, sizeof *p->parts);
+	at = p->strings = xmalloc(bytes + 1);
+	for (i = 0, nparts = 0; i < p->ovr.n; i++) {
+		o = &p->v[i];
+		o->class = str_put(&at, o->class);
+		o->status = str_put(&at, o->status);
+		q = o->parts;
+		o->parts = &p->parts[nparts];
+		for (k = 0; k < o->nparts; k++, nparts++) {
+			p->parts[nparts] = q[k];
+			p->parts[nparts].name = (char *)str_put(&at, q[k].name);
+			p->parts[nparts].role = (char *)str_put(&at, q[k].role);
+			p->parts[nparts].country = (char *)str_put(&at,
+			    q[k].country);
+		}
+	}
+}
+
+/*
+ * The expansion of series ev (its record ical) that occur_put_prepared
+ * writes: its occurrences for the index and its overrides.  It reads
+ * nothing of the store, so it can be made on another thread, ahead of the
+ * write (import-pipe.c): parsing a long series' record and walking it is
+ * most of writing it.
+ */
+struct occur_prep *
+occur_prepare(const struct event *ev, const char *ical)
+{
+	struct occur_prep	*p = xcalloc(1, sizeof *p);
+	struct recur		*rc;
+	char			*why = NULL;
+
+	if (ev->rrule != NULL && (rc = recur_open(ical, ev->tz, &why)) != NULL) {
+		p->indexed = index_occs(rc, ev, &p->l, &p->occs.until) == 0;
+		p->v = overrides(rc, &p->ovr);
+		own_overrides(p);
+		recur_close(rc);
+	}
+	free(why);
+	p->occs.start = p->l.start;
+	p->occs.end = p->l.end;
+	p->occs.n = p->l.n;
+	return p;
+}
+
+void
+occur_prep_free(struct occur_prep *p)
+{
+	if (p == NULL)
+		return;
+	free(p->v);
+	free(p->parts);
+	free(p->strings);
+	free(p->l.start);
+	free(p->l.end);
+	free(p);
+}
+
+/* store_put of ev and ical, with p made from them (occur_prepare). */
+int
+occur_put_prepared(struct store *st, const struct event *ev,
+    const char *ical, const struct occur_prep *p, char **cause)
+{
+	return store_put(st, ev, ical, p->indexed ? &p->occs : NULL, &p->ovr,
+	    cause);
+}
+
+/*
  * Insert or replace an event, and for a series the index of its
  * occurrences and its overrides' participants (for people and list
  * --participant: store-itinerary.c).
@@ -117,27 +237,11 @@ int
 occur_put(struct store *st, const struct event *ev, const char *ical,
     char **cause)
 {
-	struct occ_list		 l = { NULL, NULL, 0 };
-	struct store_occs	 occs;
-	struct store_overrides	 ovr = { NULL, 0 };
-	struct store_override	*v = NULL;
-	struct recur		*rc = NULL;
-	char			*why = NULL;
-	int			 rv, indexed = 0;
+	struct occur_prep	*p = occur_prepare(ev, ical);
+	int			 rv;
 
-	if (ev->rrule != NULL && (rc = recur_open(ical, ev->tz, &why)) != NULL) {
-		indexed = index_occs(rc, ev, &l, &occs.until) == 0;
-		v = overrides(rc, &ovr);
-	}
-	free(why);
-	occs.start = l.start;
-	occs.end = l.end;
-	occs.n = l.n;
-	rv = store_put(st, ev, ical, indexed ? &occs : NULL, &ovr, cause);
-	free(v);
-	recur_close(rc);
-	free(l.start);
-	free(l.end);
+	rv = occur_put_prepared(st, ev, ical, p, cause);
+	occur_prep_free(p);
 	return rv;
 }
 

@@ -26,6 +26,16 @@
 int	occur_put(struct store *, const struct event *, const char *, char **);
 
 /*
+ * occur_put in two: the expansion, made from the event and its text alone
+ * (on any thread: import-pipe.c makes it ahead), then the write.
+ */
+struct occur_prep;
+struct occur_prep *occur_prepare(const struct event *, const char *);
+int	occur_put_prepared(struct store *, const struct event *, const char *,
+	    const struct occur_prep *, char **);
+void	occur_prep_free(struct occur_prep *);
+
+/*
  * Write again from their records the events a migration listed (table
  * reindex), a batch a transaction (each one's row goes with it, so a stop
  * loses nothing done): *n of them.  One that cannot be is logged and left.

@@ -14,6 +14,7 @@
 
 #include "ical-import.h"
 #include "import-pipe.h"
+#include "occur.h"
 #include "test.h"
 
 void	icaltimezone_free_builtin_timezones(void);
@@ -101,6 +102,7 @@ through_pipe(const char *text, struct event_base *base, size_t max,
 	struct ical_import	 imp;
 	struct import_pipe	*p = import_pipe_new(base, ready, NULL);
 	struct ical_record	 r;
+	struct occur_prep	*prep;
 	struct imp		*im;
 	enum pipe_take		 t;
 	char			*cause = NULL;
@@ -116,7 +118,7 @@ through_pipe(const char *text, struct event_base *base, size_t max,
 	}
 	import_pipe_run(p, im);
 	while (out->n < max) {
-		t = import_pipe_take(p, &r, &upto, &out->why);
+		t = import_pipe_take(p, &r, &prep, &upto, &out->why);
 		if (t == PIPE_WAIT) {
 			if (base == NULL)	/* no thread to wait for */
 				break;
@@ -138,6 +140,9 @@ through_pipe(const char *text, struct event_base *base, size_t max,
 		out->texts = realloc(out->texts, (out->n + 1) *
 		    sizeof *out->texts);
 		out->texts[out->n++] = r.text;
+		/* a series comes with its expansion, made on the thread */
+		CHECK((prep != NULL) == (r.ev.rrule != NULL));
+		occur_prep_free(prep);
 		event_clear(&r.ev);
 	}
 	out->total = import_pipe_total(p);
@@ -214,6 +219,7 @@ stopped_early(struct event_base *base)
 	struct ical_import	 imp;
 	struct import_pipe	*p = import_pipe_new(base, ready, NULL);
 	struct ical_record	 r;
+	struct occur_prep	*prep;
 	struct imp		*im;
 	char			*text = calendar(0), *cause = NULL, *why = NULL;
 	size_t			 upto, taken = 0;
@@ -223,7 +229,8 @@ stopped_early(struct event_base *base)
 	CHECK(im != NULL);
 	import_pipe_run(p, im);
 	while (taken < 3) {
-		enum pipe_take t = import_pipe_take(p, &r, &upto, &why);
+		enum pipe_take t = import_pipe_take(p, &r, &prep, &upto,
+		    &why);
 
 		if (t == PIPE_WAIT) {
 			event_base_loop(base, EVLOOP_ONCE);
@@ -235,6 +242,7 @@ stopped_early(struct event_base *base)
 		}
 		free(r.text);
 		event_clear(&r.ev);
+		occur_prep_free(prep);
 		taken++;
 	}
 	usleep(100 * 1000);	/* the thread fills the queue and waits */
