@@ -37,6 +37,7 @@
 #include "series.h"
 #include "server.h"
 #include "store.h"
+#include "text-fold.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -97,20 +98,6 @@ page_full(struct list_state *ls, int64_t start)
 	return 0;
 }
 
-/* Does s hold what, ASCII case ignored (as the store's instr(lower()))? */
-static int
-holds(const char *s, const char *what)
-{
-	size_t	n = strlen(what);
-
-	if (s == NULL)
-		return 0;
-	for (; *s != '\0'; s++)
-		if (strncasecmp(s, what, n) == 0)
-			return 1;
-	return n == 0;
-}
-
 /*
  * Does an occurrence answer the query's filters?  The store chose its
  * series by the master's fields, or for having overrides (one may answer
@@ -128,14 +115,14 @@ override_matches(const struct store_query *q, const struct event *ev)
 	if (q->status != NULL && (ev->status == NULL || strcmp(ev->status,
 	    q->status) != 0))
 		return 0;
-	if (q->search != NULL && !holds(ev->summary, q->search) &&
-	    !holds(ev->location, q->search) &&
-	    !holds(ev->description, q->search))
+	if (q->search != NULL && !text_holds(ev->summary, q->search) &&
+	    !text_holds(ev->location, q->search) &&
+	    !text_holds(ev->description, q->search))
 		return 0;
 	if (q->participant == NULL)
 		return 1;
 	for (i = 0; i < ev->nparts; i++)
-		if (holds(ev->parts[i].name, q->participant))
+		if (text_holds(ev->parts[i].name, q->participant))
 			return 1;
 	return 0;
 }

@@ -29,6 +29,7 @@
 
 #include "access.h"
 #include "store-int.h"
+#include "text-fold.h"
 #include "xmalloc.h"
 
 static const struct store_record_ops *record_ops;
@@ -68,6 +69,11 @@ store_access_init(struct store *st, char **cause)
 	if (sqlite3_create_function(st->db, "kcal_may_read", 1, SQLITE_UTF8,
 	    st, may_read_fn, NULL, NULL) != SQLITE_OK) {
 		store_db_cause(st, cause, "cannot define kcal_may_read");
+		return -1;
+	}
+	/* what the filters beside it match text with (store-int.h) */
+	if (text_fold_init(st->db) != SQLITE_OK) {
+		store_db_cause(st, cause, "cannot define kcal_holds");
 		return -1;
 	}
 	return 0;

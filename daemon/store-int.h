@@ -148,15 +148,15 @@ char		*store_col_dup(sqlite3_stmt *, int);
 	"AND (?4 IS NULL OR kind = ?4 OR " QUERY_OVERRIDDEN ") "	\
 	"AND (?5 IS NULL OR status = ?5 OR " QUERY_OVERRIDDEN ") "	\
 	"AND (?6 OR status <> 'cancelled') "				\
-	"AND (?8 IS NULL OR instr(lower(summary), lower(?8)) "		\
-	"    OR instr(lower(location), lower(?8)) "			\
-	"    OR instr(lower(description), lower(?8)) OR "		\
+	"AND (?8 IS NULL OR kcal_holds(summary, ?8) "			\
+	"    OR kcal_holds(location, ?8) "				\
+	"    OR kcal_holds(description, ?8) OR "			\
 	"    " QUERY_OVERRIDDEN ") "					\
 	"AND (?9 IS NULL OR EXISTS (SELECT 1 FROM participants p WHERE " \
-	"    p.event_uid = events.uid AND instr(lower(p.name), lower(?9))) " \
+	"    p.event_uid = events.uid AND kcal_holds(p.name, ?9)) "	\
 	"    OR (?12 AND EXISTS (SELECT 1 FROM override_participants p " \
 	"    WHERE p.event_uid = events.uid AND "			\
-	"    instr(lower(p.name), lower(?9))))) "			\
+	"    kcal_holds(p.name, ?9)))) "				\
 	"AND (?10 IS NULL OR uid = ?11 OR EXISTS (SELECT 1 FROM "	\
 	"    participants p WHERE p.event_uid = events.uid AND "	\
 	"    p.name COLLATE NOCASE IN (SELECT value FROM json_each(?10))) " \
