@@ -369,7 +369,8 @@ server_reindex(struct server *srv, char **cause)
 		return -1;
 	if (n > 0)
 		log_info("upgrade: %zu events read again from their records "
-		    "(nominal DURATION days, UNTIL, THISANDFUTURE, REPEAT)", n);
+		    "(nominal DURATION days, UNTIL, THISANDFUTURE, REPEAT, an "
+		    "unreadable CLASS)", n);
 	return 0;
 }
 

@@ -342,6 +342,14 @@ static const char *migrations[] = {
 	"  WHERE uid = NEW.uid AND deleted;"
 	"  DELETE FROM dav_changes WHERE uid = NEW.uid;"
 	"  INSERT INTO dav_changes (uid, deleted) VALUES (NEW.uid, 0); END",
+	/*
+	 * A record whose X- CLASS an older kcald's copy of it wrote as
+	 * "CLASS:" (ical-clone.c says how) was read as public; such a CLASS
+	 * is now private (ical_class_of): its class column is read again.
+	 */
+	"INSERT OR IGNORE INTO reindex SELECT uid FROM events WHERE"
+	"  instr(ical, char(10) || 'CLASS:' || char(13)) OR"
+	"  instr(ical, char(10) || 'CLASS:' || char(10))",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

@@ -72,4 +72,28 @@ check_eq "... and no CLASS without a value" 0 "$(grep -c '^CLASS:.$' "$T/all.ics
 kcal delete --yes secret@t >/dev/null 2>&1 || kcal rm --yes secret@t >/dev/null
 check "the export imports again" kcal import "$T/all.ics"
 check_eq "... the series private again" private "$(cls secret@t)"
+
+# A store an older kcald damaged: the record's CLASS without a value, its
+# class column public.  Opened again, the record is read again: private.
+DB="$T/data/kcal.db"
+if have python3; then
+	stop_daemon
+	version=$(sql "PRAGMA user_version")
+	sql "UPDATE events SET class = 'public', ical = replace(ical,
+		'CLASS:X-TOP-SECRET', 'CLASS:') WHERE uid = 'secret@t'" >/dev/null
+	sql "PRAGMA user_version = $((version - 1))" >/dev/null
+	check_eq "a damaged store: the class column says public" public \
+		"$(sql "SELECT class FROM events WHERE uid = 'secret@t'")"
+	start_daemon --http "127.0.0.1:$PORT" || exit 1
+	check_eq "... opened again, the event is private" private \
+		"$(cls secret@t)"
+	check_eq "... in the class column too (what a reader's list is cut by)" \
+		private "$(sql "SELECT class FROM events WHERE uid = 'secret@t'")"
+	if have curl; then
+		check_eq "... and out of the public feed" 0 \
+			"$(feed | grep -c SECRET-MASTER)"
+	fi
+else
+	skip "a damaged store read again: python3 is not installed"
+fi
 done_testing
