@@ -370,7 +370,7 @@ server_reindex(struct server *srv, char **cause)
 	if (n > 0)
 		log_info("upgrade: %zu events read again from their records "
 		    "(nominal DURATION days, UNTIL, THISANDFUTURE, REPEAT, an "
-		    "unreadable CLASS)", n);
+		    "unreadable CLASS, absolute reminders)", n);
 	return 0;
 }
 

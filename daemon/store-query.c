@@ -41,17 +41,31 @@ load_parts(struct store *st, struct event *ev)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static void
-load_reminders(struct event *ev, const char *text)
+/* One comma-separated list of the reminders column, into *v (*n). */
+static const char *
+load_times(const char *text, int64_t **v, size_t *n)
 {
 	char	*end;
 
-	while (text != NULL && *text != '\0') {
-		ev->remind = xreallocarray(ev->remind, ev->nremind + 1,
-		    sizeof *ev->remind);
-		ev->remind[ev->nremind++] = strtoll(text, &end, 10);
-		text = *end == ',' ? end + 1 : NULL;
+	while (*text != '\0' && *text != ';') {
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		(*v)[(*n)++] = strtoll(text, &end, 10);
+		if (end == text)
+			break;
+		text = *end == ',' ? end + 1 : end;
 	}
+	return text;
+}
+
+/* The reminders column (store.c's reminders_text): leads;instants. */
+static void
+load_reminders(struct event *ev, const char *text)
+{
+	if (text == NULL)
+		return;
+	text = load_times(text, &ev->remind, &ev->nremind);
+	if (*text == ';')
+		load_times(text + 1, &ev->remind_at, &ev->nremind_at);
 }
 
 /* A row's own columns and itinerary as an event (its people come after). */

@@ -350,6 +350,13 @@ static const char *migrations[] = {
 	"INSERT OR IGNORE INTO reindex SELECT uid FROM events WHERE"
 	"  instr(ical, char(10) || 'CLASS:' || char(13)) OR"
 	"  instr(ical, char(10) || 'CLASS:' || char(10))",
+	/*
+	 * The reminders column holds the absolute reminders too (store.c's
+	 * reminders_text): rows with any, read again from their records (a
+	 * TRIGGER;VALUE=DATE-TIME; LIKE ignores ASCII case, as parameters do).
+	 */
+	"INSERT OR IGNORE INTO reindex SELECT uid FROM events WHERE"
+	"  ical LIKE '%VALUE=DATE-TIME%'",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

@@ -419,6 +419,12 @@ store_bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
 
+/*
+ * The reminders column: the leads, comma-separated, then, when there are
+ * any, ';' and the absolute instants likewise ("3600,600;1806228000"), so
+ * that a row shows both without its record being read (store-query.c's
+ * load_reminders).  NULL: none.
+ */
 static char *
 reminders_text(const struct event *ev)
 {
@@ -427,6 +433,12 @@ reminders_text(const struct event *ev)
 	for (size_t i = 0; i < ev->nremind; i++) {
 		xasprintf(&t, "%s%s%lld", s ? s : "", s ? "," : "",
 		    (long long)ev->remind[i]);
+		free(s);
+		s = t;
+	}
+	for (size_t i = 0; i < ev->nremind_at; i++) {
+		xasprintf(&t, "%s%s%lld", s ? s : "", i == 0 ? ";" : ",",
+		    (long long)ev->remind_at[i]);
 		free(s);
 		s = t;
 	}
