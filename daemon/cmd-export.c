@@ -30,6 +30,8 @@ export_args(struct cmd_ctx *ctx, struct feed_sel *sel, char **parent)
 	    cmd_arg_str(ctx, "search", 0, &q->search) ||
 	    cmd_arg_bool(ctx, "include_cancelled", &q->include_cancelled))
 		return -1;
+	/* as list, which shows a cancelled occurrence with cancelled ones */
+	sel->cancelled_occurs = q->include_cancelled;
 	if (json_object_get(ctx->req, "parent") != NULL) {
 		if (cmd_arg_uid(ctx, "parent", parent) != 0)
 			return -1;

@@ -41,12 +41,16 @@ feed_class_bit(const char *class)
 	return 1 << access_class_of(class);
 }
 
-/* An occurrence its override cancelled does not count. */
+/*
+ * An occurrence its override cancelled does not count, unless the
+ * selection says it does (arg: its cancelled_occurs).
+ */
 static int
 found(void *arg, const struct recur_occ *o)
 {
-	(void)arg;
-	return !(o->overridden && o->ev->status != NULL &&
+	const int	*cancelled_too = arg;
+
+	return *cancelled_too || !(o->overridden && o->ev->status != NULL &&
 	    strcmp(o->ev->status, "cancelled") == 0);
 }
 
@@ -68,7 +72,8 @@ occurs(struct select_state *ss, const char *ical)
 	if (q->from == INT64_MIN && q->to == INT64_MAX)
 		return 1;
 	if ((r = recur_open(ical, ss->home_tz, &why)) != NULL)
-		rc = recur_each(r, q->from, q->to, 1, found, NULL, &why);
+		rc = recur_each(r, q->from, q->to, 1, found,
+		    (void *)&ss->sel->cancelled_occurs, &why);
 	recur_close(r);
 	free(why);
 	return rc == 1;

@@ -30,6 +30,9 @@ struct feed_sel {
 	struct store_query	 q;		/* filters and window */
 	int			 classes;	/* FEED_* bits */
 	int64_t			 tombstones_since; /* cancelled: changed since */
+	int			 cancelled_occurs; /* a series whose occurrence
+						    in the window is cancelled
+						    is in it (export, as list) */
 };
 
 int	 feed_select(struct server *, const struct feed_sel *,

@@ -234,5 +234,17 @@ check_eq "--participant olga: the override with her" "ser-1 06-02T09:00" \
 check_eq "--status cancelled: the cancelled override and the cancelled series" \
 	"ser-2 06-01T12:00, ser-2 06-02T15:00, ser-1 06-03T09:00, ser-2 06-03T12:00" \
 	"$(lf --status cancelled)"
+# The day whose only occurrence of ser-1 is its cancelled override: list
+# --all shows it, and export --all carries the series (it left it out).
+FD="--from 2031-06-03 --to 2031-06-04"
+check_eq "list --all: the cancelled occurrence alone in its window" \
+	"ser-1 06-03T09:00, ser-2 06-03T12:00" \
+	"$(kcal list $FD --all --format json | jq -r \
+	'[.events[] | "\(.uid | split("@")[0]) \(.start[5:16])"] | join(", ")')"
+check_eq "export --all: that series too" "ser-1@filters.test ser-2@filters.test" \
+	"$(kcal export $FD --all | tr -d '\r' | sed -n 's/^UID://p' | sort -u |
+	tr '\n' ' ' | sed 's/ $//')"
+check_eq "export without --all: neither" "" \
+	"$(kcal export $FD | tr -d '\r' | sed -n 's/^UID://p')"
 
 done_testing
