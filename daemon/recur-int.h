@@ -25,6 +25,8 @@ double	recur_rule_density(const struct icalrecurrencetype *, int64_t);
 int	recur_count_reached(const struct icalrecurrencetype *, int64_t);
 
 /* recur.c */
+int	recur_rule_occurs(const struct icalrecurrencetype *,
+	    const struct event *, int64_t);
 int	recur_walk_probe(const struct icalrecurrencetype *,
 	    const struct event *);
 

@@ -220,6 +220,50 @@ rule_never(const struct icalrecurrencetype *r)
 	return 1;
 }
 
+/*
+ * Rules libical cannot tell never occur without walking to the last year
+ * it reaches (a second for every iterator it makes: icalrecur_iterator_new
+ * looks for the first instance past any UNTIL): a BYDAY whose every
+ * ordinal is past the fifth of a month (FREQ=MONTHLY;BYDAY=+53MO), or a
+ * BYSETPOS whose every position is past the most candidates a period can
+ * hold (FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6).  What they say, or NULL.
+ */
+static const char *
+rule_impossible(const struct icalrecurrencetype *r)
+{
+	size_t	nday = BY_LEN(r, by_day), npos = BY_LEN(r, by_set_pos), i;
+	double	most = 1;
+	int	monthly = r->freq == ICAL_MONTHLY_RECURRENCE ||
+		    (r->freq == ICAL_YEARLY_RECURRENCE &&
+		    BY_LEN(r, by_month) > 0 && BY_LEN(r, by_week_no) == 0 &&
+		    BY_LEN(r, by_year_day) == 0);
+
+	if (r->rscale != NULL)
+		return NULL;
+	if (monthly && nday > 0 && BY_LEN(r, by_month_day) == 0) {
+		for (i = 0; i < nday; i++)
+			if (abs(icalrecurrencetype_day_position(
+			    r->by_day[i])) <= 5)
+				break;
+		if (i == nday)
+			return "no month has that many of the day";
+	}
+	if (npos == 0)
+		return NULL;
+	if (r->freq >= ICAL_WEEKLY_RECURRENCE)
+		most = period_days(r);
+	if (r->freq >= ICAL_DAILY_RECURRENCE && BY_LEN(r, by_hour) > 0)
+		most *= (double)BY_LEN(r, by_hour);
+	if (r->freq >= ICAL_HOURLY_RECURRENCE && BY_LEN(r, by_minute) > 0)
+		most *= (double)BY_LEN(r, by_minute);
+	if (r->freq >= ICAL_MINUTELY_RECURRENCE && BY_LEN(r, by_second) > 0)
+		most *= (double)BY_LEN(r, by_second);
+	for (i = 0; i < npos; i++)
+		if (abs(r->by_set_pos[i]) <= most)
+			return NULL;
+	return "no period holds that many candidates";
+}
+
 /* A rule as a message quotes it: its first 60 bytes. */
 static char *
 rule_text(const struct icalrecurrencetype *r)
@@ -273,13 +317,14 @@ recur_count_reached(const struct icalrecurrencetype *r, int64_t start)
 static int
 rule_check(const struct icalrecurrencetype *r, int64_t start, char **cause)
 {
-	double	 rate = recur_rule_rate(r);
-	char	*s;
+	double		 rate = recur_rule_rate(r);
+	const char	*why = NULL;
+	char		*s;
 
-	if (rule_never(r)) {
+	if (rule_never(r) || (why = rule_impossible(r)) != NULL) {
 		s = rule_text(r);
-		xasprintf(cause, "the recurrence rule %s never occurs (no month "
-		    "it names has that day)", s);
+		xasprintf(cause, "the recurrence rule %s never occurs (%s)", s,
+		    why ? why : "no month it names has that day");
 		free(s);
 		return -1;
 	}
@@ -332,8 +377,46 @@ count_check(const struct icalrecurrencetype *r, const struct event *ev,
 }
 
 /*
+ * Does a rule that does not end within OCCURS_YEARS of its start have an
+ * instance in them?  One that has none (FREQ=MONTHLY;BYDAY=+53MO, BYDAY=MO;
+ * BYSETPOS=6) is walked by libical to the last year it reaches, a second
+ * of a worker for every read that asks for its next occurrence; it never
+ * occurs (it could, once, in a century: nothing a calendar keeps).  One
+ * that ends sooner (an UNTIL before its start: import warns of it) costs
+ * little and stays as it was.  On its own budget, as count_check.
+ */
+#define OCCURS_YEARS	100
+
+static int
+occurs_check(const struct icalrecurrencetype *r, const struct event *ev,
+    char **cause)
+{
+	struct recur_budget	saved;
+	int64_t			span = (int64_t)OCCURS_YEARS * YEAR_SECS;
+	int			occurs;
+	char			*s;
+
+	if (!icaltime_is_null_time(r->until) &&
+	    ical_tt_secs(r->until) < recur_sat_add(ev->start, span))
+		return 0;
+	recur_budget_push(&saved);
+	budget_steps = RECUR_BUDGET_STEPS / 10;
+	budget_deadline = clock_mono_ms() + 60000;
+	occurs = recur_rule_occurs(r, ev, span);
+	recur_budget_pop(&saved);
+	if (occurs)
+		return 0;
+	s = rule_text(r);
+	xasprintf(cause, "the recurrence rule %s never occurs (not once in the "
+	    "%d years from the event's start)", s, OCCURS_YEARS);
+	free(s);
+	return -1;
+}
+
+/*
  * Is every RRULE of c, the VEVENT of ev, one kcald will expand (rule_check,
- * count_check)?  What add, update and import ask of a new event.
+ * count_check, occurs_check)?  What add, update and import ask of a new
+ * event.
  */
 int
 recur_rules_check(icalcomponent *c, const struct event *ev, char **cause)
@@ -345,7 +428,8 @@ recur_rules_check(icalcomponent *c, const struct event *ev, char **cause)
 	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
 		r = icalproperty_get_rrule(p);
 		if (rule_check(&r, ev->start, cause) != 0 ||
-		    count_check(&r, ev, cause) != 0)
+		    count_check(&r, ev, cause) != 0 ||
+		    occurs_check(&r, ev, cause) != 0)
 			return -1;
 	}
 	return 0;

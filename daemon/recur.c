@@ -256,6 +256,36 @@ recur_walk_probe(const struct icalrecurrencetype *r, const struct event *ev)
 	return walk_rrule(&x, *r);
 }
 
+static int
+found_cb(void *arg, const struct recur_occ *oc)
+{
+	(void)oc;
+	*(int *)arg = 1;
+	return 1;
+}
+
+/*
+ * Does rule r of ev put an instance in [ev's start, + span)?  Yes too when
+ * the walk was cut short (the budget the caller set): add refuses a rule
+ * only for what it knows.
+ */
+int
+recur_rule_occurs(const struct icalrecurrencetype *r, const struct event *ev,
+    int64_t span)
+{
+	struct expand	x;
+	int		found = 0;
+
+	memset(&x, 0, sizeof x);
+	x.ev = ev;
+	x.from = ev->start;
+	x.to = recur_sat_add(ev->start, span);
+	x.left = SIZE_MAX;
+	x.cb = found_cb;
+	x.arg = &found;
+	return walk_rrule(&x, *r) == 1 || found;
+}
+
 /* The start of the day of wall-clock seconds s. */
 static int64_t
 floor_day(int64_t s)
@@ -441,6 +471,18 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 		} else if (ical_tt_secs(r.until) + (r.until.is_date ? 86399 :
 		    0) < until)
 			until = ical_tt_secs(r.until) + (r.until.is_date ? 86399 : 0);
+	}
+	/*
+	 * Nor past the window (a day past its wall clock, the slack of
+	 * walk_one): an instance past it ends the walk, but a rule that has
+	 * none (FREQ=MONTHLY;BYDAY=+53MO, stored before add refused it) was
+	 * walked to the last year libical reaches, a second a read.
+	 */
+	if (x->to < INT64_MAX / 2) {
+		int64_t wend = ical_wall(ev->tz, recur_sat_add(recur_sat_add(
+		    x->to, x->ahead), GAP_SLACK)) + 86400;
+		if (wend < until)
+			until = wend;
 	}
 	if (r.count == 0 && x->from != INT64_MIN) {
 		int64_t at = recur_sat_add(x->from, -(ev->end - ev->start) -

@@ -101,6 +101,18 @@ check_match "FREQ=SECONDLY;COUNT=100000000 is refused too" "too dense" \
 	"$(kcal add S --start "2026-01-01 00:00" --rrule "FREQ=SECONDLY;COUNT=100000000" 2>&1)"
 check_match "a BYMONTHDAY no named month has is refused" "never occurs" \
 	"$(kcal add N --start "2026-01-01 00:00" --rrule "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30" 2>&1)"
+# Rules libical walked a second to find no instance in (every iterator it
+# made, so every read of the series): refused at once (a CalDAV hunt).
+for never in "FREQ=MONTHLY;BYDAY=+53MO" "FREQ=MONTHLY;BYDAY=-6FR" \
+    "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6" "FREQ=YEARLY;BYMONTH=3;BYDAY=+6SU" \
+    "FREQ=DAILY;BYHOUR=9,10;BYSETPOS=3" "FREQ=YEARLY;BYWEEKNO=53;BYMONTH=6"; do
+	took "add of $never" 5 kcal add N --start "2026-01-01 00:00" --rrule "$never"
+	check_match "... is refused: never occurs" "never occurs" "$(cat "$T/took.out")"
+done
+check "a fifth Monday of February is accepted (it comes in 28 years)" \
+	kcal add F --start "2026-01-01 09:00" --rrule "FREQ=MONTHLY;BYMONTH=2;BYDAY=+5MO"
+check "an UNTIL before the start is accepted as before (no occurrence)" \
+	kcal add U --start "2026-01-01 09:00" --rrule "FREQ=DAILY;UNTIL=20250101T000000Z"
 check "an hourly rule is accepted (8784 a year)" \
 	kcal add Hourly --start "2020-01-01 00:00" --rrule "FREQ=HOURLY;COUNT=100000000"
 bystander_stop "hostile add and import"
