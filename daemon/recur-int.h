@@ -23,6 +23,7 @@ size_t	recur_max_yearly(void);
 double	recur_rule_rate(const struct icalrecurrencetype *);
 double	recur_rule_density(const struct icalrecurrencetype *, int64_t);
 int	recur_count_reached(const struct icalrecurrencetype *, int64_t);
+int	recur_rule_void(const struct icalrecurrencetype *);
 
 /* recur.c */
 int	recur_rule_occurs(const struct icalrecurrencetype *,

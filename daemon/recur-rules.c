@@ -264,6 +264,13 @@ rule_impossible(const struct icalrecurrencetype *r)
 	return "no period holds that many candidates";
 }
 
+/* Does the rule say it never occurs (rule_never, rule_impossible)? */
+int
+recur_rule_void(const struct icalrecurrencetype *r)
+{
+	return rule_never(r) || rule_impossible(r) != NULL;
+}
+
 /* A rule as a message quotes it: its first 60 bytes. */
 static char *
 rule_text(const struct icalrecurrencetype *r)

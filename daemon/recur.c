@@ -447,6 +447,9 @@ walk_rrule(struct expand *x, struct icalrecurrencetype r)
 
 	if (recur_rule_density(&r, ev->start) > (double)recur_max_yearly())
 		return 1;	/* stored before the limit: never walked */
+	if (recur_rule_void(&r))
+		return 0;	/* stored before add refused it: libical
+				   would look a second for its first */
 	if (!recur_count_reached(&r, ev->start))
 		r.count = 0;	/* it ends nothing kcal keeps */
 	tz_local(ev->tz, ev->start, &w);

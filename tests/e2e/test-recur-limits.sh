@@ -61,6 +61,9 @@ start_daemon --http "127.0.0.1:$PORT" || { fail "kcald starts"; done_testing; ex
 HUID=$(kcal add "Hostile" --start "2020-01-01 00:00" --rrule "$HOSTILE")
 kcal add "Seconds" --start "2026-01-01 00:00" --rrule "FREQ=SECONDLY;COUNT=10" >/dev/null
 kcal add "Never" --start "2026-01-01 00:00" --rrule "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29" >/dev/null
+for i in 1 2 3 4 5 6 7 8; do
+	kcal add "Void $i" --start "2026-01-05 09:00" --rrule "FREQ=MONTHLY;BYDAY=+1MO" >/dev/null
+done
 stop_daemon
 # What a store from before these limits can hold: FREQ=SECONDLY;COUNT=100000000
 # (the text changed behind kcald's back; a trigger drops its index).
@@ -69,11 +72,23 @@ if have sqlite3; then
 	sqlite3 "$T/data/kcal.db" "UPDATE events SET ical = replace(ical, 'COUNT=10', \
 		'COUNT=100000000'), rrule = replace(rrule, 'COUNT=10', 'COUNT=100000000') \
 		WHERE summary = 'Seconds'" && SECONDS_STORED=1
+	# and rules that never occur, which libical took a second each to
+	# find no first instance of, in every read that expands them
+	sqlite3 "$T/data/kcal.db" "UPDATE events SET ical = replace(ical, \
+		'BYDAY=1MO', 'BYDAY=53MO'), rrule = replace(rrule, 'BYDAY=1MO', \
+		'BYDAY=53MO') WHERE summary LIKE 'Void %'" || SECONDS_STORED=
 fi
 rm "$XDG_CONFIG_HOME/kcal/kcald.conf"
 start_daemon --http "127.0.0.1:$PORT" || { fail "kcald restarts"; done_testing; exit 1; }
 
 bystander_start
+if [ -n "$SECONDS_STORED" ]; then
+	took "the feed, with 8 stored rules that never occur" 5 \
+		curl -sS --noproxy '*' -o "$T/void.ics" "$BASE/feeds/all.ics"
+	took "a list of their month" 5 kcal list --format json \
+		--from 2026-01-01 --to 2026-02-01 --search Void
+	check_eq "... has none of them" 0 "$(jq -r .count "$T/took.out")"
+fi
 took "list of a day with the stored hostile rules" 5 \
 	kcal list --format json --from 2026-06-01 --to 2026-06-02
 check_eq "... says it is cut (truncated: true)" true "$(jq -r .truncated "$T/took.out")"
