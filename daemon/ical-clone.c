@@ -11,6 +11,11 @@
  * export) was published.  Here each copied property's value is given its
  * extension text back, walking the original and the copy side by side
  * (libical copies properties and components in their order).
+ *
+ * The walk moves c's own iterators (libical keeps them in the component):
+ * c must be the caller's alone, never a component libical shares between
+ * threads (a built-in zone's VTIMEZONE: ical-export.c copies those with
+ * libical's copy), and not one the caller is walking meanwhile.
  */
 #include <libical/ical.h>
 

@@ -345,7 +345,12 @@ vtimezone(const char *tzid)
 
 	if (z == NULL || (src = icaltimezone_get_component(z)) == NULL)
 		return NULL;
-	c = ical_clone(src);
+	/*
+	 * libical's own copy: a built-in zone's component is shared by every
+	 * thread, and ical_clone would move its iterators while libical
+	 * walks it to compute offsets; a VTIMEZONE has no X- value to lose.
+	 */
+	c = icalcomponent_new_clone(src);
 	if ((p = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY)))
 		icalproperty_set_tzid(p, tzid);
 	return c;

@@ -664,8 +664,12 @@ ical_class_of(icalcomponent *c)
 	const char	*s;
 
 	p = icalcomponent_get_first_property(c, ICAL_CLASS_PROPERTY);
-	if (p != NULL)
-		return access_class_of(icalproperty_get_value_as_string(p));
+	if (p != NULL) {
+		s = icalproperty_get_value_as_string(p);
+		/* an empty one (a libical that keeps it) says nothing known */
+		return s == NULL || *s == '\0' ? ACCESS_CLASS_PRIVATE :
+		    access_class_of(s);
+	}
 	/*
 	 * A CLASS libical could not read ("CLASS:", which its own copies
 	 * made of an X- class: ical-clone.c) is one kcal does not know.

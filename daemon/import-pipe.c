@@ -107,7 +107,7 @@ push(struct ical_record *r, void *arg)
 	struct occur_prep	*prep = NULL;
 	int			 tell;
 
-	if (r->ev.rrule != NULL)
+	if (r->ev.rrule != NULL && !stopped(p))
 		prep = occur_prepare(&r->ev, r->text);
 	pthread_mutex_lock(&p->mtx);
 	while (p->threaded && p->n == PIPE_DEPTH && !stopped(p))

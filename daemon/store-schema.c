@@ -344,12 +344,20 @@ static const char *migrations[] = {
 	"  INSERT INTO dav_changes (uid, deleted) VALUES (NEW.uid, 0); END",
 	/*
 	 * A record whose X- CLASS an older kcald's copy of it wrote as
-	 * "CLASS:" (ical-clone.c says how) was read as public; such a CLASS
-	 * is now private (ical_class_of): its class column is read again.
+	 * "CLASS:" (ical-clone.c says how) was read as public.  The class
+	 * kcald read it as is private (ical_class_of): written so, so that
+	 * its export imports again, and its class column read again.  (A
+	 * copy kept the CLASS's parameters; a line "CLASS;X-...:" alone is
+	 * left to ical_class_of, and its row read again all the same.)
 	 */
 	"INSERT OR IGNORE INTO reindex SELECT uid FROM events WHERE"
-	"  instr(ical, char(10) || 'CLASS:' || char(13)) OR"
-	"  instr(ical, char(10) || 'CLASS:' || char(10))",
+	"  ical LIKE '%' || char(10) || 'CLASS%:' || char(13) || char(10) || '%'"
+	"  OR ical LIKE '%' || char(10) || 'CLASS%:' || char(10) || '%';"
+	"UPDATE events SET ical = replace(replace(ical,"
+	"  char(10) || 'CLASS:' || char(13) || char(10),"
+	"  char(10) || 'CLASS:PRIVATE' || char(13) || char(10)),"
+	"  char(10) || 'CLASS:' || char(10), char(10) || 'CLASS:PRIVATE' ||"
+	"  char(10)) WHERE uid IN (SELECT uid FROM reindex)",
 	/*
 	 * The reminders column holds the absolute reminders too (store.c's
 	 * reminders_text): rows with any, read again from their records (a

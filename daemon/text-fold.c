@@ -1,13 +1,17 @@
 /*
  * text-fold.c — "does this text hold that one, case ignored", as list's
  * --search and --participant, people and the itinerary ask it: in every
- * script that has case, not only ASCII ("ÉLYSÉE" finds "Élysée", "путин"
- * finds "Путин").  SQLite's lower() changes ASCII letters alone, and ICU
- * is a dependency too large for one comparison.
+ * script that has case, not only ASCII (a capital E acute finds a small
+ * one, small Cyrillic letters find capitals).  SQLite's lower() changes
+ * ASCII letters alone, and ICU is a dependency too large for one
+ * comparison.
  *
  * A character is folded to the C library's lower case of it (towlower_l,
  * Unicode's simple mapping, in the C.UTF-8 locale whatever kcald's own
- * locale is); bytes that are not UTF-8 are compared as they are.  Text
+ * locale is), and a final sigma (U+03C2) to the sigma capital sigma
+ * lowers to (U+03C3); bytes that are not UTF-8 are compared as they are.
+ * A character whose folding is two (sharp s and "SS") is not matched by
+ * those two.  Text
  * all ASCII (most of it) is folded by a table, without a decoding.  The
  * store's filters call it as the SQL function kcal_holds (text_fold_init);
  * cmd-list.c calls text_holds for an override's own fields.
@@ -101,6 +105,8 @@ text_fold(const char *s, size_t n)
 		if (lc == WEOF || lc > 0x10ffff ||
 		    (lc >= 0xd800 && lc <= 0xdfff))
 			lc = (wint_t)cp;
+		if (lc == 0x3c2)	/* final sigma: sigma */
+			lc = 0x3c3;
 		d += encode((uint32_t)lc, d);
 		i += len;
 	}

@@ -78,10 +78,10 @@ check_eq "... the series private again" private "$(cls secret@t)"
 DB="$T/data/kcal.db"
 if have python3; then
 	stop_daemon
-	version=$(sql "PRAGMA user_version")
 	sql "UPDATE events SET class = 'public', ical = replace(ical,
 		'CLASS:X-TOP-SECRET', 'CLASS:') WHERE uid = 'secret@t'" >/dev/null
-	sql "PRAGMA user_version = $((version - 1))" >/dev/null
+	# as before the 20th migration of store-schema.c, the one that mends it
+	sql "PRAGMA user_version = 19" >/dev/null
 	check_eq "a damaged store: the class column says public" public \
 		"$(sql "SELECT class FROM events WHERE uid = 'secret@t'")"
 	start_daemon --http "127.0.0.1:$PORT" || exit 1
@@ -93,6 +93,14 @@ if have python3; then
 		check_eq "... and out of the public feed" 0 \
 			"$(feed | grep -c SECRET-MASTER)"
 	fi
+	check_eq "... its record says so (CLASS:PRIVATE, no empty CLASS)" "1 0" \
+		"$(f=$(kcal show secret@t --format ics | tr -d '\r')
+		echo $(printf '%s\n' "$f" | grep -c '^CLASS:PRIVATE$') \
+		$(printf '%s\n' "$f" | grep -c '^CLASS:$'))"
+	kcal export -o "$T/mended.ics" 2>/dev/null
+	kcal rm --yes secret@t >/dev/null
+	check "... and its export imports again" kcal import "$T/mended.ics"
+	check_eq "... as private" private "$(cls secret@t)"
 else
 	skip "a damaged store read again: python3 is not installed"
 fi

@@ -32,11 +32,12 @@ check_eq "conflicts: the clash's event shows it" "[$at]" \
 if have python3; then
 	# The store as an older kcald left it: the leads alone in the row.
 	stop_daemon
-	version=$(sql "PRAGMA user_version")
 	sql "UPDATE events SET reminders = CASE WHEN reminders LIKE '%;%'
 		THEN nullif(substr(reminders, 1, instr(reminders, ';') - 1), '')
 		ELSE reminders END" >/dev/null
-	sql "PRAGMA user_version = $((version - 1))" >/dev/null
+	# as before the 21st migration of store-schema.c, the one that reads
+	# them again
+	sql "PRAGMA user_version = 20" >/dev/null
 	check_eq "an older store's rows hold no absolute reminder" 0 \
 		"$(sql "SELECT count(*) FROM events WHERE reminders LIKE '%;%'")"
 	start_daemon || exit 1
