@@ -46,6 +46,8 @@ struct dav_call {
 	struct dav_req		*rq;	/* the body, parsed on the loop */
 	struct dav_err		 err;	/* or why it was refused (status) */
 	struct httpd_resp	*resp;	/* the answer, when c.q is NULL */
+	int			 nested;	/* a path below an object's
+						   place: no such collection */
 };
 
 /* The calendar's one collection name, under each user's home. */

@@ -262,21 +262,35 @@ segment(const char **p)
 }
 
 /*
- * Can name be a calendar object's?  Not "." or ".." (a client that
+ * The object name at p, or NULL.  Not "." or ".." (a client that
  * normalises its URLs, RFC 3986 5.2.4, would reach the calendar or its
  * home instead, and could neither GET nor DELETE it), nor one with a
  * control character ("%00" arrives as DEL: httpd.c, unescape_cb).  A "/"
- * (sent as "%2F", from a UID that has one) is a name's like any other.
+ * sent as "%2F" (from a UID that has one: HTTPD_SLASH) is a name's like
+ * any other; a '/' as such is a path below the calendar's objects, where
+ * no collection is (*nested).
  */
-static int
-object_name(const char *name)
+static char *
+object_name(const char *p, int *nested)
 {
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return 0;
-	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-		if (*c < 0x20 || *c == 0x7f)
-			return 0;
-	return 1;
+	char	*name;
+
+	if (strcmp(p, ".") == 0 || strcmp(p, "..") == 0)
+		return NULL;
+	if (strchr(p, '/') != NULL) {
+		*nested = 1;
+		return NULL;
+	}
+	name = xstrdup(p);
+	for (unsigned char *c = (unsigned char *)name; *c; c++) {
+		if (*c == (unsigned char)HTTPD_SLASH)
+			*c = '/';
+		else if (*c < 0x20 || *c == 0x7f) {
+			free(name);
+			return NULL;
+		}
+	}
+	return name;
 }
 
 /*
@@ -309,10 +323,12 @@ resolve(struct dav_call *d, const char *p, const char *user)
 		if ((cal = segment(&p)) == NULL) {
 			d->res = DAV_RES_HOME;
 			rc = 0;
+		} else if (strcmp(cal, DAV_CAL_NAME) == 0 && *p == '\0') {
+			d->res = DAV_RES_CALENDAR;
+			rc = 0;
 		} else if (strcmp(cal, DAV_CAL_NAME) == 0 &&
-		    (*p == '\0' || object_name(p))) {
-			d->res = *p == '\0' ? DAV_RES_CALENDAR : DAV_RES_OBJECT;
-			d->c.name = *p == '\0' ? NULL : xstrdup(p);
+		    (d->c.name = object_name(p, &d->nested)) != NULL) {
+			d->res = DAV_RES_OBJECT;
 			rc = 0;
 		}
 	}
@@ -476,6 +492,9 @@ serve_as(struct server *srv, struct httpd_req *q, const char *rest,
 	if (resolve(&d, rest, acct->name) != 0) {
 		if (is_mk(httpd_method(q)))	/* a new collection's URL */
 			refuse_mk(&d);
+		else if (d.nested && strcmp(m, "PUT") == 0)	/* RFC 4918 9.7.1 */
+			dav_reply_text(&d, 409, "Conflict: no collection "
+			    "holds that path; objects go in the calendar");
 		else
 			dav_reply_text(&d, 404, "Not Found");
 		free((char *)d.c.name);

@@ -622,9 +622,13 @@ hexval(int c)
 }
 
 /*
- * Percent-decode s in place (MHD's own decoder, but for "%00"): a NUL
- * would cut the path short and make "x%00y.ics" name "x", so it becomes
- * DEL, a byte no name or path kcald serves may hold (dav.c refuses it).
+ * Percent-decode s in place (MHD's own decoder, but for "%00" and "%2F"):
+ * a NUL would cut the path short and make "x%00y.ics" name "x", so it
+ * becomes DEL, a byte no name or path kcald serves may hold (dav.c refuses
+ * it); a '/' sent as "%2F" is one inside a segment (a resource named by a
+ * UID with a '/'), not one between segments, so it becomes HTTPD_SLASH,
+ * which dav.c turns back into '/' in a name (a PUT below a collection
+ * that does not exist was stored under a name with '/').
  */
 static size_t
 unescape_cb(void *arg, struct MHD_Connection *conn, char *s)
@@ -640,6 +644,8 @@ unescape_cb(void *arg, struct MHD_Connection *conn, char *s)
 			*w = (char)(hi * 16 + lo);
 			if (*w == '\0')
 				*w = 0x7f;
+			else if (*w == '/')
+				*w = HTTPD_SLASH;
 			r += 3;
 		} else
 			*w = *r++;

@@ -7,6 +7,10 @@
 #ifndef KCAL_HTTPD_H
 #define KCAL_HTTPD_H
 
+/* A '/' the client sent as "%2F", in a decoded path (httpd.c, unescape_cb). */
+#define HTTPD_SLASH	'\x01'
+
+
 #include <stddef.h>
 
 struct event_base;

@@ -68,8 +68,18 @@ check_eq "basic/put_get_utf8_segment: PUT res-%e2%82%ac.ics: 201" 201 \
     "$(dav PUT "${CAL}res-%e2%82%ac.ics" -u "$U" -H "$ct" --data-binary @"$T/two.ics")"
 check_eq "basic/put_get_utf8_segment: GET it back: 200" 200 \
     "$(dav GET "${CAL}res-%e2%82%ac.ics" -u "$U")"
-st=$(dav PUT "${CAL}nonesuch/lit-3.ics" -u "$U" -H "$ct" --data-binary @"$T/one.ics")
-check_match "basic/put_no_parent: PUT below a missing collection: 4xx" '^4[0-9][0-9]$' "$st"
+# A new UID (one.ics's would be refused for its UID, whatever the path).
+obj lit-3@test "Litmus three" >"$T/three.ics"
+check_eq "basic/put_no_parent: PUT below a missing collection: 409" 409 \
+    "$(dav PUT "${CAL}nonesuch/lit-3.ics" -u "$U" -H "$ct" --data-binary @"$T/three.ics")"
+check_eq "... so is a PUT to a collection's URL below the calendar" 409 \
+    "$(dav PUT "${CAL}nonesuch/" -u "$U" -H "$ct" --data-binary @"$T/three.ics")"
+check_eq "... and nothing was stored" 1 "$(kcal show lit-3@test >/dev/null 2>&1; echo $?)"
+check_eq "a name with a '/' sent as %2F (a UID's) is one name: 201" 201 \
+    "$(dav PUT "${CAL}in%2Fname.ics" -u "$U" -H "$ct" --data-binary @"$T/three.ics")"
+check_eq "... GET by that name: 200" 200 "$(dav GET "${CAL}in%2Fname.ics" -u "$U")"
+check_eq "... not by the path it is not: 404" 404 "$(dav GET "${CAL}in/name.ics" -u "$U")"
+check_eq "... DELETE by that name: 204" 204 "$(dav DELETE "${CAL}in%2Fname.ics" -u "$U")"
 st=$(dav MKCOL "${CAL}lit-1.ics" -u "$U")
 check_match "basic/mkcol_over_plain: MKCOL on an object: 403 or 405" '^40[35]$' "$st"
 st=$(dav MKCOL "${CAL}coll/" -u "$U")
