@@ -4,7 +4,9 @@
  *
  * libical 3.0 reads "CATEGORIES:Meeting\, John,Work" as two categories,
  * "Meeting, John" and "Work", but writes the first back without escaping
- * its comma, so the next reader finds three.  ical_serialize() writes such
+ * its comma, so the next reader finds three; and it writes an X- property's
+ * value (TEXT unless it says otherwise, RFC 5545 3.8.8.2) without escaping
+ * its commas and semicolons, so "X-NOTE:a\, b" came back "X-NOTE:a, b".  ical_serialize() writes such
  * values through placeholders: libical serialises the component, then each
  * line holding a placeholder is unfolded, given the escaped value, and
  * folded again (75 octets, never inside a UTF-8 character); so is each
@@ -25,6 +27,7 @@ struct placeholders {
 	icalproperty	**prop;
 	char		**orig;		/* the value, to put back */
 	char		**value;	/* escaped, by index */
+	unsigned char	 *x;		/* an X- value (icalvalue_set_x) */
 	size_t		  n;
 };
 
@@ -58,27 +61,38 @@ hide_values(icalcomponent *c, struct placeholders *ph)
 {
 	icalproperty	*p;
 	icalcomponent	*k;
+	icalvalue	*val;
 	const char	*v;
 	char		 token[64];
+	int		 x;
 
 	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
 	    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
-		if (!multi_text(icalproperty_isa(p)) ||
-		    icalproperty_get_value(p) == NULL ||
-		    icalvalue_isa(icalproperty_get_value(p)) != ICAL_TEXT_VALUE)
+		if ((val = icalproperty_get_value(p)) == NULL)
 			continue;
-		v = icalvalue_get_text(icalproperty_get_value(p));
+		if ((x = icalvalue_isa(val) == ICAL_X_VALUE))
+			v = icalvalue_get_x(val);
+		else if (multi_text(icalproperty_isa(p)) &&
+		    icalvalue_isa(val) == ICAL_TEXT_VALUE)
+			v = icalvalue_get_text(val);
+		else
+			continue;
 		if (v == NULL || strpbrk(v, ",;") == NULL)
 			continue;
 		ph->value = xreallocarray(ph->value, ph->n + 1,
 		    sizeof *ph->value);
 		ph->orig = xreallocarray(ph->orig, ph->n + 1, sizeof *ph->orig);
 		ph->prop = xreallocarray(ph->prop, ph->n + 1, sizeof *ph->prop);
+		ph->x = xreallocarray(ph->x, ph->n + 1, sizeof *ph->x);
 		ph->value[ph->n] = escape_text(v);
 		ph->orig[ph->n] = xstrdup(v);
 		ph->prop[ph->n] = p;
+		ph->x[ph->n] = (unsigned char)x;
 		snprintf(token, sizeof token, PH_PREFIX "%zuX", ph->n++);
-		icalvalue_set_text(icalproperty_get_value(p), token);
+		if (x)
+			icalvalue_set_x(val, token);
+		else
+			icalvalue_set_text(val, token);
 	}
 	for (k = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); k;
 	    k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
@@ -335,7 +349,7 @@ restore_params(struct carets *cr)
 char *
 ical_serialize(icalcomponent *c)
 {
-	struct placeholders	 ph = { NULL, NULL, NULL, 0 };
+	struct placeholders	 ph = { NULL, NULL, NULL, NULL, 0 };
 	struct carets		 cr = { NULL, NULL, 0 };
 	char			*s, *text;
 
@@ -346,11 +360,16 @@ ical_serialize(icalcomponent *c)
 	text = refold(s, &ph);
 	icalmemory_free_buffer(s);
 	for (size_t i = 0; i < ph.n; i++) {
-		icalvalue_set_text(icalproperty_get_value(ph.prop[i]),
-		    ph.orig[i]);
+		if (ph.x[i])
+			icalvalue_set_x(icalproperty_get_value(ph.prop[i]),
+			    ph.orig[i]);
+		else
+			icalvalue_set_text(icalproperty_get_value(ph.prop[i]),
+			    ph.orig[i]);
 		free(ph.orig[i]);
 		free(ph.value[i]);
 	}
+	free(ph.x);
 	free(ph.prop);
 	free(ph.orig);
 	free(ph.value);

@@ -224,6 +224,33 @@ test_carets(void)
 	}
 }
 
+/*
+ * An X- property's value is TEXT (RFC 5545 3.8.8.2): its commas and
+ * semicolons go out escaped (libical wrote "X-NOTE:a, b; c"), so that it
+ * reads back the same, and one without them goes out as it came.
+ */
+static void
+test_x_text(void)
+{
+	icalcomponent	*c = icalparser_parse_string("BEGIN:VEVENT\r\n"
+	    "UID:x@t\r\nX-NOTE:a\\, b\\; c\\n d\\\\ e\r\n"
+	    "X-PLAIN;X-P=1:just text\r\nEND:VEVENT\r\n"), *back;
+	char		*s = ical_serialize(c);
+	icalproperty	*p;
+
+	CHECK(strstr(s, "\r\nX-NOTE:a\\, b\\; c\\n d\\\\ e\r\n") != NULL);
+	CHECK(strstr(s, "\r\nX-PLAIN;X-P=1:just text\r\n") != NULL);
+	back = icalparser_parse_string(s);
+	p = icalcomponent_get_first_property(back, ICAL_X_PROPERTY);
+	CHECK_STR(icalproperty_get_x(p), "a, b; c\n d\\ e");
+	/* the component itself is left as it was */
+	p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY);
+	CHECK_STR(icalproperty_get_x(p), "a, b; c\n d\\ e");
+	icalcomponent_free(back);
+	icalcomponent_free(c);
+	free(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -235,5 +262,6 @@ main(int argc, char **argv)
 	test_random(seed);
 	test_backslashes();
 	test_carets();
+	test_x_text();
 	TEST_DONE();
 }
