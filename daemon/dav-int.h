@@ -48,6 +48,7 @@ struct dav_call {
 	struct httpd_resp	*resp;	/* the answer, when c.q is NULL */
 	int			 nested;	/* a path below an object's
 						   place: no such collection */
+	int			 bad_name;	/* an object name not UTF-8 */
 };
 
 /* The calendar's one collection name, under each user's home. */

@@ -40,6 +40,7 @@
 #include "dav-xml.h"
 #include "http.h"
 #include "httpd.h"
+#include "kcal-protocol.h"
 #include "log.h"
 #include "recur.h"
 #include "server.h"
@@ -268,10 +269,12 @@ segment(const char **p)
  * control character ("%00" arrives as DEL: httpd.c, unescape_cb).  A "/"
  * sent as "%2F" (from a UID that has one: HTTPD_SLASH) is a name's like
  * any other; a '/' as such is a path below the calendar's objects, where
- * no collection is (*nested).
+ * no collection is (*nested).  Nor one that is not UTF-8 (*bad): a
+ * client that reads hrefs as UTF-8 could not name it back (vdirsyncer
+ * then stops syncing the whole calendar).
  */
 static char *
-object_name(const char *p, int *nested)
+object_name(const char *p, int *nested, int *bad)
 {
 	char	*name;
 
@@ -290,6 +293,14 @@ object_name(const char *p, int *nested)
 			return NULL;
 		}
 	}
+	/* nor one that is not UTF-8: a client cannot name it back */
+	for (size_t i = 0, n = strlen(name), k; i < n; i += k)
+		if ((k = proto_utf8_len((unsigned char *)name + i,
+		    n - i)) == 0) {
+			*bad = 1;
+			free(name);
+			return NULL;
+		}
 	return name;
 }
 
@@ -327,7 +338,8 @@ resolve(struct dav_call *d, const char *p, const char *user)
 			d->res = DAV_RES_CALENDAR;
 			rc = 0;
 		} else if (strcmp(cal, DAV_CAL_NAME) == 0 &&
-		    (d->c.name = object_name(p, &d->nested)) != NULL) {
+		    (d->c.name = object_name(p, &d->nested,
+		    &d->bad_name)) != NULL) {
 			d->res = DAV_RES_OBJECT;
 			rc = 0;
 		}
@@ -495,6 +507,9 @@ serve_as(struct server *srv, struct httpd_req *q, const char *rest,
 		else if (d.nested && strcmp(m, "PUT") == 0)	/* RFC 4918 9.7.1 */
 			dav_reply_text(&d, 409, "Conflict: no collection "
 			    "holds that path; objects go in the calendar");
+		else if (d.bad_name && strcmp(m, "PUT") == 0)
+			dav_reply_text(&d, 400, "Bad Request: a resource's "
+			    "name must be UTF-8");
 		else
 			dav_reply_text(&d, 404, "Not Found");
 		free((char *)d.c.name);
