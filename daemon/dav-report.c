@@ -41,6 +41,7 @@
 #include "occur.h"
 #include "recur.h"
 #include "store.h"
+#include "text-fold.h"
 #include "store-dav.h"
 #include "xmalloc.h"
 
@@ -162,15 +163,30 @@ occurs(struct rep *r, const struct event *ev, const char *ical,
 	return found;
 }
 
+/* Does the property the text-match of f names hold its text? */
+static int
+text_matches(const struct dav_comp_filter *f, const struct event *ev)
+{
+	const char	*v = strcmp(f->match_prop, "UID") == 0 ? ev->uid :
+			    ev->summary ? ev->summary : "";
+
+	switch (f->match) {
+	case DAV_MATCH_OCTET:
+		return strstr(v, f->match_text) != NULL;
+	case DAV_MATCH_UNICODE:
+		return text_holds(v, f->match_text);
+	default:
+		return strcasestr(v, f->match_text) != NULL;
+	}
+}
+
 static int
 query_row(void *arg, const struct event *ev, const char *ical)
 {
 	struct rep			*r = arg;
 	const struct dav_comp_filter	*f = r->vevent;
 
-	if (f != NULL && f->match_prop != NULL && strcasestr(strcmp(
-	    f->match_prop, "UID") == 0 ? ev->uid : ev->summary ? ev->summary :
-	    "", f->match_text) == NULL)
+	if (f != NULL && f->match_prop != NULL && !text_matches(f, ev))
 		return 0;
 	if (ical != NULL && f != NULL && f->has_range &&
 	    !occurs(r, ev, ical, f->range.start, f->range.end))

@@ -323,29 +323,62 @@ filter_free(struct dav_comp_filter *f)
 }
 
 /*
- * A prop-filter on UID or SUMMARY with a text-match (what a client looking
- * an event up by its UID sends): the property and the text, in
- * f->match_prop and match_text.  Any other is only counted.
+ * A text-match's collation (RFC 4791 7.5): i;ascii-casemap (the default),
+ * i;octet, or i;unicode-casemap (RFC 5051, whose folding text-fold.c
+ * comes near); -1 for another, which is refused (supported-collation).
  */
-static void
-text_filter(struct dav_comp_filter *f, const xmlNode *pf)
+static int
+collation(const xmlNode *tm)
+{
+	char	*c = attr(tm, "collation");
+	int	 m = -1;
+
+	if (c == NULL || strcmp(c, "i;ascii-casemap") == 0)
+		m = DAV_MATCH_ASCII;
+	else if (strcmp(c, "i;octet") == 0)
+		m = DAV_MATCH_OCTET;
+	else if (strcmp(c, "i;unicode-casemap") == 0)
+		m = DAV_MATCH_UNICODE;
+	free(c);
+	return m;
+}
+
+/*
+ * A prop-filter on UID or SUMMARY with a text-match (what a client looking
+ * an event up by its UID sends): the property, the text and how they are
+ * compared, in f->match_prop, match_text and match.  Any other is only
+ * counted.  -1 (err) for a collation kcald does not know, in any.
+ */
+static int
+text_filter(struct dav_comp_filter *f, const xmlNode *pf,
+    struct dav_err *err)
 {
 	const xmlNode	*tm;
 	char		*name = attr(pf, "name"), *neg;
+	int		 m = DAV_MATCH_ASCII;
 
+	if ((tm = child(pf, CALDAV_NS, "text-match")) != NULL &&
+	    (m = collation(tm)) < 0) {
+		free(name);
+		fail(err, 403, CALDAV_NS, "supported-collation", "kcald "
+		    "compares text by i;ascii-casemap, i;octet or "
+		    "i;unicode-casemap");
+		return -1;
+	}
 	if (name != NULL && (strcmp(name, "UID") == 0 ||
 	    strcmp(name, "SUMMARY") == 0) && f->match_prop == NULL &&
-	    (tm = child(pf, CALDAV_NS, "text-match")) != NULL &&
-	    child(pf, CALDAV_NS, "param-filter") == NULL) {
+	    tm != NULL && child(pf, CALDAV_NS, "param-filter") == NULL) {
 		neg = attr(tm, "negate-condition");
 		if (neg == NULL || strcmp(neg, "no") == 0) {
 			f->match_text = text(tm);
 			f->match_prop = name;
+			f->match = m;
 			name = NULL;
 		}
 		free(neg);
 	}
 	free(name);
+	return 0;
 }
 
 static int
@@ -366,7 +399,8 @@ comp_filter(struct dav_comp_filter *f, const xmlNode *n, int depth,
 			f->not_defined = 1;
 		else if (is(c, CALDAV_NS, "prop-filter")) {
 			f->nprop_filters++;
-			text_filter(f, c);
+			if (text_filter(f, c, err) == -1)
+				return -1;
 		}
 		else if (is(c, CALDAV_NS, "time-range")) {
 			if (range(c, &f->range, err) == -1)

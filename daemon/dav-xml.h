@@ -45,8 +45,9 @@ struct dav_comp_filter {
 	int			 has_range;
 	struct dav_range	 range;
 	size_t			 nprop_filters;	/* prop-filters (counted) */
-	/* but a text-match on UID or SUMMARY: which, and its text */
+	/* but a text-match on UID or SUMMARY: which, its text, and how */
 	char			*match_prop, *match_text;
+	enum { DAV_MATCH_ASCII, DAV_MATCH_OCTET, DAV_MATCH_UNICODE } match;
 	struct dav_comp_filter	*kids;
 	size_t			 nkids;
 };

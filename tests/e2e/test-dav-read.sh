@@ -151,9 +151,20 @@ check_eq "multiget: unknown href 404" 404 "$(prop "${CAL}gone" ics 2>/dev/null; 
 UQ="<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\"><C:prop-filter name=\"UID\"><C:text-match collation=\"i;octet\">$PUB</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>"
 check_eq "query by UID: 207" 207 "$(dav REPORT $CAL alice 1 "$UQ")"
 check_eq "query by UID: that event" "$CAL$PUB.ics" "$(cut -d'|' -f1 "$T/ms")"
-check_eq "query by SUMMARY: 207" 207 "$(dav REPORT $CAL alice 1 "$(printf '%s' "$UQ" |
-	sed "s/name=\"UID\"/name=\"SUMMARY\"/; s/>$PUB</>morning BRIEF</")")"
+# By SUMMARY, in each collation (RFC 4791 7.5): i;ascii-casemap (the
+# default) and i;unicode-casemap ignore case, i;octet does not (it did).
+SQ=$(printf '%s' "$UQ" | sed "s/name=\"UID\"/name=\"SUMMARY\"/; s/>$PUB</>morning BRIEF</")
+check_eq "query by SUMMARY: 207" 207 "$(dav REPORT $CAL alice 1 "$(printf '%s' "$SQ" |
+	sed 's/ collation="i;octet"//')")"
 check_eq "query by SUMMARY: that series" "$CAL$DAY.ics" "$(cut -d'|' -f1 "$T/ms")"
+check_eq "... i;unicode-casemap: that series" "207 $CAL$DAY.ics" \
+	"$(dav REPORT $CAL alice 1 "$(printf '%s' "$SQ" |
+	sed 's/i;octet/i;unicode-casemap/')") $(cut -d'|' -f1 "$T/ms")"
+check_eq "... i;octet, another case: none" "207 0" \
+	"$(dav REPORT $CAL alice 1 "$SQ") $(grep -c . "$T/ms")"
+check_eq "... a collation kcald does not know: 403" 403 \
+	"$(dav REPORT $CAL alice 1 "$(printf '%s' "$SQ" | sed 's/i;octet/x;nonesuch/')")"
+check_match "... supported-collation" 'supported-collation' "$(ms)"
 check_eq "another prop-filter: 403" 403 "$(dav REPORT $CAL alice 1 "$(printf '%s' "$UQ" |
 	sed "s/name=\"UID\"/name=\"LOCATION\"/")")"
 check_match "another prop-filter: supported-filter" '^ERROR\|supported-filter' "$(ms)"
