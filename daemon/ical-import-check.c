@@ -164,6 +164,34 @@ value_times_ok(icalvalue *v)
 	}
 }
 
+/*
+ * A period (an RDATE's, VALUE=PERIOD) starts before it ends (RFC 5545
+ * 3.3.9): one that ended first was taken for the series' length.  Its two
+ * times share the property's zone, so they compare as they are.
+ */
+static int
+period_ok(struct icalperiodtype pe)
+{
+	if (icaltime_is_null_time(pe.start))
+		return 1;
+	if (!icaltime_is_null_time(pe.end))
+		return icaltime_compare(pe.end, pe.start) >= 0;
+	return !pe.duration.is_neg;
+}
+
+static int
+value_period_ok(icalvalue *v)
+{
+	switch (icalvalue_isa(v)) {
+	case ICAL_DATETIMEPERIOD_VALUE:
+		return period_ok(icalvalue_get_datetimeperiod(v).period);
+	case ICAL_PERIOD_VALUE:
+		return period_ok(icalvalue_get_period(v));
+	default:
+		return 1;
+	}
+}
+
 /* A UTC offset is [+-]HHMM[SS] with HH < 24 (libical wraps 53 hours). */
 static int
 offset_ok(const char *v, size_t n)
@@ -259,6 +287,11 @@ check_values(struct imp *im)
 				return imp_fail(im, prop_line(im, i, name,
 				    nth_of(c, p)), "%s: \"%s\" is not a valid "
 				    "date, time or rule", name,
+				    icalproperty_get_value_as_string(p));
+			if (!value_period_ok(icalproperty_get_value(p)))
+				return imp_fail(im, prop_line(im, i, name,
+				    nth_of(c, p)), "%s: the period \"%s\" ends "
+				    "before it starts", name,
 				    icalproperty_get_value_as_string(p));
 			if ((k == ICAL_UTCOFFSET_VALUE || k ==
 			    ICAL_DURATION_VALUE || k == ICAL_TRIGGER_VALUE) &&

@@ -120,6 +120,14 @@ check_rc "one transaction: the good events of a broken file are not there" \
 	1 kcal show good-1@test
 check_eq "one transaction: the store is unchanged" "$before" "$(snapshot | cksum)"
 
+# An RDATE period that ends before it starts (RFC 5545 3.3.9): the
+# series' length was taken for it (a CalDAV hunt).
+printf 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:p@test\nDTSTART:20261101T090000Z\nDTEND:20261101T100000Z\nRRULE:FREQ=DAILY;COUNT=1\nRDATE;VALUE=PERIOD:20261102T100000Z/20261102T090000Z\nSUMMARY:P\nEND:VEVENT\nEND:VCALENDAR\n' > "$T/period.ics"
+check_match "an RDATE period that ends before it starts: refused, its line named" \
+	'period\.ics:7: RDATE: the period .* ends before it starts' \
+	"$(kcal import "$T/period.ics" 2>&1)"
+check_rc "... nothing stored" 1 kcal show p@test
+
 printf 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nDTSTART:20260101T100000Z\n\nEND:VEVENT\nEND:VCALENDAR\n' > "$T/blank.ics"
 check_match "an empty line inside a component: file and line named" \
 	'blank\.ics:5: an empty line inside VEVENT' "$(kcal import "$T/blank.ics" 2>&1)"
