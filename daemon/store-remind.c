@@ -12,10 +12,14 @@
  * A negative next_alarm means "the event changed: plan it again".  Two
  * triggers on events set it inside the writing transaction itself, so every write
  * path (add, update, cancel, import, anything later) is covered without
- * calling into the reminder code.  The negative value keeps the instant
- * that was pending, as -1 - instant (plain -1: none), so a reminder that
- * was due but not yet fired when the edit came (the machine was asleep)
- * is still delivered, late, rather than lost.  Negative values sort first,
+ * calling into the reminder code.  The negative value keeps a baseline,
+ * as -1 - instant, that the walk plans from (remind-walk.c, walk_from):
+ * the instant that was pending, when it had passed at the write (a
+ * reminder due but not yet fired when the edit came, the machine asleep,
+ * is still delivered, late, rather than lost), else the write's own
+ * instant (an event imported and not yet planned when kcald stopped has
+ * the reminders that fell due since then go off, late, at the start).
+ * Plain -1 (rows from before that): none.  Negative values sort first,
  * so the walk picks changed events up before anything else.
  *
  * reminder_state has one row per (event, occurrence start, due instant)
@@ -44,9 +48,11 @@
 #include "xmalloc.h"
 
 /* The dirty encoding applied to next_alarm (see above). */
+#define SQL_NOW	"CAST(strftime('%s', 'now') AS INTEGER)"
 #define DIRTY_EXPR \
-	"CASE WHEN next_alarm IS NULL THEN -1 WHEN next_alarm < 0 THEN " \
-	"next_alarm ELSE -1 - next_alarm END"
+	"CASE WHEN next_alarm IS NULL THEN -1 - " SQL_NOW " WHEN " \
+	"next_alarm < 0 THEN next_alarm ELSE -1 - min(next_alarm, " \
+	SQL_NOW ") END"
 
 static const char sql_min[] =
     "SELECT min(next_alarm) FROM alarms WHERE next_alarm IS NOT NULL";
@@ -82,12 +88,12 @@ static const char sql_since[] =
     "deliveries, updated, seq FROM reminder_state WHERE seq > ?1 "
     "ORDER BY seq LIMIT ?2";
 static const char sql_touch[] =
-    "INSERT INTO alarms (uid, next_alarm) SELECT uid, -1 FROM events "
-    "WHERE uid = ?1 ON CONFLICT (uid) DO UPDATE SET next_alarm = "
+    "INSERT INTO alarms (uid, next_alarm) SELECT uid, -1 - " SQL_NOW
+    " FROM events WHERE uid = ?1 ON CONFLICT (uid) DO UPDATE SET next_alarm = "
     DIRTY_EXPR;
 static const char sql_touch_all[] =
-    "INSERT INTO alarms (uid, next_alarm) SELECT uid, -1 FROM events "
-    "WHERE true ON CONFLICT (uid) DO UPDATE SET next_alarm = " DIRTY_EXPR;
+    "INSERT INTO alarms (uid, next_alarm) SELECT uid, -1 - " SQL_NOW
+    " FROM events WHERE true ON CONFLICT (uid) DO UPDATE SET next_alarm = " DIRTY_EXPR;
 static const char sql_current[] =
     "SELECT uid, occ, due, state, snooze_until, fired_at, late, "
     "deliveries, updated, seq FROM reminder_state WHERE uid = ?1 AND state IN "

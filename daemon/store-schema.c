@@ -365,6 +365,30 @@ static const char *migrations[] = {
 	 */
 	"INSERT OR IGNORE INTO reindex SELECT uid FROM events WHERE"
 	"  ical LIKE '%VALUE=DATE-TIME%'",
+	/*
+	 * "Plan again" keeps when the write was, as the baseline of a row
+	 * that had nothing pending (it was plain -1): the reminders of an
+	 * event written and not yet planned when kcald stopped (an import,
+	 * planned by the walk after its commit) were planned from the start
+	 * after, and those that fell due between were lost, neither late nor
+	 * missed (store-remind.c, DIRTY_EXPR, says the same for its own).
+	 */
+	"DROP TRIGGER IF EXISTS events_remind_insert;"
+	"DROP TRIGGER IF EXISTS events_remind_update;"
+	"CREATE TRIGGER events_remind_insert AFTER INSERT ON events BEGIN"
+	"  INSERT INTO alarms (uid, next_alarm) VALUES (NEW.uid,"
+	"  -1 - CAST(strftime('%s', 'now') AS INTEGER))"
+	"  ON CONFLICT (uid) DO UPDATE SET next_alarm ="
+	"  -1 - CAST(strftime('%s', 'now') AS INTEGER); END;"
+	"CREATE TRIGGER events_remind_update AFTER UPDATE OF ical, start_utc,"
+	"  end_utc, status, kind, reminders ON events BEGIN"
+	"  INSERT INTO alarms (uid, next_alarm) VALUES (NEW.uid,"
+	"  -1 - CAST(strftime('%s', 'now') AS INTEGER))"
+	"  ON CONFLICT (uid) DO UPDATE SET next_alarm = CASE WHEN next_alarm"
+	"  IS NULL THEN -1 - CAST(strftime('%s', 'now') AS INTEGER)"
+	"  WHEN next_alarm < 0 THEN next_alarm"
+	"  ELSE -1 - min(next_alarm, CAST(strftime('%s', 'now') AS INTEGER))"
+	"  END; END",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
