@@ -206,7 +206,14 @@ occurrence(struct collect *c, int64_t start, int64_t end,
 			if (j != i && trigger(tz, start, end, offs, ends, len,
 			    j, 0) == was)
 				was = due;
-		consider(c, start, due, offs[i], was);
+		/*
+		 * "before": the lead, or for one related to the end the time
+		 * from its due to this occurrence's start (offs[i] counts the
+		 * series' length: an RDATE period's or an override's own
+		 * length said -3590 for one due 20 s after the start).
+		 */
+		consider(c, start, due, ends != NULL && ends[i] ? start - due :
+		    offs[i], was);
 	}
 }
 

@@ -879,6 +879,14 @@ test_related_end(void)
 		CHECK_INT(v[1].at, utc(2027, 3, 28, 9, 0));
 		/* the RDATE's five hours end at 13:00Z */
 		CHECK_INT(v[2].at, utc(2027, 4, 1, 12, 0));
+		/*
+		 * "before" is the time from each one's due to its start:
+		 * 23 h, 22 h (a 23-hour day), and the RDATE's 4 h (it said
+		 * 23 h, the series' day less an hour, for each).
+		 */
+		CHECK_INT(v[0].before, -23 * 3600);
+		CHECK_INT(v[1].before, -22 * 3600);
+		CHECK_INT(v[2].before, -4 * 3600);
 	}
 	free(v);
 	free(why);
