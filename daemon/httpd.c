@@ -595,6 +595,17 @@ completed_cb(void *arg, struct MHD_Connection *conn, void **ctx,
 		return;
 	if (q->state == REQ_DONE)
 		h->sending--;
+	/*
+	 * A deferred request whose client left before its answer was sent:
+	 * resumed, MHD found the connection gone and asked no more (resumed()
+	 * never ran), so it was counted unanswered for good and every stop
+	 * waited its whole drain for it.
+	 */
+	if (q->state == REQ_RESUMED || q->state == REQ_SUSPENDED) {
+		pthread_mutex_lock(&h->mtx);
+		h->deferred--;
+		pthread_mutex_unlock(&h->mtx);
+	}
 	httpd_resp_free(q->resp);
 	free(q->body);
 	free(q);
