@@ -112,6 +112,8 @@ int		 imp_name_uidless(struct imp *);
 void		 set_made_uid(icalcomponent *, const char *);
 void		 imp_check_until(struct imp *, icalcomponent *, const char *,
 		     int);
+void		 imp_fix_alarms(struct imp *, icalcomponent *, const char *,
+		     int);
 void		 imp_fix_status(struct imp *, icalcomponent *, const char *,
 		     int);
 void		 imp_fix_exdates(struct imp *, icalcomponent *, const char *,

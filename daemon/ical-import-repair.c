@@ -192,6 +192,35 @@ imp_fix_status(struct imp *im, icalcomponent *c, const char *uid, int line)
 }
 
 /*
+ * A VALARM without its TRIGGER or its ACTION (RFC 5545 3.6.6 wants both)
+ * reminds of nothing, and apps that read it back may refuse the event:
+ * dropped, and said.
+ */
+void
+imp_fix_alarms(struct imp *im, icalcomponent *c, const char *uid, int line)
+{
+	icalcomponent	*a, *next;
+	int		 n = 0;
+
+	for (a = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT);
+	    a != NULL; a = next) {
+		next = icalcomponent_get_next_component(c,
+		    ICAL_VALARM_COMPONENT);
+		if (icalcomponent_get_first_property(a,
+		    ICAL_TRIGGER_PROPERTY) != NULL &&
+		    icalcomponent_get_first_property(a,
+		    ICAL_ACTION_PROPERTY) != NULL)
+			continue;
+		icalcomponent_remove_component(c, a);
+		icalcomponent_free(a);
+		n++;
+	}
+	if (n > 0)
+		imp_warn(im, "line %d: UID %s: %d VALARM%s without a TRIGGER "
+		    "or an ACTION dropped", line, uid, n, n == 1 ? "" : "s");
+}
+
+/*
  * A rule whose UNTIL is before the series' start yields no occurrence, and
  * the event is in no list: it is kept as it is (its writer's rule), but
  * said, not taken in silence.

@@ -170,6 +170,15 @@ check_match "STATUS:BOGUS: a warning naming it" \
 check_eq "... the event confirmed, and its export says nothing else" \
 	"confirmed 0" "$(kcal show bogus-status@test --format json | jq -r .status) $(kcal export --search 'bogus status' | grep -c 'STATUS:BOGUS')"
 
+# --- a VALARM without its TRIGGER or ACTION: dropped, said -------------
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:bad-alarm@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260513T090000Z\r\nSUMMARY:bad alarms\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nEND:VALARM\r\nBEGIN:VALARM\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:kept\r\nTRIGGER:-PT5M\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$T/bad-alarm.ics"
+out=$(kcal import "$T/bad-alarm.ics" 2>&1)
+check_match "VALARMs without a TRIGGER or an ACTION: a warning" \
+	'UID bad-alarm@test: 2 VALARMs without a TRIGGER or an ACTION dropped' "$out"
+check_eq "... the good one kept (its 5 minutes), the others gone" "[300] 1" \
+	"$(kcal show bad-alarm@test --format json | jq -c .remind) $(kcal export --search 'bad alarms' | grep -c 'BEGIN:VALARM')"
+
 # --- a rule that ends before its start: kept, but said -----------------
 printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:until-early@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20260512T090000\r\nRRULE:FREQ=DAILY;UNTIL=20250101T000000Z\r\nSUMMARY:u\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:until-fine@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20260512T090000\r\nRRULE:FREQ=DAILY;UNTIL=20260515T000000Z\r\nSUMMARY:u\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
 	>"$T/until.ics"
