@@ -438,6 +438,7 @@ cut_short(struct list_state *ls)
 		    ls->stopped || ls->cut_min != INT64_MAX;
 	else
 		ls->truncated |= ls->cut_min != INT64_MAX &&
+		    list_items_count(ls->items) > 0 &&
 		    list_items_first(ls->items) >= ls->cut_min;
 }
 
@@ -505,6 +506,19 @@ list_reply(struct list_state *ls, int bare)
 	if (ls->limit == 0) {	/* the first max_occurrences: no pages */
 		free(next);
 		next = NULL;
+	} else if (next == NULL && count == 0 && ls->cut_min != INT64_MAX) {
+		/*
+		 * Nothing the filters kept before where a series' expansion
+		 * stopped: the next page goes on from there, after every item
+		 * that starts before it (0xff, in no UTF-8, is after any
+		 * UID); unless it stopped where this page began (then the
+		 * page says it is cut short).
+		 */
+		if (ls->cut_min > (ls->after != NULL ? ls->after->start :
+		    ls->from) + 1)
+			next = cursor_encode(ls->cut_min - 1, "\xff", "");
+		else
+			ls->truncated = 1;
 	}
 	if (events == NULL) {
 		cmd_error(ls->ctx, KCAL_E_STORE, "cannot read the store");

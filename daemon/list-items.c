@@ -339,7 +339,13 @@ list_items_page(struct list_items *li, struct cmd_ctx *ctx, struct store *st,
 		;
 	if (k > 0 && k < n)
 		n = k;
-	if (li->keep > 0 && n < li->n) {
+	if (li->keep > 0 && n > 0 && (n < li->n || before != INT64_MAX)) {
+		/*
+		 * Items held past the page, or a series whose expansion
+		 * stopped at before (more of it may follow, however few of
+		 * its occurrences the filters kept): the next page goes on
+		 * after the last shown.
+		 */
 		it = &li->v[n - 1];
 		*next = cursor_encode(it->start, uid_of(li, it), it->rid ?
 		    it->rid : "");
