@@ -26,8 +26,6 @@ int	recur_count_reached(const struct icalrecurrencetype *, int64_t);
 int	recur_rule_void(const struct icalrecurrencetype *);
 
 /* recur.c */
-int	recur_rule_occurs(const struct icalrecurrencetype *,
-	    const struct event *, int64_t);
 int	recur_walk_probe(const struct icalrecurrencetype *,
 	    const struct event *);
 

@@ -384,46 +384,8 @@ count_check(const struct icalrecurrencetype *r, const struct event *ev,
 }
 
 /*
- * Does a rule that does not end within OCCURS_YEARS of its start have an
- * instance in them?  One that has none (FREQ=MONTHLY;BYDAY=+53MO, BYDAY=MO;
- * BYSETPOS=6) is walked by libical to the last year it reaches, a second
- * of a worker for every read that asks for its next occurrence; it never
- * occurs (it could, once, in a century: nothing a calendar keeps).  One
- * that ends sooner (an UNTIL before its start: import warns of it) costs
- * little and stays as it was.  On its own budget, as count_check.
- */
-#define OCCURS_YEARS	100
-
-static int
-occurs_check(const struct icalrecurrencetype *r, const struct event *ev,
-    char **cause)
-{
-	struct recur_budget	saved;
-	int64_t			span = (int64_t)OCCURS_YEARS * YEAR_SECS;
-	int			occurs;
-	char			*s;
-
-	if (!icaltime_is_null_time(r->until) &&
-	    ical_tt_secs(r->until) < recur_sat_add(ev->start, span))
-		return 0;
-	recur_budget_push(&saved);
-	budget_steps = RECUR_BUDGET_STEPS / 10;
-	budget_deadline = clock_mono_ms() + 60000;
-	occurs = recur_rule_occurs(r, ev, span);
-	recur_budget_pop(&saved);
-	if (occurs)
-		return 0;
-	s = rule_text(r);
-	xasprintf(cause, "the recurrence rule %s never occurs (not once in the "
-	    "%d years from the event's start)", s, OCCURS_YEARS);
-	free(s);
-	return -1;
-}
-
-/*
  * Is every RRULE of c, the VEVENT of ev, one kcald will expand (rule_check,
- * count_check, occurs_check)?  What add, update and import ask of a new
- * event.
+ * count_check)?  What add, update and import ask of a new event.
  */
 int
 recur_rules_check(icalcomponent *c, const struct event *ev, char **cause)
@@ -435,8 +397,7 @@ recur_rules_check(icalcomponent *c, const struct event *ev, char **cause)
 	    p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
 		r = icalproperty_get_rrule(p);
 		if (rule_check(&r, ev->start, cause) != 0 ||
-		    count_check(&r, ev, cause) != 0 ||
-		    occurs_check(&r, ev, cause) != 0)
+		    count_check(&r, ev, cause) != 0)
 			return -1;
 	}
 	return 0;

@@ -256,36 +256,6 @@ recur_walk_probe(const struct icalrecurrencetype *r, const struct event *ev)
 	return walk_rrule(&x, *r);
 }
 
-static int
-found_cb(void *arg, const struct recur_occ *oc)
-{
-	(void)oc;
-	*(int *)arg = 1;
-	return 1;
-}
-
-/*
- * Does rule r of ev put an instance in [ev's start, + span)?  Yes too when
- * the walk was cut short (the budget the caller set): add refuses a rule
- * only for what it knows.
- */
-int
-recur_rule_occurs(const struct icalrecurrencetype *r, const struct event *ev,
-    int64_t span)
-{
-	struct expand	x;
-	int		found = 0;
-
-	memset(&x, 0, sizeof x);
-	x.ev = ev;
-	x.from = ev->start;
-	x.to = recur_sat_add(ev->start, span);
-	x.left = SIZE_MAX;
-	x.cb = found_cb;
-	x.arg = &found;
-	return walk_rrule(&x, *r) == 1 || found;
-}
-
 /* The start of the day of wall-clock seconds s. */
 static int64_t
 floor_day(int64_t s)
