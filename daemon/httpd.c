@@ -653,8 +653,8 @@ unescape_cb(void *arg, struct MHD_Connection *conn, char *s)
 		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
 		    (lo = hexval(r[2])) >= 0) {
 			*w = (char)(hi * 16 + lo);
-			if (*w == '\0')
-				*w = 0x7f;
+			if (*w == '\0' || *w == HTTPD_SLASH)
+				*w = 0x7f;	/* "%01" is not a '/' */
 			else if (*w == '/')
 				*w = HTTPD_SLASH;
 			r += 3;

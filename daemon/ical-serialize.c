@@ -72,9 +72,10 @@ hide_values(icalcomponent *c, struct placeholders *ph)
 			continue;
 		if ((x = icalvalue_isa(val) == ICAL_X_VALUE))
 			v = icalvalue_get_x(val);
-		else if (multi_text(icalproperty_isa(p)) &&
+		else if ((multi_text(icalproperty_isa(p)) ||
+		    icalproperty_isa(p) == ICAL_X_PROPERTY) &&
 		    icalvalue_isa(val) == ICAL_TEXT_VALUE)
-			v = icalvalue_get_text(val);
+			v = icalvalue_get_text(val);	/* X-..;VALUE=TEXT too */
 		else
 			continue;
 		if (v == NULL || strpbrk(v, ",;") == NULL)

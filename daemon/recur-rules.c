@@ -264,11 +264,19 @@ rule_impossible(const struct icalrecurrencetype *r)
 	return "no period holds that many candidates";
 }
 
-/* Does the rule say it never occurs (rule_never, rule_impossible)? */
+/*
+ * Is the rule one not to walk: it says it never occurs (rule_never,
+ * rule_impossible), and libical would look for a first instance to the
+ * last year it reaches (MONTHLY and YEARLY rules; below them it ignores
+ * BYSETPOS and walks such a rule at once, with occurrences, as a series
+ * stored before add refused it showed them).
+ */
 int
 recur_rule_void(const struct icalrecurrencetype *r)
 {
-	return rule_never(r) || rule_impossible(r) != NULL;
+	return rule_never(r) || (rule_impossible(r) != NULL &&
+	    (r->freq == ICAL_MONTHLY_RECURRENCE ||
+	    r->freq == ICAL_YEARLY_RECURRENCE));
 }
 
 /* A rule as a message quotes it: its first 60 bytes. */

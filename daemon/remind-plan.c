@@ -104,14 +104,14 @@ push(struct collect *c, int64_t occ, int64_t due, int64_t at,
  */
 static void
 consider(struct collect *c, int64_t occ, int64_t due, int64_t before,
-    int64_t was)
+    int64_t was, int64_t shown)
 {
 	if (due < c->from || due > c->to || find_mark(c->in, occ, due) != NULL ||
 	    (before != REMIND_ABSOLUTE && due != occ - before &&
 	    find_mark(c->in, occ, occ - before) != NULL) ||
 	    (was != due && find_mark(c->in, occ, was) != NULL))
 		return;
-	push(c, occ, due, due, before, 0);
+	push(c, occ, due, due, shown, 0);
 }
 
 static int
@@ -207,13 +207,15 @@ occurrence(struct collect *c, int64_t start, int64_t end,
 			    j, 0) == was)
 				was = due;
 		/*
-		 * "before": the lead, or for one related to the end the time
-		 * from its due to this occurrence's start (offs[i] counts the
-		 * series' length: an RDATE period's or an override's own
-		 * length said -3590 for one due 20 s after the start).
+		 * Shown as "before": the lead, or for one related to the end
+		 * the time from its due to this occurrence's start (offs[i]
+		 * counts the series' length: an RDATE period's or an
+		 * override's own length said -3590 for one due 20 s after the
+		 * start).  offs[i] still finds a mark an older kcald made at
+		 * start - offs[i] (nominal days), so that none fires twice.
 		 */
-		consider(c, start, due, ends != NULL && ends[i] ? start - due :
-		    offs[i], was);
+		consider(c, start, due, offs[i], was, ends != NULL && ends[i] ?
+		    start - due : offs[i]);
 	}
 }
 
@@ -395,7 +397,7 @@ collect(const struct remind_input *in, int64_t from, int64_t to,
 	}
 	for (size_t i = 0; i < in->ev->nremind_at; i++)
 		consider(&c, 0, in->ev->remind_at[i], REMIND_ABSOLUTE,
-		    in->ev->remind_at[i]);
+		    in->ev->remind_at[i], REMIND_ABSOLUTE);
 	for (size_t i = 0; i < in->nmarks; i++) {
 		m = &in->marks[i];
 		if (m->state == REMIND_SNOOZED && m->until >= from &&

@@ -141,16 +141,23 @@ remind_plan_written(struct remind *rm, const char *uid)
 	cl = store_set_clearance(rm->host.store, ACCESS_CLASS_CONFIDENTIAL);
 	if (remind_plan_load(rm, uid, &p, &why) != 0)
 		goto out;
+	/*
+	 * A baseline before this second is a reminder that was pending and
+	 * has passed (the walk delivers it, late); one of this second is
+	 * the write's own instant (store-remind.c): plan here.
+	 */
 	b = REMIND_BASELINE(p.next_alarm);
-	if (!REMIND_DIRTY(p.next_alarm) || (b > 0 && b <= now))
+	if (!REMIND_DIRTY(p.next_alarm) || (b > 0 && b < now))
 		goto out;
 	if (remind_plan_marks(rm, &p, now, &why) != 0 ||
 	    remind_collect(&p.in, now, now, &due, &ndue, &why) != 0 ||
 	    ndue > 0 || remind_next(&p.in, now, &next, &why) != 0)
 		goto out;
 	if (store_remind_plan_next(rm->host.store, uid, p.next_alarm, next,
-	    &why) == 0)
+	    &why) == 0) {
 		remind_prep_drop(rm, uid);	/* what was prepared is stale */
+		log_debug("reminders of %s: planned with the write", uid);
+	}
 out:
 	if (why != NULL)
 		log_debug("reminders of %s: left to the walk (%s)", uid, why);

@@ -80,6 +80,8 @@ check_eq "a name with a '/' sent as %2F (a UID's) is one name: 201" 201 \
 check_eq "... GET by that name: 200" 200 "$(dav GET "${CAL}in%2Fname.ics" -u "$U")"
 check_eq "... not by the path it is not: 404" 404 "$(dav GET "${CAL}in/name.ics" -u "$U")"
 check_eq "... DELETE by that name: 204" 204 "$(dav DELETE "${CAL}in%2Fname.ics" -u "$U")"
+check "a %01 in a name is not a %2F (nor stored): not 201" \
+    test "$(dav PUT "${CAL}a%01b.ics" -u "$U" -H "$ct" --data-binary @"$T/three.ics")" != 201
 check_eq "a name that is not UTF-8 (%FF.ics) is refused: 400" 400 \
     "$(dav PUT "${CAL}%FF.ics" -u "$U" -H "$ct" --data-binary @"$T/three.ics")"
 check_eq "... and nothing was stored" 1 "$(kcal show lit-3@test >/dev/null 2>&1; echo $?)"

@@ -64,6 +64,7 @@ kcal add "Never" --start "2026-01-01 00:00" --rrule "FREQ=SECONDLY;BYMONTH=2;BYM
 for i in 1 2 3 4 5 6 7 8; do
 	kcal add "Void $i" --start "2026-01-05 09:00" --rrule "FREQ=MONTHLY;BYDAY=+1MO" >/dev/null
 done
+kcal add "Weekly set" --start "2026-01-05 09:00" --rrule "FREQ=WEEKLY;BYDAY=MO,TU" >/dev/null
 stop_daemon
 # What a store from before these limits can hold: FREQ=SECONDLY;COUNT=100000000
 # (the text changed behind kcald's back; a trigger drops its index).
@@ -77,6 +78,12 @@ if have sqlite3; then
 	sqlite3 "$T/data/kcal.db" "UPDATE events SET ical = replace(ical, \
 		'BYDAY=1MO', 'BYDAY=53MO'), rrule = replace(rrule, 'BYDAY=1MO', \
 		'BYDAY=53MO') WHERE summary LIKE 'Void %'" || SECONDS_STORED=
+	# and a WEEKLY one with a BYSETPOS past its week (add refuses it
+	# now): libical ignores BYSETPOS below MONTHLY and shows its days
+	sqlite3 "$T/data/kcal.db" "UPDATE events SET ical = replace(ical, \
+		'BYDAY=MO,TU', 'BYDAY=MO,TU;BYSETPOS=3'), rrule = replace(rrule, \
+		'BYDAY=MO,TU', 'BYDAY=MO,TU;BYSETPOS=3') WHERE summary = \
+		'Weekly set'" || SECONDS_STORED=
 fi
 rm "$XDG_CONFIG_HOME/kcal/kcald.conf"
 start_daemon --http "127.0.0.1:$PORT" || { fail "kcald restarts"; done_testing; exit 1; }
@@ -88,6 +95,9 @@ if [ -n "$SECONDS_STORED" ]; then
 	took "a list of their month" 5 kcal list --format json \
 		--from 2026-01-01 --to 2026-02-01 --search Void
 	check_eq "... has none of them" 0 "$(jq -r .count "$T/took.out")"
+	check_eq "a stored WEEKLY rule with such a BYSETPOS still shows its days" \
+		8 "$(kcal list --format json --from 2026-01-05 --to 2026-02-02 \
+		--search 'Weekly set' | jq -r .count)"
 fi
 took "list of a day with the stored hostile rules" 5 \
 	kcal list --format json --from 2026-06-01 --to 2026-06-02

@@ -21,6 +21,9 @@ start_daemon || exit 1
 # --- 1. Acknowledged, then killed at once: planned, and it fires. ---
 u1=$(kcal add "Arrival at the airport" --start +75s --remind 60s)
 kill9_daemon
+# (the walk plans it too, within milliseconds: the log says which did)
+check "... planned by the add itself, not left to the walk" \
+	grep -q "reminders of $u1: planned with the write" "$T/kcald.out"
 if have sqlite3; then
 	na=$(sql "SELECT next_alarm FROM alarms WHERE uid = '$u1'")
 	now=$(date +%s)

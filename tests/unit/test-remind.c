@@ -893,6 +893,47 @@ test_related_end(void)
 	fixture_clear(&f);
 }
 
+/*
+ * A reminder related to the end that an older kcald recorded at the exact
+ * instant (end less 24 h, before days were nominal) does not fire again:
+ * the "before" shown for it is its own (due to start) but the check for
+ * such a mark still counts from the trigger (a review found it fired).
+ */
+static void
+test_related_end_old_mark(void)
+{
+	static const char text[] =
+	    "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:endx@test\r\n"
+	    "DTSTAMP:20260101T000000Z\r\n"
+	    "DTSTART;TZID=Europe/Berlin:20260329T090000\r\n"
+	    "DURATION:PT1H\r\n"
+	    "SUMMARY:Long\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n"
+	    "DESCRIPTION:x\r\nTRIGGER;RELATED=END:-P1D\r\nEND:VALARM\r\n"
+	    "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	struct fixture		 f;
+	struct remind_input	 in;
+	struct remind_due	*v;
+	struct remind_mark	 m;
+	char			*why = NULL;
+	size_t			 n;
+
+	f.text = xstrdup(text);
+	CHECK_INT(ical_extract(f.text, HOME, &f.ev, &why), 0);
+	f.series = open_series(f.text);
+	input(&in, &f, NULL, 0);
+	n = collect(&in, utc(2026, 3, 27, 0, 0), utc(2026, 3, 30, 0, 0), &v);
+	CHECK_INT(n, 1);
+	free(v);
+	m = (struct remind_mark){ utc(2026, 3, 29, 7, 0), utc(2026, 3, 28, 8,
+	    0), REMIND_FIRED, 0 };
+	input(&in, &f, &m, 1);
+	n = collect(&in, utc(2026, 3, 27, 0, 0), utc(2026, 3, 30, 0, 0), &v);
+	CHECK_INT(n, 0);
+	free(v);
+	free(why);
+	fixture_clear(&f);
+}
+
 int
 main(void)
 {
@@ -910,6 +951,7 @@ main(void)
 	test_override_alarms();
 	test_nominal_days();
 	test_related_end();
+	test_related_end_old_mark();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }

@@ -234,12 +234,15 @@ test_x_text(void)
 {
 	icalcomponent	*c = icalparser_parse_string("BEGIN:VEVENT\r\n"
 	    "UID:x@t\r\nX-NOTE:a\\, b\\; c\\n d\\\\ e\r\n"
-	    "X-PLAIN;X-P=1:just text\r\nEND:VEVENT\r\n"), *back;
+	    "X-PLAIN;X-P=1:just text\r\nX-TEXTY;VALUE=TEXT:d\\, e\\; f\r\n"
+	    "END:VEVENT\r\n"), *back;
 	char		*s = ical_serialize(c);
 	icalproperty	*p;
 
 	CHECK(strstr(s, "\r\nX-NOTE:a\\, b\\; c\\n d\\\\ e\r\n") != NULL);
 	CHECK(strstr(s, "\r\nX-PLAIN;X-P=1:just text\r\n") != NULL);
+	/* one that says VALUE=TEXT, which libical split in two */
+	CHECK(strstr(s, "\r\nX-TEXTY;VALUE=TEXT:d\\, e\\; f\r\n") != NULL);
 	back = icalparser_parse_string(s);
 	p = icalcomponent_get_first_property(back, ICAL_X_PROPERTY);
 	CHECK_STR(icalproperty_get_x(p), "a, b; c\n d\\ e");
