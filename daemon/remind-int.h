@@ -6,6 +6,7 @@
  *   remind.c          the object: create/free, settings, loading one event
  *                     for planning (remind_plan_load), writes -> re-plan
  *   remind-timer.c    the one wall-clock timer: arming it, waking the walk
+ *   remind-ahead.c    a large event's record parsed off the loop
  *   remind-prep.c     a burst's reminders worked out and encoded ahead
  *   remind-walk.c     the walk: what is due, recorded then delivered,
  *                     then the next reminders planned
@@ -31,7 +32,9 @@
 
 struct event;
 struct notify;
+struct ahead;
 struct prep;
+struct recur;
 struct remind_held;
 struct flushing;
 
@@ -122,6 +125,10 @@ struct remind {
 	char		*prep_last;	/* the last uid looked at */
 	struct prep	*prep;		/* sorted by uid (remind-prep.c) */
 	size_t		 nprep, prep_cap;
+	struct ahead	*ahead;		/* records parsed off the loop */
+	size_t		 nahead;	/* (remind-ahead.c) */
+	size_t		 deferred;	/* events the walk left for that */
+	int		 ahead_wait;	/* and only those are left */
 };
 
 /* remind-timer.c */
@@ -129,6 +136,14 @@ int64_t		 remind_wall_now(void);
 void		 remind_soon(struct remind *);
 void		 remind_timer_init(struct remind *);
 void		 remind_timer_free(struct remind *);
+
+/* remind-ahead.c */
+int		 remind_ahead_take(struct remind *, const char *, const char *,
+		     const char *, int, struct recur **);
+void		 remind_ahead_free(struct remind *);
+void		 remind_plan_release(struct remind *, struct remind_plan *);
+int		 remind_plan_defer(struct remind *, const char *,
+		     struct remind_plan *, char **);
 
 /* remind-prep.c */
 struct prep	*remind_prep_get(struct remind *, const char *, int64_t,

@@ -273,7 +273,8 @@ prep_one(struct remind *rm, const char *uid, int64_t at)
 	struct prep		*e;
 	char			*why = NULL;
 
-	if (remind_plan_load(rm, uid, &p, &why) != 0) {
+	/* A large record is parsed off the loop, for the walk to take. */
+	if (remind_plan_defer(rm, uid, &p, &why) != 0) {
 		free(why);	/* the walk will say why */
 		return;
 	}
@@ -292,7 +293,7 @@ prep_one(struct remind *rm, const char *uid, int64_t at)
 		rm->nprep++;
 	} else
 		prep_clear(e);
-	remind_plan_clear(&p);
+	remind_plan_release(rm, &p);
 }
 
 /*

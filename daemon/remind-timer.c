@@ -248,7 +248,14 @@ remind_arm(struct remind *rm)
 	int64_t		 at, wake, now = remind_wall_now();
 	char		*why = NULL;
 
-	if (store_remind_min(rm->host.store, &at, &why) != 0) {
+	/*
+	 * The events still marked "plan again" wait for their records'
+	 * parse off the loop (remind-ahead.c), which wakes the walk: the
+	 * timer is for the next planned reminder.
+	 */
+	if ((rm->ahead_wait ? store_remind_min_after(rm->host.store,
+	    rm->walked_at, &at, &why) : store_remind_min(rm->host.store, &at,
+	    &why)) != 0) {
 		log_warnx("reminders: %s", why);
 		free(why);
 		at = now + RETRY_AFTER;

@@ -289,10 +289,13 @@ deliver_held(struct remind *rm, struct remind_plan *p, int64_t now,
 /*
  * Fire what is due for one event, and work out its next reminder (*wp,
  * stored by plan_write after the delivery): 0, -1, or WALK_HELD when the
- * store could not record it (delivered from memory).
+ * store could not record it (delivered from memory).  A changed event
+ * whose record is being parsed off the loop (remind-ahead.c) is left for
+ * later -- what it has due waits for the parse, not every client for the
+ * loop -- : 0, nothing planned, counted in rm->deferred.
  */
 static int
-walk_event(struct remind *rm, const char *uid, int64_t now,
+walk_event(struct remind *rm, const char *uid, int64_t now, int changed,
     struct remind_outq *out, struct walk_plan *wp, char **cause)
 {
 	struct remind_plan	 p;
@@ -303,7 +306,11 @@ walk_event(struct remind *rm, const char *uid, int64_t now,
 
 	wp->set = 0;
 	remind_prep_drop(rm, uid);	/* what was prepared is stale */
-	if ((rc = remind_plan_load(rm, uid, &p, cause)) != 0)
+	rc = changed ? remind_plan_defer(rm, uid, &p, cause) :
+	    remind_plan_load(rm, uid, &p, cause);
+	if (rc == 2)
+		rm->deferred++;
+	if (rc != 0)
 		return rc > 0 ? 0 : -1;
 	from = walk_from(p.next_alarm, now);
 	rc = -1;
@@ -334,7 +341,7 @@ walk_event(struct remind *rm, const char *uid, int64_t now,
 	rc = 0;
 out:
 	free(due);
-	remind_plan_clear(&p);
+	remind_plan_release(rm, &p);
 	return rc;
 }
 
@@ -447,7 +454,7 @@ walk_one(struct remind *rm, char **uids, int64_t *nas, size_t i,
 		(*prepared)++;
 		return fire_prepared(rm, e, nas[i], now, out, wp, cause);
 	}
-	return walk_event(rm, uids[i], now, out, wp, cause);
+	return walk_event(rm, uids[i], now, nas == NULL, out, wp, cause);
 }
 
 /*
@@ -546,9 +553,11 @@ walk_uids(struct remind *rm, char **uids, int64_t *nas, size_t n,
 	if (walk_batch(rm, uids, nas, n, now, end, done) == 0 && *done > 0)
 		return 0;
 	remind_flush_now(rm);	/* deliveries stay in order */
+	rm->deferred = 0;	/* counted again, one at a time */
 	for (i = 0; i < n && (i == 0 || clock_mono_ms() < end); i++) {
 		wp.uid = uids[i];
-		rc = walk_event(rm, uids[i], now, &msgs, &wp, &why);
+		rc = walk_event(rm, uids[i], now, nas == NULL, &msgs, &wp,
+		    &why);
 		if (rc == WALK_HELD) {
 			if (!rm->degraded && !held)
 				log_warnx("reminders: the store cannot record "
@@ -713,12 +722,16 @@ walk_fire(struct remind *rm, int64_t now, int64_t end)
 	return rc;
 }
 
-/* The events a write marked "plan again": 1, 0 (none), -1 or -2. */
+/*
+ * The events a write marked "plan again": 1, 0 (none, or none but those
+ * left until their records are parsed off the loop: the walk is woken
+ * then), -1 or -2.
+ */
 static int
 walk_changed(struct remind *rm, int64_t now, int64_t end)
 {
 	char	**uids, *why = NULL;
-	size_t	  n, done;
+	size_t	  n, done = 0;
 	int	  rc;
 
 	if (store_remind_due(rm->host.store, -1, WALK_FETCH, &uids, &n,
@@ -727,8 +740,13 @@ walk_changed(struct remind *rm, int64_t now, int64_t end)
 		free(why);
 		return -1;
 	}
+	rm->deferred = 0;
 	rc = n == 0 ? 0 : walk_uids(rm, uids, NULL, n, now, end, &done);
 	store_remind_uids_free(uids, n);
+	if (rc == 0 && n > 0 && done == n && rm->deferred == n) {
+		rm->ahead_wait = 1;
+		return 0;
+	}
 	return rc == 0 && n > 0 ? 1 : rc;
 }
 
@@ -746,6 +764,7 @@ remind_walk(struct remind *rm)
 
 	rm->walked_at = now;
 	rm->pass_more = 0;
+	rm->ahead_wait = 0;
 	remind_log_delivered(rm);	/* what the last turn delivered */
 	if ((rc = walk_fire(rm, now, end)) == 0)
 		rc = walk_changed(rm, now, end);

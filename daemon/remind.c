@@ -50,11 +50,13 @@ remind_plan_clear(struct remind_plan *p)
 /*
  * Load the event uid for planning: its text, parsed once into its series
  * (recur.h) for everything that follows, the triggers in force, and its
- * next_alarm.  0, 1 (no such event) or -1.
+ * next_alarm.  0, 1 (no such event) or -1; with defer, 2 when its record
+ * is large and being parsed off the loop (remind-ahead.c): ask again once
+ * the walk is woken.
  */
-int
-remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
-    char **cause)
+static int
+plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
+    int defer, char **cause)
 {
 	const struct config	*cfg = rm->cfg;
 	int			 rc;
@@ -65,7 +67,15 @@ remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
 	    cause);
 	if (rc != 0)
 		return rc == STORE_NOT_FOUND ? 1 : -1;
-	if ((p->series = recur_open(p->ical, cfg->home_tz, cause)) == NULL) {
+	rc = remind_ahead_take(rm, uid, p->ical, cfg->home_tz, defer,
+	    &p->series);
+	if (rc > 0) {
+		free(p->ical);
+		p->ical = NULL;
+		return 2;
+	}
+	if (rc < 0 && (p->series = recur_open(p->ical, cfg->home_tz,
+	    cause)) == NULL) {
 		free(p->ical);
 		p->ical = NULL;
 		return -1;
@@ -77,6 +87,21 @@ remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
 	remind_offsets(p->ev, remind_config_kind(cfg, p->ev->kind),
 	    remind_config_default(cfg), &p->in.offs, &p->in.noffs);
 	return 0;
+}
+
+int
+remind_plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
+    char **cause)
+{
+	return plan_load(rm, uid, p, 0, cause);
+}
+
+/* For the walk and the preparation of a burst: they may come back. */
+int
+remind_plan_defer(struct remind *rm, const char *uid, struct remind_plan *p,
+    char **cause)
+{
+	return plan_load(rm, uid, p, 1, cause);
 }
 
 /*
@@ -119,7 +144,8 @@ remind_changed(struct remind *rm)
  * and has passed (it is delivered, late), a store that cannot record
  * reminders (remind-held.h), or any error leave the "plan again" mark the
  * write's trigger set (store-remind.c), and the walk plans the event as
- * before, recording and delivering what is due.  The plan is what the walk
+ * before, recording and delivering what is due; so does a large record
+ * (remind-ahead.c), which is parsed off the loop.  The plan is what the walk
  * would store (walk_event, plan_write), made under full clearance as the
  * walk's; rolled back with the write, it goes with it.
  */
@@ -139,7 +165,8 @@ remind_plan_written(struct remind *rm, const char *uid)
 	now = remind_wall_now();
 	recur_budget_push(&saved);	/* the request's budget is its own */
 	cl = store_set_clearance(rm->host.store, ACCESS_CLASS_CONFIDENTIAL);
-	if (remind_plan_load(rm, uid, &p, &why) != 0)
+	/* A large record is left to the walk, which parses it off the loop. */
+	if (remind_plan_defer(rm, uid, &p, &why) != 0)
 		goto out;
 	/*
 	 * A baseline before this second is a reminder that was pending and
@@ -163,7 +190,7 @@ out:
 		log_debug("reminders of %s: left to the walk (%s)", uid, why);
 	free(why);
 	free(due);
-	remind_plan_clear(&p);
+	remind_plan_release(rm, &p);
 	store_set_clearance(rm->host.store, cl);
 	recur_budget_pop(&saved);
 }
@@ -269,6 +296,7 @@ remind_free(struct remind *rm)
 	remind_timer_free(rm);
 	remind_prep_reset(rm, 0);
 	remind_walk_free(rm);
+	remind_ahead_free(rm);
 	remind_flush_close(rm);
 	remind_outq_clear(&rm->fired);	/* recorded: replayed after a restart */
 	remind_log_delivered(rm);

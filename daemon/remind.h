@@ -30,6 +30,7 @@ struct config;
 struct event_base;
 struct recur;
 struct store;
+struct worker;
 
 /* No instant: "never" for next_alarm (stored as NULL). */
 #define REMIND_NEVER		INT64_MAX
@@ -145,6 +146,9 @@ struct remind_host {
 	/* every commit made so far on the disk now, the loop waiting (0),
 	   or -1 when only a commit of the caller's can; NULL: -1 */
 	int			(*sync_now)(void *);
+	/* the threads that read off the loop (worker.h), started if need
+	   be; NULL, or NULL returned: everything is parsed on the loop */
+	struct worker		*(*worker)(void *);
 	void			*arg;
 };
 

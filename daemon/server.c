@@ -444,6 +444,12 @@ watch_sync_now(void *arg)
 	return 0;
 }
 
+static struct worker *
+remind_worker(void *arg)
+{
+	return server_worker(arg);
+}
+
 static int
 remind_start(struct server *srv, char **cause)
 {
@@ -455,6 +461,7 @@ remind_start(struct server *srv, char **cause)
 	host.backlog = watch_backlog;
 	host.durable = watch_durable;
 	host.sync_now = watch_sync_now;
+	host.worker = remind_worker;
 	host.arg = srv;
 	srv->remind = remind_create(&host, srv->cfg, cause);
 	return srv->remind != NULL ? 0 : -1;
