@@ -55,6 +55,7 @@ int	 lint_scan_spool(const char *, size_t, struct lint *,
 int	 lint_feed(struct lint_feed *, const char *, size_t);
 int	 lint_feed_end(struct lint_feed *);
 void	 lint_free(struct lint *);
+int	 lint_known_property(const char *);
 int	 lint_prop_line(const struct lint *, int, const char *, int);
 int	 lint_value(const struct lint *, int, const char *, int, const char **,
 	     size_t *);

@@ -4,9 +4,15 @@
  * same unfolded text, lines, components and their BEGIN/END lines, the
  * same repairs and the same first error with its line, wherever the
  * pieces are cut (inside a CR LF, a fold, a UTF-8 character, the BOM).
+ * And the lint's table of property names answers as libical's lookup does
+ * for every name libical knows and for random names near them (a printed
+ * seed).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <libical/ical.h>
 
 #include "ical-lint.h"
 #include "test.h"
@@ -70,11 +76,65 @@ fed(const char *s, size_t len, size_t step, struct lint *m)
 	return -1;
 }
 
+/* Does the lint know upper-case name as libical does? */
+static int
+agrees(const char *name)
+{
+	return lint_known_property(name) ==
+	    (icalproperty_string_to_kind(name) != ICAL_NO_PROPERTY);
+}
+
+/* Every name libical has, and random edits of them (seed printed). */
+static void
+test_names(unsigned seed)
+{
+	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-X";
+	const char	*s;
+	char		 name[64];
+	int		 ok = 1, known = 0;
+
+	for (int k = ICAL_ANY_PROPERTY; k < ICAL_NO_PROPERTY; k++) {
+		if ((s = icalproperty_kind_to_string((icalproperty_kind)k)) ==
+		    NULL || *s == '\0' || strlen(s) >= sizeof name)
+			continue;
+		known += lint_known_property(s);
+		ok &= agrees(s);
+	}
+	CHECK(known > 50);	/* DTSTART, RRULE, ... */
+	srand(seed);
+	for (int i = 0; i < 20000; i++) {
+		int	 k = rand() % ICAL_NO_PROPERTY;
+		size_t	 n;
+
+		if ((s = icalproperty_kind_to_string((icalproperty_kind)k)) ==
+		    NULL || (n = strlen(s)) + 2 >= sizeof name)
+			continue;
+		memcpy(name, s, n + 1);
+		if (n > 0 && rand() % 2)	/* cut short */
+			name[n = (size_t)rand() % n] = '\0';
+		if (rand() % 2) {		/* one letter more */
+			name[n] = alpha[rand() % (sizeof alpha - 1)];
+			name[++n] = '\0';
+		}
+		if (n > 0 && rand() % 2)	/* one letter changed */
+			name[rand() % n] = alpha[rand() % (sizeof alpha - 1)];
+		if (!agrees(name)) {
+			fprintf(stderr, "names: seed %u: \"%s\"\n", seed, name);
+			ok = 0;
+		}
+	}
+	CHECK(ok);
+	CHECK(lint_known_property("DTSTART") && lint_known_property("X-FOO") &&
+	    !lint_known_property("DTSTARTX") && !lint_known_property(""));
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct lint	l, m;
 	int		rl, rm, ok;
+	unsigned	seed = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) :
+			    (unsigned)time(NULL);
 
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		size_t	len = strlen(files[i]);
@@ -93,5 +153,7 @@ main(void)
 		CHECK(ok);
 		lint_free(&l);
 	}
+	printf("names: seed %u\n", seed);
+	test_names(seed);
 	TEST_DONE();
 }
