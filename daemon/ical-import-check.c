@@ -25,6 +25,7 @@
 
 #include "ical-import-int.h"
 #include "ical-serialize.h"
+#include "kcal-protocol.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -320,6 +321,7 @@ check_vevent(struct imp *im, size_t i)
 	icalcomponent	*c = im->comp[i];
 	icalproperty	*ps, *pe;
 	const char	*name;
+	int		 n;
 
 	for (const icalproperty_kind *k = once; *k != ICAL_NO_PROPERTY; k++) {
 		if (icalcomponent_count_properties(c, *k) < 2)
@@ -333,6 +335,10 @@ check_vevent(struct imp *im, size_t i)
 	    ICAL_DTSTART_PROPERTY)) == NULL)
 		return imp_fail(im, comp_line(im, i), "the event has no "
 		    "DTSTART");
+	if ((n = icalcomponent_count_components(c, ICAL_VALARM_COMPONENT)) >
+	    KCAL_REMIND_MAX)
+		return imp_fail(im, comp_line(im, i), "the event has %d "
+		    "reminders (VALARM); at most %d", n, KCAL_REMIND_MAX);
 	pe = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
 	if (pe != NULL && icalcomponent_get_first_property(c,
 	    ICAL_DURATION_PROPERTY) != NULL)

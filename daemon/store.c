@@ -428,20 +428,19 @@ store_bind_text(sqlite3_stmt *s, int i, const char *v)
 static char *
 reminders_text(const struct event *ev)
 {
-	char	*s = NULL, *t;
+	size_t	 n = ev->nremind + ev->nremind_at, len = 0, cap;
+	char	*s;
 
-	for (size_t i = 0; i < ev->nremind; i++) {
-		xasprintf(&t, "%s%s%lld", s ? s : "", s ? "," : "",
-		    (long long)ev->remind[i]);
-		free(s);
-		s = t;
-	}
-	for (size_t i = 0; i < ev->nremind_at; i++) {
-		xasprintf(&t, "%s%s%lld", s ? s : "", i == 0 ? ";" : ",",
-		    (long long)ev->remind_at[i]);
-		free(s);
-		s = t;
-	}
+	if (n == 0)
+		return NULL;
+	cap = n * 22 + 1;	/* a sign, 19 digits and a separator each */
+	s = xmalloc(cap);
+	for (size_t i = 0; i < ev->nremind; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld",
+		    i > 0 ? "," : "", (long long)ev->remind[i]);
+	for (size_t i = 0; i < ev->nremind_at; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld",
+		    i == 0 ? ";" : ",", (long long)ev->remind_at[i]);
 	return s;
 }
 

@@ -118,9 +118,10 @@ arg_reminders(struct cmd_ctx *ctx, struct event_change *ch)
 
 	if (a == NULL)
 		return 0;
-	if (!json_is_array(a)) {
+	if (!json_is_array(a) || json_array_size(a) > KCAL_REMIND_MAX) {
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"remind\" must be an array "
-		    "of seconds before the start");
+		    "of at most " XSTR(KCAL_REMIND_MAX) " offsets, in seconds "
+		    "before the start");
 		return -1;
 	}
 	ch->set_remind = 1;
@@ -180,9 +181,9 @@ arg_remind_at(struct cmd_ctx *ctx, struct event_change *ch)
 
 	if (a == NULL)
 		return 0;
-	if (!json_is_array(a) || json_array_size(a) > 64) {
+	if (!json_is_array(a) || json_array_size(a) > KCAL_REMIND_MAX) {
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"remind_at\" must be an "
-		    "array of at most 64 dates or times");
+		    "array of at most " XSTR(KCAL_REMIND_MAX) " dates or times");
 		return -1;
 	}
 	ch->set_remind_at = 1;

@@ -28,6 +28,9 @@
 #define KCAL_MAX_CLIENTS	256
 #define KCAL_IDLE_TIMEOUT	3600			/* seconds */
 #define KCAL_PRECEDENCE_MAX	10000	/* a participant's; 0 is unset */
+#define KCAL_REMIND_MAX		64	/* an event's reminders: "remind",
+					   "remind_at", an iCalendar
+					   VEVENT's VALARMs */
 
 /* Stable error codes a script can branch on. */
 #define KCAL_E_BAD_JSON		"bad_json"
