@@ -629,7 +629,7 @@ take_store(struct import_job *job, char **why)
 {
 	struct server	*srv = job->srv;
 
-	if ((job->st = store_open(store_path(srv->store), why)) == NULL)
+	if ((job->st = store_open_writer(srv->store, why)) == NULL)
 		return -1;
 	if (store_begin(job->st, why) != 0 ||
 	    store_busy_defer(job->st, why) != 0)

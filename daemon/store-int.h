@@ -70,7 +70,7 @@ uint64_t	 store_ckpt_wrote(struct store *);	/* store-ckpt.c */
 
 int		 store_access_init(struct store *, char **);
 int		 store_empty_file(const char *, char **);	/* store-schema.c */
-int		 store_configure(struct store *, char **);
+int		 store_configure(struct store *, int, char **);
 int		 store_migrate(struct store *, char **);
 int		 store_redact(struct store *, const char *, char **);
 int		 store_record_class(const char *, const char **);

@@ -525,8 +525,12 @@ quick_check(struct store *st, char **cause)
 	return rc == 0 ? 0 : -1;
 }
 
+/*
+ * Configure a connection; check: run the integrity check too, which reads
+ * every page (a second connection to a store already checked skips it).
+ */
 int
-store_configure(struct store *st, char **cause)
+store_configure(struct store *st, int check, char **cause)
 {
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	if (store_exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
@@ -537,7 +541,7 @@ store_configure(struct store *st, char **cause)
 	if (!st->readonly &&
 	    store_exec(st, "PRAGMA synchronous = FULL", cause) != 0)
 		return -1;
-	if (quick_check(st, cause) != 0)
+	if (check && quick_check(st, cause) != 0)
 		return -1;
 	/*
 	 * A write inside a transaction is a savepoint (store_begin nests;

@@ -124,6 +124,7 @@ struct store_item {
 typedef int (*store_row_cb)(void *, const struct event *, const char *);
 
 struct store	*store_open(const char *, char **);
+struct store	*store_open_writer(const struct store *, char **);
 void		 store_close(struct store *);
 const char	*store_path(const struct store *);
 void		 store_busy_wait(struct store *, int);
