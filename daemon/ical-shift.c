@@ -15,7 +15,19 @@
  * time (the override changed something else): then it moves too.  The
  * wall-clock arithmetic (ical_wall_shift) is recur.c's too, for
  * RANGE=THISANDFUTURE.
+ *
+ * Unless the rule pins its days: a WEEKLY rule with BYDAY (MO,WE), any
+ * BYMONTHDAY, BYYEARDAY or BYWEEKNO, a DAILY rule of every day.  Moving
+ * such a series' start to another day moves no occurrence to another day
+ * (a Monday-and-Wednesday meeting begun a week later, or on its
+ * Wednesday, meets on the same Mondays and Wednesdays): what names an
+ * occurrence keeps its day and takes the new time of day only, or it
+ * would name another occurrence than the one deleted or changed.  And a
+ * time is moved as it is written: an EXDATE of 02:30 on the day the clocks
+ * skip it (the occurrence at 03:30) moved an hour earlier is 01:30, not
+ * 03:30 less an hour, which is the skipped 02:30 again.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,11 +39,14 @@
 
 struct shift {
 	const char	*from_tz, *to_tz;
-	int64_t		 delta;		/* wall-clock seconds */
+	int64_t		 delta;		/* wall-clock seconds: what names
+					   an occurrence moves by */
 	int		 all_day;	/* the series' new form */
 	int		 was_all_day;	/* ... and its old one */
 	int64_t		 tod;		/* its old start's time of day */
 };
+
+static int64_t	wall_instant(const char *, int64_t, int64_t, int);
 
 /* The wall-clock seconds of instant t in tz. */
 int64_t
@@ -53,8 +68,15 @@ int64_t
 ical_wall_shift(const char *from_tz, const char *to_tz, int64_t t,
     int64_t delta, int is_date)
 {
+	return wall_instant(to_tz, ical_wall(from_tz, t) + delta, t, is_date);
+}
+
+/* Wall-clock seconds l in tz as an instant (dflt if it cannot be). */
+static int64_t
+wall_instant(const char *tz, int64_t l, int64_t dflt, int is_date)
+{
 	struct when	w;
-	int64_t		l = ical_wall(from_tz, t) + delta, days, out = t;
+	int64_t		days, out = dflt;
 
 	memset(&w, 0, sizeof w);
 	days = l / 86400 - (l % 86400 < 0);
@@ -64,7 +86,7 @@ ical_wall_shift(const char *from_tz, const char *to_tz, int64_t t,
 	w.hour = (int)(l / 3600);
 	w.min = (int)(l / 60 % 60);
 	w.sec = (int)(l % 60);
-	tz_to_utc(to_tz, &w, 0, &out, NULL);
+	tz_to_utc(tz, &w, 0, &out, NULL);
 	return out;
 }
 
@@ -115,13 +137,67 @@ instant(const struct shift *s, icalproperty *p, struct icaltimetype tt,
 	return 0;
 }
 
+/*
+ * p's time tt, an occurrence's of the old series, moved: *out its instant,
+ * *wall its wall-clock seconds as it is to be written (see written), or
+ * INT64_MIN.  As written when it is a local time of the series' zone (or
+ * floating), so that a time the zone skips moves as written; else
+ * through its instant.
+ */
+static int
+moved_time(const struct shift *s, icalproperty *p, struct icaltimetype tt,
+    int64_t *out, int64_t *wall)
+{
+	icalparameter	*z;
+	const char	*tzid;
+	int64_t		 t;
+
+	*wall = INT64_MIN;
+	if (instant(s, p, tt, &t) != 0)
+		return -1;
+	z = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	tzid = z != NULL ? icalparameter_get_tzid(z) : NULL;
+	if (!tt.is_date && !icaltime_is_utc(tt) && !s->all_day &&
+	    (tzid == NULL || strcmp(tzid, s->from_tz) == 0)) {
+		*wall = ical_tt_secs(tt) + s->delta;
+		*out = wall_instant(s->to_tz, *wall, moved(s, t), 0);
+	} else
+		*out = moved(s, t);
+	return 0;
+}
+
+/*
+ * t in the series' new form (form), but a local time as its wall-clock
+ * seconds wall say (not INT64_MIN): a time the zone skips stays written
+ * as it was meant (02:30, not the 03:30 it is read as), as recur.c reads
+ * the occurrences it names.
+ */
+static struct icaltimetype
+written(const struct shift *s, int64_t t, int64_t wall, int *tzid)
+{
+	struct icaltimetype	tt = form(s, t, tzid);
+	struct when		w;
+	int64_t			days;
+
+	if (!*tzid || wall == INT64_MIN)
+		return tt;
+	memset(&w, 0, sizeof w);
+	days = wall / 86400 - (wall % 86400 < 0);
+	civil_from_days(days, &w.year, &w.mon, &w.day);
+	wall -= days * 86400;
+	w.hour = (int)(wall / 3600);
+	w.min = (int)(wall / 60 % 60);
+	w.sec = (int)(wall % 60);
+	return ical_local_tt(&w, 0);
+}
+
 static void
 shift_times(icalcomponent *c, icalproperty_kind kind, const struct shift *s)
 {
 	icalproperty			*p;
 	struct icaldatetimeperiodtype	 r;
 	struct icaltimetype		 tt;
-	int64_t				 t;
+	int64_t				 t, wall;
 	int				 tzid;
 
 	for (p = icalcomponent_get_first_property(c, kind); p != NULL;
@@ -135,9 +211,9 @@ shift_times(icalcomponent *c, icalproperty_kind kind, const struct shift *s)
 			tt = kind == ICAL_EXDATE_PROPERTY ?
 			    icalproperty_get_exdate(p) :
 			    icalproperty_get_recurrenceid(p);
-		if (instant(s, p, tt, &t) != 0)
+		if (moved_time(s, p, tt, &t, &wall) != 0)
 			continue;
-		tt = form(s, moved(s, t), &tzid);
+		tt = written(s, t, wall, &tzid);
 		if (kind == ICAL_RDATE_PROPERTY) {
 			r.time = tt;
 			icalproperty_set_rdate(p, r);
@@ -198,16 +274,17 @@ static void
 shift_time(icalcomponent *k, icalproperty_kind kind, const struct shift *s)
 {
 	icalproperty	*p = icalcomponent_get_first_property(k, kind);
-	int64_t		 t;
+	int64_t		 t, wall;
 	int		 tzid;
 
-	if (p == NULL || instant(s, p, kind == ICAL_DTSTART_PROPERTY ?
-	    icalproperty_get_dtstart(p) : icalproperty_get_dtend(p), &t) != 0)
+	if (p == NULL || moved_time(s, p, kind == ICAL_DTSTART_PROPERTY ?
+	    icalproperty_get_dtstart(p) : icalproperty_get_dtend(p), &t,
+	    &wall) != 0)
 		return;
 	if (kind == ICAL_DTSTART_PROPERTY)
-		icalproperty_set_dtstart(p, form(s, moved(s, t), &tzid));
+		icalproperty_set_dtstart(p, written(s, t, wall, &tzid));
 	else
-		icalproperty_set_dtend(p, form(s, moved(s, t), &tzid));
+		icalproperty_set_dtend(p, written(s, t, wall, &tzid));
 	reparam(p, s, tzid);
 }
 
@@ -239,10 +316,34 @@ start_wall(const struct event *e)
 	return e->start_wall != 0 ? e->start_wall : ical_wall(e->tz, e->start);
 }
 
+/* Does every rule of c pin its occurrences' days (and c has one)? */
+static int
+days_pinned(icalcomponent *c)
+{
+	icalproperty			*p;
+	struct icalrecurrencetype	 r;
+	int				 n = 0;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
+	    p != NULL; p = icalcomponent_get_next_property(c,
+	    ICAL_RRULE_PROPERTY), n++) {
+		r = icalproperty_get_rrule(p);
+		if (!((r.freq == ICAL_WEEKLY_RECURRENCE &&
+		    r.by_day[0] != ICAL_RECURRENCE_ARRAY_MAX) ||
+		    r.by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+		    r.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+		    r.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+		    (r.freq == ICAL_DAILY_RECURRENCE && r.interval <= 1)))
+			return 0;
+	}
+	return n > 0;
+}
+
 /*
  * Series master c of root (with its overrides) moved from cur's start to
  * nt's: its EXDATEs, plain RDATEs and UNTIL (unless rule_given: the edit
- * writes a rule of its own) and its overrides' RECURRENCE-IDs move too.
+ * writes a rule of its own) and its overrides' RECURRENCE-IDs move too;
+ * by the start's time of day only when c's rule pins the days.
  */
 void
 ical_shift_series(icalcomponent *root, icalcomponent *c,
@@ -254,6 +355,8 @@ ical_shift_series(icalcomponent *root, icalcomponent *c,
 
 	s.delta = start_wall(nt) - start_wall(cur);
 	s.tod = (start_wall(cur) % 86400 + 86400) % 86400;
+	if (cur->all_day == nt->all_day && days_pinned(c))
+		s.delta = (start_wall(nt) % 86400 + 86400) % 86400 - s.tod;
 	if (s.delta == 0 && strcmp(cur->tz, nt->tz) == 0 &&
 	    cur->all_day == nt->all_day)
 		return;
