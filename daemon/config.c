@@ -25,7 +25,12 @@ config_new(void)
 {
 	struct config	*cfg = xcalloc(1, sizeof *cfg);
 
-	cfg->max_line = 8 * 1024 * 1024;
+	/*
+	 * 1 MiB: the loop parses a line whole before it answers anyone else
+	 * (an 8 MB description held it a second), and nothing needs more:
+	 * an import is sent in pieces, a CalDAV body is HTTP's.
+	 */
+	cfg->max_line = KCAL_MAX_LINE;
 	cfg->max_clients = 256;
 	cfg->idle_timeout = 3600;
 	cfg->max_occurrences = 5000;

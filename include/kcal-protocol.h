@@ -24,7 +24,7 @@
 #define KCAL_PROTOCOL_NAME	"kcald"
 
 /* Default hard limits (the daemon may be configured lower or higher). */
-#define KCAL_MAX_LINE		(8 * 1024 * 1024)	/* one request line */
+#define KCAL_MAX_LINE		(1024 * 1024)	/* one request line */
 #define KCAL_MAX_CLIENTS	256
 #define KCAL_IDLE_TIMEOUT	3600			/* seconds */
 #define KCAL_PRECEDENCE_MAX	10000	/* a participant's; 0 is unset */

@@ -20,7 +20,9 @@ http_header_timeout = 2
 http_body_timeout = 2
 http_max_connections = 64
 max_output_total = 16M
+max_line = 8M
 CONF
+# (max_line 8M: the list scenarios' big event has a description of MBs)
 max_wait=3 max_rss=200 idle_rss=120
 if [ -n "$KCAL_SANITIZED" ] || [ -n "$KCALD_WRAPPER" ]; then
 	# ASan keeps freed memory in quarantine; valgrind is slow.

@@ -8,8 +8,9 @@
 #   - "remind" and "remind_at" of 65 entries are refused (bad_argument,
 #     naming the limit), the store unchanged; 64 of each are kept, all of
 #     them, in order;
-#   - a "remind" of a million entries is refused at once, and a bystander
-#     is answered meanwhile;
+#   - a "remind" of 300,000 entries (a 900 KB line) is refused at once, and
+#     a bystander is answered meanwhile; an 8 MB line is past the default
+#     max_line (1 MiB): too_long, naming it;
 #   - an .ics file with an event of 65 VALARMs is refused naming its line
 #     and the limit, the store unchanged; 64 are imported.
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +19,7 @@ start_daemon || exit 1
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 py_scenario "reminder limits" "$PY" - "$KCAL_SOCKET" "$top/tests/e2e" <<'PYEOF'
-import sys, threading, time
+import json, sys, threading, time
 sys.path.insert(0, sys.argv[2])
 from wire import Conn, check, err_of, ok_reply
 
@@ -59,7 +60,7 @@ check("... every offset, in order", ev.get("remind") == leads,
 check("... and every instant", len(ev.get("remind_at") or []) == 64,
       ev.get("remind_at"))
 
-# A million zeros: refused at once, and a bystander answered meanwhile.
+# 300,000 zeros: refused at once, and a bystander answered meanwhile.
 b = Conn(sock)
 lat = []
 stop = threading.Event()
@@ -76,17 +77,28 @@ def bystand():
 th = threading.Thread(target=bystand)
 th.start()
 t = time.time()
-r = c.call("add", summary="A million leads", start=start, remind=[0] * 1000000,
+r = c.call("add", summary="Many leads", start=start, remind=[0] * 300000,
            timeout=120)
 took = time.time() - t
 time.sleep(0.3)
 stop.set()
 th.join()
 code, msg = err_of(r)
-check("a remind of a million zeros is refused (in %.2f s)" % took,
+check("a remind of 300,000 zeros is refused (in %.2f s)" % took,
       code == "bad_argument" and took < 30, r)
 check("... the bystander was answered throughout (worst %.2f s of %d)"
       % (max(lat or [0]), len(lat)), len(lat) > 3 and max(lat) < 30)
+check("... and the store is unchanged", count() == n0 + 1)
+o = Conn(sock)
+try:        # kcald answers and closes once the line is past max_line
+    o.s.sendall(json.dumps({"id": 9, "cmd": "add", "summary": "Long",
+                            "start": start, "description": "x" * (8 << 20)})
+                .encode() + b"\n")
+except OSError:
+    pass
+code, msg = err_of(o.recv(60))
+check("an 8 MB line is past the default max_line: too_long",
+      code == "too_long" and "1048576" in (msg or ""), (code, msg))
 check("... and the store is unchanged", count() == n0 + 1)
 PYEOF
 
