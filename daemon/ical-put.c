@@ -104,22 +104,66 @@ rid_of(icalcomponent *c)
 	return key;
 }
 
-static icalcomponent *
-same_occurrence(icalcomponent *root, icalcomponent *c)
-{
-	icalcomponent	*o;
-	char		*want = rid_of(c), *k;
-	int		 same;
+/*
+ * The stored VEVENTs by occurrence key, sorted, so that each one sent is
+ * found by a binary search: a PUT of a series of thousands of overrides
+ * compared each with every stored one, seconds of the loop (a hunt).
+ */
+struct occ_key {
+	char		*key;
+	icalcomponent	*c;
+};
 
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(((const struct occ_key *)a)->key,
+	    ((const struct occ_key *)b)->key);
+}
+
+static struct occ_key *
+occ_index(icalcomponent *root, size_t *n)
+{
+	struct occ_key	*v = NULL;
+	icalcomponent	*o;
+
+	*n = 0;
 	for (o = first_vevent(root); o != NULL; o = next_vevent(root, o)) {
-		k = rid_of(o);
-		same = strcmp(k, want) == 0;
-		free(k);
-		if (same)
-			break;
+		v = xreallocarray(v, *n + 1, sizeof *v);
+		v[*n].key = rid_of(o);
+		v[(*n)++].c = o;
 	}
-	free(want);
-	return o;
+	if (*n > 0)
+		qsort(v, *n, sizeof *v, cmp_key);
+	return v;
+}
+
+static void
+occ_index_free(struct occ_key *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].key);
+	free(v);
+}
+
+/* The stored VEVENT of c's occurrence, or NULL. */
+static icalcomponent *
+same_occurrence(const struct occ_key *v, size_t n, icalcomponent *c)
+{
+	struct occ_key	 want = { rid_of(c), NULL };
+	size_t		 lo = 0, hi = n, mid;
+
+	while (lo < hi) {		/* the first key >= want */
+		mid = lo + (hi - lo) / 2;
+		if (cmp_key(&v[mid], &want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == n || strcmp(v[lo].key, want.key) != 0)
+		lo = n;
+	free(want.key);
+	return lo < n ? v[lo].c : NULL;
 }
 
 static int
@@ -163,6 +207,8 @@ ical_put_sequence(const char *stored, const char *text, char **out,
     char **cause)
 {
 	icalcomponent	*old, *new, *c, *o;
+	struct occ_key	*idx;
+	size_t		 nidx;
 	int		 changed = 0;
 
 	*out = NULL;
@@ -175,9 +221,11 @@ ical_put_sequence(const char *stored, const char *text, char **out,
 		*cause = xstrdup("cannot read the event back");
 		return -1;
 	}
+	idx = occ_index(old, &nidx);
 	for (c = first_vevent(new); c != NULL; c = next_vevent(new, c))
-		if ((o = same_occurrence(old, c)) != NULL)
+		if ((o = same_occurrence(idx, nidx, c)) != NULL)
 			changed |= fix_one(o, c);
+	occ_index_free(idx, nidx);
 	if (changed)
 		*out = ical_serialize(new);
 	icalcomponent_free(old);
