@@ -59,6 +59,19 @@ check_match "... its EXDATE kept its day, at the new time" \
 	'EXDATE;TZID=America/New_York:20260311T110000' \
 	"$(kcal show byday@t --format ics)"
 
+# 1b. The second Tuesday of each month (03-10, 04-14), 04-14 deleted,
+#     begun a day earlier at 10:00: still the second Tuesdays, 04-14 off.
+ics tue@t 20260310T090000 "FREQ=MONTHLY;BYDAY=2TU;COUNT=3" 20260414T090000
+move tue@t "2026-03-09 10:00 America/New_York"
+check_eq "a second-Tuesday series begun a day earlier keeps its deleted one" \
+	"03-10T10:00 05-12T10:00" \
+	"$(kcal list --from 2026-03-01 --to 2026-06-01 --format json |
+	jq -r '[.events[] | select(.uid == "tue@t") | .start[5:16]] |
+	join(" ")')"
+check_match "... its EXDATE on its Tuesday, at 10:00" \
+	'EXDATE;TZID=America/New_York:20260414T100000' \
+	"$(kcal show tue@t --format ics)"
+
 # 2. Every day, 03-06 deleted, begun two days later: 03-06 stays deleted.
 ics daily@t 20260302T090000 "FREQ=DAILY;COUNT=6" 20260306T090000
 move daily@t "2026-03-04 09:00 America/New_York"
