@@ -482,4 +482,10 @@ check_match "export: VCALENDAR with VERSION, PRODID, CALSCALE" \
 	'^BEGIN:VCALENDAR.PRODID:-//kcal//kcal [0-9.]+//EN.VERSION:2.0.CALSCALE:GREGORIAN' \
 	"$(tr -d '\r' < "$T/k.ics" | tr '\n' '.')"
 
+# --- RFC 7986 properties (libical numbers them past ICAL_NO_PROPERTY) ------
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nREFRESH-INTERVAL;VALUE=DURATION:PT4H\r\nCOLOR:red\r\nBEGIN:VEVENT\r\nUID:color@t\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270101T100000Z\r\nCOLOR:blue\r\nCONFERENCE;VALUE=URI:https://example.org/m\r\nSUMMARY:Coloured\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$T/color.ics"
+check "a file with REFRESH-INTERVAL, COLOR and CONFERENCE imports" \
+	kcal import "$T/color.ics"
+
 done_testing
