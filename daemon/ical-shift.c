@@ -16,8 +16,8 @@
  * wall-clock arithmetic (ical_wall_shift) is recur.c's too, for
  * RANGE=THISANDFUTURE.
  *
- * Unless the rule pins its days: one with BYDAY (MO,WE; 2TU), BYMONTHDAY,
- * BYYEARDAY or BYWEEKNO, a DAILY rule of every day.  Moving
+ * Unless the rule pins its days: one of INTERVAL 1 with BYDAY (MO,WE;
+ * 2TU), BYMONTHDAY, BYYEARDAY or BYWEEKNO, or a DAILY one (every day).  Moving
  * such a series' start to another day moves no occurrence to another day
  * (a Monday-and-Wednesday meeting begun a week later, or on its
  * Wednesday, meets on the same Mondays and Wednesdays): what names an
@@ -328,11 +328,13 @@ days_pinned(icalcomponent *c)
 	    p != NULL; p = icalcomponent_get_next_property(c,
 	    ICAL_RRULE_PROPERTY), n++) {
 		r = icalproperty_get_rrule(p);
+		if (r.interval > 1)	/* every other week: not pinned */
+			return 0;
 		if (!(r.by_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
 		    r.by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
 		    r.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
 		    r.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-		    (r.freq == ICAL_DAILY_RECURRENCE && r.interval <= 1)))
+		    r.freq == ICAL_DAILY_RECURRENCE))
 			return 0;
 	}
 	return n > 0;

@@ -50,6 +50,8 @@ struct ahead_job {
 	char			*why;
 };
 
+static void	release(struct remind *, struct recur *);
+
 static void
 ahead_drop(struct remind *rm, struct ahead *a)
 {
@@ -64,7 +66,7 @@ ahead_drop(struct remind *rm, struct ahead *a)
 		a->job->rm = NULL;
 		a->job->entry = NULL;
 	}
-	recur_close(a->series);
+	release(rm, a->series);
 	free(a->uid);
 	free(a->text);
 	free(a->home);
@@ -170,7 +172,7 @@ remind_ahead_take(struct remind *rm, const char *uid, const char *text,
 	struct ahead	*a;
 
 	*series = NULL;
-	if (strlen(text) < AHEAD_BYTES || rm->host.worker == NULL)
+	if (!remind_ahead_large(text) || rm->host.worker == NULL)
 		return -1;
 	for (a = rm->ahead; a != NULL; a = a->next)
 		if (strcmp(a->uid, uid) == 0)
@@ -207,21 +209,45 @@ release_done(void *arg, int ran)
 		recur_close(arg);
 }
 
-/*
- * Clear p, which the walk or the preparation of a burst loaded: a large
- * series is freed off the loop as it was parsed (libical frees 4.5 MB of
- * it in some 40 ms).
- */
-void
-remind_plan_release(struct remind *rm, struct remind_plan *p)
+/* Free a large series off the loop (libical frees 4.5 MB in 40 ms). */
+static void
+release(struct remind *rm, struct recur *series)
 {
 	struct worker	*w;
 
-	if (p->series != NULL && p->ical != NULL &&
-	    strlen(p->ical) >= AHEAD_BYTES && rm->host.worker != NULL &&
-	    (w = rm->host.worker(rm->host.arg)) != NULL &&
-	    worker_submit(w, release_run, release_done, p->series) == 0)
+	if (series == NULL)
+		return;
+	if (rm->host.worker == NULL || rm->freeing ||
+	    (w = rm->host.worker(rm->host.arg)) == NULL ||
+	    worker_submit(w, release_run, release_done, series) != 0)
+		recur_close(series);
+}
+
+/* Is text a record parsed off the loop (remind_ahead_take)? */
+int
+remind_ahead_large(const char *text)
+{
+	return text != NULL && strlen(text) >= AHEAD_BYTES;
+}
+
+/* Is uid's record being parsed off the loop now? */
+int
+remind_ahead_pending(const struct remind *rm, const char *uid)
+{
+	for (const struct ahead *a = rm->ahead; a != NULL; a = a->next)
+		if (a->job != NULL && strcmp(a->uid, uid) == 0)
+			return 1;
+	return 0;
+}
+
+/* Clear p, which the walk or the preparation of a burst loaded. */
+void
+remind_plan_release(struct remind *rm, struct remind_plan *p)
+{
+	if (p->large) {
+		release(rm, p->series);
 		p->series = NULL;
+	}
 	remind_plan_clear(p);
 }
 
@@ -229,6 +255,7 @@ remind_plan_release(struct remind *rm, struct remind_plan *p)
 void
 remind_ahead_free(struct remind *rm)
 {
+	rm->freeing = 1;	/* the worker may be gone next */
 	while (rm->ahead != NULL)
 		ahead_drop(rm, rm->ahead);
 }

@@ -129,6 +129,7 @@ struct remind {
 	size_t		 nahead;	/* (remind-ahead.c) */
 	size_t		 deferred;	/* events the walk left for that */
 	int		 ahead_wait;	/* and only those are left */
+	int		 freeing;	/* remind_free under way */
 };
 
 /* remind-timer.c */
@@ -142,6 +143,8 @@ int		 remind_ahead_take(struct remind *, const char *, const char *,
 		     const char *, int, struct recur **);
 void		 remind_ahead_free(struct remind *);
 void		 remind_plan_release(struct remind *, struct remind_plan *);
+int		 remind_ahead_large(const char *);
+int		 remind_ahead_pending(const struct remind *, const char *);
 int		 remind_plan_defer(struct remind *, const char *,
 		     struct remind_plan *, char **);
 

@@ -306,6 +306,10 @@ walk_event(struct remind *rm, const char *uid, int64_t now, int changed,
 
 	wp->set = 0;
 	remind_prep_drop(rm, uid);	/* what was prepared is stale */
+	if (changed && remind_ahead_pending(rm, uid)) {
+		rm->deferred++;		/* not even read again meanwhile */
+		return 0;
+	}
 	rc = changed ? remind_plan_defer(rm, uid, &p, cause) :
 	    remind_plan_load(rm, uid, &p, cause);
 	if (rc == 2)
@@ -723,9 +727,9 @@ walk_fire(struct remind *rm, int64_t now, int64_t end)
 }
 
 /*
- * The events a write marked "plan again": 1, 0 (none, or none but those
- * left until their records are parsed off the loop: the walk is woken
- * then), -1 or -2.
+ * The events a write marked "plan again": 1, 0 (none, or none reached
+ * but those left until their records are parsed off the loop: the walk is
+ * woken then), -1 or -2.
  */
 static int
 walk_changed(struct remind *rm, int64_t now, int64_t end)
@@ -743,7 +747,12 @@ walk_changed(struct remind *rm, int64_t now, int64_t end)
 	rm->deferred = 0;
 	rc = n == 0 ? 0 : walk_uids(rm, uids, NULL, n, now, end, &done);
 	store_remind_uids_free(uids, n);
-	if (rc == 0 && n > 0 && done == n && rm->deferred == n) {
+	/*
+	 * Every event reached was left for its parse (the slice may have
+	 * ended reading records that wait for room): the walk is woken by
+	 * the next parse done, not run again at once.
+	 */
+	if (rc == 0 && done > 0 && rm->deferred == done) {
 		rm->ahead_wait = 1;
 		return 0;
 	}

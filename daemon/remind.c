@@ -67,6 +67,7 @@ plan_load(struct remind *rm, const char *uid, struct remind_plan *p,
 	    cause);
 	if (rc != 0)
 		return rc == STORE_NOT_FOUND ? 1 : -1;
+	p->large = remind_ahead_large(p->ical);
 	rc = remind_ahead_take(rm, uid, p->ical, cfg->home_tz, defer,
 	    &p->series);
 	if (rc > 0) {

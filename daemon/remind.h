@@ -157,6 +157,7 @@ struct remind_plan {
 	struct recur		*series; /* the event's record, parsed once */
 	const struct event	*ev;	/* its master (recur_master) */
 	char			*ical;
+	int			 large;	/* ical is (remind-ahead.c) */
 	int64_t			 next_alarm;
 	struct remind_mark	*marks;
 	size_t			 nmarks;

@@ -5,8 +5,8 @@
 #     moved to another day moves no occurrence to another day, so its
 #     EXDATEs and overrides keep their days (they were shifted by the whole
 #     move: the wrong Wednesday was cancelled, and the deleted came back);
-#   - a rule that does not (every Monday, moved to Wednesday): they move
-#     with the start, as before;
+#   - a rule that does not (every Monday, moved to Wednesday; every other
+#     Monday): they move with the start, as before;
 #   - a time the zone skips (02:30 on the spring-forward day) moves as
 #     written: moved an hour earlier it is 01:30, and moved into the gap
 #     and back the deleted occurrence stays deleted.
@@ -85,6 +85,14 @@ ics monday@t 20260302T090000 "FREQ=WEEKLY;COUNT=4" 20260316T090000
 move monday@t "2026-03-04 09:00 America/New_York"
 check_eq "a weekly series moved to Wednesday: its exception moves with it" \
 	"03-04T09:00 03-11T09:00 03-25T09:00" "$(days monday@t)"
+
+# 3b. Every other Monday (03-02, 03-16, 03-30), 03-16 deleted, begun a
+#     week later: its weeks move, and the exception with them (03-23).
+ics fortnight@t 20260302T090000 "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;COUNT=3" \
+	20260316T090000
+move fortnight@t "2026-03-09 09:00 America/New_York"
+check_eq "every other Monday begun a week later: the exception moves too" \
+	"03-09T09:00" "$(days fortnight@t)"
 
 # 4. 02:30 every day; 03-08 (02:30 skipped: 03:30) deleted; at 01:30.
 ics gap@t 20260305T023000 "FREQ=DAILY;COUNT=6" 20260308T023000

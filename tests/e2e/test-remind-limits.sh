@@ -120,14 +120,14 @@ gen() {
 }
 gen 65
 gen 64
-before=$(kcal list --from 2031-06-01 --to 2031-06-02 --format json | jq length)
+before=$(kcal list --from 2031-06-01 --to 2031-06-02 --format json | jq ".events | length")
 check_rc "an event of 65 VALARMs is refused" 1 kcal import "$T/a65.ics"
 out=$(kcal import "$T/a65.ics" 2>&1)
 check_match "... naming its line and the limit" \
 	'a65.ics:4: the event has 65 reminders \(VALARM\); at most 64; nothing imported' \
 	"$out"
 check_eq "... and nothing is imported" "$before" \
-	"$(kcal list --from 2031-06-01 --to 2031-06-02 --format json | jq length)"
+	"$(kcal list --from 2031-06-01 --to 2031-06-02 --format json | jq ".events | length")"
 check "an event of 64 VALARMs is imported" kcal import "$T/a64.ics"
 check_eq "... with its 64 reminders" 64 \
 	"$(kcal show alarms-64@test --format json | jq '.remind | length')"
