@@ -344,7 +344,8 @@ days_pinned(icalcomponent *c)
  * Series master c of root (with its overrides) moved from cur's start to
  * nt's: its EXDATEs, plain RDATEs and UNTIL (unless rule_given: the edit
  * writes a rule of its own) and its overrides' RECURRENCE-IDs move too;
- * by the start's time of day only when c's rule pins the days.
+ * by the start's time of day only when c's rule pins the days (and the
+ * zone stays: a new zone may change the days of the start itself).
  */
 void
 ical_shift_series(icalcomponent *root, icalcomponent *c,
@@ -356,7 +357,8 @@ ical_shift_series(icalcomponent *root, icalcomponent *c,
 
 	s.delta = start_wall(nt) - start_wall(cur);
 	s.tod = (start_wall(cur) % 86400 + 86400) % 86400;
-	if (cur->all_day == nt->all_day && days_pinned(c))
+	if (cur->all_day == nt->all_day && strcmp(cur->tz, nt->tz) == 0 &&
+	    days_pinned(c))
 		s.delta = (start_wall(nt) % 86400 + 86400) % 86400 - s.tod;
 	if (s.delta == 0 && strcmp(cur->tz, nt->tz) == 0 &&
 	    cur->all_day == nt->all_day)
