@@ -45,6 +45,7 @@
  * at most): it would read the open group's writes and commit it early.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <event2/buffer.h>
@@ -55,6 +56,7 @@
 #include "remind.h"
 #include "server.h"
 #include "store.h"
+#include "store-itinerary.h"
 #include "xmalloc.h"
 
 #define GROUP_MAX_WRITES	1000	/* then commit at once */
@@ -552,10 +554,36 @@ park:
 }
 
 /*
+ * Does req, an update, cancel or delete, write an event that others are
+ * anchored to?  It then runs alone, not in a group.  It writes each
+ * follower in a savepoint of its own, and inside the request's savepoint
+ * of a group SQLite's in-memory journal of the request grew with every
+ * follower, while the end of every statement walked it from its start
+ * (its chunks are 1 kB): moving 5,000 followers took 7.6 s, and 1.5 s
+ * alone.  Only where to run it is decided here (its UID read as any
+ * reader's, and with the group's writes): the request itself checks it.
+ */
+static int
+moves_followers(struct server *srv, const struct cmd_entry *ce, json_t *req)
+{
+	const char	*p = json_string_value(json_object_get(req, "uid"));
+	char		*uid = NULL;
+	int		 rc;
+
+	if (p == NULL || strcmp(ce->name, "add") == 0 ||
+	    store_resolve(srv->store, p, &uid, NULL) != 0)
+		return 0;
+	rc = store_followed(srv->store, uid);
+	free(uid);
+	return rc == 1;
+}
+
+/*
  * Run a socket request, and answer it (group_reply).  Writes that can
  * share a group (CMD_GROUP) join the open one (or wait for the next one,
  * group_park); any other request commits it first and runs alone, as
- * before groups.
+ * before groups, and so does a write that moves the events anchored to
+ * the one it writes (moves_followers).
  */
 void
 group_request(struct client *c, json_t *req)
@@ -571,7 +599,7 @@ group_request(struct client *c, json_t *req)
 		group_status(c, req);
 		return;
 	} else if (ce == NULL || !(ce->flags & CMD_GROUP) ||
-	    store_readonly(srv->store)) {
+	    store_readonly(srv->store) || moves_followers(srv, ce, req)) {
 		group_commit(srv);	/* it sees, and waits for, no open group */
 		reply = cmd_dispatch(srv, c, req);
 	} else if (group_park(c, req))

@@ -21,6 +21,8 @@ static const char sql_anchored[] = "SELECT uid FROM events WHERE "
     "ORDER BY start_utc, uid";
 static const char sql_anchor_of[] = "SELECT anchor_uid FROM events WHERE "
     "uid = ?1";
+static const char sql_followed[] = "SELECT EXISTS (SELECT 1 FROM events "
+    "WHERE anchor_uid = ?1 AND uid <> ?1)";
 /*
  * Who takes part in each event: its own participants (the master's, for a
  * series; class and status NULL: the event's) and those of each of its
@@ -156,6 +158,21 @@ store_anchored(struct store *st, const char *uid, int all, char ***uids,
 	sqlite3_bind_int(s, 2, all);
 	return read_rows(st, s, (void **)uids, n, sizeof **uids, fill_uid,
 	    "cannot read the anchors", cause);
+}
+
+/* Is any other event anchored to uid (a cancelled one too)?  1, 0, -1. */
+int
+store_followed(struct store *st, const char *uid)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, sql_followed, NULL)) == NULL)
+		return -1;
+	store_bind_text(s, 1, uid);
+	rc = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) != 0 : -1;
+	done(s);
+	return rc;
 }
 
 /* The anchor of uid (*anchor NULL if none): 0, STORE_NOT_FOUND or -1. */

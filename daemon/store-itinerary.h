@@ -32,6 +32,7 @@ int	 store_put_overrides(struct store *, const struct event *,
 int	 store_anchored(struct store *, const char *, int, char ***, size_t *,
 	     char **);
 int	 store_anchor_of(struct store *, const char *, char **, char **);
+int	 store_followed(struct store *, const char *);
 
 int	 store_people(struct store *, const char *, struct store_person **,
 	     size_t *, char **);
