@@ -71,21 +71,31 @@ ical_wall_shift(const char *from_tz, const char *to_tz, int64_t t,
 	return wall_instant(to_tz, ical_wall(from_tz, t) + delta, t, is_date);
 }
 
+/* Wall-clock seconds l (from 1970-01-01 00:00) as a date and time. */
+static void
+wall_when(int64_t l, struct when *w)
+{
+	int64_t	days = l / 86400 - (l % 86400 < 0);
+
+	memset(w, 0, sizeof *w);
+	civil_from_days(days, &w->year, &w->mon, &w->day);
+	l -= days * 86400;
+	w->kind = WHEN_LOCAL;
+	w->hour = (int)(l / 3600);
+	w->min = (int)(l / 60 % 60);
+	w->sec = (int)(l % 60);
+}
+
 /* Wall-clock seconds l in tz as an instant (dflt if it cannot be). */
 static int64_t
 wall_instant(const char *tz, int64_t l, int64_t dflt, int is_date)
 {
 	struct when	w;
-	int64_t		days, out = dflt;
+	int64_t		out = dflt;
 
-	memset(&w, 0, sizeof w);
-	days = l / 86400 - (l % 86400 < 0);
-	civil_from_days(days, &w.year, &w.mon, &w.day);
-	l -= days * 86400;
-	w.kind = is_date ? WHEN_DATE : WHEN_LOCAL;
-	w.hour = (int)(l / 3600);
-	w.min = (int)(l / 60 % 60);
-	w.sec = (int)(l % 60);
+	wall_when(l, &w);
+	if (is_date)
+		w.kind = WHEN_DATE;
 	tz_to_utc(tz, &w, 0, &out, NULL);
 	return out;
 }
@@ -177,17 +187,10 @@ written(const struct shift *s, int64_t t, int64_t wall, int *tzid)
 {
 	struct icaltimetype	tt = form(s, t, tzid);
 	struct when		w;
-	int64_t			days;
 
 	if (!*tzid || wall == INT64_MIN)
 		return tt;
-	memset(&w, 0, sizeof w);
-	days = wall / 86400 - (wall % 86400 < 0);
-	civil_from_days(days, &w.year, &w.mon, &w.day);
-	wall -= days * 86400;
-	w.hour = (int)(wall / 3600);
-	w.min = (int)(wall / 60 % 60);
-	w.sec = (int)(wall % 60);
+	wall_when(wall, &w);
 	return ical_local_tt(&w, 0);
 }
 

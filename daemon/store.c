@@ -123,6 +123,22 @@ store_prepare(struct store *st, char **cause)
 	return 0;
 }
 
+/*
+ * Open st->path for writing (flags: SQLITE_OPEN_CREATE, or 0); on failure
+ * st is closed and freed.
+ */
+static int
+open_db(struct store *st, int flags, char **cause)
+{
+	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX | flags, NULL) == SQLITE_OK)
+		return 0;
+	xasprintf(cause, "cannot open store %s: %s", st->path,
+	    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+	store_close(st);
+	return -1;
+}
+
 static struct store *
 open_store(const char *path, char **cause)
 {
@@ -135,13 +151,8 @@ open_store(const char *path, char **cause)
 	if (st->readonly) {
 		if (store_ro_open(st, cause) != 0)
 			goto fail;
-	} else if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		xasprintf(cause, "cannot open store %s: %s", path,
-		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
-		store_close(st);
+	} else if (open_db(st, SQLITE_OPEN_CREATE, cause) != 0)
 		return NULL;
-	}
 	if (store_configure(st, 1, cause) != 0 ||
 	    store_access_init(st, cause) != 0 ||
 	    store_migrate(st, cause) != 0 || store_prepare(st, cause) != 0)
@@ -186,13 +197,8 @@ store_open_writer(const struct store *main, char **cause)
 	struct store	*st = xcalloc(1, sizeof *st);
 
 	st->path = xstrdup(main->path);
-	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		xasprintf(cause, "cannot open store %s: %s", st->path,
-		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
-		store_close(st);
+	if (open_db(st, 0, cause) != 0)
 		return NULL;
-	}
 	if (store_configure(st, 0, cause) != 0 ||
 	    store_access_init(st, cause) != 0 ||
 	    store_prepare(st, cause) != 0) {

@@ -246,6 +246,11 @@ wait_for() {
 	return 1
 }
 
+# lines PATTERN FILE: how many lines of FILE hold PATTERN (grep -F; 0 when
+# FILE is not there yet); has N PATTERN FILE: at least N of them.
+lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
+has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
+
 # jget JSON FILTER: a field with jq (jq is a test dependency).
 jget() { printf '%s\n' "$1" | jq -r "$2"; }
 

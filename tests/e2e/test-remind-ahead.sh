@@ -20,8 +20,6 @@
 W=''
 trap 'kill $W 2>/dev/null; _cleanup' EXIT
 DB="$T/data/kcal.db"
-lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
-has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
 
 # gen UID N FIRST [LEAD]: a daily 09:00 UTC series from FIRST (a UTC
 # instant, seconds) whose N first occurrences are each moved 30 minutes

@@ -14,8 +14,6 @@ trap 'kill $W1 2>/dev/null; _cleanup' EXIT
 
 reminder_hook '$KCAL_UID args=$# $1 summary=$KCAL_SUMMARY'
 
-lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
-has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
 
 # --- 1. A hanging and a failing hook do not block the others. ---
 printf 'notify_timeout = 2s\n' >"$T/kcald.conf"

@@ -12,8 +12,6 @@ W=''
 trap 'kill $W 2>/dev/null; _cleanup' EXIT
 DB="$T/data/kcal.db"
 
-lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
-has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
 sql() { sqlite3 "$DB" "$1" 2>&1; }
 
 start_daemon || exit 1

@@ -11,8 +11,6 @@
 W1=''
 trap 'kill $W1 2>/dev/null; _cleanup' EXIT
 
-lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
-has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
 # befores UID: the "before" of each upcoming reminder of UID, in order.
 befores() {
 	kcal reminders --to +3d --format json |

@@ -20,9 +20,6 @@ notify_cmd = $T/hook.sh
 notify_timeout = 2s
 EOF
 
-# lines PATTERN FILE: how many lines match (grep -F).
-lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
-has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
 watchers=0
 # start_watchers: two `kcal watch` clients, text and JSON.
 start_watchers() {
