@@ -61,9 +61,13 @@ ical_time_in(const char *tz, int64_t t, int all_day, int *tzid)
 	return ical_local_tt(&w, all_day);
 }
 
-/* A DTSTART/DTEND property for instant t shown in zone tz (ical_time_in). */
-static icalproperty *
-time_prop(icalproperty_kind kind, const char *tz, int64_t t, int all_day)
+/*
+ * A DTSTART, DTEND or RECURRENCE-ID property for instant t shown in zone
+ * tz (ical_time_in).
+ */
+icalproperty *
+ical_time_prop(icalproperty_kind kind, const char *tz, int64_t t,
+    int all_day)
 {
 	struct icaltimetype	 tt;
 	icalproperty		*p;
@@ -71,7 +75,8 @@ time_prop(icalproperty_kind kind, const char *tz, int64_t t, int all_day)
 
 	tt = ical_time_in(tz, t, all_day, &tzid);
 	p = kind == ICAL_DTSTART_PROPERTY ? icalproperty_new_dtstart(tt) :
-	    icalproperty_new_dtend(tt);
+	    kind == ICAL_DTEND_PROPERTY ? icalproperty_new_dtend(tt) :
+	    icalproperty_new_recurrenceid(tt);
 	if (tzid)
 		icalproperty_add_parameter(p, icalparameter_new_tzid(tz));
 	return p;
@@ -291,8 +296,9 @@ write_times(icalcomponent *c, const struct event *nt)
 	ical_remove_all(c, ICAL_DTEND_PROPERTY);
 	ical_remove_all(c, ICAL_DURATION_PROPERTY);
 	icalcomponent_add_property(c, nt->start_wall != 0 ?
-	    gap_start(nt->tz, nt->start_wall) : time_prop(ICAL_DTSTART_PROPERTY,
-	    nt->tz, nt->start, nt->all_day));
+	    gap_start(nt->tz, nt->start_wall) :
+	    ical_time_prop(ICAL_DTSTART_PROPERTY, nt->tz, nt->start,
+	    nt->all_day));
 	/*
 	 * A nominal length stays a DURATION of days; an end in a repeated
 	 * hour is kept exact as one of hours alone (days would be nominal).
@@ -302,8 +308,9 @@ write_times(icalcomponent *c, const struct event *nt)
 		icalcomponent_add_property(c, icalproperty_new_duration(
 		    duration(nt)));
 	else
-		icalcomponent_add_property(c, time_prop(ICAL_DTEND_PROPERTY,
-		    nt->end_tz ? nt->end_tz : nt->tz, nt->end, nt->all_day));
+		icalcomponent_add_property(c, ical_time_prop(
+		    ICAL_DTEND_PROPERTY, nt->end_tz ? nt->end_tz : nt->tz,
+		    nt->end, nt->all_day));
 	/* The zone travels separately when DTSTART cannot carry it. */
 	ical_set_x(c, X_TZ, nt->all_day || (strcmp(nt->tz, "UTC") != 0 &&
 	    !round_trips(nt->tz, nt->start)) ? nt->tz : NULL);

@@ -60,19 +60,6 @@ utc_prop(icalproperty *(*make)(struct icaltimetype), int64_t t)
 	    icaltimezone_get_utc_timezone()));
 }
 
-static int
-thisandfuture(icalcomponent *c)
-{
-	icalproperty	*p;
-	icalparameter	*q;
-
-	p = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
-	q = p ? icalproperty_get_first_parameter(p, ICAL_RANGE_PARAMETER) :
-	    NULL;
-	return q != NULL && icalparameter_get_range(q) ==
-	    ICAL_RANGE_THISANDFUTURE;
-}
-
 /*
  * The component an occurrence's fields come from: its override, else the
  * latest RANGE=THISANDFUTURE one before it (recur.c), else the master.
@@ -94,7 +81,7 @@ source(struct expand *x, const struct recur_occ *o)
 		if ((rid = rid_of(c, x->tz)) == o->rid)
 			return c;
 		if (rid != INT64_MIN && rid < o->rid && rid > best_rid &&
-		    thisandfuture(c)) {
+		    ical_this_and_future(c)) {
 			best = c;
 			best_rid = rid;
 		}

@@ -66,5 +66,7 @@ void		 ical_feed_plain_rdates(icalcomponent *, icalcomponent *,
 		     icalcomponent ***, size_t *);
 void		 ical_feed_flatten(const struct ical_out_opts *,
 		     icalcomponent *);
+void		 ical_feed_future(const struct ical_out_opts *, const char *,
+		     icalcomponent *, icalcomponent ***, size_t *);
 
 #endif

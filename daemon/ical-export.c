@@ -197,6 +197,66 @@ exclude(icalcomponent *master, icalcomponent *c)
 	icalcomponent_add_property(master, p);
 }
 
+/* Append t to the string *buf (*len bytes long, *size held). */
+static void
+buf_text(char **buf, size_t *len, size_t *size, const char *t)
+{
+	size_t	n = strlen(t);
+
+	if (*len + n + 1 > *size) {
+		*size = (*len + n + 1) * 2;
+		*buf = xreallocarray(*buf, 1, *size);
+	}
+	memcpy(*buf + *len, t, n + 1);
+	*len += n;
+}
+
+static void
+buf_vevent(char **buf, size_t *len, size_t *size, icalcomponent *c)
+{
+	char	*t = ical_serialize(c);
+
+	buf_text(buf, len, size, t);
+	free(t);
+}
+
+/*
+ * In a feed, the overrides that stand for a RANGE=THISANDFUTURE one the
+ * audience sees (ical_feed_future), made from the series as it goes out:
+ * before add_vevent rewrites its master.
+ */
+static void
+future_overrides(struct ical_out *out, icalcomponent *root,
+    icalcomponent *master, icalcomponent ***ovr, size_t *novr)
+{
+	static const char	 head[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+				     "PRODID:" PRODID "\r\n";
+	icalcomponent		*c;
+	char			*buf = NULL;
+	size_t			 len = 0, size = 0;
+	int			 any = 0;
+
+	for (c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	    c != NULL; c = icalcomponent_get_next_component(root,
+	    ICAL_VEVENT_COMPONENT))
+		any |= is_override(c) && shows(out, c) &&
+		    ical_this_and_future(c);
+	if (!any || !out->o.feed)
+		return;
+	size = sizeof head + 4096;
+	buf = xmalloc(size);
+	memcpy(buf, head, sizeof head);
+	len = sizeof head - 1;
+	for (c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	    c != NULL; c = icalcomponent_get_next_component(root,
+	    ICAL_VEVENT_COMPONENT))
+		if (c == master || (is_override(c) && shows(out, c)))
+			buf_vevent(&buf, &len, &size, c);
+	buf_text(&buf, &len, &size, "END:VCALENDAR\r\n");
+	ical_feed_future(&out->o, buf, root, ovr, novr);
+	free(buf);
+}
+
 /*
  * A series: the master, then each override the audience may see; one it
  * may not see (its own CLASS decides) is left out, and its occurrence
@@ -209,7 +269,8 @@ exclude(icalcomponent *master, icalcomponent *c)
 static void
 add_series(struct ical_out *out, struct ical_rec *r, icalcomponent *root)
 {
-	icalcomponent	*c, *master = NULL;
+	icalcomponent	*c, *master = NULL, **ovr = NULL;
+	size_t		 novr = 0, i;
 	int		 cancelled;
 
 	for (c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
@@ -226,6 +287,8 @@ add_series(struct ical_out *out, struct ical_rec *r, icalcomponent *root)
 			exclude(master, c);
 			ical_cut_future(master, c);	/* ical-redact.c */
 		}
+	if (master != NULL)
+		future_overrides(out, root, master, &ovr, &novr);
 	/* A cancelled series takes its overrides with it. */
 	c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
 	cancelled = out->o.feed && c != NULL &&
@@ -234,6 +297,11 @@ add_series(struct ical_out *out, struct ical_rec *r, icalcomponent *root)
 	    ICAL_VEVENT_COMPONENT))
 		if (shows(out, c))
 			add_vevent(out, r, root, c, cancelled);
+	for (i = 0; i < novr; i++) {
+		add_vevent(out, r, root, ovr[i], cancelled);
+		icalcomponent_free(ovr[i]);
+	}
+	free(ovr);
 }
 
 /* A record's VEVENTs as they go out (a master and its overrides). */

@@ -5,7 +5,9 @@
  * override that carries the period's end (unless an override of the
  * series or an EXDATE is there already).  An event with several RRULEs
  * (deprecated, and read differently by each client) or an RSCALE rule is
- * flattened into RDATEs inside the feed's window.
+ * flattened into RDATEs inside the feed's window.  A RANGE=THISANDFUTURE
+ * override, which many clients apply to its own occurrence alone, gives
+ * each later occurrence in the window an override of its own.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -281,4 +283,156 @@ ical_feed_flatten(const struct ical_out_opts *o, icalcomponent *c)
 	recur_each(rc, o->from, o->to, o->max_rdates, add_rdate, &f, &why);
 	free(why);
 	recur_close(rc);
+}
+
+/*
+ * The most overrides one series' RANGE=THISANDFUTURE ones become in a
+ * feed: a daily series over the default window of three years ahead.
+ */
+#define FUTURE_MAX	2000
+#define FUTURE_STEP	(366 * 86400)	/* the walk's window, at a time */
+
+struct future {
+	icalcomponent		 *root;		/* the record: its overrides */
+	const struct event	 *master;
+	icalcomponent		**ovr;		/* made */
+	size_t			  novr;
+	int64_t			  rid;		/* the last override found */
+	icalcomponent		 *k;
+	int64_t			  lo;		/* the walk's window starts */
+	int			  later;	/* not the first window */
+};
+
+/* When the override k was due (its RECURRENCE-ID): 0, or -1. */
+static int
+due_at(icalcomponent *k, const struct event *master, int64_t *rid)
+{
+	icalproperty	*p;
+	char		*tz = NULL, *why = NULL;
+	int		 date, rc;
+
+	if ((p = icalcomponent_get_first_property(k,
+	    ICAL_RECURRENCEID_PROPERTY)) == NULL)
+		return -1;
+	rc = ical_read_time(p, icalproperty_get_recurrenceid(p), master->tz,
+	    master->tz, &tz, rid, &date, &why);
+	free(tz);
+	free(why);
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * The override of root that replaces the occurrence due at rid; or, for
+ * INT64_MIN, *first set to when the first RANGE=THISANDFUTURE one was due.
+ */
+static icalcomponent *
+override_at(icalcomponent *root, const struct event *master, int64_t rid,
+    int64_t *first)
+{
+	icalcomponent	*k;
+	int64_t		 t;
+
+	for (k = icalcomponent_get_first_component(root,
+	    ICAL_VEVENT_COMPONENT); k != NULL; k =
+	    icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+		if (due_at(k, master, &t) != 0)
+			continue;
+		if (rid != INT64_MIN && t == rid)
+			return k;
+		if (rid == INT64_MIN && ical_this_and_future(k) && t < *first)
+			*first = t;
+	}
+	return NULL;
+}
+
+/* Replace c's property of kind with one for instant t in zone tz. */
+static void
+set_time(icalcomponent *c, icalproperty_kind kind, const char *tz, int64_t t,
+    int all_day)
+{
+	ical_remove_all(c, kind);
+	icalcomponent_add_property(c, ical_time_prop(kind, tz, t, all_day));
+}
+
+/*
+ * An occurrence that a RANGE=THISANDFUTURE override governs (not its own):
+ * a copy of that override, due at the occurrence and moved where it is.
+ */
+static int
+future_occ(void *arg, const struct recur_occ *oc)
+{
+	struct future		*f = arg;
+	icalcomponent		*k, *c;
+
+	if (oc->by == INT64_MIN || oc->by == oc->rid ||
+	    (f->later && oc->start < f->lo))
+		return 0;
+	if (f->k == NULL || f->rid != oc->by) {
+		f->rid = oc->by;
+		f->k = override_at(f->root, f->master, oc->by, NULL);
+	}
+	if ((k = f->k) == NULL)
+		return 0;
+	c = icalcomponent_new_clone(k);
+	set_time(c, ICAL_RECURRENCEID_PROPERTY, f->master->tz, oc->rid,
+	    f->master->all_day);
+	set_time(c, ICAL_DTSTART_PROPERTY, oc->ev->tz, oc->start,
+	    oc->ev->all_day);
+	if (icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY) != NULL)
+		set_time(c, ICAL_DTEND_PROPERTY, oc->ev->end_tz ?
+		    oc->ev->end_tz : oc->ev->tz, oc->end, oc->ev->all_day);
+	f->ovr = xreallocarray(f->ovr, f->novr + 1, sizeof *f->ovr);
+	f->ovr[f->novr++] = c;
+	return 0;
+}
+
+/*
+ * A RANGE=THISANDFUTURE override (RFC 5545 3.8.4.4) moves every later
+ * occurrence too, as kcal shows them, but many subscribing clients apply
+ * it to its own occurrence alone.  Each later occurrence inside the
+ * feed's window gets an override of its own (*ovr, *novr), a copy of the
+ * one that governs it, due and moved where kcal puts it (FUTURE_MAX of
+ * them at most); the RANGE stays for the clients that read it, past the
+ * window.  text is the series as
+ * it goes out (its master and the overrides the audience sees), root the
+ * record they are in.
+ */
+void
+ical_feed_future(const struct ical_out_opts *o, const char *text,
+    icalcomponent *root, icalcomponent ***ovr, size_t *novr)
+{
+	struct future		 f;
+	struct recur		*rc;
+	struct recur_budget	 saved;
+	char			*why = NULL;
+	int64_t			 first, lo, hi;
+
+	memset(&f, 0, sizeof f);
+	if ((rc = recur_open(text, o->home, &why)) == NULL) {
+		free(why);
+		return;
+	}
+	f.root = root;
+	f.master = recur_master(rc);
+	first = o->to;
+	override_at(root, f.master, INT64_MIN, &first);
+	recur_budget_push(&saved);	/* bounded by FUTURE_MAX on its own */
+	/*
+	 * A year at a time, so that the nearest occurrences are the ones
+	 * made when there are too many: a walk gives its rules' occurrences
+	 * before its RDATEs.  One that overlaps two years is made once, in
+	 * the first (f.lo: what starts before a later year is left out).
+	 */
+	for (lo = f.lo = first > o->from ? first : o->from; lo < o->to &&
+	    f.novr < FUTURE_MAX && why == NULL; lo = f.lo = hi) {
+		hi = lo < o->to - FUTURE_STEP ? lo + FUTURE_STEP : o->to;
+		recur_each(rc, lo, hi, FUTURE_MAX - f.novr, future_occ, &f,
+		    &why);
+		f.later = 1;
+	}
+	recur_budget_pop(&saved);
+	free(why);
+	recur_close(rc);
+	*ovr = f.ovr;
+	*novr = f.novr;
 }

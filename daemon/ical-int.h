@@ -48,12 +48,14 @@ void		 ical_shift_series(icalcomponent *, icalcomponent *,
 		     const struct event *, const struct event *, int);
 int64_t		 ical_wall(const char *, int64_t);
 struct icaltimetype ical_time_in(const char *, int64_t, int, int *);
+icalproperty	*ical_time_prop(icalproperty_kind, const char *, int64_t, int);
 int64_t		 ical_wall_shift(const char *, const char *, int64_t, int64_t,
 		     int);
 
 /* ical-record.c: a record's VEVENT, and its fields as struct event */
 icalcomponent	*ical_parse_vevent(const char *, icalcomponent **, char **);
 void		 ical_cut_future(icalcomponent *, icalcomponent *); /* ical-redact.c */
+int		 ical_this_and_future(icalcomponent *);	/* ical-redact.c */
 icalproperty	*ical_find_x(icalcomponent *, const char *);
 int		 ical_extract_from(icalcomponent *, const char *,
 		     struct event *, char **);

@@ -122,15 +122,16 @@ instant_of(icalproperty *p, struct icaltimetype t)
 	    icaltimezone_get_utc_timezone());
 }
 
-/* Does override k say RANGE=THISANDFUTURE? */
-static int
-this_and_future(icalcomponent *k)
+/* Is k an override that says RANGE=THISANDFUTURE? */
+int
+ical_this_and_future(icalcomponent *k)
 {
-	icalproperty	*rid = icalcomponent_get_first_property(k,
-			    ICAL_RECURRENCEID_PROPERTY);
-	icalparameter	*q = icalproperty_get_first_parameter(rid,
-			    ICAL_RANGE_PARAMETER);
+	icalproperty	*p;
+	icalparameter	*q;
 
+	p = icalcomponent_get_first_property(k, ICAL_RECURRENCEID_PROPERTY);
+	q = p ? icalproperty_get_first_parameter(p, ICAL_RANGE_PARAMETER) :
+	    NULL;
 	return q != NULL && icalparameter_get_range(q) ==
 	    ICAL_RANGE_THISANDFUTURE;
 }
@@ -181,7 +182,7 @@ ical_cut_future(icalcomponent *master, icalcomponent *k)
 	struct icaldatetimeperiodtype dp;
 	time_t			 from;
 
-	if (!this_and_future(k) || (ps = icalcomponent_get_first_property(
+	if (!ical_this_and_future(k) || (ps = icalcomponent_get_first_property(
 	    master, ICAL_DTSTART_PROPERTY)) == NULL)
 		return;
 	rid = icalcomponent_get_first_property(k, ICAL_RECURRENCEID_PROPERTY);

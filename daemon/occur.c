@@ -336,7 +336,7 @@ index_cb(void *arg, int64_t start, int64_t end)
 {
 	struct from_index	*fi = arg;
 	struct event		 ev = *fi->ev;
-	struct recur_occ	 oc = { start, end, start, &ev, 0 };
+	struct recur_occ	 oc = { start, end, start, &ev, 0, INT64_MIN };
 
 	ev.start = start;
 	ev.end = end;

@@ -167,15 +167,16 @@ struct expand {
 
 /*
  * Report one occurrence if it overlaps the window; 1 = stop.  Its fields
- * are the override's (ovr) or a shallow copy of the master's, at its own
+ * are the override's (o) or a shallow copy of the master's, at its own
  * times.
  */
 static int
 emit_occ(struct expand *x, int64_t start, int64_t end, int64_t rid,
-    const struct event *ovr)
+    const struct override *o)
 {
-	struct event	 ev = ovr != NULL ? *ovr : *x->ev;
-	struct recur_occ occ = { start, end, rid, &ev, ovr != NULL };
+	struct event	 ev = o != NULL ? o->ev : *x->ev;
+	struct recur_occ occ = { start, end, rid, &ev, o != NULL,
+			     o != NULL ? o->rid : INT64_MIN };
 
 	if (!(end > x->from || (end == start && start >= x->from)) ||
 	    start >= x->to)
@@ -205,7 +206,7 @@ emit_len(struct expand *x, int64_t t, int64_t end)
 		if (x->ovr[i].rid == t && !x->ovr[i].used) {
 			x->ovr[i].used = 1;
 			return emit_occ(x, x->ovr[i].ev.start, x->ovr[i].ev.end,
-			    t, &x->ovr[i].ev);
+			    t, &x->ovr[i]);
 		}
 		if (x->ovr[i].future && x->ovr[i].rid < t &&
 		    (f == NULL || x->ovr[i].rid > f->rid))
@@ -214,8 +215,7 @@ emit_len(struct expand *x, int64_t t, int64_t end)
 	if (f != NULL) {
 		start = ical_wall_shift(ev->tz, ev->tz, t, f->shift,
 		    f->ev.all_day);
-		return emit_occ(x, start, event_end_at(&f->ev, start), t,
-		    &f->ev);
+		return emit_occ(x, start, event_end_at(&f->ev, start), t, f);
 	}
 	if (end == INT64_MIN)
 		end = event_end_at(ev, t);
@@ -690,7 +690,7 @@ recur_each(struct recur *rc, int64_t from, int64_t to, size_t max,
 	for (i = 0; i < rc->novr && !stop; i++)
 		if (!rc->ovr[i].used && !in_set(rc->ex, rc->nex, rc->ovr[i].rid))
 			stop = emit_occ(&x, rc->ovr[i].ev.start,
-			    rc->ovr[i].ev.end, rc->ovr[i].rid, &rc->ovr[i].ev);
+			    rc->ovr[i].ev.end, rc->ovr[i].rid, &rc->ovr[i]);
 	return stop ? 1 : 0;
 }
 

@@ -25,6 +25,10 @@ struct recur_occ {
 						   set to this occurrence (valid only
 						   during the callback) */
 	int			 overridden;	/* an override replaced it */
+	int64_t			 by;		/* the RECURRENCE-ID of the override
+						   whose fields it has (its own, or
+						   a RANGE=THISANDFUTURE one before
+						   it); INT64_MIN: the master's */
 };
 typedef int (*recur_cb)(void *, const struct recur_occ *);	/* non-zero: stop */
 

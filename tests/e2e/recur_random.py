@@ -4,13 +4,19 @@ independent engine: python-dateutil's rrule and zoneinfo (Debian
 python3-dateutil, tzdata).
 
 usage: recur_random.py --seed S [--n N] [--home ZONE] [--all-cases]
-                       --ics FILE [--kcal PATH]
+                       --ics FILE [--kcal PATH [--feed URL]]
 
 Writes N random recurring VEVENTs (from seed S alone) to FILE; with --kcal,
 imports them into the kcald that $KCAL_SOCKET names (its home zone ZONE),
 lists 2026-01-01 .. 2029-01-01 with kcal list --all --format json, and
 compares each series' occurrences -- RECURRENCE-ID, start and end instants,
-summary -- with the ones computed here.  Prints "ok   DESC", "FAIL DESC"
+summary -- with the ones computed here.  With --feed, the feed at URL
+(a window that holds 2026..2028) is read as a client that knows no
+RANGE=THISANDFUTURE reads it (python3-icalendar: each override replaces
+its own occurrence, the rest are the master's), and each series with such
+an override must show there the occurrences computed here: kcald's feed
+gives each occurrence that one moves an override of its own.  Prints
+"ok   DESC", "FAIL DESC"
 (its detail follows, indented four spaces), "SKIP DESC" and "info ..."
 lines.
 
@@ -48,6 +54,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -748,6 +755,83 @@ def compare_lines(s, want, have):
     return out
 
 
+def feed_view(url, uids, home):
+    """A feed as a client that knows no RANGE reads each series of uids:
+    {uid: ({RECURRENCE-ID: (start, end, summary)} of its overrides, the
+    master's summary)}, instants in UTC seconds."""
+    import urllib.request
+    import icalendar
+    import recur_diff
+    with urllib.request.urlopen(url, timeout=60) as r:
+        text = r.read().decode()
+    # Each VEVENT's own text beside it: python-icalendar keeps a DURATION
+    # as a timedelta, which makes PT25H a day and an hour.
+    text = text.replace("\r\n ", "").replace("\r\n\t", "")
+    out = {}
+    for block in re.findall(r"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", text,
+                            re.S):
+        c = icalendar.Event.from_ical(block)
+        uid = str(c.get("UID"))
+        if uid not in uids:
+            continue
+        ovr, summ = out.setdefault(uid, ({}, None))
+        if "RECURRENCE-ID" not in c:
+            out[uid] = (ovr, str(c.get("SUMMARY")))
+            continue
+        z = zi(uids[uid].zone)
+        def instant(name):
+            p = c[name]
+            n, tz = recur_diff.wall(p.dt, p.params, z, zi(home))
+            return recur_diff.to_utc(n, tz), n, tz
+        rid = instant("RECURRENCE-ID")[0]
+        st, n, tz = instant("DTSTART")
+        if "DTEND" in c:
+            end = instant("DTEND")[0]
+        else:       # weeks and days nominal (3.3.6), the rest exact:
+            # from the text (a timedelta makes PT25H a day and an hour)
+            m = re.fullmatch(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?"
+                             r"(?:(\d+)M)?(?:(\d+)S)?)?",
+                             re.search(r"^DURATION[^:]*:(.*?)\r$", block,
+                                       re.M).group(1))
+            w, d, h, mi, se = (int(x or 0) for x in m.groups())
+            end = recur_diff.to_utc(n + dt.timedelta(days=7 * w + d), tz) + \
+                h * 3600 + mi * 60 + se
+        ovr[rid] = (st, end, str(c.get("SUMMARY")))
+    return out
+
+
+def compare_feed(url, series, home, seed):
+    """Each series with a RANGE=THISANDFUTURE override, in the feed, as a
+    client that does not read RANGE shows it, against the reference."""
+    sys.path.insert(0, sys.path[0])
+    futures = {s.uid: s for s in series if "THISANDFUTURE" in s.tags}
+    view = feed_view(url, futures, home)
+    wf, wt = window(home)
+    bad, n = [], 0
+    for uid, s in sorted(futures.items()):
+        ovr, summ = view.get(uid, ({}, None))
+        for t, st, end, sm in s.expected:
+            if not overlaps(st, end, wf, wt) or not wf <= t < wt:
+                continue
+            n += 1
+            seen = ovr.get(t, (t, end_at(s.zone, s.length, t), summ))
+            if seen != (st, end, sm):
+                bad.append("%s rid %s: the feed shows %s .. %s %r, kcal "
+                           "%s .. %s %r" % (uid, show(s, t), show(s, seen[0]),
+                           show(s, seen[1]), seen[2], show(s, st),
+                           show(s, end), sm))
+    desc = ("the feed read without RANGE: the %d occurrences of %d series "
+            "with a THISANDFUTURE override as kcal shows them (%s)" %
+            (n, len(futures), seed))
+    if not bad and n > 0:
+        print("ok   " + desc)
+        return 0
+    print("FAIL %s: %d differ" % (desc, len(bad)))
+    for l in bad[:8]:
+        print("    " + l)
+    return 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, required=True)
@@ -755,6 +839,8 @@ def main():
     ap.add_argument("--home", default="Asia/Seoul")
     ap.add_argument("--ics", required=True)
     ap.add_argument("--kcal")
+    ap.add_argument("--feed", help="a feed of the series, read as a client "
+                    "that knows no RANGE")
     ap.add_argument("--show", type=int, default=4, help="mismatching series shown")
     ap.add_argument("--all-cases", action="store_true",
                     help="also the cases of kcald's known differences")
@@ -810,9 +896,10 @@ def main():
               % (nlive, len(series), seed))
     desc = "all %d series: dateutil's occurrences, starts and ends (%d in %s..%s) (%s)" % (
         len(series), nocc, WIN_FROM, WIN_TO, seed)
+    frc = compare_feed(a.feed, series, a.home, seed) if a.feed else 0
     if not bad:
         print("ok   " + desc)
-        return 0
+        return frc
     diff = Counter()
     for s, want, have in bad:
         diff.update(differences(want, have))

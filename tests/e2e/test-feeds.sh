@@ -378,4 +378,45 @@ else
 	skip "periods and overrides: python3-icalendar is not installed"
 fi
 
+# A RANGE=THISANDFUTURE override moves every later occurrence, but many
+# clients apply it to its own alone: each later occurrence in the window
+# goes out as an override of its own, moved as kcal moves it (a single
+# override later on keeps its own fields and is not doubled).  Read here as
+# such a client reads it: an override replaces its own occurrence only.
+if /usr/bin/python3 -c 'import icalendar' 2>/dev/null; then
+	kcal import "$DATA/thisandfuture-feed.ics" >/dev/null
+	url=$(kcal feed add future --past 100y --future 100y |
+		sed -n 's/^ *url: *//p')
+	get "$BASE/feeds/${url##*/}" >/dev/null
+	got=$(/usr/bin/python3 -c '
+import sys, datetime, icalendar
+utc = datetime.timezone.utc
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+f = lambda c, k: c.decoded(k).astimezone(utc).strftime("%m%dT%H%M")
+out = []
+for c in cal.walk("VEVENT"):
+    if str(c.get("UID")) == "taf-feed@kcal-test" and "RECURRENCE-ID" in c:
+        out.append("%s %s-%s %s" % (f(c, "RECURRENCE-ID"), f(c, "DTSTART"),
+            (c.decoded("DTSTART") + c.decoded("DURATION")).astimezone(
+            utc).strftime("%m%dT%H%M"), c.get("SUMMARY")))
+print("\n".join(sorted(out)))' "$T/body" 2>&1)
+	check_eq "THISANDFUTURE: every later occurrence its own override" \
+"0118T0800 0118T1300-0118T1500 Weekly sherpa call (afternoons)
+0125T0800 0125T1300-0125T1500 Weekly sherpa call (afternoons)
+0201T0800 0201T1500-0201T1600 Weekly sherpa call (moved)
+0208T0800 0208T1300-0208T1500 Weekly sherpa call (afternoons)
+0215T0800 0215T1300-0215T1500 Weekly sherpa call (afternoons)
+0222T0800 0222T1300-0222T1500 Weekly sherpa call (afternoons)" "$got"
+	check_eq "... as kcal list shows them" \
+"2027-01-25T13:00:00Z Weekly sherpa call (afternoons)
+2027-02-01T15:00:00Z Weekly sherpa call (moved)
+2027-02-08T13:00:00Z Weekly sherpa call (afternoons)" \
+	    "$(kcal list --from 2027-01-24 --to 2027-02-09 --format json |
+	    jq -r '.events[] | select(.uid == "taf-feed@kcal-test") |
+	    (.start_utc | todate) + " " + .summary')"
+	validate "a feed with a THISANDFUTURE series" "$BASE/feeds/${url##*/}"
+else
+	skip "THISANDFUTURE in a feed: python3-icalendar is not installed"
+fi
+
 done_testing
