@@ -33,6 +33,7 @@ struct conn {
 	size_t		 off;		/* where the unread lines start */
 	size_t		 scanned;	/* buf[off..scanned) has no newline */
 	json_int_t	 next_id;
+	int		 sent;		/* waiting for the reply to a request */
 };
 
 static unsigned	conn_timeout = CONN_TIMEOUT;
@@ -69,13 +70,19 @@ timed_out(int err)
 	return err == EAGAIN || err == EWOULDBLOCK;
 }
 
+/*
+ * Once a request is sent, kcald may yet carry it out (a write waiting
+ * behind a long one): say so, so that it is looked at before it is sent
+ * again.
+ */
 static char *
-timeout_cause(const char *path, unsigned secs)
+timeout_cause(const char *path, unsigned secs, int sent)
 {
 	char	*cause;
 
-	xasprintf(&cause, "kcald did not answer within %u s (socket %s)",
-	    secs, path);
+	xasprintf(&cause, "kcald did not answer within %u s (socket %s)%s",
+	    secs, path, sent ? "; the request was sent, and kcald may still "
+	    "carry it out" : "");
 	return cause;
 }
 
@@ -98,7 +105,7 @@ conn_open(const char *path, char **cause)
 	    set_timeouts(fd, conn_timeout) != 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
 		if (fd != -1 && timed_out(errno))
-			*cause = timeout_cause(path, conn_timeout);
+			*cause = timeout_cause(path, conn_timeout, 0);
 		else
 			xasprintf(cause, "kcald is not running at %s (%s)",
 			    path, strerror(errno));
@@ -201,7 +208,7 @@ conn_read(struct conn *c, char **cause)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && timed_out(errno)) {
-			*cause = timeout_cause(c->path, c->timeout);
+			*cause = timeout_cause(c->path, c->timeout, c->sent);
 			return NULL;
 		}
 		if (n <= 0) {
@@ -304,22 +311,23 @@ conn_call_bytes(struct conn *c, json_t *req, const char *data, size_t n,
 		if (line != NULL && (errno == EPIPE || errno == ECONNRESET))
 			return refused_early(c, cause);
 		if (line != NULL && timed_out(errno))
-			*cause = timeout_cause(c->path, c->timeout);
+			*cause = timeout_cause(c->path, c->timeout, 0);
 		else
 			xasprintf(cause, "cannot send to kcald: %s",
 			    strerror(errno));
 		return NULL;
 	}
 	free(line);
+	c->sent = 1;
 	while ((msg = conn_read(c, cause)) != NULL) {
-		if (json_integer_value(json_object_get(msg, "id")) == id)
-			return msg;
-		if (json_object_get(msg, "id") == NULL &&
-		    json_object_get(msg, "ok") != NULL)
-			return msg;	/* an error the daemon could not tie to us */
+		if (json_integer_value(json_object_get(msg, "id")) == id ||
+		    (json_object_get(msg, "id") == NULL &&
+		    json_object_get(msg, "ok") != NULL))
+			break;	/* or an error the daemon could not tie to us */
 		if (cb != NULL && json_object_get(msg, "progress") != NULL)
 			cb(json_object_get(msg, "progress"), arg);
 		json_decref(msg);
 	}
-	return NULL;
+	c->sent = 0;
+	return msg;
 }

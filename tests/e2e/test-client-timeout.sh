@@ -70,6 +70,9 @@ timed "the default is a bound too (10 s)" 20 "$KCAL" --socket "$S1" status
 S2="$T/run/mute-greet.sock"
 mute greet "$S2"; P2=$_mute_pid
 timed "greeted, then no reply: gives up" 6 "$KCAL" --socket "$S2" --timeout 2 status
+_o=$("$KCAL" --socket "$S2" --timeout 1 cancel abcdef123 2>&1)
+check_eq "a request sent: the message says it may yet be carried out" \
+	"kcal: kcald did not answer within 1 s (socket $S2); the request was sent, and kcald may still carry it out" "$_o"
 timed "export keeps the bound when --timeout is given" 6 \
 	"$KCAL" --socket "$S2" --timeout 2 export
 timeout 4 "$KCAL" --socket "$S2" --timeout 0 status >/dev/null 2>&1
