@@ -44,6 +44,7 @@
  * walk of the last one's writes is due (remind_walk_due, for a few turns
  * at most): it would read the open group's writes and commit it early.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -65,6 +66,7 @@
 #define GROUP_MAX_WAIT_MS	(4 * GROUP_BUDGET_MS)	/* open, at most */
 #define GROUP_WALK_WAITS	4	/* turns the next group waits for it */
 #define GROUP_CKPT_POLL_MS	2	/* store_ckpt_holding: asked this often */
+#define LOOP_HELD_MS		100	/* a request this long is logged */
 
 struct held {
 	struct client		*c;
@@ -585,8 +587,8 @@ moves_followers(struct server *srv, const struct cmd_entry *ce, json_t *req)
  * before groups, and so does a write that moves the events anchored to
  * the one it writes (moves_followers).
  */
-void
-group_request(struct client *c, json_t *req)
+static void
+run_request(struct client *c, json_t *req)
 {
 	struct server		*srv = c->srv;
 	const struct cmd_entry	*ce;
@@ -611,6 +613,25 @@ group_request(struct client *c, json_t *req)
 	group_reply(c, reply);
 	if (srv->group != NULL && srv->group->writes >= GROUP_MAX_WRITES)
 		group_end(srv, 1);
+}
+
+/*
+ * Run a socket request (run_request); one that held the loop for
+ * LOOP_HELD_MS or more is logged, with its command and client, so that
+ * what keeps the others waiting can be found.
+ */
+void
+group_request(struct client *c, json_t *req)
+{
+	const char	*cmd = json_string_value(json_object_get(req, "cmd"));
+	char		 name[32];
+	int64_t		 t0 = now_us(), held;
+
+	snprintf(name, sizeof name, "%s", cmd != NULL ? cmd : "?");
+	run_request(c, req);
+	if ((held = now_us() - t0) >= LOOP_HELD_MS * 1000)
+		log_info("request \"%s\" from %s held the loop %lld ms", name,
+		    c->who_name, (long long)(held / 1000));
 }
 
 /* For status: commits that synced, groups, and the writes in them. */

@@ -7,7 +7,8 @@
 # start, so the time grew with the square of the followers: 5,000 took
 # 7.6 s on the loop); every follower still moves, or is detached, in the
 # one transaction; an edit of an event that nobody follows still joins a
-# group; and a status sent meanwhile is answered.
+# group; a status sent meanwhile is answered; and the log says how long
+# the move held the loop.
 #   KCAL_FANOUT=5000 sh tests/run.sh e2e/test-anchor-fanout.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -67,6 +68,10 @@ check_eq "none left on the old day" 0 \
 check_eq "the move ran alone, not in a group" "$g1" "$(groups)"
 check_eq "statuses sent during the move were answered" "" \
     "$(cat "$T/bystander" 2>/dev/null)"
+# It held the loop long enough to be logged (LOOP_HELD_MS, server-group.c).
+check_match "the log names the request that held the loop, and for how long" \
+    'request "update" from uid [0-9]+ held the loop [0-9]+ ms' \
+    "$(cat "$T/kcald.out")"
 
 g2=$(groups)
 check "cancel the anchor" kcal cancel anchor@fan
