@@ -67,6 +67,6 @@ void		 ical_feed_plain_rdates(icalcomponent *, icalcomponent *,
 void		 ical_feed_flatten(const struct ical_out_opts *,
 		     icalcomponent *);
 void		 ical_feed_future(const struct ical_out_opts *, const char *,
-		     icalcomponent *, icalcomponent ***, size_t *);
+		     icalcomponent *);
 
 #endif

@@ -222,12 +222,13 @@ buf_vevent(char **buf, size_t *len, size_t *size, icalcomponent *c)
 
 /*
  * In a feed, the overrides that stand for a RANGE=THISANDFUTURE one the
- * audience sees (ical_feed_future), made from the series as it goes out:
- * before add_vevent rewrites its master.
+ * audience sees (ical_feed_future), made from the series as it goes out,
+ * into root: before add_vevent rewrites its master.  Not for a cancelled
+ * series, which clients drop whole.
  */
 static void
 future_overrides(struct ical_out *out, icalcomponent *root,
-    icalcomponent *master, icalcomponent ***ovr, size_t *novr)
+    icalcomponent *master)
 {
 	static const char	 head[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
 				     "PRODID:" PRODID "\r\n";
@@ -241,7 +242,8 @@ future_overrides(struct ical_out *out, icalcomponent *root,
 	    ICAL_VEVENT_COMPONENT))
 		any |= is_override(c) && shows(out, c) &&
 		    ical_this_and_future(c);
-	if (!any || !out->o.feed)
+	if (!any || !out->o.feed ||
+	    icalcomponent_get_status(master) == ICAL_STATUS_CANCELLED)
 		return;
 	size = sizeof head + 4096;
 	buf = xmalloc(size);
@@ -253,7 +255,7 @@ future_overrides(struct ical_out *out, icalcomponent *root,
 		if (c == master || (is_override(c) && shows(out, c)))
 			buf_vevent(&buf, &len, &size, c);
 	buf_text(&buf, &len, &size, "END:VCALENDAR\r\n");
-	ical_feed_future(&out->o, buf, root, ovr, novr);
+	ical_feed_future(&out->o, buf, root);
 	free(buf);
 }
 
@@ -269,8 +271,7 @@ future_overrides(struct ical_out *out, icalcomponent *root,
 static void
 add_series(struct ical_out *out, struct ical_rec *r, icalcomponent *root)
 {
-	icalcomponent	*c, *master = NULL, **ovr = NULL;
-	size_t		 novr = 0, i;
+	icalcomponent	*c, *master = NULL;
 	int		 cancelled;
 
 	for (c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
@@ -288,7 +289,7 @@ add_series(struct ical_out *out, struct ical_rec *r, icalcomponent *root)
 			ical_cut_future(master, c);	/* ical-redact.c */
 		}
 	if (master != NULL)
-		future_overrides(out, root, master, &ovr, &novr);
+		future_overrides(out, root, master);
 	/* A cancelled series takes its overrides with it. */
 	c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
 	cancelled = out->o.feed && c != NULL &&
@@ -297,11 +298,6 @@ add_series(struct ical_out *out, struct ical_rec *r, icalcomponent *root)
 	    ICAL_VEVENT_COMPONENT))
 		if (shows(out, c))
 			add_vevent(out, r, root, c, cancelled);
-	for (i = 0; i < novr; i++) {
-		add_vevent(out, r, root, ovr[i], cancelled);
-		icalcomponent_free(ovr[i]);
-	}
-	free(ovr);
 }
 
 /* A record's VEVENTs as they go out (a master and its overrides). */

@@ -287,16 +287,17 @@ ical_feed_flatten(const struct ical_out_opts *o, icalcomponent *c)
 
 /*
  * The most overrides one series' RANGE=THISANDFUTURE ones become in a
- * feed: a daily series over the default window of three years ahead.
+ * feed: a daily series over the default window (a year back, three
+ * ahead), about 400 kB.
  */
-#define FUTURE_MAX	2000
+#define FUTURE_MAX	1500
 #define FUTURE_STEP	(366 * 86400)	/* the walk's window, at a time */
 
 struct future {
 	icalcomponent		 *root;		/* the record: its overrides */
 	const struct event	 *master;
-	icalcomponent		**ovr;		/* made */
-	size_t			  novr;
+	int64_t			 *rids;		/* of the overrides made */
+	size_t			  n;
 	int64_t			  rid;		/* the last override found */
 	icalcomponent		 *k;
 	int64_t			  lo;		/* the walk's window starts */
@@ -321,28 +322,29 @@ due_at(icalcomponent *k, const struct event *master, int64_t *rid)
 	return rc == 0 ? 0 : -1;
 }
 
-/*
- * The override of root that replaces the occurrence due at rid; or, for
- * INT64_MIN, *first set to when the first RANGE=THISANDFUTURE one was due.
- */
+/* The override of root that replaces the occurrence due at rid. */
 static icalcomponent *
-override_at(icalcomponent *root, const struct event *master, int64_t rid,
-    int64_t *first)
+override_at(icalcomponent *root, const struct event *master, int64_t rid)
 {
 	icalcomponent	*k;
 	int64_t		 t;
 
 	for (k = icalcomponent_get_first_component(root,
 	    ICAL_VEVENT_COMPONENT); k != NULL; k =
-	    icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
-		if (due_at(k, master, &t) != 0)
-			continue;
-		if (rid != INT64_MIN && t == rid)
+	    icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT))
+		if (due_at(k, master, &t) == 0 && t == rid)
 			return k;
-		if (rid == INT64_MIN && ical_this_and_future(k) && t < *first)
-			*first = t;
-	}
 	return NULL;
+}
+
+/* Has an override due at rid been made already (or recur given it twice)? */
+static int
+made(const struct future *f, int64_t rid)
+{
+	for (size_t i = f->n; i > 0; i--)
+		if (f->rids[i - 1] == rid)
+			return 1;
+	return 0;
 }
 
 /* Replace c's property of kind with one for instant t in zone tz. */
@@ -364,16 +366,21 @@ future_occ(void *arg, const struct recur_occ *oc)
 	struct future		*f = arg;
 	icalcomponent		*k, *c;
 
+	if (f->n >= FUTURE_MAX)
+		return 1;
 	if (oc->by == INT64_MIN || oc->by == oc->rid ||
-	    (f->later && oc->start < f->lo))
+	    (f->later && oc->start < f->lo) || made(f, oc->rid))
 		return 0;
 	if (f->k == NULL || f->rid != oc->by) {
 		f->rid = oc->by;
-		f->k = override_at(f->root, f->master, oc->by, NULL);
+		f->k = override_at(f->root, f->master, oc->by);
 	}
 	if ((k = f->k) == NULL)
 		return 0;
-	c = icalcomponent_new_clone(k);
+	c = ical_clone(k);		/* libical's copy loses X- values */
+	ical_remove_all(c, ICAL_RRULE_PROPERTY);
+	ical_remove_all(c, ICAL_RDATE_PROPERTY);
+	ical_remove_all(c, ICAL_EXDATE_PROPERTY);
 	set_time(c, ICAL_RECURRENCEID_PROPERTY, f->master->tz, oc->rid,
 	    f->master->all_day);
 	set_time(c, ICAL_DTSTART_PROPERTY, oc->ev->tz, oc->start,
@@ -381,31 +388,34 @@ future_occ(void *arg, const struct recur_occ *oc)
 	if (icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY) != NULL)
 		set_time(c, ICAL_DTEND_PROPERTY, oc->ev->end_tz ?
 		    oc->ev->end_tz : oc->ev->tz, oc->end, oc->ev->all_day);
-	f->ovr = xreallocarray(f->ovr, f->novr + 1, sizeof *f->ovr);
-	f->ovr[f->novr++] = c;
+	f->rids = xreallocarray(f->rids, f->n + 1, sizeof *f->rids);
+	f->rids[f->n++] = oc->rid;
+	icalcomponent_add_component(f->root, c);
 	return 0;
 }
 
 /*
  * A RANGE=THISANDFUTURE override (RFC 5545 3.8.4.4) moves every later
  * occurrence too, as kcal shows them, but many subscribing clients apply
- * it to its own occurrence alone.  Each later occurrence inside the
- * feed's window gets an override of its own (*ovr, *novr), a copy of the
- * one that governs it, due and moved where kcal puts it (FUTURE_MAX of
- * them at most); the RANGE stays for the clients that read it, past the
- * window.  text is the series as
- * it goes out (its master and the overrides the audience sees), root the
- * record they are in.
+ * it to its own occurrence alone.  Each occurrence one governs inside the
+ * feed's window gets an override of its own, a copy of that one, due and
+ * moved where kcal puts it (FUTURE_MAX of them at most), added to root:
+ * so an RDATE period (ical_feed_plain_rdates) sees it is overridden.  The
+ * RANGE stays, for the clients that read it, past the window.  text is
+ * the series as it goes out (its master and the overrides the audience
+ * sees), root the record they are in.  The walk has a budget of its own:
+ * it is bounded by FUTURE_MAX, and one that ran out would leave the
+ * feed's copy of the record short until it changed.
  */
 void
 ical_feed_future(const struct ical_out_opts *o, const char *text,
-    icalcomponent *root, icalcomponent ***ovr, size_t *novr)
+    icalcomponent *root)
 {
 	struct future		 f;
 	struct recur		*rc;
 	struct recur_budget	 saved;
 	char			*why = NULL;
-	int64_t			 first, lo, hi;
+	int64_t			 lo, hi;
 
 	memset(&f, 0, sizeof f);
 	if ((rc = recur_open(text, o->home, &why)) == NULL) {
@@ -414,25 +424,23 @@ ical_feed_future(const struct ical_out_opts *o, const char *text,
 	}
 	f.root = root;
 	f.master = recur_master(rc);
-	first = o->to;
-	override_at(root, f.master, INT64_MIN, &first);
-	recur_budget_push(&saved);	/* bounded by FUTURE_MAX on its own */
+	recur_budget_push(&saved);
 	/*
-	 * A year at a time, so that the nearest occurrences are the ones
-	 * made when there are too many: a walk gives its rules' occurrences
-	 * before its RDATEs.  One that overlaps two years is made once, in
-	 * the first (f.lo: what starts before a later year is left out).
+	 * The whole window (an occurrence may move to before the override
+	 * that moves it), a year at a time, so that the nearest occurrences
+	 * are the ones made when there are too many (a walk gives its rules'
+	 * occurrences before its RDATEs).  One that overlaps two years is
+	 * made once, in the first (f.lo: what starts before a later year is
+	 * left out).
 	 */
-	for (lo = f.lo = first > o->from ? first : o->from; lo < o->to &&
-	    f.novr < FUTURE_MAX && why == NULL; lo = f.lo = hi) {
+	for (lo = f.lo = o->from; lo < o->to && f.n < FUTURE_MAX &&
+	    why == NULL; lo = f.lo = hi) {
 		hi = lo < o->to - FUTURE_STEP ? lo + FUTURE_STEP : o->to;
-		recur_each(rc, lo, hi, FUTURE_MAX - f.novr, future_occ, &f,
-		    &why);
+		recur_each(rc, lo, hi, SIZE_MAX, future_occ, &f, &why);
 		f.later = 1;
 	}
 	recur_budget_pop(&saved);
 	free(why);
+	free(f.rids);
 	recur_close(rc);
-	*ovr = f.ovr;
-	*novr = f.novr;
 }

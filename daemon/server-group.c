@@ -51,6 +51,7 @@
 
 #include <event2/buffer.h>
 
+#include "access.h"
 #include "cmd.h"
 #include "kcal-protocol.h"
 #include "log.h"
@@ -566,13 +567,20 @@ park:
  * reader's, and with the group's writes): the request itself checks it.
  */
 static int
-moves_followers(struct server *srv, const struct cmd_entry *ce, json_t *req)
+moves_followers(struct client *c, const struct cmd_entry *ce, json_t *req)
 {
+	struct server	*srv = c->srv;
 	const char	*p = json_string_value(json_object_get(req, "uid"));
 	char		*uid = NULL;
 	int		 rc;
 
+	/*
+	 * Only for a peer that may write, who sees every event: for another
+	 * (refused anyway) how it ran would tell whether a UID it may not
+	 * see names an event that others follow.
+	 */
 	if (p == NULL || strcmp(ce->name, "add") == 0 ||
+	    server_client_access(c) != ACCESS_WRITE ||
 	    store_resolve(srv->store, p, &uid, NULL) != 0)
 		return 0;
 	rc = store_followed(srv->store, uid);
@@ -601,7 +609,7 @@ run_request(struct client *c, json_t *req)
 		group_status(c, req);
 		return;
 	} else if (ce == NULL || !(ce->flags & CMD_GROUP) ||
-	    store_readonly(srv->store) || moves_followers(srv, ce, req)) {
+	    store_readonly(srv->store) || moves_followers(c, ce, req)) {
 		group_commit(srv);	/* it sees, and waits for, no open group */
 		reply = cmd_dispatch(srv, c, req);
 	} else if (group_park(c, req))

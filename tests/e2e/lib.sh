@@ -246,8 +246,9 @@ wait_for() {
 	return 1
 }
 
-# lines PATTERN FILE: how many lines of FILE hold PATTERN (grep -F; 0 when
-# FILE is not there yet); has N PATTERN FILE: at least N of them.
+# lines PATTERN FILE: how many lines of FILE hold PATTERN (grep -F; nothing
+# when FILE is not there yet); has N PATTERN FILE: at least N of them (false
+# while FILE is not there).
 lines() { grep -cF -- "$1" "$2" 2>/dev/null || true; }
 has() { [ "$(lines "$2" "$3")" -ge "$1" ]; }
 

@@ -757,7 +757,7 @@ def compare_lines(s, want, have):
 
 def feed_view(url, uids, home):
     """A feed as a client that knows no RANGE reads each series of uids:
-    {uid: ({RECURRENCE-ID: (start, end, summary)} of its overrides, the
+    {uid: ({RECURRENCE-ID: [(start, end, summary)] of its overrides, the
     master's summary)}, instants in UTC seconds."""
     import urllib.request
     import icalendar
@@ -796,7 +796,7 @@ def feed_view(url, uids, home):
             w, d, h, mi, se = (int(x or 0) for x in m.groups())
             end = recur_diff.to_utc(n + dt.timedelta(days=7 * w + d), tz) + \
                 h * 3600 + mi * 60 + se
-        ovr[rid] = (st, end, str(c.get("SUMMARY")))
+        ovr.setdefault(rid, []).append((st, end, str(c.get("SUMMARY"))))
     return out
 
 
@@ -814,7 +814,11 @@ def compare_feed(url, series, home, seed):
             if not overlaps(st, end, wf, wt) or not wf <= t < wt:
                 continue
             n += 1
-            seen = ovr.get(t, (t, end_at(s.zone, s.length, t), summ))
+            seen = ovr.get(t, [(t, end_at(s.zone, s.length, t), summ)])
+            if len(seen) > 1:
+                bad.append("%s rid %s: the feed has %d overrides for it" %
+                           (uid, show(s, t), len(seen)))
+            seen = seen[0]
             if seen != (st, end, sm):
                 bad.append("%s rid %s: the feed shows %s .. %s %r, kcal "
                            "%s .. %s %r" % (uid, show(s, t), show(s, seen[0]),

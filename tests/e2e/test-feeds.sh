@@ -414,6 +414,36 @@ print("\n".join(sorted(out)))' "$T/body" 2>&1)
 	    "$(kcal list --from 2027-01-24 --to 2027-02-09 --format json |
 	    jq -r '.events[] | select(.uid == "taf-feed@kcal-test") |
 	    (.start_utc | todate) + " " + .summary')"
+	check_eq "... each copy keeps the override's X- values (TRANSP:X-HOLD)" \
+	    "5 0" "$(grep -c '^TRANSP:X-HOLD' "$T/body") $(grep -c '^TRANSP:.$' "$T/body")"
+	check_eq "... one override per occurrence: an RDATE period one governs is overridden once" \
+	    "" "$(/usr/bin/python3 -c '
+import sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+seen = {}
+for c in cal.walk("VEVENT"):
+    if "RECURRENCE-ID" in c:
+        k = (str(c["UID"]), c.decoded("RECURRENCE-ID").timestamp())
+        seen[k] = seen.get(k, 0) + 1
+print(" ".join("%s@%d" % k for k, n in sorted(seen.items()) if n > 1))' "$T/body")"
+	check_match "... the governed period as kcal list shows it" \
+	    "2027-03-25T10:00:00Z 2027-03-25T11:00:00Z Donor round \(late\)" \
+	    "$(kcal list --from 2027-03-20 --to 2027-03-30 --format json |
+	    jq -r '.events[] | select(.uid == "taf-period@kcal-test") |
+	    (.start_utc | todate) + " " + (.end_utc | todate) + " " + .summary')"
+	check_match "... and in the feed" "0325T0800 0325T1000-0325T1100 Donor round \(late\)" \
+	    "$(/usr/bin/python3 -c '
+import sys, datetime, icalendar
+utc = datetime.timezone.utc
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+f = lambda c, k: c.decoded(k).astimezone(utc).strftime("%m%dT%H%M")
+for c in cal.walk("VEVENT"):
+    if str(c.get("UID")) == "taf-period@kcal-test" and "RECURRENCE-ID" in c:
+        print(f(c, "RECURRENCE-ID"), f(c, "DTSTART") + "-" + (c.decoded("DTSTART")
+            + c.decoded("DURATION")).astimezone(utc).strftime("%m%dT%H%M"),
+            c.get("SUMMARY"))' "$T/body")"
+	check "... and kcal reads the feed back (kcal import --dry-run)" \
+	    kcal import --dry-run "$T/body"
 	validate "a feed with a THISANDFUTURE series" "$BASE/feeds/${url##*/}"
 else
 	skip "THISANDFUTURE in a feed: python3-icalendar is not installed"
