@@ -563,8 +563,8 @@ park:
  * of a group SQLite's in-memory journal of the request grew with every
  * follower, while the end of every statement walked it from its start
  * (its chunks are 1 kB): moving 5,000 followers took 7.6 s, and 1.5 s
- * alone.  Only where to run it is decided here (its UID read as any
- * reader's, and with the group's writes): the request itself checks it.
+ * alone.  Only where to run it is decided here (its UID read with the
+ * group's writes): the request itself checks everything.
  */
 static int
 moves_followers(struct client *c, const struct cmd_entry *ce, json_t *req)
