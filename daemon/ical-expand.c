@@ -34,8 +34,8 @@ struct expand {
  * when it cannot be read): a floating time or a date in the series' zone
  * tz, as recur.c reads it, so that both name the same occurrence.
  */
-static int64_t
-rid_of(icalcomponent *c, const char *tz)
+int64_t
+ical_rid_of(icalcomponent *c, const char *tz)
 {
 	icalproperty	*p;
 	char		*ptz = NULL, *why = NULL;
@@ -78,7 +78,7 @@ source(struct expand *x, const struct recur_occ *o)
 	    ICAL_VEVENT_COMPONENT)) {
 		if (c == x->master)
 			continue;
-		if ((rid = rid_of(c, x->tz)) == o->rid)
+		if ((rid = ical_rid_of(c, x->tz)) == o->rid)
 			return c;
 		if (rid != INT64_MIN && rid < o->rid && rid > best_rid &&
 		    ical_this_and_future(c)) {
@@ -157,7 +157,7 @@ ical_expand(struct store *st, const char *uid, const char *body,
 		*cause = xstrdup("an event's text cannot be read again");
 		goto done;
 	}
-	while (x.master != NULL && rid_of(x.master, home) != -1)
+	while (x.master != NULL && ical_rid_of(x.master, home) != -1)
 		x.master = icalcomponent_get_next_component(x.src,
 		    ICAL_VEVENT_COMPONENT);
 	if (x.master == NULL || !recurs(x.master, x.src)) {

@@ -304,35 +304,18 @@ struct future {
 	int			  later;	/* not the first window */
 };
 
-/* When the override k was due (its RECURRENCE-ID): 0, or -1. */
-static int
-due_at(icalcomponent *k, const struct event *master, int64_t *rid)
-{
-	icalproperty	*p;
-	char		*tz = NULL, *why = NULL;
-	int		 date, rc;
-
-	if ((p = icalcomponent_get_first_property(k,
-	    ICAL_RECURRENCEID_PROPERTY)) == NULL)
-		return -1;
-	rc = ical_read_time(p, icalproperty_get_recurrenceid(p), master->tz,
-	    master->tz, &tz, rid, &date, &why);
-	free(tz);
-	free(why);
-	return rc == 0 ? 0 : -1;
-}
-
 /* The override of root that replaces the occurrence due at rid. */
 static icalcomponent *
 override_at(icalcomponent *root, const struct event *master, int64_t rid)
 {
 	icalcomponent	*k;
-	int64_t		 t;
 
 	for (k = icalcomponent_get_first_component(root,
 	    ICAL_VEVENT_COMPONENT); k != NULL; k =
 	    icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT))
-		if (due_at(k, master, &t) == 0 && t == rid)
+		if (icalcomponent_get_first_property(k,
+		    ICAL_RECURRENCEID_PROPERTY) != NULL &&
+		    ical_rid_of(k, master->tz) == rid)
 			return k;
 	return NULL;
 }

@@ -56,6 +56,7 @@ int64_t		 ical_wall_shift(const char *, const char *, int64_t, int64_t,
 icalcomponent	*ical_parse_vevent(const char *, icalcomponent **, char **);
 void		 ical_cut_future(icalcomponent *, icalcomponent *); /* ical-redact.c */
 int		 ical_this_and_future(icalcomponent *);	/* ical-redact.c */
+int64_t		 ical_rid_of(icalcomponent *, const char *);	/* ical-expand.c */
 icalproperty	*ical_find_x(icalcomponent *, const char *);
 int		 ical_extract_from(icalcomponent *, const char *,
 		     struct event *, char **);

@@ -803,7 +803,6 @@ def feed_view(url, uids, home):
 def compare_feed(url, series, home, seed):
     """Each series with a RANGE=THISANDFUTURE override, in the feed, as a
     client that does not read RANGE shows it, against the reference."""
-    sys.path.insert(0, sys.path[0])
     futures = {s.uid: s for s in series if "THISANDFUTURE" in s.tags}
     view = feed_view(url, futures, home)
     wf, wt = window(home)
