@@ -15,9 +15,11 @@
  * 413).  The count of header fields is checked in
  * http-route.c, so that the refusal names http_max_headers.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "config.h"
 #include "dav.h"
 #include "dav-xml.h"
@@ -63,6 +65,51 @@ limits(const struct config *cfg, struct httpd_limits *lim)
 	lim->body_timeout = cfg->http_body_timeout;
 }
 
+/*
+ * What a request is called in the log: its method and path, a feed's or
+ * a briefing's token (a secret: it lets anyone read the feed) left out.
+ */
+static void
+request_name(struct httpd_req *req, char *buf, size_t len)
+{
+	const char	*m = httpd_method(req), *p = httpd_url(req);
+	const char	*secret[] = { "/feeds/", "/briefing/" };
+	int		 n = -1;
+
+	if (m == NULL)
+		m = "?";
+	if (p == NULL)
+		p = "";
+	for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
+		if (strncmp(p, secret[i], strlen(secret[i])) == 0)
+			n = (int)strlen(secret[i]);
+	if (n >= 0)
+		snprintf(buf, len, "%s %.*s...", m, n, p);
+	else
+		snprintf(buf, len, "%s %s", m, p);
+}
+
+/*
+ * Route a request (http-route.c); one that held the loop LOOP_HELD_MS or
+ * more (a CalDAV write: a PUT that moves an event many others follow) is
+ * logged with its method, path and peer, as a socket request is
+ * (server-group.c).  Named before it runs: its reply may end it.
+ */
+static void
+route(struct server *srv, struct httpd_req *req)
+{
+	char		 name[256], peer[64];
+	const char	*p = httpd_peer(req);
+	int64_t		 t0 = clock_mono_ms(), held;
+
+	request_name(req, name, sizeof name);
+	snprintf(peer, sizeof peer, "%s", p != NULL ? p : "?");
+	http_route(srv, req);
+	if ((held = clock_mono_ms() - t0) >= LOOP_HELD_MS)
+		log_info("HTTP \"%s\" from %s held the loop %lld ms", name,
+		    peer, (long long)held);
+}
+
 /* A request routed once the disk has what it may read (server-sync.c). */
 struct later {
 	struct server	*srv;
@@ -75,7 +122,7 @@ route_later(void *arg, int ok)
 	struct later	*l = arg;
 
 	if (ok)
-		http_route(l->srv, l->req);
+		route(l->srv, l->req);
 	else	/* kcald stops: a 503, sent if httpd still runs to send it */
 		httpd_reply_text(l->req, 503, "kcald is stopping\n");
 	free(l);
@@ -100,7 +147,7 @@ request_cb(void *arg, struct httpd_req *req)
 		return;
 	}
 	free(l);
-	http_route(arg, req);
+	route(arg, req);
 }
 
 /* An answer that waits for the disk (http_reply_synced). */

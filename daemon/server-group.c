@@ -67,7 +67,6 @@
 #define GROUP_MAX_WAIT_MS	(4 * GROUP_BUDGET_MS)	/* open, at most */
 #define GROUP_WALK_WAITS	4	/* turns the next group waits for it */
 #define GROUP_CKPT_POLL_MS	2	/* store_ckpt_holding: asked this often */
-#define LOOP_HELD_MS		100	/* a request this long is logged */
 
 struct held {
 	struct client		*c;

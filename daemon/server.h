@@ -33,6 +33,8 @@ struct sync;
  * (server-group.c) only once nothing else is ready. */
 #define SERVER_PRIORITIES	3
 #define SERVER_PRI_LAST		2
+/* A request that holds the loop this long is logged (server-group.c, http.c). */
+#define LOOP_HELD_MS		100
 #define BIG_REPLY	(1024 * 1024)	/* a reply whose memory is given back */
 
 struct client {

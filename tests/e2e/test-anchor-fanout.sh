@@ -7,12 +7,14 @@
 # start, so the time grew with the square of the followers: 5,000 took
 # 7.6 s on the loop); every follower still moves, or is detached, in the
 # one transaction; an edit of an event that nobody follows still joins a
-# group; and the log says how long the move held the loop.
+# group; and the log says how long the move held the loop, for a socket
+# request and for a CalDAV PUT that moves the anchor (http.c, route).
 #   KCAL_FANOUT=5000 sh tests/run.sh e2e/test-anchor-fanout.sh
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/davlib.sh"
 
 N=${KCAL_FANOUT:-3000}
-start_daemon || exit 1
+dav_start || exit 1
 
 awk -v n="$N" 'BEGIN {
 	printf "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kcal//test//EN\r\n"
@@ -61,6 +63,27 @@ check_eq "the move ran alone, not in a group" "$g1" "$(groups)"
 check_match "the log names the request that held the loop, and for how long" \
     'request "update" from uid [0-9]+ held the loop [0-9]+ ms' \
     "$(cat "$T/kcald.out")"
+
+# The same move through CalDAV: the PUT holds the loop as long, and the
+# log names it, its path and its peer.
+if have curl && dav_user alice alice-pw; then
+	CAL=/dav/calendars/alice/calendar
+	dav GET "$CAL/anchor@fan.ics" -u alice:alice-pw >/dev/null
+	sed -e 's/^\(DTSTART[^:]*:\)20260602T/\120260603T/' \
+	    -e 's/^\(DTEND[^:]*:\)20260602T/\120260603T/' "$T/body" >"$T/moved.ics"
+	check_eq "a CalDAV PUT moves the anchor" 204 \
+	    "$(dav PUT "$CAL/anchor@fan.ics" -u alice:alice-pw \
+	    -H 'Content-Type: text/calendar' --data-binary "@$T/moved.ics")"
+	check_eq "every follower moved with the PUT" "$N" \
+	    "$(followers_on 2026-06-02T23:00Z 2026-06-02T23:16Z)"
+	check_match "the log names the PUT that held the loop, and for how long" \
+	    "HTTP \"PUT $CAL/anchor@fan.ics\" from 127.0.0.1 held the loop [0-9]+ ms" \
+	    "$(cat "$T/kcald.out")"
+	check "and back where it was" kcal edit anchor@fan \
+	    --start "2026-06-02 09:00 Asia/Seoul"
+else
+	have curl || skip "curl is not installed: no CalDAV PUT"
+fi
 
 g2=$(groups)
 check "cancel the anchor" kcal cancel anchor@fan
