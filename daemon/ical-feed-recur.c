@@ -251,13 +251,17 @@ rscale(icalcomponent *c)
  * it, clients disagree) or an RFC 7529 RSCALE rule (a Hebrew or Chinese
  * calendar, which few clients read): replace the rules with the
  * occurrences inside the feed's window, which every client reads the same
- * way.
+ * way.  The walk has a budget of its own, bounded by max_rdates: with the
+ * build's, spent by the records before it, the rules went and no
+ * occurrence came, and the feed's cache kept the record so until it
+ * changed.
  */
 void
 ical_feed_flatten(const struct ical_out_opts *o, icalcomponent *c)
 {
 	const struct event	*ev;
 	struct recur		*rc;
+	struct recur_budget	 saved;
 	struct flatten		 f;
 	char			*text, *why = NULL;
 
@@ -280,7 +284,9 @@ ical_feed_flatten(const struct ical_out_opts *o, icalcomponent *c)
 	f.tz = ev->tz;
 	f.all_day = ev->all_day;
 	f.start = ev->start;
+	recur_budget_push(&saved);
 	recur_each(rc, o->from, o->to, o->max_rdates, add_rdate, &f, &why);
+	recur_budget_pop(&saved);
 	free(why);
 	recur_close(rc);
 }

@@ -13,6 +13,8 @@
 #include "http-addr.h"
 #include "ical-export.h"
 #include "ical-import.h"
+#include "recur.h"
+#include "recur-int.h"
 #include "test.h"
 
 void	icaltimezone_free_builtin_timezones(void);
@@ -355,6 +357,45 @@ test_export(void)
 	free(text);
 }
 
+/*
+ * A series of two RRULEs goes out as its occurrences in the window
+ * (ical_feed_flatten), whatever the build's own budget has left: with
+ * that budget spent by the records before it, its rules went and no
+ * occurrence came, and the feed's cache kept it so until it changed.
+ */
+static void
+test_feed_flatten_budget(void)
+{
+	const char		*ev = "BEGIN:VEVENT\r\nUID:two-rules@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\n"
+	    "DURATION:PT1H\r\nSUMMARY:Talks\r\n"
+	    "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4\r\n"
+	    "RRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=4\r\nEND:VEVENT\r\n";
+	struct ical_out_opts	 o;
+	struct ical_out		*out;
+	char			*text, *cause = NULL;
+	int			 spent;
+
+	memset(&o, 0, sizeof o);
+	o.home = HOME;
+	o.feed = 1;
+	o.from = 1767225600;		/* 2026 */
+	o.to = 1798761600;
+	recur_budget_begin();
+	recur_spend(RECUR_BUDGET_STEPS + 1);
+	spent = recur_budget_spent();
+	CHECK(spent);
+	out = ical_out_new(&o);
+	CHECK_INT(ical_out_add(out, ev, &cause), 0);
+	text = ical_out_finish(out, NULL);
+	CHECK_INT(count(text, "RRULE"), 0);
+	CHECK_INT(count(text, "RDATE:"), 7);	/* the 8 but DTSTART */
+	CHECK(strstr(text, "RDATE:20260129T090000Z\r\n") != NULL);
+	free(text);
+	CHECK_INT(recur_budget_spent(), spent);	/* the build's, as it was */
+	recur_budget_begin();
+}
+
 static void
 test_http_and_urls(void)
 {
@@ -423,6 +464,7 @@ main(void)
 	test_export();
 	test_feed_period();
 	test_feed_period_override();
+	test_feed_flatten_budget();
 	test_http_and_urls();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
