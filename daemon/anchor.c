@@ -296,7 +296,8 @@ anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		ch->tz = ch->owned_tz = xstrdup(a.tz);
 	}
 	ch->start.kind = WHEN_UTC;
-	ch->start.utc = a.start + off;
+	ch->start.utc = ical_anchor_at(ch->tz ? ch->tz : cur.tz ? cur.tz :
+	    a.tz, a.start, off);
 	ch->anchor_offset = off;
 	ch->set_anchor_offset = 1;
 	rc = 0;
@@ -321,7 +322,7 @@ anchor_follower(struct cmd_ctx *ctx, const struct event *ev, const char *uid,
 	event_init(&d);
 	if (load(ctx, "follower", uid, &d) != 0)
 		return -1;
-	*want = ev->start + d.anchor_offset;
+	*want = ical_anchor_at(d.tz, ev->start, d.anchor_offset);
 	rc = d.anchor != NULL && strcmp(d.anchor, ev->uid) == 0 &&
 	    d.start != *want && !d.all_day;
 	event_clear(&d);

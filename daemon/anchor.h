@@ -2,8 +2,9 @@
  * anchor.h — anchored logistics: an event can follow another at an offset
  * ("the motorcade leaves 15 minutes before the welcome ceremony").  The
  * anchor is the X-KCAL-ANCHOR property (the anchor's UID) and
- * X-KCAL-ANCHOR-OFFSET (a DURATION, e.g. -PT15M, from the anchor's start),
- * mirrored in indexed columns (store-itinerary.c).
+ * X-KCAL-ANCHOR-OFFSET (a DURATION, e.g. -PT15M, from the anchor's start:
+ * whole days are calendar days in the event's zone, any other offset is
+ * exact, ical_anchor_at), mirrored in indexed columns (store-itinerary.c).
  *
  * anchor_prepare() runs before a write: it resolves the anchor, refuses a
  * cycle, and turns the anchor and offset into the event's start.  After

@@ -37,7 +37,6 @@ int64_t		 ical_add_days(const char *, int64_t, int64_t);
 int64_t		 ical_add_nominal(const char *, int64_t, int64_t);
 int		 ical_dur_nominal(struct icaldurationtype, int64_t *,
 		     int64_t *);
-int		 ical_day_diff(const char *, int64_t, int64_t);
 int		 ical_read_time(icalproperty *, struct icaltimetype,
 		     const char *, const char *, char **, int64_t *, int *,
 		     char **);

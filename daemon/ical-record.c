@@ -137,6 +137,20 @@ ical_trigger_at(const char *tz, int64_t t, int64_t before)
 }
 
 /*
+ * Where an event anchored off seconds after an anchor that starts at t
+ * starts, tz being the event's zone (anchor.c): as a reminder's lead, an
+ * offset of whole days is nominal, the same wall-clock time that many
+ * days away (the advance team a day before a summit on the day the clocks
+ * change arrives at the summit's time of day, 23 or 25 hours before it),
+ * and any other is exact.
+ */
+int64_t
+ical_anchor_at(const char *tz, int64_t t, int64_t off)
+{
+	return ical_trigger_at(tz, t, -off);
+}
+
+/*
  * The same as kcald reckoned it before: the whole days of any lead
  * nominal, the rest exact (25 hours on the eve of a DST change was 24 or
  * 26).  A reminder delivered then is remembered at that instant

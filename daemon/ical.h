@@ -25,6 +25,8 @@ int	ical_apply(const char *, const struct event_change *, const char *,
 int	ical_extract(const char *, const char *, struct event *, char **);
 int64_t	event_end_at(const struct event *, int64_t);
 int64_t	ical_trigger_at(const char *, int64_t, int64_t);
+int64_t	ical_anchor_at(const char *, int64_t, int64_t);
+int	ical_day_diff(const char *, int64_t, int64_t);
 int64_t	ical_trigger_was(const char *, int64_t, int64_t);
 int	ical_extract_new(const char *, const char *, struct event *, char **);
 int	ical_rrule_valid(const char *, char **);

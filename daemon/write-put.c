@@ -305,9 +305,29 @@ may_change(struct run *r, const char *uid, const char *full,
 }
 
 /*
+ * The offset of an event put at start in zone tz from an anchor at
+ * anchor: off, the one it has, if it still puts the event there (whole
+ * days are nominal: ical_anchor_at, 23 or 25 hours across a change of the
+ * clocks); else whole days if it is at the anchor's time of day, else
+ * the seconds between them.
+ */
+static int64_t
+offset_of(const char *tz, int64_t anchor, int64_t start, int64_t off)
+{
+	int	days;
+
+	if (ical_anchor_at(tz, anchor, off) == start)
+		return off;
+	days = ical_day_diff(tz, anchor, start);
+	if (days != 0 && ical_anchor_at(tz, anchor, days * 86400LL) == start)
+		return days * 86400LL;
+	return start - anchor;
+}
+
+/*
  * An anchored event as the client put it: its offset becomes where it
- * now is from its anchor (anchor_prepare checks the chain).  *text may
- * be replaced.
+ * now is from its anchor (offset_of; anchor_prepare checks the chain).
+ * *text may be replaced.
  */
 static int
 follow_anchor(struct run *r, const struct event *ev, int exists,
@@ -334,7 +354,8 @@ follow_anchor(struct run *r, const struct event *ev, int exists,
 	}
 	event_change_init(&ch);
 	ch.anchor = ev->anchor;
-	ch.anchor_offset = ev->start - a.start;
+	ch.anchor_offset = offset_of(ev->tz, a.start, ev->start,
+	    ev->anchor_offset);
 	ch.set_anchor_offset = 1;
 	ch.all_day = 0;
 	event_clear(&a);

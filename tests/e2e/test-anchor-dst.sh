@@ -1,0 +1,111 @@
+#!/bin/sh
+# tests/e2e/test-anchor-dst.sh — an anchor's offset of whole days is
+# calendar days (ical_anchor_at): the advance team "a day before" a summit
+# held on the day the clocks change arrives at the summit's time of day,
+# 23 hours before it, as a reminder a day ahead is due; any other offset is
+# exact.  So it stays through a move of the anchor (write.c), an import
+# that moves it (cmd-import.c) and a CalDAV PUT of the follower
+# (write-put.c): one that leaves it where it is keeps its offset, one at
+# the anchor's time of day another day gets whole days, one elsewhere the
+# seconds between them.  Europe/Paris: summer time began on 2027-03-28 and
+# ends on 2027-10-31.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/davlib.sh"
+
+dav_start || exit 1
+P=Europe/Paris
+start_of() { kcal show "$1" --format json | jq -r .start; }
+offset_of() { kcal show "$1" --format json | jq -r .anchor_offset; }
+
+kcal add "Summit" --uid summit@dst --start "2027-03-28 10:00 $P" \
+	--duration 2h >/dev/null
+kcal add "Advance team arrives" --uid adv@dst --anchor summit@dst \
+	--offset -1d --duration 1h >/dev/null
+kcal add "Liaison officers arrive" --uid liaison@dst --anchor summit@dst \
+	--offset -24h --duration 1h >/dev/null
+kcal add "Courier leaves" --uid courier@dst --anchor summit@dst \
+	--offset -25h --duration 1h >/dev/null
+kcal add "Motorcade" --uid mot@dst --anchor summit@dst --offset -30m \
+	--duration 30m >/dev/null
+
+check_eq "-1d: the day before, at the summit's time of day (23 h before)" \
+	"2027-03-27T10:00:00+01:00" "$(start_of adv@dst)"
+check_eq "-24h is whole days too" "2027-03-27T10:00:00+01:00" \
+	"$(start_of liaison@dst)"
+check_eq "-25h is exact" "2027-03-27T08:00:00+01:00" "$(start_of courier@dst)"
+check_eq "-30m is exact" "2027-03-28T09:30:00+02:00" "$(start_of mot@dst)"
+check_eq "the offset is still a day's seconds" "-86400" "$(offset_of adv@dst)"
+
+check "move the summit a week earlier" kcal edit summit@dst \
+	--start "2027-03-21 10:00 $P"
+check_eq "the advance team moves with it (24 h before, now)" \
+	"2027-03-20T10:00:00+01:00" "$(start_of adv@dst)"
+check_eq "the courier too, 25 h before" "2027-03-20T09:00:00+01:00" \
+	"$(start_of courier@dst)"
+
+# An import that moves the summit back to the day of the change.
+kcal export >"$T/all.ics"
+awk -v RS='\r\n' -v ORS='\r\n' '
+	/^BEGIN:VEVENT/ { buf = $0; inev = 1; next }
+	inev { buf = buf ORS $0 }
+	inev && /^UID:summit@dst/ { mine = 1 }
+	inev && /^END:VEVENT/ {
+		inev = 0
+		if (mine) {
+			gsub(/DTSTART;TZID=Europe\/Paris:20270321T100000/,
+			    "DTSTART;TZID=Europe/Paris:20270328T100000", buf)
+			gsub(/DTEND;TZID=Europe\/Paris:20270321T120000/,
+			    "DTEND;TZID=Europe/Paris:20270328T120000", buf)
+			gsub(/SEQUENCE:[0-9]+/, "SEQUENCE:40", buf)
+			print "BEGIN:VCALENDAR" ORS "VERSION:2.0" ORS \
+			    "PRODID:-//test//EN" ORS buf ORS "END:VCALENDAR"
+		}
+		mine = 0
+	}' "$T/all.ics" >"$T/summit.ics"
+check "import the summit moved back to 2027-03-28" kcal import "$T/summit.ics"
+check_eq "the summit moved" "2027-03-28T10:00:00+02:00" \
+	"$(start_of summit@dst)"
+check_eq "the import moved the advance team to 10:00 the day before" \
+	"2027-03-27T10:00:00+01:00" "$(start_of adv@dst)"
+check_eq "and the courier 25 h before" "2027-03-27T08:00:00+01:00" \
+	"$(start_of courier@dst)"
+
+# CalDAV: a client that puts the follower back as it is, or moves it.
+if have curl && dav_user alice alice-pw; then
+	CAL=/dav/calendars/alice/calendar
+	put_adv() {
+		dav PUT "$CAL/adv@dst.ics" -u alice:alice-pw \
+		    -H 'Content-Type: text/calendar' --data-binary "@$1"
+	}
+	dav GET "$CAL/adv@dst.ics" -u alice:alice-pw >/dev/null
+	cp "$T/body" "$T/adv.ics"
+	check_match "the PUT of the follower as it is" '^20[14]$' \
+		"$(put_adv "$T/adv.ics")"
+	check_eq "keeps its offset of a day" "-86400" "$(offset_of adv@dst)"
+	check_eq "and its start" "2027-03-27T10:00:00+01:00" \
+		"$(start_of adv@dst)"
+	sed -e 's/^\(DTSTART[^:]*:\)20270327T/\120270326T/' \
+	    -e 's/^\(DTEND[^:]*:\)20270327T/\120270326T/' \
+	    "$T/adv.ics" >"$T/adv2.ics"
+	check_match "a PUT at the summit's time, two days before" '^20[14]$' \
+		"$(put_adv "$T/adv2.ics")"
+	check_eq "makes the offset two days" "-172800" "$(offset_of adv@dst)"
+	check "move the summit to the day summer time ends" kcal edit \
+	    summit@dst --start "2027-10-31 10:00 $P"
+	check_eq "the follower stays at 10:00, two days before (49 h)" \
+		"2027-10-29T10:00:00+02:00" "$(start_of adv@dst)"
+	dav GET "$CAL/adv@dst.ics" -u alice:alice-pw >/dev/null
+	sed -e 's/^\(DTSTART[^:]*:\)20271029T100000/\120271029T090000/' \
+	    -e 's/^\(DTEND[^:]*:\)20271029T110000/\120271029T100000/' \
+	    "$T/body" >"$T/adv3.ics"
+	check_match "a PUT an hour earlier" '^20[14]$' "$(put_adv "$T/adv3.ics")"
+	check_eq "makes the offset exact: 50 hours" "-180000" \
+		"$(offset_of adv@dst)"
+	check_eq "and the follower is where it was put" \
+		"2027-10-29T09:00:00+02:00" "$(start_of adv@dst)"
+else
+	have curl || skip "curl is not installed: no CalDAV PUT"
+fi
+
+stop_daemon
+done_testing
