@@ -20,9 +20,10 @@
  * while barred, a login is refused without being checked (ACCOUNT_LIMITED,
  * with the seconds to wait).  A good login clears its name's count; a
  * count with no failure for LIMIT_FORGET seconds starts again.  Behind a
- * proxy every peer is the proxy: the per-name count is then the one that
- * protects each account, and apps already logged in are served from the
- * cache.
+ * proxy on loopback the peer is the address it names in X-Real-IP (dav.c,
+ * login_peer); behind one that does not name it every peer is the proxy:
+ * the per-name count is then the one that protects each account, and apps
+ * already logged in are served from the cache.
  *
  * Only yescrypt runs elsewhere (account-work.c): a login that needs it is
  * a job, prepared and finished here, on the loop.

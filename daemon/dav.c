@@ -22,11 +22,15 @@
  * OPTIONS says DAV: 1, 3, calendar-access (without an account too: clients
  * ask before they log in); what is refused says why:
  * 401 without a good account, 429 and Retry-After while one is locked out
- * by failed logins, 403 for what no one may do here (MKCALENDAR, MKCOL,
- * PROPPATCH, COPY, MOVE) or what the account may not (a read-only account
- * writing), 405 for a method the resource does not have, 501 for a method
- * kcald does not know.
+ * by failed logins (counted by the peer's address: behind the reverse
+ * proxy on loopback, the address it names in X-Real-IP, login_peer), 403
+ * for what no one may do here (MKCALENDAR, MKCOL, PROPPATCH, COPY, MOVE)
+ * or what the account may not (a read-only account writing), 405 for a
+ * method the resource does not have, 501 for a method kcald does not
+ * know.
  */
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -550,6 +554,32 @@ login_done(void *arg, enum account_result res, const struct account *acct,
 	free(l);
 }
 
+
+/*
+ * Whose failed logins a request's are (account.c counts them by address):
+ * its peer's, or, when the peer is on loopback, the address in its
+ * X-Real-IP if it holds one.  The documented reverse proxy
+ * (contrib/nginx/kcal-feeds.conf) is on loopback and sets it: every
+ * request through it comes from 127.0.0.1, and one guesser would bar
+ * every app that is not logged in yet.  Only a local process can set it
+ * otherwise, and it only chooses which address its failures count for:
+ * the count by user name still bars a name guessed at.
+ */
+static const char *
+login_peer(const struct httpd_req *q)
+{
+	const char	*peer = httpd_peer(q), *real;
+	unsigned char	 a[sizeof (struct in6_addr)];
+
+	if (peer == NULL || (strncmp(peer, "127.", 4) != 0 &&
+	    strcmp(peer, "::1") != 0 && strncmp(peer, "::ffff:127.", 11) != 0))
+		return peer;
+	if ((real = httpd_header(q, "X-Real-IP")) == NULL ||
+	    (inet_pton(AF_INET, real, a) != 1 &&
+	    inet_pton(AF_INET6, real, a) != 1))
+		return peer;
+	return real;
+}
 /*
  * The login is checked first.  A password not remembered costs a
  * yescrypt, which runs on account.c's threads: the request waits
@@ -582,7 +612,7 @@ serve(struct server *srv, struct httpd_req *q, const char *rest,
 	l->rest = rest;
 	l->root_href = root_href;
 	res = account_start(srv, httpd_header(q, "Authorization"),
-	    httpd_peer(q), &acct, &retry, login_done, l);
+	    login_peer(q), &acct, &retry, login_done, l);
 	if (res == ACCOUNT_PENDING) {
 		httpd_defer(q);
 		return;

@@ -21,6 +21,9 @@ add_user alice 'alice:pw one'
 add_user bob bob-pw --read-only
 add_user dave dave-pw
 add_user erin erin-pw
+add_user frank frank-pw
+add_user gina gina-pw
+add_user hank hank-pw
 
 start_daemon --http "127.0.0.1:$PORT" ||
 	{ fail "kcald starts with --http"; done_testing; exit 1; }
@@ -112,6 +115,34 @@ check_eq "and now, logged in, from the barred address too" 207 \
 sleep "$ra"; sleep 0.3
 check_eq "after Retry-After the address is served" 207 \
 	"$(dav 40 'erin:erin-pw')"
+
+# Behind a reverse proxy on loopback (X-Real-IP, contrib/nginx): the app's
+# address is barred, not the proxy's; a header that is not an address
+# counts for nothing.  (Each login here is an account's first: a good one
+# is remembered, and served whatever the address.)
+proxied() {	# proxied REAL USER:PW: from 127.0.0.90, as the proxy
+	curl -sS --noproxy '*' --interface 127.0.0.90 -o "$T/body" \
+		-D "$T/hdr" -w '%{http_code}' -X PROPFIND -H 'Depth: 0' \
+		-H "X-Real-IP: $1" -u "$2" "$BASE/dav/"
+}
+for i in 1 2 3 4 5; do
+	r=$(proxied 203.0.113.5 "proxyguess$i:x")
+	[ "$r" = 401 ] || fail "failure $i behind the proxy: 401" "got $r"
+done
+n=0 r=401
+while [ "$r" = 401 ] && [ $n -lt 10 ]; do
+	n=$((n + 1))
+	r=$(proxied 203.0.113.5 "proxyguess-more$n:x")
+done
+check_eq "then the guesser's address is refused: 429" 429 "$r"
+check_eq "a good password from it too" 429 \
+	"$(proxied 203.0.113.5 'frank:frank-pw')"
+check_eq "another app behind the same proxy is served" 207 \
+	"$(proxied 2001:db8::7 'gina:gina-pw')"
+check_eq "and one the proxy names by no address, as the proxy" 207 \
+	"$(proxied 'not an address' 'hank:hank-pw')"
+check_match "the log names the guesser's address, not the proxy's" \
+	'failed logins from 203\.0\.113\.5; refused for' "$(cat "$T/kcald.out")"
 
 # One name from many addresses: 5 failures bar the name everywhere.
 for i in 1 2 3 4 5; do

@@ -3,7 +3,8 @@
 # machines: contrib/nginx/kcal-feeds.conf, as shipped but for its ports,
 # certificate (a throw-away self-signed one) and log paths, run as an
 # unprivileged nginx in front of a private kcald.  Over HTTPS: the
-# well-known redirect, a login refused and asked for, a PUT, discovery and
+# well-known redirect, a login refused and asked for (a failure counted for
+# the app's address, X-Real-IP), a PUT, discovery and
 # sync with python3-caldav, feeds, a path it does not pass; plain HTTP
 # redirects to HTTPS; the access log holds neither passwords nor feed
 # tokens.
@@ -67,6 +68,11 @@ check_eq "PROPFIND /dav/ without login through nginx: 401" 401 \
     "$(tls -X PROPFIND -H 'Depth: 0' "$S/dav/")"
 check_match "... WWW-Authenticate reaches the app" '^Basic realm="kcal"' \
     "$(dav_hdr WWW-Authenticate)"
+check_eq "a wrong password through nginx, from 127.0.0.77: 401" 401 \
+    "$(tls --interface 127.0.0.77 -u 'envoy:wrong' -X PROPFIND \
+    -H 'Depth: 0' "$S/dav/")"
+check_match "... counted for the app's address (X-Real-IP), not nginx's" \
+    'failed login as envoy from 127\.0\.0\.77' "$(cat "$T/kcald.out")"
 obj='BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kcal tests//nginx//EN\r\nBEGIN:VEVENT\r\nUID:tls-1@test\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;VALUE=DATE:20270710\r\nSUMMARY:Reception through TLS\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n'
 printf "$obj" >"$T/tls.ics"
 check_eq "PUT through nginx: 201" 201 "$(tls -u 'envoy:tls pw 4' -X PUT \
