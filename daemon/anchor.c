@@ -253,7 +253,7 @@ anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 	struct event	 cur, a;
 	const char	*anchor;
 	int64_t		 off;
-	int		 rc = -1;
+	int		 exact, rc = -1;
 
 	if (ctx->depth > 0)
 		return 0;
@@ -281,8 +281,12 @@ anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		    "anchored");
 		goto out;
 	}
-	if (ch->anchor == NULL && !ch->set_anchor_offset) {
-		rc = 0;		/* it stays where its anchor put it */
+	/*
+	 * It stays where its anchor put it, unless its zone changes: whole
+	 * days of its offset are days there (ical_anchor_at).
+	 */
+	if (ch->anchor == NULL && !ch->set_anchor_offset && ch->tz == NULL) {
+		rc = 0;
 		goto out;
 	}
 	if (check_chain(ctx, uid ? uid : new_uid, anchor) != 0 ||
@@ -290,6 +294,8 @@ anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		goto out;
 	off = ch->set_anchor_offset ? ch->anchor_offset :
 	    cur.anchor != NULL ? cur.anchor_offset : 0;
+	exact = ch->set_anchor_offset ? ch->anchor_exact :
+	    cur.anchor != NULL && cur.anchor_exact;
 	/* A new event happens where its anchor does, unless told. */
 	if (uid == NULL && ch->tz == NULL && a.tz != NULL) {
 		free(ch->owned_tz);
@@ -297,8 +303,9 @@ anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 	}
 	ch->start.kind = WHEN_UTC;
 	ch->start.utc = ical_anchor_at(ch->tz ? ch->tz : cur.tz ? cur.tz :
-	    a.tz, a.start, off);
+	    a.tz, a.start, off, exact);
 	ch->anchor_offset = off;
+	ch->anchor_exact = exact;
 	ch->set_anchor_offset = 1;
 	rc = 0;
 out:
@@ -322,7 +329,8 @@ anchor_follower(struct cmd_ctx *ctx, const struct event *ev, const char *uid,
 	event_init(&d);
 	if (load(ctx, "follower", uid, &d) != 0)
 		return -1;
-	*want = ical_anchor_at(d.tz, ev->start, d.anchor_offset);
+	*want = ical_anchor_at(d.tz, ev->start, d.anchor_offset,
+	    d.anchor_exact);
 	rc = d.anchor != NULL && strcmp(d.anchor, ev->uid) == 0 &&
 	    d.start != *want && !d.all_day;
 	event_clear(&d);

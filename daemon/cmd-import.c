@@ -130,11 +130,12 @@ move_one(struct import_run *ir, const struct event *ev, const char *uid,
 	rc = ical_extract(old, ir->srv->cfg->home_tz, &d, &ir->why);
 	if (rc != 0 || d.anchor == NULL || strcmp(d.anchor, ev->uid) != 0 ||
 	    d.all_day || d.start == ical_anchor_at(d.tz, ev->start,
-	    d.anchor_offset))
+	    d.anchor_offset, d.anchor_exact))
 		goto out;
 	event_change_init(&ch);
 	ch.start.kind = WHEN_UTC;
-	ch.start.utc = ical_anchor_at(d.tz, ev->start, d.anchor_offset);
+	ch.start.utc = ical_anchor_at(d.tz, ev->start, d.anchor_offset,
+	    d.anchor_exact);
 	rc = ical_apply(old, &ch, uid, server_now(ir->srv),
 	    ir->srv->cfg->home_tz, &text, &moved, &why);
 	event_change_clear(&ch);

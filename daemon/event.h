@@ -43,6 +43,8 @@ struct event {
 	char			*city, *end_city; /* X-KCAL-CITY, X-KCAL-END-CITY */
 	char			*anchor;	/* X-KCAL-ANCHOR: UID it follows */
 	int64_t			 anchor_offset;	/* seconds after the anchor's start */
+	int			 anchor_exact;	/* written in hours: whole days of
+						   it exact (ical_anchor_at) */
 	/*
 	 * A timed event whose length is a DURATION with days or weeks: the
 	 * days (nominal: each the same wall-clock time the next day, 23 or
@@ -79,6 +81,7 @@ struct event_change {
 	const char		*city, *end_city; /* "" removes */
 	const char		*anchor;	/* "" removes the anchor */
 	int64_t			 anchor_offset;
+	int			 anchor_exact;	/* whole days of it exact */
 	int			 set_anchor_offset;
 	char			*owned_anchor;	/* resolved anchor UID */
 	char			*owned_tz;	/* the anchor's zone (anchor.c) */

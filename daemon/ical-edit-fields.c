@@ -387,8 +387,8 @@ set_itinerary(icalcomponent *c, const struct event_change *ch)
 	if (ch->anchor != NULL && *ch->anchor == '\0')
 		ical_set_x(c, X_ANCHOR_OFFSET, NULL);
 	else if (ch->set_anchor_offset) {
-		d = icaldurationtype_as_ical_string_r(icaldurationtype_from_int(
-		    (int)ch->anchor_offset));
+		d = ical_anchor_offset_text(ch->anchor_offset,
+		    ch->anchor_exact);
 		ical_set_x(c, X_ANCHOR_OFFSET, d);
 		icalmemory_free_buffer(d);
 	}

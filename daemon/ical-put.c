@@ -306,11 +306,12 @@ ical_put_keep_refs(const char *stored, const char *text, ical_uid_cb seen,
 
 /*
  * The record text with its master's X-KCAL-ANCHOR-OFFSET set to off
- * seconds: an anchored event moved by a client keeps following its anchor
- * from where it was put (write-put.c).  NULL if the text cannot be read.
+ * seconds (whole days of them exact: ical_anchor_offset_text): an
+ * anchored event moved by a client keeps following its anchor from where
+ * it was put (write-put.c).  NULL if the text cannot be read.
  */
 char *
-ical_put_anchor_offset(const char *text, int64_t off)
+ical_put_anchor_offset(const char *text, int64_t off, int exact)
 {
 	icalcomponent	*root, *c;
 	char		*d, *out;
@@ -321,8 +322,7 @@ ical_put_anchor_offset(const char *text, int64_t off)
 		icalcomponent_free(root);
 		return NULL;
 	}
-	d = icaldurationtype_as_ical_string_r(icaldurationtype_from_int(
-	    (int)off));
+	d = ical_anchor_offset_text(off, exact);
 	ical_set_x(c, X_ANCHOR_OFFSET, d);
 	icalmemory_free_buffer(d);
 	out = ical_serialize(root);

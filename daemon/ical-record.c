@@ -142,12 +142,36 @@ ical_trigger_at(const char *tz, int64_t t, int64_t before)
  * offset of whole days is nominal, the same wall-clock time that many
  * days away (the advance team a day before a summit on the day the clocks
  * change arrives at the summit's time of day, 23 or 25 hours before it),
- * and any other is exact.
+ * and any other is exact.  So is one of whole days that X-KCAL-ANCHOR-
+ * OFFSET gives in hours (exact, e.g. -PT24H): a client put the event
+ * exactly so far from its anchor (write-put.c).
  */
 int64_t
-ical_anchor_at(const char *tz, int64_t t, int64_t off)
+ical_anchor_at(const char *tz, int64_t t, int64_t off, int exact)
 {
-	return ical_trigger_at(tz, t, -off);
+	return exact ? t + off : ical_trigger_at(tz, t, -off);
+}
+
+/*
+ * X-KCAL-ANCHOR-OFFSET's value for off (ical_anchor_at): in days where it
+ * has whole ones (-P1D, -P1DT2H), or, exact, in hours (-PT24H, -PT26H),
+ * which is how it is read back.  The caller frees it
+ * (icalmemory_free_buffer).
+ */
+char *
+ical_anchor_offset_text(int64_t off, int exact)
+{
+	struct icaldurationtype	d = icaldurationtype_null_duration();
+	int64_t			a = off < 0 ? -off : off;
+
+	if (!exact || off == 0)
+		return icaldurationtype_as_ical_string_r(
+		    icaldurationtype_from_int((int)off));
+	d.is_neg = off < 0;
+	d.hours = (unsigned)(a / 3600);
+	d.minutes = (unsigned)(a % 3600 / 60);
+	d.seconds = (unsigned)(a % 60);
+	return icaldurationtype_as_ical_string_r(d);
 }
 
 /*
@@ -568,8 +592,10 @@ extract_itinerary(icalcomponent *c, struct event *ev)
 	if ((p = ical_find_x(c, X_ANCHOR_OFFSET)) != NULL) {
 		d = icaldurationtype_from_string(icalproperty_get_x(p));
 		icalerror_clear_errno();
-		if (!icaldurationtype_is_bad_duration(d))
+		if (!icaldurationtype_is_bad_duration(d)) {
 			ev->anchor_offset = icaldurationtype_as_int(d);
+			ev->anchor_exact = d.days == 0 && d.weeks == 0;
+		}
 	}
 }
 

@@ -25,7 +25,7 @@ int	ical_apply(const char *, const struct event_change *, const char *,
 int	ical_extract(const char *, const char *, struct event *, char **);
 int64_t	event_end_at(const struct event *, int64_t);
 int64_t	ical_trigger_at(const char *, int64_t, int64_t);
-int64_t	ical_anchor_at(const char *, int64_t, int64_t);
+int64_t	ical_anchor_at(const char *, int64_t, int64_t, int);
 int	ical_day_diff(const char *, int64_t, int64_t);
 int64_t	ical_trigger_was(const char *, int64_t, int64_t);
 int	ical_extract_new(const char *, const char *, struct event *, char **);
@@ -34,7 +34,7 @@ const char *ical_record_class(const char *);
 
 /* ical-put.c: a record written whole over the stored one (a PUT). */
 int	ical_put_sequence(const char *, const char *, char **, char **);
-char	*ical_put_anchor_offset(const char *, int64_t);
+char	*ical_put_anchor_offset(const char *, int64_t, int);
 
 /*
  * The years an event's times may fall in: the Gregorian calendar in full

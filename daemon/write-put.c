@@ -305,23 +305,25 @@ may_change(struct run *r, const char *uid, const char *full,
 }
 
 /*
- * The offset of an event put at start in zone tz from an anchor at
- * anchor: off, the one it has, if it still puts the event there (whole
- * days are nominal: ical_anchor_at, 23 or 25 hours across a change of the
- * clocks); else whole days if it is at the anchor's time of day, else
- * the seconds between them.
+ * The offset (*off, *exact: ical_anchor_at) of an event put at start in
+ * zone tz from an anchor at anchor: the one it has, if it still puts the
+ * event there (whole days are nominal, 23 or 25 hours across a change of
+ * the clocks); else whole days if it is at the anchor's time of day;
+ * else the seconds between them, exact even if they are whole days
+ * (written in hours), so that the event stays where it was put.
  */
-static int64_t
-offset_of(const char *tz, int64_t anchor, int64_t start, int64_t off)
+static void
+offset_of(const char *tz, int64_t anchor, int64_t start, int64_t *off,
+    int *exact)
 {
 	int	days;
 
-	if (ical_anchor_at(tz, anchor, off) == start)
-		return off;
+	if (ical_anchor_at(tz, anchor, *off, *exact) == start)
+		return;
 	days = ical_day_diff(tz, anchor, start);
-	if (days != 0 && ical_anchor_at(tz, anchor, days * 86400LL) == start)
-		return days * 86400LL;
-	return start - anchor;
+	*exact = !(days != 0 && ical_anchor_at(tz, anchor, days * 86400LL, 0) ==
+	    start);
+	*off = *exact ? start - anchor : days * 86400LL;
 }
 
 /*
@@ -354,8 +356,10 @@ follow_anchor(struct run *r, const struct event *ev, int exists,
 	}
 	event_change_init(&ch);
 	ch.anchor = ev->anchor;
-	ch.anchor_offset = offset_of(ev->tz, a.start, ev->start,
-	    ev->anchor_offset);
+	ch.anchor_offset = ev->anchor_offset;
+	ch.anchor_exact = ev->anchor_exact;
+	offset_of(ev->tz, a.start, ev->start, &ch.anchor_offset,
+	    &ch.anchor_exact);
 	ch.set_anchor_offset = 1;
 	ch.all_day = 0;
 	event_clear(&a);
@@ -364,9 +368,11 @@ follow_anchor(struct run *r, const struct event *ev, int exists,
 	free(ch.owned_tz);
 	if (rc != 0)
 		return fail_ctx(r, PUT_REFUSED);
-	if (ch.anchor_offset == ev->anchor_offset)
+	if (ch.anchor_offset == ev->anchor_offset &&
+	    ch.anchor_exact == ev->anchor_exact)
 		return 0;
-	if ((t = ical_put_anchor_offset(*text, ch.anchor_offset)) == NULL)
+	if ((t = ical_put_anchor_offset(*text, ch.anchor_offset,
+	    ch.anchor_exact)) == NULL)
 		return fail(r, PUT_STORE, "cannot set the anchor's offset");
 	free(*text);
 	*text = t;

@@ -7,7 +7,9 @@
 # that moves it (cmd-import.c) and a CalDAV PUT of the follower
 # (write-put.c): one that leaves it where it is keeps its offset, one at
 # the anchor's time of day another day gets whole days, one elsewhere the
-# seconds between them.  Europe/Paris: summer time began on 2027-03-28 and
+# seconds between them, exact even when they are whole days (-PT24H).
+# Whole days are days in the follower's zone: a change of its zone places
+# it anew.  Europe/Paris: summer time began on 2027-03-28 and
 # ends on 2027-10-31.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/davlib.sh"
@@ -103,6 +105,43 @@ if have curl && dav_user alice alice-pw; then
 		"$(offset_of adv@dst)"
 	check_eq "and the follower is where it was put" \
 		"2027-10-29T09:00:00+02:00" "$(start_of adv@dst)"
+	# Exactly 24 hours before the summit, across the change: whole days
+	# of seconds, but not at the summit's time of day.  It stays there,
+	# its offset written in hours (exact), and keeps to 24 hours when the
+	# summit moves.
+	dav GET "$CAL/adv@dst.ics" -u alice:alice-pw >/dev/null
+	sed -e 's/^\(DTSTART[^:]*:\)20271029T090000/\120271030T110000/' \
+	    -e 's/^\(DTEND[^:]*:\)20271029T100000/\120271030T120000/' \
+	    "$T/body" >"$T/adv4.ics"
+	check_match "a PUT exactly 24 h before the summit" '^20[14]$' \
+		"$(put_adv "$T/adv4.ics")"
+	check_eq "stays where it was put (11:00 summer time)" \
+		"2027-10-30T11:00:00+02:00" "$(start_of adv@dst)"
+	check_eq "its offset a day's seconds" "-86400" "$(offset_of adv@dst)"
+	dav GET "$CAL/adv@dst.ics" -u alice:alice-pw >/dev/null
+	check_match "written in hours: exact" 'X-KCAL-ANCHOR-OFFSET:-PT24H' \
+		"$(tr -d '\r' <"$T/body")"
+	check "move the summit back into summer time" kcal edit summit@dst \
+	    --start "2027-10-24 10:00 $P"
+	check_eq "the follower keeps to 24 hours" "2027-10-23T10:00:00+02:00" \
+		"$(start_of adv@dst)"
+	check "move it over the change again" kcal edit summit@dst \
+	    --start "2027-10-31 10:00 $P"
+	check_eq "24 hours: 11:00 summer time the day before" \
+		"2027-10-30T11:00:00+02:00" "$(start_of adv@dst)"
+	check "kcal edit --offset -1d" kcal edit adv@dst --offset -1d
+	check_eq "makes it a calendar day again" "2027-10-30T10:00:00+02:00" \
+		"$(start_of adv@dst)"
+	# Its days are days in its own zone: a new zone places it anew, and
+	# a later move of the summit agrees.
+	check "the advance team's zone becomes Asia/Tokyo" kcal edit adv@dst \
+	    --tz Asia/Tokyo
+	check_eq "a day before in Tokyo: 24 h, 18:00" \
+		"2027-10-30T18:00:00+09:00" "$(start_of adv@dst)"
+	check "an edit of the summit that moves nothing" kcal edit \
+	    summit@dst --description "Agenda attached"
+	check_eq "leaves it there" "2027-10-30T18:00:00+09:00" \
+		"$(start_of adv@dst)"
 else
 	have curl || skip "curl is not installed: no CalDAV PUT"
 fi
