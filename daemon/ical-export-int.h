@@ -32,6 +32,7 @@ struct ical_rec {
 	unsigned char	 *refhid;	/* whether each was hidden then */
 	size_t		  nref;
 	unsigned	  mark;		/* the last build that used it */
+	int		  cut;		/* a walk's budget ran out: not cached */
 	struct ical_rec	 *next;		/* hash chain */
 };
 
@@ -64,9 +65,9 @@ void		 ical_feed_drop_hidden_refs(const struct ical_out_opts *,
 /* ical-feed-recur.c */
 void		 ical_feed_plain_rdates(icalcomponent *, icalcomponent *,
 		     icalcomponent ***, size_t *);
-void		 ical_feed_flatten(const struct ical_out_opts *,
+int		 ical_feed_flatten(const struct ical_out_opts *,
 		     icalcomponent *);
-void		 ical_feed_future(const struct ical_out_opts *, const char *,
+int		 ical_feed_future(const struct ical_out_opts *, const char *,
 		     icalcomponent *);
 
 #endif

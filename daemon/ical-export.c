@@ -50,7 +50,8 @@ struct ical_out {
 	struct ical_cache	 *cache;
 	const char		 *seen;		/* ical_out_known's last text */
 	struct ical_rec		 *seen_rec;
-	struct ical_rec		**rec;	/* in order; owned unless cached */
+	struct ical_rec		**rec;	/* in order; owned unless cached
+					   (one cut short is not) */
 	size_t			  nrec, bytes;	/* records, their text */
 	char			**tzid;
 	size_t			  ntzid;
@@ -77,8 +78,8 @@ ical_out_free(struct ical_out *out)
 {
 	if (out == NULL)
 		return;
-	if (out->cache == NULL)
-		for (size_t i = 0; i < out->nrec; i++)
+	for (size_t i = 0; i < out->nrec; i++)
+		if (out->cache == NULL || out->rec[i]->cut)
 			ical_rec_free(out->rec[i]);
 	for (size_t i = 0; i < out->ntzid; i++)
 		free(out->tzid[i]);
@@ -155,7 +156,7 @@ add_vevent(struct ical_out *out, struct ical_rec *r, icalcomponent *root,
 		if (out->o.redact != REDACT_NONE)
 			ical_feed_redact(c, out->o.redact);
 		ical_feed_plain_rdates(root, c, &ovr, &novr);
-		ical_feed_flatten(&out->o, c);
+		r->cut |= ical_feed_flatten(&out->o, c);
 	}
 	append_vevent(r, c);
 	for (i = 0; i < novr; i++) {
@@ -227,7 +228,7 @@ buf_vevent(char **buf, size_t *len, size_t *size, icalcomponent *c)
  * series, which clients drop whole.
  */
 static void
-future_overrides(struct ical_out *out, icalcomponent *root,
+future_overrides(struct ical_out *out, struct ical_rec *r, icalcomponent *root,
     icalcomponent *master)
 {
 	static const char	 head[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
@@ -255,7 +256,7 @@ future_overrides(struct ical_out *out, icalcomponent *root,
 		if (c == master || (is_override(c) && shows(out, c)))
 			buf_vevent(&buf, &len, &size, c);
 	buf_text(&buf, &len, &size, "END:VCALENDAR\r\n");
-	ical_feed_future(&out->o, buf, root);
+	r->cut |= ical_feed_future(&out->o, buf, root);
 	free(buf);
 }
 
@@ -289,7 +290,7 @@ add_series(struct ical_out *out, struct ical_rec *r, icalcomponent *root)
 			ical_cut_future(master, c);	/* ical-redact.c */
 		}
 	if (master != NULL)
-		future_overrides(out, root, master);
+		future_overrides(out, r, root, master);
 	/* A cancelled series takes its overrides with it. */
 	c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
 	cancelled = out->o.feed && c != NULL &&
@@ -381,7 +382,7 @@ ical_out_add(struct ical_out *out, const char *text, char **cause)
 	if (r == NULL) {
 		if ((r = make_rec(out, text, cause)) == NULL)
 			return -1;
-		if (c != NULL) {
+		if (c != NULL && !r->cut) {
 			r->src = xmalloc(len + 1);
 			memcpy(r->src, text, len + 1);
 			r->srclen = len;

@@ -251,44 +251,52 @@ rscale(icalcomponent *c)
  * it, clients disagree) or an RFC 7529 RSCALE rule (a Hebrew or Chinese
  * calendar, which few clients read): replace the rules with the
  * occurrences inside the feed's window, which every client reads the same
- * way.  The walk has a budget of its own, bounded by max_rdates: with the
- * build's, spent by the records before it, the rules went and no
- * occurrence came, and the feed's cache kept the record so until it
- * changed.
+ * way.  The walk spends the build's budget (recur.c): one that runs out
+ * leaves the rules as they are (1; the record is then not kept in the
+ * feed's cache, ical_out_add, and the next build flattens it), rather
+ * than take the occurrences out with them.
  */
-void
+int
 ical_feed_flatten(const struct ical_out_opts *o, icalcomponent *c)
 {
 	const struct event	*ev;
 	struct recur		*rc;
-	struct recur_budget	 saved;
 	struct flatten		 f;
+	icalproperty		*p;
 	char			*text, *why = NULL;
+	int			 cut;
 
 	if (icalcomponent_count_properties(c, ICAL_RRULE_PROPERTY) < 2 &&
 	    !rscale(c))
-		return;
+		return 0;
 	/* The VEVENT as it goes out (an override left out is an EXDATE). */
 	text = icalcomponent_as_ical_string_r(c);
 	rc = recur_open(text, o->home, &why);
 	icalmemory_free_buffer(text);
 	if (rc == NULL) {
 		free(why);
-		return;
+		return 0;
 	}
-	ical_remove_all(c, ICAL_RRULE_PROPERTY);
-	ical_remove_all(c, ICAL_RDATE_PROPERTY);
-	ical_remove_all(c, ICAL_EXDATE_PROPERTY);
 	ev = recur_master(rc);
-	f.c = c;
+	f.c = icalcomponent_new_vevent();	/* the RDATEs, until done */
 	f.tz = ev->tz;
 	f.all_day = ev->all_day;
 	f.start = ev->start;
-	recur_budget_push(&saved);
 	recur_each(rc, o->from, o->to, o->max_rdates, add_rdate, &f, &why);
-	recur_budget_pop(&saved);
+	if (!(cut = recur_budget_spent())) {
+		ical_remove_all(c, ICAL_RRULE_PROPERTY);
+		ical_remove_all(c, ICAL_RDATE_PROPERTY);
+		ical_remove_all(c, ICAL_EXDATE_PROPERTY);
+		while ((p = icalcomponent_get_first_property(f.c,
+		    ICAL_RDATE_PROPERTY)) != NULL) {
+			icalcomponent_remove_property(f.c, p);
+			icalcomponent_add_property(c, p);
+		}
+	}
+	icalcomponent_free(f.c);
 	free(why);
 	recur_close(rc);
+	return cut;
 }
 
 /*
@@ -392,28 +400,28 @@ future_occ(void *arg, const struct recur_occ *oc)
  * so an RDATE period (ical_feed_plain_rdates) sees it is overridden.  The
  * RANGE stays, for the clients that read it, past the window.  text is
  * the series as it goes out (its master and the overrides the audience
- * sees), root the record they are in.  The walk has a budget of its own:
- * it is bounded by FUTURE_MAX, and one that ran out would leave the
- * feed's copy of the record short until it changed.
+ * sees), root the record they are in.  The walk spends the build's budget
+ * (recur.c): 1 when it ran out, the copies then short of the window's
+ * (the record is not kept in the feed's cache, ical_out_add, and the next
+ * build makes them all).
  */
-void
+int
 ical_feed_future(const struct ical_out_opts *o, const char *text,
     icalcomponent *root)
 {
 	struct future		 f;
 	struct recur		*rc;
-	struct recur_budget	 saved;
 	char			*why = NULL;
 	int64_t			 lo, hi;
+	int			 cut;
 
 	memset(&f, 0, sizeof f);
 	if ((rc = recur_open(text, o->home, &why)) == NULL) {
 		free(why);
-		return;
+		return 0;
 	}
 	f.root = root;
 	f.master = recur_master(rc);
-	recur_budget_push(&saved);
 	/*
 	 * The whole window (an occurrence may move to before the override
 	 * that moves it), a year at a time, so that the nearest occurrences
@@ -428,8 +436,9 @@ ical_feed_future(const struct ical_out_opts *o, const char *text,
 		recur_each(rc, lo, hi, SIZE_MAX, future_occ, &f, &why);
 		f.later = 1;
 	}
-	recur_budget_pop(&saved);
+	cut = recur_budget_spent();
 	free(why);
 	free(f.rids);
 	recur_close(rc);
+	return cut;
 }
