@@ -1,4 +1,7 @@
 /* config.c — kcald's settings and the key = value config file. */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -58,6 +61,7 @@ config_free(struct config *cfg)
 	free(cfg->config_file); free(cfg->socket_path); free(cfg->data_dir);
 	free(cfg->db_path); free(cfg->home_tz); free(cfg->http);
 	free(cfg->log_file); free(cfg->log_level); free(cfg->users_file);
+	free(cfg->http_trusted_proxy);
 	remind_config_free(cfg->remind);
 	feed_config_free(cfg->feed);
 	transfer_config_free(cfg->transfer);
@@ -221,6 +225,17 @@ config_set(struct config *cfg, const char *key, const char *v, char **cause)
 		return set_str(&cfg->log_file, v);
 	if (strcmp(key, "users_file") == 0)
 		return set_str(&cfg->users_file, v);
+	if (strcmp(key, "http_trusted_proxy") == 0) {
+		unsigned char	a[16];
+
+		if (inet_pton(AF_INET, v, a) != 1 &&
+		    inet_pton(AF_INET6, v, a) != 1) {
+			xasprintf(cause, "http_trusted_proxy must be an IP "
+			    "address (the reverse proxy's), not \"%s\"", v);
+			return -1;
+		}
+		return set_str(&cfg->http_trusted_proxy, v);
+	}
 	if (strcmp(key, "home_tz") == 0) {
 		if (!tz_valid(v)) {
 			xasprintf(cause, "home_tz: unknown time zone \"%s\"", v);

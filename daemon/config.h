@@ -25,6 +25,7 @@ struct config {
 	char	*log_file;	/* NULL: stderr */
 	char	*log_level;
 	char	*users_file;	/* the accounts (account.c); beside the config */
+	char	*http_trusted_proxy; /* its X-Real-IP counts (dav.c), or NULL */
 	size_t	 max_line;
 	unsigned max_clients;
 	unsigned idle_timeout;	/* seconds, 0 = none */

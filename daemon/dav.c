@@ -22,8 +22,8 @@
  * OPTIONS says DAV: 1, 3, calendar-access (without an account too: clients
  * ask before they log in); what is refused says why:
  * 401 without a good account, 429 and Retry-After while one is locked out
- * by failed logins (counted by the peer's address: behind the reverse
- * proxy on loopback, the address it names in X-Real-IP, login_peer), 403
+ * by failed logins (counted by the peer's address: behind a trusted
+ * reverse proxy, the address it names in X-Real-IP, login_peer), 403
  * for what no one may do here (MKCALENDAR, MKCOL, PROPPATCH, COPY, MOVE)
  * or what the account may not (a read-only account writing), 405 for a
  * method the resource does not have, 501 for a method kcald does not
@@ -556,27 +556,40 @@ login_done(void *arg, enum account_result res, const struct account *acct,
 
 
 /*
+ * An IP address as 16 bytes (IPv4 as IPv4-mapped IPv6), to compare; -1 if
+ * s is none.
+ */
+static int
+ip_bytes(const char *s, unsigned char *a)
+{
+	if (inet_pton(AF_INET6, s, a) == 1)
+		return 0;
+	memset(a, 0, 10);
+	a[10] = a[11] = 0xff;
+	return inet_pton(AF_INET, s, a + 12) == 1 ? 0 : -1;
+}
+
+/*
  * Whose failed logins a request's are (account.c counts them by address):
- * its peer's, or, when the peer is on loopback, the address in its
- * X-Real-IP if it holds one.  The documented reverse proxy
- * (contrib/nginx/kcal-feeds.conf) is on loopback and sets it: every
- * request through it comes from 127.0.0.1, and one guesser would bar
- * every app that is not logged in yet.  Only a local process can set it
- * otherwise, and it only chooses which address its failures count for:
- * the count by user name still bars a name guessed at.
+ * its peer's, or, when the peer is http_trusted_proxy (kcald.conf(5): a
+ * reverse proxy on this machine, contrib/nginx/kcal-feeds.conf), the
+ * address in its X-Real-IP if it holds one.  Behind a proxy every request
+ * comes from the proxy, and one guesser would bar every app that is not
+ * logged in yet.  Off unless set: a proxy that passes a client's own
+ * X-Real-IP on would let it choose the address its failures count for.
  */
 static const char *
-login_peer(const struct httpd_req *q)
+login_peer(struct server *srv, const struct httpd_req *q)
 {
-	const char	*peer = httpd_peer(q), *real;
-	unsigned char	 a[sizeof (struct in6_addr)];
+	const char	*peer = httpd_peer(q), *proxy, *real;
+	unsigned char	 a[16], b[16];
 
-	if (peer == NULL || (strncmp(peer, "127.", 4) != 0 &&
-	    strcmp(peer, "::1") != 0 && strncmp(peer, "::ffff:127.", 11) != 0))
+	if ((proxy = srv->cfg->http_trusted_proxy) == NULL || peer == NULL ||
+	    ip_bytes(peer, a) != 0 || ip_bytes(proxy, b) != 0 ||
+	    memcmp(a, b, sizeof a) != 0)
 		return peer;
 	if ((real = httpd_header(q, "X-Real-IP")) == NULL ||
-	    (inet_pton(AF_INET, real, a) != 1 &&
-	    inet_pton(AF_INET6, real, a) != 1))
+	    ip_bytes(real, a) != 0)
 		return peer;
 	return real;
 }
@@ -612,7 +625,7 @@ serve(struct server *srv, struct httpd_req *q, const char *rest,
 	l->rest = rest;
 	l->root_href = root_href;
 	res = account_start(srv, httpd_header(q, "Authorization"),
-	    login_peer(q), &acct, &retry, login_done, l);
+	    login_peer(srv, q), &acct, &retry, login_done, l);
 	if (res == ACCOUNT_PENDING) {
 		httpd_defer(q);
 		return;

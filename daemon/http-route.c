@@ -206,6 +206,34 @@ not_allowed(struct reply *rp)
 	send_body(rp, 405, msg, sizeof msg - 1);
 }
 
+/*
+ * A path with a "." or ".." segment (decoded: %2e is a dot) is refused:
+ * a reverse proxy resolves them to choose where a request goes and passes
+ * them on as they came (nginx does), so kcald would answer it as another
+ * path than the proxy's rules saw, with headers the proxy set for that
+ * one (X-Real-IP: dav.c).  No path kcald serves has one.
+ */
+static int
+dot_segments(const char *p)
+{
+	for (; (p = strchr(p, '/')) != NULL; p++)
+		if (p[1] == '.' && (p[2] == '/' || p[2] == '\0' ||
+		    (p[2] == '.' && (p[3] == '/' || p[3] == '\0'))))
+			return 1;
+	return 0;
+}
+
+static void
+bad_path(struct reply *rp)
+{
+	static const char	 msg[] = "Bad Request: a path with . or .. "
+				     "segments\n";
+
+	add(rp, "Content-Type", "text/plain; charset=utf-8");
+	add(rp, "Cache-Control", "no-store");
+	send_body(rp, 400, msg, sizeof msg - 1);
+}
+
 static void
 server_error(struct reply *rp, const char *why)
 {
@@ -485,6 +513,10 @@ http_route(struct server *srv, struct httpd_req *req)
 	log_debug("http: %s %s", method, path);
 	if (too_many_headers(srv, &rp))
 		return;
+	if (dot_segments(path)) {
+		bad_path(&rp);
+		return;
+	}
 	if (dav_route(srv, req))	/* CalDAV: /.well-known/caldav, /dav/ */
 		return;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {

@@ -25,6 +25,9 @@ add_user frank frank-pw
 add_user gina gina-pw
 add_user hank hank-pw
 
+# 127.0.0.90 plays a reverse proxy (http_trusted_proxy: X-Real-IP).
+mkdir -p "$XDG_CONFIG_HOME/kcal"
+echo "http_trusted_proxy = 127.0.0.90" >>"$XDG_CONFIG_HOME/kcal/kcald.conf"
 start_daemon --http "127.0.0.1:$PORT" ||
 	{ fail "kcald starts with --http"; done_testing; exit 1; }
 
@@ -116,12 +119,13 @@ sleep "$ra"; sleep 0.3
 check_eq "after Retry-After the address is served" 207 \
 	"$(dav 40 'erin:erin-pw')"
 
-# Behind a reverse proxy on loopback (X-Real-IP, contrib/nginx): the app's
+# Behind the trusted proxy (http_trusted_proxy, X-Real-IP): the app's
 # address is barred, not the proxy's; a header that is not an address
-# counts for nothing.  (Each login here is an account's first: a good one
-# is remembered, and served whatever the address.)
-proxied() {	# proxied REAL USER:PW: from 127.0.0.90, as the proxy
-	curl -sS --noproxy '*' --interface 127.0.0.90 -o "$T/body" \
+# counts for nothing, nor does one from any other peer.  (Each login here
+# is an account's first: a good one is remembered, and served whatever
+# the address.)
+proxied() {	# proxied REAL USER:PW [FROM]: from 127.0.0.FROM (90: the proxy)
+	curl -sS --noproxy '*' --interface "127.0.0.${3:-90}" -o "$T/body" \
 		-D "$T/hdr" -w '%{http_code}' -X PROPFIND -H 'Depth: 0' \
 		-H "X-Real-IP: $1" -u "$2" "$BASE/dav/"
 }
@@ -143,6 +147,17 @@ check_eq "and one the proxy names by no address, as the proxy" 207 \
 	"$(proxied 'not an address' 'hank:hank-pw')"
 check_match "the log names the guesser's address, not the proxy's" \
 	'failed logins from 203\.0\.113\.5; refused for' "$(cat "$T/kcald.out")"
+check_eq "another peer's X-Real-IP: a failure" 401 \
+	"$(proxied 198.51.100.7 'untrusted:x' 91)"
+check_match "counted for that peer, not for the address it sent" \
+	'failed login as untrusted from 127\.0\.0\.91$' "$(cat "$T/kcald.out")"
+check_eq "a path with a .. segment: 400" 400 "$(curl -sS --noproxy '*' \
+	--path-as-is -o /dev/null -w '%{http_code}' -u 'x:y' \
+	"$BASE/dav/../feeds/all.ics")"
+check_eq "... also written %2e%2e" 400 "$(curl -sS --noproxy '*' \
+	-o /dev/null -w '%{http_code}' "$BASE/feeds/%2e%2e/feeds/all.ics")"
+check_eq "... and a . segment" 400 "$(curl -sS --noproxy '*' --path-as-is \
+	-o /dev/null -w '%{http_code}' "$BASE/./feeds/all.ics")"
 
 # One name from many addresses: 5 failures bar the name everywhere.
 for i in 1 2 3 4 5; do

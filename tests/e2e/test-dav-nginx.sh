@@ -4,7 +4,8 @@
 # certificate (a throw-away self-signed one) and log paths, run as an
 # unprivileged nginx in front of a private kcald.  Over HTTPS: the
 # well-known redirect, a login refused and asked for (a failure counted for
-# the app's address, X-Real-IP), a PUT, discovery and
+# the app's address, X-Real-IP, http_trusted_proxy; a path with dot
+# segments refused), a PUT, discovery and
 # sync with python3-caldav, feeds, a path it does not pass; plain HTTP
 # redirects to HTTPS; the access log holds neither passwords nor feed
 # tokens.
@@ -13,6 +14,9 @@
 
 need_client nginx-light test -x /usr/sbin/nginx
 need_client openssl have openssl
+# As the configuration's head says: its X-Real-IP counts for logins.
+mkdir -p "$XDG_CONFIG_HOME/kcal"
+echo "http_trusted_proxy = 127.0.0.1" >>"$XDG_CONFIG_HOME/kcal/kcald.conf"
 dav_start || { fail "kcald starts with --http"; done_testing; exit 1; }
 dav_user envoy 'tls pw 4' || { done_testing; exit 1; }
 
@@ -73,6 +77,11 @@ check_eq "a wrong password through nginx, from 127.0.0.77: 401" 401 \
     -H 'Depth: 0' "$S/dav/")"
 check_match "... counted for the app's address (X-Real-IP), not nginx's" \
     'failed login as envoy from 127\.0\.0\.77' "$(cat "$T/kcald.out")"
+check_eq "an app's own X-Real-IP, by a path nginx routes as a feed's: 400" \
+    400 "$(tls --path-as-is -H 'X-Real-IP: 203.0.113.9' -u 'envoy:guess' \
+    "$S/dav/../feeds/x.ics")"
+check_eq "... and the app's own X-Real-IP reaches no login" "" \
+    "$(grep '203\.0\.113\.9' "$T/kcald.out")"
 obj='BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kcal tests//nginx//EN\r\nBEGIN:VEVENT\r\nUID:tls-1@test\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;VALUE=DATE:20270710\r\nSUMMARY:Reception through TLS\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n'
 printf "$obj" >"$T/tls.ics"
 check_eq "PUT through nginx: 201" 201 "$(tls -u 'envoy:tls pw 4' -X PUT \

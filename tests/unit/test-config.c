@@ -138,10 +138,29 @@ test_notify_cmds(void)
 	config_free(cfg);
 }
 
+/* http_trusted_proxy: an IP address, nothing else. */
+static void
+test_trusted_proxy(void)
+{
+	struct config	*cfg = config_new();
+
+	CHECK(cfg->http_trusted_proxy == NULL);
+	CHECK_INT(set(cfg, "http_trusted_proxy", "127.0.0.1"), 0);
+	CHECK_STR(cfg->http_trusted_proxy, "127.0.0.1");
+	CHECK_INT(set(cfg, "http_trusted_proxy", "::1"), 0);
+	CHECK_STR(cfg->http_trusted_proxy, "::1");
+	CHECK_INT(set(cfg, "http_trusted_proxy", "localhost"), -1);
+	CHECK_INT(set(cfg, "http_trusted_proxy", "127.0.0.1:8765"), -1);
+	CHECK_INT(set(cfg, "http_trusted_proxy", ""), -1);
+	CHECK_STR(cfg->http_trusted_proxy, "::1");
+	config_free(cfg);
+}
+
 int
 main(void)
 {
 	test_sizes();
+	test_trusted_proxy();
 	test_limits();
 	test_notify_cmds();
 	TEST_DONE();
