@@ -505,12 +505,13 @@ http_route(struct server *srv, struct httpd_req *req)
 	const char		*method = httpd_method(req);
 	const struct feed_body	*fb;
 	struct feed_waiter	*w;
-	char			*token, *why = NULL;
+	char			*token, *why = NULL, logged[256];
 	int			 rc;
 
 	if (path == NULL || *path == '\0')
 		path = "/";
-	log_debug("http: %s %s", method, path);
+	log_debug("http: %s %s", method, httpd_log_path(path, logged,
+	    sizeof logged));
 	if (too_many_headers(srv, &rp))
 		return;
 	if (dot_segments(path)) {

@@ -66,43 +66,21 @@ limits(const struct config *cfg, struct httpd_limits *lim)
 }
 
 /*
- * What a request is called in the log: its method and path, a feed's or
- * a briefing's token (a secret: it lets anyone read the feed) left out.
- */
-static void
-request_name(struct httpd_req *req, char *buf, size_t len)
-{
-	const char	*m = httpd_method(req), *p = httpd_url(req);
-	const char	*secret[] = { "/feeds/", "/briefing/" };
-	int		 n = -1;
-
-	if (m == NULL)
-		m = "?";
-	if (p == NULL)
-		p = "";
-	for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
-		if (strncmp(p, secret[i], strlen(secret[i])) == 0)
-			n = (int)strlen(secret[i]);
-	if (n >= 0)
-		snprintf(buf, len, "%s %.*s...", m, n, p);
-	else
-		snprintf(buf, len, "%s %s", m, p);
-}
-
-/*
  * Route a request (http-route.c); one that held the loop LOOP_HELD_MS or
  * more (a CalDAV write: a PUT that moves an event many others follow) is
- * logged with its method, path and peer, as a socket request is
- * (server-group.c).  Named before it runs: its reply may end it.
+ * logged with its method, path (httpd_log_path: no feed token) and peer,
+ * as a socket request is (server-group.c).  Named before it runs: its
+ * reply may end it.
  */
 static void
 route(struct server *srv, struct httpd_req *req)
 {
-	char		 name[256], peer[64];
-	const char	*p = httpd_peer(req);
+	char		 path[256], name[300], peer[64];
+	const char	*p = httpd_peer(req), *m = httpd_method(req);
 	int64_t		 t0 = clock_mono_ms(), held;
 
-	request_name(req, name, sizeof name);
+	snprintf(name, sizeof name, "%s %s", m != NULL ? m : "?",
+	    httpd_log_path(httpd_url(req), path, sizeof path));
 	snprintf(peer, sizeof peer, "%s", p != NULL ? p : "?");
 	http_route(srv, req);
 	if ((held = clock_mono_ms() - t0) >= LOOP_HELD_MS)

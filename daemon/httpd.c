@@ -222,12 +222,14 @@ httpd_reply(struct httpd_req *q, struct httpd_resp *r)
 	struct httpd	*h = q->h;
 	uint64_t	 one = 1;
 	int		 wake = 0;
+	char		 path[256];
 
 	pthread_mutex_lock(&h->mtx);
 	if (q->resp != NULL || q->state == REQ_DONE ||
 	    q->state == REQ_RESUMED) {
 		pthread_mutex_unlock(&h->mtx);
-		log_warnx("httpd: %s %s answered twice", q->method, q->url);
+		log_warnx("httpd: %s %s answered twice", q->method,
+		    httpd_log_path(q->url, path, sizeof path));
 		httpd_resp_free(r);
 		return;
 	}
@@ -284,6 +286,28 @@ const char *
 httpd_url(const struct httpd_req *q)
 {
 	return q->url;
+}
+
+/*
+ * path as the log may show it (in buf): a feed's or a briefing's token is
+ * a secret (it lets anyone read the feed), so what follows /feeds/ or
+ * /briefing/ is left out.
+ */
+const char *
+httpd_log_path(const char *path, char *buf, size_t len)
+{
+	static const char	*secret[] = { "/feeds/", "/briefing/" };
+
+	if (path == NULL)
+		return "";
+	for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
+		if (strncmp(path, secret[i], strlen(secret[i])) == 0 &&
+		    path[strlen(secret[i])] != '\0') {
+			snprintf(buf, len, "%s...", secret[i]);
+			return buf;
+		}
+	snprintf(buf, len, "%s", path);
+	return buf;
 }
 
 const char *
@@ -454,9 +478,11 @@ too_big(struct httpd_req *q)
 {
 	struct httpd		*h = q->h;
 	struct httpd_resp	*r = NULL;
+	char			 path[256];
 
 	log_debug("httpd: %s %s from %s: body over %zu bytes", q->method,
-	    q->url, q->peer, h->lim.max_body);
+	    httpd_log_path(q->url, path, sizeof path), q->peer,
+	    h->lim.max_body);
 	if (h->too_big_cb != NULL) {
 		h->too_big_cb(h->arg, q);
 		pthread_mutex_lock(&h->mtx);
@@ -486,6 +512,7 @@ static enum MHD_Result
 dispatch(struct httpd *h, struct httpd_req *q)
 {
 	struct httpd_resp	*r;
+	char			 path[256];
 
 	q->state = REQ_CALLED;
 	httpd_conn_busy(q->conn);
@@ -504,7 +531,8 @@ dispatch(struct httpd *h, struct httpd_req *q)
 		return MHD_YES;
 	}
 	pthread_mutex_unlock(&h->mtx);
-	log_warnx("httpd: %s %s: no answer", q->method, q->url);
+	log_warnx("httpd: %s %s: no answer", q->method,
+	    httpd_log_path(q->url, path, sizeof path));
 	return queue_text(q, MHD_HTTP_INTERNAL_SERVER_ERROR, "no answer\n");
 }
 

@@ -51,6 +51,7 @@ void		 httpd_stop(struct httpd *);
 /* The request: only on the loop's thread, only until it is answered. */
 const char	*httpd_method(const struct httpd_req *);
 const char	*httpd_url(const struct httpd_req *);
+const char	*httpd_log_path(const char *, char *, size_t);
 const char	*httpd_header(const struct httpd_req *, const char *);
 const char	*httpd_body(const struct httpd_req *, size_t *);
 const char	*httpd_peer(const struct httpd_req *);

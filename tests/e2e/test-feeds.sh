@@ -164,6 +164,9 @@ check_match "feed add prints an unguessable URL" \
 check_match "... and its webcal:// form" \
 	"webcal://127.0.0.1:$PORT/feeds/[a-z2-7]{32}\\.ics" "$out"
 check_eq "the token feed: 200" 200 "$(get "$url")"
+tok=${url##*/feeds/}; tok=${tok%.ics}
+check_eq "... and its token is nowhere in kcald's log (at debug level)" 0 \
+	"$(grep -c -- "$tok" "$T/kcald.out")"
 check_eq "... private, not public in Cache-Control" "private" \
 	"$(hdr Cache-Control | cut -d, -f1)"
 b=$(body)

@@ -578,6 +578,24 @@ test_etag_in(void)
 	CHECK(!httpd_etag_in(",,", "\"a\"", 1));
 }
 
+/* A feed's or a briefing's token never reaches the log. */
+static void
+test_log_path(void)
+{
+	char	buf[64];
+
+	CHECK_STR(httpd_log_path("/feeds/abcdefghijklmnop.ics", buf,
+	    sizeof buf), "/feeds/...");
+	CHECK_STR(httpd_log_path("/briefing/abcdefgh.html", buf, sizeof buf),
+	    "/briefing/...");
+	CHECK_STR(httpd_log_path("/feeds/", buf, sizeof buf), "/feeds/");
+	CHECK_STR(httpd_log_path("/dav/calendars/a/calendar/x.ics", buf,
+	    sizeof buf), "/dav/calendars/a/calendar/x.ics");
+	CHECK_STR(httpd_log_path("/feedsX/secret", buf, sizeof buf),
+	    "/feedsX/secret");
+	CHECK_STR(httpd_log_path(NULL, buf, sizeof buf), "");
+}
+
 int
 main(void)
 {
@@ -589,6 +607,7 @@ main(void)
 	char			*cause = NULL;
 
 	test_etag_in();
+	test_log_path();
 	base = event_base_new();
 	httpd_limits_default(&lim);
 	lim.max_body = 4096;
