@@ -79,6 +79,18 @@ load(struct cmd_ctx *ctx, const char *what, const char *uid, struct event *ev)
 	return rc == 0 ? 0 : -1;
 }
 
+/* Is uid's event there (for this request's clearance)? */
+static int
+present(struct cmd_ctx *ctx, const char *uid)
+{
+	char	*text = NULL;
+	int	 rc;
+
+	rc = store_get(ctx->srv->store, uid, &text, NULL);
+	free(text);
+	return rc == 0;
+}
+
 /*
  * How deep uid will be once anchored to anchor: the anchors above it, 1
  * and up; *hidden set when st's clearance hides one of them.  Refuse a
@@ -283,9 +295,11 @@ anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 	}
 	/*
 	 * It stays where its anchor put it, unless its zone changes: whole
-	 * days of its offset are days there (ical_anchor_at).
+	 * days of its offset are days there (ical_anchor_at).  And if its
+	 * anchor is not there (an import may leave one dangling), as before.
 	 */
-	if (ch->anchor == NULL && !ch->set_anchor_offset && ch->tz == NULL) {
+	if (ch->anchor == NULL && !ch->set_anchor_offset &&
+	    (ch->tz == NULL || !present(ctx, anchor))) {
 		rc = 0;
 		goto out;
 	}

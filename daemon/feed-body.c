@@ -113,6 +113,7 @@ struct feed_entry {
 	struct gz_piece		*piece;		/* body's, gzipped */
 	size_t			 npiece;
 	struct feed_job		*job;		/* a build under way */
+	int			 partial;	/* its budget ran out: build on */
 	struct feed_wait	*next_round;	/* for a build after it */
 	struct feed_page	 page;		/* a briefing feed's page */
 };
@@ -138,6 +139,7 @@ struct feed_job {
 	char			*body, *gz, *cause;
 	size_t			 len, gzlen;
 	char			 hash[33];
+	int			 partial;	/* the budget ran out */
 	struct feed_wait	*waiters;
 };
 
@@ -339,6 +341,12 @@ build_run(void *arg, struct store *st)
 	if ((job->body = feed_render(&view, &job->def, job->cache, job->day,
 	    &job->len, &job->cause)) == NULL)
 		return;
+	/*
+	 * A walk cut short by it left a record as it is (ical-feed-recur.c),
+	 * out of the cache: the next request builds on, from the records
+	 * made, until none is cut.
+	 */
+	job->partial = recur_budget_spent();
 	job->gz = feed_gzip(job->body, job->len, &piece, &npiece,
 	    job->last ? job->last->p : NULL, job->piece, job->npiece,
 	    &job->gzlen);
@@ -401,6 +409,10 @@ install(struct feed_job *job, struct feed_entry *fe)
 		fb->modified = job->now;
 	}
 	fe->built = 1;
+	fe->partial = job->partial;
+	if (job->partial)
+		log_debug("feed %s: its build ran out of its recurrence budget; "
+		    "the next request builds on", fe->def.name);
 	fe->generation = job->generation;
 	fe->day = job->day;
 	fe->cfg = job->cfg;
@@ -511,8 +523,9 @@ build_done(void *arg, int ran)
 static int
 fresh(struct server *srv, const struct feed_entry *fe, int64_t day)
 {
-	return fe->built && fe->generation == srv->generation &&
-	    fe->day == day && fe->cfg == srv->cfg;
+	return fe->built && !fe->partial &&
+	    fe->generation == srv->generation && fe->day == day &&
+	    fe->cfg == srv->cfg;
 }
 
 /*

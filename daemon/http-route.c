@@ -207,18 +207,26 @@ not_allowed(struct reply *rp)
 }
 
 /*
- * A path with a "." or ".." segment (decoded: %2e is a dot) is refused:
- * a reverse proxy resolves them to choose where a request goes and passes
- * them on as they came (nginx does), so kcald would answer it as another
- * path than the proxy's rules saw, with headers the proxy set for that
- * one (X-Real-IP: dav.c).  No path kcald serves has one.
+ * A path with a "." or ".." segment (decoded: %2e is a dot, and %2F, kept
+ * apart as HTTPD_SLASH, counts as the slash a proxy may take it for) is
+ * refused: a reverse proxy resolves them to choose where a request goes
+ * and passes them on as they came (nginx does), so kcald would answer it
+ * as another path than the proxy's rules saw, with headers the proxy set
+ * for that one (X-Real-IP: dav.c).  No path kcald serves has one.
  */
+static int
+is_sep(char c)
+{
+	return c == '/' || c == HTTPD_SLASH;
+}
+
 static int
 dot_segments(const char *p)
 {
-	for (; (p = strchr(p, '/')) != NULL; p++)
-		if (p[1] == '.' && (p[2] == '/' || p[2] == '\0' ||
-		    (p[2] == '.' && (p[3] == '/' || p[3] == '\0'))))
+	for (; *p != '\0'; p++)
+		if (is_sep(p[0]) && p[1] == '.' &&
+		    (is_sep(p[2]) || p[2] == '\0' || (p[2] == '.' &&
+		    (is_sep(p[3]) || p[3] == '\0'))))
 			return 1;
 	return 0;
 }

@@ -290,22 +290,33 @@ httpd_url(const struct httpd_req *q)
 
 /*
  * path as the log may show it (in buf): a feed's or a briefing's token is
- * a secret (it lets anyone read the feed), so what follows /feeds/ or
- * /briefing/ is left out.
+ * a secret (it lets anyone read the feed), so what follows a "feeds" or
+ * "briefing" segment, wherever it is (//feeds/T, /x/../feeds/T, a %2F),
+ * is left out.
  */
 const char *
 httpd_log_path(const char *path, char *buf, size_t len)
 {
-	static const char	*secret[] = { "/feeds/", "/briefing/" };
+	static const char	*secret[] = { "feeds", "briefing" };
+	const char		*p;
+	size_t			 n;
 
 	if (path == NULL)
 		return "";
-	for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
-		if (strncmp(path, secret[i], strlen(secret[i])) == 0 &&
-		    path[strlen(secret[i])] != '\0') {
-			snprintf(buf, len, "%s...", secret[i]);
-			return buf;
+	for (p = path; *p != '\0'; p++) {
+		if (*p != '/' && *p != HTTPD_SLASH)
+			continue;
+		for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+			n = strlen(secret[i]);
+			if (strncmp(p + 1, secret[i], n) == 0 &&
+			    (p[n + 1] == '/' || p[n + 1] == HTTPD_SLASH) &&
+			    p[n + 2] != '\0') {
+				snprintf(buf, len, "%.*s...", (int)(p - path + n +
+				    2), path);
+				return buf;
+			}
 		}
+	}
 	snprintf(buf, len, "%s", path);
 	return buf;
 }

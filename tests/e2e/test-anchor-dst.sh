@@ -146,5 +146,15 @@ else
 	have curl || skip "curl is not installed: no CalDAV PUT"
 fi
 
+# A follower whose anchor is not there (an import may leave one): a new
+# zone is taken as before, the start kept.
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:dangling@dst\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Paris:20271102T100000\r\nDURATION:PT1H\r\nSUMMARY:Orphan\r\nX-KCAL-ANCHOR:nosuch@dst\r\nX-KCAL-ANCHOR-OFFSET:-P1D\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$T/dangling.ics"
+check "import a follower of an event that is not there" \
+	kcal import "$T/dangling.ics"
+check "a new zone for it" kcal edit dangling@dst --tz Asia/Tokyo
+check_eq "keeps its start" "2027-11-02T18:00:00+09:00" \
+	"$(start_of dangling@dst)"
+
 stop_daemon
 done_testing

@@ -156,6 +156,8 @@ check_eq "a path with a .. segment: 400" 400 "$(curl -sS --noproxy '*' \
 	"$BASE/dav/../feeds/all.ics")"
 check_eq "... also written %2e%2e" 400 "$(curl -sS --noproxy '*' \
 	-o /dev/null -w '%{http_code}' "$BASE/feeds/%2e%2e/feeds/all.ics")"
+check_eq "... and ..%2F, a slash to a proxy" 400 "$(curl -sS --noproxy '*' \
+	-o /dev/null -w '%{http_code}' -u 'x:y' "$BASE/dav/..%2Ffeeds%2Fall.ics")"
 check_eq "... and a . segment" 400 "$(curl -sS --noproxy '*' --path-as-is \
 	-o /dev/null -w '%{http_code}' "$BASE/./feeds/all.ics")"
 

@@ -593,6 +593,12 @@ test_log_path(void)
 	    sizeof buf), "/dav/calendars/a/calendar/x.ics");
 	CHECK_STR(httpd_log_path("/feedsX/secret", buf, sizeof buf),
 	    "/feedsX/secret");
+	CHECK_STR(httpd_log_path("//feeds/abcdef.ics", buf, sizeof buf),
+	    "//feeds/...");
+	CHECK_STR(httpd_log_path("/x/../feeds/abcdef.ics", buf, sizeof buf),
+	    "/x/../feeds/...");
+	CHECK_STR(httpd_log_path("/dav/..\001feeds\001abc.ics", buf,
+	    sizeof buf), "/dav/..\001feeds\001...");
 	CHECK_STR(httpd_log_path(NULL, buf, sizeof buf), "");
 }
 
