@@ -158,10 +158,11 @@ feed_opts(struct server *srv, const struct feed_def *d, int64_t day,
 /*
  * The calendar feed d shows on day, as its audience sees it; c holds what
  * its last build wrote (ical-export.c writes again only what changed).
+ * *cut: a series' walk ran out of its budget (ical_out_cut).
  */
 char *
 feed_render(struct server *srv, const struct feed_def *d,
-    struct ical_cache *c, int64_t day, size_t *len, char **cause)
+    struct ical_cache *c, int64_t day, size_t *len, int *cut, char **cause)
 {
 	struct ical_out_opts	 o;
 	struct ical_out		*out;
@@ -177,6 +178,7 @@ feed_render(struct server *srv, const struct feed_def *d,
 		refs_clear(&rs);
 		return NULL;
 	}
+	*cut = ical_out_cut(out);
 	body = ical_out_finish(out, len);
 	refs_clear(&rs);
 	return body;

@@ -42,6 +42,8 @@
 #include "worker.h"
 #include "xmalloc.h"
 
+#define FEED_PARTIAL_SECS	60	/* a body with a walk cut: fresh */
+
 /*
  * A body's bytes (or its gzip's): the replies still being sent hold them
  * too (http-route.c adds them to a reply by reference, not by copy), so they go
@@ -113,7 +115,7 @@ struct feed_entry {
 	struct gz_piece		*piece;		/* body's, gzipped */
 	size_t			 npiece;
 	struct feed_job		*job;		/* a build under way */
-	int			 partial;	/* its budget ran out: build on */
+	int64_t			 partial_until;	/* a walk was cut: fresh till */
 	struct feed_wait	*next_round;	/* for a build after it */
 	struct feed_page	 page;		/* a briefing feed's page */
 };
@@ -139,7 +141,7 @@ struct feed_job {
 	char			*body, *gz, *cause;
 	size_t			 len, gzlen;
 	char			 hash[33];
-	int			 partial;	/* the budget ran out */
+	int			 partial;	/* a series' walk was cut */
 	struct feed_wait	*waiters;
 };
 
@@ -339,14 +341,8 @@ build_run(void *arg, struct store *st)
 	view.store = st;
 	recur_budget_begin();	/* one build, one budget (recur.c) */
 	if ((job->body = feed_render(&view, &job->def, job->cache, job->day,
-	    &job->len, &job->cause)) == NULL)
+	    &job->len, &job->partial, &job->cause)) == NULL)
 		return;
-	/*
-	 * A walk cut short by it left a record as it is (ical-feed-recur.c),
-	 * out of the cache: the next request builds on, from the records
-	 * made, until none is cut.
-	 */
-	job->partial = recur_budget_spent();
 	job->gz = feed_gzip(job->body, job->len, &piece, &npiece,
 	    job->last ? job->last->p : NULL, job->piece, job->npiece,
 	    &job->gzlen);
@@ -409,10 +405,16 @@ install(struct feed_job *job, struct feed_entry *fe)
 		fb->modified = job->now;
 	}
 	fe->built = 1;
-	fe->partial = job->partial;
+	/*
+	 * A series' walk ran out of its budget (a machine that slow): that
+	 * record went out as stored, and out of the cache (ical-feed-recur.c);
+	 * the body is built again after FEED_PARTIAL_SECS, not at every
+	 * request, in case it always runs out.
+	 */
+	fe->partial_until = job->partial ? job->now + FEED_PARTIAL_SECS : 0;
 	if (job->partial)
-		log_debug("feed %s: its build ran out of its recurrence budget; "
-		    "the next request builds on", fe->def.name);
+		log_info("feed %s: a series' recurrence ran out of its budget; "
+		    "built again in %d s", fe->def.name, FEED_PARTIAL_SECS);
 	fe->generation = job->generation;
 	fe->day = job->day;
 	fe->cfg = job->cfg;
@@ -523,9 +525,9 @@ build_done(void *arg, int ran)
 static int
 fresh(struct server *srv, const struct feed_entry *fe, int64_t day)
 {
-	return fe->built && !fe->partial &&
-	    fe->generation == srv->generation && fe->day == day &&
-	    fe->cfg == srv->cfg;
+	return fe->built && fe->generation == srv->generation &&
+	    fe->day == day && fe->cfg == srv->cfg &&
+	    (fe->partial_until == 0 || server_now(srv) < fe->partial_until);
 }
 
 /*

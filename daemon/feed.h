@@ -44,7 +44,7 @@ int	 feed_class_bit(const char *);
 /* feed-audience.c: what a feed's audience sees. */
 enum ical_redact feed_redaction(const struct feed_def *);
 char		*feed_render(struct server *, const struct feed_def *,
-		     struct ical_cache *, int64_t, size_t *, char **);
+		     struct ical_cache *, int64_t, size_t *, int *, char **);
 
 /* A feed's audience, for its briefing page (briefing.c). */
 struct feed_view;

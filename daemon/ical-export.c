@@ -53,6 +53,7 @@ struct ical_out {
 	struct ical_rec		**rec;	/* in order; owned unless cached
 					   (one cut short is not) */
 	size_t			  nrec, bytes;	/* records, their text */
+	int			  cut;		/* a record's walk was cut */
 	char			**tzid;
 	size_t			  ntzid;
 };
@@ -92,6 +93,13 @@ size_t
 ical_out_count(const struct ical_out *out)
 {
 	return out->nrec;
+}
+
+/* Did a record's walk run out of its budget (not cached: ical_out_add)? */
+int
+ical_out_cut(const struct ical_out *out)
+{
+	return out->cut;
 }
 
 static void
@@ -392,6 +400,7 @@ ical_out_add(struct ical_out *out, const char *text, char **cause)
 	}
 	if (c != NULL)
 		r->mark = c->mark;
+	out->cut |= r->cut;
 	for (size_t i = 0; i < r->ntzid; i++)
 		note_tzid(&out->tzid, &out->ntzid, r->tzid[i]);
 	out->rec = xreallocarray(out->rec, out->nrec + 1, sizeof *out->rec);

@@ -22,6 +22,8 @@ struct ical_out_opts {
 	int64_t			 from, to;	/* the feed's window */
 	const char		*home;		/* home zone, for expansion */
 	size_t			 max_rdates;	/* flattening several RRULEs */
+	int64_t			 walk_steps;	/* a series' walk's budget; 0:
+						   recur.h's (tests set less) */
 	struct ical_cache	*cache;		/* a feed's records, or NULL */
 	unsigned		 classes;	/* 1 << access_class; 0: all */
 	/* Is the event with this UID one the audience may not see? */
@@ -35,6 +37,7 @@ struct ical_out	*ical_out_new(const struct ical_out_opts *);
 int		 ical_out_add(struct ical_out *, const char *, char **);
 int		 ical_out_known(struct ical_out *, const char *);
 size_t		 ical_out_count(const struct ical_out *);
+int		 ical_out_cut(const struct ical_out *);
 char		*ical_out_finish(struct ical_out *, size_t *);
 void		 ical_out_free(struct ical_out *);
 char		*ical_out_record(struct ical_out *, const char *, char **);

@@ -230,6 +230,19 @@ add_rdate(void *arg, const struct recur_occ *occ)
 	return 0;
 }
 
+/*
+ * A budget of its own for one series' walk (saved: the build's, for
+ * recur_budget_pop): a record's text is the same however many records
+ * the build made before it, and is cached so; its cost is bounded by its
+ * own budget, and by what add and import let a rule cost
+ * (recur-rules.c).  o->walk_steps, if set, makes it smaller (tests).
+ */
+static void
+walk_begin(const struct ical_out_opts *o, struct recur_budget *saved)
+{
+	recur_budget_push_steps(saved, o->walk_steps);
+}
+
 /* An RFC 7529 rule (RSCALE): few subscribers read one. */
 static int
 rscale(icalcomponent *c)
@@ -251,16 +264,18 @@ rscale(icalcomponent *c)
  * it, clients disagree) or an RFC 7529 RSCALE rule (a Hebrew or Chinese
  * calendar, which few clients read): replace the rules with the
  * occurrences inside the feed's window, which every client reads the same
- * way.  The walk spends the build's budget (recur.c): one that runs out
- * leaves the rules as they are (1; the record is then not kept in the
- * feed's cache, ical_out_add, and the next build flattens it), rather
- * than take the occurrences out with them.
+ * way.  The walk has a budget of its own (walk_begin): with the build's,
+ * spent by the records before it, the rules went and no occurrence came,
+ * and the feed's cache kept the record so.  One that runs out of its own
+ * leaves the rules as they are (1: the record is not kept in the cache,
+ * ical_out_add, and the feed is built again soon, feed-body.c).
  */
 int
 ical_feed_flatten(const struct ical_out_opts *o, icalcomponent *c)
 {
 	const struct event	*ev;
 	struct recur		*rc;
+	struct recur_budget	 saved;
 	struct flatten		 f;
 	icalproperty		*p;
 	char			*text, *why = NULL;
@@ -282,8 +297,11 @@ ical_feed_flatten(const struct ical_out_opts *o, icalcomponent *c)
 	f.tz = ev->tz;
 	f.all_day = ev->all_day;
 	f.start = ev->start;
+	walk_begin(o, &saved);
 	recur_each(rc, o->from, o->to, o->max_rdates, add_rdate, &f, &why);
-	if (!(cut = recur_budget_spent())) {
+	cut = recur_budget_spent();
+	recur_budget_pop(&saved);
+	if (!cut) {
 		ical_remove_all(c, ICAL_RRULE_PROPERTY);
 		ical_remove_all(c, ICAL_RDATE_PROPERTY);
 		ical_remove_all(c, ICAL_EXDATE_PROPERTY);
@@ -400,10 +418,10 @@ future_occ(void *arg, const struct recur_occ *oc)
  * so an RDATE period (ical_feed_plain_rdates) sees it is overridden.  The
  * RANGE stays, for the clients that read it, past the window.  text is
  * the series as it goes out (its master and the overrides the audience
- * sees), root the record they are in.  The walk spends the build's budget
- * (recur.c): 1 when it ran out, the copies then short of the window's
- * (the record is not kept in the feed's cache, ical_out_add, and the next
- * build makes them all).
+ * sees), root the record they are in.  The walk has a budget of its own
+ * (walk_begin): 1 when it ran out, the copies then short of the window's
+ * (the record is not kept in the feed's cache, ical_out_add, and the feed
+ * is built again soon, feed-body.c).
  */
 int
 ical_feed_future(const struct ical_out_opts *o, const char *text,
@@ -411,6 +429,7 @@ ical_feed_future(const struct ical_out_opts *o, const char *text,
 {
 	struct future		 f;
 	struct recur		*rc;
+	struct recur_budget	 saved;
 	char			*why = NULL;
 	int64_t			 lo, hi;
 	int			 cut;
@@ -422,6 +441,7 @@ ical_feed_future(const struct ical_out_opts *o, const char *text,
 	}
 	f.root = root;
 	f.master = recur_master(rc);
+	walk_begin(o, &saved);
 	/*
 	 * The whole window (an occurrence may move to before the override
 	 * that moves it), a year at a time, so that the nearest occurrences
@@ -437,6 +457,7 @@ ical_feed_future(const struct ical_out_opts *o, const char *text,
 		f.later = 1;
 	}
 	cut = recur_budget_spent();
+	recur_budget_pop(&saved);
 	free(why);
 	free(f.rids);
 	recur_close(rc);

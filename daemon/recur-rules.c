@@ -68,6 +68,15 @@ recur_budget_push(struct recur_budget *b)
 	recur_budget_begin();
 }
 
+/* The same, the new budget of steps only (at most RECUR_BUDGET_STEPS). */
+void
+recur_budget_push_steps(struct recur_budget *b, int64_t steps)
+{
+	recur_budget_push(b);
+	if (steps > 0 && steps < budget_steps)
+		budget_steps = steps;
+}
+
 void
 recur_budget_pop(const struct recur_budget *b)
 {

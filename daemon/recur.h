@@ -57,6 +57,7 @@ struct recur_budget {
 };
 void	recur_budget_begin(void);
 void	recur_budget_push(struct recur_budget *);
+void	recur_budget_push_steps(struct recur_budget *, int64_t);
 void	recur_budget_pop(const struct recur_budget *);
 int	recur_budget_spent(void);
 void	recur_set_max_yearly(size_t);

@@ -359,10 +359,12 @@ test_export(void)
 
 /*
  * A series of two RRULEs goes out as its occurrences in the window
- * (ical_feed_flatten).  With the build's budget spent (by the records
- * before it) it goes out with its rules, not with neither, and is not
- * kept in the feed's cache: the next build, on a budget of its own,
- * flattens it.
+ * (ical_feed_flatten), on a budget of its own: with the build's spent by
+ * the records before it, its rules went and no occurrence came.  A walk
+ * that runs out of its own (walk_steps: a slow machine's) leaves the
+ * rules as they are, says so (ical_out_cut), and its record is not kept
+ * in the feed's cache; the next build flattens it.  So does a
+ * THISANDFUTURE series' walk (ical_feed_future).
  */
 static void
 test_feed_flatten_budget(void)
@@ -372,6 +374,15 @@ test_feed_flatten_budget(void)
 	    "DURATION:PT1H\r\nSUMMARY:Talks\r\n"
 	    "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4\r\n"
 	    "RRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=4\r\nEND:VEVENT\r\n";
+	const char		*fut = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+	    "PRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:fut@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\n"
+	    "DURATION:PT1H\r\nSUMMARY:Daily\r\nRRULE:FREQ=DAILY;COUNT=20\r\n"
+	    "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:fut@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\n"
+	    "RECURRENCE-ID;RANGE=THISANDFUTURE:20260110T090000Z\r\n"
+	    "DTSTART:20260110T100000Z\r\nDURATION:PT1H\r\n"
+	    "SUMMARY:Daily, later\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 	struct ical_cache	*cache = ical_cache_new();
 	struct ical_out_opts	 o;
 	struct ical_out		*out;
@@ -388,21 +399,42 @@ test_feed_flatten_budget(void)
 	CHECK(recur_budget_spent());
 	out = ical_out_new(&o);
 	CHECK_INT(ical_out_add(out, ev, &cause), 0);
-	text = ical_out_finish(out, NULL);
-	CHECK_INT(count(text, "RRULE:"), 2);	/* as it is */
-	CHECK_INT(count(text, "RDATE"), 0);
-	free(text);
-	recur_budget_begin();			/* the next build */
-	out = ical_out_new(&o);
-	CHECK(!ical_out_known(out, ev));	/* not kept */
-	CHECK_INT(ical_out_add(out, ev, &cause), 0);
+	CHECK(!ical_out_cut(out));
 	text = ical_out_finish(out, NULL);
 	CHECK_INT(count(text, "RRULE"), 0);
 	CHECK_INT(count(text, "RDATE:"), 7);	/* the 8 but DTSTART */
 	CHECK(strstr(text, "RDATE:20260129T090000Z\r\n") != NULL);
 	free(text);
+	CHECK(recur_budget_spent());		/* the build's, as it was */
+	recur_budget_begin();
+	ical_cache_free(cache);
+
+	cache = ical_cache_new();		/* a walk that runs out */
+	o.cache = cache;
+	o.walk_steps = 2;
+	out = ical_out_new(&o);
+	CHECK_INT(ical_out_add(out, ev, &cause), 0);
+	CHECK_INT(ical_out_add(out, fut, &cause), 0);
+	CHECK(ical_out_cut(out));
+	text = ical_out_finish(out, NULL);
+	CHECK_INT(count(text, "RRULE:FREQ=WEEKLY"), 2);	/* as it is */
+	CHECK_INT(count(text, "RDATE"), 0);
+	CHECK_INT(count(text, "UID:fut@t"), 2);	/* few copies, or none */
+	free(text);
+	o.walk_steps = 0;			/* the next build */
+	out = ical_out_new(&o);
+	CHECK(!ical_out_known(out, ev));	/* neither was kept */
+	CHECK(!ical_out_known(out, fut));
+	CHECK_INT(ical_out_add(out, ev, &cause), 0);
+	CHECK_INT(ical_out_add(out, fut, &cause), 0);
+	CHECK(!ical_out_cut(out));
+	text = ical_out_finish(out, NULL);
+	CHECK_INT(count(text, "RDATE:"), 7);
+	CHECK_INT(count(text, "UID:fut@t"), 2 + 14);	/* a copy each, 11-24 */
+	free(text);
 	out = ical_out_new(&o);			/* kept now */
 	CHECK(ical_out_known(out, ev));
+	CHECK(ical_out_known(out, fut));
 	ical_out_free(out);
 	ical_cache_free(cache);
 }
