@@ -554,7 +554,6 @@ login_done(void *arg, enum account_result res, const struct account *acct,
 	free(l);
 }
 
-
 /*
  * An IP address as 16 bytes (IPv4 as IPv4-mapped IPv6), to compare; -1 if
  * s is none.
@@ -593,6 +592,7 @@ login_peer(struct server *srv, const struct httpd_req *q)
 		return peer;
 	return real;
 }
+
 /*
  * The login is checked first.  A password not remembered costs a
  * yescrypt, which runs on account.c's threads: the request waits
