@@ -22,9 +22,6 @@
 #include "store-itinerary.h"
 #include "xmalloc.h"
 
-/* Offsets beyond a year are surely a mistake. */
-#define ANCHOR_MAX_OFFSET	(366LL * 86400)
-
 /* The "anchor" and "anchor_offset" arguments of add and update. */
 int
 anchor_args(struct cmd_ctx *ctx, struct event_change *ch)
@@ -40,8 +37,9 @@ anchor_args(struct cmd_ctx *ctx, struct event_change *ch)
 	}
 	if (off == NULL || json_is_null(off))
 		return 0;
-	if (!json_is_integer(off) || json_integer_value(off) < -ANCHOR_MAX_OFFSET ||
-	    json_integer_value(off) > ANCHOR_MAX_OFFSET) {
+	if (!json_is_integer(off) || json_integer_value(off) <
+	    -KCAL_ANCHOR_MAX_OFFSET || json_integer_value(off) >
+	    KCAL_ANCHOR_MAX_OFFSET) {
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "\"anchor_offset\" must be "
 		    "seconds from the anchor's start, within a year either way");
 		return -1;

@@ -24,6 +24,7 @@
 #include <libical/ical.h>
 
 #include "ical-import-int.h"
+#include "ical-int.h"
 #include "ical-serialize.h"
 #include "kcal-protocol.h"
 #include "log.h"
@@ -315,6 +316,31 @@ static const icalproperty_kind once[] = {
 	ICAL_NO_PROPERTY
 };
 
+/*
+ * X-KCAL-ANCHOR-OFFSET a duration within a year either way, as kcal's
+ * --offset (anchor.c): an anchor's edit moves the event by it.
+ */
+static int
+check_anchor_offset(struct imp *im, size_t i)
+{
+	icalproperty	*p = ical_find_x(im->comp[i], X_ANCHOR_OFFSET);
+	const char	*v;
+	int64_t		 off;
+	int		 exact;
+
+	if (p == NULL)
+		return 0;
+	if ((v = icalproperty_get_x(p)) == NULL)
+		v = "";
+	if (ical_anchor_offset_read(v, &off, &exact) != 0)
+		return imp_fail(im, prop_line(im, i, X_ANCHOR_OFFSET, 0),
+		    X_ANCHOR_OFFSET ": \"%s\" is not a duration", v);
+	if (off < -KCAL_ANCHOR_MAX_OFFSET || off > KCAL_ANCHOR_MAX_OFFSET)
+		return imp_fail(im, prop_line(im, i, X_ANCHOR_OFFSET, 0),
+		    X_ANCHOR_OFFSET ": \"%s\" is more than a year", v);
+	return 0;
+}
+
 static int
 check_vevent(struct imp *im, size_t i)
 {
@@ -339,6 +365,8 @@ check_vevent(struct imp *im, size_t i)
 	    KCAL_REMIND_MAX)
 		return imp_fail(im, comp_line(im, i), "the event has %d "
 		    "reminders (VALARM); at most %d", n, KCAL_REMIND_MAX);
+	if (check_anchor_offset(im, i) != 0)
+		return -1;
 	pe = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
 	if (pe != NULL && icalcomponent_get_first_property(c,
 	    ICAL_DURATION_PROPERTY) != NULL)

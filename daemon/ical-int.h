@@ -36,6 +36,7 @@ struct icaltimetype ical_local_tt(const struct when *, int);
 int64_t		 ical_add_days(const char *, int64_t, int64_t);
 int64_t		 ical_add_nominal(const char *, int64_t, int64_t);
 char		*ical_anchor_offset_text(int64_t, int);
+int		 ical_anchor_offset_read(const char *, int64_t *, int *);
 int		 ical_dur_nominal(struct icaldurationtype, int64_t *,
 		     int64_t *);
 int		 ical_read_time(icalproperty *, struct icaltimetype,

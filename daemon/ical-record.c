@@ -175,6 +175,38 @@ ical_anchor_offset_text(int64_t off, int exact)
 }
 
 /*
+ * X-KCAL-ANCHOR-OFFSET's value v read (*off, *exact as
+ * ical_anchor_offset_text wrote them), or -1, *off and *exact untouched,
+ * if it is not a duration.  Its numbers are summed in 64 bits: libical's
+ * own sum is an int, which a duration of 70 years wraps; and no number
+ * of more than 8 digits is read at all (libical wraps those as it reads
+ * them).  The limit of a year (KCAL_ANCHOR_MAX_OFFSET) is a write's
+ * (ical-import-check.c): a record stored before it keeps its offset.
+ */
+int
+ical_anchor_offset_read(const char *v, int64_t *off, int *exact)
+{
+	struct icaldurationtype	d;
+	int64_t			s;
+	size_t			run = 0;
+
+	if (v == NULL || *v == '\0')
+		return -1;
+	for (const char *q = v; *q != '\0'; q++)
+		if ((run = *q >= '0' && *q <= '9' ? run + 1 : 0) > 8)
+			return -1;
+	d = icaldurationtype_from_string(v);
+	icalerror_clear_errno();
+	if (icaldurationtype_is_bad_duration(d))
+		return -1;
+	s = (((int64_t)d.weeks * 7 + d.days) * 24 + d.hours) * 3600 +
+	    (int64_t)d.minutes * 60 + d.seconds;
+	*off = d.is_neg ? -s : s;
+	*exact = d.days == 0 && d.weeks == 0;
+	return 0;
+}
+
+/*
  * The same as kcald reckoned it before: the whole days of any lead
  * nominal, the rest exact (25 hours on the eve of a DST change was 24 or
  * 26).  A reminder delivered then is remembered at that instant
@@ -579,7 +611,6 @@ static void
 extract_itinerary(icalcomponent *c, struct event *ev)
 {
 	icalproperty		*p;
-	struct icaldurationtype	 d;
 	const char		*v;
 
 	if ((p = ical_find_x(c, X_CITY)) != NULL && *(v = icalproperty_get_x(p)))
@@ -589,14 +620,9 @@ extract_itinerary(icalcomponent *c, struct event *ev)
 	if ((p = ical_find_x(c, X_ANCHOR)) == NULL || !*(v = icalproperty_get_x(p)))
 		return;
 	ev->anchor = xstrdup(v);
-	if ((p = ical_find_x(c, X_ANCHOR_OFFSET)) != NULL) {
-		d = icaldurationtype_from_string(icalproperty_get_x(p));
-		icalerror_clear_errno();
-		if (!icaldurationtype_is_bad_duration(d)) {
-			ev->anchor_offset = icaldurationtype_as_int(d);
-			ev->anchor_exact = d.days == 0 && d.weeks == 0;
-		}
-	}
+	if ((p = ical_find_x(c, X_ANCHOR_OFFSET)) != NULL)
+		(void)ical_anchor_offset_read(icalproperty_get_x(p),
+		    &ev->anchor_offset, &ev->anchor_exact);
 }
 
 int

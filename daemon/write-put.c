@@ -38,6 +38,7 @@
 #include "conflict-check.h"
 #include "ical.h"
 #include "ical-import.h"
+#include "kcal-protocol.h"
 #include "occur.h"
 #include "recur.h"
 #include "server.h"
@@ -363,6 +364,11 @@ follow_anchor(struct run *r, const struct event *ev, int exists,
 	ch.set_anchor_offset = 1;
 	ch.all_day = 0;
 	event_clear(&a);
+	if (ch.anchor_offset < -KCAL_ANCHOR_MAX_OFFSET ||
+	    ch.anchor_offset > KCAL_ANCHOR_MAX_OFFSET)
+		return fail(r, PUT_REFUSED, "the event follows %s "
+		    "(X-KCAL-ANCHOR) and would be more than a year from it; "
+		    "remove X-KCAL-ANCHOR to put it there", ev->anchor);
 	rc = anchor_prepare(&r->ctx, exists ? ev->uid : NULL, exists ? NULL :
 	    ev->uid, &ch);
 	free(ch.owned_tz);

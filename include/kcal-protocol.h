@@ -31,6 +31,8 @@
 #define KCAL_REMIND_MAX		64	/* an event's reminders: "remind",
 					   "remind_at", an iCalendar
 					   VEVENT's VALARMs */
+#define KCAL_ANCHOR_MAX_OFFSET	(366LL * 86400)	/* seconds from an anchor,
+					   either way (a year) */
 
 /* Stable error codes a script can branch on. */
 #define KCAL_E_BAD_JSON		"bad_json"

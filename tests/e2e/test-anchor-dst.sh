@@ -142,6 +142,22 @@ if have curl && dav_user alice alice-pw; then
 	    summit@dst --description "Agenda attached"
 	check_eq "leaves it there" "2027-10-30T18:00:00+09:00" \
 		"$(start_of adv@dst)"
+	# No further than kcal's --offset allows: a year either way.
+	dav GET "$CAL/adv@dst.ics" -u alice:alice-pw >/dev/null
+	sed -e 's/^\(DTSTART[^:]*:\)2027/\12029/' \
+	    -e 's/^\(DTEND[^:]*:\)2027/\12029/' "$T/body" >"$T/adv5.ics"
+	check_eq "a PUT two years after the summit is refused" 409 \
+		"$(put_adv "$T/adv5.ics")"
+	check_match "saying why" 'more than a year from it' "$(cat "$T/body")"
+	check_eq "the follower has not moved" "2027-10-30T18:00:00+09:00" \
+		"$(start_of adv@dst)"
+	tr -d '\r' <"$T/adv5.ics" | sed -e '/^DTSTART/s/2029/2027/' \
+	    -e '/^DTEND/s/2029/2027/' \
+	    -e 's/^X-KCAL-ANCHOR-OFFSET:.*/X-KCAL-ANCHOR-OFFSET:-P36500D/' \
+	    >"$T/adv6.ics"
+	check_match "a PUT with an offset of a hundred years is refused" \
+		'^4[0-9][0-9]$' "$(put_adv "$T/adv6.ics")"
+	check_eq "and the offset is unchanged" "-86400" "$(offset_of adv@dst)"
 else
 	have curl || skip "curl is not installed: no CalDAV PUT"
 fi
@@ -155,6 +171,20 @@ check "import a follower of an event that is not there" \
 check "a new zone for it" kcal edit dangling@dst --tz Asia/Tokyo
 check_eq "keeps its start" "2027-11-02T18:00:00+09:00" \
 	"$(start_of dangling@dst)"
+
+# An import's X-KCAL-ANCHOR-OFFSET is a duration within a year either
+# way, as --offset is; libical reads 100 years as a wrapped int.
+for off in -P400D -P36500D -P99999999D PT24H-ish; do
+	sed -e "s/dangling@dst/far$off@dst/" \
+	    -e "s/^X-KCAL-ANCHOR-OFFSET:.*/X-KCAL-ANCHOR-OFFSET:$off\r/" \
+	    "$T/dangling.ics" >"$T/far.ics"
+	check_rc "an import with X-KCAL-ANCHOR-OFFSET:$off is refused" 1 \
+		kcal import "$T/far.ics"
+	check_match "naming the line ($off)" \
+		':11: X-KCAL-ANCHOR-OFFSET: "'"$off"'" is' \
+		"$(kcal import "$T/far.ics" 2>&1)"
+	check_rc "and nothing is stored ($off)" 1 kcal show "far$off@dst"
+done
 
 stop_daemon
 done_testing

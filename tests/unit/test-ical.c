@@ -11,6 +11,8 @@
 
 #include "event.h"
 #include "ical.h"
+#include "ical-int.h"
+#include "kcal-protocol.h"
 #include "recur.h"
 #include "test.h"
 #include "when.h"
@@ -944,6 +946,42 @@ occ_starts(const char *text, int64_t from, int64_t to, int64_t *starts,
 	return s.n;
 }
 
+/*
+ * X-KCAL-ANCHOR-OFFSET read back as written, in 64 bits (libical's int
+ * sum wraps 100 years), and anything else refused.
+ */
+static void
+test_anchor_offset(void)
+{
+	const int64_t	 offs[] = { -86400, -90000, 1800, 0, 2 * 86400 + 60,
+	    -KCAL_ANCHOR_MAX_OFFSET };
+	int64_t		 off = 7;
+	int		 exact = 7;
+	char		*t;
+
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		for (int ex = 0; ex < 2; ex++) {
+			t = ical_anchor_offset_text(offs[i], ex);
+			CHECK(ical_anchor_offset_read(t, &off, &exact) == 0);
+			CHECK_INT(off, offs[i]);
+			CHECK_INT(exact, ex || (offs[i] > -86400 &&
+			    offs[i] < 86400));
+			icalmemory_free_buffer(t);
+		}
+	CHECK(ical_anchor_offset_read("-P36500D", &off, &exact) == 0);
+	CHECK_INT(off, -36500LL * 86400);
+	CHECK_INT(exact, 0);
+	CHECK(ical_anchor_offset_read("PT24H", &off, &exact) == 0);
+	CHECK_INT(off, 86400);
+	CHECK_INT(exact, 1);
+	off = exact = 7;
+	CHECK(ical_anchor_offset_read("-P999999999D", &off, &exact) == -1);
+	CHECK(ical_anchor_offset_read("a day", &off, &exact) == -1);
+	CHECK(ical_anchor_offset_read("", &off, &exact) == -1);
+	CHECK_INT(off, 7);
+	CHECK_INT(exact, 7);
+}
+
 int
 main(void)
 {
@@ -960,6 +998,7 @@ main(void)
 	test_class();
 	test_move_series();
 	test_alarm_repeat();
+	test_anchor_offset();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
 }
