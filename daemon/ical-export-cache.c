@@ -5,6 +5,13 @@
  * found again by its exact stored text; it goes when the build options
  * change, when a build no longer takes it, or when an event it points at
  * is hidden now and was not then (or the other way round).
+ *
+ * A feed's window moves every day.  What a single event writes does not
+ * depend on it, so its record stays; one that recurs (a series, RRULE or
+ * RDATE: struct ical_rec's windowed) goes, since it may be flattened to
+ * the window's occurrences (ical-feed-recur.c) and ical_out_known tells
+ * the build that a record found recurs in the window.  So the first build
+ * of the day makes again only the series, not every record.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,28 +68,61 @@ ical_cache_free(struct ical_cache *c)
 	free(c);
 }
 
-/* Were the cached records made with what o asks for? */
+/*
+ * Were the cached records made with what o asks for?  1 if so, 0 if not;
+ * 2 if with all of it but the window (from, to).
+ */
 static int
 cache_fits(const struct ical_cache *c, const struct ical_out_opts *o)
 {
 	if (!c->filled)
 		return 0;
 	if (c->o.feed != o->feed || c->o.alarms != o->alarms ||
-	    c->o.redact != o->redact || c->o.from != o->from ||
-	    c->o.to != o->to || c->o.max_rdates != o->max_rdates ||
+	    c->o.redact != o->redact || c->o.max_rdates != o->max_rdates ||
 	    c->o.classes != o->classes ||
 	    (c->o.hidden == NULL) != (o->hidden == NULL))
 		return 0;
-	if (c->home == NULL || o->home == NULL)
-		return c->home == NULL && o->home == NULL;
-	return strcmp(c->home, o->home) == 0;
+	if (c->home == NULL || o->home == NULL ? c->home != o->home :
+	    strcmp(c->home, o->home) != 0)
+		return 0;
+	return c->o.from == o->from && c->o.to == o->to ? 1 : 2;
 }
 
-/* A build begins: the records go if they were made for other options. */
+/*
+ * Drop the records that recur (window: they were made for another one),
+ * or those the last build did not use.
+ */
+static void
+cache_drop(struct ical_cache *c, int window)
+{
+	struct ical_rec	**rp, *r;
+
+	for (size_t i = 0; i < c->size; i++)
+		for (rp = &c->tab[i]; (r = *rp) != NULL;) {
+			if (window ? !r->windowed : r->mark == c->mark) {
+				rp = &r->next;
+				continue;
+			}
+			*rp = r->next;
+			ical_rec_free(r);
+			c->n--;
+		}
+}
+
+/*
+ * A build begins: the records go if they were made for other options,
+ * those that recur if only the window moved.
+ */
 void
 ical_cache_begin(struct ical_cache *c, const struct ical_out_opts *o)
 {
-	if (!cache_fits(c, o)) {
+	int	fits = cache_fits(c, o);
+
+	if (fits == 2) {
+		cache_drop(c, 1);
+		c->o.from = o->from;
+		c->o.to = o->to;
+	} else if (fits == 0) {
 		cache_clear(c);
 		c->o = *o;
 		c->o.calname = NULL;
@@ -98,18 +138,7 @@ ical_cache_begin(struct ical_cache *c, const struct ical_out_opts *o)
 void
 ical_cache_sweep(struct ical_cache *c)
 {
-	struct ical_rec	**rp, *r;
-
-	for (size_t i = 0; i < c->size; i++)
-		for (rp = &c->tab[i]; (r = *rp) != NULL;) {
-			if (r->mark == c->mark) {
-				rp = &r->next;
-				continue;
-			}
-			*rp = r->next;
-			ical_rec_free(r);
-			c->n--;
-		}
+	cache_drop(c, 0);
 }
 
 void

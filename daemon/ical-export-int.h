@@ -33,6 +33,7 @@ struct ical_rec {
 	size_t		  nref;
 	unsigned	  mark;		/* the last build that used it */
 	int		  cut;		/* a walk's budget ran out: not cached */
+	int		  windowed;	/* recurs: made for the window */
 	struct ical_rec	 *next;		/* hash chain */
 };
 

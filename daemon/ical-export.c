@@ -322,6 +322,9 @@ make_rec(struct ical_out *out, const char *text, char **cause)
 	}
 	r = xcalloc(1, sizeof *r);
 	r->text = xstrdup("");
+	r->windowed = icalcomponent_isa(root) != ICAL_VEVENT_COMPONENT ||
+	    icalcomponent_get_first_property(root, ICAL_RRULE_PROPERTY) ||
+	    icalcomponent_get_first_property(root, ICAL_RDATE_PROPERTY);
 	if (icalcomponent_isa(root) != ICAL_VEVENT_COMPONENT)
 		add_series(out, r, root);
 	else if (shows(out, root))

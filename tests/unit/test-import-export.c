@@ -44,6 +44,19 @@ parse(const char *text, struct ical_import *imp, char **cause)
 	return ical_import_parse(text, strlen(text), &o, imp, cause);
 }
 
+/* A feed's options: its window, its cache (or NULL). */
+static void
+feed_opts(struct ical_out_opts *o, int64_t from, int64_t to,
+    struct ical_cache *cache)
+{
+	memset(o, 0, sizeof *o);
+	o->home = HOME;
+	o->feed = 1;
+	o->from = from;
+	o->to = to;
+	o->cache = cache;
+}
+
 /* The error for text, which must start with want. */
 static void
 refused(const char *text, const char *want)
@@ -226,9 +239,7 @@ test_feed_period(void)
 	struct ical_out		*out;
 	char			*text, *cause = NULL;
 
-	memset(&o, 0, sizeof o);
-	o.home = HOME;
-	o.feed = 1;
+	feed_opts(&o, 0, 0, NULL);
 	out = ical_out_new(&o);
 	CHECK_INT(ical_out_add(out, ev, &cause), 0);
 	text = ical_out_finish(out, NULL);
@@ -293,9 +304,7 @@ test_feed_period_override(void)
 	struct ical_out		*out;
 	char			*text, *cause = NULL;
 
-	memset(&o, 0, sizeof o);
-	o.home = HOME;
-	o.feed = 1;
+	feed_opts(&o, 0, 0, NULL);
 	out = ical_out_new(&o);
 	CHECK_INT(ical_out_add(out, rec, &cause), 0);
 	text = ical_out_finish(out, NULL);
@@ -388,12 +397,7 @@ test_feed_flatten_budget(void)
 	struct ical_out		*out;
 	char			*text, *cause = NULL;
 
-	memset(&o, 0, sizeof o);
-	o.home = HOME;
-	o.feed = 1;
-	o.from = 1767225600;		/* 2026 */
-	o.to = 1798761600;
-	o.cache = cache;
+	feed_opts(&o, 1767225600, 1798761600, cache);	/* 2026 */
 	recur_budget_begin();
 	recur_spend(RECUR_BUDGET_STEPS + 1);
 	CHECK(recur_budget_spent());
@@ -435,6 +439,54 @@ test_feed_flatten_budget(void)
 	out = ical_out_new(&o);			/* kept now */
 	CHECK(ical_out_known(out, ev));
 	CHECK(ical_out_known(out, fut));
+	ical_out_free(out);
+	ical_cache_free(cache);
+}
+
+/*
+ * The window moves: a single event's record is kept, a series'
+ * is made again for the new window (ical-export-cache.c), and the feed is
+ * what a build without a cache writes for it.
+ */
+static void
+test_feed_window_move(void)
+{
+	const char		*one = "BEGIN:VEVENT\r\nUID:one@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260110T090000Z\r\n"
+	    "DURATION:PT1H\r\nSUMMARY:Summit\r\nEND:VEVENT\r\n";
+	const char		*two = "BEGIN:VEVENT\r\nUID:two-rules@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\n"
+	    "DURATION:PT1H\r\nSUMMARY:Talks\r\n"
+	    "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4\r\n"
+	    "RRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=4\r\nEND:VEVENT\r\n";
+	const int64_t		 day = 1767571200;	/* 2026-01-05 */
+	struct ical_cache	*cache = ical_cache_new();
+	struct ical_out_opts	 o;
+	struct ical_out		*out;
+	char			*text[3], *cause = NULL;
+
+	for (int i = 0; i < 3; i++) {
+		/* Jan 5 on, Jan 9 on with the cache, Jan 9 on without. */
+		feed_opts(&o, day + (i > 0) * 4 * 86400, day + 30 * 86400,
+		    i < 2 ? cache : NULL);
+		out = ical_out_new(&o);
+		if (i == 1) {
+			CHECK(ical_out_known(out, one));	/* kept */
+			CHECK(!ical_out_known(out, two));	/* made again */
+		}
+		CHECK_INT(ical_out_add(out, one, &cause), 0);
+		CHECK_INT(ical_out_add(out, two, &cause), 0);
+		text[i] = ical_out_finish(out, NULL);
+	}
+	CHECK(strstr(text[0], "RDATE:20260108T090000Z") != NULL);
+	CHECK(strstr(text[1], "RDATE:20260108T090000Z") == NULL);
+	CHECK_STR(text[1], text[2]);
+	for (int i = 0; i < 3; i++)
+		free(text[i]);
+	feed_opts(&o, day + 4 * 86400, day + 30 * 86400, cache);
+	o.redact = REDACT_BUSY;			/* other options: all go */
+	out = ical_out_new(&o);
+	CHECK(!ical_out_known(out, one));
 	ical_out_free(out);
 	ical_cache_free(cache);
 }
@@ -508,6 +560,7 @@ main(void)
 	test_feed_period();
 	test_feed_period_override();
 	test_feed_flatten_budget();
+	test_feed_window_move();
 	test_http_and_urls();
 	icaltimezone_free_builtin_timezones();
 	TEST_DONE();
