@@ -48,10 +48,13 @@ unsigned	 httpd_port(const struct httpd *);
 void		 httpd_on_too_big(struct httpd *, httpd_cb);
 void		 httpd_stop(struct httpd *);
 
+/* A path (httpd-path.c): decoded in place; as the log shows it. */
+size_t		 httpd_unescape(char *);
+const char	*httpd_log_path(const char *, char *, size_t);
+
 /* The request: only on the loop's thread, only until it is answered. */
 const char	*httpd_method(const struct httpd_req *);
 const char	*httpd_url(const struct httpd_req *);
-const char	*httpd_log_path(const char *, char *, size_t);
 const char	*httpd_header(const struct httpd_req *, const char *);
 const char	*httpd_body(const struct httpd_req *, size_t *);
 const char	*httpd_peer(const struct httpd_req *);

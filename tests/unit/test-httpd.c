@@ -602,6 +602,32 @@ test_log_path(void)
 	CHECK_STR(httpd_log_path(NULL, buf, sizeof buf), "");
 }
 
+/*
+ * The URL decoded as kcald reads it: a '/' inside a segment is not one
+ * between segments, a NUL does not cut the path short.
+ */
+static void
+test_unescape(void)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "/dav/a%40b.ics", "/dav/a@b.ics" },
+		{ "/dav/x%2Fy.ics", "/dav/x\001y.ics" },
+		{ "/dav/x%2fy", "/dav/x\001y" },
+		{ "/x%00y.ics", "/x\177y.ics" },
+		{ "/x%01y", "/x\177y" },
+		{ "/%zz%4", "/%zz%4" },
+		{ "%e5%8c%97", "\345\214\227" },
+		{ "", "" },
+	};
+	char	buf[64];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		snprintf(buf, sizeof buf, "%s", t[i].in);
+		CHECK_INT(httpd_unescape(buf), strlen(t[i].out));
+		CHECK_STR(buf, t[i].out);
+	}
+}
+
 int
 main(void)
 {
@@ -614,6 +640,7 @@ main(void)
 
 	test_etag_in();
 	test_log_path();
+	test_unescape();
 	base = event_base_new();
 	httpd_limits_default(&lim);
 	lim.max_body = 4096;
