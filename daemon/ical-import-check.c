@@ -317,8 +317,10 @@ static const icalproperty_kind once[] = {
 };
 
 /*
- * X-KCAL-ANCHOR-OFFSET a duration within a year either way, as kcal's
- * --offset (anchor.c): an anchor's edit moves the event by it.
+ * X-KCAL-ANCHOR-OFFSET once, a duration (RFC 5545's), within a year
+ * either way, as kcal's --offset (anchor.c): an anchor's edit moves the
+ * event by it.  A PUT's is where the event is put from its anchor
+ * (write-put.c), which checks the year.
  */
 static int
 check_anchor_offset(struct imp *im, size_t i)
@@ -326,7 +328,7 @@ check_anchor_offset(struct imp *im, size_t i)
 	icalproperty	*p = ical_find_x(im->comp[i], X_ANCHOR_OFFSET);
 	const char	*v;
 	int64_t		 off;
-	int		 exact;
+	int		 exact, n = 0;
 
 	if (p == NULL)
 		return 0;
@@ -334,10 +336,21 @@ check_anchor_offset(struct imp *im, size_t i)
 		v = "";
 	if (ical_anchor_offset_read(v, &off, &exact) != 0)
 		return imp_fail(im, prop_line(im, i, X_ANCHOR_OFFSET, 0),
-		    X_ANCHOR_OFFSET ": \"%s\" is not a duration", v);
-	if (off < -KCAL_ANCHOR_MAX_OFFSET || off > KCAL_ANCHOR_MAX_OFFSET)
+		    X_ANCHOR_OFFSET ": \"%s\" is not a duration (RFC 5545 "
+		    "3.3.6, e.g. -PT15M or -P1D)", v);
+	if (!im->o->put && (off < -KCAL_ANCHOR_MAX_OFFSET ||
+	    off > KCAL_ANCHOR_MAX_OFFSET))
 		return imp_fail(im, prop_line(im, i, X_ANCHOR_OFFSET, 0),
 		    X_ANCHOR_OFFSET ": \"%s\" is more than a year", v);
+	for (p = icalcomponent_get_first_property(im->comp[i],
+	    ICAL_X_PROPERTY); p != NULL; p = icalcomponent_get_next_property(
+	    im->comp[i], ICAL_X_PROPERTY))
+		if (strcasecmp(icalproperty_get_x_name(p), X_ANCHOR_OFFSET) ==
+		    0 && ++n > 1)
+			return imp_fail(im, prop_line(im, i, X_ANCHOR_OFFSET,
+			    1), X_ANCHOR_OFFSET " appears twice in one event "
+			    "(first at line %d)", prop_line(im, i,
+			    X_ANCHOR_OFFSET, 0));
 	return 0;
 }
 

@@ -19,6 +19,8 @@ struct ical_import_opts {
 	const char	*float_tz;	/* where floating times are read */
 	size_t		 max_events;	/* 0: no limit */
 	int64_t		 now;		/* for a missing DTSTAMP */
+	int		 put;		/* a CalDAV PUT: write-put.c limits
+					   X-KCAL-ANCHOR-OFFSET */
 };
 
 /* One event to store: a VEVENT, or a master with its overrides. */

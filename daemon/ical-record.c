@@ -154,9 +154,10 @@ ical_anchor_at(const char *tz, int64_t t, int64_t off, int exact)
 
 /*
  * X-KCAL-ANCHOR-OFFSET's value for off (ical_anchor_at): in days where it
- * has whole ones (-P1D, -P1DT2H), or, exact, in hours (-PT24H, -PT26H),
- * which is how it is read back.  The caller frees it
- * (icalmemory_free_buffer).
+ * has whole ones (-P1D, -P1DT2H; -P1W, as libical writes a week), or,
+ * exact, in hours (-PT24H, -PT26H), which is how it is read back.
+ * Counted in 64 bits (libical's icaldurationtype_from_int takes an int).
+ * The caller frees it (icalmemory_free_buffer).
  */
 char *
 ical_anchor_offset_text(int64_t off, int exact)
@@ -164,45 +165,92 @@ ical_anchor_offset_text(int64_t off, int exact)
 	struct icaldurationtype	d = icaldurationtype_null_duration();
 	int64_t			a = off < 0 ? -off : off;
 
-	if (!exact || off == 0)
-		return icaldurationtype_as_ical_string_r(
-		    icaldurationtype_from_int((int)off));
 	d.is_neg = off < 0;
-	d.hours = (unsigned)(a / 3600);
-	d.minutes = (unsigned)(a % 3600 / 60);
-	d.seconds = (unsigned)(a % 60);
+	if (!exact && a != 0 && a % (7 * 86400) == 0)
+		d.weeks = (unsigned)(a / (7 * 86400));
+	else if (!exact) {
+		d.days = (unsigned)(a / 86400);
+		a %= 86400;
+	}
+	if (d.weeks == 0) {
+		d.hours = (unsigned)(a / 3600);
+		d.minutes = (unsigned)(a % 3600 / 60);
+		d.seconds = (unsigned)(a % 60);
+	}
 	return icaldurationtype_as_ical_string_r(d);
+}
+
+/* The unit c's place in a dur-value (D, H, M, S), or -1. */
+static int
+dur_unit(int c, int64_t *secs)
+{
+	static const char	unit[] = "DHMS";
+	static const int64_t	size[] = { 86400, 3600, 60, 1 };
+	const char		*u;
+
+	if (c == '\0' || (u = strchr(unit, c)) == NULL)
+		return -1;
+	*secs = size[u - unit];
+	return (int)(u - unit);
 }
 
 /*
  * X-KCAL-ANCHOR-OFFSET's value v read (*off, *exact as
  * ical_anchor_offset_text wrote them), or -1, *off and *exact untouched,
- * if it is not a duration.  Its numbers are summed in 64 bits: libical's
- * own sum is an int, which a duration of 70 years wraps; and no number
- * of more than 8 digits is read at all (libical wraps those as it reads
- * them).  The limit of a year (KCAL_ANCHOR_MAX_OFFSET) is a write's
- * (ical-import-check.c): a record stored before it keeps its offset.
+ * if it is not RFC 5545's dur-value: [+-]P, then nW alone, or nD and/or T
+ * followed by nH, nM, nS, each at most once, in this order (libical writes
+ * PT1H1S), a number of at most 8 digits but for leading zeros.  libical's
+ * reader takes "P", "P1DT2" or "PT0H5H" too, and sums in an int, which a
+ * duration of 70 years wraps.  Exact unless it has days or weeks.  The
+ * limit of a year (KCAL_ANCHOR_MAX_OFFSET) is a write's
+ * (ical-import-check.c, write-put.c).
  */
 int
 ical_anchor_offset_read(const char *v, int64_t *off, int *exact)
 {
-	struct icaldurationtype	d;
-	int64_t			s;
-	size_t			run = 0;
+	const char	*p = v, *q;
+	int64_t		 n, size, sum = 0;
+	int		 neg, at = 0, in_time = 0, parts = 0, days = 0, i, dig;
 
-	if (v == NULL || *v == '\0')
+	if (p == NULL)
 		return -1;
-	for (const char *q = v; *q != '\0'; q++)
-		if ((run = *q >= '0' && *q <= '9' ? run + 1 : 0) > 8)
+	if ((neg = *p == '-') || *p == '+')
+		p++;
+	if (*p++ != 'P')
+		return -1;
+	while (*p != '\0') {
+		if (*p == 'T' && !in_time) {
+			in_time = 1;
+			at = 1;
+			parts = 0;
+			p++;
+			continue;
+		}
+		for (q = p, n = 0, dig = 0; *p >= '0' && *p <= '9'; p++) {
+			if ((dig += n > 0 || *p != '0') > 8)
+				return -1;
+			n = n * 10 + (*p - '0');
+		}
+		if (p == q)
 			return -1;
-	d = icaldurationtype_from_string(v);
-	icalerror_clear_errno();
-	if (icaldurationtype_is_bad_duration(d))
+		if (*p == 'W' && !in_time && at == 0 && p[1] == '\0') {
+			sum = n * 7 * 86400;
+			days = n != 0;
+			parts = 1;
+			p++;
+			break;
+		}
+		if ((i = dur_unit(*p++, &size)) < at || (i == 0) == in_time)
+			return -1;
+		at = i + 1;
+		sum += n * size;
+		days |= i == 0 && n != 0;
+		parts++;
+	}
+	if (parts == 0)
 		return -1;
-	s = (((int64_t)d.weeks * 7 + d.days) * 24 + d.hours) * 3600 +
-	    (int64_t)d.minutes * 60 + d.seconds;
-	*off = d.is_neg ? -s : s;
-	*exact = d.days == 0 && d.weeks == 0;
+	*off = neg ? -sum : sum;
+	*exact = !days;
 	return 0;
 }
 
@@ -611,6 +659,7 @@ static void
 extract_itinerary(icalcomponent *c, struct event *ev)
 {
 	icalproperty		*p;
+	struct icaldurationtype	 d;
 	const char		*v;
 
 	if ((p = ical_find_x(c, X_CITY)) != NULL && *(v = icalproperty_get_x(p)))
@@ -620,9 +669,21 @@ extract_itinerary(icalcomponent *c, struct event *ev)
 	if ((p = ical_find_x(c, X_ANCHOR)) == NULL || !*(v = icalproperty_get_x(p)))
 		return;
 	ev->anchor = xstrdup(v);
-	if ((p = ical_find_x(c, X_ANCHOR_OFFSET)) != NULL)
-		(void)ical_anchor_offset_read(icalproperty_get_x(p),
-		    &ev->anchor_offset, &ev->anchor_exact);
+	if ((p = ical_find_x(c, X_ANCHOR_OFFSET)) == NULL ||
+	    (v = icalproperty_get_x(p)) == NULL ||
+	    ical_anchor_offset_read(v, &ev->anchor_offset,
+	    &ev->anchor_exact) == 0)
+		return;
+	/* Stored before it was checked: as libical reads it, in 64 bits. */
+	d = icaldurationtype_from_string(v);
+	icalerror_clear_errno();
+	if (icaldurationtype_is_bad_duration(d))
+		return;
+	ev->anchor_offset = (((int64_t)d.weeks * 7 + d.days) * 24 +
+	    d.hours) * 3600 + (int64_t)d.minutes * 60 + d.seconds;
+	if (d.is_neg)
+		ev->anchor_offset = -ev->anchor_offset;
+	ev->anchor_exact = d.days == 0 && d.weeks == 0;
 }
 
 int

@@ -137,6 +137,7 @@ read_body(struct run *r, const struct put_req *rq, struct ical_import *imp)
 	o.home = o.float_tz = r->srv->cfg->home_tz;
 	o.now = server_now(r->srv);
 	o.max_events = r->srv->cfg->max_import_events;
+	o.put = 1;
 	if (ical_import_parse(rq->body, rq->len, &o, imp, &why) != 0) {
 		fail(r, PUT_BAD_DATA, "%s", why);
 		free(why);
@@ -328,18 +329,42 @@ offset_of(const char *tz, int64_t anchor, int64_t start, int64_t *off,
 }
 
 /*
- * An anchored event as the client put it: its offset becomes where it
- * now is from its anchor (offset_of; anchor_prepare checks the chain).
- * *text may be replaced.
+ * Is the offset ch sets more than a year (kcal's --offset, anchor.c)?
+ * Not if the stored event (full, or NULL) has it: one stored before the
+ * limit keeps it.
  */
 static int
-follow_anchor(struct run *r, const struct event *ev, int exists,
+too_far(const struct event_change *ch, const char *full)
+{
+	struct event	 cur;
+	int		 far;
+
+	if (ch->anchor_offset >= -KCAL_ANCHOR_MAX_OFFSET &&
+	    ch->anchor_offset <= KCAL_ANCHOR_MAX_OFFSET)
+		return 0;
+	if (full == NULL || ical_extract(full, "UTC", &cur, NULL) != 0)
+		return 1;
+	far = cur.anchor == NULL || strcmp(cur.anchor, ch->anchor) != 0 ||
+	    cur.anchor_offset != ch->anchor_offset ||
+	    cur.anchor_exact != ch->anchor_exact;
+	event_clear(&cur);
+	return far;
+}
+
+/*
+ * An anchored event as the client put it: its offset becomes where it
+ * now is from its anchor (offset_of; anchor_prepare checks the chain),
+ * at most a year (too_far).  full is the stored event, or NULL.  *text
+ * may be replaced.
+ */
+static int
+follow_anchor(struct run *r, const struct event *ev, const char *full,
     char **text)
 {
 	struct event_change	 ch;
 	struct event		 a;
 	char			*at = NULL, *why = NULL, *t;
-	int			 rc;
+	int			 rc, exists = full != NULL;
 
 	if (ev->anchor == NULL || ev->all_day)
 		return 0;
@@ -364,8 +389,7 @@ follow_anchor(struct run *r, const struct event *ev, int exists,
 	ch.set_anchor_offset = 1;
 	ch.all_day = 0;
 	event_clear(&a);
-	if (ch.anchor_offset < -KCAL_ANCHOR_MAX_OFFSET ||
-	    ch.anchor_offset > KCAL_ANCHOR_MAX_OFFSET)
+	if (too_far(&ch, full))
 		return fail(r, PUT_REFUSED, "the event follows %s "
 		    "(X-KCAL-ANCHOR) and would be more than a year from it; "
 		    "remove X-KCAL-ANCHOR to put it there", ev->anchor);
@@ -458,7 +482,7 @@ put_in(struct run *r, const struct put_req *rq, const char *body_text)
 	if (ical_extract(text, r->srv->cfg->home_tz, &ev, &why) != 0)
 		rc = fail(r, PUT_BAD_DATA, "%s", why);
 	else
-		rc = follow_anchor(r, &ev, exists, &text);
+		rc = follow_anchor(r, &ev, exists ? full : NULL, &text);
 	event_clear(&ev);
 	if (rc != 0)
 		goto out;

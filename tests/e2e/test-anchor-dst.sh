@@ -155,9 +155,15 @@ if have curl && dav_user alice alice-pw; then
 	    -e '/^DTEND/s/2029/2027/' \
 	    -e 's/^X-KCAL-ANCHOR-OFFSET:.*/X-KCAL-ANCHOR-OFFSET:-P36500D/' \
 	    >"$T/adv6.ics"
-	check_match "a PUT with an offset of a hundred years is refused" \
-		'^4[0-9][0-9]$' "$(put_adv "$T/adv6.ics")"
-	check_eq "and the offset is unchanged" "-86400" "$(offset_of adv@dst)"
+	check_match "a PUT with an offset of a hundred years, where it was" \
+		'^20[14]$' "$(put_adv "$T/adv6.ics")"
+	check_eq "keeps the offset where it is put" "-86400" \
+		"$(offset_of adv@dst)"
+	sed 's/^X-KCAL-ANCHOR-OFFSET:.*/X-KCAL-ANCHOR-OFFSET:-P1DT2/' \
+	    "$T/adv6.ics" >"$T/adv7.ics"
+	check_eq "a PUT whose offset is not a duration is refused" 403 \
+		"$(put_adv "$T/adv7.ics")"
+	check_match "saying so" 'is not a duration' "$(cat "$T/body")"
 else
 	have curl || skip "curl is not installed: no CalDAV PUT"
 fi
@@ -174,7 +180,7 @@ check_eq "keeps its start" "2027-11-02T18:00:00+09:00" \
 
 # An import's X-KCAL-ANCHOR-OFFSET is a duration within a year either
 # way, as --offset is; libical reads 100 years as a wrapped int.
-for off in -P400D -P36500D -P99999999D PT24H-ish; do
+for off in -P400D -P36500D -P99999999D PT24H-ish P1DT2 -P; do
 	sed -e "s/dangling@dst/far$off@dst/" \
 	    -e "s/^X-KCAL-ANCHOR-OFFSET:.*/X-KCAL-ANCHOR-OFFSET:$off\r/" \
 	    "$T/dangling.ics" >"$T/far.ics"
@@ -185,6 +191,13 @@ for off in -P400D -P36500D -P99999999D PT24H-ish; do
 		"$(kcal import "$T/far.ics" 2>&1)"
 	check_rc "and nothing is stored ($off)" 1 kcal show "far$off@dst"
 done
+sed -e 's/dangling@dst/twice@dst/' \
+    -e 's/^\(X-KCAL-ANCHOR-OFFSET:.*\)/\1\nX-KCAL-ANCHOR-OFFSET:-P400D\r/' \
+    "$T/dangling.ics" >"$T/twice.ics"
+check_match "an import with X-KCAL-ANCHOR-OFFSET twice is refused" \
+	':12: X-KCAL-ANCHOR-OFFSET appears twice' \
+	"$(kcal import "$T/twice.ics" 2>&1)"
+check_rc "and nothing is stored (twice)" 1 kcal show twice@dst
 
 stop_daemon
 done_testing

@@ -955,6 +955,10 @@ test_anchor_offset(void)
 {
 	const int64_t	 offs[] = { -86400, -90000, 1800, 0, 2 * 86400 + 60,
 	    -KCAL_ANCHOR_MAX_OFFSET };
+	static const char *bad[] = { "", "-", "P", "-P", "PT", "P12", "P1DT",
+	    "P1DT2", "PT0H5H", "P0D1D", "P1W2D", "PT1D", "P1H", "PT1M1H",
+	    "P1DT1HT1M", "p1d", "P 1D", "P-1D", "a day", "-P999999999D",
+	    "P1W ", "PT5" };
 	int64_t		 off = 7;
 	int		 exact = 7;
 	char		*t;
@@ -974,12 +978,33 @@ test_anchor_offset(void)
 	CHECK(ical_anchor_offset_read("PT24H", &off, &exact) == 0);
 	CHECK_INT(off, 86400);
 	CHECK_INT(exact, 1);
+	CHECK(ical_anchor_offset_read("P000000001D", &off, &exact) == 0);
+	CHECK_INT(off, 86400);
+	CHECK(ical_anchor_offset_read("+PT1H1S", &off, &exact) == 0);
+	CHECK_INT(off, 3601);
+	CHECK_INT(exact, 1);
+	CHECK(ical_anchor_offset_read("-P2W", &off, &exact) == 0);
+	CHECK_INT(off, -14 * 86400);
+	CHECK_INT(exact, 0);
+	CHECK(ical_anchor_offset_read("P0DT24H", &off, &exact) == 0);
+	CHECK_INT(off, 86400);
+	CHECK_INT(exact, 1);
 	off = exact = 7;
-	CHECK(ical_anchor_offset_read("-P999999999D", &off, &exact) == -1);
-	CHECK(ical_anchor_offset_read("a day", &off, &exact) == -1);
-	CHECK(ical_anchor_offset_read("", &off, &exact) == -1);
+	/* libical reads all of these; none is a dur-value */
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK(ical_anchor_offset_read(bad[i], &off, &exact) == -1);
 	CHECK_INT(off, 7);
 	CHECK_INT(exact, 7);
+	/* beyond an int: 70 years, and whole weeks as libical writes them */
+	t = ical_anchor_offset_text(-25551LL * 86400, 0);
+	CHECK_STR(t, "-P25551D");
+	icalmemory_free_buffer(t);
+	t = ical_anchor_offset_text(-70LL * 365 * 86400 - 3600, 1);
+	CHECK_STR(t, "-PT613201H");
+	icalmemory_free_buffer(t);
+	t = ical_anchor_offset_text(14 * 86400, 0);
+	CHECK_STR(t, "P2W");
+	icalmemory_free_buffer(t);
 }
 
 int

@@ -44,6 +44,20 @@ parse(const char *text, struct ical_import *imp, char **cause)
 	return ical_import_parse(text, strlen(text), &o, imp, cause);
 }
 
+/*
+ * A daily series from 2026-01-05 09:00Z, 20 of them, moved an hour from
+ * the 10th on (RANGE=THISANDFUTURE): a feed copies the override to each.
+ */
+static const char fut[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    "PRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:fut@t\r\n"
+    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\n"
+    "DURATION:PT1H\r\nSUMMARY:Daily\r\nRRULE:FREQ=DAILY;COUNT=20\r\n"
+    "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:fut@t\r\n"
+    "DTSTAMP:20260101T000000Z\r\n"
+    "RECURRENCE-ID;RANGE=THISANDFUTURE:20260110T090000Z\r\n"
+    "DTSTART:20260110T100000Z\r\nDURATION:PT1H\r\n"
+    "SUMMARY:Daily, later\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
 /* A feed's options: its window, its cache (or NULL). */
 static void
 feed_opts(struct ical_out_opts *o, int64_t from, int64_t to,
@@ -383,15 +397,6 @@ test_feed_flatten_budget(void)
 	    "DURATION:PT1H\r\nSUMMARY:Talks\r\n"
 	    "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4\r\n"
 	    "RRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=4\r\nEND:VEVENT\r\n";
-	const char		*fut = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
-	    "PRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:fut@t\r\n"
-	    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\n"
-	    "DURATION:PT1H\r\nSUMMARY:Daily\r\nRRULE:FREQ=DAILY;COUNT=20\r\n"
-	    "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:fut@t\r\n"
-	    "DTSTAMP:20260101T000000Z\r\n"
-	    "RECURRENCE-ID;RANGE=THISANDFUTURE:20260110T090000Z\r\n"
-	    "DTSTART:20260110T100000Z\r\nDURATION:PT1H\r\n"
-	    "SUMMARY:Daily, later\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 	struct ical_cache	*cache = ical_cache_new();
 	struct ical_out_opts	 o;
 	struct ical_out		*out;
@@ -459,6 +464,11 @@ test_feed_window_move(void)
 	    "DURATION:PT1H\r\nSUMMARY:Talks\r\n"
 	    "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4\r\n"
 	    "RRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=4\r\nEND:VEVENT\r\n";
+	const char		*rd = "BEGIN:VEVENT\r\nUID:rd@t\r\n"
+	    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260105T120000Z\r\n"
+	    "DURATION:PT1H\r\nSUMMARY:Talks\r\n"
+	    "RDATE;VALUE=PERIOD:20260114T120000Z/PT2H\r\nEND:VEVENT\r\n";
+	const char		*recs[] = { one, two, rd, fut };
 	const int64_t		 day = 1767571200;	/* 2026-01-05 */
 	struct ical_cache	*cache = ical_cache_new();
 	struct ical_out_opts	 o;
@@ -466,20 +476,24 @@ test_feed_window_move(void)
 	char			*text[3], *cause = NULL;
 
 	for (int i = 0; i < 3; i++) {
-		/* Jan 5 on, Jan 9 on with the cache, Jan 9 on without. */
-		feed_opts(&o, day + (i > 0) * 4 * 86400, day + 30 * 86400,
+		/* Jan 5 on, Jan 13 on with the cache, Jan 13 on without. */
+		feed_opts(&o, day + (i > 0) * 8 * 86400, day + 30 * 86400,
 		    i < 2 ? cache : NULL);
 		out = ical_out_new(&o);
 		if (i == 1) {
 			CHECK(ical_out_known(out, one));	/* kept */
 			CHECK(!ical_out_known(out, two));	/* made again */
+			CHECK(!ical_out_known(out, rd));
+			CHECK(!ical_out_known(out, fut));
 		}
-		CHECK_INT(ical_out_add(out, one, &cause), 0);
-		CHECK_INT(ical_out_add(out, two, &cause), 0);
+		for (size_t k = 0; k < sizeof recs / sizeof recs[0]; k++)
+			CHECK_INT(ical_out_add(out, recs[k], &cause), 0);
 		text[i] = ical_out_finish(out, NULL);
 	}
 	CHECK(strstr(text[0], "RDATE:20260108T090000Z") != NULL);
 	CHECK(strstr(text[1], "RDATE:20260108T090000Z") == NULL);
+	CHECK_INT(count(text[0], "UID:fut@t"), 2 + 14);	/* copies 11-24 */
+	CHECK_INT(count(text[1], "UID:fut@t"), 2 + 12);	/* copies 13-24 */
 	CHECK_STR(text[1], text[2]);
 	for (int i = 0; i < 3; i++)
 		free(text[i]);

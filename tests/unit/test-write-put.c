@@ -245,6 +245,66 @@ test_anchor(void)
 	free(t);
 }
 
+/* Stored as an import or PUT could before they were checked. */
+static void
+store_raw(const char *text)
+{
+	struct event	 ev;
+	char		*why = NULL;
+
+	CHECK(ical_extract(text, "UTC", &ev, &why) == 0);
+	CHECK(occur_put(srv.store, &ev, text, &why) == 0);
+	free(why);
+	event_clear(&ev);
+}
+
+/*
+ * A follower no more than a year from its anchor, as kcal's --offset:
+ * where a PUT puts it decides its offset (the offset it is sent with is
+ * read only to keep it), and one stored further before the limit keeps
+ * it while it stays there.
+ */
+static void
+test_anchor_far(void)
+{
+	const char	*far = CAL(EV("L", "20250227T100000Z",
+	    "X-KCAL-ANCHOR:A2\r\nX-KCAL-ANCHOR-OFFSET:-P400D\r\n"));
+	enum put_result	 r;
+	char		*t;
+
+	CHECK_INT(put1(&rw, NULL, CAL(EV("A2", "20260403T100000Z", ""))),
+	    PUT_CREATED);
+	CHECK_INT(put1(&rw, NULL, far), PUT_REFUSED);		/* new */
+	CHECK(stored("L") == NULL);
+	CHECK_INT(put1(&rw, NULL, CAL(EV("L", "20260402T100000Z",
+	    "X-KCAL-ANCHOR:A2\r\nX-KCAL-ANCHOR-OFFSET:-P400D\r\n"))),
+	    PUT_CREATED);		/* the offset becomes where it is */
+	t = stored("L");
+	CHECK(t != NULL && strstr(t, "X-KCAL-ANCHOR-OFFSET:-P1D\r\n") != NULL);
+	free(t);
+	CHECK_INT(put1(&rw, "L", CAL(EV("L", "20250227T100000Z",
+	    "X-KCAL-ANCHOR:A2\r\nX-KCAL-ANCHOR-OFFSET:-P1D\r\n"))),
+	    PUT_REFUSED);		/* moved 400 days away */
+	store_raw(far);
+	r = put1(&rw, "L", far);		/* as it is */
+	CHECK(r == PUT_UNCHANGED || r == PUT_UPDATED);
+	CHECK_INT(put1(&rw, "L", CAL(EV("L", "20250227T100000Z",
+	    "X-KCAL-ANCHOR:A2\r\nX-KCAL-ANCHOR-OFFSET:-P400D\r\n"
+	    "LOCATION:Elsewhere\r\n"))), PUT_UPDATED);
+	CHECK_INT(put1(&rw, "L", CAL(EV("L", "20250226T100000Z",
+	    "X-KCAL-ANCHOR:A2\r\nX-KCAL-ANCHOR-OFFSET:-P400D\r\n"))),
+	    PUT_REFUSED);		/* further still */
+	t = stored("L");
+	CHECK(t != NULL && strstr(t, "LOCATION:Elsewhere") != NULL);
+	free(t);
+	CHECK_INT(put1(&rw, "L", CAL(EV("L", "20250227T100000Z",
+	    "X-KCAL-ANCHOR-OFFSET:-P1D\r\nX-KCAL-ANCHOR:A2\r\n"
+	    "X-KCAL-ANCHOR-OFFSET:-P400D\r\n"))), PUT_BAD_DATA);
+	CHECK_INT(put1(&rw, "L", CAL(EV("L", "20250227T100000Z",
+	    "X-KCAL-ANCHOR:A2\r\nX-KCAL-ANCHOR-OFFSET:-P400\r\n"))),
+	    PUT_BAD_DATA);
+}
+
 static void
 test_conflicts(void)
 {
@@ -306,6 +366,7 @@ main(void)
 	test_uids();
 	test_clearance();
 	test_anchor();
+	test_anchor_far();
 	test_conflicts();
 	test_series();
 	store_close(srv.store);
