@@ -48,9 +48,24 @@ check "edit an event nobody follows" kcal edit alone@fan --summary "Briefing"
 g1=$(groups)
 check_eq "that edit joined a group" "$((g0 + 1))" "$g1"
 
+# now_ms: the wall clock in milliseconds.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# held DESC REGEX MS: the log has the held-loop line, when the request
+# took long enough to be logged (LOOP_HELD_MS, 100 ms; 150 for margin);
+# on a machine that moves the followers faster it cannot be, and says so.
+held() {
+	if [ "$3" -ge 150 ]; then
+		check_match "$1" "$2" "$(cat "$T/kcald.out")"
+	else
+		skip "$1: the request took $3 ms, under the 100 ms logged"
+	fi
+}
+
+t0=$(now_ms)
 kcal edit anchor@fan --start "2026-06-02 09:00 Asia/Seoul" \
     >"$T/move.out" 2>"$T/move.err"
 check_eq "the anchor moved" 0 "$?"
+took=$(($(now_ms) - t0))
 check_eq "every follower moved with it" "$N" \
     "$(grep -c 'moved with it' "$T/move.err")"
 check_eq "the followers are an hour before it, on the new day" "$N" \
@@ -59,10 +74,9 @@ check_eq "none left on the old day" 0 \
     "$(followers_on 2026-05-31T23:00Z 2026-05-31T23:16Z)"
 check_eq "the move ran alone, not in a group" "$g1" "$(groups)"
 # It held the loop long enough to be logged (LOOP_HELD_MS, server-group.c:
-# 3,000 followers take 0.7 s here, far above its 100 ms).
-check_match "the log names the request that held the loop, and for how long" \
-    'request "update" from uid [0-9]+ held the loop [0-9]+ ms' \
-    "$(cat "$T/kcald.out")"
+# 3,000 followers take 0.3-0.7 s here, far above its 100 ms).
+held "the log names the request that held the loop, and for how long" \
+    'request "update" from uid [0-9]+ held the loop [0-9]+ ms' "$took"
 
 # The same move through CalDAV: the PUT holds the loop as long, and the
 # log names it, its path and its peer.
@@ -71,14 +85,16 @@ if have curl && dav_user alice alice-pw; then
 	dav GET "$CAL/anchor@fan.ics" -u alice:alice-pw >/dev/null
 	sed -e 's/^\(DTSTART[^:]*:\)20260602T/\120260603T/' \
 	    -e 's/^\(DTEND[^:]*:\)20260602T/\120260603T/' "$T/body" >"$T/moved.ics"
+	t0=$(now_ms)
 	check_eq "a CalDAV PUT moves the anchor" 204 \
 	    "$(dav PUT "$CAL/anchor@fan.ics" -u alice:alice-pw \
 	    -H 'Content-Type: text/calendar' --data-binary "@$T/moved.ics")"
+	took=$(($(now_ms) - t0))
 	check_eq "every follower moved with the PUT" "$N" \
 	    "$(followers_on 2026-06-02T23:00Z 2026-06-02T23:16Z)"
-	check_match "the log names the PUT that held the loop, and for how long" \
+	held "the log names the PUT that held the loop, and for how long" \
 	    "HTTP \"PUT $CAL/anchor@fan.ics\" from 127.0.0.1 held the loop [0-9]+ ms" \
-	    "$(cat "$T/kcald.out")"
+	    "$took"
 	check "and back where it was" kcal edit anchor@fan \
 	    --start "2026-06-02 09:00 Asia/Seoul"
 else
