@@ -13,6 +13,7 @@
 #include <libical/ical.h>
 
 #include "ical-export-int.h"
+#include "ical-int.h"
 #include "xmalloc.h"
 
 static int
@@ -172,7 +173,7 @@ ref_of(icalproperty *p)
 	    (x = icalproperty_get_x_name(p)) == NULL ||
 	    strcasecmp(x, "X-KCAL-ANCHOR") != 0)
 		return NULL;
-	return icalproperty_get_value_as_string(p);
+	return ical_x_text(p);
 }
 
 /*

@@ -59,6 +59,7 @@ void		 ical_cut_future(icalcomponent *, icalcomponent *); /* ical-redact.c */
 int		 ical_this_and_future(icalcomponent *);	/* ical-redact.c */
 int64_t		 ical_rid_of(icalcomponent *, const char *);	/* ical-expand.c */
 icalproperty	*ical_find_x(icalcomponent *, const char *);
+const char	*ical_x_text(icalproperty *);
 int		 ical_extract_from(icalcomponent *, const char *,
 		     struct event *, char **);
 int		 ical_extract_checked(icalcomponent *, const char *,

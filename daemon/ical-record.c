@@ -33,6 +33,30 @@ ical_find_x(icalcomponent *c, const char *name)
 	return NULL;
 }
 
+/*
+ * An X- property's value as text, never NULL.  A VALUE parameter
+ * (X-KCAL-CITY;VALUE=TEXT:Seoul) makes libical keep it as that type, and
+ * icalproperty_get_x then gives NULL: a TEXT one is read unescaped, any
+ * other as written (;VALUE=DURATION:-PT15M).
+ */
+const char *
+ical_x_text(icalproperty *p)
+{
+	icalvalue	*v = icalproperty_get_value(p);
+	const char	*s = NULL;
+
+	if (v == NULL)
+		return "";
+	if (icalvalue_isa(v) == ICAL_X_VALUE)
+		s = icalvalue_get_x(v);
+	else if (icalvalue_isa(v) == ICAL_TEXT_VALUE)
+		s = icalvalue_get_text(v);
+	else
+		s = icalvalue_as_ical_string(v);
+	icalerror_clear_errno();
+	return s != NULL ? s : "";
+}
+
 static const char *
 xparam(icalproperty *p, const char *name)
 {
@@ -396,8 +420,8 @@ extract_times(icalcomponent *c, const char *home, struct event *ev,
 		*cause = xstrdup("the event has no DTSTART");
 		return -1;
 	}
-	if ((xtz = ical_find_x(c, X_TZ)) != NULL && tz_valid(icalproperty_get_x(xtz)))
-		datetz = icalproperty_get_x(xtz);
+	if ((xtz = ical_find_x(c, X_TZ)) != NULL && tz_valid(ical_x_text(xtz)))
+		datetz = ical_x_text(xtz);
 	if (ical_read_time(ps, icalproperty_get_dtstart(ps), datetz, home, &ev->tz,
 	    &ev->start, &ev->all_day, cause) != 0)
 		return -1;
@@ -569,7 +593,7 @@ extract_reminders(icalcomponent *c, struct event *ev)
 	}
 	t = ical_find_x(c, X_NO_REMIND);
 	ev->no_remind = ev->nremind == 0 && ev->nremind_at == 0 && t != NULL &&
-	    strcasecmp(icalproperty_get_x(t), "TRUE") == 0;
+	    strcasecmp(ical_x_text(t), "TRUE") == 0;
 }
 
 /* The first CATEGORIES value naming a known kind, or NULL. */
@@ -662,16 +686,15 @@ extract_itinerary(icalcomponent *c, struct event *ev)
 	struct icaldurationtype	 d;
 	const char		*v;
 
-	if ((p = ical_find_x(c, X_CITY)) != NULL && *(v = icalproperty_get_x(p)))
+	if ((p = ical_find_x(c, X_CITY)) != NULL && *(v = ical_x_text(p)))
 		ev->city = xstrdup(v);
-	if ((p = ical_find_x(c, X_END_CITY)) != NULL && *(v = icalproperty_get_x(p)))
+	if ((p = ical_find_x(c, X_END_CITY)) != NULL && *(v = ical_x_text(p)))
 		ev->end_city = xstrdup(v);
-	if ((p = ical_find_x(c, X_ANCHOR)) == NULL || !*(v = icalproperty_get_x(p)))
+	if ((p = ical_find_x(c, X_ANCHOR)) == NULL || !*(v = ical_x_text(p)))
 		return;
 	ev->anchor = xstrdup(v);
 	if ((p = ical_find_x(c, X_ANCHOR_OFFSET)) == NULL ||
-	    (v = icalproperty_get_x(p)) == NULL ||
-	    ical_anchor_offset_read(v, &ev->anchor_offset,
+	    ical_anchor_offset_read(v = ical_x_text(p), &ev->anchor_offset,
 	    &ev->anchor_exact) == 0)
 		return;
 	/* Stored before it was checked: as libical reads it, in 64 bits. */

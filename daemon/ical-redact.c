@@ -81,13 +81,13 @@ drop_refs(icalcomponent *c, ical_uid_cb visible, void *arg)
 	    p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
 		if (strcasecmp(icalproperty_get_x_name(p), X_ANCHOR) != 0)
 			continue;
-		v = icalproperty_get_x(p);
-		if (v != NULL && *v != '\0' && !visible(arg, v)) {
+		v = ical_x_text(p);
+		if (*v != '\0' && !visible(arg, v)) {	/* any of them */
 			drop_x(c, X_ANCHOR);
 			drop_x(c, X_ANCHOR_OFFSET);
 			changed = 1;
+			break;
 		}
-		break;
 	}
 	return changed;
 }

@@ -302,6 +302,11 @@ test_refs(void)
 	    "DTSTAMP:20270101T000000Z\r\nDTSTART:20270503T000000Z\r\n"
 	    "SUMMARY:PUB item\r\nRELATED-TO;RELTYPE=PARENT:v1\r\n"
 	    "X-KCAL-ANCHOR:v1\r\nX-KCAL-ANCHOR-OFFSET:-PT15M\r\nEND:VEVENT\r\n";
+	static const char item3[] = "BEGIN:VEVENT\r\nUID:i3\r\n"
+	    "DTSTAMP:20270101T000000Z\r\nDTSTART:20270503T000000Z\r\n"
+	    "SUMMARY:PUB item\r\nX-KCAL-ANCHOR:v1\r\n"
+	    "X-KCAL-ANCHOR;VALUE=TEXT:hidden-meeting\r\n"
+	    "X-KCAL-ANCHOR-OFFSET:-PT15M\r\nEND:VEVENT\r\n";
 	char	*out = NULL;
 
 	CHECK_INT(ical_redact(item, ACCESS_CLASS_PUBLIC, only_v1, NULL, &out),
@@ -314,6 +319,12 @@ test_refs(void)
 	CHECK_INT(ical_redact(item2, ACCESS_CLASS_PUBLIC, only_v1, NULL,
 	    &out), ICAL_REDACT_SAME);
 	CHECK(out == NULL);
+	/* a second anchor (stored before imports refused one), typed */
+	CHECK_INT(ical_redact(item3, ACCESS_CLASS_PUBLIC, only_v1, NULL,
+	    &out), ICAL_REDACT_CHANGED);
+	CHECK(out != NULL && strstr(out, "hidden") == NULL);
+	CHECK(out != NULL && strstr(out, "X-KCAL-ANCHOR") == NULL);
+	free(out);
 }
 
 static int
