@@ -187,29 +187,44 @@ move_followers(struct import_run *ir, const struct event *ev, int depth)
 }
 
 /*
- * After ev was written: an anchored event of the file may not make a
- * cycle or a chain too deep (anchor.c's rule, as for kcal add); ev, when
- * stored events follow it, is noted for import_follow_anchors.
+ * An anchored event of the file may not make a cycle or a chain too deep
+ * (anchor.c's rule, as for kcal add): checked once every record is
+ * written, against what the store then holds, so that the answer does not
+ * depend on the order of the file (an event that followed another, and
+ * is followed by it in the file, is no cycle).
+ */
+static int
+check_chain(struct import_run *ir, const char *uid, const char *anchor)
+{
+	char	*why = NULL;
+	int	 rc;
+
+	if ((rc = anchor_check_chain(ir->st, uid, anchor, &why)) == 0)
+		return 0;
+	free(ir->why);
+	if (rc == -1) {
+		xasprintf(&ir->why, "%s (remove X-KCAL-ANCHOR from one of "
+		    "them)", why);
+		free(why);
+	} else
+		ir->why = why;	/* the store's failure, as it is */
+	ir->bad = rc == -1;
+	return -1;
+}
+
+/*
+ * After ev was written: its chain is noted for check_chain; ev, when
+ * stored events follow it, for import_follow_anchors.
  */
 static int
 import_anchors(struct import_run *ir, const struct event *ev)
 {
-	char	**uids, *why = NULL;
+	char	**uids;
 	size_t	  n;
-	int	  rc;
 
-	if (ev->anchor != NULL && (rc = anchor_check_chain(ir->st, ev->uid,
-	    ev->anchor, &why)) != 0) {
-		free(ir->why);
-		if (rc == -1) {
-			xasprintf(&ir->why, "%s (remove X-KCAL-ANCHOR from one "
-			    "of them)", why);
-			free(why);
-		} else
-			ir->why = why;	/* the store's failure, as it is */
-		ir->bad = rc == -1;
-		return -1;
-	}
+	if (ev->anchor != NULL)
+		json_array_append_new(ir->to_check, json_pack("[ss]", ev->uid,
+		    ev->anchor));
 	if (store_anchored(ir->st, ev->uid, 1, &uids, &n, &ir->why) != 0)
 		return -1;
 	if (n > 0)
@@ -221,21 +236,30 @@ import_anchors(struct import_run *ir, const struct event *ev)
 }
 
 /*
- * Once every record is written, before the commit: the stored events
- * anchored to the events imported, and not in the file themselves, move
- * with them as they do when their anchor is edited (the file's own
- * followers keep the file's times, whatever order the file has).  0; 1
- * when spent(arg) says the time is up, to be called again; -1 with
- * ir->why.
+ * Once every record is written, before the commit: the file's chains are
+ * checked (check_chain), then the stored events anchored to the events
+ * imported, and not in the file themselves, move with them as they do
+ * when their anchor is edited (the file's own followers keep the file's
+ * times, whatever order the file has).  0; 1 when spent(arg) says the
+ * time is up, to be called again; -1 with ir->why.
  */
 int
 import_follow_anchors(struct import_run *ir, int (*spent)(void *), void *arg)
 {
 	struct event	 ev;
 	const char	*uid;
+	json_t		*c;
 	char		*text;
 	int		 rc = 0;
 
+	while (ir->check_next < json_array_size(ir->to_check)) {
+		if (spent != NULL && spent(arg))
+			return 1;
+		c = json_array_get(ir->to_check, ir->check_next++);
+		if (check_chain(ir, json_string_value(json_array_get(c, 0)),
+		    json_string_value(json_array_get(c, 1))) != 0)
+			return -1;
+	}
 	while (rc == 0 && ir->move_next < json_array_size(ir->to_move)) {
 		if (spent != NULL && spent(arg))
 			return 1;
@@ -458,6 +482,7 @@ import_args(struct cmd_ctx *ctx, struct import_run *ir,
 	ir->warnings = json_array();
 	ir->moved = json_array();
 	ir->anchored = json_object();
+	ir->to_check = json_array();
 	ir->to_move = json_array();
 	return 0;
 }
@@ -470,6 +495,7 @@ import_run_clear(struct import_run *ir)
 	json_decref(ir->warnings);
 	json_decref(ir->moved);
 	json_decref(ir->anchored);
+	json_decref(ir->to_check);
 	json_decref(ir->to_move);
 	free(ir->why);
 }

@@ -27,6 +27,9 @@ struct import_run {
 	json_t		*warnings;	/* besides the file's own */
 	json_t		*moved;		/* stored followers moved (cmd-import.c) */
 	json_t		*anchored;	/* the file's anchored UIDs: kept */
+	json_t		*to_check;	/* [uid, anchor] of those, whose chains
+					   are checked when all are written */
+	size_t		 check_next;	/* ... the next to check */
 	json_t		*to_move;	/* imported UIDs with stored followers */
 	size_t		 move_next;	/* ... the next to move them for */
 	size_t		 nmoved;	/* how many moved (moved: 1000 first) */

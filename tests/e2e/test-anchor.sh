@@ -309,9 +309,29 @@ vcal "$(vev cyc-a 20261101T100000Z 0 cyc-b PT0S)" \
 out=$(kcal import "$T/cyc.ics" 2>&1); rc=$?
 check_eq "a file whose anchors make a cycle is refused (exit 1)" 1 "$rc"
 check_match "... naming the cycle" \
-    "would make a cycle \\(cyc-b -> cyc-a -> cyc-b\\).*nothing imported.*\\(bad_ical\\)" \
+    "would make a cycle \\(cyc-a -> cyc-b -> cyc-a\\).*nothing imported.*\\(bad_ical\\)" \
     "$out"
 check_rc "... and nothing of it is stored" 1 kcal show cyc-a
+# The chains are those the file leaves, whatever its order: two stored
+# pairs, each follower becoming the anchor, the file in either order.
+for o in "ordp-b ordp-a" "ordq-a ordq-b"; do
+	set -- $o
+	vcal "$(vev "${1%-?}-a" 20261101T100000Z 0)" \
+	    "$(vev "${1%-?}-b" 20261101T100000Z 0 "${1%-?}-a" PT0S)" \
+	    >"$T/ord.ics"
+	kcal import "$T/ord.ics" >/dev/null 2>&1
+	if [ "$1" = "${1%-?}-b" ]; then
+		vcal "$(vev "$1" 20261101T100000Z 1)" \
+		    "$(vev "$2" 20261101T100000Z 1 "$1" PT0S)" >"$T/ord2.ics"
+	else
+		vcal "$(vev "$1" 20261101T100000Z 1 "$2" PT0S)" \
+		    "$(vev "$2" 20261101T100000Z 1)" >"$T/ord2.ics"
+	fi
+	check "the anchor and its follower trade places ($o)" \
+	    kcal import "$T/ord2.ics"
+done
+check_eq "... the follower now the anchor" "ordp-b" "$(field ordp-a .anchor)"
+check_eq "... and the anchor the follower" "null" "$(field ordq-b .anchor)"
 vcal "$(vev imp-a 20261001T120000Z 9 imp-g PT1H)" >"$T/cyc2.ics"
 out=$(kcal import "$T/cyc2.ics" 2>&1)
 check_match "a cycle through stored events is refused too" \
