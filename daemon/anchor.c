@@ -286,7 +286,13 @@ anchor_prepare(struct cmd_ctx *ctx, const char *uid, const char *new_uid,
 		    "anchor first", anchor);
 		goto out;
 	}
-	if (ch->all_day == 1 || (uid != NULL && cur.all_day && ch->all_day != 0)) {
+	/*
+	 * An all-day event follows none.  One stored before imports and PUTs
+	 * refused it may still be edited, its anchor left alone.
+	 */
+	if (ch->all_day == 1 || (uid != NULL && cur.all_day &&
+	    ch->all_day != 0 && (ch->anchor != NULL || ch->set_anchor_offset ||
+	    ch->tz != NULL))) {
 		cmd_error(ctx, KCAL_E_BAD_ARGUMENT, "an all-day event cannot be "
 		    "anchored");
 		goto out;

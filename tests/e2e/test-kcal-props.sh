@@ -67,6 +67,31 @@ check_match "an anchored all-day event is refused, with its line" \
 	"$(kcal import "$T/allday.ics" 2>&1)"
 check_rc "and nothing is stored (all-day)" 1 kcal show allday@p
 
+# One stored before imports refused it (made here in the store's file):
+# an edit that leaves its anchor alone is taken, one that anchors it anew
+# is not.
+if have python3; then
+	kcal add "Flag raising" --uid legacy@p --anchor summit@p --offset -1h \
+		--duration 15m >/dev/null
+	python3 - "$T/data/kcal.db" <<'PY'
+import re, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+(text,) = db.execute("SELECT ical FROM events WHERE uid = 'legacy@p'").fetchone()
+text = re.sub(r"DTSTART[^\r\n]*", "DTSTART;VALUE=DATE:20260901", text)
+text = re.sub(r"(DTEND|DURATION)[^\r\n]*\r?\n", "", text)
+db.execute("UPDATE events SET ical = ?, all_day = 1 WHERE uid = 'legacy@p'",
+           (text,))
+db.commit()
+PY
+	check "an all-day follower stored earlier can be renamed" \
+		kcal edit legacy@p --summary "Flag raising, all day"
+	check_eq "... and is" "Flag raising, all day" "$(show legacy@p .summary)"
+	check_match "but not given an offset" 'cannot be anchored' \
+		"$(kcal edit legacy@p --offset -2h 2>&1)"
+else
+	skip "python3 is not installed: no stored all-day follower"
+fi
+
 # Over CalDAV, as a reader of public events.
 if have curl && dav_user pub pw-pub --clearance public; then
 	CAL=/dav/calendars/pub/calendar
