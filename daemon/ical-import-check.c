@@ -316,63 +316,56 @@ static const icalproperty_kind once[] = {
 	ICAL_NO_PROPERTY
 };
 
-/* kcal's own properties of an event: one value each. */
-static const char *const x_once[] = {
-	X_ANCHOR, X_ANCHOR_OFFSET, X_CITY, X_END_CITY, X_TZ, X_NO_REMIND
-};
-
 /*
- * kcal's properties each once (an X-KCAL-ANCHOR given twice went out to
- * CalDAV readers who may not see the second); X-KCAL-ANCHOR-OFFSET a
- * duration (RFC 5545's), within a year either way, as kcal's --offset
- * (anchor.c): an anchor's edit moves the event by it.  A PUT's is where
- * the event is put from its anchor (write-put.c), which checks the year.
+ * The raw text of c's first X- property name as the file has it (its
+ * line's value): a VALUE parameter (;VALUE=DURATION) would have libical
+ * read and write it again, and pass forms (PT0H5H) it is to refuse.
  */
-static int
-check_kcal_x(struct imp *im, size_t i)
+static const char *
+x_raw(struct imp *im, size_t i, const char *name, char **buf)
 {
-	icalproperty	*p;
+	icalproperty	*p = ical_find_x(im->comp[i], name);
 	const char	*v;
-	int64_t		 off;
-	int		 exact, n;
+	size_t		 n;
 
-	for (size_t k = 0; k < sizeof x_once / sizeof x_once[0]; k++) {
-		n = 0;
-		for (p = icalcomponent_get_first_property(im->comp[i],
-		    ICAL_X_PROPERTY); p != NULL; p =
-		    icalcomponent_get_next_property(im->comp[i],
-		    ICAL_X_PROPERTY))
-			if (strcasecmp(icalproperty_get_x_name(p),
-			    x_once[k]) == 0 && ++n > 1)
-				return imp_fail(im, prop_line(im, i, x_once[k],
-				    1), "%s appears twice in one event (first "
-				    "at line %d)", x_once[k], prop_line(im, i,
-				    x_once[k], 0));
+	*buf = NULL;
+	if (p == NULL)
+		return NULL;
+	if (im->lines_ok && lint_value(&im->l, im->base + (int)i, name, 0, &v,
+	    &n) != 0) {
+		*buf = xstrndup(v, n);
+		return *buf;
 	}
-	if ((p = ical_find_x(im->comp[i], X_ANCHOR_OFFSET)) == NULL)
-		return 0;
-	if (ical_anchor_offset_read(v = ical_x_text(p), &off, &exact) != 0)
-		return imp_fail(im, prop_line(im, i, X_ANCHOR_OFFSET, 0),
-		    X_ANCHOR_OFFSET ": \"%s\" is not a duration (RFC 5545 "
-		    "3.3.6, e.g. -PT15M or -P1D)", v);
-	if (!im->o->put && (off < -KCAL_ANCHOR_MAX_OFFSET ||
-	    off > KCAL_ANCHOR_MAX_OFFSET))
-		return imp_fail(im, prop_line(im, i, X_ANCHOR_OFFSET, 0),
-		    X_ANCHOR_OFFSET ": \"%s\" is more than a year", v);
-	return 0;
+	return ical_x_text(p);
 }
 
-/* An anchored event has a time: as kcal add, anchor.c. */
+/*
+ * X-KCAL-ANCHOR-OFFSET a duration (RFC 5545's), within a year either way,
+ * as kcal's --offset (anchor.c): an anchor's edit moves the event by it.
+ * A PUT's is where the event is put from its anchor (write-put.c), which
+ * checks the year.  (A second one, or one on an all-day event, is mended:
+ * imp_fix_kcal_x.)
+ */
 static int
-check_anchored(struct imp *im, size_t i, icalproperty *dtstart)
+check_anchor_offset(struct imp *im, size_t i)
 {
-	icalproperty	*p = ical_find_x(im->comp[i], X_ANCHOR);
+	const char	*v;
+	char		*buf;
+	int64_t		 off;
+	int		 exact, rc = 0;
 
-	if (p == NULL || *ical_x_text(p) == '\0' || !imp_is_date(dtstart))
+	if ((v = x_raw(im, i, X_ANCHOR_OFFSET, &buf)) == NULL)
 		return 0;
-	return imp_fail(im, prop_line(im, i, X_ANCHOR, 0), "an all-day event "
-	    "cannot follow another (X-KCAL-ANCHOR): give it a time, or "
-	    "remove X-KCAL-ANCHOR");
+	if (ical_anchor_offset_read(v, &off, &exact) != 0)
+		rc = imp_fail(im, prop_line(im, i, X_ANCHOR_OFFSET, 0),
+		    X_ANCHOR_OFFSET ": \"%s\" is not a duration (RFC 5545 "
+		    "3.3.6, e.g. -PT15M or -P1D)", v);
+	else if (!im->o->put && (off < -KCAL_ANCHOR_MAX_OFFSET ||
+	    off > KCAL_ANCHOR_MAX_OFFSET))
+		rc = imp_fail(im, prop_line(im, i, X_ANCHOR_OFFSET, 0),
+		    X_ANCHOR_OFFSET ": \"%s\" is more than a year", v);
+	free(buf);
+	return rc;
 }
 
 static int
@@ -399,7 +392,7 @@ check_vevent(struct imp *im, size_t i)
 	    KCAL_REMIND_MAX)
 		return imp_fail(im, comp_line(im, i), "the event has %d "
 		    "reminders (VALARM); at most %d", n, KCAL_REMIND_MAX);
-	if (check_kcal_x(im, i) != 0 || check_anchored(im, i, ps) != 0)
+	if (check_anchor_offset(im, i) != 0)
 		return -1;
 	pe = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
 	if (pe != NULL && icalcomponent_get_first_property(c,

@@ -114,6 +114,8 @@ void		 imp_check_until(struct imp *, icalcomponent *, const char *,
 		     int);
 void		 imp_fix_alarms(struct imp *, icalcomponent *, const char *,
 		     int);
+void		 imp_fix_kcal_x(struct imp *, icalcomponent *, const char *,
+		     int);
 void		 imp_fix_status(struct imp *, icalcomponent *, const char *,
 		     int);
 void		 imp_fix_exdates(struct imp *, icalcomponent *, const char *,

@@ -5,7 +5,9 @@
  * Made here: an event without a UID gets one derived from its content
  * (128 bits of FNV-1a over its rewritten text, so importing the same file
  * again finds the same events); EXDATE;VALUE=DATE on a series with a time
- * of day is read as the series' start time on that day.  Counted here and
+ * of day is read as the series' start time on that day; kcal's X-KCAL-*
+ * properties are kept once each, and an all-day event's anchor goes
+ * (imp_fix_kcal_x).  Counted here and
  * reported by imp_repair_warnings(): the line repairs of ical-lint.c (a
  * byte-order mark, lines folded with a TAB, lines outside any component)
  * and the floating times pinned by ical-import-zones.c.
@@ -189,6 +191,61 @@ imp_fix_status(struct imp *im, icalcomponent *c, const char *uid, int line)
 	    "confirmed", line, uid, v);
 	icalcomponent_remove_property(c, p);
 	icalproperty_free(p);
+}
+
+/* kcal's own properties of an event: one value each. */
+static const char *const x_once[] = {
+	X_ANCHOR, X_ANCHOR_OFFSET, X_CITY, X_END_CITY, X_TZ, X_NO_REMIND
+};
+
+/* Drop c's properties called name after the first; how many went. */
+static int
+drop_extra_x(icalcomponent *c, const char *name)
+{
+	icalproperty	*p, *next;
+	int		 n = 0, gone = 0;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
+	    p = next) {
+		next = icalcomponent_get_next_property(c, ICAL_X_PROPERTY);
+		if (strcasecmp(icalproperty_get_x_name(p), name) != 0 ||
+		    n++ == 0)
+			continue;
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+		gone++;
+	}
+	return gone;
+}
+
+/*
+ * kcal's properties once each: kcal reads the first, so the others go
+ * (a second X-KCAL-ANCHOR, naming an event a CalDAV reader may not see,
+ * went out to them).  An all-day event follows none (kcal add refuses
+ * one; its anchor could not move it): its anchor goes.  Said, so that
+ * what kcal stored earlier, and exports, can be imported again.
+ */
+void
+imp_fix_kcal_x(struct imp *im, icalcomponent *c, const char *uid, int line)
+{
+	icalproperty	*p;
+	int		 n;
+
+	for (size_t k = 0; k < sizeof x_once / sizeof x_once[0]; k++)
+		if ((n = drop_extra_x(c, x_once[k])) > 0)
+			imp_warn(im, "line %d: UID %s: %s given %d times: the "
+			    "first kept", line, uid, x_once[k], n + 1);
+	if ((p = ical_find_x(c, X_ANCHOR)) == NULL ||
+	    !icaltime_is_date(icalcomponent_get_dtstart(c)))
+		return;
+	imp_warn(im, "line %d: UID %s: an all-day event follows no other: "
+	    "its X-KCAL-ANCHOR (%.60s) dropped", line, uid, ical_x_text(p));
+	icalcomponent_remove_property(c, p);
+	icalproperty_free(p);
+	if ((p = ical_find_x(c, X_ANCHOR_OFFSET)) != NULL) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
 }
 
 /*

@@ -467,6 +467,7 @@ read_members(struct imp *im, size_t lo, size_t hi)
 		}
 		imp_fix_status(im, m[i].c, e->uid, e->line);
 		imp_fix_alarms(im, m[i].c, e->uid, e->line);
+		imp_fix_kcal_x(im, m[i].c, e->uid, e->line);
 	}
 	return m;
 }

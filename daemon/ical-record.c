@@ -697,7 +697,15 @@ extract_itinerary(icalcomponent *c, struct event *ev)
 	    ical_anchor_offset_read(v = ical_x_text(p), &ev->anchor_offset,
 	    &ev->anchor_exact) == 0)
 		return;
-	/* Stored before it was checked: as libical reads it, in 64 bits. */
+	/*
+	 * Stored before it was checked: as libical reads it, in 64 bits, but
+	 * for a number of more than 8 digits, which libical wraps.
+	 */
+	for (const char *q = v, *n = v; *q != '\0'; q++)
+		if (*q < '0' || *q > '9')
+			n = q + 1;
+		else if (q - n >= 8)
+			return;
 	d = icaldurationtype_from_string(v);
 	icalerror_clear_errno();
 	if (icaldurationtype_is_bad_duration(d))

@@ -337,13 +337,16 @@ static int
 too_far(const struct event_change *ch, const char *full)
 {
 	struct event	 cur;
+	char		*why = NULL;
 	int		 far;
 
 	if (ch->anchor_offset >= -KCAL_ANCHOR_MAX_OFFSET &&
 	    ch->anchor_offset <= KCAL_ANCHOR_MAX_OFFSET)
 		return 0;
-	if (full == NULL || ical_extract(full, "UTC", &cur, NULL) != 0)
+	if (full == NULL || ical_extract(full, "UTC", &cur, &why) != 0) {
+		free(why);
 		return 1;
+	}
 	far = cur.anchor == NULL || strcmp(cur.anchor, ch->anchor) != 0 ||
 	    cur.anchor_offset != ch->anchor_offset ||
 	    cur.anchor_exact != ch->anchor_exact;

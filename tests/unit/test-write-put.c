@@ -297,9 +297,14 @@ test_anchor_far(void)
 	t = stored("L");
 	CHECK(t != NULL && strstr(t, "LOCATION:Elsewhere") != NULL);
 	free(t);
-	CHECK_INT(put1(&rw, "L", CAL(EV("L", "20250227T100000Z",
-	    "X-KCAL-ANCHOR-OFFSET:-P1D\r\nX-KCAL-ANCHOR:A2\r\n"
-	    "X-KCAL-ANCHOR-OFFSET:-P400D\r\n"))), PUT_BAD_DATA);
+	r = put1(&rw, "L", CAL(EV("L", "20250227T100000Z",
+	    "X-KCAL-ANCHOR-OFFSET:-P400D\r\nX-KCAL-ANCHOR:A2\r\n"
+	    "X-KCAL-ANCHOR-OFFSET:-P1D\r\n")));	/* the first is kept */
+	CHECK(r == PUT_UNCHANGED || r == PUT_UPDATED);
+	t = stored("L");
+	CHECK(t != NULL && strstr(t, "X-KCAL-ANCHOR-OFFSET:-P400D\r\n") &&
+	    strstr(t, "-P1D") == NULL);
+	free(t);
 	CHECK_INT(put1(&rw, "L", CAL(EV("L", "20250227T100000Z",
 	    "X-KCAL-ANCHOR:A2\r\nX-KCAL-ANCHOR-OFFSET:-P400\r\n"))),
 	    PUT_BAD_DATA);
