@@ -317,9 +317,10 @@ static const icalproperty_kind once[] = {
 };
 
 /*
- * The raw text of c's first X- property name as the file has it (its
- * line's value): a VALUE parameter (;VALUE=DURATION) would have libical
- * read and write it again, and pass forms (PT0H5H) it is to refuse.
+ * The value of event i's first property called name as the file writes it
+ * (*buf, freed by the caller, holds it), or NULL if there is none: with a
+ * VALUE parameter (;VALUE=DURATION) libical reads it and writes it again,
+ * and would pass forms (PT0H5H) that are to be refused.
  */
 static const char *
 x_raw(struct imp *im, size_t i, const char *name, char **buf)
