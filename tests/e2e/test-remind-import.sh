@@ -100,6 +100,12 @@ if imp.poll() is None and len(seen) >= na:
     r = c.call("watch", since=min(s for u, s, t in seen) - 1, timeout=30)
     back = [m.get("uid") for m in r["result"]["replay"]] if ok_reply(r) \
         else []
+    # A slow build's replay comes in pages (a slice of the loop each):
+    # "more" says to ask again from its "seq".
+    while ok_reply(r) and r["result"].get("more"):
+        r = c.call("watch", since=r["result"]["seq"], timeout=30)
+        back += [m.get("uid") for m in r["result"]["replay"]] \
+            if ok_reply(r) else []
     check("a watcher back during the import is replayed those from memory "
           "(%d of A's %d)" % (len(set(back) & ua), na),
           ua <= set(back), r if not ok_reply(r) else len(back))
