@@ -233,7 +233,7 @@ int
 ical_anchor_offset_read(const char *v, int64_t *off, int *exact)
 {
 	const char	*p = v, *q;
-	int64_t		 n, size, sum = 0;
+	int64_t		 n, size = 0, sum = 0;
 	int		 neg, at = 0, in_time = 0, parts = 0, days = 0, i, dig;
 
 	if (p == NULL)
